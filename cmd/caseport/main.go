@@ -1,0 +1,170 @@
+// Command caseport runs the Caseport support portal.
+//
+//	caseport serve [--addr 127.0.0.1:8080] [--data DIR] [--db URL] [--demo]
+//	caseport migrate [--data DIR] [--db URL]
+//	caseport user create --staff|--contact …
+//	caseport version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "caseport:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+const usage = `usage: caseport <command> [flags]
+
+commands:
+  serve     run the portal, the staff console and the API
+  migrate   bring the database schema up to date
+  user      create users from the command line (user create --help)
+  version   print the version
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], stdout, stderr)
+	case "user":
+		return userCmd(ctx, args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "caseport", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// storeFlags are the flags every command that opens the store shares.
+type storeFlags struct {
+	data string
+	db   string
+}
+
+func (f *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.data, "data", "./caseport-data", "directory for the embedded database and files")
+	fs.StringVar(&f.db, "db", "", "database URL: sqlite://PATH or postgres://… (default sqlite://DATA/caseport.db; env CASEPORT_DATABASE_URL)")
+}
+
+func (f *storeFlags) url() string {
+	if f.db != "" {
+		return f.db
+	}
+	if env := os.Getenv("CASEPORT_DATABASE_URL"); env != "" {
+		return env
+	}
+	return "sqlite://" + filepath.Join(f.data, "caseport.db")
+}
+
+func (f *storeFlags) open(ctx context.Context) (*store.Store, error) {
+	s, err := store.Open(ctx, f.url())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
+	return s, nil
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf storeFlags
+	sf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s schema is up to date\n", s.Dialect())
+	return s.Close()
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf storeFlags
+	sf.register(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	demo := fs.Bool("demo", false, "load the demo world into an empty store")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	s, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	_ = demo
+
+	srv := &web.Server{Store: s, Log: log, Now: time.Now}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "Caseport is running at http://%s/ (%s store)\n", ln.Addr(), s.Dialect())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func userCmd(_ context.Context, _ []string, _, _ io.Writer) error {
+	return errors.New("user: not implemented yet")
+}

@@ -1,0 +1,150 @@
+package desk
+
+import "time"
+
+// AccessLevel is what a contact may do for one Sold To / End User
+// combination. Levels are ordered: each includes the ones below it.
+type AccessLevel int
+
+// Access levels. NoAccess is the zero value: no grant at all.
+const (
+	NoAccess AccessLevel = iota
+	// Basic opens the portal, tech tutorials and knowledge content.
+	Basic
+	// ReadOnly also shows the combination's cases.
+	ReadOnly
+	// ReadWrite makes the contact a Designated Contact: they also create,
+	// update, close and reopen cases.
+	ReadWrite
+)
+
+// AccessLevels lists the grantable levels, lowest first.
+var AccessLevels = []AccessLevel{Basic, ReadOnly, ReadWrite}
+
+// String is the level's stored name.
+func (l AccessLevel) String() string {
+	switch l {
+	case Basic:
+		return "basic"
+	case ReadOnly:
+		return "read_only"
+	case ReadWrite:
+		return "read_write"
+	}
+	return "none"
+}
+
+// Label is the level's name as customers know it.
+func (l AccessLevel) Label() string {
+	switch l {
+	case Basic:
+		return "Basic"
+	case ReadOnly:
+		return "Read-Only"
+	case ReadWrite:
+		return "Read-Write (Designated Contact)"
+	}
+	return "No access"
+}
+
+// ParseAccessLevel reads a stored level name.
+func ParseAccessLevel(s string) (AccessLevel, bool) {
+	for _, l := range AccessLevels {
+		if l.String() == s {
+			return l, true
+		}
+	}
+	return NoAccess, false
+}
+
+// Grant is the level a contact was given for one combination. The level
+// that counts is computed at check time by EffectiveLevel.
+type Grant struct {
+	ContactID int64
+	Combination
+	Level     AccessLevel
+	GrantedAt time.Time
+}
+
+// CombinationFacts are what EffectiveLevel needs to know about one
+// combination at the time of the check.
+type CombinationFacts struct {
+	// Contracts are every Service Contract of the combination.
+	Contracts []Contract
+	// SoldTo and EndUser are the two companies.
+	SoldTo, EndUser Company
+	// EndUserDirect reports whether the End User also holds a direct
+	// contract (one where it is its own Sold To) that is active.
+	EndUserDirect bool
+}
+
+// EffectiveLevel is the level a contact holds for a combination now. A
+// Read-Write grant counts as Read-Only when the contact has not accepted the
+// current Designated Contact terms, when every contract of the combination
+// has ended, or when the seeds' partner rule forbids it (see
+// DesignatedContactAllowed). Nothing is stored when a grant lapses, so an
+// expired contract never leaves a stale flag behind.
+func EffectiveLevel(g Grant, contact *User, f CombinationFacts, now time.Time) AccessLevel {
+	if g.Level != ReadWrite {
+		return g.Level
+	}
+	if !contact.AcceptedTerms() || !anyActive(f.Contracts, now) {
+		return ReadOnly
+	}
+	if msg := DesignatedContactAllowed(contact, f); msg != "" {
+		return ReadOnly
+	}
+	return ReadWrite
+}
+
+// DesignatedContactAllowed returns why the contact cannot be a Designated
+// Contact of the combination, or "" when they can. Employees of an End User
+// whose support a partner runs cannot be, unless the End User is a division
+// or subsidiary of the Sold To or also has a direct contract.
+func DesignatedContactAllowed(contact *User, f CombinationFacts) string {
+	if f.SoldTo.ID == f.EndUser.ID || contact.CompanyID != f.EndUser.ID {
+		return ""
+	}
+	if f.EndUser.ParentID == f.SoldTo.ID || f.EndUserDirect {
+		return ""
+	}
+	return "Employees of " + f.EndUser.Name + " cannot be Designated Contacts for contracts that " +
+		f.SoldTo.Name + " supports, unless " + f.EndUser.Name + " is a division or subsidiary of " +
+		f.SoldTo.Name + " or has a direct contract."
+}
+
+func anyActive(cs []Contract, now time.Time) bool {
+	for i := range cs {
+		if cs[i].ActiveAt(now) {
+			return true
+		}
+	}
+	return false
+}
+
+// RequestState is where an access request stands.
+type RequestState string
+
+// Access request states.
+const (
+	RequestPending  RequestState = "pending"
+	RequestApproved RequestState = "approved"
+	RequestRejected RequestState = "rejected"
+)
+
+// AccessRequest asks for a level on a combination for a contact. One
+// decision by a Designated Approver of the Sold To (or a portal admin)
+// settles it.
+type AccessRequest struct {
+	ID        int64
+	ContactID int64
+	Combination
+	Level       AccessLevel
+	Reason      string
+	State       RequestState
+	RequestedBy int64
+	DecidedBy   int64
+	DecidedAt   time.Time
+	Decision    string
+	CreatedAt   time.Time
+}

@@ -1,0 +1,222 @@
+package desk
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Company is a customer or partner account, known by its Org ID. The role a
+// company plays (Sold To, End User, Support Owner) is not a property of the
+// company but of each Service Contract it appears on.
+type Company struct {
+	ID      int64
+	OrgID   string
+	Name    string
+	Country string
+	// ParentID is the Sold To this company is a division or subsidiary of,
+	// or zero. It matters for who may be a Designated Contact.
+	ParentID  int64
+	CreatedAt time.Time
+}
+
+// SupportLevel is the care level bought on a Service Contract.
+type SupportLevel string
+
+// Support levels, from the handbook.
+const (
+	BusinessCare     SupportLevel = "business_care"
+	BusinessCarePlus SupportLevel = "business_care_plus"
+	PremiumCare      SupportLevel = "premium_care"
+)
+
+// SupportLevels lists the levels in the order forms show them.
+var SupportLevels = []SupportLevel{BusinessCare, BusinessCarePlus, PremiumCare}
+
+// Label is the level's name as customers know it.
+func (l SupportLevel) Label() string {
+	switch l {
+	case BusinessCare:
+		return "Business Care"
+	case BusinessCarePlus:
+		return "Business Care Plus"
+	case PremiumCare:
+		return "Premium Care"
+	}
+	return string(l)
+}
+
+// Valid reports whether l is one of SupportLevels.
+func (l SupportLevel) Valid() bool { return slices.Contains(SupportLevels, l) }
+
+// FlexCare is an add-on that can be bought on top of a support level.
+type FlexCare string
+
+// Flex Care add-ons.
+const (
+	TechnicalAccountManager  FlexCare = "technical_account_manager"
+	SupportArchitect         FlexCare = "support_architect"
+	RemoteAlarmMonitoring    FlexCare = "remote_alarm_monitoring"
+	ExtendedSupport          FlexCare = "extended_support"
+	CustomApplicationSupport FlexCare = "custom_application_support"
+	SpecialEventSupport      FlexCare = "special_event_support"
+)
+
+// FlexCareAddOns lists the add-ons in the order forms show them.
+var FlexCareAddOns = []FlexCare{
+	TechnicalAccountManager, SupportArchitect, RemoteAlarmMonitoring,
+	ExtendedSupport, CustomApplicationSupport, SpecialEventSupport,
+}
+
+// Label is the add-on's name as customers know it.
+func (f FlexCare) Label() string {
+	switch f {
+	case TechnicalAccountManager:
+		return "Technical Account Manager"
+	case SupportArchitect:
+		return "Support Architect"
+	case RemoteAlarmMonitoring:
+		return "Remote Alarm Monitoring"
+	case ExtendedSupport:
+		return "Extended Support"
+	case CustomApplicationSupport:
+		return "Custom Application Support"
+	case SpecialEventSupport:
+		return "Special Event Support"
+	}
+	return string(f)
+}
+
+// Deployment is where the covered software runs; it selects service-level
+// targets.
+type Deployment string
+
+// Deployment types.
+const (
+	Premise Deployment = "premise"
+	Cloud   Deployment = "cloud"
+)
+
+// ContractState is the administrative state of a Service Contract. A contract
+// in state active still ends on its end date; see Contract.ActiveAt.
+type ContractState string
+
+// Contract states.
+const (
+	ContractActive     ContractState = "active"
+	ContractTerminated ContractState = "terminated"
+	ContractClosed     ContractState = "closed"
+)
+
+// ContractStates lists the states in the order forms show them.
+var ContractStates = []ContractState{ContractActive, ContractTerminated, ContractClosed}
+
+// Contract is a Service Contract (maintenance agreement): a Sold To buys
+// support for an End User, delivered by the Support Owner.
+type Contract struct {
+	ID             int64
+	Number         string
+	SoldToID       int64
+	EndUserID      int64
+	SupportOwnerID int64
+	Level          SupportLevel
+	FlexCare       []FlexCare
+	Deployment     Deployment
+	ProductIDs     []int64
+	Starts         time.Time // first day covered
+	Ends           time.Time // last day covered
+	State          ContractState
+}
+
+// ActiveAt reports whether the contract entitles support at now: its state
+// is active and now falls within its dates (the end date is covered whole).
+func (c *Contract) ActiveAt(now time.Time) bool {
+	if c.State != ContractActive {
+		return false
+	}
+	if now.Before(c.Starts) {
+		return false
+	}
+	return now.Before(c.Ends.AddDate(0, 0, 1))
+}
+
+// Combination names a Sold To / End User pair: access is granted, and cases
+// are opened, per combination.
+type Combination struct {
+	SoldToID  int64
+	EndUserID int64
+}
+
+// Combination returns the pair the contract covers.
+func (c *Contract) Combination() Combination {
+	return Combination{SoldToID: c.SoldToID, EndUserID: c.EndUserID}
+}
+
+// ValidateContract checks a contract before it is saved.
+func ValidateContract(c *Contract) error {
+	p := Problems{}
+	if strings.TrimSpace(c.Number) == "" {
+		p.Add("number", "Enter the contract number.")
+	}
+	if c.SoldToID == 0 {
+		p.Add("sold_to", "Choose the Sold To company.")
+	}
+	if c.EndUserID == 0 {
+		p.Add("end_user", "Choose the End User company.")
+	}
+	if !c.Level.Valid() {
+		p.Add("level", "Choose a support level.")
+	}
+	for _, f := range c.FlexCare {
+		if !slices.Contains(FlexCareAddOns, f) {
+			p.Add("flex_care", "Unknown Flex Care add-on "+string(f)+".")
+		}
+	}
+	if c.Deployment != Premise && c.Deployment != Cloud {
+		p.Add("deployment", "Choose premise or cloud.")
+	}
+	if !slices.Contains(ContractStates, c.State) {
+		p.Add("state", "Choose active, terminated or closed.")
+	}
+	if c.Starts.IsZero() {
+		p.Add("starts", "Enter the start date.")
+	}
+	if c.Ends.IsZero() {
+		p.Add("ends", "Enter the end date.")
+	}
+	if !c.Starts.IsZero() && !c.Ends.IsZero() && c.Ends.Before(c.Starts) {
+		p.Add("ends", "The end date is before the start date.")
+	}
+	return p.Err()
+}
+
+// ValidateCompany checks a company before it is saved.
+func ValidateCompany(c *Company) error {
+	p := Problems{}
+	if strings.TrimSpace(c.OrgID) == "" {
+		p.Add("org_id", "Enter the Org ID.")
+	}
+	if strings.TrimSpace(c.Name) == "" {
+		p.Add("name", "Enter the company name.")
+	}
+	if strings.TrimSpace(c.Country) == "" {
+		p.Add("country", "Enter the country.")
+	}
+	if c.ParentID != 0 && c.ParentID == c.ID {
+		p.Add("parent", "A company cannot be its own parent.")
+	}
+	return p.Err()
+}
+
+// Product is a product line that contracts cover and cases are opened for.
+type Product struct {
+	ID   int64
+	Name string
+}
+
+// Component is a part of a product; cases are opened against one.
+type Component struct {
+	ID        int64
+	ProductID int64
+	Name      string
+}

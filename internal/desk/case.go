@@ -1,0 +1,426 @@
+package desk
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// CaseType is the kind of a case.
+type CaseType string
+
+// Case types.
+const (
+	TypeSupport        CaseType = "support"
+	TypeServiceRequest CaseType = "service_request"
+	TypeAdmin          CaseType = "admin"
+	TypeDataPrivacy    CaseType = "data_privacy"
+)
+
+// CaseTypeInfo describes a case type: its name and the sub types it allows.
+type CaseTypeInfo struct {
+	Type     CaseType
+	Label    string
+	SubTypes []string
+}
+
+// CaseTypes lists every case type with its sub types, from the handbook.
+var CaseTypes = []CaseTypeInfo{
+	{TypeSupport, "Support", []string{"Problem", "Question"}},
+	{TypeServiceRequest, "Service Request", []string{
+		"Add or remove access", "Password reset", "Change request", "New project request",
+	}},
+	{TypeAdmin, "Admin", []string{
+		"Question", "Request", "Problem", "Add/Remove Support Access",
+		"Log File Retrieval Service", "Licence", "Portal", "File transfer",
+	}},
+	{TypeDataPrivacy, "Data Privacy Request", []string{"Access", "Erasure", "Rectification"}},
+}
+
+// TypeInfo returns the description of t.
+func TypeInfo(t CaseType) (CaseTypeInfo, bool) {
+	for _, ti := range CaseTypes {
+		if ti.Type == t {
+			return ti, true
+		}
+	}
+	return CaseTypeInfo{}, false
+}
+
+// Label is the type's name as customers know it.
+func (t CaseType) Label() string {
+	if ti, ok := TypeInfo(t); ok {
+		return ti.Label
+	}
+	return string(t)
+}
+
+// Priority is how urgent a case is for the customer.
+type Priority string
+
+// Priorities, lowest first. Customers choose Low, Medium or High; Critical
+// and Production Down are raised by phone and set by staff.
+const (
+	PriorityLow            Priority = "low"
+	PriorityMedium         Priority = "medium"
+	PriorityHigh           Priority = "high"
+	PriorityCritical       Priority = "critical"
+	PriorityProductionDown Priority = "production_down"
+)
+
+// Priorities lists every priority, lowest first.
+var Priorities = []Priority{PriorityLow, PriorityMedium, PriorityHigh, PriorityCritical, PriorityProductionDown}
+
+// CustomerPriorities are the priorities a customer may choose on the portal.
+var CustomerPriorities = []Priority{PriorityLow, PriorityMedium, PriorityHigh}
+
+// Label is the priority's name as customers know it.
+func (p Priority) Label() string {
+	switch p {
+	case PriorityLow:
+		return "Low"
+	case PriorityMedium:
+		return "Medium"
+	case PriorityHigh:
+		return "High"
+	case PriorityCritical:
+		return "Critical"
+	case PriorityProductionDown:
+		return "Production Down"
+	}
+	return string(p)
+}
+
+// Valid reports whether p is a known priority.
+func (p Priority) Valid() bool { return slices.Contains(Priorities, p) }
+
+// Status is the main state of a case.
+type Status string
+
+// Statuses.
+const (
+	StatusOpen                Status = "open"
+	StatusAwaitingInformation Status = "awaiting_information"
+	StatusSolutionProposed    Status = "solution_proposed"
+	StatusClosed              Status = "closed"
+)
+
+// Statuses lists every status in workflow order.
+var Statuses = []Status{StatusOpen, StatusAwaitingInformation, StatusSolutionProposed, StatusClosed}
+
+// Label is the status's name as customers know it.
+func (s Status) Label() string {
+	switch s {
+	case StatusOpen:
+		return "Open"
+	case StatusAwaitingInformation:
+		return "Awaiting Information"
+	case StatusSolutionProposed:
+		return "Solution Proposed"
+	case StatusClosed:
+		return "Closed"
+	}
+	return string(s)
+}
+
+// SubStatus refines a status. Each belongs to exactly one status.
+type SubStatus string
+
+// Substatuses, grouped by status.
+const (
+	SubNew                SubStatus = "new"
+	SubInvestigation      SubStatus = "investigation"
+	SubEngineeringRequest SubStatus = "engineering_request"
+	SubMaintenanceReview  SubStatus = "maintenance_review"
+	SubThirdPartyPending  SubStatus = "third_party_pending"
+	SubInfoFromCustomer   SubStatus = "information_required_from_customer"
+	SubReplied            SubStatus = "replied"
+	SubFixedSoftware      SubStatus = "fixed_software_provided"
+	SubResolved           SubStatus = "resolved"
+	SubCancelled          SubStatus = "cancelled"
+)
+
+// SubStatuses maps each status to its substatuses, in the order the
+// handbook lists them.
+var SubStatuses = map[Status][]SubStatus{
+	StatusOpen:                {SubNew, SubInvestigation, SubEngineeringRequest, SubMaintenanceReview},
+	StatusAwaitingInformation: {SubThirdPartyPending, SubInfoFromCustomer},
+	StatusSolutionProposed:    {SubReplied, SubFixedSoftware},
+	StatusClosed:              {SubResolved, SubCancelled},
+}
+
+// Label is the substatus's name as customers know it.
+func (s SubStatus) Label() string {
+	switch s {
+	case SubNew:
+		return "New"
+	case SubInvestigation:
+		return "Investigation"
+	case SubEngineeringRequest:
+		return "Engineering Request"
+	case SubMaintenanceReview:
+		return "Maintenance Review"
+	case SubThirdPartyPending:
+		return "Third Party Pending"
+	case SubInfoFromCustomer:
+		return "Information Required From Customer"
+	case SubReplied:
+		return "Replied"
+	case SubFixedSoftware:
+		return "Fixed - Software Provided"
+	case SubResolved:
+		return "Resolved"
+	case SubCancelled:
+		return "Cancelled"
+	}
+	return string(s)
+}
+
+// transitions is the one table of allowed status changes. A change within
+// the same status (another substatus) is always allowed for a non-closed
+// case. Closed -> Open is a reopen.
+var transitions = map[Status][]Status{
+	StatusOpen:                {StatusAwaitingInformation, StatusSolutionProposed, StatusClosed},
+	StatusAwaitingInformation: {StatusOpen, StatusSolutionProposed, StatusClosed},
+	StatusSolutionProposed:    {StatusOpen, StatusAwaitingInformation, StatusClosed},
+	StatusClosed:              {StatusOpen},
+}
+
+// CheckTransition reports whether a case may move from one status and
+// substatus to another. It returns a wrapped ErrConflict when not.
+func CheckTransition(from Status, fromSub SubStatus, to Status, toSub SubStatus) error {
+	if !slices.Contains(SubStatuses[to], toSub) {
+		return &ValidationError{Fields: map[string]string{
+			"substatus": fmt.Sprintf("%s is not a substatus of %s.", toSub.Label(), to.Label()),
+		}}
+	}
+	if from == to {
+		if from == StatusClosed && fromSub != toSub {
+			return fmt.Errorf("a closed case keeps its closure reason: %w", ErrConflict)
+		}
+		return nil
+	}
+	if !slices.Contains(transitions[from], to) {
+		return fmt.Errorf("a case cannot move from %s to %s: %w", from.Label(), to.Label(), ErrConflict)
+	}
+	return nil
+}
+
+// Stage is where the affected system runs.
+type Stage string
+
+// Implementation stages.
+const (
+	StageProduction Stage = "production"
+	StageUAT        Stage = "uat"
+)
+
+// Case is a support case. Its number is its ID, written with ten digits.
+type Case struct {
+	ID             int64
+	SoldToID       int64
+	EndUserID      int64
+	ContactID      int64 // the Designated Contact the case belongs to
+	OwnerID        int64 // the staff member working it; zero when unassigned
+	Type           CaseType
+	SubType        string
+	ProductID      int64
+	ComponentID    int64
+	Summary        string
+	Description    string
+	Priority       Priority
+	Severity       int // staff-assigned, 1 (highest) to 4; zero until assessed
+	Status         Status
+	SubStatus      SubStatus
+	Stage          Stage
+	SecurityThreat bool
+	BusinessImpact string
+	AgentsAffected int
+	ExternalRef    string
+	// LinkedCaseID is the closed case this one follows up, when it was
+	// opened because the old one could no longer be reopened.
+	LinkedCaseID  int64
+	CloseComment  string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	ClosedAt      time.Time
+	ReopenedCount int
+}
+
+// Number is the case's 10-digit number.
+func (c *Case) Number() string { return FormatCaseNumber(c.ID) }
+
+// Combination is the Sold To / End User pair the case was opened for.
+func (c *Case) Combination() Combination {
+	return Combination{SoldToID: c.SoldToID, EndUserID: c.EndUserID}
+}
+
+// FormatCaseNumber writes a case ID as the 10-digit number people quote.
+func FormatCaseNumber(id int64) string { return fmt.Sprintf("%010d", id) }
+
+// ParseCaseNumber reads a case number as people type it: ten digits, with or
+// without leading zeros. It reports false for anything else.
+func ParseCaseNumber(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 10 {
+		return 0, false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, false
+	}
+	return id, true
+}
+
+// ReopenWindow is how long after closure a customer may ask to reopen a
+// case; after that they open a new one.
+const ReopenWindow = 30 * 24 * time.Hour
+
+// Reopenable reports whether the customer may still ask to reopen c.
+func (c *Case) Reopenable(now time.Time) bool {
+	return c.Status == StatusClosed && !c.ClosedAt.IsZero() && now.Before(c.ClosedAt.Add(ReopenWindow))
+}
+
+// Limits on case fields.
+const (
+	MaxSummary       = 1000
+	MaxDescription   = 32000
+	DescriptionWords = 10 // the meter turns green here
+	MaxComment       = 32000
+)
+
+// NewCase is what a Designated Contact submits to open a case.
+type NewCase struct {
+	Combination
+	Type           CaseType
+	SubType        string
+	ProductID      int64
+	ComponentID    int64
+	Summary        string
+	Description    string
+	Priority       Priority
+	Stage          Stage
+	SecurityThreat bool
+	BusinessImpact string
+	AgentsAffected int
+	ExternalRef    string
+	LinkedCaseID   int64
+}
+
+// Validate checks the fields that need no lookup; whether the combination,
+// product and component exist and fit together is checked by the service
+// that opens the case. staff allows the priorities only staff may set.
+func (n *NewCase) Validate(staff bool) error {
+	p := Problems{}
+	if n.SoldToID == 0 || n.EndUserID == 0 {
+		p.Add("combination", "Choose the Sold To / End User combination.")
+	}
+	ti, ok := TypeInfo(n.Type)
+	switch {
+	case !ok:
+		p.Add("type", "Choose a case type.")
+	case n.SubType == "":
+		p.Add("sub_type", "Choose a sub type.")
+	case !slices.Contains(ti.SubTypes, n.SubType):
+		p.Add("sub_type", fmt.Sprintf("%q is not a sub type of %s cases.", n.SubType, ti.Label))
+	}
+	if n.ProductID == 0 {
+		p.Add("product", "Choose the product.")
+	}
+	if n.ComponentID == 0 {
+		p.Add("component", "Choose the component.")
+	}
+	summary := strings.TrimSpace(n.Summary)
+	switch {
+	case summary == "":
+		p.Add("summary", "Enter a summary of the problem.")
+	case utf8.RuneCountInString(summary) > MaxSummary:
+		p.Add("summary", fmt.Sprintf("Use at most %d characters (you used %d).", MaxSummary, utf8.RuneCountInString(summary)))
+	}
+	desc := strings.TrimSpace(n.Description)
+	switch {
+	case desc == "":
+		p.Add("description", "Describe the problem: what happened, what you expected, and what you tried.")
+	case utf8.RuneCountInString(desc) > MaxDescription:
+		p.Add("description", fmt.Sprintf("Use at most %d characters.", MaxDescription))
+	}
+	allowed := CustomerPriorities
+	if staff {
+		allowed = Priorities
+	}
+	switch {
+	case n.Priority == "":
+		p.Add("priority", "Choose a priority.")
+	case !slices.Contains(allowed, n.Priority):
+		p.Add("priority", "Critical and Production Down are raised by telephone: call support, or choose Low, Medium or High.")
+	}
+	if n.Stage != StageProduction && n.Stage != StageUAT {
+		p.Add("stage", "Choose Production or UAT.")
+	}
+	if n.AgentsAffected < 0 || n.AgentsAffected > 1_000_000 {
+		p.Add("agents_affected", "Enter a number from 0 to 1,000,000.")
+	}
+	if utf8.RuneCountInString(n.BusinessImpact) > 4000 {
+		p.Add("business_impact", "Use at most 4000 characters.")
+	}
+	if utf8.RuneCountInString(n.ExternalRef) > 100 {
+		p.Add("external_ref", "Use at most 100 characters.")
+	}
+	return p.Err()
+}
+
+// WordCount counts the words of a description, as the meter does.
+func WordCount(s string) int { return len(strings.Fields(s)) }
+
+// CloseReason is why a customer closes a case.
+type CloseReason = SubStatus
+
+// EntryKind is the kind of a case feed entry.
+type EntryKind string
+
+// Feed entry kinds.
+const (
+	// EntryComment is a customer's update.
+	EntryComment EntryKind = "comment"
+	// EntryReply is a staff member's public reply.
+	EntryReply EntryKind = "reply"
+	// EntryNote is a staff member's internal note: never shown to customers.
+	EntryNote EntryKind = "note"
+	// EntryEvent is a change the system records: status, priority, owner,
+	// contact, closure, reopen.
+	EntryEvent EntryKind = "event"
+)
+
+// Entry is one item of a case feed.
+type Entry struct {
+	ID        int64
+	CaseID    int64
+	Kind      EntryKind
+	AuthorID  int64
+	Author    string // the author's name, for display
+	Body      string
+	CreatedAt time.Time
+}
+
+// Internal reports whether only staff may see e.
+func (e *Entry) Internal() bool { return e.Kind == EntryNote }
+
+// ValidateComment checks the text of a comment, reply or note.
+func ValidateComment(field, body string) error {
+	body = strings.TrimSpace(body)
+	switch {
+	case body == "":
+		return &ValidationError{Fields: map[string]string{field: "Write something first."}}
+	case utf8.RuneCountInString(body) > MaxComment:
+		return &ValidationError{Fields: map[string]string{field: fmt.Sprintf("Use at most %d characters.", MaxComment)}}
+	}
+	return nil
+}

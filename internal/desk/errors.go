@@ -1,0 +1,73 @@
+package desk
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Error kinds. The web layer maps each one to an HTTP status in one table;
+// everything else wraps them with context using %w.
+var (
+	// ErrNotFound reports a missing record, or one the actor may not know of:
+	// another company's case is "not found", never "forbidden".
+	ErrNotFound = errors.New("not found")
+	// ErrForbidden reports an action the actor may not take on a record they
+	// are allowed to see.
+	ErrForbidden = errors.New("forbidden")
+	// ErrConflict reports a write that clashes with the current state, such as
+	// a duplicate email or a transition the status table does not allow.
+	ErrConflict = errors.New("conflict")
+	// ErrUnauthenticated reports a request without a valid session or token.
+	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrThrottled reports too many attempts in a short time.
+	ErrThrottled = errors.New("too many attempts")
+)
+
+// ValidationError lists what is wrong with an input, field by field, so a
+// form can show each message beside its field and the API can return them as
+// a list. Field names are the form/JSON names.
+type ValidationError struct {
+	Fields map[string]string
+}
+
+// Error lists the fields in a stable order.
+func (e *ValidationError) Error() string {
+	keys := slices.Sorted(maps.Keys(e.Fields))
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s: %s", k, e.Fields[k]))
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Problems collects field messages while an input is checked.
+type Problems map[string]string
+
+// Add records msg for field unless the field already has a message: the
+// first problem found is the most useful one to show.
+func (p Problems) Add(field, msg string) {
+	if _, ok := p[field]; !ok {
+		p[field] = msg
+	}
+}
+
+// Err returns nil when nothing was added, and a *ValidationError otherwise.
+func (p Problems) Err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: p}
+}
+
+// AsValidation returns the field messages of err, or nil when err is not a
+// validation error.
+func AsValidation(err error) map[string]string {
+	var v *ValidationError
+	if errors.As(err, &v) {
+		return v.Fields
+	}
+	return nil
+}

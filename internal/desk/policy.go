@@ -1,0 +1,165 @@
+package desk
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Actor is who is asking: a signed-in user with the access levels that count
+// for them right now. The store builds it once per request (see
+// EffectiveLevel); the policy below reads it and nothing else.
+type Actor struct {
+	User *User
+	// Levels holds the effective level per combination for a contact.
+	Levels map[Combination]AccessLevel
+	// Approves lists the Sold To companies the contact is a Designated
+	// Approver of.
+	Approves []int64
+}
+
+// Level returns the actor's effective level for a combination.
+func (a *Actor) Level(c Combination) AccessLevel {
+	if a == nil || a.User == nil {
+		return NoAccess
+	}
+	return a.Levels[c]
+}
+
+// Combinations returns the combinations where the actor holds at least min.
+func (a *Actor) Combinations(minLevel AccessLevel) []Combination {
+	var out []Combination
+	for c, l := range a.Levels {
+		if l >= minLevel {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(x, y Combination) int {
+		if x.SoldToID != y.SoldToID {
+			return int(x.SoldToID - y.SoldToID)
+		}
+		return int(x.EndUserID - y.EndUserID)
+	})
+	return out
+}
+
+// IsStaff reports whether the actor works for the vendor.
+func (a *Actor) IsStaff() bool { return a != nil && a.User != nil && a.User.IsStaff() }
+
+// HasRole reports whether the actor is staff holding r.
+func (a *Actor) HasRole(r Role) bool { return a != nil && a.User != nil && a.User.HasRole(r) }
+
+// Approver reports whether the actor is a Designated Approver of soldTo.
+func (a *Actor) Approver(soldTo int64) bool {
+	return a != nil && a.User != nil && !a.User.IsStaff() && slices.Contains(a.Approves, soldTo)
+}
+
+// Action is something an actor may try to do. Every read and write in
+// Caseport names one and asks Authorize.
+type Action string
+
+// Actions.
+const (
+	// Cases of a combination.
+	ViewCase    Action = "case.view"
+	OpenCase    Action = "case.open"
+	CommentCase Action = "case.comment"
+	CloseCase   Action = "case.close"
+	ReopenCase  Action = "case.reopen"
+	// Staff work on cases.
+	WorkCase          Action = "case.work" // reply, note, status, priority, owner, contact
+	ViewInternalNotes Action = "case.notes"
+	VerifyCaller      Action = "caller.verify"
+	// Accounts.
+	ManageAccounts      Action = "accounts.manage"
+	ViewAccounts        Action = "accounts.view"
+	DecideAccessRequest Action = "access.decide"
+	ViewAudit           Action = "audit.view"
+)
+
+// Actions lists every action, for tests that walk them all.
+var Actions = []Action{
+	ViewCase, OpenCase, CommentCase, CloseCase, ReopenCase, WorkCase, ViewInternalNotes,
+	VerifyCaller, ManageAccounts, ViewAccounts, DecideAccessRequest, ViewAudit,
+}
+
+// Target is what an action is done to: a combination for case actions, a
+// Sold To for access decisions, nothing for console-wide actions.
+type Target struct {
+	Combination
+}
+
+// On returns the target for a combination.
+func On(c Combination) Target { return Target{Combination: c} }
+
+// Authorize is the one policy. It returns nil when the actor may take the
+// action on the target, ErrNotFound when the actor may not even know the
+// target exists (another company's case), ErrForbidden when they can see it
+// but not do this, and ErrUnauthenticated when nobody is signed in.
+func Authorize(a *Actor, act Action, t Target) error {
+	if a == nil || a.User == nil || a.User.Disabled {
+		return ErrUnauthenticated
+	}
+	if a.IsStaff() {
+		return authorizeStaff(a, act)
+	}
+	lvl := a.Level(t.Combination)
+	switch act {
+	case ViewCase:
+		return need(lvl, ReadOnly, act, lvl >= ReadOnly)
+	case OpenCase, CommentCase, CloseCase, ReopenCase:
+		return need(lvl, ReadWrite, act, lvl >= ReadOnly)
+	case DecideAccessRequest:
+		if a.Approver(t.SoldToID) {
+			return nil
+		}
+		return fmt.Errorf("%s: only Designated Approvers of the Sold To decide: %w", act, ErrForbidden)
+	case WorkCase, ViewInternalNotes:
+		// A contact who can see the case learns only that this is staff
+		// work; one who cannot learns nothing.
+		if lvl >= ReadOnly {
+			return fmt.Errorf("%s: staff only: %w", act, ErrForbidden)
+		}
+		return ErrNotFound
+	}
+	return fmt.Errorf("%s: staff only: %w", act, ErrForbidden)
+}
+
+// need allows the action when lvl reaches want; otherwise the target is
+// "not found" unless visible says the actor may see it.
+func need(lvl, want AccessLevel, act Action, visible bool) error {
+	if lvl >= want {
+		return nil
+	}
+	if !visible {
+		return ErrNotFound
+	}
+	return fmt.Errorf("%s needs %s access: %w", act, want.Label(), ErrForbidden)
+}
+
+func authorizeStaff(a *Actor, act Action) error {
+	switch act {
+	case ViewCase, WorkCase, ViewInternalNotes, VerifyCaller, ViewAccounts, CommentCase, CloseCase, ReopenCase, OpenCase:
+		return nil
+	case ManageAccounts, DecideAccessRequest, ViewAudit:
+		if a.HasRole(RolePortalAdmin) {
+			return nil
+		}
+		return fmt.Errorf("%s: portal admins only: %w", act, ErrForbidden)
+	}
+	return fmt.Errorf("%s: %w", act, ErrForbidden)
+}
+
+// CaseScope says which cases a list may show the actor: all of them (staff)
+// or those of the listed combinations. An empty, non-All scope shows nothing.
+type CaseScope struct {
+	All          bool
+	Combinations []Combination
+}
+
+// Scope returns the cases the actor may list.
+func (a *Actor) Scope() CaseScope {
+	if a.IsStaff() {
+		return CaseScope{All: true}
+	}
+	return CaseScope{Combinations: a.Combinations(ReadOnly)}
+}

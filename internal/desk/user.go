@@ -1,0 +1,212 @@
+package desk
+
+import (
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+)
+
+// UserKind separates the vendor's staff from customers' and partners'
+// contacts. A user is one or the other, never both.
+type UserKind string
+
+// User kinds.
+const (
+	KindContact UserKind = "contact"
+	KindStaff   UserKind = "staff"
+)
+
+// Role is a staff role. A staff user may hold several.
+type Role string
+
+// Staff roles.
+const (
+	RoleAgent                 Role = "agent"
+	RoleEscalationOwner       Role = "escalation_owner"
+	RolePortalAdmin           Role = "portal_admin"
+	RoleProductSupportManager Role = "product_support_manager"
+)
+
+// Roles lists the staff roles in the order forms show them.
+var Roles = []Role{RoleAgent, RoleEscalationOwner, RolePortalAdmin, RoleProductSupportManager}
+
+// Label is the role's name in the console.
+func (r Role) Label() string {
+	switch r {
+	case RoleAgent:
+		return "Agent"
+	case RoleEscalationOwner:
+		return "Escalation owner"
+	case RolePortalAdmin:
+		return "Portal admin"
+	case RoleProductSupportManager:
+		return "Product support manager"
+	}
+	return string(r)
+}
+
+// TermsVersion is the version of the Designated Contact terms a contact
+// accepts today. Changing the terms means raising it.
+const TermsVersion = "2025-05"
+
+// User is a person who signs in: a contact of a company, or a staff member.
+type User struct {
+	ID        int64
+	Kind      UserKind
+	Email     string
+	FirstName string
+	LastName  string
+	// CompanyID is the contact's employer; zero for staff.
+	CompanyID int64
+	Country   string
+	Phone     string
+	Mobile    string
+	// PIN identifies a contact on the phone. It is shown only on the
+	// contact's own profile and never leaves the store otherwise.
+	PIN   string
+	Roles []Role
+	// TermsAcceptedAt and TermsVersion record the Designated Contact terms
+	// the contact accepted; zero when never accepted.
+	TermsAcceptedAt time.Time
+	TermsVersion    string
+	Disabled        bool
+	CreatedAt       time.Time
+}
+
+// Name is the user's full name.
+func (u *User) Name() string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }
+
+// IsStaff reports whether u works for the vendor.
+func (u *User) IsStaff() bool { return u.Kind == KindStaff }
+
+// HasRole reports whether u is staff holding r.
+func (u *User) HasRole(r Role) bool { return u.IsStaff() && slices.Contains(u.Roles, r) }
+
+// AcceptedTerms reports whether u accepted the current Designated Contact
+// terms.
+func (u *User) AcceptedTerms() bool {
+	return !u.TermsAcceptedAt.IsZero() && u.TermsVersion == TermsVersion
+}
+
+// EmailRules are the lists that decide whether an address is a corporate
+// address of one person. Portal admins can change them; DefaultEmailRules
+// seeds them.
+type EmailRules struct {
+	FreeMailDomains []string
+	RoleAliases     []string
+}
+
+// DefaultEmailRules refuses the common free-mail providers and the mailbox
+// names that belong to a team rather than a person.
+func DefaultEmailRules() EmailRules {
+	return EmailRules{
+		FreeMailDomains: []string{
+			"gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "ymail.com",
+			"hotmail.com", "hotmail.co.uk", "outlook.com", "live.com", "msn.com",
+			"aol.com", "icloud.com", "me.com", "mac.com", "mail.com", "gmx.com",
+			"gmx.de", "gmx.net", "web.de", "proton.me", "protonmail.com",
+			"yandex.com", "yandex.ru", "mail.ru", "zoho.com", "qq.com", "163.com",
+			"126.com", "fastmail.com", "tutanota.com",
+		},
+		RoleAliases: []string{
+			"admin", "administrator", "billing", "contact", "help", "helpdesk",
+			"hostmaster", "info", "it", "mail", "marketing", "no-reply", "noreply",
+			"office", "postmaster", "root", "sales", "security", "service",
+			"support", "team", "webmaster",
+		},
+	}
+}
+
+// CheckWorkEmail returns a message saying why addr is not a corporate
+// address of one person, or "" when it is one. It also returns the address
+// normalised to lower case.
+func (r EmailRules) CheckWorkEmail(addr string) (string, string) {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	if addr == "" {
+		return addr, "Enter your work email address."
+	}
+	parsed, err := mail.ParseAddress(addr)
+	if err != nil || parsed.Address != addr || parsed.Name != "" {
+		return addr, "Enter an email address like name@company.com."
+	}
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || !strings.Contains(domain, ".") {
+		return addr, "Enter an email address like name@company.com."
+	}
+	if slices.Contains(r.FreeMailDomains, domain) {
+		return addr, "Use your corporate email address: addresses at " + domain + " are personal addresses and are not accepted."
+	}
+	base, _, _ := strings.Cut(local, "+")
+	if slices.Contains(r.RoleAliases, base) {
+		return addr, "Use an address assigned to you alone: " + local + "@ is a shared alias and is not accepted."
+	}
+	return addr, ""
+}
+
+// ProfileInput is what a contact or an admin submits for a contact profile.
+type ProfileInput struct {
+	FirstName string
+	LastName  string
+	Email     string
+	CompanyID int64
+	Country   string
+	Phone     string
+	Mobile    string
+}
+
+// ValidateProfile checks a contact profile and returns the normalised email.
+func ValidateProfile(in ProfileInput, rules EmailRules) (string, error) {
+	p := Problems{}
+	if strings.TrimSpace(in.FirstName) == "" {
+		p.Add("first_name", "Enter your first name.")
+	}
+	if strings.TrimSpace(in.LastName) == "" {
+		p.Add("last_name", "Enter your last name.")
+	}
+	email, msg := rules.CheckWorkEmail(in.Email)
+	if msg != "" {
+		p.Add("email", msg)
+	}
+	if in.CompanyID == 0 {
+		p.Add("company", "Choose your employer.")
+	}
+	if strings.TrimSpace(in.Country) == "" {
+		p.Add("country", "Enter your country.")
+	}
+	for field, v := range map[string]string{"phone": in.Phone, "mobile": in.Mobile} {
+		if v != "" && !validPhone(v) {
+			p.Add(field, "Enter a phone number with digits, spaces, +, - and brackets only.")
+		}
+	}
+	return email, p.Err()
+}
+
+func validPhone(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune(" +-().", r):
+		default:
+			return false
+		}
+	}
+	return digits >= 5 && digits <= 20
+}
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 10
+
+// ValidatePassword checks a new password.
+func ValidatePassword(pw string) error {
+	p := Problems{}
+	if len([]rune(pw)) < MinPasswordLength {
+		p.Add("password", "Use at least 10 characters.")
+	}
+	if len(pw) > 256 {
+		p.Add("password", "Use at most 256 characters.")
+	}
+	return p.Err()
+}

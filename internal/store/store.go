@@ -1,0 +1,231 @@
+// Package store keeps Caseport's data in SQLite (the embedded default) or
+// PostgreSQL. It is the only package that speaks SQL: every query is written
+// once with ? placeholders and rebound for PostgreSQL, and the few places
+// where the dialects differ sit in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Store is a handle on the database. It is safe for concurrent use.
+type Store struct {
+	dialect dialect
+	// w takes every write. For SQLite it holds a single connection, so
+	// writers queue in Go instead of failing with SQLITE_BUSY.
+	w *sql.DB
+	// r serves reads; for PostgreSQL it is the same pool as w.
+	r *sql.DB
+}
+
+// Open connects to the database named by rawURL: sqlite://PATH (a file,
+// created if missing) or postgres://…. It does not migrate; call Migrate.
+func Open(ctx context.Context, rawURL string) (*Store, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("database url: %w", err)
+	}
+	switch u.Scheme {
+	case "sqlite", "sqlite3", "file":
+		return openSQLite(ctx, sqlitePath(rawURL))
+	case "postgres", "postgresql":
+		return openPostgres(ctx, rawURL)
+	}
+	return nil, fmt.Errorf("database url %q: want sqlite://PATH or postgres://…", rawURL)
+}
+
+// sqlitePath takes the path out of sqlite://PATH, sqlite:///abs/PATH or
+// file:PATH, keeping relative paths relative.
+func sqlitePath(raw string) string {
+	for _, p := range []string{"sqlite3://", "sqlite://", "file://", "file:"} {
+		if rest, ok := strings.CutPrefix(raw, p); ok {
+			rest, _, _ = strings.Cut(rest, "?")
+			return rest
+		}
+	}
+	return raw
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+	}
+	const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), w.Close())
+	}
+	r.SetMaxOpenConns(8)
+	s := &Store{dialect: sqliteDialect, w: w, r: r}
+	if err := s.Ping(ctx); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
+	return s, nil
+}
+
+func openPostgres(ctx context.Context, rawURL string) (*Store, error) {
+	db, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{dialect: postgresDialect, w: db, r: db}
+	if err := s.Ping(ctx); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
+	return s, nil
+}
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	if s.r == s.w {
+		return s.w.Close()
+	}
+	return errors.Join(s.w.Close(), s.r.Close())
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", s.dialect.name, err)
+	}
+	return nil
+}
+
+// Dialect names the database engine: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect.name }
+
+// Migrate brings the schema up to date. Concurrent starts against one
+// PostgreSQL database take turns on an advisory lock.
+func (s *Store) Migrate(ctx context.Context) error {
+	p, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", s.dialect.name, err)
+	}
+	return nil
+}
+
+// Migrated reports whether every embedded migration has been applied.
+func (s *Store) Migrated(ctx context.Context) (bool, error) {
+	p, err := s.migrator()
+	if err != nil {
+		return false, err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return false, fmt.Errorf("check migrations: %w", err)
+	}
+	return !pending, nil
+}
+
+func (s *Store) migrator() (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations, "migrations/"+s.dialect.name)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	gd := goose.DialectSQLite3
+	if s.dialect.name == "postgres" {
+		gd = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(gd, s.w, fsys, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return p, nil
+}
+
+// Tx is a write transaction. Every state change and the events it causes
+// (feed entry, audit record, notification) go through one Tx.
+type Tx struct {
+	tx *sql.Tx
+	d  dialect
+}
+
+// Write runs fn in a transaction and commits it when fn returns nil.
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op; on error the cause is returned
+	if err := fn(&Tx{tx: tx, d: s.dialect}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// querier is what both a transaction and a pool offer; read methods take
+// one so they run inside a write transaction as well as outside.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// q is a querier that rebinds placeholders for its dialect.
+type q struct {
+	db querier
+	d  dialect
+}
+
+func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return q.db.ExecContext(ctx, q.d.rebind(query), args...)
+}
+
+func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.db.QueryRowContext(ctx, q.d.rebind(query), args...)
+}
+
+// read returns a querier on the read pool.
+func (s *Store) read() q { return q{db: s.r, d: s.dialect} }
+
+// Migrations returns the embedded migrations of a dialect ("sqlite" or
+// "postgres"), for tools that fingerprint the schema.
+func Migrations(dialect string) fs.FS {
+	fsys, err := fs.Sub(migrations, "migrations/"+dialect)
+	if err != nil {
+		panic(err) // the path is a constant of this package
+	}
+	return fsys
+}

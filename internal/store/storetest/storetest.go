@@ -1,0 +1,219 @@
+// Package storetest gives tests a fresh, migrated store on every engine
+// Caseport supports: SQLite always, PostgreSQL when CASEPORT_TEST_POSTGRES
+// holds a server URL. Each PostgreSQL test gets its own database, cloned
+// from a template migrated once, so tests run in parallel without sharing
+// rows.
+package storetest
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+
+	"github.com/caseport/caseport/internal/store"
+)
+
+// EnvPostgres names the variable that enables the PostgreSQL tests.
+const EnvPostgres = "CASEPORT_TEST_POSTGRES"
+
+// Engine is a database engine the tests run against.
+type Engine struct {
+	Name string
+	// URL returns a URL of a new, migrated, empty database.
+	URL func(t testing.TB) string
+}
+
+// Engines returns SQLite and, when enabled, PostgreSQL.
+func Engines(t testing.TB) []Engine {
+	engines := []Engine{{Name: "sqlite", URL: sqliteURL}}
+	if os.Getenv(EnvPostgres) != "" {
+		engines = append(engines, Engine{Name: "postgres", URL: postgresURL})
+	} else {
+		logSkipOnce(t)
+	}
+	return engines
+}
+
+var skipNote sync.Once
+
+func logSkipOnce(t testing.TB) {
+	skipNote.Do(func() {
+		fmt.Fprintf(os.Stderr, "storetest: %s is not set: PostgreSQL tests are skipped, SQLite only\n", EnvPostgres)
+	})
+	t.Helper()
+}
+
+// Each runs fn as a parallel subtest per engine, with a fresh store.
+func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, Open(t, e))
+		})
+	}
+}
+
+// Open returns a fresh migrated store on the engine, closed when the test
+// ends.
+func Open(t testing.TB, e Engine) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, e.URL(t))
+	if err != nil {
+		t.Fatalf("open %s store: %v", e.Name, err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	})
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return s
+}
+
+// SQLite returns a fresh migrated SQLite store.
+func SQLite(t testing.TB) *store.Store {
+	return Open(t, Engine{Name: "sqlite", URL: sqliteURL})
+}
+
+func sqliteURL(t testing.TB) string {
+	return "sqlite://" + filepath.Join(t.TempDir(), "caseport.db")
+}
+
+var (
+	templateOnce sync.Once
+	templateName string
+	templateErr  error
+	dbCounter    atomic.Int64
+)
+
+// postgresURL clones the migrated template into a database of the test's
+// own and drops it when the test ends.
+func postgresURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvPostgres)
+	templateOnce.Do(func() { templateName, templateErr = ensureTemplate(base) })
+	if templateErr != nil {
+		t.Fatalf("postgres template: %v", templateErr)
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	defer admin.Close()
+	name := fmt.Sprintf("caseport_t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6, dbCounter.Add(1))
+	ctx := context.Background()
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+templateName); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Errorf("postgres: %v", err)
+			return
+		}
+		defer admin.Close()
+		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop test database: %v", err)
+		}
+	})
+	return withDatabase(base, name)
+}
+
+// ensureTemplate creates, once per schema version across all test
+// processes, a migrated database to clone. Its name carries a hash of the
+// migrations, so a changed schema gets a new template.
+func ensureTemplate(base string) (string, error) {
+	ctx := context.Background()
+	name := "caseport_tmpl_" + migrationsHash()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		return "", fmt.Errorf("connect %s: %w", base, err)
+	}
+	defer conn.Close()
+	// Test binaries of several packages start at once; one builds the
+	// template while the others wait on this lock.
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(727274)"); err != nil {
+		return "", err
+	}
+	defer conn.ExecContext(ctx, "SELECT pg_advisory_unlock(727274)") //nolint:errcheck // the session ends right after
+	var exists bool
+	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if exists {
+		return name, nil
+	}
+	building := name + "_build"
+	if _, err := conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+building+" WITH (FORCE)"); err != nil {
+		return "", err
+	}
+	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+building); err != nil {
+		return "", err
+	}
+	s, err := store.Open(ctx, withDatabase(base, building))
+	if err != nil {
+		return "", err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return "", err
+	}
+	if err := s.Close(); err != nil {
+		return "", err
+	}
+	if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+building+" RENAME TO "+name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+func withDatabase(base, name string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// migrationsHash fingerprints the PostgreSQL migrations so that a template
+// built from an older schema is never reused.
+func migrationsHash() string {
+	h := sha256.New()
+	fsys := store.Migrations("postgres")
+	_ = fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, path)
+		if err != nil {
+			return err
+		}
+		h.Write([]byte(path))
+		h.Write(b)
+		return nil
+	})
+	return strings.ToLower(hex.EncodeToString(h.Sum(nil))[:12])
+}

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/caseport/caseport/internal/desk"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -213,12 +214,71 @@ func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, err
 	return q.db.ExecContext(ctx, q.d.rebind(query), args...)
 }
 
+func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.db.QueryContext(ctx, q.d.rebind(query), args...)
+}
+
 func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
 	return q.db.QueryRowContext(ctx, q.d.rebind(query), args...)
 }
 
 // read returns a querier on the read pool.
 func (s *Store) read() q { return q{db: s.r, d: s.dialect} }
+
+
+// notFound turns sql.ErrNoRows into desk.ErrNotFound, naming what was
+// looked for.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, desk.ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// Timestamps are kept in UTC with microsecond precision, the precision
+// PostgreSQL keeps, so a time read back equals the time written and keyset
+// cursors compare equal on both engines.
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// nullTime reads a nullable timestamp; NULL becomes the zero time.
+type nullTime struct{ t *time.Time }
+
+func (n nullTime) Scan(v any) error {
+	var nt sql.NullTime
+	if err := nt.Scan(v); err != nil {
+		return err
+	}
+	*n.t = time.Time{}
+	if nt.Valid {
+		*n.t = nt.Time.UTC()
+	}
+	return nil
+}
+
+// nullInt reads a nullable integer id; NULL becomes zero.
+type nullInt struct{ p *int64 }
+
+func (n nullInt) Scan(v any) error {
+	var ni sql.NullInt64
+	if err := ni.Scan(v); err != nil {
+		return err
+	}
+	*n.p = ni.Int64
+	return nil
+}
+
+// id writes zero as NULL, for optional foreign keys.
+func id(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
 
 // Migrations returns the embedded migrations of a dialect ("sqlite" or
 // "postgres"), for tools that fingerprint the schema.

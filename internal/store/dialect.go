@@ -1,8 +1,16 @@
 package store
 
 import (
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/caseport/caseport/internal/desk"
 )
 
 // dialect holds what differs between SQLite and PostgreSQL. Queries are
@@ -38,4 +46,28 @@ func (d dialect) rebind(query string) string {
 		b.WriteByte(query[i])
 	}
 	return b.String()
+}
+
+// conflict turns a unique-constraint violation into a validation error on
+// field with msg, so a form can show it; other errors are wrapped with
+// what.
+func (d dialect) conflict(err error, what, field, msg string) error {
+	if isUniqueViolation(err) {
+		return fmt.Errorf("%s: %w", what, &desk.ValidationError{Fields: map[string]string{field: msg}})
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// isUniqueViolation recognises both engines' unique-constraint errors.
+func isUniqueViolation(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		code := lite.Code()
+		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
 }

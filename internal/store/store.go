@@ -17,11 +17,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/caseport/caseport/internal/desk"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+
+	"github.com/caseport/caseport/internal/desk"
 )
 
 //go:embed migrations
@@ -225,7 +226,6 @@ func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
 // read returns a querier on the read pool.
 func (s *Store) read() q { return q{db: s.r, d: s.dialect} }
 
-
 // notFound turns sql.ErrNoRows into desk.ErrNotFound, naming what was
 // looked for.
 func notFound(err error, what string) error {
@@ -288,4 +288,37 @@ func Migrations(dialect string) fs.FS {
 		panic(err) // the path is a constant of this package
 	}
 	return fsys
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// affected turns an UPDATE or DELETE that touched no row into ErrNotFound.
+func affected(res sql.Result, what string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", what, desk.ErrNotFound)
+	}
+	return nil
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// placeholders returns "?, ?, …" for n arguments.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// prefixed qualifies a column list with a table alias.
+func prefixed(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = alias + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
 }

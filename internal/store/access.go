@@ -1,0 +1,285 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+)
+
+// SetGrant gives a contact a level on a combination, replacing any earlier
+// level; NoAccess removes the grant.
+func (tx *Tx) SetGrant(ctx context.Context, g desk.Grant, grantedBy int64) error {
+	if g.Level == desk.NoAccess {
+		_, err := tx.q().exec(ctx, `DELETE FROM grants WHERE contact_id = ? AND sold_to_id = ? AND end_user_id = ?`,
+			g.ContactID, g.SoldToID, g.EndUserID)
+		if err != nil {
+			return fmt.Errorf("remove grant: %w", err)
+		}
+		return nil
+	}
+	_, err := tx.q().exec(ctx, `INSERT INTO grants (contact_id, sold_to_id, end_user_id, level, granted_at, granted_by)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (contact_id, sold_to_id, end_user_id)
+		DO UPDATE SET level = excluded.level, granted_at = excluded.granted_at, granted_by = excluded.granted_by`,
+		g.ContactID, g.SoldToID, g.EndUserID, g.Level.String(), ts(g.GrantedAt), id(grantedBy))
+	if err != nil {
+		return fmt.Errorf("grant %s to contact %d: %w", g.Level, g.ContactID, err)
+	}
+	return nil
+}
+
+// GrantFilter selects grants. Zero fields do not filter.
+type GrantFilter struct {
+	ContactID int64
+	desk.Combination
+}
+
+// Grants lists grants.
+func (s *Store) Grants(ctx context.Context, f GrantFilter) ([]desk.Grant, error) {
+	return grants(ctx, s.read(), f)
+}
+
+// Grants lists grants inside the transaction.
+func (tx *Tx) Grants(ctx context.Context, f GrantFilter) ([]desk.Grant, error) {
+	return grants(ctx, tx.q(), f)
+}
+
+func grants(ctx context.Context, q q, f GrantFilter) ([]desk.Grant, error) {
+	rows, err := q.query(ctx, `SELECT contact_id, sold_to_id, end_user_id, level, granted_at FROM grants
+		WHERE (? = 0 OR contact_id = ?) AND (? = 0 OR sold_to_id = ?) AND (? = 0 OR end_user_id = ?)
+		ORDER BY contact_id, sold_to_id, end_user_id`,
+		f.ContactID, f.ContactID, f.SoldToID, f.SoldToID, f.EndUserID, f.EndUserID)
+	if err != nil {
+		return nil, fmt.Errorf("grants: %w", err)
+	}
+	defer rows.Close()
+	var out []desk.Grant
+	for rows.Next() {
+		var g desk.Grant
+		var level string
+		if err := rows.Scan(&g.ContactID, &g.SoldToID, &g.EndUserID, &level, nullTime{&g.GrantedAt}); err != nil {
+			return nil, fmt.Errorf("grants: %w", err)
+		}
+		g.Level, _ = desk.ParseAccessLevel(level)
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// SetApprover makes a contact a Designated Approver of a Sold To, or stops
+// them being one.
+func (tx *Tx) SetApprover(ctx context.Context, soldTo, contactID int64, on bool) error {
+	query := `INSERT INTO approvers (sold_to_id, contact_id) VALUES (?, ?) ON CONFLICT DO NOTHING`
+	if !on {
+		query = `DELETE FROM approvers WHERE sold_to_id = ? AND contact_id = ?`
+	}
+	if _, err := tx.q().exec(ctx, query, soldTo, contactID); err != nil {
+		return fmt.Errorf("approver %d of %d: %w", contactID, soldTo, err)
+	}
+	return nil
+}
+
+// Approvers lists the Designated Approvers of a Sold To.
+func (s *Store) Approvers(ctx context.Context, soldTo int64) ([]desk.User, error) {
+	return approvers(ctx, s.read(), soldTo)
+}
+
+// Approvers lists the Designated Approvers of a Sold To inside the
+// transaction.
+func (tx *Tx) Approvers(ctx context.Context, soldTo int64) ([]desk.User, error) {
+	return approvers(ctx, tx.q(), soldTo)
+}
+
+func approvers(ctx context.Context, q q, soldTo int64) ([]desk.User, error) {
+	rows, err := q.query(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM approvers a JOIN users u ON u.id = a.contact_id
+		WHERE a.sold_to_id = ? ORDER BY u.last_name, u.first_name`, soldTo)
+	if err != nil {
+		return nil, fmt.Errorf("approvers of %d: %w", soldTo, err)
+	}
+	defer rows.Close()
+	var out []desk.User
+	for rows.Next() {
+		var u desk.User
+		if err := scanUser(rows, &u); err != nil {
+			return nil, fmt.Errorf("approvers of %d: %w", soldTo, err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// Actor builds the request's view of a user: the effective access level
+// per combination at now and the Sold To companies they approve for. It is
+// the only place effective levels are computed from grants and contracts.
+func (s *Store) Actor(ctx context.Context, userID int64, now time.Time) (*desk.Actor, error) {
+	return actor(ctx, s.read(), userID, now)
+}
+
+// Actor builds an actor inside the transaction.
+func (tx *Tx) Actor(ctx context.Context, userID int64, now time.Time) (*desk.Actor, error) {
+	return actor(ctx, tx.q(), userID, now)
+}
+
+func actor(ctx context.Context, q q, userID int64, now time.Time) (*desk.Actor, error) {
+	u, err := user(ctx, q, `id = ?`, userID)
+	if err != nil {
+		return nil, err
+	}
+	a := &desk.Actor{User: u, Levels: map[desk.Combination]desk.AccessLevel{}}
+	if u.IsStaff() {
+		return a, nil
+	}
+	gs, err := grants(ctx, q, GrantFilter{ContactID: userID})
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gs {
+		facts, err := combinationFacts(ctx, q, g.Combination, now)
+		if err != nil {
+			return nil, err
+		}
+		a.Levels[g.Combination] = desk.EffectiveLevel(g, u, facts, now)
+	}
+	rows, err := q.query(ctx, `SELECT sold_to_id FROM approvers WHERE contact_id = ? ORDER BY sold_to_id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("approver of: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var soldTo int64
+		if err := rows.Scan(&soldTo); err != nil {
+			return nil, fmt.Errorf("approver of: %w", err)
+		}
+		a.Approves = append(a.Approves, soldTo)
+	}
+	return a, rows.Err()
+}
+
+// CombinationFacts reads what desk.EffectiveLevel needs about a
+// combination.
+func (tx *Tx) CombinationFacts(ctx context.Context, c desk.Combination, now time.Time) (desk.CombinationFacts, error) {
+	return combinationFacts(ctx, tx.q(), c, now)
+}
+
+func combinationFacts(ctx context.Context, q q, c desk.Combination, now time.Time) (desk.CombinationFacts, error) {
+	var f desk.CombinationFacts
+	var err error
+	if f.Contracts, err = contracts(ctx, q, ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID}); err != nil {
+		return f, err
+	}
+	soldTo, err := company(ctx, q, c.SoldToID)
+	if err != nil {
+		return f, err
+	}
+	endUser, err := company(ctx, q, c.EndUserID)
+	if err != nil {
+		return f, err
+	}
+	f.SoldTo, f.EndUser = *soldTo, *endUser
+	if c.SoldToID != c.EndUserID {
+		direct, err := contracts(ctx, q, ContractFilter{SoldToID: c.EndUserID, EndUserID: c.EndUserID})
+		if err != nil {
+			return f, err
+		}
+		for i := range direct {
+			if direct[i].ActiveAt(now) {
+				f.EndUserDirect = true
+			}
+		}
+	}
+	return f, nil
+}
+
+// CreateAccessRequest records a request and returns its ID.
+func (tx *Tx) CreateAccessRequest(ctx context.Context, r *desk.AccessRequest) (int64, error) {
+	var newID int64
+	err := tx.q().row(ctx, `INSERT INTO access_requests (contact_id, sold_to_id, end_user_id, level, reason, state,
+			requested_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.ContactID, r.SoldToID, r.EndUserID, r.Level.String(), r.Reason, string(r.State), r.RequestedBy,
+		ts(r.CreatedAt)).Scan(&newID)
+	if err != nil {
+		return 0, fmt.Errorf("create access request: %w", err)
+	}
+	return newID, nil
+}
+
+// DecideAccessRequest records a decision on a pending request. A request
+// already decided is a conflict: one answer suffices.
+func (tx *Tx) DecideAccessRequest(ctx context.Context, r *desk.AccessRequest) error {
+	res, err := tx.q().exec(ctx, `UPDATE access_requests SET state = ?, decided_by = ?, decided_at = ?, decision = ?
+		WHERE id = ? AND state = 'pending'`,
+		string(r.State), r.DecidedBy, ts(r.DecidedAt), r.Decision, r.ID)
+	if err != nil {
+		return fmt.Errorf("decide access request %d: %w", r.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return fmt.Errorf("access request %d was already decided: %w", r.ID, desk.ErrConflict)
+	}
+	return nil
+}
+
+// AccessRequestFilter selects access requests. Zero fields do not filter.
+type AccessRequestFilter struct {
+	ID        int64
+	ContactID int64
+	// SoldToIDs limits to requests for these Sold To companies; nil means
+	// all (portal admins), an empty non-nil slice means none.
+	SoldToIDs []int64
+	State     desk.RequestState
+}
+
+// AccessRequests lists requests, newest first.
+func (s *Store) AccessRequests(ctx context.Context, f AccessRequestFilter) ([]desk.AccessRequest, error) {
+	return accessRequests(ctx, s.read(), f)
+}
+
+// AccessRequestForUpdate reads one request inside the transaction.
+func (tx *Tx) AccessRequestForUpdate(ctx context.Context, requestID int64) (*desk.AccessRequest, error) {
+	rs, err := accessRequests(ctx, tx.q(), AccessRequestFilter{ID: requestID})
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, fmt.Errorf("access request %d: %w", requestID, desk.ErrNotFound)
+	}
+	return &rs[0], nil
+}
+
+func accessRequests(ctx context.Context, q q, f AccessRequestFilter) ([]desk.AccessRequest, error) {
+	if f.SoldToIDs != nil && len(f.SoldToIDs) == 0 {
+		return nil, nil
+	}
+	query := `SELECT id, contact_id, sold_to_id, end_user_id, level, reason, state, requested_by, decided_by,
+			decided_at, decision, created_at
+		FROM access_requests
+		WHERE (? = 0 OR id = ?) AND (? = 0 OR contact_id = ?) AND (? = '' OR state = ?)`
+	args := []any{f.ID, f.ID, f.ContactID, f.ContactID, string(f.State), string(f.State)}
+	if f.SoldToIDs != nil {
+		query += ` AND sold_to_id IN (` + placeholders(len(f.SoldToIDs)) + `)`
+		for _, s := range f.SoldToIDs {
+			args = append(args, s)
+		}
+	}
+	query += ` ORDER BY id DESC LIMIT 500`
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("access requests: %w", err)
+	}
+	defer rows.Close()
+	var out []desk.AccessRequest
+	for rows.Next() {
+		var r desk.AccessRequest
+		var level, state string
+		if err := rows.Scan(&r.ID, &r.ContactID, &r.SoldToID, &r.EndUserID, &level, &r.Reason, &state,
+			&r.RequestedBy, nullInt{&r.DecidedBy}, nullTime{&r.DecidedAt}, &r.Decision, nullTime{&r.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("access requests: %w", err)
+		}
+		r.Level, _ = desk.ParseAccessLevel(level)
+		r.State = desk.RequestState(state)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

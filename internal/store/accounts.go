@@ -1,0 +1,330 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+)
+
+// CreateCompany inserts a company and returns its ID. A duplicate Org ID is
+// a conflict.
+func (tx *Tx) CreateCompany(ctx context.Context, c *desk.Company, now time.Time) (int64, error) {
+	var newID int64
+	err := tx.q().row(ctx, `INSERT INTO companies (org_id, name, country, parent_id, created_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		c.OrgID, c.Name, c.Country, id(c.ParentID), ts(now)).Scan(&newID)
+	if err != nil {
+		return 0, tx.d.conflict(err, "create company "+c.OrgID, "org_id", "Another company has this Org ID.")
+	}
+	return newID, nil
+}
+
+// UpdateCompany writes a company's fields.
+func (tx *Tx) UpdateCompany(ctx context.Context, c *desk.Company) error {
+	res, err := tx.q().exec(ctx, `UPDATE companies SET org_id = ?, name = ?, country = ?, parent_id = ? WHERE id = ?`,
+		c.OrgID, c.Name, c.Country, id(c.ParentID), c.ID)
+	if err != nil {
+		return tx.d.conflict(err, "update company "+c.OrgID, "org_id", "Another company has this Org ID.")
+	}
+	return affected(res, "company "+strconv.FormatInt(c.ID, 10))
+}
+
+const companyColumns = `id, org_id, name, country, parent_id, created_at`
+
+func scanCompany(sc scanner, c *desk.Company) error {
+	return sc.Scan(&c.ID, &c.OrgID, &c.Name, &c.Country, nullInt{&c.ParentID}, nullTime{&c.CreatedAt})
+}
+
+// Company reads one company.
+func (s *Store) Company(ctx context.Context, companyID int64) (*desk.Company, error) {
+	return company(ctx, s.read(), companyID)
+}
+
+// Company reads one company inside the transaction.
+func (tx *Tx) Company(ctx context.Context, companyID int64) (*desk.Company, error) {
+	return company(ctx, tx.q(), companyID)
+}
+
+func company(ctx context.Context, q q, companyID int64) (*desk.Company, error) {
+	var c desk.Company
+	err := scanCompany(q.row(ctx, `SELECT `+companyColumns+` FROM companies WHERE id = ?`, companyID), &c)
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("company %d", companyID))
+	}
+	return &c, nil
+}
+
+// CompanyByOrgID reads a company by its Org ID.
+func (tx *Tx) CompanyByOrgID(ctx context.Context, orgID string) (*desk.Company, error) {
+	var c desk.Company
+	err := scanCompany(tx.q().row(ctx, `SELECT `+companyColumns+` FROM companies WHERE org_id = ?`, orgID), &c)
+	if err != nil {
+		return nil, notFound(err, "company "+orgID)
+	}
+	return &c, nil
+}
+
+// Companies lists every company by name. Installations have thousands of
+// companies, not millions, so the console lists them whole.
+func (s *Store) Companies(ctx context.Context) ([]desk.Company, error) {
+	rows, err := s.read().query(ctx, `SELECT `+companyColumns+` FROM companies ORDER BY name, id`)
+	if err != nil {
+		return nil, fmt.Errorf("companies: %w", err)
+	}
+	defer rows.Close()
+	var out []desk.Company
+	for rows.Next() {
+		var c desk.Company
+		if err := scanCompany(rows, &c); err != nil {
+			return nil, fmt.Errorf("companies: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CreateProduct inserts a product and returns its ID.
+func (tx *Tx) CreateProduct(ctx context.Context, name string) (int64, error) {
+	var newID int64
+	err := tx.q().row(ctx, `INSERT INTO products (name) VALUES (?) RETURNING id`, name).Scan(&newID)
+	if err != nil {
+		return 0, tx.d.conflict(err, "create product "+name, "name", "A product with this name exists.")
+	}
+	return newID, nil
+}
+
+// CreateComponent inserts a component of a product and returns its ID.
+func (tx *Tx) CreateComponent(ctx context.Context, productID int64, name string) (int64, error) {
+	var newID int64
+	err := tx.q().row(ctx, `INSERT INTO components (product_id, name) VALUES (?, ?) RETURNING id`, productID, name).Scan(&newID)
+	if err != nil {
+		return 0, tx.d.conflict(err, "create component "+name, "name", "This product already has a component with this name.")
+	}
+	return newID, nil
+}
+
+// Catalog is every product with its components.
+type Catalog struct {
+	Products   []desk.Product
+	Components []desk.Component
+}
+
+// ComponentsOf returns the components of one product.
+func (c *Catalog) ComponentsOf(productID int64) []desk.Component {
+	var out []desk.Component
+	for _, comp := range c.Components {
+		if comp.ProductID == productID {
+			out = append(out, comp)
+		}
+	}
+	return out
+}
+
+// Component finds a component by ID.
+func (c *Catalog) Component(componentID int64) (desk.Component, bool) {
+	for _, comp := range c.Components {
+		if comp.ID == componentID {
+			return comp, true
+		}
+	}
+	return desk.Component{}, false
+}
+
+// Product finds a product by ID.
+func (c *Catalog) Product(productID int64) (desk.Product, bool) {
+	for _, p := range c.Products {
+		if p.ID == productID {
+			return p, true
+		}
+	}
+	return desk.Product{}, false
+}
+
+// Catalog reads every product and component, by name.
+func (s *Store) Catalog(ctx context.Context) (*Catalog, error) {
+	return catalog(ctx, s.read())
+}
+
+// Catalog reads every product and component inside the transaction.
+func (tx *Tx) Catalog(ctx context.Context) (*Catalog, error) {
+	return catalog(ctx, tx.q())
+}
+
+func catalog(ctx context.Context, q q) (*Catalog, error) {
+	var cat Catalog
+	rows, err := q.query(ctx, `SELECT id, name FROM products ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("products: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p desk.Product
+		if err := rows.Scan(&p.ID, &p.Name); err != nil {
+			return nil, fmt.Errorf("products: %w", err)
+		}
+		cat.Products = append(cat.Products, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("products: %w", err)
+	}
+	crows, err := q.query(ctx, `SELECT id, product_id, name FROM components ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("components: %w", err)
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var c desk.Component
+		if err := crows.Scan(&c.ID, &c.ProductID, &c.Name); err != nil {
+			return nil, fmt.Errorf("components: %w", err)
+		}
+		cat.Components = append(cat.Components, c)
+	}
+	return &cat, crows.Err()
+}
+
+// CreateContract inserts a Service Contract with its products and returns
+// its ID.
+func (tx *Tx) CreateContract(ctx context.Context, c *desk.Contract, now time.Time) (int64, error) {
+	var newID int64
+	err := tx.q().row(ctx, `INSERT INTO contracts (number, sold_to_id, end_user_id, support_owner_id, level,
+			flex_care, deployment, starts, ends, state, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.Number, c.SoldToID, c.EndUserID, supportOwner(c), string(c.Level), joinFlex(c.FlexCare),
+		string(c.Deployment), ts(c.Starts), ts(c.Ends), string(c.State), ts(now)).Scan(&newID)
+	if err != nil {
+		return 0, tx.d.conflict(err, "create contract "+c.Number, "number", "Another contract has this number.")
+	}
+	if err := tx.setContractProducts(ctx, newID, c.ProductIDs); err != nil {
+		return 0, err
+	}
+	return newID, nil
+}
+
+// UpdateContract writes a contract's fields and products.
+func (tx *Tx) UpdateContract(ctx context.Context, c *desk.Contract) error {
+	res, err := tx.q().exec(ctx, `UPDATE contracts SET number = ?, sold_to_id = ?, end_user_id = ?,
+			support_owner_id = ?, level = ?, flex_care = ?, deployment = ?, starts = ?, ends = ?, state = ?
+		WHERE id = ?`,
+		c.Number, c.SoldToID, c.EndUserID, supportOwner(c), string(c.Level), joinFlex(c.FlexCare),
+		string(c.Deployment), ts(c.Starts), ts(c.Ends), string(c.State), c.ID)
+	if err != nil {
+		return tx.d.conflict(err, "update contract "+c.Number, "number", "Another contract has this number.")
+	}
+	if err := affected(res, "contract "+c.Number); err != nil {
+		return err
+	}
+	if _, err := tx.q().exec(ctx, `DELETE FROM contract_products WHERE contract_id = ?`, c.ID); err != nil {
+		return fmt.Errorf("contract %s products: %w", c.Number, err)
+	}
+	return tx.setContractProducts(ctx, c.ID, c.ProductIDs)
+}
+
+func (tx *Tx) setContractProducts(ctx context.Context, contractID int64, productIDs []int64) error {
+	for _, p := range productIDs {
+		if _, err := tx.q().exec(ctx, `INSERT INTO contract_products (contract_id, product_id) VALUES (?, ?)
+			ON CONFLICT DO NOTHING`, contractID, p); err != nil {
+			return fmt.Errorf("contract %d product %d: %w", contractID, p, err)
+		}
+	}
+	return nil
+}
+
+// supportOwner defaults the Support Owner to the Sold To.
+func supportOwner(c *desk.Contract) int64 {
+	if c.SupportOwnerID == 0 {
+		return c.SoldToID
+	}
+	return c.SupportOwnerID
+}
+
+func joinFlex(fs []desk.FlexCare) string {
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = string(f)
+	}
+	return strings.Join(parts, ",")
+}
+
+func splitFlex(s string) []desk.FlexCare {
+	if s == "" {
+		return nil
+	}
+	var out []desk.FlexCare
+	for p := range strings.SplitSeq(s, ",") {
+		out = append(out, desk.FlexCare(p))
+	}
+	return out
+}
+
+// ContractFilter selects contracts. Zero fields do not filter.
+type ContractFilter struct {
+	ID        int64
+	SoldToID  int64
+	EndUserID int64
+	// CompanyID matches contracts where the company is Sold To, End User or
+	// Support Owner.
+	CompanyID int64
+}
+
+// Contracts lists contracts with their products, by number.
+func (s *Store) Contracts(ctx context.Context, f ContractFilter) ([]desk.Contract, error) {
+	return contracts(ctx, s.read(), f)
+}
+
+// Contracts lists contracts inside the transaction.
+func (tx *Tx) Contracts(ctx context.Context, f ContractFilter) ([]desk.Contract, error) {
+	return contracts(ctx, tx.q(), f)
+}
+
+func contracts(ctx context.Context, q q, f ContractFilter) ([]desk.Contract, error) {
+	rows, err := q.query(ctx, `SELECT id, number, sold_to_id, end_user_id, support_owner_id, level, flex_care,
+			deployment, starts, ends, state
+		FROM contracts
+		WHERE (? = 0 OR id = ?) AND (? = 0 OR sold_to_id = ?) AND (? = 0 OR end_user_id = ?)
+			AND (? = 0 OR sold_to_id = ? OR end_user_id = ? OR support_owner_id = ?)
+		ORDER BY number`,
+		f.ID, f.ID, f.SoldToID, f.SoldToID, f.EndUserID, f.EndUserID,
+		f.CompanyID, f.CompanyID, f.CompanyID, f.CompanyID)
+	if err != nil {
+		return nil, fmt.Errorf("contracts: %w", err)
+	}
+	defer rows.Close()
+	var out []desk.Contract
+	byID := map[int64]int{}
+	for rows.Next() {
+		var c desk.Contract
+		var level, flex, dep, state string
+		if err := rows.Scan(&c.ID, &c.Number, &c.SoldToID, &c.EndUserID, &c.SupportOwnerID, &level, &flex,
+			&dep, nullTime{&c.Starts}, nullTime{&c.Ends}, &state); err != nil {
+			return nil, fmt.Errorf("contracts: %w", err)
+		}
+		c.Level, c.FlexCare, c.Deployment, c.State = desk.SupportLevel(level), splitFlex(flex), desk.Deployment(dep), desk.ContractState(state)
+		byID[c.ID] = len(out)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("contracts: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	prows, err := q.query(ctx, `SELECT contract_id, product_id FROM contract_products ORDER BY product_id`)
+	if err != nil {
+		return nil, fmt.Errorf("contract products: %w", err)
+	}
+	defer prows.Close()
+	for prows.Next() {
+		var cid, pid int64
+		if err := prows.Scan(&cid, &pid); err != nil {
+			return nil, fmt.Errorf("contract products: %w", err)
+		}
+		if i, ok := byID[cid]; ok {
+			out[i].ProductIDs = append(out[i].ProductIDs, pid)
+		}
+	}
+	return out, prows.Err()
+}

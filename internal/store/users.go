@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/caseport/caseport/internal/auth"
+	"github.com/caseport/caseport/internal/desk"
+)
+
+// CreateUser inserts a user and returns its ID. A contact gets a fresh
+// unique PIN; staff have none. passwordHash may be empty: the user then
+// sets a password through an emailed link.
+func (tx *Tx) CreateUser(ctx context.Context, u *desk.User, passwordHash string, now time.Time) (int64, error) {
+	for range 10 {
+		var pin any
+		if u.Kind == desk.KindContact {
+			pin = auth.NewPIN()
+		}
+		var newID int64
+		err := tx.q().row(ctx, `INSERT INTO users (kind, email, first_name, last_name, company_id, country, phone,
+				mobile, pin, roles, password_hash, terms_accepted_at, terms_version, disabled, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (pin) DO NOTHING
+			RETURNING id`,
+			string(u.Kind), strings.ToLower(u.Email), u.FirstName, u.LastName, id(u.CompanyID), u.Country,
+			u.Phone, u.Mobile, pin, joinRoles(u.Roles), passwordHash, ts(u.TermsAcceptedAt), u.TermsVersion,
+			u.Disabled, ts(now)).Scan(&newID)
+		if err == nil {
+			return newID, nil
+		}
+		if !isNoRows(err) {
+			return 0, tx.d.conflict(err, "create user "+u.Email, "email", "A user with this email address exists.")
+		}
+		// The PIN clashed with another contact's: draw again.
+	}
+	return 0, errors.New("create user: no free PIN after 10 draws")
+}
+
+// UpdateProfile writes a user's name, email, employer, country, phones,
+// roles and disabled flag. The PIN, password and terms change elsewhere.
+func (tx *Tx) UpdateProfile(ctx context.Context, u *desk.User) error {
+	res, err := tx.q().exec(ctx, `UPDATE users SET email = ?, first_name = ?, last_name = ?, company_id = ?,
+			country = ?, phone = ?, mobile = ?, roles = ?, disabled = ?
+		WHERE id = ?`,
+		strings.ToLower(u.Email), u.FirstName, u.LastName, id(u.CompanyID), u.Country, u.Phone, u.Mobile,
+		joinRoles(u.Roles), u.Disabled, u.ID)
+	if err != nil {
+		return tx.d.conflict(err, "update user "+u.Email, "email", "A user with this email address exists.")
+	}
+	return affected(res, fmt.Sprintf("user %d", u.ID))
+}
+
+// SetPassword stores a new password hash.
+func (tx *Tx) SetPassword(ctx context.Context, userID int64, hash string) error {
+	res, err := tx.q().exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
+	if err != nil {
+		return fmt.Errorf("set password of user %d: %w", userID, err)
+	}
+	return affected(res, fmt.Sprintf("user %d", userID))
+}
+
+// AcceptTerms records that a contact accepted a version of the Designated
+// Contact terms.
+func (tx *Tx) AcceptTerms(ctx context.Context, userID int64, version string, now time.Time) error {
+	res, err := tx.q().exec(ctx, `UPDATE users SET terms_accepted_at = ?, terms_version = ? WHERE id = ?`,
+		ts(now), version, userID)
+	if err != nil {
+		return fmt.Errorf("accept terms for user %d: %w", userID, err)
+	}
+	return affected(res, fmt.Sprintf("user %d", userID))
+}
+
+const userColumns = `id, kind, email, first_name, last_name, company_id, country, phone, mobile, pin, roles,
+	terms_accepted_at, terms_version, disabled, created_at`
+
+func scanUser(sc scanner, u *desk.User) error {
+	var kind, roles string
+	var pin *string
+	err := sc.Scan(&u.ID, &kind, &u.Email, &u.FirstName, &u.LastName, nullInt{&u.CompanyID}, &u.Country,
+		&u.Phone, &u.Mobile, &pin, &roles, nullTime{&u.TermsAcceptedAt}, &u.TermsVersion, &u.Disabled,
+		nullTime{&u.CreatedAt})
+	if err != nil {
+		return err
+	}
+	u.Kind, u.Roles, u.PIN = desk.UserKind(kind), splitRoles(roles), ""
+	if pin != nil {
+		u.PIN = *pin
+	}
+	return nil
+}
+
+// User reads a user by ID.
+func (s *Store) User(ctx context.Context, userID int64) (*desk.User, error) {
+	return user(ctx, s.read(), `id = ?`, userID)
+}
+
+// User reads a user by ID inside the transaction.
+func (tx *Tx) User(ctx context.Context, userID int64) (*desk.User, error) {
+	return user(ctx, tx.q(), `id = ?`, userID)
+}
+
+// UserByEmail reads a user by email address (any case).
+func (s *Store) UserByEmail(ctx context.Context, email string) (*desk.User, error) {
+	return user(ctx, s.read(), `email = ?`, strings.ToLower(strings.TrimSpace(email)))
+}
+
+// UserByPIN reads the contact with a PIN.
+func (s *Store) UserByPIN(ctx context.Context, pin string) (*desk.User, error) {
+	return user(ctx, s.read(), `pin = ?`, strings.TrimSpace(pin))
+}
+
+func user(ctx context.Context, q q, where string, arg any) (*desk.User, error) {
+	var u desk.User
+	if err := scanUser(q.row(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg), &u); err != nil {
+		return nil, notFound(err, "user")
+	}
+	return &u, nil
+}
+
+// PasswordHash returns a user's stored password hash ("" when none is set).
+func (s *Store) PasswordHash(ctx context.Context, userID int64) (string, error) {
+	var h string
+	if err := s.read().row(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&h); err != nil {
+		return "", notFound(err, fmt.Sprintf("user %d", userID))
+	}
+	return h, nil
+}
+
+// UserFilter selects users. Zero fields do not filter.
+type UserFilter struct {
+	Kind      desk.UserKind
+	CompanyID int64
+	// Query matches the start of the email, first or last name.
+	Query string
+	Limit int
+}
+
+// Users lists users by last and first name.
+func (s *Store) Users(ctx context.Context, f UserFilter) ([]desk.User, error) {
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 1000
+	}
+	like := strings.ToLower(strings.TrimSpace(f.Query)) + "%"
+	rows, err := s.read().query(ctx, `SELECT `+userColumns+` FROM users
+		WHERE (? = '' OR kind = ?) AND (? = 0 OR company_id = ?)
+			AND (? = '%' OR email LIKE ? OR lower(first_name) LIKE ? OR lower(last_name) LIKE ?)
+		ORDER BY last_name, first_name, id
+		LIMIT ?`,
+		string(f.Kind), string(f.Kind), f.CompanyID, f.CompanyID, like, like, like, like, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	defer rows.Close()
+	var out []desk.User
+	for rows.Next() {
+		var u desk.User
+		if err := scanUser(rows, &u); err != nil {
+			return nil, fmt.Errorf("users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func joinRoles(rs []desk.Role) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = string(r)
+	}
+	slices.Sort(parts)
+	return strings.Join(slices.Compact(parts), ",")
+}
+
+func splitRoles(s string) []desk.Role {
+	if s == "" {
+		return nil
+	}
+	var out []desk.Role
+	for p := range strings.SplitSeq(s, ",") {
+		out = append(out, desk.Role(p))
+	}
+	return out
+}

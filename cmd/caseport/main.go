@@ -18,10 +18,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/web"
 )
 
@@ -127,6 +130,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demo := fs.Bool("demo", false, "load the demo world into an empty store")
+	baseURL := fs.String("base-url", "", "public address of the portal, for links in emails (default http://ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -136,13 +140,24 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	_ = demo
-
-	srv := &web.Server{Store: s, Log: log, Now: time.Now}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	base := *baseURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	svc := support.New(s, log, strings.TrimSuffix(base, "/"))
+	if *demo {
+		if err := loadDemo(ctx, s, stdout); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(web.Config{Service: svc, Log: log, SecureCookies: strings.HasPrefix(base, "https://")})
+	if err != nil {
+		return err
 	}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -165,6 +180,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func userCmd(_ context.Context, _ []string, _, _ io.Writer) error {
-	return errors.New("user: not implemented yet")
+// loadDemo loads the demo world into an empty store and prints the logins.
+func loadDemo(ctx context.Context, s *store.Store, stdout io.Writer) error {
+	empty, err := demo.Empty(ctx, s)
+	if err != nil {
+		return err
+	}
+	if empty {
+		if _, err := demo.Load(ctx, s, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "Loaded the demo world.")
+	} else {
+		fmt.Fprintln(stdout, "The store already holds data: the demo world was not loaded again.")
+	}
+	fmt.Fprintf(stdout, "Demo logins (password %q):\n", demo.Password)
+	for _, l := range demo.Logins {
+		fmt.Fprintf(stdout, "  %-40s %s\n", l.Email, l.Role)
+	}
+	return nil
 }

@@ -300,6 +300,9 @@ const (
 // NewCase is what a Designated Contact submits to open a case.
 type NewCase struct {
 	Combination
+	// ContactID is the Designated Contact the case is for when staff open
+	// it on a caller's behalf; a contact always opens cases for themselves.
+	ContactID      int64
 	Type           CaseType
 	SubType        string
 	ProductID      int64
@@ -423,4 +426,44 @@ func ValidateComment(field, body string) error {
 		return &ValidationError{Fields: map[string]string{field: fmt.Sprintf("Use at most %d characters.", MaxComment)}}
 	}
 	return nil
+}
+
+// SuggestComponent picks the component whose name, or whose product's
+// name, shares the most words with what the customer wrote, among the
+// products offered. It returns zeros when nothing matches.
+func SuggestComponent(text string, products []Product, comps []Component) (productID, componentID int64) {
+	words := map[string]bool{}
+	for w := range strings.FieldsFuncSeq(strings.ToLower(text), notWordRune) {
+		if len(w) > 2 {
+			words[w] = true
+		}
+	}
+	score := func(name string) int {
+		n := 0
+		for w := range strings.FieldsFuncSeq(strings.ToLower(name), notWordRune) {
+			if words[w] {
+				n++
+			}
+		}
+		return n
+	}
+	offered := map[int64]int{}
+	for _, p := range products {
+		offered[p.ID] = score(p.Name)
+	}
+	best := 0
+	for _, c := range comps {
+		ps, ok := offered[c.ProductID]
+		if !ok {
+			continue
+		}
+		if s := 2*score(c.Name) + ps; s > best {
+			best, productID, componentID = s, c.ProductID, c.ID
+		}
+	}
+	return productID, componentID
+}
+
+func notWordRune(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
 }

@@ -74,12 +74,16 @@ const (
 	ViewAccounts        Action = "accounts.view"
 	DecideAccessRequest Action = "access.decide"
 	ViewAudit           Action = "audit.view"
+	// The actor's own profile, password, terms and API tokens.
+	ManageOwnProfile Action = "profile.manage"
+	// Asking for access for oneself.
+	RequestAccess Action = "access.request"
 )
 
 // Actions lists every action, for tests that walk them all.
 var Actions = []Action{
 	ViewCase, OpenCase, CommentCase, CloseCase, ReopenCase, WorkCase, ViewInternalNotes,
-	VerifyCaller, ManageAccounts, ViewAccounts, DecideAccessRequest, ViewAudit,
+	VerifyCaller, ManageAccounts, ViewAccounts, DecideAccessRequest, ViewAudit, ManageOwnProfile, RequestAccess,
 }
 
 // Target is what an action is done to: a combination for case actions, a
@@ -104,6 +108,8 @@ func Authorize(a *Actor, act Action, t Target) error {
 	}
 	lvl := a.Level(t.Combination)
 	switch act {
+	case ManageOwnProfile, RequestAccess:
+		return nil
 	case ViewCase:
 		return need(lvl, ReadOnly, act, lvl >= ReadOnly)
 	case OpenCase, CommentCase, CloseCase, ReopenCase:
@@ -138,6 +144,10 @@ func need(lvl, want AccessLevel, act Action, visible bool) error {
 
 func authorizeStaff(a *Actor, act Action) error {
 	switch act {
+	case ManageOwnProfile:
+		return nil
+	case RequestAccess:
+		return fmt.Errorf("%s: staff hold no customer access: %w", act, ErrForbidden)
 	case ViewCase, WorkCase, ViewInternalNotes, VerifyCaller, ViewAccounts, CommentCase, CloseCase, ReopenCase, OpenCase:
 		return nil
 	case ManageAccounts, DecideAccessRequest, ViewAudit:

@@ -5,35 +5,49 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"time"
 
-	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/support"
 )
 
 // Server answers HTTP requests. Its dependencies are fields; it holds no
-// other state.
+// other state but the templates parsed at start-up.
 type Server struct {
-	Store *store.Store
-	Log   *slog.Logger
-	// Now is the clock; tests set it, production leaves time.Now.
-	Now func() time.Time
+	svc *support.Service
+	log *slog.Logger
+	// secure marks cookies Secure; on when the portal is served over
+	// HTTPS (directly or behind a proxy).
+	secure bool
+	pages  map[string]*template.Template
 }
 
-// Handler returns the route table wrapped in the middleware every request
-// passes through.
-func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	return mux
+// Config holds what New needs.
+type Config struct {
+	Service *support.Service
+	Log     *slog.Logger
+	// SecureCookies marks cookies Secure. Leave it off only for plain-HTTP
+	// development on localhost.
+	SecureCookies bool
+}
+
+// New parses every template, so a broken template fails the start, not a
+// user's request.
+func New(cfg Config) (*Server, error) {
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{svc: cfg.Service, log: cfg.Log, secure: cfg.SecureCookies, pages: pages}, nil
 }
 
 // healthz answers 200 once the store is reachable and fully migrated.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	ok, err := s.Store.Migrated(ctx)
+	ok, err := s.svc.Store.Migrated(ctx)
 	if err != nil || !ok {
 		http.Error(w, "store not ready", http.StatusServiceUnavailable)
 		return

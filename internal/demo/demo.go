@@ -1,0 +1,371 @@
+// Package demo loads the demo world: the vendor's staff, a direct customer,
+// a partner with two End Users (one with an expired contract), contacts at
+// every access level, products and cases in every status. `caseport serve
+// --demo` loads it into an empty store, and tests build on it.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/caseport/caseport/internal/auth"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// Password is every demo user's password.
+const Password = "caseport-demo"
+
+// Login is a demo sign-in, as README and the start-up banner list them.
+type Login struct {
+	Email string
+	Name  string
+	Role  string
+}
+
+// Demo staff and contacts, by email.
+const (
+	Agent           = "agent@caseport.example"
+	EscalationOwner = "escalations@caseport.example"
+	Admin           = "admin@caseport.example"
+	ProductManager  = "psm@caseport.example"
+
+	Designated  = "dana.designated@abc-testing.example" // Read-Write, Designated Approver of ABC Testing Co
+	Designated2 = "sam.second@abc-testing.example"      // Read-Write
+	ReadOnly    = "riley.readonly@abc-testing.example"  // Read-Only
+	Basic       = "bailey.basic@abc-testing.example"    // Basic
+	Partner     = "pat.partner@northwind.example"       // Read-Write for Contoso and Fabrikam, approver of Northwind
+	Partner2    = "nico.northwind@northwind.example"    // Read-Write for Contoso
+	EndUserRO   = "casey.contoso@contoso.example"       // Contoso employee, Read-Only
+	ExpiredRO   = "frankie.fabrikam@fabrikam.example"   // Fabrikam employee, Read-Only, contract expired
+)
+
+// Logins lists every demo user with their role.
+var Logins = []Login{
+	{Agent, "Alex Agent", "staff: agent"},
+	{EscalationOwner, "Erin Escalation", "staff: escalation owner, agent"},
+	{Admin, "Ada Admin", "staff: portal admin, agent"},
+	{ProductManager, "Parker Manager", "staff: product support manager"},
+	{Designated, "Dana Designated", "ABC Testing Co: Designated Contact (Read-Write), Designated Approver"},
+	{Designated2, "Sam Second", "ABC Testing Co: Designated Contact (Read-Write)"},
+	{ReadOnly, "Riley Readonly", "ABC Testing Co: Read-Only"},
+	{Basic, "Bailey Basic", "ABC Testing Co: Basic (knowledge only)"},
+	{Partner, "Pat Partner", "Northwind Partners: Designated Contact for Contoso and Fabrikam (Fabrikam's contract expired: Read-Only there), Designated Approver"},
+	{Partner2, "Nico Northwind", "Northwind Partners: Designated Contact for Contoso"},
+	{EndUserRO, "Casey Contoso", "Contoso (End User of Northwind): Read-Only"},
+	{ExpiredRO, "Frankie Fabrikam", "Fabrikam (End User of Northwind, contract expired): Read-Only"},
+}
+
+// World holds the IDs of what Load created, for tests.
+type World struct {
+	Users     map[string]int64 // by email
+	ABC       int64
+	Northwind int64
+	Contoso   int64
+	Fabrikam  int64
+	Products  map[string]int64   // by name
+	Comps     map[string][]int64 // component IDs by product name
+	// Cases by a short key: abc-new, abc-investigation, abc-awaiting,
+	// abc-proposed, abc-resolved, abc-cancelled-old, contoso-open,
+	// contoso-proposed, contoso-third-party, fabrikam-closed.
+	Cases map[string]int64
+}
+
+// ABCCombo and the others name the demo combinations.
+func (w *World) ABCCombo() desk.Combination {
+	return desk.Combination{SoldToID: w.ABC, EndUserID: w.ABC}
+}
+
+// ContosoCombo is Northwind (Sold To) / Contoso (End User).
+func (w *World) ContosoCombo() desk.Combination {
+	return desk.Combination{SoldToID: w.Northwind, EndUserID: w.Contoso}
+}
+
+// FabrikamCombo is Northwind (Sold To) / Fabrikam (End User).
+func (w *World) FabrikamCombo() desk.Combination {
+	return desk.Combination{SoldToID: w.Northwind, EndUserID: w.Fabrikam}
+}
+
+// Empty reports whether the store holds no users yet.
+func Empty(ctx context.Context, s *store.Store) (bool, error) {
+	us, err := s.Users(ctx, store.UserFilter{Limit: 1})
+	if err != nil {
+		return false, err
+	}
+	return len(us) == 0, nil
+}
+
+// Load creates the demo world at now in one transaction.
+func Load(ctx context.Context, s *store.Store, now time.Time) (*World, error) {
+	now = now.UTC().Truncate(time.Microsecond)
+	w := &World{Users: map[string]int64{}, Products: map[string]int64{}, Comps: map[string][]int64{}, Cases: map[string]int64{}}
+	hash := auth.HashPassword(Password) // one hash for every demo user: hashing is slow on purpose
+	err := s.Write(ctx, func(tx *store.Tx) error {
+		l := loader{ctx: ctx, tx: tx, now: now, hash: hash, w: w}
+		l.products()
+		l.companies()
+		l.staff()
+		l.contacts()
+		l.cases()
+		return l.err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load demo world: %w", err)
+	}
+	return w, nil
+}
+
+// loader keeps the first error, so the world reads as a list of facts.
+type loader struct {
+	ctx  context.Context //nolint:containedctx // lives for one Load call
+	tx   *store.Tx
+	now  time.Time
+	hash string
+	w    *World
+	err  error
+}
+
+func (l *loader) check(err error) {
+	if l.err == nil && err != nil {
+		l.err = err
+	}
+}
+
+func (l *loader) products() {
+	catalog := []struct {
+		name  string
+		comps []string
+	}{
+		{"ACD Server", []string{"Routing Engine", "Agent State", "Configuration"}},
+		{"SIP Server", []string{"Call Control", "Registrar", "Media Gateway"}},
+		{"Routing Server", []string{"Strategies", "Skills", "Queues"}},
+		{"IVR", []string{"Voice Applications", "Speech Recognition"}},
+		{"Agent Desktop", []string{"Login", "Softphone", "Plugins"}},
+		{"Reporting", []string{"Real-time Dashboards", "Historical Reports"}},
+	}
+	for _, p := range catalog {
+		pid, err := l.tx.CreateProduct(l.ctx, p.name)
+		l.check(err)
+		l.w.Products[p.name] = pid
+		for _, c := range p.comps {
+			cid, err := l.tx.CreateComponent(l.ctx, pid, c)
+			l.check(err)
+			l.w.Comps[p.name] = append(l.w.Comps[p.name], cid)
+		}
+	}
+}
+
+func (l *loader) company(org, name, country string, parent int64) int64 {
+	cid, err := l.tx.CreateCompany(l.ctx, &desk.Company{OrgID: org, Name: name, Country: country, ParentID: parent}, l.now)
+	l.check(err)
+	return cid
+}
+
+func (l *loader) contract(number string, soldTo, endUser int64, level desk.SupportLevel, dep desk.Deployment,
+	starts, ends time.Time, products ...string,
+) {
+	var pids []int64
+	for _, p := range products {
+		pids = append(pids, l.w.Products[p])
+	}
+	_, err := l.tx.CreateContract(l.ctx, &desk.Contract{
+		Number: number, SoldToID: soldTo, EndUserID: endUser, SupportOwnerID: soldTo, Level: level, Deployment: dep,
+		ProductIDs: pids, Starts: starts, Ends: ends, State: desk.ContractActive,
+	}, l.now)
+	l.check(err)
+}
+
+func (l *loader) companies() {
+	day := func(d int) time.Time {
+		return time.Date(l.now.Year(), l.now.Month(), l.now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, d)
+	}
+	w := l.w
+	w.ABC = l.company("ORG-1001", "ABC Testing Co", "United States", 0)
+	w.Northwind = l.company("ORG-2001", "Northwind Partners", "United Kingdom", 0)
+	w.Contoso = l.company("ORG-3001", "Contoso", "Germany", 0)
+	w.Fabrikam = l.company("ORG-3002", "Fabrikam", "France", 0)
+	l.contract("SC-1001", w.ABC, w.ABC, desk.BusinessCarePlus, desk.Premise, day(-400), day(330),
+		"ACD Server", "SIP Server", "Routing Server", "IVR", "Agent Desktop", "Reporting")
+	l.contract("SC-3001", w.Northwind, w.Contoso, desk.BusinessCare, desk.Cloud, day(-200), day(165),
+		"ACD Server", "SIP Server", "Agent Desktop", "Reporting")
+	l.contract("SC-3002", w.Northwind, w.Fabrikam, desk.BusinessCare, desk.Premise, day(-430), day(-60),
+		"Routing Server", "IVR")
+}
+
+func (l *loader) user(u *desk.User) int64 {
+	uid, err := l.tx.CreateUser(l.ctx, u, l.hash, l.now)
+	l.check(err)
+	l.w.Users[u.Email] = uid
+	return uid
+}
+
+func (l *loader) staff() {
+	for _, s := range []struct {
+		email, first, last string
+		roles              []desk.Role
+	}{
+		{Agent, "Alex", "Agent", []desk.Role{desk.RoleAgent}},
+		{EscalationOwner, "Erin", "Escalation", []desk.Role{desk.RoleEscalationOwner, desk.RoleAgent}},
+		{Admin, "Ada", "Admin", []desk.Role{desk.RolePortalAdmin, desk.RoleAgent}},
+		{ProductManager, "Parker", "Manager", []desk.Role{desk.RoleProductSupportManager}},
+	} {
+		l.user(&desk.User{Kind: desk.KindStaff, Email: s.email, FirstName: s.first, LastName: s.last, Roles: s.roles})
+	}
+}
+
+func (l *loader) contacts() {
+	w := l.w
+	contact := func(email, first, last string, company int64, country string, terms bool) int64 {
+		u := &desk.User{Kind: desk.KindContact, Email: email, FirstName: first, LastName: last, CompanyID: company,
+			Country: country, Phone: "+1 555 0100"}
+		if terms {
+			u.TermsAcceptedAt, u.TermsVersion = l.now.AddDate(0, -6, 0), desk.TermsVersion
+		}
+		return l.user(u)
+	}
+	grant := func(contactID int64, c desk.Combination, lvl desk.AccessLevel) {
+		l.check(l.tx.SetGrant(l.ctx, desk.Grant{ContactID: contactID, Combination: c, Level: lvl, GrantedAt: l.now}, 0))
+	}
+	dana := contact(Designated, "Dana", "Designated", w.ABC, "United States", true)
+	sam := contact(Designated2, "Sam", "Second", w.ABC, "United States", true)
+	riley := contact(ReadOnly, "Riley", "Readonly", w.ABC, "United States", false)
+	bailey := contact(Basic, "Bailey", "Basic", w.ABC, "United States", false)
+	pat := contact(Partner, "Pat", "Partner", w.Northwind, "United Kingdom", true)
+	nico := contact(Partner2, "Nico", "Northwind", w.Northwind, "United Kingdom", true)
+	casey := contact(EndUserRO, "Casey", "Contoso", w.Contoso, "Germany", false)
+	frankie := contact(ExpiredRO, "Frankie", "Fabrikam", w.Fabrikam, "France", false)
+	grant(dana, w.ABCCombo(), desk.ReadWrite)
+	grant(sam, w.ABCCombo(), desk.ReadWrite)
+	grant(riley, w.ABCCombo(), desk.ReadOnly)
+	grant(bailey, w.ABCCombo(), desk.Basic)
+	grant(pat, w.ContosoCombo(), desk.ReadWrite)
+	grant(pat, w.FabrikamCombo(), desk.ReadWrite)
+	grant(nico, w.ContosoCombo(), desk.ReadWrite)
+	grant(casey, w.ContosoCombo(), desk.ReadOnly)
+	grant(frankie, w.FabrikamCombo(), desk.ReadOnly)
+	l.check(l.tx.SetApprover(l.ctx, w.ABC, dana, true))
+	l.check(l.tx.SetApprover(l.ctx, w.Northwind, pat, true))
+}
+
+// demoCase describes one demo case and the story of its feed.
+type demoCase struct {
+	key       string
+	combo     desk.Combination
+	contact   string
+	product   string
+	comp      int
+	summary   string
+	desc      string
+	priority  desk.Priority
+	status    desk.Status
+	sub       desk.SubStatus
+	ageDays   int
+	closedAgo int // days since closure, for closed cases
+	feed      []demoEntry
+}
+
+type demoEntry struct {
+	kind   desk.EntryKind
+	author string
+	body   string
+}
+
+func (l *loader) cases() {
+	w := l.w
+	list := []demoCase{
+		{"abc-new", w.ABCCombo(), Designated, "SIP Server", 0, "Calls drop after 30 seconds on SIP trunk 4",
+			"Since this morning every inbound call on trunk 4 drops after about 30 seconds. Other trunks are fine. We restarted the SIP Server process without change.",
+			desk.PriorityHigh, desk.StatusOpen, desk.SubNew, 0, 0, nil},
+		{"abc-investigation", w.ABCCombo(), Designated, "Routing Server", 1, "Skill-based routing ignores agent proficiency",
+			"Calls for the Spanish skill go to agents with proficiency 1 while agents with proficiency 10 are idle. Strategy attached. Started after the weekend maintenance window.",
+			desk.PriorityMedium, desk.StatusOpen, desk.SubInvestigation, 3, 0, []demoEntry{
+				{desk.EntryReply, Agent, "Thank you, we are looking at the strategy you attached. Could you tell us the exact version of Routing Server?"},
+				{desk.EntryComment, Designated, "It is 8.5.102.04 on both nodes."},
+				{desk.EntryNote, Agent, "Looks like the proficiency sort regression fixed in 8.5.103. Checking with engineering."},
+			}},
+		{"abc-awaiting", w.ABCCombo(), Designated2, "Reporting", 1, "Historical report for October is empty",
+			"The monthly historical report for October shows no rows although the real-time dashboards showed traffic all month.",
+			desk.PriorityLow, desk.StatusAwaitingInformation, desk.SubInfoFromCustomer, 6, 0, []demoEntry{
+				{desk.EntryReply, Agent, "Please send us the report server log from the night of November 1st."},
+			}},
+		{"abc-proposed", w.ABCCombo(), Designated, "Agent Desktop", 1, "Softphone shows no audio devices after upgrade",
+			"After upgrading Agent Desktop, the softphone lists no microphones or headsets on Windows 11 machines.",
+			desk.PriorityMedium, desk.StatusSolutionProposed, desk.SubReplied, 9, 0, []demoEntry{
+				{desk.EntryReply, Agent, "This is a known issue with the new audio driver permissions. Set 'Allow desktop apps to access your microphone' in Windows privacy settings; the article explains the group policy for all machines."},
+			}},
+		{"abc-resolved", w.ABCCombo(), Designated, "ACD Server", 2, "Configuration changes take minutes to apply",
+			"Changes made in configuration take up to 10 minutes to reach the ACD Server.",
+			desk.PriorityLow, desk.StatusClosed, desk.SubResolved, 20, 10, []demoEntry{
+				{desk.EntryReply, Agent, "The notification channel was disabled by a firewall rule; enable port 2020 between the servers."},
+				{desk.EntryComment, Designated, "Closure comment: That fixed it, thank you."},
+			}},
+		{"abc-cancelled-old", w.ABCCombo(), Designated2, "IVR", 0, "Voice application prompt plays twice",
+			"The welcome prompt plays twice on the main number.",
+			desk.PriorityLow, desk.StatusClosed, desk.SubCancelled, 70, 45, []demoEntry{
+				{desk.EntryComment, Designated2, "Closure comment: Our own script error, sorry."},
+			}},
+		{"contoso-open", w.ContosoCombo(), Partner, "ACD Server", 1, "Agents stuck in Not Ready after logout",
+			"At Contoso, agents who log out of the desktop remain in Not Ready in the ACD and keep receiving no calls after logging in again.",
+			desk.PriorityHigh, desk.StatusOpen, desk.SubInvestigation, 2, 0, []demoEntry{
+				{desk.EntryReply, Agent, "We reproduced this in the lab and are preparing a fix."},
+			}},
+		{"contoso-proposed", w.ContosoCombo(), Partner2, "Reporting", 0, "Dashboard tiles refresh slowly",
+			"Real-time dashboard tiles take 30 seconds to refresh instead of 5.",
+			desk.PriorityLow, desk.StatusSolutionProposed, desk.SubFixedSoftware, 12, 0, []demoEntry{
+				{desk.EntryReply, Agent, "Fixed in Reporting 9.0.1, available in Software Downloads."},
+			}},
+		{"contoso-third-party", w.ContosoCombo(), Partner, "SIP Server", 2, "Media gateway rejects G.722",
+			"The third-party media gateway rejects G.722 offers from SIP Server.",
+			desk.PriorityMedium, desk.StatusAwaitingInformation, desk.SubThirdPartyPending, 15, 0, []demoEntry{
+				{desk.EntryReply, Agent, "We asked the gateway vendor to confirm their codec support."},
+			}},
+		{"fabrikam-closed", w.FabrikamCombo(), Partner, "IVR", 1, "Speech recognition misses account numbers",
+			"Account numbers spoken digit by digit are recognised wrongly about one time in five.",
+			desk.PriorityMedium, desk.StatusClosed, desk.SubResolved, 120, 90, nil},
+	}
+	for _, dc := range list {
+		l.addCase(dc)
+	}
+}
+
+func (l *loader) addCase(dc demoCase) {
+	w := l.w
+	created := l.now.AddDate(0, 0, -dc.ageDays).Add(-time.Hour)
+	c := &desk.Case{
+		SoldToID: dc.combo.SoldToID, EndUserID: dc.combo.EndUserID, ContactID: w.Users[dc.contact],
+		Type: desk.TypeSupport, SubType: "Problem", ProductID: w.Products[dc.product], ComponentID: w.Comps[dc.product][dc.comp],
+		Summary: dc.summary, Description: dc.desc, Priority: dc.priority, Status: dc.status, SubStatus: dc.sub,
+		Stage: desk.StageProduction, AgentsAffected: 25, CreatedAt: created, UpdatedAt: created,
+	}
+	if dc.status != desk.StatusOpen || dc.sub != desk.SubNew {
+		c.OwnerID = w.Users[Agent]
+	}
+	caseID, err := l.tx.CreateCase(l.ctx, c)
+	l.check(err)
+	if l.err != nil {
+		return
+	}
+	c.ID = caseID
+	w.Cases[dc.key] = caseID
+	at := created
+	add := func(kind desk.EntryKind, author int64, body string) {
+		at = at.Add(3 * time.Hour)
+		_, err := l.tx.AddEntry(l.ctx, &desk.Entry{CaseID: caseID, Kind: kind, AuthorID: author, Body: body, CreatedAt: at})
+		l.check(err)
+	}
+	add(desk.EntryEvent, c.ContactID, "Case opened on the portal.")
+	for _, e := range dc.feed {
+		add(e.kind, w.Users[e.author], e.body)
+	}
+	if dc.status != desk.StatusOpen || dc.sub != desk.SubNew {
+		add(desk.EntryEvent, w.Users[Agent], fmt.Sprintf("Status changed to %s - %s.", dc.status.Label(), dc.sub.Label()))
+	}
+	c.UpdatedAt = at
+	if dc.status == desk.StatusClosed {
+		c.ClosedAt = l.now.AddDate(0, 0, -dc.closedAgo)
+		c.UpdatedAt = c.ClosedAt
+		c.CloseComment = "Closed in the demo world."
+	}
+	l.check(l.tx.UpdateCase(l.ctx, c))
+}

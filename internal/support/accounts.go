@@ -1,0 +1,269 @@
+package support
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// CreateCompany adds a company (portal admins).
+func (s *Service) CreateCompany(ctx context.Context, r Request, c *desk.Company) (int64, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return 0, err
+	}
+	trimCompany(c)
+	if err := desk.ValidateCompany(c); err != nil {
+		return 0, err
+	}
+	var newID int64
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := checkParent(ctx, tx, c); err != nil {
+			return err
+		}
+		var err error
+		if newID, err = tx.CreateCompany(ctx, c, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "company_created", c.OrgID, c.Name)
+	})
+	return newID, err
+}
+
+// UpdateCompany changes a company (portal admins).
+func (s *Service) UpdateCompany(ctx context.Context, r Request, c *desk.Company) error {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return err
+	}
+	trimCompany(c)
+	if err := desk.ValidateCompany(c); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := checkParent(ctx, tx, c); err != nil {
+			return err
+		}
+		if err := tx.UpdateCompany(ctx, c); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "company_updated", c.OrgID, c.Name)
+	})
+}
+
+func trimCompany(c *desk.Company) {
+	c.OrgID, c.Name, c.Country = strings.TrimSpace(c.OrgID), strings.TrimSpace(c.Name), strings.TrimSpace(c.Country)
+}
+
+func checkParent(ctx context.Context, tx *store.Tx, c *desk.Company) error {
+	if c.ParentID == 0 {
+		return nil
+	}
+	if _, err := tx.Company(ctx, c.ParentID); err != nil {
+		return &desk.ValidationError{Fields: map[string]string{"parent": "Choose an existing company as the parent."}}
+	}
+	return nil
+}
+
+// Companies lists every company (staff).
+func (s *Service) Companies(ctx context.Context, r Request) ([]desk.Company, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.Store.Companies(ctx)
+}
+
+// CompanyView is a company's console page: its contracts, contacts and the
+// warnings an admin should see.
+type CompanyView struct {
+	Company   *desk.Company
+	Contracts []desk.Contract
+	Contacts  []desk.User
+	Approvers []desk.User
+	// DesignatedContacts counts contacts with effective Read-Write access
+	// on any combination where this company is the Sold To.
+	DesignatedContacts int
+	Warnings           []string
+}
+
+// MinDesignatedContacts is how many Designated Contacts each customer
+// should have.
+const MinDesignatedContacts = 2
+
+// Company returns a company's console view (staff).
+func (s *Service) Company(ctx context.Context, r Request, companyID int64) (*CompanyView, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
+		return nil, err
+	}
+	c, err := s.Store.Company(ctx, companyID)
+	if err != nil {
+		return nil, err
+	}
+	v := &CompanyView{Company: c}
+	if v.Contracts, err = s.Store.Contracts(ctx, store.ContractFilter{CompanyID: companyID}); err != nil {
+		return nil, err
+	}
+	if v.Contacts, err = s.Store.Users(ctx, store.UserFilter{Kind: desk.KindContact, CompanyID: companyID}); err != nil {
+		return nil, err
+	}
+	if v.Approvers, err = s.Store.Approvers(ctx, companyID); err != nil {
+		return nil, err
+	}
+	soldTo := false
+	for _, ct := range v.Contracts {
+		if ct.SoldToID == companyID {
+			soldTo = true
+		}
+	}
+	if !soldTo {
+		return v, nil
+	}
+	if v.DesignatedContacts, err = s.designatedContacts(ctx, companyID); err != nil {
+		return nil, err
+	}
+	if v.DesignatedContacts < MinDesignatedContacts {
+		v.Warnings = append(v.Warnings, fmt.Sprintf(
+			"%s has %d Designated Contact(s); each customer should have at least %d.",
+			c.Name, v.DesignatedContacts, MinDesignatedContacts))
+	}
+	if len(v.Approvers) == 0 {
+		v.Warnings = append(v.Warnings, c.Name+" has no Designated Approver: nobody there can approve access requests.")
+	}
+	return v, nil
+}
+
+// designatedContacts counts the contacts whose effective level is
+// Read-Write on a combination of the Sold To.
+func (s *Service) designatedContacts(ctx context.Context, soldTo int64) (int, error) {
+	gs, err := s.Store.Grants(ctx, store.GrantFilter{Combination: desk.Combination{SoldToID: soldTo}})
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	seen := map[int64]bool{}
+	for _, g := range gs {
+		if g.Level != desk.ReadWrite || seen[g.ContactID] {
+			continue
+		}
+		a, err := s.Store.Actor(ctx, g.ContactID, now)
+		if err != nil {
+			return 0, err
+		}
+		if a.Level(g.Combination) == desk.ReadWrite && !a.User.Disabled {
+			seen[g.ContactID] = true
+		}
+	}
+	return len(seen), nil
+}
+
+// SaveContract creates (ID zero) or updates a Service Contract (portal
+// admins).
+func (s *Service) SaveContract(ctx context.Context, r Request, c *desk.Contract) (int64, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return 0, err
+	}
+	c.Number = strings.TrimSpace(c.Number)
+	if c.SupportOwnerID == 0 {
+		c.SupportOwnerID = c.SoldToID
+	}
+	if err := desk.ValidateContract(c); err != nil {
+		return 0, err
+	}
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		p := desk.Problems{}
+		for field, companyID := range map[string]int64{"sold_to": c.SoldToID, "end_user": c.EndUserID, "support_owner": c.SupportOwnerID} {
+			if _, err := tx.Company(ctx, companyID); err != nil {
+				p.Add(field, "Choose an existing company.")
+			}
+		}
+		cat, err := tx.Catalog(ctx)
+		if err != nil {
+			return err
+		}
+		for _, pid := range c.ProductIDs {
+			if _, ok := cat.Product(pid); !ok {
+				p.Add("products", "Choose existing products.")
+			}
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		action := "contract_updated"
+		if c.ID == 0 {
+			action = "contract_created"
+			if c.ID, err = tx.CreateContract(ctx, c, s.now()); err != nil {
+				return err
+			}
+		} else if err := tx.UpdateContract(ctx, c); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, action, c.Number, fmt.Sprintf("sold to %d, end user %d, %s, %s, %s",
+			c.SoldToID, c.EndUserID, c.Level, c.State, c.Ends.Format("2006-01-02")))
+	})
+	return c.ID, err
+}
+
+// Contracts lists contracts (staff).
+func (s *Service) Contracts(ctx context.Context, r Request, f store.ContractFilter) ([]desk.Contract, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.Store.Contracts(ctx, f)
+}
+
+// CreateProduct adds a product with its components (portal admins).
+func (s *Service) CreateProduct(ctx context.Context, r Request, name string, components []string) (int64, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return 0, err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return 0, &desk.ValidationError{Fields: map[string]string{"name": "Enter the product name."}}
+	}
+	var productID int64
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if productID, err = tx.CreateProduct(ctx, name); err != nil {
+			return err
+		}
+		for _, c := range components {
+			if c = strings.TrimSpace(c); c == "" {
+				continue
+			}
+			if _, err := tx.CreateComponent(ctx, productID, c); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, r, "product_created", name, strings.Join(components, ", "))
+	})
+	return productID, err
+}
+
+// AddComponent adds a component to a product (portal admins).
+func (s *Service) AddComponent(ctx context.Context, r Request, productID int64, name string) (int64, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return 0, err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return 0, &desk.ValidationError{Fields: map[string]string{"name": "Enter the component name."}}
+	}
+	var componentID int64
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if componentID, err = tx.CreateComponent(ctx, productID, name); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "component_created", name, fmt.Sprintf("product %d", productID))
+	})
+	return componentID, err
+}
+
+// Catalog lists products and components; everyone signed in may read it.
+func (s *Service) Catalog(ctx context.Context, r Request) (*store.Catalog, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.Store.Catalog(ctx)
+}

@@ -1,0 +1,619 @@
+package support
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// Combo is a Sold To / End User combination with the names people know
+// it by, as forms offer it.
+type Combo struct {
+	desk.Combination
+	SoldTo    string
+	EndUser   string
+	Level     desk.AccessLevel
+	Contracts []desk.Contract
+	// Products are the products the combination's active contracts cover.
+	Products []desk.Product
+}
+
+// Label is how a form names the combination.
+func (c Combo) Label() string {
+	if c.SoldToID == c.EndUserID {
+		return c.SoldTo
+	}
+	return c.SoldTo + " / " + c.EndUser
+}
+
+// Combos returns the actor's combinations at or above a level, with names
+// and the products active contracts cover. For OpenCase, only combinations
+// with an active contract count.
+func (s *Service) Combos(ctx context.Context, r Request, minLevel desk.AccessLevel) ([]Combo, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
+		return nil, err
+	}
+	cat, err := s.Store.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Combo
+	for _, c := range r.Actor.Combinations(minLevel) {
+		combo, err := s.combo(ctx, c, cat)
+		if err != nil {
+			return nil, err
+		}
+		combo.Level = r.Actor.Level(c)
+		out = append(out, combo)
+	}
+	return out, nil
+}
+
+func (s *Service) combo(ctx context.Context, c desk.Combination, cat *store.Catalog) (Combo, error) {
+	combo := Combo{Combination: c}
+	soldTo, err := s.Store.Company(ctx, c.SoldToID)
+	if err != nil {
+		return combo, err
+	}
+	endUser, err := s.Store.Company(ctx, c.EndUserID)
+	if err != nil {
+		return combo, err
+	}
+	combo.SoldTo, combo.EndUser = soldTo.Name, endUser.Name
+	if combo.Contracts, err = s.Store.Contracts(ctx, store.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID}); err != nil {
+		return combo, err
+	}
+	combo.Products = coveredProducts(combo.Contracts, cat, s.now())
+	return combo, nil
+}
+
+// coveredProducts lists the products the active contracts cover; a
+// contract that names no products covers them all.
+func coveredProducts(cs []desk.Contract, cat *store.Catalog, now time.Time) []desk.Product {
+	covered := map[int64]bool{}
+	for i := range cs {
+		if !cs[i].ActiveAt(now) {
+			continue
+		}
+		if len(cs[i].ProductIDs) == 0 {
+			return cat.Products
+		}
+		for _, p := range cs[i].ProductIDs {
+			covered[p] = true
+		}
+	}
+	var out []desk.Product
+	for _, p := range cat.Products {
+		if covered[p.ID] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// OpenCase opens a case: a Designated Contact for themselves on a
+// combination with an active contract covering the product, or staff on a
+// caller's behalf. Nothing is saved when anything is wrong.
+func (s *Service) OpenCase(ctx context.Context, r Request, n desk.NewCase) (*desk.Case, error) {
+	if err := desk.Authorize(r.Actor, desk.OpenCase, desk.On(n.Combination)); err != nil {
+		if errors.Is(err, desk.ErrNotFound) && n.SoldToID != 0 {
+			return nil, &desk.ValidationError{Fields: map[string]string{"combination": "Choose a combination where you are a Designated Contact."}}
+		}
+		return nil, err
+	}
+	staff := r.Actor.IsStaff()
+	if !staff {
+		n.ContactID = r.Actor.User.ID
+	}
+	n.Summary, n.Description = strings.TrimSpace(n.Summary), strings.TrimSpace(n.Description)
+	n.BusinessImpact, n.ExternalRef = strings.TrimSpace(n.BusinessImpact), strings.TrimSpace(n.ExternalRef)
+	if err := n.Validate(staff); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var c *desk.Case
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := s.checkNewCase(ctx, tx, r, &n, now); err != nil {
+			return err
+		}
+		c = &desk.Case{
+			SoldToID: n.SoldToID, EndUserID: n.EndUserID, ContactID: n.ContactID, Type: n.Type, SubType: n.SubType,
+			ProductID: n.ProductID, ComponentID: n.ComponentID, Summary: n.Summary, Description: n.Description,
+			Priority: n.Priority, Status: desk.StatusOpen, SubStatus: desk.SubNew, Stage: n.Stage,
+			SecurityThreat: n.SecurityThreat, BusinessImpact: n.BusinessImpact, AgentsAffected: n.AgentsAffected,
+			ExternalRef: n.ExternalRef, LinkedCaseID: n.LinkedCaseID, CreatedAt: now, UpdatedAt: now,
+		}
+		var err error
+		if c.ID, err = tx.CreateCase(ctx, c); err != nil {
+			return err
+		}
+		event := "Case opened on the portal."
+		if staff {
+			event = "Case opened by " + r.Actor.User.Name() + " for the caller."
+		}
+		if n.LinkedCaseID != 0 {
+			event += " Follows closed case " + desk.FormatCaseNumber(n.LinkedCaseID) + "."
+		}
+		if err := s.event(ctx, tx, r, c, event); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, r, "case_opened", c.Number(), c.Summary); err != nil {
+			return err
+		}
+		return s.notifyContact(ctx, tx, c, "case_created", "Case "+c.Number()+" opened: "+c.Summary,
+			"Your case "+c.Number()+" was opened with priority "+c.Priority.Label()+". We will be in touch.")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// checkNewCase checks what needs the store: the case contact is a
+// Designated Contact of the combination, a contract is active, it covers
+// the product, the component is the product's, and a linked case is one of
+// the combination's.
+func (s *Service) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *desk.NewCase, now time.Time) error {
+	p := desk.Problems{}
+	contact, err := tx.Actor(ctx, n.ContactID, now)
+	switch {
+	case errors.Is(err, desk.ErrNotFound):
+		p.Add("contact", "Choose the Designated Contact the case is for.")
+	case err != nil:
+		return err
+	case contact.Level(n.Combination) < desk.ReadWrite:
+		p.Add("contact", contact.User.Name()+" is not a Designated Contact of this combination.")
+	}
+	cat, err := tx.Catalog(ctx)
+	if err != nil {
+		return err
+	}
+	cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: n.SoldToID, EndUserID: n.EndUserID})
+	if err != nil {
+		return err
+	}
+	products := coveredProducts(cs, cat, now)
+	switch {
+	case len(products) == 0:
+		p.Add("combination", "No active Service Contract covers this combination: contact your account manager.")
+	case !slices.ContainsFunc(products, func(pr desk.Product) bool { return pr.ID == n.ProductID }):
+		p.Add("product", "Your Service Contract does not cover this product.")
+	}
+	if comp, ok := cat.Component(n.ComponentID); !ok || comp.ProductID != n.ProductID {
+		p.Add("component", "Choose a component of the product.")
+	}
+	if n.LinkedCaseID != 0 {
+		old, err := tx.CaseForUpdate(ctx, n.LinkedCaseID)
+		if err != nil || old.Combination() != n.Combination {
+			p.Add("linked_case", "The linked case is not one of this combination's cases.")
+		}
+	}
+	return p.Err()
+}
+
+// CaseView is a case page: the case, the feed the actor may see, and what
+// the actor may do.
+type CaseView struct {
+	Case *store.CaseRow
+	Feed []desk.Entry
+	// Linked is the closed case this one follows, when there is one.
+	CanComment, CanClose, CanReopen, CanWork bool
+	// Reopenable is false once the reopen window has passed: the page then
+	// offers a new case linked to this one.
+	Reopenable bool
+	// Contacts are the case's possible contacts, for staff.
+	Contacts []desk.User
+}
+
+// Case returns a case page. A case of a company the actor has no grant for
+// is "not found".
+func (s *Service) Case(ctx context.Context, r Request, caseID int64) (*CaseView, error) {
+	c, err := s.Store.Case(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	target := desk.On(c.Combination())
+	if err := desk.Authorize(r.Actor, desk.ViewCase, target); err != nil {
+		return nil, hide(err, caseID)
+	}
+	now := s.now()
+	v := &CaseView{Case: c}
+	can := func(a desk.Action) bool { return desk.Authorize(r.Actor, a, target) == nil }
+	open := c.Status != desk.StatusClosed
+	v.CanWork = can(desk.WorkCase)
+	v.CanComment = open && can(desk.CommentCase)
+	v.CanClose = open && can(desk.CloseCase)
+	v.Reopenable = c.Reopenable(now) || (c.Status == desk.StatusClosed && v.CanWork)
+	v.CanReopen = c.Status == desk.StatusClosed && can(desk.ReopenCase) && v.Reopenable
+	if v.Feed, err = s.Store.Entries(ctx, caseID, can(desk.ViewInternalNotes)); err != nil {
+		return nil, err
+	}
+	if v.CanWork {
+		if v.Contacts, err = s.designatedContactsOf(ctx, c.Combination(), now); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// designatedContactsOf lists the contacts who are Designated Contacts of a
+// combination now.
+func (s *Service) designatedContactsOf(ctx context.Context, combo desk.Combination, now time.Time) ([]desk.User, error) {
+	gs, err := s.Store.Grants(ctx, store.GrantFilter{Combination: combo})
+	if err != nil {
+		return nil, err
+	}
+	var out []desk.User
+	for _, g := range gs {
+		if g.Level != desk.ReadWrite || g.Combination != combo {
+			continue
+		}
+		a, err := s.Store.Actor(ctx, g.ContactID, now)
+		if err != nil {
+			return nil, err
+		}
+		if a.Level(combo) == desk.ReadWrite && !a.User.Disabled {
+			a.User.PIN = ""
+			out = append(out, *a.User)
+		}
+	}
+	return out, nil
+}
+
+// hide turns "forbidden" into "not found" for reads: a case the actor may
+// not see does not exist for them.
+func hide(err error, caseID int64) error {
+	if errors.Is(err, desk.ErrForbidden) || errors.Is(err, desk.ErrNotFound) {
+		return fmt.Errorf("case %s: %w", desk.FormatCaseNumber(caseID), desk.ErrNotFound)
+	}
+	return err
+}
+
+// Cases lists a page of cases the actor may see. The scope always comes
+// from the actor, whatever the caller put in the filter.
+func (s *Service) Cases(ctx context.Context, r Request, f store.CaseFilter) (*store.CasePage, error) {
+	if r.Actor == nil || r.Actor.User == nil {
+		return nil, desk.ErrUnauthenticated
+	}
+	f.Scope = r.Actor.Scope()
+	if f.List == store.MyCases {
+		f.ContactID = r.Actor.User.ID
+	}
+	if f.List == store.Queue && !r.Actor.IsStaff() {
+		f.List = store.GroupCases
+	}
+	return s.Store.Cases(ctx, f)
+}
+
+// writeCase runs fn on a locked case after checking the action; fn changes
+// the case and records its own events. The case is saved with a new
+// update time.
+func (s *Service) writeCase(ctx context.Context, r Request, caseID int64, act desk.Action, fn func(tx *store.Tx, c *desk.Case) error) error {
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		c, err := tx.CaseForUpdate(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		if err := desk.Authorize(r.Actor, act, desk.On(c.Combination())); err != nil {
+			if errors.Is(err, desk.ErrNotFound) {
+				return hide(err, caseID)
+			}
+			return fmt.Errorf("case %s: %w", c.Number(), err)
+		}
+		if err := fn(tx, c); err != nil {
+			return err
+		}
+		c.UpdatedAt = s.now()
+		return tx.UpdateCase(ctx, c)
+	})
+}
+
+// Comment adds a customer's update to a case. A case waiting on the
+// customer (Awaiting Information, Solution Proposed) goes back to Open.
+func (s *Service) Comment(ctx context.Context, r Request, caseID int64, body string) error {
+	if err := desk.ValidateComment("body", body); err != nil {
+		return err
+	}
+	return s.writeCase(ctx, r, caseID, desk.CommentCase, func(tx *store.Tx, c *desk.Case) error {
+		if c.Status == desk.StatusClosed {
+			return closedErr(c)
+		}
+		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: desk.EntryComment, AuthorID: r.actorID(),
+			Body: strings.TrimSpace(body), CreatedAt: s.now()}); err != nil {
+			return err
+		}
+		if c.Status == desk.StatusAwaitingInformation || c.Status == desk.StatusSolutionProposed {
+			if err := s.setStatus(ctx, tx, r, c, desk.StatusOpen, desk.SubInvestigation, "after the customer's update"); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, r, "case_commented", c.Number(), "")
+	})
+}
+
+func closedErr(c *desk.Case) error {
+	return fmt.Errorf("case %s is closed: reopen it first: %w", c.Number(), desk.ErrConflict)
+}
+
+// Reply adds a staff member's public reply or internal note.
+func (s *Service) Reply(ctx context.Context, r Request, caseID int64, body string, internal bool) error {
+	if err := desk.ValidateComment("body", body); err != nil {
+		return err
+	}
+	return s.writeCase(ctx, r, caseID, desk.WorkCase, func(tx *store.Tx, c *desk.Case) error {
+		kind := desk.EntryReply
+		if internal {
+			kind = desk.EntryNote
+		}
+		body = strings.TrimSpace(body)
+		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: kind, AuthorID: r.actorID(), Body: body, CreatedAt: s.now()}); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, r, "case_"+string(kind), c.Number(), ""); err != nil {
+			return err
+		}
+		if internal {
+			return nil
+		}
+		return s.notifyContact(ctx, tx, c, "case_reply", "Case "+c.Number()+": a reply from support",
+			r.Actor.User.Name()+" wrote:\n\n"+body)
+	})
+}
+
+// CaseChange is what staff change on a case; nil fields stay as they are.
+type CaseChange struct {
+	Status    *desk.Status
+	SubStatus *desk.SubStatus
+	Priority  *desk.Priority
+	Severity  *int
+	OwnerID   *int64
+	ContactID *int64
+}
+
+// UpdateCase applies a staff change: status through the transition table,
+// priority, severity, owner and contact. Each change is a feed event.
+func (s *Service) UpdateCase(ctx context.Context, r Request, caseID int64, ch CaseChange) error {
+	now := s.now()
+	return s.writeCase(ctx, r, caseID, desk.WorkCase, func(tx *store.Tx, c *desk.Case) error {
+		p := desk.Problems{}
+		if ch.Status != nil || ch.SubStatus != nil {
+			to, toSub := c.Status, c.SubStatus
+			if ch.Status != nil {
+				to = *ch.Status
+			}
+			if ch.SubStatus != nil {
+				toSub = *ch.SubStatus
+			}
+			if to != c.Status || toSub != c.SubStatus {
+				if err := s.setStatus(ctx, tx, r, c, to, toSub, ""); err != nil {
+					return err
+				}
+			}
+		}
+		if ch.Priority != nil && *ch.Priority != c.Priority {
+			if !ch.Priority.Valid() {
+				p.Add("priority", "Choose a priority.")
+			} else {
+				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Priority changed from %s to %s.", c.Priority.Label(), ch.Priority.Label())); err != nil {
+					return err
+				}
+				c.Priority = *ch.Priority
+			}
+		}
+		if ch.Severity != nil && *ch.Severity != c.Severity {
+			if *ch.Severity < 0 || *ch.Severity > 4 {
+				p.Add("severity", "Choose a severity from 1 to 4.")
+			} else {
+				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Severity set to %d.", *ch.Severity)); err != nil {
+					return err
+				}
+				c.Severity = *ch.Severity
+			}
+		}
+		if ch.OwnerID != nil && *ch.OwnerID != c.OwnerID {
+			text := "Owner removed."
+			if *ch.OwnerID != 0 {
+				owner, err := tx.User(ctx, *ch.OwnerID)
+				if err != nil || !owner.IsStaff() {
+					p.Add("owner", "Choose a staff member.")
+				} else {
+					text = "Owner set to " + owner.Name() + "."
+				}
+			}
+			if _, bad := p["owner"]; !bad {
+				if err := s.event(ctx, tx, r, c, text); err != nil {
+					return err
+				}
+				c.OwnerID = *ch.OwnerID
+			}
+		}
+		if ch.ContactID != nil && *ch.ContactID != c.ContactID {
+			contact, err := tx.Actor(ctx, *ch.ContactID, now)
+			if err != nil || contact.Level(c.Combination()) < desk.ReadWrite {
+				p.Add("contact", "Choose a Designated Contact of this combination.")
+			} else {
+				if err := s.event(ctx, tx, r, c, "Case contact changed to "+contact.User.Name()+"."); err != nil {
+					return err
+				}
+				c.ContactID = *ch.ContactID
+			}
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "case_updated", c.Number(), "")
+	})
+}
+
+// setStatus moves a case through the transition table and records it.
+func (s *Service) setStatus(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, to desk.Status, toSub desk.SubStatus, why string) error {
+	if err := desk.CheckTransition(c.Status, c.SubStatus, to, toSub); err != nil {
+		return fmt.Errorf("case %s: %w", c.Number(), err)
+	}
+	if to == desk.StatusClosed && c.Status != desk.StatusClosed {
+		c.ClosedAt = s.now()
+	}
+	if to != desk.StatusClosed {
+		c.ClosedAt = time.Time{}
+	}
+	text := fmt.Sprintf("Status changed from %s - %s to %s - %s", c.Status.Label(), c.SubStatus.Label(), to.Label(), toSub.Label())
+	if why != "" {
+		text += " " + why
+	}
+	statusChanged := c.Status != to
+	c.Status, c.SubStatus = to, toSub
+	if err := s.event(ctx, tx, r, c, text+"."); err != nil {
+		return err
+	}
+	if !statusChanged || r.Actor == nil || !r.Actor.IsStaff() {
+		return nil
+	}
+	return s.notifyContact(ctx, tx, c, "case_status", "Case "+c.Number()+" is now "+to.Label(),
+		"Your case "+c.Number()+" ("+c.Summary+") is now "+to.Label()+" - "+toSub.Label()+".")
+}
+
+// CloseCase closes a case with a reason (Resolved or Cancelled) and a
+// comment.
+func (s *Service) CloseCase(ctx context.Context, r Request, caseID int64, reason desk.SubStatus, comment string) error {
+	p := desk.Problems{}
+	if reason != desk.SubResolved && reason != desk.SubCancelled {
+		p.Add("reason", "Choose Resolved or Cancelled.")
+	}
+	if err := desk.ValidateComment("comment", comment); err != nil {
+		p.Add("comment", "Say why you are closing the case.")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return s.writeCase(ctx, r, caseID, desk.CloseCase, func(tx *store.Tx, c *desk.Case) error {
+		if c.Status == desk.StatusClosed {
+			return fmt.Errorf("case %s is already closed: %w", c.Number(), desk.ErrConflict)
+		}
+		c.CloseComment = strings.TrimSpace(comment)
+		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),
+			Body: "Closure comment: " + c.CloseComment, CreatedAt: s.now()}); err != nil {
+			return err
+		}
+		if err := s.setStatus(ctx, tx, r, c, desk.StatusClosed, reason, ""); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, r, "case_closed", c.Number(), reason.Label()); err != nil {
+			return err
+		}
+		return s.notifyContact(ctx, tx, c, "case_closed", "Case "+c.Number()+" closed ("+reason.Label()+")",
+			"Your case "+c.Number()+" was closed as "+reason.Label()+".\n\n"+c.CloseComment+
+				"\n\nYou can ask to reopen it within 30 days from the case page.")
+	})
+}
+
+// closeKind files a closure comment as the author's kind of entry.
+func closeKind(r Request) desk.EntryKind {
+	if r.Actor != nil && r.Actor.IsStaff() {
+		return desk.EntryReply
+	}
+	return desk.EntryComment
+}
+
+// ReopenCase reopens a closed case: a Designated Contact within 30 days of
+// closure with a reason, staff at any time.
+func (s *Service) ReopenCase(ctx context.Context, r Request, caseID int64, reason string) error {
+	if err := desk.ValidateComment("reason", reason); err != nil {
+		return &desk.ValidationError{Fields: map[string]string{"reason": "Give the reason and any supporting information."}}
+	}
+	return s.writeCase(ctx, r, caseID, desk.ReopenCase, func(tx *store.Tx, c *desk.Case) error {
+		if c.Status != desk.StatusClosed {
+			return fmt.Errorf("case %s is not closed: %w", c.Number(), desk.ErrConflict)
+		}
+		if !r.Actor.IsStaff() && !c.Reopenable(s.now()) {
+			return fmt.Errorf("case %s was closed more than 30 days ago: open a new case linked to it: %w", c.Number(), desk.ErrConflict)
+		}
+		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),
+			Body: "Request to re-open: " + strings.TrimSpace(reason), CreatedAt: s.now()}); err != nil {
+			return err
+		}
+		if err := s.setStatus(ctx, tx, r, c, desk.StatusOpen, desk.SubInvestigation, "(reopened)"); err != nil {
+			return err
+		}
+		c.ReopenedCount++
+		c.CloseComment = ""
+		return s.audit(ctx, tx, r, "case_reopened", c.Number(), "")
+	})
+}
+
+// event adds a system event to the case feed.
+func (s *Service) event(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, text string) error {
+	_, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: desk.EntryEvent, AuthorID: r.actorID(), Body: text, CreatedAt: s.now()})
+	return err
+}
+
+// notifyContact queues an email about a case to its contact.
+func (s *Service) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, kind, subject, text string) error {
+	contact, err := tx.User(ctx, c.ContactID)
+	if err != nil {
+		return err
+	}
+	return tx.AddNotification(ctx, store.Notification{
+		Kind: kind, UserID: contact.ID, To: contact.Email, CaseID: c.ID, CreatedAt: s.now(), Subject: subject,
+		Body: fmt.Sprintf("Hello %s,\n\n%s\n\nSee the case: %s/cases/%s\n", contact.FirstName, text, s.BaseURL, c.Number()),
+	})
+}
+
+// Caller is what the caller-verification page shows about a PIN.
+type Caller struct {
+	Contact *desk.User
+	Company *desk.Company
+	// Designated is true when the caller is a Designated Contact of at
+	// least one combination now.
+	Designated bool
+	Combos     []Combo
+}
+
+// VerifyCaller finds the contact with a PIN and says for which
+// combinations they are a Designated Contact (staff). The PIN itself is not
+// echoed back.
+func (s *Service) VerifyCaller(ctx context.Context, r Request, pin string) (*Caller, error) {
+	if err := desk.Authorize(r.Actor, desk.VerifyCaller, desk.Target{}); err != nil {
+		return nil, err
+	}
+	pin = strings.TrimSpace(pin)
+	if len(pin) != 6 || strings.Trim(pin, "0123456789") != "" {
+		return nil, &desk.ValidationError{Fields: map[string]string{"pin": "A PIN has six digits."}}
+	}
+	u, err := s.Store.UserByPIN(ctx, pin)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	a, err := s.Store.Actor(ctx, u.ID, now)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := s.Store.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &Caller{Contact: a.User}
+	c.Contact.PIN = ""
+	if c.Company, err = s.Store.Company(ctx, u.CompanyID); err != nil {
+		return nil, err
+	}
+	for _, combo := range a.Combinations(desk.Basic) {
+		cv, err := s.combo(ctx, combo, cat)
+		if err != nil {
+			return nil, err
+		}
+		cv.Level = a.Level(combo)
+		if cv.Level == desk.ReadWrite {
+			c.Designated = true
+		}
+		c.Combos = append(c.Combos, cv)
+	}
+	s.Log.InfoContext(ctx, "caller verified", "staff", r.actorID(), "contact", u.ID)
+	return c, nil
+}

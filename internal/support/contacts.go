@@ -1,0 +1,471 @@
+package support
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/caseport/caseport/internal/auth"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// Settings keys for the email rules.
+const (
+	settingFreeMail = "email.free_mail_domains"
+	settingAliases  = "email.role_aliases"
+)
+
+// EmailRules returns the current corporate-email rules.
+func (s *Service) EmailRules(ctx context.Context) (desk.EmailRules, error) {
+	def := desk.DefaultEmailRules()
+	free, err := s.Store.Setting(ctx, settingFreeMail, strings.Join(def.FreeMailDomains, "\n"))
+	if err != nil {
+		return def, err
+	}
+	aliases, err := s.Store.Setting(ctx, settingAliases, strings.Join(def.RoleAliases, "\n"))
+	if err != nil {
+		return def, err
+	}
+	return desk.EmailRules{FreeMailDomains: lines(free), RoleAliases: lines(aliases)}, nil
+}
+
+// SetEmailRules changes the corporate-email rules (portal admins).
+func (s *Service) SetEmailRules(ctx context.Context, r Request, rules desk.EmailRules) error {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SetSetting(ctx, settingFreeMail, strings.Join(normalise(rules.FreeMailDomains), "\n")); err != nil {
+			return err
+		}
+		if err := tx.SetSetting(ctx, settingAliases, strings.Join(normalise(rules.RoleAliases), "\n")); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "email_rules_updated", "",
+			fmt.Sprintf("%d free-mail domains, %d aliases", len(rules.FreeMailDomains), len(rules.RoleAliases)))
+	})
+}
+
+func lines(s string) []string { return normalise(strings.Split(s, "\n")) }
+
+func normalise(in []string) []string {
+	var out []string
+	for _, l := range in {
+		if l = strings.ToLower(strings.TrimSpace(l)); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// ContactInput is a contact profile as an admin or a registration form
+// submits it.
+type ContactInput struct {
+	desk.ProfileInput
+	Disabled bool
+}
+
+// CreateContact adds a contact (portal admins). The contact gets a PIN and
+// sets a password through a reset link.
+func (s *Service) CreateContact(ctx context.Context, r Request, in ContactInput) (int64, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return 0, err
+	}
+	var contactID int64
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		contactID, err = s.createContact(ctx, tx, r, in, "")
+		return err
+	})
+	return contactID, err
+}
+
+// createContact validates and inserts a contact inside tx.
+func (s *Service) createContact(ctx context.Context, tx *store.Tx, r Request, in ContactInput, passwordHash string) (int64, error) {
+	u, err := s.contactFromInput(ctx, tx, in)
+	if err != nil {
+		return 0, err
+	}
+	contactID, err := tx.CreateUser(ctx, u, passwordHash, s.now())
+	if err != nil {
+		return 0, err
+	}
+	return contactID, s.audit(ctx, tx, r, "contact_created", u.Email, u.Name())
+}
+
+func (s *Service) contactFromInput(ctx context.Context, tx *store.Tx, in ContactInput) (*desk.User, error) {
+	rules, err := s.EmailRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	email, verr := desk.ValidateProfile(in.ProfileInput, rules)
+	if verr == nil {
+		if _, err := tx.Company(ctx, in.CompanyID); err != nil {
+			verr = &desk.ValidationError{Fields: map[string]string{"company": "Choose an existing company."}}
+		}
+	}
+	if verr != nil {
+		return nil, verr
+	}
+	return &desk.User{
+		Kind: desk.KindContact, Email: email, FirstName: strings.TrimSpace(in.FirstName),
+		LastName: strings.TrimSpace(in.LastName), CompanyID: in.CompanyID, Country: strings.TrimSpace(in.Country),
+		Phone: strings.TrimSpace(in.Phone), Mobile: strings.TrimSpace(in.Mobile), Disabled: in.Disabled,
+	}, nil
+}
+
+// UpdateContact changes a contact's profile: portal admins for anyone, a
+// contact for themselves (they cannot disable themselves).
+func (s *Service) UpdateContact(ctx context.Context, r Request, contactID int64, in ContactInput) error {
+	own := r.Actor != nil && r.Actor.User != nil && r.Actor.User.ID == contactID
+	action := desk.ManageAccounts
+	if own {
+		action = desk.ManageOwnProfile
+	}
+	if err := desk.Authorize(r.Actor, action, desk.Target{}); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		old, err := tx.User(ctx, contactID)
+		if err != nil {
+			return err
+		}
+		if old.Kind != desk.KindContact {
+			return fmt.Errorf("user %d is not a contact: %w", contactID, desk.ErrNotFound)
+		}
+		if own {
+			// A contact cannot move to another employer or disable
+			// themselves: that is an admin's change.
+			in.CompanyID, in.Disabled = old.CompanyID, false
+		}
+		u, err := s.contactFromInput(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		u.ID = contactID
+		if err := tx.UpdateProfile(ctx, u); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "contact_updated", u.Email, changes(old, u))
+	})
+}
+
+// changes describes what an update changed, for the audit log.
+func changes(old, u *desk.User) string {
+	var parts []string
+	add := func(name, a, b string) {
+		if a != b {
+			parts = append(parts, fmt.Sprintf("%s %q → %q", name, a, b))
+		}
+	}
+	add("email", old.Email, u.Email)
+	add("first name", old.FirstName, u.FirstName)
+	add("last name", old.LastName, u.LastName)
+	add("country", old.Country, u.Country)
+	add("phone", old.Phone, u.Phone)
+	add("mobile", old.Mobile, u.Mobile)
+	if old.CompanyID != u.CompanyID {
+		parts = append(parts, fmt.Sprintf("employer %d → %d", old.CompanyID, u.CompanyID))
+	}
+	if old.Disabled != u.Disabled {
+		parts = append(parts, fmt.Sprintf("disabled %v → %v", old.Disabled, u.Disabled))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// CreateStaff adds a staff user with roles (portal admins, or the command
+// line with a nil actor check done by the caller).
+func (s *Service) CreateStaff(ctx context.Context, r Request, u *desk.User, password string) (int64, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return 0, err
+	}
+	return s.createStaff(ctx, r, u, password)
+}
+
+// CreateStaffHeadless adds a staff user from the command line, where there
+// is no signed-in actor: whoever runs the binary owns the installation.
+func (s *Service) CreateStaffHeadless(ctx context.Context, u *desk.User, password string) (int64, error) {
+	return s.createStaff(ctx, Request{Address: "command line"}, u, password)
+}
+
+func (s *Service) createStaff(ctx context.Context, r Request, u *desk.User, password string) (int64, error) {
+	p := desk.Problems{}
+	email := strings.ToLower(strings.TrimSpace(u.Email))
+	if !strings.Contains(email, "@") {
+		p.Add("email", "Enter an email address.")
+	}
+	if strings.TrimSpace(u.FirstName) == "" {
+		p.Add("first_name", "Enter the first name.")
+	}
+	if strings.TrimSpace(u.LastName) == "" {
+		p.Add("last_name", "Enter the last name.")
+	}
+	if len(u.Roles) == 0 {
+		p.Add("roles", "Choose at least one role.")
+	}
+	for _, role := range u.Roles {
+		if role.Label() == string(role) {
+			p.Add("roles", "Unknown role "+string(role)+".")
+		}
+	}
+	hash := ""
+	if password != "" {
+		if err := desk.ValidatePassword(password); err != nil {
+			p.Add("password", desk.AsValidation(err)["password"])
+		}
+		hash = auth.HashPassword(password)
+	}
+	if err := p.Err(); err != nil {
+		return 0, err
+	}
+	staff := *u
+	staff.Kind, staff.Email, staff.CompanyID = desk.KindStaff, email, 0
+	var staffID int64
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if staffID, err = tx.CreateUser(ctx, &staff, hash, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "staff_created", staff.Email, fmt.Sprint(staff.Roles))
+	})
+	return staffID, err
+}
+
+// SetPasswordHeadless sets a user's password from the command line.
+func (s *Service) SetPasswordHeadless(ctx context.Context, userID int64, password string) error {
+	if err := desk.ValidatePassword(password); err != nil {
+		return err
+	}
+	hash := auth.HashPassword(password)
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SetPassword(ctx, userID, hash); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: userID, Action: "password_set", Address: "command line"})
+	})
+}
+
+// ChangePassword changes the actor's own password after checking the
+// current one.
+func (s *Service) ChangePassword(ctx context.Context, r Request, current, next string) error {
+	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
+		return err
+	}
+	hash, err := s.Store.PasswordHash(ctx, r.Actor.User.ID)
+	if err != nil {
+		return err
+	}
+	if err := auth.CheckPassword(hash, current); err != nil {
+		return &desk.ValidationError{Fields: map[string]string{"current": "This is not your current password."}}
+	}
+	if err := desk.ValidatePassword(next); err != nil {
+		return err
+	}
+	newHash := auth.HashPassword(next)
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SetPassword(ctx, r.Actor.User.ID, newHash); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "password_changed", r.Actor.User.Email, "")
+	})
+}
+
+// AcceptTerms records that the actor accepted the current Designated
+// Contact terms.
+func (s *Service) AcceptTerms(ctx context.Context, r Request) error {
+	if err := desk.Authorize(r.Actor, desk.RequestAccess, desk.Target{}); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.AcceptTerms(ctx, r.Actor.User.ID, desk.TermsVersion, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "terms_accepted", r.Actor.User.Email, "Designated Contact terms "+desk.TermsVersion)
+	})
+}
+
+// SetGrant gives a contact a level on a combination (portal admins). The
+// seeds' rules are checked here, with a clear message for each refusal.
+func (s *Service) SetGrant(ctx context.Context, r Request, g desk.Grant) error {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		return s.grant(ctx, tx, r, g)
+	})
+}
+
+// grant checks and writes a grant inside tx: the combination must be one a
+// contract joins, and Read-Write must be allowed for the contact.
+func (s *Service) grant(ctx context.Context, tx *store.Tx, r Request, g desk.Grant) error {
+	contact, err := tx.User(ctx, g.ContactID)
+	if err != nil {
+		return err
+	}
+	if contact.Kind != desk.KindContact {
+		return &desk.ValidationError{Fields: map[string]string{"contact": "Only contacts hold access levels; staff see every case."}}
+	}
+	now := s.now()
+	facts, err := tx.CombinationFacts(ctx, g.Combination, now)
+	if errors.Is(err, desk.ErrNotFound) || (err == nil && len(facts.Contracts) == 0) {
+		return &desk.ValidationError{Fields: map[string]string{"combination": "No Service Contract joins this Sold To and End User."}}
+	}
+	if err != nil {
+		return err
+	}
+	if g.Level == desk.ReadWrite {
+		if msg := desk.DesignatedContactAllowed(contact, facts); msg != "" {
+			return &desk.ValidationError{Fields: map[string]string{"level": msg}}
+		}
+	}
+	g.GrantedAt = now
+	if err := tx.SetGrant(ctx, g, r.actorID()); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, r, "access_granted", contact.Email,
+		fmt.Sprintf("%s on sold to %d / end user %d", g.Level.Label(), g.SoldToID, g.EndUserID))
+}
+
+// SetApprover makes a contact of the Sold To a Designated Approver, or not
+// (portal admins).
+func (s *Service) SetApprover(ctx context.Context, r Request, soldTo, contactID int64, on bool) error {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		contact, err := tx.User(ctx, contactID)
+		if err != nil {
+			return err
+		}
+		if contact.Kind != desk.KindContact || contact.CompanyID != soldTo {
+			return &desk.ValidationError{Fields: map[string]string{"contact": "A Designated Approver must be a contact of the Sold To."}}
+		}
+		if err := tx.SetApprover(ctx, soldTo, contactID, on); err != nil {
+			return err
+		}
+		action := "approver_added"
+		if !on {
+			action = "approver_removed"
+		}
+		return s.audit(ctx, tx, r, action, contact.Email, fmt.Sprintf("sold to %d", soldTo))
+	})
+}
+
+// Contacts lists contacts, optionally of one company (staff).
+func (s *Service) Contacts(ctx context.Context, r Request, f store.UserFilter) ([]desk.User, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
+		return nil, err
+	}
+	f.Kind = desk.KindContact
+	return s.Store.Users(ctx, f)
+}
+
+// ContactView is a contact as the console shows it: no PIN.
+type ContactView struct {
+	Contact *desk.User
+	Company *desk.Company
+	Grants  []desk.Grant
+	// Effective is the level that counts now, per grant.
+	Effective map[desk.Combination]desk.AccessLevel
+	Approves  []int64
+}
+
+// Contact returns a contact's console view (staff). The PIN is blanked:
+// only the caller-verification page matches PINs, and only the contact's
+// own profile shows theirs.
+func (s *Service) Contact(ctx context.Context, r Request, contactID int64) (*ContactView, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.contactView(ctx, contactID)
+}
+
+func (s *Service) contactView(ctx context.Context, contactID int64) (*ContactView, error) {
+	a, err := s.Store.Actor(ctx, contactID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	if a.User.Kind != desk.KindContact {
+		return nil, fmt.Errorf("user %d is not a contact: %w", contactID, desk.ErrNotFound)
+	}
+	v := &ContactView{Contact: a.User, Effective: a.Levels, Approves: a.Approves}
+	v.Contact.PIN = ""
+	if v.Company, err = s.Store.Company(ctx, a.User.CompanyID); err != nil {
+		return nil, err
+	}
+	if v.Grants, err = s.Store.Grants(ctx, store.GrantFilter{ContactID: contactID}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Profile is the actor's own profile page: the only place a PIN is shown.
+type Profile struct {
+	User    *desk.User
+	Company *desk.Company
+	Grants  []desk.Grant
+	// Levels are the effective levels now.
+	Levels   map[desk.Combination]desk.AccessLevel
+	Requests []desk.AccessRequest
+	Tokens   []store.APIToken
+}
+
+// Profile returns the actor's own profile with their PIN.
+func (s *Service) Profile(ctx context.Context, r Request) (*Profile, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
+		return nil, err
+	}
+	u, err := s.Store.User(ctx, r.Actor.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := &Profile{User: u, Levels: r.Actor.Levels}
+	if u.Kind == desk.KindContact {
+		if p.Company, err = s.Store.Company(ctx, u.CompanyID); err != nil {
+			return nil, err
+		}
+		if p.Grants, err = s.Store.Grants(ctx, store.GrantFilter{ContactID: u.ID}); err != nil {
+			return nil, err
+		}
+		if p.Requests, err = s.Store.AccessRequests(ctx, store.AccessRequestFilter{ContactID: u.ID}); err != nil {
+			return nil, err
+		}
+	}
+	if p.Tokens, err = s.Store.APITokens(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// CreateContactHeadless adds a contact from the command line, with the
+// employer named by Org ID and an optional password.
+func (s *Service) CreateContactHeadless(ctx context.Context, orgID string, in desk.ProfileInput, password string) (int64, error) {
+	hash := ""
+	if password != "" {
+		if err := desk.ValidatePassword(password); err != nil {
+			return 0, err
+		}
+		hash = auth.HashPassword(password)
+	}
+	var contactID int64
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		c, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(orgID))
+		if err != nil {
+			return &desk.ValidationError{Fields: map[string]string{"org": "No company has the Org ID " + orgID + "."}}
+		}
+		in.CompanyID = c.ID
+		contactID, err = s.createContact(ctx, tx, Request{Address: "command line"}, ContactInput{ProfileInput: in}, hash)
+		return err
+	})
+	return contactID, err
+}
+
+// StaffUsers lists the staff, for owner pickers (staff).
+func (s *Service) StaffUsers(ctx context.Context, r Request) ([]desk.User, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.Store.Users(ctx, store.UserFilter{Kind: desk.KindStaff})
+}

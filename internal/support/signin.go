@@ -1,0 +1,258 @@
+package support
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/caseport/caseport/internal/auth"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// Sign-in limits: after this many failures in the window, further attempts
+// for the account (or from the address) are refused until the window passes.
+const (
+	SessionLifetime    = 12 * time.Hour
+	ThrottleWindow     = 15 * time.Minute
+	MaxAccountFailures = 5
+	MaxAddressFailures = 20
+	ResetLinkLifetime  = time.Hour
+	VerifyLinkLifetime = 24 * time.Hour
+	sessionTokenPrefix = "cps_"
+	apiTokenPrefix     = "cpt_"
+	linkTokenPrefix    = "cpl_"
+)
+
+// ErrBadCredentials is the one answer to a wrong email or password, so a
+// failed sign-in does not tell whether the account exists.
+var ErrBadCredentials = errors.New("the email address or password is not right")
+
+// SignIn checks a password and opens a session. It returns the session
+// token for the cookie.
+func (s *Service) SignIn(ctx context.Context, email, password, address string) (string, *desk.User, error) {
+	now := s.now()
+	email = strings.ToLower(strings.TrimSpace(email))
+	accountKey, addressKey := "account:"+email, "address:"+address
+	for key, limit := range map[string]int{accountKey: MaxAccountFailures, addressKey: MaxAddressFailures} {
+		n, err := s.Store.LoginFailures(ctx, key, now.Add(-ThrottleWindow))
+		if err != nil {
+			return "", nil, err
+		}
+		if n >= limit {
+			return "", nil, fmt.Errorf("sign in: %w", desk.ErrThrottled)
+		}
+	}
+	u, err := s.Store.UserByEmail(ctx, email)
+	if errors.Is(err, desk.ErrNotFound) {
+		return "", nil, s.signInFailed(ctx, nil, email, address, accountKey, addressKey)
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	hash, err := s.Store.PasswordHash(ctx, u.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	// A user who never set a password has an empty hash, which matches
+	// nothing; a disabled user may not sign in at all.
+	if u.Disabled || auth.CheckPassword(hash, password) != nil {
+		return "", nil, s.signInFailed(ctx, u, email, address, accountKey, addressKey)
+	}
+	token := auth.NewToken(sessionTokenPrefix)
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateSession(ctx, auth.HashToken(token), u.ID, now, now.Add(SessionLifetime)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, Request{Actor: &desk.Actor{User: u}, Address: address}, "sign_in", u.Email, "")
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	if err := s.Store.ClearLoginFailures(ctx, accountKey, now.Add(-ThrottleWindow)); err != nil {
+		return "", nil, err
+	}
+	return token, u, nil
+}
+
+// signInFailed notes the failure for throttling and the audit log, and
+// returns the one answer a failed sign-in gets.
+func (s *Service) signInFailed(ctx context.Context, u *desk.User, email, address string, keys ...string) error {
+	now := s.now()
+	for _, k := range keys {
+		if err := s.Store.RecordLoginFailure(ctx, k, now); err != nil {
+			return err
+		}
+	}
+	var actorID int64
+	if u != nil {
+		actorID = u.ID
+	}
+	if err := s.Store.Audit(ctx, store.AuditEntry{
+		At: now, ActorID: actorID, Action: "sign_in_failed", Subject: email, Address: address,
+	}); err != nil {
+		return err
+	}
+	return ErrBadCredentials
+}
+
+// SignOut ends a session.
+func (s *Service) SignOut(ctx context.Context, token string) error {
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		return tx.DeleteSession(ctx, auth.HashToken(token))
+	})
+}
+
+// SessionActor returns the actor of a live session, or ErrUnauthenticated.
+func (s *Service) SessionActor(ctx context.Context, token string) (*desk.Actor, error) {
+	if !strings.HasPrefix(token, sessionTokenPrefix) {
+		return nil, desk.ErrUnauthenticated
+	}
+	now := s.now()
+	userID, err := s.Store.SessionUser(ctx, auth.HashToken(token), now)
+	if err != nil {
+		return nil, unauthenticated(err)
+	}
+	return s.actor(ctx, userID, now)
+}
+
+// TokenActor returns the actor of a live API token, or ErrUnauthenticated.
+func (s *Service) TokenActor(ctx context.Context, token string) (*desk.Actor, error) {
+	if !strings.HasPrefix(token, apiTokenPrefix) {
+		return nil, desk.ErrUnauthenticated
+	}
+	now := s.now()
+	userID, err := s.Store.APITokenUser(ctx, auth.HashToken(token), now)
+	if err != nil {
+		return nil, unauthenticated(err)
+	}
+	return s.actor(ctx, userID, now)
+}
+
+func (s *Service) actor(ctx context.Context, userID int64, now time.Time) (*desk.Actor, error) {
+	a, err := s.Store.Actor(ctx, userID, now)
+	if err != nil {
+		return nil, unauthenticated(err)
+	}
+	if a.User.Disabled {
+		return nil, desk.ErrUnauthenticated
+	}
+	return a, nil
+}
+
+func unauthenticated(err error) error {
+	if errors.Is(err, desk.ErrNotFound) {
+		return desk.ErrUnauthenticated
+	}
+	return err
+}
+
+// CreateAPIToken makes a personal API token for the actor and returns it;
+// it is shown once and stored only as a hash.
+func (s *Service) CreateAPIToken(ctx context.Context, r Request, name string) (string, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
+		return "", err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 {
+		return "", &desk.ValidationError{Fields: map[string]string{"name": "Name the token (at most 100 characters), e.g. the script that uses it."}}
+	}
+	token := auth.NewToken(apiTokenPrefix)
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		tokenID, err := tx.CreateAPIToken(ctx, r.Actor.User.ID, name, auth.HashToken(token), s.now())
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "api_token_created", r.Actor.User.Email, fmt.Sprintf("token %d %q", tokenID, name))
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// RevokeAPIToken revokes one of the actor's own tokens.
+func (s *Service) RevokeAPIToken(ctx context.Context, r Request, tokenID int64) error {
+	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.RevokeAPIToken(ctx, r.Actor.User.ID, tokenID, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "api_token_revoked", r.Actor.User.Email, fmt.Sprintf("token %d", tokenID))
+	})
+}
+
+// APITokens lists the actor's own tokens.
+func (s *Service) APITokens(ctx context.Context, r Request) ([]store.APIToken, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.Store.APITokens(ctx, r.Actor.User.ID)
+}
+
+// RequestPasswordReset emails a reset link when the address belongs to a
+// user. It answers the same whether or not it does.
+func (s *Service) RequestPasswordReset(ctx context.Context, email, address string) error {
+	u, err := s.Store.UserByEmail(ctx, email)
+	if errors.Is(err, desk.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if u.Disabled {
+		return nil
+	}
+	now := s.now()
+	token := auth.NewToken(linkTokenPrefix)
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		err := tx.CreateOneTimeToken(ctx, auth.HashToken(token),
+			store.OneTimeToken{Purpose: store.PurposePasswordReset, UserID: u.ID, Email: u.Email}, now, now.Add(ResetLinkLifetime))
+		if err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, Request{Address: address}, "password_reset_requested", u.Email, ""); err != nil {
+			return err
+		}
+		return tx.AddNotification(ctx, store.Notification{
+			Kind: "password_reset", UserID: u.ID, To: u.Email, CreatedAt: now,
+			Subject: "Reset your Caseport password",
+			Body: fmt.Sprintf("Hello %s,\n\nSomeone asked to reset the password of your Caseport account. "+
+				"If it was you, choose a new password here within an hour:\n\n%s/reset-password?token=%s\n\n"+
+				"If it was not you, ignore this email: your password stays as it is.\n", u.FirstName, s.BaseURL, token),
+		})
+	})
+}
+
+// ResetPassword sets a new password with a reset link's token, and ends
+// the user's other sessions.
+func (s *Service) ResetPassword(ctx context.Context, token, password, address string) error {
+	if err := desk.ValidatePassword(password); err != nil {
+		return err
+	}
+	hash := auth.HashPassword(password)
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		t, err := tx.UseOneTimeToken(ctx, auth.HashToken(token), store.PurposePasswordReset, s.now())
+		if err != nil {
+			return fmt.Errorf("this reset link has expired or was already used: %w", err)
+		}
+		if err := tx.SetPassword(ctx, t.UserID, hash); err != nil {
+			return err
+		}
+		if err := tx.DeleteUserSessions(ctx, t.UserID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: t.UserID, Action: "password_reset", Subject: t.Email, Address: address})
+	})
+}
+
+// ResetLinkValid reports whether a reset link still works, so the page can
+// say so before the user types a new password.
+func (s *Service) ResetLinkValid(ctx context.Context, token string) bool {
+	_, err := s.Store.PeekOneTimeToken(ctx, auth.HashToken(token), store.PurposePasswordReset, s.now())
+	return err == nil
+}

@@ -1,0 +1,122 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
+	if a, err := s.sessionActor(r); err == nil {
+		http.Redirect(w, r, home(a), http.StatusSeeOther)
+		return nil
+	}
+	s.render(w, r, http.StatusOK, "signin", &view{Title: "Sign in", Form: r.URL.Query()})
+	return nil
+}
+
+func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	token, u, err := s.svc.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
+	switch {
+	case errors.Is(err, support.ErrBadCredentials):
+		s.render(w, r, http.StatusUnauthorized, "signin", &view{Title: "Sign in", Form: r.PostForm,
+			Errors: map[string]string{"email": "The email address or password is not right."}})
+		return nil
+	case errors.Is(err, desk.ErrThrottled):
+		s.render(w, r, http.StatusTooManyRequests, "signin", &view{Title: "Sign in", Form: r.PostForm,
+			Errors: map[string]string{"email": "Too many failed attempts. Wait 15 minutes, or reset your password."}})
+		return nil
+	case err != nil:
+		return err
+	}
+	s.setSession(w, token)
+	next := safeNext(r.PostForm.Get("next"))
+	if next == "/" {
+		next = home(&desk.Actor{User: u})
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// home is where a user lands after sign-in: My Cases for contacts, the
+// queue for staff.
+func home(a *desk.Actor) string {
+	if a.IsStaff() {
+		return "/console"
+	}
+	return "/cases"
+}
+
+func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.svc.SignOut(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	s.clearSession(w)
+	s.redirect(w, r, "/signin", "You are signed out.")
+	return nil
+}
+
+func (s *Server) root(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.Path != "/" {
+		return desk.ErrNotFound
+	}
+	a, err := s.sessionActor(r)
+	if err != nil {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return nil //nolint:nilerr // not signed in: go sign in
+	}
+	http.Redirect(w, r, home(a), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, "forgot-password", &view{Title: "Reset your password", Data: map[string]any{"Sent": false}})
+	return nil
+}
+
+func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	if err := s.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientAddress(r)); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "forgot-password", &view{Title: "Reset your password", Form: r.PostForm,
+		Data: map[string]any{"Sent": true}})
+	return nil
+}
+
+func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
+	token := r.URL.Query().Get("token")
+	s.render(w, r, http.StatusOK, "reset-password", &view{Title: "Choose a new password", Form: r.URL.Query(),
+		Data: map[string]any{"Valid": s.svc.ResetLinkValid(r.Context(), token)}})
+	return nil
+}
+
+func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	err := s.svc.ResetPassword(r.Context(), r.PostForm.Get("token"), r.PostForm.Get("password"), clientAddress(r))
+	if fields := desk.AsValidation(err); fields != nil {
+		s.render(w, r, http.StatusUnprocessableEntity, "reset-password", &view{Title: "Choose a new password",
+			Form: r.PostForm, Errors: fields, Data: map[string]any{"Valid": true}})
+		return nil
+	}
+	if errors.Is(err, desk.ErrNotFound) {
+		s.render(w, r, http.StatusGone, "reset-password", &view{Title: "Choose a new password", Data: map[string]any{"Valid": false}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.redirect(w, r, "/signin", "Your password is changed. Sign in with the new one.")
+	return nil
+}

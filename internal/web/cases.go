@@ -1,0 +1,330 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/support"
+)
+
+// listNames maps the list parameter to lists and titles.
+var listNames = map[string]struct {
+	list  store.CaseList
+	title string
+}{
+	"":       {store.MyCases, "My Cases"},
+	"mine":   {store.MyCases, "My Cases"},
+	"group":  {store.GroupCases, "Group Cases"},
+	"closed": {store.ClosedCases, "Closed Cases"},
+}
+
+// pageSizes are the page sizes a list offers.
+var pageSizes = []int{10, 25, 50, 100}
+
+// caseQuery reads the search and paging parameters shared by the portal
+// lists and the staff queue.
+func caseQuery(q url.Values) store.CaseFilter {
+	f := store.CaseFilter{After: q.Get("after"), EndUserID: atoi64(q.Get("end_user"))}
+	f.Limit, _ = strconv.Atoi(q.Get("size"))
+	if f.Limit == 0 {
+		f.Limit = 25
+	}
+	search := strings.TrimSpace(q.Get("q"))
+	if n, ok := desk.ParseCaseNumber(search); ok && len(search) >= 7 {
+		f.Number = n
+	} else {
+		f.Keywords = search
+	}
+	return f
+}
+
+func atoi64(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
+}
+
+func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	if a.IsStaff() {
+		http.Redirect(w, r, "/console?"+r.URL.RawQuery, http.StatusSeeOther)
+		return nil
+	}
+	q := r.URL.Query()
+	ln, ok := listNames[q.Get("list")]
+	if !ok {
+		ln = listNames[""]
+	}
+	f := caseQuery(q)
+	f.List = ln.list
+	page, err := s.svc.Cases(r.Context(), request(r, a), f)
+	if fields := desk.AsValidation(err); fields != nil {
+		// A stale or edited cursor: start the list again.
+		q.Del("after")
+		http.Redirect(w, r, "/cases?"+q.Encode(), http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	combos, err := s.svc.Combos(r.Context(), request(r, a), desk.ReadOnly)
+	if err != nil {
+		return err
+	}
+	canOpen := false
+	for _, c := range combos {
+		if c.Level == desk.ReadWrite {
+			canOpen = true
+		}
+	}
+	s.render(w, r, http.StatusOK, "cases", &view{Title: ln.title, User: a.User, Form: q, Data: map[string]any{
+		"List": q.Get("list"), "Page": page, "Combos": combos, "CanOpen": canOpen,
+		"Sizes": pageSizes, "Size": f.Limit, "Next": nextURL(r.URL, page.Next),
+	}})
+	return nil
+}
+
+// nextURL is the list's URL for the page after the cursor.
+func nextURL(u *url.URL, cursor string) string {
+	if cursor == "" {
+		return ""
+	}
+	q := u.Query()
+	q.Set("after", cursor)
+	return u.Path + "?" + q.Encode()
+}
+
+// newCaseData is what both wizard steps show.
+func (s *Server) newCaseData(r *http.Request, a *desk.Actor) (map[string]any, error) {
+	combos, err := s.svc.Combos(r.Context(), request(r, a), desk.ReadWrite)
+	if err != nil {
+		return nil, err
+	}
+	var open []support.Combo
+	for _, c := range combos {
+		if len(c.Products) > 0 {
+			open = append(open, c)
+		}
+	}
+	cat, err := s.svc.Catalog(r.Context(), request(r, a))
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"Combos": open, "Catalog": cat, "Types": desk.CaseTypes, "Priorities": desk.CustomerPriorities,
+		"MaxSummary": desk.MaxSummary, "Words": desk.DescriptionWords,
+	}, nil
+}
+
+// newCase shows step 1 of the wizard: describe the problem.
+func (s *Server) newCase(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	data, err := s.newCaseData(r, a)
+	if err != nil {
+		return err
+	}
+	data["Step"] = 1
+	if len(data["Combos"].([]support.Combo)) == 0 {
+		data["NoCombos"] = true
+	}
+	s.render(w, r, http.StatusOK, "case-new", &view{Title: "Open a Case", User: a.User, Form: r.URL.Query(), Data: data})
+	return nil
+}
+
+// newCaseDetails takes step 1 and shows step 2, the full form, with the
+// component suggested from the text.
+func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	data, err := s.newCaseData(r, a)
+	if err != nil {
+		return err
+	}
+	form := r.PostForm
+	errs := map[string]string{}
+	if strings.TrimSpace(form.Get("summary")) == "" {
+		errs["summary"] = "Enter a summary of the problem."
+	}
+	if strings.TrimSpace(form.Get("description")) == "" {
+		errs["description"] = "Describe the problem: what happened, what you expected, and what you tried."
+	}
+	if len(errs) > 0 {
+		data["Step"] = 1
+		s.render(w, r, http.StatusUnprocessableEntity, "case-new", &view{Title: "Open a Case", User: a.User, Form: form, Errors: errs, Data: data})
+		return nil
+	}
+	if form.Get("component") == "" {
+		var products []desk.Product
+		for _, c := range data["Combos"].([]support.Combo) {
+			products = append(products, c.Products...)
+		}
+		cat := data["Catalog"].(*store.Catalog)
+		p, c := desk.SuggestComponent(form.Get("summary")+" "+form.Get("description"), products, cat.Components)
+		if c != 0 {
+			form.Set("product", strconv.FormatInt(p, 10))
+			form.Set("component", strconv.FormatInt(c, 10))
+			data["Suggested"] = true
+		}
+	}
+	if form.Get("kind") == "" {
+		form.Set("kind", string(desk.TypeSupport)+"/Problem")
+		form.Set("stage", string(desk.StageProduction))
+	}
+	data["Step"] = 2
+	s.render(w, r, http.StatusOK, "case-new", &view{Title: "Open a Case", User: a.User, Form: form, Data: data})
+	return nil
+}
+
+// newCaseInput reads the full case form.
+func newCaseInput(r *http.Request) desk.NewCase {
+	agents := 0
+	if v := strings.TrimSpace(r.PostForm.Get("agents_affected")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			n = -1 // not a number: the validator says what it wants
+		}
+		agents = n
+	}
+	typ, sub, _ := strings.Cut(r.PostForm.Get("kind"), "/")
+	return desk.NewCase{
+		Combination: combination(r.PostForm.Get("combination")), ContactID: formInt(r, "contact"),
+		Type: desk.CaseType(typ), SubType: sub,
+		ProductID: formInt(r, "product"), ComponentID: formInt(r, "component"),
+		Summary: r.PostForm.Get("summary"), Description: r.PostForm.Get("description"),
+		Priority: desk.Priority(r.PostForm.Get("priority")), Stage: desk.Stage(r.PostForm.Get("stage")),
+		SecurityThreat: r.PostForm.Get("security_threat") == "on", BusinessImpact: r.PostForm.Get("business_impact"),
+		AgentsAffected: agents, ExternalRef: r.PostForm.Get("external_ref"), LinkedCaseID: formInt(r, "linked_case"),
+	}
+}
+
+// createCase takes step 2 and opens the case.
+func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	c, err := s.svc.OpenCase(r.Context(), request(r, a), newCaseInput(r))
+	if fields := desk.AsValidation(err); fields != nil {
+		data, derr := s.newCaseData(r, a)
+		if derr != nil {
+			return derr
+		}
+		data["Step"] = 2
+		s.render(w, r, http.StatusUnprocessableEntity, "case-new", &view{Title: "Open a Case", User: a.User, Form: r.PostForm, Errors: fields, Data: data})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.redirect(w, r, "/cases/"+c.Number(), "Case "+c.Number()+" is open. We will be in touch.")
+	return nil
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	caseID, err := caseNumber(r)
+	if err != nil {
+		return err
+	}
+	return s.renderCase(w, r, a, caseID, http.StatusOK, nil, nil)
+}
+
+// renderCase shows a case page, with a form's errors when one failed.
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Actor, caseID int64, status int, form url.Values, errs map[string]string) error {
+	v, err := s.svc.Case(r.Context(), request(r, a), caseID)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"V": v, "Statuses": desk.Statuses, "SubStatuses": desk.SubStatuses, "Priorities": desk.Priorities}
+	if v.CanWork {
+		staff, err := s.svc.StaffUsers(r.Context(), request(r, a))
+		if err != nil {
+			return err
+		}
+		data["Staff"] = staff
+	}
+	s.render(w, r, status, "case", &view{Title: "Case " + v.Case.Number(), User: a.User, Form: form, Errors: errs, Data: data})
+	return nil
+}
+
+// caseAction runs a form post on a case and shows the case again: with the
+// form's errors, or after a redirect with a notice.
+func (s *Server) caseAction(do func(r *http.Request, req support.Request, caseID int64) (string, error)) pageHandler {
+	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+		caseID, err := caseNumber(r)
+		if err != nil {
+			return err
+		}
+		if err := r.ParseForm(); err != nil {
+			return err
+		}
+		notice, err := do(r, request(r, a), caseID)
+		if fields := desk.AsValidation(err); fields != nil {
+			return s.renderCase(w, r, a, caseID, http.StatusUnprocessableEntity, r.PostForm, fields)
+		}
+		if errors.Is(err, desk.ErrConflict) || errors.Is(err, desk.ErrForbidden) {
+			s.setFlash(w, "error", message(err))
+			http.Redirect(w, r, "/cases/"+desk.FormatCaseNumber(caseID), http.StatusSeeOther)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		s.redirect(w, r, "/cases/"+desk.FormatCaseNumber(caseID), notice)
+		return nil
+	}
+}
+
+func (s *Server) commentCase(r *http.Request, req support.Request, caseID int64) (string, error) {
+	return "Your update was added to the case.", s.svc.Comment(r.Context(), req, caseID, r.PostForm.Get("body"))
+}
+
+func (s *Server) closeCase(r *http.Request, req support.Request, caseID int64) (string, error) {
+	return "The case is closed.", s.svc.CloseCase(r.Context(), req, caseID, desk.SubStatus(r.PostForm.Get("reason")), r.PostForm.Get("comment"))
+}
+
+func (s *Server) reopenCase(r *http.Request, req support.Request, caseID int64) (string, error) {
+	return "The case is open again.", s.svc.ReopenCase(r.Context(), req, caseID, r.PostForm.Get("reason"))
+}
+
+func (s *Server) replyCase(r *http.Request, req support.Request, caseID int64) (string, error) {
+	internal := r.PostForm.Get("visibility") == "internal"
+	notice := "Your reply was sent to the customer."
+	if internal {
+		notice = "Your internal note was added."
+	}
+	return notice, s.svc.Reply(r.Context(), req, caseID, r.PostForm.Get("body"), internal)
+}
+
+func (s *Server) updateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
+	return "The case is updated.", s.svc.UpdateCase(r.Context(), req, caseID, caseChange(r.PostForm))
+}
+
+// caseChange reads the staff update form; fields left out stay as they
+// are.
+func caseChange(form url.Values) support.CaseChange {
+	var ch support.CaseChange
+	if v := form.Get("status"); v != "" {
+		st, sub, _ := strings.Cut(v, "/")
+		status, substatus := desk.Status(st), desk.SubStatus(sub)
+		ch.Status, ch.SubStatus = &status, &substatus
+	}
+	if v := form.Get("priority"); v != "" {
+		p := desk.Priority(v)
+		ch.Priority = &p
+	}
+	if v := form.Get("severity"); v != "" {
+		n, _ := strconv.Atoi(v)
+		ch.Severity = &n
+	}
+	if form.Has("owner") {
+		n := atoi64(form.Get("owner"))
+		ch.OwnerID = &n
+	}
+	if v := form.Get("contact"); v != "" {
+		n := atoi64(v)
+		ch.ContactID = &n
+	}
+	return ch
+}

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+// statuses is the one table that turns error kinds into HTTP statuses.
+var statuses = []struct {
+	err    error
+	status int
+	title  string
+}{
+	{desk.ErrNotFound, http.StatusNotFound, "Not found"},
+	{desk.ErrForbidden, http.StatusForbidden, "Not allowed"},
+	{desk.ErrConflict, http.StatusConflict, "Conflict"},
+	{desk.ErrUnauthenticated, http.StatusUnauthorized, "Sign in required"},
+	{desk.ErrThrottled, http.StatusTooManyRequests, "Too many attempts"},
+	{support.ErrBadCredentials, http.StatusUnauthorized, "Sign in failed"},
+}
+
+// classify returns the status and a title for err, and whether the error
+// message may be shown to the user. Unknown errors are 500s whose details
+// stay in the log.
+func classify(err error) (status int, title string, public bool) {
+	if desk.AsValidation(err) != nil {
+		return http.StatusUnprocessableEntity, "Please check your input", true
+	}
+	for _, e := range statuses {
+		if errors.Is(err, e.err) {
+			return e.status, e.title, e.status != http.StatusNotFound
+		}
+	}
+	return http.StatusInternalServerError, "Something went wrong", false
+}
+
+// logError logs a server-side failure once, at the edge.
+func (s *Server) logError(r *http.Request, status int, err error) {
+	if status >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+}
+
+// problem is an RFC 9457 problem document.
+type problem struct {
+	Type   string         `json:"type"`
+	Title  string         `json:"title"`
+	Status int            `json:"status"`
+	Detail string         `json:"detail,omitempty"`
+	Errors []problemField `json:"errors,omitempty"`
+}
+
+type problemField struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// apiError writes err as application/problem+json.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	status, title, public := classify(err)
+	s.logError(r, status, err)
+	p := problem{Type: "about:blank", Title: title, Status: status}
+	if public {
+		p.Detail = err.Error()
+	}
+	if fields := desk.AsValidation(err); fields != nil {
+		p.Detail = "Some fields are not valid."
+		keys := make([]string, 0, len(fields))
+		for k := range fields {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			p.Errors = append(p.Errors, problemField{Field: k, Message: fields[k]})
+		}
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="caseport"`)
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(p)
+}

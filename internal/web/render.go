@@ -1,0 +1,266 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+)
+
+//go:embed assets
+var assets embed.FS
+
+// view is what every page template gets. Data holds the page's own values.
+type view struct {
+	Title  string
+	User   *desk.User
+	Nav    []navItem
+	Flash  *flash
+	Errors map[string]string
+	// Form holds the submitted values, to refill a form that had errors.
+	Form url.Values
+	Data any
+	// Path is the request path, to mark the active navigation item.
+	Path string
+}
+
+type navItem struct {
+	Label  string
+	Href   string
+	Active bool
+}
+
+type flash struct {
+	Kind string // info, success, warning, error
+	Text string
+}
+
+// Value returns the submitted value of a form field.
+func (v *view) Value(field string) string { return v.Form.Get(field) }
+
+var funcs = template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2 Jan 2006")
+	},
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2 Jan 2006 15:04 UTC")
+	},
+	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"caseNumber": desk.FormatCaseNumber,
+	"paragraphs": func(s string) template.HTML {
+		var b strings.Builder
+		for p := range strings.SplitSeq(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				continue
+			}
+			b.WriteString("<p>")
+			b.WriteString(strings.ReplaceAll(template.HTMLEscapeString(p), "\n", "<br>"))
+			b.WriteString("</p>")
+		}
+		return template.HTML(b.String()) //nolint:gosec // every piece of text is escaped above
+	},
+	"lower": strings.ToLower,
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd number of arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
+	"selected": func(a, b any) template.HTMLAttr {
+		if fmt.Sprint(a) == fmt.Sprint(b) {
+			return "selected"
+		}
+		return ""
+	},
+	"checked": func(on bool) template.HTMLAttr {
+		if on {
+			return "checked"
+		}
+		return ""
+	},
+	"add":  func(a, b int) int { return a + b },
+	"list": func(v ...int) []int { return v },
+	"atoi": func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n },
+}
+
+// parsePages parses the layout and partials once, then each page on a clone
+// of them, keyed by the page's file name without .html.
+func parsePages() (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(assets, "assets/templates/layout.html", "assets/templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	files, err := fs.Glob(assets, "assets/templates/pages/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("list pages: %w", err)
+	}
+	pages := make(map[string]*template.Template, len(files))
+	for _, f := range files {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("clone layout: %w", err)
+		}
+		if t, err = t.ParseFS(assets, f); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return pages, nil
+}
+
+// render writes a page with status. It renders into a buffer first, so a
+// template error becomes a clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.ErrorContext(r.Context(), "no such page template", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	v.Path = r.URL.Path
+	if v.Flash == nil {
+		v.Flash = s.takeFlash(w, r)
+	}
+	if v.User != nil && v.Nav == nil {
+		v.Nav = navFor(v.User, r.URL.Path)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		s.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// navFor builds the top navigation for a user.
+func navFor(u *desk.User, current string) []navItem {
+	var items []navItem
+	if u.IsStaff() {
+		items = []navItem{
+			{Label: "Queue", Href: "/console"},
+			{Label: "Caller verification", Href: "/console/caller"},
+			{Label: "Companies", Href: "/console/companies"},
+			{Label: "Access requests", Href: "/access-requests"},
+		}
+		if u.HasRole(desk.RolePortalAdmin) {
+			items = append(items,
+				navItem{Label: "Products", Href: "/console/products"},
+				navItem{Label: "Staff", Href: "/console/staff"},
+				navItem{Label: "Import", Href: "/console/import"},
+				navItem{Label: "Audit log", Href: "/console/audit"},
+				navItem{Label: "Outbox", Href: "/console/outbox"},
+			)
+		}
+	} else {
+		items = []navItem{
+			{Label: "My Cases", Href: "/cases"},
+			{Label: "Group Cases", Href: "/cases?list=group"},
+			{Label: "Closed Cases", Href: "/cases?list=closed"},
+			{Label: "Open a Case", Href: "/cases/new"},
+			{Label: "Access requests", Href: "/access-requests"},
+		}
+	}
+	items = append(items, navItem{Label: "Profile", Href: "/profile"})
+	for i := range items {
+		href, _, _ := strings.Cut(items[i].Href, "?")
+		items[i].Active = href == current
+	}
+	return items
+}
+
+const flashCookie = "caseport_flash"
+
+// setFlash leaves a one-time notice for the next page, after a redirect.
+func (s *Server) setFlash(w http.ResponseWriter, kind, text string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(kind + ":" + text), Path: "/",
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *flash {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return nil
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure})
+	raw, err := url.QueryUnescape(c.Value)
+	if err != nil {
+		return nil
+	}
+	kind, text, ok := strings.Cut(raw, ":")
+	if !ok {
+		return nil
+	}
+	switch kind {
+	case "info", "success", "warning", "error":
+	default:
+		return nil
+	}
+	return &flash{Kind: kind, Text: text}
+}
+
+// redirect sends the browser on after a successful form post, with a
+// notice.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, notice string) {
+	if notice != "" {
+		s.setFlash(w, "success", notice)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// errorPage renders err as a page with its status.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, a *desk.Actor, err error) {
+	status, title, public := classify(err)
+	s.logError(r, status, err)
+	msg := "We could not find that page, or you do not have access to it."
+	switch {
+	case status >= 500:
+		msg = "Something went wrong on our side. Please try again; if it keeps happening, call support."
+	case public:
+		msg = message(err)
+	}
+	v := &view{Title: title, Data: map[string]any{"Status": status, "Message": msg}}
+	if a != nil {
+		v.User = a.User
+	}
+	s.render(w, r, status, "error", v)
+}
+
+// message is an error's text for a person: without the trailing kind
+// (": not found", ": conflict") that is there for the code.
+func message(err error) string {
+	msg := err.Error()
+	for _, e := range statuses {
+		msg = strings.TrimSuffix(msg, ": "+e.err.Error())
+	}
+	if msg == "" {
+		return msg
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
+}

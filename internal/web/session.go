@@ -1,0 +1,136 @@
+package web
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+const sessionCookie = "caseport_session"
+
+// setSession gives the browser its session cookie.
+func (s *Server) setSession(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(support.SessionLifetime.Seconds()),
+	})
+}
+
+func (s *Server) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// sessionActor returns the signed-in actor of a browser request.
+func (s *Server) sessionActor(r *http.Request) (*desk.Actor, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, desk.ErrUnauthenticated
+	}
+	return s.svc.SessionActor(r.Context(), c.Value)
+}
+
+// apiActor returns the actor of an API request: a bearer API token, or the
+// browser session for pages that call the API.
+func (s *Server) apiActor(r *http.Request) (*desk.Actor, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, desk.ErrUnauthenticated
+		}
+		return s.svc.TokenActor(r.Context(), strings.TrimSpace(token))
+	}
+	return s.sessionActor(r)
+}
+
+// request describes the caller for the service.
+func request(r *http.Request, a *desk.Actor) support.Request {
+	return support.Request{Actor: a, Address: clientAddress(r)}
+}
+
+// clientAddress is the peer address without the port. Caseport does not
+// trust X-Forwarded-For: a proxy in front should be configured to pass
+// the address some other way before that is added.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// pageHandler serves a page for a signed-in actor. Errors it returns are
+// rendered by page.
+type pageHandler func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error
+
+// page requires a signed-in user (sending others to the sign-in page) and
+// renders returned errors as an error page.
+func (s *Server) page(h pageHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, err := s.sessionActor(r)
+		if errors.Is(err, desk.ErrUnauthenticated) {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			http.Redirect(w, r, "/signin", http.StatusSeeOther)
+			return
+		}
+		if err == nil {
+			err = h(w, r, a)
+		}
+		if err != nil {
+			s.errorPage(w, r, a, err)
+		}
+	})
+}
+
+// staffPage is page for staff only; contacts get "not found".
+func (s *Server) staffPage(h pageHandler) http.Handler {
+	return s.page(func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+		if !a.IsStaff() {
+			return desk.ErrNotFound
+		}
+		return h(w, r, a)
+	})
+}
+
+// publicHandler serves a page that needs no sign-in.
+type publicHandler func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) public(h publicHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			a, _ := s.sessionActor(r)
+			s.errorPage(w, r, a, err)
+		}
+	})
+}
+
+// apiHandler serves an API call for an authenticated actor.
+type apiHandler func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error
+
+func (s *Server) api(h apiHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, err := s.apiActor(r)
+		if err == nil {
+			err = h(w, r, a)
+		}
+		if err != nil {
+			s.apiError(w, r, err)
+		}
+	})
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

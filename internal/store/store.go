@@ -17,11 +17,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/caseport/caseport/internal/desk"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+
+	"github.com/caseport/caseport/internal/desk"
 )
 
 //go:embed migrations
@@ -224,7 +225,6 @@ func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
 
 // read returns a querier on the read pool.
 func (s *Store) read() q { return q{db: s.r, d: s.dialect} }
-
 
 // notFound turns sql.ErrNoRows into desk.ErrNotFound, naming what was
 // looked for.

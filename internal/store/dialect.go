@@ -20,11 +20,25 @@ type dialect struct {
 	// forUpdate locks the selected rows in a write transaction. SQLite
 	// needs nothing: BEGIN IMMEDIATE already holds the write lock.
 	forUpdate string
+	// caseSearch is the condition a keyword search puts on cases c; its
+	// one placeholder takes searchQuery(terms). SQLite asks the FTS5 table
+	// kept by triggers; PostgreSQL the generated tsvector column.
+	caseSearch  string
+	searchQuery func(terms []string) string
 }
 
 var (
-	sqliteDialect   = dialect{name: "sqlite"}
-	postgresDialect = dialect{name: "postgres", forUpdate: " FOR UPDATE"}
+	sqliteDialect = dialect{
+		name:        "sqlite",
+		caseSearch:  "c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)",
+		searchQuery: ftsQuery,
+	}
+	postgresDialect = dialect{
+		name:        "postgres",
+		forUpdate:   " FOR UPDATE",
+		caseSearch:  "c.search @@ to_tsquery('english', ?)",
+		searchQuery: tsQuery,
+	}
 )
 
 // rebind turns ? placeholders into $1, $2, … for PostgreSQL. Queries in

@@ -1,0 +1,402 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+)
+
+// CaseRow is a case with the names a page shows beside it.
+type CaseRow struct {
+	desk.Case
+	SoldToName    string
+	EndUserName   string
+	ContactName   string
+	OwnerName     string // empty when unassigned
+	ProductName   string
+	ComponentName string
+}
+
+// caseColumns are the columns of desk.Case, in the order scanCase reads
+// them, for a query that names the cases table c.
+const caseColumns = `c.id, c.sold_to_id, c.end_user_id, c.contact_id, c.owner_id, c.type, c.sub_type,
+	c.product_id, c.component_id, c.summary, c.description, c.priority, c.severity, c.status,
+	c.substatus, c.stage, c.security_threat, c.business_impact, c.agents_affected, c.external_ref,
+	c.linked_case_id, c.close_comment, c.created_at, c.updated_at, c.closed_at, c.reopened_count`
+
+// caseDest returns the scan destinations of caseColumns.
+func caseDest(c *desk.Case) []any {
+	return []any{
+		&c.ID, &c.SoldToID, &c.EndUserID, &c.ContactID,
+		nullInt{&c.OwnerID},
+		&c.Type, &c.SubType,
+		&c.ProductID, &c.ComponentID, &c.Summary, &c.Description, &c.Priority, &c.Severity, &c.Status,
+		&c.SubStatus, &c.Stage, &c.SecurityThreat, &c.BusinessImpact, &c.AgentsAffected, &c.ExternalRef,
+		nullInt{&c.LinkedCaseID},
+		&c.CloseComment,
+		nullTime{&c.CreatedAt},
+		nullTime{&c.UpdatedAt},
+		nullTime{&c.ClosedAt},
+		&c.ReopenedCount,
+	}
+}
+
+// caseRowQuery selects caseColumns and the names of a CaseRow; a WHERE
+// clause follows.
+const caseRowQuery = `SELECT ` + caseColumns + `,
+	st.name, eu.name, ct.first_name || ' ' || ct.last_name,
+	COALESCE(ow.first_name || ' ' || ow.last_name, ''), p.name, cm.name
+FROM cases c
+JOIN companies st ON st.id = c.sold_to_id
+JOIN companies eu ON eu.id = c.end_user_id
+JOIN users ct ON ct.id = c.contact_id
+LEFT JOIN users ow ON ow.id = c.owner_id
+JOIN products p ON p.id = c.product_id
+JOIN components cm ON cm.id = c.component_id`
+
+// caseRowDest returns the scan destinations of caseRowQuery.
+func caseRowDest(r *CaseRow) []any {
+	return append(caseDest(&r.Case),
+		&r.SoldToName, &r.EndUserName, &r.ContactName, &r.OwnerName, &r.ProductName, &r.ComponentName)
+}
+
+// CreateCase inserts c (c.ID is ignored) and returns the new ID, which is
+// also the case number.
+func (tx *Tx) CreateCase(ctx context.Context, c *desk.Case) (int64, error) {
+	var newID int64
+	err := tx.q().row(ctx, `INSERT INTO cases (sold_to_id, end_user_id, contact_id, owner_id, type,
+			sub_type, product_id, component_id, summary, description, priority, severity, status,
+			substatus, stage, security_threat, business_impact, agents_affected, external_ref,
+			linked_case_id, close_comment, created_at, updated_at, closed_at, reopened_count)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		c.SoldToID, c.EndUserID, c.ContactID, id(c.OwnerID), string(c.Type),
+		c.SubType, c.ProductID, c.ComponentID, c.Summary, c.Description, string(c.Priority), c.Severity, string(c.Status),
+		string(c.SubStatus), string(c.Stage), c.SecurityThreat, c.BusinessImpact, c.AgentsAffected, c.ExternalRef,
+		id(c.LinkedCaseID), c.CloseComment, ts(c.CreatedAt), ts(c.UpdatedAt), ts(c.ClosedAt), c.ReopenedCount,
+	).Scan(&newID)
+	if err != nil {
+		return 0, fmt.Errorf("create case: %w", err)
+	}
+	return newID, nil
+}
+
+// CaseForUpdate reads a case inside a write transaction. On PostgreSQL it
+// locks the row until the transaction ends, so two agents changing the same
+// case take turns instead of overwriting each other; SQLite's write
+// transaction already excludes other writers.
+func (tx *Tx) CaseForUpdate(ctx context.Context, caseID int64) (*desk.Case, error) {
+	var c desk.Case
+	err := tx.q().row(ctx, `SELECT `+caseColumns+` FROM cases c WHERE c.id = ?`+tx.d.forUpdate, caseID).
+		Scan(caseDest(&c)...)
+	if err != nil {
+		return nil, notFound(err, "case "+desk.FormatCaseNumber(caseID))
+	}
+	return &c, nil
+}
+
+// Case reads one case with the names shown beside it.
+func (s *Store) Case(ctx context.Context, caseID int64) (*CaseRow, error) {
+	var r CaseRow
+	err := s.read().row(ctx, caseRowQuery+` WHERE c.id = ?`, caseID).Scan(caseRowDest(&r)...)
+	if err != nil {
+		return nil, notFound(err, "case "+desk.FormatCaseNumber(caseID))
+	}
+	return &r, nil
+}
+
+// UpdateCase writes every field that changes during a case's life: owner,
+// contact, type and sub type, product and component, priority, severity,
+// status and substatus, the form fields, the link to an earlier case,
+// closure, reopen count and UpdatedAt. The combination, what the customer
+// wrote (summary and description) and CreatedAt stay as they were created.
+func (tx *Tx) UpdateCase(ctx context.Context, c *desk.Case) error {
+	res, err := tx.q().exec(ctx, `UPDATE cases SET owner_id = ?, contact_id = ?, type = ?, sub_type = ?,
+			product_id = ?, component_id = ?, priority = ?, severity = ?, status = ?, substatus = ?,
+			stage = ?, security_threat = ?, business_impact = ?, agents_affected = ?, external_ref = ?,
+			linked_case_id = ?, close_comment = ?, updated_at = ?, closed_at = ?, reopened_count = ?
+		WHERE id = ?`,
+		id(c.OwnerID), c.ContactID, string(c.Type), c.SubType,
+		c.ProductID, c.ComponentID, string(c.Priority), c.Severity, string(c.Status), string(c.SubStatus),
+		string(c.Stage), c.SecurityThreat, c.BusinessImpact, c.AgentsAffected, c.ExternalRef,
+		id(c.LinkedCaseID), c.CloseComment, ts(c.UpdatedAt), ts(c.ClosedAt), c.ReopenedCount,
+		c.ID)
+	if err != nil {
+		return fmt.Errorf("update case %s: %w", c.Number(), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("update case %s: %w", c.Number(), err)
+	}
+	if n == 0 {
+		return fmt.Errorf("update case %s: %w", c.Number(), desk.ErrNotFound)
+	}
+	return nil
+}
+
+// CaseList names a list of cases; each has its own base condition and
+// order.
+type CaseList int
+
+// Case lists.
+const (
+	// MyCases are the non-closed cases whose contact is CaseFilter.ContactID.
+	MyCases CaseList = iota
+	// GroupCases are the non-closed cases of the scope's combinations.
+	GroupCases
+	// ClosedCases are the closed cases, most recently closed first.
+	ClosedCases
+	// Queue is the staff console: non-closed cases unless
+	// CaseFilter.Statuses says otherwise.
+	Queue
+)
+
+// CaseFilter selects one page of a case list. Every field that is set
+// narrows the list further.
+type CaseFilter struct {
+	// Scope is required: all cases (staff) or the combinations the actor
+	// may view. An empty, non-All scope lists nothing.
+	Scope desk.CaseScope
+	List  CaseList
+	// ContactID is the contact whose cases MyCases lists.
+	ContactID int64
+	// Number is an exact case number.
+	Number int64
+	// Keywords are words that must all occur in the summary or
+	// description; the last one may be the start of a word.
+	Keywords  string
+	EndUserID int64
+	// Statuses, Priorities, ProductID, OwnerID, Unassigned and CompanyID
+	// are the staff console's filters. CompanyID matches the Sold To or
+	// the End User.
+	Statuses   []desk.Status
+	Priorities []desk.Priority
+	ProductID  int64
+	OwnerID    int64
+	Unassigned bool
+	CompanyID  int64
+	// Limit is the page size: 25 when zero, at most 100.
+	Limit int
+	// After is CasePage.Next of the previous page; empty for the first.
+	After string
+}
+
+// CasePage is one page of a case list.
+type CasePage struct {
+	Cases []CaseRow
+	// Next continues the list after this page as CaseFilter.After; it is
+	// empty on the last page.
+	Next string
+}
+
+// Page sizes.
+const (
+	DefaultPageSize = 25
+	MaxPageSize     = 100
+)
+
+// Cases lists one page of cases, newest activity first (ClosedCases:
+// latest closure first). Pages are cut by keyset, never by offset or a
+// count, so every page costs the same however deep the reader goes.
+func (s *Store) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
+	query, args, err := s.casesQuery(f)
+	if err != nil || query == "" {
+		return &CasePage{}, err
+	}
+	rows, err := s.read().query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	defer rows.Close()
+	limit := pageSize(f.Limit)
+	page := &CasePage{Cases: make([]CaseRow, 0, limit+1)}
+	for rows.Next() {
+		var r CaseRow
+		if err := rows.Scan(caseRowDest(&r)...); err != nil {
+			return nil, fmt.Errorf("list cases: %w", err)
+		}
+		page.Cases = append(page.Cases, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	if len(page.Cases) > limit {
+		page.Cases = page.Cases[:limit]
+		last := &page.Cases[limit-1].Case
+		at := last.UpdatedAt
+		if f.List == ClosedCases {
+			at = last.ClosedAt
+		}
+		page.Next = cursor(at, last.ID)
+	}
+	return page, nil
+}
+
+// casesQuery writes the query of Cases: caseRowQuery, the conditions of f
+// and the keyset, asking for one row more than a page to learn whether
+// another page follows. It returns an empty query when nothing can match.
+func (s *Store) casesQuery(f CaseFilter) (string, []any, error) {
+	if !f.Scope.All && len(f.Scope.Combinations) == 0 {
+		return "", nil, nil
+	}
+	var w where
+	sortCol := "c.updated_at"
+	switch f.List {
+	case MyCases:
+		if f.ContactID == 0 {
+			return "", nil, errors.New("my cases: no contact given")
+		}
+		w.add("c.contact_id = ?", f.ContactID)
+		w.add("c.status <> 'closed'")
+	case GroupCases:
+		w.add("c.status <> 'closed'")
+	case ClosedCases:
+		w.add("c.status = 'closed'")
+		sortCol = "c.closed_at"
+	case Queue:
+		// The status condition is a literal, not a parameter, so that the
+		// partial indexes on status match whatever plan the server caches.
+		switch closed := countClosed(f.Statuses); {
+		case closed == 0:
+			w.add("c.status <> 'closed'")
+		case closed == len(f.Statuses):
+			w.add("c.status = 'closed'")
+		}
+	default:
+		return "", nil, fmt.Errorf("case list %d: unknown list", f.List)
+	}
+	if !f.Scope.All {
+		ors := make([]string, len(f.Scope.Combinations))
+		args := make([]any, 0, 2*len(f.Scope.Combinations))
+		for i, cb := range f.Scope.Combinations {
+			ors[i] = "(c.sold_to_id = ? AND c.end_user_id = ?)"
+			args = append(args, cb.SoldToID, cb.EndUserID)
+		}
+		w.add("("+strings.Join(ors, " OR ")+")", args...)
+	}
+	if f.Number != 0 {
+		w.add("c.id = ?", f.Number)
+	}
+	if strings.TrimSpace(f.Keywords) != "" {
+		terms := searchTerms(f.Keywords)
+		if len(terms) == 0 {
+			return "", nil, nil // only punctuation: no word to find
+		}
+		w.add(s.dialect.caseSearch, s.dialect.searchQuery(terms))
+	}
+	if f.EndUserID != 0 {
+		w.add("c.end_user_id = ?", f.EndUserID)
+	}
+	if len(f.Statuses) > 0 {
+		addIn(&w, "c.status", f.Statuses)
+	}
+	if len(f.Priorities) > 0 {
+		addIn(&w, "c.priority", f.Priorities)
+	}
+	if f.ProductID != 0 {
+		w.add("c.product_id = ?", f.ProductID)
+	}
+	if f.OwnerID != 0 {
+		w.add("c.owner_id = ?", f.OwnerID)
+	}
+	if f.Unassigned {
+		w.add("c.owner_id IS NULL")
+	}
+	if f.CompanyID != 0 {
+		w.add("(c.sold_to_id = ? OR c.end_user_id = ?)", f.CompanyID, f.CompanyID)
+	}
+	if f.After != "" {
+		at, afterID, err := parseCursor(f.After)
+		if err != nil {
+			return "", nil, err
+		}
+		w.add("("+sortCol+", c.id) < (?, ?)", ts(at), afterID)
+	}
+	query := caseRowQuery + `
+		WHERE ` + w.String() + `
+		ORDER BY ` + sortCol + ` DESC, c.id DESC
+		LIMIT ?`
+	return query, append(w.args, pageSize(f.Limit)+1), nil
+}
+
+// pageSize is the page size a CaseFilter.Limit asks for.
+func pageSize(limit int) int {
+	switch {
+	case limit <= 0:
+		return DefaultPageSize
+	case limit > MaxPageSize:
+		return MaxPageSize
+	}
+	return limit
+}
+
+// countClosed counts the closed statuses in statuses.
+func countClosed(statuses []desk.Status) int {
+	n := 0
+	for _, st := range statuses {
+		if st == desk.StatusClosed {
+			n++
+		}
+	}
+	return n
+}
+
+// where collects the conditions of a query and their arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+// addIn adds "col IN (?, …)" for a list of string-valued domain constants.
+func addIn[T ~string](w *where, col string, values []T) {
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ")
+	w.conds = append(w.conds, col+" IN ("+marks+")")
+	for _, v := range values {
+		w.args = append(w.args, string(v))
+	}
+}
+
+func (w *where) String() string { return strings.Join(w.conds, " AND ") }
+
+// A cursor is the sort time and ID of the last case of a page, in
+// base64url so that it travels in a query string untouched.
+func cursor(at time.Time, caseID int64) string {
+	raw := at.UTC().Format(time.RFC3339Nano) + " " + strconv.FormatInt(caseID, 10)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// parseCursor reads a cursor; anything else is a validation error on the
+// "after" field, since it arrives in a link the user could have edited.
+func parseCursor(s string) (time.Time, int64, error) {
+	bad := &desk.ValidationError{Fields: map[string]string{
+		"after": "This page link is not valid; go back to the first page.",
+	}}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return time.Time{}, 0, bad
+	}
+	atText, idText, ok := strings.Cut(string(raw), " ")
+	if !ok {
+		return time.Time{}, 0, bad
+	}
+	at, err := time.Parse(time.RFC3339Nano, atText)
+	if err != nil {
+		return time.Time{}, 0, bad
+	}
+	caseID, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || caseID <= 0 {
+		return time.Time{}, 0, bad
+	}
+	return at, caseID, nil
+}

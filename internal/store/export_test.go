@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// Exec runs a raw statement in the transaction. Tests use it to insert
+// fixture rows (companies, users, products) without depending on the store
+// methods that own those tables, and benchmarks to load data sets in bulk.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) error {
+	if _, err := tx.q().exec(ctx, query, args...); err != nil {
+		return fmt.Errorf("exec %.60q: %w", query, err)
+	}
+	return nil
+}
+
+// InsertID runs a raw INSERT … RETURNING id in the transaction and returns
+// the id.
+func (tx *Tx) InsertID(ctx context.Context, query string, args ...any) (int64, error) {
+	var newID int64
+	if err := tx.q().row(ctx, query, args...).Scan(&newID); err != nil {
+		return 0, fmt.Errorf("insert %.60q: %w", query, err)
+	}
+	return newID, nil
+}
+
+// Explain returns the query plan of a read query on the read pool, one
+// line per plan node, for benchmarks that check which index serves a list.
+func (s *Store) Explain(ctx context.Context, query string, args ...any) ([]string, error) {
+	prefix, col := "EXPLAIN ", 0
+	if s.dialect.name == "sqlite" {
+		prefix, col = "EXPLAIN QUERY PLAN ", 3
+	}
+	rows, err := s.read().query(ctx, prefix+query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("explain: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, fmt.Errorf("explain: %w", err)
+	}
+	var plan []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		var line string
+		for i := range vals {
+			vals[i] = new(any)
+		}
+		vals[col] = &line
+		if err := rows.Scan(vals...); err != nil {
+			return nil, fmt.Errorf("explain: %w", err)
+		}
+		plan = append(plan, line)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("explain: %w", err)
+	}
+	return plan, nil
+}
+
+// ExplainCases returns the plan of the query Cases runs for f.
+func (s *Store) ExplainCases(ctx context.Context, f CaseFilter) ([]string, error) {
+	query, args, err := s.casesQuery(f)
+	if err != nil || query == "" {
+		return nil, err
+	}
+	return s.Explain(ctx, query, args...)
+}

@@ -217,8 +217,10 @@ func (l *loader) staff() {
 func (l *loader) contacts() {
 	w := l.w
 	contact := func(email, first, last string, company int64, country string, terms bool) int64 {
-		u := &desk.User{Kind: desk.KindContact, Email: email, FirstName: first, LastName: last, CompanyID: company,
-			Country: country, Phone: "+1 555 0100"}
+		u := &desk.User{
+			Kind: desk.KindContact, Email: email, FirstName: first, LastName: last, CompanyID: company,
+			Country: country, Phone: "+1 555 0100",
+		}
 		if terms {
 			u.TermsAcceptedAt, u.TermsVersion = l.now.AddDate(0, -6, 0), desk.TermsVersion
 		}
@@ -274,55 +276,83 @@ type demoEntry struct {
 func (l *loader) cases() {
 	w := l.w
 	list := []demoCase{
-		{"abc-new", w.ABCCombo(), Designated, "SIP Server", 0, "Calls drop after 30 seconds on SIP trunk 4",
+		{
+			"abc-new", w.ABCCombo(), Designated, "SIP Server", 0, "Calls drop after 30 seconds on SIP trunk 4",
 			"Since this morning every inbound call on trunk 4 drops after about 30 seconds. Other trunks are fine. We restarted the SIP Server process without change.",
-			desk.PriorityHigh, desk.StatusOpen, desk.SubNew, 0, 0, nil},
-		{"abc-investigation", w.ABCCombo(), Designated, "Routing Server", 1, "Skill-based routing ignores agent proficiency",
+			desk.PriorityHigh, desk.StatusOpen, desk.SubNew, 0, 0, nil,
+		},
+		{
+			"abc-investigation", w.ABCCombo(), Designated, "Routing Server", 1, "Skill-based routing ignores agent proficiency",
 			"Calls for the Spanish skill go to agents with proficiency 1 while agents with proficiency 10 are idle. Strategy attached. Started after the weekend maintenance window.",
-			desk.PriorityMedium, desk.StatusOpen, desk.SubInvestigation, 3, 0, []demoEntry{
+			desk.PriorityMedium, desk.StatusOpen, desk.SubInvestigation, 3, 0,
+			[]demoEntry{
 				{desk.EntryReply, Agent, "Thank you, we are looking at the strategy you attached. Could you tell us the exact version of Routing Server?"},
 				{desk.EntryComment, Designated, "It is 8.5.102.04 on both nodes."},
 				{desk.EntryNote, Agent, "Looks like the proficiency sort regression fixed in 8.5.103. Checking with engineering."},
-			}},
-		{"abc-awaiting", w.ABCCombo(), Designated2, "Reporting", 1, "Historical report for October is empty",
+			},
+		},
+		{
+			"abc-awaiting", w.ABCCombo(), Designated2, "Reporting", 1, "Historical report for October is empty",
 			"The monthly historical report for October shows no rows although the real-time dashboards showed traffic all month.",
-			desk.PriorityLow, desk.StatusAwaitingInformation, desk.SubInfoFromCustomer, 6, 0, []demoEntry{
+			desk.PriorityLow, desk.StatusAwaitingInformation, desk.SubInfoFromCustomer, 6, 0,
+			[]demoEntry{
 				{desk.EntryReply, Agent, "Please send us the report server log from the night of November 1st."},
-			}},
-		{"abc-proposed", w.ABCCombo(), Designated, "Agent Desktop", 1, "Softphone shows no audio devices after upgrade",
+			},
+		},
+		{
+			"abc-proposed", w.ABCCombo(), Designated, "Agent Desktop", 1, "Softphone shows no audio devices after upgrade",
 			"After upgrading Agent Desktop, the softphone lists no microphones or headsets on Windows 11 machines.",
-			desk.PriorityMedium, desk.StatusSolutionProposed, desk.SubReplied, 9, 0, []demoEntry{
+			desk.PriorityMedium, desk.StatusSolutionProposed, desk.SubReplied, 9, 0,
+			[]demoEntry{
 				{desk.EntryReply, Agent, "This is a known issue with the new audio driver permissions. Set 'Allow desktop apps to access your microphone' in Windows privacy settings; the article explains the group policy for all machines."},
-			}},
-		{"abc-resolved", w.ABCCombo(), Designated, "ACD Server", 2, "Configuration changes take minutes to apply",
+			},
+		},
+		{
+			"abc-resolved", w.ABCCombo(), Designated, "ACD Server", 2, "Configuration changes take minutes to apply",
 			"Changes made in configuration take up to 10 minutes to reach the ACD Server.",
-			desk.PriorityLow, desk.StatusClosed, desk.SubResolved, 20, 10, []demoEntry{
+			desk.PriorityLow, desk.StatusClosed, desk.SubResolved, 20, 10,
+			[]demoEntry{
 				{desk.EntryReply, Agent, "The notification channel was disabled by a firewall rule; enable port 2020 between the servers."},
 				{desk.EntryComment, Designated, "Closure comment: That fixed it, thank you."},
-			}},
-		{"abc-cancelled-old", w.ABCCombo(), Designated2, "IVR", 0, "Voice application prompt plays twice",
+			},
+		},
+		{
+			"abc-cancelled-old", w.ABCCombo(), Designated2, "IVR", 0, "Voice application prompt plays twice",
 			"The welcome prompt plays twice on the main number.",
-			desk.PriorityLow, desk.StatusClosed, desk.SubCancelled, 70, 45, []demoEntry{
+			desk.PriorityLow, desk.StatusClosed, desk.SubCancelled, 70, 45,
+			[]demoEntry{
 				{desk.EntryComment, Designated2, "Closure comment: Our own script error, sorry."},
-			}},
-		{"contoso-open", w.ContosoCombo(), Partner, "ACD Server", 1, "Agents stuck in Not Ready after logout",
+			},
+		},
+		{
+			"contoso-open", w.ContosoCombo(), Partner, "ACD Server", 1, "Agents stuck in Not Ready after logout",
 			"At Contoso, agents who log out of the desktop remain in Not Ready in the ACD and keep receiving no calls after logging in again.",
-			desk.PriorityHigh, desk.StatusOpen, desk.SubInvestigation, 2, 0, []demoEntry{
+			desk.PriorityHigh, desk.StatusOpen, desk.SubInvestigation, 2, 0,
+			[]demoEntry{
 				{desk.EntryReply, Agent, "We reproduced this in the lab and are preparing a fix."},
-			}},
-		{"contoso-proposed", w.ContosoCombo(), Partner2, "Reporting", 0, "Dashboard tiles refresh slowly",
+			},
+		},
+		{
+			"contoso-proposed", w.ContosoCombo(), Partner2, "Reporting", 0, "Dashboard tiles refresh slowly",
 			"Real-time dashboard tiles take 30 seconds to refresh instead of 5.",
-			desk.PriorityLow, desk.StatusSolutionProposed, desk.SubFixedSoftware, 12, 0, []demoEntry{
+			desk.PriorityLow, desk.StatusSolutionProposed, desk.SubFixedSoftware, 12, 0,
+			[]demoEntry{
 				{desk.EntryReply, Agent, "Fixed in Reporting 9.0.1, available in Software Downloads."},
-			}},
-		{"contoso-third-party", w.ContosoCombo(), Partner, "SIP Server", 2, "Media gateway rejects G.722",
+			},
+		},
+		{
+			"contoso-third-party", w.ContosoCombo(), Partner, "SIP Server", 2, "Media gateway rejects G.722",
 			"The third-party media gateway rejects G.722 offers from SIP Server.",
-			desk.PriorityMedium, desk.StatusAwaitingInformation, desk.SubThirdPartyPending, 15, 0, []demoEntry{
+			desk.PriorityMedium, desk.StatusAwaitingInformation, desk.SubThirdPartyPending, 15, 0,
+			[]demoEntry{
 				{desk.EntryReply, Agent, "We asked the gateway vendor to confirm their codec support."},
-			}},
-		{"fabrikam-closed", w.FabrikamCombo(), Partner, "IVR", 1, "Speech recognition misses account numbers",
+			},
+		},
+		{
+			"fabrikam-closed", w.FabrikamCombo(), Partner, "IVR", 1, "Speech recognition misses account numbers",
 			"Account numbers spoken digit by digit are recognised wrongly about one time in five.",
-			desk.PriorityMedium, desk.StatusClosed, desk.SubResolved, 120, 90, nil},
+			desk.PriorityMedium, desk.StatusClosed, desk.SubResolved, 120, 90, nil,
+		},
 	}
 	for _, dc := range list {
 		l.addCase(dc)
@@ -349,8 +379,12 @@ func (l *loader) addCase(dc demoCase) {
 	c.ID = caseID
 	w.Cases[dc.key] = caseID
 	at := created
+	step := 3 * time.Hour
+	if dc.ageDays == 0 {
+		step = 10 * time.Minute // a case from today: its story fits in the last hour
+	}
 	add := func(kind desk.EntryKind, author int64, body string) {
-		at = at.Add(3 * time.Hour)
+		at = at.Add(step)
 		_, err := l.tx.AddEntry(l.ctx, &desk.Entry{CaseID: caseID, Kind: kind, AuthorID: author, Body: body, CreatedAt: at})
 		l.check(err)
 	}

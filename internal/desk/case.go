@@ -465,5 +465,5 @@ func SuggestComponent(text string, products []Product, comps []Component) (produ
 }
 
 func notWordRune(r rune) bool {
-	return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	return (r < 'a' || r > 'z') && (r < '0' || r > '9')
 }

@@ -324,8 +324,10 @@ func (s *Service) Comment(ctx context.Context, r Request, caseID int64, body str
 		if c.Status == desk.StatusClosed {
 			return closedErr(c)
 		}
-		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: desk.EntryComment, AuthorID: r.actorID(),
-			Body: strings.TrimSpace(body), CreatedAt: s.now()}); err != nil {
+		if _, err := tx.AddEntry(ctx, &desk.Entry{
+			CaseID: c.ID, Kind: desk.EntryComment, AuthorID: r.actorID(),
+			Body: strings.TrimSpace(body), CreatedAt: s.now(),
+		}); err != nil {
 			return err
 		}
 		if c.Status == desk.StatusAwaitingInformation || c.Status == desk.StatusSolutionProposed {
@@ -496,8 +498,10 @@ func (s *Service) CloseCase(ctx context.Context, r Request, caseID int64, reason
 			return fmt.Errorf("case %s is already closed: %w", c.Number(), desk.ErrConflict)
 		}
 		c.CloseComment = strings.TrimSpace(comment)
-		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),
-			Body: "Closure comment: " + c.CloseComment, CreatedAt: s.now()}); err != nil {
+		if _, err := tx.AddEntry(ctx, &desk.Entry{
+			CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),
+			Body: "Closure comment: " + c.CloseComment, CreatedAt: s.now(),
+		}); err != nil {
 			return err
 		}
 		if err := s.setStatus(ctx, tx, r, c, desk.StatusClosed, reason, ""); err != nil {
@@ -533,8 +537,10 @@ func (s *Service) ReopenCase(ctx context.Context, r Request, caseID int64, reaso
 		if !r.Actor.IsStaff() && !c.Reopenable(s.now()) {
 			return fmt.Errorf("case %s was closed more than 30 days ago: open a new case linked to it: %w", c.Number(), desk.ErrConflict)
 		}
-		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),
-			Body: "Request to re-open: " + strings.TrimSpace(reason), CreatedAt: s.now()}); err != nil {
+		if _, err := tx.AddEntry(ctx, &desk.Entry{
+			CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),
+			Body: "Request to re-open: " + strings.TrimSpace(reason), CreatedAt: s.now(),
+		}); err != nil {
 			return err
 		}
 		if err := s.setStatus(ctx, tx, r, c, desk.StatusOpen, desk.SubInvestigation, "(reopened)"); err != nil {

@@ -24,12 +24,16 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	token, u, err := s.svc.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
 	switch {
 	case errors.Is(err, support.ErrBadCredentials):
-		s.render(w, r, http.StatusUnauthorized, "signin", &view{Title: "Sign in", Form: r.PostForm,
-			Errors: map[string]string{"email": "The email address or password is not right."}})
+		s.render(w, r, http.StatusUnauthorized, "signin", &view{
+			Title: "Sign in", Form: r.PostForm,
+			Errors: map[string]string{"email": "The email address or password is not right."},
+		})
 		return nil
 	case errors.Is(err, desk.ErrThrottled):
-		s.render(w, r, http.StatusTooManyRequests, "signin", &view{Title: "Sign in", Form: r.PostForm,
-			Errors: map[string]string{"email": "Too many failed attempts. Wait 15 minutes, or reset your password."}})
+		s.render(w, r, http.StatusTooManyRequests, "signin", &view{
+			Title: "Sign in", Form: r.PostForm,
+			Errors: map[string]string{"email": "Too many failed attempts. Wait 15 minutes, or reset your password."},
+		})
 		return nil
 	case err != nil:
 		return err
@@ -88,15 +92,19 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientAddress(r)); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "forgot-password", &view{Title: "Reset your password", Form: r.PostForm,
-		Data: map[string]any{"Sent": true}})
+	s.render(w, r, http.StatusOK, "forgot-password", &view{
+		Title: "Reset your password", Form: r.PostForm,
+		Data: map[string]any{"Sent": true},
+	})
 	return nil
 }
 
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
-	s.render(w, r, http.StatusOK, "reset-password", &view{Title: "Choose a new password", Form: r.URL.Query(),
-		Data: map[string]any{"Valid": s.svc.ResetLinkValid(r.Context(), token)}})
+	s.render(w, r, http.StatusOK, "reset-password", &view{
+		Title: "Choose a new password", Form: r.URL.Query(),
+		Data: map[string]any{"Valid": s.svc.ResetLinkValid(r.Context(), token)},
+	})
 	return nil
 }
 
@@ -106,8 +114,10 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	}
 	err := s.svc.ResetPassword(r.Context(), r.PostForm.Get("token"), r.PostForm.Get("password"), clientAddress(r))
 	if fields := desk.AsValidation(err); fields != nil {
-		s.render(w, r, http.StatusUnprocessableEntity, "reset-password", &view{Title: "Choose a new password",
-			Form: r.PostForm, Errors: fields, Data: map[string]any{"Valid": true}})
+		s.render(w, r, http.StatusUnprocessableEntity, "reset-password", &view{
+			Title: "Choose a new password",
+			Form:  r.PostForm, Errors: fields, Data: map[string]any{"Valid": true},
+		})
 		return nil
 	}
 	if errors.Is(err, desk.ErrNotFound) {

@@ -276,6 +276,15 @@ func (s *Server) caseAction(do func(r *http.Request, req support.Request, caseID
 	}
 }
 
+// commentOrReply posts the comment form: a customer's update, or for staff
+// a public reply or internal note.
+func (s *Server) commentOrReply(r *http.Request, req support.Request, caseID int64) (string, error) {
+	if req.Actor.IsStaff() {
+		return s.replyCase(r, req, caseID)
+	}
+	return s.commentCase(r, req, caseID)
+}
+
 func (s *Server) commentCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	return "Your update was added to the case.", s.svc.Comment(r.Context(), req, caseID, r.PostForm.Get("body"))
 }

@@ -60,7 +60,7 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2 Jan 2006 15:04 UTC")
 	},
-	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"caseNumber": desk.FormatCaseNumber,
 	"paragraphs": func(s string) template.HTML {
 		var b strings.Builder
@@ -199,8 +199,10 @@ const flashCookie = "caseport_flash"
 
 // setFlash leaves a one-time notice for the next page, after a redirect.
 func (s *Server) setFlash(w http.ResponseWriter, kind, text string) {
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(kind + ":" + text), Path: "/",
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Value: url.QueryEscape(kind + ":" + text), Path: "/",
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 60,
+	})
 }
 
 func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *flash {

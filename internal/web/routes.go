@@ -23,6 +23,23 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /reset-password", s.public(s.resetForm))
 	mux.Handle("POST /reset-password", s.public(s.reset))
 
+	// The portal.
+	mux.Handle("GET /cases", s.page(s.caseList))
+	mux.Handle("GET /cases/new", s.page(s.newCase))
+	mux.Handle("POST /cases/new", s.page(s.newCaseDetails))
+	mux.Handle("POST /cases", s.page(s.createCase))
+	mux.Handle("GET /cases/{number}", s.page(s.casePage))
+	mux.Handle("POST /cases/{number}/comments", s.page(s.caseAction(s.commentOrReply)))
+	mux.Handle("POST /cases/{number}/close", s.page(s.caseAction(s.closeCase)))
+	mux.Handle("POST /cases/{number}/reopen", s.page(s.caseAction(s.reopenCase)))
+	mux.Handle("POST /cases/{number}/update", s.page(s.caseAction(s.updateCase)))
+
+	// The staff console.
+	mux.Handle("GET /console", s.staffPage(s.queue))
+
+	// The JSON API.
+	mux.Handle("GET /api/v1/me", s.api(s.me))
+
 	return s.middleware(mux)
 }
 

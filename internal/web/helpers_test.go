@@ -1,0 +1,129 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/support"
+	"github.com/caseport/caseport/internal/web"
+)
+
+// env is a running Caseport with the demo world, for one test.
+type env struct {
+	t     *testing.T
+	srv   *httptest.Server
+	svc   *support.Service
+	store *store.Store
+	world *demo.World
+}
+
+// eachEngine runs fn as a parallel subtest on every engine with a fresh
+// server.
+func eachEngine(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newEnv(t, storetest.Open(t, eng)))
+		})
+	}
+}
+
+func newEnv(t *testing.T, s *store.Store) *env {
+	t.Helper()
+	ctx := context.Background()
+	w, err := demo.Load(ctx, s, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := support.New(s, log, "")
+	h, err := web.New(web.Config{Service: svc, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h.Handler())
+	t.Cleanup(srv.Close)
+	svc.BaseURL = srv.URL
+	return &env{t: t, srv: srv, svc: svc, store: s, world: w}
+}
+
+// client is a browser-like HTTP client with its own cookies that does not
+// follow redirects, so tests see each answer.
+type client struct {
+	e *env
+	c *http.Client
+}
+
+func (e *env) anonymous() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// signIn returns a client signed in as a demo user.
+func (e *env) signIn(email string) *client {
+	e.t.Helper()
+	c := e.anonymous()
+	res := c.post("/signin", url.Values{"email": {email}, "password": {demo.Password}})
+	if res.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("sign in as %s: status %d, want 303", email, res.StatusCode)
+	}
+	return c
+}
+
+// response is a finished HTTP exchange with its body read.
+type response struct {
+	*http.Response
+	Body string
+}
+
+func (c *client) do(req *http.Request) *response {
+	c.e.t.Helper()
+	res, err := c.c.Do(req)
+	if err != nil {
+		c.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.e.t.Fatalf("%s %s: read body: %v", req.Method, req.URL, err)
+	}
+	return &response{Response: res, Body: string(b)}
+}
+
+func (c *client) get(path string) *response {
+	c.e.t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, c.e.srv.URL+path, nil)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	return c.do(req)
+}
+
+// post sends a form the way a browser on the same site does.
+func (c *client) post(path string, form url.Values) *response {
+	c.e.t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, c.e.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.e.srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
+}
+
+func sqliteStore(t *testing.T) *store.Store { return storetest.SQLite(t) }

@@ -328,3 +328,26 @@ func contracts(ctx context.Context, q q, f ContractFilter) ([]desk.Contract, err
 	}
 	return out, prows.Err()
 }
+
+// ProductByName reads a product by its name.
+func (tx *Tx) ProductByName(ctx context.Context, name string) (desk.Product, error) {
+	var p desk.Product
+	err := tx.q().row(ctx, `SELECT id, name FROM products WHERE name = ?`, name).Scan(&p.ID, &p.Name)
+	if err != nil {
+		return p, notFound(err, "product "+name)
+	}
+	return p, nil
+}
+
+// ContractByNumber reads a contract by its number.
+func (tx *Tx) ContractByNumber(ctx context.Context, number string) (*desk.Contract, error) {
+	var contractID int64
+	if err := tx.q().row(ctx, `SELECT id FROM contracts WHERE number = ?`, number).Scan(&contractID); err != nil {
+		return nil, notFound(err, "contract "+number)
+	}
+	cs, err := contracts(ctx, tx.q(), ContractFilter{ID: contractID})
+	if err != nil {
+		return nil, err
+	}
+	return &cs[0], nil
+}

@@ -322,3 +322,44 @@ func prefixed(alias, columns string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// errRollback makes Write roll back without reporting an error: a dry run
+// does all the work of a real one and then throws it away.
+var errRollback = errors.New("roll back")
+
+// DryRun runs fn in a transaction that is always rolled back, so a dry
+// run meets the same constraints as the real one without keeping anything.
+func (s *Store) DryRun(ctx context.Context, fn func(*Tx) error) error {
+	err := s.Write(ctx, func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if errors.Is(err, errRollback) {
+		return nil
+	}
+	return err
+}
+
+// Savepoint runs fn inside a savepoint of the transaction: when fn fails,
+// only its own writes are undone and the transaction goes on, which lets an
+// import check every row and report all bad ones.
+func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
+	if _, err := tx.tx.ExecContext(ctx, "SAVEPOINT row_check"); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if ferr := fn(); ferr != nil {
+		if _, err := tx.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT row_check"); err != nil {
+			return errors.Join(ferr, fmt.Errorf("rollback to savepoint: %w", err))
+		}
+		if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT row_check"); err != nil {
+			return errors.Join(ferr, fmt.Errorf("release savepoint: %w", err))
+		}
+		return ferr
+	}
+	if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT row_check"); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}

@@ -186,3 +186,8 @@ func splitRoles(s string) []desk.Role {
 	}
 	return out
 }
+
+// UserByEmail reads a user by email address inside the transaction.
+func (tx *Tx) UserByEmail(ctx context.Context, email string) (*desk.User, error) {
+	return user(ctx, tx.q(), `email = ?`, strings.ToLower(strings.TrimSpace(email)))
+}

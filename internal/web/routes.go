@@ -36,6 +36,8 @@ func (s *Server) Handler() http.Handler {
 
 	// The staff console.
 	mux.Handle("GET /console", s.staffPage(s.queue))
+	mux.Handle("GET /console/import", s.staffPage(s.importForm))
+	mux.Handle("POST /console/import", s.staffPage(s.importCSV))
 
 	// The JSON API.
 	mux.Handle("GET /api/v1/me", s.api(s.me))

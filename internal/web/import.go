@@ -1,0 +1,62 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+// maxImportFile bounds an uploaded CSV file.
+const maxImportFile = 32 << 20
+
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	if err := desk.Authorize(a, desk.ManageAccounts, desk.Target{}); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "console-import", &view{Title: "Import", User: a.User, Form: r.URL.Query(),
+		Data: map[string]any{"Columns": support.ImportColumns}})
+	return nil
+}
+
+// importCSV runs an import from an uploaded file and shows the report.
+func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxImportFile)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			err = &desk.ValidationError{Fields: map[string]string{"file": "The file is larger than 32 MB; split it."}}
+		} else {
+			err = &desk.ValidationError{Fields: map[string]string{"file": "Choose a CSV file to upload."}}
+		}
+		return s.importFailed(w, r, a, err)
+	}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		return s.importFailed(w, r, a, &desk.ValidationError{Fields: map[string]string{"file": "Choose a CSV file to upload."}})
+	}
+	defer file.Close()
+	dry := r.FormValue("mode") != "apply"
+	rep, err := s.svc.Import(r.Context(), request(r, a), support.ImportKind(r.FormValue("kind")), file, dry)
+	if err != nil {
+		return s.importFailed(w, r, a, err)
+	}
+	status := http.StatusOK
+	if len(rep.Problems) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, "console-import", &view{Title: "Import", User: a.User, Form: r.MultipartForm.Value,
+		Data: map[string]any{"Columns": support.ImportColumns, "Report": rep}})
+	return nil
+}
+
+func (s *Server) importFailed(w http.ResponseWriter, r *http.Request, a *desk.Actor, err error) error {
+	fields := desk.AsValidation(err)
+	if fields == nil {
+		return err
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, "console-import", &view{Title: "Import", User: a.User, Errors: fields,
+		Data: map[string]any{"Columns": support.ImportColumns}})
+	return nil
+}

@@ -32,8 +32,10 @@ const (
 var ImportColumns = map[ImportKind][]string{
 	ImportCompanies: {"org_id", "name", "country", "parent_org_id"},
 	ImportProducts:  {"product", "component"},
-	ImportContracts: {"number", "sold_to_org_id", "end_user_org_id", "support_owner_org_id", "level", "flex_care",
-		"deployment", "products", "starts", "ends", "state"},
+	ImportContracts: {
+		"number", "sold_to_org_id", "end_user_org_id", "support_owner_org_id", "level", "flex_care",
+		"deployment", "products", "starts", "ends", "state",
+	},
 	ImportContacts: {"email", "first_name", "last_name", "employer_org_id", "country", "phone", "mobile", "access", "approver_of"},
 }
 

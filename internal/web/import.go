@@ -15,8 +15,10 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	if err := desk.Authorize(a, desk.ManageAccounts, desk.Target{}); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "console-import", &view{Title: "Import", User: a.User, Form: r.URL.Query(),
-		Data: map[string]any{"Columns": support.ImportColumns}})
+	s.render(w, r, http.StatusOK, "console-import", &view{
+		Title: "Import", User: a.User, Form: r.URL.Query(),
+		Data: map[string]any{"Columns": support.ImportColumns},
+	})
 	return nil
 }
 
@@ -46,8 +48,10 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	if len(rep.Problems) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	s.render(w, r, status, "console-import", &view{Title: "Import", User: a.User, Form: r.MultipartForm.Value,
-		Data: map[string]any{"Columns": support.ImportColumns, "Report": rep}})
+	s.render(w, r, status, "console-import", &view{
+		Title: "Import", User: a.User, Form: r.MultipartForm.Value,
+		Data: map[string]any{"Columns": support.ImportColumns, "Report": rep},
+	})
 	return nil
 }
 
@@ -56,7 +60,9 @@ func (s *Server) importFailed(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if fields == nil {
 		return err
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, "console-import", &view{Title: "Import", User: a.User, Errors: fields,
-		Data: map[string]any{"Columns": support.ImportColumns}})
+	s.render(w, r, http.StatusUnprocessableEntity, "console-import", &view{
+		Title: "Import", User: a.User, Errors: fields,
+		Data: map[string]any{"Columns": support.ImportColumns},
+	})
 	return nil
 }

@@ -118,16 +118,16 @@ func Authorize(a *Actor, act Action, t Target) error {
 		if a.Approver(t.SoldToID) {
 			return nil
 		}
-		return fmt.Errorf("%s: only Designated Approvers of the Sold To decide: %w", act, ErrForbidden)
+		return fmt.Errorf("only Designated Approvers of the Sold To decide access requests: %w", ErrForbidden)
 	case WorkCase, ViewInternalNotes:
 		// A contact who can see the case learns only that this is staff
 		// work; one who cannot learns nothing.
 		if lvl >= ReadOnly {
-			return fmt.Errorf("%s: staff only: %w", act, ErrForbidden)
+			return fmt.Errorf("only support staff can do this: %w", ErrForbidden)
 		}
 		return ErrNotFound
 	}
-	return fmt.Errorf("%s: staff only: %w", act, ErrForbidden)
+	return fmt.Errorf("only support staff can do this: %w", ErrForbidden)
 }
 
 // need allows the action when lvl reaches want; otherwise the target is
@@ -139,7 +139,16 @@ func need(lvl, want AccessLevel, act Action, visible bool) error {
 	if !visible {
 		return ErrNotFound
 	}
-	return fmt.Errorf("%s needs %s access: %w", act, want.Label(), ErrForbidden)
+	return fmt.Errorf("you need %s access to %s for this Sold To and End User: %w", want.Label(), verbs[act], ErrForbidden)
+}
+
+// verbs say what an action does, for refusal messages people read.
+var verbs = map[Action]string{
+	ViewCase:    "view cases",
+	OpenCase:    "open cases",
+	CommentCase: "update cases",
+	CloseCase:   "close cases",
+	ReopenCase:  "reopen cases",
 }
 
 func authorizeStaff(a *Actor, act Action) error {
@@ -147,16 +156,16 @@ func authorizeStaff(a *Actor, act Action) error {
 	case ManageOwnProfile:
 		return nil
 	case RequestAccess:
-		return fmt.Errorf("%s: staff hold no customer access: %w", act, ErrForbidden)
+		return fmt.Errorf("staff hold no customer access: %w", ErrForbidden)
 	case ViewCase, WorkCase, ViewInternalNotes, VerifyCaller, ViewAccounts, CommentCase, CloseCase, ReopenCase, OpenCase:
 		return nil
 	case ManageAccounts, DecideAccessRequest, ViewAudit:
 		if a.HasRole(RolePortalAdmin) {
 			return nil
 		}
-		return fmt.Errorf("%s: portal admins only: %w", act, ErrForbidden)
+		return fmt.Errorf("only portal admins can do this: %w", ErrForbidden)
 	}
-	return fmt.Errorf("%s: %w", act, ErrForbidden)
+	return fmt.Errorf("%s is not allowed: %w", act, ErrForbidden)
 }
 
 // CaseScope says which cases a list may show the actor: all of them (staff)

@@ -1,0 +1,170 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+)
+
+// TestPortalCaseJourney follows a case through the portal: the wizard, the
+// lists, staff work, the customer's update, closure and reopening.
+func TestPortalCaseJourney(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		w := e.world
+		dana := e.signIn(demo.Designated)
+
+		// Step 1 refuses an empty description and keeps the summary.
+		res := dana.post("/cases/new", url.Values{"summary": {"Trunk 9 drops calls"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Describe the problem") ||
+			!strings.Contains(res.Body, `value="Trunk 9 drops calls"`) {
+			t.Fatalf("step 1 without a description = %d; want 422 with the message and the summary kept", res.StatusCode)
+		}
+		// Step 2 suggests the component from the text.
+		desc := "The SIP Server call control drops every call on trunk 9 after thirty seconds since Monday."
+		res = dana.post("/cases/new", url.Values{"summary": {"Trunk 9 drops calls"}, "description": {desc}})
+		callControl := strconv.FormatInt(w.Comps["SIP Server"][0], 10)
+		if res.StatusCode != http.StatusOK || !regexp.MustCompile(`<option value="`+callControl+`" selected>Call Control`).MatchString(res.Body) {
+			t.Fatalf("step 2 = %d; want the Call Control component suggested", res.StatusCode)
+		}
+		form := url.Values{
+			"summary": {"Trunk 9 drops calls"}, "description": {desc},
+			"combination": {strconv.FormatInt(w.ABC, 10) + "-" + strconv.FormatInt(w.ABC, 10)},
+			"product":     {strconv.FormatInt(w.Products["SIP Server"], 10)}, "component": {callControl},
+			"kind": {"support/Problem"}, "priority": {"critical"}, "stage": {"production"}, "agents_affected": {"many"},
+		}
+		res = dana.post("/cases", form)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "raised by telephone") ||
+			!strings.Contains(res.Body, "from 0 to 1,000,000") {
+			t.Fatalf("Critical from the portal = %d; want 422 explaining the telephone and the agents count", res.StatusCode)
+		}
+		form.Set("priority", "high")
+		form.Set("agents_affected", "40")
+		res = dana.post("/cases", form)
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("open case = %d: %s", res.StatusCode, res.Body)
+		}
+		casePath := res.Header.Get("Location")
+		number := strings.TrimPrefix(casePath, "/cases/")
+		if len(number) != 10 {
+			t.Fatalf("redirect to %q, want /cases/<10 digits>", casePath)
+		}
+		if mine := dana.get("/cases"); !strings.Contains(mine.Body, number) {
+			t.Errorf("My Cases does not list %s", number)
+		}
+
+		// A Read-Only colleague sees the case but no controls, and may not post.
+		riley := e.signIn(demo.ReadOnly)
+		page := riley.get(casePath)
+		if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "Trunk 9 drops calls") {
+			t.Fatalf("read-only view = %d", page.StatusCode)
+		}
+		for _, control := range []string{`id="comment-form"`, `id="close-form"`, `id="open-case"`} {
+			if strings.Contains(page.Body, control) || strings.Contains(riley.get("/cases?list=group").Body, control) {
+				t.Errorf("read-only contact sees %s", control)
+			}
+		}
+		if res := riley.post(casePath+"/comments", url.Values{"body": {"me too"}}); res.StatusCode != http.StatusSeeOther ||
+			!strings.Contains(riley.get(casePath).Body, "Read-Write") {
+			t.Errorf("read-only comment = %d; want a refusal that names Read-Write access", res.StatusCode)
+		}
+		// Another company's contact: the case does not exist.
+		for _, email := range []string{demo.Partner, demo.EndUserRO, demo.Basic} {
+			if res := e.signIn(email).get(casePath); res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s views another company's case = %d, want 404", email, res.StatusCode)
+			}
+		}
+
+		// Staff reply, note internally and propose a solution.
+		agent := e.signIn(demo.Agent)
+		if res := agent.post(casePath+"/comments", url.Values{"body": {"Please try the patch."}, "visibility": {"public"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("staff reply = %d", res.StatusCode)
+		}
+		agent.post(casePath+"/comments", url.Values{"body": {"Secret: patch untested."}, "visibility": {"internal"}})
+		agentID := strconv.FormatInt(w.Users[demo.Agent], 10)
+		res = agent.post(casePath+"/update", url.Values{"status": {"solution_proposed/replied"}, "owner": {agentID}, "priority": {"critical"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("staff update = %d: %s", res.StatusCode, res.Body)
+		}
+		staffView := agent.get(casePath).Body
+		if !strings.Contains(staffView, "Secret: patch untested.") || !strings.Contains(staffView, "Solution Proposed - Replied") {
+			t.Errorf("staff page lacks the note or the new status")
+		}
+		customerView := dana.get(casePath).Body
+		if strings.Contains(customerView, "Secret") {
+			t.Error("the customer sees the internal note")
+		}
+		if !strings.Contains(customerView, "Please try the patch.") || !strings.Contains(customerView, "Critical") {
+			t.Error("the customer does not see the reply or the new priority")
+		}
+
+		// The customer's update returns the case to Open.
+		dana.post(casePath+"/comments", url.Values{"body": {"The patch did not help."}})
+		if !strings.Contains(dana.get(casePath).Body, `id="case-status">Open - Investigation`) {
+			t.Error("after the customer's update the case is not Open - Investigation")
+		}
+		// Close needs a reason and a comment; then reopen.
+		if res := dana.post(casePath+"/close", url.Values{"reason": {"resolved"}}); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("close without a comment = %d, want 422", res.StatusCode)
+		}
+		if res := dana.post(casePath+"/close", url.Values{"reason": {"resolved"}, "comment": {"Fixed by the second patch."}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("close = %d", res.StatusCode)
+		}
+		closed := dana.get(casePath).Body
+		if !strings.Contains(closed, `id="reopen-form"`) || strings.Contains(closed, `id="comment-form"`) {
+			t.Error("a closed case should offer Request to Re-open and no comment form")
+		}
+		if !strings.Contains(dana.get("/cases?list=closed").Body, number) || strings.Contains(dana.get("/cases").Body, number) {
+			t.Error("the closed case should be in Closed Cases and not in My Cases")
+		}
+		dana.post(casePath+"/reopen", url.Values{"reason": {"It is back."}})
+		if !strings.Contains(dana.get(casePath).Body, `id="case-status">Open`) {
+			t.Error("reopen did not open the case")
+		}
+
+		// A case closed 45 days ago offers a linked new case instead.
+		old := "/cases/" + desk.FormatCaseNumber(w.Cases["abc-cancelled-old"])
+		body := dana.get(old).Body
+		if strings.Contains(body, `id="reopen-form"`) || !strings.Contains(body, "/cases/new?linked_case=") {
+			t.Error("a case closed over 30 days ago should offer a linked new case, not reopening")
+		}
+		if res := dana.post(old+"/reopen", url.Values{"reason": {"again"}}); res.StatusCode != http.StatusSeeOther ||
+			!strings.Contains(dana.get(old).Body, "more than 30 days") {
+			t.Error("reopening an old case should be refused with the 30-day reason")
+		}
+	})
+}
+
+func TestCaseListSearchAndPaging(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, sqliteStore(t))
+	dana := e.signIn(demo.Designated)
+	group := dana.get("/cases?list=group&size=2")
+	if strings.Count(group.Body, `data-label="Case"`) != 2 || !strings.Contains(group.Body, `rel="next"`) {
+		t.Fatalf("group cases with size 2: want 2 rows and an Older link")
+	}
+	next := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(group.Body)
+	page2 := dana.get(strings.ReplaceAll(next[1], "&amp;", "&"))
+	if strings.Count(page2.Body, `data-label="Case"`) != 2 {
+		t.Errorf("page 2 has %d rows, want 2", strings.Count(page2.Body, `data-label="Case"`))
+	}
+	if res := dana.get("/cases?list=group&q=proficiency"); !strings.Contains(res.Body, "Skill-based routing") || strings.Contains(res.Body, "Historical report") {
+		t.Error("keyword search for proficiency should find only the routing case")
+	}
+	num := desk.FormatCaseNumber(e.world.Cases["abc-awaiting"])
+	if res := dana.get("/cases?list=group&q=" + num); !strings.Contains(res.Body, "Historical report") || strings.Count(res.Body, `data-label="Case"`) != 1 {
+		t.Error("search by case number should find exactly that case")
+	}
+	if res := dana.get("/cases?list=group&after=garbage"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a malformed cursor = %d, want a redirect to the first page", res.StatusCode)
+	}
+	if res := dana.get("/cases/12ab"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a malformed case number = %d, want 404", res.StatusCode)
+	}
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestVersionAndUsage(t *testing.T) {
+	t.Parallel()
+	var out, errOut strings.Builder
+	if err := run(t.Context(), []string{"version"}, &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "caseport ") {
+		t.Errorf("version = %q, %v", out.String(), err)
+	}
+	if err := run(t.Context(), []string{"frobnicate"}, &out, &errOut); err == nil || !strings.Contains(errOut.String(), "usage") {
+		t.Errorf("unknown command = %v, stderr %q; want an error and the usage", err, errOut.String())
+	}
+}
+
+func TestMigrateAndUserCreate(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	var out, errOut strings.Builder
+	ctx := t.Context()
+	if err := run(ctx, []string{"migrate", "--data", data}, &out, &errOut); err != nil {
+		t.Fatalf("migrate: %v (%s)", err, errOut.String())
+	}
+	err := run(ctx, []string{"user", "create", "--staff", "--data", data, "--email", "Root@Example.org", "--first", "Rita",
+		"--last", "Root", "--roles", "portal_admin,agent"}, &out, &errOut)
+	if err != nil || !strings.Contains(out.String(), "created user") {
+		t.Fatalf("user create --staff = %v, out %q, err %q", err, out.String(), errOut.String())
+	}
+	errOut.Reset()
+	err = run(ctx, []string{"user", "create", "--contact", "--data", data, "--email", "a@gmail.com", "--first", "A",
+		"--last", "B", "--org", "ORG-1", "--country", "Peru"}, &out, &errOut)
+	if err == nil || !strings.Contains(errOut.String(), "org") {
+		t.Errorf("user create --contact with an unknown org = %v, stderr %q; want the org refused", err, errOut.String())
+	}
+	if err := run(ctx, []string{"user", "create", "--staff", "--contact", "--data", data}, &out, &errOut); err == nil {
+		t.Error("user create with both --staff and --contact succeeded")
+	}
+}
+
+// TestServeDemo starts the real server on a free port with the demo world
+// and checks that it answers, then stops it through its context.
+func TestServeDemo(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	data := filepath.Join(t.TempDir(), "data")
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--data", data, "--addr", "127.0.0.1:0"}, pw, io.Discard)
+		pw.Close()
+	}()
+	addr := ""
+	sc := bufio.NewScanner(pr)
+	re := regexp.MustCompile(`running at (http://[0-9.:]+)/`)
+	sawLogins := false
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "dana.designated@abc-testing.example") {
+			sawLogins = true
+		}
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			addr = m[1]
+			break
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if addr == "" || !sawLogins {
+		t.Fatalf("serve printed no address or no demo logins (addr %q)", addr)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, addr+"/healthz", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("GET /healthz = %d, want 200", res.StatusCode)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after its context ended, want nil", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}

@@ -31,14 +31,18 @@ func TestMigrateAndUserCreate(t *testing.T) {
 	if err := run(ctx, []string{"migrate", "--data", data}, &out, &errOut); err != nil {
 		t.Fatalf("migrate: %v (%s)", err, errOut.String())
 	}
-	err := run(ctx, []string{"user", "create", "--staff", "--data", data, "--email", "Root@Example.org", "--first", "Rita",
-		"--last", "Root", "--roles", "portal_admin,agent"}, &out, &errOut)
+	err := run(ctx, []string{
+		"user", "create", "--staff", "--data", data, "--email", "Root@Example.org", "--first", "Rita",
+		"--last", "Root", "--roles", "portal_admin,agent",
+	}, &out, &errOut)
 	if err != nil || !strings.Contains(out.String(), "created user") {
 		t.Fatalf("user create --staff = %v, out %q, err %q", err, out.String(), errOut.String())
 	}
 	errOut.Reset()
-	err = run(ctx, []string{"user", "create", "--contact", "--data", data, "--email", "a@gmail.com", "--first", "A",
-		"--last", "B", "--org", "ORG-1", "--country", "Peru"}, &out, &errOut)
+	err = run(ctx, []string{
+		"user", "create", "--contact", "--data", data, "--email", "a@gmail.com", "--first", "A",
+		"--last", "B", "--org", "ORG-1", "--country", "Peru",
+	}, &out, &errOut)
 	if err == nil || !strings.Contains(errOut.String(), "org") {
 		t.Errorf("user create --contact with an unknown org = %v, stderr %q; want the org refused", err, errOut.String())
 	}

@@ -1,0 +1,147 @@
+package support_test
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/support"
+)
+
+func TestSignInThrottling(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		for i := range support.MaxAccountFailures {
+			if _, _, err := f.svc.SignIn(ctx, demo.Designated, "wrong", "198.51.100.7"); !errors.Is(err, support.ErrBadCredentials) {
+				t.Fatalf("failure %d: %v, want ErrBadCredentials", i+1, err)
+			}
+		}
+		// The right password is refused too while the account is throttled.
+		if _, _, err := f.svc.SignIn(ctx, demo.Designated, demo.Password, "198.51.100.8"); !errors.Is(err, desk.ErrThrottled) {
+			t.Fatalf("sign-in after %d failures: %v, want ErrThrottled", support.MaxAccountFailures, err)
+		}
+		// Another account from another address is not affected.
+		if _, _, err := f.svc.SignIn(ctx, demo.Designated2, demo.Password, "198.51.100.9"); err != nil {
+			t.Fatalf("another account: %v", err)
+		}
+		f.now = f.now.Add(support.ThrottleWindow + time.Second)
+		token, u, err := f.svc.SignIn(ctx, demo.Designated, demo.Password, "198.51.100.8")
+		if err != nil || u.Email != demo.Designated {
+			t.Fatalf("sign-in after the window: %v", err)
+		}
+		a, err := f.svc.SessionActor(ctx, token)
+		if err != nil || a.User.ID != u.ID {
+			t.Fatalf("SessionActor = %v, %v", a, err)
+		}
+		f.now = f.now.Add(support.SessionLifetime + time.Second)
+		if _, err := f.svc.SessionActor(ctx, token); !errors.Is(err, desk.ErrUnauthenticated) {
+			t.Errorf("expired session: %v, want ErrUnauthenticated", err)
+		}
+		// An unknown address fails the same way as a wrong password, and
+		// every failure is audited.
+		if _, _, err := f.svc.SignIn(ctx, "nobody@abc-testing.example", "x", "198.51.100.10"); !errors.Is(err, support.ErrBadCredentials) {
+			t.Errorf("unknown account: %v, want ErrBadCredentials", err)
+		}
+		log, err := f.store.AuditLog(ctx, store.AuditFilter{Action: "sign_in_failed", Limit: 100})
+		if err != nil || len(log) != support.MaxAccountFailures+1 {
+			t.Errorf("audit has %d sign_in_failed lines (%v), want %d", len(log), err, support.MaxAccountFailures+1)
+		}
+	})
+}
+
+func TestPasswordReset(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		oldToken, _, err := f.svc.SignIn(ctx, demo.ReadOnly, demo.Password, "203.0.113.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.RequestPasswordReset(ctx, "nobody@abc-testing.example", "203.0.113.1"); err != nil {
+			t.Fatalf("reset for an unknown address: %v, want the same quiet answer", err)
+		}
+		if err := f.svc.RequestPasswordReset(ctx, demo.ReadOnly, "203.0.113.1"); err != nil {
+			t.Fatal(err)
+		}
+		mails, err := f.store.Notifications(ctx, demo.ReadOnly, 1)
+		if err != nil || len(mails) != 1 {
+			t.Fatalf("reset mail: %v, %v", mails, err)
+		}
+		token := regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
+		if !f.svc.ResetLinkValid(ctx, token) {
+			t.Fatal("fresh reset link is not valid")
+		}
+		if err := f.svc.ResetPassword(ctx, token, "short", "203.0.113.1"); desk.AsValidation(err)["password"] == "" {
+			t.Errorf("short password: %v, want a message on password", err)
+		}
+		if err := f.svc.ResetPassword(ctx, token, "a much better passphrase", "203.0.113.1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.ResetPassword(ctx, token, "another passphrase!", "203.0.113.1"); !errors.Is(err, desk.ErrNotFound) {
+			t.Errorf("reusing the link: %v, want not found", err)
+		}
+		if _, err := f.svc.SessionActor(ctx, oldToken); !errors.Is(err, desk.ErrUnauthenticated) {
+			t.Errorf("old session after reset: %v, want ended", err)
+		}
+		if _, _, err := f.svc.SignIn(ctx, demo.ReadOnly, "a much better passphrase", "203.0.113.1"); err != nil {
+			t.Errorf("sign in with the new password: %v", err)
+		}
+		// A link older than an hour no longer works.
+		if err := f.svc.RequestPasswordReset(ctx, demo.ReadOnly, "203.0.113.1"); err != nil {
+			t.Fatal(err)
+		}
+		mails, _ = f.store.Notifications(ctx, demo.ReadOnly, 1)
+		token = regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
+		f.now = f.now.Add(support.ResetLinkLifetime + time.Minute)
+		if f.svc.ResetLinkValid(ctx, token) {
+			t.Error("a reset link older than an hour is still valid")
+		}
+		for _, m := range mails {
+			if strings.Contains(m.Body, "PIN") {
+				t.Error("an email mentions a PIN")
+			}
+		}
+	})
+}
+
+func TestAPITokens(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		dana := f.as(t, demo.Designated)
+		token, err := f.svc.CreateAPIToken(ctx, dana, "nightly report")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := f.svc.TokenActor(ctx, token)
+		if err != nil || a.User.Email != demo.Designated {
+			t.Fatalf("TokenActor = %v, %v", a, err)
+		}
+		if _, err := f.svc.TokenActor(ctx, token+"x"); !errors.Is(err, desk.ErrUnauthenticated) {
+			t.Errorf("a wrong token: %v", err)
+		}
+		list, err := f.svc.APITokens(ctx, dana)
+		if err != nil || len(list) != 1 || list[0].Name != "nightly report" {
+			t.Fatalf("APITokens = %v, %v", list, err)
+		}
+		if err := f.svc.RevokeAPIToken(ctx, f.as(t, demo.Designated2), list[0].ID); !errors.Is(err, desk.ErrNotFound) {
+			t.Errorf("revoking someone else's token: %v, want not found", err)
+		}
+		if err := f.svc.RevokeAPIToken(ctx, dana, list[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.TokenActor(ctx, token); !errors.Is(err, desk.ErrUnauthenticated) {
+			t.Errorf("a revoked token: %v, want unauthenticated", err)
+		}
+		if _, err := f.svc.CreateAPIToken(ctx, dana, " "); desk.AsValidation(err)["name"] == "" {
+			t.Errorf("a token without a name: %v", err)
+		}
+	})
+}

@@ -23,9 +23,13 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/files"
+	"github.com/caseport/caseport/internal/inbound"
+	"github.com/caseport/caseport/internal/mailer"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/web"
+	"github.com/caseport/caseport/internal/worker"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -131,6 +135,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demo := fs.Bool("demo", false, "load the demo world into an empty store")
 	baseURL := fs.String("base-url", "", "public address of the portal, for links in emails (default http://ADDR)")
+	relay := fs.String("smtp-relay", os.Getenv("CASEPORT_SMTP_RELAY"), "SMTP relay for outgoing mail, smtp://[user:password@]host[:port] (env CASEPORT_SMTP_RELAY); none keeps mail in the outbox")
+	mailFrom := fs.String("mail-from", "Caseport Support <support@caseport.invalid>", "sender of outgoing mail")
+	smtpAddr := fs.String("smtp-addr", "", "accept mail for the support address over SMTP on HOST:PORT (off by default)")
+	lmtp := fs.Bool("lmtp", false, "speak LMTP instead of SMTP on --smtp-addr (behind a mail server)")
+	imapURL := fs.String("imap", os.Getenv("CASEPORT_IMAP"), "fetch the support address's mail from an IMAP mailbox, imaps://user:password@host/INBOX (env CASEPORT_IMAP)")
+	imapEvery := fs.Duration("imap-every", time.Minute, "how often to fetch from --imap")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -150,6 +160,25 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		base = "http://" + ln.Addr().String()
 	}
 	svc := support.New(s, log, strings.TrimSuffix(base, "/"))
+	mail, err := mailer.New(s, log, mailer.Config{Relay: *relay, From: *mailFrom})
+	if err != nil {
+		return err
+	}
+	svc.MailDomain = mail.Domain()
+	fileStore, err := files.OpenLocal(filepath.Join(sf.data, "files"))
+	if err != nil {
+		return err
+	}
+	defer fileStore.Close()
+	svc.Files = fileStore
+	jobs := worker.New(s, log)
+	jobs.Handle(store.JobMail, mail.Send)
+	jobs.Handle(store.JobInbound, svc.ProcessInbound)
+	jobs.Handle(support.JobPurge, svc.RunPurge)
+	jobs.Handle(support.JobFollowUp, svc.RunFollowUp)
+	jobs.Handle(support.JobSLAWarning, svc.RunSLAWarning)
+	jobs.Handle(support.JobSLABreach, svc.RunSLABreach)
+	svc.Wake = jobs.Wake
 	if *demo {
 		if err := loadDemo(ctx, s, stdout); err != nil {
 			return err
@@ -165,8 +194,40 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(stdout, "Caseport is running at http://%s/ (%s store)\n", ln.Addr(), s.Dialect())
-	errc := make(chan error, 1)
+	if !mail.Relaying() {
+		fmt.Fprintln(stdout, "No SMTP relay (--smtp-relay): outgoing mail stays in the console's outbox.")
+	}
+	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
+	if *smtpAddr != "" {
+		mailLn, err := lc.Listen(ctx, "tcp", *smtpAddr)
+		if err != nil {
+			return fmt.Errorf("listen for mail: %w", err)
+		}
+		ml := inbound.NewListener(mail.Domain(), *lmtp, log, svc.ReceiveMail)
+		go func() {
+			if err := ml.Serve(mailLn); err != nil {
+				errc <- fmt.Errorf("mail listener: %w", err)
+			}
+		}()
+		defer ml.Close()
+		fmt.Fprintf(stdout, "Accepting mail for the support address on %s.\n", mailLn.Addr())
+	}
+	if *imapURL != "" {
+		poller, err := inbound.NewPoller(*imapURL, *imapEvery, log, svc.ReceiveMail)
+		if err != nil {
+			return err
+		}
+		go poller.Run(ctx)
+		fmt.Fprintf(stdout, "Fetching mail for the support address from IMAP every %s.\n", *imapEvery)
+	}
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		jobs.Run(jobsCtx)
+	}()
+	defer func() { stopJobs(); <-jobsDone }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -16,8 +16,11 @@ type Company struct {
 	Country string
 	// ParentID is the Sold To this company is a division or subsidiary of,
 	// or zero. It matters for who may be a Designated Contact.
-	ParentID  int64
-	CreatedAt time.Time
+	ParentID int64
+	// CalendarID is the business-hours calendar of the company's cases
+	// when their contract names none; zero for the default.
+	CalendarID int64
+	CreatedAt  time.Time
 }
 
 // SupportLevel is the care level bought on a Service Contract.
@@ -126,6 +129,9 @@ type Contract struct {
 	Starts         time.Time // first day covered
 	Ends           time.Time // last day covered
 	State          ContractState
+	// CalendarID is the business-hours calendar its service levels run
+	// on; zero for the End User's or the default one.
+	CalendarID int64
 }
 
 // ActiveAt reports whether the contract entitles support at now: its state

@@ -1,6 +1,8 @@
 package desk
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
@@ -242,12 +244,25 @@ type Case struct {
 	ExternalRef    string
 	// LinkedCaseID is the closed case this one follows up, when it was
 	// opened because the old one could no longer be reopened.
-	LinkedCaseID  int64
-	CloseComment  string
+	LinkedCaseID int64
+	CloseComment string
+	// AutoClosed is set when automated follow-ups closed the case for want
+	// of a customer response: then only staff may reopen it.
+	AutoClosed bool
+	// ReferenceID ties emails to the case: unguessable, unlike its number.
+	ReferenceID   string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	ClosedAt      time.Time
 	ReopenedCount int
+}
+
+// NewReferenceID returns a fresh Reference ID: 20 hex digits of
+// randomness, so a reply can be tied to a case without guessing.
+func NewReferenceID() string {
+	b := make([]byte, 10)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
 }
 
 // Number is the case's 10-digit number.
@@ -286,7 +301,23 @@ const ReopenWindow = 30 * 24 * time.Hour
 
 // Reopenable reports whether the customer may still ask to reopen c.
 func (c *Case) Reopenable(now time.Time) bool {
-	return c.Status == StatusClosed && !c.ClosedAt.IsZero() && now.Before(c.ClosedAt.Add(ReopenWindow))
+	return c.Status == StatusClosed && !c.AutoClosed && !c.ClosedAt.IsZero() && now.Before(c.ClosedAt.Add(ReopenWindow))
+}
+
+// WaitsOnCustomer reports whether the case waits for the customer: a
+// solution was proposed, or staff asked for information. Follow-ups run
+// then, and the SLA clock pauses.
+func (c *Case) WaitsOnCustomer() bool {
+	return c.Status == StatusSolutionProposed || (c.Status == StatusAwaitingInformation && c.SubStatus == SubInfoFromCustomer)
+}
+
+// FollowUpsApply reports whether automated follow-ups may run on the case:
+// never for Critical or Production Down, which staff follow by phone.
+func (c *Case) FollowUpsApply() bool { return !c.Urgent() }
+
+// Urgent reports whether the case is Critical or Production Down.
+func (c *Case) Urgent() bool {
+	return c.Priority == PriorityCritical || c.Priority == PriorityProductionDown
 }
 
 // Limits on case fields.

@@ -78,12 +78,17 @@ const (
 	ManageOwnProfile Action = "profile.manage"
 	// Asking for access for oneself.
 	RequestAccess Action = "access.request"
+	// Customer escalations: a Designated Contact (or staff for them)
+	// escalates a case; escalation owners and portal admins work them.
+	EscalateCase      Action = "case.escalate"
+	ManageEscalations Action = "escalations.manage"
 )
 
 // Actions lists every action, for tests that walk them all.
 var Actions = []Action{
 	ViewCase, OpenCase, CommentCase, CloseCase, ReopenCase, WorkCase, ViewInternalNotes,
 	VerifyCaller, ManageAccounts, ViewAccounts, DecideAccessRequest, ViewAudit, ManageOwnProfile, RequestAccess,
+	EscalateCase, ManageEscalations,
 }
 
 // Target is what an action is done to: a combination for case actions, a
@@ -112,7 +117,7 @@ func Authorize(a *Actor, act Action, t Target) error {
 		return nil
 	case ViewCase:
 		return need(lvl, ReadOnly, act, lvl >= ReadOnly)
-	case OpenCase, CommentCase, CloseCase, ReopenCase:
+	case OpenCase, CommentCase, CloseCase, ReopenCase, EscalateCase:
 		return need(lvl, ReadWrite, act, lvl >= ReadOnly)
 	case DecideAccessRequest:
 		if a.Approver(t.SoldToID) {
@@ -144,11 +149,12 @@ func need(lvl, want AccessLevel, act Action, visible bool) error {
 
 // verbs say what an action does, for refusal messages people read.
 var verbs = map[Action]string{
-	ViewCase:    "view cases",
-	OpenCase:    "open cases",
-	CommentCase: "update cases",
-	CloseCase:   "close cases",
-	ReopenCase:  "reopen cases",
+	ViewCase:     "view cases",
+	OpenCase:     "open cases",
+	CommentCase:  "update cases",
+	CloseCase:    "close cases",
+	ReopenCase:   "reopen cases",
+	EscalateCase: "escalate cases",
 }
 
 func authorizeStaff(a *Actor, act Action) error {
@@ -157,8 +163,14 @@ func authorizeStaff(a *Actor, act Action) error {
 		return nil
 	case RequestAccess:
 		return fmt.Errorf("staff hold no customer access: %w", ErrForbidden)
-	case ViewCase, WorkCase, ViewInternalNotes, VerifyCaller, ViewAccounts, CommentCase, CloseCase, ReopenCase, OpenCase:
+	case ViewCase, WorkCase, ViewInternalNotes, VerifyCaller, ViewAccounts, CommentCase, CloseCase, ReopenCase, OpenCase,
+		EscalateCase:
 		return nil
+	case ManageEscalations:
+		if a.HasRole(RoleEscalationOwner) || a.HasRole(RolePortalAdmin) {
+			return nil
+		}
+		return fmt.Errorf("only escalation owners work escalations: %w", ErrForbidden)
 	case ManageAccounts, DecideAccessRequest, ViewAudit:
 		if a.HasRole(RolePortalAdmin) {
 			return nil

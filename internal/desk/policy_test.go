@@ -38,24 +38,28 @@ func TestAuthorize(t *testing.T) {
 			ViewCase: "notfound", OpenCase: "notfound", CommentCase: "notfound", CloseCase: "notfound", ReopenCase: "notfound",
 			WorkCase: "notfound", ViewInternalNotes: "notfound", VerifyCaller: "forbidden", ManageAccounts: "forbidden",
 			ViewAccounts: "forbidden", DecideAccessRequest: "forbidden", ViewAudit: "forbidden", ManageOwnProfile: "ok", RequestAccess: "ok",
+			EscalateCase: "notfound", ManageEscalations: "forbidden",
 		},
 		"read-only": {
 			ViewCase: "ok", OpenCase: "forbidden", CommentCase: "forbidden", CloseCase: "forbidden", ReopenCase: "forbidden",
 			WorkCase: "forbidden", ViewInternalNotes: "forbidden", VerifyCaller: "forbidden", ManageAccounts: "forbidden",
 			ViewAccounts: "forbidden", DecideAccessRequest: "forbidden", ViewAudit: "forbidden", ManageOwnProfile: "ok", RequestAccess: "ok",
+			EscalateCase: "forbidden", ManageEscalations: "forbidden",
 		},
 		"designated": {
 			ViewCase: "ok", OpenCase: "ok", CommentCase: "ok", CloseCase: "ok", ReopenCase: "ok",
 			WorkCase: "forbidden", ViewInternalNotes: "forbidden", VerifyCaller: "forbidden", ManageAccounts: "forbidden",
 			ViewAccounts: "forbidden", DecideAccessRequest: "forbidden", ViewAudit: "forbidden", ManageOwnProfile: "ok", RequestAccess: "ok",
+			EscalateCase: "ok", ManageEscalations: "forbidden",
 		},
 		"approver": {
 			ViewCase: "ok", OpenCase: "ok", CommentCase: "ok", CloseCase: "ok", ReopenCase: "ok",
 			WorkCase: "forbidden", ViewInternalNotes: "forbidden", VerifyCaller: "forbidden", ManageAccounts: "forbidden",
 			ViewAccounts: "forbidden", DecideAccessRequest: "ok", ViewAudit: "forbidden", ManageOwnProfile: "ok", RequestAccess: "ok",
+			EscalateCase: "ok", ManageEscalations: "forbidden",
 		},
 	}
-	staffWant := func(admin bool) map[Action]string {
+	staffWant := func(admin, escalations bool) map[Action]string {
 		m := map[Action]string{}
 		for _, act := range Actions {
 			m[act] = "ok"
@@ -64,9 +68,12 @@ func TestAuthorize(t *testing.T) {
 		if !admin {
 			m[ManageAccounts], m[DecideAccessRequest], m[ViewAudit] = "forbidden", "forbidden", "forbidden"
 		}
+		if !admin && !escalations {
+			m[ManageEscalations] = "forbidden"
+		}
 		return m
 	}
-	want["agent"], want["escalation"], want["psm"], want["admin"] = staffWant(false), staffWant(false), staffWant(false), staffWant(true)
+	want["agent"], want["escalation"], want["psm"], want["admin"] = staffWant(false, false), staffWant(false, true), staffWant(false, false), staffWant(true, false)
 
 	outcome := func(err error) string {
 		switch {
@@ -110,7 +117,7 @@ func TestAuthorize(t *testing.T) {
 
 func isCaseAction(a Action) bool {
 	switch a {
-	case ViewCase, OpenCase, CommentCase, CloseCase, ReopenCase, WorkCase, ViewInternalNotes:
+	case ViewCase, OpenCase, CommentCase, CloseCase, ReopenCase, WorkCase, ViewInternalNotes, EscalateCase:
 		return true
 	}
 	return false

@@ -231,8 +231,17 @@ type AccessRequestFilter struct {
 	State     desk.RequestState
 }
 
+// AccessRequestRow is a request with the names shown beside it.
+type AccessRequestRow struct {
+	desk.AccessRequest
+	ContactName  string
+	ContactEmail string
+	SoldToName   string
+	EndUserName  string
+}
+
 // AccessRequests lists requests, newest first.
-func (s *Store) AccessRequests(ctx context.Context, f AccessRequestFilter) ([]desk.AccessRequest, error) {
+func (s *Store) AccessRequests(ctx context.Context, f AccessRequestFilter) ([]AccessRequestRow, error) {
 	return accessRequests(ctx, s.read(), f)
 }
 
@@ -245,36 +254,41 @@ func (tx *Tx) AccessRequestForUpdate(ctx context.Context, requestID int64) (*des
 	if len(rs) == 0 {
 		return nil, fmt.Errorf("access request %d: %w", requestID, desk.ErrNotFound)
 	}
-	return &rs[0], nil
+	return &rs[0].AccessRequest, nil
 }
 
-func accessRequests(ctx context.Context, q q, f AccessRequestFilter) ([]desk.AccessRequest, error) {
+func accessRequests(ctx context.Context, q q, f AccessRequestFilter) ([]AccessRequestRow, error) {
 	if f.SoldToIDs != nil && len(f.SoldToIDs) == 0 {
 		return nil, nil
 	}
-	query := `SELECT id, contact_id, sold_to_id, end_user_id, level, reason, state, requested_by, decided_by,
-			decided_at, decision, created_at
-		FROM access_requests
-		WHERE (? = 0 OR id = ?) AND (? = 0 OR contact_id = ?) AND (? = '' OR state = ?)`
+	query := `SELECT r.id, r.contact_id, r.sold_to_id, r.end_user_id, r.level, r.reason, r.state, r.requested_by,
+			r.decided_by, r.decided_at, r.decision, r.created_at,
+			u.first_name || ' ' || u.last_name, u.email, st.name, eu.name
+		FROM access_requests r
+		JOIN users u ON u.id = r.contact_id
+		JOIN companies st ON st.id = r.sold_to_id
+		JOIN companies eu ON eu.id = r.end_user_id
+		WHERE (? = 0 OR r.id = ?) AND (? = 0 OR r.contact_id = ?) AND (? = '' OR r.state = ?)`
 	args := []any{f.ID, f.ID, f.ContactID, f.ContactID, string(f.State), string(f.State)}
 	if f.SoldToIDs != nil {
-		query += ` AND sold_to_id IN (` + placeholders(len(f.SoldToIDs)) + `)`
+		query += ` AND r.sold_to_id IN (` + placeholders(len(f.SoldToIDs)) + `)`
 		for _, s := range f.SoldToIDs {
 			args = append(args, s)
 		}
 	}
-	query += ` ORDER BY id DESC LIMIT 500`
+	query += ` ORDER BY r.id DESC LIMIT 500`
 	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("access requests: %w", err)
 	}
 	defer rows.Close()
-	var out []desk.AccessRequest
+	var out []AccessRequestRow
 	for rows.Next() {
-		var r desk.AccessRequest
+		var r AccessRequestRow
 		var level, state string
 		if err := rows.Scan(&r.ID, &r.ContactID, &r.SoldToID, &r.EndUserID, &level, &r.Reason, &state,
-			&r.RequestedBy, nullInt{&r.DecidedBy}, nullTime{&r.DecidedAt}, &r.Decision, nullTime{&r.CreatedAt}); err != nil {
+			&r.RequestedBy, nullInt{&r.DecidedBy}, nullTime{&r.DecidedAt}, &r.Decision, nullTime{&r.CreatedAt},
+			&r.ContactName, &r.ContactEmail, &r.SoldToName, &r.EndUserName); err != nil {
 			return nil, fmt.Errorf("access requests: %w", err)
 		}
 		r.Level, _ = desk.ParseAccessLevel(level)

@@ -14,9 +14,9 @@ import (
 // a conflict.
 func (tx *Tx) CreateCompany(ctx context.Context, c *desk.Company, now time.Time) (int64, error) {
 	var newID int64
-	err := tx.q().row(ctx, `INSERT INTO companies (org_id, name, country, parent_id, created_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		c.OrgID, c.Name, c.Country, id(c.ParentID), ts(now)).Scan(&newID)
+	err := tx.q().row(ctx, `INSERT INTO companies (org_id, name, country, parent_id, calendar_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.OrgID, c.Name, c.Country, id(c.ParentID), id(c.CalendarID), ts(now)).Scan(&newID)
 	if err != nil {
 		return 0, tx.d.conflict(err, "create company "+c.OrgID, "org_id", "Another company has this Org ID.")
 	}
@@ -25,18 +25,19 @@ func (tx *Tx) CreateCompany(ctx context.Context, c *desk.Company, now time.Time)
 
 // UpdateCompany writes a company's fields.
 func (tx *Tx) UpdateCompany(ctx context.Context, c *desk.Company) error {
-	res, err := tx.q().exec(ctx, `UPDATE companies SET org_id = ?, name = ?, country = ?, parent_id = ? WHERE id = ?`,
-		c.OrgID, c.Name, c.Country, id(c.ParentID), c.ID)
+	res, err := tx.q().exec(ctx, `UPDATE companies SET org_id = ?, name = ?, country = ?, parent_id = ?, calendar_id = ?
+		WHERE id = ?`,
+		c.OrgID, c.Name, c.Country, id(c.ParentID), id(c.CalendarID), c.ID)
 	if err != nil {
 		return tx.d.conflict(err, "update company "+c.OrgID, "org_id", "Another company has this Org ID.")
 	}
 	return affected(res, "company "+strconv.FormatInt(c.ID, 10))
 }
 
-const companyColumns = `id, org_id, name, country, parent_id, created_at`
+const companyColumns = `id, org_id, name, country, parent_id, calendar_id, created_at`
 
 func scanCompany(sc scanner, c *desk.Company) error {
-	return sc.Scan(&c.ID, &c.OrgID, &c.Name, &c.Country, nullInt{&c.ParentID}, nullTime{&c.CreatedAt})
+	return sc.Scan(&c.ID, &c.OrgID, &c.Name, &c.Country, nullInt{&c.ParentID}, nullInt{&c.CalendarID}, nullTime{&c.CreatedAt})
 }
 
 // Company reads one company.
@@ -191,10 +192,10 @@ func catalog(ctx context.Context, q q) (*Catalog, error) {
 func (tx *Tx) CreateContract(ctx context.Context, c *desk.Contract, now time.Time) (int64, error) {
 	var newID int64
 	err := tx.q().row(ctx, `INSERT INTO contracts (number, sold_to_id, end_user_id, support_owner_id, level,
-			flex_care, deployment, starts, ends, state, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			flex_care, deployment, starts, ends, state, calendar_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.Number, c.SoldToID, c.EndUserID, supportOwner(c), string(c.Level), joinFlex(c.FlexCare),
-		string(c.Deployment), ts(c.Starts), ts(c.Ends), string(c.State), ts(now)).Scan(&newID)
+		string(c.Deployment), ts(c.Starts), ts(c.Ends), string(c.State), id(c.CalendarID), ts(now)).Scan(&newID)
 	if err != nil {
 		return 0, tx.d.conflict(err, "create contract "+c.Number, "number", "Another contract has this number.")
 	}
@@ -207,10 +208,11 @@ func (tx *Tx) CreateContract(ctx context.Context, c *desk.Contract, now time.Tim
 // UpdateContract writes a contract's fields and products.
 func (tx *Tx) UpdateContract(ctx context.Context, c *desk.Contract) error {
 	res, err := tx.q().exec(ctx, `UPDATE contracts SET number = ?, sold_to_id = ?, end_user_id = ?,
-			support_owner_id = ?, level = ?, flex_care = ?, deployment = ?, starts = ?, ends = ?, state = ?
+			support_owner_id = ?, level = ?, flex_care = ?, deployment = ?, starts = ?, ends = ?, state = ?,
+			calendar_id = ?
 		WHERE id = ?`,
 		c.Number, c.SoldToID, c.EndUserID, supportOwner(c), string(c.Level), joinFlex(c.FlexCare),
-		string(c.Deployment), ts(c.Starts), ts(c.Ends), string(c.State), c.ID)
+		string(c.Deployment), ts(c.Starts), ts(c.Ends), string(c.State), id(c.CalendarID), c.ID)
 	if err != nil {
 		return tx.d.conflict(err, "update contract "+c.Number, "number", "Another contract has this number.")
 	}
@@ -282,7 +284,7 @@ func (tx *Tx) Contracts(ctx context.Context, f ContractFilter) ([]desk.Contract,
 
 func contracts(ctx context.Context, q q, f ContractFilter) ([]desk.Contract, error) {
 	rows, err := q.query(ctx, `SELECT id, number, sold_to_id, end_user_id, support_owner_id, level, flex_care,
-			deployment, starts, ends, state
+			deployment, starts, ends, state, calendar_id
 		FROM contracts
 		WHERE (? = 0 OR id = ?) AND (? = 0 OR sold_to_id = ?) AND (? = 0 OR end_user_id = ?)
 			AND (? = 0 OR sold_to_id = ? OR end_user_id = ? OR support_owner_id = ?)
@@ -299,7 +301,7 @@ func contracts(ctx context.Context, q q, f ContractFilter) ([]desk.Contract, err
 		var c desk.Contract
 		var level, flex, dep, state string
 		if err := rows.Scan(&c.ID, &c.Number, &c.SoldToID, &c.EndUserID, &c.SupportOwnerID, &level, &flex,
-			&dep, nullTime{&c.Starts}, nullTime{&c.Ends}, &state); err != nil {
+			&dep, nullTime{&c.Starts}, nullTime{&c.Ends}, &state, nullInt{&c.CalendarID}); err != nil {
 			return nil, fmt.Errorf("contracts: %w", err)
 		}
 		c.Level, c.FlexCare, c.Deployment, c.State = desk.SupportLevel(level), splitFlex(flex), desk.Deployment(dep), desk.ContractState(state)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -267,16 +268,66 @@ type Notification struct {
 	CaseID    int64
 	CreatedAt time.Time
 	SentAt    time.Time
+	// MessageID is the Message-ID it was sent with; Attempts and
+	// LastError tell of a relay that refused it.
+	MessageID string
+	Attempts  int
+	LastError string
 }
 
-// AddNotification queues an email.
+// JobMail is the kind of the job that sends one email.
+const JobMail = "mail"
+
+// AddNotification queues an email, and the job that sends it, in the
+// transaction of the change it tells of.
 func (tx *Tx) AddNotification(ctx context.Context, n Notification) error {
-	_, err := tx.q().exec(ctx, `INSERT INTO notifications (kind, user_id, to_addr, subject, body, case_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, n.Kind, id(n.UserID), n.To, n.Subject, n.Body, id(n.CaseID), ts(n.CreatedAt))
+	var nid int64
+	err := tx.q().row(ctx, `INSERT INTO notifications (kind, user_id, to_addr, subject, body, case_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, n.Kind, id(n.UserID), n.To, n.Subject, n.Body, id(n.CaseID), ts(n.CreatedAt)).Scan(&nid)
 	if err != nil {
 		return fmt.Errorf("queue %s notification: %w", n.Kind, err)
 	}
-	return nil
+	_, err = tx.ScheduleJob(ctx, &Job{Kind: JobMail, CaseID: n.CaseID, Payload: strconv.FormatInt(nid, 10), RunAt: n.CreatedAt}, n.CreatedAt)
+	return err
+}
+
+const notificationColumns = `id, kind, user_id, to_addr, subject, body, case_id, created_at, sent_at, message_id, attempts, last_error`
+
+func scanNotification(sc scanner, n *Notification) error {
+	return sc.Scan(&n.ID, &n.Kind, nullInt{&n.UserID}, &n.To, &n.Subject, &n.Body, nullInt{&n.CaseID},
+		nullTime{&n.CreatedAt}, nullTime{&n.SentAt}, &n.MessageID, &n.Attempts, &n.LastError)
+}
+
+// Notification reads one queued or sent email.
+func (s *Store) Notification(ctx context.Context, notificationID int64) (*Notification, error) {
+	var n Notification
+	if err := scanNotification(s.read().row(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = ?`, notificationID), &n); err != nil {
+		return nil, notFound(err, "email "+strconv.FormatInt(notificationID, 10))
+	}
+	return &n, nil
+}
+
+// MarkSent records that an email went out with a Message-ID. It reports
+// whether this call marked it (not an earlier attempt).
+func (tx *Tx) MarkSent(ctx context.Context, notificationID int64, messageID string, at time.Time) (bool, error) {
+	res, err := tx.q().exec(ctx, `UPDATE notifications SET sent_at = ?, message_id = ?, attempts = attempts + 1, last_error = ''
+		WHERE id = ? AND sent_at IS NULL`, ts(at), messageID, notificationID)
+	if err != nil {
+		return false, fmt.Errorf("mark email sent: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// MailFailed records a refused attempt to send an email.
+func (s *Store) MailFailed(ctx context.Context, notificationID int64, cause string) error {
+	return s.Write(ctx, func(tx *Tx) error {
+		_, err := tx.q().exec(ctx, `UPDATE notifications SET attempts = attempts + 1, last_error = ? WHERE id = ?`, cause, notificationID)
+		if err != nil {
+			return fmt.Errorf("record email failure: %w", err)
+		}
+		return nil
+	})
 }
 
 // Notifications lists queued and sent emails, newest first, optionally only
@@ -285,7 +336,7 @@ func (s *Store) Notifications(ctx context.Context, to string, limit int) ([]Noti
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := s.read().query(ctx, `SELECT id, kind, user_id, to_addr, subject, body, case_id, created_at, sent_at
+	rows, err := s.read().query(ctx, `SELECT `+notificationColumns+`
 		FROM notifications WHERE (? = '' OR to_addr = ?) ORDER BY id DESC LIMIT ?`, to, to, limit)
 	if err != nil {
 		return nil, fmt.Errorf("notifications: %w", err)
@@ -294,8 +345,7 @@ func (s *Store) Notifications(ctx context.Context, to string, limit int) ([]Noti
 	var out []Notification
 	for rows.Next() {
 		var n Notification
-		if err := rows.Scan(&n.ID, &n.Kind, nullInt{&n.UserID}, &n.To, &n.Subject, &n.Body, nullInt{&n.CaseID},
-			nullTime{&n.CreatedAt}, nullTime{&n.SentAt}); err != nil {
+		if err := scanNotification(rows, &n); err != nil {
 			return nil, fmt.Errorf("notifications: %w", err)
 		}
 		out = append(out, n)

@@ -21,6 +21,9 @@ type CaseRow struct {
 	OwnerName     string // empty when unassigned
 	ProductName   string
 	ComponentName string
+	// SLADueAt is the earliest deadline of the case's running
+	// service-level clocks; zero when none runs.
+	SLADueAt time.Time
 }
 
 // caseColumns are the columns of desk.Case, in the order scanCase reads
@@ -28,7 +31,8 @@ type CaseRow struct {
 const caseColumns = `c.id, c.sold_to_id, c.end_user_id, c.contact_id, c.owner_id, c.type, c.sub_type,
 	c.product_id, c.component_id, c.summary, c.description, c.priority, c.severity, c.status,
 	c.substatus, c.stage, c.security_threat, c.business_impact, c.agents_affected, c.external_ref,
-	c.linked_case_id, c.close_comment, c.created_at, c.updated_at, c.closed_at, c.reopened_count`
+	c.linked_case_id, c.close_comment, c.created_at, c.updated_at, c.closed_at, c.reopened_count, c.auto_closed,
+	COALESCE(c.reference_id, '')`
 
 // caseDest returns the scan destinations of caseColumns.
 func caseDest(c *desk.Case) []any {
@@ -44,15 +48,18 @@ func caseDest(c *desk.Case) []any {
 		nullTime{&c.UpdatedAt},
 		nullTime{&c.ClosedAt},
 		&c.ReopenedCount,
+		&c.AutoClosed,
+		&c.ReferenceID,
 	}
 }
 
-// caseRowQuery selects caseColumns and the names of a CaseRow; a WHERE
-// clause follows.
-const caseRowQuery = `SELECT ` + caseColumns + `,
+// caseRowSelect selects caseColumns and the names of a CaseRow from the
+// case c; caseRowJoins brings in the names.
+const caseRowSelect = `SELECT ` + caseColumns + `,
 	st.name, eu.name, ct.first_name || ' ' || ct.last_name,
-	COALESCE(ow.first_name || ' ' || ow.last_name, ''), p.name, cm.name
-FROM cases c
+	COALESCE(ow.first_name || ' ' || ow.last_name, ''), p.name, cm.name, c.sla_due_at`
+
+const caseRowJoins = `
 JOIN companies st ON st.id = c.sold_to_id
 JOIN companies eu ON eu.id = c.end_user_id
 JOIN users ct ON ct.id = c.contact_id
@@ -60,10 +67,15 @@ LEFT JOIN users ow ON ow.id = c.owner_id
 JOIN products p ON p.id = c.product_id
 JOIN components cm ON cm.id = c.component_id`
 
+// caseRowQuery reads CaseRows; a WHERE clause follows.
+const caseRowQuery = caseRowSelect + `
+FROM cases c` + caseRowJoins
+
 // caseRowDest returns the scan destinations of caseRowQuery.
 func caseRowDest(r *CaseRow) []any {
 	return append(caseDest(&r.Case),
-		&r.SoldToName, &r.EndUserName, &r.ContactName, &r.OwnerName, &r.ProductName, &r.ComponentName)
+		&r.SoldToName, &r.EndUserName, &r.ContactName, &r.OwnerName, &r.ProductName, &r.ComponentName,
+		nullTime{&r.SLADueAt})
 }
 
 // CreateCase inserts c (c.ID is ignored) and returns the new ID, which is
@@ -73,18 +85,27 @@ func (tx *Tx) CreateCase(ctx context.Context, c *desk.Case) (int64, error) {
 	err := tx.q().row(ctx, `INSERT INTO cases (sold_to_id, end_user_id, contact_id, owner_id, type,
 			sub_type, product_id, component_id, summary, description, priority, severity, status,
 			substatus, stage, security_threat, business_impact, agents_affected, external_ref,
-			linked_case_id, close_comment, created_at, updated_at, closed_at, reopened_count)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			linked_case_id, close_comment, created_at, updated_at, closed_at, reopened_count, reference_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 		c.SoldToID, c.EndUserID, c.ContactID, id(c.OwnerID), string(c.Type),
 		c.SubType, c.ProductID, c.ComponentID, c.Summary, c.Description, string(c.Priority), c.Severity, string(c.Status),
 		string(c.SubStatus), string(c.Stage), c.SecurityThreat, c.BusinessImpact, c.AgentsAffected, c.ExternalRef,
 		id(c.LinkedCaseID), c.CloseComment, ts(c.CreatedAt), ts(c.UpdatedAt), ts(c.ClosedAt), c.ReopenedCount,
+		referenceID(c),
 	).Scan(&newID)
 	if err != nil {
 		return 0, fmt.Errorf("create case: %w", err)
 	}
 	return newID, nil
+}
+
+// referenceID is the case's Reference ID, made at creation when not given.
+func referenceID(c *desk.Case) string {
+	if c.ReferenceID == "" {
+		c.ReferenceID = desk.NewReferenceID()
+	}
+	return c.ReferenceID
 }
 
 // CaseForUpdate reads a case inside a write transaction. On PostgreSQL it
@@ -114,19 +135,20 @@ func (s *Store) Case(ctx context.Context, caseID int64) (*CaseRow, error) {
 // UpdateCase writes every field that changes during a case's life: owner,
 // contact, type and sub type, product and component, priority, severity,
 // status and substatus, the form fields, the link to an earlier case,
-// closure, reopen count and UpdatedAt. The combination, what the customer
+// closure (and whether follow-ups closed it), reopen count and UpdatedAt. The combination, what the customer
 // wrote (summary and description) and CreatedAt stay as they were created.
 func (tx *Tx) UpdateCase(ctx context.Context, c *desk.Case) error {
 	res, err := tx.q().exec(ctx, `UPDATE cases SET owner_id = ?, contact_id = ?, type = ?, sub_type = ?,
 			product_id = ?, component_id = ?, priority = ?, severity = ?, status = ?, substatus = ?,
 			stage = ?, security_threat = ?, business_impact = ?, agents_affected = ?, external_ref = ?,
-			linked_case_id = ?, close_comment = ?, updated_at = ?, closed_at = ?, reopened_count = ?
+			linked_case_id = ?, close_comment = ?, updated_at = ?, closed_at = ?, reopened_count = ?,
+			auto_closed = ?
 		WHERE id = ?`,
 		id(c.OwnerID), c.ContactID, string(c.Type), c.SubType,
 		c.ProductID, c.ComponentID, string(c.Priority), c.Severity, string(c.Status), string(c.SubStatus),
 		string(c.Stage), c.SecurityThreat, c.BusinessImpact, c.AgentsAffected, c.ExternalRef,
 		id(c.LinkedCaseID), c.CloseComment, ts(c.UpdatedAt), ts(c.ClosedAt), c.ReopenedCount,
-		c.ID)
+		c.AutoClosed, c.ID)
 	if err != nil {
 		return fmt.Errorf("update case %s: %w", c.Number(), err)
 	}
@@ -181,6 +203,10 @@ type CaseFilter struct {
 	OwnerID    int64
 	Unassigned bool
 	CompanyID  int64
+	// ByDeadline orders the queue by the soonest service-level deadline
+	// ("time to breach") and leaves out cases with no running clock. A
+	// keyword search keeps its own order.
+	ByDeadline bool
 	// Limit is the page size: 25 when zero, at most 100.
 	Limit int
 	// After is CasePage.Next of the previous page; empty for the first.
@@ -202,10 +228,15 @@ const (
 )
 
 // Cases lists one page of cases, newest activity first (ClosedCases:
-// latest closure first). Pages are cut by keyset, never by offset or a
-// count, so every page costs the same however deep the reader goes.
+// latest closure first; a keyword search: newest case first). Pages are
+// cut by keyset, never by offset or a count, so every page costs the same
+// however deep the reader goes.
 func (s *Store) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
-	query, args, err := s.casesQuery(f)
+	path, err := s.searchPath(ctx, f.Keywords)
+	if err != nil {
+		return nil, err
+	}
+	query, args, err := s.casesQuery(f, path)
 	if err != nil || query == "" {
 		return &CasePage{}, err
 	}
@@ -229,9 +260,15 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 	if len(page.Cases) > limit {
 		page.Cases = page.Cases[:limit]
 		last := &page.Cases[limit-1].Case
-		at := last.UpdatedAt
-		if f.List == ClosedCases {
+		var at time.Time // a search pages by case number alone
+		switch {
+		case path != noSearch:
+		case f.ByDeadline:
+			at = page.Cases[limit-1].SLADueAt
+		case f.List == ClosedCases:
 			at = last.ClosedAt
+		default:
+			at = last.UpdatedAt
 		}
 		page.Next = cursor(at, last.ID)
 	}
@@ -241,7 +278,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 // casesQuery writes the query of Cases: caseRowQuery, the conditions of f
 // and the keyset, asking for one row more than a page to learn whether
 // another page follows. It returns an empty query when nothing can match.
-func (s *Store) casesQuery(f CaseFilter) (string, []any, error) {
+func (s *Store) casesQuery(f CaseFilter, path searchPath) (string, []any, error) {
 	if !f.Scope.All && len(f.Scope.Combinations) == 0 {
 		return "", nil, nil
 	}
@@ -288,7 +325,7 @@ func (s *Store) casesQuery(f CaseFilter) (string, []any, error) {
 		if len(terms) == 0 {
 			return "", nil, nil // only punctuation: no word to find
 		}
-		w.add(s.dialect.caseSearch, s.dialect.searchQuery(terms))
+		w.add(s.dialect.searchCond, s.dialect.searchQuery(terms))
 	}
 	if f.EndUserID != 0 {
 		w.add("c.end_user_id = ?", f.EndUserID)
@@ -311,18 +348,82 @@ func (s *Store) casesQuery(f CaseFilter) (string, []any, error) {
 	if f.CompanyID != 0 {
 		w.add("(c.sold_to_id = ? OR c.end_user_id = ?)", f.CompanyID, f.CompanyID)
 	}
+	from, sortAt, order, dir := "cases c", sortCol, sortCol+" DESC, c.id DESC", "DESC"
+	byDeadline := f.ByDeadline && path == noSearch
+	switch {
+	case path != noSearch:
+		from, sortAt, order = s.dialect.searchFrom, "c.id", s.dialect.searchOrder+" DESC"
+	case byDeadline:
+		w.add("c.sla_due_at IS NOT NULL")
+		sortCol = "c.sla_due_at"
+		sortAt, order, dir = sortCol, "c.sla_due_at, c.id", "ASC"
+	}
 	if f.After != "" {
 		at, afterID, err := parseCursor(f.After)
 		if err != nil {
 			return "", nil, err
 		}
-		w.add("("+sortCol+", c.id) < (?, ?)", ts(at), afterID)
+		switch {
+		case path != noSearch:
+			w.add(s.dialect.searchOrder+" < ?", afterID)
+		case byDeadline:
+			w.add("(c.sla_due_at, c.id) > (?, ?)", ts(at), afterID)
+		default:
+			w.add("("+sortCol+", c.id) < (?, ?)", ts(at), afterID)
+		}
 	}
-	query := caseRowQuery + `
+	// The page is chosen from the cases table alone, then joined with the
+	// names: planning a seven-table join with the filters and the order
+	// costs PostgreSQL more than running it, and each engine picks the
+	// list's index more surely on one table.
+	page := `SELECT c.id, ` + sortAt + ` AS sort_at FROM ` + from + `
 		WHERE ` + w.String() + `
-		ORDER BY ` + sortCol + ` DESC, c.id DESC
+		ORDER BY ` + order + `
 		LIMIT ?`
+	if path == searchSorted {
+		page = `SELECT id, sort_at FROM (SELECT c.id, ` + sortAt + ` AS sort_at FROM ` + from + `
+			WHERE ` + w.String() + s.dialect.fence + `) hits
+		ORDER BY sort_at DESC
+		LIMIT ?`
+	}
+	query := caseRowSelect + `
+		FROM (` + page + `) page
+		JOIN cases c ON c.id = page.id` + caseRowJoins + `
+		ORDER BY page.sort_at ` + dir + `, page.id ` + dir
 	return query, append(w.args, pageSize(f.Limit)+1), nil
+}
+
+// searchPath is how a keyword search finds its cases; see dialect.
+type searchPath int
+
+const (
+	noSearch      searchPath = iota
+	searchInOrder            // walk the cases newest first, testing each
+	searchSorted             // collect every match, then sort
+)
+
+// fewMatches is where PostgreSQL stops counting a search's matches: below
+// it, sorting every match costs less than walking the table for them.
+const fewMatches = 2000
+
+// searchPath chooses how a list query finds the cases that match
+// keywords (see dialect).
+func (s *Store) searchPath(ctx context.Context, keywords string) (searchPath, error) {
+	terms := searchTerms(keywords)
+	switch {
+	case len(terms) == 0:
+		return noSearch, nil
+	case s.dialect.countMatches == "":
+		return searchInOrder, nil
+	}
+	var n int
+	if err := s.read().row(ctx, s.dialect.countMatches, s.dialect.searchQuery(terms), fewMatches).Scan(&n); err != nil {
+		return noSearch, fmt.Errorf("count search matches: %w", err)
+	}
+	if n < fewMatches {
+		return searchSorted, nil
+	}
+	return searchInOrder, nil
 }
 
 // pageSize is the page size a CaseFilter.Limit asks for.
@@ -399,4 +500,13 @@ func parseCursor(s string) (time.Time, int64, error) {
 		return time.Time{}, 0, bad
 	}
 	return at, caseID, nil
+}
+
+// CaseIDByReference finds the case of a Reference ID.
+func (tx *Tx) CaseIDByReference(ctx context.Context, ref string) (int64, error) {
+	var caseID int64
+	if err := tx.q().row(ctx, `SELECT id FROM cases WHERE reference_id = ?`, ref).Scan(&caseID); err != nil {
+		return 0, notFound(err, "Reference ID")
+	}
+	return caseID, nil
 }

@@ -155,6 +155,7 @@ func TestCaseRoundTrip(t *testing.T) {
 			t.Errorf("first case ID = %d, want 1000001 (number 0001000001)", first)
 		}
 		full.LinkedCaseID = first
+		full.ReferenceID = "0123456789abcdef0123" // a given Reference ID is kept
 		second := createCase(t, s, full)
 
 		tests := []struct {
@@ -182,6 +183,13 @@ func TestCaseRoundTrip(t *testing.T) {
 					}
 				}
 				got, err := s.Case(ctx, id)
+				if err == nil && want.ReferenceID == "" {
+					// Made at creation: 20 hex digits.
+					if len(got.ReferenceID) != 20 {
+						t.Errorf("Reference ID %q, want 20 hex digits", got.ReferenceID)
+					}
+					want.ReferenceID = got.ReferenceID
+				}
 				if err != nil {
 					t.Fatalf("Case(%d): %v", id, err)
 				}
@@ -260,6 +268,14 @@ func TestUpdateCase(t *testing.T) {
 
 		changed := orig
 		changed.ID = id
+		stored, err := s.Case(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(stored.ReferenceID) != 20 {
+			t.Fatalf("Reference ID %q, want 20 hex digits", stored.ReferenceID)
+		}
+		changed.ReferenceID = stored.ReferenceID // made at creation, never changed
 		changed.OwnerID = w.agent2
 		changed.ContactID = w.bob
 		changed.Type = desk.TypeServiceRequest
@@ -284,7 +300,7 @@ func TestUpdateCase(t *testing.T) {
 		ignored.Summary, ignored.Description = "rewritten", "rewritten"
 		ignored.CreatedAt = t0.Add(time.Hour)
 
-		err := s.Write(ctx, func(tx *store.Tx) error { return tx.UpdateCase(ctx, &ignored) })
+		err = s.Write(ctx, func(tx *store.Tx) error { return tx.UpdateCase(ctx, &ignored) })
 		if err != nil {
 			t.Fatalf("UpdateCase: %v", err)
 		}
@@ -440,13 +456,21 @@ func seedLists(t *testing.T, s *store.Store) listWorld {
 
 // names turns a page back into fixture names, for readable diffs.
 func (lw listWorld) names(page *store.CasePage) []string {
+	ids := make([]int64, len(page.Cases))
+	for i, r := range page.Cases {
+		ids[i] = r.ID
+	}
+	return lw.namesOf(ids)
+}
+
+func (lw listWorld) namesOf(ids []int64) []string {
 	byID := map[int64]string{}
 	for name, id := range lw.ids {
 		byID[id] = name
 	}
 	out := []string{}
-	for _, r := range page.Cases {
-		out = append(out, byID[r.ID])
+	for _, id := range ids {
+		out = append(out, byID[id])
 	}
 	return out
 }
@@ -480,8 +504,8 @@ func TestCaseLists(t *testing.T) {
 			{"keyword", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "printer"}, []string{"b1", "a1"}},
 			{"keyword, plural and case", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "PRINTERS"}, []string{"b1", "a1"}},
 			{"keyword in scope", store.CaseFilter{Scope: scope(a), List: store.GroupCases, Keywords: "printer"}, []string{"a1"}},
-			{"keyword, closed", store.CaseFilter{Scope: all, List: store.ClosedCases, Keywords: "printer"}, []string{"a3", "p2"}},
-			{"keyword prefix", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "rout"}, []string{"p1", "a2"}},
+			{"keyword, closed: newest case first", store.CaseFilter{Scope: all, List: store.ClosedCases, Keywords: "printer"}, []string{"p2", "a3"}},
+			{"keyword stem", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "routes"}, []string{"p1", "a2"}},
 			{"keywords all required", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "printer offline"}, []string{"b1"}},
 			{"keyword in description", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "codec"}, []string{"a4"}},
 			{"keyword nowhere", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "kangaroo"}, []string{}},
@@ -513,6 +537,17 @@ func TestCaseLists(t *testing.T) {
 				}
 				if page.Next != "" {
 					t.Errorf("Cases(%+v).Next = %q, want none", tt.f, page.Next)
+				}
+				if tt.f.Keywords == "" {
+					return
+				}
+				// The path for searches with many matches finds the same.
+				ids, err := s.CasesSearchingInOrder(context.Background(), tt.f)
+				if err != nil {
+					t.Fatalf("CasesSearchingInOrder(%+v): %v", tt.f, err)
+				}
+				if diff := cmp.Diff(tt.want, lw.namesOf(ids)); diff != "" {
+					t.Errorf("CasesSearchingInOrder(%+v) mismatch (-want +got):\n%s", tt.f, diff)
 				}
 			})
 		}
@@ -632,18 +667,26 @@ func TestCasePaging(t *testing.T) {
 			return t0.Add(time.Duration((id-first)%2) * time.Microsecond)
 		}))
 
+		// A keyword search lists newest case first.
+		newestFirst := func(ids []int64) []int64 {
+			return slices.SortedFunc(slices.Values(ids), func(x, y int64) int { return int(y - x) })
+		}
+
 		tests := []struct {
-			name  string
-			list  store.CaseList
-			limit int
-			want  []int64
+			name     string
+			list     store.CaseList
+			keywords string
+			limit    int
+			want     []int64
 		}{
-			{"group cases by 7", store.GroupCases, 7, wantOpen},
-			{"group cases by 1", store.GroupCases, 1, wantOpen},
-			{"group cases by default", store.GroupCases, 0, wantOpen},
-			{"group cases by the most", store.GroupCases, 1000, wantOpen},
-			{"closed cases by 4", store.ClosedCases, 4, wantClosed},
-			{"closed cases by 30", store.ClosedCases, 30, wantClosed},
+			{"group cases by 7", store.GroupCases, "", 7, wantOpen},
+			{"group cases by 1", store.GroupCases, "", 1, wantOpen},
+			{"group cases by default", store.GroupCases, "", 0, wantOpen},
+			{"group cases by the most", store.GroupCases, "", 1000, wantOpen},
+			{"closed cases by 4", store.ClosedCases, "", 4, wantClosed},
+			{"closed cases by 30", store.ClosedCases, "", 30, wantClosed},
+			{"search by 7", store.GroupCases, "case details", 7, newestFirst(open)},
+			{"search closed by 4", store.ClosedCases, "case", 4, newestFirst(closed)},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -652,7 +695,7 @@ func TestCasePaging(t *testing.T) {
 				if tt.limit == 0 {
 					wantSize = store.DefaultPageSize
 				}
-				f := store.CaseFilter{Scope: desk.CaseScope{Combinations: []desk.Combination{w.comboA()}}, List: tt.list, Limit: tt.limit}
+				f := store.CaseFilter{Scope: desk.CaseScope{Combinations: []desk.Combination{w.comboA()}}, List: tt.list, Keywords: tt.keywords, Limit: tt.limit}
 				var got []int64
 				for pages := 0; ; pages++ {
 					if pages > len(tt.want) {

@@ -20,24 +20,51 @@ type dialect struct {
 	// forUpdate locks the selected rows in a write transaction. SQLite
 	// needs nothing: BEGIN IMMEDIATE already holds the write lock.
 	forUpdate string
-	// caseSearch is the condition a keyword search puts on cases c; its
-	// one placeholder takes searchQuery(terms). SQLite asks the FTS5 table
-	// kept by triggers; PostgreSQL the generated tsvector column.
-	caseSearch  string
-	searchQuery func(terms []string) string
+	// skipLocked locks the selected row and skips rows other transactions
+	// hold, so concurrent workers claim different jobs. SQLite has one
+	// writer at a time, which is the same.
+	skipLocked string
+	// A keyword search lists the matching cases newest case first, by
+	// case number: the order a text index can give as it goes, so a page
+	// of a search costs about the same however many cases match.
+	//
+	// searchFrom names cases c and the text index, searchCond is the match
+	// (its one placeholder takes searchQuery(terms)) and searchOrder the
+	// case number as the index streams it.
+	//
+	// SQLite's FTS5 streams matches in rowid order, so that is all it
+	// needs. PostgreSQL cannot read a GIN index in order; it walks the
+	// primary key testing each case, which finds a page at once when many
+	// cases match but crosses the whole table for a rare word. So it
+	// counts matches first, up to fewMatches (countMatches), and below
+	// that collects them all and sorts them, fence keeping the planner
+	// from turning the collection back into the walk.
+	searchFrom   string
+	searchCond   string
+	searchOrder  string
+	countMatches string
+	fence        string
+	searchQuery  func(terms []string) string
 }
 
 var (
 	sqliteDialect = dialect{
 		name:        "sqlite",
-		caseSearch:  "c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)",
+		searchFrom:  "cases_fts JOIN cases c ON c.id = cases_fts.rowid",
+		searchCond:  "cases_fts MATCH ?",
+		searchOrder: "cases_fts.rowid",
 		searchQuery: ftsQuery,
 	}
 	postgresDialect = dialect{
-		name:        "postgres",
-		forUpdate:   " FOR UPDATE",
-		caseSearch:  "c.search @@ to_tsquery('english', ?)",
-		searchQuery: tsQuery,
+		name:         "postgres",
+		forUpdate:    " FOR UPDATE",
+		skipLocked:   " FOR UPDATE SKIP LOCKED",
+		searchFrom:   "cases c",
+		searchCond:   "c.search @@ to_tsquery('english', ?)",
+		searchOrder:  "c.id",
+		countMatches: "SELECT count(*) FROM (SELECT 1 FROM cases WHERE search @@ to_tsquery('english', ?) LIMIT ?) m",
+		fence:        " OFFSET 0",
+		searchQuery:  tsQuery,
 	}
 )
 

@@ -62,9 +62,64 @@ func (s *Store) Explain(ctx context.Context, query string, args ...any) ([]strin
 
 // ExplainCases returns the plan of the query Cases runs for f.
 func (s *Store) ExplainCases(ctx context.Context, f CaseFilter) ([]string, error) {
-	query, args, err := s.casesQuery(f)
+	path, err := s.searchPath(ctx, f.Keywords)
+	if err != nil {
+		return nil, err
+	}
+	query, args, err := s.casesQuery(f, path)
 	if err != nil || query == "" {
 		return nil, err
 	}
 	return s.Explain(ctx, query, args...)
+}
+
+// IDs runs a query of one integer column on the read pool.
+func (s *Store) IDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	return scanIDs(s.read(), ctx, query, args...)
+}
+
+// IDs runs a query of one integer column in the transaction.
+func (tx *Tx) IDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	return scanIDs(tx.q(), ctx, query, args...)
+}
+
+func scanIDs(db q, ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := db.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ids %.60q: %w", query, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// CasesSearchingInOrder runs Cases with a keyword search on the path for
+// searches with many matches, whatever the count, so tests can check
+// that both paths find the same cases.
+func (s *Store) CasesSearchingInOrder(ctx context.Context, f CaseFilter) ([]int64, error) {
+	query, args, err := s.casesQuery(f, searchInOrder)
+	if err != nil || query == "" {
+		return nil, err
+	}
+	rows, err := s.read().query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var r CaseRow
+		if err := rows.Scan(caseRowDest(&r)...); err != nil {
+			return nil, err
+		}
+		ids = append(ids, r.ID)
+	}
+	return ids, rows.Err()
 }

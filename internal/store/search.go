@@ -24,8 +24,11 @@ func searchTerms(s string) []string {
 }
 
 // ftsQuery writes terms as an SQLite FTS5 query: each term a quoted string
-// (so AND, NEAR or a column name are plain words), all of them required,
-// the last one also matching as a prefix for search-as-you-type.
+// (so AND, NEAR or a column name are plain words), all of them required.
+//
+// Terms match whole words, after stemming (so "routes" finds "routing"),
+// not prefixes: a prefix query defeats PostgreSQL's estimate of how many
+// cases match, and it then walks a million cases for a rare word.
 func ftsQuery(terms []string) string {
 	var b strings.Builder
 	for i, t := range terms {
@@ -36,12 +39,12 @@ func ftsQuery(terms []string) string {
 		b.WriteString(t) // terms hold no quotes: searchTerms split on them
 		b.WriteByte('"')
 	}
-	b.WriteByte('*')
 	return b.String()
 }
 
 // tsQuery writes terms as a PostgreSQL to_tsquery input: quoted lexemes
-// joined with &, the last one a prefix. to_tsquery drops stop words itself.
+// joined with &, whole words as in ftsQuery. to_tsquery drops stop words
+// itself.
 func tsQuery(terms []string) string {
 	var b strings.Builder
 	for i, t := range terms {
@@ -52,6 +55,5 @@ func tsQuery(terms []string) string {
 		b.WriteString(t)
 		b.WriteByte('\'')
 	}
-	b.WriteString(":*")
 	return b.String()
 }

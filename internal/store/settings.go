@@ -5,13 +5,23 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Setting returns the stored value of a setting, or def when it was never
 // set.
 func (s *Store) Setting(ctx context.Context, key, def string) (string, error) {
+	return setting(ctx, s.read(), key, def)
+}
+
+// Setting reads a setting inside the transaction.
+func (tx *Tx) Setting(ctx context.Context, key, def string) (string, error) {
+	return setting(ctx, tx.q(), key, def)
+}
+
+func setting(ctx context.Context, q q, key, def string) (string, error) {
 	var v string
-	err := s.read().row(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	err := q.row(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return def, nil
 	}
@@ -33,3 +43,51 @@ func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
 
 // q returns a querier inside the transaction.
 func (tx *Tx) q() q { return q{db: tx.tx, d: tx.d} }
+
+// EmailTemplate returns the stored templates of an email kind; empty when
+// the built-in one is used.
+func (tx *Tx) EmailTemplate(ctx context.Context, kind string) (subject, body string, err error) {
+	err = tx.q().row(ctx, `SELECT subject, body FROM email_templates WHERE kind = ?`, kind).Scan(&subject, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("email template %s: %w", kind, err)
+	}
+	return subject, body, nil
+}
+
+// SetEmailTemplate stores the templates of a kind; two empty texts remove
+// the row.
+func (tx *Tx) SetEmailTemplate(ctx context.Context, kind, subject, body string, now time.Time) error {
+	var err error
+	if subject == "" && body == "" {
+		_, err = tx.q().exec(ctx, `DELETE FROM email_templates WHERE kind = ?`, kind)
+	} else {
+		_, err = tx.q().exec(ctx, `INSERT INTO email_templates (kind, subject, body, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (kind) DO UPDATE SET subject = excluded.subject, body = excluded.body, updated_at = excluded.updated_at`,
+			kind, subject, body, ts(now))
+	}
+	if err != nil {
+		return fmt.Errorf("set email template %s: %w", kind, err)
+	}
+	return nil
+}
+
+// EmailTemplates returns every stored template: kind to subject and body.
+func (s *Store) EmailTemplates(ctx context.Context) (map[string][2]string, error) {
+	rows, err := s.read().query(ctx, `SELECT kind, subject, body FROM email_templates`)
+	if err != nil {
+		return nil, fmt.Errorf("email templates: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][2]string{}
+	for rows.Next() {
+		var kind, subject, body string
+		if err := rows.Scan(&kind, &subject, &body); err != nil {
+			return nil, fmt.Errorf("email templates: %w", err)
+		}
+		out[kind] = [2]string{subject, body}
+	}
+	return out, rows.Err()
+}

@@ -142,11 +142,20 @@ type UserFilter struct {
 
 // Users lists users by last and first name.
 func (s *Store) Users(ctx context.Context, f UserFilter) ([]desk.User, error) {
+	return users(ctx, s.read(), f)
+}
+
+// Users lists users inside the transaction.
+func (tx *Tx) Users(ctx context.Context, f UserFilter) ([]desk.User, error) {
+	return users(ctx, tx.q(), f)
+}
+
+func users(ctx context.Context, q q, f UserFilter) ([]desk.User, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 1000
 	}
 	like := strings.ToLower(strings.TrimSpace(f.Query)) + "%"
-	rows, err := s.read().query(ctx, `SELECT `+userColumns+` FROM users
+	rows, err := q.query(ctx, `SELECT `+userColumns+` FROM users
 		WHERE (? = '' OR kind = ?) AND (? = 0 OR company_id = ?)
 			AND (? = '%' OR email LIKE ? OR lower(first_name) LIKE ? OR lower(last_name) LIKE ?)
 		ORDER BY last_name, first_name, id
@@ -190,4 +199,47 @@ func splitRoles(s string) []desk.Role {
 // UserByEmail reads a user by email address inside the transaction.
 func (tx *Tx) UserByEmail(ctx context.Context, email string) (*desk.User, error) {
 	return user(ctx, tx.q(), `email = ?`, strings.ToLower(strings.TrimSpace(email)))
+}
+
+// Followers lists the users who follow a case.
+func (tx *Tx) Followers(ctx context.Context, caseID int64) ([]desk.User, error) {
+	rows, err := tx.q().query(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM case_followers f JOIN users u ON u.id = f.user_id
+		WHERE f.case_id = ? ORDER BY f.since`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("followers: %w", err)
+	}
+	defer rows.Close()
+	var out []desk.User
+	for rows.Next() {
+		var u desk.User
+		if err := scanUser(rows, &u); err != nil {
+			return nil, fmt.Errorf("followers: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// SetFollower makes a user follow a case, or stop.
+func (tx *Tx) SetFollower(ctx context.Context, caseID, userID int64, on bool, now time.Time) error {
+	var err error
+	if on {
+		_, err = tx.q().exec(ctx, `INSERT INTO case_followers (case_id, user_id, since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			caseID, userID, ts(now))
+	} else {
+		_, err = tx.q().exec(ctx, `DELETE FROM case_followers WHERE case_id = ? AND user_id = ?`, caseID, userID)
+	}
+	if err != nil {
+		return fmt.Errorf("follow case: %w", err)
+	}
+	return nil
+}
+
+// Following reports whether a user follows a case.
+func (s *Store) Following(ctx context.Context, caseID, userID int64) (bool, error) {
+	var n int
+	if err := s.read().row(ctx, `SELECT count(*) FROM case_followers WHERE case_id = ? AND user_id = ?`, caseID, userID).Scan(&n); err != nil {
+		return false, fmt.Errorf("following: %w", err)
+	}
+	return n > 0, nil
 }

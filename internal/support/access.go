@@ -31,11 +31,10 @@ func (s *Service) StartRegistration(ctx context.Context, email, address string) 
 	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		if existing != nil {
-			return tx.AddNotification(ctx, store.Notification{
-				Kind: "registration_existing", UserID: existing.ID, To: email, CreatedAt: now,
-				Subject: "Your Caseport account",
-				Body: fmt.Sprintf("Hello %s,\n\nSomeone asked for a Caseport account for this address, which already has one. "+
-					"If you forgot your password, reset it here:\n\n%s/forgot-password\n", existing.FirstName, s.BaseURL),
+			return s.queueMail(ctx, tx, mail{
+				Kind: "registration_existing", To: existing, Subject: "Your Caseport account",
+				Text: "Someone asked for a Caseport account for this address, which already has one. If you forgot your password, reset it here:",
+				Link: s.BaseURL + "/forgot-password",
 			})
 		}
 		token := auth.NewToken(linkTokenPrefix)
@@ -47,12 +46,11 @@ func (s *Service) StartRegistration(ctx context.Context, email, address string) 
 		if err := tx.Audit(ctx, store.AuditEntry{At: now, Action: "registration_started", Subject: email, Address: address}); err != nil {
 			return err
 		}
-		return tx.AddNotification(ctx, store.Notification{
-			Kind: "verify_email", To: email, CreatedAt: now,
-			Subject: "Confirm your email address for Caseport",
-			Body: fmt.Sprintf("Hello,\n\nTo request your Caseport account, confirm this address and fill in the form "+
-				"within 24 hours:\n\n%s/register/complete?token=%s\n\nIf you did not ask for an account, ignore this email.\n",
-				s.BaseURL, token),
+		return s.queueMail(ctx, tx, mail{
+			Kind: "verify_email", Address: email, Subject: "Confirm your email address for Caseport",
+			Text: "To request your Caseport account, confirm this address and fill in the form within 24 hours. " +
+				"If you did not ask for an account, ignore this email.",
+			Link: s.BaseURL + "/register/complete?token=" + token,
 		})
 	})
 }
@@ -154,24 +152,61 @@ func (s *Service) RequestAccess(ctx context.Context, r Request, combo desk.Combi
 	if err := desk.Authorize(r.Actor, desk.RequestAccess, desk.Target{}); err != nil {
 		return nil, err
 	}
-	if level < desk.Basic || level > desk.ReadWrite {
-		return nil, &desk.ValidationError{Fields: map[string]string{"level": "Choose the access level you need."}}
-	}
 	var req *desk.AccessRequest
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
-		cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: combo.SoldToID, EndUserID: combo.EndUserID})
-		if err != nil {
-			return err
-		}
-		if len(cs) == 0 || combo.SoldToID == 0 || combo.EndUserID == 0 {
-			return &desk.ValidationError{Fields: map[string]string{"combination": "No Service Contract joins this Sold To and End User."}}
-		}
-		req, err = s.fileAccessRequest(ctx, tx, r, &desk.AccessRequest{
-			ContactID: r.Actor.User.ID, Combination: combo, Level: level, Reason: reason, RequestedBy: r.Actor.User.ID,
-		})
+		var err error
+		req, err = s.requestAccess(ctx, tx, r, combo, level, reason)
 		return err
 	})
 	return req, err
+}
+
+// RequestAccessByOrgIDs is RequestAccess for a combination named by the
+// Org IDs on its Service Contract, for a contact who has no access to it
+// yet and so cannot pick it from a list.
+func (s *Service) RequestAccessByOrgIDs(ctx context.Context, r Request, soldToOrg, endUserOrg string, level desk.AccessLevel, reason string) (*desk.AccessRequest, error) {
+	if err := desk.Authorize(r.Actor, desk.RequestAccess, desk.Target{}); err != nil {
+		return nil, err
+	}
+	var req *desk.AccessRequest
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		p := desk.Problems{}
+		var combo desk.Combination
+		for field, ref := range map[string]struct {
+			org string
+			dst *int64
+		}{"sold_to": {soldToOrg, &combo.SoldToID}, "end_user": {endUserOrg, &combo.EndUserID}} {
+			c, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(ref.org))
+			if err != nil {
+				p.Add(field, "No company has this Org ID. You find it on your Service Contract.")
+				continue
+			}
+			*ref.dst = c.ID
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		var err error
+		req, err = s.requestAccess(ctx, tx, r, combo, level, reason)
+		return err
+	})
+	return req, err
+}
+
+func (s *Service) requestAccess(ctx context.Context, tx *store.Tx, r Request, combo desk.Combination, level desk.AccessLevel, reason string) (*desk.AccessRequest, error) {
+	if level < desk.Basic || level > desk.ReadWrite {
+		return nil, &desk.ValidationError{Fields: map[string]string{"level": "Choose the access level you need."}}
+	}
+	cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: combo.SoldToID, EndUserID: combo.EndUserID})
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 || combo.SoldToID == 0 || combo.EndUserID == 0 {
+		return nil, &desk.ValidationError{Fields: map[string]string{"combination": "No Service Contract joins this Sold To and End User."}}
+	}
+	return s.fileAccessRequest(ctx, tx, r, &desk.AccessRequest{
+		ContactID: r.Actor.User.ID, Combination: combo, Level: level, Reason: reason, RequestedBy: r.Actor.User.ID,
+	})
 }
 
 // fileAccessRequest records a request, notifies the approvers, and decides
@@ -200,12 +235,11 @@ func (s *Service) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request
 		return nil, err
 	}
 	for _, a := range approvers {
-		if err := tx.AddNotification(ctx, store.Notification{
-			Kind: "access_request", UserID: a.ID, To: a.Email, CreatedAt: now,
-			Subject: fmt.Sprintf("Access request from %s", contact.Name()),
-			Body: fmt.Sprintf("Hello %s,\n\n%s (%s) asks for %s access. As a Designated Approver you can approve or "+
-				"reject the request here; one answer decides it:\n\n%s/access-requests/%d\n",
-				a.FirstName, contact.Name(), contact.Email, req.Level.Label(), s.BaseURL, req.ID),
+		if err := s.queueMail(ctx, tx, mail{
+			Kind: "access_request", To: &a, Subject: fmt.Sprintf("Access request from %s", contact.Name()),
+			Text: fmt.Sprintf("%s (%s) asks for %s access. As a Designated Approver you can approve or reject the request here; one answer decides it:",
+				contact.Name(), contact.Email, req.Level.Label()),
+			Link: fmt.Sprintf("%s/access-requests/%d", s.BaseURL, req.ID),
 		}); err != nil {
 			return nil, err
 		}
@@ -261,23 +295,24 @@ func (s *Service) decide(ctx context.Context, tx *store.Tx, r Request, req *desk
 	if !approve {
 		verdict = "rejected"
 	}
-	body := fmt.Sprintf("Hello %s,\n\nYour request for %s access was %s.\n", contact.FirstName, req.Level.Label(), verdict)
+	text := fmt.Sprintf("Your request for %s access was %s.", req.Level.Label(), verdict)
 	if req.Decision != "" {
-		body += "\nNote from the approver: " + req.Decision + "\n"
+		text += "\n\nNote from the approver: " + req.Decision
 	}
+	link := ""
 	if approve && req.Level == desk.ReadWrite {
-		body += "\nBefore you open cases, accept the Designated Contact terms on your profile page:\n" + s.BaseURL + "/profile\n"
+		text += "\n\nBefore you open cases, accept the Designated Contact terms on your profile page:"
+		link = s.BaseURL + "/profile"
 	}
-	return tx.AddNotification(ctx, store.Notification{
-		Kind: "access_decision", UserID: contact.ID, To: contact.Email, CreatedAt: now,
-		Subject: "Your Caseport access request was " + verdict, Body: body,
+	return s.queueMail(ctx, tx, mail{
+		Kind: "access_decision", To: contact, Subject: "Your Caseport access request was " + verdict, Text: text, Link: link,
 	})
 }
 
 // AccessRequests lists the requests the actor may decide: all for portal
 // admins, their Sold To companies' for Designated Approvers, their own for
 // anyone else.
-func (s *Service) AccessRequests(ctx context.Context, r Request, state desk.RequestState) ([]desk.AccessRequest, error) {
+func (s *Service) AccessRequests(ctx context.Context, r Request, state desk.RequestState) ([]store.AccessRequestRow, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -290,4 +325,26 @@ func (s *Service) AccessRequests(ctx context.Context, r Request, state desk.Requ
 		f.ContactID = r.Actor.User.ID
 	}
 	return s.Store.AccessRequests(ctx, f)
+}
+
+// AccessRequest returns one request to someone who may decide it, or to
+// the contact who asked; anyone else learns nothing of it. CanDecide says
+// whether the actor may decide it.
+func (s *Service) AccessRequest(ctx context.Context, r Request, requestID int64) (req *store.AccessRequestRow, canDecide bool, err error) {
+	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
+		return nil, false, err
+	}
+	rows, err := s.Store.AccessRequests(ctx, store.AccessRequestFilter{ID: requestID})
+	if err != nil {
+		return nil, false, err
+	}
+	if len(rows) == 0 {
+		return nil, false, fmt.Errorf("access request %d: %w", requestID, desk.ErrNotFound)
+	}
+	req = &rows[0]
+	canDecide = desk.Authorize(r.Actor, desk.DecideAccessRequest, desk.On(req.Combination)) == nil
+	if !canDecide && req.ContactID != r.Actor.User.ID {
+		return nil, false, fmt.Errorf("access request %d: %w", requestID, desk.ErrNotFound)
+	}
+	return req, canDecide && req.State == desk.RequestPending, nil
 }

@@ -57,11 +57,26 @@ func trimCompany(c *desk.Company) {
 }
 
 func checkParent(ctx context.Context, tx *store.Tx, c *desk.Company) error {
+	if err := checkCalendar(ctx, tx, c.CalendarID); err != nil {
+		return err
+	}
 	if c.ParentID == 0 {
 		return nil
 	}
 	if _, err := tx.Company(ctx, c.ParentID); err != nil {
 		return &desk.ValidationError{Fields: map[string]string{"parent": "Choose an existing company as the parent."}}
+	}
+	return nil
+}
+
+// checkCalendar refuses a calendar that does not exist; zero is the
+// default.
+func checkCalendar(ctx context.Context, tx *store.Tx, calendarID int64) error {
+	if calendarID == 0 {
+		return nil
+	}
+	if _, err := tx.CalendarByID(ctx, calendarID); err != nil {
+		return &desk.ValidationError{Fields: map[string]string{"calendar": "Choose one of the calendars."}}
 	}
 	return nil
 }
@@ -185,6 +200,9 @@ func (s *Service) SaveContract(ctx context.Context, r Request, c *desk.Contract)
 			if _, ok := cat.Product(pid); !ok {
 				p.Add("products", "Choose existing products.")
 			}
+		}
+		if err := checkCalendar(ctx, tx, c.CalendarID); err != nil {
+			p.Add("calendar", "Choose one of the calendars.")
 		}
 		if err := p.Err(); err != nil {
 			return err

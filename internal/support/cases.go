@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -146,12 +147,16 @@ func (s *Service) OpenCase(ctx context.Context, r Request, n desk.NewCase) (*des
 		if err := s.audit(ctx, tx, r, "case_opened", c.Number(), c.Summary); err != nil {
 			return err
 		}
+		if err := s.startClock(ctx, tx, c, desk.ClockResponse, now); err != nil {
+			return err
+		}
 		return s.notifyContact(ctx, tx, c, "case_created", "Case "+c.Number()+" opened: "+c.Summary,
 			"Your case "+c.Number()+" was opened with priority "+c.Priority.Label()+". We will be in touch.")
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.wake()
 	return c, nil
 }
 
@@ -209,6 +214,15 @@ type CaseView struct {
 	Reopenable bool
 	// Contacts are the case's possible contacts, for staff.
 	Contacts []desk.User
+	// Clocks are the service-level clocks, Pauses their history; Now is
+	// the time the view was made, to say what is left.
+	Clocks []desk.Clock
+	Pauses []store.Pause
+	Now    time.Time
+	// Following says whether the actor follows the case.
+	Following bool
+	// Files are the case's files.
+	Files []store.CaseFile
 }
 
 // Case returns a case page. A case of a company the actor has no grant for
@@ -232,6 +246,19 @@ func (s *Service) Case(ctx context.Context, r Request, caseID int64) (*CaseView,
 	v.Reopenable = c.Reopenable(now) || (c.Status == desk.StatusClosed && v.CanWork)
 	v.CanReopen = c.Status == desk.StatusClosed && can(desk.ReopenCase) && v.Reopenable
 	if v.Feed, err = s.Store.Entries(ctx, caseID, can(desk.ViewInternalNotes)); err != nil {
+		return nil, err
+	}
+	v.Now = now
+	if v.Following, err = s.Store.Following(ctx, caseID, r.Actor.User.ID); err != nil {
+		return nil, err
+	}
+	if v.Files, err = s.Store.CaseFiles(ctx, caseID); err != nil {
+		return nil, err
+	}
+	if v.Clocks, err = s.Store.Clocks(ctx, caseID); err != nil {
+		return nil, err
+	}
+	if v.Pauses, err = s.Store.Pauses(ctx, caseID); err != nil {
 		return nil, err
 	}
 	if v.CanWork {
@@ -295,23 +322,42 @@ func (s *Service) Cases(ctx context.Context, r Request, f store.CaseFilter) (*st
 // the case and records its own events. The case is saved with a new
 // update time.
 func (s *Service) writeCase(ctx context.Context, r Request, caseID int64, act desk.Action, fn func(tx *store.Tx, c *desk.Case) error) error {
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
-		c, err := tx.CaseForUpdate(ctx, caseID)
-		if err != nil {
-			return err
-		}
-		if err := desk.Authorize(r.Actor, act, desk.On(c.Combination())); err != nil {
-			if errors.Is(err, desk.ErrNotFound) {
-				return hide(err, caseID)
-			}
-			return fmt.Errorf("case %s: %w", c.Number(), err)
-		}
-		if err := fn(tx, c); err != nil {
-			return err
-		}
-		c.UpdatedAt = s.now()
-		return tx.UpdateCase(ctx, c)
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		return s.writeCaseTx(ctx, tx, r, caseID, act, fn)
 	})
+	if err == nil {
+		s.wake() // the change may have set timers
+	}
+	return err
+}
+
+// writeCaseTx is writeCase inside a transaction the caller holds.
+func (s *Service) writeCaseTx(ctx context.Context, tx *store.Tx, r Request, caseID int64, act desk.Action, fn func(tx *store.Tx, c *desk.Case) error) error {
+	c, err := tx.CaseForUpdate(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	if err := desk.Authorize(r.Actor, act, desk.On(c.Combination())); err != nil {
+		if errors.Is(err, desk.ErrNotFound) {
+			return hide(err, caseID)
+		}
+		return fmt.Errorf("case %s: %w", c.Number(), err)
+	}
+	before := *c
+	if err := fn(tx, c); err != nil {
+		return err
+	}
+	if _, err := s.syncFollowUp(ctx, tx, before, c); err != nil {
+		return err
+	}
+	if err := s.syncClocks(ctx, tx, before, c); err != nil {
+		return err
+	}
+	if err := s.syncPurge(ctx, tx, before, c); err != nil {
+		return err
+	}
+	c.UpdatedAt = s.now()
+	return tx.UpdateCase(ctx, c)
 }
 
 // Comment adds a customer's update to a case. A case waiting on the
@@ -320,7 +366,13 @@ func (s *Service) Comment(ctx context.Context, r Request, caseID int64, body str
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
-	return s.writeCase(ctx, r, caseID, desk.CommentCase, func(tx *store.Tx, c *desk.Case) error {
+	return s.writeCase(ctx, r, caseID, desk.CommentCase, s.addComment(ctx, r, body))
+}
+
+// addComment is the change of a customer's update: the feed entry, and
+// back to Open from waiting on the customer.
+func (s *Service) addComment(ctx context.Context, r Request, body string) func(tx *store.Tx, c *desk.Case) error {
+	return func(tx *store.Tx, c *desk.Case) error {
 		if c.Status == desk.StatusClosed {
 			return closedErr(c)
 		}
@@ -336,7 +388,7 @@ func (s *Service) Comment(ctx context.Context, r Request, caseID int64, body str
 			}
 		}
 		return s.audit(ctx, tx, r, "case_commented", c.Number(), "")
-	})
+	}
 }
 
 func closedErr(c *desk.Case) error {
@@ -363,6 +415,9 @@ func (s *Service) Reply(ctx context.Context, r Request, caseID int64, body strin
 		if internal {
 			return nil
 		}
+		if _, err := s.meetClock(ctx, tx, c.ID, desk.ClockResponse, s.now()); err != nil {
+			return err
+		}
 		return s.notifyContact(ctx, tx, c, "case_reply", "Case "+c.Number()+": a reply from support",
 			r.Actor.User.Name()+" wrote:\n\n"+body)
 	})
@@ -376,6 +431,10 @@ type CaseChange struct {
 	Severity  *int
 	OwnerID   *int64
 	ContactID *int64
+	// InfoComplete marks all troubleshooting information provided: the
+	// root-cause-analysis clock starts. RCADelivered stops it.
+	InfoComplete bool
+	RCADelivered bool
 }
 
 // UpdateCase applies a staff change: status through the transition table,
@@ -405,7 +464,17 @@ func (s *Service) UpdateCase(ctx context.Context, r Request, caseID int64, ch Ca
 				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Priority changed from %s to %s.", c.Priority.Label(), ch.Priority.Label())); err != nil {
 					return err
 				}
+				wasUrgent := c.Urgent()
 				c.Priority = *ch.Priority
+				if c.Urgent() && !wasUrgent {
+					// The handbook: the product support manager on duty
+					// hears of every Critical and Production Down case.
+					if err := s.notifyRole(ctx, tx, desk.RoleProductSupportManager, c, "priority_critical",
+						"Case "+c.Number()+" is now "+c.Priority.Label(),
+						r.Actor.User.Name()+" raised case "+c.Number()+" ("+c.Summary+") to "+c.Priority.Label()+"."); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		if ch.Severity != nil && *ch.Severity != c.Severity {
@@ -448,6 +517,26 @@ func (s *Service) UpdateCase(ctx context.Context, r Request, caseID int64, ch Ca
 		}
 		if err := p.Err(); err != nil {
 			return err
+		}
+		if ch.InfoComplete {
+			if err := s.startClock(ctx, tx, c, desk.ClockRCA, now); err != nil {
+				return err
+			}
+			if err := s.event(ctx, tx, r, c, "All troubleshooting information provided: the root-cause analysis clock starts."); err != nil {
+				return err
+			}
+		}
+		if ch.RCADelivered {
+			met, err := s.meetClock(ctx, tx, c.ID, desk.ClockRCA, now)
+			if err != nil {
+				return err
+			}
+			if !met {
+				return &desk.ValidationError{Fields: map[string]string{"rca": "The root-cause analysis clock is not running: mark all information provided first."}}
+			}
+			if err := s.event(ctx, tx, r, c, "Root-cause analysis delivered."); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, r, "case_updated", c.Number(), "")
 	})
@@ -534,6 +623,9 @@ func (s *Service) ReopenCase(ctx context.Context, r Request, caseID int64, reaso
 		if c.Status != desk.StatusClosed {
 			return fmt.Errorf("case %s is not closed: %w", c.Number(), desk.ErrConflict)
 		}
+		if !r.Actor.IsStaff() && c.AutoClosed {
+			return fmt.Errorf("case %s was closed after automated follow-ups without a response: call support to reopen it: %w", c.Number(), desk.ErrConflict)
+		}
 		if !r.Actor.IsStaff() && !c.Reopenable(s.now()) {
 			return fmt.Errorf("case %s was closed more than 30 days ago: open a new case linked to it: %w", c.Number(), desk.ErrConflict)
 		}
@@ -548,6 +640,7 @@ func (s *Service) ReopenCase(ctx context.Context, r Request, caseID int64, reaso
 		}
 		c.ReopenedCount++
 		c.CloseComment = ""
+		c.AutoClosed = false
 		return s.audit(ctx, tx, r, "case_reopened", c.Number(), "")
 	})
 }
@@ -558,16 +651,38 @@ func (s *Service) event(ctx context.Context, tx *store.Tx, r Request, c *desk.Ca
 	return err
 }
 
-// notifyContact queues an email about a case to its contact.
+// notifyContact queues an email about a case to its contact and to its
+// followers who may still see it.
 func (s *Service) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, kind, subject, text string) error {
 	contact, err := tx.User(ctx, c.ContactID)
 	if err != nil {
 		return err
 	}
-	return tx.AddNotification(ctx, store.Notification{
-		Kind: kind, UserID: contact.ID, To: contact.Email, CaseID: c.ID, CreatedAt: s.now(), Subject: subject,
-		Body: fmt.Sprintf("Hello %s,\n\n%s\n\nSee the case: %s/cases/%s\n", contact.FirstName, text, s.BaseURL, c.Number()),
-	})
+	link := s.BaseURL + "/cases/" + c.Number()
+	if err := s.queueMail(ctx, tx, mail{Kind: kind, To: contact, Case: c, Subject: subject, Text: text, Link: link}); err != nil {
+		return err
+	}
+	followers, err := tx.Followers(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	for i := range followers {
+		f := &followers[i]
+		if f.ID == contact.ID || f.Disabled {
+			continue
+		}
+		a, err := tx.Actor(ctx, f.ID, s.now())
+		if err != nil {
+			return err
+		}
+		if desk.Authorize(a, desk.ViewCase, desk.On(c.Combination())) != nil {
+			continue // no longer allowed to see it
+		}
+		if err := s.queueMail(ctx, tx, mail{Kind: kind, To: f, Case: c, Subject: subject, Text: text, Link: link}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Caller is what the caller-verification page shows about a PIN.
@@ -591,7 +706,22 @@ func (s *Service) VerifyCaller(ctx context.Context, r Request, pin string) (*Cal
 	if len(pin) != 6 || strings.Trim(pin, "0123456789") != "" {
 		return nil, &desk.ValidationError{Fields: map[string]string{"pin": "A PIN has six digits."}}
 	}
+	// Guessing PINs is throttled per staff member, like passwords.
+	key := "pin:" + strconv.FormatInt(r.actorID(), 10)
+	if n, err := s.Store.LoginFailures(ctx, key, s.now().Add(-ThrottleWindow)); err != nil {
+		return nil, err
+	} else if n >= MaxPINFailures {
+		return nil, fmt.Errorf("too many unknown PINs; wait a quarter of an hour: %w", desk.ErrThrottled)
+	}
 	u, err := s.Store.UserByPIN(ctx, pin)
+	if errors.Is(err, desk.ErrNotFound) {
+		if rerr := s.Store.RecordLoginFailure(ctx, key, s.now()); rerr != nil {
+			return nil, rerr
+		}
+		if aerr := s.Store.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_pin_unknown", Address: r.Address}); aerr != nil {
+			return nil, aerr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -621,5 +751,23 @@ func (s *Service) VerifyCaller(ctx context.Context, r Request, pin string) (*Cal
 		c.Combos = append(c.Combos, cv)
 	}
 	s.Log.InfoContext(ctx, "caller verified", "staff", r.actorID(), "contact", u.ID)
+	if err := s.Store.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_verified", Subject: u.Email, Address: r.Address}); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// Follow makes the actor follow a case they may see, or stop: followers
+// get the case's emails as its contact does.
+func (s *Service) Follow(ctx context.Context, r Request, caseID int64, on bool) error {
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		c, err := tx.CaseForUpdate(ctx, caseID)
+		if err != nil {
+			return hide(err, caseID)
+		}
+		if err := desk.Authorize(r.Actor, desk.ViewCase, desk.On(c.Combination())); err != nil {
+			return hide(err, caseID)
+		}
+		return tx.SetFollower(ctx, caseID, r.Actor.User.ID, on, s.now())
+	})
 }

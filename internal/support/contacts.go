@@ -408,7 +408,7 @@ type Profile struct {
 	Grants  []desk.Grant
 	// Levels are the effective levels now.
 	Levels   map[desk.Combination]desk.AccessLevel
-	Requests []desk.AccessRequest
+	Requests []store.AccessRequestRow
 	Tokens   []store.APIToken
 }
 

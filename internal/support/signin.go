@@ -19,6 +19,9 @@ const (
 	ThrottleWindow     = 15 * time.Minute
 	MaxAccountFailures = 5
 	MaxAddressFailures = 20
+	// MaxPINFailures is how many unknown PINs a staff member may try in
+	// the window: a caller's PIN is right the first time or the second.
+	MaxPINFailures     = 10
 	ResetLinkLifetime  = time.Hour
 	VerifyLinkLifetime = 24 * time.Hour
 	sessionTokenPrefix = "cps_"
@@ -218,12 +221,11 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 		if err := s.audit(ctx, tx, Request{Address: address}, "password_reset_requested", u.Email, ""); err != nil {
 			return err
 		}
-		return tx.AddNotification(ctx, store.Notification{
-			Kind: "password_reset", UserID: u.ID, To: u.Email, CreatedAt: now,
-			Subject: "Reset your Caseport password",
-			Body: fmt.Sprintf("Hello %s,\n\nSomeone asked to reset the password of your Caseport account. "+
-				"If it was you, choose a new password here within an hour:\n\n%s/reset-password?token=%s\n\n"+
-				"If it was not you, ignore this email: your password stays as it is.\n", u.FirstName, s.BaseURL, token),
+		return s.queueMail(ctx, tx, mail{
+			Kind: "password_reset", To: u, Subject: "Reset your Caseport password",
+			Text: "Someone asked to reset the password of your Caseport account. If it was you, choose a new password " +
+				"within an hour with the link below. If it was not you, ignore this email: your password stays as it is.",
+			Link: s.BaseURL + "/reset-password?token=" + token,
 		})
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/store"
 )
 
@@ -23,6 +24,15 @@ type Service struct {
 	Clock func() time.Time
 	// BaseURL is the portal's public address, for links in emails.
 	BaseURL string
+	// Wake, when set, is told that a job was scheduled, so the worker
+	// looks at once (worker.Worker.Wake).
+	Wake func()
+	// MailDomain is the domain of Caseport's own Message-IDs, to know its
+	// own mail when it comes back.
+	MailDomain string
+	// Files keeps the files of cases; without it attachments are only
+	// listed.
+	Files files.Store
 }
 
 // New returns a service with the real clock.

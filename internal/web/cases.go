@@ -1,11 +1,15 @@
 package web
 
 import (
-	"errors"
+	"encoding/base64"
+	"encoding/hex"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/caseport/caseport/internal/files"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
@@ -236,7 +240,14 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"V": v, "Statuses": desk.Statuses, "SubStatuses": desk.SubStatuses, "Priorities": desk.Priorities}
+	esc, err := s.svc.Escalations(r.Context(), request(r, a), caseID)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{
+		"V": v, "Statuses": desk.Statuses, "SubStatuses": desk.SubStatuses, "Priorities": desk.Priorities,
+		"Esc": esc, "Reasons": desk.EscalationReasons,
+	}
 	if v.CanWork {
 		staff, err := s.svc.StaffUsers(r.Context(), request(r, a))
 		if err != nil {
@@ -251,29 +262,21 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 // caseAction runs a form post on a case and shows the case again: with the
 // form's errors, or after a redirect with a notice.
 func (s *Server) caseAction(do func(r *http.Request, req support.Request, caseID int64) (string, error)) pageHandler {
-	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	show := func(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
 		caseID, err := caseNumber(r)
 		if err != nil {
 			return err
 		}
-		if err := r.ParseForm(); err != nil {
-			return err
-		}
-		notice, err := do(r, request(r, a), caseID)
-		if fields := desk.AsValidation(err); fields != nil {
-			return s.renderCase(w, r, a, caseID, http.StatusUnprocessableEntity, r.PostForm, fields)
-		}
-		if errors.Is(err, desk.ErrConflict) || errors.Is(err, desk.ErrForbidden) {
-			s.setFlash(w, "error", message(err))
-			http.Redirect(w, r, "/cases/"+desk.FormatCaseNumber(caseID), http.StatusSeeOther)
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		s.redirect(w, r, "/cases/"+desk.FormatCaseNumber(caseID), notice)
-		return nil
+		return s.renderCase(w, r, a, caseID, status, form, errs)
 	}
+	return s.post(show, func(r *http.Request, req support.Request) (string, string, error) {
+		caseID, err := caseNumber(r)
+		if err != nil {
+			return "", "", err
+		}
+		notice, err := do(r, req, caseID)
+		return "/cases/" + desk.FormatCaseNumber(caseID), notice, err
+	})
 }
 
 // commentOrReply posts the comment form: a customer's update, or for staff
@@ -335,5 +338,80 @@ func caseChange(form url.Values) support.CaseChange {
 		n := atoi64(v)
 		ch.ContactID = &n
 	}
+	ch.InfoComplete = form.Get("info_complete") == "on"
+	ch.RCADelivered = form.Get("rca_delivered") == "on"
 	return ch
+}
+
+func (s *Server) escalateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
+	_, err := s.svc.Escalate(r.Context(), req, caseID, desk.EscalationReason(r.PostForm.Get("reason")), r.PostForm.Get("details"))
+	return "The case is escalated. An escalation owner will answer under Escalation Details.", err
+}
+
+// workEscalation takes a step on the case's current escalation.
+func (s *Server) workEscalation(r *http.Request, req support.Request, caseID int64) (string, error) {
+	esc, err := s.svc.Escalations(r.Context(), req, caseID)
+	if err != nil {
+		return "", err
+	}
+	if esc.Current == nil {
+		return "", desk.ErrNotFound
+	}
+	step := support.EscalationStep(r.PathValue("step"))
+	notice := map[support.EscalationStep]string{
+		support.StepAccept: "The escalation is accepted.", support.StepReject: "The escalation is rejected.",
+		support.StepClose: "The escalation is closed.", support.StepNote: "Your update was added to the escalation.",
+	}[step]
+	if notice == "" {
+		return "", desk.ErrNotFound
+	}
+	return notice, s.svc.WorkEscalation(r.Context(), req, esc.Current.ID, step, r.PostForm.Get("text"))
+}
+
+func (s *Server) followCase(r *http.Request, req support.Request, caseID int64) (string, error) {
+	on := r.PostForm.Get("follow") == "on"
+	notice := "You no longer follow this case."
+	if on {
+		notice = "You follow this case: its emails come to you too."
+	}
+	return notice, s.svc.Follow(r.Context(), req, caseID, on)
+}
+
+// caseFile sends a file of a case, through the policy, with Range
+// support; always as a download, never shown inline.
+func (s *Server) caseFile(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	caseID, err := caseNumber(r)
+	if err != nil {
+		return err
+	}
+	fileID, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	f, content, err := s.svc.OpenCaseFile(r.Context(), request(r, a), caseID, fileID)
+	if err != nil {
+		return err
+	}
+	defer content.Close()
+	serveFile(w, r, f.Name, f.SHA256, content)
+	return nil
+}
+
+// serveFile sends stored content as an attachment named name.
+func serveFile(w http.ResponseWriter, r *http.Request, name, sha string, content files.File) {
+	h := w.Header()
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("ETag", `"`+sha+`"`)
+	h.Set("Repr-Digest", "sha-256=:"+shaBase64(sha)+":")
+	http.ServeContent(w, r, "", content.ModTime(), content)
+}
+
+func shaBase64(hexSum string) string {
+	b, err := hex.DecodeString(hexSum)
+	if err != nil {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(b)
 }

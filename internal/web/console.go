@@ -2,14 +2,18 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 )
 
-// queue is the staff console's case queue, with filters.
-func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	q := r.URL.Query()
+// queueFilter reads the staff queue's filters, shared by the console and
+// the API: status (not closed unless asked), priority, product, company
+// and owner ("me", "none" or an ID), with the search and paging of
+// caseQuery.
+func queueFilter(q url.Values, a *desk.Actor) store.CaseFilter {
 	f := caseQuery(q)
 	f.List = store.Queue
 	if v := q.Get("status"); v != "" {
@@ -22,6 +26,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 	}
 	f.ProductID = atoi64(q.Get("product"))
 	f.CompanyID = atoi64(q.Get("company"))
+	f.ByDeadline = q.Get("sort") == "deadline"
 	switch owner := q.Get("owner"); owner {
 	case "":
 	case "none":
@@ -31,6 +36,13 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 	default:
 		f.OwnerID = atoi64(owner)
 	}
+	return f
+}
+
+// queue is the staff console's case queue, with filters.
+func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	q := r.URL.Query()
+	f := queueFilter(q, a)
 	page, err := s.svc.Cases(r.Context(), request(r, a), f)
 	if desk.AsValidation(err) != nil {
 		q.Del("after")
@@ -56,6 +68,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 	s.render(w, r, http.StatusOK, "queue", &view{Title: "Case queue", User: a.User, Form: q, Data: map[string]any{
 		"Page": page, "Next": nextURL(r.URL, page.Next), "Statuses": desk.Statuses, "Priorities": desk.Priorities,
 		"Catalog": cat, "Companies": companies, "Staff": staff, "Sizes": pageSizes, "Size": f.Limit,
+		"Now": time.Now(),
 	}})
 	return nil
 }

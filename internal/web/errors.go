@@ -22,6 +22,7 @@ var statuses = []struct {
 	{desk.ErrUnauthenticated, http.StatusUnauthorized, "Sign in required"},
 	{desk.ErrThrottled, http.StatusTooManyRequests, "Too many attempts"},
 	{support.ErrBadCredentials, http.StatusUnauthorized, "Sign in failed"},
+	{errBadRequest, http.StatusBadRequest, "Bad request"},
 }
 
 // classify returns the status and a title for err, and whether the error
@@ -66,7 +67,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logError(r, status, err)
 	p := problem{Type: "about:blank", Title: title, Status: status}
 	if public {
-		p.Detail = err.Error()
+		p.Detail = message(err)
 	}
 	if fields := desk.AsValidation(err); fields != nil {
 		p.Detail = "Some fields are not valid."

@@ -1,12 +1,50 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
 )
+
+// showForm renders the page a form lives on: with status, the submitted
+// values and the errors of each field after a failed post.
+type showForm func(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error
+
+// formAction is a form's work: it returns where to go next and the notice
+// to show there.
+type formAction func(r *http.Request, req support.Request) (to, notice string, err error)
+
+// post handles a form post the same way everywhere: a validation error
+// shows the form again with each field's message and what was typed; a
+// conflict (already decided, already closed) goes back with its reason; a
+// refusal is an error page; success redirects with a notice, so a reload
+// never posts twice.
+func (s *Server) post(show showForm, do formAction) pageHandler {
+	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+		if err := r.ParseForm(); err != nil {
+			return &desk.ValidationError{Fields: map[string]string{"form": "The form could not be read; please try again."}}
+		}
+		to, notice, err := do(r, request(r, a))
+		if fields := desk.AsValidation(err); fields != nil {
+			return show(w, r, a, http.StatusUnprocessableEntity, r.PostForm, fields)
+		}
+		if to != "" && errors.Is(err, desk.ErrConflict) {
+			s.setFlash(w, "error", message(err))
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		s.redirect(w, r, to, notice)
+		return nil
+	}
+}
 
 // formInt reads an integer form value; an empty or malformed value is 0,
 // which every validator treats as "not chosen".

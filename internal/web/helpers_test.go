@@ -8,11 +8,14 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/support"
@@ -49,6 +52,12 @@ func newEnv(t *testing.T, s *store.Store) *env {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := support.New(s, log, "")
+	fs, err := files.OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fs.Close() })
+	svc.Files = fs
 	h, err := web.New(web.Config{Service: svc, Log: log})
 	if err != nil {
 		t.Fatal(err)
@@ -62,8 +71,9 @@ func newEnv(t *testing.T, s *store.Store) *env {
 // client is a browser-like HTTP client with its own cookies that does not
 // follow redirects, so tests see each answer.
 type client struct {
-	e *env
-	c *http.Client
+	e     *env
+	c     *http.Client
+	token string // an API token sent as a bearer token, if set
 }
 
 func (e *env) anonymous() *client {
@@ -92,6 +102,9 @@ type response struct {
 
 func (c *client) do(req *http.Request) *response {
 	c.e.t.Helper()
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	res, err := c.c.Do(req)
 	if err != nil {
 		c.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
@@ -127,3 +140,32 @@ func (c *client) post(path string, form url.Values) *response {
 }
 
 func sqliteStore(t *testing.T) *store.Store { return storetest.SQLite(t) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// number is the 10-digit case number of a case ID.
+func number(caseID int64) string { return desk.FormatCaseNumber(caseID) }
+
+// actor returns the access of a demo user as the service sees it.
+func (e *env) actor(email string) *desk.Actor {
+	e.t.Helper()
+	ctx := context.Background()
+	u, err := e.store.UserByEmail(ctx, email)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	a, err := e.store.Actor(ctx, u.ID, time.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+// bearer is an API client with a token and no cookies.
+func (e *env) bearer(token string) *client {
+	c := e.anonymous()
+	c.token = token
+	return c
+}
+
+func quietWeb() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

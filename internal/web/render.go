@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,9 +103,47 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
-	"add":  func(a, b int) int { return a + b },
-	"list": func(v ...int) []int { return v },
-	"atoi": func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n },
+	// has reports whether a form field with several values holds v, for
+	// checkboxes.
+	"has":      func(vals []string, v any) bool { return slices.Contains(vals, fmt.Sprint(v)) },
+	"add":      func(a, b int) int { return a + b },
+	"list":     func(v ...int) []int { return v },
+	"atoi":     func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n },
+	"duration": formatDuration,
+	"bytes":    formatBytes,
+	// until and since say how long until a deadline, or since it passed.
+	"until": func(t, now time.Time) string { return formatDuration(t.Sub(now)) },
+	"since": func(t, now time.Time) string { return formatDuration(now.Sub(t)) },
+}
+
+// formatBytes writes a size for people: "812 B", "4.2 MB".
+func formatBytes(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
+}
+
+// formatDuration writes a span for people: "2d 3h", "1h 30m", "12m".
+func formatDuration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	d = d.Round(time.Minute)
+	days, hours, minutes := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%dd %dh", days, hours)
+	case hours > 0:
+		return fmt.Sprintf("%dh %dm", hours, minutes)
+	}
+	return fmt.Sprintf("%dm", minutes)
 }
 
 // parsePages parses the layout and partials once, then each page on a clone
@@ -165,17 +204,26 @@ func navFor(u *desk.User, current string) []navItem {
 	if u.IsStaff() {
 		items = []navItem{
 			{Label: "Queue", Href: "/console"},
-			{Label: "Caller verification", Href: "/console/caller"},
-			{Label: "Companies", Href: "/console/companies"},
-			{Label: "Access requests", Href: "/access-requests"},
 		}
+		if u.HasRole(desk.RoleEscalationOwner) || u.HasRole(desk.RolePortalAdmin) {
+			items = append(items, navItem{Label: "Escalations", Href: "/console/escalations"})
+		}
+		items = append(items,
+			navItem{Label: "Caller verification", Href: "/console/caller"},
+			navItem{Label: "Companies", Href: "/console/companies"},
+			navItem{Label: "Access requests", Href: "/access-requests"},
+		)
 		if u.HasRole(desk.RolePortalAdmin) {
 			items = append(items,
 				navItem{Label: "Products", Href: "/console/products"},
+				navItem{Label: "Service levels", Href: "/console/service-levels"},
 				navItem{Label: "Staff", Href: "/console/staff"},
 				navItem{Label: "Import", Href: "/console/import"},
 				navItem{Label: "Audit log", Href: "/console/audit"},
 				navItem{Label: "Outbox", Href: "/console/outbox"},
+				navItem{Label: "Received mail", Href: "/console/mail"},
+				navItem{Label: "Settings", Href: "/console/settings/email"},
+				navItem{Label: "Email templates", Href: "/console/settings/templates"},
 			)
 		}
 	} else {

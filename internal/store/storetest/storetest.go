@@ -217,3 +217,52 @@ func migrationsHash() string {
 	})
 	return strings.ToLower(hex.EncodeToString(h.Sum(nil))[:12])
 }
+
+// Kept returns a store on the engine that outlives the test process, for
+// benchmarks whose data sets take minutes to build: a SQLite file in the
+// user's cache directory, or a PostgreSQL database of its own. It is
+// migrated to the current schema on open, as an installation would be.
+// The store is closed when tb ends; the data stays.
+func Kept(tb testing.TB, e Engine, name string) *store.Store {
+	tb.Helper()
+	// PostgreSQL folds unquoted names to lower case.
+	name = strings.ToLower("caseport_keep_" + name)
+	url := func(testing.TB) string {
+		switch e.Name {
+		case "postgres":
+			return keptPostgres(tb, name)
+		default:
+			dir, err := os.UserCacheDir()
+			if err != nil {
+				dir = os.TempDir()
+			}
+			dir = filepath.Join(dir, "caseport-bench")
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				tb.Fatal(err)
+			}
+			return "sqlite://" + filepath.Join(dir, name+".db")
+		}
+	}
+	return Open(tb, Engine{Name: e.Name, URL: url})
+}
+
+func keptPostgres(tb testing.TB, name string) string {
+	tb.Helper()
+	base := os.Getenv(EnvPostgres)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		tb.Fatalf("postgres: %v", err)
+	}
+	defer admin.Close()
+	ctx := context.Background()
+	var exists bool
+	if err := admin.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		tb.Fatalf("postgres: %v", err)
+	}
+	if !exists {
+		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+			tb.Fatalf("create kept database: %v", err)
+		}
+	}
+	return withDatabase(base, name)
+}

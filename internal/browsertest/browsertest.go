@@ -1,0 +1,287 @@
+// Package browsertest drives Debian's headless Chromium against a running
+// Caseport for end-to-end tests of the pages.
+//
+// Browser tests run when CASEPORT_TEST_BROWSER=1 (CI sets it) and are
+// skipped otherwise, saying so. When they are asked for, a missing browser
+// is a failure, not a skip. CASEPORT_TEST_CHROMIUM names the executable
+// (default: chromium on the PATH). Screenshots go to test-artifacts/ at
+// the module root, which git ignores.
+package browsertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Screen sizes every page is checked at.
+var (
+	Desktop = Size{Name: "desktop", Width: 1280, Height: 900}
+	Phone   = Size{Name: "phone", Width: 390, Height: 844}
+)
+
+// Size is a viewport.
+type Size struct {
+	Name          string
+	Width, Height int64
+}
+
+// Browser is one headless Chromium process for a test.
+type Browser struct {
+	t   testing.TB
+	ctx context.Context // the first tab; holds the browser open
+}
+
+// Start starts Chromium for t and stops it when t ends. It skips t unless
+// browser tests are enabled.
+func Start(t testing.TB) *Browser {
+	t.Helper()
+	if os.Getenv("CASEPORT_TEST_BROWSER") != "1" {
+		t.Skip("browser tests are off: set CASEPORT_TEST_BROWSER=1 to run them (needs Debian's chromium)")
+	}
+	exe := os.Getenv("CASEPORT_TEST_CHROMIUM")
+	if exe == "" {
+		exe = "chromium"
+	}
+	path, err := exec.LookPath(exe)
+	if err != nil {
+		t.Fatalf("browser tests are on but there is no browser %q: install Debian's chromium or set CASEPORT_TEST_CHROMIUM: %v", exe, err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("no-first-run", true),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	// Start the browser now, so a broken install fails here and clearly.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start %s: %v", path, err)
+	}
+	return &Browser{t: t, ctx: ctx}
+}
+
+// Page opens a tab in a fresh browser context (its own cookies, like a
+// separate person's browser) at the given size, for the server at base.
+func (b *Browser) Page(t testing.TB, base string, size Size) *Page {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	// The first action opens the tab and ties it to the context it runs
+	// with, so it runs on ctx itself and not on a shorter-lived child.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(size.Width, size.Height)); err != nil {
+		t.Fatalf("open a %s tab: %v", size.Name, err)
+	}
+	return &Page{t: t, ctx: ctx, base: strings.TrimSuffix(base, "/"), size: size}
+}
+
+// Page is one tab. Its methods fail the test on error, so a test reads as
+// the steps a person takes.
+type Page struct {
+	t    testing.TB
+	ctx  context.Context
+	base string
+	size Size
+}
+
+// timeout bounds each step: a page that never shows what the test waits
+// for fails in seconds, not at the test binary's deadline.
+const timeout = 20 * time.Second
+
+func (p *Page) do(steps ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, timeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		p.t.Fatalf("browser (%s) at %s: %v", p.size.Name, p.location(), err)
+	}
+}
+
+func run[T any](p *Page, a chromedp.Action[T]) T {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, timeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		p.t.Fatalf("browser (%s) at %s: %v", p.size.Name, p.location(), err)
+	}
+	return v
+}
+
+func (p *Page) location() string {
+	ctx, cancel := context.WithTimeout(p.ctx, 2*time.Second)
+	defer cancel()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		return "?"
+	}
+	return loc
+}
+
+// Go opens path on the server and waits for the page to load. It fails
+// unless the answer is a success.
+func (p *Page) Go(path string) {
+	p.t.Helper()
+	p.navigate(func() error {
+		return chromedp.Do(p.ctx, chromedp.Navigate(p.base+path))
+	})
+}
+
+// Submit clicks a button that sends a form (or follows a link) and waits
+// for the page it leads to.
+func (p *Page) Submit(sel string) {
+	p.t.Helper()
+	p.navigate(func() error {
+		_, err := chromedp.RunResponse(p.ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+		return err
+	})
+}
+
+func (p *Page) navigate(fn func() error) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			p.t.Fatalf("browser (%s) at %s: %v", p.size.Name, p.location(), err)
+		}
+	case <-ctx.Done():
+		p.t.Fatalf("browser (%s) at %s: no page loaded within %s", p.size.Name, p.location(), timeout)
+	}
+}
+
+// Path is the current path and query.
+func (p *Page) Path() string {
+	p.t.Helper()
+	return strings.TrimPrefix(p.location(), p.base)
+}
+
+// Fill types text into a field, replacing what it held.
+func (p *Page) Fill(sel, text string) {
+	p.t.Helper()
+	p.do(chromedp.WaitVisible(chromedp.CSS(sel)))
+	Eval[bool](p, fmt.Sprintf("(el => { el.value = ''; return true })(document.querySelector(%q))", sel))
+	p.do(chromedp.SendKeys(chromedp.CSS(sel), text, chromedp.NodeVisible))
+}
+
+// Choose sets a select (or any input) to value.
+func (p *Page) Choose(sel, value string) {
+	p.t.Helper()
+	p.do(chromedp.SetValue(chromedp.CSS(sel), value, chromedp.NodeReady))
+}
+
+// Click clicks an element that does not leave the page.
+func (p *Page) Click(sel string) {
+	p.t.Helper()
+	p.do(chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+}
+
+// Text is the visible text of the first element matching sel.
+func (p *Page) Text(sel string) string {
+	p.t.Helper()
+	return strings.TrimSpace(run(p, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible)))
+}
+
+// Count is how many elements match sel.
+func (p *Page) Count(sel string) int {
+	p.t.Helper()
+	return run(p, chromedp.Evaluate[int](fmt.Sprintf("document.querySelectorAll(%q).length", sel)))
+}
+
+// Has reports whether sel matches anything.
+func (p *Page) Has(sel string) bool { p.t.Helper(); return p.Count(sel) > 0 }
+
+// Eval runs a JavaScript expression and returns its value.
+func Eval[T any](p *Page, expr string) T {
+	p.t.Helper()
+	return run(p, chromedp.Evaluate[T](expr))
+}
+
+// overflowScript lists the elements wider than the viewport, the ones that
+// make a phone scroll sideways.
+const overflowScript = `(() => {
+  const w = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= w) return [];
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const r = el.getBoundingClientRect();
+    if (r.right > w + 1 && r.width > 0) {
+      out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).trim().replace(/\s+/g, ".") : "") + " right=" + Math.round(r.right));
+      if (out.length >= 5) break;
+    }
+  }
+  return out.length ? out : ["document scrollWidth " + document.documentElement.scrollWidth + " > " + w];
+})()`
+
+// CheckFits fails the test if the page is wider than the screen.
+func (p *Page) CheckFits() {
+	p.t.Helper()
+	if wide := Eval[[]string](p, overflowScript); len(wide) > 0 {
+		p.t.Errorf("%s at %s is wider than the %dpx screen: %s", p.Path(), p.size.Name, p.size.Width, strings.Join(wide, "; "))
+	}
+}
+
+var unsafeName = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// Screenshot saves the whole page as test-artifacts/<test>/<name>-<size>.png.
+func (p *Page) Screenshot(name string) {
+	p.t.Helper()
+	png := run(p, chromedp.FullScreenshot(100)) // quality 100 means PNG
+	dir, err := ArtifactDir(p.t)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	file := filepath.Join(dir, unsafeName.ReplaceAllString(strings.ToLower(name), "-")+"-"+p.size.Name+".png")
+	if err := os.WriteFile(file, png, 0o644); err != nil { //nolint:gosec // artifacts are for people to read
+		p.t.Fatal(err)
+	}
+}
+
+// ArtifactDir is test-artifacts/<test name> at the module root, created.
+func ArtifactDir(t testing.TB) (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(root, "test-artifacts", unsafeName.ReplaceAllString(strings.ToLower(t.Name()), "-"))
+	return dir, os.MkdirAll(dir, 0o755) //nolint:gosec // artifacts are for people to read
+}
+
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}

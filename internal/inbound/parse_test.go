@@ -1,0 +1,143 @@
+package inbound
+
+import (
+	"strings"
+	"testing"
+)
+
+const ref = "0123456789abcdef0123"
+
+func msg(headers, body string) []byte {
+	return []byte(strings.ReplaceAll(headers, "\n", "\r\n") + "\r\n" + body)
+}
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		raw  []byte
+		want Message // From, Subject, Reference, Text, Auto and the attachment count
+		atts int
+	}{
+		{
+			name: "plain reply with the header",
+			raw: msg("From: Dana Designated <Dana.Designated@abc-testing.example>\nTo: support@vendor.example\nSubject: Re: Case 0001000042: A reply from support\nX-Caseport-Reference: "+ref+"\nMessage-ID: <abc@mail.example>\n",
+				"The patch worked, thanks.\n\nOn Mon, 2 Mar 2026 at 10:00, Caseport Support <support@vendor.example> wrote:\n> Please try the patch.\n> --\n> Reference ID: "+ref+"\n"),
+			want: Message{From: "dana.designated@abc-testing.example", Subject: "Re: Case 0001000042: A reply from support", Reference: ref, Text: "The patch worked, thanks."},
+		},
+		{
+			name: "reference from the thread root",
+			raw: msg("From: dana@abc-testing.example\nSubject: Re: your case\nIn-Reply-To: <case-0001000042."+ref+"@vendor.example>\nReferences: <case-0001000042."+ref+"@vendor.example>\n",
+				"Still broken.\n"),
+			want: Message{From: "dana@abc-testing.example", Subject: "Re: your case", Reference: ref, Text: "Still broken."},
+		},
+		{
+			name: "reference only in the quoted body, Outlook style",
+			raw: msg("From: dana@abc-testing.example\nSubject: RE: Case\n",
+				"Logs attached.\n\n________________________________\nFrom: Caseport Support <support@vendor.example>\nSent: Monday, 2 March 2026 10:00\nSubject: Case\n\nReference ID: "+ref+"\n"),
+			want: Message{From: "dana@abc-testing.example", Subject: "RE: Case", Reference: ref, Text: "Logs attached."},
+		},
+		{
+			name: "no reference",
+			raw:  msg("From: someone@abc-testing.example\nSubject: New problem\n", "Please open a case for me.\n"),
+			want: Message{From: "someone@abc-testing.example", Subject: "New problem", Text: "Please open a case for me."},
+		},
+		{
+			name: "multipart with html, an attachment and an encoded subject",
+			raw: msg("From: =?UTF-8?Q?J=C3=B6rg?= <jorg@abc-testing.example>\nSubject: =?UTF-8?B?UmU6IEzDtnN1bmc=?=\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n",
+				"--b1\r\nContent-Type: multipart/alternative; boundary=\"b2\"\r\n\r\n--b2\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nGr=C3=BC=C3=9Fe, Reference ID: "+ref+"\r\n--b2\r\nContent-Type: text/html\r\n\r\n<p>ignored</p>\r\n--b2--\r\n--b1\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"trace.log\"\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8g\r\nd29ybGQ=\r\n--b1--\r\n"),
+			want: Message{From: "jorg@abc-testing.example", FromName: "Jörg", Subject: "Re: Lösung", Reference: ref, Text: "Grüße, Reference ID: " + ref},
+			atts: 1,
+		},
+		{
+			name: "html only",
+			raw:  msg("From: a@abc-testing.example\nSubject: x\nContent-Type: text/html; charset=iso-8859-1\n", "<div>Caf\xe9 &amp; more<br>second line</div><blockquote>old</blockquote>"),
+			want: Message{From: "a@abc-testing.example", Subject: "x", Text: "Café & more\nsecond line"},
+		},
+		{
+			name: "out of office",
+			raw:  msg("From: dana@abc-testing.example\nSubject: Out of office\nAuto-Submitted: auto-replied\nX-Caseport-Reference: "+ref+"\n", "I am away.\n"),
+			want: Message{From: "dana@abc-testing.example", Subject: "Out of office", Text: "I am away.", Auto: AutoReply},
+		},
+		{
+			name: "bounce",
+			raw:  msg("From: MAILER-DAEMON@mx.example\nSubject: Undelivered Mail\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"r\"\n", "--r\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n--r--\r\n"),
+			want: Message{From: "mailer-daemon@mx.example", Subject: "Undelivered Mail", Text: "Delivery failed.", Auto: Bounce},
+		},
+		{
+			name: "our own mail looping back",
+			raw:  msg("From: support@vendor.example\nSubject: Case\nMessage-ID: <email-7.ab12cd34@vendor.example>\n", "Hello\n"),
+			want: Message{From: "support@vendor.example", Subject: "Case", Text: "Hello", Auto: Loop},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := Parse(tt.raw, "vendor.example")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.From != tt.want.From || got.Subject != tt.want.Subject || got.Reference != tt.want.Reference ||
+				got.Text != tt.want.Text || got.Auto != tt.want.Auto || (tt.want.FromName != "" && got.FromName != tt.want.FromName) {
+				t.Errorf("Parse =\n%+v\nwant\n%+v", *got, tt.want)
+			}
+			if len(got.Attachments) != tt.atts {
+				t.Errorf("%d attachments, want %d", len(got.Attachments), tt.atts)
+			}
+			if tt.atts > 0 && (got.Attachments[0].Name != "trace.log" || string(got.Attachments[0].Data) != "hello world") {
+				t.Errorf("attachment %+v", got.Attachments[0])
+			}
+		})
+	}
+}
+
+func TestStripQuoted(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"New text\n\nOn Tue, 3 Mar 2026, Support wrote:\n> old":                                           "New text",
+		"New text\nOn Tue, 3 Mar 2026 at 09:00, Caseport Support\n<support@vendor.example> wrote:\n> old": "New text",
+		"Neu\n\nAm 3. März 2026 schrieb Support <s@v.example>:\n> alt":                                    "Neu",
+		"New\n-----Original Message-----\nFrom: x":                                                        "New",
+		"Inline answer\n> quoted question\nmore answer":                                                   "Inline answer\nmore answer",
+		"Thanks\n-- \nDana Designated\nABC Testing Co":                                                    "Thanks",
+		"From: the logs I see that it works\nSecond line":                                                 "From: the logs I see that it works\nSecond line",
+		"\n\n  \nonly text\n\n":                                                                           "only text",
+	}
+	for in, want := range tests {
+		if got := StripQuoted(in); got != want {
+			t.Errorf("StripQuoted(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseRefusesNonMail(t *testing.T) {
+	t.Parallel()
+	if _, err := Parse([]byte("this is not\x00 an email"), ""); err == nil {
+		t.Error("garbage parsed")
+	}
+}
+
+// FuzzParse: any input parses or is refused, never a panic or a hang, and
+// what comes out is valid UTF-8 text.
+func FuzzParse(f *testing.F) {
+	f.Add(msg("From: a@b.example\nSubject: x\nX-Caseport-Reference: "+ref+"\n", "hello\n> old\n"))
+	f.Add(msg("From: a@b.example\nContent-Type: multipart/mixed; boundary=z\n", "--z\r\nContent-Type: text/plain\r\n\r\nhi\r\n--z\r\nContent-Type: multipart/alternative; boundary=y\r\n\r\n--y\r\n\r\nnested\r\n--y--\r\n--z--\r\n"))
+	f.Add(msg("From: =?utf-8?q?=C3=A9?= <x@y>\nSubject: =?bogus?b?AAAA?=\nContent-Transfer-Encoding: base64\n", "!!!not base64"))
+	f.Add([]byte("Subject: no from\r\n\r\n"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		m, err := Parse(raw, "vendor.example")
+		if err != nil {
+			return
+		}
+		for _, s := range []string{m.Text, m.From} {
+			if !utf8Valid(s) {
+				t.Fatalf("invalid UTF-8 out: %q", s)
+			}
+		}
+		if m.Reference != "" && !isRef(m.Reference) {
+			t.Fatalf("reference %q is not 20 hex digits", m.Reference)
+		}
+	})
+}
+
+func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }

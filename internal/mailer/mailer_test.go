@@ -1,0 +1,248 @@
+package mailer_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/mail"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/mailer"
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/worker"
+)
+
+// sink is a real SMTP server on loopback that keeps what it receives and
+// refuses the first refuse deliveries.
+type sink struct {
+	mu     sync.Mutex
+	got    [][]byte
+	refuse int
+}
+
+func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }
+
+type sinkSession struct{ s *sink }
+
+func (ss *sinkSession) Reset()        {}
+func (ss *sinkSession) Logout() error { return nil }
+func (ss *sinkSession) Mail(string, *smtp.MailOptions) error {
+	ss.s.mu.Lock()
+	defer ss.s.mu.Unlock()
+	if ss.s.refuse > 0 {
+		ss.s.refuse--
+		return &smtp.SMTPError{Code: 451, Message: "try again later"}
+	}
+	return nil
+}
+func (ss *sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (ss *sinkSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	ss.s.mu.Lock()
+	ss.s.got = append(ss.s.got, b)
+	ss.s.mu.Unlock()
+	return nil
+}
+
+func (s *sink) messages() [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([][]byte(nil), s.got...)
+}
+
+func startSink(t *testing.T, refuse int) (*sink, string) {
+	t.Helper()
+	s := &sink{refuse: refuse}
+	srv := smtp.NewServer(s)
+	srv.Domain = "relay.test"
+	srv.AllowInsecureAuth = true
+	var lc net.ListenConfig
+	ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln) //nolint:errcheck // ends when the listener closes
+	t.Cleanup(func() { srv.Close() })
+	return s, "smtp://" + ln.Addr().String() + "?tls=none"
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// setup loads the demo world and queues one case email to Dana.
+func setup(t *testing.T, s *store.Store) (*demo.World, *store.Notification) {
+	t.Helper()
+	ctx := context.Background()
+	w, err := demo.Load(ctx, s, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dana := w.Users[demo.Designated]
+	caseID := w.Cases["abc-new"]
+	err = s.Write(ctx, func(tx *store.Tx) error {
+		return tx.AddNotification(ctx, store.Notification{
+			Kind: "case_reply", UserID: dana, To: demo.Designated, CaseID: caseID, CreatedAt: time.Now().UTC(),
+			Subject: "A reply from support", Body: "Hello Dana,\n\nPlease try the patch.\n",
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns, err := s.Notifications(ctx, demo.Designated, 1)
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("queued: %v %v", ns, err)
+	}
+	return w, &ns[0]
+}
+
+func TestSendThroughARelay(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w, n := setup(t, s)
+		relay, url := startSink(t, 1)
+		m, err := mailer.New(s, quiet, mailer.Config{Relay: url, From: "Caseport Support <support@vendor.example>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wk := worker.New(s, quiet)
+		wk.Handle(store.JobMail, m.Send)
+		// The relay refuses the first attempt: the email waits and says why.
+		if _, err := wk.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Notification(ctx, n.ID)
+		if !got.SentAt.IsZero() || got.Attempts != 1 || !strings.Contains(got.LastError, "try again later") {
+			t.Fatalf("after a refusal: %+v", got)
+		}
+		wk.Clock = func() time.Time { return time.Now().Add(time.Minute) }
+		if _, err := wk.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = s.Notification(ctx, n.ID)
+		if got.SentAt.IsZero() || got.MessageID == "" {
+			t.Fatalf("after the retry: %+v", got)
+		}
+		msgs := relay.messages()
+		if len(msgs) != 1 {
+			t.Fatalf("the relay got %d messages", len(msgs))
+		}
+		parsed, err := mail.ReadMessage(bytes.NewReader(msgs[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.Case(ctx, w.Cases["abc-new"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := parsed.Header
+		root := "<" + mailer.ThreadRoot(c.Number(), c.ReferenceID, "vendor.example") + ">"
+		for name, want := range map[string]string{
+			mailer.HeaderReference: c.ReferenceID, "In-Reply-To": root, "References": root,
+			"Message-Id": "<" + got.MessageID + ">", "To": "<" + demo.Designated + ">",
+			"Subject": "Case " + c.Number() + ": A reply from support", "Auto-Submitted": "auto-generated",
+		} {
+			if h.Get(name) != want {
+				t.Errorf("%s = %q, want %q", name, h.Get(name), want)
+			}
+		}
+		body, _ := io.ReadAll(parsed.Body)
+		if !strings.Contains(string(body), "Reference ID: "+c.ReferenceID) {
+			t.Errorf("the body has no Reference ID:\n%s", body)
+		}
+		// A second run sends nothing more.
+		if _, err := wk.RunDue(ctx); err != nil || len(relay.messages()) != 1 {
+			t.Errorf("sent again: %d messages, %v", len(relay.messages()), err)
+		}
+	})
+}
+
+func TestNoRelayKeepsMailInTheOutbox(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		_, n := setup(t, s)
+		m, err := mailer.New(s, quiet, mailer.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wk := worker.New(s, quiet)
+		wk.Handle(store.JobMail, m.Send)
+		if _, err := wk.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Notification(ctx, n.ID)
+		if !got.SentAt.IsZero() || got.Body != n.Body {
+			t.Errorf("without a relay: %+v", got)
+		}
+		if pending, _ := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: store.JobMail}); len(pending) != 0 {
+			t.Errorf("mail jobs still pending without a relay: %d", len(pending))
+		}
+	})
+}
+
+func TestNeverSendsAPIN(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w, err := demo.Load(ctx, s, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		dana, err := s.User(ctx, w.Users[demo.Designated])
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Write(ctx, func(tx *store.Tx) error {
+			return tx.AddNotification(ctx, store.Notification{
+				Kind: "oops", UserID: dana.ID, To: dana.Email, CreatedAt: time.Now().UTC(),
+				Subject: "Your details", Body: "Your PIN is " + dana.PIN,
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		relay, url := startSink(t, 0)
+		m, _ := mailer.New(s, quiet, mailer.Config{Relay: url})
+		ns, _ := s.Notifications(ctx, dana.Email, 1)
+		err = m.Send(ctx, &store.Job{ID: 1, Payload: itoa(ns[0].ID)})
+		if err == nil || len(relay.messages()) != 0 {
+			t.Fatalf("an email with the PIN was sent (%v)", err)
+		}
+		if got, _ := s.Notification(ctx, ns[0].ID); !strings.Contains(got.LastError, "PIN") {
+			t.Errorf("the outbox does not say why: %q", got.LastError)
+		}
+	})
+}
+
+func TestBadRelay(t *testing.T) {
+	t.Parallel()
+	for _, bad := range []string{"http://mail.example.com", "smtp://", "::"} {
+		if _, err := mailer.New(nil, quiet, mailer.Config{Relay: bad}); err == nil {
+			t.Errorf("relay %q accepted", bad)
+		}
+	}
+	if _, err := mailer.New(nil, quiet, mailer.Config{From: "not an address"}); err == nil {
+		t.Error("a bad sender accepted")
+	}
+	if _, err := mailer.New(nil, quiet, mailer.Config{Relay: "smtp://u:secret@host:25"}); err != nil {
+		t.Errorf("a good relay refused: %v", err)
+	}
+	if _, err := mailer.New(nil, quiet, mailer.Config{Relay: "http://u:secret@host"}); err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("a bad relay's error %v shows its password", err)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

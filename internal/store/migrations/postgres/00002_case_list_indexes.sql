@@ -1,0 +1,16 @@
+-- +goose Up
+-- The staff queue, and an agent's own queue, list the cases that are not
+-- closed, newest first. Most cases are closed, so without these partial
+-- indexes a queue walks past them (or sorts every open case) on each page.
+CREATE INDEX cases_open_updated ON cases(updated_at DESC, id DESC) WHERE status <> 'closed';
+CREATE INDEX cases_owner_open ON cases(owner_id, updated_at DESC, id DESC) WHERE status <> 'closed';
+-- A direct customer is its own Sold To and End User: without this the
+-- planner multiplies the two columns' selectivities, thinks a combination
+-- holds one case, and walks its index instead of the contact's.
+CREATE STATISTICS cases_combination_deps (dependencies) ON sold_to_id, end_user_id FROM cases;
+ANALYZE cases;
+
+-- +goose Down
+DROP STATISTICS cases_combination_deps;
+DROP INDEX cases_owner_open;
+DROP INDEX cases_open_updated;

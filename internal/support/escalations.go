@@ -1,0 +1,279 @@
+package support
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// EscalationProcess is the text a rejected escalation carries: what an
+// escalation is for and what to do instead.
+const EscalationProcess = "Escalations bring management attention to a case whose business impact has grown or whose " +
+	"progress has stalled. The escalation owner found this one does not need that now. Your case is still worked as usual: " +
+	"add an update to the case with anything new, ask in a comment for a higher priority (Medium), or call support for " +
+	"High, Critical or Production Down. You can escalate again if the situation changes."
+
+// EscalationView is what a case page shows of escalations: the current
+// or last escalation with its feed, and whether the actor may escalate.
+type EscalationView struct {
+	Current *store.EscalationRow
+	Feed    []store.EscalationEntry
+	// CanEscalate is true when the actor may escalate the case now;
+	// otherwise Refusal says why (empty when the actor may never).
+	CanEscalate bool
+	Refusal     string
+	// CanManage is true for escalation owners.
+	CanManage bool
+}
+
+// escalationFacts gathers what eligibility depends on.
+func (s *Service) escalationFacts(ctx context.Context, tx *store.Tx, c *desk.Case) (desk.EscalationFacts, error) {
+	f := desk.EscalationFacts{LastUpdate: c.UpdatedAt}
+	var err error
+	if f.Active, err = tx.ActiveEscalation(ctx, c.ID); err != nil {
+		return f, err
+	}
+	ct, calRow, err := s.caseTerms(ctx, tx, c)
+	if err != nil {
+		return f, err
+	}
+	f.Deployment = ct.Deployment
+	rca, err := tx.Clock(ctx, c.ID, desk.ClockRCA)
+	if err != nil || rca == nil {
+		return f, err
+	}
+	cal, err := calRow.Calendar()
+	if err != nil {
+		return f, err
+	}
+	f.InfoProvidedAt = rca.StartedAt
+	f.BusinessDaysSinceInfo = cal.DaysBetween(rca.StartedAt, s.now())
+	return f, nil
+}
+
+// Escalations returns a case's escalation view.
+func (s *Service) Escalations(ctx context.Context, r Request, caseID int64) (*EscalationView, error) {
+	v := &EscalationView{}
+	row, err := s.Store.Case(ctx, caseID)
+	if err != nil {
+		return nil, hide(err, caseID)
+	}
+	target := desk.On(row.Combination())
+	if err := desk.Authorize(r.Actor, desk.ViewCase, target); err != nil {
+		return nil, hide(err, caseID)
+	}
+	v.CanManage = desk.Authorize(r.Actor, desk.ManageEscalations, target) == nil
+	if desk.Authorize(r.Actor, desk.EscalateCase, target) == nil {
+		// The facts are read in a transaction that changes nothing.
+		err := s.Store.DryRun(ctx, func(tx *store.Tx) error {
+			facts, err := s.escalationFacts(ctx, tx, &row.Case)
+			if err != nil {
+				return err
+			}
+			// Any reason but the late RCA decides whether the button works.
+			v.Refusal = desk.CheckEscalation(&row.Case, desk.ReasonOther, facts, s.now())
+			v.CanEscalate = v.Refusal == ""
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	rows, err := s.Store.Escalations(ctx, store.EscalationFilter{CaseID: caseID, Limit: 1})
+	if err != nil || len(rows) == 0 {
+		return v, err
+	}
+	v.Current = &rows[0]
+	v.Feed, err = s.Store.EscalationEntries(ctx, v.Current.ID)
+	return v, err
+}
+
+// Escalate escalates a case: a reason from the list, details, and the
+// handbook's eligibility checked here, each refusal with its reason.
+func (s *Service) Escalate(ctx context.Context, r Request, caseID int64, reason desk.EscalationReason, details string) (*desk.Escalation, error) {
+	p := desk.Problems{}
+	if !desk.ValidEscalationReason(reason) {
+		p.Add("reason", "Choose the reason for the escalation.")
+	}
+	if desk.ValidateComment("details", details) != nil {
+		p.Add("details", "Say what has changed and what you need: the business impact, the deadline, who is affected.")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var esc *desk.Escalation
+	err := s.writeCase(ctx, r, caseID, desk.EscalateCase, func(tx *store.Tx, c *desk.Case) error {
+		facts, err := s.escalationFacts(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		if msg := desk.CheckEscalation(c, reason, facts, s.now()); msg != "" {
+			return &desk.ValidationError{Fields: map[string]string{"escalation": msg}}
+		}
+		now := s.now()
+		esc = &desk.Escalation{
+			CaseID: c.ID, Reason: reason, Details: strings.TrimSpace(details), State: desk.EscalationRequested,
+			RequestedBy: r.actorID(), CreatedAt: now,
+		}
+		if esc.ID, err = tx.CreateEscalation(ctx, esc); err != nil {
+			return err
+		}
+		if err := tx.AddEscalationEntry(ctx, esc.ID, r.actorID(), "Escalation requested: "+reason.Label()+".\n\n"+esc.Details, now); err != nil {
+			return err
+		}
+		if err := s.event(ctx, tx, r, c, "Case escalated: "+reason.Label()+"."); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, r, "case_escalated", c.Number(), string(reason)); err != nil {
+			return err
+		}
+		if err := s.notifyRole(ctx, tx, desk.RoleEscalationOwner, c, "escalation_requested",
+			"Case "+c.Number()+" escalated: "+reason.Label(),
+			"The customer escalated case "+c.Number()+" ("+c.Summary+"):\n\n"+esc.Details+"\n\nReview it in the escalation queue: "+s.BaseURL+"/console/escalations"); err != nil {
+			return err
+		}
+		return s.notifyContact(ctx, tx, c, "escalation_requested", "Case "+c.Number()+" escalated",
+			"Your escalation of case "+c.Number()+" was received. An escalation owner will review it and answer on the case's Escalation Details tab.")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return esc, nil
+}
+
+// notifyRole emails every staff member with a role about a case.
+func (s *Service) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *desk.Case, kind, subject, text string) error {
+	staff, err := tx.Users(ctx, store.UserFilter{Kind: desk.KindStaff})
+	if err != nil {
+		return err
+	}
+	for _, u := range staff {
+		if !u.HasRole(role) || u.Disabled {
+			continue
+		}
+		if err := s.queueMail(ctx, tx, mail{Kind: kind, To: &u, Case: c, Subject: subject, Text: text, Link: s.BaseURL + "/cases/" + c.Number()}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EscalationQueue lists the active escalations, oldest first (escalation
+// owners).
+func (s *Service) EscalationQueue(ctx context.Context, r Request) ([]store.EscalationRow, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageEscalations, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.Store.Escalations(ctx, store.EscalationFilter{Active: true})
+}
+
+// EscalationStep is what an escalation owner does to an escalation.
+type EscalationStep string
+
+const (
+	StepAccept EscalationStep = "accept"
+	StepReject EscalationStep = "reject"
+	StepClose  EscalationStep = "close"
+	StepNote   EscalationStep = "note"
+)
+
+// WorkEscalation takes a step on an escalation: accept it with next
+// steps, reject it with reasons (and the process text), close it, or add
+// to its feed. Only escalation owners and portal admins; a contact of the
+// case may add to the feed of its active escalation.
+func (s *Service) WorkEscalation(ctx context.Context, r Request, escalationID int64, step EscalationStep, text string) error {
+	if desk.ValidateComment("text", text) != nil && step != StepClose {
+		msg := map[EscalationStep]string{
+			StepAccept: "Give the next steps the customer can expect.",
+			StepReject: "Give the reasons for the rejection.",
+			StepNote:   "Write the update.",
+		}[step]
+		if msg == "" {
+			msg = "Choose accept, reject, close or note."
+		}
+		return &desk.ValidationError{Fields: map[string]string{"text": msg}}
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		e, err := tx.EscalationForUpdate(ctx, escalationID)
+		if err != nil {
+			return err
+		}
+		c, err := tx.CaseForUpdate(ctx, e.CaseID)
+		if err != nil {
+			return err
+		}
+		target := desk.On(c.Combination())
+		manage := desk.Authorize(r.Actor, desk.ManageEscalations, target)
+		customerNote := step == StepNote && desk.Authorize(r.Actor, desk.EscalateCase, target) == nil
+		if manage != nil && !customerNote {
+			if desk.Authorize(r.Actor, desk.ViewCase, target) != nil {
+				return fmt.Errorf("escalation %d: %w", escalationID, desk.ErrNotFound)
+			}
+			return manage
+		}
+		now := s.now()
+		text = strings.TrimSpace(text)
+		var entry, event, subject string
+		switch step {
+		case StepAccept, StepReject:
+			if e.State != desk.EscalationRequested {
+				return fmt.Errorf("the escalation is %s already: %w", strings.ToLower(e.State.Label()), desk.ErrConflict)
+			}
+			e.OwnerID, e.DecidedAt = r.actorID(), now
+			if step == StepAccept {
+				e.State = desk.EscalationAccepted
+				entry, event, subject = "Escalation accepted. Next steps: "+text, "Escalation accepted by "+r.Actor.User.Name()+".", "accepted"
+			} else {
+				e.State, e.ClosedAt = desk.EscalationRejected, now
+				entry, event, subject = "Escalation rejected: "+text+"\n\n"+EscalationProcess, "Escalation rejected by "+r.Actor.User.Name()+".", "rejected"
+			}
+		case StepClose:
+			if !e.State.Active() {
+				return fmt.Errorf("the escalation is %s already: %w", strings.ToLower(e.State.Label()), desk.ErrConflict)
+			}
+			e.State, e.ClosedAt = desk.EscalationClosed, now
+			if e.OwnerID == 0 {
+				e.OwnerID = r.actorID()
+			}
+			entry, event, subject = "Escalation closed.", "Escalation closed by "+r.Actor.User.Name()+".", "closed"
+			if text != "" {
+				entry += " " + text
+			}
+		case StepNote:
+			if !e.State.Active() {
+				return fmt.Errorf("the escalation is %s: %w", strings.ToLower(e.State.Label()), desk.ErrConflict)
+			}
+			entry = text
+		default:
+			return &desk.ValidationError{Fields: map[string]string{"step": "Choose accept, reject, close or note."}}
+		}
+		if err := tx.UpdateEscalation(ctx, e); err != nil {
+			return err
+		}
+		if err := tx.AddEscalationEntry(ctx, e.ID, r.actorID(), entry, now); err != nil {
+			return err
+		}
+		if event != "" {
+			if err := s.event(ctx, tx, r, c, event); err != nil {
+				return err
+			}
+			c.UpdatedAt = now
+			if err := tx.UpdateCase(ctx, c); err != nil {
+				return err
+			}
+		}
+		if err := s.audit(ctx, tx, r, "escalation_"+string(step), c.Number(), entry); err != nil {
+			return err
+		}
+		if subject == "" && r.Actor.IsStaff() {
+			subject = "updated"
+		}
+		if subject == "" {
+			return nil
+		}
+		return s.notifyContact(ctx, tx, c, "escalation_"+string(step), "Escalation of case "+c.Number()+" "+subject, entry)
+	})
+}

@@ -1,0 +1,193 @@
+package support
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// Automated follow-ups (handbook: "Automated Follow-up Process"). When
+// staff propose a solution or ask the customer for information, a timer
+// starts: reminder #1 after 2 days without a customer response, reminder
+// #2 after 5, and after 10 days the case closes as Resolved with a final
+// email. A customer update stops the timer; it starts again each time the
+// case waits on the customer. Critical and Production Down cases have no
+// automated follow-ups.
+
+// JobFollowUp is the kind of the follow-up timer's jobs.
+const JobFollowUp = "followup"
+
+// The follow-up steps, by days since the case began to wait.
+var followUpSteps = []struct {
+	days  int
+	close bool
+}{{2, false}, {5, false}, {10, true}}
+
+// AutoCloseReason is the closure comment of a case closed by follow-ups.
+const AutoCloseReason = "No response after automated follow-ups."
+
+func followUpKey(caseID int64) string { return "followup:" + strconv.FormatInt(caseID, 10) }
+
+// settingFollowUpDays says how follow-up days count: "calendar" (the
+// default) or "business", on the case's calendar.
+const settingFollowUpDays = "followup.days"
+
+// followUpAt is when a follow-up step of days falls, counted from since.
+func (s *Service) followUpAt(ctx context.Context, tx *store.Tx, c *desk.Case, since time.Time, days int) (time.Time, error) {
+	mode, err := tx.Setting(ctx, settingFollowUpDays, "calendar")
+	if err != nil || mode != "business" {
+		return since.AddDate(0, 0, days), err
+	}
+	_, calRow, err := s.caseTerms(ctx, tx, c)
+	if err != nil {
+		return time.Time{}, err
+	}
+	cal, err := calRow.Calendar()
+	if err != nil {
+		return time.Time{}, err
+	}
+	return cal.AddDays(since, days)
+}
+
+// followUpPayload is "step since": the step to run next and when the case
+// began to wait.
+func followUpPayload(step int, since time.Time) string {
+	return strconv.Itoa(step) + " " + since.UTC().Format(time.RFC3339Nano)
+}
+
+func parseFollowUp(p string) (int, time.Time, error) {
+	a, b, _ := strings.Cut(p, " ")
+	step, err := strconv.Atoi(a)
+	if err != nil || step < 0 || step >= len(followUpSteps) {
+		return 0, time.Time{}, fmt.Errorf("follow-up payload %q: bad step", p)
+	}
+	since, err := time.Parse(time.RFC3339Nano, b)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("follow-up payload %q: %w", p, err)
+	}
+	return step, since, nil
+}
+
+// syncFollowUp starts or stops the follow-up timer after a change of the
+// case, inside the change's transaction: it starts when the case begins to
+// wait on the customer, and stops when it no longer waits or becomes
+// Critical. It reports whether it scheduled a job.
+func (s *Service) syncFollowUp(ctx context.Context, tx *store.Tx, before desk.Case, c *desk.Case) (bool, error) {
+	waits := c.WaitsOnCustomer() && c.FollowUpsApply()
+	wasWaiting := before.WaitsOnCustomer() && before.FollowUpsApply()
+	switch {
+	case waits && !wasWaiting:
+		now := s.now()
+		at, err := s.followUpAt(ctx, tx, c, now, followUpSteps[0].days)
+		if err != nil {
+			return false, err
+		}
+		_, err = tx.ScheduleJob(ctx, &store.Job{
+			Kind: JobFollowUp, Key: followUpKey(c.ID), CaseID: c.ID,
+			Payload: followUpPayload(0, now), RunAt: at,
+		}, now)
+		return err == nil, err
+	case !waits && wasWaiting:
+		_, err := tx.CancelJob(ctx, followUpKey(c.ID), s.now())
+		return false, err
+	}
+	return false, nil
+}
+
+// RunFollowUp is the follow-up timer's job: a reminder, or the closure.
+// It finishes the job in the transaction of its effect, so a reminder is
+// queued once however often the job is tried.
+func (s *Service) RunFollowUp(ctx context.Context, j *store.Job) error {
+	step, since, err := parseFollowUp(j.Payload)
+	if err != nil {
+		return err
+	}
+	scheduled := false
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
+			return err // finished or cancelled meanwhile: nothing to do
+		}
+		c, err := tx.CaseForUpdate(ctx, j.CaseID)
+		if err != nil {
+			return err
+		}
+		if !c.WaitsOnCustomer() || !c.FollowUpsApply() {
+			return nil // the timer should have stopped; stop it now
+		}
+		system := Request{Address: "follow-up"}
+		if followUpSteps[step].close {
+			return s.autoClose(ctx, tx, system, c)
+		}
+		n := step + 1
+		if err := s.event(ctx, tx, system, c, fmt.Sprintf("Automated follow-up: reminder #%d sent to the case contact.", n)); err != nil {
+			return err
+		}
+		closeOn, err := s.followUpAt(ctx, tx, c, since, followUpSteps[len(followUpSteps)-1].days)
+		if err != nil {
+			return err
+		}
+		if err := s.notifyContact(ctx, tx, c, "followup_reminder",
+			fmt.Sprintf("Reminder #%d: case %s is waiting for you", n, c.Number()),
+			fmt.Sprintf("Your case %s (%s) is %s - %s and waits for your answer. Please update it, or close it if the problem "+
+				"is solved. Without a response it will be closed on %s.", c.Number(), c.Summary, c.Status.Label(), c.SubStatus.Label(),
+				closeOn.Format("2 January 2006"))); err != nil {
+			return err
+		}
+		nextAt, err := s.followUpAt(ctx, tx, c, since, followUpSteps[step+1].days)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ScheduleJob(ctx, &store.Job{
+			Kind: JobFollowUp, Key: followUpKey(c.ID), CaseID: c.ID,
+			Payload: followUpPayload(step+1, since), RunAt: nextAt,
+		}, s.now()); err != nil {
+			return err
+		}
+		scheduled = true
+		c.UpdatedAt = s.now()
+		return tx.UpdateCase(ctx, c)
+	})
+	if err == nil && scheduled {
+		s.wake()
+	}
+	return err
+}
+
+// autoClose closes a case whose customer never answered the follow-ups.
+func (s *Service) autoClose(ctx context.Context, tx *store.Tx, r Request, c *desk.Case) error {
+	before := *c
+	c.CloseComment = AutoCloseReason
+	c.AutoClosed = true
+	if err := s.setStatus(ctx, tx, r, c, desk.StatusClosed, desk.SubResolved, "(no response after automated follow-ups)"); err != nil {
+		return err
+	}
+	if err := s.audit(ctx, tx, r, "case_auto_closed", c.Number(), AutoCloseReason); err != nil {
+		return err
+	}
+	if err := s.syncClocks(ctx, tx, before, c); err != nil {
+		return err
+	}
+	if err := s.syncPurge(ctx, tx, before, c); err != nil {
+		return err
+	}
+	if err := s.notifyContact(ctx, tx, c, "case_closed", "Case "+c.Number()+" closed: no response",
+		"We proposed a solution or asked for information on case "+c.Number()+" ("+c.Summary+") and reminded you twice, "+
+			"without a response, so the case is now closed as Resolved.\n\nIf the problem is still there, call support: "+
+			"staff can reopen the case for you."); err != nil {
+		return err
+	}
+	c.UpdatedAt = s.now()
+	return tx.UpdateCase(ctx, c)
+}
+
+// wake tells the job worker a job was scheduled.
+func (s *Service) wake() {
+	if s.Wake != nil {
+		s.Wake()
+	}
+}

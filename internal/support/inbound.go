@@ -1,0 +1,207 @@
+package support
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/inbound"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// Email in: every message for the support address is kept raw, then a job
+// reads it. A reply with a Reference ID from a contact with Read-Write
+// access to the case's Sold To / End User is added to the Case Feed as the
+// customer's update (a case waiting on the customer goes back to Open).
+// Anything else goes to the triage queue with the reason, where a portal
+// admin links it to a case or discards it: new mail never opens a case by
+// itself. Automatic messages are kept and ignored.
+
+// ReceiveMail keeps a message received by source (smtp, lmtp, imap) and
+// schedules its processing. Once it returns the message is safe.
+func (s *Service) ReceiveMail(ctx context.Context, source, from string, rcpts []string, raw []byte) error {
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.ReceiveMail(ctx, &store.InboundMail{
+			Source: source, MailFrom: from, RcptTo: strings.Join(rcpts, ", "), Raw: raw, ReceivedAt: s.now(),
+		})
+		return err
+	})
+	if err == nil {
+		s.wake()
+	}
+	return err
+}
+
+// triage is a reason to send a message to triage.
+type triage struct{ reason string }
+
+func (t *triage) Error() string { return t.reason }
+
+// ProcessInbound is the job that reads one received message and files it.
+// The filing and the job's end are one transaction: a message is added to
+// a case once.
+func (s *Service) ProcessInbound(ctx context.Context, j *store.Job) error {
+	inboundID, err := strconv.ParseInt(j.Payload, 10, 64)
+	if err != nil {
+		return fmt.Errorf("inbound job %d: payload %q", j.ID, j.Payload)
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
+			return err
+		}
+		m, err := tx.InboundForUpdate(ctx, inboundID)
+		if err != nil || m.State != store.InboundPending {
+			return err
+		}
+		m.ProcessedAt = s.now()
+		msg, err := inbound.Parse(m.Raw, s.MailDomain)
+		if err != nil {
+			m.State, m.Reason = store.InboundTriage, "The message could not be read: "+err.Error()
+			return tx.SetInbound(ctx, m)
+		}
+		m.Sender, m.Subject = msg.From, msg.Subject
+		if msg.Auto != inbound.NotAuto {
+			m.State, m.Reason = store.InboundIgnored, "An automatic message ("+string(msg.Auto)+"): kept, not added to a case."
+			return tx.SetInbound(ctx, m)
+		}
+		caseID, err := s.fileReply(ctx, tx, msg)
+		var t *triage
+		switch {
+		case errors.As(err, &t):
+			m.State, m.Reason, m.CaseID = store.InboundTriage, t.reason, caseID
+		case err != nil:
+			return err
+		default:
+			m.State, m.Reason, m.CaseID = store.InboundAppended, "Added to the Case Feed as the customer's update.", caseID
+		}
+		return tx.SetInbound(ctx, m)
+	})
+}
+
+// fileReply adds a reply to its case, or says why it goes to triage.
+func (s *Service) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Message) (int64, error) {
+	if msg.Reference == "" {
+		return 0, &triage{"No Reference ID: email does not open cases; new cases are opened on the web or by phone."}
+	}
+	caseID, err := tx.CaseIDByReference(ctx, msg.Reference)
+	if errors.Is(err, desk.ErrNotFound) {
+		return 0, &triage{"The Reference ID " + msg.Reference + " belongs to no case."}
+	}
+	if err != nil {
+		return 0, err
+	}
+	u, err := tx.UserByEmail(ctx, msg.From)
+	if errors.Is(err, desk.ErrNotFound) || (err == nil && u.Kind != desk.KindContact) {
+		return caseID, &triage{"The sender " + msg.From + " is not a contact in Caseport."}
+	}
+	if err != nil {
+		return 0, err
+	}
+	actor, err := tx.Actor(ctx, u.ID, s.now())
+	if err != nil {
+		return 0, err
+	}
+	body := msg.Text
+	if len(msg.Attachments) > 0 {
+		names := make([]string, len(msg.Attachments))
+		for i, a := range msg.Attachments {
+			names[i] = fmt.Sprintf("%s (%d bytes)", a.Name, len(a.Data))
+		}
+		body += "\n\n[Attachments received by email, in the case's files: " + strings.Join(names, ", ") + "]"
+	}
+	if strings.TrimSpace(msg.Text) == "" && len(msg.Attachments) == 0 {
+		return caseID, &triage{"The reply has no new text."}
+	}
+	r := Request{Actor: actor, Address: "email"}
+	comment := s.addComment(ctx, r, "(By email) "+body)
+	err = s.writeCaseTx(ctx, tx, r, caseID, desk.CommentCase, func(tx *store.Tx, c *desk.Case) error {
+		if err := comment(tx, c); err != nil {
+			return err
+		}
+		for _, a := range msg.Attachments {
+			if err := s.keepFile(ctx, tx, &store.CaseFile{
+				CaseID: c.ID, Name: a.Name, ContentType: a.ContentType, Source: "email", Direction: "customer", UploadedBy: u.ID,
+			}, a.Data); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, desk.ErrNotFound), errors.Is(err, desk.ErrForbidden):
+		return caseID, &triage{"The sender " + msg.From + " is not a Designated Contact of this case's Sold To / End User."}
+	case errors.Is(err, desk.ErrConflict):
+		return caseID, &triage{"The case is closed; a reply by email does not reopen it."}
+	}
+	return caseID, err
+}
+
+// InboundMail lists received messages of a state (portal admins).
+func (s *Service) InboundMail(ctx context.Context, r Request, state string) ([]store.InboundMail, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.Store.InboundList(ctx, state, 200)
+}
+
+// ReadInbound returns one received message with its parsed text (portal
+// admins).
+func (s *Service) ReadInbound(ctx context.Context, r Request, inboundID int64) (*store.InboundMail, *inbound.Message, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return nil, nil, err
+	}
+	m, err := s.Store.Inbound(ctx, inboundID)
+	if err != nil {
+		return nil, nil, err
+	}
+	msg, _ := inbound.Parse(m.Raw, s.MailDomain) // unreadable: shown raw
+	return m, msg, nil
+}
+
+// LinkInbound adds a message from triage to a case as an internal note
+// for staff to act on (portal admins), or discards it (caseID 0).
+func (s *Service) LinkInbound(ctx context.Context, r Request, inboundID, caseID int64) error {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		m, err := tx.InboundForUpdate(ctx, inboundID)
+		if err != nil {
+			return err
+		}
+		if m.State != store.InboundTriage && m.State != store.InboundIgnored {
+			return fmt.Errorf("this message was %s already: %w", m.State, desk.ErrConflict)
+		}
+		m.ProcessedAt = s.now()
+		if caseID == 0 {
+			m.State, m.Reason = store.InboundDiscard, "Discarded by "+r.Actor.User.Name()+"."
+			if err := s.audit(ctx, tx, r, "inbound_discarded", m.Sender, m.Subject); err != nil {
+				return err
+			}
+			return tx.SetInbound(ctx, m)
+		}
+		msg, err := inbound.Parse(m.Raw, s.MailDomain)
+		if err != nil {
+			return &desk.ValidationError{Fields: map[string]string{"case": "This message cannot be read; discard it."}}
+		}
+		note := fmt.Sprintf("Email from %s <%s>, subject %q, linked from triage by %s:\n\n%s", msg.FromName, msg.From, msg.Subject, r.Actor.User.Name(), msg.Text)
+		err = s.writeCaseTx(ctx, tx, r, caseID, desk.WorkCase, func(tx *store.Tx, c *desk.Case) error {
+			_, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: desk.EntryNote, AuthorID: r.actorID(), Body: note, CreatedAt: s.now()})
+			return err
+		})
+		if errors.Is(err, desk.ErrNotFound) {
+			return &desk.ValidationError{Fields: map[string]string{"case": "There is no case with this number."}}
+		}
+		if err != nil {
+			return err
+		}
+		m.State, m.CaseID, m.Reason = store.InboundLinked, caseID, "Linked to case "+desk.FormatCaseNumber(caseID)+" by "+r.Actor.User.Name()+"."
+		if err := s.audit(ctx, tx, r, "inbound_linked", m.Sender, desk.FormatCaseNumber(caseID)); err != nil {
+			return err
+		}
+		return tx.SetInbound(ctx, m)
+	})
+}

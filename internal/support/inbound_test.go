@@ -1,0 +1,152 @@
+package support_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/smtp"
+	"strings"
+	"testing"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/inbound"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// listen starts the SMTP listener for the fixture's service on loopback.
+func (f *fixture) listen(t *testing.T) string {
+	t.Helper()
+	f.svc.MailDomain = "vendor.example"
+	l := inbound.NewListener("support.vendor.example", false, quietLog(), f.svc.ReceiveMail)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go l.Serve(ln) //nolint:errcheck // ends with Close
+	t.Cleanup(func() { l.Close() })
+	return ln.Addr().String()
+}
+
+// send delivers a message over a real SMTP session.
+func send(t *testing.T, addr, from, headers, body string) {
+	t.Helper()
+	msg := strings.ReplaceAll(headers, "\n", "\r\n") + "\r\n" + strings.ReplaceAll(body, "\n", "\r\n")
+	if err := smtp.SendMail(addr, nil, from, []string{"support@vendor.example"}, []byte(msg)); err != nil {
+		t.Fatalf("SMTP: %v", err)
+	}
+}
+
+func (f *fixture) inbound(t *testing.T) map[string]store.InboundMail {
+	t.Helper()
+	ms, err := f.store.InboundList(context.Background(), "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]store.InboundMail{}
+	for _, m := range ms {
+		out[m.Subject] = m
+	}
+	return out
+}
+
+func TestEmailIn(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		addr := f.listen(t)
+		w := f.worker()
+		w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
+		caseID := f.openCase(t, desk.PriorityMedium)
+		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
+		c, err := f.store.Case(ctx, caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := c.ReferenceID
+		reply := func(from, subject, extra, body string) {
+			send(t, addr, from, fmt.Sprintf("From: %s\nTo: support@vendor.example\nSubject: %s\n%s", from, subject, extra), body)
+		}
+		reply(demo.Designated, "Re: the patch", "X-Caseport-Reference: "+ref+"\n",
+			"It still fails after the patch.\n\nOn Mon, Support <support@vendor.example> wrote:\n> Try the patch\n")
+		reply(demo.ReadOnly, "Me too", "X-Caseport-Reference: "+ref+"\n", "Same here.\n")
+		reply("stranger@elsewhere.example", "Who are you", "X-Caseport-Reference: "+ref+"\n", "Hello\n")
+		reply(demo.Designated, "New problem", "", "Please open a case for the IVR.\n")
+		reply(demo.Designated, "Out of office", "Auto-Submitted: auto-replied\nX-Caseport-Reference: "+ref+"\n", "Away until Monday.\n")
+		reply(demo.Designated, "Wrong ref", "", "Reference ID: ffffffffffffffffffff\nHello\n")
+		send(t, addr, demo.Designated, "", "\x00\x01 not a header block\n") // malformed: must not block the others
+
+		if _, err := w.w.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got := f.inbound(t)
+		for subject, want := range map[string]struct{ state, reason string }{
+			"Re: the patch": {store.InboundAppended, ""},
+			"Me too":        {store.InboundTriage, "not a Designated Contact"},
+			"Who are you":   {store.InboundTriage, "not a contact"},
+			"New problem":   {store.InboundTriage, "No Reference ID"},
+			"Out of office": {store.InboundIgnored, "automatic"},
+			"Wrong ref":     {store.InboundTriage, "belongs to no case"},
+		} {
+			m, ok := got[subject]
+			if !ok || m.State != want.state || !strings.Contains(m.Reason, want.reason) {
+				t.Errorf("%q: %+v, want %s (%s)", subject, m, want.state, want.reason)
+			}
+		}
+		if m := got[""]; m.State != store.InboundTriage {
+			t.Errorf("the malformed message: %+v", m)
+		}
+		v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Case.Status != desk.StatusOpen {
+			t.Errorf("after the customer's email the case is %s, want Open", v.Case.Status)
+		}
+		updates := 0
+		for _, e := range v.Feed {
+			if strings.Contains(e.Body, "It still fails") {
+				updates++
+				if strings.Contains(e.Body, "Try the patch") || e.Kind != desk.EntryComment {
+					t.Errorf("the update keeps the quoted history or is not the customer's: %+v", e)
+				}
+			}
+		}
+		if updates != 1 {
+			t.Errorf("%d updates from the email, want 1", updates)
+		}
+
+		// Triage: link one to the case as a note for staff, discard another.
+		admin := f.as(t, demo.Admin)
+		if err := f.svc.LinkInbound(ctx, f.as(t, demo.Agent), got["Me too"].ID, caseID); kind(err) != "forbidden" {
+			t.Errorf("an agent linking = %v", err)
+		}
+		if err := f.svc.LinkInbound(ctx, admin, got["Me too"].ID, 9_999_999); desk.AsValidation(err) == nil {
+			t.Errorf("linking to no case = %v", err)
+		}
+		if err := f.svc.LinkInbound(ctx, admin, got["Me too"].ID, caseID); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.LinkInbound(ctx, admin, got["Me too"].ID, caseID); kind(err) != "conflict" {
+			t.Errorf("linking twice = %v", err)
+		}
+		if err := f.svc.LinkInbound(ctx, admin, got["New problem"].ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		got = f.inbound(t)
+		if got["Me too"].State != store.InboundLinked || got["New problem"].State != store.InboundDiscard {
+			t.Errorf("after triage: %+v / %+v", got["Me too"], got["New problem"])
+		}
+		cv, _ := f.svc.Case(ctx, f.as(t, demo.Designated), caseID)
+		for _, e := range cv.Feed {
+			if strings.Contains(e.Body, "Same here") {
+				t.Error("a linked email, an internal note, is shown to the customer")
+			}
+		}
+	})
+}
+
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

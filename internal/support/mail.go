@@ -1,0 +1,175 @@
+package support
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// Every email goes through one funnel: what happened is written by the
+// code (Subject, Text, Link), and an email template of its kind, which a
+// portal admin may edit, lays it out. The default template of every kind
+// is a greeting, the text and the link.
+
+// MailKind is a kind of email, with what it is for.
+type MailKind struct {
+	Kind, About string
+}
+
+// MailKinds lists the emails Caseport sends, for the template page.
+var MailKinds = []MailKind{
+	{"case_created", "to the case contact, when a case is opened"},
+	{"case_reply", "to the case contact, when staff reply in public"},
+	{"case_status", "to the case contact, when staff change the status"},
+	{"case_closed", "to the case contact, when a case is closed (also by follow-ups)"},
+	{"followup_reminder", "to the case contact, the automated follow-up reminders"},
+	{"escalation_requested", "to escalation owners and the case contact, when a case is escalated"},
+	{"escalation_accept", "to the case contact, when an escalation is accepted"},
+	{"escalation_reject", "to the case contact, when an escalation is rejected"},
+	{"escalation_close", "to the case contact, when an escalation is closed"},
+	{"escalation_note", "to the case contact, staff's updates on an escalation"},
+	{"priority_critical", "to product support managers, when a case becomes Critical or Production Down"},
+	{"sla_warning", "to the case owner, before a service-level deadline"},
+	{"sla_breached", "to the case owner, when a service-level target is missed"},
+	{"access_request", "to Designated Approvers, when someone asks for access"},
+	{"access_decision", "to the requester, when an approver decides"},
+	{"verify_email", "to a new user, the link to confirm the address"},
+	{"registration_existing", "to an address that asked for an account it already has"},
+	{"password_reset", "the link to choose a new password"},
+}
+
+// Default templates.
+const (
+	DefaultMailSubject = "{{.Subject}}"
+	DefaultMailBody    = "Hello {{.FirstName}},\n\n{{.Text}}\n{{with .Link}}\n{{.}}\n{{end}}"
+)
+
+// MailData is what an email template can use.
+type MailData struct {
+	FirstName   string // of the recipient; "" for an address without an account
+	Name        string
+	Email       string
+	Subject     string // the subject the code wrote
+	Text        string // what happened, in words
+	Link        string // where to act, a full URL; may be empty
+	CaseNumber  string // empty when the email is not about a case
+	CaseSummary string
+	PortalURL   string
+}
+
+// mail is one email to queue.
+type mail struct {
+	Kind    string
+	To      *desk.User // the recipient; nil for an address without an account
+	Address string     // the address when To is nil
+	Case    *desk.Case
+	Subject string
+	Text    string
+	Link    string
+}
+
+// queueMail lays an email out with its template and queues it, in tx.
+func (s *Service) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
+	d := MailData{Subject: m.Subject, Text: strings.TrimSpace(m.Text), Link: m.Link, PortalURL: s.BaseURL, Email: m.Address}
+	n := store.Notification{Kind: m.Kind, To: m.Address, CreatedAt: s.now()}
+	if m.To != nil {
+		d.FirstName, d.Name, d.Email = m.To.FirstName, m.To.Name(), m.To.Email
+		n.UserID, n.To = m.To.ID, m.To.Email
+	}
+	if d.FirstName == "" {
+		d.FirstName = "there"
+	}
+	if m.Case != nil {
+		d.CaseNumber, d.CaseSummary, n.CaseID = m.Case.Number(), m.Case.Summary, m.Case.ID
+	}
+	subject, body, err := tx.EmailTemplate(ctx, m.Kind)
+	if err != nil {
+		return err
+	}
+	if n.Subject, err = renderMail(subject, DefaultMailSubject, d); err != nil {
+		s.Log.WarnContext(ctx, "email template", "kind", m.Kind, "err", err)
+	}
+	if n.Body, err = renderMail(body, DefaultMailBody, d); err != nil {
+		s.Log.WarnContext(ctx, "email template", "kind", m.Kind, "err", err)
+	}
+	n.Subject = strings.Join(strings.Fields(n.Subject), " ") // one line
+	return tx.AddNotification(ctx, n)
+}
+
+// renderMail executes a template, falling back to the default when the
+// stored one does not run (and saying why).
+func renderMail(tmpl, def string, d MailData) (string, error) {
+	if tmpl == "" {
+		tmpl = def
+	}
+	out, err := execMail(tmpl, d)
+	if err != nil {
+		fallback, _ := execMail(def, d)
+		return fallback, err
+	}
+	return out, nil
+}
+
+func execMail(tmpl string, d MailData) (string, error) {
+	t, err := template.New("mail").Option("missingkey=error").Parse(tmpl)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, d); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// EmailTemplates lists the templates with the stored text of each kind
+// (portal admins); empty means the default.
+func (s *Service) EmailTemplates(ctx context.Context, r Request) (map[string][2]string, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.Store.EmailTemplates(ctx)
+}
+
+// SetEmailTemplate stores a kind's templates (portal admins); empty texts
+// go back to the default. A template that does not run on sample data is
+// refused with the reason.
+func (s *Service) SetEmailTemplate(ctx context.Context, r Request, kind, subject, body string) error {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return err
+	}
+	known := false
+	for _, k := range MailKinds {
+		known = known || k.Kind == kind
+	}
+	if !known {
+		return fmt.Errorf("email kind %q: %w", kind, desk.ErrNotFound)
+	}
+	sample := MailData{
+		FirstName: "Dana", Name: "Dana Designated", Email: "dana@example.com", Subject: "Subject",
+		Text: "What happened.", Link: s.BaseURL + "/cases/0001000001", CaseNumber: "0001000001", CaseSummary: "Summary", PortalURL: s.BaseURL,
+	}
+	p := desk.Problems{}
+	for field, t := range map[string]string{"subject": subject, "body": body} {
+		if strings.TrimSpace(t) == "" {
+			continue
+		}
+		if _, err := execMail(t, sample); err != nil {
+			p.Add(field, "The template does not work: "+err.Error())
+		}
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SetEmailTemplate(ctx, kind, strings.TrimSpace(subject), strings.TrimSpace(body), s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "email_template_set", kind, "")
+	})
+}

@@ -1,0 +1,90 @@
+package support_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+)
+
+func TestFollowers(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		caseID := f.openCase(t, desk.PriorityMedium)
+		if err := f.svc.Follow(ctx, f.as(t, demo.Partner), caseID, true); kind(err) != "notfound" {
+			t.Errorf("another company following = %v", err)
+		}
+		if err := f.svc.Follow(ctx, f.as(t, demo.ReadOnly), caseID, true); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := f.svc.Case(ctx, f.as(t, demo.ReadOnly), caseID); !v.Following {
+			t.Error("the case page does not know Riley follows")
+		}
+		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "We found the cause.", false); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.mails(t, demo.ReadOnly, "a reply from support"); len(got) != 1 {
+			t.Fatalf("the follower got %v", got)
+		}
+		// A follower who loses access hears nothing more.
+		err := f.svc.SetGrant(ctx, f.as(t, demo.Admin), desk.Grant{ContactID: f.world.Users[demo.ReadOnly], Combination: f.world.ABCCombo(), Level: desk.NoAccess})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "Fixed.", false); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.mails(t, demo.ReadOnly, "a reply from support"); len(got) != 1 {
+			t.Errorf("a follower without access still gets mail: %v", got)
+		}
+	})
+}
+
+func TestEmailTemplates(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		admin := f.as(t, demo.Admin)
+		for _, bad := range []string{"{{.Nope}}", "{{ .Text"} {
+			if err := f.svc.SetEmailTemplate(ctx, admin, "case_reply", "", bad); desk.AsValidation(err) == nil {
+				t.Errorf("template %q accepted: %v", bad, err)
+			}
+		}
+		if err := f.svc.SetEmailTemplate(ctx, f.as(t, demo.Agent), "case_reply", "", "x"); kind(err) != "forbidden" {
+			t.Errorf("an agent setting a template = %v", err)
+		}
+		if err := f.svc.SetEmailTemplate(ctx, admin, "no_such_kind", "", "x"); kind(err) != "notfound" {
+			t.Errorf("an unknown kind = %v", err)
+		}
+		err := f.svc.SetEmailTemplate(ctx, admin, "case_reply", "[{{.CaseNumber}}] {{.Subject}}", "Dear {{.Name}},\n{{.Text}}\n-- ACME Support\n{{.Link}}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		caseID := f.openCase(t, desk.PriorityMedium)
+		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "Try restarting the node.", false); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := f.store.Notifications(ctx, demo.Designated, 1)
+		if err != nil || len(ms) != 1 {
+			t.Fatal(ms, err)
+		}
+		m := ms[0]
+		if !strings.HasPrefix(m.Subject, "[") || !strings.Contains(m.Body, "Dear Dana Designated,") || !strings.Contains(m.Body, "-- ACME Support") {
+			t.Errorf("the template was not used: %q\n%s", m.Subject, m.Body)
+		}
+		// Empty texts restore the built-in layout.
+		if err := f.svc.SetEmailTemplate(ctx, admin, "case_reply", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "Any news?", false); err != nil {
+			t.Fatal(err)
+		}
+		ms, _ = f.store.Notifications(ctx, demo.Designated, 1)
+		if !strings.HasPrefix(ms[0].Body, "Hello Dana,") {
+			t.Errorf("the built-in layout is not back: %s", ms[0].Body)
+		}
+	})
+}

@@ -1,0 +1,196 @@
+package support
+
+import (
+	"context"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/hours"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// Calendars lists the business-hours calendars (staff).
+func (s *Service) Calendars(ctx context.Context, r Request) ([]store.CalendarRow, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.Store.Calendars(ctx)
+}
+
+// SaveCalendar creates (ID zero) or changes a calendar (portal admins):
+// its zone must be an IANA zone and its week readable, each refusal on
+// its field.
+func (s *Service) SaveCalendar(ctx context.Context, r Request, row *store.CalendarRow) error {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return err
+	}
+	row.Name, row.Zone, row.Week = strings.TrimSpace(row.Name), strings.TrimSpace(row.Zone), strings.TrimSpace(row.Week)
+	p := desk.Problems{}
+	if row.Name == "" {
+		p.Add("name", "Name the calendar, e.g. the support region.")
+	}
+	if _, err := time.LoadLocation(row.Zone); err != nil || row.Zone == "" {
+		p.Add("zone", "Give an IANA time zone, such as Europe/London or America/New_York.")
+	}
+	if week, err := hours.ParseWeek(row.Week); err != nil {
+		p.Add("week", err.Error())
+	} else if hours.FormatWeek(week) == "" {
+		p.Add("week", "Give the opening hours, e.g. mon-fri 08:00-18:00 (mon-sun 00:00-24:00 for around the clock).")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	slices.SortFunc(row.Holidays, func(a, b hours.Date) int { return strings.Compare(a.String(), b.String()) })
+	row.Holidays = slices.Compact(row.Holidays)
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		action := "calendar_updated"
+		if row.ID == 0 {
+			action = "calendar_created"
+		}
+		if err := tx.SaveCalendar(ctx, row, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, action, row.Name, row.Zone+" "+row.Week)
+	})
+}
+
+// ImportHolidays adds the days of an iCalendar file to a calendar's
+// holidays (portal admins). It returns how many days were new.
+func (s *Service) ImportHolidays(ctx context.Context, r Request, calendarID int64, ics io.Reader) (int, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return 0, err
+	}
+	days, err := hours.ParseICalHolidays(io.LimitReader(ics, 4<<20))
+	if err != nil {
+		return 0, &desk.ValidationError{Fields: map[string]string{"file": err.Error()}}
+	}
+	added := 0
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		row, err := tx.CalendarByID(ctx, calendarID)
+		if err != nil {
+			return err
+		}
+		have := map[hours.Date]bool{}
+		for _, d := range row.Holidays {
+			have[d] = true
+		}
+		for d := range days {
+			if !have[d] {
+				row.Holidays = append(row.Holidays, d)
+				added++
+			}
+		}
+		slices.SortFunc(row.Holidays, func(a, b hours.Date) int { return strings.Compare(a.String(), b.String()) })
+		if err := tx.SaveCalendar(ctx, row, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "holidays_imported", row.Name, strconv.Itoa(added)+" days")
+	})
+	return added, err
+}
+
+// SLATargets lists the service-level table (staff).
+func (s *Service) SLATargets(ctx context.Context, r Request) ([]store.SLATarget, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.Store.SLATargets(ctx)
+}
+
+// SetSLATarget changes one target (portal admins). Cases keep the target
+// their clock started with until their priority changes.
+func (s *Service) SetSLATarget(ctx context.Context, r Request, t *store.SLATarget) error {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return err
+	}
+	p := desk.Problems{}
+	if t.Amount <= 0 || t.Amount > 100_000 {
+		p.Add("amount", "Give a target greater than zero.")
+	}
+	if !t.Unit.Valid() {
+		p.Add("unit", "Choose minutes, business minutes or business days.")
+	}
+	if !t.Priority.Valid() || !t.Level.Valid() || (t.Deployment != desk.Premise && t.Deployment != desk.Cloud) ||
+		(t.Kind != desk.ClockResponse && t.Kind != desk.ClockRCA) {
+		p.Add("target", "No such row of the service-level table.")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SetSLATarget(ctx, t); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "sla_target_set", string(t.Deployment)+"/"+string(t.Level)+"/"+string(t.Priority)+"/"+string(t.Kind),
+			t.Unit.Describe(t.Amount))
+	})
+}
+
+// SLASettings are the service-level settings a portal admin edits.
+type SLASettings struct {
+	// DefaultCalendar names the calendar of cases whose contract and End
+	// User name none.
+	DefaultCalendar string
+	// WarningLead is how long before a deadline the warning fires.
+	WarningLead time.Duration
+	// FollowUpBusinessDays counts follow-up days as business days of the
+	// case's calendar rather than calendar days.
+	FollowUpBusinessDays bool
+}
+
+// SLASettings returns the settings (staff).
+func (s *Service) SLASettings(ctx context.Context, r Request) (*SLASettings, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
+		return nil, err
+	}
+	cal, err := s.Store.Setting(ctx, settingDefaultCalendar, defaultCalendarName)
+	if err != nil {
+		return nil, err
+	}
+	lead, err := s.Store.Setting(ctx, settingWarningLead, strconv.Itoa(defaultWarningLead))
+	if err != nil {
+		return nil, err
+	}
+	minutes, err := strconv.Atoi(lead)
+	if err != nil {
+		minutes = defaultWarningLead
+	}
+	days, err := s.Store.Setting(ctx, settingFollowUpDays, "calendar")
+	if err != nil {
+		return nil, err
+	}
+	return &SLASettings{DefaultCalendar: cal, WarningLead: time.Duration(minutes) * time.Minute, FollowUpBusinessDays: days == "business"}, nil
+}
+
+// SetSLASettings changes the settings (portal admins).
+func (s *Service) SetSLASettings(ctx context.Context, r Request, set SLASettings) error {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return err
+	}
+	if set.WarningLead < 0 || set.WarningLead > 7*24*time.Hour {
+		return &desk.ValidationError{Fields: map[string]string{"lead": "Give a warning lead from 0 minutes to 7 days."}}
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.CalendarByName(ctx, set.DefaultCalendar); err != nil {
+			return &desk.ValidationError{Fields: map[string]string{"default_calendar": "Choose one of the calendars."}}
+		}
+		if err := tx.SetSetting(ctx, settingDefaultCalendar, set.DefaultCalendar); err != nil {
+			return err
+		}
+		if err := tx.SetSetting(ctx, settingWarningLead, strconv.Itoa(int(set.WarningLead/time.Minute))); err != nil {
+			return err
+		}
+		days := "calendar"
+		if set.FollowUpBusinessDays {
+			days = "business"
+		}
+		if err := tx.SetSetting(ctx, settingFollowUpDays, days); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "sla_settings_set", set.DefaultCalendar, set.WarningLead.String())
+	})
+}

@@ -1,0 +1,83 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+// accessRequests lists the requests the user may decide (Designated
+// Approvers, portal admins) or, for anyone else, their own.
+func (s *Server) accessRequests(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	state := desk.RequestState(r.URL.Query().Get("state"))
+	switch state {
+	case desk.RequestPending, desk.RequestApproved, desk.RequestRejected, "":
+	default:
+		state = ""
+	}
+	reqs, err := s.svc.AccessRequests(r.Context(), request(r, a), state)
+	if err != nil {
+		return err
+	}
+	decides := len(a.Approves) > 0 || a.HasRole(desk.RolePortalAdmin)
+	s.render(w, r, http.StatusOK, "access-requests", &view{
+		Title: "Access requests", User: a.User, Form: r.URL.Query(),
+		Data: map[string]any{"Requests": reqs, "Decides": decides, "State": string(state)},
+	})
+	return nil
+}
+
+func requestID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return 0, desk.ErrNotFound
+	}
+	return id, nil
+}
+
+func (s *Server) accessRequest(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	return s.showAccessRequest(w, r, a, http.StatusOK, nil, nil)
+}
+
+func (s *Server) showAccessRequest(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
+	id, err := requestID(r)
+	if err != nil {
+		return err
+	}
+	req, canDecide, err := s.svc.AccessRequest(r.Context(), request(r, a), id)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "access-request", &view{
+		Title: "Access request", User: a.User, Form: form, Errors: errs,
+		Data: map[string]any{"R": req, "CanDecide": canDecide},
+	})
+	return nil
+}
+
+// decideAccessRequest records an approver's yes or no.
+func (s *Server) decideAccessRequest(r *http.Request, req support.Request) (string, string, error) {
+	id, err := requestID(r)
+	if err != nil {
+		return "", "", err
+	}
+	var approve bool
+	switch r.PostForm.Get("decision") {
+	case "approve":
+		approve = true
+	case "reject":
+	default:
+		return "", "", &desk.ValidationError{Fields: map[string]string{"decision": "Choose Approve or Reject."}}
+	}
+	to := "/access-requests/" + strconv.FormatInt(id, 10)
+	if err := s.svc.DecideAccessRequest(r.Context(), req, id, approve, r.PostForm.Get("note")); err != nil {
+		return to, "", err
+	}
+	if approve {
+		return to, "The request is approved and the access granted.", nil
+	}
+	return to, "The request is rejected.", nil
+}

@@ -1,0 +1,76 @@
+// Caseport: small enhancements on top of pages that work without script.
+//
+//   data-maxlength="N" on an input or textarea shows "used / N characters".
+//   data-word-meter="N" on a textarea fills the .word-meter after it and
+//   turns it green at N words.
+//   Fields named in an error summary get aria-invalid, and the summary
+//   takes the focus so a screen reader announces it.
+"use strict";
+
+(function () {
+  function countWords(text) {
+    const words = text.trim().split(/\s+/);
+    return words.length === 1 && words[0] === "" ? 0 : words.length;
+  }
+
+  function charCounter(field) {
+    const max = Number(field.dataset.maxlength);
+    if (!max) return;
+    const out = document.createElement("p");
+    out.className = "char-count";
+    out.setAttribute("aria-live", "polite");
+    out.id = field.id + "-count";
+    field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + out.id).trim());
+    field.insertAdjacentElement("afterend", out);
+    const update = function () {
+      const used = field.value.length;
+      out.textContent = used + " / " + max + " characters";
+      out.classList.toggle("near", used >= max * 0.9 && used <= max);
+      out.classList.toggle("over", used > max);
+    };
+    field.addEventListener("input", update);
+    update();
+  }
+
+  function wordMeter(field) {
+    const goal = Number(field.dataset.wordMeter);
+    const meter = field.parentElement.querySelector(".word-meter");
+    if (!goal || !meter) return;
+    const bar = meter.querySelector(".word-meter-bar");
+    const label = document.createElement("p");
+    label.className = "word-count";
+    label.setAttribute("aria-live", "polite");
+    meter.insertAdjacentElement("afterend", label);
+    const update = function () {
+      const n = countWords(field.value);
+      const met = n >= goal;
+      meter.classList.toggle("met", met);
+      if (bar) bar.style.width = Math.min(100, (n / goal) * 100) + "%";
+      label.textContent = met ? n + " words: thank you, that helps us" : n + " of " + goal + " words";
+    };
+    field.addEventListener("input", update);
+    update();
+  }
+
+  function markErrors() {
+    document.querySelectorAll(".field-error[id$='-error']").forEach(function (err) {
+      const name = err.id.slice(0, -"-error".length);
+      const field = document.getElementById(name);
+      if (field) field.setAttribute("aria-invalid", "true");
+    });
+    const summary = document.querySelector(".error-summary");
+    if (summary) summary.focus();
+  }
+
+  function start() {
+    document.querySelectorAll("[data-maxlength]").forEach(charCounter);
+    document.querySelectorAll("textarea[data-word-meter]").forEach(wordMeter);
+    markErrors();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

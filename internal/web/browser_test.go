@@ -1,0 +1,196 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/caseport/caseport/internal/browsertest"
+	"github.com/caseport/caseport/internal/demo"
+)
+
+// TestBrowserCaseLifecycle drives headless Chromium through the life of a
+// case, as the people involved see it: a Designated Contact opens it with
+// the wizard, a Read-Only colleague follows it, staff propose a solution,
+// the contact answers, closes and reopens it.
+func TestBrowserCaseLifecycle(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	eachEngine(t, func(t *testing.T, e *env) {
+		dana := b.Page(t, e.srv.URL, browsertest.Desktop)
+		signInPage(dana, demo.Designated)
+		if p := dana.Path(); p != "/cases" {
+			t.Fatalf("after sign-in the contact is at %s, want My Cases", p)
+		}
+
+		// The wizard: step 1 counts characters and words.
+		dana.Submit("#open-case")
+		dana.Fill("#summary", "Agents hear silence on transferred calls")
+		if got := dana.Text("#summary-count"); got != "40 / 1000 characters" {
+			t.Errorf("summary counter = %q", got)
+		}
+		dana.Fill("#description", "Since Monday")
+		if dana.Has(".word-meter.met") {
+			t.Error("the word meter is green after two words")
+		}
+		dana.Fill("#description", "Since Monday the SIP Server call control drops audio on every call transferred between agents on site two.")
+		if !dana.Has(".word-meter.met") {
+			t.Error("the word meter is not green after ten words")
+		}
+		dana.Submit("#wizard-next")
+
+		// Step 2: the details.
+		dana.Choose("#product", itoa(e.world.Products["SIP Server"]))
+		dana.Choose("#component", itoa(e.world.Comps["SIP Server"][0]))
+		dana.Choose("#kind", "support/Problem")
+		dana.Choose("#priority", "medium")
+		dana.Click(`input[name="stage"][value="production"]`)
+		dana.Fill("#agents_affected", "12")
+		dana.Submit("#submit-case")
+		number := strings.TrimPrefix(dana.Text(".eyebrow"), "Case ")
+		if len(number) != 10 {
+			t.Fatalf("after the wizard the page shows %q, want a case page", dana.Text("h1"))
+		}
+		casePath := "/cases/" + number
+		if got := dana.Text("#case-status"); got != "Open - New" {
+			t.Errorf("new case status = %q", got)
+		}
+		dana.Go("/cases")
+		if !dana.Has(`a[href="` + casePath + `"]`) {
+			t.Errorf("My Cases does not list %s", number)
+		}
+
+		// A Read-Only colleague sees the case and no controls, on a phone.
+		riley := b.Page(t, e.srv.URL, browsertest.Phone)
+		signInPage(riley, demo.ReadOnly)
+		riley.Go("/cases?list=group")
+		if !riley.Has(`a[href="` + casePath + `"]`) {
+			t.Errorf("Group Cases of a Read-Only contact does not list %s", number)
+		}
+		if riley.Has("#open-case") {
+			t.Error("a Read-Only contact is offered Open a Case")
+		}
+		riley.Go(casePath)
+		for _, control := range []string{"#comment-form", "#close-form", "#reopen-form", "#update-form"} {
+			if riley.Has(control) {
+				t.Errorf("a Read-Only contact sees %s", control)
+			}
+		}
+		riley.CheckFits()
+
+		// Staff reply and propose a solution.
+		agent := b.Page(t, e.srv.URL, browsertest.Desktop)
+		signInPage(agent, demo.Agent)
+		agent.Go(casePath)
+		agent.Fill("#body", "Please apply the attached patch to the call control.")
+		agent.Submit("#comment-submit")
+		agent.Choose("#status", "solution_proposed/replied")
+		agent.Submit("#update-submit")
+		if got := agent.Text("#case-status"); got != "Solution Proposed - Replied" {
+			t.Fatalf("after staff proposed a solution the status is %q", got)
+		}
+
+		// The contact answers: the case is back to Open.
+		dana.Go(casePath)
+		if !strings.Contains(dana.Text("#case-feed"), "apply the attached patch") {
+			t.Error("the contact does not see the staff reply in the Case Feed")
+		}
+		dana.Fill("#body", "The patch did not help: the silence is still there.")
+		dana.Submit("#comment-submit")
+		if got := dana.Text("#case-status"); !strings.HasPrefix(got, "Open") {
+			t.Errorf("after the customer's update the status is %q, want Open", got)
+		}
+
+		// Close, then reopen.
+		dana.Click(`input[name="reason"][value="resolved"]`)
+		dana.Fill("#close-comment", "Solved by the second patch.")
+		dana.Submit("#close-submit")
+		if got := dana.Text("#case-status"); got != "Closed - Resolved" {
+			t.Fatalf("after closing the status is %q", got)
+		}
+		dana.Fill("#reopen-reason", "The silence came back after a restart.")
+		dana.Submit("#reopen-submit")
+		if got := dana.Text("#case-status"); !strings.HasPrefix(got, "Open") {
+			t.Errorf("after reopening the status is %q, want Open", got)
+		}
+	})
+}
+
+// TestBrowserPagesFit opens the main pages of the portal and the console
+// on a desktop and on a phone: nothing may be wider than the screen, and
+// each page is saved as a screenshot under test-artifacts/.
+func TestBrowserPagesFit(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	e := newEnv(t, sqliteStore(t))
+	open := e.world.Cases["abc-investigation"]
+	closedOld := e.world.Cases["abc-cancelled-old"]
+	pages := []struct {
+		who, name, path string
+	}{
+		{"", "sign-in", "/signin"},
+		{"", "forgot-password", "/forgot-password"},
+		{demo.Designated, "my-cases", "/cases"},
+		{demo.Designated, "group-cases", "/cases?list=group"},
+		{demo.Designated, "open-case", "/cases/new"},
+		{demo.Designated, "case", "/cases/" + number(open)},
+		{demo.Designated, "case-closed-long-ago", "/cases/" + number(closedOld)},
+		{demo.Basic, "open-case-refused", "/cases/new"},
+		{"", "register", "/register"},
+		{demo.Designated, "profile", "/profile"},
+		{demo.Designated, "access-requests", "/access-requests"},
+		{demo.Agent, "queue", "/console"},
+		{demo.Agent, "case-staff", "/cases/" + number(open)},
+		{demo.Agent, "caller", "/console/caller"},
+		{demo.EscalationOwner, "escalations", "/console/escalations"},
+		{demo.Admin, "import", "/console/import"},
+		{demo.Admin, "companies", "/console/companies"},
+		{demo.Admin, "company", "/console/companies/" + itoa(e.world.Northwind)},
+		{demo.Admin, "contract", "/console/contracts/new?company=" + itoa(e.world.ABC)},
+		{demo.Admin, "contact", "/console/contacts/" + itoa(userID(t, e, demo.Partner))},
+		{demo.Admin, "products", "/console/products"},
+		{demo.Admin, "staff", "/console/staff"},
+		{demo.Admin, "audit-log", "/console/audit"},
+		{demo.Admin, "outbox", "/console/outbox"},
+		{demo.Admin, "received-mail", "/console/mail?all=1"},
+		{demo.Admin, "email-rules", "/console/settings/email"},
+		{demo.Admin, "service-levels", "/console/service-levels"},
+		{demo.Admin, "email-templates", "/console/settings/templates"},
+		{demo.Admin, "calendar", "/console/calendars/1"},
+	}
+	for _, size := range []browsertest.Size{browsertest.Desktop, browsertest.Phone} {
+		t.Run(size.Name, func(t *testing.T) {
+			signedIn := map[string]*browsertest.Page{}
+			for _, pg := range pages {
+				p := signedIn[pg.who]
+				if p == nil {
+					p = b.Page(t, e.srv.URL, size)
+					if pg.who != "" {
+						signInPage(p, pg.who)
+					}
+					signedIn[pg.who] = p
+				}
+				p.Go(pg.path)
+				p.CheckFits()
+				p.Screenshot(pg.name)
+			}
+			// The phone menu opens and shows the navigation.
+			if size == browsertest.Phone {
+				p := signedIn[demo.Designated]
+				p.Go("/cases")
+				p.Click(".nav-menu > summary")
+				if !strings.Contains(p.Text(".nav-menu nav"), "Open a Case") {
+					t.Error("the phone menu does not show the navigation")
+				}
+				p.Screenshot("menu-open")
+			}
+		})
+	}
+}
+
+// signInPage signs a demo user in through the sign-in form.
+func signInPage(p *browsertest.Page, email string) {
+	p.Go("/signin")
+	p.Fill("#email", email)
+	p.Fill("#password", demo.Password)
+	p.Submit(`.signin-card button[type="submit"]`)
+}

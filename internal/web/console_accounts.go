@@ -1,0 +1,403 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/support"
+)
+
+// The console's account pages: companies, their Service Contracts,
+// contacts, access grants and Designated Approvers. Portal admins change
+// them; every staff member may look.
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, desk.ErrNotFound
+	}
+	return id, nil
+}
+
+// companyNames maps company IDs to names, for pages that show contracts.
+func (s *Server) companyNames(r *http.Request, a *desk.Actor) ([]desk.Company, map[int64]string, error) {
+	cs, err := s.svc.Companies(r.Context(), request(r, a))
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make(map[int64]string, len(cs))
+	for _, c := range cs {
+		names[c.ID] = c.Name
+	}
+	return cs, names, nil
+}
+
+func (s *Server) companies(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	return s.showCompanies(w, r, a, http.StatusOK, nil, nil)
+}
+
+func (s *Server) showCompanies(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
+	cs, names, err := s.companyNames(r, a)
+	if err != nil {
+		return err
+	}
+	q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q")))
+	shown := cs
+	if q != "" {
+		shown = nil
+		for _, c := range cs {
+			if strings.Contains(strings.ToLower(c.Name), q) || strings.Contains(strings.ToLower(c.OrgID), q) {
+				shown = append(shown, c)
+			}
+		}
+	}
+	if form == nil {
+		form = r.URL.Query()
+	}
+	s.render(w, r, status, "console-companies", &view{
+		Title: "Companies", User: a.User, Form: form, Errors: errs,
+		Data: map[string]any{"Companies": shown, "All": cs, "Names": names, "Admin": a.HasRole(desk.RolePortalAdmin), "Calendars": s.calendarsFor(r, a)},
+	})
+	return nil
+}
+
+func companyInput(r *http.Request) *desk.Company {
+	return &desk.Company{
+		OrgID: r.PostForm.Get("org_id"), Name: r.PostForm.Get("name"), Country: r.PostForm.Get("country"),
+		ParentID: formInt(r, "parent"), CalendarID: formInt(r, "calendar"),
+	}
+}
+
+func (s *Server) createCompany(r *http.Request, req support.Request) (string, string, error) {
+	id, err := s.svc.CreateCompany(r.Context(), req, companyInput(r))
+	if err != nil {
+		return "", "", err
+	}
+	return "/console/companies/" + strconv.FormatInt(id, 10), "The company is created.", nil
+}
+
+func (s *Server) company(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	return s.showCompany(w, r, a, http.StatusOK, nil, nil)
+}
+
+// contactLine is a contact of the company with their grants and the level
+// each counts for now.
+type contactLine struct {
+	desk.User
+	Grants []grantView
+}
+
+type grantView struct {
+	desk.Grant
+	SoldTo, EndUser string
+	Effective       desk.AccessLevel
+}
+
+func (s *Server) showCompany(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	req := request(r, a)
+	v, err := s.svc.Company(r.Context(), req, id)
+	if err != nil {
+		return err
+	}
+	all, names, err := s.companyNames(r, a)
+	if err != nil {
+		return err
+	}
+	var contacts []contactLine
+	for _, c := range v.Contacts {
+		cv, err := s.svc.Contact(r.Context(), req, c.ID)
+		if err != nil {
+			return err
+		}
+		contacts = append(contacts, contactLine{User: c, Grants: grantViews(cv, names)})
+	}
+	if form.Get("name") == "" {
+		// Not the company form that failed (or no form): show the company.
+		form = withDefaults(form, url.Values{
+			"org_id": {v.Company.OrgID}, "name": {v.Company.Name}, "country": {v.Company.Country},
+			"parent": {strconv.FormatInt(v.Company.ParentID, 10)}, "calendar": {strconv.FormatInt(v.Company.CalendarID, 10)},
+		})
+	}
+	approver := map[int64]bool{}
+	for _, ap := range v.Approvers {
+		approver[ap.ID] = true
+	}
+	s.render(w, r, status, "console-company", &view{
+		Title: v.Company.Name, User: a.User, Form: form, Errors: errs,
+		Data: map[string]any{
+			"V": v, "Names": names, "All": all, "Contacts": contacts, "IsApprover": approver, "Calendars": s.calendarsFor(r, a),
+			"Admin": a.HasRole(desk.RolePortalAdmin), "Today": time.Now().UTC(),
+		},
+	})
+	return nil
+}
+
+// withDefaults returns form with the values of defaults it lacks.
+func withDefaults(form, defaults url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range defaults {
+		out[k] = v
+	}
+	for k, v := range form {
+		out[k] = v
+	}
+	return out
+}
+
+func grantViews(cv *support.ContactView, names map[int64]string) []grantView {
+	out := make([]grantView, 0, len(cv.Grants))
+	for _, g := range cv.Grants {
+		out = append(out, grantView{Grant: g, SoldTo: names[g.SoldToID], EndUser: names[g.EndUserID], Effective: cv.Effective[g.Combination]})
+	}
+	return out
+}
+
+func (s *Server) updateCompany(r *http.Request, req support.Request) (string, string, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return "", "", err
+	}
+	c := companyInput(r)
+	c.ID = id
+	return "/console/companies/" + strconv.FormatInt(id, 10), "The company is saved.", s.svc.UpdateCompany(r.Context(), req, c)
+}
+
+// setApprover adds (on=1) or removes a Designated Approver of the company.
+func (s *Server) setApprover(r *http.Request, req support.Request) (string, string, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return "", "", err
+	}
+	on := r.PostForm.Get("on") == "1"
+	to := "/console/companies/" + strconv.FormatInt(id, 10)
+	notice := "The Designated Approver is added."
+	if !on {
+		notice = "The Designated Approver is removed."
+	}
+	return to, notice, s.svc.SetApprover(r.Context(), req, id, formInt(r, "contact"), on)
+}
+
+// Contracts.
+
+func (s *Server) contractForm(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	form := url.Values{}
+	if id, err := pathID(r, "id"); err == nil {
+		cs, err := s.svc.Contracts(r.Context(), request(r, a), store.ContractFilter{ID: id})
+		if err != nil {
+			return err
+		}
+		if len(cs) == 0 {
+			return desk.ErrNotFound
+		}
+		form = contractValues(&cs[0])
+	} else {
+		c := r.URL.Query().Get("company")
+		form.Set("sold_to", c)
+		form.Set("end_user", c)
+		form.Set("state", string(desk.ContractActive))
+		form.Set("level", string(desk.BusinessCare))
+		form.Set("deployment", string(desk.Premise))
+	}
+	return s.showContract(w, r, a, http.StatusOK, form, nil)
+}
+
+const dateForm = "2006-01-02"
+
+func contractValues(c *desk.Contract) url.Values {
+	v := url.Values{
+		"id": {strconv.FormatInt(c.ID, 10)}, "number": {c.Number},
+		"sold_to": {strconv.FormatInt(c.SoldToID, 10)}, "end_user": {strconv.FormatInt(c.EndUserID, 10)},
+		"support_owner": {strconv.FormatInt(c.SupportOwnerID, 10)}, "level": {string(c.Level)},
+		"deployment": {string(c.Deployment)}, "starts": {c.Starts.Format(dateForm)}, "ends": {c.Ends.Format(dateForm)},
+		"state": {string(c.State)}, "calendar": {strconv.FormatInt(c.CalendarID, 10)},
+	}
+	for _, f := range c.FlexCare {
+		v.Add("flex_care", string(f))
+	}
+	for _, p := range c.ProductIDs {
+		v.Add("products", strconv.FormatInt(p, 10))
+	}
+	return v
+}
+
+func (s *Server) showContract(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
+	all, _, err := s.companyNames(r, a)
+	if err != nil {
+		return err
+	}
+	cat, err := s.svc.Catalog(r.Context(), request(r, a))
+	if err != nil {
+		return err
+	}
+	title := "New Service Contract"
+	if form.Get("id") != "" && form.Get("id") != "0" {
+		title = "Service Contract " + form.Get("number")
+	}
+	s.render(w, r, status, "console-contract", &view{
+		Title: title, User: a.User, Form: form, Errors: errs,
+		Data: map[string]any{
+			"Companies": all, "Catalog": cat, "Levels": desk.SupportLevels, "FlexCare": desk.FlexCareAddOns,
+			"States": desk.ContractStates, "Deployments": []desk.Deployment{desk.Premise, desk.Cloud}, "Calendars": s.calendarsFor(r, a),
+		},
+	})
+	return nil
+}
+
+// saveContract creates or updates a contract from the form; dates that do
+// not parse are reported on their field, nothing is saved.
+func (s *Server) saveContract(r *http.Request, req support.Request) (string, string, error) {
+	f := r.PostForm
+	c := &desk.Contract{
+		ID: formInt(r, "id"), Number: f.Get("number"), SoldToID: formInt(r, "sold_to"), EndUserID: formInt(r, "end_user"),
+		SupportOwnerID: formInt(r, "support_owner"), Level: desk.SupportLevel(f.Get("level")),
+		Deployment: desk.Deployment(f.Get("deployment")), State: desk.ContractState(f.Get("state")),
+		CalendarID: formInt(r, "calendar"),
+	}
+	for _, v := range f["flex_care"] {
+		c.FlexCare = append(c.FlexCare, desk.FlexCare(v))
+	}
+	for _, v := range f["products"] {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			c.ProductIDs = append(c.ProductIDs, n)
+		}
+	}
+	p := desk.Problems{}
+	for field, dst := range map[string]*time.Time{"starts": &c.Starts, "ends": &c.Ends} {
+		t, err := time.Parse(dateForm, strings.TrimSpace(f.Get(field)))
+		if err != nil {
+			p.Add(field, "Enter a date as YYYY-MM-DD.")
+			continue
+		}
+		*dst = t
+	}
+	if err := p.Err(); err != nil {
+		return "", "", err
+	}
+	if _, err := s.svc.SaveContract(r.Context(), req, c); err != nil {
+		return "", "", err
+	}
+	return "/console/companies/" + strconv.FormatInt(c.SoldToID, 10), "The Service Contract " + c.Number + " is saved.", nil
+}
+
+// Contacts.
+
+func (s *Server) contactForm(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	form := url.Values{"company": {r.URL.Query().Get("company")}}
+	return s.showContact(w, r, a, http.StatusOK, form, nil)
+}
+
+func (s *Server) contact(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	return s.showContact(w, r, a, http.StatusOK, nil, nil)
+}
+
+func (s *Server) showContact(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
+	all, names, err := s.companyNames(r, a)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Companies": all, "Levels": desk.AccessLevels, "Admin": a.HasRole(desk.RolePortalAdmin)}
+	title := "New contact"
+	if id, err := pathID(r, "id"); err == nil {
+		cv, err := s.svc.Contact(r.Context(), request(r, a), id)
+		if err != nil {
+			return err
+		}
+		data["C"], data["Grants"] = cv, grantViews(cv, names)
+		// The combinations a grant can name: those of the employer's
+		// contracts, as Sold To or End User.
+		cs, err := s.svc.Contracts(r.Context(), request(r, a), store.ContractFilter{CompanyID: cv.Contact.CompanyID})
+		if err != nil {
+			return err
+		}
+		seen := map[desk.Combination]bool{}
+		var combos []grantView
+		for _, c := range cs {
+			cb := desk.Combination{SoldToID: c.SoldToID, EndUserID: c.EndUserID}
+			if !seen[cb] {
+				seen[cb] = true
+				combos = append(combos, grantView{Grant: desk.Grant{Combination: cb}, SoldTo: names[cb.SoldToID], EndUser: names[cb.EndUserID]})
+			}
+		}
+		data["Combos"] = combos
+		title = cv.Contact.Name()
+		if form.Get("email") == "" {
+			// Not the contact form that failed (or no form): show the contact.
+			u := cv.Contact
+			saved := url.Values{
+				"first_name": {u.FirstName}, "last_name": {u.LastName}, "email": {u.Email},
+				"company": {strconv.FormatInt(u.CompanyID, 10)}, "country": {u.Country},
+				"phone": {u.Phone}, "mobile": {u.Mobile},
+			}
+			if u.Disabled {
+				saved.Set("disabled", "on")
+			}
+			form = withDefaults(form, saved)
+		}
+	}
+	s.render(w, r, status, "console-contact", &view{Title: title, User: a.User, Form: form, Errors: errs, Data: data})
+	return nil
+}
+
+func contactInput(r *http.Request) support.ContactInput {
+	f := r.PostForm
+	return support.ContactInput{
+		ProfileInput: desk.ProfileInput{
+			FirstName: f.Get("first_name"), LastName: f.Get("last_name"), Email: f.Get("email"),
+			CompanyID: formInt(r, "company"), Country: f.Get("country"), Phone: f.Get("phone"), Mobile: f.Get("mobile"),
+		},
+		Disabled: f.Get("disabled") == "on",
+	}
+}
+
+func (s *Server) createContact(r *http.Request, req support.Request) (string, string, error) {
+	id, err := s.svc.CreateContact(r.Context(), req, contactInput(r))
+	if err != nil {
+		return "", "", err
+	}
+	return "/console/contacts/" + strconv.FormatInt(id, 10), "The contact is created and was sent a link to choose a password.", nil
+}
+
+func (s *Server) updateContact(r *http.Request, req support.Request) (string, string, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return "", "", err
+	}
+	return "/console/contacts/" + strconv.FormatInt(id, 10), "The contact is saved.", s.svc.UpdateContact(r.Context(), req, id, contactInput(r))
+}
+
+// setGrant gives the contact a level on a combination; "none" removes it.
+func (s *Server) setGrant(r *http.Request, req support.Request) (string, string, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return "", "", err
+	}
+	level := desk.NoAccess
+	if v := r.PostForm.Get("level"); v != "none" {
+		l, ok := desk.ParseAccessLevel(v)
+		if !ok {
+			return "", "", &desk.ValidationError{Fields: map[string]string{"level": "Choose a level."}}
+		}
+		level = l
+	}
+	g := desk.Grant{ContactID: id, Combination: combination(r.PostForm.Get("combination")), Level: level}
+	return "/console/contacts/" + strconv.FormatInt(id, 10), "The access is saved.", s.svc.SetGrant(r.Context(), req, g)
+}
+
+// calendarsFor lists the calendars for a form's select; none on error
+// (the select then offers only the default).
+func (s *Server) calendarsFor(r *http.Request, a *desk.Actor) []store.CalendarRow {
+	cals, err := s.svc.Calendars(r.Context(), request(r, a))
+	if err != nil {
+		return nil
+	}
+	return cals
+}

@@ -1,0 +1,170 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/hours"
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/support"
+)
+
+// The console's service-level pages: calendars and the target table.
+
+func (s *Server) serviceLevels(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	return s.showServiceLevels(w, r, a, http.StatusOK, nil, nil)
+}
+
+func (s *Server) showServiceLevels(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
+	req := request(r, a)
+	cals, err := s.svc.Calendars(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	targets, err := s.svc.SLATargets(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	set, err := s.svc.SLASettings(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	if form == nil {
+		form = url.Values{"default_calendar": {set.DefaultCalendar}, "lead": {strconv.Itoa(int(set.WarningLead / time.Minute))}}
+		if set.FollowUpBusinessDays {
+			form.Set("followup_business", "on")
+		}
+	}
+	s.render(w, r, status, "console-service-levels", &view{
+		Title: "Service levels", User: a.User, Form: form, Errors: errs,
+		Data: map[string]any{
+			"Calendars": cals, "Targets": targets, "Admin": a.HasRole(desk.RolePortalAdmin),
+			"Units": []desk.TargetUnit{desk.UnitMinutes, desk.UnitBusinessMinutes, desk.UnitBusinessDays},
+		},
+	})
+	return nil
+}
+
+func (s *Server) saveSLASettings(r *http.Request, req support.Request) (string, string, error) {
+	minutes, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("lead")))
+	if err != nil {
+		return "", "", &desk.ValidationError{Fields: map[string]string{"lead": "Give the warning lead in minutes."}}
+	}
+	set := support.SLASettings{
+		DefaultCalendar: r.PostForm.Get("default_calendar"), WarningLead: time.Duration(minutes) * time.Minute,
+		FollowUpBusinessDays: r.PostForm.Get("followup_business") == "on",
+	}
+	return "/console/service-levels", "The settings are saved.", s.svc.SetSLASettings(r.Context(), req, set)
+}
+
+// saveSLATarget changes one row of the table; its key is in the form.
+func (s *Server) saveSLATarget(r *http.Request, req support.Request) (string, string, error) {
+	f := r.PostForm
+	amount, err := strconv.Atoi(strings.TrimSpace(f.Get("amount")))
+	if err != nil {
+		return "", "", &desk.ValidationError{Fields: map[string]string{"amount": "Give the target as a whole number."}}
+	}
+	t := &store.SLATarget{
+		Deployment: desk.Deployment(f.Get("deployment")), Level: desk.SupportLevel(f.Get("level")),
+		Priority: desk.Priority(f.Get("priority")), Kind: desk.ClockKind(f.Get("kind")),
+		Amount: amount, Unit: desk.TargetUnit(f.Get("unit")),
+	}
+	return "/console/service-levels#targets", "The target is saved: " + t.Unit.Describe(t.Amount) + ".", s.svc.SetSLATarget(r.Context(), req, t)
+}
+
+func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	return s.showCalendar(w, r, a, http.StatusOK, nil, nil)
+}
+
+func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
+	id, _ := pathID(r, "id")
+	var cal *store.CalendarRow
+	if id != 0 {
+		cals, err := s.svc.Calendars(r.Context(), request(r, a))
+		if err != nil {
+			return err
+		}
+		for i := range cals {
+			if cals[i].ID == id {
+				cal = &cals[i]
+			}
+		}
+		if cal == nil {
+			return desk.ErrNotFound
+		}
+	}
+	if form == nil {
+		form = url.Values{}
+		if cal != nil {
+			days := make([]string, len(cal.Holidays))
+			for i, d := range cal.Holidays {
+				days[i] = d.String()
+			}
+			form = url.Values{"name": {cal.Name}, "zone": {cal.Zone}, "week": {cal.Week}, "holidays": {strings.Join(days, "\n")}}
+		}
+	}
+	title := "New calendar"
+	if cal != nil {
+		title = cal.Name
+	}
+	s.render(w, r, status, "console-calendar", &view{
+		Title: title, User: a.User, Form: form, Errors: errs,
+		Data: map[string]any{"Cal": cal, "Admin": a.HasRole(desk.RolePortalAdmin)},
+	})
+	return nil
+}
+
+func (s *Server) saveCalendar(r *http.Request, req support.Request) (string, string, error) {
+	id, _ := pathID(r, "id")
+	row := &store.CalendarRow{ID: id, Name: r.PostForm.Get("name"), Zone: r.PostForm.Get("zone"), Week: r.PostForm.Get("week")}
+	var bad []string
+	for line := range strings.FieldsSeq(r.PostForm.Get("holidays")) {
+		d, err := hours.ParseDate(line)
+		if err != nil {
+			bad = append(bad, line)
+			continue
+		}
+		row.Holidays = append(row.Holidays, d)
+	}
+	if len(bad) > 0 {
+		return "", "", &desk.ValidationError{Fields: map[string]string{"holidays": "Not dates like 2026-12-25: " + strings.Join(bad, ", ")}}
+	}
+	if err := s.svc.SaveCalendar(r.Context(), req, row); err != nil {
+		return "", "", err
+	}
+	return "/console/calendars/" + strconv.FormatInt(row.ID, 10), "The calendar is saved.", nil
+}
+
+// importHolidays reads an uploaded iCalendar file of holidays.
+func (s *Server) importHolidays(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": "Choose an iCalendar (.ics) file of at most 4 MB."})
+	}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": "Choose an iCalendar (.ics) file."})
+	}
+	defer file.Close()
+	added, err := s.svc.ImportHolidays(r.Context(), request(r, a), id, file)
+	if fields := desk.AsValidation(err); fields != nil {
+		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, fields)
+	}
+	if errors.Is(err, desk.ErrForbidden) {
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	s.redirect(w, r, "/console/calendars/"+strconv.FormatInt(id, 10), strconv.Itoa(added)+" holidays added.")
+	return nil
+}

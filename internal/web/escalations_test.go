@@ -1,0 +1,127 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+func TestEscalationPages(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		open := func(p desk.Priority) string {
+			c, err := e.svc.OpenCase(ctx, support.Request{Actor: e.actor(demo.Designated)}, desk.NewCase{
+				Combination: e.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
+				ProductID: e.world.Products["SIP Server"], ComponentID: e.world.Comps["SIP Server"][0],
+				Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
+				Priority: p, Stage: desk.StageProduction,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.Number()
+		}
+		high, medium := open(desk.PriorityHigh), open(desk.PriorityMedium)
+		dana := e.signIn(demo.Designated)
+		if res := dana.get("/cases/" + high); !strings.Contains(res.Body, `id="escalate-why"`) || !strings.Contains(res.Body, "24 hours") {
+			t.Error("a fresh High case does not explain why it cannot be escalated")
+		}
+		res := dana.post("/cases/"+medium+"/escalate", url.Values{"reason": {"business_impact"}, "details": {""}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="details-error"`) {
+			t.Fatalf("escalation without details = %d", res.StatusCode)
+		}
+		res = dana.post("/cases/"+medium+"/escalate", url.Values{"reason": {"business_impact"}, "details": {"All agents affected."}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("escalate = %d: %s", res.StatusCode, res.Body)
+		}
+		page := dana.get("/cases/" + medium).Body
+		if !strings.Contains(page, `id="escalated"`) || !strings.Contains(page, "Waiting for review") || strings.Contains(page, `id="escalate-form"`) {
+			t.Error("the escalated case does not show the escalation, or still offers to escalate")
+		}
+		if res := e.signIn(demo.ReadOnly).get("/cases/" + medium); !strings.Contains(res.Body, "Waiting for review") || strings.Contains(res.Body, `id="escalation-note-form"`) {
+			t.Error("a Read-Only contact does not see the escalation, or may write to it")
+		}
+
+		if res := e.signIn(demo.Agent).get("/console/escalations"); res.StatusCode != http.StatusForbidden {
+			t.Errorf("an agent's escalation queue = %d, want 403", res.StatusCode)
+		}
+		if res := dana.get("/console/escalations"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("a contact's escalation queue = %d, want 404", res.StatusCode)
+		}
+		owner := e.signIn(demo.EscalationOwner)
+		if res := owner.get("/console/escalations"); !strings.Contains(res.Body, medium) {
+			t.Error("the escalation queue does not list the case")
+		}
+		if res := owner.post("/cases/"+medium+"/escalation/accept", url.Values{"text": {"An engineer joins today."}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accept = %d: %s", res.StatusCode, res.Body)
+		}
+		if res := dana.get("/cases/" + medium); !strings.Contains(res.Body, "An engineer joins today.") {
+			t.Error("the customer does not see the next steps")
+		}
+
+		// The API: the view, a refused escalation with its reason, the queue.
+		api := e.apiClient(demo.Designated)
+		v := decode[struct {
+			Current struct {
+				State string `json:"state"`
+			} `json:"current"`
+			CanEscalate bool `json:"can_escalate"`
+		}](t, api.apiCall("GET", "/api/v1/cases/"+medium+"/escalation", nil))
+		if v.Current.State != "accepted" || v.CanEscalate {
+			t.Errorf("API view %+v", v)
+		}
+		p := wantProblem(t, api.apiCall("POST", "/api/v1/cases/"+high+"/escalation", map[string]any{"reason": "no_progress", "details": "Hurry."}), http.StatusUnprocessableEntity)
+		if len(p.Errors) == 0 || !strings.Contains(p.Errors[0].Message, "24 hours") {
+			t.Errorf("API refusal %+v", p)
+		}
+		ownerAPI := e.apiClient(demo.EscalationOwner)
+		if q := decode[[]map[string]any](t, ownerAPI.apiCall("GET", "/api/v1/escalations", nil)); len(q) != 1 {
+			t.Errorf("API queue has %d", len(q))
+		}
+		if res := ownerAPI.apiCall("POST", "/api/v1/cases/"+medium+"/escalation/close", map[string]any{"text": "Done."}); res.StatusCode != http.StatusOK {
+			t.Errorf("API close = %d: %s", res.StatusCode, res.Body)
+		}
+	})
+}
+
+// TestFollowAndTemplatePages: the Follow button, and the template page.
+func TestFollowAndTemplatePages(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		riley := e.signIn(demo.ReadOnly)
+		n := number(e.world.Cases["abc-new"])
+		if res := riley.get("/cases/" + n); !strings.Contains(res.Body, `id="follow"`) {
+			t.Fatal("no Follow button")
+		}
+		if res := riley.post("/cases/"+n+"/follow", url.Values{"follow": {"on"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("follow = %d", res.StatusCode)
+		}
+		if res := riley.get("/cases/" + n); !strings.Contains(res.Body, `id="unfollow"`) {
+			t.Error("no Unfollow button after following")
+		}
+		if res := e.signIn(demo.Partner).post("/cases/"+n+"/follow", url.Values{"follow": {"on"}}); res.StatusCode != http.StatusNotFound {
+			t.Errorf("another company following = %d", res.StatusCode)
+		}
+		if res := e.apiClient(demo.ReadOnly).apiCall("DELETE", "/api/v1/cases/"+n+"/follow", nil); res.StatusCode != http.StatusNoContent {
+			t.Errorf("API unfollow = %d", res.StatusCode)
+		}
+		admin := e.signIn(demo.Admin)
+		if res := admin.get("/console/settings/templates"); !strings.Contains(res.Body, "case_reply") {
+			t.Error("the template page does not list the kinds")
+		}
+		res := admin.post("/console/settings/templates", url.Values{"kind": {"case_reply"}, "body": {"{{.Broken"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "does not work") {
+			t.Errorf("a broken template = %d", res.StatusCode)
+		}
+		if res := admin.post("/console/settings/templates", url.Values{"kind": {"case_reply"}, "body": {"Hi {{.FirstName}}: {{.Text}}"}}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("save template = %d", res.StatusCode)
+		}
+	})
+}

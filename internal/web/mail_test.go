@@ -1,0 +1,59 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/worker"
+)
+
+// TestReceivedMailPages: the triage queue in the console and the API.
+func TestReceivedMailPages(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		raw := "From: Someone <someone@elsewhere.example>\r\nSubject: Please help\r\n\r\nOur IVR is down.\r\n"
+		if err := e.svc.ReceiveMail(ctx, "smtp", "someone@elsewhere.example", []string{"support@vendor.example"}, []byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+		w := worker.New(e.store, quietWeb())
+		w.Handle(store.JobInbound, e.svc.ProcessInbound)
+		w.Handle(store.JobMail, func(context.Context, *store.Job) error { return nil })
+		if _, err := w.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if res := e.signIn(demo.Agent).get("/console/mail"); res.StatusCode != http.StatusForbidden {
+			t.Errorf("an agent's triage page = %d, want 403", res.StatusCode)
+		}
+		admin := e.signIn(demo.Admin)
+		page := admin.get("/console/mail").Body
+		if !strings.Contains(page, "Please help") || !strings.Contains(page, "No Reference ID") {
+			t.Fatal("the triage page does not show the message and its reason")
+		}
+		ms, _ := e.store.InboundList(ctx, store.InboundTriage, 10)
+		id := itoa(ms[0].ID)
+		if res := admin.get("/console/mail/" + id); !strings.Contains(res.Body, "Our IVR is down.") {
+			t.Error("the message page does not show the text")
+		}
+		if res := admin.post("/console/mail/"+id, url.Values{"case": {"12"}}); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("a bad case number = %d, want 422", res.StatusCode)
+		}
+		n := number(e.world.Cases["abc-new"])
+		api := e.apiClient(demo.Admin)
+		res := api.apiCall("POST", "/api/v1/inbound/"+id+"/link", map[string]any{"case": n})
+		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `"state":"linked"`) {
+			t.Fatalf("API link = %d: %s", res.StatusCode, res.Body)
+		}
+		if res := e.signIn(demo.Agent).get("/cases/" + n); !strings.Contains(res.Body, "Our IVR is down.") {
+			t.Error("the linked email is not on the case for staff")
+		}
+		if res := e.signIn(demo.Designated).get("/cases/" + n); strings.Contains(res.Body, "Our IVR is down.") {
+			t.Error("the linked email, an internal note, is shown to the customer")
+		}
+	})
+}

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+// grantLine is one of a contact's grants as the profile shows it.
+type grantLine struct {
+	support.Combo
+	Granted desk.AccessLevel
+	// Why explains an effective level below the granted one.
+	Why string
+}
+
+// profileData gathers what the profile page shows. NewToken is the secret
+// of a token just created, shown on this one page.
+func (s *Server) profileData(r *http.Request, a *desk.Actor) (map[string]any, error) {
+	req := request(r, a)
+	p, err := s.svc.Profile(r.Context(), req)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{
+		"P": p, "Levels": desk.AccessLevels,
+		"TermsVersion": desk.TermsVersion,
+		"TermsCurrent": p.User.TermsVersion == desk.TermsVersion && !p.User.TermsAcceptedAt.IsZero(),
+	}
+	if a.IsStaff() {
+		return data, nil
+	}
+	combos, err := s.svc.Combos(r.Context(), req, desk.Basic)
+	if err != nil {
+		return nil, err
+	}
+	byCombo := make(map[desk.Combination]support.Combo, len(combos))
+	for _, c := range combos {
+		byCombo[c.Combination] = c
+	}
+	lines := make([]grantLine, 0, len(p.Grants))
+	for _, g := range p.Grants {
+		c, ok := byCombo[g.Combination]
+		if !ok {
+			continue // a grant below Basic: nothing to show
+		}
+		l := grantLine{Combo: c, Granted: g.Level}
+		if c.Level < g.Level {
+			l.Why = "Counts as " + c.Level.Label() + ": every Service Contract of this combination has ended, or its partner rules allow no more."
+			if !data["TermsCurrent"].(bool) {
+				l.Why = "Counts as " + c.Level.Label() + " until you accept the Designated Contact terms below."
+			}
+		}
+		lines = append(lines, l)
+	}
+	data["Grants"], data["Combos"] = lines, combos
+	return data, nil
+}
+
+func (s *Server) profile(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	return s.showProfile(w, r, a, http.StatusOK, nil, nil)
+}
+
+func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
+	data, err := s.profileData(r, a)
+	if err != nil {
+		return err
+	}
+	if form == nil {
+		u := data["P"].(*support.Profile).User
+		form = url.Values{
+			"first_name": {u.FirstName}, "last_name": {u.LastName}, "country": {u.Country},
+			"phone": {u.Phone}, "mobile": {u.Mobile},
+		}
+	}
+	s.render(w, r, status, "profile", &view{Title: "Your profile", User: a.User, Form: form, Errors: errs, Data: data})
+	return nil
+}
+
+// updateProfile saves the contact's own details; the employer and the work
+// email are an admin's to change.
+func (s *Server) updateProfile(r *http.Request, req support.Request) (string, string, error) {
+	u := req.Actor.User
+	in := support.ContactInput{ProfileInput: desk.ProfileInput{
+		FirstName: r.PostForm.Get("first_name"), LastName: r.PostForm.Get("last_name"),
+		Email: u.Email, CompanyID: u.CompanyID, Country: r.PostForm.Get("country"),
+		Phone: r.PostForm.Get("phone"), Mobile: r.PostForm.Get("mobile"),
+	}}
+	return "/profile", "Your details are saved.", s.svc.UpdateContact(r.Context(), req, u.ID, in)
+}
+
+func (s *Server) acceptTerms(r *http.Request, req support.Request) (string, string, error) {
+	if r.PostForm.Get("accept") != "on" {
+		return "", "", &desk.ValidationError{Fields: map[string]string{"accept": "Tick the box to accept the terms."}}
+	}
+	return "/profile", "You accepted the Designated Contact terms.", s.svc.AcceptTerms(r.Context(), req)
+}
+
+func (s *Server) changePassword(r *http.Request, req support.Request) (string, string, error) {
+	if r.PostForm.Get("new_password") != r.PostForm.Get("confirm_password") {
+		return "", "", &desk.ValidationError{Fields: map[string]string{"confirm_password": "The two new passwords are not the same."}}
+	}
+	err := s.svc.ChangePassword(r.Context(), req, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"))
+	if fields := desk.AsValidation(err); fields != nil {
+		// The service names the fields current and password.
+		renamed := map[string]string{}
+		for k, v := range fields {
+			switch k {
+			case "current":
+				k = "current_password"
+			case "password":
+				k = "new_password"
+			}
+			renamed[k] = v
+		}
+		return "", "", &desk.ValidationError{Fields: renamed}
+	}
+	return "/profile", "Your password is changed.", err
+}
+
+// requestAccess files "Request a different access level": for one of the
+// contact's combinations, or one named by the Org IDs on its contract.
+func (s *Server) requestAccess(r *http.Request, req support.Request) (string, string, error) {
+	level, ok := desk.ParseAccessLevel(r.PostForm.Get("level"))
+	if !ok {
+		level = 0 // the service asks for a level
+	}
+	reason := r.PostForm.Get("reason")
+	var (
+		ar  *desk.AccessRequest
+		err error
+	)
+	if v := r.PostForm.Get("combination"); v != "" && v != "other" {
+		ar, err = s.svc.RequestAccess(r.Context(), req, combination(v), level, reason)
+	} else {
+		ar, err = s.svc.RequestAccessByOrgIDs(r.Context(), req, r.PostForm.Get("sold_to"), r.PostForm.Get("end_user"), level, reason)
+	}
+	if err != nil {
+		return "", "", err
+	}
+	if ar.State == desk.RequestApproved {
+		return "/profile", "Your access is changed: as a Designated Approver your own request is approved at once.", nil
+	}
+	return "/profile", "Your request was sent to the Designated Approvers. We will email you their answer.", nil
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	token, err := s.svc.CreateAPIToken(r.Context(), request(r, a), r.PostForm.Get("name"))
+	if fields := desk.AsValidation(err); fields != nil {
+		return s.showProfile(w, r, a, http.StatusUnprocessableEntity, r.PostForm, fields)
+	}
+	if err != nil {
+		return err
+	}
+	// The secret is shown on this response only: it is stored hashed. The
+	// page is not cached and not redirected to, so it cannot be shown again.
+	data, err := s.profileData(r, a)
+	if err != nil {
+		return err
+	}
+	data["NewToken"] = token
+	data["NewTokenName"] = r.PostForm.Get("name")
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "profile", &view{
+		Title: "Your profile", User: a.User, Data: data,
+		Flash: &flash{Kind: "success", Text: "Your API token is ready. Copy it now: it will not be shown again."},
+	})
+	return nil
+}
+
+func (s *Server) revokeToken(r *http.Request, req support.Request) (string, string, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return "", "", desk.ErrNotFound
+	}
+	return "/profile", "The token is revoked.", s.svc.RevokeAPIToken(r.Context(), req, id)
+}

@@ -1,0 +1,272 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+// TestProfilePIN: the PIN is on the contact's own profile and nowhere
+// else they can see.
+func TestProfilePIN(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		u, err := e.store.UserByEmail(ctx, demo.Designated)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dana := e.signIn(demo.Designated)
+		if res := dana.get("/profile"); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `<strong id="pin" class="mono">`+u.PIN+`</strong>`) {
+			t.Fatalf("profile = %d, want the PIN %s on it", res.StatusCode, u.PIN)
+		}
+		for _, path := range []string{"/cases", "/cases?list=group", "/cases/" + number(e.world.Cases["abc-new"]), "/access-requests", "/api/v1/cases"} {
+			if res := dana.get(path); strings.Contains(res.Body, u.PIN) {
+				t.Errorf("%s shows the PIN", path)
+			}
+		}
+		// Another contact's profile page is their own: never Dana's PIN.
+		if res := e.signIn(demo.Designated2).get("/profile"); strings.Contains(res.Body, u.PIN) {
+			t.Error("another contact's profile shows Dana's PIN")
+		}
+		// Staff have no PIN to show.
+		if res := e.signIn(demo.Agent).get("/profile"); res.StatusCode != http.StatusOK || strings.Contains(res.Body, `id="pin"`) {
+			t.Errorf("staff profile = %d, want no PIN", res.StatusCode)
+		}
+	})
+}
+
+// TestProfileTerms: a Read-Write grant counts as Read-Only until the
+// contact accepts the Designated Contact terms.
+func TestProfileTerms(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		admin := e.actor(demo.Admin)
+		riley, err := e.store.UserByEmail(ctx, demo.ReadOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = e.svc.SetGrant(ctx, support.Request{Actor: admin}, desk.Grant{ContactID: riley.ID, Combination: e.world.ABCCombo(), Level: desk.ReadWrite})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.signIn(demo.ReadOnly)
+		res := c.get("/profile")
+		if !strings.Contains(res.Body, "until you accept the Designated Contact terms") || strings.Contains(res.Body, `id="terms-accepted"`) {
+			t.Fatal("profile does not explain that Read-Write waits for the terms")
+		}
+		if res := c.get("/cases/new"); !strings.Contains(res.Body, "You are not a Designated Contact") {
+			t.Error("a contact who has not accepted the terms may open cases")
+		}
+		if res := c.post("/profile/terms", url.Values{}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Tick the box") {
+			t.Errorf("terms without the box = %d, want 422", res.StatusCode)
+		}
+		if res := c.post("/profile/terms", url.Values{"accept": {"on"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accept terms = %d", res.StatusCode)
+		}
+		res = c.get("/profile")
+		if !strings.Contains(res.Body, `id="terms-accepted"`) || !strings.Contains(res.Body, "Read-Write (Designated Contact)") {
+			t.Error("after accepting, the profile does not show the terms and Read-Write")
+		}
+		if res := c.get("/cases/new"); strings.Contains(res.Body, "You are not a Designated Contact") {
+			t.Error("after accepting the terms the contact still cannot open cases")
+		}
+	})
+}
+
+func TestProfileDetailsAndPassword(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		c := e.signIn(demo.Designated2)
+		res := c.post("/profile", url.Values{"first_name": {""}, "last_name": {"Second"}, "country": {"US"}, "phone": {"call me"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="first_name-error"`) || !strings.Contains(res.Body, `id="phone-error"`) {
+			t.Fatalf("bad details = %d, want 422 naming first name and phone", res.StatusCode)
+		}
+		if res := c.post("/profile", url.Values{"first_name": {"Samuel"}, "last_name": {"Second"}, "country": {"US"}, "phone": {"+1 555 0199"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save details = %d: %s", res.StatusCode, res.Body)
+		}
+		if res := c.get("/profile"); !strings.Contains(res.Body, `value="Samuel"`) {
+			t.Error("saved first name not shown")
+		}
+
+		bad := url.Values{"current_password": {"wrong password!"}, "new_password": {"a brand new secret"}, "confirm_password": {"a brand new secret"}}
+		if res := c.post("/profile/password", bad); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "not your current password") {
+			t.Fatalf("wrong current password = %d", res.StatusCode)
+		}
+		mismatch := url.Values{"current_password": {demo.Password}, "new_password": {"a brand new secret"}, "confirm_password": {"another secret!!"}}
+		if res := c.post("/profile/password", mismatch); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("mismatched new passwords = %d", res.StatusCode)
+		}
+		good := url.Values{"current_password": {demo.Password}, "new_password": {"a brand new secret"}, "confirm_password": {"a brand new secret"}}
+		if res := c.post("/profile/password", good); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("change password = %d: %s", res.StatusCode, res.Body)
+		}
+		res = e.anonymous().post("/signin", url.Values{"email": {demo.Designated2}, "password": {"a brand new secret"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Errorf("sign in with the new password = %d", res.StatusCode)
+		}
+	})
+}
+
+// TestProfileAPITokens: a token's secret is shown once, works on the API
+// until revoked, and never appears again.
+func TestProfileAPITokens(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		c := e.signIn(demo.Designated)
+		if res := c.post("/profile/tokens", url.Values{"name": {""}}); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("unnamed token = %d, want 422", res.StatusCode)
+		}
+		res := c.post("/profile/tokens", url.Values{"name": {"nightly export"}})
+		m := regexp.MustCompile(`id="new-token-secret">([^<]+)<`).FindStringSubmatch(res.Body)
+		if res.StatusCode != http.StatusOK || m == nil {
+			t.Fatalf("create token = %d, want the secret on the page", res.StatusCode)
+		}
+		secret := m[1]
+		if res.Header.Get("Cache-Control") != "no-store" {
+			t.Error("the page with the secret may be cached")
+		}
+		if res := c.get("/profile"); strings.Contains(res.Body, secret) || !strings.Contains(res.Body, "nightly export") {
+			t.Error("the profile shows the secret again, or not the token's name")
+		}
+		if res := e.bearer(secret).get("/api/v1/me"); res.StatusCode != http.StatusOK {
+			t.Fatalf("API with the new token = %d", res.StatusCode)
+		}
+		tokenID := regexp.MustCompile(`/profile/tokens/(\d+)/revoke`).FindStringSubmatch(c.get("/profile").Body)[1]
+		if res := c.post("/profile/tokens/"+tokenID+"/revoke", nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("revoke = %d", res.StatusCode)
+		}
+		if res := e.bearer(secret).get("/api/v1/me"); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("API with a revoked token = %d, want 401", res.StatusCode)
+		}
+		// Someone else cannot revoke it (it is not theirs to see).
+		if res := e.signIn(demo.Designated2).post("/profile/tokens/"+tokenID+"/revoke", nil); res.StatusCode == http.StatusSeeOther {
+			t.Error("another user revoked Dana's token")
+		}
+	})
+}
+
+// TestAccessRequestFlow: a contact asks for more, a Designated Approver of
+// the Sold To decides once; others cannot see or decide it.
+func TestAccessRequestFlow(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		riley := e.signIn(demo.ReadOnly)
+		combo := itoa(e.world.ABC) + "-" + itoa(e.world.ABC)
+		if res := riley.post("/profile/access", url.Values{"combination": {combo}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Choose the access level") {
+			t.Fatalf("request without a level = %d, want 422", res.StatusCode)
+		}
+		if res := riley.post("/profile/access", url.Values{"combination": {"other"}, "sold_to": {"ORG-NOPE"}, "end_user": {"ORG-1001"}, "level": {"read_only"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="sold_to-error"`) {
+			t.Fatalf("request with an unknown Org ID = %d, want 422 on sold_to", res.StatusCode)
+		}
+		res := riley.post("/profile/access", url.Values{"combination": {combo}, "level": {"read_write"}, "reason": {"I cover for Dana"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("request access = %d: %s", res.StatusCode, res.Body)
+		}
+		if res := riley.get("/profile"); !strings.Contains(res.Body, "Waiting for an approver") {
+			t.Error("the profile does not show the pending request")
+		}
+
+		dana := e.signIn(demo.Designated) // Designated Approver of ABC Testing Co
+		res = dana.get("/access-requests?state=pending")
+		m := regexp.MustCompile(`href="/access-requests/(\d+)"`).FindStringSubmatch(res.Body)
+		if m == nil || !strings.Contains(res.Body, "Riley Readonly") {
+			t.Fatalf("the approver does not see Riley's request")
+		}
+		path := "/access-requests/" + m[1]
+		// Neither another customer's approver nor the requester may decide.
+		for _, who := range []string{demo.Partner, demo.ReadOnly} {
+			c := e.signIn(who)
+			if res := c.post(path+"/decision", url.Values{"decision": {"approve"}}); res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s deciding = %d, want 404", who, res.StatusCode)
+			}
+		}
+		if res := e.signIn(demo.Partner).get(path); res.StatusCode != http.StatusNotFound {
+			t.Errorf("another company's approver sees the request: %d", res.StatusCode)
+		}
+		if res := dana.post(path+"/decision", url.Values{"decision": {"maybe"}}); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("decision maybe = %d, want 422", res.StatusCode)
+		}
+		if res := dana.post(path+"/decision", url.Values{"decision": {"approve"}, "note": {"Welcome"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("approve = %d: %s", res.StatusCode, res.Body)
+		}
+		// Decided once: a second answer is refused with the reason.
+		res = dana.post(path+"/decision", url.Values{"decision": {"reject"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("second decision = %d, want a redirect with the reason", res.StatusCode)
+		}
+		if res := dana.get(path); !strings.Contains(res.Body, "Approved") || strings.Contains(res.Body, `id="decide-form"`) {
+			t.Error("the decided request still offers a decision")
+		}
+		if res := riley.get("/profile"); !strings.Contains(res.Body, "until you accept the Designated Contact terms") {
+			t.Error("after approval Riley's profile does not show the Read-Write grant waiting for the terms")
+		}
+	})
+}
+
+// TestRegistration walks "Request My Support account" from the email to
+// the access request.
+func TestRegistration(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		c := e.anonymous()
+		for _, bad := range []string{"someone@gmail.com", "support@abc-testing.example", "not an address"} {
+			if res := c.post("/register", url.Values{"email": {bad}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="email-error"`) {
+				t.Errorf("register %q = %d, want 422 with the reason", bad, res.StatusCode)
+			}
+		}
+		email := "jo.new@abc-testing.example"
+		res := c.post("/register", url.Values{"email": {email}})
+		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `id="register-sent"`) {
+			t.Fatalf("register = %d", res.StatusCode)
+		}
+		// An address with an account gets the same answer on the page.
+		if res := c.post("/register", url.Values{"email": {demo.Designated}}); !strings.Contains(res.Body, `id="register-sent"`) {
+			t.Error("registering an existing address answers differently")
+		}
+		mails, err := e.store.Notifications(context.Background(), email, 1)
+		if err != nil || len(mails) != 1 {
+			t.Fatalf("verification email: %v, %v", mails, err)
+		}
+		token := regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
+		if res := c.get("/register/complete?token=nope"); res.StatusCode != http.StatusGone {
+			t.Errorf("a bad link = %d, want 410", res.StatusCode)
+		}
+		if res := c.get("/register/complete?token=" + token); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, email) {
+			t.Fatalf("registration form = %d", res.StatusCode)
+		}
+		form := url.Values{
+			"token": {token}, "first_name": {"Jo"}, "last_name": {"New"}, "country": {"US"},
+			"employer": {"ORG-1001"}, "sold_to": {"ORG-1001"}, "end_user": {"ORG-9999"},
+			"level": {"read_only"}, "password": {"jo's long password"}, "confirm_password": {"jo's long password"},
+		}
+		if res := c.post("/register/complete", form); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="end_user-error"`) {
+			t.Fatalf("unknown End User = %d, want 422 on end_user", res.StatusCode)
+		}
+		form.Set("end_user", "ORG-1001")
+		if res := c.post("/register/complete", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("complete registration = %d: %s", res.StatusCode, res.Body)
+		}
+		if res := c.post("/register/complete", form); res.StatusCode != http.StatusGone {
+			t.Errorf("the link works twice: %d", res.StatusCode)
+		}
+		jo := e.anonymous()
+		if res := jo.post("/signin", url.Values{"email": {email}, "password": {"jo's long password"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign in as the new contact = %d", res.StatusCode)
+		}
+		if res := jo.get("/profile"); !strings.Contains(res.Body, "Waiting for an approver") {
+			t.Error("the new contact's request is not on their profile")
+		}
+		if res := e.signIn(demo.Designated).get("/access-requests?state=pending"); !strings.Contains(res.Body, "Jo New") {
+			t.Error("the approver does not see the new contact's request")
+		}
+	})
+}

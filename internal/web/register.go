@@ -1,0 +1,90 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+// "Request My Support account": a corporate email first, verified by a
+// link, then the form with the combination and level asked for.
+
+func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, "register", &view{Title: "Request My Support account", Data: map[string]any{"Sent": false}})
+	return nil
+}
+
+func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	err := s.svc.StartRegistration(r.Context(), r.PostForm.Get("email"), clientAddress(r))
+	if fields := desk.AsValidation(err); fields != nil {
+		s.render(w, r, http.StatusUnprocessableEntity, "register", &view{
+			Title: "Request My Support account", Form: r.PostForm, Errors: fields, Data: map[string]any{"Sent": false},
+		})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	// The same answer whether or not the address has an account.
+	s.render(w, r, http.StatusOK, "register", &view{
+		Title: "Request My Support account", Form: r.PostForm, Data: map[string]any{"Sent": true},
+	})
+	return nil
+}
+
+func (s *Server) registerCompleteForm(w http.ResponseWriter, r *http.Request) error {
+	return s.showRegisterComplete(w, r, http.StatusOK, r.URL.Query(), nil)
+}
+
+func (s *Server) showRegisterComplete(w http.ResponseWriter, r *http.Request, status int, form url.Values, errs map[string]string) error {
+	email, err := s.svc.RegistrationEmail(r.Context(), form.Get("token"))
+	if errors.Is(err, desk.ErrNotFound) {
+		s.render(w, r, http.StatusGone, "register-complete", &view{Title: "Request My Support account", Data: map[string]any{"Valid": false}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "register-complete", &view{
+		Title: "Request My Support account", Form: form, Errors: errs,
+		Data: map[string]any{"Valid": true, "Email": email, "Levels": desk.AccessLevels},
+	})
+	return nil
+}
+
+func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	f := r.PostForm
+	level, _ := desk.ParseAccessLevel(f.Get("level"))
+	if f.Get("password") != f.Get("confirm_password") {
+		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f,
+			map[string]string{"confirm_password": "The two passwords are not the same."})
+	}
+	_, err := s.svc.CompleteRegistration(r.Context(), support.Registration{
+		Token: f.Get("token"), FirstName: f.Get("first_name"), LastName: f.Get("last_name"),
+		Country: f.Get("country"), Phone: f.Get("phone"), Password: f.Get("password"),
+		EmployerOrgID: f.Get("employer"), SoldToOrgID: f.Get("sold_to"), EndUserOrgID: f.Get("end_user"),
+		Level: level, Reason: f.Get("reason"),
+	}, clientAddress(r))
+	if fields := desk.AsValidation(err); fields != nil {
+		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f, fields)
+	}
+	if errors.Is(err, desk.ErrNotFound) {
+		s.render(w, r, http.StatusGone, "register-complete", &view{Title: "Request My Support account", Data: map[string]any{"Valid": false}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, "success", "Your account is ready and your access request went to your company's Designated Approvers. Sign in to follow it.")
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,72 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+// TestServiceLevelsShown: the case page and the API show the clocks, and
+// the queue orders by time to breach.
+func TestServiceLevelsShown(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		dana := support.Request{Actor: e.actor(demo.Designated)}
+		open := func(p desk.Priority, summary string) string {
+			c, err := e.svc.OpenCase(ctx, dana, desk.NewCase{
+				Combination: e.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
+				ProductID: e.world.Products["SIP Server"], ComponentID: e.world.Comps["SIP Server"][0],
+				Summary: summary, Description: "Calls on trunk 2 drop after thirty seconds since this morning's change.",
+				Priority: p, Stage: desk.StageProduction,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.Number()
+		}
+		high := open(desk.PriorityHigh, "High one")
+		low := open(desk.PriorityLow, "Low one")
+
+		agent := e.signIn(demo.Agent)
+		res := agent.get("/cases/" + high)
+		if !strings.Contains(res.Body, `id="clock-response"`) || !strings.Contains(res.Body, "within business 2 hours") || !strings.Contains(res.Body, "left") {
+			t.Error("the case page does not show the response clock with its target and time left")
+		}
+		// Latest activity first puts the Low case first; time to breach the High one.
+		body := agent.get("/console").Body
+		if strings.Index(body, low) > strings.Index(body, high) {
+			t.Error("the default queue order is not latest activity first")
+		}
+		body = agent.get("/console?sort=deadline").Body
+		if i, j := strings.Index(body, high), strings.Index(body, low); i < 0 || j < 0 || i > j {
+			t.Error("the queue by time to breach does not put the High case first")
+		}
+		if strings.Contains(body, number(e.world.Cases["abc-new"])) {
+			t.Error("a case without a running clock is in the time-to-breach order")
+		}
+
+		api := e.apiClient(demo.Agent)
+		d := decode[struct {
+			Clocks []struct {
+				Kind, Target, State string
+			} `json:"clocks"`
+		}](t, api.apiCall("GET", "/api/v1/cases/"+high, nil))
+		if len(d.Clocks) != 1 || d.Clocks[0].Kind != "response" || d.Clocks[0].State != "running" {
+			t.Fatalf("API clocks = %+v", d.Clocks)
+		}
+		res = api.apiCall("PATCH", "/api/v1/cases/"+high, map[string]any{"info_complete": true})
+		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `"kind":"rca"`) {
+			t.Errorf("start the RCA clock = %d: %s", res.StatusCode, res.Body)
+		}
+		res = agent.post("/cases/"+low+"/update", map[string][]string{"rca_delivered": {"on"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "not running") {
+			t.Errorf("RCA delivered without a clock = %d, want 422", res.StatusCode)
+		}
+	})
+}

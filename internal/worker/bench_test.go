@@ -1,0 +1,138 @@
+package worker_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/worker"
+)
+
+// BenchmarkTimers measures the job mechanism with a million pending
+// follow-up timers (CASEPORT_BENCH_TIMERS overrides the count):
+//
+//   - schedule: setting one keyed timer in its own transaction, as a
+//     status change does;
+//   - next-due and claim-none: the worker's two questions when nothing is
+//     due, which are all it costs while idle;
+//   - fire: running due timers (20,000 of the million are due);
+//   - idle: the worker's CPU time over three seconds with nothing due.
+//
+// Run: go test ./internal/worker -run '^$' -bench Timers -benchtime 2000x
+func BenchmarkTimers(b *testing.B) {
+	n := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("CASEPORT_BENCH_TIMERS")); err == nil && v > 0 {
+		n = v
+	}
+	for _, eng := range storetest.Engines(b) {
+		b.Run(eng.Name, func(b *testing.B) {
+			ctx := context.Background()
+			s := storetest.Open(b, eng)
+			now := time.Now().UTC()
+			const due = 20_000
+			start := time.Now()
+			for first := 0; first < n; first += 5000 {
+				err := s.Write(ctx, func(tx *store.Tx) error {
+					for i := first; i < min(n, first+5000); i++ {
+						at := now.Add(48*time.Hour + time.Duration(i)*time.Second)
+						if i < due {
+							at = now.Add(-time.Minute)
+						}
+						j := &store.Job{Kind: "followup", Key: "followup:" + strconv.Itoa(i), Payload: "0", RunAt: at}
+						if _, err := tx.ScheduleJob(ctx, j, now); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			took := time.Since(start)
+			var ms runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			b.Logf("%s: scheduled %d timers in %s (%.0f/s) in batches of 5,000; Go heap after: %.1f MiB",
+				eng.Name, n, took.Round(time.Millisecond), float64(n)/took.Seconds(), float64(ms.HeapAlloc)/(1<<20))
+
+			b.Run("schedule", func(b *testing.B) {
+				i := 0
+				for b.Loop() {
+					err := s.Write(ctx, func(tx *store.Tx) error {
+						_, err := tx.ScheduleJob(ctx, &store.Job{Kind: "followup", Key: fmt.Sprintf("bench:%d", i), RunAt: now.Add(72 * time.Hour)}, now)
+						return err
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+			})
+			b.Run("next-due", func(b *testing.B) {
+				for b.Loop() {
+					if _, _, err := s.NextJobAt(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("claim-none", func(b *testing.B) {
+				for b.Loop() {
+					if j, err := s.ClaimJob(ctx, now.Add(-time.Hour), time.Minute); err != nil || j != nil {
+						b.Fatal(j, err)
+					}
+				}
+			})
+			b.Run("fire", func(b *testing.B) {
+				fired := 0
+				for b.Loop() {
+					// One due timer per operation, through claim, handler and finish.
+					j, err := s.ClaimJob(ctx, time.Now().UTC(), time.Minute)
+					if err != nil || j == nil {
+						b.Fatalf("claim %d: %v %v", fired, j, err)
+					}
+					if err := s.Write(ctx, func(tx *store.Tx) error {
+						_, err := tx.FinishJob(ctx, j.ID, time.Now().UTC())
+						return err
+					}); err != nil {
+						b.Fatal(err)
+					}
+					fired++
+					if fired == due {
+						b.Fatal("out of due timers: use a smaller -benchtime")
+					}
+				}
+			})
+			// Once, whatever b.N: the worker with the timers, none due, for
+			// three seconds.
+			b.Run("idle", func(b *testing.B) {
+				w := worker.New(s, quiet)
+				w.Handle("followup", func(context.Context, *store.Job) error { return nil })
+				if _, err := w.RunDue(ctx); err != nil { // what is still due
+					b.Fatal(err)
+				}
+				runCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+				defer cancel()
+				before := cpuTime()
+				w.Run(runCtx)
+				b.ReportMetric(float64((cpuTime()-before).Microseconds())/1000*20, "cpu-ms/min")
+			})
+		})
+	}
+}
+
+// cpuTime is the process's user and system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -175,6 +175,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	jobs.Handle(store.JobMail, mail.Send)
 	jobs.Handle(store.JobInbound, svc.ProcessInbound)
 	jobs.Handle(support.JobPurge, svc.RunPurge)
+	jobs.Handle(support.JobUploadExpiry, svc.RunUploadExpiry)
 	jobs.Handle(support.JobFollowUp, svc.RunFollowUp)
 	jobs.Handle(support.JobSLAWarning, svc.RunSLAWarning)
 	jobs.Handle(support.JobSLABreach, svc.RunSLABreach)

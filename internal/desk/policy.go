@@ -82,13 +82,16 @@ const (
 	// escalates a case; escalation owners and portal admins work them.
 	EscalateCase      Action = "case.escalate"
 	ManageEscalations Action = "escalations.manage"
+	// Sending files to a case (uploads, temporary SFTP accounts): its
+	// Designated Contacts, and staff, who share files back.
+	TransferFiles Action = "case.files"
 )
 
 // Actions lists every action, for tests that walk them all.
 var Actions = []Action{
 	ViewCase, OpenCase, CommentCase, CloseCase, ReopenCase, WorkCase, ViewInternalNotes,
 	VerifyCaller, ManageAccounts, ViewAccounts, DecideAccessRequest, ViewAudit, ManageOwnProfile, RequestAccess,
-	EscalateCase, ManageEscalations,
+	EscalateCase, ManageEscalations, TransferFiles,
 }
 
 // Target is what an action is done to: a combination for case actions, a
@@ -117,7 +120,7 @@ func Authorize(a *Actor, act Action, t Target) error {
 		return nil
 	case ViewCase:
 		return need(lvl, ReadOnly, act, lvl >= ReadOnly)
-	case OpenCase, CommentCase, CloseCase, ReopenCase, EscalateCase:
+	case OpenCase, CommentCase, CloseCase, ReopenCase, EscalateCase, TransferFiles:
 		return need(lvl, ReadWrite, act, lvl >= ReadOnly)
 	case DecideAccessRequest:
 		if a.Approver(t.SoldToID) {
@@ -149,12 +152,13 @@ func need(lvl, want AccessLevel, act Action, visible bool) error {
 
 // verbs say what an action does, for refusal messages people read.
 var verbs = map[Action]string{
-	ViewCase:     "view cases",
-	OpenCase:     "open cases",
-	CommentCase:  "update cases",
-	CloseCase:    "close cases",
-	ReopenCase:   "reopen cases",
-	EscalateCase: "escalate cases",
+	ViewCase:      "view cases",
+	OpenCase:      "open cases",
+	CommentCase:   "update cases",
+	CloseCase:     "close cases",
+	ReopenCase:    "reopen cases",
+	EscalateCase:  "escalate cases",
+	TransferFiles: "send files to cases",
 }
 
 func authorizeStaff(a *Actor, act Action) error {
@@ -164,7 +168,7 @@ func authorizeStaff(a *Actor, act Action) error {
 	case RequestAccess:
 		return fmt.Errorf("staff hold no customer access: %w", ErrForbidden)
 	case ViewCase, WorkCase, ViewInternalNotes, VerifyCaller, ViewAccounts, CommentCase, CloseCase, ReopenCase, OpenCase,
-		EscalateCase:
+		EscalateCase, TransferFiles:
 		return nil
 	case ManageEscalations:
 		if a.HasRole(RoleEscalationOwner) || a.HasRole(RolePortalAdmin) {

@@ -38,6 +38,10 @@ type Store interface {
 	Put(ctx context.Context, key string, r io.Reader) (Stored, error)
 	Open(ctx context.Context, key string) (File, error)
 	Delete(ctx context.Context, key string) error
+	// Uploads is where resumable uploads grow; Import moves a complete
+	// one into the store under key.
+	Uploads() *Uploads
+	Import(ctx context.Context, key, uploadID string) error
 }
 
 // ErrNotFound is a key with no file.
@@ -46,7 +50,8 @@ var ErrNotFound = errors.New("no such file")
 // Local keeps files in a directory. Every access goes through os.Root, so
 // no key can reach outside it, whatever it holds.
 type Local struct {
-	root *os.Root
+	root    *os.Root
+	uploads *Uploads
 }
 
 // OpenLocal opens (creating) a directory for files.
@@ -58,14 +63,48 @@ func OpenLocal(dir string) (*Local, error) {
 	if err != nil {
 		return nil, fmt.Errorf("file store %s: %w", dir, err)
 	}
-	return &Local{root: root}, nil
+	// Uploads grow in the same directory tree, so a complete one moves
+	// into place with a rename, however large.
+	uploads, err := NewUploads(root, uploadsDir)
+	if err != nil {
+		root.Close()
+		return nil, err
+	}
+	return &Local{root: root, uploads: uploads}, nil
+}
+
+// uploadsDir holds uploads in progress; no key starts with it.
+const uploadsDir = "uploads"
+
+// Uploads returns the store's upload area.
+func (l *Local) Uploads() *Uploads { return l.uploads }
+
+// Import moves a complete upload into the store under key.
+func (l *Local) Import(_ context.Context, key, uploadID string) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	from, err := l.uploads.path(uploadID)
+	if err != nil {
+		return err
+	}
+	if dir := path.Dir(key); dir != "." {
+		if err := l.root.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("file %s: %w", key, err)
+		}
+	}
+	if err := l.root.Rename(from, key); err != nil {
+		return fmt.Errorf("file %s: %w", key, err)
+	}
+	return nil
 }
 
 // Close releases the directory.
 func (l *Local) Close() error { return l.root.Close() }
 
 func checkKey(key string) error {
-	if key == "" || strings.HasPrefix(key, "/") || path.Clean(key) != key || strings.Contains(key, "..") {
+	if key == "" || strings.HasPrefix(key, "/") || path.Clean(key) != key || strings.Contains(key, "..") ||
+		key == uploadsDir || strings.HasPrefix(key, uploadsDir+"/") {
 		return fmt.Errorf("file key %q: not a clean relative path", key)
 	}
 	return nil

@@ -33,6 +33,7 @@ var MailKinds = []MailKind{
 	{"escalation_reject", "to the case contact, when an escalation is rejected"},
 	{"escalation_close", "to the case contact, when an escalation is closed"},
 	{"escalation_note", "to the case contact, staff's updates on an escalation"},
+	{"file_shared", "to the case contact, when support shares a file on the case"},
 	{"priority_critical", "to product support managers, when a case becomes Critical or Production Down"},
 	{"sla_warning", "to the case owner, before a service-level deadline"},
 	{"sla_breached", "to the case owner, when a service-level target is missed"},

@@ -9,6 +9,7 @@ package support
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
@@ -33,6 +34,8 @@ type Service struct {
 	// Files keeps the files of cases; without it attachments are only
 	// listed.
 	Files files.Store
+
+	uploadLocks sync.Map // upload id → *uploadLock (uploads.go)
 }
 
 // New returns a service with the real clock.

@@ -141,6 +141,34 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: "", AnswerMedia: "application/octet-stream", Status: http.StatusOK, Handle: s.apiCaseFileContent,
 		},
 		{
+			Method: "POST", Path: "/api/v1/cases/{number}/files/acknowledgement", Tag: "files",
+			Summary: "Acknowledge the data-protection notice of a case's file transfers (once per case, before a contact's first upload)",
+			Status:  http.StatusNoContent, Handle: s.apiAcknowledgeFiles,
+		},
+		{
+			Method: "POST", Path: "/api/v1/uploads", Tag: "files",
+			Summary: "tus 1.0.0 creation: start a resumable upload. Headers: Tus-Resumable: 1.0.0, Upload-Length, Upload-Metadata " +
+				"with case (the 10-digit number) and filename, optionally Upload-Concat (partial, or final;<upload URLs>) and, " +
+				"with a body of application/offset+octet-stream, the first chunk (creation-with-upload) with Upload-Checksum",
+			Body: "", BodyMedia: tusChunkMedia, Status: http.StatusCreated, Handle: tus(s.apiCreateUpload),
+		},
+		{
+			Method: "HEAD", Path: "/api/v1/uploads/{upload}", Tag: "files",
+			Summary: "tus 1.0.0: an upload's Upload-Offset, Upload-Length and Upload-Expires; once complete, Caseport-File and Caseport-Sha256",
+			Status:  http.StatusOK, Handle: tus(s.apiUploadStatus),
+		},
+		{
+			Method: "PATCH", Path: "/api/v1/uploads/{upload}", Tag: "files",
+			Summary: "tus 1.0.0: add a chunk at Upload-Offset, optionally with Upload-Checksum (sha256, sha512, sha1, md5); " +
+				"460 when the checksum does not match, 409 when the offset is not the upload's",
+			Body: "", BodyMedia: tusChunkMedia, Status: http.StatusNoContent, Handle: tus(s.apiWriteUpload),
+		},
+		{
+			Method: "DELETE", Path: "/api/v1/uploads/{upload}", Tag: "files",
+			Summary: "tus 1.0.0 termination: stop an unfinished upload and delete what arrived",
+			Status:  http.StatusNoContent, Handle: tus(s.apiTerminateUpload),
+		},
+		{
 			Method: "GET", Path: "/api/v1/access-requests", Tag: "access", Summary: "Access requests you may decide, or your own",
 			Query: []apiParam{{Name: "state", Doc: "pending, approved or rejected"}}, Answer: []apiAccessRequest{}, Status: http.StatusOK, Handle: s.apiAccessRequests,
 		},

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -23,6 +24,12 @@ var statuses = []struct {
 	{desk.ErrThrottled, http.StatusTooManyRequests, "Too many attempts"},
 	{support.ErrBadCredentials, http.StatusUnauthorized, "Sign in failed"},
 	{errBadRequest, http.StatusBadRequest, "Bad request"},
+	{errTusVersion, http.StatusPreconditionFailed, "Unsupported protocol version"},
+	{errUnsupportedMedia, http.StatusUnsupportedMediaType, "Unsupported media type"},
+	{errTooLarge, http.StatusRequestEntityTooLarge, "Too large"},
+	{support.ErrUploadExpired, http.StatusGone, "Upload expired"},
+	{support.ErrChecksumMismatch, 460, "Checksum mismatch"},
+	{files.ErrNotFound, http.StatusNotFound, "Not found"},
 }
 
 // classify returns the status and a title for err, and whether the error

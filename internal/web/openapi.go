@@ -96,6 +96,9 @@ func (s *Server) openAPI() *openAPIDoc {
 				p.Schema = oaSchema{"type": "string", "pattern": "^[0-9]{10}$"}
 			case "kind":
 				p.Schema = oaSchema{"type": "string"}
+			case "upload":
+				p.Description = "the upload's id, the last part of its Location"
+				p.Schema = oaSchema{"type": "string"}
 			case "step":
 				p.Schema = oaSchema{"type": "string", "enum": []string{"accept", "reject", "close", "note"}}
 			}

@@ -103,6 +103,8 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(rt.Method+" "+rt.Path, s.api(rt.Handle))
 	}
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPIJSON)
+	mux.HandleFunc("OPTIONS "+uploadsPath, tusOptions)
+	mux.HandleFunc("OPTIONS "+uploadsPath+"/{upload}", tusOptions)
 
 	return s.middleware(mux)
 }

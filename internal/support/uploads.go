@@ -1,0 +1,591 @@
+package support
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/files"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// Resumable uploads (the tus protocol's server side, without the HTTP):
+// an upload is created for a case with its length, grows by chunks at
+// known offsets, may be resumed after any interruption, and becomes a
+// case file when its last byte arrives. The SHA-256 of the whole file is
+// computed while the bytes stream in; its state is saved with every chunk,
+// so a resumed upload goes on hashing where it stopped and memory does not
+// grow with the size of the file.
+
+// UploadLifetime is how long an unfinished upload waits for its next chunk
+// before it expires and its bytes are deleted.
+const UploadLifetime = 7 * 24 * time.Hour
+
+// JobUploadExpiry is the kind of the job that removes an expired upload.
+const JobUploadExpiry = "upload-expiry"
+
+func uploadKey(uploadID string) string { return "upload:" + uploadID }
+
+// Errors of uploads that the protocol answers in its own way.
+var (
+	// ErrUploadExpired is an upload past its expiry (410 Gone).
+	ErrUploadExpired = errors.New("the upload expired; start it again")
+	// ErrChecksumMismatch is a chunk whose checksum did not match (460).
+	ErrChecksumMismatch = errors.New("the chunk's checksum does not match its content; it was discarded")
+)
+
+// NewUpload describes an upload to create.
+type NewUpload struct {
+	CaseID      int64
+	Name        string
+	ContentType string
+	Length      int64
+	// Partial marks one part of a file sent in parallel pieces, joined by
+	// ConcatUploads.
+	Partial bool
+}
+
+// Chunk is a piece of an upload.
+type Chunk struct {
+	Offset int64
+	Body   io.Reader
+	// Check, when set, is the checksum the sender gave for the chunk.
+	Check *ChunkCheck
+	// Interrupt stops reading Body; a newer request for the same upload
+	// calls it to take over from one whose sender is gone.
+	Interrupt func()
+}
+
+// ChunkCheck is a chunk's checksum: a fresh hash of the named algorithm
+// and the sum the sender computed.
+type ChunkCheck struct {
+	Hash hash.Hash
+	Want []byte
+}
+
+// transferCase returns the case if the actor may send files to it now.
+func (s *Service) transferCase(ctx context.Context, r Request, caseID int64) (*store.CaseRow, error) {
+	c, err := s.Store.Case(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	if err := desk.Authorize(r.Actor, desk.TransferFiles, desk.On(c.Combination())); err != nil {
+		if desk.Authorize(r.Actor, desk.ViewCase, desk.On(c.Combination())) != nil {
+			return nil, hide(err, caseID)
+		}
+		return nil, err
+	}
+	if c.Status == desk.StatusClosed {
+		return nil, fmt.Errorf("case %s is closed: files can only be sent to open cases: %w", c.Number(), desk.ErrConflict)
+	}
+	if s.Files == nil {
+		return nil, fmt.Errorf("this installation has no file store: %w", desk.ErrConflict)
+	}
+	return c, nil
+}
+
+// FileTransfer is what the Transfer Files page shows.
+type FileTransfer struct {
+	Case *store.CaseRow
+	// Acknowledged is when the actor acknowledged the data-protection
+	// warning for this case; zero until then.
+	Acknowledged time.Time
+}
+
+// FileTransfer opens the Transfer Files page of a case.
+func (s *Service) FileTransfer(ctx context.Context, r Request, caseID int64) (*FileTransfer, error) {
+	c, err := s.transferCase(ctx, r, caseID)
+	if err != nil {
+		return nil, err
+	}
+	at, err := s.Store.FilesAcknowledged(ctx, caseID, r.Actor.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &FileTransfer{Case: c, Acknowledged: at}, nil
+}
+
+// AcknowledgeFiles records that the actor read the warning not to send
+// regulated, sensitive or personal data with this case.
+func (s *Service) AcknowledgeFiles(ctx context.Context, r Request, caseID int64) error {
+	c, err := s.transferCase(ctx, r, caseID)
+	if err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.AcknowledgeFiles(ctx, caseID, r.Actor.User.ID, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "files_acknowledged", c.Number(), "")
+	})
+}
+
+// requireAcknowledgement refuses a transfer by a contact who has not
+// acknowledged the data-protection warning of the case. Staff sharing
+// files back need none.
+func (s *Service) requireAcknowledgement(ctx context.Context, r Request, c *store.CaseRow) error {
+	if r.Actor.IsStaff() {
+		return nil
+	}
+	at, err := s.Store.FilesAcknowledged(ctx, c.ID, r.Actor.User.ID)
+	if err != nil {
+		return err
+	}
+	if at.IsZero() {
+		return fmt.Errorf("acknowledge the data-protection notice on the Transfer Files page of case %s first "+
+			"(or POST /api/v1/cases/%s/files/acknowledgement): %w", c.Number(), c.Number(), desk.ErrForbidden)
+	}
+	return nil
+}
+
+func newUploadID() string {
+	b := make([]byte, 18)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func marshalHash(h hash.Hash) []byte {
+	b, err := h.(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		panic(err) // sha256 always marshals
+	}
+	return b
+}
+
+func restoreHash(state []byte) (hash.Hash, error) {
+	h := sha256.New()
+	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(state); err != nil {
+		return nil, fmt.Errorf("upload hash state: %w", err)
+	}
+	return h, nil
+}
+
+// CreateUpload starts an upload to a case.
+func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload) (*store.Upload, error) {
+	c, err := s.transferCase(ctx, r, in.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireAcknowledgement(ctx, r, c); err != nil {
+		return nil, err
+	}
+	if in.Length < 0 {
+		return nil, &desk.ValidationError{Fields: map[string]string{"length": "The length of an upload cannot be negative."}}
+	}
+	now := s.now()
+	u := &store.Upload{
+		ID: newUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanFileName(in.Name),
+		ContentType: in.ContentType, Length: in.Length, HashState: marshalHash(sha256.New()), Partial: in.Partial,
+		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
+	}
+	if err := s.Files.Uploads().Create(u.ID); err != nil {
+		return nil, err
+	}
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateUpload(ctx, u); err != nil {
+			return err
+		}
+		return s.scheduleExpiry(ctx, tx, u)
+	})
+	if err != nil {
+		_ = s.Files.Uploads().Remove(u.ID)
+		return nil, err
+	}
+	if u.Length == 0 && !u.Partial {
+		return s.finishUpload(ctx, r, u)
+	}
+	return u, nil
+}
+
+func (s *Service) scheduleExpiry(ctx context.Context, tx *store.Tx, u *store.Upload) error {
+	_, err := tx.ScheduleJob(ctx, &store.Job{
+		Kind: JobUploadExpiry, Key: uploadKey(u.ID), CaseID: u.CaseID, Payload: u.ID, RunAt: u.ExpiresAt,
+	}, s.now())
+	if err == nil && s.Wake != nil {
+		s.Wake()
+	}
+	return err
+}
+
+// Upload returns one of the actor's own uploads. Nobody else's exists for
+// them.
+func (s *Service) Upload(ctx context.Context, r Request, uploadID string) (*store.Upload, error) {
+	if r.Actor == nil || r.Actor.User == nil {
+		return nil, desk.ErrUnauthenticated
+	}
+	u, err := s.Store.Upload(ctx, uploadID)
+	if err != nil {
+		return nil, err
+	}
+	if u.UserID != r.Actor.User.ID {
+		return nil, fmt.Errorf("upload: %w", desk.ErrNotFound)
+	}
+	if u.FileID == 0 && !s.now().Before(u.ExpiresAt) {
+		return nil, ErrUploadExpired
+	}
+	if _, err := s.transferCase(ctx, r, u.CaseID); err != nil && u.FileID == 0 {
+		return nil, err
+	}
+	return u, nil
+}
+
+// WriteUpload adds a chunk to an upload at its offset. A chunk cut short
+// by its sender keeps what arrived (unless it carried a checksum, which
+// can then not be verified); a chunk whose checksum does not match is
+// discarded with ErrChecksumMismatch. The last byte makes the upload a
+// case file.
+func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, ch Chunk) (*store.Upload, error) {
+	if _, err := s.Upload(ctx, r, uploadID); err != nil {
+		return nil, err
+	}
+	release, err := s.lockUpload(ctx, uploadID, ch.Interrupt)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	u, err := s.Upload(ctx, r, uploadID) // again: it may have moved while we waited
+	if err != nil {
+		return nil, err
+	}
+	if ch.Offset != u.Received {
+		return nil, fmt.Errorf("the upload is at offset %d, not %d: %w", u.Received, ch.Offset, desk.ErrConflict)
+	}
+	if u.Complete() {
+		if u.FileID == 0 && !u.Partial {
+			return s.finishUpload(ctx, r, u) // a finish cut short before: do it now
+		}
+		return u, nil
+	}
+	whole, err := restoreHash(u.HashState)
+	if err != nil {
+		return nil, err
+	}
+	var sink io.Writer = whole
+	if ch.Check != nil {
+		sink = io.MultiWriter(whole, ch.Check.Hash)
+	}
+	body := io.TeeReader(io.LimitReader(ch.Body, u.Length-u.Received), sink)
+	n, readErr := s.Files.Uploads().Write(ctx, u.ID, u.Received, body)
+	if errors.Is(readErr, files.ErrWrite) {
+		return nil, readErr
+	}
+	if ch.Check != nil {
+		bad := readErr == nil && !bytes.Equal(ch.Check.Hash.Sum(nil), ch.Check.Want)
+		if readErr != nil || bad {
+			if err := s.Files.Uploads().Truncate(u.ID, u.Received); err != nil {
+				return nil, err
+			}
+			if bad {
+				return nil, ErrChecksumMismatch
+			}
+			return nil, readErr
+		}
+	}
+	if n == 0 && readErr != nil {
+		return nil, readErr
+	}
+	from := u.Received
+	now := s.now()
+	u.Received += n
+	u.HashState = marshalHash(whole)
+	u.UpdatedAt, u.ExpiresAt = now, now.Add(UploadLifetime)
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveUploadProgress(ctx, u, from); err != nil {
+			return err
+		}
+		return s.scheduleExpiry(ctx, tx, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if readErr != nil {
+		return u, readErr // what arrived counts; the sender resumes from here
+	}
+	if u.Complete() && !u.Partial {
+		return s.finishUpload(ctx, r, u)
+	}
+	return u, nil
+}
+
+// storageKey is where an upload's file lives in the store: known from the
+// upload alone, so a finish that was cut short can be done again.
+func storageKey(caseID int64, uploadID string) string {
+	return fmt.Sprintf("cases/%d/%s", caseID, uploadID)
+}
+
+// finishUpload moves a complete upload into the store and records it as a
+// file of its case. It can run again after a failure at any step.
+func (s *Service) finishUpload(ctx context.Context, r Request, u *store.Upload) (*store.Upload, error) {
+	key := storageKey(u.CaseID, u.ID)
+	if err := s.Files.Import(ctx, key, u.ID); err != nil {
+		f, oerr := s.Files.Open(ctx, key)
+		if oerr != nil {
+			return nil, err // not imported before either
+		}
+		f.Close()
+	}
+	h, err := restoreHash(u.HashState)
+	if err != nil {
+		return nil, err
+	}
+	f := &store.CaseFile{
+		CaseID: u.CaseID, Name: u.Name, Size: u.Length, SHA256: hex.EncodeToString(h.Sum(nil)),
+		ContentType: u.ContentType, Source: "upload", Direction: "customer", UploadedBy: u.UserID,
+		StorageKey: key, CreatedAt: s.now(),
+	}
+	if r.Actor.IsStaff() {
+		f.Direction = "support"
+	}
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		c, err := tx.CaseForUpdate(ctx, u.CaseID)
+		if err != nil {
+			return err
+		}
+		if f.ID, err = tx.AddCaseFile(ctx, f); err != nil {
+			return err
+		}
+		if err := tx.SetUploadFile(ctx, u.ID, f.ID); err != nil {
+			return err
+		}
+		return s.fileArrived(ctx, tx, r, c, f)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.forgetUploadLock(u.ID)
+	u.FileID = f.ID
+	return u, nil
+}
+
+// fileArrived tells the case feed (and, for a file support shares, the
+// customer) that a file arrived.
+func (s *Service) fileArrived(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, f *store.CaseFile) error {
+	what := fmt.Sprintf("%s (%s, SHA-256 %s)", f.Name, FormatSize(f.Size), f.SHA256)
+	if f.Direction == "support" {
+		if err := s.event(ctx, tx, r, c, "Support shared a file: "+what+"."); err != nil {
+			return err
+		}
+		if err := s.notifyContact(ctx, tx, c, "file_shared", "Case "+c.Number()+": support shared a file",
+			"Support shared a file with you on case "+c.Number()+": "+what+". Download it from the case's files."); err != nil {
+			return err
+		}
+	} else if err := s.event(ctx, tx, r, c, "File received: "+what+"."); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, r, "file_received", c.Number(), f.Name+" "+f.SHA256)
+}
+
+// FormatSize writes a byte count for people: 1.5 GB, 200 KB, 12 bytes.
+func FormatSize(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
+}
+
+// ConcatUploads joins complete partial uploads, in order, into one file of
+// a case (tus concatenation: a large file sent in parallel parts).
+func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, parts []string) (*store.Upload, error) {
+	c, err := s.transferCase(ctx, r, in.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireAcknowledgement(ctx, r, c); err != nil {
+		return nil, err
+	}
+	if len(parts) == 0 {
+		return nil, &desk.ValidationError{Fields: map[string]string{"Upload-Concat": "Name the partial uploads to join."}}
+	}
+	var length int64
+	for _, id := range parts {
+		p, err := s.Upload(ctx, r, id)
+		if err != nil {
+			return nil, fmt.Errorf("partial upload %s: %w", id, err)
+		}
+		if !p.Partial || p.CaseID != c.ID {
+			return nil, &desk.ValidationError{Fields: map[string]string{"Upload-Concat": "Only partial uploads to the same case can be joined."}}
+		}
+		if !p.Complete() {
+			return nil, fmt.Errorf("partial upload %s has %d of %d bytes: finish the parts first: %w",
+				id, p.Received, p.Length, desk.ErrConflict)
+		}
+		length += p.Length
+	}
+	now := s.now()
+	u := &store.Upload{
+		ID: newUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanFileName(in.Name),
+		ContentType: in.ContentType, Length: length, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
+	}
+	h := sha256.New()
+	n, err := s.Files.Uploads().Concat(ctx, u.ID, parts, h)
+	if err != nil {
+		return nil, err
+	}
+	if n != length {
+		_ = s.Files.Uploads().Remove(u.ID)
+		return nil, fmt.Errorf("joined %d bytes of %d: a part is damaged", n, length)
+	}
+	u.Received, u.HashState = length, marshalHash(h)
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateUpload(ctx, u); err != nil {
+			return err
+		}
+		if err := s.scheduleExpiry(ctx, tx, u); err != nil {
+			return err
+		}
+		for _, id := range parts {
+			if err := tx.DeleteUpload(ctx, id); err != nil {
+				return err
+			}
+			if _, err := tx.CancelJob(ctx, uploadKey(id), now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		_ = s.Files.Uploads().Remove(u.ID)
+		return nil, err
+	}
+	for _, id := range parts {
+		if err := s.Files.Uploads().Remove(id); err != nil {
+			s.Log.WarnContext(ctx, "remove joined part", "upload", id, "err", err)
+		}
+		s.forgetUploadLock(id)
+	}
+	return s.finishUpload(ctx, r, u)
+}
+
+// TerminateUpload stops an upload and deletes what arrived. A finished
+// upload's file stays: delete is not how files leave a case.
+func (s *Service) TerminateUpload(ctx context.Context, r Request, uploadID string) error {
+	u, err := s.Upload(ctx, r, uploadID)
+	if err != nil {
+		return err
+	}
+	release, err := s.lockUpload(ctx, uploadID, nil)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if u.FileID != 0 {
+		return fmt.Errorf("the upload is complete and is a file of the case now: %w", desk.ErrConflict)
+	}
+	return s.removeUpload(ctx, u)
+}
+
+func (s *Service) removeUpload(ctx context.Context, u *store.Upload) error {
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteUpload(ctx, u.ID); err != nil {
+			return err
+		}
+		_, err := tx.CancelJob(ctx, uploadKey(u.ID), s.now())
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.forgetUploadLock(u.ID)
+	return s.Files.Uploads().Remove(u.ID)
+}
+
+// RunUploadExpiry removes an upload that waited too long for its next
+// chunk. A finished upload only loses its resumable address: its file
+// stays with the case.
+func (s *Service) RunUploadExpiry(ctx context.Context, j *store.Job) error {
+	u, err := s.Store.Upload(ctx, j.Payload)
+	if errors.Is(err, desk.ErrNotFound) {
+		return s.finishJob(ctx, j)
+	}
+	if err != nil {
+		return err
+	}
+	if s.now().Before(u.ExpiresAt) {
+		return s.finishJob(ctx, j) // written to since: its own expiry is scheduled
+	}
+	if u.FileID == 0 {
+		s.Log.InfoContext(ctx, "upload expired", "upload", u.ID, "case", desk.FormatCaseNumber(u.CaseID),
+			"received", u.Received, "length", u.Length)
+	}
+	if err := s.Files.Uploads().Remove(u.ID); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil {
+			return err
+		}
+		return tx.DeleteUpload(ctx, u.ID)
+	})
+}
+
+func (s *Service) finishJob(ctx context.Context, j *store.Job) error {
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.FinishJob(ctx, j.ID, s.now())
+		return err
+	})
+}
+
+// Upload locks: one request writes to an upload at a time. A newer request
+// interrupts the older one (whose sender has usually gone: a dropped
+// connection, a reloaded page) and takes over once it has saved what it
+// received.
+
+type uploadLock struct {
+	held      chan struct{}
+	mu        sync.Mutex
+	interrupt func()
+}
+
+// uploadTakeover is how long a request waits for an older one to stop.
+const uploadTakeover = 10 * time.Second
+
+func (s *Service) lockUpload(ctx context.Context, uploadID string, interrupt func()) (func(), error) {
+	v, _ := s.uploadLocks.LoadOrStore(uploadID, &uploadLock{held: make(chan struct{}, 1)})
+	l := v.(*uploadLock)
+	select {
+	case l.held <- struct{}{}:
+	default:
+		l.mu.Lock()
+		if l.interrupt != nil {
+			l.interrupt()
+		}
+		l.mu.Unlock()
+		t := time.NewTimer(uploadTakeover)
+		defer t.Stop()
+		select {
+		case l.held <- struct{}{}:
+		case <-t.C:
+			return nil, fmt.Errorf("another request is still writing to this upload: %w", desk.ErrConflict)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	l.mu.Lock()
+	l.interrupt = interrupt
+	l.mu.Unlock()
+	return func() {
+		l.mu.Lock()
+		l.interrupt = nil
+		l.mu.Unlock()
+		<-l.held
+	}, nil
+}
+
+func (s *Service) forgetUploadLock(uploadID string) { s.uploadLocks.Delete(uploadID) }

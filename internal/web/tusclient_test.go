@@ -1,0 +1,165 @@
+package web_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/caseport/caseport/internal/demo"
+)
+
+// tus-js-client, the reference tus client, installed from the npm registry
+// with the versions in testdata/tusclient/package-lock.json, once per lock
+// file into the user's cache directory (never into the tree).
+var tusClient struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+func tusClientDir(t *testing.T) string {
+	t.Helper()
+	_, nerr := exec.LookPath("node")
+	_, perr := exec.LookPath("npm")
+	if nerr != nil || perr != nil {
+		if os.Getenv("CASEPORT_TEST_NODE") != "" {
+			t.Fatalf("CASEPORT_TEST_NODE is set but node or npm is missing: %v %v", nerr, perr)
+		}
+		t.Skip("node and npm are needed to run tus-js-client; set CASEPORT_TEST_NODE=1 to require them")
+	}
+	tusClient.once.Do(func() {
+		lock, err := os.ReadFile("testdata/tusclient/package-lock.json")
+		if err != nil {
+			tusClient.err = err
+			return
+		}
+		sum := sha256.Sum256(lock)
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			cache = os.TempDir()
+		}
+		dir := filepath.Join(cache, "caseport-tests", "tusclient-"+hex.EncodeToString(sum[:6]))
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			tusClient.err = err
+			return
+		}
+		for _, f := range []string{"package.json", "package-lock.json", "upload.mjs"} {
+			b, err := os.ReadFile(filepath.Join("testdata/tusclient", f))
+			if err == nil {
+				err = os.WriteFile(filepath.Join(dir, f), b, 0o600)
+			}
+			if err != nil {
+				tusClient.err = err
+				return
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", "tus-js-client", "package.json")); err != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				tusClient.err = &exec.Error{Name: "npm ci: " + string(out), Err: err}
+				return
+			}
+		}
+		tusClient.dir = dir
+	})
+	if tusClient.err != nil {
+		t.Fatalf("installing tus-js-client: %v", tusClient.err)
+	}
+	return tusClient.dir
+}
+
+type tusClientResult struct {
+	Size      int64  `json:"size"`
+	URL       string `json:"url"`
+	SHA256    string `json:"sha256"`
+	ResumedAt int64  `json:"resumedAt"`
+	FirstURL  string `json:"firstURL"`
+	Error     string `json:"error"`
+}
+
+// TestTusJSClient uploads files with tus-js-client under Node: in chunks,
+// in parallel parts joined by concatenation, and stopped then resumed
+// from its URL. Each file arrives whole, with the SHA-256 the client
+// could compute itself.
+func TestTusJSClient(t *testing.T) {
+	t.Parallel()
+	dir := tusClientDir(t)
+	eachEngine(t, func(t *testing.T, e *env) {
+		n := number(e.world.Cases["abc-investigation"])
+		dana := e.apiClient(demo.Designated)
+		if res := dana.apiCall("POST", "/api/v1/cases/"+n+"/files/acknowledgement", nil); res.StatusCode != http.StatusNoContent {
+			t.Fatalf("acknowledge = %d", res.StatusCode)
+		}
+		data := make([]byte, 3<<20+12345)
+		rng := rand.New(rand.NewPCG(1, 2))
+		for i := range data {
+			data[i] = byte('a' + rng.IntN(26))
+		}
+		file := filepath.Join(t.TempDir(), "capture.log")
+		if err := os.WriteFile(file, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(data)
+		want := hex.EncodeToString(sum[:])
+		run := func(mode string, extra map[string]any) tusClientResult {
+			t.Helper()
+			opt := map[string]any{
+				"endpoint": e.srv.URL + "/api/v1/uploads", "token": dana.token, "file": file,
+				"caseNumber": n, "name": mode + ".log", "mode": mode,
+			}
+			for k, v := range extra {
+				opt[k] = v
+			}
+			b, _ := json.Marshal(opt)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "node", filepath.Join(dir, "upload.mjs"))
+			cmd.Env = append(os.Environ(), "TUS_TEST="+string(b))
+			out, err := cmd.Output()
+			var res tusClientResult
+			if jerr := json.Unmarshal(out, &res); jerr != nil || err != nil || res.Error != "" {
+				t.Fatalf("tus-js-client %s: %v %s %s", mode, err, res.Error, out)
+			}
+			return res
+		}
+		chunked := run("chunked", map[string]any{"chunkSize": 1 << 20})
+		parallel := run("parallel", map[string]any{"parallel": 3})
+		resumed := run("resume", map[string]any{"chunkSize": 256 << 10})
+		for name, r := range map[string]tusClientResult{"chunked": chunked, "parallel": parallel, "resumed": resumed} {
+			if r.SHA256 != want || r.Size != int64(len(data)) {
+				t.Errorf("%s: SHA-256 %q, size %d; want %s, %d", name, r.SHA256, r.Size, want, len(data))
+			}
+		}
+		if resumed.ResumedAt <= 0 || resumed.ResumedAt >= int64(len(data)) || resumed.URL != resumed.FirstURL {
+			t.Errorf("the resumed upload went on at %d of %d (%s, first %s)", resumed.ResumedAt, len(data), resumed.URL, resumed.FirstURL)
+		}
+		list := decode[[]apiFileLine](t, dana.apiCall("GET", "/api/v1/cases/"+n+"/files", nil))
+		got := map[string]bool{}
+		for _, f := range list {
+			if f.SHA256 == want && f.Size == int64(len(data)) {
+				got[f.Name] = true
+			}
+		}
+		for _, name := range []string{"chunked.log", "parallel.log", "resume.log"} {
+			if !got[name] {
+				t.Errorf("%s is not among the case's files with the right SHA-256: %+v", name, list)
+			}
+		}
+		if res := dana.apiCall("GET", strings.TrimPrefix(parallel.URL, e.srv.URL), nil); res.StatusCode == http.StatusOK {
+			t.Errorf("GET on an upload URL = 200")
+		}
+	})
+}

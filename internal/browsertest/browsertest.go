@@ -285,3 +285,20 @@ func moduleRoot() (string, error) {
 		dir = parent
 	}
 }
+
+// SetFiles chooses files from disk in the file input sel, as a person
+// picking them in the dialog would.
+func (p *Page) SetFiles(sel string, paths ...string) {
+	p.t.Helper()
+	p.do(chromedp.SetUploadFiles(chromedp.CSS(sel), paths))
+}
+
+// WaitUntil waits until a JavaScript expression is true.
+func (p *Page) WaitUntil(expr string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 60*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		p.t.Fatalf("browser (%s) at %s: waiting for %s: %v", p.size.Name, p.location(), expr, err)
+	}
+}

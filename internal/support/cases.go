@@ -209,6 +209,9 @@ type CaseView struct {
 	Feed []desk.Entry
 	// Linked is the closed case this one follows, when there is one.
 	CanComment, CanClose, CanReopen, CanWork bool
+	// CanTransfer says the actor may send files to the case now (Transfer
+	// Files).
+	CanTransfer bool
 	// Reopenable is false once the reopen window has passed: the page then
 	// offers a new case linked to this one.
 	Reopenable bool
@@ -243,6 +246,7 @@ func (s *Service) Case(ctx context.Context, r Request, caseID int64) (*CaseView,
 	v.CanWork = can(desk.WorkCase)
 	v.CanComment = open && can(desk.CommentCase)
 	v.CanClose = open && can(desk.CloseCase)
+	v.CanTransfer = open && can(desk.TransferFiles) && s.Files != nil
 	v.Reopenable = c.Reopenable(now) || (c.Status == desk.StatusClosed && v.CanWork)
 	v.CanReopen = c.Status == desk.StatusClosed && can(desk.ReopenCase) && v.Reopenable
 	if v.Feed, err = s.Store.Entries(ctx, caseID, can(desk.ViewInternalNotes)); err != nil {

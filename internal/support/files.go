@@ -51,6 +51,28 @@ func cleanFileName(name string) string {
 	return name
 }
 
+// cleanPathName keeps a file's place in a folder that was sent whole
+// (logs/app/server.log), without empty, "." or ".." parts: a name to show,
+// never a path anything is stored under.
+func cleanPathName(name string) string {
+	var parts []string
+	for p := range strings.SplitSeq(strings.ReplaceAll(name, "\\", "/"), "/") {
+		if p == "" || p == "." || p == ".." {
+			continue
+		}
+		parts = append(parts, cleanFileName(p))
+	}
+	if len(parts) == 0 {
+		return "file"
+	}
+	out := strings.Join(parts, "/")
+	for len(out) > 255 && len(parts) > 1 {
+		parts = parts[1:]
+		out = strings.Join(parts, "/")
+	}
+	return out
+}
+
 // CaseFiles lists a case's files to anyone who may see the case.
 func (s *Service) CaseFiles(ctx context.Context, r Request, caseID int64) ([]store.CaseFile, error) {
 	if _, err := s.Case(ctx, r, caseID); err != nil {

@@ -185,7 +185,7 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload) (*s
 	}
 	now := s.now()
 	u := &store.Upload{
-		ID: newUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanFileName(in.Name),
+		ID: newUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
 		ContentType: in.ContentType, Length: in.Length, HashState: marshalHash(sha256.New()), Partial: in.Partial,
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
 	}
@@ -430,7 +430,7 @@ func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, pa
 	}
 	now := s.now()
 	u := &store.Upload{
-		ID: newUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanFileName(in.Name),
+		ID: newUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
 		ContentType: in.ContentType, Length: length, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
 	}
 	h := sha256.New()

@@ -134,6 +134,7 @@ func TestBrowserPagesFit(t *testing.T) {
 		{demo.Designated, "open-case", "/cases/new"},
 		{demo.Designated, "case", "/cases/" + number(open)},
 		{demo.Designated, "case-closed-long-ago", "/cases/" + number(closedOld)},
+		{demo.Designated2, "transfer-files-notice", "/cases/" + number(open) + "/files"},
 		{demo.Basic, "open-case-refused", "/cases/new"},
 		{"", "register", "/register"},
 		{demo.Designated, "profile", "/profile"},

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 
@@ -401,7 +402,7 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 func serveFile(w http.ResponseWriter, r *http.Request, name, sha string, content files.File) {
 	h := w.Header()
 	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": path.Base(name)}))
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("ETag", `"`+sha+`"`)
 	h.Set("Repr-Digest", "sha-256=:"+shaBase64(sha)+":")
@@ -414,4 +415,49 @@ func shaBase64(hexSum string) string {
 		return ""
 	}
 	return base64.StdEncoding.EncodeToString(b)
+}
+
+// transferFiles shows the Transfer Files page: the data-protection notice
+// until the actor acknowledges it for this case, then the uploader.
+func (s *Server) transferFiles(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	caseID, err := caseNumber(r)
+	if err != nil {
+		return err
+	}
+	return s.renderTransfer(w, r, a, caseID, http.StatusOK, nil, nil)
+}
+
+func (s *Server) renderTransfer(w http.ResponseWriter, r *http.Request, a *desk.Actor, caseID int64, status int, form url.Values, errs map[string]string) error {
+	t, err := s.svc.FileTransfer(r.Context(), request(r, a), caseID)
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.CaseFiles(r.Context(), request(r, a), caseID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "case-files", &view{
+		Title: "Transfer Files: case " + t.Case.Number(), User: a.User, Form: form, Errors: errs,
+		Data: map[string]any{"T": t, "Files": list},
+	})
+	return nil
+}
+
+// acknowledgeFiles records the data-protection acknowledgement and goes
+// on to the uploader.
+func (s *Server) acknowledgeFiles() pageHandler {
+	show := func(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
+		caseID, err := caseNumber(r)
+		if err != nil {
+			return err
+		}
+		return s.renderTransfer(w, r, a, caseID, status, form, errs)
+	}
+	return s.post(show, func(r *http.Request, req support.Request) (string, string, error) {
+		caseID, err := caseNumber(r)
+		if err != nil {
+			return "", "", err
+		}
+		return "/cases/" + desk.FormatCaseNumber(caseID) + "/files", "", s.svc.AcknowledgeFiles(r.Context(), req, caseID)
+	})
 }

@@ -1,0 +1,106 @@
+package web_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/caseport/caseport/internal/browsertest"
+	"github.com/caseport/caseport/internal/demo"
+)
+
+// TestBrowserTransferFiles: a Designated Contact opens Transfer Files,
+// acknowledges the data-protection notice once, sends several files at
+// once, sees each file's SHA-256 and the files list updated; a file whose
+// upload stopped half way (a reload, a lost connection) resumes where it
+// stopped when chosen again.
+func TestBrowserTransferFiles(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	eachEngine(t, func(t *testing.T, e *env) {
+		n := number(e.world.Cases["abc-new"])
+		dir := t.TempDir()
+		write := func(name, content string) (string, string) {
+			p := filepath.Join(dir, name)
+			if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			sum := sha256.Sum256([]byte(content))
+			return p, hex.EncodeToString(sum[:])
+		}
+		small, smallSum := write("gateway.log", strings.Repeat("2026-11-23 10:00:00 INFO call 42 answered\n", 2000))
+		big, bigSum := write("capture.pcap", strings.Repeat("\x00\x01pcap-frame-data\xff", 700000)) // about 13 MB: two chunks
+
+		dana := b.Page(t, e.srv.URL, browsertest.Desktop)
+		signInPage(dana, demo.Designated)
+		dana.Go("/cases/" + n)
+		if !dana.Has(`#transfer-files[href="/cases/` + n + `/files"]`) {
+			t.Fatal("the case page has no Transfer Files button")
+		}
+		dana.Go("/cases/" + n + "/files")
+		if !dana.Has("#acknowledge") || dana.Has("#uploader") {
+			t.Fatal("the first visit does not ask for the acknowledgement")
+		}
+		dana.Submit("#acknowledge")
+		if !dana.Has("#uploader") {
+			t.Fatal("after Acknowledge there is no uploader")
+		}
+		dana.Go("/cases/" + n + "/files")
+		if dana.Has("#acknowledge") {
+			t.Error("the notice is asked again after it was acknowledged")
+		}
+
+		// A half-sent upload of the big file, as a reload would leave it:
+		// the upload on the server and its address in the browser.
+		api := e.apiClient(demo.Designated)
+		bigData, _ := os.ReadFile(big)
+		res := api.tusCall("POST", "/api/v1/uploads", map[string]string{
+			"Upload-Length": itoa(int64(len(bigData))), "Upload-Metadata": "case " + b64(n) + ",filename " + b64("capture.pcap"),
+			"Content-Type": chunkMedia,
+		}, string(bigData[:5<<20]))
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("half upload = %d", res.StatusCode)
+		}
+		info, _ := os.Stat(big)
+		key := "caseport-upload:" + n + ":capture.pcap:" + itoa(int64(len(bigData))) + ":" + itoa(info.ModTime().UnixMilli())
+		browsertest.Eval[bool](dana, `localStorage.setItem(`+jsString(key)+`, `+jsString(res.Header.Get("Location"))+`), true`)
+
+		dana.SetFiles("#pick-files", small, big)
+		dana.WaitUntil(`document.querySelectorAll(".upload-item.done").length === 2 || document.querySelector(".upload-item.failed") !== null`)
+		if dana.Has(".upload-item.failed") {
+			t.Fatalf("an upload failed: %s", dana.Text(".upload-item.failed"))
+		}
+		items := dana.Text("#upload-list")
+		for _, sum := range []string{smallSum, bigSum} {
+			if !strings.Contains(items, sum) {
+				t.Errorf("the uploader does not show SHA-256 %s: %s", sum, items)
+			}
+		}
+		if got := browsertest.Eval[float64](dana, `document.getElementById("upload-overall").value`); got != 100 {
+			t.Errorf("overall progress at the end = %v", got)
+		}
+		if strings.Contains(items, "Resuming") || browsertest.Eval[bool](dana, `localStorage.length !== 0`) {
+			t.Error("the resume state is left in the page or in localStorage")
+		}
+		dana.WaitUntil(`document.querySelectorAll("#case-files tbody tr").length === 2`)
+		list := decode[[]apiFileLine](t, api.apiCall("GET", "/api/v1/cases/"+n+"/files", nil))
+		if len(list) != 2 {
+			t.Fatalf("the case has %d files, want 2 (the resumed upload must not make a second one)", len(list))
+		}
+		if res := api.tusCall("HEAD", res.Header.Get("Location"), nil, ""); res.Header.Get("Upload-Offset") != itoa(int64(len(bigData))) ||
+			res.Header.Get("Caseport-Sha256") != bigSum {
+			t.Errorf("the half upload was not resumed: %d %v", res.StatusCode, res.Header)
+		}
+		dana.CheckFits()
+		dana.Screenshot("transfer-files")
+	})
+}
+
+func jsString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+	return `"` + r.Replace(s) + `"`
+}

@@ -141,6 +141,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	lmtp := fs.Bool("lmtp", false, "speak LMTP instead of SMTP on --smtp-addr (behind a mail server)")
 	imapURL := fs.String("imap", os.Getenv("CASEPORT_IMAP"), "fetch the support address's mail from an IMAP mailbox, imaps://user:password@host/INBOX (env CASEPORT_IMAP)")
 	imapEvery := fs.Duration("imap-every", time.Minute, "how often to fetch from --imap")
+	filesURL := fs.String("files", os.Getenv("CASEPORT_FILES"), "where case files live: empty for DATA/files, or "+
+		"s3://BUCKET/PREFIX?endpoint=URL&region=REGION&path_style=true with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (env CASEPORT_FILES)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -165,7 +167,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	svc.MailDomain = mail.Domain()
-	fileStore, err := files.OpenLocal(filepath.Join(sf.data, "files"))
+	fileStore, err := openFiles(ctx, *filesURL, sf.data)
 	if err != nil {
 		return err
 	}
@@ -240,6 +242,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// fileStore is a files.Store that holds something open.
+type fileStore interface {
+	files.Store
+	Close() error
+}
+
+// openFiles opens the file store: a directory under the data directory,
+// or an S3-compatible bucket (with uploads in progress still under the
+// data directory: objects cannot be appended to).
+func openFiles(ctx context.Context, raw, data string) (fileStore, error) {
+	if raw == "" {
+		return files.OpenLocal(filepath.Join(data, "files"))
+	}
+	cfg, err := files.ParseS3URL(raw)
+	if err != nil {
+		return nil, err
+	}
+	return files.OpenS3(ctx, cfg, filepath.Join(data, "uploads"))
 }
 
 // loadDemo loads the demo world into an empty store and prints the logins.

@@ -5,11 +5,15 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 )
 
 func TestVersionAndUsage(t *testing.T) {
@@ -97,5 +101,26 @@ func TestServeDemo(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// TestServeFilesFlag: --files names an S3-compatible bucket; a bucket that
+// is not there stops serve with a message that names it, and a bad address
+// says what is expected.
+func TestServeFilesFlag(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+	defer srv.Close()
+	data := filepath.Join(t.TempDir(), "data")
+	err := run(t.Context(), []string{
+		"serve", "--data", data, "--addr", "127.0.0.1:0",
+		"--files", "s3://no-such-bucket/cases?endpoint=" + srv.URL + "&path_style=true",
+	}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "bucket no-such-bucket") {
+		t.Errorf("serve with a missing bucket: %v", err)
+	}
+	err = run(t.Context(), []string{"serve", "--data", data, "--files", "ftp://x"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "s3://BUCKET") {
+		t.Errorf("serve with a bad --files: %v", err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
+	"github.com/caseport/caseport/internal/files/filestest"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/support"
@@ -43,7 +44,32 @@ func eachEngine(t *testing.T, fn func(t *testing.T, e *env)) {
 	}
 }
 
+// eachEngineAndFileStore runs fn on every engine with the local file store
+// and with an S3-compatible one.
+func eachEngineAndFileStore(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	for _, eng := range storetest.Engines(t) {
+		for _, fsName := range []string{"local", "s3"} {
+			t.Run(eng.Name+"/"+fsName, func(t *testing.T) {
+				t.Parallel()
+				var fs files.Store
+				if fsName == "s3" {
+					fs = filestest.S3(t)
+				}
+				fn(t, newEnvWith(t, storetest.Open(t, eng), fs))
+			})
+		}
+	}
+}
+
 func newEnv(t *testing.T, s *store.Store) *env {
+	t.Helper()
+	return newEnvWith(t, s, nil)
+}
+
+// newEnvWith starts Caseport on a store with a file store (nil: a local
+// one in a temporary directory).
+func newEnvWith(t *testing.T, s *store.Store, fs files.Store) *env {
 	t.Helper()
 	ctx := context.Background()
 	w, err := demo.Load(ctx, s, time.Now())
@@ -52,11 +78,14 @@ func newEnv(t *testing.T, s *store.Store) *env {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := support.New(s, log, "")
-	fs, err := files.OpenLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
+	if fs == nil {
+		local, err := files.OpenLocal(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { local.Close() })
+		fs = local
 	}
-	t.Cleanup(func() { fs.Close() })
 	svc.Files = fs
 	h, err := web.New(web.Config{Service: svc, Log: log})
 	if err != nil {

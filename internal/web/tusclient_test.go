@@ -97,7 +97,7 @@ type tusClientResult struct {
 func TestTusJSClient(t *testing.T) {
 	t.Parallel()
 	dir := tusClientDir(t)
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachEngineAndFileStore(t, func(t *testing.T, e *env) {
 		n := number(e.world.Cases["abc-investigation"])
 		dana := e.apiClient(demo.Designated)
 		if res := dana.apiCall("POST", "/api/v1/cases/"+n+"/files/acknowledgement", nil); res.StatusCode != http.StatusNoContent {

@@ -70,7 +70,7 @@ type apiFileLine struct {
 // the end; and who may do it.
 func TestTusUploads(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachEngineAndFileStore(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		n := number(e.world.Cases["abc-new"])
 		dana := e.apiClient(demo.Designated)

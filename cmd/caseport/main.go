@@ -26,6 +26,7 @@ import (
 	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/inbound"
 	"github.com/caseport/caseport/internal/mailer"
+	"github.com/caseport/caseport/internal/sftpd"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/web"
@@ -143,6 +144,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	imapEvery := fs.Duration("imap-every", time.Minute, "how often to fetch from --imap")
 	filesURL := fs.String("files", os.Getenv("CASEPORT_FILES"), "where case files live: empty for DATA/files, or "+
 		"s3://BUCKET/PREFIX?endpoint=URL&region=REGION&path_style=true with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (env CASEPORT_FILES)")
+	sftpAddr := fs.String("sftp-addr", "", "serve temporary SFTP accounts on HOST:PORT (off by default)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -178,6 +180,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	jobs.Handle(store.JobInbound, svc.ProcessInbound)
 	jobs.Handle(support.JobPurge, svc.RunPurge)
 	jobs.Handle(support.JobUploadExpiry, svc.RunUploadExpiry)
+	jobs.Handle(support.JobSFTPExpiry, svc.RunSFTPExpiry)
 	jobs.Handle(support.JobFollowUp, svc.RunFollowUp)
 	jobs.Handle(support.JobSLAWarning, svc.RunSLAWarning)
 	jobs.Handle(support.JobSLABreach, svc.RunSLABreach)
@@ -215,6 +218,24 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}()
 		defer ml.Close()
 		fmt.Fprintf(stdout, "Accepting mail for the support address on %s.\n", mailLn.Addr())
+	}
+	if *sftpAddr != "" {
+		key, err := sftpd.LoadHostKey(filepath.Join(sf.data, "sftp_host_key"))
+		if err != nil {
+			return err
+		}
+		sftpLn, err := lc.Listen(ctx, "tcp", *sftpAddr)
+		if err != nil {
+			return fmt.Errorf("listen for SFTP: %w", err)
+		}
+		sftpSrv := sftpd.New(svc, log, key)
+		go func() {
+			if err := sftpSrv.Serve(sftpLn); err != nil {
+				errc <- fmt.Errorf("SFTP server: %w", err)
+			}
+		}()
+		defer func() { sftpLn.Close(); sftpSrv.Close() }()
+		fmt.Fprintf(stdout, "Serving temporary SFTP accounts on %s.\n", sftpLn.Addr())
 	}
 	if *imapURL != "" {
 		poller, err := inbound.NewPoller(*imapURL, *imapEvery, log, svc.ReceiveMail)

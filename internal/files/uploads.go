@@ -114,6 +114,20 @@ func (u *Uploads) Write(ctx context.Context, id string, offset int64, r io.Reade
 	return n, readErr
 }
 
+// OpenWriter opens an upload for writes at any offset (SFTP clients send
+// chunks out of order).
+func (u *Uploads) OpenWriter(id string) (*os.File, error) {
+	p, err := u.path(id)
+	if err != nil {
+		return nil, err
+	}
+	f, err := u.root.OpenFile(p, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("upload %s: %w", id, err)
+	}
+	return f, nil
+}
+
 // Truncate cuts an upload back to size: a chunk that failed its checksum
 // is taken back this way.
 func (u *Uploads) Truncate(id string, size int64) error {

@@ -20,11 +20,15 @@ const JobPurge = "purge"
 func purgeKey(caseID int64) string { return "purge:" + strconv.FormatInt(caseID, 10) }
 
 // syncPurge schedules the purge when a case closes and cancels it when it
-// reopens, in the change's transaction.
+// reopens, in the change's transaction. Closing also ends the case's
+// temporary SFTP accounts.
 func (s *Service) syncPurge(ctx context.Context, tx *store.Tx, before desk.Case, c *desk.Case) error {
 	closed, wasClosed := c.Status == desk.StatusClosed, before.Status == desk.StatusClosed
 	switch {
 	case closed && !wasClosed:
+		if _, err := tx.EndSFTPAccounts(ctx, c.ID, s.now(), true); err != nil {
+			return err
+		}
 		_, err := tx.ScheduleJob(ctx, &store.Job{
 			Kind: JobPurge, Key: purgeKey(c.ID), CaseID: c.ID, RunAt: c.ClosedAt.Add(desk.ReopenWindow),
 		}, s.now())

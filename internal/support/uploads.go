@@ -149,7 +149,8 @@ func (s *Service) requireAcknowledgement(ctx context.Context, r Request, c *stor
 	return nil
 }
 
-func newUploadID() string {
+// NewUploadID returns a fresh, unguessable upload id.
+func NewUploadID() string {
 	b := make([]byte, 18)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails
 	return base64.RawURLEncoding.EncodeToString(b)
@@ -185,7 +186,7 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload) (*s
 	}
 	now := s.now()
 	u := &store.Upload{
-		ID: newUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
+		ID: NewUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
 		ContentType: in.ContentType, Length: in.Length, HashState: marshalHash(sha256.New()), Partial: in.Partial,
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
 	}
@@ -430,7 +431,7 @@ func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, pa
 	}
 	now := s.now()
 	u := &store.Upload{
-		ID: newUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
+		ID: NewUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
 		ContentType: in.ContentType, Length: length, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
 	}
 	h := sha256.New()

@@ -1,0 +1,196 @@
+package support
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/caseport/caseport/internal/auth"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// Temporary SFTP accounts (handbook: "Temporary FTP Accounts"): for a case
+// that is not closed, an account with a generated username and password
+// that reaches only that case's upload area, for 120 hours. The case page
+// shows the credentials and the expiry while the account is active.
+
+// SFTPLifetime is how long a temporary SFTP account lets its user in.
+const SFTPLifetime = 120 * time.Hour
+
+// JobSFTPExpiry is the kind of the job that ends an expired account.
+const JobSFTPExpiry = "sftp-expiry"
+
+// SettingSFTPForContacts lets Read-Write contacts create accounts
+// themselves ("true"); by default only staff do.
+const SettingSFTPForContacts = "files.sftp_for_contacts"
+
+func sftpKey(caseID int64) string { return "sftp:" + strconv.FormatInt(caseID, 10) }
+
+// ErrSFTPLogin is a refused SFTP login: unknown user, wrong password,
+// expired account or closed case alike.
+var ErrSFTPLogin = errors.New("SFTP login refused")
+
+const sftpAlphabet = "abcdefghjkmnpqrstuvwxyz23456789" // no look-alikes
+
+func randomText(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	for i := range b {
+		b[i] = sftpAlphabet[int(b[i])%len(sftpAlphabet)]
+	}
+	return string(b)
+}
+
+// CreateSFTPAccount makes a temporary SFTP account for a case: staff
+// always, its Read-Write contacts when a portal admin allows it.
+func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64) (*store.SFTPAccount, error) {
+	c, err := s.transferCase(ctx, r, caseID)
+	if err != nil {
+		return nil, err
+	}
+	if !r.Actor.IsStaff() {
+		on, err := s.Store.Setting(ctx, SettingSFTPForContacts, "false")
+		if err != nil {
+			return nil, err
+		}
+		if on != "true" {
+			return nil, fmt.Errorf("ask support on the case for a temporary SFTP account: %w", desk.ErrForbidden)
+		}
+		if err := s.requireAcknowledgement(ctx, r, c); err != nil {
+			return nil, err
+		}
+	}
+	now := s.now()
+	password := randomText(20)
+	a := &store.SFTPAccount{
+		CaseID: c.ID, Username: "case" + c.Number() + "-" + randomText(4), Password: password,
+		PasswordHash: auth.HashPassword(password), CreatedBy: r.Actor.User.ID, CreatedAt: now, ExpiresAt: now.Add(SFTPLifetime),
+	}
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.EndSFTPAccounts(ctx, c.ID, now, false); err != nil {
+			return err
+		}
+		if err := tx.CreateSFTPAccount(ctx, a); err != nil {
+			return err
+		}
+		if _, err := tx.ScheduleJob(ctx, &store.Job{Kind: JobSFTPExpiry, Key: sftpKey(c.ID), CaseID: c.ID, RunAt: a.ExpiresAt}, now); err != nil {
+			return err
+		}
+		if err := s.event(ctx, tx, r, &c.Case, "Temporary SFTP account "+a.Username+" created, valid until "+
+			a.ExpiresAt.Format("2 January 2006 15:04 MST")+"."); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "sftp_account_created", c.Number(), a.Username)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.Wake != nil {
+		s.Wake()
+	}
+	return a, nil
+}
+
+// SFTPAccounts lists a case's temporary SFTP accounts to those who may
+// send files to it (their passwords included while active).
+func (s *Service) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]store.SFTPAccount, error) {
+	if _, err := s.transferCase(ctx, r, caseID); err != nil {
+		return nil, err
+	}
+	return s.Store.CaseSFTPAccounts(ctx, caseID)
+}
+
+// RunSFTPExpiry ends a case's accounts that reached their expiry.
+func (s *Service) RunSFTPExpiry(ctx context.Context, j *store.Job) error {
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
+			return err
+		}
+		_, err := tx.EndSFTPAccounts(ctx, j.CaseID, s.now(), false)
+		return err
+	})
+}
+
+// SFTPLogin checks an SFTP login: the account must exist, the password
+// match, the account be active and its case open. Every refusal is the
+// same ErrSFTPLogin, with the reason in the log only.
+func (s *Service) SFTPLogin(ctx context.Context, username, password, address string) (*store.SFTPAccount, error) {
+	refuse := func(why string) (*store.SFTPAccount, error) {
+		s.Log.InfoContext(ctx, "SFTP login refused", "user", username, "address", address, "why", why)
+		return nil, ErrSFTPLogin
+	}
+	a, err := s.Store.SFTPAccountByUsername(ctx, username)
+	if errors.Is(err, desk.ErrNotFound) {
+		_ = auth.CheckPassword(dummyHash(), password) // the same work as a real check
+		return refuse("no such account")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if auth.CheckPassword(a.PasswordHash, password) != nil {
+		return refuse("wrong password")
+	}
+	if !a.Active(s.now()) {
+		return refuse("expired")
+	}
+	c, err := s.Store.Case(ctx, a.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status == desk.StatusClosed {
+		return refuse("case closed")
+	}
+	return a, nil
+}
+
+// dummyHash makes a login for an unknown user cost what a real one does.
+var dummyHash = sync.OnceValue(func() string { return auth.HashPassword("caseport-no-such-account") })
+
+// SFTPFileDone records a file that an SFTP session finished writing to
+// the upload area as a file of the account's case. The file is hashed here,
+// after the last write: SFTP clients write chunks out of order.
+func (s *Service) SFTPFileDone(ctx context.Context, a *store.SFTPAccount, uploadID, name string) (*store.CaseFile, error) {
+	f, err := s.Files.Uploads().Open(uploadID)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	key := storageKey(a.CaseID, uploadID)
+	if err := s.Files.Import(ctx, key, uploadID); err != nil {
+		return nil, err
+	}
+	file := &store.CaseFile{
+		CaseID: a.CaseID, Name: cleanPathName(strings.TrimPrefix(name, "/")), Size: n, SHA256: hex.EncodeToString(h.Sum(nil)),
+		Source: "sftp", Direction: "customer", StorageKey: key, CreatedAt: s.now(),
+	}
+	r := Request{Address: "sftp:" + a.Username}
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		c, err := tx.CaseForUpdate(ctx, a.CaseID)
+		if err != nil {
+			return err
+		}
+		if file.ID, err = tx.AddCaseFile(ctx, file); err != nil {
+			return err
+		}
+		return s.fileArrived(ctx, tx, r, c, file)
+	})
+	if err != nil {
+		_ = s.Files.Delete(ctx, key)
+		return nil, err
+	}
+	return file, nil
+}

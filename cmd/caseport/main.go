@@ -228,6 +228,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("listen for SFTP: %w", err)
 		}
+		svc.SFTPAddress = sftpLn.Addr().String()
 		sftpSrv := sftpd.New(svc, log, key)
 		go func() {
 			if err := sftpSrv.Serve(sftpLn); err != nil {

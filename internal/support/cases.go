@@ -210,8 +210,12 @@ type CaseView struct {
 	// Linked is the closed case this one follows, when there is one.
 	CanComment, CanClose, CanReopen, CanWork bool
 	// CanTransfer says the actor may send files to the case now (Transfer
-	// Files).
-	CanTransfer bool
+	// Files); SFTP lists the case's temporary SFTP accounts for them, and
+	// CanCreateSFTP says they may make one.
+	CanTransfer        bool
+	SFTP               []store.SFTPAccount
+	CanCreateSFTP      bool
+	SFTPHost, SFTPPort string
 	// Reopenable is false once the reopen window has passed: the page then
 	// offers a new case linked to this one.
 	Reopenable bool
@@ -247,6 +251,25 @@ func (s *Service) Case(ctx context.Context, r Request, caseID int64) (*CaseView,
 	v.CanComment = open && can(desk.CommentCase)
 	v.CanClose = open && can(desk.CloseCase)
 	v.CanTransfer = open && can(desk.TransferFiles) && s.Files != nil
+	if v.CanTransfer && s.SFTPAddress != "" {
+		if v.SFTP, err = s.Store.CaseSFTPAccounts(ctx, caseID); err != nil {
+			return nil, err
+		}
+		v.CanCreateSFTP = r.Actor.IsStaff()
+		if !v.CanCreateSFTP {
+			on, err := s.Store.Setting(ctx, SettingSFTPForContacts, "false")
+			if err != nil {
+				return nil, err
+			}
+			v.CanCreateSFTP = on == "true"
+		}
+		v.SFTPHost, v.SFTPPort = s.SFTPEndpoint()
+		for i := range v.SFTP {
+			if v.SFTP[i].Active(now) {
+				v.CanCreateSFTP = false
+			}
+		}
+	}
 	v.Reopenable = c.Reopenable(now) || (c.Status == desk.StatusClosed && v.CanWork)
 	v.CanReopen = c.Status == desk.StatusClosed && can(desk.ReopenCase) && v.Reopenable
 	if v.Feed, err = s.Store.Entries(ctx, caseID, can(desk.ViewInternalNotes)); err != nil {

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -193,4 +195,34 @@ func (s *Service) SFTPFileDone(ctx context.Context, a *store.SFTPAccount, upload
 		return nil, err
 	}
 	return file, nil
+}
+
+// SFTPEndpoint is the host and port clients connect to: the SFTP
+// listener's, with the portal's host name when it listens on every
+// address.
+func (s *Service) SFTPEndpoint() (host, port string) {
+	host, port, err := net.SplitHostPort(s.SFTPAddress)
+	if err != nil {
+		return s.SFTPAddress, "22"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		if u, err := url.Parse(s.BaseURL); err == nil && u.Hostname() != "" {
+			host = u.Hostname()
+		}
+	}
+	return host, port
+}
+
+// SetSFTPForContacts lets Read-Write contacts create temporary SFTP
+// accounts themselves, or not (portal admins).
+func (s *Service) SetSFTPForContacts(ctx context.Context, r Request, on bool) error {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SetSetting(ctx, SettingSFTPForContacts, strconv.FormatBool(on)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "setting_changed", SettingSFTPForContacts, strconv.FormatBool(on))
+	})
 }

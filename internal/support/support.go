@@ -31,6 +31,9 @@ type Service struct {
 	// MailDomain is the domain of Caseport's own Message-IDs, to know its
 	// own mail when it comes back.
 	MailDomain string
+	// SFTPAddress is where temporary SFTP accounts log in (host:port), for
+	// the case page; empty when caseport serve runs no SFTP server.
+	SFTPAddress string
 	// Files keeps the files of cases; without it attachments are only
 	// listed.
 	Files files.Store

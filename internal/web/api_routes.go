@@ -146,6 +146,21 @@ func (s *Server) apiRoutes() []apiRoute {
 			Status:  http.StatusNoContent, Handle: s.apiAcknowledgeFiles,
 		},
 		{
+			Method: "GET", Path: "/api/v1/cases/{number}/sftp", Tag: "files",
+			Summary: "The case's temporary SFTP accounts, with the password while one is active (staff, Read-Write contacts)",
+			Answer:  []apiSFTPAccount{}, Status: http.StatusOK, Handle: s.apiSFTPAccounts,
+		},
+		{
+			Method: "POST", Path: "/api/v1/cases/{number}/sftp", Tag: "files",
+			Summary: "Create a temporary SFTP account for the case, valid 120 hours (staff; Read-Write contacts when allowed)",
+			Answer:  apiSFTPAccount{}, Status: http.StatusCreated, Handle: s.apiCreateSFTP,
+		},
+		{
+			Method: "PUT", Path: "/api/v1/settings/files", Tag: "admin",
+			Summary: "File transfer settings: whether Read-Write contacts may create temporary SFTP accounts (portal admins)",
+			Body:    apiFileSettings{}, Answer: apiFileSettings{}, Status: http.StatusOK, Handle: s.apiSetFileSettings,
+		},
+		{
 			Method: "POST", Path: "/api/v1/uploads", Tag: "files",
 			Summary: "tus 1.0.0 creation: start a resumable upload. Headers: Tus-Resumable: 1.0.0, Upload-Length, Upload-Metadata " +
 				"with case (the 10-digit number) and filename, optionally Upload-Concat (partial, or final;<upload URLs>) and, " +

@@ -387,7 +387,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	// The other way: probe the methods on each documented path and a few
 	// undocumented neighbours; whatever the server routes must be there.
-	probe := []string{"/api/v1/cases/0001000001/sftp", "/api/v1/users", "/api/v1/admin", "/api/v1/settings", "/api/v1/cases/0001000001/uploads"}
+	probe := []string{"/api/v1/cases/0001000001/attachments", "/api/v1/users", "/api/v1/admin", "/api/v1/settings", "/api/v1/cases/0001000001/uploads"}
 	for path := range doc.Paths {
 		probe = append(probe, path)
 	}

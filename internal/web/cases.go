@@ -461,3 +461,12 @@ func (s *Server) acknowledgeFiles() pageHandler {
 		return "/cases/" + desk.FormatCaseNumber(caseID) + "/files", "", s.svc.AcknowledgeFiles(r.Context(), req, caseID)
 	})
 }
+
+// createSFTP makes a temporary SFTP account for the case.
+func (s *Server) createSFTP(r *http.Request, req support.Request, caseID int64) (string, error) {
+	a, err := s.svc.CreateSFTPAccount(r.Context(), req, caseID)
+	if err != nil {
+		return "", err
+	}
+	return "Temporary SFTP account " + a.Username + " is ready for 120 hours.", nil
+}

@@ -40,6 +40,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /cases/{number}/escalate", s.page(s.caseAction(s.escalateCase)))
 	mux.Handle("POST /cases/{number}/follow", s.page(s.caseAction(s.followCase)))
 	mux.Handle("GET /cases/{number}/files", s.page(s.transferFiles))
+	mux.Handle("POST /cases/{number}/sftp", s.page(s.caseAction(s.createSFTP)))
 	mux.Handle("POST /cases/{number}/files/acknowledge", s.page(s.acknowledgeFiles()))
 	mux.Handle("GET /cases/{number}/files/{id}", s.page(s.caseFile))
 	mux.Handle("POST /cases/{number}/escalation/{step}", s.page(s.caseAction(s.workEscalation)))

@@ -292,3 +292,80 @@ func (s *Server) apiAcknowledgeFiles(w http.ResponseWriter, r *http.Request, a *
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// Temporary SFTP accounts.
+
+type apiSFTPAccount struct {
+	Username string `json:"username"`
+	// Password is there while the account is active.
+	Password  string     `json:"password,omitempty"`
+	Host      string     `json:"host"`
+	Port      string     `json:"port"`
+	Active    bool       `json:"active"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt time.Time  `json:"expires_at"`
+	EndedAt   *time.Time `json:"ended_at,omitempty"`
+}
+
+func (s *Server) toAPISFTP(a *store.SFTPAccount) apiSFTPAccount {
+	host, port := s.svc.SFTPEndpoint()
+	out := apiSFTPAccount{
+		Username: a.Username, Password: a.Password, Host: host, Port: port, Active: a.Active(s.svc.Clock()),
+		CreatedAt: a.CreatedAt, ExpiresAt: a.ExpiresAt,
+	}
+	if !a.EndedAt.IsZero() {
+		out.EndedAt = &a.EndedAt
+	}
+	if !out.Active {
+		out.Password = ""
+	}
+	return out
+}
+
+func (s *Server) apiSFTPAccounts(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	caseID, err := caseNumber(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.SFTPAccounts(r.Context(), request(r, a), caseID)
+	if err != nil {
+		return err
+	}
+	out := make([]apiSFTPAccount, 0, len(list))
+	for i := range list {
+		out = append(out, s.toAPISFTP(&list[i]))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) apiCreateSFTP(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	caseID, err := caseNumber(r)
+	if err != nil {
+		return err
+	}
+	acct, err := s.svc.CreateSFTPAccount(r.Context(), request(r, a), caseID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, s.toAPISFTP(acct))
+	return nil
+}
+
+type apiFileSettings struct {
+	// SFTPForContacts lets Read-Write contacts create temporary SFTP
+	// accounts themselves.
+	SFTPForContacts bool `json:"sftp_for_contacts"`
+}
+
+func (s *Server) apiSetFileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	var in apiFileSettings
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.svc.SetSFTPForContacts(r.Context(), request(r, a), in.SFTPForContacts); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, in)
+	return nil
+}

@@ -255,3 +255,51 @@ func TestTusUploads(t *testing.T) {
 		}
 	})
 }
+
+// TestSFTPAccountOnCasePage: staff create a temporary SFTP account from the
+// case page; it shows the credentials and the expiry to staff and the
+// case's Read-Write contacts, and nothing to a Read-Only colleague.
+// Contacts create accounts only when a portal admin allows it.
+func TestSFTPAccountOnCasePage(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		e.svc.SFTPAddress = "0.0.0.0:2222"
+		n := number(e.world.Cases["abc-new"])
+		dana := e.apiClient(demo.Designated)
+		wantProblem(t, dana.apiCall("POST", "/api/v1/cases/"+n+"/sftp", nil), http.StatusForbidden)
+		agent := e.signIn(demo.Agent)
+		if res := agent.post("/cases/"+n+"/sftp", nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create SFTP account = %d %s", res.StatusCode, res.Body)
+		}
+		page := agent.get("/cases/" + n).Body
+		if !strings.Contains(page, `id="sftp-password"`) || !strings.Contains(page, "sftp -P 2222 case"+n) {
+			t.Fatalf("the case page does not show the SFTP account")
+		}
+		accounts := decode[[]struct {
+			Username string `json:"username"`
+			Password string `json:"password"`
+			Host     string `json:"host"`
+			Active   bool   `json:"active"`
+		}](t, dana.apiCall("GET", "/api/v1/cases/"+n+"/sftp", nil))
+		if len(accounts) != 1 || !accounts[0].Active || len(accounts[0].Password) != 20 || accounts[0].Host != "127.0.0.1" {
+			t.Fatalf("API accounts %+v", accounts)
+		}
+		if !strings.Contains(e.signIn(demo.Designated).get("/cases/"+n).Body, accounts[0].Password) {
+			t.Error("a Read-Write contact does not see the password")
+		}
+		if strings.Contains(e.signIn(demo.ReadOnly).get("/cases/"+n).Body, `id="sftp"`) {
+			t.Error("a Read-Only contact sees the SFTP section")
+		}
+		wantProblem(t, e.apiClient(demo.ReadOnly).apiCall("GET", "/api/v1/cases/"+n+"/sftp", nil), http.StatusForbidden)
+		wantProblem(t, dana.apiCall("PUT", "/api/v1/settings/files", map[string]any{"sftp_for_contacts": true}), http.StatusForbidden)
+		admin := e.apiClient(demo.Admin)
+		if res := admin.apiCall("PUT", "/api/v1/settings/files", map[string]any{"sftp_for_contacts": true}); res.StatusCode != http.StatusOK {
+			t.Fatalf("settings = %d %s", res.StatusCode, res.Body)
+		}
+		if res := dana.apiCall("POST", "/api/v1/cases/"+n+"/files/acknowledgement", nil); res.StatusCode != http.StatusNoContent {
+			t.Fatal(res.Body)
+		}
+		// Allowed now, but one account is active already.
+		wantProblem(t, dana.apiCall("POST", "/api/v1/cases/"+n+"/sftp", nil), http.StatusConflict)
+	})
+}

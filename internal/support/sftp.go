@@ -171,27 +171,14 @@ func (s *Service) SFTPFileDone(ctx context.Context, a *store.SFTPAccount, upload
 	if err != nil {
 		return nil, err
 	}
-	key := storageKey(a.CaseID, uploadID)
-	if err := s.Files.Import(ctx, key, uploadID); err != nil {
-		return nil, err
-	}
 	file := &store.CaseFile{
 		CaseID: a.CaseID, Name: cleanPathName(strings.TrimPrefix(name, "/")), Size: n, SHA256: hex.EncodeToString(h.Sum(nil)),
-		Source: "sftp", Direction: "customer", StorageKey: key, CreatedAt: s.now(),
+		Source: "sftp", Direction: "customer",
 	}
-	r := Request{Address: "sftp:" + a.Username}
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		c, err := tx.CaseForUpdate(ctx, a.CaseID)
-		if err != nil {
-			return err
+	if err := s.importFile(ctx, Request{Address: "sftp:" + a.Username}, uploadID, file, nil); err != nil {
+		if file.StorageKey != "" {
+			_ = s.Files.Delete(ctx, file.StorageKey) // nobody will finish it again
 		}
-		if file.ID, err = tx.AddCaseFile(ctx, file); err != nil {
-			return err
-		}
-		return s.fileArrived(ctx, tx, r, c, file)
-	})
-	if err != nil {
-		_ = s.Files.Delete(ctx, key)
 		return nil, err
 	}
 	return file, nil

@@ -43,6 +43,8 @@ var (
 	ErrUploadExpired = errors.New("the upload expired; start it again")
 	// ErrChecksumMismatch is a chunk whose checksum did not match (460).
 	ErrChecksumMismatch = errors.New("the chunk's checksum does not match its content; it was discarded")
+	// ErrChunkTooLarge is a chunk that would go past the upload's length.
+	ErrChunkTooLarge = errors.New("more than the upload's length")
 )
 
 // NewUpload describes an upload to create.
@@ -59,6 +61,8 @@ type NewUpload struct {
 // Chunk is a piece of an upload.
 type Chunk struct {
 	Offset int64
+	// Length is the chunk's size when the sender said it, else -1.
+	Length int64
 	Body   io.Reader
 	// Check, when set, is the checksum the sender gave for the chunk.
 	Check *ChunkCheck
@@ -262,6 +266,9 @@ func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, c
 	if ch.Offset != u.Received {
 		return nil, fmt.Errorf("the upload is at offset %d, not %d: %w", u.Received, ch.Offset, desk.ErrConflict)
 	}
+	if ch.Length > 0 && ch.Offset+ch.Length > u.Length {
+		return nil, fmt.Errorf("the chunk ends at %d, the upload at %d: %w", ch.Offset+ch.Length, u.Length, ErrChunkTooLarge)
+	}
 	if u.Complete() {
 		if u.FileID == 0 && !u.Partial {
 			return s.finishUpload(ctx, r, u) // a finish cut short before: do it now
@@ -328,45 +335,64 @@ func storageKey(caseID int64, uploadID string) string {
 // finishUpload moves a complete upload into the store and records it as a
 // file of its case. It can run again after a failure at any step.
 func (s *Service) finishUpload(ctx context.Context, r Request, u *store.Upload) (*store.Upload, error) {
-	key := storageKey(u.CaseID, u.ID)
-	if err := s.Files.Import(ctx, key, u.ID); err != nil {
-		f, oerr := s.Files.Open(ctx, key)
-		if oerr != nil {
-			return nil, err // not imported before either
-		}
-		f.Close()
-	}
-	h, err := restoreHash(u.HashState)
+	sum, err := UploadSHA256(u)
 	if err != nil {
 		return nil, err
 	}
 	f := &store.CaseFile{
-		CaseID: u.CaseID, Name: u.Name, Size: u.Length, SHA256: hex.EncodeToString(h.Sum(nil)),
-		ContentType: u.ContentType, Source: "upload", Direction: "customer", UploadedBy: u.UserID,
-		StorageKey: key, CreatedAt: s.now(),
+		CaseID: u.CaseID, Name: u.Name, Size: u.Length, SHA256: sum, ContentType: u.ContentType,
+		Source: "upload", Direction: "customer", UploadedBy: u.UserID,
 	}
 	if r.Actor.IsStaff() {
 		f.Direction = "support"
 	}
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		c, err := tx.CaseForUpdate(ctx, u.CaseID)
-		if err != nil {
-			return err
-		}
-		if f.ID, err = tx.AddCaseFile(ctx, f); err != nil {
-			return err
-		}
-		if err := tx.SetUploadFile(ctx, u.ID, f.ID); err != nil {
-			return err
-		}
-		return s.fileArrived(ctx, tx, r, c, f)
-	})
+	err = s.importFile(ctx, r, u.ID, f, func(tx *store.Tx) error { return tx.SetUploadFile(ctx, u.ID, f.ID) })
 	if err != nil {
 		return nil, err
 	}
 	s.forgetUploadLock(u.ID)
 	u.FileID = f.ID
 	return u, nil
+}
+
+// importFile moves a finished upload into the store under a key known
+// from the upload alone and records f (its name, size, SHA-256 and origin)
+// as a file of its case, with also in the same transaction. A move done
+// by an earlier try that failed later counts as done.
+func (s *Service) importFile(ctx context.Context, r Request, uploadID string, f *store.CaseFile, also func(*store.Tx) error) error {
+	f.StorageKey, f.CreatedAt = storageKey(f.CaseID, uploadID), s.now()
+	if err := s.Files.Import(ctx, f.StorageKey, uploadID); err != nil {
+		stored, oerr := s.Files.Open(ctx, f.StorageKey)
+		if oerr != nil {
+			return err // not moved before either
+		}
+		stored.Close()
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		c, err := tx.CaseForUpdate(ctx, f.CaseID)
+		if err != nil {
+			return err
+		}
+		if f.ID, err = tx.AddCaseFile(ctx, f); err != nil {
+			return err
+		}
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
+		}
+		return s.fileArrived(ctx, tx, r, c, f)
+	})
+}
+
+// UploadSHA256 is the SHA-256 of the bytes an upload received so far, in
+// hex: of the whole file once it is complete.
+func UploadSHA256(u *store.Upload) (string, error) {
+	h, err := restoreHash(u.HashState)
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // fileArrived tells the case feed (and, for a file support shares, the
@@ -387,11 +413,11 @@ func (s *Service) fileArrived(ctx context.Context, tx *store.Tx, r Request, c *d
 	return s.audit(ctx, tx, r, "file_received", c.Number(), f.Name+" "+f.SHA256)
 }
 
-// FormatSize writes a byte count for people: 1.5 GB, 200 KB, 12 bytes.
+// FormatSize writes a byte count for people: 1.5 GB, 200.0 kB, 12 B.
 func FormatSize(n int64) string {
 	const unit = 1000
 	if n < unit {
-		return fmt.Sprintf("%d bytes", n)
+		return fmt.Sprintf("%d B", n)
 	}
 	div, exp := int64(unit), 0
 	for m := n / unit; m >= unit; m /= unit {

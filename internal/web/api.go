@@ -1599,24 +1599,6 @@ func (s *Server) apiCaseFiles(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	return nil
 }
 
-func (s *Server) apiCaseFileContent(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	caseID, err := caseNumber(r)
-	if err != nil {
-		return err
-	}
-	fileID, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	f, content, err := s.svc.OpenCaseFile(r.Context(), request(r, a), caseID, fileID)
-	if err != nil {
-		return err
-	}
-	defer content.Close()
-	serveFile(w, r, f.Name, f.SHA256, content)
-	return nil
-}
-
 // Service levels.
 
 type apiCalendar struct {

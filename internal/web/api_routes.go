@@ -138,7 +138,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		},
 		{
 			Method: "GET", Path: "/api/v1/cases/{number}/files/{id}/content", Tag: "files", Summary: "A file's content, with Range requests and its SHA-256 in Repr-Digest",
-			Answer: "", AnswerMedia: "application/octet-stream", Status: http.StatusOK, Handle: s.apiCaseFileContent,
+			Answer: "", AnswerMedia: "application/octet-stream", Status: http.StatusOK, Handle: s.caseFile,
 		},
 		{
 			Method: "POST", Path: "/api/v1/cases/{number}/files/acknowledgement", Tag: "files",

@@ -379,7 +379,8 @@ func (s *Server) followCase(r *http.Request, req support.Request, caseID int64) 
 }
 
 // caseFile sends a file of a case, through the policy, with Range
-// support; always as a download, never shown inline.
+// support; always as a download, never shown inline. The page and the
+// API (/api/v1/cases/{number}/files/{id}/content) both serve it.
 func (s *Server) caseFile(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	caseID, err := caseNumber(r)
 	if err != nil {

@@ -26,9 +26,9 @@ var statuses = []struct {
 	{errBadRequest, http.StatusBadRequest, "Bad request"},
 	{errTusVersion, http.StatusPreconditionFailed, "Unsupported protocol version"},
 	{errUnsupportedMedia, http.StatusUnsupportedMediaType, "Unsupported media type"},
-	{errTooLarge, http.StatusRequestEntityTooLarge, "Too large"},
 	{support.ErrUploadExpired, http.StatusGone, "Upload expired"},
 	{support.ErrChecksumMismatch, 460, "Checksum mismatch"},
+	{support.ErrChunkTooLarge, http.StatusRequestEntityTooLarge, "Too large"},
 	{files.ErrNotFound, http.StatusNotFound, "Not found"},
 }
 

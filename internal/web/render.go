@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
 )
 
 //go:embed assets
@@ -110,24 +111,10 @@ var funcs = template.FuncMap{
 	"list":     func(v ...int) []int { return v },
 	"atoi":     func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n },
 	"duration": formatDuration,
-	"bytes":    formatBytes,
+	"bytes":    support.FormatSize,
 	// until and since say how long until a deadline, or since it passed.
 	"until": func(t, now time.Time) string { return formatDuration(t.Sub(now)) },
 	"since": func(t, now time.Time) string { return formatDuration(now.Sub(t)) },
-}
-
-// formatBytes writes a size for people: "812 B", "4.2 MB".
-func formatBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }
 
 // formatDuration writes a span for people: "2d 3h", "1h 30m", "12m".

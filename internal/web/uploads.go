@@ -35,7 +35,6 @@ const (
 var (
 	errTusVersion       = errors.New("this server speaks tus 1.0.0: send Tus-Resumable: 1.0.0")
 	errUnsupportedMedia = errors.New("unsupported media type")
-	errTooLarge         = errors.New("more than the upload's length")
 )
 
 // checksumAlgorithms are the Upload-Checksum algorithms accepted.
@@ -86,18 +85,10 @@ func uploadHeaders(w http.ResponseWriter, u *store.Upload) {
 	if u.FileID != 0 {
 		// Where the file now is, and the SHA-256 to compare with one's own.
 		h.Set("Caseport-File", fmt.Sprintf("/api/v1/cases/%s/files/%d", desk.FormatCaseNumber(u.CaseID), u.FileID))
-		if sum, err := uploadSHA256(u); err == nil {
+		if sum, err := support.UploadSHA256(u); err == nil {
 			h.Set("Caseport-Sha256", sum)
 		}
 	}
-}
-
-func uploadSHA256(u *store.Upload) (string, error) {
-	h := sha256.New()
-	if err := h.(interface{ UnmarshalBinary([]byte) error }).UnmarshalBinary(u.HashState); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%x", h.Sum(nil)), nil
 }
 
 // parseMetadata reads Upload-Metadata: comma-separated "key base64value"
@@ -146,7 +137,7 @@ func chunk(w http.ResponseWriter, r *http.Request, offset int64) (support.Chunk,
 	}
 	rc := http.NewResponseController(w)
 	return support.Chunk{
-		Offset: offset, Body: r.Body, Check: check,
+		Offset: offset, Length: r.ContentLength, Body: r.Body, Check: check,
 		Interrupt: func() { _ = rc.SetReadDeadline(time.Now()) },
 	}, nil
 }
@@ -196,7 +187,7 @@ func (s *Server) apiCreateUpload(w http.ResponseWriter, r *http.Request, a *desk
 		withData := r.ContentLength != 0 && r.Header.Get("Content-Type") == tusChunkMedia
 		if withData {
 			if r.ContentLength > in.Length {
-				return fmt.Errorf("the body has %d bytes, the upload %d: %w", r.ContentLength, in.Length, errTooLarge)
+				return fmt.Errorf("the body has %d bytes, the upload %d: %w", r.ContentLength, in.Length, support.ErrChunkTooLarge)
 			}
 			if ch, err = chunk(w, r, 0); err != nil { // checked before anything is created
 				return err
@@ -246,23 +237,15 @@ func (s *Server) apiWriteUpload(w http.ResponseWriter, r *http.Request, a *desk.
 	if err != nil || offset < 0 {
 		return fmt.Errorf("Upload-Offset must be the offset the chunk starts at: %w", errBadRequest)
 	}
-	req := request(r, a)
-	u, err := s.svc.Upload(r.Context(), req, r.PathValue("upload"))
-	if err != nil {
-		return err
-	}
-	if r.ContentLength > 0 && offset+r.ContentLength > u.Length {
-		return fmt.Errorf("the chunk ends at %d, the upload at %d: %w", offset+r.ContentLength, u.Length, errTooLarge)
-	}
 	ch, err := chunk(w, r, offset)
 	if err != nil {
 		return err
 	}
-	done, err := s.svc.WriteUpload(r.Context(), req, u.ID, ch)
+	done, err := s.svc.WriteUpload(r.Context(), request(r, a), r.PathValue("upload"), ch)
 	if done != nil && err != nil {
 		// The sender went away (or a newer request took over) after part
 		// of the chunk: that part counts, and nobody waits for an answer.
-		s.log.InfoContext(r.Context(), "upload: chunk cut short", "upload", u.ID, "offset", done.Received, "err", err)
+		s.log.InfoContext(r.Context(), "upload: chunk cut short", "upload", done.ID, "offset", done.Received, "err", err)
 		return nil
 	}
 	if err != nil {

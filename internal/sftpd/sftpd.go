@@ -204,8 +204,9 @@ func (ar *area) stillActive() bool {
 	return err == nil && a.Active(ar.s.Svc.Clock())
 }
 
-// Filecmd refuses every change but making the root: no rename, delete,
-// link or directory.
+// Filecmd refuses every change: no rename, delete, link or directory.
+// Setting times or modes is accepted and ignored (clients do it after an
+// upload with -p).
 func (ar *area) Filecmd(r *sftp.Request) error {
 	if r.Method == "Setstat" {
 		return nil // clients set times after an upload; harmless to ignore

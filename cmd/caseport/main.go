@@ -3,6 +3,7 @@
 //	caseport serve [--addr 127.0.0.1:8080] [--data DIR] [--db URL] [--demo]
 //	caseport migrate [--data DIR] [--db URL]
 //	caseport user create --staff|--contact …
+//	caseport mask [--rules FILE] [--consistent] [--gzip] [IN [OUT]]
 //	caseport version
 package main
 
@@ -38,7 +39,7 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
@@ -54,10 +55,11 @@ commands:
   serve     run the portal, the staff console and the API
   migrate   bring the database schema up to date
   user      create users from the command line (user create --help)
+  mask      mask sensitive data in a log before sending it (mask --help)
   version   print the version
 `
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return flag.ErrHelp
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrate(ctx, args[1:], stdout, stderr)
 	case "user":
 		return userCmd(ctx, args[1:], stdout, stderr)
+	case "mask":
+		return maskCmd(args[1:], stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "caseport", version)
 		return nil

@@ -19,10 +19,10 @@ import (
 func TestVersionAndUsage(t *testing.T) {
 	t.Parallel()
 	var out, errOut strings.Builder
-	if err := run(t.Context(), []string{"version"}, &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "caseport ") {
+	if err := run(t.Context(), []string{"version"}, nil, &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "caseport ") {
 		t.Errorf("version = %q, %v", out.String(), err)
 	}
-	if err := run(t.Context(), []string{"frobnicate"}, &out, &errOut); err == nil || !strings.Contains(errOut.String(), "usage") {
+	if err := run(t.Context(), []string{"frobnicate"}, nil, &out, &errOut); err == nil || !strings.Contains(errOut.String(), "usage") {
 		t.Errorf("unknown command = %v, stderr %q; want an error and the usage", err, errOut.String())
 	}
 }
@@ -32,13 +32,13 @@ func TestMigrateAndUserCreate(t *testing.T) {
 	data := t.TempDir()
 	var out, errOut strings.Builder
 	ctx := t.Context()
-	if err := run(ctx, []string{"migrate", "--data", data}, &out, &errOut); err != nil {
+	if err := run(ctx, []string{"migrate", "--data", data}, nil, &out, &errOut); err != nil {
 		t.Fatalf("migrate: %v (%s)", err, errOut.String())
 	}
 	err := run(ctx, []string{
 		"user", "create", "--staff", "--data", data, "--email", "Root@Example.org", "--first", "Rita",
 		"--last", "Root", "--roles", "portal_admin,agent",
-	}, &out, &errOut)
+	}, nil, &out, &errOut)
 	if err != nil || !strings.Contains(out.String(), "created user") {
 		t.Fatalf("user create --staff = %v, out %q, err %q", err, out.String(), errOut.String())
 	}
@@ -46,11 +46,11 @@ func TestMigrateAndUserCreate(t *testing.T) {
 	err = run(ctx, []string{
 		"user", "create", "--contact", "--data", data, "--email", "a@gmail.com", "--first", "A",
 		"--last", "B", "--org", "ORG-1", "--country", "Peru",
-	}, &out, &errOut)
+	}, nil, &out, &errOut)
 	if err == nil || !strings.Contains(errOut.String(), "org") {
 		t.Errorf("user create --contact with an unknown org = %v, stderr %q; want the org refused", err, errOut.String())
 	}
-	if err := run(ctx, []string{"user", "create", "--staff", "--contact", "--data", data}, &out, &errOut); err == nil {
+	if err := run(ctx, []string{"user", "create", "--staff", "--contact", "--data", data}, nil, &out, &errOut); err == nil {
 		t.Error("user create with both --staff and --contact succeeded")
 	}
 }
@@ -64,7 +64,7 @@ func TestServeDemo(t *testing.T) {
 	done := make(chan error, 1)
 	data := filepath.Join(t.TempDir(), "data")
 	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--data", data, "--addr", "127.0.0.1:0"}, pw, io.Discard)
+		done <- run(ctx, []string{"serve", "--demo", "--data", data, "--addr", "127.0.0.1:0"}, nil, pw, io.Discard)
 		pw.Close()
 	}()
 	addr := ""
@@ -115,11 +115,11 @@ func TestServeFilesFlag(t *testing.T) {
 	err := run(t.Context(), []string{
 		"serve", "--data", data, "--addr", "127.0.0.1:0",
 		"--files", "s3://no-such-bucket/cases?endpoint=" + srv.URL + "&path_style=true",
-	}, io.Discard, io.Discard)
+	}, nil, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "bucket no-such-bucket") {
 		t.Errorf("serve with a missing bucket: %v", err)
 	}
-	err = run(t.Context(), []string{"serve", "--data", data, "--files", "ftp://x"}, io.Discard, io.Discard)
+	err = run(t.Context(), []string{"serve", "--data", data, "--files", "ftp://x"}, nil, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "s3://BUCKET") {
 		t.Errorf("serve with a bad --files: %v", err)
 	}

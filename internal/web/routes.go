@@ -132,7 +132,12 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("Content-Security-Policy", contentSecurityPolicy("script-src 'self'"))
 		protected.ServeHTTP(w, r)
 	})
+}
+
+// contentSecurityPolicy is every page's policy with the given script-src.
+func contentSecurityPolicy(scriptSrc string) string {
+	return "default-src 'self'; img-src 'self' data:; style-src 'self'; " + scriptSrc + "; frame-ancestors 'none'; form-action 'self'"
 }

@@ -95,6 +95,32 @@ func TestBrowserTransferFiles(t *testing.T) {
 			res.Header.Get("Caseport-Sha256") != bigSum {
 			t.Errorf("the half upload was not resumed: %d %v", res.StatusCode, res.Header)
 		}
+
+		// With masking on, a log goes up masked by the WebAssembly masker,
+		// and the page says what it masked.
+		logFile, _ := write("app.log", "login ann@example.com from 10.1.2.3\n"+
+			`{"password":"hunter2","card":"4111 1111 1111 1111"}`+"\nlogout ann@example.com\n")
+		dana.Click("#mask-logs")
+		dana.SetFiles("#pick-files", logFile)
+		dana.WaitUntil(`document.querySelectorAll(".upload-item.done").length === 3 || document.querySelector(".upload-item.failed") !== null`)
+		if dana.Has(".upload-item.failed") {
+			t.Fatalf("the masked upload failed: %s", dana.Text(".upload-item.failed"))
+		}
+		if state := dana.Text(".upload-item:nth-child(3) .upload-state"); !strings.Contains(state, "masked 5 values: credential 1 (1 different), email 2 (1 different), ipv4 1 (1 different), card 1 (1 different)") {
+			t.Errorf("the page does not say what was masked: %q", state)
+		}
+		list = decode[[]apiFileLine](t, api.apiCall("GET", "/api/v1/cases/"+n+"/files", nil))
+		var masked string
+		for _, f := range list {
+			if f.Name == "app.log" {
+				res := api.apiCall("GET", "/api/v1/cases/"+n+"/files/"+itoa(f.ID)+"/content", nil)
+				masked = res.Body
+			}
+		}
+		want := "login <email-1> from <ipv4-1>\n" + `{"password":"<credential-1>","card":"<card-1>"}` + "\nlogout <email-1>\n"
+		if masked != want {
+			t.Errorf("the stored log is\n%s\nwant\n%s", masked, want)
+		}
 		dana.CheckFits()
 		dana.Screenshot("transfer-files")
 	})

@@ -130,13 +130,62 @@
       formatSize(sent) + " of " + formatSize(total);
   };
 
+  // The masker is internal/mask compiled to WebAssembly (the same code as
+  // `caseport mask`), loaded the first time it is needed.
+  let maskerReady = null;
+  function loadMasker() {
+    if (!maskerReady) {
+      maskerReady = new Promise(function (resolve, reject) {
+        const script = document.createElement("script");
+        script.src = "/static/wasm_exec.js";
+        script.onload = resolve;
+        script.onerror = function () { reject(new Error("the masker did not load")); };
+        document.head.append(script);
+      }).then(function () {
+        const go = new Go();
+        return WebAssembly.instantiateStreaming(fetch("/static/mask.wasm"), go.importObject).then(function (wasm) {
+          go.run(wasm.instance); // sets window.caseportMasker and stays to serve its calls
+        });
+      });
+      maskerReady.catch(function () { maskerReady = null; });
+    }
+    return maskerReady;
+  }
+
+  // maskFile returns a masked copy of a text file, with the same value
+  // always given the same placeholder, and the summary of what was masked;
+  // null for a file that is not text (a NUL byte in its first 8 kB).
+  async function maskFile(file, onProgress) {
+    const head = new Uint8Array(await file.slice(0, 8192).arrayBuffer());
+    if (head.includes(0)) return null;
+    await loadMasker();
+    const masker = window.caseportMasker(true);
+    const parts = [];
+    const reader = file.stream().getReader();
+    let read = 0;
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) break;
+      parts.push(masker.write(next.value));
+      read += next.value.length;
+      onProgress(read);
+    }
+    parts.push(masker.close());
+    return { blob: new Blob(parts, { type: file.type }), summary: masker.summary().text };
+  }
+
   // prepare returns what is sent for a file: the file itself, or a masked
-  // copy of a text file when masking is on and the masker is loaded.
+  // copy of a text file when masking is on.
   Uploader.prototype.prepare = async function (item) {
-    if (!this.mask || !this.mask.checked || !window.caseportMask) return item.file;
+    if (!this.mask || !this.mask.checked) return item.file;
     item.state.textContent = "Masking sensitive data…";
-    const masked = await window.caseportMask(item.file);
-    if (!masked) return item.file; // not text
+    const masked = await maskFile(item.file, function (read) {
+      item.state.textContent = "Masking sensitive data: " + formatSize(read) + " of " + formatSize(item.file.size);
+    });
+    if (!masked) {
+      item.maskSummary = "not masked, not a text file";
+      return item.file;
+    }
     item.size = masked.blob.size;
     item.maskSummary = masked.summary;
     return masked.blob;
@@ -145,7 +194,7 @@
   Uploader.prototype.send = async function (item) {
     const blob = await this.prepare(item);
     const key = "caseport-upload:" + this.caseNumber + ":" + item.name + ":" + blob.size + ":" +
-      (item.file.lastModified || 0) + (item.maskSummary !== undefined ? ":masked" : "");
+      (item.file.lastModified || 0) + (blob !== item.file ? ":masked" : "");
     let url = localStorage.getItem(key);
     let offset = 0;
     let attempt = 0;
@@ -212,7 +261,7 @@
     localStorage.removeItem(key);
     item.sent = item.size;
     const sha = last.getResponseHeader("Caseport-Sha256") || "";
-    item.state.textContent = "Sent, " + formatSize(blob.size) + (item.maskSummary ? " (masked: " + item.maskSummary + ")" : "") + ". SHA-256: ";
+    item.state.textContent = "Sent, " + formatSize(blob.size) + (item.maskSummary ? " (" + item.maskSummary + ")" : "") + ". SHA-256: ";
     const code = document.createElement("code");
     code.className = "sha";
     code.textContent = sha;

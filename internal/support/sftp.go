@@ -200,6 +200,16 @@ func (s *Service) SFTPEndpoint() (host, port string) {
 	return host, port
 }
 
+// SFTPForContacts reports whether Read-Write contacts may create
+// temporary SFTP accounts themselves (portal admins).
+func (s *Service) SFTPForContacts(ctx context.Context, r Request) (bool, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+		return false, err
+	}
+	on, err := s.Store.Setting(ctx, SettingSFTPForContacts, "false")
+	return on == "true", err
+}
+
 // SetSFTPForContacts lets Read-Write contacts create temporary SFTP
 // accounts themselves, or not (portal admins).
 func (s *Service) SetSFTPForContacts(ctx context.Context, r Request, on bool) error {

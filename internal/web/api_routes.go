@@ -156,6 +156,11 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer:  apiSFTPAccount{}, Status: http.StatusCreated, Handle: s.apiCreateSFTP,
 		},
 		{
+			Method: "GET", Path: "/api/v1/settings/files", Tag: "admin",
+			Summary: "File transfer settings (portal admins)",
+			Answer:  apiFileSettings{}, Status: http.StatusOK, Handle: s.apiFileSettings,
+		},
+		{
 			Method: "PUT", Path: "/api/v1/settings/files", Tag: "admin",
 			Summary: "File transfer settings: whether Read-Write contacts may create temporary SFTP accounts (portal admins)",
 			Body:    apiFileSettings{}, Answer: apiFileSettings{}, Status: http.StatusOK, Handle: s.apiSetFileSettings,

@@ -204,6 +204,30 @@ func (s *Server) saveEmailSettings(r *http.Request, req support.Request) (string
 	return "/console/settings/email", "The work email rules are saved.", s.svc.SetEmailRules(r.Context(), req, rules)
 }
 
+// fileSettings: whether Read-Write contacts may create temporary SFTP
+// accounts themselves.
+func (s *Server) fileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	on, err := s.svc.SFTPForContacts(r.Context(), request(r, a))
+	if err != nil {
+		return err
+	}
+	form := url.Values{}
+	if on {
+		form.Set("sftp_for_contacts", "on")
+	}
+	return s.showFileSettings(w, r, a, http.StatusOK, form, nil)
+}
+
+func (s *Server) showFileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
+	s.render(w, r, status, "console-settings-files", &view{Title: "File transfer", User: a.User, Form: form, Errors: errs})
+	return nil
+}
+
+func (s *Server) saveFileSettings(r *http.Request, req support.Request) (string, string, error) {
+	on := r.PostForm.Get("sftp_for_contacts") == "on"
+	return "/console/settings/files", "The file transfer settings are saved.", s.svc.SetSFTPForContacts(r.Context(), req, on)
+}
+
 // escalationQueue lists the active escalations, oldest first.
 func (s *Server) escalationQueue(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q, err := s.svc.EscalationQueue(r.Context(), request(r, a))

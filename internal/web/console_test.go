@@ -20,6 +20,7 @@ func consolePages(e *env) []string {
 		"/console", "/console/caller", "/console/companies", "/console/companies/" + itoa(e.world.ABC),
 		"/console/contracts/new?company=" + itoa(e.world.ABC), "/console/contacts/new?company=" + itoa(e.world.ABC),
 		"/console/products", "/console/staff", "/console/audit", "/console/outbox", "/console/settings/email",
+		"/console/settings/files",
 		"/console/import",
 	}
 }

@@ -210,6 +210,7 @@ func navFor(u *desk.User, current string) []navItem {
 				navItem{Label: "Outbox", Href: "/console/outbox"},
 				navItem{Label: "Received mail", Href: "/console/mail"},
 				navItem{Label: "Settings", Href: "/console/settings/email"},
+				navItem{Label: "File transfer", Href: "/console/settings/files"},
 				navItem{Label: "Email templates", Href: "/console/settings/templates"},
 			)
 		}

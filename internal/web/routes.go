@@ -100,6 +100,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /console/settings/templates", s.staffPage(s.post(s.showEmailTemplates, s.saveEmailTemplate)))
 	mux.Handle("GET /console/settings/email", s.staffPage(s.emailSettings))
 	mux.Handle("POST /console/settings/email", s.staffPage(s.post(s.showEmailSettings, s.saveEmailSettings)))
+	mux.Handle("GET /console/settings/files", s.staffPage(s.fileSettings))
+	mux.Handle("POST /console/settings/files", s.staffPage(s.post(s.showFileSettings, s.saveFileSettings)))
 
 	// The JSON API, from its one table (api_routes.go), and its manual.
 	for _, rt := range s.apiRoutes() {

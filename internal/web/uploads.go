@@ -341,6 +341,15 @@ type apiFileSettings struct {
 	SFTPForContacts bool `json:"sftp_for_contacts"`
 }
 
+func (s *Server) apiFileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	on, err := s.svc.SFTPForContacts(r.Context(), request(r, a))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, apiFileSettings{SFTPForContacts: on})
+	return nil
+}
+
 func (s *Server) apiSetFileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	var in apiFileSettings
 	if err := decodeJSON(w, r, &in); err != nil {

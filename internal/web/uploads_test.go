@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -292,7 +293,28 @@ func TestSFTPAccountOnCasePage(t *testing.T) {
 		}
 		wantProblem(t, e.apiClient(demo.ReadOnly).apiCall("GET", "/api/v1/cases/"+n+"/sftp", nil), http.StatusForbidden)
 		wantProblem(t, dana.apiCall("PUT", "/api/v1/settings/files", map[string]any{"sftp_for_contacts": true}), http.StatusForbidden)
-		admin := e.apiClient(demo.Admin)
+		wantProblem(t, dana.apiCall("GET", "/api/v1/settings/files", nil), http.StatusForbidden)
+		// A portal admin allows it in the console; the API reads and
+		// changes the same setting.
+		admin, adminPage := e.apiClient(demo.Admin), e.signIn(demo.Admin)
+		if res := adminPage.post("/console/settings/files", url.Values{"sftp_for_contacts": {"on"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("console settings = %d %s", res.StatusCode, res.Body)
+		}
+		if !strings.Contains(adminPage.get("/console/settings/files").Body, `name="sftp_for_contacts" checked`) {
+			t.Error("the console does not show the setting on")
+		}
+		type fileSettings struct {
+			SFTPForContacts bool `json:"sftp_for_contacts"`
+		}
+		if got := decode[fileSettings](t, admin.apiCall("GET", "/api/v1/settings/files", nil)); !got.SFTPForContacts {
+			t.Error("the API does not show the setting the console saved")
+		}
+		if res := admin.apiCall("PUT", "/api/v1/settings/files", map[string]any{"sftp_for_contacts": false}); res.StatusCode != http.StatusOK {
+			t.Fatalf("settings = %d %s", res.StatusCode, res.Body)
+		}
+		if strings.Contains(adminPage.get("/console/settings/files").Body, `name="sftp_for_contacts" checked`) {
+			t.Error("the console shows the setting on after the API turned it off")
+		}
 		if res := admin.apiCall("PUT", "/api/v1/settings/files", map[string]any{"sftp_for_contacts": true}); res.StatusCode != http.StatusOK {
 			t.Fatalf("settings = %d %s", res.StatusCode, res.Body)
 		}

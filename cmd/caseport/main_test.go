@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -15,6 +16,17 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 )
+
+// TestMain lets tests run this binary as the caseport command itself
+// (files_bench_test.go kills and restarts a server): with
+// CASEPORT_TEST_MAIN=1 it is the command, not the tests.
+func TestMain(m *testing.M) {
+	if os.Getenv("CASEPORT_TEST_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
 
 func TestVersionAndUsage(t *testing.T) {
 	t.Parallel()

@@ -502,10 +502,18 @@ func after(line []byte, end int) byte {
 	return line[end]
 }
 
-// afterDigit reports whether line[end:] goes on with sep and a digit:
-// "1.2.3.4.5" is a version, not an address followed by ".5".
-func continuesWithNumber(line []byte, end int, seps string) bool {
-	return end+1 < len(line) && bytes.IndexByte([]byte(seps), line[end]) >= 0 && isDigit(line[end+1])
+// standsAlone reports whether the number at line[start:end] is one of its
+// own: not part of a word, not joined by one of the bytes in joins to
+// what comes before, nor to a number after ("1.2.3.4.5" is a version,
+// not an address followed by ".5").
+func standsAlone(line []byte, start, end int, joins string) bool {
+	if b := before(line, start); isWordByte(b) || b != 0 && strings.IndexByte(joins, b) >= 0 {
+		return false
+	}
+	if isWordByte(after(line, end)) {
+		return false
+	}
+	return end+1 >= len(line) || strings.IndexByte(joins, line[end]) < 0 || !isDigit(line[end+1])
 }
 
 func validIPv6(line []byte, start, end int) bool {
@@ -536,10 +544,7 @@ func canonicalIP(v []byte) string {
 }
 
 func validIPv4(line []byte, start, end int) bool {
-	if b := before(line, start); isWordByte(b) || b == '.' { // v1.2.3.4
-		return false
-	}
-	if isWordByte(after(line, end)) || continuesWithNumber(line, end, ".") {
+	if !standsAlone(line, start, end, ".") { // v1.2.3.4, 1.2.3.4.5
 		return false
 	}
 	if from := max(0, start-12); bytes.Contains(bytes.ToLower(line[from:start]), []byte("version")) {
@@ -570,10 +575,7 @@ func digitsOf(v []byte) []byte {
 // fail at least one of these.
 func validCard(line []byte, start, end int) bool {
 	v := line[start:end]
-	if b := before(line, start); isWordByte(b) || b == '.' || b == '-' || b == '+' {
-		return false
-	}
-	if isWordByte(after(line, end)) || continuesWithNumber(line, end, ".-") {
+	if !standsAlone(line, start, end, ".-+") {
 		return false
 	}
 	if bytes.ContainsRune(v, ' ') && bytes.ContainsRune(v, '-') {
@@ -630,10 +632,7 @@ func luhn(d []byte) bool {
 // up, group 00, serial 0000.
 func validSSN(line []byte, start, end int) bool {
 	v := line[start:end]
-	if b := before(line, start); isWordByte(b) || b == '-' || b == '.' || b == '/' {
-		return false
-	}
-	if isWordByte(after(line, end)) || continuesWithNumber(line, end, "-.") {
+	if !standsAlone(line, start, end, "-./") {
 		return false
 	}
 	area, group, serial := string(v[0:3]), string(v[4:6]), string(v[7:11])
@@ -643,10 +642,7 @@ func validSSN(line []byte, start, end int) bool {
 // validPhone accepts 8 to 15 digits after a +; the expressions do the rest.
 func validPhone(line []byte, start, end int) bool {
 	v := line[start:end]
-	if b := before(line, start); isWordByte(b) || b == '+' || b == '.' || b == '-' {
-		return false
-	}
-	if isWordByte(after(line, end)) || continuesWithNumber(line, end, ".-") {
+	if !standsAlone(line, start, end, "+.-") {
 		return false
 	}
 	if v[0] != '+' {

@@ -137,20 +137,30 @@ type reply struct {
 
 func (p *portal) do(method, path string, headers map[string]string, body io.Reader) reply {
 	p.tb.Helper()
+	res, err := p.try(method, path, headers, body)
+	if err != nil {
+		p.tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	return res
+}
+
+// try sends a request and reads its answer; only a failed exchange (the
+// server gone) is an error.
+func (p *portal) try(method, path string, headers map[string]string, body io.Reader) (reply, error) {
 	req, err := http.NewRequestWithContext(context.Background(), method, p.url+path, body)
 	if err != nil {
-		p.tb.Fatal(err)
+		return reply{}, err
 	}
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
 	res, err := p.c.Do(req)
 	if err != nil {
-		p.tb.Fatalf("%s %s: %v", method, path, err)
+		return reply{}, err
 	}
 	_, _ = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
-	return reply{res.StatusCode, res.Header}
+	return reply{res.StatusCode, res.Header}, nil
 }
 
 // openCase returns the number of one of the signed-in contact's open cases,
@@ -200,20 +210,10 @@ func (p *portal) createUpload(caseNumber, name string, size int64) string {
 
 // patch sends body at offset.
 func (p *portal) patch(path string, offset int64, body io.Reader) (reply, error) {
-	req, err := http.NewRequestWithContext(context.Background(), "PATCH", p.url+path, body)
-	if err != nil {
-		return reply{}, err
-	}
-	req.Header.Set("Tus-Resumable", "1.0.0")
-	req.Header.Set("Content-Type", "application/offset+octet-stream")
-	req.Header.Set("Upload-Offset", strconv.FormatInt(offset, 10))
-	res, err := p.c.Do(req)
-	if err != nil {
-		return reply{}, err
-	}
-	_, _ = io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	return reply{res.StatusCode, res.Header}, nil
+	return p.try("PATCH", path, map[string]string{
+		"Tus-Resumable": "1.0.0", "Content-Type": "application/offset+octet-stream",
+		"Upload-Offset": strconv.FormatInt(offset, 10),
+	}, body)
 }
 
 // send uploads src[from:size] in chunks and returns the server's SHA-256

@@ -543,11 +543,22 @@ func canonicalIP(v []byte) string {
 	return string(v)
 }
 
+// containsFold reports whether word, in lower case, is in b in any case,
+// without copying b.
+func containsFold(b []byte, word string) bool {
+	for i := 0; i+len(word) <= len(b); i++ {
+		if bytes.EqualFold(b[i:i+len(word)], []byte(word)) {
+			return true
+		}
+	}
+	return false
+}
+
 func validIPv4(line []byte, start, end int) bool {
 	if !standsAlone(line, start, end, ".") { // v1.2.3.4, 1.2.3.4.5
 		return false
 	}
-	if from := max(0, start-12); bytes.Contains(bytes.ToLower(line[from:start]), []byte("version")) {
+	if from := max(0, start-12); containsFold(line[from:start], "version") {
 		return false // Version=4.0.0.0
 	}
 	for part := range bytes.SplitSeq(line[start:end], []byte(".")) {

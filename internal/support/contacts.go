@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/caseport/caseport/internal/auth"
 	"github.com/caseport/caseport/internal/desk"
@@ -67,8 +68,14 @@ type ContactInput struct {
 	Disabled bool
 }
 
-// CreateContact adds a contact (portal admins). The contact gets a PIN and
-// sets a password through a reset link.
+// SetPasswordLinkLifetime is how long the link sent to a contact an admin
+// adds stays valid.
+const SetPasswordLinkLifetime = 7 * 24 * time.Hour
+
+// CreateContact adds a contact (portal admins). The contact gets a PIN and,
+// in the same transaction, an email with a link to set a password (unless
+// added disabled): the password-reset link, valid SetPasswordLinkLifetime
+// because a new contact may not read it within the hour a reset allows.
 func (s *Service) CreateContact(ctx context.Context, r Request, in ContactInput) (int64, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return 0, err
@@ -76,8 +83,26 @@ func (s *Service) CreateContact(ctx context.Context, r Request, in ContactInput)
 	var contactID int64
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		contactID, err = s.createContact(ctx, tx, r, in, "")
-		return err
+		if contactID, err = s.createContact(ctx, tx, r, in, ""); err != nil || in.Disabled {
+			return err
+		}
+		u, err := tx.User(ctx, contactID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		token := auth.NewToken(linkTokenPrefix)
+		err = tx.CreateOneTimeToken(ctx, auth.HashToken(token),
+			store.OneTimeToken{Purpose: store.PurposePasswordReset, UserID: u.ID, Email: u.Email}, now, now.Add(SetPasswordLinkLifetime))
+		if err != nil {
+			return err
+		}
+		return s.queueMail(ctx, tx, mail{
+			Kind: "set_password", To: u, Subject: "Your Caseport account",
+			Text: "An administrator added you to Caseport, the customer-care portal. Choose your password " +
+				"within 7 days with the link below, then sign in with this email address.",
+			Link: s.BaseURL + "/reset-password?token=" + token,
+		})
 	})
 	return contactID, err
 }

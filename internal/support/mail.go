@@ -42,6 +42,7 @@ var MailKinds = []MailKind{
 	{"verify_email", "to a new user, the link to confirm the address"},
 	{"registration_existing", "to an address that asked for an account it already has"},
 	{"password_reset", "the link to choose a new password"},
+	{"set_password", "to a contact an admin adds, the link to choose a password (valid 7 days)"},
 }
 
 // Default templates.

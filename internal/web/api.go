@@ -1,14 +1,18 @@
 package web
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/hours"
@@ -38,23 +42,62 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // decodeJSON reads a request body into v, strictly: unknown fields and
 // trailing data are errors, so a misspelt field is not silently ignored.
+// The body must be UTF-8 (the JSON decoder would quietly replace what is
+// not), and every string in it passes desk's text check under its JSON
+// name, so the API answers 422 with the fields that are wrong.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return fmt.Errorf("send the body as application/json, not %s: %w", ct, errBadRequest)
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return fmt.Errorf("the body is larger than %d MB: %w", maxBody>>20, errTooLarge)
+	case err != nil:
+		return fmt.Errorf("read the body: %w", err)
+	case !utf8.Valid(body):
+		return fmt.Errorf("the body is not valid UTF-8: %w", errBadRequest)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return fmt.Errorf("the body is larger than %d bytes: %w", maxBody, errBadRequest)
-		}
 		return fmt.Errorf("the body is not valid JSON for this call: %s: %w", strings.TrimPrefix(err.Error(), "json: "), errBadRequest)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return fmt.Errorf("the body holds more than one JSON value: %w", errBadRequest)
 	}
-	return nil
+	p := desk.Problems{}
+	checkJSONText(p, "", reflect.ValueOf(v))
+	return p.Err()
+}
+
+// checkJSONText checks every string under v by the JSON name of the field
+// that holds it (the elements of a list by the list's name).
+func checkJSONText(p desk.Problems, name string, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			checkJSONText(p, name, v.Elem())
+		}
+	case reflect.String:
+		p.CheckText(name, v.String())
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			checkJSONText(p, name, v.Index(i))
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			checkJSONText(p, name, it.Key())
+			checkJSONText(p, name, it.Value())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if field, _, ok := jsonField(v.Type().Field(i)); ok {
+				checkJSONText(p, cmp.Or(field, name), v.Field(i))
+			}
+		}
+	}
 }
 
 // Types of the API's bodies. Times are RFC 3339 in UTC; empty ones are

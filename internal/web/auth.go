@@ -18,11 +18,16 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	var token string
+	var u *desk.User
+	err := checkForm(r.PostForm)
+	if err == nil {
+		token, u, err = s.svc.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
 	}
-	token, u, err := s.svc.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
 	switch {
+	case desk.AsValidation(err) != nil:
+		s.render(w, r, http.StatusUnprocessableEntity, "signin", &view{Title: "Sign in", Form: r.PostForm, Errors: desk.AsValidation(err)})
+		return nil
 	case errors.Is(err, support.ErrBadCredentials):
 		s.render(w, r, http.StatusUnauthorized, "signin", &view{
 			Title: "Sign in", Form: r.PostForm,
@@ -86,10 +91,17 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	err := checkForm(r.PostForm)
+	if err == nil {
+		err = s.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientAddress(r))
 	}
-	if err := s.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientAddress(r)); err != nil {
+	if fields := desk.AsValidation(err); fields != nil {
+		s.render(w, r, http.StatusUnprocessableEntity, "forgot-password", &view{
+			Title: "Reset your password", Form: r.PostForm, Errors: fields, Data: map[string]any{"Sent": false},
+		})
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "forgot-password", &view{
@@ -109,10 +121,10 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	err := checkForm(r.PostForm)
+	if err == nil {
+		err = s.svc.ResetPassword(r.Context(), r.PostForm.Get("token"), r.PostForm.Get("password"), clientAddress(r))
 	}
-	err := s.svc.ResetPassword(r.Context(), r.PostForm.Get("token"), r.PostForm.Get("password"), clientAddress(r))
 	if fields := desk.AsValidation(err); fields != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "reset-password", &view{
 			Title: "Choose a new password",

@@ -141,15 +141,15 @@ func (s *Server) newCase(w http.ResponseWriter, r *http.Request, a *desk.Actor) 
 // newCaseDetails takes step 1 and shows step 2, the full form, with the
 // component suggested from the text.
 func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := r.ParseForm(); err != nil {
-		return err
-	}
 	data, err := s.newCaseData(r, a)
 	if err != nil {
 		return err
 	}
 	form := r.PostForm
 	errs := map[string]string{}
+	if fields := desk.AsValidation(checkForm(form)); fields != nil {
+		errs = fields
+	}
 	if strings.TrimSpace(form.Get("summary")) == "" {
 		errs["summary"] = "Enter a summary of the problem."
 	}
@@ -207,10 +207,11 @@ func newCaseInput(r *http.Request) desk.NewCase {
 
 // createCase takes step 2 and opens the case.
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	var c *desk.Case
+	err := checkForm(r.PostForm)
+	if err == nil {
+		c, err = s.svc.OpenCase(r.Context(), request(r, a), newCaseInput(r))
 	}
-	c, err := s.svc.OpenCase(r.Context(), request(r, a), newCaseInput(r))
 	if fields := desk.AsValidation(err); fields != nil {
 		data, derr := s.newCaseData(r, a)
 		if derr != nil {

@@ -31,10 +31,11 @@ func (s *Server) showCaller(w http.ResponseWriter, r *http.Request, a *desk.Acto
 // never in a URL, a log line or the browser history, and the answer does
 // not repeat it.
 func (s *Server) verifyCaller(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	var caller *support.Caller
+	err := checkForm(r.PostForm)
+	if err == nil {
+		caller, err = s.svc.VerifyCaller(r.Context(), request(r, a), r.PostForm.Get("pin"))
 	}
-	caller, err := s.svc.VerifyCaller(r.Context(), request(r, a), r.PostForm.Get("pin"))
 	if fields := desk.AsValidation(err); fields != nil {
 		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, nil, fields, nil)
 	}
@@ -50,8 +51,8 @@ func (s *Server) verifyCaller(w http.ResponseWriter, r *http.Request, a *desk.Ac
 
 // openCaseByNumber takes the 10-digit number a caller reads out.
 func (s *Server) openCaseByNumber(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	if err := checkForm(r.PostForm); err != nil {
+		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, r.PostForm, desk.AsValidation(err), nil)
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("number"))
 	id, ok := desk.ParseCaseNumber(raw)

@@ -24,6 +24,7 @@ var statuses = []struct {
 	{desk.ErrThrottled, http.StatusTooManyRequests, "Too many attempts"},
 	{support.ErrBadCredentials, http.StatusUnauthorized, "Sign in failed"},
 	{errBadRequest, http.StatusBadRequest, "Bad request"},
+	{errTooLarge, http.StatusRequestEntityTooLarge, "Too large"},
 	{errTusVersion, http.StatusPreconditionFailed, "Unsupported protocol version"},
 	{errUnsupportedMedia, http.StatusUnsupportedMediaType, "Unsupported media type"},
 	{support.ErrUploadExpired, http.StatusGone, "Upload expired"},

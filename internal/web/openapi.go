@@ -202,17 +202,13 @@ func structSchema(t reflect.Type, schemas map[string]oaSchema) oaSchema {
 	var walk func(t reflect.Type)
 	walk = func(t reflect.Type) {
 		for f := range t.Fields() {
-			tag := f.Tag.Get("json")
-			if tag == "-" || !f.IsExported() {
-				continue
-			}
-			name, opts, _ := strings.Cut(tag, ",")
-			if f.Anonymous && name == "" {
-				walk(f.Type)
+			name, opts, ok := jsonField(f)
+			if !ok {
 				continue
 			}
 			if name == "" {
-				name = f.Name
+				walk(f.Type)
+				continue
 			}
 			props[name] = schemaOf(f.Type, schemas)
 			if !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer {
@@ -226,6 +222,21 @@ func structSchema(t reflect.Type, schemas map[string]oaSchema) oaSchema {
 		out["required"] = required
 	}
 	return out
+}
+
+// jsonField is a struct field's JSON name and options, or false for a
+// field JSON leaves out. An embedded struct without a name has name "":
+// its fields are the outer struct's.
+func jsonField(f reflect.StructField) (name, opts string, ok bool) {
+	tag := f.Tag.Get("json")
+	if tag == "-" || !f.IsExported() {
+		return "", "", false
+	}
+	name, opts, _ = strings.Cut(tag, ",")
+	if name == "" && !f.Anonymous {
+		name = f.Name
+	}
+	return name, opts, true
 }
 
 // openAPIJSON serves the document; it is public, like any API's manual.

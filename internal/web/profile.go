@@ -148,10 +148,11 @@ func (s *Server) requestAccess(r *http.Request, req support.Request) (string, st
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	var token string
+	err := checkForm(r.PostForm)
+	if err == nil {
+		token, err = s.svc.CreateAPIToken(r.Context(), request(r, a), r.PostForm.Get("name"))
 	}
-	token, err := s.svc.CreateAPIToken(r.Context(), request(r, a), r.PostForm.Get("name"))
 	if fields := desk.AsValidation(err); fields != nil {
 		return s.showProfile(w, r, a, http.StatusUnprocessableEntity, r.PostForm, fields)
 	}

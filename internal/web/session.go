@@ -84,6 +84,9 @@ func (s *Server) page(h pageHandler) http.Handler {
 			return
 		}
 		if err == nil {
+			err = readForm(w, r)
+		}
+		if err == nil {
 			err = h(w, r, a)
 		}
 		if err != nil {
@@ -107,7 +110,11 @@ type publicHandler func(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) public(h publicHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		err := readForm(w, r)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			a, _ := s.sessionActor(r)
 			s.errorPage(w, r, a, err)
 		}

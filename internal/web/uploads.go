@@ -157,6 +157,13 @@ func (s *Server) apiCreateUpload(w http.ResponseWriter, r *http.Request, a *desk
 	if in.Name == "" {
 		in.Name = meta["name"]
 	}
+	// The name is cleaned, not refused (support.cleanPathName): it is what
+	// the sender's disk calls the file. The type is only stored.
+	p := desk.Problems{}
+	p.CheckText("filetype", in.ContentType)
+	if err := p.Err(); err != nil {
+		return err
+	}
 	if r.Header.Get("Upload-Defer-Length") != "" {
 		return fmt.Errorf("Upload-Defer-Length is not supported: give Upload-Length: %w", errBadRequest)
 	}

@@ -28,13 +28,14 @@ const (
 	MaxOrgID          = 64
 	MaxContractNumber = 64
 	MaxSecret         = 256 // passwords, PINs, link tokens
+	MaxURL            = 2000
 	MaxList           = 32000
 )
 
 // fieldKind is the kind of text a field holds.
 func fieldKind(field string) textKind {
 	switch field {
-	case "first_name", "last_name", "name", "product", "component", "components":
+	case "first_name", "last_name", "name", "product", "component":
 		return textKind{max: MaxName}
 	case "email":
 		return textKind{max: MaxEmail}
@@ -43,10 +44,14 @@ func fieldKind(field string) textKind {
 		return textKind{max: MaxOrgID}
 	case "number":
 		return textKind{max: MaxContractNumber}
-	case "summary", "subject", "week", "products", "access", "approver_of":
-		// A calendar's week of hours and an import's lists are one line
-		// as long as a summary.
+	case "summary", "subject", "week", "components", "products", "access", "approver_of":
+		// A calendar's week of hours and the lists typed on one line
+		// (components, an import's products and grants) are as long as a
+		// summary.
 		return textKind{max: MaxSummary}
+	case "next":
+		// Where sign-in goes next: a page of this site, with its query.
+		return textKind{max: MaxURL}
 	case "description":
 		return textKind{max: MaxDescription, lines: true}
 	case "body", "comment", "text", "details", "note", "reason", "business_impact":

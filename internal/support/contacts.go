@@ -90,18 +90,10 @@ func (s *Service) CreateContact(ctx context.Context, r Request, in ContactInput)
 		if err != nil {
 			return err
 		}
-		now := s.now()
-		token := auth.NewToken(linkTokenPrefix)
-		err = tx.CreateOneTimeToken(ctx, auth.HashToken(token),
-			store.OneTimeToken{Purpose: store.PurposePasswordReset, UserID: u.ID, Email: u.Email}, now, now.Add(SetPasswordLinkLifetime))
-		if err != nil {
-			return err
-		}
-		return s.queueMail(ctx, tx, mail{
-			Kind: "set_password", To: u, Subject: "Your Caseport account",
+		return s.queuePasswordLink(ctx, tx, u, SetPasswordLinkLifetime, mail{
+			Kind: "set_password", Subject: "Your Caseport account",
 			Text: "An administrator added you to Caseport, the customer-care portal. Choose your password " +
 				"within 7 days with the link below, then sign in with this email address.",
-			Link: s.BaseURL + "/reset-password?token=" + token,
 		})
 	})
 	return contactID, err

@@ -210,24 +210,30 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 	if u.Disabled {
 		return nil
 	}
-	now := s.now()
-	token := auth.NewToken(linkTokenPrefix)
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
-		err := tx.CreateOneTimeToken(ctx, auth.HashToken(token),
-			store.OneTimeToken{Purpose: store.PurposePasswordReset, UserID: u.ID, Email: u.Email}, now, now.Add(ResetLinkLifetime))
-		if err != nil {
-			return err
-		}
 		if err := s.audit(ctx, tx, Request{Address: address}, "password_reset_requested", u.Email, ""); err != nil {
 			return err
 		}
-		return s.queueMail(ctx, tx, mail{
-			Kind: "password_reset", To: u, Subject: "Reset your Caseport password",
+		return s.queuePasswordLink(ctx, tx, u, ResetLinkLifetime, mail{
+			Kind: "password_reset", Subject: "Reset your Caseport password",
 			Text: "Someone asked to reset the password of your Caseport account. If it was you, choose a new password " +
 				"within an hour with the link below. If it was not you, ignore this email: your password stays as it is.",
-			Link: s.BaseURL + "/reset-password?token=" + token,
 		})
 	})
+}
+
+// queuePasswordLink queues m to u with a link to choose a password, the
+// reset link, valid for lifetime, in tx.
+func (s *Service) queuePasswordLink(ctx context.Context, tx *store.Tx, u *desk.User, lifetime time.Duration, m mail) error {
+	now := s.now()
+	token := auth.NewToken(linkTokenPrefix)
+	err := tx.CreateOneTimeToken(ctx, auth.HashToken(token),
+		store.OneTimeToken{Purpose: store.PurposePasswordReset, UserID: u.ID, Email: u.Email}, now, now.Add(lifetime))
+	if err != nil {
+		return err
+	}
+	m.To, m.Link = u, s.BaseURL+"/reset-password?token="+token
+	return s.queueMail(ctx, tx, m)
 }
 
 // ResetPassword sets a new password with a reset link's token, and ends

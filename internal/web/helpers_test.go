@@ -158,7 +158,13 @@ func (c *client) get(path string) *response {
 // post sends a form the way a browser on the same site does.
 func (c *client) post(path string, form url.Values) *response {
 	c.e.t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, c.e.srv.URL+path, strings.NewReader(form.Encode()))
+	return c.postRaw(path, form.Encode())
+}
+
+// postRaw sends body as a form the way a browser on the same site does.
+func (c *client) postRaw(path, body string) *response {
+	c.e.t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, c.e.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		c.e.t.Fatal(err)
 	}

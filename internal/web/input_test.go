@@ -87,19 +87,6 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 	).Replace(out)
 }
 
-// postRaw sends body as a form the way a browser on the site does.
-func (c *client) postRaw(path, body string) *response {
-	c.e.t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, c.e.srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", c.e.srv.URL)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return c.do(req)
-}
-
 // upload are the forms that send a file, as multipart/form-data.
 var upload = map[string]bool{"/console/import": true, "/console/calendars/{id}/holidays": true}
 

@@ -1328,7 +1328,14 @@ type apiImportReport struct {
 func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
 	dry := q.Get("dry_run") != "false"
-	rep, err := s.svc.Import(r.Context(), request(r, a), support.ImportKind(q.Get("kind")), http.MaxBytesReader(w, r.Body, maxImportFile), dry)
+	body := http.MaxBytesReader(w, r.Body, maxImportFile)
+	rep, err := s.svc.Import(r.Context(), request(r, a), support.ImportKind(q.Get("kind")), body, dry)
+	// The reader keeps its error: a file over the limit is a 413, not
+	// the CSV error it caused.
+	var tooBig *http.MaxBytesError
+	if _, rerr := body.Read(make([]byte, 1)); errors.As(rerr, &tooBig) {
+		return fmt.Errorf("the file is larger than %d MB; split it: %w", maxImportFile>>20, errTooLarge)
+	}
 	if err != nil {
 		return err
 	}

@@ -133,8 +133,8 @@ func (c *client) sendRaw(method, path, contentType, body string) *response {
 
 // TestMalformedFormBody: every form of the route table answers a body with
 // broken percent-encoding with 400 and a plain message on an HTML page,
-// and every API call with a body answers it with a 400 problem; a form
-// over 1 MB is a 413.
+// and every API call with a body answers it with a 400 problem; a form or
+// JSON body over 1 MB, or a CSV import over 32 MB, is a 413.
 func TestMalformedFormBody(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, e *env) {
@@ -161,6 +161,8 @@ func TestMalformedFormBody(t *testing.T) {
 		}
 
 		api := e.apiClient(demo.Admin)
+		huge := "org_id,name,country\nORG-7001," + strings.Repeat("x", 33<<20) + ",Canada\n"
+		wantProblem(t, api.sendRaw("POST", "/api/v1/imports?kind=companies", "text/csv", huge), http.StatusRequestEntityTooLarge)
 		for _, op := range jsonOperations(t, e) {
 			path := e.concrete(t, op.path)
 			res := api.sendRaw(op.method, path, "application/x-www-form-urlencoded", "a=%zz")

@@ -269,7 +269,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: []apiUser{}, Status: http.StatusOK, Handle: s.apiContacts,
 		},
 		{
-			Method: "POST", Path: "/api/v1/contacts", Tag: "accounts", Summary: "Add a contact (portal admins); they get a PIN and a link to set a password",
+			Method: "POST", Path: "/api/v1/contacts", Tag: "accounts", Summary: "Add a contact (portal admins); they get a PIN and an email with a link to set a password, valid 7 days (none when added disabled)",
 			Body: apiContactInput{}, Answer: apiContact{}, Status: http.StatusCreated, Handle: s.apiCreateContact,
 		},
 		{

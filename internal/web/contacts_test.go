@@ -56,5 +56,12 @@ func TestAddedContactGetsSetPasswordLink(t *testing.T) {
 				t.Errorf("%s: sign in with the new password = %d", via, res.StatusCode)
 			}
 		}
+		// A contact added disabled may not sign in, so gets no link.
+		res := api.apiCall("POST", "/api/v1/contacts", map[string]any{
+			"first_name": "Dee", "last_name": "Off", "email": "dee.off@abc.example", "company_id": e.world.ABC, "country": "Chile", "disabled": true,
+		})
+		if ms, err := e.store.Notifications(context.Background(), "dee.off@abc.example", 5); res.StatusCode != http.StatusCreated || err != nil || len(ms) != 0 {
+			t.Errorf("disabled contact = %d; outbox %d emails, %v; want none", res.StatusCode, len(ms), err)
+		}
 	})
 }

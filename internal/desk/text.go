@@ -44,10 +44,10 @@ func fieldKind(field string) textKind {
 		return textKind{max: MaxOrgID}
 	case "number":
 		return textKind{max: MaxContractNumber}
-	case "summary", "subject", "week", "components", "products", "access", "approver_of":
-		// A calendar's week of hours and the lists typed on one line
-		// (components, an import's products and grants) are as long as a
-		// summary.
+	case "summary", "subject", "q", "week", "components", "products", "access", "approver_of":
+		// A search, a calendar's week of hours and the lists typed on one
+		// line (components, an import's products and grants) are as long
+		// as a summary.
 		return textKind{max: MaxSummary}
 	case "next":
 		// Where sign-in goes next: a page of this site, with its query.

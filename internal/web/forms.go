@@ -98,6 +98,12 @@ func checkForm(form url.Values) error {
 	return p.Err()
 }
 
+// checkQuery checks the text of every query parameter, as checkForm does a
+// form's fields: a list filter is text that reaches the database too.
+func checkQuery(r *http.Request) error {
+	return checkForm(r.URL.Query())
+}
+
 // formInt reads an integer form value; an empty or malformed value is 0,
 // which every validator treats as "not chosen".
 func formInt(r *http.Request, name string) int64 {

@@ -242,10 +242,40 @@ func jsonOperations(t *testing.T, e *env) []operation {
 	return ops
 }
 
+// queryParams lists the documented query parameters, as "METHOD path
+// name", from the OpenAPI document.
+func queryParams(t *testing.T, e *env) []string {
+	t.Helper()
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct{ Name, In string } `json:"parameters"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(e.anonymous().get("/api/v1/openapi.json").Body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for path, methods := range doc.Paths {
+		for method, op := range methods {
+			for _, p := range op.Parameters {
+				if p.In == "query" {
+					out = append(out, strings.ToUpper(method)+" "+path+" "+p.Name)
+				}
+			}
+		}
+	}
+	if len(out) < 12 {
+		t.Fatalf("found %d query parameters; the walk is broken", len(out))
+	}
+	sort.Strings(out)
+	return out
+}
+
 // TestTextCheckedOnEveryField: on every API call with a JSON body, a NUL,
 // a control character or an over-long value in any text field is a 422
-// naming each field, and a body that is not UTF-8 is a 400; on the forms,
-// the page comes back with the field's message. Nothing is stored.
+// naming each field, and a body that is not UTF-8 is a 400; so is a NUL
+// in any query parameter; on the forms, the page comes back with the
+// field's message. Nothing is stored.
 func TestTextCheckedOnEveryField(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, e *env) {
@@ -318,6 +348,18 @@ func TestTextCheckedOnEveryField(t *testing.T) {
 			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Remove the control characters") {
 				t.Errorf("POST %s with a NUL = %d, want 422 with the message", path, res.StatusCode)
 			}
+		}
+
+		// Every documented query parameter, and a page's.
+		for _, q := range queryParams(t, e) {
+			parts := strings.Fields(q)
+			path := e.concrete(t, parts[1]) + "?" + parts[2] + "=%00"
+			if p := wantProblem(t, api.apiCall(parts[0], path, nil), http.StatusUnprocessableEntity); len(p.Errors) != 1 || p.Errors[0].Field != parts[2] {
+				t.Errorf("%s with a NUL: %+v, want a message for %s", q, p.Errors, parts[2])
+			}
+		}
+		if res := e.signIn(demo.Agent).get("/console?status=%00"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "control characters") {
+			t.Errorf("the queue filtered by a NUL = %d, want 422 with the message", res.StatusCode)
 		}
 
 		// A tus upload's type (its name is cleaned instead: TestCleanFileName).

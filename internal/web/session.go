@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net"
 	"net/http"
@@ -84,7 +85,7 @@ func (s *Server) page(h pageHandler) http.Handler {
 			return
 		}
 		if err == nil {
-			err = readForm(w, r)
+			err = cmp.Or(checkQuery(r), readForm(w, r))
 		}
 		if err == nil {
 			err = h(w, r, a)
@@ -110,7 +111,7 @@ type publicHandler func(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) public(h publicHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := readForm(w, r)
+		err := cmp.Or(checkQuery(r), readForm(w, r))
 		if err == nil {
 			err = h(w, r)
 		}
@@ -127,6 +128,9 @@ type apiHandler func(w http.ResponseWriter, r *http.Request, a *desk.Actor) erro
 func (s *Server) api(h apiHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, err := s.apiActor(r)
+		if err == nil {
+			err = checkQuery(r)
+		}
 		if err == nil {
 			err = h(w, r, a)
 		}

@@ -116,17 +116,31 @@ func (s *Service) contactFromInput(ctx context.Context, tx *store.Tx, in Contact
 	}, nil
 }
 
-// UpdateContact changes a contact's profile: portal admins for anyone, a
-// contact for themselves (they cannot disable themselves).
+// UpdateContact changes a contact's profile (portal admins). A contact
+// changes their own details with UpdateOwnProfile, never here: this path
+// moves employers and work emails.
 func (s *Service) UpdateContact(ctx context.Context, r Request, contactID int64, in ContactInput) error {
-	own := r.Actor != nil && r.Actor.User != nil && r.Actor.User.ID == contactID
-	action := desk.ManageAccounts
-	if own {
-		action = desk.ManageOwnProfile
-	}
-	if err := desk.Authorize(r.Actor, action, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return err
 	}
+	return s.updateContact(ctx, r, contactID, func(*desk.User) ContactInput { return in })
+}
+
+// UpdateOwnProfile changes the actor's own name, country and phones
+// (contacts). The work email and the employer stay as they are: they are
+// an admin's to change, and a contact cannot disable themselves.
+func (s *Service) UpdateOwnProfile(ctx context.Context, r Request, in desk.ProfileInput) error {
+	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
+		return err
+	}
+	return s.updateContact(ctx, r, r.Actor.User.ID, func(old *desk.User) ContactInput {
+		in.Email, in.CompanyID = old.Email, old.CompanyID
+		return ContactInput{ProfileInput: in}
+	})
+}
+
+// updateContact writes the profile input makes of the contact as it is.
+func (s *Service) updateContact(ctx context.Context, r Request, contactID int64, input func(old *desk.User) ContactInput) error {
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		old, err := tx.User(ctx, contactID)
 		if err != nil {
@@ -135,12 +149,7 @@ func (s *Service) UpdateContact(ctx context.Context, r Request, contactID int64,
 		if old.Kind != desk.KindContact {
 			return fmt.Errorf("user %d is not a contact: %w", contactID, desk.ErrNotFound)
 		}
-		if own {
-			// A contact cannot move to another employer or disable
-			// themselves: that is an admin's change.
-			in.CompanyID, in.Disabled = old.CompanyID, false
-		}
-		u, err := s.contactFromInput(ctx, tx, in)
+		u, err := s.contactFromInput(ctx, tx, input(old))
 		if err != nil {
 			return err
 		}

@@ -1115,15 +1115,19 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	u := a.User
-	err := s.svc.UpdateContact(r.Context(), request(r, a), u.ID, support.ContactInput{ProfileInput: desk.ProfileInput{
-		FirstName: in.FirstName, LastName: in.LastName, Email: u.Email, CompanyID: u.CompanyID,
-		Country: in.Country, Phone: in.Phone, Mobile: in.Mobile,
-	}})
+	err := s.svc.UpdateOwnProfile(r.Context(), request(r, a), desk.ProfileInput{
+		FirstName: in.FirstName, LastName: in.LastName, Country: in.Country, Phone: in.Phone, Mobile: in.Mobile,
+	})
 	if err != nil {
 		return err
 	}
-	return s.apiMe(w, r, a)
+	// The answer leaves the PIN out: only GET /me shows it.
+	p, err := s.svc.Profile(r.Context(), request(r, a))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toAPIUser(p.User))
+	return nil
 }
 
 func (s *Server) apiAcceptTerms(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {

@@ -51,7 +51,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: apiUser{}, Status: http.StatusOK, Handle: s.apiMe,
 		},
 		{
-			Method: "PATCH", Path: "/api/v1/me", Tag: "profile", Summary: "Change your own details (contacts); your email and employer are an admin's to change",
+			Method: "PATCH", Path: "/api/v1/me", Tag: "profile", Summary: "Change your own details (contacts); your email and employer are an admin's to change. The answer has no PIN",
 			Body: apiProfileInput{}, Answer: apiUser{}, Status: http.StatusOK, Handle: s.apiUpdateMe,
 		},
 		{

@@ -1,0 +1,228 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/store/storetest"
+)
+
+// eachEngineWithRows runs fn on every engine with a fresh server, and a
+// function that reads every row of its database.
+func eachEngineWithRows(t *testing.T, fn func(t *testing.T, e *env, rows func() map[string][]string)) {
+	t.Helper()
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			dbURL := eng.URL(t)
+			s := storetest.Open(t, storetest.Engine{Name: eng.Name, URL: func(testing.TB) string { return dbURL }})
+			// Sessions and tokens record the request itself (last use),
+			// not what it asked for.
+			fn(t, newEnv(t, s), func() map[string][]string { return storetest.Rows(t, dbURL, "sessions", "api_tokens") })
+		})
+	}
+}
+
+// TestContactCannotChangeOwnEmailThroughStaffEndpoint: PATCH
+// /api/v1/contacts/{own id} is a portal admin's; a contact who calls it
+// for themselves is refused before anything is written.
+func TestContactCannotChangeOwnEmailThroughStaffEndpoint(t *testing.T) {
+	t.Parallel()
+	eachEngineWithRows(t, func(t *testing.T, e *env, rows func() map[string][]string) {
+		for _, email := range []string{demo.ReadOnly, demo.Basic, demo.Designated, demo.Partner, demo.EndUserRO} {
+			c := e.apiClient(email)
+			before := rows()
+			res := c.apiCall("PATCH", "/api/v1/contacts/"+itoa(e.world.Users[email]), map[string]any{
+				"first_name": "Changed", "last_name": "Self", "email": "moved." + email, "company_id": e.world.ABC, "country": "Spain",
+			})
+			wantProblem(t, res, http.StatusForbidden)
+			if diff := cmp.Diff(before, rows()); diff != "" {
+				t.Errorf("%s patching themselves changed the store (-before +after):\n%s", email, diff)
+			}
+		}
+		// The contact's own path keeps the work email.
+		c := e.apiClient(demo.ReadOnly)
+		res := c.apiCall("PATCH", "/api/v1/me", map[string]any{"first_name": "Riley", "last_name": "Renamed", "country": "Spain"})
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("PATCH /me = %d %s", res.StatusCode, res.Body)
+		}
+		if u := e.actor(demo.ReadOnly).User; u.LastName != "Renamed" || u.Email != demo.ReadOnly {
+			t.Errorf("after PATCH /me: %s %s, want Renamed %s", u.LastName, u.Email, demo.ReadOnly)
+		}
+	})
+}
+
+// TestRefusedWritesChangeNothing walks every write of the API (from the
+// OpenAPI document) and the portal's and console's form posts as a
+// Read-Only contact: whatever is refused leaves every row of the store as
+// it was.
+func TestRefusedWritesChangeNothing(t *testing.T) {
+	t.Parallel()
+	eachEngineWithRows(t, func(t *testing.T, e *env, rows func() map[string][]string) {
+		w := e.world
+		riley := w.Users[demo.ReadOnly]
+		caseNumber := number(w.Cases["abc-investigation"])
+		params := map[string]string{
+			"number": caseNumber, "id": itoa(riley), "contact": itoa(riley), "step": "note",
+			"kind": "case_reply", "upload": "none",
+		}
+		ints := map[string]int64{
+			"sold_to_id": w.ABC, "end_user_id": w.ABC, "company_id": w.ABC, "contact_id": riley, "owner_id": w.Users[demo.Agent],
+			"id": riley,
+		}
+		var doc struct {
+			Paths      map[string]map[string]struct{ RequestBody *struct{ Content map[string]struct{ Schema map[string]any } } }
+			Components struct{ Schemas map[string]map[string]any }
+		}
+		if err := json.Unmarshal([]byte(e.anonymous().get("/api/v1/openapi.json").Body), &doc); err != nil {
+			t.Fatal(err)
+		}
+		var sample func(s map[string]any, field string) any
+		sample = func(s map[string]any, field string) any {
+			if ref, ok := s["$ref"].(string); ok {
+				return sample(doc.Components.Schemas[strings.TrimPrefix(ref, "#/components/schemas/")], field)
+			}
+			switch s["type"] {
+			case "object":
+				out := map[string]any{}
+				props, _ := s["properties"].(map[string]any)
+				for name, p := range props {
+					out[name] = sample(p.(map[string]any), name)
+				}
+				return out
+			case "array":
+				return []any{sample(s["items"].(map[string]any), field)}
+			case "integer":
+				return ints[field]
+			case "boolean":
+				return true
+			}
+			switch field {
+			case "email":
+				return "moved.riley@abc-testing.example"
+			case "level":
+				return "read_write"
+			case "status":
+				return "solution_proposed"
+			case "priority":
+				return "critical"
+			case "country":
+				return "Spain"
+			case "phone", "mobile":
+				return "+1 555 0100"
+			case "first_name", "last_name", "name":
+				return "Sample"
+			}
+			return "A write a Read-Only contact may not make, with enough words to pass every length check."
+		}
+		type call struct{ method, path string }
+		var calls []call
+		for path, ops := range doc.Paths {
+			for method := range ops {
+				if method != "get" {
+					calls = append(calls, call{strings.ToUpper(method), path})
+				}
+			}
+		}
+		sort.Slice(calls, func(i, j int) bool { return calls[i].path+calls[i].method < calls[j].path+calls[j].method })
+		api := e.apiClient(demo.ReadOnly)
+		refused := 0
+		for _, cl := range calls {
+			path := cl.path
+			for name, v := range params {
+				path = strings.ReplaceAll(path, "{"+name+"}", v)
+			}
+			var body any
+			if rb := doc.Paths[cl.path][strings.ToLower(cl.method)].RequestBody; rb != nil {
+				if media, ok := rb.Content["application/json"]; ok {
+					body = sample(media.Schema, "")
+				}
+			}
+			before := rows()
+			res := api.apiCall(cl.method, path, body)
+			t.Logf("%s %s = %d %.200s", cl.method, path, res.StatusCode, res.Body)
+			if res.StatusCode < 400 {
+				continue // the contact may do this (follow, their own profile and tokens, …)
+			}
+			refused++
+			if diff := cmp.Diff(before, rows()); diff != "" {
+				t.Errorf("%s %s was refused (%d) but changed the store (-before +after):\n%s", cl.method, path, res.StatusCode, diff)
+			}
+		}
+		if refused < 30 {
+			t.Errorf("only %d API writes were refused; the walk did not reach them", refused)
+		}
+		page := e.signIn(demo.ReadOnly)
+		form := url.Values{
+			"body": {"A write a Read-Only contact may not make."}, "text": {"An escalation update from someone who may not post."},
+			"reason": {"other"}, "details": {"Details of an escalation a Read-Only contact may not raise."},
+			"status": {"solution_proposed"}, "priority": {"critical"}, "email": {"moved.riley@abc-testing.example"},
+			"first_name": {"Riley"}, "last_name": {"Moved"}, "company": {itoa(w.ABC)}, "level": {"read_write"},
+			"combination": {itoa(w.ABC) + "-" + itoa(w.ABC)}, "contact": {itoa(riley)}, "name": {"New"},
+			"free_mail_domains": {""}, "role_aliases": {""}, "approve": {"on"},
+		}
+		for _, path := range []string{
+			"/cases/" + caseNumber + "/comments", "/cases/" + caseNumber + "/close", "/cases/" + caseNumber + "/reopen",
+			"/cases/" + caseNumber + "/update", "/cases/" + caseNumber + "/escalate", "/cases/" + caseNumber + "/sftp",
+			"/cases/" + caseNumber + "/files/acknowledge", "/cases/" + caseNumber + "/escalation/note",
+			"/console/contacts/" + itoa(riley), "/console/contacts/" + itoa(riley) + "/grants", "/console/contacts",
+			"/console/companies", "/console/companies/" + itoa(w.ABC), "/console/companies/" + itoa(w.ABC) + "/approvers",
+			"/console/settings/email", "/console/settings/templates", "/console/settings/files", "/console/staff",
+			"/console/products", "/console/service-levels", "/console/contracts",
+		} {
+			before := rows()
+			res := page.post(path, form)
+			if res.StatusCode < 400 {
+				t.Errorf("POST %s = %d, want a refusal for a Read-Only contact", path, res.StatusCode)
+			}
+			if diff := cmp.Diff(before, rows()); diff != "" {
+				t.Errorf("POST %s was refused (%d) but changed the store (-before +after):\n%s", path, res.StatusCode, diff)
+			}
+		}
+	})
+}
+
+// TestSecretsAreNotCachedOrEchoed: only GET /api/v1/me and the profile
+// page show the PIN, and every page or answer with a PIN, a token or a
+// temporary SFTP password is no-store.
+func TestSecretsAreNotCachedOrEchoed(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		pin := e.actor(demo.Designated).User.PIN
+		api := e.apiClient(demo.Designated)
+		if res := api.apiCall("GET", "/api/v1/me", nil); !strings.Contains(res.Body, pin) || res.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("GET /me = %s, Cache-Control %q: want the PIN, not cached", res.Body, res.Header.Get("Cache-Control"))
+		}
+		res := api.apiCall("PATCH", "/api/v1/me", map[string]any{"first_name": "Dana", "last_name": "Designated", "country": "Spain"})
+		if res.StatusCode != http.StatusOK || strings.Contains(res.Body, pin) || strings.Contains(res.Body, `"pin"`) {
+			t.Errorf("PATCH /me = %d %s: want the profile without the PIN", res.StatusCode, res.Body)
+		}
+		page := e.signIn(demo.Designated)
+		if res := page.get("/profile"); !strings.Contains(res.Body, pin) || res.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("GET /profile: Cache-Control %q, want no-store on the page with the PIN", res.Header.Get("Cache-Control"))
+		}
+		if res := page.post("/profile", url.Values{"first_name": {""}}); res.StatusCode != http.StatusUnprocessableEntity ||
+			res.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("POST /profile with an error = %d, Cache-Control %q, want 422 no-store", res.StatusCode, res.Header.Get("Cache-Control"))
+		}
+		e.svc.SFTPAddress = "127.0.0.1:2222"
+		n := number(e.world.Cases["abc-new"])
+		agent := e.signIn(demo.Agent)
+		if res := agent.get("/cases/" + n); res.Header.Get("Cache-Control") == "no-store" {
+			t.Error("a case page without an SFTP account is no-store; want it only where a password shows")
+		}
+		if res := agent.post("/cases/"+n+"/sftp", nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create SFTP account = %d", res.StatusCode)
+		}
+		if res := agent.get("/cases/" + n); !strings.Contains(res.Body, `id="sftp-password"`) || res.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("case page with the SFTP password: Cache-Control %q, want no-store", res.Header.Get("Cache-Control"))
+		}
+	})
+}

@@ -31,20 +31,34 @@ func (s *Service) EmailRules(ctx context.Context) (desk.EmailRules, error) {
 	return desk.EmailRules{FreeMailDomains: lines(free), RoleAliases: lines(aliases)}, nil
 }
 
-// SetEmailRules changes the corporate-email rules (portal admins).
+// SetEmailRules changes the corporate-email rules (portal admins). Each
+// list keeps at least one entry: a contact's work email is neither free
+// mail nor a role alias, and an empty list would let every such address
+// in.
 func (s *Service) SetEmailRules(ctx context.Context, r Request, rules desk.EmailRules) error {
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return err
 	}
+	free, aliases := normalise(rules.FreeMailDomains), normalise(rules.RoleAliases)
+	p := desk.Problems{}
+	if len(free) == 0 {
+		p.Add("free_mail_domains", "Keep at least one free-mail domain: with none, any free-mail address passes as a work email.")
+	}
+	if len(aliases) == 0 {
+		p.Add("role_aliases", "Keep at least one role alias: with none, a team's shared mailbox passes as a person's work email.")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SetSetting(ctx, settingFreeMail, strings.Join(normalise(rules.FreeMailDomains), "\n")); err != nil {
+		if err := tx.SetSetting(ctx, settingFreeMail, strings.Join(free, "\n")); err != nil {
 			return err
 		}
-		if err := tx.SetSetting(ctx, settingAliases, strings.Join(normalise(rules.RoleAliases), "\n")); err != nil {
+		if err := tx.SetSetting(ctx, settingAliases, strings.Join(aliases, "\n")); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, r, "email_rules_updated", "",
-			fmt.Sprintf("%d free-mail domains, %d aliases", len(rules.FreeMailDomains), len(rules.RoleAliases)))
+			fmt.Sprintf("%d free-mail domains, %d aliases", len(free), len(aliases)))
 	})
 }
 

@@ -1263,6 +1263,17 @@ func (s *Server) apiSetEmailRules(w http.ResponseWriter, r *http.Request, a *des
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	// Both lists are the setting: a body without one would empty it.
+	p := desk.Problems{}
+	if in.FreeMailDomains == nil {
+		p.Add("free_mail_domains", "Give the free-mail domains to refuse, as a list.")
+	}
+	if in.RoleAliases == nil {
+		p.Add("role_aliases", "Give the role aliases to refuse, as a list.")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
 	if err := s.svc.SetEmailRules(r.Context(), request(r, a), desk.EmailRules{FreeMailDomains: in.FreeMailDomains, RoleAliases: in.RoleAliases}); err != nil {
 		return err
 	}

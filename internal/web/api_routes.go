@@ -352,7 +352,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: apiEmailRules{}, Status: http.StatusOK, Handle: s.apiEmailRules,
 		},
 		{
-			Method: "PUT", Path: "/api/v1/settings/email-rules", Tag: "admin", Summary: "Replace the work email rules (portal admins)",
+			Method: "PUT", Path: "/api/v1/settings/email-rules", Tag: "admin", Summary: "Replace the work email rules: both lists, each with at least one entry (portal admins)",
 			Body: apiEmailRules{}, Answer: apiEmailRules{}, Status: http.StatusOK, Handle: s.apiSetEmailRules,
 		},
 		{

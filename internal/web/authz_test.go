@@ -78,7 +78,11 @@ func TestRefusedWritesChangeNothing(t *testing.T) {
 			"id": riley,
 		}
 		var doc struct {
-			Paths      map[string]map[string]struct{ RequestBody *struct{ Content map[string]struct{ Schema map[string]any } } }
+			Paths map[string]map[string]struct {
+				RequestBody *struct {
+					Content map[string]struct{ Schema map[string]any }
+				}
+			}
 			Components struct{ Schemas map[string]map[string]any }
 		}
 		if err := json.Unmarshal([]byte(e.anonymous().get("/api/v1/openapi.json").Body), &doc); err != nil {
@@ -224,5 +228,56 @@ func TestSecretsAreNotCachedOrEchoed(t *testing.T) {
 		if res := agent.get("/cases/" + n); !strings.Contains(res.Body, `id="sftp-password"`) || res.Header.Get("Cache-Control") != "no-store" {
 			t.Errorf("case page with the SFTP password: Cache-Control %q, want no-store", res.Header.Get("Cache-Control"))
 		}
+	})
+}
+
+// TestEmailRulesCannotBeEmptied: changing the work email rules takes both
+// lists, each with at least one entry, in the API and the console; a
+// refused change leaves the rules as they were, so free mail stays out.
+func TestEmailRulesCannotBeEmptied(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		admin := e.apiClient(demo.Admin)
+		before := admin.apiCall("GET", "/api/v1/settings/email-rules", nil).Body
+		fields := func(p problemDoc) map[string]string {
+			out := map[string]string{}
+			for _, f := range p.Errors {
+				out[f.Field] = f.Message
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			name string
+			body any
+			want []string
+		}{
+			{"empty body", map[string]any{}, []string{"free_mail_domains", "role_aliases"}},
+			{"null lists", map[string]any{"free_mail_domains": nil, "role_aliases": nil}, []string{"free_mail_domains", "role_aliases"}},
+			{"no aliases", map[string]any{"free_mail_domains": []string{"gmail.com"}}, []string{"role_aliases"}},
+			{"empty free mail", map[string]any{"free_mail_domains": []string{}, "role_aliases": []string{"support"}}, []string{"free_mail_domains"}},
+			{"blank entries", map[string]any{"free_mail_domains": []string{" "}, "role_aliases": []string{""}}, []string{"free_mail_domains", "role_aliases"}},
+		} {
+			got := fields(wantProblem(t, admin.apiCall("PUT", "/api/v1/settings/email-rules", tc.body), http.StatusUnprocessableEntity))
+			for _, f := range tc.want {
+				if got[f] == "" {
+					t.Errorf("%s: no message for %s in %v", tc.name, f, got)
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Errorf("%s: messages %v, want only %v", tc.name, got, tc.want)
+			}
+		}
+		page := e.signIn(demo.Admin)
+		res := page.post("/console/settings/email", url.Values{"free_mail": {"\n \n"}, "aliases": {"support"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Keep at least one free-mail domain") {
+			t.Errorf("console save without free-mail domains = %d, want 422 with the field's message", res.StatusCode)
+		}
+		if after := admin.apiCall("GET", "/api/v1/settings/email-rules", nil).Body; after != before {
+			t.Errorf("refused changes changed the rules:\n%s\n→ %s", before, after)
+		}
+		res = admin.apiCall("POST", "/api/v1/contacts", map[string]any{
+			"first_name": "Free", "last_name": "Mail", "email": "free.mail@gmail.com", "company_id": e.world.ABC, "country": "Spain",
+		})
+		wantProblem(t, res, http.StatusUnprocessableEntity)
 	})
 }

@@ -109,7 +109,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Body: apiNewEscalation{}, Answer: apiEscalationView{}, Status: http.StatusCreated, Handle: s.apiEscalate,
 		},
 		{
-			Method: "POST", Path: "/api/v1/cases/{number}/escalation/{step}", Tag: "escalations", Summary: "accept (next steps), reject (reasons), close, or note on the case's escalation (escalation owners; contacts may add notes)",
+			Method: "POST", Path: "/api/v1/cases/{number}/escalation/{step}", Tag: "escalations", Summary: "accept (next steps), reject (reasons), close, or note on the case's escalation (escalation owners; the case's Designated Contacts may add notes; other staff may not)",
 			Body: apiEscalationStep{}, Answer: apiEscalationView{}, Status: http.StatusOK, Handle: s.apiWorkEscalation,
 		},
 		{

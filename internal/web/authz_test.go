@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -11,7 +12,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/support"
 )
 
 // eachEngineWithRows runs fn on every engine with a fresh server, and a
@@ -279,5 +282,58 @@ func TestEmailRulesCannotBeEmptied(t *testing.T) {
 			"first_name": "Free", "last_name": "Mail", "email": "free.mail@gmail.com", "company_id": e.world.ABC, "country": "Spain",
 		})
 		wantProblem(t, res, http.StatusUnprocessableEntity)
+	})
+}
+
+// TestEscalationFeedIsForOwnersAndContacts: the Escalation Feed, which the
+// customer reads and is emailed, takes posts from escalation owners and
+// the case's Designated Contacts only; other staff get no form and a
+// refusal that changes nothing.
+func TestEscalationFeedIsForOwnersAndContacts(t *testing.T) {
+	t.Parallel()
+	eachEngineWithRows(t, func(t *testing.T, e *env, rows func() map[string][]string) {
+		ctx := context.Background()
+		c, err := e.svc.OpenCase(ctx, support.Request{Actor: e.actor(demo.Designated)}, desk.NewCase{
+			Combination: e.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
+			ProductID: e.world.Products["SIP Server"], ComponentID: e.world.Comps["SIP Server"][0],
+			Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
+			Priority: desk.PriorityMedium, Stage: desk.StageProduction,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Escalate(ctx, support.Request{Actor: e.actor(demo.Designated)}, c.ID, desk.ReasonBusinessImpact, "All agents affected."); err != nil {
+			t.Fatal(err)
+		}
+		n := c.Number()
+		note := map[string]any{"text": "We are looking at it with the developers."}
+		for _, who := range []struct {
+			email string
+			may   bool
+		}{
+			{demo.Agent, false}, {demo.ProductManager, false}, {demo.ReadOnly, false},
+			{demo.EscalationOwner, true}, {demo.Admin, true}, {demo.Designated, true}, {demo.Designated2, true},
+		} {
+			page := e.signIn(who.email).get("/cases/" + n).Body
+			if got := strings.Contains(page, `id="escalation-note-form"`); got != who.may {
+				t.Errorf("%s: the case page offers the escalation note form: %v, want %v", who.email, got, who.may)
+			}
+			api := e.apiClient(who.email)
+			before := rows()
+			res := api.apiCall("POST", "/api/v1/cases/"+n+"/escalation/note", note)
+			if !who.may {
+				wantProblem(t, res, http.StatusForbidden)
+				if diff := cmp.Diff(before, rows()); diff != "" {
+					t.Errorf("%s's refused note changed the store (-before +after):\n%s", who.email, diff)
+				}
+				continue
+			}
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("%s: note = %d %s, want 200", who.email, res.StatusCode, res.Body)
+			}
+		}
+		if res := e.signIn(demo.Agent).post("/cases/"+n+"/escalation/note", url.Values{"text": {"An agent's update."}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("an agent's note from the page = %d, want 403", res.StatusCode)
+		}
 	})
 }

@@ -311,8 +311,13 @@ func TestEscalationFeedIsForOwnersAndContacts(t *testing.T) {
 			email string
 			may   bool
 		}{
-			{demo.Agent, false}, {demo.ProductManager, false}, {demo.ReadOnly, false},
-			{demo.EscalationOwner, true}, {demo.Admin, true}, {demo.Designated, true}, {demo.Designated2, true},
+			{demo.Agent, false},
+			{demo.ProductManager, false},
+			{demo.ReadOnly, false},
+			{demo.EscalationOwner, true},
+			{demo.Admin, true},
+			{demo.Designated, true},
+			{demo.Designated2, true},
 		} {
 			page := e.signIn(who.email).get("/cases/" + n).Body
 			if got := strings.Contains(page, `id="escalation-note-form"`); got != who.may {

@@ -82,6 +82,18 @@ func startSink(t *testing.T, refuse int) (*sink, string) {
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// mailWorker returns a worker that sends mail through the relay at url.
+func mailWorker(t *testing.T, s *store.Store, url string) *worker.Worker {
+	t.Helper()
+	m, err := mailer.New(s, quiet, mailer.Config{Relay: url, From: "Caseport Support <support@vendor.example>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wk := worker.New(s, quiet)
+	wk.Handle(store.JobMail, m.Send)
+	return wk
+}
+
 // setup loads the demo world and queues one case email to Dana.
 func setup(t *testing.T, s *store.Store) (*demo.World, *store.Notification) {
 	t.Helper()
@@ -114,12 +126,7 @@ func TestSendThroughARelay(t *testing.T) {
 		ctx := context.Background()
 		w, n := setup(t, s)
 		relay, url := startSink(t, 1)
-		m, err := mailer.New(s, quiet, mailer.Config{Relay: url, From: "Caseport Support <support@vendor.example>"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		wk := worker.New(s, quiet)
-		wk.Handle(store.JobMail, m.Send)
+		wk := mailWorker(t, s, url)
 		// The relay refuses the first attempt: the email waits and says why.
 		if _, err := wk.RunDue(ctx); err != nil {
 			t.Fatal(err)
@@ -264,13 +271,7 @@ func TestWithholdsMailFromWhoLostAccess(t *testing.T) {
 			t.Fatal(err)
 		}
 		relay, url := startSink(t, 0)
-		m, err := mailer.New(s, quiet, mailer.Config{Relay: url})
-		if err != nil {
-			t.Fatal(err)
-		}
-		wk := worker.New(s, quiet)
-		wk.Handle(store.JobMail, m.Send)
-		if _, err := wk.RunDue(ctx); err != nil {
+		if _, err := mailWorker(t, s, url).RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if got := relay.messages(); len(got) != 0 {

@@ -679,7 +679,7 @@ func (s *Service) event(ctx context.Context, tx *store.Tx, r Request, c *desk.Ca
 }
 
 // notifyContact queues an email about a case to its contact and to its
-// followers who may still see it.
+// followers; queueMail leaves out those who may no longer see it.
 func (s *Service) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, kind, subject, text string) error {
 	contact, err := tx.User(ctx, c.ContactID)
 	if err != nil {
@@ -695,15 +695,8 @@ func (s *Service) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case,
 	}
 	for i := range followers {
 		f := &followers[i]
-		if f.ID == contact.ID || f.Disabled {
+		if f.ID == contact.ID {
 			continue
-		}
-		a, err := tx.Actor(ctx, f.ID, s.now())
-		if err != nil {
-			return err
-		}
-		if desk.Authorize(a, desk.ViewCase, desk.On(c.Combination())) != nil {
-			continue // no longer allowed to see it
 		}
 		if err := s.queueMail(ctx, tx, mail{Kind: kind, To: f, Case: c, Subject: subject, Text: text, Link: link}); err != nil {
 			return err

@@ -32,20 +32,34 @@ func (s *Service) EmailRules(ctx context.Context) (desk.EmailRules, error) {
 	return desk.EmailRules{FreeMailDomains: lines(free), RoleAliases: lines(aliases)}, nil
 }
 
-// SetEmailRules changes the corporate-email rules (portal admins).
+// SetEmailRules changes the corporate-email rules (portal admins). Each
+// list keeps at least one entry: a contact's work email is neither free
+// mail nor a role alias, and an empty list would let every such address
+// in.
 func (s *Service) SetEmailRules(ctx context.Context, r Request, rules desk.EmailRules) error {
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return err
 	}
+	free, aliases := normalise(rules.FreeMailDomains), normalise(rules.RoleAliases)
+	p := desk.Problems{}
+	if len(free) == 0 {
+		p.Add("free_mail_domains", "Keep at least one free-mail domain: with none, any free-mail address passes as a work email.")
+	}
+	if len(aliases) == 0 {
+		p.Add("role_aliases", "Keep at least one role alias: with none, a team's shared mailbox passes as a person's work email.")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SetSetting(ctx, settingFreeMail, strings.Join(normalise(rules.FreeMailDomains), "\n")); err != nil {
+		if err := tx.SetSetting(ctx, settingFreeMail, strings.Join(free, "\n")); err != nil {
 			return err
 		}
-		if err := tx.SetSetting(ctx, settingAliases, strings.Join(normalise(rules.RoleAliases), "\n")); err != nil {
+		if err := tx.SetSetting(ctx, settingAliases, strings.Join(aliases, "\n")); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, r, "email_rules_updated", "",
-			fmt.Sprintf("%d free-mail domains, %d aliases", len(rules.FreeMailDomains), len(rules.RoleAliases)))
+			fmt.Sprintf("%d free-mail domains, %d aliases", len(free), len(aliases)))
 	})
 }
 
@@ -133,17 +147,31 @@ func (s *Service) contactFromInput(ctx context.Context, tx *store.Tx, in Contact
 	}, nil
 }
 
-// UpdateContact changes a contact's profile: portal admins for anyone, a
-// contact for themselves (they cannot disable themselves).
+// UpdateContact changes a contact's profile (portal admins). A contact
+// changes their own details with UpdateOwnProfile, never here: this path
+// moves employers and work emails.
 func (s *Service) UpdateContact(ctx context.Context, r Request, contactID int64, in ContactInput) error {
-	own := r.Actor != nil && r.Actor.User != nil && r.Actor.User.ID == contactID
-	action := desk.ManageAccounts
-	if own {
-		action = desk.ManageOwnProfile
-	}
-	if err := desk.Authorize(r.Actor, action, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return err
 	}
+	return s.updateContact(ctx, r, contactID, func(*desk.User) ContactInput { return in })
+}
+
+// UpdateOwnProfile changes the actor's own name, country and phones
+// (contacts). The work email and the employer stay as they are: they are
+// an admin's to change, and a contact cannot disable themselves.
+func (s *Service) UpdateOwnProfile(ctx context.Context, r Request, in desk.ProfileInput) error {
+	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
+		return err
+	}
+	return s.updateContact(ctx, r, r.Actor.User.ID, func(old *desk.User) ContactInput {
+		in.Email, in.CompanyID = old.Email, old.CompanyID
+		return ContactInput{ProfileInput: in}
+	})
+}
+
+// updateContact writes the profile input makes of the contact as it is.
+func (s *Service) updateContact(ctx context.Context, r Request, contactID int64, input func(old *desk.User) ContactInput) error {
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		old, err := tx.User(ctx, contactID)
 		if err != nil {
@@ -152,12 +180,7 @@ func (s *Service) UpdateContact(ctx context.Context, r Request, contactID int64,
 		if old.Kind != desk.KindContact {
 			return fmt.Errorf("user %d is not a contact: %w", contactID, desk.ErrNotFound)
 		}
-		if own {
-			// A contact cannot move to another employer or disable
-			// themselves: that is an admin's change.
-			in.CompanyID, in.Disabled = old.CompanyID, false
-		}
-		u, err := s.contactFromInput(ctx, tx, in)
+		u, err := s.contactFromInput(ctx, tx, input(old))
 		if err != nil {
 			return err
 		}

@@ -75,8 +75,22 @@ type mail struct {
 	Link    string
 }
 
-// queueMail lays an email out with its template and queues it, in tx.
+// queueMail lays an email out with its template and queues it, in tx. An
+// email about a case goes only to someone the policy lets see the case now
+// (the mailer asks again when it sends); to anyone else it is not queued.
 func (s *Service) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
+	if m.Case != nil {
+		if m.To == nil {
+			return nil
+		}
+		a, err := tx.Actor(ctx, m.To.ID, s.now())
+		if err != nil {
+			return err
+		}
+		if desk.Authorize(a, desk.ViewCase, desk.On(m.Case.Combination())) != nil {
+			return nil
+		}
+	}
 	d := MailData{Subject: m.Subject, Text: strings.TrimSpace(m.Text), Link: m.Link, PortalURL: s.BaseURL, Email: m.Address}
 	n := store.Notification{Kind: m.Kind, To: m.Address, CreatedAt: s.now()}
 	if m.To != nil {

@@ -1158,15 +1158,19 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	u := a.User
-	err := s.svc.UpdateContact(r.Context(), request(r, a), u.ID, support.ContactInput{ProfileInput: desk.ProfileInput{
-		FirstName: in.FirstName, LastName: in.LastName, Email: u.Email, CompanyID: u.CompanyID,
-		Country: in.Country, Phone: in.Phone, Mobile: in.Mobile,
-	}})
+	err := s.svc.UpdateOwnProfile(r.Context(), request(r, a), desk.ProfileInput{
+		FirstName: in.FirstName, LastName: in.LastName, Country: in.Country, Phone: in.Phone, Mobile: in.Mobile,
+	})
 	if err != nil {
 		return err
 	}
-	return s.apiMe(w, r, a)
+	// The answer leaves the PIN out: only GET /me shows it.
+	p, err := s.svc.Profile(r.Context(), request(r, a))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toAPIUser(p.User))
+	return nil
 }
 
 func (s *Server) apiAcceptTerms(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -1300,6 +1304,17 @@ func (s *Server) apiEmailRules(w http.ResponseWriter, r *http.Request, a *desk.A
 func (s *Server) apiSetEmailRules(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	var in apiEmailRules
 	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	// Both lists are the setting: a body without one would empty it.
+	p := desk.Problems{}
+	if in.FreeMailDomains == nil {
+		p.Add("free_mail_domains", "Give the free-mail domains to refuse, as a list.")
+	}
+	if in.RoleAliases == nil {
+		p.Add("role_aliases", "Give the role aliases to refuse, as a list.")
+	}
+	if err := p.Err(); err != nil {
 		return err
 	}
 	if err := s.svc.SetEmailRules(r.Context(), request(r, a), desk.EmailRules{FreeMailDomains: in.FreeMailDomains, RoleAliases: in.RoleAliases}); err != nil {

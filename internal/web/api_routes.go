@@ -51,7 +51,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: apiUser{}, Status: http.StatusOK, Handle: s.apiMe,
 		},
 		{
-			Method: "PATCH", Path: "/api/v1/me", Tag: "profile", Summary: "Change your own details (contacts); your email and employer are an admin's to change",
+			Method: "PATCH", Path: "/api/v1/me", Tag: "profile", Summary: "Change your own details (contacts); your email and employer are an admin's to change. The answer has no PIN",
 			Body: apiProfileInput{}, Answer: apiUser{}, Status: http.StatusOK, Handle: s.apiUpdateMe,
 		},
 		{
@@ -109,7 +109,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Body: apiNewEscalation{}, Answer: apiEscalationView{}, Status: http.StatusCreated, Handle: s.apiEscalate,
 		},
 		{
-			Method: "POST", Path: "/api/v1/cases/{number}/escalation/{step}", Tag: "escalations", Summary: "accept (next steps), reject (reasons), close, or note on the case's escalation (escalation owners; contacts may add notes)",
+			Method: "POST", Path: "/api/v1/cases/{number}/escalation/{step}", Tag: "escalations", Summary: "accept (next steps), reject (reasons), close, or note on the case's escalation (escalation owners; the case's Designated Contacts may add notes; other staff may not)",
 			Body: apiEscalationStep{}, Answer: apiEscalationView{}, Status: http.StatusOK, Handle: s.apiWorkEscalation,
 		},
 		{
@@ -352,7 +352,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: apiEmailRules{}, Status: http.StatusOK, Handle: s.apiEmailRules,
 		},
 		{
-			Method: "PUT", Path: "/api/v1/settings/email-rules", Tag: "admin", Summary: "Replace the work email rules (portal admins)",
+			Method: "PUT", Path: "/api/v1/settings/email-rules", Tag: "admin", Summary: "Replace the work email rules: both lists, each with at least one entry (portal admins)",
 			Body: apiEmailRules{}, Answer: apiEmailRules{}, Status: http.StatusOK, Handle: s.apiSetEmailRules,
 		},
 		{

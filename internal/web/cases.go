@@ -257,6 +257,12 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 		}
 		data["Staff"] = staff
 	}
+	for i := range v.SFTP {
+		if v.SFTP[i].Active(v.Now) {
+			// The page shows the account's password.
+			w.Header().Set("Cache-Control", "no-store")
+		}
+	}
 	s.render(w, r, status, "case", &view{Title: "Case " + v.Case.Number(), User: a.User, Form: form, Errors: errs, Data: data})
 	return nil
 }

@@ -202,7 +202,16 @@ func (s *Server) saveEmailSettings(r *http.Request, req support.Request) (string
 		return out
 	}
 	rules := desk.EmailRules{FreeMailDomains: lines(r.PostForm.Get("free_mail")), RoleAliases: lines(r.PostForm.Get("aliases"))}
-	return "/console/settings/email", "The work email rules are saved.", s.svc.SetEmailRules(r.Context(), req, rules)
+	err := s.svc.SetEmailRules(r.Context(), req, rules)
+	if fields := desk.AsValidation(err); fields != nil {
+		// The form's fields are named free_mail and aliases.
+		renamed := desk.Problems{}
+		for k, v := range fields {
+			renamed.Add(map[string]string{"free_mail_domains": "free_mail", "role_aliases": "aliases"}[k], v)
+		}
+		return "", "", renamed.Err()
+	}
+	return "/console/settings/email", "The work email rules are saved.", err
 }
 
 // fileSettings: whether Read-Write contacts may create temporary SFTP

@@ -76,6 +76,8 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, a *desk.Act
 			"phone": {u.Phone}, "mobile": {u.Mobile},
 		}
 	}
+	// The page shows the PIN.
+	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "profile", &view{Title: "Your profile", User: a.User, Form: form, Errors: errs, Data: data})
 	return nil
 }
@@ -83,13 +85,11 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, a *desk.Act
 // updateProfile saves the contact's own details; the employer and the work
 // email are an admin's to change.
 func (s *Server) updateProfile(r *http.Request, req support.Request) (string, string, error) {
-	u := req.Actor.User
-	in := support.ContactInput{ProfileInput: desk.ProfileInput{
+	in := desk.ProfileInput{
 		FirstName: r.PostForm.Get("first_name"), LastName: r.PostForm.Get("last_name"),
-		Email: u.Email, CompanyID: u.CompanyID, Country: r.PostForm.Get("country"),
-		Phone: r.PostForm.Get("phone"), Mobile: r.PostForm.Get("mobile"),
-	}}
-	return "/profile", "Your details are saved.", s.svc.UpdateContact(r.Context(), req, u.ID, in)
+		Country: r.PostForm.Get("country"), Phone: r.PostForm.Get("phone"), Mobile: r.PostForm.Get("mobile"),
+	}
+	return "/profile", "Your details are saved.", s.svc.UpdateOwnProfile(r.Context(), req, in)
 }
 
 func (s *Server) acceptTerms(r *http.Request, req support.Request) (string, string, error) {

@@ -13,7 +13,10 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, home(a), http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, http.StatusOK, "signin", &view{Title: "Sign in", Form: r.URL.Query()})
+	// A link may carry next into the form: only a safe one is kept.
+	form := r.URL.Query()
+	form.Set("next", safeNext(form.Get("next")))
+	s.render(w, r, http.StatusOK, "signin", &view{Title: "Sign in", Form: form})
 	return nil
 }
 

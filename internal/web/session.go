@@ -129,10 +129,34 @@ func (s *Server) api(h apiHandler) http.Handler {
 	})
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: a path of this
+// origin made only of characters that mean the same to every browser.
+// Browsers drop tabs and newlines inside URLs and read a backslash as a
+// slash, so "/\t/evil.example" or "/\\evil.example" would leave the site;
+// such a next, or anything else doubtful, lands on the home page instead.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > 2048 || !strings.HasPrefix(next, "/") {
+		return "/"
+	}
+	for i := range len(next) {
+		if !strings.ContainsRune(nextChars, rune(next[i])) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	// The path as a proxy or browser may decode it must not start a
+	// network path either ("/%2F%2Fevil.example", "/%5Cevil.example").
+	path, err := url.PathUnescape(u.EscapedPath())
+	if err != nil || strings.HasPrefix(next, "//") || strings.HasPrefix(path, "//") ||
+		strings.ContainsFunc(path, func(r rune) bool { return r == '\\' || r < ' ' || r == 0x7f }) {
 		return "/"
 	}
 	return next
 }
+
+// nextChars are the characters a next path may hold: unreserved ones, the
+// path and query delimiters, and percent escapes.
+const nextChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/?&=%+,;:"

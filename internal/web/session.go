@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -53,17 +52,6 @@ func (s *Server) apiActor(r *http.Request) (*desk.Actor, error) {
 // request describes the caller for the service.
 func request(r *http.Request, a *desk.Actor) support.Request {
 	return support.Request{Actor: a, Address: clientAddress(r)}
-}
-
-// clientAddress is the peer address without the port. Caseport does not
-// trust X-Forwarded-For: a proxy in front should be configured to pass
-// the address some other way before that is added.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // pageHandler serves a page for a signed-in actor. Errors it returns are

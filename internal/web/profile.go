@@ -144,7 +144,7 @@ func (s *Server) requestAccess(r *http.Request, req support.Request) (string, st
 	if ar.State == desk.RequestApproved {
 		return "/profile", "Your access is changed: as a Designated Approver your own request is approved at once.", nil
 	}
-	return "/profile", "Your request was sent to the Designated Approvers. We will email you their answer.", nil
+	return "/profile", "Your request is filed. We will email you the answer.", nil
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {

@@ -5,8 +5,12 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/store"
@@ -138,4 +142,155 @@ func TestParseTrustedProxies(t *testing.T) {
 			t.Errorf("ParseTrustedProxies(%q) = nil error, want one", bad)
 		}
 	}
+}
+
+// TestAccessRequestAnswersTheSame: a request for Org IDs answers the same
+// whether a Service Contract joins them, the companies exist but share no
+// contract, or nothing exists; it names no company the requester did not
+// type; only the matching Sold To's approvers hear of it; a request that
+// matches nothing is there for staff; and a contact may file only a few
+// an hour.
+func TestAccessRequestAnswersTheSame(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		mails := func(to string) int {
+			ns, err := e.store.Notifications(ctx, to, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, m := range ns {
+				if m.Kind == "access_request" {
+					n++
+				}
+			}
+			return n
+		}
+		patBefore, danaBefore := mails(demo.Partner), mails(demo.Designated)
+		casey := e.apiClient(demo.EndUserRO)
+		probes := []struct{ name, soldTo, endUser string }{
+			{"a Service Contract joins them", "ORG-2001", "ORG-3002"},
+			{"companies without a contract", "ORG-1001", "ORG-3001"},
+			{"no such companies", "ORG-9998", "ORG-9999"},
+		}
+		var answers []map[string]any
+		for _, p := range probes {
+			res := casey.apiCall("POST", "/api/v1/access-requests", map[string]any{
+				"sold_to_org_id": p.soldTo, "end_user_org_id": p.endUser, "level": "read_only",
+			})
+			if res.StatusCode != http.StatusCreated {
+				t.Fatalf("%s: POST = %d %s, want 201", p.name, res.StatusCode, res.Body)
+			}
+			for _, name := range []string{"Fabrikam", "ABC Testing", "Northwind"} {
+				if strings.Contains(res.Body, name) {
+					t.Errorf("%s: the answer names %s: %s", p.name, name, res.Body)
+				}
+			}
+			got := decode[map[string]any](t, res)
+			if got["sold_to_org_id"] != p.soldTo || got["end_user_org_id"] != p.endUser {
+				t.Errorf("%s: answer %v does not echo the Org IDs", p.name, got)
+			}
+			again := casey.apiCall("GET", res.Header.Get("Location"), nil)
+			if again.StatusCode != http.StatusOK || again.Body != res.Body {
+				t.Errorf("%s: GET = %d %s, want what POST answered", p.name, again.StatusCode, again.Body)
+			}
+			for _, k := range []string{"id", "created_at", "sold_to_org_id", "end_user_org_id"} {
+				delete(got, k)
+			}
+			answers = append(answers, got)
+		}
+		for i := range answers[1:] {
+			if diff := cmp.Diff(answers[0], answers[i+1]); diff != "" {
+				t.Errorf("%s answers otherwise than %s (-+):\n%s", probes[i+1].name, probes[0].name, diff)
+			}
+		}
+		list := casey.apiCall("GET", "/api/v1/access-requests", nil)
+		if strings.Contains(list.Body, "Fabrikam") || strings.Contains(list.Body, "ABC Testing") {
+			t.Errorf("the requester's list names companies: %s", list.Body)
+		}
+		if got := mails(demo.Partner) - patBefore; got != 1 {
+			t.Errorf("Northwind's approver got %d access request emails, want 1", got)
+		}
+		if got := mails(demo.Designated) - danaBefore; got != 0 {
+			t.Errorf("ABC's approver got %d access request emails for a combination without a contract, want 0", got)
+		}
+		if res := e.signIn(demo.Partner).get("/access-requests?state=pending"); !strings.Contains(res.Body, "Fabrikam") || strings.Contains(res.Body, "ORG-9998") {
+			t.Error("Northwind's approver does not see exactly the request for their Sold To")
+		}
+		staff := e.signIn(demo.Agent).get("/access-requests?state=pending")
+		for _, want := range []string{"ORG-9998 / ORG-9999", "ORG-1001 / ORG-3001", "No Service Contract joins them"} {
+			if !strings.Contains(staff.Body, want) {
+				t.Errorf("the staff list lacks %q", want)
+			}
+		}
+
+		// The page says the same for every kind of Org IDs.
+		page := e.signIn(demo.EndUserRO)
+		var notices []string
+		for _, p := range probes[:2] {
+			res := page.post("/profile/access", url.Values{"combination": {"other"}, "sold_to": {p.soldTo}, "end_user": {p.endUser}, "level": {"read_only"}})
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%s: page post = %d", p.name, res.StatusCode)
+			}
+			notices = append(notices, page.get("/profile").Body)
+		}
+		if flash := func(body string) string {
+			_, after, _ := strings.Cut(body, `class="flash`)
+			before, _, _ := strings.Cut(after, "</div>")
+			return before
+		}; flash(notices[0]) != flash(notices[1]) {
+			t.Errorf("the page's notices differ: %q and %q", flash(notices[0]), flash(notices[1]))
+		}
+
+		// That was five; the sixth within the hour is refused.
+		res := casey.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_org_id": "ORG-2001", "end_user_org_id": "ORG-3001", "level": "basic"})
+		wantProblem(t, res, http.StatusTooManyRequests)
+		if wait, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || wait < 3000 || wait > 3600 {
+			t.Errorf("Retry-After = %q, want about an hour in seconds", res.Header.Get("Retry-After"))
+		}
+		if res := page.post("/profile/access", url.Values{"combination": {"other"}, "sold_to": {"ORG-2001"}, "end_user": {"ORG-3001"}, "level": {"basic"}}); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+			t.Errorf("the page's sixth request = %d, Retry-After %q; want 429 with one", res.StatusCode, res.Header.Get("Retry-After"))
+		}
+		// Another contact is not held up by Casey's requests.
+		other := e.apiClient(demo.ReadOnly)
+		if res := other.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_org_id": "ORG-1001", "end_user_org_id": "ORG-1001", "level": "read_write"}); res.StatusCode != http.StatusCreated {
+			t.Errorf("another contact's request = %d, want 201", res.StatusCode)
+		}
+	})
+}
+
+// TestRegistrationAnswersTheSame: "Request My Support account" files the
+// request for whatever Sold To and End User Org IDs are typed, with the
+// same answer, and staff see the one that matches nothing.
+func TestRegistrationAnswersTheSame(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		var flashes []string
+		for i, p := range []struct{ soldTo, endUser string }{{"ORG-1001", "ORG-1001"}, {"ORG-1001", "ORG-3001"}, {"ORG-7777", "ORG-8888"}} {
+			c := e.anonymous()
+			email := "new" + strconv.Itoa(i) + "@abc-testing.example"
+			c.post("/register", url.Values{"email": {email}})
+			mails, err := e.store.Notifications(context.Background(), email, 1)
+			if err != nil || len(mails) != 1 {
+				t.Fatalf("verification email: %v, %v", mails, err)
+			}
+			token := regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
+			res := c.post("/register/complete", url.Values{
+				"token": {token}, "first_name": {"Jo"}, "last_name": {"New" + strconv.Itoa(i)}, "country": {"US"},
+				"employer": {"ORG-1001"}, "sold_to": {p.soldTo}, "end_user": {p.endUser},
+				"level": {"read_only"}, "password": {"jo's long password"}, "confirm_password": {"jo's long password"},
+			})
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/signin" {
+				t.Fatalf("register for %s / %s = %d %s, want 303 to /signin", p.soldTo, p.endUser, res.StatusCode, res.Body)
+			}
+			flashes = append(flashes, c.get("/signin").Body)
+		}
+		if flashes[0] != flashes[1] || flashes[0] != flashes[2] {
+			t.Error("the answers after registration differ")
+		}
+		if res := e.signIn(demo.Admin).get("/access-requests?state=pending"); !strings.Contains(res.Body, "ORG-7777 / ORG-8888") {
+			t.Error("staff do not see the registration whose Org IDs match nothing")
+		}
+	})
 }

@@ -147,13 +147,13 @@ type AccessRequest struct {
 	SoldToOrgID  string
 	EndUserOrgID string
 	Level        AccessLevel
-	Reason      string
-	State       RequestState
-	RequestedBy int64
-	DecidedBy   int64
-	DecidedAt   time.Time
-	Decision    string
-	CreatedAt   time.Time
+	Reason       string
+	State        RequestState
+	RequestedBy  int64
+	DecidedBy    int64
+	DecidedAt    time.Time
+	Decision     string
+	CreatedAt    time.Time
 }
 
 // Matched reports whether the request names a combination that a Service

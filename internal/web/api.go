@@ -269,11 +269,11 @@ type apiAccessRequest struct {
 	SoldTo       *apiRef    `json:"sold_to,omitempty"`
 	EndUser      *apiRef    `json:"end_user,omitempty"`
 	Level        string     `json:"level"`
-	Reason    string     `json:"reason,omitempty"`
-	State     string     `json:"state"`
-	Decision  string     `json:"decision,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	DecidedAt *time.Time `json:"decided_at,omitempty"`
+	Reason       string     `json:"reason,omitempty"`
+	State        string     `json:"state"`
+	Decision     string     `json:"decision,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	DecidedAt    *time.Time `json:"decided_at,omitempty"`
 }
 
 type apiNewAccessRequest struct {

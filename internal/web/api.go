@@ -1107,6 +1107,9 @@ type apiProfileInput struct {
 type apiPasswordChange struct {
 	Current string `json:"current"`
 	New     string `json:"new"`
+	// SignOutEverywhere ends every session and revokes every API token of
+	// the account, the calling one too.
+	SignOutEverywhere bool `json:"sign_out_everywhere,omitempty"`
 }
 
 func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -1138,7 +1141,7 @@ func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request, a *de
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.svc.ChangePassword(r.Context(), request(r, a), in.Current, in.New); err != nil {
+	if err := s.svc.ChangePassword(r.Context(), request(r, a), in.Current, in.New, in.SignOutEverywhere, ""); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusNoContent, nil)

@@ -59,7 +59,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Status: http.StatusNoContent, Handle: s.apiAcceptTerms,
 		},
 		{
-			Method: "PUT", Path: "/api/v1/me/password", Tag: "profile", Summary: "Change your password",
+			Method: "PUT", Path: "/api/v1/me/password", Tag: "profile", Summary: "Change your password; with sign_out_everywhere, every session and API token of the account ends (this one too)",
 			Body: apiPasswordChange{}, Status: http.StatusNoContent, Handle: s.apiChangePassword,
 		},
 		{

@@ -33,9 +33,10 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		})
 		return nil
 	case errors.Is(err, desk.ErrThrottled):
+		setRetryAfter(w, err)
 		s.render(w, r, http.StatusTooManyRequests, "signin", &view{
 			Title: "Sign in", Form: r.PostForm,
-			Errors: map[string]string{"email": "Too many failed attempts. Wait 15 minutes, or reset your password."},
+			Errors: map[string]string{"email": message(err) + ". Or reset your password."},
 		})
 		return nil
 	case err != nil:

@@ -136,6 +136,11 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Content-Security-Policy", contentSecurityPolicy("script-src 'self'"))
+		if s.secure {
+			// Served over HTTPS (--base-url https://…): browsers should
+			// never try plain HTTP for this host again.
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		protected.ServeHTTP(w, r)
 	})
 }

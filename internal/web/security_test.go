@@ -294,3 +294,49 @@ func TestRegistrationAnswersTheSame(t *testing.T) {
 		}
 	})
 }
+
+// TestHSTSWhenHTTPS: a portal whose base URL is https tells browsers to
+// stay on HTTPS; a plain-HTTP development one does not.
+func TestHSTSWhenHTTPS(t *testing.T) {
+	https := newEnvWith(t, sqliteStore(t), nil, func(c *web.Config) { c.SecureCookies = true })
+	if got := https.anonymous().get("/signin").Header.Get("Strict-Transport-Security"); got != "max-age=31536000" {
+		t.Errorf("Strict-Transport-Security over https = %q, want max-age=31536000", got)
+	}
+	plain := newEnv(t, sqliteStore(t))
+	if got := plain.anonymous().get("/signin").Header.Get("Strict-Transport-Security"); got != "" {
+		t.Errorf("Strict-Transport-Security on plain HTTP = %q, want none", got)
+	}
+}
+
+// TestSignOutEverywhere: a password change with "sign out everywhere"
+// ends the other sessions and the API tokens, not this browser's; without
+// it they stay.
+func TestSignOutEverywhere(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		here, elsewhere := e.signIn(demo.ReadOnly), e.signIn(demo.ReadOnly)
+		token := e.apiClient(demo.ReadOnly)
+		change := func(from, to string, everywhere bool) {
+			t.Helper()
+			form := url.Values{"current_password": {from}, "new_password": {to}, "confirm_password": {to}}
+			if everywhere {
+				form.Set("sign_out_everywhere", "1")
+			}
+			if res := here.post("/profile/password", form); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("change password = %d: %s", res.StatusCode, res.Body)
+			}
+		}
+		change(demo.Password, "a first new passphrase", false)
+		if elsewhere.get("/profile").StatusCode != http.StatusOK || token.apiCall("GET", "/api/v1/me", nil).StatusCode != http.StatusOK {
+			t.Fatal("a plain password change ended other sessions or tokens")
+		}
+		change("a first new passphrase", "a second new passphrase", true)
+		if res := here.get("/profile"); res.StatusCode != http.StatusOK {
+			t.Errorf("this browser after sign out everywhere = %d, want still signed in", res.StatusCode)
+		}
+		if res := elsewhere.get("/profile"); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("the other browser after sign out everywhere = %d, want 303 to sign in", res.StatusCode)
+		}
+		wantProblem(t, token.apiCall("GET", "/api/v1/me", nil), http.StatusUnauthorized)
+	})
+}

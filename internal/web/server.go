@@ -32,7 +32,8 @@ type Server struct {
 type Config struct {
 	Service *support.Service
 	Log     *slog.Logger
-	// SecureCookies marks cookies Secure. Leave it off only for plain-HTTP
+	// SecureCookies marks cookies Secure and sends Strict-Transport-Security:
+	// on when the base URL is https. Leave it off only for plain-HTTP
 	// development on localhost.
 	SecureCookies bool
 	// TrustedProxies are the reverse proxies in front of Caseport; only

@@ -31,8 +31,12 @@ CREATE INDEX access_requests_sold_to ON access_requests(sold_to_id, state);
 CREATE INDEX access_requests_contact ON access_requests(contact_id);
 -- Counting a requester's recent requests, for the rate limit.
 CREATE INDEX access_requests_requested_by ON access_requests(requested_by, created_at);
+-- Whether a user signed in from an address before: such sign-ins pass
+-- the per-address limit.
+CREATE INDEX audit_sign_in ON audit(actor_id, address) WHERE action = 'sign_in';
 
 -- +goose Down
+DROP INDEX audit_sign_in;
 DELETE FROM access_requests WHERE sold_to_id IS NULL OR end_user_id IS NULL;
 DROP INDEX access_requests_requested_by;
 ALTER TABLE access_requests DROP COLUMN sold_to_org;

@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -96,6 +97,11 @@ func (s *Service) CompleteRegistration(ctx context.Context, reg Registration, ad
 	if reg.Level < desk.Basic || reg.Level > desk.ReadWrite {
 		p.Add("level", "Choose the access level you need.")
 	}
+	// A link may not be used to try employer Org IDs one after another.
+	guessKey := "registration:" + hex.EncodeToString(auth.HashToken(reg.Token))
+	if err := s.waitAfterFailures(ctx, guessKey, MaxAccountFailures, time.Minute, ThrottleWindow, "too many unknown Org IDs with this link"); err != nil {
+		return 0, err
+	}
 	var contactID int64
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.UseOneTimeToken(ctx, auth.HashToken(reg.Token), store.PurposeVerifyEmail, now)
@@ -131,6 +137,11 @@ func (s *Service) CompleteRegistration(ctx context.Context, reg Registration, ad
 		_, err = s.fileAccessRequest(ctx, tx, r, req)
 		return err
 	})
+	if desk.AsValidation(err)["employer"] != "" {
+		if err := s.Store.RecordLoginFailure(ctx, guessKey, now); err != nil {
+			return 0, err
+		}
+	}
 	return contactID, err
 }
 

@@ -48,7 +48,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 	now := s.now()
 	email = strings.ToLower(strings.TrimSpace(email))
 	accountKey, addressKey := "account:"+email, "address:"+address
-	if err := s.signInWait(ctx, accountKey, MaxAccountFailures, time.Minute, ThrottleWindow, "too many failed sign-ins for this account"); err != nil {
+	if err := s.waitAfterFailures(ctx, accountKey, MaxAccountFailures, time.Minute, ThrottleWindow, "too many failed sign-ins for this account"); err != nil {
 		return "", nil, err
 	}
 	u, err := s.Store.UserByEmail(ctx, email)
@@ -62,7 +62,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 		}
 	}
 	if !known {
-		if err := s.signInWait(ctx, addressKey, MaxAddressFailures, time.Second, maxAddressWait, "too many failed sign-ins from your address"); err != nil {
+		if err := s.waitAfterFailures(ctx, addressKey, MaxAddressFailures, time.Second, maxAddressWait, "too many failed sign-ins from your address"); err != nil {
 			return "", nil, err
 		}
 	}
@@ -94,10 +94,10 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 	return token, u, nil
 }
 
-// signInWait refuses an attempt under key that comes too soon: after free
-// failures in the window, the wait after the last one starts at first and
-// doubles with each further failure, up to most.
-func (s *Service) signInWait(ctx context.Context, key string, free int, first, most time.Duration, what string) error {
+// waitAfterFailures refuses an attempt under key that comes too soon:
+// after free failures in FailureMemory, the wait after the last one starts
+// at first and doubles with each further failure, up to most.
+func (s *Service) waitAfterFailures(ctx context.Context, key string, free int, first, most time.Duration, what string) error {
 	now := s.now()
 	n, last, err := s.Store.RecentLoginFailures(ctx, key, now.Add(-FailureMemory))
 	if err != nil {

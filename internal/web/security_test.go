@@ -292,6 +292,29 @@ func TestRegistrationAnswersTheSame(t *testing.T) {
 		if res := e.signIn(demo.Admin).get("/access-requests?state=pending"); !strings.Contains(res.Body, "ORG-7777 / ORG-8888") {
 			t.Error("staff do not see the registration whose Org IDs match nothing")
 		}
+
+		// The employer must exist, but one link cannot try many.
+		c := e.anonymous()
+		c.post("/register", url.Values{"email": {"guesser@abc-testing.example"}})
+		mails, err := e.store.Notifications(context.Background(), "guesser@abc-testing.example", 1)
+		if err != nil || len(mails) != 1 {
+			t.Fatalf("verification email: %v, %v", mails, err)
+		}
+		form := url.Values{
+			"token": {regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]}, "first_name": {"G"}, "last_name": {"Uesser"},
+			"country": {"US"}, "sold_to": {"ORG-1001"}, "end_user": {"ORG-1001"},
+			"level": {"read_only"}, "password": {"a long enough password"}, "confirm_password": {"a long enough password"},
+		}
+		for i := range support.MaxAccountFailures {
+			form.Set("employer", "ORG-GUESS-"+strconv.Itoa(i))
+			if res := c.post("/register/complete", form); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="employer-error"`) {
+				t.Fatalf("unknown employer %d = %d, want 422 on employer", i, res.StatusCode)
+			}
+		}
+		form.Set("employer", "ORG-1001")
+		if res := c.post("/register/complete", form); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+			t.Errorf("after %d unknown employers = %d, want 429 with Retry-After", support.MaxAccountFailures, res.StatusCode)
+		}
 	})
 }
 

@@ -440,6 +440,9 @@ func (s *Service) Profile(ctx context.Context, r Request) (*Profile, error) {
 		if p.Requests, err = s.Store.AccessRequests(ctx, store.AccessRequestFilter{ContactID: u.ID}); err != nil {
 			return nil, err
 		}
+		for i := range p.Requests {
+			requesterView(r.Actor, &p.Requests[i])
+		}
 	}
 	if p.Tokens, err = s.Store.APITokens(ctx, u.ID); err != nil {
 		return nil, err

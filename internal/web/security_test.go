@@ -235,6 +235,14 @@ func TestAccessRequestAnswersTheSame(t *testing.T) {
 			}
 			notices = append(notices, page.get("/profile").Body)
 		}
+		for _, name := range []string{"Fabrikam", "ABC Testing"} {
+			if strings.Contains(notices[1], name) {
+				t.Errorf("the requester's profile names %s", name)
+			}
+		}
+		if !strings.Contains(notices[1], "Org IDs ORG-2001 / ORG-3002") {
+			t.Error("the requester's profile does not show the Org IDs they typed")
+		}
 		if flash := func(body string) string {
 			_, after, _ := strings.Cut(body, `class="flash`)
 			before, _, _ := strings.Cut(after, "</div>")

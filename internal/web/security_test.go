@@ -38,7 +38,7 @@ func TestSignInNextStaysOnSite(t *testing.T) {
 			t.Errorf("sign in with next=%q: %d to %q, want 303 to /cases", next, res.StatusCode, got)
 		}
 	}
-	for _, next := range []string{"/cases/0000000001", "/cases?status=open&cursor=MTIz%3D", "/profile"} {
+	for _, next := range []string{"/cases/0000000001", "/cases?status=open&cursor=MTIz%3D", "/profile", "/cases?q=it's+(down)*&by=a@b"} {
 		if got := formNext(e, next); got != next {
 			t.Errorf("GET /signin?next=%q puts %q in the form", next, got)
 		}
@@ -175,6 +175,7 @@ func TestAccessRequestAnswersTheSame(t *testing.T) {
 			{"no such companies", "ORG-9998", "ORG-9999"},
 		}
 		var answers []map[string]any
+		var ids []float64
 		for _, p := range probes {
 			res := casey.apiCall("POST", "/api/v1/access-requests", map[string]any{
 				"sold_to_org_id": p.soldTo, "end_user_org_id": p.endUser, "level": "read_only",
@@ -195,6 +196,7 @@ func TestAccessRequestAnswersTheSame(t *testing.T) {
 			if again.StatusCode != http.StatusOK || again.Body != res.Body {
 				t.Errorf("%s: GET = %d %s, want what POST answered", p.name, again.StatusCode, again.Body)
 			}
+			ids = append(ids, got["id"].(float64))
 			for _, k := range []string{"id", "created_at", "sold_to_org_id", "end_user_org_id"} {
 				delete(got, k)
 			}
@@ -223,6 +225,16 @@ func TestAccessRequestAnswersTheSame(t *testing.T) {
 			if !strings.Contains(staff.Body, want) {
 				t.Errorf("the staff list lacks %q", want)
 			}
+		}
+		// A portal admin closes an unmatched request once the contact is
+		// helped; there is nothing to approve.
+		admin := e.signIn(demo.Admin)
+		unmatched := "/access-requests/" + strconv.Itoa(int(ids[2]))
+		if res := admin.post(unmatched+"/decision", url.Values{"decision": {"approve"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "No Service Contract joins") {
+			t.Errorf("approving an unmatched request = %d, want 422 with the reason", res.StatusCode)
+		}
+		if res := admin.post(unmatched+"/decision", url.Values{"decision": {"reject"}, "note": {"Granted on your contact page"}}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("rejecting an unmatched request = %d, want 303", res.StatusCode)
 		}
 
 		// The page says the same for every kind of Org IDs.

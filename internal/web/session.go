@@ -146,5 +146,6 @@ func safeNext(next string) string {
 }
 
 // nextChars are the characters a next path may hold: unreserved ones, the
-// path and query delimiters, and percent escapes.
-const nextChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/?&=%+,;:"
+// path and query delimiters, the other sub-delimiters, and percent
+// escapes. "@" is harmless after the single leading slash.
+const nextChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/?&=%+,;:!$'()*@"

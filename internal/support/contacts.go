@@ -288,8 +288,10 @@ func (s *Service) SetPasswordHeadless(ctx context.Context, userID int64, passwor
 }
 
 // ChangePassword changes the actor's own password after checking the
-// current one.
-func (s *Service) ChangePassword(ctx context.Context, r Request, current, next string) error {
+// current one. With everywhere it also ends the actor's other sessions
+// (all but keepSession, the token of the browser asking, if any) and
+// revokes their API tokens, in the same transaction.
+func (s *Service) ChangePassword(ctx context.Context, r Request, current, next string, everywhere bool, keepSession string) error {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return err
 	}
@@ -308,7 +310,13 @@ func (s *Service) ChangePassword(ctx context.Context, r Request, current, next s
 		if err := tx.SetPassword(ctx, r.Actor.User.ID, newHash); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, r, "password_changed", r.Actor.User.Email, "")
+		if !everywhere {
+			return s.audit(ctx, tx, r, "password_changed", r.Actor.User.Email, "")
+		}
+		if err := signOutEverywhere(ctx, tx, r.Actor.User.ID, keepSession, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "password_changed", r.Actor.User.Email, "signed out everywhere else")
 	})
 }
 
@@ -471,6 +479,9 @@ func (s *Service) Profile(ctx context.Context, r Request) (*Profile, error) {
 		}
 		if p.Requests, err = s.Store.AccessRequests(ctx, store.AccessRequestFilter{ContactID: u.ID}); err != nil {
 			return nil, err
+		}
+		for i := range p.Requests {
+			requesterView(r.Actor, &p.Requests[i])
 		}
 	}
 	if p.Tokens, err = s.Store.APITokens(ctx, u.ID); err != nil {

@@ -302,24 +302,27 @@ type apiCombination struct {
 }
 
 type apiAccessRequest struct {
-	ID        int64      `json:"id"`
-	Contact   apiRef     `json:"contact"`
-	SoldTo    apiRef     `json:"sold_to"`
-	EndUser   apiRef     `json:"end_user"`
-	Level     string     `json:"level"`
-	Reason    string     `json:"reason,omitempty"`
-	State     string     `json:"state"`
-	Decision  string     `json:"decision,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	DecidedAt *time.Time `json:"decided_at,omitempty"`
+	ID      int64  `json:"id"`
+	Contact apiRef `json:"contact"`
+	// SoldToOrgID and EndUserOrgID are the Org IDs as the requester gave
+	// them. SoldTo and EndUser, the companies they name, are shown only
+	// to those who decide the request and to staff.
+	SoldToOrgID  string     `json:"sold_to_org_id"`
+	EndUserOrgID string     `json:"end_user_org_id"`
+	SoldTo       *apiRef    `json:"sold_to,omitempty"`
+	EndUser      *apiRef    `json:"end_user,omitempty"`
+	Level        string     `json:"level"`
+	Reason       string     `json:"reason,omitempty"`
+	State        string     `json:"state"`
+	Decision     string     `json:"decision,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	DecidedAt    *time.Time `json:"decided_at,omitempty"`
 }
 
 type apiNewAccessRequest struct {
-	// Either the IDs of a combination, or the Org IDs on its contract.
-	SoldToID     int64  `json:"sold_to_id,omitempty"`
-	EndUserID    int64  `json:"end_user_id,omitempty"`
-	SoldToOrgID  string `json:"sold_to_org_id,omitempty"`
-	EndUserOrgID string `json:"end_user_org_id,omitempty"`
+	// The Org IDs on the Service Contract of the combination.
+	SoldToOrgID  string `json:"sold_to_org_id"`
+	EndUserOrgID string `json:"end_user_org_id"`
 	Level        string `json:"level"`
 	Reason       string `json:"reason,omitempty"`
 }
@@ -670,11 +673,15 @@ func (s *Server) apiReopenCase(r *http.Request, req support.Request, caseID int6
 // Access requests.
 
 func toAPIAccessRequest(q *store.AccessRequestRow) apiAccessRequest {
-	return apiAccessRequest{
-		ID: q.ID, Contact: apiRef{q.ContactID, q.ContactName}, SoldTo: apiRef{q.SoldToID, q.SoldToName},
-		EndUser: apiRef{q.EndUserID, q.EndUserName}, Level: q.Level.String(), Reason: q.Reason,
+	out := apiAccessRequest{
+		ID: q.ID, Contact: apiRef{q.ContactID, q.ContactName}, SoldToOrgID: q.SoldToOrgID, EndUserOrgID: q.EndUserOrgID,
+		Level: q.Level.String(), Reason: q.Reason,
 		State: string(q.State), Decision: q.Decision, CreatedAt: q.CreatedAt, DecidedAt: optTime(q.DecidedAt),
 	}
+	if q.Matched() {
+		out.SoldTo, out.EndUser = &apiRef{q.SoldToID, q.SoldToName}, &apiRef{q.EndUserID, q.EndUserName}
+	}
+	return out
 }
 
 func (s *Server) apiAccessRequests(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -705,15 +712,7 @@ func (s *Server) apiRequestAccess(w http.ResponseWriter, r *http.Request, a *des
 	if !ok {
 		return &desk.ValidationError{Fields: map[string]string{"level": "Ask for basic, read_only or read_write."}}
 	}
-	var (
-		ar  *desk.AccessRequest
-		err error
-	)
-	if in.SoldToOrgID != "" || in.EndUserOrgID != "" {
-		ar, err = s.svc.RequestAccessByOrgIDs(r.Context(), request(r, a), in.SoldToOrgID, in.EndUserOrgID, level, in.Reason)
-	} else {
-		ar, err = s.svc.RequestAccess(r.Context(), request(r, a), desk.Combination{SoldToID: in.SoldToID, EndUserID: in.EndUserID}, level, in.Reason)
-	}
+	ar, err := s.svc.RequestAccessByOrgIDs(r.Context(), request(r, a), in.SoldToOrgID, in.EndUserOrgID, level, in.Reason)
 	if err != nil {
 		return err
 	}
@@ -1151,6 +1150,9 @@ type apiProfileInput struct {
 type apiPasswordChange struct {
 	Current string `json:"current"`
 	New     string `json:"new"`
+	// SignOutEverywhere ends every session and revokes every API token of
+	// the account, the calling one too.
+	SignOutEverywhere bool `json:"sign_out_everywhere,omitempty"`
 }
 
 func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -1186,7 +1188,7 @@ func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request, a *de
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.svc.ChangePassword(r.Context(), request(r, a), in.Current, in.New); err != nil {
+	if err := s.svc.ChangePassword(r.Context(), request(r, a), in.Current, in.New, in.SignOutEverywhere, ""); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusNoContent, nil)

@@ -59,7 +59,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Status: http.StatusNoContent, Handle: s.apiAcceptTerms,
 		},
 		{
-			Method: "PUT", Path: "/api/v1/me/password", Tag: "profile", Summary: "Change your password",
+			Method: "PUT", Path: "/api/v1/me/password", Tag: "profile", Summary: "Change your password; with sign_out_everywhere, every session and API token of the account ends (this one too)",
 			Body: apiPasswordChange{}, Status: http.StatusNoContent, Handle: s.apiChangePassword,
 		},
 		{
@@ -193,7 +193,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Query: []apiParam{{Name: "state", Doc: "pending, approved or rejected"}}, Answer: []apiAccessRequest{}, Status: http.StatusOK, Handle: s.apiAccessRequests,
 		},
 		{
-			Method: "POST", Path: "/api/v1/access-requests", Tag: "access", Summary: "Request a different access level",
+			Method: "POST", Path: "/api/v1/access-requests", Tag: "access", Summary: "Request a different access level for the Sold To and End User Org IDs on a Service Contract: the answer is the same (201, the Org IDs as sent) whether or not they name companies a contract joins; the Sold To's Designated Approvers decide, or support staff help. At most 5 requests an hour per contact (then 429 with Retry-After)",
 			Body: apiNewAccessRequest{}, Answer: apiAccessRequest{}, Status: http.StatusCreated, Handle: s.apiRequestAccess,
 		},
 		{

@@ -13,7 +13,10 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, home(a), http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, http.StatusOK, "signin", &view{Title: "Sign in", Form: r.URL.Query()})
+	// A link may carry next into the form: only a safe one is kept.
+	form := r.URL.Query()
+	form.Set("next", safeNext(form.Get("next")))
+	s.render(w, r, http.StatusOK, "signin", &view{Title: "Sign in", Form: form})
 	return nil
 }
 
@@ -35,9 +38,10 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		})
 		return nil
 	case errors.Is(err, desk.ErrThrottled):
+		setRetryAfter(w, err)
 		s.render(w, r, http.StatusTooManyRequests, "signin", &view{
 			Title: "Sign in", Form: r.PostForm,
-			Errors: map[string]string{"email": "Too many failed attempts. Wait 15 minutes, or reset your password."},
+			Errors: map[string]string{"email": message(err) + ". Or reset your password."},
 		})
 		return nil
 	case err != nil:

@@ -3,8 +3,10 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
@@ -91,7 +93,17 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="caseport"`)
 	}
+	setRetryAfter(w, err)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(p)
+}
+
+// setRetryAfter tells a throttled client when to come back, in whole
+// seconds (RFC 9110), when the error knows.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	var re *desk.RetryError
+	if errors.As(err, &re) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(re.Wait.Seconds()))))
+	}
 }

@@ -68,8 +68,9 @@ func newEnv(t *testing.T, s *store.Store) *env {
 }
 
 // newEnvWith starts Caseport on a store with a file store (nil: a local
-// one in a temporary directory).
-func newEnvWith(t *testing.T, s *store.Store, fs files.Store) *env {
+// one in a temporary directory), and the server's configuration changed
+// by each of configure.
+func newEnvWith(t *testing.T, s *store.Store, fs files.Store, configure ...func(*web.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	w, err := demo.Load(ctx, s, time.Now())
@@ -87,7 +88,11 @@ func newEnvWith(t *testing.T, s *store.Store, fs files.Store) *env {
 		fs = local
 	}
 	svc.Files = fs
-	h, err := web.New(web.Config{Service: svc, Log: log})
+	cfg := web.Config{Service: svc, Log: log}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	h, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,6 +108,8 @@ type client struct {
 	e     *env
 	c     *http.Client
 	token string // an API token sent as a bearer token, if set
+	// header is sent with every request, e.g. what a proxy adds.
+	header http.Header
 }
 
 func (e *env) anonymous() *client {
@@ -133,6 +140,9 @@ func (c *client) do(req *http.Request) *response {
 	c.e.t.Helper()
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, vs := range c.header {
+		req.Header[k] = vs
 	}
 	res, err := c.c.Do(req)
 	if err != nil {

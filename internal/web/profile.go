@@ -103,7 +103,12 @@ func (s *Server) changePassword(r *http.Request, req support.Request) (string, s
 	if r.PostForm.Get("new_password") != r.PostForm.Get("confirm_password") {
 		return "", "", &desk.ValidationError{Fields: map[string]string{"confirm_password": "The two new passwords are not the same."}}
 	}
-	err := s.svc.ChangePassword(r.Context(), req, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"))
+	everywhere := r.PostForm.Get("sign_out_everywhere") != ""
+	keep := ""
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		keep = c.Value
+	}
+	err := s.svc.ChangePassword(r.Context(), req, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), everywhere, keep)
 	if fields := desk.AsValidation(err); fields != nil {
 		// The service names the fields current and password.
 		renamed := map[string]string{}
@@ -117,6 +122,9 @@ func (s *Server) changePassword(r *http.Request, req support.Request) (string, s
 			renamed[k] = v
 		}
 		return "", "", &desk.ValidationError{Fields: renamed}
+	}
+	if err == nil && everywhere {
+		return "/profile", "Your password is changed. Your other sessions are signed out and your API tokens revoked.", nil
 	}
 	return "/profile", "Your password is changed.", err
 }
@@ -144,7 +152,7 @@ func (s *Server) requestAccess(r *http.Request, req support.Request) (string, st
 	if ar.State == desk.RequestApproved {
 		return "/profile", "Your access is changed: as a Designated Approver your own request is approved at once.", nil
 	}
-	return "/profile", "Your request was sent to the Designated Approvers. We will email you their answer.", nil
+	return "/profile", "Your request is filed. We will email you the answer.", nil
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {

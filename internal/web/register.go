@@ -84,7 +84,7 @@ func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	s.setFlash(w, "success", "Your account is ready and your access request went to your company's Designated Approvers. Sign in to follow it.")
+	s.setFlash(w, "success", "Your account is ready and your access request is filed; we will email you the answer. Sign in to follow it.")
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 	return nil
 }

@@ -287,6 +287,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	if a != nil {
 		v.User = a.User
 	}
+	setRetryAfter(w, err)
 	s.render(w, r, status, "error", v)
 }
 

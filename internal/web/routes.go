@@ -130,11 +130,17 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
+		r = s.withClientAddress(r)
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Content-Security-Policy", contentSecurityPolicy("script-src 'self'"))
+		if s.secure {
+			// Served over HTTPS (--base-url https://…): browsers should
+			// never try plain HTTP for this host again.
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		protected.ServeHTTP(w, r)
 	})
 }

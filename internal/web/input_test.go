@@ -329,7 +329,7 @@ func TestTextCheckedOnEveryField(t *testing.T) {
 		registration := regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(ms[0].Body)[1]
 		// An access request to decide.
 		if res := e.apiClient(demo.Designated).apiCall("POST", "/api/v1/access-requests", map[string]any{
-			"sold_to_id": e.world.Northwind, "end_user_id": e.world.Contoso, "level": "read_only", "reason": "Covering for Nico.",
+			"sold_to_org_id": "ORG-2001", "end_user_org_id": "ORG-3001", "level": "read_only", "reason": "Covering for Nico.",
 		}); res.StatusCode != http.StatusCreated {
 			t.Fatalf("access request = %d: %s", res.StatusCode, res.Body)
 		}

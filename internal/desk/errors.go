@@ -24,6 +24,10 @@ var (
 	ErrUnauthenticated = errors.New("unauthenticated")
 	// ErrThrottled reports too many attempts in a short time.
 	ErrThrottled = errors.New("too many attempts")
+	// ErrGone reports a record that existed and was removed for good, such
+	// as a case file purged after the case closed: asking again will not
+	// help.
+	ErrGone = errors.New("gone")
 )
 
 // ValidationError lists what is wrong with an input, field by field, so a

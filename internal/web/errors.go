@@ -22,6 +22,7 @@ var statuses = []struct {
 	{desk.ErrConflict, http.StatusConflict, "Conflict"},
 	{desk.ErrUnauthenticated, http.StatusUnauthorized, "Sign in required"},
 	{desk.ErrThrottled, http.StatusTooManyRequests, "Too many attempts"},
+	{desk.ErrGone, http.StatusGone, "Gone"},
 	{support.ErrBadCredentials, http.StatusUnauthorized, "Sign in failed"},
 	{errBadRequest, http.StatusBadRequest, "Bad request"},
 	{errTusVersion, http.StatusPreconditionFailed, "Unsupported protocol version"},

@@ -480,7 +480,12 @@ func addIn[T ~string](w *where, col string, values []T) {
 	}
 }
 
-func (w *where) String() string { return strings.Join(w.conds, " AND ") }
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return "1 = 1" // the staff queue of every case, unfiltered
+	}
+	return strings.Join(w.conds, " AND ")
+}
 
 // A cursor is the sort time and ID of the last case of a page, in
 // base64url so that it travels in a query string untouched.

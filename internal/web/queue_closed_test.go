@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -20,6 +21,9 @@ func TestQueueIncludesClosed(t *testing.T) {
 		}
 		if res := agent.get("/console?closed=on&company=" + fabrikam); !strings.Contains(res.Body, closed) || !strings.Contains(res.Body, `id="closed" name="closed" checked`) {
 			t.Errorf("the queue with closed=on = %d: no closed case, or the box is not ticked", res.StatusCode)
+		}
+		if res := agent.get("/console?closed=on"); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, closed) {
+			t.Errorf("the unfiltered queue with closed=on = %d, without the closed case", res.StatusCode)
 		}
 		api := e.apiClient(demo.Agent)
 		for query, want := range map[string]bool{"": false, "&closed=on": true} {

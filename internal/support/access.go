@@ -111,9 +111,12 @@ func (s *Service) CompleteRegistration(ctx context.Context, reg Registration, ad
 			"end_user": {reg.EndUserOrgID, &combo.EndUserID},
 		} {
 			c, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(ref.org))
-			if err != nil {
+			if errors.Is(err, desk.ErrNotFound) {
 				p.Add(field, "No company has this Org ID. You find it on your Service Contract.")
 				continue
+			}
+			if err != nil {
+				return err
 			}
 			*ref.dst = c.ID
 		}
@@ -177,9 +180,12 @@ func (s *Service) RequestAccessByOrgIDs(ctx context.Context, r Request, soldToOr
 			dst *int64
 		}{"sold_to": {soldToOrg, &combo.SoldToID}, "end_user": {endUserOrg, &combo.EndUserID}} {
 			c, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(ref.org))
-			if err != nil {
+			if errors.Is(err, desk.ErrNotFound) {
 				p.Add(field, "No company has this Org ID. You find it on your Service Contract.")
 				continue
+			}
+			if err != nil {
+				return err
 			}
 			*ref.dst = c.ID
 		}

@@ -188,7 +188,7 @@ func (s *Service) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *
 	case len(products) == 0:
 		p.Add("combination", "No active Service Contract covers this combination: contact your account manager.")
 	case !slices.ContainsFunc(products, func(pr desk.Product) bool { return pr.ID == n.ProductID }):
-		p.Add("product", "Your Service Contract does not cover this product.")
+		p.Add("product", "No active Service Contract of this Sold To and End User covers this product: choose one of those it covers.")
 	}
 	if comp, ok := cat.Component(n.ComponentID); !ok || comp.ProductID != n.ProductID {
 		p.Add("component", "Choose a component of the product.")

@@ -99,20 +99,6 @@ func (d dialect) conflict(err error, what, field, msg string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// isUniqueViolation recognises both engines' unique-constraint errors.
-func isUniqueViolation(err error) bool {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return pg.Code == "23505"
-	}
-	var lite *sqlite.Error
-	if errors.As(err, &lite) {
-		code := lite.Code()
-		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
-}
-
 // isForeignKeyViolation recognises both engines' foreign-key errors.
 func isForeignKeyViolation(err error) bool {
 	var pg *pgconn.PgError
@@ -136,4 +122,18 @@ func missingParent(err error) error {
 		return fmt.Errorf("%w: %w", err, desk.ErrNotFound)
 	}
 	return err
+}
+
+// isUniqueViolation recognises both engines' unique-constraint errors.
+func isUniqueViolation(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		code := lite.Code()
+		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
 }

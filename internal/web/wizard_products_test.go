@@ -55,6 +55,5 @@ func TestWizardOffersCoveredProducts(t *testing.T) {
 		if len(p.Errors) != 1 || p.Errors[0].Field != "product" || !strings.Contains(p.Errors[0].Message, "No active Service Contract") {
 			t.Errorf("a case for an uncovered product in the API: %+v", p)
 		}
-
 	})
 }

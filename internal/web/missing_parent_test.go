@@ -197,6 +197,12 @@ func TestWritesToMissingParents(t *testing.T) {
 			{"/cases/" + missingCase + "/update", url.Values{"priority": {"high"}}},
 			{"/cases/" + caseN + "/update", url.Values{"owner": {missingID}}},
 			{"/cases/" + missingCase + "/follow", url.Values{"on": {"on"}}},
+			{"/cases/" + missingCase + "/reopen", url.Values{"reason": {"Back."}}},
+			{"/cases/" + missingCase + "/escalate", url.Values{"reason": {"no_progress"}, "details": {"Hurry."}}},
+			{"/cases/" + missingCase + "/escalation/accept", url.Values{"text": {"Next steps."}}},
+			{"/cases/" + missingCase + "/sftp", url.Values{}},
+			{"/cases/" + missingCase + "/files/acknowledge", url.Values{}},
+			{"/profile/tokens/" + missingID + "/revoke", url.Values{}},
 		}
 		for _, f := range forms {
 			if res := admin.post(f.path, f.form); res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusUnprocessableEntity {

@@ -39,6 +39,22 @@ func TestStoreFaultIsNotAFieldMessage(t *testing.T) {
 				t.Errorf("a store fault in the API = %s; request id %q not in the log:\n%s", res.Body, withID.RequestID, e.logs.String())
 			}
 
+			// Other writes that look a calendar up.
+			for _, call := range []struct {
+				method, path string
+				body         map[string]any
+			}{
+				{"POST", "/api/v1/contracts", map[string]any{
+					"number": "SC-9201", "sold_to_id": e.world.ABC, "end_user_id": e.world.ABC, "level": "business_care", "deployment": "premise",
+					"product_ids": []int64{}, "starts": "2026-01-01", "ends": "2027-12-31", "state": "active", "calendar_id": 1,
+				}},
+				{"PUT", "/api/v1/settings/service-levels", map[string]any{"default_calendar": "24x7", "warning_lead_minutes": 30}},
+			} {
+				if p := wantProblem(t, api.apiCall(call.method, call.path, call.body), http.StatusInternalServerError); len(p.Errors) != 0 {
+					t.Errorf("%s %s with the store failing: %+v", call.method, call.path, p)
+				}
+			}
+
 			res = admin.get("/console/service-levels")
 			m := regexp.MustCompile(`id="request-id">Request ID: <code>([0-9a-f]+)</code>`).FindStringSubmatch(res.Body)
 			if res.StatusCode != http.StatusInternalServerError || m == nil || !inLog(m[1]) || strings.Contains(res.Body, "field-error") {

@@ -1,13 +1,17 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/store"
 )
 
 // TestWizardOffersCoveredProducts: the wizard's product list holds only
@@ -54,6 +58,25 @@ func TestWizardOffersCoveredProducts(t *testing.T) {
 		}), http.StatusUnprocessableEntity)
 		if len(p.Errors) != 1 || p.Errors[0].Field != "product" || !strings.Contains(p.Errors[0].Message, "No active Service Contract") {
 			t.Errorf("a case for an uncovered product in the API: %+v", p)
+		}
+
+		// With Fabrikam's contract renewed, Pat chooses between two
+		// combinations: the list follows the one chosen.
+		err := e.store.Write(context.Background(), func(tx *store.Tx) error {
+			cs, err := tx.Contracts(context.Background(), store.ContractFilter{SoldToID: w.Northwind, EndUserID: w.Fabrikam})
+			if err != nil || len(cs) != 1 {
+				return fmt.Errorf("fabrikam's contracts %v: %w", cs, err)
+			}
+			cs[0].Ends = time.Now().AddDate(1, 0, 0)
+			return tx.UpdateContract(context.Background(), &cs[0])
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		choose := url.Values{"summary": describe["summary"], "description": describe["description"], "combination": {itoa(w.Northwind) + "-" + itoa(w.Fabrikam)}}
+		page := pat.post("/cases/new", choose).Body
+		if got := strings.Join(options(page), ", "); got != "IVR, Routing Server" || !strings.Contains(page, `id="combination-products"`) {
+			t.Errorf("with Fabrikam chosen the wizard offers %s (or no way to change the combination)", got)
 		}
 	})
 }

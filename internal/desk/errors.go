@@ -25,6 +25,10 @@ var (
 	ErrUnauthenticated = errors.New("unauthenticated")
 	// ErrThrottled reports too many attempts in a short time.
 	ErrThrottled = errors.New("too many attempts")
+	// ErrGone reports a record that existed and was removed for good, such
+	// as a case file purged after the case closed: asking again will not
+	// help.
+	ErrGone = errors.New("gone")
 )
 
 // RetryError is ErrThrottled with the wait after which the same attempt

@@ -133,9 +133,8 @@ func (s *Service) contactFromInput(ctx context.Context, tx *store.Tx, in Contact
 	}
 	email, verr := desk.ValidateProfile(in.ProfileInput, rules)
 	if verr == nil {
-		if _, err := tx.Company(ctx, in.CompanyID); err != nil {
-			verr = &desk.ValidationError{Fields: map[string]string{"company": "Choose an existing company."}}
-		}
+		_, err := tx.Company(ctx, in.CompanyID)
+		verr = missingAs(err, "company", "Choose an existing company.")
 	}
 	if verr != nil {
 		return nil, verr
@@ -504,7 +503,7 @@ func (s *Service) CreateContactHeadless(ctx context.Context, orgID string, in de
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		c, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(orgID))
 		if err != nil {
-			return &desk.ValidationError{Fields: map[string]string{"org": "No company has the Org ID " + orgID + "."}}
+			return missingAs(err, "org", "No company has the Org ID "+orgID+".")
 		}
 		in.CompanyID = c.ID
 		contactID, err = s.createContact(ctx, tx, Request{Address: "command line"}, ContactInput{ProfileInput: in}, hash)

@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -39,6 +40,10 @@ func (s *Service) escalationFacts(ctx context.Context, tx *store.Tx, c *desk.Cas
 		return f, err
 	}
 	ct, calRow, err := s.caseTerms(ctx, tx, c)
+	if errors.Is(err, ErrNoActiveContract) {
+		f.NoActiveContract = true
+		return f, nil
+	}
 	if err != nil {
 		return f, err
 	}

@@ -116,7 +116,7 @@ func (s *Service) OpenCaseFile(ctx context.Context, r Request, caseID, fileID in
 	}
 	if !f.PurgedAt.IsZero() {
 		return nil, nil, fmt.Errorf("the file was deleted on %s, 30 days after the case closed: %w",
-			f.PurgedAt.Format("2 January 2006"), desk.ErrConflict)
+			f.PurgedAt.Format("2 January 2006"), desk.ErrGone)
 	}
 	if s.Files == nil {
 		return nil, nil, fmt.Errorf("no file store: %w", desk.ErrNotFound)

@@ -137,7 +137,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: []apiFile{}, Status: http.StatusOK, Handle: s.apiCaseFiles,
 		},
 		{
-			Method: "GET", Path: "/api/v1/cases/{number}/files/{id}/content", Tag: "files", Summary: "A file's content, with Range requests and its SHA-256 in Repr-Digest",
+			Method: "GET", Path: "/api/v1/cases/{number}/files/{id}/content", Tag: "files", Summary: "A file's content, with Range requests and its SHA-256 in Repr-Digest; 410 Gone once purged",
 			Answer: "", AnswerMedia: "application/octet-stream", Status: http.StatusOK, Handle: s.caseFile,
 		},
 		{

@@ -114,12 +114,24 @@ func (s *Server) newCaseData(r *http.Request, a *desk.Actor) (map[string]any, er
 			open = append(open, c)
 		}
 	}
+	// The products offered are the chosen combination's (the first until
+	// one is chosen): only what its active contracts cover.
+	var chosen support.Combo
+	if len(open) > 0 {
+		chosen = open[0]
+		want := combination(r.FormValue("combination"))
+		for _, c := range open {
+			if c.Combination == want {
+				chosen = c
+			}
+		}
+	}
 	cat, err := s.svc.Catalog(r.Context(), request(r, a))
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{
-		"Combos": open, "Catalog": cat, "Types": desk.CaseTypes, "Priorities": desk.CustomerPriorities,
+		"Combos": open, "Products": chosen.Products, "Catalog": cat, "Types": desk.CaseTypes, "Priorities": desk.CustomerPriorities,
 		"MaxSummary": desk.MaxSummary, "Words": desk.DescriptionWords,
 	}, nil
 }
@@ -162,12 +174,8 @@ func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.
 		return nil
 	}
 	if form.Get("component") == "" {
-		var products []desk.Product
-		for _, c := range data["Combos"].([]support.Combo) {
-			products = append(products, c.Products...)
-		}
 		cat := data["Catalog"].(*store.Catalog)
-		p, c := desk.SuggestComponent(form.Get("summary")+" "+form.Get("description"), products, cat.Components)
+		p, c := desk.SuggestComponent(form.Get("summary")+" "+form.Get("description"), data["Products"].([]desk.Product), cat.Components)
 		if c != 0 {
 			form.Set("product", strconv.FormatInt(p, 10))
 			form.Set("component", strconv.FormatInt(c, 10))

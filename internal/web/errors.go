@@ -1,6 +1,9 @@
 package web
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"math"
@@ -24,6 +27,7 @@ var statuses = []struct {
 	{desk.ErrConflict, http.StatusConflict, "Conflict"},
 	{desk.ErrUnauthenticated, http.StatusUnauthorized, "Sign in required"},
 	{desk.ErrThrottled, http.StatusTooManyRequests, "Too many attempts"},
+	{desk.ErrGone, http.StatusGone, "Gone"},
 	{support.ErrBadCredentials, http.StatusUnauthorized, "Sign in failed"},
 	{errBadRequest, http.StatusBadRequest, "Bad request"},
 	{errTooLarge, http.StatusRequestEntityTooLarge, "Too large"},
@@ -50,11 +54,31 @@ func classify(err error) (status int, title string, public bool) {
 	return http.StatusInternalServerError, "Something went wrong", false
 }
 
-// logError logs a server-side failure once, at the edge.
+// logError logs a server-side failure once, at the edge, with the request
+// id the answer shows, so a person quoting it leads to this line.
 func (s *Server) logError(r *http.Request, status int, err error) {
 	if status >= 500 {
-		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path,
+			"request_id", requestIDFrom(r.Context()), "err", err)
 	}
+}
+
+type requestIDKey struct{}
+
+// withRequestID gives the request an id of its own, also sent as the
+// X-Request-Id header, for error answers and log lines to share.
+func withRequestID(w http.ResponseWriter, r *http.Request) *http.Request {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	id := hex.EncodeToString(b)
+	w.Header().Set("X-Request-Id", id)
+	return r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+}
+
+// requestIDFrom is the id withRequestID gave the request.
+func requestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
 }
 
 // problem is an RFC 9457 problem document.
@@ -64,6 +88,8 @@ type problem struct {
 	Status int            `json:"status"`
 	Detail string         `json:"detail,omitempty"`
 	Errors []problemField `json:"errors,omitempty"`
+	// RequestID is the id of the request in the server's log.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 type problemField struct {
@@ -75,7 +101,7 @@ type problemField struct {
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	status, title, public := classify(err)
 	s.logError(r, status, err)
-	p := problem{Type: "about:blank", Title: title, Status: status}
+	p := problem{Type: "about:blank", Title: title, Status: status, RequestID: requestIDFrom(r.Context())}
 	if public {
 		p.Detail = message(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +31,25 @@ type env struct {
 	svc   *support.Service
 	store *store.Store
 	world *demo.World
+	logs  *logBuffer // what the server logged
+}
+
+// logBuffer keeps a server's log lines for a test to read.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // eachEngine runs fn as a parallel subtest on every engine with a fresh
@@ -77,7 +97,8 @@ func newEnvWith(t *testing.T, s *store.Store, fs files.Store, configure ...func(
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := &logBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	svc := support.New(s, log, "")
 	if fs == nil {
 		local, err := files.OpenLocal(t.TempDir())
@@ -99,7 +120,7 @@ func newEnvWith(t *testing.T, s *store.Store, fs files.Store, configure ...func(
 	srv := httptest.NewServer(h.Handler())
 	t.Cleanup(srv.Close)
 	svc.BaseURL = srv.URL
-	return &env{t: t, srv: srv, svc: svc, store: s, world: w}
+	return &env{t: t, srv: srv, svc: svc, store: s, world: w, logs: logs}
 }
 
 // client is a browser-like HTTP client with its own cookies that does not

@@ -121,13 +121,15 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	protected := csrf.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = withRequestID(w, r)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler { //nolint:errorlint // recover returns the value as panicked
 					panic(v)
 				}
-				s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "value", v)
-				http.Error(w, "internal error", http.StatusInternalServerError)
+				id := requestIDFrom(r.Context())
+				s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "request_id", id, "value", v)
+				http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
 			}
 		}()
 		r = s.withClientAddress(r)

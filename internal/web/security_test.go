@@ -34,6 +34,9 @@ func TestSignInNextStaysOnSite(t *testing.T) {
 			t.Errorf("GET /signin?next=%q puts %q in the form, want /", next, got)
 		}
 		res := e.anonymous().post("/signin", url.Values{"email": {demo.Designated}, "password": {demo.Password}, "next": {next}})
+		if res.StatusCode == http.StatusUnprocessableEntity && res.Header.Get("Location") == "" {
+			continue // control characters: the form is refused as a whole, nothing is followed
+		}
 		if got := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || got != "/cases" {
 			t.Errorf("sign in with next=%q: %d to %q, want 303 to /cases", next, res.StatusCode, got)
 		}
@@ -52,8 +55,13 @@ func TestSignInNextStaysOnSite(t *testing.T) {
 // formNext is the next the sign-in form carries when a link to it has one.
 func formNext(e *env, next string) string {
 	e.t.Helper()
-	body := e.anonymous().get("/signin?next=" + url.QueryEscape(next)).Body
-	_, after, ok := strings.Cut(body, `name="next" value="`)
+	res := e.anonymous().get("/signin?next=" + url.QueryEscape(next))
+	if res.StatusCode == http.StatusUnprocessableEntity {
+		// Control characters in a query parameter are refused before any
+		// page is built: no form, so nothing to follow.
+		return "/"
+	}
+	_, after, ok := strings.Cut(res.Body, `name="next" value="`)
 	if !ok {
 		e.t.Fatal("the sign-in form has no next field")
 	}

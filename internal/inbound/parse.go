@@ -59,6 +59,9 @@ type Message struct {
 // MaxParts bounds the MIME parts read from one message.
 const MaxParts = 100
 
+// MaxBodyBytes bounds the body read from one message, and from each part.
+const MaxBodyBytes = 64 << 20
+
 // referencePattern finds a Reference ID: 20 hex digits, as Caseport writes
 // them after "Reference ID:", in its header, or in its thread root.
 var (
@@ -77,18 +80,11 @@ func Parse(raw []byte, ownDomain string) (*Message, error) {
 		return nil, fmt.Errorf("%w: %v", ErrNotMail, err) //nolint:errorlint // the cause is for people
 	}
 	h := m.Header
-	out := &Message{
-		Subject:   decodeHeader(h.Get("Subject")),
-		MessageID: strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"),
-	}
-	if from, err := mail.ParseAddress(decodeHeader(h.Get("From"))); err == nil {
-		out.From, out.FromName = strings.ToLower(from.Address), from.Name
-	} else if addrs := strings.Fields(h.Get("From")); len(addrs) > 0 {
-		out.From = strings.ToLower(strings.Trim(addrs[len(addrs)-1], "<>"))
-	}
+	out := &Message{Subject: decodeHeader(h.Get("Subject")), MessageID: messageID(h)}
+	out.From, out.FromName = sender(h)
 	out.Auto = automatic(h, out.From, out.MessageID, ownDomain)
 
-	body, err := io.ReadAll(io.LimitReader(m.Body, 64<<20))
+	body, err := io.ReadAll(io.LimitReader(m.Body, MaxBodyBytes))
 	if err != nil {
 		return nil, fmt.Errorf("%w: body: %v", ErrNotMail, err) //nolint:errorlint // as above
 	}
@@ -121,6 +117,21 @@ func Parse(raw []byte, ownDomain string) (*Message, error) {
 		}
 	}
 	return out, nil
+}
+
+// sender reads the From address, lower case, and its display name.
+func sender(h mail.Header) (addr, name string) {
+	if from, err := mail.ParseAddress(decodeHeader(h.Get("From"))); err == nil {
+		return strings.ToLower(from.Address), from.Name
+	}
+	if addrs := strings.Fields(h.Get("From")); len(addrs) > 0 {
+		return strings.ToLower(strings.Trim(addrs[len(addrs)-1], "<>")), ""
+	}
+	return "", ""
+}
+
+func messageID(h mail.Header) string {
+	return strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")
 }
 
 func isRef(s string) bool {
@@ -206,7 +217,7 @@ func walk(h header, body []byte, text, html *string, atts *[]Attachment, parts *
 			if err != nil {
 				return
 			}
-			b, err := io.ReadAll(io.LimitReader(p, 64<<20))
+			b, err := io.ReadAll(io.LimitReader(p, MaxBodyBytes))
 			if err != nil {
 				return
 			}

@@ -141,3 +141,39 @@ func FuzzParse(f *testing.F) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+func TestKey(t *testing.T) {
+	t.Parallel()
+	withID := "From: Dana <dana@abc-testing.example>\nSubject: x\nMessage-ID: <m1@abc-testing.example>\n\nHello\n"
+	noID := "From: dana@abc-testing.example\nSubject: x\nDate: Tue, 1 Dec 2026 10:00:00 +0000\n\nHello\n"
+	crlf := func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
+	same := map[string][2]string{
+		"resent":                      {withID, withID},
+		"CRLF or LF":                  {noID, crlf(noID)},
+		"another relay's trace":       {withID, "Received: from mx2.example\n" + withID},
+		"another body, same ID":       {withID, strings.Replace(withID, "Hello", "Hello again", 1)},
+		"the sender's name or case":   {withID, strings.Replace(withID, "Dana <dana@", "D. <DANA@", 1)},
+		"not mail, from the envelope": {"\x00garbage", "\x00garbage"},
+	}
+	for name, p := range same {
+		if Key([]byte(p[0]), "bounce@abc-testing.example") != Key([]byte(p[1]), "bounce@abc-testing.example") {
+			t.Errorf("%s: the keys differ, want the same message", name)
+		}
+	}
+	other := map[string][2]string{
+		"another sender, same ID":  {withID, strings.Replace(withID, "dana@", "eve@", 1)},
+		"another body, no ID":      {noID, strings.Replace(noID, "Hello", "Hello again", 1)},
+		"another date, no ID":      {noID, strings.Replace(noID, "10:00:00", "10:05:00", 1)},
+		"an ID and none":           {withID, strings.Replace(withID, "Message-ID: <m1@abc-testing.example>\n", "", 1)},
+		"not mail, other envelope": {"\x00garbage", "\x00garbage"},
+	}
+	for name, p := range other {
+		envelope := "bounce@abc-testing.example"
+		if name == "not mail, other envelope" {
+			envelope = "other@abc-testing.example"
+		}
+		if Key([]byte(p[0]), "bounce@abc-testing.example") == Key([]byte(p[1]), envelope) {
+			t.Errorf("%s: the keys are the same, want two messages", name)
+		}
+	}
+}

@@ -8,19 +8,30 @@ import (
 	"net"
 	"net/smtp"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/inbound"
 	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/support"
 )
 
 // listen starts the SMTP listener for the fixture's service on loopback.
 func (f *fixture) listen(t *testing.T) string {
 	t.Helper()
-	f.svc.MailDomain = "vendor.example"
-	l := inbound.NewListener("support.vendor.example", false, quietLog(), f.svc.ReceiveMail)
+	return listen(t, f.svc)
+}
+
+// listen starts the SMTP listener for svc on loopback.
+func listen(t *testing.T, svc *support.Service) string {
+	t.Helper()
+	svc.MailDomain = "vendor.example"
+	l := inbound.NewListener("support.vendor.example", false, quietLog(), svc.ReceiveMail)
 	var lc net.ListenConfig
 	ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
@@ -147,6 +158,130 @@ func TestEmailIn(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestEmailInOnce: a mail server resends a message whose 250 it never saw
+// (Caseport kept it and crashed, or the connection dropped). The resend is
+// answered 250 and kept once, whether it has a Message-ID or only its
+// content to know it by, and even when two processes on one database
+// receive copies at the same moment.
+func TestEmailInOnce(t *testing.T) {
+	t.Parallel()
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			url := e.URL(t)
+			same := storetest.Engine{Name: e.Name, URL: func(testing.TB) string { return url }}
+			f := newFixture(t, storetest.Open(t, same))
+			other := f.service(storetest.Open(t, same)) // a second caseport serve
+			addrs := []string{f.listen(t), listen(t, other)}
+			ctx := context.Background()
+			w := f.worker()
+			w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
+			caseID := f.openCase(t, desk.PriorityMedium)
+			c, err := f.store.Case(ctx, caseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			message := func(from, subject, messageID, body string) []byte {
+				h := "From: " + from + "\r\nTo: support@vendor.example\r\nSubject: " + subject +
+					"\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nX-Caseport-Reference: " + c.ReferenceID + "\r\n"
+				if messageID != "" {
+					h += "Message-ID: <" + messageID + ">\r\n"
+				}
+				return []byte(h + "\r\n" + body + "\r\n")
+			}
+			deliver := func(addr, from string, raw []byte) error {
+				return smtp.SendMail(addr, nil, from, []string{"support@vendor.example"}, raw)
+			}
+			run := func() {
+				t.Helper()
+				if _, err := w.w.RunDue(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			// Kept and filed, then resent to the other process.
+			withID := message(demo.Designated, "With an ID", "once-1@abc-testing.example", "The trace is on its way.")
+			noID := message(demo.Designated, "Without an ID", "", "Node 2 restarted at nine.")
+			// The same Message-ID from someone else is another message.
+			stranger := message("stranger@elsewhere.example", "Not the same", "once-1@abc-testing.example", "Hello")
+			for _, raw := range [][]byte{withID, noID, stranger} {
+				if err := deliver(addrs[0], demo.Designated, raw); err != nil {
+					t.Fatal(err)
+				}
+			}
+			run()
+			for _, raw := range [][]byte{withID, noID, stranger} {
+				if err := deliver(addrs[1], demo.Designated, raw); err != nil {
+					t.Errorf("the resend is refused: %v", err)
+				}
+			}
+			run()
+
+			// Copies at once, half to each process, before anything is filed.
+			atOnce := map[string][]byte{
+				"At once with an ID": message(demo.Designated, "At once with an ID", "once-2@abc-testing.example", "Both nodes are up."),
+				"At once, no ID":     message(demo.Designated, "At once, no ID", "", "Calls work again."),
+			}
+			var wg sync.WaitGroup
+			errs := make(chan error, 16)
+			for i := range 16 {
+				raw := atOnce["At once with an ID"]
+				if i%4 >= 2 {
+					raw = atOnce["At once, no ID"]
+				}
+				wg.Go(func() { errs <- deliver(addrs[i%2], demo.Designated, raw) })
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Errorf("a copy is refused: %v", err)
+				}
+			}
+			run()
+
+			ms, err := f.store.InboundList(ctx, "", 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept := map[string]int{}
+			for _, m := range ms {
+				kept[m.Subject+" "+m.State]++
+			}
+			want := map[string]int{
+				"With an ID " + store.InboundAppended:         1,
+				"Without an ID " + store.InboundAppended:      1,
+				"Not the same " + store.InboundTriage:         1,
+				"At once with an ID " + store.InboundAppended: 1,
+				"At once, no ID " + store.InboundAppended:     1,
+			}
+			if diff := cmp.Diff(want, kept); diff != "" {
+				t.Errorf("received mail kept (-want +got):\n%s", diff)
+			}
+			v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			updates := map[string]int{}
+			for _, e := range v.Feed {
+				for _, text := range []string{"The trace is on its way.", "Node 2 restarted at nine.", "Both nodes are up.", "Calls work again."} {
+					if strings.Contains(e.Body, text) {
+						updates[text]++
+					}
+				}
+			}
+			for text, n := range updates {
+				if n != 1 {
+					t.Errorf("%q is on the Case Feed %d times, want once", text, n)
+				}
+			}
+			if len(updates) != 4 {
+				t.Errorf("updates on the Case Feed: %v, want 4 different", updates)
+			}
+		})
+	}
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -2,6 +2,7 @@ package support_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,12 +11,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	gosmtp "github.com/emersion/go-smtp"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/inbound"
+	"github.com/caseport/caseport/internal/inbound/imaptest"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/support"
@@ -24,14 +28,14 @@ import (
 // listen starts the SMTP listener for the fixture's service on loopback.
 func (f *fixture) listen(t *testing.T) string {
 	t.Helper()
-	return listen(t, f.svc)
+	return listen(t, f.svc, false)
 }
 
-// listen starts the SMTP listener for svc on loopback.
-func listen(t *testing.T, svc *support.Service) string {
+// listen starts the SMTP (or LMTP) listener for svc on loopback.
+func listen(t *testing.T, svc *support.Service, lmtp bool) string {
 	t.Helper()
 	svc.MailDomain = "vendor.example"
-	l := inbound.NewListener("support.vendor.example", false, quietLog(), svc.ReceiveMail)
+	l := inbound.NewListener("support.vendor.example", lmtp, quietLog(), svc.ReceiveMail)
 	var lc net.ListenConfig
 	ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
@@ -161,10 +165,12 @@ func TestEmailIn(t *testing.T) {
 }
 
 // TestEmailInOnce: a mail server resends a message whose 250 it never saw
-// (Caseport kept it and crashed, or the connection dropped). The resend is
-// answered 250 and kept once, whether it has a Message-ID or only its
-// content to know it by, and even when two processes on one database
-// receive copies at the same moment.
+// (Caseport kept it and crashed, or the connection dropped), and a poller
+// that crashed before it deleted what it fetched fetches it again. The
+// copy is answered 250 and kept once, whether it has a Message-ID or only
+// its content to know it by, and even when two processes on one database
+// receive copies at the same moment: one over SMTP, the other over LMTP
+// and from an IMAP mailbox.
 func TestEmailInOnce(t *testing.T) {
 	t.Parallel()
 	for _, e := range storetest.Engines(t) {
@@ -174,7 +180,12 @@ func TestEmailInOnce(t *testing.T) {
 			same := storetest.Engine{Name: e.Name, URL: func(testing.TB) string { return url }}
 			f := newFixture(t, storetest.Open(t, same))
 			other := f.service(storetest.Open(t, same)) // a second caseport serve
-			addrs := []string{f.listen(t), listen(t, other)}
+			smtpAddr, lmtpAddr := f.listen(t), listen(t, other, true)
+			mailbox := imaptest.Server(t)
+			poller, err := inbound.NewPoller(imaptest.URL(mailbox), time.Minute, quietLog(), other.ReceiveMail)
+			if err != nil {
+				t.Fatal(err)
+			}
 			ctx := context.Background()
 			w := f.worker()
 			w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
@@ -183,16 +194,37 @@ func TestEmailInOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			message := func(from, subject, messageID, body string) []byte {
+			message := func(from, subject, messageID, body string) string {
 				h := "From: " + from + "\r\nTo: support@vendor.example\r\nSubject: " + subject +
 					"\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nX-Caseport-Reference: " + c.ReferenceID + "\r\n"
 				if messageID != "" {
 					h += "Message-ID: <" + messageID + ">\r\n"
 				}
-				return []byte(h + "\r\n" + body + "\r\n")
+				return h + "\r\n" + body + "\r\n"
 			}
-			deliver := func(addr, from string, raw []byte) error {
-				return smtp.SendMail(addr, nil, from, []string{"support@vendor.example"}, raw)
+			// deliver sends raw over SMTP (i even) or LMTP (i odd).
+			deliver := func(i int, raw string) error {
+				if i%2 == 0 {
+					return smtp.SendMail(smtpAddr, nil, demo.Designated, []string{"support@vendor.example"}, []byte(raw))
+				}
+				var d net.Dialer
+				conn, err := d.DialContext(ctx, "tcp", lmtpAddr)
+				if err != nil {
+					return err
+				}
+				lc := gosmtp.NewClientLMTP(conn)
+				defer lc.Close()
+				if err := lc.SendMail(demo.Designated, []string{"support@vendor.example"}, strings.NewReader(raw)); err != nil {
+					return err
+				}
+				return lc.Quit()
+			}
+			poll := func() (int, error) {
+				n, err := poller.Poll(ctx)
+				if err == nil && n == 0 {
+					err = errors.New("the copies in the mailbox were not kept")
+				}
+				return n, err
 			}
 			run := func() {
 				t.Helper()
@@ -201,37 +233,46 @@ func TestEmailInOnce(t *testing.T) {
 				}
 			}
 
-			// Kept and filed, then resent to the other process.
+			// Kept and filed, then sent again to the other process and
+			// fetched from the mailbox.
 			withID := message(demo.Designated, "With an ID", "once-1@abc-testing.example", "The trace is on its way.")
 			noID := message(demo.Designated, "Without an ID", "", "Node 2 restarted at nine.")
 			// The same Message-ID from someone else is another message.
 			stranger := message("stranger@elsewhere.example", "Not the same", "once-1@abc-testing.example", "Hello")
-			for _, raw := range [][]byte{withID, noID, stranger} {
-				if err := deliver(addrs[0], demo.Designated, raw); err != nil {
+			for _, raw := range []string{withID, noID, stranger} {
+				if err := deliver(0, raw); err != nil {
 					t.Fatal(err)
 				}
 			}
 			run()
-			for _, raw := range [][]byte{withID, noID, stranger} {
-				if err := deliver(addrs[1], demo.Designated, raw); err != nil {
-					t.Errorf("the resend is refused: %v", err)
+			for _, raw := range []string{withID, noID, stranger} {
+				if err := deliver(1, raw); err != nil {
+					t.Errorf("the copy is refused: %v", err)
 				}
+				imaptest.Deliver(t, mailbox, raw)
+			}
+			if n, err := poll(); n != 3 || err != nil {
+				t.Errorf("poll: %d of 3 copies kept, %v", n, err)
 			}
 			run()
 
-			// Copies at once, half to each process, before anything is filed.
-			atOnce := map[string][]byte{
-				"At once with an ID": message(demo.Designated, "At once with an ID", "once-2@abc-testing.example", "Both nodes are up."),
-				"At once, no ID":     message(demo.Designated, "At once, no ID", "", "Calls work again."),
+			// Copies at once over SMTP, LMTP and IMAP, before anything is
+			// filed.
+			atOnce := []string{
+				message(demo.Designated, "At once with an ID", "once-2@abc-testing.example", "Both nodes are up."),
+				message(demo.Designated, "At once, no ID", "", "Calls work again."),
+			}
+			for _, raw := range atOnce {
+				imaptest.Deliver(t, mailbox, raw)
 			}
 			var wg sync.WaitGroup
-			errs := make(chan error, 16)
+			errs := make(chan error, 17)
+			wg.Go(func() {
+				_, err := poll()
+				errs <- err
+			})
 			for i := range 16 {
-				raw := atOnce["At once with an ID"]
-				if i%4 >= 2 {
-					raw = atOnce["At once, no ID"]
-				}
-				wg.Go(func() { errs <- deliver(addrs[i%2], demo.Designated, raw) })
+				wg.Go(func() { errs <- deliver(i, atOnce[i/2%2]) })
 			}
 			wg.Wait()
 			close(errs)
@@ -279,6 +320,9 @@ func TestEmailInOnce(t *testing.T) {
 			}
 			if len(updates) != 4 {
 				t.Errorf("updates on the Case Feed: %v, want 4 different", updates)
+			}
+			if n, err := poller.Poll(ctx); n != 0 || err != nil {
+				t.Errorf("the mailbox after polling: %d messages, %v; want none left", n, err)
 			}
 		})
 	}

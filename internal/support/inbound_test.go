@@ -328,4 +328,45 @@ func TestEmailInOnce(t *testing.T) {
 	}
 }
 
+// TestEmailInCharsets: a reply in KOI8-R with a subject in raw 8-bit
+// Windows-1252 reaches the Case Feed, and the triage list, as the text the
+// customer wrote, on both engines (PostgreSQL refuses text that is not
+// UTF-8).
+func TestEmailInCharsets(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		addr := f.listen(t)
+		w := f.worker()
+		w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
+		caseID := f.openCase(t, desk.PriorityMedium)
+		c, err := f.store.Case(ctx, caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// "Звонки обрываются." in KOI8-R, base64; "Re: “Anruf” – Grüße" in Windows-1252.
+		send(t, addr, demo.Designated, "From: =?KOI8-R?B?6dfBzg==?= <"+demo.Designated+">\nSubject: Re: \x93Anruf\x94 \x96 Gr\xfc\xdfe\n"+
+			"X-Caseport-Reference: "+c.ReferenceID+"\nMIME-Version: 1.0\nContent-Type: text/plain; charset=koi8-r\nContent-Transfer-Encoding: base64\n",
+			"+tfPzsvJIM/C0tnXwcDU09EuCg==\n")
+		if _, err := w.w.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		m := f.inbound(t)["Re: “Anruf” – Grüße"]
+		if m.State != store.InboundAppended {
+			t.Fatalf("received mail by subject: %+v, want it appended", f.inbound(t))
+		}
+		v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, e := range v.Feed {
+			found = found || strings.Contains(e.Body, "Звонки обрываются.")
+		}
+		if !found {
+			t.Error("the reply in KOI8-R is not on the Case Feed as written")
+		}
+	})
+}
+
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

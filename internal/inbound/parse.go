@@ -128,7 +128,7 @@ func sender(h mail.Header) (addr, name string) {
 	if from, err := mail.ParseAddress(decodeHeader(h.Get("From"))); err == nil {
 		return strings.ToLower(from.Address), from.Name
 	}
-	if addrs := strings.Fields(h.Get("From")); len(addrs) > 0 {
+	if addrs := strings.Fields(headerText(h.Get("From"))); len(addrs) > 0 {
 		return strings.ToLower(strings.Trim(addrs[len(addrs)-1], "<>")), ""
 	}
 	return "", ""

@@ -128,6 +128,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(msg("From: a@b.example\nContent-Type: multipart/mixed; boundary=z\n", "--z\r\nContent-Type: text/plain\r\n\r\nhi\r\n--z\r\nContent-Type: multipart/alternative; boundary=y\r\n\r\n--y\r\n\r\nnested\r\n--y--\r\n--z--\r\n"))
 	f.Add(msg("From: =?utf-8?q?=C3=A9?= <x@y>\nSubject: =?bogus?b?AAAA?=\nContent-Transfer-Encoding: base64\n", "!!!not base64"))
 	f.Add([]byte("Subject: no from\r\n\r\n"))
+	f.Add(msg("From: bad \xff\xfe@x\nSubject: \xe9\x81\n", "hi"))
 	f.Add(msg("From: =?KOI8-R?B?6dfBzg==?= <a@b.example>\nSubject: =?x-unknown?q?abc?= \xe9t\xe9\nContent-Type: text/plain; charset=koi8-r\nContent-Transfer-Encoding: quoted-printable\n", "=F0=D2=C9=D7=C5=D4 =\r\n=ZZ\r\n"))
 	f.Add(msg("From: a@b.example\nContent-Type: text/html; charset=iso-2022-jp\n", "<p>\x1b$B$3$s\x1b(B<ol start=x><li><a href=\"http://[::1\">x</a><table><td>"+strings.Repeat("<div>", 600)+"&#0;&bogus;</p>"))
 	f.Add(msg("From: a@b.example\nContent-Type: text/html\n", "<meta charset=\"shift_jis\"><pre>\x82\xa0\r\n  x</pre><script>x</script><br><br><br>y"))

@@ -281,7 +281,7 @@ func TestParseHTML(t *testing.T) {
 			raw: msg("From: a@abc-testing.example\nSubject: x\nContent-Type: text/html; charset=utf-8\n",
 				"<!DOCTYPE html><html><head><title>Mail</title><style>body { font: 12px }</style></head><body>"+
 					"<div dir=\"ltr\">Hi&nbsp;team,<div><br></div><div>the   trunk&nbsp;&amp; the <b>IVR</b> fail:</div>"+
-					"<ol><li>call&nbsp;in</li><li>press <code>1</code></li></ol>"+
+					"<ol start=\"0\"><li>call&nbsp;in</li><li>press <code>1</code></li></ol>"+
 					"<ul><li>node 1</li><li>node 2<ul><li>port 5060</li></ul></li></ul>"+
 					"<p>Logs: <a href=\"https://files.example/log?id=7&amp;x=1\">the log</a>, "+
 					"<a href=\"https://status.example/\">https://status.example/</a>, <a href=\"mailto:noc@abc.example\">NOC</a>, "+
@@ -291,7 +291,7 @@ func TestParseHTML(t *testing.T) {
 					"<pre>  line 1\n    line 2</pre>"+
 					"5 &lt; 6 &#8212; &eacute;t&eacute;</div>"+
 					"<div class=\"gmail_quote\">On Mon, Support wrote:<blockquote>old text</blockquote></div></body></html>"),
-			want: "Hi team,\n\nthe trunk & the IVR fail:\n\n1. call in\n2. press 1\n\n- node 1\n- node 2\n  - port 5060\n\n" +
+			want: "Hi team,\n\nthe trunk & the IVR fail:\n\n0. call in\n1. press 1\n\n- node 1\n- node 2\n  - port 5060\n\n" +
 				"Logs: the log (https://files.example/log?id=7&x=1), https://status.example/, NOC, click\n\nno script\n\n" +
 				"Node State\n2 down\n\n  line 1\n    line 2\n\n5 < 6 — été",
 		},

@@ -127,7 +127,13 @@ type textWriter struct {
 	breaks int  // line breaks owed before the next text
 	space  bool // a space owed before the next text
 	pre    int  // inside <pre>: whitespace as written
-	lists  []int
+	lists  []list
+}
+
+// list is an open <ul> or <ol>: the number of its next item, if ordered.
+type list struct {
+	ordered bool
+	next    int
 }
 
 func (w *textWriter) node(n *html.Node) {
@@ -161,18 +167,15 @@ func (w *textWriter) node(n *html.Node) {
 		w.lineBreak(1)
 		return
 	case atom.Ul, atom.Ol:
-		first := 0
-		if n.DataAtom == atom.Ol {
-			first = 1
-			if v, err := strconv.Atoi(attr(n, "start")); err == nil {
-				first = v
-			}
+		l := list{ordered: n.DataAtom == atom.Ol, next: 1}
+		if v, err := strconv.Atoi(attr(n, "start")); err == nil {
+			l.next = v
 		}
 		breaks := 2 // a blank line around a list, not around one inside an item
 		if len(w.lists) > 0 {
 			breaks = 1
 		}
-		w.lists = append(w.lists, first)
+		w.lists = append(w.lists, l)
 		w.block(n, breaks)
 		w.lists = w.lists[:len(w.lists)-1]
 		return
@@ -220,12 +223,12 @@ func (w *textWriter) listMarker() {
 	}
 	indent := strings.Repeat("  ", len(w.lists)-1)
 	top := &w.lists[len(w.lists)-1]
-	if *top == 0 {
+	if !top.ordered {
 		w.write(indent + "- ")
 		return
 	}
-	w.write(indent + strconv.Itoa(*top) + ". ")
-	*top++
+	w.write(indent + strconv.Itoa(top.next) + ". ")
+	top.next++
 }
 
 // linkAddress writes a web link's address after its text, unless the

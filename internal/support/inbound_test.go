@@ -68,20 +68,27 @@ func (f *fixture) inbound(t *testing.T) map[string]store.InboundMail {
 	return out
 }
 
+// mailCase opens a case for replies by email, and a worker that files
+// them; it returns the worker, the case and its Reference ID.
+func (f *fixture) mailCase(t *testing.T) (w *jobs, caseID int64, ref string) {
+	t.Helper()
+	w = f.worker()
+	w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
+	caseID = f.openCase(t, desk.PriorityMedium)
+	c, err := f.store.Case(context.Background(), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, caseID, c.ReferenceID
+}
+
 func TestEmailIn(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		addr := f.listen(t)
-		w := f.worker()
-		w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
-		caseID := f.openCase(t, desk.PriorityMedium)
+		w, caseID, ref := f.mailCase(t)
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
-		c, err := f.store.Case(ctx, caseID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ref := c.ReferenceID
 		reply := func(from, subject, extra, body string) {
 			send(t, addr, from, fmt.Sprintf("From: %s\nTo: support@vendor.example\nSubject: %s\n%s", from, subject, extra), body)
 		}
@@ -187,16 +194,10 @@ func TestEmailInOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := context.Background()
-			w := f.worker()
-			w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
-			caseID := f.openCase(t, desk.PriorityMedium)
-			c, err := f.store.Case(ctx, caseID)
-			if err != nil {
-				t.Fatal(err)
-			}
+			w, caseID, ref := f.mailCase(t)
 			message := func(from, subject, messageID, body string) string {
 				h := "From: " + from + "\r\nTo: support@vendor.example\r\nSubject: " + subject +
-					"\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nX-Caseport-Reference: " + c.ReferenceID + "\r\n"
+					"\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nX-Caseport-Reference: " + ref + "\r\n"
 				if messageID != "" {
 					h += "Message-ID: <" + messageID + ">\r\n"
 				}
@@ -337,16 +338,10 @@ func TestEmailInCharsets(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		addr := f.listen(t)
-		w := f.worker()
-		w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
-		caseID := f.openCase(t, desk.PriorityMedium)
-		c, err := f.store.Case(ctx, caseID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, caseID, ref := f.mailCase(t)
 		// "Звонки обрываются." in KOI8-R, base64; "Re: “Anruf” – Grüße" in Windows-1252.
 		send(t, addr, demo.Designated, "From: =?KOI8-R?B?6dfBzg==?= <"+demo.Designated+">\nSubject: Re: \x93Anruf\x94 \x96 Gr\xfc\xdfe\n"+
-			"X-Caseport-Reference: "+c.ReferenceID+"\nMIME-Version: 1.0\nContent-Type: text/plain; charset=koi8-r\nContent-Transfer-Encoding: base64\n",
+			"X-Caseport-Reference: "+ref+"\nMIME-Version: 1.0\nContent-Type: text/plain; charset=koi8-r\nContent-Transfer-Encoding: base64\n",
 			"+tfPzsvJIM/C0tnXwcDU09EuCg==\n")
 		if _, err := w.w.RunDue(ctx); err != nil {
 			t.Fatal(err)

@@ -333,7 +333,7 @@ var secretKeys = []keyWord{
 	{"password", keySecret}, {"passwd", keySecret}, {"pwd", keySecret}, {"passphrase", keySecret},
 	{"secret", keySecret}, {"token", keySecret}, {"apikey", keySecret}, {"accesskey", keySecret},
 	{"accesskeyid", keySecret}, {"secretkey", keySecret}, {"privatekey", keySecret}, {"credential", keySecret},
-	{"credentials", keySecret}, {"sessionid", keySecret}, {"sessid", keySecret}, {"signature", keySecret},
+	{"credentials", keySecret}, {"sessionid", keySecret}, {"sessid", keySecret}, {"signature", keySecret}, {"sig", keySecret},
 	{"accountkey", keySecret}, {"encryptionkey", keySecret}, {"signingkey", keySecret}, {"masterkey", keySecret},
 	{"clientkey", keySecret}, {"authkey", keySecret}, {"sharedkey", keySecret}, {"sastoken", keySecret},
 	{"authorization", keyAuthorization}, {"cookie", keyCookie},
@@ -344,7 +344,7 @@ var secretKeys = []keyWord{
 // counterKeys name numbers that are not card numbers however they look:
 // nanosecond counters, times, sizes, identifiers.
 var counterKeys = []keyWord{
-	{"ns", keyCounter}, {"nanos", keyCounter}, {"nanoseconds", keyCounter}, {"us", keyCounter},
+	{"ns", keyCounter}, {"nano", keyCounter}, {"nanos", keyCounter}, {"nanoseconds", keyCounter}, {"us", keyCounter},
 	{"micros", keyCounter}, {"ms", keyCounter}, {"millis", keyCounter}, {"time", keyCounter},
 	{"ts", keyCounter}, {"timestamp", keyCounter}, {"epoch", keyCounter}, {"duration", keyCounter},
 	{"elapsed", keyCounter}, {"latency", keyCounter}, {"uptime", keyCounter}, {"id", keyCounter},
@@ -353,7 +353,9 @@ var counterKeys = []keyWord{
 }
 
 // keyMode returns the mode of the first of words that the name key ends
-// with at a word boundary, or 0.
+// with, or 0. A word shorter than five letters counts only at a word
+// boundary (status does not end with the counter us, PGPASSWORD ends with
+// password).
 func keyMode(key []byte, words []keyWord) int {
 	const maxKey = 48
 	if len(key) > maxKey {
@@ -376,7 +378,7 @@ func keyMode(key []byte, words []keyWord) int {
 		sep = false
 	}
 	for _, w := range words {
-		if l := len(w.word); n >= l && boundary[n-l] && string(norm[n-l:n]) == w.word {
+		if l := len(w.word); n >= l && (l >= 5 || boundary[n-l]) && string(norm[n-l:n]) == w.word {
 			return w.mode
 		}
 	}
@@ -579,10 +581,14 @@ func trimLineEnd(line []byte, e int) int {
 	return e
 }
 
-// isLiteral reports whether a value is JSON's null, true or false, which
-// say that there is no secret.
+// isLiteral reports whether a value is JSON's null, true or false, or a
+// parameter of an SQL statement or a format: none is a secret.
 func isLiteral(v []byte) bool {
-	return string(v) == "null" || string(v) == "true" || string(v) == "false"
+	switch string(v) {
+	case "null", "true", "false", "?", "%s":
+		return true
+	}
+	return v[0] == '$' && len(v) > 1 && isDigits(v[1:]) // SQL parameters: token = $1
 }
 
 func hasPrefixFold(b []byte, prefix string) bool {
@@ -885,7 +891,12 @@ func (m *Masker) number(line []byte, j int) int {
 		}
 		return end
 	}
-	if plus || gs[0].len() > 2 && line[gs[0].start] == '0' && line[gs[0].start+1] == '0' && !gs[0].paren {
+	if ng >= 3 && !plus && isSSN(line, gs[:3]) {
+		if end := try(3, KindNationalID); end > 0 {
+			return end
+		}
+	}
+	if plus || ng > 1 && gs[0].len() >= 4 && line[gs[0].start] == '0' && line[gs[0].start+1] == '0' && !gs[0].paren {
 		for g := ng; g >= 1; g-- {
 			if internationalPhone(line, gs[:g], plus) {
 				if end := try(g, KindPhone); end > 0 {
@@ -894,11 +905,6 @@ func (m *Masker) number(line []byte, j int) int {
 			}
 		}
 		return 0
-	}
-	if ng >= 3 && isSSN(line, gs[:3]) {
-		if end := try(3, KindNationalID); end > 0 {
-			return end
-		}
 	}
 	for g := ng; g >= 1; g-- {
 		if isCard(line, gs[:g]) {
@@ -1041,7 +1047,7 @@ func counter(line []byte, start, end int) bool {
 // nationalPhone: a number as written inside its country — North American
 // (555) 123-4567, 555-123-4567, 555.123.4567, 555 123 4567; or one that
 // starts with the trunk prefix 0, in two groups or more of two digits or
-// more, 9 to 11 digits (01 23 45 67 89, 020 7946 0958, (030) 1234567,
+// more, 9 to 12 digits (01 23 45 67 89, 020 7946 0958, (030) 1234567,
 // 06.12.34.56.78, 08-123 456 78, 03-1234-5678).
 func nationalPhone(line []byte, gs []group) bool {
 	first := line[gs[0].start]
@@ -1055,7 +1061,7 @@ func nationalPhone(line []byte, gs []group) bool {
 		return gs[1].sep == gs[2].sep
 	}
 	d := digitCount(gs)
-	if d < 9 || d > 11 {
+	if d < 9 || d > 12 {
 		return false
 	}
 	dots := 0

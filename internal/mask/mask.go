@@ -17,7 +17,7 @@
 package mask
 
 import (
-	"bytes"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
@@ -62,11 +62,12 @@ type Options struct {
 type Masker struct {
 	rules      []Rule
 	consistent bool
-	numbers    map[string]int // kind + "\x00" + value → placeholder number
+	numbers    map[string]map[string]int // kind → canonical value → placeholder number
 	next       map[string]int // kind → numbers given so far
 	counts     map[string]int // kind → values masked
 	order      []string       // kinds in rule order, for the summary
 
+	canon  []byte // the canonical form of the value being numbered
 	spans  []span
 	custom int // spans[:custom] are the customer's rules'
 
@@ -87,7 +88,7 @@ func New(opts Options) *Masker {
 	m := &Masker{
 		rules:      slices.Clone(opts.Rules),
 		consistent: opts.Consistent,
-		numbers:    map[string]int{},
+		numbers:    map[string]map[string]int{},
 		next:       map[string]int{},
 		counts:     map[string]int{},
 	}
@@ -170,12 +171,17 @@ func (m *Masker) appendPlaceholder(dst []byte, s span, value []byte) []byte {
 	}
 	m.counts[s.kind]++
 	if m.consistent {
-		key := s.kind + "\x00" + canonical(s.kind, value)
-		n, ok := m.numbers[key]
+		numbers := m.numbers[s.kind]
+		if numbers == nil {
+			numbers = map[string]int{}
+			m.numbers[s.kind] = numbers
+		}
+		m.canon = appendCanonical(m.canon[:0], s.kind, value)
+		n, ok := numbers[string(m.canon)]
 		if !ok {
 			m.next[s.kind]++
 			n = m.next[s.kind]
-			m.numbers[key] = n
+			numbers[string(m.canon)] = n
 		}
 		dst = append(dst, '-')
 		dst = strconv.AppendInt(dst, int64(n), 10)
@@ -183,19 +189,36 @@ func (m *Masker) appendPlaceholder(dst []byte, s span, value []byte) []byte {
 	return append(dst, '>')
 }
 
-// canonical gives the form under which equal values share one placeholder
-// with Consistent: lower-case emails, canonical IP addresses, the digits
-// of card and phone numbers.
-func canonical(kind string, v []byte) string {
+// appendCanonical appends the form under which equal values share one
+// placeholder with Consistent: lower-case emails, canonical IPv6
+// addresses, the digits of card and phone numbers.
+func appendCanonical(dst []byte, kind string, v []byte) []byte {
 	switch kind {
 	case KindEmail:
-		return string(bytes.ToLower(v))
-	case KindIPv6, KindIPv4:
-		return canonicalIP(v)
+		return appendLower(dst, v)
+	case KindIPv6:
+		if addr, err := netip.ParseAddr(string(v)); err == nil {
+			return addr.AppendTo(dst)
+		}
 	case KindCard, KindPhone:
-		return string(digitsOf(v))
+		for _, c := range v {
+			if isDigit(c) {
+				dst = append(dst, c)
+			}
+		}
+		return dst
 	}
-	return string(v)
+	return append(dst, v...)
+}
+
+func appendLower(dst, s []byte) []byte {
+	for _, c := range s {
+		if isUpper(c) {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // A Count is how many values of one kind were masked.

@@ -201,17 +201,30 @@ var tokenShapes = []tokenShape{
 	{"LTAI", alnum, 20}, {"AGE-SECRET-KEY-1", upperDigit, 50},
 }
 
-// shapesByFirst indexes tokenShapes by their first byte.
-var shapesByFirst = func() (idx [256][]tokenShape) {
-	for _, s := range tokenShapes {
-		idx[s.prefix[0]] = append(idx[s.prefix[0]], s)
-	}
-	return idx
-}()
+// shapesByFirst indexes tokenShapes by their first byte, and
+// shapeStarts says which first two bytes start one at all, so that most
+// words are passed over with one look-up.
+var (
+	shapesByFirst = func() (idx [256][]tokenShape) {
+		for _, s := range tokenShapes {
+			idx[s.prefix[0]] = append(idx[s.prefix[0]], s)
+		}
+		return idx
+	}()
+	shapeStarts = func() (starts [256 * 256]bool) {
+		for _, s := range append(tokenShapes, tokenShape{prefix: "eyJ"}) {
+			starts[int(s.prefix[0])<<8|int(s.prefix[1])] = true
+		}
+		return starts
+	}()
+)
 
 // shaped masks a token known by its shape at line[j:] (a JWT, or one of
 // tokenShapes) and returns its end, or 0.
 func (m *Masker) shaped(line []byte, j int) int {
+	if j+1 >= len(line) || !shapeStarts[int(line[j])<<8|int(line[j+1])] {
+		return 0
+	}
 	if bytes.HasPrefix(line[j:], []byte("eyJ")) {
 		return m.jwt(line, j)
 	}
@@ -325,11 +338,23 @@ type keyWord struct {
 	mode int
 }
 
+// A keyIndex holds key words by their last letter, the first one looked at.
+type keyIndex [256][]keyWord
+
+func indexKeys(words []keyWord) *keyIndex {
+	var idx keyIndex
+	for _, w := range words {
+		last := w.word[len(w.word)-1]
+		idx[last] = append(idx[last], w)
+	}
+	return &idx
+}
+
 // secretKeys are the names of secrets in key=value, key: value, JSON,
 // YAML and XML (after the keyword lists of gitleaks and detect-secrets);
 // a name counts when it ends with one at a word boundary (db_password,
 // clientSecret, X-Api-Key), not inside a word (passwordless, monkey).
-var secretKeys = []keyWord{
+var secretKeys = indexKeys([]keyWord{
 	{"password", keySecret}, {"passwd", keySecret}, {"pwd", keySecret}, {"passphrase", keySecret},
 	{"secret", keySecret}, {"token", keySecret}, {"apikey", keySecret}, {"accesskey", keySecret},
 	{"accesskeyid", keySecret}, {"secretkey", keySecret}, {"privatekey", keySecret}, {"credential", keySecret},
@@ -339,25 +364,31 @@ var secretKeys = []keyWord{
 	{"authorization", keyAuthorization}, {"cookie", keyCookie},
 	{"phone", keyPhone}, {"phonenumber", keyPhone}, {"tel", keyPhone}, {"telephone", keyPhone},
 	{"mobile", keyPhone}, {"cell", keyPhone}, {"fax", keyPhone}, {"msisdn", keyPhone},
-}
+})
 
 // counterKeys name numbers that are not card numbers however they look:
 // nanosecond counters, times, sizes, identifiers.
-var counterKeys = []keyWord{
+var counterKeys = indexKeys([]keyWord{
 	{"ns", keyCounter}, {"nano", keyCounter}, {"nanos", keyCounter}, {"nanoseconds", keyCounter}, {"us", keyCounter},
 	{"micros", keyCounter}, {"ms", keyCounter}, {"millis", keyCounter}, {"time", keyCounter},
 	{"ts", keyCounter}, {"timestamp", keyCounter}, {"epoch", keyCounter}, {"duration", keyCounter},
 	{"elapsed", keyCounter}, {"latency", keyCounter}, {"uptime", keyCounter}, {"id", keyCounter},
 	{"seq", keyCounter}, {"offset", keyCounter}, {"bytes", keyCounter}, {"size", keyCounter},
 	{"count", keyCounter}, {"total", keyCounter}, {"nonce", keyCounter},
-}
+})
 
 // keyMode returns the mode of the first of words that the name key ends
 // with, or 0. A word shorter than five letters counts only at a word
 // boundary (status does not end with the counter us, PGPASSWORD ends with
 // password).
-func keyMode(key []byte, words []keyWord) int {
+func keyMode(key []byte, words *keyIndex) int {
 	const maxKey = 48
+	for len(key) > 0 && (key[len(key)-1] == '_' || key[len(key)-1] == '-' || key[len(key)-1] == '.') {
+		key = key[:len(key)-1]
+	}
+	if len(key) == 0 || len(words[key[len(key)-1]|0x20]) == 0 {
+		return 0
+	}
 	if len(key) > maxKey {
 		key = key[len(key)-maxKey:]
 	}
@@ -377,7 +408,7 @@ func keyMode(key []byte, words []keyWord) int {
 		n++
 		sep = false
 	}
-	for _, w := range words {
+	for _, w := range words[norm[n-1]] {
 		if l := len(w.word); n >= l && (l >= 5 || boundary[n-l]) && string(norm[n-l:n]) == w.word {
 			return w.mode
 		}
@@ -407,12 +438,16 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 	if p >= n {
 		return 0
 	}
+	sep := line[p]
+	cli := quote == 0 && p == k+1 && line[k] == ' ' && j >= 2 && line[j-1] == '-'
+	if sep != ':' && sep != '=' && sep != '>' && sep != ',' && sep != 'v' && sep != 'V' && !cli {
+		return 0
+	}
 	start := k
 	for start > 0 && keyChars[line[start-1]] {
 		start--
 	}
 	xml := false
-	sep := line[p]
 	switch {
 	case sep == ':' || sep == '=':
 		p++
@@ -422,7 +457,7 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 	case sep == '>' && quote == 0 && p == k && start > 0 && line[start-1] == '<':
 		xml = true
 		p++
-	case quote == 0 && p == k+1 && start+2 <= j && line[start] == '-' && line[start+1] == '-':
+	case cli && line[start] == '-' && line[start+1] == '-':
 		sep = ' ' // --password secret
 	case sep == ',' || sep == 'v' || sep == 'V':
 		// key="password" value="…" and "name":"password","value":"…": the
@@ -1113,23 +1148,6 @@ func after(line []byte, end int) byte {
 		return 0
 	}
 	return line[end]
-}
-
-func canonicalIP(v []byte) string {
-	if addr, err := netip.ParseAddr(string(v)); err == nil {
-		return addr.String()
-	}
-	return string(v)
-}
-
-func digitsOf(v []byte) []byte {
-	out := make([]byte, 0, len(v))
-	for _, c := range v {
-		if isDigit(c) {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // cardPrefix reports whether d starts like a number of a major card

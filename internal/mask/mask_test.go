@@ -144,6 +144,41 @@ func TestMaskLogFormats(t *testing.T) {
 			"DB_PASSWORD=<credential> client_secret: '<credential>' X-Api-Key: <credential> pwd=<credential>;",
 		},
 		{
+			"phones of other countries",
+			"rappel au +33 1 23 45 67 89, au 06.12.34.56.78 ou au 01 23 45 67 89; Berlin +49 (0)30 1234 567, 030 901820; Tokyo 03-1234-5678; +91 98765 43210",
+			"rappel au <phone>, au <phone> ou au <phone>; Berlin <phone>, <phone>; Tokyo <phone>; <phone>",
+		},
+		{
+			"cloud and SaaS credentials by their shape",
+			"keys AKIAIOSFODNN7EXAMPLE ghp_abcdefghijklmnopqrstuvwxyz0123456789 xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx sk_live_4eC39HqLyjWDarjtT1zdp7dc AIzaSyD-abcdefghijklmnopqrstuvwxyz0123 ok",
+			"keys <token> <token> <token> <token> <token> ok",
+		},
+		{
+			"aws secret key in context",
+			`aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY {"SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}`,
+			`aws_secret_access_key = <credential> {"SecretAccessKey":"<credential>"}`,
+		},
+		{
+			"slack webhook",
+			"POST https://hooks.slack.com/services/T0000AAAA/B0000BBBB/XXXXXXXXXXXXXXXXXXXXXXXX failed",
+			"POST https://hooks.slack.com/services/<token> failed",
+		},
+		{
+			"credentials in XML",
+			`<db><password>s3cr3t!</password><user name="app" password="hunter2"/><add key="ApiKey" value="k-123456"/></db>`,
+			`<db><password><credential></password><user name="app" password="<credential>"/><add key="ApiKey" value="<credential>"/></db>`,
+		},
+		{
+			"nanosecond counters in JSON",
+			`{"ts":1732358122123456789,"duration_ns":4111111111111111,"start_time_unix_nano":4532015112830366}`,
+			`{"ts":1732358122123456789,"duration_ns":4111111111111111,"start_time_unix_nano":4532015112830366}`,
+		},
+		{
+			"SQL parameters are not secrets",
+			"SELECT * FROM api_tokens WHERE token = ? OR token = $1",
+			"SELECT * FROM api_tokens WHERE token = ? OR token = $1",
+		},
+		{
 			"amex and mastercard 2-series",
 			"cards 3782 822463 10005 and 2221000000000009",
 			"cards <card> and <card>",
@@ -209,6 +244,30 @@ db-user	user=(?P<value>\w+)
 	}
 }
 
+// A private key block is masked across its lines, and counted once.
+func TestPrivateKeyBlock(t *testing.T) {
+	t.Parallel()
+	m := mask.New(mask.Options{Consistent: true})
+	in := "loaded key: -----BEGIN RSA PRIVATE KEY-----\n" +
+		"MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n" +
+		"  VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n" +
+		"-----END RSA PRIVATE KEY----- from 10.0.0.1\n" +
+		"MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n" +
+		`{"pem":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n"}` + "\n"
+	want := "loaded key: -----BEGIN RSA PRIVATE KEY-----\n" +
+		"<private-key-1>\n" +
+		"  <private-key-1>\n" +
+		"-----END RSA PRIVATE KEY----- from <ipv4-1>\n" +
+		"MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n" +
+		`{"pem":"-----BEGIN PRIVATE KEY-----<private-key-2>-----END PRIVATE KEY-----\n"}` + "\n"
+	if got := maskString(t, m, in); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if sum, want := mask.FormatSummary(m.Summary()), "masked 3 values: private-key 2 (2 different), ipv4 1 (1 different)"; sum != want {
+		t.Errorf("summary %q, want %q", sum, want)
+	}
+}
+
 // The writer sees a log in pieces of any size: the result must not depend
 // on where the pieces end, and a last line without a line break is masked.
 func TestWriterPieces(t *testing.T) {
@@ -251,6 +310,9 @@ var placeholder = regexp.MustCompile(`<[a-z0-9-]+>`)
 func FuzzMask(f *testing.F) {
 	f.Add("user=bob password=x 10.0.0.1 ::1 +1 555 123 4567 4111111111111111 a@b.co")
 	f.Add(`{"token":"\"","authorization":"Bearer abcdefghijklmnopqrstuvwxyz"}`)
+	f.Add("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\nProc-Type: 4,ENCRYPTED\n-----END EC PRIVATE KEY----- +33 1 23 45 67 89 (030) 1234567 0033 1 23 45 67 89")
+	f.Add(`<password>x</password> <add key="Secret" value="y"/> --password z AKIAIOSFODNN7EXAMPLE xoxb-1234567890-abc ::ffff:10.0.0.1 fe80::1%eth0`)
+	f.Add(`Authorization: Digest username="a", response="b" Cookie: a=b {\"pwd\":\"c\"} https://u:p@h/ https://hooks.slack.com/services/T1/B2/abcdefghijklmnopqrstuvwx`)
 	f.Fuzz(func(t *testing.T, in string) {
 		m := mask.New(mask.Options{Consistent: true})
 		out := maskString(t, m, in)

@@ -160,7 +160,7 @@ func (g *corpusGen) phone() string {
 		"+34 91N NNN NNN", "+34 6NN NN NN NN", "+34-91N-NNN-NNN",
 		"+31 20 NNN NNNN", "+31 6 NNNNNNNN", "020-NNN NNNN", "06-NNNNNNNN",
 		"+46 8 NNN NNN NN", "+46 70 NNN NN NN", "08-NNN NNN NN", "070-NNN NN NN",
-		"+91 NNNNN NNNNN", "+91-NNNNN-NNNNN", "0NNNNN NNNNN",
+		"+91 NNNNN NNNNN", "+91-NNNNN-NNNNN", "0MNNNN NNNNN",
 		"+81 3-NNNN-NNNN", "+81 90-NNNN-NNNN", "03-NNNN-NNNN", "090-NNNN-NNNN",
 		"+61 2 NNNN NNNN", "+61 4NN NNN NNN", "(02) NNNN NNNN", "04NN NNN NNN",
 		"+55 11 9NNNN-NNNN", "+55 (11) 9NNNN-NNNN", "+41 44 NNN NN NN", "+48 NNN NNN NNN", "+353 1 NNN NNNN", "+86 10 NNNN NNNN",
@@ -384,6 +384,7 @@ func (g *corpusGen) planted(kind string) record {
 			{aws, "aws_secret_access_key = " + aws},
 			{v, p + `config: {"name":"password","value":"` + v + `"}`},
 			{v, p + "spring.datasource.password=" + v},
+			{query, p + `Authorization: Digest username="` + user + `", realm="api", nonce="` + g.chars(16, hexSet) + `", response="` + query + `"`},
 		}
 		c := cases[g.r.IntN(len(cases))]
 		return one(c.value, c.line)
@@ -557,8 +558,9 @@ type score struct{ total, ok int }
 
 func (s score) rate() float64 { return 100 * float64(s.ok) / float64(max(s.total, 1)) }
 
-// judge compares the masked lines with the records: a planted value
-// counts as masked when no line of its record holds it any more.
+// judge compares the masked lines with the records: a planted record (a
+// value, or a private key block of many lines) counts as masked when no
+// line of it holds any of its values any more.
 func judge(records []record, masked []string) (map[string]*score, error) {
 	scores := map[string]*score{}
 	at := 0
@@ -580,11 +582,9 @@ func judge(records []record, masked []string) (map[string]*score, error) {
 			}
 			continue
 		}
-		for _, v := range rec.planted {
-			s.total++
-			if !strings.Contains(out, v) {
-				s.ok++
-			}
+		s.total++
+		if !slices.ContainsFunc(rec.planted, func(v string) bool { return strings.Contains(out, v) }) {
+			s.ok++
 		}
 	}
 	return scores, nil
@@ -643,13 +643,16 @@ func TestQuality(t *testing.T) {
 				}
 			}
 		})
-		fmt.Printf("| kind | values or lines | masked or untouched |\n|---|---:|---:|\n")
+		fmt.Printf("| kind | records | masked or untouched |\n|---|---:|---:|\n")
 		for _, k := range kinds {
 			fmt.Printf("| %s | %d | %.1f%% |\n", k, scores[k].total, scores[k].rate())
 		}
-		fmt.Printf("| **all planted values** | %d | %.2f%% |\n| **all ordinary lines** | %d | %.2f%% |\n", recall.total, recall.rate(), untouched.total, untouched.rate())
+		fmt.Printf("| **all planted** | %d | %.2f%% |\n| **all ordinary** | %d | %.2f%% |\n", recall.total, recall.rate(), untouched.total, untouched.rate())
 	}
 	if *maskedIn != "" {
+		if *qualityOnly {
+			showMisses(t, records, strings.Split(string(out), "\n"))
+		}
 		return // another tool's figures are reported, not held to ours
 	}
 	if recall.rate() < 99 {
@@ -663,7 +666,7 @@ func TestQuality(t *testing.T) {
 			t.Errorf("%s: %.1f%% (of %d)", k, s.rate(), s.total)
 		}
 	}
-	if t.Failed() {
+	if t.Failed() || *qualityOnly {
 		showMisses(t, records, strings.Split(string(out), "\n"))
 	}
 }

@@ -541,7 +541,7 @@ func (m *Masker) authorization(line []byte, p int) int {
 	if p < n && (line[p] == '"' || line[p] == '\'') {
 		p++
 	}
-	kind := KindCredential
+	kind, params := KindCredential, false
 	w := p
 	for w < n && (alnum[line[w]] || line[w] == '-') {
 		w++
@@ -552,12 +552,19 @@ func (m *Masker) authorization(line []byte, p int) int {
 				if scheme == "bearer" {
 					kind = KindToken
 				}
+				params = scheme == "digest" || scheme == "aws4-hmac-sha256" || scheme == "hoba" || scheme == "mutual"
 				p = w + 1
 				break
 			}
 		}
 	}
 	e := p
+	if params { // username="…", response="…": every parameter, to the line's end
+		e = trimLineEnd(line, n)
+		if p > 0 && (line[p-1] == '"' || line[p-1] == '\'') && bytes.IndexByte(line[p:e], line[p-1]) >= 0 {
+			e = p + bytes.LastIndexByte(line[p:e], line[p-1])
+		}
+	}
 	for e < n && !authStop[line[e]] {
 		e++
 	}

@@ -169,6 +169,11 @@ func TestMaskLogFormats(t *testing.T) {
 			`<db><password><credential></password><user name="app" password="<credential>"/><add key="ApiKey" value="<credential>"/></db>`,
 		},
 		{
+			"more XML and labels",
+			`<db:password>a1</db:password> <entry key="password">b2</entry> <Password><![CDATA[c3]]></Password> <password type="string">d4</password> AWS Secret Access Key: e5 Tel: 12 34 56 78`,
+			`<db:password><credential></db:password> <entry key="password"><credential></entry> <Password><![CDATA[<credential>]]></Password> <password type="string"><credential></password> AWS Secret Access Key: <credential> Tel: <phone>`,
+		},
+		{
 			"nanosecond counters in JSON",
 			`{"ts":1732358122123456789,"duration_ns":4111111111111111,"start_time_unix_nano":4532015112830366}`,
 			`{"ts":1732358122123456789,"duration_ns":4111111111111111,"start_time_unix_nano":4532015112830366}`,

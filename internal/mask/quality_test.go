@@ -330,6 +330,7 @@ func (g *corpusGen) planted(kind string) record {
 			p+"phone="+strings.ReplaceAll(v, " ", "")+" verified=true",
 			"  <phone>"+v+"</phone>",
 			"  mobile: \""+v+"\"",
+			p+"Tel: "+g.fill(g.pick("NN NN NN NN", "NNN NN NNN", "NNNN NNNN"))+" (Denmark, Norway, Singapore)",
 			p+"Customer called from "+v+" about case 01234567",
 			p+"Tel.: "+v+", Fax: "+v,
 		))
@@ -384,6 +385,11 @@ func (g *corpusGen) planted(kind string) record {
 			{aws, "aws_secret_access_key = " + aws},
 			{v, p + `config: {"name":"password","value":"` + v + `"}`},
 			{v, p + "spring.datasource.password=" + v},
+			{aws, p + "AWS Secret Access Key: " + aws},
+			{v, "  <db:password>" + v + "</db:password>"},
+			{v, `  <entry key="password">` + v + `</entry>`},
+			{v, "  <Password><![CDATA[" + v + "]]></Password>"},
+			{v, `  <password type="string">` + v + `</password>`},
 			{query, p + `Authorization: Digest username="` + user + `", realm="api", nonce="` + g.chars(16, hexSet) + `", response="` + query + `"`},
 		}
 		c := cases[g.r.IntN(len(cases))]
@@ -423,6 +429,12 @@ func (g *corpusGen) planted(kind string) record {
 			return record{kind: kind, lines: []string{g.json(`"private_key_pem":"-----BEGIN ` + label + `-----\n` + v + `\n-----END ` + label + `-----\n"`)}, planted: body}
 		}
 		lines := []string{g.pick(p+"loaded key: ", "") + "-----BEGIN " + label + "-----"}
+		if g.r.IntN(4) == 0 {
+			lines[0] = "-----BEGIN PGP PRIVATE KEY BLOCK-----"
+			lines = append(lines, "Version: GnuPG v2", "")
+			label = "PGP PRIVATE KEY BLOCK"
+			body = append(body, "="+g.chars(4, base64Set))
+		}
 		lines = append(lines, body...)
 		lines = append(lines, "-----END "+label+"-----")
 		return record{kind: kind, lines: lines, planted: body}
@@ -459,6 +471,8 @@ func (g *corpusGen) ordinary(kind string) record {
 			fmt.Sprintf(`{"name":"GET /api","start_time_unix_nano":%s,"end_time_unix_nano":%s}`, n(), n()),
 			p+fmt.Sprintf("gc pause %s ns, heap_bytes=%s", n(), n()),
 			fmt.Sprintf(`{"t_us":%s,"seq":%s,"offset":%s,"size":%s}`, n(), n(), n(), n()),
+			fmt.Sprintf(`{"metric":"http.server.duration","value":%s,"sum":%s,"count":%d,"startTimeUnixNano":"%s"}`, n(), n(), g.r.IntN(1e6), n()),
+			fmt.Sprintf(`{"span":"db","dur":%s,"cpu":%s}`, n(), n()),
 		)
 	case "ids and hashes":
 		uuid := g.fill("XXXXXXXX-XXXX-4XXX-8XXX-XXXXXXXXXXXX")

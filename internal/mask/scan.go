@@ -37,6 +37,7 @@ var (
 	emailLocal  = bytesOf(alnumChars + "._%+-")
 	emailHost   = bytesOf(alnumChars + ".-")
 	keyChars    = bytesOf(alnumChars + "_.-")
+	phoneChars  = bytesOf(digitChars + " ().+-/")
 	// valueStop ends a value that is not quoted.
 	valueStop = bytesOf(" \t\r\n&,;\"'<>(){}[]")
 	// authStop ends the credentials of an Authorization header.
@@ -192,7 +193,7 @@ var tokenShapes = []tokenShape{
 	{"ghp_", alnum, 30}, {"gho_", alnum, 30}, {"ghu_", alnum, 30}, {"ghs_", alnum, 30}, {"ghr_", alnum, 30},
 	{"github_pat_", wordBytes, 30}, {"glpat-", base64url, 20},
 	{"xoxb-", slackChars, 10}, {"xoxa-", slackChars, 10}, {"xoxp-", slackChars, 10}, {"xoxr-", slackChars, 10},
-	{"xoxs-", slackChars, 10}, {"xoxe-", slackChars, 10}, {"xapp-", slackChars, 10},
+	{"xoxs-", slackChars, 10}, {"xoxe-", slackChars, 10}, {"xoxe.xoxp-", slackChars, 10}, {"xapp-", slackChars, 10},
 	{"sk_live_", alnum, 16}, {"rk_live_", alnum, 16}, {"pk_live_", alnum, 16},
 	{"sk_test_", alnum, 16}, {"rk_test_", alnum, 16}, {"pk_test_", alnum, 16}, {"whsec_", alnum, 24},
 	{"sk-", base64url, 32}, // OpenAI, Anthropic
@@ -374,7 +375,8 @@ var counterKeys = indexKeys([]keyWord{
 	{"ts", keyCounter}, {"timestamp", keyCounter}, {"epoch", keyCounter}, {"duration", keyCounter},
 	{"elapsed", keyCounter}, {"latency", keyCounter}, {"uptime", keyCounter}, {"id", keyCounter},
 	{"seq", keyCounter}, {"offset", keyCounter}, {"bytes", keyCounter}, {"size", keyCounter},
-	{"count", keyCounter}, {"total", keyCounter}, {"nonce", keyCounter},
+	{"count", keyCounter}, {"total", keyCounter}, {"nonce", keyCounter}, {"value", keyCounter},
+	{"sum", keyCounter}, {"max", keyCounter}, {"min", keyCounter}, {"counter", keyCounter},
 })
 
 // keyMode returns the mode of the first of words that the name key ends
@@ -396,7 +398,7 @@ func keyMode(key []byte, words *keyIndex) int {
 	var boundary [maxKey]bool
 	n, sep := 0, true
 	for i, c := range key {
-		if c == '_' || c == '-' || c == '.' {
+		if c == '_' || c == '-' || c == '.' || c == ' ' {
 			sep = true
 			continue
 		}
@@ -431,6 +433,8 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 	case p+1 < n && line[p] == '\\' && line[p+1] == '"':
 		quote = '\\'
 		p += 2
+	case p+1 < n && line[p] == '.' && line[p+1] == ':': // Tel.: …
+		p++
 	}
 	for p < n && (line[p] == ' ' || line[p] == '\t') {
 		p++
@@ -439,13 +443,21 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		return 0
 	}
 	sep := line[p]
-	cli := quote == 0 && p == k+1 && line[k] == ' ' && j >= 2 && line[j-1] == '-'
-	if sep != ':' && sep != '=' && sep != '>' && sep != ',' && sep != 'v' && sep != 'V' && !cli {
+	spaced := quote == 0 && p == k+1 && line[k] == ' ' // --password secret, <password type="…">
+	if sep != ':' && sep != '=' && sep != '>' && sep != ',' && sep != 'v' && sep != 'V' && !spaced {
 		return 0
 	}
 	start := k
 	for start > 0 && keyChars[line[start-1]] {
 		start--
+	}
+	tag := start > 0 && line[start-1] == '<' // also <ns:password>
+	if !tag && start > 1 && line[start-1] == ':' {
+		t := start - 1
+		for t > 0 && keyChars[line[t-1]] {
+			t--
+		}
+		tag = t > 0 && t < start-1 && line[t-1] == '<'
 	}
 	xml := false
 	switch {
@@ -454,11 +466,19 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		if p < n && (line[p] == '=' || line[p] == '>') { // := and =>
 			p++
 		}
-	case sep == '>' && quote == 0 && p == k && start > 0 && line[start-1] == '<':
+	case sep == '>' && p == k && tag, sep == '>' && quote == '"' && start > 0 && line[start-1] == '"':
+		// <password>…</password> and <entry key="password">…</entry>
 		xml = true
 		p++
-	case cli && line[start] == '-' && line[start+1] == '-':
-		sep = ' ' // --password secret
+	case spaced && tag:
+		gt := bytes.IndexByte(line[k:], '>')
+		if gt < 0 || line[k+gt-1] == '/' {
+			return 0
+		}
+		xml = true
+		p = k + gt + 1
+	case spaced && start+2 <= j && line[start] == '-' && line[start+1] == '-':
+		sep = ' '
 	case sep == ',' || sep == 'v' || sep == 'V':
 		// key="password" value="…" and "name":"password","value":"…": the
 		// key "value" is masked when the name before it is a secret's.
@@ -476,6 +496,16 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		return 0
 	}
 	mode := keyMode(line[start:k], secretKeys)
+	if mode == 0 && sep == ':' && quote == 0 {
+		// Words of a label: Secret Access Key: …, API Key: …
+		for words, s := 0, start; words < 2 && s > 1 && line[s-1] == ' ' && keyChars[line[s-2]]; words++ {
+			for s--; s > 0 && keyChars[line[s-1]]; s-- {
+			}
+			if mode = keyMode(line[s:k], secretKeys); mode != 0 {
+				break
+			}
+		}
+	}
 	if mode == 0 {
 		if !bytes.EqualFold(line[j:k], []byte("value")) || !m.namedSecret(line, start) {
 			return 0
@@ -502,22 +532,25 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 			}
 			return 0
 		}
-	}
-	s, e := valueAt(line, p, xml)
-	if s < 0 || s >= e || isLiteral(line[s:e]) {
-		return 0
-	}
-	kind := KindCredential
-	if mode == keyPhone {
-		if !phoneLike(line[s:e]) {
+	case keyPhone:
+		s, e := valueAt(line, p, xml)
+		if s == p { // not quoted: the number may be written with spaces
+			for e = p; e < n && phoneChars[line[e]]; e++ {
+			}
+			for e > s && !isDigit(line[e-1]) && line[e-1] != ')' {
+				e--
+			}
+		}
+		if s < 0 || !phoneLike(line[s:e]) || !m.add(s, e, KindPhone) {
 			return 0
 		}
-		kind = KindPhone
-	}
-	if m.add(s, e, kind) {
 		return e
 	}
-	return 0
+	s, e := valueAt(line, p, xml)
+	if s < 0 || s >= e || isLiteral(line[s:e]) || !m.add(s, e, KindCredential) {
+		return 0
+	}
+	return e
 }
 
 // namedSecret reports whether the key that ends at line[:start] (a
@@ -601,6 +634,11 @@ func valueAt(line []byte, p int, xml bool) (start, end int) {
 	case line[p] == '\\' && p+1 < n && line[p+1] == '"':
 		if e := bytes.Index(line[p+2:], []byte(`\"`)); e >= 0 {
 			return p + 2, p + 2 + e
+		}
+		return -1, -1
+	case xml && bytes.HasPrefix(line[p:], []byte("<![CDATA[")):
+		if e := bytes.Index(line[p:], []byte("]]>")); e >= 0 {
+			return p + len("<![CDATA["), p + e
 		}
 		return -1, -1
 	case xml:
@@ -709,7 +747,7 @@ func (m *Masker) keyLine(line []byte) int {
 	switch {
 	case s == e:
 		return len(line)
-	case allIn(line[s:e], base64Chars), hasPrefixFold(line[s:e], "Proc-Type:"), hasPrefixFold(line[s:e], "DEK-Info:"), hasPrefixFold(line[s:e], "Comment:"):
+	case allIn(line[s:e], base64Chars), hasPrefixFold(line[s:e], "Proc-Type:"), hasPrefixFold(line[s:e], "DEK-Info:"), hasPrefixFold(line[s:e], "Comment:"), hasPrefixFold(line[s:e], "Version:"):
 		m.addKeyPart(s, e)
 		return len(line)
 	}
@@ -1053,12 +1091,16 @@ func isCard(line []byte, gs []group) bool {
 	return len(gs) > 1 || !counter(line, gs[0].start, gs[0].end)
 }
 
-// counter reports whether the number at line[start:end] is named a
-// counter by its key ("ns":…, elapsed=…) or unit (… ns, … bytes).
+// counter reports whether the number at line[start:end] is a JSON number
+// ("duration_ns":4111111111111111) or named a counter by its key
+// (elapsed=…) or unit (… ns, … bytes).
 func counter(line []byte, start, end int) bool {
 	p := start
 	for p > 0 && (line[p-1] == ' ' || line[p-1] == '"' || line[p-1] == '\'') {
 		p--
+	}
+	if p > 1 && line[p-1] == ':' && line[p-2] == '"' && after(line, end) != '"' {
+		return true // a number in JSON: card numbers are strings there
 	}
 	if p > 0 && (line[p-1] == ':' || line[p-1] == '=') {
 		p--

@@ -8,8 +8,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"syscall"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/caseport/caseport/internal/mask"
 )

@@ -63,9 +63,9 @@ type Masker struct {
 	rules      []Rule
 	consistent bool
 	numbers    map[string]map[string]int // kind → canonical value → placeholder number
-	next       map[string]int // kind → numbers given so far
-	counts     map[string]int // kind → values masked
-	order      []string       // kinds in rule order, for the summary
+	next       map[string]int            // kind → numbers given so far
+	counts     map[string]int            // kind → values masked
+	order      []string                  // kinds in rule order, for the summary
 
 	canon  []byte // the canonical form of the value being numbered
 	spans  []span

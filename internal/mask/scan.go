@@ -3,6 +3,7 @@ package mask
 import (
 	"bytes"
 	"net/netip"
+	"slices"
 	"strconv"
 )
 
@@ -183,23 +184,34 @@ type tokenShape struct {
 	min    int
 }
 
-var tokenShapes = []tokenShape{
+var tokenShapes = slices.Concat(
 	// AWS access key ids: a kind prefix and 16 upper-case letters and digits.
-	{"AKIA", upperDigit, 16}, {"ASIA", upperDigit, 16}, {"ABIA", upperDigit, 16}, {"ACCA", upperDigit, 16},
-	{"AGPA", upperDigit, 16}, {"AIDA", upperDigit, 16}, {"AROA", upperDigit, 16}, {"AIPA", upperDigit, 16},
-	{"ANPA", upperDigit, 16}, {"ANVA", upperDigit, 16}, {"APKA", upperDigit, 16}, {"A3T", upperDigit, 17},
-	{"AIza", base64url, 30},                          // Google API keys
-	{"ya29.", base64url, 30}, {"GOCSPX-", base64url, 20}, // Google OAuth access tokens, client secrets
-	{"ghp_", alnum, 30}, {"gho_", alnum, 30}, {"ghu_", alnum, 30}, {"ghs_", alnum, 30}, {"ghr_", alnum, 30},
-	{"github_pat_", wordBytes, 30}, {"glpat-", base64url, 20},
-	{"xoxb-", slackChars, 10}, {"xoxa-", slackChars, 10}, {"xoxp-", slackChars, 10}, {"xoxr-", slackChars, 10},
-	{"xoxs-", slackChars, 10}, {"xoxe-", slackChars, 10}, {"xoxe.xoxp-", slackChars, 10}, {"xapp-", slackChars, 10},
-	{"sk_live_", alnum, 16}, {"rk_live_", alnum, 16}, {"pk_live_", alnum, 16},
-	{"sk_test_", alnum, 16}, {"rk_test_", alnum, 16}, {"pk_test_", alnum, 16}, {"whsec_", alnum, 24},
-	{"sk-", base64url, 32}, // OpenAI, Anthropic
-	{"SG.", sendgrid, 60}, {"npm_", alnum, 36}, {"pypi-", base64url, 50}, {"hvs.", base64url, 24},
-	{"dop_v1_", alnum, 64}, {"shpat_", alnum, 32}, {"shpss_", alnum, 32}, {"key-", alnum, 32},
-	{"LTAI", alnum, 20}, {"AGE-SECRET-KEY-1", upperDigit, 50},
+	shapes(upperDigit, 16, "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "APKA"),
+	shapes(upperDigit, 17, "A3T"),
+	shapes(base64url, 30, "AIza", "ya29."), // Google API keys, OAuth access tokens
+	shapes(base64url, 20, "GOCSPX-", "glpat-"),
+	shapes(alnum, 30, "ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+	shapes(wordBytes, 30, "github_pat_"),
+	shapes(slackChars, 10, "xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-", "xoxe-", "xoxe.xoxp-", "xapp-"),
+	shapes(alnum, 16, "sk_live_", "rk_live_", "pk_live_", "sk_test_", "rk_test_", "pk_test_"),
+	shapes(alnum, 24, "whsec_"),
+	shapes(base64url, 32, "sk-"), // OpenAI, Anthropic
+	shapes(sendgrid, 60, "SG."),
+	shapes(alnum, 36, "npm_"),
+	shapes(base64url, 50, "pypi-"),
+	shapes(base64url, 24, "hvs."),
+	shapes(alnum, 64, "dop_v1_"),
+	shapes(alnum, 32, "shpat_", "shpss_", "key-"),
+	shapes(alnum, 20, "LTAI"),
+	shapes(upperDigit, 50, "AGE-SECRET-KEY-1"),
+)
+
+func shapes(body *byteClass, minBody int, prefixes ...string) []tokenShape {
+	out := make([]tokenShape, len(prefixes))
+	for i, p := range prefixes {
+		out[i] = tokenShape{prefix: p, body: body, min: minBody}
+	}
+	return out
 }
 
 // shapesByFirst indexes tokenShapes by their first byte, and
@@ -339,12 +351,20 @@ type keyWord struct {
 	mode int
 }
 
+func keys(mode int, words ...string) []keyWord {
+	out := make([]keyWord, len(words))
+	for i, w := range words {
+		out[i] = keyWord{word: w, mode: mode}
+	}
+	return out
+}
+
 // A keyIndex holds key words by their last letter, the first one looked at.
 type keyIndex [256][]keyWord
 
-func indexKeys(words []keyWord) *keyIndex {
+func indexKeys(lists ...[]keyWord) *keyIndex {
 	var idx keyIndex
-	for _, w := range words {
+	for _, w := range slices.Concat(lists...) {
 		last := w.word[len(w.word)-1]
 		idx[last] = append(idx[last], w)
 	}
@@ -355,29 +375,20 @@ func indexKeys(words []keyWord) *keyIndex {
 // YAML and XML (after the keyword lists of gitleaks and detect-secrets);
 // a name counts when it ends with one at a word boundary (db_password,
 // clientSecret, X-Api-Key), not inside a word (passwordless, monkey).
-var secretKeys = indexKeys([]keyWord{
-	{"password", keySecret}, {"passwd", keySecret}, {"pwd", keySecret}, {"passphrase", keySecret},
-	{"secret", keySecret}, {"token", keySecret}, {"apikey", keySecret}, {"accesskey", keySecret},
-	{"accesskeyid", keySecret}, {"secretkey", keySecret}, {"privatekey", keySecret}, {"credential", keySecret},
-	{"credentials", keySecret}, {"sessionid", keySecret}, {"sessid", keySecret}, {"signature", keySecret}, {"sig", keySecret},
-	{"accountkey", keySecret}, {"encryptionkey", keySecret}, {"signingkey", keySecret}, {"masterkey", keySecret},
-	{"clientkey", keySecret}, {"authkey", keySecret}, {"sharedkey", keySecret}, {"sastoken", keySecret},
-	{"authorization", keyAuthorization}, {"cookie", keyCookie},
-	{"phone", keyPhone}, {"phonenumber", keyPhone}, {"tel", keyPhone}, {"telephone", keyPhone},
-	{"mobile", keyPhone}, {"cell", keyPhone}, {"fax", keyPhone}, {"msisdn", keyPhone},
-})
+var secretKeys = indexKeys(
+	keys(keySecret, "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "accesskey",
+		"accesskeyid", "secretkey", "privatekey", "credential", "credentials", "sessionid", "sessid", "signature",
+		"sig", "accountkey", "encryptionkey", "signingkey", "masterkey", "clientkey", "authkey", "sharedkey", "sastoken"),
+	keys(keyAuthorization, "authorization"),
+	keys(keyCookie, "cookie"),
+	keys(keyPhone, "phone", "phonenumber", "tel", "telephone", "mobile", "cell", "fax", "msisdn"),
+)
 
 // counterKeys name numbers that are not card numbers however they look:
 // nanosecond counters, times, sizes, identifiers.
-var counterKeys = indexKeys([]keyWord{
-	{"ns", keyCounter}, {"nano", keyCounter}, {"nanos", keyCounter}, {"nanoseconds", keyCounter}, {"us", keyCounter},
-	{"micros", keyCounter}, {"ms", keyCounter}, {"millis", keyCounter}, {"time", keyCounter},
-	{"ts", keyCounter}, {"timestamp", keyCounter}, {"epoch", keyCounter}, {"duration", keyCounter},
-	{"elapsed", keyCounter}, {"latency", keyCounter}, {"uptime", keyCounter}, {"id", keyCounter},
-	{"seq", keyCounter}, {"offset", keyCounter}, {"bytes", keyCounter}, {"size", keyCounter},
-	{"count", keyCounter}, {"total", keyCounter}, {"nonce", keyCounter}, {"value", keyCounter},
-	{"sum", keyCounter}, {"max", keyCounter}, {"min", keyCounter}, {"counter", keyCounter},
-})
+var counterKeys = indexKeys(keys(keyCounter, "ns", "nano", "nanos", "nanoseconds", "us", "micros", "ms",
+	"millis", "time", "ts", "timestamp", "epoch", "duration", "elapsed", "latency", "uptime", "id", "seq",
+	"offset", "bytes", "size", "count", "total", "nonce", "value", "sum", "max", "min", "counter"))
 
 // keyMode returns the mode of the first of words that the name key ends
 // with, or 0. A word shorter than five letters counts only at a word

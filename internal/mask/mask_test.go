@@ -174,6 +174,16 @@ func TestMaskLogFormats(t *testing.T) {
 			`<db:password><credential></db:password> <entry key="password"><credential></entry> <Password><![CDATA[<credential>]]></Password> <password type="string"><credential></password> AWS Secret Access Key: <credential> Tel: <phone>`,
 		},
 		{
+			"numbers in their contexts",
+			`(+44) 20 7946 0958 or 00 44 20 7946 0958; {"card_number":4111111111111111} ssn=078051120 map[Authorization:[Basic dXNlcjpwYXNz] Accept:[*/*]]`,
+			`<phone> or <phone>; {"card_number":<card>} ssn=<national-id> map[Authorization:[Basic <credential>] Accept:[*/*]]`,
+		},
+		{
+			"a dump of bytes and dates",
+			"00000010: 00 11 22 33 44 55 66 77 88 99 00 11 22 33 44 55 load 0.52 0.58 on 01.02.2026 10:15:22",
+			"00000010: 00 11 22 33 44 55 66 77 88 99 00 11 22 33 44 55 load 0.52 0.58 on 01.02.2026 10:15:22",
+		},
+		{
 			"nanosecond counters in JSON",
 			`{"ts":1732358122123456789,"duration_ns":4111111111111111,"start_time_unix_nano":4532015112830366}`,
 			`{"ts":1732358122123456789,"duration_ns":4111111111111111,"start_time_unix_nano":4532015112830366}`,

@@ -163,6 +163,7 @@ func (g *corpusGen) phone() string {
 		"+91 NNNNN NNNNN", "+91-NNNNN-NNNNN", "0MNNNN NNNNN",
 		"+81 3-NNNN-NNNN", "+81 90-NNNN-NNNN", "03-NNNN-NNNN", "090-NNNN-NNNN",
 		"+61 2 NNNN NNNN", "+61 4NN NNN NNN", "(02) NNNN NNNN", "04NN NNN NNN",
+		"(+44) 20 NNNN NNNN", "(+33) 1 NN NN NN NN", "001 MNN MNN NNNN", "00 44 20 NNNN NNNN",
 		"+55 11 9NNNN-NNNN", "+55 (11) 9NNNN-NNNN", "+41 44 NNN NN NN", "+48 NNN NNN NNN", "+353 1 NNN NNNN", "+86 10 NNNN NNNN",
 	}
 	return g.fill(formats[g.r.IntN(len(formats))])
@@ -342,6 +343,7 @@ func (g *corpusGen) planted(kind string) record {
 			p+"card="+strings.ReplaceAll(v, " ", "")+" exp=12/29",
 			"  <cardNumber>"+v+"</cardNumber>",
 			p+"PAN: "+v,
+			`{"event":"charge","card_number":`+strings.NewReplacer(" ", "", "-", "").Replace(v)+`}`,
 		))
 	case "national-id":
 		v := g.nationalID()
@@ -350,6 +352,7 @@ func (g *corpusGen) planted(kind string) record {
 			g.json(`"ssn":"`+v+`"`),
 			p+"ni_number="+strings.ReplaceAll(v, " ", "")+" checked",
 			p+"NI number "+v+" verified",
+			p+"ssn="+strings.ReplaceAll(strings.ReplaceAll(v, "-", ""), " ", "")+" matched",
 		))
 	case "credential":
 		v := g.secret()
@@ -385,6 +388,9 @@ func (g *corpusGen) planted(kind string) record {
 			{aws, "aws_secret_access_key = " + aws},
 			{v, p + `config: {"name":"password","value":"` + v + `"}`},
 			{v, p + "spring.datasource.password=" + v},
+			{v, p + "pass=" + v + " host=" + host},
+			{v, p + "Ocp-Apim-Subscription-Key: " + v},
+			{basic, p + "request headers map[Authorization:[Basic " + basic + "] User-Agent:[Go-http-client/1.1]]"},
 			{aws, p + "AWS Secret Access Key: " + aws},
 			{v, "  <db:password>" + v + "</db:password>"},
 			{v, `  <entry key="password">` + v + `</entry>`},
@@ -541,8 +547,17 @@ func (g *corpusGen) ordinary(kind string) record {
 			p+fmt.Sprintf("batch %d done in %d ms, %d records", g.r.IntN(1e6), g.r.IntN(5000), g.r.IntN(1e4)),
 			fmt.Sprintf("[%d.%06d] eth0: link up, 1000 Mbps, full duplex", g.r.IntN(99999), g.r.IntN(1e6)),
 			p+"std::vector<int> A::B, cpu=12.5% mem=1024MiB hex 0000: 48 65 6c 6c 6f",
+			"00000010: 00 11 22 33 44 55 66 77 88 99 00 11 22 33 44 55  ..\"3DUfw..\"3DU",
+			p+"load average: 0.52 0.58 0.59, 01.02.2026 10:15:22, 23.11.2026",
 			p+`{"msg":"token refreshed","password_reset_required":false,"secret":null}`,
 		)
+	case "certificates":
+		lines := []string{p + "server certificate:", "-----BEGIN CERTIFICATE-----"}
+		for range 3 + g.r.IntN(6) {
+			lines = append(lines, g.chars(64, base64Set))
+		}
+		lines = append(lines, g.chars(12, base64Set)+"==", "-----END CERTIFICATE-----")
+		return record{kind: "ordinary/" + kind, lines: lines}
 	default:
 		panic(kind)
 	}
@@ -551,7 +566,7 @@ func (g *corpusGen) ordinary(kind string) record {
 
 var (
 	plantedKinds  = []string{"email", "ipv4", "ipv6", "phone", "card", "national-id", "credential", "token", "private-key"}
-	ordinaryKinds = []string{"timestamps", "durations", "nanosecond counters", "ids and hashes", "versions", "ports and sizes", "http", "stack traces", "sql", "paths", "app messages"}
+	ordinaryKinds = []string{"timestamps", "durations", "nanosecond counters", "ids and hashes", "versions", "ports and sizes", "http", "stack traces", "sql", "paths", "app messages", "certificates"}
 )
 
 // qualityCorpus returns n records, about one in three planted.

@@ -42,7 +42,7 @@ var (
 	// valueStop ends a value that is not quoted.
 	valueStop = bytesOf(" \t\r\n&,;\"'<>(){}[]")
 	// authStop ends the credentials of an Authorization header.
-	authStop = bytesOf(" \t\r\n\"',;<>")
+	authStop = bytesOf(" \t\r\n\"',;<>]")
 	// authorityStop ends the part of a URL before its path.
 	authorityStop = bytesOf(" \t\r\n/?#\"'<>\\,;()[]{}")
 )
@@ -70,7 +70,7 @@ func (m *Masker) scan(line []byte, i int) {
 					continue
 				}
 			case '(':
-				if i+1 < n && isDigit(line[i+1]) {
+				if i+2 < n && (isDigit(line[i+1]) || line[i+1] == '+' && isDigit(line[i+2])) {
 					if end := m.number(line, i); end > i {
 						i = end
 						continue
@@ -343,7 +343,9 @@ const (
 	keyAuthorization
 	keyCookie
 	keyPhone
+	keyNationalID
 	keyCounter
+	keyCard
 )
 
 type keyWord struct {
@@ -371,18 +373,23 @@ func indexKeys(lists ...[]keyWord) *keyIndex {
 	return &idx
 }
 
-// secretKeys are the names of secrets in key=value, key: value, JSON,
-// YAML and XML (after the keyword lists of gitleaks and detect-secrets);
-// a name counts when it ends with one at a word boundary (db_password,
-// clientSecret, X-Api-Key), not inside a word (passwordless, monkey).
+// secretKeys are the names of secrets (and of phone and national ID
+// numbers) in key=value, key: value, JSON, YAML and XML, after the keyword
+// lists of gitleaks and detect-secrets: a name counts when it ends with one
+// (db_password, clientSecret, X-Api-Key, PGPASSWORD; not passwordless).
 var secretKeys = indexKeys(
 	keys(keySecret, "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "accesskey",
 		"accesskeyid", "secretkey", "privatekey", "credential", "credentials", "sessionid", "sessid", "signature",
-		"sig", "accountkey", "encryptionkey", "signingkey", "masterkey", "clientkey", "authkey", "sharedkey", "sastoken"),
+		"sig", "accountkey", "encryptionkey", "signingkey", "masterkey", "clientkey", "authkey", "sharedkey", "sastoken",
+		"pass", "subscriptionkey"),
+	keys(keyNationalID, "ssn", "socialsecuritynumber", "nino", "ninumber", "nationalinsurancenumber", "nationalid"),
 	keys(keyAuthorization, "authorization"),
 	keys(keyCookie, "cookie"),
 	keys(keyPhone, "phone", "phonenumber", "tel", "telephone", "mobile", "cell", "fax", "msisdn"),
 )
+
+// cardKeys name card numbers, even where they are JSON numbers.
+var cardKeys = indexKeys(keys(keyCard, "card", "cardnumber", "cardno", "pan", "cc", "ccnumber", "creditcard"))
 
 // counterKeys name numbers that are not card numbers however they look:
 // nanosecond counters, times, sizes, identifiers.
@@ -558,7 +565,17 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		return e
 	}
 	s, e := valueAt(line, p, xml)
-	if s < 0 || s >= e || isLiteral(line[s:e]) || !m.add(s, e, KindCredential) {
+	if s < 0 || s >= e || isLiteral(line[s:e]) {
+		return 0
+	}
+	kind := KindCredential
+	if mode == keyNationalID {
+		if e-s > 20 || !bytes.ContainsAny(line[s:e], digitChars) {
+			return 0
+		}
+		kind = KindNationalID
+	}
+	if !m.add(s, e, kind) {
 		return 0
 	}
 	return e
@@ -582,7 +599,7 @@ func (m *Masker) namedSecret(line []byte, start int) bool {
 // its scheme; a bearer token is a token.
 func (m *Masker) authorization(line []byte, p int) int {
 	n := len(line)
-	if p < n && (line[p] == '"' || line[p] == '\'') {
+	if p < n && (line[p] == '"' || line[p] == '\'' || line[p] == '[') { // [ in Go's map[Authorization:[…]]
 		p++
 	}
 	kind, params := KindCredential, false
@@ -926,10 +943,21 @@ func (m *Masker) number(line []byte, j int) int {
 	ng, total := 0, 0
 	p := j
 	plus := line[p] == '+'
-	if plus {
-		p++
-	}
 	var sep byte
+	switch {
+	case plus:
+		p++
+	case line[p] == '(' && p+1 < n && line[p+1] == '+': // (+44) 20 7946 0958
+		q := p + 2
+		for q < n && isDigit(line[q]) {
+			q++
+		}
+		if q == p+2 || q-p-2 > 3 || q+2 >= n || line[q] != ')' || line[q+1] != ' ' || !isDigit(line[q+2]) {
+			return 0
+		}
+		plus, gs[0], ng, total = true, group{start: p + 2, end: q}, 1, q-p-2
+		p, sep = q+2, ' '
+	}
 	for ng < len(gs) {
 		g := group{sep: sep}
 		if p < n && line[p] == '(' {
@@ -987,7 +1015,10 @@ func (m *Masker) number(line []byte, j int) int {
 			return end
 		}
 	}
-	if plus || ng > 1 && gs[0].len() >= 4 && line[gs[0].start] == '0' && line[gs[0].start+1] == '0' && !gs[0].paren {
+	if !plus && ng > 5 && allPairs(gs[:ng]) {
+		return 0 // 00 11 22 33 44 55 66 77: a dump of bytes
+	}
+	if plus || ng > 1 && gs[0].len() >= 2 && line[gs[0].start] == '0' && line[gs[0].start+1] == '0' && !gs[0].paren {
 		for g := ng; g >= 1; g-- {
 			if internationalPhone(line, gs[:g], plus) {
 				if end := try(g, KindPhone); end > 0 {
@@ -1059,10 +1090,22 @@ func internationalPhone(line []byte, gs []group, plus bool) bool {
 		return true
 	}
 	cc := gs[0].len()
-	if !plus {
+	switch {
+	case !plus && cc == 2: // 00 44 20 7946 0958
+		cc = gs[1].len()
+	case !plus:
 		cc -= 2
 	}
 	return !gs[0].paren && 1 <= cc && cc <= 3
+}
+
+func allPairs(gs []group) bool {
+	for _, g := range gs {
+		if g.len() != 2 {
+			return false
+		}
+	}
+	return true
 }
 
 // isSSN: a US Social Security number, 123-45-6789, that can be issued
@@ -1110,10 +1153,8 @@ func counter(line []byte, start, end int) bool {
 	for p > 0 && (line[p-1] == ' ' || line[p-1] == '"' || line[p-1] == '\'') {
 		p--
 	}
-	if p > 1 && line[p-1] == ':' && line[p-2] == '"' && after(line, end) != '"' {
-		return true // a number in JSON: card numbers are strings there
-	}
 	if p > 0 && (line[p-1] == ':' || line[p-1] == '=') {
+		jsonNumber := p > 1 && line[p-1] == ':' && line[p-2] == '"' && after(line, end) != '"'
 		p--
 		for p > 0 && (line[p-1] == ' ' || line[p-1] == '"' || line[p-1] == '\'') {
 			p--
@@ -1122,7 +1163,10 @@ func counter(line []byte, start, end int) bool {
 		for p > 0 && keyChars[line[p-1]] {
 			p--
 		}
-		if p < e && keyMode(line[p:e], counterKeys) == keyCounter {
+		if keyMode(line[p:e], cardKeys) != 0 {
+			return false
+		}
+		if jsonNumber || keyMode(line[p:e], counterKeys) != 0 {
 			return true
 		}
 	}

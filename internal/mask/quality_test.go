@@ -62,7 +62,8 @@ const (
 )
 
 // fill replaces N with a random digit, M with one from 2 to 9 (North
-// American area codes and exchanges), X with a random hex digit.
+// American area codes and exchanges), X with a random hex digit, and the
+// marks of tokenPatterns.
 func (g *corpusGen) fill(pattern string) string {
 	var b strings.Builder
 	for _, c := range pattern {
@@ -73,6 +74,12 @@ func (g *corpusGen) fill(pattern string) string {
 			b.WriteByte(byte('2' + g.r.IntN(8)))
 		case 'X':
 			b.WriteByte(hexSet[g.r.IntN(16)])
+		case '^':
+			b.WriteString(g.chars(1, upperSet+"234567"))
+		case '#':
+			b.WriteString(g.chars(1, alnumSet))
+		case '*':
+			b.WriteString(g.chars(1, alnumSet+"_-"))
 		default:
 			b.WriteRune(c)
 		}
@@ -250,37 +257,19 @@ func (g *corpusGen) jwt() string {
 		enc([]byte(fmt.Sprintf(`{"sub":"%s","iat":%d}`, g.digits(8), 1700000000+g.r.IntN(1e8)))) + "." + g.chars(43, alnumSet+"_-")
 }
 
-// shapedToken is a cloud or SaaS credential known by its shape.
-func (g *corpusGen) shapedToken() string {
-	switch g.r.IntN(14) {
-	case 0:
-		return g.pick("AKIA", "ASIA") + g.chars(16, upperSet+"234567")
-	case 1:
-		return g.pick("ghp_", "gho_", "ghs_", "ghu_") + g.chars(36, alnumSet)
-	case 2:
-		return "github_pat_" + g.chars(22, alnumSet) + "_" + g.chars(59, alnumSet)
-	case 3:
-		return g.pick("xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-") + g.digits(12) + "-" + g.digits(13) + "-" + g.chars(24, alnumSet)
-	case 4:
-		return g.pick("sk_live_", "rk_live_", "pk_live_", "sk_test_") + g.chars(24+g.r.IntN(75), alnumSet)
-	case 5:
-		return "AIza" + g.chars(35, alnumSet+"_-")
-	case 6:
-		return "glpat-" + g.chars(20, alnumSet+"_-")
-	case 7:
-		return "npm_" + g.chars(36, alnumSet)
-	case 8:
-		return "SG." + g.chars(22, alnumSet+"_-") + "." + g.chars(43, alnumSet+"_-")
-	case 9:
-		return "sk-proj-" + g.chars(48, alnumSet+"_-")
-	case 10:
-		return "ya29." + g.chars(60, alnumSet+"_-")
-	case 11:
-		return "dop_v1_" + g.chars(64, hexSet)
-	case 12:
-		return "hvs." + g.chars(24, alnumSet)
-	}
-	return "shpat_" + g.chars(32, hexSet)
+// tokenPatterns are cloud and SaaS credentials as their vendors issue
+// them, written for fill with ^ for an upper-case letter or 2-7, # for a
+// letter or digit and * for a base64url character.
+var tokenPatterns = []string{
+	"AKIA" + strings.Repeat("^", 16), "ASIA" + strings.Repeat("^", 16),
+	"ghp_" + strings.Repeat("#", 36), "gho_" + strings.Repeat("#", 36), "ghs_" + strings.Repeat("#", 36),
+	"github_pat_" + strings.Repeat("#", 22) + "_" + strings.Repeat("#", 59),
+	"xoxb-NNNNNNNNNNNN-NNNNNNNNNNNNN-" + strings.Repeat("#", 24), "xoxp-NNNNNNNNNNNN-NNNNNNNNNNNNN-" + strings.Repeat("#", 24),
+	"sk_live_" + strings.Repeat("#", 24), "rk_live_" + strings.Repeat("#", 99), "pk_live_" + strings.Repeat("#", 34),
+	"AIza" + strings.Repeat("*", 35), "glpat-" + strings.Repeat("*", 20), "npm_" + strings.Repeat("#", 36),
+	"SG." + strings.Repeat("*", 22) + "." + strings.Repeat("*", 43), "sk-proj-" + strings.Repeat("*", 48),
+	"ya29." + strings.Repeat("*", 60), "dop_v1_" + strings.Repeat("X", 64), "hvs." + strings.Repeat("#", 24),
+	"shpat_" + strings.Repeat("X", 32),
 }
 
 // planted returns a record with values of kind in one of its contexts.
@@ -413,7 +402,7 @@ func (g *corpusGen) planted(kind string) record {
 			secret := v[len("https://hooks.slack.com/services/"):]
 			return record{kind: kind, lines: []string{p + "posting alert to " + v + " failed: 404"}, planted: []string{secret}}
 		}
-		v := g.shapedToken()
+		v := g.fill(g.pick(tokenPatterns...))
 		return one(v, g.pick(
 			p+"using credentials "+v+" for s3://"+g.word()+"-backups",
 			p+"token "+v+" expired",

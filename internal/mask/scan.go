@@ -39,6 +39,8 @@ var (
 	emailHost   = bytesOf(alnumChars + ".-")
 	keyChars    = bytesOf(alnumChars + "_.-")
 	phoneChars  = bytesOf(digitChars + " ().+-/")
+	ninoFirst   = bytesOf("ABCEGHJKLMNOPRSTWXYZ")
+	ninoSecond  = bytesOf("ABCEGHJKLMNPRSTWXYZ")
 	// valueStop ends a value that is not quoted.
 	valueStop = bytesOf(" \t\r\n&,;\"'<>(){}[]")
 	// authStop ends the credentials of an Authorization header.
@@ -442,6 +444,9 @@ func keyMode(key []byte, words *keyIndex) int {
 // <key>value</key>, --key value, key="name" value="…". It returns the
 // value's end, or 0.
 func (m *Masker) keyed(line []byte, j, k int) int {
+	if len(secretKeys[line[k-1]|0x20]) == 0 { // no key word ends so
+		return 0
+	}
 	n := len(line)
 	p, quote := k, byte(0)
 	switch {
@@ -900,8 +905,8 @@ func (m *Masker) ipv4(line []byte, j int) int {
 // ninoEnd returns the end of a UK National Insurance number at line[j:]
 // (AB 12 34 56 C, AB123456C), or 0.
 func ninoEnd(line []byte, j int) int {
-	const first, second = "ABCEGHJKLMNOPRSTWXYZ", "ABCEGHJKLMNPRSTWXYZ"
-	if j+9 > len(line) || bytes.IndexByte([]byte(first), line[j]) < 0 || bytes.IndexByte([]byte(second), line[j+1]) < 0 {
+	if j+9 > len(line) || !isDigit(line[j+2]) && (line[j+2] != ' ' || !isDigit(line[j+3])) ||
+		!ninoFirst[line[j]] || !ninoSecond[line[j+1]] {
 		return 0
 	}
 	p := j + 2

@@ -108,8 +108,8 @@ func TestMaskLogFormats(t *testing.T) {
 		},
 		{
 			"time zones and dates are not phone numbers",
-			"2026-11-23T10:15:22+0100 took +12.5% on 2026-11-23 (ticket 555-0100)",
-			"2026-11-23T10:15:22+0100 took +12.5% on 2026-11-23 (ticket 555-0100)",
+			"2026-11-23T10:15:22+0100 took +12.5% on 2026-11-23 (ticket 555-0100) at 2026-12-01 10:00:00.123456789 +0000 UTC m=+0.001234567",
+			"2026-11-23T10:15:22+0100 took +12.5% on 2026-11-23 (ticket 555-0100) at 2026-12-01 10:00:00.123456789 +0000 UTC m=+0.001234567",
 		},
 		{
 			"words near credentials",

@@ -452,6 +452,7 @@ func (g *corpusGen) ordinary(kind string) record {
 			p+"next run 2026-11-24 03:00:00.000+01:00 (in 16h44m38s)",
 			p+fmt.Sprintf("Last-Modified: 2026-11-%02d 10:15:22 UTC, 01.02.2026 10:15, 05/12/2026", 1+g.r.IntN(28)),
 			p+"tz offset +0100 +05:30 -0800 took +12.5%",
+			p+fmt.Sprintf("started at 2026-11-23 10:15:22.%09d +0000 UTC m=+%d.%09d", g.r.IntN(1e9), g.r.IntN(9999), g.r.IntN(1e9)),
 		)
 	case "durations":
 		line = g.pick(
@@ -539,6 +540,7 @@ func (g *corpusGen) ordinary(kind string) record {
 			"00000010: 00 11 22 33 44 55 66 77 88 99 00 11 22 33 44 55  ..\"3DUfw..\"3DU",
 			p+"load average: 0.52 0.58 0.59, 01.02.2026 10:15:22, 23.11.2026",
 			p+`{"msg":"token refreshed","password_reset_required":false,"secret":null}`,
+			p+"ERROR 1045 (28000): Access denied for user 'app'@'localhost' (using password: YES)",
 		)
 	case "certificates":
 		lines := []string{p + "server certificate:", "-----BEGIN CERTIFICATE-----"}

@@ -61,12 +61,13 @@ func (m *Masker) scan(line []byte, i int) {
 		if !wordBytes[c] {
 			switch c {
 			case '+':
-				if i+1 < n && isDigit(line[i+1]) && !isWordByte(before(line, i)) {
+				// No country code starts with 0: +0100 is a time zone, m=+0.0012 Go's monotonic clock.
+				if i+1 < n && '1' <= line[i+1] && line[i+1] <= '9' && !isWordByte(before(line, i)) {
 					if end := m.number(line, i); end > i {
 						i = end
 						continue
 					}
-					// +0100 is a time zone: its digits are no number of their own.
+					// +1200 is a time zone: its digits are no number of their own.
 					for i++; i < n && isDigit(line[i]); i++ {
 					}
 					continue
@@ -694,12 +695,16 @@ func trimLineEnd(line []byte, e int) int {
 	return e
 }
 
-// isLiteral reports whether a value is JSON's null, true or false, or a
-// parameter of an SQL statement or a format: none is a secret.
+// isLiteral reports whether a value is a literal that says there is no
+// secret or whether there is one (null, true, YES in MySQL's "using
+// password: YES"), or a parameter of an SQL statement or a format.
 func isLiteral(v []byte) bool {
-	switch string(v) {
-	case "null", "true", "false", "?", "%s":
-		return true
+	if len(v) <= 5 {
+		for _, lit := range []string{"null", "nil", "none", "true", "false", "yes", "no", "?", "%s"} {
+			if bytes.EqualFold(v, []byte(lit)) {
+				return true
+			}
+		}
 	}
 	return v[0] == '$' && len(v) > 1 && isDigits(v[1:]) // SQL parameters: token = $1
 }

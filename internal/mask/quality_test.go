@@ -330,6 +330,7 @@ func (g *corpusGen) planted(kind string) record {
 			p+"charge failed for "+v+": insufficient funds",
 			g.json(`"event":"payment","card":"`+v+`","amount":1299`),
 			p+"card="+strings.ReplaceAll(v, " ", "")+" exp=12/29",
+			p+"card "+v+" cvv="+g.digits(3),
 			"  <cardNumber>"+v+"</cardNumber>",
 			p+"PAN: "+v,
 			`{"event":"charge","card_number":`+strings.NewReplacer(" ", "", "-", "").Replace(v)+`}`,

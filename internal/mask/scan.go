@@ -384,7 +384,7 @@ var secretKeys = indexKeys(
 	keys(keySecret, "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "accesskey",
 		"accesskeyid", "secretkey", "privatekey", "credential", "credentials", "sessionid", "sessid", "signature",
 		"sig", "accountkey", "encryptionkey", "signingkey", "masterkey", "clientkey", "authkey", "sharedkey", "sastoken",
-		"pass", "subscriptionkey"),
+		"pass", "subscriptionkey", "cvv", "cvc", "cvv2", "cvc2"),
 	keys(keyNationalID, "ssn", "socialsecuritynumber", "nino", "ninumber", "nationalinsurancenumber", "nationalid"),
 	keys(keyAuthorization, "authorization"),
 	keys(keyCookie, "cookie"),
@@ -1098,6 +1098,9 @@ func internationalPhone(line []byte, gs []group, plus bool) bool {
 	}
 	if len(gs) == 1 {
 		return true
+	}
+	if len(gs) == 2 && gs[1].sep == '.' {
+		return false // +557.680167300 is a decimal (Go's monotonic clock), +1.555.123.4567 a phone
 	}
 	cc := gs[0].len()
 	switch {

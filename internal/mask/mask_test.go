@@ -343,3 +343,25 @@ func FuzzMask(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseRules: a rules file either fails with a message that names its
+// line, or gives rules that mask any line without breaking it.
+func FuzzParseRules(f *testing.F) {
+	f.Add("customer-id \\bCUST-\\d{6}\\b\ndb-user\tuser=(?P<value>\\w+)", "CUST-004217 user=app")
+	f.Add("# c\n\nx (", "")
+	f.Add("k (?P<value>a*)b", "aab b")
+	f.Fuzz(func(t *testing.T, rules, line string) {
+		parsed, err := mask.ParseRules(strings.NewReader(rules))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "rules") {
+				t.Fatalf("error %q does not say where", err)
+			}
+			return
+		}
+		in := strings.ReplaceAll(line, "\n", " ") + "\n"
+		out := maskString(t, mask.New(mask.Options{Rules: parsed}), in)
+		if strings.Count(out, "\n") != 1 || !strings.HasSuffix(out, "\n") {
+			t.Fatalf("masking %q gave %q", in, out)
+		}
+	})
+}

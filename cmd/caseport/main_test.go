@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -134,5 +135,30 @@ func TestServeFilesFlag(t *testing.T) {
 	err = run(t.Context(), []string{"serve", "--data", data, "--files", "ftp://x"}, nil, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "s3://BUCKET") {
 		t.Errorf("serve with a bad --files: %v", err)
+	}
+}
+
+// TestMigrateProcessesAtOnce: several caseport processes started at once on
+// one new SQLite file all come up; they take turns migrating.
+func TestMigrateProcessesAtOnce(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	const n = 4
+	cmds := make([]*exec.Cmd, n)
+	outs := make([]strings.Builder, n)
+	for i := range cmds {
+		cmds[i] = exec.CommandContext(t.Context(), os.Args[0], "migrate", "--data", data)
+		cmds[i].Env = append(os.Environ(), "CASEPORT_TEST_MAIN=1", "CASEPORT_DATABASE_URL=")
+		cmds[i].Stdout, cmds[i].Stderr = &outs[i], &outs[i]
+	}
+	for _, c := range cmds {
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Errorf("caseport migrate, %d of %d started at once: %v\n%s", i+1, n, err, outs[i].String())
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofrs/flock"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -36,6 +37,8 @@ type Store struct {
 	w *sql.DB
 	// r serves reads; for PostgreSQL it is the same pool as w.
 	r *sql.DB
+	// path is the SQLite database file; empty for PostgreSQL.
+	path string
 }
 
 // Open connects to the database named by rawURL: sqlite://PATH (a file,
@@ -72,7 +75,9 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
 	}
-	const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
+	// busy_timeout comes first: switching a new file to WAL needs a lock
+	// that another process starting at the same time may hold.
+	const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
@@ -85,7 +90,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), w.Close())
 	}
 	r.SetMaxOpenConns(8)
-	s := &Store{dialect: sqliteDialect, w: w, r: r}
+	s := &Store{dialect: sqliteDialect, w: w, r: r, path: path}
 	if err := s.Ping(ctx); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
@@ -127,7 +132,8 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Dialect() string { return s.dialect.name }
 
 // Migrate brings the schema up to date. Concurrent starts against one
-// PostgreSQL database take turns on an advisory lock.
+// database take turns: on PostgreSQL an advisory lock, on SQLite a lock on
+// the file PATH.migrate-lock beside the database.
 func (s *Store) Migrate(ctx context.Context) error {
 	p, err := s.migrator()
 	if err != nil {
@@ -157,21 +163,41 @@ func (s *Store) migrator() (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 	gd := goose.DialectSQLite3
+	var locker lock.SessionLocker = fileLocker{flock.New(s.path + ".migrate-lock")}
 	if s.dialect.name == "postgres" {
 		gd = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
-		if err != nil {
+		if locker, err = lock.NewPostgresSessionLocker(); err != nil {
 			return nil, fmt.Errorf("migration lock: %w", err)
 		}
-		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(gd, s.w, fsys, opts...)
+	p, err := goose.NewProvider(gd, s.w, fsys, goose.WithDisableGlobalRegistry(true), goose.WithSessionLocker(locker))
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
 	return p, nil
+}
+
+// fileLocker makes SQLite migrations take turns across processes. SQLite
+// has no lock that outlives a transaction, and goose reads the schema
+// version before its own transactions begin, so two starts on a new file
+// would both create the first tables. An OS lock on a file beside the
+// database is released by the kernel when a process dies, so a crash
+// mid-migration never leaves the next start waiting.
+type fileLocker struct{ f *flock.Flock }
+
+func (l fileLocker) SessionLock(ctx context.Context, _ *sql.Conn) error {
+	if _, err := l.f.TryLockContext(ctx, 50*time.Millisecond); err != nil {
+		return fmt.Errorf("lock %s: %w", l.f.Path(), err)
+	}
+	return nil
+}
+
+func (l fileLocker) SessionUnlock(context.Context, *sql.Conn) error {
+	if err := l.f.Unlock(); err != nil {
+		return fmt.Errorf("unlock %s: %w", l.f.Path(), err)
+	}
+	return nil
 }
 
 // Tx is a write transaction. Every state change and the events it causes

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/caseport/caseport/internal/store"
@@ -39,4 +40,42 @@ func TestSettings(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMigrateConcurrentStarts: several instances starting at once on one
+// empty database all come up; the migrations run once, the others wait for
+// them. Each migrator has its own connections, as separate processes would
+// (cmd/caseport's TestMigrateProcessesAtOnce runs real processes).
+func TestMigrateConcurrentStarts(t *testing.T) {
+	t.Parallel()
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			url := e.URL(t)
+			if e.Name == "postgres" {
+				url = storetest.EmptyPostgresURL(t)
+			}
+			const n = 6
+			errs := make(chan error, n)
+			start := make(chan struct{})
+			for range n {
+				go func() {
+					<-start
+					ctx := context.Background()
+					s, err := store.Open(ctx, url)
+					if err != nil {
+						errs <- err
+						return
+					}
+					errs <- errors.Join(s.Migrate(ctx), s.Close())
+				}()
+			}
+			close(start)
+			for range n {
+				if err := <-errs; err != nil {
+					t.Errorf("Migrate on a fresh database with %d starting at once: %v", n, err)
+				}
+			}
+		})
+	}
 }

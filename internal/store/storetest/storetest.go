@@ -113,6 +113,20 @@ func postgresURL(t testing.TB) string {
 	if templateErr != nil {
 		t.Fatalf("postgres template: %v", templateErr)
 	}
+	return newPostgresDB(t, templateName)
+}
+
+// EmptyPostgresURL returns the URL of a new PostgreSQL database without
+// Caseport's schema, dropped when the test ends, for tests of migrating.
+func EmptyPostgresURL(t testing.TB) string {
+	t.Helper()
+	return newPostgresDB(t, "template0")
+}
+
+// newPostgresDB creates a database of the test's own from template.
+func newPostgresDB(t testing.TB, template string) string {
+	t.Helper()
+	base := os.Getenv(EnvPostgres)
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatalf("postgres: %v", err)
@@ -120,7 +134,7 @@ func postgresURL(t testing.TB) string {
 	defer admin.Close()
 	name := fmt.Sprintf("caseport_t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6, dbCounter.Add(1))
 	ctx := context.Background()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+templateName); err != nil {
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+template); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {

@@ -199,35 +199,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	srv, err := web.New(web.Config{Service: svc, Log: log, SecureCookies: strings.HasPrefix(base, "https://"), TrustedProxies: proxies})
-	if err != nil {
-		return err
-	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	fmt.Fprintf(stdout, "Caseport is running at http://%s/ (%s store)\n", ln.Addr(), s.Dialect())
-	if !mail.Relaying() {
-		fmt.Fprintln(stdout, "No SMTP relay (--smtp-relay): outgoing mail stays in the console's outbox.")
-	}
-	errc := make(chan error, 2)
-	go func() { errc <- hs.Serve(ln) }()
-	if *smtpAddr != "" {
-		mailLn, err := lc.Listen(ctx, "tcp", *smtpAddr)
-		if err != nil {
-			return fmt.Errorf("listen for mail: %w", err)
-		}
-		ml := inbound.NewListener(mail.Domain(), *lmtp, log, svc.ReceiveMail)
-		go func() {
-			if err := ml.Serve(mailLn); err != nil {
-				errc <- fmt.Errorf("mail listener: %w", err)
-			}
-		}()
-		defer ml.Close()
-		fmt.Fprintf(stdout, "Accepting mail for the support address on %s.\n", mailLn.Addr())
-	}
+	// Everything the handlers read is set before the first request is
+	// served: nothing is changed once serving has started.
+	errc := make(chan error, 3)
 	if *sftpAddr != "" {
 		key, err := sftpd.LoadHostKey(filepath.Join(sf.data, "sftp_host_key"))
 		if err != nil {
@@ -246,6 +220,34 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}()
 		defer func() { sftpLn.Close(); sftpSrv.Close() }()
 		fmt.Fprintf(stdout, "Serving temporary SFTP accounts on %s.\n", sftpLn.Addr())
+	}
+	srv, err := web.New(web.Config{Service: svc, Log: log, SecureCookies: strings.HasPrefix(base, "https://"), TrustedProxies: proxies})
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "Caseport is running at http://%s/ (%s store)\n", ln.Addr(), s.Dialect())
+	if !mail.Relaying() {
+		fmt.Fprintln(stdout, "No SMTP relay (--smtp-relay): outgoing mail stays in the console's outbox.")
+	}
+	go func() { errc <- hs.Serve(ln) }()
+	if *smtpAddr != "" {
+		mailLn, err := lc.Listen(ctx, "tcp", *smtpAddr)
+		if err != nil {
+			return fmt.Errorf("listen for mail: %w", err)
+		}
+		ml := inbound.NewListener(mail.Domain(), *lmtp, log, svc.ReceiveMail)
+		go func() {
+			if err := ml.Serve(mailLn); err != nil {
+				errc <- fmt.Errorf("mail listener: %w", err)
+			}
+		}()
+		defer ml.Close()
+		fmt.Fprintf(stdout, "Accepting mail for the support address on %s.\n", mailLn.Addr())
 	}
 	if *imapURL != "" {
 		poller, err := inbound.NewPoller(*imapURL, *imapEvery, log, svc.ReceiveMail)

@@ -3,7 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,11 +16,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/caseport/caseport/internal/demo"
 )
 
 // TestMain lets tests run this binary as the caseport command itself
@@ -160,5 +169,88 @@ func TestMigrateProcessesAtOnce(t *testing.T) {
 		if err := c.Wait(); err != nil {
 			t.Errorf("caseport migrate, %d of %d started at once: %v\n%s", i+1, n, err, outs[i].String())
 		}
+	}
+}
+
+// TestServeWiresBeforeServing: serve answers no request until everything
+// the handlers read is set. The SFTP host key is a named pipe here, so the
+// test holds serve at that step of its wiring and asks the portal for an
+// answer meanwhile; then a case page (which shows the SFTP address) is
+// read, which -race checks against the wiring.
+func TestServeWiresBeforeServing(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	fifo := filepath.Join(data, "sftp_host_key")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "test host key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0") //nolint:noctx // only picks a free port
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--data", data, "--addr", addr, "--sftp-addr", "127.0.0.1:0"}, nil, pw, io.Discard)
+		pw.Close()
+	}()
+	running := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "is running at") {
+				close(running)
+			}
+		}
+	}()
+
+	// Opening the pipe for writing succeeds once serve is reading it.
+	var key *os.File
+	for key == nil {
+		select {
+		case err := <-done:
+			t.Fatalf("serve ended before reading its SFTP host key: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+		if key, err = os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); errors.Is(err, syscall.ENXIO) {
+			key = nil
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	quick := &http.Client{Timeout: 300 * time.Millisecond}
+	if res, err := quick.Get("http://" + addr + "/healthz"); err == nil { //nolint:noctx // the client's timeout bounds it
+		res.Body.Close()
+		t.Errorf("GET /healthz = %d while serve was still wiring the SFTP server; want no answer before wiring ends", res.StatusCode)
+	}
+	if _, err := key.Write(pem.EncodeToMemory(block)); err != nil {
+		t.Fatal(err)
+	}
+	key.Close()
+
+	select {
+	case <-running:
+	case err := <-done:
+		t.Fatalf("serve ended: %v", err)
+	}
+	dana := signInTo(t, "http://"+addr, demo.Designated)
+	if res := dana.do("GET", "/cases/"+dana.openCase(), nil, nil); res.StatusCode != http.StatusOK {
+		t.Errorf("GET a case page = %d, want 200", res.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve returned %v after its context ended, want nil", err)
 	}
 }

@@ -21,7 +21,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
-	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+	"modernc.org/sqlite" // also the SQLite driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/caseport/caseport/internal/desk"
 )
@@ -72,7 +73,8 @@ func sqlitePath(raw string) string {
 func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("create data directory: %w", err)
+			return nil, fmt.Errorf("create the directory of the SQLite database %s: %w; "+
+				"check that no file stands in the way and that the user running caseport may create it", path, err)
 		}
 	}
 	// busy_timeout comes first: switching a new file to WAL needs a lock
@@ -92,9 +94,26 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(8)
 	s := &Store{dialect: sqliteDialect, w: w, r: r, path: path}
 	if err := s.Ping(ctx); err != nil {
-		return nil, errors.Join(err, s.Close())
+		return nil, errors.Join(cannotOpen(path, err), s.Close())
 	}
 	return s, nil
+}
+
+// cannotOpen says why SQLite could not open path and what to check.
+// SQLite itself only says "unable to open database file", so the file is
+// opened once more here to learn the operating system's reason.
+func cannotOpen(path string, err error) error {
+	var lite *sqlite.Error
+	if !errors.As(err, &lite) || lite.Code()&0xff != sqlite3.SQLITE_CANTOPEN {
+		return err
+	}
+	f, oerr := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600) //nolint:gosec // the operator's own database path
+	if oerr == nil {
+		oerr = errors.Join(err, f.Close())
+	}
+	return fmt.Errorf("open the SQLite database %s: %w; check that it is a file, not a directory, and that the user "+
+		"running caseport may read and write it and create files in %s (SQLite keeps %s-wal and -shm beside it)",
+		path, oerr, filepath.Dir(path), filepath.Base(path))
 }
 
 func openPostgres(ctx context.Context, rawURL string) (*Store, error) {

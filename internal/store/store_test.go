@@ -3,6 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/caseport/caseport/internal/store"
@@ -74,6 +77,51 @@ func TestMigrateConcurrentStarts(t *testing.T) {
 			for range n {
 				if err := <-errs; err != nil {
 					t.Errorf("Migrate on a fresh database with %d starting at once: %v", n, err)
+				}
+			}
+		})
+	}
+}
+
+// TestOpenUnwritablePath: a database that cannot be opened is refused with
+// its path and what to check, not SQLite's bare "unable to open database
+// file".
+func TestOpenUnwritablePath(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	readOnly := filepath.Join(dir, "read-only")
+	if err := os.Mkdir(readOnly, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, path, want string
+		needsNonRoot     bool
+	}{
+		{"a directory where the file should be", filepath.Join(dir, "caseport.db"), "is a directory", false},
+		{"a directory under a regular file", filepath.Join(file, "caseport.db"), "not a directory", false},
+		{"a read-only directory", filepath.Join(readOnly, "caseport.db"), "permission denied", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.needsNonRoot && os.Geteuid() == 0 {
+				t.Skip("permissions do not stop root from writing; the other cases fail for root too")
+			}
+			if tc.name == "a directory where the file should be" {
+				if err := os.Mkdir(tc.path, 0o750); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s, err := store.Open(context.Background(), "sqlite://"+tc.path)
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open(%s) succeeded", tc.path)
+			}
+			for _, want := range []string{tc.path, tc.want, "check that"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("Open(%s) = %q; want it to say %q", tc.path, err, want)
 				}
 			}
 		})

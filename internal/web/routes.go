@@ -11,6 +11,7 @@ func (s *Server) Handler() http.Handler {
 	static, _ := fs.Sub(assets, "assets/static") // a constant path inside the embedded tree
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 
 	// Sign-in and self-service without a session.

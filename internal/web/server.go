@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -51,13 +52,25 @@ func New(cfg Config) (*Server, error) {
 	return &Server{svc: cfg.Service, log: cfg.Log, secure: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies, pages: pages}, nil
 }
 
-// healthz answers 200 once the store is reachable and fully migrated.
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+// healthz is liveness: the process answers HTTP. It asks nothing of the
+// store, so a restart is not ordered for a database that is briefly away.
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// readyz is readiness: 200 once the store is migrated and commits a write
+// and the file store keeps a file, 503 naming the part that cannot.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	ok, err := s.svc.Store.Migrated(ctx)
-	if err != nil || !ok {
-		http.Error(w, "store not ready", http.StatusServiceUnavailable)
+	if err := s.svc.Ready(ctx); err != nil {
+		s.log.WarnContext(r.Context(), "not ready", "err", err)
+		part := "store"
+		if nr, ok := errors.AsType[*support.NotReadyError](err); ok {
+			part = nr.Part
+		}
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "not ready: "+part, http.StatusServiceUnavailable)
 		return
 	}
 	_, _ = w.Write([]byte("ok\n"))

@@ -1,12 +1,19 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/files"
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest"
 )
 
 func TestSignInAndHome(t *testing.T) {
@@ -47,5 +54,65 @@ func TestHealthz(t *testing.T) {
 	e := newEnv(t, sqliteStore(t))
 	if res := e.anonymous().get("/healthz"); res.StatusCode != http.StatusOK {
 		t.Errorf("GET /healthz = %d, want 200", res.StatusCode)
+	}
+}
+
+// TestReadiness: /healthz says the process lives; /readyz says whether
+// Caseport can take work, and is 503 while the store does not commit a
+// write (here another transaction holds the lock the write needs) or the
+// file store cannot keep a file (its directory is gone).
+func TestReadiness(t *testing.T) {
+	t.Parallel()
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(t.TempDir(), "files")
+			local, err := files.OpenLocal(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { local.Close() })
+			e := newEnvWith(t, storetest.Open(t, eng), local)
+			c := e.anonymous()
+			check := func(when string, wantReady int, wantBody string) {
+				t.Helper()
+				if res := c.get("/healthz"); res.StatusCode != http.StatusOK {
+					t.Errorf("%s: GET /healthz = %d, want 200", when, res.StatusCode)
+				}
+				res := c.get("/readyz")
+				if res.StatusCode != wantReady || !strings.Contains(res.Body, wantBody) {
+					t.Errorf("%s: GET /readyz = %d %q, want %d %q", when, res.StatusCode, res.Body, wantReady, wantBody)
+				}
+				if wantReady != http.StatusOK && res.Header.Get("Retry-After") == "" {
+					t.Errorf("%s: GET /readyz = %d without Retry-After", when, res.StatusCode)
+				}
+			}
+			check("all well", http.StatusOK, "ok")
+
+			held, release := make(chan struct{}), make(chan struct{})
+			writeDone := make(chan error, 1)
+			go func() {
+				writeDone <- e.store.Write(context.Background(), func(tx *store.Tx) error {
+					if err := tx.MarkReady(context.Background(), time.Now()); err != nil {
+						return err
+					}
+					close(held)
+					<-release
+					return nil
+				})
+			}()
+			<-held
+			check("while another write holds the lock", http.StatusServiceUnavailable, "not ready: store")
+			close(release)
+			if err := <-writeDone; err != nil {
+				t.Fatal(err)
+			}
+			check("after the lock is released", http.StatusOK, "ok")
+
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			check("with the files directory gone", http.StatusServiceUnavailable, "not ready: file store")
+		})
 	}
 }

@@ -1,0 +1,50 @@
+package support
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// NotReadyError says which part of Caseport cannot do its work.
+type NotReadyError struct {
+	Part string // "store" or "file store"
+	Err  error
+}
+
+func (e *NotReadyError) Error() string { return e.Part + ": " + e.Err.Error() }
+
+func (e *NotReadyError) Unwrap() error { return e.Err }
+
+// readinessKey is the file the readiness check writes and removes; like
+// every key it is Caseport's own, outside cases/.
+const readinessKey = "readiness-check"
+
+// Ready reports whether Caseport can take work: the store is migrated and
+// commits a write, and the file store keeps a file. A store that answers
+// queries while every write fails (a full disk, an unwritable directory)
+// is not ready. It is a check of the machinery, not anyone's action, so it
+// asks no policy.
+func (s *Service) Ready(ctx context.Context) error {
+	ok, err := s.Store.Migrated(ctx)
+	if err == nil && !ok {
+		err = errors.New("migrations are pending")
+	}
+	if err == nil {
+		err = s.Store.CheckWrite(ctx, s.now())
+	}
+	if err != nil {
+		return &NotReadyError{Part: "store", Err: err}
+	}
+	if s.Files == nil {
+		return nil
+	}
+	if _, err := s.Files.Put(ctx, readinessKey, strings.NewReader("ready\n")); err != nil {
+		return &NotReadyError{Part: "file store", Err: err}
+	}
+	if err := s.Files.Delete(ctx, readinessKey); err != nil {
+		return &NotReadyError{Part: "file store", Err: fmt.Errorf("remove %s: %w", readinessKey, err)}
+	}
+	return nil
+}

@@ -131,7 +131,7 @@ func (s *Store) APITokenUser(ctx context.Context, tokenHash []byte, now time.Tim
 	// Note the use at most once a minute, so a busy client does not turn
 	// every read into a write.
 	if now.Sub(lastUsed) > time.Minute {
-		if _, err := s.w.ExecContext(ctx, s.dialect.rebind(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`),
+		if _, err := s.write().exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`,
 			ts(now), tokenID); err != nil {
 			return 0, fmt.Errorf("note api token use: %w", err)
 		}
@@ -192,7 +192,7 @@ func (s *Store) PeekOneTimeToken(ctx context.Context, tokenHash []byte, purpose 
 // RecordLoginFailure notes a failed sign-in under a throttling key (an
 // account or an address).
 func (s *Store) RecordLoginFailure(ctx context.Context, key string, now time.Time) error {
-	if _, err := s.w.ExecContext(ctx, s.dialect.rebind(`INSERT INTO login_failures (key, at) VALUES (?, ?)`), key, ts(now)); err != nil {
+	if _, err := s.write().exec(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?)`, key, ts(now)); err != nil {
 		return fmt.Errorf("record login failure: %w", err)
 	}
 	return nil
@@ -237,7 +237,7 @@ func (s *Store) SignedInFrom(ctx context.Context, userID int64, address string) 
 // ClearLoginFailures forgets the failures under a key after a successful
 // sign-in, and everything older than before.
 func (s *Store) ClearLoginFailures(ctx context.Context, key string, before time.Time) error {
-	if _, err := s.w.ExecContext(ctx, s.dialect.rebind(`DELETE FROM login_failures WHERE key = ? OR at < ?`), key, ts(before)); err != nil {
+	if _, err := s.write().exec(ctx, `DELETE FROM login_failures WHERE key = ? OR at < ?`, key, ts(before)); err != nil {
 		return fmt.Errorf("clear login failures: %w", err)
 	}
 	return nil

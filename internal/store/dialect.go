@@ -1,10 +1,14 @@
 package store
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -134,6 +138,56 @@ func isUniqueViolation(err error) bool {
 	if errors.As(err, &lite) {
 		code := lite.Code()
 		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// sessionEnded reports whether the server said it ended the connection's
+// session (it was terminated, is shutting down, or the connection was
+// already known broken): the statement did no work.
+func sessionEnded(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) {
+		return true
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return strings.HasPrefix(pg.Code, "08") || // connection exception
+			pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03" // admin or crash shutdown, cannot connect now
+	}
+	return false
+}
+
+// connectionLost reports whether err is about the connection to the
+// database rather than the statement: the session ended, the server could
+// not be reached, or the connection broke.
+func connectionLost(err error) bool {
+	if err == nil {
+		return false
+	}
+	if sessionEnded(err) {
+		return true
+	}
+	var connect *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connect) || errors.As(err, &netErr) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
+}
+
+// Unavailable reports whether err means the store cannot serve just now,
+// rather than that the request was wrong: PostgreSQL is out of reach (after
+// the one retry), or SQLite's file is locked past the busy timeout, its
+// disk is full or failing, or it cannot be opened. Callers answer 503.
+func Unavailable(err error) bool {
+	if connectionLost(err) {
+		return true
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		switch lite.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+			return true
+		}
 	}
 	return false
 }

@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,9 +18,6 @@ func (e *NotReadyError) Error() string { return e.Part + ": " + e.Err.Error() }
 
 func (e *NotReadyError) Unwrap() error { return e.Err }
 
-// readinessKey is the file the readiness check writes and removes; like
-// every key it is Caseport's own, outside cases/.
-const readinessKey = "readiness-check"
 
 // Ready reports whether Caseport can take work: the store is migrated and
 // commits a write, and the file store keeps a file. A store that answers
@@ -40,11 +38,14 @@ func (s *Service) Ready(ctx context.Context) error {
 	if s.Files == nil {
 		return nil
 	}
-	if _, err := s.Files.Put(ctx, readinessKey, strings.NewReader("ready\n")); err != nil {
+	// A key of each check's own, outside cases/, so checks at once do not
+	// trip over each other's file.
+	key := "readiness-" + rand.Text()
+	if _, err := s.Files.Put(ctx, key, strings.NewReader("ready\n")); err != nil {
 		return &NotReadyError{Part: "file store", Err: err}
 	}
-	if err := s.Files.Delete(ctx, readinessKey); err != nil {
-		return &NotReadyError{Part: "file store", Err: fmt.Errorf("remove %s: %w", readinessKey, err)}
+	if err := s.Files.Delete(ctx, key); err != nil {
+		return &NotReadyError{Part: "file store", Err: fmt.Errorf("remove %s: %w", key, err)}
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
+	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -46,12 +47,27 @@ func classify(err error) (status int, title string, public bool) {
 	if desk.AsValidation(err) != nil {
 		return http.StatusUnprocessableEntity, "Please check your input", true
 	}
+	if store.Unavailable(err) {
+		return http.StatusServiceUnavailable, "Try again shortly", false
+	}
 	for _, e := range statuses {
 		if errors.Is(err, e.err) {
 			return e.status, e.title, e.status != http.StatusNotFound
 		}
 	}
 	return http.StatusInternalServerError, "Something went wrong", false
+}
+
+// retryAfter is how long a client is asked to wait when the store is
+// unavailable: about what a database restart or a failover takes.
+const retryAfter = "5"
+
+// askToRetry asks the client to come back later when the store is only
+// unavailable.
+func askToRetry(w http.ResponseWriter, status int) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfter)
+	}
 }
 
 // logError logs a server-side failure once, at the edge, with the request
@@ -101,6 +117,7 @@ type problemField struct {
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	status, title, public := classify(err)
 	s.logError(r, status, err)
+	askToRetry(w, status)
 	p := problem{Type: "about:blank", Title: title, Status: status, RequestID: requestIDFrom(r.Context())}
 	if public {
 		p.Detail = message(err)

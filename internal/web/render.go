@@ -276,8 +276,11 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, notice str
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, a *desk.Actor, err error) {
 	status, title, public := classify(err)
 	s.logError(r, status, err)
+	askToRetry(w, status)
 	msg := "We could not find that page, or you do not have access to it."
 	switch {
+	case status == http.StatusServiceUnavailable:
+		msg = "Caseport cannot reach its database just now. Please try again in a few seconds."
 	case status >= 500:
 		msg = "Something went wrong on our side. Please try again; if it keeps happening, call support."
 	case public:

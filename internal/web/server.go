@@ -69,7 +69,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		if nr, ok := errors.AsType[*support.NotReadyError](err); ok {
 			part = nr.Part
 		}
-		w.Header().Set("Retry-After", "5")
+		w.Header().Set("Retry-After", retryAfter)
 		http.Error(w, "not ready: "+part, http.StatusServiceUnavailable)
 		return
 	}

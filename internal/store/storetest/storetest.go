@@ -11,7 +11,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -365,4 +367,94 @@ func printedRows(ctx context.Context, db *sql.DB, table string) ([]string, error
 	}
 	slices.Sort(out)
 	return out, rows.Err()
+}
+
+// TerminateBackends ends, from a connection of its own, every server
+// process serving the PostgreSQL database of url, as an administrator's
+// pg_terminate_backend or a server restart would: the pooled connections
+// of a store on that database are dead the next time they are used.
+// It returns how many it ended.
+func TerminateBackends(t testing.TB, dbURL string) int {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := sql.Open("pgx", os.Getenv(EnvPostgres))
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	defer admin.Close()
+	var n int
+	err = admin.QueryRowContext(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = $1 AND pid <> pg_backend_pid()`, strings.TrimPrefix(u.Path, "/")).Scan(&n)
+	if err != nil {
+		t.Fatalf("terminate backends: %v", err)
+	}
+	return n
+}
+
+// Proxy passes the connections of a loopback port on to the PostgreSQL
+// server of dbURL, and returns dbURL through that port and a function
+// that takes the server away: it closes the port and every connection
+// through it, as a crashed server or a cut network would. The rest is the
+// real server.
+func Proxy(t testing.TB, dbURL string) (proxied string, down func()) {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := u.Host
+	if u.Port() == "" {
+		target = net.JoinHostPort(u.Hostname(), "5432")
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		conns []net.Conn
+		wg    sync.WaitGroup
+	)
+	keep := func(c net.Conn) {
+		mu.Lock()
+		defer mu.Unlock()
+		conns = append(conns, c)
+	}
+	var d net.Dialer
+	wg.Go(func() {
+		for {
+			client, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			server, err := d.DialContext(context.Background(), "tcp", target)
+			if err != nil {
+				client.Close()
+				continue
+			}
+			keep(client)
+			keep(server)
+			wg.Go(func() { _, _ = io.Copy(server, client); server.Close() })
+			wg.Go(func() { _, _ = io.Copy(client, server); client.Close() })
+		}
+	})
+	var once sync.Once
+	down = func() {
+		once.Do(func() {
+			ln.Close()
+			mu.Lock()
+			for _, c := range conns {
+				c.Close()
+			}
+			mu.Unlock()
+			wg.Wait()
+		})
+	}
+	t.Cleanup(down)
+	u.Host = ln.Addr().String()
+	return u.String(), down
 }

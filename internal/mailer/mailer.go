@@ -177,7 +177,12 @@ func (m *Mailer) message(ctx context.Context, n *store.Notification) (*gomail.Ms
 	if err := msg.To(n.To); err != nil {
 		return nil, "", fmt.Errorf("recipient %q: %w", n.To, err)
 	}
-	msgID := fmt.Sprintf("email-%d.%s@%s", n.ID, desk.NewReferenceID()[:8], m.domain)
+	// The same for every attempt: delivery is at least once (a relay may
+	// take a message whose 250 never reaches us, and the job sends it
+	// again), so a copy sent twice carries one Message-ID that mail
+	// systems and people can recognise. The time the email was queued
+	// keeps it unique across a store that was set up afresh.
+	msgID := fmt.Sprintf("email-%d.%s@%s", n.ID, strconv.FormatInt(n.CreatedAt.UnixMicro(), 36), m.domain)
 	msg.SetMessageIDWithValue(msgID)
 	msg.SetDateWithValue(n.CreatedAt)
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")

@@ -24,11 +24,14 @@ import (
 )
 
 // sink is a real SMTP server on loopback that keeps what it receives and
-// refuses the first refuse deliveries.
+// refuses the first refuse deliveries. With lose set it keeps the next
+// lose messages but answers as if it had not, like a relay whose 250 is
+// lost on the way back.
 type sink struct {
 	mu     sync.Mutex
 	got    [][]byte
 	refuse int
+	lose   int
 }
 
 func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }
@@ -53,8 +56,12 @@ func (ss *sinkSession) Data(r io.Reader) error {
 		return err
 	}
 	ss.s.mu.Lock()
+	defer ss.s.mu.Unlock()
 	ss.s.got = append(ss.s.got, b)
-	ss.s.mu.Unlock()
+	if ss.s.lose > 0 {
+		ss.s.lose--
+		return &smtp.SMTPError{Code: 451, Message: "answer lost"}
+	}
 	return nil
 }
 
@@ -173,6 +180,49 @@ func TestSendThroughARelay(t *testing.T) {
 		// A second run sends nothing more.
 		if _, err := wk.RunDue(ctx); err != nil || len(relay.messages()) != 1 {
 			t.Errorf("sent again: %d messages, %v", len(relay.messages()), err)
+		}
+	})
+}
+
+// TestResentMailKeepsItsMessageID: outgoing mail is sent at least once.
+// When the relay kept a message but its answer was lost, the job sends it
+// again, and both copies carry the one Message-ID that is recorded.
+func TestResentMailKeepsItsMessageID(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		_, n := setup(t, s)
+		relay, url := startSink(t, 0)
+		relay.lose = 1
+		m, err := mailer.New(s, quiet, mailer.Config{Relay: url, From: "Caseport Support <support@vendor.example>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wk := worker.New(s, quiet)
+		wk.Handle(store.JobMail, m.Send)
+		if _, err := wk.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		wk.Clock = func() time.Time { return time.Now().Add(time.Minute) }
+		if _, err := wk.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Notification(ctx, n.ID)
+		if err != nil || got.SentAt.IsZero() {
+			t.Fatalf("after the retry: %+v, %v", got, err)
+		}
+		msgs := relay.messages()
+		if len(msgs) != 2 {
+			t.Fatalf("the relay kept %d copies, want 2 (the first answer was lost)", len(msgs))
+		}
+		for i, raw := range msgs {
+			parsed, err := mail.ReadMessage(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if id := parsed.Header.Get("Message-Id"); id != "<"+got.MessageID+">" {
+				t.Errorf("copy %d: Message-Id %s, want the recorded <%s>", i+1, id, got.MessageID)
+			}
 		}
 	})
 }

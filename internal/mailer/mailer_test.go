@@ -194,12 +194,7 @@ func TestResentMailKeepsItsMessageID(t *testing.T) {
 		_, n := setup(t, s)
 		relay, url := startSink(t, 0)
 		relay.lose = 1
-		m, err := mailer.New(s, quiet, mailer.Config{Relay: url, From: "Caseport Support <support@vendor.example>"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		wk := worker.New(s, quiet)
-		wk.Handle(store.JobMail, m.Send)
+		wk := mailWorker(t, s, url)
 		if _, err := wk.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}

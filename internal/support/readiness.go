@@ -18,7 +18,6 @@ func (e *NotReadyError) Error() string { return e.Part + ": " + e.Err.Error() }
 
 func (e *NotReadyError) Unwrap() error { return e.Err }
 
-
 // Ready reports whether Caseport can take work: the store is migrated and
 // commits a write, and the file store keeps a file. A store that answers
 // queries while every write fails (a full disk, an unwritable directory)

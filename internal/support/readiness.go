@@ -14,8 +14,10 @@ type NotReadyError struct {
 	Err  error
 }
 
+// Error names the part and why it is not ready.
 func (e *NotReadyError) Error() string { return e.Part + ": " + e.Err.Error() }
 
+// Unwrap returns the cause.
 func (e *NotReadyError) Unwrap() error { return e.Err }
 
 // Ready reports whether Caseport can take work: the store is migrated and

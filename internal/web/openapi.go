@@ -130,7 +130,7 @@ func (s *Server) openAPI() *openAPIDoc {
 		}
 		op.Responses[itoaStatus(rt.Status)] = ok
 		op.Responses["default"] = oaResponse{
-			Description: "An error: 400 unreadable body (not JSON, not UTF-8), 401 no or bad token, 403 not allowed, 404 not found (also for what you may not see), 409 conflict, 413 body over its limit (1 MB of JSON, 32 MB of CSV), 422 invalid fields (also text with control characters or over its field's length), 429 throttled",
+			Description: "An error: 400 unreadable body (not JSON, not UTF-8), 401 no or bad token, 403 not allowed, 404 not found (also for what you may not see), 409 conflict, 413 body over its limit (1 MB of JSON, 32 MB of CSV), 422 invalid fields (also text with control characters or over its field's length), 429 throttled, 503 the store is unavailable (try again after Retry-After seconds)",
 			Content:     map[string]oaMediaType{"application/problem+json": {Schema: oaSchema{"$ref": "#/components/schemas/Problem"}}},
 		}
 		item := doc.Paths[rt.Path]

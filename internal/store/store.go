@@ -104,8 +104,16 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxIdleConns(sqliteIdle)
 	w.SetMaxIdleConns(sqliteIdle)
 	s := &Store{dialect: sqliteDialect, w: w, r: r, path: path, idle: sqliteIdle}
+	l := newFileLocker(path)
+	if err := l.lock(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("open the SQLite database %s: %w; check that the user running caseport "+
+			"may create files in %s", path, err, filepath.Dir(path)), s.Close())
+	}
 	if err := s.Ping(ctx); err != nil {
-		return nil, errors.Join(cannotOpen(path, err), s.Close())
+		return nil, errors.Join(cannotOpen(path, err), l.unlock(), s.Close())
+	}
+	if err := l.unlock(); err != nil {
+		return nil, errors.Join(err, s.Close())
 	}
 	return s, nil
 }
@@ -163,7 +171,7 @@ func (s *Store) Dialect() string { return s.dialect.name }
 
 // Migrate brings the schema up to date. Concurrent starts against one
 // database take turns: on PostgreSQL an advisory lock, on SQLite a lock on
-// the file PATH.migrate-lock beside the database.
+// the file PATH.lock beside the database.
 func (s *Store) Migrate(ctx context.Context) error {
 	p, err := s.migrator()
 	if err != nil {
@@ -198,7 +206,7 @@ func (s *Store) migrator() (*goose.Provider, error) {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
 	gd := goose.DialectSQLite3
-	var locker lock.SessionLocker = fileLocker{flock.New(s.path + ".migrate-lock")}
+	var locker lock.SessionLocker = newFileLocker(s.path)
 	if s.dialect.name == "postgres" {
 		gd = goose.DialectPostgres
 		if locker, err = lock.NewPostgresSessionLocker(); err != nil {
@@ -212,27 +220,36 @@ func (s *Store) migrator() (*goose.Provider, error) {
 	return p, nil
 }
 
-// fileLocker makes SQLite migrations take turns across processes. SQLite
-// has no lock that outlives a transaction, and goose reads the schema
+// fileLocker makes processes starting on one SQLite file take turns, on
+// PATH.lock beside it, while they open it and while they migrate it.
+// SQLite has no lock that outlives a transaction: goose reads the schema
 // version before its own transactions begin, so two starts on a new file
-// would both create the first tables. An OS lock on a file beside the
-// database is released by the kernel when a process dies, so a crash
-// mid-migration never leaves the next start waiting.
+// would both create the first tables, and the switch of a new file to WAL
+// may answer "database is locked" without waiting. The kernel releases an
+// OS lock when a process dies, so a crash never leaves the next start
+// waiting.
 type fileLocker struct{ f *flock.Flock }
 
-func (l fileLocker) SessionLock(ctx context.Context, _ *sql.Conn) error {
+func newFileLocker(path string) fileLocker { return fileLocker{flock.New(path + ".lock")} }
+
+func (l fileLocker) lock(ctx context.Context) error {
 	if _, err := l.f.TryLockContext(ctx, 50*time.Millisecond); err != nil {
 		return fmt.Errorf("lock %s: %w", l.f.Path(), err)
 	}
 	return nil
 }
 
-func (l fileLocker) SessionUnlock(context.Context, *sql.Conn) error {
+func (l fileLocker) unlock() error {
 	if err := l.f.Unlock(); err != nil {
 		return fmt.Errorf("unlock %s: %w", l.f.Path(), err)
 	}
 	return nil
 }
+
+// SessionLock and SessionUnlock make fileLocker goose's lock.SessionLocker.
+func (l fileLocker) SessionLock(ctx context.Context, _ *sql.Conn) error { return l.lock(ctx) }
+
+func (l fileLocker) SessionUnlock(context.Context, *sql.Conn) error { return l.unlock() }
 
 // Tx is a write transaction. Every state change and the events it causes
 // (feed entry, audit record, notification) go through one Tx.

@@ -39,10 +39,12 @@ type served struct {
 	exited   chan struct{}
 }
 
-// startServe runs `caseport serve --demo` on data and waits until it listens.
-func startServe(tb testing.TB, data string) *served {
+// startServe runs `caseport serve --demo` on data, with more flags if
+// given, and waits until it listens.
+func startServe(tb testing.TB, data string, flags ...string) *served {
 	tb.Helper()
-	cmd := exec.Command(os.Args[0], "serve", "--demo", "--data", data, "--addr", "127.0.0.1:0", "--sftp-addr", "127.0.0.1:0") //nolint:noctx // killed by the test itself
+	args := append([]string{"serve", "--demo", "--data", data, "--addr", "127.0.0.1:0", "--sftp-addr", "127.0.0.1:0"}, flags...)
+	cmd := exec.Command(os.Args[0], args...) //nolint:noctx // killed by the test itself
 	cmd.Env = append(os.Environ(), "CASEPORT_TEST_MAIN=1")
 	cmd.Stderr = io.Discard
 	out, err := cmd.StdoutPipe()

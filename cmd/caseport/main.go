@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -139,6 +140,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demo := fs.Bool("demo", false, "load the demo world into an empty store")
+	grace := fs.Duration("shutdown-grace", 25*time.Second, "on SIGTERM or SIGINT, how long requests and running jobs have to finish")
 	baseURL := fs.String("base-url", "", "public address of the portal, for links in emails (default http://ADDR)")
 	relay := fs.String("smtp-relay", os.Getenv("CASEPORT_SMTP_RELAY"), "SMTP relay for outgoing mail, smtp://[user:password@]host[:port] (env CASEPORT_SMTP_RELAY); none keeps mail in the outbox")
 	mailFrom := fs.String("mail-from", "Caseport Support <support@caseport.invalid>", "sender of outgoing mail")
@@ -180,8 +182,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer fileStore.Close()
 	svc.Files = fileStore
 	jobs := worker.New(s, log)
-	jobs.Handle(store.JobMail, mail.Send)
-	jobs.Handle(store.JobInbound, svc.ProcessInbound)
+	jobs.Grace = *grace
+	jobs.Died = svc.JobDied
+	// Sending waits on the relay, so several emails go out at once.
+	jobs.HandleKind(store.JobMail, mail.Send, worker.Kind{Runners: 8})
+	jobs.HandleKind(store.JobInbound, svc.ProcessInbound, worker.Kind{Runners: 2})
+	jobs.Handle(support.JobDeadAlert, svc.RunDeadJobsAlert)
 	jobs.Handle(support.JobPurge, svc.RunPurge)
 	jobs.Handle(support.JobUploadExpiry, svc.RunUploadExpiry)
 	jobs.Handle(support.JobSFTPExpiry, svc.RunSFTPExpiry)
@@ -207,7 +213,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if !mail.Relaying() {
 		fmt.Fprintln(stdout, "No SMTP relay (--smtp-relay): outgoing mail stays in the console's outbox.")
 	}
-	errc := make(chan error, 2)
+	// Everything serve starts ends with ctx and is joined before serve
+	// returns, so a stop loses no request, message or job.
+	ctx, stopAll := context.WithCancel(ctx)
+	defer stopAll()
+	var running sync.WaitGroup
+	errc := make(chan error, 3)
 	go func() { errc <- hs.Serve(ln) }()
 	if *smtpAddr != "" {
 		mailLn, err := lc.Listen(ctx, "tcp", *smtpAddr)
@@ -215,12 +226,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("listen for mail: %w", err)
 		}
 		ml := inbound.NewListener(mail.Domain(), *lmtp, log, svc.ReceiveMail)
-		go func() {
+		running.Go(func() {
 			if err := ml.Serve(mailLn); err != nil {
 				errc <- fmt.Errorf("mail listener: %w", err)
 			}
-		}()
-		defer ml.Close()
+		})
+		// A message is answered only once it is kept: one cut off here is
+		// sent again by its server.
+		context.AfterFunc(ctx, func() { ml.Close() })
 		fmt.Fprintf(stdout, "Accepting mail for the support address on %s.\n", mailLn.Addr())
 	}
 	if *sftpAddr != "" {
@@ -247,27 +260,42 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		go poller.Run(ctx)
+		running.Go(func() { poller.Run(ctx) })
 		fmt.Fprintf(stdout, "Fetching mail for the support address from IMAP every %s.\n", *imapEvery)
 	}
-	jobsCtx, stopJobs := context.WithCancel(ctx)
-	jobsDone := make(chan struct{})
-	go func() {
-		defer close(jobsDone)
-		jobs.Run(jobsCtx)
-	}()
-	defer func() { stopJobs(); <-jobsDone }()
+	running.Go(func() { jobs.Run(ctx) })
+	var serveErr error
 	select {
 	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
+		serveErr = fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
+		fmt.Fprintln(stdout, "Stopping: finishing requests and running jobs.")
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	return errors.Join(serveErr, shutdown(hs, stopAll, &running, *grace))
+}
+
+// shutdown stops serve within grace: no new connections; requests in
+// flight and running jobs finish (a job still running at the end is
+// released to run again); the mail listener and the IMAP poller end.
+func shutdown(hs *http.Server, stopAll context.CancelFunc, running *sync.WaitGroup, grace time.Duration) error {
+	stopAll()
+	stopped := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := hs.Shutdown(shutdown); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	var errs []error
+	if err := hs.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("requests still running after %s: %w", grace, errors.Join(err, hs.Close())))
 	}
-	return nil
+	joined := make(chan struct{})
+	go func() { running.Wait(); close(joined) }()
+	// The worker gives its jobs the grace and then releases them, which
+	// takes a moment more.
+	select {
+	case <-joined:
+	case <-time.After(time.Until(stopped.Add(grace + 10*time.Second))):
+		errs = append(errs, fmt.Errorf("jobs or mail still running %s after the stop", grace+10*time.Second))
+	}
+	return errors.Join(errs...)
 }
 
 // fileStore is a files.Store that holds something open.

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// TestSIGTERMDrainsRequests: on SIGTERM caseport serve takes no new
+// connections, answers the request it is reading, and exits cleanly
+// well within its grace.
+func TestSIGTERMDrainsRequests(t *testing.T) {
+	t.Parallel()
+	srv := startServe(t, filepath.Join(t.TempDir(), "data"))
+	u, err := url.Parse(srv.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(t.Context(), "tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := url.Values{"email": {demo.Admin}, "password": {demo.Password}}.Encode()
+	half := len(body) / 2
+	// A request in flight: its body arrives in two parts, around the stop.
+	fmt.Fprintf(conn, "POST /signin HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s",
+		u.Host, len(body), body[:half])
+	time.Sleep(200 * time.Millisecond)
+	stopped := time.Now()
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if c, err := d.DialContext(t.Context(), "tcp", u.Host); err == nil {
+		c.Close()
+		t.Error("a new connection was accepted after SIGTERM")
+	}
+	fmt.Fprint(conn, body[half:])
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the request in flight got no answer: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the request in flight = %d, want the sign-in's 303", res.StatusCode)
+	}
+	select {
+	case <-srv.exited:
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not exit after SIGTERM")
+	}
+	if code := srv.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit code %d after SIGTERM, want 0", code)
+	}
+	if took := time.Since(stopped); took > 10*time.Second {
+		t.Errorf("serve took %s to stop", took)
+	}
+}
+
+// slowRelay is an SMTP relay on loopback that takes its time to accept a
+// message, and says when one is on its way.
+type slowRelay struct {
+	sending chan struct{}
+	delay   time.Duration
+}
+
+func (r *slowRelay) NewSession(*smtp.Conn) (smtp.Session, error) { return r, nil }
+func (r *slowRelay) Reset()                                      {}
+func (r *slowRelay) Logout() error                               { return nil }
+func (r *slowRelay) Mail(string, *smtp.MailOptions) error        { return nil }
+func (r *slowRelay) Rcpt(string, *smtp.RcptOptions) error        { return nil }
+func (r *slowRelay) Data(rd io.Reader) error {
+	if _, err := io.Copy(io.Discard, rd); err != nil {
+		return err
+	}
+	select {
+	case r.sending <- struct{}{}:
+	default:
+	}
+	time.Sleep(r.delay)
+	return nil
+}
+
+// TestSIGTERMFinishesRunningJobs: an email being handed to a slow relay
+// when SIGTERM comes is sent and marked sent before serve exits, not cut
+// off to be tried again later.
+func TestSIGTERMFinishesRunningJobs(t *testing.T) {
+	t.Parallel()
+	relay := &slowRelay{sending: make(chan struct{}, 1), delay: 1500 * time.Millisecond}
+	smtpSrv := smtp.NewServer(relay)
+	smtpSrv.Domain = "relay.test"
+	var lc net.ListenConfig
+	ln, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go smtpSrv.Serve(ln) //nolint:errcheck // ends when the test closes it
+	defer smtpSrv.Close()
+	data := filepath.Join(t.TempDir(), "data")
+	srv := startServe(t, data, "--smtp-relay", "smtp://"+ln.Addr().String()+"?tls=none", "--shutdown-grace", "10s")
+	form := url.Values{"email": {demo.Admin}}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.url+"/forgot-password", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	select {
+	case <-relay.sending:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the password reset email never reached the relay")
+	}
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-srv.exited:
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not exit after SIGTERM")
+	}
+	s, err := store.Open(t.Context(), "sqlite://"+filepath.Join(data, "caseport.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mails, err := s.Notifications(t.Context(), demo.Admin, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mails {
+		if m.Kind == "password_reset" && m.SentAt.IsZero() {
+			t.Errorf("the email being sent at SIGTERM is not marked sent (attempts %d, %q)", m.Attempts, m.LastError)
+		}
+	}
+	if pending, _ := s.Jobs(t.Context(), store.JobFilter{Pending: true, Kind: store.JobMail}); len(pending) != 0 {
+		t.Errorf("%d mail jobs still pending after the stop", len(pending))
+	}
+}

@@ -186,7 +186,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	jobs.Died = svc.JobDied
 	// Sending waits on the relay, so several emails go out at once.
 	jobs.HandleKind(store.JobMail, mail.Send, worker.Kind{Runners: 8})
-	jobs.HandleKind(store.JobInbound, svc.ProcessInbound, worker.Kind{Runners: 2})
+	jobs.Handle(store.JobInbound, svc.ProcessInbound)
 	jobs.Handle(support.JobDeadAlert, svc.RunDeadJobsAlert)
 	jobs.Handle(support.JobPurge, svc.RunPurge)
 	jobs.Handle(support.JobUploadExpiry, svc.RunUploadExpiry)

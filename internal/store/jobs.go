@@ -322,6 +322,15 @@ func (tx *Tx) whyNotDead(ctx context.Context, jobID int64) error {
 	return fmt.Errorf("a newer job of the same key is pending; it runs instead of job %d: %w", jobID, desk.ErrConflict)
 }
 
+// PendingJobs counts the pending jobs of a kind: the backlog.
+func (s *Store) PendingJobs(ctx context.Context, kind string) (int, error) {
+	var n int
+	if err := s.read().row(ctx, `SELECT count(*) FROM jobs WHERE kind = ? AND `+pendingJob, kind).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count %s jobs: %w", kind, err)
+	}
+	return n, nil
+}
+
 // JobFilter selects jobs for the console.
 type JobFilter struct {
 	Kind    string

@@ -152,6 +152,7 @@ func TestBrowserPagesFit(t *testing.T) {
 		{demo.Admin, "staff", "/console/staff"},
 		{demo.Admin, "audit-log", "/console/audit"},
 		{demo.Admin, "outbox", "/console/outbox"},
+		{demo.Admin, "dead-jobs", "/console/jobs"},
 		{demo.Admin, "received-mail", "/console/mail?all=1"},
 		{demo.Admin, "email-rules", "/console/settings/email"},
 		{demo.Admin, "service-levels", "/console/service-levels"},

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,9 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
-
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/mailer/mailtest"
 	"github.com/caseport/caseport/internal/store"
 )
 
@@ -72,47 +70,14 @@ func TestSIGTERMDrainsRequests(t *testing.T) {
 	}
 }
 
-// slowRelay is an SMTP relay on loopback that takes its time to accept a
-// message, and says when one is on its way.
-type slowRelay struct {
-	sending chan struct{}
-	delay   time.Duration
-}
-
-func (r *slowRelay) NewSession(*smtp.Conn) (smtp.Session, error) { return r, nil }
-func (r *slowRelay) Reset()                                      {}
-func (r *slowRelay) Logout() error                               { return nil }
-func (r *slowRelay) Mail(string, *smtp.MailOptions) error        { return nil }
-func (r *slowRelay) Rcpt(string, *smtp.RcptOptions) error        { return nil }
-func (r *slowRelay) Data(rd io.Reader) error {
-	if _, err := io.Copy(io.Discard, rd); err != nil {
-		return err
-	}
-	select {
-	case r.sending <- struct{}{}:
-	default:
-	}
-	time.Sleep(r.delay)
-	return nil
-}
-
 // TestSIGTERMFinishesRunningJobs: an email being handed to a slow relay
 // when SIGTERM comes is sent and marked sent before serve exits, not cut
 // off to be tried again later.
 func TestSIGTERMFinishesRunningJobs(t *testing.T) {
 	t.Parallel()
-	relay := &slowRelay{sending: make(chan struct{}, 1), delay: 1500 * time.Millisecond}
-	smtpSrv := smtp.NewServer(relay)
-	smtpSrv.Domain = "relay.test"
-	var lc net.ListenConfig
-	ln, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go smtpSrv.Serve(ln) //nolint:errcheck // ends when the test closes it
-	defer smtpSrv.Close()
+	relay := &mailtest.Relay{Receiving: make(chan struct{}, 1), Delay: 1500 * time.Millisecond}
 	data := filepath.Join(t.TempDir(), "data")
-	srv := startServe(t, data, "--smtp-relay", "smtp://"+ln.Addr().String()+"?tls=none", "--shutdown-grace", "10s")
+	srv := startServe(t, data, "--smtp-relay", relay.Start(t), "--shutdown-grace", "10s")
 	form := url.Values{"email": {demo.Admin}}
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.url+"/forgot-password", strings.NewReader(form.Encode()))
 	if err != nil {
@@ -125,7 +90,7 @@ func TestSIGTERMFinishesRunningJobs(t *testing.T) {
 	}
 	res.Body.Close()
 	select {
-	case <-relay.sending:
+	case <-relay.Receiving:
 	case <-time.After(20 * time.Second):
 		t.Fatal("the password reset email never reached the relay")
 	}

@@ -3,21 +3,17 @@ package worker_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"runtime"
 	"strconv"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
-
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/mailer"
+	"github.com/caseport/caseport/internal/mailer/mailtest"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/support"
@@ -146,27 +142,6 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// relay is an SMTP relay on loopback that takes delay to accept each
-// message, as a relay across a network does, and counts them.
-type relay struct {
-	delay time.Duration
-	got   atomic.Int64
-}
-
-func (r *relay) NewSession(*smtp.Conn) (smtp.Session, error) { return r, nil }
-func (r *relay) Reset()                                      {}
-func (r *relay) Logout() error                               { return nil }
-func (r *relay) Mail(string, *smtp.MailOptions) error        { return nil }
-func (r *relay) Rcpt(string, *smtp.RcptOptions) error        { return nil }
-func (r *relay) Data(rd io.Reader) error {
-	if _, err := io.Copy(io.Discard, rd); err != nil {
-		return err
-	}
-	time.Sleep(r.delay)
-	r.got.Add(1)
-	return nil
-}
-
 // BenchmarkMailBacklog opens cases at the peak rate seen in production
 // (34 a second; CASEPORT_BENCH_RATE overrides it) while the worker sends
 // their emails through the mailer to a real SMTP relay on loopback that
@@ -204,18 +179,9 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 	if err != nil {
 		b.Fatal(err)
 	}
-	rl := &relay{delay: delay}
-	srv := smtp.NewServer(rl)
-	srv.Domain = "relay.test"
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go srv.Serve(ln) //nolint:errcheck // ends with Close
-	defer srv.Close()
+	rl := &mailtest.Relay{Delay: delay}
 	svc := support.New(s, quiet, "https://support.example")
-	m, err := mailer.New(s, quiet, mailer.Config{Relay: "smtp://" + ln.Addr().String() + "?tls=none", From: "Support <support@vendor.example>"})
+	m, err := mailer.New(s, quiet, mailer.Config{Relay: rl.Start(b), From: "Support <support@vendor.example>"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -275,7 +241,7 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 	if err != nil {
 		b.Fatal(err)
 	}
-	sent := rl.got.Load()
+	sent := rl.Accepted()
 	cancel()
 	<-done
 	b.ReportMetric(float64(backlog), "backlog")

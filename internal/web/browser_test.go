@@ -124,6 +124,7 @@ func TestBrowserPagesFit(t *testing.T) {
 	e := newEnv(t, sqliteStore(t))
 	open := e.world.Cases["abc-investigation"]
 	closedOld := e.world.Cases["abc-cancelled-old"]
+	deadMails(t, e, "gone@customer.example")
 	pages := []struct {
 		who, name, path string
 	}{

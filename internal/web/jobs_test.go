@@ -22,27 +22,7 @@ func TestDeadJobsPage(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		now := time.Now().UTC()
-		err := e.store.Write(ctx, func(tx *store.Tx) error {
-			for _, to := range []string{"gone@customer.example", "moved@customer.example"} {
-				n := store.Notification{Kind: "case_reply", To: to, Subject: "A reply from support", Body: "Hello", CreatedAt: now}
-				if err := tx.AddNotification(ctx, n); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := worker.New(e.store, quietWeb())
-		w.Died = e.svc.JobDied
-		w.Handle(store.JobMail, func(context.Context, *store.Job) error {
-			return worker.Permanent(errors.New("550 5.1.1 no such mailbox"))
-		})
-		if _, err := w.RunDue(ctx); err != nil {
-			t.Fatal(err)
-		}
+		deadMails(t, e, "gone@customer.example", "moved@customer.example")
 		if res := e.signIn(demo.Agent).get("/console/jobs"); res.StatusCode != http.StatusForbidden {
 			t.Errorf("an agent's Dead jobs page = %d, want 403", res.StatusCode)
 		}
@@ -88,4 +68,32 @@ func TestDeadJobsPage(t *testing.T) {
 			t.Error("the Dead jobs page still lists jobs after retry and discard")
 		}
 	})
+}
+
+// deadMails queues an email to each address and has the relay refuse
+// each for good, so their jobs are dead.
+func deadMails(t *testing.T, e *env, to ...string) {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC()
+	err := e.store.Write(ctx, func(tx *store.Tx) error {
+		for _, addr := range to {
+			n := store.Notification{Kind: "case_reply", To: addr, Subject: "A reply from support", Body: "Hello", CreatedAt: now}
+			if err := tx.AddNotification(ctx, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := worker.New(e.store, quietWeb())
+	w.Died = e.svc.JobDied
+	w.Handle(store.JobMail, func(context.Context, *store.Job) error {
+		return worker.Permanent(errors.New("550 5.1.1 no such mailbox"))
+	})
+	if _, err := w.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
 }

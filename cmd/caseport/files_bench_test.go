@@ -36,6 +36,7 @@ type served struct {
 	cmd      *exec.Cmd
 	url      string
 	sftpAddr string
+	smtpAddr string // with --smtp-addr
 	exited   chan struct{}
 }
 
@@ -62,6 +63,7 @@ func startServe(tb testing.TB, data string, flags ...string) *served {
 	tb.Cleanup(s.kill)
 	running := regexp.MustCompile(`running at (http://[0-9.:]+)/`)
 	sftpOn := regexp.MustCompile(`SFTP accounts on ([0-9.:]+)\.`)
+	smtpOn := regexp.MustCompile(`support address on ([0-9.:]+)\.`)
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		if m := running.FindStringSubmatch(sc.Text()); m != nil {
@@ -69,6 +71,9 @@ func startServe(tb testing.TB, data string, flags ...string) *served {
 		}
 		if m := sftpOn.FindStringSubmatch(sc.Text()); m != nil {
 			s.sftpAddr = m[1]
+		}
+		if m := smtpOn.FindStringSubmatch(sc.Text()); m != nil {
+			s.smtpAddr = m[1]
 		}
 		if s.url != "" && s.sftpAddr != "" {
 			break

@@ -140,7 +140,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demo := fs.Bool("demo", false, "load the demo world into an empty store")
-	grace := fs.Duration("shutdown-grace", 25*time.Second, "on SIGTERM or SIGINT, how long requests and running jobs have to finish")
+	grace := fs.Duration("shutdown-grace", 25*time.Second, "on SIGTERM or SIGINT, how long requests, mail sessions and running jobs have to finish")
 	baseURL := fs.String("base-url", "", "public address of the portal, for links in emails (default http://ADDR)")
 	relay := fs.String("smtp-relay", os.Getenv("CASEPORT_SMTP_RELAY"), "SMTP relay for outgoing mail, smtp://[user:password@]host[:port] (env CASEPORT_SMTP_RELAY); none keeps mail in the outbox")
 	mailFrom := fs.String("mail-from", "Caseport Support <support@caseport.invalid>", "sender of outgoing mail")
@@ -218,6 +218,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ctx, stopAll := context.WithCancel(ctx)
 	defer stopAll()
 	var running sync.WaitGroup
+	drains := []func(context.Context) error{func(ctx context.Context) error {
+		if err := hs.Shutdown(ctx); err != nil {
+			return fmt.Errorf("requests still running: %w", errors.Join(err, hs.Close()))
+		}
+		return nil
+	}}
 	errc := make(chan error, 3)
 	go func() { errc <- hs.Serve(ln) }()
 	if *smtpAddr != "" {
@@ -231,9 +237,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				errc <- fmt.Errorf("mail listener: %w", err)
 			}
 		})
-		// A message is answered only once it is kept: one cut off here is
-		// sent again by its server.
-		context.AfterFunc(ctx, func() { ml.Close() })
+		drains = append(drains, func(ctx context.Context) error {
+			if err := ml.Shutdown(ctx); err != nil {
+				// A message is answered only once it is kept: one cut off
+				// here is sent again by its server.
+				return fmt.Errorf("mail sessions still open: %w", errors.Join(err, ml.Close()))
+			}
+			return nil
+		})
 		fmt.Fprintf(stdout, "Accepting mail for the support address on %s.\n", mailLn.Addr())
 	}
 	if *sftpAddr != "" {
@@ -271,21 +282,24 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case <-ctx.Done():
 		fmt.Fprintln(stdout, "Stopping: finishing requests and running jobs.")
 	}
-	return errors.Join(serveErr, shutdown(hs, stopAll, &running, *grace))
+	return errors.Join(serveErr, shutdown(stopAll, &running, *grace, drains))
 }
 
-// shutdown stops serve within grace: no new connections; requests in
-// flight and running jobs finish (a job still running at the end is
-// released to run again); the mail listener and the IMAP poller end.
-func shutdown(hs *http.Server, stopAll context.CancelFunc, running *sync.WaitGroup, grace time.Duration) error {
+// shutdown stops serve within grace: no new connections; HTTP requests
+// and SMTP sessions in flight (drains) and running jobs finish (a job
+// still running at the end is released to run again); the goroutines
+// serve started (the mail listener, the IMAP poller, the worker) end.
+func shutdown(stopAll context.CancelFunc, running *sync.WaitGroup, grace time.Duration, drains []func(context.Context) error) error {
 	stopAll()
 	stopped := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	var errs []error
-	if err := hs.Shutdown(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("requests still running after %s: %w", grace, errors.Join(err, hs.Close())))
+	errs := make([]error, len(drains)+1)
+	var drained sync.WaitGroup
+	for i, drain := range drains {
+		drained.Go(func() { errs[i] = drain(ctx) })
 	}
+	drained.Wait()
 	joined := make(chan struct{})
 	go func() { running.Wait(); close(joined) }()
 	// The worker gives its jobs the grace and then releases them, which
@@ -293,7 +307,7 @@ func shutdown(hs *http.Server, stopAll context.CancelFunc, running *sync.WaitGro
 	select {
 	case <-joined:
 	case <-time.After(time.Until(stopped.Add(grace + 10*time.Second))):
-		errs = append(errs, fmt.Errorf("jobs or mail still running %s after the stop", grace+10*time.Second))
+		errs[len(drains)] = fmt.Errorf("jobs or mail still running %s after the stop", grace+10*time.Second)
 	}
 	return errors.Join(errs...)
 }

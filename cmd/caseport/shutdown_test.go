@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/smtp"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -118,5 +119,56 @@ func TestSIGTERMFinishesRunningJobs(t *testing.T) {
 	}
 	if pending, _ := s.Jobs(t.Context(), store.JobFilter{Pending: true, Kind: store.JobMail}); len(pending) != 0 {
 		t.Errorf("%d mail jobs still pending after the stop", len(pending))
+	}
+}
+
+// TestSIGTERMDrainsMailSessions: a message whose DATA is arriving when
+// SIGTERM comes is kept and answered 250 before serve exits.
+func TestSIGTERMDrainsMailSessions(t *testing.T) {
+	t.Parallel()
+	data := filepath.Join(t.TempDir(), "data")
+	srv := startServe(t, data, "--smtp-addr", "127.0.0.1:0")
+	c, err := smtp.Dial(srv.smtpAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Mail("someone@elsewhere.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rcpt("support@caseport.invalid"); err != nil {
+		t.Fatal(err)
+	}
+	wc, err := c.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprint(wc, "From: Someone <someone@elsewhere.example>\r\nSubject: Our IVR is down\r\n\r\nSince this morning")
+	time.Sleep(200 * time.Millisecond)
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	fmt.Fprint(wc, ", every call drops.\r\n")
+	if err := wc.Close(); err != nil {
+		t.Fatalf("the message being received at SIGTERM was not accepted: %v", err)
+	}
+	_ = c.Quit()
+	select {
+	case <-srv.exited:
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not exit after SIGTERM")
+	}
+	if code := srv.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit code %d after SIGTERM, want 0", code)
+	}
+	s, err := store.Open(t.Context(), "sqlite://"+filepath.Join(data, "caseport.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// Kept; it is read and filed by its job, at once or at the next start.
+	if kept, err := s.InboundList(t.Context(), "", 10); err != nil || len(kept) != 1 || kept[0].MailFrom != "someone@elsewhere.example" {
+		t.Errorf("kept %+v (%v); want the message", kept, err)
 	}
 }

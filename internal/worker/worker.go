@@ -124,22 +124,7 @@ func (w *Worker) Run(ctx context.Context) {
 	defer stopJobs()
 	var running sync.WaitGroup
 	for ctx.Err() == nil {
-		if err := w.dispatch(ctx, jobCtx, &running); err != nil && ctx.Err() == nil {
-			w.Log.ErrorContext(ctx, "claim jobs", "err", err)
-		}
-		sleep := w.Poll
-		if free := w.free(); len(free) > 0 {
-			next, ok, err := w.Store.NextJobAt(ctx, free...)
-			if err != nil && ctx.Err() == nil {
-				w.Log.ErrorContext(ctx, "next job", "err", err)
-			}
-			if ok {
-				if d := next.Sub(w.Clock()); d < sleep {
-					sleep = max(d, 10*time.Millisecond)
-				}
-			}
-		}
-		t := time.NewTimer(sleep)
+		t := time.NewTimer(w.round(ctx, jobCtx, &running))
 		select {
 		case <-ctx.Done():
 		case <-w.wake:
@@ -150,6 +135,36 @@ func (w *Worker) Run(ctx context.Context) {
 	grace := time.AfterFunc(w.Grace, stopJobs)
 	defer grace.Stop()
 	running.Wait()
+}
+
+// round starts the due jobs of each kind with a free runner and returns
+// how long to sleep: until the next job of such a kind is due, at most
+// Poll. While nothing is due it costs one indexed read per kind; a kind
+// whose runners are all busy is left alone, as one that ends wakes the
+// loop.
+func (w *Worker) round(ctx, jobCtx context.Context, running *sync.WaitGroup) time.Duration {
+	sleep := w.Poll
+	for _, name := range w.free() {
+		at, ok, err := w.Store.NextJobAt(ctx, name)
+		if err == nil && ok && !at.After(w.Clock()) {
+			var full bool
+			full, err = w.dispatch(ctx, jobCtx, name, running)
+			ok = false
+			if err == nil && !full {
+				at, ok, err = w.Store.NextJobAt(ctx, name)
+			}
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				w.Log.ErrorContext(ctx, "run jobs", "kind", name, "err", err)
+			}
+			continue
+		}
+		if ok {
+			sleep = min(sleep, max(at.Sub(w.Clock()), 10*time.Millisecond))
+		}
+	}
+	return sleep
 }
 
 // free lists the kinds with a free runner.
@@ -165,34 +180,33 @@ func (w *Worker) free() []string {
 	return names
 }
 
-// dispatch claims due jobs for the free runners of each kind and starts
-// them. A runner that ends wakes the loop to claim again.
-func (w *Worker) dispatch(ctx, jobCtx context.Context, running *sync.WaitGroup) error {
-	for _, name := range w.free() {
-		w.mu.Lock()
-		k := w.kinds[name]
-		n := k.Runners - k.running
-		w.mu.Unlock()
-		jobs, err := w.Store.ClaimJobs(ctx, w.Clock().UTC(), w.Lease, n, name)
-		if err != nil {
-			return err
-		}
-		w.mu.Lock()
-		k.running += len(jobs)
-		w.mu.Unlock()
-		for i := range jobs {
-			running.Add(1)
-			go func(j *store.Job) {
-				defer running.Done()
-				w.run(jobCtx, k, j)
-				w.mu.Lock()
-				k.running--
-				w.mu.Unlock()
-				w.Wake()
-			}(&jobs[i])
-		}
+// dispatch claims due jobs of a kind for its free runners and starts
+// them; it reports whether they are all busy now. A runner that ends
+// wakes the loop to claim again.
+func (w *Worker) dispatch(ctx, jobCtx context.Context, name string, running *sync.WaitGroup) (bool, error) {
+	w.mu.Lock()
+	k := w.kinds[name]
+	n := k.Runners - k.running
+	w.mu.Unlock()
+	jobs, err := w.Store.ClaimJobs(ctx, w.Clock().UTC(), w.Lease, n, name)
+	if err != nil {
+		return false, err
 	}
-	return nil
+	w.mu.Lock()
+	k.running += len(jobs)
+	w.mu.Unlock()
+	for i := range jobs {
+		running.Add(1)
+		go func(j *store.Job) {
+			defer running.Done()
+			w.run(jobCtx, k, j)
+			w.mu.Lock()
+			k.running--
+			w.mu.Unlock()
+			w.Wake()
+		}(&jobs[i])
+	}
+	return len(jobs) == n, nil
 }
 
 // RunDue runs every job that is due now, one after another, and returns

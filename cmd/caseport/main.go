@@ -245,6 +245,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 			return nil
 		})
+		defer ml.Close() // when serve ends early; after a shutdown, a no-op
 		fmt.Fprintf(stdout, "Accepting mail for the support address on %s.\n", mailLn.Addr())
 	}
 	if *sftpAddr != "" {
@@ -307,7 +308,7 @@ func shutdown(stopAll context.CancelFunc, running *sync.WaitGroup, grace time.Du
 	select {
 	case <-joined:
 	case <-time.After(time.Until(stopped.Add(grace + 10*time.Second))):
-		errs[len(drains)] = fmt.Errorf("jobs or mail still running %s after the stop", grace+10*time.Second)
+		errs[len(drains)] = fmt.Errorf("jobs or the IMAP poller still running %s after the stop", grace+10*time.Second)
 	}
 	return errors.Join(errs...)
 }

@@ -58,14 +58,7 @@ func TestSIGTERMDrainsRequests(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Errorf("the request in flight = %d, want the sign-in's 303", res.StatusCode)
 	}
-	select {
-	case <-srv.exited:
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not exit after SIGTERM")
-	}
-	if code := srv.cmd.ProcessState.ExitCode(); code != 0 {
-		t.Errorf("exit code %d after SIGTERM, want 0", code)
-	}
+	srv.exitsCleanly(t)
 	if took := time.Since(stopped); took > 10*time.Second {
 		t.Errorf("serve took %s to stop", took)
 	}
@@ -98,11 +91,7 @@ func TestSIGTERMFinishesRunningJobs(t *testing.T) {
 	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case <-srv.exited:
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not exit after SIGTERM")
-	}
+	srv.exitsCleanly(t)
 	s, err := store.Open(t.Context(), "sqlite://"+filepath.Join(data, "caseport.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -154,14 +143,7 @@ func TestSIGTERMDrainsMailSessions(t *testing.T) {
 		t.Fatalf("the message being received at SIGTERM was not accepted: %v", err)
 	}
 	_ = c.Quit()
-	select {
-	case <-srv.exited:
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not exit after SIGTERM")
-	}
-	if code := srv.cmd.ProcessState.ExitCode(); code != 0 {
-		t.Errorf("exit code %d after SIGTERM, want 0", code)
-	}
+	srv.exitsCleanly(t)
 	s, err := store.Open(t.Context(), "sqlite://"+filepath.Join(data, "caseport.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -170,5 +152,18 @@ func TestSIGTERMDrainsMailSessions(t *testing.T) {
 	// Kept; it is read and filed by its job, at once or at the next start.
 	if kept, err := s.InboundList(t.Context(), "", 10); err != nil || len(kept) != 1 || kept[0].MailFrom != "someone@elsewhere.example" {
 		t.Errorf("kept %+v (%v); want the message", kept, err)
+	}
+}
+
+// exitsCleanly waits for serve to exit after a signal, with status 0.
+func (s *served) exitsCleanly(t *testing.T) {
+	t.Helper()
+	select {
+	case <-s.exited:
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not exit after SIGTERM")
+	}
+	if code := s.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit code %d after SIGTERM, want 0", code)
 	}
 }

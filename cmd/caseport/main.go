@@ -151,7 +151,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	filesURL := fs.String("files", os.Getenv("CASEPORT_FILES"), "where case files live: empty for DATA/files, or "+
 		"s3://BUCKET/PREFIX?endpoint=URL&region=REGION&path_style=true with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (env CASEPORT_FILES)")
 	sftpAddr := fs.String("sftp-addr", "", "serve temporary SFTP accounts on HOST:PORT (off by default)")
+	trustedProxies := fs.String("trusted-proxies", os.Getenv("CASEPORT_TRUSTED_PROXIES"), "reverse proxies whose Forwarded / X-Forwarded-For name the client, ADDR or CIDR,… (env CASEPORT_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	proxies, err := web.ParseTrustedProxies(*trustedProxies)
+	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
@@ -200,7 +205,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	srv, err := web.New(web.Config{Service: svc, Log: log, SecureCookies: strings.HasPrefix(base, "https://")})
+	srv, err := web.New(web.Config{Service: svc, Log: log, SecureCookies: strings.HasPrefix(base, "https://"), TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}

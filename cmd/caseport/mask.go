@@ -20,8 +20,8 @@ import (
 const maskUsage = `usage: caseport mask [--rules FILE] [--consistent] [--gzip] [IN [OUT]]
 
 Masks sensitive data in a log before it is sent to support: email and IP
-addresses, phone, card and national ID numbers, credentials and tokens, and
-the patterns of a rules file. Reads IN (default: standard input; gzip is
+addresses, phone, card and national ID numbers, credentials, tokens and
+private keys, and the patterns of a rules file. Reads IN (default: standard input; gzip is
 recognised) and writes OUT (default: standard output; gzip when OUT ends in
 .gz or with --gzip). OUT is written whole or not at all. A summary of what
 was masked goes to standard error, with a progress bar on a terminal.

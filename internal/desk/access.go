@@ -138,13 +138,24 @@ const (
 type AccessRequest struct {
 	ID        int64
 	ContactID int64
+	// Combination is the Sold To and End User the Org IDs name when a
+	// Service Contract joins them; zero when they name none, and the
+	// request waits for support staff instead.
 	Combination
-	Level       AccessLevel
-	Reason      string
-	State       RequestState
-	RequestedBy int64
-	DecidedBy   int64
-	DecidedAt   time.Time
-	Decision    string
-	CreatedAt   time.Time
+	// SoldToOrgID and EndUserOrgID are the Org IDs as the requester gave
+	// them: all the requester is shown of the companies.
+	SoldToOrgID  string
+	EndUserOrgID string
+	Level        AccessLevel
+	Reason       string
+	State        RequestState
+	RequestedBy  int64
+	DecidedBy    int64
+	DecidedAt    time.Time
+	Decision     string
+	CreatedAt    time.Time
 }
+
+// Matched reports whether the request names a combination that a Service
+// Contract joins, which its Sold To's Designated Approvers decide.
+func (r *AccessRequest) Matched() bool { return r.SoldToID != 0 && r.EndUserID != 0 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Error kinds. The web layer maps each one to an HTTP status in one table;
@@ -24,7 +25,31 @@ var (
 	ErrUnauthenticated = errors.New("unauthenticated")
 	// ErrThrottled reports too many attempts in a short time.
 	ErrThrottled = errors.New("too many attempts")
+	// ErrGone reports a record that existed and was removed for good, such
+	// as a case file purged after the case closed: asking again will not
+	// help.
+	ErrGone = errors.New("gone")
 )
+
+// RetryError is ErrThrottled with the wait after which the same attempt
+// may succeed, for a Retry-After header and a message people can act on.
+type RetryError struct {
+	What string
+	Wait time.Duration
+}
+
+// Error says what was refused and for how long.
+func (e *RetryError) Error() string {
+	minutes := int((e.Wait + time.Minute - 1) / time.Minute)
+	unit := "minutes"
+	if minutes <= 1 {
+		minutes, unit = 1, "minute"
+	}
+	return fmt.Sprintf("%s; try again in %d %s: %s", e.What, minutes, unit, ErrThrottled)
+}
+
+// Unwrap makes a RetryError an ErrThrottled.
+func (e *RetryError) Unwrap() error { return ErrThrottled }
 
 // ValidationError lists what is wrong with an input, field by field, so a
 // form can show each message beside its field and the API can return them as

@@ -99,6 +99,10 @@ type EscalationFacts struct {
 	// now on the case's calendar.
 	BusinessDaysSinceInfo int
 	Deployment            Deployment
+	// NoActiveContract is true when no Service Contract of the case's Sold
+	// To and End User is active: escalation is part of what a contract
+	// buys.
+	NoActiveContract bool
 }
 
 // HighPriorityWait is how long a High case must have gone without an
@@ -120,6 +124,9 @@ func CheckEscalation(c *Case, reason EscalationReason, f EscalationFacts, now ti
 	switch {
 	case c.Status == StatusClosed:
 		return "A closed case cannot be escalated. Reopen it first, or open a new case."
+	case f.NoActiveContract:
+		return "No active Service Contract covers this case's Sold To and End User, so it cannot be escalated. " +
+			"Your account manager can renew the contract; support still works the case."
 	case f.Active != nil:
 		return fmt.Sprintf("This case was already escalated on %s; the escalation is %s.",
 			f.Active.CreatedAt.UTC().Format("2 January 2006"), lower(f.Active.State.Label()))

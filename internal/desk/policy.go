@@ -82,6 +82,10 @@ const (
 	// escalates a case; escalation owners and portal admins work them.
 	EscalateCase      Action = "case.escalate"
 	ManageEscalations Action = "escalations.manage"
+	// Adding to a case's Escalation Feed, which the customer reads and is
+	// emailed: those who work escalations, and the case's Designated
+	// Contacts. Other staff follow it but do not speak in it.
+	NoteEscalation Action = "escalation.note"
 	// Sending files to a case (uploads, temporary SFTP accounts): its
 	// Designated Contacts, and staff, who share files back.
 	TransferFiles Action = "case.files"
@@ -94,7 +98,7 @@ const (
 var Actions = []Action{
 	ViewCase, OpenCase, CommentCase, CloseCase, ReopenCase, WorkCase, ViewInternalNotes,
 	VerifyCaller, ManageAccounts, ViewAccounts, DecideAccessRequest, ViewAudit, ManageOwnProfile, RequestAccess,
-	EscalateCase, ManageEscalations, TransferFiles, ManageJobs,
+	EscalateCase, ManageEscalations, NoteEscalation, TransferFiles, ManageJobs,
 }
 
 // Target is what an action is done to: a combination for case actions, a
@@ -123,7 +127,7 @@ func Authorize(a *Actor, act Action, t Target) error {
 		return nil
 	case ViewCase:
 		return need(lvl, ReadOnly, act, lvl >= ReadOnly)
-	case OpenCase, CommentCase, CloseCase, ReopenCase, EscalateCase, TransferFiles:
+	case OpenCase, CommentCase, CloseCase, ReopenCase, EscalateCase, NoteEscalation, TransferFiles:
 		return need(lvl, ReadWrite, act, lvl >= ReadOnly)
 	case DecideAccessRequest:
 		if a.Approver(t.SoldToID) {
@@ -162,6 +166,8 @@ var verbs = map[Action]string{
 	ReopenCase:    "reopen cases",
 	EscalateCase:  "escalate cases",
 	TransferFiles: "send files to cases",
+
+	NoteEscalation: "add to escalation feeds",
 }
 
 func authorizeStaff(a *Actor, act Action) error {
@@ -173,7 +179,7 @@ func authorizeStaff(a *Actor, act Action) error {
 	case ViewCase, WorkCase, ViewInternalNotes, VerifyCaller, ViewAccounts, CommentCase, CloseCase, ReopenCase, OpenCase,
 		EscalateCase, TransferFiles:
 		return nil
-	case ManageEscalations:
+	case ManageEscalations, NoteEscalation:
 		if a.HasRole(RoleEscalationOwner) || a.HasRole(RolePortalAdmin) {
 			return nil
 		}

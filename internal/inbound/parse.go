@@ -59,6 +59,9 @@ type Message struct {
 // MaxParts bounds the MIME parts read from one message.
 const MaxParts = 100
 
+// MaxBodyBytes bounds the body read from one message, and from each part.
+const MaxBodyBytes = 64 << 20
+
 // referencePattern finds a Reference ID: 20 hex digits, as Caseport writes
 // them after "Reference ID:", in its header, or in its thread root.
 var (
@@ -77,18 +80,11 @@ func Parse(raw []byte, ownDomain string) (*Message, error) {
 		return nil, fmt.Errorf("%w: %v", ErrNotMail, err) //nolint:errorlint // the cause is for people
 	}
 	h := m.Header
-	out := &Message{
-		Subject:   decodeHeader(h.Get("Subject")),
-		MessageID: strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"),
-	}
-	if from, err := mail.ParseAddress(decodeHeader(h.Get("From"))); err == nil {
-		out.From, out.FromName = strings.ToLower(from.Address), from.Name
-	} else if addrs := strings.Fields(h.Get("From")); len(addrs) > 0 {
-		out.From = strings.ToLower(strings.Trim(addrs[len(addrs)-1], "<>"))
-	}
+	out := &Message{Subject: decodeHeader(h.Get("Subject")), MessageID: messageID(h)}
+	out.From, out.FromName = sender(h)
 	out.Auto = automatic(h, out.From, out.MessageID, ownDomain)
 
-	body, err := io.ReadAll(io.LimitReader(m.Body, 64<<20))
+	body, err := io.ReadAll(io.LimitReader(m.Body, MaxBodyBytes))
 	if err != nil {
 		return nil, fmt.Errorf("%w: body: %v", ErrNotMail, err) //nolint:errorlint // as above
 	}
@@ -123,6 +119,25 @@ func Parse(raw []byte, ownDomain string) (*Message, error) {
 	return out, nil
 }
 
+// sender reads the From address, lower case, and its display name.
+func sender(h mail.Header) (addr, name string) {
+	parser := mail.AddressParser{WordDecoder: wordDecoder}
+	if from, err := parser.Parse(h.Get("From")); err == nil {
+		return strings.ToLower(from.Address), headerText(from.Name)
+	}
+	if from, err := mail.ParseAddress(decodeHeader(h.Get("From"))); err == nil {
+		return strings.ToLower(from.Address), from.Name
+	}
+	if addrs := strings.Fields(headerText(h.Get("From"))); len(addrs) > 0 {
+		return strings.ToLower(strings.Trim(addrs[len(addrs)-1], "<>")), ""
+	}
+	return "", ""
+}
+
+func messageID(h mail.Header) string {
+	return strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")
+}
+
 func isRef(s string) bool {
 	if len(s) != 20 {
 		return false
@@ -137,13 +152,13 @@ func isRef(s string) bool {
 
 var wordDecoder = &mime.WordDecoder{CharsetReader: charsetReader}
 
-// decodeHeader decodes RFC 2047 encoded words; undecodable text stays.
+// decodeHeader decodes RFC 2047 encoded words; undecodable words stay as
+// they are.
 func decodeHeader(s string) string {
-	d, err := wordDecoder.DecodeHeader(s)
-	if err != nil {
-		return s
+	if d, err := wordDecoder.DecodeHeader(s); err == nil {
+		s = d
 	}
-	return d
+	return headerText(s)
 }
 
 // automatic recognises messages no person wrote for the case.
@@ -206,7 +221,7 @@ func walk(h header, body []byte, text, html *string, atts *[]Attachment, parts *
 			if err != nil {
 				return
 			}
-			b, err := io.ReadAll(io.LimitReader(p, 64<<20))
+			b, err := io.ReadAll(io.LimitReader(p, MaxBodyBytes))
 			if err != nil {
 				return
 			}
@@ -226,11 +241,11 @@ func walk(h header, body []byte, text, html *string, atts *[]Attachment, parts *
 	switch ct {
 	case "text/plain":
 		if *text == "" {
-			*text = toUTF8(data, params["charset"])
+			*text = toUTF8(data, params["charset"], ct)
 		}
 	case "text/html":
 		if *html == "" {
-			*html = toUTF8(data, params["charset"])
+			*html = toUTF8(data, params["charset"], ct)
 		}
 	case "message/rfc822", "message/delivery-status":
 		// A forwarded or reported message: not new text.
@@ -251,54 +266,6 @@ func decodeTransfer(enc string, data []byte) []byte {
 		}
 	}
 	return data
-}
-
-// toUTF8 reads text in its charset: UTF-8 and US-ASCII as they are,
-// Latin-1 and Windows-1252 converted; anything else with invalid bytes
-// replaced.
-func toUTF8(b []byte, charset string) string {
-	if r, err := charsetReader(charset, bytes.NewReader(b)); err == nil {
-		if out, err := io.ReadAll(r); err == nil {
-			b = out
-		}
-	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
-}
-
-func charsetReader(charset string, r io.Reader) (io.Reader, error) {
-	switch strings.ToLower(strings.TrimSpace(charset)) {
-	case "", "utf-8", "utf8", "us-ascii", "ascii":
-		return r, nil
-	case "iso-8859-1", "latin1", "latin-1", "windows-1252", "cp1252":
-		b, err := io.ReadAll(r)
-		if err != nil {
-			return nil, err
-		}
-		var out strings.Builder
-		for _, c := range b {
-			out.WriteRune(rune(c))
-		}
-		return strings.NewReader(out.String()), nil
-	}
-	return nil, fmt.Errorf("charset %q", charset)
-}
-
-var (
-	htmlBreaks = regexp.MustCompile(`(?i)<\s*(br|/p|/div|/li|/tr|/h\d)\s*/?>`)
-	htmlTags   = regexp.MustCompile(`(?s)<[^>]*>`)
-	htmlDrop   = regexp.MustCompile(`(?is)<(style|script|head)[^>]*>.*?</(style|script|head)>`)
-	htmlQuote  = regexp.MustCompile(`(?is)<blockquote[^>]*>.*</blockquote>`)
-)
-
-// htmlToText makes plain text of an HTML body: good enough for a case
-// update, which people read, not render.
-func htmlToText(s string) string {
-	s = htmlDrop.ReplaceAllString(s, "")
-	s = htmlQuote.ReplaceAllString(s, "")
-	s = htmlBreaks.ReplaceAllString(s, "\n")
-	s = htmlTags.ReplaceAllString(s, "")
-	r := strings.NewReplacer("&nbsp;", " ", "&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'")
-	return r.Replace(s)
 }
 
 // newBase64Reader decodes base64 that is split into lines.

@@ -9,6 +9,10 @@
 // (the default, and --demo) mail stays in the outbox for a portal admin to
 // read, so nothing is lost.
 //
+// An email about a case goes only to someone desk.Authorize lets see the
+// case when it is sent: access taken away after the email was queued
+// stops it, and the outbox says why.
+//
 // A case email carries the case's Reference ID in its body and in the
 // X-Caseport-Reference header, and threads under one root per case
 // (In-Reply-To and References), so replies find their way back.
@@ -112,6 +116,14 @@ func (m *Mailer) Send(ctx context.Context, j *store.Job) error {
 	if !n.SentAt.IsZero() || m.relay == nil {
 		return nil // sent by an earlier attempt, or kept in the outbox
 	}
+	why, err := m.withheld(ctx, n)
+	if err != nil {
+		return err
+	}
+	if why != "" {
+		// Final: the job ends, and the outbox says why.
+		return m.Store.MailFailed(ctx, n.ID, why)
+	}
 	msg, msgID, err := m.message(ctx, n)
 	if err == nil {
 		err = m.deliver(ctx, msg)
@@ -130,6 +142,31 @@ func (m *Mailer) Send(ctx context.Context, j *store.Job) error {
 		_, err := tx.MarkSent(ctx, n.ID, msgID, m.Clock().UTC())
 		return err
 	})
+}
+
+// withheld says why an email about a case must not go out now, or "" when
+// it may: its recipient may see the case no longer (a grant taken away, a
+// contract ended, the account disabled since the email was queued).
+func (m *Mailer) withheld(ctx context.Context, n *store.Notification) (string, error) {
+	if n.CaseID == 0 {
+		return "", nil
+	}
+	c, err := m.Store.Case(ctx, n.CaseID)
+	if err != nil {
+		return "", err
+	}
+	why := "not sent: " + n.To + " may no longer see case " + c.Number()
+	if n.UserID == 0 {
+		return why, nil
+	}
+	a, err := m.Store.Actor(ctx, n.UserID, m.Clock().UTC())
+	if err != nil {
+		return "", err
+	}
+	if desk.Authorize(a, desk.ViewCase, desk.On(c.Combination())) != nil {
+		return why, nil
+	}
+	return "", nil
 }
 
 // refused reports whether the relay refused a message for good (a 5xx

@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/mailer"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
@@ -85,6 +86,18 @@ func startSink(t *testing.T, refuse int) (*sink, string) {
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// mailWorker returns a worker that sends mail through the relay at url.
+func mailWorker(t *testing.T, s *store.Store, url string) *worker.Worker {
+	t.Helper()
+	m, err := mailer.New(s, quiet, mailer.Config{Relay: url, From: "Caseport Support <support@vendor.example>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wk := worker.New(s, quiet)
+	wk.Handle(store.JobMail, m.Send)
+	return wk
+}
+
 // setup loads the demo world and queues one case email to Dana.
 func setup(t *testing.T, s *store.Store) (*demo.World, *store.Notification) {
 	t.Helper()
@@ -117,12 +130,7 @@ func TestSendThroughARelay(t *testing.T) {
 		ctx := context.Background()
 		w, n := setup(t, s)
 		relay, url := startSink(t, 1)
-		m, err := mailer.New(s, quiet, mailer.Config{Relay: url, From: "Caseport Support <support@vendor.example>"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		wk := worker.New(s, quiet)
-		wk.Handle(store.JobMail, m.Send)
+		wk := mailWorker(t, s, url)
 		// The relay refuses the first attempt: the email waits and says why.
 		if _, err := wk.RunDue(ctx); err != nil {
 			t.Fatal(err)
@@ -282,3 +290,35 @@ func TestBadRelay(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestWithholdsMailFromWhoLostAccess: an email about a case queued while
+// its recipient could see the case is not sent once they cannot (here the
+// grant was removed between queueing and sending); the job ends and the
+// outbox says why.
+func TestWithholdsMailFromWhoLostAccess(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w, n := setup(t, s)
+		err := s.Write(ctx, func(tx *store.Tx) error {
+			return tx.SetGrant(ctx, desk.Grant{ContactID: w.Users[demo.Designated], Combination: w.ABCCombo(), Level: desk.NoAccess}, w.Users[demo.Admin])
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		relay, url := startSink(t, 0)
+		if _, err := mailWorker(t, s, url).RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := relay.messages(); len(got) != 0 {
+			t.Fatalf("the relay got %d messages for a recipient without access", len(got))
+		}
+		got, _ := s.Notification(ctx, n.ID)
+		if !got.SentAt.IsZero() || !strings.Contains(got.LastError, "may no longer see case") {
+			t.Errorf("the outbox says %+v, want unsent with the reason", got)
+		}
+		if pending, _ := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: store.JobMail}); len(pending) != 0 {
+			t.Errorf("the withheld email's job is still pending: %d", len(pending))
+		}
+	})
+}

@@ -108,8 +108,8 @@ func TestMaskLogFormats(t *testing.T) {
 		},
 		{
 			"time zones and dates are not phone numbers",
-			"2026-11-23T10:15:22+0100 took +12.5% on 2026-11-23 (ticket 555-0100)",
-			"2026-11-23T10:15:22+0100 took +12.5% on 2026-11-23 (ticket 555-0100)",
+			"2026-11-23T10:15:22+0100 took +12.5% on 2026-11-23 (ticket 555-0100) at 2026-12-01 10:00:00.123456789 +0000 UTC m=+0.001234567 m=+557.680167300",
+			"2026-11-23T10:15:22+0100 took +12.5% on 2026-11-23 (ticket 555-0100) at 2026-12-01 10:00:00.123456789 +0000 UTC m=+0.001234567 m=+557.680167300",
 		},
 		{
 			"words near credentials",
@@ -142,6 +142,56 @@ func TestMaskLogFormats(t *testing.T) {
 			"key value forms",
 			"DB_PASSWORD=swordfish client_secret: 'x9y8z7' X-Api-Key: 0123456789abcdef pwd=letmein;",
 			"DB_PASSWORD=<credential> client_secret: '<credential>' X-Api-Key: <credential> pwd=<credential>;",
+		},
+		{
+			"phones of other countries",
+			"rappel au +33 1 23 45 67 89, au 06.12.34.56.78 ou au 01 23 45 67 89; Berlin +49 (0)30 1234 567, 030 901820; Tokyo 03-1234-5678; +91 98765 43210",
+			"rappel au <phone>, au <phone> ou au <phone>; Berlin <phone>, <phone>; Tokyo <phone>; <phone>",
+		},
+		{
+			"cloud and SaaS credentials by their shape",
+			"keys AKIAIOSFODNN7EXAMPLE ghp_abcdefghijklmnopqrstuvwxyz0123456789 xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx sk_live_4eC39HqLyjWDarjtT1zdp7dc AIzaSyD-abcdefghijklmnopqrstuvwxyz0123 ok",
+			"keys <token> <token> <token> <token> <token> ok",
+		},
+		{
+			"aws secret key in context",
+			`aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY {"SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}`,
+			`aws_secret_access_key = <credential> {"SecretAccessKey":"<credential>"}`,
+		},
+		{
+			"slack webhook",
+			"POST https://hooks.slack.com/services/T0000AAAA/B0000BBBB/XXXXXXXXXXXXXXXXXXXXXXXX failed",
+			"POST https://hooks.slack.com/services/<token> failed",
+		},
+		{
+			"credentials in XML",
+			`<db><password>s3cr3t!</password><user name="app" password="hunter2"/><add key="ApiKey" value="k-123456"/></db>`,
+			`<db><password><credential></password><user name="app" password="<credential>"/><add key="ApiKey" value="<credential>"/></db>`,
+		},
+		{
+			"more XML and labels",
+			`<db:password>a1</db:password> <entry key="password">b2</entry> <Password><![CDATA[c3]]></Password> <password type="string">d4</password> AWS Secret Access Key: e5 Tel: 12 34 56 78`,
+			`<db:password><credential></db:password> <entry key="password"><credential></entry> <Password><![CDATA[<credential>]]></Password> <password type="string"><credential></password> AWS Secret Access Key: <credential> Tel: <phone>`,
+		},
+		{
+			"numbers in their contexts",
+			`(+44) 20 7946 0958 or 00 44 20 7946 0958; {"card_number":4111111111111111} ssn=078051120 map[Authorization:[Basic dXNlcjpwYXNz] Accept:[*/*]]`,
+			`<phone> or <phone>; {"card_number":<card>} ssn=<national-id> map[Authorization:[Basic <credential>] Accept:[*/*]]`,
+		},
+		{
+			"a dump of bytes and dates",
+			"00000010: 00 11 22 33 44 55 66 77 88 99 00 11 22 33 44 55 load 0.52 0.58 on 01.02.2026 10:15:22",
+			"00000010: 00 11 22 33 44 55 66 77 88 99 00 11 22 33 44 55 load 0.52 0.58 on 01.02.2026 10:15:22",
+		},
+		{
+			"nanosecond counters in JSON",
+			`{"ts":1732358122123456789,"duration_ns":4111111111111111,"start_time_unix_nano":4532015112830366}`,
+			`{"ts":1732358122123456789,"duration_ns":4111111111111111,"start_time_unix_nano":4532015112830366}`,
+		},
+		{
+			"SQL parameters are not secrets",
+			"SELECT * FROM api_tokens WHERE token = ? OR token = $1",
+			"SELECT * FROM api_tokens WHERE token = ? OR token = $1",
 		},
 		{
 			"amex and mastercard 2-series",
@@ -209,6 +259,30 @@ db-user	user=(?P<value>\w+)
 	}
 }
 
+// A private key block is masked across its lines, and counted once.
+func TestPrivateKeyBlock(t *testing.T) {
+	t.Parallel()
+	m := mask.New(mask.Options{Consistent: true})
+	in := "loaded key: -----BEGIN RSA PRIVATE KEY-----\n" +
+		"MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n" +
+		"  VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n" +
+		"-----END RSA PRIVATE KEY----- from 10.0.0.1\n" +
+		"MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n" +
+		`{"pem":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n"}` + "\n"
+	want := "loaded key: -----BEGIN RSA PRIVATE KEY-----\n" +
+		"<private-key-1>\n" +
+		"  <private-key-1>\n" +
+		"-----END RSA PRIVATE KEY----- from <ipv4-1>\n" +
+		"MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n" +
+		`{"pem":"-----BEGIN PRIVATE KEY-----<private-key-2>-----END PRIVATE KEY-----\n"}` + "\n"
+	if got := maskString(t, m, in); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if sum, want := mask.FormatSummary(m.Summary()), "masked 3 values: private-key 2 (2 different), ipv4 1 (1 different)"; sum != want {
+		t.Errorf("summary %q, want %q", sum, want)
+	}
+}
+
 // The writer sees a log in pieces of any size: the result must not depend
 // on where the pieces end, and a last line without a line break is masked.
 func TestWriterPieces(t *testing.T) {
@@ -251,6 +325,9 @@ var placeholder = regexp.MustCompile(`<[a-z0-9-]+>`)
 func FuzzMask(f *testing.F) {
 	f.Add("user=bob password=x 10.0.0.1 ::1 +1 555 123 4567 4111111111111111 a@b.co")
 	f.Add(`{"token":"\"","authorization":"Bearer abcdefghijklmnopqrstuvwxyz"}`)
+	f.Add("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\nProc-Type: 4,ENCRYPTED\n-----END EC PRIVATE KEY----- +33 1 23 45 67 89 (030) 1234567 0033 1 23 45 67 89")
+	f.Add(`<password>x</password> <add key="Secret" value="y"/> --password z AKIAIOSFODNN7EXAMPLE xoxb-1234567890-abc ::ffff:10.0.0.1 fe80::1%eth0`)
+	f.Add(`Authorization: Digest username="a", response="b" Cookie: a=b {\"pwd\":\"c\"} https://u:p@h/ https://hooks.slack.com/services/T1/B2/abcdefghijklmnopqrstuvwx`)
 	f.Fuzz(func(t *testing.T, in string) {
 		m := mask.New(mask.Options{Consistent: true})
 		out := maskString(t, m, in)
@@ -263,6 +340,28 @@ func FuzzMask(f *testing.F) {
 		again := maskString(t, mask.New(mask.Options{}), out)
 		if n, m := len(placeholder.FindAllString(out, -1)), len(placeholder.FindAllString(again, -1)); m < n {
 			t.Fatalf("masking %q again left %d of %d placeholders: %q", out, m, n, again)
+		}
+	})
+}
+
+// FuzzParseRules: a rules file either fails with a message that names its
+// line, or gives rules that mask any line without breaking it.
+func FuzzParseRules(f *testing.F) {
+	f.Add("customer-id \\bCUST-\\d{6}\\b\ndb-user\tuser=(?P<value>\\w+)", "CUST-004217 user=app")
+	f.Add("# c\n\nx (", "")
+	f.Add("k (?P<value>a*)b", "aab b")
+	f.Fuzz(func(t *testing.T, rules, line string) {
+		parsed, err := mask.ParseRules(strings.NewReader(rules))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "rules") {
+				t.Fatalf("error %q does not say where", err)
+			}
+			return
+		}
+		in := strings.ReplaceAll(line, "\n", " ") + "\n"
+		out := maskString(t, mask.New(mask.Options{Rules: parsed}), in)
+		if strings.Count(out, "\n") != 1 || !strings.HasSuffix(out, "\n") {
+			t.Fatalf("masking %q gave %q", in, out)
 		}
 	})
 }

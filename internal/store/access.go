@@ -195,15 +195,38 @@ func combinationFacts(ctx context.Context, q q, c desk.Combination, now time.Tim
 // CreateAccessRequest records a request and returns its ID.
 func (tx *Tx) CreateAccessRequest(ctx context.Context, r *desk.AccessRequest) (int64, error) {
 	var newID int64
-	err := tx.q().row(ctx, `INSERT INTO access_requests (contact_id, sold_to_id, end_user_id, level, reason, state,
-			requested_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		r.ContactID, r.SoldToID, r.EndUserID, r.Level.String(), r.Reason, string(r.State), r.RequestedBy,
-		ts(r.CreatedAt)).Scan(&newID)
+	err := tx.q().row(ctx, `INSERT INTO access_requests (contact_id, sold_to_id, end_user_id, sold_to_org, end_user_org,
+			level, reason, state, requested_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.ContactID, id(r.SoldToID), id(r.EndUserID), r.SoldToOrgID, r.EndUserOrgID, r.Level.String(), r.Reason,
+		string(r.State), r.RequestedBy, ts(r.CreatedAt)).Scan(&newID)
 	if err != nil {
 		return 0, fmt.Errorf("create access request: %w", err)
 	}
 	return newID, nil
+}
+
+// AccessRequestsSince counts the requests a user filed after since, and
+// returns when the oldest of them was filed, for the rate limit.
+func (tx *Tx) AccessRequestsSince(ctx context.Context, requestedBy int64, since time.Time) (int, time.Time, error) {
+	rows, err := tx.q().query(ctx, `SELECT created_at FROM access_requests WHERE requested_by = ? AND created_at > ?
+		ORDER BY created_at`, requestedBy, ts(since))
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("recent access requests: %w", err)
+	}
+	defer rows.Close()
+	n, oldest := 0, time.Time{}
+	for rows.Next() {
+		var at time.Time
+		if err := rows.Scan(nullTime{&at}); err != nil {
+			return 0, time.Time{}, fmt.Errorf("recent access requests: %w", err)
+		}
+		if n == 0 {
+			oldest = at
+		}
+		n++
+	}
+	return n, oldest, rows.Err()
 }
 
 // DecideAccessRequest records a decision on a pending request. A request
@@ -231,7 +254,8 @@ type AccessRequestFilter struct {
 	State     desk.RequestState
 }
 
-// AccessRequestRow is a request with the names shown beside it.
+// AccessRequestRow is a request with the names shown beside it (empty for
+// a request that matched no Service Contract).
 type AccessRequestRow struct {
 	desk.AccessRequest
 	ContactName  string
@@ -261,13 +285,13 @@ func accessRequests(ctx context.Context, q q, f AccessRequestFilter) ([]AccessRe
 	if f.SoldToIDs != nil && len(f.SoldToIDs) == 0 {
 		return nil, nil
 	}
-	query := `SELECT r.id, r.contact_id, r.sold_to_id, r.end_user_id, r.level, r.reason, r.state, r.requested_by,
-			r.decided_by, r.decided_at, r.decision, r.created_at,
-			u.first_name || ' ' || u.last_name, u.email, st.name, eu.name
+	query := `SELECT r.id, r.contact_id, r.sold_to_id, r.end_user_id, r.sold_to_org, r.end_user_org, r.level, r.reason,
+			r.state, r.requested_by, r.decided_by, r.decided_at, r.decision, r.created_at,
+			u.first_name || ' ' || u.last_name, u.email, COALESCE(st.name, ''), COALESCE(eu.name, '')
 		FROM access_requests r
 		JOIN users u ON u.id = r.contact_id
-		JOIN companies st ON st.id = r.sold_to_id
-		JOIN companies eu ON eu.id = r.end_user_id
+		LEFT JOIN companies st ON st.id = r.sold_to_id
+		LEFT JOIN companies eu ON eu.id = r.end_user_id
 		WHERE (? = 0 OR r.id = ?) AND (? = 0 OR r.contact_id = ?) AND (? = '' OR r.state = ?)`
 	args := []any{f.ID, f.ID, f.ContactID, f.ContactID, string(f.State), string(f.State)}
 	if f.SoldToIDs != nil {
@@ -286,7 +310,8 @@ func accessRequests(ctx context.Context, q q, f AccessRequestFilter) ([]AccessRe
 	for rows.Next() {
 		var r AccessRequestRow
 		var level, state string
-		if err := rows.Scan(&r.ID, &r.ContactID, &r.SoldToID, &r.EndUserID, &level, &r.Reason, &state,
+		if err := rows.Scan(&r.ID, &r.ContactID, nullInt{&r.SoldToID}, nullInt{&r.EndUserID}, &r.SoldToOrgID,
+			&r.EndUserOrgID, &level, &r.Reason, &state,
 			&r.RequestedBy, nullInt{&r.DecidedBy}, nullTime{&r.DecidedAt}, &r.Decision, nullTime{&r.CreatedAt},
 			&r.ContactName, &r.ContactEmail, &r.SoldToName, &r.EndUserName); err != nil {
 			return nil, fmt.Errorf("access requests: %w", err)

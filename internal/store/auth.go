@@ -45,6 +45,28 @@ func (tx *Tx) DeleteUserSessions(ctx context.Context, userID int64) error {
 	return nil
 }
 
+// DeleteOtherSessions ends every session of a user but the one with
+// keepHash (none when it is nil), for "sign out everywhere".
+func (tx *Tx) DeleteOtherSessions(ctx context.Context, userID int64, keepHash []byte) error {
+	if keepHash == nil {
+		return tx.DeleteUserSessions(ctx, userID)
+	}
+	if _, err := tx.q().exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, keepHash); err != nil {
+		return fmt.Errorf("delete other sessions of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// RevokeUserAPITokens revokes every token of a user, when their password
+// was reset or they signed out everywhere.
+func (tx *Tx) RevokeUserAPITokens(ctx context.Context, userID int64, now time.Time) error {
+	_, err := tx.q().exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, ts(now), userID)
+	if err != nil {
+		return fmt.Errorf("revoke api tokens of user %d: %w", userID, err)
+	}
+	return nil
+}
+
 // APIToken is a personal API token as listed on the profile page; the
 // token itself is shown once at creation and never stored.
 type APIToken struct {
@@ -178,11 +200,38 @@ func (s *Store) RecordLoginFailure(ctx context.Context, key string, now time.Tim
 
 // LoginFailures counts the failures under a key since a time.
 func (s *Store) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
+	n, _, err := s.RecentLoginFailures(ctx, key, since)
+	return n, err
+}
+
+// RecentLoginFailures counts the failures under a key since a time and
+// returns when the last of them was.
+func (s *Store) RecentLoginFailures(ctx context.Context, key string, since time.Time) (int, time.Time, error) {
 	var n int
+	var last time.Time
 	if err := s.read().row(ctx, `SELECT count(*) FROM login_failures WHERE key = ? AND at > ?`, key, ts(since)).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count login failures: %w", err)
+		return 0, time.Time{}, fmt.Errorf("count login failures: %w", err)
 	}
-	return n, nil
+	if n == 0 {
+		return 0, last, nil
+	}
+	// Not max(at): SQLite would hand back the aggregate as text.
+	err := s.read().row(ctx, `SELECT at FROM login_failures WHERE key = ? ORDER BY at DESC LIMIT 1`, key).Scan(nullTime{&last})
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("last login failure: %w", err)
+	}
+	return n, last, nil
+}
+
+// SignedInFrom reports whether a user ever signed in from an address.
+func (s *Store) SignedInFrom(ctx context.Context, userID int64, address string) (bool, error) {
+	var n int
+	err := s.read().row(ctx, `SELECT count(*) FROM (SELECT 1 FROM audit
+		WHERE action = 'sign_in' AND actor_id = ? AND address = ? LIMIT 1) known`, userID, address).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("known address: %w", err)
+	}
+	return n > 0, nil
 }
 
 // ClearLoginFailures forgets the failures under a key after a successful

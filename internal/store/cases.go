@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -330,7 +331,7 @@ func (s *Store) casesQuery(f CaseFilter, path searchPath) (string, []any, error)
 	if f.EndUserID != 0 {
 		w.add("c.end_user_id = ?", f.EndUserID)
 	}
-	if len(f.Statuses) > 0 {
+	if len(f.Statuses) > 0 && !everyStatus(f.Statuses) {
 		addIn(&w, "c.status", f.Statuses)
 	}
 	if len(f.Priorities) > 0 {
@@ -438,6 +439,17 @@ func pageSize(limit int) int {
 }
 
 // countClosed counts the closed statuses in statuses.
+// everyStatus reports whether statuses names every status: that is no
+// condition, and leaves the planner the queue's order index.
+func everyStatus(statuses []desk.Status) bool {
+	for _, st := range desk.Statuses {
+		if !slices.Contains(statuses, st) {
+			return false
+		}
+	}
+	return true
+}
+
 func countClosed(statuses []desk.Status) int {
 	n := 0
 	for _, st := range statuses {
@@ -468,7 +480,12 @@ func addIn[T ~string](w *where, col string, values []T) {
 	}
 }
 
-func (w *where) String() string { return strings.Join(w.conds, " AND ") }
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return "1 = 1" // the staff queue of every case, unfiltered
+	}
+	return strings.Join(w.conds, " AND ")
+}
 
 // A cursor is the sort time and ID of the last case of a page, in
 // base64url so that it travels in a query string untouched.

@@ -99,6 +99,31 @@ func (d dialect) conflict(err error, what, field, msg string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
+// isForeignKeyViolation recognises both engines' foreign-key errors.
+func isForeignKeyViolation(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23503"
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		return lite.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
+// missingParent makes a foreign-key violation "not found": a write names
+// the records it belongs to (a case, a product, a company) by id, and
+// every delete here is of rows nothing refers to, so the violation means
+// one of those records does not exist. The caller checks what it can
+// first, with a message; this is the one place that catches the rest.
+func missingParent(err error) error {
+	if isForeignKeyViolation(err) {
+		return fmt.Errorf("%w: %w", err, desk.ErrNotFound)
+	}
+	return err
+}
+
 // isUniqueViolation recognises both engines' unique-constraint errors.
 func isUniqueViolation(err error) bool {
 	var pg *pgconn.PgError

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -22,11 +24,14 @@ const JobInbound = "inbound"
 
 // InboundMail is a received message.
 type InboundMail struct {
-	ID          int64
-	Source      string // smtp, lmtp, imap
-	MailFrom    string // the envelope sender
-	RcptTo      string
-	Raw         []byte
+	ID       int64
+	Source   string // smtp, lmtp, imap
+	MailFrom string // the envelope sender
+	RcptTo   string
+	Raw      []byte
+	// Key names the message for keeping it once (inbound.Key): a resend
+	// with the same key is the message kept already.
+	Key         string
 	ReceivedAt  time.Time
 	State       string
 	Reason      string
@@ -37,17 +42,27 @@ type InboundMail struct {
 }
 
 // ReceiveMail keeps a received message and schedules its processing, in
-// one transaction: once this returns, the message is safe.
-func (tx *Tx) ReceiveMail(ctx context.Context, m *InboundMail) (int64, error) {
+// one transaction: once this returns, the message is safe. A message with
+// the key of one kept already is not kept again: it returns that
+// message's id and false. The unique key decides, so of two processes
+// receiving the same resend at once only one keeps it.
+func (tx *Tx) ReceiveMail(ctx context.Context, m *InboundMail) (int64, bool, error) {
 	var newID int64
-	err := tx.q().row(ctx, `INSERT INTO inbound_mail (source, mail_from, rcpt_to, raw, received_at, state)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		m.Source, m.MailFrom, m.RcptTo, m.Raw, ts(m.ReceivedAt), InboundPending).Scan(&newID)
+	err := tx.q().row(ctx, `INSERT INTO inbound_mail (source, mail_from, rcpt_to, raw, received_at, state, dedup_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+		m.Source, m.MailFrom, m.RcptTo, m.Raw, ts(m.ReceivedAt), InboundPending, m.Key).Scan(&newID)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.q().row(ctx, `SELECT id FROM inbound_mail WHERE dedup_key = ?`, m.Key).Scan(&newID)
+		if err != nil {
+			return 0, false, fmt.Errorf("received mail kept already: %w", err)
+		}
+		return newID, false, nil
+	}
 	if err != nil {
-		return 0, fmt.Errorf("keep received mail: %w", err)
+		return 0, false, fmt.Errorf("keep received mail: %w", err)
 	}
 	_, err = tx.ScheduleJob(ctx, &Job{Kind: JobInbound, Payload: strconv.FormatInt(newID, 10), RunAt: m.ReceivedAt}, m.ReceivedAt)
-	return newID, err
+	return newID, true, err
 }
 
 const inboundColumns = `id, source, mail_from, rcpt_to, raw, received_at, state, reason, sender, subject, case_id, processed_at`

@@ -189,10 +189,10 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op; on error the cause is returned
 	if err := fn(&Tx{tx: tx, d: s.dialect}); err != nil {
-		return err
+		return missingParent(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return missingParent(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }

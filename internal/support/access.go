@@ -2,9 +2,11 @@ package support
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/caseport/caseport/internal/auth"
 	"github.com/caseport/caseport/internal/desk"
@@ -95,118 +97,177 @@ func (s *Service) CompleteRegistration(ctx context.Context, reg Registration, ad
 	if reg.Level < desk.Basic || reg.Level > desk.ReadWrite {
 		p.Add("level", "Choose the access level you need.")
 	}
+	// A link may not be used to try employer Org IDs one after another.
+	guessKey := "registration:" + hex.EncodeToString(auth.HashToken(reg.Token))
+	if err := s.waitAfterFailures(ctx, guessKey, MaxAccountFailures, time.Minute, ThrottleWindow, "too many unknown Org IDs with this link"); err != nil {
+		return 0, err
+	}
 	var contactID int64
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.UseOneTimeToken(ctx, auth.HashToken(reg.Token), store.PurposeVerifyEmail, now)
 		if err != nil {
 			return fmt.Errorf("this link has expired or was already used; request a new one: %w", err)
 		}
-		combo, employerID := desk.Combination{}, int64(0)
-		for field, ref := range map[string]struct {
-			org string
-			dst *int64
-		}{
-			"employer": {reg.EmployerOrgID, &employerID},
-			"sold_to":  {reg.SoldToOrgID, &combo.SoldToID},
-			"end_user": {reg.EndUserOrgID, &combo.EndUserID},
-		} {
-			c, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(ref.org))
-			if err != nil {
-				p.Add(field, "No company has this Org ID. You find it on your Service Contract.")
-				continue
-			}
-			*ref.dst = c.ID
+		// The employer must exist, since a contact belongs to a company;
+		// the Sold To and End User are only what the request names, and
+		// the answer is the same whether a Service Contract joins them.
+		employer, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(reg.EmployerOrgID))
+		if errors.Is(err, desk.ErrNotFound) {
+			p.Add("employer", "No company has this Org ID. You find it on your Service Contract.")
+		} else if err != nil {
+			return err
 		}
-		if combo.SoldToID != 0 && combo.EndUserID != 0 {
-			cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: combo.SoldToID, EndUserID: combo.EndUserID})
-			if err != nil {
-				return err
-			}
-			if len(cs) == 0 {
-				p.Add("end_user", "No Service Contract joins this Sold To and End User.")
-			}
-		}
+		soldTo, endUser := orgIDProblems(p, reg.SoldToOrgID, reg.EndUserOrgID)
 		if err := p.Err(); err != nil {
 			return err
 		}
 		r := Request{Address: address}
 		in := ContactInput{ProfileInput: desk.ProfileInput{
-			FirstName: reg.FirstName, LastName: reg.LastName, Email: t.Email, CompanyID: employerID,
+			FirstName: reg.FirstName, LastName: reg.LastName, Email: t.Email, CompanyID: employer.ID,
 			Country: reg.Country, Phone: reg.Phone,
 		}}
 		if contactID, err = s.createContact(ctx, tx, r, in, auth.HashPassword(reg.Password)); err != nil {
 			return err
 		}
-		_, err = s.fileAccessRequest(ctx, tx, r, &desk.AccessRequest{
-			ContactID: contactID, Combination: combo, Level: reg.Level, Reason: reg.Reason, RequestedBy: contactID,
-		})
+		req, err := s.matchOrgIDs(ctx, tx, soldTo, endUser)
+		if err != nil {
+			return err
+		}
+		req.ContactID, req.RequestedBy, req.Level, req.Reason = contactID, contactID, reg.Level, reg.Reason
+		_, err = s.fileAccessRequest(ctx, tx, r, req)
 		return err
 	})
+	if desk.AsValidation(err)["employer"] != "" {
+		if err := s.Store.RecordLoginFailure(ctx, guessKey, now); err != nil {
+			return 0, err
+		}
+	}
 	return contactID, err
 }
 
-// RequestAccess asks for a level on a combination for the actor ("Request a
-// different access level"). A request a Designated Approver of the Sold To
-// files for themselves is approved at once.
+// Access requests a contact may file in AccessRequestWindow: enough for
+// anyone asking for their own access, too few to map companies by trying
+// Org IDs.
+const (
+	MaxAccessRequests   = 5
+	AccessRequestWindow = time.Hour
+	maxOrgIDLength      = 64
+)
+
+// RequestAccess asks for a level on one of the actor's own combinations
+// ("Request a different access level"). Any other combination gets the
+// same refusal, whether or not it exists.
 func (s *Service) RequestAccess(ctx context.Context, r Request, combo desk.Combination, level desk.AccessLevel, reason string) (*desk.AccessRequest, error) {
 	if err := desk.Authorize(r.Actor, desk.RequestAccess, desk.Target{}); err != nil {
 		return nil, err
 	}
+	if _, ok := r.Actor.Levels[combo]; !ok {
+		return nil, &desk.ValidationError{Fields: map[string]string{
+			"combination": "Choose one of your Sold To and End User combinations, or enter the Org IDs of another.",
+		}}
+	}
 	var req *desk.AccessRequest
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
-		var err error
-		req, err = s.requestAccess(ctx, tx, r, combo, level, reason)
+		soldTo, err := tx.Company(ctx, combo.SoldToID)
+		if err != nil {
+			return err
+		}
+		endUser, err := tx.Company(ctx, combo.EndUserID)
+		if err != nil {
+			return err
+		}
+		req, err = s.requestAccess(ctx, tx, r, soldTo.OrgID, endUser.OrgID, level, reason)
 		return err
 	})
 	return req, err
 }
 
-// RequestAccessByOrgIDs is RequestAccess for a combination named by the
-// Org IDs on its Service Contract, for a contact who has no access to it
-// yet and so cannot pick it from a list.
+// RequestAccessByOrgIDs files a request for the combination named by the
+// Org IDs on its Service Contract, for a contact who cannot pick it from a
+// list. The answer is the same whether the Org IDs name companies joined
+// by a contract or nothing at all: the request either goes to the Sold
+// To's Designated Approvers or waits for support staff, and the requester
+// is shown only the Org IDs they typed.
 func (s *Service) RequestAccessByOrgIDs(ctx context.Context, r Request, soldToOrg, endUserOrg string, level desk.AccessLevel, reason string) (*desk.AccessRequest, error) {
 	if err := desk.Authorize(r.Actor, desk.RequestAccess, desk.Target{}); err != nil {
 		return nil, err
 	}
 	var req *desk.AccessRequest
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
-		p := desk.Problems{}
-		var combo desk.Combination
-		for field, ref := range map[string]struct {
-			org string
-			dst *int64
-		}{"sold_to": {soldToOrg, &combo.SoldToID}, "end_user": {endUserOrg, &combo.EndUserID}} {
-			c, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(ref.org))
-			if err != nil {
-				p.Add(field, "No company has this Org ID. You find it on your Service Contract.")
-				continue
-			}
-			*ref.dst = c.ID
-		}
-		if err := p.Err(); err != nil {
-			return err
-		}
 		var err error
-		req, err = s.requestAccess(ctx, tx, r, combo, level, reason)
+		req, err = s.requestAccess(ctx, tx, r, soldToOrg, endUserOrg, level, reason)
 		return err
 	})
 	return req, err
 }
 
-func (s *Service) requestAccess(ctx context.Context, tx *store.Tx, r Request, combo desk.Combination, level desk.AccessLevel, reason string) (*desk.AccessRequest, error) {
+// requestAccess files the actor's request for the Org IDs, within the
+// rate limit.
+func (s *Service) requestAccess(ctx context.Context, tx *store.Tx, r Request, soldToOrg, endUserOrg string, level desk.AccessLevel, reason string) (*desk.AccessRequest, error) {
+	p := desk.Problems{}
+	soldToOrg, endUserOrg = orgIDProblems(p, soldToOrg, endUserOrg)
 	if level < desk.Basic || level > desk.ReadWrite {
-		return nil, &desk.ValidationError{Fields: map[string]string{"level": "Choose the access level you need."}}
+		p.Add("level", "Choose the access level you need.")
 	}
-	cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: combo.SoldToID, EndUserID: combo.EndUserID})
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	n, oldest, err := tx.AccessRequestsSince(ctx, r.Actor.User.ID, now.Add(-AccessRequestWindow))
 	if err != nil {
 		return nil, err
 	}
-	if len(cs) == 0 || combo.SoldToID == 0 || combo.EndUserID == 0 {
-		return nil, &desk.ValidationError{Fields: map[string]string{"combination": "No Service Contract joins this Sold To and End User."}}
+	if n >= MaxAccessRequests {
+		return nil, &desk.RetryError{
+			What: fmt.Sprintf("you asked for access %d times in the last hour", n),
+			Wait: oldest.Add(AccessRequestWindow).Sub(now),
+		}
 	}
-	return s.fileAccessRequest(ctx, tx, r, &desk.AccessRequest{
-		ContactID: r.Actor.User.ID, Combination: combo, Level: level, Reason: reason, RequestedBy: r.Actor.User.ID,
-	})
+	req, err := s.matchOrgIDs(ctx, tx, soldToOrg, endUserOrg)
+	if err != nil {
+		return nil, err
+	}
+	req.ContactID, req.RequestedBy, req.Level, req.Reason = r.Actor.User.ID, r.Actor.User.ID, level, reason
+	return s.fileAccessRequest(ctx, tx, r, req)
+}
+
+// orgIDProblems checks that both Org IDs were given and returns them
+// trimmed. It looks nothing up: what exists is no business of the form.
+func orgIDProblems(p desk.Problems, soldToOrg, endUserOrg string) (string, string) {
+	soldToOrg, endUserOrg = strings.TrimSpace(soldToOrg), strings.TrimSpace(endUserOrg)
+	for field, v := range map[string]string{"sold_to": soldToOrg, "end_user": endUserOrg} {
+		switch {
+		case v == "":
+			p.Add(field, "Enter the Org ID. You find it on your Service Contract.")
+		case len(v) > maxOrgIDLength:
+			p.Add(field, fmt.Sprintf("An Org ID has at most %d characters.", maxOrgIDLength))
+		}
+	}
+	return soldToOrg, endUserOrg
+}
+
+// matchOrgIDs returns a request for the Org IDs, with its combination set
+// when they name a Sold To and an End User that a Service Contract joins.
+func (s *Service) matchOrgIDs(ctx context.Context, tx *store.Tx, soldToOrg, endUserOrg string) (*desk.AccessRequest, error) {
+	req := &desk.AccessRequest{SoldToOrgID: soldToOrg, EndUserOrgID: endUserOrg}
+	soldTo, errS := tx.CompanyByOrgID(ctx, soldToOrg)
+	endUser, errE := tx.CompanyByOrgID(ctx, endUserOrg)
+	for _, err := range []error{errS, errE} {
+		if err != nil && !errors.Is(err, desk.ErrNotFound) {
+			return nil, err
+		}
+	}
+	if errS != nil || errE != nil {
+		return req, nil
+	}
+	cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: soldTo.ID, EndUserID: endUser.ID})
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) > 0 {
+		req.Combination = desk.Combination{SoldToID: soldTo.ID, EndUserID: endUser.ID}
+	}
+	return req, nil
 }
 
 // fileAccessRequest records a request, notifies the approvers, and decides
@@ -223,13 +284,18 @@ func (s *Service) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request
 	if err != nil {
 		return nil, err
 	}
-	if err := s.audit(ctx, tx, r, "access_requested", contact.Email,
-		fmt.Sprintf("request %d: %s on sold to %d / end user %d", req.ID, req.Level.Label(), req.SoldToID, req.EndUserID)); err != nil {
+	detail := fmt.Sprintf("request %d: %s on Sold To %q / End User %q", req.ID, req.Level.Label(), req.SoldToOrgID, req.EndUserOrgID)
+	if !req.Matched() {
+		detail += ", which no Service Contract joins: for support staff"
+	}
+	if err := s.audit(ctx, tx, r, "access_requested", contact.Email, detail); err != nil {
 		return nil, err
 	}
-	if r.Actor != nil && r.Actor.Approver(req.SoldToID) {
+	if req.Matched() && r.Actor != nil && r.Actor.Approver(req.SoldToID) {
 		return req, s.decide(ctx, tx, r, req, true, "Requested by a Designated Approver: approved at once.")
 	}
+	// An unmatched request asks the same (empty) question, so both
+	// answers take about as long.
 	approvers, err := tx.Approvers(ctx, req.SoldToID)
 	if err != nil {
 		return nil, err
@@ -265,6 +331,10 @@ func (s *Service) DecideAccessRequest(ctx context.Context, r Request, requestID 
 		}
 		if req.State != desk.RequestPending {
 			return fmt.Errorf("access request %d was already %s: %w", requestID, req.State, desk.ErrConflict)
+		}
+		if approve && !req.Matched() {
+			return &desk.ValidationError{Fields: map[string]string{"decision": "No Service Contract joins the Org IDs of this request: " +
+				"grant the access the contact needs on their page, then reject this request with a note."}}
 		}
 		return s.decide(ctx, tx, r, req, approve, note)
 	})
@@ -310,26 +380,34 @@ func (s *Service) decide(ctx context.Context, tx *store.Tx, r Request, req *desk
 }
 
 // AccessRequests lists the requests the actor may decide: all for portal
-// admins, their Sold To companies' for Designated Approvers, their own for
-// anyone else.
+// admins (and, to read, other staff, who help with requests that matched
+// no Service Contract), their Sold To companies' for Designated Approvers,
+// their own for anyone else.
 func (s *Service) AccessRequests(ctx context.Context, r Request, state desk.RequestState) ([]store.AccessRequestRow, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}
 	f := store.AccessRequestFilter{State: state}
 	switch {
-	case r.Actor.HasRole(desk.RolePortalAdmin):
+	case desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}) == nil:
 	case len(r.Actor.Approves) > 0:
 		f.SoldToIDs = r.Actor.Approves
 	default:
 		f.ContactID = r.Actor.User.ID
 	}
-	return s.Store.AccessRequests(ctx, f)
+	rows, err := s.Store.AccessRequests(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		requesterView(r.Actor, &rows[i])
+	}
+	return rows, nil
 }
 
-// AccessRequest returns one request to someone who may decide it, or to
-// the contact who asked; anyone else learns nothing of it. CanDecide says
-// whether the actor may decide it.
+// AccessRequest returns one request to staff, to someone who may decide
+// it, or to the contact who asked; anyone else learns nothing of it.
+// CanDecide says whether the actor may decide it now.
 func (s *Service) AccessRequest(ctx context.Context, r Request, requestID int64) (req *store.AccessRequestRow, canDecide bool, err error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, false, err
@@ -342,9 +420,27 @@ func (s *Service) AccessRequest(ctx context.Context, r Request, requestID int64)
 		return nil, false, fmt.Errorf("access request %d: %w", requestID, desk.ErrNotFound)
 	}
 	req = &rows[0]
-	canDecide = desk.Authorize(r.Actor, desk.DecideAccessRequest, desk.On(req.Combination)) == nil
-	if !canDecide && req.ContactID != r.Actor.User.ID {
+	canDecide = decides(r.Actor, req)
+	staff := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}) == nil
+	if !canDecide && !staff && req.ContactID != r.Actor.User.ID {
 		return nil, false, fmt.Errorf("access request %d: %w", requestID, desk.ErrNotFound)
 	}
+	requesterView(r.Actor, req)
 	return req, canDecide && req.State == desk.RequestPending, nil
+}
+
+// decides reports whether the actor may decide the request: a portal admin
+// any, a Designated Approver those of their Sold To.
+func decides(a *desk.Actor, req *store.AccessRequestRow) bool {
+	return desk.Authorize(a, desk.DecideAccessRequest, desk.On(req.Combination)) == nil
+}
+
+// requesterView leaves a requester who neither decides the request nor
+// works for the vendor only what they typed: whether the Org IDs matched
+// anything, and the names of the companies, are not theirs to learn.
+func requesterView(a *desk.Actor, req *store.AccessRequestRow) {
+	if decides(a, req) || desk.Authorize(a, desk.ViewAccounts, desk.Target{}) == nil {
+		return
+	}
+	req.Combination, req.SoldToName, req.EndUserName = desk.Combination{}, "", ""
 }

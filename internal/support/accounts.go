@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -63,10 +64,8 @@ func checkParent(ctx context.Context, tx *store.Tx, c *desk.Company) error {
 	if c.ParentID == 0 {
 		return nil
 	}
-	if _, err := tx.Company(ctx, c.ParentID); err != nil {
-		return &desk.ValidationError{Fields: map[string]string{"parent": "Choose an existing company as the parent."}}
-	}
-	return nil
+	_, err := tx.Company(ctx, c.ParentID)
+	return missingAs(err, "parent", "Choose an existing company as the parent.")
 }
 
 // checkCalendar refuses a calendar that does not exist; zero is the
@@ -75,10 +74,8 @@ func checkCalendar(ctx context.Context, tx *store.Tx, calendarID int64) error {
 	if calendarID == 0 {
 		return nil
 	}
-	if _, err := tx.CalendarByID(ctx, calendarID); err != nil {
-		return &desk.ValidationError{Fields: map[string]string{"calendar": "Choose one of the calendars."}}
-	}
-	return nil
+	_, err := tx.CalendarByID(ctx, calendarID)
+	return missingAs(err, "calendar", "Choose one of the calendars.")
 }
 
 // Companies lists every company (staff).
@@ -188,8 +185,11 @@ func (s *Service) SaveContract(ctx context.Context, r Request, c *desk.Contract)
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		p := desk.Problems{}
 		for field, companyID := range map[string]int64{"sold_to": c.SoldToID, "end_user": c.EndUserID, "support_owner": c.SupportOwnerID} {
-			if _, err := tx.Company(ctx, companyID); err != nil {
+			switch _, err := tx.Company(ctx, companyID); {
+			case errors.Is(err, desk.ErrNotFound):
 				p.Add(field, "Choose an existing company.")
+			case err != nil:
+				return err
 			}
 		}
 		cat, err := tx.Catalog(ctx)
@@ -202,7 +202,11 @@ func (s *Service) SaveContract(ctx context.Context, r Request, c *desk.Contract)
 			}
 		}
 		if err := checkCalendar(ctx, tx, c.CalendarID); err != nil {
-			p.Add("calendar", "Choose one of the calendars.")
+			fields := desk.AsValidation(err)
+			if fields == nil {
+				return err
+			}
+			p.Add("calendar", fields["calendar"])
 		}
 		if err := p.Err(); err != nil {
 			return err

@@ -188,13 +188,16 @@ func (s *Service) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *
 	case len(products) == 0:
 		p.Add("combination", "No active Service Contract covers this combination: contact your account manager.")
 	case !slices.ContainsFunc(products, func(pr desk.Product) bool { return pr.ID == n.ProductID }):
-		p.Add("product", "Your Service Contract does not cover this product.")
+		p.Add("product", "No active Service Contract of this Sold To and End User covers this product: choose one of those it covers.")
 	}
 	if comp, ok := cat.Component(n.ComponentID); !ok || comp.ProductID != n.ProductID {
 		p.Add("component", "Choose a component of the product.")
 	}
 	if n.LinkedCaseID != 0 {
 		old, err := tx.CaseForUpdate(ctx, n.LinkedCaseID)
+		if err != nil && !errors.Is(err, desk.ErrNotFound) {
+			return err
+		}
 		if err != nil || old.Combination() != n.Combination {
 			p.Add("linked_case", "The linked case is not one of this combination's cases.")
 		}
@@ -518,6 +521,9 @@ func (s *Service) UpdateCase(ctx context.Context, r Request, caseID int64, ch Ca
 			text := "Owner removed."
 			if *ch.OwnerID != 0 {
 				owner, err := tx.User(ctx, *ch.OwnerID)
+				if err != nil && !errors.Is(err, desk.ErrNotFound) {
+					return err
+				}
 				if err != nil || !owner.IsStaff() {
 					p.Add("owner", "Choose a staff member.")
 				} else {
@@ -533,6 +539,9 @@ func (s *Service) UpdateCase(ctx context.Context, r Request, caseID int64, ch Ca
 		}
 		if ch.ContactID != nil && *ch.ContactID != c.ContactID {
 			contact, err := tx.Actor(ctx, *ch.ContactID, now)
+			if err != nil && !errors.Is(err, desk.ErrNotFound) {
+				return err
+			}
 			if err != nil || contact.Level(c.Combination()) < desk.ReadWrite {
 				p.Add("contact", "Choose a Designated Contact of this combination.")
 			} else {
@@ -679,7 +688,7 @@ func (s *Service) event(ctx context.Context, tx *store.Tx, r Request, c *desk.Ca
 }
 
 // notifyContact queues an email about a case to its contact and to its
-// followers who may still see it.
+// followers; queueMail leaves out those who may no longer see it.
 func (s *Service) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, kind, subject, text string) error {
 	contact, err := tx.User(ctx, c.ContactID)
 	if err != nil {
@@ -695,15 +704,8 @@ func (s *Service) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case,
 	}
 	for i := range followers {
 		f := &followers[i]
-		if f.ID == contact.ID || f.Disabled {
+		if f.ID == contact.ID {
 			continue
-		}
-		a, err := tx.Actor(ctx, f.ID, s.now())
-		if err != nil {
-			return err
-		}
-		if desk.Authorize(a, desk.ViewCase, desk.On(c.Combination())) != nil {
-			continue // no longer allowed to see it
 		}
 		if err := s.queueMail(ctx, tx, mail{Kind: kind, To: f, Case: c, Subject: subject, Text: text, Link: link}); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/caseport/caseport/internal/auth"
 	"github.com/caseport/caseport/internal/desk"
@@ -31,20 +32,34 @@ func (s *Service) EmailRules(ctx context.Context) (desk.EmailRules, error) {
 	return desk.EmailRules{FreeMailDomains: lines(free), RoleAliases: lines(aliases)}, nil
 }
 
-// SetEmailRules changes the corporate-email rules (portal admins).
+// SetEmailRules changes the corporate-email rules (portal admins). Each
+// list keeps at least one entry: a contact's work email is neither free
+// mail nor a role alias, and an empty list would let every such address
+// in.
 func (s *Service) SetEmailRules(ctx context.Context, r Request, rules desk.EmailRules) error {
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return err
 	}
+	free, aliases := normalise(rules.FreeMailDomains), normalise(rules.RoleAliases)
+	p := desk.Problems{}
+	if len(free) == 0 {
+		p.Add("free_mail_domains", "Keep at least one free-mail domain: with none, any free-mail address passes as a work email.")
+	}
+	if len(aliases) == 0 {
+		p.Add("role_aliases", "Keep at least one role alias: with none, a team's shared mailbox passes as a person's work email.")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SetSetting(ctx, settingFreeMail, strings.Join(normalise(rules.FreeMailDomains), "\n")); err != nil {
+		if err := tx.SetSetting(ctx, settingFreeMail, strings.Join(free, "\n")); err != nil {
 			return err
 		}
-		if err := tx.SetSetting(ctx, settingAliases, strings.Join(normalise(rules.RoleAliases), "\n")); err != nil {
+		if err := tx.SetSetting(ctx, settingAliases, strings.Join(aliases, "\n")); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, r, "email_rules_updated", "",
-			fmt.Sprintf("%d free-mail domains, %d aliases", len(rules.FreeMailDomains), len(rules.RoleAliases)))
+			fmt.Sprintf("%d free-mail domains, %d aliases", len(free), len(aliases)))
 	})
 }
 
@@ -67,8 +82,14 @@ type ContactInput struct {
 	Disabled bool
 }
 
-// CreateContact adds a contact (portal admins). The contact gets a PIN and
-// sets a password through a reset link.
+// SetPasswordLinkLifetime is how long the link sent to a contact an admin
+// adds stays valid.
+const SetPasswordLinkLifetime = 7 * 24 * time.Hour
+
+// CreateContact adds a contact (portal admins). The contact gets a PIN and,
+// in the same transaction, an email with a link to set a password (unless
+// added disabled): the password-reset link, valid SetPasswordLinkLifetime
+// because a new contact may not read it within the hour a reset allows.
 func (s *Service) CreateContact(ctx context.Context, r Request, in ContactInput) (int64, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return 0, err
@@ -76,8 +97,18 @@ func (s *Service) CreateContact(ctx context.Context, r Request, in ContactInput)
 	var contactID int64
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		contactID, err = s.createContact(ctx, tx, r, in, "")
-		return err
+		if contactID, err = s.createContact(ctx, tx, r, in, ""); err != nil || in.Disabled {
+			return err
+		}
+		u, err := tx.User(ctx, contactID)
+		if err != nil {
+			return err
+		}
+		return s.queuePasswordLink(ctx, tx, u, SetPasswordLinkLifetime, mail{
+			Kind: "set_password", Subject: "Your Caseport account",
+			Text: "An administrator added you to Caseport, the customer-care portal. Choose your password " +
+				"within 7 days with the link below, then sign in with this email address.",
+		})
 	})
 	return contactID, err
 }
@@ -102,9 +133,8 @@ func (s *Service) contactFromInput(ctx context.Context, tx *store.Tx, in Contact
 	}
 	email, verr := desk.ValidateProfile(in.ProfileInput, rules)
 	if verr == nil {
-		if _, err := tx.Company(ctx, in.CompanyID); err != nil {
-			verr = &desk.ValidationError{Fields: map[string]string{"company": "Choose an existing company."}}
-		}
+		_, err := tx.Company(ctx, in.CompanyID)
+		verr = missingAs(err, "company", "Choose an existing company.")
 	}
 	if verr != nil {
 		return nil, verr
@@ -116,17 +146,31 @@ func (s *Service) contactFromInput(ctx context.Context, tx *store.Tx, in Contact
 	}, nil
 }
 
-// UpdateContact changes a contact's profile: portal admins for anyone, a
-// contact for themselves (they cannot disable themselves).
+// UpdateContact changes a contact's profile (portal admins). A contact
+// changes their own details with UpdateOwnProfile, never here: this path
+// moves employers and work emails.
 func (s *Service) UpdateContact(ctx context.Context, r Request, contactID int64, in ContactInput) error {
-	own := r.Actor != nil && r.Actor.User != nil && r.Actor.User.ID == contactID
-	action := desk.ManageAccounts
-	if own {
-		action = desk.ManageOwnProfile
-	}
-	if err := desk.Authorize(r.Actor, action, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return err
 	}
+	return s.updateContact(ctx, r, contactID, func(*desk.User) ContactInput { return in })
+}
+
+// UpdateOwnProfile changes the actor's own name, country and phones
+// (contacts). The work email and the employer stay as they are: they are
+// an admin's to change, and a contact cannot disable themselves.
+func (s *Service) UpdateOwnProfile(ctx context.Context, r Request, in desk.ProfileInput) error {
+	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
+		return err
+	}
+	return s.updateContact(ctx, r, r.Actor.User.ID, func(old *desk.User) ContactInput {
+		in.Email, in.CompanyID = old.Email, old.CompanyID
+		return ContactInput{ProfileInput: in}
+	})
+}
+
+// updateContact writes the profile input makes of the contact as it is.
+func (s *Service) updateContact(ctx context.Context, r Request, contactID int64, input func(old *desk.User) ContactInput) error {
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		old, err := tx.User(ctx, contactID)
 		if err != nil {
@@ -135,12 +179,7 @@ func (s *Service) UpdateContact(ctx context.Context, r Request, contactID int64,
 		if old.Kind != desk.KindContact {
 			return fmt.Errorf("user %d is not a contact: %w", contactID, desk.ErrNotFound)
 		}
-		if own {
-			// A contact cannot move to another employer or disable
-			// themselves: that is an admin's change.
-			in.CompanyID, in.Disabled = old.CompanyID, false
-		}
-		u, err := s.contactFromInput(ctx, tx, in)
+		u, err := s.contactFromInput(ctx, tx, input(old))
 		if err != nil {
 			return err
 		}
@@ -248,8 +287,10 @@ func (s *Service) SetPasswordHeadless(ctx context.Context, userID int64, passwor
 }
 
 // ChangePassword changes the actor's own password after checking the
-// current one.
-func (s *Service) ChangePassword(ctx context.Context, r Request, current, next string) error {
+// current one. With everywhere it also ends the actor's other sessions
+// (all but keepSession, the token of the browser asking, if any) and
+// revokes their API tokens, in the same transaction.
+func (s *Service) ChangePassword(ctx context.Context, r Request, current, next string, everywhere bool, keepSession string) error {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return err
 	}
@@ -268,7 +309,13 @@ func (s *Service) ChangePassword(ctx context.Context, r Request, current, next s
 		if err := tx.SetPassword(ctx, r.Actor.User.ID, newHash); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, r, "password_changed", r.Actor.User.Email, "")
+		if !everywhere {
+			return s.audit(ctx, tx, r, "password_changed", r.Actor.User.Email, "")
+		}
+		if err := signOutEverywhere(ctx, tx, r.Actor.User.ID, keepSession, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "password_changed", r.Actor.User.Email, "signed out everywhere else")
 	})
 }
 
@@ -432,6 +479,9 @@ func (s *Service) Profile(ctx context.Context, r Request) (*Profile, error) {
 		if p.Requests, err = s.Store.AccessRequests(ctx, store.AccessRequestFilter{ContactID: u.ID}); err != nil {
 			return nil, err
 		}
+		for i := range p.Requests {
+			requesterView(r.Actor, &p.Requests[i])
+		}
 	}
 	if p.Tokens, err = s.Store.APITokens(ctx, u.ID); err != nil {
 		return nil, err
@@ -453,7 +503,7 @@ func (s *Service) CreateContactHeadless(ctx context.Context, orgID string, in de
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		c, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(orgID))
 		if err != nil {
-			return &desk.ValidationError{Fields: map[string]string{"org": "No company has the Org ID " + orgID + "."}}
+			return missingAs(err, "org", "No company has the Org ID "+orgID+".")
 		}
 		in.CompanyID = c.ID
 		contactID, err = s.createContact(ctx, tx, Request{Address: "command line"}, ContactInput{ProfileInput: in}, hash)

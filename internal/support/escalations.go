@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -27,6 +28,8 @@ type EscalationView struct {
 	Refusal     string
 	// CanManage is true for escalation owners.
 	CanManage bool
+	// CanNote is true for those who may add to the Escalation Feed.
+	CanNote bool
 }
 
 // escalationFacts gathers what eligibility depends on.
@@ -37,6 +40,10 @@ func (s *Service) escalationFacts(ctx context.Context, tx *store.Tx, c *desk.Cas
 		return f, err
 	}
 	ct, calRow, err := s.caseTerms(ctx, tx, c)
+	if errors.Is(err, ErrNoActiveContract) {
+		f.NoActiveContract = true
+		return f, nil
+	}
 	if err != nil {
 		return f, err
 	}
@@ -66,6 +73,7 @@ func (s *Service) Escalations(ctx context.Context, r Request, caseID int64) (*Es
 		return nil, hide(err, caseID)
 	}
 	v.CanManage = desk.Authorize(r.Actor, desk.ManageEscalations, target) == nil
+	v.CanNote = desk.Authorize(r.Actor, desk.NoteEscalation, target) == nil
 	if desk.Authorize(r.Actor, desk.EscalateCase, target) == nil {
 		// The facts are read in a transaction that changes nothing.
 		err := s.Store.DryRun(ctx, func(tx *store.Tx) error {
@@ -194,8 +202,8 @@ const (
 
 // WorkEscalation takes a step on an escalation: accept it with next
 // steps, reject it with reasons (and the process text), close it, or add
-// to its feed. Only escalation owners and portal admins; a contact of the
-// case may add to the feed of its active escalation.
+// to its feed. Only escalation owners and portal admins; the policy's
+// NoteEscalation also lets the case's Designated Contacts add to the feed.
 func (s *Service) WorkEscalation(ctx context.Context, r Request, escalationID int64, step EscalationStep, text string) error {
 	if desk.ValidateComment("text", text) != nil && step != StepClose {
 		msg := map[EscalationStep]string{
@@ -218,13 +226,15 @@ func (s *Service) WorkEscalation(ctx context.Context, r Request, escalationID in
 			return err
 		}
 		target := desk.On(c.Combination())
-		manage := desk.Authorize(r.Actor, desk.ManageEscalations, target)
-		customerNote := step == StepNote && desk.Authorize(r.Actor, desk.EscalateCase, target) == nil
-		if manage != nil && !customerNote {
+		act := desk.ManageEscalations
+		if step == StepNote {
+			act = desk.NoteEscalation
+		}
+		if err := desk.Authorize(r.Actor, act, target); err != nil {
 			if desk.Authorize(r.Actor, desk.ViewCase, target) != nil {
 				return fmt.Errorf("escalation %d: %w", escalationID, desk.ErrNotFound)
 			}
-			return manage
+			return err
 		}
 		now := s.now()
 		text = strings.TrimSpace(text)

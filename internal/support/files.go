@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
@@ -32,12 +34,20 @@ func (s *Service) keepFile(ctx context.Context, tx *store.Tx, f *store.CaseFile,
 	return nil
 }
 
-// cleanFileName keeps the last element of a name and no control
-// characters: what a sender calls a file is shown, never used as a path.
+// maxFileName is the longest file name kept, in bytes: the most that
+// common file systems allow a name, so a download can be saved under the
+// name shown.
+const maxFileName = 255
+
+// cleanFileName keeps the last element of a name, as valid UTF-8 without
+// control characters, and at most maxFileName bytes (cut at a character,
+// keeping a short extension): what a sender calls a file is shown, never
+// used as a path.
 func cleanFileName(name string) string {
 	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	// strings.Map also turns bytes that are not UTF-8 into U+FFFD.
 	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		if unicode.IsControl(r) {
 			return -1
 		}
 		return r
@@ -45,10 +55,23 @@ func cleanFileName(name string) string {
 	if name == "" || name == "." || name == "/" {
 		name = "file"
 	}
-	if len(name) > 200 {
-		name = name[:200]
+	if len(name) > maxFileName {
+		ext := path.Ext(name)
+		if len(ext) > 16 {
+			ext = ""
+		}
+		name = cutUTF8(strings.TrimSuffix(name, ext), maxFileName-len(ext)) + ext
 	}
 	return name
+}
+
+// cutUTF8 cuts s, longer than n bytes, to at most n at a character
+// boundary.
+func cutUTF8(s string, n int) string {
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // cleanPathName keeps a file's place in a folder that was sent whole
@@ -66,7 +89,7 @@ func cleanPathName(name string) string {
 		return "file"
 	}
 	out := strings.Join(parts, "/")
-	for len(out) > 255 && len(parts) > 1 {
+	for len(out) > maxFileName && len(parts) > 1 {
 		parts = parts[1:]
 		out = strings.Join(parts, "/")
 	}
@@ -93,7 +116,7 @@ func (s *Service) OpenCaseFile(ctx context.Context, r Request, caseID, fileID in
 	}
 	if !f.PurgedAt.IsZero() {
 		return nil, nil, fmt.Errorf("the file was deleted on %s, 30 days after the case closed: %w",
-			f.PurgedAt.Format("2 January 2006"), desk.ErrConflict)
+			f.PurgedAt.Format("2 January 2006"), desk.ErrGone)
 	}
 	if s.Files == nil {
 		return nil, nil, fmt.Errorf("no file store: %w", desk.ErrNotFound)

@@ -224,6 +224,13 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 // importRow creates or updates one row's record inside tx and reports
 // whether it was created.
 func (s *Service) importRow(ctx context.Context, tx *store.Tx, r Request, kind ImportKind, row csvRow) (bool, error) {
+	p := desk.Problems{}
+	for col, v := range row.values {
+		p.CheckText(col, v)
+	}
+	if err := p.Err(); err != nil {
+		return false, err
+	}
 	switch kind {
 	case ImportCompanies:
 		return s.importCompany(ctx, tx, r, row)

@@ -99,3 +99,40 @@ func TestImport(t *testing.T) {
 		}
 	})
 }
+
+// TestImportChecksText: a cell with a NUL, bytes that are not UTF-8 or
+// more than its field holds is the row's problem, and a real run with it
+// writes nothing.
+func TestImportChecksText(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		admin := f.as(t, demo.Admin)
+		companies := "org_id,name,country\n" +
+			"ORG-6001,Good Co,Canada\n" +
+			"ORG-6002,Nul\x00 Co,Canada\n" +
+			"ORG-6003,Bad\xff Co,Canada\n" +
+			strings.Repeat("9", desk.MaxOrgID+1) + ",Long Co,Canada\n"
+		rep, err := f.svc.Import(ctx, admin, support.ImportCompanies, strings.NewReader(companies), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []support.ImportProblem{
+			{Line: 3, Reason: "name: Remove the control characters (such as NUL) from this."},
+			{Line: 4, Reason: "name: This is not valid text (UTF-8): type it again rather than pasting it."},
+			{Line: 5, Reason: "org_id: Use at most 64 characters (you used 65)."},
+		}
+		if diff := cmp.Diff(want, rep.Problems); diff != "" || rep.Applied {
+			t.Errorf("import applied %v, problems (-want +got):\n%s", rep.Applied, diff)
+		}
+		all, err := f.store.Companies(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range all {
+			if strings.HasPrefix(c.OrgID, "ORG-600") {
+				t.Errorf("a refused import left %s behind", c.OrgID)
+			}
+		}
+	})
+}

@@ -21,18 +21,29 @@ import (
 // itself. Automatic messages are kept and ignored.
 
 // ReceiveMail keeps a message received by source (smtp, lmtp, imap) and
-// schedules its processing. Once it returns the message is safe.
+// schedules its processing. Once it returns the message is safe. A resend
+// of a message kept already (same sender and Message-ID, or same content)
+// is accepted and dropped: it is safe, and it must not reach the case twice.
 func (s *Service) ReceiveMail(ctx context.Context, source, from string, rcpts []string, raw []byte) error {
+	var inboundID int64
+	kept := false
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.ReceiveMail(ctx, &store.InboundMail{
+		var err error
+		inboundID, kept, err = tx.ReceiveMail(ctx, &store.InboundMail{
 			Source: source, MailFrom: from, RcptTo: strings.Join(rcpts, ", "), Raw: raw, ReceivedAt: s.now(),
+			Key: inbound.Key(raw, from),
 		})
 		return err
 	})
-	if err == nil {
+	switch {
+	case err != nil:
+		return err
+	case kept:
 		s.wake()
+	default:
+		s.Log.InfoContext(ctx, "received mail kept already", "source", source, "from", from, "inbound", inboundID)
 	}
-	return err
+	return nil
 }
 
 // triage is a reason to send a message to triage.

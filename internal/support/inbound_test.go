@@ -2,25 +2,40 @@ package support_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/smtp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/inbound"
+	"github.com/caseport/caseport/internal/inbound/imaptest"
 	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/support"
 )
 
 // listen starts the SMTP listener for the fixture's service on loopback.
 func (f *fixture) listen(t *testing.T) string {
 	t.Helper()
-	f.svc.MailDomain = "vendor.example"
-	l := inbound.NewListener("support.vendor.example", false, quietLog(), f.svc.ReceiveMail)
+	return listen(t, f.svc, false)
+}
+
+// listen starts the SMTP (or LMTP) listener for svc on loopback.
+func listen(t *testing.T, svc *support.Service, lmtp bool) string {
+	t.Helper()
+	svc.MailDomain = "vendor.example"
+	l := inbound.NewListener("support.vendor.example", lmtp, quietLog(), svc.ReceiveMail)
 	var lc net.ListenConfig
 	ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
@@ -53,20 +68,27 @@ func (f *fixture) inbound(t *testing.T) map[string]store.InboundMail {
 	return out
 }
 
+// mailCase opens a case for replies by email, and a worker that files
+// them; it returns the worker, the case and its Reference ID.
+func (f *fixture) mailCase(t *testing.T) (w *jobs, caseID int64, ref string) {
+	t.Helper()
+	w = f.worker()
+	w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
+	caseID = f.openCase(t, desk.PriorityMedium)
+	c, err := f.store.Case(context.Background(), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, caseID, c.ReferenceID
+}
+
 func TestEmailIn(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		addr := f.listen(t)
-		w := f.worker()
-		w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
-		caseID := f.openCase(t, desk.PriorityMedium)
+		w, caseID, ref := f.mailCase(t)
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
-		c, err := f.store.Case(ctx, caseID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ref := c.ReferenceID
 		reply := func(from, subject, extra, body string) {
 			send(t, addr, from, fmt.Sprintf("From: %s\nTo: support@vendor.example\nSubject: %s\n%s", from, subject, extra), body)
 		}
@@ -145,6 +167,199 @@ func TestEmailIn(t *testing.T) {
 			if strings.Contains(e.Body, "Same here") {
 				t.Error("a linked email, an internal note, is shown to the customer")
 			}
+		}
+	})
+}
+
+// TestEmailInOnce: a mail server resends a message whose 250 it never saw
+// (Caseport kept it and crashed, or the connection dropped), and a poller
+// that crashed before it deleted what it fetched fetches it again. The
+// copy is answered 250 and kept once, whether it has a Message-ID or only
+// its content to know it by, and even when two processes on one database
+// receive copies at the same moment: one over SMTP, the other over LMTP
+// and from an IMAP mailbox.
+func TestEmailInOnce(t *testing.T) {
+	t.Parallel()
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			url := e.URL(t)
+			same := storetest.Engine{Name: e.Name, URL: func(testing.TB) string { return url }}
+			f := newFixture(t, storetest.Open(t, same))
+			other := f.service(storetest.Open(t, same)) // a second caseport serve
+			smtpAddr, lmtpAddr := f.listen(t), listen(t, other, true)
+			mailbox := imaptest.Server(t)
+			poller, err := inbound.NewPoller(imaptest.URL(mailbox), time.Minute, quietLog(), other.ReceiveMail)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			w, caseID, ref := f.mailCase(t)
+			message := func(from, subject, messageID, body string) string {
+				h := "From: " + from + "\r\nTo: support@vendor.example\r\nSubject: " + subject +
+					"\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nX-Caseport-Reference: " + ref + "\r\n"
+				if messageID != "" {
+					h += "Message-ID: <" + messageID + ">\r\n"
+				}
+				return h + "\r\n" + body + "\r\n"
+			}
+			// deliver sends raw over SMTP (i even) or LMTP (i odd).
+			deliver := func(i int, raw string) error {
+				if i%2 == 0 {
+					return smtp.SendMail(smtpAddr, nil, demo.Designated, []string{"support@vendor.example"}, []byte(raw))
+				}
+				var d net.Dialer
+				conn, err := d.DialContext(ctx, "tcp", lmtpAddr)
+				if err != nil {
+					return err
+				}
+				lc := gosmtp.NewClientLMTP(conn)
+				defer lc.Close()
+				if err := lc.SendMail(demo.Designated, []string{"support@vendor.example"}, strings.NewReader(raw)); err != nil {
+					return err
+				}
+				return lc.Quit()
+			}
+			poll := func() (int, error) {
+				n, err := poller.Poll(ctx)
+				if err == nil && n == 0 {
+					err = errors.New("the copies in the mailbox were not kept")
+				}
+				return n, err
+			}
+			run := func() {
+				t.Helper()
+				if _, err := w.w.RunDue(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			// Kept and filed, then sent again to the other process and
+			// fetched from the mailbox.
+			withID := message(demo.Designated, "With an ID", "once-1@abc-testing.example", "The trace is on its way.")
+			noID := message(demo.Designated, "Without an ID", "", "Node 2 restarted at nine.")
+			// The same Message-ID from someone else is another message.
+			stranger := message("stranger@elsewhere.example", "Not the same", "once-1@abc-testing.example", "Hello")
+			for _, raw := range []string{withID, noID, stranger} {
+				if err := deliver(0, raw); err != nil {
+					t.Fatal(err)
+				}
+			}
+			run()
+			for _, raw := range []string{withID, noID, stranger} {
+				if err := deliver(1, raw); err != nil {
+					t.Errorf("the copy is refused: %v", err)
+				}
+				imaptest.Deliver(t, mailbox, raw)
+			}
+			if n, err := poll(); n != 3 || err != nil {
+				t.Errorf("poll: %d of 3 copies kept, %v", n, err)
+			}
+			run()
+
+			// Copies at once over SMTP, LMTP and IMAP, before anything is
+			// filed.
+			atOnce := []string{
+				message(demo.Designated, "At once with an ID", "once-2@abc-testing.example", "Both nodes are up."),
+				message(demo.Designated, "At once, no ID", "", "Calls work again."),
+			}
+			for _, raw := range atOnce {
+				imaptest.Deliver(t, mailbox, raw)
+			}
+			var wg sync.WaitGroup
+			errs := make(chan error, 17)
+			wg.Go(func() {
+				_, err := poll()
+				errs <- err
+			})
+			for i := range 16 {
+				wg.Go(func() { errs <- deliver(i, atOnce[i/2%2]) })
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Errorf("a copy is refused: %v", err)
+				}
+			}
+			run()
+
+			ms, err := f.store.InboundList(ctx, "", 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept := map[string]int{}
+			for _, m := range ms {
+				kept[m.Subject+" "+m.State]++
+			}
+			want := map[string]int{
+				"With an ID " + store.InboundAppended:         1,
+				"Without an ID " + store.InboundAppended:      1,
+				"Not the same " + store.InboundTriage:         1,
+				"At once with an ID " + store.InboundAppended: 1,
+				"At once, no ID " + store.InboundAppended:     1,
+			}
+			if diff := cmp.Diff(want, kept); diff != "" {
+				t.Errorf("received mail kept (-want +got):\n%s", diff)
+			}
+			v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			updates := map[string]int{}
+			for _, e := range v.Feed {
+				for _, text := range []string{"The trace is on its way.", "Node 2 restarted at nine.", "Both nodes are up.", "Calls work again."} {
+					if strings.Contains(e.Body, text) {
+						updates[text]++
+					}
+				}
+			}
+			for text, n := range updates {
+				if n != 1 {
+					t.Errorf("%q is on the Case Feed %d times, want once", text, n)
+				}
+			}
+			if len(updates) != 4 {
+				t.Errorf("updates on the Case Feed: %v, want 4 different", updates)
+			}
+			if n, err := poller.Poll(ctx); n != 0 || err != nil {
+				t.Errorf("the mailbox after polling: %d messages, %v; want none left", n, err)
+			}
+		})
+	}
+}
+
+// TestEmailInCharsets: a reply in KOI8-R with a subject in raw 8-bit
+// Windows-1252 reaches the Case Feed, and the triage list, as the text the
+// customer wrote, on both engines (PostgreSQL refuses text that is not
+// UTF-8).
+func TestEmailInCharsets(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		addr := f.listen(t)
+		w, caseID, ref := f.mailCase(t)
+		// "Звонки обрываются." in KOI8-R, base64; "Re: “Anruf” – Grüße" in Windows-1252.
+		send(t, addr, demo.Designated, "From: =?KOI8-R?B?6dfBzg==?= <"+demo.Designated+">\nSubject: Re: \x93Anruf\x94 \x96 Gr\xfc\xdfe\n"+
+			"X-Caseport-Reference: "+ref+"\nMIME-Version: 1.0\nContent-Type: text/plain; charset=koi8-r\nContent-Transfer-Encoding: base64\n",
+			"+tfPzsvJIM/C0tnXwcDU09EuCg==\n")
+		if _, err := w.w.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		m := f.inbound(t)["Re: “Anruf” – Grüße"]
+		if m.State != store.InboundAppended {
+			t.Fatalf("received mail by subject: %+v, want it appended", f.inbound(t))
+		}
+		v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, e := range v.Feed {
+			found = found || strings.Contains(e.Body, "Звонки обрываются.")
+		}
+		if !found {
+			t.Error("the reply in KOI8-R is not on the Case Feed as written")
 		}
 	})
 }

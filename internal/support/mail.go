@@ -43,6 +43,7 @@ var MailKinds = []MailKind{
 	{"verify_email", "to a new user, the link to confirm the address"},
 	{"registration_existing", "to an address that asked for an account it already has"},
 	{"password_reset", "the link to choose a new password"},
+	{"set_password", "to a contact an admin adds, the link to choose a password (valid 7 days)"},
 }
 
 // Default templates.
@@ -75,8 +76,22 @@ type mail struct {
 	Link    string
 }
 
-// queueMail lays an email out with its template and queues it, in tx.
+// queueMail lays an email out with its template and queues it, in tx. An
+// email about a case goes only to someone the policy lets see the case now
+// (the mailer asks again when it sends); to anyone else it is not queued.
 func (s *Service) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
+	if m.Case != nil {
+		if m.To == nil {
+			return nil
+		}
+		a, err := tx.Actor(ctx, m.To.ID, s.now())
+		if err != nil {
+			return err
+		}
+		if desk.Authorize(a, desk.ViewCase, desk.On(m.Case.Combination())) != nil {
+			return nil
+		}
+	}
 	d := MailData{Subject: m.Subject, Text: strings.TrimSpace(m.Text), Link: m.Link, PortalURL: s.BaseURL, Email: m.Address}
 	n := store.Notification{Kind: m.Kind, To: m.Address, CreatedAt: s.now()}
 	if m.To != nil {

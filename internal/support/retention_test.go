@@ -83,7 +83,7 @@ func TestRetentionPurge(t *testing.T) {
 		if _, err := fs.Open(ctx, file.StorageKey); !errors.Is(err, files.ErrNotFound) {
 			t.Errorf("the stored file is still there: %v", err)
 		}
-		if _, _, err := f.svc.OpenCaseFile(ctx, dana, caseID, file.ID); !errors.Is(err, desk.ErrConflict) || !strings.Contains(err.Error(), "deleted") {
+		if _, _, err := f.svc.OpenCaseFile(ctx, dana, caseID, file.ID); !errors.Is(err, desk.ErrGone) || !strings.Contains(err.Error(), "deleted") {
 			t.Errorf("downloading a purged file = %v", err)
 		}
 		// The purge is idempotent: running it again removes nothing more.

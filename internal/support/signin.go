@@ -12,13 +12,22 @@ import (
 	"github.com/caseport/caseport/internal/store"
 )
 
-// Sign-in limits: after this many failures in the window, further attempts
-// for the account (or from the address) are refused until the window passes.
+// Sign-in limits slow guessing down without locking anyone out: after
+// MaxAccountFailures failures for an account in FailureMemory, its next
+// attempt must wait a minute after the last failure, then 2, 4, 8 and at
+// most 15 (ThrottleWindow); after MaxAddressFailures failures from an
+// address, attempts from it wait a second after its last failure,
+// doubling up to a minute.
+// Someone who signed in from the address before is not held up by its
+// limit, so one guesser behind a shared address (a company's NAT) leaves
+// the others' correct passwords working; the account limit still holds.
 const (
 	SessionLifetime    = 12 * time.Hour
 	ThrottleWindow     = 15 * time.Minute
 	MaxAccountFailures = 5
 	MaxAddressFailures = 20
+	FailureMemory      = time.Hour
+	maxAddressWait     = time.Minute
 	// MaxPINFailures is how many unknown PINs a staff member may try in
 	// the window: a caller's PIN is right the first time or the second.
 	MaxPINFailures     = 10
@@ -39,21 +48,26 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 	now := s.now()
 	email = strings.ToLower(strings.TrimSpace(email))
 	accountKey, addressKey := "account:"+email, "address:"+address
-	for key, limit := range map[string]int{accountKey: MaxAccountFailures, addressKey: MaxAddressFailures} {
-		n, err := s.Store.LoginFailures(ctx, key, now.Add(-ThrottleWindow))
-		if err != nil {
-			return "", nil, err
-		}
-		if n >= limit {
-			return "", nil, fmt.Errorf("sign in: %w", desk.ErrThrottled)
-		}
+	if err := s.waitAfterFailures(ctx, accountKey, MaxAccountFailures, time.Minute, ThrottleWindow, "too many failed sign-ins for this account"); err != nil {
+		return "", nil, err
 	}
 	u, err := s.Store.UserByEmail(ctx, email)
-	if errors.Is(err, desk.ErrNotFound) {
-		return "", nil, s.signInFailed(ctx, nil, email, address, accountKey, addressKey)
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, desk.ErrNotFound) {
 		return "", nil, err
+	}
+	known := false
+	if u != nil {
+		if known, err = s.Store.SignedInFrom(ctx, u.ID, address); err != nil {
+			return "", nil, err
+		}
+	}
+	if !known {
+		if err := s.waitAfterFailures(ctx, addressKey, MaxAddressFailures, time.Second, maxAddressWait, "too many failed sign-ins from your address"); err != nil {
+			return "", nil, err
+		}
+	}
+	if u == nil {
+		return "", nil, s.signInFailed(ctx, nil, email, address, accountKey, addressKey)
 	}
 	hash, err := s.Store.PasswordHash(ctx, u.ID)
 	if err != nil {
@@ -74,10 +88,36 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 	if err != nil {
 		return "", nil, err
 	}
-	if err := s.Store.ClearLoginFailures(ctx, accountKey, now.Add(-ThrottleWindow)); err != nil {
+	if err := s.Store.ClearLoginFailures(ctx, accountKey, now.Add(-FailureMemory)); err != nil {
 		return "", nil, err
 	}
 	return token, u, nil
+}
+
+// waitAfterFailures refuses an attempt under key that comes too soon:
+// after free failures in FailureMemory, the wait after the last one starts
+// at first and doubles with each further failure, up to most.
+func (s *Service) waitAfterFailures(ctx context.Context, key string, free int, first, most time.Duration, what string) error {
+	now := s.now()
+	n, last, err := s.Store.RecentLoginFailures(ctx, key, now.Add(-FailureMemory))
+	if err != nil {
+		return err
+	}
+	if n < free {
+		return nil
+	}
+	wait := first
+	for range n - free {
+		if wait >= most {
+			break
+		}
+		wait *= 2
+	}
+	wait = min(wait, most)
+	if left := last.Add(wait).Sub(now); left > 0 {
+		return &desk.RetryError{What: what, Wait: left}
+	}
+	return nil
 }
 
 // signInFailed notes the failure for throttling and the audit log, and
@@ -210,28 +250,35 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 	if u.Disabled {
 		return nil
 	}
-	now := s.now()
-	token := auth.NewToken(linkTokenPrefix)
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
-		err := tx.CreateOneTimeToken(ctx, auth.HashToken(token),
-			store.OneTimeToken{Purpose: store.PurposePasswordReset, UserID: u.ID, Email: u.Email}, now, now.Add(ResetLinkLifetime))
-		if err != nil {
-			return err
-		}
 		if err := s.audit(ctx, tx, Request{Address: address}, "password_reset_requested", u.Email, ""); err != nil {
 			return err
 		}
-		return s.queueMail(ctx, tx, mail{
-			Kind: "password_reset", To: u, Subject: "Reset your Caseport password",
+		return s.queuePasswordLink(ctx, tx, u, ResetLinkLifetime, mail{
+			Kind: "password_reset", Subject: "Reset your Caseport password",
 			Text: "Someone asked to reset the password of your Caseport account. If it was you, choose a new password " +
 				"within an hour with the link below. If it was not you, ignore this email: your password stays as it is.",
-			Link: s.BaseURL + "/reset-password?token=" + token,
 		})
 	})
 }
 
-// ResetPassword sets a new password with a reset link's token, and ends
-// the user's other sessions.
+// queuePasswordLink queues m to u with a link to choose a password, the
+// reset link, valid for lifetime, in tx.
+func (s *Service) queuePasswordLink(ctx context.Context, tx *store.Tx, u *desk.User, lifetime time.Duration, m mail) error {
+	now := s.now()
+	token := auth.NewToken(linkTokenPrefix)
+	err := tx.CreateOneTimeToken(ctx, auth.HashToken(token),
+		store.OneTimeToken{Purpose: store.PurposePasswordReset, UserID: u.ID, Email: u.Email}, now, now.Add(lifetime))
+	if err != nil {
+		return err
+	}
+	m.To, m.Link = u, s.BaseURL+"/reset-password?token="+token
+	return s.queueMail(ctx, tx, m)
+}
+
+// ResetPassword sets a new password with a reset link's token, ends the
+// user's sessions and revokes their API tokens: whoever had the old
+// password may have made either.
 func (s *Service) ResetPassword(ctx context.Context, token, password, address string) error {
 	if err := desk.ValidatePassword(password); err != nil {
 		return err
@@ -245,10 +292,13 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, address st
 		if err := tx.SetPassword(ctx, t.UserID, hash); err != nil {
 			return err
 		}
-		if err := tx.DeleteUserSessions(ctx, t.UserID); err != nil {
+		if err := signOutEverywhere(ctx, tx, t.UserID, "", s.now()); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: t.UserID, Action: "password_reset", Subject: t.Email, Address: address})
+		return tx.Audit(ctx, store.AuditEntry{
+			At: s.now(), ActorID: t.UserID, Action: "password_reset", Subject: t.Email, Address: address,
+			Detail: "sessions ended, API tokens revoked",
+		})
 	})
 }
 
@@ -257,4 +307,17 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, address st
 func (s *Service) ResetLinkValid(ctx context.Context, token string) bool {
 	_, err := s.Store.PeekOneTimeToken(ctx, auth.HashToken(token), store.PurposePasswordReset, s.now())
 	return err == nil
+}
+
+// signOutEverywhere ends a user's sessions but keepSession (a session
+// token, or empty for none) and revokes their API tokens.
+func signOutEverywhere(ctx context.Context, tx *store.Tx, userID int64, keepSession string, now time.Time) error {
+	var keep []byte
+	if keepSession != "" {
+		keep = auth.HashToken(keepSession)
+	}
+	if err := tx.DeleteOtherSessions(ctx, userID, keep); err != nil {
+		return err
+	}
+	return tx.RevokeUserAPITokens(ctx, userID, now)
 }

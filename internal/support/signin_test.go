@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +66,10 @@ func TestPasswordReset(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		apiToken, err := f.svc.CreateAPIToken(ctx, f.as(t, demo.ReadOnly), "a script")
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := f.svc.RequestPasswordReset(ctx, "nobody@abc-testing.example", "203.0.113.1"); err != nil {
 			t.Fatalf("reset for an unknown address: %v, want the same quiet answer", err)
 		}
@@ -89,6 +95,9 @@ func TestPasswordReset(t *testing.T) {
 		}
 		if _, err := f.svc.SessionActor(ctx, oldToken); !errors.Is(err, desk.ErrUnauthenticated) {
 			t.Errorf("old session after reset: %v, want ended", err)
+		}
+		if _, err := f.svc.TokenActor(ctx, apiToken); !errors.Is(err, desk.ErrUnauthenticated) {
+			t.Errorf("API token after reset: %v, want revoked", err)
 		}
 		if _, _, err := f.svc.SignIn(ctx, demo.ReadOnly, "a much better passphrase", "203.0.113.1"); err != nil {
 			t.Errorf("sign in with the new password: %v", err)
@@ -142,6 +151,58 @@ func TestAPITokens(t *testing.T) {
 		}
 		if _, err := f.svc.CreateAPIToken(ctx, dana, " "); desk.AsValidation(err)["name"] == "" {
 			t.Errorf("a token without a name: %v", err)
+		}
+	})
+}
+
+// TestSignInSlowsDownNotLocksOut: failures slow an account or an address
+// down for a while, never for good, and a guesser behind a shared address
+// does not hold up those who signed in from it before.
+func TestSignInSlowsDownNotLocksOut(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		const shared = "198.51.100.50"
+		if _, _, err := f.svc.SignIn(ctx, demo.Designated, demo.Password, shared); err != nil {
+			t.Fatal(err)
+		}
+		for i := range support.MaxAddressFailures {
+			if _, _, err := f.svc.SignIn(ctx, "guess"+strconv.Itoa(i)+"@abc-testing.example", "x", shared); !errors.Is(err, support.ErrBadCredentials) {
+				t.Fatalf("guess %d: %v", i, err)
+			}
+		}
+		if _, _, err := f.svc.SignIn(ctx, demo.Designated, demo.Password, shared); err != nil {
+			t.Errorf("someone who signed in from the address before: %v, want in", err)
+		}
+		_, _, err := f.svc.SignIn(ctx, demo.Designated2, demo.Password, shared)
+		var re *desk.RetryError
+		if !errors.As(err, &re) || re.Wait <= 0 || re.Wait > time.Minute {
+			t.Fatalf("a first sign-in from the address after its failures: %v, want a wait of at most a minute", err)
+		}
+		f.now = f.now.Add(re.Wait)
+		if _, _, err := f.svc.SignIn(ctx, demo.Designated2, demo.Password, shared); err != nil {
+			t.Errorf("after the wait: %v, want in", err)
+		}
+
+		// An account's waits double from a minute and stop at the window.
+		var waits []time.Duration
+		for range support.MaxAccountFailures + 6 {
+			_, _, err := f.svc.SignIn(ctx, demo.ReadOnly, "wrong", "203.0.113.9")
+			if errors.As(err, &re) {
+				waits = append(waits, re.Wait.Round(time.Second))
+				f.now = f.now.Add(re.Wait)
+				if _, _, err := f.svc.SignIn(ctx, demo.ReadOnly, "wrong", "203.0.113.9"); !errors.Is(err, support.ErrBadCredentials) {
+					t.Fatalf("a guess after the wait: %v, want it checked", err)
+				}
+			}
+		}
+		want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 15 * time.Minute, 15 * time.Minute}
+		if !slices.Equal(waits, want) {
+			t.Errorf("account waits = %v, want %v", waits, want)
+		}
+		f.now = f.now.Add(support.ThrottleWindow)
+		if _, _, err := f.svc.SignIn(ctx, demo.ReadOnly, demo.Password, "203.0.113.9"); err != nil {
+			t.Errorf("the right password after the last wait: %v", err)
 		}
 	})
 }

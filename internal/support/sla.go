@@ -34,6 +34,11 @@ const (
 	defaultCalendarName    = "24x7"
 )
 
+// ErrNoActiveContract reports a case whose Sold To and End User have no
+// active Service Contract: there are no service levels to follow. It is a
+// conflict with the state of the contracts, with its reason, not a fault.
+var ErrNoActiveContract = fmt.Errorf("no active Service Contract covers its Sold To and End User: %w", desk.ErrConflict)
+
 // caseTerms finds what a case's service levels follow: the best active
 // contract of its combination, and the calendar of that contract, else of
 // the End User, else the default one.
@@ -54,7 +59,7 @@ func (s *Service) caseTerms(ctx context.Context, tx *store.Tx, c *desk.Case) (*d
 		}
 	}
 	if best == nil {
-		return nil, nil, fmt.Errorf("case %s: no Service Contract joins its Sold To and End User", c.Number())
+		return nil, nil, fmt.Errorf("case %s: %w", c.Number(), ErrNoActiveContract)
 	}
 	calID := best.CalendarID
 	if calID == 0 {

@@ -176,7 +176,7 @@ func (s *Service) SetSLASettings(ctx context.Context, r Request, set SLASettings
 	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.CalendarByName(ctx, set.DefaultCalendar); err != nil {
-			return &desk.ValidationError{Fields: map[string]string{"default_calendar": "Choose one of the calendars."}}
+			return missingAs(err, "default_calendar", "Choose one of the calendars.")
 		}
 		if err := tx.SetSetting(ctx, settingDefaultCalendar, set.DefaultCalendar); err != nil {
 			return err

@@ -8,6 +8,7 @@ package support
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -66,4 +67,14 @@ func (s *Service) audit(ctx context.Context, tx *store.Tx, r Request, action, su
 	return tx.Audit(ctx, store.AuditEntry{
 		At: s.now(), ActorID: r.actorID(), Action: action, Subject: subject, Detail: detail, Address: r.Address,
 	})
+}
+
+// missingAs is the field message for a record an input names that does
+// not exist. Any other error is the store failing and stays what it is (a
+// 500 with its request id): a fault is never shown as a field message.
+func missingAs(err error, field, msg string) error {
+	if errors.Is(err, desk.ErrNotFound) {
+		return &desk.ValidationError{Fields: map[string]string{field: msg}}
+	}
+	return err
 }

@@ -27,17 +27,28 @@ type fixture struct {
 
 func eachEngine(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	t.Helper()
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		now := time.Now().UTC().Truncate(time.Second)
-		w, err := demo.Load(context.Background(), s, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := &fixture{store: s, world: w, now: now}
-		f.svc = support.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)), "https://support.example")
-		f.svc.Clock = func() time.Time { return f.now }
-		fn(t, f)
-	})
+	storetest.Each(t, func(t *testing.T, s *store.Store) { fn(t, newFixture(t, s)) })
+}
+
+// newFixture loads the demo world into s.
+func newFixture(t *testing.T, s *store.Store) *fixture {
+	t.Helper()
+	now := time.Now().UTC().Truncate(time.Second)
+	w, err := demo.Load(context.Background(), s, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{store: s, world: w, now: now}
+	f.svc = f.service(s)
+	return f
+}
+
+// service returns a service on s with the fixture's clock; on a second
+// store of the same database it is a second process.
+func (f *fixture) service(s *store.Store) *support.Service {
+	svc := support.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)), "https://support.example")
+	svc.Clock = func() time.Time { return f.now }
+	return svc
 }
 
 // as returns the request of a demo user.

@@ -176,8 +176,13 @@ func restoreHash(state []byte) (hash.Hash, error) {
 	return h, nil
 }
 
-// CreateUpload starts an upload to a case.
-func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload) (*store.Upload, error) {
+// CreateUpload starts an upload to a case. A first chunk sent with the
+// request (creation-with-upload) is written and checked before anything is
+// recorded: when its checksum does not match, nothing is kept. An upload
+// returned with an error is recorded all the same (a first chunk cut
+// short keeps what arrived; a finish that failed runs again on the next
+// request), and the sender resumes from its offset.
+func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, first *Chunk) (*store.Upload, error) {
 	c, err := s.transferCase(ctx, r, in.CaseID)
 	if err != nil {
 		return nil, err
@@ -197,6 +202,13 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload) (*s
 	if err := s.Files.Uploads().Create(u.ID); err != nil {
 		return nil, err
 	}
+	var readErr error
+	if first != nil {
+		if readErr, err = s.receive(ctx, u, *first); err != nil {
+			_ = s.Files.Uploads().Remove(u.ID)
+			return nil, err
+		}
+	}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateUpload(ctx, u); err != nil {
 			return err
@@ -207,8 +219,15 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload) (*s
 		_ = s.Files.Uploads().Remove(u.ID)
 		return nil, err
 	}
-	if u.Length == 0 && !u.Partial {
-		return s.finishUpload(ctx, r, u)
+	if readErr != nil {
+		return u, readErr
+	}
+	if u.Complete() && !u.Partial {
+		done, err := s.finishUpload(ctx, r, u)
+		if err != nil {
+			return u, err // recorded: the next request to it finishes it
+		}
+		return done, nil
 	}
 	return u, nil
 }
@@ -275,6 +294,41 @@ func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, c
 		}
 		return u, nil
 	}
+	from := u.Received
+	readErr, err := s.receive(ctx, u, ch)
+	if err != nil {
+		return nil, err
+	}
+	if u.Received == from && readErr != nil {
+		return nil, readErr
+	}
+	now := s.now()
+	u.UpdatedAt, u.ExpiresAt = now, now.Add(UploadLifetime)
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveUploadProgress(ctx, u, from); err != nil {
+			return err
+		}
+		return s.scheduleExpiry(ctx, tx, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if readErr != nil {
+		return u, readErr // what arrived counts; the sender resumes from here
+	}
+	if u.Complete() && !u.Partial {
+		return s.finishUpload(ctx, r, u)
+	}
+	return u, nil
+}
+
+// receive writes a chunk to the staged upload at u.Received and moves u on
+// (Received, HashState) by the bytes kept; recording that is the caller's.
+// A chunk whose checksum does not match is cut off again and refused with
+// ErrChecksumMismatch; one cut short while it carried a checksum keeps
+// nothing, since it cannot be verified. readErr is the sender's, after
+// which what arrived (without a checksum) still counts.
+func (s *Service) receive(ctx context.Context, u *store.Upload, ch Chunk) (readErr, err error) {
 	whole, err := restoreHash(u.HashState)
 	if err != nil {
 		return nil, err
@@ -297,33 +351,14 @@ func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, c
 			if bad {
 				return nil, ErrChecksumMismatch
 			}
-			return nil, readErr
+			return readErr, nil
 		}
 	}
-	if n == 0 && readErr != nil {
-		return nil, readErr
+	if n > 0 {
+		u.Received += n
+		u.HashState = marshalHash(whole)
 	}
-	from := u.Received
-	now := s.now()
-	u.Received += n
-	u.HashState = marshalHash(whole)
-	u.UpdatedAt, u.ExpiresAt = now, now.Add(UploadLifetime)
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SaveUploadProgress(ctx, u, from); err != nil {
-			return err
-		}
-		return s.scheduleExpiry(ctx, tx, u)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if readErr != nil {
-		return u, readErr // what arrived counts; the sender resumes from here
-	}
-	if u.Complete() && !u.Partial {
-		return s.finishUpload(ctx, r, u)
-	}
-	return u, nil
+	return readErr, nil
 }
 
 // storageKey is where an upload's file lives in the store: known from the

@@ -25,7 +25,7 @@ func (s *Server) accessRequests(w http.ResponseWriter, r *http.Request, a *desk.
 	decides := len(a.Approves) > 0 || a.HasRole(desk.RolePortalAdmin)
 	s.render(w, r, http.StatusOK, "access-requests", &view{
 		Title: "Access requests", User: a.User, Form: r.URL.Query(),
-		Data: map[string]any{"Requests": reqs, "Decides": decides, "State": string(state)},
+		Data: map[string]any{"Requests": reqs, "Decides": decides, "Staff": a.IsStaff(), "State": string(state)},
 	})
 	return nil
 }
@@ -53,7 +53,7 @@ func (s *Server) showAccessRequest(w http.ResponseWriter, r *http.Request, a *de
 	}
 	s.render(w, r, status, "access-request", &view{
 		Title: "Access request", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"R": req, "CanDecide": canDecide},
+		Data: map[string]any{"R": req, "CanDecide": canDecide, "Staff": a.IsStaff()},
 	})
 	return nil
 }

@@ -1,14 +1,18 @@
 package web
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/hours"
@@ -38,23 +42,62 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // decodeJSON reads a request body into v, strictly: unknown fields and
 // trailing data are errors, so a misspelt field is not silently ignored.
+// The body must be UTF-8 (the JSON decoder would quietly replace what is
+// not), and every string in it passes desk's text check under its JSON
+// name, so the API answers 422 with the fields that are wrong.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return fmt.Errorf("send the body as application/json, not %s: %w", ct, errBadRequest)
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return fmt.Errorf("the body is larger than %d MB: %w", maxBody>>20, errTooLarge)
+	case err != nil:
+		return fmt.Errorf("read the body: %w", err)
+	case !utf8.Valid(body):
+		return fmt.Errorf("the body is not valid UTF-8: %w", errBadRequest)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return fmt.Errorf("the body is larger than %d bytes: %w", maxBody, errBadRequest)
-		}
 		return fmt.Errorf("the body is not valid JSON for this call: %s: %w", strings.TrimPrefix(err.Error(), "json: "), errBadRequest)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return fmt.Errorf("the body holds more than one JSON value: %w", errBadRequest)
 	}
-	return nil
+	p := desk.Problems{}
+	checkJSONText(p, "", reflect.ValueOf(v))
+	return p.Err()
+}
+
+// checkJSONText checks every string under v by the JSON name of the field
+// that holds it (the elements of a list by the list's name).
+func checkJSONText(p desk.Problems, name string, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			checkJSONText(p, name, v.Elem())
+		}
+	case reflect.String:
+		p.CheckText(name, v.String())
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			checkJSONText(p, name, v.Index(i))
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			checkJSONText(p, name, it.Key())
+			checkJSONText(p, name, it.Value())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if field, _, ok := jsonField(v.Type().Field(i)); ok {
+				checkJSONText(p, cmp.Or(field, name), v.Field(i))
+			}
+		}
+	}
 }
 
 // Types of the API's bodies. Times are RFC 3339 in UTC; empty ones are
@@ -259,24 +302,27 @@ type apiCombination struct {
 }
 
 type apiAccessRequest struct {
-	ID        int64      `json:"id"`
-	Contact   apiRef     `json:"contact"`
-	SoldTo    apiRef     `json:"sold_to"`
-	EndUser   apiRef     `json:"end_user"`
-	Level     string     `json:"level"`
-	Reason    string     `json:"reason,omitempty"`
-	State     string     `json:"state"`
-	Decision  string     `json:"decision,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	DecidedAt *time.Time `json:"decided_at,omitempty"`
+	ID      int64  `json:"id"`
+	Contact apiRef `json:"contact"`
+	// SoldToOrgID and EndUserOrgID are the Org IDs as the requester gave
+	// them. SoldTo and EndUser, the companies they name, are shown only
+	// to those who decide the request and to staff.
+	SoldToOrgID  string     `json:"sold_to_org_id"`
+	EndUserOrgID string     `json:"end_user_org_id"`
+	SoldTo       *apiRef    `json:"sold_to,omitempty"`
+	EndUser      *apiRef    `json:"end_user,omitempty"`
+	Level        string     `json:"level"`
+	Reason       string     `json:"reason,omitempty"`
+	State        string     `json:"state"`
+	Decision     string     `json:"decision,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	DecidedAt    *time.Time `json:"decided_at,omitempty"`
 }
 
 type apiNewAccessRequest struct {
-	// Either the IDs of a combination, or the Org IDs on its contract.
-	SoldToID     int64  `json:"sold_to_id,omitempty"`
-	EndUserID    int64  `json:"end_user_id,omitempty"`
-	SoldToOrgID  string `json:"sold_to_org_id,omitempty"`
-	EndUserOrgID string `json:"end_user_org_id,omitempty"`
+	// The Org IDs on the Service Contract of the combination.
+	SoldToOrgID  string `json:"sold_to_org_id"`
+	EndUserOrgID string `json:"end_user_org_id"`
 	Level        string `json:"level"`
 	Reason       string `json:"reason,omitempty"`
 }
@@ -627,11 +673,15 @@ func (s *Server) apiReopenCase(r *http.Request, req support.Request, caseID int6
 // Access requests.
 
 func toAPIAccessRequest(q *store.AccessRequestRow) apiAccessRequest {
-	return apiAccessRequest{
-		ID: q.ID, Contact: apiRef{q.ContactID, q.ContactName}, SoldTo: apiRef{q.SoldToID, q.SoldToName},
-		EndUser: apiRef{q.EndUserID, q.EndUserName}, Level: q.Level.String(), Reason: q.Reason,
+	out := apiAccessRequest{
+		ID: q.ID, Contact: apiRef{q.ContactID, q.ContactName}, SoldToOrgID: q.SoldToOrgID, EndUserOrgID: q.EndUserOrgID,
+		Level: q.Level.String(), Reason: q.Reason,
 		State: string(q.State), Decision: q.Decision, CreatedAt: q.CreatedAt, DecidedAt: optTime(q.DecidedAt),
 	}
+	if q.Matched() {
+		out.SoldTo, out.EndUser = &apiRef{q.SoldToID, q.SoldToName}, &apiRef{q.EndUserID, q.EndUserName}
+	}
+	return out
 }
 
 func (s *Server) apiAccessRequests(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -662,15 +712,7 @@ func (s *Server) apiRequestAccess(w http.ResponseWriter, r *http.Request, a *des
 	if !ok {
 		return &desk.ValidationError{Fields: map[string]string{"level": "Ask for basic, read_only or read_write."}}
 	}
-	var (
-		ar  *desk.AccessRequest
-		err error
-	)
-	if in.SoldToOrgID != "" || in.EndUserOrgID != "" {
-		ar, err = s.svc.RequestAccessByOrgIDs(r.Context(), request(r, a), in.SoldToOrgID, in.EndUserOrgID, level, in.Reason)
-	} else {
-		ar, err = s.svc.RequestAccess(r.Context(), request(r, a), desk.Combination{SoldToID: in.SoldToID, EndUserID: in.EndUserID}, level, in.Reason)
-	}
+	ar, err := s.svc.RequestAccessByOrgIDs(r.Context(), request(r, a), in.SoldToOrgID, in.EndUserOrgID, level, in.Reason)
 	if err != nil {
 		return err
 	}
@@ -1108,6 +1150,9 @@ type apiProfileInput struct {
 type apiPasswordChange struct {
 	Current string `json:"current"`
 	New     string `json:"new"`
+	// SignOutEverywhere ends every session and revokes every API token of
+	// the account, the calling one too.
+	SignOutEverywhere bool `json:"sign_out_everywhere,omitempty"`
 }
 
 func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -1115,15 +1160,19 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	u := a.User
-	err := s.svc.UpdateContact(r.Context(), request(r, a), u.ID, support.ContactInput{ProfileInput: desk.ProfileInput{
-		FirstName: in.FirstName, LastName: in.LastName, Email: u.Email, CompanyID: u.CompanyID,
-		Country: in.Country, Phone: in.Phone, Mobile: in.Mobile,
-	}})
+	err := s.svc.UpdateOwnProfile(r.Context(), request(r, a), desk.ProfileInput{
+		FirstName: in.FirstName, LastName: in.LastName, Country: in.Country, Phone: in.Phone, Mobile: in.Mobile,
+	})
 	if err != nil {
 		return err
 	}
-	return s.apiMe(w, r, a)
+	// The answer leaves the PIN out: only GET /me shows it.
+	p, err := s.svc.Profile(r.Context(), request(r, a))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toAPIUser(p.User))
+	return nil
 }
 
 func (s *Server) apiAcceptTerms(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -1139,7 +1188,7 @@ func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request, a *de
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.svc.ChangePassword(r.Context(), request(r, a), in.Current, in.New); err != nil {
+	if err := s.svc.ChangePassword(r.Context(), request(r, a), in.Current, in.New, in.SignOutEverywhere, ""); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusNoContent, nil)
@@ -1259,6 +1308,17 @@ func (s *Server) apiSetEmailRules(w http.ResponseWriter, r *http.Request, a *des
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	// Both lists are the setting: a body without one would empty it.
+	p := desk.Problems{}
+	if in.FreeMailDomains == nil {
+		p.Add("free_mail_domains", "Give the free-mail domains to refuse, as a list.")
+	}
+	if in.RoleAliases == nil {
+		p.Add("role_aliases", "Give the role aliases to refuse, as a list.")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
 	if err := s.svc.SetEmailRules(r.Context(), request(r, a), desk.EmailRules{FreeMailDomains: in.FreeMailDomains, RoleAliases: in.RoleAliases}); err != nil {
 		return err
 	}
@@ -1285,7 +1345,14 @@ type apiImportReport struct {
 func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
 	dry := q.Get("dry_run") != "false"
-	rep, err := s.svc.Import(r.Context(), request(r, a), support.ImportKind(q.Get("kind")), http.MaxBytesReader(w, r.Body, maxImportFile), dry)
+	body := http.MaxBytesReader(w, r.Body, maxImportFile)
+	rep, err := s.svc.Import(r.Context(), request(r, a), support.ImportKind(q.Get("kind")), body, dry)
+	// The reader keeps its error: a file over the limit is a 413, not
+	// the CSV error it caused.
+	var tooBig *http.MaxBytesError
+	if _, rerr := body.Read(make([]byte, 1)); errors.As(rerr, &tooBig) {
+		return fmt.Errorf("the file is larger than %d MB; split it: %w", maxImportFile>>20, errTooLarge)
+	}
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: apiUser{}, Status: http.StatusOK, Handle: s.apiMe,
 		},
 		{
-			Method: "PATCH", Path: "/api/v1/me", Tag: "profile", Summary: "Change your own details (contacts); your email and employer are an admin's to change",
+			Method: "PATCH", Path: "/api/v1/me", Tag: "profile", Summary: "Change your own details (contacts); your email and employer are an admin's to change. The answer has no PIN",
 			Body: apiProfileInput{}, Answer: apiUser{}, Status: http.StatusOK, Handle: s.apiUpdateMe,
 		},
 		{
@@ -59,7 +59,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Status: http.StatusNoContent, Handle: s.apiAcceptTerms,
 		},
 		{
-			Method: "PUT", Path: "/api/v1/me/password", Tag: "profile", Summary: "Change your password",
+			Method: "PUT", Path: "/api/v1/me/password", Tag: "profile", Summary: "Change your password; with sign_out_everywhere, every session and API token of the account ends (this one too)",
 			Body: apiPasswordChange{}, Status: http.StatusNoContent, Handle: s.apiChangePassword,
 		},
 		{
@@ -109,7 +109,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Body: apiNewEscalation{}, Answer: apiEscalationView{}, Status: http.StatusCreated, Handle: s.apiEscalate,
 		},
 		{
-			Method: "POST", Path: "/api/v1/cases/{number}/escalation/{step}", Tag: "escalations", Summary: "accept (next steps), reject (reasons), close, or note on the case's escalation (escalation owners; contacts may add notes)",
+			Method: "POST", Path: "/api/v1/cases/{number}/escalation/{step}", Tag: "escalations", Summary: "accept (next steps), reject (reasons), close, or note on the case's escalation (escalation owners; the case's Designated Contacts may add notes; other staff may not)",
 			Body: apiEscalationStep{}, Answer: apiEscalationView{}, Status: http.StatusOK, Handle: s.apiWorkEscalation,
 		},
 		{
@@ -137,7 +137,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: []apiFile{}, Status: http.StatusOK, Handle: s.apiCaseFiles,
 		},
 		{
-			Method: "GET", Path: "/api/v1/cases/{number}/files/{id}/content", Tag: "files", Summary: "A file's content, with Range requests and its SHA-256 in Repr-Digest",
+			Method: "GET", Path: "/api/v1/cases/{number}/files/{id}/content", Tag: "files", Summary: "A file's content, with Range requests and its SHA-256 in Repr-Digest; 410 Gone once purged",
 			Answer: "", AnswerMedia: "application/octet-stream", Status: http.StatusOK, Handle: s.caseFile,
 		},
 		{
@@ -193,7 +193,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Query: []apiParam{{Name: "state", Doc: "pending, approved or rejected"}}, Answer: []apiAccessRequest{}, Status: http.StatusOK, Handle: s.apiAccessRequests,
 		},
 		{
-			Method: "POST", Path: "/api/v1/access-requests", Tag: "access", Summary: "Request a different access level",
+			Method: "POST", Path: "/api/v1/access-requests", Tag: "access", Summary: "Request a different access level for the Sold To and End User Org IDs on a Service Contract: the answer is the same (201, the Org IDs as sent) whether or not they name companies a contract joins; the Sold To's Designated Approvers decide, or support staff help. At most 5 requests an hour per contact (then 429 with Retry-After)",
 			Body: apiNewAccessRequest{}, Answer: apiAccessRequest{}, Status: http.StatusCreated, Handle: s.apiRequestAccess,
 		},
 		{
@@ -269,7 +269,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: []apiUser{}, Status: http.StatusOK, Handle: s.apiContacts,
 		},
 		{
-			Method: "POST", Path: "/api/v1/contacts", Tag: "accounts", Summary: "Add a contact (portal admins); they get a PIN and a link to set a password",
+			Method: "POST", Path: "/api/v1/contacts", Tag: "accounts", Summary: "Add a contact (portal admins); they get a PIN and an email with a link to set a password, valid 7 days (none when added disabled)",
 			Body: apiContactInput{}, Answer: apiContact{}, Status: http.StatusCreated, Handle: s.apiCreateContact,
 		},
 		{
@@ -364,7 +364,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: apiEmailRules{}, Status: http.StatusOK, Handle: s.apiEmailRules,
 		},
 		{
-			Method: "PUT", Path: "/api/v1/settings/email-rules", Tag: "admin", Summary: "Replace the work email rules (portal admins)",
+			Method: "PUT", Path: "/api/v1/settings/email-rules", Tag: "admin", Summary: "Replace the work email rules: both lists, each with at least one entry (portal admins)",
 			Body: apiEmailRules{}, Answer: apiEmailRules{}, Status: http.StatusOK, Handle: s.apiSetEmailRules,
 		},
 		{

@@ -309,8 +309,8 @@ func TestAPIAccountsAndAccess(t *testing.T) {
 
 		// Access requests: Riley asks, Dana (approver) decides, once.
 		riley := e.apiClient(demo.ReadOnly)
-		wantProblem(t, riley.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_id": e.world.ABC, "end_user_id": e.world.ABC, "level": "admin"}), http.StatusUnprocessableEntity)
-		res = riley.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_id": e.world.ABC, "end_user_id": e.world.ABC, "level": "read_write", "reason": "cover"})
+		wantProblem(t, riley.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_org_id": "ORG-1001", "end_user_org_id": "ORG-1001", "level": "admin"}), http.StatusUnprocessableEntity)
+		res = riley.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_org_id": "ORG-1001", "end_user_org_id": "ORG-1001", "level": "read_write", "reason": "cover"})
 		if res.StatusCode != http.StatusCreated {
 			t.Fatalf("request access = %d: %s", res.StatusCode, res.Body)
 		}

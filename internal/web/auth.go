@@ -13,16 +13,24 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, home(a), http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, http.StatusOK, "signin", &view{Title: "Sign in", Form: r.URL.Query()})
+	// A link may carry next into the form: only a safe one is kept.
+	form := r.URL.Query()
+	form.Set("next", safeNext(form.Get("next")))
+	s.render(w, r, http.StatusOK, "signin", &view{Title: "Sign in", Form: form})
 	return nil
 }
 
 func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	var token string
+	var u *desk.User
+	err := checkForm(r.PostForm)
+	if err == nil {
+		token, u, err = s.svc.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
 	}
-	token, u, err := s.svc.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
 	switch {
+	case desk.AsValidation(err) != nil:
+		s.render(w, r, http.StatusUnprocessableEntity, "signin", &view{Title: "Sign in", Form: r.PostForm, Errors: desk.AsValidation(err)})
+		return nil
 	case errors.Is(err, support.ErrBadCredentials):
 		s.render(w, r, http.StatusUnauthorized, "signin", &view{
 			Title: "Sign in", Form: r.PostForm,
@@ -30,9 +38,10 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		})
 		return nil
 	case errors.Is(err, desk.ErrThrottled):
+		setRetryAfter(w, err)
 		s.render(w, r, http.StatusTooManyRequests, "signin", &view{
 			Title: "Sign in", Form: r.PostForm,
-			Errors: map[string]string{"email": "Too many failed attempts. Wait 15 minutes, or reset your password."},
+			Errors: map[string]string{"email": message(err) + ". Or reset your password."},
 		})
 		return nil
 	case err != nil:
@@ -86,10 +95,17 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	err := checkForm(r.PostForm)
+	if err == nil {
+		err = s.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientAddress(r))
 	}
-	if err := s.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientAddress(r)); err != nil {
+	if fields := desk.AsValidation(err); fields != nil {
+		s.render(w, r, http.StatusUnprocessableEntity, "forgot-password", &view{
+			Title: "Reset your password", Form: r.PostForm, Errors: fields, Data: map[string]any{"Sent": false},
+		})
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "forgot-password", &view{
@@ -109,10 +125,10 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	err := checkForm(r.PostForm)
+	if err == nil {
+		err = s.svc.ResetPassword(r.Context(), r.PostForm.Get("token"), r.PostForm.Get("password"), clientAddress(r))
 	}
-	err := s.svc.ResetPassword(r.Context(), r.PostForm.Get("token"), r.PostForm.Get("password"), clientAddress(r))
 	if fields := desk.AsValidation(err); fields != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "reset-password", &view{
 			Title: "Choose a new password",

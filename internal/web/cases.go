@@ -114,12 +114,24 @@ func (s *Server) newCaseData(r *http.Request, a *desk.Actor) (map[string]any, er
 			open = append(open, c)
 		}
 	}
+	// The products offered are the chosen combination's (the first until
+	// one is chosen): only what its active contracts cover.
+	var chosen support.Combo
+	if len(open) > 0 {
+		chosen = open[0]
+		want := combination(r.FormValue("combination"))
+		for _, c := range open {
+			if c.Combination == want {
+				chosen = c
+			}
+		}
+	}
 	cat, err := s.svc.Catalog(r.Context(), request(r, a))
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{
-		"Combos": open, "Catalog": cat, "Types": desk.CaseTypes, "Priorities": desk.CustomerPriorities,
+		"Combos": open, "Products": chosen.Products, "Catalog": cat, "Types": desk.CaseTypes, "Priorities": desk.CustomerPriorities,
 		"MaxSummary": desk.MaxSummary, "Words": desk.DescriptionWords,
 	}, nil
 }
@@ -141,15 +153,15 @@ func (s *Server) newCase(w http.ResponseWriter, r *http.Request, a *desk.Actor) 
 // newCaseDetails takes step 1 and shows step 2, the full form, with the
 // component suggested from the text.
 func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := r.ParseForm(); err != nil {
-		return err
-	}
 	data, err := s.newCaseData(r, a)
 	if err != nil {
 		return err
 	}
 	form := r.PostForm
 	errs := map[string]string{}
+	if fields := desk.AsValidation(checkForm(form)); fields != nil {
+		errs = fields
+	}
 	if strings.TrimSpace(form.Get("summary")) == "" {
 		errs["summary"] = "Enter a summary of the problem."
 	}
@@ -162,12 +174,8 @@ func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.
 		return nil
 	}
 	if form.Get("component") == "" {
-		var products []desk.Product
-		for _, c := range data["Combos"].([]support.Combo) {
-			products = append(products, c.Products...)
-		}
 		cat := data["Catalog"].(*store.Catalog)
-		p, c := desk.SuggestComponent(form.Get("summary")+" "+form.Get("description"), products, cat.Components)
+		p, c := desk.SuggestComponent(form.Get("summary")+" "+form.Get("description"), data["Products"].([]desk.Product), cat.Components)
 		if c != 0 {
 			form.Set("product", strconv.FormatInt(p, 10))
 			form.Set("component", strconv.FormatInt(c, 10))
@@ -207,10 +215,11 @@ func newCaseInput(r *http.Request) desk.NewCase {
 
 // createCase takes step 2 and opens the case.
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	var c *desk.Case
+	err := checkForm(r.PostForm)
+	if err == nil {
+		c, err = s.svc.OpenCase(r.Context(), request(r, a), newCaseInput(r))
 	}
-	c, err := s.svc.OpenCase(r.Context(), request(r, a), newCaseInput(r))
 	if fields := desk.AsValidation(err); fields != nil {
 		data, derr := s.newCaseData(r, a)
 		if derr != nil {
@@ -255,6 +264,12 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 			return err
 		}
 		data["Staff"] = staff
+	}
+	for i := range v.SFTP {
+		if v.SFTP[i].Active(v.Now) {
+			// The page shows the account's password.
+			w.Header().Set("Cache-Control", "no-store")
+		}
 	}
 	s.render(w, r, status, "case", &view{Title: "Case " + v.Case.Number(), User: a.User, Form: form, Errors: errs, Data: data})
 	return nil

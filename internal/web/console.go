@@ -16,9 +16,12 @@ import (
 func queueFilter(q url.Values, a *desk.Actor) store.CaseFilter {
 	f := caseQuery(q)
 	f.List = store.Queue
-	if v := q.Get("status"); v != "" {
+	switch v := q.Get("status"); {
+	case v != "":
 		f.Statuses = []desk.Status{desk.Status(v)}
-	} else if q.Get("closed") != "on" {
+	case q.Get("closed") == "on":
+		f.Statuses = desk.Statuses
+	default:
 		f.Statuses = []desk.Status{desk.StatusOpen, desk.StatusAwaitingInformation, desk.StatusSolutionProposed}
 	}
 	if v := q.Get("priority"); v != "" {

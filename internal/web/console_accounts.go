@@ -359,11 +359,16 @@ func contactInput(r *http.Request) support.ContactInput {
 }
 
 func (s *Server) createContact(r *http.Request, req support.Request) (string, string, error) {
-	id, err := s.svc.CreateContact(r.Context(), req, contactInput(r))
+	in := contactInput(r)
+	id, err := s.svc.CreateContact(r.Context(), req, in)
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/contacts/" + strconv.FormatInt(id, 10), "The contact is created and was sent a link to choose a password.", nil
+	notice := "The contact is created and was sent a link to choose a password (valid 7 days)."
+	if in.Disabled {
+		notice = "The contact is created, disabled: no link to choose a password was sent."
+	}
+	return "/console/contacts/" + strconv.FormatInt(id, 10), notice, nil
 }
 
 func (s *Server) updateContact(r *http.Request, req support.Request) (string, string, error) {

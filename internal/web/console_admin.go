@@ -31,10 +31,11 @@ func (s *Server) showCaller(w http.ResponseWriter, r *http.Request, a *desk.Acto
 // never in a URL, a log line or the browser history, and the answer does
 // not repeat it.
 func (s *Server) verifyCaller(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	var caller *support.Caller
+	err := checkForm(r.PostForm)
+	if err == nil {
+		caller, err = s.svc.VerifyCaller(r.Context(), request(r, a), r.PostForm.Get("pin"))
 	}
-	caller, err := s.svc.VerifyCaller(r.Context(), request(r, a), r.PostForm.Get("pin"))
 	if fields := desk.AsValidation(err); fields != nil {
 		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, nil, fields, nil)
 	}
@@ -50,8 +51,8 @@ func (s *Server) verifyCaller(w http.ResponseWriter, r *http.Request, a *desk.Ac
 
 // openCaseByNumber takes the 10-digit number a caller reads out.
 func (s *Server) openCaseByNumber(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	if err := checkForm(r.PostForm); err != nil {
+		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, r.PostForm, desk.AsValidation(err), nil)
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("number"))
 	id, ok := desk.ParseCaseNumber(raw)
@@ -201,7 +202,16 @@ func (s *Server) saveEmailSettings(r *http.Request, req support.Request) (string
 		return out
 	}
 	rules := desk.EmailRules{FreeMailDomains: lines(r.PostForm.Get("free_mail")), RoleAliases: lines(r.PostForm.Get("aliases"))}
-	return "/console/settings/email", "The work email rules are saved.", s.svc.SetEmailRules(r.Context(), req, rules)
+	err := s.svc.SetEmailRules(r.Context(), req, rules)
+	if fields := desk.AsValidation(err); fields != nil {
+		// The form's fields are named free_mail and aliases.
+		renamed := desk.Problems{}
+		for k, v := range fields {
+			renamed.Add(map[string]string{"free_mail_domains": "free_mail", "role_aliases": "aliases"}[k], v)
+		}
+		return "", "", renamed.Err()
+	}
+	return "/console/settings/email", "The work email rules are saved.", err
 }
 
 // fileSettings: whether Read-Write contacts may create temporary SFTP

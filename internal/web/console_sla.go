@@ -150,6 +150,9 @@ func (s *Server) importHolidays(w http.ResponseWriter, r *http.Request, a *desk.
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": "Choose an iCalendar (.ics) file of at most 4 MB."})
 	}
+	if err := checkForm(r.PostForm); err != nil {
+		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, desk.AsValidation(err))
+	}
 	file, _, err := r.FormFile("file")
 	if err != nil {
 		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": "Choose an iCalendar (.ics) file."})

@@ -1,10 +1,15 @@
 package web
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
@@ -22,8 +27,10 @@ var statuses = []struct {
 	{desk.ErrConflict, http.StatusConflict, "Conflict"},
 	{desk.ErrUnauthenticated, http.StatusUnauthorized, "Sign in required"},
 	{desk.ErrThrottled, http.StatusTooManyRequests, "Too many attempts"},
+	{desk.ErrGone, http.StatusGone, "Gone"},
 	{support.ErrBadCredentials, http.StatusUnauthorized, "Sign in failed"},
 	{errBadRequest, http.StatusBadRequest, "Bad request"},
+	{errTooLarge, http.StatusRequestEntityTooLarge, "Too large"},
 	{errTusVersion, http.StatusPreconditionFailed, "Unsupported protocol version"},
 	{errUnsupportedMedia, http.StatusUnsupportedMediaType, "Unsupported media type"},
 	{support.ErrUploadExpired, http.StatusGone, "Upload expired"},
@@ -47,11 +54,31 @@ func classify(err error) (status int, title string, public bool) {
 	return http.StatusInternalServerError, "Something went wrong", false
 }
 
-// logError logs a server-side failure once, at the edge.
+// logError logs a server-side failure once, at the edge, with the request
+// id the answer shows, so a person quoting it leads to this line.
 func (s *Server) logError(r *http.Request, status int, err error) {
 	if status >= 500 {
-		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path,
+			"request_id", requestIDFrom(r.Context()), "err", err)
 	}
+}
+
+type requestIDKey struct{}
+
+// withRequestID gives the request an id of its own, also sent as the
+// X-Request-Id header, for error answers and log lines to share.
+func withRequestID(w http.ResponseWriter, r *http.Request) *http.Request {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	id := hex.EncodeToString(b)
+	w.Header().Set("X-Request-Id", id)
+	return r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+}
+
+// requestIDFrom is the id withRequestID gave the request.
+func requestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
 }
 
 // problem is an RFC 9457 problem document.
@@ -61,6 +88,8 @@ type problem struct {
 	Status int            `json:"status"`
 	Detail string         `json:"detail,omitempty"`
 	Errors []problemField `json:"errors,omitempty"`
+	// RequestID is the id of the request in the server's log.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 type problemField struct {
@@ -72,7 +101,7 @@ type problemField struct {
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	status, title, public := classify(err)
 	s.logError(r, status, err)
-	p := problem{Type: "about:blank", Title: title, Status: status}
+	p := problem{Type: "about:blank", Title: title, Status: status, RequestID: requestIDFrom(r.Context())}
 	if public {
 		p.Detail = message(err)
 	}
@@ -90,7 +119,17 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="caseport"`)
 	}
+	setRetryAfter(w, err)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(p)
+}
+
+// setRetryAfter tells a throttled client when to come back, in whole
+// seconds (RFC 9110), when the error knows.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	var re *desk.RetryError
+	if errors.As(err, &re) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(re.Wait.Seconds()))))
+	}
 }

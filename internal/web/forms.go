@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,10 +28,11 @@ type formAction func(r *http.Request, req support.Request) (to, notice string, e
 // never posts twice.
 func (s *Server) post(show showForm, do formAction) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-		if err := r.ParseForm(); err != nil {
-			return &desk.ValidationError{Fields: map[string]string{"form": "The form could not be read; please try again."}}
+		err := checkForm(r.PostForm)
+		var to, notice string
+		if err == nil {
+			to, notice, err = do(r, request(r, a))
 		}
-		to, notice, err := do(r, request(r, a))
 		if fields := desk.AsValidation(err); fields != nil {
 			return show(w, r, a, http.StatusUnprocessableEntity, r.PostForm, fields)
 		}
@@ -44,6 +47,61 @@ func (s *Server) post(show showForm, do formAction) pageHandler {
 		s.redirect(w, r, to, notice)
 		return nil
 	}
+}
+
+// maxFormBody bounds a posted form that is not a file upload: the longest
+// fields (a description, a comment) are 32,000 characters, at most four
+// bytes each, percent-encoded.
+const maxFormBody = 1 << 20
+
+// errTooLarge is a request body over its limit.
+var errTooLarge = errors.New("too large")
+
+// readForm reads a posted form, the one place a urlencoded body is parsed
+// (page and public do it for every route): a body that is not a form is a
+// 400 with a plain message, and one over maxFormBody a 413. Multipart
+// bodies (file uploads) are left to their handlers and their own limits.
+func readForm(w http.ResponseWriter, r *http.Request) error {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+		return nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	err := r.ParseForm()
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return fmt.Errorf("the form is larger than %d MB: %w", maxFormBody>>20, errTooLarge)
+	case err != nil:
+		return fmt.Errorf("the form could not be read (%s); reload the page and send it again: %w", formError(err), errBadRequest)
+	}
+	return nil
+}
+
+// formError says what is wrong with a form body without Go's wording.
+func formError(err error) string {
+	var esc url.EscapeError
+	if errors.As(err, &esc) {
+		return fmt.Sprintf("%q is not a valid percent-encoding", string(esc))
+	}
+	return "it is not a form"
+}
+
+// checkForm checks the text of every field of a form (desk.CheckText), so
+// a field's message shows beside it when the form comes back.
+func checkForm(form url.Values) error {
+	p := desk.Problems{}
+	for field, vs := range form {
+		for _, v := range vs {
+			p.CheckText(field, v)
+		}
+	}
+	return p.Err()
+}
+
+// checkQuery checks the text of every query parameter, as checkForm does a
+// form's fields: a list filter is text that reaches the database too.
+func checkQuery(r *http.Request) error {
+	return checkForm(r.URL.Query())
 }
 
 // formInt reads an integer form value; an empty or malformed value is 0,

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +31,25 @@ type env struct {
 	svc   *support.Service
 	store *store.Store
 	world *demo.World
+	logs  *logBuffer // what the server logged
+}
+
+// logBuffer keeps a server's log lines for a test to read.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // eachEngine runs fn as a parallel subtest on every engine with a fresh
@@ -68,15 +88,17 @@ func newEnv(t *testing.T, s *store.Store) *env {
 }
 
 // newEnvWith starts Caseport on a store with a file store (nil: a local
-// one in a temporary directory).
-func newEnvWith(t *testing.T, s *store.Store, fs files.Store) *env {
+// one in a temporary directory), and the server's configuration changed
+// by each of configure.
+func newEnvWith(t *testing.T, s *store.Store, fs files.Store, configure ...func(*web.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	w, err := demo.Load(ctx, s, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := &logBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	svc := support.New(s, log, "")
 	if fs == nil {
 		local, err := files.OpenLocal(t.TempDir())
@@ -87,14 +109,18 @@ func newEnvWith(t *testing.T, s *store.Store, fs files.Store) *env {
 		fs = local
 	}
 	svc.Files = fs
-	h, err := web.New(web.Config{Service: svc, Log: log})
+	cfg := web.Config{Service: svc, Log: log}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	h, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h.Handler())
 	t.Cleanup(srv.Close)
 	svc.BaseURL = srv.URL
-	return &env{t: t, srv: srv, svc: svc, store: s, world: w}
+	return &env{t: t, srv: srv, svc: svc, store: s, world: w, logs: logs}
 }
 
 // client is a browser-like HTTP client with its own cookies that does not
@@ -103,6 +129,8 @@ type client struct {
 	e     *env
 	c     *http.Client
 	token string // an API token sent as a bearer token, if set
+	// header is sent with every request, e.g. what a proxy adds.
+	header http.Header
 }
 
 func (e *env) anonymous() *client {
@@ -134,6 +162,9 @@ func (c *client) do(req *http.Request) *response {
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
+	for k, vs := range c.header {
+		req.Header[k] = vs
+	}
 	res, err := c.c.Do(req)
 	if err != nil {
 		c.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
@@ -158,7 +189,13 @@ func (c *client) get(path string) *response {
 // post sends a form the way a browser on the same site does.
 func (c *client) post(path string, form url.Values) *response {
 	c.e.t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, c.e.srv.URL+path, strings.NewReader(form.Encode()))
+	return c.postRaw(path, form.Encode())
+}
+
+// postRaw sends body as a form the way a browser on the same site does.
+func (c *client) postRaw(path, body string) *response {
+	c.e.t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, c.e.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		c.e.t.Fatal(err)
 	}

@@ -34,6 +34,9 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 		}
 		return s.importFailed(w, r, a, err)
 	}
+	if err := checkForm(r.PostForm); err != nil {
+		return s.importFailed(w, r, a, err)
+	}
 	file, _, err := r.FormFile("file")
 	if err != nil {
 		return s.importFailed(w, r, a, &desk.ValidationError{Fields: map[string]string{"file": "Choose a CSV file to upload."}})

@@ -130,7 +130,7 @@ func (s *Server) openAPI() *openAPIDoc {
 		}
 		op.Responses[itoaStatus(rt.Status)] = ok
 		op.Responses["default"] = oaResponse{
-			Description: "An error: 400 unreadable body, 401 no or bad token, 403 not allowed, 404 not found (also for what you may not see), 409 conflict, 422 invalid fields, 429 throttled",
+			Description: "An error: 400 unreadable body (not JSON, not UTF-8), 401 no or bad token, 403 not allowed, 404 not found (also for what you may not see), 409 conflict, 413 body over its limit (1 MB of JSON, 32 MB of CSV), 422 invalid fields (also text with control characters or over its field's length), 429 throttled",
 			Content:     map[string]oaMediaType{"application/problem+json": {Schema: oaSchema{"$ref": "#/components/schemas/Problem"}}},
 		}
 		item := doc.Paths[rt.Path]
@@ -202,17 +202,13 @@ func structSchema(t reflect.Type, schemas map[string]oaSchema) oaSchema {
 	var walk func(t reflect.Type)
 	walk = func(t reflect.Type) {
 		for f := range t.Fields() {
-			tag := f.Tag.Get("json")
-			if tag == "-" || !f.IsExported() {
-				continue
-			}
-			name, opts, _ := strings.Cut(tag, ",")
-			if f.Anonymous && name == "" {
-				walk(f.Type)
+			name, opts, ok := jsonField(f)
+			if !ok {
 				continue
 			}
 			if name == "" {
-				name = f.Name
+				walk(f.Type)
+				continue
 			}
 			props[name] = schemaOf(f.Type, schemas)
 			if !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer {
@@ -226,6 +222,21 @@ func structSchema(t reflect.Type, schemas map[string]oaSchema) oaSchema {
 		out["required"] = required
 	}
 	return out
+}
+
+// jsonField is a struct field's JSON name and options, or false for a
+// field JSON leaves out. An embedded struct without a name has name "":
+// its fields are the outer struct's.
+func jsonField(f reflect.StructField) (name, opts string, ok bool) {
+	tag := f.Tag.Get("json")
+	if tag == "-" || !f.IsExported() {
+		return "", "", false
+	}
+	name, opts, _ = strings.Cut(tag, ",")
+	if name == "" && !f.Anonymous {
+		name = f.Name
+	}
+	return name, opts, true
 }
 
 // openAPIJSON serves the document; it is public, like any API's manual.

@@ -76,6 +76,8 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, a *desk.Act
 			"phone": {u.Phone}, "mobile": {u.Mobile},
 		}
 	}
+	// The page shows the PIN.
+	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "profile", &view{Title: "Your profile", User: a.User, Form: form, Errors: errs, Data: data})
 	return nil
 }
@@ -83,13 +85,11 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, a *desk.Act
 // updateProfile saves the contact's own details; the employer and the work
 // email are an admin's to change.
 func (s *Server) updateProfile(r *http.Request, req support.Request) (string, string, error) {
-	u := req.Actor.User
-	in := support.ContactInput{ProfileInput: desk.ProfileInput{
+	in := desk.ProfileInput{
 		FirstName: r.PostForm.Get("first_name"), LastName: r.PostForm.Get("last_name"),
-		Email: u.Email, CompanyID: u.CompanyID, Country: r.PostForm.Get("country"),
-		Phone: r.PostForm.Get("phone"), Mobile: r.PostForm.Get("mobile"),
-	}}
-	return "/profile", "Your details are saved.", s.svc.UpdateContact(r.Context(), req, u.ID, in)
+		Country: r.PostForm.Get("country"), Phone: r.PostForm.Get("phone"), Mobile: r.PostForm.Get("mobile"),
+	}
+	return "/profile", "Your details are saved.", s.svc.UpdateOwnProfile(r.Context(), req, in)
 }
 
 func (s *Server) acceptTerms(r *http.Request, req support.Request) (string, string, error) {
@@ -103,7 +103,12 @@ func (s *Server) changePassword(r *http.Request, req support.Request) (string, s
 	if r.PostForm.Get("new_password") != r.PostForm.Get("confirm_password") {
 		return "", "", &desk.ValidationError{Fields: map[string]string{"confirm_password": "The two new passwords are not the same."}}
 	}
-	err := s.svc.ChangePassword(r.Context(), req, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"))
+	everywhere := r.PostForm.Get("sign_out_everywhere") != ""
+	keep := ""
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		keep = c.Value
+	}
+	err := s.svc.ChangePassword(r.Context(), req, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), everywhere, keep)
 	if fields := desk.AsValidation(err); fields != nil {
 		// The service names the fields current and password.
 		renamed := map[string]string{}
@@ -117,6 +122,9 @@ func (s *Server) changePassword(r *http.Request, req support.Request) (string, s
 			renamed[k] = v
 		}
 		return "", "", &desk.ValidationError{Fields: renamed}
+	}
+	if err == nil && everywhere {
+		return "/profile", "Your password is changed. Your other sessions are signed out and your API tokens revoked.", nil
 	}
 	return "/profile", "Your password is changed.", err
 }
@@ -144,14 +152,15 @@ func (s *Server) requestAccess(r *http.Request, req support.Request) (string, st
 	if ar.State == desk.RequestApproved {
 		return "/profile", "Your access is changed: as a Designated Approver your own request is approved at once.", nil
 	}
-	return "/profile", "Your request was sent to the Designated Approvers. We will email you their answer.", nil
+	return "/profile", "Your request is filed. We will email you the answer.", nil
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	var token string
+	err := checkForm(r.PostForm)
+	if err == nil {
+		token, err = s.svc.CreateAPIToken(r.Context(), request(r, a), r.PostForm.Get("name"))
 	}
-	token, err := s.svc.CreateAPIToken(r.Context(), request(r, a), r.PostForm.Get("name"))
 	if fields := desk.AsValidation(err); fields != nil {
 		return s.showProfile(w, r, a, http.StatusUnprocessableEntity, r.PostForm, fields)
 	}

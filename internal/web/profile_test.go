@@ -164,8 +164,8 @@ func TestAccessRequestFlow(t *testing.T) {
 		if res := riley.post("/profile/access", url.Values{"combination": {combo}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Choose the access level") {
 			t.Fatalf("request without a level = %d, want 422", res.StatusCode)
 		}
-		if res := riley.post("/profile/access", url.Values{"combination": {"other"}, "sold_to": {"ORG-NOPE"}, "end_user": {"ORG-1001"}, "level": {"read_only"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="sold_to-error"`) {
-			t.Fatalf("request with an unknown Org ID = %d, want 422 on sold_to", res.StatusCode)
+		if res := riley.post("/profile/access", url.Values{"combination": {"other"}, "sold_to": {" "}, "end_user": {"ORG-1001"}, "level": {"read_only"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="sold_to-error"`) {
+			t.Fatalf("request without a Sold To Org ID = %d, want 422 on sold_to", res.StatusCode)
 		}
 		res := riley.post("/profile/access", url.Values{"combination": {combo}, "level": {"read_write"}, "reason": {"I cover for Dana"}})
 		if res.StatusCode != http.StatusSeeOther {
@@ -248,8 +248,9 @@ func TestRegistration(t *testing.T) {
 			"employer": {"ORG-1001"}, "sold_to": {"ORG-1001"}, "end_user": {"ORG-9999"},
 			"level": {"read_only"}, "password": {"jo's long password"}, "confirm_password": {"jo's long password"},
 		}
+		form.Set("end_user", "")
 		if res := c.post("/register/complete", form); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="end_user-error"`) {
-			t.Fatalf("unknown End User = %d, want 422 on end_user", res.StatusCode)
+			t.Fatalf("no End User = %d, want 422 on end_user", res.StatusCode)
 		}
 		form.Set("end_user", "ORG-1001")
 		if res := c.post("/register/complete", form); res.StatusCode != http.StatusSeeOther {

@@ -18,10 +18,10 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
+	err := checkForm(r.PostForm)
+	if err == nil {
+		err = s.svc.StartRegistration(r.Context(), r.PostForm.Get("email"), clientAddress(r))
 	}
-	err := s.svc.StartRegistration(r.Context(), r.PostForm.Get("email"), clientAddress(r))
 	if fields := desk.AsValidation(err); fields != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "register", &view{
 			Title: "Request My Support account", Form: r.PostForm, Errors: fields, Data: map[string]any{"Sent": false},
@@ -59,10 +59,10 @@ func (s *Server) showRegisterComplete(w http.ResponseWriter, r *http.Request, st
 }
 
 func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
-	}
 	f := r.PostForm
+	if err := checkForm(f); err != nil {
+		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f, desk.AsValidation(err))
+	}
 	level, _ := desk.ParseAccessLevel(f.Get("level"))
 	if f.Get("password") != f.Get("confirm_password") {
 		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f,
@@ -84,7 +84,7 @@ func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	s.setFlash(w, "success", "Your account is ready and your access request went to your company's Designated Approvers. Sign in to follow it.")
+	s.setFlash(w, "success", "Your account is ready and your access request is filed; we will email you the answer. Sign in to follow it.")
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 	return nil
 }

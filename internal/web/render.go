@@ -284,10 +284,15 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	case public:
 		msg = message(err)
 	}
-	v := &view{Title: title, Data: map[string]any{"Status": status, "Message": msg}}
+	data := map[string]any{"Status": status, "Message": msg}
+	if status >= 500 {
+		data["RequestID"] = requestIDFrom(r.Context())
+	}
+	v := &view{Title: title, Data: data}
 	if a != nil {
 		v.User = a.User
 	}
+	setRetryAfter(w, err)
 	s.render(w, r, status, "error", v)
 }
 

@@ -123,20 +123,28 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	protected := csrf.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = withRequestID(w, r)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler { //nolint:errorlint // recover returns the value as panicked
 					panic(v)
 				}
-				s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "value", v)
-				http.Error(w, "internal error", http.StatusInternalServerError)
+				id := requestIDFrom(r.Context())
+				s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "request_id", id, "value", v)
+				http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
 			}
 		}()
+		r = s.withClientAddress(r)
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Content-Security-Policy", contentSecurityPolicy("script-src 'self'"))
+		if s.secure {
+			// Served over HTTPS (--base-url https://…): browsers should
+			// never try plain HTTP for this host again.
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		protected.ServeHTTP(w, r)
 	})
 }

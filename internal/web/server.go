@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/caseport/caseport/internal/support"
@@ -21,16 +22,23 @@ type Server struct {
 	// secure marks cookies Secure; on when the portal is served over
 	// HTTPS (directly or behind a proxy).
 	secure bool
-	pages  map[string]*template.Template
+	// trustedProxies are the peers whose Forwarded and X-Forwarded-For
+	// headers name the client (clientAddress).
+	trustedProxies []netip.Prefix
+	pages          map[string]*template.Template
 }
 
 // Config holds what New needs.
 type Config struct {
 	Service *support.Service
 	Log     *slog.Logger
-	// SecureCookies marks cookies Secure. Leave it off only for plain-HTTP
+	// SecureCookies marks cookies Secure and sends Strict-Transport-Security:
+	// on when the base URL is https. Leave it off only for plain-HTTP
 	// development on localhost.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies in front of Caseport; only
+	// their forwarding headers are believed (ParseTrustedProxies).
+	TrustedProxies []netip.Prefix
 }
 
 // New parses every template, so a broken template fails the start, not a
@@ -40,7 +48,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{svc: cfg.Service, log: cfg.Log, secure: cfg.SecureCookies, pages: pages}, nil
+	return &Server{svc: cfg.Service, log: cfg.Log, secure: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies, pages: pages}, nil
 }
 
 // healthz answers 200 once the store is reachable and fully migrated.

@@ -1,8 +1,8 @@
 package web
 
 import (
+	"cmp"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -55,17 +55,6 @@ func request(r *http.Request, a *desk.Actor) support.Request {
 	return support.Request{Actor: a, Address: clientAddress(r)}
 }
 
-// clientAddress is the peer address without the port. Caseport does not
-// trust X-Forwarded-For: a proxy in front should be configured to pass
-// the address some other way before that is added.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // pageHandler serves a page for a signed-in actor. Errors it returns are
 // rendered by page.
 type pageHandler func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error
@@ -82,6 +71,9 @@ func (s *Server) page(h pageHandler) http.Handler {
 			}
 			http.Redirect(w, r, "/signin", http.StatusSeeOther)
 			return
+		}
+		if err == nil {
+			err = cmp.Or(checkQuery(r), readForm(w, r))
 		}
 		if err == nil {
 			err = h(w, r, a)
@@ -107,7 +99,11 @@ type publicHandler func(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) public(h publicHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		err := cmp.Or(checkQuery(r), readForm(w, r))
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			a, _ := s.sessionActor(r)
 			s.errorPage(w, r, a, err)
 		}
@@ -121,6 +117,9 @@ func (s *Server) api(h apiHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, err := s.apiActor(r)
 		if err == nil {
+			err = checkQuery(r)
+		}
+		if err == nil {
 			err = h(w, r, a)
 		}
 		if err != nil {
@@ -129,10 +128,35 @@ func (s *Server) api(h apiHandler) http.Handler {
 	})
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: a path of this
+// origin made only of characters that mean the same to every browser.
+// Browsers drop tabs and newlines inside URLs and read a backslash as a
+// slash, so "/\t/evil.example" or "/\\evil.example" would leave the site;
+// such a next, or anything else doubtful, lands on the home page instead.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > 2048 || !strings.HasPrefix(next, "/") {
+		return "/"
+	}
+	for i := range len(next) {
+		if !strings.ContainsRune(nextChars, rune(next[i])) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	// The path as a proxy or browser may decode it must not start a
+	// network path either ("/%2F%2Fevil.example", "/%5Cevil.example").
+	path, err := url.PathUnescape(u.EscapedPath())
+	if err != nil || strings.HasPrefix(next, "//") || strings.HasPrefix(path, "//") ||
+		strings.ContainsFunc(path, func(r rune) bool { return r == '\\' || r < ' ' || r == 0x7f }) {
 		return "/"
 	}
 	return next
 }
+
+// nextChars are the characters a next path may hold: unreserved ones, the
+// path and query delimiters, the other sub-delimiters, and percent
+// escapes. "@" is harmless after the single leading slash.
+const nextChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/?&=%+,;:!$'()*@"

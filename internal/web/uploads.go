@@ -157,6 +157,13 @@ func (s *Server) apiCreateUpload(w http.ResponseWriter, r *http.Request, a *desk
 	if in.Name == "" {
 		in.Name = meta["name"]
 	}
+	// The name is cleaned, not refused (support.cleanPathName): it is what
+	// the sender's disk calls the file. The type is only stored.
+	p := desk.Problems{}
+	p.CheckText("filetype", in.ContentType)
+	if err := p.Err(); err != nil {
+		return err
+	}
 	if r.Header.Get("Upload-Defer-Length") != "" {
 		return fmt.Errorf("Upload-Defer-Length is not supported: give Upload-Length: %w", errBadRequest)
 	}
@@ -183,34 +190,24 @@ func (s *Server) apiCreateUpload(w http.ResponseWriter, r *http.Request, a *desk
 		if in.Length, err = strconv.ParseInt(r.Header.Get("Upload-Length"), 10, 64); err != nil || in.Length < 0 {
 			return fmt.Errorf("Upload-Length must be the size of the file in bytes: %w", errBadRequest)
 		}
-		var ch support.Chunk
-		withData := r.ContentLength != 0 && r.Header.Get("Content-Type") == tusChunkMedia
-		if withData {
+		var first *support.Chunk
+		if r.ContentLength != 0 && r.Header.Get("Content-Type") == tusChunkMedia {
 			if r.ContentLength > in.Length {
 				return fmt.Errorf("the body has %d bytes, the upload %d: %w", r.ContentLength, in.Length, support.ErrChunkTooLarge)
 			}
-			if ch, err = chunk(w, r, 0); err != nil { // checked before anything is created
+			ch, err := chunk(w, r, 0)
+			if err != nil {
 				return err
 			}
+			first = &ch
 		}
-		if u, err = s.svc.CreateUpload(r.Context(), req, in); err != nil {
+		u, err = s.svc.CreateUpload(r.Context(), req, in, first)
+		if u == nil {
 			return err
 		}
-		if withData {
-			// creation-with-upload: what arrived counts even when the
-			// rest did not; the client resumes with HEAD.
-			done, err := s.svc.WriteUpload(r.Context(), req, u.ID, ch)
-			switch {
-			case done != nil:
-				u = done
-				if err != nil {
-					s.log.InfoContext(r.Context(), "upload: first chunk cut short", "upload", u.ID, "err", err)
-				}
-			case errors.Is(err, support.ErrChecksumMismatch):
-				return err
-			case err != nil:
-				s.log.InfoContext(r.Context(), "upload: first chunk not written", "upload", u.ID, "err", err)
-			}
+		if err != nil {
+			// Recorded all the same: the client resumes with HEAD.
+			s.log.InfoContext(r.Context(), "upload: created, not all of it kept", "upload", u.ID, "offset", u.Received, "err", err)
 		}
 	}
 	w.Header().Set("Location", uploadsPath+"/"+u.ID)

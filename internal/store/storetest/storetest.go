@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -265,4 +266,89 @@ func keptPostgres(tb testing.TB, name string) string {
 		}
 	}
 	return withDatabase(base, name)
+}
+
+// Rows returns every row of every table of the database at url (a URL an
+// Engine gave), each table's rows printed and sorted, for tests that check
+// a refused request changed nothing. Tables named in skip are left out.
+func Rows(t testing.TB, url string, skip ...string) map[string][]string {
+	t.Helper()
+	ctx := context.Background()
+	driver, dsn, tables := "pgx", url, `SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+	if path, ok := strings.CutPrefix(url, "sqlite://"); ok {
+		driver, dsn = "sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)"
+		tables = `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", driver, err)
+	}
+	defer db.Close()
+	names, err := column(ctx, db, tables)
+	if err != nil {
+		t.Fatalf("list tables: %v", err)
+	}
+	out := map[string][]string{}
+	for _, name := range names {
+		if slices.Contains(skip, name) {
+			continue
+		}
+		rows, err := printedRows(ctx, db, name)
+		if err != nil {
+			t.Fatalf("read table %s: %v", name, err)
+		}
+		out[name] = rows
+	}
+	return out
+}
+
+func column(ctx context.Context, db *sql.DB, query string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func printedRows(ctx context.Context, db *sql.DB, table string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT * FROM "`+table+`"`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		for i, v := range vals {
+			if raw, ok := v.([]byte); ok {
+				v = string(raw)
+			}
+			fmt.Fprintf(&b, "%s=%v ", cols[i], v)
+		}
+		out = append(out, b.String())
+	}
+	slices.Sort(out)
+	return out, rows.Err()
 }

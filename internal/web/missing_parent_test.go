@@ -1,0 +1,214 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/caseport/caseport/internal/demo"
+)
+
+// Ids of records that do not exist.
+const (
+	missingID   = "999999"
+	missingCase = "0009999999"
+)
+
+// TestWritesToMissingParents sends every write of the API route table,
+// and the console's forms, naming a record that does not exist (in the
+// path, or as a reference in the body) with an input that is otherwise
+// valid: each answers 404 or 422, never a 500. A write route of the
+// OpenAPI document without a row here fails the test, so a new route
+// gets one.
+func TestWritesToMissingParents(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		w := e.world
+		caseN := number(w.Cases["abc-investigation"])
+		abc, contact := itoa(w.ABC), itoa(w.Users[demo.Designated2])
+		newCase := func(change func(m map[string]any)) map[string]any {
+			m := map[string]any{
+				"sold_to_id": w.ABC, "end_user_id": w.ABC, "contact_id": w.Users[demo.Designated], "type": "support", "sub_type": "Problem",
+				"product_id": w.Products["SIP Server"], "component_id": w.Comps["SIP Server"][0], "summary": "Calls drop",
+				"description": "Every call on trunk 3 drops after thirty seconds since this morning.", "priority": "medium", "stage": "production",
+			}
+			change(m)
+			return m
+		}
+		contract := func(change func(m map[string]any)) map[string]any {
+			m := map[string]any{
+				"number": "SC-9001", "sold_to_id": w.ABC, "end_user_id": w.ABC, "level": "business_care", "deployment": "premise",
+				"product_ids": []int64{w.Products["IVR"]}, "starts": "2026-01-01", "ends": "2027-12-31", "state": "active",
+			}
+			change(m)
+			return m
+		}
+		company := map[string]any{"org_id": "ORG-9001", "name": "Missing Parent Co", "country": "France", "parent_id": 999999}
+		calendar := map[string]any{"name": "Paris", "zone": "Europe/Paris", "week": "mon-fri 09:00-17:00", "holidays": []string{}}
+		contactIn := map[string]any{"email": "new.contact@abc-testing.example", "first_name": "New", "last_name": "Contact", "company_id": 999999, "country": "France"}
+		writes := []struct {
+			route, path string // route as in the OpenAPI document; path with the ids filled in
+			who         string
+			body        any
+		}{
+			// A row without path or body names no parent: the route has none.
+			{"PATCH /api/v1/me", "", demo.Designated, nil},
+			{"POST /api/v1/me/terms", "", demo.Designated, nil},
+			{"PUT /api/v1/me/password", "", demo.Designated, nil},
+			{"POST /api/v1/cases", "", demo.Admin, newCase(func(m map[string]any) { m["product_id"] = 999999 })},
+			{"POST /api/v1/cases", "", demo.Admin, newCase(func(m map[string]any) { m["component_id"] = 999999 })},
+			{"POST /api/v1/cases", "", demo.Admin, newCase(func(m map[string]any) { m["contact_id"] = 999999 })},
+			{"POST /api/v1/cases", "", demo.Admin, newCase(func(m map[string]any) { m["sold_to_id"], m["end_user_id"] = 999999, 999999 })},
+			{"POST /api/v1/cases", "", demo.Designated, newCase(func(m map[string]any) { m["linked_case"] = missingCase })},
+			{"PATCH /api/v1/cases/{number}", "/api/v1/cases/" + missingCase, demo.Admin, map[string]any{"priority": "high"}},
+			{"PATCH /api/v1/cases/{number}", "/api/v1/cases/" + caseN, demo.Admin, map[string]any{"owner_id": 999999}},
+			{"PATCH /api/v1/cases/{number}", "/api/v1/cases/" + caseN, demo.Admin, map[string]any{"contact_id": 999999}},
+			{"POST /api/v1/cases/{number}/comments", "/api/v1/cases/" + missingCase + "/comments", demo.Admin, map[string]any{"body": "Any news?"}},
+			{"POST /api/v1/cases/{number}/close", "/api/v1/cases/" + missingCase + "/close", demo.Admin, map[string]any{"reason": "resolved", "comment": "Done."}},
+			{"POST /api/v1/cases/{number}/reopen", "/api/v1/cases/" + missingCase + "/reopen", demo.Admin, map[string]any{"reason": "Back."}},
+			{"POST /api/v1/cases/{number}/escalation", "/api/v1/cases/" + missingCase + "/escalation", demo.Designated, map[string]any{"reason": "no_progress", "details": "Hurry."}},
+			{"POST /api/v1/cases/{number}/escalation/{step}", "/api/v1/cases/" + missingCase + "/escalation/accept", demo.EscalationOwner, map[string]any{"text": "Next steps."}},
+			{"PUT /api/v1/cases/{number}/follow", "/api/v1/cases/" + missingCase + "/follow", demo.Admin, nil},
+			{"DELETE /api/v1/cases/{number}/follow", "/api/v1/cases/" + missingCase + "/follow", demo.Admin, nil},
+			{"PUT /api/v1/settings/email-templates/{kind}", "/api/v1/settings/email-templates/no_such_kind", demo.Admin, map[string]any{"subject": "S", "body": "B"}},
+			{"POST /api/v1/cases/{number}/files/acknowledgement", "/api/v1/cases/" + missingCase + "/files/acknowledgement", demo.Designated, nil},
+			{"POST /api/v1/cases/{number}/sftp", "/api/v1/cases/" + missingCase + "/sftp", demo.Designated, nil},
+			{"PUT /api/v1/settings/files", "", demo.Admin, nil}, // no parent: its own test covers the input
+			// tus: sent below, with the protocol's headers.
+			{"POST /api/v1/uploads", "", demo.Designated, nil},
+			{"PATCH /api/v1/uploads/{upload}", "", demo.Designated, nil},
+			{"DELETE /api/v1/uploads/{upload}", "", demo.Designated, nil},
+			// Org IDs that name nothing answer like any others:
+			// TestAccessRequestAnswersTheSame.
+			{"POST /api/v1/access-requests", "", demo.Basic, nil},
+			{"POST /api/v1/access-requests/{id}/decision", "/api/v1/access-requests/" + missingID + "/decision", demo.Admin, map[string]any{"approve": true}},
+			{"POST /api/v1/tokens", "", demo.Designated, nil}, // no parent
+			{"DELETE /api/v1/tokens/{id}", "/api/v1/tokens/" + missingID, demo.Designated, nil},
+			{"POST /api/v1/caller-verification", "", demo.Admin, map[string]any{"pin": "000000"}},
+			{"POST /api/v1/companies", "", demo.Admin, company},
+			{"POST /api/v1/companies", "", demo.Admin, map[string]any{"org_id": "ORG-9002", "name": "Missing Calendar Co", "country": "France", "calendar_id": 999999}},
+			{"PATCH /api/v1/companies/{id}", "/api/v1/companies/" + missingID, demo.Admin, map[string]any{"org_id": "ORG-9003", "name": "Nobody", "country": "France"}},
+			{"PATCH /api/v1/companies/{id}", "/api/v1/companies/" + abc, demo.Admin, map[string]any{"org_id": "ORG-1001", "name": "ABC Testing Co", "country": "United States", "parent_id": 999999}},
+			{"PUT /api/v1/companies/{id}/approvers/{contact}", "/api/v1/companies/" + missingID + "/approvers/" + contact, demo.Admin, nil},
+			{"PUT /api/v1/companies/{id}/approvers/{contact}", "/api/v1/companies/" + abc + "/approvers/" + missingID, demo.Admin, nil},
+			{"DELETE /api/v1/companies/{id}/approvers/{contact}", "/api/v1/companies/" + missingID + "/approvers/" + contact, demo.Admin, nil},
+			{"DELETE /api/v1/companies/{id}/approvers/{contact}", "/api/v1/companies/" + abc + "/approvers/" + missingID, demo.Admin, nil},
+			{"POST /api/v1/contracts", "", demo.Admin, contract(func(m map[string]any) { m["sold_to_id"] = 999999 })},
+			{"POST /api/v1/contracts", "", demo.Admin, contract(func(m map[string]any) { m["end_user_id"] = 999999 })},
+			{"POST /api/v1/contracts", "", demo.Admin, contract(func(m map[string]any) { m["support_owner_id"] = 999999 })},
+			{"POST /api/v1/contracts", "", demo.Admin, contract(func(m map[string]any) { m["product_ids"] = []int64{999999} })},
+			{"POST /api/v1/contracts", "", demo.Admin, contract(func(m map[string]any) { m["calendar_id"] = 999999 })},
+			{"PUT /api/v1/contracts/{id}", "/api/v1/contracts/" + missingID, demo.Admin, contract(func(map[string]any) {})},
+			{"POST /api/v1/contacts", "", demo.Admin, contactIn},
+			{"PATCH /api/v1/contacts/{id}", "/api/v1/contacts/" + missingID, demo.Admin, map[string]any{"email": "x@abc-testing.example", "first_name": "X", "last_name": "Y", "company_id": w.ABC, "country": "France"}},
+			{"PATCH /api/v1/contacts/{id}", "/api/v1/contacts/" + contact, demo.Admin, map[string]any{"email": demo.Designated2, "first_name": "Sam", "last_name": "Second", "company_id": 999999, "country": "France"}},
+			{"PUT /api/v1/contacts/{id}/grants", "/api/v1/contacts/" + missingID + "/grants", demo.Admin, map[string]any{"sold_to_id": w.ABC, "end_user_id": w.ABC, "level": "read_only"}},
+			{"PUT /api/v1/contacts/{id}/grants", "/api/v1/contacts/" + contact + "/grants", demo.Admin, map[string]any{"sold_to_id": 999999, "end_user_id": 999999, "level": "read_only"}},
+			{"POST /api/v1/products", "", demo.Admin, nil}, // no parent
+			{"POST /api/v1/products/{id}/components", "/api/v1/products/" + missingID + "/components", demo.Admin, map[string]any{"name": "Widgets"}},
+			{"POST /api/v1/inbound/{id}/link", "/api/v1/inbound/" + missingID + "/link", demo.Admin, map[string]any{"case": caseN}},
+			{"POST /api/v1/calendars", "", demo.Admin, nil}, // no parent
+			{"PUT /api/v1/calendars/{id}", "/api/v1/calendars/" + missingID, demo.Admin, calendar},
+			{"PUT /api/v1/settings/service-levels", "", demo.Admin, map[string]any{"default_calendar": "No Such Calendar", "warning_lead_minutes": 30}},
+			{"PUT /api/v1/settings/service-levels/targets", "", demo.Admin, nil}, // no parent
+			{"POST /api/v1/staff", "", demo.Admin, nil},                          // no parent
+			{"PUT /api/v1/settings/email-rules", "", demo.Admin, nil},            // no parent
+			{"POST /api/v1/imports", "", demo.Admin, nil},                        // CSV rows name parents: TestImport
+		}
+		covered := map[string]bool{}
+		clients := map[string]*client{}
+		for _, wr := range writes {
+			covered[wr.route] = true
+			if wr.path == "" && wr.body == nil {
+				continue
+			}
+			method, path, _ := strings.Cut(wr.route, " ")
+			if wr.path != "" {
+				path = wr.path
+			}
+			c := clients[wr.who]
+			if c == nil {
+				c = e.apiClient(wr.who)
+				clients[wr.who] = c
+			}
+			res := c.apiCall(method, path, wr.body)
+			if res.StatusCode >= 500 || (res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusUnprocessableEntity) {
+				b, _ := json.Marshal(wr.body)
+				t.Errorf("%s %s %s = %d, want 404 or 422: %s", method, path, b, res.StatusCode, res.Body)
+			}
+		}
+		tus := e.apiClient(demo.Designated)
+		for _, res := range []*response{
+			tus.tusCall("POST", "/api/v1/uploads", map[string]string{"Upload-Length": "3", "Upload-Metadata": tusMeta(missingCase, "x.log")}, ""),
+			tus.tusCall("PATCH", "/api/v1/uploads/missing", map[string]string{"Content-Type": chunkMedia, "Upload-Offset": "0"}, "abc"),
+			tus.tusCall("DELETE", "/api/v1/uploads/missing", nil, ""),
+		} {
+			if res.StatusCode != http.StatusNotFound {
+				t.Errorf("tus %s %s = %d, want 404", res.Request.Method, res.Request.URL.Path, res.StatusCode)
+			}
+		}
+
+		var doc struct {
+			Paths map[string]map[string]json.RawMessage `json:"paths"`
+		}
+		if err := json.Unmarshal([]byte(e.anonymous().get("/api/v1/openapi.json").Body), &doc); err != nil {
+			t.Fatal(err)
+		}
+		for p, ops := range doc.Paths {
+			for m := range ops {
+				m = strings.ToUpper(m)
+				if m == "GET" || m == "HEAD" || m == "OPTIONS" {
+					continue
+				}
+				if !covered[m+" "+p] {
+					t.Errorf("%s %s: no row in TestWritesToMissingParents", m, p)
+				}
+			}
+		}
+
+		// The console's forms.
+		admin := e.signIn(demo.Admin)
+		forms := []struct {
+			path string
+			form url.Values
+		}{
+			{"/console/companies", url.Values{"org_id": {"ORG-9101"}, "name": {"Form Co"}, "country": {"France"}, "parent": {missingID}}},
+			{"/console/companies", url.Values{"org_id": {"ORG-9104"}, "name": {"Form Co"}, "country": {"France"}, "calendar": {missingID}}},
+			{"/console/companies/" + abc, url.Values{"org_id": {"ORG-1001"}, "name": {"ABC Testing Co"}, "country": {"France"}, "parent": {missingID}}},
+			{"/console/companies/" + missingID, url.Values{"org_id": {"ORG-9102"}, "name": {"Form Co"}, "country": {"France"}}},
+			{"/console/companies/" + missingID + "/approvers", url.Values{"contact": {contact}, "on": {"1"}}},
+			{"/console/companies/" + abc + "/approvers", url.Values{"contact": {missingID}, "on": {"1"}}},
+			{"/console/contracts", url.Values{"number": {"SC-9101"}, "sold_to": {missingID}, "end_user": {abc}, "level": {"business_care"}, "deployment": {"premise"}, "starts": {"2026-01-01"}, "ends": {"2027-01-01"}, "state": {"active"}}},
+			{"/console/contracts", url.Values{"number": {"SC-9103"}, "sold_to": {abc}, "end_user": {abc}, "support_owner": {abc}, "products": {missingID}, "calendar": {missingID}, "level": {"business_care"}, "deployment": {"premise"}, "starts": {"2026-01-01"}, "ends": {"2027-01-01"}, "state": {"active"}}},
+			{"/console/contracts", url.Values{"id": {missingID}, "number": {"SC-9102"}, "sold_to": {abc}, "end_user": {abc}, "level": {"business_care"}, "deployment": {"premise"}, "starts": {"2026-01-01"}, "ends": {"2027-01-01"}, "state": {"active"}}},
+			{"/console/contacts", url.Values{"email": {"form.contact@abc-testing.example"}, "first_name": {"Form"}, "last_name": {"Contact"}, "company": {missingID}, "country": {"France"}}},
+			{"/console/contacts/" + missingID, url.Values{"email": {"x@abc-testing.example"}, "first_name": {"X"}, "last_name": {"Y"}, "company": {abc}, "country": {"France"}}},
+			{"/console/contacts/" + missingID + "/grants", url.Values{"combination": {abc + "-" + abc}, "level": {"read_only"}}},
+			{"/console/contacts/" + contact + "/grants", url.Values{"combination": {missingID + "-" + missingID}, "level": {"read_only"}}},
+			{"/console/products/" + missingID + "/components", url.Values{"component": {"Widgets"}}},
+			{"/console/calendars/" + missingID, url.Values{"name": {"Paris"}, "zone": {"Europe/Paris"}, "week": {"mon-fri 09:00-17:00"}}},
+			{"/console/calendars/" + missingID + "/holidays", url.Values{"ics": {""}}},
+			{"/console/mail/" + missingID, url.Values{"case": {caseN}}},
+			{"/console/caller/case", url.Values{"number": {missingCase}}},
+			{"/access-requests/" + missingID + "/decision", url.Values{"approve": {"on"}}},
+			{"/cases/" + missingCase + "/comments", url.Values{"body": {"Any news?"}}},
+			{"/cases/" + missingCase + "/close", url.Values{"reason": {"resolved"}, "comment": {"Done."}}},
+			{"/cases/" + missingCase + "/update", url.Values{"priority": {"high"}}},
+			{"/cases/" + caseN + "/update", url.Values{"owner": {missingID}}},
+			{"/cases/" + missingCase + "/follow", url.Values{"on": {"on"}}},
+			{"/cases/" + missingCase + "/reopen", url.Values{"reason": {"Back."}}},
+			{"/cases/" + missingCase + "/escalate", url.Values{"reason": {"no_progress"}, "details": {"Hurry."}}},
+			{"/cases/" + missingCase + "/escalation/accept", url.Values{"text": {"Next steps."}}},
+			{"/cases/" + missingCase + "/sftp", url.Values{}},
+			{"/cases/" + missingCase + "/files/acknowledge", url.Values{}},
+			{"/profile/tokens/" + missingID + "/revoke", url.Values{}},
+		}
+		for _, f := range forms {
+			if res := admin.post(f.path, f.form); res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("POST %s %v = %d, want 404 or 422", f.path, f.form, res.StatusCode)
+			}
+		}
+	})
+}

@@ -36,13 +36,16 @@ type served struct {
 	cmd      *exec.Cmd
 	url      string
 	sftpAddr string
+	smtpAddr string // with --smtp-addr
 	exited   chan struct{}
 }
 
-// startServe runs `caseport serve --demo` on data and waits until it listens.
-func startServe(tb testing.TB, data string) *served {
+// startServe runs `caseport serve --demo` on data, with more flags if
+// given, and waits until it listens.
+func startServe(tb testing.TB, data string, flags ...string) *served {
 	tb.Helper()
-	cmd := exec.Command(os.Args[0], "serve", "--demo", "--data", data, "--addr", "127.0.0.1:0", "--sftp-addr", "127.0.0.1:0") //nolint:noctx // killed by the test itself
+	args := append([]string{"serve", "--demo", "--data", data, "--addr", "127.0.0.1:0", "--sftp-addr", "127.0.0.1:0"}, flags...)
+	cmd := exec.Command(os.Args[0], args...) //nolint:noctx // killed by the test itself
 	cmd.Env = append(os.Environ(), "CASEPORT_TEST_MAIN=1")
 	cmd.Stderr = io.Discard
 	out, err := cmd.StdoutPipe()
@@ -60,6 +63,7 @@ func startServe(tb testing.TB, data string) *served {
 	tb.Cleanup(s.kill)
 	running := regexp.MustCompile(`running at (http://[0-9.:]+)/`)
 	sftpOn := regexp.MustCompile(`SFTP accounts on ([0-9.:]+)\.`)
+	smtpOn := regexp.MustCompile(`support address on ([0-9.:]+)\.`)
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		if m := running.FindStringSubmatch(sc.Text()); m != nil {
@@ -67,6 +71,9 @@ func startServe(tb testing.TB, data string) *served {
 		}
 		if m := sftpOn.FindStringSubmatch(sc.Text()); m != nil {
 			s.sftpAddr = m[1]
+		}
+		if m := smtpOn.FindStringSubmatch(sc.Text()); m != nil {
+			s.smtpAddr = m[1]
 		}
 		if s.url != "" && s.sftpAddr != "" {
 			break

@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -139,6 +140,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	demo := fs.Bool("demo", false, "load the demo world into an empty store")
+	grace := fs.Duration("shutdown-grace", 25*time.Second, "on SIGTERM or SIGINT, how long requests, mail sessions and running jobs have to finish")
 	baseURL := fs.String("base-url", "", "public address of the portal, for links in emails (default http://ADDR)")
 	relay := fs.String("smtp-relay", os.Getenv("CASEPORT_SMTP_RELAY"), "SMTP relay for outgoing mail, smtp://[user:password@]host[:port] (env CASEPORT_SMTP_RELAY); none keeps mail in the outbox")
 	mailFrom := fs.String("mail-from", "Caseport Support <support@caseport.invalid>", "sender of outgoing mail")
@@ -185,8 +187,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer fileStore.Close()
 	svc.Files = fileStore
 	jobs := worker.New(s, log)
-	jobs.Handle(store.JobMail, mail.Send)
+	jobs.Grace = *grace
+	jobs.Died = svc.JobDied
+	// Sending waits on the relay, so several emails go out at once.
+	jobs.HandleKind(store.JobMail, mail.Send, worker.Kind{Runners: 8})
 	jobs.Handle(store.JobInbound, svc.ProcessInbound)
+	jobs.Handle(support.JobDeadAlert, svc.RunDeadJobsAlert)
 	jobs.Handle(support.JobPurge, svc.RunPurge)
 	jobs.Handle(support.JobUploadExpiry, svc.RunUploadExpiry)
 	jobs.Handle(support.JobSFTPExpiry, svc.RunSFTPExpiry)
@@ -201,25 +207,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	// Everything the handlers read is set before the first request is
 	// served: nothing is changed once serving has started.
-	errc := make(chan error, 3)
+	var sftpSrv *sftpd.Server
+	var sftpLn net.Listener
 	if *sftpAddr != "" {
 		key, err := sftpd.LoadHostKey(filepath.Join(sf.data, "sftp_host_key"))
 		if err != nil {
 			return err
 		}
-		sftpLn, err := lc.Listen(ctx, "tcp", *sftpAddr)
+		sftpLn, err = lc.Listen(ctx, "tcp", *sftpAddr)
 		if err != nil {
 			return fmt.Errorf("listen for SFTP: %w", err)
 		}
+		defer sftpLn.Close() // when serve ends early; after a shutdown, a no-op
 		svc.SFTPAddress = sftpLn.Addr().String()
-		sftpSrv := sftpd.New(svc, log, key)
-		go func() {
-			if err := sftpSrv.Serve(sftpLn); err != nil {
-				errc <- fmt.Errorf("SFTP server: %w", err)
-			}
-		}()
-		defer func() { sftpLn.Close(); sftpSrv.Close() }()
-		fmt.Fprintf(stdout, "Serving temporary SFTP accounts on %s.\n", sftpLn.Addr())
+		sftpSrv = sftpd.New(svc, log, key)
 	}
 	srv, err := web.New(web.Config{Service: svc, Log: log, SecureCookies: strings.HasPrefix(base, "https://"), TrustedProxies: proxies})
 	if err != nil {
@@ -234,6 +235,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if !mail.Relaying() {
 		fmt.Fprintln(stdout, "No SMTP relay (--smtp-relay): outgoing mail stays in the console's outbox.")
 	}
+	// Everything serve starts ends with ctx and is joined before serve
+	// returns, so a stop loses no request, message or job.
+	ctx, stopAll := context.WithCancel(ctx)
+	defer stopAll()
+	var running sync.WaitGroup
+	drains := []func(context.Context) error{func(ctx context.Context) error {
+		if err := hs.Shutdown(ctx); err != nil {
+			return fmt.Errorf("requests still running: %w", errors.Join(err, hs.Close()))
+		}
+		return nil
+	}}
+	errc := make(chan error, 3)
 	go func() { errc <- hs.Serve(ln) }()
 	if *smtpAddr != "" {
 		mailLn, err := lc.Listen(ctx, "tcp", *smtpAddr)
@@ -241,40 +254,84 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("listen for mail: %w", err)
 		}
 		ml := inbound.NewListener(mail.Domain(), *lmtp, log, svc.ReceiveMail)
-		go func() {
+		running.Go(func() {
 			if err := ml.Serve(mailLn); err != nil {
 				errc <- fmt.Errorf("mail listener: %w", err)
 			}
-		}()
-		defer ml.Close()
+		})
+		drains = append(drains, func(ctx context.Context) error {
+			if err := ml.Shutdown(ctx); err != nil {
+				// A message is answered only once it is kept: one cut off
+				// here is sent again by its server.
+				return fmt.Errorf("mail sessions still open: %w", errors.Join(err, ml.Close()))
+			}
+			return nil
+		})
+		defer ml.Close() // when serve ends early; after a shutdown, a no-op
 		fmt.Fprintf(stdout, "Accepting mail for the support address on %s.\n", mailLn.Addr())
+	}
+	if sftpSrv != nil {
+		running.Go(func() {
+			if err := sftpSrv.Serve(sftpLn); err != nil {
+				errc <- fmt.Errorf("SFTP server: %w", err)
+			}
+		})
+		// An SFTP transfer cut off here resumes where it stopped: the
+		// upload keeps every byte written so far.
+		drains = append(drains, func(context.Context) error {
+			err := sftpLn.Close()
+			sftpSrv.Close()
+			if errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			return err
+		})
+		fmt.Fprintf(stdout, "Serving temporary SFTP accounts on %s.\n", sftpLn.Addr())
 	}
 	if *imapURL != "" {
 		poller, err := inbound.NewPoller(*imapURL, *imapEvery, log, svc.ReceiveMail)
 		if err != nil {
 			return err
 		}
-		go poller.Run(ctx)
+		running.Go(func() { poller.Run(ctx) })
 		fmt.Fprintf(stdout, "Fetching mail for the support address from IMAP every %s.\n", *imapEvery)
 	}
-	jobsCtx, stopJobs := context.WithCancel(ctx)
-	jobsDone := make(chan struct{})
-	go func() {
-		defer close(jobsDone)
-		jobs.Run(jobsCtx)
-	}()
-	defer func() { stopJobs(); <-jobsDone }()
+	running.Go(func() { jobs.Run(ctx) })
+	var serveErr error
 	select {
 	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
+		serveErr = fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
+		fmt.Fprintln(stdout, "Stopping: finishing requests and running jobs.")
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	return errors.Join(serveErr, shutdown(stopAll, &running, *grace, drains))
+}
+
+// shutdown stops serve within grace: no new connections; HTTP requests
+// and SMTP sessions in flight (drains) and running jobs finish (a job
+// still running at the end is released to run again); the goroutines
+// serve started (the mail listener, the IMAP poller, the worker) end.
+func shutdown(stopAll context.CancelFunc, running *sync.WaitGroup, grace time.Duration, drains []func(context.Context) error) error {
+	stopAll()
+	stopped := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := hs.Shutdown(shutdown); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	errs := make([]error, len(drains)+1)
+	var drained sync.WaitGroup
+	for i, drain := range drains {
+		drained.Go(func() { errs[i] = drain(ctx) })
 	}
-	return nil
+	drained.Wait()
+	joined := make(chan struct{})
+	go func() { running.Wait(); close(joined) }()
+	// The worker gives its jobs the grace and then releases them, which
+	// takes a moment more.
+	select {
+	case <-joined:
+	case <-time.After(time.Until(stopped.Add(grace + 10*time.Second))):
+		errs[len(drains)] = fmt.Errorf("jobs or the IMAP poller still running %s after the stop", grace+10*time.Second)
+	}
+	return errors.Join(errs...)
 }
 
 // fileStore is a files.Store that holds something open.

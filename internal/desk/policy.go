@@ -89,13 +89,16 @@ const (
 	// Sending files to a case (uploads, temporary SFTP accounts): its
 	// Designated Contacts, and staff, who share files back.
 	TransferFiles Action = "case.files"
+	// The jobs that ran out of attempts: seeing them, trying them again,
+	// discarding them (portal admins).
+	ManageJobs Action = "jobs.manage"
 )
 
 // Actions lists every action, for tests that walk them all.
 var Actions = []Action{
 	ViewCase, OpenCase, CommentCase, CloseCase, ReopenCase, WorkCase, ViewInternalNotes,
 	VerifyCaller, ManageAccounts, ViewAccounts, DecideAccessRequest, ViewAudit, ManageOwnProfile, RequestAccess,
-	EscalateCase, ManageEscalations, NoteEscalation, TransferFiles,
+	EscalateCase, ManageEscalations, NoteEscalation, TransferFiles, ManageJobs,
 }
 
 // Target is what an action is done to: a combination for case actions, a
@@ -181,7 +184,7 @@ func authorizeStaff(a *Actor, act Action) error {
 			return nil
 		}
 		return fmt.Errorf("only escalation owners work escalations: %w", ErrForbidden)
-	case ManageAccounts, DecideAccessRequest, ViewAudit:
+	case ManageAccounts, DecideAccessRequest, ViewAudit, ManageJobs:
 		if a.HasRole(RolePortalAdmin) {
 			return nil
 		}

@@ -38,25 +38,25 @@ func TestAuthorize(t *testing.T) {
 			ViewCase: "notfound", OpenCase: "notfound", CommentCase: "notfound", CloseCase: "notfound", ReopenCase: "notfound",
 			WorkCase: "notfound", ViewInternalNotes: "notfound", VerifyCaller: "forbidden", ManageAccounts: "forbidden",
 			ViewAccounts: "forbidden", DecideAccessRequest: "forbidden", ViewAudit: "forbidden", ManageOwnProfile: "ok", RequestAccess: "ok",
-			EscalateCase: "notfound", ManageEscalations: "forbidden", NoteEscalation: "notfound", TransferFiles: "notfound",
+			EscalateCase: "notfound", ManageEscalations: "forbidden", NoteEscalation: "notfound", TransferFiles: "notfound", ManageJobs: "forbidden",
 		},
 		"read-only": {
 			ViewCase: "ok", OpenCase: "forbidden", CommentCase: "forbidden", CloseCase: "forbidden", ReopenCase: "forbidden",
 			WorkCase: "forbidden", ViewInternalNotes: "forbidden", VerifyCaller: "forbidden", ManageAccounts: "forbidden",
 			ViewAccounts: "forbidden", DecideAccessRequest: "forbidden", ViewAudit: "forbidden", ManageOwnProfile: "ok", RequestAccess: "ok",
-			EscalateCase: "forbidden", ManageEscalations: "forbidden", NoteEscalation: "forbidden", TransferFiles: "forbidden",
+			EscalateCase: "forbidden", ManageEscalations: "forbidden", NoteEscalation: "forbidden", TransferFiles: "forbidden", ManageJobs: "forbidden",
 		},
 		"designated": {
 			ViewCase: "ok", OpenCase: "ok", CommentCase: "ok", CloseCase: "ok", ReopenCase: "ok",
 			WorkCase: "forbidden", ViewInternalNotes: "forbidden", VerifyCaller: "forbidden", ManageAccounts: "forbidden",
 			ViewAccounts: "forbidden", DecideAccessRequest: "forbidden", ViewAudit: "forbidden", ManageOwnProfile: "ok", RequestAccess: "ok",
-			EscalateCase: "ok", ManageEscalations: "forbidden", NoteEscalation: "ok", TransferFiles: "ok",
+			EscalateCase: "ok", ManageEscalations: "forbidden", NoteEscalation: "ok", TransferFiles: "ok", ManageJobs: "forbidden",
 		},
 		"approver": {
 			ViewCase: "ok", OpenCase: "ok", CommentCase: "ok", CloseCase: "ok", ReopenCase: "ok",
 			WorkCase: "forbidden", ViewInternalNotes: "forbidden", VerifyCaller: "forbidden", ManageAccounts: "forbidden",
 			ViewAccounts: "forbidden", DecideAccessRequest: "ok", ViewAudit: "forbidden", ManageOwnProfile: "ok", RequestAccess: "ok",
-			EscalateCase: "ok", ManageEscalations: "forbidden", NoteEscalation: "ok", TransferFiles: "ok",
+			EscalateCase: "ok", ManageEscalations: "forbidden", NoteEscalation: "ok", TransferFiles: "ok", ManageJobs: "forbidden",
 		},
 	}
 	staffWant := func(admin, escalations bool) map[Action]string {
@@ -66,7 +66,7 @@ func TestAuthorize(t *testing.T) {
 		}
 		m[RequestAccess] = "forbidden"
 		if !admin {
-			m[ManageAccounts], m[DecideAccessRequest], m[ViewAudit] = "forbidden", "forbidden", "forbidden"
+			m[ManageAccounts], m[DecideAccessRequest], m[ViewAudit], m[ManageJobs] = "forbidden", "forbidden", "forbidden", "forbidden"
 		}
 		if !admin && !escalations {
 			m[ManageEscalations], m[NoteEscalation] = "forbidden", "forbidden"

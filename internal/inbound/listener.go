@@ -55,6 +55,17 @@ func (l *Listener) Serve(ln net.Listener) error {
 // Close stops the listener.
 func (l *Listener) Close() error { return l.srv.Close() }
 
+// Shutdown stops taking connections and waits until the sessions in
+// progress end, or ctx does, so a message being received is kept and
+// answered.
+func (l *Listener) Shutdown(ctx context.Context) error {
+	err := l.srv.Shutdown(ctx)
+	if errors.Is(err, smtp.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
 // NewSession implements smtp.Backend.
 func (l *Listener) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	return &session{l: l, remote: c.Conn().RemoteAddr().String()}, nil

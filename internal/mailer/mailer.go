@@ -3,8 +3,9 @@
 // Every email is a row of the outbox (store.Notification) written in the
 // transaction of the change it tells of, with a job that sends it. The
 // job hands the message to the relay, then records the Message-ID; a relay
-// that refuses it makes the job try again later with growing pauses, and
-// the attempt and its error show in the console's outbox. Without a relay
+// that refuses it for now (4xx) makes the job try again later with growing
+// pauses, one that refuses it for good (5xx) makes the job dead at once,
+// and the attempt and its error show in the console's outbox. Without a relay
 // (the default, and --demo) mail stays in the outbox for a portal admin to
 // read, so nothing is lost.
 //
@@ -32,6 +33,7 @@ import (
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/worker"
 )
 
 // HeaderReference names the header with the case's Reference ID.
@@ -130,7 +132,11 @@ func (m *Mailer) Send(ctx context.Context, j *store.Job) error {
 		if ferr := m.Store.MailFailed(ctx, n.ID, err.Error()); ferr != nil {
 			m.Log.ErrorContext(ctx, "record mail failure", "email", n.ID, "err", ferr)
 		}
-		return fmt.Errorf("send email %d: %w", n.ID, err)
+		err = fmt.Errorf("send email %d: %w", n.ID, err)
+		if refused(err) {
+			return worker.Permanent(err)
+		}
+		return err
 	}
 	return m.Store.Write(ctx, func(tx *store.Tx) error {
 		_, err := tx.MarkSent(ctx, n.ID, msgID, m.Clock().UTC())
@@ -161,6 +167,16 @@ func (m *Mailer) withheld(ctx context.Context, n *store.Notification) (string, e
 		return why, nil
 	}
 	return "", nil
+}
+
+// refused reports whether the relay refused a message for good (a 5xx
+// reply), or the message can never be sent: trying again changes nothing.
+func refused(err error) bool {
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		return se.ErrorCode() >= 500 && se.ErrorCode() < 600
+	}
+	return errors.Is(err, errPIN)
 }
 
 // message builds the email of a notification, and its Message-ID.

@@ -24,14 +24,15 @@ import (
 )
 
 // sink is a real SMTP server on loopback that keeps what it receives and
-// refuses the first refuse deliveries. With lose set it keeps the next
-// lose messages but answers as if it had not, like a relay whose 250 is
-// lost on the way back.
+// refuses the first refuse deliveries, with code (451 when zero). With
+// lose set it keeps the next lose messages but answers as if it had not,
+// like a relay whose 250 is lost on the way back.
 type sink struct {
 	mu     sync.Mutex
 	got    [][]byte
 	refuse int
 	lose   int
+	code   int
 }
 
 func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }
@@ -45,6 +46,9 @@ func (ss *sinkSession) Mail(string, *smtp.MailOptions) error {
 	defer ss.s.mu.Unlock()
 	if ss.s.refuse > 0 {
 		ss.s.refuse--
+		if ss.s.code >= 500 {
+			return &smtp.SMTPError{Code: ss.s.code, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
+		}
 		return &smtp.SMTPError{Code: 451, Message: "try again later"}
 	}
 	return nil
@@ -218,6 +222,38 @@ func TestResentMailKeepsItsMessageID(t *testing.T) {
 			if id := parsed.Header.Get("Message-Id"); id != "<"+got.MessageID+">" {
 				t.Errorf("copy %d: Message-Id %s, want the recorded <%s>", i+1, id, got.MessageID)
 			}
+		}
+	})
+}
+
+// TestPermanentRefusalIsNotRetried: a relay's 5xx is final, so the mail
+// job is dead after one attempt, with the refusal as its last error.
+func TestPermanentRefusalIsNotRetried(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		_, n := setup(t, s)
+		relay, url := startSink(t, 10)
+		relay.code = 550
+		m, err := mailer.New(s, quiet, mailer.Config{Relay: url, From: "Caseport Support <support@vendor.example>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wk := worker.New(s, quiet)
+		wk.Handle(store.JobMail, m.Send)
+		for i := range 3 {
+			wk.Clock = func() time.Time { return time.Now().Add(time.Duration(i) * time.Hour) }
+			if _, err := wk.RunDue(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _ := s.Notification(ctx, n.ID)
+		if !got.SentAt.IsZero() || got.Attempts != 1 || !strings.Contains(got.LastError, "550") {
+			t.Errorf("after a 5xx: %+v; want one attempt and the refusal", got)
+		}
+		dead, err := s.Jobs(ctx, store.JobFilter{Dead: true, Kind: store.JobMail})
+		if err != nil || len(dead) != 1 || dead[0].Attempts != 1 || !strings.Contains(dead[0].LastError, "550") {
+			t.Errorf("dead mail jobs: %+v %v; want the refused one", dead, err)
 		}
 	})
 }

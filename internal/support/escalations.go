@@ -154,19 +154,31 @@ func (s *Service) Escalate(ctx context.Context, r Request, caseID int64, reason 
 
 // notifyRole emails every staff member with a role about a case.
 func (s *Service) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *desk.Case, kind, subject, text string) error {
-	staff, err := tx.Users(ctx, store.UserFilter{Kind: desk.KindStaff})
+	staff, err := s.staffWith(ctx, tx, role)
 	if err != nil {
 		return err
 	}
 	for _, u := range staff {
-		if !u.HasRole(role) || u.Disabled {
-			continue
-		}
 		if err := s.queueMail(ctx, tx, mail{Kind: kind, To: &u, Case: c, Subject: subject, Text: text, Link: s.BaseURL + "/cases/" + c.Number()}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// staffWith lists the staff members with a role who are not disabled.
+func (s *Service) staffWith(ctx context.Context, tx *store.Tx, role desk.Role) ([]desk.User, error) {
+	staff, err := tx.Users(ctx, store.UserFilter{Kind: desk.KindStaff})
+	if err != nil {
+		return nil, err
+	}
+	var out []desk.User
+	for _, u := range staff {
+		if u.HasRole(role) && !u.Disabled {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 // EscalationQueue lists the active escalations, oldest first (escalation

@@ -37,6 +37,7 @@ var MailKinds = []MailKind{
 	{"priority_critical", "to product support managers, when a case becomes Critical or Production Down"},
 	{"sla_warning", "to the case owner, before a service-level deadline"},
 	{"sla_breached", "to the case owner, when a service-level target is missed"},
+	{"jobs_dead", "to portal admins, when jobs stop after their last attempt (one email for all that stop within ten minutes)"},
 	{"access_request", "to Designated Approvers, when someone asks for access"},
 	{"access_decision", "to the requester, when an approver decides"},
 	{"verify_email", "to a new user, the link to confirm the address"},

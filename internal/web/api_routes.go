@@ -348,6 +348,18 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: []apiMail{}, Status: http.StatusOK, Handle: s.apiOutbox,
 		},
 		{
+			Method: "GET", Path: "/api/v1/jobs/dead", Tag: "admin", Summary: "The jobs that stopped after their last attempt or a permanent failure, the last to stop first (portal admins)",
+			Answer: []apiDeadJob{}, Status: http.StatusOK, Handle: s.apiDeadJobs,
+		},
+		{
+			Method: "POST", Path: "/api/v1/jobs/{id}/retry", Tag: "admin", Summary: "Run a dead job again now, its attempts counted afresh (portal admins)",
+			Status: http.StatusNoContent, Handle: s.apiWorkDeadJob(s.svc.RetryJob),
+		},
+		{
+			Method: "POST", Path: "/api/v1/jobs/{id}/discard", Tag: "admin", Summary: "Give up a dead job for good (portal admins)",
+			Status: http.StatusNoContent, Handle: s.apiWorkDeadJob(s.svc.DiscardJob),
+		},
+		{
 			Method: "GET", Path: "/api/v1/settings/email-rules", Tag: "admin", Summary: "The free-mail domains and role aliases refused as work emails (portal admins)",
 			Answer: apiEmailRules{}, Status: http.StatusOK, Handle: s.apiEmailRules,
 		},

@@ -124,6 +124,7 @@ func TestBrowserPagesFit(t *testing.T) {
 	e := newEnv(t, sqliteStore(t))
 	open := e.world.Cases["abc-investigation"]
 	closedOld := e.world.Cases["abc-cancelled-old"]
+	deadMails(t, e, "gone@customer.example")
 	pages := []struct {
 		who, name, path string
 	}{
@@ -152,6 +153,7 @@ func TestBrowserPagesFit(t *testing.T) {
 		{demo.Admin, "staff", "/console/staff"},
 		{demo.Admin, "audit-log", "/console/audit"},
 		{demo.Admin, "outbox", "/console/outbox"},
+		{demo.Admin, "dead-jobs", "/console/jobs"},
 		{demo.Admin, "received-mail", "/console/mail?all=1"},
 		{demo.Admin, "email-rules", "/console/settings/email"},
 		{demo.Admin, "service-levels", "/console/service-levels"},

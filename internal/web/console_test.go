@@ -20,7 +20,7 @@ func consolePages(e *env) []string {
 		"/console", "/console/caller", "/console/companies", "/console/companies/" + itoa(e.world.ABC),
 		"/console/contracts/new?company=" + itoa(e.world.ABC), "/console/contacts/new?company=" + itoa(e.world.ABC),
 		"/console/products", "/console/staff", "/console/audit", "/console/outbox", "/console/settings/email",
-		"/console/settings/files",
+		"/console/settings/files", "/console/jobs",
 		"/console/import",
 	}
 }
@@ -55,7 +55,8 @@ func TestConsolePagesForStaff(t *testing.T) {
 				res := c.get(path)
 				want := http.StatusOK
 				if who == demo.Agent && (strings.HasPrefix(path, "/console/audit") || strings.HasPrefix(path, "/console/outbox") ||
-					strings.HasPrefix(path, "/console/import") || strings.HasPrefix(path, "/console/settings")) {
+					strings.HasPrefix(path, "/console/import") || strings.HasPrefix(path, "/console/settings") ||
+					strings.HasPrefix(path, "/console/jobs")) {
 					want = http.StatusForbidden
 				}
 				if res.StatusCode != want {

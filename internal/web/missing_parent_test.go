@@ -109,6 +109,8 @@ func TestWritesToMissingParents(t *testing.T) {
 			{"POST /api/v1/products", "", demo.Admin, nil}, // no parent
 			{"POST /api/v1/products/{id}/components", "/api/v1/products/" + missingID + "/components", demo.Admin, map[string]any{"name": "Widgets"}},
 			{"POST /api/v1/inbound/{id}/link", "/api/v1/inbound/" + missingID + "/link", demo.Admin, map[string]any{"case": caseN}},
+			{"POST /api/v1/jobs/{id}/retry", "/api/v1/jobs/" + missingID + "/retry", demo.Admin, nil},
+			{"POST /api/v1/jobs/{id}/discard", "/api/v1/jobs/" + missingID + "/discard", demo.Admin, nil},
 			{"POST /api/v1/calendars", "", demo.Admin, nil}, // no parent
 			{"PUT /api/v1/calendars/{id}", "/api/v1/calendars/" + missingID, demo.Admin, calendar},
 			{"PUT /api/v1/settings/service-levels", "", demo.Admin, map[string]any{"default_calendar": "No Such Calendar", "warning_lead_minutes": 30}},
@@ -191,6 +193,8 @@ func TestWritesToMissingParents(t *testing.T) {
 			{"/console/calendars/" + missingID, url.Values{"name": {"Paris"}, "zone": {"Europe/Paris"}, "week": {"mon-fri 09:00-17:00"}}},
 			{"/console/calendars/" + missingID + "/holidays", url.Values{"ics": {""}}},
 			{"/console/mail/" + missingID, url.Values{"case": {caseN}}},
+			{"/console/jobs/" + missingID, url.Values{}},
+			{"/console/jobs/" + missingID, url.Values{"discard": {"1"}}},
 			{"/console/caller/case", url.Values{"number": {missingCase}}},
 			{"/access-requests/" + missingID + "/decision", url.Values{"approve": {"on"}}},
 			{"/cases/" + missingCase + "/comments", url.Values{"body": {"Any news?"}}},

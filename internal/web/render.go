@@ -208,6 +208,7 @@ func navFor(u *desk.User, current string) []navItem {
 				navItem{Label: "Import", Href: "/console/import"},
 				navItem{Label: "Audit log", Href: "/console/audit"},
 				navItem{Label: "Outbox", Href: "/console/outbox"},
+				navItem{Label: "Dead jobs", Href: "/console/jobs"},
 				navItem{Label: "Received mail", Href: "/console/mail"},
 				navItem{Label: "Settings", Href: "/console/settings/email"},
 				navItem{Label: "File transfer", Href: "/console/settings/files"},

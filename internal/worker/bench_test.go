@@ -10,8 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/mailer"
+	"github.com/caseport/caseport/internal/mailer/mailtest"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/worker"
 )
 
@@ -135,4 +140,112 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkMailBacklog opens cases at the peak rate seen in production
+// (34 a second; CASEPORT_BENCH_RATE overrides it) while the worker sends
+// their emails through the mailer to a real SMTP relay on loopback that
+// takes 50 ms a message (CASEPORT_BENCH_RELAY_DELAY). Each operation is one
+// case, paced to the rate, opened through support.OpenCase as the portal
+// does. Reported: backlog, the mail jobs still pending when the last case
+// is opened; peak-backlog, the most seen at any second; sent/s and
+// cases/s. With one runner (the worker before runners per kind) the
+// backlog grows with every case; with eight it stays flat.
+//
+// Run: go test ./internal/worker -run '^$' -bench MailBacklog -benchtime 1000x
+func BenchmarkMailBacklog(b *testing.B) {
+	rate := 34.0
+	if v, err := strconv.ParseFloat(os.Getenv("CASEPORT_BENCH_RATE"), 64); err == nil && v > 0 {
+		rate = v
+	}
+	delay := 50 * time.Millisecond
+	if v, err := time.ParseDuration(os.Getenv("CASEPORT_BENCH_RELAY_DELAY")); err == nil {
+		delay = v
+	}
+	for _, eng := range storetest.Engines(b) {
+		for _, runners := range []int{1, 8} {
+			b.Run(fmt.Sprintf("%s/runners=%d", eng.Name, runners), func(b *testing.B) {
+				mailBacklog(b, eng, runners, rate, delay)
+			})
+		}
+	}
+}
+
+func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, delay time.Duration) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := storetest.Open(b, eng)
+	world, err := demo.Load(ctx, s, time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	rl := &mailtest.Relay{Delay: delay}
+	svc := support.New(s, quiet, "https://support.example")
+	m, err := mailer.New(s, quiet, mailer.Config{Relay: rl.Start(b), From: "Support <support@vendor.example>"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Nothing of the demo world's own queued mail counts.
+	if err := s.Write(ctx, func(tx *store.Tx) error {
+		jobs, err := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: store.JobMail, Limit: 500})
+		for _, j := range jobs {
+			if _, err := tx.FinishJob(ctx, j.ID, time.Now()); err != nil {
+				return err
+			}
+		}
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
+	w := worker.New(s, quiet)
+	w.HandleKind(store.JobMail, m.Send, worker.Kind{Runners: runners})
+	svc.Wake = w.Wake
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(ctx) }()
+	a, err := s.Actor(ctx, world.Users[demo.Designated], time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	peak := 0
+	sample := time.NewTicker(time.Second)
+	defer sample.Stop()
+	interval := time.Duration(float64(time.Second) / rate)
+	start := time.Now()
+	next := start
+	cases := 0
+	for b.Loop() {
+		time.Sleep(time.Until(next))
+		next = next.Add(interval)
+		_, err := svc.OpenCase(ctx, support.Request{Actor: a}, desk.NewCase{
+			Combination: world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
+			ProductID: world.Products["SIP Server"], ComponentID: world.Comps["SIP Server"][0],
+			Summary: fmt.Sprintf("Calls drop on trunk %d", cases), Description: "Every call on the trunk drops after thirty seconds since this morning.",
+			Priority: desk.PriorityMedium, Stage: desk.StageProduction,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cases++
+		select {
+		case <-sample.C:
+			n, err := s.PendingJobs(ctx, store.JobMail)
+			if err != nil {
+				b.Fatal(err)
+			}
+			peak = max(peak, n)
+		default:
+		}
+	}
+	took := time.Since(start)
+	backlog, err := s.PendingJobs(ctx, store.JobMail)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sent := rl.Accepted()
+	cancel()
+	<-done
+	b.ReportMetric(float64(backlog), "backlog")
+	b.ReportMetric(float64(max(peak, backlog)), "peak-backlog")
+	b.ReportMetric(float64(sent)/took.Seconds(), "sent/s")
+	b.ReportMetric(float64(cases)/took.Seconds(), "cases/s")
 }

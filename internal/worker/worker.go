@@ -2,15 +2,20 @@
 // mechanism for everything that happens later (follow-ups, SLA warnings
 // and breaches, emails to send).
 //
-// A worker sleeps until the next job is due, read from the index of
-// pending jobs, or until Wake says a job was just scheduled; it polls at
-// most every Poll for jobs other processes schedule. It claims a due job
-// with a lease, so two `caseport serve` processes on one PostgreSQL
-// database never run the same job at once, and a job of a process that
-// dies runs again once its lease is over. A handler whose effect is in the
-// store finishes the job inside the transaction of its effect
-// (store.Tx.FinishJob), so the effect happens once; a failed job runs
-// again later, with growing pauses.
+// Each kind of job has its own runners (Kind.Runners): emails wait on
+// the relay, so several go out at once while a slow kind never holds up
+// the others. A worker sleeps until the next job of a kind with a free
+// runner is due, read from the index of pending jobs, or until Wake says
+// a job was just scheduled or a runner is free; it polls at most every
+// Poll for jobs other processes schedule, and never more often while
+// idle. It claims due jobs with a lease, so two `caseport serve`
+// processes on one PostgreSQL database never run the same job at once,
+// and a job of a process that dies runs again once its lease is over. A
+// handler whose effect is in the store finishes the job inside the
+// transaction of its effect (store.Tx.FinishJob), so the effect happens
+// once; a failed job runs again later, with growing pauses, until it has
+// used up its attempts or fails for good (Permanent): then it is dead,
+// and Died tells someone.
 package worker
 
 import (
@@ -25,8 +30,22 @@ import (
 )
 
 // Handler does a job. A nil error finishes it (unless the handler did so
-// itself); an error makes it run again later.
+// itself); an error makes it run again later, and a Permanent one makes
+// it dead at once.
 type Handler func(ctx context.Context, j *store.Job) error
+
+// Kind says how the jobs of a kind run.
+type Kind struct {
+	// Runners is how many jobs of the kind run at once (1 when zero).
+	Runners int
+	// Attempts is how many times a job is tried before it is dead
+	// (DefaultAttempts when zero).
+	Attempts int
+}
+
+// DefaultAttempts is the attempt limit of a kind that sets none: with
+// the pauses of backoff, about three and a half hours of trying.
+const DefaultAttempts = 10
 
 // Worker runs due jobs.
 type Worker struct {
@@ -39,26 +58,50 @@ type Worker struct {
 	Lease time.Duration
 	// Poll is the longest sleep, for jobs that other processes schedule.
 	Poll time.Duration
+	// Grace is how long running jobs may go on once Run is told to stop;
+	// then their contexts end, and a job stopped that way is released to
+	// run again, its attempt not counted.
+	Grace time.Duration
+	// Died, when set, runs in the transaction that makes a job dead, so
+	// the news of it (an alert) is written with the death or not at all.
+	// j.LastError holds the last error.
+	Died func(ctx context.Context, tx *store.Tx, j *store.Job) error
 
-	mu       sync.RWMutex
-	handlers map[string]Handler
-	wake     chan struct{}
+	mu    sync.Mutex
+	kinds map[string]*kind
+	wake  chan struct{}
+}
+
+// kind is a registered kind and how many of its jobs run now.
+type kind struct {
+	handle  Handler
+	Kind    // limits
+	running int
 }
 
 // New returns a worker with a one-minute lease that looks for jobs from
-// other processes every five seconds.
+// other processes every five seconds and gives running jobs 25 seconds
+// to end when it stops.
 func New(s *store.Store, log *slog.Logger) *Worker {
 	return &Worker{
-		Store: s, Log: log, Clock: time.Now, Lease: time.Minute, Poll: 5 * time.Second,
-		handlers: map[string]Handler{}, wake: make(chan struct{}, 1),
+		Store: s, Log: log, Clock: time.Now, Lease: time.Minute, Poll: 5 * time.Second, Grace: 25 * time.Second,
+		kinds: map[string]*kind{}, wake: make(chan struct{}, 1),
 	}
 }
 
-// Handle registers the handler of a kind of job.
-func (w *Worker) Handle(kind string, h Handler) {
+// Handle registers the handler of a kind of job, with one runner and the
+// default attempt limit. Jobs of kinds nobody handles wait.
+func (w *Worker) Handle(name string, h Handler) { w.HandleKind(name, h, Kind{}) }
+
+// HandleKind registers the handler of a kind of job with its limits.
+func (w *Worker) HandleKind(name string, h Handler, k Kind) {
+	k.Runners = max(k.Runners, 1)
+	if k.Attempts <= 0 {
+		k.Attempts = DefaultAttempts
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.handlers[kind] = h
+	w.kinds[name] = &kind{handle: h, Kind: k}
 }
 
 // Wake tells the worker a job was scheduled, so it looks now rather than
@@ -70,33 +113,100 @@ func (w *Worker) Wake() {
 	}
 }
 
-// Run runs jobs until ctx ends. Errors of single rounds are logged and the
-// next round tries again, so Run itself never fails.
+// Run runs jobs until ctx ends, then stops claiming and waits for the
+// jobs it started: they have Grace to end before their contexts are
+// cancelled. Errors of single rounds are logged and the next round tries
+// again, so Run itself never fails.
 func (w *Worker) Run(ctx context.Context) {
-	for {
-		if _, err := w.RunDue(ctx); err != nil && ctx.Err() == nil {
-			w.Log.ErrorContext(ctx, "run jobs", "err", err)
-		}
-		sleep := w.Poll
-		next, ok, err := w.Store.NextJobAt(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.Log.ErrorContext(ctx, "next job", "err", err)
-		}
-		if ok {
-			if d := next.Sub(w.Clock()); d < sleep {
-				sleep = max(d, 10*time.Millisecond)
-			}
-		}
-		t := time.NewTimer(sleep)
+	// Running jobs outlive ctx by the grace, so that a shutdown lets an
+	// email being sent finish.
+	jobCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopJobs()
+	var running sync.WaitGroup
+	for ctx.Err() == nil {
+		t := time.NewTimer(w.round(ctx, jobCtx, &running))
 		select {
 		case <-ctx.Done():
-			t.Stop()
-			return
 		case <-w.wake:
-			t.Stop()
 		case <-t.C:
 		}
+		t.Stop()
 	}
+	grace := time.AfterFunc(w.Grace, stopJobs)
+	defer grace.Stop()
+	running.Wait()
+}
+
+// round starts the due jobs of each kind with a free runner and returns
+// how long to sleep: until the next job of such a kind is due, at most
+// Poll. While nothing is due it costs one indexed read per kind; a kind
+// whose runners are all busy is left alone, as one that ends wakes the
+// loop.
+func (w *Worker) round(ctx, jobCtx context.Context, running *sync.WaitGroup) time.Duration {
+	sleep := w.Poll
+	for _, name := range w.free() {
+		at, ok, err := w.Store.NextJobAt(ctx, name)
+		if err == nil && ok && !at.After(w.Clock()) {
+			var full bool
+			full, err = w.dispatch(ctx, jobCtx, name, running)
+			ok = false
+			if err == nil && !full {
+				at, ok, err = w.Store.NextJobAt(ctx, name)
+			}
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				w.Log.ErrorContext(ctx, "run jobs", "kind", name, "err", err)
+			}
+			continue
+		}
+		if ok {
+			sleep = min(sleep, max(at.Sub(w.Clock()), 10*time.Millisecond))
+		}
+	}
+	return sleep
+}
+
+// free lists the kinds with a free runner.
+func (w *Worker) free() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var names []string
+	for name, k := range w.kinds {
+		if k.running < k.Runners {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// dispatch claims due jobs of a kind for its free runners and starts
+// them; it reports whether they are all busy now. A runner that ends
+// wakes the loop to claim again.
+func (w *Worker) dispatch(ctx, jobCtx context.Context, name string, running *sync.WaitGroup) (bool, error) {
+	w.mu.Lock()
+	k := w.kinds[name]
+	n := k.Runners - k.running
+	w.mu.Unlock()
+	jobs, err := w.Store.ClaimJobs(ctx, w.Clock().UTC(), w.Lease, n, name)
+	if err != nil {
+		return false, err
+	}
+	w.mu.Lock()
+	k.running += len(jobs)
+	w.mu.Unlock()
+	for i := range jobs {
+		running.Add(1)
+		go func(j *store.Job) {
+			defer running.Done()
+			w.run(jobCtx, k, j)
+			w.mu.Lock()
+			k.running--
+			w.mu.Unlock()
+			w.Wake()
+		}(&jobs[i])
+	}
+	return len(jobs) == n, nil
 }
 
 // RunDue runs every job that is due now, one after another, and returns
@@ -104,15 +214,27 @@ func (w *Worker) Run(ctx context.Context) {
 func (w *Worker) RunDue(ctx context.Context) (int, error) {
 	n := 0
 	for ctx.Err() == nil {
-		j, err := w.Store.ClaimJob(ctx, w.Clock().UTC(), w.Lease)
+		w.mu.Lock()
+		names := make([]string, 0, len(w.kinds))
+		for name := range w.kinds {
+			names = append(names, name)
+		}
+		w.mu.Unlock()
+		if len(names) == 0 {
+			return 0, nil
+		}
+		jobs, err := w.Store.ClaimJobs(ctx, w.Clock().UTC(), w.Lease, 1, names...)
 		if err != nil {
 			return n, err
 		}
-		if j == nil {
+		if len(jobs) == 0 {
 			return n, nil
 		}
 		n++
-		w.run(ctx, j)
+		w.mu.Lock()
+		k := w.kinds[jobs[0].Kind]
+		w.mu.Unlock()
+		w.run(ctx, k, &jobs[0])
 	}
 	return n, ctx.Err()
 }
@@ -127,32 +249,73 @@ func backoff(attempts int) time.Duration {
 	return min(d, time.Hour)
 }
 
-// errNoHandler is a job of a kind nobody handles (yet): it waits.
-var errNoHandler = errors.New("no handler for this kind of job")
+// permanent is a failure that trying again cannot mend.
+type permanent struct{ err error }
 
-func (w *Worker) run(ctx context.Context, j *store.Job) {
-	w.mu.RLock()
-	h := w.handlers[j.Kind]
-	w.mu.RUnlock()
-	err := errNoHandler
-	if h != nil {
-		err = safely(ctx, h, j)
-	}
+func (p permanent) Error() string { return p.err.Error() }
+func (p permanent) Unwrap() error { return p.err }
+
+// Permanent marks a handler's error as one that trying again cannot mend
+// (a relay's 5xx refusal): the job is dead at once.
+func Permanent(err error) error { return permanent{err} }
+
+// run does one claimed job and records how it ended. ctx is the jobs'
+// context: when it ends (a shutdown past its grace) a job that failed
+// because of it is released, not counted as an attempt.
+func (w *Worker) run(ctx context.Context, k *kind, j *store.Job) {
+	err := safely(ctx, k.handle, j)
+	// What follows is recorded even when ctx has just ended: a job
+	// must not be left leased by a stopping process.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	now := w.Clock().UTC()
 	if err == nil {
-		err = w.Store.Write(ctx, func(tx *store.Tx) error {
-			_, err := tx.FinishJob(ctx, j.ID, now)
+		err = w.Store.Write(sctx, func(tx *store.Tx) error {
+			_, err := tx.FinishJob(sctx, j.ID, now)
 			return err
 		})
 		if err == nil {
 			return
 		}
 	}
-	next := now.Add(backoff(j.Attempts))
-	w.Log.WarnContext(ctx, "job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "retry_at", next, "err", err)
-	if rerr := w.Store.RetryJob(ctx, j.ID, next, err.Error()); rerr != nil {
-		w.Log.ErrorContext(ctx, "retry job", "job", j.ID, "err", rerr)
+	var p permanent
+	switch {
+	case ctx.Err() != nil:
+		w.Log.InfoContext(sctx, "job stopped by shutdown; it runs again", "job", j.ID, "kind", j.Kind, "err", err)
+		if rerr := w.Store.ReleaseJob(sctx, j.ID, now); rerr != nil {
+			w.Log.ErrorContext(sctx, "release job", "job", j.ID, "err", rerr)
+		}
+		return
+	case errors.As(err, &p) || j.Attempts >= k.Attempts:
+		derr := w.die(sctx, j, now, err)
+		if derr == nil {
+			return
+		}
+		// Not lost: it is tried again, and dies on a later attempt.
+		w.Log.ErrorContext(sctx, "mark job dead", "job", j.ID, "err", derr)
 	}
+	next := now.Add(backoff(j.Attempts))
+	w.Log.WarnContext(sctx, "job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "retry_at", next, "err", err)
+	if rerr := w.Store.RetryJob(sctx, j.ID, next, err.Error()); rerr != nil {
+		w.Log.ErrorContext(sctx, "retry job", "job", j.ID, "err", rerr)
+	}
+}
+
+// die makes a job dead and tells of it, in one transaction.
+func (w *Worker) die(ctx context.Context, j *store.Job, now time.Time, cause error) error {
+	j.LastError = cause.Error()
+	j.DeadAt = now
+	return w.Store.Write(ctx, func(tx *store.Tx) error {
+		ok, err := tx.KillJob(ctx, j.ID, now, j.LastError)
+		if err != nil || !ok {
+			return err
+		}
+		w.Log.ErrorContext(ctx, "job dead", "job", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", cause)
+		if w.Died == nil {
+			return nil
+		}
+		return w.Died(ctx, tx, j)
+	})
 }
 
 // safely runs a handler, turning a panic into the job's error.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/worker"
@@ -226,8 +227,9 @@ func TestRunWakesOnTime(t *testing.T) {
 	})
 }
 
-// TestTwoInstancesRunEachJobOnce starts two workers on two connections
-// to one database, as two `caseport serve` processes would be, and counts
+// TestTwoInstancesRunEachJobOnce starts two workers of four runners each
+// on two connections to one database, as two `caseport serve` processes
+// would be, and counts
 // what they do: every job once, its effect once.
 func TestTwoInstancesRunEachJobOnce(t *testing.T) {
 	t.Parallel()
@@ -266,7 +268,9 @@ func TestTwoInstancesRunEachJobOnce(t *testing.T) {
 			for i, s := range stores {
 				w := worker.New(s, quiet)
 				w.Poll = 20 * time.Millisecond
-				w.Handle("count", func(ctx context.Context, j *store.Job) error {
+				// Several runners per process: claims must not overlap
+				// within a process either.
+				w.HandleKind("count", func(ctx context.Context, j *store.Job) error {
 					calls[i].Add(1)
 					// The effect and the finish in one transaction.
 					return s.Write(ctx, func(tx *store.Tx) error {
@@ -279,7 +283,7 @@ func TestTwoInstancesRunEachJobOnce(t *testing.T) {
 						}
 						return err
 					})
-				})
+				}, worker.Kind{Runners: 4})
 				wg.Add(1)
 				go func() { defer wg.Done(); w.Run(ctx) }()
 			}
@@ -315,4 +319,193 @@ func TestTwoInstancesRunEachJobOnce(t *testing.T) {
 			t.Logf("%s: instance A ran %d jobs, instance B %d", eng.Name, calls[0].Load(), calls[1].Load())
 		})
 	}
+}
+
+// TestKindsRunConcurrently: the jobs of a kind run on up to its runners
+// at once, never more, and a busy kind does not hold up another.
+func TestKindsRunConcurrently(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		w := worker.New(s, quiet)
+		w.Poll = time.Hour // runners that end, and Wake, move the loop
+		const runners, mails = 4, 12
+		var now, peak atomic.Int32
+		release := make(chan struct{})
+		var sent atomic.Int32
+		w.HandleKind("mail", func(context.Context, *store.Job) error {
+			n := now.Add(1)
+			defer now.Add(-1)
+			for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+			}
+			<-release
+			sent.Add(1)
+			return nil
+		}, worker.Kind{Runners: runners})
+		other := make(chan struct{}, 1)
+		w.Handle("followup", func(context.Context, *store.Job) error { other <- struct{}{}; return nil })
+		for i := range mails {
+			schedule(t, s, store.Job{Kind: "mail", Payload: fmt.Sprint(i), RunAt: t0})
+		}
+		done := make(chan struct{})
+		go func() { defer close(done); w.Run(ctx) }()
+		waitFor(t, func() bool { return now.Load() == runners })
+		// All mail runners are busy; a follow-up still runs.
+		schedule(t, s, store.Job{Kind: "followup", RunAt: t0})
+		w.Wake()
+		select {
+		case <-other:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a follow-up waited for the busy mail runners")
+		}
+		close(release)
+		waitFor(t, func() bool { return sent.Load() == mails })
+		if p := peak.Load(); p != runners {
+			t.Errorf("at most %d mails ran at once, want %d", p, runners)
+		}
+		cancel()
+		<-done
+	})
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestJobDiesAfterItsAttempts: a job that keeps failing is dead after
+// its kind's attempts, with the last error, and Died tells of it in the
+// same transaction; a permanent failure is dead at once. A dead job is
+// no longer pending; retried it runs again, discarded it is gone.
+func TestJobDiesAfterItsAttempts(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := &clock{t: t0}
+		w := newWorker(s, c)
+		var died []string
+		w.Died = func(ctx context.Context, tx *store.Tx, j *store.Job) error {
+			died = append(died, fmt.Sprintf("%d:%s", j.ID, j.LastError))
+			return tx.AddNotification(ctx, store.Notification{Kind: "test", To: "admin@example.com", Subject: "dead", CreatedAt: c.now()})
+		}
+		fail := true
+		calls := 0
+		w.HandleKind("flaky", func(context.Context, *store.Job) error {
+			calls++
+			if fail {
+				return fmt.Errorf("relay down (%d)", calls)
+			}
+			return nil
+		}, worker.Kind{Attempts: 3})
+		w.HandleKind("refused", func(context.Context, *store.Job) error {
+			return worker.Permanent(errors.New("550 no such user"))
+		}, worker.Kind{Attempts: 3})
+		flaky := schedule(t, s, store.Job{Kind: "flaky", RunAt: t0})
+		refused := schedule(t, s, store.Job{Kind: "refused", RunAt: t0})
+		for range 3 {
+			w.RunDue(ctx) //nolint:errcheck // failures are recorded on the jobs
+			c.add(2 * time.Minute)
+		}
+		if calls != 3 {
+			t.Errorf("the failing job ran %d times, want 3", calls)
+		}
+		want := []string{fmt.Sprintf("%d:550 no such user", refused), fmt.Sprintf("%d:relay down (3)", flaky)}
+		if fmt.Sprint(died) != fmt.Sprint(want) {
+			t.Errorf("Died told of %v, want %v", died, want)
+		}
+		dead, err := s.Jobs(ctx, store.JobFilter{Dead: true})
+		if err != nil || len(dead) != 2 || dead[0].ID != flaky || dead[0].Attempts != 3 || dead[0].LastError != "relay down (3)" || dead[0].DeadAt.IsZero() {
+			t.Fatalf("dead jobs: %+v %v", dead, err)
+		}
+		if pending, _ := s.Jobs(ctx, store.JobFilter{Pending: true}); len(pending) != 2 || pending[0].Kind != store.JobMail || pending[1].Kind != store.JobMail {
+			t.Errorf("pending: %+v; want only the alerts' emails", pending)
+		}
+		c.add(time.Hour)
+		if n, _ := w.RunDue(ctx); n != 0 {
+			t.Error("a dead job ran again by itself")
+		}
+		fail = false
+		err = s.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.ReviveJob(ctx, flaky, c.now()); err != nil {
+				return err
+			}
+			return tx.DiscardJob(ctx, refused, c.now())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := w.RunDue(ctx); n != 1 || calls != 4 {
+			t.Errorf("after Retry now: ran %d, calls %d", n, calls)
+		}
+		if dead, _ := s.Jobs(ctx, store.JobFilter{Dead: true}); len(dead) != 0 {
+			t.Errorf("still dead: %+v", dead)
+		}
+		err = s.Write(ctx, func(tx *store.Tx) error { return tx.DiscardJob(ctx, refused, c.now()) })
+		if !errors.Is(err, desk.ErrConflict) {
+			t.Errorf("discarding a discarded job: %v, want a conflict", err)
+		}
+	})
+}
+
+// TestShutdownDrainsJobs: once Run is told to stop it claims nothing
+// more; a running job that ends within the grace is finished, and one
+// that does not is stopped and released to run again, never lost.
+func TestShutdownDrainsJobs(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx, stop := context.WithCancel(context.Background())
+		w := worker.New(s, quiet)
+		w.Grace = 300 * time.Millisecond
+		started := make(chan string, 2)
+		w.HandleKind("quick", func(ctx context.Context, _ *store.Job) error {
+			started <- "quick"
+			time.Sleep(100 * time.Millisecond) // goes on past the stop
+			return nil
+		}, worker.Kind{})
+		w.HandleKind("slow", func(ctx context.Context, _ *store.Job) error {
+			started <- "slow"
+			<-ctx.Done()
+			return ctx.Err()
+		}, worker.Kind{})
+		now := time.Now()
+		quick := schedule(t, s, store.Job{Kind: "quick", RunAt: now})
+		slow := schedule(t, s, store.Job{Kind: "slow", RunAt: now})
+		done := make(chan struct{})
+		go func() { defer close(done); w.Run(ctx) }()
+		<-started
+		<-started
+		schedule(t, s, store.Job{Kind: "quick", Key: "late", RunAt: now})
+		stopped := time.Now()
+		stop()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("Run did not return after its grace")
+		}
+		if took := time.Since(stopped); took > 2*time.Second {
+			t.Errorf("Run took %s to return, want about its grace", took)
+		}
+		ctx = context.Background()
+		jobs, err := s.Jobs(ctx, store.JobFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range jobs {
+			switch {
+			case j.ID == quick && j.DoneAt.IsZero():
+				t.Error("the job that ended within the grace is not finished")
+			case j.ID == slow && (!j.DoneAt.IsZero() || j.Attempts != 0 || !j.LockedUntil.IsZero() || j.RunAt.After(time.Now())):
+				t.Errorf("the stopped job: %+v; want it released, due now, its attempt not counted", j)
+			case j.Key == "late" && (j.Attempts != 0 || !j.DoneAt.IsZero()):
+				t.Error("a job was claimed after the stop")
+			}
+		}
+	})
 }

@@ -1,0 +1,135 @@
+package support
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+)
+
+// JobDeadAlert is the kind of the job that emails portal admins the jobs
+// that died.
+const JobDeadAlert = "dead_jobs_alert"
+
+// deadAlertDelay gathers the deaths of a burst (a relay that is down
+// kills mail job after mail job) into one email, and is the least time
+// between two such emails.
+const deadAlertDelay = 10 * time.Minute
+
+// DeadJob is a dead job with what it was about, in words.
+type DeadJob struct {
+	store.Job
+	Subject string
+}
+
+// DeadJobs lists the jobs that ran out of attempts or failed for good,
+// the last to die first (portal admins).
+func (s *Service) DeadJobs(ctx context.Context, r Request) ([]DeadJob, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageJobs, desk.Target{}); err != nil {
+		return nil, err
+	}
+	jobs, err := s.Store.Jobs(ctx, store.JobFilter{Dead: true, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	return s.describeJobs(ctx, jobs), nil
+}
+
+// describeJobs says what each job was about: an email's recipient and
+// subject, a case's number.
+func (s *Service) describeJobs(ctx context.Context, jobs []store.Job) []DeadJob {
+	out := make([]DeadJob, 0, len(jobs))
+	for _, j := range jobs {
+		d := DeadJob{Job: j, Subject: j.Kind + " " + j.Payload}
+		if j.Kind == store.JobMail {
+			if nid, err := strconv.ParseInt(j.Payload, 10, 64); err == nil {
+				if n, err := s.Store.Notification(ctx, nid); err == nil {
+					d.Subject = "Email to " + n.To + ": " + n.Subject
+				}
+			}
+		} else if j.CaseID != 0 {
+			d.Subject = "Case " + desk.FormatCaseNumber(j.CaseID)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// RetryJob makes a dead job due now with its attempts counted afresh
+// (portal admins).
+func (s *Service) RetryJob(ctx context.Context, r Request, jobID int64) error {
+	if err := desk.Authorize(r.Actor, desk.ManageJobs, desk.Target{}); err != nil {
+		return err
+	}
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.ReviveJob(ctx, jobID, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "job_retried", strconv.FormatInt(jobID, 10), "")
+	})
+	if err == nil && s.Wake != nil {
+		s.Wake()
+	}
+	return err
+}
+
+// DiscardJob gives up a dead job for good (portal admins).
+func (s *Service) DiscardJob(ctx context.Context, r Request, jobID int64) error {
+	if err := desk.Authorize(r.Actor, desk.ManageJobs, desk.Target{}); err != nil {
+		return err
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.DiscardJob(ctx, jobID, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "job_discarded", strconv.FormatInt(jobID, 10), "")
+	})
+}
+
+// JobDied is told of every job that dies, in the transaction that makes
+// it dead (worker.Worker.Died): it sets the alert to portal admins, once
+// for all the jobs that die before the alert goes out.
+func (s *Service) JobDied(ctx context.Context, tx *store.Tx, j *store.Job) error {
+	return tx.ScheduleJobOnce(ctx, &store.Job{Kind: JobDeadAlert, Key: JobDeadAlert, RunAt: s.now().Add(deadAlertDelay)}, s.now())
+}
+
+// RunDeadJobsAlert is the job that emails every portal admin the jobs
+// that died since it was set and are still dead.
+func (s *Service) RunDeadJobsAlert(ctx context.Context, j *store.Job) error {
+	jobs, err := s.Store.Jobs(ctx, store.JobFilter{Dead: true, Limit: 500})
+	if err != nil {
+		return err
+	}
+	var lines []string
+	for _, d := range s.describeJobs(ctx, jobs) {
+		if d.DeadAt.Before(j.CreatedAt) {
+			continue // an earlier alert told of it
+		}
+		lines = append(lines, fmt.Sprintf("- %s (%s, %d attempts): %s", d.Subject, d.Kind, d.Attempts, d.LastError))
+	}
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done || len(lines) == 0 {
+			return err
+		}
+		admins, err := s.staffWith(ctx, tx, desk.RolePortalAdmin)
+		if err != nil {
+			return err
+		}
+		subject := fmt.Sprintf("%d jobs stopped after their last attempt", len(lines))
+		if len(lines) == 1 {
+			subject = "A job stopped after its last attempt"
+		}
+		text := "These jobs will not run again unless you try them again:\n\n" + strings.Join(lines, "\n")
+		for i := range admins {
+			m := mail{Kind: "jobs_dead", To: &admins[i], Subject: subject, Text: text, Link: s.BaseURL + "/console/jobs"}
+			if err := s.queueMail(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

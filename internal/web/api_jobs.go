@@ -1,0 +1,52 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+type apiDeadJob struct {
+	ID        int64     `json:"id"`
+	Kind      string    `json:"kind"`
+	Subject   string    `json:"subject"`
+	Case      string    `json:"case,omitempty"`
+	Attempts  int       `json:"attempts"`
+	LastError string    `json:"last_error"`
+	DeadAt    time.Time `json:"dead_at"`
+}
+
+func (s *Server) apiDeadJobs(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	jobs, err := s.svc.DeadJobs(r.Context(), request(r, a))
+	if err != nil {
+		return err
+	}
+	out := make([]apiDeadJob, 0, len(jobs))
+	for _, j := range jobs {
+		aj := apiDeadJob{ID: j.ID, Kind: j.Kind, Subject: j.Subject, Attempts: j.Attempts, LastError: j.LastError, DeadAt: j.DeadAt}
+		if j.CaseID != 0 {
+			aj.Case = desk.FormatCaseNumber(j.CaseID)
+		}
+		out = append(out, aj)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apiWorkDeadJob is the call that retries or discards a dead job.
+func (s *Server) apiWorkDeadJob(act func(context.Context, support.Request, int64) error) apiHandler {
+	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+		id, err := pathID(r, "id")
+		if err == nil {
+			err = act(r.Context(), request(r, a), id)
+		}
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusNoContent, nil)
+		return nil
+	}
+}

@@ -1006,4 +1006,7 @@ func TestHeldOut(t *testing.T) {
 			t.Logf("%s:\n\t\t%s", k, e)
 		}
 	}
+	if recall < 99 || untouched < 98 {
+		t.Errorf("recall %.2f%%, untouched %.2f%%: want at least 99%% and 98%%", recall, untouched)
+	}
 }

@@ -198,6 +198,31 @@ func TestMaskLogFormats(t *testing.T) {
 			"cards 3782 822463 10005 and 2221000000000009",
 			"cards <card> and <card>",
 		},
+		{
+			"an & inside a password ends it only in a query string",
+			"auth user=ops pwd=Summer&p33s result=fail GET /login?password=x1y2z3&next=/cases",
+			"auth user=ops pwd=<credential> result=fail GET /login?password=<credential>&next=/cases",
+		},
+		{
+			"an address in a query string, URL-encoded",
+			`"GET /unsubscribe?email=ravi%2Bsupport%40uni-example.edu&list=news HTTP/1.1" 200`,
+			`"GET /unsubscribe?email=<email>&list=news HTTP/1.1" 200`,
+		},
+		{
+			"test results, versions with leading zeros and the any-address are no secrets or addresses",
+			"--- PASS: TestCaseFeed (0.22s) tagged portal/api:8.5.112.03 Uvicorn running on http://0.0.0.0:8000",
+			"--- PASS: TestCaseFeed (0.22s) tagged portal/api:8.5.112.03 Uvicorn running on http://0.0.0.0:8000",
+		},
+		{
+			"Brazilian numbers with the area code in parentheses",
+			"Contact: (11) 96528-7218 (office), fixo (21) 3456-7890",
+			"Contact: <phone> (office), fixo <phone>",
+		},
+		{
+			"a 13-digit counter is no card number",
+			"tuples: 79933 removed, 4627787288394 remain",
+			"tuples: 79933 removed, 4627787288394 remain",
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -41,8 +41,8 @@ var (
 	phoneChars  = bytesOf(digitChars + " ().+-/")
 	ninoFirst   = bytesOf("ABCEGHJKLMNOPRSTWXYZ")
 	ninoSecond  = bytesOf("ABCEGHJKLMNPRSTWXYZ")
-	// valueStop ends a value that is not quoted.
-	valueStop = bytesOf(" \t\r\n&,;\"'<>(){}[]")
+	// valueStop ends a value that is not quoted; in a query string, & too.
+	valueStop = bytesOf(" \t\r\n,;\"'<>(){}[]")
 	// authStop ends the credentials of an Authorization header.
 	authStop = bytesOf(" \t\r\n\"',;<>]")
 	// authorityStop ends the part of a URL before its path.
@@ -85,6 +85,11 @@ func (m *Masker) scan(line []byte, i int) {
 						i = end
 						continue
 					}
+				}
+			case '%':
+				if end := m.encodedEmail(line, i); end > i {
+					i = end
+					continue
 				}
 			case '-':
 				if bytes.HasPrefix(line[i:], beginMarker) {
@@ -519,6 +524,9 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 	default:
 		return 0
 	}
+	if sep == ':' && quote == 0 && string(line[start:k]) == "PASS" {
+		return 0 // a test runner's result: --- PASS: TestCaseFeed, PASS: t/basic.t
+	}
 	mode := keyMode(line[start:k], secretKeys)
 	if mode == 0 && sep == ':' && quote == 0 {
 		// Words of a label: Secret Access Key: …, API Key: …
@@ -571,6 +579,11 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		return e
 	}
 	s, e := valueAt(line, p, xml)
+	if s == p && start > 0 && (line[start-1] == '?' || line[start-1] == '&') {
+		if amp := bytes.IndexByte(line[s:e], '&'); amp >= 0 {
+			e = s + amp
+		}
+	}
 	if s < 0 || s >= e || isLiteral(line[s:e]) {
 		return 0
 	}
@@ -834,6 +847,31 @@ func emailHostEnd(line []byte, s int) int {
 	return e
 }
 
+// encodedEmail masks an address whose @ is written %40, as in a query
+// string (?email=anna%2Bbilling%40example.com), when line[i:] starts
+// with that %40, and returns its end, or 0.
+func (m *Masker) encodedEmail(line []byte, i int) int {
+	if i+3 >= len(line) || line[i+1] != '4' || line[i+2] != '0' {
+		return 0
+	}
+	from := 0
+	if len(m.spans) > m.custom {
+		from = m.spans[len(m.spans)-1].end
+	}
+	j := i
+	for j > from && emailLocal[line[j-1]] {
+		j--
+	}
+	for j < i && !alnum[line[j]] {
+		j++
+	}
+	end := emailHostEnd(line, i+3)
+	if j == i || end == 0 || !m.add(j, end, KindEmail) {
+		return 0
+	}
+	return end
+}
+
 // ipv6 masks an IPv6 address that starts at line[j], or returns 0.
 func (m *Masker) ipv6(line []byte, j int) int {
 	if b := before(line, j); isWordByte(b) || b == ':' || b == '.' {
@@ -875,9 +913,11 @@ func (m *Masker) ipv6(line []byte, j int) int {
 }
 
 // ipv4 masks an IPv4 address that starts at line[j], or returns 0: four
-// numbers up to 255, not a version (v1.2.3.4, Version=4.0.0.0, 1.2.3.4.5).
+// numbers up to 255 without leading zeros, not a version (v1.2.3.4,
+// Version=4.0.0.0, 1.2.3.4.5, 8.5.112.03), nor 0.0.0.0, which names every
+// address of a host and no one's.
 func (m *Masker) ipv4(line []byte, j int) int {
-	p := j
+	p, zeros := j, 0
 	for part := range 4 {
 		if part > 0 {
 			if p >= len(line) || line[p] != '.' {
@@ -890,12 +930,15 @@ func (m *Masker) ipv4(line []byte, j int) int {
 			v = 10*v + int(line[q]-'0')
 			q++
 		}
-		if q == p || q-p > 3 || v > 255 {
+		if q == p || q-p > 3 || v > 255 || q-p > 1 && line[p] == '0' {
 			return 0
+		}
+		if v == 0 {
+			zeros++
 		}
 		p = q
 	}
-	if isWordByte(after(line, p)) || p+1 < len(line) && (line[p] == '.' || line[p] == '-') && isDigit(line[p+1]) { // :port is fine
+	if zeros == 4 || isWordByte(after(line, p)) || p+1 < len(line) && (line[p] == '.' || line[p] == '-') && isDigit(line[p+1]) { // :port is fine
 		return 0
 	}
 	if from := max(0, j-12); bytes.Contains(bytes.ToLower(line[from:j]), []byte("version")) {
@@ -1203,6 +1246,12 @@ func counter(line []byte, start, end int) bool {
 // 06.12.34.56.78, 08-123 456 78, 03-1234-5678).
 func nationalPhone(line []byte, gs []group) bool {
 	first := line[gs[0].start]
+	if first != '0' && gs[0].paren && gs[0].len() == 2 && (len(gs) == 2 || len(gs) == 3 && gs[2].sep == '-') {
+		// Brazil's (11) 91234-5678 and (11) 3456-7890: an area code in
+		// parentheses, then the subscriber's 8 or 9 digits.
+		sub := digitCount(gs[1:])
+		return (sub == 8 || sub == 9) && (gs[1].sep == ' ' || gs[1].sep == ')') && gs[len(gs)-1].len() == 4
+	}
 	if first != '0' {
 		if len(gs) != 3 || gs[0].len() != 3 || gs[1].len() != 3 || gs[2].len() != 4 || first < '2' {
 			return false
@@ -1274,8 +1323,8 @@ func cardPrefix(d []byte) bool {
 	p2, _ := strconv.Atoi(string(d[:2]))
 	p4, _ := strconv.Atoi(string(d[:4]))
 	switch {
-	case d[0] == '4':
-		return true
+	case d[0] == '4': // 16 or 19 digits: 13-digit numbers are no longer issued
+		return len(d) == 16 || len(d) == 19
 	case 51 <= p2 && p2 <= 55, 2221 <= p4 && p4 <= 2720:
 		return len(d) == 16
 	case p2 == 34 || p2 == 37:

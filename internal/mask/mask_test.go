@@ -223,6 +223,31 @@ func TestMaskLogFormats(t *testing.T) {
 			"tuples: 79933 removed, 4627787288394 remain",
 			"tuples: 79933 removed, 4627787288394 remain",
 		},
+		{
+			"what programs write in place of a secret is left",
+			`password=xxxxxx token=*** {"password":"[FILTERED]"} Authorization: [REDACTED]`,
+			`password=xxxxxx token=*** {"password":"[FILTERED]"} Authorization: [REDACTED]`,
+		},
+		{
+			"PAM's service, kubectl's sizes of secrets",
+			"pam_unix(passwd:chauthtok): password changed for bob; password:  16 bytes",
+			"pam_unix(passwd:chauthtok): password changed for bob; password:  16 bytes",
+		},
+		{
+			"passwords on command lines and in .netrc",
+			"curl -u admin:s3cr3t! https://x; mysql -u root -pW1nter! db; redis-cli -a R3dis ping; machine h login bob password n3trc",
+			"curl -u admin:<credential> https://x; mysql -u root -p<credential> db; redis-cli -a <credential> ping; machine h login bob password <credential>",
+		},
+		{
+			"an SSN with spaces after its key; German, North American numbers",
+			"SSN 125 37 3244 call 030/5900777 or 1-800-774-4734",
+			"SSN <national-id> call <phone> or <phone>",
+		},
+		{
+			"xxd's words are no card numbers",
+			"00002860: 3137 3536 3936 3636 3836 3033 3037 3239",
+			"00002860: 3137 3536 3936 3636 3836 3033 3037 3239",
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

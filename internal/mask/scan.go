@@ -173,6 +173,11 @@ func (m *Masker) word(line []byte, j, k int) int {
 	if end := m.keyed(line, j, k); end > 0 {
 		return end
 	}
+	if j >= 2 && line[j-1] == '-' && line[j-2] == ' ' && (k-j == 1 || line[j] == 'p') {
+		if end := m.flag(line, j, k); end > 0 {
+			return end
+		}
+	}
 	if k-j == 6 && bytes.EqualFold(line[j:k], []byte("bearer")) {
 		return m.bearer(line, k)
 	}
@@ -182,6 +187,49 @@ func (m *Masker) word(line []byte, j, k int) int {
 		}
 	}
 	return 0
+}
+
+// flag masks the password given to a command on its command line, where
+// line[j:k] is a one-letter option after " -": curl's and wget's
+// -u user:password, the -p of sshpass and of docker login, redis-cli's -a,
+// and mysql's -pPASSWORD. It returns the password's end, or 0.
+func (m *Masker) flag(line []byte, j, k int) int {
+	if j < 2 || line[j-1] != '-' || line[j-2] != ' ' || k >= len(line) {
+		return 0
+	}
+	commandBefore := func(names ...string) bool {
+		for _, name := range names {
+			if bytes.Contains(line[:j], []byte(name)) {
+				return true
+			}
+		}
+		return false
+	}
+	c, p := line[j], k+1
+	switch {
+	case k-j > 1 && c == 'p' && commandBefore("mysql", "mariadb"):
+		p = j + 1
+	case line[k] != ' ' || k-j > 1:
+		return 0
+	case c == 'u':
+		s, e := valueAt(line, p, false)
+		if s < 0 {
+			return 0
+		}
+		colon := bytes.IndexByte(line[s:e], ':')
+		if colon < 0 || !m.add(s+colon+1, e, KindCredential) {
+			return 0
+		}
+		return e
+	case c == 'p' && commandBefore("sshpass", " login "), c == 'a' && commandBefore("redis-cli"):
+	default:
+		return 0
+	}
+	s, e := valueAt(line, p, false)
+	if s < 0 || s >= e || isLiteral(line[s:e]) || !m.add(s, e, KindCredential) {
+		return 0
+	}
+	return e
 }
 
 // A tokenShape is a credential known by its prefix: the prefix, then at
@@ -508,6 +556,8 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		p = k + gt + 1
 	case spaced && start+2 <= j && line[start] == '-' && line[start+1] == '-':
 		sep = ' '
+	case spaced && (k-start == len("password") || isDigit(line[k+1])) && spacedKey(line, start, k):
+		sep = ' '
 	case sep == ',' || sep == 'v' || sep == 'V':
 		// key="password" value="…" and "name":"password","value":"…": the
 		// key "value" is masked when the name before it is a secret's.
@@ -526,6 +576,9 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 	}
 	if sep == ':' && quote == 0 && string(line[start:k]) == "PASS" {
 		return 0 // a test runner's result: --- PASS: TestCaseFeed, PASS: t/basic.t
+	}
+	if sep == ':' && start > 4 && line[start-1] == '(' && bytes.LastIndex(line[:start], []byte("pam_")) >= max(0, start-16) {
+		return 0 // PAM's service and facility: pam_unix(passwd:chauthtok)
 	}
 	mode := keyMode(line[start:k], secretKeys)
 	if mode == 0 && sep == ':' && quote == 0 {
@@ -579,6 +632,9 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		return e
 	}
 	s, e := valueAt(line, p, xml)
+	if s == p && isDigits(line[s:e]) && bytes.HasPrefix(line[e:], []byte(" bytes")) {
+		return 0 // the size of a secret, as kubectl describe shows it
+	}
 	if s == p && start > 0 && (line[start-1] == '?' || line[start-1] == '&') {
 		if amp := bytes.IndexByte(line[s:e], '&'); amp >= 0 {
 			e = s + amp
@@ -588,6 +644,10 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		return 0
 	}
 	kind := KindCredential
+	if mode == keyNationalID && s == p && isDigit(line[p]) { // 123 45 6789
+		for e = p; e < n && (isDigit(line[e]) || (line[e] == ' ' || line[e] == '-') && e+1 < n && isDigit(line[e+1])); e++ {
+		}
+	}
 	if mode == keyNationalID {
 		if e-s > 20 || !bytes.ContainsAny(line[s:e], digitChars) {
 			return 0
@@ -598,6 +658,21 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		return 0
 	}
 	return e
+}
+
+// spacedKey reports whether the key line[start:k], followed by a space,
+// names the value after the space: SSN 123 45 6789, and the password of
+// a .netrc line (machine api.example.com login bob password s3cret).
+func spacedKey(line []byte, start, k int) bool {
+	key := line[start:k]
+	if k+1 < len(line) && isDigit(line[k+1]) && allIn(key, upperDigit) {
+		return keyMode(key, secretKeys) == keyNationalID
+	}
+	if !bytes.Equal(key, []byte("password")) {
+		return false
+	}
+	login := bytes.LastIndex(line[:start], []byte("login "))
+	return login >= 0 && bytes.Count(line[login:start], []byte(" ")) == 2
 }
 
 // namedSecret reports whether the key that ends at line[:start] (a
@@ -647,6 +722,9 @@ func (m *Masker) authorization(line []byte, p int) int {
 	}
 	for e < n && !authStop[line[e]] {
 		e++
+	}
+	if p > 0 && line[p-1] == '[' && e < n && line[e] == ']' && redacted(line[p-1:e+1]) {
+		return 0
 	}
 	if m.add(p, e, kind) {
 		return e
@@ -719,7 +797,35 @@ func isLiteral(v []byte) bool {
 			}
 		}
 	}
-	return v[0] == '$' && len(v) > 1 && isDigits(v[1:]) // SQL parameters: token = $1
+	return v[0] == '$' && len(v) > 1 && isDigits(v[1:]) || // SQL parameters: token = $1
+		redacted(v)
+}
+
+// redacted reports whether a value is what a program writes in place of a
+// secret: ********, xxxxxx, [FILTERED] (Rails), [REDACTED], <hidden>.
+func redacted(v []byte) bool {
+	if len(v) >= 3 && (allSame(v, '*') || allSame(v, 'x') || allSame(v, 'X')) {
+		return true
+	}
+	if len(v) < 3 || !(v[0] == '[' && v[len(v)-1] == ']' || v[0] == '<' && v[len(v)-1] == '>' || v[0] == '(' && v[len(v)-1] == ')') {
+		return false
+	}
+	w := v[1 : len(v)-1]
+	for _, word := range []string{"filtered", "redacted", "hidden", "masked", "removed", "sensitive", "sensitive value", "secret"} {
+		if bytes.EqualFold(w, []byte(word)) {
+			return true
+		}
+	}
+	return false
+}
+
+func allSame(v []byte, c byte) bool {
+	for _, b := range v {
+		if b != c {
+			return false
+		}
+	}
+	return true
 }
 
 func hasPrefixFold(b []byte, prefix string) bool {
@@ -1039,7 +1145,9 @@ func (m *Masker) number(line []byte, j int) int {
 		if total += g.len(); total > 19 {
 			break
 		}
-		if p+1 < n && (line[p] == ' ' || line[p] == '-' || line[p] == '.') && (isDigit(line[p+1]) || line[p+1] == '(') {
+		// 030/1234567: a slash after a trunk 0's area code, in Germany.
+		slash := p < n && line[p] == '/' && ng == 1 && !g.paren && line[g.start] == '0' && g.len() <= 5
+		if p+1 < n && (line[p] == ' ' || line[p] == '-' || line[p] == '.' || slash) && (isDigit(line[p+1]) || line[p+1] == '(') {
 			sep = line[p]
 			p++
 			continue
@@ -1070,6 +1178,16 @@ func (m *Masker) number(line []byte, j int) int {
 	}
 	if !plus && ng > 5 && allPairs(gs[:ng]) {
 		return 0 // 00 11 22 33 44 55 66 77: a dump of bytes
+	}
+	if !plus && ng == 5 && allOfLen(gs[:ng], 4) && gs[4].sep == ' ' {
+		// 3836 3236 3938 3439 3733 3337: xxd's words, none of them a card's.
+		e := gs[4].end
+		for e+5 <= n && line[e] == ' ' && isDigits(line[e+1:e+5]) && !isWordByte(after(line, e+5)) {
+			e += 5
+		}
+		if e > gs[4].end {
+			return e
+		}
 	}
 	if plus || ng > 1 && gs[0].len() >= 2 && line[gs[0].start] == '0' && line[gs[0].start+1] == '0' && !gs[0].paren {
 		for g := ng; g >= 1; g-- {
@@ -1155,9 +1273,11 @@ func internationalPhone(line []byte, gs []group, plus bool) bool {
 	return !gs[0].paren && 1 <= cc && cc <= 3
 }
 
-func allPairs(gs []group) bool {
+func allPairs(gs []group) bool { return allOfLen(gs, 2) }
+
+func allOfLen(gs []group, n int) bool {
 	for _, g := range gs {
-		if g.len() != 2 {
+		if g.len() != n || g.paren {
 			return false
 		}
 	}
@@ -1252,6 +1372,10 @@ func nationalPhone(line []byte, gs []group) bool {
 		sub := digitCount(gs[1:])
 		return (sub == 8 || sub == 9) && (gs[1].sep == ' ' || gs[1].sep == ')') && gs[len(gs)-1].len() == 4
 	}
+	if first == '1' && len(gs) == 4 && gs[0].len() == 1 && gs[1].sep != '.' && gs[1].sep == gs[2].sep && gs[2].sep == gs[3].sep {
+		gs = gs[1:] // 1-800-555-0132: North American, with its country code 1 but no +
+		first = line[gs[0].start]
+	}
 	if first != '0' {
 		if len(gs) != 3 || gs[0].len() != 3 || gs[1].len() != 3 || gs[2].len() != 4 || first < '2' {
 			return false
@@ -1262,7 +1386,7 @@ func nationalPhone(line []byte, gs []group) bool {
 		return gs[1].sep == gs[2].sep
 	}
 	d := digitCount(gs)
-	if d < 9 || d > 12 {
+	if d < 9 || d > 12 || len(gs) > 2 && gs[1].sep == '/' {
 		return false
 	}
 	dots := 0

@@ -67,10 +67,6 @@ func (g *heldOutGen) uuid() string {
 	return g.hex(8) + "-" + g.hex(4) + "-4" + g.hex(3) + "-" + g.pick("8", "9", "a", "b") + g.hex(3) + "-" + g.hex(12)
 }
 
-func (g *heldOutGen) word() string {
-	return g.pick("order", "invoice", "session", "worker", "cache", "queue", "billing", "sync", "export", "report", "gateway", "ledger")
-}
-
 func (g *heldOutGen) name() string {
 	return g.pick("anna", "jean", "li", "oliver", "maria", "sven", "priya", "kenji", "lucas", "fatima", "noah", "chloe", "mateo", "ingrid", "ravi")
 }
@@ -97,7 +93,7 @@ func (g *heldOutGen) clfTime() string {
 	return fmt.Sprintf("%02d/%s/2026:%02d:%02d:%02d +%02d00", 1+g.r.IntN(28), g.pick("Jan", "Apr", "Jul", "Dec"), g.r.IntN(24), g.r.IntN(60), g.r.IntN(60), g.r.IntN(3))
 }
 
-func (g *heldOutGen) epochNanos() string { return "17" + g.digits(17) }
+func (g *heldOutGen) epochNanos() string  { return "17" + g.digits(17) }
 func (g *heldOutGen) epochMicros() string { return "17" + g.digits(14) }
 func (g *heldOutGen) epochMillis() string { return "17" + g.digits(11) }
 
@@ -1026,7 +1022,7 @@ func heldOutMeasure(t *testing.T, lines []heldOutLine) {
 	}
 	recall := 100 * float64(planted-missed) / float64(planted)
 	untouched := 100 * float64(ordinary-touched) / float64(ordinary)
-	fmt.Fprintf(&report, "recall %.2f%% (%d of %d values), untouched %.2f%% (%d of %d ordinary lines)\n", recall, planted-missed, planted, untouched, ordinary-touched, ordinary)
+	fmt.Fprintf(&report, "recall %.2f%% (%d of %d values), untouched %.2f%% (%d of %d ordinary lines), %d lines\n", recall, planted-missed, planted, untouched, ordinary-touched, ordinary, len(lines))
 	t.Log("\n" + report.String())
 	for _, k := range kinds {
 		for _, e := range tallies[k].examples {

@@ -244,6 +244,11 @@ func TestMaskLogFormats(t *testing.T) {
 			"SSN <national-id> call <phone> or <phone>",
 		},
 		{
+			"a long secret after a snake-case key and a space",
+			"aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY; missing aws_secret_access_key in config",
+			"aws configure set aws_secret_access_key <credential>; missing aws_secret_access_key in config",
+		},
+		{
 			"xxd's words are no card numbers",
 			"00002860: 3137 3536 3936 3636 3836 3033 3037 3239",
 			"00002860: 3137 3536 3936 3636 3836 3033 3037 3239",

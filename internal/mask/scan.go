@@ -556,7 +556,7 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		p = k + gt + 1
 	case spaced && start+2 <= j && line[start] == '-' && line[start+1] == '-':
 		sep = ' '
-	case spaced && (k-start == len("password") || isDigit(line[k+1])) && spacedKey(line, start, k):
+	case spaced && (k-start == len("password") || isDigit(line[k+1]) || k-start > 8) && spacedKey(line, start, k):
 		sep = ' '
 	case sep == ',' || sep == 'v' || sep == 'V':
 		// key="password" value="…" and "name":"password","value":"…": the
@@ -661,12 +661,18 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 }
 
 // spacedKey reports whether the key line[start:k], followed by a space,
-// names the value after the space: SSN 123 45 6789, and the password of
-// a .netrc line (machine api.example.com login bob password s3cret).
+// names the value after the space: SSN 123 45 6789, the password of a
+// .netrc line (machine api.example.com login bob password s3cret), and a
+// long secret after a key in snake case (aws configure set
+// aws_secret_access_key wJalrXUtnFEMI/K7MDENG…).
 func spacedKey(line []byte, start, k int) bool {
 	key := line[start:k]
 	if k+1 < len(line) && isDigit(line[k+1]) && allIn(key, upperDigit) {
 		return keyMode(key, secretKeys) == keyNationalID
+	}
+	if bytes.IndexByte(key, '_') > 0 {
+		s, e := valueAt(line, k+1, false)
+		return s == k+1 && e-s >= 16 && bytes.ContainsAny(line[s:e], digitChars) && keyMode(key, secretKeys) == keySecret
 	}
 	if !bytes.Equal(key, []byte("password")) {
 		return false
@@ -807,7 +813,10 @@ func redacted(v []byte) bool {
 	if len(v) >= 3 && (allSame(v, '*') || allSame(v, 'x') || allSame(v, 'X')) {
 		return true
 	}
-	if len(v) < 3 || !(v[0] == '[' && v[len(v)-1] == ']' || v[0] == '<' && v[len(v)-1] == '>' || v[0] == '(' && v[len(v)-1] == ')') {
+	if len(v) < 3 {
+		return false
+	}
+	if ends := [2]byte{v[0], v[len(v)-1]}; ends != [2]byte{'[', ']'} && ends != [2]byte{'<', '>'} && ends != [2]byte{'(', ')'} {
 		return false
 	}
 	w := v[1 : len(v)-1]

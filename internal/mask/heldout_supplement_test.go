@@ -101,8 +101,8 @@ var heldOutPlanted2 = []heldOutKind{
 		return `Authorization: Digest username="bob", realm="api", nonce="` + g.hex(32) + `", uri="/v1", response="` + r + `"`, []string{r}
 	}},
 	{"cloud", func(g *heldOutGen) (string, []string) {
-		key := base64.StdEncoding.EncodeToString([]byte(g.from(hoAlnum, 64)))
-		id := "AKIA" + g.from(hoUpper+"234567", 16)
+		key := base64.StdEncoding.EncodeToString([]byte(g.from(alnumSet, 64)))
+		id := "AKIA" + g.from(upperSet+"234567", 16)
 		sig := g.hex(64)
 		switch g.r.IntN(4) {
 		case 0:
@@ -110,10 +110,10 @@ var heldOutPlanted2 = []heldOutKind{
 		case 1:
 			return "GET https://bucket.s3.amazonaws.com/f.zip?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + id + "%2F20261201%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20261201T115245Z&X-Amz-Expires=3600&X-Amz-Signature=" + sig, []string{id, sig}
 		case 2:
-			t := "ya29." + g.from(hoAlnum+"-_", 80)
+			t := "ya29." + g.from(alnumSet+"-_", 80)
 			return `{"access_token":"` + t + `","expires_in":3599,"token_type":"Bearer"}`, []string{t}
 		}
-		t := "sk-proj-" + g.from(hoAlnum+"-_", 48)
+		t := "sk-proj-" + g.from(alnumSet+"-_", 48)
 		return "OPENAI_API_KEY=" + t, []string{t}
 	}},
 	{"email", one((*heldOutGen).email,

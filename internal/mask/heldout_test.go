@@ -26,42 +26,17 @@ type heldOutLine struct {
 	values []string
 }
 
-type heldOutGen struct {
-	r *rand.Rand
-}
-
-func (g *heldOutGen) pick(s ...string) string { return s[g.r.IntN(len(s))] }
-
-func (g *heldOutGen) digits(n int) string {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte('0' + g.r.IntN(10))
-	}
-	return string(b)
-}
+// heldOutGen draws with the quality corpus's generator (pick, digits,
+// chars); everything it writes is its own.
+type heldOutGen struct{ corpusGen }
 
 // num is a decimal number in [lo, hi).
 func (g *heldOutGen) num(lo, hi int) string { return fmt.Sprint(lo + g.r.IntN(hi-lo)) }
 
-func (g *heldOutGen) from(alphabet string, n int) string {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = alphabet[g.r.IntN(len(alphabet))]
-	}
-	return string(b)
-}
+func (g *heldOutGen) from(alphabet string, n int) string { return g.chars(n, alphabet) }
 
-const (
-	hoLower  = "abcdefghijklmnopqrstuvwxyz"
-	hoUpper  = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	hoDigits = "0123456789"
-	hoAlnum  = hoLower + hoUpper + hoDigits
-	hoHex    = "0123456789abcdef"
-	hoB64    = hoAlnum + "+/"
-)
-
-func (g *heldOutGen) hex(n int) string   { return g.from(hoHex, n) }
-func (g *heldOutGen) alnum(n int) string { return g.from(hoAlnum, n) }
+func (g *heldOutGen) hex(n int) string   { return g.from(hexSet, n) }
+func (g *heldOutGen) alnum(n int) string { return g.from(alnumSet, n) }
 
 func (g *heldOutGen) uuid() string {
 	return g.hex(8) + "-" + g.hex(4) + "-4" + g.hex(3) + "-" + g.pick("8", "9", "a", "b") + g.hex(3) + "-" + g.hex(12)
@@ -322,7 +297,7 @@ func (g *heldOutGen) nino() string {
 }
 
 func (g *heldOutGen) password() string {
-	return g.pick("Summer", "Winter", "hunter", "Passw0rd", "Tr0ub4dor", "correct-horse", "Kx9", "zQ") + g.from(hoAlnum+"!#%&*-_", 4+g.r.IntN(10))
+	return g.pick("Summer", "Winter", "hunter", "Passw0rd", "Tr0ub4dor", "correct-horse", "Kx9", "zQ") + g.from(alnumSet+"!#%&*-_", 4+g.r.IntN(10))
 }
 
 // urlPassword is a password as it stands in a URL: percent-encoded.
@@ -332,11 +307,11 @@ func (g *heldOutGen) jwt() string {
 	enc := base64.RawURLEncoding.EncodeToString
 	head := enc([]byte(`{"alg":"` + g.pick("HS256", "RS256", "ES256") + `","typ":"JWT"}`))
 	body := enc([]byte(fmt.Sprintf(`{"sub":"%s","iat":%s,"exp":%s,"scope":"read write"}`, g.uuid(), g.epochMillis()[:10], g.epochMillis()[:10])))
-	return head + "." + body + "." + g.from(hoAlnum+"-_", 43)
+	return head + "." + body + "." + g.from(alnumSet+"-_", 43)
 }
 
 func (g *heldOutGen) opaqueToken() string {
-	return g.from(hoAlnum+"-_.", 24+g.r.IntN(40))
+	return g.from(alnumSet+"-_.", 24+g.r.IntN(40))
 }
 
 // A planter makes one line that holds the sensitive values it returns.
@@ -558,14 +533,14 @@ var heldOutPlanted = []heldOutKind{
 		`curl -H "Authorization: Bearer {v}" https://api.example.com/v1/me`,
 		`{lt} DEBUG http - request headers: {Authorization=Bearer {v}, Accept=*/*}`,
 	)},
-	{"aws-key-id", one(func(g *heldOutGen) string { return g.pick("AKIA", "ASIA") + g.from(hoUpper+"234567", 16) },
+	{"aws-key-id", one(func(g *heldOutGen) string { return g.pick("AKIA", "ASIA") + g.from(upperSet+"234567", 16) },
 		`aws_access_key_id = {v}`,
 		`        "AccessKeyId": "{v}",`,
 		`{ts} credentials resolved from env: {v}`,
 		`export AWS_ACCESS_KEY_ID={v}`,
 		`time={ts} level=ERROR msg="s3 put" err="InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records. status code: 403, request id: {uuid}" key={v}`,
 	)},
-	{"aws-secret", one(func(g *heldOutGen) string { return g.from(hoAlnum+"+/", 40) },
+	{"aws-secret", one(func(g *heldOutGen) string { return g.from(alnumSet+"+/", 40) },
 		`aws_secret_access_key = {v}`,
 		`        "SecretAccessKey": "{v}",`,
 		`export AWS_SECRET_ACCESS_KEY={v}`,
@@ -587,7 +562,7 @@ var heldOutPlanted = []heldOutKind{
 	)},
 	{"slack", func(g *heldOutGen) (string, []string) {
 		if g.r.IntN(3) == 0 {
-			u := "https://hooks.slack.com/services/T" + g.from(hoUpper+hoDigits, 8) + "/B" + g.from(hoUpper+hoDigits, 10) + "/" + g.alnum(24)
+			u := "https://hooks.slack.com/services/T" + g.from(upperSet+digitSet, 8) + "/B" + g.from(upperSet+digitSet, 10) + "/" + g.alnum(24)
 			return g.pick("webhook_url: "+u, "time="+g.isoTime()+" msg=\"notify\" url="+u, "POST "+u+" -> 200"), []string{u[strings.LastIndexByte(u, '/')+1:]}
 		}
 		t := g.pick("xoxb-", "xoxp-", "xoxa-2-", "xoxe.xoxp-1-") + g.digits(12) + "-" + g.digits(13) + "-" + g.alnum(24)
@@ -601,7 +576,7 @@ var heldOutPlanted = []heldOutKind{
 		`  stripe_key: {v}`,
 		`curl https://api.stripe.com/v1/charges -u {v}:`,
 	)},
-	{"google-api-key", one(func(g *heldOutGen) string { return "AIza" + g.from(hoAlnum+"-_", 35) },
+	{"google-api-key", one(func(g *heldOutGen) string { return "AIza" + g.from(alnumSet+"-_", 35) },
 		`GET https://maps.googleapis.com/maps/api/geocode/json?address=Paris&key={v} HTTP/1.1`,
 		`  "api_key": "{v}",`,
 		`GOOGLE_API_KEY={v}`,
@@ -610,11 +585,11 @@ var heldOutPlanted = []heldOutKind{
 	{"gitlab-npm-sendgrid", one(func(g *heldOutGen) string {
 		switch g.r.IntN(3) {
 		case 0:
-			return "glpat-" + g.from(hoAlnum+"-_", 20)
+			return "glpat-" + g.from(alnumSet+"-_", 20)
 		case 1:
 			return "npm_" + g.alnum(36)
 		}
-		return "SG." + g.from(hoAlnum+"-_", 22) + "." + g.from(hoAlnum+"-_", 43)
+		return "SG." + g.from(alnumSet+"-_", 22) + "." + g.from(alnumSet+"-_", 43)
 	},
 		`CI_JOB_TOKEN: {v}`,
 		`//registry.npmjs.org/:_authToken={v}`,
@@ -622,8 +597,8 @@ var heldOutPlanted = []heldOutKind{
 		`  token: "{v}"`,
 	)},
 	{"private-key-json", func(g *heldOutGen) (string, []string) {
-		body := g.from(hoB64, 64)
-		return `  "private_key": "-----BEGIN PRIVATE KEY-----\n` + body + `\n` + g.from(hoB64, 64) + `\n-----END PRIVATE KEY-----\n",`, []string{body}
+		body := g.from(base64Set, 64)
+		return `  "private_key": "-----BEGIN PRIVATE KEY-----\n` + body + `\n` + g.from(base64Set, 64) + `\n-----END PRIVATE KEY-----\n",`, []string{body}
 	}},
 }
 
@@ -688,7 +663,7 @@ var heldOutOrdinary = []heldOutFormat{
 			g.isoTime(), g.bigCounter(), g.epochNanos(), g.num(1, 999999), g.bigCounter(), g.hex(24))
 	}},
 	{"kubernetes", func(g *heldOutGen) string {
-		pod := "api-" + g.from(hoLower+hoDigits, 10) + "-" + g.from(hoLower+hoDigits, 5)
+		pod := "api-" + g.from(lowerSet+digitSet, 10) + "-" + g.from(lowerSet+digitSet, 5)
 		return g.pick(
 			"default   "+g.num(1, 59)+"m   Normal   Scheduled   pod/"+pod+"   Successfully assigned default/"+pod+" to node-"+g.num(1, 9),
 			"default   "+g.num(1, 59)+"s   Normal   Pulled      pod/"+pod+`   Successfully pulled image "registry.example.com/portal/api:v`+g.version()+`" in `+g.duration()+` (`+g.duration()+` including waiting). Image size: `+g.bigCounter()+` bytes.`,
@@ -890,12 +865,12 @@ func heldOutLines(g *heldOutGen, planted []heldOutKind, ordinary []heldOutFormat
 }
 
 func heldOutSupplement(per int) []heldOutLine {
-	g := &heldOutGen{r: rand.New(rand.NewPCG(20261202, 0x5eed))}
+	g := &heldOutGen{corpusGen{r: rand.New(rand.NewPCG(20261202, 0x5eed))}}
 	return heldOutLines(g, heldOutPlanted2, heldOutOrdinary2, per, per)
 }
 
 func heldOutCorpus(perKind, perFormat int) []heldOutLine {
-	g := &heldOutGen{r: rand.New(rand.NewPCG(20261201, 0x5eed))}
+	g := &heldOutGen{corpusGen{r: rand.New(rand.NewPCG(20261201, 0x5eed))}}
 	lines := heldOutLines(g, heldOutPlanted, heldOutOrdinary, perKind, perFormat)
 	// Private key blocks span lines: the body must go, the lines after the block must stay.
 	for range perKind / 10 {
@@ -903,10 +878,10 @@ func heldOutCorpus(perKind, perFormat int) []heldOutLine {
 		lines = append(lines, heldOutLine{kind: "ordinary/pem-surroundings", text: g.logTime() + " INFO  loading key from /etc/portal/tls/key.pem"})
 		lines = append(lines, heldOutLine{kind: "private-key-block", text: "-----BEGIN " + kind + "-----"})
 		for range 3 + g.r.IntN(8) {
-			b := g.from(hoB64, 64)
+			b := g.from(base64Set, 64)
 			lines = append(lines, heldOutLine{kind: "private-key-block", text: b, values: []string{b}})
 		}
-		lines = append(lines, heldOutLine{kind: "private-key-block", text: g.from(hoB64, 20) + "==", values: nil})
+		lines = append(lines, heldOutLine{kind: "private-key-block", text: g.from(base64Set, 20) + "==", values: nil})
 		lines = append(lines, heldOutLine{kind: "private-key-block", text: "-----END " + kind + "-----"})
 		lines = append(lines, heldOutLine{kind: "ordinary/pem-surroundings", text: g.logTime() + " INFO  listener started on :8443 with certificate serial " + g.hex(32)})
 	}

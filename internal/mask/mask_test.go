@@ -249,6 +249,11 @@ func TestMaskLogFormats(t *testing.T) {
 			"aws configure set aws_secret_access_key <credential>; missing aws_secret_access_key in config",
 		},
 		{
+			"a secret named by an XML key element; Spain's numbers without a trunk 0",
+			"<entry><key>db.password</key><value>hunter22</value></entry> llamar al 612 34 56 78",
+			"<entry><key>db.password</key><value><credential></value></entry> llamar al <phone>",
+		},
+		{
 			"xxd's words are no card numbers",
 			"00002860: 3137 3536 3936 3636 3836 3033 3037 3239",
 			"00002860: 3137 3536 3936 3636 3836 3033 3037 3239",

@@ -685,6 +685,14 @@ func spacedKey(line []byte, start, k int) bool {
 // "value" in key="password" value="…") follows a quoted name of a secret.
 func (m *Masker) namedSecret(line []byte, start int) bool {
 	p := start
+	if p > 0 && line[p-1] == '<' { // <key>db.password</key><value>…</value>
+		for _, closing := range []string{"</key>", "</name>"} {
+			if bytes.HasSuffix(line[:p-1], []byte(closing)) {
+				p -= 1 + len(closing)
+				break
+			}
+		}
+	}
 	for p > 0 && (line[p-1] == ' ' || line[p-1] == ',' || line[p-1] == '"' || line[p-1] == '\'') {
 		p--
 	}
@@ -1384,6 +1392,9 @@ func nationalPhone(line []byte, gs []group) bool {
 	if first == '1' && len(gs) == 4 && gs[0].len() == 1 && gs[1].sep != '.' && gs[1].sep == gs[2].sep && gs[2].sep == gs[3].sep {
 		gs = gs[1:] // 1-800-555-0132: North American, with its country code 1 but no +
 		first = line[gs[0].start]
+	}
+	if first >= '6' && len(gs) == 4 && gs[0].len() == 3 && allOfLen(gs[1:], 2) && gs[1].sep == ' ' && gs[2].sep == ' ' && gs[3].sep == ' ' {
+		return true // Spain's 612 34 56 78, which has no trunk 0
 	}
 	if first != '0' {
 		if len(gs) != 3 || gs[0].len() != 3 || gs[1].len() != 3 || gs[2].len() != 4 || first < '2' {

@@ -200,8 +200,8 @@ func TestMaskLogFormats(t *testing.T) {
 		},
 		{
 			"an & inside a password ends it only in a query string",
-			"auth user=ops pwd=Summer&p33s result=fail GET /login?password=x1y2z3&next=/cases",
-			"auth user=ops pwd=<credential> result=fail GET /login?password=<credential>&next=/cases",
+			"auth user=ops pwd=Summer&p33s result=fail GET /login?password=x1y2z3&next=/cases body token=abc123&expires=3600",
+			"auth user=ops pwd=<credential> result=fail GET /login?password=<credential>&next=/cases body token=<credential>&expires=3600",
 		},
 		{
 			"an address in a query string, URL-encoded",
@@ -235,8 +235,8 @@ func TestMaskLogFormats(t *testing.T) {
 		},
 		{
 			"passwords on command lines and in .netrc",
-			"curl -u admin:s3cr3t! https://x; mysql -u root -pW1nter! db; redis-cli -a R3dis ping; machine h login bob password n3trc",
-			"curl -u admin:<credential> https://x; mysql -u root -p<credential> db; redis-cli -a <credential> ping; machine h login bob password <credential>",
+			"docker run -u 1000:1000 app; curl -u admin:s3cr3t! https://x; mysql -u root -pW1nter! db; redis-cli -a R3dis ping; machine h login bob password n3trc",
+			"docker run -u 1000:1000 app; curl -u admin:<credential> https://x; mysql -u root -p<credential> db; redis-cli -a <credential> ping; machine h login bob password <credential>",
 		},
 		{
 			"an SSN with spaces after its key; German, North American numbers",

@@ -211,7 +211,7 @@ func (m *Masker) flag(line []byte, j, k int) int {
 		p = j + 1
 	case line[k] != ' ' || k-j > 1:
 		return 0
-	case c == 'u':
+	case c == 'u' && commandBefore("curl", "wget"): // not docker's -u 1000:1000
 		s, e := valueAt(line, p, false)
 		if s < 0 {
 			return 0
@@ -635,10 +635,8 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 	if s == p && isDigits(line[s:e]) && bytes.HasPrefix(line[e:], []byte(" bytes")) {
 		return 0 // the size of a secret, as kubectl describe shows it
 	}
-	if s == p && start > 0 && (line[start-1] == '?' || line[start-1] == '&') {
-		if amp := bytes.IndexByte(line[s:e], '&'); amp >= 0 {
-			e = s + amp
-		}
+	if s == p {
+		e = queryValueEnd(line, start, s, e)
 	}
 	if s < 0 || s >= e || isLiteral(line[s:e]) {
 		return 0
@@ -656,6 +654,29 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 	}
 	if !m.add(s, e, kind) {
 		return 0
+	}
+	return e
+}
+
+// queryValueEnd returns where the value line[s:e] of the key that starts
+// at line[start] ends: at an & when the key is a query parameter or the &
+// starts another one (token=abc&expires=3600); a password may hold an &.
+func queryValueEnd(line []byte, start, s, e int) int {
+	query := start > 0 && (line[start-1] == '?' || line[start-1] == '&')
+	for amp := s; amp < e; amp++ {
+		if line[amp] != '&' {
+			continue
+		}
+		if query {
+			return amp
+		}
+		q := amp + 1
+		for q < e && keyChars[line[q]] {
+			q++
+		}
+		if q > amp+1 && q < e && line[q] == '=' {
+			return amp
+		}
 	}
 	return e
 }

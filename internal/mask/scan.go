@@ -1074,7 +1074,7 @@ func (m *Masker) ipv4(line []byte, j int) int {
 			v = 10*v + int(line[q]-'0')
 			q++
 		}
-		if q == p || q-p > 3 || v > 255 || q-p > 1 && line[p] == '0' {
+		if q == p || q-p > 3 || v > 255 || q-p > 1 && line[p] == '0' && !mapped(line, j) {
 			return 0
 		}
 		if v == 0 {
@@ -1092,6 +1092,13 @@ func (m *Masker) ipv4(line []byte, j int) int {
 		return p
 	}
 	return 0
+}
+
+// mapped reports whether the IPv4 address at line[j:] is written as an
+// IPv4-mapped IPv6 one (::ffff:10.0.2.5), where it is an address whatever
+// its digits look like.
+func mapped(line []byte, j int) bool {
+	return j >= 7 && bytes.EqualFold(line[j-7:j], []byte("::ffff:"))
 }
 
 // ninoEnd returns the end of a UK National Insurance number at line[j:]

@@ -5,8 +5,9 @@
 //
 // A Masker works line by line. The built-in kinds are found in one pass
 // over the line's bytes (scan.go): each word is looked at once, and only
-// a cheap trigger — an @ after it, a run of digits, a known key followed
-// by = or :, a known token prefix, "://", "-----BEGIN" — leads to a closer
+// a cheap trigger — an @ (or %40) after it, a run of digits, a known key
+// followed by = or :, a command's password option, a known token prefix,
+// "://", "-----BEGIN" — leads to a closer
 // look, which is Go code that checks the shape (Luhn for card numbers,
 // octet ranges for IPv4, net/netip for IPv6, digit counts and groupings
 // for phone numbers). Values are found left to right and one is never

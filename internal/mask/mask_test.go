@@ -198,6 +198,66 @@ func TestMaskLogFormats(t *testing.T) {
 			"cards 3782 822463 10005 and 2221000000000009",
 			"cards <card> and <card>",
 		},
+		{
+			"an & inside a password ends it only in a query string",
+			"auth user=ops pwd=Summer&p33s result=fail GET /login?password=x1y2z3&next=/cases body token=abc123&expires=3600",
+			"auth user=ops pwd=<credential> result=fail GET /login?password=<credential>&next=/cases body token=<credential>&expires=3600",
+		},
+		{
+			"an address in a query string, URL-encoded",
+			`"GET /unsubscribe?email=ravi%2Bsupport%40uni-example.edu&list=news HTTP/1.1" 200`,
+			`"GET /unsubscribe?email=<email>&list=news HTTP/1.1" 200`,
+		},
+		{
+			"test results, versions with leading zeros and the any-address are no secrets or addresses",
+			"--- PASS: TestCaseFeed (0.22s) tagged portal/api:8.5.112.03 Uvicorn running on http://0.0.0.0:8000",
+			"--- PASS: TestCaseFeed (0.22s) tagged portal/api:8.5.112.03 Uvicorn running on http://0.0.0.0:8000",
+		},
+		{
+			"Brazilian numbers with the area code in parentheses",
+			"Contact: (11) 96528-7218 (office), fixo (21) 3456-7890",
+			"Contact: <phone> (office), fixo <phone>",
+		},
+		{
+			"a 13-digit counter is no card number",
+			"tuples: 79933 removed, 4627787288394 remain",
+			"tuples: 79933 removed, 4627787288394 remain",
+		},
+		{
+			"what programs write in place of a secret is left",
+			`password=xxxxxx token=*** {"password":"[FILTERED]"} Authorization: [REDACTED]`,
+			`password=xxxxxx token=*** {"password":"[FILTERED]"} Authorization: [REDACTED]`,
+		},
+		{
+			"PAM's service, kubectl's sizes of secrets",
+			"pam_unix(passwd:chauthtok): password changed for bob; password:  16 bytes",
+			"pam_unix(passwd:chauthtok): password changed for bob; password:  16 bytes",
+		},
+		{
+			"passwords on command lines and in .netrc",
+			"docker run -u 1000:1000 app; curl -u admin:s3cr3t! https://x; mysql -u root -pW1nter! db; redis-cli -a R3dis ping; machine h login bob password n3trc",
+			"docker run -u 1000:1000 app; curl -u admin:<credential> https://x; mysql -u root -p<credential> db; redis-cli -a <credential> ping; machine h login bob password <credential>",
+		},
+		{
+			"an SSN with spaces after its key; German, North American numbers",
+			"SSN 125 37 3244 call 030/5900777 or 1-800-774-4734",
+			"SSN <national-id> call <phone> or <phone>",
+		},
+		{
+			"a long secret after a snake-case key and a space",
+			"aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY; missing aws_secret_access_key in config",
+			"aws configure set aws_secret_access_key <credential>; missing aws_secret_access_key in config",
+		},
+		{
+			"a secret named by an XML key element; Spain's numbers without a trunk 0",
+			"<entry><key>db.password</key><value>hunter22</value></entry> llamar al 612 34 56 78",
+			"<entry><key>db.password</key><value><credential></value></entry> llamar al <phone>",
+		},
+		{
+			"xxd's words are no card numbers",
+			"00002860: 3137 3536 3936 3636 3836 3033 3037 3239",
+			"00002860: 3137 3536 3936 3636 3836 3033 3037 3239",
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -41,8 +41,8 @@ var (
 	phoneChars  = bytesOf(digitChars + " ().+-/")
 	ninoFirst   = bytesOf("ABCEGHJKLMNOPRSTWXYZ")
 	ninoSecond  = bytesOf("ABCEGHJKLMNPRSTWXYZ")
-	// valueStop ends a value that is not quoted.
-	valueStop = bytesOf(" \t\r\n&,;\"'<>(){}[]")
+	// valueStop ends a value that is not quoted; in a query string, & too.
+	valueStop = bytesOf(" \t\r\n,;\"'<>(){}[]")
 	// authStop ends the credentials of an Authorization header.
 	authStop = bytesOf(" \t\r\n\"',;<>]")
 	// authorityStop ends the part of a URL before its path.
@@ -85,6 +85,11 @@ func (m *Masker) scan(line []byte, i int) {
 						i = end
 						continue
 					}
+				}
+			case '%':
+				if end := m.encodedEmail(line, i); end > i {
+					i = end
+					continue
 				}
 			case '-':
 				if bytes.HasPrefix(line[i:], beginMarker) {
@@ -168,6 +173,11 @@ func (m *Masker) word(line []byte, j, k int) int {
 	if end := m.keyed(line, j, k); end > 0 {
 		return end
 	}
+	if j >= 2 && line[j-1] == '-' && line[j-2] == ' ' && (k-j == 1 || line[j] == 'p') {
+		if end := m.flag(line, j, k); end > 0 {
+			return end
+		}
+	}
 	if k-j == 6 && bytes.EqualFold(line[j:k], []byte("bearer")) {
 		return m.bearer(line, k)
 	}
@@ -177,6 +187,49 @@ func (m *Masker) word(line []byte, j, k int) int {
 		}
 	}
 	return 0
+}
+
+// flag masks the password given to a command on its command line, where
+// line[j:k] is a one-letter option after " -": curl's and wget's
+// -u user:password, the -p of sshpass and of docker login, redis-cli's -a,
+// and mysql's -pPASSWORD. It returns the password's end, or 0.
+func (m *Masker) flag(line []byte, j, k int) int {
+	if j < 2 || line[j-1] != '-' || line[j-2] != ' ' || k >= len(line) {
+		return 0
+	}
+	commandBefore := func(names ...string) bool {
+		for _, name := range names {
+			if bytes.Contains(line[:j], []byte(name)) {
+				return true
+			}
+		}
+		return false
+	}
+	c, p := line[j], k+1
+	switch {
+	case k-j > 1 && c == 'p' && commandBefore("mysql", "mariadb"):
+		p = j + 1
+	case line[k] != ' ' || k-j > 1:
+		return 0
+	case c == 'u' && commandBefore("curl", "wget"): // not docker's -u 1000:1000
+		s, e := valueAt(line, p, false)
+		if s < 0 {
+			return 0
+		}
+		colon := bytes.IndexByte(line[s:e], ':')
+		if colon < 0 || !m.add(s+colon+1, e, KindCredential) {
+			return 0
+		}
+		return e
+	case c == 'p' && commandBefore("sshpass", " login "), c == 'a' && commandBefore("redis-cli"):
+	default:
+		return 0
+	}
+	s, e := valueAt(line, p, false)
+	if s < 0 || s >= e || isLiteral(line[s:e]) || !m.add(s, e, KindCredential) {
+		return 0
+	}
+	return e
 }
 
 // A tokenShape is a credential known by its prefix: the prefix, then at
@@ -503,6 +556,8 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		p = k + gt + 1
 	case spaced && start+2 <= j && line[start] == '-' && line[start+1] == '-':
 		sep = ' '
+	case spaced && (k-start == len("password") || isDigit(line[k+1]) || k-start > 8) && spacedKey(line, start, k):
+		sep = ' '
 	case sep == ',' || sep == 'v' || sep == 'V':
 		// key="password" value="…" and "name":"password","value":"…": the
 		// key "value" is masked when the name before it is a secret's.
@@ -518,6 +573,12 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		return m.keyed(line, p, p+len("value"))
 	default:
 		return 0
+	}
+	if sep == ':' && quote == 0 && string(line[start:k]) == "PASS" {
+		return 0 // a test runner's result: --- PASS: TestCaseFeed, PASS: t/basic.t
+	}
+	if sep == ':' && start > 4 && line[start-1] == '(' && bytes.LastIndex(line[:start], []byte("pam_")) >= max(0, start-16) {
+		return 0 // PAM's service and facility: pam_unix(passwd:chauthtok)
 	}
 	mode := keyMode(line[start:k], secretKeys)
 	if mode == 0 && sep == ':' && quote == 0 {
@@ -571,10 +632,20 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 		return e
 	}
 	s, e := valueAt(line, p, xml)
+	if s == p && isDigits(line[s:e]) && bytes.HasPrefix(line[e:], []byte(" bytes")) {
+		return 0 // the size of a secret, as kubectl describe shows it
+	}
+	if s == p {
+		e = queryValueEnd(line, start, s, e)
+	}
 	if s < 0 || s >= e || isLiteral(line[s:e]) {
 		return 0
 	}
 	kind := KindCredential
+	if mode == keyNationalID && s == p && isDigit(line[p]) { // 123 45 6789
+		for e = p; e < n && (isDigit(line[e]) || (line[e] == ' ' || line[e] == '-') && e+1 < n && isDigit(line[e+1])); e++ {
+		}
+	}
 	if mode == keyNationalID {
 		if e-s > 20 || !bytes.ContainsAny(line[s:e], digitChars) {
 			return 0
@@ -587,10 +658,62 @@ func (m *Masker) keyed(line []byte, j, k int) int {
 	return e
 }
 
+// queryValueEnd returns where the value line[s:e] of the key that starts
+// at line[start] ends: at an & when the key is a query parameter or the &
+// starts another one (token=abc&expires=3600); a password may hold an &.
+func queryValueEnd(line []byte, start, s, e int) int {
+	query := start > 0 && (line[start-1] == '?' || line[start-1] == '&')
+	for amp := s; amp < e; amp++ {
+		if line[amp] != '&' {
+			continue
+		}
+		if query {
+			return amp
+		}
+		q := amp + 1
+		for q < e && keyChars[line[q]] {
+			q++
+		}
+		if q > amp+1 && q < e && line[q] == '=' {
+			return amp
+		}
+	}
+	return e
+}
+
+// spacedKey reports whether the key line[start:k], followed by a space,
+// names the value after the space: SSN 123 45 6789, the password of a
+// .netrc line (machine api.example.com login bob password s3cret), and a
+// long secret after a key in snake case (aws configure set
+// aws_secret_access_key wJalrXUtnFEMI/K7MDENG…).
+func spacedKey(line []byte, start, k int) bool {
+	key := line[start:k]
+	if k+1 < len(line) && isDigit(line[k+1]) && allIn(key, upperDigit) {
+		return keyMode(key, secretKeys) == keyNationalID
+	}
+	if bytes.IndexByte(key, '_') > 0 {
+		s, e := valueAt(line, k+1, false)
+		return s == k+1 && e-s >= 16 && bytes.ContainsAny(line[s:e], digitChars) && keyMode(key, secretKeys) == keySecret
+	}
+	if !bytes.Equal(key, []byte("password")) {
+		return false
+	}
+	login := bytes.LastIndex(line[:start], []byte("login "))
+	return login >= 0 && bytes.Count(line[login:start], []byte(" ")) == 2
+}
+
 // namedSecret reports whether the key that ends at line[:start] (a
 // "value" in key="password" value="…") follows a quoted name of a secret.
 func (m *Masker) namedSecret(line []byte, start int) bool {
 	p := start
+	if p > 0 && line[p-1] == '<' { // <key>db.password</key><value>…</value>
+		for _, closing := range []string{"</key>", "</name>"} {
+			if bytes.HasSuffix(line[:p-1], []byte(closing)) {
+				p -= 1 + len(closing)
+				break
+			}
+		}
+	}
 	for p > 0 && (line[p-1] == ' ' || line[p-1] == ',' || line[p-1] == '"' || line[p-1] == '\'') {
 		p--
 	}
@@ -634,6 +757,9 @@ func (m *Masker) authorization(line []byte, p int) int {
 	}
 	for e < n && !authStop[line[e]] {
 		e++
+	}
+	if p > 0 && line[p-1] == '[' && e < n && line[e] == ']' && redacted(line[p-1:e+1]) {
+		return 0
 	}
 	if m.add(p, e, kind) {
 		return e
@@ -706,7 +832,38 @@ func isLiteral(v []byte) bool {
 			}
 		}
 	}
-	return v[0] == '$' && len(v) > 1 && isDigits(v[1:]) // SQL parameters: token = $1
+	return v[0] == '$' && len(v) > 1 && isDigits(v[1:]) || // SQL parameters: token = $1
+		redacted(v)
+}
+
+// redacted reports whether a value is what a program writes in place of a
+// secret: ********, xxxxxx, [FILTERED] (Rails), [REDACTED], <hidden>.
+func redacted(v []byte) bool {
+	if len(v) >= 3 && (allSame(v, '*') || allSame(v, 'x') || allSame(v, 'X')) {
+		return true
+	}
+	if len(v) < 3 {
+		return false
+	}
+	if ends := [2]byte{v[0], v[len(v)-1]}; ends != [2]byte{'[', ']'} && ends != [2]byte{'<', '>'} && ends != [2]byte{'(', ')'} {
+		return false
+	}
+	w := v[1 : len(v)-1]
+	for _, word := range []string{"filtered", "redacted", "hidden", "masked", "removed", "sensitive", "sensitive value", "secret"} {
+		if bytes.EqualFold(w, []byte(word)) {
+			return true
+		}
+	}
+	return false
+}
+
+func allSame(v []byte, c byte) bool {
+	for _, b := range v {
+		if b != c {
+			return false
+		}
+	}
+	return true
 }
 
 func hasPrefixFold(b []byte, prefix string) bool {
@@ -834,6 +991,31 @@ func emailHostEnd(line []byte, s int) int {
 	return e
 }
 
+// encodedEmail masks an address whose @ is written %40, as in a query
+// string (?email=anna%2Bbilling%40example.com), when line[i:] starts
+// with that %40, and returns its end, or 0.
+func (m *Masker) encodedEmail(line []byte, i int) int {
+	if i+3 >= len(line) || line[i+1] != '4' || line[i+2] != '0' {
+		return 0
+	}
+	from := 0
+	if len(m.spans) > m.custom {
+		from = m.spans[len(m.spans)-1].end
+	}
+	j := i
+	for j > from && emailLocal[line[j-1]] {
+		j--
+	}
+	for j < i && !alnum[line[j]] {
+		j++
+	}
+	end := emailHostEnd(line, i+3)
+	if j == i || end == 0 || !m.add(j, end, KindEmail) {
+		return 0
+	}
+	return end
+}
+
 // ipv6 masks an IPv6 address that starts at line[j], or returns 0.
 func (m *Masker) ipv6(line []byte, j int) int {
 	if b := before(line, j); isWordByte(b) || b == ':' || b == '.' {
@@ -875,9 +1057,11 @@ func (m *Masker) ipv6(line []byte, j int) int {
 }
 
 // ipv4 masks an IPv4 address that starts at line[j], or returns 0: four
-// numbers up to 255, not a version (v1.2.3.4, Version=4.0.0.0, 1.2.3.4.5).
+// numbers up to 255 without leading zeros, not a version (v1.2.3.4,
+// Version=4.0.0.0, 1.2.3.4.5, 8.5.112.03), nor 0.0.0.0, which names every
+// address of a host and no one's.
 func (m *Masker) ipv4(line []byte, j int) int {
-	p := j
+	p, zeros := j, 0
 	for part := range 4 {
 		if part > 0 {
 			if p >= len(line) || line[p] != '.' {
@@ -890,12 +1074,15 @@ func (m *Masker) ipv4(line []byte, j int) int {
 			v = 10*v + int(line[q]-'0')
 			q++
 		}
-		if q == p || q-p > 3 || v > 255 {
+		if q == p || q-p > 3 || v > 255 || q-p > 1 && line[p] == '0' && !mapped(line, j) {
 			return 0
+		}
+		if v == 0 {
+			zeros++
 		}
 		p = q
 	}
-	if isWordByte(after(line, p)) || p+1 < len(line) && (line[p] == '.' || line[p] == '-') && isDigit(line[p+1]) { // :port is fine
+	if zeros == 4 || isWordByte(after(line, p)) || p+1 < len(line) && (line[p] == '.' || line[p] == '-') && isDigit(line[p+1]) { // :port is fine
 		return 0
 	}
 	if from := max(0, j-12); bytes.Contains(bytes.ToLower(line[from:j]), []byte("version")) {
@@ -905,6 +1092,13 @@ func (m *Masker) ipv4(line []byte, j int) int {
 		return p
 	}
 	return 0
+}
+
+// mapped reports whether the IPv4 address at line[j:] is written as an
+// IPv4-mapped IPv6 one (::ffff:10.0.2.5), where it is an address whatever
+// its digits look like.
+func mapped(line []byte, j int) bool {
+	return j >= 7 && bytes.EqualFold(line[j-7:j], []byte("::ffff:"))
 }
 
 // ninoEnd returns the end of a UK National Insurance number at line[j:]
@@ -996,7 +1190,9 @@ func (m *Masker) number(line []byte, j int) int {
 		if total += g.len(); total > 19 {
 			break
 		}
-		if p+1 < n && (line[p] == ' ' || line[p] == '-' || line[p] == '.') && (isDigit(line[p+1]) || line[p+1] == '(') {
+		// 030/1234567: a slash after a trunk 0's area code, in Germany.
+		slash := p < n && line[p] == '/' && ng == 1 && !g.paren && line[g.start] == '0' && g.len() <= 5
+		if p+1 < n && (line[p] == ' ' || line[p] == '-' || line[p] == '.' || slash) && (isDigit(line[p+1]) || line[p+1] == '(') {
 			sep = line[p]
 			p++
 			continue
@@ -1027,6 +1223,16 @@ func (m *Masker) number(line []byte, j int) int {
 	}
 	if !plus && ng > 5 && allPairs(gs[:ng]) {
 		return 0 // 00 11 22 33 44 55 66 77: a dump of bytes
+	}
+	if !plus && ng == 5 && allOfLen(gs[:ng], 4) && gs[4].sep == ' ' {
+		// 3836 3236 3938 3439 3733 3337: xxd's words, none of them a card's.
+		e := gs[4].end
+		for e+5 <= n && line[e] == ' ' && isDigits(line[e+1:e+5]) && !isWordByte(after(line, e+5)) {
+			e += 5
+		}
+		if e > gs[4].end {
+			return e
+		}
 	}
 	if plus || ng > 1 && gs[0].len() >= 2 && line[gs[0].start] == '0' && line[gs[0].start+1] == '0' && !gs[0].paren {
 		for g := ng; g >= 1; g-- {
@@ -1112,9 +1318,11 @@ func internationalPhone(line []byte, gs []group, plus bool) bool {
 	return !gs[0].paren && 1 <= cc && cc <= 3
 }
 
-func allPairs(gs []group) bool {
+func allPairs(gs []group) bool { return allOfLen(gs, 2) }
+
+func allOfLen(gs []group, n int) bool {
 	for _, g := range gs {
-		if g.len() != 2 {
+		if g.len() != n || g.paren {
 			return false
 		}
 	}
@@ -1203,6 +1411,19 @@ func counter(line []byte, start, end int) bool {
 // 06.12.34.56.78, 08-123 456 78, 03-1234-5678).
 func nationalPhone(line []byte, gs []group) bool {
 	first := line[gs[0].start]
+	if first != '0' && gs[0].paren && gs[0].len() == 2 && (len(gs) == 2 || len(gs) == 3 && gs[2].sep == '-') {
+		// Brazil's (11) 91234-5678 and (11) 3456-7890: an area code in
+		// parentheses, then the subscriber's 8 or 9 digits.
+		sub := digitCount(gs[1:])
+		return (sub == 8 || sub == 9) && (gs[1].sep == ' ' || gs[1].sep == ')') && gs[len(gs)-1].len() == 4
+	}
+	if first == '1' && len(gs) == 4 && gs[0].len() == 1 && gs[1].sep != '.' && gs[1].sep == gs[2].sep && gs[2].sep == gs[3].sep {
+		gs = gs[1:] // 1-800-555-0132: North American, with its country code 1 but no +
+		first = line[gs[0].start]
+	}
+	if first >= '6' && len(gs) == 4 && gs[0].len() == 3 && allOfLen(gs[1:], 2) && gs[1].sep == ' ' && gs[2].sep == ' ' && gs[3].sep == ' ' {
+		return true // Spain's 612 34 56 78, which has no trunk 0
+	}
 	if first != '0' {
 		if len(gs) != 3 || gs[0].len() != 3 || gs[1].len() != 3 || gs[2].len() != 4 || first < '2' {
 			return false
@@ -1213,7 +1434,7 @@ func nationalPhone(line []byte, gs []group) bool {
 		return gs[1].sep == gs[2].sep
 	}
 	d := digitCount(gs)
-	if d < 9 || d > 12 {
+	if d < 9 || d > 12 || len(gs) > 2 && gs[1].sep == '/' {
 		return false
 	}
 	dots := 0
@@ -1274,8 +1495,8 @@ func cardPrefix(d []byte) bool {
 	p2, _ := strconv.Atoi(string(d[:2]))
 	p4, _ := strconv.Atoi(string(d[:4]))
 	switch {
-	case d[0] == '4':
-		return true
+	case d[0] == '4': // 16 or 19 digits: 13-digit numbers are no longer issued
+		return len(d) == 16 || len(d) == 19
 	case 51 <= p2 && p2 <= 55, 2221 <= p4 && p4 <= 2720:
 		return len(d) == 16
 	case p2 == 34 || p2 == 37:

@@ -168,7 +168,7 @@ func (s *Store) Jobs(ctx context.Context, f JobFilter) ([]Job, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	query := `SELECT ` + jobColumns + ` FROM jobs WHERE (? = 0 OR case_id = ?) AND (? = '' OR kind = ?)`
+	query := `SELECT ` + jobColumns + ` FROM jobs WHERE (CAST(? AS BIGINT) = 0 OR case_id = ?) AND (? = '' OR kind = ?)`
 	if f.Pending || f.Failing {
 		query += ` AND done_at IS NULL AND cancelled_at IS NULL`
 	}

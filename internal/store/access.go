@@ -48,7 +48,7 @@ func (tx *Tx) Grants(ctx context.Context, f GrantFilter) ([]desk.Grant, error) {
 
 func grants(ctx context.Context, q q, f GrantFilter) ([]desk.Grant, error) {
 	rows, err := q.query(ctx, `SELECT contact_id, sold_to_id, end_user_id, level, granted_at FROM grants
-		WHERE (? = 0 OR contact_id = ?) AND (? = 0 OR sold_to_id = ?) AND (? = 0 OR end_user_id = ?)
+		WHERE (CAST(? AS BIGINT) = 0 OR contact_id = ?) AND (CAST(? AS BIGINT) = 0 OR sold_to_id = ?) AND (CAST(? AS BIGINT) = 0 OR end_user_id = ?)
 		ORDER BY contact_id, sold_to_id, end_user_id`,
 		f.ContactID, f.ContactID, f.SoldToID, f.SoldToID, f.EndUserID, f.EndUserID)
 	if err != nil {
@@ -292,7 +292,7 @@ func accessRequests(ctx context.Context, q q, f AccessRequestFilter) ([]AccessRe
 		JOIN users u ON u.id = r.contact_id
 		LEFT JOIN companies st ON st.id = r.sold_to_id
 		LEFT JOIN companies eu ON eu.id = r.end_user_id
-		WHERE (? = 0 OR r.id = ?) AND (? = 0 OR r.contact_id = ?) AND (? = '' OR r.state = ?)`
+		WHERE (CAST(? AS BIGINT) = 0 OR r.id = ?) AND (CAST(? AS BIGINT) = 0 OR r.contact_id = ?) AND (? = '' OR r.state = ?)`
 	args := []any{f.ID, f.ID, f.ContactID, f.ContactID, string(f.State), string(f.State)}
 	if f.SoldToIDs != nil {
 		query += ` AND r.sold_to_id IN (` + placeholders(len(f.SoldToIDs)) + `)`

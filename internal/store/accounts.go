@@ -286,8 +286,8 @@ func contracts(ctx context.Context, q q, f ContractFilter) ([]desk.Contract, err
 	rows, err := q.query(ctx, `SELECT id, number, sold_to_id, end_user_id, support_owner_id, level, flex_care,
 			deployment, starts, ends, state, calendar_id
 		FROM contracts
-		WHERE (? = 0 OR id = ?) AND (? = 0 OR sold_to_id = ?) AND (? = 0 OR end_user_id = ?)
-			AND (? = 0 OR sold_to_id = ? OR end_user_id = ? OR support_owner_id = ?)
+		WHERE (CAST(? AS BIGINT) = 0 OR id = ?) AND (CAST(? AS BIGINT) = 0 OR sold_to_id = ?) AND (CAST(? AS BIGINT) = 0 OR end_user_id = ?)
+			AND (CAST(? AS BIGINT) = 0 OR sold_to_id = ? OR end_user_id = ? OR support_owner_id = ?)
 		ORDER BY number`,
 		f.ID, f.ID, f.SoldToID, f.SoldToID, f.EndUserID, f.EndUserID,
 		f.CompanyID, f.CompanyID, f.CompanyID, f.CompanyID)

@@ -287,7 +287,7 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 	rows, err := s.read().query(ctx, `SELECT a.id, a.at, a.actor_id, COALESCE(u.first_name || ' ' || u.last_name, ''),
 			a.action, a.subject, a.detail, a.address
 		FROM audit a LEFT JOIN users u ON u.id = a.actor_id
-		WHERE (? = '' OR a.action = ?) AND (? = 0 OR a.id < ?)
+		WHERE (? = '' OR a.action = ?) AND (CAST(? AS BIGINT) = 0 OR a.id < ?)
 		ORDER BY a.id DESC LIMIT ?`, f.Action, f.Action, f.Before, f.Before, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)

@@ -74,6 +74,10 @@ var (
 
 // rebind turns ? placeholders into $1, $2, … for PostgreSQL. Queries in
 // this package never contain a literal question mark.
+//
+// PostgreSQL types a placeholder by what it is compared with: in an
+// optional filter, `? = 0` makes it int4, which refuses an id past 2^31,
+// so such filters say CAST(? AS BIGINT) = 0.
 func (d dialect) rebind(query string) string {
 	if d.name != "postgres" || !strings.Contains(query, "?") {
 		return query

@@ -106,7 +106,7 @@ func escalations(ctx context.Context, q q, f EscalationFilter) ([]EscalationRow,
 		JOIN companies eu ON eu.id = c.end_user_id
 		JOIN users rq ON rq.id = e.requested_by
 		LEFT JOIN users ow ON ow.id = e.owner_id
-		WHERE (? = 0 OR e.id = ?) AND (? = 0 OR e.case_id = ?)`
+		WHERE (CAST(? AS BIGINT) = 0 OR e.id = ?) AND (CAST(? AS BIGINT) = 0 OR e.case_id = ?)`
 	order := ` ORDER BY e.id DESC`
 	if f.Active {
 		query += ` AND e.state IN ('requested', 'accepted')`

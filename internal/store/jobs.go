@@ -346,7 +346,7 @@ func (s *Store) Jobs(ctx context.Context, f JobFilter) ([]Job, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	query := `SELECT ` + jobColumns + ` FROM jobs WHERE (? = 0 OR case_id = ?) AND (? = '' OR kind = ?)`
+	query := `SELECT ` + jobColumns + ` FROM jobs WHERE (CAST(? AS BIGINT) = 0 OR case_id = ?) AND (? = '' OR kind = ?)`
 	order := ` ORDER BY run_at, id LIMIT ?`
 	switch {
 	case f.Dead:

@@ -156,7 +156,7 @@ func users(ctx context.Context, q q, f UserFilter) ([]desk.User, error) {
 	}
 	like := strings.ToLower(strings.TrimSpace(f.Query)) + "%"
 	rows, err := q.query(ctx, `SELECT `+userColumns+` FROM users
-		WHERE (? = '' OR kind = ?) AND (? = 0 OR company_id = ?)
+		WHERE (? = '' OR kind = ?) AND (CAST(? AS BIGINT) = 0 OR company_id = ?)
 			AND (? = '%' OR email LIKE ? OR lower(first_name) LIKE ? OR lower(last_name) LIKE ?)
 		ORDER BY last_name, first_name, id
 		LIMIT ?`,

@@ -97,10 +97,14 @@ func (s *Service) CompleteRegistration(ctx context.Context, reg Registration, ad
 	if reg.Level < desk.Basic || reg.Level > desk.ReadWrite {
 		p.Add("level", "Choose the access level you need.")
 	}
-	// A link may not be used to try employer Org IDs one after another.
-	guessKey := "registration:" + hex.EncodeToString(auth.HashToken(reg.Token))
-	if err := s.waitAfterFailures(ctx, guessKey, MaxAccountFailures, time.Minute, ThrottleWindow, "too many unknown Org IDs with this link"); err != nil {
-		return 0, err
+	// Neither a link nor a client address may be used to try employer Org
+	// IDs one after another: /register hands out links to any work
+	// address, so counting per link alone would let a new link go on.
+	guessKeys := []string{"registration:" + hex.EncodeToString(auth.HashToken(reg.Token)), "registration-address:" + address}
+	for _, k := range guessKeys {
+		if err := s.waitAfterFailures(ctx, k, MaxAccountFailures, time.Minute, ThrottleWindow, "too many unknown Org IDs"); err != nil {
+			return 0, err
+		}
 	}
 	var contactID int64
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
@@ -138,8 +142,10 @@ func (s *Service) CompleteRegistration(ctx context.Context, reg Registration, ad
 		return err
 	})
 	if desk.AsValidation(err)["employer"] != "" {
-		if err := s.Store.RecordLoginFailure(ctx, guessKey, now); err != nil {
-			return 0, err
+		for _, k := range guessKeys {
+			if err := s.Store.RecordLoginFailure(ctx, k, now); err != nil {
+				return 0, err
+			}
 		}
 	}
 	return contactID, err

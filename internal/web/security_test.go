@@ -321,15 +321,19 @@ func TestRegistrationAnswersTheSame(t *testing.T) {
 			t.Error("staff do not see the registration whose Org IDs match nothing")
 		}
 
-		// The employer must exist, but one link cannot try many.
+		// The employer must exist, but neither one link nor one address
+		// can try many.
 		c := e.anonymous()
-		c.post("/register", url.Values{"email": {"guesser@abc-testing.example"}})
-		mails, err := e.store.Notifications(context.Background(), "guesser@abc-testing.example", 1)
-		if err != nil || len(mails) != 1 {
-			t.Fatalf("verification email: %v, %v", mails, err)
+		link := func(email string) string {
+			c.post("/register", url.Values{"email": {email}})
+			mails, err := e.store.Notifications(context.Background(), email, 1)
+			if err != nil || len(mails) != 1 {
+				t.Fatalf("verification email: %v, %v", mails, err)
+			}
+			return regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
 		}
 		form := url.Values{
-			"token": {regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]}, "first_name": {"G"}, "last_name": {"Uesser"},
+			"token": {link("guesser@abc-testing.example")}, "first_name": {"G"}, "last_name": {"Uesser"},
 			"country": {"US"}, "sold_to": {"ORG-1001"}, "end_user": {"ORG-1001"},
 			"level": {"read_only"}, "password": {"a long enough password"}, "confirm_password": {"a long enough password"},
 		}
@@ -342,6 +346,11 @@ func TestRegistrationAnswersTheSame(t *testing.T) {
 		form.Set("employer", "ORG-1001")
 		if res := c.post("/register/complete", form); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
 			t.Errorf("after %d unknown employers = %d, want 429 with Retry-After", support.MaxAccountFailures, res.StatusCode)
+		}
+		form.Set("token", link("guesser.again@abc-testing.example"))
+		form.Set("employer", "ORG-GUESS-NEW-LINK")
+		if res := c.post("/register/complete", form); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+			t.Errorf("a new link from the same address after %d unknown employers = %d, want 429 with Retry-After", support.MaxAccountFailures, res.StatusCode)
 		}
 	})
 }

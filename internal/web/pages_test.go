@@ -133,3 +133,26 @@ func TestPagesSayWhatToDo(t *testing.T) {
 		t.Errorf("a form over 1 MB = %d, its message not a sentence", res.StatusCode)
 	}
 }
+
+// TestUnmatchedRequestOffersOnlyReject: a request whose Org IDs no
+// Service Contract joins has nothing to approve; its page says what to do
+// instead and offers only Reject.
+func TestUnmatchedRequestOffersOnlyReject(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		dana := e.signIn(demo.Designated)
+		if res := dana.post("/profile/access", url.Values{"combination": {"other"}, "sold_to": {"ORG-7777"}, "end_user": {"ORG-8888"}, "level": {"basic"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("request = %d", res.StatusCode)
+		}
+		admin := e.signIn(demo.Admin)
+		m := regexp.MustCompile(`href="/access-requests/(\d+)"`).FindStringSubmatch(admin.get("/access-requests").Body)
+		if m == nil {
+			t.Fatal("the access requests list has no request")
+		}
+		page := admin.get("/access-requests/" + m[1]).Body
+		if strings.Contains(page, `id="approve"`) || !strings.Contains(page, `id="reject"`) ||
+			!strings.Contains(page, `href="/console/contacts/`+itoa(userID(t, e, demo.Designated))+`"`) {
+			t.Error("the unmatched request's page offers Approve, or no Reject, or no way to the contact's page")
+		}
+	})
+}

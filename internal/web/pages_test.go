@@ -123,15 +123,29 @@ func TestRegistrationListsEveryProblem(t *testing.T) {
 // TestPagesSayWhatToDo: a few words that tell a person what happens next.
 func TestPagesSayWhatToDo(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, sqliteStore(t))
-	admin := e.signIn(demo.Admin)
-	if res := admin.get("/console/contacts/new?company=" + itoa(e.world.ABC)); !strings.Contains(res.Body, "We email the contact a link to choose a password") {
-		t.Error("the new contact form does not say the contact gets a link")
-	}
-	big := url.Values{"first_name": {strings.Repeat("a", 1<<20)}}
-	if res := e.signIn(demo.Designated).post("/profile", big); res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "larger than 1 MB.</p>") {
-		t.Errorf("a form over 1 MB = %d, its message not a sentence", res.StatusCode)
-	}
+	eachEngine(t, func(t *testing.T, e *env) {
+		admin := e.signIn(demo.Admin)
+		if res := admin.get("/console/contacts/new?company=" + itoa(e.world.ABC)); !strings.Contains(res.Body, "We email the contact a link to choose a password") {
+			t.Error("the new contact form does not say the contact gets a link")
+		}
+		big := url.Values{"first_name": {strings.Repeat("a", 1<<20)}}
+		if res := e.signIn(demo.Designated).post("/profile", big); res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "larger than 1 MB.</p>") {
+			t.Errorf("a form over 1 MB = %d, its message not a sentence", res.StatusCode)
+		}
+		// Sign-in slowed down: the wait is the form's heading, not a
+		// message about the email field.
+		c := e.anonymous()
+		wrong := url.Values{"email": {demo.Designated2}, "password": {"not the password"}}
+		for range 5 {
+			c.post("/signin", wrong)
+		}
+		res := c.post("/signin", wrong)
+		if res.StatusCode != http.StatusTooManyRequests ||
+			!regexp.MustCompile(`<h2>Too many failed sign-ins for this account; try again in \d+ minutes?\. Or reset your password\.</h2>`).MatchString(res.Body) ||
+			!strings.Contains(res.Body, `value="`+demo.Designated2+`"`) {
+			t.Errorf("a slowed-down sign-in = %d, without the wait as its heading or the email typed", res.StatusCode)
+		}
+	})
 }
 
 // TestUnmatchedRequestOffersOnlyReject: a request whose Org IDs no

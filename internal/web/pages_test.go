@@ -59,16 +59,7 @@ func TestProfileFormsAfterARefusal(t *testing.T) {
 func TestEscalationFormsKeepTheirText(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, e *env) {
-		c, err := e.svc.OpenCase(context.Background(), support.Request{Actor: e.actor(demo.Designated)}, desk.NewCase{
-			Combination: e.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
-			ProductID: e.world.Products["SIP Server"], ComponentID: e.world.Comps["SIP Server"][0],
-			Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
-			Priority: desk.PriorityMedium, Stage: desk.StageProduction,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := c.Number()
+		n := openABCCase(t, e, desk.PriorityMedium).Number()
 		dana := e.signIn(demo.Designated)
 		if res := dana.post("/cases/"+n+"/escalate", url.Values{"reason": {"business_impact"}, "details": {"All agents affected."}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("escalate = %d", res.StatusCode)

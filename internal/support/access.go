@@ -106,8 +106,12 @@ func (s *Service) CompleteRegistration(ctx context.Context, reg Registration, ad
 			return 0, err
 		}
 	}
+	rules, err := s.EmailRules(ctx)
+	if err != nil {
+		return 0, err
+	}
 	var contactID int64
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err = s.Store.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.UseOneTimeToken(ctx, auth.HashToken(reg.Token), store.PurposeVerifyEmail, now)
 		if err != nil {
 			return fmt.Errorf("this link has expired or was already used; request a new one: %w", err)
@@ -122,14 +126,27 @@ func (s *Service) CompleteRegistration(ctx context.Context, reg Registration, ad
 			return err
 		}
 		soldTo, endUser := orgIDProblems(p, reg.SoldToOrgID, reg.EndUserOrgID)
+		person := desk.ProfileInput{
+			FirstName: reg.FirstName, LastName: reg.LastName, Email: t.Email,
+			Country: reg.Country, Phone: reg.Phone,
+		}
+		if employer != nil {
+			person.CompanyID = employer.ID
+		}
+		// The person's fields are checked with the others, so the form
+		// lists every problem at once; the employer has its message above.
+		if _, err := desk.ValidateProfile(person, rules); err != nil {
+			for field, msg := range desk.AsValidation(err) {
+				if field != "company" {
+					p.Add(field, msg)
+				}
+			}
+		}
 		if err := p.Err(); err != nil {
 			return err
 		}
 		r := Request{Address: address}
-		in := ContactInput{ProfileInput: desk.ProfileInput{
-			FirstName: reg.FirstName, LastName: reg.LastName, Email: t.Email, CompanyID: employer.ID,
-			Country: reg.Country, Phone: reg.Phone,
-		}}
+		in := ContactInput{ProfileInput: person}
 		if contactID, err = s.createContact(ctx, tx, r, in, auth.HashPassword(reg.Password)); err != nil {
 			return err
 		}

@@ -209,7 +209,7 @@ func (s *Service) WorkEscalation(ctx context.Context, r Request, escalationID in
 		msg := map[EscalationStep]string{
 			StepAccept: "Give the next steps the customer can expect.",
 			StepReject: "Give the reasons for the rejection.",
-			StepNote:   "Write the update.",
+			StepNote:   "Write your update to the escalation.",
 		}[step]
 		if msg == "" {
 			msg = "Choose accept, reject, close or note."

@@ -41,7 +41,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		setRetryAfter(w, err)
 		s.render(w, r, http.StatusTooManyRequests, "signin", &view{
 			Title: "Sign in", Form: r.PostForm,
-			Errors: map[string]string{"email": message(err) + ". Or reset your password."},
+			Errors: map[string]string{formLevel: sentence(message(err)) + " Or reset your password."},
 		})
 		return nil
 	case err != nil:

@@ -309,15 +309,7 @@ func TestEscalationFeedIsForOwnersAndContacts(t *testing.T) {
 	t.Parallel()
 	eachEngineWithRows(t, func(t *testing.T, e *env, rows func() map[string][]string) {
 		ctx := context.Background()
-		c, err := e.svc.OpenCase(ctx, support.Request{Actor: e.actor(demo.Designated)}, desk.NewCase{
-			Combination: e.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
-			ProductID: e.world.Products["SIP Server"], ComponentID: e.world.Comps["SIP Server"][0],
-			Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
-			Priority: desk.PriorityMedium, Stage: desk.StageProduction,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := openABCCase(t, e, desk.PriorityMedium)
 		if _, err := e.svc.Escalate(ctx, support.Request{Actor: e.actor(demo.Designated)}, c.ID, desk.ReasonBusinessImpact, "All agents affected."); err != nil {
 			t.Fatal(err)
 		}

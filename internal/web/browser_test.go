@@ -141,6 +141,7 @@ func TestBrowserPagesFit(t *testing.T) {
 		{demo.Designated, "profile", "/profile"},
 		{demo.Designated, "access-requests", "/access-requests"},
 		{demo.Agent, "queue", "/console"},
+		{demo.Agent, "queue-with-closed", "/console?closed=on"},
 		{demo.Agent, "case-staff", "/cases/" + number(open)},
 		{demo.Agent, "caller", "/console/caller"},
 		{demo.EscalationOwner, "escalations", "/console/escalations"},
@@ -149,6 +150,7 @@ func TestBrowserPagesFit(t *testing.T) {
 		{demo.Admin, "company", "/console/companies/" + itoa(e.world.Northwind)},
 		{demo.Admin, "contract", "/console/contracts/new?company=" + itoa(e.world.ABC)},
 		{demo.Admin, "contact", "/console/contacts/" + itoa(userID(t, e, demo.Partner))},
+		{demo.Admin, "contact-new", "/console/contacts/new?company=" + itoa(e.world.ABC)},
 		{demo.Admin, "products", "/console/products"},
 		{demo.Admin, "staff", "/console/staff"},
 		{demo.Admin, "audit-log", "/console/audit"},
@@ -176,9 +178,19 @@ func TestBrowserPagesFit(t *testing.T) {
 				p.CheckFits()
 				p.Screenshot(pg.name)
 			}
+			// A refused access request: the messages sit beside their fields.
+			p := signedIn[demo.Designated]
+			p.Go("/profile")
+			p.Choose("#combination", "other")
+			p.Fill("#sold_to", "ORG-9999")
+			p.Submit("#request-access-submit")
+			if !p.Has("#end_user-error") {
+				t.Error("an access request without End User shows no message beside it")
+			}
+			p.CheckFits()
+			p.Screenshot("profile-refused")
 			// The phone menu opens and shows the navigation.
 			if size == browsertest.Phone {
-				p := signedIn[demo.Designated]
 				p.Go("/cases")
 				p.Click(".nav-menu > summary")
 				if !strings.Contains(p.Text(".nav-menu nav"), "Open a Case") {

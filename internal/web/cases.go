@@ -283,6 +283,7 @@ func (s *Server) caseAction(do func(r *http.Request, req support.Request, caseID
 		if err != nil {
 			return err
 		}
+		form, errs = stepForm(r, form, errs)
 		return s.renderCase(w, r, a, caseID, status, form, errs)
 	}
 	return s.post(show, func(r *http.Request, req support.Request) (string, string, error) {
@@ -362,6 +363,27 @@ func caseChange(form url.Values) support.CaseChange {
 func (s *Server) escalateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	_, err := s.svc.Escalate(r.Context(), req, caseID, desk.EscalationReason(r.PostForm.Get("reason")), r.PostForm.Get("details"))
 	return "The case is escalated. An escalation owner will answer under Escalation Details.", err
+}
+
+// stepFields names the text box of each escalation step's form: the four
+// forms all post "text", and a refused one comes back with its message
+// and what was typed in its own box, which the error summary links to.
+var stepFields = map[string]string{"note": "escalation-text", "accept": "accept-text", "reject": "reject-text", "close": "close-text"}
+
+// stepForm gives a refused escalation step's "text" the name of its box.
+func stepForm(r *http.Request, form url.Values, errs map[string]string) (url.Values, map[string]string) {
+	field, ok := stepFields[r.PathValue("step")]
+	if !ok {
+		return form, errs
+	}
+	renamed := map[string]string{}
+	for k, v := range errs {
+		if k == "text" {
+			k = field
+		}
+		renamed[k] = v
+	}
+	return url.Values{field: form["text"]}, renamed
 }
 
 // workEscalation takes a step on the case's current escalation.

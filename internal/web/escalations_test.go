@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,26 +8,12 @@ import (
 
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/support"
 )
 
 func TestEscalationPages(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
-		open := func(p desk.Priority) string {
-			c, err := e.svc.OpenCase(ctx, support.Request{Actor: e.actor(demo.Designated)}, desk.NewCase{
-				Combination: e.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
-				ProductID: e.world.Products["SIP Server"], ComponentID: e.world.Comps["SIP Server"][0],
-				Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
-				Priority: p, Stage: desk.StageProduction,
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return c.Number()
-		}
-		high, medium := open(desk.PriorityHigh), open(desk.PriorityMedium)
+		high, medium := openABCCase(t, e, desk.PriorityHigh).Number(), openABCCase(t, e, desk.PriorityMedium).Number()
 		dana := e.signIn(demo.Designated)
 		if res := dana.get("/cases/" + high); !strings.Contains(res.Body, `id="escalate-why"`) || !strings.Contains(res.Body, "24 hours") {
 			t.Error("a fresh High case does not explain why it cannot be escalated")

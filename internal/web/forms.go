@@ -36,6 +36,9 @@ func (s *Server) post(show showForm, do formAction) pageHandler {
 		if fields := desk.AsValidation(err); fields != nil {
 			return show(w, r, a, http.StatusUnprocessableEntity, r.PostForm, fields)
 		}
+		if errors.Is(err, desk.ErrThrottled) {
+			return s.showThrottled(w, r, a, show, err)
+		}
 		if to != "" && errors.Is(err, desk.ErrConflict) {
 			s.setFlash(w, "error", message(err))
 			http.Redirect(w, r, to, http.StatusSeeOther)
@@ -48,6 +51,17 @@ func (s *Server) post(show showForm, do formAction) pageHandler {
 		return nil
 	}
 }
+
+// showThrottled shows a form refused for now (too many requests) again,
+// with what was typed and, above it, when to try again.
+func (s *Server) showThrottled(w http.ResponseWriter, r *http.Request, a *desk.Actor, show showForm, err error) error {
+	setRetryAfter(w, err)
+	return show(w, r, a, http.StatusTooManyRequests, r.PostForm, map[string]string{formLevel: sentence(message(err))})
+}
+
+// formLevel is the Errors key of a message about the whole form, not one
+// field: the error summary shows it as its heading.
+const formLevel = ""
 
 // maxFormBody bounds a posted form that is not a file upload: the longest
 // fields (a description, a comment) are 32,000 characters, at most four

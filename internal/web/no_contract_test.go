@@ -63,5 +63,10 @@ func TestCaseWithoutActiveContract(t *testing.T) {
 		if len(p.Errors) != 1 || !strings.Contains(p.Errors[0].Message, reason) {
 			t.Errorf("API escalation refused with %+v", p)
 		}
+		// The contact who opened it, Read-Only there now, is told why the
+		// page offers nothing to do.
+		if res := e.signIn(demo.Partner).get("/cases/" + n); !strings.Contains(res.Body, `id="read-only-notice"`) || strings.Contains(res.Body, `id="comment-form"`) {
+			t.Error("the contact's page of a case without an active contract does not say why it cannot be updated")
+		}
 	})
 }

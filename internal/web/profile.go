@@ -69,13 +69,13 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err != nil {
 		return err
 	}
-	if form == nil {
-		u := data["P"].(*support.Profile).User
-		form = url.Values{
-			"first_name": {u.FirstName}, "last_name": {u.LastName}, "country": {u.Country},
-			"phone": {u.Phone}, "mobile": {u.Mobile},
-		}
-	}
+	// The page holds several forms: after one of them failed, the others
+	// still show what is saved.
+	u := data["P"].(*support.Profile).User
+	form = withDefaults(form, url.Values{
+		"first_name": {u.FirstName}, "last_name": {u.LastName}, "country": {u.Country},
+		"phone": {u.Phone}, "mobile": {u.Mobile},
+	})
 	// The page shows the PIN.
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "profile", &view{Title: "Your profile", User: a.User, Form: form, Errors: errs, Data: data})

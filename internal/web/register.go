@@ -81,6 +81,11 @@ func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error 
 		s.render(w, r, http.StatusGone, "register-complete", &view{Title: "Request My Support account", Data: map[string]any{"Valid": false}})
 		return nil
 	}
+	if errors.Is(err, desk.ErrThrottled) {
+		return s.showThrottled(w, r, nil, func(w http.ResponseWriter, r *http.Request, _ *desk.Actor, status int, form url.Values, errs map[string]string) error {
+			return s.showRegisterComplete(w, r, status, form, errs)
+		}, err)
+	}
 	if err != nil {
 		return err
 	}

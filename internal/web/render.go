@@ -285,7 +285,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	case status >= 500:
 		msg = "Something went wrong on our side. Please try again; if it keeps happening, call support."
 	case public:
-		msg = message(err)
+		msg = sentence(message(err))
 	}
 	data := map[string]any{"Status": status, "Message": msg}
 	if status >= 500 {
@@ -310,4 +310,12 @@ func message(err error) string {
 		return msg
 	}
 	return strings.ToUpper(msg[:1]) + msg[1:]
+}
+
+// sentence ends a message shown on its own with a full stop.
+func sentence(msg string) string {
+	if msg == "" || strings.ContainsAny(msg[len(msg)-1:], ".!?") {
+		return msg
+	}
+	return msg + "."
 }

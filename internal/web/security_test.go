@@ -344,8 +344,12 @@ func TestRegistrationAnswersTheSame(t *testing.T) {
 			}
 		}
 		form.Set("employer", "ORG-1001")
-		if res := c.post("/register/complete", form); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		res := c.post("/register/complete", form)
+		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
 			t.Errorf("after %d unknown employers = %d, want 429 with Retry-After", support.MaxAccountFailures, res.StatusCode)
+		}
+		if !strings.Contains(res.Body, `<h2>Too many unknown Org IDs; try again in`) || !strings.Contains(res.Body, `value="Uesser"`) {
+			t.Error("the refused registration does not come back as the form with when to try again")
 		}
 		form.Set("token", link("guesser.again@abc-testing.example"))
 		form.Set("employer", "ORG-GUESS-NEW-LINK")

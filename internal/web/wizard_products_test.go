@@ -78,5 +78,11 @@ func TestWizardOffersCoveredProducts(t *testing.T) {
 		if got := strings.Join(options(page), ", "); got != "IVR, Routing Server" || !strings.Contains(page, `id="combination-products"`) {
 			t.Errorf("with Fabrikam chosen the wizard offers %s (or no way to change the combination)", got)
 		}
+		// Enter in a field opens the case: the form's first submit button,
+		// the one Enter presses, is "Open the case", not "Show its products".
+		_, step2, _ := strings.Cut(page, `action="/cases" class="card"`)
+		if first := regexp.MustCompile(`<button[^>]*type="submit"[^>]*>([^<]*)</button>`).FindStringSubmatch(step2); first == nil || first[1] != "Open the case" {
+			t.Errorf("the wizard's first submit button is %v, want Open the case", first)
+		}
 	})
 }

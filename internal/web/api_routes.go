@@ -14,6 +14,10 @@ type apiRoute struct {
 	// BodyMedia its media type when it is not JSON.
 	Body      any
 	BodyMedia string
+	// Fields names, for each problem field the use case reports under its
+	// form name, the body's own JSON field, so a problem names what the
+	// client sent ("sold_to" is "sold_to_org_id" in an access request).
+	Fields map[string]string
 	// Answer is the success body's type, nil for 204 No Content;
 	// AnswerMedia its media type when it is not JSON. Status is the
 	// success status.
@@ -43,6 +47,16 @@ var caseListParams = []apiParam{
 	{Name: "limit", Doc: "page size, 25 by default, at most 100", Integer: true},
 	{Name: "cursor", Doc: "next_cursor of the previous page"},
 }
+
+// The problem fields of the account calls, by their JSON names.
+var (
+	companyFields  = map[string]string{"parent": "parent_id", "calendar": "calendar_id"}
+	contractFields = map[string]string{
+		"sold_to": "sold_to_id", "end_user": "end_user_id", "support_owner": "support_owner_id",
+		"products": "product_ids", "calendar": "calendar_id",
+	}
+	contactFields = map[string]string{"company": "company_id"}
+)
 
 func (s *Server) apiRoutes() []apiRoute {
 	return []apiRoute{
@@ -77,7 +91,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		},
 		{
 			Method: "POST", Path: "/api/v1/cases", Tag: "cases", Summary: "Open a case (Designated Contacts; staff on a caller's behalf with contact_id)",
-			Body: apiNewCase{}, Answer: apiCaseDetail{}, Status: http.StatusCreated, Handle: s.apiOpenCase,
+			Body: apiNewCase{}, Answer: apiCaseDetail{}, Status: http.StatusCreated, Handle: s.apiOpenCase, Fields: map[string]string{"contact": "contact_id", "product": "product_id", "component": "component_id"},
 		},
 		{
 			Method: "GET", Path: "/api/v1/cases/{number}", Tag: "cases", Summary: "A case and its Case Feed",
@@ -85,7 +99,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		},
 		{
 			Method: "PATCH", Path: "/api/v1/cases/{number}", Tag: "cases", Summary: "Change status, priority, severity, owner or contact (staff)",
-			Body: apiCaseChange{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiUpdateCase),
+			Body: apiCaseChange{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiUpdateCase), Fields: map[string]string{"owner": "owner_id", "contact": "contact_id"},
 		},
 		{
 			Method: "POST", Path: "/api/v1/cases/{number}/comments", Tag: "cases", Summary: "Add an update (customers) or a public reply or internal note (staff)",
@@ -194,7 +208,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		},
 		{
 			Method: "POST", Path: "/api/v1/access-requests", Tag: "access", Summary: "Request a different access level for the Sold To and End User Org IDs on a Service Contract: the answer is the same (201, the Org IDs as sent) whether or not they name companies a contract joins; the Sold To's Designated Approvers decide, or support staff help. At most 5 requests an hour per contact (then 429 with Retry-After)",
-			Body: apiNewAccessRequest{}, Answer: apiAccessRequest{}, Status: http.StatusCreated, Handle: s.apiRequestAccess,
+			Body: apiNewAccessRequest{}, Answer: apiAccessRequest{}, Status: http.StatusCreated, Handle: s.apiRequestAccess, Fields: map[string]string{"sold_to": "sold_to_org_id", "end_user": "end_user_org_id"},
 		},
 		{
 			Method: "GET", Path: "/api/v1/access-requests/{id}", Tag: "access", Summary: "One access request",
@@ -228,7 +242,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		},
 		{
 			Method: "POST", Path: "/api/v1/companies", Tag: "accounts", Summary: "Add a company (portal admins)",
-			Body: apiCompanyInput{}, Answer: apiCompanyDetail{}, Status: http.StatusCreated, Handle: s.apiCreateCompany,
+			Body: apiCompanyInput{}, Answer: apiCompanyDetail{}, Status: http.StatusCreated, Handle: s.apiCreateCompany, Fields: companyFields,
 		},
 		{
 			Method: "GET", Path: "/api/v1/companies/{id}", Tag: "accounts", Summary: "A company with its contracts, contacts, approvers and warnings (staff)",
@@ -236,7 +250,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		},
 		{
 			Method: "PATCH", Path: "/api/v1/companies/{id}", Tag: "accounts", Summary: "Change a company (portal admins)",
-			Body: apiCompanyInput{}, Answer: apiCompanyDetail{}, Status: http.StatusOK, Handle: s.apiUpdateCompany,
+			Body: apiCompanyInput{}, Answer: apiCompanyDetail{}, Status: http.StatusOK, Handle: s.apiUpdateCompany, Fields: companyFields,
 		},
 		{
 			Method: "PUT", Path: "/api/v1/companies/{id}/approvers/{contact}", Tag: "accounts", Summary: "Make a contact of the company a Designated Approver (portal admins)",
@@ -257,11 +271,11 @@ func (s *Server) apiRoutes() []apiRoute {
 		},
 		{
 			Method: "POST", Path: "/api/v1/contracts", Tag: "accounts", Summary: "Add a Service Contract (portal admins)",
-			Body: apiContract{}, Answer: apiContract{}, Status: http.StatusCreated, Handle: s.apiSaveContract,
+			Body: apiContract{}, Answer: apiContract{}, Status: http.StatusCreated, Handle: s.apiSaveContract, Fields: contractFields,
 		},
 		{
 			Method: "PUT", Path: "/api/v1/contracts/{id}", Tag: "accounts", Summary: "Replace a Service Contract (portal admins)",
-			Body: apiContract{}, Answer: apiContract{}, Status: http.StatusOK, Handle: s.apiSaveContract,
+			Body: apiContract{}, Answer: apiContract{}, Status: http.StatusOK, Handle: s.apiSaveContract, Fields: contractFields,
 		},
 		{
 			Method: "GET", Path: "/api/v1/contacts", Tag: "accounts", Summary: "Contacts (staff)",
@@ -270,7 +284,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		},
 		{
 			Method: "POST", Path: "/api/v1/contacts", Tag: "accounts", Summary: "Add a contact (portal admins); they get a PIN and an email with a link to set a password, valid 7 days (none when added disabled)",
-			Body: apiContactInput{}, Answer: apiContact{}, Status: http.StatusCreated, Handle: s.apiCreateContact,
+			Body: apiContactInput{}, Answer: apiContact{}, Status: http.StatusCreated, Handle: s.apiCreateContact, Fields: contactFields,
 		},
 		{
 			Method: "GET", Path: "/api/v1/contacts/{id}", Tag: "accounts", Summary: "A contact with their grants and the level each counts for now (staff)",
@@ -278,7 +292,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		},
 		{
 			Method: "PATCH", Path: "/api/v1/contacts/{id}", Tag: "accounts", Summary: "Change a contact (portal admins)",
-			Body: apiContactInput{}, Answer: apiContact{}, Status: http.StatusOK, Handle: s.apiUpdateContact,
+			Body: apiContactInput{}, Answer: apiContact{}, Status: http.StatusOK, Handle: s.apiUpdateContact, Fields: contactFields,
 		},
 		{
 			Method: "PUT", Path: "/api/v1/contacts/{id}/grants", Tag: "accounts", Summary: "Set a contact's level on a combination; none removes it (portal admins)",
@@ -319,7 +333,7 @@ func (s *Server) apiRoutes() []apiRoute {
 		},
 		{
 			Method: "PUT", Path: "/api/v1/settings/service-levels", Tag: "service levels", Summary: "Set the default calendar, the warning lead and how follow-up days count (portal admins)",
-			Body: apiServiceLevelSettings{}, Answer: apiServiceLevels{}, Status: http.StatusOK, Handle: s.apiSetServiceLevelSettings,
+			Body: apiServiceLevelSettings{}, Answer: apiServiceLevels{}, Status: http.StatusOK, Handle: s.apiSetServiceLevelSettings, Fields: map[string]string{"calendar": "default_calendar", "lead": "warning_lead_minutes"},
 		},
 		{
 			Method: "PUT", Path: "/api/v1/settings/service-levels/targets", Tag: "service levels", Summary: "Set one target of the table (portal admins)",

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -140,6 +141,27 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(p)
+}
+
+// renameProblems makes the validation problems h reports name the body's
+// own JSON fields: use cases name fields as the pages' forms do, and
+// fields maps those names to the call's (apiRoute.Fields).
+func renameProblems(fields map[string]string, h apiHandler) apiHandler {
+	if len(fields) == 0 {
+		return h
+	}
+	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+		err := h(w, r, a)
+		problems := desk.AsValidation(err)
+		if problems == nil {
+			return err
+		}
+		renamed := make(map[string]string, len(problems))
+		for k, msg := range problems {
+			renamed[cmp.Or(fields[k], k)] = msg
+		}
+		return &desk.ValidationError{Fields: renamed}
+	}
 }
 
 // setRetryAfter tells a throttled client when to come back, in whole

@@ -108,7 +108,7 @@ func (s *Server) Handler() http.Handler {
 
 	// The JSON API, from its one table (api_routes.go), and its manual.
 	for _, rt := range s.apiRoutes() {
-		mux.Handle(rt.Method+" "+rt.Path, s.api(rt.Handle))
+		mux.Handle(rt.Method+" "+rt.Path, s.api(renameProblems(rt.Fields, rt.Handle)))
 	}
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPIJSON)
 	mux.HandleFunc("OPTIONS "+uploadsPath, tusOptions)

@@ -40,5 +40,5 @@ func (s *Service) EmailRulesSettings(ctx context.Context, r Request) (desk.Email
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return desk.EmailRules{}, err
 	}
-	return s.EmailRules(ctx)
+	return s.storedEmailRules(ctx)
 }

@@ -23,6 +23,9 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	var token string
 	var u *desk.User
+	// Whatever a link carried into next, the form signs in and lands on
+	// the home page (and shows no such next again if it comes back).
+	r.PostForm.Set("next", safeNext(r.PostForm.Get("next")))
 	err := checkForm(r.PostForm)
 	if err == nil {
 		token, u, err = s.svc.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
@@ -48,7 +51,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSession(w, token)
-	next := safeNext(r.PostForm.Get("next"))
+	next := r.PostForm.Get("next")
 	if next == "/" {
 		next = home(&desk.Actor{User: u})
 	}

@@ -114,9 +114,20 @@ func checkForm(form url.Values) error {
 
 // checkQuery checks the text of every query parameter, as checkForm does a
 // form's fields: a list filter is text that reaches the database too.
+// Only the parameters of uncheckedQuery are left out.
 func checkQuery(r *http.Request) error {
-	return checkForm(r.URL.Query())
+	q := r.URL.Query()
+	if name, ok := uncheckedQuery[r.URL.Path]; ok {
+		q.Del(name)
+	}
+	return checkForm(q)
 }
+
+// uncheckedQuery names, by path, the query parameter a page replaces whole
+// when its text is doubtful instead of refusing the page: a link to the
+// sign-in page may carry any junk in next, and the form must still open,
+// with safeNext's / in its place.
+var uncheckedQuery = map[string]string{"/signin": "next"}
 
 // formInt reads an integer form value; an empty or malformed value is 0,
 // which every validator treats as "not chosen".

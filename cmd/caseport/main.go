@@ -199,7 +199,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	jobs.Handle(support.JobFollowUp, svc.RunFollowUp)
 	jobs.Handle(support.JobSLAWarning, svc.RunSLAWarning)
 	jobs.Handle(support.JobSLABreach, svc.RunSLABreach)
-	svc.Wake = jobs.Wake
+	s.OnSchedule(jobs.Wake)
 	if *demo {
 		if err := loadDemo(ctx, s, stdout); err != nil {
 			return err

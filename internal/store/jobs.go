@@ -88,6 +88,7 @@ func (tx *Tx) insertJob(ctx context.Context, j *Job, now time.Time, onConflict s
 	if err != nil {
 		return 0, fmt.Errorf("schedule %s job: %w", j.Kind, err)
 	}
+	tx.scheduled = true
 	return jobID, nil
 }
 
@@ -292,6 +293,7 @@ func (tx *Tx) ReviveJob(ctx context.Context, jobID int64, now time.Time) error {
 		return fmt.Errorf("retry job %d: %w", jobID, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		tx.scheduled = err == nil
 		return err
 	}
 	return tx.whyNotDead(ctx, jobID)

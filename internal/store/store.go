@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -42,7 +43,16 @@ type Store struct {
 	path string
 	// idle is how many idle connections each pool keeps.
 	idle int
+	// scheduled is told when a Write that scheduled a job has committed
+	// (OnSchedule).
+	scheduled atomic.Pointer[func()]
 }
+
+// OnSchedule has fn called after each Write that scheduled or revived a
+// job commits, so a job worker looks at once instead of at its next poll:
+// every path that queues an email or sets a timer does so in a Write, and
+// a job is only seen once its transaction commits. fn must not block.
+func (s *Store) OnSchedule(fn func()) { s.scheduled.Store(&fn) }
 
 // Open connects to the database named by rawURL: sqlite://PATH (a file,
 // created if missing) or postgres://…. It does not migrate; call Migrate.
@@ -256,6 +266,8 @@ func (l fileLocker) SessionUnlock(context.Context, *sql.Conn) error { return l.u
 type Tx struct {
 	tx *sql.Tx
 	d  dialect
+	// scheduled says a job was scheduled or revived (OnSchedule).
+	scheduled bool
 }
 
 // Write runs fn in a transaction and commits it when fn returns nil. A
@@ -271,11 +283,15 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op; on error the cause is returned
-	if err := fn(&Tx{tx: tx, d: s.dialect}); err != nil {
+	t := &Tx{tx: tx, d: s.dialect}
+	if err := fn(t); err != nil {
 		return missingParent(err)
 	}
 	if err := tx.Commit(); err != nil {
 		return missingParent(fmt.Errorf("commit: %w", err))
+	}
+	if fn := s.scheduled.Load(); t.scheduled && fn != nil {
+		(*fn)()
 	}
 	return nil
 }

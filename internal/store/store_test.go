@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
@@ -126,4 +127,47 @@ func TestOpenUnwritablePath(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOnScheduleAfterCommit: a Write that schedules or revives a job tells
+// OnSchedule once it has committed, when the job can be read; a write that
+// schedules nothing, or rolls back, does not.
+func TestOnScheduleAfterCommit(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Now()
+		calls, seen := 0, 0
+		s.OnSchedule(func() {
+			calls++
+			jobs, err := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: "wake-test", Limit: 10})
+			if err != nil {
+				t.Error(err)
+			}
+			seen = len(jobs)
+		})
+		schedule := func(tx *store.Tx) error {
+			_, err := tx.ScheduleJob(ctx, &store.Job{Kind: "wake-test", RunAt: now}, now)
+			return err
+		}
+		if err := s.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(ctx, "k", "v") }); err != nil {
+			t.Fatal(err)
+		}
+		if calls != 0 {
+			t.Errorf("a write without a job woke the worker %d times", calls)
+		}
+		failed := errors.New("refused")
+		if err := s.Write(ctx, func(tx *store.Tx) error { return errors.Join(schedule(tx), failed) }); !errors.Is(err, failed) {
+			t.Fatal(err)
+		}
+		if calls != 0 {
+			t.Errorf("a rolled-back write woke the worker %d times", calls)
+		}
+		if err := s.Write(ctx, schedule); err != nil {
+			t.Fatal(err)
+		}
+		if calls != 1 || seen != 1 {
+			t.Errorf("after a job was scheduled: %d wakes seeing %d jobs, want 1 seeing the job", calls, seen)
+		}
+	})
 }

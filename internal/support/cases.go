@@ -156,7 +156,6 @@ func (s *Service) OpenCase(ctx context.Context, r Request, n desk.NewCase) (*des
 	if err != nil {
 		return nil, err
 	}
-	s.wake()
 	return c, nil
 }
 
@@ -352,13 +351,9 @@ func (s *Service) Cases(ctx context.Context, r Request, f store.CaseFilter) (*st
 // the case and records its own events. The case is saved with a new
 // update time.
 func (s *Service) writeCase(ctx context.Context, r Request, caseID int64, act desk.Action, fn func(tx *store.Tx, c *desk.Case) error) error {
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		return s.writeCaseTx(ctx, tx, r, caseID, act, fn)
 	})
-	if err == nil {
-		s.wake() // the change may have set timers
-	}
-	return err
 }
 
 // writeCaseTx is writeCase inside a transaction the caller holds.

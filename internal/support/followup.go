@@ -107,8 +107,7 @@ func (s *Service) RunFollowUp(ctx context.Context, j *store.Job) error {
 	if err != nil {
 		return err
 	}
-	scheduled := false
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
 			return err // finished or cancelled meanwhile: nothing to do
 		}
@@ -148,14 +147,9 @@ func (s *Service) RunFollowUp(ctx context.Context, j *store.Job) error {
 		}, s.now()); err != nil {
 			return err
 		}
-		scheduled = true
 		c.UpdatedAt = s.now()
 		return tx.UpdateCase(ctx, c)
 	})
-	if err == nil && scheduled {
-		s.wake()
-	}
-	return err
 }
 
 // autoClose closes a case whose customer never answered the follow-ups.
@@ -185,9 +179,3 @@ func (s *Service) autoClose(ctx context.Context, tx *store.Tx, r Request, c *des
 	return tx.UpdateCase(ctx, c)
 }
 
-// wake tells the job worker a job was scheduled.
-func (s *Service) wake() {
-	if s.Wake != nil {
-		s.Wake()
-	}
-}

@@ -35,15 +35,10 @@ func (s *Service) ReceiveMail(ctx context.Context, source, from string, rcpts []
 		})
 		return err
 	})
-	switch {
-	case err != nil:
-		return err
-	case kept:
-		s.wake()
-	default:
+	if err == nil && !kept {
 		s.Log.InfoContext(ctx, "received mail kept already", "source", source, "from", from, "inbound", inboundID)
 	}
-	return nil
+	return err
 }
 
 // triage is a reason to send a message to triage.

@@ -65,16 +65,12 @@ func (s *Service) RetryJob(ctx context.Context, r Request, jobID int64) error {
 	if err := desk.Authorize(r.Actor, desk.ManageJobs, desk.Target{}); err != nil {
 		return err
 	}
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.ReviveJob(ctx, jobID, s.now()); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, r, "job_retried", strconv.FormatInt(jobID, 10), "")
 	})
-	if err == nil && s.Wake != nil {
-		s.Wake()
-	}
-	return err
 }
 
 // DiscardJob gives up a dead job for good (portal admins).

@@ -96,9 +96,6 @@ func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64
 	if err != nil {
 		return nil, err
 	}
-	if s.Wake != nil {
-		s.Wake()
-	}
 	return a, nil
 }
 

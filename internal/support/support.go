@@ -26,9 +26,6 @@ type Service struct {
 	Clock func() time.Time
 	// BaseURL is the portal's public address, for links in emails.
 	BaseURL string
-	// Wake, when set, is told that a job was scheduled, so the worker
-	// looks at once (worker.Worker.Wake).
-	Wake func()
 	// MailDomain is the domain of Caseport's own Message-IDs, to know its
 	// own mail when it comes back.
 	MailDomain string

@@ -236,9 +236,6 @@ func (s *Service) scheduleExpiry(ctx context.Context, tx *store.Tx, u *store.Upl
 	_, err := tx.ScheduleJob(ctx, &store.Job{
 		Kind: JobUploadExpiry, Key: uploadKey(u.ID), CaseID: u.CaseID, Payload: u.ID, RunAt: u.ExpiresAt,
 	}, s.now())
-	if err == nil && s.Wake != nil {
-		s.Wake()
-	}
 	return err
 }
 

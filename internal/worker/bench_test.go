@@ -199,7 +199,7 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 	}
 	w := worker.New(s, quiet)
 	w.HandleKind(store.JobMail, m.Send, worker.Kind{Runners: runners})
-	svc.Wake = w.Wake
+	s.OnSchedule(w.Wake)
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()
 	a, err := s.Actor(ctx, world.Users[demo.Designated], time.Now())

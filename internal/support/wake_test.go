@@ -1,0 +1,62 @@
+package support_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/worker"
+)
+
+// TestQueuedMailWakesTheWorker: an email queued by any use case (here the
+// forgot-password link, which once waited for the next poll) is sent at
+// once by a worker that would otherwise sleep for an hour.
+func TestQueuedMailWakesTheWorker(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		sent := make(chan string, 100)
+		w := worker.New(f.store, f.svc.Log)
+		w.Poll = time.Hour
+		w.Handle(store.JobMail, func(ctx context.Context, j *store.Job) error {
+			id, err := strconv.ParseInt(j.Payload, 10, 64)
+			if err != nil {
+				return err
+			}
+			n, err := f.store.Notification(ctx, id)
+			if err != nil {
+				return err
+			}
+			sent <- n.Kind
+			return nil
+		})
+		f.store.OnSchedule(w.Wake)
+		done := make(chan struct{})
+		go func() { defer close(done); w.Run(ctx) }()
+		defer func() { cancel(); <-done }()
+
+		// The demo world's mail goes first; then the worker sleeps.
+		for quiet := false; !quiet; {
+			select {
+			case <-sent:
+			case <-time.After(300 * time.Millisecond):
+				quiet = true
+			}
+		}
+		if err := f.svc.RequestPasswordReset(ctx, demo.Designated, "192.0.2.1"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case kind := <-sent:
+			if kind != "password_reset" {
+				t.Errorf("sent %s, want password_reset", kind)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatal("the password reset email was not sent within 3 seconds")
+		}
+	})
+}

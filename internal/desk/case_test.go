@@ -164,7 +164,7 @@ func TestCheckWorkEmail(t *testing.T) {
 		"dana@localhost":                      false,
 		"":                                    false,
 	} {
-		_, msg := rules.CheckWorkEmail(addr)
+		_, msg := rules.CheckWorkEmail(addr, Yourself)
 		if (msg == "") != ok {
 			t.Errorf("CheckWorkEmail(%q) = %q, want ok=%v", addr, msg, ok)
 		}

@@ -118,13 +118,37 @@ func DefaultEmailRules() EmailRules {
 	}
 }
 
+// Subject is whom the messages about a contact's profile speak of: the
+// person filling it in about themselves ("Enter your first name"), or the
+// contact a staff member fills it in for ("Enter the contact's first
+// name"). The checks are the same; only the words differ.
+type Subject struct {
+	possessive, object string
+}
+
+// The two subjects of a profile's messages.
+var (
+	Yourself   = Subject{possessive: "your", object: "you"}
+	TheContact = Subject{possessive: "the contact's", object: "the contact"}
+)
+
+// SubjectFor is the subject of the messages a profile's author reads:
+// staff fill in contacts' profiles, a contact (or a person registering)
+// their own.
+func SubjectFor(a *Actor) Subject {
+	if a.IsStaff() {
+		return TheContact
+	}
+	return Yourself
+}
+
 // CheckWorkEmail returns a message saying why addr is not a corporate
-// address of one person, or "" when it is one. It also returns the address
-// normalised to lower case.
-func (r EmailRules) CheckWorkEmail(addr string) (string, string) {
+// address of one person, or "" when it is one, speaking of whose address it
+// is as s. It also returns the address normalised to lower case.
+func (r EmailRules) CheckWorkEmail(addr string, s Subject) (string, string) {
 	addr = strings.ToLower(strings.TrimSpace(addr))
 	if addr == "" {
-		return addr, "Enter your work email address."
+		return addr, "Enter " + s.possessive + " work email address."
 	}
 	parsed, err := mail.ParseAddress(addr)
 	if err != nil || parsed.Address != addr || parsed.Name != "" {
@@ -135,11 +159,11 @@ func (r EmailRules) CheckWorkEmail(addr string) (string, string) {
 		return addr, "Enter an email address like name@company.com."
 	}
 	if slices.Contains(r.FreeMailDomains, domain) {
-		return addr, "Use your corporate email address: addresses at " + domain + " are personal addresses and are not accepted."
+		return addr, "Use " + s.possessive + " corporate email address: addresses at " + domain + " are personal addresses and are not accepted."
 	}
 	base, _, _ := strings.Cut(local, "+")
 	if slices.Contains(r.RoleAliases, base) {
-		return addr, "Use an address assigned to you alone: " + local + "@ is a shared alias and is not accepted."
+		return addr, "Use an address assigned to " + s.object + " alone: " + local + "@ is a shared alias and is not accepted."
 	}
 	return addr, ""
 }
@@ -155,24 +179,25 @@ type ProfileInput struct {
 	Mobile    string
 }
 
-// ValidateProfile checks a contact profile and returns the normalised email.
-func ValidateProfile(in ProfileInput, rules EmailRules) (string, error) {
+// ValidateProfile checks a contact profile and returns the normalised
+// email; its messages speak of the contact as s.
+func ValidateProfile(in ProfileInput, rules EmailRules, s Subject) (string, error) {
 	p := Problems{}
 	if strings.TrimSpace(in.FirstName) == "" {
-		p.Add("first_name", "Enter your first name.")
+		p.Add("first_name", "Enter "+s.possessive+" first name.")
 	}
 	if strings.TrimSpace(in.LastName) == "" {
-		p.Add("last_name", "Enter your last name.")
+		p.Add("last_name", "Enter "+s.possessive+" last name.")
 	}
-	email, msg := rules.CheckWorkEmail(in.Email)
+	email, msg := rules.CheckWorkEmail(in.Email, s)
 	if msg != "" {
 		p.Add("email", msg)
 	}
 	if in.CompanyID == 0 {
-		p.Add("company", "Choose your employer.")
+		p.Add("company", "Choose "+s.possessive+" employer.")
 	}
 	if strings.TrimSpace(in.Country) == "" {
-		p.Add("country", "Enter your country.")
+		p.Add("country", "Enter "+s.possessive+" country.")
 	}
 	for field, v := range map[string]string{"phone": in.Phone, "mobile": in.Mobile} {
 		if v != "" && !validPhone(v) {

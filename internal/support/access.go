@@ -22,7 +22,7 @@ func (s *Service) StartRegistration(ctx context.Context, email, address string) 
 	if err != nil {
 		return err
 	}
-	email, msg := rules.CheckWorkEmail(email)
+	email, msg := rules.CheckWorkEmail(email, desk.Yourself)
 	if msg != "" {
 		return &desk.ValidationError{Fields: map[string]string{"email": msg}}
 	}
@@ -135,7 +135,7 @@ func (s *Service) CompleteRegistration(ctx context.Context, reg Registration, ad
 		}
 		// The person's fields are checked with the others, so the form
 		// lists every problem at once; the employer has its message above.
-		if _, err := desk.ValidateProfile(person, rules); err != nil {
+		if _, err := desk.ValidateProfile(person, rules, desk.Yourself); err != nil {
 			for field, msg := range desk.AsValidation(err) {
 				if field != "company" {
 					p.Add(field, msg)

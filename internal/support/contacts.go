@@ -189,7 +189,7 @@ func (s *Service) CreateContact(ctx context.Context, r Request, in ContactInput)
 
 // createContact validates and inserts a contact inside tx.
 func (s *Service) createContact(ctx context.Context, tx *store.Tx, r Request, in ContactInput, passwordHash string) (int64, error) {
-	u, err := s.contactFromInput(ctx, tx, in)
+	u, err := s.contactFromInput(ctx, tx, r, in)
 	if err != nil {
 		return 0, err
 	}
@@ -200,12 +200,12 @@ func (s *Service) createContact(ctx context.Context, tx *store.Tx, r Request, in
 	return contactID, s.audit(ctx, tx, r, "contact_created", u.Email, u.Name())
 }
 
-func (s *Service) contactFromInput(ctx context.Context, tx *store.Tx, in ContactInput) (*desk.User, error) {
+func (s *Service) contactFromInput(ctx context.Context, tx *store.Tx, r Request, in ContactInput) (*desk.User, error) {
 	rules, err := s.EmailRules(ctx)
 	if err != nil {
 		return nil, err
 	}
-	email, verr := desk.ValidateProfile(in.ProfileInput, rules)
+	email, verr := desk.ValidateProfile(in.ProfileInput, rules, desk.SubjectFor(r.Actor))
 	if verr == nil {
 		_, err := tx.Company(ctx, in.CompanyID)
 		verr = missingAs(err, "company", "Choose an existing company.")
@@ -253,7 +253,7 @@ func (s *Service) updateContact(ctx context.Context, r Request, contactID int64,
 		if old.Kind != desk.KindContact {
 			return fmt.Errorf("user %d is not a contact: %w", contactID, desk.ErrNotFound)
 		}
-		u, err := s.contactFromInput(ctx, tx, input(old))
+		u, err := s.contactFromInput(ctx, tx, r, input(old))
 		if err != nil {
 			return err
 		}

@@ -418,7 +418,7 @@ func (s *Service) importContact(ctx context.Context, tx *store.Tx, r Request, ro
 	case old.Kind != desk.KindContact:
 		return false, invalid("email", "belongs to a staff user.")
 	default:
-		u, err := s.contactFromInput(ctx, tx, in)
+		u, err := s.contactFromInput(ctx, tx, r, in)
 		if err != nil {
 			return false, err
 		}

@@ -103,6 +103,9 @@ type EscalationFacts struct {
 	// To and End User is active: escalation is part of what a contract
 	// buys.
 	NoActiveContract bool
+	// LastContract is then the contract of the Sold To and End User that
+	// ends last, for staff to renew; nil when they have none.
+	LastContract *Contract
 }
 
 // HighPriorityWait is how long a High case must have gone without an
@@ -119,11 +122,14 @@ func RCAWaitDays(d Deployment) int {
 }
 
 // CheckEscalation says why a case may not be escalated now, in words for
-// the customer; "" when it may. The rules are the handbook's.
-func CheckEscalation(c *Case, reason EscalationReason, f EscalationFacts, now time.Time) string {
+// reader (the customer's, or staff's where they can do something about
+// it); "" when it may. The rules are the handbook's.
+func CheckEscalation(reader *Actor, c *Case, reason EscalationReason, f EscalationFacts, now time.Time) string {
 	switch {
 	case c.Status == StatusClosed:
 		return "A closed case cannot be escalated. Reopen it first, or open a new case."
+	case f.NoActiveContract && reader.IsStaff():
+		return noContractForStaff(f.LastContract, now)
 	case f.NoActiveContract:
 		return "No active Service Contract covers this case's Sold To and End User, so it cannot be escalated. " +
 			"Your account manager can renew the contract; support still works the case."
@@ -148,6 +154,28 @@ func CheckEscalation(c *Case, reason EscalationReason, f EscalationFacts, now ti
 		}
 	}
 	return ""
+}
+
+// noContractForStaff says what is wrong with the contracts of a case that
+// cannot be escalated for want of an active one, and what staff can do.
+func noContractForStaff(last *Contract, now time.Time) string {
+	const (
+		head = "No active Service Contract covers this case, so it cannot be escalated: "
+		tail = " Renew it, or add a Service Contract for this Sold To and End User, in the console; support still works the case."
+	)
+	day := func(t time.Time) string { return t.UTC().Format("2 January 2006") }
+	switch {
+	case last == nil:
+		return head + "its Sold To and End User have no Service Contract. " +
+			"Add one in the console; support still works the case."
+	case last.State != ContractActive:
+		return head + fmt.Sprintf("Service Contract %s is %s (it ran from %s to %s).",
+			last.Number, last.State, day(last.Starts), day(last.Ends)) + tail
+	case now.Before(last.Starts):
+		return head + fmt.Sprintf("Service Contract %s starts on %s.", last.Number, day(last.Starts)) +
+			" Change its start, or add a Service Contract for this Sold To and End User, in the console; support still works the case."
+	}
+	return head + fmt.Sprintf("Service Contract %s ended on %s.", last.Number, day(last.Ends)) + tail
 }
 
 func lower(s string) string {

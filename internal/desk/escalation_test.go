@@ -31,9 +31,49 @@ func TestCheckEscalation(t *testing.T) {
 		{"rca cloud too soon", open(PriorityMedium), ReasonRCA, EscalationFacts{Deployment: Cloud, InfoProvidedAt: now.AddDate(0, 0, -5), BusinessDaysSinceInfo: 4}, "5 business days"},
 	}
 	for _, tt := range tests {
-		got := CheckEscalation(tt.c, tt.reason, tt.f, now)
+		got := CheckEscalation(nil, tt.c, tt.reason, tt.f, now)
 		if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
 			t.Errorf("%s: CheckEscalation = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestNoContractReasonByReader: a case without an active Service Contract
+// is refused to the customer with their words and to staff with what is
+// wrong with the contracts and what they can do.
+func TestNoContractReasonByReader(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC)
+	c := &Case{Status: StatusOpen, SubStatus: SubInvestigation, Priority: PriorityMedium}
+	staff := &Actor{User: &User{Kind: KindStaff}}
+	contact := &Actor{User: &User{Kind: KindContact}}
+	contract := func(state ContractState, starts, ends string) *Contract {
+		s, _ := time.Parse(time.DateOnly, starts)
+		e, _ := time.Parse(time.DateOnly, ends)
+		return &Contract{Number: "SC-7", State: state, Starts: s, Ends: e}
+	}
+	tests := []struct {
+		name   string
+		reader *Actor
+		last   *Contract
+		want   []string
+		not    string
+	}{
+		{"the customer", contact, contract(ContractActive, "2025-01-01", "2026-05-01"), []string{"Your account manager can renew"}, "SC-7"},
+		{"staff, ended", staff, contract(ContractActive, "2025-01-01", "2026-05-01"), []string{"SC-7 ended on 1 May 2026.", "Renew it, or add a Service Contract", "in the console"}, "Your account manager"},
+		{"staff, terminated", staff, contract(ContractTerminated, "2025-01-01", "2026-12-31"), []string{"SC-7 is terminated (it ran from 1 January 2025 to 31 December 2026)", "Renew it"}, "Your account manager"},
+		{"staff, not started", staff, contract(ContractActive, "2026-06-01", "2027-05-31"), []string{"SC-7 starts on 1 June 2026.", "Change its start"}, "Your account manager"},
+		{"staff, none", staff, nil, []string{"have no Service Contract", "Add one in the console"}, "Your account manager"},
+	}
+	for _, tt := range tests {
+		got := CheckEscalation(tt.reader, c, ReasonNoProgress, EscalationFacts{NoActiveContract: true, LastContract: tt.last}, now)
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: %q does not say %q", tt.name, got, w)
+			}
+		}
+		if strings.Contains(got, tt.not) {
+			t.Errorf("%s: %q says %q", tt.name, got, tt.not)
 		}
 	}
 }

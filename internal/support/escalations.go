@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
@@ -26,6 +27,9 @@ type EscalationView struct {
 	// otherwise Refusal says why (empty when the actor may never).
 	CanEscalate bool
 	Refusal     string
+	// ContractLink is, for staff when no active Service Contract covers
+	// the case, the console page to renew the last one or add one.
+	ContractLink string
 	// CanManage is true for escalation owners.
 	CanManage bool
 	// CanNote is true for those who may add to the Escalation Feed.
@@ -42,7 +46,13 @@ func (s *Service) escalationFacts(ctx context.Context, tx *store.Tx, c *desk.Cas
 	ct, calRow, err := s.caseTerms(ctx, tx, c)
 	if errors.Is(err, ErrNoActiveContract) {
 		f.NoActiveContract = true
-		return f, nil
+		cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID})
+		for i := range cs {
+			if f.LastContract == nil || cs[i].Ends.After(f.LastContract.Ends) {
+				f.LastContract = &cs[i]
+			}
+		}
+		return f, err
 	}
 	if err != nil {
 		return f, err
@@ -82,8 +92,14 @@ func (s *Service) Escalations(ctx context.Context, r Request, caseID int64) (*Es
 				return err
 			}
 			// Any reason but the late RCA decides whether the button works.
-			v.Refusal = desk.CheckEscalation(&row.Case, desk.ReasonOther, facts, s.now())
+			v.Refusal = desk.CheckEscalation(r.Actor, &row.Case, desk.ReasonOther, facts, s.now())
 			v.CanEscalate = v.Refusal == ""
+			if facts.NoActiveContract && r.Actor.IsStaff() {
+				v.ContractLink = "/console/contracts/new?company=" + strconv.FormatInt(row.SoldToID, 10)
+				if facts.LastContract != nil {
+					v.ContractLink = "/console/contracts/" + strconv.FormatInt(facts.LastContract.ID, 10)
+				}
+			}
 			return nil
 		})
 		if err != nil {
@@ -118,7 +134,7 @@ func (s *Service) Escalate(ctx context.Context, r Request, caseID int64, reason 
 		if err != nil {
 			return err
 		}
-		if msg := desk.CheckEscalation(c, reason, facts, s.now()); msg != "" {
+		if msg := desk.CheckEscalation(r.Actor, c, reason, facts, s.now()); msg != "" {
 			return &desk.ValidationError{Fields: map[string]string{"escalation": msg}}
 		}
 		now := s.now()

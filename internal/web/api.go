@@ -1405,6 +1405,9 @@ type apiEscalationView struct {
 	// why not.
 	CanEscalate bool   `json:"can_escalate"`
 	Refusal     string `json:"refusal,omitempty"`
+	// ContractLink is, for staff when no active Service Contract covers
+	// the case, the console page to renew its last contract or add one.
+	ContractLink string `json:"contract_link,omitempty"`
 }
 
 type apiNewEscalation struct {
@@ -1421,7 +1424,7 @@ func (s *Server) apiEscalationAnswer(w http.ResponseWriter, r *http.Request, a *
 	if err != nil {
 		return err
 	}
-	out := apiEscalationView{Feed: make([]apiEntry, 0, len(v.Feed)), CanEscalate: v.CanEscalate, Refusal: v.Refusal}
+	out := apiEscalationView{Feed: make([]apiEntry, 0, len(v.Feed)), CanEscalate: v.CanEscalate, Refusal: v.Refusal, ContractLink: v.ContractLink}
 	if v.Current != nil {
 		cur := toAPIEscalation(v.Current)
 		out.Current = &cur

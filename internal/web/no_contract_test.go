@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,13 +27,16 @@ func TestCaseWithoutActiveContract(t *testing.T) {
 			t.Errorf("the expired Fabrikam case's page = %d, want 200", res.StatusCode)
 		}
 
+		ended := time.Now().AddDate(0, 0, -2)
+		var contracts []string // the console pages of the ended contracts
 		err := e.store.Write(ctx, func(tx *store.Tx) error {
 			cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: e.world.Northwind, EndUserID: e.world.Contoso})
 			if err != nil {
 				return err
 			}
 			for i := range cs {
-				cs[i].Ends = time.Now().AddDate(0, 0, -2)
+				contracts = append(contracts, "/console/contracts/"+itoa(cs[i].ID))
+				cs[i].Ends = ended
 				if err := tx.UpdateContract(ctx, &cs[i]); err != nil {
 					return err
 				}
@@ -58,6 +62,26 @@ func TestCaseWithoutActiveContract(t *testing.T) {
 		}](t, api.apiCall("GET", "/api/v1/cases/"+n+"/escalation", nil))
 		if v.CanEscalate || !strings.Contains(v.Refusal, reason) {
 			t.Errorf("API escalation view = %+v", v)
+		}
+		// Staff read what is wrong and what they can do, with the way to
+		// the contract; the customer's words are not theirs.
+		endedOn := "ended on " + ended.UTC().Format("2 January 2006") + "."
+		if !strings.Contains(res.Body, endedOn) || !strings.Contains(res.Body, "Renew it, or add a Service Contract") ||
+			strings.Contains(res.Body, "Your account manager") {
+			t.Errorf("staff's reason does not say when the contract ended and what to do:\n%s", stripTags(res.Body))
+		}
+		if res := agent.get("/cases/" + n); !strings.Contains(res.Body, `id="escalate-contract-link"`) {
+			t.Error("staff's reason has no link to the Service Contract")
+		}
+		staffView := decode[struct {
+			Refusal      string `json:"refusal"`
+			ContractLink string `json:"contract_link"`
+		}](t, api.apiCall("GET", "/api/v1/cases/"+n+"/escalation", nil))
+		if !strings.Contains(staffView.Refusal, endedOn) || !slices.Contains(contracts, staffView.ContractLink) {
+			t.Errorf("API escalation view for staff = %+v, want the end date and one of %v", staffView, contracts)
+		}
+		if res := agent.get(staffView.ContractLink); res.StatusCode != http.StatusOK {
+			t.Errorf("the contract link %s = %d", staffView.ContractLink, res.StatusCode)
 		}
 		p := wantProblem(t, api.apiCall("POST", "/api/v1/cases/"+n+"/escalation", map[string]any{"reason": "no_progress", "details": "Hurry."}), http.StatusUnprocessableEntity)
 		if len(p.Errors) != 1 || !strings.Contains(p.Errors[0].Message, reason) {

@@ -11,10 +11,11 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
+
 	"github.com/caseport/caseport/internal/auth"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
-	"golang.org/x/net/idna"
 )
 
 // Settings keys for the email rules.
@@ -131,12 +132,20 @@ func roleAlias(a string) (string, bool) {
 		return a, false
 	}
 	for _, r := range a {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune(".!#$%&'*-/=?^_`{|}~", r) ||
-			r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))) {
+		if !localPartRune(r) {
 			return a, false
 		}
 	}
 	return a, true
+}
+
+// localPartRune reports whether r may occur in a dot-atom local part:
+// RFC 5322's atext and dots, and any letter, digit or mark beyond ASCII.
+func localPartRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune(".!#$%&'*-/=?^_`{|}~", r)
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
 
 func lines(s string) []string {

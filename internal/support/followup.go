@@ -178,4 +178,3 @@ func (s *Service) autoClose(ctx context.Context, tx *store.Tx, r Request, c *des
 	c.UpdatedAt = s.now()
 	return tx.UpdateCase(ctx, c)
 }
-

@@ -56,7 +56,7 @@ func TestWizardOffersCoveredProducts(t *testing.T) {
 			"product_id": w.Products["Routing Server"], "component_id": w.Comps["Routing Server"][0],
 			"summary": "Agents stuck", "description": describe["description"][0], "priority": "medium", "stage": "production",
 		}), http.StatusUnprocessableEntity)
-		if len(p.Errors) != 1 || p.Errors[0].Field != "product" || !strings.Contains(p.Errors[0].Message, "No active Service Contract") {
+		if len(p.Errors) != 1 || p.Errors[0].Field != "product_id" || !strings.Contains(p.Errors[0].Message, "No active Service Contract") {
 			t.Errorf("a case for an uncovered product in the API: %+v", p)
 		}
 

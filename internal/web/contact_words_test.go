@@ -52,19 +52,25 @@ func TestContactMessagesSpeakToTheirReader(t *testing.T) {
 		wantWords("the profile", res.Response, res.Body, []string{"Enter your first name."}, []string{"the contact"})
 
 		c := e.anonymous()
-		email := "lee.words@abc-testing.example"
-		if res := c.post("/register", url.Values{"email": {email}}); res.StatusCode != http.StatusOK {
-			t.Fatalf("register = %d", res.StatusCode)
-		}
-		mails, err := e.store.Notifications(context.Background(), email, 1)
-		if err != nil || len(mails) != 1 {
-			t.Fatalf("verification email: %v, %v", mails, err)
-		}
-		token := regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
+		token := startRegistration(t, e, c, "lee.words@abc-testing.example")
 		res = c.post("/register/complete", url.Values{"token": {token}, "employer": {"ORG-1001"}})
 		wantWords("the registration", res.Response, res.Body, []string{"Enter your first name.", "Enter your country."}, []string{"the contact"})
 		if res := c.post("/register", url.Values{"email": {"lee@gmail.com"}}); !strings.Contains(res.Body, "Use your corporate email address") {
 			t.Errorf("registering with free mail = %d, does not say \"Use your corporate email address\"", res.StatusCode)
 		}
 	})
+}
+
+// startRegistration starts "Request My Support account" for email and
+// returns the token of the verification link it emails.
+func startRegistration(t *testing.T, e *env, c *client, email string) string {
+	t.Helper()
+	if res := c.post("/register", url.Values{"email": {email}}); res.StatusCode != http.StatusOK {
+		t.Fatalf("register = %d", res.StatusCode)
+	}
+	mails, err := e.store.Notifications(context.Background(), email, 1)
+	if err != nil || len(mails) != 1 {
+		t.Fatalf("verification email: %v, %v", mails, err)
+	}
+	return regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
 }

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -87,15 +86,7 @@ func TestRegistrationListsEveryProblem(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, e *env) {
 		c := e.anonymous()
-		email := "lee.new@abc-testing.example"
-		if res := c.post("/register", url.Values{"email": {email}}); res.StatusCode != http.StatusOK {
-			t.Fatalf("register = %d", res.StatusCode)
-		}
-		mails, err := e.store.Notifications(context.Background(), email, 1)
-		if err != nil || len(mails) != 1 {
-			t.Fatalf("verification email: %v, %v", mails, err)
-		}
-		token := regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
+		token := startRegistration(t, e, c, "lee.new@abc-testing.example")
 		res := c.post("/register/complete", url.Values{
 			"token": {token}, "first_name": {"Lee"}, "country": {"US"}, "employer": {"ORG-1001"}, "end_user": {"ORG-1001"},
 			"password": {"short"}, "confirm_password": {"short"},

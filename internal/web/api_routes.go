@@ -378,7 +378,7 @@ func (s *Server) apiRoutes() []apiRoute {
 			Answer: apiEmailRules{}, Status: http.StatusOK, Handle: s.apiEmailRules,
 		},
 		{
-			Method: "PUT", Path: "/api/v1/settings/email-rules", Tag: "admin", Summary: "Replace the work email rules: both lists, each with at least one entry (portal admins)",
+			Method: "PUT", Path: "/api/v1/settings/email-rules", Tag: "admin", Summary: "Replace the work email rules: both lists, each with at least one entry; each domain a domain name (Unicode or punycode, kept as punycode), each alias the part of an address before the @; an entry given twice is kept once (portal admins)",
 			Body: apiEmailRules{}, Answer: apiEmailRules{}, Status: http.StatusOK, Handle: s.apiSetEmailRules,
 		},
 		{

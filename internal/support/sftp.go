@@ -55,29 +55,30 @@ func randomText(n int) string {
 // CreateSFTPAccount makes a temporary SFTP account for a case: staff
 // always, its Read-Write contacts when a portal admin allows it.
 func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64) (*store.SFTPAccount, error) {
-	c, err := s.transferCase(ctx, r, caseID)
-	if err != nil {
-		return nil, err
-	}
-	if !r.Actor.IsStaff() {
-		on, err := s.Store.Setting(ctx, SettingSFTPForContacts, "false")
+	var a *store.SFTPAccount
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		c, err := s.transferCaseTx(ctx, tx, r, caseID)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if on != "true" {
-			return nil, fmt.Errorf("ask support on the case for a temporary SFTP account: %w", desk.ErrForbidden)
+		if !r.Actor.IsStaff() {
+			on, err := tx.Setting(ctx, SettingSFTPForContacts, "false")
+			if err != nil {
+				return err
+			}
+			if on != "true" {
+				return fmt.Errorf("ask support on the case for a temporary SFTP account: %w", desk.ErrForbidden)
+			}
+			if err := s.requireAcknowledgement(ctx, tx, r, c); err != nil {
+				return err
+			}
 		}
-		if err := s.requireAcknowledgement(ctx, r, c); err != nil {
-			return nil, err
+		now := s.now()
+		password := randomText(20)
+		a = &store.SFTPAccount{
+			CaseID: c.ID, Username: "case" + c.Number() + "-" + randomText(4), Password: password,
+			PasswordHash: auth.HashPassword(password), CreatedBy: r.Actor.User.ID, CreatedAt: now, ExpiresAt: now.Add(SFTPLifetime),
 		}
-	}
-	now := s.now()
-	password := randomText(20)
-	a := &store.SFTPAccount{
-		CaseID: c.ID, Username: "case" + c.Number() + "-" + randomText(4), Password: password,
-		PasswordHash: auth.HashPassword(password), CreatedBy: r.Actor.User.ID, CreatedAt: now, ExpiresAt: now.Add(SFTPLifetime),
-	}
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.EndSFTPAccounts(ctx, c.ID, now, false); err != nil {
 			return err
 		}
@@ -87,7 +88,7 @@ func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64
 		if _, err := tx.ScheduleJob(ctx, &store.Job{Kind: JobSFTPExpiry, Key: sftpKey(c.ID), CaseID: c.ID, RunAt: a.ExpiresAt}, now); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, r, &c.Case, "Temporary SFTP account "+a.Username+" created, valid until "+
+		if err := s.event(ctx, tx, r, c, "Temporary SFTP account "+a.Username+" created, valid until "+
 			a.ExpiresAt.Format("2 January 2006 15:04 MST")+"."); err != nil {
 			return err
 		}

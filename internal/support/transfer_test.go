@@ -42,6 +42,19 @@ func (f *fixture) closeDuring(t *testing.T, caseID int64, act func() error) erro
 	return <-done
 }
 
+// withFiles gives the fixture's service a file store of its own for the
+// test, and returns it.
+func (f *fixture) withFiles(t *testing.T) *files.Local {
+	t.Helper()
+	fs, err := files.OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fs.Close() })
+	f.svc.Files = fs
+	return fs
+}
+
 // TestFileWritesDecideInTheirTransaction: a temporary SFTP account, an
 // acknowledgement and an upload are refused for a case closed while they
 // were under way, and nothing of them is recorded.
@@ -49,16 +62,11 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		fs, err := files.OpenLocal(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer fs.Close()
-		f.svc.Files = fs
+		f.withFiles(t)
 		agent, dana := f.as(t, demo.Agent), f.as(t, demo.Designated)
 
 		caseID := f.openCase(t, desk.PriorityMedium)
-		err = f.closeDuring(t, caseID, func() error {
+		err := f.closeDuring(t, caseID, func() error {
 			_, err := f.svc.CreateSFTPAccount(ctx, agent, caseID)
 			return err
 		})

@@ -94,8 +94,10 @@ func TestDiscardJobAsksFirst(t *testing.T) {
 			t.Errorf("an agent asking to discard = %d, want 403", res.StatusCode)
 		}
 		page := admin.get(ask)
-		for _, want := range []string{"Discard this job?", "Email to gone@<wbr>customer.example: A reply from support", "550 5.1.1 no such mailbox",
-			"gone for good", `<form class="card" method="post" action="` + ask + `"`, `id="discard">Discard</button>`, `href="/console/jobs">Cancel</a>`} {
+		for _, want := range []string{
+			"Discard this job?", "Email to gone@<wbr>customer.example: A reply from support", "550 5.1.1 no such mailbox",
+			"gone for good", `<form class="card" method="post" action="` + ask + `"`, `id="discard">Discard</button>`, `href="/console/jobs">Cancel</a>`,
+		} {
 			if !strings.Contains(page.Body, want) {
 				t.Errorf("the page that asks before discarding lacks %q", want)
 			}

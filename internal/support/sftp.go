@@ -55,6 +55,11 @@ func randomText(n int) string {
 // CreateSFTPAccount makes a temporary SFTP account for a case: staff
 // always, its Read-Write contacts when a portal admin allows it.
 func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64) (*store.SFTPAccount, error) {
+	if _, err := s.transferCase(ctx, r, caseID); err != nil {
+		return nil, err // early, before the password's hash costs anything
+	}
+	password := randomText(20)
+	hash := auth.HashPassword(password) // outside the transaction: it takes a while
 	var a *store.SFTPAccount
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		c, err := s.transferCaseTx(ctx, tx, r, caseID)
@@ -74,10 +79,9 @@ func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64
 			}
 		}
 		now := s.now()
-		password := randomText(20)
 		a = &store.SFTPAccount{
 			CaseID: c.ID, Username: "case" + c.Number() + "-" + randomText(4), Password: password,
-			PasswordHash: auth.HashPassword(password), CreatedBy: r.Actor.User.ID, CreatedAt: now, ExpiresAt: now.Add(SFTPLifetime),
+			PasswordHash: hash, CreatedBy: r.Actor.User.ID, CreatedAt: now, ExpiresAt: now.Add(SFTPLifetime),
 		}
 		if _, err := tx.EndSFTPAccounts(ctx, c.ID, now, false); err != nil {
 			return err

@@ -111,8 +111,17 @@ func (tx *Tx) AcknowledgeFiles(ctx context.Context, caseID, userID int64, at tim
 // FilesAcknowledged returns when a person acknowledged the warning for a
 // case, or the zero time.
 func (s *Store) FilesAcknowledged(ctx context.Context, caseID, userID int64) (time.Time, error) {
+	return filesAcknowledged(ctx, s.read(), caseID, userID)
+}
+
+// FilesAcknowledged reads an acknowledgement inside the transaction.
+func (tx *Tx) FilesAcknowledged(ctx context.Context, caseID, userID int64) (time.Time, error) {
+	return filesAcknowledged(ctx, tx.q(), caseID, userID)
+}
+
+func filesAcknowledged(ctx context.Context, q q, caseID, userID int64) (time.Time, error) {
 	var at time.Time
-	err := s.read().row(ctx, `SELECT acknowledged_at FROM file_acknowledgements WHERE case_id = ? AND user_id = ?`,
+	err := q.row(ctx, `SELECT acknowledged_at FROM file_acknowledgements WHERE case_id = ? AND user_id = ?`,
 		caseID, userID).Scan(nullTime{&at})
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, fmt.Errorf("acknowledgement: %w", err)

@@ -39,6 +39,22 @@ func (s *Service) DeadJobs(ctx context.Context, r Request) ([]DeadJob, error) {
 	return s.describeJobs(ctx, jobs), nil
 }
 
+// DeadJob returns one dead job with what it was about, for the page that
+// asks before it is discarded (portal admins).
+func (s *Service) DeadJob(ctx context.Context, r Request, jobID int64) (*DeadJob, error) {
+	if err := desk.Authorize(r.Actor, desk.ManageJobs, desk.Target{}); err != nil {
+		return nil, err
+	}
+	j, err := s.Store.Job(ctx, jobID)
+	if err != nil {
+		return nil, err
+	}
+	if j.DeadAt.IsZero() || !j.DoneAt.IsZero() || !j.CancelledAt.IsZero() {
+		return nil, fmt.Errorf("job %d is no longer dead: %w", jobID, desk.ErrConflict)
+	}
+	return &s.describeJobs(ctx, []store.Job{*j})[0], nil
+}
+
 // describeJobs says what each job was about: an email's recipient and
 // subject, a case's number.
 func (s *Service) describeJobs(ctx context.Context, jobs []store.Job) []DeadJob {

@@ -17,12 +17,7 @@ func TestRetentionPurge(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		fs, err := files.OpenLocal(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer fs.Close()
-		f.svc.Files = fs
+		fs := f.withFiles(t)
 		w := f.worker()
 		w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
 		w.w.Handle(support.JobPurge, f.svc.RunPurge)

@@ -55,29 +55,34 @@ func randomText(n int) string {
 // CreateSFTPAccount makes a temporary SFTP account for a case: staff
 // always, its Read-Write contacts when a portal admin allows it.
 func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64) (*store.SFTPAccount, error) {
-	c, err := s.transferCase(ctx, r, caseID)
-	if err != nil {
-		return nil, err
+	if _, err := s.transferCase(ctx, r, caseID); err != nil {
+		return nil, err // early, before the password's hash costs anything
 	}
-	if !r.Actor.IsStaff() {
-		on, err := s.Store.Setting(ctx, SettingSFTPForContacts, "false")
-		if err != nil {
-			return nil, err
-		}
-		if on != "true" {
-			return nil, fmt.Errorf("ask support on the case for a temporary SFTP account: %w", desk.ErrForbidden)
-		}
-		if err := s.requireAcknowledgement(ctx, r, c); err != nil {
-			return nil, err
-		}
-	}
-	now := s.now()
 	password := randomText(20)
-	a := &store.SFTPAccount{
-		CaseID: c.ID, Username: "case" + c.Number() + "-" + randomText(4), Password: password,
-		PasswordHash: auth.HashPassword(password), CreatedBy: r.Actor.User.ID, CreatedAt: now, ExpiresAt: now.Add(SFTPLifetime),
-	}
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+	hash := auth.HashPassword(password) // outside the transaction: it takes a while
+	var a *store.SFTPAccount
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+		c, err := s.transferCaseTx(ctx, tx, r, caseID)
+		if err != nil {
+			return err
+		}
+		if !r.Actor.IsStaff() {
+			on, err := tx.Setting(ctx, SettingSFTPForContacts, "false")
+			if err != nil {
+				return err
+			}
+			if on != "true" {
+				return fmt.Errorf("ask support on the case for a temporary SFTP account: %w", desk.ErrForbidden)
+			}
+			if err := s.requireAcknowledgement(ctx, tx, r, c); err != nil {
+				return err
+			}
+		}
+		now := s.now()
+		a = &store.SFTPAccount{
+			CaseID: c.ID, Username: "case" + c.Number() + "-" + randomText(4), Password: password,
+			PasswordHash: hash, CreatedBy: r.Actor.User.ID, CreatedAt: now, ExpiresAt: now.Add(SFTPLifetime),
+		}
 		if _, err := tx.EndSFTPAccounts(ctx, c.ID, now, false); err != nil {
 			return err
 		}
@@ -87,7 +92,7 @@ func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64
 		if _, err := tx.ScheduleJob(ctx, &store.Job{Kind: JobSFTPExpiry, Key: sftpKey(c.ID), CaseID: c.ID, RunAt: a.ExpiresAt}, now); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, r, &c.Case, "Temporary SFTP account "+a.Username+" created, valid until "+
+		if err := s.event(ctx, tx, r, c, "Temporary SFTP account "+a.Username+" created, valid until "+
 			a.ExpiresAt.Format("2 January 2006 15:04 MST")+"."); err != nil {
 			return err
 		}

@@ -78,25 +78,53 @@ type ChunkCheck struct {
 	Want []byte
 }
 
-// transferCase returns the case if the actor may send files to it now.
+// transferCase returns the case if the actor may send files to it now,
+// for a page or an early refusal; a write decides again with
+// transferCaseTx.
 func (s *Service) transferCase(ctx context.Context, r Request, caseID int64) (*store.CaseRow, error) {
 	c, err := s.Store.Case(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}
-	if err := desk.Authorize(r.Actor, desk.TransferFiles, desk.On(c.Combination())); err != nil {
-		if desk.Authorize(r.Actor, desk.ViewCase, desk.On(c.Combination())) != nil {
-			return nil, hide(err, caseID)
-		}
+	if err := s.mayTransfer(r, &c.Case); err != nil {
 		return nil, err
 	}
-	if c.Status == desk.StatusClosed {
-		return nil, fmt.Errorf("case %s is closed: files can only be sent to open cases: %w", c.Number(), desk.ErrConflict)
+	return c, nil
+}
+
+// transferCaseTx is transferCase inside the transaction that writes: the
+// case is read (locked on PostgreSQL) and checked there, so a case closed
+// or moved to another combination since the page was read is refused.
+func (s *Service) transferCaseTx(ctx context.Context, tx *store.Tx, r Request, caseID int64) (*desk.Case, error) {
+	c, err := tx.CaseForUpdate(ctx, caseID)
+	if err != nil {
+		return nil, err
 	}
-	if s.Files == nil {
-		return nil, fmt.Errorf("this installation has no file store: %w", desk.ErrConflict)
+	if err := s.mayTransfer(r, c); err != nil {
+		return nil, err
 	}
 	return c, nil
+}
+
+func (s *Service) mayTransfer(r Request, c *desk.Case) error {
+	if err := desk.Authorize(r.Actor, desk.TransferFiles, desk.On(c.Combination())); err != nil {
+		if desk.Authorize(r.Actor, desk.ViewCase, desk.On(c.Combination())) != nil {
+			return hide(err, c.ID)
+		}
+		return err
+	}
+	return s.canReceive(c)
+}
+
+// canReceive refuses files for a closed case, or without a file store.
+func (s *Service) canReceive(c *desk.Case) error {
+	if c.Status == desk.StatusClosed {
+		return fmt.Errorf("case %s is closed: files can only be sent to open cases: %w", c.Number(), desk.ErrConflict)
+	}
+	if s.Files == nil {
+		return fmt.Errorf("this installation has no file store: %w", desk.ErrConflict)
+	}
+	return nil
 }
 
 // FileTransfer is what the Transfer Files page shows.
@@ -123,11 +151,11 @@ func (s *Service) FileTransfer(ctx context.Context, r Request, caseID int64) (*F
 // AcknowledgeFiles records that the actor read the warning not to send
 // regulated, sensitive or personal data with this case.
 func (s *Service) AcknowledgeFiles(ctx context.Context, r Request, caseID int64) error {
-	c, err := s.transferCase(ctx, r, caseID)
-	if err != nil {
-		return err
-	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
+		c, err := s.transferCaseTx(ctx, tx, r, caseID)
+		if err != nil {
+			return err
+		}
 		if err := tx.AcknowledgeFiles(ctx, caseID, r.Actor.User.ID, s.now()); err != nil {
 			return err
 		}
@@ -135,14 +163,20 @@ func (s *Service) AcknowledgeFiles(ctx context.Context, r Request, caseID int64)
 	})
 }
 
+// acknowledgements is where requireAcknowledgement looks: the store for
+// an early refusal, the writing transaction for the decision.
+type acknowledgements interface {
+	FilesAcknowledged(ctx context.Context, caseID, userID int64) (time.Time, error)
+}
+
 // requireAcknowledgement refuses a transfer by a contact who has not
 // acknowledged the data-protection warning of the case. Staff sharing
 // files back need none.
-func (s *Service) requireAcknowledgement(ctx context.Context, r Request, c *store.CaseRow) error {
+func (s *Service) requireAcknowledgement(ctx context.Context, acks acknowledgements, r Request, c *desk.Case) error {
 	if r.Actor.IsStaff() {
 		return nil
 	}
-	at, err := s.Store.FilesAcknowledged(ctx, c.ID, r.Actor.User.ID)
+	at, err := acks.FilesAcknowledged(ctx, c.ID, r.Actor.User.ID)
 	if err != nil {
 		return err
 	}
@@ -151,6 +185,19 @@ func (s *Service) requireAcknowledgement(ctx context.Context, r Request, c *stor
 			"(or POST /api/v1/cases/%s/files/acknowledgement): %w", c.Number(), c.Number(), desk.ErrForbidden)
 	}
 	return nil
+}
+
+// sendableCaseTx decides, inside the transaction that records an upload,
+// that the actor may still send files to the case.
+func (s *Service) sendableCaseTx(ctx context.Context, tx *store.Tx, r Request, caseID int64) (*desk.Case, error) {
+	c, err := s.transferCaseTx(ctx, tx, r, caseID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireAcknowledgement(ctx, tx, r, c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // NewUploadID returns a fresh, unguessable upload id.
@@ -187,7 +234,7 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, fir
 	if err != nil {
 		return nil, err
 	}
-	if err := s.requireAcknowledgement(ctx, r, c); err != nil {
+	if err := s.requireAcknowledgement(ctx, s.Store, r, &c.Case); err != nil {
 		return nil, err
 	}
 	if in.Length < 0 {
@@ -210,6 +257,9 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, fir
 		}
 	}
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		if _, err := s.sendableCaseTx(ctx, tx, r, u.CaseID); err != nil {
+			return err
+		}
 		if err := tx.CreateUpload(ctx, u); err != nil {
 			return err
 		}
@@ -390,7 +440,11 @@ func (s *Service) finishUpload(ctx context.Context, r Request, u *store.Upload) 
 // importFile moves a finished upload into the store under a key known
 // from the upload alone and records f (its name, size, SHA-256 and origin)
 // as a file of its case, with also in the same transaction. A move done
-// by an earlier try that failed later counts as done.
+// by an earlier try that failed later counts as done. Whether the case
+// still takes the file is decided in the transaction that adds it: a case
+// closed (or, for a person, no longer theirs to send to) since the upload
+// began refuses it, and the moved file is deleted, since nobody will
+// finish it.
 func (s *Service) importFile(ctx context.Context, r Request, uploadID string, f *store.CaseFile, also func(*store.Tx) error) error {
 	f.StorageKey, f.CreatedAt = storageKey(f.CaseID, uploadID), s.now()
 	if err := s.Files.Import(ctx, f.StorageKey, uploadID); err != nil {
@@ -400,10 +454,19 @@ func (s *Service) importFile(ctx context.Context, r Request, uploadID string, f 
 		}
 		stored.Close()
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	var refused error
+	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, f.CaseID)
 		if err != nil {
 			return err
+		}
+		if r.Actor == nil { // an SFTP account: its login checked whom it serves
+			refused = s.canReceive(c)
+		} else {
+			refused = s.mayTransfer(r, c)
+		}
+		if refused != nil {
+			return refused
 		}
 		if f.ID, err = tx.AddCaseFile(ctx, f); err != nil {
 			return err
@@ -415,6 +478,12 @@ func (s *Service) importFile(ctx context.Context, r Request, uploadID string, f 
 		}
 		return s.fileArrived(ctx, tx, r, c, f)
 	})
+	if refused != nil {
+		if derr := s.Files.Delete(ctx, f.StorageKey); derr != nil {
+			s.Log.WarnContext(ctx, "delete refused file", "key", f.StorageKey, "err", derr)
+		}
+	}
+	return err
 }
 
 // UploadSHA256 is the SHA-256 of the bytes an upload received so far, in
@@ -466,7 +535,7 @@ func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, pa
 	if err != nil {
 		return nil, err
 	}
-	if err := s.requireAcknowledgement(ctx, r, c); err != nil {
+	if err := s.requireAcknowledgement(ctx, s.Store, r, &c.Case); err != nil {
 		return nil, err
 	}
 	if len(parts) == 0 {
@@ -503,6 +572,9 @@ func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, pa
 	}
 	u.Received, u.HashState = length, marshalHash(h)
 	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+		if _, err := s.sendableCaseTx(ctx, tx, r, u.CaseID); err != nil {
+			return err
+		}
 		if err := tx.CreateUpload(ctx, u); err != nil {
 			return err
 		}

@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/caseport/caseport/internal/browsertest"
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/store"
 )
 
 // TestBrowserCaseLifecycle drives headless Chromium through the life of a
@@ -125,6 +128,10 @@ func TestBrowserPagesFit(t *testing.T) {
 	open := e.world.Cases["abc-investigation"]
 	closedOld := e.world.Cases["abc-cancelled-old"]
 	deadMails(t, e, "gone@customer.example")
+	dead, err := e.store.Jobs(context.Background(), store.JobFilter{Dead: true})
+	if err != nil || len(dead) != 1 {
+		t.Fatalf("dead jobs %+v %v", dead, err)
+	}
 	pages := []struct {
 		who, name, path string
 	}{
@@ -156,6 +163,7 @@ func TestBrowserPagesFit(t *testing.T) {
 		{demo.Admin, "audit-log", "/console/audit"},
 		{demo.Admin, "outbox", "/console/outbox"},
 		{demo.Admin, "dead-jobs", "/console/jobs"},
+		{demo.Admin, "discard-job", "/console/jobs/" + itoa(dead[0].ID) + "/discard"},
 		{demo.Admin, "received-mail", "/console/mail?all=1"},
 		{demo.Admin, "email-rules", "/console/settings/email"},
 		{demo.Admin, "service-levels", "/console/service-levels"},
@@ -177,6 +185,15 @@ func TestBrowserPagesFit(t *testing.T) {
 				p.Go(pg.path)
 				p.CheckFits()
 				p.Screenshot(pg.name)
+			}
+			// A dead email's description reads as one phrase: no line of it
+			// starts with the colon after the address, or a dot of it.
+			admin := signedIn[demo.Admin]
+			for _, path := range []string{"/console/jobs", "/console/jobs/" + itoa(dead[0].ID) + "/discard"} {
+				admin.Go(path)
+				if lines := browsertest.Eval[[]string](admin, lineStartsScript); slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, ":") || strings.HasPrefix(l, ".") }) {
+					t.Errorf("%s: the job's description breaks into lines %q", path, lines)
+				}
 			}
 			// A refused access request: the messages sit beside their fields.
 			p := signedIn[demo.Designated]
@@ -201,6 +218,27 @@ func TestBrowserPagesFit(t *testing.T) {
 		})
 	}
 }
+
+// lineStartsScript returns the lines the first dead job's description is
+// laid out in, on the list or on the page that asks before discarding.
+const lineStartsScript = `(() => {
+  const el = document.querySelector('#dead-jobs td[data-label="Job"], #job-subject');
+  const lines = [];
+  let top = null;
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    for (let i = 0; i < n.data.length; i++) {
+      const r = document.createRange();
+      r.setStart(n, i);
+      r.setEnd(n, i + 1);
+      const rect = r.getClientRects()[0];
+      if (!rect) continue; // a collapsed space at a line's end
+      if (top === null || rect.top > top + 2) { lines.push(""); top = rect.top; }
+      lines[lines.length - 1] += n.data[i];
+    }
+  }
+  return lines.map(l => l.trim());
+})()`
 
 // signInPage signs a demo user in through the sign-in form.
 func signInPage(p *browsertest.Page, email string) {

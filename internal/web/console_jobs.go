@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -26,13 +27,42 @@ func (s *Server) showDeadJobs(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	return nil
 }
 
+// workDeadJob tries a dead job again.
 func (s *Server) workDeadJob(r *http.Request, req support.Request) (string, string, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return "", "", err
 	}
-	if r.PostForm.Get("discard") != "" {
-		return "/console/jobs", "The job is discarded.", s.svc.DiscardJob(r.Context(), req, id)
-	}
 	return "/console/jobs", "The job runs again now.", s.svc.RetryJob(r.Context(), req, id)
+}
+
+// confirmDiscardJob asks before a dead job is discarded: a discarded job
+// is gone for good. A job no longer dead sends the admin back to the list.
+func (s *Server) confirmDiscardJob(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	j, err := s.svc.DeadJob(r.Context(), request(r, a), id)
+	if errors.Is(err, desk.ErrConflict) {
+		s.setFlash(w, "error", message(err))
+		http.Redirect(w, r, "/console/jobs", http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "console-job-discard", &view{
+		Title: "Discard a dead job", User: a.User, Data: map[string]any{"Job": j},
+	})
+	return nil
+}
+
+// discardDeadJob discards a dead job, once confirmed.
+func (s *Server) discardDeadJob(r *http.Request, req support.Request) (string, string, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return "", "", err
+	}
+	return "/console/jobs", "The job is discarded.", s.svc.DiscardJob(r.Context(), req, id)
 }

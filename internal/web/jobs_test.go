@@ -28,7 +28,7 @@ func TestDeadJobsPage(t *testing.T) {
 		}
 		admin := e.signIn(demo.Admin)
 		page := admin.get("/console/jobs")
-		for _, want := range []string{"Email to gone@customer.example: A reply from support", "550 5.1.1 no such mailbox", "Retry now", "Discard"} {
+		for _, want := range []string{"Email to gone@<wbr>customer.example: A reply from support", "550 5.1.1 no such mailbox", "Retry now", "Discard"} {
 			if !strings.Contains(page.Body, want) {
 				t.Errorf("the Dead jobs page lacks %q", want)
 			}
@@ -46,7 +46,10 @@ func TestDeadJobsPage(t *testing.T) {
 		if j, _ := e.store.Job(ctx, dead[0].ID); !j.DeadAt.IsZero() || j.Attempts != 0 {
 			t.Errorf("after Retry now: %+v", j)
 		}
-		admin.post("/console/jobs/"+itoa(dead[0].ID), url.Values{"discard": {"1"}})
+		if res := admin.get("/console/jobs/" + itoa(dead[0].ID) + "/discard"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/console/jobs" {
+			t.Errorf("asking to discard a job that is no longer dead = %d to %q, want 303 to the list", res.StatusCode, res.Header.Get("Location"))
+		}
+		admin.post("/console/jobs/"+itoa(dead[0].ID)+"/discard", url.Values{})
 		if j, _ := e.store.Job(ctx, dead[0].ID); !j.CancelledAt.IsZero() {
 			t.Error("a job that is no longer dead was discarded")
 		}
@@ -66,6 +69,53 @@ func TestDeadJobsPage(t *testing.T) {
 		}
 		if page := admin.get("/console/jobs").Body; !strings.Contains(page, "No dead jobs") {
 			t.Error("the Dead jobs page still lists jobs after retry and discard")
+		}
+	})
+}
+
+// TestDiscardJobAsksFirst: Discard on the Dead jobs page opens a page
+// that says which job goes for good and asks again, without JavaScript;
+// only its own Discard button discards, Cancel leads back to the list.
+func TestDiscardJobAsksFirst(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		deadMails(t, e, "gone@customer.example")
+		dead, _ := e.store.Jobs(ctx, store.JobFilter{Dead: true})
+		if len(dead) != 1 {
+			t.Fatalf("dead jobs: %+v", dead)
+		}
+		ask := "/console/jobs/" + itoa(dead[0].ID) + "/discard"
+		admin := e.signIn(demo.Admin)
+		if page := admin.get("/console/jobs").Body; !strings.Contains(page, `href="`+ask+`">Discard</a>`) || strings.Contains(page, `name="discard"`) {
+			t.Errorf("the list's Discard does not lead to the page that asks first:\n%s", page)
+		}
+		if res := e.signIn(demo.Agent).get(ask); res.StatusCode != http.StatusForbidden {
+			t.Errorf("an agent asking to discard = %d, want 403", res.StatusCode)
+		}
+		page := admin.get(ask)
+		for _, want := range []string{
+			"Discard this job?", "Email to gone@<wbr>customer.example: A reply from support", "550 5.1.1 no such mailbox",
+			"gone for good", `<form class="card" method="post" action="` + ask + `"`, `id="discard">Discard</button>`, `href="/console/jobs">Cancel</a>`,
+		} {
+			if !strings.Contains(page.Body, want) {
+				t.Errorf("the page that asks before discarding lacks %q", want)
+			}
+		}
+		if res := admin.post("/console/jobs/"+itoa(dead[0].ID), url.Values{"discard": {"1"}}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("the list's old discard form = %d, want 303", res.StatusCode)
+		}
+		if j, _ := e.store.Job(ctx, dead[0].ID); !j.CancelledAt.IsZero() {
+			t.Fatal("a post without the question discarded the job")
+		}
+		deadMails(t, e, "moved@customer.example")
+		dead, _ = e.store.Jobs(ctx, store.JobFilter{Dead: true})
+		ask = "/console/jobs/" + itoa(dead[0].ID) + "/discard"
+		if res := admin.post(ask, url.Values{}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("Discard on the page that asks = %d, want 303", res.StatusCode)
+		}
+		if j, _ := e.store.Job(ctx, dead[0].ID); j.CancelledAt.IsZero() {
+			t.Error("Discard on the page that asks left the job")
 		}
 	})
 }

@@ -194,7 +194,7 @@ func TestWritesToMissingParents(t *testing.T) {
 			{"/console/calendars/" + missingID + "/holidays", url.Values{"ics": {""}}},
 			{"/console/mail/" + missingID, url.Values{"case": {caseN}}},
 			{"/console/jobs/" + missingID, url.Values{}},
-			{"/console/jobs/" + missingID, url.Values{"discard": {"1"}}},
+			{"/console/jobs/" + missingID + "/discard", url.Values{}},
 			{"/console/caller/case", url.Values{"number": {missingCase}}},
 			{"/access-requests/" + missingID + "/decision", url.Values{"approve": {"on"}}},
 			{"/cases/" + missingCase + "/comments", url.Values{"body": {"Any news?"}}},

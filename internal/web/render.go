@@ -77,7 +77,8 @@ var funcs = template.FuncMap{
 		}
 		return template.HTML(b.String()) //nolint:gosec // every piece of text is escaped above
 	},
-	"lower": strings.ToLower,
+	"lower":         strings.ToLower,
+	"wrapAddresses": wrapAddresses,
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
 			return nil, fmt.Errorf("dict: odd number of arguments")
@@ -318,4 +319,12 @@ func sentence(msg string) string {
 		return msg
 	}
 	return msg + "."
+}
+
+// wrapAddresses lets the email addresses in a text break after their @.
+// Without that chance a narrow screen breaks an address that does not fit
+// at any letter, the last one first, and "Email to
+// gone@customer.example: A reply" starts a line with its colon.
+func wrapAddresses(s string) template.HTML {
+	return template.HTML(strings.ReplaceAll(template.HTMLEscapeString(s), "@", "@<wbr>")) //nolint:gosec // escaped first
 }

@@ -96,6 +96,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /console/outbox", s.staffPage(s.outbox))
 	mux.Handle("GET /console/jobs", s.staffPage(s.deadJobs))
 	mux.Handle("POST /console/jobs/{id}", s.staffPage(s.post(s.showDeadJobs, s.workDeadJob)))
+	mux.Handle("GET /console/jobs/{id}/discard", s.staffPage(s.confirmDiscardJob))
+	mux.Handle("POST /console/jobs/{id}/discard", s.staffPage(s.post(s.showDeadJobs, s.discardDeadJob)))
 	mux.Handle("GET /console/mail", s.staffPage(s.inboundMail))
 	mux.Handle("GET /console/mail/{id}", s.staffPage(s.inboundMessage))
 	mux.Handle("POST /console/mail/{id}", s.staffPage(s.post(s.showInbound, s.linkInbound)))

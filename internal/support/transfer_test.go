@@ -1,0 +1,116 @@
+package support_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/files"
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/support"
+)
+
+// closeDuring closes an open case in a transaction that stays open while
+// act runs beside it, and returns what act returned. An act that decided
+// on the case it read before the close, outside its own transaction,
+// goes ahead on a closed case; one that reads and decides inside its
+// transaction waits for the close and is refused.
+func (f *fixture) closeDuring(t *testing.T, caseID int64, act func() error) error {
+	t.Helper()
+	ctx := context.Background()
+	done := make(chan error, 1)
+	err := f.store.Write(ctx, func(tx *store.Tx) error {
+		c, err := tx.CaseForUpdate(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		c.Status, c.SubStatus, c.ClosedAt = desk.StatusClosed, desk.SubResolved, f.now
+		if err := tx.UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		go func() { done <- act() }()
+		time.Sleep(300 * time.Millisecond) // time for act to read the case and reach its write
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return <-done
+}
+
+// withFiles gives the fixture's service a file store of its own for the
+// test, and returns it.
+func (f *fixture) withFiles(t *testing.T) *files.Local {
+	t.Helper()
+	fs, err := files.OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fs.Close() })
+	f.svc.Files = fs
+	return fs
+}
+
+// TestFileWritesDecideInTheirTransaction: a temporary SFTP account, an
+// acknowledgement and an upload are refused for a case closed while they
+// were under way, and nothing of them is recorded.
+func TestFileWritesDecideInTheirTransaction(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		f.withFiles(t)
+		agent, dana := f.as(t, demo.Agent), f.as(t, demo.Designated)
+
+		caseID := f.openCase(t, desk.PriorityMedium)
+		err := f.closeDuring(t, caseID, func() error {
+			_, err := f.svc.CreateSFTPAccount(ctx, agent, caseID)
+			return err
+		})
+		if !errors.Is(err, desk.ErrConflict) {
+			t.Errorf("SFTP account for a case closed meanwhile: %v, want a conflict", err)
+		}
+		if list, err := f.store.CaseSFTPAccounts(ctx, caseID); err != nil || len(list) != 0 {
+			t.Errorf("SFTP accounts of the closed case: %v %v", list, err)
+		}
+
+		caseID = f.openCase(t, desk.PriorityMedium)
+		err = f.closeDuring(t, caseID, func() error { return f.svc.AcknowledgeFiles(ctx, dana, caseID) })
+		if !errors.Is(err, desk.ErrConflict) {
+			t.Errorf("acknowledgement for a case closed meanwhile: %v, want a conflict", err)
+		}
+		if at, err := f.store.FilesAcknowledged(ctx, caseID, dana.Actor.User.ID); err != nil || !at.IsZero() {
+			t.Errorf("acknowledged a closed case at %v %v", at, err)
+		}
+
+		caseID = f.openCase(t, desk.PriorityMedium)
+		var u *store.Upload
+		err = f.closeDuring(t, caseID, func() error {
+			var err error
+			u, err = f.svc.CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "trace.pcap", Length: 10}, nil)
+			return err
+		})
+		if !errors.Is(err, desk.ErrConflict) || u != nil {
+			t.Errorf("upload to a case closed meanwhile: %+v %v, want a conflict", u, err)
+		}
+
+		caseID = f.openCase(t, desk.PriorityMedium)
+		u, err = f.svc.CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "trace.pcap", Length: 10}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = f.closeDuring(t, caseID, func() error {
+			_, err := f.svc.WriteUpload(ctx, agent, u.ID, support.Chunk{Length: 10, Body: strings.NewReader("0123456789")})
+			return err
+		})
+		if !errors.Is(err, desk.ErrConflict) {
+			t.Errorf("last chunk to a case closed meanwhile: %v, want a conflict", err)
+		}
+		if list, err := f.store.CaseFiles(ctx, caseID); err != nil || len(list) != 0 {
+			t.Errorf("files of the closed case: %+v %v", list, err)
+		}
+	})
+}

@@ -356,14 +356,11 @@ func openFiles(ctx context.Context, raw, data string) (fileStore, error) {
 
 // loadDemo loads the demo world into an empty store and prints the logins.
 func loadDemo(ctx context.Context, s *store.Store, stdout io.Writer) error {
-	empty, err := demo.Empty(ctx, s)
+	w, err := demo.LoadIfEmpty(ctx, s, time.Now())
 	if err != nil {
 		return err
 	}
-	if empty {
-		if _, err := demo.Load(ctx, s, time.Now()); err != nil {
-			return err
-		}
+	if w != nil {
 		fmt.Fprintln(stdout, "Loaded the demo world.")
 	} else {
 		fmt.Fprintln(stdout, "The store already holds data: the demo world was not loaded again.")

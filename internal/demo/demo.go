@@ -87,21 +87,35 @@ func (w *World) FabrikamCombo() desk.Combination {
 	return desk.Combination{SoldToID: w.Northwind, EndUserID: w.Fabrikam}
 }
 
-// Empty reports whether the store holds no users yet.
-func Empty(ctx context.Context, s *store.Store) (bool, error) {
-	us, err := s.Users(ctx, store.UserFilter{Limit: 1})
-	if err != nil {
-		return false, err
-	}
-	return len(us) == 0, nil
-}
-
 // Load creates the demo world at now in one transaction.
 func Load(ctx context.Context, s *store.Store, now time.Time) (*World, error) {
+	return load(ctx, s, now, false)
+}
+
+// LoadIfEmpty creates the demo world at now when the store holds no users
+// yet, and returns nil when it already held some. The check and the load
+// are one transaction that takes turns with other starts, so instances
+// started at once on a new store load it once and all come up.
+func LoadIfEmpty(ctx context.Context, s *store.Store, now time.Time) (*World, error) {
+	return load(ctx, s, now, true)
+}
+
+func load(ctx context.Context, s *store.Store, now time.Time, ifEmpty bool) (*World, error) {
 	now = now.UTC().Truncate(time.Microsecond)
 	w := &World{Users: map[string]int64{}, Products: map[string]int64{}, Comps: map[string][]int64{}, Cases: map[string]int64{}}
 	hash := auth.HashPassword(Password) // one hash for every demo user: hashing is slow on purpose
+	loaded := true
 	err := s.Write(ctx, func(tx *store.Tx) error {
+		if ifEmpty {
+			if err := tx.TakeTurn(ctx, "demo world"); err != nil {
+				return err
+			}
+			us, err := tx.Users(ctx, store.UserFilter{Limit: 1})
+			if err != nil || len(us) > 0 {
+				loaded = false
+				return err
+			}
+		}
 		l := loader{ctx: ctx, tx: tx, now: now, hash: hash, w: w}
 		l.products()
 		l.companies()
@@ -112,6 +126,9 @@ func Load(ctx context.Context, s *store.Store, now time.Time) (*World, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load demo world: %w", err)
+	}
+	if !loaded {
+		return nil, nil
 	}
 	return w, nil
 }

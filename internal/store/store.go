@@ -296,6 +296,21 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	return nil
 }
 
+// TakeTurn makes write transactions that take a turn on the same name run
+// one after another until each ends, so one can see what another wrote
+// before deciding (two starts filling an empty store). SQLite needs
+// nothing: BEGIN IMMEDIATE already holds the one write lock; PostgreSQL
+// takes a transaction advisory lock on the name.
+func (tx *Tx) TakeTurn(ctx context.Context, name string) error {
+	if tx.d.name != "postgres" {
+		return nil
+	}
+	if _, err := tx.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, name); err != nil {
+		return fmt.Errorf("take a turn on %s: %w", name, err)
+	}
+	return nil
+}
+
 // querier is what both a transaction and a pool offer; read methods take
 // one so they run inside a write transaction as well as outside.
 type querier interface {

@@ -138,8 +138,14 @@ func (m *Mailer) Send(ctx context.Context, j *store.Job) error {
 		}
 		return err
 	}
+	// The job ends with the record of the Message-ID, in one transaction:
+	// each email costs one write besides its claim.
+	now := m.Clock().UTC()
 	return m.Store.Write(ctx, func(tx *store.Tx) error {
-		_, err := tx.MarkSent(ctx, n.ID, msgID, m.Clock().UTC())
+		if _, err := tx.MarkSent(ctx, n.ID, msgID, now); err != nil {
+			return err
+		}
+		_, err := tx.FinishJob(ctx, j.ID, now)
 		return err
 	})
 }

@@ -188,6 +188,56 @@ func TestSendThroughARelay(t *testing.T) {
 	})
 }
 
+// TestAnEmailCostsOneWriteAfterItsClaim: the Message-ID is recorded and
+// the job finished in one transaction, so SQLite's one writer keeps up
+// with the cases that queue emails.
+func TestAnEmailCostsOneWriteAfterItsClaim(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		_, n := setup(t, s)
+		// Only the email of this test is pending.
+		err := s.Write(ctx, func(tx *store.Tx) error {
+			jobs, err := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: store.JobMail, Limit: 500})
+			for _, j := range jobs {
+				if j.Payload == itoa(n.ID) {
+					continue
+				}
+				if _, err := tx.FinishJob(ctx, j.ID, time.Now()); err != nil {
+					return err
+				}
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		relay, url := startSink(t, 0)
+		wk := mailWorker(t, s, url)
+		wk.Poll = time.Hour
+		before := s.Writes()
+		stopped := make(chan struct{})
+		go func() { defer close(stopped); wk.Run(ctx) }()
+		deadline := time.Now().Add(20 * time.Second)
+		for pending, _ := s.PendingJobs(ctx, store.JobMail); pending > 0; pending, _ = s.PendingJobs(ctx, store.JobMail) {
+			if time.Now().After(deadline) {
+				t.Fatal("the email was not sent")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+		<-stopped
+		got, err := s.Notification(context.Background(), n.ID)
+		if err != nil || got.SentAt.IsZero() || len(relay.messages()) != 1 {
+			t.Fatalf("sent %d: %+v, %v", len(relay.messages()), got, err)
+		}
+		if w := s.Writes() - before; w != 2 {
+			t.Errorf("one email took %d write transactions, want 2 (the claim, then sent and finished)", w)
+		}
+	})
+}
+
 // TestResentMailKeepsItsMessageID: outgoing mail is sent at least once.
 // When the relay kept a message but its answer was lost, the job sends it
 // again, and both copies carry the one Message-ID that is recorded.

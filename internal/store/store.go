@@ -46,7 +46,13 @@ type Store struct {
 	// scheduled is told when a Write that scheduled a job has committed
 	// (OnSchedule).
 	scheduled atomic.Pointer[func()]
+	// writes counts the committed write transactions (Writes).
+	writes atomic.Int64
 }
+
+// Writes is how many write transactions have committed: with SQLite's
+// one writer, the cost that decides how many emails a second go out.
+func (s *Store) Writes() int64 { return s.writes.Load() }
 
 // OnSchedule has fn called after each Write that scheduled or revived a
 // job commits, so a job worker looks at once instead of at its next poll:
@@ -290,6 +296,7 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return missingParent(fmt.Errorf("commit: %w", err))
 	}
+	s.writes.Add(1)
 	if fn := s.scheduled.Load(); t.scheduled && fn != nil {
 		(*fn)()
 	}

@@ -270,10 +270,7 @@ func (w *Worker) run(ctx context.Context, k *kind, j *store.Job) {
 	defer cancel()
 	now := w.Clock().UTC()
 	if err == nil {
-		err = w.Store.Write(sctx, func(tx *store.Tx) error {
-			_, err := tx.FinishJob(sctx, j.ID, now)
-			return err
-		})
+		err = w.finish(sctx, j, now)
 		if err == nil {
 			return
 		}
@@ -299,6 +296,20 @@ func (w *Worker) run(ctx context.Context, k *kind, j *store.Job) {
 	if rerr := w.Store.RetryJob(sctx, j.ID, next, err.Error()); rerr != nil {
 		w.Log.ErrorContext(sctx, "retry job", "job", j.ID, "err", rerr)
 	}
+}
+
+// finish marks a job done unless its handler did so in the transaction
+// of its effect (or it was cancelled meanwhile): a read instead of a
+// second write, as with SQLite's one writer the writes per job decide
+// how many jobs a second get done.
+func (w *Worker) finish(ctx context.Context, j *store.Job, now time.Time) error {
+	if cur, err := w.Store.Job(ctx, j.ID); err == nil && (!cur.DoneAt.IsZero() || !cur.CancelledAt.IsZero()) {
+		return nil
+	}
+	return w.Store.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.FinishJob(ctx, j.ID, now)
+		return err
+	})
 }
 
 // die makes a job dead and tells of it, in one transaction.

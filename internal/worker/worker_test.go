@@ -509,3 +509,42 @@ func TestShutdownDrainsJobs(t *testing.T) {
 		}
 	})
 }
+
+// TestJobsCostOneWriteEach: with SQLite's one writer, write transactions
+// decide how many jobs a second get done. Due jobs of a kind are claimed
+// together in one transaction, and a handler that finishes its job in
+// the transaction of its effect is not followed by a second one.
+func TestJobsCostOneWriteEach(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		w := worker.New(s, quiet)
+		w.Poll = time.Hour
+		const jobs = 3
+		var done atomic.Int32
+		w.HandleKind("mail", func(ctx context.Context, j *store.Job) error {
+			err := s.Write(ctx, func(tx *store.Tx) error {
+				_, err := tx.FinishJob(ctx, j.ID, time.Now())
+				return err
+			})
+			done.Add(1)
+			return err
+		}, worker.Kind{Runners: jobs})
+		for i := range jobs {
+			schedule(t, s, store.Job{Kind: "mail", Payload: fmt.Sprint(i), RunAt: t0})
+		}
+		before := s.Writes()
+		stopped := make(chan struct{})
+		go func() { defer close(stopped); w.Run(ctx) }()
+		waitFor(t, func() bool { return done.Load() == jobs })
+		cancel()
+		<-stopped
+		if n, err := s.PendingJobs(context.Background(), "mail"); err != nil || n != 0 {
+			t.Fatalf("%d jobs pending, %v", n, err)
+		}
+		if got := s.Writes() - before; got != 1+jobs {
+			t.Errorf("%d jobs took %d write transactions, want %d (one claim, one each)", jobs, got, 1+jobs)
+		}
+	})
+}

@@ -15,11 +15,11 @@ import (
 
 	"github.com/emersion/go-smtp"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/mailer"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/worker"
 )
 
@@ -105,26 +105,32 @@ func mailWorker(t *testing.T, s *store.Store, url string) *worker.Worker {
 	return wk
 }
 
-// setup loads the demo world and queues one case email to Dana.
-func setup(t *testing.T, s *store.Store) (*demo.World, *store.Notification) {
+// world is what the mail tests need: a contact who may see a case of
+// their company's.
+type world struct {
+	contact *desk.User
+	kase    *desk.Case
+}
+
+// setup makes a contact with a case and queues one case email to them.
+func setup(t *testing.T, s *store.Store) (world, *store.Notification) {
 	t.Helper()
 	ctx := context.Background()
-	w, err := demo.Load(ctx, s, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	dana := w.Users[demo.Designated]
-	caseID := w.Cases["abc-new"]
-	err = s.Write(ctx, func(tx *store.Tx) error {
+	fx := fixture.New(t, s)
+	co := fx.Company("ABC Testing Co")
+	fx.Contract(co)
+	w := world{contact: fx.Contact(co, desk.ReadWrite)}
+	w.kase = fx.Case(w.contact)
+	err := s.Write(ctx, func(tx *store.Tx) error {
 		return tx.AddNotification(ctx, store.Notification{
-			Kind: "case_reply", UserID: dana, To: demo.Designated, CaseID: caseID, CreatedAt: time.Now().UTC(),
+			Kind: "case_reply", UserID: w.contact.ID, To: w.contact.Email, CaseID: w.kase.ID, CreatedAt: time.Now().UTC(),
 			Subject: "A reply from support", Body: "Hello Dana,\n\nPlease try the patch.\n",
 		})
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns, err := s.Notifications(ctx, demo.Designated, 1)
+	ns, err := s.Notifications(ctx, w.contact.Email, 1)
 	if err != nil || len(ns) != 1 {
 		t.Fatalf("queued: %v %v", ns, err)
 	}
@@ -162,7 +168,7 @@ func TestSendThroughARelay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := s.Case(ctx, w.Cases["abc-new"])
+		c, err := s.Case(ctx, w.kase.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +176,7 @@ func TestSendThroughARelay(t *testing.T) {
 		root := "<" + mailer.ThreadRoot(c.Number(), c.ReferenceID, "vendor.example") + ">"
 		for name, want := range map[string]string{
 			mailer.HeaderReference: c.ReferenceID, "In-Reply-To": root, "References": root,
-			"Message-Id": "<" + got.MessageID + ">", "To": "<" + demo.Designated + ">",
+			"Message-Id": "<" + got.MessageID + ">", "To": "<" + w.contact.Email + ">",
 			"Subject": "Case " + c.Number() + ": A reply from support", "Auto-Submitted": "auto-generated",
 		} {
 			if h.Get(name) != want {
@@ -336,11 +342,8 @@ func TestNeverSendsAPIN(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		w, err := demo.Load(ctx, s, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		dana, err := s.User(ctx, w.Users[demo.Designated])
+		fx := fixture.New(t, s)
+		dana, err := s.User(ctx, fx.Contact(fx.Company("ABC Testing Co"), desk.ReadWrite).ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -396,7 +399,7 @@ func TestWithholdsMailFromWhoLostAccess(t *testing.T) {
 		ctx := context.Background()
 		w, n := setup(t, s)
 		err := s.Write(ctx, func(tx *store.Tx) error {
-			return tx.SetGrant(ctx, desk.Grant{ContactID: w.Users[demo.Designated], Combination: w.ABCCombo(), Level: desk.NoAccess}, w.Users[demo.Admin])
+			return tx.SetGrant(ctx, desk.Grant{ContactID: w.contact.ID, Combination: w.kase.Combination(), Level: desk.NoAccess}, 0)
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 )
 
 // world holds the fixture rows the case tests refer to. Three combinations:
@@ -41,63 +42,24 @@ func (w world) comboP() desk.Combination {
 
 var t0 = time.Date(2025, 3, 4, 9, 30, 0, 0, time.UTC)
 
-// seedWorld inserts the fixture companies, people and products with raw
-// SQL: their own store methods are not what these tests are about.
+// seedWorld makes the fixture companies, people and products.
 func seedWorld(t *testing.T, s *store.Store) world {
 	t.Helper()
-	ctx := context.Background()
-	var w world
-	err := s.Write(ctx, func(tx *store.Tx) error {
-		company := func(org, name string) int64 {
-			id, err := tx.InsertID(ctx, `INSERT INTO companies (org_id, name, country, created_at)
-				VALUES (?, ?, 'DE', ?) RETURNING id`, org, name, t0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return id
-		}
-		user := func(kind desk.UserKind, first, last string, company int64) int64 {
-			var companyID any
-			if company != 0 {
-				companyID = company
-			}
-			id, err := tx.InsertID(ctx, `INSERT INTO users (kind, email, first_name, last_name, company_id, created_at)
-				VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-				string(kind), first+"@example.com", first, last, companyID, t0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return id
-		}
-		product := func(name, component string) (int64, int64) {
-			p, err := tx.InsertID(ctx, `INSERT INTO products (name) VALUES (?) RETURNING id`, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := tx.InsertID(ctx, `INSERT INTO components (product_id, name) VALUES (?, ?) RETURNING id`, p, component)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return p, c
-		}
-		w.acme = company("ORG-1", "Acme Corp")
-		w.beta = company("ORG-2", "Beta GmbH")
-		w.partner = company("ORG-3", "Partner Ltd")
-		w.endCo = company("ORG-4", "EndCo")
-		w.alice = user(desk.KindContact, "Alice", "Archer", w.acme)
-		w.bob = user(desk.KindContact, "Bob", "Baker", w.acme)
-		w.carol = user(desk.KindContact, "Carol", "Cole", w.beta)
-		w.dave = user(desk.KindContact, "Dave", "Dunn", w.endCo)
-		w.agent = user(desk.KindStaff, "Sam", "Support", 0)
-		w.agent2 = user(desk.KindStaff, "Tia", "Tech", 0)
-		w.product, w.component = product("Contact Center", "Routing")
-		w.product2, w.component2 = product("Workforce", "Scheduling")
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	fx := fixture.New(t, s).At(t0)
+	acme, beta := fx.Company("Acme Corp"), fx.Company("Beta GmbH")
+	partner, endCo := fx.Company("Partner Ltd"), fx.Company("EndCo")
+	contact := func(co *desk.Company, first, last string) int64 {
+		return fx.Contact(co, desk.NoAccess, fixture.Named(first, last)).ID
 	}
-	return w
+	staff := func(first, last string) int64 { return fx.Staff(nil, fixture.Named(first, last)).ID }
+	p1, p2 := fx.DefaultProduct(), fx.Product("Workforce", "Scheduling")
+	return world{
+		acme: acme.ID, beta: beta.ID, partner: partner.ID, endCo: endCo.ID,
+		alice: contact(acme, "Alice", "Archer"), bob: contact(acme, "Bob", "Baker"),
+		carol: contact(beta, "Carol", "Cole"), dave: contact(endCo, "Dave", "Dunn"),
+		agent: staff("Sam", "Support"), agent2: staff("Tia", "Tech"),
+		product: p1.ID, component: p1.Components[0], product2: p2.ID, component2: p2.Components[0],
+	}
 }
 
 // openCase returns a new Low, Open/New support case of Acme by Alice.

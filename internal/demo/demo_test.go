@@ -3,12 +3,19 @@ package demo_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/support"
 )
 
 // TestLoadIfEmptyAtOnce: instances started at once with --demo on one new
@@ -65,5 +72,64 @@ func TestLoadIfEmptyAtOnce(t *testing.T) {
 				t.Errorf("%d products after the starts, want %d", len(cat.Products), want)
 			}
 		})
+	}
+}
+
+// TestDemoLoginsSignIn: the demo world loads on every engine, and every
+// login it advertises (Logins, which README and `serve --demo` list)
+// signs in with the demo password as the person it names.
+func TestDemoLoginsSignIn(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		w, err := demo.Load(ctx, s, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(w.Users) != len(demo.Logins) {
+			t.Errorf("the demo world has %d users, Logins lists %d", len(w.Users), len(demo.Logins))
+		}
+		svc := support.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)), "https://support.example")
+		for _, l := range demo.Logins {
+			token, u, err := svc.SignIn(ctx, l.Email, demo.Password, "192.0.2.1")
+			if err != nil {
+				t.Errorf("SignIn(%s, demo password) = %v", l.Email, err)
+				continue
+			}
+			if token == "" || u.ID != w.Users[l.Email] || u.Name() != l.Name {
+				t.Errorf("SignIn(%s) = token %q, user %d %q; want a session of user %d %q",
+					l.Email, token, u.ID, u.Name(), w.Users[l.Email], l.Name)
+			}
+		}
+	})
+}
+
+// TestREADMEListsTheDemoLogins: README's table of demo logins names the
+// same people, in the same order, as Logins.
+func TestREADMEListsTheDemoLogins(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "## Demo logins")
+	if !ok {
+		t.Fatal(`README has no "## Demo logins" section`)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	var got []string
+	for line := range strings.Lines(section) {
+		cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
+		if len(cells) < 2 || !strings.Contains(cells[0], "@") {
+			continue
+		}
+		got = append(got, strings.TrimSpace(cells[0])+" "+strings.TrimSpace(cells[1]))
+	}
+	var want []string
+	for _, l := range demo.Logins {
+		want = append(want, l.Email+" "+l.Name)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("README's demo logins differ from demo.Logins (-Logins +README):\n%s", diff)
 	}
 }

@@ -139,13 +139,13 @@ func TestOneActiveEscalationUnderRace(t *testing.T) {
 		caseID := f.openCase(t, desk.PriorityMedium)
 		var wg sync.WaitGroup
 		errs := make([]error, 4)
+		// The requests are made here: f.as fails the test, which only
+		// the test's own goroutine may do.
+		who := []support.Request{f.as(t, demo.Designated), f.as(t, demo.Designated2)}
 		for i := range errs {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				who := []string{demo.Designated, demo.Designated2}[i%2]
-				_, errs[i] = f.svc.Escalate(ctx, f.as(t, who), caseID, desk.ReasonBusinessImpact, "Everything is down.")
-			}()
+			wg.Go(func() {
+				_, errs[i] = f.svc.Escalate(ctx, who[i%2], caseID, desk.ReasonBusinessImpact, "Everything is down.")
+			})
 		}
 		wg.Wait()
 		ok := 0

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -40,7 +41,11 @@ func TestConnectionsTerminated(t *testing.T) {
 	fill := func() {
 		var wg sync.WaitGroup
 		for range 12 {
-			wg.Go(func() { dana.get("/cases") })
+			wg.Go(func() {
+				if _, err := dana.try(request(http.MethodGet, e.srv.URL+"/cases")); err != nil {
+					t.Error(err)
+				}
+			})
 		}
 		wg.Wait()
 	}
@@ -52,16 +57,23 @@ func TestConnectionsTerminated(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range 12 {
 			wg.Go(func() {
-				var res *response
+				var (
+					res *response
+					err error
+				)
 				switch i % 4 {
 				case 0:
-					res = dana.get("/cases")
+					res, err = dana.try(request(http.MethodGet, e.srv.URL+"/cases"))
 				case 1:
-					res = api.apiCall("GET", "/api/v1/cases", nil)
+					res, err = api.try(request(http.MethodGet, e.srv.URL+"/api/v1/cases"))
 				case 2:
-					res = api.apiCall("POST", "/api/v1/me/terms", nil)
+					res, err = api.try(request(http.MethodPost, e.srv.URL+"/api/v1/me/terms"))
 				default:
-					res = e.anonymous().get("/readyz")
+					res, err = e.anonymous().try(request(http.MethodGet, e.srv.URL+"/readyz"))
+				}
+				if err != nil {
+					t.Errorf("round %d: %v", round, err)
+					return
 				}
 				if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
 					t.Errorf("round %d: %s %s after the connections were terminated = %d: %.200s",
@@ -109,4 +121,13 @@ func TestStoreDown(t *testing.T) {
 	if res := e.anonymous().get("/healthz"); res.StatusCode != http.StatusOK {
 		t.Errorf("GET /healthz with the store down = %d, want 200: the process is alive", res.StatusCode)
 	}
+}
+
+// request is a request without a body, for client.try.
+func request(method, url string) *http.Request {
+	req, err := http.NewRequestWithContext(context.Background(), method, url, http.NoBody)
+	if err != nil {
+		panic(err) // the tests' own constant method and URL
+	}
+	return req
 }

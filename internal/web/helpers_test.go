@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -159,6 +160,16 @@ type response struct {
 
 func (c *client) do(req *http.Request) *response {
 	c.e.t.Helper()
+	res, err := c.try(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	return res
+}
+
+// try is do for goroutines other than the test's, which must not stop
+// the test: it returns what went wrong.
+func (c *client) try(req *http.Request) (*response, error) {
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
@@ -167,14 +178,14 @@ func (c *client) do(req *http.Request) *response {
 	}
 	res, err := c.c.Do(req)
 	if err != nil {
-		c.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL, err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		c.e.t.Fatalf("%s %s: read body: %v", req.Method, req.URL, err)
+		return nil, fmt.Errorf("%s %s: read body: %w", req.Method, req.URL, err)
 	}
-	return &response{Response: res, Body: string(b)}
+	return &response{Response: res, Body: string(b)}, nil
 }
 
 func (c *client) get(path string) *response {

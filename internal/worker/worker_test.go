@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
@@ -195,18 +196,18 @@ func TestJobSurvivesACrash(t *testing.T) {
 }
 
 // TestRunWakesOnTime: the loop sleeps until the next job, wakes when one
-// is scheduled, and runs it within a few milliseconds of its time.
+// is scheduled, and runs it at its time.
 func TestRunWakesOnTime(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
+	storetest.EachSynctest(t, func(t *testing.T, s *store.Store) {
+		ctx, cancel := context.WithCancel(t.Context())
 		w := worker.New(s, quiet)
 		w.Poll = time.Hour // only the next due job or Wake may end a sleep
 		done := make(chan time.Time, 1)
 		w.Handle("tick", func(context.Context, *store.Job) error { done <- time.Now(); return nil })
-		go w.Run(ctx)
-		time.Sleep(50 * time.Millisecond)
+		stopped := make(chan struct{})
+		go func() { defer close(stopped); w.Run(ctx) }()
+		synctest.Wait() // nothing is due: the loop sleeps
 		due := time.Now().Add(300 * time.Millisecond)
 		err := s.Write(ctx, func(tx *store.Tx) error {
 			_, err := tx.ScheduleJob(ctx, &store.Job{Kind: "tick", RunAt: due}, time.Now())
@@ -216,14 +217,17 @@ func TestRunWakesOnTime(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.Wake()
+		synctest.Wait()
 		select {
-		case at := <-done:
-			if late := at.Sub(due); late < 0 || late > 2*time.Second {
-				t.Errorf("ran %s after its time", late)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatal("the job never ran")
+		case <-done:
+			t.Fatal("the job ran before its time")
+		default:
 		}
+		if at := <-done; !at.Equal(due) {
+			t.Errorf("ran %s after its time, want at its time", at.Sub(due))
+		}
+		cancel()
+		<-stopped
 	})
 }
 
@@ -325,9 +329,8 @@ func TestTwoInstancesRunEachJobOnce(t *testing.T) {
 // at once, never more, and a busy kind does not hold up another.
 func TestKindsRunConcurrently(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
+	storetest.EachSynctest(t, func(t *testing.T, s *store.Store) {
+		ctx, cancel := context.WithCancel(t.Context())
 		w := worker.New(s, quiet)
 		w.Poll = time.Hour // runners that end, and Wake, move the loop
 		const runners, mails = 4, 12
@@ -346,38 +349,34 @@ func TestKindsRunConcurrently(t *testing.T) {
 		other := make(chan struct{}, 1)
 		w.Handle("followup", func(context.Context, *store.Job) error { other <- struct{}{}; return nil })
 		for i := range mails {
-			schedule(t, s, store.Job{Kind: "mail", Payload: fmt.Sprint(i), RunAt: t0})
+			schedule(t, s, store.Job{Kind: "mail", Payload: fmt.Sprint(i), RunAt: time.Now()})
 		}
 		done := make(chan struct{})
 		go func() { defer close(done); w.Run(ctx) }()
-		waitFor(t, func() bool { return now.Load() == runners })
+		synctest.Wait()
+		if n := now.Load(); n != runners {
+			t.Fatalf("%d mails run at once, want all %d runners busy", n, runners)
+		}
 		// All mail runners are busy; a follow-up still runs.
-		schedule(t, s, store.Job{Kind: "followup", RunAt: t0})
+		schedule(t, s, store.Job{Kind: "followup", RunAt: time.Now()})
 		w.Wake()
+		synctest.Wait()
 		select {
 		case <-other:
-		case <-time.After(10 * time.Second):
+		default:
 			t.Fatal("a follow-up waited for the busy mail runners")
 		}
 		close(release)
-		waitFor(t, func() bool { return sent.Load() == mails })
+		synctest.Wait()
+		if n := sent.Load(); n != mails {
+			t.Fatalf("%d of %d mails sent once the runners were free", n, mails)
+		}
 		if p := peak.Load(); p != runners {
 			t.Errorf("at most %d mails ran at once, want %d", p, runners)
 		}
 		cancel()
 		<-done
 	})
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // TestJobDiesAfterItsAttempts: a job that keeps failing is dead after
@@ -459,8 +458,8 @@ func TestJobDiesAfterItsAttempts(t *testing.T) {
 // that does not is stopped and released to run again, never lost.
 func TestShutdownDrainsJobs(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx, stop := context.WithCancel(context.Background())
+	storetest.EachSynctest(t, func(t *testing.T, s *store.Store) {
+		ctx, stop := context.WithCancel(t.Context())
 		w := worker.New(s, quiet)
 		w.Grace = 300 * time.Millisecond
 		started := make(chan string, 2)
@@ -484,15 +483,11 @@ func TestShutdownDrainsJobs(t *testing.T) {
 		schedule(t, s, store.Job{Kind: "quick", Key: "late", RunAt: now})
 		stopped := time.Now()
 		stop()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatal("Run did not return after its grace")
+		<-done
+		if took := time.Since(stopped); took != w.Grace {
+			t.Errorf("Run took %s to return, want its grace of %s", took, w.Grace)
 		}
-		if took := time.Since(stopped); took > 2*time.Second {
-			t.Errorf("Run took %s to return, want about its grace", took)
-		}
-		ctx = context.Background()
+		ctx = t.Context()
 		jobs, err := s.Jobs(ctx, store.JobFilter{})
 		if err != nil {
 			t.Fatal(err)
@@ -516,9 +511,8 @@ func TestShutdownDrainsJobs(t *testing.T) {
 // the transaction of its effect is not followed by a second one.
 func TestJobsCostOneWriteEach(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
+	storetest.EachSynctest(t, func(t *testing.T, s *store.Store) {
+		ctx, cancel := context.WithCancel(t.Context())
 		w := worker.New(s, quiet)
 		w.Poll = time.Hour
 		const jobs = 3
@@ -532,15 +526,18 @@ func TestJobsCostOneWriteEach(t *testing.T) {
 			return err
 		}, worker.Kind{Runners: jobs})
 		for i := range jobs {
-			schedule(t, s, store.Job{Kind: "mail", Payload: fmt.Sprint(i), RunAt: t0})
+			schedule(t, s, store.Job{Kind: "mail", Payload: fmt.Sprint(i), RunAt: time.Now()})
 		}
 		before := s.Writes()
 		stopped := make(chan struct{})
 		go func() { defer close(stopped); w.Run(ctx) }()
-		waitFor(t, func() bool { return done.Load() == jobs })
+		synctest.Wait()
+		if n := done.Load(); n != jobs {
+			t.Fatalf("%d of %d jobs done once the worker sleeps", n, jobs)
+		}
 		cancel()
 		<-stopped
-		if n, err := s.PendingJobs(context.Background(), "mail"); err != nil || n != 0 {
+		if n, err := s.PendingJobs(t.Context(), "mail"); err != nil || n != 0 {
 			t.Fatalf("%d jobs pending, %v", n, err)
 		}
 		if got := s.Writes() - before; got != 1+jobs {

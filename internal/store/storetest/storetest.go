@@ -22,6 +22,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -66,6 +67,25 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
 			fn(t, Open(t, e))
+		})
+	}
+}
+
+// EachSynctest is Each for code with timers: fn runs in a testing/synctest
+// bubble, where time.Now, timers and sleeps follow the bubble's own clock,
+// which moves only when every goroutine of the bubble waits on a channel,
+// a timer or a WaitGroup of the bubble. The store is opened inside the
+// bubble, so that its connection pool belongs to it and is closed before
+// the bubble ends. While a query waits on SQLite's file or PostgreSQL's
+// socket the clock stands still, so no time passes during I/O; a test
+// whose goroutines wait on a socket of their own (a listener, a relay, a
+// second process) cannot let the clock move and keeps the real one.
+func EachSynctest(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) { fn(t, Open(t, e)) })
 		})
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/worker"
 )
 
@@ -16,9 +18,9 @@ import (
 // once by a worker that would otherwise sleep for an hour.
 func TestQueuedMailWakesTheWorker(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
+	storetest.EachSynctest(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx, cancel := context.WithCancel(t.Context())
 		sent := make(chan string, 100)
 		w := worker.New(f.store, f.svc.Log)
 		w.Poll = time.Hour
@@ -40,23 +42,22 @@ func TestQueuedMailWakesTheWorker(t *testing.T) {
 		defer func() { cancel(); <-done }()
 
 		// The demo world's mail goes first; then the worker sleeps.
-		for quiet := false; !quiet; {
-			select {
-			case <-sent:
-			case <-time.After(300 * time.Millisecond):
-				quiet = true
-			}
+		synctest.Wait()
+		for len(sent) > 0 {
+			<-sent
 		}
 		if err := f.svc.RequestPasswordReset(ctx, demo.Designated, "192.0.2.1"); err != nil {
 			t.Fatal(err)
 		}
+		// No time passes: only the wake can have sent it.
+		synctest.Wait()
 		select {
 		case kind := <-sent:
 			if kind != "password_reset" {
 				t.Errorf("sent %s, want password_reset", kind)
 			}
-		case <-time.After(3 * time.Second):
-			t.Fatal("the password reset email was not sent within 3 seconds")
+		default:
+			t.Fatal("the password reset email was not sent before the worker slept again")
 		}
 	})
 }

@@ -341,10 +341,10 @@ func (s *Service) Cases(ctx context.Context, r Request, f store.CaseFilter) (*st
 	}
 	if f.List == store.Queue {
 		// One answer for the page and the API: the queue is the policy's
-		// ViewQueue, and a contact asking for it is told so, on the list
-		// parameter they chose (never given another list instead).
+		// ViewQueue, and whoever may not see it is refused with the
+		// policy's reason, never given another list instead.
 		if err := desk.Authorize(r.Actor, desk.ViewQueue, desk.Target{}); err != nil {
-			return nil, &desk.ValidationError{Fields: map[string]string{"list": "The queue is for staff; ask for mine, group or closed."}}
+			return nil, err
 		}
 	}
 	return s.Store.Cases(ctx, f)

@@ -4,6 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -337,4 +340,36 @@ func disable(ctx context.Context, e *env, email string) error {
 	}
 	u.Disabled = true
 	return e.store.Write(ctx, func(tx *store.Tx) error { return tx.UpdateProfile(ctx, u) })
+}
+
+// TestTemplatesAskKnownActions: every {{… .Perms.Can "action"}} in a
+// template names an action of the policy, so a typo cannot hide a button
+// from everyone.
+func TestTemplatesAskKnownActions(t *testing.T) {
+	t.Parallel()
+	known := map[string]bool{}
+	for _, act := range desk.Actions {
+		known[string(act)] = true
+	}
+	files, err := filepath.Glob("assets/templates/*/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	layout, _ := filepath.Glob("assets/templates/*.html")
+	asked := 0
+	for _, f := range append(files, layout...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`\.Perms\.Can "([^"]*)"`).FindAllStringSubmatch(string(b), -1) {
+			asked++
+			if !known[m[1]] {
+				t.Errorf("%s asks .Perms.Can %q, which is not an action of desk.Policy", f, m[1])
+			}
+		}
+	}
+	if asked == 0 {
+		t.Error("no template asks .Perms.Can: the walk found no templates")
+	}
 }

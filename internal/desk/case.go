@@ -498,3 +498,26 @@ func SuggestComponent(text string, products []Product, comps []Component) (produ
 func notWordRune(r rune) bool {
 	return (r < 'a' || r > 'z') && (r < '0' || r > '9')
 }
+
+// MayReopen decides whether a may reopen c now: the policy's ReopenCase,
+// then the window. Whoever may ReopenAnyCase (staff) reopens at any time;
+// anyone else within ReopenWindow of a closure that automated follow-ups
+// did not make. The page and the reopen itself both ask it.
+func (c *Case) MayReopen(a *Actor, now time.Time) error {
+	if err := Authorize(a, ReopenCase, On(c.Combination())); err != nil {
+		return err
+	}
+	if c.Status != StatusClosed {
+		return fmt.Errorf("case %s is not closed: %w", c.Number(), ErrConflict)
+	}
+	if Authorize(a, ReopenAnyCase, On(c.Combination())) == nil {
+		return nil
+	}
+	if c.AutoClosed {
+		return fmt.Errorf("case %s was closed after automated follow-ups without a response: call support to reopen it: %w", c.Number(), ErrConflict)
+	}
+	if !c.Reopenable(now) {
+		return fmt.Errorf("case %s was closed more than 30 days ago: open a new case linked to it: %w", c.Number(), ErrConflict)
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package desk
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Actor is who is asking: a signed-in user with the access levels that count
@@ -45,7 +46,8 @@ func (a *Actor) Combinations(minLevel AccessLevel) []Combination {
 // IsStaff reports whether the actor works for the vendor.
 func (a *Actor) IsStaff() bool { return a != nil && a.User != nil && a.User.IsStaff() }
 
-// HasRole reports whether the actor is staff holding r.
+// HasRole reports whether the actor is staff holding r. Only the policy
+// asks it: everything else asks Authorize or Allowed.
 func (a *Actor) HasRole(r Role) bool { return a != nil && a.User != nil && a.User.HasRole(r) }
 
 // Approver reports whether the actor is a Designated Approver of soldTo.
@@ -54,57 +56,280 @@ func (a *Actor) Approver(soldTo int64) bool {
 }
 
 // Action is something an actor may try to do. Every read and write in
-// Caseport names one and asks Authorize.
+// Caseport names one and asks Authorize; each is a row of Policy.
 type Action string
 
-// Actions.
+// Actions of the cases area.
 const (
-	// Cases of a combination.
+	ListCases   Action = "case.list" // the lists of one's own scope
+	ViewQueue   Action = "queue.view"
 	ViewCase    Action = "case.view"
 	OpenCase    Action = "case.open"
 	CommentCase Action = "case.comment"
 	CloseCase   Action = "case.close"
 	ReopenCase  Action = "case.reopen"
-	// Staff work on cases.
+	// ReopenAnyCase reopens past the window and after automated
+	// follow-ups closed the case (see Case.MayReopen).
+	ReopenAnyCase     Action = "case.reopen_any"
 	WorkCase          Action = "case.work" // reply, note, status, priority, owner, contact
 	ViewInternalNotes Action = "case.notes"
 	VerifyCaller      Action = "caller.verify"
-	// Accounts.
-	ManageAccounts      Action = "accounts.manage"
-	ViewAccounts        Action = "accounts.view"
-	DecideAccessRequest Action = "access.decide"
-	ViewAudit           Action = "audit.view"
-	// The actor's own profile, password, terms and API tokens.
-	ManageOwnProfile Action = "profile.manage"
-	// Asking for access for oneself.
-	RequestAccess Action = "access.request"
 	// Customer escalations: a Designated Contact (or staff for them)
 	// escalates a case; escalation owners and portal admins work them.
 	EscalateCase      Action = "case.escalate"
 	ManageEscalations Action = "escalations.manage"
-	// Adding to a case's Escalation Feed, which the customer reads and is
-	// emailed: those who work escalations, and the case's Designated
-	// Contacts. Other staff follow it but do not speak in it.
+	// NoteEscalation adds to a case's Escalation Feed, which the customer
+	// reads and is emailed: those who work escalations, and the case's
+	// Designated Contacts. Other staff follow it but do not speak in it.
 	NoteEscalation Action = "escalation.note"
-	// Sending files to a case (uploads, temporary SFTP accounts): its
-	// Designated Contacts, and staff, who share files back.
-	TransferFiles Action = "case.files"
-	// The jobs that ran out of attempts: seeing them, trying them again,
-	// discarding them (portal admins).
-	ManageJobs Action = "jobs.manage"
 )
 
-// Actions lists every action, for tests that walk them all.
-var Actions = []Action{
-	ViewCase, OpenCase, CommentCase, CloseCase, ReopenCase, WorkCase, ViewInternalNotes,
-	VerifyCaller, ManageAccounts, ViewAccounts, DecideAccessRequest, ViewAudit, ManageOwnProfile, RequestAccess,
-	EscalateCase, ManageEscalations, NoteEscalation, TransferFiles, ManageJobs,
+// Actions of the files area.
+const (
+	// TransferFiles sends files to a case (uploads, temporary SFTP
+	// accounts): its Designated Contacts, and staff, who share files back.
+	TransferFiles Action = "case.files"
+	// CreateSFTPAccount makes a temporary SFTP account for a case: staff,
+	// and its Designated Contacts while the file transfer setting lets
+	// them (Target.ContactsAllowed).
+	CreateSFTPAccount Action = "sftp.create"
+	// ViewSFTPPassword reads the password of a case's active temporary
+	// SFTP account.
+	ViewSFTPPassword   Action = "sftp.password"
+	ManageFileSettings Action = "settings.files"
+)
+
+// Actions of the accounts area.
+const (
+	ViewAccounts    Action = "accounts.view" // companies, contracts, contacts, staff
+	ManageCompanies Action = "companies.manage"
+	ManageContracts Action = "contracts.manage"
+	// ManageContacts creates and edits contacts, their grants and who
+	// approves for a Sold To.
+	ManageContacts Action = "contacts.manage"
+	ManageStaff    Action = "staff.manage"
+	ManageProducts Action = "products.manage"
+	ImportAccounts Action = "accounts.import"
+)
+
+// Actions of the access area: access requests.
+const (
+	// RequestAccess asks for access for oneself (and accepts the terms).
+	RequestAccess       Action = "access.request"
+	DecideAccessRequest Action = "access.decide"
+	// ViewAccessRequest reads a request: staff, its Sold To's approvers,
+	// the contact who asked (the owner).
+	ViewAccessRequest Action = "access.view"
+	// ViewAccessMatch sees what a request's Org IDs matched (the companies'
+	// names); a requester sees only what they typed.
+	ViewAccessMatch Action = "access.match"
+)
+
+// Actions of the service levels, mail, settings, audit, jobs, profile and
+// console areas.
+const (
+	ViewServiceLevels    Action = "sla.view"
+	ManageSLATargets     Action = "sla.targets"
+	ManageCalendars      Action = "sla.calendars"
+	ManageSLASettings    Action = "sla.settings"
+	ManageEmailTemplates Action = "mail.templates"
+	TriageMail           Action = "mail.triage"
+	ViewOutbox           Action = "mail.outbox"
+	ManageEmailRules     Action = "settings.email_rules"
+	ViewAudit            Action = "audit.view"
+	// ManageJobs sees the jobs that ran out of attempts, tries them again
+	// or discards them.
+	ManageJobs Action = "jobs.manage"
+	// ManageOwnProfile is the actor's own profile, password, terms and API
+	// tokens.
+	ManageOwnProfile Action = "profile.manage"
+	// UseConsole opens the staff console's pages.
+	UseConsole Action = "console.use"
+)
+
+// Area groups actions as the product is divided: the console's menus,
+// the permission set of an API answer, the policy table below.
+type Area string
+
+// Areas. Knowledge, community, ideas and downloads have no actions yet: a
+// new area adds its constant here and its rows to Policy.
+const (
+	AreaCases         Area = "cases"
+	AreaFiles         Area = "files"
+	AreaAccounts      Area = "accounts"
+	AreaAccess        Area = "access"
+	AreaServiceLevels Area = "service_levels"
+	AreaMail          Area = "mail"
+	AreaSettings      Area = "settings"
+	AreaAudit         Area = "audit"
+	AreaJobs          Area = "jobs"
+	AreaProfile       Area = "profile"
+	AreaConsole       Area = "console"
+	AreaKnowledge     Area = "knowledge"
+	AreaCommunity     Area = "community"
+	AreaIdeas         Area = "ideas"
+	AreaDownloads     Area = "downloads"
+)
+
+// Who says who may take an action; any one of them may.
+type Who struct {
+	// Staff is every staff member; Roles only those holding one of them.
+	Staff bool
+	Roles []Role
+	// Contacts is every contact; Level a contact holding at least it on
+	// the target's combination (NoAccess: no level grants the action).
+	Contacts bool
+	Level    AccessLevel
+	// Settable makes Level count only while the target says a setting
+	// lets contacts (Target.ContactsAllowed).
+	Settable bool
+	// Approver is a Designated Approver of the target's Sold To.
+	Approver bool
+	// Owner is the contact or staff member the target belongs to
+	// (Target.OwnerID): who created it, who asked for it.
+	Owner bool
+}
+
+// Rule is one row of the policy: an action, its area, who may take it,
+// and what everyone else is told.
+type Rule struct {
+	Action Action
+	Area   Area
+	Who    Who
+	// OnCase is set when the target is a case: a contact who cannot view
+	// the combination's cases learns "not found", never "forbidden".
+	OnCase bool
+	// Hides answers "not found" to everyone the rule leaves out.
+	Hides bool
+	// Does says what the action does, for refusals: "open cases".
+	Does string
+	// Refusal is the reason given to whoever the rule leaves out, when no
+	// access level would help.
+	Refusal string
+}
+
+// The groups of people the rows below name.
+var (
+	escalators = []Role{RoleEscalationOwner, RolePortalAdmin}
+	admins     = []Role{RolePortalAdmin}
+)
+
+const (
+	staffOnly  = "only support staff can do this"
+	adminsOnly = "only portal admins can do this"
+)
+
+// Policy is the table of every action and who may take it, by area.
+// Authorize and Allowed read it and nothing else.
+var Policy = []Rule{
+	// Cases.
+	{Action: ListCases, Area: AreaCases, Who: Who{Staff: true, Contacts: true}},
+	{Action: ViewQueue, Area: AreaCases, Who: Who{Staff: true}, Refusal: "the queue is for staff; ask for mine, group or closed"},
+	{Action: ViewCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadOnly}, OnCase: true, Does: "view cases"},
+	{Action: OpenCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "open cases"},
+	{Action: CommentCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "update cases"},
+	{Action: CloseCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "close cases"},
+	{Action: ReopenCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "reopen cases"},
+	{Action: ReopenAnyCase, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "only support staff reopen a case after its reopen window"},
+	{Action: WorkCase, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
+	{Action: ViewInternalNotes, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
+	{Action: VerifyCaller, Area: AreaCases, Who: Who{Staff: true}, Refusal: staffOnly},
+	{Action: EscalateCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "escalate cases"},
+	{Action: ManageEscalations, Area: AreaCases, Who: Who{Roles: escalators}, Refusal: "only escalation owners work escalations"},
+	{
+		Action: NoteEscalation, Area: AreaCases, Who: Who{Roles: escalators, Level: ReadWrite}, OnCase: true,
+		Does: "add to escalation feeds", Refusal: "only escalation owners work escalations",
+	},
+
+	// Files.
+	{Action: TransferFiles, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "send files to cases"},
+	{
+		Action: CreateSFTPAccount, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite, Settable: true}, OnCase: true,
+		Does: "send files to cases", Refusal: "ask support on the case for a temporary SFTP account",
+	},
+	{Action: ViewSFTPPassword, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "send files to cases"},
+	{Action: ManageFileSettings, Area: AreaFiles, Who: Who{Roles: admins}, Refusal: adminsOnly},
+
+	// Accounts.
+	{Action: ViewAccounts, Area: AreaAccounts, Who: Who{Staff: true}, Refusal: staffOnly},
+	{Action: ManageCompanies, Area: AreaAccounts, Who: Who{Roles: admins}, Refusal: adminsOnly},
+	{Action: ManageContracts, Area: AreaAccounts, Who: Who{Roles: admins}, Refusal: adminsOnly},
+	{Action: ManageContacts, Area: AreaAccounts, Who: Who{Roles: admins}, Refusal: adminsOnly},
+	{Action: ManageStaff, Area: AreaAccounts, Who: Who{Roles: admins}, Refusal: adminsOnly},
+	{Action: ManageProducts, Area: AreaAccounts, Who: Who{Roles: admins}, Refusal: adminsOnly},
+	{Action: ImportAccounts, Area: AreaAccounts, Who: Who{Roles: admins}, Refusal: adminsOnly},
+
+	// Access requests.
+	{Action: RequestAccess, Area: AreaAccess, Who: Who{Contacts: true}, Refusal: "staff hold no customer access"},
+	{
+		Action: DecideAccessRequest, Area: AreaAccess, Who: Who{Roles: admins, Approver: true},
+		Refusal: "only portal admins and Designated Approvers of the Sold To decide access requests",
+	},
+	{Action: ViewAccessRequest, Area: AreaAccess, Who: Who{Staff: true, Approver: true, Owner: true}, Hides: true},
+	{Action: ViewAccessMatch, Area: AreaAccess, Who: Who{Staff: true, Approver: true}, Refusal: "only those who decide a request see what it matched"},
+
+	// Service levels.
+	{Action: ViewServiceLevels, Area: AreaServiceLevels, Who: Who{Staff: true}, Refusal: staffOnly},
+	{Action: ManageSLATargets, Area: AreaServiceLevels, Who: Who{Roles: admins}, Refusal: adminsOnly},
+	{Action: ManageCalendars, Area: AreaServiceLevels, Who: Who{Roles: admins}, Refusal: adminsOnly},
+	{Action: ManageSLASettings, Area: AreaServiceLevels, Who: Who{Roles: admins}, Refusal: adminsOnly},
+
+	// Mail: what Caseport sends, and what it received but could not file.
+	{Action: ManageEmailTemplates, Area: AreaMail, Who: Who{Roles: admins}, Refusal: adminsOnly},
+	{Action: TriageMail, Area: AreaMail, Who: Who{Roles: admins}, Refusal: adminsOnly},
+	{Action: ViewOutbox, Area: AreaMail, Who: Who{Roles: admins}, Refusal: adminsOnly},
+
+	// Settings.
+	{Action: ManageEmailRules, Area: AreaSettings, Who: Who{Roles: admins}, Refusal: adminsOnly},
+
+	// Audit, jobs.
+	{Action: ViewAudit, Area: AreaAudit, Who: Who{Roles: admins}, Refusal: adminsOnly},
+	{Action: ManageJobs, Area: AreaJobs, Who: Who{Roles: admins}, Refusal: adminsOnly},
+
+	// Profile, console.
+	{Action: ManageOwnProfile, Area: AreaProfile, Who: Who{Staff: true, Contacts: true}},
+	{Action: UseConsole, Area: AreaConsole, Who: Who{Staff: true}, Hides: true},
+}
+
+// Actions lists every action in the order of Policy.
+var Actions = func() []Action {
+	out := make([]Action, len(Policy))
+	for i, r := range Policy {
+		out[i] = r.Action
+	}
+	return out
+}()
+
+var rules = func() map[Action]*Rule {
+	m := make(map[Action]*Rule, len(Policy))
+	for i := range Policy {
+		if _, dup := m[Policy[i].Action]; dup {
+			panic("desk: action " + string(Policy[i].Action) + " has two rows")
+		}
+		m[Policy[i].Action] = &Policy[i]
+	}
+	return m
+}()
+
+// RuleOf returns the row of the policy for an action.
+func RuleOf(act Action) (Rule, bool) {
+	r, ok := rules[act]
+	if !ok {
+		return Rule{}, false
+	}
+	return *r, true
 }
 
 // Target is what an action is done to: a combination for case actions, a
 // Sold To for access decisions, nothing for console-wide actions.
 type Target struct {
 	Combination
+	// OwnerID is the user the object belongs to (the contact who asked
+	// for an access request), for rules with Who.Owner.
+	OwnerID int64
+	// ContactsAllowed says a setting lets contacts take a Who.Settable
+	// action (the file transfer setting for SFTP accounts).
+	ContactsAllowed bool
 }
 
 // On returns the target for a combination.
@@ -112,85 +337,100 @@ func On(c Combination) Target { return Target{Combination: c} }
 
 // Authorize is the one policy. It returns nil when the actor may take the
 // action on the target, ErrNotFound when the actor may not even know the
-// target exists (another company's case), ErrForbidden when they can see it
-// but not do this, and ErrUnauthenticated when nobody is signed in.
+// target exists (another company's case), ErrForbidden with the reason
+// when they can see it but not do this, and ErrUnauthenticated when nobody
+// (or a disabled user) is signed in.
 func Authorize(a *Actor, act Action, t Target) error {
 	if a == nil || a.User == nil || a.User.Disabled {
 		return ErrUnauthenticated
 	}
+	r, ok := rules[act]
+	if !ok {
+		return fmt.Errorf("%s is not an action: %w", act, ErrForbidden)
+	}
+	if r.allows(a, t) {
+		return nil
+	}
+	return r.refuse(a, t)
+}
+
+func (r *Rule) allows(a *Actor, t Target) bool {
+	w := r.Who
 	if a.IsStaff() {
-		return authorizeStaff(a, act)
+		if w.Staff || slices.ContainsFunc(w.Roles, a.HasRole) {
+			return true
+		}
+	} else {
+		lvl := a.Level(t.Combination)
+		if w.Contacts || (w.Level != NoAccess && lvl >= w.Level && (!w.Settable || t.ContactsAllowed)) {
+			return true
+		}
+		if w.Approver && a.Approver(t.SoldToID) {
+			return true
+		}
 	}
-	lvl := a.Level(t.Combination)
-	switch act {
-	case ManageOwnProfile, RequestAccess:
-		return nil
-	case ViewCase:
-		return need(lvl, ReadOnly, act, lvl >= ReadOnly)
-	case OpenCase, CommentCase, CloseCase, ReopenCase, EscalateCase, NoteEscalation, TransferFiles:
-		return need(lvl, ReadWrite, act, lvl >= ReadOnly)
-	case DecideAccessRequest:
-		if a.Approver(t.SoldToID) {
-			return nil
-		}
-		return fmt.Errorf("only Designated Approvers of the Sold To decide access requests: %w", ErrForbidden)
-	case WorkCase, ViewInternalNotes:
-		// A contact who can see the case learns only that this is staff
-		// work; one who cannot learns nothing.
-		if lvl >= ReadOnly {
-			return fmt.Errorf("only support staff can do this: %w", ErrForbidden)
-		}
+	return w.Owner && t.OwnerID != 0 && t.OwnerID == a.User.ID
+}
+
+func (r *Rule) refuse(a *Actor, t Target) error {
+	if r.Hides {
 		return ErrNotFound
 	}
-	return fmt.Errorf("only support staff can do this: %w", ErrForbidden)
-}
-
-// need allows the action when lvl reaches want; otherwise the target is
-// "not found" unless visible says the actor may see it.
-func need(lvl, want AccessLevel, act Action, visible bool) error {
-	if lvl >= want {
-		return nil
-	}
-	if !visible {
-		return ErrNotFound
-	}
-	return fmt.Errorf("you need %s access to %s for this Sold To and End User: %w", want.Label(), verbs[act], ErrForbidden)
-}
-
-// verbs say what an action does, for refusal messages people read.
-var verbs = map[Action]string{
-	ViewCase:      "view cases",
-	OpenCase:      "open cases",
-	CommentCase:   "update cases",
-	CloseCase:     "close cases",
-	ReopenCase:    "reopen cases",
-	EscalateCase:  "escalate cases",
-	TransferFiles: "send files to cases",
-
-	NoteEscalation: "add to escalation feeds",
-}
-
-func authorizeStaff(a *Actor, act Action) error {
-	switch act {
-	case ManageOwnProfile:
-		return nil
-	case RequestAccess:
-		return fmt.Errorf("staff hold no customer access: %w", ErrForbidden)
-	case ViewCase, WorkCase, ViewInternalNotes, VerifyCaller, ViewAccounts, CommentCase, CloseCase, ReopenCase, OpenCase,
-		EscalateCase, TransferFiles:
-		return nil
-	case ManageEscalations, NoteEscalation:
-		if a.HasRole(RoleEscalationOwner) || a.HasRole(RolePortalAdmin) {
-			return nil
+	if !a.IsStaff() {
+		lvl := a.Level(t.Combination)
+		if r.OnCase && lvl < ReadOnly {
+			return ErrNotFound // another company's case does not exist for them
 		}
-		return fmt.Errorf("only escalation owners work escalations: %w", ErrForbidden)
-	case ManageAccounts, DecideAccessRequest, ViewAudit, ManageJobs:
-		if a.HasRole(RolePortalAdmin) {
-			return nil
+		if r.Who.Level != NoAccess && lvl < r.Who.Level {
+			return fmt.Errorf("you need %s access to %s for this Sold To and End User: %w", r.Who.Level.Label(), r.Does, ErrForbidden)
 		}
-		return fmt.Errorf("only portal admins can do this: %w", ErrForbidden)
 	}
-	return fmt.Errorf("%s is not allowed: %w", act, ErrForbidden)
+	reason := r.Refusal
+	if reason == "" {
+		reason = staffOnly
+	}
+	return fmt.Errorf("%s: %w", reason, ErrForbidden)
+}
+
+// Permissions is what an actor may do to one target: the answer of Allowed
+// for navigation, buttons and API answers.
+type Permissions struct {
+	may map[Action]bool
+}
+
+// Allowed answers "what may this actor do here": every action of the
+// policy that Authorize allows on the target.
+func Allowed(a *Actor, t Target) Permissions {
+	p := Permissions{may: map[Action]bool{}}
+	for _, r := range Policy {
+		if Authorize(a, r.Action, t) == nil {
+			p.may[r.Action] = true
+		}
+	}
+	return p
+}
+
+// Can reports whether the actor may take the action.
+func (p Permissions) Can(act Action) bool { return p.may[act] }
+
+// Actions lists what the actor may do, in the order of Policy.
+func (p Permissions) Actions() []Action {
+	var out []Action
+	for _, act := range Actions {
+		if p.may[act] {
+			out = append(out, act)
+		}
+	}
+	return out
+}
+
+// String lists the actions, for logs and test failures.
+func (p Permissions) String() string {
+	parts := make([]string, 0, len(p.may))
+	for _, act := range p.Actions() {
+		parts = append(parts, string(act))
+	}
+	return strings.Join(parts, " ")
 }
 
 // CaseScope says which cases a list may show the actor: all of them (staff)
@@ -200,10 +440,35 @@ type CaseScope struct {
 	Combinations []Combination
 }
 
-// Scope returns the cases the actor may list.
+// Scope returns the cases the actor may list: every case for those who
+// may see the queue, else those of the combinations they may view.
 func (a *Actor) Scope() CaseScope {
-	if a.IsStaff() {
+	if Authorize(a, ViewQueue, Target{}) == nil {
 		return CaseScope{All: true}
 	}
 	return CaseScope{Combinations: a.Combinations(ReadOnly)}
+}
+
+// AccessRequestScope says which access requests a list may show the actor:
+// all of them, those of some Sold To companies, or the actor's own.
+type AccessRequestScope struct {
+	All       bool
+	SoldToIDs []int64
+	ContactID int64
+}
+
+// AccessRequestScope returns the requests the actor may list: every one
+// for those who may read any (staff), their Sold To companies' for
+// Designated Approvers, their own for anyone else (ViewAccessRequest).
+func (a *Actor) AccessRequestScope() AccessRequestScope {
+	if Authorize(a, ViewAccessRequest, Target{}) == nil {
+		return AccessRequestScope{All: true}
+	}
+	if a != nil && len(a.Approves) > 0 && !a.IsStaff() {
+		return AccessRequestScope{SoldToIDs: a.Approves}
+	}
+	if a == nil || a.User == nil {
+		return AccessRequestScope{ContactID: -1}
+	}
+	return AccessRequestScope{ContactID: a.User.ID}
 }

@@ -235,3 +235,15 @@ func ValidatePassword(pw string) error {
 	}
 	return p.Err()
 }
+
+// StaffWith returns the staff members of users who hold r and are not
+// disabled: who an email for a role goes to.
+func StaffWith(users []User, r Role) []User {
+	var out []User
+	for _, u := range users {
+		if u.IsStaff() && u.HasRole(r) && !u.Disabled {
+			out = append(out, u)
+		}
+	}
+	return out
+}

@@ -402,21 +402,21 @@ func (s *Service) decide(ctx context.Context, tx *store.Tx, r Request, req *desk
 	})
 }
 
-// AccessRequests lists the requests the actor may decide: all for portal
-// admins (and, to read, other staff, who help with requests that matched
-// no Service Contract), their Sold To companies' for Designated Approvers,
-// their own for anyone else.
+// AccessRequests lists the requests of the actor's scope
+// (desk.Actor.AccessRequestScope): all for staff, who help with requests
+// that matched no Service Contract, their Sold To companies' for
+// Designated Approvers, their own for anyone else.
 func (s *Service) AccessRequests(ctx context.Context, r Request, state desk.RequestState) ([]store.AccessRequestRow, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}
 	f := store.AccessRequestFilter{State: state}
-	switch {
-	case desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}) == nil:
-	case len(r.Actor.Approves) > 0:
-		f.SoldToIDs = r.Actor.Approves
+	switch scope := r.Actor.AccessRequestScope(); {
+	case scope.All:
+	case scope.SoldToIDs != nil:
+		f.SoldToIDs = scope.SoldToIDs
 	default:
-		f.ContactID = r.Actor.User.ID
+		f.ContactID = scope.ContactID
 	}
 	rows, err := s.Store.AccessRequests(ctx, f)
 	if err != nil {
@@ -443,26 +443,25 @@ func (s *Service) AccessRequest(ctx context.Context, r Request, requestID int64)
 		return nil, false, fmt.Errorf("access request %d: %w", requestID, desk.ErrNotFound)
 	}
 	req = &rows[0]
-	canDecide = decides(r.Actor, req)
-	staff := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}) == nil
-	if !canDecide && !staff && req.ContactID != r.Actor.User.ID {
-		return nil, false, fmt.Errorf("access request %d: %w", requestID, desk.ErrNotFound)
+	if err := desk.Authorize(r.Actor, desk.ViewAccessRequest, requestTarget(req)); err != nil {
+		return nil, false, fmt.Errorf("access request %d: %w", requestID, err)
 	}
+	canDecide = desk.Authorize(r.Actor, desk.DecideAccessRequest, requestTarget(req)) == nil
 	requesterView(r.Actor, req)
 	return req, canDecide && req.State == desk.RequestPending, nil
 }
 
-// decides reports whether the actor may decide the request: a portal admin
-// any, a Designated Approver those of their Sold To.
-func decides(a *desk.Actor, req *store.AccessRequestRow) bool {
-	return desk.Authorize(a, desk.DecideAccessRequest, desk.On(req.Combination)) == nil
+// requestTarget is an access request as the policy sees it: its
+// combination, and the contact who asked as its owner.
+func requestTarget(req *store.AccessRequestRow) desk.Target {
+	return desk.Target{Combination: req.Combination, OwnerID: req.ContactID}
 }
 
 // requesterView leaves a requester who neither decides the request nor
 // works for the vendor only what they typed: whether the Org IDs matched
 // anything, and the names of the companies, are not theirs to learn.
 func requesterView(a *desk.Actor, req *store.AccessRequestRow) {
-	if decides(a, req) || desk.Authorize(a, desk.ViewAccounts, desk.Target{}) == nil {
+	if desk.Authorize(a, desk.ViewAccessMatch, requestTarget(req)) == nil {
 		return
 	}
 	req.Combination, req.SoldToName, req.EndUserName = desk.Combination{}, "", ""

@@ -12,7 +12,7 @@ import (
 
 // CreateCompany adds a company (portal admins).
 func (s *Service) CreateCompany(ctx context.Context, r Request, c *desk.Company) (int64, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageCompanies, desk.Target{}); err != nil {
 		return 0, err
 	}
 	trimCompany(c)
@@ -35,7 +35,7 @@ func (s *Service) CreateCompany(ctx context.Context, r Request, c *desk.Company)
 
 // UpdateCompany changes a company (portal admins).
 func (s *Service) UpdateCompany(ctx context.Context, r Request, c *desk.Company) error {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageCompanies, desk.Target{}); err != nil {
 		return err
 	}
 	trimCompany(c)
@@ -172,7 +172,7 @@ func (s *Service) designatedContacts(ctx context.Context, soldTo int64) (int, er
 // SaveContract creates (ID zero) or updates a Service Contract (portal
 // admins).
 func (s *Service) SaveContract(ctx context.Context, r Request, c *desk.Contract) (int64, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageContracts, desk.Target{}); err != nil {
 		return 0, err
 	}
 	c.Number = strings.TrimSpace(c.Number)
@@ -236,7 +236,7 @@ func (s *Service) Contracts(ctx context.Context, r Request, f store.ContractFilt
 
 // CreateProduct adds a product with its components (portal admins).
 func (s *Service) CreateProduct(ctx context.Context, r Request, name string, components []string) (int64, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageProducts, desk.Target{}); err != nil {
 		return 0, err
 	}
 	name = strings.TrimSpace(name)
@@ -264,7 +264,7 @@ func (s *Service) CreateProduct(ctx context.Context, r Request, name string, com
 
 // AddComponent adds a component to a product (portal admins).
 func (s *Service) AddComponent(ctx context.Context, r Request, productID int64, name string) (int64, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageProducts, desk.Target{}); err != nil {
 		return 0, err
 	}
 	name = strings.TrimSpace(name)

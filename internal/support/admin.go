@@ -21,7 +21,7 @@ func (s *Service) AuditLog(ctx context.Context, r Request, f store.AuditFilter) 
 // one-time tokens in sign-up and password-reset links are hidden: reading
 // the outbox must not let anyone use them.
 func (s *Service) Outbox(ctx context.Context, r Request, to string, limit int) ([]store.Notification, error) {
-	if err := desk.Authorize(r.Actor, desk.ViewAudit, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ViewOutbox, desk.Target{}); err != nil {
 		return nil, err
 	}
 	ms, err := s.Store.Notifications(ctx, to, limit)
@@ -37,7 +37,7 @@ var linkToken = regexp.MustCompile(`token=[^\s&]+`)
 // EmailRulesSettings returns the work email rules for the page that edits
 // them (portal admins).
 func (s *Service) EmailRulesSettings(ctx context.Context, r Request) (desk.EmailRules, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageEmailRules, desk.Target{}); err != nil {
 		return desk.EmailRules{}, err
 	}
 	return s.storedEmailRules(ctx)

@@ -257,14 +257,12 @@ func (s *Service) Case(ctx context.Context, r Request, caseID int64) (*CaseView,
 		if v.SFTP, err = s.Store.CaseSFTPAccounts(ctx, caseID); err != nil {
 			return nil, err
 		}
-		v.CanCreateSFTP = r.Actor.IsStaff()
-		if !v.CanCreateSFTP {
-			on, err := s.Store.Setting(ctx, SettingSFTPForContacts, "false")
-			if err != nil {
-				return nil, err
-			}
-			v.CanCreateSFTP = on == "true"
+		s.sftpPasswords(r, &c.Case, v.SFTP)
+		t, err := sftpTarget(ctx, s.Store, &c.Case)
+		if err != nil {
+			return nil, err
 		}
+		v.CanCreateSFTP = desk.Authorize(r.Actor, desk.CreateSFTPAccount, t) == nil
 		v.SFTPHost, v.SFTPPort = s.SFTPEndpoint()
 		for i := range v.SFTP {
 			if v.SFTP[i].Active(now) {
@@ -272,8 +270,8 @@ func (s *Service) Case(ctx context.Context, r Request, caseID int64) (*CaseView,
 			}
 		}
 	}
-	v.Reopenable = c.Reopenable(now) || (c.Status == desk.StatusClosed && v.CanWork)
-	v.CanReopen = c.Status == desk.StatusClosed && can(desk.ReopenCase) && v.Reopenable
+	v.Reopenable = c.Reopenable(now) || (c.Status == desk.StatusClosed && can(desk.ReopenAnyCase))
+	v.CanReopen = c.MayReopen(r.Actor, now) == nil
 	if v.Feed, err = s.Store.Entries(ctx, caseID, can(desk.ViewInternalNotes)); err != nil {
 		return nil, err
 	}
@@ -341,8 +339,13 @@ func (s *Service) Cases(ctx context.Context, r Request, f store.CaseFilter) (*st
 	if f.List == store.MyCases {
 		f.ContactID = r.Actor.User.ID
 	}
-	if f.List == store.Queue && !r.Actor.IsStaff() {
-		f.List = store.GroupCases
+	if f.List == store.Queue {
+		// One answer for the page and the API: the queue is the policy's
+		// ViewQueue, and whoever may not see it is refused with the
+		// policy's reason, never given another list instead.
+		if err := desk.Authorize(r.Actor, desk.ViewQueue, desk.Target{}); err != nil {
+			return nil, err
+		}
 	}
 	return s.Store.Cases(ctx, f)
 }
@@ -651,14 +654,8 @@ func (s *Service) ReopenCase(ctx context.Context, r Request, caseID int64, reaso
 		return &desk.ValidationError{Fields: map[string]string{"reason": "Give the reason and any supporting information."}}
 	}
 	return s.writeCase(ctx, r, caseID, desk.ReopenCase, func(tx *store.Tx, c *desk.Case) error {
-		if c.Status != desk.StatusClosed {
-			return fmt.Errorf("case %s is not closed: %w", c.Number(), desk.ErrConflict)
-		}
-		if !r.Actor.IsStaff() && c.AutoClosed {
-			return fmt.Errorf("case %s was closed after automated follow-ups without a response: call support to reopen it: %w", c.Number(), desk.ErrConflict)
-		}
-		if !r.Actor.IsStaff() && !c.Reopenable(s.now()) {
-			return fmt.Errorf("case %s was closed more than 30 days ago: open a new case linked to it: %w", c.Number(), desk.ErrConflict)
+		if err := c.MayReopen(r.Actor, s.now()); err != nil {
+			return err
 		}
 		if _, err := tx.AddEntry(ctx, &desk.Entry{
 			CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),

@@ -59,7 +59,7 @@ func (s *Service) storedEmailRules(ctx context.Context) (desk.EmailRules, error)
 // matches; the same entry given twice (in any case, or a domain as both
 // Unicode and punycode) is kept once.
 func (s *Service) SetEmailRules(ctx context.Context, r Request, rules desk.EmailRules) error {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageEmailRules, desk.Target{}); err != nil {
 		return err
 	}
 	p := desk.Problems{}
@@ -174,7 +174,7 @@ const SetPasswordLinkLifetime = 7 * 24 * time.Hour
 // added disabled): the password-reset link, valid SetPasswordLinkLifetime
 // because a new contact may not read it within the hour a reset allows.
 func (s *Service) CreateContact(ctx context.Context, r Request, in ContactInput) (int64, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
 		return 0, err
 	}
 	var contactID int64
@@ -233,7 +233,7 @@ func (s *Service) contactFromInput(ctx context.Context, tx *store.Tx, r Request,
 // changes their own details with UpdateOwnProfile, never here: this path
 // moves employers and work emails.
 func (s *Service) UpdateContact(ctx context.Context, r Request, contactID int64, in ContactInput) error {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
 		return err
 	}
 	return s.updateContact(ctx, r, contactID, func(*desk.User) ContactInput { return in })
@@ -300,7 +300,7 @@ func changes(old, u *desk.User) string {
 // CreateStaff adds a staff user with roles (portal admins, or the command
 // line with a nil actor check done by the caller).
 func (s *Service) CreateStaff(ctx context.Context, r Request, u *desk.User, password string) (int64, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageStaff, desk.Target{}); err != nil {
 		return 0, err
 	}
 	return s.createStaff(ctx, r, u, password)
@@ -419,7 +419,7 @@ func (s *Service) AcceptTerms(ctx context.Context, r Request) error {
 // SetGrant gives a contact a level on a combination (portal admins). The
 // seeds' rules are checked here, with a clear message for each refusal.
 func (s *Service) SetGrant(ctx context.Context, r Request, g desk.Grant) error {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
 		return err
 	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
@@ -461,7 +461,7 @@ func (s *Service) grant(ctx context.Context, tx *store.Tx, r Request, g desk.Gra
 // SetApprover makes a contact of the Sold To a Designated Approver, or not
 // (portal admins).
 func (s *Service) SetApprover(ctx context.Context, r Request, soldTo, contactID int64, on bool) error {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
 		return err
 	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {

@@ -188,13 +188,7 @@ func (s *Service) staffWith(ctx context.Context, tx *store.Tx, role desk.Role) (
 	if err != nil {
 		return nil, err
 	}
-	var out []desk.User
-	for _, u := range staff {
-		if u.HasRole(role) && !u.Disabled {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return desk.StaffWith(staff, role), nil
 }
 
 // EscalationQueue lists the active escalations, oldest first (escalation

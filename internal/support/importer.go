@@ -79,7 +79,7 @@ var errBadRows = errors.New("the file has bad rows")
 // inside a transaction that is then rolled back; a real run writes all rows
 // or, when any row is bad, none.
 func (s *Service) Import(ctx context.Context, r Request, kind ImportKind, src io.Reader, dryRun bool) (*ImportReport, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ImportAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
 	cols, ok := ImportColumns[kind]

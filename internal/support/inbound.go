@@ -147,7 +147,7 @@ func (s *Service) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Mess
 
 // InboundMail lists received messages of a state (portal admins).
 func (s *Service) InboundMail(ctx context.Context, r Request, state string) ([]store.InboundMail, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.TriageMail, desk.Target{}); err != nil {
 		return nil, err
 	}
 	return s.Store.InboundList(ctx, state, 200)
@@ -156,7 +156,7 @@ func (s *Service) InboundMail(ctx context.Context, r Request, state string) ([]s
 // ReadInbound returns one received message with its parsed text (portal
 // admins).
 func (s *Service) ReadInbound(ctx context.Context, r Request, inboundID int64) (*store.InboundMail, *inbound.Message, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.TriageMail, desk.Target{}); err != nil {
 		return nil, nil, err
 	}
 	m, err := s.Store.Inbound(ctx, inboundID)
@@ -170,7 +170,7 @@ func (s *Service) ReadInbound(ctx context.Context, r Request, inboundID int64) (
 // LinkInbound adds a message from triage to a case as an internal note
 // for staff to act on (portal admins), or discards it (caseID 0).
 func (s *Service) LinkInbound(ctx context.Context, r Request, inboundID, caseID int64) error {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.TriageMail, desk.Target{}); err != nil {
 		return err
 	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {

@@ -147,7 +147,7 @@ func execMail(tmpl string, d MailData) (string, error) {
 // EmailTemplates lists the templates with the stored text of each kind
 // (portal admins); empty means the default.
 func (s *Service) EmailTemplates(ctx context.Context, r Request) (map[string][2]string, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageEmailTemplates, desk.Target{}); err != nil {
 		return nil, err
 	}
 	return s.Store.EmailTemplates(ctx)
@@ -157,7 +157,7 @@ func (s *Service) EmailTemplates(ctx context.Context, r Request) (map[string][2]
 // go back to the default. A template that does not run on sample data is
 // refused with the reason.
 func (s *Service) SetEmailTemplate(ctx context.Context, r Request, kind, subject, body string) error {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageEmailTemplates, desk.Target{}); err != nil {
 		return err
 	}
 	known := false

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -66,17 +65,15 @@ func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64
 		if err != nil {
 			return err
 		}
-		if !r.Actor.IsStaff() {
-			on, err := tx.Setting(ctx, SettingSFTPForContacts, "false")
-			if err != nil {
-				return err
-			}
-			if on != "true" {
-				return fmt.Errorf("ask support on the case for a temporary SFTP account: %w", desk.ErrForbidden)
-			}
-			if err := s.requireAcknowledgement(ctx, tx, r, c); err != nil {
-				return err
-			}
+		t, err := sftpTarget(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		if err := desk.Authorize(r.Actor, desk.CreateSFTPAccount, t); err != nil {
+			return err
+		}
+		if err := s.requireAcknowledgement(ctx, tx, r, c); err != nil {
+			return err
 		}
 		now := s.now()
 		a = &store.SFTPAccount{
@@ -104,13 +101,50 @@ func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64
 	return a, nil
 }
 
+// settings reads a setting, in or outside a transaction.
+type settings interface {
+	Setting(ctx context.Context, key, def string) (string, error)
+}
+
+// sftpTarget is a case as the policy sees it for CreateSFTPAccount: its
+// combination, and whether the file transfer setting lets its contacts
+// make accounts. The case page and CreateSFTPAccount both ask through it.
+func sftpTarget(ctx context.Context, q settings, c *desk.Case) (desk.Target, error) {
+	on, err := q.Setting(ctx, SettingSFTPForContacts, "false")
+	if err != nil {
+		return desk.Target{}, err
+	}
+	t := desk.On(c.Combination())
+	t.ContactsAllowed = on == "true"
+	return t, nil
+}
+
+// sftpPasswords leaves a password only on an active account, and only for
+// those the policy lets read it (ViewSFTPPassword).
+func (s *Service) sftpPasswords(r Request, c *desk.Case, accounts []store.SFTPAccount) {
+	may := desk.Authorize(r.Actor, desk.ViewSFTPPassword, desk.On(c.Combination())) == nil
+	now := s.now()
+	for i := range accounts {
+		if !may || !accounts[i].Active(now) {
+			accounts[i].Password = ""
+		}
+	}
+}
+
 // SFTPAccounts lists a case's temporary SFTP accounts to those who may
-// send files to it (their passwords included while active).
+// send files to it (their passwords while active, to those who may read
+// them).
 func (s *Service) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]store.SFTPAccount, error) {
-	if _, err := s.transferCase(ctx, r, caseID); err != nil {
+	c, err := s.transferCase(ctx, r, caseID)
+	if err != nil {
 		return nil, err
 	}
-	return s.Store.CaseSFTPAccounts(ctx, caseID)
+	list, err := s.Store.CaseSFTPAccounts(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	s.sftpPasswords(r, &c.Case, list)
+	return list, nil
 }
 
 // RunSFTPExpiry ends a case's accounts that reached their expiry.
@@ -205,7 +239,7 @@ func (s *Service) SFTPEndpoint() (host, port string) {
 // SFTPForContacts reports whether Read-Write contacts may create
 // temporary SFTP accounts themselves (portal admins).
 func (s *Service) SFTPForContacts(ctx context.Context, r Request) (bool, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageFileSettings, desk.Target{}); err != nil {
 		return false, err
 	}
 	on, err := s.Store.Setting(ctx, SettingSFTPForContacts, "false")
@@ -215,7 +249,7 @@ func (s *Service) SFTPForContacts(ctx context.Context, r Request) (bool, error) 
 // SetSFTPForContacts lets Read-Write contacts create temporary SFTP
 // accounts themselves, or not (portal admins).
 func (s *Service) SetSFTPForContacts(ctx context.Context, r Request, on bool) error {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageFileSettings, desk.Target{}); err != nil {
 		return err
 	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {

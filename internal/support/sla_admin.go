@@ -15,7 +15,7 @@ import (
 
 // Calendars lists the business-hours calendars (staff).
 func (s *Service) Calendars(ctx context.Context, r Request) ([]store.CalendarRow, error) {
-	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ViewServiceLevels, desk.Target{}); err != nil {
 		return nil, err
 	}
 	return s.Store.Calendars(ctx)
@@ -25,7 +25,7 @@ func (s *Service) Calendars(ctx context.Context, r Request) ([]store.CalendarRow
 // its zone must be an IANA zone and its week readable, each refusal on
 // its field.
 func (s *Service) SaveCalendar(ctx context.Context, r Request, row *store.CalendarRow) error {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageCalendars, desk.Target{}); err != nil {
 		return err
 	}
 	row.Name, row.Zone, row.Week = strings.TrimSpace(row.Name), strings.TrimSpace(row.Zone), strings.TrimSpace(row.Week)
@@ -61,7 +61,7 @@ func (s *Service) SaveCalendar(ctx context.Context, r Request, row *store.Calend
 // ImportHolidays adds the days of an iCalendar file to a calendar's
 // holidays (portal admins). It returns how many days were new.
 func (s *Service) ImportHolidays(ctx context.Context, r Request, calendarID int64, ics io.Reader) (int, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageCalendars, desk.Target{}); err != nil {
 		return 0, err
 	}
 	days, err := hours.ParseICalHolidays(io.LimitReader(ics, 4<<20))
@@ -95,7 +95,7 @@ func (s *Service) ImportHolidays(ctx context.Context, r Request, calendarID int6
 
 // SLATargets lists the service-level table (staff).
 func (s *Service) SLATargets(ctx context.Context, r Request) ([]store.SLATarget, error) {
-	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ViewServiceLevels, desk.Target{}); err != nil {
 		return nil, err
 	}
 	return s.Store.SLATargets(ctx)
@@ -104,7 +104,7 @@ func (s *Service) SLATargets(ctx context.Context, r Request) ([]store.SLATarget,
 // SetSLATarget changes one target (portal admins). Cases keep the target
 // their clock started with until their priority changes.
 func (s *Service) SetSLATarget(ctx context.Context, r Request, t *store.SLATarget) error {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageSLATargets, desk.Target{}); err != nil {
 		return err
 	}
 	p := desk.Problems{}
@@ -144,7 +144,7 @@ type SLASettings struct {
 
 // SLASettings returns the settings (staff).
 func (s *Service) SLASettings(ctx context.Context, r Request) (*SLASettings, error) {
-	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ViewServiceLevels, desk.Target{}); err != nil {
 		return nil, err
 	}
 	cal, err := s.Store.Setting(ctx, settingDefaultCalendar, defaultCalendarName)
@@ -168,7 +168,7 @@ func (s *Service) SLASettings(ctx context.Context, r Request) (*SLASettings, err
 
 // SetSLASettings changes the settings (portal admins).
 func (s *Service) SetSLASettings(ctx context.Context, r Request, set SLASettings) error {
-	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(r.Actor, desk.ManageSLASettings, desk.Target{}); err != nil {
 		return err
 	}
 	if set.WarningLead < 0 || set.WarningLead > 7*24*time.Hour {

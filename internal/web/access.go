@@ -9,8 +9,8 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
-// accessRequests lists the requests the user may decide (Designated
-// Approvers, portal admins) or, for anyone else, their own.
+// accessRequests lists the requests of the user's scope: all (staff),
+// their Sold To companies' (Designated Approvers) or their own.
 func (s *Server) accessRequests(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	state := desk.RequestState(r.URL.Query().Get("state"))
 	switch state {
@@ -22,10 +22,9 @@ func (s *Server) accessRequests(w http.ResponseWriter, r *http.Request, a *desk.
 	if err != nil {
 		return err
 	}
-	decides := len(a.Approves) > 0 || a.HasRole(desk.RolePortalAdmin)
 	s.render(w, r, http.StatusOK, "access-requests", &view{
 		Title: "Access requests", User: a.User, Form: r.URL.Query(),
-		Data: map[string]any{"Requests": reqs, "Decides": decides, "Staff": a.IsStaff(), "State": string(state)},
+		Data: map[string]any{"Requests": reqs, "Scope": a.AccessRequestScope(), "State": string(state)},
 	})
 	return nil
 }
@@ -53,7 +52,7 @@ func (s *Server) showAccessRequest(w http.ResponseWriter, r *http.Request, a *de
 	}
 	s.render(w, r, status, "access-request", &view{
 		Title: "Access request", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"R": req, "CanDecide": canDecide, "Staff": a.IsStaff()},
+		Data: map[string]any{"R": req, "CanDecide": canDecide},
 	})
 	return nil
 }

@@ -116,6 +116,11 @@ type apiUser struct {
 	Roles     []string `json:"roles,omitempty"`
 	// PIN is the contact's phone identification code; only /me has it.
 	PIN string `json:"pin,omitempty"`
+	// Permissions are the actions of the policy the user may take that
+	// name no particular case or company ("products.manage",
+	// "queue.view", …); only /me has them. What the user may do to one
+	// case comes with the case (can_comment, …).
+	Permissions []string `json:"permissions,omitempty"`
 }
 
 func toAPIUser(u *desk.User) apiUser {
@@ -456,6 +461,9 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 	}
 	u := toAPIUser(p.User)
 	u.PIN = p.User.PIN
+	for _, act := range desk.Allowed(a, desk.Target{}).Actions() {
+		u.Permissions = append(u.Permissions, string(act))
+	}
 	writeJSON(w, http.StatusOK, u)
 	return nil
 }
@@ -520,14 +528,13 @@ func apiCaseFilter(q url.Values, a *desk.Actor) (store.CaseFilter, error) {
 	list := q.Get("list")
 	if list == "" {
 		list = "mine"
-		if a.IsStaff() {
+		if desk.Authorize(a, desk.ViewQueue, desk.Target{}) == nil {
 			list = "queue"
 		}
 	}
 	if list == "queue" {
-		if !a.IsStaff() {
-			return store.CaseFilter{}, &desk.ValidationError{Fields: map[string]string{"list": "The queue is for staff; ask for mine, group or closed."}}
-		}
+		// The service refuses the queue to whoever the policy does not
+		// let see it, for the page and the API alike.
 		return queueFilter(pq, a), nil
 	}
 	ln, ok := listNames[list]

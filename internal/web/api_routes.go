@@ -61,7 +61,7 @@ var (
 func (s *Server) apiRoutes() []apiRoute {
 	return []apiRoute{
 		{
-			Method: "GET", Path: "/api/v1/me", Tag: "profile", Summary: "Your own profile, with your PIN (the only answer that has it)",
+			Method: "GET", Path: "/api/v1/me", Tag: "profile", Summary: "Your own profile, with your PIN and the console-wide actions you may take (the only answer that has them)",
 			Answer: apiUser{}, Status: http.StatusOK, Handle: s.apiMe,
 		},
 		{

@@ -142,7 +142,11 @@ func TestAPICaseLifecycle(t *testing.T) {
 		if !seen[number] || len(seen) < 4 {
 			t.Errorf("group cases paged by 2 saw %d cases, want the new one among them", len(seen))
 		}
-		wantProblem(t, dana.apiCall("GET", "/api/v1/cases?list=queue", nil), http.StatusUnprocessableEntity)
+		// The queue is staff's (desk.ViewQueue): a contact asking for it is
+		// refused with the policy's reason, never shown another list.
+		if p := wantProblem(t, dana.apiCall("GET", "/api/v1/cases?list=queue", nil), http.StatusForbidden); !strings.Contains(p.Detail, "queue is for staff") {
+			t.Errorf("a contact asking for the queue: %q, want the policy's reason", p.Detail)
+		}
 
 		// Staff: an internal note the customer never sees, then Solution Proposed.
 		agent := e.apiClient(demo.Agent)

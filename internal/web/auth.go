@@ -62,7 +62,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 // home is where a user lands after sign-in: My Cases for contacts, the
 // queue for staff.
 func home(a *desk.Actor) string {
-	if a.IsStaff() {
+	if desk.Authorize(a, desk.UseConsole, desk.Target{}) == nil {
 		return "/console"
 	}
 	return "/cases"

@@ -54,7 +54,8 @@ func atoi64(s string) int64 {
 }
 
 func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if a.IsStaff() {
+	if desk.Authorize(a, desk.ViewQueue, desk.Target{}) == nil {
+		// Whoever sees the queue lists cases there.
 		http.Redirect(w, r, "/console?"+r.URL.RawQuery, http.StatusSeeOther)
 		return nil
 	}

@@ -61,7 +61,7 @@ func (s *Server) showCompanies(w http.ResponseWriter, r *http.Request, a *desk.A
 	}
 	s.render(w, r, status, "console-companies", &view{
 		Title: "Companies", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"Companies": shown, "All": cs, "Names": names, "Admin": a.HasRole(desk.RolePortalAdmin), "Calendars": s.calendarsFor(r, a)},
+		Data: map[string]any{"Companies": shown, "All": cs, "Names": names, "Calendars": s.calendarsFor(r, a)},
 	})
 	return nil
 }
@@ -135,7 +135,7 @@ func (s *Server) showCompany(w http.ResponseWriter, r *http.Request, a *desk.Act
 		Title: v.Company.Name, User: a.User, Form: form, Errors: errs,
 		Data: map[string]any{
 			"V": v, "Names": names, "All": all, "Contacts": contacts, "IsApprover": approver, "Calendars": s.calendarsFor(r, a),
-			"Admin": a.HasRole(desk.RolePortalAdmin), "Today": time.Now().UTC(),
+			"Today": time.Now().UTC(),
 		},
 	})
 	return nil
@@ -304,7 +304,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Companies": all, "Levels": desk.AccessLevels, "Admin": a.HasRole(desk.RolePortalAdmin)}
+	data := map[string]any{"Companies": all, "Levels": desk.AccessLevels}
 	title := "New contact"
 	if id, err := pathID(r, "id"); err == nil {
 		cv, err := s.svc.Contact(r.Context(), request(r, a), id)

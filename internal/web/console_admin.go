@@ -16,6 +16,9 @@ import (
 // Caller verification: staff on the phone ask for the caller's PIN.
 
 func (s *Server) callerForm(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	if err := desk.Authorize(a, desk.VerifyCaller, desk.Target{}); err != nil {
+		return err
+	}
 	return s.showCaller(w, r, a, http.StatusOK, nil, nil, nil)
 }
 
@@ -83,7 +86,7 @@ func (s *Server) showProducts(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	}
 	s.render(w, r, status, "console-products", &view{
 		Title: "Products", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"Catalog": cat, "Admin": a.HasRole(desk.RolePortalAdmin)},
+		Data: map[string]any{"Catalog": cat},
 	})
 	return nil
 }
@@ -121,7 +124,7 @@ func (s *Server) showStaff(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	}
 	s.render(w, r, status, "console-staff", &view{
 		Title: "Staff", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"Staff": users, "Roles": desk.Roles, "Admin": a.HasRole(desk.RolePortalAdmin)},
+		Data: map[string]any{"Staff": users, "Roles": desk.Roles},
 	})
 	return nil
 }

@@ -43,7 +43,7 @@ func (s *Server) showServiceLevels(w http.ResponseWriter, r *http.Request, a *de
 	s.render(w, r, status, "console-service-levels", &view{
 		Title: "Service levels", User: a.User, Form: form, Errors: errs,
 		Data: map[string]any{
-			"Calendars": cals, "Targets": targets, "Admin": a.HasRole(desk.RolePortalAdmin),
+			"Calendars": cals, "Targets": targets,
 			"Units": []desk.TargetUnit{desk.UnitMinutes, desk.UnitBusinessMinutes, desk.UnitBusinessDays},
 		},
 	})
@@ -114,7 +114,7 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	}
 	s.render(w, r, status, "console-calendar", &view{
 		Title: title, User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"Cal": cal, "Admin": a.HasRole(desk.RolePortalAdmin)},
+		Data: map[string]any{"Cal": cal},
 	})
 	return nil
 }

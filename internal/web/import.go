@@ -12,7 +12,7 @@ import (
 const maxImportFile = 32 << 20
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := desk.Authorize(a, desk.ManageAccounts, desk.Target{}); err != nil {
+	if err := desk.Authorize(a, desk.ImportAccounts, desk.Target{}); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "console-import", &view{

@@ -33,6 +33,11 @@ type view struct {
 	Data any
 	// Path is the request path, to mark the active navigation item.
 	Path string
+	// Perms is what the user may do across the console and portal (no
+	// particular case or company): navigation and buttons ask it, as in
+	// {{if $.Perms.Can "products.manage"}}. Pages about one case carry
+	// their own answers for that case.
+	Perms desk.Permissions
 }
 
 type navItem struct {
@@ -172,8 +177,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if v.Flash == nil {
 		v.Flash = s.takeFlash(w, r)
 	}
-	if v.User != nil && v.Nav == nil {
-		v.Nav = navFor(v.User, r.URL.Path)
+	if v.User != nil {
+		// Console-wide actions name no case or company, so who the user
+		// is (their roles) decides them: the actor's levels do not count.
+		v.Perms = desk.Allowed(&desk.Actor{User: v.User}, desk.Target{})
+		if v.Nav == nil {
+			v.Nav = navFor(v.Perms, r.URL.Path)
+		}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -186,49 +196,57 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, _ = buf.WriteTo(w)
 }
 
-// navFor builds the top navigation for a user.
-func navFor(u *desk.User, current string) []navItem {
-	var items []navItem
-	if u.IsStaff() {
-		items = []navItem{
-			{Label: "Queue", Href: "/console"},
-		}
-		if u.HasRole(desk.RoleEscalationOwner) || u.HasRole(desk.RolePortalAdmin) {
-			items = append(items, navItem{Label: "Escalations", Href: "/console/escalations"})
-		}
-		items = append(items,
-			navItem{Label: "Caller verification", Href: "/console/caller"},
-			navItem{Label: "Companies", Href: "/console/companies"},
-			navItem{Label: "Access requests", Href: "/access-requests"},
-		)
-		if u.HasRole(desk.RolePortalAdmin) {
-			items = append(items,
-				navItem{Label: "Products", Href: "/console/products"},
-				navItem{Label: "Service levels", Href: "/console/service-levels"},
-				navItem{Label: "Staff", Href: "/console/staff"},
-				navItem{Label: "Import", Href: "/console/import"},
-				navItem{Label: "Audit log", Href: "/console/audit"},
-				navItem{Label: "Outbox", Href: "/console/outbox"},
-				navItem{Label: "Dead jobs", Href: "/console/jobs"},
-				navItem{Label: "Received mail", Href: "/console/mail"},
-				navItem{Label: "Settings", Href: "/console/settings/email"},
-				navItem{Label: "File transfer", Href: "/console/settings/files"},
-				navItem{Label: "Email templates", Href: "/console/settings/templates"},
-			)
-		}
-	} else {
-		items = []navItem{
-			{Label: "My Cases", Href: "/cases"},
-			{Label: "Group Cases", Href: "/cases?list=group"},
-			{Label: "Closed Cases", Href: "/cases?list=closed"},
-			{Label: "Open a Case", Href: "/cases/new"},
-			{Label: "Access requests", Href: "/access-requests"},
-		}
+// navRow is an item of the navigation and the action it needs.
+type navRow struct {
+	label, href string
+	needs       desk.Action
+}
+
+// consoleNav is the staff console's navigation, portalNav the customers':
+// an item shows when the policy lets the user take its action.
+var (
+	consoleNav = []navRow{
+		{"Queue", "/console", desk.ViewQueue},
+		{"Escalations", "/console/escalations", desk.ManageEscalations},
+		{"Caller verification", "/console/caller", desk.VerifyCaller},
+		{"Companies", "/console/companies", desk.ViewAccounts},
+		{"Access requests", "/access-requests", desk.ViewAccessRequest},
+		{"Products", "/console/products", desk.ManageProducts},
+		{"Service levels", "/console/service-levels", desk.ManageSLATargets},
+		{"Staff", "/console/staff", desk.ManageStaff},
+		{"Import", "/console/import", desk.ImportAccounts},
+		{"Audit log", "/console/audit", desk.ViewAudit},
+		{"Outbox", "/console/outbox", desk.ViewOutbox},
+		{"Dead jobs", "/console/jobs", desk.ManageJobs},
+		{"Received mail", "/console/mail", desk.TriageMail},
+		{"Settings", "/console/settings/email", desk.ManageEmailRules},
+		{"File transfer", "/console/settings/files", desk.ManageFileSettings},
+		{"Email templates", "/console/settings/templates", desk.ManageEmailTemplates},
+		{"Profile", "/profile", desk.ManageOwnProfile},
 	}
-	items = append(items, navItem{Label: "Profile", Href: "/profile"})
-	for i := range items {
-		href, _, _ := strings.Cut(items[i].Href, "?")
-		items[i].Active = href == current
+	portalNav = []navRow{
+		{"My Cases", "/cases", desk.ListCases},
+		{"Group Cases", "/cases?list=group", desk.ListCases},
+		{"Closed Cases", "/cases?list=closed", desk.ListCases},
+		{"Open a Case", "/cases/new", desk.ListCases},
+		{"Access requests", "/access-requests", desk.RequestAccess},
+		{"Profile", "/profile", desk.ManageOwnProfile},
+	}
+)
+
+// navFor builds the top navigation from what the user may do.
+func navFor(p desk.Permissions, current string) []navItem {
+	rows := portalNav
+	if p.Can(desk.UseConsole) {
+		rows = consoleNav
+	}
+	var items []navItem
+	for _, row := range rows {
+		if !p.Can(row.needs) {
+			continue
+		}
+		href, _, _ := strings.Cut(row.href, "?")
+		items = append(items, navItem{Label: row.label, Href: row.href, Active: href == current})
 	}
 	return items
 }

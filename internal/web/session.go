@@ -84,11 +84,13 @@ func (s *Server) page(h pageHandler) http.Handler {
 	})
 }
 
-// staffPage is page for staff only; contacts get "not found".
+// staffPage is a page of the staff console (the policy's UseConsole):
+// anyone else gets "not found". It only keeps the console's pages out of
+// the portal: each service method the page calls asks for its own action.
 func (s *Server) staffPage(h pageHandler) http.Handler {
 	return s.page(func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-		if !a.IsStaff() {
-			return desk.ErrNotFound
+		if err := desk.Authorize(a, desk.UseConsole, desk.Target{}); err != nil {
+			return err
 		}
 		return h(w, r, a)
 	})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/caseport/caseport/internal/desk"
 )
 
 // CreateSession stores a session by the hash of its token.
@@ -324,8 +326,8 @@ type Notification struct {
 	LastError string
 }
 
-// JobMail is the kind of the job that sends one email.
-const JobMail = "mail"
+// JobMail is the transitional alias of desk.JobMail.
+const JobMail = desk.JobMail
 
 // AddNotification queues an email, and the job that sends it, in the
 // transaction of the change it tells of.

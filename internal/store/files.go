@@ -4,26 +4,12 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/caseport/caseport/internal/desk"
 )
 
-// CaseFile is a file of a case.
-type CaseFile struct {
-	ID          int64
-	CaseID      int64
-	Name        string
-	Size        int64
-	SHA256      string
-	ContentType string
-	// Source is how it came: upload, sftp, email; Direction is "customer"
-	// (sent by the customer) or "support" (shared by support).
-	Source     string
-	Direction  string
-	UploadedBy int64
-	Uploader   string // name, for display
-	StorageKey string
-	CreatedAt  time.Time
-	PurgedAt   time.Time
-}
+// CaseFile is the transitional alias of desk.CaseFile.
+type CaseFile = desk.CaseFile
 
 // AddCaseFile records a stored file of a case.
 func (tx *Tx) AddCaseFile(ctx context.Context, f *CaseFile) (int64, error) {

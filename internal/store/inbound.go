@@ -6,40 +6,23 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
+
+	"github.com/caseport/caseport/internal/desk"
 )
 
-// Inbound mail states.
+// Transitional aliases: the types live in desk (removed by the scripted
+// rename that follows).
+type InboundMail = desk.InboundMail
+
 const (
-	InboundPending  = "pending"  // received, not processed yet
-	InboundAppended = "appended" // added to a case's feed
-	InboundTriage   = "triage"   // waits for a portal admin, with the reason
-	InboundIgnored  = "ignored"  // an automatic message: kept, not appended
-	InboundLinked   = "linked"   // a portal admin added it to a case
-	InboundDiscard  = "discarded"
+	InboundPending  = desk.InboundPending
+	InboundAppended = desk.InboundAppended
+	InboundTriage   = desk.InboundTriage
+	InboundIgnored  = desk.InboundIgnored
+	InboundLinked   = desk.InboundLinked
+	InboundDiscard  = desk.InboundDiscard
+	JobInbound      = desk.JobInbound
 )
-
-// JobInbound is the kind of the job that processes one received message.
-const JobInbound = "inbound"
-
-// InboundMail is a received message.
-type InboundMail struct {
-	ID       int64
-	Source   string // smtp, lmtp, imap
-	MailFrom string // the envelope sender
-	RcptTo   string
-	Raw      []byte
-	// Key names the message for keeping it once (inbound.Key): a resend
-	// with the same key is the message kept already.
-	Key         string
-	ReceivedAt  time.Time
-	State       string
-	Reason      string
-	Sender      string // the From address, once parsed
-	Subject     string
-	CaseID      int64
-	ProcessedAt time.Time
-}
 
 // ReceiveMail keeps a received message and schedules its processing, in
 // one transaction: once this returns, the message is safe. A message with
@@ -50,7 +33,7 @@ func (tx *Tx) ReceiveMail(ctx context.Context, m *InboundMail) (int64, bool, err
 	var newID int64
 	err := tx.q().row(ctx, `INSERT INTO inbound_mail (source, mail_from, rcpt_to, raw, received_at, state, dedup_key)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-		m.Source, m.MailFrom, m.RcptTo, m.Raw, ts(m.ReceivedAt), InboundPending, m.Key).Scan(&newID)
+		m.Source, m.MailFrom, m.RcptTo, m.Raw, ts(m.ReceivedAt), string(InboundPending), m.Key).Scan(&newID)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = tx.q().row(ctx, `SELECT id FROM inbound_mail WHERE dedup_key = ?`, m.Key).Scan(&newID)
 		if err != nil {
@@ -85,7 +68,7 @@ func (tx *Tx) InboundForUpdate(ctx context.Context, inboundID int64) (*InboundMa
 // SetInbound records what became of a received message.
 func (tx *Tx) SetInbound(ctx context.Context, m *InboundMail) error {
 	_, err := tx.q().exec(ctx, `UPDATE inbound_mail SET state = ?, reason = ?, sender = ?, subject = ?, case_id = ?, processed_at = ?
-		WHERE id = ?`, m.State, m.Reason, m.Sender, m.Subject, id(m.CaseID), ts(m.ProcessedAt), m.ID)
+		WHERE id = ?`, string(m.State), m.Reason, m.Sender, m.Subject, id(m.CaseID), ts(m.ProcessedAt), m.ID)
 	if err != nil {
 		return fmt.Errorf("record received mail: %w", err)
 	}
@@ -94,13 +77,13 @@ func (tx *Tx) SetInbound(ctx context.Context, m *InboundMail) error {
 
 // InboundList lists received messages of a state, newest first, without
 // their raw text.
-func (s *Store) InboundList(ctx context.Context, state string, limit int) ([]InboundMail, error) {
+func (s *Store) InboundList(ctx context.Context, state desk.InboundState, limit int) ([]InboundMail, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
 	rows, err := s.read().query(ctx, `SELECT id, source, mail_from, rcpt_to, NULL, received_at, state, reason, sender, subject,
 			case_id, processed_at
-		FROM inbound_mail WHERE (? = '' OR state = ?) ORDER BY id DESC LIMIT ?`, state, state, limit)
+		FROM inbound_mail WHERE (? = '' OR state = ?) ORDER BY id DESC LIMIT ?`, string(state), string(state), limit)
 	if err != nil {
 		return nil, fmt.Errorf("received mail: %w", err)
 	}

@@ -11,27 +11,8 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// Job is work due at RunAt. Jobs are scheduled inside the transaction of
-// the change that causes them and claimed by a worker with a lease: while
-// LockedUntil is ahead no other worker takes the job, and a worker that
-// dies leaves it to be claimed again when the lease runs out. A job that
-// has used up its attempts is dead (DeadAt) until a portal admin tries it
-// again or discards it.
-type Job struct {
-	ID          int64
-	Kind        string
-	Key         string // optional: a name to replace or cancel the job by
-	CaseID      int64
-	Payload     string
-	RunAt       time.Time
-	Attempts    int
-	LockedUntil time.Time
-	LastError   string
-	CreatedAt   time.Time
-	DoneAt      time.Time
-	CancelledAt time.Time
-	DeadAt      time.Time
-}
+// Job is the transitional alias of desk.Job.
+type Job = desk.Job
 
 const jobColumns = `id, kind, COALESCE(key, ''), case_id, payload, run_at, attempts, locked_until, last_error,
 	created_at, done_at, cancelled_at, dead_at`

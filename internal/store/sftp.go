@@ -8,25 +8,8 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// SFTPAccount is a temporary SFTP account of a case (migration 00013).
-type SFTPAccount struct {
-	ID       int64
-	CaseID   int64
-	Username string
-	// Password is shown on the case page while the account is active and
-	// wiped when it ends.
-	Password     string
-	PasswordHash string
-	CreatedBy    int64
-	CreatedAt    time.Time
-	ExpiresAt    time.Time
-	EndedAt      time.Time
-}
-
-// Active reports whether the account still lets its user in at now.
-func (a *SFTPAccount) Active(now time.Time) bool {
-	return a.EndedAt.IsZero() && now.Before(a.ExpiresAt)
-}
+// SFTPAccount is the transitional alias of desk.SFTPAccount.
+type SFTPAccount = desk.SFTPAccount
 
 const sftpColumns = `id, case_id, username, password, password_hash, created_by, created_at, expires_at, ended_at`
 

@@ -10,29 +10,8 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// Upload is a resumable upload while it grows (see migration 00012).
-type Upload struct {
-	ID          string
-	CaseID      int64
-	UserID      int64
-	Name        string
-	ContentType string
-	Length      int64
-	Received    int64
-	// HashState is the SHA-256 of the received bytes, as the hash's
-	// MarshalBinary state.
-	HashState []byte
-	// Partial marks one part of a file sent in parallel pieces.
-	Partial bool
-	// FileID is the case file a complete upload became.
-	FileID    int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	ExpiresAt time.Time
-}
-
-// Complete reports whether every byte has arrived.
-func (u *Upload) Complete() bool { return u.Received == u.Length }
+// Upload is the transitional alias of desk.Upload.
+type Upload = desk.Upload
 
 // CreateUpload records a new upload.
 func (tx *Tx) CreateUpload(ctx context.Context, u *Upload) error {

@@ -150,7 +150,7 @@ func (s *Service) InboundMail(ctx context.Context, r Request, state string) ([]s
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.InboundList(ctx, state, 200)
+	return s.Store.InboundList(ctx, desk.InboundState(state), 200)
 }
 
 // ReadInbound returns one received message with its parsed text (portal

@@ -105,7 +105,10 @@ func TestEmailIn(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := f.inbound(t)
-		for subject, want := range map[string]struct{ state, reason string }{
+		for subject, want := range map[string]struct {
+			state  desk.InboundState
+			reason string
+		}{
 			"Re: the patch": {store.InboundAppended, ""},
 			"Me too":        {store.InboundTriage, "not a Designated Contact"},
 			"Who are you":   {store.InboundTriage, "not a contact"},
@@ -290,14 +293,14 @@ func TestEmailInOnce(t *testing.T) {
 			}
 			kept := map[string]int{}
 			for _, m := range ms {
-				kept[m.Subject+" "+m.State]++
+				kept[m.Subject+" "+string(m.State)]++
 			}
 			want := map[string]int{
-				"With an ID " + store.InboundAppended:         1,
-				"Without an ID " + store.InboundAppended:      1,
-				"Not the same " + store.InboundTriage:         1,
-				"At once with an ID " + store.InboundAppended: 1,
-				"At once, no ID " + store.InboundAppended:     1,
+				"With an ID " + string(store.InboundAppended):         1,
+				"Without an ID " + string(store.InboundAppended):      1,
+				"Not the same " + string(store.InboundTriage):         1,
+				"At once with an ID " + string(store.InboundAppended): 1,
+				"At once, no ID " + string(store.InboundAppended):     1,
 			}
 			if diff := cmp.Diff(want, kept); diff != "" {
 				t.Errorf("received mail kept (-want +got):\n%s", diff)

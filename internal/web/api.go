@@ -1522,7 +1522,7 @@ type apiInboundLink struct {
 
 func toAPIInbound(m *store.InboundMail) apiInbound {
 	out := apiInbound{
-		ID: m.ID, Source: m.Source, From: m.Sender, Subject: m.Subject, State: m.State, Reason: m.Reason,
+		ID: m.ID, Source: m.Source, From: m.Sender, Subject: m.Subject, State: string(m.State), Reason: m.Reason,
 		ReceivedAt: m.ReceivedAt, Processed: optTime(m.ProcessedAt),
 	}
 	if out.From == "" {

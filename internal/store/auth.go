@@ -326,9 +326,6 @@ type Notification struct {
 	LastError string
 }
 
-// JobMail is the transitional alias of desk.JobMail.
-const JobMail = desk.JobMail
-
 // AddNotification queues an email, and the job that sends it, in the
 // transaction of the change it tells of.
 func (tx *Tx) AddNotification(ctx context.Context, n Notification) error {
@@ -338,7 +335,7 @@ func (tx *Tx) AddNotification(ctx context.Context, n Notification) error {
 	if err != nil {
 		return fmt.Errorf("queue %s notification: %w", n.Kind, err)
 	}
-	_, err = tx.ScheduleJob(ctx, &Job{Kind: JobMail, CaseID: n.CaseID, Payload: strconv.FormatInt(nid, 10), RunAt: n.CreatedAt}, n.CreatedAt)
+	_, err = tx.ScheduleJob(ctx, &desk.Job{Kind: desk.JobMail, CaseID: n.CaseID, Payload: strconv.FormatInt(nid, 10), RunAt: n.CreatedAt}, n.CreatedAt)
 	return err
 }
 

@@ -10,30 +10,16 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// Transitional aliases: the types live in desk (removed by the scripted
-// rename that follows).
-type InboundMail = desk.InboundMail
-
-const (
-	InboundPending  = desk.InboundPending
-	InboundAppended = desk.InboundAppended
-	InboundTriage   = desk.InboundTriage
-	InboundIgnored  = desk.InboundIgnored
-	InboundLinked   = desk.InboundLinked
-	InboundDiscard  = desk.InboundDiscard
-	JobInbound      = desk.JobInbound
-)
-
 // ReceiveMail keeps a received message and schedules its processing, in
 // one transaction: once this returns, the message is safe. A message with
 // the key of one kept already is not kept again: it returns that
 // message's id and false. The unique key decides, so of two processes
 // receiving the same resend at once only one keeps it.
-func (tx *Tx) ReceiveMail(ctx context.Context, m *InboundMail) (int64, bool, error) {
+func (tx *Tx) ReceiveMail(ctx context.Context, m *desk.InboundMail) (int64, bool, error) {
 	var newID int64
 	err := tx.q().row(ctx, `INSERT INTO inbound_mail (source, mail_from, rcpt_to, raw, received_at, state, dedup_key)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-		m.Source, m.MailFrom, m.RcptTo, m.Raw, ts(m.ReceivedAt), string(InboundPending), m.Key).Scan(&newID)
+		m.Source, m.MailFrom, m.RcptTo, m.Raw, ts(m.ReceivedAt), string(desk.InboundPending), m.Key).Scan(&newID)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = tx.q().row(ctx, `SELECT id FROM inbound_mail WHERE dedup_key = ?`, m.Key).Scan(&newID)
 		if err != nil {
@@ -44,20 +30,20 @@ func (tx *Tx) ReceiveMail(ctx context.Context, m *InboundMail) (int64, bool, err
 	if err != nil {
 		return 0, false, fmt.Errorf("keep received mail: %w", err)
 	}
-	_, err = tx.ScheduleJob(ctx, &Job{Kind: JobInbound, Payload: strconv.FormatInt(newID, 10), RunAt: m.ReceivedAt}, m.ReceivedAt)
+	_, err = tx.ScheduleJob(ctx, &desk.Job{Kind: desk.JobInbound, Payload: strconv.FormatInt(newID, 10), RunAt: m.ReceivedAt}, m.ReceivedAt)
 	return newID, true, err
 }
 
 const inboundColumns = `id, source, mail_from, rcpt_to, raw, received_at, state, reason, sender, subject, case_id, processed_at`
 
-func scanInbound(sc scanner, m *InboundMail) error {
+func scanInbound(sc scanner, m *desk.InboundMail) error {
 	return sc.Scan(&m.ID, &m.Source, &m.MailFrom, &m.RcptTo, &m.Raw, nullTime{&m.ReceivedAt}, &m.State, &m.Reason,
 		&m.Sender, &m.Subject, nullInt{&m.CaseID}, nullTime{&m.ProcessedAt})
 }
 
 // InboundForUpdate reads a received message in a write transaction.
-func (tx *Tx) InboundForUpdate(ctx context.Context, inboundID int64) (*InboundMail, error) {
-	var m InboundMail
+func (tx *Tx) InboundForUpdate(ctx context.Context, inboundID int64) (*desk.InboundMail, error) {
+	var m desk.InboundMail
 	err := scanInbound(tx.q().row(ctx, `SELECT `+inboundColumns+` FROM inbound_mail WHERE id = ?`+tx.d.forUpdate, inboundID), &m)
 	if err != nil {
 		return nil, notFound(err, "received mail "+strconv.FormatInt(inboundID, 10))
@@ -66,7 +52,7 @@ func (tx *Tx) InboundForUpdate(ctx context.Context, inboundID int64) (*InboundMa
 }
 
 // SetInbound records what became of a received message.
-func (tx *Tx) SetInbound(ctx context.Context, m *InboundMail) error {
+func (tx *Tx) SetInbound(ctx context.Context, m *desk.InboundMail) error {
 	_, err := tx.q().exec(ctx, `UPDATE inbound_mail SET state = ?, reason = ?, sender = ?, subject = ?, case_id = ?, processed_at = ?
 		WHERE id = ?`, string(m.State), m.Reason, m.Sender, m.Subject, id(m.CaseID), ts(m.ProcessedAt), m.ID)
 	if err != nil {
@@ -77,7 +63,7 @@ func (tx *Tx) SetInbound(ctx context.Context, m *InboundMail) error {
 
 // InboundList lists received messages of a state, newest first, without
 // their raw text.
-func (s *Store) InboundList(ctx context.Context, state desk.InboundState, limit int) ([]InboundMail, error) {
+func (s *Store) InboundList(ctx context.Context, state desk.InboundState, limit int) ([]desk.InboundMail, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
@@ -88,9 +74,9 @@ func (s *Store) InboundList(ctx context.Context, state desk.InboundState, limit 
 		return nil, fmt.Errorf("received mail: %w", err)
 	}
 	defer rows.Close()
-	var out []InboundMail
+	var out []desk.InboundMail
 	for rows.Next() {
-		var m InboundMail
+		var m desk.InboundMail
 		if err := scanInbound(rows, &m); err != nil {
 			return nil, fmt.Errorf("received mail: %w", err)
 		}
@@ -100,8 +86,8 @@ func (s *Store) InboundList(ctx context.Context, state desk.InboundState, limit 
 }
 
 // Inbound reads one received message with its raw text.
-func (s *Store) Inbound(ctx context.Context, inboundID int64) (*InboundMail, error) {
-	var m InboundMail
+func (s *Store) Inbound(ctx context.Context, inboundID int64) (*desk.InboundMail, error) {
+	var m desk.InboundMail
 	err := scanInbound(s.read().row(ctx, `SELECT `+inboundColumns+` FROM inbound_mail WHERE id = ?`, inboundID), &m)
 	if err != nil {
 		return nil, notFound(err, "received mail "+strconv.FormatInt(inboundID, 10))

@@ -8,19 +8,16 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// SFTPAccount is the transitional alias of desk.SFTPAccount.
-type SFTPAccount = desk.SFTPAccount
-
 const sftpColumns = `id, case_id, username, password, password_hash, created_by, created_at, expires_at, ended_at`
 
-func scanSFTP(sc scanner, a *SFTPAccount) error {
+func scanSFTP(sc scanner, a *desk.SFTPAccount) error {
 	return sc.Scan(&a.ID, &a.CaseID, &a.Username, &a.Password, &a.PasswordHash, &a.CreatedBy,
 		nullTime{&a.CreatedAt}, nullTime{&a.ExpiresAt}, nullTime{&a.EndedAt})
 }
 
 // CreateSFTPAccount records an account; a case has one active at a time
 // (a unique index), so end the expired ones first (EndSFTPAccounts).
-func (tx *Tx) CreateSFTPAccount(ctx context.Context, a *SFTPAccount) error {
+func (tx *Tx) CreateSFTPAccount(ctx context.Context, a *desk.SFTPAccount) error {
 	err := tx.q().row(ctx, `INSERT INTO sftp_accounts (case_id, username, password, password_hash, created_by, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.CaseID, a.Username, a.Password, a.PasswordHash, a.CreatedBy, ts(a.CreatedAt), ts(a.ExpiresAt)).Scan(&a.ID)
@@ -46,8 +43,8 @@ func (tx *Tx) EndSFTPAccounts(ctx context.Context, caseID int64, now time.Time, 
 }
 
 // SFTPAccountByUsername finds an account for a login.
-func (s *Store) SFTPAccountByUsername(ctx context.Context, username string) (*SFTPAccount, error) {
-	var a SFTPAccount
+func (s *Store) SFTPAccountByUsername(ctx context.Context, username string) (*desk.SFTPAccount, error) {
+	var a desk.SFTPAccount
 	if err := scanSFTP(s.read().row(ctx, `SELECT `+sftpColumns+` FROM sftp_accounts WHERE username = ?`, username), &a); err != nil {
 		return nil, notFound(err, "SFTP account")
 	}
@@ -55,15 +52,15 @@ func (s *Store) SFTPAccountByUsername(ctx context.Context, username string) (*SF
 }
 
 // CaseSFTPAccounts lists a case's accounts, newest first.
-func (s *Store) CaseSFTPAccounts(ctx context.Context, caseID int64) ([]SFTPAccount, error) {
+func (s *Store) CaseSFTPAccounts(ctx context.Context, caseID int64) ([]desk.SFTPAccount, error) {
 	rows, err := s.read().query(ctx, `SELECT `+sftpColumns+` FROM sftp_accounts WHERE case_id = ? ORDER BY id DESC`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("SFTP accounts: %w", err)
 	}
 	defer rows.Close()
-	var out []SFTPAccount
+	var out []desk.SFTPAccount
 	for rows.Next() {
-		var a SFTPAccount
+		var a desk.SFTPAccount
 		if err := scanSFTP(rows, &a); err != nil {
 			return nil, fmt.Errorf("SFTP accounts: %w", err)
 		}

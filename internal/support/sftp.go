@@ -54,13 +54,13 @@ func randomText(n int) string {
 
 // CreateSFTPAccount makes a temporary SFTP account for a case: staff
 // always, its Read-Write contacts when a portal admin allows it.
-func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64) (*store.SFTPAccount, error) {
+func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64) (*desk.SFTPAccount, error) {
 	if _, err := s.transferCase(ctx, r, caseID); err != nil {
 		return nil, err // early, before the password's hash costs anything
 	}
 	password := randomText(20)
 	hash := auth.HashPassword(password) // outside the transaction: it takes a while
-	var a *store.SFTPAccount
+	var a *desk.SFTPAccount
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		c, err := s.transferCaseTx(ctx, tx, r, caseID)
 		if err != nil {
@@ -79,7 +79,7 @@ func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64
 			}
 		}
 		now := s.now()
-		a = &store.SFTPAccount{
+		a = &desk.SFTPAccount{
 			CaseID: c.ID, Username: "case" + c.Number() + "-" + randomText(4), Password: password,
 			PasswordHash: hash, CreatedBy: r.Actor.User.ID, CreatedAt: now, ExpiresAt: now.Add(SFTPLifetime),
 		}
@@ -89,7 +89,7 @@ func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64
 		if err := tx.CreateSFTPAccount(ctx, a); err != nil {
 			return err
 		}
-		if _, err := tx.ScheduleJob(ctx, &store.Job{Kind: JobSFTPExpiry, Key: sftpKey(c.ID), CaseID: c.ID, RunAt: a.ExpiresAt}, now); err != nil {
+		if _, err := tx.ScheduleJob(ctx, &desk.Job{Kind: JobSFTPExpiry, Key: sftpKey(c.ID), CaseID: c.ID, RunAt: a.ExpiresAt}, now); err != nil {
 			return err
 		}
 		if err := s.event(ctx, tx, r, c, "Temporary SFTP account "+a.Username+" created, valid until "+
@@ -106,7 +106,7 @@ func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64
 
 // SFTPAccounts lists a case's temporary SFTP accounts to those who may
 // send files to it (their passwords included while active).
-func (s *Service) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]store.SFTPAccount, error) {
+func (s *Service) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]desk.SFTPAccount, error) {
 	if _, err := s.transferCase(ctx, r, caseID); err != nil {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func (s *Service) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]
 }
 
 // RunSFTPExpiry ends a case's accounts that reached their expiry.
-func (s *Service) RunSFTPExpiry(ctx context.Context, j *store.Job) error {
+func (s *Service) RunSFTPExpiry(ctx context.Context, j *desk.Job) error {
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
 			return err
@@ -127,8 +127,8 @@ func (s *Service) RunSFTPExpiry(ctx context.Context, j *store.Job) error {
 // SFTPLogin checks an SFTP login: the account must exist, the password
 // match, the account be active and its case open. Every refusal is the
 // same ErrSFTPLogin, with the reason in the log only.
-func (s *Service) SFTPLogin(ctx context.Context, username, password, address string) (*store.SFTPAccount, error) {
-	refuse := func(why string) (*store.SFTPAccount, error) {
+func (s *Service) SFTPLogin(ctx context.Context, username, password, address string) (*desk.SFTPAccount, error) {
+	refuse := func(why string) (*desk.SFTPAccount, error) {
 		s.Log.InfoContext(ctx, "SFTP login refused", "user", username, "address", address, "why", why)
 		return nil, ErrSFTPLogin
 	}
@@ -162,7 +162,7 @@ var dummyHash = sync.OnceValue(func() string { return auth.HashPassword("casepor
 // SFTPFileDone records a file that an SFTP session finished writing to
 // the upload area as a file of the account's case. The file is hashed here,
 // after the last write: SFTP clients write chunks out of order.
-func (s *Service) SFTPFileDone(ctx context.Context, a *store.SFTPAccount, uploadID, name string) (*store.CaseFile, error) {
+func (s *Service) SFTPFileDone(ctx context.Context, a *desk.SFTPAccount, uploadID, name string) (*desk.CaseFile, error) {
 	f, err := s.Files.Uploads().Open(uploadID)
 	if err != nil {
 		return nil, err
@@ -173,7 +173,7 @@ func (s *Service) SFTPFileDone(ctx context.Context, a *store.SFTPAccount, upload
 	if err != nil {
 		return nil, err
 	}
-	file := &store.CaseFile{
+	file := &desk.CaseFile{
 		CaseID: a.CaseID, Name: cleanPathName(strings.TrimPrefix(name, "/")), Size: n, SHA256: hex.EncodeToString(h.Sum(nil)),
 		Source: "sftp", Direction: "customer",
 	}

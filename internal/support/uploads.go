@@ -229,7 +229,7 @@ func restoreHash(state []byte) (hash.Hash, error) {
 // returned with an error is recorded all the same (a first chunk cut
 // short keeps what arrived; a finish that failed runs again on the next
 // request), and the sender resumes from its offset.
-func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, first *Chunk) (*store.Upload, error) {
+func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, first *Chunk) (*desk.Upload, error) {
 	c, err := s.transferCase(ctx, r, in.CaseID)
 	if err != nil {
 		return nil, err
@@ -241,7 +241,7 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, fir
 		return nil, &desk.ValidationError{Fields: map[string]string{"length": "The length of an upload cannot be negative."}}
 	}
 	now := s.now()
-	u := &store.Upload{
+	u := &desk.Upload{
 		ID: NewUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
 		ContentType: in.ContentType, Length: in.Length, HashState: marshalHash(sha256.New()), Partial: in.Partial,
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
@@ -282,8 +282,8 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, fir
 	return u, nil
 }
 
-func (s *Service) scheduleExpiry(ctx context.Context, tx *store.Tx, u *store.Upload) error {
-	_, err := tx.ScheduleJob(ctx, &store.Job{
+func (s *Service) scheduleExpiry(ctx context.Context, tx *store.Tx, u *desk.Upload) error {
+	_, err := tx.ScheduleJob(ctx, &desk.Job{
 		Kind: JobUploadExpiry, Key: uploadKey(u.ID), CaseID: u.CaseID, Payload: u.ID, RunAt: u.ExpiresAt,
 	}, s.now())
 	return err
@@ -291,7 +291,7 @@ func (s *Service) scheduleExpiry(ctx context.Context, tx *store.Tx, u *store.Upl
 
 // Upload returns one of the actor's own uploads. Nobody else's exists for
 // them.
-func (s *Service) Upload(ctx context.Context, r Request, uploadID string) (*store.Upload, error) {
+func (s *Service) Upload(ctx context.Context, r Request, uploadID string) (*desk.Upload, error) {
 	if r.Actor == nil || r.Actor.User == nil {
 		return nil, desk.ErrUnauthenticated
 	}
@@ -316,7 +316,7 @@ func (s *Service) Upload(ctx context.Context, r Request, uploadID string) (*stor
 // can then not be verified); a chunk whose checksum does not match is
 // discarded with ErrChecksumMismatch. The last byte makes the upload a
 // case file.
-func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, ch Chunk) (*store.Upload, error) {
+func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, ch Chunk) (*desk.Upload, error) {
 	if _, err := s.Upload(ctx, r, uploadID); err != nil {
 		return nil, err
 	}
@@ -375,7 +375,7 @@ func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, c
 // ErrChecksumMismatch; one cut short while it carried a checksum keeps
 // nothing, since it cannot be verified. readErr is the sender's, after
 // which what arrived (without a checksum) still counts.
-func (s *Service) receive(ctx context.Context, u *store.Upload, ch Chunk) (readErr, err error) {
+func (s *Service) receive(ctx context.Context, u *desk.Upload, ch Chunk) (readErr, err error) {
 	whole, err := restoreHash(u.HashState)
 	if err != nil {
 		return nil, err
@@ -416,12 +416,12 @@ func storageKey(caseID int64, uploadID string) string {
 
 // finishUpload moves a complete upload into the store and records it as a
 // file of its case. It can run again after a failure at any step.
-func (s *Service) finishUpload(ctx context.Context, r Request, u *store.Upload) (*store.Upload, error) {
+func (s *Service) finishUpload(ctx context.Context, r Request, u *desk.Upload) (*desk.Upload, error) {
 	sum, err := UploadSHA256(u)
 	if err != nil {
 		return nil, err
 	}
-	f := &store.CaseFile{
+	f := &desk.CaseFile{
 		CaseID: u.CaseID, Name: u.Name, Size: u.Length, SHA256: sum, ContentType: u.ContentType,
 		Source: "upload", Direction: "customer", UploadedBy: u.UserID,
 	}
@@ -445,7 +445,7 @@ func (s *Service) finishUpload(ctx context.Context, r Request, u *store.Upload) 
 // closed (or, for a person, no longer theirs to send to) since the upload
 // began refuses it, and the moved file is deleted, since nobody will
 // finish it.
-func (s *Service) importFile(ctx context.Context, r Request, uploadID string, f *store.CaseFile, also func(*store.Tx) error) error {
+func (s *Service) importFile(ctx context.Context, r Request, uploadID string, f *desk.CaseFile, also func(*store.Tx) error) error {
 	f.StorageKey, f.CreatedAt = storageKey(f.CaseID, uploadID), s.now()
 	if err := s.Files.Import(ctx, f.StorageKey, uploadID); err != nil {
 		stored, oerr := s.Files.Open(ctx, f.StorageKey)
@@ -488,7 +488,7 @@ func (s *Service) importFile(ctx context.Context, r Request, uploadID string, f 
 
 // UploadSHA256 is the SHA-256 of the bytes an upload received so far, in
 // hex: of the whole file once it is complete.
-func UploadSHA256(u *store.Upload) (string, error) {
+func UploadSHA256(u *desk.Upload) (string, error) {
 	h, err := restoreHash(u.HashState)
 	if err != nil {
 		return "", err
@@ -498,7 +498,7 @@ func UploadSHA256(u *store.Upload) (string, error) {
 
 // fileArrived tells the case feed (and, for a file support shares, the
 // customer) that a file arrived.
-func (s *Service) fileArrived(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, f *store.CaseFile) error {
+func (s *Service) fileArrived(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, f *desk.CaseFile) error {
 	what := fmt.Sprintf("%s (%s, SHA-256 %s)", f.Name, FormatSize(f.Size), f.SHA256)
 	if f.Direction == "support" {
 		if err := s.event(ctx, tx, r, c, "Support shared a file: "+what+"."); err != nil {
@@ -530,7 +530,7 @@ func FormatSize(n int64) string {
 
 // ConcatUploads joins complete partial uploads, in order, into one file of
 // a case (tus concatenation: a large file sent in parallel parts).
-func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, parts []string) (*store.Upload, error) {
+func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, parts []string) (*desk.Upload, error) {
 	c, err := s.transferCase(ctx, r, in.CaseID)
 	if err != nil {
 		return nil, err
@@ -557,7 +557,7 @@ func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, pa
 		length += p.Length
 	}
 	now := s.now()
-	u := &store.Upload{
+	u := &desk.Upload{
 		ID: NewUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
 		ContentType: in.ContentType, Length: length, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
 	}
@@ -622,7 +622,7 @@ func (s *Service) TerminateUpload(ctx context.Context, r Request, uploadID strin
 	return s.removeUpload(ctx, u)
 }
 
-func (s *Service) removeUpload(ctx context.Context, u *store.Upload) error {
+func (s *Service) removeUpload(ctx context.Context, u *desk.Upload) error {
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.DeleteUpload(ctx, u.ID); err != nil {
 			return err
@@ -640,7 +640,7 @@ func (s *Service) removeUpload(ctx context.Context, u *store.Upload) error {
 // RunUploadExpiry removes an upload that waited too long for its next
 // chunk. A finished upload only loses its resumable address: its file
 // stays with the case.
-func (s *Service) RunUploadExpiry(ctx context.Context, j *store.Job) error {
+func (s *Service) RunUploadExpiry(ctx context.Context, j *desk.Job) error {
 	u, err := s.Store.Upload(ctx, j.Payload)
 	if errors.Is(err, desk.ErrNotFound) {
 		return s.finishJob(ctx, j)
@@ -666,7 +666,7 @@ func (s *Service) RunUploadExpiry(ctx context.Context, j *store.Job) error {
 	})
 }
 
-func (s *Service) finishJob(ctx context.Context, j *store.Job) error {
+func (s *Service) finishJob(ctx context.Context, j *desk.Job) error {
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		_, err := tx.FinishJob(ctx, j.ID, s.now())
 		return err

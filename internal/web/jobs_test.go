@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/worker"
 )
@@ -140,7 +141,7 @@ func deadMails(t *testing.T, e *env, to ...string) {
 	}
 	w := worker.New(e.store, quietWeb())
 	w.Died = e.svc.JobDied
-	w.Handle(store.JobMail, func(context.Context, *store.Job) error {
+	w.Handle(desk.JobMail, func(context.Context, *desk.Job) error {
 		return worker.Permanent(errors.New("550 5.1.1 no such mailbox"))
 	})
 	if _, err := w.RunDue(ctx); err != nil {

@@ -116,7 +116,7 @@ func setup(t *testing.T, s *store.Store) (*demo.World, *store.Notification) {
 	dana := w.Users[demo.Designated]
 	caseID := w.Cases["abc-new"]
 	err = s.Write(ctx, func(tx *store.Tx) error {
-		return tx.AddNotification(ctx, store.Notification{
+		return storetest.QueueMail(ctx, tx, store.Notification{
 			Kind: "case_reply", UserID: dana, To: demo.Designated, CaseID: caseID, CreatedAt: time.Now().UTC(),
 			Subject: "A reply from support", Body: "Hello Dana,\n\nPlease try the patch.\n",
 		})
@@ -345,7 +345,7 @@ func TestNeverSendsAPIN(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = s.Write(ctx, func(tx *store.Tx) error {
-			return tx.AddNotification(ctx, store.Notification{
+			return storetest.QueueMail(ctx, tx, store.Notification{
 				Kind: "oops", UserID: dana.ID, To: dana.Email, CreatedAt: time.Now().UTC(),
 				Subject: "Your details", Body: "Your PIN is " + dana.PIN,
 			})

@@ -10,11 +10,12 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// ReceiveMail keeps a received message and schedules its processing, in
-// one transaction: once this returns, the message is safe. A message with
-// the key of one kept already is not kept again: it returns that
-// message's id and false. The unique key decides, so of two processes
-// receiving the same resend at once only one keeps it.
+// ReceiveMail keeps a received message: once its transaction commits, the
+// message is safe, and the caller schedules its processing (desk.InboundJob)
+// in the same transaction. A message with the key of one kept already is
+// not kept again: it returns that message's id and false. The unique key
+// decides, so of two processes receiving the same resend at once only one
+// keeps it.
 func (tx *Tx) ReceiveMail(ctx context.Context, m *desk.InboundMail) (int64, bool, error) {
 	var newID int64
 	err := tx.q().row(ctx, `INSERT INTO inbound_mail (source, mail_from, rcpt_to, raw, received_at, state, dedup_key)
@@ -30,8 +31,7 @@ func (tx *Tx) ReceiveMail(ctx context.Context, m *desk.InboundMail) (int64, bool
 	if err != nil {
 		return 0, false, fmt.Errorf("keep received mail: %w", err)
 	}
-	_, err = tx.ScheduleJob(ctx, &desk.Job{Kind: desk.JobInbound, Payload: strconv.FormatInt(newID, 10), RunAt: m.ReceivedAt}, m.ReceivedAt)
-	return newID, true, err
+	return newID, true, nil
 }
 
 const inboundColumns = `id, source, mail_from, rcpt_to, raw, received_at, state, reason, sender, subject, case_id, processed_at`

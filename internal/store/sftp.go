@@ -16,16 +16,14 @@ func scanSFTP(sc scanner, a *desk.SFTPAccount) error {
 }
 
 // CreateSFTPAccount records an account; a case has one active at a time
-// (a unique index), so end the expired ones first (EndSFTPAccounts).
+// (a unique index: a conflict on UniqueActiveSFTPAccount), so end the
+// expired ones first (EndSFTPAccounts).
 func (tx *Tx) CreateSFTPAccount(ctx context.Context, a *desk.SFTPAccount) error {
 	err := tx.q().row(ctx, `INSERT INTO sftp_accounts (case_id, username, password, password_hash, created_by, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.CaseID, a.Username, a.Password, a.PasswordHash, a.CreatedBy, ts(a.CreatedAt), ts(a.ExpiresAt)).Scan(&a.ID)
-	if isUniqueViolation(err) {
-		return fmt.Errorf("case %s already has an active SFTP account: %w", desk.FormatCaseNumber(a.CaseID), desk.ErrConflict)
-	}
 	if err != nil {
-		return fmt.Errorf("record SFTP account: %w", err)
+		return conflict(err, "record SFTP account")
 	}
 	return nil
 }

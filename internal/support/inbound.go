@@ -29,10 +29,15 @@ func (s *Service) ReceiveMail(ctx context.Context, source, from string, rcpts []
 	kept := false
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
+		now := s.now()
 		inboundID, kept, err = tx.ReceiveMail(ctx, &desk.InboundMail{
-			Source: source, MailFrom: from, RcptTo: strings.Join(rcpts, ", "), Raw: raw, ReceivedAt: s.now(),
+			Source: source, MailFrom: from, RcptTo: strings.Join(rcpts, ", "), Raw: raw, ReceivedAt: now,
 			Key: inbound.Key(raw, from),
 		})
+		if err != nil || !kept {
+			return err
+		}
+		_, err = tx.ScheduleJob(ctx, desk.InboundJob(inboundID, now), now)
 		return err
 	})
 	if err == nil && !kept {
@@ -63,27 +68,33 @@ func (s *Service) ProcessInbound(ctx context.Context, j *desk.Job) error {
 			return err
 		}
 		m.ProcessedAt = s.now()
+		file := func(ev desk.InboundEvent, reason string) error {
+			var err error
+			if m.State, err = desk.NextInbound(m.State, ev); err != nil {
+				return err
+			}
+			m.Reason = reason
+			return tx.SetInbound(ctx, m)
+		}
 		msg, err := inbound.Parse(m.Raw, s.MailDomain)
 		if err != nil {
-			m.State, m.Reason = desk.InboundTriage, "The message could not be read: "+err.Error()
-			return tx.SetInbound(ctx, m)
+			return file(desk.TriageInbound, "The message could not be read: "+err.Error())
 		}
 		m.Sender, m.Subject = msg.From, msg.Subject
 		if msg.Auto != inbound.NotAuto {
-			m.State, m.Reason = desk.InboundIgnored, "An automatic message ("+string(msg.Auto)+"): kept, not added to a case."
-			return tx.SetInbound(ctx, m)
+			return file(desk.IgnoreInbound, "An automatic message ("+string(msg.Auto)+"): kept, not added to a case.")
 		}
 		caseID, err := s.fileReply(ctx, tx, msg)
 		var t *triage
 		switch {
 		case errors.As(err, &t):
-			m.State, m.Reason, m.CaseID = desk.InboundTriage, t.reason, caseID
+			m.CaseID = caseID
+			return file(desk.TriageInbound, t.reason)
 		case err != nil:
 			return err
-		default:
-			m.State, m.Reason, m.CaseID = desk.InboundAppended, "Added to the Case Feed as the customer's update.", caseID
 		}
-		return tx.SetInbound(ctx, m)
+		m.CaseID = caseID
+		return file(desk.AppendInbound, "Added to the Case Feed as the customer's update.")
 	})
 }
 
@@ -178,12 +189,17 @@ func (s *Service) LinkInbound(ctx context.Context, r Request, inboundID, caseID 
 		if err != nil {
 			return err
 		}
-		if m.State != desk.InboundTriage && m.State != desk.InboundIgnored {
-			return fmt.Errorf("this message was %s already: %w", m.State, desk.ErrConflict)
+		ev := desk.LinkInbound
+		if caseID == 0 {
+			ev = desk.DiscardInbound
+		}
+		next, err := desk.NextInbound(m.State, ev)
+		if err != nil {
+			return err
 		}
 		m.ProcessedAt = s.now()
 		if caseID == 0 {
-			m.State, m.Reason = desk.InboundDiscard, "Discarded by "+r.Actor.User.Name()+"."
+			m.State, m.Reason = next, "Discarded by "+r.Actor.User.Name()+"."
 			if err := s.audit(ctx, tx, r, "inbound_discarded", m.Sender, m.Subject); err != nil {
 				return err
 			}
@@ -204,7 +220,7 @@ func (s *Service) LinkInbound(ctx context.Context, r Request, inboundID, caseID 
 		if err != nil {
 			return err
 		}
-		m.State, m.CaseID, m.Reason = desk.InboundLinked, caseID, "Linked to case "+desk.FormatCaseNumber(caseID)+" by "+r.Actor.User.Name()+"."
+		m.State, m.CaseID, m.Reason = next, caseID, "Linked to case "+desk.FormatCaseNumber(caseID)+" by "+r.Actor.User.Name()+"."
 		if err := s.audit(ctx, tx, r, "inbound_linked", m.Sender, desk.FormatCaseNumber(caseID)); err != nil {
 			return err
 		}

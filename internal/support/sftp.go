@@ -86,7 +86,11 @@ func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64
 		if _, err := tx.EndSFTPAccounts(ctx, c.ID, now, false); err != nil {
 			return err
 		}
-		if err := tx.CreateSFTPAccount(ctx, a); err != nil {
+		err = tx.CreateSFTPAccount(ctx, a)
+		if desk.ConflictOn(err, store.UniqueActiveSFTPAccount) {
+			return fmt.Errorf("case %s already has an active SFTP account: %w", c.Number(), desk.ErrConflict)
+		}
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ScheduleJob(ctx, &desk.Job{Kind: JobSFTPExpiry, Key: sftpKey(c.ID), CaseID: c.ID, RunAt: a.ExpiresAt}, now); err != nil {

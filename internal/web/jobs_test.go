@@ -12,6 +12,7 @@ import (
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/worker"
 )
 
@@ -130,7 +131,7 @@ func deadMails(t *testing.T, e *env, to ...string) {
 	err := e.store.Write(ctx, func(tx *store.Tx) error {
 		for _, addr := range to {
 			n := store.Notification{Kind: "case_reply", To: addr, Subject: "A reply from support", Body: "Hello", CreatedAt: now}
-			if err := tx.AddNotification(ctx, n); err != nil {
+			if err := storetest.QueueMail(ctx, tx, n); err != nil {
 				return err
 			}
 		}

@@ -1,8 +1,11 @@
 package desk
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 )
 
 // The state machines of the domain besides the case's (transitions, in
@@ -116,4 +119,86 @@ func NextInbound(from InboundState, ev InboundEvent) (InboundState, error) {
 		return to, nil
 	}
 	return from, fmt.Errorf("this message was %s already: %w", from, ErrConflict)
+}
+
+// ErrUploadExpired is an upload that waited past its expiry for its next
+// chunk: its bytes are gone, and its sender starts again.
+var ErrUploadExpired = errors.New("the upload expired; start it again")
+
+// UploadState is where a resumable upload stands. It follows from the
+// upload's offset, file and expiry (Upload.State), so nothing stores it.
+type UploadState string
+
+// Upload states.
+const (
+	UploadReceiving    UploadState = "receiving"     // bytes are still to come
+	UploadReceived     UploadState = "received"      // every byte came: it is to become a case file
+	UploadPartReceived UploadState = "part_received" // every byte of a part came: it waits to be joined
+	UploadFiled        UploadState = "filed"         // it became a file of its case
+	UploadExpired      UploadState = "expired"       // it waited too long for its next chunk
+)
+
+// UploadEvent is what is done to an upload.
+type UploadEvent string
+
+// Upload events.
+const (
+	UploadWrite     UploadEvent = "write"     // a chunk is added at the offset
+	UploadFinish    UploadEvent = "finish"    // the received upload becomes a case file
+	UploadJoin      UploadEvent = "join"      // a received part joins a concatenated upload
+	UploadTerminate UploadEvent = "terminate" // its sender stops it: what arrived goes
+)
+
+// UploadEvents lists every upload event.
+var UploadEvents = []UploadEvent{UploadWrite, UploadFinish, UploadJoin, UploadTerminate}
+
+// uploadEvents is the one table of upload states: the events each state
+// allows. The state that follows is read from the upload again, since a
+// chunk may or may not bring its last byte. A filed upload keeps its
+// address until it expires, so a sender can read that it is done.
+var uploadEvents = map[UploadState][]UploadEvent{
+	UploadReceiving:    {UploadWrite, UploadTerminate},
+	UploadReceived:     {UploadFinish, UploadTerminate},
+	UploadPartReceived: {UploadJoin, UploadTerminate},
+}
+
+// State is where u stands at now. A filed upload stays filed after its
+// expiry: only its resumable address goes.
+func (u *Upload) State(now time.Time) UploadState {
+	switch {
+	case u.FileID != 0:
+		return UploadFiled
+	case !now.Before(u.ExpiresAt):
+		return UploadExpired
+	case !u.Complete():
+		return UploadReceiving
+	case u.Partial:
+		return UploadPartReceived
+	}
+	return UploadReceived
+}
+
+// Allows reports whether the upload table lets ev happen to u at now.
+func (u *Upload) Allows(ev UploadEvent, now time.Time) bool {
+	return slices.Contains(uploadEvents[u.State(now)], ev)
+}
+
+// Check returns nil when the upload table lets ev happen to u at now, and
+// otherwise why not: ErrUploadExpired, or a wrapped ErrConflict saying
+// where the upload stands.
+func (u *Upload) Check(ev UploadEvent, now time.Time) error {
+	st := u.State(now)
+	switch {
+	case slices.Contains(uploadEvents[st], ev):
+		return nil
+	case st == UploadExpired:
+		return ErrUploadExpired
+	case st == UploadFiled:
+		return fmt.Errorf("the upload is complete and is a file of the case now: %w", ErrConflict)
+	case st == UploadReceiving && ev == UploadJoin:
+		return fmt.Errorf("partial upload %s has %d of %d bytes: finish the parts first: %w", u.ID, u.Received, u.Length, ErrConflict)
+	case st == UploadReceiving:
+		return fmt.Errorf("upload %s has %d of %d bytes: %w", u.ID, u.Received, u.Length, ErrConflict)
+	}
+	return fmt.Errorf("upload %s has every byte already: %w", u.ID, ErrConflict)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 )
 
 // Each state machine's test walks every state × event: the allowed ones
@@ -121,4 +122,55 @@ func outcome(to string, err error) string {
 		return msg[:len(msg)-len(": "+ErrConflict.Error())]
 	}
 	return fmt.Sprintf("not a conflict: %v", err)
+}
+
+func TestUploadTransitions(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	later := now.Add(time.Hour)
+	uploads := map[UploadState]*Upload{
+		UploadReceiving:    {ID: "u1", Length: 10, Received: 4, ExpiresAt: later},
+		UploadReceived:     {ID: "u1", Length: 10, Received: 10, ExpiresAt: later},
+		UploadPartReceived: {ID: "u1", Length: 10, Received: 10, Partial: true, ExpiresAt: later},
+		UploadFiled:        {ID: "u1", Length: 10, Received: 10, FileID: 3, ExpiresAt: now},
+		UploadExpired:      {ID: "u1", Length: 10, Received: 4, ExpiresAt: now},
+	}
+	const (
+		filed    = "the upload is complete and is a file of the case now"
+		received = "upload u1 has every byte already"
+		partial  = "upload u1 has 4 of 10 bytes"
+		expired  = "expired"
+	)
+	want := map[UploadState]map[UploadEvent]string{
+		UploadReceiving: {
+			UploadWrite: "", UploadFinish: partial, UploadJoin: "partial upload u1 has 4 of 10 bytes: finish the parts first",
+			UploadTerminate: "",
+		},
+		UploadReceived:     {UploadWrite: received, UploadFinish: "", UploadJoin: received, UploadTerminate: ""},
+		UploadPartReceived: {UploadWrite: received, UploadFinish: received, UploadJoin: "", UploadTerminate: ""},
+		UploadFiled:        {UploadWrite: filed, UploadFinish: filed, UploadJoin: filed, UploadTerminate: filed},
+		UploadExpired:      {UploadWrite: expired, UploadFinish: expired, UploadJoin: expired, UploadTerminate: expired},
+	}
+	for st, u := range uploads {
+		if got := u.State(now); got != st {
+			t.Errorf("State(%+v) = %s, want %s", u, got, st)
+		}
+		for _, ev := range UploadEvents {
+			err := u.Check(ev, now)
+			got := ""
+			switch {
+			case err == nil:
+			case errors.Is(err, ErrUploadExpired):
+				got = expired
+			default:
+				got = outcome("", err)
+			}
+			if got != want[st][ev] {
+				t.Errorf("Check(%s, %s) = %q, want %q", st, ev, got, want[st][ev])
+			}
+			if allowed := u.Allows(ev, now); allowed != (err == nil) {
+				t.Errorf("Allows(%s, %s) = %v, but Check says %v", st, ev, allowed, err)
+			}
+		}
+	}
 }

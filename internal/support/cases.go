@@ -344,7 +344,13 @@ func (s *Service) Cases(ctx context.Context, r Request, f store.CaseFilter) (*st
 	if f.List == store.Queue && !r.Actor.IsStaff() {
 		f.List = store.GroupCases
 	}
-	return s.Store.Cases(ctx, f)
+	page, err := s.Store.Cases(ctx, f)
+	if errors.Is(err, store.ErrBadCursor) {
+		return nil, &desk.ValidationError{Fields: map[string]string{
+			"after": "This page link is not valid; go back to the first page.",
+		}}
+	}
+	return page, err
 }
 
 // writeCase runs fn on a locked case after checking the action; fn changes

@@ -40,7 +40,7 @@ func uploadKey(uploadID string) string { return "upload:" + uploadID }
 // Errors of uploads that the protocol answers in its own way.
 var (
 	// ErrUploadExpired is an upload past its expiry (410 Gone).
-	ErrUploadExpired = errors.New("the upload expired; start it again")
+	ErrUploadExpired = desk.ErrUploadExpired
 	// ErrChecksumMismatch is a chunk whose checksum did not match (460).
 	ErrChecksumMismatch = errors.New("the chunk's checksum does not match its content; it was discarded")
 	// ErrChunkTooLarge is a chunk that would go past the upload's length.
@@ -272,7 +272,7 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, fir
 	if readErr != nil {
 		return u, readErr
 	}
-	if u.Complete() && !u.Partial {
+	if u.Allows(desk.UploadFinish, s.now()) {
 		done, err := s.finishUpload(ctx, r, u)
 		if err != nil {
 			return u, err // recorded: the next request to it finishes it
@@ -302,10 +302,11 @@ func (s *Service) Upload(ctx context.Context, r Request, uploadID string) (*desk
 	if u.UserID != r.Actor.User.ID {
 		return nil, fmt.Errorf("upload: %w", desk.ErrNotFound)
 	}
-	if u.FileID == 0 && !s.now().Before(u.ExpiresAt) {
+	st := u.State(s.now())
+	if st == desk.UploadExpired {
 		return nil, ErrUploadExpired
 	}
-	if _, err := s.transferCase(ctx, r, u.CaseID); err != nil && u.FileID == 0 {
+	if _, err := s.transferCase(ctx, r, u.CaseID); err != nil && st != desk.UploadFiled {
 		return nil, err
 	}
 	return u, nil
@@ -335,11 +336,11 @@ func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, c
 	if ch.Length > 0 && ch.Offset+ch.Length > u.Length {
 		return nil, fmt.Errorf("the chunk ends at %d, the upload at %d: %w", ch.Offset+ch.Length, u.Length, ErrChunkTooLarge)
 	}
-	if u.Complete() {
-		if u.FileID == 0 && !u.Partial {
+	if !u.Allows(desk.UploadWrite, s.now()) {
+		if u.Allows(desk.UploadFinish, s.now()) {
 			return s.finishUpload(ctx, r, u) // a finish cut short before: do it now
 		}
-		return u, nil
+		return u, nil // every byte is here: the sender reads where it stands
 	}
 	from := u.Received
 	readErr, err := s.receive(ctx, u, ch)
@@ -363,7 +364,7 @@ func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, c
 	if readErr != nil {
 		return u, readErr // what arrived counts; the sender resumes from here
 	}
-	if u.Complete() && !u.Partial {
+	if u.Allows(desk.UploadFinish, now) {
 		return s.finishUpload(ctx, r, u)
 	}
 	return u, nil
@@ -550,9 +551,8 @@ func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, pa
 		if !p.Partial || p.CaseID != c.ID {
 			return nil, &desk.ValidationError{Fields: map[string]string{"Upload-Concat": "Only partial uploads to the same case can be joined."}}
 		}
-		if !p.Complete() {
-			return nil, fmt.Errorf("partial upload %s has %d of %d bytes: finish the parts first: %w",
-				id, p.Received, p.Length, desk.ErrConflict)
+		if err := p.Check(desk.UploadJoin, s.now()); err != nil {
+			return nil, err
 		}
 		length += p.Length
 	}
@@ -616,8 +616,8 @@ func (s *Service) TerminateUpload(ctx context.Context, r Request, uploadID strin
 		return err
 	}
 	defer release()
-	if u.FileID != 0 {
-		return fmt.Errorf("the upload is complete and is a file of the case now: %w", desk.ErrConflict)
+	if err := u.Check(desk.UploadTerminate, s.now()); err != nil {
+		return err
 	}
 	return s.removeUpload(ctx, u)
 }

@@ -259,17 +259,16 @@ func (s *Service) WorkEscalation(ctx context.Context, r Request, escalationID in
 			}
 			return err
 		}
-		ev := desk.EscalationEvent(step)
-		if !slices.Contains(desk.EscalationEvents, ev) {
+		if !slices.Contains(desk.EscalationEvents, step) {
 			return &desk.ValidationError{Fields: map[string]string{"step": "Choose accept, reject, close or note."}}
 		}
-		if e.State, err = desk.NextEscalation(e.State, ev); err != nil {
+		if e.State, err = desk.NextEscalation(e.State, step); err != nil {
 			return err
 		}
 		now := s.now()
 		text = strings.TrimSpace(text)
 		var entry, event, subject string
-		switch ev {
+		switch step {
 		case desk.EscalationAccept:
 			e.OwnerID, e.DecidedAt = r.actorID(), now
 			entry, event, subject = "Escalation accepted. Next steps: "+text, "Escalation accepted by "+r.Actor.User.Name()+".", "accepted"

@@ -289,7 +289,16 @@ func (tx *Tx) DiscardJob(ctx context.Context, jobID int64, now time.Time) error 
 	return tx.whyNotDead(ctx, jobID)
 }
 
-// whyNotDead explains why a dead job's action changed nothing.
+// Why an action on a dead job changed nothing: each is a desk.ErrConflict
+// too.
+var (
+	// ErrJobNotDead is a job that is no longer dead.
+	ErrJobNotDead = errors.New("the job is not dead")
+	// ErrJobSuperseded is a dead job whose key a newer pending job holds.
+	ErrJobSuperseded = errors.New("a newer job of the key is pending")
+)
+
+// whyNotDead says why a dead job's action changed nothing.
 func (tx *Tx) whyNotDead(ctx context.Context, jobID int64) error {
 	var dead bool
 	err := tx.q().row(ctx, `SELECT `+deadJob+` FROM jobs WHERE id = ?`, jobID).Scan(&dead)
@@ -297,9 +306,9 @@ func (tx *Tx) whyNotDead(ctx context.Context, jobID int64) error {
 		return notFound(err, fmt.Sprintf("job %d", jobID))
 	}
 	if !dead {
-		return fmt.Errorf("job %d is no longer dead: %w", jobID, desk.ErrConflict)
+		return fmt.Errorf("job %d: %w: %w", jobID, ErrJobNotDead, desk.ErrConflict)
 	}
-	return fmt.Errorf("a newer job of the same key is pending; it runs instead of job %d: %w", jobID, desk.ErrConflict)
+	return fmt.Errorf("job %d: %w: %w", jobID, ErrJobSuperseded, desk.ErrConflict)
 }
 
 // PendingJobs counts the pending jobs of a kind: the backlog.

@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -83,10 +84,22 @@ func (s *Service) RetryJob(ctx context.Context, r Request, jobID int64) error {
 	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.ReviveJob(ctx, jobID, s.now()); err != nil {
-			return err
+			return notDead(err, jobID)
 		}
 		return s.audit(ctx, tx, r, "job_retried", strconv.FormatInt(jobID, 10), "")
 	})
+}
+
+// notDead says why an action on a dead job changed nothing, as the portal
+// admin reads it.
+func notDead(err error, jobID int64) error {
+	switch {
+	case errors.Is(err, store.ErrJobNotDead):
+		return fmt.Errorf("job %d is no longer dead: %w", jobID, desk.ErrConflict)
+	case errors.Is(err, store.ErrJobSuperseded):
+		return fmt.Errorf("a newer job of the same key is pending; it runs instead of job %d: %w", jobID, desk.ErrConflict)
+	}
+	return err
 }
 
 // DiscardJob gives up a dead job for good (portal admins).
@@ -96,7 +109,7 @@ func (s *Service) DiscardJob(ctx context.Context, r Request, jobID int64) error 
 	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.DiscardJob(ctx, jobID, s.now()); err != nil {
-			return err
+			return notDead(err, jobID)
 		}
 		return s.audit(ctx, tx, r, "job_discarded", strconv.FormatInt(jobID, 10), "")
 	})

@@ -87,6 +87,8 @@ func TestDeadJobs(t *testing.T) {
 		}
 		if err := f.svc.RetryJob(ctx, admin, ids[1]); !errors.Is(err, desk.ErrConflict) {
 			t.Errorf("retrying a discarded job: %v, want a conflict", err)
+		} else if want := fmt.Sprintf("job %d is no longer dead: conflict", ids[1]); err.Error() != want {
+			t.Errorf("retrying a discarded job: %q, want %q", err, want)
 		}
 		if err := f.svc.RetryJob(ctx, admin, 999999); !errors.Is(err, desk.ErrNotFound) {
 			t.Errorf("retrying no job: %v, want not found", err)

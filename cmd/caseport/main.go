@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/inbound"
 	"github.com/caseport/caseport/internal/mailer"
@@ -190,8 +191,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	jobs.Grace = *grace
 	jobs.Died = svc.JobDied
 	// Sending waits on the relay, so several emails go out at once.
-	jobs.HandleKind(store.JobMail, mail.Send, worker.Kind{Runners: 8})
-	jobs.Handle(store.JobInbound, svc.ProcessInbound)
+	jobs.HandleKind(desk.JobMail, mail.Send, worker.Kind{Runners: 8})
+	jobs.Handle(desk.JobInbound, svc.ProcessInbound)
 	jobs.Handle(support.JobDeadAlert, svc.RunDeadJobsAlert)
 	jobs.Handle(support.JobPurge, svc.RunPurge)
 	jobs.Handle(support.JobUploadExpiry, svc.RunUploadExpiry)

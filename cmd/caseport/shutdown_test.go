@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/mailer/mailtest"
 	"github.com/caseport/caseport/internal/store"
 )
@@ -106,7 +107,7 @@ func TestSIGTERMFinishesRunningJobs(t *testing.T) {
 			t.Errorf("the email being sent at SIGTERM is not marked sent (attempts %d, %q)", m.Attempts, m.LastError)
 		}
 	}
-	if pending, _ := s.Jobs(t.Context(), store.JobFilter{Pending: true, Kind: store.JobMail}); len(pending) != 0 {
+	if pending, _ := s.Jobs(t.Context(), store.JobFilter{Pending: true, Kind: desk.JobMail}); len(pending) != 0 {
 		t.Errorf("%d mail jobs still pending after the stop", len(pending))
 	}
 }

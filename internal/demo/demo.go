@@ -210,11 +210,22 @@ func (l *loader) companies() {
 		"Routing Server", "IVR")
 }
 
+// user adds a demo user: a contact with a PIN drawn as support draws one
+// (again on the rare clash), staff with none.
 func (l *loader) user(u *desk.User) int64 {
-	uid, err := l.tx.CreateUser(l.ctx, u, l.hash, l.now)
-	l.check(err)
-	l.w.Users[u.Email] = uid
-	return uid
+	for {
+		pin := ""
+		if u.Kind == desk.KindContact {
+			pin = auth.NewPIN()
+		}
+		uid, err := l.tx.CreateUser(l.ctx, u, pin, l.hash, l.now)
+		if desk.ConflictOn(err, store.UniqueUserPIN) {
+			continue
+		}
+		l.check(err)
+		l.w.Users[u.Email] = uid
+		return uid
+	}
 }
 
 func (l *loader) staff() {

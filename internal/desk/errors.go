@@ -51,6 +51,29 @@ func (e *RetryError) Error() string {
 // Unwrap makes a RetryError an ErrThrottled.
 func (e *RetryError) Unwrap() error { return ErrThrottled }
 
+// ConflictError is a write that a unique constraint refused: another
+// record holds the value. Constraint is the constraint's name, the same on
+// both engines; the use case that made the write turns it into the message
+// its user sees (which field, what to do). It is an ErrConflict.
+type ConflictError struct {
+	Constraint string
+}
+
+// Error names the constraint.
+func (e *ConflictError) Error() string {
+	return "unique constraint " + e.Constraint + ": " + ErrConflict.Error()
+}
+
+// Unwrap makes a ConflictError an ErrConflict.
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// ConflictOn reports whether err is a conflict on the unique constraint
+// named constraint.
+func ConflictOn(err error, constraint string) bool {
+	var c *ConflictError
+	return errors.As(err, &c) && c.Constraint == constraint
+}
+
 // ValidationError lists what is wrong with an input, field by field, so a
 // form can show each message beside its field and the API can return them as
 // a list. Field names are the form/JSON names.

@@ -100,8 +100,8 @@ func (m *Mailer) Relaying() bool { return m.relay != nil }
 // shown on the profile page only, never sent.
 var errPIN = errors.New("the email contains the recipient's PIN; it was not sent")
 
-// Send is the job that sends one email (store.JobMail).
-func (m *Mailer) Send(ctx context.Context, j *store.Job) error {
+// Send is the job that sends one email (desk.JobMail).
+func (m *Mailer) Send(ctx context.Context, j *desk.Job) error {
 	nid, err := strconv.ParseInt(j.Payload, 10, 64)
 	if err != nil {
 		return fmt.Errorf("mail job %d: payload %q", j.ID, j.Payload)

@@ -101,7 +101,7 @@ func mailWorker(t *testing.T, s *store.Store, url string) *worker.Worker {
 		t.Fatal(err)
 	}
 	wk := worker.New(s, quiet)
-	wk.Handle(store.JobMail, m.Send)
+	wk.Handle(desk.JobMail, m.Send)
 	return wk
 }
 
@@ -122,7 +122,7 @@ func setup(t *testing.T, s *store.Store) (world, *store.Notification) {
 	w := world{contact: fx.Contact(co, desk.ReadWrite)}
 	w.kase = fx.Case(w.contact)
 	err := s.Write(ctx, func(tx *store.Tx) error {
-		return tx.AddNotification(ctx, store.Notification{
+		return storetest.QueueMail(ctx, tx, store.Notification{
 			Kind: "case_reply", UserID: w.contact.ID, To: w.contact.Email, CaseID: w.kase.ID, CreatedAt: time.Now().UTC(),
 			Subject: "A reply from support", Body: "Hello Dana,\n\nPlease try the patch.\n",
 		})
@@ -205,7 +205,7 @@ func TestAnEmailCostsOneWriteAfterItsClaim(t *testing.T) {
 		_, n := setup(t, s)
 		// Only the email of this test is pending.
 		err := s.Write(ctx, func(tx *store.Tx) error {
-			jobs, err := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: store.JobMail, Limit: 500})
+			jobs, err := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: desk.JobMail, Limit: 500})
 			for _, j := range jobs {
 				if j.Payload == itoa(n.ID) {
 					continue
@@ -226,7 +226,7 @@ func TestAnEmailCostsOneWriteAfterItsClaim(t *testing.T) {
 		stopped := make(chan struct{})
 		go func() { defer close(stopped); wk.Run(ctx) }()
 		deadline := time.Now().Add(20 * time.Second)
-		for pending, _ := s.PendingJobs(ctx, store.JobMail); pending > 0; pending, _ = s.PendingJobs(ctx, store.JobMail) {
+		for pending, _ := s.PendingJobs(ctx, desk.JobMail); pending > 0; pending, _ = s.PendingJobs(ctx, desk.JobMail) {
 			if time.Now().After(deadline) {
 				t.Fatal("the email was not sent")
 			}
@@ -296,7 +296,7 @@ func TestPermanentRefusalIsNotRetried(t *testing.T) {
 			t.Fatal(err)
 		}
 		wk := worker.New(s, quiet)
-		wk.Handle(store.JobMail, m.Send)
+		wk.Handle(desk.JobMail, m.Send)
 		for i := range 3 {
 			wk.Clock = func() time.Time { return time.Now().Add(time.Duration(i) * time.Hour) }
 			if _, err := wk.RunDue(ctx); err != nil {
@@ -307,7 +307,7 @@ func TestPermanentRefusalIsNotRetried(t *testing.T) {
 		if !got.SentAt.IsZero() || got.Attempts != 1 || !strings.Contains(got.LastError, "550") {
 			t.Errorf("after a 5xx: %+v; want one attempt and the refusal", got)
 		}
-		dead, err := s.Jobs(ctx, store.JobFilter{Dead: true, Kind: store.JobMail})
+		dead, err := s.Jobs(ctx, store.JobFilter{Dead: true, Kind: desk.JobMail})
 		if err != nil || len(dead) != 1 || dead[0].Attempts != 1 || !strings.Contains(dead[0].LastError, "550") {
 			t.Errorf("dead mail jobs: %+v %v; want the refused one", dead, err)
 		}
@@ -324,7 +324,7 @@ func TestNoRelayKeepsMailInTheOutbox(t *testing.T) {
 			t.Fatal(err)
 		}
 		wk := worker.New(s, quiet)
-		wk.Handle(store.JobMail, m.Send)
+		wk.Handle(desk.JobMail, m.Send)
 		if _, err := wk.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -332,7 +332,7 @@ func TestNoRelayKeepsMailInTheOutbox(t *testing.T) {
 		if !got.SentAt.IsZero() || got.Body != n.Body {
 			t.Errorf("without a relay: %+v", got)
 		}
-		if pending, _ := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: store.JobMail}); len(pending) != 0 {
+		if pending, _ := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: desk.JobMail}); len(pending) != 0 {
 			t.Errorf("mail jobs still pending without a relay: %d", len(pending))
 		}
 	})
@@ -348,7 +348,7 @@ func TestNeverSendsAPIN(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = s.Write(ctx, func(tx *store.Tx) error {
-			return tx.AddNotification(ctx, store.Notification{
+			return storetest.QueueMail(ctx, tx, store.Notification{
 				Kind: "oops", UserID: dana.ID, To: dana.Email, CreatedAt: time.Now().UTC(),
 				Subject: "Your details", Body: "Your PIN is " + dana.PIN,
 			})
@@ -359,7 +359,7 @@ func TestNeverSendsAPIN(t *testing.T) {
 		relay, url := startSink(t, 0)
 		m, _ := mailer.New(s, quiet, mailer.Config{Relay: url})
 		ns, _ := s.Notifications(ctx, dana.Email, 1)
-		err = m.Send(ctx, &store.Job{ID: 1, Payload: itoa(ns[0].ID)})
+		err = m.Send(ctx, &desk.Job{ID: 1, Payload: itoa(ns[0].ID)})
 		if err == nil || len(relay.messages()) != 0 {
 			t.Fatalf("an email with the PIN was sent (%v)", err)
 		}
@@ -415,7 +415,7 @@ func TestWithholdsMailFromWhoLostAccess(t *testing.T) {
 		if !got.SentAt.IsZero() || !strings.Contains(got.LastError, "may no longer see case") {
 			t.Errorf("the outbox says %+v, want unsent with the reason", got)
 		}
-		if pending, _ := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: store.JobMail}); len(pending) != 0 {
+		if pending, _ := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: desk.JobMail}); len(pending) != 0 {
 			t.Errorf("the withheld email's job is still pending: %d", len(pending))
 		}
 	})

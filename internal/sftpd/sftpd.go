@@ -26,7 +26,7 @@ import (
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -146,7 +146,7 @@ func (s *Server) handle(conn net.Conn) {
 }
 
 // session serves one channel: the sftp subsystem and nothing else.
-func (s *Server) session(ctx context.Context, a *store.SFTPAccount, ch ssh.Channel, requests <-chan *ssh.Request) {
+func (s *Server) session(ctx context.Context, a *desk.SFTPAccount, ch ssh.Channel, requests <-chan *ssh.Request) {
 	defer ch.Close()
 	for req := range requests {
 		ok := req.Type == "subsystem" && len(req.Payload) >= 4 && string(req.Payload[4:]) == "sftp"
@@ -167,7 +167,7 @@ func (s *Server) session(ctx context.Context, a *store.SFTPAccount, ch ssh.Chann
 // area is the upload area one account sees.
 type area struct {
 	s   *Server
-	a   *store.SFTPAccount
+	a   *desk.SFTPAccount
 	ctx context.Context
 }
 

@@ -18,7 +18,7 @@ func (tx *Tx) CreateCompany(ctx context.Context, c *desk.Company, now time.Time)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.OrgID, c.Name, c.Country, id(c.ParentID), id(c.CalendarID), ts(now)).Scan(&newID)
 	if err != nil {
-		return 0, tx.d.conflict(err, "create company "+c.OrgID, "org_id", "Another company has this Org ID.")
+		return 0, conflict(err, "create company "+c.OrgID)
 	}
 	return newID, nil
 }
@@ -29,7 +29,7 @@ func (tx *Tx) UpdateCompany(ctx context.Context, c *desk.Company) error {
 		WHERE id = ?`,
 		c.OrgID, c.Name, c.Country, id(c.ParentID), id(c.CalendarID), c.ID)
 	if err != nil {
-		return tx.d.conflict(err, "update company "+c.OrgID, "org_id", "Another company has this Org ID.")
+		return conflict(err, "update company "+c.OrgID)
 	}
 	return affected(res, "company "+strconv.FormatInt(c.ID, 10))
 }
@@ -93,7 +93,7 @@ func (tx *Tx) CreateProduct(ctx context.Context, name string) (int64, error) {
 	var newID int64
 	err := tx.q().row(ctx, `INSERT INTO products (name) VALUES (?) RETURNING id`, name).Scan(&newID)
 	if err != nil {
-		return 0, tx.d.conflict(err, "create product "+name, "name", "A product with this name exists.")
+		return 0, conflict(err, "create product "+name)
 	}
 	return newID, nil
 }
@@ -103,7 +103,7 @@ func (tx *Tx) CreateComponent(ctx context.Context, productID int64, name string)
 	var newID int64
 	err := tx.q().row(ctx, `INSERT INTO components (product_id, name) VALUES (?, ?) RETURNING id`, productID, name).Scan(&newID)
 	if err != nil {
-		return 0, tx.d.conflict(err, "create component "+name, "name", "This product already has a component with this name.")
+		return 0, conflict(err, "create component "+name)
 	}
 	return newID, nil
 }
@@ -197,7 +197,7 @@ func (tx *Tx) CreateContract(ctx context.Context, c *desk.Contract, now time.Tim
 		c.Number, c.SoldToID, c.EndUserID, supportOwner(c), string(c.Level), joinFlex(c.FlexCare),
 		string(c.Deployment), ts(c.Starts), ts(c.Ends), string(c.State), id(c.CalendarID), ts(now)).Scan(&newID)
 	if err != nil {
-		return 0, tx.d.conflict(err, "create contract "+c.Number, "number", "Another contract has this number.")
+		return 0, conflict(err, "create contract "+c.Number)
 	}
 	if err := tx.setContractProducts(ctx, newID, c.ProductIDs); err != nil {
 		return 0, err
@@ -214,7 +214,7 @@ func (tx *Tx) UpdateContract(ctx context.Context, c *desk.Contract) error {
 		c.Number, c.SoldToID, c.EndUserID, supportOwner(c), string(c.Level), joinFlex(c.FlexCare),
 		string(c.Deployment), ts(c.Starts), ts(c.Ends), string(c.State), id(c.CalendarID), c.ID)
 	if err != nil {
-		return tx.d.conflict(err, "update contract "+c.Number, "number", "Another contract has this number.")
+		return conflict(err, "update contract "+c.Number)
 	}
 	if err := affected(res, "contract "+c.Number); err != nil {
 		return err

@@ -324,20 +324,16 @@ type Notification struct {
 	LastError string
 }
 
-// JobMail is the kind of the job that sends one email.
-const JobMail = "mail"
-
-// AddNotification queues an email, and the job that sends it, in the
-// transaction of the change it tells of.
-func (tx *Tx) AddNotification(ctx context.Context, n Notification) error {
+// AddNotification queues an email and returns its ID. The caller
+// schedules the job that sends it (desk.MailJob) in the same transaction.
+func (tx *Tx) AddNotification(ctx context.Context, n Notification) (int64, error) {
 	var nid int64
 	err := tx.q().row(ctx, `INSERT INTO notifications (kind, user_id, to_addr, subject, body, case_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, n.Kind, id(n.UserID), n.To, n.Subject, n.Body, id(n.CaseID), ts(n.CreatedAt)).Scan(&nid)
 	if err != nil {
-		return fmt.Errorf("queue %s notification: %w", n.Kind, err)
+		return 0, fmt.Errorf("queue %s notification: %w", n.Kind, err)
 	}
-	_, err = tx.ScheduleJob(ctx, &Job{Kind: JobMail, CaseID: n.CaseID, Payload: strconv.FormatInt(nid, 10), RunAt: n.CreatedAt}, n.CreatedAt)
-	return err
+	return nid, nil
 }
 
 const notificationColumns = `id, kind, user_id, to_addr, subject, body, case_id, created_at, sent_at, message_id, attempts, last_error`

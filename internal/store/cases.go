@@ -494,12 +494,13 @@ func cursor(at time.Time, caseID int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
-// parseCursor reads a cursor; anything else is a validation error on the
-// "after" field, since it arrives in a link the user could have edited.
+// ErrBadCursor is a CaseFilter.After that is no cursor of a list: it
+// arrives in a link the user could have edited.
+var ErrBadCursor = errors.New("not a cursor of a case list")
+
+// parseCursor reads a cursor; anything else is ErrBadCursor.
 func parseCursor(s string) (time.Time, int64, error) {
-	bad := &desk.ValidationError{Fields: map[string]string{
-		"after": "This page link is not valid; go back to the first page.",
-	}}
+	bad := fmt.Errorf("case list after %q: %w", s, ErrBadCursor)
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return time.Time{}, 0, bad

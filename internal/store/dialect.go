@@ -97,14 +97,83 @@ func (d dialect) rebind(query string) string {
 	return b.String()
 }
 
-// conflict turns a unique-constraint violation into a validation error on
-// field with msg, so a form can show it; other errors are wrapped with
-// what.
-func (d dialect) conflict(err error, what, field, msg string) error {
-	if isUniqueViolation(err) {
-		return fmt.Errorf("%s: %w", what, &desk.ValidationError{Fields: map[string]string{field: msg}})
+// Unique constraints that a use case turns into what its user sees. The
+// names are PostgreSQL's (the constraint or index in the schema); SQLite
+// reports the same constraints by their columns (uniqueConstraints).
+const (
+	UniqueUserEmail         = "users_email_key"
+	UniqueUserPIN           = "users_pin_key"
+	UniqueCompanyOrgID      = "companies_org_id_key"
+	UniqueProductName       = "products_name_key"
+	UniqueComponentName     = "components_product_id_name_key"
+	UniqueContractNumber    = "contracts_number_key"
+	UniqueCalendarName      = "calendars_name_key"
+	UniqueActiveEscalation  = "escalations_one_active"
+	UniqueActiveSFTPAccount = "sftp_accounts_active"
+	UniqueSFTPUsername      = "sftp_accounts_username_key"
+	UniqueCaseReference     = "cases_reference"
+	UniqueStorageKey        = "case_files_storage_key_key"
+	UniqueAPITokenHash      = "api_tokens_token_hash_key"
+	UniqueInboundDedupKey   = "inbound_mail_dedup"
+	UniquePendingJobKey     = "jobs_pending_key"
+)
+
+// uniqueConstraints is the one table from what SQLite reports of a unique
+// violation ("UNIQUE constraint failed: users.email", the columns of the
+// constraint) to the constraint's name, so both engines name it alike.
+var uniqueConstraints = map[string]string{
+	"users.email":                            UniqueUserEmail,
+	"users.pin":                              UniqueUserPIN,
+	"companies.org_id":                       UniqueCompanyOrgID,
+	"products.name":                          UniqueProductName,
+	"components.product_id, components.name": UniqueComponentName,
+	"contracts.number":                       UniqueContractNumber,
+	"calendars.name":                         UniqueCalendarName,
+	"escalations.case_id":                    UniqueActiveEscalation,
+	"sftp_accounts.case_id":                  UniqueActiveSFTPAccount,
+	"sftp_accounts.username":                 UniqueSFTPUsername,
+	"cases.reference_id":                     UniqueCaseReference,
+	"case_files.storage_key":                 UniqueStorageKey,
+	"api_tokens.token_hash":                  UniqueAPITokenHash,
+	"inbound_mail.dedup_key":                 UniqueInboundDedupKey,
+	"jobs.key":                               UniquePendingJobKey,
+}
+
+// conflict turns a unique-constraint violation into a *desk.ConflictError
+// naming the constraint, wrapped with what; other errors are wrapped with
+// what alone.
+func conflict(err error, what string) error {
+	if name, ok := uniqueConstraint(err); ok {
+		return fmt.Errorf("%s: %w", what, &desk.ConflictError{Constraint: name})
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// uniqueConstraint returns the name of the unique constraint err violates,
+// and whether it is a unique violation at all. A constraint the table does
+// not know is named by what SQLite reports.
+func uniqueConstraint(err error) (string, bool) {
+	if !isUniqueViolation(err) {
+		return "", false
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.ConstraintName, true
+	}
+	msg := err.Error()
+	const prefix = "UNIQUE constraint failed: "
+	i := strings.Index(msg, prefix)
+	if i < 0 {
+		return "", true
+	}
+	cols := msg[i+len(prefix):]
+	if j := strings.Index(cols, " ("); j >= 0 {
+		cols = cols[:j]
+	}
+	if name, ok := uniqueConstraints[cols]; ok {
+		return name, true
+	}
+	return cols, true
 }
 
 // isForeignKeyViolation recognises both engines' foreign-key errors.

@@ -34,17 +34,14 @@ func escalationDest(e *desk.Escalation) []any {
 }
 
 // CreateEscalation adds an escalation. A second active escalation of the
-// case is a conflict, whatever raced to make it.
+// case is a conflict on UniqueActiveEscalation, whatever raced to make it.
 func (tx *Tx) CreateEscalation(ctx context.Context, e *desk.Escalation) (int64, error) {
 	var newID int64
 	err := tx.q().row(ctx, `INSERT INTO escalations (case_id, reason, details, state, requested_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 		e.CaseID, string(e.Reason), e.Details, string(e.State), e.RequestedBy, ts(e.CreatedAt)).Scan(&newID)
-	if isUniqueViolation(err) {
-		return 0, fmt.Errorf("case %s already has an active escalation: %w", desk.FormatCaseNumber(e.CaseID), desk.ErrConflict)
-	}
 	if err != nil {
-		return 0, fmt.Errorf("create escalation: %w", err)
+		return 0, conflict(err, "create escalation")
 	}
 	return newID, nil
 }

@@ -4,29 +4,12 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/caseport/caseport/internal/desk"
 )
 
-// CaseFile is a file of a case.
-type CaseFile struct {
-	ID          int64
-	CaseID      int64
-	Name        string
-	Size        int64
-	SHA256      string
-	ContentType string
-	// Source is how it came: upload, sftp, email; Direction is "customer"
-	// (sent by the customer) or "support" (shared by support).
-	Source     string
-	Direction  string
-	UploadedBy int64
-	Uploader   string // name, for display
-	StorageKey string
-	CreatedAt  time.Time
-	PurgedAt   time.Time
-}
-
 // AddCaseFile records a stored file of a case.
-func (tx *Tx) AddCaseFile(ctx context.Context, f *CaseFile) (int64, error) {
+func (tx *Tx) AddCaseFile(ctx context.Context, f *desk.CaseFile) (int64, error) {
 	var newID int64
 	err := tx.q().row(ctx, `INSERT INTO case_files (case_id, name, size, sha256, content_type, source, direction, uploaded_by,
 			storage_key, created_at)
@@ -41,22 +24,22 @@ func (tx *Tx) AddCaseFile(ctx context.Context, f *CaseFile) (int64, error) {
 const caseFileColumns = `f.id, f.case_id, f.name, f.size, f.sha256, f.content_type, f.source, f.direction, f.uploaded_by,
 	COALESCE(u.first_name || ' ' || u.last_name, ''), f.storage_key, f.created_at, f.purged_at`
 
-func scanCaseFile(sc scanner, f *CaseFile) error {
+func scanCaseFile(sc scanner, f *desk.CaseFile) error {
 	return sc.Scan(&f.ID, &f.CaseID, &f.Name, &f.Size, &f.SHA256, &f.ContentType, &f.Source, &f.Direction,
 		nullInt{&f.UploadedBy}, &f.Uploader, &f.StorageKey, nullTime{&f.CreatedAt}, nullTime{&f.PurgedAt})
 }
 
 // CaseFiles lists a case's files, newest first.
-func (s *Store) CaseFiles(ctx context.Context, caseID int64) ([]CaseFile, error) {
+func (s *Store) CaseFiles(ctx context.Context, caseID int64) ([]desk.CaseFile, error) {
 	rows, err := s.read().query(ctx, `SELECT `+caseFileColumns+` FROM case_files f LEFT JOIN users u ON u.id = f.uploaded_by
 		WHERE f.case_id = ? ORDER BY f.id DESC`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("case files: %w", err)
 	}
 	defer rows.Close()
-	var out []CaseFile
+	var out []desk.CaseFile
 	for rows.Next() {
-		var f CaseFile
+		var f desk.CaseFile
 		if err := scanCaseFile(rows, &f); err != nil {
 			return nil, fmt.Errorf("case files: %w", err)
 		}
@@ -66,8 +49,8 @@ func (s *Store) CaseFiles(ctx context.Context, caseID int64) ([]CaseFile, error)
 }
 
 // CaseFile reads one file of a case.
-func (s *Store) CaseFile(ctx context.Context, caseID, fileID int64) (*CaseFile, error) {
-	var f CaseFile
+func (s *Store) CaseFile(ctx context.Context, caseID, fileID int64) (*desk.CaseFile, error) {
+	var f desk.CaseFile
 	err := scanCaseFile(s.read().row(ctx, `SELECT `+caseFileColumns+` FROM case_files f LEFT JOIN users u ON u.id = f.uploaded_by
 		WHERE f.case_id = ? AND f.id = ?`, caseID, fileID), &f)
 	if err != nil {

@@ -6,51 +6,21 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
+
+	"github.com/caseport/caseport/internal/desk"
 )
 
-// Inbound mail states.
-const (
-	InboundPending  = "pending"  // received, not processed yet
-	InboundAppended = "appended" // added to a case's feed
-	InboundTriage   = "triage"   // waits for a portal admin, with the reason
-	InboundIgnored  = "ignored"  // an automatic message: kept, not appended
-	InboundLinked   = "linked"   // a portal admin added it to a case
-	InboundDiscard  = "discarded"
-)
-
-// JobInbound is the kind of the job that processes one received message.
-const JobInbound = "inbound"
-
-// InboundMail is a received message.
-type InboundMail struct {
-	ID       int64
-	Source   string // smtp, lmtp, imap
-	MailFrom string // the envelope sender
-	RcptTo   string
-	Raw      []byte
-	// Key names the message for keeping it once (inbound.Key): a resend
-	// with the same key is the message kept already.
-	Key         string
-	ReceivedAt  time.Time
-	State       string
-	Reason      string
-	Sender      string // the From address, once parsed
-	Subject     string
-	CaseID      int64
-	ProcessedAt time.Time
-}
-
-// ReceiveMail keeps a received message and schedules its processing, in
-// one transaction: once this returns, the message is safe. A message with
-// the key of one kept already is not kept again: it returns that
-// message's id and false. The unique key decides, so of two processes
-// receiving the same resend at once only one keeps it.
-func (tx *Tx) ReceiveMail(ctx context.Context, m *InboundMail) (int64, bool, error) {
+// ReceiveMail keeps a received message: once its transaction commits, the
+// message is safe, and the caller schedules its processing (desk.InboundJob)
+// in the same transaction. A message with the key of one kept already is
+// not kept again: it returns that message's id and false. The unique key
+// decides, so of two processes receiving the same resend at once only one
+// keeps it.
+func (tx *Tx) ReceiveMail(ctx context.Context, m *desk.InboundMail) (int64, bool, error) {
 	var newID int64
 	err := tx.q().row(ctx, `INSERT INTO inbound_mail (source, mail_from, rcpt_to, raw, received_at, state, dedup_key)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-		m.Source, m.MailFrom, m.RcptTo, m.Raw, ts(m.ReceivedAt), InboundPending, m.Key).Scan(&newID)
+		m.Source, m.MailFrom, m.RcptTo, m.Raw, ts(m.ReceivedAt), string(desk.InboundPending), m.Key).Scan(&newID)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = tx.q().row(ctx, `SELECT id FROM inbound_mail WHERE dedup_key = ?`, m.Key).Scan(&newID)
 		if err != nil {
@@ -61,20 +31,19 @@ func (tx *Tx) ReceiveMail(ctx context.Context, m *InboundMail) (int64, bool, err
 	if err != nil {
 		return 0, false, fmt.Errorf("keep received mail: %w", err)
 	}
-	_, err = tx.ScheduleJob(ctx, &Job{Kind: JobInbound, Payload: strconv.FormatInt(newID, 10), RunAt: m.ReceivedAt}, m.ReceivedAt)
-	return newID, true, err
+	return newID, true, nil
 }
 
 const inboundColumns = `id, source, mail_from, rcpt_to, raw, received_at, state, reason, sender, subject, case_id, processed_at`
 
-func scanInbound(sc scanner, m *InboundMail) error {
+func scanInbound(sc scanner, m *desk.InboundMail) error {
 	return sc.Scan(&m.ID, &m.Source, &m.MailFrom, &m.RcptTo, &m.Raw, nullTime{&m.ReceivedAt}, &m.State, &m.Reason,
 		&m.Sender, &m.Subject, nullInt{&m.CaseID}, nullTime{&m.ProcessedAt})
 }
 
 // InboundForUpdate reads a received message in a write transaction.
-func (tx *Tx) InboundForUpdate(ctx context.Context, inboundID int64) (*InboundMail, error) {
-	var m InboundMail
+func (tx *Tx) InboundForUpdate(ctx context.Context, inboundID int64) (*desk.InboundMail, error) {
+	var m desk.InboundMail
 	err := scanInbound(tx.q().row(ctx, `SELECT `+inboundColumns+` FROM inbound_mail WHERE id = ?`+tx.d.forUpdate, inboundID), &m)
 	if err != nil {
 		return nil, notFound(err, "received mail "+strconv.FormatInt(inboundID, 10))
@@ -83,9 +52,9 @@ func (tx *Tx) InboundForUpdate(ctx context.Context, inboundID int64) (*InboundMa
 }
 
 // SetInbound records what became of a received message.
-func (tx *Tx) SetInbound(ctx context.Context, m *InboundMail) error {
+func (tx *Tx) SetInbound(ctx context.Context, m *desk.InboundMail) error {
 	_, err := tx.q().exec(ctx, `UPDATE inbound_mail SET state = ?, reason = ?, sender = ?, subject = ?, case_id = ?, processed_at = ?
-		WHERE id = ?`, m.State, m.Reason, m.Sender, m.Subject, id(m.CaseID), ts(m.ProcessedAt), m.ID)
+		WHERE id = ?`, string(m.State), m.Reason, m.Sender, m.Subject, id(m.CaseID), ts(m.ProcessedAt), m.ID)
 	if err != nil {
 		return fmt.Errorf("record received mail: %w", err)
 	}
@@ -94,20 +63,20 @@ func (tx *Tx) SetInbound(ctx context.Context, m *InboundMail) error {
 
 // InboundList lists received messages of a state, newest first, without
 // their raw text.
-func (s *Store) InboundList(ctx context.Context, state string, limit int) ([]InboundMail, error) {
+func (s *Store) InboundList(ctx context.Context, state desk.InboundState, limit int) ([]desk.InboundMail, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
 	rows, err := s.read().query(ctx, `SELECT id, source, mail_from, rcpt_to, NULL, received_at, state, reason, sender, subject,
 			case_id, processed_at
-		FROM inbound_mail WHERE (? = '' OR state = ?) ORDER BY id DESC LIMIT ?`, state, state, limit)
+		FROM inbound_mail WHERE (? = '' OR state = ?) ORDER BY id DESC LIMIT ?`, string(state), string(state), limit)
 	if err != nil {
 		return nil, fmt.Errorf("received mail: %w", err)
 	}
 	defer rows.Close()
-	var out []InboundMail
+	var out []desk.InboundMail
 	for rows.Next() {
-		var m InboundMail
+		var m desk.InboundMail
 		if err := scanInbound(rows, &m); err != nil {
 			return nil, fmt.Errorf("received mail: %w", err)
 		}
@@ -117,8 +86,8 @@ func (s *Store) InboundList(ctx context.Context, state string, limit int) ([]Inb
 }
 
 // Inbound reads one received message with its raw text.
-func (s *Store) Inbound(ctx context.Context, inboundID int64) (*InboundMail, error) {
-	var m InboundMail
+func (s *Store) Inbound(ctx context.Context, inboundID int64) (*desk.InboundMail, error) {
+	var m desk.InboundMail
 	err := scanInbound(s.read().row(ctx, `SELECT `+inboundColumns+` FROM inbound_mail WHERE id = ?`, inboundID), &m)
 	if err != nil {
 		return nil, notFound(err, "received mail "+strconv.FormatInt(inboundID, 10))

@@ -11,28 +11,6 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// Job is work due at RunAt. Jobs are scheduled inside the transaction of
-// the change that causes them and claimed by a worker with a lease: while
-// LockedUntil is ahead no other worker takes the job, and a worker that
-// dies leaves it to be claimed again when the lease runs out. A job that
-// has used up its attempts is dead (DeadAt) until a portal admin tries it
-// again or discards it.
-type Job struct {
-	ID          int64
-	Kind        string
-	Key         string // optional: a name to replace or cancel the job by
-	CaseID      int64
-	Payload     string
-	RunAt       time.Time
-	Attempts    int
-	LockedUntil time.Time
-	LastError   string
-	CreatedAt   time.Time
-	DoneAt      time.Time
-	CancelledAt time.Time
-	DeadAt      time.Time
-}
-
 const jobColumns = `id, kind, COALESCE(key, ''), case_id, payload, run_at, attempts, locked_until, last_error,
 	created_at, done_at, cancelled_at, dead_at`
 
@@ -43,7 +21,7 @@ const pendingJob = `done_at IS NULL AND cancelled_at IS NULL AND dead_at IS NULL
 // deadJob is the condition of a dead job not yet discarded.
 const deadJob = `dead_at IS NOT NULL AND done_at IS NULL AND cancelled_at IS NULL`
 
-func scanJob(row interface{ Scan(...any) error }, j *Job) error {
+func scanJob(row interface{ Scan(...any) error }, j *desk.Job) error {
 	return row.Scan(&j.ID, &j.Kind, &j.Key, nullInt{&j.CaseID}, &j.Payload, nullTime{&j.RunAt}, &j.Attempts,
 		nullTime{&j.LockedUntil}, &j.LastError, nullTime{&j.CreatedAt}, nullTime{&j.DoneAt}, nullTime{&j.CancelledAt},
 		nullTime{&j.DeadAt})
@@ -51,7 +29,7 @@ func scanJob(row interface{ Scan(...any) error }, j *Job) error {
 
 // ScheduleJob adds a job. A job with a key replaces the pending job of
 // that key, if there is one (a timer set again moves), and returns its ID.
-func (tx *Tx) ScheduleJob(ctx context.Context, j *Job, now time.Time) (int64, error) {
+func (tx *Tx) ScheduleJob(ctx context.Context, j *desk.Job, now time.Time) (int64, error) {
 	return tx.insertJob(ctx, j, now, `DO UPDATE SET kind = excluded.kind, case_id = excluded.case_id, payload = excluded.payload,
 			run_at = excluded.run_at, attempts = 0, locked_until = NULL, last_error = ''`)
 }
@@ -59,7 +37,7 @@ func (tx *Tx) ScheduleJob(ctx context.Context, j *Job, now time.Time) (int64, er
 // ScheduleJobOnce adds a keyed job unless one of its key is pending, which
 // then stays as it is: a digest that many events ask for goes out once, at
 // the time the first one set.
-func (tx *Tx) ScheduleJobOnce(ctx context.Context, j *Job, now time.Time) error {
+func (tx *Tx) ScheduleJobOnce(ctx context.Context, j *desk.Job, now time.Time) error {
 	if j.Key == "" {
 		return fmt.Errorf("schedule %s job once: it needs a key", j.Kind)
 	}
@@ -70,7 +48,7 @@ func (tx *Tx) ScheduleJobOnce(ctx context.Context, j *Job, now time.Time) error 
 	return err
 }
 
-func (tx *Tx) insertJob(ctx context.Context, j *Job, now time.Time, onConflict string) (int64, error) {
+func (tx *Tx) insertJob(ctx context.Context, j *desk.Job, now time.Time, onConflict string) (int64, error) {
 	var key any
 	if j.Key != "" {
 		key = j.Key
@@ -105,8 +83,8 @@ func (tx *Tx) CancelJob(ctx context.Context, key string, now time.Time) (bool, e
 }
 
 // PendingJob returns the pending job of a key.
-func (s *Store) PendingJob(ctx context.Context, key string) (*Job, error) {
-	var j Job
+func (s *Store) PendingJob(ctx context.Context, key string) (*desk.Job, error) {
+	var j desk.Job
 	err := scanJob(s.read().row(ctx, `SELECT `+jobColumns+` FROM jobs
 		WHERE key = ? AND `+pendingJob, key), &j)
 	if err != nil {
@@ -116,8 +94,8 @@ func (s *Store) PendingJob(ctx context.Context, key string) (*Job, error) {
 }
 
 // Job returns one job.
-func (s *Store) Job(ctx context.Context, jobID int64) (*Job, error) {
-	var j Job
+func (s *Store) Job(ctx context.Context, jobID int64) (*desk.Job, error) {
+	var j desk.Job
 	if err := scanJob(s.read().row(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = ?`, jobID), &j); err != nil {
 		return nil, notFound(err, fmt.Sprintf("job %d", jobID))
 	}
@@ -166,7 +144,7 @@ func (n *nullTimeValue) Scan(v any) error { return nullTime{&n.t}.Scan(v) }
 
 // ClaimJob takes the oldest due job of any kind that no live lease holds;
 // see ClaimJobs. It returns nil when nothing is due.
-func (s *Store) ClaimJob(ctx context.Context, now time.Time, lease time.Duration) (*Job, error) {
+func (s *Store) ClaimJob(ctx context.Context, now time.Time, lease time.Duration) (*desk.Job, error) {
 	jobs, err := s.ClaimJobs(ctx, now, lease, 1)
 	if err != nil || len(jobs) == 0 {
 		return nil, err
@@ -181,7 +159,7 @@ func (s *Store) ClaimJob(ctx context.Context, now time.Time, lease time.Duration
 // PostgreSQL the rows are locked and skipped by concurrent claims, and
 // their run_at moves to the end of the lease, which is when a crashed
 // worker's job becomes due again.
-func (s *Store) ClaimJobs(ctx context.Context, now time.Time, lease time.Duration, n int, kinds ...string) ([]Job, error) {
+func (s *Store) ClaimJobs(ctx context.Context, now time.Time, lease time.Duration, n int, kinds ...string) ([]desk.Job, error) {
 	args := []any{ts(now), ts(now)}
 	kindCond := ""
 	if len(kinds) > 0 {
@@ -191,7 +169,7 @@ func (s *Store) ClaimJobs(ctx context.Context, now time.Time, lease time.Duratio
 		}
 	}
 	args = append(args, n)
-	var jobs []Job
+	var jobs []desk.Job
 	err := s.Write(ctx, func(tx *Tx) error {
 		rows, err := tx.q().query(ctx, `SELECT `+jobColumns+` FROM jobs
 			WHERE `+pendingJob+` AND run_at <= ? AND (locked_until IS NULL OR locked_until <= ?)`+kindCond+`
@@ -201,7 +179,7 @@ func (s *Store) ClaimJobs(ctx context.Context, now time.Time, lease time.Duratio
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var j Job
+			var j desk.Job
 			if err := scanJob(rows, &j); err != nil {
 				return fmt.Errorf("claim jobs: %w", err)
 			}
@@ -311,7 +289,16 @@ func (tx *Tx) DiscardJob(ctx context.Context, jobID int64, now time.Time) error 
 	return tx.whyNotDead(ctx, jobID)
 }
 
-// whyNotDead explains why a dead job's action changed nothing.
+// Why an action on a dead job changed nothing: each is a desk.ErrConflict
+// too.
+var (
+	// ErrJobNotDead is a job that is no longer dead.
+	ErrJobNotDead = errors.New("the job is not dead")
+	// ErrJobSuperseded is a dead job whose key a newer pending job holds.
+	ErrJobSuperseded = errors.New("a newer job of the key is pending")
+)
+
+// whyNotDead says why a dead job's action changed nothing.
 func (tx *Tx) whyNotDead(ctx context.Context, jobID int64) error {
 	var dead bool
 	err := tx.q().row(ctx, `SELECT `+deadJob+` FROM jobs WHERE id = ?`, jobID).Scan(&dead)
@@ -319,9 +306,9 @@ func (tx *Tx) whyNotDead(ctx context.Context, jobID int64) error {
 		return notFound(err, fmt.Sprintf("job %d", jobID))
 	}
 	if !dead {
-		return fmt.Errorf("job %d is no longer dead: %w", jobID, desk.ErrConflict)
+		return fmt.Errorf("job %d: %w: %w", jobID, ErrJobNotDead, desk.ErrConflict)
 	}
-	return fmt.Errorf("a newer job of the same key is pending; it runs instead of job %d: %w", jobID, desk.ErrConflict)
+	return fmt.Errorf("job %d: %w: %w", jobID, ErrJobSuperseded, desk.ErrConflict)
 }
 
 // PendingJobs counts the pending jobs of a kind: the backlog.
@@ -344,7 +331,7 @@ type JobFilter struct {
 }
 
 // Jobs lists jobs, the next due first for pending ones.
-func (s *Store) Jobs(ctx context.Context, f JobFilter) ([]Job, error) {
+func (s *Store) Jobs(ctx context.Context, f JobFilter) ([]desk.Job, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
@@ -365,9 +352,9 @@ func (s *Store) Jobs(ctx context.Context, f JobFilter) ([]Job, error) {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	defer rows.Close()
-	var out []Job
+	var out []desk.Job
 	for rows.Next() {
-		var j Job
+		var j desk.Job
 		if err := scanJob(rows, &j); err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}

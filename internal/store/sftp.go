@@ -8,44 +8,22 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// SFTPAccount is a temporary SFTP account of a case (migration 00013).
-type SFTPAccount struct {
-	ID       int64
-	CaseID   int64
-	Username string
-	// Password is shown on the case page while the account is active and
-	// wiped when it ends.
-	Password     string
-	PasswordHash string
-	CreatedBy    int64
-	CreatedAt    time.Time
-	ExpiresAt    time.Time
-	EndedAt      time.Time
-}
-
-// Active reports whether the account still lets its user in at now.
-func (a *SFTPAccount) Active(now time.Time) bool {
-	return a.EndedAt.IsZero() && now.Before(a.ExpiresAt)
-}
-
 const sftpColumns = `id, case_id, username, password, password_hash, created_by, created_at, expires_at, ended_at`
 
-func scanSFTP(sc scanner, a *SFTPAccount) error {
+func scanSFTP(sc scanner, a *desk.SFTPAccount) error {
 	return sc.Scan(&a.ID, &a.CaseID, &a.Username, &a.Password, &a.PasswordHash, &a.CreatedBy,
 		nullTime{&a.CreatedAt}, nullTime{&a.ExpiresAt}, nullTime{&a.EndedAt})
 }
 
 // CreateSFTPAccount records an account; a case has one active at a time
-// (a unique index), so end the expired ones first (EndSFTPAccounts).
-func (tx *Tx) CreateSFTPAccount(ctx context.Context, a *SFTPAccount) error {
+// (a unique index: a conflict on UniqueActiveSFTPAccount), so end the
+// expired ones first (EndSFTPAccounts).
+func (tx *Tx) CreateSFTPAccount(ctx context.Context, a *desk.SFTPAccount) error {
 	err := tx.q().row(ctx, `INSERT INTO sftp_accounts (case_id, username, password, password_hash, created_by, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.CaseID, a.Username, a.Password, a.PasswordHash, a.CreatedBy, ts(a.CreatedAt), ts(a.ExpiresAt)).Scan(&a.ID)
-	if isUniqueViolation(err) {
-		return fmt.Errorf("case %s already has an active SFTP account: %w", desk.FormatCaseNumber(a.CaseID), desk.ErrConflict)
-	}
 	if err != nil {
-		return fmt.Errorf("record SFTP account: %w", err)
+		return conflict(err, "record SFTP account")
 	}
 	return nil
 }
@@ -63,8 +41,8 @@ func (tx *Tx) EndSFTPAccounts(ctx context.Context, caseID int64, now time.Time, 
 }
 
 // SFTPAccountByUsername finds an account for a login.
-func (s *Store) SFTPAccountByUsername(ctx context.Context, username string) (*SFTPAccount, error) {
-	var a SFTPAccount
+func (s *Store) SFTPAccountByUsername(ctx context.Context, username string) (*desk.SFTPAccount, error) {
+	var a desk.SFTPAccount
 	if err := scanSFTP(s.read().row(ctx, `SELECT `+sftpColumns+` FROM sftp_accounts WHERE username = ?`, username), &a); err != nil {
 		return nil, notFound(err, "SFTP account")
 	}
@@ -72,15 +50,15 @@ func (s *Store) SFTPAccountByUsername(ctx context.Context, username string) (*SF
 }
 
 // CaseSFTPAccounts lists a case's accounts, newest first.
-func (s *Store) CaseSFTPAccounts(ctx context.Context, caseID int64) ([]SFTPAccount, error) {
+func (s *Store) CaseSFTPAccounts(ctx context.Context, caseID int64) ([]desk.SFTPAccount, error) {
 	rows, err := s.read().query(ctx, `SELECT `+sftpColumns+` FROM sftp_accounts WHERE case_id = ? ORDER BY id DESC`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("SFTP accounts: %w", err)
 	}
 	defer rows.Close()
-	var out []SFTPAccount
+	var out []desk.SFTPAccount
 	for rows.Next() {
-		var a SFTPAccount
+		var a desk.SFTPAccount
 		if err := scanSFTP(rows, &a); err != nil {
 			return nil, fmt.Errorf("SFTP accounts: %w", err)
 		}

@@ -91,14 +91,14 @@ func (tx *Tx) SaveCalendar(ctx context.Context, r *CalendarRow, now time.Time) e
 		err := tx.q().row(ctx, `INSERT INTO calendars (name, zone, week, holidays, created_at) VALUES (?, ?, ?, ?, ?)
 			RETURNING id`, r.Name, r.Zone, r.Week, holidays, ts(now)).Scan(&r.ID)
 		if err != nil {
-			return tx.d.conflict(err, "create calendar", "name", "Another calendar has this name.")
+			return conflict(err, "create calendar")
 		}
 		return nil
 	}
 	res, err := tx.q().exec(ctx, `UPDATE calendars SET name = ?, zone = ?, week = ?, holidays = ? WHERE id = ?`,
 		r.Name, r.Zone, r.Week, holidays, r.ID)
 	if err != nil {
-		return tx.d.conflict(err, "update calendar", "name", "Another calendar has this name.")
+		return conflict(err, "update calendar")
 	}
 	return affected(res, "calendar "+r.Name)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 )
@@ -147,7 +148,7 @@ func TestOnScheduleAfterCommit(t *testing.T) {
 			seen = len(jobs)
 		})
 		schedule := func(tx *store.Tx) error {
-			_, err := tx.ScheduleJob(ctx, &store.Job{Kind: "wake-test", RunAt: now}, now)
+			_, err := tx.ScheduleJob(ctx, &desk.Job{Kind: "wake-test", RunAt: now}, now)
 			return err
 		}
 		if err := s.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(ctx, "k", "v") }); err != nil {

@@ -10,32 +10,8 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// Upload is a resumable upload while it grows (see migration 00012).
-type Upload struct {
-	ID          string
-	CaseID      int64
-	UserID      int64
-	Name        string
-	ContentType string
-	Length      int64
-	Received    int64
-	// HashState is the SHA-256 of the received bytes, as the hash's
-	// MarshalBinary state.
-	HashState []byte
-	// Partial marks one part of a file sent in parallel pieces.
-	Partial bool
-	// FileID is the case file a complete upload became.
-	FileID    int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	ExpiresAt time.Time
-}
-
-// Complete reports whether every byte has arrived.
-func (u *Upload) Complete() bool { return u.Received == u.Length }
-
 // CreateUpload records a new upload.
-func (tx *Tx) CreateUpload(ctx context.Context, u *Upload) error {
+func (tx *Tx) CreateUpload(ctx context.Context, u *desk.Upload) error {
 	_, err := tx.q().exec(ctx, `INSERT INTO uploads (id, case_id, user_id, name, content_type, length, received, hash_state,
 			partial, created_at, updated_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -48,8 +24,8 @@ func (tx *Tx) CreateUpload(ctx context.Context, u *Upload) error {
 }
 
 // Upload reads an upload.
-func (s *Store) Upload(ctx context.Context, uploadID string) (*Upload, error) {
-	var u Upload
+func (s *Store) Upload(ctx context.Context, uploadID string) (*desk.Upload, error) {
+	var u desk.Upload
 	err := s.read().row(ctx, `SELECT id, case_id, user_id, name, content_type, length, received, hash_state, partial,
 			file_id, created_at, updated_at, expires_at
 		FROM uploads WHERE id = ?`, uploadID).Scan(&u.ID, &u.CaseID, &u.UserID, &u.Name, &u.ContentType, &u.Length,
@@ -68,7 +44,7 @@ var ErrUploadMoved = errors.New("the upload's offset changed meanwhile")
 // SaveUploadProgress records that an upload went on from one offset to
 // another. It fails with ErrUploadMoved unless the upload still stood at
 // from.
-func (tx *Tx) SaveUploadProgress(ctx context.Context, u *Upload, from int64) error {
+func (tx *Tx) SaveUploadProgress(ctx context.Context, u *desk.Upload, from int64) error {
 	res, err := tx.q().exec(ctx, `UPDATE uploads SET received = ?, hash_state = ?, updated_at = ?, expires_at = ?
 		WHERE id = ? AND received = ?`, u.Received, u.HashState, ts(u.UpdatedAt), ts(u.ExpiresAt), u.ID, from)
 	if err != nil {

@@ -2,43 +2,40 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/caseport/caseport/internal/auth"
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// CreateUser inserts a user and returns its ID. A contact gets a fresh
-// unique PIN; staff have none. passwordHash may be empty: the user then
-// sets a password through an emailed link.
-func (tx *Tx) CreateUser(ctx context.Context, u *desk.User, passwordHash string, now time.Time) (int64, error) {
-	for range 10 {
-		var pin any
-		if u.Kind == desk.KindContact {
-			pin = auth.NewPIN()
-		}
-		var newID int64
-		err := tx.q().row(ctx, `INSERT INTO users (kind, email, first_name, last_name, company_id, country, phone,
-				mobile, pin, roles, password_hash, terms_accepted_at, terms_version, disabled, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (pin) DO NOTHING
-			RETURNING id`,
-			string(u.Kind), strings.ToLower(u.Email), u.FirstName, u.LastName, id(u.CompanyID), u.Country,
-			u.Phone, u.Mobile, pin, joinRoles(u.Roles), passwordHash, ts(u.TermsAcceptedAt), u.TermsVersion,
-			u.Disabled, ts(now)).Scan(&newID)
-		if err == nil {
-			return newID, nil
-		}
-		if !isNoRows(err) {
-			return 0, tx.d.conflict(err, "create user "+u.Email, "email", "A user with this email address exists.")
-		}
-		// The PIN clashed with another contact's: draw again.
+// CreateUser inserts a user with a PIN (a contact's, drawn by the caller;
+// "" for staff, who have none) and returns its ID. A PIN another user holds
+// is a conflict on UniqueUserPIN that leaves the transaction usable, so
+// the caller can draw again. passwordHash may be empty: the user then sets
+// a password through an emailed link.
+func (tx *Tx) CreateUser(ctx context.Context, u *desk.User, pin, passwordHash string, now time.Time) (int64, error) {
+	var pinArg any
+	if pin != "" {
+		pinArg = pin
 	}
-	return 0, errors.New("create user: no free PIN after 10 draws")
+	var newID int64
+	err := tx.q().row(ctx, `INSERT INTO users (kind, email, first_name, last_name, company_id, country, phone,
+			mobile, pin, roles, password_hash, terms_accepted_at, terms_version, disabled, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (pin) DO NOTHING
+		RETURNING id`,
+		string(u.Kind), strings.ToLower(u.Email), u.FirstName, u.LastName, id(u.CompanyID), u.Country,
+		u.Phone, u.Mobile, pinArg, joinRoles(u.Roles), passwordHash, ts(u.TermsAcceptedAt), u.TermsVersion,
+		u.Disabled, ts(now)).Scan(&newID)
+	if isNoRows(err) {
+		return 0, fmt.Errorf("create user %s: %w", u.Email, &desk.ConflictError{Constraint: UniqueUserPIN})
+	}
+	if err != nil {
+		return 0, conflict(err, "create user "+u.Email)
+	}
+	return newID, nil
 }
 
 // UpdateProfile writes a user's name, email, employer, country, phones,
@@ -50,7 +47,7 @@ func (tx *Tx) UpdateProfile(ctx context.Context, u *desk.User) error {
 		strings.ToLower(u.Email), u.FirstName, u.LastName, id(u.CompanyID), u.Country, u.Phone, u.Mobile,
 		joinRoles(u.Roles), u.Disabled, u.ID)
 	if err != nil {
-		return tx.d.conflict(err, "update user "+u.Email, "email", "A user with this email address exists.")
+		return conflict(err, "update user "+u.Email)
 	}
 	return affected(res, fmt.Sprintf("user %d", u.ID))
 }

@@ -352,8 +352,8 @@ func (s *Service) DecideAccessRequest(ctx context.Context, r Request, requestID 
 			}
 			return err
 		}
-		if req.State != desk.RequestPending {
-			return fmt.Errorf("access request %d was already %s: %w", requestID, req.State, desk.ErrConflict)
+		if _, err := req.Next(decision(approve)); err != nil {
+			return err
 		}
 		if approve && !req.Matched() {
 			return &desk.ValidationError{Fields: map[string]string{"decision": "No Service Contract joins the Org IDs of this request: " +
@@ -363,12 +363,24 @@ func (s *Service) DecideAccessRequest(ctx context.Context, r Request, requestID 
 	})
 }
 
+// decision is the event of desk's access request table that approve
+// names.
+func decision(approve bool) desk.RequestEvent {
+	if approve {
+		return desk.RequestApprove
+	}
+	return desk.RequestReject
+}
+
 // decide records the decision, grants on approval and tells the requester.
 func (s *Service) decide(ctx context.Context, tx *store.Tx, r Request, req *desk.AccessRequest, approve bool, note string) error {
+	next, err := req.Next(decision(approve))
+	if err != nil {
+		return err
+	}
 	now := s.now()
-	req.State, req.DecidedBy, req.DecidedAt, req.Decision = desk.RequestRejected, r.actorID(), now, strings.TrimSpace(note)
+	req.State, req.DecidedBy, req.DecidedAt, req.Decision = next, r.actorID(), now, strings.TrimSpace(note)
 	if approve {
-		req.State = desk.RequestApproved
 		if err := s.grant(ctx, tx, r, desk.Grant{ContactID: req.ContactID, Combination: req.Combination, Level: req.Level}); err != nil {
 			return err
 		}
@@ -448,7 +460,7 @@ func (s *Service) AccessRequest(ctx context.Context, r Request, requestID int64)
 	}
 	canDecide = desk.Authorize(r.Actor, desk.DecideAccessRequest, requestTarget(req)) == nil
 	requesterView(r.Actor, req)
-	return req, canDecide && req.State == desk.RequestPending, nil
+	return req, canDecide && req.State.Decidable(), nil
 }
 
 // requestTarget is an access request as the policy sees it: its

@@ -26,7 +26,7 @@ func (s *Service) CreateCompany(ctx context.Context, r Request, c *desk.Company)
 		}
 		var err error
 		if newID, err = tx.CreateCompany(ctx, c, s.now()); err != nil {
-			return err
+			return fieldConflict(err)
 		}
 		return s.audit(ctx, tx, r, "company_created", c.OrgID, c.Name)
 	})
@@ -47,7 +47,7 @@ func (s *Service) UpdateCompany(ctx context.Context, r Request, c *desk.Company)
 			return err
 		}
 		if err := tx.UpdateCompany(ctx, c); err != nil {
-			return err
+			return fieldConflict(err)
 		}
 		return s.audit(ctx, tx, r, "company_updated", c.OrgID, c.Name)
 	})
@@ -215,10 +215,10 @@ func (s *Service) SaveContract(ctx context.Context, r Request, c *desk.Contract)
 		if c.ID == 0 {
 			action = "contract_created"
 			if c.ID, err = tx.CreateContract(ctx, c, s.now()); err != nil {
-				return err
+				return fieldConflict(err)
 			}
 		} else if err := tx.UpdateContract(ctx, c); err != nil {
-			return err
+			return fieldConflict(err)
 		}
 		return s.audit(ctx, tx, r, action, c.Number, fmt.Sprintf("sold to %d, end user %d, %s, %s, %s",
 			c.SoldToID, c.EndUserID, c.Level, c.State, c.Ends.Format("2006-01-02")))
@@ -247,14 +247,14 @@ func (s *Service) CreateProduct(ctx context.Context, r Request, name string, com
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if productID, err = tx.CreateProduct(ctx, name); err != nil {
-			return err
+			return fieldConflict(err)
 		}
 		for _, c := range components {
 			if c = strings.TrimSpace(c); c == "" {
 				continue
 			}
 			if _, err := tx.CreateComponent(ctx, productID, c); err != nil {
-				return err
+				return fieldConflict(err)
 			}
 		}
 		return s.audit(ctx, tx, r, "product_created", name, strings.Join(components, ", "))
@@ -275,7 +275,7 @@ func (s *Service) AddComponent(ctx context.Context, r Request, productID int64, 
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if componentID, err = tx.CreateComponent(ctx, productID, name); err != nil {
-			return err
+			return fieldConflict(err)
 		}
 		return s.audit(ctx, tx, r, "component_created", name, fmt.Sprintf("product %d", productID))
 	})

@@ -215,7 +215,7 @@ type CaseView struct {
 	// Files); SFTP lists the case's temporary SFTP accounts for them, and
 	// CanCreateSFTP says they may make one.
 	CanTransfer        bool
-	SFTP               []store.SFTPAccount
+	SFTP               []desk.SFTPAccount
 	CanCreateSFTP      bool
 	SFTPHost, SFTPPort string
 	// Reopenable is false once the reopen window has passed: the page then
@@ -231,7 +231,7 @@ type CaseView struct {
 	// Following says whether the actor follows the case.
 	Following bool
 	// Files are the case's files.
-	Files []store.CaseFile
+	Files []desk.CaseFile
 }
 
 // Case returns a case page. A case of a company the actor has no grant for
@@ -347,7 +347,13 @@ func (s *Service) Cases(ctx context.Context, r Request, f store.CaseFilter) (*st
 			return nil, err
 		}
 	}
-	return s.Store.Cases(ctx, f)
+	page, err := s.Store.Cases(ctx, f)
+	if errors.Is(err, store.ErrBadCursor) {
+		return nil, &desk.ValidationError{Fields: map[string]string{
+			"after": "This page link is not valid; go back to the first page.",
+		}}
+	}
+	return page, err
 }
 
 // writeCase runs fn on a locked case after checking the action; fn changes

@@ -202,7 +202,7 @@ func (s *Service) createContact(ctx context.Context, tx *store.Tx, r Request, in
 	if err != nil {
 		return 0, err
 	}
-	contactID, err := tx.CreateUser(ctx, u, passwordHash, s.now())
+	contactID, err := s.createUser(ctx, tx, u, passwordHash)
 	if err != nil {
 		return 0, err
 	}
@@ -268,7 +268,7 @@ func (s *Service) updateContact(ctx context.Context, r Request, contactID int64,
 		}
 		u.ID = contactID
 		if err := tx.UpdateProfile(ctx, u); err != nil {
-			return err
+			return fieldConflict(err)
 		}
 		return s.audit(ctx, tx, r, "contact_updated", u.Email, changes(old, u))
 	})
@@ -347,7 +347,7 @@ func (s *Service) createStaff(ctx context.Context, r Request, u *desk.User, pass
 	var staffID int64
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		if staffID, err = tx.CreateUser(ctx, &staff, hash, s.now()); err != nil {
+		if staffID, err = s.createUser(ctx, tx, &staff, hash); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, r, "staff_created", staff.Email, fmt.Sprint(staff.Roles))

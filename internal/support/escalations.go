@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -142,7 +143,11 @@ func (s *Service) Escalate(ctx context.Context, r Request, caseID int64, reason 
 			CaseID: c.ID, Reason: reason, Details: strings.TrimSpace(details), State: desk.EscalationRequested,
 			RequestedBy: r.actorID(), CreatedAt: now,
 		}
-		if esc.ID, err = tx.CreateEscalation(ctx, esc); err != nil {
+		esc.ID, err = tx.CreateEscalation(ctx, esc)
+		if desk.ConflictOn(err, store.UniqueActiveEscalation) {
+			return fmt.Errorf("case %s already has an active escalation: %w", c.Number(), desk.ErrConflict)
+		}
+		if err != nil {
 			return err
 		}
 		if err := tx.AddEscalationEntry(ctx, esc.ID, r.actorID(), "Escalation requested: "+reason.Label()+".\n\n"+esc.Details, now); err != nil {
@@ -200,14 +205,16 @@ func (s *Service) EscalationQueue(ctx context.Context, r Request) ([]store.Escal
 	return s.Store.Escalations(ctx, store.EscalationFilter{Active: true})
 }
 
-// EscalationStep is what an escalation owner does to an escalation.
-type EscalationStep string
+// EscalationStep is what an escalation owner does to an escalation: an
+// event of desk's escalation table.
+type EscalationStep = desk.EscalationEvent
 
+// Escalation steps.
 const (
-	StepAccept EscalationStep = "accept"
-	StepReject EscalationStep = "reject"
-	StepClose  EscalationStep = "close"
-	StepNote   EscalationStep = "note"
+	StepAccept = desk.EscalationAccept
+	StepReject = desk.EscalationReject
+	StepClose  = desk.EscalationClose
+	StepNote   = desk.EscalationNote
 )
 
 // WorkEscalation takes a step on an escalation: accept it with next
@@ -246,27 +253,24 @@ func (s *Service) WorkEscalation(ctx context.Context, r Request, escalationID in
 			}
 			return err
 		}
+		if !slices.Contains(desk.EscalationEvents, step) {
+			return &desk.ValidationError{Fields: map[string]string{"step": "Choose accept, reject, close or note."}}
+		}
+		if e.State, err = desk.NextEscalation(e.State, step); err != nil {
+			return err
+		}
 		now := s.now()
 		text = strings.TrimSpace(text)
 		var entry, event, subject string
 		switch step {
-		case StepAccept, StepReject:
-			if e.State != desk.EscalationRequested {
-				return fmt.Errorf("the escalation is %s already: %w", strings.ToLower(e.State.Label()), desk.ErrConflict)
-			}
+		case desk.EscalationAccept:
 			e.OwnerID, e.DecidedAt = r.actorID(), now
-			if step == StepAccept {
-				e.State = desk.EscalationAccepted
-				entry, event, subject = "Escalation accepted. Next steps: "+text, "Escalation accepted by "+r.Actor.User.Name()+".", "accepted"
-			} else {
-				e.State, e.ClosedAt = desk.EscalationRejected, now
-				entry, event, subject = "Escalation rejected: "+text+"\n\n"+EscalationProcess, "Escalation rejected by "+r.Actor.User.Name()+".", "rejected"
-			}
-		case StepClose:
-			if !e.State.Active() {
-				return fmt.Errorf("the escalation is %s already: %w", strings.ToLower(e.State.Label()), desk.ErrConflict)
-			}
-			e.State, e.ClosedAt = desk.EscalationClosed, now
+			entry, event, subject = "Escalation accepted. Next steps: "+text, "Escalation accepted by "+r.Actor.User.Name()+".", "accepted"
+		case desk.EscalationReject:
+			e.OwnerID, e.DecidedAt, e.ClosedAt = r.actorID(), now, now
+			entry, event, subject = "Escalation rejected: "+text+"\n\n"+EscalationProcess, "Escalation rejected by "+r.Actor.User.Name()+".", "rejected"
+		case desk.EscalationClose:
+			e.ClosedAt = now
 			if e.OwnerID == 0 {
 				e.OwnerID = r.actorID()
 			}
@@ -274,13 +278,8 @@ func (s *Service) WorkEscalation(ctx context.Context, r Request, escalationID in
 			if text != "" {
 				entry += " " + text
 			}
-		case StepNote:
-			if !e.State.Active() {
-				return fmt.Errorf("the escalation is %s: %w", strings.ToLower(e.State.Label()), desk.ErrConflict)
-			}
+		case desk.EscalationNote:
 			entry = text
-		default:
-			return &desk.ValidationError{Fields: map[string]string{"step": "Choose accept, reject, close or note."}}
 		}
 		if err := tx.UpdateEscalation(ctx, e); err != nil {
 			return err

@@ -16,7 +16,7 @@ import (
 
 // keepFile stores the bytes of a case's file and records it, in tx. The
 // storage key is Caseport's own; the name the sender gave is only shown.
-func (s *Service) keepFile(ctx context.Context, tx *store.Tx, f *store.CaseFile, content []byte) error {
+func (s *Service) keepFile(ctx context.Context, tx *store.Tx, f *desk.CaseFile, content []byte) error {
 	if s.Files == nil {
 		return nil // no file store: the raw message keeps the attachment
 	}
@@ -97,7 +97,7 @@ func cleanPathName(name string) string {
 }
 
 // CaseFiles lists a case's files to anyone who may see the case.
-func (s *Service) CaseFiles(ctx context.Context, r Request, caseID int64) ([]store.CaseFile, error) {
+func (s *Service) CaseFiles(ctx context.Context, r Request, caseID int64) ([]desk.CaseFile, error) {
 	if _, err := s.Case(ctx, r, caseID); err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (s *Service) CaseFiles(ctx context.Context, r Request, caseID int64) ([]sto
 
 // OpenCaseFile opens a file of a case for download, through the policy:
 // anyone who may see the case, nobody else (not found).
-func (s *Service) OpenCaseFile(ctx context.Context, r Request, caseID, fileID int64) (*store.CaseFile, files.File, error) {
+func (s *Service) OpenCaseFile(ctx context.Context, r Request, caseID, fileID int64) (*desk.CaseFile, files.File, error) {
 	if _, err := s.Case(ctx, r, caseID); err != nil {
 		return nil, nil, err
 	}

@@ -87,7 +87,7 @@ func (s *Service) syncFollowUp(ctx context.Context, tx *store.Tx, before desk.Ca
 		if err != nil {
 			return false, err
 		}
-		_, err = tx.ScheduleJob(ctx, &store.Job{
+		_, err = tx.ScheduleJob(ctx, &desk.Job{
 			Kind: JobFollowUp, Key: followUpKey(c.ID), CaseID: c.ID,
 			Payload: followUpPayload(0, now), RunAt: at,
 		}, now)
@@ -102,7 +102,7 @@ func (s *Service) syncFollowUp(ctx context.Context, tx *store.Tx, before desk.Ca
 // RunFollowUp is the follow-up timer's job: a reminder, or the closure.
 // It finishes the job in the transaction of its effect, so a reminder is
 // queued once however often the job is tried.
-func (s *Service) RunFollowUp(ctx context.Context, j *store.Job) error {
+func (s *Service) RunFollowUp(ctx context.Context, j *desk.Job) error {
 	step, since, err := parseFollowUp(j.Payload)
 	if err != nil {
 		return err
@@ -141,7 +141,7 @@ func (s *Service) RunFollowUp(ctx context.Context, j *store.Job) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ScheduleJob(ctx, &store.Job{
+		if _, err := tx.ScheduleJob(ctx, &desk.Job{
 			Kind: JobFollowUp, Key: followUpKey(c.ID), CaseID: c.ID,
 			Payload: followUpPayload(step+1, since), RunAt: nextAt,
 		}, s.now()); err != nil {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/worker"
 )
@@ -28,7 +27,7 @@ func (f *fixture) worker() *jobs {
 	j := &jobs{w: worker.New(f.store, slog.New(slog.NewTextHandler(io.Discard, nil))), ran: map[string]int{}}
 	j.w.Clock = func() time.Time { return f.now }
 	count := func(kind string, h worker.Handler) {
-		j.w.Handle(kind, func(ctx context.Context, job *store.Job) error {
+		j.w.Handle(kind, func(ctx context.Context, job *desk.Job) error {
 			j.ran[kind]++
 			return h(ctx, job)
 		})
@@ -36,7 +35,7 @@ func (f *fixture) worker() *jobs {
 	count(support.JobFollowUp, f.svc.RunFollowUp)
 	count(support.JobSLAWarning, f.svc.RunSLAWarning)
 	count(support.JobSLABreach, f.svc.RunSLABreach)
-	j.w.Handle(store.JobMail, func(context.Context, *store.Job) error { return nil })
+	j.w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 	return j
 }
 

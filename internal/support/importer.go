@@ -275,13 +275,13 @@ func (s *Service) importCompany(ctx context.Context, tx *store.Tx, r Request, ro
 	old, err := tx.CompanyByOrgID(ctx, c.OrgID)
 	if errors.Is(err, desk.ErrNotFound) {
 		_, err = tx.CreateCompany(ctx, c, s.now())
-		return true, err
+		return true, fieldConflict(err)
 	}
 	if err != nil {
 		return false, err
 	}
 	c.ID = old.ID
-	return false, tx.UpdateCompany(ctx, c)
+	return false, fieldConflict(tx.UpdateCompany(ctx, c))
 }
 
 func importProduct(ctx context.Context, tx *store.Tx, row csvRow) (bool, error) {
@@ -295,7 +295,7 @@ func importProduct(ctx context.Context, tx *store.Tx, row csvRow) (bool, error) 
 	p, err := tx.ProductByName(ctx, name)
 	if errors.Is(err, desk.ErrNotFound) {
 		if p.ID, err = tx.CreateProduct(ctx, name); err != nil {
-			return false, err
+			return false, fieldConflict(err)
 		}
 	} else if err != nil {
 		return false, err
@@ -310,7 +310,7 @@ func importProduct(ctx context.Context, tx *store.Tx, row csvRow) (bool, error) 
 		}
 	}
 	_, err = tx.CreateComponent(ctx, p.ID, comp)
-	return true, err
+	return true, fieldConflict(err)
 }
 
 // listCell splits a cell of ;-separated values.
@@ -383,13 +383,13 @@ func (s *Service) importContract(ctx context.Context, tx *store.Tx, row csvRow) 
 	old, err := tx.ContractByNumber(ctx, c.Number)
 	if errors.Is(err, desk.ErrNotFound) {
 		_, err = tx.CreateContract(ctx, c, s.now())
-		return true, err
+		return true, fieldConflict(err)
 	}
 	if err != nil {
 		return false, err
 	}
 	c.ID = old.ID
-	return false, tx.UpdateContract(ctx, c)
+	return false, fieldConflict(tx.UpdateContract(ctx, c))
 }
 
 // importContact creates or updates a contact. The access column lists
@@ -424,7 +424,7 @@ func (s *Service) importContact(ctx context.Context, tx *store.Tx, r Request, ro
 		}
 		u.ID, contactID = old.ID, old.ID
 		if err := tx.UpdateProfile(ctx, u); err != nil {
-			return false, err
+			return false, fieldConflict(err)
 		}
 	}
 	for _, g := range listCell(row.get("access")) {

@@ -29,10 +29,15 @@ func (s *Service) ReceiveMail(ctx context.Context, source, from string, rcpts []
 	kept := false
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		inboundID, kept, err = tx.ReceiveMail(ctx, &store.InboundMail{
-			Source: source, MailFrom: from, RcptTo: strings.Join(rcpts, ", "), Raw: raw, ReceivedAt: s.now(),
+		now := s.now()
+		inboundID, kept, err = tx.ReceiveMail(ctx, &desk.InboundMail{
+			Source: source, MailFrom: from, RcptTo: strings.Join(rcpts, ", "), Raw: raw, ReceivedAt: now,
 			Key: inbound.Key(raw, from),
 		})
+		if err != nil || !kept {
+			return err
+		}
+		_, err = tx.ScheduleJob(ctx, desk.InboundJob(inboundID, now), now)
 		return err
 	})
 	if err == nil && !kept {
@@ -49,7 +54,7 @@ func (t *triage) Error() string { return t.reason }
 // ProcessInbound is the job that reads one received message and files it.
 // The filing and the job's end are one transaction: a message is added to
 // a case once.
-func (s *Service) ProcessInbound(ctx context.Context, j *store.Job) error {
+func (s *Service) ProcessInbound(ctx context.Context, j *desk.Job) error {
 	inboundID, err := strconv.ParseInt(j.Payload, 10, 64)
 	if err != nil {
 		return fmt.Errorf("inbound job %d: payload %q", j.ID, j.Payload)
@@ -59,31 +64,37 @@ func (s *Service) ProcessInbound(ctx context.Context, j *store.Job) error {
 			return err
 		}
 		m, err := tx.InboundForUpdate(ctx, inboundID)
-		if err != nil || m.State != store.InboundPending {
+		if err != nil || m.State != desk.InboundPending {
 			return err
 		}
 		m.ProcessedAt = s.now()
+		file := func(ev desk.InboundEvent, reason string) error {
+			var err error
+			if m.State, err = desk.NextInbound(m.State, ev); err != nil {
+				return err
+			}
+			m.Reason = reason
+			return tx.SetInbound(ctx, m)
+		}
 		msg, err := inbound.Parse(m.Raw, s.MailDomain)
 		if err != nil {
-			m.State, m.Reason = store.InboundTriage, "The message could not be read: "+err.Error()
-			return tx.SetInbound(ctx, m)
+			return file(desk.TriageInbound, "The message could not be read: "+err.Error())
 		}
 		m.Sender, m.Subject = msg.From, msg.Subject
 		if msg.Auto != inbound.NotAuto {
-			m.State, m.Reason = store.InboundIgnored, "An automatic message ("+string(msg.Auto)+"): kept, not added to a case."
-			return tx.SetInbound(ctx, m)
+			return file(desk.IgnoreInbound, "An automatic message ("+string(msg.Auto)+"): kept, not added to a case.")
 		}
 		caseID, err := s.fileReply(ctx, tx, msg)
 		var t *triage
 		switch {
 		case errors.As(err, &t):
-			m.State, m.Reason, m.CaseID = store.InboundTriage, t.reason, caseID
+			m.CaseID = caseID
+			return file(desk.TriageInbound, t.reason)
 		case err != nil:
 			return err
-		default:
-			m.State, m.Reason, m.CaseID = store.InboundAppended, "Added to the Case Feed as the customer's update.", caseID
 		}
-		return tx.SetInbound(ctx, m)
+		m.CaseID = caseID
+		return file(desk.AppendInbound, "Added to the Case Feed as the customer's update.")
 	})
 }
 
@@ -128,7 +139,7 @@ func (s *Service) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Mess
 			return err
 		}
 		for _, a := range msg.Attachments {
-			if err := s.keepFile(ctx, tx, &store.CaseFile{
+			if err := s.keepFile(ctx, tx, &desk.CaseFile{
 				CaseID: c.ID, Name: a.Name, ContentType: a.ContentType, Source: "email", Direction: "customer", UploadedBy: u.ID,
 			}, a.Data); err != nil {
 				return err
@@ -146,16 +157,16 @@ func (s *Service) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Mess
 }
 
 // InboundMail lists received messages of a state (portal admins).
-func (s *Service) InboundMail(ctx context.Context, r Request, state string) ([]store.InboundMail, error) {
+func (s *Service) InboundMail(ctx context.Context, r Request, state string) ([]desk.InboundMail, error) {
 	if err := desk.Authorize(r.Actor, desk.TriageMail, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.InboundList(ctx, state, 200)
+	return s.Store.InboundList(ctx, desk.InboundState(state), 200)
 }
 
 // ReadInbound returns one received message with its parsed text (portal
 // admins).
-func (s *Service) ReadInbound(ctx context.Context, r Request, inboundID int64) (*store.InboundMail, *inbound.Message, error) {
+func (s *Service) ReadInbound(ctx context.Context, r Request, inboundID int64) (*desk.InboundMail, *inbound.Message, error) {
 	if err := desk.Authorize(r.Actor, desk.TriageMail, desk.Target{}); err != nil {
 		return nil, nil, err
 	}
@@ -178,12 +189,17 @@ func (s *Service) LinkInbound(ctx context.Context, r Request, inboundID, caseID 
 		if err != nil {
 			return err
 		}
-		if m.State != store.InboundTriage && m.State != store.InboundIgnored {
-			return fmt.Errorf("this message was %s already: %w", m.State, desk.ErrConflict)
+		ev := desk.LinkInbound
+		if caseID == 0 {
+			ev = desk.DiscardInbound
+		}
+		next, err := desk.NextInbound(m.State, ev)
+		if err != nil {
+			return err
 		}
 		m.ProcessedAt = s.now()
 		if caseID == 0 {
-			m.State, m.Reason = store.InboundDiscard, "Discarded by "+r.Actor.User.Name()+"."
+			m.State, m.Reason = next, "Discarded by "+r.Actor.User.Name()+"."
 			if err := s.audit(ctx, tx, r, "inbound_discarded", m.Sender, m.Subject); err != nil {
 				return err
 			}
@@ -204,7 +220,7 @@ func (s *Service) LinkInbound(ctx context.Context, r Request, inboundID, caseID 
 		if err != nil {
 			return err
 		}
-		m.State, m.CaseID, m.Reason = store.InboundLinked, caseID, "Linked to case "+desk.FormatCaseNumber(caseID)+" by "+r.Actor.User.Name()+"."
+		m.State, m.CaseID, m.Reason = next, caseID, "Linked to case "+desk.FormatCaseNumber(caseID)+" by "+r.Actor.User.Name()+"."
 		if err := s.audit(ctx, tx, r, "inbound_linked", m.Sender, desk.FormatCaseNumber(caseID)); err != nil {
 			return err
 		}

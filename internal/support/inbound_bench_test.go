@@ -13,7 +13,6 @@ import (
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/inbound"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/worker"
@@ -76,14 +75,14 @@ func BenchmarkInboundMail(b *testing.B) {
 			}
 			b.StopTimer()
 			wk := worker.New(s, log)
-			wk.Handle(store.JobInbound, svc.ProcessInbound)
-			wk.Handle(store.JobMail, func(context.Context, *store.Job) error { return nil })
+			wk.Handle(desk.JobInbound, svc.ProcessInbound)
+			wk.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 			start := time.Now()
 			if _, err := wk.RunDue(ctx); err != nil {
 				b.Fatal(err)
 			}
 			took := time.Since(start)
-			filed, err := s.InboundList(ctx, store.InboundAppended, 500)
+			filed, err := s.InboundList(ctx, desk.InboundAppended, 500)
 			if err != nil || len(filed) < min(i, 500) {
 				b.Fatalf("filed %d of %d: %v", len(filed), i, err)
 			}

@@ -20,7 +20,6 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/inbound"
 	"github.com/caseport/caseport/internal/inbound/imaptest"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/support"
 )
@@ -55,13 +54,13 @@ func send(t *testing.T, addr, from, headers, body string) {
 	}
 }
 
-func (f *fixture) inbound(t *testing.T) map[string]store.InboundMail {
+func (f *fixture) inbound(t *testing.T) map[string]desk.InboundMail {
 	t.Helper()
 	ms, err := f.store.InboundList(context.Background(), "", 100)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]store.InboundMail{}
+	out := map[string]desk.InboundMail{}
 	for _, m := range ms {
 		out[m.Subject] = m
 	}
@@ -73,7 +72,7 @@ func (f *fixture) inbound(t *testing.T) map[string]store.InboundMail {
 func (f *fixture) mailCase(t *testing.T) (w *jobs, caseID int64, ref string) {
 	t.Helper()
 	w = f.worker()
-	w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
+	w.w.Handle(desk.JobInbound, f.svc.ProcessInbound)
 	caseID = f.openCase(t, desk.PriorityMedium)
 	c, err := f.store.Case(context.Background(), caseID)
 	if err != nil {
@@ -105,20 +104,23 @@ func TestEmailIn(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := f.inbound(t)
-		for subject, want := range map[string]struct{ state, reason string }{
-			"Re: the patch": {store.InboundAppended, ""},
-			"Me too":        {store.InboundTriage, "not a Designated Contact"},
-			"Who are you":   {store.InboundTriage, "not a contact"},
-			"New problem":   {store.InboundTriage, "No Reference ID"},
-			"Out of office": {store.InboundIgnored, "automatic"},
-			"Wrong ref":     {store.InboundTriage, "belongs to no case"},
+		for subject, want := range map[string]struct {
+			state  desk.InboundState
+			reason string
+		}{
+			"Re: the patch": {desk.InboundAppended, ""},
+			"Me too":        {desk.InboundTriage, "not a Designated Contact"},
+			"Who are you":   {desk.InboundTriage, "not a contact"},
+			"New problem":   {desk.InboundTriage, "No Reference ID"},
+			"Out of office": {desk.InboundIgnored, "automatic"},
+			"Wrong ref":     {desk.InboundTriage, "belongs to no case"},
 		} {
 			m, ok := got[subject]
 			if !ok || m.State != want.state || !strings.Contains(m.Reason, want.reason) {
 				t.Errorf("%q: %+v, want %s (%s)", subject, m, want.state, want.reason)
 			}
 		}
-		if m := got[""]; m.State != store.InboundTriage {
+		if m := got[""]; m.State != desk.InboundTriage {
 			t.Errorf("the malformed message: %+v", m)
 		}
 		v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
@@ -159,7 +161,7 @@ func TestEmailIn(t *testing.T) {
 			t.Fatal(err)
 		}
 		got = f.inbound(t)
-		if got["Me too"].State != store.InboundLinked || got["New problem"].State != store.InboundDiscard {
+		if got["Me too"].State != desk.InboundLinked || got["New problem"].State != desk.InboundDiscard {
 			t.Errorf("after triage: %+v / %+v", got["Me too"], got["New problem"])
 		}
 		cv, _ := f.svc.Case(ctx, f.as(t, demo.Designated), caseID)
@@ -290,14 +292,14 @@ func TestEmailInOnce(t *testing.T) {
 			}
 			kept := map[string]int{}
 			for _, m := range ms {
-				kept[m.Subject+" "+m.State]++
+				kept[m.Subject+" "+string(m.State)]++
 			}
 			want := map[string]int{
-				"With an ID " + store.InboundAppended:         1,
-				"Without an ID " + store.InboundAppended:      1,
-				"Not the same " + store.InboundTriage:         1,
-				"At once with an ID " + store.InboundAppended: 1,
-				"At once, no ID " + store.InboundAppended:     1,
+				"With an ID " + string(desk.InboundAppended):         1,
+				"Without an ID " + string(desk.InboundAppended):      1,
+				"Not the same " + string(desk.InboundTriage):         1,
+				"At once with an ID " + string(desk.InboundAppended): 1,
+				"At once, no ID " + string(desk.InboundAppended):     1,
 			}
 			if diff := cmp.Diff(want, kept); diff != "" {
 				t.Errorf("received mail kept (-want +got):\n%s", diff)
@@ -347,7 +349,7 @@ func TestEmailInCharsets(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := f.inbound(t)["Re: “Anruf” – Grüße"]
-		if m.State != store.InboundAppended {
+		if m.State != desk.InboundAppended {
 			t.Fatalf("received mail by subject: %+v, want it appended", f.inbound(t))
 		}
 		v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)

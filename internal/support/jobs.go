@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -22,7 +23,7 @@ const deadAlertDelay = 10 * time.Minute
 
 // DeadJob is a dead job with what it was about, in words.
 type DeadJob struct {
-	store.Job
+	desk.Job
 	Subject string
 }
 
@@ -52,16 +53,16 @@ func (s *Service) DeadJob(ctx context.Context, r Request, jobID int64) (*DeadJob
 	if j.DeadAt.IsZero() || !j.DoneAt.IsZero() || !j.CancelledAt.IsZero() {
 		return nil, fmt.Errorf("job %d is no longer dead: %w", jobID, desk.ErrConflict)
 	}
-	return &s.describeJobs(ctx, []store.Job{*j})[0], nil
+	return &s.describeJobs(ctx, []desk.Job{*j})[0], nil
 }
 
 // describeJobs says what each job was about: an email's recipient and
 // subject, a case's number.
-func (s *Service) describeJobs(ctx context.Context, jobs []store.Job) []DeadJob {
+func (s *Service) describeJobs(ctx context.Context, jobs []desk.Job) []DeadJob {
 	out := make([]DeadJob, 0, len(jobs))
 	for _, j := range jobs {
 		d := DeadJob{Job: j, Subject: j.Kind + " " + j.Payload}
-		if j.Kind == store.JobMail {
+		if j.Kind == desk.JobMail {
 			if nid, err := strconv.ParseInt(j.Payload, 10, 64); err == nil {
 				if n, err := s.Store.Notification(ctx, nid); err == nil {
 					d.Subject = "Email to " + n.To + ": " + n.Subject
@@ -83,10 +84,22 @@ func (s *Service) RetryJob(ctx context.Context, r Request, jobID int64) error {
 	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.ReviveJob(ctx, jobID, s.now()); err != nil {
-			return err
+			return notDead(err, jobID)
 		}
 		return s.audit(ctx, tx, r, "job_retried", strconv.FormatInt(jobID, 10), "")
 	})
+}
+
+// notDead says why an action on a dead job changed nothing, as the portal
+// admin reads it.
+func notDead(err error, jobID int64) error {
+	switch {
+	case errors.Is(err, store.ErrJobNotDead):
+		return fmt.Errorf("job %d is no longer dead: %w", jobID, desk.ErrConflict)
+	case errors.Is(err, store.ErrJobSuperseded):
+		return fmt.Errorf("a newer job of the same key is pending; it runs instead of job %d: %w", jobID, desk.ErrConflict)
+	}
+	return err
 }
 
 // DiscardJob gives up a dead job for good (portal admins).
@@ -96,7 +109,7 @@ func (s *Service) DiscardJob(ctx context.Context, r Request, jobID int64) error 
 	}
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.DiscardJob(ctx, jobID, s.now()); err != nil {
-			return err
+			return notDead(err, jobID)
 		}
 		return s.audit(ctx, tx, r, "job_discarded", strconv.FormatInt(jobID, 10), "")
 	})
@@ -105,13 +118,13 @@ func (s *Service) DiscardJob(ctx context.Context, r Request, jobID int64) error 
 // JobDied is told of every job that dies, in the transaction that makes
 // it dead (worker.Worker.Died): it sets the alert to portal admins, once
 // for all the jobs that die before the alert goes out.
-func (s *Service) JobDied(ctx context.Context, tx *store.Tx, j *store.Job) error {
-	return tx.ScheduleJobOnce(ctx, &store.Job{Kind: JobDeadAlert, Key: JobDeadAlert, RunAt: s.now().Add(deadAlertDelay)}, s.now())
+func (s *Service) JobDied(ctx context.Context, tx *store.Tx, j *desk.Job) error {
+	return tx.ScheduleJobOnce(ctx, &desk.Job{Kind: JobDeadAlert, Key: JobDeadAlert, RunAt: s.now().Add(deadAlertDelay)}, s.now())
 }
 
 // RunDeadJobsAlert is the job that emails every portal admin the jobs
 // that died since it was set and are still dead.
-func (s *Service) RunDeadJobsAlert(ctx context.Context, j *store.Job) error {
+func (s *Service) RunDeadJobsAlert(ctx context.Context, j *desk.Job) error {
 	jobs, err := s.Store.Jobs(ctx, store.JobFilter{Dead: true, Limit: 500})
 	if err != nil {
 		return err

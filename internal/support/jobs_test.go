@@ -28,9 +28,9 @@ func TestDeadJobs(t *testing.T) {
 		w.Clock = func() time.Time { return f.now }
 		w.Died = f.svc.JobDied
 		w.Handle(support.JobDeadAlert, f.svc.RunDeadJobsAlert)
-		w.Handle(store.JobMail, func(context.Context, *store.Job) error { return nil })
+		w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 		fail := true
-		w.HandleKind("export", func(context.Context, *store.Job) error {
+		w.HandleKind("export", func(context.Context, *desk.Job) error {
 			if fail {
 				return errors.New("disk full")
 			}
@@ -39,7 +39,7 @@ func TestDeadJobs(t *testing.T) {
 		var ids []int64
 		err := f.store.Write(ctx, func(tx *store.Tx) error {
 			for i := range 3 {
-				id, err := tx.ScheduleJob(ctx, &store.Job{Kind: "export", Payload: fmt.Sprint(i), RunAt: f.now}, f.now)
+				id, err := tx.ScheduleJob(ctx, &desk.Job{Kind: "export", Payload: fmt.Sprint(i), RunAt: f.now}, f.now)
 				ids = append(ids, id)
 				if err != nil {
 					return err
@@ -87,6 +87,8 @@ func TestDeadJobs(t *testing.T) {
 		}
 		if err := f.svc.RetryJob(ctx, admin, ids[1]); !errors.Is(err, desk.ErrConflict) {
 			t.Errorf("retrying a discarded job: %v, want a conflict", err)
+		} else if want := fmt.Sprintf("job %d is no longer dead: conflict", ids[1]); err.Error() != want {
+			t.Errorf("retrying a discarded job: %q, want %q", err, want)
 		}
 		if err := f.svc.RetryJob(ctx, admin, 999999); !errors.Is(err, desk.ErrNotFound) {
 			t.Errorf("retrying no job: %v, want not found", err)
@@ -104,7 +106,7 @@ func TestDeadJobs(t *testing.T) {
 		}
 		// A later death is a new alert; the ones told of are not told again.
 		err = f.store.Write(ctx, func(tx *store.Tx) error {
-			_, err := tx.ScheduleJob(ctx, &store.Job{Kind: "export", RunAt: f.now}, f.now)
+			_, err := tx.ScheduleJob(ctx, &desk.Job{Kind: "export", RunAt: f.now}, f.now)
 			return err
 		})
 		if err != nil {

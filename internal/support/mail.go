@@ -115,7 +115,12 @@ func (s *Service) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
 		s.Log.WarnContext(ctx, "email template", "kind", m.Kind, "err", err)
 	}
 	n.Subject = strings.Join(strings.Fields(n.Subject), " ") // one line
-	return tx.AddNotification(ctx, n)
+	notificationID, err := tx.AddNotification(ctx, n)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ScheduleJob(ctx, desk.MailJob(notificationID, n.CaseID, n.CreatedAt), n.CreatedAt)
+	return err
 }
 
 // renderMail executes a template, falling back to the default when the

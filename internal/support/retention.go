@@ -29,7 +29,7 @@ func (s *Service) syncPurge(ctx context.Context, tx *store.Tx, before desk.Case,
 		if _, err := tx.EndSFTPAccounts(ctx, c.ID, s.now(), true); err != nil {
 			return err
 		}
-		_, err := tx.ScheduleJob(ctx, &store.Job{
+		_, err := tx.ScheduleJob(ctx, &desk.Job{
 			Kind: JobPurge, Key: purgeKey(c.ID), CaseID: c.ID, RunAt: c.ClosedAt.Add(desk.ReopenWindow),
 		}, s.now())
 		return err
@@ -43,7 +43,7 @@ func (s *Service) syncPurge(ctx context.Context, tx *store.Tx, before desk.Case,
 // RunPurge deletes the files of a case closed thirty days ago. It runs
 // again harmlessly: deleted files are skipped, and a missing file is no
 // error.
-func (s *Service) RunPurge(ctx context.Context, j *store.Job) error {
+func (s *Service) RunPurge(ctx context.Context, j *desk.Job) error {
 	files, err := s.Store.CaseFiles(ctx, j.CaseID)
 	if err != nil {
 		return err

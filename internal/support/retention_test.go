@@ -9,7 +9,6 @@ import (
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -19,7 +18,7 @@ func TestRetentionPurge(t *testing.T) {
 		ctx := context.Background()
 		fs := f.withFiles(t)
 		w := f.worker()
-		w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
+		w.w.Handle(desk.JobInbound, f.svc.ProcessInbound)
 		w.w.Handle(support.JobPurge, f.svc.RunPurge)
 		caseID := f.openCase(t, desk.PriorityMedium)
 		c, _ := f.store.Case(ctx, caseID)
@@ -82,7 +81,7 @@ func TestRetentionPurge(t *testing.T) {
 			t.Errorf("downloading a purged file = %v", err)
 		}
 		// The purge is idempotent: running it again removes nothing more.
-		if err := f.svc.RunPurge(ctx, &store.Job{ID: 0, CaseID: caseID}); err != nil {
+		if err := f.svc.RunPurge(ctx, &desk.Job{ID: 0, CaseID: caseID}); err != nil {
 			t.Errorf("a second purge: %v", err)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -53,13 +54,13 @@ func randomText(n int) string {
 
 // CreateSFTPAccount makes a temporary SFTP account for a case: staff
 // always, its Read-Write contacts when a portal admin allows it.
-func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64) (*store.SFTPAccount, error) {
+func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64) (*desk.SFTPAccount, error) {
 	if _, err := s.transferCase(ctx, r, caseID); err != nil {
 		return nil, err // early, before the password's hash costs anything
 	}
 	password := randomText(20)
 	hash := auth.HashPassword(password) // outside the transaction: it takes a while
-	var a *store.SFTPAccount
+	var a *desk.SFTPAccount
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		c, err := s.transferCaseTx(ctx, tx, r, caseID)
 		if err != nil {
@@ -76,17 +77,21 @@ func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64
 			return err
 		}
 		now := s.now()
-		a = &store.SFTPAccount{
+		a = &desk.SFTPAccount{
 			CaseID: c.ID, Username: "case" + c.Number() + "-" + randomText(4), Password: password,
 			PasswordHash: hash, CreatedBy: r.Actor.User.ID, CreatedAt: now, ExpiresAt: now.Add(SFTPLifetime),
 		}
 		if _, err := tx.EndSFTPAccounts(ctx, c.ID, now, false); err != nil {
 			return err
 		}
-		if err := tx.CreateSFTPAccount(ctx, a); err != nil {
+		err = tx.CreateSFTPAccount(ctx, a)
+		if desk.ConflictOn(err, store.UniqueActiveSFTPAccount) {
+			return fmt.Errorf("case %s already has an active SFTP account: %w", c.Number(), desk.ErrConflict)
+		}
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ScheduleJob(ctx, &store.Job{Kind: JobSFTPExpiry, Key: sftpKey(c.ID), CaseID: c.ID, RunAt: a.ExpiresAt}, now); err != nil {
+		if _, err := tx.ScheduleJob(ctx, &desk.Job{Kind: JobSFTPExpiry, Key: sftpKey(c.ID), CaseID: c.ID, RunAt: a.ExpiresAt}, now); err != nil {
 			return err
 		}
 		if err := s.event(ctx, tx, r, c, "Temporary SFTP account "+a.Username+" created, valid until "+
@@ -121,7 +126,7 @@ func sftpTarget(ctx context.Context, q settings, c *desk.Case) (desk.Target, err
 
 // sftpPasswords leaves a password only on an active account, and only for
 // those the policy lets read it (ViewSFTPPassword).
-func (s *Service) sftpPasswords(r Request, c *desk.Case, accounts []store.SFTPAccount) {
+func (s *Service) sftpPasswords(r Request, c *desk.Case, accounts []desk.SFTPAccount) {
 	may := desk.Authorize(r.Actor, desk.ViewSFTPPassword, desk.On(c.Combination())) == nil
 	now := s.now()
 	for i := range accounts {
@@ -134,7 +139,7 @@ func (s *Service) sftpPasswords(r Request, c *desk.Case, accounts []store.SFTPAc
 // SFTPAccounts lists a case's temporary SFTP accounts to those who may
 // send files to it (their passwords while active, to those who may read
 // them).
-func (s *Service) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]store.SFTPAccount, error) {
+func (s *Service) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]desk.SFTPAccount, error) {
 	c, err := s.transferCase(ctx, r, caseID)
 	if err != nil {
 		return nil, err
@@ -148,7 +153,7 @@ func (s *Service) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]
 }
 
 // RunSFTPExpiry ends a case's accounts that reached their expiry.
-func (s *Service) RunSFTPExpiry(ctx context.Context, j *store.Job) error {
+func (s *Service) RunSFTPExpiry(ctx context.Context, j *desk.Job) error {
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
 			return err
@@ -161,8 +166,8 @@ func (s *Service) RunSFTPExpiry(ctx context.Context, j *store.Job) error {
 // SFTPLogin checks an SFTP login: the account must exist, the password
 // match, the account be active and its case open. Every refusal is the
 // same ErrSFTPLogin, with the reason in the log only.
-func (s *Service) SFTPLogin(ctx context.Context, username, password, address string) (*store.SFTPAccount, error) {
-	refuse := func(why string) (*store.SFTPAccount, error) {
+func (s *Service) SFTPLogin(ctx context.Context, username, password, address string) (*desk.SFTPAccount, error) {
+	refuse := func(why string) (*desk.SFTPAccount, error) {
 		s.Log.InfoContext(ctx, "SFTP login refused", "user", username, "address", address, "why", why)
 		return nil, ErrSFTPLogin
 	}
@@ -196,7 +201,7 @@ var dummyHash = sync.OnceValue(func() string { return auth.HashPassword("casepor
 // SFTPFileDone records a file that an SFTP session finished writing to
 // the upload area as a file of the account's case. The file is hashed here,
 // after the last write: SFTP clients write chunks out of order.
-func (s *Service) SFTPFileDone(ctx context.Context, a *store.SFTPAccount, uploadID, name string) (*store.CaseFile, error) {
+func (s *Service) SFTPFileDone(ctx context.Context, a *desk.SFTPAccount, uploadID, name string) (*desk.CaseFile, error) {
 	f, err := s.Files.Uploads().Open(uploadID)
 	if err != nil {
 		return nil, err
@@ -207,7 +212,7 @@ func (s *Service) SFTPFileDone(ctx context.Context, a *store.SFTPAccount, upload
 	if err != nil {
 		return nil, err
 	}
-	file := &store.CaseFile{
+	file := &desk.CaseFile{
 		CaseID: a.CaseID, Name: cleanPathName(strings.TrimPrefix(name, "/")), Size: n, SHA256: hex.EncodeToString(h.Sum(nil)),
 		Source: "sftp", Direction: "customer",
 	}

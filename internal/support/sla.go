@@ -183,7 +183,7 @@ func (s *Service) scheduleClockJobs(ctx context.Context, tx *store.Tx, ck *desk.
 		lead = defaultWarningLead
 	}
 	if ck.WarnedAt.IsZero() {
-		if _, err := tx.ScheduleJob(ctx, &store.Job{
+		if _, err := tx.ScheduleJob(ctx, &desk.Job{
 			Kind: JobSLAWarning, Key: clockJobKey(JobSLAWarning, ck), CaseID: ck.CaseID, Payload: string(ck.Kind),
 			RunAt: ck.DueAt.Add(-time.Duration(lead) * time.Minute),
 		}, now); err != nil {
@@ -191,7 +191,7 @@ func (s *Service) scheduleClockJobs(ctx context.Context, tx *store.Tx, ck *desk.
 		}
 	}
 	if ck.BreachedAt.IsZero() {
-		if _, err := tx.ScheduleJob(ctx, &store.Job{
+		if _, err := tx.ScheduleJob(ctx, &desk.Job{
 			Kind: JobSLABreach, Key: clockJobKey(JobSLABreach, ck), CaseID: ck.CaseID, Payload: string(ck.Kind), RunAt: ck.DueAt,
 		}, now); err != nil {
 			return err
@@ -320,16 +320,16 @@ func (s *Service) retarget(ctx context.Context, tx *store.Tx, c *desk.Case, ck *
 
 // RunSLAWarning and RunSLABreach are the clocks' jobs. Each fires once:
 // the clock records it in the job's transaction.
-func (s *Service) RunSLAWarning(ctx context.Context, j *store.Job) error {
+func (s *Service) RunSLAWarning(ctx context.Context, j *desk.Job) error {
 	return s.runClockJob(ctx, j, false)
 }
 
 // RunSLABreach records a missed target.
-func (s *Service) RunSLABreach(ctx context.Context, j *store.Job) error {
+func (s *Service) RunSLABreach(ctx context.Context, j *desk.Job) error {
 	return s.runClockJob(ctx, j, true)
 }
 
-func (s *Service) runClockJob(ctx context.Context, j *store.Job, breach bool) error {
+func (s *Service) runClockJob(ctx context.Context, j *desk.Job, breach bool) error {
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
 			return err

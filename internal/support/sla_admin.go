@@ -52,7 +52,7 @@ func (s *Service) SaveCalendar(ctx context.Context, r Request, row *store.Calend
 			action = "calendar_created"
 		}
 		if err := tx.SaveCalendar(ctx, row, s.now()); err != nil {
-			return err
+			return fieldConflict(err)
 		}
 		return s.audit(ctx, tx, r, action, row.Name, row.Zone+" "+row.Week)
 	})
@@ -86,7 +86,7 @@ func (s *Service) ImportHolidays(ctx context.Context, r Request, calendarID int6
 		}
 		slices.SortFunc(row.Holidays, func(a, b hours.Date) int { return strings.Compare(a.String(), b.String()) })
 		if err := tx.SaveCalendar(ctx, row, s.now()); err != nil {
-			return err
+			return fieldConflict(err)
 		}
 		return s.audit(ctx, tx, r, "holidays_imported", row.Name, strconv.Itoa(added)+" days")
 	})

@@ -386,3 +386,21 @@ func TestAccessRequests(t *testing.T) {
 		}
 	})
 }
+
+// TestConflictsAreFieldMessages: what the store reports as a broken unique
+// constraint or a bad page link reaches the form as today's field message.
+func TestConflictsAreFieldMessages(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		admin := f.as(t, demo.Admin)
+		_, err := f.svc.CreateCompany(ctx, admin, &desk.Company{OrgID: "ORG-1001", Name: "Another ABC", Country: "France"})
+		if got := desk.AsValidation(err)["org_id"]; got != "Another company has this Org ID." {
+			t.Errorf("a second company ORG-1001: %v, want the org_id message", err)
+		}
+		_, err = f.svc.Cases(ctx, f.as(t, demo.Designated), store.CaseFilter{List: store.GroupCases, After: "garbage"})
+		if got := desk.AsValidation(err)["after"]; got != "This page link is not valid; go back to the first page." {
+			t.Errorf("a bad page link: %v, want the after message", err)
+		}
+	})
+}

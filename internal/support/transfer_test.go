@@ -90,7 +90,7 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 		}
 
 		caseID = f.openCase(t, desk.PriorityMedium)
-		var u *store.Upload
+		var u *desk.Upload
 		err = f.closeDuring(t, caseID, func() error {
 			var err error
 			u, err = f.svc.CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "trace.pcap", Length: 10}, nil)

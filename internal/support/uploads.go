@@ -40,7 +40,7 @@ func uploadKey(uploadID string) string { return "upload:" + uploadID }
 // Errors of uploads that the protocol answers in its own way.
 var (
 	// ErrUploadExpired is an upload past its expiry (410 Gone).
-	ErrUploadExpired = errors.New("the upload expired; start it again")
+	ErrUploadExpired = desk.ErrUploadExpired
 	// ErrChecksumMismatch is a chunk whose checksum did not match (460).
 	ErrChecksumMismatch = errors.New("the chunk's checksum does not match its content; it was discarded")
 	// ErrChunkTooLarge is a chunk that would go past the upload's length.
@@ -229,7 +229,7 @@ func restoreHash(state []byte) (hash.Hash, error) {
 // returned with an error is recorded all the same (a first chunk cut
 // short keeps what arrived; a finish that failed runs again on the next
 // request), and the sender resumes from its offset.
-func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, first *Chunk) (*store.Upload, error) {
+func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, first *Chunk) (*desk.Upload, error) {
 	c, err := s.transferCase(ctx, r, in.CaseID)
 	if err != nil {
 		return nil, err
@@ -241,7 +241,7 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, fir
 		return nil, &desk.ValidationError{Fields: map[string]string{"length": "The length of an upload cannot be negative."}}
 	}
 	now := s.now()
-	u := &store.Upload{
+	u := &desk.Upload{
 		ID: NewUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
 		ContentType: in.ContentType, Length: in.Length, HashState: marshalHash(sha256.New()), Partial: in.Partial,
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
@@ -272,7 +272,7 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, fir
 	if readErr != nil {
 		return u, readErr
 	}
-	if u.Complete() && !u.Partial {
+	if u.Allows(desk.UploadFinish, s.now()) {
 		done, err := s.finishUpload(ctx, r, u)
 		if err != nil {
 			return u, err // recorded: the next request to it finishes it
@@ -282,8 +282,8 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, fir
 	return u, nil
 }
 
-func (s *Service) scheduleExpiry(ctx context.Context, tx *store.Tx, u *store.Upload) error {
-	_, err := tx.ScheduleJob(ctx, &store.Job{
+func (s *Service) scheduleExpiry(ctx context.Context, tx *store.Tx, u *desk.Upload) error {
+	_, err := tx.ScheduleJob(ctx, &desk.Job{
 		Kind: JobUploadExpiry, Key: uploadKey(u.ID), CaseID: u.CaseID, Payload: u.ID, RunAt: u.ExpiresAt,
 	}, s.now())
 	return err
@@ -291,7 +291,7 @@ func (s *Service) scheduleExpiry(ctx context.Context, tx *store.Tx, u *store.Upl
 
 // Upload returns one of the actor's own uploads. Nobody else's exists for
 // them.
-func (s *Service) Upload(ctx context.Context, r Request, uploadID string) (*store.Upload, error) {
+func (s *Service) Upload(ctx context.Context, r Request, uploadID string) (*desk.Upload, error) {
 	if r.Actor == nil || r.Actor.User == nil {
 		return nil, desk.ErrUnauthenticated
 	}
@@ -302,10 +302,11 @@ func (s *Service) Upload(ctx context.Context, r Request, uploadID string) (*stor
 	if u.UserID != r.Actor.User.ID {
 		return nil, fmt.Errorf("upload: %w", desk.ErrNotFound)
 	}
-	if u.FileID == 0 && !s.now().Before(u.ExpiresAt) {
+	st := u.State(s.now())
+	if st == desk.UploadExpired {
 		return nil, ErrUploadExpired
 	}
-	if _, err := s.transferCase(ctx, r, u.CaseID); err != nil && u.FileID == 0 {
+	if _, err := s.transferCase(ctx, r, u.CaseID); err != nil && st != desk.UploadFiled {
 		return nil, err
 	}
 	return u, nil
@@ -316,7 +317,7 @@ func (s *Service) Upload(ctx context.Context, r Request, uploadID string) (*stor
 // can then not be verified); a chunk whose checksum does not match is
 // discarded with ErrChecksumMismatch. The last byte makes the upload a
 // case file.
-func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, ch Chunk) (*store.Upload, error) {
+func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, ch Chunk) (*desk.Upload, error) {
 	if _, err := s.Upload(ctx, r, uploadID); err != nil {
 		return nil, err
 	}
@@ -335,11 +336,11 @@ func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, c
 	if ch.Length > 0 && ch.Offset+ch.Length > u.Length {
 		return nil, fmt.Errorf("the chunk ends at %d, the upload at %d: %w", ch.Offset+ch.Length, u.Length, ErrChunkTooLarge)
 	}
-	if u.Complete() {
-		if u.FileID == 0 && !u.Partial {
+	if !u.Allows(desk.UploadWrite, s.now()) {
+		if u.Allows(desk.UploadFinish, s.now()) {
 			return s.finishUpload(ctx, r, u) // a finish cut short before: do it now
 		}
-		return u, nil
+		return u, nil // every byte is here: the sender reads where it stands
 	}
 	from := u.Received
 	readErr, err := s.receive(ctx, u, ch)
@@ -363,7 +364,7 @@ func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, c
 	if readErr != nil {
 		return u, readErr // what arrived counts; the sender resumes from here
 	}
-	if u.Complete() && !u.Partial {
+	if u.Allows(desk.UploadFinish, now) {
 		return s.finishUpload(ctx, r, u)
 	}
 	return u, nil
@@ -375,7 +376,7 @@ func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, c
 // ErrChecksumMismatch; one cut short while it carried a checksum keeps
 // nothing, since it cannot be verified. readErr is the sender's, after
 // which what arrived (without a checksum) still counts.
-func (s *Service) receive(ctx context.Context, u *store.Upload, ch Chunk) (readErr, err error) {
+func (s *Service) receive(ctx context.Context, u *desk.Upload, ch Chunk) (readErr, err error) {
 	whole, err := restoreHash(u.HashState)
 	if err != nil {
 		return nil, err
@@ -416,12 +417,12 @@ func storageKey(caseID int64, uploadID string) string {
 
 // finishUpload moves a complete upload into the store and records it as a
 // file of its case. It can run again after a failure at any step.
-func (s *Service) finishUpload(ctx context.Context, r Request, u *store.Upload) (*store.Upload, error) {
+func (s *Service) finishUpload(ctx context.Context, r Request, u *desk.Upload) (*desk.Upload, error) {
 	sum, err := UploadSHA256(u)
 	if err != nil {
 		return nil, err
 	}
-	f := &store.CaseFile{
+	f := &desk.CaseFile{
 		CaseID: u.CaseID, Name: u.Name, Size: u.Length, SHA256: sum, ContentType: u.ContentType,
 		Source: "upload", Direction: "customer", UploadedBy: u.UserID,
 	}
@@ -445,7 +446,7 @@ func (s *Service) finishUpload(ctx context.Context, r Request, u *store.Upload) 
 // closed (or, for a person, no longer theirs to send to) since the upload
 // began refuses it, and the moved file is deleted, since nobody will
 // finish it.
-func (s *Service) importFile(ctx context.Context, r Request, uploadID string, f *store.CaseFile, also func(*store.Tx) error) error {
+func (s *Service) importFile(ctx context.Context, r Request, uploadID string, f *desk.CaseFile, also func(*store.Tx) error) error {
 	f.StorageKey, f.CreatedAt = storageKey(f.CaseID, uploadID), s.now()
 	if err := s.Files.Import(ctx, f.StorageKey, uploadID); err != nil {
 		stored, oerr := s.Files.Open(ctx, f.StorageKey)
@@ -488,7 +489,7 @@ func (s *Service) importFile(ctx context.Context, r Request, uploadID string, f 
 
 // UploadSHA256 is the SHA-256 of the bytes an upload received so far, in
 // hex: of the whole file once it is complete.
-func UploadSHA256(u *store.Upload) (string, error) {
+func UploadSHA256(u *desk.Upload) (string, error) {
 	h, err := restoreHash(u.HashState)
 	if err != nil {
 		return "", err
@@ -498,7 +499,7 @@ func UploadSHA256(u *store.Upload) (string, error) {
 
 // fileArrived tells the case feed (and, for a file support shares, the
 // customer) that a file arrived.
-func (s *Service) fileArrived(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, f *store.CaseFile) error {
+func (s *Service) fileArrived(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, f *desk.CaseFile) error {
 	what := fmt.Sprintf("%s (%s, SHA-256 %s)", f.Name, FormatSize(f.Size), f.SHA256)
 	if f.Direction == "support" {
 		if err := s.event(ctx, tx, r, c, "Support shared a file: "+what+"."); err != nil {
@@ -530,7 +531,7 @@ func FormatSize(n int64) string {
 
 // ConcatUploads joins complete partial uploads, in order, into one file of
 // a case (tus concatenation: a large file sent in parallel parts).
-func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, parts []string) (*store.Upload, error) {
+func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, parts []string) (*desk.Upload, error) {
 	c, err := s.transferCase(ctx, r, in.CaseID)
 	if err != nil {
 		return nil, err
@@ -550,14 +551,13 @@ func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, pa
 		if !p.Partial || p.CaseID != c.ID {
 			return nil, &desk.ValidationError{Fields: map[string]string{"Upload-Concat": "Only partial uploads to the same case can be joined."}}
 		}
-		if !p.Complete() {
-			return nil, fmt.Errorf("partial upload %s has %d of %d bytes: finish the parts first: %w",
-				id, p.Received, p.Length, desk.ErrConflict)
+		if err := p.Check(desk.UploadJoin, s.now()); err != nil {
+			return nil, err
 		}
 		length += p.Length
 	}
 	now := s.now()
-	u := &store.Upload{
+	u := &desk.Upload{
 		ID: NewUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
 		ContentType: in.ContentType, Length: length, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
 	}
@@ -616,13 +616,13 @@ func (s *Service) TerminateUpload(ctx context.Context, r Request, uploadID strin
 		return err
 	}
 	defer release()
-	if u.FileID != 0 {
-		return fmt.Errorf("the upload is complete and is a file of the case now: %w", desk.ErrConflict)
+	if err := u.Check(desk.UploadTerminate, s.now()); err != nil {
+		return err
 	}
 	return s.removeUpload(ctx, u)
 }
 
-func (s *Service) removeUpload(ctx context.Context, u *store.Upload) error {
+func (s *Service) removeUpload(ctx context.Context, u *desk.Upload) error {
 	err := s.Store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.DeleteUpload(ctx, u.ID); err != nil {
 			return err
@@ -640,7 +640,7 @@ func (s *Service) removeUpload(ctx context.Context, u *store.Upload) error {
 // RunUploadExpiry removes an upload that waited too long for its next
 // chunk. A finished upload only loses its resumable address: its file
 // stays with the case.
-func (s *Service) RunUploadExpiry(ctx context.Context, j *store.Job) error {
+func (s *Service) RunUploadExpiry(ctx context.Context, j *desk.Job) error {
 	u, err := s.Store.Upload(ctx, j.Payload)
 	if errors.Is(err, desk.ErrNotFound) {
 		return s.finishJob(ctx, j)
@@ -666,7 +666,7 @@ func (s *Service) RunUploadExpiry(ctx context.Context, j *store.Job) error {
 	})
 }
 
-func (s *Service) finishJob(ctx context.Context, j *store.Job) error {
+func (s *Service) finishJob(ctx context.Context, j *desk.Job) error {
 	return s.Store.Write(ctx, func(tx *store.Tx) error {
 		_, err := tx.FinishJob(ctx, j.ID, s.now())
 		return err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/worker"
@@ -24,7 +25,7 @@ func TestQueuedMailWakesTheWorker(t *testing.T) {
 		sent := make(chan string, 100)
 		w := worker.New(f.store, f.svc.Log)
 		w.Poll = time.Hour
-		w.Handle(store.JobMail, func(ctx context.Context, j *store.Job) error {
+		w.Handle(desk.JobMail, func(ctx context.Context, j *desk.Job) error {
 			id, err := strconv.ParseInt(j.Payload, 10, 64)
 			if err != nil {
 				return err

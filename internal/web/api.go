@@ -1527,9 +1527,9 @@ type apiInboundLink struct {
 	Discard bool   `json:"discard,omitempty"`
 }
 
-func toAPIInbound(m *store.InboundMail) apiInbound {
+func toAPIInbound(m *desk.InboundMail) apiInbound {
 	out := apiInbound{
-		ID: m.ID, Source: m.Source, From: m.Sender, Subject: m.Subject, State: m.State, Reason: m.Reason,
+		ID: m.ID, Source: m.Source, From: m.Sender, Subject: m.Subject, State: string(m.State), Reason: m.Reason,
 		ReceivedAt: m.ReceivedAt, Processed: optTime(m.ProcessedAt),
 	}
 	if out.From == "" {

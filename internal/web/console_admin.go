@@ -262,7 +262,7 @@ func (s *Server) inboundMail(w http.ResponseWriter, r *http.Request, a *desk.Act
 func (s *Server) showInbound(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
 	state := r.URL.Query().Get("state")
 	if state == "" && r.URL.Query().Get("all") == "" {
-		state = store.InboundTriage
+		state = string(desk.InboundTriage)
 	}
 	ms, err := s.svc.InboundMail(r.Context(), request(r, a), state)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/caseport/caseport/internal/demo"
-	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/worker"
 )
 
@@ -35,8 +35,8 @@ func TestEmailAttachmentsAreCaseFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		w := worker.New(e.store, quietWeb())
-		w.Handle(store.JobInbound, e.svc.ProcessInbound)
-		w.Handle(store.JobMail, func(context.Context, *store.Job) error { return nil })
+		w.Handle(desk.JobInbound, e.svc.ProcessInbound)
+		w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 		if _, err := w.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}

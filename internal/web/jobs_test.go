@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/worker"
 )
 
@@ -129,7 +131,7 @@ func deadMails(t *testing.T, e *env, to ...string) {
 	err := e.store.Write(ctx, func(tx *store.Tx) error {
 		for _, addr := range to {
 			n := store.Notification{Kind: "case_reply", To: addr, Subject: "A reply from support", Body: "Hello", CreatedAt: now}
-			if err := tx.AddNotification(ctx, n); err != nil {
+			if err := storetest.QueueMail(ctx, tx, n); err != nil {
 				return err
 			}
 		}
@@ -140,7 +142,7 @@ func deadMails(t *testing.T, e *env, to ...string) {
 	}
 	w := worker.New(e.store, quietWeb())
 	w.Died = e.svc.JobDied
-	w.Handle(store.JobMail, func(context.Context, *store.Job) error {
+	w.Handle(desk.JobMail, func(context.Context, *desk.Job) error {
 		return worker.Permanent(errors.New("550 5.1.1 no such mailbox"))
 	})
 	if _, err := w.RunDue(ctx); err != nil {

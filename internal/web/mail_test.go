@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/caseport/caseport/internal/demo"
-	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/worker"
 )
 
@@ -22,8 +22,8 @@ func TestReceivedMailPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		w := worker.New(e.store, quietWeb())
-		w.Handle(store.JobInbound, e.svc.ProcessInbound)
-		w.Handle(store.JobMail, func(context.Context, *store.Job) error { return nil })
+		w.Handle(desk.JobInbound, e.svc.ProcessInbound)
+		w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 		if _, err := w.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +35,7 @@ func TestReceivedMailPages(t *testing.T) {
 		if !strings.Contains(page, "Please help") || !strings.Contains(page, "No Reference ID") {
 			t.Fatal("the triage page does not show the message and its reason")
 		}
-		ms, _ := e.store.InboundList(ctx, store.InboundTriage, 10)
+		ms, _ := e.store.InboundList(ctx, desk.InboundTriage, 10)
 		id := itoa(ms[0].ID)
 		if res := admin.get("/console/mail/" + id); !strings.Contains(res.Body, "Our IVR is down.") {
 			t.Error("the message page does not show the text")

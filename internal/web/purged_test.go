@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 )
 
@@ -21,7 +22,7 @@ func TestPurgedFileIsGone(t *testing.T) {
 		var fileID int64
 		err := e.store.Write(ctx, func(tx *store.Tx) error {
 			var err error
-			fileID, err = tx.AddCaseFile(ctx, &store.CaseFile{
+			fileID, err = tx.AddCaseFile(ctx, &desk.CaseFile{
 				CaseID: caseID, Name: "old.log", Size: 3, SHA256: strings.Repeat("0", 64), Source: "upload",
 				Direction: "customer", StorageKey: "cases/gone", CreatedAt: time.Now().Add(-time.Hour),
 			})

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -72,7 +71,7 @@ func tus(h apiHandler) apiHandler {
 }
 
 // uploadHeaders describes an upload in response headers.
-func uploadHeaders(w http.ResponseWriter, u *store.Upload) {
+func uploadHeaders(w http.ResponseWriter, u *desk.Upload) {
 	h := w.Header()
 	h.Set("Upload-Offset", strconv.FormatInt(u.Received, 10))
 	h.Set("Upload-Length", strconv.FormatInt(u.Length, 10))
@@ -168,7 +167,7 @@ func (s *Server) apiCreateUpload(w http.ResponseWriter, r *http.Request, a *desk
 		return fmt.Errorf("Upload-Defer-Length is not supported: give Upload-Length: %w", errBadRequest)
 	}
 	req := request(r, a)
-	var u *store.Upload
+	var u *desk.Upload
 	concat := r.Header.Get("Upload-Concat")
 	if parts, ok := strings.CutPrefix(concat, "final;"); ok {
 		var ids []string
@@ -287,7 +286,7 @@ type apiSFTPAccount struct {
 	EndedAt   *time.Time `json:"ended_at,omitempty"`
 }
 
-func (s *Server) toAPISFTP(a *store.SFTPAccount) apiSFTPAccount {
+func (s *Server) toAPISFTP(a *desk.SFTPAccount) apiSFTPAccount {
 	host, port := s.svc.SFTPEndpoint()
 	out := apiSFTPAccount{
 		Username: a.Username, Password: a.Password, Host: host, Port: port, Active: a.Active(s.svc.Clock()),

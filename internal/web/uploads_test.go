@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/demo"
-	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/worker"
 )
@@ -238,10 +238,10 @@ func TestTusUploads(t *testing.T) {
 		w := worker.New(e.store, quietWeb())
 		w.Clock = e.svc.Clock
 		w.Handle(support.JobUploadExpiry, e.svc.RunUploadExpiry)
-		w.Handle(store.JobMail, func(context.Context, *store.Job) error { return nil })
-		w.Handle(support.JobFollowUp, func(context.Context, *store.Job) error { return nil })
-		w.Handle(support.JobSLAWarning, func(context.Context, *store.Job) error { return nil })
-		w.Handle(support.JobSLABreach, func(context.Context, *store.Job) error { return nil })
+		w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
+		w.Handle(support.JobFollowUp, func(context.Context, *desk.Job) error { return nil })
+		w.Handle(support.JobSLAWarning, func(context.Context, *desk.Job) error { return nil })
+		w.Handle(support.JobSLABreach, func(context.Context, *desk.Job) error { return nil })
 		if _, err := w.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -52,7 +52,7 @@ func BenchmarkTimers(b *testing.B) {
 						if i < due {
 							at = now.Add(-time.Minute)
 						}
-						j := &store.Job{Kind: "followup", Key: "followup:" + strconv.Itoa(i), Payload: "0", RunAt: at}
+						j := &desk.Job{Kind: "followup", Key: "followup:" + strconv.Itoa(i), Payload: "0", RunAt: at}
 						if _, err := tx.ScheduleJob(ctx, j, now); err != nil {
 							return err
 						}
@@ -74,7 +74,7 @@ func BenchmarkTimers(b *testing.B) {
 				i := 0
 				for b.Loop() {
 					err := s.Write(ctx, func(tx *store.Tx) error {
-						_, err := tx.ScheduleJob(ctx, &store.Job{Kind: "followup", Key: fmt.Sprintf("bench:%d", i), RunAt: now.Add(72 * time.Hour)}, now)
+						_, err := tx.ScheduleJob(ctx, &desk.Job{Kind: "followup", Key: fmt.Sprintf("bench:%d", i), RunAt: now.Add(72 * time.Hour)}, now)
 						return err
 					})
 					if err != nil {
@@ -121,7 +121,7 @@ func BenchmarkTimers(b *testing.B) {
 			// three seconds.
 			b.Run("idle", func(b *testing.B) {
 				w := worker.New(s, quiet)
-				w.Handle("followup", func(context.Context, *store.Job) error { return nil })
+				w.Handle("followup", func(context.Context, *desk.Job) error { return nil })
 				if _, err := w.RunDue(ctx); err != nil { // what is still due
 					b.Fatal(err)
 				}
@@ -190,7 +190,7 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 	}
 	// Nothing of the demo world's own queued mail counts.
 	if err := s.Write(ctx, func(tx *store.Tx) error {
-		jobs, err := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: store.JobMail, Limit: 500})
+		jobs, err := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: desk.JobMail, Limit: 500})
 		for _, j := range jobs {
 			if _, err := tx.FinishJob(ctx, j.ID, time.Now()); err != nil {
 				return err
@@ -201,7 +201,7 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 		b.Fatal(err)
 	}
 	w := worker.New(s, quiet)
-	w.HandleKind(store.JobMail, m.Send, worker.Kind{Runners: runners})
+	w.HandleKind(desk.JobMail, m.Send, worker.Kind{Runners: runners})
 	s.OnSchedule(w.Wake)
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()
@@ -244,7 +244,7 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 		cases++
 		select {
 		case <-sample.C:
-			n, err := s.PendingJobs(ctx, store.JobMail)
+			n, err := s.PendingJobs(ctx, desk.JobMail)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -258,7 +258,7 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 	if err := failed.Load(); err != nil {
 		b.Fatal(*err)
 	}
-	backlog, err := s.PendingJobs(ctx, store.JobMail)
+	backlog, err := s.PendingJobs(ctx, desk.JobMail)
 	if err != nil {
 		b.Fatal(err)
 	}

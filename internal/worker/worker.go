@@ -26,13 +26,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 )
 
 // Handler does a job. A nil error finishes it (unless the handler did so
 // itself); an error makes it run again later, and a Permanent one makes
 // it dead at once.
-type Handler func(ctx context.Context, j *store.Job) error
+type Handler func(ctx context.Context, j *desk.Job) error
 
 // Kind says how the jobs of a kind run.
 type Kind struct {
@@ -65,7 +66,7 @@ type Worker struct {
 	// Died, when set, runs in the transaction that makes a job dead, so
 	// the news of it (an alert) is written with the death or not at all.
 	// j.LastError holds the last error.
-	Died func(ctx context.Context, tx *store.Tx, j *store.Job) error
+	Died func(ctx context.Context, tx *store.Tx, j *desk.Job) error
 
 	mu    sync.Mutex
 	kinds map[string]*kind
@@ -197,7 +198,7 @@ func (w *Worker) dispatch(ctx, jobCtx context.Context, name string, running *syn
 	w.mu.Unlock()
 	for i := range jobs {
 		running.Add(1)
-		go func(j *store.Job) {
+		go func(j *desk.Job) {
 			defer running.Done()
 			w.run(jobCtx, k, j)
 			w.mu.Lock()
@@ -262,7 +263,7 @@ func Permanent(err error) error { return permanent{err} }
 // run does one claimed job and records how it ended. ctx is the jobs'
 // context: when it ends (a shutdown past its grace) a job that failed
 // because of it is released, not counted as an attempt.
-func (w *Worker) run(ctx context.Context, k *kind, j *store.Job) {
+func (w *Worker) run(ctx context.Context, k *kind, j *desk.Job) {
 	err := safely(ctx, k.handle, j)
 	// What follows is recorded even when ctx has just ended: a job
 	// must not be left leased by a stopping process.
@@ -302,7 +303,7 @@ func (w *Worker) run(ctx context.Context, k *kind, j *store.Job) {
 // of its effect (or it was cancelled meanwhile): a read instead of a
 // second write, as with SQLite's one writer the writes per job decide
 // how many jobs a second get done.
-func (w *Worker) finish(ctx context.Context, j *store.Job, now time.Time) error {
+func (w *Worker) finish(ctx context.Context, j *desk.Job, now time.Time) error {
 	if cur, err := w.Store.Job(ctx, j.ID); err == nil && (!cur.DoneAt.IsZero() || !cur.CancelledAt.IsZero()) {
 		return nil
 	}
@@ -313,7 +314,7 @@ func (w *Worker) finish(ctx context.Context, j *store.Job, now time.Time) error 
 }
 
 // die makes a job dead and tells of it, in one transaction.
-func (w *Worker) die(ctx context.Context, j *store.Job, now time.Time, cause error) error {
+func (w *Worker) die(ctx context.Context, j *desk.Job, now time.Time, cause error) error {
 	j.LastError = cause.Error()
 	j.DeadAt = now
 	return w.Store.Write(ctx, func(tx *store.Tx) error {
@@ -330,7 +331,7 @@ func (w *Worker) die(ctx context.Context, j *store.Job, now time.Time, cause err
 }
 
 // safely runs a handler, turning a panic into the job's error.
-func safely(ctx context.Context, h Handler, j *store.Job) (err error) {
+func safely(ctx context.Context, h Handler, j *desk.Job) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("panic: %v", v)

@@ -32,7 +32,7 @@ func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-func schedule(t *testing.T, s *store.Store, j store.Job) int64 {
+func schedule(t *testing.T, s *store.Store, j desk.Job) int64 {
 	t.Helper()
 	var id int64
 	err := s.Write(context.Background(), func(tx *store.Tx) error {
@@ -59,12 +59,12 @@ func TestJobRunsWhenDue(t *testing.T) {
 		c := &clock{t: t0}
 		w := newWorker(s, c)
 		var ran []string
-		w.Handle("note", func(_ context.Context, j *store.Job) error {
+		w.Handle("note", func(_ context.Context, j *desk.Job) error {
 			ran = append(ran, j.Payload)
 			return nil
 		})
-		schedule(t, s, store.Job{Kind: "note", Payload: "later", RunAt: t0.Add(time.Hour)})
-		schedule(t, s, store.Job{Kind: "note", Payload: "now", RunAt: t0})
+		schedule(t, s, desk.Job{Kind: "note", Payload: "later", RunAt: t0.Add(time.Hour)})
+		schedule(t, s, desk.Job{Kind: "note", Payload: "now", RunAt: t0})
 		if n, err := w.RunDue(ctx); err != nil || n != 1 {
 			t.Fatalf("RunDue at t0 = %d, %v; want the job due now", n, err)
 		}
@@ -96,16 +96,16 @@ func TestJobKeysReplaceAndCancel(t *testing.T) {
 		c := &clock{t: t0}
 		w := newWorker(s, c)
 		var ran []string
-		w.Handle("followup", func(_ context.Context, j *store.Job) error {
+		w.Handle("followup", func(_ context.Context, j *desk.Job) error {
 			ran = append(ran, j.Payload)
 			return nil
 		})
-		first := schedule(t, s, store.Job{Kind: "followup", Key: "followup:1", Payload: "first", RunAt: t0.Add(time.Hour)})
-		second := schedule(t, s, store.Job{Kind: "followup", Key: "followup:1", Payload: "moved", RunAt: t0.Add(2 * time.Hour)})
+		first := schedule(t, s, desk.Job{Kind: "followup", Key: "followup:1", Payload: "first", RunAt: t0.Add(time.Hour)})
+		second := schedule(t, s, desk.Job{Kind: "followup", Key: "followup:1", Payload: "moved", RunAt: t0.Add(2 * time.Hour)})
 		if first != second {
 			t.Errorf("a keyed job set again made a new job (%d, %d)", first, second)
 		}
-		schedule(t, s, store.Job{Kind: "followup", Key: "followup:2", Payload: "cancelled", RunAt: t0.Add(time.Hour)})
+		schedule(t, s, desk.Job{Kind: "followup", Key: "followup:2", Payload: "cancelled", RunAt: t0.Add(time.Hour)})
 		err := s.Write(ctx, func(tx *store.Tx) error {
 			ok, err := tx.CancelJob(ctx, "followup:2", t0)
 			if !ok && err == nil {
@@ -124,7 +124,7 @@ func TestJobKeysReplaceAndCancel(t *testing.T) {
 			t.Errorf("ran %v, want only the moved timer", ran)
 		}
 		// Once done, the key is free for a new timer.
-		again := schedule(t, s, store.Job{Kind: "followup", Key: "followup:1", Payload: "again", RunAt: t0})
+		again := schedule(t, s, desk.Job{Kind: "followup", Key: "followup:1", Payload: "again", RunAt: t0})
 		if again == first {
 			t.Error("a new timer reused a finished job")
 		}
@@ -138,7 +138,7 @@ func TestJobRetriesWithBackoff(t *testing.T) {
 		c := &clock{t: t0}
 		w := newWorker(s, c)
 		calls := 0
-		w.Handle("flaky", func(context.Context, *store.Job) error {
+		w.Handle("flaky", func(context.Context, *desk.Job) error {
 			calls++
 			switch calls {
 			case 1:
@@ -148,7 +148,7 @@ func TestJobRetriesWithBackoff(t *testing.T) {
 			}
 			return nil
 		})
-		id := schedule(t, s, store.Job{Kind: "flaky", RunAt: t0})
+		id := schedule(t, s, desk.Job{Kind: "flaky", RunAt: t0})
 		w.RunDue(ctx) //nolint:errcheck // the job's failure is recorded on the job
 		jobs, err := s.Jobs(ctx, store.JobFilter{Failing: true})
 		if err != nil || len(jobs) != 1 || jobs[0].ID != id || jobs[0].LastError != "relay down" || !jobs[0].RunAt.Equal(t0.Add(30*time.Second)) {
@@ -177,14 +177,14 @@ func TestJobSurvivesACrash(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		c := &clock{t: t0}
-		schedule(t, s, store.Job{Kind: "mail", RunAt: t0})
+		schedule(t, s, desk.Job{Kind: "mail", RunAt: t0})
 		claimed, err := s.ClaimJob(ctx, t0, time.Minute) // ...and the process dies here
 		if err != nil || claimed == nil {
 			t.Fatalf("claim: %v %v", claimed, err)
 		}
 		w := newWorker(s, c)
 		var ran atomic.Int32
-		w.Handle("mail", func(context.Context, *store.Job) error { ran.Add(1); return nil })
+		w.Handle("mail", func(context.Context, *desk.Job) error { ran.Add(1); return nil })
 		if n, _ := w.RunDue(ctx); n != 0 {
 			t.Fatal("a leased job was taken by another worker")
 		}
@@ -204,13 +204,13 @@ func TestRunWakesOnTime(t *testing.T) {
 		w := worker.New(s, quiet)
 		w.Poll = time.Hour // only the next due job or Wake may end a sleep
 		done := make(chan time.Time, 1)
-		w.Handle("tick", func(context.Context, *store.Job) error { done <- time.Now(); return nil })
+		w.Handle("tick", func(context.Context, *desk.Job) error { done <- time.Now(); return nil })
 		stopped := make(chan struct{})
 		go func() { defer close(stopped); w.Run(ctx) }()
 		synctest.Wait() // nothing is due: the loop sleeps
 		due := time.Now().Add(300 * time.Millisecond)
 		err := s.Write(ctx, func(tx *store.Tx) error {
-			_, err := tx.ScheduleJob(ctx, &store.Job{Kind: "tick", RunAt: due}, time.Now())
+			_, err := tx.ScheduleJob(ctx, &desk.Job{Kind: "tick", RunAt: due}, time.Now())
 			return err
 		})
 		if err != nil {
@@ -258,7 +258,7 @@ func TestTwoInstancesRunEachJobOnce(t *testing.T) {
 			const jobs = 200
 			err := stores[0].Write(ctx, func(tx *store.Tx) error {
 				for i := range jobs {
-					if _, err := tx.ScheduleJob(ctx, &store.Job{Kind: "count", Payload: fmt.Sprint(i), RunAt: time.Now()}, time.Now()); err != nil {
+					if _, err := tx.ScheduleJob(ctx, &desk.Job{Kind: "count", Payload: fmt.Sprint(i), RunAt: time.Now()}, time.Now()); err != nil {
 						return err
 					}
 				}
@@ -274,11 +274,11 @@ func TestTwoInstancesRunEachJobOnce(t *testing.T) {
 				w.Poll = 20 * time.Millisecond
 				// Several runners per process: claims must not overlap
 				// within a process either.
-				w.HandleKind("count", func(ctx context.Context, j *store.Job) error {
+				w.HandleKind("count", func(ctx context.Context, j *desk.Job) error {
 					calls[i].Add(1)
 					// The effect and the finish in one transaction.
 					return s.Write(ctx, func(tx *store.Tx) error {
-						if err := tx.AddNotification(ctx, store.Notification{Kind: "test", To: "job" + j.Payload + "@example.com", Subject: "job " + j.Payload, CreatedAt: time.Now()}); err != nil {
+						if err := storetest.QueueMail(ctx, tx, store.Notification{Kind: "test", To: "job" + j.Payload + "@example.com", Subject: "job " + j.Payload, CreatedAt: time.Now()}); err != nil {
 							return err
 						}
 						ok, err := tx.FinishJob(ctx, j.ID, time.Now())
@@ -337,7 +337,7 @@ func TestKindsRunConcurrently(t *testing.T) {
 		var now, peak atomic.Int32
 		release := make(chan struct{})
 		var sent atomic.Int32
-		w.HandleKind("mail", func(context.Context, *store.Job) error {
+		w.HandleKind("mail", func(context.Context, *desk.Job) error {
 			n := now.Add(1)
 			defer now.Add(-1)
 			for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
@@ -347,9 +347,9 @@ func TestKindsRunConcurrently(t *testing.T) {
 			return nil
 		}, worker.Kind{Runners: runners})
 		other := make(chan struct{}, 1)
-		w.Handle("followup", func(context.Context, *store.Job) error { other <- struct{}{}; return nil })
+		w.Handle("followup", func(context.Context, *desk.Job) error { other <- struct{}{}; return nil })
 		for i := range mails {
-			schedule(t, s, store.Job{Kind: "mail", Payload: fmt.Sprint(i), RunAt: time.Now()})
+			schedule(t, s, desk.Job{Kind: "mail", Payload: fmt.Sprint(i), RunAt: time.Now()})
 		}
 		done := make(chan struct{})
 		go func() { defer close(done); w.Run(ctx) }()
@@ -358,7 +358,7 @@ func TestKindsRunConcurrently(t *testing.T) {
 			t.Fatalf("%d mails run at once, want all %d runners busy", n, runners)
 		}
 		// All mail runners are busy; a follow-up still runs.
-		schedule(t, s, store.Job{Kind: "followup", RunAt: time.Now()})
+		schedule(t, s, desk.Job{Kind: "followup", RunAt: time.Now()})
 		w.Wake()
 		synctest.Wait()
 		select {
@@ -390,24 +390,24 @@ func TestJobDiesAfterItsAttempts(t *testing.T) {
 		c := &clock{t: t0}
 		w := newWorker(s, c)
 		var died []string
-		w.Died = func(ctx context.Context, tx *store.Tx, j *store.Job) error {
+		w.Died = func(ctx context.Context, tx *store.Tx, j *desk.Job) error {
 			died = append(died, fmt.Sprintf("%d:%s", j.ID, j.LastError))
-			return tx.AddNotification(ctx, store.Notification{Kind: "test", To: "admin@example.com", Subject: "dead", CreatedAt: c.now()})
+			return storetest.QueueMail(ctx, tx, store.Notification{Kind: "test", To: "admin@example.com", Subject: "dead", CreatedAt: c.now()})
 		}
 		fail := true
 		calls := 0
-		w.HandleKind("flaky", func(context.Context, *store.Job) error {
+		w.HandleKind("flaky", func(context.Context, *desk.Job) error {
 			calls++
 			if fail {
 				return fmt.Errorf("relay down (%d)", calls)
 			}
 			return nil
 		}, worker.Kind{Attempts: 3})
-		w.HandleKind("refused", func(context.Context, *store.Job) error {
+		w.HandleKind("refused", func(context.Context, *desk.Job) error {
 			return worker.Permanent(errors.New("550 no such user"))
 		}, worker.Kind{Attempts: 3})
-		flaky := schedule(t, s, store.Job{Kind: "flaky", RunAt: t0})
-		refused := schedule(t, s, store.Job{Kind: "refused", RunAt: t0})
+		flaky := schedule(t, s, desk.Job{Kind: "flaky", RunAt: t0})
+		refused := schedule(t, s, desk.Job{Kind: "refused", RunAt: t0})
 		for range 3 {
 			w.RunDue(ctx) //nolint:errcheck // failures are recorded on the jobs
 			c.add(2 * time.Minute)
@@ -423,7 +423,7 @@ func TestJobDiesAfterItsAttempts(t *testing.T) {
 		if err != nil || len(dead) != 2 || dead[0].ID != flaky || dead[0].Attempts != 3 || dead[0].LastError != "relay down (3)" || dead[0].DeadAt.IsZero() {
 			t.Fatalf("dead jobs: %+v %v", dead, err)
 		}
-		if pending, _ := s.Jobs(ctx, store.JobFilter{Pending: true}); len(pending) != 2 || pending[0].Kind != store.JobMail || pending[1].Kind != store.JobMail {
+		if pending, _ := s.Jobs(ctx, store.JobFilter{Pending: true}); len(pending) != 2 || pending[0].Kind != desk.JobMail || pending[1].Kind != desk.JobMail {
 			t.Errorf("pending: %+v; want only the alerts' emails", pending)
 		}
 		c.add(time.Hour)
@@ -463,24 +463,24 @@ func TestShutdownDrainsJobs(t *testing.T) {
 		w := worker.New(s, quiet)
 		w.Grace = 300 * time.Millisecond
 		started := make(chan string, 2)
-		w.HandleKind("quick", func(ctx context.Context, _ *store.Job) error {
+		w.HandleKind("quick", func(ctx context.Context, _ *desk.Job) error {
 			started <- "quick"
 			time.Sleep(100 * time.Millisecond) // goes on past the stop
 			return nil
 		}, worker.Kind{})
-		w.HandleKind("slow", func(ctx context.Context, _ *store.Job) error {
+		w.HandleKind("slow", func(ctx context.Context, _ *desk.Job) error {
 			started <- "slow"
 			<-ctx.Done()
 			return ctx.Err()
 		}, worker.Kind{})
 		now := time.Now()
-		quick := schedule(t, s, store.Job{Kind: "quick", RunAt: now})
-		slow := schedule(t, s, store.Job{Kind: "slow", RunAt: now})
+		quick := schedule(t, s, desk.Job{Kind: "quick", RunAt: now})
+		slow := schedule(t, s, desk.Job{Kind: "slow", RunAt: now})
 		done := make(chan struct{})
 		go func() { defer close(done); w.Run(ctx) }()
 		<-started
 		<-started
-		schedule(t, s, store.Job{Kind: "quick", Key: "late", RunAt: now})
+		schedule(t, s, desk.Job{Kind: "quick", Key: "late", RunAt: now})
 		stopped := time.Now()
 		stop()
 		<-done
@@ -517,7 +517,7 @@ func TestJobsCostOneWriteEach(t *testing.T) {
 		w.Poll = time.Hour
 		const jobs = 3
 		var done atomic.Int32
-		w.HandleKind("mail", func(ctx context.Context, j *store.Job) error {
+		w.HandleKind("mail", func(ctx context.Context, j *desk.Job) error {
 			err := s.Write(ctx, func(tx *store.Tx) error {
 				_, err := tx.FinishJob(ctx, j.ID, time.Now())
 				return err
@@ -526,7 +526,7 @@ func TestJobsCostOneWriteEach(t *testing.T) {
 			return err
 		}, worker.Kind{Runners: jobs})
 		for i := range jobs {
-			schedule(t, s, store.Job{Kind: "mail", Payload: fmt.Sprint(i), RunAt: time.Now()})
+			schedule(t, s, desk.Job{Kind: "mail", Payload: fmt.Sprint(i), RunAt: time.Now()})
 		}
 		before := s.Writes()
 		stopped := make(chan struct{})

@@ -27,6 +27,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 )
 
@@ -477,4 +478,15 @@ func Proxy(t testing.TB, dbURL string) (proxied string, down func()) {
 	t.Cleanup(down)
 	u.Host = ln.Addr().String()
 	return u.String(), down
+}
+
+// QueueMail queues an email and schedules the job that sends it, in tx, as
+// a use case does: the store schedules nothing by itself.
+func QueueMail(ctx context.Context, tx *store.Tx, n store.Notification) error {
+	notificationID, err := tx.AddNotification(ctx, n)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ScheduleJob(ctx, desk.MailJob(notificationID, n.CaseID, n.CreatedAt), n.CreatedAt)
+	return err
 }

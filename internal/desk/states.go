@@ -1,0 +1,204 @@
+package desk
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The state machines of the domain besides the case's (transitions, in
+// case.go): for each, one table of what each event does in each state.
+// An event a state's row does not list is refused; the code that changes
+// a state asks its table.
+
+// EscalationEvent is what happens to an escalation.
+type EscalationEvent string
+
+// Escalation events: an escalation owner accepts, rejects or closes it;
+// owners and the case's Designated Contacts add notes to its feed.
+const (
+	EscalationAccept EscalationEvent = "accept"
+	EscalationReject EscalationEvent = "reject"
+	EscalationClose  EscalationEvent = "close"
+	EscalationNote   EscalationEvent = "note"
+)
+
+// EscalationEvents lists every escalation event.
+var EscalationEvents = []EscalationEvent{EscalationAccept, EscalationReject, EscalationClose, EscalationNote}
+
+// escalationTransitions is the one table of escalation states: the state
+// each allowed event leads to. A rejected or closed escalation is over.
+var escalationTransitions = map[EscalationState]map[EscalationEvent]EscalationState{
+	EscalationRequested: {
+		EscalationAccept: EscalationAccepted,
+		EscalationReject: EscalationRejected,
+		EscalationClose:  EscalationClosed,
+		EscalationNote:   EscalationRequested,
+	},
+	EscalationAccepted: {
+		EscalationClose: EscalationClosed,
+		EscalationNote:  EscalationAccepted,
+	},
+}
+
+// NextEscalation returns the state ev moves an escalation in state from
+// to, or a wrapped ErrConflict saying where it stands when the table
+// refuses ev.
+func NextEscalation(from EscalationState, ev EscalationEvent) (EscalationState, error) {
+	if to, ok := escalationTransitions[from][ev]; ok {
+		return to, nil
+	}
+	if ev == EscalationNote {
+		return from, fmt.Errorf("the escalation is %s: %w", strings.ToLower(from.Label()), ErrConflict)
+	}
+	return from, fmt.Errorf("the escalation is %s already: %w", strings.ToLower(from.Label()), ErrConflict)
+}
+
+// RequestEvent is the decision on an access request.
+type RequestEvent string
+
+// Access request events.
+const (
+	RequestApprove RequestEvent = "approve"
+	RequestReject  RequestEvent = "reject"
+)
+
+// RequestEvents lists every access request event.
+var RequestEvents = []RequestEvent{RequestApprove, RequestReject}
+
+// requestTransitions is the one table of access request states: one
+// decision settles a pending request.
+var requestTransitions = map[RequestState]map[RequestEvent]RequestState{
+	RequestPending: {RequestApprove: RequestApproved, RequestReject: RequestRejected},
+}
+
+// Next returns the state ev moves the request to, or a wrapped
+// ErrConflict when it was decided already.
+func (r *AccessRequest) Next(ev RequestEvent) (RequestState, error) {
+	if to, ok := requestTransitions[r.State][ev]; ok {
+		return to, nil
+	}
+	return r.State, fmt.Errorf("access request %d was already %s: %w", r.ID, r.State, ErrConflict)
+}
+
+// Decidable reports whether a request in state s still waits for a
+// decision.
+func (s RequestState) Decidable() bool { return len(requestTransitions[s]) > 0 }
+
+// InboundEvent is what becomes of a received message.
+type InboundEvent string
+
+// Inbound mail events: processing appends a message to its case, sends it
+// to triage or ignores it (an automatic message); a portal admin links a
+// message from triage to a case or discards it.
+const (
+	AppendInbound  InboundEvent = "append"
+	TriageInbound  InboundEvent = "triage"
+	IgnoreInbound  InboundEvent = "ignore"
+	LinkInbound    InboundEvent = "link"
+	DiscardInbound InboundEvent = "discard"
+)
+
+// InboundEvents lists every inbound mail event.
+var InboundEvents = []InboundEvent{AppendInbound, TriageInbound, IgnoreInbound, LinkInbound, DiscardInbound}
+
+// inboundTransitions is the one table of inbound mail states. Appended,
+// linked and discarded messages are settled.
+var inboundTransitions = map[InboundState]map[InboundEvent]InboundState{
+	InboundPending: {AppendInbound: InboundAppended, TriageInbound: InboundTriage, IgnoreInbound: InboundIgnored},
+	InboundTriage:  {LinkInbound: InboundLinked, DiscardInbound: InboundDiscard},
+	InboundIgnored: {LinkInbound: InboundLinked, DiscardInbound: InboundDiscard},
+}
+
+// NextInbound returns the state ev moves a message in state from to, or a
+// wrapped ErrConflict when the table refuses ev.
+func NextInbound(from InboundState, ev InboundEvent) (InboundState, error) {
+	if to, ok := inboundTransitions[from][ev]; ok {
+		return to, nil
+	}
+	return from, fmt.Errorf("this message was %s already: %w", from, ErrConflict)
+}
+
+// ErrUploadExpired is an upload that waited past its expiry for its next
+// chunk: its bytes are gone, and its sender starts again.
+var ErrUploadExpired = errors.New("the upload expired; start it again")
+
+// UploadState is where a resumable upload stands. It follows from the
+// upload's offset, file and expiry (Upload.State), so nothing stores it.
+type UploadState string
+
+// Upload states.
+const (
+	UploadReceiving    UploadState = "receiving"     // bytes are still to come
+	UploadReceived     UploadState = "received"      // every byte came: it is to become a case file
+	UploadPartReceived UploadState = "part_received" // every byte of a part came: it waits to be joined
+	UploadFiled        UploadState = "filed"         // it became a file of its case
+	UploadExpired      UploadState = "expired"       // it waited too long for its next chunk
+)
+
+// UploadEvent is what is done to an upload.
+type UploadEvent string
+
+// Upload events.
+const (
+	UploadWrite     UploadEvent = "write"     // a chunk is added at the offset
+	UploadFinish    UploadEvent = "finish"    // the received upload becomes a case file
+	UploadJoin      UploadEvent = "join"      // a received part joins a concatenated upload
+	UploadTerminate UploadEvent = "terminate" // its sender stops it: what arrived goes
+)
+
+// UploadEvents lists every upload event.
+var UploadEvents = []UploadEvent{UploadWrite, UploadFinish, UploadJoin, UploadTerminate}
+
+// uploadEvents is the one table of upload states: the events each state
+// allows. The state that follows is read from the upload again, since a
+// chunk may or may not bring its last byte. A filed upload keeps its
+// address until it expires, so a sender can read that it is done.
+var uploadEvents = map[UploadState][]UploadEvent{
+	UploadReceiving:    {UploadWrite, UploadTerminate},
+	UploadReceived:     {UploadFinish, UploadTerminate},
+	UploadPartReceived: {UploadJoin, UploadTerminate},
+}
+
+// State is where u stands at now. A filed upload stays filed after its
+// expiry: only its resumable address goes.
+func (u *Upload) State(now time.Time) UploadState {
+	switch {
+	case u.FileID != 0:
+		return UploadFiled
+	case !now.Before(u.ExpiresAt):
+		return UploadExpired
+	case !u.Complete():
+		return UploadReceiving
+	case u.Partial:
+		return UploadPartReceived
+	}
+	return UploadReceived
+}
+
+// Allows reports whether the upload table lets ev happen to u at now.
+func (u *Upload) Allows(ev UploadEvent, now time.Time) bool {
+	return slices.Contains(uploadEvents[u.State(now)], ev)
+}
+
+// Check returns nil when the upload table lets ev happen to u at now, and
+// otherwise why not: ErrUploadExpired, or a wrapped ErrConflict saying
+// where the upload stands.
+func (u *Upload) Check(ev UploadEvent, now time.Time) error {
+	st := u.State(now)
+	switch {
+	case slices.Contains(uploadEvents[st], ev):
+		return nil
+	case st == UploadExpired:
+		return ErrUploadExpired
+	case st == UploadFiled:
+		return fmt.Errorf("the upload is complete and is a file of the case now: %w", ErrConflict)
+	case st == UploadReceiving && ev == UploadJoin:
+		return fmt.Errorf("partial upload %s has %d of %d bytes: finish the parts first: %w", u.ID, u.Received, u.Length, ErrConflict)
+	case st == UploadReceiving:
+		return fmt.Errorf("upload %s has %d of %d bytes: %w", u.ID, u.Received, u.Length, ErrConflict)
+	}
+	return fmt.Errorf("upload %s has every byte already: %w", u.ID, ErrConflict)
+}

@@ -188,17 +188,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	svc.Files = fileStore
 	jobs := worker.New(s, log)
 	jobs.Grace = *grace
-	jobs.Died = svc.JobDied
+	jobs.Died = svc.Jobs().JobDied
 	// Sending waits on the relay, so several emails go out at once.
 	jobs.HandleKind(store.JobMail, mail.Send, worker.Kind{Runners: 8})
-	jobs.Handle(store.JobInbound, svc.ProcessInbound)
-	jobs.Handle(support.JobDeadAlert, svc.RunDeadJobsAlert)
-	jobs.Handle(support.JobPurge, svc.RunPurge)
-	jobs.Handle(support.JobUploadExpiry, svc.RunUploadExpiry)
-	jobs.Handle(support.JobSFTPExpiry, svc.RunSFTPExpiry)
-	jobs.Handle(support.JobFollowUp, svc.RunFollowUp)
-	jobs.Handle(support.JobSLAWarning, svc.RunSLAWarning)
-	jobs.Handle(support.JobSLABreach, svc.RunSLABreach)
+	jobs.Handle(store.JobInbound, svc.Jobs().ProcessInbound)
+	jobs.Handle(support.JobDeadAlert, svc.Jobs().RunDeadJobsAlert)
+	jobs.Handle(support.JobPurge, svc.Jobs().RunPurge)
+	jobs.Handle(support.JobUploadExpiry, svc.Jobs().RunUploadExpiry)
+	jobs.Handle(support.JobSFTPExpiry, svc.Jobs().RunSFTPExpiry)
+	jobs.Handle(support.JobFollowUp, svc.Jobs().RunFollowUp)
+	jobs.Handle(support.JobSLAWarning, svc.Jobs().RunSLAWarning)
+	jobs.Handle(support.JobSLABreach, svc.Jobs().RunSLABreach)
 	s.OnSchedule(jobs.Wake)
 	if *demo {
 		if err := loadDemo(ctx, s, stdout); err != nil {
@@ -253,7 +253,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("listen for mail: %w", err)
 		}
-		ml := inbound.NewListener(mail.Domain(), *lmtp, log, svc.ReceiveMail)
+		ml := inbound.NewListener(mail.Domain(), *lmtp, log, svc.Mail().ReceiveMail)
 		running.Go(func() {
 			if err := ml.Serve(mailLn); err != nil {
 				errc <- fmt.Errorf("mail listener: %w", err)
@@ -289,7 +289,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "Serving temporary SFTP accounts on %s.\n", sftpLn.Addr())
 	}
 	if *imapURL != "" {
-		poller, err := inbound.NewPoller(*imapURL, *imapEvery, log, svc.ReceiveMail)
+		poller, err := inbound.NewPoller(*imapURL, *imapEvery, log, svc.Mail().ReceiveMail)
 		if err != nil {
 			return err
 		}

@@ -64,9 +64,9 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				rs = append(rs, desk.Role(r))
 			}
 		}
-		userID, err = svc.CreateStaffHeadless(ctx, &desk.User{Email: *email, FirstName: *first, LastName: *last, Roles: rs}, password)
+		userID, err = svc.Accounts().CreateStaffHeadless(ctx, &desk.User{Email: *email, FirstName: *first, LastName: *last, Roles: rs}, password)
 	} else {
-		userID, err = svc.CreateContactHeadless(ctx, *org, desk.ProfileInput{Email: *email, FirstName: *first, LastName: *last, Country: *country}, password)
+		userID, err = svc.Accounts().CreateContactHeadless(ctx, *org, desk.ProfileInput{Email: *email, FirstName: *first, LastName: *last, Country: *country}, password)
 	}
 	if fields := desk.AsValidation(err); fields != nil {
 		for f, msg := range fields {

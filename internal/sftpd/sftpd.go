@@ -69,7 +69,7 @@ func New(svc *support.Service, log *slog.Logger, hostKey ssh.Signer) *Server {
 	s := &Server{Svc: svc, Log: log, conns: map[net.Conn]struct{}{}}
 	s.config = &ssh.ServerConfig{
 		PasswordCallback: func(meta ssh.ConnMetadata, password []byte) (*ssh.Permissions, error) {
-			a, err := svc.SFTPLogin(context.Background(), meta.User(), string(password), meta.RemoteAddr().String())
+			a, err := svc.Transfers().SFTPLogin(context.Background(), meta.User(), string(password), meta.RemoteAddr().String())
 			if err != nil {
 				return nil, err
 			}

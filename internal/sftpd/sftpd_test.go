@@ -105,21 +105,21 @@ func TestTemporarySFTPAccount(t *testing.T) {
 
 		// Contacts may not create accounts until a portal admin allows it.
 		dana := f.as(t, demo.Designated)
-		if _, err := f.svc.CreateSFTPAccount(ctx, dana, f.caseID); !errors.Is(err, desk.ErrForbidden) {
+		if _, err := f.svc.Transfers().CreateSFTPAccount(ctx, dana, f.caseID); !errors.Is(err, desk.ErrForbidden) {
 			t.Errorf("a contact creating an account by default: %v", err)
 		}
-		acct, err := f.svc.CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID)
+		acct, err := f.svc.Transfers().CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if d := acct.ExpiresAt.Sub(acct.CreatedAt); d != 120*time.Hour {
 			t.Errorf("the account lasts %v", d)
 		}
-		if _, err := f.svc.CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID); !errors.Is(err, desk.ErrConflict) {
+		if _, err := f.svc.Transfers().CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID); !errors.Is(err, desk.ErrConflict) {
 			t.Errorf("a second active account: %v", err)
 		}
 		for _, who := range []string{demo.ReadOnly, demo.Partner} {
-			if _, err := f.svc.SFTPAccounts(ctx, f.as(t, who), f.caseID); err == nil {
+			if _, err := f.svc.Transfers().SFTPAccounts(ctx, f.as(t, who), f.caseID); err == nil {
 				t.Errorf("%s sees the SFTP credentials", who)
 			}
 		}
@@ -236,15 +236,15 @@ func TestTemporarySFTPAccount(t *testing.T) {
 			t.Error("an expired account logged in")
 		}
 		// A new account; the case closes; the login ends.
-		acct2, err := f.svc.CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID)
+		acct2, err := f.svc.Transfers().CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		accounts, err := f.svc.SFTPAccounts(ctx, f.as(t, demo.Agent), f.caseID)
+		accounts, err := f.svc.Transfers().SFTPAccounts(ctx, f.as(t, demo.Agent), f.caseID)
 		if err != nil || len(accounts) != 2 || accounts[1].EndedAt.IsZero() || accounts[1].Password != "" {
 			t.Errorf("the expired account is not shown as ended with its password wiped: %+v %v", accounts, err)
 		}
-		if err := f.svc.CloseCase(ctx, dana, f.caseID, desk.SubResolved, "Fixed."); err != nil {
+		if err := f.svc.Cases().Close(ctx, dana, f.caseID, desk.SubResolved, "Fixed."); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := dial(f.addr, acct2.Username, acct2.Password); err == nil {

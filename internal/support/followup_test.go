@@ -33,9 +33,9 @@ func (f *fixture) worker() *jobs {
 			return h(ctx, job)
 		})
 	}
-	count(support.JobFollowUp, f.svc.RunFollowUp)
-	count(support.JobSLAWarning, f.svc.RunSLAWarning)
-	count(support.JobSLABreach, f.svc.RunSLABreach)
+	count(support.JobFollowUp, f.svc.Jobs().RunFollowUp)
+	count(support.JobSLAWarning, f.svc.Jobs().RunSLAWarning)
+	count(support.JobSLABreach, f.svc.Jobs().RunSLABreach)
 	j.w.Handle(store.JobMail, func(context.Context, *store.Job) error { return nil })
 	return j
 }
@@ -57,7 +57,7 @@ func (j *jobs) total() int {
 
 func (f *fixture) setStatus(t *testing.T, caseID int64, st desk.Status, sub desk.SubStatus) {
 	t.Helper()
-	if err := f.svc.UpdateCase(context.Background(), f.as(t, demo.Agent), caseID, support.CaseChange{Status: &st, SubStatus: &sub}); err != nil {
+	if err := f.svc.Cases().Update(context.Background(), f.as(t, demo.Agent), caseID, support.CaseChange{Status: &st, SubStatus: &sub}); err != nil {
 		t.Fatalf("set %s/%s: %v", st, sub, err)
 	}
 }
@@ -112,7 +112,7 @@ func TestFollowUpsCloseASilentCase(t *testing.T) {
 		}
 		f.now = start.AddDate(0, 0, 10)
 		run(1)
-		v, err := f.svc.Case(ctx, f.as(t, demo.Designated), caseID)
+		v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Designated), caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,11 +126,11 @@ func TestFollowUpsCloseASilentCase(t *testing.T) {
 		if v.CanReopen {
 			t.Error("the customer is offered to reopen a case closed by follow-ups")
 		}
-		err = f.svc.ReopenCase(ctx, f.as(t, demo.Designated), caseID, "It is back")
+		err = f.svc.Cases().Reopen(ctx, f.as(t, demo.Designated), caseID, "It is back")
 		if !errors.Is(err, desk.ErrConflict) || !strings.Contains(err.Error(), "call support") {
 			t.Errorf("customer reopen = %v, want a conflict saying to call support", err)
 		}
-		if err := f.svc.ReopenCase(ctx, f.as(t, demo.Agent), caseID, "Customer called: still broken"); err != nil {
+		if err := f.svc.Cases().Reopen(ctx, f.as(t, demo.Agent), caseID, "Customer called: still broken"); err != nil {
 			t.Fatalf("staff reopen: %v", err)
 		}
 		if _, err := f.store.PendingJob(ctx, "followup:"+itoa(caseID)); !errors.Is(err, desk.ErrNotFound) {
@@ -149,7 +149,7 @@ func TestFollowUpsStopAndStartAgain(t *testing.T) {
 		for round := range 3 {
 			f.setStatus(t, caseID, desk.StatusAwaitingInformation, desk.SubInfoFromCustomer)
 			f.now = f.now.Add(36 * time.Hour)
-			if err := f.svc.Comment(ctx, f.as(t, demo.Designated), caseID, "Here are the logs you asked for."); err != nil {
+			if err := f.svc.Cases().Comment(ctx, f.as(t, demo.Designated), caseID, "Here are the logs you asked for."); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.store.PendingJob(ctx, key); !errors.Is(err, desk.ErrNotFound) {
@@ -187,7 +187,7 @@ func TestNoFollowUpsForCritical(t *testing.T) {
 		caseID := f.world.Cases["abc-investigation"]
 		key := "followup:" + itoa(caseID)
 		critical := desk.PriorityCritical
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &critical}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &critical}); err != nil {
 			t.Fatal(err)
 		}
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
@@ -196,14 +196,14 @@ func TestNoFollowUpsForCritical(t *testing.T) {
 		}
 		// Raised to Critical while waiting: the timer stops.
 		medium := desk.PriorityMedium
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &medium}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &medium}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.store.PendingJob(ctx, key); err != nil {
 			t.Fatalf("no timer once the case is Medium and waiting: %v", err)
 		}
 		down := desk.PriorityProductionDown
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &down}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &down}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.store.PendingJob(ctx, key); !errors.Is(err, desk.ErrNotFound) {
@@ -226,7 +226,7 @@ func TestFollowUpJobOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		for range 2 {
-			if err := f.svc.RunFollowUp(ctx, j); err != nil {
+			if err := f.svc.Jobs().RunFollowUp(ctx, j); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -245,7 +245,7 @@ func TestFollowUpsInBusinessDays(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		monday := slaFixture(t, f) // EMEA is the default calendar
-		err := f.svc.SetSLASettings(ctx, f.as(t, demo.Admin), support.SLASettings{DefaultCalendar: "EMEA", WarningLead: 30 * time.Minute, FollowUpBusinessDays: true})
+		err := f.svc.ServiceLevels().SetSettings(ctx, f.as(t, demo.Admin), support.SLASettings{DefaultCalendar: "EMEA", WarningLead: 30 * time.Minute, FollowUpBusinessDays: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,10 +24,10 @@ import (
 // schedules its processing. Once it returns the message is safe. A resend
 // of a message kept already (same sender and Message-ID, or same content)
 // is accepted and dropped: it is safe, and it must not reach the case twice.
-func (s *Service) ReceiveMail(ctx context.Context, source, from string, rcpts []string, raw []byte) error {
+func (s *Mail) ReceiveMail(ctx context.Context, source, from string, rcpts []string, raw []byte) error {
 	var inboundID int64
 	kept := false
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		inboundID, kept, err = tx.ReceiveMail(ctx, &store.InboundMail{
 			Source: source, MailFrom: from, RcptTo: strings.Join(rcpts, ", "), Raw: raw, ReceivedAt: s.now(),
@@ -36,7 +36,7 @@ func (s *Service) ReceiveMail(ctx context.Context, source, from string, rcpts []
 		return err
 	})
 	if err == nil && !kept {
-		s.Log.InfoContext(ctx, "received mail kept already", "source", source, "from", from, "inbound", inboundID)
+		s.log.InfoContext(ctx, "received mail kept already", "source", source, "from", from, "inbound", inboundID)
 	}
 	return err
 }
@@ -49,12 +49,12 @@ func (t *triage) Error() string { return t.reason }
 // ProcessInbound is the job that reads one received message and files it.
 // The filing and the job's end are one transaction: a message is added to
 // a case once.
-func (s *Service) ProcessInbound(ctx context.Context, j *store.Job) error {
+func (s *Jobs) ProcessInbound(ctx context.Context, j *store.Job) error {
 	inboundID, err := strconv.ParseInt(j.Payload, 10, 64)
 	if err != nil {
 		return fmt.Errorf("inbound job %d: payload %q", j.ID, j.Payload)
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
 			return err
 		}
@@ -63,7 +63,7 @@ func (s *Service) ProcessInbound(ctx context.Context, j *store.Job) error {
 			return err
 		}
 		m.ProcessedAt = s.now()
-		msg, err := inbound.Parse(m.Raw, s.MailDomain)
+		msg, err := inbound.Parse(m.Raw, s.mailDomain)
 		if err != nil {
 			m.State, m.Reason = store.InboundTriage, "The message could not be read: "+err.Error()
 			return tx.SetInbound(ctx, m)
@@ -88,7 +88,7 @@ func (s *Service) ProcessInbound(ctx context.Context, j *store.Job) error {
 }
 
 // fileReply adds a reply to its case, or says why it goes to triage.
-func (s *Service) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Message) (int64, error) {
+func (s *core) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Message) (int64, error) {
 	if msg.Reference == "" {
 		return 0, &triage{"No Reference ID: email does not open cases; new cases are opened on the web or by phone."}
 	}
@@ -146,34 +146,34 @@ func (s *Service) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Mess
 }
 
 // InboundMail lists received messages of a state (portal admins).
-func (s *Service) InboundMail(ctx context.Context, r Request, state string) ([]store.InboundMail, error) {
+func (s *Mail) InboundMail(ctx context.Context, r Request, state string) ([]store.InboundMail, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.InboundList(ctx, state, 200)
+	return s.store.InboundList(ctx, state, 200)
 }
 
 // ReadInbound returns one received message with its parsed text (portal
 // admins).
-func (s *Service) ReadInbound(ctx context.Context, r Request, inboundID int64) (*store.InboundMail, *inbound.Message, error) {
+func (s *Mail) ReadInbound(ctx context.Context, r Request, inboundID int64) (*store.InboundMail, *inbound.Message, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return nil, nil, err
 	}
-	m, err := s.Store.Inbound(ctx, inboundID)
+	m, err := s.store.Inbound(ctx, inboundID)
 	if err != nil {
 		return nil, nil, err
 	}
-	msg, _ := inbound.Parse(m.Raw, s.MailDomain) // unreadable: shown raw
+	msg, _ := inbound.Parse(m.Raw, s.mailDomain) // unreadable: shown raw
 	return m, msg, nil
 }
 
 // LinkInbound adds a message from triage to a case as an internal note
 // for staff to act on (portal admins), or discards it (caseID 0).
-func (s *Service) LinkInbound(ctx context.Context, r Request, inboundID, caseID int64) error {
+func (s *Mail) LinkInbound(ctx context.Context, r Request, inboundID, caseID int64) error {
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		m, err := tx.InboundForUpdate(ctx, inboundID)
 		if err != nil {
 			return err
@@ -189,7 +189,7 @@ func (s *Service) LinkInbound(ctx context.Context, r Request, inboundID, caseID 
 			}
 			return tx.SetInbound(ctx, m)
 		}
-		msg, err := inbound.Parse(m.Raw, s.MailDomain)
+		msg, err := inbound.Parse(m.Raw, s.mailDomain)
 		if err != nil {
 			return &desk.ValidationError{Fields: map[string]string{"case": "This message cannot be read; discard it."}}
 		}

@@ -42,7 +42,7 @@ func BenchmarkInboundMail(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			c, err := svc.OpenCase(ctx, support.Request{Actor: a}, desk.NewCase{
+			c, err := svc.Cases().Open(ctx, support.Request{Actor: a}, desk.NewCase{
 				Combination: w.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
 				ProductID: w.Products["SIP Server"], ComponentID: w.Comps["SIP Server"][0],
 				Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
@@ -55,7 +55,7 @@ func BenchmarkInboundMail(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			l := inbound.NewListener("support.vendor.example", false, log, svc.ReceiveMail)
+			l := inbound.NewListener("support.vendor.example", false, log, svc.Mail().ReceiveMail)
 			var lc net.ListenConfig
 			ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 			if err != nil {
@@ -76,7 +76,7 @@ func BenchmarkInboundMail(b *testing.B) {
 			}
 			b.StopTimer()
 			wk := worker.New(s, log)
-			wk.Handle(store.JobInbound, svc.ProcessInbound)
+			wk.Handle(store.JobInbound, svc.Jobs().ProcessInbound)
 			wk.Handle(store.JobMail, func(context.Context, *store.Job) error { return nil })
 			start := time.Now()
 			if _, err := wk.RunDue(ctx); err != nil {

@@ -35,7 +35,7 @@ func (f *fixture) listen(t *testing.T) string {
 func listen(t *testing.T, svc *support.Service, lmtp bool) string {
 	t.Helper()
 	svc.MailDomain = "vendor.example"
-	l := inbound.NewListener("support.vendor.example", lmtp, quietLog(), svc.ReceiveMail)
+	l := inbound.NewListener("support.vendor.example", lmtp, quietLog(), svc.Mail().ReceiveMail)
 	var lc net.ListenConfig
 	ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
@@ -73,7 +73,7 @@ func (f *fixture) inbound(t *testing.T) map[string]store.InboundMail {
 func (f *fixture) mailCase(t *testing.T) (w *jobs, caseID int64, ref string) {
 	t.Helper()
 	w = f.worker()
-	w.w.Handle(store.JobInbound, f.svc.ProcessInbound)
+	w.w.Handle(store.JobInbound, f.svc.Jobs().ProcessInbound)
 	caseID = f.openCase(t, desk.PriorityMedium)
 	c, err := f.store.Case(context.Background(), caseID)
 	if err != nil {
@@ -121,7 +121,7 @@ func TestEmailIn(t *testing.T) {
 		if m := got[""]; m.State != store.InboundTriage {
 			t.Errorf("the malformed message: %+v", m)
 		}
-		v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+		v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,26 +143,26 @@ func TestEmailIn(t *testing.T) {
 
 		// Triage: link one to the case as a note for staff, discard another.
 		admin := f.as(t, demo.Admin)
-		if err := f.svc.LinkInbound(ctx, f.as(t, demo.Agent), got["Me too"].ID, caseID); kind(err) != "forbidden" {
+		if err := f.svc.Mail().LinkInbound(ctx, f.as(t, demo.Agent), got["Me too"].ID, caseID); kind(err) != "forbidden" {
 			t.Errorf("an agent linking = %v", err)
 		}
-		if err := f.svc.LinkInbound(ctx, admin, got["Me too"].ID, 9_999_999); desk.AsValidation(err) == nil {
+		if err := f.svc.Mail().LinkInbound(ctx, admin, got["Me too"].ID, 9_999_999); desk.AsValidation(err) == nil {
 			t.Errorf("linking to no case = %v", err)
 		}
-		if err := f.svc.LinkInbound(ctx, admin, got["Me too"].ID, caseID); err != nil {
+		if err := f.svc.Mail().LinkInbound(ctx, admin, got["Me too"].ID, caseID); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.LinkInbound(ctx, admin, got["Me too"].ID, caseID); kind(err) != "conflict" {
+		if err := f.svc.Mail().LinkInbound(ctx, admin, got["Me too"].ID, caseID); kind(err) != "conflict" {
 			t.Errorf("linking twice = %v", err)
 		}
-		if err := f.svc.LinkInbound(ctx, admin, got["New problem"].ID, 0); err != nil {
+		if err := f.svc.Mail().LinkInbound(ctx, admin, got["New problem"].ID, 0); err != nil {
 			t.Fatal(err)
 		}
 		got = f.inbound(t)
 		if got["Me too"].State != store.InboundLinked || got["New problem"].State != store.InboundDiscard {
 			t.Errorf("after triage: %+v / %+v", got["Me too"], got["New problem"])
 		}
-		cv, _ := f.svc.Case(ctx, f.as(t, demo.Designated), caseID)
+		cv, _ := f.svc.Cases().Case(ctx, f.as(t, demo.Designated), caseID)
 		for _, e := range cv.Feed {
 			if strings.Contains(e.Body, "Same here") {
 				t.Error("a linked email, an internal note, is shown to the customer")
@@ -189,7 +189,7 @@ func TestEmailInOnce(t *testing.T) {
 			other := f.service(storetest.Open(t, same)) // a second caseport serve
 			smtpAddr, lmtpAddr := f.listen(t), listen(t, other, true)
 			mailbox := imaptest.Server(t)
-			poller, err := inbound.NewPoller(imaptest.URL(mailbox), time.Minute, quietLog(), other.ReceiveMail)
+			poller, err := inbound.NewPoller(imaptest.URL(mailbox), time.Minute, quietLog(), other.Mail().ReceiveMail)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -302,7 +302,7 @@ func TestEmailInOnce(t *testing.T) {
 			if diff := cmp.Diff(want, kept); diff != "" {
 				t.Errorf("received mail kept (-want +got):\n%s", diff)
 			}
-			v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+			v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -350,7 +350,7 @@ func TestEmailInCharsets(t *testing.T) {
 		if m.State != store.InboundAppended {
 			t.Fatalf("received mail by subject: %+v, want it appended", f.inbound(t))
 		}
-		v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+		v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,8 +26,8 @@ func TestDeadJobs(t *testing.T) {
 		ctx := context.Background()
 		w := worker.New(f.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		w.Clock = func() time.Time { return f.now }
-		w.Died = f.svc.JobDied
-		w.Handle(support.JobDeadAlert, f.svc.RunDeadJobsAlert)
+		w.Died = f.svc.Jobs().JobDied
+		w.Handle(support.JobDeadAlert, f.svc.Jobs().RunDeadJobsAlert)
 		w.Handle(store.JobMail, func(context.Context, *store.Job) error { return nil })
 		fail := true
 		w.HandleKind("export", func(context.Context, *store.Job) error {
@@ -67,34 +67,34 @@ func TestDeadJobs(t *testing.T) {
 		if got := f.mails(t, demo.Agent, "stopped after"); len(got) != 0 {
 			t.Errorf("an agent was alerted: %q", got)
 		}
-		if _, err := f.svc.DeadJobs(ctx, f.as(t, demo.Agent)); !errors.Is(err, desk.ErrForbidden) {
+		if _, err := f.svc.Jobs().DeadJobs(ctx, f.as(t, demo.Agent)); !errors.Is(err, desk.ErrForbidden) {
 			t.Errorf("an agent's DeadJobs: %v, want forbidden", err)
 		}
-		if err := f.svc.RetryJob(ctx, f.as(t, demo.Agent), ids[0]); !errors.Is(err, desk.ErrForbidden) {
+		if err := f.svc.Jobs().RetryJob(ctx, f.as(t, demo.Agent), ids[0]); !errors.Is(err, desk.ErrForbidden) {
 			t.Errorf("an agent's RetryJob: %v, want forbidden", err)
 		}
 		admin := f.as(t, demo.Admin)
-		dead, err := f.svc.DeadJobs(ctx, admin)
+		dead, err := f.svc.Jobs().DeadJobs(ctx, admin)
 		if err != nil || len(dead) != 3 || dead[0].LastError != "disk full" || dead[0].Attempts != 2 || !strings.HasPrefix(dead[0].Subject, "export ") {
 			t.Fatalf("DeadJobs: %+v %v", dead, err)
 		}
 		fail = false
-		if err := f.svc.RetryJob(ctx, admin, ids[0]); err != nil {
+		if err := f.svc.Jobs().RetryJob(ctx, admin, ids[0]); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.DiscardJob(ctx, admin, ids[1]); err != nil {
+		if err := f.svc.Jobs().DiscardJob(ctx, admin, ids[1]); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.RetryJob(ctx, admin, ids[1]); !errors.Is(err, desk.ErrConflict) {
+		if err := f.svc.Jobs().RetryJob(ctx, admin, ids[1]); !errors.Is(err, desk.ErrConflict) {
 			t.Errorf("retrying a discarded job: %v, want a conflict", err)
 		}
-		if err := f.svc.RetryJob(ctx, admin, 999999); !errors.Is(err, desk.ErrNotFound) {
+		if err := f.svc.Jobs().RetryJob(ctx, admin, 999999); !errors.Is(err, desk.ErrNotFound) {
 			t.Errorf("retrying no job: %v, want not found", err)
 		}
 		if n, err := w.RunDue(ctx); n != 1 || err != nil {
 			t.Errorf("after Retry now: ran %d, %v", n, err)
 		}
-		if dead, _ := f.svc.DeadJobs(ctx, admin); len(dead) != 1 || dead[0].ID != ids[2] {
+		if dead, _ := f.svc.Jobs().DeadJobs(ctx, admin); len(dead) != 1 || dead[0].ID != ids[2] {
 			t.Errorf("dead after retry and discard: %+v", dead)
 		}
 		for _, action := range []string{"job_retried", "job_discarded"} {

@@ -54,14 +54,14 @@ func randomText(n int) string {
 
 // CreateSFTPAccount makes a temporary SFTP account for a case: staff
 // always, its Read-Write contacts when a portal admin allows it.
-func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64) (*store.SFTPAccount, error) {
+func (s *Transfers) CreateSFTPAccount(ctx context.Context, r Request, caseID int64) (*store.SFTPAccount, error) {
 	if _, err := s.transferCase(ctx, r, caseID); err != nil {
 		return nil, err // early, before the password's hash costs anything
 	}
 	password := randomText(20)
 	hash := auth.HashPassword(password) // outside the transaction: it takes a while
 	var a *store.SFTPAccount
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		c, err := s.transferCaseTx(ctx, tx, r, caseID)
 		if err != nil {
 			return err
@@ -106,16 +106,16 @@ func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64
 
 // SFTPAccounts lists a case's temporary SFTP accounts to those who may
 // send files to it (their passwords included while active).
-func (s *Service) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]store.SFTPAccount, error) {
+func (s *Transfers) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]store.SFTPAccount, error) {
 	if _, err := s.transferCase(ctx, r, caseID); err != nil {
 		return nil, err
 	}
-	return s.Store.CaseSFTPAccounts(ctx, caseID)
+	return s.store.CaseSFTPAccounts(ctx, caseID)
 }
 
 // RunSFTPExpiry ends a case's accounts that reached their expiry.
-func (s *Service) RunSFTPExpiry(ctx context.Context, j *store.Job) error {
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+func (s *Jobs) RunSFTPExpiry(ctx context.Context, j *store.Job) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
 			return err
 		}
@@ -127,12 +127,12 @@ func (s *Service) RunSFTPExpiry(ctx context.Context, j *store.Job) error {
 // SFTPLogin checks an SFTP login: the account must exist, the password
 // match, the account be active and its case open. Every refusal is the
 // same ErrSFTPLogin, with the reason in the log only.
-func (s *Service) SFTPLogin(ctx context.Context, username, password, address string) (*store.SFTPAccount, error) {
+func (s *Transfers) SFTPLogin(ctx context.Context, username, password, address string) (*store.SFTPAccount, error) {
 	refuse := func(why string) (*store.SFTPAccount, error) {
-		s.Log.InfoContext(ctx, "SFTP login refused", "user", username, "address", address, "why", why)
+		s.log.InfoContext(ctx, "SFTP login refused", "user", username, "address", address, "why", why)
 		return nil, ErrSFTPLogin
 	}
-	a, err := s.Store.SFTPAccountByUsername(ctx, username)
+	a, err := s.store.SFTPAccountByUsername(ctx, username)
 	if errors.Is(err, desk.ErrNotFound) {
 		_ = auth.CheckPassword(dummyHash(), password) // the same work as a real check
 		return refuse("no such account")
@@ -146,7 +146,7 @@ func (s *Service) SFTPLogin(ctx context.Context, username, password, address str
 	if !a.Active(s.now()) {
 		return refuse("expired")
 	}
-	c, err := s.Store.Case(ctx, a.CaseID)
+	c, err := s.store.Case(ctx, a.CaseID)
 	if err != nil {
 		return nil, err
 	}
@@ -162,8 +162,8 @@ var dummyHash = sync.OnceValue(func() string { return auth.HashPassword("casepor
 // SFTPFileDone records a file that an SFTP session finished writing to
 // the upload area as a file of the account's case. The file is hashed here,
 // after the last write: SFTP clients write chunks out of order.
-func (s *Service) SFTPFileDone(ctx context.Context, a *store.SFTPAccount, uploadID, name string) (*store.CaseFile, error) {
-	f, err := s.Files.Uploads().Open(uploadID)
+func (s *Transfers) SFTPFileDone(ctx context.Context, a *store.SFTPAccount, uploadID, name string) (*store.CaseFile, error) {
+	f, err := s.files.Uploads().Open(uploadID)
 	if err != nil {
 		return nil, err
 	}
@@ -179,23 +179,23 @@ func (s *Service) SFTPFileDone(ctx context.Context, a *store.SFTPAccount, upload
 	}
 	if err := s.importFile(ctx, Request{Address: "sftp:" + a.Username}, uploadID, file, nil); err != nil {
 		if file.StorageKey != "" {
-			_ = s.Files.Delete(ctx, file.StorageKey) // nobody will finish it again
+			_ = s.files.Delete(ctx, file.StorageKey) // nobody will finish it again
 		}
 		return nil, err
 	}
 	return file, nil
 }
 
-// SFTPEndpoint is the host and port clients connect to: the SFTP
+// sftpEndpoint is the host and port clients connect to: the SFTP
 // listener's, with the portal's host name when it listens on every
 // address.
-func (s *Service) SFTPEndpoint() (host, port string) {
-	host, port, err := net.SplitHostPort(s.SFTPAddress)
+func (s *core) sftpEndpoint() (host, port string) {
+	host, port, err := net.SplitHostPort(s.sftpAddress)
 	if err != nil {
-		return s.SFTPAddress, "22"
+		return s.sftpAddress, "22"
 	}
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		if u, err := url.Parse(s.BaseURL); err == nil && u.Hostname() != "" {
+		if u, err := url.Parse(s.baseURL); err == nil && u.Hostname() != "" {
 			host = u.Hostname()
 		}
 	}
@@ -204,21 +204,21 @@ func (s *Service) SFTPEndpoint() (host, port string) {
 
 // SFTPForContacts reports whether Read-Write contacts may create
 // temporary SFTP accounts themselves (portal admins).
-func (s *Service) SFTPForContacts(ctx context.Context, r Request) (bool, error) {
+func (s *Transfers) SFTPForContacts(ctx context.Context, r Request) (bool, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return false, err
 	}
-	on, err := s.Store.Setting(ctx, SettingSFTPForContacts, "false")
+	on, err := s.store.Setting(ctx, SettingSFTPForContacts, "false")
 	return on == "true", err
 }
 
 // SetSFTPForContacts lets Read-Write contacts create temporary SFTP
 // accounts themselves, or not (portal admins).
-func (s *Service) SetSFTPForContacts(ctx context.Context, r Request, on bool) error {
+func (s *Transfers) SetSFTPForContacts(ctx context.Context, r Request, on bool) error {
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SetSetting(ctx, SettingSFTPForContacts, strconv.FormatBool(on)); err != nil {
 			return err
 		}

@@ -37,7 +37,7 @@ func slaFixture(t *testing.T, f *fixture) time.Time {
 
 func (f *fixture) openCase(t *testing.T, p desk.Priority) int64 {
 	t.Helper()
-	c, err := f.svc.OpenCase(context.Background(), f.as(t, demo.Designated), desk.NewCase{
+	c, err := f.svc.Cases().Open(context.Background(), f.as(t, demo.Designated), desk.NewCase{
 		Combination: f.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
 		ProductID: f.world.Products["SIP Server"], ComponentID: f.world.Comps["SIP Server"][0],
 		Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
@@ -51,7 +51,7 @@ func (f *fixture) openCase(t *testing.T, p desk.Priority) int64 {
 
 func (f *fixture) clock(t *testing.T, caseID int64, kind desk.ClockKind) desk.Clock {
 	t.Helper()
-	cc, err := f.svc.Case(context.Background(), f.as(t, demo.Agent), caseID)
+	cc, err := f.svc.Cases().Case(context.Background(), f.as(t, demo.Agent), caseID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,14 +88,14 @@ func TestResponseClock(t *testing.T) {
 		if n, _ := w.RunDue(ctx); n != 0 {
 			t.Fatal("a paused clock's jobs ran")
 		}
-		if err := f.svc.Comment(ctx, f.as(t, demo.Designated), caseID, "Here is the trace you asked for."); err != nil {
+		if err := f.svc.Cases().Comment(ctx, f.as(t, demo.Designated), caseID, "Here is the trace you asked for."); err != nil {
 			t.Fatal(err)
 		}
 		ck = f.clock(t, caseID, desk.ClockResponse)
 		if !ck.Running() || !ck.DueAt.Equal(tuesday.Add(90*time.Minute)) {
 			t.Fatalf("after the answer: %+v; want due 10:30 Tuesday", ck)
 		}
-		cc, _ := f.svc.Case(ctx, f.as(t, demo.Designated), caseID)
+		cc, _ := f.svc.Cases().Case(ctx, f.as(t, demo.Designated), caseID)
 		if len(cc.Pauses) != 1 || !cc.Pauses[0].StartedAt.Equal(monday.Add(time.Hour)) || !cc.Pauses[0].EndedAt.Equal(f.now) {
 			t.Errorf("pause history %+v", cc.Pauses)
 		}
@@ -116,7 +116,7 @@ func TestResponseClock(t *testing.T) {
 		if ck.WarnedAt.IsZero() || ck.BreachedAt.IsZero() || !ck.Missed(f.now) {
 			t.Errorf("after the deadline: %+v", ck)
 		}
-		v, _ := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+		v, _ := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
 		feed := ""
 		for _, e := range v.Feed {
 			feed += e.Body + "\n"
@@ -126,13 +126,13 @@ func TestResponseClock(t *testing.T) {
 		}
 
 		// An internal note is no response; a public reply is.
-		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "Looking at the trace.", true); err != nil {
+		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Looking at the trace.", true); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.MetAt.IsZero() {
 			t.Fatal("an internal note met the response target")
 		}
-		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "We are on it.", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "We are on it.", false); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.MetAt.Equal(f.now) {
@@ -155,14 +155,14 @@ func TestResponseClockMetInTime(t *testing.T) {
 		// Raised to High after an hour: 2 hours in all, one used.
 		f.now = monday.Add(time.Hour)
 		high := desk.PriorityHigh
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &high}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &high}); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.DueAt.Equal(monday.Add(2*time.Hour)) || ck.Amount != 120 {
 			t.Fatalf("after raising to High: %+v; want due 11:00", ck)
 		}
 		f.now = monday.Add(90 * time.Minute)
-		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "Hello, we are looking.", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Hello, we are looking.", false); err != nil {
 			t.Fatal(err)
 		}
 		f.now = monday.AddDate(0, 0, 3)
@@ -181,11 +181,11 @@ func TestRCAClock(t *testing.T) {
 		ctx := context.Background()
 		monday := slaFixture(t, f)
 		caseID := f.openCase(t, desk.PriorityHigh)
-		err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{RCADelivered: true})
+		err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{RCADelivered: true})
 		if err == nil {
 			t.Fatal("an RCA was delivered before its clock started")
 		}
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{InfoComplete: true}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{InfoComplete: true}); err != nil {
 			t.Fatal(err)
 		}
 		// High: 9 business days, Monday to the Thursday of the week after next.
@@ -194,7 +194,7 @@ func TestRCAClock(t *testing.T) {
 			t.Fatalf("RCA clock %+v", ck)
 		}
 		f.now = monday.AddDate(0, 0, 4)
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{RCADelivered: true}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{RCADelivered: true}); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, caseID, desk.ClockRCA); ck.MetAt.IsZero() || ck.Missed(f.now) {
@@ -210,7 +210,7 @@ func TestCriticalCloudClock(t *testing.T) {
 		slaFixture(t, f)
 		// Staff raise a Contoso (cloud, Business Care) case to Critical:
 		// 10 minutes around the clock, from when the case opened.
-		c, err := f.svc.OpenCase(ctx, f.as(t, demo.Partner), desk.NewCase{
+		c, err := f.svc.Cases().Open(ctx, f.as(t, demo.Partner), desk.NewCase{
 			Combination: desk.Combination{SoldToID: f.world.Northwind, EndUserID: f.world.Contoso}, Type: desk.TypeSupport, SubType: "Problem",
 			ProductID: f.world.Products["ACD Server"], ComponentID: f.world.Comps["ACD Server"][0],
 			Summary: "No calls routed", Description: "No call reaches an agent since the maintenance window ended an hour ago.",
@@ -222,7 +222,7 @@ func TestCriticalCloudClock(t *testing.T) {
 		start := f.now
 		f.now = f.now.Add(2 * time.Minute)
 		critical := desk.PriorityCritical
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), c.ID, support.CaseChange{Priority: &critical}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), c.ID, support.CaseChange{Priority: &critical}); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, c.ID, desk.ClockResponse); ck.Unit != desk.UnitMinutes || ck.Amount != 10 || !ck.DueAt.Equal(start.Add(10*time.Minute)) {

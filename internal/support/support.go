@@ -44,7 +44,7 @@ func New(s *store.Store, log *slog.Logger, baseURL string) *Service {
 	return &Service{Store: s, Log: log, Clock: time.Now, BaseURL: baseURL}
 }
 
-func (s *Service) now() time.Time { return s.Clock().UTC().Truncate(time.Microsecond) }
+func (s *core) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
 
 // Request describes who is asking and from where, for the audit log.
 type Request struct {
@@ -60,7 +60,7 @@ func (r Request) actorID() int64 {
 }
 
 // audit writes an audit line for the request inside tx.
-func (s *Service) audit(ctx context.Context, tx *store.Tx, r Request, action, subject, detail string) error {
+func (s *core) audit(ctx context.Context, tx *store.Tx, r Request, action, subject, detail string) error {
 	return tx.Audit(ctx, store.AuditEntry{
 		At: s.now(), ActorID: r.actorID(), Action: action, Subject: subject, Detail: detail, Address: r.Address,
 	})

@@ -104,11 +104,11 @@ func TestCaseAccessMatrix(t *testing.T) {
 			for _, key := range all {
 				caseID := w.Cases[key]
 				sees := slices.Contains(visible[l.Email], key)
-				_, err := f.svc.Case(ctx, r, caseID)
+				_, err := f.svc.Cases().Case(ctx, r, caseID)
 				if got, want := kind(err), map[bool]string{true: "ok", false: "notfound"}[sees]; got != want {
 					t.Errorf("%s views %s: %s, want %s", l.Email, key, got, want)
 				}
-				v, _ := f.svc.Case(ctx, r, caseID)
+				v, _ := f.svc.Cases().Case(ctx, r, caseID)
 				if v != nil && !r.Actor.IsStaff() {
 					for _, e := range v.Feed {
 						if e.Kind == desk.EntryNote {
@@ -128,7 +128,7 @@ func TestCaseAccessMatrix(t *testing.T) {
 				case sees:
 					want = "forbidden"
 				}
-				err = f.svc.Comment(ctx, r, caseID, "A comment from "+l.Email)
+				err = f.svc.Cases().Comment(ctx, r, caseID, "A comment from "+l.Email)
 				if got := kind(err); got != want {
 					t.Errorf("%s comments on %s: %s, want %s", l.Email, key, got, want)
 				}
@@ -139,7 +139,7 @@ func TestCaseAccessMatrix(t *testing.T) {
 			}
 			var listed []string
 			for _, list := range []store.CaseList{store.GroupCases, store.ClosedCases} {
-				page, err := f.svc.Cases(ctx, r, store.CaseFilter{List: list, Limit: 100, Scope: desk.CaseScope{All: true}})
+				page, err := f.svc.Cases().List(ctx, r, store.CaseFilter{List: list, Limit: 100, Scope: desk.CaseScope{All: true}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -173,38 +173,38 @@ func TestCaseLifecycle(t *testing.T) {
 			Summary: "Trunk 7 drops calls", Description: "Every inbound call on trunk 7 drops after thirty seconds since the upgrade.",
 			Priority: desk.PriorityHigh, Stage: desk.StageProduction,
 		}
-		c, err := f.svc.OpenCase(ctx, dana, n)
+		c, err := f.svc.Cases().Open(ctx, dana, n)
 		if err != nil {
 			t.Fatalf("OpenCase: %v", err)
 		}
 		if c.Status != desk.StatusOpen || c.SubStatus != desk.SubNew || len(c.Number()) != 10 {
 			t.Fatalf("new case = %s %s/%s, want a 10-digit Open/New case", c.Number(), c.Status, c.SubStatus)
 		}
-		mine, err := f.svc.Cases(ctx, dana, store.CaseFilter{List: store.MyCases})
+		mine, err := f.svc.Cases().List(ctx, dana, store.CaseFilter{List: store.MyCases})
 		if err != nil || len(mine.Cases) == 0 || mine.Cases[0].ID != c.ID {
 			t.Fatalf("My Cases does not start with the new case: %v", err)
 		}
 		critical := n
 		critical.Priority = desk.PriorityCritical
-		if _, err := f.svc.OpenCase(ctx, dana, critical); kind(err) != "invalid" {
+		if _, err := f.svc.Cases().Open(ctx, dana, critical); kind(err) != "invalid" {
 			t.Errorf("a customer opening a Critical case: %s, want invalid", kind(err))
 		}
 
 		// Staff propose a solution; the customer's update reopens the case.
 		status, sub := desk.StatusSolutionProposed, desk.SubReplied
-		if err := f.svc.Reply(ctx, agent, c.ID, "Please try the patch.", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, agent, c.ID, "Please try the patch.", false); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.Reply(ctx, agent, c.ID, "Internal: patch is experimental.", true); err != nil {
+		if err := f.svc.Cases().Reply(ctx, agent, c.ID, "Internal: patch is experimental.", true); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.UpdateCase(ctx, agent, c.ID, support.CaseChange{Status: &status, SubStatus: &sub}); err != nil {
+		if err := f.svc.Cases().Update(ctx, agent, c.ID, support.CaseChange{Status: &status, SubStatus: &sub}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.Comment(ctx, dana, c.ID, "The patch did not help."); err != nil {
+		if err := f.svc.Cases().Comment(ctx, dana, c.ID, "The patch did not help."); err != nil {
 			t.Fatal(err)
 		}
-		v, err := f.svc.Case(ctx, dana, c.ID)
+		v, err := f.svc.Cases().Case(ctx, dana, c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,30 +219,30 @@ func TestCaseLifecycle(t *testing.T) {
 		if v.Feed[0].Kind != desk.EntryEvent || !strings.Contains(v.Feed[0].Body, "Open") {
 			t.Errorf("newest feed entry = %s %q, want the status event", v.Feed[0].Kind, v.Feed[0].Body)
 		}
-		if err := f.svc.CloseCase(ctx, riley, c.ID, desk.SubResolved, "done"); kind(err) != "forbidden" {
+		if err := f.svc.Cases().Close(ctx, riley, c.ID, desk.SubResolved, "done"); kind(err) != "forbidden" {
 			t.Errorf("read-only close: %s, want forbidden", kind(err))
 		}
-		if err := f.svc.CloseCase(ctx, dana, c.ID, desk.SubResolved, ""); kind(err) != "invalid" {
+		if err := f.svc.Cases().Close(ctx, dana, c.ID, desk.SubResolved, ""); kind(err) != "invalid" {
 			t.Errorf("close without a comment: %s, want invalid", kind(err))
 		}
-		if err := f.svc.CloseCase(ctx, dana, c.ID, desk.SubResolved, "Fixed by the second patch."); err != nil {
+		if err := f.svc.Cases().Close(ctx, dana, c.ID, desk.SubResolved, "Fixed by the second patch."); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.Comment(ctx, dana, c.ID, "one more thing"); kind(err) != "conflict" {
+		if err := f.svc.Cases().Comment(ctx, dana, c.ID, "one more thing"); kind(err) != "conflict" {
 			t.Errorf("comment on a closed case: %s, want conflict", kind(err))
 		}
 		f.now = f.now.Add(29 * 24 * time.Hour)
-		if err := f.svc.ReopenCase(ctx, dana, c.ID, "It is back since this morning."); err != nil {
+		if err := f.svc.Cases().Reopen(ctx, dana, c.ID, "It is back since this morning."); err != nil {
 			t.Fatalf("reopen within 30 days: %v", err)
 		}
-		if err := f.svc.CloseCase(ctx, dana, c.ID, desk.SubCancelled, "Our mistake."); err != nil {
+		if err := f.svc.Cases().Close(ctx, dana, c.ID, desk.SubCancelled, "Our mistake."); err != nil {
 			t.Fatal(err)
 		}
 		f.now = f.now.Add(31 * 24 * time.Hour)
-		if err := f.svc.ReopenCase(ctx, dana, c.ID, "Back again."); kind(err) != "conflict" {
+		if err := f.svc.Cases().Reopen(ctx, dana, c.ID, "Back again."); kind(err) != "conflict" {
 			t.Errorf("customer reopen after 30 days: %s, want conflict", kind(err))
 		}
-		if err := f.svc.ReopenCase(ctx, agent, c.ID, "Reopened on the customer's call."); err != nil {
+		if err := f.svc.Cases().Reopen(ctx, agent, c.ID, "Reopened on the customer's call."); err != nil {
 			t.Errorf("staff reopen after 30 days: %v", err)
 		}
 
@@ -314,7 +314,7 @@ func TestOpenCaseRefusals(t *testing.T) {
 		for _, tt := range tests {
 			n := valid
 			tt.change(&n)
-			_, err := f.svc.OpenCase(ctx, f.as(t, tt.email), n)
+			_, err := f.svc.Cases().Open(ctx, f.as(t, tt.email), n)
 			if got := kind(err); got != tt.want {
 				t.Errorf("%s: %s, want %s (%v)", tt.name, got, tt.want, err)
 			}
@@ -322,7 +322,7 @@ func TestOpenCaseRefusals(t *testing.T) {
 				t.Errorf("%s: no message for %s: %v", tt.name, tt.field, err)
 			}
 		}
-		page, err := f.svc.Cases(ctx, f.as(t, demo.Agent), store.CaseFilter{List: store.Queue, Limit: 100, Statuses: desk.Statuses})
+		page, err := f.svc.Cases().List(ctx, f.as(t, demo.Agent), store.CaseFilter{List: store.Queue, Limit: 100, Statuses: desk.Statuses})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -338,7 +338,7 @@ func TestAccessRequests(t *testing.T) {
 		ctx := context.Background()
 		w := f.world
 		// An approver's own request is approved at once.
-		req, err := f.svc.RequestAccess(ctx, f.as(t, demo.Partner), w.ContosoCombo(), desk.ReadOnly, "Downgrade me")
+		req, err := f.svc.Access().RequestAccess(ctx, f.as(t, demo.Partner), w.ContosoCombo(), desk.ReadOnly, "Downgrade me")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -347,20 +347,20 @@ func TestAccessRequests(t *testing.T) {
 			t.Fatalf("approver's own request = %+v, %v; want approved", got, err)
 		}
 		// Riley asks for Read-Write; Dana (approver of ABC) decides once.
-		req, err = f.svc.RequestAccess(ctx, f.as(t, demo.ReadOnly), w.ABCCombo(), desk.ReadWrite, "I run the night shift")
+		req, err = f.svc.Access().RequestAccess(ctx, f.as(t, demo.ReadOnly), w.ABCCombo(), desk.ReadWrite, "I run the night shift")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.DecideAccessRequest(ctx, f.as(t, demo.Partner), req.ID, true, ""); kind(err) != "notfound" {
+		if err := f.svc.Access().DecideAccessRequest(ctx, f.as(t, demo.Partner), req.ID, true, ""); kind(err) != "notfound" {
 			t.Errorf("another Sold To's approver decides: %s, want notfound", kind(err))
 		}
-		if err := f.svc.DecideAccessRequest(ctx, f.as(t, demo.Designated2), req.ID, true, ""); kind(err) != "notfound" {
+		if err := f.svc.Access().DecideAccessRequest(ctx, f.as(t, demo.Designated2), req.ID, true, ""); kind(err) != "notfound" {
 			t.Errorf("a non-approver decides: %s, want notfound", kind(err))
 		}
-		if err := f.svc.DecideAccessRequest(ctx, f.as(t, demo.Designated), req.ID, true, "Welcome"); err != nil {
+		if err := f.svc.Access().DecideAccessRequest(ctx, f.as(t, demo.Designated), req.ID, true, "Welcome"); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.DecideAccessRequest(ctx, f.as(t, demo.Admin), req.ID, false, "too late"); kind(err) != "conflict" {
+		if err := f.svc.Access().DecideAccessRequest(ctx, f.as(t, demo.Admin), req.ID, false, "too late"); kind(err) != "conflict" {
 			t.Errorf("second decision: %s, want conflict", kind(err))
 		}
 		// Riley has not accepted the terms: Read-Write counts as Read-Only
@@ -368,7 +368,7 @@ func TestAccessRequests(t *testing.T) {
 		if lvl := f.as(t, demo.ReadOnly).Actor.Level(w.ABCCombo()); lvl != desk.ReadOnly {
 			t.Errorf("before accepting the terms Riley's level = %s, want read_only", lvl)
 		}
-		if err := f.svc.AcceptTerms(ctx, f.as(t, demo.ReadOnly)); err != nil {
+		if err := f.svc.Accounts().AcceptTerms(ctx, f.as(t, demo.ReadOnly)); err != nil {
 			t.Fatal(err)
 		}
 		if lvl := f.as(t, demo.ReadOnly).Actor.Level(w.ABCCombo()); lvl != desk.ReadWrite {
@@ -380,7 +380,7 @@ func TestAccessRequests(t *testing.T) {
 		}
 		// The partner rule: an End User employee cannot be Read-Write on a
 		// partner-run combination.
-		err = f.svc.SetGrant(ctx, f.as(t, demo.Admin), desk.Grant{ContactID: w.Users[demo.EndUserRO], Combination: w.ContosoCombo(), Level: desk.ReadWrite})
+		err = f.svc.Access().SetGrant(ctx, f.as(t, demo.Admin), desk.Grant{ContactID: w.Users[demo.EndUserRO], Combination: w.ContosoCombo(), Level: desk.ReadWrite})
 		if desk.AsValidation(err)["level"] == "" {
 			t.Errorf("granting Read-Write to an End User employee: %v, want a message on level", err)
 		}

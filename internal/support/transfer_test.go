@@ -67,7 +67,7 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 
 		caseID := f.openCase(t, desk.PriorityMedium)
 		err := f.closeDuring(t, caseID, func() error {
-			_, err := f.svc.CreateSFTPAccount(ctx, agent, caseID)
+			_, err := f.svc.Transfers().CreateSFTPAccount(ctx, agent, caseID)
 			return err
 		})
 		if !errors.Is(err, desk.ErrConflict) {
@@ -78,7 +78,7 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 		}
 
 		caseID = f.openCase(t, desk.PriorityMedium)
-		err = f.closeDuring(t, caseID, func() error { return f.svc.AcknowledgeFiles(ctx, dana, caseID) })
+		err = f.closeDuring(t, caseID, func() error { return f.svc.Transfers().AcknowledgeFiles(ctx, dana, caseID) })
 		if !errors.Is(err, desk.ErrConflict) {
 			t.Errorf("acknowledgement for a case closed meanwhile: %v, want a conflict", err)
 		}
@@ -90,7 +90,7 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 		var u *store.Upload
 		err = f.closeDuring(t, caseID, func() error {
 			var err error
-			u, err = f.svc.CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "trace.pcap", Length: 10}, nil)
+			u, err = f.svc.Transfers().CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "trace.pcap", Length: 10}, nil)
 			return err
 		})
 		if !errors.Is(err, desk.ErrConflict) || u != nil {
@@ -98,12 +98,12 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 		}
 
 		caseID = f.openCase(t, desk.PriorityMedium)
-		u, err = f.svc.CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "trace.pcap", Length: 10}, nil)
+		u, err = f.svc.Transfers().CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "trace.pcap", Length: 10}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		err = f.closeDuring(t, caseID, func() error {
-			_, err := f.svc.WriteUpload(ctx, agent, u.ID, support.Chunk{Length: 10, Body: strings.NewReader("0123456789")})
+			_, err := f.svc.Transfers().WriteUpload(ctx, agent, u.ID, support.Chunk{Length: 10, Body: strings.NewReader("0123456789")})
 			return err
 		})
 		if !errors.Is(err, desk.ErrConflict) {

@@ -310,7 +310,7 @@ func TestEscalationFeedIsForOwnersAndContacts(t *testing.T) {
 	eachEngineWithRows(t, func(t *testing.T, e *env, rows func() map[string][]string) {
 		ctx := context.Background()
 		c := openABCCase(t, e, desk.PriorityMedium)
-		if _, err := e.svc.Escalate(ctx, support.Request{Actor: e.actor(demo.Designated)}, c.ID, desk.ReasonBusinessImpact, "All agents affected."); err != nil {
+		if _, err := e.svc.Cases().Escalate(ctx, support.Request{Actor: e.actor(demo.Designated)}, c.ID, desk.ReasonBusinessImpact, "All agents affected."); err != nil {
 			t.Fatal(err)
 		}
 		n := c.Number()

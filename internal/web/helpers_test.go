@@ -216,7 +216,7 @@ func number(caseID int64) string { return desk.FormatCaseNumber(caseID) }
 // Contact, through the service, with priority p.
 func openABCCase(t *testing.T, e *env, p desk.Priority) *desk.Case {
 	t.Helper()
-	c, err := e.svc.OpenCase(context.Background(), support.Request{Actor: e.actor(demo.Designated)}, desk.NewCase{
+	c, err := e.svc.Cases().Open(context.Background(), support.Request{Actor: e.actor(demo.Designated)}, desk.NewCase{
 		Combination: e.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
 		ProductID: e.world.Products["SIP Server"], ComponentID: e.world.Comps["SIP Server"][0],
 		Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",

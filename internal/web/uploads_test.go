@@ -237,7 +237,7 @@ func TestTusUploads(t *testing.T) {
 		}
 		w := worker.New(e.store, quietWeb())
 		w.Clock = e.svc.Clock
-		w.Handle(support.JobUploadExpiry, e.svc.RunUploadExpiry)
+		w.Handle(support.JobUploadExpiry, e.svc.Jobs().RunUploadExpiry)
 		w.Handle(store.JobMail, func(context.Context, *store.Job) error { return nil })
 		w.Handle(support.JobFollowUp, func(context.Context, *store.Job) error { return nil })
 		w.Handle(support.JobSLAWarning, func(context.Context, *store.Job) error { return nil })

@@ -24,6 +24,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/inbound"
@@ -174,18 +176,39 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
-	svc := support.New(s, log, strings.TrimSuffix(base, "/"))
 	mail, err := mailer.New(s, log, mailer.Config{Relay: *relay, From: *mailFrom})
 	if err != nil {
 		return err
 	}
-	svc.MailDomain = mail.Domain()
 	fileStore, err := openFiles(ctx, *filesURL, sf.data)
 	if err != nil {
 		return err
 	}
 	defer fileStore.Close()
-	svc.Files = fileStore
+	// The SFTP listener is open before the service is built, so the
+	// address the case pages show is known from the start.
+	var sftpLn net.Listener
+	var sftpKey ssh.Signer
+	if *sftpAddr != "" {
+		sftpKey, err = sftpd.LoadHostKey(filepath.Join(sf.data, "sftp_host_key"))
+		if err != nil {
+			return err
+		}
+		sftpLn, err = lc.Listen(ctx, "tcp", *sftpAddr)
+		if err != nil {
+			return fmt.Errorf("listen for SFTP: %w", err)
+		}
+		defer sftpLn.Close() // when serve ends early; after a shutdown, a no-op
+	}
+	// Everything the handlers read is given here, before the first request
+	// is served: nothing is changed once serving has started.
+	deps := support.Deps{
+		Store: s, Log: log, BaseURL: strings.TrimSuffix(base, "/"), MailDomain: mail.Domain(), Files: fileStore,
+	}
+	if sftpLn != nil {
+		deps.SFTPAddress = sftpLn.Addr().String()
+	}
+	svc := support.New(deps)
 	jobs := worker.New(s, log)
 	jobs.Grace = *grace
 	jobs.Died = svc.Jobs().JobDied
@@ -205,22 +228,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	// Everything the handlers read is set before the first request is
-	// served: nothing is changed once serving has started.
 	var sftpSrv *sftpd.Server
-	var sftpLn net.Listener
-	if *sftpAddr != "" {
-		key, err := sftpd.LoadHostKey(filepath.Join(sf.data, "sftp_host_key"))
-		if err != nil {
-			return err
-		}
-		sftpLn, err = lc.Listen(ctx, "tcp", *sftpAddr)
-		if err != nil {
-			return fmt.Errorf("listen for SFTP: %w", err)
-		}
-		defer sftpLn.Close() // when serve ends early; after a shutdown, a no-op
-		svc.SFTPAddress = sftpLn.Addr().String()
-		sftpSrv = sftpd.New(svc, log, key)
+	if sftpLn != nil {
+		sftpSrv = sftpd.New(svc.Transfers(), log, sftpKey)
 	}
 	srv, err := web.New(web.Config{Service: svc, Log: log, SecureCookies: strings.HasPrefix(base, "https://"), TrustedProxies: proxies})
 	if err != nil {

@@ -55,7 +55,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer s.Close()
-	svc := support.New(s, slog.New(slog.NewTextHandler(stderr, nil)), "")
+	svc := support.New(support.Deps{Store: s, Log: slog.New(slog.NewTextHandler(stderr, nil))})
 	var userID int64
 	if *staff {
 		var rs []desk.Role

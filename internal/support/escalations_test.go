@@ -103,7 +103,7 @@ func TestEscalationRules(t *testing.T) {
 		if v := desk.AsValidation(err); v == nil || !strings.Contains(v["escalation"], "24 hours") {
 			t.Errorf("high too soon = %v", err)
 		}
-		f.now = f.now.Add(25 * time.Hour)
+		f.time.Set(f.time.Now().Add(25 * time.Hour))
 		if _, err := f.svc.Cases().Escalate(ctx, dana, high, desk.ReasonNoProgress, "A day without news."); err != nil {
 			t.Errorf("high after a quiet day: %v", err)
 		}
@@ -116,7 +116,7 @@ func TestEscalationRules(t *testing.T) {
 		if v := desk.AsValidation(err); v == nil || !strings.Contains(v["escalation"], "7 business days") {
 			t.Errorf("RCA too soon = %v", err)
 		}
-		f.now = f.now.AddDate(0, 0, 12)
+		f.time.Set(f.time.Now().AddDate(0, 0, 12))
 		if _, err := f.svc.Cases().Escalate(ctx, dana, medium, desk.ReasonRCA, "Where is the analysis?"); err != nil {
 			t.Errorf("RCA after 7 business days: %v", err)
 		}

@@ -26,7 +26,7 @@ type jobs struct {
 
 func (f *fixture) worker() *jobs {
 	j := &jobs{w: worker.New(f.store, slog.New(slog.NewTextHandler(io.Discard, nil))), ran: map[string]int{}}
-	j.w.Clock = func() time.Time { return f.now }
+	j.w.Clock = func() time.Time { return f.time.Now() }
 	count := func(kind string, h worker.Handler) {
 		j.w.Handle(kind, func(ctx context.Context, job *store.Job) error {
 			j.ran[kind]++
@@ -86,7 +86,7 @@ func TestFollowUpsCloseASilentCase(t *testing.T) {
 		w := f.worker()
 		caseID := f.world.Cases["abc-investigation"]
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
-		start := f.now
+		start := f.time.Now()
 		job, err := f.store.PendingJob(ctx, "followup:"+itoa(caseID))
 		if err != nil || !job.RunAt.Equal(start.AddDate(0, 0, 2)) {
 			t.Fatalf("follow-up timer = %+v, %v; want one due in 2 days", job, err)
@@ -95,22 +95,22 @@ func TestFollowUpsCloseASilentCase(t *testing.T) {
 			t.Helper()
 			n, err := w.RunDue(ctx)
 			if err != nil || n != want {
-				t.Fatalf("RunDue at +%s = %d, %v; want %d", f.now.Sub(start), n, err, want)
+				t.Fatalf("RunDue at +%s = %d, %v; want %d", f.time.Now().Sub(start), n, err, want)
 			}
 		}
-		f.now = start.AddDate(0, 0, 2).Add(-time.Minute)
+		f.time.Set(start.AddDate(0, 0, 2).Add(-time.Minute))
 		run(0)
-		f.now = start.AddDate(0, 0, 2)
+		f.time.Set(start.AddDate(0, 0, 2))
 		run(1)
 		if got := f.mails(t, demo.Designated, "Reminder #1"); len(got) != 1 {
 			t.Fatalf("reminder #1 mails: %v", got)
 		}
-		f.now = start.AddDate(0, 0, 5)
+		f.time.Set(start.AddDate(0, 0, 5))
 		run(1)
 		if got := f.mails(t, demo.Designated, "Reminder #2"); len(got) != 1 {
 			t.Fatalf("reminder #2 mails: %v", got)
 		}
-		f.now = start.AddDate(0, 0, 10)
+		f.time.Set(start.AddDate(0, 0, 10))
 		run(1)
 		v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Designated), caseID)
 		if err != nil {
@@ -148,14 +148,14 @@ func TestFollowUpsStopAndStartAgain(t *testing.T) {
 		key := "followup:" + itoa(caseID)
 		for round := range 3 {
 			f.setStatus(t, caseID, desk.StatusAwaitingInformation, desk.SubInfoFromCustomer)
-			f.now = f.now.Add(36 * time.Hour)
+			f.time.Set(f.time.Now().Add(36 * time.Hour))
 			if err := f.svc.Cases().Comment(ctx, f.as(t, demo.Designated), caseID, "Here are the logs you asked for."); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.store.PendingJob(ctx, key); !errors.Is(err, desk.ErrNotFound) {
 				t.Fatalf("round %d: the customer's update did not stop the timer: %v", round, err)
 			}
-			f.now = f.now.AddDate(0, 0, 11)
+			f.time.Set(f.time.Now().AddDate(0, 0, 11))
 			if n, _ := w.RunDue(ctx); n != 0 {
 				t.Fatalf("round %d: a stopped timer ran", round)
 			}
@@ -220,7 +220,7 @@ func TestFollowUpJobOnce(t *testing.T) {
 		ctx := context.Background()
 		caseID := f.world.Cases["abc-investigation"]
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
-		f.now = f.now.AddDate(0, 0, 2)
+		f.time.Set(f.time.Now().AddDate(0, 0, 2))
 		j, err := f.store.PendingJob(ctx, "followup:"+itoa(caseID))
 		if err != nil {
 			t.Fatal(err)
@@ -250,7 +250,7 @@ func TestFollowUpsInBusinessDays(t *testing.T) {
 			t.Fatal(err)
 		}
 		friday := monday.AddDate(0, 0, 4).Add(6 * time.Hour) // 15:00 London
-		f.now = friday.UTC()
+		f.time.Set(friday.UTC())
 		caseID := f.world.Cases["abc-investigation"]
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
 		job, err := f.store.PendingJob(ctx, "followup:"+itoa(caseID))

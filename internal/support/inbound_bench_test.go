@@ -36,8 +36,7 @@ func BenchmarkInboundMail(b *testing.B) {
 				b.Fatal(err)
 			}
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
-			svc := support.New(s, log, "https://support.example")
-			svc.MailDomain = "vendor.example"
+			svc := support.New(support.Deps{Store: s, Log: log, BaseURL: "https://support.example", MailDomain: "vendor.example"})
 			a, err := s.Actor(ctx, w.Users[demo.Designated], time.Now())
 			if err != nil {
 				b.Fatal(err)

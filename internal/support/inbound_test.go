@@ -28,13 +28,18 @@ import (
 // listen starts the SMTP listener for the fixture's service on loopback.
 func (f *fixture) listen(t *testing.T) string {
 	t.Helper()
+	f.configure(mailDomain)
 	return listen(t, f.svc, false)
 }
 
-// listen starts the SMTP (or LMTP) listener for svc on loopback.
+// mailDomain gives a service the mail domain of the tests' support
+// address, so it knows its own mail when it comes back.
+func mailDomain(d *support.Deps) { d.MailDomain = "vendor.example" }
+
+// listen starts the SMTP (or LMTP) listener for svc (given mailDomain) on
+// loopback.
 func listen(t *testing.T, svc *support.Service, lmtp bool) string {
 	t.Helper()
-	svc.MailDomain = "vendor.example"
 	l := inbound.NewListener("support.vendor.example", lmtp, quietLog(), svc.Mail().ReceiveMail)
 	var lc net.ListenConfig
 	ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
@@ -186,7 +191,7 @@ func TestEmailInOnce(t *testing.T) {
 			url := e.URL(t)
 			same := storetest.Engine{Name: e.Name, URL: func(testing.TB) string { return url }}
 			f := newFixture(t, storetest.Open(t, same))
-			other := f.service(storetest.Open(t, same)) // a second caseport serve
+			other := f.service(storetest.Open(t, same), mailDomain) // a second caseport serve
 			smtpAddr, lmtpAddr := f.listen(t), listen(t, other, true)
 			mailbox := imaptest.Server(t)
 			poller, err := inbound.NewPoller(imaptest.URL(mailbox), time.Minute, quietLog(), other.Mail().ReceiveMail)

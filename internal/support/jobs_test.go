@@ -25,7 +25,7 @@ func TestDeadJobs(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		w := worker.New(f.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		w.Clock = func() time.Time { return f.now }
+		w.Clock = func() time.Time { return f.time.Now() }
 		w.Died = f.svc.Jobs().JobDied
 		w.Handle(support.JobDeadAlert, f.svc.Jobs().RunDeadJobsAlert)
 		w.Handle(store.JobMail, func(context.Context, *store.Job) error { return nil })
@@ -39,7 +39,7 @@ func TestDeadJobs(t *testing.T) {
 		var ids []int64
 		err := f.store.Write(ctx, func(tx *store.Tx) error {
 			for i := range 3 {
-				id, err := tx.ScheduleJob(ctx, &store.Job{Kind: "export", Payload: fmt.Sprint(i), RunAt: f.now}, f.now)
+				id, err := tx.ScheduleJob(ctx, &store.Job{Kind: "export", Payload: fmt.Sprint(i), RunAt: f.time.Now()}, f.time.Now())
 				ids = append(ids, id)
 				if err != nil {
 					return err
@@ -54,9 +54,9 @@ func TestDeadJobs(t *testing.T) {
 			if _, err := w.RunDue(ctx); err != nil {
 				t.Fatal(err)
 			}
-			f.now = f.now.Add(time.Minute)
+			f.time.Set(f.time.Now().Add(time.Minute))
 		}
-		f.now = f.now.Add(10 * time.Minute)
+		f.time.Set(f.time.Now().Add(10 * time.Minute))
 		if _, err := w.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestDeadJobs(t *testing.T) {
 		}
 		// A later death is a new alert; the ones told of are not told again.
 		err = f.store.Write(ctx, func(tx *store.Tx) error {
-			_, err := tx.ScheduleJob(ctx, &store.Job{Kind: "export", RunAt: f.now}, f.now)
+			_, err := tx.ScheduleJob(ctx, &store.Job{Kind: "export", RunAt: f.time.Now()}, f.time.Now())
 			return err
 		})
 		if err != nil {
@@ -115,7 +115,7 @@ func TestDeadJobs(t *testing.T) {
 			if _, err := w.RunDue(ctx); err != nil {
 				t.Fatal(err)
 			}
-			f.now = f.now.Add(10 * time.Minute)
+			f.time.Set(f.time.Now().Add(10 * time.Minute))
 		}
 		if alerts := f.mails(t, demo.Admin, "stopped after"); len(alerts) != 2 || alerts[0] != "A job stopped after its last attempt" {
 			t.Errorf("alerts after a later death: %q", alerts)

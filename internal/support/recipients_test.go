@@ -58,7 +58,7 @@ func TestCaseEmailsOnlyToThoseWhoMaySeeTheCase(t *testing.T) {
 					t.Fatal(err)
 				}
 				f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
-				f.now = f.now.AddDate(0, 0, 2)
+				f.time.Set(f.time.Now().AddDate(0, 0, 2))
 				if n, err := w.RunDue(ctx); err != nil || n == 0 {
 					t.Fatalf("the follow-up reminder did not run: %d, %v", n, err)
 				}

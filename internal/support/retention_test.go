@@ -43,18 +43,18 @@ func TestRetentionPurge(t *testing.T) {
 			t.Fatal(err)
 		}
 		job, err := f.store.PendingJob(ctx, key)
-		if err != nil || !job.RunAt.Equal(f.now.Add(desk.ReopenWindow)) {
+		if err != nil || !job.RunAt.Equal(f.time.Now().Add(desk.ReopenWindow)) {
 			t.Fatalf("purge job %+v %v", job, err)
 		}
 		// Reopened within the 30 days: no purge.
-		f.now = f.now.AddDate(0, 0, 20)
+		f.time.Set(f.time.Now().AddDate(0, 0, 20))
 		if err := f.svc.Cases().Reopen(ctx, dana, caseID, "It is back."); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.store.PendingJob(ctx, key); !errors.Is(err, desk.ErrNotFound) {
 			t.Fatalf("the purge survived the reopening: %v", err)
 		}
-		f.now = f.now.AddDate(0, 0, 15)
+		f.time.Set(f.time.Now().AddDate(0, 0, 15))
 		if _, err := w.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +67,7 @@ func TestRetentionPurge(t *testing.T) {
 		if err := f.svc.Cases().Close(ctx, dana, caseID, desk.SubResolved, "Done for good."); err != nil {
 			t.Fatal(err)
 		}
-		f.now = f.now.Add(desk.ReopenWindow)
+		f.time.Set(f.time.Now().Add(desk.ReopenWindow))
 		if _, err := w.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -185,6 +186,45 @@ func (s *Transfers) SFTPFileDone(ctx context.Context, a *store.SFTPAccount, uplo
 	}
 	return file, nil
 }
+
+// SFTPAccount is the account of an SFTP session as it now is: it may have
+// expired, or its case closed, since the login.
+func (s *Transfers) SFTPAccount(ctx context.Context, username string) (*store.SFTPAccount, error) {
+	return s.store.SFTPAccountByUsername(ctx, username)
+}
+
+// SFTPAccountActive reports whether a lets its user in now.
+func (s *Transfers) SFTPAccountActive(a *store.SFTPAccount) bool { return a.Active(s.clock()) }
+
+// SFTPFiles are the files of the account's case; the session shows those
+// sent through SFTP.
+func (s *Transfers) SFTPFiles(ctx context.Context, a *store.SFTPAccount) ([]store.CaseFile, error) {
+	return s.store.CaseFiles(ctx, a.CaseID)
+}
+
+// StartSFTPFile stages a new file that an SFTP session writes at offsets,
+// in the upload area; SFTPFileDone records it, DropSFTPFile removes it.
+func (s *Transfers) StartSFTPFile() (id string, w *os.File, err error) {
+	id = newUploadID()
+	up := s.files.Uploads()
+	if err := up.Create(id); err != nil {
+		return "", nil, err
+	}
+	f, err := up.OpenWriter(id)
+	if err != nil {
+		return "", nil, err
+	}
+	return id, f, nil
+}
+
+// DropSFTPFile removes a staged file that is not kept (the session broke,
+// or recording it failed).
+func (s *Transfers) DropSFTPFile(id string) error { return s.files.Uploads().Remove(id) }
+
+// SFTPEndpoint is the host and port clients connect to: the SFTP
+// listener's, with the portal's host name when it listens on every
+// address.
+func (s *Transfers) SFTPEndpoint() (host, port string) { return s.sftpEndpoint() }
 
 // sftpEndpoint is the host and port clients connect to: the SFTP
 // listener's, with the portal's host name when it listens on every

@@ -33,7 +33,7 @@ func TestSignInThrottling(t *testing.T) {
 		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated2, demo.Password, "198.51.100.9"); err != nil {
 			t.Fatalf("another account: %v", err)
 		}
-		f.now = f.now.Add(support.ThrottleWindow + time.Second)
+		f.time.Set(f.time.Now().Add(support.ThrottleWindow + time.Second))
 		token, u, err := f.svc.Sessions().SignIn(ctx, demo.Designated, demo.Password, "198.51.100.8")
 		if err != nil || u.Email != demo.Designated {
 			t.Fatalf("sign-in after the window: %v", err)
@@ -42,7 +42,7 @@ func TestSignInThrottling(t *testing.T) {
 		if err != nil || a.User.ID != u.ID {
 			t.Fatalf("SessionActor = %v, %v", a, err)
 		}
-		f.now = f.now.Add(support.SessionLifetime + time.Second)
+		f.time.Set(f.time.Now().Add(support.SessionLifetime + time.Second))
 		if _, err := f.svc.Sessions().SessionActor(ctx, token); !errors.Is(err, desk.ErrUnauthenticated) {
 			t.Errorf("expired session: %v, want ErrUnauthenticated", err)
 		}
@@ -108,7 +108,7 @@ func TestPasswordReset(t *testing.T) {
 		}
 		mails, _ = f.store.Notifications(ctx, demo.ReadOnly, 1)
 		token = regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
-		f.now = f.now.Add(support.ResetLinkLifetime + time.Minute)
+		f.time.Set(f.time.Now().Add(support.ResetLinkLifetime + time.Minute))
 		if f.svc.Sessions().ResetLinkValid(ctx, token) {
 			t.Error("a reset link older than an hour is still valid")
 		}
@@ -179,7 +179,7 @@ func TestSignInSlowsDownNotLocksOut(t *testing.T) {
 		if !errors.As(err, &re) || re.Wait <= 0 || re.Wait > time.Minute {
 			t.Fatalf("a first sign-in from the address after its failures: %v, want a wait of at most a minute", err)
 		}
-		f.now = f.now.Add(re.Wait)
+		f.time.Set(f.time.Now().Add(re.Wait))
 		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated2, demo.Password, shared); err != nil {
 			t.Errorf("after the wait: %v, want in", err)
 		}
@@ -190,7 +190,7 @@ func TestSignInSlowsDownNotLocksOut(t *testing.T) {
 			_, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, "wrong", "203.0.113.9")
 			if errors.As(err, &re) {
 				waits = append(waits, re.Wait.Round(time.Second))
-				f.now = f.now.Add(re.Wait)
+				f.time.Set(f.time.Now().Add(re.Wait))
 				if _, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, "wrong", "203.0.113.9"); !errors.Is(err, support.ErrBadCredentials) {
 					t.Fatalf("a guess after the wait: %v, want it checked", err)
 				}
@@ -200,7 +200,7 @@ func TestSignInSlowsDownNotLocksOut(t *testing.T) {
 		if !slices.Equal(waits, want) {
 			t.Errorf("account waits = %v, want %v", waits, want)
 		}
-		f.now = f.now.Add(support.ThrottleWindow)
+		f.time.Set(f.time.Now().Add(support.ThrottleWindow))
 		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, demo.Password, "203.0.113.9"); err != nil {
 			t.Errorf("the right password after the last wait: %v", err)
 		}

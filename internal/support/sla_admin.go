@@ -142,7 +142,7 @@ type SLASettings struct {
 	FollowUpBusinessDays bool
 }
 
-// Settings returns the settings (staff).
+// Settings returns the service-level settings (staff).
 func (s *ServiceLevels) Settings(ctx context.Context, r Request) (*SLASettings, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func (s *ServiceLevels) Settings(ctx context.Context, r Request) (*SLASettings, 
 	return &SLASettings{DefaultCalendar: cal, WarningLead: time.Duration(minutes) * time.Minute, FollowUpBusinessDays: days == "business"}, nil
 }
 
-// SetSettings changes the settings (portal admins).
+// SetSettings changes the service-level settings (portal admins).
 func (s *ServiceLevels) SetSettings(ctx context.Context, r Request, set SLASettings) error {
 	if err := desk.Authorize(r.Actor, desk.ManageAccounts, desk.Target{}); err != nil {
 		return err

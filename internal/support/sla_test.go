@@ -20,12 +20,12 @@ func slaFixture(t *testing.T, f *fixture) time.Time {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := f.now.In(london)
+	d := f.time.Now().In(london)
 	for d.Weekday() != time.Monday {
 		d = d.AddDate(0, 0, 1)
 	}
 	monday := time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, london)
-	f.now = monday.UTC()
+	f.time.Set(monday.UTC())
 	err = f.store.Write(context.Background(), func(tx *store.Tx) error {
 		return tx.SetSetting(context.Background(), "sla.default_calendar", "EMEA")
 	})
@@ -78,13 +78,13 @@ func TestResponseClock(t *testing.T) {
 		}
 
 		// Waiting on the customer pauses it; the answer resumes it.
-		f.now = monday.Add(time.Hour)
+		f.time.Set(monday.Add(time.Hour))
 		f.setStatus(t, caseID, desk.StatusAwaitingInformation, desk.SubInfoFromCustomer)
 		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.Paused() || ck.Left != time.Hour {
 			t.Fatalf("after asking for information: %+v; want paused with an hour left", ck)
 		}
 		tuesday := monday.AddDate(0, 0, 1)
-		f.now = tuesday.Add(30 * time.Minute)
+		f.time.Set(tuesday.Add(30 * time.Minute))
 		if n, _ := w.RunDue(ctx); n != 0 {
 			t.Fatal("a paused clock's jobs ran")
 		}
@@ -96,16 +96,16 @@ func TestResponseClock(t *testing.T) {
 			t.Fatalf("after the answer: %+v; want due 10:30 Tuesday", ck)
 		}
 		cc, _ := f.svc.Cases().Case(ctx, f.as(t, demo.Designated), caseID)
-		if len(cc.Pauses) != 1 || !cc.Pauses[0].StartedAt.Equal(monday.Add(time.Hour)) || !cc.Pauses[0].EndedAt.Equal(f.now) {
+		if len(cc.Pauses) != 1 || !cc.Pauses[0].StartedAt.Equal(monday.Add(time.Hour)) || !cc.Pauses[0].EndedAt.Equal(f.time.Now()) {
 			t.Errorf("pause history %+v", cc.Pauses)
 		}
 
 		// The warning 30 minutes before, the breach at the deadline, once each.
-		f.now = tuesday.Add(time.Hour)
+		f.time.Set(tuesday.Add(time.Hour))
 		if n, _ := w.RunDue(ctx); n != 1 {
 			t.Fatalf("warning: ran %d jobs", n)
 		}
-		f.now = tuesday.Add(2 * time.Hour)
+		f.time.Set(tuesday.Add(2 * time.Hour))
 		if n, _ := w.RunDue(ctx); n != 1 {
 			t.Fatalf("breach: ran %d jobs", n)
 		}
@@ -113,7 +113,7 @@ func TestResponseClock(t *testing.T) {
 			t.Fatal("a clock job ran twice")
 		}
 		ck = f.clock(t, caseID, desk.ClockResponse)
-		if ck.WarnedAt.IsZero() || ck.BreachedAt.IsZero() || !ck.Missed(f.now) {
+		if ck.WarnedAt.IsZero() || ck.BreachedAt.IsZero() || !ck.Missed(f.time.Now()) {
 			t.Errorf("after the deadline: %+v", ck)
 		}
 		v, _ := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
@@ -135,7 +135,7 @@ func TestResponseClock(t *testing.T) {
 		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "We are on it.", false); err != nil {
 			t.Fatal(err)
 		}
-		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.MetAt.Equal(f.now) {
+		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.MetAt.Equal(f.time.Now()) {
 			t.Errorf("a public reply did not meet the target: %+v", ck)
 		}
 	})
@@ -153,7 +153,7 @@ func TestResponseClockMetInTime(t *testing.T) {
 			t.Fatalf("medium due %s", ck.DueAt)
 		}
 		// Raised to High after an hour: 2 hours in all, one used.
-		f.now = monday.Add(time.Hour)
+		f.time.Set(monday.Add(time.Hour))
 		high := desk.PriorityHigh
 		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &high}); err != nil {
 			t.Fatal(err)
@@ -161,15 +161,15 @@ func TestResponseClockMetInTime(t *testing.T) {
 		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.DueAt.Equal(monday.Add(2*time.Hour)) || ck.Amount != 120 {
 			t.Fatalf("after raising to High: %+v; want due 11:00", ck)
 		}
-		f.now = monday.Add(90 * time.Minute)
+		f.time.Set(monday.Add(90 * time.Minute))
 		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Hello, we are looking.", false); err != nil {
 			t.Fatal(err)
 		}
-		f.now = monday.AddDate(0, 0, 3)
+		f.time.Set(monday.AddDate(0, 0, 3))
 		if n, _ := w.RunDue(ctx); n != 0 {
 			t.Errorf("%d clock jobs ran for a met target", n)
 		}
-		if ck := f.clock(t, caseID, desk.ClockResponse); ck.Missed(f.now) || !ck.WarnedAt.IsZero() {
+		if ck := f.clock(t, caseID, desk.ClockResponse); ck.Missed(f.time.Now()) || !ck.WarnedAt.IsZero() {
 			t.Errorf("a target met in time: %+v", ck)
 		}
 	})
@@ -193,11 +193,11 @@ func TestRCAClock(t *testing.T) {
 		if ck.Amount != 9 || ck.Unit != desk.UnitBusinessDays || !ck.DueAt.Equal(monday.AddDate(0, 0, 11)) {
 			t.Fatalf("RCA clock %+v", ck)
 		}
-		f.now = monday.AddDate(0, 0, 4)
+		f.time.Set(monday.AddDate(0, 0, 4))
 		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{RCADelivered: true}); err != nil {
 			t.Fatal(err)
 		}
-		if ck := f.clock(t, caseID, desk.ClockRCA); ck.MetAt.IsZero() || ck.Missed(f.now) {
+		if ck := f.clock(t, caseID, desk.ClockRCA); ck.MetAt.IsZero() || ck.Missed(f.time.Now()) {
 			t.Errorf("delivered RCA: %+v", ck)
 		}
 	})
@@ -219,8 +219,8 @@ func TestCriticalCloudClock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		start := f.now
-		f.now = f.now.Add(2 * time.Minute)
+		start := f.time.Now()
+		f.time.Set(f.time.Now().Add(2 * time.Minute))
 		critical := desk.PriorityCritical
 		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), c.ID, support.CaseChange{Priority: &critical}); err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseport/caseport/internal/clocktest"
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
@@ -22,7 +23,9 @@ type fixture struct {
 	svc   *support.Service
 	store *store.Store
 	world *demo.World
-	now   time.Time
+	time  *clocktest.Clock // the services' clock, which tests move
+	// with changes the dependencies of the fixture's services (configure).
+	with []func(*support.Deps)
 }
 
 func eachEngine(t *testing.T, fn func(t *testing.T, f *fixture)) {
@@ -38,23 +41,35 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{store: s, world: w, now: now}
+	f := &fixture{store: s, world: w, time: clocktest.New(now)}
 	f.svc = f.service(s)
 	return f
 }
 
-// service returns a service on s with the fixture's clock; on a second
-// store of the same database it is a second process.
-func (f *fixture) service(s *store.Store) *support.Service {
-	svc := support.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)), "https://support.example")
-	svc.Clock = func() time.Time { return f.now }
-	return svc
+// service returns a service on s with the fixture's clock and
+// configuration, changed by each of with; on a second store of the same
+// database it is a second process.
+func (f *fixture) service(s *store.Store, with ...func(*support.Deps)) *support.Service {
+	d := support.Deps{
+		Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: f.time.Now, BaseURL: "https://support.example",
+	}
+	for _, w := range append(slices.Clip(f.with), with...) {
+		w(&d)
+	}
+	return support.New(d)
+}
+
+// configure gives the fixture a new service with w applied to its
+// dependencies as well; a test calls it before it uses the service.
+func (f *fixture) configure(w func(*support.Deps)) {
+	f.with = append(f.with, w)
+	f.svc = f.service(f.store)
 }
 
 // as returns the request of a demo user.
 func (f *fixture) as(t *testing.T, email string) support.Request {
 	t.Helper()
-	a, err := f.store.Actor(context.Background(), f.world.Users[email], f.now)
+	a, err := f.store.Actor(context.Background(), f.world.Users[email], f.time.Now())
 	if err != nil {
 		t.Fatalf("actor %s: %v", email, err)
 	}
@@ -231,14 +246,14 @@ func TestCaseLifecycle(t *testing.T) {
 		if err := f.svc.Cases().Comment(ctx, dana, c.ID, "one more thing"); kind(err) != "conflict" {
 			t.Errorf("comment on a closed case: %s, want conflict", kind(err))
 		}
-		f.now = f.now.Add(29 * 24 * time.Hour)
+		f.time.Set(f.time.Now().Add(29 * 24 * time.Hour))
 		if err := f.svc.Cases().Reopen(ctx, dana, c.ID, "It is back since this morning."); err != nil {
 			t.Fatalf("reopen within 30 days: %v", err)
 		}
 		if err := f.svc.Cases().Close(ctx, dana, c.ID, desk.SubCancelled, "Our mistake."); err != nil {
 			t.Fatal(err)
 		}
-		f.now = f.now.Add(31 * 24 * time.Hour)
+		f.time.Set(f.time.Now().Add(31 * 24 * time.Hour))
 		if err := f.svc.Cases().Reopen(ctx, dana, c.ID, "Back again."); kind(err) != "conflict" {
 			t.Errorf("customer reopen after 30 days: %s, want conflict", kind(err))
 		}

@@ -28,7 +28,7 @@ func (f *fixture) closeDuring(t *testing.T, caseID int64, act func() error) erro
 		if err != nil {
 			return err
 		}
-		c.Status, c.SubStatus, c.ClosedAt = desk.StatusClosed, desk.SubResolved, f.now
+		c.Status, c.SubStatus, c.ClosedAt = desk.StatusClosed, desk.SubResolved, f.time.Now()
 		if err := tx.UpdateCase(ctx, c); err != nil {
 			return err
 		}
@@ -51,7 +51,7 @@ func (f *fixture) withFiles(t *testing.T) *files.Local {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { fs.Close() })
-	f.svc.Files = fs
+	f.configure(func(d *support.Deps) { d.Files = fs })
 	return fs
 }
 

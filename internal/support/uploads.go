@@ -200,8 +200,8 @@ func (s *core) sendableCaseTx(ctx context.Context, tx *store.Tx, r Request, case
 	return c, nil
 }
 
-// NewUploadID returns a fresh, unguessable upload id.
-func NewUploadID() string {
+// newUploadID returns a fresh, unguessable upload id.
+func newUploadID() string {
 	b := make([]byte, 18)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails
 	return base64.RawURLEncoding.EncodeToString(b)
@@ -242,7 +242,7 @@ func (s *Transfers) CreateUpload(ctx context.Context, r Request, in NewUpload, f
 	}
 	now := s.now()
 	u := &store.Upload{
-		ID: NewUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
+		ID: newUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
 		ContentType: in.ContentType, Length: in.Length, HashState: marshalHash(sha256.New()), Partial: in.Partial,
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
 	}
@@ -558,7 +558,7 @@ func (s *Transfers) ConcatUploads(ctx context.Context, r Request, in NewUpload, 
 	}
 	now := s.now()
 	u := &store.Upload{
-		ID: NewUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
+		ID: newUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
 		ContentType: in.ContentType, Length: length, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
 	}
 	h := sha256.New()

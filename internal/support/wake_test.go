@@ -20,7 +20,7 @@ func TestQueuedMailWakesTheWorker(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		sent := make(chan string, 100)
-		w := worker.New(f.store, f.svc.Log)
+		w := worker.New(f.store, quietLog())
 		w.Poll = time.Hour
 		w.Handle(store.JobMail, func(ctx context.Context, j *store.Job) error {
 			id, err := strconv.ParseInt(j.Payload, 10, 64)
@@ -47,7 +47,7 @@ func TestQueuedMailWakesTheWorker(t *testing.T) {
 				quiet = true
 			}
 		}
-		if err := f.svc.RequestPasswordReset(ctx, demo.Designated, "192.0.2.1"); err != nil {
+		if err := f.svc.Sessions().RequestPasswordReset(ctx, demo.Designated, "192.0.2.1"); err != nil {
 			t.Fatal(err)
 		}
 		select {

@@ -290,7 +290,7 @@ type apiSFTPAccount struct {
 func (s *Server) toAPISFTP(a *store.SFTPAccount) apiSFTPAccount {
 	host, port := s.transfers.SFTPEndpoint()
 	out := apiSFTPAccount{
-		Username: a.Username, Password: a.Password, Host: host, Port: port, Active: a.Active(s.svc.Clock()),
+		Username: a.Username, Password: a.Password, Host: host, Port: port, Active: s.transfers.SFTPAccountActive(a),
 		CreatedAt: a.CreatedAt, ExpiresAt: a.ExpiresAt,
 	}
 	if !a.EndedAt.IsZero() {

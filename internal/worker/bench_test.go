@@ -183,7 +183,7 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 		b.Fatal(err)
 	}
 	rl := &mailtest.Relay{Delay: delay}
-	svc := support.New(s, quiet, "https://support.example")
+	svc := support.New(support.Deps{Store: s, Log: quiet, BaseURL: "https://support.example"})
 	m, err := mailer.New(s, quiet, mailer.Config{Relay: rl.Start(b), From: "Support <support@vendor.example>"})
 	if err != nil {
 		b.Fatal(err)

@@ -18,7 +18,7 @@ import (
 //
 //	caseport user create --staff --email E --first F --last L --roles portal_admin,agent [--password-stdin]
 //	caseport user create --contact --email E --first F --last L --org ORG-ID --country C
-func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func userCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
 		fmt.Fprintln(stderr, "usage: caseport user create --staff|--contact [flags] (see caseport user create --help)")
 		return flag.ErrHelp
@@ -50,7 +50,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		password, _, _ = strings.Cut(string(b), "\n")
 	}
-	s, err := sf.open(ctx)
+	s, err := openStore(ctx, sf.config(getenv))
 	if err != nil {
 		return err
 	}

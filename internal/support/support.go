@@ -26,7 +26,9 @@ import (
 // changed after.
 type Deps struct {
 	Store *store.Store
-	Log   *slog.Logger
+	// Log gets what the areas note beside their answers: refused logins,
+	// purges, failures of clean-up (nil: nothing is logged).
+	Log *slog.Logger
 	// Clock returns the current time (nil: time.Now); tests give a clock
 	// they move.
 	Clock func() time.Time

@@ -43,6 +43,8 @@ type Server struct {
 
 // Config holds what New needs.
 type Config struct {
+	// Service hands out the areas the server calls; New keeps the areas,
+	// not the service.
 	Service *support.Service
 	Log     *slog.Logger
 	// SecureCookies marks cookies Secure and sends Strict-Transport-Security:

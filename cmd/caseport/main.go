@@ -24,6 +24,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
@@ -68,11 +70,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	switch args[0] {
 	case "serve":
-		return serve(ctx, args[1:], stdout, stderr)
+		return serve(ctx, args[1:], os.Getenv, stdout, stderr)
 	case "migrate":
-		return migrate(ctx, args[1:], stdout, stderr)
+		return migrate(ctx, args[1:], os.Getenv, stdout, stderr)
 	case "user":
-		return userCmd(ctx, args[1:], stdout, stderr)
+		return userCmd(ctx, args[1:], os.Getenv, stdout, stderr)
 	case "mask":
 		return maskCmd(args[1:], stdin, stdout, stderr)
 	case "version":
@@ -86,29 +88,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
-// storeFlags are the flags every command that opens the store shares.
-type storeFlags struct {
-	data string
-	db   string
-}
-
-func (f *storeFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.data, "data", "./caseport-data", "directory for the embedded database and files")
-	fs.StringVar(&f.db, "db", "", "database URL: sqlite://PATH or postgres://… (default sqlite://DATA/caseport.db; env CASEPORT_DATABASE_URL)")
-}
-
-func (f *storeFlags) url() string {
-	if f.db != "" {
-		return f.db
-	}
-	if env := os.Getenv("CASEPORT_DATABASE_URL"); env != "" {
-		return env
-	}
-	return "sqlite://" + filepath.Join(f.data, "caseport.db")
-}
-
-func (f *storeFlags) open(ctx context.Context) (*store.Store, error) {
-	s, err := store.Open(ctx, f.url())
+// openStore opens the store and brings its schema up to date.
+func openStore(ctx context.Context, c storeConfig) (*store.Store, error) {
+	s, err := store.Open(ctx, c.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +100,7 @@ func (f *storeFlags) open(ctx context.Context) (*store.Store, error) {
 	return s, nil
 }
 
-func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var sf storeFlags
@@ -126,7 +108,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	s, err := sf.open(ctx)
+	s, err := openStore(ctx, sf.config(getenv))
 	if err != nil {
 		return err
 	}
@@ -134,96 +116,83 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return s.Close()
 }
 
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var sf storeFlags
-	sf.register(fs)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	demo := fs.Bool("demo", false, "load the demo world into an empty store")
-	grace := fs.Duration("shutdown-grace", 25*time.Second, "on SIGTERM or SIGINT, how long requests, mail sessions and running jobs have to finish")
-	baseURL := fs.String("base-url", "", "public address of the portal, for links in emails (default http://ADDR)")
-	relay := fs.String("smtp-relay", os.Getenv("CASEPORT_SMTP_RELAY"), "SMTP relay for outgoing mail, smtp://[user:password@]host[:port] (env CASEPORT_SMTP_RELAY); none keeps mail in the outbox")
-	mailFrom := fs.String("mail-from", "Caseport Support <support@caseport.invalid>", "sender of outgoing mail")
-	smtpAddr := fs.String("smtp-addr", "", "accept mail for the support address over SMTP on HOST:PORT (off by default)")
-	lmtp := fs.Bool("lmtp", false, "speak LMTP instead of SMTP on --smtp-addr (behind a mail server)")
-	imapURL := fs.String("imap", os.Getenv("CASEPORT_IMAP"), "fetch the support address's mail from an IMAP mailbox, imaps://user:password@host/INBOX (env CASEPORT_IMAP)")
-	imapEvery := fs.Duration("imap-every", time.Minute, "how often to fetch from --imap")
-	filesURL := fs.String("files", os.Getenv("CASEPORT_FILES"), "where case files live: empty for DATA/files, or "+
-		"s3://BUCKET/PREFIX?endpoint=URL&region=REGION&path_style=true with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (env CASEPORT_FILES)")
-	sftpAddr := fs.String("sftp-addr", "", "serve temporary SFTP accounts on HOST:PORT (off by default)")
-	trustedProxies := fs.String("trusted-proxies", os.Getenv("CASEPORT_TRUSTED_PROXIES"), "reverse proxies whose Forwarded / X-Forwarded-For name the client, ADDR or CIDR,… (env CASEPORT_TRUSTED_PROXIES)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	proxies, err := web.ParseTrustedProxies(*trustedProxies)
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(args, getenv, stderr)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	s, err := sf.open(ctx)
+	s, err := openStore(ctx, cfg.Store)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", *addr)
+	ln, err := lc.Listen(ctx, "tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	base := *baseURL
+	base := cfg.BaseURL
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
-	svc := support.New(s, log, strings.TrimSuffix(base, "/"))
-	mail, err := mailer.New(s, log, mailer.Config{Relay: *relay, From: *mailFrom})
+	mail, err := mailer.New(s, log, cfg.Mail)
 	if err != nil {
 		return err
 	}
-	svc.MailDomain = mail.Domain()
-	fileStore, err := openFiles(ctx, *filesURL, sf.data)
+	fileStore, err := openFiles(ctx, cfg.S3, cfg.Store.Data)
 	if err != nil {
 		return err
 	}
 	defer fileStore.Close()
-	svc.Files = fileStore
-	jobs := worker.New(s, log)
-	jobs.Grace = *grace
-	jobs.Died = svc.JobDied
-	// Sending waits on the relay, so several emails go out at once.
-	jobs.HandleKind(desk.JobMail, mail.Send, worker.Kind{Runners: 8})
-	jobs.Handle(desk.JobInbound, svc.ProcessInbound)
-	jobs.Handle(support.JobDeadAlert, svc.RunDeadJobsAlert)
-	jobs.Handle(support.JobPurge, svc.RunPurge)
-	jobs.Handle(support.JobUploadExpiry, svc.RunUploadExpiry)
-	jobs.Handle(support.JobSFTPExpiry, svc.RunSFTPExpiry)
-	jobs.Handle(support.JobFollowUp, svc.RunFollowUp)
-	jobs.Handle(support.JobSLAWarning, svc.RunSLAWarning)
-	jobs.Handle(support.JobSLABreach, svc.RunSLABreach)
-	s.OnSchedule(jobs.Wake)
-	if *demo {
-		if err := loadDemo(ctx, s, stdout); err != nil {
-			return err
-		}
-	}
-	// Everything the handlers read is set before the first request is
-	// served: nothing is changed once serving has started.
-	var sftpSrv *sftpd.Server
+	// The SFTP listener is open before the service is built, so the
+	// address the case pages show is known from the start.
 	var sftpLn net.Listener
-	if *sftpAddr != "" {
-		key, err := sftpd.LoadHostKey(filepath.Join(sf.data, "sftp_host_key"))
+	var sftpKey ssh.Signer
+	if cfg.SFTPAddr != "" {
+		sftpKey, err = sftpd.LoadHostKey(filepath.Join(cfg.Store.Data, "sftp_host_key"))
 		if err != nil {
 			return err
 		}
-		sftpLn, err = lc.Listen(ctx, "tcp", *sftpAddr)
+		sftpLn, err = lc.Listen(ctx, "tcp", cfg.SFTPAddr)
 		if err != nil {
 			return fmt.Errorf("listen for SFTP: %w", err)
 		}
 		defer sftpLn.Close() // when serve ends early; after a shutdown, a no-op
-		svc.SFTPAddress = sftpLn.Addr().String()
-		sftpSrv = sftpd.New(svc, log, key)
 	}
-	srv, err := web.New(web.Config{Service: svc, Log: log, SecureCookies: strings.HasPrefix(base, "https://"), TrustedProxies: proxies})
+	// Everything the handlers read is given here, before the first request
+	// is served: nothing is changed once serving has started.
+	deps := support.Deps{
+		Store: s, Log: log, BaseURL: strings.TrimSuffix(base, "/"), MailDomain: mail.Domain(), Files: fileStore,
+	}
+	if sftpLn != nil {
+		deps.SFTPAddress = sftpLn.Addr().String()
+	}
+	svc := support.New(deps)
+	jobs := worker.New(s, log)
+	jobs.Grace = cfg.ShutdownGrace
+	jobs.Died = svc.Jobs().JobDied
+	// Sending waits on the relay, so several emails go out at once.
+	jobs.HandleKind(desk.JobMail, mail.Send, worker.Kind{Runners: 8})
+	jobs.Handle(desk.JobInbound, svc.Jobs().ProcessInbound)
+	jobs.Handle(support.JobDeadAlert, svc.Jobs().RunDeadJobsAlert)
+	jobs.Handle(support.JobPurge, svc.Jobs().RunPurge)
+	jobs.Handle(support.JobUploadExpiry, svc.Jobs().RunUploadExpiry)
+	jobs.Handle(support.JobSFTPExpiry, svc.Jobs().RunSFTPExpiry)
+	jobs.Handle(support.JobFollowUp, svc.Jobs().RunFollowUp)
+	jobs.Handle(support.JobSLAWarning, svc.Jobs().RunSLAWarning)
+	jobs.Handle(support.JobSLABreach, svc.Jobs().RunSLABreach)
+	s.OnSchedule(jobs.Wake)
+	if cfg.Demo {
+		if err := loadDemo(ctx, s, stdout); err != nil {
+			return err
+		}
+	}
+	var sftpSrv *sftpd.Server
+	if sftpLn != nil {
+		sftpSrv = sftpd.New(svc.Transfers(), log, sftpKey)
+	}
+	srv, err := web.New(web.Config{Service: svc, Log: log, SecureCookies: strings.HasPrefix(base, "https://"), TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return err
 	}
@@ -249,12 +218,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}}
 	errc := make(chan error, 3)
 	go func() { errc <- hs.Serve(ln) }()
-	if *smtpAddr != "" {
-		mailLn, err := lc.Listen(ctx, "tcp", *smtpAddr)
+	if cfg.SMTPAddr != "" {
+		mailLn, err := lc.Listen(ctx, "tcp", cfg.SMTPAddr)
 		if err != nil {
 			return fmt.Errorf("listen for mail: %w", err)
 		}
-		ml := inbound.NewListener(mail.Domain(), *lmtp, log, svc.ReceiveMail)
+		ml := inbound.NewListener(mail.Domain(), cfg.LMTP, log, svc.Mail().ReceiveMail)
 		running.Go(func() {
 			if err := ml.Serve(mailLn); err != nil {
 				errc <- fmt.Errorf("mail listener: %w", err)
@@ -289,13 +258,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		})
 		fmt.Fprintf(stdout, "Serving temporary SFTP accounts on %s.\n", sftpLn.Addr())
 	}
-	if *imapURL != "" {
-		poller, err := inbound.NewPoller(*imapURL, *imapEvery, log, svc.ReceiveMail)
+	if cfg.IMAP != "" {
+		poller, err := inbound.NewPoller(cfg.IMAP, cfg.IMAPEvery, log, svc.Mail().ReceiveMail)
 		if err != nil {
 			return err
 		}
 		running.Go(func() { poller.Run(ctx) })
-		fmt.Fprintf(stdout, "Fetching mail for the support address from IMAP every %s.\n", *imapEvery)
+		fmt.Fprintf(stdout, "Fetching mail for the support address from IMAP every %s.\n", cfg.IMAPEvery)
 	}
 	running.Go(func() { jobs.Run(ctx) })
 	var serveErr error
@@ -305,7 +274,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case <-ctx.Done():
 		fmt.Fprintln(stdout, "Stopping: finishing requests and running jobs.")
 	}
-	return errors.Join(serveErr, shutdown(stopAll, &running, *grace, drains))
+	return errors.Join(serveErr, shutdown(stopAll, &running, cfg.ShutdownGrace, drains))
 }
 
 // shutdown stops serve within grace: no new connections; HTTP requests
@@ -344,15 +313,11 @@ type fileStore interface {
 // openFiles opens the file store: a directory under the data directory,
 // or an S3-compatible bucket (with uploads in progress still under the
 // data directory: objects cannot be appended to).
-func openFiles(ctx context.Context, raw, data string) (fileStore, error) {
-	if raw == "" {
+func openFiles(ctx context.Context, s3 *files.S3Config, data string) (fileStore, error) {
+	if s3 == nil {
 		return files.OpenLocal(filepath.Join(data, "files"))
 	}
-	cfg, err := files.ParseS3URL(raw)
-	if err != nil {
-		return nil, err
-	}
-	return files.OpenS3(ctx, cfg, filepath.Join(data, "uploads"))
+	return files.OpenS3(ctx, *s3, filepath.Join(data, "uploads"))
 }
 
 // loadDemo loads the demo world into an empty store and prints the logins.

@@ -18,7 +18,7 @@ import (
 //
 //	caseport user create --staff --email E --first F --last L --roles portal_admin,agent [--password-stdin]
 //	caseport user create --contact --email E --first F --last L --org ORG-ID --country C
-func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func userCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
 		fmt.Fprintln(stderr, "usage: caseport user create --staff|--contact [flags] (see caseport user create --help)")
 		return flag.ErrHelp
@@ -50,12 +50,12 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		password, _, _ = strings.Cut(string(b), "\n")
 	}
-	s, err := sf.open(ctx)
+	s, err := openStore(ctx, sf.config(getenv))
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	svc := support.New(s, slog.New(slog.NewTextHandler(stderr, nil)), "")
+	svc := support.New(support.Deps{Store: s, Log: slog.New(slog.NewTextHandler(stderr, nil))})
 	var userID int64
 	if *staff {
 		var rs []desk.Role
@@ -64,9 +64,9 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				rs = append(rs, desk.Role(r))
 			}
 		}
-		userID, err = svc.CreateStaffHeadless(ctx, &desk.User{Email: *email, FirstName: *first, LastName: *last, Roles: rs}, password)
+		userID, err = svc.Accounts().CreateStaffHeadless(ctx, &desk.User{Email: *email, FirstName: *first, LastName: *last, Roles: rs}, password)
 	} else {
-		userID, err = svc.CreateContactHeadless(ctx, *org, desk.ProfileInput{Email: *email, FirstName: *first, LastName: *last, Country: *country}, password)
+		userID, err = svc.Accounts().CreateContactHeadless(ctx, *org, desk.ProfileInput{Email: *email, FirstName: *first, LastName: *last, Country: *country}, password)
 	}
 	if fields := desk.AsValidation(err); fields != nil {
 		for f, msg := range fields {

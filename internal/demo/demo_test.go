@@ -89,9 +89,9 @@ func TestDemoLoginsSignIn(t *testing.T) {
 		if len(w.Users) != len(demo.Logins) {
 			t.Errorf("the demo world has %d users, Logins lists %d", len(w.Users), len(demo.Logins))
 		}
-		svc := support.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)), "https://support.example")
+		svc := support.New(support.Deps{Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: "https://support.example"})
 		for _, l := range demo.Logins {
-			token, u, err := svc.SignIn(ctx, l.Email, demo.Password, "192.0.2.1")
+			token, u, err := svc.Sessions().SignIn(ctx, l.Email, demo.Password, "192.0.2.1")
 			if err != nil {
 				t.Errorf("SignIn(%s, demo password) = %v", l.Email, err)
 				continue

@@ -39,8 +39,10 @@ type S3 struct {
 	PartSize int64
 }
 
-// S3Config says where the bucket is. Credentials come from the usual
-// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+// S3Config says where the bucket is and with which credentials (caseport
+// serve reads them from the usual AWS_ACCESS_KEY_ID and
+// AWS_SECRET_ACCESS_KEY); an empty AccessKey leaves the client without
+// credentials.
 type S3Config struct {
 	// Endpoint is the server's URL, e.g. http://127.0.0.1:9000; empty
 	// for Amazon S3.
@@ -54,7 +56,8 @@ type S3Config struct {
 }
 
 // ParseS3URL reads a store address of the form
-// s3://BUCKET/PREFIX?endpoint=URL&region=R&path_style=true.
+// s3://BUCKET/PREFIX?endpoint=URL&region=R&path_style=true; the
+// credentials are the caller's to add.
 func ParseS3URL(raw string) (S3Config, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "s3" || u.Host == "" {
@@ -63,7 +66,6 @@ func ParseS3URL(raw string) (S3Config, error) {
 	q := u.Query()
 	cfg := S3Config{
 		Bucket: u.Host, Prefix: strings.Trim(u.Path, "/"), Endpoint: q.Get("endpoint"), Region: q.Get("region"),
-		AccessKey: os.Getenv("AWS_ACCESS_KEY_ID"), SecretKey: os.Getenv("AWS_SECRET_ACCESS_KEY"),
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"

@@ -32,8 +32,8 @@ import (
 
 // Server serves SFTP for temporary accounts.
 type Server struct {
-	Svc *support.Service
-	Log *slog.Logger
+	transfers *support.Transfers
+	log       *slog.Logger
 
 	config *ssh.ServerConfig
 	mu     sync.Mutex
@@ -64,12 +64,12 @@ func LoadHostKey(file string) (ssh.Signer, error) {
 	return ssh.ParsePrivateKey(b)
 }
 
-// New returns a server with a host key.
-func New(svc *support.Service, log *slog.Logger, hostKey ssh.Signer) *Server {
-	s := &Server{Svc: svc, Log: log, conns: map[net.Conn]struct{}{}}
+// New returns a server with a host key over the transfer area.
+func New(transfers *support.Transfers, log *slog.Logger, hostKey ssh.Signer) *Server {
+	s := &Server{transfers: transfers, log: log, conns: map[net.Conn]struct{}{}}
 	s.config = &ssh.ServerConfig{
 		PasswordCallback: func(meta ssh.ConnMetadata, password []byte) (*ssh.Permissions, error) {
-			a, err := svc.SFTPLogin(context.Background(), meta.User(), string(password), meta.RemoteAddr().String())
+			a, err := transfers.SFTPLogin(context.Background(), meta.User(), string(password), meta.RemoteAddr().String())
 			if err != nil {
 				return nil, err
 			}
@@ -128,7 +128,7 @@ func (s *Server) handle(conn net.Conn) {
 	defer sc.Close()
 	go ssh.DiscardRequests(reqs) // no port forwarding: global requests are refused
 	ctx := context.Background()
-	a, err := s.Svc.Store.SFTPAccountByUsername(ctx, sc.Permissions.Extensions["account"])
+	a, err := s.transfers.SFTPAccount(ctx, sc.Permissions.Extensions["account"])
 	if err != nil {
 		return
 	}
@@ -157,7 +157,7 @@ func (s *Server) session(ctx context.Context, a *desk.SFTPAccount, ch ssh.Channe
 		area := &area{s: s, a: a, ctx: ctx}
 		srv := sftp.NewRequestServer(ch, sftp.Handlers{FileGet: area, FilePut: area, FileCmd: area, FileList: area})
 		if err := srv.Serve(); err != nil && !errors.Is(err, io.EOF) {
-			s.Log.InfoContext(ctx, "SFTP session ended", "user", a.Username, "err", err)
+			s.log.InfoContext(ctx, "SFTP session ended", "user", a.Username, "err", err)
 		}
 		srv.Close()
 		return
@@ -185,12 +185,7 @@ func (ar *area) Filewrite(r *sftp.Request) (io.WriterAt, error) {
 	if !ar.stillActive() {
 		return nil, errDenied
 	}
-	id := support.NewUploadID()
-	up := ar.s.Svc.Files.Uploads()
-	if err := up.Create(id); err != nil {
-		return nil, err
-	}
-	f, err := up.OpenWriter(id)
+	id, f, err := ar.s.transfers.StartSFTPFile()
 	if err != nil {
 		return nil, err
 	}
@@ -200,8 +195,8 @@ func (ar *area) Filewrite(r *sftp.Request) (io.WriterAt, error) {
 // stillActive checks the account again: it may have expired, or its case
 // closed, since the login.
 func (ar *area) stillActive() bool {
-	a, err := ar.s.Svc.Store.SFTPAccountByUsername(ar.ctx, ar.a.Username)
-	return err == nil && a.Active(ar.s.Svc.Clock())
+	a, err := ar.s.transfers.SFTPAccount(ar.ctx, ar.a.Username)
+	return err == nil && ar.s.transfers.SFTPAccountActive(a)
 }
 
 // Filecmd refuses every change: no rename, delete, link or directory.
@@ -241,7 +236,7 @@ func (ar *area) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
 }
 
 func (ar *area) list() (listerAt, error) {
-	list, err := ar.s.Svc.Store.CaseFiles(ar.ctx, ar.a.CaseID)
+	list, err := ar.s.transfers.SFTPFiles(ar.ctx, ar.a)
 	if err != nil {
 		return nil, err
 	}
@@ -280,14 +275,14 @@ func (in *incoming) Close() error {
 	in.mu.Lock()
 	broken := in.broken
 	in.mu.Unlock()
-	up := in.ar.s.Svc.Files.Uploads()
+	t := in.ar.s.transfers
 	if broken || err != nil {
-		_ = up.Remove(in.id)
+		_ = t.DropSFTPFile(in.id)
 		return err
 	}
-	if _, err := in.ar.s.Svc.SFTPFileDone(in.ar.ctx, in.ar.a, in.id, in.name); err != nil {
-		_ = up.Remove(in.id)
-		in.ar.s.Log.ErrorContext(in.ar.ctx, "SFTP file", "user", in.ar.a.Username, "err", err)
+	if _, err := t.SFTPFileDone(in.ar.ctx, in.ar.a, in.id, in.name); err != nil {
+		_ = t.DropSFTPFile(in.id)
+		in.ar.s.log.ErrorContext(in.ar.ctx, "SFTP file", "user", in.ar.a.Username, "err", err)
 		return err
 	}
 	return nil

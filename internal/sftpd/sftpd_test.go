@@ -12,13 +12,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/caseport/caseport/internal/clocktest"
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
@@ -33,16 +33,13 @@ type fixture struct {
 	store  *store.Store
 	world  *demo.World
 	addr   string
-	mu     sync.Mutex
-	now    time.Time
+	time   *clocktest.Clock // the service's clock, which tests move
 	caseID int64
 }
 
-func (f *fixture) clock() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }
-
 func (f *fixture) as(t *testing.T, email string) support.Request {
 	t.Helper()
-	a, err := f.store.Actor(context.Background(), f.world.Users[email], f.clock())
+	a, err := f.store.Actor(context.Background(), f.world.Users[email], f.time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,27 +49,25 @@ func (f *fixture) as(t *testing.T, email string) support.Request {
 func start(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{store: s, now: time.Now().UTC().Truncate(time.Second)}
-	w, err := demo.Load(ctx, s, f.now)
+	f := &fixture{store: s, time: clocktest.New(time.Now().UTC().Truncate(time.Second))}
+	w, err := demo.Load(ctx, s, f.time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.world = w
 	f.caseID = w.Cases["abc-new"]
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	f.svc = support.New(s, log, "https://support.example")
-	f.svc.Clock = f.clock
 	fs, err := files.OpenLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { fs.Close() })
-	f.svc.Files = fs
+	f.svc = support.New(support.Deps{Store: s, Log: log, Clock: f.time.Now, BaseURL: "https://support.example", Files: fs})
 	key, err := sftpd.LoadHostKey(filepath.Join(t.TempDir(), "host_key"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := sftpd.New(f.svc, log, key)
+	srv := sftpd.New(f.svc.Transfers(), log, key)
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
@@ -105,21 +100,21 @@ func TestTemporarySFTPAccount(t *testing.T) {
 
 		// Contacts may not create accounts until a portal admin allows it.
 		dana := f.as(t, demo.Designated)
-		if _, err := f.svc.CreateSFTPAccount(ctx, dana, f.caseID); !errors.Is(err, desk.ErrForbidden) {
+		if _, err := f.svc.Transfers().CreateSFTPAccount(ctx, dana, f.caseID); !errors.Is(err, desk.ErrForbidden) {
 			t.Errorf("a contact creating an account by default: %v", err)
 		}
-		acct, err := f.svc.CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID)
+		acct, err := f.svc.Transfers().CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if d := acct.ExpiresAt.Sub(acct.CreatedAt); d != 120*time.Hour {
 			t.Errorf("the account lasts %v", d)
 		}
-		if _, err := f.svc.CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID); !errors.Is(err, desk.ErrConflict) {
+		if _, err := f.svc.Transfers().CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID); !errors.Is(err, desk.ErrConflict) {
 			t.Errorf("a second active account: %v", err)
 		}
 		for _, who := range []string{demo.ReadOnly, demo.Partner} {
-			if _, err := f.svc.SFTPAccounts(ctx, f.as(t, who), f.caseID); err == nil {
+			if _, err := f.svc.Transfers().SFTPAccounts(ctx, f.as(t, who), f.caseID); err == nil {
 				t.Errorf("%s sees the SFTP credentials", who)
 			}
 		}
@@ -229,22 +224,20 @@ func TestTemporarySFTPAccount(t *testing.T) {
 		}
 
 		// Expired: refused, and shown as ended.
-		f.mu.Lock()
-		f.now = f.now.Add(support.SFTPLifetime + time.Minute)
-		f.mu.Unlock()
+		f.time.Set(f.time.Now().Add(support.SFTPLifetime + time.Minute))
 		if _, err := dial(f.addr, acct.Username, acct.Password); err == nil {
 			t.Error("an expired account logged in")
 		}
 		// A new account; the case closes; the login ends.
-		acct2, err := f.svc.CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID)
+		acct2, err := f.svc.Transfers().CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		accounts, err := f.svc.SFTPAccounts(ctx, f.as(t, demo.Agent), f.caseID)
+		accounts, err := f.svc.Transfers().SFTPAccounts(ctx, f.as(t, demo.Agent), f.caseID)
 		if err != nil || len(accounts) != 2 || accounts[1].EndedAt.IsZero() || accounts[1].Password != "" {
 			t.Errorf("the expired account is not shown as ended with its password wiped: %+v %v", accounts, err)
 		}
-		if err := f.svc.CloseCase(ctx, dana, f.caseID, desk.SubResolved, "Fixed."); err != nil {
+		if err := f.svc.Cases().Close(ctx, dana, f.caseID, desk.SubResolved, "Fixed."); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := dial(f.addr, acct2.Username, acct2.Password); err == nil {

@@ -17,8 +17,8 @@ import (
 // address is a corporate one and emails a verification link. An address that
 // already has an account gets a note pointing at password reset instead, so
 // the answer on the page never tells whether an account exists.
-func (s *Service) StartRegistration(ctx context.Context, email, address string) error {
-	rules, err := s.EmailRules(ctx)
+func (s *Access) StartRegistration(ctx context.Context, email, address string) error {
+	rules, err := s.emailRules(ctx)
 	if err != nil {
 		return err
 	}
@@ -27,16 +27,16 @@ func (s *Service) StartRegistration(ctx context.Context, email, address string) 
 		return &desk.ValidationError{Fields: map[string]string{"email": msg}}
 	}
 	now := s.now()
-	existing, err := s.Store.UserByEmail(ctx, email)
+	existing, err := s.store.UserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, desk.ErrNotFound) {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if existing != nil {
 			return s.queueMail(ctx, tx, mail{
 				Kind: "registration_existing", To: existing, Subject: "Your Caseport account",
 				Text: "Someone asked for a Caseport account for this address, which already has one. If you forgot your password, reset it here:",
-				Link: s.BaseURL + "/forgot-password",
+				Link: s.baseURL + "/forgot-password",
 			})
 		}
 		token := auth.NewToken(linkTokenPrefix)
@@ -52,15 +52,15 @@ func (s *Service) StartRegistration(ctx context.Context, email, address string) 
 			Kind: "verify_email", Address: email, Subject: "Confirm your email address for Caseport",
 			Text: "To request your Caseport account, confirm this address and fill in the form within 24 hours. " +
 				"If you did not ask for an account, ignore this email.",
-			Link: s.BaseURL + "/register/complete?token=" + token,
+			Link: s.baseURL + "/register/complete?token=" + token,
 		})
 	})
 }
 
 // RegistrationEmail returns the verified address of a registration link
 // that still works.
-func (s *Service) RegistrationEmail(ctx context.Context, token string) (string, error) {
-	t, err := s.Store.PeekOneTimeToken(ctx, auth.HashToken(token), store.PurposeVerifyEmail, s.now())
+func (s *Access) RegistrationEmail(ctx context.Context, token string) (string, error) {
+	t, err := s.store.PeekOneTimeToken(ctx, auth.HashToken(token), store.PurposeVerifyEmail, s.now())
 	if err != nil {
 		return "", err
 	}
@@ -88,7 +88,7 @@ type Registration struct {
 
 // CompleteRegistration creates the contact with the verified address and
 // files their access request with the Sold To's Designated Approvers.
-func (s *Service) CompleteRegistration(ctx context.Context, reg Registration, address string) (int64, error) {
+func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, address string) (int64, error) {
 	now := s.now()
 	p := desk.Problems{}
 	if err := desk.ValidatePassword(reg.Password); err != nil {
@@ -106,12 +106,12 @@ func (s *Service) CompleteRegistration(ctx context.Context, reg Registration, ad
 			return 0, err
 		}
 	}
-	rules, err := s.EmailRules(ctx)
+	rules, err := s.emailRules(ctx)
 	if err != nil {
 		return 0, err
 	}
 	var contactID int64
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+	err = s.store.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.UseOneTimeToken(ctx, auth.HashToken(reg.Token), store.PurposeVerifyEmail, now)
 		if err != nil {
 			return fmt.Errorf("this link has expired or was already used; request a new one: %w", err)
@@ -160,7 +160,7 @@ func (s *Service) CompleteRegistration(ctx context.Context, reg Registration, ad
 	})
 	if desk.AsValidation(err)["employer"] != "" {
 		for _, k := range guessKeys {
-			if err := s.Store.RecordLoginFailure(ctx, k, now); err != nil {
+			if err := s.store.RecordLoginFailure(ctx, k, now); err != nil {
 				return 0, err
 			}
 		}
@@ -180,7 +180,7 @@ const (
 // RequestAccess asks for a level on one of the actor's own combinations
 // ("Request a different access level"). Any other combination gets the
 // same refusal, whether or not it exists.
-func (s *Service) RequestAccess(ctx context.Context, r Request, combo desk.Combination, level desk.AccessLevel, reason string) (*desk.AccessRequest, error) {
+func (s *Access) RequestAccess(ctx context.Context, r Request, combo desk.Combination, level desk.AccessLevel, reason string) (*desk.AccessRequest, error) {
 	if err := desk.Authorize(r.Actor, desk.RequestAccess, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func (s *Service) RequestAccess(ctx context.Context, r Request, combo desk.Combi
 		}}
 	}
 	var req *desk.AccessRequest
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		soldTo, err := tx.Company(ctx, combo.SoldToID)
 		if err != nil {
 			return err
@@ -211,12 +211,12 @@ func (s *Service) RequestAccess(ctx context.Context, r Request, combo desk.Combi
 // by a contract or nothing at all: the request either goes to the Sold
 // To's Designated Approvers or waits for support staff, and the requester
 // is shown only the Org IDs they typed.
-func (s *Service) RequestAccessByOrgIDs(ctx context.Context, r Request, soldToOrg, endUserOrg string, level desk.AccessLevel, reason string) (*desk.AccessRequest, error) {
+func (s *Access) RequestAccessByOrgIDs(ctx context.Context, r Request, soldToOrg, endUserOrg string, level desk.AccessLevel, reason string) (*desk.AccessRequest, error) {
 	if err := desk.Authorize(r.Actor, desk.RequestAccess, desk.Target{}); err != nil {
 		return nil, err
 	}
 	var req *desk.AccessRequest
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		req, err = s.requestAccess(ctx, tx, r, soldToOrg, endUserOrg, level, reason)
 		return err
@@ -226,7 +226,7 @@ func (s *Service) RequestAccessByOrgIDs(ctx context.Context, r Request, soldToOr
 
 // requestAccess files the actor's request for the Org IDs, within the
 // rate limit.
-func (s *Service) requestAccess(ctx context.Context, tx *store.Tx, r Request, soldToOrg, endUserOrg string, level desk.AccessLevel, reason string) (*desk.AccessRequest, error) {
+func (s *core) requestAccess(ctx context.Context, tx *store.Tx, r Request, soldToOrg, endUserOrg string, level desk.AccessLevel, reason string) (*desk.AccessRequest, error) {
 	p := desk.Problems{}
 	soldToOrg, endUserOrg = orgIDProblems(p, soldToOrg, endUserOrg)
 	if level < desk.Basic || level > desk.ReadWrite {
@@ -271,7 +271,7 @@ func orgIDProblems(p desk.Problems, soldToOrg, endUserOrg string) (string, strin
 
 // matchOrgIDs returns a request for the Org IDs, with its combination set
 // when they name a Sold To and an End User that a Service Contract joins.
-func (s *Service) matchOrgIDs(ctx context.Context, tx *store.Tx, soldToOrg, endUserOrg string) (*desk.AccessRequest, error) {
+func (s *core) matchOrgIDs(ctx context.Context, tx *store.Tx, soldToOrg, endUserOrg string) (*desk.AccessRequest, error) {
 	req := &desk.AccessRequest{SoldToOrgID: soldToOrg, EndUserOrgID: endUserOrg}
 	soldTo, errS := tx.CompanyByOrgID(ctx, soldToOrg)
 	endUser, errE := tx.CompanyByOrgID(ctx, endUserOrg)
@@ -295,7 +295,7 @@ func (s *Service) matchOrgIDs(ctx context.Context, tx *store.Tx, soldToOrg, endU
 
 // fileAccessRequest records a request, notifies the approvers, and decides
 // it at once when its requester approves for the Sold To.
-func (s *Service) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request, req *desk.AccessRequest) (*desk.AccessRequest, error) {
+func (s *core) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request, req *desk.AccessRequest) (*desk.AccessRequest, error) {
 	now := s.now()
 	req.State, req.CreatedAt = desk.RequestPending, now
 	req.Reason = strings.TrimSpace(req.Reason)
@@ -328,7 +328,7 @@ func (s *Service) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request
 			Kind: "access_request", To: &a, Subject: fmt.Sprintf("Access request from %s", contact.Name()),
 			Text: fmt.Sprintf("%s (%s) asks for %s access. As a Designated Approver you can approve or reject the request here; one answer decides it:",
 				contact.Name(), contact.Email, req.Level.Label()),
-			Link: fmt.Sprintf("%s/access-requests/%d", s.BaseURL, req.ID),
+			Link: fmt.Sprintf("%s/access-requests/%d", s.baseURL, req.ID),
 		}); err != nil {
 			return nil, err
 		}
@@ -338,8 +338,8 @@ func (s *Service) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request
 
 // DecideAccessRequest approves or rejects a pending request: a Designated
 // Approver of its Sold To or a portal admin decides, once.
-func (s *Service) DecideAccessRequest(ctx context.Context, r Request, requestID int64, approve bool, note string) error {
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+func (s *Access) DecideAccessRequest(ctx context.Context, r Request, requestID int64, approve bool, note string) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		req, err := tx.AccessRequestForUpdate(ctx, requestID)
 		if err != nil {
 			return err
@@ -373,7 +373,7 @@ func decision(approve bool) desk.RequestEvent {
 }
 
 // decide records the decision, grants on approval and tells the requester.
-func (s *Service) decide(ctx context.Context, tx *store.Tx, r Request, req *desk.AccessRequest, approve bool, note string) error {
+func (s *core) decide(ctx context.Context, tx *store.Tx, r Request, req *desk.AccessRequest, approve bool, note string) error {
 	next, err := req.Next(decision(approve))
 	if err != nil {
 		return err
@@ -407,7 +407,7 @@ func (s *Service) decide(ctx context.Context, tx *store.Tx, r Request, req *desk
 	link := ""
 	if approve && req.Level == desk.ReadWrite {
 		text += "\n\nBefore you open cases, accept the Designated Contact terms on your profile page:"
-		link = s.BaseURL + "/profile"
+		link = s.baseURL + "/profile"
 	}
 	return s.queueMail(ctx, tx, mail{
 		Kind: "access_decision", To: contact, Subject: "Your Caseport access request was " + verdict, Text: text, Link: link,
@@ -418,7 +418,7 @@ func (s *Service) decide(ctx context.Context, tx *store.Tx, r Request, req *desk
 // (desk.Actor.AccessRequestScope): all for staff, who help with requests
 // that matched no Service Contract, their Sold To companies' for
 // Designated Approvers, their own for anyone else.
-func (s *Service) AccessRequests(ctx context.Context, r Request, state desk.RequestState) ([]store.AccessRequestRow, error) {
+func (s *Access) AccessRequests(ctx context.Context, r Request, state desk.RequestState) ([]store.AccessRequestRow, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -430,7 +430,7 @@ func (s *Service) AccessRequests(ctx context.Context, r Request, state desk.Requ
 	default:
 		f.ContactID = scope.ContactID
 	}
-	rows, err := s.Store.AccessRequests(ctx, f)
+	rows, err := s.store.AccessRequests(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -443,11 +443,11 @@ func (s *Service) AccessRequests(ctx context.Context, r Request, state desk.Requ
 // AccessRequest returns one request to staff, to someone who may decide
 // it, or to the contact who asked; anyone else learns nothing of it.
 // CanDecide says whether the actor may decide it now.
-func (s *Service) AccessRequest(ctx context.Context, r Request, requestID int64) (req *store.AccessRequestRow, canDecide bool, err error) {
+func (s *Access) AccessRequest(ctx context.Context, r Request, requestID int64) (req *store.AccessRequestRow, canDecide bool, err error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, false, err
 	}
-	rows, err := s.Store.AccessRequests(ctx, store.AccessRequestFilter{ID: requestID})
+	rows, err := s.store.AccessRequests(ctx, store.AccessRequestFilter{ID: requestID})
 	if err != nil {
 		return nil, false, err
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // CreateCompany adds a company (portal admins).
-func (s *Service) CreateCompany(ctx context.Context, r Request, c *desk.Company) (int64, error) {
+func (s *Accounts) CreateCompany(ctx context.Context, r Request, c *desk.Company) (int64, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageCompanies, desk.Target{}); err != nil {
 		return 0, err
 	}
@@ -20,7 +20,7 @@ func (s *Service) CreateCompany(ctx context.Context, r Request, c *desk.Company)
 		return 0, err
 	}
 	var newID int64
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := checkParent(ctx, tx, c); err != nil {
 			return err
 		}
@@ -34,7 +34,7 @@ func (s *Service) CreateCompany(ctx context.Context, r Request, c *desk.Company)
 }
 
 // UpdateCompany changes a company (portal admins).
-func (s *Service) UpdateCompany(ctx context.Context, r Request, c *desk.Company) error {
+func (s *Accounts) UpdateCompany(ctx context.Context, r Request, c *desk.Company) error {
 	if err := desk.Authorize(r.Actor, desk.ManageCompanies, desk.Target{}); err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (s *Service) UpdateCompany(ctx context.Context, r Request, c *desk.Company)
 	if err := desk.ValidateCompany(c); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := checkParent(ctx, tx, c); err != nil {
 			return err
 		}
@@ -79,11 +79,11 @@ func checkCalendar(ctx context.Context, tx *store.Tx, calendarID int64) error {
 }
 
 // Companies lists every company (staff).
-func (s *Service) Companies(ctx context.Context, r Request) ([]desk.Company, error) {
+func (s *Accounts) Companies(ctx context.Context, r Request) ([]desk.Company, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.Companies(ctx)
+	return s.store.Companies(ctx)
 }
 
 // CompanyView is a company's console page: its contracts, contacts and the
@@ -104,22 +104,22 @@ type CompanyView struct {
 const MinDesignatedContacts = 2
 
 // Company returns a company's console view (staff).
-func (s *Service) Company(ctx context.Context, r Request, companyID int64) (*CompanyView, error) {
+func (s *Accounts) Company(ctx context.Context, r Request, companyID int64) (*CompanyView, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
-	c, err := s.Store.Company(ctx, companyID)
+	c, err := s.store.Company(ctx, companyID)
 	if err != nil {
 		return nil, err
 	}
 	v := &CompanyView{Company: c}
-	if v.Contracts, err = s.Store.Contracts(ctx, store.ContractFilter{CompanyID: companyID}); err != nil {
+	if v.Contracts, err = s.store.Contracts(ctx, store.ContractFilter{CompanyID: companyID}); err != nil {
 		return nil, err
 	}
-	if v.Contacts, err = s.Store.Users(ctx, store.UserFilter{Kind: desk.KindContact, CompanyID: companyID}); err != nil {
+	if v.Contacts, err = s.store.Users(ctx, store.UserFilter{Kind: desk.KindContact, CompanyID: companyID}); err != nil {
 		return nil, err
 	}
-	if v.Approvers, err = s.Store.Approvers(ctx, companyID); err != nil {
+	if v.Approvers, err = s.store.Approvers(ctx, companyID); err != nil {
 		return nil, err
 	}
 	soldTo := false
@@ -147,8 +147,8 @@ func (s *Service) Company(ctx context.Context, r Request, companyID int64) (*Com
 
 // designatedContacts counts the contacts whose effective level is
 // Read-Write on a combination of the Sold To.
-func (s *Service) designatedContacts(ctx context.Context, soldTo int64) (int, error) {
-	gs, err := s.Store.Grants(ctx, store.GrantFilter{Combination: desk.Combination{SoldToID: soldTo}})
+func (s *core) designatedContacts(ctx context.Context, soldTo int64) (int, error) {
+	gs, err := s.store.Grants(ctx, store.GrantFilter{Combination: desk.Combination{SoldToID: soldTo}})
 	if err != nil {
 		return 0, err
 	}
@@ -158,7 +158,7 @@ func (s *Service) designatedContacts(ctx context.Context, soldTo int64) (int, er
 		if g.Level != desk.ReadWrite || seen[g.ContactID] {
 			continue
 		}
-		a, err := s.Store.Actor(ctx, g.ContactID, now)
+		a, err := s.store.Actor(ctx, g.ContactID, now)
 		if err != nil {
 			return 0, err
 		}
@@ -171,7 +171,7 @@ func (s *Service) designatedContacts(ctx context.Context, soldTo int64) (int, er
 
 // SaveContract creates (ID zero) or updates a Service Contract (portal
 // admins).
-func (s *Service) SaveContract(ctx context.Context, r Request, c *desk.Contract) (int64, error) {
+func (s *Accounts) SaveContract(ctx context.Context, r Request, c *desk.Contract) (int64, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageContracts, desk.Target{}); err != nil {
 		return 0, err
 	}
@@ -182,7 +182,7 @@ func (s *Service) SaveContract(ctx context.Context, r Request, c *desk.Contract)
 	if err := desk.ValidateContract(c); err != nil {
 		return 0, err
 	}
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		p := desk.Problems{}
 		for field, companyID := range map[string]int64{"sold_to": c.SoldToID, "end_user": c.EndUserID, "support_owner": c.SupportOwnerID} {
 			switch _, err := tx.Company(ctx, companyID); {
@@ -227,15 +227,15 @@ func (s *Service) SaveContract(ctx context.Context, r Request, c *desk.Contract)
 }
 
 // Contracts lists contracts (staff).
-func (s *Service) Contracts(ctx context.Context, r Request, f store.ContractFilter) ([]desk.Contract, error) {
+func (s *Accounts) Contracts(ctx context.Context, r Request, f store.ContractFilter) ([]desk.Contract, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.Contracts(ctx, f)
+	return s.store.Contracts(ctx, f)
 }
 
 // CreateProduct adds a product with its components (portal admins).
-func (s *Service) CreateProduct(ctx context.Context, r Request, name string, components []string) (int64, error) {
+func (s *Accounts) CreateProduct(ctx context.Context, r Request, name string, components []string) (int64, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageProducts, desk.Target{}); err != nil {
 		return 0, err
 	}
@@ -244,7 +244,7 @@ func (s *Service) CreateProduct(ctx context.Context, r Request, name string, com
 		return 0, &desk.ValidationError{Fields: map[string]string{"name": "Enter the product name."}}
 	}
 	var productID int64
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if productID, err = tx.CreateProduct(ctx, name); err != nil {
 			return fieldConflict(err)
@@ -263,7 +263,7 @@ func (s *Service) CreateProduct(ctx context.Context, r Request, name string, com
 }
 
 // AddComponent adds a component to a product (portal admins).
-func (s *Service) AddComponent(ctx context.Context, r Request, productID int64, name string) (int64, error) {
+func (s *Accounts) AddComponent(ctx context.Context, r Request, productID int64, name string) (int64, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageProducts, desk.Target{}); err != nil {
 		return 0, err
 	}
@@ -272,7 +272,7 @@ func (s *Service) AddComponent(ctx context.Context, r Request, productID int64, 
 		return 0, &desk.ValidationError{Fields: map[string]string{"name": "Enter the component name."}}
 	}
 	var componentID int64
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if componentID, err = tx.CreateComponent(ctx, productID, name); err != nil {
 			return fieldConflict(err)
@@ -283,9 +283,9 @@ func (s *Service) AddComponent(ctx context.Context, r Request, productID int64, 
 }
 
 // Catalog lists products and components; everyone signed in may read it.
-func (s *Service) Catalog(ctx context.Context, r Request) (*store.Catalog, error) {
+func (s *Accounts) Catalog(ctx context.Context, r Request) (*store.Catalog, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.Catalog(ctx)
+	return s.store.Catalog(ctx)
 }

@@ -8,23 +8,23 @@ import (
 	"github.com/caseport/caseport/internal/store"
 )
 
-// AuditLog lists audit lines, newest first (portal admins).
-func (s *Service) AuditLog(ctx context.Context, r Request, f store.AuditFilter) ([]store.AuditEntry, error) {
+// Entries lists audit lines, newest first (portal admins).
+func (s *Audit) Entries(ctx context.Context, r Request, f store.AuditFilter) ([]store.AuditEntry, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAudit, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.AuditLog(ctx, f)
+	return s.store.AuditLog(ctx, f)
 }
 
 // Outbox lists the emails Caseport queued, newest first (portal admins):
 // where mail goes when no relay is configured, so nothing is lost. The
 // one-time tokens in sign-up and password-reset links are hidden: reading
 // the outbox must not let anyone use them.
-func (s *Service) Outbox(ctx context.Context, r Request, to string, limit int) ([]store.Notification, error) {
+func (s *Mail) Outbox(ctx context.Context, r Request, to string, limit int) ([]store.Notification, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewOutbox, desk.Target{}); err != nil {
 		return nil, err
 	}
-	ms, err := s.Store.Notifications(ctx, to, limit)
+	ms, err := s.store.Notifications(ctx, to, limit)
 	for i := range ms {
 		ms[i].Body = linkToken.ReplaceAllString(ms[i].Body, "token=(hidden)")
 	}
@@ -36,7 +36,7 @@ var linkToken = regexp.MustCompile(`token=[^\s&]+`)
 
 // EmailRulesSettings returns the work email rules for the page that edits
 // them (portal admins).
-func (s *Service) EmailRulesSettings(ctx context.Context, r Request) (desk.EmailRules, error) {
+func (s *Mail) EmailRulesSettings(ctx context.Context, r Request) (desk.EmailRules, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageEmailRules, desk.Target{}); err != nil {
 		return desk.EmailRules{}, err
 	}

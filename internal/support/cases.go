@@ -36,11 +36,11 @@ func (c Combo) Label() string {
 // Combos returns the actor's combinations at or above a level, with names
 // and the products active contracts cover. For OpenCase, only combinations
 // with an active contract count.
-func (s *Service) Combos(ctx context.Context, r Request, minLevel desk.AccessLevel) ([]Combo, error) {
+func (s *Cases) Combos(ctx context.Context, r Request, minLevel desk.AccessLevel) ([]Combo, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}
-	cat, err := s.Store.Catalog(ctx)
+	cat, err := s.store.Catalog(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -56,18 +56,18 @@ func (s *Service) Combos(ctx context.Context, r Request, minLevel desk.AccessLev
 	return out, nil
 }
 
-func (s *Service) combo(ctx context.Context, c desk.Combination, cat *store.Catalog) (Combo, error) {
+func (s *core) combo(ctx context.Context, c desk.Combination, cat *store.Catalog) (Combo, error) {
 	combo := Combo{Combination: c}
-	soldTo, err := s.Store.Company(ctx, c.SoldToID)
+	soldTo, err := s.store.Company(ctx, c.SoldToID)
 	if err != nil {
 		return combo, err
 	}
-	endUser, err := s.Store.Company(ctx, c.EndUserID)
+	endUser, err := s.store.Company(ctx, c.EndUserID)
 	if err != nil {
 		return combo, err
 	}
 	combo.SoldTo, combo.EndUser = soldTo.Name, endUser.Name
-	if combo.Contracts, err = s.Store.Contracts(ctx, store.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID}); err != nil {
+	if combo.Contracts, err = s.store.Contracts(ctx, store.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID}); err != nil {
 		return combo, err
 	}
 	combo.Products = coveredProducts(combo.Contracts, cat, s.now())
@@ -98,10 +98,10 @@ func coveredProducts(cs []desk.Contract, cat *store.Catalog, now time.Time) []de
 	return out
 }
 
-// OpenCase opens a case: a Designated Contact for themselves on a
+// Open opens a case: a Designated Contact for themselves on a
 // combination with an active contract covering the product, or staff on a
 // caller's behalf. Nothing is saved when anything is wrong.
-func (s *Service) OpenCase(ctx context.Context, r Request, n desk.NewCase) (*desk.Case, error) {
+func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case, error) {
 	if err := desk.Authorize(r.Actor, desk.OpenCase, desk.On(n.Combination)); err != nil {
 		if errors.Is(err, desk.ErrNotFound) && n.SoldToID != 0 {
 			return nil, &desk.ValidationError{Fields: map[string]string{"combination": "Choose a combination where you are a Designated Contact."}}
@@ -119,7 +119,7 @@ func (s *Service) OpenCase(ctx context.Context, r Request, n desk.NewCase) (*des
 	}
 	now := s.now()
 	var c *desk.Case
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := s.checkNewCase(ctx, tx, r, &n, now); err != nil {
 			return err
 		}
@@ -163,7 +163,7 @@ func (s *Service) OpenCase(ctx context.Context, r Request, n desk.NewCase) (*des
 // Designated Contact of the combination, a contract is active, it covers
 // the product, the component is the product's, and a linked case is one of
 // the combination's.
-func (s *Service) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *desk.NewCase, now time.Time) error {
+func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *desk.NewCase, now time.Time) error {
 	p := desk.Problems{}
 	contact, err := tx.Actor(ctx, n.ContactID, now)
 	switch {
@@ -236,8 +236,8 @@ type CaseView struct {
 
 // Case returns a case page. A case of a company the actor has no grant for
 // is "not found".
-func (s *Service) Case(ctx context.Context, r Request, caseID int64) (*CaseView, error) {
-	c, err := s.Store.Case(ctx, caseID)
+func (s *Cases) Case(ctx context.Context, r Request, caseID int64) (*CaseView, error) {
+	c, err := s.store.Case(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -252,18 +252,18 @@ func (s *Service) Case(ctx context.Context, r Request, caseID int64) (*CaseView,
 	v.CanWork = can(desk.WorkCase)
 	v.CanComment = open && can(desk.CommentCase)
 	v.CanClose = open && can(desk.CloseCase)
-	v.CanTransfer = open && can(desk.TransferFiles) && s.Files != nil
-	if v.CanTransfer && s.SFTPAddress != "" {
-		if v.SFTP, err = s.Store.CaseSFTPAccounts(ctx, caseID); err != nil {
+	v.CanTransfer = open && can(desk.TransferFiles) && s.files != nil
+	if v.CanTransfer && s.sftpAddress != "" {
+		if v.SFTP, err = s.store.CaseSFTPAccounts(ctx, caseID); err != nil {
 			return nil, err
 		}
 		s.sftpPasswords(r, &c.Case, v.SFTP)
-		t, err := sftpTarget(ctx, s.Store, &c.Case)
+		t, err := sftpTarget(ctx, s.store, &c.Case)
 		if err != nil {
 			return nil, err
 		}
 		v.CanCreateSFTP = desk.Authorize(r.Actor, desk.CreateSFTPAccount, t) == nil
-		v.SFTPHost, v.SFTPPort = s.SFTPEndpoint()
+		v.SFTPHost, v.SFTPPort = s.sftpEndpoint()
 		for i := range v.SFTP {
 			if v.SFTP[i].Active(now) {
 				v.CanCreateSFTP = false
@@ -272,20 +272,20 @@ func (s *Service) Case(ctx context.Context, r Request, caseID int64) (*CaseView,
 	}
 	v.Reopenable = c.Reopenable(now) || (c.Status == desk.StatusClosed && can(desk.ReopenAnyCase))
 	v.CanReopen = c.MayReopen(r.Actor, now) == nil
-	if v.Feed, err = s.Store.Entries(ctx, caseID, can(desk.ViewInternalNotes)); err != nil {
+	if v.Feed, err = s.store.Entries(ctx, caseID, can(desk.ViewInternalNotes)); err != nil {
 		return nil, err
 	}
 	v.Now = now
-	if v.Following, err = s.Store.Following(ctx, caseID, r.Actor.User.ID); err != nil {
+	if v.Following, err = s.store.Following(ctx, caseID, r.Actor.User.ID); err != nil {
 		return nil, err
 	}
-	if v.Files, err = s.Store.CaseFiles(ctx, caseID); err != nil {
+	if v.Files, err = s.store.CaseFiles(ctx, caseID); err != nil {
 		return nil, err
 	}
-	if v.Clocks, err = s.Store.Clocks(ctx, caseID); err != nil {
+	if v.Clocks, err = s.store.Clocks(ctx, caseID); err != nil {
 		return nil, err
 	}
-	if v.Pauses, err = s.Store.Pauses(ctx, caseID); err != nil {
+	if v.Pauses, err = s.store.Pauses(ctx, caseID); err != nil {
 		return nil, err
 	}
 	if v.CanWork {
@@ -298,8 +298,8 @@ func (s *Service) Case(ctx context.Context, r Request, caseID int64) (*CaseView,
 
 // designatedContactsOf lists the contacts who are Designated Contacts of a
 // combination now.
-func (s *Service) designatedContactsOf(ctx context.Context, combo desk.Combination, now time.Time) ([]desk.User, error) {
-	gs, err := s.Store.Grants(ctx, store.GrantFilter{Combination: combo})
+func (s *core) designatedContactsOf(ctx context.Context, combo desk.Combination, now time.Time) ([]desk.User, error) {
+	gs, err := s.store.Grants(ctx, store.GrantFilter{Combination: combo})
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +308,7 @@ func (s *Service) designatedContactsOf(ctx context.Context, combo desk.Combinati
 		if g.Level != desk.ReadWrite || g.Combination != combo {
 			continue
 		}
-		a, err := s.Store.Actor(ctx, g.ContactID, now)
+		a, err := s.store.Actor(ctx, g.ContactID, now)
 		if err != nil {
 			return nil, err
 		}
@@ -329,9 +329,9 @@ func hide(err error, caseID int64) error {
 	return err
 }
 
-// Cases lists a page of cases the actor may see. The scope always comes
+// List lists a page of cases the actor may see. The scope always comes
 // from the actor, whatever the caller put in the filter.
-func (s *Service) Cases(ctx context.Context, r Request, f store.CaseFilter) (*store.CasePage, error) {
+func (s *Cases) List(ctx context.Context, r Request, f store.CaseFilter) (*store.CasePage, error) {
 	if r.Actor == nil || r.Actor.User == nil {
 		return nil, desk.ErrUnauthenticated
 	}
@@ -347,7 +347,7 @@ func (s *Service) Cases(ctx context.Context, r Request, f store.CaseFilter) (*st
 			return nil, err
 		}
 	}
-	page, err := s.Store.Cases(ctx, f)
+	page, err := s.store.Cases(ctx, f)
 	if errors.Is(err, store.ErrBadCursor) {
 		return nil, &desk.ValidationError{Fields: map[string]string{
 			"after": "This page link is not valid; go back to the first page.",
@@ -359,14 +359,14 @@ func (s *Service) Cases(ctx context.Context, r Request, f store.CaseFilter) (*st
 // writeCase runs fn on a locked case after checking the action; fn changes
 // the case and records its own events. The case is saved with a new
 // update time.
-func (s *Service) writeCase(ctx context.Context, r Request, caseID int64, act desk.Action, fn func(tx *store.Tx, c *desk.Case) error) error {
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+func (s *core) writeCase(ctx context.Context, r Request, caseID int64, act desk.Action, fn func(tx *store.Tx, c *desk.Case) error) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		return s.writeCaseTx(ctx, tx, r, caseID, act, fn)
 	})
 }
 
 // writeCaseTx is writeCase inside a transaction the caller holds.
-func (s *Service) writeCaseTx(ctx context.Context, tx *store.Tx, r Request, caseID int64, act desk.Action, fn func(tx *store.Tx, c *desk.Case) error) error {
+func (s *core) writeCaseTx(ctx context.Context, tx *store.Tx, r Request, caseID int64, act desk.Action, fn func(tx *store.Tx, c *desk.Case) error) error {
 	c, err := tx.CaseForUpdate(ctx, caseID)
 	if err != nil {
 		return err
@@ -396,7 +396,7 @@ func (s *Service) writeCaseTx(ctx context.Context, tx *store.Tx, r Request, case
 
 // Comment adds a customer's update to a case. A case waiting on the
 // customer (Awaiting Information, Solution Proposed) goes back to Open.
-func (s *Service) Comment(ctx context.Context, r Request, caseID int64, body string) error {
+func (s *Cases) Comment(ctx context.Context, r Request, caseID int64, body string) error {
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
@@ -405,7 +405,7 @@ func (s *Service) Comment(ctx context.Context, r Request, caseID int64, body str
 
 // addComment is the change of a customer's update: the feed entry, and
 // back to Open from waiting on the customer.
-func (s *Service) addComment(ctx context.Context, r Request, body string) func(tx *store.Tx, c *desk.Case) error {
+func (s *core) addComment(ctx context.Context, r Request, body string) func(tx *store.Tx, c *desk.Case) error {
 	return func(tx *store.Tx, c *desk.Case) error {
 		if c.Status == desk.StatusClosed {
 			return closedErr(c)
@@ -430,7 +430,7 @@ func closedErr(c *desk.Case) error {
 }
 
 // Reply adds a staff member's public reply or internal note.
-func (s *Service) Reply(ctx context.Context, r Request, caseID int64, body string, internal bool) error {
+func (s *Cases) Reply(ctx context.Context, r Request, caseID int64, body string, internal bool) error {
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
@@ -471,9 +471,9 @@ type CaseChange struct {
 	RCADelivered bool
 }
 
-// UpdateCase applies a staff change: status through the transition table,
+// Update applies a staff change: status through the transition table,
 // priority, severity, owner and contact. Each change is a feed event.
-func (s *Service) UpdateCase(ctx context.Context, r Request, caseID int64, ch CaseChange) error {
+func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChange) error {
 	now := s.now()
 	return s.writeCase(ctx, r, caseID, desk.WorkCase, func(tx *store.Tx, c *desk.Case) error {
 		p := desk.Problems{}
@@ -583,7 +583,7 @@ func (s *Service) UpdateCase(ctx context.Context, r Request, caseID int64, ch Ca
 }
 
 // setStatus moves a case through the transition table and records it.
-func (s *Service) setStatus(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, to desk.Status, toSub desk.SubStatus, why string) error {
+func (s *core) setStatus(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, to desk.Status, toSub desk.SubStatus, why string) error {
 	if err := desk.CheckTransition(c.Status, c.SubStatus, to, toSub); err != nil {
 		return fmt.Errorf("case %s: %w", c.Number(), err)
 	}
@@ -609,9 +609,9 @@ func (s *Service) setStatus(ctx context.Context, tx *store.Tx, r Request, c *des
 		"Your case "+c.Number()+" ("+c.Summary+") is now "+to.Label()+" - "+toSub.Label()+".")
 }
 
-// CloseCase closes a case with a reason (Resolved or Cancelled) and a
+// Close closes a case with a reason (Resolved or Cancelled) and a
 // comment.
-func (s *Service) CloseCase(ctx context.Context, r Request, caseID int64, reason desk.SubStatus, comment string) error {
+func (s *Cases) Close(ctx context.Context, r Request, caseID int64, reason desk.SubStatus, comment string) error {
 	p := desk.Problems{}
 	if reason != desk.SubResolved && reason != desk.SubCancelled {
 		p.Add("reason", "Choose Resolved or Cancelled.")
@@ -653,9 +653,9 @@ func closeKind(r Request) desk.EntryKind {
 	return desk.EntryComment
 }
 
-// ReopenCase reopens a closed case: a Designated Contact within 30 days of
+// Reopen reopens a closed case: a Designated Contact within 30 days of
 // closure with a reason, staff at any time.
-func (s *Service) ReopenCase(ctx context.Context, r Request, caseID int64, reason string) error {
+func (s *Cases) Reopen(ctx context.Context, r Request, caseID int64, reason string) error {
 	if err := desk.ValidateComment("reason", reason); err != nil {
 		return &desk.ValidationError{Fields: map[string]string{"reason": "Give the reason and any supporting information."}}
 	}
@@ -680,19 +680,19 @@ func (s *Service) ReopenCase(ctx context.Context, r Request, caseID int64, reaso
 }
 
 // event adds a system event to the case feed.
-func (s *Service) event(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, text string) error {
+func (s *core) event(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, text string) error {
 	_, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: desk.EntryEvent, AuthorID: r.actorID(), Body: text, CreatedAt: s.now()})
 	return err
 }
 
 // notifyContact queues an email about a case to its contact and to its
 // followers; queueMail leaves out those who may no longer see it.
-func (s *Service) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, kind, subject, text string) error {
+func (s *core) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, kind, subject, text string) error {
 	contact, err := tx.User(ctx, c.ContactID)
 	if err != nil {
 		return err
 	}
-	link := s.BaseURL + "/cases/" + c.Number()
+	link := s.baseURL + "/cases/" + c.Number()
 	if err := s.queueMail(ctx, tx, mail{Kind: kind, To: contact, Case: c, Subject: subject, Text: text, Link: link}); err != nil {
 		return err
 	}
@@ -725,7 +725,7 @@ type Caller struct {
 // VerifyCaller finds the contact with a PIN and says for which
 // combinations they are a Designated Contact (staff). The PIN itself is not
 // echoed back.
-func (s *Service) VerifyCaller(ctx context.Context, r Request, pin string) (*Caller, error) {
+func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Caller, error) {
 	if err := desk.Authorize(r.Actor, desk.VerifyCaller, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -735,17 +735,17 @@ func (s *Service) VerifyCaller(ctx context.Context, r Request, pin string) (*Cal
 	}
 	// Guessing PINs is throttled per staff member, like passwords.
 	key := "pin:" + strconv.FormatInt(r.actorID(), 10)
-	if n, err := s.Store.LoginFailures(ctx, key, s.now().Add(-ThrottleWindow)); err != nil {
+	if n, err := s.store.LoginFailures(ctx, key, s.now().Add(-ThrottleWindow)); err != nil {
 		return nil, err
 	} else if n >= MaxPINFailures {
 		return nil, fmt.Errorf("too many unknown PINs; wait a quarter of an hour: %w", desk.ErrThrottled)
 	}
-	u, err := s.Store.UserByPIN(ctx, pin)
+	u, err := s.store.UserByPIN(ctx, pin)
 	if errors.Is(err, desk.ErrNotFound) {
-		if rerr := s.Store.RecordLoginFailure(ctx, key, s.now()); rerr != nil {
+		if rerr := s.store.RecordLoginFailure(ctx, key, s.now()); rerr != nil {
 			return nil, rerr
 		}
-		if aerr := s.Store.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_pin_unknown", Address: r.Address}); aerr != nil {
+		if aerr := s.store.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_pin_unknown", Address: r.Address}); aerr != nil {
 			return nil, aerr
 		}
 	}
@@ -753,17 +753,17 @@ func (s *Service) VerifyCaller(ctx context.Context, r Request, pin string) (*Cal
 		return nil, err
 	}
 	now := s.now()
-	a, err := s.Store.Actor(ctx, u.ID, now)
+	a, err := s.store.Actor(ctx, u.ID, now)
 	if err != nil {
 		return nil, err
 	}
-	cat, err := s.Store.Catalog(ctx)
+	cat, err := s.store.Catalog(ctx)
 	if err != nil {
 		return nil, err
 	}
 	c := &Caller{Contact: a.User}
 	c.Contact.PIN = ""
-	if c.Company, err = s.Store.Company(ctx, u.CompanyID); err != nil {
+	if c.Company, err = s.store.Company(ctx, u.CompanyID); err != nil {
 		return nil, err
 	}
 	for _, combo := range a.Combinations(desk.Basic) {
@@ -777,8 +777,8 @@ func (s *Service) VerifyCaller(ctx context.Context, r Request, pin string) (*Cal
 		}
 		c.Combos = append(c.Combos, cv)
 	}
-	s.Log.InfoContext(ctx, "caller verified", "staff", r.actorID(), "contact", u.ID)
-	if err := s.Store.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_verified", Subject: u.Email, Address: r.Address}); err != nil {
+	s.log.InfoContext(ctx, "caller verified", "staff", r.actorID(), "contact", u.ID)
+	if err := s.store.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_verified", Subject: u.Email, Address: r.Address}); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -786,8 +786,8 @@ func (s *Service) VerifyCaller(ctx context.Context, r Request, pin string) (*Cal
 
 // Follow makes the actor follow a case they may see, or stop: followers
 // get the case's emails as its contact does.
-func (s *Service) Follow(ctx context.Context, r Request, caseID int64, on bool) error {
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+func (s *Cases) Follow(ctx context.Context, r Request, caseID int64, on bool) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, caseID)
 		if err != nil {
 			return hide(err, caseID)

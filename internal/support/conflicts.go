@@ -42,7 +42,7 @@ const pinDraws = 10
 
 // createUser inserts a user inside tx: a contact with a fresh PIN no other
 // user holds (drawn again on a clash), staff with none.
-func (s *Service) createUser(ctx context.Context, tx *store.Tx, u *desk.User, passwordHash string) (int64, error) {
+func (s *core) createUser(ctx context.Context, tx *store.Tx, u *desk.User, passwordHash string) (int64, error) {
 	for range pinDraws {
 		pin := ""
 		if u.Kind == desk.KindContact {

@@ -24,10 +24,10 @@ const (
 	settingAliases  = "email.role_aliases"
 )
 
-// EmailRules returns the current corporate-email rules. A free-mail domain
+// emailRules returns the current corporate-email rules. A free-mail domain
 // is stored as its ASCII (punycode) form; the rules also hold its Unicode
 // form, so an address written either way is refused.
-func (s *Service) EmailRules(ctx context.Context) (desk.EmailRules, error) {
+func (s *core) emailRules(ctx context.Context) (desk.EmailRules, error) {
 	rules, err := s.storedEmailRules(ctx)
 	for _, d := range rules.FreeMailDomains {
 		if u, err := idna.ToUnicode(d); err == nil && u != d {
@@ -38,13 +38,13 @@ func (s *Service) EmailRules(ctx context.Context) (desk.EmailRules, error) {
 }
 
 // storedEmailRules are the rules as an admin sets them.
-func (s *Service) storedEmailRules(ctx context.Context) (desk.EmailRules, error) {
+func (s *core) storedEmailRules(ctx context.Context) (desk.EmailRules, error) {
 	def := desk.DefaultEmailRules()
-	free, err := s.Store.Setting(ctx, settingFreeMail, strings.Join(def.FreeMailDomains, "\n"))
+	free, err := s.store.Setting(ctx, settingFreeMail, strings.Join(def.FreeMailDomains, "\n"))
 	if err != nil {
 		return def, err
 	}
-	aliases, err := s.Store.Setting(ctx, settingAliases, strings.Join(def.RoleAliases, "\n"))
+	aliases, err := s.store.Setting(ctx, settingAliases, strings.Join(def.RoleAliases, "\n"))
 	if err != nil {
 		return def, err
 	}
@@ -58,7 +58,7 @@ func (s *Service) storedEmailRules(ctx context.Context) (desk.EmailRules, error)
 // can have, so a typo is refused rather than kept as a rule that never
 // matches; the same entry given twice (in any case, or a domain as both
 // Unicode and punycode) is kept once.
-func (s *Service) SetEmailRules(ctx context.Context, r Request, rules desk.EmailRules) error {
+func (s *Mail) SetEmailRules(ctx context.Context, r Request, rules desk.EmailRules) error {
 	if err := desk.Authorize(r.Actor, desk.ManageEmailRules, desk.Target{}); err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (s *Service) SetEmailRules(ctx context.Context, r Request, rules desk.Email
 	if err := p.Err(); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SetSetting(ctx, settingFreeMail, strings.Join(free, "\n")); err != nil {
 			return err
 		}
@@ -173,12 +173,12 @@ const SetPasswordLinkLifetime = 7 * 24 * time.Hour
 // in the same transaction, an email with a link to set a password (unless
 // added disabled): the password-reset link, valid SetPasswordLinkLifetime
 // because a new contact may not read it within the hour a reset allows.
-func (s *Service) CreateContact(ctx context.Context, r Request, in ContactInput) (int64, error) {
+func (s *Accounts) CreateContact(ctx context.Context, r Request, in ContactInput) (int64, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
 		return 0, err
 	}
 	var contactID int64
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if contactID, err = s.createContact(ctx, tx, r, in, ""); err != nil || in.Disabled {
 			return err
@@ -197,7 +197,7 @@ func (s *Service) CreateContact(ctx context.Context, r Request, in ContactInput)
 }
 
 // createContact validates and inserts a contact inside tx.
-func (s *Service) createContact(ctx context.Context, tx *store.Tx, r Request, in ContactInput, passwordHash string) (int64, error) {
+func (s *core) createContact(ctx context.Context, tx *store.Tx, r Request, in ContactInput, passwordHash string) (int64, error) {
 	u, err := s.contactFromInput(ctx, tx, r, in)
 	if err != nil {
 		return 0, err
@@ -209,8 +209,8 @@ func (s *Service) createContact(ctx context.Context, tx *store.Tx, r Request, in
 	return contactID, s.audit(ctx, tx, r, "contact_created", u.Email, u.Name())
 }
 
-func (s *Service) contactFromInput(ctx context.Context, tx *store.Tx, r Request, in ContactInput) (*desk.User, error) {
-	rules, err := s.EmailRules(ctx)
+func (s *core) contactFromInput(ctx context.Context, tx *store.Tx, r Request, in ContactInput) (*desk.User, error) {
+	rules, err := s.emailRules(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func (s *Service) contactFromInput(ctx context.Context, tx *store.Tx, r Request,
 // UpdateContact changes a contact's profile (portal admins). A contact
 // changes their own details with UpdateOwnProfile, never here: this path
 // moves employers and work emails.
-func (s *Service) UpdateContact(ctx context.Context, r Request, contactID int64, in ContactInput) error {
+func (s *Accounts) UpdateContact(ctx context.Context, r Request, contactID int64, in ContactInput) error {
 	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func (s *Service) UpdateContact(ctx context.Context, r Request, contactID int64,
 // UpdateOwnProfile changes the actor's own name, country and phones
 // (contacts). The work email and the employer stay as they are: they are
 // an admin's to change, and a contact cannot disable themselves.
-func (s *Service) UpdateOwnProfile(ctx context.Context, r Request, in desk.ProfileInput) error {
+func (s *Accounts) UpdateOwnProfile(ctx context.Context, r Request, in desk.ProfileInput) error {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return err
 	}
@@ -253,8 +253,8 @@ func (s *Service) UpdateOwnProfile(ctx context.Context, r Request, in desk.Profi
 }
 
 // updateContact writes the profile input makes of the contact as it is.
-func (s *Service) updateContact(ctx context.Context, r Request, contactID int64, input func(old *desk.User) ContactInput) error {
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+func (s *core) updateContact(ctx context.Context, r Request, contactID int64, input func(old *desk.User) ContactInput) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		old, err := tx.User(ctx, contactID)
 		if err != nil {
 			return err
@@ -299,7 +299,7 @@ func changes(old, u *desk.User) string {
 
 // CreateStaff adds a staff user with roles (portal admins, or the command
 // line with a nil actor check done by the caller).
-func (s *Service) CreateStaff(ctx context.Context, r Request, u *desk.User, password string) (int64, error) {
+func (s *Accounts) CreateStaff(ctx context.Context, r Request, u *desk.User, password string) (int64, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageStaff, desk.Target{}); err != nil {
 		return 0, err
 	}
@@ -308,11 +308,11 @@ func (s *Service) CreateStaff(ctx context.Context, r Request, u *desk.User, pass
 
 // CreateStaffHeadless adds a staff user from the command line, where there
 // is no signed-in actor: whoever runs the binary owns the installation.
-func (s *Service) CreateStaffHeadless(ctx context.Context, u *desk.User, password string) (int64, error) {
+func (s *Accounts) CreateStaffHeadless(ctx context.Context, u *desk.User, password string) (int64, error) {
 	return s.createStaff(ctx, Request{Address: "command line"}, u, password)
 }
 
-func (s *Service) createStaff(ctx context.Context, r Request, u *desk.User, password string) (int64, error) {
+func (s *core) createStaff(ctx context.Context, r Request, u *desk.User, password string) (int64, error) {
 	p := desk.Problems{}
 	email := strings.ToLower(strings.TrimSpace(u.Email))
 	if !strings.Contains(email, "@") {
@@ -345,7 +345,7 @@ func (s *Service) createStaff(ctx context.Context, r Request, u *desk.User, pass
 	staff := *u
 	staff.Kind, staff.Email, staff.CompanyID = desk.KindStaff, email, 0
 	var staffID int64
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if staffID, err = s.createUser(ctx, tx, &staff, hash); err != nil {
 			return err
@@ -356,12 +356,12 @@ func (s *Service) createStaff(ctx context.Context, r Request, u *desk.User, pass
 }
 
 // SetPasswordHeadless sets a user's password from the command line.
-func (s *Service) SetPasswordHeadless(ctx context.Context, userID int64, password string) error {
+func (s *Accounts) SetPasswordHeadless(ctx context.Context, userID int64, password string) error {
 	if err := desk.ValidatePassword(password); err != nil {
 		return err
 	}
 	hash := auth.HashPassword(password)
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SetPassword(ctx, userID, hash); err != nil {
 			return err
 		}
@@ -373,11 +373,11 @@ func (s *Service) SetPasswordHeadless(ctx context.Context, userID int64, passwor
 // current one. With everywhere it also ends the actor's other sessions
 // (all but keepSession, the token of the browser asking, if any) and
 // revokes their API tokens, in the same transaction.
-func (s *Service) ChangePassword(ctx context.Context, r Request, current, next string, everywhere bool, keepSession string) error {
+func (s *Accounts) ChangePassword(ctx context.Context, r Request, current, next string, everywhere bool, keepSession string) error {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return err
 	}
-	hash, err := s.Store.PasswordHash(ctx, r.Actor.User.ID)
+	hash, err := s.store.PasswordHash(ctx, r.Actor.User.ID)
 	if err != nil {
 		return err
 	}
@@ -388,7 +388,7 @@ func (s *Service) ChangePassword(ctx context.Context, r Request, current, next s
 		return err
 	}
 	newHash := auth.HashPassword(next)
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SetPassword(ctx, r.Actor.User.ID, newHash); err != nil {
 			return err
 		}
@@ -404,11 +404,11 @@ func (s *Service) ChangePassword(ctx context.Context, r Request, current, next s
 
 // AcceptTerms records that the actor accepted the current Designated
 // Contact terms.
-func (s *Service) AcceptTerms(ctx context.Context, r Request) error {
+func (s *Accounts) AcceptTerms(ctx context.Context, r Request) error {
 	if err := desk.Authorize(r.Actor, desk.RequestAccess, desk.Target{}); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.AcceptTerms(ctx, r.Actor.User.ID, desk.TermsVersion, s.now()); err != nil {
 			return err
 		}
@@ -418,18 +418,18 @@ func (s *Service) AcceptTerms(ctx context.Context, r Request) error {
 
 // SetGrant gives a contact a level on a combination (portal admins). The
 // seeds' rules are checked here, with a clear message for each refusal.
-func (s *Service) SetGrant(ctx context.Context, r Request, g desk.Grant) error {
+func (s *Access) SetGrant(ctx context.Context, r Request, g desk.Grant) error {
 	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		return s.grant(ctx, tx, r, g)
 	})
 }
 
 // grant checks and writes a grant inside tx: the combination must be one a
 // contract joins, and Read-Write must be allowed for the contact.
-func (s *Service) grant(ctx context.Context, tx *store.Tx, r Request, g desk.Grant) error {
+func (s *core) grant(ctx context.Context, tx *store.Tx, r Request, g desk.Grant) error {
 	contact, err := tx.User(ctx, g.ContactID)
 	if err != nil {
 		return err
@@ -460,11 +460,11 @@ func (s *Service) grant(ctx context.Context, tx *store.Tx, r Request, g desk.Gra
 
 // SetApprover makes a contact of the Sold To a Designated Approver, or not
 // (portal admins).
-func (s *Service) SetApprover(ctx context.Context, r Request, soldTo, contactID int64, on bool) error {
+func (s *Access) SetApprover(ctx context.Context, r Request, soldTo, contactID int64, on bool) error {
 	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		contact, err := tx.User(ctx, contactID)
 		if err != nil {
 			return err
@@ -484,12 +484,12 @@ func (s *Service) SetApprover(ctx context.Context, r Request, soldTo, contactID 
 }
 
 // Contacts lists contacts, optionally of one company (staff).
-func (s *Service) Contacts(ctx context.Context, r Request, f store.UserFilter) ([]desk.User, error) {
+func (s *Accounts) Contacts(ctx context.Context, r Request, f store.UserFilter) ([]desk.User, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
 	f.Kind = desk.KindContact
-	return s.Store.Users(ctx, f)
+	return s.store.Users(ctx, f)
 }
 
 // ContactView is a contact as the console shows it: no PIN.
@@ -505,15 +505,15 @@ type ContactView struct {
 // Contact returns a contact's console view (staff). The PIN is blanked:
 // only the caller-verification page matches PINs, and only the contact's
 // own profile shows theirs.
-func (s *Service) Contact(ctx context.Context, r Request, contactID int64) (*ContactView, error) {
+func (s *Accounts) Contact(ctx context.Context, r Request, contactID int64) (*ContactView, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
 	return s.contactView(ctx, contactID)
 }
 
-func (s *Service) contactView(ctx context.Context, contactID int64) (*ContactView, error) {
-	a, err := s.Store.Actor(ctx, contactID, s.now())
+func (s *core) contactView(ctx context.Context, contactID int64) (*ContactView, error) {
+	a, err := s.store.Actor(ctx, contactID, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -522,10 +522,10 @@ func (s *Service) contactView(ctx context.Context, contactID int64) (*ContactVie
 	}
 	v := &ContactView{Contact: a.User, Effective: a.Levels, Approves: a.Approves}
 	v.Contact.PIN = ""
-	if v.Company, err = s.Store.Company(ctx, a.User.CompanyID); err != nil {
+	if v.Company, err = s.store.Company(ctx, a.User.CompanyID); err != nil {
 		return nil, err
 	}
-	if v.Grants, err = s.Store.Grants(ctx, store.GrantFilter{ContactID: contactID}); err != nil {
+	if v.Grants, err = s.store.Grants(ctx, store.GrantFilter{ContactID: contactID}); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -543,30 +543,30 @@ type Profile struct {
 }
 
 // Profile returns the actor's own profile with their PIN.
-func (s *Service) Profile(ctx context.Context, r Request) (*Profile, error) {
+func (s *Accounts) Profile(ctx context.Context, r Request) (*Profile, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}
-	u, err := s.Store.User(ctx, r.Actor.User.ID)
+	u, err := s.store.User(ctx, r.Actor.User.ID)
 	if err != nil {
 		return nil, err
 	}
 	p := &Profile{User: u, Levels: r.Actor.Levels}
 	if u.Kind == desk.KindContact {
-		if p.Company, err = s.Store.Company(ctx, u.CompanyID); err != nil {
+		if p.Company, err = s.store.Company(ctx, u.CompanyID); err != nil {
 			return nil, err
 		}
-		if p.Grants, err = s.Store.Grants(ctx, store.GrantFilter{ContactID: u.ID}); err != nil {
+		if p.Grants, err = s.store.Grants(ctx, store.GrantFilter{ContactID: u.ID}); err != nil {
 			return nil, err
 		}
-		if p.Requests, err = s.Store.AccessRequests(ctx, store.AccessRequestFilter{ContactID: u.ID}); err != nil {
+		if p.Requests, err = s.store.AccessRequests(ctx, store.AccessRequestFilter{ContactID: u.ID}); err != nil {
 			return nil, err
 		}
 		for i := range p.Requests {
 			requesterView(r.Actor, &p.Requests[i])
 		}
 	}
-	if p.Tokens, err = s.Store.APITokens(ctx, u.ID); err != nil {
+	if p.Tokens, err = s.store.APITokens(ctx, u.ID); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -574,7 +574,7 @@ func (s *Service) Profile(ctx context.Context, r Request) (*Profile, error) {
 
 // CreateContactHeadless adds a contact from the command line, with the
 // employer named by Org ID and an optional password.
-func (s *Service) CreateContactHeadless(ctx context.Context, orgID string, in desk.ProfileInput, password string) (int64, error) {
+func (s *Accounts) CreateContactHeadless(ctx context.Context, orgID string, in desk.ProfileInput, password string) (int64, error) {
 	hash := ""
 	if password != "" {
 		if err := desk.ValidatePassword(password); err != nil {
@@ -583,7 +583,7 @@ func (s *Service) CreateContactHeadless(ctx context.Context, orgID string, in de
 		hash = auth.HashPassword(password)
 	}
 	var contactID int64
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		c, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(orgID))
 		if err != nil {
 			return missingAs(err, "org", "No company has the Org ID "+orgID+".")
@@ -596,9 +596,9 @@ func (s *Service) CreateContactHeadless(ctx context.Context, orgID string, in de
 }
 
 // StaffUsers lists the staff, for owner pickers (staff).
-func (s *Service) StaffUsers(ctx context.Context, r Request) ([]desk.User, error) {
+func (s *Accounts) StaffUsers(ctx context.Context, r Request) ([]desk.User, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.Users(ctx, store.UserFilter{Kind: desk.KindStaff})
+	return s.store.Users(ctx, store.UserFilter{Kind: desk.KindStaff})
 }

@@ -38,7 +38,7 @@ type EscalationView struct {
 }
 
 // escalationFacts gathers what eligibility depends on.
-func (s *Service) escalationFacts(ctx context.Context, tx *store.Tx, c *desk.Case) (desk.EscalationFacts, error) {
+func (s *core) escalationFacts(ctx context.Context, tx *store.Tx, c *desk.Case) (desk.EscalationFacts, error) {
 	f := desk.EscalationFacts{LastUpdate: c.UpdatedAt}
 	var err error
 	if f.Active, err = tx.ActiveEscalation(ctx, c.ID); err != nil {
@@ -73,9 +73,9 @@ func (s *Service) escalationFacts(ctx context.Context, tx *store.Tx, c *desk.Cas
 }
 
 // Escalations returns a case's escalation view.
-func (s *Service) Escalations(ctx context.Context, r Request, caseID int64) (*EscalationView, error) {
+func (s *Cases) Escalations(ctx context.Context, r Request, caseID int64) (*EscalationView, error) {
 	v := &EscalationView{}
-	row, err := s.Store.Case(ctx, caseID)
+	row, err := s.store.Case(ctx, caseID)
 	if err != nil {
 		return nil, hide(err, caseID)
 	}
@@ -87,7 +87,7 @@ func (s *Service) Escalations(ctx context.Context, r Request, caseID int64) (*Es
 	v.CanNote = desk.Authorize(r.Actor, desk.NoteEscalation, target) == nil
 	if desk.Authorize(r.Actor, desk.EscalateCase, target) == nil {
 		// The facts are read in a transaction that changes nothing.
-		err := s.Store.DryRun(ctx, func(tx *store.Tx) error {
+		err := s.store.DryRun(ctx, func(tx *store.Tx) error {
 			facts, err := s.escalationFacts(ctx, tx, &row.Case)
 			if err != nil {
 				return err
@@ -107,18 +107,18 @@ func (s *Service) Escalations(ctx context.Context, r Request, caseID int64) (*Es
 			return nil, err
 		}
 	}
-	rows, err := s.Store.Escalations(ctx, store.EscalationFilter{CaseID: caseID, Limit: 1})
+	rows, err := s.store.Escalations(ctx, store.EscalationFilter{CaseID: caseID, Limit: 1})
 	if err != nil || len(rows) == 0 {
 		return v, err
 	}
 	v.Current = &rows[0]
-	v.Feed, err = s.Store.EscalationEntries(ctx, v.Current.ID)
+	v.Feed, err = s.store.EscalationEntries(ctx, v.Current.ID)
 	return v, err
 }
 
 // Escalate escalates a case: a reason from the list, details, and the
 // handbook's eligibility checked here, each refusal with its reason.
-func (s *Service) Escalate(ctx context.Context, r Request, caseID int64, reason desk.EscalationReason, details string) (*desk.Escalation, error) {
+func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason desk.EscalationReason, details string) (*desk.Escalation, error) {
 	p := desk.Problems{}
 	if !desk.ValidEscalationReason(reason) {
 		p.Add("reason", "Choose the reason for the escalation.")
@@ -161,7 +161,7 @@ func (s *Service) Escalate(ctx context.Context, r Request, caseID int64, reason 
 		}
 		if err := s.notifyRole(ctx, tx, desk.RoleEscalationOwner, c, "escalation_requested",
 			"Case "+c.Number()+" escalated: "+reason.Label(),
-			"The customer escalated case "+c.Number()+" ("+c.Summary+"):\n\n"+esc.Details+"\n\nReview it in the escalation queue: "+s.BaseURL+"/console/escalations"); err != nil {
+			"The customer escalated case "+c.Number()+" ("+c.Summary+"):\n\n"+esc.Details+"\n\nReview it in the escalation queue: "+s.baseURL+"/console/escalations"); err != nil {
 			return err
 		}
 		return s.notifyContact(ctx, tx, c, "escalation_requested", "Case "+c.Number()+" escalated",
@@ -174,13 +174,13 @@ func (s *Service) Escalate(ctx context.Context, r Request, caseID int64, reason 
 }
 
 // notifyRole emails every staff member with a role about a case.
-func (s *Service) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *desk.Case, kind, subject, text string) error {
+func (s *core) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *desk.Case, kind, subject, text string) error {
 	staff, err := s.staffWith(ctx, tx, role)
 	if err != nil {
 		return err
 	}
 	for _, u := range staff {
-		if err := s.queueMail(ctx, tx, mail{Kind: kind, To: &u, Case: c, Subject: subject, Text: text, Link: s.BaseURL + "/cases/" + c.Number()}); err != nil {
+		if err := s.queueMail(ctx, tx, mail{Kind: kind, To: &u, Case: c, Subject: subject, Text: text, Link: s.baseURL + "/cases/" + c.Number()}); err != nil {
 			return err
 		}
 	}
@@ -188,7 +188,7 @@ func (s *Service) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, 
 }
 
 // staffWith lists the staff members with a role who are not disabled.
-func (s *Service) staffWith(ctx context.Context, tx *store.Tx, role desk.Role) ([]desk.User, error) {
+func (s *core) staffWith(ctx context.Context, tx *store.Tx, role desk.Role) ([]desk.User, error) {
 	staff, err := tx.Users(ctx, store.UserFilter{Kind: desk.KindStaff})
 	if err != nil {
 		return nil, err
@@ -198,11 +198,11 @@ func (s *Service) staffWith(ctx context.Context, tx *store.Tx, role desk.Role) (
 
 // EscalationQueue lists the active escalations, oldest first (escalation
 // owners).
-func (s *Service) EscalationQueue(ctx context.Context, r Request) ([]store.EscalationRow, error) {
+func (s *Cases) EscalationQueue(ctx context.Context, r Request) ([]store.EscalationRow, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageEscalations, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.Escalations(ctx, store.EscalationFilter{Active: true})
+	return s.store.Escalations(ctx, store.EscalationFilter{Active: true})
 }
 
 // EscalationStep is what an escalation owner does to an escalation: an
@@ -221,7 +221,7 @@ const (
 // steps, reject it with reasons (and the process text), close it, or add
 // to its feed. Only escalation owners and portal admins; the policy's
 // NoteEscalation also lets the case's Designated Contacts add to the feed.
-func (s *Service) WorkEscalation(ctx context.Context, r Request, escalationID int64, step EscalationStep, text string) error {
+func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int64, step EscalationStep, text string) error {
 	if desk.ValidateComment("text", text) != nil && step != StepClose {
 		msg := map[EscalationStep]string{
 			StepAccept: "Give the next steps the customer can expect.",
@@ -233,7 +233,7 @@ func (s *Service) WorkEscalation(ctx context.Context, r Request, escalationID in
 		}
 		return &desk.ValidationError{Fields: map[string]string{"text": msg}}
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		e, err := tx.EscalationForUpdate(ctx, escalationID)
 		if err != nil {
 			return err

@@ -21,19 +21,19 @@ func TestEscalationLifecycle(t *testing.T) {
 		dana := f.as(t, demo.Designated)
 
 		for _, who := range []string{demo.ReadOnly, demo.Partner} {
-			_, err := f.svc.Escalate(ctx, f.as(t, who), caseID, desk.ReasonNoProgress, "Nothing moves.")
+			_, err := f.svc.Cases().Escalate(ctx, f.as(t, who), caseID, desk.ReasonNoProgress, "Nothing moves.")
 			if want := map[string]string{demo.ReadOnly: "forbidden", demo.Partner: "notfound"}[who]; kind(err) != want {
 				t.Errorf("%s escalating = %v, want %s", who, err, want)
 			}
 		}
-		if _, err := f.svc.Escalate(ctx, dana, caseID, "bored", ""); desk.AsValidation(err) == nil {
+		if _, err := f.svc.Cases().Escalate(ctx, dana, caseID, "bored", ""); desk.AsValidation(err) == nil {
 			t.Errorf("escalation without reason or details = %v", err)
 		}
-		esc, err := f.svc.Escalate(ctx, dana, caseID, desk.ReasonBusinessImpact, "All 400 agents are affected since this morning.")
+		esc, err := f.svc.Cases().Escalate(ctx, dana, caseID, desk.ReasonBusinessImpact, "All 400 agents are affected since this morning.")
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = f.svc.Escalate(ctx, dana, caseID, desk.ReasonNoProgress, "Again.")
+		_, err = f.svc.Cases().Escalate(ctx, dana, caseID, desk.ReasonNoProgress, "Again.")
 		if v := desk.AsValidation(err); v == nil || !strings.Contains(v["escalation"], "already escalated") {
 			t.Errorf("second escalation = %v", err)
 		}
@@ -42,26 +42,26 @@ func TestEscalationLifecycle(t *testing.T) {
 		}
 
 		// Only escalation owners decide.
-		if err := f.svc.WorkEscalation(ctx, f.as(t, demo.Agent), esc.ID, support.StepAccept, "We will look."); kind(err) != "forbidden" {
+		if err := f.svc.Cases().WorkEscalation(ctx, f.as(t, demo.Agent), esc.ID, support.StepAccept, "We will look."); kind(err) != "forbidden" {
 			t.Errorf("an agent accepting = %v", err)
 		}
-		if err := f.svc.WorkEscalation(ctx, f.as(t, demo.Partner), esc.ID, support.StepNote, "Hello"); kind(err) != "notfound" {
+		if err := f.svc.Cases().WorkEscalation(ctx, f.as(t, demo.Partner), esc.ID, support.StepNote, "Hello"); kind(err) != "notfound" {
 			t.Errorf("another company adding to the feed = %v", err)
 		}
 		owner := f.as(t, demo.EscalationOwner)
-		if err := f.svc.WorkEscalation(ctx, owner, esc.ID, support.StepAccept, ""); desk.AsValidation(err) == nil {
+		if err := f.svc.Cases().WorkEscalation(ctx, owner, esc.ID, support.StepAccept, ""); desk.AsValidation(err) == nil {
 			t.Errorf("accepting without next steps = %v", err)
 		}
-		if err := f.svc.WorkEscalation(ctx, owner, esc.ID, support.StepAccept, "An engineer joins the case today; update at 16:00."); err != nil {
+		if err := f.svc.Cases().WorkEscalation(ctx, owner, esc.ID, support.StepAccept, "An engineer joins the case today; update at 16:00."); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.WorkEscalation(ctx, owner, esc.ID, support.StepReject, "Changed my mind."); kind(err) != "conflict" {
+		if err := f.svc.Cases().WorkEscalation(ctx, owner, esc.ID, support.StepReject, "Changed my mind."); kind(err) != "conflict" {
 			t.Errorf("rejecting an accepted escalation = %v", err)
 		}
-		if err := f.svc.WorkEscalation(ctx, dana, esc.ID, support.StepNote, "Thanks, we will be there at 16:00."); err != nil {
+		if err := f.svc.Cases().WorkEscalation(ctx, dana, esc.ID, support.StepNote, "Thanks, we will be there at 16:00."); err != nil {
 			t.Errorf("the customer adding to the escalation feed: %v", err)
 		}
-		v, err := f.svc.Escalations(ctx, dana, caseID)
+		v, err := f.svc.Cases().Escalations(ctx, dana, caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,19 +70,19 @@ func TestEscalationLifecycle(t *testing.T) {
 			t.Errorf("escalation view %+v", v)
 		}
 		// The escalation feed is apart from the Case Feed, which only says it happened.
-		cv, _ := f.svc.Case(ctx, dana, caseID)
+		cv, _ := f.svc.Cases().Case(ctx, dana, caseID)
 		for _, e := range cv.Feed {
 			if strings.Contains(e.Body, "400 agents") {
 				t.Error("the escalation's details are in the Case Feed")
 			}
 		}
-		if err := f.svc.WorkEscalation(ctx, owner, esc.ID, support.StepClose, "Resolved with the customer."); err != nil {
+		if err := f.svc.Cases().WorkEscalation(ctx, owner, esc.ID, support.StepClose, "Resolved with the customer."); err != nil {
 			t.Fatal(err)
 		}
-		if v, _ := f.svc.Escalations(ctx, dana, caseID); !v.CanEscalate {
+		if v, _ := f.svc.Cases().Escalations(ctx, dana, caseID); !v.CanEscalate {
 			t.Errorf("after closing, the case cannot be escalated again: %q", v.Refusal)
 		}
-		if q, err := f.svc.EscalationQueue(ctx, owner); err != nil || len(q) != 0 {
+		if q, err := f.svc.Cases().EscalationQueue(ctx, owner); err != nil || len(q) != 0 {
 			t.Errorf("queue after closing: %v %v", q, err)
 		}
 	})
@@ -94,37 +94,37 @@ func TestEscalationRules(t *testing.T) {
 		ctx := context.Background()
 		dana := f.as(t, demo.Designated)
 		low := f.openCase(t, desk.PriorityLow)
-		_, err := f.svc.Escalate(ctx, dana, low, desk.ReasonNoProgress, "Please.")
+		_, err := f.svc.Cases().Escalate(ctx, dana, low, desk.ReasonNoProgress, "Please.")
 		if v := desk.AsValidation(err); v == nil || !strings.Contains(v["escalation"], "Low priority") {
 			t.Errorf("low = %v", err)
 		}
 		high := f.openCase(t, desk.PriorityHigh)
-		_, err = f.svc.Escalate(ctx, dana, high, desk.ReasonNoProgress, "Please.")
+		_, err = f.svc.Cases().Escalate(ctx, dana, high, desk.ReasonNoProgress, "Please.")
 		if v := desk.AsValidation(err); v == nil || !strings.Contains(v["escalation"], "24 hours") {
 			t.Errorf("high too soon = %v", err)
 		}
-		f.now = f.now.Add(25 * time.Hour)
-		if _, err := f.svc.Escalate(ctx, dana, high, desk.ReasonNoProgress, "A day without news."); err != nil {
+		f.time.Set(f.time.Now().Add(25 * time.Hour))
+		if _, err := f.svc.Cases().Escalate(ctx, dana, high, desk.ReasonNoProgress, "A day without news."); err != nil {
 			t.Errorf("high after a quiet day: %v", err)
 		}
 		// A late RCA: premise, 7 business days after all information.
 		medium := f.openCase(t, desk.PriorityMedium)
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), medium, support.CaseChange{InfoComplete: true}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), medium, support.CaseChange{InfoComplete: true}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = f.svc.Escalate(ctx, dana, medium, desk.ReasonRCA, "Where is the analysis?")
+		_, err = f.svc.Cases().Escalate(ctx, dana, medium, desk.ReasonRCA, "Where is the analysis?")
 		if v := desk.AsValidation(err); v == nil || !strings.Contains(v["escalation"], "7 business days") {
 			t.Errorf("RCA too soon = %v", err)
 		}
-		f.now = f.now.AddDate(0, 0, 12)
-		if _, err := f.svc.Escalate(ctx, dana, medium, desk.ReasonRCA, "Where is the analysis?"); err != nil {
+		f.time.Set(f.time.Now().AddDate(0, 0, 12))
+		if _, err := f.svc.Cases().Escalate(ctx, dana, medium, desk.ReasonRCA, "Where is the analysis?"); err != nil {
 			t.Errorf("RCA after 7 business days: %v", err)
 		}
 		// Closed cases cannot be escalated.
-		if err := f.svc.CloseCase(ctx, dana, low, desk.SubResolved, "Fine now."); err != nil {
+		if err := f.svc.Cases().Close(ctx, dana, low, desk.SubResolved, "Fine now."); err != nil {
 			t.Fatal(err)
 		}
-		_, err = f.svc.Escalate(ctx, dana, low, desk.ReasonNoProgress, "Please.")
+		_, err = f.svc.Cases().Escalate(ctx, dana, low, desk.ReasonNoProgress, "Please.")
 		if v := desk.AsValidation(err); v == nil || !strings.Contains(v["escalation"], "closed case") {
 			t.Errorf("closed = %v", err)
 		}
@@ -144,7 +144,7 @@ func TestOneActiveEscalationUnderRace(t *testing.T) {
 		who := []support.Request{f.as(t, demo.Designated), f.as(t, demo.Designated2)}
 		for i := range errs {
 			wg.Go(func() {
-				_, errs[i] = f.svc.Escalate(ctx, who[i%2], caseID, desk.ReasonBusinessImpact, "Everything is down.")
+				_, errs[i] = f.svc.Cases().Escalate(ctx, who[i%2], caseID, desk.ReasonBusinessImpact, "Everything is down.")
 			})
 		}
 		wg.Wait()
@@ -170,7 +170,7 @@ func TestCriticalNotifiesTheProductSupportManager(t *testing.T) {
 		ctx := context.Background()
 		caseID := f.openCase(t, desk.PriorityMedium)
 		down := desk.PriorityProductionDown
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &down}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &down}); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.mails(t, "psm@caseport.example", "Production Down"); len(got) != 1 {

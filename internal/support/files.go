@@ -16,19 +16,19 @@ import (
 
 // keepFile stores the bytes of a case's file and records it, in tx. The
 // storage key is Caseport's own; the name the sender gave is only shown.
-func (s *Service) keepFile(ctx context.Context, tx *store.Tx, f *desk.CaseFile, content []byte) error {
-	if s.Files == nil {
+func (s *core) keepFile(ctx context.Context, tx *store.Tx, f *desk.CaseFile, content []byte) error {
+	if s.files == nil {
 		return nil // no file store: the raw message keeps the attachment
 	}
 	f.StorageKey = fmt.Sprintf("cases/%d/%s", f.CaseID, desk.NewReferenceID())
-	st, err := s.Files.Put(ctx, f.StorageKey, bytes.NewReader(content))
+	st, err := s.files.Put(ctx, f.StorageKey, bytes.NewReader(content))
 	if err != nil {
 		return err
 	}
 	f.Size, f.SHA256, f.CreatedAt = st.Size, st.SHA256, s.now()
 	f.Name = cleanFileName(f.Name)
 	if _, err := tx.AddCaseFile(ctx, f); err != nil {
-		_ = s.Files.Delete(ctx, f.StorageKey)
+		_ = s.files.Delete(ctx, f.StorageKey)
 		return err
 	}
 	return nil
@@ -97,20 +97,20 @@ func cleanPathName(name string) string {
 }
 
 // CaseFiles lists a case's files to anyone who may see the case.
-func (s *Service) CaseFiles(ctx context.Context, r Request, caseID int64) ([]desk.CaseFile, error) {
-	if _, err := s.Case(ctx, r, caseID); err != nil {
+func (s *Transfers) CaseFiles(ctx context.Context, r Request, caseID int64) ([]desk.CaseFile, error) {
+	if _, err := (&Cases{s.core}).Case(ctx, r, caseID); err != nil {
 		return nil, err
 	}
-	return s.Store.CaseFiles(ctx, caseID)
+	return s.store.CaseFiles(ctx, caseID)
 }
 
 // OpenCaseFile opens a file of a case for download, through the policy:
 // anyone who may see the case, nobody else (not found).
-func (s *Service) OpenCaseFile(ctx context.Context, r Request, caseID, fileID int64) (*desk.CaseFile, files.File, error) {
-	if _, err := s.Case(ctx, r, caseID); err != nil {
+func (s *Transfers) OpenCaseFile(ctx context.Context, r Request, caseID, fileID int64) (*desk.CaseFile, files.File, error) {
+	if _, err := (&Cases{s.core}).Case(ctx, r, caseID); err != nil {
 		return nil, nil, err
 	}
-	f, err := s.Store.CaseFile(ctx, caseID, fileID)
+	f, err := s.store.CaseFile(ctx, caseID, fileID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,10 +118,10 @@ func (s *Service) OpenCaseFile(ctx context.Context, r Request, caseID, fileID in
 		return nil, nil, fmt.Errorf("the file was deleted on %s, 30 days after the case closed: %w",
 			f.PurgedAt.Format("2 January 2006"), desk.ErrGone)
 	}
-	if s.Files == nil {
+	if s.files == nil {
 		return nil, nil, fmt.Errorf("no file store: %w", desk.ErrNotFound)
 	}
-	content, err := s.Files.Open(ctx, f.StorageKey)
+	content, err := s.files.Open(ctx, f.StorageKey)
 	if err != nil {
 		return nil, nil, err
 	}

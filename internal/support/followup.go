@@ -38,7 +38,7 @@ func followUpKey(caseID int64) string { return "followup:" + strconv.FormatInt(c
 const settingFollowUpDays = "followup.days"
 
 // followUpAt is when a follow-up step of days falls, counted from since.
-func (s *Service) followUpAt(ctx context.Context, tx *store.Tx, c *desk.Case, since time.Time, days int) (time.Time, error) {
+func (s *core) followUpAt(ctx context.Context, tx *store.Tx, c *desk.Case, since time.Time, days int) (time.Time, error) {
 	mode, err := tx.Setting(ctx, settingFollowUpDays, "calendar")
 	if err != nil || mode != "business" {
 		return since.AddDate(0, 0, days), err
@@ -77,7 +77,7 @@ func parseFollowUp(p string) (int, time.Time, error) {
 // case, inside the change's transaction: it starts when the case begins to
 // wait on the customer, and stops when it no longer waits or becomes
 // Critical. It reports whether it scheduled a job.
-func (s *Service) syncFollowUp(ctx context.Context, tx *store.Tx, before desk.Case, c *desk.Case) (bool, error) {
+func (s *core) syncFollowUp(ctx context.Context, tx *store.Tx, before desk.Case, c *desk.Case) (bool, error) {
 	waits := c.WaitsOnCustomer() && c.FollowUpsApply()
 	wasWaiting := before.WaitsOnCustomer() && before.FollowUpsApply()
 	switch {
@@ -102,12 +102,12 @@ func (s *Service) syncFollowUp(ctx context.Context, tx *store.Tx, before desk.Ca
 // RunFollowUp is the follow-up timer's job: a reminder, or the closure.
 // It finishes the job in the transaction of its effect, so a reminder is
 // queued once however often the job is tried.
-func (s *Service) RunFollowUp(ctx context.Context, j *desk.Job) error {
+func (s *Jobs) RunFollowUp(ctx context.Context, j *desk.Job) error {
 	step, since, err := parseFollowUp(j.Payload)
 	if err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
 			return err // finished or cancelled meanwhile: nothing to do
 		}
@@ -153,7 +153,7 @@ func (s *Service) RunFollowUp(ctx context.Context, j *desk.Job) error {
 }
 
 // autoClose closes a case whose customer never answered the follow-ups.
-func (s *Service) autoClose(ctx context.Context, tx *store.Tx, r Request, c *desk.Case) error {
+func (s *core) autoClose(ctx context.Context, tx *store.Tx, r Request, c *desk.Case) error {
 	before := *c
 	c.CloseComment = AutoCloseReason
 	c.AutoClosed = true

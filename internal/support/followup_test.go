@@ -25,16 +25,16 @@ type jobs struct {
 
 func (f *fixture) worker() *jobs {
 	j := &jobs{w: worker.New(f.store, slog.New(slog.NewTextHandler(io.Discard, nil))), ran: map[string]int{}}
-	j.w.Clock = func() time.Time { return f.now }
+	j.w.Clock = func() time.Time { return f.time.Now() }
 	count := func(kind string, h worker.Handler) {
 		j.w.Handle(kind, func(ctx context.Context, job *desk.Job) error {
 			j.ran[kind]++
 			return h(ctx, job)
 		})
 	}
-	count(support.JobFollowUp, f.svc.RunFollowUp)
-	count(support.JobSLAWarning, f.svc.RunSLAWarning)
-	count(support.JobSLABreach, f.svc.RunSLABreach)
+	count(support.JobFollowUp, f.svc.Jobs().RunFollowUp)
+	count(support.JobSLAWarning, f.svc.Jobs().RunSLAWarning)
+	count(support.JobSLABreach, f.svc.Jobs().RunSLABreach)
 	j.w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 	return j
 }
@@ -56,7 +56,7 @@ func (j *jobs) total() int {
 
 func (f *fixture) setStatus(t *testing.T, caseID int64, st desk.Status, sub desk.SubStatus) {
 	t.Helper()
-	if err := f.svc.UpdateCase(context.Background(), f.as(t, demo.Agent), caseID, support.CaseChange{Status: &st, SubStatus: &sub}); err != nil {
+	if err := f.svc.Cases().Update(context.Background(), f.as(t, demo.Agent), caseID, support.CaseChange{Status: &st, SubStatus: &sub}); err != nil {
 		t.Fatalf("set %s/%s: %v", st, sub, err)
 	}
 }
@@ -85,7 +85,7 @@ func TestFollowUpsCloseASilentCase(t *testing.T) {
 		w := f.worker()
 		caseID := f.world.Cases["abc-investigation"]
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
-		start := f.now
+		start := f.time.Now()
 		job, err := f.store.PendingJob(ctx, "followup:"+itoa(caseID))
 		if err != nil || !job.RunAt.Equal(start.AddDate(0, 0, 2)) {
 			t.Fatalf("follow-up timer = %+v, %v; want one due in 2 days", job, err)
@@ -94,24 +94,24 @@ func TestFollowUpsCloseASilentCase(t *testing.T) {
 			t.Helper()
 			n, err := w.RunDue(ctx)
 			if err != nil || n != want {
-				t.Fatalf("RunDue at +%s = %d, %v; want %d", f.now.Sub(start), n, err, want)
+				t.Fatalf("RunDue at +%s = %d, %v; want %d", f.time.Now().Sub(start), n, err, want)
 			}
 		}
-		f.now = start.AddDate(0, 0, 2).Add(-time.Minute)
+		f.time.Set(start.AddDate(0, 0, 2).Add(-time.Minute))
 		run(0)
-		f.now = start.AddDate(0, 0, 2)
+		f.time.Set(start.AddDate(0, 0, 2))
 		run(1)
 		if got := f.mails(t, demo.Designated, "Reminder #1"); len(got) != 1 {
 			t.Fatalf("reminder #1 mails: %v", got)
 		}
-		f.now = start.AddDate(0, 0, 5)
+		f.time.Set(start.AddDate(0, 0, 5))
 		run(1)
 		if got := f.mails(t, demo.Designated, "Reminder #2"); len(got) != 1 {
 			t.Fatalf("reminder #2 mails: %v", got)
 		}
-		f.now = start.AddDate(0, 0, 10)
+		f.time.Set(start.AddDate(0, 0, 10))
 		run(1)
-		v, err := f.svc.Case(ctx, f.as(t, demo.Designated), caseID)
+		v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Designated), caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,11 +125,11 @@ func TestFollowUpsCloseASilentCase(t *testing.T) {
 		if v.CanReopen {
 			t.Error("the customer is offered to reopen a case closed by follow-ups")
 		}
-		err = f.svc.ReopenCase(ctx, f.as(t, demo.Designated), caseID, "It is back")
+		err = f.svc.Cases().Reopen(ctx, f.as(t, demo.Designated), caseID, "It is back")
 		if !errors.Is(err, desk.ErrConflict) || !strings.Contains(err.Error(), "call support") {
 			t.Errorf("customer reopen = %v, want a conflict saying to call support", err)
 		}
-		if err := f.svc.ReopenCase(ctx, f.as(t, demo.Agent), caseID, "Customer called: still broken"); err != nil {
+		if err := f.svc.Cases().Reopen(ctx, f.as(t, demo.Agent), caseID, "Customer called: still broken"); err != nil {
 			t.Fatalf("staff reopen: %v", err)
 		}
 		if _, err := f.store.PendingJob(ctx, "followup:"+itoa(caseID)); !errors.Is(err, desk.ErrNotFound) {
@@ -147,14 +147,14 @@ func TestFollowUpsStopAndStartAgain(t *testing.T) {
 		key := "followup:" + itoa(caseID)
 		for round := range 3 {
 			f.setStatus(t, caseID, desk.StatusAwaitingInformation, desk.SubInfoFromCustomer)
-			f.now = f.now.Add(36 * time.Hour)
-			if err := f.svc.Comment(ctx, f.as(t, demo.Designated), caseID, "Here are the logs you asked for."); err != nil {
+			f.time.Set(f.time.Now().Add(36 * time.Hour))
+			if err := f.svc.Cases().Comment(ctx, f.as(t, demo.Designated), caseID, "Here are the logs you asked for."); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.store.PendingJob(ctx, key); !errors.Is(err, desk.ErrNotFound) {
 				t.Fatalf("round %d: the customer's update did not stop the timer: %v", round, err)
 			}
-			f.now = f.now.AddDate(0, 0, 11)
+			f.time.Set(f.time.Now().AddDate(0, 0, 11))
 			if n, _ := w.RunDue(ctx); n != 0 {
 				t.Fatalf("round %d: a stopped timer ran", round)
 			}
@@ -186,7 +186,7 @@ func TestNoFollowUpsForCritical(t *testing.T) {
 		caseID := f.world.Cases["abc-investigation"]
 		key := "followup:" + itoa(caseID)
 		critical := desk.PriorityCritical
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &critical}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &critical}); err != nil {
 			t.Fatal(err)
 		}
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
@@ -195,14 +195,14 @@ func TestNoFollowUpsForCritical(t *testing.T) {
 		}
 		// Raised to Critical while waiting: the timer stops.
 		medium := desk.PriorityMedium
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &medium}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &medium}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.store.PendingJob(ctx, key); err != nil {
 			t.Fatalf("no timer once the case is Medium and waiting: %v", err)
 		}
 		down := desk.PriorityProductionDown
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &down}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &down}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.store.PendingJob(ctx, key); !errors.Is(err, desk.ErrNotFound) {
@@ -219,13 +219,13 @@ func TestFollowUpJobOnce(t *testing.T) {
 		ctx := context.Background()
 		caseID := f.world.Cases["abc-investigation"]
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
-		f.now = f.now.AddDate(0, 0, 2)
+		f.time.Set(f.time.Now().AddDate(0, 0, 2))
 		j, err := f.store.PendingJob(ctx, "followup:"+itoa(caseID))
 		if err != nil {
 			t.Fatal(err)
 		}
 		for range 2 {
-			if err := f.svc.RunFollowUp(ctx, j); err != nil {
+			if err := f.svc.Jobs().RunFollowUp(ctx, j); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -244,12 +244,12 @@ func TestFollowUpsInBusinessDays(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		monday := slaFixture(t, f) // EMEA is the default calendar
-		err := f.svc.SetSLASettings(ctx, f.as(t, demo.Admin), support.SLASettings{DefaultCalendar: "EMEA", WarningLead: 30 * time.Minute, FollowUpBusinessDays: true})
+		err := f.svc.ServiceLevels().SetSettings(ctx, f.as(t, demo.Admin), support.SLASettings{DefaultCalendar: "EMEA", WarningLead: 30 * time.Minute, FollowUpBusinessDays: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		friday := monday.AddDate(0, 0, 4).Add(6 * time.Hour) // 15:00 London
-		f.now = friday.UTC()
+		f.time.Set(friday.UTC())
 		caseID := f.world.Cases["abc-investigation"]
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
 		job, err := f.store.PendingJob(ctx, "followup:"+itoa(caseID))

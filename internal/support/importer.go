@@ -78,7 +78,7 @@ var errBadRows = errors.New("the file has bad rows")
 // component, contract number, email) exists. A dry run checks every row
 // inside a transaction that is then rolled back; a real run writes all rows
 // or, when any row is bad, none.
-func (s *Service) Import(ctx context.Context, r Request, kind ImportKind, src io.Reader, dryRun bool) (*ImportReport, error) {
+func (s *Importer) Import(ctx context.Context, r Request, kind ImportKind, src io.Reader, dryRun bool) (*ImportReport, error) {
 	if err := desk.Authorize(r.Actor, desk.ImportAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -119,9 +119,9 @@ func (s *Service) Import(ctx context.Context, r Request, kind ImportKind, src io
 		return s.audit(ctx, tx, r, "import_"+string(kind), "", fmt.Sprintf("%d rows: %d created, %d updated", rep.Rows, rep.Created, rep.Updated))
 	}
 	if dryRun {
-		err = s.Store.DryRun(ctx, work)
+		err = s.store.DryRun(ctx, work)
 	} else {
-		err = s.Store.Write(ctx, work)
+		err = s.store.Write(ctx, work)
 	}
 	if err != nil && !errors.Is(err, errBadRows) {
 		return nil, err
@@ -223,7 +223,7 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 
 // importRow creates or updates one row's record inside tx and reports
 // whether it was created.
-func (s *Service) importRow(ctx context.Context, tx *store.Tx, r Request, kind ImportKind, row csvRow) (bool, error) {
+func (s *core) importRow(ctx context.Context, tx *store.Tx, r Request, kind ImportKind, row csvRow) (bool, error) {
 	p := desk.Problems{}
 	for col, v := range row.values {
 		p.CheckText(col, v)
@@ -260,7 +260,7 @@ func companyByOrg(ctx context.Context, tx *store.Tx, field, org string) (*desk.C
 	return c, err
 }
 
-func (s *Service) importCompany(ctx context.Context, tx *store.Tx, r Request, row csvRow) (bool, error) {
+func (s *core) importCompany(ctx context.Context, tx *store.Tx, r Request, row csvRow) (bool, error) {
 	c := &desk.Company{OrgID: row.get("org_id"), Name: row.get("name"), Country: row.get("country")}
 	if org := row.get("parent_org_id"); org != "" {
 		parent, err := companyByOrg(ctx, tx, "parent_org_id", org)
@@ -324,7 +324,7 @@ func listCell(s string) []string {
 	return out
 }
 
-func (s *Service) importContract(ctx context.Context, tx *store.Tx, row csvRow) (bool, error) {
+func (s *core) importContract(ctx context.Context, tx *store.Tx, row csvRow) (bool, error) {
 	c := &desk.Contract{
 		Number: row.get("number"), Level: desk.SupportLevel(row.get("level")), Deployment: desk.Deployment(row.get("deployment")),
 		State: desk.ContractState(row.get("state")),
@@ -395,7 +395,7 @@ func (s *Service) importContract(ctx context.Context, tx *store.Tx, row csvRow) 
 // importContact creates or updates a contact. The access column lists
 // grants as SOLDTO_ORG/ENDUSER_ORG=level separated by semicolons; the
 // approver_of column lists Sold To Org IDs.
-func (s *Service) importContact(ctx context.Context, tx *store.Tx, r Request, row csvRow) (bool, error) {
+func (s *core) importContact(ctx context.Context, tx *store.Tx, r Request, row csvRow) (bool, error) {
 	employer, err := companyByOrg(ctx, tx, "employer_org_id", row.get("employer_org_id"))
 	if err != nil {
 		return false, err

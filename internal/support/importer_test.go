@@ -23,7 +23,7 @@ func TestImport(t *testing.T) {
 			",Nameless,Chile,\n" + // line 4: no Org ID
 			"ORG-5003,Initech,USA,ORG-9999\n" // line 5: unknown parent
 
-		rep, err := f.svc.Import(ctx, admin, support.ImportCompanies, strings.NewReader(companies), true)
+		rep, err := f.svc.Importer().Import(ctx, admin, support.ImportCompanies, strings.NewReader(companies), true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +38,7 @@ func TestImport(t *testing.T) {
 			t.Errorf("dry run = applied %v, created %d; want not applied, 2 would be created", rep.Applied, rep.Created)
 		}
 		// A real run with bad rows writes nothing.
-		rep, err = f.svc.Import(ctx, admin, support.ImportCompanies, strings.NewReader(companies), false)
+		rep, err = f.svc.Importer().Import(ctx, admin, support.ImportCompanies, strings.NewReader(companies), false)
 		if err != nil || rep.Applied || len(rep.Problems) != 2 {
 			t.Fatalf("real run with bad rows = %+v, %v", rep, err)
 		}
@@ -53,18 +53,18 @@ func TestImport(t *testing.T) {
 		}
 		// The good rows alone go in; a second run updates.
 		good := strings.Join(strings.Split(companies, "\n")[:3], "\n") + "\n"
-		rep, err = f.svc.Import(ctx, admin, support.ImportCompanies, strings.NewReader(good), false)
+		rep, err = f.svc.Importer().Import(ctx, admin, support.ImportCompanies, strings.NewReader(good), false)
 		if err != nil || !rep.Applied || rep.Created != 2 {
 			t.Fatalf("real run = %+v, %v; want 2 created", rep, err)
 		}
-		rep, err = f.svc.Import(ctx, admin, support.ImportCompanies, strings.NewReader(strings.Replace(good, "Globex,", "Globex Corporation,", 1)), false)
+		rep, err = f.svc.Importer().Import(ctx, admin, support.ImportCompanies, strings.NewReader(strings.Replace(good, "Globex,", "Globex Corporation,", 1)), false)
 		if err != nil || !rep.Applied || rep.Updated != 2 || rep.Created != 0 {
 			t.Fatalf("second run = %+v, %v; want 2 updated", rep, err)
 		}
 
 		contracts := "number,sold_to_org_id,end_user_org_id,level,deployment,products,starts,ends,flex_care\n" +
 			"SC-5001,ORG-5001,ORG-5002,premium_care,cloud,IVR;Reporting,2026-01-01,2027-12-31,technical_account_manager\n"
-		if rep, err = f.svc.Import(ctx, admin, support.ImportContracts, strings.NewReader(contracts), false); err != nil || !rep.Applied {
+		if rep, err = f.svc.Importer().Import(ctx, admin, support.ImportContracts, strings.NewReader(contracts), false); err != nil || !rep.Applied {
 			t.Fatalf("contracts = %+v, %v", rep, err)
 		}
 		contacts := "email,first_name,last_name,employer_org_id,country,access,approver_of\n" +
@@ -72,7 +72,7 @@ func TestImport(t *testing.T) {
 			"leo@globexlabs.example,Leo,Labs,ORG-5002,Canada,ORG-5001/ORG-5002=read_write,\n" + // subsidiary employee: allowed
 			"someone@gmail.com,Free,Mail,ORG-5001,Canada,,\n" +
 			"casey@globex.example,Casey,Globex,ORG-5001,Canada,ORG-5001/ORG-5002=owner,\n"
-		rep, err = f.svc.Import(ctx, admin, support.ImportContacts, strings.NewReader(contacts), true)
+		rep, err = f.svc.Importer().Import(ctx, admin, support.ImportContacts, strings.NewReader(contacts), true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +82,7 @@ func TestImport(t *testing.T) {
 		}
 
 		// Only portal admins import; a broken file is refused whole.
-		if _, err := f.svc.Import(ctx, f.as(t, demo.Agent), support.ImportCompanies, strings.NewReader(companies), true); kind(err) != "forbidden" {
+		if _, err := f.svc.Importer().Import(ctx, f.as(t, demo.Agent), support.ImportCompanies, strings.NewReader(companies), true); kind(err) != "forbidden" {
 			t.Errorf("agent import: %s, want forbidden", kind(err))
 		}
 		for name, file := range map[string]string{
@@ -92,7 +92,7 @@ func TestImport(t *testing.T) {
 			"no rows":        "org_id,name,country\n",
 			"bad quoting":    "org_id,name,country\n\"X,Y,Z\n",
 		} {
-			_, err := f.svc.Import(ctx, admin, support.ImportCompanies, strings.NewReader(file), true)
+			_, err := f.svc.Importer().Import(ctx, admin, support.ImportCompanies, strings.NewReader(file), true)
 			if desk.AsValidation(err)["file"] == "" {
 				t.Errorf("%s file: %v, want a message on file", name, err)
 			}
@@ -113,7 +113,7 @@ func TestImportChecksText(t *testing.T) {
 			"ORG-6002,Nul\x00 Co,Canada\n" +
 			"ORG-6003,Bad\xff Co,Canada\n" +
 			strings.Repeat("9", desk.MaxOrgID+1) + ",Long Co,Canada\n"
-		rep, err := f.svc.Import(ctx, admin, support.ImportCompanies, strings.NewReader(companies), false)
+		rep, err := f.svc.Importer().Import(ctx, admin, support.ImportCompanies, strings.NewReader(companies), false)
 		if err != nil {
 			t.Fatal(err)
 		}

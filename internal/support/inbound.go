@@ -24,10 +24,10 @@ import (
 // schedules its processing. Once it returns the message is safe. A resend
 // of a message kept already (same sender and Message-ID, or same content)
 // is accepted and dropped: it is safe, and it must not reach the case twice.
-func (s *Service) ReceiveMail(ctx context.Context, source, from string, rcpts []string, raw []byte) error {
+func (s *Mail) ReceiveMail(ctx context.Context, source, from string, rcpts []string, raw []byte) error {
 	var inboundID int64
 	kept := false
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		now := s.now()
 		inboundID, kept, err = tx.ReceiveMail(ctx, &desk.InboundMail{
@@ -41,7 +41,7 @@ func (s *Service) ReceiveMail(ctx context.Context, source, from string, rcpts []
 		return err
 	})
 	if err == nil && !kept {
-		s.Log.InfoContext(ctx, "received mail kept already", "source", source, "from", from, "inbound", inboundID)
+		s.log.InfoContext(ctx, "received mail kept already", "source", source, "from", from, "inbound", inboundID)
 	}
 	return err
 }
@@ -54,12 +54,12 @@ func (t *triage) Error() string { return t.reason }
 // ProcessInbound is the job that reads one received message and files it.
 // The filing and the job's end are one transaction: a message is added to
 // a case once.
-func (s *Service) ProcessInbound(ctx context.Context, j *desk.Job) error {
+func (s *Jobs) ProcessInbound(ctx context.Context, j *desk.Job) error {
 	inboundID, err := strconv.ParseInt(j.Payload, 10, 64)
 	if err != nil {
 		return fmt.Errorf("inbound job %d: payload %q", j.ID, j.Payload)
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
 			return err
 		}
@@ -76,7 +76,7 @@ func (s *Service) ProcessInbound(ctx context.Context, j *desk.Job) error {
 			m.Reason = reason
 			return tx.SetInbound(ctx, m)
 		}
-		msg, err := inbound.Parse(m.Raw, s.MailDomain)
+		msg, err := inbound.Parse(m.Raw, s.mailDomain)
 		if err != nil {
 			return file(desk.TriageInbound, "The message could not be read: "+err.Error())
 		}
@@ -99,7 +99,7 @@ func (s *Service) ProcessInbound(ctx context.Context, j *desk.Job) error {
 }
 
 // fileReply adds a reply to its case, or says why it goes to triage.
-func (s *Service) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Message) (int64, error) {
+func (s *core) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Message) (int64, error) {
 	if msg.Reference == "" {
 		return 0, &triage{"No Reference ID: email does not open cases; new cases are opened on the web or by phone."}
 	}
@@ -157,34 +157,34 @@ func (s *Service) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Mess
 }
 
 // InboundMail lists received messages of a state (portal admins).
-func (s *Service) InboundMail(ctx context.Context, r Request, state string) ([]desk.InboundMail, error) {
+func (s *Mail) InboundMail(ctx context.Context, r Request, state string) ([]desk.InboundMail, error) {
 	if err := desk.Authorize(r.Actor, desk.TriageMail, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.InboundList(ctx, desk.InboundState(state), 200)
+	return s.store.InboundList(ctx, desk.InboundState(state), 200)
 }
 
 // ReadInbound returns one received message with its parsed text (portal
 // admins).
-func (s *Service) ReadInbound(ctx context.Context, r Request, inboundID int64) (*desk.InboundMail, *inbound.Message, error) {
+func (s *Mail) ReadInbound(ctx context.Context, r Request, inboundID int64) (*desk.InboundMail, *inbound.Message, error) {
 	if err := desk.Authorize(r.Actor, desk.TriageMail, desk.Target{}); err != nil {
 		return nil, nil, err
 	}
-	m, err := s.Store.Inbound(ctx, inboundID)
+	m, err := s.store.Inbound(ctx, inboundID)
 	if err != nil {
 		return nil, nil, err
 	}
-	msg, _ := inbound.Parse(m.Raw, s.MailDomain) // unreadable: shown raw
+	msg, _ := inbound.Parse(m.Raw, s.mailDomain) // unreadable: shown raw
 	return m, msg, nil
 }
 
 // LinkInbound adds a message from triage to a case as an internal note
 // for staff to act on (portal admins), or discards it (caseID 0).
-func (s *Service) LinkInbound(ctx context.Context, r Request, inboundID, caseID int64) error {
+func (s *Mail) LinkInbound(ctx context.Context, r Request, inboundID, caseID int64) error {
 	if err := desk.Authorize(r.Actor, desk.TriageMail, desk.Target{}); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		m, err := tx.InboundForUpdate(ctx, inboundID)
 		if err != nil {
 			return err
@@ -205,7 +205,7 @@ func (s *Service) LinkInbound(ctx context.Context, r Request, inboundID, caseID 
 			}
 			return tx.SetInbound(ctx, m)
 		}
-		msg, err := inbound.Parse(m.Raw, s.MailDomain)
+		msg, err := inbound.Parse(m.Raw, s.mailDomain)
 		if err != nil {
 			return &desk.ValidationError{Fields: map[string]string{"case": "This message cannot be read; discard it."}}
 		}

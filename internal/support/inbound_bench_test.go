@@ -35,13 +35,12 @@ func BenchmarkInboundMail(b *testing.B) {
 				b.Fatal(err)
 			}
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
-			svc := support.New(s, log, "https://support.example")
-			svc.MailDomain = "vendor.example"
+			svc := support.New(support.Deps{Store: s, Log: log, BaseURL: "https://support.example", MailDomain: "vendor.example"})
 			a, err := s.Actor(ctx, w.Users[demo.Designated], time.Now())
 			if err != nil {
 				b.Fatal(err)
 			}
-			c, err := svc.OpenCase(ctx, support.Request{Actor: a}, desk.NewCase{
+			c, err := svc.Cases().Open(ctx, support.Request{Actor: a}, desk.NewCase{
 				Combination: w.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
 				ProductID: w.Products["SIP Server"], ComponentID: w.Comps["SIP Server"][0],
 				Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
@@ -54,7 +53,7 @@ func BenchmarkInboundMail(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			l := inbound.NewListener("support.vendor.example", false, log, svc.ReceiveMail)
+			l := inbound.NewListener("support.vendor.example", false, log, svc.Mail().ReceiveMail)
 			var lc net.ListenConfig
 			ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 			if err != nil {
@@ -75,7 +74,7 @@ func BenchmarkInboundMail(b *testing.B) {
 			}
 			b.StopTimer()
 			wk := worker.New(s, log)
-			wk.Handle(desk.JobInbound, svc.ProcessInbound)
+			wk.Handle(desk.JobInbound, svc.Jobs().ProcessInbound)
 			wk.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 			start := time.Now()
 			if _, err := wk.RunDue(ctx); err != nil {

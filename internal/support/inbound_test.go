@@ -27,14 +27,19 @@ import (
 // listen starts the SMTP listener for the fixture's service on loopback.
 func (f *fixture) listen(t *testing.T) string {
 	t.Helper()
+	f.configure(mailDomain)
 	return listen(t, f.svc, false)
 }
 
-// listen starts the SMTP (or LMTP) listener for svc on loopback.
+// mailDomain gives a service the mail domain of the tests' support
+// address, so it knows its own mail when it comes back.
+func mailDomain(d *support.Deps) { d.MailDomain = "vendor.example" }
+
+// listen starts the SMTP (or LMTP) listener for svc (given mailDomain) on
+// loopback.
 func listen(t *testing.T, svc *support.Service, lmtp bool) string {
 	t.Helper()
-	svc.MailDomain = "vendor.example"
-	l := inbound.NewListener("support.vendor.example", lmtp, quietLog(), svc.ReceiveMail)
+	l := inbound.NewListener("support.vendor.example", lmtp, quietLog(), svc.Mail().ReceiveMail)
 	var lc net.ListenConfig
 	ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
@@ -72,7 +77,7 @@ func (f *fixture) inbound(t *testing.T) map[string]desk.InboundMail {
 func (f *fixture) mailCase(t *testing.T) (w *jobs, caseID int64, ref string) {
 	t.Helper()
 	w = f.worker()
-	w.w.Handle(desk.JobInbound, f.svc.ProcessInbound)
+	w.w.Handle(desk.JobInbound, f.svc.Jobs().ProcessInbound)
 	caseID = f.openCase(t, desk.PriorityMedium)
 	c, err := f.store.Case(context.Background(), caseID)
 	if err != nil {
@@ -123,7 +128,7 @@ func TestEmailIn(t *testing.T) {
 		if m := got[""]; m.State != desk.InboundTriage {
 			t.Errorf("the malformed message: %+v", m)
 		}
-		v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+		v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,26 +150,26 @@ func TestEmailIn(t *testing.T) {
 
 		// Triage: link one to the case as a note for staff, discard another.
 		admin := f.as(t, demo.Admin)
-		if err := f.svc.LinkInbound(ctx, f.as(t, demo.Agent), got["Me too"].ID, caseID); kind(err) != "forbidden" {
+		if err := f.svc.Mail().LinkInbound(ctx, f.as(t, demo.Agent), got["Me too"].ID, caseID); kind(err) != "forbidden" {
 			t.Errorf("an agent linking = %v", err)
 		}
-		if err := f.svc.LinkInbound(ctx, admin, got["Me too"].ID, 9_999_999); desk.AsValidation(err) == nil {
+		if err := f.svc.Mail().LinkInbound(ctx, admin, got["Me too"].ID, 9_999_999); desk.AsValidation(err) == nil {
 			t.Errorf("linking to no case = %v", err)
 		}
-		if err := f.svc.LinkInbound(ctx, admin, got["Me too"].ID, caseID); err != nil {
+		if err := f.svc.Mail().LinkInbound(ctx, admin, got["Me too"].ID, caseID); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.LinkInbound(ctx, admin, got["Me too"].ID, caseID); kind(err) != "conflict" {
+		if err := f.svc.Mail().LinkInbound(ctx, admin, got["Me too"].ID, caseID); kind(err) != "conflict" {
 			t.Errorf("linking twice = %v", err)
 		}
-		if err := f.svc.LinkInbound(ctx, admin, got["New problem"].ID, 0); err != nil {
+		if err := f.svc.Mail().LinkInbound(ctx, admin, got["New problem"].ID, 0); err != nil {
 			t.Fatal(err)
 		}
 		got = f.inbound(t)
 		if got["Me too"].State != desk.InboundLinked || got["New problem"].State != desk.InboundDiscard {
 			t.Errorf("after triage: %+v / %+v", got["Me too"], got["New problem"])
 		}
-		cv, _ := f.svc.Case(ctx, f.as(t, demo.Designated), caseID)
+		cv, _ := f.svc.Cases().Case(ctx, f.as(t, demo.Designated), caseID)
 		for _, e := range cv.Feed {
 			if strings.Contains(e.Body, "Same here") {
 				t.Error("a linked email, an internal note, is shown to the customer")
@@ -188,10 +193,10 @@ func TestEmailInOnce(t *testing.T) {
 			url := e.URL(t)
 			same := storetest.Engine{Name: e.Name, URL: func(testing.TB) string { return url }}
 			f := newFixture(t, storetest.Open(t, same))
-			other := f.service(storetest.Open(t, same)) // a second caseport serve
+			other := f.service(storetest.Open(t, same), mailDomain) // a second caseport serve
 			smtpAddr, lmtpAddr := f.listen(t), listen(t, other, true)
 			mailbox := imaptest.Server(t)
-			poller, err := inbound.NewPoller(imaptest.URL(mailbox), time.Minute, quietLog(), other.ReceiveMail)
+			poller, err := inbound.NewPoller(imaptest.URL(mailbox), time.Minute, quietLog(), other.Mail().ReceiveMail)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -304,7 +309,7 @@ func TestEmailInOnce(t *testing.T) {
 			if diff := cmp.Diff(want, kept); diff != "" {
 				t.Errorf("received mail kept (-want +got):\n%s", diff)
 			}
-			v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+			v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -352,7 +357,7 @@ func TestEmailInCharsets(t *testing.T) {
 		if m.State != desk.InboundAppended {
 			t.Fatalf("received mail by subject: %+v, want it appended", f.inbound(t))
 		}
-		v, err := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+		v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,11 +29,11 @@ type DeadJob struct {
 
 // DeadJobs lists the jobs that ran out of attempts or failed for good,
 // the last to die first (portal admins).
-func (s *Service) DeadJobs(ctx context.Context, r Request) ([]DeadJob, error) {
+func (s *Jobs) DeadJobs(ctx context.Context, r Request) ([]DeadJob, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageJobs, desk.Target{}); err != nil {
 		return nil, err
 	}
-	jobs, err := s.Store.Jobs(ctx, store.JobFilter{Dead: true, Limit: 200})
+	jobs, err := s.store.Jobs(ctx, store.JobFilter{Dead: true, Limit: 200})
 	if err != nil {
 		return nil, err
 	}
@@ -42,11 +42,11 @@ func (s *Service) DeadJobs(ctx context.Context, r Request) ([]DeadJob, error) {
 
 // DeadJob returns one dead job with what it was about, for the page that
 // asks before it is discarded (portal admins).
-func (s *Service) DeadJob(ctx context.Context, r Request, jobID int64) (*DeadJob, error) {
+func (s *Jobs) DeadJob(ctx context.Context, r Request, jobID int64) (*DeadJob, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageJobs, desk.Target{}); err != nil {
 		return nil, err
 	}
-	j, err := s.Store.Job(ctx, jobID)
+	j, err := s.store.Job(ctx, jobID)
 	if err != nil {
 		return nil, err
 	}
@@ -58,13 +58,13 @@ func (s *Service) DeadJob(ctx context.Context, r Request, jobID int64) (*DeadJob
 
 // describeJobs says what each job was about: an email's recipient and
 // subject, a case's number.
-func (s *Service) describeJobs(ctx context.Context, jobs []desk.Job) []DeadJob {
+func (s *core) describeJobs(ctx context.Context, jobs []desk.Job) []DeadJob {
 	out := make([]DeadJob, 0, len(jobs))
 	for _, j := range jobs {
 		d := DeadJob{Job: j, Subject: j.Kind + " " + j.Payload}
 		if j.Kind == desk.JobMail {
 			if nid, err := strconv.ParseInt(j.Payload, 10, 64); err == nil {
-				if n, err := s.Store.Notification(ctx, nid); err == nil {
+				if n, err := s.store.Notification(ctx, nid); err == nil {
 					d.Subject = "Email to " + n.To + ": " + n.Subject
 				}
 			}
@@ -78,11 +78,11 @@ func (s *Service) describeJobs(ctx context.Context, jobs []desk.Job) []DeadJob {
 
 // RetryJob makes a dead job due now with its attempts counted afresh
 // (portal admins).
-func (s *Service) RetryJob(ctx context.Context, r Request, jobID int64) error {
+func (s *Jobs) RetryJob(ctx context.Context, r Request, jobID int64) error {
 	if err := desk.Authorize(r.Actor, desk.ManageJobs, desk.Target{}); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.ReviveJob(ctx, jobID, s.now()); err != nil {
 			return notDead(err, jobID)
 		}
@@ -103,11 +103,11 @@ func notDead(err error, jobID int64) error {
 }
 
 // DiscardJob gives up a dead job for good (portal admins).
-func (s *Service) DiscardJob(ctx context.Context, r Request, jobID int64) error {
+func (s *Jobs) DiscardJob(ctx context.Context, r Request, jobID int64) error {
 	if err := desk.Authorize(r.Actor, desk.ManageJobs, desk.Target{}); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.DiscardJob(ctx, jobID, s.now()); err != nil {
 			return notDead(err, jobID)
 		}
@@ -118,14 +118,14 @@ func (s *Service) DiscardJob(ctx context.Context, r Request, jobID int64) error 
 // JobDied is told of every job that dies, in the transaction that makes
 // it dead (worker.Worker.Died): it sets the alert to portal admins, once
 // for all the jobs that die before the alert goes out.
-func (s *Service) JobDied(ctx context.Context, tx *store.Tx, j *desk.Job) error {
+func (s *Jobs) JobDied(ctx context.Context, tx *store.Tx, j *desk.Job) error {
 	return tx.ScheduleJobOnce(ctx, &desk.Job{Kind: JobDeadAlert, Key: JobDeadAlert, RunAt: s.now().Add(deadAlertDelay)}, s.now())
 }
 
 // RunDeadJobsAlert is the job that emails every portal admin the jobs
 // that died since it was set and are still dead.
-func (s *Service) RunDeadJobsAlert(ctx context.Context, j *desk.Job) error {
-	jobs, err := s.Store.Jobs(ctx, store.JobFilter{Dead: true, Limit: 500})
+func (s *Jobs) RunDeadJobsAlert(ctx context.Context, j *desk.Job) error {
+	jobs, err := s.store.Jobs(ctx, store.JobFilter{Dead: true, Limit: 500})
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (s *Service) RunDeadJobsAlert(ctx context.Context, j *desk.Job) error {
 		}
 		lines = append(lines, fmt.Sprintf("- %s (%s, %d attempts): %s", d.Subject, d.Kind, d.Attempts, d.LastError))
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done || len(lines) == 0 {
 			return err
 		}
@@ -150,7 +150,7 @@ func (s *Service) RunDeadJobsAlert(ctx context.Context, j *desk.Job) error {
 		}
 		text := "These jobs will not run again unless you try them again:\n\n" + strings.Join(lines, "\n")
 		for i := range admins {
-			m := mail{Kind: "jobs_dead", To: &admins[i], Subject: subject, Text: text, Link: s.BaseURL + "/console/jobs"}
+			m := mail{Kind: "jobs_dead", To: &admins[i], Subject: subject, Text: text, Link: s.baseURL + "/console/jobs"}
 			if err := s.queueMail(ctx, tx, m); err != nil {
 				return err
 			}

@@ -25,9 +25,9 @@ func TestDeadJobs(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		w := worker.New(f.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		w.Clock = func() time.Time { return f.now }
-		w.Died = f.svc.JobDied
-		w.Handle(support.JobDeadAlert, f.svc.RunDeadJobsAlert)
+		w.Clock = func() time.Time { return f.time.Now() }
+		w.Died = f.svc.Jobs().JobDied
+		w.Handle(support.JobDeadAlert, f.svc.Jobs().RunDeadJobsAlert)
 		w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 		fail := true
 		w.HandleKind("export", func(context.Context, *desk.Job) error {
@@ -39,7 +39,7 @@ func TestDeadJobs(t *testing.T) {
 		var ids []int64
 		err := f.store.Write(ctx, func(tx *store.Tx) error {
 			for i := range 3 {
-				id, err := tx.ScheduleJob(ctx, &desk.Job{Kind: "export", Payload: fmt.Sprint(i), RunAt: f.now}, f.now)
+				id, err := tx.ScheduleJob(ctx, &desk.Job{Kind: "export", Payload: fmt.Sprint(i), RunAt: f.time.Now()}, f.time.Now())
 				ids = append(ids, id)
 				if err != nil {
 					return err
@@ -54,9 +54,9 @@ func TestDeadJobs(t *testing.T) {
 			if _, err := w.RunDue(ctx); err != nil {
 				t.Fatal(err)
 			}
-			f.now = f.now.Add(time.Minute)
+			f.time.Set(f.time.Now().Add(time.Minute))
 		}
-		f.now = f.now.Add(10 * time.Minute)
+		f.time.Set(f.time.Now().Add(10 * time.Minute))
 		if _, err := w.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -67,36 +67,36 @@ func TestDeadJobs(t *testing.T) {
 		if got := f.mails(t, demo.Agent, "stopped after"); len(got) != 0 {
 			t.Errorf("an agent was alerted: %q", got)
 		}
-		if _, err := f.svc.DeadJobs(ctx, f.as(t, demo.Agent)); !errors.Is(err, desk.ErrForbidden) {
+		if _, err := f.svc.Jobs().DeadJobs(ctx, f.as(t, demo.Agent)); !errors.Is(err, desk.ErrForbidden) {
 			t.Errorf("an agent's DeadJobs: %v, want forbidden", err)
 		}
-		if err := f.svc.RetryJob(ctx, f.as(t, demo.Agent), ids[0]); !errors.Is(err, desk.ErrForbidden) {
+		if err := f.svc.Jobs().RetryJob(ctx, f.as(t, demo.Agent), ids[0]); !errors.Is(err, desk.ErrForbidden) {
 			t.Errorf("an agent's RetryJob: %v, want forbidden", err)
 		}
 		admin := f.as(t, demo.Admin)
-		dead, err := f.svc.DeadJobs(ctx, admin)
+		dead, err := f.svc.Jobs().DeadJobs(ctx, admin)
 		if err != nil || len(dead) != 3 || dead[0].LastError != "disk full" || dead[0].Attempts != 2 || !strings.HasPrefix(dead[0].Subject, "export ") {
 			t.Fatalf("DeadJobs: %+v %v", dead, err)
 		}
 		fail = false
-		if err := f.svc.RetryJob(ctx, admin, ids[0]); err != nil {
+		if err := f.svc.Jobs().RetryJob(ctx, admin, ids[0]); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.DiscardJob(ctx, admin, ids[1]); err != nil {
+		if err := f.svc.Jobs().DiscardJob(ctx, admin, ids[1]); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.RetryJob(ctx, admin, ids[1]); !errors.Is(err, desk.ErrConflict) {
+		if err := f.svc.Jobs().RetryJob(ctx, admin, ids[1]); !errors.Is(err, desk.ErrConflict) {
 			t.Errorf("retrying a discarded job: %v, want a conflict", err)
 		} else if want := fmt.Sprintf("job %d is no longer dead: conflict", ids[1]); err.Error() != want {
 			t.Errorf("retrying a discarded job: %q, want %q", err, want)
 		}
-		if err := f.svc.RetryJob(ctx, admin, 999999); !errors.Is(err, desk.ErrNotFound) {
+		if err := f.svc.Jobs().RetryJob(ctx, admin, 999999); !errors.Is(err, desk.ErrNotFound) {
 			t.Errorf("retrying no job: %v, want not found", err)
 		}
 		if n, err := w.RunDue(ctx); n != 1 || err != nil {
 			t.Errorf("after Retry now: ran %d, %v", n, err)
 		}
-		if dead, _ := f.svc.DeadJobs(ctx, admin); len(dead) != 1 || dead[0].ID != ids[2] {
+		if dead, _ := f.svc.Jobs().DeadJobs(ctx, admin); len(dead) != 1 || dead[0].ID != ids[2] {
 			t.Errorf("dead after retry and discard: %+v", dead)
 		}
 		for _, action := range []string{"job_retried", "job_discarded"} {
@@ -106,7 +106,7 @@ func TestDeadJobs(t *testing.T) {
 		}
 		// A later death is a new alert; the ones told of are not told again.
 		err = f.store.Write(ctx, func(tx *store.Tx) error {
-			_, err := tx.ScheduleJob(ctx, &desk.Job{Kind: "export", RunAt: f.now}, f.now)
+			_, err := tx.ScheduleJob(ctx, &desk.Job{Kind: "export", RunAt: f.time.Now()}, f.time.Now())
 			return err
 		})
 		if err != nil {
@@ -117,7 +117,7 @@ func TestDeadJobs(t *testing.T) {
 			if _, err := w.RunDue(ctx); err != nil {
 				t.Fatal(err)
 			}
-			f.now = f.now.Add(10 * time.Minute)
+			f.time.Set(f.time.Now().Add(10 * time.Minute))
 		}
 		if alerts := f.mails(t, demo.Admin, "stopped after"); len(alerts) != 2 || alerts[0] != "A job stopped after its last attempt" {
 			t.Errorf("alerts after a later death: %q", alerts)

@@ -79,7 +79,7 @@ type mail struct {
 // queueMail lays an email out with its template and queues it, in tx. An
 // email about a case goes only to someone the policy lets see the case now
 // (the mailer asks again when it sends); to anyone else it is not queued.
-func (s *Service) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
+func (s *core) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
 	if m.Case != nil {
 		if m.To == nil {
 			return nil
@@ -92,7 +92,7 @@ func (s *Service) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
 			return nil
 		}
 	}
-	d := MailData{Subject: m.Subject, Text: strings.TrimSpace(m.Text), Link: m.Link, PortalURL: s.BaseURL, Email: m.Address}
+	d := MailData{Subject: m.Subject, Text: strings.TrimSpace(m.Text), Link: m.Link, PortalURL: s.baseURL, Email: m.Address}
 	n := store.Notification{Kind: m.Kind, To: m.Address, CreatedAt: s.now()}
 	if m.To != nil {
 		d.FirstName, d.Name, d.Email = m.To.FirstName, m.To.Name(), m.To.Email
@@ -109,10 +109,10 @@ func (s *Service) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
 		return err
 	}
 	if n.Subject, err = renderMail(subject, DefaultMailSubject, d); err != nil {
-		s.Log.WarnContext(ctx, "email template", "kind", m.Kind, "err", err)
+		s.log.WarnContext(ctx, "email template", "kind", m.Kind, "err", err)
 	}
 	if n.Body, err = renderMail(body, DefaultMailBody, d); err != nil {
-		s.Log.WarnContext(ctx, "email template", "kind", m.Kind, "err", err)
+		s.log.WarnContext(ctx, "email template", "kind", m.Kind, "err", err)
 	}
 	n.Subject = strings.Join(strings.Fields(n.Subject), " ") // one line
 	notificationID, err := tx.AddNotification(ctx, n)
@@ -151,17 +151,17 @@ func execMail(tmpl string, d MailData) (string, error) {
 
 // EmailTemplates lists the templates with the stored text of each kind
 // (portal admins); empty means the default.
-func (s *Service) EmailTemplates(ctx context.Context, r Request) (map[string][2]string, error) {
+func (s *Mail) EmailTemplates(ctx context.Context, r Request) (map[string][2]string, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageEmailTemplates, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.EmailTemplates(ctx)
+	return s.store.EmailTemplates(ctx)
 }
 
 // SetEmailTemplate stores a kind's templates (portal admins); empty texts
 // go back to the default. A template that does not run on sample data is
 // refused with the reason.
-func (s *Service) SetEmailTemplate(ctx context.Context, r Request, kind, subject, body string) error {
+func (s *Mail) SetEmailTemplate(ctx context.Context, r Request, kind, subject, body string) error {
 	if err := desk.Authorize(r.Actor, desk.ManageEmailTemplates, desk.Target{}); err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (s *Service) SetEmailTemplate(ctx context.Context, r Request, kind, subject
 	}
 	sample := MailData{
 		FirstName: "Dana", Name: "Dana Designated", Email: "dana@example.com", Subject: "Subject",
-		Text: "What happened.", Link: s.BaseURL + "/cases/0001000001", CaseNumber: "0001000001", CaseSummary: "Summary", PortalURL: s.BaseURL,
+		Text: "What happened.", Link: s.baseURL + "/cases/0001000001", CaseNumber: "0001000001", CaseSummary: "Summary", PortalURL: s.baseURL,
 	}
 	p := desk.Problems{}
 	for field, t := range map[string]string{"subject": subject, "body": body} {
@@ -188,7 +188,7 @@ func (s *Service) SetEmailTemplate(ctx context.Context, r Request, kind, subject
 	if err := p.Err(); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SetEmailTemplate(ctx, kind, strings.TrimSpace(subject), strings.TrimSpace(body), s.now()); err != nil {
 			return err
 		}

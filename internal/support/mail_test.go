@@ -14,27 +14,27 @@ func TestFollowers(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		caseID := f.openCase(t, desk.PriorityMedium)
-		if err := f.svc.Follow(ctx, f.as(t, demo.Partner), caseID, true); kind(err) != "notfound" {
+		if err := f.svc.Cases().Follow(ctx, f.as(t, demo.Partner), caseID, true); kind(err) != "notfound" {
 			t.Errorf("another company following = %v", err)
 		}
-		if err := f.svc.Follow(ctx, f.as(t, demo.ReadOnly), caseID, true); err != nil {
+		if err := f.svc.Cases().Follow(ctx, f.as(t, demo.ReadOnly), caseID, true); err != nil {
 			t.Fatal(err)
 		}
-		if v, _ := f.svc.Case(ctx, f.as(t, demo.ReadOnly), caseID); !v.Following {
+		if v, _ := f.svc.Cases().Case(ctx, f.as(t, demo.ReadOnly), caseID); !v.Following {
 			t.Error("the case page does not know Riley follows")
 		}
-		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "We found the cause.", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "We found the cause.", false); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.mails(t, demo.ReadOnly, "a reply from support"); len(got) != 1 {
 			t.Fatalf("the follower got %v", got)
 		}
 		// A follower who loses access hears nothing more.
-		err := f.svc.SetGrant(ctx, f.as(t, demo.Admin), desk.Grant{ContactID: f.world.Users[demo.ReadOnly], Combination: f.world.ABCCombo(), Level: desk.NoAccess})
+		err := f.svc.Access().SetGrant(ctx, f.as(t, demo.Admin), desk.Grant{ContactID: f.world.Users[demo.ReadOnly], Combination: f.world.ABCCombo(), Level: desk.NoAccess})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "Fixed.", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Fixed.", false); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.mails(t, demo.ReadOnly, "a reply from support"); len(got) != 1 {
@@ -49,22 +49,22 @@ func TestEmailTemplates(t *testing.T) {
 		ctx := context.Background()
 		admin := f.as(t, demo.Admin)
 		for _, bad := range []string{"{{.Nope}}", "{{ .Text"} {
-			if err := f.svc.SetEmailTemplate(ctx, admin, "case_reply", "", bad); desk.AsValidation(err) == nil {
+			if err := f.svc.Mail().SetEmailTemplate(ctx, admin, "case_reply", "", bad); desk.AsValidation(err) == nil {
 				t.Errorf("template %q accepted: %v", bad, err)
 			}
 		}
-		if err := f.svc.SetEmailTemplate(ctx, f.as(t, demo.Agent), "case_reply", "", "x"); kind(err) != "forbidden" {
+		if err := f.svc.Mail().SetEmailTemplate(ctx, f.as(t, demo.Agent), "case_reply", "", "x"); kind(err) != "forbidden" {
 			t.Errorf("an agent setting a template = %v", err)
 		}
-		if err := f.svc.SetEmailTemplate(ctx, admin, "no_such_kind", "", "x"); kind(err) != "notfound" {
+		if err := f.svc.Mail().SetEmailTemplate(ctx, admin, "no_such_kind", "", "x"); kind(err) != "notfound" {
 			t.Errorf("an unknown kind = %v", err)
 		}
-		err := f.svc.SetEmailTemplate(ctx, admin, "case_reply", "[{{.CaseNumber}}] {{.Subject}}", "Dear {{.Name}},\n{{.Text}}\n-- ACME Support\n{{.Link}}")
+		err := f.svc.Mail().SetEmailTemplate(ctx, admin, "case_reply", "[{{.CaseNumber}}] {{.Subject}}", "Dear {{.Name}},\n{{.Text}}\n-- ACME Support\n{{.Link}}")
 		if err != nil {
 			t.Fatal(err)
 		}
 		caseID := f.openCase(t, desk.PriorityMedium)
-		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "Try restarting the node.", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Try restarting the node.", false); err != nil {
 			t.Fatal(err)
 		}
 		ms, err := f.store.Notifications(ctx, demo.Designated, 1)
@@ -76,10 +76,10 @@ func TestEmailTemplates(t *testing.T) {
 			t.Errorf("the template was not used: %q\n%s", m.Subject, m.Body)
 		}
 		// Empty texts restore the built-in layout.
-		if err := f.svc.SetEmailTemplate(ctx, admin, "case_reply", "", ""); err != nil {
+		if err := f.svc.Mail().SetEmailTemplate(ctx, admin, "case_reply", "", ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "Any news?", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Any news?", false); err != nil {
 			t.Fatal(err)
 		}
 		ms, _ = f.store.Notifications(ctx, demo.Designated, 1)

@@ -26,26 +26,26 @@ func (e *NotReadyError) Unwrap() error { return e.Err }
 // is not ready. It is a check of the machinery, not anyone's action, so it
 // asks no policy.
 func (s *Service) Ready(ctx context.Context) error {
-	ok, err := s.Store.Migrated(ctx)
+	ok, err := s.store.Migrated(ctx)
 	if err == nil && !ok {
 		err = errors.New("migrations are pending")
 	}
 	if err == nil {
-		err = s.Store.CheckWrite(ctx, s.now())
+		err = s.store.CheckWrite(ctx, s.now())
 	}
 	if err != nil {
 		return &NotReadyError{Part: "store", Err: err}
 	}
-	if s.Files == nil {
+	if s.files == nil {
 		return nil
 	}
 	// A key of each check's own, outside cases/, so checks at once do not
 	// trip over each other's file.
 	key := "readiness-" + rand.Text()
-	if _, err := s.Files.Put(ctx, key, strings.NewReader("ready\n")); err != nil {
+	if _, err := s.files.Put(ctx, key, strings.NewReader("ready\n")); err != nil {
 		return &NotReadyError{Part: "file store", Err: err}
 	}
-	if err := s.Files.Delete(ctx, key); err != nil {
+	if err := s.files.Delete(ctx, key); err != nil {
 		return &NotReadyError{Part: "file store", Err: fmt.Errorf("remove %s: %w", key, err)}
 	}
 	return nil

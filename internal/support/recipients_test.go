@@ -23,11 +23,11 @@ func TestCaseEmailsOnlyToThoseWhoMaySeeTheCase(t *testing.T) {
 				ctx := context.Background()
 				w := f.worker()
 				caseID := f.openCase(t, desk.PriorityMedium)
-				esc, err := f.svc.Escalate(ctx, f.as(t, demo.Designated), caseID, desk.ReasonBusinessImpact, "All agents affected.")
+				esc, err := f.svc.Cases().Escalate(ctx, f.as(t, demo.Designated), caseID, desk.ReasonBusinessImpact, "All agents affected.")
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := f.svc.Follow(ctx, f.as(t, demo.Designated2), caseID, true); err != nil {
+				if err := f.svc.Cases().Follow(ctx, f.as(t, demo.Designated2), caseID, true); err != nil {
 					t.Fatal(err)
 				}
 				admin, agent := f.as(t, demo.Admin), f.as(t, demo.Agent)
@@ -40,29 +40,29 @@ func TestCaseEmailsOnlyToThoseWhoMaySeeTheCase(t *testing.T) {
 					in := support.ContactInput{Disabled: true, ProfileInput: desk.ProfileInput{
 						FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, CompanyID: u.CompanyID, Country: u.Country,
 					}}
-					if err := f.svc.UpdateContact(ctx, admin, dana, in); err != nil {
+					if err := f.svc.Accounts().UpdateContact(ctx, admin, dana, in); err != nil {
 						t.Fatal(err)
 					}
-				} else if err := f.svc.SetGrant(ctx, admin, desk.Grant{ContactID: dana, Combination: f.world.ABCCombo(), Level: desk.NoAccess}); err != nil {
+				} else if err := f.svc.Access().SetGrant(ctx, admin, desk.Grant{ContactID: dana, Combination: f.world.ABCCombo(), Level: desk.NoAccess}); err != nil {
 					t.Fatal(err)
 				}
 				before, sam := len(f.mails(t, demo.Designated, "")), len(f.mails(t, demo.Designated2, ""))
 
-				if err := f.svc.Reply(ctx, agent, caseID, "Please try the patch.", false); err != nil {
+				if err := f.svc.Cases().Reply(ctx, agent, caseID, "Please try the patch.", false); err != nil {
 					t.Fatal(err)
 				}
-				if err := f.svc.WorkEscalation(ctx, f.as(t, demo.EscalationOwner), esc.ID, support.StepAccept, "A developer is on it."); err != nil {
+				if err := f.svc.Cases().WorkEscalation(ctx, f.as(t, demo.EscalationOwner), esc.ID, support.StepAccept, "A developer is on it."); err != nil {
 					t.Fatal(err)
 				}
-				if err := f.svc.WorkEscalation(ctx, f.as(t, demo.EscalationOwner), esc.ID, support.StepNote, "The fix is in test."); err != nil {
+				if err := f.svc.Cases().WorkEscalation(ctx, f.as(t, demo.EscalationOwner), esc.ID, support.StepNote, "The fix is in test."); err != nil {
 					t.Fatal(err)
 				}
 				f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
-				f.now = f.now.AddDate(0, 0, 2)
+				f.time.Set(f.time.Now().AddDate(0, 0, 2))
 				if n, err := w.RunDue(ctx); err != nil || n == 0 {
 					t.Fatalf("the follow-up reminder did not run: %d, %v", n, err)
 				}
-				if err := f.svc.CloseCase(ctx, agent, caseID, desk.SubResolved, "Fixed by the patch."); err != nil {
+				if err := f.svc.Cases().Close(ctx, agent, caseID, desk.SubResolved, "Fixed by the patch."); err != nil {
 					t.Fatal(err)
 				}
 				if got := f.mails(t, demo.Designated, ""); len(got) != before {

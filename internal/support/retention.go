@@ -22,7 +22,7 @@ func purgeKey(caseID int64) string { return "purge:" + strconv.FormatInt(caseID,
 // syncPurge schedules the purge when a case closes and cancels it when it
 // reopens, in the change's transaction. Closing also ends the case's
 // temporary SFTP accounts.
-func (s *Service) syncPurge(ctx context.Context, tx *store.Tx, before desk.Case, c *desk.Case) error {
+func (s *core) syncPurge(ctx context.Context, tx *store.Tx, before desk.Case, c *desk.Case) error {
 	closed, wasClosed := c.Status == desk.StatusClosed, before.Status == desk.StatusClosed
 	switch {
 	case closed && !wasClosed:
@@ -43,12 +43,12 @@ func (s *Service) syncPurge(ctx context.Context, tx *store.Tx, before desk.Case,
 // RunPurge deletes the files of a case closed thirty days ago. It runs
 // again harmlessly: deleted files are skipped, and a missing file is no
 // error.
-func (s *Service) RunPurge(ctx context.Context, j *desk.Job) error {
-	files, err := s.Store.CaseFiles(ctx, j.CaseID)
+func (s *Jobs) RunPurge(ctx context.Context, j *desk.Job) error {
+	files, err := s.store.CaseFiles(ctx, j.CaseID)
 	if err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
 			return err
 		}
@@ -64,8 +64,8 @@ func (s *Service) RunPurge(ctx context.Context, j *desk.Job) error {
 			if !f.PurgedAt.IsZero() {
 				continue
 			}
-			if s.Files != nil {
-				if err := s.Files.Delete(ctx, f.StorageKey); err != nil {
+			if s.files != nil {
+				if err := s.files.Delete(ctx, f.StorageKey); err != nil {
 					return err
 				}
 			}
@@ -77,7 +77,7 @@ func (s *Service) RunPurge(ctx context.Context, j *desk.Job) error {
 		if len(removed) == 0 {
 			return nil
 		}
-		s.Log.InfoContext(ctx, "files purged", "case", c.Number(), "files", len(removed))
+		s.log.InfoContext(ctx, "files purged", "case", c.Number(), "files", len(removed))
 		if err := s.event(ctx, tx, Request{Address: "retention"}, c, "Files deleted 30 days after closure: "+strings.Join(removed, ", ")+"."); err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -54,14 +55,14 @@ func randomText(n int) string {
 
 // CreateSFTPAccount makes a temporary SFTP account for a case: staff
 // always, its Read-Write contacts when a portal admin allows it.
-func (s *Service) CreateSFTPAccount(ctx context.Context, r Request, caseID int64) (*desk.SFTPAccount, error) {
+func (s *Transfers) CreateSFTPAccount(ctx context.Context, r Request, caseID int64) (*desk.SFTPAccount, error) {
 	if _, err := s.transferCase(ctx, r, caseID); err != nil {
 		return nil, err // early, before the password's hash costs anything
 	}
 	password := randomText(20)
 	hash := auth.HashPassword(password) // outside the transaction: it takes a while
 	var a *desk.SFTPAccount
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		c, err := s.transferCaseTx(ctx, tx, r, caseID)
 		if err != nil {
 			return err
@@ -126,7 +127,7 @@ func sftpTarget(ctx context.Context, q settings, c *desk.Case) (desk.Target, err
 
 // sftpPasswords leaves a password only on an active account, and only for
 // those the policy lets read it (ViewSFTPPassword).
-func (s *Service) sftpPasswords(r Request, c *desk.Case, accounts []desk.SFTPAccount) {
+func (s *core) sftpPasswords(r Request, c *desk.Case, accounts []desk.SFTPAccount) {
 	may := desk.Authorize(r.Actor, desk.ViewSFTPPassword, desk.On(c.Combination())) == nil
 	now := s.now()
 	for i := range accounts {
@@ -139,12 +140,12 @@ func (s *Service) sftpPasswords(r Request, c *desk.Case, accounts []desk.SFTPAcc
 // SFTPAccounts lists a case's temporary SFTP accounts to those who may
 // send files to it (their passwords while active, to those who may read
 // them).
-func (s *Service) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]desk.SFTPAccount, error) {
+func (s *Transfers) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]desk.SFTPAccount, error) {
 	c, err := s.transferCase(ctx, r, caseID)
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.Store.CaseSFTPAccounts(ctx, caseID)
+	list, err := s.store.CaseSFTPAccounts(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -153,8 +154,8 @@ func (s *Service) SFTPAccounts(ctx context.Context, r Request, caseID int64) ([]
 }
 
 // RunSFTPExpiry ends a case's accounts that reached their expiry.
-func (s *Service) RunSFTPExpiry(ctx context.Context, j *desk.Job) error {
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+func (s *Jobs) RunSFTPExpiry(ctx context.Context, j *desk.Job) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
 			return err
 		}
@@ -166,12 +167,12 @@ func (s *Service) RunSFTPExpiry(ctx context.Context, j *desk.Job) error {
 // SFTPLogin checks an SFTP login: the account must exist, the password
 // match, the account be active and its case open. Every refusal is the
 // same ErrSFTPLogin, with the reason in the log only.
-func (s *Service) SFTPLogin(ctx context.Context, username, password, address string) (*desk.SFTPAccount, error) {
+func (s *Transfers) SFTPLogin(ctx context.Context, username, password, address string) (*desk.SFTPAccount, error) {
 	refuse := func(why string) (*desk.SFTPAccount, error) {
-		s.Log.InfoContext(ctx, "SFTP login refused", "user", username, "address", address, "why", why)
+		s.log.InfoContext(ctx, "SFTP login refused", "user", username, "address", address, "why", why)
 		return nil, ErrSFTPLogin
 	}
-	a, err := s.Store.SFTPAccountByUsername(ctx, username)
+	a, err := s.store.SFTPAccountByUsername(ctx, username)
 	if errors.Is(err, desk.ErrNotFound) {
 		_ = auth.CheckPassword(dummyHash(), password) // the same work as a real check
 		return refuse("no such account")
@@ -185,7 +186,7 @@ func (s *Service) SFTPLogin(ctx context.Context, username, password, address str
 	if !a.Active(s.now()) {
 		return refuse("expired")
 	}
-	c, err := s.Store.Case(ctx, a.CaseID)
+	c, err := s.store.Case(ctx, a.CaseID)
 	if err != nil {
 		return nil, err
 	}
@@ -201,8 +202,8 @@ var dummyHash = sync.OnceValue(func() string { return auth.HashPassword("casepor
 // SFTPFileDone records a file that an SFTP session finished writing to
 // the upload area as a file of the account's case. The file is hashed here,
 // after the last write: SFTP clients write chunks out of order.
-func (s *Service) SFTPFileDone(ctx context.Context, a *desk.SFTPAccount, uploadID, name string) (*desk.CaseFile, error) {
-	f, err := s.Files.Uploads().Open(uploadID)
+func (s *Transfers) SFTPFileDone(ctx context.Context, a *desk.SFTPAccount, uploadID, name string) (*desk.CaseFile, error) {
+	f, err := s.files.Uploads().Open(uploadID)
 	if err != nil {
 		return nil, err
 	}
@@ -218,23 +219,62 @@ func (s *Service) SFTPFileDone(ctx context.Context, a *desk.SFTPAccount, uploadI
 	}
 	if err := s.importFile(ctx, Request{Address: "sftp:" + a.Username}, uploadID, file, nil); err != nil {
 		if file.StorageKey != "" {
-			_ = s.Files.Delete(ctx, file.StorageKey) // nobody will finish it again
+			_ = s.files.Delete(ctx, file.StorageKey) // nobody will finish it again
 		}
 		return nil, err
 	}
 	return file, nil
 }
 
+// SFTPAccount is the account of an SFTP session as it now is: it may have
+// expired, or its case closed, since the login.
+func (s *Transfers) SFTPAccount(ctx context.Context, username string) (*desk.SFTPAccount, error) {
+	return s.store.SFTPAccountByUsername(ctx, username)
+}
+
+// SFTPAccountActive reports whether a lets its user in now.
+func (s *Transfers) SFTPAccountActive(a *desk.SFTPAccount) bool { return a.Active(s.clock()) }
+
+// SFTPFiles are the files of the account's case; the session shows those
+// sent through SFTP.
+func (s *Transfers) SFTPFiles(ctx context.Context, a *desk.SFTPAccount) ([]desk.CaseFile, error) {
+	return s.store.CaseFiles(ctx, a.CaseID)
+}
+
+// StartSFTPFile stages a new file that an SFTP session writes at offsets,
+// in the upload area; SFTPFileDone records it, DropSFTPFile removes it.
+func (s *Transfers) StartSFTPFile() (id string, w *os.File, err error) {
+	id = newUploadID()
+	up := s.files.Uploads()
+	if err := up.Create(id); err != nil {
+		return "", nil, err
+	}
+	f, err := up.OpenWriter(id)
+	if err != nil {
+		return "", nil, err
+	}
+	return id, f, nil
+}
+
+// DropSFTPFile removes a staged file that is not kept (the session broke,
+// or recording it failed).
+func (s *Transfers) DropSFTPFile(id string) error { return s.files.Uploads().Remove(id) }
+
 // SFTPEndpoint is the host and port clients connect to: the SFTP
 // listener's, with the portal's host name when it listens on every
 // address.
-func (s *Service) SFTPEndpoint() (host, port string) {
-	host, port, err := net.SplitHostPort(s.SFTPAddress)
+func (s *Transfers) SFTPEndpoint() (host, port string) { return s.sftpEndpoint() }
+
+// sftpEndpoint is the host and port clients connect to: the SFTP
+// listener's, with the portal's host name when it listens on every
+// address.
+func (s *core) sftpEndpoint() (host, port string) {
+	host, port, err := net.SplitHostPort(s.sftpAddress)
 	if err != nil {
-		return s.SFTPAddress, "22"
+		return s.sftpAddress, "22"
 	}
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		if u, err := url.Parse(s.BaseURL); err == nil && u.Hostname() != "" {
+		if u, err := url.Parse(s.baseURL); err == nil && u.Hostname() != "" {
 			host = u.Hostname()
 		}
 	}
@@ -243,21 +283,21 @@ func (s *Service) SFTPEndpoint() (host, port string) {
 
 // SFTPForContacts reports whether Read-Write contacts may create
 // temporary SFTP accounts themselves (portal admins).
-func (s *Service) SFTPForContacts(ctx context.Context, r Request) (bool, error) {
+func (s *Transfers) SFTPForContacts(ctx context.Context, r Request) (bool, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageFileSettings, desk.Target{}); err != nil {
 		return false, err
 	}
-	on, err := s.Store.Setting(ctx, SettingSFTPForContacts, "false")
+	on, err := s.store.Setting(ctx, SettingSFTPForContacts, "false")
 	return on == "true", err
 }
 
 // SetSFTPForContacts lets Read-Write contacts create temporary SFTP
 // accounts themselves, or not (portal admins).
-func (s *Service) SetSFTPForContacts(ctx context.Context, r Request, on bool) error {
+func (s *Transfers) SetSFTPForContacts(ctx context.Context, r Request, on bool) error {
 	if err := desk.Authorize(r.Actor, desk.ManageFileSettings, desk.Target{}); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SetSetting(ctx, SettingSFTPForContacts, strconv.FormatBool(on)); err != nil {
 			return err
 		}

@@ -44,20 +44,20 @@ var ErrBadCredentials = errors.New("the email address or password is not right")
 
 // SignIn checks a password and opens a session. It returns the session
 // token for the cookie.
-func (s *Service) SignIn(ctx context.Context, email, password, address string) (string, *desk.User, error) {
+func (s *Sessions) SignIn(ctx context.Context, email, password, address string) (string, *desk.User, error) {
 	now := s.now()
 	email = strings.ToLower(strings.TrimSpace(email))
 	accountKey, addressKey := "account:"+email, "address:"+address
 	if err := s.waitAfterFailures(ctx, accountKey, MaxAccountFailures, time.Minute, ThrottleWindow, "too many failed sign-ins for this account"); err != nil {
 		return "", nil, err
 	}
-	u, err := s.Store.UserByEmail(ctx, email)
+	u, err := s.store.UserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, desk.ErrNotFound) {
 		return "", nil, err
 	}
 	known := false
 	if u != nil {
-		if known, err = s.Store.SignedInFrom(ctx, u.ID, address); err != nil {
+		if known, err = s.store.SignedInFrom(ctx, u.ID, address); err != nil {
 			return "", nil, err
 		}
 	}
@@ -69,7 +69,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 	if u == nil {
 		return "", nil, s.signInFailed(ctx, nil, email, address, accountKey, addressKey)
 	}
-	hash, err := s.Store.PasswordHash(ctx, u.ID)
+	hash, err := s.store.PasswordHash(ctx, u.ID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -79,7 +79,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 		return "", nil, s.signInFailed(ctx, u, email, address, accountKey, addressKey)
 	}
 	token := auth.NewToken(sessionTokenPrefix)
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+	err = s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateSession(ctx, auth.HashToken(token), u.ID, now, now.Add(SessionLifetime)); err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 	if err != nil {
 		return "", nil, err
 	}
-	if err := s.Store.ClearLoginFailures(ctx, accountKey, now.Add(-FailureMemory)); err != nil {
+	if err := s.store.ClearLoginFailures(ctx, accountKey, now.Add(-FailureMemory)); err != nil {
 		return "", nil, err
 	}
 	return token, u, nil
@@ -97,9 +97,9 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 // waitAfterFailures refuses an attempt under key that comes too soon:
 // after free failures in FailureMemory, the wait after the last one starts
 // at first and doubles with each further failure, up to most.
-func (s *Service) waitAfterFailures(ctx context.Context, key string, free int, first, most time.Duration, what string) error {
+func (s *core) waitAfterFailures(ctx context.Context, key string, free int, first, most time.Duration, what string) error {
 	now := s.now()
-	n, last, err := s.Store.RecentLoginFailures(ctx, key, now.Add(-FailureMemory))
+	n, last, err := s.store.RecentLoginFailures(ctx, key, now.Add(-FailureMemory))
 	if err != nil {
 		return err
 	}
@@ -122,10 +122,10 @@ func (s *Service) waitAfterFailures(ctx context.Context, key string, free int, f
 
 // signInFailed notes the failure for throttling and the audit log, and
 // returns the one answer a failed sign-in gets.
-func (s *Service) signInFailed(ctx context.Context, u *desk.User, email, address string, keys ...string) error {
+func (s *core) signInFailed(ctx context.Context, u *desk.User, email, address string, keys ...string) error {
 	now := s.now()
 	for _, k := range keys {
-		if err := s.Store.RecordLoginFailure(ctx, k, now); err != nil {
+		if err := s.store.RecordLoginFailure(ctx, k, now); err != nil {
 			return err
 		}
 	}
@@ -133,7 +133,7 @@ func (s *Service) signInFailed(ctx context.Context, u *desk.User, email, address
 	if u != nil {
 		actorID = u.ID
 	}
-	if err := s.Store.Audit(ctx, store.AuditEntry{
+	if err := s.store.Audit(ctx, store.AuditEntry{
 		At: now, ActorID: actorID, Action: "sign_in_failed", Subject: email, Address: address,
 	}); err != nil {
 		return err
@@ -142,19 +142,19 @@ func (s *Service) signInFailed(ctx context.Context, u *desk.User, email, address
 }
 
 // SignOut ends a session.
-func (s *Service) SignOut(ctx context.Context, token string) error {
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+func (s *Sessions) SignOut(ctx context.Context, token string) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		return tx.DeleteSession(ctx, auth.HashToken(token))
 	})
 }
 
 // SessionActor returns the actor of a live session, or ErrUnauthenticated.
-func (s *Service) SessionActor(ctx context.Context, token string) (*desk.Actor, error) {
+func (s *Sessions) SessionActor(ctx context.Context, token string) (*desk.Actor, error) {
 	if !strings.HasPrefix(token, sessionTokenPrefix) {
 		return nil, desk.ErrUnauthenticated
 	}
 	now := s.now()
-	userID, err := s.Store.SessionUser(ctx, auth.HashToken(token), now)
+	userID, err := s.store.SessionUser(ctx, auth.HashToken(token), now)
 	if err != nil {
 		return nil, unauthenticated(err)
 	}
@@ -162,20 +162,20 @@ func (s *Service) SessionActor(ctx context.Context, token string) (*desk.Actor, 
 }
 
 // TokenActor returns the actor of a live API token, or ErrUnauthenticated.
-func (s *Service) TokenActor(ctx context.Context, token string) (*desk.Actor, error) {
+func (s *Sessions) TokenActor(ctx context.Context, token string) (*desk.Actor, error) {
 	if !strings.HasPrefix(token, apiTokenPrefix) {
 		return nil, desk.ErrUnauthenticated
 	}
 	now := s.now()
-	userID, err := s.Store.APITokenUser(ctx, auth.HashToken(token), now)
+	userID, err := s.store.APITokenUser(ctx, auth.HashToken(token), now)
 	if err != nil {
 		return nil, unauthenticated(err)
 	}
 	return s.actor(ctx, userID, now)
 }
 
-func (s *Service) actor(ctx context.Context, userID int64, now time.Time) (*desk.Actor, error) {
-	a, err := s.Store.Actor(ctx, userID, now)
+func (s *core) actor(ctx context.Context, userID int64, now time.Time) (*desk.Actor, error) {
+	a, err := s.store.Actor(ctx, userID, now)
 	if err != nil {
 		return nil, unauthenticated(err)
 	}
@@ -194,7 +194,7 @@ func unauthenticated(err error) error {
 
 // CreateAPIToken makes a personal API token for the actor and returns it;
 // it is shown once and stored only as a hash.
-func (s *Service) CreateAPIToken(ctx context.Context, r Request, name string) (string, error) {
+func (s *Accounts) CreateAPIToken(ctx context.Context, r Request, name string) (string, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return "", err
 	}
@@ -203,7 +203,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, r Request, name string) (s
 		return "", &desk.ValidationError{Fields: map[string]string{"name": "Name the token (at most 100 characters), e.g. the script that uses it."}}
 	}
 	token := auth.NewToken(apiTokenPrefix)
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		tokenID, err := tx.CreateAPIToken(ctx, r.Actor.User.ID, name, auth.HashToken(token), s.now())
 		if err != nil {
 			return err
@@ -217,11 +217,11 @@ func (s *Service) CreateAPIToken(ctx context.Context, r Request, name string) (s
 }
 
 // RevokeAPIToken revokes one of the actor's own tokens.
-func (s *Service) RevokeAPIToken(ctx context.Context, r Request, tokenID int64) error {
+func (s *Accounts) RevokeAPIToken(ctx context.Context, r Request, tokenID int64) error {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.RevokeAPIToken(ctx, r.Actor.User.ID, tokenID, s.now()); err != nil {
 			return err
 		}
@@ -230,17 +230,17 @@ func (s *Service) RevokeAPIToken(ctx context.Context, r Request, tokenID int64) 
 }
 
 // APITokens lists the actor's own tokens.
-func (s *Service) APITokens(ctx context.Context, r Request) ([]store.APIToken, error) {
+func (s *Accounts) APITokens(ctx context.Context, r Request) ([]store.APIToken, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.APITokens(ctx, r.Actor.User.ID)
+	return s.store.APITokens(ctx, r.Actor.User.ID)
 }
 
 // RequestPasswordReset emails a reset link when the address belongs to a
 // user. It answers the same whether or not it does.
-func (s *Service) RequestPasswordReset(ctx context.Context, email, address string) error {
-	u, err := s.Store.UserByEmail(ctx, email)
+func (s *Sessions) RequestPasswordReset(ctx context.Context, email, address string) error {
+	u, err := s.store.UserByEmail(ctx, email)
 	if errors.Is(err, desk.ErrNotFound) {
 		return nil
 	}
@@ -250,7 +250,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 	if u.Disabled {
 		return nil
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := s.audit(ctx, tx, Request{Address: address}, "password_reset_requested", u.Email, ""); err != nil {
 			return err
 		}
@@ -264,7 +264,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, address strin
 
 // queuePasswordLink queues m to u with a link to choose a password, the
 // reset link, valid for lifetime, in tx.
-func (s *Service) queuePasswordLink(ctx context.Context, tx *store.Tx, u *desk.User, lifetime time.Duration, m mail) error {
+func (s *core) queuePasswordLink(ctx context.Context, tx *store.Tx, u *desk.User, lifetime time.Duration, m mail) error {
 	now := s.now()
 	token := auth.NewToken(linkTokenPrefix)
 	err := tx.CreateOneTimeToken(ctx, auth.HashToken(token),
@@ -272,19 +272,19 @@ func (s *Service) queuePasswordLink(ctx context.Context, tx *store.Tx, u *desk.U
 	if err != nil {
 		return err
 	}
-	m.To, m.Link = u, s.BaseURL+"/reset-password?token="+token
+	m.To, m.Link = u, s.baseURL+"/reset-password?token="+token
 	return s.queueMail(ctx, tx, m)
 }
 
 // ResetPassword sets a new password with a reset link's token, ends the
 // user's sessions and revokes their API tokens: whoever had the old
 // password may have made either.
-func (s *Service) ResetPassword(ctx context.Context, token, password, address string) error {
+func (s *Sessions) ResetPassword(ctx context.Context, token, password, address string) error {
 	if err := desk.ValidatePassword(password); err != nil {
 		return err
 	}
 	hash := auth.HashPassword(password)
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		t, err := tx.UseOneTimeToken(ctx, auth.HashToken(token), store.PurposePasswordReset, s.now())
 		if err != nil {
 			return fmt.Errorf("this reset link has expired or was already used: %w", err)
@@ -304,8 +304,8 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, address st
 
 // ResetLinkValid reports whether a reset link still works, so the page can
 // say so before the user types a new password.
-func (s *Service) ResetLinkValid(ctx context.Context, token string) bool {
-	_, err := s.Store.PeekOneTimeToken(ctx, auth.HashToken(token), store.PurposePasswordReset, s.now())
+func (s *Sessions) ResetLinkValid(ctx context.Context, token string) bool {
+	_, err := s.store.PeekOneTimeToken(ctx, auth.HashToken(token), store.PurposePasswordReset, s.now())
 	return err == nil
 }
 

@@ -21,34 +21,34 @@ func TestSignInThrottling(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		for i := range support.MaxAccountFailures {
-			if _, _, err := f.svc.SignIn(ctx, demo.Designated, "wrong", "198.51.100.7"); !errors.Is(err, support.ErrBadCredentials) {
+			if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated, "wrong", "198.51.100.7"); !errors.Is(err, support.ErrBadCredentials) {
 				t.Fatalf("failure %d: %v, want ErrBadCredentials", i+1, err)
 			}
 		}
 		// The right password is refused too while the account is throttled.
-		if _, _, err := f.svc.SignIn(ctx, demo.Designated, demo.Password, "198.51.100.8"); !errors.Is(err, desk.ErrThrottled) {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated, demo.Password, "198.51.100.8"); !errors.Is(err, desk.ErrThrottled) {
 			t.Fatalf("sign-in after %d failures: %v, want ErrThrottled", support.MaxAccountFailures, err)
 		}
 		// Another account from another address is not affected.
-		if _, _, err := f.svc.SignIn(ctx, demo.Designated2, demo.Password, "198.51.100.9"); err != nil {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated2, demo.Password, "198.51.100.9"); err != nil {
 			t.Fatalf("another account: %v", err)
 		}
-		f.now = f.now.Add(support.ThrottleWindow + time.Second)
-		token, u, err := f.svc.SignIn(ctx, demo.Designated, demo.Password, "198.51.100.8")
+		f.time.Set(f.time.Now().Add(support.ThrottleWindow + time.Second))
+		token, u, err := f.svc.Sessions().SignIn(ctx, demo.Designated, demo.Password, "198.51.100.8")
 		if err != nil || u.Email != demo.Designated {
 			t.Fatalf("sign-in after the window: %v", err)
 		}
-		a, err := f.svc.SessionActor(ctx, token)
+		a, err := f.svc.Sessions().SessionActor(ctx, token)
 		if err != nil || a.User.ID != u.ID {
 			t.Fatalf("SessionActor = %v, %v", a, err)
 		}
-		f.now = f.now.Add(support.SessionLifetime + time.Second)
-		if _, err := f.svc.SessionActor(ctx, token); !errors.Is(err, desk.ErrUnauthenticated) {
+		f.time.Set(f.time.Now().Add(support.SessionLifetime + time.Second))
+		if _, err := f.svc.Sessions().SessionActor(ctx, token); !errors.Is(err, desk.ErrUnauthenticated) {
 			t.Errorf("expired session: %v, want ErrUnauthenticated", err)
 		}
 		// An unknown address fails the same way as a wrong password, and
 		// every failure is audited.
-		if _, _, err := f.svc.SignIn(ctx, "nobody@abc-testing.example", "x", "198.51.100.10"); !errors.Is(err, support.ErrBadCredentials) {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, "nobody@abc-testing.example", "x", "198.51.100.10"); !errors.Is(err, support.ErrBadCredentials) {
 			t.Errorf("unknown account: %v, want ErrBadCredentials", err)
 		}
 		log, err := f.store.AuditLog(ctx, store.AuditFilter{Action: "sign_in_failed", Limit: 100})
@@ -62,18 +62,18 @@ func TestPasswordReset(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		oldToken, _, err := f.svc.SignIn(ctx, demo.ReadOnly, demo.Password, "203.0.113.1")
+		oldToken, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, demo.Password, "203.0.113.1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		apiToken, err := f.svc.CreateAPIToken(ctx, f.as(t, demo.ReadOnly), "a script")
+		apiToken, err := f.svc.Accounts().CreateAPIToken(ctx, f.as(t, demo.ReadOnly), "a script")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.RequestPasswordReset(ctx, "nobody@abc-testing.example", "203.0.113.1"); err != nil {
+		if err := f.svc.Sessions().RequestPasswordReset(ctx, "nobody@abc-testing.example", "203.0.113.1"); err != nil {
 			t.Fatalf("reset for an unknown address: %v, want the same quiet answer", err)
 		}
-		if err := f.svc.RequestPasswordReset(ctx, demo.ReadOnly, "203.0.113.1"); err != nil {
+		if err := f.svc.Sessions().RequestPasswordReset(ctx, demo.ReadOnly, "203.0.113.1"); err != nil {
 			t.Fatal(err)
 		}
 		mails, err := f.store.Notifications(ctx, demo.ReadOnly, 1)
@@ -81,35 +81,35 @@ func TestPasswordReset(t *testing.T) {
 			t.Fatalf("reset mail: %v, %v", mails, err)
 		}
 		token := regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
-		if !f.svc.ResetLinkValid(ctx, token) {
+		if !f.svc.Sessions().ResetLinkValid(ctx, token) {
 			t.Fatal("fresh reset link is not valid")
 		}
-		if err := f.svc.ResetPassword(ctx, token, "short", "203.0.113.1"); desk.AsValidation(err)["password"] == "" {
+		if err := f.svc.Sessions().ResetPassword(ctx, token, "short", "203.0.113.1"); desk.AsValidation(err)["password"] == "" {
 			t.Errorf("short password: %v, want a message on password", err)
 		}
-		if err := f.svc.ResetPassword(ctx, token, "a much better passphrase", "203.0.113.1"); err != nil {
+		if err := f.svc.Sessions().ResetPassword(ctx, token, "a much better passphrase", "203.0.113.1"); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.ResetPassword(ctx, token, "another passphrase!", "203.0.113.1"); !errors.Is(err, desk.ErrNotFound) {
+		if err := f.svc.Sessions().ResetPassword(ctx, token, "another passphrase!", "203.0.113.1"); !errors.Is(err, desk.ErrNotFound) {
 			t.Errorf("reusing the link: %v, want not found", err)
 		}
-		if _, err := f.svc.SessionActor(ctx, oldToken); !errors.Is(err, desk.ErrUnauthenticated) {
+		if _, err := f.svc.Sessions().SessionActor(ctx, oldToken); !errors.Is(err, desk.ErrUnauthenticated) {
 			t.Errorf("old session after reset: %v, want ended", err)
 		}
-		if _, err := f.svc.TokenActor(ctx, apiToken); !errors.Is(err, desk.ErrUnauthenticated) {
+		if _, err := f.svc.Sessions().TokenActor(ctx, apiToken); !errors.Is(err, desk.ErrUnauthenticated) {
 			t.Errorf("API token after reset: %v, want revoked", err)
 		}
-		if _, _, err := f.svc.SignIn(ctx, demo.ReadOnly, "a much better passphrase", "203.0.113.1"); err != nil {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, "a much better passphrase", "203.0.113.1"); err != nil {
 			t.Errorf("sign in with the new password: %v", err)
 		}
 		// A link older than an hour no longer works.
-		if err := f.svc.RequestPasswordReset(ctx, demo.ReadOnly, "203.0.113.1"); err != nil {
+		if err := f.svc.Sessions().RequestPasswordReset(ctx, demo.ReadOnly, "203.0.113.1"); err != nil {
 			t.Fatal(err)
 		}
 		mails, _ = f.store.Notifications(ctx, demo.ReadOnly, 1)
 		token = regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
-		f.now = f.now.Add(support.ResetLinkLifetime + time.Minute)
-		if f.svc.ResetLinkValid(ctx, token) {
+		f.time.Set(f.time.Now().Add(support.ResetLinkLifetime + time.Minute))
+		if f.svc.Sessions().ResetLinkValid(ctx, token) {
 			t.Error("a reset link older than an hour is still valid")
 		}
 		for _, m := range mails {
@@ -125,31 +125,31 @@ func TestAPITokens(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		dana := f.as(t, demo.Designated)
-		token, err := f.svc.CreateAPIToken(ctx, dana, "nightly report")
+		token, err := f.svc.Accounts().CreateAPIToken(ctx, dana, "nightly report")
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := f.svc.TokenActor(ctx, token)
+		a, err := f.svc.Sessions().TokenActor(ctx, token)
 		if err != nil || a.User.Email != demo.Designated {
 			t.Fatalf("TokenActor = %v, %v", a, err)
 		}
-		if _, err := f.svc.TokenActor(ctx, token+"x"); !errors.Is(err, desk.ErrUnauthenticated) {
+		if _, err := f.svc.Sessions().TokenActor(ctx, token+"x"); !errors.Is(err, desk.ErrUnauthenticated) {
 			t.Errorf("a wrong token: %v", err)
 		}
-		list, err := f.svc.APITokens(ctx, dana)
+		list, err := f.svc.Accounts().APITokens(ctx, dana)
 		if err != nil || len(list) != 1 || list[0].Name != "nightly report" {
 			t.Fatalf("APITokens = %v, %v", list, err)
 		}
-		if err := f.svc.RevokeAPIToken(ctx, f.as(t, demo.Designated2), list[0].ID); !errors.Is(err, desk.ErrNotFound) {
+		if err := f.svc.Accounts().RevokeAPIToken(ctx, f.as(t, demo.Designated2), list[0].ID); !errors.Is(err, desk.ErrNotFound) {
 			t.Errorf("revoking someone else's token: %v, want not found", err)
 		}
-		if err := f.svc.RevokeAPIToken(ctx, dana, list[0].ID); err != nil {
+		if err := f.svc.Accounts().RevokeAPIToken(ctx, dana, list[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.TokenActor(ctx, token); !errors.Is(err, desk.ErrUnauthenticated) {
+		if _, err := f.svc.Sessions().TokenActor(ctx, token); !errors.Is(err, desk.ErrUnauthenticated) {
 			t.Errorf("a revoked token: %v, want unauthenticated", err)
 		}
-		if _, err := f.svc.CreateAPIToken(ctx, dana, " "); desk.AsValidation(err)["name"] == "" {
+		if _, err := f.svc.Accounts().CreateAPIToken(ctx, dana, " "); desk.AsValidation(err)["name"] == "" {
 			t.Errorf("a token without a name: %v", err)
 		}
 	})
@@ -163,35 +163,35 @@ func TestSignInSlowsDownNotLocksOut(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		const shared = "198.51.100.50"
-		if _, _, err := f.svc.SignIn(ctx, demo.Designated, demo.Password, shared); err != nil {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated, demo.Password, shared); err != nil {
 			t.Fatal(err)
 		}
 		for i := range support.MaxAddressFailures {
-			if _, _, err := f.svc.SignIn(ctx, "guess"+strconv.Itoa(i)+"@abc-testing.example", "x", shared); !errors.Is(err, support.ErrBadCredentials) {
+			if _, _, err := f.svc.Sessions().SignIn(ctx, "guess"+strconv.Itoa(i)+"@abc-testing.example", "x", shared); !errors.Is(err, support.ErrBadCredentials) {
 				t.Fatalf("guess %d: %v", i, err)
 			}
 		}
-		if _, _, err := f.svc.SignIn(ctx, demo.Designated, demo.Password, shared); err != nil {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated, demo.Password, shared); err != nil {
 			t.Errorf("someone who signed in from the address before: %v, want in", err)
 		}
-		_, _, err := f.svc.SignIn(ctx, demo.Designated2, demo.Password, shared)
+		_, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated2, demo.Password, shared)
 		var re *desk.RetryError
 		if !errors.As(err, &re) || re.Wait <= 0 || re.Wait > time.Minute {
 			t.Fatalf("a first sign-in from the address after its failures: %v, want a wait of at most a minute", err)
 		}
-		f.now = f.now.Add(re.Wait)
-		if _, _, err := f.svc.SignIn(ctx, demo.Designated2, demo.Password, shared); err != nil {
+		f.time.Set(f.time.Now().Add(re.Wait))
+		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated2, demo.Password, shared); err != nil {
 			t.Errorf("after the wait: %v, want in", err)
 		}
 
 		// An account's waits double from a minute and stop at the window.
 		var waits []time.Duration
 		for range support.MaxAccountFailures + 6 {
-			_, _, err := f.svc.SignIn(ctx, demo.ReadOnly, "wrong", "203.0.113.9")
+			_, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, "wrong", "203.0.113.9")
 			if errors.As(err, &re) {
 				waits = append(waits, re.Wait.Round(time.Second))
-				f.now = f.now.Add(re.Wait)
-				if _, _, err := f.svc.SignIn(ctx, demo.ReadOnly, "wrong", "203.0.113.9"); !errors.Is(err, support.ErrBadCredentials) {
+				f.time.Set(f.time.Now().Add(re.Wait))
+				if _, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, "wrong", "203.0.113.9"); !errors.Is(err, support.ErrBadCredentials) {
 					t.Fatalf("a guess after the wait: %v, want it checked", err)
 				}
 			}
@@ -200,8 +200,8 @@ func TestSignInSlowsDownNotLocksOut(t *testing.T) {
 		if !slices.Equal(waits, want) {
 			t.Errorf("account waits = %v, want %v", waits, want)
 		}
-		f.now = f.now.Add(support.ThrottleWindow)
-		if _, _, err := f.svc.SignIn(ctx, demo.ReadOnly, demo.Password, "203.0.113.9"); err != nil {
+		f.time.Set(f.time.Now().Add(support.ThrottleWindow))
+		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, demo.Password, "203.0.113.9"); err != nil {
 			t.Errorf("the right password after the last wait: %v", err)
 		}
 	})

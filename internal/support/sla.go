@@ -42,7 +42,7 @@ var ErrNoActiveContract = fmt.Errorf("no active Service Contract covers its Sold
 // caseTerms finds what a case's service levels follow: the best active
 // contract of its combination, and the calendar of that contract, else of
 // the End User, else the default one.
-func (s *Service) caseTerms(ctx context.Context, tx *store.Tx, c *desk.Case) (*desk.Contract, *store.CalendarRow, error) {
+func (s *core) caseTerms(ctx context.Context, tx *store.Tx, c *desk.Case) (*desk.Contract, *store.CalendarRow, error) {
 	cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID})
 	if err != nil {
 		return nil, nil, err
@@ -127,7 +127,7 @@ func clockCalendar(ctx context.Context, tx *store.Tx, ck *desk.Clock) (*hours.Ca
 }
 
 // startClock starts (or restarts) a case's clock of a kind at start.
-func (s *Service) startClock(ctx context.Context, tx *store.Tx, c *desk.Case, kind desk.ClockKind, start time.Time) error {
+func (s *core) startClock(ctx context.Context, tx *store.Tx, c *desk.Case, kind desk.ClockKind, start time.Time) error {
 	ct, calRow, err := s.caseTerms(ctx, tx, c)
 	if err != nil {
 		return err
@@ -164,7 +164,7 @@ func clockJobKey(kind string, ck *desk.Clock) string {
 
 // scheduleClockJobs sets a running clock's warning and breach timers, and
 // cancels them for one that does not run.
-func (s *Service) scheduleClockJobs(ctx context.Context, tx *store.Tx, ck *desk.Clock) error {
+func (s *core) scheduleClockJobs(ctx context.Context, tx *store.Tx, ck *desk.Clock) error {
 	now := s.now()
 	if !ck.Running() {
 		for _, kind := range []string{JobSLAWarning, JobSLABreach} {
@@ -202,7 +202,7 @@ func (s *Service) scheduleClockJobs(ctx context.Context, tx *store.Tx, ck *desk.
 
 // meetClock marks a case's clock met (the first public staff reply, the
 // root-cause analysis delivered). It reports whether it was running.
-func (s *Service) meetClock(ctx context.Context, tx *store.Tx, caseID int64, kind desk.ClockKind, at time.Time) (bool, error) {
+func (s *core) meetClock(ctx context.Context, tx *store.Tx, caseID int64, kind desk.ClockKind, at time.Time) (bool, error) {
 	ck, err := tx.Clock(ctx, caseID, kind)
 	if err != nil || ck == nil || !ck.MetAt.IsZero() {
 		return false, err
@@ -222,7 +222,7 @@ func (s *Service) meetClock(ctx context.Context, tx *store.Tx, caseID int64, kin
 // syncClocks pauses a case's clocks when it begins to wait on the
 // customer, resumes them when it stops, retargets them when the priority
 // changes, and silences them while it is closed.
-func (s *Service) syncClocks(ctx context.Context, tx *store.Tx, before desk.Case, c *desk.Case) error {
+func (s *core) syncClocks(ctx context.Context, tx *store.Tx, before desk.Case, c *desk.Case) error {
 	waits, waited := c.WaitsOnCustomer() || c.Status == desk.StatusClosed, before.WaitsOnCustomer() || before.Status == desk.StatusClosed
 	if waits == waited && c.Priority == before.Priority {
 		return nil
@@ -277,7 +277,7 @@ func (s *Service) syncClocks(ctx context.Context, tx *store.Tx, before desk.Case
 
 // retarget moves a clock to the target of the case's new priority: the
 // time already used counts against the new target.
-func (s *Service) retarget(ctx context.Context, tx *store.Tx, c *desk.Case, ck *desk.Clock, cal *hours.Calendar, now time.Time) error {
+func (s *core) retarget(ctx context.Context, tx *store.Tx, c *desk.Case, ck *desk.Clock, cal *hours.Calendar, now time.Time) error {
 	ct, _, err := s.caseTerms(ctx, tx, c)
 	if err != nil {
 		return err
@@ -320,17 +320,17 @@ func (s *Service) retarget(ctx context.Context, tx *store.Tx, c *desk.Case, ck *
 
 // RunSLAWarning and RunSLABreach are the clocks' jobs. Each fires once:
 // the clock records it in the job's transaction.
-func (s *Service) RunSLAWarning(ctx context.Context, j *desk.Job) error {
+func (s *Jobs) RunSLAWarning(ctx context.Context, j *desk.Job) error {
 	return s.runClockJob(ctx, j, false)
 }
 
 // RunSLABreach records a missed target.
-func (s *Service) RunSLABreach(ctx context.Context, j *desk.Job) error {
+func (s *Jobs) RunSLABreach(ctx context.Context, j *desk.Job) error {
 	return s.runClockJob(ctx, j, true)
 }
 
-func (s *Service) runClockJob(ctx context.Context, j *desk.Job, breach bool) error {
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
 			return err
 		}
@@ -376,7 +376,7 @@ func (s *Service) runClockJob(ctx context.Context, j *desk.Job, breach bool) err
 		}
 		return s.queueMail(ctx, tx, mail{
 			Kind: action, To: owner, Case: c, Subject: "Case " + c.Number() + ": " + text,
-			Text: text + "\n\nCase " + c.Number() + ": " + c.Summary, Link: s.BaseURL + "/cases/" + c.Number(),
+			Text: text + "\n\nCase " + c.Number() + ": " + c.Summary, Link: s.baseURL + "/cases/" + c.Number(),
 		})
 	})
 }

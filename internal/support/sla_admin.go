@@ -14,17 +14,17 @@ import (
 )
 
 // Calendars lists the business-hours calendars (staff).
-func (s *Service) Calendars(ctx context.Context, r Request) ([]store.CalendarRow, error) {
+func (s *ServiceLevels) Calendars(ctx context.Context, r Request) ([]store.CalendarRow, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewServiceLevels, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.Calendars(ctx)
+	return s.store.Calendars(ctx)
 }
 
 // SaveCalendar creates (ID zero) or changes a calendar (portal admins):
 // its zone must be an IANA zone and its week readable, each refusal on
 // its field.
-func (s *Service) SaveCalendar(ctx context.Context, r Request, row *store.CalendarRow) error {
+func (s *ServiceLevels) SaveCalendar(ctx context.Context, r Request, row *store.CalendarRow) error {
 	if err := desk.Authorize(r.Actor, desk.ManageCalendars, desk.Target{}); err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Service) SaveCalendar(ctx context.Context, r Request, row *store.Calend
 	}
 	slices.SortFunc(row.Holidays, func(a, b hours.Date) int { return strings.Compare(a.String(), b.String()) })
 	row.Holidays = slices.Compact(row.Holidays)
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		action := "calendar_updated"
 		if row.ID == 0 {
 			action = "calendar_created"
@@ -60,7 +60,7 @@ func (s *Service) SaveCalendar(ctx context.Context, r Request, row *store.Calend
 
 // ImportHolidays adds the days of an iCalendar file to a calendar's
 // holidays (portal admins). It returns how many days were new.
-func (s *Service) ImportHolidays(ctx context.Context, r Request, calendarID int64, ics io.Reader) (int, error) {
+func (s *ServiceLevels) ImportHolidays(ctx context.Context, r Request, calendarID int64, ics io.Reader) (int, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageCalendars, desk.Target{}); err != nil {
 		return 0, err
 	}
@@ -69,7 +69,7 @@ func (s *Service) ImportHolidays(ctx context.Context, r Request, calendarID int6
 		return 0, &desk.ValidationError{Fields: map[string]string{"file": err.Error()}}
 	}
 	added := 0
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+	err = s.store.Write(ctx, func(tx *store.Tx) error {
 		row, err := tx.CalendarByID(ctx, calendarID)
 		if err != nil {
 			return err
@@ -93,17 +93,17 @@ func (s *Service) ImportHolidays(ctx context.Context, r Request, calendarID int6
 	return added, err
 }
 
-// SLATargets lists the service-level table (staff).
-func (s *Service) SLATargets(ctx context.Context, r Request) ([]store.SLATarget, error) {
+// Targets lists the service-level table (staff).
+func (s *ServiceLevels) Targets(ctx context.Context, r Request) ([]store.SLATarget, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewServiceLevels, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.Store.SLATargets(ctx)
+	return s.store.SLATargets(ctx)
 }
 
-// SetSLATarget changes one target (portal admins). Cases keep the target
+// SetTarget changes one target (portal admins). Cases keep the target
 // their clock started with until their priority changes.
-func (s *Service) SetSLATarget(ctx context.Context, r Request, t *store.SLATarget) error {
+func (s *ServiceLevels) SetTarget(ctx context.Context, r Request, t *store.SLATarget) error {
 	if err := desk.Authorize(r.Actor, desk.ManageSLATargets, desk.Target{}); err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (s *Service) SetSLATarget(ctx context.Context, r Request, t *store.SLATarge
 	if err := p.Err(); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SetSLATarget(ctx, t); err != nil {
 			return err
 		}
@@ -142,16 +142,16 @@ type SLASettings struct {
 	FollowUpBusinessDays bool
 }
 
-// SLASettings returns the settings (staff).
-func (s *Service) SLASettings(ctx context.Context, r Request) (*SLASettings, error) {
+// Settings returns the settings (staff).
+func (s *ServiceLevels) Settings(ctx context.Context, r Request) (*SLASettings, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewServiceLevels, desk.Target{}); err != nil {
 		return nil, err
 	}
-	cal, err := s.Store.Setting(ctx, settingDefaultCalendar, defaultCalendarName)
+	cal, err := s.store.Setting(ctx, settingDefaultCalendar, defaultCalendarName)
 	if err != nil {
 		return nil, err
 	}
-	lead, err := s.Store.Setting(ctx, settingWarningLead, strconv.Itoa(defaultWarningLead))
+	lead, err := s.store.Setting(ctx, settingWarningLead, strconv.Itoa(defaultWarningLead))
 	if err != nil {
 		return nil, err
 	}
@@ -159,22 +159,22 @@ func (s *Service) SLASettings(ctx context.Context, r Request) (*SLASettings, err
 	if err != nil {
 		minutes = defaultWarningLead
 	}
-	days, err := s.Store.Setting(ctx, settingFollowUpDays, "calendar")
+	days, err := s.store.Setting(ctx, settingFollowUpDays, "calendar")
 	if err != nil {
 		return nil, err
 	}
 	return &SLASettings{DefaultCalendar: cal, WarningLead: time.Duration(minutes) * time.Minute, FollowUpBusinessDays: days == "business"}, nil
 }
 
-// SetSLASettings changes the settings (portal admins).
-func (s *Service) SetSLASettings(ctx context.Context, r Request, set SLASettings) error {
+// SetSettings changes the settings (portal admins).
+func (s *ServiceLevels) SetSettings(ctx context.Context, r Request, set SLASettings) error {
 	if err := desk.Authorize(r.Actor, desk.ManageSLASettings, desk.Target{}); err != nil {
 		return err
 	}
 	if set.WarningLead < 0 || set.WarningLead > 7*24*time.Hour {
 		return &desk.ValidationError{Fields: map[string]string{"lead": "Give a warning lead from 0 minutes to 7 days."}}
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.CalendarByName(ctx, set.DefaultCalendar); err != nil {
 			return missingAs(err, "default_calendar", "Choose one of the calendars.")
 		}

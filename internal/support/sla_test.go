@@ -20,12 +20,12 @@ func slaFixture(t *testing.T, f *fixture) time.Time {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := f.now.In(london)
+	d := f.time.Now().In(london)
 	for d.Weekday() != time.Monday {
 		d = d.AddDate(0, 0, 1)
 	}
 	monday := time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, london)
-	f.now = monday.UTC()
+	f.time.Set(monday.UTC())
 	err = f.store.Write(context.Background(), func(tx *store.Tx) error {
 		return tx.SetSetting(context.Background(), "sla.default_calendar", "EMEA")
 	})
@@ -37,7 +37,7 @@ func slaFixture(t *testing.T, f *fixture) time.Time {
 
 func (f *fixture) openCase(t *testing.T, p desk.Priority) int64 {
 	t.Helper()
-	c, err := f.svc.OpenCase(context.Background(), f.as(t, demo.Designated), desk.NewCase{
+	c, err := f.svc.Cases().Open(context.Background(), f.as(t, demo.Designated), desk.NewCase{
 		Combination: f.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
 		ProductID: f.world.Products["SIP Server"], ComponentID: f.world.Comps["SIP Server"][0],
 		Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
@@ -51,7 +51,7 @@ func (f *fixture) openCase(t *testing.T, p desk.Priority) int64 {
 
 func (f *fixture) clock(t *testing.T, caseID int64, kind desk.ClockKind) desk.Clock {
 	t.Helper()
-	cc, err := f.svc.Case(context.Background(), f.as(t, demo.Agent), caseID)
+	cc, err := f.svc.Cases().Case(context.Background(), f.as(t, demo.Agent), caseID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,34 +78,34 @@ func TestResponseClock(t *testing.T) {
 		}
 
 		// Waiting on the customer pauses it; the answer resumes it.
-		f.now = monday.Add(time.Hour)
+		f.time.Set(monday.Add(time.Hour))
 		f.setStatus(t, caseID, desk.StatusAwaitingInformation, desk.SubInfoFromCustomer)
 		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.Paused() || ck.Left != time.Hour {
 			t.Fatalf("after asking for information: %+v; want paused with an hour left", ck)
 		}
 		tuesday := monday.AddDate(0, 0, 1)
-		f.now = tuesday.Add(30 * time.Minute)
+		f.time.Set(tuesday.Add(30 * time.Minute))
 		if n, _ := w.RunDue(ctx); n != 0 {
 			t.Fatal("a paused clock's jobs ran")
 		}
-		if err := f.svc.Comment(ctx, f.as(t, demo.Designated), caseID, "Here is the trace you asked for."); err != nil {
+		if err := f.svc.Cases().Comment(ctx, f.as(t, demo.Designated), caseID, "Here is the trace you asked for."); err != nil {
 			t.Fatal(err)
 		}
 		ck = f.clock(t, caseID, desk.ClockResponse)
 		if !ck.Running() || !ck.DueAt.Equal(tuesday.Add(90*time.Minute)) {
 			t.Fatalf("after the answer: %+v; want due 10:30 Tuesday", ck)
 		}
-		cc, _ := f.svc.Case(ctx, f.as(t, demo.Designated), caseID)
-		if len(cc.Pauses) != 1 || !cc.Pauses[0].StartedAt.Equal(monday.Add(time.Hour)) || !cc.Pauses[0].EndedAt.Equal(f.now) {
+		cc, _ := f.svc.Cases().Case(ctx, f.as(t, demo.Designated), caseID)
+		if len(cc.Pauses) != 1 || !cc.Pauses[0].StartedAt.Equal(monday.Add(time.Hour)) || !cc.Pauses[0].EndedAt.Equal(f.time.Now()) {
 			t.Errorf("pause history %+v", cc.Pauses)
 		}
 
 		// The warning 30 minutes before, the breach at the deadline, once each.
-		f.now = tuesday.Add(time.Hour)
+		f.time.Set(tuesday.Add(time.Hour))
 		if n, _ := w.RunDue(ctx); n != 1 {
 			t.Fatalf("warning: ran %d jobs", n)
 		}
-		f.now = tuesday.Add(2 * time.Hour)
+		f.time.Set(tuesday.Add(2 * time.Hour))
 		if n, _ := w.RunDue(ctx); n != 1 {
 			t.Fatalf("breach: ran %d jobs", n)
 		}
@@ -113,10 +113,10 @@ func TestResponseClock(t *testing.T) {
 			t.Fatal("a clock job ran twice")
 		}
 		ck = f.clock(t, caseID, desk.ClockResponse)
-		if ck.WarnedAt.IsZero() || ck.BreachedAt.IsZero() || !ck.Missed(f.now) {
+		if ck.WarnedAt.IsZero() || ck.BreachedAt.IsZero() || !ck.Missed(f.time.Now()) {
 			t.Errorf("after the deadline: %+v", ck)
 		}
-		v, _ := f.svc.Case(ctx, f.as(t, demo.Agent), caseID)
+		v, _ := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
 		feed := ""
 		for _, e := range v.Feed {
 			feed += e.Body + "\n"
@@ -126,16 +126,16 @@ func TestResponseClock(t *testing.T) {
 		}
 
 		// An internal note is no response; a public reply is.
-		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "Looking at the trace.", true); err != nil {
+		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Looking at the trace.", true); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.MetAt.IsZero() {
 			t.Fatal("an internal note met the response target")
 		}
-		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "We are on it.", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "We are on it.", false); err != nil {
 			t.Fatal(err)
 		}
-		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.MetAt.Equal(f.now) {
+		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.MetAt.Equal(f.time.Now()) {
 			t.Errorf("a public reply did not meet the target: %+v", ck)
 		}
 	})
@@ -153,23 +153,23 @@ func TestResponseClockMetInTime(t *testing.T) {
 			t.Fatalf("medium due %s", ck.DueAt)
 		}
 		// Raised to High after an hour: 2 hours in all, one used.
-		f.now = monday.Add(time.Hour)
+		f.time.Set(monday.Add(time.Hour))
 		high := desk.PriorityHigh
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &high}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &high}); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.DueAt.Equal(monday.Add(2*time.Hour)) || ck.Amount != 120 {
 			t.Fatalf("after raising to High: %+v; want due 11:00", ck)
 		}
-		f.now = monday.Add(90 * time.Minute)
-		if err := f.svc.Reply(ctx, f.as(t, demo.Agent), caseID, "Hello, we are looking.", false); err != nil {
+		f.time.Set(monday.Add(90 * time.Minute))
+		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Hello, we are looking.", false); err != nil {
 			t.Fatal(err)
 		}
-		f.now = monday.AddDate(0, 0, 3)
+		f.time.Set(monday.AddDate(0, 0, 3))
 		if n, _ := w.RunDue(ctx); n != 0 {
 			t.Errorf("%d clock jobs ran for a met target", n)
 		}
-		if ck := f.clock(t, caseID, desk.ClockResponse); ck.Missed(f.now) || !ck.WarnedAt.IsZero() {
+		if ck := f.clock(t, caseID, desk.ClockResponse); ck.Missed(f.time.Now()) || !ck.WarnedAt.IsZero() {
 			t.Errorf("a target met in time: %+v", ck)
 		}
 	})
@@ -181,11 +181,11 @@ func TestRCAClock(t *testing.T) {
 		ctx := context.Background()
 		monday := slaFixture(t, f)
 		caseID := f.openCase(t, desk.PriorityHigh)
-		err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{RCADelivered: true})
+		err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{RCADelivered: true})
 		if err == nil {
 			t.Fatal("an RCA was delivered before its clock started")
 		}
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{InfoComplete: true}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{InfoComplete: true}); err != nil {
 			t.Fatal(err)
 		}
 		// High: 9 business days, Monday to the Thursday of the week after next.
@@ -193,11 +193,11 @@ func TestRCAClock(t *testing.T) {
 		if ck.Amount != 9 || ck.Unit != desk.UnitBusinessDays || !ck.DueAt.Equal(monday.AddDate(0, 0, 11)) {
 			t.Fatalf("RCA clock %+v", ck)
 		}
-		f.now = monday.AddDate(0, 0, 4)
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{RCADelivered: true}); err != nil {
+		f.time.Set(monday.AddDate(0, 0, 4))
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{RCADelivered: true}); err != nil {
 			t.Fatal(err)
 		}
-		if ck := f.clock(t, caseID, desk.ClockRCA); ck.MetAt.IsZero() || ck.Missed(f.now) {
+		if ck := f.clock(t, caseID, desk.ClockRCA); ck.MetAt.IsZero() || ck.Missed(f.time.Now()) {
 			t.Errorf("delivered RCA: %+v", ck)
 		}
 	})
@@ -210,7 +210,7 @@ func TestCriticalCloudClock(t *testing.T) {
 		slaFixture(t, f)
 		// Staff raise a Contoso (cloud, Business Care) case to Critical:
 		// 10 minutes around the clock, from when the case opened.
-		c, err := f.svc.OpenCase(ctx, f.as(t, demo.Partner), desk.NewCase{
+		c, err := f.svc.Cases().Open(ctx, f.as(t, demo.Partner), desk.NewCase{
 			Combination: desk.Combination{SoldToID: f.world.Northwind, EndUserID: f.world.Contoso}, Type: desk.TypeSupport, SubType: "Problem",
 			ProductID: f.world.Products["ACD Server"], ComponentID: f.world.Comps["ACD Server"][0],
 			Summary: "No calls routed", Description: "No call reaches an agent since the maintenance window ended an hour ago.",
@@ -219,10 +219,10 @@ func TestCriticalCloudClock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		start := f.now
-		f.now = f.now.Add(2 * time.Minute)
+		start := f.time.Now()
+		f.time.Set(f.time.Now().Add(2 * time.Minute))
 		critical := desk.PriorityCritical
-		if err := f.svc.UpdateCase(ctx, f.as(t, demo.Agent), c.ID, support.CaseChange{Priority: &critical}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), c.ID, support.CaseChange{Priority: &critical}); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, c.ID, desk.ClockResponse); ck.Unit != desk.UnitMinutes || ck.Amount != 10 || !ck.DueAt.Equal(start.Add(10*time.Minute)) {

@@ -1,9 +1,13 @@
 // Package support carries out what people do in Caseport: sign in, manage
-// accounts and access, open and work cases. Each method asks desk.Authorize
-// before it reads or writes, applies the domain's rules, and writes the
-// change with the events it causes (feed entry, audit line, notification)
-// in one store transaction. The web pages and the JSON API both call it, so
-// neither holds rules of its own.
+// accounts and access, open and work cases. New builds the areas (Cases,
+// Accounts, Access, Sessions, ServiceLevels, Transfers, Mail, Jobs,
+// Importer, Audit) over one unexported core that holds the dependencies
+// given at construction; nothing of it changes afterwards. Each area
+// method asks desk.Authorize before it reads or writes, applies the
+// domain's rules, and writes the change with the events it causes (feed
+// entry, audit line, notification) in one store transaction. The web
+// pages and the JSON API both call the areas, so neither holds rules of
+// its own.
 package support
 
 import (
@@ -18,11 +22,15 @@ import (
 	"github.com/caseport/caseport/internal/store"
 )
 
-// Service is the support desk's use cases over one store.
-type Service struct {
+// Deps are what the support desk needs, given once to New; nothing is
+// changed after.
+type Deps struct {
 	Store *store.Store
-	Log   *slog.Logger
-	// Clock returns the current time; tests move it.
+	// Log gets what the areas note beside their answers: refused logins,
+	// purges, failures of clean-up (nil: nothing is logged).
+	Log *slog.Logger
+	// Clock returns the current time (nil: time.Now); tests give a clock
+	// they move.
 	Clock func() time.Time
 	// BaseURL is the portal's public address, for links in emails.
 	BaseURL string
@@ -35,16 +43,123 @@ type Service struct {
 	// Files keeps the files of cases; without it attachments are only
 	// listed.
 	Files files.Store
+}
+
+// core is what every area works with: the store, the clock and the
+// settings of this process. The areas share one core, so an upload locked
+// by one request is locked for all.
+type core struct {
+	store       *store.Store
+	log         *slog.Logger
+	clock       func() time.Time
+	baseURL     string
+	mailDomain  string
+	sftpAddress string
+	files       files.Store
 
 	uploadLocks sync.Map // upload id → *uploadLock (uploads.go)
 }
 
-// New returns a service with the real clock.
-func New(s *store.Store, log *slog.Logger, baseURL string) *Service {
-	return &Service{Store: s, Log: log, Clock: time.Now, BaseURL: baseURL}
+// Service hands out the support desk's areas, all over one core. It holds
+// nothing that changes after New.
+type Service struct {
+	*core
+	cases     *Cases
+	accounts  *Accounts
+	access    *Access
+	sessions  *Sessions
+	sla       *ServiceLevels
+	transfers *Transfers
+	mail      *Mail
+	jobs      *Jobs
+	importer  *Importer
+	audit     *Audit
 }
 
-func (s *Service) now() time.Time { return s.Clock().UTC().Truncate(time.Microsecond) }
+// The areas. Each is a view of the one core; its methods are the use cases
+// of one part of the product.
+type (
+	// Cases are cases and their feed: opening, comments and replies,
+	// changes, closing and reopening, following, caller verification and
+	// escalations.
+	Cases struct{ *core }
+	// Accounts are companies, contracts, products, contacts, staff, the
+	// own profile and API tokens.
+	Accounts struct{ *core }
+	// Access is registration, access requests and their decisions, grants
+	// and approvers.
+	Access struct{ *core }
+	// Sessions are signing in and out, password resets, and the actor
+	// behind a session or an API token.
+	Sessions struct{ *core }
+	// ServiceLevels are the targets, business-hours calendars and their
+	// settings.
+	ServiceLevels struct{ *core }
+	// Transfers are the files of cases: resumable uploads, downloads and
+	// temporary SFTP accounts.
+	Transfers struct{ *core }
+	// Mail is the outbox, received mail and its triage, email templates and
+	// the work email rules.
+	Mail struct{ *core }
+	// Jobs are the runners of the jobs caseport serve registers, and the
+	// dead jobs staff retry or discard.
+	Jobs struct{ *core }
+	// Importer loads companies, contracts and contacts from CSV files.
+	Importer struct{ *core }
+	// Audit is the audit log.
+	Audit struct{ *core }
+)
+
+// New returns the support desk over d.
+func New(d Deps) *Service {
+	c := &core{
+		store: d.Store, log: d.Log, clock: d.Clock, baseURL: d.BaseURL,
+		mailDomain: d.MailDomain, sftpAddress: d.SFTPAddress, files: d.Files,
+	}
+	if c.clock == nil {
+		c.clock = time.Now
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		core: c, cases: &Cases{c}, accounts: &Accounts{c}, access: &Access{c}, sessions: &Sessions{c},
+		sla: &ServiceLevels{c}, transfers: &Transfers{c}, mail: &Mail{c}, jobs: &Jobs{c},
+		importer: &Importer{c}, audit: &Audit{c},
+	}
+}
+
+// Cases returns the cases area.
+func (svc *Service) Cases() *Cases { return svc.cases }
+
+// Accounts returns the accounts area.
+func (svc *Service) Accounts() *Accounts { return svc.accounts }
+
+// Access returns the access area.
+func (svc *Service) Access() *Access { return svc.access }
+
+// Sessions returns the sign-in area.
+func (svc *Service) Sessions() *Sessions { return svc.sessions }
+
+// ServiceLevels returns the service-level area.
+func (svc *Service) ServiceLevels() *ServiceLevels { return svc.sla }
+
+// Transfers returns the file transfer area.
+func (svc *Service) Transfers() *Transfers { return svc.transfers }
+
+// Mail returns the mail area.
+func (svc *Service) Mail() *Mail { return svc.mail }
+
+// Jobs returns the jobs area.
+func (svc *Service) Jobs() *Jobs { return svc.jobs }
+
+// Importer returns the CSV import.
+func (svc *Service) Importer() *Importer { return svc.importer }
+
+// Audit returns the audit log.
+func (svc *Service) Audit() *Audit { return svc.audit }
+
+func (s *core) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
 
 // Request describes who is asking and from where, for the audit log.
 type Request struct {
@@ -60,7 +175,7 @@ func (r Request) actorID() int64 {
 }
 
 // audit writes an audit line for the request inside tx.
-func (s *Service) audit(ctx context.Context, tx *store.Tx, r Request, action, subject, detail string) error {
+func (s *core) audit(ctx context.Context, tx *store.Tx, r Request, action, subject, detail string) error {
 	return tx.Audit(ctx, store.AuditEntry{
 		At: s.now(), ActorID: r.actorID(), Action: action, Subject: subject, Detail: detail, Address: r.Address,
 	})

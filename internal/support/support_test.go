@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseport/caseport/internal/clocktest"
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
@@ -22,7 +23,9 @@ type fixture struct {
 	svc   *support.Service
 	store *store.Store
 	world *demo.World
-	now   time.Time
+	time  *clocktest.Clock // the services' clock, which tests move
+	// with changes the dependencies of the fixture's services (configure).
+	with []func(*support.Deps)
 }
 
 func eachEngine(t *testing.T, fn func(t *testing.T, f *fixture)) {
@@ -38,23 +41,35 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{store: s, world: w, now: now}
+	f := &fixture{store: s, world: w, time: clocktest.New(now)}
 	f.svc = f.service(s)
 	return f
 }
 
-// service returns a service on s with the fixture's clock; on a second
-// store of the same database it is a second process.
-func (f *fixture) service(s *store.Store) *support.Service {
-	svc := support.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)), "https://support.example")
-	svc.Clock = func() time.Time { return f.now }
-	return svc
+// service returns a service on s with the fixture's clock and
+// configuration, changed by each of with; on a second store of the same
+// database it is a second process.
+func (f *fixture) service(s *store.Store, with ...func(*support.Deps)) *support.Service {
+	d := support.Deps{
+		Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: f.time.Now, BaseURL: "https://support.example",
+	}
+	for _, w := range append(slices.Clip(f.with), with...) {
+		w(&d)
+	}
+	return support.New(d)
+}
+
+// configure gives the fixture a new service with w applied to its
+// dependencies as well; a test calls it before it uses the service.
+func (f *fixture) configure(w func(*support.Deps)) {
+	f.with = append(f.with, w)
+	f.svc = f.service(f.store)
 }
 
 // as returns the request of a demo user.
 func (f *fixture) as(t *testing.T, email string) support.Request {
 	t.Helper()
-	a, err := f.store.Actor(context.Background(), f.world.Users[email], f.now)
+	a, err := f.store.Actor(context.Background(), f.world.Users[email], f.time.Now())
 	if err != nil {
 		t.Fatalf("actor %s: %v", email, err)
 	}
@@ -104,11 +119,11 @@ func TestCaseAccessMatrix(t *testing.T) {
 			for _, key := range all {
 				caseID := w.Cases[key]
 				sees := slices.Contains(visible[l.Email], key)
-				_, err := f.svc.Case(ctx, r, caseID)
+				_, err := f.svc.Cases().Case(ctx, r, caseID)
 				if got, want := kind(err), map[bool]string{true: "ok", false: "notfound"}[sees]; got != want {
 					t.Errorf("%s views %s: %s, want %s", l.Email, key, got, want)
 				}
-				v, _ := f.svc.Case(ctx, r, caseID)
+				v, _ := f.svc.Cases().Case(ctx, r, caseID)
 				if v != nil && !r.Actor.IsStaff() {
 					for _, e := range v.Feed {
 						if e.Kind == desk.EntryNote {
@@ -128,7 +143,7 @@ func TestCaseAccessMatrix(t *testing.T) {
 				case sees:
 					want = "forbidden"
 				}
-				err = f.svc.Comment(ctx, r, caseID, "A comment from "+l.Email)
+				err = f.svc.Cases().Comment(ctx, r, caseID, "A comment from "+l.Email)
 				if got := kind(err); got != want {
 					t.Errorf("%s comments on %s: %s, want %s", l.Email, key, got, want)
 				}
@@ -139,7 +154,7 @@ func TestCaseAccessMatrix(t *testing.T) {
 			}
 			var listed []string
 			for _, list := range []store.CaseList{store.GroupCases, store.ClosedCases} {
-				page, err := f.svc.Cases(ctx, r, store.CaseFilter{List: list, Limit: 100, Scope: desk.CaseScope{All: true}})
+				page, err := f.svc.Cases().List(ctx, r, store.CaseFilter{List: list, Limit: 100, Scope: desk.CaseScope{All: true}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -173,38 +188,38 @@ func TestCaseLifecycle(t *testing.T) {
 			Summary: "Trunk 7 drops calls", Description: "Every inbound call on trunk 7 drops after thirty seconds since the upgrade.",
 			Priority: desk.PriorityHigh, Stage: desk.StageProduction,
 		}
-		c, err := f.svc.OpenCase(ctx, dana, n)
+		c, err := f.svc.Cases().Open(ctx, dana, n)
 		if err != nil {
 			t.Fatalf("OpenCase: %v", err)
 		}
 		if c.Status != desk.StatusOpen || c.SubStatus != desk.SubNew || len(c.Number()) != 10 {
 			t.Fatalf("new case = %s %s/%s, want a 10-digit Open/New case", c.Number(), c.Status, c.SubStatus)
 		}
-		mine, err := f.svc.Cases(ctx, dana, store.CaseFilter{List: store.MyCases})
+		mine, err := f.svc.Cases().List(ctx, dana, store.CaseFilter{List: store.MyCases})
 		if err != nil || len(mine.Cases) == 0 || mine.Cases[0].ID != c.ID {
 			t.Fatalf("My Cases does not start with the new case: %v", err)
 		}
 		critical := n
 		critical.Priority = desk.PriorityCritical
-		if _, err := f.svc.OpenCase(ctx, dana, critical); kind(err) != "invalid" {
+		if _, err := f.svc.Cases().Open(ctx, dana, critical); kind(err) != "invalid" {
 			t.Errorf("a customer opening a Critical case: %s, want invalid", kind(err))
 		}
 
 		// Staff propose a solution; the customer's update reopens the case.
 		status, sub := desk.StatusSolutionProposed, desk.SubReplied
-		if err := f.svc.Reply(ctx, agent, c.ID, "Please try the patch.", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, agent, c.ID, "Please try the patch.", false); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.Reply(ctx, agent, c.ID, "Internal: patch is experimental.", true); err != nil {
+		if err := f.svc.Cases().Reply(ctx, agent, c.ID, "Internal: patch is experimental.", true); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.UpdateCase(ctx, agent, c.ID, support.CaseChange{Status: &status, SubStatus: &sub}); err != nil {
+		if err := f.svc.Cases().Update(ctx, agent, c.ID, support.CaseChange{Status: &status, SubStatus: &sub}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.Comment(ctx, dana, c.ID, "The patch did not help."); err != nil {
+		if err := f.svc.Cases().Comment(ctx, dana, c.ID, "The patch did not help."); err != nil {
 			t.Fatal(err)
 		}
-		v, err := f.svc.Case(ctx, dana, c.ID)
+		v, err := f.svc.Cases().Case(ctx, dana, c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,30 +234,30 @@ func TestCaseLifecycle(t *testing.T) {
 		if v.Feed[0].Kind != desk.EntryEvent || !strings.Contains(v.Feed[0].Body, "Open") {
 			t.Errorf("newest feed entry = %s %q, want the status event", v.Feed[0].Kind, v.Feed[0].Body)
 		}
-		if err := f.svc.CloseCase(ctx, riley, c.ID, desk.SubResolved, "done"); kind(err) != "forbidden" {
+		if err := f.svc.Cases().Close(ctx, riley, c.ID, desk.SubResolved, "done"); kind(err) != "forbidden" {
 			t.Errorf("read-only close: %s, want forbidden", kind(err))
 		}
-		if err := f.svc.CloseCase(ctx, dana, c.ID, desk.SubResolved, ""); kind(err) != "invalid" {
+		if err := f.svc.Cases().Close(ctx, dana, c.ID, desk.SubResolved, ""); kind(err) != "invalid" {
 			t.Errorf("close without a comment: %s, want invalid", kind(err))
 		}
-		if err := f.svc.CloseCase(ctx, dana, c.ID, desk.SubResolved, "Fixed by the second patch."); err != nil {
+		if err := f.svc.Cases().Close(ctx, dana, c.ID, desk.SubResolved, "Fixed by the second patch."); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.Comment(ctx, dana, c.ID, "one more thing"); kind(err) != "conflict" {
+		if err := f.svc.Cases().Comment(ctx, dana, c.ID, "one more thing"); kind(err) != "conflict" {
 			t.Errorf("comment on a closed case: %s, want conflict", kind(err))
 		}
-		f.now = f.now.Add(29 * 24 * time.Hour)
-		if err := f.svc.ReopenCase(ctx, dana, c.ID, "It is back since this morning."); err != nil {
+		f.time.Set(f.time.Now().Add(29 * 24 * time.Hour))
+		if err := f.svc.Cases().Reopen(ctx, dana, c.ID, "It is back since this morning."); err != nil {
 			t.Fatalf("reopen within 30 days: %v", err)
 		}
-		if err := f.svc.CloseCase(ctx, dana, c.ID, desk.SubCancelled, "Our mistake."); err != nil {
+		if err := f.svc.Cases().Close(ctx, dana, c.ID, desk.SubCancelled, "Our mistake."); err != nil {
 			t.Fatal(err)
 		}
-		f.now = f.now.Add(31 * 24 * time.Hour)
-		if err := f.svc.ReopenCase(ctx, dana, c.ID, "Back again."); kind(err) != "conflict" {
+		f.time.Set(f.time.Now().Add(31 * 24 * time.Hour))
+		if err := f.svc.Cases().Reopen(ctx, dana, c.ID, "Back again."); kind(err) != "conflict" {
 			t.Errorf("customer reopen after 30 days: %s, want conflict", kind(err))
 		}
-		if err := f.svc.ReopenCase(ctx, agent, c.ID, "Reopened on the customer's call."); err != nil {
+		if err := f.svc.Cases().Reopen(ctx, agent, c.ID, "Reopened on the customer's call."); err != nil {
 			t.Errorf("staff reopen after 30 days: %v", err)
 		}
 
@@ -314,7 +329,7 @@ func TestOpenCaseRefusals(t *testing.T) {
 		for _, tt := range tests {
 			n := valid
 			tt.change(&n)
-			_, err := f.svc.OpenCase(ctx, f.as(t, tt.email), n)
+			_, err := f.svc.Cases().Open(ctx, f.as(t, tt.email), n)
 			if got := kind(err); got != tt.want {
 				t.Errorf("%s: %s, want %s (%v)", tt.name, got, tt.want, err)
 			}
@@ -322,7 +337,7 @@ func TestOpenCaseRefusals(t *testing.T) {
 				t.Errorf("%s: no message for %s: %v", tt.name, tt.field, err)
 			}
 		}
-		page, err := f.svc.Cases(ctx, f.as(t, demo.Agent), store.CaseFilter{List: store.Queue, Limit: 100, Statuses: desk.Statuses})
+		page, err := f.svc.Cases().List(ctx, f.as(t, demo.Agent), store.CaseFilter{List: store.Queue, Limit: 100, Statuses: desk.Statuses})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -338,7 +353,7 @@ func TestAccessRequests(t *testing.T) {
 		ctx := context.Background()
 		w := f.world
 		// An approver's own request is approved at once.
-		req, err := f.svc.RequestAccess(ctx, f.as(t, demo.Partner), w.ContosoCombo(), desk.ReadOnly, "Downgrade me")
+		req, err := f.svc.Access().RequestAccess(ctx, f.as(t, demo.Partner), w.ContosoCombo(), desk.ReadOnly, "Downgrade me")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -347,20 +362,20 @@ func TestAccessRequests(t *testing.T) {
 			t.Fatalf("approver's own request = %+v, %v; want approved", got, err)
 		}
 		// Riley asks for Read-Write; Dana (approver of ABC) decides once.
-		req, err = f.svc.RequestAccess(ctx, f.as(t, demo.ReadOnly), w.ABCCombo(), desk.ReadWrite, "I run the night shift")
+		req, err = f.svc.Access().RequestAccess(ctx, f.as(t, demo.ReadOnly), w.ABCCombo(), desk.ReadWrite, "I run the night shift")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.DecideAccessRequest(ctx, f.as(t, demo.Partner), req.ID, true, ""); kind(err) != "notfound" {
+		if err := f.svc.Access().DecideAccessRequest(ctx, f.as(t, demo.Partner), req.ID, true, ""); kind(err) != "notfound" {
 			t.Errorf("another Sold To's approver decides: %s, want notfound", kind(err))
 		}
-		if err := f.svc.DecideAccessRequest(ctx, f.as(t, demo.Designated2), req.ID, true, ""); kind(err) != "notfound" {
+		if err := f.svc.Access().DecideAccessRequest(ctx, f.as(t, demo.Designated2), req.ID, true, ""); kind(err) != "notfound" {
 			t.Errorf("a non-approver decides: %s, want notfound", kind(err))
 		}
-		if err := f.svc.DecideAccessRequest(ctx, f.as(t, demo.Designated), req.ID, true, "Welcome"); err != nil {
+		if err := f.svc.Access().DecideAccessRequest(ctx, f.as(t, demo.Designated), req.ID, true, "Welcome"); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.DecideAccessRequest(ctx, f.as(t, demo.Admin), req.ID, false, "too late"); kind(err) != "conflict" {
+		if err := f.svc.Access().DecideAccessRequest(ctx, f.as(t, demo.Admin), req.ID, false, "too late"); kind(err) != "conflict" {
 			t.Errorf("second decision: %s, want conflict", kind(err))
 		}
 		// Riley has not accepted the terms: Read-Write counts as Read-Only
@@ -368,7 +383,7 @@ func TestAccessRequests(t *testing.T) {
 		if lvl := f.as(t, demo.ReadOnly).Actor.Level(w.ABCCombo()); lvl != desk.ReadOnly {
 			t.Errorf("before accepting the terms Riley's level = %s, want read_only", lvl)
 		}
-		if err := f.svc.AcceptTerms(ctx, f.as(t, demo.ReadOnly)); err != nil {
+		if err := f.svc.Accounts().AcceptTerms(ctx, f.as(t, demo.ReadOnly)); err != nil {
 			t.Fatal(err)
 		}
 		if lvl := f.as(t, demo.ReadOnly).Actor.Level(w.ABCCombo()); lvl != desk.ReadWrite {
@@ -380,7 +395,7 @@ func TestAccessRequests(t *testing.T) {
 		}
 		// The partner rule: an End User employee cannot be Read-Write on a
 		// partner-run combination.
-		err = f.svc.SetGrant(ctx, f.as(t, demo.Admin), desk.Grant{ContactID: w.Users[demo.EndUserRO], Combination: w.ContosoCombo(), Level: desk.ReadWrite})
+		err = f.svc.Access().SetGrant(ctx, f.as(t, demo.Admin), desk.Grant{ContactID: w.Users[demo.EndUserRO], Combination: w.ContosoCombo(), Level: desk.ReadWrite})
 		if desk.AsValidation(err)["level"] == "" {
 			t.Errorf("granting Read-Write to an End User employee: %v, want a message on level", err)
 		}
@@ -394,11 +409,11 @@ func TestConflictsAreFieldMessages(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		admin := f.as(t, demo.Admin)
-		_, err := f.svc.CreateCompany(ctx, admin, &desk.Company{OrgID: "ORG-1001", Name: "Another ABC", Country: "France"})
+		_, err := f.svc.Accounts().CreateCompany(ctx, admin, &desk.Company{OrgID: "ORG-1001", Name: "Another ABC", Country: "France"})
 		if got := desk.AsValidation(err)["org_id"]; got != "Another company has this Org ID." {
 			t.Errorf("a second company ORG-1001: %v, want the org_id message", err)
 		}
-		_, err = f.svc.Cases(ctx, f.as(t, demo.Designated), store.CaseFilter{List: store.GroupCases, After: "garbage"})
+		_, err = f.svc.Cases().List(ctx, f.as(t, demo.Designated), store.CaseFilter{List: store.GroupCases, After: "garbage"})
 		if got := desk.AsValidation(err)["after"]; got != "This page link is not valid; go back to the first page." {
 			t.Errorf("a bad page link: %v, want the after message", err)
 		}

@@ -28,7 +28,7 @@ func (f *fixture) closeDuring(t *testing.T, caseID int64, act func() error) erro
 		if err != nil {
 			return err
 		}
-		c.Status, c.SubStatus, c.ClosedAt = desk.StatusClosed, desk.SubResolved, f.now
+		c.Status, c.SubStatus, c.ClosedAt = desk.StatusClosed, desk.SubResolved, f.time.Now()
 		if err := tx.UpdateCase(ctx, c); err != nil {
 			return err
 		}
@@ -54,7 +54,7 @@ func (f *fixture) withFiles(t *testing.T) *files.Local {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { fs.Close() })
-	f.svc.Files = fs
+	f.configure(func(d *support.Deps) { d.Files = fs })
 	return fs
 }
 
@@ -70,7 +70,7 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 
 		caseID := f.openCase(t, desk.PriorityMedium)
 		err := f.closeDuring(t, caseID, func() error {
-			_, err := f.svc.CreateSFTPAccount(ctx, agent, caseID)
+			_, err := f.svc.Transfers().CreateSFTPAccount(ctx, agent, caseID)
 			return err
 		})
 		if !errors.Is(err, desk.ErrConflict) {
@@ -81,7 +81,7 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 		}
 
 		caseID = f.openCase(t, desk.PriorityMedium)
-		err = f.closeDuring(t, caseID, func() error { return f.svc.AcknowledgeFiles(ctx, dana, caseID) })
+		err = f.closeDuring(t, caseID, func() error { return f.svc.Transfers().AcknowledgeFiles(ctx, dana, caseID) })
 		if !errors.Is(err, desk.ErrConflict) {
 			t.Errorf("acknowledgement for a case closed meanwhile: %v, want a conflict", err)
 		}
@@ -93,7 +93,7 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 		var u *desk.Upload
 		err = f.closeDuring(t, caseID, func() error {
 			var err error
-			u, err = f.svc.CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "trace.pcap", Length: 10}, nil)
+			u, err = f.svc.Transfers().CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "trace.pcap", Length: 10}, nil)
 			return err
 		})
 		if !errors.Is(err, desk.ErrConflict) || u != nil {
@@ -101,12 +101,12 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 		}
 
 		caseID = f.openCase(t, desk.PriorityMedium)
-		u, err = f.svc.CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "trace.pcap", Length: 10}, nil)
+		u, err = f.svc.Transfers().CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "trace.pcap", Length: 10}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		err = f.closeDuring(t, caseID, func() error {
-			_, err := f.svc.WriteUpload(ctx, agent, u.ID, support.Chunk{Length: 10, Body: strings.NewReader("0123456789")})
+			_, err := f.svc.Transfers().WriteUpload(ctx, agent, u.ID, support.Chunk{Length: 10, Body: strings.NewReader("0123456789")})
 			return err
 		})
 		if !errors.Is(err, desk.ErrConflict) {

@@ -81,8 +81,8 @@ type ChunkCheck struct {
 // transferCase returns the case if the actor may send files to it now,
 // for a page or an early refusal; a write decides again with
 // transferCaseTx.
-func (s *Service) transferCase(ctx context.Context, r Request, caseID int64) (*store.CaseRow, error) {
-	c, err := s.Store.Case(ctx, caseID)
+func (s *core) transferCase(ctx context.Context, r Request, caseID int64) (*store.CaseRow, error) {
+	c, err := s.store.Case(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (s *Service) transferCase(ctx context.Context, r Request, caseID int64) (*s
 // transferCaseTx is transferCase inside the transaction that writes: the
 // case is read (locked on PostgreSQL) and checked there, so a case closed
 // or moved to another combination since the page was read is refused.
-func (s *Service) transferCaseTx(ctx context.Context, tx *store.Tx, r Request, caseID int64) (*desk.Case, error) {
+func (s *core) transferCaseTx(ctx context.Context, tx *store.Tx, r Request, caseID int64) (*desk.Case, error) {
 	c, err := tx.CaseForUpdate(ctx, caseID)
 	if err != nil {
 		return nil, err
@@ -106,7 +106,7 @@ func (s *Service) transferCaseTx(ctx context.Context, tx *store.Tx, r Request, c
 	return c, nil
 }
 
-func (s *Service) mayTransfer(r Request, c *desk.Case) error {
+func (s *core) mayTransfer(r Request, c *desk.Case) error {
 	if err := desk.Authorize(r.Actor, desk.TransferFiles, desk.On(c.Combination())); err != nil {
 		if desk.Authorize(r.Actor, desk.ViewCase, desk.On(c.Combination())) != nil {
 			return hide(err, c.ID)
@@ -117,11 +117,11 @@ func (s *Service) mayTransfer(r Request, c *desk.Case) error {
 }
 
 // canReceive refuses files for a closed case, or without a file store.
-func (s *Service) canReceive(c *desk.Case) error {
+func (s *core) canReceive(c *desk.Case) error {
 	if c.Status == desk.StatusClosed {
 		return fmt.Errorf("case %s is closed: files can only be sent to open cases: %w", c.Number(), desk.ErrConflict)
 	}
-	if s.Files == nil {
+	if s.files == nil {
 		return fmt.Errorf("this installation has no file store: %w", desk.ErrConflict)
 	}
 	return nil
@@ -136,12 +136,12 @@ type FileTransfer struct {
 }
 
 // FileTransfer opens the Transfer Files page of a case.
-func (s *Service) FileTransfer(ctx context.Context, r Request, caseID int64) (*FileTransfer, error) {
+func (s *Transfers) FileTransfer(ctx context.Context, r Request, caseID int64) (*FileTransfer, error) {
 	c, err := s.transferCase(ctx, r, caseID)
 	if err != nil {
 		return nil, err
 	}
-	at, err := s.Store.FilesAcknowledged(ctx, caseID, r.Actor.User.ID)
+	at, err := s.store.FilesAcknowledged(ctx, caseID, r.Actor.User.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -150,8 +150,8 @@ func (s *Service) FileTransfer(ctx context.Context, r Request, caseID int64) (*F
 
 // AcknowledgeFiles records that the actor read the warning not to send
 // regulated, sensitive or personal data with this case.
-func (s *Service) AcknowledgeFiles(ctx context.Context, r Request, caseID int64) error {
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+func (s *Transfers) AcknowledgeFiles(ctx context.Context, r Request, caseID int64) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		c, err := s.transferCaseTx(ctx, tx, r, caseID)
 		if err != nil {
 			return err
@@ -172,7 +172,7 @@ type acknowledgements interface {
 // requireAcknowledgement refuses a transfer by a contact who has not
 // acknowledged the data-protection warning of the case. Staff sharing
 // files back need none.
-func (s *Service) requireAcknowledgement(ctx context.Context, acks acknowledgements, r Request, c *desk.Case) error {
+func (s *core) requireAcknowledgement(ctx context.Context, acks acknowledgements, r Request, c *desk.Case) error {
 	if r.Actor.IsStaff() {
 		return nil
 	}
@@ -189,7 +189,7 @@ func (s *Service) requireAcknowledgement(ctx context.Context, acks acknowledgeme
 
 // sendableCaseTx decides, inside the transaction that records an upload,
 // that the actor may still send files to the case.
-func (s *Service) sendableCaseTx(ctx context.Context, tx *store.Tx, r Request, caseID int64) (*desk.Case, error) {
+func (s *core) sendableCaseTx(ctx context.Context, tx *store.Tx, r Request, caseID int64) (*desk.Case, error) {
 	c, err := s.transferCaseTx(ctx, tx, r, caseID)
 	if err != nil {
 		return nil, err
@@ -200,8 +200,8 @@ func (s *Service) sendableCaseTx(ctx context.Context, tx *store.Tx, r Request, c
 	return c, nil
 }
 
-// NewUploadID returns a fresh, unguessable upload id.
-func NewUploadID() string {
+// newUploadID returns a fresh, unguessable upload id.
+func newUploadID() string {
 	b := make([]byte, 18)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails
 	return base64.RawURLEncoding.EncodeToString(b)
@@ -229,12 +229,12 @@ func restoreHash(state []byte) (hash.Hash, error) {
 // returned with an error is recorded all the same (a first chunk cut
 // short keeps what arrived; a finish that failed runs again on the next
 // request), and the sender resumes from its offset.
-func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, first *Chunk) (*desk.Upload, error) {
+func (s *Transfers) CreateUpload(ctx context.Context, r Request, in NewUpload, first *Chunk) (*desk.Upload, error) {
 	c, err := s.transferCase(ctx, r, in.CaseID)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.requireAcknowledgement(ctx, s.Store, r, &c.Case); err != nil {
+	if err := s.requireAcknowledgement(ctx, s.store, r, &c.Case); err != nil {
 		return nil, err
 	}
 	if in.Length < 0 {
@@ -242,21 +242,21 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, fir
 	}
 	now := s.now()
 	u := &desk.Upload{
-		ID: NewUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
+		ID: newUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
 		ContentType: in.ContentType, Length: in.Length, HashState: marshalHash(sha256.New()), Partial: in.Partial,
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
 	}
-	if err := s.Files.Uploads().Create(u.ID); err != nil {
+	if err := s.files.Uploads().Create(u.ID); err != nil {
 		return nil, err
 	}
 	var readErr error
 	if first != nil {
 		if readErr, err = s.receive(ctx, u, *first); err != nil {
-			_ = s.Files.Uploads().Remove(u.ID)
+			_ = s.files.Uploads().Remove(u.ID)
 			return nil, err
 		}
 	}
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+	err = s.store.Write(ctx, func(tx *store.Tx) error {
 		if _, err := s.sendableCaseTx(ctx, tx, r, u.CaseID); err != nil {
 			return err
 		}
@@ -266,7 +266,7 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, fir
 		return s.scheduleExpiry(ctx, tx, u)
 	})
 	if err != nil {
-		_ = s.Files.Uploads().Remove(u.ID)
+		_ = s.files.Uploads().Remove(u.ID)
 		return nil, err
 	}
 	if readErr != nil {
@@ -282,7 +282,7 @@ func (s *Service) CreateUpload(ctx context.Context, r Request, in NewUpload, fir
 	return u, nil
 }
 
-func (s *Service) scheduleExpiry(ctx context.Context, tx *store.Tx, u *desk.Upload) error {
+func (s *core) scheduleExpiry(ctx context.Context, tx *store.Tx, u *desk.Upload) error {
 	_, err := tx.ScheduleJob(ctx, &desk.Job{
 		Kind: JobUploadExpiry, Key: uploadKey(u.ID), CaseID: u.CaseID, Payload: u.ID, RunAt: u.ExpiresAt,
 	}, s.now())
@@ -291,11 +291,11 @@ func (s *Service) scheduleExpiry(ctx context.Context, tx *store.Tx, u *desk.Uplo
 
 // Upload returns one of the actor's own uploads. Nobody else's exists for
 // them.
-func (s *Service) Upload(ctx context.Context, r Request, uploadID string) (*desk.Upload, error) {
+func (s *Transfers) Upload(ctx context.Context, r Request, uploadID string) (*desk.Upload, error) {
 	if r.Actor == nil || r.Actor.User == nil {
 		return nil, desk.ErrUnauthenticated
 	}
-	u, err := s.Store.Upload(ctx, uploadID)
+	u, err := s.store.Upload(ctx, uploadID)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +317,7 @@ func (s *Service) Upload(ctx context.Context, r Request, uploadID string) (*desk
 // can then not be verified); a chunk whose checksum does not match is
 // discarded with ErrChecksumMismatch. The last byte makes the upload a
 // case file.
-func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, ch Chunk) (*desk.Upload, error) {
+func (s *Transfers) WriteUpload(ctx context.Context, r Request, uploadID string, ch Chunk) (*desk.Upload, error) {
 	if _, err := s.Upload(ctx, r, uploadID); err != nil {
 		return nil, err
 	}
@@ -352,7 +352,7 @@ func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, c
 	}
 	now := s.now()
 	u.UpdatedAt, u.ExpiresAt = now, now.Add(UploadLifetime)
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+	err = s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SaveUploadProgress(ctx, u, from); err != nil {
 			return err
 		}
@@ -376,7 +376,7 @@ func (s *Service) WriteUpload(ctx context.Context, r Request, uploadID string, c
 // ErrChecksumMismatch; one cut short while it carried a checksum keeps
 // nothing, since it cannot be verified. readErr is the sender's, after
 // which what arrived (without a checksum) still counts.
-func (s *Service) receive(ctx context.Context, u *desk.Upload, ch Chunk) (readErr, err error) {
+func (s *core) receive(ctx context.Context, u *desk.Upload, ch Chunk) (readErr, err error) {
 	whole, err := restoreHash(u.HashState)
 	if err != nil {
 		return nil, err
@@ -386,14 +386,14 @@ func (s *Service) receive(ctx context.Context, u *desk.Upload, ch Chunk) (readEr
 		sink = io.MultiWriter(whole, ch.Check.Hash)
 	}
 	body := io.TeeReader(io.LimitReader(ch.Body, u.Length-u.Received), sink)
-	n, readErr := s.Files.Uploads().Write(ctx, u.ID, u.Received, body)
+	n, readErr := s.files.Uploads().Write(ctx, u.ID, u.Received, body)
 	if errors.Is(readErr, files.ErrWrite) {
 		return nil, readErr
 	}
 	if ch.Check != nil {
 		bad := readErr == nil && !bytes.Equal(ch.Check.Hash.Sum(nil), ch.Check.Want)
 		if readErr != nil || bad {
-			if err := s.Files.Uploads().Truncate(u.ID, u.Received); err != nil {
+			if err := s.files.Uploads().Truncate(u.ID, u.Received); err != nil {
 				return nil, err
 			}
 			if bad {
@@ -417,7 +417,7 @@ func storageKey(caseID int64, uploadID string) string {
 
 // finishUpload moves a complete upload into the store and records it as a
 // file of its case. It can run again after a failure at any step.
-func (s *Service) finishUpload(ctx context.Context, r Request, u *desk.Upload) (*desk.Upload, error) {
+func (s *core) finishUpload(ctx context.Context, r Request, u *desk.Upload) (*desk.Upload, error) {
 	sum, err := UploadSHA256(u)
 	if err != nil {
 		return nil, err
@@ -446,17 +446,17 @@ func (s *Service) finishUpload(ctx context.Context, r Request, u *desk.Upload) (
 // closed (or, for a person, no longer theirs to send to) since the upload
 // began refuses it, and the moved file is deleted, since nobody will
 // finish it.
-func (s *Service) importFile(ctx context.Context, r Request, uploadID string, f *desk.CaseFile, also func(*store.Tx) error) error {
+func (s *core) importFile(ctx context.Context, r Request, uploadID string, f *desk.CaseFile, also func(*store.Tx) error) error {
 	f.StorageKey, f.CreatedAt = storageKey(f.CaseID, uploadID), s.now()
-	if err := s.Files.Import(ctx, f.StorageKey, uploadID); err != nil {
-		stored, oerr := s.Files.Open(ctx, f.StorageKey)
+	if err := s.files.Import(ctx, f.StorageKey, uploadID); err != nil {
+		stored, oerr := s.files.Open(ctx, f.StorageKey)
 		if oerr != nil {
 			return err // not moved before either
 		}
 		stored.Close()
 	}
 	var refused error
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, f.CaseID)
 		if err != nil {
 			return err
@@ -480,8 +480,8 @@ func (s *Service) importFile(ctx context.Context, r Request, uploadID string, f 
 		return s.fileArrived(ctx, tx, r, c, f)
 	})
 	if refused != nil {
-		if derr := s.Files.Delete(ctx, f.StorageKey); derr != nil {
-			s.Log.WarnContext(ctx, "delete refused file", "key", f.StorageKey, "err", derr)
+		if derr := s.files.Delete(ctx, f.StorageKey); derr != nil {
+			s.log.WarnContext(ctx, "delete refused file", "key", f.StorageKey, "err", derr)
 		}
 	}
 	return err
@@ -499,7 +499,7 @@ func UploadSHA256(u *desk.Upload) (string, error) {
 
 // fileArrived tells the case feed (and, for a file support shares, the
 // customer) that a file arrived.
-func (s *Service) fileArrived(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, f *desk.CaseFile) error {
+func (s *core) fileArrived(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, f *desk.CaseFile) error {
 	what := fmt.Sprintf("%s (%s, SHA-256 %s)", f.Name, FormatSize(f.Size), f.SHA256)
 	if f.Direction == "support" {
 		if err := s.event(ctx, tx, r, c, "Support shared a file: "+what+"."); err != nil {
@@ -531,12 +531,12 @@ func FormatSize(n int64) string {
 
 // ConcatUploads joins complete partial uploads, in order, into one file of
 // a case (tus concatenation: a large file sent in parallel parts).
-func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, parts []string) (*desk.Upload, error) {
+func (s *Transfers) ConcatUploads(ctx context.Context, r Request, in NewUpload, parts []string) (*desk.Upload, error) {
 	c, err := s.transferCase(ctx, r, in.CaseID)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.requireAcknowledgement(ctx, s.Store, r, &c.Case); err != nil {
+	if err := s.requireAcknowledgement(ctx, s.store, r, &c.Case); err != nil {
 		return nil, err
 	}
 	if len(parts) == 0 {
@@ -558,20 +558,20 @@ func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, pa
 	}
 	now := s.now()
 	u := &desk.Upload{
-		ID: NewUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
+		ID: newUploadID(), CaseID: c.ID, UserID: r.Actor.User.ID, Name: cleanPathName(in.Name),
 		ContentType: in.ContentType, Length: length, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(UploadLifetime),
 	}
 	h := sha256.New()
-	n, err := s.Files.Uploads().Concat(ctx, u.ID, parts, h)
+	n, err := s.files.Uploads().Concat(ctx, u.ID, parts, h)
 	if err != nil {
 		return nil, err
 	}
 	if n != length {
-		_ = s.Files.Uploads().Remove(u.ID)
+		_ = s.files.Uploads().Remove(u.ID)
 		return nil, fmt.Errorf("joined %d bytes of %d: a part is damaged", n, length)
 	}
 	u.Received, u.HashState = length, marshalHash(h)
-	err = s.Store.Write(ctx, func(tx *store.Tx) error {
+	err = s.store.Write(ctx, func(tx *store.Tx) error {
 		if _, err := s.sendableCaseTx(ctx, tx, r, u.CaseID); err != nil {
 			return err
 		}
@@ -592,12 +592,12 @@ func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, pa
 		return nil
 	})
 	if err != nil {
-		_ = s.Files.Uploads().Remove(u.ID)
+		_ = s.files.Uploads().Remove(u.ID)
 		return nil, err
 	}
 	for _, id := range parts {
-		if err := s.Files.Uploads().Remove(id); err != nil {
-			s.Log.WarnContext(ctx, "remove joined part", "upload", id, "err", err)
+		if err := s.files.Uploads().Remove(id); err != nil {
+			s.log.WarnContext(ctx, "remove joined part", "upload", id, "err", err)
 		}
 		s.forgetUploadLock(id)
 	}
@@ -606,7 +606,7 @@ func (s *Service) ConcatUploads(ctx context.Context, r Request, in NewUpload, pa
 
 // TerminateUpload stops an upload and deletes what arrived. A finished
 // upload's file stays: delete is not how files leave a case.
-func (s *Service) TerminateUpload(ctx context.Context, r Request, uploadID string) error {
+func (s *Transfers) TerminateUpload(ctx context.Context, r Request, uploadID string) error {
 	u, err := s.Upload(ctx, r, uploadID)
 	if err != nil {
 		return err
@@ -622,8 +622,8 @@ func (s *Service) TerminateUpload(ctx context.Context, r Request, uploadID strin
 	return s.removeUpload(ctx, u)
 }
 
-func (s *Service) removeUpload(ctx context.Context, u *desk.Upload) error {
-	err := s.Store.Write(ctx, func(tx *store.Tx) error {
+func (s *core) removeUpload(ctx context.Context, u *desk.Upload) error {
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.DeleteUpload(ctx, u.ID); err != nil {
 			return err
 		}
@@ -634,14 +634,14 @@ func (s *Service) removeUpload(ctx context.Context, u *desk.Upload) error {
 		return err
 	}
 	s.forgetUploadLock(u.ID)
-	return s.Files.Uploads().Remove(u.ID)
+	return s.files.Uploads().Remove(u.ID)
 }
 
 // RunUploadExpiry removes an upload that waited too long for its next
 // chunk. A finished upload only loses its resumable address: its file
 // stays with the case.
-func (s *Service) RunUploadExpiry(ctx context.Context, j *desk.Job) error {
-	u, err := s.Store.Upload(ctx, j.Payload)
+func (s *Jobs) RunUploadExpiry(ctx context.Context, j *desk.Job) error {
+	u, err := s.store.Upload(ctx, j.Payload)
 	if errors.Is(err, desk.ErrNotFound) {
 		return s.finishJob(ctx, j)
 	}
@@ -652,13 +652,13 @@ func (s *Service) RunUploadExpiry(ctx context.Context, j *desk.Job) error {
 		return s.finishJob(ctx, j) // written to since: its own expiry is scheduled
 	}
 	if u.FileID == 0 {
-		s.Log.InfoContext(ctx, "upload expired", "upload", u.ID, "case", desk.FormatCaseNumber(u.CaseID),
+		s.log.InfoContext(ctx, "upload expired", "upload", u.ID, "case", desk.FormatCaseNumber(u.CaseID),
 			"received", u.Received, "length", u.Length)
 	}
-	if err := s.Files.Uploads().Remove(u.ID); err != nil {
+	if err := s.files.Uploads().Remove(u.ID); err != nil {
 		return err
 	}
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil {
 			return err
 		}
@@ -666,8 +666,8 @@ func (s *Service) RunUploadExpiry(ctx context.Context, j *desk.Job) error {
 	})
 }
 
-func (s *Service) finishJob(ctx context.Context, j *desk.Job) error {
-	return s.Store.Write(ctx, func(tx *store.Tx) error {
+func (s *core) finishJob(ctx context.Context, j *desk.Job) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
 		_, err := tx.FinishJob(ctx, j.ID, s.now())
 		return err
 	})
@@ -687,7 +687,7 @@ type uploadLock struct {
 // uploadTakeover is how long a request waits for an older one to stop.
 const uploadTakeover = 10 * time.Second
 
-func (s *Service) lockUpload(ctx context.Context, uploadID string, interrupt func()) (func(), error) {
+func (s *core) lockUpload(ctx context.Context, uploadID string, interrupt func()) (func(), error) {
 	v, _ := s.uploadLocks.LoadOrStore(uploadID, &uploadLock{held: make(chan struct{}, 1)})
 	l := v.(*uploadLock)
 	select {
@@ -719,4 +719,4 @@ func (s *Service) lockUpload(ctx context.Context, uploadID string, interrupt fun
 	}, nil
 }
 
-func (s *Service) forgetUploadLock(uploadID string) { s.uploadLocks.Delete(uploadID) }
+func (s *core) forgetUploadLock(uploadID string) { s.uploadLocks.Delete(uploadID) }

@@ -23,7 +23,7 @@ func TestQueuedMailWakesTheWorker(t *testing.T) {
 		f := newFixture(t, s)
 		ctx, cancel := context.WithCancel(t.Context())
 		sent := make(chan string, 100)
-		w := worker.New(f.store, f.svc.Log)
+		w := worker.New(f.store, quietLog())
 		w.Poll = time.Hour
 		w.Handle(desk.JobMail, func(ctx context.Context, j *desk.Job) error {
 			id, err := strconv.ParseInt(j.Payload, 10, 64)
@@ -47,7 +47,7 @@ func TestQueuedMailWakesTheWorker(t *testing.T) {
 		for len(sent) > 0 {
 			<-sent
 		}
-		if err := f.svc.RequestPasswordReset(ctx, demo.Designated, "192.0.2.1"); err != nil {
+		if err := f.svc.Sessions().RequestPasswordReset(ctx, demo.Designated, "192.0.2.1"); err != nil {
 			t.Fatal(err)
 		}
 		// No time passes: only the wake can have sent it.

@@ -18,7 +18,7 @@ func (s *Server) accessRequests(w http.ResponseWriter, r *http.Request, a *desk.
 	default:
 		state = ""
 	}
-	reqs, err := s.svc.AccessRequests(r.Context(), request(r, a), state)
+	reqs, err := s.access.AccessRequests(r.Context(), request(r, a), state)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Server) showAccessRequest(w http.ResponseWriter, r *http.Request, a *de
 	if err != nil {
 		return err
 	}
-	req, canDecide, err := s.svc.AccessRequest(r.Context(), request(r, a), id)
+	req, canDecide, err := s.access.AccessRequest(r.Context(), request(r, a), id)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (s *Server) decideAccessRequest(r *http.Request, req support.Request) (stri
 		return "", "", &desk.ValidationError{Fields: map[string]string{"decision": "Choose Approve or Reject."}}
 	}
 	to := "/access-requests/" + strconv.FormatInt(id, 10)
-	if err := s.svc.DecideAccessRequest(r.Context(), req, id, approve, r.PostForm.Get("note")); err != nil {
+	if err := s.access.DecideAccessRequest(r.Context(), req, id, approve, r.PostForm.Get("note")); err != nil {
 		return to, "", err
 	}
 	if approve {

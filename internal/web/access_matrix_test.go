@@ -315,13 +315,13 @@ func TestAccessMatrixThroughHTTP(t *testing.T) {
 			t.Errorf("action %s has no row in httpMatrix: name an API route and a page that ask it", act)
 		}
 	}
-	eachEngine(t, func(t *testing.T, e *env) {
+	sftp := func(d *support.Deps) { d.SFTPAddress = "127.0.0.1:2222" }
+	eachEngineWith(t, sftp, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		w := e.world
 		admin := support.Request{Actor: e.actor(demo.Admin)}
 		agent := support.Request{Actor: e.actor(demo.Agent)}
-		e.svc.SFTPAddress = "127.0.0.1:2222"
-		if err := e.svc.SetSFTPForContacts(ctx, admin, true); err != nil {
+		if err := e.svc.Transfers().SetSFTPForContacts(ctx, admin, true); err != nil {
 			t.Fatal(err)
 		}
 		sides := map[string]map[string]string{
@@ -337,14 +337,14 @@ func TestAccessMatrixThroughHTTP(t *testing.T) {
 		for side, who := range map[string]string{"own": demo.ReadOnly, "other": demo.EndUserRO} {
 			v := sides[side]
 			caseID, _ := desk.ParseCaseNumber(v["n"])
-			if err := e.svc.Reply(ctx, agent, caseID, "An internal probe note.", true); err != nil {
+			if err := e.svc.Cases().Reply(ctx, agent, caseID, "An internal probe note.", true); err != nil {
 				t.Fatal(err)
 			}
 			combo := w.ABCCombo()
 			if side == "other" {
 				combo = w.ContosoCombo()
 			}
-			req, err := e.svc.RequestAccess(ctx, support.Request{Actor: e.actor(who)}, combo, desk.ReadWrite, "To work on our cases.")
+			req, err := e.svc.Access().RequestAccess(ctx, support.Request{Actor: e.actor(who)}, combo, desk.ReadWrite, "To work on our cases.")
 			if err != nil {
 				t.Fatalf("access request for %s: %v", side, err)
 			}
@@ -357,7 +357,7 @@ func TestAccessMatrixThroughHTTP(t *testing.T) {
 					continue
 				}
 				id := w.Cases[key]
-				if _, err := e.svc.Escalate(ctx, support.Request{Actor: e.actor(who)}, id, desk.ReasonBusinessImpact, "All agents affected."); err == nil {
+				if _, err := e.svc.Cases().Escalate(ctx, support.Request{Actor: e.actor(who)}, id, desk.ReasonBusinessImpact, "All agents affected."); err == nil {
 					sides[side]["esc"] = number(id)
 					break
 				}

@@ -455,7 +455,7 @@ type apiTokenSecret struct {
 // Handlers.
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	p, err := s.svc.Profile(r.Context(), request(r, a))
+	p, err := s.accounts.Profile(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -469,11 +469,11 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 }
 
 func (s *Server) apiCombinations(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	combos, err := s.svc.Combos(r.Context(), request(r, a), desk.Basic)
+	combos, err := s.cases.Combos(r.Context(), request(r, a), desk.Basic)
 	if err != nil {
 		return err
 	}
-	cat, err := s.svc.Catalog(r.Context(), request(r, a))
+	cat, err := s.accounts.Catalog(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -504,7 +504,7 @@ func toAPIProduct(p desk.Product, cat *store.Catalog) apiProduct {
 }
 
 func (s *Server) apiProducts(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	cat, err := s.svc.Catalog(r.Context(), request(r, a))
+	cat, err := s.accounts.Catalog(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -551,7 +551,7 @@ func (s *Server) apiCases(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.Cases(r.Context(), request(r, a), f)
+	page, err := s.cases.List(r.Context(), request(r, a), f)
 	if err != nil {
 		return err
 	}
@@ -582,7 +582,7 @@ func (s *Server) apiOpenCase(w http.ResponseWriter, r *http.Request, a *desk.Act
 		}
 		n.LinkedCaseID = id
 	}
-	c, err := s.svc.OpenCase(r.Context(), request(r, a), n)
+	c, err := s.cases.Open(r.Context(), request(r, a), n)
 	if err != nil {
 		return err
 	}
@@ -591,7 +591,7 @@ func (s *Server) apiOpenCase(w http.ResponseWriter, r *http.Request, a *desk.Act
 
 // apiCaseAnswer answers with the case as it now is.
 func (s *Server) apiCaseAnswer(w http.ResponseWriter, r *http.Request, a *desk.Actor, caseID int64, status int) error {
-	v, err := s.svc.Case(r.Context(), request(r, a), caseID)
+	v, err := s.cases.Case(r.Context(), request(r, a), caseID)
 	if err != nil {
 		return err
 	}
@@ -641,12 +641,12 @@ func apiCaseWrite[T any](s *Server, apply func(r *http.Request, req support.Requ
 
 func (s *Server) apiComment(r *http.Request, req support.Request, caseID int64, in *apiComment) error {
 	if req.Actor.IsStaff() {
-		return s.svc.Reply(r.Context(), req, caseID, in.Body, in.Internal)
+		return s.cases.Reply(r.Context(), req, caseID, in.Body, in.Internal)
 	}
 	if in.Internal {
 		return &desk.ValidationError{Fields: map[string]string{"internal": "Only staff write internal notes."}}
 	}
-	return s.svc.Comment(r.Context(), req, caseID, in.Body)
+	return s.cases.Comment(r.Context(), req, caseID, in.Body)
 }
 
 func (s *Server) apiUpdateCase(r *http.Request, req support.Request, caseID int64, in *apiCaseChange) error {
@@ -666,15 +666,15 @@ func (s *Server) apiUpdateCase(r *http.Request, req support.Request, caseID int6
 	}
 	ch.Severity, ch.OwnerID, ch.ContactID = in.Severity, in.OwnerID, in.ContactID
 	ch.InfoComplete, ch.RCADelivered = in.InfoComplete, in.RCADelivered
-	return s.svc.UpdateCase(r.Context(), req, caseID, ch)
+	return s.cases.Update(r.Context(), req, caseID, ch)
 }
 
 func (s *Server) apiCloseCase(r *http.Request, req support.Request, caseID int64, in *apiClose) error {
-	return s.svc.CloseCase(r.Context(), req, caseID, desk.SubStatus(in.Reason), in.Comment)
+	return s.cases.Close(r.Context(), req, caseID, desk.SubStatus(in.Reason), in.Comment)
 }
 
 func (s *Server) apiReopenCase(r *http.Request, req support.Request, caseID int64, in *apiReopen) error {
-	return s.svc.ReopenCase(r.Context(), req, caseID, in.Reason)
+	return s.cases.Reopen(r.Context(), req, caseID, in.Reason)
 }
 
 // Access requests.
@@ -698,7 +698,7 @@ func (s *Server) apiAccessRequests(w http.ResponseWriter, r *http.Request, a *de
 	default:
 		return &desk.ValidationError{Fields: map[string]string{"state": "Ask for pending, approved or rejected."}}
 	}
-	reqs, err := s.svc.AccessRequests(r.Context(), request(r, a), state)
+	reqs, err := s.access.AccessRequests(r.Context(), request(r, a), state)
 	if err != nil {
 		return err
 	}
@@ -719,7 +719,7 @@ func (s *Server) apiRequestAccess(w http.ResponseWriter, r *http.Request, a *des
 	if !ok {
 		return &desk.ValidationError{Fields: map[string]string{"level": "Ask for basic, read_only or read_write."}}
 	}
-	ar, err := s.svc.RequestAccessByOrgIDs(r.Context(), request(r, a), in.SoldToOrgID, in.EndUserOrgID, level, in.Reason)
+	ar, err := s.access.RequestAccessByOrgIDs(r.Context(), request(r, a), in.SoldToOrgID, in.EndUserOrgID, level, in.Reason)
 	if err != nil {
 		return err
 	}
@@ -727,7 +727,7 @@ func (s *Server) apiRequestAccess(w http.ResponseWriter, r *http.Request, a *des
 }
 
 func (s *Server) apiAccessRequestAnswer(w http.ResponseWriter, r *http.Request, a *desk.Actor, id int64, status int) error {
-	q, _, err := s.svc.AccessRequest(r.Context(), request(r, a), id)
+	q, _, err := s.access.AccessRequest(r.Context(), request(r, a), id)
 	if err != nil {
 		return err
 	}
@@ -755,7 +755,7 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.svc.DecideAccessRequest(r.Context(), request(r, a), id, in.Approve, in.Note); err != nil {
+	if err := s.access.DecideAccessRequest(r.Context(), request(r, a), id, in.Approve, in.Note); err != nil {
 		return err
 	}
 	return s.apiAccessRequestAnswer(w, r, a, id, http.StatusOK)
@@ -768,7 +768,7 @@ func toAPICompany(c *desk.Company) apiCompany {
 }
 
 func (s *Server) apiCompanies(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	cs, err := s.svc.Companies(r.Context(), request(r, a))
+	cs, err := s.accounts.Companies(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -785,7 +785,7 @@ func (s *Server) apiCreateCompany(w http.ResponseWriter, r *http.Request, a *des
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	id, err := s.svc.CreateCompany(r.Context(), request(r, a), &desk.Company{OrgID: in.OrgID, Name: in.Name, Country: in.Country, ParentID: in.ParentID, CalendarID: in.CalendarID})
+	id, err := s.accounts.CreateCompany(r.Context(), request(r, a), &desk.Company{OrgID: in.OrgID, Name: in.Name, Country: in.Country, ParentID: in.ParentID, CalendarID: in.CalendarID})
 	if err != nil {
 		return err
 	}
@@ -794,7 +794,7 @@ func (s *Server) apiCreateCompany(w http.ResponseWriter, r *http.Request, a *des
 }
 
 func (s *Server) apiCompanyAnswer(w http.ResponseWriter, r *http.Request, a *desk.Actor, id int64, status int) error {
-	v, err := s.svc.Company(r.Context(), request(r, a), id)
+	v, err := s.accounts.Company(r.Context(), request(r, a), id)
 	if err != nil {
 		return err
 	}
@@ -834,7 +834,7 @@ func (s *Server) apiUpdateCompany(w http.ResponseWriter, r *http.Request, a *des
 		return err
 	}
 	c := &desk.Company{ID: id, OrgID: in.OrgID, Name: in.Name, Country: in.Country, ParentID: in.ParentID, CalendarID: in.CalendarID}
-	if err := s.svc.UpdateCompany(r.Context(), request(r, a), c); err != nil {
+	if err := s.accounts.UpdateCompany(r.Context(), request(r, a), c); err != nil {
 		return err
 	}
 	return s.apiCompanyAnswer(w, r, a, id, http.StatusOK)
@@ -850,7 +850,7 @@ func (s *Server) apiSetApprover(on bool) apiHandler {
 		if err != nil {
 			return err
 		}
-		if err := s.svc.SetApprover(r.Context(), request(r, a), id, contact, on); err != nil {
+		if err := s.access.SetApprover(r.Context(), request(r, a), id, contact, on); err != nil {
 			return err
 		}
 		writeJSON(w, http.StatusNoContent, nil)
@@ -876,7 +876,7 @@ func toAPIContract(c *desk.Contract) apiContract {
 func (s *Server) apiContracts(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
 	f := store.ContractFilter{CompanyID: atoi64(q.Get("company")), SoldToID: atoi64(q.Get("sold_to")), EndUserID: atoi64(q.Get("end_user"))}
-	cs, err := s.svc.Contracts(r.Context(), request(r, a), f)
+	cs, err := s.accounts.Contracts(r.Context(), request(r, a), f)
 	if err != nil {
 		return err
 	}
@@ -925,11 +925,11 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 	if err := p.Err(); err != nil {
 		return err
 	}
-	id, err := s.svc.SaveContract(r.Context(), request(r, a), c)
+	id, err := s.accounts.SaveContract(r.Context(), request(r, a), c)
 	if err != nil {
 		return err
 	}
-	cs, err := s.svc.Contracts(r.Context(), request(r, a), store.ContractFilter{ID: id})
+	cs, err := s.accounts.Contracts(r.Context(), request(r, a), store.ContractFilter{ID: id})
 	if err != nil {
 		return err
 	}
@@ -945,7 +945,7 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 
 func (s *Server) apiContacts(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	us, err := s.svc.Contacts(r.Context(), request(r, a), store.UserFilter{CompanyID: atoi64(q.Get("company")), Query: q.Get("q")})
+	us, err := s.accounts.Contacts(r.Context(), request(r, a), store.UserFilter{CompanyID: atoi64(q.Get("company")), Query: q.Get("q")})
 	if err != nil {
 		return err
 	}
@@ -958,7 +958,7 @@ func (s *Server) apiContacts(w http.ResponseWriter, r *http.Request, a *desk.Act
 }
 
 func (s *Server) apiContactAnswer(w http.ResponseWriter, r *http.Request, a *desk.Actor, id int64, status int) error {
-	cv, err := s.svc.Contact(r.Context(), request(r, a), id)
+	cv, err := s.accounts.Contact(r.Context(), request(r, a), id)
 	if err != nil {
 		return err
 	}
@@ -1001,7 +1001,7 @@ func (s *Server) apiCreateContact(w http.ResponseWriter, r *http.Request, a *des
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	id, err := s.svc.CreateContact(r.Context(), request(r, a), in.input())
+	id, err := s.accounts.CreateContact(r.Context(), request(r, a), in.input())
 	if err != nil {
 		return err
 	}
@@ -1017,7 +1017,7 @@ func (s *Server) apiUpdateContact(w http.ResponseWriter, r *http.Request, a *des
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.svc.UpdateContact(r.Context(), request(r, a), id, in.input()); err != nil {
+	if err := s.accounts.UpdateContact(r.Context(), request(r, a), id, in.input()); err != nil {
 		return err
 	}
 	return s.apiContactAnswer(w, r, a, id, http.StatusOK)
@@ -1043,7 +1043,7 @@ func (s *Server) apiSetGrant(w http.ResponseWriter, r *http.Request, a *desk.Act
 		level = l
 	}
 	g := desk.Grant{ContactID: id, Combination: desk.Combination{SoldToID: in.SoldToID, EndUserID: in.EndUserID}, Level: level}
-	if err := s.svc.SetGrant(r.Context(), request(r, a), g); err != nil {
+	if err := s.access.SetGrant(r.Context(), request(r, a), g); err != nil {
 		return err
 	}
 	return s.apiContactAnswer(w, r, a, id, http.StatusOK)
@@ -1054,7 +1054,7 @@ func (s *Server) apiCreateProduct(w http.ResponseWriter, r *http.Request, a *des
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	id, err := s.svc.CreateProduct(r.Context(), request(r, a), in.Name, in.Components)
+	id, err := s.accounts.CreateProduct(r.Context(), request(r, a), in.Name, in.Components)
 	if err != nil {
 		return err
 	}
@@ -1071,7 +1071,7 @@ func (s *Server) apiAddComponent(w http.ResponseWriter, r *http.Request, a *desk
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	cid, err := s.svc.AddComponent(r.Context(), request(r, a), id, in.Name)
+	cid, err := s.accounts.AddComponent(r.Context(), request(r, a), id, in.Name)
 	if err != nil {
 		return err
 	}
@@ -1085,11 +1085,11 @@ func (s *Server) apiVerifyCaller(w http.ResponseWriter, r *http.Request, a *desk
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := s.svc.VerifyCaller(r.Context(), request(r, a), in.PIN)
+	c, err := s.cases.VerifyCaller(r.Context(), request(r, a), in.PIN)
 	if err != nil {
 		return err
 	}
-	cat, err := s.svc.Catalog(r.Context(), request(r, a))
+	cat, err := s.accounts.Catalog(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -1107,7 +1107,7 @@ func (s *Server) apiVerifyCaller(w http.ResponseWriter, r *http.Request, a *desk
 // Tokens.
 
 func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	ts, err := s.svc.APITokens(r.Context(), request(r, a))
+	ts, err := s.accounts.APITokens(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -1124,7 +1124,7 @@ func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request, a *desk.
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	token, err := s.svc.CreateAPIToken(r.Context(), request(r, a), in.Name)
+	token, err := s.accounts.CreateAPIToken(r.Context(), request(r, a), in.Name)
 	if err != nil {
 		return err
 	}
@@ -1137,7 +1137,7 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, a *desk.
 	if err != nil {
 		return err
 	}
-	if err := s.svc.RevokeAPIToken(r.Context(), request(r, a), id); err != nil {
+	if err := s.accounts.RevokeAPIToken(r.Context(), request(r, a), id); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusNoContent, nil)
@@ -1167,14 +1167,14 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	err := s.svc.UpdateOwnProfile(r.Context(), request(r, a), desk.ProfileInput{
+	err := s.accounts.UpdateOwnProfile(r.Context(), request(r, a), desk.ProfileInput{
 		FirstName: in.FirstName, LastName: in.LastName, Country: in.Country, Phone: in.Phone, Mobile: in.Mobile,
 	})
 	if err != nil {
 		return err
 	}
 	// The answer leaves the PIN out: only GET /me shows it.
-	p, err := s.svc.Profile(r.Context(), request(r, a))
+	p, err := s.accounts.Profile(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -1183,7 +1183,7 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request, a *desk.Act
 }
 
 func (s *Server) apiAcceptTerms(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := s.svc.AcceptTerms(r.Context(), request(r, a)); err != nil {
+	if err := s.accounts.AcceptTerms(r.Context(), request(r, a)); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusNoContent, nil)
@@ -1195,7 +1195,7 @@ func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request, a *de
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.svc.ChangePassword(r.Context(), request(r, a), in.Current, in.New, in.SignOutEverywhere, ""); err != nil {
+	if err := s.accounts.ChangePassword(r.Context(), request(r, a), in.Current, in.New, in.SignOutEverywhere, ""); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusNoContent, nil)
@@ -1213,7 +1213,7 @@ type apiNewStaff struct {
 }
 
 func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	us, err := s.svc.StaffUsers(r.Context(), request(r, a))
+	us, err := s.accounts.StaffUsers(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -1234,7 +1234,7 @@ func (s *Server) apiCreateStaff(w http.ResponseWriter, r *http.Request, a *desk.
 	for _, role := range in.Roles {
 		u.Roles = append(u.Roles, desk.Role(role))
 	}
-	id, err := s.svc.CreateStaff(r.Context(), request(r, a), u, in.Password)
+	id, err := s.accounts.CreateStaff(r.Context(), request(r, a), u, in.Password)
 	if err != nil {
 		return err
 	}
@@ -1255,7 +1255,7 @@ type apiAuditEntry struct {
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
 	limit := int(atoi64(q.Get("limit")))
-	es, err := s.svc.AuditLog(r.Context(), request(r, a), store.AuditFilter{Action: q.Get("action"), Before: atoi64(q.Get("before")), Limit: limit})
+	es, err := s.audit.Entries(r.Context(), request(r, a), store.AuditFilter{Action: q.Get("action"), Before: atoi64(q.Get("before")), Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -1280,7 +1280,7 @@ type apiMail struct {
 
 func (s *Server) apiOutbox(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	ms, err := s.svc.Outbox(r.Context(), request(r, a), q.Get("to"), int(atoi64(q.Get("limit"))))
+	ms, err := s.mail.Outbox(r.Context(), request(r, a), q.Get("to"), int(atoi64(q.Get("limit"))))
 	if err != nil {
 		return err
 	}
@@ -1302,7 +1302,7 @@ type apiEmailRules struct {
 }
 
 func (s *Server) apiEmailRules(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	rules, err := s.svc.EmailRulesSettings(r.Context(), request(r, a))
+	rules, err := s.mail.EmailRulesSettings(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -1326,7 +1326,7 @@ func (s *Server) apiSetEmailRules(w http.ResponseWriter, r *http.Request, a *des
 	if err := p.Err(); err != nil {
 		return err
 	}
-	if err := s.svc.SetEmailRules(r.Context(), request(r, a), desk.EmailRules{FreeMailDomains: in.FreeMailDomains, RoleAliases: in.RoleAliases}); err != nil {
+	if err := s.mail.SetEmailRules(r.Context(), request(r, a), desk.EmailRules{FreeMailDomains: in.FreeMailDomains, RoleAliases: in.RoleAliases}); err != nil {
 		return err
 	}
 	return s.apiEmailRules(w, r, a)
@@ -1353,7 +1353,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	q := r.URL.Query()
 	dry := q.Get("dry_run") != "false"
 	body := http.MaxBytesReader(w, r.Body, maxImportFile)
-	rep, err := s.svc.Import(r.Context(), request(r, a), support.ImportKind(q.Get("kind")), body, dry)
+	rep, err := s.importer.Import(r.Context(), request(r, a), support.ImportKind(q.Get("kind")), body, dry)
 	// The reader keeps its error: a file over the limit is a 413, not
 	// the CSV error it caused.
 	var tooBig *http.MaxBytesError
@@ -1427,7 +1427,7 @@ type apiEscalationStep struct {
 }
 
 func (s *Server) apiEscalationAnswer(w http.ResponseWriter, r *http.Request, a *desk.Actor, caseID int64, status int) error {
-	v, err := s.svc.Escalations(r.Context(), request(r, a), caseID)
+	v, err := s.cases.Escalations(r.Context(), request(r, a), caseID)
 	if err != nil {
 		return err
 	}
@@ -1460,7 +1460,7 @@ func (s *Server) apiEscalate(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if _, err := s.svc.Escalate(r.Context(), request(r, a), caseID, desk.EscalationReason(in.Reason), in.Details); err != nil {
+	if _, err := s.cases.Escalate(r.Context(), request(r, a), caseID, desk.EscalationReason(in.Reason), in.Details); err != nil {
 		return err
 	}
 	return s.apiEscalationAnswer(w, r, a, caseID, http.StatusCreated)
@@ -1475,7 +1475,7 @@ func (s *Server) apiWorkEscalation(w http.ResponseWriter, r *http.Request, a *de
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	v, err := s.svc.Escalations(r.Context(), request(r, a), caseID)
+	v, err := s.cases.Escalations(r.Context(), request(r, a), caseID)
 	if err != nil {
 		return err
 	}
@@ -1488,14 +1488,14 @@ func (s *Server) apiWorkEscalation(w http.ResponseWriter, r *http.Request, a *de
 	default:
 		return desk.ErrNotFound
 	}
-	if err := s.svc.WorkEscalation(r.Context(), request(r, a), v.Current.ID, step, in.Text); err != nil {
+	if err := s.cases.WorkEscalation(r.Context(), request(r, a), v.Current.ID, step, in.Text); err != nil {
 		return err
 	}
 	return s.apiEscalationAnswer(w, r, a, caseID, http.StatusOK)
 }
 
 func (s *Server) apiEscalationQueue(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	q, err := s.svc.EscalationQueue(r.Context(), request(r, a))
+	q, err := s.cases.EscalationQueue(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -1542,7 +1542,7 @@ func toAPIInbound(m *desk.InboundMail) apiInbound {
 }
 
 func (s *Server) apiInboundList(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	ms, err := s.svc.InboundMail(r.Context(), request(r, a), r.URL.Query().Get("state"))
+	ms, err := s.mail.InboundMail(r.Context(), request(r, a), r.URL.Query().Get("state"))
 	if err != nil {
 		return err
 	}
@@ -1571,10 +1571,10 @@ func (s *Server) apiLinkInbound(w http.ResponseWriter, r *http.Request, a *desk.
 		}
 		caseID = n
 	}
-	if err := s.svc.LinkInbound(r.Context(), request(r, a), id, caseID); err != nil {
+	if err := s.mail.LinkInbound(r.Context(), request(r, a), id, caseID); err != nil {
 		return err
 	}
-	m, _, err := s.svc.ReadInbound(r.Context(), request(r, a), id)
+	m, _, err := s.mail.ReadInbound(r.Context(), request(r, a), id)
 	if err != nil {
 		return err
 	}
@@ -1589,7 +1589,7 @@ func (s *Server) apiFollow(on bool) apiHandler {
 		if err != nil {
 			return err
 		}
-		if err := s.svc.Follow(r.Context(), request(r, a), caseID, on); err != nil {
+		if err := s.cases.Follow(r.Context(), request(r, a), caseID, on); err != nil {
 			return err
 		}
 		writeJSON(w, http.StatusNoContent, nil)
@@ -1613,7 +1613,7 @@ type apiEmailTemplateInput struct {
 }
 
 func (s *Server) apiEmailTemplates(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	stored, err := s.svc.EmailTemplates(r.Context(), request(r, a))
+	stored, err := s.mail.EmailTemplates(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -1631,7 +1631,7 @@ func (s *Server) apiSetEmailTemplate(w http.ResponseWriter, r *http.Request, a *
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.svc.SetEmailTemplate(r.Context(), request(r, a), r.PathValue("kind"), in.Subject, in.Body); err != nil {
+	if err := s.mail.SetEmailTemplate(r.Context(), request(r, a), r.PathValue("kind"), in.Subject, in.Body); err != nil {
 		return err
 	}
 	return s.apiEmailTemplates(w, r, a)
@@ -1657,7 +1657,7 @@ func (s *Server) apiCaseFiles(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if err != nil {
 		return err
 	}
-	fs, err := s.svc.CaseFiles(r.Context(), request(r, a), caseID)
+	fs, err := s.transfers.CaseFiles(r.Context(), request(r, a), caseID)
 	if err != nil {
 		return err
 	}
@@ -1697,7 +1697,7 @@ func toAPICalendar(c *store.CalendarRow) apiCalendar {
 }
 
 func (s *Server) apiCalendars(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	cals, err := s.svc.Calendars(r.Context(), request(r, a))
+	cals, err := s.sla.Calendars(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -1731,7 +1731,7 @@ func (s *Server) apiSaveCalendar(w http.ResponseWriter, r *http.Request, a *desk
 		}
 		row.Holidays = append(row.Holidays, d)
 	}
-	if err := s.svc.SaveCalendar(r.Context(), request(r, a), row); err != nil {
+	if err := s.sla.SaveCalendar(r.Context(), request(r, a), row); err != nil {
 		return err
 	}
 	if status == http.StatusCreated {
@@ -1767,11 +1767,11 @@ type apiServiceLevelSettings struct {
 
 func (s *Server) apiServiceLevels(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	req := request(r, a)
-	set, err := s.svc.SLASettings(r.Context(), req)
+	set, err := s.sla.Settings(r.Context(), req)
 	if err != nil {
 		return err
 	}
-	ts, err := s.svc.SLATargets(r.Context(), req)
+	ts, err := s.sla.Targets(r.Context(), req)
 	if err != nil {
 		return err
 	}
@@ -1794,7 +1794,7 @@ func (s *Server) apiSetServiceLevelSettings(w http.ResponseWriter, r *http.Reque
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	err := s.svc.SetSLASettings(r.Context(), request(r, a), support.SLASettings{
+	err := s.sla.SetSettings(r.Context(), request(r, a), support.SLASettings{
 		DefaultCalendar: in.DefaultCalendar, WarningLead: time.Duration(in.WarningLeadMinutes) * time.Minute,
 		FollowUpBusinessDays: in.FollowUpBusinessDays,
 	})
@@ -1813,7 +1813,7 @@ func (s *Server) apiSetSLATarget(w http.ResponseWriter, r *http.Request, a *desk
 		Deployment: desk.Deployment(in.Deployment), Level: desk.SupportLevel(in.Level), Priority: desk.Priority(in.Priority),
 		Kind: desk.ClockKind(in.Kind), Amount: in.Amount, Unit: desk.TargetUnit(in.Unit),
 	}
-	if err := s.svc.SetSLATarget(r.Context(), request(r, a), t); err != nil {
+	if err := s.sla.SetTarget(r.Context(), request(r, a), t); err != nil {
 		return err
 	}
 	return s.apiServiceLevels(w, r, a)

@@ -20,7 +20,7 @@ type apiDeadJob struct {
 }
 
 func (s *Server) apiDeadJobs(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	jobs, err := s.svc.DeadJobs(r.Context(), request(r, a))
+	jobs, err := s.jobs.DeadJobs(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}

@@ -367,11 +367,11 @@ func (s *Server) apiRoutes() []apiRoute {
 		},
 		{
 			Method: "POST", Path: "/api/v1/jobs/{id}/retry", Tag: "admin", Summary: "Run a dead job again now, its attempts counted afresh (portal admins)",
-			Status: http.StatusNoContent, Handle: s.apiWorkDeadJob(s.svc.RetryJob),
+			Status: http.StatusNoContent, Handle: s.apiWorkDeadJob(s.jobs.RetryJob),
 		},
 		{
 			Method: "POST", Path: "/api/v1/jobs/{id}/discard", Tag: "admin", Summary: "Give up a dead job for good (portal admins)",
-			Status: http.StatusNoContent, Handle: s.apiWorkDeadJob(s.svc.DiscardJob),
+			Status: http.StatusNoContent, Handle: s.apiWorkDeadJob(s.jobs.DiscardJob),
 		},
 		{
 			Method: "GET", Path: "/api/v1/settings/email-rules", Tag: "admin", Summary: "The free-mail domains and role aliases refused as work emails (portal admins)",

@@ -28,7 +28,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	r.PostForm.Set("next", safeNext(r.PostForm.Get("next")))
 	err := checkForm(r.PostForm)
 	if err == nil {
-		token, u, err = s.svc.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
+		token, u, err = s.sessions.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
 	}
 	switch {
 	case desk.AsValidation(err) != nil:
@@ -70,7 +70,7 @@ func home(a *desk.Actor) string {
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := s.svc.SignOut(r.Context(), c.Value); err != nil {
+		if err := s.sessions.SignOut(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}
@@ -100,7 +100,7 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 	err := checkForm(r.PostForm)
 	if err == nil {
-		err = s.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientAddress(r))
+		err = s.sessions.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientAddress(r))
 	}
 	if fields := desk.AsValidation(err); fields != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "forgot-password", &view{
@@ -122,7 +122,7 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
 	s.render(w, r, http.StatusOK, "reset-password", &view{
 		Title: "Choose a new password", Form: r.URL.Query(),
-		Data: map[string]any{"Valid": s.svc.ResetLinkValid(r.Context(), token)},
+		Data: map[string]any{"Valid": s.sessions.ResetLinkValid(r.Context(), token)},
 	})
 	return nil
 }
@@ -130,7 +130,7 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	err := checkForm(r.PostForm)
 	if err == nil {
-		err = s.svc.ResetPassword(r.Context(), r.PostForm.Get("token"), r.PostForm.Get("password"), clientAddress(r))
+		err = s.sessions.ResetPassword(r.Context(), r.PostForm.Get("token"), r.PostForm.Get("password"), clientAddress(r))
 	}
 	if fields := desk.AsValidation(err); fields != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "reset-password", &view{

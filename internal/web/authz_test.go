@@ -217,7 +217,7 @@ func walkAPI(t *testing.T, api *client, calls []call, params map[string]string, 
 // temporary SFTP password is no-store.
 func TestSecretsAreNotCachedOrEchoed(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachEngineWith(t, func(d *support.Deps) { d.SFTPAddress = "127.0.0.1:2222" }, func(t *testing.T, e *env) {
 		pin := e.actor(demo.Designated).User.PIN
 		api := e.apiClient(demo.Designated)
 		if res := api.apiCall("GET", "/api/v1/me", nil); !strings.Contains(res.Body, pin) || res.Header.Get("Cache-Control") != "no-store" {
@@ -235,7 +235,6 @@ func TestSecretsAreNotCachedOrEchoed(t *testing.T) {
 			res.Header.Get("Cache-Control") != "no-store" {
 			t.Errorf("POST /profile with an error = %d, Cache-Control %q, want 422 no-store", res.StatusCode, res.Header.Get("Cache-Control"))
 		}
-		e.svc.SFTPAddress = "127.0.0.1:2222"
 		n := number(e.world.Cases["abc-new"])
 		agent := e.signIn(demo.Agent)
 		if res := agent.get("/cases/" + n); res.Header.Get("Cache-Control") == "no-store" {
@@ -310,7 +309,7 @@ func TestEscalationFeedIsForOwnersAndContacts(t *testing.T) {
 	eachEngineWithRows(t, func(t *testing.T, e *env, rows func() map[string][]string) {
 		ctx := context.Background()
 		c := openABCCase(t, e, desk.PriorityMedium)
-		if _, err := e.svc.Escalate(ctx, support.Request{Actor: e.actor(demo.Designated)}, c.ID, desk.ReasonBusinessImpact, "All agents affected."); err != nil {
+		if _, err := e.svc.Cases().Escalate(ctx, support.Request{Actor: e.actor(demo.Designated)}, c.ID, desk.ReasonBusinessImpact, "All agents affected."); err != nil {
 			t.Fatal(err)
 		}
 		n := c.Number()

@@ -66,7 +66,7 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	}
 	f := caseQuery(q)
 	f.List = ln.list
-	page, err := s.svc.Cases(r.Context(), request(r, a), f)
+	page, err := s.cases.List(r.Context(), request(r, a), f)
 	if fields := desk.AsValidation(err); fields != nil {
 		// A stale or edited cursor: start the list again.
 		q.Del("after")
@@ -76,7 +76,7 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if err != nil {
 		return err
 	}
-	combos, err := s.svc.Combos(r.Context(), request(r, a), desk.ReadOnly)
+	combos, err := s.cases.Combos(r.Context(), request(r, a), desk.ReadOnly)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func nextURL(u *url.URL, cursor string) string {
 
 // newCaseData is what both wizard steps show.
 func (s *Server) newCaseData(r *http.Request, a *desk.Actor) (map[string]any, error) {
-	combos, err := s.svc.Combos(r.Context(), request(r, a), desk.ReadWrite)
+	combos, err := s.cases.Combos(r.Context(), request(r, a), desk.ReadWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (s *Server) newCaseData(r *http.Request, a *desk.Actor) (map[string]any, er
 			}
 		}
 	}
-	cat, err := s.svc.Catalog(r.Context(), request(r, a))
+	cat, err := s.accounts.Catalog(r.Context(), request(r, a))
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	var c *desk.Case
 	err := checkForm(r.PostForm)
 	if err == nil {
-		c, err = s.svc.OpenCase(r.Context(), request(r, a), newCaseInput(r))
+		c, err = s.cases.Open(r.Context(), request(r, a), newCaseInput(r))
 	}
 	if fields := desk.AsValidation(err); fields != nil {
 		data, derr := s.newCaseData(r, a)
@@ -247,11 +247,11 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 
 // renderCase shows a case page, with a form's errors when one failed.
 func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Actor, caseID int64, status int, form url.Values, errs map[string]string) error {
-	v, err := s.svc.Case(r.Context(), request(r, a), caseID)
+	v, err := s.cases.Case(r.Context(), request(r, a), caseID)
 	if err != nil {
 		return err
 	}
-	esc, err := s.svc.Escalations(r.Context(), request(r, a), caseID)
+	esc, err := s.cases.Escalations(r.Context(), request(r, a), caseID)
 	if err != nil {
 		return err
 	}
@@ -260,7 +260,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 		"Esc": esc, "Reasons": desk.EscalationReasons,
 	}
 	if v.CanWork {
-		staff, err := s.svc.StaffUsers(r.Context(), request(r, a))
+		staff, err := s.accounts.StaffUsers(r.Context(), request(r, a))
 		if err != nil {
 			return err
 		}
@@ -307,15 +307,15 @@ func (s *Server) commentOrReply(r *http.Request, req support.Request, caseID int
 }
 
 func (s *Server) commentCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return "Your update was added to the case.", s.svc.Comment(r.Context(), req, caseID, r.PostForm.Get("body"))
+	return "Your update was added to the case.", s.cases.Comment(r.Context(), req, caseID, r.PostForm.Get("body"))
 }
 
 func (s *Server) closeCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return "The case is closed.", s.svc.CloseCase(r.Context(), req, caseID, desk.SubStatus(r.PostForm.Get("reason")), r.PostForm.Get("comment"))
+	return "The case is closed.", s.cases.Close(r.Context(), req, caseID, desk.SubStatus(r.PostForm.Get("reason")), r.PostForm.Get("comment"))
 }
 
 func (s *Server) reopenCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return "The case is open again.", s.svc.ReopenCase(r.Context(), req, caseID, r.PostForm.Get("reason"))
+	return "The case is open again.", s.cases.Reopen(r.Context(), req, caseID, r.PostForm.Get("reason"))
 }
 
 func (s *Server) replyCase(r *http.Request, req support.Request, caseID int64) (string, error) {
@@ -324,11 +324,11 @@ func (s *Server) replyCase(r *http.Request, req support.Request, caseID int64) (
 	if internal {
 		notice = "Your internal note was added."
 	}
-	return notice, s.svc.Reply(r.Context(), req, caseID, r.PostForm.Get("body"), internal)
+	return notice, s.cases.Reply(r.Context(), req, caseID, r.PostForm.Get("body"), internal)
 }
 
 func (s *Server) updateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return "The case is updated.", s.svc.UpdateCase(r.Context(), req, caseID, caseChange(r.PostForm))
+	return "The case is updated.", s.cases.Update(r.Context(), req, caseID, caseChange(r.PostForm))
 }
 
 // caseChange reads the staff update form; fields left out stay as they
@@ -362,7 +362,7 @@ func caseChange(form url.Values) support.CaseChange {
 }
 
 func (s *Server) escalateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	_, err := s.svc.Escalate(r.Context(), req, caseID, desk.EscalationReason(r.PostForm.Get("reason")), r.PostForm.Get("details"))
+	_, err := s.cases.Escalate(r.Context(), req, caseID, desk.EscalationReason(r.PostForm.Get("reason")), r.PostForm.Get("details"))
 	return "The case is escalated. An escalation owner will answer under Escalation Details.", err
 }
 
@@ -389,7 +389,7 @@ func stepForm(r *http.Request, form url.Values, errs map[string]string) (url.Val
 
 // workEscalation takes a step on the case's current escalation.
 func (s *Server) workEscalation(r *http.Request, req support.Request, caseID int64) (string, error) {
-	esc, err := s.svc.Escalations(r.Context(), req, caseID)
+	esc, err := s.cases.Escalations(r.Context(), req, caseID)
 	if err != nil {
 		return "", err
 	}
@@ -404,7 +404,7 @@ func (s *Server) workEscalation(r *http.Request, req support.Request, caseID int
 	if notice == "" {
 		return "", desk.ErrNotFound
 	}
-	return notice, s.svc.WorkEscalation(r.Context(), req, esc.Current.ID, step, r.PostForm.Get("text"))
+	return notice, s.cases.WorkEscalation(r.Context(), req, esc.Current.ID, step, r.PostForm.Get("text"))
 }
 
 func (s *Server) followCase(r *http.Request, req support.Request, caseID int64) (string, error) {
@@ -413,7 +413,7 @@ func (s *Server) followCase(r *http.Request, req support.Request, caseID int64) 
 	if on {
 		notice = "You follow this case: its emails come to you too."
 	}
-	return notice, s.svc.Follow(r.Context(), req, caseID, on)
+	return notice, s.cases.Follow(r.Context(), req, caseID, on)
 }
 
 // caseFile sends a file of a case, through the policy, with Range
@@ -428,7 +428,7 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if err != nil {
 		return err
 	}
-	f, content, err := s.svc.OpenCaseFile(r.Context(), request(r, a), caseID, fileID)
+	f, content, err := s.transfers.OpenCaseFile(r.Context(), request(r, a), caseID, fileID)
 	if err != nil {
 		return err
 	}
@@ -467,11 +467,11 @@ func (s *Server) transferFiles(w http.ResponseWriter, r *http.Request, a *desk.A
 }
 
 func (s *Server) renderTransfer(w http.ResponseWriter, r *http.Request, a *desk.Actor, caseID int64, status int, form url.Values, errs map[string]string) error {
-	t, err := s.svc.FileTransfer(r.Context(), request(r, a), caseID)
+	t, err := s.transfers.FileTransfer(r.Context(), request(r, a), caseID)
 	if err != nil {
 		return err
 	}
-	list, err := s.svc.CaseFiles(r.Context(), request(r, a), caseID)
+	list, err := s.transfers.CaseFiles(r.Context(), request(r, a), caseID)
 	if err != nil {
 		return err
 	}
@@ -499,13 +499,13 @@ func (s *Server) acknowledgeFiles() pageHandler {
 		if err != nil {
 			return "", "", err
 		}
-		return "/cases/" + desk.FormatCaseNumber(caseID) + "/files", "", s.svc.AcknowledgeFiles(r.Context(), req, caseID)
+		return "/cases/" + desk.FormatCaseNumber(caseID) + "/files", "", s.transfers.AcknowledgeFiles(r.Context(), req, caseID)
 	})
 }
 
 // createSFTP makes a temporary SFTP account for the case.
 func (s *Server) createSFTP(r *http.Request, req support.Request, caseID int64) (string, error) {
-	a, err := s.svc.CreateSFTPAccount(r.Context(), req, caseID)
+	a, err := s.transfers.CreateSFTPAccount(r.Context(), req, caseID)
 	if err != nil {
 		return "", err
 	}

@@ -46,7 +46,7 @@ func queueFilter(q url.Values, a *desk.Actor) store.CaseFilter {
 func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
 	f := queueFilter(q, a)
-	page, err := s.svc.Cases(r.Context(), request(r, a), f)
+	page, err := s.cases.List(r.Context(), request(r, a), f)
 	if desk.AsValidation(err) != nil {
 		q.Del("after")
 		http.Redirect(w, r, "/console?"+q.Encode(), http.StatusSeeOther)
@@ -56,15 +56,15 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 		return err
 	}
 	req := request(r, a)
-	cat, err := s.svc.Catalog(r.Context(), req)
+	cat, err := s.accounts.Catalog(r.Context(), req)
 	if err != nil {
 		return err
 	}
-	companies, err := s.svc.Companies(r.Context(), req)
+	companies, err := s.accounts.Companies(r.Context(), req)
 	if err != nil {
 		return err
 	}
-	staff, err := s.svc.StaffUsers(r.Context(), req)
+	staff, err := s.accounts.StaffUsers(r.Context(), req)
 	if err != nil {
 		return err
 	}

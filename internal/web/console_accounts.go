@@ -26,7 +26,7 @@ func pathID(r *http.Request, name string) (int64, error) {
 
 // companyNames maps company IDs to names, for pages that show contracts.
 func (s *Server) companyNames(r *http.Request, a *desk.Actor) ([]desk.Company, map[int64]string, error) {
-	cs, err := s.svc.Companies(r.Context(), request(r, a))
+	cs, err := s.accounts.Companies(r.Context(), request(r, a))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -74,7 +74,7 @@ func companyInput(r *http.Request) *desk.Company {
 }
 
 func (s *Server) createCompany(r *http.Request, req support.Request) (string, string, error) {
-	id, err := s.svc.CreateCompany(r.Context(), req, companyInput(r))
+	id, err := s.accounts.CreateCompany(r.Context(), req, companyInput(r))
 	if err != nil {
 		return "", "", err
 	}
@@ -104,7 +104,7 @@ func (s *Server) showCompany(w http.ResponseWriter, r *http.Request, a *desk.Act
 		return err
 	}
 	req := request(r, a)
-	v, err := s.svc.Company(r.Context(), req, id)
+	v, err := s.accounts.Company(r.Context(), req, id)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (s *Server) showCompany(w http.ResponseWriter, r *http.Request, a *desk.Act
 	}
 	var contacts []contactLine
 	for _, c := range v.Contacts {
-		cv, err := s.svc.Contact(r.Context(), req, c.ID)
+		cv, err := s.accounts.Contact(r.Context(), req, c.ID)
 		if err != nil {
 			return err
 		}
@@ -168,7 +168,7 @@ func (s *Server) updateCompany(r *http.Request, req support.Request) (string, st
 	}
 	c := companyInput(r)
 	c.ID = id
-	return "/console/companies/" + strconv.FormatInt(id, 10), "The company is saved.", s.svc.UpdateCompany(r.Context(), req, c)
+	return "/console/companies/" + strconv.FormatInt(id, 10), "The company is saved.", s.accounts.UpdateCompany(r.Context(), req, c)
 }
 
 // setApprover adds (on=1) or removes a Designated Approver of the company.
@@ -183,7 +183,7 @@ func (s *Server) setApprover(r *http.Request, req support.Request) (string, stri
 	if !on {
 		notice = "The Designated Approver is removed."
 	}
-	return to, notice, s.svc.SetApprover(r.Context(), req, id, formInt(r, "contact"), on)
+	return to, notice, s.access.SetApprover(r.Context(), req, id, formInt(r, "contact"), on)
 }
 
 // Contracts.
@@ -191,7 +191,7 @@ func (s *Server) setApprover(r *http.Request, req support.Request) (string, stri
 func (s *Server) contractForm(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	form := url.Values{}
 	if id, err := pathID(r, "id"); err == nil {
-		cs, err := s.svc.Contracts(r.Context(), request(r, a), store.ContractFilter{ID: id})
+		cs, err := s.accounts.Contracts(r.Context(), request(r, a), store.ContractFilter{ID: id})
 		if err != nil {
 			return err
 		}
@@ -234,7 +234,7 @@ func (s *Server) showContract(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if err != nil {
 		return err
 	}
-	cat, err := s.svc.Catalog(r.Context(), request(r, a))
+	cat, err := s.accounts.Catalog(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -282,7 +282,7 @@ func (s *Server) saveContract(r *http.Request, req support.Request) (string, str
 	if err := p.Err(); err != nil {
 		return "", "", err
 	}
-	if _, err := s.svc.SaveContract(r.Context(), req, c); err != nil {
+	if _, err := s.accounts.SaveContract(r.Context(), req, c); err != nil {
 		return "", "", err
 	}
 	return "/console/companies/" + strconv.FormatInt(c.SoldToID, 10), "The Service Contract " + c.Number + " is saved.", nil
@@ -307,14 +307,14 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, a *desk.Act
 	data := map[string]any{"Companies": all, "Levels": desk.AccessLevels}
 	title := "New contact"
 	if id, err := pathID(r, "id"); err == nil {
-		cv, err := s.svc.Contact(r.Context(), request(r, a), id)
+		cv, err := s.accounts.Contact(r.Context(), request(r, a), id)
 		if err != nil {
 			return err
 		}
 		data["C"], data["Grants"] = cv, grantViews(cv, names)
 		// The combinations a grant can name: those of the employer's
 		// contracts, as Sold To or End User.
-		cs, err := s.svc.Contracts(r.Context(), request(r, a), store.ContractFilter{CompanyID: cv.Contact.CompanyID})
+		cs, err := s.accounts.Contracts(r.Context(), request(r, a), store.ContractFilter{CompanyID: cv.Contact.CompanyID})
 		if err != nil {
 			return err
 		}
@@ -360,7 +360,7 @@ func contactInput(r *http.Request) support.ContactInput {
 
 func (s *Server) createContact(r *http.Request, req support.Request) (string, string, error) {
 	in := contactInput(r)
-	id, err := s.svc.CreateContact(r.Context(), req, in)
+	id, err := s.accounts.CreateContact(r.Context(), req, in)
 	if err != nil {
 		return "", "", err
 	}
@@ -376,7 +376,7 @@ func (s *Server) updateContact(r *http.Request, req support.Request) (string, st
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/contacts/" + strconv.FormatInt(id, 10), "The contact is saved.", s.svc.UpdateContact(r.Context(), req, id, contactInput(r))
+	return "/console/contacts/" + strconv.FormatInt(id, 10), "The contact is saved.", s.accounts.UpdateContact(r.Context(), req, id, contactInput(r))
 }
 
 // setGrant gives the contact a level on a combination; "none" removes it.
@@ -394,13 +394,13 @@ func (s *Server) setGrant(r *http.Request, req support.Request) (string, string,
 		level = l
 	}
 	g := desk.Grant{ContactID: id, Combination: combination(r.PostForm.Get("combination")), Level: level}
-	return "/console/contacts/" + strconv.FormatInt(id, 10), "The access is saved.", s.svc.SetGrant(r.Context(), req, g)
+	return "/console/contacts/" + strconv.FormatInt(id, 10), "The access is saved.", s.access.SetGrant(r.Context(), req, g)
 }
 
 // calendarsFor lists the calendars for a form's select; none on error
 // (the select then offers only the default).
 func (s *Server) calendarsFor(r *http.Request, a *desk.Actor) []store.CalendarRow {
-	cals, err := s.svc.Calendars(r.Context(), request(r, a))
+	cals, err := s.sla.Calendars(r.Context(), request(r, a))
 	if err != nil {
 		return nil
 	}

@@ -37,7 +37,7 @@ func (s *Server) verifyCaller(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	var caller *support.Caller
 	err := checkForm(r.PostForm)
 	if err == nil {
-		caller, err = s.svc.VerifyCaller(r.Context(), request(r, a), r.PostForm.Get("pin"))
+		caller, err = s.cases.VerifyCaller(r.Context(), request(r, a), r.PostForm.Get("pin"))
 	}
 	if fields := desk.AsValidation(err); fields != nil {
 		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, nil, fields, nil)
@@ -63,7 +63,7 @@ func (s *Server) openCaseByNumber(w http.ResponseWriter, r *http.Request, a *des
 		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, r.PostForm,
 			map[string]string{"number": "A case number has 10 digits, e.g. 0001000042."}, nil)
 	}
-	if _, err := s.svc.Case(r.Context(), request(r, a), id); errors.Is(err, desk.ErrNotFound) {
+	if _, err := s.cases.Case(r.Context(), request(r, a), id); errors.Is(err, desk.ErrNotFound) {
 		return s.showCaller(w, r, a, http.StatusNotFound, r.PostForm,
 			map[string]string{"number": "There is no case " + raw + "."}, nil)
 	} else if err != nil {
@@ -80,7 +80,7 @@ func (s *Server) products(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 }
 
 func (s *Server) showProducts(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-	cat, err := s.svc.Catalog(r.Context(), request(r, a))
+	cat, err := s.accounts.Catalog(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Server) createProduct(r *http.Request, req support.Request) (string, st
 			comps = append(comps, c)
 		}
 	}
-	_, err := s.svc.CreateProduct(r.Context(), req, r.PostForm.Get("name"), comps)
+	_, err := s.accounts.CreateProduct(r.Context(), req, r.PostForm.Get("name"), comps)
 	return "/console/products", "The product is added.", err
 }
 
@@ -107,7 +107,7 @@ func (s *Server) addComponent(r *http.Request, req support.Request) (string, str
 	if err != nil {
 		return "", "", err
 	}
-	_, err = s.svc.AddComponent(r.Context(), req, id, r.PostForm.Get("component"))
+	_, err = s.accounts.AddComponent(r.Context(), req, id, r.PostForm.Get("component"))
 	return "/console/products", "The component is added.", err
 }
 
@@ -118,7 +118,7 @@ func (s *Server) staff(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 }
 
 func (s *Server) showStaff(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-	users, err := s.svc.StaffUsers(r.Context(), request(r, a))
+	users, err := s.accounts.StaffUsers(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (s *Server) createStaff(r *http.Request, req support.Request) (string, stri
 	for _, v := range r.PostForm["roles"] {
 		u.Roles = append(u.Roles, desk.Role(v))
 	}
-	_, err := s.svc.CreateStaff(r.Context(), req, u, r.PostForm.Get("password"))
+	_, err := s.accounts.CreateStaff(r.Context(), req, u, r.PostForm.Get("password"))
 	return "/console/staff", "The staff member is added.", err
 }
 
@@ -146,7 +146,7 @@ func (s *Server) createStaff(r *http.Request, req support.Request) (string, stri
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
 	f := store.AuditFilter{Action: strings.TrimSpace(q.Get("action")), Before: atoi64(q.Get("before")), Limit: 100}
-	entries, err := s.svc.AuditLog(r.Context(), request(r, a), f)
+	entries, err := s.audit.Entries(r.Context(), request(r, a), f)
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 
 func (s *Server) outbox(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	mails, err := s.svc.Outbox(r.Context(), request(r, a), strings.TrimSpace(q.Get("to")), 200)
+	mails, err := s.mail.Outbox(r.Context(), request(r, a), strings.TrimSpace(q.Get("to")), 200)
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request, a *desk.Actor) e
 // emails.
 
 func (s *Server) emailSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	rules, err := s.svc.EmailRulesSettings(r.Context(), request(r, a))
+	rules, err := s.mail.EmailRulesSettings(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (s *Server) saveEmailSettings(r *http.Request, req support.Request) (string
 		return out
 	}
 	rules := desk.EmailRules{FreeMailDomains: lines(r.PostForm.Get("free_mail")), RoleAliases: lines(r.PostForm.Get("aliases"))}
-	err := s.svc.SetEmailRules(r.Context(), req, rules)
+	err := s.mail.SetEmailRules(r.Context(), req, rules)
 	if fields := desk.AsValidation(err); fields != nil {
 		// The form's fields are named free_mail and aliases.
 		renamed := desk.Problems{}
@@ -220,7 +220,7 @@ func (s *Server) saveEmailSettings(r *http.Request, req support.Request) (string
 // fileSettings: whether Read-Write contacts may create temporary SFTP
 // accounts themselves.
 func (s *Server) fileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	on, err := s.svc.SFTPForContacts(r.Context(), request(r, a))
+	on, err := s.transfers.SFTPForContacts(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -238,12 +238,12 @@ func (s *Server) showFileSettings(w http.ResponseWriter, r *http.Request, a *des
 
 func (s *Server) saveFileSettings(r *http.Request, req support.Request) (string, string, error) {
 	on := r.PostForm.Get("sftp_for_contacts") == "on"
-	return "/console/settings/files", "The file transfer settings are saved.", s.svc.SetSFTPForContacts(r.Context(), req, on)
+	return "/console/settings/files", "The file transfer settings are saved.", s.transfers.SetSFTPForContacts(r.Context(), req, on)
 }
 
 // escalationQueue lists the active escalations, oldest first.
 func (s *Server) escalationQueue(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	q, err := s.svc.EscalationQueue(r.Context(), request(r, a))
+	q, err := s.cases.EscalationQueue(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -264,7 +264,7 @@ func (s *Server) showInbound(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if state == "" && r.URL.Query().Get("all") == "" {
 		state = string(desk.InboundTriage)
 	}
-	ms, err := s.svc.InboundMail(r.Context(), request(r, a), state)
+	ms, err := s.mail.InboundMail(r.Context(), request(r, a), state)
 	if err != nil {
 		return err
 	}
@@ -280,7 +280,7 @@ func (s *Server) inboundMessage(w http.ResponseWriter, r *http.Request, a *desk.
 	if err != nil {
 		return err
 	}
-	m, msg, err := s.svc.ReadInbound(r.Context(), request(r, a), id)
+	m, msg, err := s.mail.ReadInbound(r.Context(), request(r, a), id)
 	if err != nil {
 		return err
 	}
@@ -297,7 +297,7 @@ func (s *Server) linkInbound(r *http.Request, req support.Request) (string, stri
 		return "", "", err
 	}
 	if r.PostForm.Get("discard") != "" {
-		return "/console/mail", "The message is discarded.", s.svc.LinkInbound(r.Context(), req, id, 0)
+		return "/console/mail", "The message is discarded.", s.mail.LinkInbound(r.Context(), req, id, 0)
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("case"))
 	caseID, ok := desk.ParseCaseNumber(raw)
@@ -305,7 +305,7 @@ func (s *Server) linkInbound(r *http.Request, req support.Request) (string, stri
 		return "", "", &desk.ValidationError{Fields: map[string]string{"case": "Give the 10-digit case number."}}
 	}
 	return "/console/mail", "The message is added to case " + desk.FormatCaseNumber(caseID) + " as an internal note.",
-		s.svc.LinkInbound(r.Context(), req, id, caseID)
+		s.mail.LinkInbound(r.Context(), req, id, caseID)
 }
 
 // Email templates.
@@ -315,7 +315,7 @@ func (s *Server) emailTemplates(w http.ResponseWriter, r *http.Request, a *desk.
 }
 
 func (s *Server) showEmailTemplates(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-	stored, err := s.svc.EmailTemplates(r.Context(), request(r, a))
+	stored, err := s.mail.EmailTemplates(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -337,6 +337,6 @@ func (s *Server) showEmailTemplates(w http.ResponseWriter, r *http.Request, a *d
 
 func (s *Server) saveEmailTemplate(r *http.Request, req support.Request) (string, string, error) {
 	kind := r.PostForm.Get("kind")
-	err := s.svc.SetEmailTemplate(r.Context(), req, kind, r.PostForm.Get("subject"), r.PostForm.Get("body"))
+	err := s.mail.SetEmailTemplate(r.Context(), req, kind, r.PostForm.Get("subject"), r.PostForm.Get("body"))
 	return "/console/settings/templates#" + kind, "The template is saved.", err
 }

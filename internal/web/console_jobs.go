@@ -17,7 +17,7 @@ func (s *Server) deadJobs(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 }
 
 func (s *Server) showDeadJobs(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-	jobs, err := s.svc.DeadJobs(r.Context(), request(r, a))
+	jobs, err := s.jobs.DeadJobs(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func (s *Server) workDeadJob(r *http.Request, req support.Request) (string, stri
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/jobs", "The job runs again now.", s.svc.RetryJob(r.Context(), req, id)
+	return "/console/jobs", "The job runs again now.", s.jobs.RetryJob(r.Context(), req, id)
 }
 
 // confirmDiscardJob asks before a dead job is discarded: a discarded job
@@ -43,7 +43,7 @@ func (s *Server) confirmDiscardJob(w http.ResponseWriter, r *http.Request, a *de
 	if err != nil {
 		return err
 	}
-	j, err := s.svc.DeadJob(r.Context(), request(r, a), id)
+	j, err := s.jobs.DeadJob(r.Context(), request(r, a), id)
 	if errors.Is(err, desk.ErrConflict) {
 		s.setFlash(w, "error", message(err))
 		http.Redirect(w, r, "/console/jobs", http.StatusSeeOther)
@@ -64,5 +64,5 @@ func (s *Server) discardDeadJob(r *http.Request, req support.Request) (string, s
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/jobs", "The job is discarded.", s.svc.DiscardJob(r.Context(), req, id)
+	return "/console/jobs", "The job is discarded.", s.jobs.DiscardJob(r.Context(), req, id)
 }

@@ -22,15 +22,15 @@ func (s *Server) serviceLevels(w http.ResponseWriter, r *http.Request, a *desk.A
 
 func (s *Server) showServiceLevels(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
 	req := request(r, a)
-	cals, err := s.svc.Calendars(r.Context(), req)
+	cals, err := s.sla.Calendars(r.Context(), req)
 	if err != nil {
 		return err
 	}
-	targets, err := s.svc.SLATargets(r.Context(), req)
+	targets, err := s.sla.Targets(r.Context(), req)
 	if err != nil {
 		return err
 	}
-	set, err := s.svc.SLASettings(r.Context(), req)
+	set, err := s.sla.Settings(r.Context(), req)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Server) saveSLASettings(r *http.Request, req support.Request) (string, 
 		DefaultCalendar: r.PostForm.Get("default_calendar"), WarningLead: time.Duration(minutes) * time.Minute,
 		FollowUpBusinessDays: r.PostForm.Get("followup_business") == "on",
 	}
-	return "/console/service-levels", "The settings are saved.", s.svc.SetSLASettings(r.Context(), req, set)
+	return "/console/service-levels", "The settings are saved.", s.sla.SetSettings(r.Context(), req, set)
 }
 
 // saveSLATarget changes one row of the table; its key is in the form.
@@ -74,7 +74,7 @@ func (s *Server) saveSLATarget(r *http.Request, req support.Request) (string, st
 		Priority: desk.Priority(f.Get("priority")), Kind: desk.ClockKind(f.Get("kind")),
 		Amount: amount, Unit: desk.TargetUnit(f.Get("unit")),
 	}
-	return "/console/service-levels#targets", "The target is saved: " + t.Unit.Describe(t.Amount) + ".", s.svc.SetSLATarget(r.Context(), req, t)
+	return "/console/service-levels#targets", "The target is saved: " + t.Unit.Describe(t.Amount) + ".", s.sla.SetTarget(r.Context(), req, t)
 }
 
 func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -85,7 +85,7 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	id, _ := pathID(r, "id")
 	var cal *store.CalendarRow
 	if id != 0 {
-		cals, err := s.svc.Calendars(r.Context(), request(r, a))
+		cals, err := s.sla.Calendars(r.Context(), request(r, a))
 		if err != nil {
 			return err
 		}
@@ -134,7 +134,7 @@ func (s *Server) saveCalendar(r *http.Request, req support.Request) (string, str
 	if len(bad) > 0 {
 		return "", "", &desk.ValidationError{Fields: map[string]string{"holidays": "Not dates like 2026-12-25: " + strings.Join(bad, ", ")}}
 	}
-	if err := s.svc.SaveCalendar(r.Context(), req, row); err != nil {
+	if err := s.sla.SaveCalendar(r.Context(), req, row); err != nil {
 		return "", "", err
 	}
 	return "/console/calendars/" + strconv.FormatInt(row.ID, 10), "The calendar is saved.", nil
@@ -158,7 +158,7 @@ func (s *Server) importHolidays(w http.ResponseWriter, r *http.Request, a *desk.
 		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": "Choose an iCalendar (.ics) file."})
 	}
 	defer file.Close()
-	added, err := s.svc.ImportHolidays(r.Context(), request(r, a), id, file)
+	added, err := s.sla.ImportHolidays(r.Context(), request(r, a), id, file)
 	if fields := desk.AsValidation(err); fields != nil {
 		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, fields)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/worker"
 )
 
@@ -19,9 +20,8 @@ import (
 // (with Range) by whoever may see the case, and nobody else.
 func TestEmailAttachmentsAreCaseFiles(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachEngineWith(t, func(d *support.Deps) { d.MailDomain = "vendor.example" }, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		e.svc.MailDomain = "vendor.example"
 		caseID := e.world.Cases["abc-investigation"]
 		row, err := e.store.Case(ctx, caseID)
 		if err != nil {
@@ -31,11 +31,11 @@ func TestEmailAttachmentsAreCaseFiles(t *testing.T) {
 		raw := "From: Dana Designated <" + demo.Designated + ">\r\nSubject: Re: logs\r\nX-Caseport-Reference: " + row.ReferenceID + "\r\n" +
 			"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe log is attached.\r\n" +
 			"--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"../../sip.log\"\r\n\r\n" + strings.ReplaceAll(content, "\n", "\r\n") + "\r\n--b--\r\n"
-		if err := e.svc.ReceiveMail(ctx, "smtp", demo.Designated, []string{"support@vendor.example"}, []byte(raw)); err != nil {
+		if err := e.svc.Mail().ReceiveMail(ctx, "smtp", demo.Designated, []string{"support@vendor.example"}, []byte(raw)); err != nil {
 			t.Fatal(err)
 		}
 		w := worker.New(e.store, quietWeb())
-		w.Handle(desk.JobInbound, e.svc.ProcessInbound)
+		w.Handle(desk.JobInbound, e.svc.Jobs().ProcessInbound)
 		w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 		if _, err := w.RunDue(ctx); err != nil {
 			t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseport/caseport/internal/clocktest"
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
@@ -30,6 +31,7 @@ type env struct {
 	t     *testing.T
 	srv   *httptest.Server
 	svc   *support.Service
+	clock *clocktest.Clock // the service's clock: the real time until a test sets it
 	store *store.Store
 	world *demo.World
 	logs  *logBuffer // what the server logged
@@ -83,6 +85,18 @@ func eachEngineAndFileStore(t *testing.T, fn func(t *testing.T, e *env)) {
 	}
 }
 
+// eachEngineWith is eachEngine with the support desk's dependencies
+// changed by deps (a mail domain, an SFTP address).
+func eachEngineWith(t *testing.T, deps func(*support.Deps), fn func(t *testing.T, e *env)) {
+	t.Helper()
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newEnvDeps(t, storetest.Open(t, eng), nil, deps))
+		})
+	}
+}
+
 func newEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
 	return newEnvWith(t, s, nil)
@@ -93,6 +107,13 @@ func newEnv(t *testing.T, s *store.Store) *env {
 // by each of configure.
 func newEnvWith(t *testing.T, s *store.Store, fs files.Store, configure ...func(*web.Config)) *env {
 	t.Helper()
+	return newEnvDeps(t, s, fs, nil, configure...)
+}
+
+// newEnvDeps is newEnvWith with the support desk's dependencies changed by
+// deps (if not nil).
+func newEnvDeps(t *testing.T, s *store.Store, fs files.Store, deps func(*support.Deps), configure ...func(*web.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	w, err := demo.Load(ctx, s, time.Now())
 	if err != nil {
@@ -100,7 +121,6 @@ func newEnvWith(t *testing.T, s *store.Store, fs files.Store, configure ...func(
 	}
 	logs := &logBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	svc := support.New(s, log, "")
 	if fs == nil {
 		local, err := files.OpenLocal(t.TempDir())
 		if err != nil {
@@ -109,7 +129,16 @@ func newEnvWith(t *testing.T, s *store.Store, fs files.Store, configure ...func(
 		t.Cleanup(func() { local.Close() })
 		fs = local
 	}
-	svc.Files = fs
+	// The portal's address is known before the service is built: links in
+	// emails point at it.
+	srv := httptest.NewUnstartedServer(nil)
+	t.Cleanup(srv.Close)
+	clock := &clocktest.Clock{}
+	d := support.Deps{Store: s, Log: log, Clock: clock.Now, BaseURL: "http://" + srv.Listener.Addr().String(), Files: fs}
+	if deps != nil {
+		deps(&d)
+	}
+	svc := support.New(d)
 	cfg := web.Config{Service: svc, Log: log}
 	for _, c := range configure {
 		c(&cfg)
@@ -118,10 +147,9 @@ func newEnvWith(t *testing.T, s *store.Store, fs files.Store, configure ...func(
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h.Handler())
-	t.Cleanup(srv.Close)
-	svc.BaseURL = srv.URL
-	return &env{t: t, srv: srv, svc: svc, store: s, world: w, logs: logs}
+	srv.Config.Handler = h.Handler()
+	srv.Start()
+	return &env{t: t, srv: srv, svc: svc, clock: clock, store: s, world: w, logs: logs}
 }
 
 // client is a browser-like HTTP client with its own cookies that does not
@@ -227,7 +255,7 @@ func number(caseID int64) string { return desk.FormatCaseNumber(caseID) }
 // Contact, through the service, with priority p.
 func openABCCase(t *testing.T, e *env, p desk.Priority) *desk.Case {
 	t.Helper()
-	c, err := e.svc.OpenCase(context.Background(), support.Request{Actor: e.actor(demo.Designated)}, desk.NewCase{
+	c, err := e.svc.Cases().Open(context.Background(), support.Request{Actor: e.actor(demo.Designated)}, desk.NewCase{
 		Combination: e.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
 		ProductID: e.world.Products["SIP Server"], ComponentID: e.world.Comps["SIP Server"][0],
 		Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",

@@ -43,7 +43,7 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	}
 	defer file.Close()
 	dry := r.FormValue("mode") != "apply"
-	rep, err := s.svc.Import(r.Context(), request(r, a), support.ImportKind(r.FormValue("kind")), file, dry)
+	rep, err := s.importer.Import(r.Context(), request(r, a), support.ImportKind(r.FormValue("kind")), file, dry)
 	if err != nil {
 		return s.importFailed(w, r, a, err)
 	}

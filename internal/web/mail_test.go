@@ -18,11 +18,11 @@ func TestReceivedMailPages(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		raw := "From: Someone <someone@elsewhere.example>\r\nSubject: Please help\r\n\r\nOur IVR is down.\r\n"
-		if err := e.svc.ReceiveMail(ctx, "smtp", "someone@elsewhere.example", []string{"support@vendor.example"}, []byte(raw)); err != nil {
+		if err := e.svc.Mail().ReceiveMail(ctx, "smtp", "someone@elsewhere.example", []string{"support@vendor.example"}, []byte(raw)); err != nil {
 			t.Fatal(err)
 		}
 		w := worker.New(e.store, quietWeb())
-		w.Handle(desk.JobInbound, e.svc.ProcessInbound)
+		w.Handle(desk.JobInbound, e.svc.Jobs().ProcessInbound)
 		w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 		if _, err := w.RunDue(ctx); err != nil {
 			t.Fatal(err)

@@ -21,7 +21,7 @@ type grantLine struct {
 // of a token just created, shown on this one page.
 func (s *Server) profileData(r *http.Request, a *desk.Actor) (map[string]any, error) {
 	req := request(r, a)
-	p, err := s.svc.Profile(r.Context(), req)
+	p, err := s.accounts.Profile(r.Context(), req)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +33,7 @@ func (s *Server) profileData(r *http.Request, a *desk.Actor) (map[string]any, er
 	if a.IsStaff() {
 		return data, nil
 	}
-	combos, err := s.svc.Combos(r.Context(), req, desk.Basic)
+	combos, err := s.cases.Combos(r.Context(), req, desk.Basic)
 	if err != nil {
 		return nil, err
 	}
@@ -89,14 +89,14 @@ func (s *Server) updateProfile(r *http.Request, req support.Request) (string, st
 		FirstName: r.PostForm.Get("first_name"), LastName: r.PostForm.Get("last_name"),
 		Country: r.PostForm.Get("country"), Phone: r.PostForm.Get("phone"), Mobile: r.PostForm.Get("mobile"),
 	}
-	return "/profile", "Your details are saved.", s.svc.UpdateOwnProfile(r.Context(), req, in)
+	return "/profile", "Your details are saved.", s.accounts.UpdateOwnProfile(r.Context(), req, in)
 }
 
 func (s *Server) acceptTerms(r *http.Request, req support.Request) (string, string, error) {
 	if r.PostForm.Get("accept") != "on" {
 		return "", "", &desk.ValidationError{Fields: map[string]string{"accept": "Tick the box to accept the terms."}}
 	}
-	return "/profile", "You accepted the Designated Contact terms.", s.svc.AcceptTerms(r.Context(), req)
+	return "/profile", "You accepted the Designated Contact terms.", s.accounts.AcceptTerms(r.Context(), req)
 }
 
 func (s *Server) changePassword(r *http.Request, req support.Request) (string, string, error) {
@@ -108,7 +108,7 @@ func (s *Server) changePassword(r *http.Request, req support.Request) (string, s
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		keep = c.Value
 	}
-	err := s.svc.ChangePassword(r.Context(), req, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), everywhere, keep)
+	err := s.accounts.ChangePassword(r.Context(), req, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), everywhere, keep)
 	if fields := desk.AsValidation(err); fields != nil {
 		// The service names the fields current and password.
 		renamed := map[string]string{}
@@ -142,9 +142,9 @@ func (s *Server) requestAccess(r *http.Request, req support.Request) (string, st
 		err error
 	)
 	if v := r.PostForm.Get("combination"); v != "" && v != "other" {
-		ar, err = s.svc.RequestAccess(r.Context(), req, combination(v), level, reason)
+		ar, err = s.access.RequestAccess(r.Context(), req, combination(v), level, reason)
 	} else {
-		ar, err = s.svc.RequestAccessByOrgIDs(r.Context(), req, r.PostForm.Get("sold_to"), r.PostForm.Get("end_user"), level, reason)
+		ar, err = s.access.RequestAccessByOrgIDs(r.Context(), req, r.PostForm.Get("sold_to"), r.PostForm.Get("end_user"), level, reason)
 	}
 	if err != nil {
 		return "", "", err
@@ -159,7 +159,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Act
 	var token string
 	err := checkForm(r.PostForm)
 	if err == nil {
-		token, err = s.svc.CreateAPIToken(r.Context(), request(r, a), r.PostForm.Get("name"))
+		token, err = s.accounts.CreateAPIToken(r.Context(), request(r, a), r.PostForm.Get("name"))
 	}
 	if fields := desk.AsValidation(err); fields != nil {
 		return s.showProfile(w, r, a, http.StatusUnprocessableEntity, r.PostForm, fields)
@@ -188,5 +188,5 @@ func (s *Server) revokeToken(r *http.Request, req support.Request) (string, stri
 	if err != nil {
 		return "", "", desk.ErrNotFound
 	}
-	return "/profile", "The token is revoked.", s.svc.RevokeAPIToken(r.Context(), req, id)
+	return "/profile", "The token is revoked.", s.accounts.RevokeAPIToken(r.Context(), req, id)
 }

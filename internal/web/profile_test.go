@@ -54,7 +54,7 @@ func TestProfileTerms(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = e.svc.SetGrant(ctx, support.Request{Actor: admin}, desk.Grant{ContactID: riley.ID, Combination: e.world.ABCCombo(), Level: desk.ReadWrite})
+		err = e.svc.Access().SetGrant(ctx, support.Request{Actor: admin}, desk.Grant{ContactID: riley.ID, Combination: e.world.ABCCombo(), Level: desk.ReadWrite})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,7 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	err := checkForm(r.PostForm)
 	if err == nil {
-		err = s.svc.StartRegistration(r.Context(), r.PostForm.Get("email"), clientAddress(r))
+		err = s.access.StartRegistration(r.Context(), r.PostForm.Get("email"), clientAddress(r))
 	}
 	if fields := desk.AsValidation(err); fields != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "register", &view{
@@ -43,7 +43,7 @@ func (s *Server) registerCompleteForm(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) showRegisterComplete(w http.ResponseWriter, r *http.Request, status int, form url.Values, errs map[string]string) error {
-	email, err := s.svc.RegistrationEmail(r.Context(), form.Get("token"))
+	email, err := s.access.RegistrationEmail(r.Context(), form.Get("token"))
 	if errors.Is(err, desk.ErrNotFound) {
 		s.render(w, r, http.StatusGone, "register-complete", &view{Title: "Request My Support account", Data: map[string]any{"Valid": false}})
 		return nil
@@ -68,7 +68,7 @@ func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error 
 		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f,
 			map[string]string{"confirm_password": "The two passwords are not the same."})
 	}
-	_, err := s.svc.CompleteRegistration(r.Context(), support.Registration{
+	_, err := s.access.CompleteRegistration(r.Context(), support.Registration{
 		Token: f.Get("token"), FirstName: f.Get("first_name"), LastName: f.Get("last_name"),
 		Country: f.Get("country"), Phone: f.Get("phone"), Password: f.Get("password"),
 		EmployerOrgID: f.Get("employer"), SoldToOrgID: f.Get("sold_to"), EndUserOrgID: f.Get("end_user"),

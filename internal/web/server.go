@@ -18,7 +18,19 @@ import (
 // Server answers HTTP requests. Its dependencies are fields; it holds no
 // other state but the templates parsed at start-up.
 type Server struct {
-	svc *support.Service
+	// The support desk's areas this server's pages and API call.
+	cases     *support.Cases
+	accounts  *support.Accounts
+	access    *support.Access
+	sessions  *support.Sessions
+	sla       *support.ServiceLevels
+	transfers *support.Transfers
+	mail      *support.Mail
+	jobs      *support.Jobs
+	importer  *support.Importer
+	audit     *support.Audit
+	ready     func(context.Context) error
+
 	log *slog.Logger
 	// secure marks cookies Secure; on when the portal is served over
 	// HTTPS (directly or behind a proxy).
@@ -31,6 +43,8 @@ type Server struct {
 
 // Config holds what New needs.
 type Config struct {
+	// Service hands out the areas the server calls; New keeps the areas,
+	// not the service.
 	Service *support.Service
 	Log     *slog.Logger
 	// SecureCookies marks cookies Secure and sends Strict-Transport-Security:
@@ -49,7 +63,13 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{svc: cfg.Service, log: cfg.Log, secure: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies, pages: pages}, nil
+	svc := cfg.Service
+	return &Server{
+		cases: svc.Cases(), accounts: svc.Accounts(), access: svc.Access(), sessions: svc.Sessions(),
+		sla: svc.ServiceLevels(), transfers: svc.Transfers(), mail: svc.Mail(), jobs: svc.Jobs(),
+		importer: svc.Importer(), audit: svc.Audit(), ready: svc.Ready,
+		log: cfg.Log, secure: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies, pages: pages,
+	}, nil
 }
 
 // healthz is liveness: the process answers HTTP. It asks nothing of the
@@ -63,7 +83,7 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.svc.Ready(ctx); err != nil {
+	if err := s.ready(ctx); err != nil {
 		s.log.WarnContext(r.Context(), "not ready", "err", err)
 		part := "store"
 		if nr, ok := errors.AsType[*support.NotReadyError](err); ok {

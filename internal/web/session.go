@@ -34,7 +34,7 @@ func (s *Server) sessionActor(r *http.Request) (*desk.Actor, error) {
 	if err != nil {
 		return nil, desk.ErrUnauthenticated
 	}
-	return s.svc.SessionActor(r.Context(), c.Value)
+	return s.sessions.SessionActor(r.Context(), c.Value)
 }
 
 // apiActor returns the actor of an API request: a bearer API token, or the
@@ -45,7 +45,7 @@ func (s *Server) apiActor(r *http.Request) (*desk.Actor, error) {
 		if !ok {
 			return nil, desk.ErrUnauthenticated
 		}
-		return s.svc.TokenActor(r.Context(), strings.TrimSpace(token))
+		return s.sessions.TokenActor(r.Context(), strings.TrimSpace(token))
 	}
 	return s.sessionActor(r)
 }

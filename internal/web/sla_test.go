@@ -19,7 +19,7 @@ func TestServiceLevelsShown(t *testing.T) {
 		ctx := context.Background()
 		dana := support.Request{Actor: e.actor(demo.Designated)}
 		open := func(p desk.Priority, summary string) string {
-			c, err := e.svc.OpenCase(ctx, dana, desk.NewCase{
+			c, err := e.svc.Cases().Open(ctx, dana, desk.NewCase{
 				Combination: e.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
 				ProductID: e.world.Products["SIP Server"], ComponentID: e.world.Comps["SIP Server"][0],
 				Summary: summary, Description: "Calls on trunk 2 drop after thirty seconds since this morning's change.",

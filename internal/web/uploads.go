@@ -178,7 +178,7 @@ func (s *Server) apiCreateUpload(w http.ResponseWriter, r *http.Request, a *desk
 			}
 			ids = append(ids, id)
 		}
-		if u, err = s.svc.ConcatUploads(r.Context(), req, in, ids); err != nil {
+		if u, err = s.transfers.ConcatUploads(r.Context(), req, in, ids); err != nil {
 			return err
 		}
 	} else {
@@ -200,7 +200,7 @@ func (s *Server) apiCreateUpload(w http.ResponseWriter, r *http.Request, a *desk
 			}
 			first = &ch
 		}
-		u, err = s.svc.CreateUpload(r.Context(), req, in, first)
+		u, err = s.transfers.CreateUpload(r.Context(), req, in, first)
 		if u == nil {
 			return err
 		}
@@ -216,7 +216,7 @@ func (s *Server) apiCreateUpload(w http.ResponseWriter, r *http.Request, a *desk
 }
 
 func (s *Server) apiUploadStatus(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	u, err := s.svc.Upload(r.Context(), request(r, a), r.PathValue("upload"))
+	u, err := s.transfers.Upload(r.Context(), request(r, a), r.PathValue("upload"))
 	if err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func (s *Server) apiWriteUpload(w http.ResponseWriter, r *http.Request, a *desk.
 	if err != nil {
 		return err
 	}
-	done, err := s.svc.WriteUpload(r.Context(), request(r, a), r.PathValue("upload"), ch)
+	done, err := s.transfers.WriteUpload(r.Context(), request(r, a), r.PathValue("upload"), ch)
 	if done != nil && err != nil {
 		// The sender went away (or a newer request took over) after part
 		// of the chunk: that part counts, and nobody waits for an answer.
@@ -253,7 +253,7 @@ func (s *Server) apiWriteUpload(w http.ResponseWriter, r *http.Request, a *desk.
 }
 
 func (s *Server) apiTerminateUpload(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	if err := s.svc.TerminateUpload(r.Context(), request(r, a), r.PathValue("upload")); err != nil {
+	if err := s.transfers.TerminateUpload(r.Context(), request(r, a), r.PathValue("upload")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -265,7 +265,7 @@ func (s *Server) apiAcknowledgeFiles(w http.ResponseWriter, r *http.Request, a *
 	if err != nil {
 		return err
 	}
-	if err := s.svc.AcknowledgeFiles(r.Context(), request(r, a), caseID); err != nil {
+	if err := s.transfers.AcknowledgeFiles(r.Context(), request(r, a), caseID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -287,9 +287,9 @@ type apiSFTPAccount struct {
 }
 
 func (s *Server) toAPISFTP(a *desk.SFTPAccount) apiSFTPAccount {
-	host, port := s.svc.SFTPEndpoint()
+	host, port := s.transfers.SFTPEndpoint()
 	out := apiSFTPAccount{
-		Username: a.Username, Password: a.Password, Host: host, Port: port, Active: a.Active(s.svc.Clock()),
+		Username: a.Username, Password: a.Password, Host: host, Port: port, Active: s.transfers.SFTPAccountActive(a),
 		CreatedAt: a.CreatedAt, ExpiresAt: a.ExpiresAt,
 	}
 	if !a.EndedAt.IsZero() {
@@ -306,7 +306,7 @@ func (s *Server) apiSFTPAccounts(w http.ResponseWriter, r *http.Request, a *desk
 	if err != nil {
 		return err
 	}
-	list, err := s.svc.SFTPAccounts(r.Context(), request(r, a), caseID)
+	list, err := s.transfers.SFTPAccounts(r.Context(), request(r, a), caseID)
 	if err != nil {
 		return err
 	}
@@ -323,7 +323,7 @@ func (s *Server) apiCreateSFTP(w http.ResponseWriter, r *http.Request, a *desk.A
 	if err != nil {
 		return err
 	}
-	acct, err := s.svc.CreateSFTPAccount(r.Context(), request(r, a), caseID)
+	acct, err := s.transfers.CreateSFTPAccount(r.Context(), request(r, a), caseID)
 	if err != nil {
 		return err
 	}
@@ -338,7 +338,7 @@ type apiFileSettings struct {
 }
 
 func (s *Server) apiFileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	on, err := s.svc.SFTPForContacts(r.Context(), request(r, a))
+	on, err := s.transfers.SFTPForContacts(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
@@ -351,7 +351,7 @@ func (s *Server) apiSetFileSettings(w http.ResponseWriter, r *http.Request, a *d
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.svc.SetSFTPForContacts(r.Context(), request(r, a), in.SFTPForContacts); err != nil {
+	if err := s.transfers.SetSFTPForContacts(r.Context(), request(r, a), in.SFTPForContacts); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, in)

@@ -231,13 +231,13 @@ func TestTusUploads(t *testing.T) {
 		res = dana.tusCall("POST", "/api/v1/uploads", create, "")
 		loc3 := res.Header.Get("Location")
 		later := time.Now().Add(support.UploadLifetime + time.Hour)
-		e.svc.Clock = func() time.Time { return later }
+		e.clock.Set(later)
 		if res := dana.tusCall("HEAD", loc3, nil, ""); res.StatusCode != http.StatusGone {
 			t.Errorf("HEAD of an expired upload = %d, want 410", res.StatusCode)
 		}
 		w := worker.New(e.store, quietWeb())
-		w.Clock = e.svc.Clock
-		w.Handle(support.JobUploadExpiry, e.svc.RunUploadExpiry)
+		w.Clock = e.clock.Now
+		w.Handle(support.JobUploadExpiry, e.svc.Jobs().RunUploadExpiry)
 		w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 		w.Handle(support.JobFollowUp, func(context.Context, *desk.Job) error { return nil })
 		w.Handle(support.JobSLAWarning, func(context.Context, *desk.Job) error { return nil })
@@ -263,8 +263,7 @@ func TestTusUploads(t *testing.T) {
 // Contacts create accounts only when a portal admin allows it.
 func TestSFTPAccountOnCasePage(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		e.svc.SFTPAddress = "0.0.0.0:2222"
+	eachEngineWith(t, func(d *support.Deps) { d.SFTPAddress = "0.0.0.0:2222" }, func(t *testing.T, e *env) {
 		n := number(e.world.Cases["abc-new"])
 		dana := e.apiClient(demo.Designated)
 		wantProblem(t, dana.apiCall("POST", "/api/v1/cases/"+n+"/sftp", nil), http.StatusForbidden)

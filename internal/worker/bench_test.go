@@ -183,7 +183,7 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 		b.Fatal(err)
 	}
 	rl := &mailtest.Relay{Delay: delay}
-	svc := support.New(s, quiet, "https://support.example")
+	svc := support.New(support.Deps{Store: s, Log: quiet, BaseURL: "https://support.example"})
 	m, err := mailer.New(s, quiet, mailer.Config{Relay: rl.Start(b), From: "Support <support@vendor.example>"})
 	if err != nil {
 		b.Fatal(err)
@@ -220,7 +220,7 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 	for range openers {
 		opened.Go(func() {
 			for i := range due {
-				_, err := svc.OpenCase(ctx, support.Request{Actor: a}, desk.NewCase{
+				_, err := svc.Cases().Open(ctx, support.Request{Actor: a}, desk.NewCase{
 					Combination: world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
 					ProductID: world.Products["SIP Server"], ComponentID: world.Comps["SIP Server"][0],
 					Summary: fmt.Sprintf("Calls drop on trunk %d", i), Description: "Every call on the trunk drops after thirty seconds since this morning.",

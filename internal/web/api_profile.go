@@ -1,0 +1,138 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+)
+
+type apiToken struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+}
+
+type apiNewToken struct {
+	Name string `json:"name"`
+}
+
+type apiTokenSecret struct {
+	Name string `json:"name"`
+	// Token is the secret, shown this once.
+	Token string `json:"token"`
+}
+
+// Handlers.
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	p, err := s.svc.Profile(r.Context(), request(r, a))
+	if err != nil {
+		return err
+	}
+	u := toAPIUser(p.User)
+	u.PIN = p.User.PIN
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+// Tokens.
+
+func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	ts, err := s.svc.APITokens(r.Context(), request(r, a))
+	if err != nil {
+		return err
+	}
+	out := make([]apiToken, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, apiToken{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, LastUsedAt: optTime(t.LastUsedAt), RevokedAt: optTime(t.RevokedAt)})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	var in apiNewToken
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	token, err := s.svc.CreateAPIToken(r.Context(), request(r, a), in.Name)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, apiTokenSecret{Name: strings.TrimSpace(in.Name), Token: token})
+	return nil
+}
+
+func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.RevokeAPIToken(r.Context(), request(r, a), id); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusNoContent, nil)
+	return nil
+}
+
+// Your own account.
+
+type apiProfileInput struct {
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Country   string `json:"country"`
+	Phone     string `json:"phone,omitempty"`
+	Mobile    string `json:"mobile,omitempty"`
+}
+
+type apiPasswordChange struct {
+	Current string `json:"current"`
+	New     string `json:"new"`
+	// SignOutEverywhere ends every session and revokes every API token of
+	// the account, the calling one too.
+	SignOutEverywhere bool `json:"sign_out_everywhere,omitempty"`
+}
+
+func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	var in apiProfileInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	err := s.svc.UpdateOwnProfile(r.Context(), request(r, a), desk.ProfileInput{
+		FirstName: in.FirstName, LastName: in.LastName, Country: in.Country, Phone: in.Phone, Mobile: in.Mobile,
+	})
+	if err != nil {
+		return err
+	}
+	// The answer leaves the PIN out: only GET /me shows it.
+	p, err := s.svc.Profile(r.Context(), request(r, a))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toAPIUser(p.User))
+	return nil
+}
+
+func (s *Server) apiAcceptTerms(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	if err := s.svc.AcceptTerms(r.Context(), request(r, a)); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusNoContent, nil)
+	return nil
+}
+
+func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	var in apiPasswordChange
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.svc.ChangePassword(r.Context(), request(r, a), in.Current, in.New, in.SignOutEverywhere, ""); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusNoContent, nil)
+	return nil
+}

@@ -17,9 +17,11 @@ import (
 )
 
 // The JSON API: what a customer or staff member can do in the browser,
-// for scripts, with personal API tokens. The routes are in apiRoutes; the
-// shapes of the bodies are the api* types below, which the OpenAPI
-// document is generated from. The PIN appears in one answer only: /me.
+// for scripts, with personal API tokens. Each area has its file
+// (api_cases.go, api_accounts.go, …) holding its rows of apiRoutes, its
+// handlers and the api* types of its bodies, which the OpenAPI document is
+// generated from; this file has what every area shares. The PIN appears in
+// one answer only: /me.
 
 // errBadRequest is a body the API cannot read.
 var errBadRequest = errors.New("bad request")

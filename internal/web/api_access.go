@@ -9,6 +9,28 @@ import (
 	"github.com/caseport/caseport/internal/store"
 )
 
+// apiAccessRoutes are the calls on access requests.
+func (s *Server) apiAccessRoutes() []apiRoute {
+	return []apiRoute{
+		{
+			Method: "GET", Path: "/api/v1/access-requests", Tag: "access", Summary: "Access requests you may decide, or your own",
+			Query: []apiParam{{Name: "state", Doc: "pending, approved or rejected"}}, Answer: []apiAccessRequest{}, Status: http.StatusOK, Handle: s.apiAccessRequests,
+		},
+		{
+			Method: "POST", Path: "/api/v1/access-requests", Tag: "access", Summary: "Request a different access level for the Sold To and End User Org IDs on a Service Contract: the answer is the same (201, the Org IDs as sent) whether or not they name companies a contract joins; the Sold To's Designated Approvers decide, or support staff help. At most 5 requests an hour per contact (then 429 with Retry-After)",
+			Body: apiNewAccessRequest{}, Answer: apiAccessRequest{}, Status: http.StatusCreated, Handle: s.apiRequestAccess, Fields: map[string]string{"sold_to": "sold_to_org_id", "end_user": "end_user_org_id"},
+		},
+		{
+			Method: "GET", Path: "/api/v1/access-requests/{id}", Tag: "access", Summary: "One access request",
+			Answer: apiAccessRequest{}, Status: http.StatusOK, Handle: s.apiAccessRequest,
+		},
+		{
+			Method: "POST", Path: "/api/v1/access-requests/{id}/decision", Tag: "access", Summary: "Approve or reject a pending request (Designated Approvers of the Sold To, portal admins)",
+			Body: apiDecision{}, Answer: apiAccessRequest{}, Status: http.StatusOK, Handle: s.apiDecide,
+		},
+	}
+}
+
 type apiAccessRequest struct {
 	ID      int64  `json:"id"`
 	Contact apiRef `json:"contact"`

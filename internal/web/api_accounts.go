@@ -10,6 +10,104 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
+// The problem fields of the account calls, by their JSON names.
+var (
+	companyFields  = map[string]string{"parent": "parent_id", "calendar": "calendar_id"}
+	contractFields = map[string]string{
+		"sold_to": "sold_to_id", "end_user": "end_user_id", "support_owner": "support_owner_id",
+		"products": "product_ids", "calendar": "calendar_id",
+	}
+	contactFields = map[string]string{"company": "company_id"}
+)
+
+// apiAccountRoutes are the calls on companies, contracts, contacts, products, staff and caller verification.
+func (s *Server) apiAccountRoutes() []apiRoute {
+	return []apiRoute{
+		{
+			Method: "POST", Path: "/api/v1/caller-verification", Tag: "staff", Summary: "Who has this PIN, and for which combinations are they a Designated Contact (staff)",
+			Body: apiCallerQuery{}, Answer: apiCaller{}, Status: http.StatusOK, Handle: s.apiVerifyCaller,
+		},
+		{
+			Method: "GET", Path: "/api/v1/companies", Tag: "accounts", Summary: "Every company (staff)",
+			Answer: []apiCompany{}, Status: http.StatusOK, Handle: s.apiCompanies,
+		},
+		{
+			Method: "POST", Path: "/api/v1/companies", Tag: "accounts", Summary: "Add a company (portal admins)",
+			Body: apiCompanyInput{}, Answer: apiCompanyDetail{}, Status: http.StatusCreated, Handle: s.apiCreateCompany, Fields: companyFields,
+		},
+		{
+			Method: "GET", Path: "/api/v1/companies/{id}", Tag: "accounts", Summary: "A company with its contracts, contacts, approvers and warnings (staff)",
+			Answer: apiCompanyDetail{}, Status: http.StatusOK, Handle: s.apiCompany,
+		},
+		{
+			Method: "PATCH", Path: "/api/v1/companies/{id}", Tag: "accounts", Summary: "Change a company (portal admins)",
+			Body: apiCompanyInput{}, Answer: apiCompanyDetail{}, Status: http.StatusOK, Handle: s.apiUpdateCompany, Fields: companyFields,
+		},
+		{
+			Method: "PUT", Path: "/api/v1/companies/{id}/approvers/{contact}", Tag: "accounts", Summary: "Make a contact of the company a Designated Approver (portal admins)",
+			Status: http.StatusNoContent, Handle: s.apiSetApprover(true),
+		},
+		{
+			Method: "DELETE", Path: "/api/v1/companies/{id}/approvers/{contact}", Tag: "accounts", Summary: "Remove a Designated Approver (portal admins)",
+			Status: http.StatusNoContent, Handle: s.apiSetApprover(false),
+		},
+		{
+			Method: "GET", Path: "/api/v1/contracts", Tag: "accounts", Summary: "Service Contracts (staff)",
+			Query: []apiParam{
+				{Name: "company", Doc: "contracts naming this company as Sold To, End User or Support Owner", Integer: true},
+				{Name: "sold_to", Doc: "contracts of this Sold To", Integer: true},
+				{Name: "end_user", Doc: "contracts of this End User", Integer: true},
+			},
+			Answer: []apiContract{}, Status: http.StatusOK, Handle: s.apiContracts,
+		},
+		{
+			Method: "POST", Path: "/api/v1/contracts", Tag: "accounts", Summary: "Add a Service Contract (portal admins)",
+			Body: apiContract{}, Answer: apiContract{}, Status: http.StatusCreated, Handle: s.apiSaveContract, Fields: contractFields,
+		},
+		{
+			Method: "PUT", Path: "/api/v1/contracts/{id}", Tag: "accounts", Summary: "Replace a Service Contract (portal admins)",
+			Body: apiContract{}, Answer: apiContract{}, Status: http.StatusOK, Handle: s.apiSaveContract, Fields: contractFields,
+		},
+		{
+			Method: "GET", Path: "/api/v1/contacts", Tag: "accounts", Summary: "Contacts (staff)",
+			Query:  []apiParam{{Name: "company", Doc: "contacts of this company", Integer: true}, {Name: "q", Doc: "start of the email, first or last name"}},
+			Answer: []apiUser{}, Status: http.StatusOK, Handle: s.apiContacts,
+		},
+		{
+			Method: "POST", Path: "/api/v1/contacts", Tag: "accounts", Summary: "Add a contact (portal admins); they get a PIN and an email with a link to set a password, valid 7 days (none when added disabled)",
+			Body: apiContactInput{}, Answer: apiContact{}, Status: http.StatusCreated, Handle: s.apiCreateContact, Fields: contactFields,
+		},
+		{
+			Method: "GET", Path: "/api/v1/contacts/{id}", Tag: "accounts", Summary: "A contact with their grants and the level each counts for now (staff)",
+			Answer: apiContact{}, Status: http.StatusOK, Handle: s.apiContact,
+		},
+		{
+			Method: "PATCH", Path: "/api/v1/contacts/{id}", Tag: "accounts", Summary: "Change a contact (portal admins)",
+			Body: apiContactInput{}, Answer: apiContact{}, Status: http.StatusOK, Handle: s.apiUpdateContact, Fields: contactFields,
+		},
+		{
+			Method: "PUT", Path: "/api/v1/contacts/{id}/grants", Tag: "accounts", Summary: "Set a contact's level on a combination; none removes it (portal admins)",
+			Body: apiGrant{}, Answer: apiContact{}, Status: http.StatusOK, Handle: s.apiSetGrant,
+		},
+		{
+			Method: "POST", Path: "/api/v1/products", Tag: "accounts", Summary: "Add a product with its components (portal admins)",
+			Body: apiNewProduct{}, Answer: apiCreated{}, Status: http.StatusCreated, Handle: s.apiCreateProduct,
+		},
+		{
+			Method: "POST", Path: "/api/v1/products/{id}/components", Tag: "accounts", Summary: "Add a component to a product (portal admins)",
+			Body: apiNewComponent{}, Answer: apiCreated{}, Status: http.StatusCreated, Handle: s.apiAddComponent,
+		},
+		{
+			Method: "GET", Path: "/api/v1/staff", Tag: "admin", Summary: "Staff members and their roles (staff)",
+			Answer: []apiUser{}, Status: http.StatusOK, Handle: s.apiStaff,
+		},
+		{
+			Method: "POST", Path: "/api/v1/staff", Tag: "admin", Summary: "Add a staff member (portal admins)",
+			Body: apiNewStaff{}, Answer: apiCreated{}, Status: http.StatusCreated, Handle: s.apiCreateStaff,
+		},
+	}
+}
+
 type apiCompany struct {
 	ID         int64  `json:"id"`
 	OrgID      string `json:"org_id"`

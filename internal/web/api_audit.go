@@ -8,6 +8,21 @@ import (
 	"github.com/caseport/caseport/internal/store"
 )
 
+// apiAuditRoutes are the calls on the audit log.
+func (s *Server) apiAuditRoutes() []apiRoute {
+	return []apiRoute{
+		{
+			Method: "GET", Path: "/api/v1/audit", Tag: "admin", Summary: "The audit log, newest first (portal admins)",
+			Query: []apiParam{
+				{Name: "action", Doc: "only this action, e.g. sign_in_failed"},
+				{Name: "before", Doc: "lines older than this id, for the next page", Integer: true},
+				{Name: "limit", Doc: "at most this many lines (100 by default, 500 at most)", Integer: true},
+			},
+			Answer: []apiAuditEntry{}, Status: http.StatusOK, Handle: s.apiAudit,
+		},
+	}
+}
+
 type apiAuditEntry struct {
 	ID      int64     `json:"id"`
 	At      time.Time `json:"at"`

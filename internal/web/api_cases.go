@@ -10,6 +10,71 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
+var caseListParams = []apiParam{
+	{Name: "list", Doc: "mine (default for contacts), group, closed, or queue (staff; the default for staff)"},
+	{Name: "q", Doc: "a 10-digit case number, or keywords that must all occur in the summary or description"},
+	{Name: "end_user", Doc: "only this End User's cases", Integer: true},
+	{Name: "status", Doc: "queue: one status (default: every status but closed)"},
+	{Name: "closed", Doc: "queue: on to include closed cases when no status is given"},
+	{Name: "priority", Doc: "queue: one priority"},
+	{Name: "product", Doc: "queue: one product", Integer: true},
+	{Name: "company", Doc: "queue: cases where this company is Sold To or End User", Integer: true},
+	{Name: "owner", Doc: "queue: me, none, or a staff member's id"},
+	{Name: "sort", Doc: "queue: deadline for the soonest service-level deadline first (time to breach)"},
+	{Name: "limit", Doc: "page size, 25 by default, at most 100", Integer: true},
+	{Name: "cursor", Doc: "next_cursor of the previous page"},
+}
+
+// apiCaseRoutes are the calls on cases: lists, opening, the feed, changes, following.
+func (s *Server) apiCaseRoutes() []apiRoute {
+	return []apiRoute{
+		{
+			Method: "GET", Path: "/api/v1/combinations", Tag: "cases", Summary: "Your Sold To / End User combinations, the level that counts now, and the products their active contracts cover",
+			Answer: []apiCombination{}, Status: http.StatusOK, Handle: s.apiCombinations,
+		},
+		{
+			Method: "GET", Path: "/api/v1/products", Tag: "cases", Summary: "Products and their components",
+			Answer: []apiProduct{}, Status: http.StatusOK, Handle: s.apiProducts,
+		},
+		{
+			Method: "GET", Path: "/api/v1/cases", Tag: "cases", Summary: "A page of cases you may see: My Cases, Group Cases, Closed Cases or (staff) the queue",
+			Query: caseListParams, Answer: apiCaseList{}, Status: http.StatusOK, Handle: s.apiCases,
+		},
+		{
+			Method: "POST", Path: "/api/v1/cases", Tag: "cases", Summary: "Open a case (Designated Contacts; staff on a caller's behalf with contact_id)",
+			Body: apiNewCase{}, Answer: apiCaseDetail{}, Status: http.StatusCreated, Handle: s.apiOpenCase, Fields: map[string]string{"contact": "contact_id", "product": "product_id", "component": "component_id"},
+		},
+		{
+			Method: "GET", Path: "/api/v1/cases/{number}", Tag: "cases", Summary: "A case and its Case Feed",
+			Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: s.apiCase,
+		},
+		{
+			Method: "PATCH", Path: "/api/v1/cases/{number}", Tag: "cases", Summary: "Change status, priority, severity, owner or contact (staff)",
+			Body: apiCaseChange{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiUpdateCase), Fields: map[string]string{"owner": "owner_id", "contact": "contact_id"},
+		},
+		{
+			Method: "POST", Path: "/api/v1/cases/{number}/comments", Tag: "cases", Summary: "Add an update (customers) or a public reply or internal note (staff)",
+			Body: apiComment{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiComment),
+		},
+		{
+			Method: "POST", Path: "/api/v1/cases/{number}/close", Tag: "cases", Summary: "Close a case as resolved or cancelled, with a closure comment",
+			Body: apiClose{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiCloseCase),
+		},
+		{
+			Method: "POST", Path: "/api/v1/cases/{number}/reopen", Tag: "cases", Summary: "Request to re-open a closed case (customers within 30 days; staff always)",
+			Body: apiReopen{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiReopenCase),
+		},
+		{
+			Method: "PUT", Path: "/api/v1/cases/{number}/follow", Tag: "cases", Summary: "Follow a case you may see: its emails come to you too",
+			Status: http.StatusNoContent, Handle: s.apiFollow(true),
+		},
+		{
+			Method: "DELETE", Path: "/api/v1/cases/{number}/follow", Tag: "cases", Summary: "Stop following a case",
+			Status: http.StatusNoContent, Handle: s.apiFollow(false),
+		},
+	}
+}
+
 type apiCase struct {
 	Number         string     `json:"number"`
 	Summary        string     `json:"summary"`

@@ -10,6 +10,28 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
+// apiEscalationRoutes are the calls on a case's escalation and the escalation queue.
+func (s *Server) apiEscalationRoutes() []apiRoute {
+	return []apiRoute{
+		{
+			Method: "GET", Path: "/api/v1/cases/{number}/escalation", Tag: "escalations", Summary: "The case's escalation with its feed, and whether you may escalate now (and why not)",
+			Answer: apiEscalationView{}, Status: http.StatusOK, Handle: s.apiEscalation,
+		},
+		{
+			Method: "POST", Path: "/api/v1/cases/{number}/escalation", Tag: "escalations", Summary: "Escalate a case with a reason and details (Designated Contacts); each refusal says why",
+			Body: apiNewEscalation{}, Answer: apiEscalationView{}, Status: http.StatusCreated, Handle: s.apiEscalate,
+		},
+		{
+			Method: "POST", Path: "/api/v1/cases/{number}/escalation/{step}", Tag: "escalations", Summary: "accept (next steps), reject (reasons), close, or note on the case's escalation (escalation owners; the case's Designated Contacts may add notes; other staff may not)",
+			Body: apiEscalationStep{}, Answer: apiEscalationView{}, Status: http.StatusOK, Handle: s.apiWorkEscalation,
+		},
+		{
+			Method: "GET", Path: "/api/v1/escalations", Tag: "escalations", Summary: "Active escalations, oldest first (escalation owners)",
+			Answer: []apiEscalation{}, Status: http.StatusOK, Handle: s.apiEscalationQueue,
+		},
+	}
+}
+
 // Escalations.
 
 type apiEscalation struct {

@@ -9,6 +9,20 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
+// apiImportRoutes are the calls that import CSV.
+func (s *Server) apiImportRoutes() []apiRoute {
+	return []apiRoute{
+		{
+			Method: "POST", Path: "/api/v1/imports", Tag: "admin", Summary: "Import companies, products, contracts or contacts from CSV: a dry run reports every bad row; a real run (dry_run=false) is all or nothing (portal admins)",
+			Query: []apiParam{
+				{Name: "kind", Doc: "companies, products, contracts or contacts"},
+				{Name: "dry_run", Doc: "false to apply; a dry run otherwise"},
+			},
+			Body: "", BodyMedia: "text/csv", Answer: apiImportReport{}, Status: http.StatusOK, Handle: s.apiImport,
+		},
+	}
+}
+
 type apiImportProblem struct {
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`

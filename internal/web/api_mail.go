@@ -9,6 +9,42 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
+// apiMailRoutes are the calls on mail: received mail, the outbox, email templates and the work email rules.
+func (s *Server) apiMailRoutes() []apiRoute {
+	return []apiRoute{
+		{
+			Method: "GET", Path: "/api/v1/settings/email-templates", Tag: "admin", Summary: "The email templates, by kind (portal admins)",
+			Answer: []apiEmailTemplate{}, Status: http.StatusOK, Handle: s.apiEmailTemplates,
+		},
+		{
+			Method: "PUT", Path: "/api/v1/settings/email-templates/{kind}", Tag: "admin", Summary: "Set a kind's templates; empty texts restore the built-in layout (portal admins)",
+			Body: apiEmailTemplateInput{}, Answer: []apiEmailTemplate{}, Status: http.StatusOK, Handle: s.apiSetEmailTemplate,
+		},
+		{
+			Method: "GET", Path: "/api/v1/inbound", Tag: "admin", Summary: "Mail received for the support address, newest first, with what became of it (portal admins)",
+			Query:  []apiParam{{Name: "state", Doc: "triage, appended, ignored, linked, discarded or pending; all when left out"}},
+			Answer: []apiInbound{}, Status: http.StatusOK, Handle: s.apiInboundList,
+		},
+		{
+			Method: "POST", Path: "/api/v1/inbound/{id}/link", Tag: "admin", Summary: "Add a message from triage to a case as an internal note, or discard it (portal admins)",
+			Body: apiInboundLink{}, Answer: apiInbound{}, Status: http.StatusOK, Handle: s.apiLinkInbound,
+		},
+		{
+			Method: "GET", Path: "/api/v1/outbox", Tag: "admin", Summary: "The emails Caseport wrote, newest first (portal admins)",
+			Query:  []apiParam{{Name: "to", Doc: "only emails to this address"}, {Name: "limit", Doc: "at most this many (100 by default)", Integer: true}},
+			Answer: []apiMail{}, Status: http.StatusOK, Handle: s.apiOutbox,
+		},
+		{
+			Method: "GET", Path: "/api/v1/settings/email-rules", Tag: "admin", Summary: "The free-mail domains and role aliases refused as work emails (portal admins)",
+			Answer: apiEmailRules{}, Status: http.StatusOK, Handle: s.apiEmailRules,
+		},
+		{
+			Method: "PUT", Path: "/api/v1/settings/email-rules", Tag: "admin", Summary: "Replace the work email rules: both lists, each with at least one entry; each domain a domain name (Unicode or punycode, kept as punycode), each alias the part of an address before the @; an entry given twice is kept once (portal admins)",
+			Body: apiEmailRules{}, Answer: apiEmailRules{}, Status: http.StatusOK, Handle: s.apiSetEmailRules,
+		},
+	}
+}
+
 type apiMail struct {
 	ID        int64      `json:"id"`
 	Kind      string     `json:"kind"`

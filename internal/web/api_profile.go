@@ -8,6 +8,40 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
+// apiProfileRoutes are the calls on your own account: profile, password, terms and API tokens.
+func (s *Server) apiProfileRoutes() []apiRoute {
+	return []apiRoute{
+		{
+			Method: "GET", Path: "/api/v1/me", Tag: "profile", Summary: "Your own profile, with your PIN (the only answer that has it)",
+			Answer: apiUser{}, Status: http.StatusOK, Handle: s.apiMe,
+		},
+		{
+			Method: "PATCH", Path: "/api/v1/me", Tag: "profile", Summary: "Change your own details (contacts); your email and employer are an admin's to change. The answer has no PIN",
+			Body: apiProfileInput{}, Answer: apiUser{}, Status: http.StatusOK, Handle: s.apiUpdateMe,
+		},
+		{
+			Method: "POST", Path: "/api/v1/me/terms", Tag: "profile", Summary: "Accept the current Designated Contact terms",
+			Status: http.StatusNoContent, Handle: s.apiAcceptTerms,
+		},
+		{
+			Method: "PUT", Path: "/api/v1/me/password", Tag: "profile", Summary: "Change your password; with sign_out_everywhere, every session and API token of the account ends (this one too)",
+			Body: apiPasswordChange{}, Status: http.StatusNoContent, Handle: s.apiChangePassword,
+		},
+		{
+			Method: "GET", Path: "/api/v1/tokens", Tag: "profile", Summary: "Your API tokens (never their secrets)",
+			Answer: []apiToken{}, Status: http.StatusOK, Handle: s.apiTokens,
+		},
+		{
+			Method: "POST", Path: "/api/v1/tokens", Tag: "profile", Summary: "Create an API token; the answer shows its secret this once",
+			Body: apiNewToken{}, Answer: apiTokenSecret{}, Status: http.StatusCreated, Handle: s.apiCreateToken,
+		},
+		{
+			Method: "DELETE", Path: "/api/v1/tokens/{id}", Tag: "profile", Summary: "Revoke one of your API tokens",
+			Status: http.StatusNoContent, Handle: s.apiRevokeToken,
+		},
+	}
+}
+
 type apiToken struct {
 	ID         int64      `json:"id"`
 	Name       string     `json:"name"`

@@ -11,6 +11,36 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
+// apiServiceLevelRoutes are the calls on calendars and service-level targets.
+func (s *Server) apiServiceLevelRoutes() []apiRoute {
+	return []apiRoute{
+		{
+			Method: "GET", Path: "/api/v1/calendars", Tag: "service levels", Summary: "Business-hours calendars (staff)",
+			Answer: []apiCalendar{}, Status: http.StatusOK, Handle: s.apiCalendars,
+		},
+		{
+			Method: "POST", Path: "/api/v1/calendars", Tag: "service levels", Summary: "Add a calendar (portal admins)",
+			Body: apiCalendar{}, Answer: apiCalendar{}, Status: http.StatusCreated, Handle: s.apiSaveCalendar,
+		},
+		{
+			Method: "PUT", Path: "/api/v1/calendars/{id}", Tag: "service levels", Summary: "Replace a calendar: hours, zone, holidays (portal admins)",
+			Body: apiCalendar{}, Answer: apiCalendar{}, Status: http.StatusOK, Handle: s.apiSaveCalendar,
+		},
+		{
+			Method: "GET", Path: "/api/v1/settings/service-levels", Tag: "service levels", Summary: "The service-level targets and settings (staff)",
+			Answer: apiServiceLevels{}, Status: http.StatusOK, Handle: s.apiServiceLevels,
+		},
+		{
+			Method: "PUT", Path: "/api/v1/settings/service-levels", Tag: "service levels", Summary: "Set the default calendar, the warning lead and how follow-up days count (portal admins)",
+			Body: apiServiceLevelSettings{}, Answer: apiServiceLevels{}, Status: http.StatusOK, Handle: s.apiSetServiceLevelSettings, Fields: map[string]string{"calendar": "default_calendar", "lead": "warning_lead_minutes"},
+		},
+		{
+			Method: "PUT", Path: "/api/v1/settings/service-levels/targets", Tag: "service levels", Summary: "Set one target of the table (portal admins)",
+			Body: apiSLATarget{}, Answer: apiServiceLevels{}, Status: http.StatusOK, Handle: s.apiSetSLATarget,
+		},
+	}
+}
+
 // Service levels.
 
 type apiCalendar struct {

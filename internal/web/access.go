@@ -9,6 +9,25 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
+var (
+	pageAccessRequests = page[accessRequestsData]{"access-requests"}
+	pageAccessRequest  = page[accessRequestData]{"access-request"}
+)
+
+// accessRequestsData is the list of requests, filtered by State.
+type accessRequestsData struct {
+	Requests []support.AccessRequestRow
+	Decides  bool // the user decides requests (not only files them)
+	Staff    bool
+	State    string
+}
+
+type accessRequestData struct {
+	R         *support.AccessRequestRow
+	CanDecide bool
+	Staff     bool
+}
+
 // accessRequests lists the requests the user may decide (Designated
 // Approvers, portal admins) or, for anyone else, their own.
 func (s *Server) accessRequests(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -23,10 +42,9 @@ func (s *Server) accessRequests(w http.ResponseWriter, r *http.Request, a *desk.
 		return err
 	}
 	decides := len(a.Approves) > 0 || a.HasRole(desk.RolePortalAdmin)
-	s.render(w, r, http.StatusOK, "access-requests", &view{
+	render(s, w, r, http.StatusOK, pageAccessRequests, &view{
 		Title: "Access requests", User: a.User, Form: r.URL.Query(),
-		Data: map[string]any{"Requests": reqs, "Decides": decides, "Staff": a.IsStaff(), "State": string(state)},
-	})
+	}, accessRequestsData{Requests: reqs, Decides: decides, Staff: a.IsStaff(), State: string(state)})
 	return nil
 }
 
@@ -51,10 +69,9 @@ func (s *Server) showAccessRequest(w http.ResponseWriter, r *http.Request, a *de
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "access-request", &view{
+	render(s, w, r, status, pageAccessRequest, &view{
 		Title: "Access request", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"R": req, "CanDecide": canDecide, "Staff": a.IsStaff()},
-	})
+	}, accessRequestData{R: req, CanDecide: canDecide, Staff: a.IsStaff()})
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -315,7 +314,7 @@ func toAPIContract(c *desk.Contract) apiContract {
 
 func (s *Server) apiContracts(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	f := store.ContractFilter{CompanyID: atoi64(q.Get("company")), SoldToID: atoi64(q.Get("sold_to")), EndUserID: atoi64(q.Get("end_user"))}
+	f := support.ContractFilter{CompanyID: atoi64(q.Get("company")), SoldToID: atoi64(q.Get("sold_to")), EndUserID: atoi64(q.Get("end_user"))}
 	cs, err := s.svc.Contracts(r.Context(), request(r, a), f)
 	if err != nil {
 		return err
@@ -369,7 +368,7 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 	if err != nil {
 		return err
 	}
-	cs, err := s.svc.Contracts(r.Context(), request(r, a), store.ContractFilter{ID: id})
+	cs, err := s.svc.Contracts(r.Context(), request(r, a), support.ContractFilter{ID: id})
 	if err != nil {
 		return err
 	}
@@ -385,7 +384,7 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 
 func (s *Server) apiContacts(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	us, err := s.svc.Contacts(r.Context(), request(r, a), store.UserFilter{CompanyID: atoi64(q.Get("company")), Query: q.Get("q")})
+	us, err := s.svc.Contacts(r.Context(), request(r, a), support.UserFilter{CompanyID: atoi64(q.Get("company")), Query: q.Get("q")})
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/support"
 )
 
 // apiAuditRoutes are the calls on the audit log.
@@ -36,7 +36,7 @@ type apiAuditEntry struct {
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
 	limit := int(atoi64(q.Get("limit")))
-	es, err := s.svc.AuditLog(r.Context(), request(r, a), store.AuditFilter{Action: q.Get("action"), Before: atoi64(q.Get("before")), Limit: limit})
+	es, err := s.svc.AuditLog(r.Context(), request(r, a), support.AuditFilter{Action: q.Get("action"), Before: atoi64(q.Get("before")), Limit: limit})
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -103,7 +102,7 @@ type apiCase struct {
 	ClosedAt       *time.Time `json:"closed_at,omitempty"`
 }
 
-func toAPICase(r *store.CaseRow) apiCase {
+func toAPICase(r *support.CaseRow) apiCase {
 	c := &r.Case
 	out := apiCase{
 		Number: c.Number(), Summary: c.Summary, Description: c.Description, Status: string(c.Status),
@@ -252,7 +251,7 @@ func (s *Server) apiCombinations(w http.ResponseWriter, r *http.Request, a *desk
 	return nil
 }
 
-func toAPICombination(c support.Combo, cat *store.Catalog) apiCombination {
+func toAPICombination(c support.Combo, cat *support.Catalog) apiCombination {
 	out := apiCombination{
 		SoldTo: apiRef{c.SoldToID, c.SoldTo}, EndUser: apiRef{c.EndUserID, c.EndUser}, Level: c.Level.String(),
 	}
@@ -262,7 +261,7 @@ func toAPICombination(c support.Combo, cat *store.Catalog) apiCombination {
 	return out
 }
 
-func toAPIProduct(p desk.Product, cat *store.Catalog) apiProduct {
+func toAPIProduct(p desk.Product, cat *support.Catalog) apiProduct {
 	out := apiProduct{ID: p.ID, Name: p.Name, Components: []apiRef{}}
 	for _, c := range cat.ComponentsOf(p.ID) {
 		out.Components = append(out.Components, apiRef{c.ID, c.Name})
@@ -285,7 +284,7 @@ func (s *Server) apiProducts(w http.ResponseWriter, r *http.Request, a *desk.Act
 
 // apiCaseFilter reads the list's query: the page's own names (q,
 // end_user, and the queue's filters for staff) with limit and cursor.
-func apiCaseFilter(q url.Values, a *desk.Actor) (store.CaseFilter, error) {
+func apiCaseFilter(q url.Values, a *desk.Actor) (support.CaseFilter, error) {
 	pq := url.Values{}
 	for k, v := range q {
 		pq[k] = v
@@ -301,13 +300,13 @@ func apiCaseFilter(q url.Values, a *desk.Actor) (store.CaseFilter, error) {
 	}
 	if list == "queue" {
 		if !a.IsStaff() {
-			return store.CaseFilter{}, &desk.ValidationError{Fields: map[string]string{"list": "The queue is for staff; ask for mine, group or closed."}}
+			return support.CaseFilter{}, &desk.ValidationError{Fields: map[string]string{"list": "The queue is for staff; ask for mine, group or closed."}}
 		}
 		return queueFilter(pq, a), nil
 	}
 	ln, ok := listNames[list]
 	if !ok {
-		return store.CaseFilter{}, &desk.ValidationError{Fields: map[string]string{"list": "Ask for mine, group, closed or (staff) queue."}}
+		return support.CaseFilter{}, &desk.ValidationError{Fields: map[string]string{"list": "Ask for mine, group, closed or (staff) queue."}}
 	}
 	f := caseQuery(pq)
 	f.List = ln.list

@@ -7,7 +7,6 @@ import (
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/hours"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -53,7 +52,7 @@ type apiCalendar struct {
 	Holidays []string `json:"holidays"`
 }
 
-func toAPICalendar(c *store.CalendarRow) apiCalendar {
+func toAPICalendar(c *support.CalendarRow) apiCalendar {
 	out := apiCalendar{ID: c.ID, Name: c.Name, Zone: c.Zone, Week: c.Week, Holidays: make([]string, 0, len(c.Holidays))}
 	for _, d := range c.Holidays {
 		out.Holidays = append(out.Holidays, d.String())
@@ -80,7 +79,7 @@ func (s *Server) apiSaveCalendar(w http.ResponseWriter, r *http.Request, a *desk
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	row := &store.CalendarRow{Name: in.Name, Zone: in.Zone, Week: in.Week}
+	row := &support.CalendarRow{Name: in.Name, Zone: in.Zone, Week: in.Week}
 	status := http.StatusCreated
 	if r.PathValue("id") != "" {
 		id, err := pathID(r, "id")
@@ -174,7 +173,7 @@ func (s *Server) apiSetSLATarget(w http.ResponseWriter, r *http.Request, a *desk
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	t := &store.SLATarget{
+	t := &support.SLATarget{
 		Deployment: desk.Deployment(in.Deployment), Level: desk.SupportLevel(in.Level), Priority: desk.Priority(in.Priority),
 		Kind: desk.ClockKind(in.Kind), Amount: in.Amount, Unit: desk.TargetUnit(in.Unit),
 	}

@@ -13,19 +13,70 @@ import (
 	"github.com/caseport/caseport/internal/files"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store" //nolint:depguard // store types the domain work of issue 10 moves into desk
 	"github.com/caseport/caseport/internal/support"
 )
 
 // listNames maps the list parameter to lists and titles.
 var listNames = map[string]struct {
-	list  store.CaseList
+	list  support.CaseList
 	title string
 }{
-	"":       {store.MyCases, "My Cases"},
-	"mine":   {store.MyCases, "My Cases"},
-	"group":  {store.GroupCases, "Group Cases"},
-	"closed": {store.ClosedCases, "Closed Cases"},
+	"":       {support.MyCases, "My Cases"},
+	"mine":   {support.MyCases, "My Cases"},
+	"group":  {support.GroupCases, "Group Cases"},
+	"closed": {support.ClosedCases, "Closed Cases"},
+}
+
+// The pages of the portal's cases.
+var (
+	pageCases     = page[casesData]{"cases"}
+	pageCaseNew   = page[*caseNewData]{"case-new"}
+	pageCase      = page[caseData]{"case"}
+	pageCaseFiles = page[caseFilesData]{"case-files"}
+)
+
+// casesData is a page of My Cases, Group Cases or Closed Cases.
+type casesData struct {
+	List    string
+	Page    *support.CasePage
+	Combos  []support.Combo
+	CanOpen bool
+	Sizes   []int
+	Size    int
+	Next    string
+}
+
+// caseNewData is a step of the Open a Case wizard.
+type caseNewData struct {
+	Step       int
+	NoCombos   bool
+	Suggested  bool // the component is suggested from the text
+	Combos     []support.Combo
+	Products   []desk.Product
+	Catalog    *support.Catalog
+	Types      []desk.CaseTypeInfo
+	Priorities []desk.Priority
+	MaxSummary int
+	Words      int
+}
+
+// caseData is a case with its feed and escalation; Staff is whom a
+// worker may assign it to.
+type caseData struct {
+	V           *support.CaseView
+	Statuses    []desk.Status
+	SubStatuses map[desk.Status][]desk.SubStatus
+	Priorities  []desk.Priority
+	Esc         *support.EscalationView
+	Reasons     []desk.EscalationReason
+	Staff       []desk.User
+}
+
+// caseFilesData is the Transfer Files page.
+type caseFilesData struct {
+	T     *support.FileTransfer
+	Files []store.CaseFile
 }
 
 // pageSizes are the page sizes a list offers.
@@ -33,8 +84,8 @@ var pageSizes = []int{10, 25, 50, 100}
 
 // caseQuery reads the search and paging parameters shared by the portal
 // lists and the staff queue.
-func caseQuery(q url.Values) store.CaseFilter {
-	f := store.CaseFilter{After: q.Get("after"), EndUserID: atoi64(q.Get("end_user"))}
+func caseQuery(q url.Values) support.CaseFilter {
+	f := support.CaseFilter{After: q.Get("after"), EndUserID: atoi64(q.Get("end_user"))}
 	f.Limit, _ = strconv.Atoi(q.Get("size"))
 	if f.Limit == 0 {
 		f.Limit = 25
@@ -85,10 +136,10 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 			canOpen = true
 		}
 	}
-	s.render(w, r, http.StatusOK, "cases", &view{Title: ln.title, User: a.User, Form: q, Data: map[string]any{
-		"List": q.Get("list"), "Page": page, "Combos": combos, "CanOpen": canOpen,
-		"Sizes": pageSizes, "Size": f.Limit, "Next": nextURL(r.URL, page.Next),
-	}})
+	render(s, w, r, http.StatusOK, pageCases, &view{Title: ln.title, User: a.User, Form: q}, casesData{
+		List: q.Get("list"), Page: page, Combos: combos, CanOpen: canOpen,
+		Sizes: pageSizes, Size: f.Limit, Next: nextURL(r.URL, page.Next),
+	})
 	return nil
 }
 
@@ -103,7 +154,7 @@ func nextURL(u *url.URL, cursor string) string {
 }
 
 // newCaseData is what both wizard steps show.
-func (s *Server) newCaseData(r *http.Request, a *desk.Actor) (map[string]any, error) {
+func (s *Server) newCaseData(r *http.Request, a *desk.Actor) (*caseNewData, error) {
 	combos, err := s.svc.Combos(r.Context(), request(r, a), desk.ReadWrite)
 	if err != nil {
 		return nil, err
@@ -130,9 +181,9 @@ func (s *Server) newCaseData(r *http.Request, a *desk.Actor) (map[string]any, er
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{
-		"Combos": open, "Products": chosen.Products, "Catalog": cat, "Types": desk.CaseTypes, "Priorities": desk.CustomerPriorities,
-		"MaxSummary": desk.MaxSummary, "Words": desk.DescriptionWords,
+	return &caseNewData{
+		Combos: open, Products: chosen.Products, Catalog: cat, Types: desk.CaseTypes, Priorities: desk.CustomerPriorities,
+		MaxSummary: desk.MaxSummary, Words: desk.DescriptionWords,
 	}, nil
 }
 
@@ -142,11 +193,9 @@ func (s *Server) newCase(w http.ResponseWriter, r *http.Request, a *desk.Actor) 
 	if err != nil {
 		return err
 	}
-	data["Step"] = 1
-	if len(data["Combos"].([]support.Combo)) == 0 {
-		data["NoCombos"] = true
-	}
-	s.render(w, r, http.StatusOK, "case-new", &view{Title: "Open a Case", User: a.User, Form: r.URL.Query(), Data: data})
+	data.Step = 1
+	data.NoCombos = len(data.Combos) == 0
+	render(s, w, r, http.StatusOK, pageCaseNew, &view{Title: "Open a Case", User: a.User, Form: r.URL.Query()}, data)
 	return nil
 }
 
@@ -169,25 +218,24 @@ func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.
 		errs["description"] = "Describe the problem: what happened, what you expected, and what you tried."
 	}
 	if len(errs) > 0 {
-		data["Step"] = 1
-		s.render(w, r, http.StatusUnprocessableEntity, "case-new", &view{Title: "Open a Case", User: a.User, Form: form, Errors: errs, Data: data})
+		data.Step = 1
+		render(s, w, r, http.StatusUnprocessableEntity, pageCaseNew, &view{Title: "Open a Case", User: a.User, Form: form, Errors: errs}, data)
 		return nil
 	}
 	if form.Get("component") == "" {
-		cat := data["Catalog"].(*store.Catalog)
-		p, c := desk.SuggestComponent(form.Get("summary")+" "+form.Get("description"), data["Products"].([]desk.Product), cat.Components)
+		p, c := desk.SuggestComponent(form.Get("summary")+" "+form.Get("description"), data.Products, data.Catalog.Components)
 		if c != 0 {
 			form.Set("product", strconv.FormatInt(p, 10))
 			form.Set("component", strconv.FormatInt(c, 10))
-			data["Suggested"] = true
+			data.Suggested = true
 		}
 	}
 	if form.Get("kind") == "" {
 		form.Set("kind", string(desk.TypeSupport)+"/Problem")
 		form.Set("stage", string(desk.StageProduction))
 	}
-	data["Step"] = 2
-	s.render(w, r, http.StatusOK, "case-new", &view{Title: "Open a Case", User: a.User, Form: form, Data: data})
+	data.Step = 2
+	render(s, w, r, http.StatusOK, pageCaseNew, &view{Title: "Open a Case", User: a.User, Form: form}, data)
 	return nil
 }
 
@@ -225,8 +273,8 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 		if derr != nil {
 			return derr
 		}
-		data["Step"] = 2
-		s.render(w, r, http.StatusUnprocessableEntity, "case-new", &view{Title: "Open a Case", User: a.User, Form: r.PostForm, Errors: fields, Data: data})
+		data.Step = 2
+		render(s, w, r, http.StatusUnprocessableEntity, pageCaseNew, &view{Title: "Open a Case", User: a.User, Form: r.PostForm, Errors: fields}, data)
 		return nil
 	}
 	if err != nil {
@@ -254,16 +302,16 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	if err != nil {
 		return err
 	}
-	data := map[string]any{
-		"V": v, "Statuses": desk.Statuses, "SubStatuses": desk.SubStatuses, "Priorities": desk.Priorities,
-		"Esc": esc, "Reasons": desk.EscalationReasons,
+	data := caseData{
+		V: v, Statuses: desk.Statuses, SubStatuses: desk.SubStatuses, Priorities: desk.Priorities,
+		Esc: esc, Reasons: desk.EscalationReasons,
 	}
 	if v.CanWork {
 		staff, err := s.svc.StaffUsers(r.Context(), request(r, a))
 		if err != nil {
 			return err
 		}
-		data["Staff"] = staff
+		data.Staff = staff
 	}
 	for i := range v.SFTP {
 		if v.SFTP[i].Active(v.Now) {
@@ -271,7 +319,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 			w.Header().Set("Cache-Control", "no-store")
 		}
 	}
-	s.render(w, r, status, "case", &view{Title: "Case " + v.Case.Number(), User: a.User, Form: form, Errors: errs, Data: data})
+	render(s, w, r, status, pageCase, &view{Title: "Case " + v.Case.Number(), User: a.User, Form: form, Errors: errs}, data)
 	return nil
 }
 
@@ -476,10 +524,9 @@ func (s *Server) renderTransfer(w http.ResponseWriter, r *http.Request, a *desk.
 	}
 	// The page's log masker is WebAssembly: compiling it is all this allows.
 	w.Header().Set("Content-Security-Policy", contentSecurityPolicy("script-src 'self' 'wasm-unsafe-eval'"))
-	s.render(w, r, status, "case-files", &view{
+	render(s, w, r, status, pageCaseFiles, &view{
 		Title: "Transfer Files: case " + t.Case.Number(), User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"T": t, "Files": list},
-	})
+	}, caseFilesData{T: t, Files: list})
 	return nil
 }
 

@@ -9,21 +9,26 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/inbound"
+	"github.com/caseport/caseport/internal/store" //nolint:depguard // store types the domain work of issue 10 moves into desk
 	"github.com/caseport/caseport/internal/support"
 )
 
 // Caller verification: staff on the phone ask for the caller's PIN.
+
+// pageCaller is the caller verification form, with the caller found.
+var pageCaller = page[callerData]{"console-caller"}
+
+type callerData struct{ Caller *support.Caller }
 
 func (s *Server) callerForm(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	return s.showCaller(w, r, a, http.StatusOK, nil, nil, nil)
 }
 
 func (s *Server) showCaller(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string, caller *support.Caller) error {
-	s.render(w, r, status, "console-caller", &view{
+	render(s, w, r, status, pageCaller, &view{
 		Title: "Caller verification", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"Caller": caller},
-	})
+	}, callerData{Caller: caller})
 	return nil
 }
 
@@ -72,6 +77,14 @@ func (s *Server) openCaseByNumber(w http.ResponseWriter, r *http.Request, a *des
 
 // Products and components.
 
+// pageProducts is the product catalogue and the forms that add to it.
+var pageProducts = page[productsData]{"console-products"}
+
+type productsData struct {
+	Catalog *support.Catalog
+	Admin   bool
+}
+
 func (s *Server) products(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	return s.showProducts(w, r, a, http.StatusOK, nil, nil)
 }
@@ -81,10 +94,9 @@ func (s *Server) showProducts(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "console-products", &view{
+	render(s, w, r, status, pageProducts, &view{
 		Title: "Products", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"Catalog": cat, "Admin": a.HasRole(desk.RolePortalAdmin)},
-	})
+	}, productsData{Catalog: cat, Admin: a.HasRole(desk.RolePortalAdmin)})
 	return nil
 }
 
@@ -110,6 +122,15 @@ func (s *Server) addComponent(r *http.Request, req support.Request) (string, str
 
 // Staff.
 
+// pageStaff lists the staff members and adds one.
+var pageStaff = page[staffData]{"console-staff"}
+
+type staffData struct {
+	Staff []desk.User
+	Roles []desk.Role
+	Admin bool
+}
+
 func (s *Server) staff(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	return s.showStaff(w, r, a, http.StatusOK, nil, nil)
 }
@@ -119,10 +140,9 @@ func (s *Server) showStaff(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "console-staff", &view{
+	render(s, w, r, status, pageStaff, &view{
 		Title: "Staff", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"Staff": users, "Roles": desk.Roles, "Admin": a.HasRole(desk.RolePortalAdmin)},
-	})
+	}, staffData{Staff: users, Roles: desk.Roles, Admin: a.HasRole(desk.RolePortalAdmin)})
 	return nil
 }
 
@@ -140,9 +160,22 @@ func (s *Server) createStaff(r *http.Request, req support.Request) (string, stri
 
 // The audit log and the outbox.
 
+var (
+	pageAudit  = page[auditData]{"console-audit"}
+	pageOutbox = page[outboxData]{"console-outbox"}
+)
+
+// auditData is a page of the audit log; Next the URL of the one after.
+type auditData struct {
+	Entries []support.AuditEntry
+	Next    string
+}
+
+type outboxData struct{ Mails []support.Notification }
+
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	f := store.AuditFilter{Action: strings.TrimSpace(q.Get("action")), Before: atoi64(q.Get("before")), Limit: 100}
+	f := support.AuditFilter{Action: strings.TrimSpace(q.Get("action")), Before: atoi64(q.Get("before")), Limit: 100}
 	entries, err := s.svc.AuditLog(r.Context(), request(r, a), f)
 	if err != nil {
 		return err
@@ -155,9 +188,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		}
 		next = "/console/audit?" + v.Encode()
 	}
-	s.render(w, r, http.StatusOK, "console-audit", &view{
-		Title: "Audit log", User: a.User, Form: q, Data: map[string]any{"Entries": entries, "Next": next},
-	})
+	render(s, w, r, http.StatusOK, pageAudit, &view{Title: "Audit log", User: a.User, Form: q}, auditData{Entries: entries, Next: next})
 	return nil
 }
 
@@ -167,14 +198,15 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request, a *desk.Actor) e
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "console-outbox", &view{
-		Title: "Outbox", User: a.User, Form: q, Data: map[string]any{"Mails": mails},
-	})
+	render(s, w, r, http.StatusOK, pageOutbox, &view{Title: "Outbox", User: a.User, Form: q}, outboxData{Mails: mails})
 	return nil
 }
 
 // Email rules: the free-mail domains and role aliases refused as work
 // emails.
+
+// pageEmailSettings is the form of the work email rules.
+var pageEmailSettings = page[noData]{"console-settings-email"}
 
 func (s *Server) emailSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	rules, err := s.svc.EmailRulesSettings(r.Context(), request(r, a))
@@ -189,7 +221,7 @@ func (s *Server) emailSettings(w http.ResponseWriter, r *http.Request, a *desk.A
 }
 
 func (s *Server) showEmailSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-	s.render(w, r, status, "console-settings-email", &view{Title: "Work email rules", User: a.User, Form: form, Errors: errs})
+	render(s, w, r, status, pageEmailSettings, &view{Title: "Work email rules", User: a.User, Form: form, Errors: errs}, noData{})
 	return nil
 }
 
@@ -216,6 +248,9 @@ func (s *Server) saveEmailSettings(r *http.Request, req support.Request) (string
 
 // fileSettings: whether Read-Write contacts may create temporary SFTP
 // accounts themselves.
+// pageFileSettings is the form of the file transfer settings.
+var pageFileSettings = page[noData]{"console-settings-files"}
+
 func (s *Server) fileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	on, err := s.svc.SFTPForContacts(r.Context(), request(r, a))
 	if err != nil {
@@ -229,7 +264,7 @@ func (s *Server) fileSettings(w http.ResponseWriter, r *http.Request, a *desk.Ac
 }
 
 func (s *Server) showFileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-	s.render(w, r, status, "console-settings-files", &view{Title: "File transfer", User: a.User, Form: form, Errors: errs})
+	render(s, w, r, status, pageFileSettings, &view{Title: "File transfer", User: a.User, Form: form, Errors: errs}, noData{})
 	return nil
 }
 
@@ -238,19 +273,43 @@ func (s *Server) saveFileSettings(r *http.Request, req support.Request) (string,
 	return "/console/settings/files", "The file transfer settings are saved.", s.svc.SetSFTPForContacts(r.Context(), req, on)
 }
 
+// pageEscalations is the queue of active escalations.
+var pageEscalations = page[escalationsData]{"console-escalations"}
+
+type escalationsData struct {
+	Queue []support.EscalationRow
+	Now   time.Time
+}
+
 // escalationQueue lists the active escalations, oldest first.
 func (s *Server) escalationQueue(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q, err := s.svc.EscalationQueue(r.Context(), request(r, a))
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "console-escalations", &view{
-		Title: "Escalations", User: a.User, Data: map[string]any{"Queue": q, "Now": time.Now()},
-	})
+	render(s, w, r, http.StatusOK, pageEscalations, &view{Title: "Escalations", User: a.User}, escalationsData{Queue: q, Now: time.Now()})
 	return nil
 }
 
 // Received mail: the triage queue and every message's fate.
+
+var (
+	pageMail        = page[mailData]{"console-mail"}
+	pageMailMessage = page[mailMessageData]{"console-mail-message"}
+)
+
+// mailData is the received mail in one State ("" for all).
+type mailData struct {
+	Mail  []store.InboundMail
+	State string
+}
+
+// mailMessageData is one received message: as kept, as read, and raw.
+type mailMessageData struct {
+	M   *store.InboundMail
+	Msg *inbound.Message
+	Raw string
+}
 
 func (s *Server) inboundMail(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	return s.showInbound(w, r, a, http.StatusOK, nil, nil)
@@ -265,10 +324,9 @@ func (s *Server) showInbound(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "console-mail", &view{
+	render(s, w, r, status, pageMail, &view{
 		Title: "Received mail", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"Mail": ms, "State": state},
-	})
+	}, mailData{Mail: ms, State: state})
 	return nil
 }
 
@@ -281,9 +339,7 @@ func (s *Server) inboundMessage(w http.ResponseWriter, r *http.Request, a *desk.
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "console-mail-message", &view{
-		Title: "Received mail", User: a.User, Data: map[string]any{"M": m, "Msg": msg, "Raw": string(m.Raw)},
-	})
+	render(s, w, r, http.StatusOK, pageMailMessage, &view{Title: "Received mail", User: a.User}, mailMessageData{M: m, Msg: msg, Raw: string(m.Raw)})
 	return nil
 }
 
@@ -307,6 +363,21 @@ func (s *Server) linkInbound(r *http.Request, req support.Request) (string, stri
 
 // Email templates.
 
+// pageEmailTemplates is the email templates of every kind of email.
+var pageEmailTemplates = page[emailTemplatesData]{"console-email-templates"}
+
+type emailTemplatesData struct {
+	Rows                        []emailTemplateRow
+	DefaultSubject, DefaultBody string
+}
+
+// emailTemplateRow is a kind of email with its stored templates (empty
+// for the built-in ones).
+type emailTemplateRow struct {
+	support.MailKind
+	Subject, Body string
+}
+
 func (s *Server) emailTemplates(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	return s.showEmailTemplates(w, r, a, http.StatusOK, nil, nil)
 }
@@ -316,19 +387,14 @@ func (s *Server) showEmailTemplates(w http.ResponseWriter, r *http.Request, a *d
 	if err != nil {
 		return err
 	}
-	type row struct {
-		support.MailKind
-		Subject, Body string
-	}
-	rows := make([]row, 0, len(support.MailKinds))
+	rows := make([]emailTemplateRow, 0, len(support.MailKinds))
 	for _, k := range support.MailKinds {
 		t := stored[k.Kind]
-		rows = append(rows, row{MailKind: k, Subject: t[0], Body: t[1]})
+		rows = append(rows, emailTemplateRow{MailKind: k, Subject: t[0], Body: t[1]})
 	}
-	s.render(w, r, status, "console-email-templates", &view{
+	render(s, w, r, status, pageEmailTemplates, &view{
 		Title: "Email templates", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"Rows": rows, "DefaultSubject": support.DefaultMailSubject, "DefaultBody": support.DefaultMailBody},
-	})
+	}, emailTemplatesData{Rows: rows, DefaultSubject: support.DefaultMailSubject, DefaultBody: support.DefaultMailBody})
 	return nil
 }
 

@@ -30,10 +30,9 @@ var listNames = map[string]struct {
 
 // The pages of the portal's cases.
 var (
-	pageCases     = page[casesData]{"cases"}
-	pageCaseNew   = page[*caseNewData]{"case-new"}
-	pageCase      = page[caseData]{"case"}
-	pageCaseFiles = page[caseFilesData]{"case-files"}
+	pageCases   = page[casesData]{"cases"}
+	pageCaseNew = page[*caseNewData]{"case-new"}
+	pageCase    = page[caseData]{"case"}
 )
 
 // casesData is a page of My Cases, Group Cases or Closed Cases.
@@ -72,6 +71,9 @@ type caseData struct {
 	Reasons     []desk.EscalationReason
 	Staff       []desk.User
 }
+
+// pageCaseFiles is the Transfer Files page.
+var pageCaseFiles = page[caseFilesData]{"case-files"}
 
 // caseFilesData is the Transfer Files page.
 type caseFilesData struct {

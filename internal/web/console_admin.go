@@ -160,16 +160,17 @@ func (s *Server) createStaff(r *http.Request, req support.Request) (string, stri
 
 // The audit log and the outbox.
 
-var (
-	pageAudit  = page[auditData]{"console-audit"}
-	pageOutbox = page[outboxData]{"console-outbox"}
-)
+// pageAudit is a page of the audit log.
+var pageAudit = page[auditData]{"console-audit"}
 
 // auditData is a page of the audit log; Next the URL of the one after.
 type auditData struct {
 	Entries []support.AuditEntry
 	Next    string
 }
+
+// pageOutbox lists the emails Caseport wrote.
+var pageOutbox = page[outboxData]{"console-outbox"}
 
 type outboxData struct{ Mails []support.Notification }
 

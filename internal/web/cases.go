@@ -1,19 +1,12 @@
 package web
 
 import (
-	"encoding/base64"
-	"encoding/hex"
-	"mime"
 	"net/http"
 	"net/url"
-	"path"
 	"strconv"
 	"strings"
 
-	"github.com/caseport/caseport/internal/files"
-
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store" //nolint:depguard // store types the domain work of issue 10 moves into desk
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -70,15 +63,6 @@ type caseData struct {
 	Esc         *support.EscalationView
 	Reasons     []desk.EscalationReason
 	Staff       []desk.User
-}
-
-// pageCaseFiles is the Transfer Files page.
-var pageCaseFiles = page[caseFilesData]{"case-files"}
-
-// caseFilesData is the Transfer Files page.
-type caseFilesData struct {
-	T     *support.FileTransfer
-	Files []store.CaseFile
 }
 
 // pageSizes are the page sizes a list offers.
@@ -410,52 +394,6 @@ func caseChange(form url.Values) support.CaseChange {
 	return ch
 }
 
-func (s *Server) escalateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	_, err := s.svc.Escalate(r.Context(), req, caseID, desk.EscalationReason(r.PostForm.Get("reason")), r.PostForm.Get("details"))
-	return "The case is escalated. An escalation owner will answer under Escalation Details.", err
-}
-
-// stepFields names the text box of each escalation step's form: the four
-// forms all post "text", and a refused one comes back with its message
-// and what was typed in its own box, which the error summary links to.
-var stepFields = map[string]string{"note": "escalation-text", "accept": "accept-text", "reject": "reject-text", "close": "close-text"}
-
-// stepForm gives a refused escalation step's "text" the name of its box.
-func stepForm(r *http.Request, form url.Values, errs map[string]string) (url.Values, map[string]string) {
-	field, ok := stepFields[r.PathValue("step")]
-	if !ok {
-		return form, errs
-	}
-	renamed := map[string]string{}
-	for k, v := range errs {
-		if k == "text" {
-			k = field
-		}
-		renamed[k] = v
-	}
-	return url.Values{field: form["text"]}, renamed
-}
-
-// workEscalation takes a step on the case's current escalation.
-func (s *Server) workEscalation(r *http.Request, req support.Request, caseID int64) (string, error) {
-	esc, err := s.svc.Escalations(r.Context(), req, caseID)
-	if err != nil {
-		return "", err
-	}
-	if esc.Current == nil {
-		return "", desk.ErrNotFound
-	}
-	step := support.EscalationStep(r.PathValue("step"))
-	notice := map[support.EscalationStep]string{
-		support.StepAccept: "The escalation is accepted.", support.StepReject: "The escalation is rejected.",
-		support.StepClose: "The escalation is closed.", support.StepNote: "Your update was added to the escalation.",
-	}[step]
-	if notice == "" {
-		return "", desk.ErrNotFound
-	}
-	return notice, s.svc.WorkEscalation(r.Context(), req, esc.Current.ID, step, r.PostForm.Get("text"))
-}
-
 func (s *Server) followCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	on := r.PostForm.Get("follow") == "on"
 	notice := "You no longer follow this case."
@@ -463,99 +401,4 @@ func (s *Server) followCase(r *http.Request, req support.Request, caseID int64) 
 		notice = "You follow this case: its emails come to you too."
 	}
 	return notice, s.svc.Follow(r.Context(), req, caseID, on)
-}
-
-// caseFile sends a file of a case, through the policy, with Range
-// support; always as a download, never shown inline. The page and the
-// API (/api/v1/cases/{number}/files/{id}/content) both serve it.
-func (s *Server) caseFile(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	caseID, err := caseNumber(r)
-	if err != nil {
-		return err
-	}
-	fileID, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	f, content, err := s.svc.OpenCaseFile(r.Context(), request(r, a), caseID, fileID)
-	if err != nil {
-		return err
-	}
-	defer content.Close()
-	serveFile(w, r, f.Name, f.SHA256, content)
-	return nil
-}
-
-// serveFile sends stored content as an attachment named name.
-func serveFile(w http.ResponseWriter, r *http.Request, name, sha string, content files.File) {
-	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": path.Base(name)}))
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("ETag", `"`+sha+`"`)
-	h.Set("Repr-Digest", "sha-256=:"+shaBase64(sha)+":")
-	http.ServeContent(w, r, "", content.ModTime(), content)
-}
-
-func shaBase64(hexSum string) string {
-	b, err := hex.DecodeString(hexSum)
-	if err != nil {
-		return ""
-	}
-	return base64.StdEncoding.EncodeToString(b)
-}
-
-// transferFiles shows the Transfer Files page: the data-protection notice
-// until the actor acknowledges it for this case, then the uploader.
-func (s *Server) transferFiles(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	caseID, err := caseNumber(r)
-	if err != nil {
-		return err
-	}
-	return s.renderTransfer(w, r, a, caseID, http.StatusOK, nil, nil)
-}
-
-func (s *Server) renderTransfer(w http.ResponseWriter, r *http.Request, a *desk.Actor, caseID int64, status int, form url.Values, errs map[string]string) error {
-	t, err := s.svc.FileTransfer(r.Context(), request(r, a), caseID)
-	if err != nil {
-		return err
-	}
-	list, err := s.svc.CaseFiles(r.Context(), request(r, a), caseID)
-	if err != nil {
-		return err
-	}
-	// The page's log masker is WebAssembly: compiling it is all this allows.
-	w.Header().Set("Content-Security-Policy", contentSecurityPolicy("script-src 'self' 'wasm-unsafe-eval'"))
-	render(s, w, r, status, pageCaseFiles, &view{
-		Title: "Transfer Files: case " + t.Case.Number(), User: a.User, Form: form, Errors: errs,
-	}, caseFilesData{T: t, Files: list})
-	return nil
-}
-
-// acknowledgeFiles records the data-protection acknowledgement and goes
-// on to the uploader.
-func (s *Server) acknowledgeFiles() pageHandler {
-	show := func(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-		caseID, err := caseNumber(r)
-		if err != nil {
-			return err
-		}
-		return s.renderTransfer(w, r, a, caseID, status, form, errs)
-	}
-	return s.post(show, func(r *http.Request, req support.Request) (string, string, error) {
-		caseID, err := caseNumber(r)
-		if err != nil {
-			return "", "", err
-		}
-		return "/cases/" + desk.FormatCaseNumber(caseID) + "/files", "", s.svc.AcknowledgeFiles(r.Context(), req, caseID)
-	})
-}
-
-// createSFTP makes a temporary SFTP account for the case.
-func (s *Server) createSFTP(r *http.Request, req support.Request, caseID int64) (string, error) {
-	a, err := s.svc.CreateSFTPAccount(r.Context(), req, caseID)
-	if err != nil {
-		return "", err
-	}
-	return "Temporary SFTP account " + a.Username + " is ready for 120 hours.", nil
 }

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store" //nolint:depguard // store types the domain work of issue 10 moves into desk
+	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
 

@@ -9,6 +9,23 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
+var (
+	pageAccessRequests = page[accessRequestsData]{"access-requests"}
+	pageAccessRequest  = page[accessRequestData]{"access-request"}
+)
+
+// accessRequestsData is the list of requests, filtered by State.
+type accessRequestsData struct {
+	Requests []support.AccessRequestRow
+	Scope    desk.AccessRequestScope
+	State    string
+}
+
+type accessRequestData struct {
+	R         *support.AccessRequestRow
+	CanDecide bool
+}
+
 // accessRequests lists the requests of the user's scope: all (staff),
 // their Sold To companies' (Designated Approvers) or their own.
 func (s *Server) accessRequests(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -22,10 +39,9 @@ func (s *Server) accessRequests(w http.ResponseWriter, r *http.Request, a *desk.
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "access-requests", &view{
+	render(s, w, r, http.StatusOK, pageAccessRequests, &view{
 		Title: "Access requests", User: a.User, Form: r.URL.Query(),
-		Data: map[string]any{"Requests": reqs, "Scope": a.AccessRequestScope(), "State": string(state)},
-	})
+	}, accessRequestsData{Requests: reqs, Scope: a.AccessRequestScope(), State: string(state)})
 	return nil
 }
 
@@ -50,10 +66,9 @@ func (s *Server) showAccessRequest(w http.ResponseWriter, r *http.Request, a *de
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "access-request", &view{
+	render(s, w, r, status, pageAccessRequest, &view{
 		Title: "Access request", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"R": req, "CanDecide": canDecide},
-	})
+	}, accessRequestData{R: req, CanDecide: canDecide})
 	return nil
 }
 

@@ -9,6 +9,24 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
+// apiJobRoutes are the calls on dead jobs.
+func (s *Server) apiJobRoutes() []apiRoute {
+	return []apiRoute{
+		{
+			Method: "GET", Path: "/api/v1/jobs/dead", Tag: "admin", Summary: "The jobs that stopped after their last attempt or a permanent failure, the last to stop first (portal admins)",
+			Answer: []apiDeadJob{}, Status: http.StatusOK, Handle: s.apiDeadJobs,
+		},
+		{
+			Method: "POST", Path: "/api/v1/jobs/{id}/retry", Tag: "admin", Summary: "Run a dead job again now, its attempts counted afresh (portal admins)",
+			Status: http.StatusNoContent, Handle: s.apiWorkDeadJob(s.jobs.RetryJob),
+		},
+		{
+			Method: "POST", Path: "/api/v1/jobs/{id}/discard", Tag: "admin", Summary: "Give up a dead job for good (portal admins)",
+			Status: http.StatusNoContent, Handle: s.apiWorkDeadJob(s.jobs.DiscardJob),
+		},
+	}
+}
+
 type apiDeadJob struct {
 	ID        int64     `json:"id"`
 	Kind      string    `json:"kind"`

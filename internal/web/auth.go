@@ -8,6 +8,20 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
+// The pages of signing in and resetting a password.
+var (
+	pageSignin         = page[noData]{"signin"}
+	pageForgotPassword = page[sentData]{"forgot-password"}
+	pageResetPassword  = page[linkData]{"reset-password"}
+)
+
+// sentData is a page that asks for an email address and then says a link
+// is on its way.
+type sentData struct{ Sent bool }
+
+// linkData is a page opened from an emailed link, which may have expired.
+type linkData struct{ Valid bool }
+
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 	if a, err := s.sessionActor(r); err == nil {
 		http.Redirect(w, r, home(a), http.StatusSeeOther)
@@ -16,7 +30,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 	// A link may carry next into the form: only a safe one is kept.
 	form := r.URL.Query()
 	form.Set("next", safeNext(form.Get("next")))
-	s.render(w, r, http.StatusOK, "signin", &view{Title: "Sign in", Form: form})
+	render(s, w, r, http.StatusOK, pageSignin, &view{Title: "Sign in", Form: form}, noData{})
 	return nil
 }
 
@@ -32,20 +46,20 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch {
 	case desk.AsValidation(err) != nil:
-		s.render(w, r, http.StatusUnprocessableEntity, "signin", &view{Title: "Sign in", Form: r.PostForm, Errors: desk.AsValidation(err)})
+		render(s, w, r, http.StatusUnprocessableEntity, pageSignin, &view{Title: "Sign in", Form: r.PostForm, Errors: desk.AsValidation(err)}, noData{})
 		return nil
 	case errors.Is(err, support.ErrBadCredentials):
-		s.render(w, r, http.StatusUnauthorized, "signin", &view{
+		render(s, w, r, http.StatusUnauthorized, pageSignin, &view{
 			Title: "Sign in", Form: r.PostForm,
 			Errors: map[string]string{"email": "The email address or password is not right."},
-		})
+		}, noData{})
 		return nil
 	case errors.Is(err, desk.ErrThrottled):
 		setRetryAfter(w, err)
-		s.render(w, r, http.StatusTooManyRequests, "signin", &view{
+		render(s, w, r, http.StatusTooManyRequests, pageSignin, &view{
 			Title: "Sign in", Form: r.PostForm,
 			Errors: map[string]string{formLevel: sentence(message(err)) + " Or reset your password."},
-		})
+		}, noData{})
 		return nil
 	case err != nil:
 		return err
@@ -93,7 +107,7 @@ func (s *Server) root(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "forgot-password", &view{Title: "Reset your password", Data: map[string]any{"Sent": false}})
+	render(s, w, r, http.StatusOK, pageForgotPassword, &view{Title: "Reset your password"}, sentData{Sent: false})
 	return nil
 }
 
@@ -103,27 +117,23 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 		err = s.sessions.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientAddress(r))
 	}
 	if fields := desk.AsValidation(err); fields != nil {
-		s.render(w, r, http.StatusUnprocessableEntity, "forgot-password", &view{
-			Title: "Reset your password", Form: r.PostForm, Errors: fields, Data: map[string]any{"Sent": false},
-		})
+		render(s, w, r, http.StatusUnprocessableEntity, pageForgotPassword, &view{
+			Title: "Reset your password", Form: r.PostForm, Errors: fields,
+		}, sentData{Sent: false})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "forgot-password", &view{
-		Title: "Reset your password", Form: r.PostForm,
-		Data: map[string]any{"Sent": true},
-	})
+	render(s, w, r, http.StatusOK, pageForgotPassword, &view{Title: "Reset your password", Form: r.PostForm}, sentData{Sent: true})
 	return nil
 }
 
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
-	s.render(w, r, http.StatusOK, "reset-password", &view{
+	render(s, w, r, http.StatusOK, pageResetPassword, &view{
 		Title: "Choose a new password", Form: r.URL.Query(),
-		Data: map[string]any{"Valid": s.sessions.ResetLinkValid(r.Context(), token)},
-	})
+	}, linkData{Valid: s.sessions.ResetLinkValid(r.Context(), token)})
 	return nil
 }
 
@@ -133,14 +143,14 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 		err = s.sessions.ResetPassword(r.Context(), r.PostForm.Get("token"), r.PostForm.Get("password"), clientAddress(r))
 	}
 	if fields := desk.AsValidation(err); fields != nil {
-		s.render(w, r, http.StatusUnprocessableEntity, "reset-password", &view{
+		render(s, w, r, http.StatusUnprocessableEntity, pageResetPassword, &view{
 			Title: "Choose a new password",
-			Form:  r.PostForm, Errors: fields, Data: map[string]any{"Valid": true},
-		})
+			Form:  r.PostForm, Errors: fields,
+		}, linkData{Valid: true})
 		return nil
 	}
 	if errors.Is(err, desk.ErrNotFound) {
-		s.render(w, r, http.StatusGone, "reset-password", &view{Title: "Choose a new password", Data: map[string]any{"Valid": false}})
+		render(s, w, r, http.StatusGone, pageResetPassword, &view{Title: "Choose a new password"}, linkData{Valid: false})
 		return nil
 	}
 	if err != nil {

@@ -1,31 +1,68 @@
 package web
 
 import (
-	"encoding/base64"
-	"encoding/hex"
-	"mime"
 	"net/http"
 	"net/url"
-	"path"
 	"strconv"
 	"strings"
 
-	"github.com/caseport/caseport/internal/files"
-
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
 
 // listNames maps the list parameter to lists and titles.
 var listNames = map[string]struct {
-	list  store.CaseList
+	list  support.CaseList
 	title string
 }{
-	"":       {store.MyCases, "My Cases"},
-	"mine":   {store.MyCases, "My Cases"},
-	"group":  {store.GroupCases, "Group Cases"},
-	"closed": {store.ClosedCases, "Closed Cases"},
+	"":       {support.MyCases, "My Cases"},
+	"mine":   {support.MyCases, "My Cases"},
+	"group":  {support.GroupCases, "Group Cases"},
+	"closed": {support.ClosedCases, "Closed Cases"},
+}
+
+// The pages of the portal's cases.
+var (
+	pageCases   = page[casesData]{"cases"}
+	pageCaseNew = page[*caseNewData]{"case-new"}
+	pageCase    = page[caseData]{"case"}
+)
+
+// casesData is a page of My Cases, Group Cases or Closed Cases.
+type casesData struct {
+	List    string
+	Page    *support.CasePage
+	Combos  []support.Combo
+	CanOpen bool
+	Sizes   []int
+	Size    int
+	Next    string
+}
+
+// caseNewData is a step of the Open a Case wizard.
+type caseNewData struct {
+	Step       int
+	NoCombos   bool
+	Suggested  bool // the component is suggested from the text
+	Combos     []support.Combo
+	Products   []desk.Product
+	Catalog    *support.Catalog
+	Types      []desk.CaseTypeInfo
+	Priorities []desk.Priority
+	MaxSummary int
+	Words      int
+}
+
+// caseData is a case with its feed and escalation; Staff is whom a
+// worker may assign it to.
+type caseData struct {
+	V           *support.CaseView
+	Statuses    []desk.Status
+	SubStatuses map[desk.Status][]desk.SubStatus
+	Priorities  []desk.Priority
+	Esc         *support.EscalationView
+	Reasons     []desk.EscalationReason
+	Staff       []desk.User
 }
 
 // pageSizes are the page sizes a list offers.
@@ -33,8 +70,8 @@ var pageSizes = []int{10, 25, 50, 100}
 
 // caseQuery reads the search and paging parameters shared by the portal
 // lists and the staff queue.
-func caseQuery(q url.Values) store.CaseFilter {
-	f := store.CaseFilter{After: q.Get("after"), EndUserID: atoi64(q.Get("end_user"))}
+func caseQuery(q url.Values) support.CaseFilter {
+	f := support.CaseFilter{After: q.Get("after"), EndUserID: atoi64(q.Get("end_user"))}
 	f.Limit, _ = strconv.Atoi(q.Get("size"))
 	if f.Limit == 0 {
 		f.Limit = 25
@@ -86,10 +123,10 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 			canOpen = true
 		}
 	}
-	s.render(w, r, http.StatusOK, "cases", &view{Title: ln.title, User: a.User, Form: q, Data: map[string]any{
-		"List": q.Get("list"), "Page": page, "Combos": combos, "CanOpen": canOpen,
-		"Sizes": pageSizes, "Size": f.Limit, "Next": nextURL(r.URL, page.Next),
-	}})
+	render(s, w, r, http.StatusOK, pageCases, &view{Title: ln.title, User: a.User, Form: q}, casesData{
+		List: q.Get("list"), Page: page, Combos: combos, CanOpen: canOpen,
+		Sizes: pageSizes, Size: f.Limit, Next: nextURL(r.URL, page.Next),
+	})
 	return nil
 }
 
@@ -104,7 +141,7 @@ func nextURL(u *url.URL, cursor string) string {
 }
 
 // newCaseData is what both wizard steps show.
-func (s *Server) newCaseData(r *http.Request, a *desk.Actor) (map[string]any, error) {
+func (s *Server) newCaseData(r *http.Request, a *desk.Actor) (*caseNewData, error) {
 	combos, err := s.cases.Combos(r.Context(), request(r, a), desk.ReadWrite)
 	if err != nil {
 		return nil, err
@@ -131,9 +168,9 @@ func (s *Server) newCaseData(r *http.Request, a *desk.Actor) (map[string]any, er
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{
-		"Combos": open, "Products": chosen.Products, "Catalog": cat, "Types": desk.CaseTypes, "Priorities": desk.CustomerPriorities,
-		"MaxSummary": desk.MaxSummary, "Words": desk.DescriptionWords,
+	return &caseNewData{
+		Combos: open, Products: chosen.Products, Catalog: cat, Types: desk.CaseTypes, Priorities: desk.CustomerPriorities,
+		MaxSummary: desk.MaxSummary, Words: desk.DescriptionWords,
 	}, nil
 }
 
@@ -143,11 +180,9 @@ func (s *Server) newCase(w http.ResponseWriter, r *http.Request, a *desk.Actor) 
 	if err != nil {
 		return err
 	}
-	data["Step"] = 1
-	if len(data["Combos"].([]support.Combo)) == 0 {
-		data["NoCombos"] = true
-	}
-	s.render(w, r, http.StatusOK, "case-new", &view{Title: "Open a Case", User: a.User, Form: r.URL.Query(), Data: data})
+	data.Step = 1
+	data.NoCombos = len(data.Combos) == 0
+	render(s, w, r, http.StatusOK, pageCaseNew, &view{Title: "Open a Case", User: a.User, Form: r.URL.Query()}, data)
 	return nil
 }
 
@@ -170,25 +205,24 @@ func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.
 		errs["description"] = "Describe the problem: what happened, what you expected, and what you tried."
 	}
 	if len(errs) > 0 {
-		data["Step"] = 1
-		s.render(w, r, http.StatusUnprocessableEntity, "case-new", &view{Title: "Open a Case", User: a.User, Form: form, Errors: errs, Data: data})
+		data.Step = 1
+		render(s, w, r, http.StatusUnprocessableEntity, pageCaseNew, &view{Title: "Open a Case", User: a.User, Form: form, Errors: errs}, data)
 		return nil
 	}
 	if form.Get("component") == "" {
-		cat := data["Catalog"].(*store.Catalog)
-		p, c := desk.SuggestComponent(form.Get("summary")+" "+form.Get("description"), data["Products"].([]desk.Product), cat.Components)
+		p, c := desk.SuggestComponent(form.Get("summary")+" "+form.Get("description"), data.Products, data.Catalog.Components)
 		if c != 0 {
 			form.Set("product", strconv.FormatInt(p, 10))
 			form.Set("component", strconv.FormatInt(c, 10))
-			data["Suggested"] = true
+			data.Suggested = true
 		}
 	}
 	if form.Get("kind") == "" {
 		form.Set("kind", string(desk.TypeSupport)+"/Problem")
 		form.Set("stage", string(desk.StageProduction))
 	}
-	data["Step"] = 2
-	s.render(w, r, http.StatusOK, "case-new", &view{Title: "Open a Case", User: a.User, Form: form, Data: data})
+	data.Step = 2
+	render(s, w, r, http.StatusOK, pageCaseNew, &view{Title: "Open a Case", User: a.User, Form: form}, data)
 	return nil
 }
 
@@ -226,8 +260,8 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 		if derr != nil {
 			return derr
 		}
-		data["Step"] = 2
-		s.render(w, r, http.StatusUnprocessableEntity, "case-new", &view{Title: "Open a Case", User: a.User, Form: r.PostForm, Errors: fields, Data: data})
+		data.Step = 2
+		render(s, w, r, http.StatusUnprocessableEntity, pageCaseNew, &view{Title: "Open a Case", User: a.User, Form: r.PostForm, Errors: fields}, data)
 		return nil
 	}
 	if err != nil {
@@ -255,16 +289,16 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	if err != nil {
 		return err
 	}
-	data := map[string]any{
-		"V": v, "Statuses": desk.Statuses, "SubStatuses": desk.SubStatuses, "Priorities": desk.Priorities,
-		"Esc": esc, "Reasons": desk.EscalationReasons,
+	data := caseData{
+		V: v, Statuses: desk.Statuses, SubStatuses: desk.SubStatuses, Priorities: desk.Priorities,
+		Esc: esc, Reasons: desk.EscalationReasons,
 	}
 	if v.CanWork {
 		staff, err := s.accounts.StaffUsers(r.Context(), request(r, a))
 		if err != nil {
 			return err
 		}
-		data["Staff"] = staff
+		data.Staff = staff
 	}
 	for i := range v.SFTP {
 		if v.SFTP[i].Active(v.Now) {
@@ -272,7 +306,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 			w.Header().Set("Cache-Control", "no-store")
 		}
 	}
-	s.render(w, r, status, "case", &view{Title: "Case " + v.Case.Number(), User: a.User, Form: form, Errors: errs, Data: data})
+	render(s, w, r, status, pageCase, &view{Title: "Case " + v.Case.Number(), User: a.User, Form: form, Errors: errs}, data)
 	return nil
 }
 
@@ -361,52 +395,6 @@ func caseChange(form url.Values) support.CaseChange {
 	return ch
 }
 
-func (s *Server) escalateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	_, err := s.cases.Escalate(r.Context(), req, caseID, desk.EscalationReason(r.PostForm.Get("reason")), r.PostForm.Get("details"))
-	return "The case is escalated. An escalation owner will answer under Escalation Details.", err
-}
-
-// stepFields names the text box of each escalation step's form: the four
-// forms all post "text", and a refused one comes back with its message
-// and what was typed in its own box, which the error summary links to.
-var stepFields = map[string]string{"note": "escalation-text", "accept": "accept-text", "reject": "reject-text", "close": "close-text"}
-
-// stepForm gives a refused escalation step's "text" the name of its box.
-func stepForm(r *http.Request, form url.Values, errs map[string]string) (url.Values, map[string]string) {
-	field, ok := stepFields[r.PathValue("step")]
-	if !ok {
-		return form, errs
-	}
-	renamed := map[string]string{}
-	for k, v := range errs {
-		if k == "text" {
-			k = field
-		}
-		renamed[k] = v
-	}
-	return url.Values{field: form["text"]}, renamed
-}
-
-// workEscalation takes a step on the case's current escalation.
-func (s *Server) workEscalation(r *http.Request, req support.Request, caseID int64) (string, error) {
-	esc, err := s.cases.Escalations(r.Context(), req, caseID)
-	if err != nil {
-		return "", err
-	}
-	if esc.Current == nil {
-		return "", desk.ErrNotFound
-	}
-	step := support.EscalationStep(r.PathValue("step"))
-	notice := map[support.EscalationStep]string{
-		support.StepAccept: "The escalation is accepted.", support.StepReject: "The escalation is rejected.",
-		support.StepClose: "The escalation is closed.", support.StepNote: "Your update was added to the escalation.",
-	}[step]
-	if notice == "" {
-		return "", desk.ErrNotFound
-	}
-	return notice, s.cases.WorkEscalation(r.Context(), req, esc.Current.ID, step, r.PostForm.Get("text"))
-}
-
 func (s *Server) followCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	on := r.PostForm.Get("follow") == "on"
 	notice := "You no longer follow this case."
@@ -414,100 +402,4 @@ func (s *Server) followCase(r *http.Request, req support.Request, caseID int64) 
 		notice = "You follow this case: its emails come to you too."
 	}
 	return notice, s.cases.Follow(r.Context(), req, caseID, on)
-}
-
-// caseFile sends a file of a case, through the policy, with Range
-// support; always as a download, never shown inline. The page and the
-// API (/api/v1/cases/{number}/files/{id}/content) both serve it.
-func (s *Server) caseFile(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	caseID, err := caseNumber(r)
-	if err != nil {
-		return err
-	}
-	fileID, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	f, content, err := s.transfers.OpenCaseFile(r.Context(), request(r, a), caseID, fileID)
-	if err != nil {
-		return err
-	}
-	defer content.Close()
-	serveFile(w, r, f.Name, f.SHA256, content)
-	return nil
-}
-
-// serveFile sends stored content as an attachment named name.
-func serveFile(w http.ResponseWriter, r *http.Request, name, sha string, content files.File) {
-	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": path.Base(name)}))
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("ETag", `"`+sha+`"`)
-	h.Set("Repr-Digest", "sha-256=:"+shaBase64(sha)+":")
-	http.ServeContent(w, r, "", content.ModTime(), content)
-}
-
-func shaBase64(hexSum string) string {
-	b, err := hex.DecodeString(hexSum)
-	if err != nil {
-		return ""
-	}
-	return base64.StdEncoding.EncodeToString(b)
-}
-
-// transferFiles shows the Transfer Files page: the data-protection notice
-// until the actor acknowledges it for this case, then the uploader.
-func (s *Server) transferFiles(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-	caseID, err := caseNumber(r)
-	if err != nil {
-		return err
-	}
-	return s.renderTransfer(w, r, a, caseID, http.StatusOK, nil, nil)
-}
-
-func (s *Server) renderTransfer(w http.ResponseWriter, r *http.Request, a *desk.Actor, caseID int64, status int, form url.Values, errs map[string]string) error {
-	t, err := s.transfers.FileTransfer(r.Context(), request(r, a), caseID)
-	if err != nil {
-		return err
-	}
-	list, err := s.transfers.CaseFiles(r.Context(), request(r, a), caseID)
-	if err != nil {
-		return err
-	}
-	// The page's log masker is WebAssembly: compiling it is all this allows.
-	w.Header().Set("Content-Security-Policy", contentSecurityPolicy("script-src 'self' 'wasm-unsafe-eval'"))
-	s.render(w, r, status, "case-files", &view{
-		Title: "Transfer Files: case " + t.Case.Number(), User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"T": t, "Files": list},
-	})
-	return nil
-}
-
-// acknowledgeFiles records the data-protection acknowledgement and goes
-// on to the uploader.
-func (s *Server) acknowledgeFiles() pageHandler {
-	show := func(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-		caseID, err := caseNumber(r)
-		if err != nil {
-			return err
-		}
-		return s.renderTransfer(w, r, a, caseID, status, form, errs)
-	}
-	return s.post(show, func(r *http.Request, req support.Request) (string, string, error) {
-		caseID, err := caseNumber(r)
-		if err != nil {
-			return "", "", err
-		}
-		return "/cases/" + desk.FormatCaseNumber(caseID) + "/files", "", s.transfers.AcknowledgeFiles(r.Context(), req, caseID)
-	})
-}
-
-// createSFTP makes a temporary SFTP account for the case.
-func (s *Server) createSFTP(r *http.Request, req support.Request, caseID int64) (string, error) {
-	a, err := s.transfers.CreateSFTPAccount(r.Context(), req, caseID)
-	if err != nil {
-		return "", err
-	}
-	return "Temporary SFTP account " + a.Username + " is ready for 120 hours.", nil
 }

@@ -6,16 +6,16 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/support"
 )
 
 // queueFilter reads the staff queue's filters, shared by the console and
 // the API: status (not closed unless asked), priority, product, company
 // and owner ("me", "none" or an ID), with the search and paging of
 // caseQuery.
-func queueFilter(q url.Values, a *desk.Actor) store.CaseFilter {
+func queueFilter(q url.Values, a *desk.Actor) support.CaseFilter {
 	f := caseQuery(q)
-	f.List = store.Queue
+	f.List = support.Queue
 	switch v := q.Get("status"); {
 	case v != "":
 		f.Statuses = []desk.Status{desk.Status(v)}
@@ -40,6 +40,23 @@ func queueFilter(q url.Values, a *desk.Actor) store.CaseFilter {
 		f.OwnerID = atoi64(owner)
 	}
 	return f
+}
+
+// pageQueue is the staff console's case queue.
+var pageQueue = page[queueData]{"queue"}
+
+// queueData is a page of the queue with what its filters offer.
+type queueData struct {
+	Page       *support.CasePage
+	Next       string
+	Statuses   []desk.Status
+	Priorities []desk.Priority
+	Catalog    *support.Catalog
+	Companies  []desk.Company
+	Staff      []desk.User
+	Sizes      []int
+	Size       int
+	Now        time.Time
 }
 
 // queue is the staff console's case queue, with filters.
@@ -68,10 +85,10 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "queue", &view{Title: "Case queue", User: a.User, Form: q, Data: map[string]any{
-		"Page": page, "Next": nextURL(r.URL, page.Next), "Statuses": desk.Statuses, "Priorities": desk.Priorities,
-		"Catalog": cat, "Companies": companies, "Staff": staff, "Sizes": pageSizes, "Size": f.Limit,
-		"Now": time.Now(),
-	}})
+	render(s, w, r, http.StatusOK, pageQueue, &view{Title: "Case queue", User: a.User, Form: q}, queueData{
+		Page: page, Next: nextURL(r.URL, page.Next), Statuses: desk.Statuses, Priorities: desk.Priorities,
+		Catalog: cat, Companies: companies, Staff: staff, Sizes: pageSizes, Size: f.Limit,
+		Now: time.Now(),
+	})
 	return nil
 }

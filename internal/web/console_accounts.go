@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -37,6 +36,53 @@ func (s *Server) companyNames(r *http.Request, a *desk.Actor) ([]desk.Company, m
 	return cs, names, nil
 }
 
+// The console's account pages.
+var (
+	pageCompanies = page[companiesData]{"console-companies"}
+	pageCompany   = page[companyData]{"console-company"}
+	pageContract  = page[contractData]{"console-contract"}
+	pageContact   = page[contactData]{"console-contact"}
+)
+
+// companiesData is the list of companies (those found by a search, all
+// for the new company form's parent) and the form to add one.
+type companiesData struct {
+	Companies []desk.Company
+	All       []desk.Company
+	Names     map[int64]string
+	Calendars []support.CalendarRow
+}
+
+type companyData struct {
+	V          *support.CompanyView
+	Names      map[int64]string
+	All        []desk.Company
+	Contacts   []contactLine
+	IsApprover map[int64]bool
+	Calendars  []support.CalendarRow
+	Today      time.Time
+}
+
+type contractData struct {
+	Companies   []desk.Company
+	Catalog     *support.Catalog
+	Levels      []desk.SupportLevel
+	FlexCare    []desk.FlexCare
+	States      []desk.ContractState
+	Deployments []desk.Deployment
+	Calendars   []support.CalendarRow
+}
+
+// contactData is a contact (C, nil for a new one) with their grants and
+// the combinations a grant can name.
+type contactData struct {
+	Companies []desk.Company
+	Levels    []desk.AccessLevel
+	C         *support.ContactView
+	Grants    []grantView
+	Combos    []grantView
+}
+
 func (s *Server) companies(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	return s.showCompanies(w, r, a, http.StatusOK, nil, nil)
 }
@@ -59,10 +105,9 @@ func (s *Server) showCompanies(w http.ResponseWriter, r *http.Request, a *desk.A
 	if form == nil {
 		form = r.URL.Query()
 	}
-	s.render(w, r, status, "console-companies", &view{
+	render(s, w, r, status, pageCompanies, &view{
 		Title: "Companies", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"Companies": shown, "All": cs, "Names": names, "Calendars": s.calendarsFor(r, a)},
-	})
+	}, companiesData{Companies: shown, All: cs, Names: names, Calendars: s.calendarsFor(r, a)})
 	return nil
 }
 
@@ -131,12 +176,11 @@ func (s *Server) showCompany(w http.ResponseWriter, r *http.Request, a *desk.Act
 	for _, ap := range v.Approvers {
 		approver[ap.ID] = true
 	}
-	s.render(w, r, status, "console-company", &view{
+	render(s, w, r, status, pageCompany, &view{
 		Title: v.Company.Name, User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{
-			"V": v, "Names": names, "All": all, "Contacts": contacts, "IsApprover": approver, "Calendars": s.calendarsFor(r, a),
-			"Today": time.Now().UTC(),
-		},
+	}, companyData{
+		V: v, Names: names, All: all, Contacts: contacts, IsApprover: approver, Calendars: s.calendarsFor(r, a),
+		Today: time.Now().UTC(),
 	})
 	return nil
 }
@@ -191,7 +235,7 @@ func (s *Server) setApprover(r *http.Request, req support.Request) (string, stri
 func (s *Server) contractForm(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	form := url.Values{}
 	if id, err := pathID(r, "id"); err == nil {
-		cs, err := s.accounts.Contracts(r.Context(), request(r, a), store.ContractFilter{ID: id})
+		cs, err := s.accounts.Contracts(r.Context(), request(r, a), support.ContractFilter{ID: id})
 		if err != nil {
 			return err
 		}
@@ -242,12 +286,11 @@ func (s *Server) showContract(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if form.Get("id") != "" && form.Get("id") != "0" {
 		title = "Service Contract " + form.Get("number")
 	}
-	s.render(w, r, status, "console-contract", &view{
+	render(s, w, r, status, pageContract, &view{
 		Title: title, User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{
-			"Companies": all, "Catalog": cat, "Levels": desk.SupportLevels, "FlexCare": desk.FlexCareAddOns,
-			"States": desk.ContractStates, "Deployments": []desk.Deployment{desk.Premise, desk.Cloud}, "Calendars": s.calendarsFor(r, a),
-		},
+	}, contractData{
+		Companies: all, Catalog: cat, Levels: desk.SupportLevels, FlexCare: desk.FlexCareAddOns,
+		States: desk.ContractStates, Deployments: []desk.Deployment{desk.Premise, desk.Cloud}, Calendars: s.calendarsFor(r, a),
 	})
 	return nil
 }
@@ -304,17 +347,17 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Companies": all, "Levels": desk.AccessLevels}
+	data := contactData{Companies: all, Levels: desk.AccessLevels}
 	title := "New contact"
 	if id, err := pathID(r, "id"); err == nil {
 		cv, err := s.accounts.Contact(r.Context(), request(r, a), id)
 		if err != nil {
 			return err
 		}
-		data["C"], data["Grants"] = cv, grantViews(cv, names)
+		data.C, data.Grants = cv, grantViews(cv, names)
 		// The combinations a grant can name: those of the employer's
 		// contracts, as Sold To or End User.
-		cs, err := s.accounts.Contracts(r.Context(), request(r, a), store.ContractFilter{CompanyID: cv.Contact.CompanyID})
+		cs, err := s.accounts.Contracts(r.Context(), request(r, a), support.ContractFilter{CompanyID: cv.Contact.CompanyID})
 		if err != nil {
 			return err
 		}
@@ -327,7 +370,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, a *desk.Act
 				combos = append(combos, grantView{Grant: desk.Grant{Combination: cb}, SoldTo: names[cb.SoldToID], EndUser: names[cb.EndUserID]})
 			}
 		}
-		data["Combos"] = combos
+		data.Combos = combos
 		title = cv.Contact.Name()
 		if form.Get("email") == "" {
 			// Not the contact form that failed (or no form): show the contact.
@@ -343,7 +386,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, a *desk.Act
 			form = withDefaults(form, saved)
 		}
 	}
-	s.render(w, r, status, "console-contact", &view{Title: title, User: a.User, Form: form, Errors: errs, Data: data})
+	render(s, w, r, status, pageContact, &view{Title: title, User: a.User, Form: form, Errors: errs}, data)
 	return nil
 }
 
@@ -399,7 +442,7 @@ func (s *Server) setGrant(r *http.Request, req support.Request) (string, string,
 
 // calendarsFor lists the calendars for a form's select; none on error
 // (the select then offers only the default).
-func (s *Server) calendarsFor(r *http.Request, a *desk.Actor) []store.CalendarRow {
+func (s *Server) calendarsFor(r *http.Request, a *desk.Actor) []support.CalendarRow {
 	cals, err := s.sla.Calendars(r.Context(), request(r, a))
 	if err != nil {
 		return nil

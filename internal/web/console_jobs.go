@@ -12,6 +12,15 @@ import (
 // Dead jobs: the jobs that ran out of attempts, for portal admins to try
 // again or discard.
 
+var (
+	pageJobs       = page[jobsData]{"console-jobs"}
+	pageJobDiscard = page[jobDiscardData]{"console-job-discard"}
+)
+
+type jobsData struct{ Jobs []support.DeadJob }
+
+type jobDiscardData struct{ Job *support.DeadJob }
+
 func (s *Server) deadJobs(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	return s.showDeadJobs(w, r, a, http.StatusOK, nil, nil)
 }
@@ -21,9 +30,7 @@ func (s *Server) showDeadJobs(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "console-jobs", &view{
-		Title: "Dead jobs", User: a.User, Form: form, Errors: errs, Data: map[string]any{"Jobs": jobs},
-	})
+	render(s, w, r, status, pageJobs, &view{Title: "Dead jobs", User: a.User, Form: form, Errors: errs}, jobsData{Jobs: jobs})
 	return nil
 }
 
@@ -52,9 +59,7 @@ func (s *Server) confirmDiscardJob(w http.ResponseWriter, r *http.Request, a *de
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "console-job-discard", &view{
-		Title: "Discard a dead job", User: a.User, Data: map[string]any{"Job": j},
-	})
+	render(s, w, r, http.StatusOK, pageJobDiscard, &view{Title: "Discard a dead job", User: a.User}, jobDiscardData{Job: j})
 	return nil
 }
 

@@ -10,11 +10,28 @@ import (
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/hours"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
 
 // The console's service-level pages: calendars and the target table.
+
+var (
+	pageServiceLevels = page[serviceLevelsData]{"console-service-levels"}
+	pageCalendar      = page[calendarData]{"console-calendar"}
+)
+
+// serviceLevelsData is the table of targets, the calendars and the
+// settings' form.
+type serviceLevelsData struct {
+	Calendars []support.CalendarRow
+	Targets   []support.SLATarget
+	Units     []desk.TargetUnit
+}
+
+// calendarData is a calendar (Cal nil for a new one).
+type calendarData struct {
+	Cal *support.CalendarRow
+}
 
 func (s *Server) serviceLevels(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	return s.showServiceLevels(w, r, a, http.StatusOK, nil, nil)
@@ -40,12 +57,11 @@ func (s *Server) showServiceLevels(w http.ResponseWriter, r *http.Request, a *de
 			form.Set("followup_business", "on")
 		}
 	}
-	s.render(w, r, status, "console-service-levels", &view{
+	render(s, w, r, status, pageServiceLevels, &view{
 		Title: "Service levels", User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{
-			"Calendars": cals, "Targets": targets,
-			"Units": []desk.TargetUnit{desk.UnitMinutes, desk.UnitBusinessMinutes, desk.UnitBusinessDays},
-		},
+	}, serviceLevelsData{
+		Calendars: cals, Targets: targets,
+		Units: []desk.TargetUnit{desk.UnitMinutes, desk.UnitBusinessMinutes, desk.UnitBusinessDays},
 	})
 	return nil
 }
@@ -69,7 +85,7 @@ func (s *Server) saveSLATarget(r *http.Request, req support.Request) (string, st
 	if err != nil {
 		return "", "", &desk.ValidationError{Fields: map[string]string{"amount": "Give the target as a whole number."}}
 	}
-	t := &store.SLATarget{
+	t := &support.SLATarget{
 		Deployment: desk.Deployment(f.Get("deployment")), Level: desk.SupportLevel(f.Get("level")),
 		Priority: desk.Priority(f.Get("priority")), Kind: desk.ClockKind(f.Get("kind")),
 		Amount: amount, Unit: desk.TargetUnit(f.Get("unit")),
@@ -83,7 +99,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, a *desk.Ac
 
 func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
 	id, _ := pathID(r, "id")
-	var cal *store.CalendarRow
+	var cal *support.CalendarRow
 	if id != 0 {
 		cals, err := s.sla.Calendars(r.Context(), request(r, a))
 		if err != nil {
@@ -112,16 +128,15 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if cal != nil {
 		title = cal.Name
 	}
-	s.render(w, r, status, "console-calendar", &view{
+	render(s, w, r, status, pageCalendar, &view{
 		Title: title, User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"Cal": cal},
-	})
+	}, calendarData{Cal: cal})
 	return nil
 }
 
 func (s *Server) saveCalendar(r *http.Request, req support.Request) (string, string, error) {
 	id, _ := pathID(r, "id")
-	row := &store.CalendarRow{ID: id, Name: r.PostForm.Get("name"), Zone: r.PostForm.Get("zone"), Week: r.PostForm.Get("week")}
+	row := &support.CalendarRow{ID: id, Name: r.PostForm.Get("name"), Zone: r.PostForm.Get("zone"), Week: r.PostForm.Get("week")}
 	var bad []string
 	for line := range strings.FieldsSeq(r.PostForm.Get("holidays")) {
 		d, err := hours.ParseDate(line)

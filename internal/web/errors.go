@@ -14,7 +14,6 @@ import (
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -48,7 +47,7 @@ func classify(err error) (status int, title string, public bool) {
 	if desk.AsValidation(err) != nil {
 		return http.StatusUnprocessableEntity, "Please check your input", true
 	}
-	if store.Unavailable(err) {
+	if support.Unavailable(err) {
 		return http.StatusServiceUnavailable, "Try again shortly", false
 	}
 	for _, e := range statuses {

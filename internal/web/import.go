@@ -11,14 +11,19 @@ import (
 // maxImportFile bounds an uploaded CSV file.
 const maxImportFile = 32 << 20
 
+// pageImport is the CSV import form, with the report of a run.
+var pageImport = page[importData]{"console-import"}
+
+type importData struct {
+	Columns map[support.ImportKind][]string
+	Report  *support.ImportReport
+}
+
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	if err := desk.Authorize(a, desk.ImportAccounts, desk.Target{}); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "console-import", &view{
-		Title: "Import", User: a.User, Form: r.URL.Query(),
-		Data: map[string]any{"Columns": support.ImportColumns},
-	})
+	render(s, w, r, http.StatusOK, pageImport, &view{Title: "Import", User: a.User, Form: r.URL.Query()}, importData{Columns: support.ImportColumns})
 	return nil
 }
 
@@ -51,10 +56,9 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	if len(rep.Problems) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	s.render(w, r, status, "console-import", &view{
+	render(s, w, r, status, pageImport, &view{
 		Title: "Import", User: a.User, Form: r.MultipartForm.Value,
-		Data: map[string]any{"Columns": support.ImportColumns, "Report": rep},
-	})
+	}, importData{Columns: support.ImportColumns, Report: rep})
 	return nil
 }
 
@@ -63,9 +67,6 @@ func (s *Server) importFailed(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if fields == nil {
 		return err
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, "console-import", &view{
-		Title: "Import", User: a.User, Errors: fields,
-		Data: map[string]any{"Columns": support.ImportColumns},
-	})
+	render(s, w, r, http.StatusUnprocessableEntity, pageImport, &view{Title: "Import", User: a.User, Errors: fields}, importData{Columns: support.ImportColumns})
 	return nil
 }

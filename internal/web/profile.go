@@ -17,18 +17,33 @@ type grantLine struct {
 	Why string
 }
 
-// profileData gathers what the profile page shows. NewToken is the secret
-// of a token just created, shown on this one page.
-func (s *Server) profileData(r *http.Request, a *desk.Actor) (map[string]any, error) {
+// pageProfile is the user's own profile, with their access and API tokens.
+var pageProfile = page[*profileData]{"profile"}
+
+// profileData is what the profile page shows. NewToken is the secret of a
+// token just created, shown on this one page.
+type profileData struct {
+	P            *support.Profile
+	Levels       []desk.AccessLevel
+	TermsVersion string
+	TermsCurrent bool
+	Grants       []grantLine     // contacts only
+	Combos       []support.Combo // contacts only
+	NewToken     string
+	NewTokenName string
+}
+
+// loadProfile gathers what the profile page shows.
+func (s *Server) loadProfile(r *http.Request, a *desk.Actor) (*profileData, error) {
 	req := request(r, a)
 	p, err := s.accounts.Profile(r.Context(), req)
 	if err != nil {
 		return nil, err
 	}
-	data := map[string]any{
-		"P": p, "Levels": desk.AccessLevels,
-		"TermsVersion": desk.TermsVersion,
-		"TermsCurrent": p.User.TermsVersion == desk.TermsVersion && !p.User.TermsAcceptedAt.IsZero(),
+	data := &profileData{
+		P: p, Levels: desk.AccessLevels,
+		TermsVersion: desk.TermsVersion,
+		TermsCurrent: p.User.TermsVersion == desk.TermsVersion && !p.User.TermsAcceptedAt.IsZero(),
 	}
 	if a.IsStaff() {
 		return data, nil
@@ -50,13 +65,13 @@ func (s *Server) profileData(r *http.Request, a *desk.Actor) (map[string]any, er
 		l := grantLine{Combo: c, Granted: g.Level}
 		if c.Level < g.Level {
 			l.Why = "Counts as " + c.Level.Label() + ": every Service Contract of this combination has ended, or its partner rules allow no more."
-			if !data["TermsCurrent"].(bool) {
+			if !data.TermsCurrent {
 				l.Why = "Counts as " + c.Level.Label() + " until you accept the Designated Contact terms below."
 			}
 		}
 		lines = append(lines, l)
 	}
-	data["Grants"], data["Combos"] = lines, combos
+	data.Grants, data.Combos = lines, combos
 	return data, nil
 }
 
@@ -65,20 +80,20 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request, a *desk.Actor) 
 }
 
 func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-	data, err := s.profileData(r, a)
+	data, err := s.loadProfile(r, a)
 	if err != nil {
 		return err
 	}
 	// The page holds several forms: after one of them failed, the others
 	// still show what is saved.
-	u := data["P"].(*support.Profile).User
+	u := data.P.User
 	form = withDefaults(form, url.Values{
 		"first_name": {u.FirstName}, "last_name": {u.LastName}, "country": {u.Country},
 		"phone": {u.Phone}, "mobile": {u.Mobile},
 	})
 	// The page shows the PIN.
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "profile", &view{Title: "Your profile", User: a.User, Form: form, Errors: errs, Data: data})
+	render(s, w, r, status, pageProfile, &view{Title: "Your profile", User: a.User, Form: form, Errors: errs}, data)
 	return nil
 }
 
@@ -169,17 +184,17 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Act
 	}
 	// The secret is shown on this response only: it is stored hashed. The
 	// page is not cached and not redirected to, so it cannot be shown again.
-	data, err := s.profileData(r, a)
+	data, err := s.loadProfile(r, a)
 	if err != nil {
 		return err
 	}
-	data["NewToken"] = token
-	data["NewTokenName"] = r.PostForm.Get("name")
+	data.NewToken = token
+	data.NewTokenName = r.PostForm.Get("name")
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "profile", &view{
-		Title: "Your profile", User: a.User, Data: data,
+	render(s, w, r, http.StatusOK, pageProfile, &view{
+		Title: "Your profile", User: a.User,
 		Flash: &flash{Kind: "success", Text: "Your API token is ready. Copy it now: it will not be shown again."},
-	})
+	}, data)
 	return nil
 }
 

@@ -12,8 +12,21 @@ import (
 // "Request My Support account": a corporate email first, verified by a
 // link, then the form with the combination and level asked for.
 
+var (
+	pageRegister         = page[sentData]{"register"}
+	pageRegisterComplete = page[registerCompleteData]{"register-complete"}
+)
+
+// registerCompleteData is the second step: the verified email (when its
+// link is still valid) and the levels one may ask for.
+type registerCompleteData struct {
+	Valid  bool
+	Email  string
+	Levels []desk.AccessLevel
+}
+
 func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "register", &view{Title: "Request My Support account", Data: map[string]any{"Sent": false}})
+	render(s, w, r, http.StatusOK, pageRegister, &view{Title: "Request My Support account"}, sentData{Sent: false})
 	return nil
 }
 
@@ -23,18 +36,16 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 		err = s.access.StartRegistration(r.Context(), r.PostForm.Get("email"), clientAddress(r))
 	}
 	if fields := desk.AsValidation(err); fields != nil {
-		s.render(w, r, http.StatusUnprocessableEntity, "register", &view{
-			Title: "Request My Support account", Form: r.PostForm, Errors: fields, Data: map[string]any{"Sent": false},
-		})
+		render(s, w, r, http.StatusUnprocessableEntity, pageRegister, &view{
+			Title: "Request My Support account", Form: r.PostForm, Errors: fields,
+		}, sentData{Sent: false})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	// The same answer whether or not the address has an account.
-	s.render(w, r, http.StatusOK, "register", &view{
-		Title: "Request My Support account", Form: r.PostForm, Data: map[string]any{"Sent": true},
-	})
+	render(s, w, r, http.StatusOK, pageRegister, &view{Title: "Request My Support account", Form: r.PostForm}, sentData{Sent: true})
 	return nil
 }
 
@@ -45,16 +56,15 @@ func (s *Server) registerCompleteForm(w http.ResponseWriter, r *http.Request) er
 func (s *Server) showRegisterComplete(w http.ResponseWriter, r *http.Request, status int, form url.Values, errs map[string]string) error {
 	email, err := s.access.RegistrationEmail(r.Context(), form.Get("token"))
 	if errors.Is(err, desk.ErrNotFound) {
-		s.render(w, r, http.StatusGone, "register-complete", &view{Title: "Request My Support account", Data: map[string]any{"Valid": false}})
+		render(s, w, r, http.StatusGone, pageRegisterComplete, &view{Title: "Request My Support account"}, registerCompleteData{Valid: false})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "register-complete", &view{
+	render(s, w, r, status, pageRegisterComplete, &view{
 		Title: "Request My Support account", Form: form, Errors: errs,
-		Data: map[string]any{"Valid": true, "Email": email, "Levels": desk.AccessLevels},
-	})
+	}, registerCompleteData{Valid: true, Email: email, Levels: desk.AccessLevels})
 	return nil
 }
 
@@ -78,7 +88,7 @@ func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error 
 		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f, fields)
 	}
 	if errors.Is(err, desk.ErrNotFound) {
-		s.render(w, r, http.StatusGone, "register-complete", &view{Title: "Request My Support account", Data: map[string]any{"Valid": false}})
+		render(s, w, r, http.StatusGone, pageRegisterComplete, &view{Title: "Request My Support account"}, registerCompleteData{Valid: false})
 		return nil
 	}
 	if errors.Is(err, desk.ErrThrottled) {

@@ -21,7 +21,8 @@ import (
 //go:embed assets
 var assets embed.FS
 
-// view is what every page template gets. Data holds the page's own values.
+// view is what every page template gets. Data holds the page's own values,
+// of the type its page value names (render sets it).
 type view struct {
 	Title  string
 	User   *desk.User
@@ -139,8 +140,19 @@ func formatDuration(d time.Duration) string {
 	return fmt.Sprintf("%dm", minutes)
 }
 
+// page is a page template bound to the type of the data it shows: render
+// takes the two together, so a handler cannot give a page another page's
+// data, and a page is named by its value, never by a string. Each template
+// file under assets/templates/pages has exactly one page value
+// (TestPageValues).
+type page[T any] struct{ name string }
+
+// noData is the data of a page that shows only its form.
+type noData struct{}
+
 // parsePages parses the layout and partials once, then each page on a clone
-// of them, keyed by the page's file name without .html.
+// of them, keyed by the page's file name without .html. A page that reads
+// a key its data lacks fails to render rather than showing nothing there.
 func parsePages() (map[string]*template.Template, error) {
 	base, err := template.New("").Funcs(funcs).ParseFS(assets, "assets/templates/layout.html", "assets/templates/partials/*.html")
 	if err != nil {
@@ -159,20 +171,22 @@ func parsePages() (map[string]*template.Template, error) {
 		if t, err = t.ParseFS(assets, f); err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f, err)
 		}
-		pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+		pages[strings.TrimSuffix(path.Base(f), ".html")] = t.Option("missingkey=error")
 	}
 	return pages, nil
 }
 
-// render writes a page with status. It renders into a buffer first, so a
-// template error becomes a clean 500 rather than half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+// render writes page p with its data and status. It renders into a buffer
+// first, so a template error becomes a clean 500 rather than half a page.
+func render[T any](s *Server, w http.ResponseWriter, r *http.Request, status int, p page[T], v *view, data T) {
+	name := p.name
 	t, ok := s.pages[name]
 	if !ok {
 		s.log.ErrorContext(r.Context(), "no such page template", "page", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	v.Data = data
 	v.Path = r.URL.Path
 	if v.Flash == nil {
 		v.Flash = s.takeFlash(w, r)
@@ -306,16 +320,26 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	case public:
 		msg = sentence(message(err))
 	}
-	data := map[string]any{"Status": status, "Message": msg}
+	data := errorData{Status: status, Message: msg}
 	if status >= 500 {
-		data["RequestID"] = requestIDFrom(r.Context())
+		data.RequestID = requestIDFrom(r.Context())
 	}
-	v := &view{Title: title, Data: data}
+	v := &view{Title: title}
 	if a != nil {
 		v.User = a.User
 	}
 	setRetryAfter(w, err)
-	s.render(w, r, status, "error", v)
+	render(s, w, r, status, pageError, v, data)
+}
+
+// pageError shows a failed request: its status, what to do, and for a
+// failure on our side the request id of the log line.
+var pageError = page[errorData]{"error"}
+
+type errorData struct {
+	Status    int
+	Message   string
+	RequestID string
 }
 
 // message is an error's text for a person: without the trailing kind

@@ -108,7 +108,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /console/settings/files", s.staffPage(s.fileSettings))
 	mux.Handle("POST /console/settings/files", s.staffPage(s.post(s.showFileSettings, s.saveFileSettings)))
 
-	// The JSON API, from its one table (api_routes.go), and its manual.
+	// The JSON API, from its one table (apiRoutes: each area's rows in its
+	// api_*.go file), and its manual.
 	for _, rt := range s.apiRoutes() {
 		mux.Handle(rt.Method+" "+rt.Path, s.api(renameProblems(rt.Fields, rt.Handle)))
 	}

@@ -1,0 +1,74 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+func (s *Server) escalateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
+	_, err := s.cases.Escalate(r.Context(), req, caseID, desk.EscalationReason(r.PostForm.Get("reason")), r.PostForm.Get("details"))
+	return "The case is escalated. An escalation owner will answer under Escalation Details.", err
+}
+
+// stepFields names the text box of each escalation step's form: the four
+// forms all post "text", and a refused one comes back with its message
+// and what was typed in its own box, which the error summary links to.
+var stepFields = map[string]string{"note": "escalation-text", "accept": "accept-text", "reject": "reject-text", "close": "close-text"}
+
+// stepForm gives a refused escalation step's "text" the name of its box.
+func stepForm(r *http.Request, form url.Values, errs map[string]string) (url.Values, map[string]string) {
+	field, ok := stepFields[r.PathValue("step")]
+	if !ok {
+		return form, errs
+	}
+	renamed := map[string]string{}
+	for k, v := range errs {
+		if k == "text" {
+			k = field
+		}
+		renamed[k] = v
+	}
+	return url.Values{field: form["text"]}, renamed
+}
+
+// workEscalation takes a step on the case's current escalation.
+func (s *Server) workEscalation(r *http.Request, req support.Request, caseID int64) (string, error) {
+	esc, err := s.cases.Escalations(r.Context(), req, caseID)
+	if err != nil {
+		return "", err
+	}
+	if esc.Current == nil {
+		return "", desk.ErrNotFound
+	}
+	step := support.EscalationStep(r.PathValue("step"))
+	notice := map[support.EscalationStep]string{
+		support.StepAccept: "The escalation is accepted.", support.StepReject: "The escalation is rejected.",
+		support.StepClose: "The escalation is closed.", support.StepNote: "Your update was added to the escalation.",
+	}[step]
+	if notice == "" {
+		return "", desk.ErrNotFound
+	}
+	return notice, s.cases.WorkEscalation(r.Context(), req, esc.Current.ID, step, r.PostForm.Get("text"))
+}
+
+// pageEscalations is the queue of active escalations.
+var pageEscalations = page[escalationsData]{"console-escalations"}
+
+type escalationsData struct {
+	Queue []support.EscalationRow
+	Now   time.Time
+}
+
+// escalationQueue lists the active escalations, oldest first.
+func (s *Server) escalationQueue(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	q, err := s.cases.EscalationQueue(r.Context(), request(r, a))
+	if err != nil {
+		return err
+	}
+	render(s, w, r, http.StatusOK, pageEscalations, &view{Title: "Escalations", User: a.User}, escalationsData{Queue: q, Now: time.Now()})
+	return nil
+}

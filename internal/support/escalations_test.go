@@ -15,7 +15,7 @@ import (
 
 func TestEscalationLifecycle(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		caseID := f.openCase(t, desk.PriorityMedium)
 		dana := f.as(t, demo.Designated)
@@ -90,7 +90,7 @@ func TestEscalationLifecycle(t *testing.T) {
 
 func TestEscalationRules(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		dana := f.as(t, demo.Designated)
 		low := f.openCase(t, desk.PriorityLow)
@@ -134,7 +134,7 @@ func TestEscalationRules(t *testing.T) {
 // TestOneActiveEscalationUnderRace: two escalations at once leave one.
 func TestOneActiveEscalationUnderRace(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		caseID := f.openCase(t, desk.PriorityMedium)
 		var wg sync.WaitGroup
@@ -166,7 +166,7 @@ func TestOneActiveEscalationUnderRace(t *testing.T) {
 
 func TestCriticalNotifiesTheProductSupportManager(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		caseID := f.openCase(t, desk.PriorityMedium)
 		down := desk.PriorityProductionDown

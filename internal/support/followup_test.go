@@ -3,9 +3,6 @@ package support_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,74 +10,11 @@ import (
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/support"
-	"github.com/caseport/caseport/internal/worker"
 )
-
-// jobs runs the service's timers on the fixture's clock and counts the
-// ones that ran, by kind; emails are only queued here, not sent.
-type jobs struct {
-	w   *worker.Worker
-	ran map[string]int
-}
-
-func (f *fixture) worker() *jobs {
-	j := &jobs{w: worker.New(f.store, slog.New(slog.NewTextHandler(io.Discard, nil))), ran: map[string]int{}}
-	j.w.Clock = func() time.Time { return f.time.Now() }
-	count := func(kind string, h worker.Handler) {
-		j.w.Handle(kind, func(ctx context.Context, job *desk.Job) error {
-			j.ran[kind]++
-			return h(ctx, job)
-		})
-	}
-	count(support.JobFollowUp, f.svc.Jobs().RunFollowUp)
-	count(support.JobSLAWarning, f.svc.Jobs().RunSLAWarning)
-	count(support.JobSLABreach, f.svc.Jobs().RunSLABreach)
-	j.w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
-	return j
-}
-
-// RunDue runs what is due and returns how many timers ran, emails aside.
-func (j *jobs) RunDue(ctx context.Context) (int, error) {
-	before := j.total()
-	_, err := j.w.RunDue(ctx)
-	return j.total() - before, err
-}
-
-func (j *jobs) total() int {
-	n := 0
-	for _, v := range j.ran {
-		n += v
-	}
-	return n
-}
-
-func (f *fixture) setStatus(t *testing.T, caseID int64, st desk.Status, sub desk.SubStatus) {
-	t.Helper()
-	if err := f.svc.Cases().Update(context.Background(), f.as(t, demo.Agent), caseID, support.CaseChange{Status: &st, SubStatus: &sub}); err != nil {
-		t.Fatalf("set %s/%s: %v", st, sub, err)
-	}
-}
-
-// mails returns the subjects of the emails to the contact that contain
-// part.
-func (f *fixture) mails(t *testing.T, to, part string) []string {
-	t.Helper()
-	ms, err := f.store.Notifications(context.Background(), to, 500)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, m := range ms {
-		if strings.Contains(m.Subject, part) {
-			out = append(out, m.Subject)
-		}
-	}
-	return out
-}
 
 func TestFollowUpsCloseASilentCase(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		w := f.worker()
 		caseID := f.world.Cases["abc-investigation"]
@@ -140,7 +74,7 @@ func TestFollowUpsCloseASilentCase(t *testing.T) {
 
 func TestFollowUpsStopAndStartAgain(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		w := f.worker()
 		caseID := f.world.Cases["abc-investigation"]
@@ -181,7 +115,7 @@ func TestFollowUpsStopAndStartAgain(t *testing.T) {
 
 func TestNoFollowUpsForCritical(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		caseID := f.world.Cases["abc-investigation"]
 		key := "followup:" + itoa(caseID)
@@ -215,7 +149,7 @@ func TestNoFollowUpsForCritical(t *testing.T) {
 // crash) queues one reminder.
 func TestFollowUpJobOnce(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		caseID := f.world.Cases["abc-investigation"]
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
@@ -235,13 +169,11 @@ func TestFollowUpJobOnce(t *testing.T) {
 	})
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
 // TestFollowUpsInBusinessDays: with the setting, 2 days from a Friday
 // afternoon on the EMEA calendar is the Tuesday after.
 func TestFollowUpsInBusinessDays(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		monday := slaFixture(t, f) // EMEA is the default calendar
 		err := f.svc.ServiceLevels().SetSettings(ctx, f.as(t, demo.Admin), support.SLASettings{DefaultCalendar: "EMEA", WarningLead: 30 * time.Minute, FollowUpBusinessDays: true})

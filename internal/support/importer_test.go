@@ -14,7 +14,7 @@ import (
 
 func TestImport(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		admin := f.as(t, demo.Admin)
 		companies := "org_id,name,country,parent_org_id\n" +
@@ -105,7 +105,7 @@ func TestImport(t *testing.T) {
 // writes nothing.
 func TestImportChecksText(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		admin := f.as(t, demo.Admin)
 		companies := "org_id,name,country\n" +

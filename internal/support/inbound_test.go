@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/smtp"
 	"strings"
@@ -25,7 +23,7 @@ import (
 )
 
 // listen starts the SMTP listener for the fixture's service on loopback.
-func (f *fixture) listen(t *testing.T) string {
+func (f *env) listen(t *testing.T) string {
 	t.Helper()
 	f.configure(mailDomain)
 	return listen(t, f.svc, false)
@@ -59,7 +57,7 @@ func send(t *testing.T, addr, from, headers, body string) {
 	}
 }
 
-func (f *fixture) inbound(t *testing.T) map[string]desk.InboundMail {
+func (f *env) inbound(t *testing.T) map[string]desk.InboundMail {
 	t.Helper()
 	ms, err := f.store.InboundList(context.Background(), "", 100)
 	if err != nil {
@@ -74,7 +72,7 @@ func (f *fixture) inbound(t *testing.T) map[string]desk.InboundMail {
 
 // mailCase opens a case for replies by email, and a worker that files
 // them; it returns the worker, the case and its Reference ID.
-func (f *fixture) mailCase(t *testing.T) (w *jobs, caseID int64, ref string) {
+func (f *env) mailCase(t *testing.T) (w *jobs, caseID int64, ref string) {
 	t.Helper()
 	w = f.worker()
 	w.w.Handle(desk.JobInbound, f.svc.Jobs().ProcessInbound)
@@ -88,7 +86,7 @@ func (f *fixture) mailCase(t *testing.T) (w *jobs, caseID int64, ref string) {
 
 func TestEmailIn(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		addr := f.listen(t)
 		w, caseID, ref := f.mailCase(t)
@@ -192,7 +190,7 @@ func TestEmailInOnce(t *testing.T) {
 			t.Parallel()
 			url := e.URL(t)
 			same := storetest.Engine{Name: e.Name, URL: func(testing.TB) string { return url }}
-			f := newFixture(t, storetest.Open(t, same))
+			f := newDemo(t, storetest.Open(t, same))
 			other := f.service(storetest.Open(t, same), mailDomain) // a second caseport serve
 			smtpAddr, lmtpAddr := f.listen(t), listen(t, other, true)
 			mailbox := imaptest.Server(t)
@@ -342,7 +340,7 @@ func TestEmailInOnce(t *testing.T) {
 // UTF-8).
 func TestEmailInCharsets(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		addr := f.listen(t)
 		w, caseID, ref := f.mailCase(t)
@@ -370,5 +368,3 @@ func TestEmailInCharsets(t *testing.T) {
 		}
 	})
 }
-
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

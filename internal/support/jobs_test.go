@@ -22,7 +22,7 @@ import (
 // again or discard them, and each action is audited.
 func TestDeadJobs(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		w := worker.New(f.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		w.Clock = func() time.Time { return f.time.Now() }

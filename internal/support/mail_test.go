@@ -11,7 +11,7 @@ import (
 
 func TestFollowers(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		caseID := f.openCase(t, desk.PriorityMedium)
 		if err := f.svc.Cases().Follow(ctx, f.as(t, demo.Partner), caseID, true); kind(err) != "notfound" {
@@ -45,7 +45,7 @@ func TestFollowers(t *testing.T) {
 
 func TestEmailTemplates(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		admin := f.as(t, demo.Admin)
 		for _, bad := range []string{"{{.Nope}}", "{{ .Text"} {

@@ -19,7 +19,7 @@ func TestCaseEmailsOnlyToThoseWhoMaySeeTheCase(t *testing.T) {
 	for _, loss := range []string{"grant none", "disabled"} {
 		t.Run(loss, func(t *testing.T) {
 			t.Parallel()
-			eachEngine(t, func(t *testing.T, f *fixture) {
+			eachDemo(t, func(t *testing.T, f *env) {
 				ctx := context.Background()
 				w := f.worker()
 				caseID := f.openCase(t, desk.PriorityMedium)

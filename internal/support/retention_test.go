@@ -14,7 +14,7 @@ import (
 
 func TestRetentionPurge(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		fs := f.withFiles(t)
 		w := f.worker()

@@ -18,7 +18,7 @@ import (
 
 func TestSignInThrottling(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		for i := range support.MaxAccountFailures {
 			if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated, "wrong", "198.51.100.7"); !errors.Is(err, support.ErrBadCredentials) {
@@ -60,7 +60,7 @@ func TestSignInThrottling(t *testing.T) {
 
 func TestPasswordReset(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		oldToken, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, demo.Password, "203.0.113.1")
 		if err != nil {
@@ -122,7 +122,7 @@ func TestPasswordReset(t *testing.T) {
 
 func TestAPITokens(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		dana := f.as(t, demo.Designated)
 		token, err := f.svc.Accounts().CreateAPIToken(ctx, dana, "nightly report")
@@ -160,7 +160,7 @@ func TestAPITokens(t *testing.T) {
 // does not hold up those who signed in from it before.
 func TestSignInSlowsDownNotLocksOut(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		const shared = "198.51.100.50"
 		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated, demo.Password, shared); err != nil {

@@ -14,7 +14,7 @@ import (
 
 // slaFixture moves the clock to the next Monday 09:00 in London and puts
 // the cases on the EMEA calendar (Mon-Fri 08:00-18:00 London).
-func slaFixture(t *testing.T, f *fixture) time.Time {
+func slaFixture(t *testing.T, f *env) time.Time {
 	t.Helper()
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {
@@ -35,7 +35,7 @@ func slaFixture(t *testing.T, f *fixture) time.Time {
 	return monday
 }
 
-func (f *fixture) openCase(t *testing.T, p desk.Priority) int64 {
+func (f *env) openCase(t *testing.T, p desk.Priority) int64 {
 	t.Helper()
 	c, err := f.svc.Cases().Open(context.Background(), f.as(t, demo.Designated), desk.NewCase{
 		Combination: f.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
@@ -49,7 +49,7 @@ func (f *fixture) openCase(t *testing.T, p desk.Priority) int64 {
 	return c.ID
 }
 
-func (f *fixture) clock(t *testing.T, caseID int64, kind desk.ClockKind) desk.Clock {
+func (f *env) clock(t *testing.T, caseID int64, kind desk.ClockKind) desk.Clock {
 	t.Helper()
 	cc, err := f.svc.Cases().Case(context.Background(), f.as(t, demo.Agent), caseID)
 	if err != nil {
@@ -66,7 +66,7 @@ func (f *fixture) clock(t *testing.T, caseID int64, kind desk.ClockKind) desk.Cl
 
 func TestResponseClock(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		monday := slaFixture(t, f)
 		w := f.worker()
@@ -143,7 +143,7 @@ func TestResponseClock(t *testing.T) {
 
 func TestResponseClockMetInTime(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		monday := slaFixture(t, f)
 		w := f.worker()
@@ -177,7 +177,7 @@ func TestResponseClockMetInTime(t *testing.T) {
 
 func TestRCAClock(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		monday := slaFixture(t, f)
 		caseID := f.openCase(t, desk.PriorityHigh)
@@ -205,7 +205,7 @@ func TestRCAClock(t *testing.T) {
 
 func TestCriticalCloudClock(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		slaFixture(t, f)
 		// Staff raise a Contoso (cloud, Business Care) case to Critical:

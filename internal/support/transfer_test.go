@@ -19,7 +19,7 @@ import (
 // on the case it read before the close, outside its own transaction,
 // goes ahead on a closed case; one that reads and decides inside its
 // transaction waits for the close and is refused.
-func (f *fixture) closeDuring(t *testing.T, caseID int64, act func() error) error {
+func (f *env) closeDuring(t *testing.T, caseID int64, act func() error) error {
 	t.Helper()
 	ctx := context.Background()
 	done := make(chan error, 1)
@@ -47,7 +47,7 @@ func (f *fixture) closeDuring(t *testing.T, caseID int64, act func() error) erro
 
 // withFiles gives the fixture's service a file store of its own for the
 // test, and returns it.
-func (f *fixture) withFiles(t *testing.T) *files.Local {
+func (f *env) withFiles(t *testing.T) *files.Local {
 	t.Helper()
 	fs, err := files.OpenLocal(t.TempDir())
 	if err != nil {
@@ -63,7 +63,7 @@ func (f *fixture) withFiles(t *testing.T) *files.Local {
 // were under way, and nothing of them is recorded.
 func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, f *fixture) {
+	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		f.withFiles(t)
 		agent, dana := f.as(t, demo.Agent), f.as(t, demo.Designated)

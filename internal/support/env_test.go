@@ -215,3 +215,39 @@ func (f *env) mails(t *testing.T, to, part string) []string {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// customer is a direct customer with a Service Contract (the builder's:
+// Business Care, on premise, for its default product) and three
+// contacts: Dana, Read-Write and its Designated Approver; Sam, Read-Write;
+// Riley, Read-Only.
+type customer struct {
+	co               *desk.Company
+	combo            desk.Combination
+	dana, sam, riley *desk.User
+}
+
+// customer builds a customer named name, its contract edited by edits.
+func (f *env) customer(name string, edits ...func(*desk.Contract)) *customer {
+	co := f.fx.Company(name)
+	at := "@" + strings.ToLower(co.OrgID) + ".example"
+	c := &customer{co: co, combo: fixture.Combination(f.fx.Contract(co, edits...))}
+	c.dana = f.fx.Contact(co, desk.ReadWrite, fixture.Named("Dana", "Designated"), fixture.Email("dana"+at))
+	c.sam = f.fx.Contact(co, desk.ReadWrite, fixture.Named("Sam", "Second"), fixture.Email("sam"+at))
+	c.riley = f.fx.Contact(co, desk.ReadOnly, fixture.Named("Riley", "Readonly"), fixture.Email("riley"+at))
+	f.fx.Approver(co, c.dana)
+	return c
+}
+
+// open has who open a case of priority on their company's combination,
+// for the builder's default product, through the service (so its clocks,
+// notifications and feed are as a customer's case has them).
+func (f *env) open(t *testing.T, who *desk.User, p desk.Priority) int64 {
+	t.Helper()
+	n := f.newCase(desk.Combination{SoldToID: who.CompanyID, EndUserID: who.CompanyID})
+	n.Priority = p
+	c, err := f.svc.Cases().Open(context.Background(), f.req(t, who), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}

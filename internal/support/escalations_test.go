@@ -8,22 +8,27 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/support"
 )
 
 func TestEscalationLifecycle(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		caseID := f.openCase(t, desk.PriorityMedium)
-		dana := f.as(t, demo.Designated)
+		acme, other := f.customer("Acme Corp"), f.customer("Other Inc")
+		ownerUser := f.fx.Staff([]desk.Role{desk.RoleEscalationOwner})
+		caseID := f.open(t, acme.dana, desk.PriorityMedium)
+		dana := f.req(t, acme.dana)
 
-		for _, who := range []string{demo.ReadOnly, demo.Partner} {
-			_, err := f.svc.Cases().Escalate(ctx, f.as(t, who), caseID, desk.ReasonNoProgress, "Nothing moves.")
-			if want := map[string]string{demo.ReadOnly: "forbidden", demo.Partner: "notfound"}[who]; kind(err) != want {
-				t.Errorf("%s escalating = %v, want %s", who, err, want)
+		for _, who := range []struct {
+			name string
+			u    *desk.User
+			want string
+		}{{"a Read-Only contact", acme.riley, "forbidden"}, {"another company's contact", other.dana, "notfound"}} {
+			_, err := f.svc.Cases().Escalate(ctx, f.req(t, who.u), caseID, desk.ReasonNoProgress, "Nothing moves.")
+			if kind(err) != who.want {
+				t.Errorf("%s escalating = %v, want %s", who.name, err, who.want)
 			}
 		}
 		if _, err := f.svc.Cases().Escalate(ctx, dana, caseID, "bored", ""); desk.AsValidation(err) == nil {
@@ -37,18 +42,18 @@ func TestEscalationLifecycle(t *testing.T) {
 		if v := desk.AsValidation(err); v == nil || !strings.Contains(v["escalation"], "already escalated") {
 			t.Errorf("second escalation = %v", err)
 		}
-		if got := f.mails(t, "escalations@caseport.example", "escalated"); len(got) != 1 {
+		if got := f.mails(t, ownerUser.Email, "escalated"); len(got) != 1 {
 			t.Errorf("escalation owner mails: %v", got)
 		}
 
 		// Only escalation owners decide.
-		if err := f.svc.Cases().WorkEscalation(ctx, f.as(t, demo.Agent), esc.ID, support.StepAccept, "We will look."); kind(err) != "forbidden" {
+		if err := f.svc.Cases().WorkEscalation(ctx, f.staff(t, desk.RoleAgent), esc.ID, support.StepAccept, "We will look."); kind(err) != "forbidden" {
 			t.Errorf("an agent accepting = %v", err)
 		}
-		if err := f.svc.Cases().WorkEscalation(ctx, f.as(t, demo.Partner), esc.ID, support.StepNote, "Hello"); kind(err) != "notfound" {
+		if err := f.svc.Cases().WorkEscalation(ctx, f.req(t, other.dana), esc.ID, support.StepNote, "Hello"); kind(err) != "notfound" {
 			t.Errorf("another company adding to the feed = %v", err)
 		}
-		owner := f.as(t, demo.EscalationOwner)
+		owner := f.req(t, ownerUser)
 		if err := f.svc.Cases().WorkEscalation(ctx, owner, esc.ID, support.StepAccept, ""); desk.AsValidation(err) == nil {
 			t.Errorf("accepting without next steps = %v", err)
 		}
@@ -90,15 +95,16 @@ func TestEscalationLifecycle(t *testing.T) {
 
 func TestEscalationRules(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		dana := f.as(t, demo.Designated)
-		low := f.openCase(t, desk.PriorityLow)
+		acme := f.customer("Acme Corp")
+		dana := f.req(t, acme.dana)
+		low := f.open(t, acme.dana, desk.PriorityLow)
 		_, err := f.svc.Cases().Escalate(ctx, dana, low, desk.ReasonNoProgress, "Please.")
 		if v := desk.AsValidation(err); v == nil || !strings.Contains(v["escalation"], "Low priority") {
 			t.Errorf("low = %v", err)
 		}
-		high := f.openCase(t, desk.PriorityHigh)
+		high := f.open(t, acme.dana, desk.PriorityHigh)
 		_, err = f.svc.Cases().Escalate(ctx, dana, high, desk.ReasonNoProgress, "Please.")
 		if v := desk.AsValidation(err); v == nil || !strings.Contains(v["escalation"], "24 hours") {
 			t.Errorf("high too soon = %v", err)
@@ -108,8 +114,8 @@ func TestEscalationRules(t *testing.T) {
 			t.Errorf("high after a quiet day: %v", err)
 		}
 		// A late RCA: premise, 7 business days after all information.
-		medium := f.openCase(t, desk.PriorityMedium)
-		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), medium, support.CaseChange{InfoComplete: true}); err != nil {
+		medium := f.open(t, acme.dana, desk.PriorityMedium)
+		if err := f.svc.Cases().Update(ctx, f.staff(t, desk.RoleAgent), medium, support.CaseChange{InfoComplete: true}); err != nil {
 			t.Fatal(err)
 		}
 		_, err = f.svc.Cases().Escalate(ctx, dana, medium, desk.ReasonRCA, "Where is the analysis?")
@@ -134,14 +140,15 @@ func TestEscalationRules(t *testing.T) {
 // TestOneActiveEscalationUnderRace: two escalations at once leave one.
 func TestOneActiveEscalationUnderRace(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		caseID := f.openCase(t, desk.PriorityMedium)
+		acme := f.customer("Acme Corp")
+		caseID := f.open(t, acme.dana, desk.PriorityMedium)
 		var wg sync.WaitGroup
 		errs := make([]error, 4)
-		// The requests are made here: f.as fails the test, which only
+		// The requests are made here: f.req fails the test, which only
 		// the test's own goroutine may do.
-		who := []support.Request{f.as(t, demo.Designated), f.as(t, demo.Designated2)}
+		who := []support.Request{f.req(t, acme.dana), f.req(t, acme.sam)}
 		for i := range errs {
 			wg.Go(func() {
 				_, errs[i] = f.svc.Cases().Escalate(ctx, who[i%2], caseID, desk.ReasonBusinessImpact, "Everything is down.")
@@ -166,14 +173,15 @@ func TestOneActiveEscalationUnderRace(t *testing.T) {
 
 func TestCriticalNotifiesTheProductSupportManager(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		caseID := f.openCase(t, desk.PriorityMedium)
+		psm := f.fx.Staff([]desk.Role{desk.RoleProductSupportManager})
+		caseID := f.open(t, f.customer("Acme Corp").dana, desk.PriorityMedium)
 		down := desk.PriorityProductionDown
-		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &down}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.staff(t, desk.RoleAgent), caseID, support.CaseChange{Priority: &down}); err != nil {
 			t.Fatal(err)
 		}
-		if got := f.mails(t, "psm@caseport.example", "Production Down"); len(got) != 1 {
+		if got := f.mails(t, psm.Email, "Production Down"); len(got) != 1 {
 			t.Errorf("product support manager mails: %v", got)
 		}
 	})

@@ -5,39 +5,40 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 )
 
 func TestFollowers(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		caseID := f.openCase(t, desk.PriorityMedium)
-		if err := f.svc.Cases().Follow(ctx, f.as(t, demo.Partner), caseID, true); kind(err) != "notfound" {
+		acme := f.customer("Acme Corp")
+		agent := f.staff(t, desk.RoleAgent)
+		caseID := f.open(t, acme.dana, desk.PriorityMedium)
+		if err := f.svc.Cases().Follow(ctx, f.req(t, f.customer("Other Inc").dana), caseID, true); kind(err) != "notfound" {
 			t.Errorf("another company following = %v", err)
 		}
-		if err := f.svc.Cases().Follow(ctx, f.as(t, demo.ReadOnly), caseID, true); err != nil {
+		if err := f.svc.Cases().Follow(ctx, f.req(t, acme.riley), caseID, true); err != nil {
 			t.Fatal(err)
 		}
-		if v, _ := f.svc.Cases().Case(ctx, f.as(t, demo.ReadOnly), caseID); !v.Following {
+		if v, _ := f.svc.Cases().Case(ctx, f.req(t, acme.riley), caseID); !v.Following {
 			t.Error("the case page does not know Riley follows")
 		}
-		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "We found the cause.", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, agent, caseID, "We found the cause.", false); err != nil {
 			t.Fatal(err)
 		}
-		if got := f.mails(t, demo.ReadOnly, "a reply from support"); len(got) != 1 {
+		if got := f.mails(t, acme.riley.Email, "a reply from support"); len(got) != 1 {
 			t.Fatalf("the follower got %v", got)
 		}
 		// A follower who loses access hears nothing more.
-		err := f.svc.Access().SetGrant(ctx, f.as(t, demo.Admin), desk.Grant{ContactID: f.world.Users[demo.ReadOnly], Combination: f.world.ABCCombo(), Level: desk.NoAccess})
+		err := f.svc.Access().SetGrant(ctx, f.staff(t, desk.RolePortalAdmin), desk.Grant{ContactID: acme.riley.ID, Combination: acme.combo, Level: desk.NoAccess})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Fixed.", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, agent, caseID, "Fixed.", false); err != nil {
 			t.Fatal(err)
 		}
-		if got := f.mails(t, demo.ReadOnly, "a reply from support"); len(got) != 1 {
+		if got := f.mails(t, acme.riley.Email, "a reply from support"); len(got) != 1 {
 			t.Errorf("a follower without access still gets mail: %v", got)
 		}
 	})
@@ -45,15 +46,16 @@ func TestFollowers(t *testing.T) {
 
 func TestEmailTemplates(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		admin := f.as(t, demo.Admin)
+		acme := f.customer("Acme Corp")
+		admin, agent := f.staff(t, desk.RolePortalAdmin), f.staff(t, desk.RoleAgent)
 		for _, bad := range []string{"{{.Nope}}", "{{ .Text"} {
 			if err := f.svc.Mail().SetEmailTemplate(ctx, admin, "case_reply", "", bad); desk.AsValidation(err) == nil {
 				t.Errorf("template %q accepted: %v", bad, err)
 			}
 		}
-		if err := f.svc.Mail().SetEmailTemplate(ctx, f.as(t, demo.Agent), "case_reply", "", "x"); kind(err) != "forbidden" {
+		if err := f.svc.Mail().SetEmailTemplate(ctx, agent, "case_reply", "", "x"); kind(err) != "forbidden" {
 			t.Errorf("an agent setting a template = %v", err)
 		}
 		if err := f.svc.Mail().SetEmailTemplate(ctx, admin, "no_such_kind", "", "x"); kind(err) != "notfound" {
@@ -63,11 +65,11 @@ func TestEmailTemplates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		caseID := f.openCase(t, desk.PriorityMedium)
-		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Try restarting the node.", false); err != nil {
+		caseID := f.open(t, acme.dana, desk.PriorityMedium)
+		if err := f.svc.Cases().Reply(ctx, agent, caseID, "Try restarting the node.", false); err != nil {
 			t.Fatal(err)
 		}
-		ms, err := f.store.Notifications(ctx, demo.Designated, 1)
+		ms, err := f.store.Notifications(ctx, acme.dana.Email, 1)
 		if err != nil || len(ms) != 1 {
 			t.Fatal(ms, err)
 		}
@@ -79,10 +81,10 @@ func TestEmailTemplates(t *testing.T) {
 		if err := f.svc.Mail().SetEmailTemplate(ctx, admin, "case_reply", "", ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Any news?", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, agent, caseID, "Any news?", false); err != nil {
 			t.Fatal(err)
 		}
-		ms, _ = f.store.Notifications(ctx, demo.Designated, 1)
+		ms, _ = f.store.Notifications(ctx, acme.dana.Email, 1)
 		if !strings.HasPrefix(ms[0].Body, "Hello Dana,") {
 			t.Errorf("the built-in layout is not back: %s", ms[0].Body)
 		}

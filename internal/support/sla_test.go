@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -35,23 +35,9 @@ func slaFixture(t *testing.T, f *env) time.Time {
 	return monday
 }
 
-func (f *env) openCase(t *testing.T, p desk.Priority) int64 {
-	t.Helper()
-	c, err := f.svc.Cases().Open(context.Background(), f.as(t, demo.Designated), desk.NewCase{
-		Combination: f.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
-		ProductID: f.world.Products["SIP Server"], ComponentID: f.world.Comps["SIP Server"][0],
-		Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
-		Priority: p, Stage: desk.StageProduction,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.ID
-}
-
 func (f *env) clock(t *testing.T, caseID int64, kind desk.ClockKind) desk.Clock {
 	t.Helper()
-	cc, err := f.svc.Cases().Case(context.Background(), f.as(t, demo.Agent), caseID)
+	cc, err := f.svc.Cases().Case(context.Background(), f.staff(t, desk.RoleAgent), caseID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,12 +52,14 @@ func (f *env) clock(t *testing.T, caseID int64, kind desk.ClockKind) desk.Clock 
 
 func TestResponseClock(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		monday := slaFixture(t, f)
 		w := f.worker()
+		acme := f.customer("Acme Corp", fixture.Care(desk.BusinessCarePlus, desk.Premise))
+		agent := f.staff(t, desk.RoleAgent)
 		// Business Care Plus, premise, High: 4 hours made 50% faster.
-		caseID := f.openCase(t, desk.PriorityHigh)
+		caseID := f.open(t, acme.dana, desk.PriorityHigh)
 		ck := f.clock(t, caseID, desk.ClockResponse)
 		if ck.Amount != 120 || ck.Unit != desk.UnitBusinessMinutes || !ck.DueAt.Equal(monday.Add(2*time.Hour)) {
 			t.Fatalf("response clock %+v; want 2 business hours, due 11:00", ck)
@@ -88,14 +76,14 @@ func TestResponseClock(t *testing.T) {
 		if n, _ := w.RunDue(ctx); n != 0 {
 			t.Fatal("a paused clock's jobs ran")
 		}
-		if err := f.svc.Cases().Comment(ctx, f.as(t, demo.Designated), caseID, "Here is the trace you asked for."); err != nil {
+		if err := f.svc.Cases().Comment(ctx, f.req(t, acme.dana), caseID, "Here is the trace you asked for."); err != nil {
 			t.Fatal(err)
 		}
 		ck = f.clock(t, caseID, desk.ClockResponse)
 		if !ck.Running() || !ck.DueAt.Equal(tuesday.Add(90*time.Minute)) {
 			t.Fatalf("after the answer: %+v; want due 10:30 Tuesday", ck)
 		}
-		cc, _ := f.svc.Cases().Case(ctx, f.as(t, demo.Designated), caseID)
+		cc, _ := f.svc.Cases().Case(ctx, f.req(t, acme.dana), caseID)
 		if len(cc.Pauses) != 1 || !cc.Pauses[0].StartedAt.Equal(monday.Add(time.Hour)) || !cc.Pauses[0].EndedAt.Equal(f.time.Now()) {
 			t.Errorf("pause history %+v", cc.Pauses)
 		}
@@ -116,7 +104,7 @@ func TestResponseClock(t *testing.T) {
 		if ck.WarnedAt.IsZero() || ck.BreachedAt.IsZero() || !ck.Missed(f.time.Now()) {
 			t.Errorf("after the deadline: %+v", ck)
 		}
-		v, _ := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
+		v, _ := f.svc.Cases().Case(ctx, agent, caseID)
 		feed := ""
 		for _, e := range v.Feed {
 			feed += e.Body + "\n"
@@ -126,13 +114,13 @@ func TestResponseClock(t *testing.T) {
 		}
 
 		// An internal note is no response; a public reply is.
-		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Looking at the trace.", true); err != nil {
+		if err := f.svc.Cases().Reply(ctx, agent, caseID, "Looking at the trace.", true); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.MetAt.IsZero() {
 			t.Fatal("an internal note met the response target")
 		}
-		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "We are on it.", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, agent, caseID, "We are on it.", false); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.MetAt.Equal(f.time.Now()) {
@@ -143,26 +131,28 @@ func TestResponseClock(t *testing.T) {
 
 func TestResponseClockMetInTime(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		monday := slaFixture(t, f)
 		w := f.worker()
-		// Medium: 24 hours made 12, business hours: due Tuesday 11:00.
-		caseID := f.openCase(t, desk.PriorityMedium)
+		acme := f.customer("Acme Corp", fixture.Care(desk.BusinessCarePlus, desk.Premise))
+		agent := f.staff(t, desk.RoleAgent)
+		// Business Care Plus, Medium: 24 hours made 12, business hours: due Tuesday 11:00.
+		caseID := f.open(t, acme.dana, desk.PriorityMedium)
 		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.DueAt.Equal(monday.AddDate(0, 0, 1).Add(2 * time.Hour)) {
 			t.Fatalf("medium due %s", ck.DueAt)
 		}
 		// Raised to High after an hour: 2 hours in all, one used.
 		f.time.Set(monday.Add(time.Hour))
 		high := desk.PriorityHigh
-		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &high}); err != nil {
+		if err := f.svc.Cases().Update(ctx, agent, caseID, support.CaseChange{Priority: &high}); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, caseID, desk.ClockResponse); !ck.DueAt.Equal(monday.Add(2*time.Hour)) || ck.Amount != 120 {
 			t.Fatalf("after raising to High: %+v; want due 11:00", ck)
 		}
 		f.time.Set(monday.Add(90 * time.Minute))
-		if err := f.svc.Cases().Reply(ctx, f.as(t, demo.Agent), caseID, "Hello, we are looking.", false); err != nil {
+		if err := f.svc.Cases().Reply(ctx, agent, caseID, "Hello, we are looking.", false); err != nil {
 			t.Fatal(err)
 		}
 		f.time.Set(monday.AddDate(0, 0, 3))
@@ -177,15 +167,17 @@ func TestResponseClockMetInTime(t *testing.T) {
 
 func TestRCAClock(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		monday := slaFixture(t, f)
-		caseID := f.openCase(t, desk.PriorityHigh)
-		err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{RCADelivered: true})
+		acme := f.customer("Acme Corp", fixture.Care(desk.BusinessCarePlus, desk.Premise))
+		agent := f.staff(t, desk.RoleAgent)
+		caseID := f.open(t, acme.dana, desk.PriorityHigh)
+		err := f.svc.Cases().Update(ctx, agent, caseID, support.CaseChange{RCADelivered: true})
 		if err == nil {
 			t.Fatal("an RCA was delivered before its clock started")
 		}
-		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{InfoComplete: true}); err != nil {
+		if err := f.svc.Cases().Update(ctx, agent, caseID, support.CaseChange{InfoComplete: true}); err != nil {
 			t.Fatal(err)
 		}
 		// High: 9 business days, Monday to the Thursday of the week after next.
@@ -194,7 +186,7 @@ func TestRCAClock(t *testing.T) {
 			t.Fatalf("RCA clock %+v", ck)
 		}
 		f.time.Set(monday.AddDate(0, 0, 4))
-		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{RCADelivered: true}); err != nil {
+		if err := f.svc.Cases().Update(ctx, agent, caseID, support.CaseChange{RCADelivered: true}); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, caseID, desk.ClockRCA); ck.MetAt.IsZero() || ck.Missed(f.time.Now()) {
@@ -205,24 +197,27 @@ func TestRCAClock(t *testing.T) {
 
 func TestCriticalCloudClock(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		slaFixture(t, f)
-		// Staff raise a Contoso (cloud, Business Care) case to Critical:
-		// 10 minutes around the clock, from when the case opened.
-		c, err := f.svc.Cases().Open(ctx, f.as(t, demo.Partner), desk.NewCase{
-			Combination: desk.Combination{SoldToID: f.world.Northwind, EndUserID: f.world.Contoso}, Type: desk.TypeSupport, SubType: "Problem",
-			ProductID: f.world.Products["ACD Server"], ComponentID: f.world.Comps["ACD Server"][0],
-			Summary: "No calls routed", Description: "No call reaches an agent since the maintenance window ended an hour ago.",
-			Priority: desk.PriorityHigh, Stage: desk.StageProduction,
-		})
+		// Staff raise a case of a partner's End User (cloud, Business Care)
+		// to Critical: 10 minutes around the clock, from when the case opened.
+		partner := f.fx.Company("Partner Ltd")
+		endUser := fixture.Combination(f.fx.Contract(f.fx.Company("EndCo"), fixture.PartnerOf(partner), fixture.Care(desk.BusinessCare, desk.Cloud)))
+		pat := f.fx.Contact(partner, desk.NoAccess, fixture.AcceptedTerms)
+		f.fx.Grant(pat, endUser, desk.ReadWrite)
+		agent := f.staff(t, desk.RoleAgent)
+		n := f.newCase(endUser)
+		n.Summary, n.Description = "No calls routed", "No call reaches an agent since the maintenance window ended an hour ago."
+		n.Priority = desk.PriorityHigh
+		c, err := f.svc.Cases().Open(ctx, f.req(t, pat), n)
 		if err != nil {
 			t.Fatal(err)
 		}
 		start := f.time.Now()
 		f.time.Set(f.time.Now().Add(2 * time.Minute))
 		critical := desk.PriorityCritical
-		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), c.ID, support.CaseChange{Priority: &critical}); err != nil {
+		if err := f.svc.Cases().Update(ctx, agent, c.ID, support.CaseChange{Priority: &critical}); err != nil {
 			t.Fatal(err)
 		}
 		if ck := f.clock(t, c.ID, desk.ClockResponse); ck.Unit != desk.UnitMinutes || ck.Amount != 10 || !ck.DueAt.Equal(start.Add(10*time.Minute)) {

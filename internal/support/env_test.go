@@ -267,3 +267,9 @@ func (f *env) openCase(t *testing.T, p desk.Priority) int64 {
 	}
 	return c.ID
 }
+
+// investigating builds a Medium case of who's under investigation (Open /
+// Investigation), as staff leave a case they are working on.
+func (f *env) investigating(who *desk.User) int64 {
+	return f.fx.Case(who, fixture.Priority(desk.PriorityMedium), fixture.Status(desk.StatusOpen, desk.SubInvestigation)).ID
+}

@@ -7,17 +7,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/support"
 )
 
 func TestFollowUpsCloseASilentCase(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		w := f.worker()
-		caseID := f.world.Cases["abc-investigation"]
+		dana := f.customer("Acme Corp").dana
+		caseID := f.investigating(dana)
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
 		start := f.time.Now()
 		job, err := f.store.PendingJob(ctx, "followup:"+itoa(caseID))
@@ -35,17 +35,17 @@ func TestFollowUpsCloseASilentCase(t *testing.T) {
 		run(0)
 		f.time.Set(start.AddDate(0, 0, 2))
 		run(1)
-		if got := f.mails(t, demo.Designated, "Reminder #1"); len(got) != 1 {
+		if got := f.mails(t, dana.Email, "Reminder #1"); len(got) != 1 {
 			t.Fatalf("reminder #1 mails: %v", got)
 		}
 		f.time.Set(start.AddDate(0, 0, 5))
 		run(1)
-		if got := f.mails(t, demo.Designated, "Reminder #2"); len(got) != 1 {
+		if got := f.mails(t, dana.Email, "Reminder #2"); len(got) != 1 {
 			t.Fatalf("reminder #2 mails: %v", got)
 		}
 		f.time.Set(start.AddDate(0, 0, 10))
 		run(1)
-		v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Designated), caseID)
+		v, err := f.svc.Cases().Case(ctx, f.req(t, dana), caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,17 +53,17 @@ func TestFollowUpsCloseASilentCase(t *testing.T) {
 		if c.Status != desk.StatusClosed || c.SubStatus != desk.SubResolved || !c.AutoClosed || c.CloseComment != support.AutoCloseReason {
 			t.Fatalf("after 10 days: %s/%s auto=%v %q", c.Status, c.SubStatus, c.AutoClosed, c.CloseComment)
 		}
-		if got := f.mails(t, demo.Designated, "closed: no response"); len(got) != 1 {
+		if got := f.mails(t, dana.Email, "closed: no response"); len(got) != 1 {
 			t.Errorf("final mails: %v", got)
 		}
 		if v.CanReopen {
 			t.Error("the customer is offered to reopen a case closed by follow-ups")
 		}
-		err = f.svc.Cases().Reopen(ctx, f.as(t, demo.Designated), caseID, "It is back")
+		err = f.svc.Cases().Reopen(ctx, f.req(t, dana), caseID, "It is back")
 		if !errors.Is(err, desk.ErrConflict) || !strings.Contains(err.Error(), "call support") {
 			t.Errorf("customer reopen = %v, want a conflict saying to call support", err)
 		}
-		if err := f.svc.Cases().Reopen(ctx, f.as(t, demo.Agent), caseID, "Customer called: still broken"); err != nil {
+		if err := f.svc.Cases().Reopen(ctx, f.staff(t, desk.RoleAgent), caseID, "Customer called: still broken"); err != nil {
 			t.Fatalf("staff reopen: %v", err)
 		}
 		if _, err := f.store.PendingJob(ctx, "followup:"+itoa(caseID)); !errors.Is(err, desk.ErrNotFound) {
@@ -74,15 +74,16 @@ func TestFollowUpsCloseASilentCase(t *testing.T) {
 
 func TestFollowUpsStopAndStartAgain(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		w := f.worker()
-		caseID := f.world.Cases["abc-investigation"]
+		dana := f.customer("Acme Corp").dana
+		caseID := f.investigating(dana)
 		key := "followup:" + itoa(caseID)
 		for round := range 3 {
 			f.setStatus(t, caseID, desk.StatusAwaitingInformation, desk.SubInfoFromCustomer)
 			f.time.Set(f.time.Now().Add(36 * time.Hour))
-			if err := f.svc.Cases().Comment(ctx, f.as(t, demo.Designated), caseID, "Here are the logs you asked for."); err != nil {
+			if err := f.svc.Cases().Comment(ctx, f.req(t, dana), caseID, "Here are the logs you asked for."); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.store.PendingJob(ctx, key); !errors.Is(err, desk.ErrNotFound) {
@@ -93,7 +94,7 @@ func TestFollowUpsStopAndStartAgain(t *testing.T) {
 				t.Fatalf("round %d: a stopped timer ran", round)
 			}
 		}
-		if got := f.mails(t, demo.Designated, "Reminder"); len(got) != 0 {
+		if got := f.mails(t, dana.Email, "Reminder"); len(got) != 0 {
 			t.Errorf("reminders after every update was answered: %v", got)
 		}
 		// Third party pending waits on someone else: no timer.
@@ -115,12 +116,13 @@ func TestFollowUpsStopAndStartAgain(t *testing.T) {
 
 func TestNoFollowUpsForCritical(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		caseID := f.world.Cases["abc-investigation"]
+		dana := f.customer("Acme Corp").dana
+		caseID := f.investigating(dana)
 		key := "followup:" + itoa(caseID)
 		critical := desk.PriorityCritical
-		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &critical}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.staff(t, desk.RoleAgent), caseID, support.CaseChange{Priority: &critical}); err != nil {
 			t.Fatal(err)
 		}
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
@@ -129,14 +131,14 @@ func TestNoFollowUpsForCritical(t *testing.T) {
 		}
 		// Raised to Critical while waiting: the timer stops.
 		medium := desk.PriorityMedium
-		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &medium}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.staff(t, desk.RoleAgent), caseID, support.CaseChange{Priority: &medium}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.store.PendingJob(ctx, key); err != nil {
 			t.Fatalf("no timer once the case is Medium and waiting: %v", err)
 		}
 		down := desk.PriorityProductionDown
-		if err := f.svc.Cases().Update(ctx, f.as(t, demo.Agent), caseID, support.CaseChange{Priority: &down}); err != nil {
+		if err := f.svc.Cases().Update(ctx, f.staff(t, desk.RoleAgent), caseID, support.CaseChange{Priority: &down}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.store.PendingJob(ctx, key); !errors.Is(err, desk.ErrNotFound) {
@@ -149,9 +151,10 @@ func TestNoFollowUpsForCritical(t *testing.T) {
 // crash) queues one reminder.
 func TestFollowUpJobOnce(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		caseID := f.world.Cases["abc-investigation"]
+		dana := f.customer("Acme Corp").dana
+		caseID := f.investigating(dana)
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
 		f.time.Set(f.time.Now().AddDate(0, 0, 2))
 		j, err := f.store.PendingJob(ctx, "followup:"+itoa(caseID))
@@ -163,7 +166,7 @@ func TestFollowUpJobOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if got := f.mails(t, demo.Designated, "Reminder #1"); len(got) != 1 {
+		if got := f.mails(t, dana.Email, "Reminder #1"); len(got) != 1 {
 			t.Errorf("reminders: %v, want one", got)
 		}
 	})
@@ -173,16 +176,17 @@ func TestFollowUpJobOnce(t *testing.T) {
 // afternoon on the EMEA calendar is the Tuesday after.
 func TestFollowUpsInBusinessDays(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		monday := slaFixture(t, f) // EMEA is the default calendar
-		err := f.svc.ServiceLevels().SetSettings(ctx, f.as(t, demo.Admin), support.SLASettings{DefaultCalendar: "EMEA", WarningLead: 30 * time.Minute, FollowUpBusinessDays: true})
+		err := f.svc.ServiceLevels().SetSettings(ctx, f.staff(t, desk.RolePortalAdmin), support.SLASettings{DefaultCalendar: "EMEA", WarningLead: 30 * time.Minute, FollowUpBusinessDays: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		friday := monday.AddDate(0, 0, 4).Add(6 * time.Hour) // 15:00 London
 		f.time.Set(friday.UTC())
-		caseID := f.world.Cases["abc-investigation"]
+		dana := f.customer("Acme Corp").dana
+		caseID := f.investigating(dana)
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
 		job, err := f.store.PendingJob(ctx, "followup:"+itoa(caseID))
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/support"
 )
@@ -19,19 +18,21 @@ func TestCaseEmailsOnlyToThoseWhoMaySeeTheCase(t *testing.T) {
 	for _, loss := range []string{"grant none", "disabled"} {
 		t.Run(loss, func(t *testing.T) {
 			t.Parallel()
-			eachDemo(t, func(t *testing.T, f *env) {
+			eachEngine(t, func(t *testing.T, f *env) {
 				ctx := context.Background()
 				w := f.worker()
-				caseID := f.openCase(t, desk.PriorityMedium)
-				esc, err := f.svc.Cases().Escalate(ctx, f.as(t, demo.Designated), caseID, desk.ReasonBusinessImpact, "All agents affected.")
+				acme := f.customer("Acme Corp")
+				owner := f.staff(t, desk.RoleEscalationOwner)
+				caseID := f.open(t, acme.dana, desk.PriorityMedium)
+				esc, err := f.svc.Cases().Escalate(ctx, f.req(t, acme.dana), caseID, desk.ReasonBusinessImpact, "All agents affected.")
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := f.svc.Cases().Follow(ctx, f.as(t, demo.Designated2), caseID, true); err != nil {
+				if err := f.svc.Cases().Follow(ctx, f.req(t, acme.sam), caseID, true); err != nil {
 					t.Fatal(err)
 				}
-				admin, agent := f.as(t, demo.Admin), f.as(t, demo.Agent)
-				dana := f.world.Users[demo.Designated]
+				admin, agent := f.staff(t, desk.RolePortalAdmin), f.staff(t, desk.RoleAgent)
+				dana := acme.dana.ID
 				if loss == "disabled" {
 					u, err := f.store.User(ctx, dana)
 					if err != nil {
@@ -43,18 +44,18 @@ func TestCaseEmailsOnlyToThoseWhoMaySeeTheCase(t *testing.T) {
 					if err := f.svc.Accounts().UpdateContact(ctx, admin, dana, in); err != nil {
 						t.Fatal(err)
 					}
-				} else if err := f.svc.Access().SetGrant(ctx, admin, desk.Grant{ContactID: dana, Combination: f.world.ABCCombo(), Level: desk.NoAccess}); err != nil {
+				} else if err := f.svc.Access().SetGrant(ctx, admin, desk.Grant{ContactID: dana, Combination: acme.combo, Level: desk.NoAccess}); err != nil {
 					t.Fatal(err)
 				}
-				before, sam := len(f.mails(t, demo.Designated, "")), len(f.mails(t, demo.Designated2, ""))
+				before, sam := len(f.mails(t, acme.dana.Email, "")), len(f.mails(t, acme.sam.Email, ""))
 
 				if err := f.svc.Cases().Reply(ctx, agent, caseID, "Please try the patch.", false); err != nil {
 					t.Fatal(err)
 				}
-				if err := f.svc.Cases().WorkEscalation(ctx, f.as(t, demo.EscalationOwner), esc.ID, support.StepAccept, "A developer is on it."); err != nil {
+				if err := f.svc.Cases().WorkEscalation(ctx, owner, esc.ID, support.StepAccept, "A developer is on it."); err != nil {
 					t.Fatal(err)
 				}
-				if err := f.svc.Cases().WorkEscalation(ctx, f.as(t, demo.EscalationOwner), esc.ID, support.StepNote, "The fix is in test."); err != nil {
+				if err := f.svc.Cases().WorkEscalation(ctx, owner, esc.ID, support.StepNote, "The fix is in test."); err != nil {
 					t.Fatal(err)
 				}
 				f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
@@ -65,11 +66,11 @@ func TestCaseEmailsOnlyToThoseWhoMaySeeTheCase(t *testing.T) {
 				if err := f.svc.Cases().Close(ctx, agent, caseID, desk.SubResolved, "Fixed by the patch."); err != nil {
 					t.Fatal(err)
 				}
-				if got := f.mails(t, demo.Designated, ""); len(got) != before {
+				if got := f.mails(t, acme.dana.Email, ""); len(got) != before {
 					t.Errorf("the case contact without access got %v", got[:len(got)-before])
 				}
 				// reply, accept, note, status, reminder, closure (status and closed)
-				if got := f.mails(t, demo.Designated2, ""); len(got)-sam != 7 {
+				if got := f.mails(t, acme.sam.Email, ""); len(got)-sam != 7 {
 					t.Errorf("the follower who may see the case got %d emails, want 7: %v", len(got)-sam, got)
 				}
 			})

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/support"
@@ -14,24 +13,25 @@ import (
 
 func TestRetentionPurge(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		fs := f.withFiles(t)
 		w := f.worker()
 		w.w.Handle(desk.JobInbound, f.svc.Jobs().ProcessInbound)
 		w.w.Handle(support.JobPurge, f.svc.Jobs().RunPurge)
-		caseID := f.openCase(t, desk.PriorityMedium)
+		acme := f.customer("Acme Corp")
+		caseID := f.open(t, acme.dana, desk.PriorityMedium)
 		c, _ := f.store.Case(ctx, caseID)
-		raw := "From: " + demo.Designated + "\r\nSubject: logs\r\nX-Caseport-Reference: " + c.ReferenceID + "\r\nMIME-Version: 1.0\r\n" +
+		raw := "From: " + acme.dana.Email + "\r\nSubject: logs\r\nX-Caseport-Reference: " + c.ReferenceID + "\r\nMIME-Version: 1.0\r\n" +
 			"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nLogs.\r\n--b\r\n" +
 			"Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=core.dump\r\n\r\nDUMPDATA\r\n--b--\r\n"
-		if err := f.svc.Mail().ReceiveMail(ctx, "smtp", demo.Designated, nil, []byte(raw)); err != nil {
+		if err := f.svc.Mail().ReceiveMail(ctx, "smtp", acme.dana.Email, nil, []byte(raw)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
-		dana := f.as(t, demo.Designated)
+		dana := f.req(t, acme.dana)
 		list, err := f.svc.Transfers().CaseFiles(ctx, dana, caseID)
 		if err != nil || len(list) != 1 {
 			t.Fatalf("files %v %v", list, err)

@@ -14,7 +14,6 @@ import (
 	gosmtp "github.com/emersion/go-smtp"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/inbound"
 	"github.com/caseport/caseport/internal/inbound/imaptest"
@@ -70,13 +69,13 @@ func (f *env) inbound(t *testing.T) map[string]desk.InboundMail {
 	return out
 }
 
-// mailCase opens a case for replies by email, and a worker that files
-// them; it returns the worker, the case and its Reference ID.
-func (f *env) mailCase(t *testing.T) (w *jobs, caseID int64, ref string) {
+// mailCase has who open a case for replies by email, and makes a worker
+// that files them; it returns the worker, the case and its Reference ID.
+func (f *env) mailCase(t *testing.T, who *desk.User) (w *jobs, caseID int64, ref string) {
 	t.Helper()
 	w = f.worker()
 	w.w.Handle(desk.JobInbound, f.svc.Jobs().ProcessInbound)
-	caseID = f.openCase(t, desk.PriorityMedium)
+	caseID = f.open(t, who, desk.PriorityMedium)
 	c, err := f.store.Case(context.Background(), caseID)
 	if err != nil {
 		t.Fatal(err)
@@ -86,22 +85,23 @@ func (f *env) mailCase(t *testing.T) (w *jobs, caseID int64, ref string) {
 
 func TestEmailIn(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		addr := f.listen(t)
-		w, caseID, ref := f.mailCase(t)
+		acme := f.customer("Acme Corp")
+		w, caseID, ref := f.mailCase(t, acme.dana)
 		f.setStatus(t, caseID, desk.StatusSolutionProposed, desk.SubReplied)
 		reply := func(from, subject, extra, body string) {
 			send(t, addr, from, fmt.Sprintf("From: %s\nTo: support@vendor.example\nSubject: %s\n%s", from, subject, extra), body)
 		}
-		reply(demo.Designated, "Re: the patch", "X-Caseport-Reference: "+ref+"\n",
+		reply(acme.dana.Email, "Re: the patch", "X-Caseport-Reference: "+ref+"\n",
 			"It still fails after the patch.\n\nOn Mon, Support <support@vendor.example> wrote:\n> Try the patch\n")
-		reply(demo.ReadOnly, "Me too", "X-Caseport-Reference: "+ref+"\n", "Same here.\n")
+		reply(acme.riley.Email, "Me too", "X-Caseport-Reference: "+ref+"\n", "Same here.\n")
 		reply("stranger@elsewhere.example", "Who are you", "X-Caseport-Reference: "+ref+"\n", "Hello\n")
-		reply(demo.Designated, "New problem", "", "Please open a case for the IVR.\n")
-		reply(demo.Designated, "Out of office", "Auto-Submitted: auto-replied\nX-Caseport-Reference: "+ref+"\n", "Away until Monday.\n")
-		reply(demo.Designated, "Wrong ref", "", "Reference ID: ffffffffffffffffffff\nHello\n")
-		send(t, addr, demo.Designated, "", "\x00\x01 not a header block\n") // malformed: must not block the others
+		reply(acme.dana.Email, "New problem", "", "Please open a case for the IVR.\n")
+		reply(acme.dana.Email, "Out of office", "Auto-Submitted: auto-replied\nX-Caseport-Reference: "+ref+"\n", "Away until Monday.\n")
+		reply(acme.dana.Email, "Wrong ref", "", "Reference ID: ffffffffffffffffffff\nHello\n")
+		send(t, addr, acme.dana.Email, "", "\x00\x01 not a header block\n") // malformed: must not block the others
 
 		if _, err := w.w.RunDue(ctx); err != nil {
 			t.Fatal(err)
@@ -126,7 +126,7 @@ func TestEmailIn(t *testing.T) {
 		if m := got[""]; m.State != desk.InboundTriage {
 			t.Errorf("the malformed message: %+v", m)
 		}
-		v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
+		v, err := f.svc.Cases().Case(ctx, f.staff(t, desk.RoleAgent), caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,8 +147,8 @@ func TestEmailIn(t *testing.T) {
 		}
 
 		// Triage: link one to the case as a note for staff, discard another.
-		admin := f.as(t, demo.Admin)
-		if err := f.svc.Mail().LinkInbound(ctx, f.as(t, demo.Agent), got["Me too"].ID, caseID); kind(err) != "forbidden" {
+		admin := f.staff(t, desk.RolePortalAdmin)
+		if err := f.svc.Mail().LinkInbound(ctx, f.staff(t, desk.RoleAgent), got["Me too"].ID, caseID); kind(err) != "forbidden" {
 			t.Errorf("an agent linking = %v", err)
 		}
 		if err := f.svc.Mail().LinkInbound(ctx, admin, got["Me too"].ID, 9_999_999); desk.AsValidation(err) == nil {
@@ -167,7 +167,7 @@ func TestEmailIn(t *testing.T) {
 		if got["Me too"].State != desk.InboundLinked || got["New problem"].State != desk.InboundDiscard {
 			t.Errorf("after triage: %+v / %+v", got["Me too"], got["New problem"])
 		}
-		cv, _ := f.svc.Cases().Case(ctx, f.as(t, demo.Designated), caseID)
+		cv, _ := f.svc.Cases().Case(ctx, f.req(t, acme.dana), caseID)
 		for _, e := range cv.Feed {
 			if strings.Contains(e.Body, "Same here") {
 				t.Error("a linked email, an internal note, is shown to the customer")
@@ -190,7 +190,7 @@ func TestEmailInOnce(t *testing.T) {
 			t.Parallel()
 			url := e.URL(t)
 			same := storetest.Engine{Name: e.Name, URL: func(testing.TB) string { return url }}
-			f := newDemo(t, storetest.Open(t, same))
+			f := newEnv(t, storetest.Open(t, same))
 			other := f.service(storetest.Open(t, same), mailDomain) // a second caseport serve
 			smtpAddr, lmtpAddr := f.listen(t), listen(t, other, true)
 			mailbox := imaptest.Server(t)
@@ -199,7 +199,8 @@ func TestEmailInOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := context.Background()
-			w, caseID, ref := f.mailCase(t)
+			acme := f.customer("Acme Corp")
+			w, caseID, ref := f.mailCase(t, acme.dana)
 			message := func(from, subject, messageID, body string) string {
 				h := "From: " + from + "\r\nTo: support@vendor.example\r\nSubject: " + subject +
 					"\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nX-Caseport-Reference: " + ref + "\r\n"
@@ -211,7 +212,7 @@ func TestEmailInOnce(t *testing.T) {
 			// deliver sends raw over SMTP (i even) or LMTP (i odd).
 			deliver := func(i int, raw string) error {
 				if i%2 == 0 {
-					return smtp.SendMail(smtpAddr, nil, demo.Designated, []string{"support@vendor.example"}, []byte(raw))
+					return smtp.SendMail(smtpAddr, nil, acme.dana.Email, []string{"support@vendor.example"}, []byte(raw))
 				}
 				var d net.Dialer
 				conn, err := d.DialContext(ctx, "tcp", lmtpAddr)
@@ -220,7 +221,7 @@ func TestEmailInOnce(t *testing.T) {
 				}
 				lc := gosmtp.NewClientLMTP(conn)
 				defer lc.Close()
-				if err := lc.SendMail(demo.Designated, []string{"support@vendor.example"}, strings.NewReader(raw)); err != nil {
+				if err := lc.SendMail(acme.dana.Email, []string{"support@vendor.example"}, strings.NewReader(raw)); err != nil {
 					return err
 				}
 				return lc.Quit()
@@ -241,8 +242,8 @@ func TestEmailInOnce(t *testing.T) {
 
 			// Kept and filed, then sent again to the other process and
 			// fetched from the mailbox.
-			withID := message(demo.Designated, "With an ID", "once-1@abc-testing.example", "The trace is on its way.")
-			noID := message(demo.Designated, "Without an ID", "", "Node 2 restarted at nine.")
+			withID := message(acme.dana.Email, "With an ID", "once-1@abc-testing.example", "The trace is on its way.")
+			noID := message(acme.dana.Email, "Without an ID", "", "Node 2 restarted at nine.")
 			// The same Message-ID from someone else is another message.
 			stranger := message("stranger@elsewhere.example", "Not the same", "once-1@abc-testing.example", "Hello")
 			for _, raw := range []string{withID, noID, stranger} {
@@ -265,8 +266,8 @@ func TestEmailInOnce(t *testing.T) {
 			// Copies at once over SMTP, LMTP and IMAP, before anything is
 			// filed.
 			atOnce := []string{
-				message(demo.Designated, "At once with an ID", "once-2@abc-testing.example", "Both nodes are up."),
-				message(demo.Designated, "At once, no ID", "", "Calls work again."),
+				message(acme.dana.Email, "At once with an ID", "once-2@abc-testing.example", "Both nodes are up."),
+				message(acme.dana.Email, "At once, no ID", "", "Calls work again."),
 			}
 			for _, raw := range atOnce {
 				imaptest.Deliver(t, mailbox, raw)
@@ -307,7 +308,7 @@ func TestEmailInOnce(t *testing.T) {
 			if diff := cmp.Diff(want, kept); diff != "" {
 				t.Errorf("received mail kept (-want +got):\n%s", diff)
 			}
-			v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
+			v, err := f.svc.Cases().Case(ctx, f.staff(t, desk.RoleAgent), caseID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -340,12 +341,13 @@ func TestEmailInOnce(t *testing.T) {
 // UTF-8).
 func TestEmailInCharsets(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		addr := f.listen(t)
-		w, caseID, ref := f.mailCase(t)
+		acme := f.customer("Acme Corp")
+		w, caseID, ref := f.mailCase(t, acme.dana)
 		// "Звонки обрываются." in KOI8-R, base64; "Re: “Anruf” – Grüße" in Windows-1252.
-		send(t, addr, demo.Designated, "From: =?KOI8-R?B?6dfBzg==?= <"+demo.Designated+">\nSubject: Re: \x93Anruf\x94 \x96 Gr\xfc\xdfe\n"+
+		send(t, addr, acme.dana.Email, "From: =?KOI8-R?B?6dfBzg==?= <"+acme.dana.Email+">\nSubject: Re: \x93Anruf\x94 \x96 Gr\xfc\xdfe\n"+
 			"X-Caseport-Reference: "+ref+"\nMIME-Version: 1.0\nContent-Type: text/plain; charset=koi8-r\nContent-Transfer-Encoding: base64\n",
 			"+tfPzsvJIM/C0tnXwcDU09EuCg==\n")
 		if _, err := w.w.RunDue(ctx); err != nil {
@@ -355,7 +357,7 @@ func TestEmailInCharsets(t *testing.T) {
 		if m.State != desk.InboundAppended {
 			t.Fatalf("received mail by subject: %+v, want it appended", f.inbound(t))
 		}
-		v, err := f.svc.Cases().Case(ctx, f.as(t, demo.Agent), caseID)
+		v, err := f.svc.Cases().Case(ctx, f.staff(t, desk.RoleAgent), caseID)
 		if err != nil {
 			t.Fatal(err)
 		}

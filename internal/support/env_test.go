@@ -273,3 +273,16 @@ func (f *env) openCase(t *testing.T, p desk.Priority) int64 {
 func (f *env) investigating(who *desk.User) int64 {
 	return f.fx.Case(who, fixture.Priority(desk.PriorityMedium), fixture.Status(desk.StatusOpen, desk.SubInvestigation)).ID
 }
+
+// password is the one signInCustomer's contacts have.
+const password = "correct horse battery"
+
+// signInCustomer is customer("Acme Corp") whose three contacts have
+// password, for tests that sign them in.
+func (f *env) signInCustomer() *customer {
+	c := f.customer("Acme Corp")
+	for _, u := range []*desk.User{c.dana, c.sam, c.riley} {
+		f.fx.Password(u, password)
+	}
+	return c
+}

@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
@@ -22,9 +19,10 @@ import (
 // again or discard them, and each action is audited.
 func TestDeadJobs(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		w := worker.New(f.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		adminUser, agentUser := f.fx.Staff([]desk.Role{desk.RolePortalAdmin}), f.fx.Staff([]desk.Role{desk.RoleAgent})
+		w := worker.New(f.store, quietLog())
 		w.Clock = func() time.Time { return f.time.Now() }
 		w.Died = f.svc.Jobs().JobDied
 		w.Handle(support.JobDeadAlert, f.svc.Jobs().RunDeadJobsAlert)
@@ -60,20 +58,20 @@ func TestDeadJobs(t *testing.T) {
 		if _, err := w.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
-		alerts := f.mails(t, demo.Admin, "stopped after")
+		alerts := f.mails(t, adminUser.Email, "stopped after")
 		if len(alerts) != 1 || alerts[0] != "3 jobs stopped after their last attempt" {
 			t.Fatalf("alerts to the portal admin: %q; want one for the three", alerts)
 		}
-		if got := f.mails(t, demo.Agent, "stopped after"); len(got) != 0 {
+		if got := f.mails(t, agentUser.Email, "stopped after"); len(got) != 0 {
 			t.Errorf("an agent was alerted: %q", got)
 		}
-		if _, err := f.svc.Jobs().DeadJobs(ctx, f.as(t, demo.Agent)); !errors.Is(err, desk.ErrForbidden) {
+		if _, err := f.svc.Jobs().DeadJobs(ctx, f.req(t, agentUser)); !errors.Is(err, desk.ErrForbidden) {
 			t.Errorf("an agent's DeadJobs: %v, want forbidden", err)
 		}
-		if err := f.svc.Jobs().RetryJob(ctx, f.as(t, demo.Agent), ids[0]); !errors.Is(err, desk.ErrForbidden) {
+		if err := f.svc.Jobs().RetryJob(ctx, f.req(t, agentUser), ids[0]); !errors.Is(err, desk.ErrForbidden) {
 			t.Errorf("an agent's RetryJob: %v, want forbidden", err)
 		}
-		admin := f.as(t, demo.Admin)
+		admin := f.req(t, adminUser)
 		dead, err := f.svc.Jobs().DeadJobs(ctx, admin)
 		if err != nil || len(dead) != 3 || dead[0].LastError != "disk full" || dead[0].Attempts != 2 || !strings.HasPrefix(dead[0].Subject, "export ") {
 			t.Fatalf("DeadJobs: %+v %v", dead, err)
@@ -119,7 +117,7 @@ func TestDeadJobs(t *testing.T) {
 			}
 			f.time.Set(f.time.Now().Add(10 * time.Minute))
 		}
-		if alerts := f.mails(t, demo.Admin, "stopped after"); len(alerts) != 2 || alerts[0] != "A job stopped after its last attempt" {
+		if alerts := f.mails(t, adminUser.Email, "stopped after"); len(alerts) != 2 || alerts[0] != "A job stopped after its last attempt" {
 			t.Errorf("alerts after a later death: %q", alerts)
 		}
 	})

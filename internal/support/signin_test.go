@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
@@ -18,24 +17,25 @@ import (
 
 func TestSignInThrottling(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
+		acme := f.signInCustomer()
 		for i := range support.MaxAccountFailures {
-			if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated, "wrong", "198.51.100.7"); !errors.Is(err, support.ErrBadCredentials) {
+			if _, _, err := f.svc.Sessions().SignIn(ctx, acme.dana.Email, "wrong", "198.51.100.7"); !errors.Is(err, support.ErrBadCredentials) {
 				t.Fatalf("failure %d: %v, want ErrBadCredentials", i+1, err)
 			}
 		}
 		// The right password is refused too while the account is throttled.
-		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated, demo.Password, "198.51.100.8"); !errors.Is(err, desk.ErrThrottled) {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, acme.dana.Email, password, "198.51.100.8"); !errors.Is(err, desk.ErrThrottled) {
 			t.Fatalf("sign-in after %d failures: %v, want ErrThrottled", support.MaxAccountFailures, err)
 		}
 		// Another account from another address is not affected.
-		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated2, demo.Password, "198.51.100.9"); err != nil {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, acme.sam.Email, password, "198.51.100.9"); err != nil {
 			t.Fatalf("another account: %v", err)
 		}
 		f.time.Set(f.time.Now().Add(support.ThrottleWindow + time.Second))
-		token, u, err := f.svc.Sessions().SignIn(ctx, demo.Designated, demo.Password, "198.51.100.8")
-		if err != nil || u.Email != demo.Designated {
+		token, u, err := f.svc.Sessions().SignIn(ctx, acme.dana.Email, password, "198.51.100.8")
+		if err != nil || u.Email != acme.dana.Email {
 			t.Fatalf("sign-in after the window: %v", err)
 		}
 		a, err := f.svc.Sessions().SessionActor(ctx, token)
@@ -60,23 +60,24 @@ func TestSignInThrottling(t *testing.T) {
 
 func TestPasswordReset(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		oldToken, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, demo.Password, "203.0.113.1")
+		acme := f.signInCustomer()
+		oldToken, _, err := f.svc.Sessions().SignIn(ctx, acme.riley.Email, password, "203.0.113.1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		apiToken, err := f.svc.Accounts().CreateAPIToken(ctx, f.as(t, demo.ReadOnly), "a script")
+		apiToken, err := f.svc.Accounts().CreateAPIToken(ctx, f.req(t, acme.riley), "a script")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := f.svc.Sessions().RequestPasswordReset(ctx, "nobody@abc-testing.example", "203.0.113.1"); err != nil {
 			t.Fatalf("reset for an unknown address: %v, want the same quiet answer", err)
 		}
-		if err := f.svc.Sessions().RequestPasswordReset(ctx, demo.ReadOnly, "203.0.113.1"); err != nil {
+		if err := f.svc.Sessions().RequestPasswordReset(ctx, acme.riley.Email, "203.0.113.1"); err != nil {
 			t.Fatal(err)
 		}
-		mails, err := f.store.Notifications(ctx, demo.ReadOnly, 1)
+		mails, err := f.store.Notifications(ctx, acme.riley.Email, 1)
 		if err != nil || len(mails) != 1 {
 			t.Fatalf("reset mail: %v, %v", mails, err)
 		}
@@ -99,14 +100,14 @@ func TestPasswordReset(t *testing.T) {
 		if _, err := f.svc.Sessions().TokenActor(ctx, apiToken); !errors.Is(err, desk.ErrUnauthenticated) {
 			t.Errorf("API token after reset: %v, want revoked", err)
 		}
-		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, "a much better passphrase", "203.0.113.1"); err != nil {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, acme.riley.Email, "a much better passphrase", "203.0.113.1"); err != nil {
 			t.Errorf("sign in with the new password: %v", err)
 		}
 		// A link older than an hour no longer works.
-		if err := f.svc.Sessions().RequestPasswordReset(ctx, demo.ReadOnly, "203.0.113.1"); err != nil {
+		if err := f.svc.Sessions().RequestPasswordReset(ctx, acme.riley.Email, "203.0.113.1"); err != nil {
 			t.Fatal(err)
 		}
-		mails, _ = f.store.Notifications(ctx, demo.ReadOnly, 1)
+		mails, _ = f.store.Notifications(ctx, acme.riley.Email, 1)
 		token = regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
 		f.time.Set(f.time.Now().Add(support.ResetLinkLifetime + time.Minute))
 		if f.svc.Sessions().ResetLinkValid(ctx, token) {
@@ -122,15 +123,16 @@ func TestPasswordReset(t *testing.T) {
 
 func TestAPITokens(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		dana := f.as(t, demo.Designated)
+		acme := f.customer("Acme Corp")
+		dana := f.req(t, acme.dana)
 		token, err := f.svc.Accounts().CreateAPIToken(ctx, dana, "nightly report")
 		if err != nil {
 			t.Fatal(err)
 		}
 		a, err := f.svc.Sessions().TokenActor(ctx, token)
-		if err != nil || a.User.Email != demo.Designated {
+		if err != nil || a.User.Email != acme.dana.Email {
 			t.Fatalf("TokenActor = %v, %v", a, err)
 		}
 		if _, err := f.svc.Sessions().TokenActor(ctx, token+"x"); !errors.Is(err, desk.ErrUnauthenticated) {
@@ -140,7 +142,7 @@ func TestAPITokens(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].Name != "nightly report" {
 			t.Fatalf("APITokens = %v, %v", list, err)
 		}
-		if err := f.svc.Accounts().RevokeAPIToken(ctx, f.as(t, demo.Designated2), list[0].ID); !errors.Is(err, desk.ErrNotFound) {
+		if err := f.svc.Accounts().RevokeAPIToken(ctx, f.req(t, acme.sam), list[0].ID); !errors.Is(err, desk.ErrNotFound) {
 			t.Errorf("revoking someone else's token: %v, want not found", err)
 		}
 		if err := f.svc.Accounts().RevokeAPIToken(ctx, dana, list[0].ID); err != nil {
@@ -160,10 +162,11 @@ func TestAPITokens(t *testing.T) {
 // does not hold up those who signed in from it before.
 func TestSignInSlowsDownNotLocksOut(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
+		acme := f.signInCustomer()
 		const shared = "198.51.100.50"
-		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated, demo.Password, shared); err != nil {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, acme.dana.Email, password, shared); err != nil {
 			t.Fatal(err)
 		}
 		for i := range support.MaxAddressFailures {
@@ -171,27 +174,27 @@ func TestSignInSlowsDownNotLocksOut(t *testing.T) {
 				t.Fatalf("guess %d: %v", i, err)
 			}
 		}
-		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated, demo.Password, shared); err != nil {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, acme.dana.Email, password, shared); err != nil {
 			t.Errorf("someone who signed in from the address before: %v, want in", err)
 		}
-		_, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated2, demo.Password, shared)
+		_, _, err := f.svc.Sessions().SignIn(ctx, acme.sam.Email, password, shared)
 		var re *desk.RetryError
 		if !errors.As(err, &re) || re.Wait <= 0 || re.Wait > time.Minute {
 			t.Fatalf("a first sign-in from the address after its failures: %v, want a wait of at most a minute", err)
 		}
 		f.time.Set(f.time.Now().Add(re.Wait))
-		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.Designated2, demo.Password, shared); err != nil {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, acme.sam.Email, password, shared); err != nil {
 			t.Errorf("after the wait: %v, want in", err)
 		}
 
 		// An account's waits double from a minute and stop at the window.
 		var waits []time.Duration
 		for range support.MaxAccountFailures + 6 {
-			_, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, "wrong", "203.0.113.9")
+			_, _, err := f.svc.Sessions().SignIn(ctx, acme.riley.Email, "wrong", "203.0.113.9")
 			if errors.As(err, &re) {
 				waits = append(waits, re.Wait.Round(time.Second))
 				f.time.Set(f.time.Now().Add(re.Wait))
-				if _, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, "wrong", "203.0.113.9"); !errors.Is(err, support.ErrBadCredentials) {
+				if _, _, err := f.svc.Sessions().SignIn(ctx, acme.riley.Email, "wrong", "203.0.113.9"); !errors.Is(err, support.ErrBadCredentials) {
 					t.Fatalf("a guess after the wait: %v, want it checked", err)
 				}
 			}
@@ -201,7 +204,7 @@ func TestSignInSlowsDownNotLocksOut(t *testing.T) {
 			t.Errorf("account waits = %v, want %v", waits, want)
 		}
 		f.time.Set(f.time.Now().Add(support.ThrottleWindow))
-		if _, _, err := f.svc.Sessions().SignIn(ctx, demo.ReadOnly, demo.Password, "203.0.113.9"); err != nil {
+		if _, _, err := f.svc.Sessions().SignIn(ctx, acme.riley.Email, password, "203.0.113.9"); err != nil {
 			t.Errorf("the right password after the last wait: %v", err)
 		}
 	})

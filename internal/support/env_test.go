@@ -252,22 +252,6 @@ func (f *env) open(t *testing.T, who *desk.User, p desk.Priority) int64 {
 	return c.ID
 }
 
-// openCase has the demo's Designated Contact of ABC open a case (eachDemo
-// only).
-func (f *env) openCase(t *testing.T, p desk.Priority) int64 {
-	t.Helper()
-	c, err := f.svc.Cases().Open(context.Background(), f.as(t, demo.Designated), desk.NewCase{
-		Combination: f.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
-		ProductID: f.world.Products["SIP Server"], ComponentID: f.world.Comps["SIP Server"][0],
-		Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
-		Priority: p, Stage: desk.StageProduction,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.ID
-}
-
 // investigating builds a Medium case of who's under investigation (Open /
 // Investigation), as staff leave a case they are working on.
 func (f *env) investigating(who *desk.User) int64 {

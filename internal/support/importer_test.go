@@ -7,16 +7,17 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/support"
 )
 
 func TestImport(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		admin := f.as(t, demo.Admin)
+		admin := f.staff(t, desk.RolePortalAdmin)
+		f.fx.Product("IVR")
+		f.fx.Product("Reporting") // the products the contracts file names
 		companies := "org_id,name,country,parent_org_id\n" +
 			"ORG-5001,Globex,Canada,\n" +
 			"ORG-5002,Globex Labs,Canada,ORG-5001\n" +
@@ -82,7 +83,7 @@ func TestImport(t *testing.T) {
 		}
 
 		// Only portal admins import; a broken file is refused whole.
-		if _, err := f.svc.Importer().Import(ctx, f.as(t, demo.Agent), support.ImportCompanies, strings.NewReader(companies), true); kind(err) != "forbidden" {
+		if _, err := f.svc.Importer().Import(ctx, f.staff(t, desk.RoleAgent), support.ImportCompanies, strings.NewReader(companies), true); kind(err) != "forbidden" {
 			t.Errorf("agent import: %s, want forbidden", kind(err))
 		}
 		for name, file := range map[string]string{
@@ -105,9 +106,9 @@ func TestImport(t *testing.T) {
 // writes nothing.
 func TestImportChecksText(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		admin := f.as(t, demo.Admin)
+		admin := f.staff(t, desk.RolePortalAdmin)
 		companies := "org_id,name,country\n" +
 			"ORG-6001,Good Co,Canada\n" +
 			"ORG-6002,Nul\x00 Co,Canada\n" +

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/inbound"
 	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/worker"
 )
@@ -30,19 +30,20 @@ func BenchmarkInboundMail(b *testing.B) {
 		b.Run(eng.Name, func(b *testing.B) {
 			ctx := context.Background()
 			s := storetest.Open(b, eng)
-			w, err := demo.Load(ctx, s, time.Now())
-			if err != nil {
-				b.Fatal(err)
-			}
+			fx := fixture.New(b, s)
+			acme := fx.Company("Acme Corp")
+			combo := fixture.Combination(fx.Contract(acme))
+			dana := fx.Contact(acme, desk.ReadWrite)
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			svc := support.New(support.Deps{Store: s, Log: log, BaseURL: "https://support.example", MailDomain: "vendor.example"})
-			a, err := s.Actor(ctx, w.Users[demo.Designated], time.Now())
+			a, err := s.Actor(ctx, dana.ID, time.Now())
 			if err != nil {
 				b.Fatal(err)
 			}
+			p := fx.DefaultProduct()
 			c, err := svc.Cases().Open(ctx, support.Request{Actor: a}, desk.NewCase{
-				Combination: w.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
-				ProductID: w.Products["SIP Server"], ComponentID: w.Comps["SIP Server"][0],
+				Combination: combo, Type: desk.TypeSupport, SubType: "Problem",
+				ProductID: p.ID, ComponentID: p.Components[0],
 				Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
 				Priority: desk.PriorityMedium, Stage: desk.StageProduction,
 			})
@@ -66,8 +67,8 @@ func BenchmarkInboundMail(b *testing.B) {
 				msg := fmt.Sprintf("From: Dana Designated <%s>\r\nTo: support@vendor.example\r\nSubject: Re: Case %s (%d)\r\n"+
 					"X-Caseport-Reference: %s\r\n\r\nUpdate %d: the trace from node 2 is attached below.\r\n\r\n"+
 					"On Mon, Support <support@vendor.example> wrote:\r\n> Please send the trace.\r\n> --\r\n> Reference ID: %s\r\n",
-					demo.Designated, row.Number(), i, row.ReferenceID, i, row.ReferenceID)
-				if err := smtp.SendMail(ln.Addr().String(), nil, demo.Designated, []string{"support@vendor.example"}, []byte(msg)); err != nil {
+					dana.Email, row.Number(), i, row.ReferenceID, i, row.ReferenceID)
+				if err := smtp.SendMail(ln.Addr().String(), nil, dana.Email, []string{"support@vendor.example"}, []byte(msg)); err != nil {
 					b.Fatal(err)
 				}
 				i++

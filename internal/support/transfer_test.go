@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/store"
@@ -63,12 +62,13 @@ func (f *env) withFiles(t *testing.T) *files.Local {
 // were under way, and nothing of them is recorded.
 func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 	t.Parallel()
-	eachDemo(t, func(t *testing.T, f *env) {
+	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		f.withFiles(t)
-		agent, dana := f.as(t, demo.Agent), f.as(t, demo.Designated)
+		acme := f.customer("Acme Corp")
+		agent, dana := f.staff(t, desk.RoleAgent), f.req(t, acme.dana)
 
-		caseID := f.openCase(t, desk.PriorityMedium)
+		caseID := f.open(t, acme.dana, desk.PriorityMedium)
 		err := f.closeDuring(t, caseID, func() error {
 			_, err := f.svc.Transfers().CreateSFTPAccount(ctx, agent, caseID)
 			return err
@@ -80,7 +80,7 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 			t.Errorf("SFTP accounts of the closed case: %v %v", list, err)
 		}
 
-		caseID = f.openCase(t, desk.PriorityMedium)
+		caseID = f.open(t, acme.dana, desk.PriorityMedium)
 		err = f.closeDuring(t, caseID, func() error { return f.svc.Transfers().AcknowledgeFiles(ctx, dana, caseID) })
 		if !errors.Is(err, desk.ErrConflict) {
 			t.Errorf("acknowledgement for a case closed meanwhile: %v, want a conflict", err)
@@ -89,7 +89,7 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 			t.Errorf("acknowledged a closed case at %v %v", at, err)
 		}
 
-		caseID = f.openCase(t, desk.PriorityMedium)
+		caseID = f.open(t, acme.dana, desk.PriorityMedium)
 		var u *desk.Upload
 		err = f.closeDuring(t, caseID, func() error {
 			var err error
@@ -100,7 +100,7 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 			t.Errorf("upload to a case closed meanwhile: %+v %v, want a conflict", u, err)
 		}
 
-		caseID = f.openCase(t, desk.PriorityMedium)
+		caseID = f.open(t, acme.dana, desk.PriorityMedium)
 		u, err = f.svc.Transfers().CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "trace.pcap", Length: 10}, nil)
 		if err != nil {
 			t.Fatal(err)

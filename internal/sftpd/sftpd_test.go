@@ -19,43 +19,48 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/caseport/caseport/internal/clocktest"
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/sftpd"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 )
 
-type fixture struct {
+// env is an SFTP server in front of a service on a store that holds one
+// customer's new case (opened by Dana, Read-Write; Riley is Read-Only in
+// the same company), a contact of another company and an agent.
+type env struct {
 	svc    *support.Service
 	store  *store.Store
-	world  *demo.World
 	addr   string
 	time   *clocktest.Clock // the service's clock, which tests move
 	caseID int64
+
+	dana, riley, other, agent *desk.User
 }
 
-func (f *fixture) as(t *testing.T, email string) support.Request {
+func (f *env) as(t *testing.T, u *desk.User) support.Request {
 	t.Helper()
-	a, err := f.store.Actor(context.Background(), f.world.Users[email], f.time.Now())
+	a, err := f.store.Actor(context.Background(), u.ID, f.time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return support.Request{Actor: a, Address: "198.51.100.7"}
 }
 
-func start(t *testing.T, s *store.Store) *fixture {
+func start(t *testing.T, s *store.Store) *env {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{store: s, time: clocktest.New(time.Now().UTC().Truncate(time.Second))}
-	w, err := demo.Load(ctx, s, f.time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.world = w
-	f.caseID = w.Cases["abc-new"]
+	f := &env{store: s, time: clocktest.New(time.Now().UTC().Truncate(time.Second))}
+	fx := fixture.New(t, s).At(f.time.Now())
+	acme, other := fx.Company("Acme Corp"), fx.Company("Other Inc")
+	fx.Contract(acme)
+	fx.Contract(other)
+	f.dana, f.riley = fx.Contact(acme, desk.ReadWrite), fx.Contact(acme, desk.ReadOnly)
+	f.other, f.agent = fx.Contact(other, desk.ReadWrite), fx.Staff([]desk.Role{desk.RoleAgent})
+	f.caseID = fx.Case(f.dana).ID
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	fs, err := files.OpenLocal(t.TempDir())
 	if err != nil {
@@ -99,23 +104,23 @@ func TestTemporarySFTPAccount(t *testing.T) {
 		f := start(t, s)
 
 		// Contacts may not create accounts until a portal admin allows it.
-		dana := f.as(t, demo.Designated)
+		dana := f.as(t, f.dana)
 		if _, err := f.svc.Transfers().CreateSFTPAccount(ctx, dana, f.caseID); !errors.Is(err, desk.ErrForbidden) {
 			t.Errorf("a contact creating an account by default: %v", err)
 		}
-		acct, err := f.svc.Transfers().CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID)
+		acct, err := f.svc.Transfers().CreateSFTPAccount(ctx, f.as(t, f.agent), f.caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if d := acct.ExpiresAt.Sub(acct.CreatedAt); d != 120*time.Hour {
 			t.Errorf("the account lasts %v", d)
 		}
-		if _, err := f.svc.Transfers().CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID); !errors.Is(err, desk.ErrConflict) {
+		if _, err := f.svc.Transfers().CreateSFTPAccount(ctx, f.as(t, f.agent), f.caseID); !errors.Is(err, desk.ErrConflict) {
 			t.Errorf("a second active account: %v", err)
 		}
-		for _, who := range []string{demo.ReadOnly, demo.Partner} {
+		for _, who := range []*desk.User{f.riley, f.other} {
 			if _, err := f.svc.Transfers().SFTPAccounts(ctx, f.as(t, who), f.caseID); err == nil {
-				t.Errorf("%s sees the SFTP credentials", who)
+				t.Errorf("%s sees the SFTP credentials", who.Email)
 			}
 		}
 
@@ -229,11 +234,11 @@ func TestTemporarySFTPAccount(t *testing.T) {
 			t.Error("an expired account logged in")
 		}
 		// A new account; the case closes; the login ends.
-		acct2, err := f.svc.Transfers().CreateSFTPAccount(ctx, f.as(t, demo.Agent), f.caseID)
+		acct2, err := f.svc.Transfers().CreateSFTPAccount(ctx, f.as(t, f.agent), f.caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		accounts, err := f.svc.Transfers().SFTPAccounts(ctx, f.as(t, demo.Agent), f.caseID)
+		accounts, err := f.svc.Transfers().SFTPAccounts(ctx, f.as(t, f.agent), f.caseID)
 		if err != nil || len(accounts) != 2 || accounts[1].EndedAt.IsZero() || accounts[1].Password != "" {
 			t.Errorf("the expired account is not shown as ended with its password wiped: %+v %v", accounts, err)
 		}

@@ -12,12 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/mailer"
 	"github.com/caseport/caseport/internal/mailer/mailtest"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/worker"
 )
@@ -178,26 +178,16 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	s := storetest.Open(b, eng)
-	world, err := demo.Load(ctx, s, time.Now())
-	if err != nil {
-		b.Fatal(err)
-	}
+	// One customer whose contact opens every case: each case queues one
+	// email, the case_created one to its contact.
+	fx := fixture.New(b, s)
+	acme := fx.Company("Acme Corp")
+	combo := fixture.Combination(fx.Contract(acme))
+	dana, product := fx.Contact(acme, desk.ReadWrite), fx.DefaultProduct()
 	rl := &mailtest.Relay{Delay: delay}
 	svc := support.New(support.Deps{Store: s, Log: quiet, BaseURL: "https://support.example"})
 	m, err := mailer.New(s, quiet, mailer.Config{Relay: rl.Start(b), From: "Support <support@vendor.example>"})
 	if err != nil {
-		b.Fatal(err)
-	}
-	// Nothing of the demo world's own queued mail counts.
-	if err := s.Write(ctx, func(tx *store.Tx) error {
-		jobs, err := s.Jobs(ctx, store.JobFilter{Pending: true, Kind: desk.JobMail, Limit: 500})
-		for _, j := range jobs {
-			if _, err := tx.FinishJob(ctx, j.ID, time.Now()); err != nil {
-				return err
-			}
-		}
-		return err
-	}); err != nil {
 		b.Fatal(err)
 	}
 	w := worker.New(s, quiet)
@@ -205,7 +195,7 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 	s.OnSchedule(w.Wake)
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()
-	a, err := s.Actor(ctx, world.Users[demo.Designated], time.Now())
+	a, err := s.Actor(ctx, dana.ID, time.Now())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -221,8 +211,8 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 		opened.Go(func() {
 			for i := range due {
 				_, err := svc.Cases().Open(ctx, support.Request{Actor: a}, desk.NewCase{
-					Combination: world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
-					ProductID: world.Products["SIP Server"], ComponentID: world.Comps["SIP Server"][0],
+					Combination: combo, Type: desk.TypeSupport, SubType: "Problem",
+					ProductID: product.ID, ComponentID: product.Components[0],
 					Summary: fmt.Sprintf("Calls drop on trunk %d", i), Description: "Every call on the trunk drops after thirty seconds since this morning.",
 					Priority: desk.PriorityMedium, Stage: desk.StageProduction,
 				})

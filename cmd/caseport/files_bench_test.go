@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,7 +25,9 @@ import (
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 )
 
 // These tests and benchmarks run `caseport serve` as a process of its own
@@ -40,11 +43,50 @@ type served struct {
 	exited   chan struct{}
 }
 
-// startServe runs `caseport serve --demo` on data, with more flags if
-// given, and waits until it listens.
+// people are who seed builds in a data directory before serve opens it.
+type people struct {
+	dana, agent, admin *desk.User
+}
+
+// password is the password of every one of seed's people.
+const password = "correct horse battery"
+
+// seed builds, in the SQLite store of data, a customer (Acme Corp, with
+// a Service Contract) with an open case of Dana, its Read-Write contact,
+// and an agent and a portal admin; each has password.
+func seed(tb testing.TB, data string) *people {
+	tb.Helper()
+	if err := os.MkdirAll(data, 0o750); err != nil {
+		tb.Fatal(err)
+	}
+	s, err := store.Open(context.Background(), "sqlite://"+filepath.Join(data, "caseport.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	fx := fixture.New(tb, s)
+	acme := fx.Company("Acme Corp")
+	fx.Contract(acme)
+	p := &people{
+		dana:  fx.Contact(acme, desk.ReadWrite, fixture.Named("Dana", "Designated")),
+		agent: fx.Staff([]desk.Role{desk.RoleAgent}),
+		admin: fx.Staff([]desk.Role{desk.RolePortalAdmin}),
+	}
+	for _, u := range []*desk.User{p.dana, p.agent, p.admin} {
+		fx.Password(u, password)
+	}
+	fx.Case(p.dana)
+	return p
+}
+
+// startServe runs `caseport serve` on data (build its people with seed
+// first), with more flags if given, and waits until it listens.
 func startServe(tb testing.TB, data string, flags ...string) *served {
 	tb.Helper()
-	args := append([]string{"serve", "--demo", "--data", data, "--addr", "127.0.0.1:0", "--sftp-addr", "127.0.0.1:0"}, flags...)
+	args := append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--sftp-addr", "127.0.0.1:0"}, flags...)
 	cmd := exec.Command(os.Args[0], args...) //nolint:noctx // killed by the test itself
 	cmd.Env = append(os.Environ(), "CASEPORT_TEST_MAIN=1")
 	cmd.Stderr = io.Discard
@@ -129,7 +171,7 @@ func signInTo(tb testing.TB, base, email string) *portal {
 		return http.ErrUseLastResponse
 	}}}
 	res := p.do("POST", "/signin", map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
-		strings.NewReader(url.Values{"email": {email}, "password": {demo.Password}}.Encode()))
+		strings.NewReader(url.Values{"email": {email}, "password": {password}}.Encode()))
 	if res.StatusCode != http.StatusSeeOther {
 		tb.Fatalf("sign in as %s = %d", email, res.StatusCode)
 	}
@@ -279,8 +321,9 @@ func TestUploadSurvivesKill(t *testing.T) {
 	t.Parallel()
 	const size, chunk = 24 << 20, 8 << 20
 	data := t.TempDir()
+	who := seed(t, data)
 	srv := startServe(t, data)
-	dana := signInTo(t, srv.url, demo.Designated)
+	dana := signInTo(t, srv.url, who.dana.Email)
 	n := dana.openCase()
 	src := newContent()
 	path := dana.createUpload(n, "core.dump", size)
@@ -327,8 +370,10 @@ func TestUploadSurvivesKill(t *testing.T) {
 // the server's peak resident memory. Sizes: CASEPORT_BENCH_UPLOAD
 // (default 1MB,100MB; docs/benchmarks.md also runs 5GB).
 func BenchmarkUpload(b *testing.B) {
-	srv := startServe(b, b.TempDir())
-	dana := signInTo(b, srv.url, demo.Designated)
+	data := b.TempDir()
+	who := seed(b, data)
+	srv := startServe(b, data)
+	dana := signInTo(b, srv.url, who.dana.Email)
 	n := dana.openCase()
 	src := newContent()
 	for _, size := range benchSizes(b, "CASEPORT_BENCH_UPLOAD", "1MB,100MB") {
@@ -351,10 +396,12 @@ func BenchmarkUpload(b *testing.B) {
 // running server over loopback with pkg/sftp's client (concurrent writes).
 // Sizes: CASEPORT_BENCH_SFTP (default 100MB).
 func BenchmarkSFTPUpload(b *testing.B) {
-	srv := startServe(b, b.TempDir())
-	dana := signInTo(b, srv.url, demo.Designated)
+	data := b.TempDir()
+	who := seed(b, data)
+	srv := startServe(b, data)
+	dana := signInTo(b, srv.url, who.dana.Email)
 	n := dana.openCase()
-	agent := signInTo(b, srv.url, demo.Agent)
+	agent := signInTo(b, srv.url, who.agent.Email)
 	req, _ := http.NewRequestWithContext(b.Context(), "POST", srv.url+"/api/v1/cases/"+n+"/sftp", nil)
 	res, err := agent.c.Do(req)
 	if err != nil {

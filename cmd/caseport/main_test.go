@@ -23,8 +23,6 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"golang.org/x/crypto/ssh"
-
-	"github.com/caseport/caseport/internal/demo"
 )
 
 // TestMain lets tests run this binary as the caseport command itself
@@ -180,6 +178,7 @@ func TestMigrateProcessesAtOnce(t *testing.T) {
 func TestServeWiresBeforeServing(t *testing.T) {
 	t.Parallel()
 	data := t.TempDir()
+	who := seed(t, data)
 	fifo := filepath.Join(data, "sftp_host_key")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
@@ -203,7 +202,7 @@ func TestServeWiresBeforeServing(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--data", data, "--addr", addr, "--sftp-addr", "127.0.0.1:0"}, nil, pw, io.Discard)
+		done <- run(ctx, []string{"serve", "--data", data, "--addr", addr, "--sftp-addr", "127.0.0.1:0"}, nil, pw, io.Discard)
 		pw.Close()
 	}()
 	running := make(chan struct{})
@@ -245,7 +244,7 @@ func TestServeWiresBeforeServing(t *testing.T) {
 	case err := <-done:
 		t.Fatalf("serve ended: %v", err)
 	}
-	dana := signInTo(t, "http://"+addr, demo.Designated)
+	dana := signInTo(t, "http://"+addr, who.dana.Email)
 	if res := dana.do("GET", "/cases/"+dana.openCase(), nil, nil); res.StatusCode != http.StatusOK {
 		t.Errorf("GET a case page = %d, want 200", res.StatusCode)
 	}

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/mailer/mailtest"
 	"github.com/caseport/caseport/internal/store"
@@ -24,7 +23,9 @@ import (
 // well within its grace.
 func TestSIGTERMDrainsRequests(t *testing.T) {
 	t.Parallel()
-	srv := startServe(t, filepath.Join(t.TempDir(), "data"))
+	data := filepath.Join(t.TempDir(), "data")
+	admin := seed(t, data).admin
+	srv := startServe(t, data)
 	u, err := url.Parse(srv.url)
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +36,7 @@ func TestSIGTERMDrainsRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	body := url.Values{"email": {demo.Admin}, "password": {demo.Password}}.Encode()
+	body := url.Values{"email": {admin.Email}, "password": {password}}.Encode()
 	half := len(body) / 2
 	// A request in flight: its body arrives in two parts, around the stop.
 	fmt.Fprintf(conn, "POST /signin HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s",
@@ -72,8 +73,9 @@ func TestSIGTERMFinishesRunningJobs(t *testing.T) {
 	t.Parallel()
 	relay := &mailtest.Relay{Receiving: make(chan struct{}, 1), Delay: 1500 * time.Millisecond}
 	data := filepath.Join(t.TempDir(), "data")
+	admin := seed(t, data).admin
 	srv := startServe(t, data, "--smtp-relay", relay.Start(t), "--shutdown-grace", "10s")
-	form := url.Values{"email": {demo.Admin}}
+	form := url.Values{"email": {admin.Email}}
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.url+"/forgot-password", strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +100,7 @@ func TestSIGTERMFinishesRunningJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	mails, err := s.Notifications(t.Context(), demo.Admin, 10)
+	mails, err := s.Notifications(t.Context(), admin.Email, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

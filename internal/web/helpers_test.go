@@ -22,19 +22,26 @@ import (
 	"github.com/caseport/caseport/internal/files/filestest"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/web"
 )
 
-// env is a running Caseport with the demo world, for one test.
+// env is a running Caseport for one test: on a store with the demo world
+// (eachEngine and the other each…), or with only what the test builds
+// with fx (eachBuilt). Either way fx builds rows the test states.
 type env struct {
 	t     *testing.T
 	srv   *httptest.Server
 	svc   *support.Service
 	clock *clocktest.Clock // the service's clock: the real time until a test sets it
 	store *store.Store
-	world *demo.World
+	world *demo.World // nil under eachBuilt
+	fx    *fixture.Builder
 	logs  *logBuffer // what the server logged
+	// passwords are those of the users the test built and gave one
+	// (login); the demo's have demo.Password.
+	passwords map[string]string
 }
 
 // logBuffer keeps a server's log lines for a test to read.
@@ -63,6 +70,18 @@ func eachEngine(t *testing.T, fn func(t *testing.T, e *env)) {
 		t.Run(eng.Name, func(t *testing.T) {
 			t.Parallel()
 			fn(t, newEnv(t, storetest.Open(t, eng)))
+		})
+	}
+}
+
+// eachBuilt runs fn as a parallel subtest on every engine with a fresh
+// server on an empty store: the test builds what it needs with e.fx.
+func eachBuilt(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, start(t, storetest.Open(t, eng), false, nil, nil))
 		})
 	}
 }
@@ -114,10 +133,18 @@ func newEnvWith(t *testing.T, s *store.Store, fs files.Store, configure ...func(
 // deps (if not nil).
 func newEnvDeps(t *testing.T, s *store.Store, fs files.Store, deps func(*support.Deps), configure ...func(*web.Config)) *env {
 	t.Helper()
-	ctx := context.Background()
-	w, err := demo.Load(ctx, s, time.Now())
-	if err != nil {
-		t.Fatal(err)
+	return start(t, s, true, fs, deps, configure...)
+}
+
+// start starts Caseport on s, with the demo world loaded if withDemo.
+func start(t *testing.T, s *store.Store, withDemo bool, fs files.Store, deps func(*support.Deps), configure ...func(*web.Config)) *env {
+	t.Helper()
+	var w *demo.World
+	if withDemo {
+		var err error
+		if w, err = demo.Load(context.Background(), s, time.Now()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	logs := &logBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
@@ -149,7 +176,7 @@ func newEnvDeps(t *testing.T, s *store.Store, fs files.Store, deps func(*support
 	}
 	srv.Config.Handler = h.Handler()
 	srv.Start()
-	return &env{t: t, srv: srv, svc: svc, clock: clock, store: s, world: w, logs: logs}
+	return &env{t: t, srv: srv, svc: svc, clock: clock, store: s, world: w, fx: fixture.New(t, s), logs: logs, passwords: map[string]string{}}
 }
 
 // client is a browser-like HTTP client with its own cookies that does not
@@ -169,11 +196,26 @@ func (e *env) anonymous() *client {
 	}}}
 }
 
-// signIn returns a client signed in as a demo user.
+// login gives a user the test built a password, and returns their email
+// for signIn and apiClient.
+func (e *env) login(u *desk.User) string {
+	e.t.Helper()
+	const password = "correct horse battery"
+	e.fx.Password(u, password)
+	e.passwords[u.Email] = password
+	return u.Email
+}
+
+// signIn returns a client signed in as a demo user or one given a
+// password with login.
 func (e *env) signIn(email string) *client {
 	e.t.Helper()
 	c := e.anonymous()
-	res := c.post("/signin", url.Values{"email": {email}, "password": {demo.Password}})
+	password, ok := e.passwords[email]
+	if !ok {
+		password = demo.Password
+	}
+	res := c.post("/signin", url.Values{"email": {email}, "password": {password}})
 	if res.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("sign in as %s: status %d, want 303", email, res.StatusCode)
 	}

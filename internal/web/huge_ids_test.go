@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 )
 
 // TestIDsBeyond32Bits names records by ids past 2^31 in paths and query
@@ -15,8 +15,9 @@ import (
 func TestIDsBeyond32Bits(t *testing.T) {
 	t.Parallel()
 	const huge = "2147483648"
-	eachEngine(t, func(t *testing.T, e *env) {
-		admin := e.apiClient(demo.Admin)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		adminEmail := e.login(e.fx.Staff([]desk.Role{desk.RolePortalAdmin}))
+		admin := e.apiClient(adminEmail)
 		for _, c := range []struct {
 			method, path string
 			body         any
@@ -33,7 +34,7 @@ func TestIDsBeyond32Bits(t *testing.T) {
 				t.Errorf("%s %s = %d, want %d\n%s", c.method, c.path, res.StatusCode, c.want, res.Body)
 			}
 		}
-		console := e.signIn(demo.Admin)
+		console := e.signIn(adminEmail)
 		for path, want := range map[string]int{
 			"/access-requests/" + huge:               http.StatusNotFound,
 			"/console/contracts/" + huge:             http.StatusNotFound,

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 )
@@ -16,9 +15,13 @@ import (
 // Gone with the date, on the page and in the API (a problem document).
 func TestPurgedFileIsGone(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		caseID := e.world.Cases["abc-investigation"]
+		co := e.fx.Company("Acme Corp")
+		e.fx.Contract(co)
+		danaUser := e.fx.Contact(co, desk.ReadWrite)
+		dana := e.login(danaUser)
+		caseID := e.fx.Case(danaUser).ID
 		var fileID int64
 		err := e.store.Write(ctx, func(tx *store.Tx) error {
 			var err error
@@ -35,10 +38,10 @@ func TestPurgedFileIsGone(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := "/cases/" + number(caseID) + "/files/" + itoa(fileID)
-		if res := e.signIn(demo.Designated).get(path); res.StatusCode != http.StatusGone || !strings.Contains(res.Body, "deleted on") {
+		if res := e.signIn(dana).get(path); res.StatusCode != http.StatusGone || !strings.Contains(res.Body, "deleted on") {
 			t.Errorf("page download of a purged file = %d, want 410 with the date", res.StatusCode)
 		}
-		p := wantProblem(t, e.apiClient(demo.Designated).apiCall("GET", "/api/v1"+path+"/content", nil), http.StatusGone)
+		p := wantProblem(t, e.apiClient(dana).apiCall("GET", "/api/v1"+path+"/content", nil), http.StatusGone)
 		if !strings.Contains(p.Detail, "deleted on") {
 			t.Errorf("API download of a purged file: %+v", p)
 		}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 )
 
 // TestAddedContactGetsSetPasswordLink: a contact a portal admin adds, in
@@ -16,18 +16,19 @@ import (
 // lets them choose a password and sign in.
 func TestAddedContactGetsSetPasswordLink(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		admin := e.signIn(demo.Admin)
-		api := e.apiClient(demo.Admin)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		adminEmail, co := e.staff(desk.RolePortalAdmin), e.fx.Company("ABC Testing Co")
+		admin := e.signIn(adminEmail)
+		api := e.apiClient(adminEmail)
 		add := map[string]func(email string) int{
 			"console": func(email string) int {
 				return admin.post("/console/contacts", url.Values{
-					"first_name": {"Tia"}, "last_name": {"Tail"}, "email": {email}, "company": {itoa(e.world.ABC)}, "country": {"Canada"},
+					"first_name": {"Tia"}, "last_name": {"Tail"}, "email": {email}, "company": {itoa(co.ID)}, "country": {"Canada"},
 				}).StatusCode
 			},
 			"api": func(email string) int {
 				return api.apiCall("POST", "/api/v1/contacts", map[string]any{
-					"first_name": "Kim", "last_name": "Ward", "email": email, "company_id": e.world.ABC, "country": "Australia",
+					"first_name": "Kim", "last_name": "Ward", "email": email, "company_id": co.ID, "country": "Australia",
 				}).StatusCode
 			},
 		}
@@ -58,7 +59,7 @@ func TestAddedContactGetsSetPasswordLink(t *testing.T) {
 		}
 		// A contact added disabled may not sign in, so gets no link.
 		res := api.apiCall("POST", "/api/v1/contacts", map[string]any{
-			"first_name": "Dee", "last_name": "Off", "email": "dee.off@abc.example", "company_id": e.world.ABC, "country": "Chile", "disabled": true,
+			"first_name": "Dee", "last_name": "Off", "email": "dee.off@abc.example", "company_id": co.ID, "country": "Chile", "disabled": true,
 		})
 		if ms, err := e.store.Notifications(context.Background(), "dee.off@abc.example", 5); res.StatusCode != http.StatusCreated || err != nil || len(ms) != 0 {
 			t.Errorf("disabled contact = %d; outbox %d emails, %v; want none", res.StatusCode, len(ms), err)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 )
 
 // TestEmailRulesEntriesAreChecked: each free-mail domain is a domain name
@@ -16,8 +16,9 @@ import (
 // twice (in any case, a domain as Unicode and as punycode) is kept once.
 func TestEmailRulesEntriesAreChecked(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		admin := e.apiClient(demo.Admin)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		adminEmail, co := e.staff(desk.RolePortalAdmin), e.fx.Company("ABC Testing Co")
+		admin := e.apiClient(adminEmail)
 		before := admin.apiCall("GET", "/api/v1/settings/email-rules", nil).Body
 		for _, tc := range []struct {
 			name          string
@@ -41,7 +42,7 @@ func TestEmailRulesEntriesAreChecked(t *testing.T) {
 				t.Errorf("%s: errors %+v, want one for %s naming %s", tc.name, p.Errors, tc.field, tc.entry)
 			}
 		}
-		page := e.signIn(demo.Admin)
+		page := e.signIn(adminEmail)
 		res := page.post("/console/settings/email", url.Values{"free_mail": {"gmail.com\ndomain!"}, "aliases": {"support"}})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Not domain names: &#34;domain!&#34;") {
 			t.Errorf("console save with domain! = %d, want 422 naming the entry:\n%s", res.StatusCode, res.Body)
@@ -66,7 +67,7 @@ func TestEmailRulesEntriesAreChecked(t *testing.T) {
 		}
 		for _, email := range []string{"anna@bücher.example", "anna@xn--bcher-kva.example"} {
 			p := wantProblem(t, admin.apiCall("POST", "/api/v1/contacts", map[string]any{
-				"first_name": "Anna", "last_name": "Buch", "email": email, "company_id": e.world.ABC, "country": "Germany",
+				"first_name": "Anna", "last_name": "Buch", "email": email, "company_id": co.ID, "country": "Germany",
 			}), http.StatusUnprocessableEntity)
 			if len(p.Errors) != 1 || p.Errors[0].Field != "email" || !strings.Contains(p.Errors[0].Message, "personal addresses") {
 				t.Errorf("%s: errors %+v, want the free-mail refusal", email, p.Errors)

@@ -206,6 +206,13 @@ func (e *env) login(u *desk.User) string {
 	return u.Email
 }
 
+// staff builds a member of staff with roles who can sign in, and returns
+// their email.
+func (e *env) staff(roles ...desk.Role) string {
+	e.t.Helper()
+	return e.login(e.fx.Staff(roles))
+}
+
 // signIn returns a client signed in as a demo user or one given a
 // password with login.
 func (e *env) signIn(email string) *client {

@@ -5,14 +5,14 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 )
 
 // TestAPIProblemsNameBodyFields: a refused call's problem fields are the
 // JSON fields of the body it was sent, not the pages' form names.
 func TestAPIProblemsNameBodyFields(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
 		fields := func(p problemDoc) []string {
 			var out []string
 			for _, f := range p.Errors {
@@ -20,7 +20,7 @@ func TestAPIProblemsNameBodyFields(t *testing.T) {
 			}
 			return out
 		}
-		casey := e.apiClient(demo.EndUserRO)
+		casey := e.apiClient(e.login(e.fx.Contact(e.fx.Company("Contoso"), desk.ReadOnly)))
 		p := wantProblem(t, casey.apiCall("POST", "/api/v1/access-requests", map[string]any{
 			"sold_to_org_id": "", "end_user_org_id": "", "level": "read_only",
 		}), http.StatusUnprocessableEntity)
@@ -28,7 +28,7 @@ func TestAPIProblemsNameBodyFields(t *testing.T) {
 			t.Errorf("access request problem fields %v, want end_user_org_id and sold_to_org_id", got)
 		}
 
-		admin := e.apiClient(demo.Admin)
+		admin := e.apiClient(e.staff(desk.RolePortalAdmin))
 		p = wantProblem(t, admin.apiCall("POST", "/api/v1/contracts", map[string]any{
 			"number": "SC-PROBLEM-1", "sold_to_id": 999999, "end_user_id": 999998, "level": "premium_care", "state": "active",
 			"deployment": "premise", "product_ids": []int64{999997}, "starts": "2026-01-01", "ends": "2026-12-31",

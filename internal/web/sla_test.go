@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -15,13 +15,20 @@ import (
 // the queue orders by time to breach.
 func TestServiceLevelsShown(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		dana := support.Request{Actor: e.actor(demo.Designated)}
+		// Business Care Plus on premise: High is answered within 2
+		// business hours. Dana's case made by the builder has no clock.
+		abc := e.fx.Company("ABC Testing Co")
+		combo := fixture.Combination(e.fx.Contract(abc, fixture.Care(desk.BusinessCarePlus, desk.Premise)))
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		noClock := e.fx.Case(danaUser)
+		dana := support.Request{Actor: e.actor(danaUser.Email)}
+		product := e.fx.DefaultProduct()
 		open := func(p desk.Priority, summary string) string {
 			c, err := e.svc.Cases().Open(ctx, dana, desk.NewCase{
-				Combination: e.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
-				ProductID: e.world.Products["SIP Server"], ComponentID: e.world.Comps["SIP Server"][0],
+				Combination: combo, Type: desk.TypeSupport, SubType: "Problem",
+				ProductID: product.ID, ComponentID: product.Components[0],
 				Summary: summary, Description: "Calls on trunk 2 drop after thirty seconds since this morning's change.",
 				Priority: p, Stage: desk.StageProduction,
 			})
@@ -33,7 +40,8 @@ func TestServiceLevelsShown(t *testing.T) {
 		high := open(desk.PriorityHigh, "High one")
 		low := open(desk.PriorityLow, "Low one")
 
-		agent := e.signIn(demo.Agent)
+		agentEmail := e.staff(desk.RoleAgent)
+		agent := e.signIn(agentEmail)
 		res := agent.get("/cases/" + high)
 		if !strings.Contains(res.Body, `id="clock-response"`) || !strings.Contains(res.Body, "within business 2 hours") || !strings.Contains(res.Body, "left") {
 			t.Error("the case page does not show the response clock with its target and time left")
@@ -47,11 +55,11 @@ func TestServiceLevelsShown(t *testing.T) {
 		if i, j := strings.Index(body, high), strings.Index(body, low); i < 0 || j < 0 || i > j {
 			t.Error("the queue by time to breach does not put the High case first")
 		}
-		if strings.Contains(body, number(e.world.Cases["abc-new"])) {
+		if strings.Contains(body, number(noClock.ID)) {
 			t.Error("a case without a running clock is in the time-to-breach order")
 		}
 
-		api := e.apiClient(demo.Agent)
+		api := e.apiClient(agentEmail)
 		d := decode[struct {
 			Clocks []struct {
 				Kind, Target, State string

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store/storetest"
 )
 
@@ -20,9 +20,10 @@ func TestStoreFaultIsNotAFieldMessage(t *testing.T) {
 		t.Run(eng.Name, func(t *testing.T) {
 			t.Parallel()
 			s, exec := storetest.OpenBreakable(t, eng)
-			e := newEnv(t, s)
-			api := e.apiClient(demo.Admin)
-			admin := e.signIn(demo.Admin)
+			e := start(t, s, false, nil, nil)
+			abc, adminEmail := e.fx.Company("ABC Testing Co"), e.staff(desk.RolePortalAdmin)
+			api := e.apiClient(adminEmail)
+			admin := e.signIn(adminEmail)
 			exec("ALTER TABLE calendars RENAME TO calendars_gone")
 
 			inLog := func(id string) bool {
@@ -45,7 +46,7 @@ func TestStoreFaultIsNotAFieldMessage(t *testing.T) {
 				body         map[string]any
 			}{
 				{"POST", "/api/v1/contracts", map[string]any{
-					"number": "SC-9201", "sold_to_id": e.world.ABC, "end_user_id": e.world.ABC, "level": "business_care", "deployment": "premise",
+					"number": "SC-9201", "sold_to_id": abc.ID, "end_user_id": abc.ID, "level": "business_care", "deployment": "premise",
 					"product_ids": []int64{}, "starts": "2026-01-01", "ends": "2027-12-31", "state": "active", "calendar_id": 1,
 				}},
 				{"PUT", "/api/v1/settings/service-levels", map[string]any{"default_calendar": "24x7", "warning_lead_minutes": 30}},

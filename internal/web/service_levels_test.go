@@ -9,13 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 )
 
 func TestServiceLevelPages(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		agent, admin := e.signIn(demo.Agent), e.signIn(demo.Admin)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		agent, admin := e.signIn(e.staff(desk.RoleAgent)), e.signIn(e.staff(desk.RolePortalAdmin))
 		if res := agent.get("/console/service-levels"); res.StatusCode != http.StatusOK || strings.Contains(res.Body, `action="/console/service-levels/targets"`) {
 			t.Errorf("agent's service levels = %d, or with forms", res.StatusCode)
 		}
@@ -63,8 +63,9 @@ func TestServiceLevelPages(t *testing.T) {
 
 func TestServiceLevelAPI(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		admin, agent := e.apiClient(demo.Admin), e.apiClient(demo.Agent)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		admin, agent := e.apiClient(e.staff(desk.RolePortalAdmin)), e.apiClient(e.staff(desk.RoleAgent))
+		abc := e.fx.Company("ABC Testing Co", func(c *desk.Company) { c.Country = "United States" })
 		if res := agent.apiCall("GET", "/api/v1/settings/service-levels", nil); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `"unit":"business_days"`) {
 			t.Errorf("agent reads the targets = %d", res.StatusCode)
 		}
@@ -84,10 +85,10 @@ func TestServiceLevelAPI(t *testing.T) {
 		calID := int64(decode[map[string]any](t, res)["id"].(float64))
 		wantProblem(t, admin.apiCall("POST", "/api/v1/calendars", map[string]any{"name": "Bad", "zone": "Nowhere/Land", "week": "mon-fri 08:30-17:30"}), http.StatusUnprocessableEntity)
 		// A company points at it; a contract at one that does not exist is refused.
-		res = admin.apiCall("PATCH", "/api/v1/companies/"+itoa(e.world.ABC), map[string]any{"org_id": "ORG-1001", "name": "ABC Testing Co", "country": "United States", "calendar_id": calID})
+		res = admin.apiCall("PATCH", "/api/v1/companies/"+itoa(abc.ID), map[string]any{"org_id": abc.OrgID, "name": "ABC Testing Co", "country": "United States", "calendar_id": calID})
 		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `"calendar_id":`+itoa(calID)) {
 			t.Errorf("company calendar = %d: %s", res.StatusCode, res.Body)
 		}
-		wantProblem(t, admin.apiCall("PATCH", "/api/v1/companies/"+itoa(e.world.ABC), map[string]any{"org_id": "ORG-1001", "name": "ABC Testing Co", "country": "United States", "calendar_id": 999}), http.StatusUnprocessableEntity)
+		wantProblem(t, admin.apiCall("PATCH", "/api/v1/companies/"+itoa(abc.ID), map[string]any{"org_id": abc.OrgID, "name": "ABC Testing Co", "country": "United States", "calendar_id": 999}), http.StatusUnprocessableEntity)
 	})
 }

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 )
 
 // TestWizardOffersCoveredProducts: the wizard's product list holds only
@@ -20,9 +21,21 @@ import (
 // API.
 func TestWizardOffersCoveredProducts(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		w := e.world
-		pat := e.signIn(demo.Partner)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Pat of Northwind is Read-Write on what it sells Contoso (four
+		// products) and Fabrikam (IVR and Routing Server; the contract has
+		// ended).
+		northwind, contoso, fabrikam := e.fx.Company("Northwind Partners"), e.fx.Company("Contoso"), e.fx.Company("Fabrikam")
+		var covered []*fixture.Product
+		for _, name := range []string{"ACD Server", "SIP Server", "Agent Desktop", "Reporting"} {
+			covered = append(covered, e.fx.Product(name))
+		}
+		ivr, routing := e.fx.Product("IVR"), e.fx.Product("Routing Server")
+		patUser := e.fx.Contact(northwind, desk.NoAccess, fixture.AcceptedTerms)
+		e.fx.Grant(patUser, fixture.Combination(e.fx.Contract(contoso, fixture.PartnerOf(northwind), fixture.Products(covered...))), desk.ReadWrite)
+		e.fx.Grant(patUser, fixture.Combination(e.fx.Contract(fabrikam, fixture.PartnerOf(northwind), fixture.Products(ivr, routing), fixture.Ended(30))), desk.ReadWrite)
+		patEmail := e.login(patUser)
+		pat := e.signIn(patEmail)
 		describe := url.Values{"summary": {"Agents stuck"}, "description": {"Agents stay in Not Ready after they log out and in again."}}
 		options := func(page string) []string {
 			i, j := strings.Index(page, `<select id="product"`), strings.Index(page, `<select id="component"`)
@@ -43,17 +56,17 @@ func TestWizardOffersCoveredProducts(t *testing.T) {
 
 		form := url.Values{
 			"summary": describe["summary"], "description": describe["description"],
-			"combination": {itoa(w.Northwind) + "-" + itoa(w.Contoso)}, "kind": {"support/Problem"},
-			"product": {itoa(w.Products["Routing Server"])}, "component": {itoa(w.Comps["Routing Server"][0])},
+			"combination": {itoa(northwind.ID) + "-" + itoa(contoso.ID)}, "kind": {"support/Problem"},
+			"product": {itoa(routing.ID)}, "component": {itoa(routing.Components[0])},
 			"priority": {"medium"}, "stage": {"production"},
 		}
 		res := pat.post("/cases", form)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="product-error">No active Service Contract`) {
 			t.Errorf("a case for an uncovered product on the page = %d, without the product's message", res.StatusCode)
 		}
-		p := wantProblem(t, e.apiClient(demo.Partner).apiCall("POST", "/api/v1/cases", map[string]any{
-			"sold_to_id": w.Northwind, "end_user_id": w.Contoso, "type": "support", "sub_type": "Problem",
-			"product_id": w.Products["Routing Server"], "component_id": w.Comps["Routing Server"][0],
+		p := wantProblem(t, e.apiClient(patEmail).apiCall("POST", "/api/v1/cases", map[string]any{
+			"sold_to_id": northwind.ID, "end_user_id": contoso.ID, "type": "support", "sub_type": "Problem",
+			"product_id": routing.ID, "component_id": routing.Components[0],
 			"summary": "Agents stuck", "description": describe["description"][0], "priority": "medium", "stage": "production",
 		}), http.StatusUnprocessableEntity)
 		if len(p.Errors) != 1 || p.Errors[0].Field != "product_id" || !strings.Contains(p.Errors[0].Message, "No active Service Contract") {
@@ -63,7 +76,7 @@ func TestWizardOffersCoveredProducts(t *testing.T) {
 		// With Fabrikam's contract renewed, Pat chooses between two
 		// combinations: the list follows the one chosen.
 		err := e.store.Write(context.Background(), func(tx *store.Tx) error {
-			cs, err := tx.Contracts(context.Background(), store.ContractFilter{SoldToID: w.Northwind, EndUserID: w.Fabrikam})
+			cs, err := tx.Contracts(context.Background(), store.ContractFilter{SoldToID: northwind.ID, EndUserID: fabrikam.ID})
 			if err != nil || len(cs) != 1 {
 				return fmt.Errorf("fabrikam's contracts %v: %w", cs, err)
 			}
@@ -73,7 +86,7 @@ func TestWizardOffersCoveredProducts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		choose := url.Values{"summary": describe["summary"], "description": describe["description"], "combination": {itoa(w.Northwind) + "-" + itoa(w.Fabrikam)}}
+		choose := url.Values{"summary": describe["summary"], "description": describe["description"], "combination": {itoa(northwind.ID) + "-" + itoa(fabrikam.ID)}}
 		page := pat.post("/cases/new", choose).Body
 		if got := strings.Join(options(page), ", "); got != "IVR, Routing Server" || !strings.Contains(page, `id="combination-products"`) {
 			t.Errorf("with Fabrikam chosen the wizard offers %s (or no way to change the combination)", got)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/worker"
 )
@@ -15,8 +14,13 @@ import (
 // TestReceivedMailPages: the triage queue in the console and the API.
 func TestReceivedMailPages(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
+		co := e.fx.Company("Acme Corp")
+		e.fx.Contract(co)
+		danaUser := e.fx.Contact(co, desk.ReadWrite)
+		caseID := e.fx.Case(danaUser).ID
+		dana, agent, adminEmail := e.login(danaUser), e.staff(desk.RoleAgent), e.staff(desk.RolePortalAdmin)
 		raw := "From: Someone <someone@elsewhere.example>\r\nSubject: Please help\r\n\r\nOur IVR is down.\r\n"
 		if err := e.svc.Mail().ReceiveMail(ctx, "smtp", "someone@elsewhere.example", []string{"support@vendor.example"}, []byte(raw)); err != nil {
 			t.Fatal(err)
@@ -27,10 +31,10 @@ func TestReceivedMailPages(t *testing.T) {
 		if _, err := w.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if res := e.signIn(demo.Agent).get("/console/mail"); res.StatusCode != http.StatusForbidden {
+		if res := e.signIn(agent).get("/console/mail"); res.StatusCode != http.StatusForbidden {
 			t.Errorf("an agent's triage page = %d, want 403", res.StatusCode)
 		}
-		admin := e.signIn(demo.Admin)
+		admin := e.signIn(adminEmail)
 		page := admin.get("/console/mail").Body
 		if !strings.Contains(page, "Please help") || !strings.Contains(page, "No Reference ID") {
 			t.Fatal("the triage page does not show the message and its reason")
@@ -43,16 +47,16 @@ func TestReceivedMailPages(t *testing.T) {
 		if res := admin.post("/console/mail/"+id, url.Values{"case": {"12"}}); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("a bad case number = %d, want 422", res.StatusCode)
 		}
-		n := number(e.world.Cases["abc-new"])
-		api := e.apiClient(demo.Admin)
+		n := number(caseID)
+		api := e.apiClient(adminEmail)
 		res := api.apiCall("POST", "/api/v1/inbound/"+id+"/link", map[string]any{"case": n})
 		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `"state":"linked"`) {
 			t.Fatalf("API link = %d: %s", res.StatusCode, res.Body)
 		}
-		if res := e.signIn(demo.Agent).get("/cases/" + n); !strings.Contains(res.Body, "Our IVR is down.") {
+		if res := e.signIn(agent).get("/cases/" + n); !strings.Contains(res.Body, "Our IVR is down.") {
 			t.Error("the linked email is not on the case for staff")
 		}
-		if res := e.signIn(demo.Designated).get("/cases/" + n); strings.Contains(res.Body, "Our IVR is down.") {
+		if res := e.signIn(dana).get("/cases/" + n); strings.Contains(res.Body, "Our IVR is down.") {
 			t.Error("the linked email, an internal note, is shown to the customer")
 		}
 	})

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
@@ -29,11 +29,14 @@ func TestTusCreateWithBadChecksumKeepsNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { local.Close() })
-			e := newEnvWith(t, storetest.Open(t, eng), local)
+			e := start(t, storetest.Open(t, eng), false, local, nil)
 			ctx := context.Background()
-			caseID := e.world.Cases["abc-new"]
+			co := e.fx.Company("Acme Corp")
+			e.fx.Contract(co)
+			danaUser := e.fx.Contact(co, desk.ReadWrite)
+			caseID := e.fx.Case(danaUser).ID
 			n := number(caseID)
-			dana := e.apiClient(demo.Designated)
+			dana := e.apiClient(e.login(danaUser))
 			if res := dana.apiCall("POST", "/api/v1/cases/"+n+"/files/acknowledgement", nil); res.StatusCode != http.StatusNoContent {
 				t.Fatalf("acknowledge = %d %s", res.StatusCode, res.Body)
 			}

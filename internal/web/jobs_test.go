@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
@@ -22,13 +21,14 @@ import (
 // the API.
 func TestDeadJobsPage(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
+		agent, adminEmail := e.staff(desk.RoleAgent), e.staff(desk.RolePortalAdmin)
 		deadMails(t, e, "gone@customer.example", "moved@customer.example")
-		if res := e.signIn(demo.Agent).get("/console/jobs"); res.StatusCode != http.StatusForbidden {
+		if res := e.signIn(agent).get("/console/jobs"); res.StatusCode != http.StatusForbidden {
 			t.Errorf("an agent's Dead jobs page = %d, want 403", res.StatusCode)
 		}
-		admin := e.signIn(demo.Admin)
+		admin := e.signIn(adminEmail)
 		page := admin.get("/console/jobs")
 		for _, want := range []string{"Email to gone@<wbr>customer.example: A reply from support", "550 5.1.1 no such mailbox", "Retry now", "Discard"} {
 			if !strings.Contains(page.Body, want) {
@@ -39,7 +39,7 @@ func TestDeadJobsPage(t *testing.T) {
 		if len(dead) != 2 {
 			t.Fatalf("dead jobs: %+v", dead)
 		}
-		if res := e.signIn(demo.Agent).post("/console/jobs/"+itoa(dead[0].ID), url.Values{}); res.StatusCode != http.StatusForbidden {
+		if res := e.signIn(agent).post("/console/jobs/"+itoa(dead[0].ID), url.Values{}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("an agent's Retry now = %d, want 403", res.StatusCode)
 		}
 		if res := admin.post("/console/jobs/"+itoa(dead[0].ID), url.Values{}); res.StatusCode != http.StatusSeeOther {
@@ -55,12 +55,12 @@ func TestDeadJobsPage(t *testing.T) {
 		if j, _ := e.store.Job(ctx, dead[0].ID); !j.CancelledAt.IsZero() {
 			t.Error("a job that is no longer dead was discarded")
 		}
-		api := e.apiClient(demo.Admin)
+		api := e.apiClient(adminEmail)
 		res := api.apiCall("GET", "/api/v1/jobs/dead", nil)
 		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `{"id":`+itoa(dead[1].ID)+`,"kind":"mail","subject":"Email to `) || strings.Contains(res.Body, `"id":`+itoa(dead[0].ID)+`,`) {
 			t.Fatalf("API dead jobs = %d: %s", res.StatusCode, res.Body)
 		}
-		if res := e.apiClient(demo.Agent).apiCall("POST", "/api/v1/jobs/"+itoa(dead[1].ID)+"/discard", nil); res.StatusCode != http.StatusForbidden {
+		if res := e.apiClient(agent).apiCall("POST", "/api/v1/jobs/"+itoa(dead[1].ID)+"/discard", nil); res.StatusCode != http.StatusForbidden {
 			t.Errorf("an agent's API discard = %d, want 403", res.StatusCode)
 		}
 		if res := api.apiCall("POST", "/api/v1/jobs/"+itoa(dead[1].ID)+"/discard", nil); res.StatusCode != http.StatusNoContent {
@@ -80,19 +80,20 @@ func TestDeadJobsPage(t *testing.T) {
 // only its own Discard button discards, Cancel leads back to the list.
 func TestDiscardJobAsksFirst(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
+		agent, adminEmail := e.staff(desk.RoleAgent), e.staff(desk.RolePortalAdmin)
 		deadMails(t, e, "gone@customer.example")
 		dead, _ := e.store.Jobs(ctx, store.JobFilter{Dead: true})
 		if len(dead) != 1 {
 			t.Fatalf("dead jobs: %+v", dead)
 		}
 		ask := "/console/jobs/" + itoa(dead[0].ID) + "/discard"
-		admin := e.signIn(demo.Admin)
+		admin := e.signIn(adminEmail)
 		if page := admin.get("/console/jobs").Body; !strings.Contains(page, `href="`+ask+`">Discard</a>`) || strings.Contains(page, `name="discard"`) {
 			t.Errorf("the list's Discard does not lead to the page that asks first:\n%s", page)
 		}
-		if res := e.signIn(demo.Agent).get(ask); res.StatusCode != http.StatusForbidden {
+		if res := e.signIn(agent).get(ask); res.StatusCode != http.StatusForbidden {
 			t.Errorf("an agent asking to discard = %d, want 403", res.StatusCode)
 		}
 		page := admin.get(ask)

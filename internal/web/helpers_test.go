@@ -78,10 +78,17 @@ func eachEngine(t *testing.T, fn func(t *testing.T, e *env)) {
 // server on an empty store: the test builds what it needs with e.fx.
 func eachBuilt(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Helper()
+	eachBuiltWith(t, nil, fn)
+}
+
+// eachBuiltWith is eachBuilt with the support desk's dependencies changed
+// by deps (if not nil).
+func eachBuiltWith(t *testing.T, deps func(*support.Deps), fn func(t *testing.T, e *env)) {
+	t.Helper()
 	for _, eng := range storetest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {
 			t.Parallel()
-			fn(t, start(t, storetest.Open(t, eng), false, nil, nil))
+			fn(t, start(t, storetest.Open(t, eng), false, nil, deps))
 		})
 	}
 }

@@ -79,9 +79,15 @@ func TestEscalationPages(t *testing.T) {
 // TestFollowAndTemplatePages: the Follow button, and the template page.
 func TestFollowAndTemplatePages(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		riley := e.signIn(demo.ReadOnly)
-		n := number(e.world.Cases["abc-new"])
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// A colleague's case Riley (Read-Only) may follow; another
+		// company's contact may not.
+		abc, other := e.fx.Company("ABC Testing Co"), e.fx.Company("Northwind Partners")
+		e.fx.Contract(abc)
+		e.fx.Contract(other)
+		rileyEmail := e.login(e.fx.Contact(abc, desk.ReadOnly))
+		riley := e.signIn(rileyEmail)
+		n := number(e.fx.Case(e.fx.Contact(abc, desk.ReadWrite)).ID)
 		if res := riley.get("/cases/" + n); !strings.Contains(res.Body, `id="follow"`) {
 			t.Fatal("no Follow button")
 		}
@@ -91,13 +97,13 @@ func TestFollowAndTemplatePages(t *testing.T) {
 		if res := riley.get("/cases/" + n); !strings.Contains(res.Body, `id="unfollow"`) {
 			t.Error("no Unfollow button after following")
 		}
-		if res := e.signIn(demo.Partner).post("/cases/"+n+"/follow", url.Values{"follow": {"on"}}); res.StatusCode != http.StatusNotFound {
+		if res := e.signIn(e.login(e.fx.Contact(other, desk.ReadWrite))).post("/cases/"+n+"/follow", url.Values{"follow": {"on"}}); res.StatusCode != http.StatusNotFound {
 			t.Errorf("another company following = %d", res.StatusCode)
 		}
-		if res := e.apiClient(demo.ReadOnly).apiCall("DELETE", "/api/v1/cases/"+n+"/follow", nil); res.StatusCode != http.StatusNoContent {
+		if res := e.apiClient(rileyEmail).apiCall("DELETE", "/api/v1/cases/"+n+"/follow", nil); res.StatusCode != http.StatusNoContent {
 			t.Errorf("API unfollow = %d", res.StatusCode)
 		}
-		admin := e.signIn(demo.Admin)
+		admin := e.signIn(e.staff(desk.RolePortalAdmin))
 		if res := admin.get("/console/settings/templates"); !strings.Contains(res.Body, "case_reply") {
 			t.Error("the template page does not list the kinds")
 		}

@@ -34,18 +34,11 @@ func (l AccessLevel) String() string {
 	return "none"
 }
 
+// MessageID is the catalogue ID of the AccessLevel's label.
+func (l AccessLevel) MessageID() string { return "label.access_level." + l.String() }
+
 // Label is the level's name as customers know it.
-func (l AccessLevel) Label() string {
-	switch l {
-	case Basic:
-		return "Basic"
-	case ReadOnly:
-		return "Read-Only"
-	case ReadWrite:
-		return "Read-Write (Designated Contact)"
-	}
-	return "No access"
-}
+func (l AccessLevel) Label() string { return label(l.MessageID(), l.String()) }
 
 // ParseAccessLevel reads a stored level name.
 func ParseAccessLevel(s string) (AccessLevel, bool) {

@@ -36,18 +36,11 @@ const (
 // SupportLevels lists the levels in the order forms show them.
 var SupportLevels = []SupportLevel{BusinessCare, BusinessCarePlus, PremiumCare}
 
+// MessageID is the catalogue ID of the SupportLevel's label.
+func (l SupportLevel) MessageID() string { return "label.support_level." + string(l) }
+
 // Label is the level's name as customers know it.
-func (l SupportLevel) Label() string {
-	switch l {
-	case BusinessCare:
-		return "Business Care"
-	case BusinessCarePlus:
-		return "Business Care Plus"
-	case PremiumCare:
-		return "Premium Care"
-	}
-	return string(l)
-}
+func (l SupportLevel) Label() string { return label(l.MessageID(), string(l)) }
 
 // Valid reports whether l is one of SupportLevels.
 func (l SupportLevel) Valid() bool { return slices.Contains(SupportLevels, l) }
@@ -71,24 +64,11 @@ var FlexCareAddOns = []FlexCare{
 	ExtendedSupport, CustomApplicationSupport, SpecialEventSupport,
 }
 
+// MessageID is the catalogue ID of the FlexCare's label.
+func (f FlexCare) MessageID() string { return "label.flex_care." + string(f) }
+
 // Label is the add-on's name as customers know it.
-func (f FlexCare) Label() string {
-	switch f {
-	case TechnicalAccountManager:
-		return "Technical Account Manager"
-	case SupportArchitect:
-		return "Support Architect"
-	case RemoteAlarmMonitoring:
-		return "Remote Alarm Monitoring"
-	case ExtendedSupport:
-		return "Extended Support"
-	case CustomApplicationSupport:
-		return "Custom Application Support"
-	case SpecialEventSupport:
-		return "Special Event Support"
-	}
-	return string(f)
-}
+func (f FlexCare) Label() string { return label(f.MessageID(), string(f)) }
 
 // Deployment is where the covered software runs; it selects service-level
 // targets.

@@ -25,21 +25,26 @@ const (
 // CaseTypeInfo describes a case type: its name and the sub types it allows.
 type CaseTypeInfo struct {
 	Type     CaseType
-	Label    string
 	SubTypes []string
 }
 
+// MessageID is the catalogue ID of the type's label.
+func (ti CaseTypeInfo) MessageID() string { return ti.Type.MessageID() }
+
+// Label is the type's name in English.
+func (ti CaseTypeInfo) Label() string { return ti.Type.Label() }
+
 // CaseTypes lists every case type with its sub types, from the handbook.
 var CaseTypes = []CaseTypeInfo{
-	{TypeSupport, "Support", []string{"Problem", "Question"}},
-	{TypeServiceRequest, "Service Request", []string{
+	{TypeSupport, []string{"Problem", "Question"}},
+	{TypeServiceRequest, []string{
 		"Add or remove access", "Password reset", "Change request", "New project request",
 	}},
-	{TypeAdmin, "Admin", []string{
+	{TypeAdmin, []string{
 		"Question", "Request", "Problem", "Add/Remove Support Access",
 		"Log File Retrieval Service", "Licence", "Portal", "File transfer",
 	}},
-	{TypeDataPrivacy, "Data Privacy Request", []string{"Access", "Erasure", "Rectification"}},
+	{TypeDataPrivacy, []string{"Access", "Erasure", "Rectification"}},
 }
 
 // TypeInfo returns the description of t.
@@ -52,13 +57,11 @@ func TypeInfo(t CaseType) (CaseTypeInfo, bool) {
 	return CaseTypeInfo{}, false
 }
 
+// MessageID is the catalogue ID of the CaseType's label.
+func (t CaseType) MessageID() string { return "label.case_type." + string(t) }
+
 // Label is the type's name as customers know it.
-func (t CaseType) Label() string {
-	if ti, ok := TypeInfo(t); ok {
-		return ti.Label
-	}
-	return string(t)
-}
+func (t CaseType) Label() string { return label(t.MessageID(), string(t)) }
 
 // Priority is how urgent a case is for the customer.
 type Priority string
@@ -79,22 +82,11 @@ var Priorities = []Priority{PriorityLow, PriorityMedium, PriorityHigh, PriorityC
 // CustomerPriorities are the priorities a customer may choose on the portal.
 var CustomerPriorities = []Priority{PriorityLow, PriorityMedium, PriorityHigh}
 
+// MessageID is the catalogue ID of the Priority's label.
+func (p Priority) MessageID() string { return "label.priority." + string(p) }
+
 // Label is the priority's name as customers know it.
-func (p Priority) Label() string {
-	switch p {
-	case PriorityLow:
-		return "Low"
-	case PriorityMedium:
-		return "Medium"
-	case PriorityHigh:
-		return "High"
-	case PriorityCritical:
-		return "Critical"
-	case PriorityProductionDown:
-		return "Production Down"
-	}
-	return string(p)
-}
+func (p Priority) Label() string { return label(p.MessageID(), string(p)) }
 
 // Valid reports whether p is a known priority.
 func (p Priority) Valid() bool { return slices.Contains(Priorities, p) }
@@ -113,20 +105,11 @@ const (
 // Statuses lists every status in workflow order.
 var Statuses = []Status{StatusOpen, StatusAwaitingInformation, StatusSolutionProposed, StatusClosed}
 
+// MessageID is the catalogue ID of the Status's label.
+func (s Status) MessageID() string { return "label.status." + string(s) }
+
 // Label is the status's name as customers know it.
-func (s Status) Label() string {
-	switch s {
-	case StatusOpen:
-		return "Open"
-	case StatusAwaitingInformation:
-		return "Awaiting Information"
-	case StatusSolutionProposed:
-		return "Solution Proposed"
-	case StatusClosed:
-		return "Closed"
-	}
-	return string(s)
-}
+func (s Status) Label() string { return label(s.MessageID(), string(s)) }
 
 // SubStatus refines a status. Each belongs to exactly one status.
 type SubStatus string
@@ -154,32 +137,11 @@ var SubStatuses = map[Status][]SubStatus{
 	StatusClosed:              {SubResolved, SubCancelled},
 }
 
+// MessageID is the catalogue ID of the SubStatus's label.
+func (s SubStatus) MessageID() string { return "label.sub_status." + string(s) }
+
 // Label is the substatus's name as customers know it.
-func (s SubStatus) Label() string {
-	switch s {
-	case SubNew:
-		return "New"
-	case SubInvestigation:
-		return "Investigation"
-	case SubEngineeringRequest:
-		return "Engineering Request"
-	case SubMaintenanceReview:
-		return "Maintenance Review"
-	case SubThirdPartyPending:
-		return "Third Party Pending"
-	case SubInfoFromCustomer:
-		return "Information Required From Customer"
-	case SubReplied:
-		return "Replied"
-	case SubFixedSoftware:
-		return "Fixed - Software Provided"
-	case SubResolved:
-		return "Resolved"
-	case SubCancelled:
-		return "Cancelled"
-	}
-	return string(s)
-}
+func (s SubStatus) Label() string { return label(s.MessageID(), string(s)) }
 
 // transitions is the one table of allowed status changes. A change within
 // the same status (another substatus) is always allowed for a non-closed
@@ -364,7 +326,7 @@ func (n *NewCase) Validate(staff bool) error {
 	case n.SubType == "":
 		p.Add("sub_type", "Choose a sub type.")
 	case !slices.Contains(ti.SubTypes, n.SubType):
-		p.Add("sub_type", fmt.Sprintf("%q is not a sub type of %s cases.", n.SubType, ti.Label))
+		p.Add("sub_type", fmt.Sprintf("%q is not a sub type of %s cases.", n.SubType, ti.Label()))
 	}
 	if n.ProductID == 0 {
 		p.Add("product", "Choose the product.")

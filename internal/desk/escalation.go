@@ -26,22 +26,11 @@ const (
 // EscalationReasons lists the reasons, as the form offers them.
 var EscalationReasons = []EscalationReason{ReasonBusinessImpact, ReasonNoProgress, ReasonSolution, ReasonRCA, ReasonOther}
 
+// MessageID is the catalogue ID of the EscalationReason's label.
+func (r EscalationReason) MessageID() string { return "label.escalation_reason." + string(r) }
+
 // Label is how the form names a reason.
-func (r EscalationReason) Label() string {
-	switch r {
-	case ReasonBusinessImpact:
-		return "The business impact has grown"
-	case ReasonNoProgress:
-		return "The case is not progressing"
-	case ReasonSolution:
-		return "The proposed solution is not acceptable"
-	case ReasonRCA:
-		return "The root-cause analysis is late"
-	case ReasonOther:
-		return "Something else"
-	}
-	return string(r)
-}
+func (r EscalationReason) Label() string { return label(r.MessageID(), string(r)) }
 
 // EscalationState is where an escalation stands. Requested and Accepted
 // are active: a case has at most one active escalation.
@@ -57,20 +46,11 @@ const (
 // Active reports whether the escalation is still open.
 func (s EscalationState) Active() bool { return s == EscalationRequested || s == EscalationAccepted }
 
+// MessageID is the catalogue ID of the EscalationState's label.
+func (s EscalationState) MessageID() string { return "label.escalation_state." + string(s) }
+
 // Label is how pages name a state.
-func (s EscalationState) Label() string {
-	switch s {
-	case EscalationRequested:
-		return "Waiting for review"
-	case EscalationAccepted:
-		return "Accepted"
-	case EscalationRejected:
-		return "Rejected"
-	case EscalationClosed:
-		return "Closed"
-	}
-	return string(s)
-}
+func (s EscalationState) Label() string { return label(s.MessageID(), string(s)) }
 
 // Escalation is a customer escalation of a case.
 type Escalation struct {

@@ -17,13 +17,11 @@ const (
 	ClockRCA ClockKind = "rca"
 )
 
+// MessageID is the catalogue ID of the ClockKind's label.
+func (k ClockKind) MessageID() string { return "label.clock_kind." + string(k) }
+
 // Label is how pages name the clock.
-func (k ClockKind) Label() string {
-	if k == ClockRCA {
-		return "Root-cause analysis"
-	}
-	return "Initial response"
-}
+func (k ClockKind) Label() string { return label(k.MessageID(), string(k)) }
 
 // TargetUnit says how a target's amount is counted.
 type TargetUnit string

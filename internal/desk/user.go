@@ -31,20 +31,11 @@ const (
 // Roles lists the staff roles in the order forms show them.
 var Roles = []Role{RoleAgent, RoleEscalationOwner, RolePortalAdmin, RoleProductSupportManager}
 
+// MessageID is the catalogue ID of the Role's label.
+func (r Role) MessageID() string { return "label.role." + string(r) }
+
 // Label is the role's name in the console.
-func (r Role) Label() string {
-	switch r {
-	case RoleAgent:
-		return "Agent"
-	case RoleEscalationOwner:
-		return "Escalation owner"
-	case RolePortalAdmin:
-		return "Portal admin"
-	case RoleProductSupportManager:
-		return "Product support manager"
-	}
-	return string(r)
-}
+func (r Role) Label() string { return label(r.MessageID(), string(r)) }
 
 // TermsVersion is the version of the Designated Contact terms a contact
 // accepts today. Changing the terms means raising it.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/i18n"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -134,10 +135,27 @@ func formatDuration(d time.Duration) string {
 	return fmt.Sprintf("%dm", minutes)
 }
 
-// parsePages parses the layout and partials once, then each page on a clone
-// of them, keyed by the page's file name without .html.
-func parsePages() (map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(funcs).ParseFS(assets, "assets/templates/layout.html", "assets/templates/partials/*.html")
+// parsePages parses the pages of every language of the catalogue, keyed by
+// language, then by the page's file name without .html.
+func parsePages(c *i18n.Catalogue) (map[string]map[string]*template.Template, error) {
+	if err := checkTemplateIDs(c); err != nil {
+		return nil, err
+	}
+	byLang := make(map[string]map[string]*template.Template)
+	for _, tag := range c.Languages() {
+		pages, err := parseLanguage(c.Localizer(tag))
+		if err != nil {
+			return nil, err
+		}
+		byLang[tag.String()] = pages
+	}
+	return byLang, nil
+}
+
+// parseLanguage parses the layout and partials once, then each page on a
+// clone of them, with the catalogue's functions in one language.
+func parseLanguage(l *i18n.Localizer) (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(funcs).Funcs(textFuncs(l)).ParseFS(assets, "assets/templates/layout.html", "assets/templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -162,7 +180,7 @@ func parsePages() (map[string]*template.Template, error) {
 // render writes a page with status. It renders into a buffer first, so a
 // template error becomes a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
-	t, ok := s.pages[name]
+	t, ok := s.pages[s.language(r)][name]
 	if !ok {
 		s.log.ErrorContext(r.Context(), "no such page template", "page", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)

@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/caseport/caseport/internal/i18n"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -26,7 +27,9 @@ type Server struct {
 	// trustedProxies are the peers whose Forwarded and X-Forwarded-For
 	// headers name the client (clientAddress).
 	trustedProxies []netip.Prefix
-	pages          map[string]*template.Template
+	// pages are the parsed templates by language, then by page name.
+	pages     map[string]map[string]*template.Template
+	catalogue *i18n.Catalogue
 }
 
 // Config holds what New needs.
@@ -45,11 +48,15 @@ type Config struct {
 // New parses every template, so a broken template fails the start, not a
 // user's request.
 func New(cfg Config) (*Server, error) {
-	pages, err := parsePages()
+	cat := i18n.Default()
+	pages, err := parsePages(cat)
 	if err != nil {
 		return nil, err
 	}
-	return &Server{svc: cfg.Service, log: cfg.Log, secure: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies, pages: pages}, nil
+	return &Server{
+		svc: cfg.Service, log: cfg.Log, secure: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies,
+		pages: pages, catalogue: cat,
+	}, nil
 }
 
 // healthz is liveness: the process answers HTTP. It asks nothing of the

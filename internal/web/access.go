@@ -24,7 +24,7 @@ func (s *Server) accessRequests(w http.ResponseWriter, r *http.Request, a *desk.
 	}
 	decides := len(a.Approves) > 0 || a.HasRole(desk.RolePortalAdmin)
 	s.render(w, r, http.StatusOK, "access-requests", &view{
-		Title: "Access requests", User: a.User, Form: r.URL.Query(),
+		Title: s.loc(r).T("title.access_requests"), User: a.User, Form: r.URL.Query(),
 		Data: map[string]any{"Requests": reqs, "Decides": decides, "Staff": a.IsStaff(), "State": string(state)},
 	})
 	return nil
@@ -52,7 +52,7 @@ func (s *Server) showAccessRequest(w http.ResponseWriter, r *http.Request, a *de
 		return err
 	}
 	s.render(w, r, status, "access-request", &view{
-		Title: "Access request", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.access_request"), User: a.User, Form: form, Errors: errs,
 		Data: map[string]any{"R": req, "CanDecide": canDecide, "Staff": a.IsStaff()},
 	})
 	return nil

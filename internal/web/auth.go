@@ -16,7 +16,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 	// A link may carry next into the form: only a safe one is kept.
 	form := r.URL.Query()
 	form.Set("next", safeNext(form.Get("next")))
-	s.render(w, r, http.StatusOK, "signin", &view{Title: "Sign in", Form: form})
+	s.render(w, r, http.StatusOK, "signin", &view{Title: s.loc(r).T("title.sign_in"), Form: form})
 	return nil
 }
 
@@ -32,18 +32,18 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch {
 	case desk.AsValidation(err) != nil:
-		s.render(w, r, http.StatusUnprocessableEntity, "signin", &view{Title: "Sign in", Form: r.PostForm, Errors: desk.AsValidation(err)})
+		s.render(w, r, http.StatusUnprocessableEntity, "signin", &view{Title: s.loc(r).T("title.sign_in"), Form: r.PostForm, Errors: desk.AsValidation(err)})
 		return nil
 	case errors.Is(err, support.ErrBadCredentials):
 		s.render(w, r, http.StatusUnauthorized, "signin", &view{
-			Title: "Sign in", Form: r.PostForm,
+			Title: s.loc(r).T("title.sign_in"), Form: r.PostForm,
 			Errors: map[string]string{"email": "The email address or password is not right."},
 		})
 		return nil
 	case errors.Is(err, desk.ErrThrottled):
 		setRetryAfter(w, err)
 		s.render(w, r, http.StatusTooManyRequests, "signin", &view{
-			Title: "Sign in", Form: r.PostForm,
+			Title: s.loc(r).T("title.sign_in"), Form: r.PostForm,
 			Errors: map[string]string{formLevel: sentence(message(err)) + " Or reset your password."},
 		})
 		return nil
@@ -75,7 +75,7 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	s.clearSession(w)
-	s.redirect(w, r, "/signin", "You are signed out.")
+	s.redirect(w, r, "/signin", s.loc(r).T("notice.you_are_signed_out"))
 	return nil
 }
 
@@ -93,7 +93,7 @@ func (s *Server) root(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "forgot-password", &view{Title: "Reset your password", Data: map[string]any{"Sent": false}})
+	s.render(w, r, http.StatusOK, "forgot-password", &view{Title: s.loc(r).T("title.reset_your_password"), Data: map[string]any{"Sent": false}})
 	return nil
 }
 
@@ -104,7 +104,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 	}
 	if fields := desk.AsValidation(err); fields != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "forgot-password", &view{
-			Title: "Reset your password", Form: r.PostForm, Errors: fields, Data: map[string]any{"Sent": false},
+			Title: s.loc(r).T("title.reset_your_password"), Form: r.PostForm, Errors: fields, Data: map[string]any{"Sent": false},
 		})
 		return nil
 	}
@@ -112,7 +112,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "forgot-password", &view{
-		Title: "Reset your password", Form: r.PostForm,
+		Title: s.loc(r).T("title.reset_your_password"), Form: r.PostForm,
 		Data: map[string]any{"Sent": true},
 	})
 	return nil
@@ -121,7 +121,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
 	s.render(w, r, http.StatusOK, "reset-password", &view{
-		Title: "Choose a new password", Form: r.URL.Query(),
+		Title: s.loc(r).T("title.choose_a_new_password"), Form: r.URL.Query(),
 		Data: map[string]any{"Valid": s.svc.ResetLinkValid(r.Context(), token)},
 	})
 	return nil
@@ -134,18 +134,18 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	}
 	if fields := desk.AsValidation(err); fields != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "reset-password", &view{
-			Title: "Choose a new password",
+			Title: s.loc(r).T("title.choose_a_new_password"),
 			Form:  r.PostForm, Errors: fields, Data: map[string]any{"Valid": true},
 		})
 		return nil
 	}
 	if errors.Is(err, desk.ErrNotFound) {
-		s.render(w, r, http.StatusGone, "reset-password", &view{Title: "Choose a new password", Data: map[string]any{"Valid": false}})
+		s.render(w, r, http.StatusGone, "reset-password", &view{Title: s.loc(r).T("title.choose_a_new_password"), Data: map[string]any{"Valid": false}})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	s.redirect(w, r, "/signin", "Your password is changed. Sign in with the new one.")
+	s.redirect(w, r, "/signin", s.loc(r).T("notice.your_password_is_changed_sign_in"))
 	return nil
 }

@@ -146,7 +146,7 @@ func (s *Server) newCase(w http.ResponseWriter, r *http.Request, a *desk.Actor) 
 	if len(data["Combos"].([]support.Combo)) == 0 {
 		data["NoCombos"] = true
 	}
-	s.render(w, r, http.StatusOK, "case-new", &view{Title: "Open a Case", User: a.User, Form: r.URL.Query(), Data: data})
+	s.render(w, r, http.StatusOK, "case-new", &view{Title: s.loc(r).T("title.open_a_case"), User: a.User, Form: r.URL.Query(), Data: data})
 	return nil
 }
 
@@ -170,7 +170,7 @@ func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.
 	}
 	if len(errs) > 0 {
 		data["Step"] = 1
-		s.render(w, r, http.StatusUnprocessableEntity, "case-new", &view{Title: "Open a Case", User: a.User, Form: form, Errors: errs, Data: data})
+		s.render(w, r, http.StatusUnprocessableEntity, "case-new", &view{Title: s.loc(r).T("title.open_a_case"), User: a.User, Form: form, Errors: errs, Data: data})
 		return nil
 	}
 	if form.Get("component") == "" {
@@ -187,7 +187,7 @@ func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.
 		form.Set("stage", string(desk.StageProduction))
 	}
 	data["Step"] = 2
-	s.render(w, r, http.StatusOK, "case-new", &view{Title: "Open a Case", User: a.User, Form: form, Data: data})
+	s.render(w, r, http.StatusOK, "case-new", &view{Title: s.loc(r).T("title.open_a_case"), User: a.User, Form: form, Data: data})
 	return nil
 }
 
@@ -226,13 +226,13 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 			return derr
 		}
 		data["Step"] = 2
-		s.render(w, r, http.StatusUnprocessableEntity, "case-new", &view{Title: "Open a Case", User: a.User, Form: r.PostForm, Errors: fields, Data: data})
+		s.render(w, r, http.StatusUnprocessableEntity, "case-new", &view{Title: s.loc(r).T("title.open_a_case"), User: a.User, Form: r.PostForm, Errors: fields, Data: data})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	s.redirect(w, r, "/cases/"+c.Number(), "Case "+c.Number()+" is open. We will be in touch.")
+	s.redirect(w, r, "/cases/"+c.Number(), s.loc(r).T("notice.case_opened", "Number", c.Number()))
 	return nil
 }
 
@@ -271,7 +271,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 			w.Header().Set("Cache-Control", "no-store")
 		}
 	}
-	s.render(w, r, status, "case", &view{Title: "Case " + v.Case.Number(), User: a.User, Form: form, Errors: errs, Data: data})
+	s.render(w, r, status, "case", &view{Title: s.loc(r).T("title.case", "Number", v.Case.Number()), User: a.User, Form: form, Errors: errs, Data: data})
 	return nil
 }
 
@@ -319,9 +319,9 @@ func (s *Server) reopenCase(r *http.Request, req support.Request, caseID int64) 
 
 func (s *Server) replyCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	internal := r.PostForm.Get("visibility") == "internal"
-	notice := "Your reply was sent to the customer."
+	notice := s.loc(r).T("notice.your_reply_was_sent_to_the")
 	if internal {
-		notice = "Your internal note was added."
+		notice = s.loc(r).T("notice.your_internal_note_was_added")
 	}
 	return notice, s.svc.Reply(r.Context(), req, caseID, r.PostForm.Get("body"), internal)
 }
@@ -396,21 +396,22 @@ func (s *Server) workEscalation(r *http.Request, req support.Request, caseID int
 		return "", desk.ErrNotFound
 	}
 	step := support.EscalationStep(r.PathValue("step"))
-	notice := map[support.EscalationStep]string{
-		support.StepAccept: "The escalation is accepted.", support.StepReject: "The escalation is rejected.",
-		support.StepClose: "The escalation is closed.", support.StepNote: "Your update was added to the escalation.",
+	id := map[support.EscalationStep]string{
+		support.StepAccept: "notice.escalation_accepted", support.StepReject: "notice.escalation_rejected",
+		support.StepClose: "notice.escalation_closed", support.StepNote: "notice.escalation_note_added",
 	}[step]
-	if notice == "" {
+	if id == "" {
 		return "", desk.ErrNotFound
 	}
+	notice := s.loc(r).T(id)
 	return notice, s.svc.WorkEscalation(r.Context(), req, esc.Current.ID, step, r.PostForm.Get("text"))
 }
 
 func (s *Server) followCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	on := r.PostForm.Get("follow") == "on"
-	notice := "You no longer follow this case."
+	notice := s.loc(r).T("notice.you_no_longer_follow_this_case")
 	if on {
-		notice = "You follow this case: its emails come to you too."
+		notice = s.loc(r).T("notice.you_follow_this_case_its_emails")
 	}
 	return notice, s.svc.Follow(r.Context(), req, caseID, on)
 }
@@ -477,7 +478,7 @@ func (s *Server) renderTransfer(w http.ResponseWriter, r *http.Request, a *desk.
 	// The page's log masker is WebAssembly: compiling it is all this allows.
 	w.Header().Set("Content-Security-Policy", contentSecurityPolicy("script-src 'self' 'wasm-unsafe-eval'"))
 	s.render(w, r, status, "case-files", &view{
-		Title: "Transfer Files: case " + t.Case.Number(), User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.transfer_files_case", "Number", t.Case.Number()), User: a.User, Form: form, Errors: errs,
 		Data: map[string]any{"T": t, "Files": list},
 	})
 	return nil

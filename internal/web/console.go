@@ -68,7 +68,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "queue", &view{Title: "Case queue", User: a.User, Form: q, Data: map[string]any{
+	s.render(w, r, http.StatusOK, "queue", &view{Title: s.loc(r).T("title.case_queue"), User: a.User, Form: q, Data: map[string]any{
 		"Page": page, "Next": nextURL(r.URL, page.Next), "Statuses": desk.Statuses, "Priorities": desk.Priorities,
 		"Catalog": cat, "Companies": companies, "Staff": staff, "Sizes": pageSizes, "Size": f.Limit,
 		"Now": time.Now(),

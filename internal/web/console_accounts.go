@@ -60,7 +60,7 @@ func (s *Server) showCompanies(w http.ResponseWriter, r *http.Request, a *desk.A
 		form = r.URL.Query()
 	}
 	s.render(w, r, status, "console-companies", &view{
-		Title: "Companies", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.companies"), User: a.User, Form: form, Errors: errs,
 		Data: map[string]any{"Companies": shown, "All": cs, "Names": names, "Admin": a.HasRole(desk.RolePortalAdmin), "Calendars": s.calendarsFor(r, a)},
 	})
 	return nil
@@ -179,9 +179,9 @@ func (s *Server) setApprover(r *http.Request, req support.Request) (string, stri
 	}
 	on := r.PostForm.Get("on") == "1"
 	to := "/console/companies/" + strconv.FormatInt(id, 10)
-	notice := "The Designated Approver is added."
+	notice := s.loc(r).T("notice.the_designated_approver_is_added")
 	if !on {
-		notice = "The Designated Approver is removed."
+		notice = s.loc(r).T("notice.the_designated_approver_is_removed")
 	}
 	return to, notice, s.svc.SetApprover(r.Context(), req, id, formInt(r, "contact"), on)
 }
@@ -238,9 +238,9 @@ func (s *Server) showContract(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if err != nil {
 		return err
 	}
-	title := "New Service Contract"
+	title := s.loc(r).T("title.new_service_contract")
 	if form.Get("id") != "" && form.Get("id") != "0" {
-		title = "Service Contract " + form.Get("number")
+		title = s.loc(r).T("title.service_contract", "Number", form.Get("number"))
 	}
 	s.render(w, r, status, "console-contract", &view{
 		Title: title, User: a.User, Form: form, Errors: errs,
@@ -305,7 +305,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, a *desk.Act
 		return err
 	}
 	data := map[string]any{"Companies": all, "Levels": desk.AccessLevels, "Admin": a.HasRole(desk.RolePortalAdmin)}
-	title := "New contact"
+	title := s.loc(r).T("title.new_contact")
 	if id, err := pathID(r, "id"); err == nil {
 		cv, err := s.svc.Contact(r.Context(), request(r, a), id)
 		if err != nil {
@@ -364,9 +364,9 @@ func (s *Server) createContact(r *http.Request, req support.Request) (string, st
 	if err != nil {
 		return "", "", err
 	}
-	notice := "The contact is created and was sent a link to choose a password (valid 7 days)."
+	notice := s.loc(r).T("notice.the_contact_is_created_and_was")
 	if in.Disabled {
-		notice = "The contact is created, disabled: no link to choose a password was sent."
+		notice = s.loc(r).T("notice.the_contact_is_created_disabled_no")
 	}
 	return "/console/contacts/" + strconv.FormatInt(id, 10), notice, nil
 }

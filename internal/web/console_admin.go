@@ -21,7 +21,7 @@ func (s *Server) callerForm(w http.ResponseWriter, r *http.Request, a *desk.Acto
 
 func (s *Server) showCaller(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string, caller *support.Caller) error {
 	s.render(w, r, status, "console-caller", &view{
-		Title: "Caller verification", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.caller_verification"), User: a.User, Form: form, Errors: errs,
 		Data: map[string]any{"Caller": caller},
 	})
 	return nil
@@ -82,7 +82,7 @@ func (s *Server) showProducts(w http.ResponseWriter, r *http.Request, a *desk.Ac
 		return err
 	}
 	s.render(w, r, status, "console-products", &view{
-		Title: "Products", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.products"), User: a.User, Form: form, Errors: errs,
 		Data: map[string]any{"Catalog": cat, "Admin": a.HasRole(desk.RolePortalAdmin)},
 	})
 	return nil
@@ -120,7 +120,7 @@ func (s *Server) showStaff(w http.ResponseWriter, r *http.Request, a *desk.Actor
 		return err
 	}
 	s.render(w, r, status, "console-staff", &view{
-		Title: "Staff", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.staff"), User: a.User, Form: form, Errors: errs,
 		Data: map[string]any{"Staff": users, "Roles": desk.Roles, "Admin": a.HasRole(desk.RolePortalAdmin)},
 	})
 	return nil
@@ -156,7 +156,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		next = "/console/audit?" + v.Encode()
 	}
 	s.render(w, r, http.StatusOK, "console-audit", &view{
-		Title: "Audit log", User: a.User, Form: q, Data: map[string]any{"Entries": entries, "Next": next},
+		Title: s.loc(r).T("title.audit_log"), User: a.User, Form: q, Data: map[string]any{"Entries": entries, "Next": next},
 	})
 	return nil
 }
@@ -168,7 +168,7 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request, a *desk.Actor) e
 		return err
 	}
 	s.render(w, r, http.StatusOK, "console-outbox", &view{
-		Title: "Outbox", User: a.User, Form: q, Data: map[string]any{"Mails": mails},
+		Title: s.loc(r).T("title.outbox"), User: a.User, Form: q, Data: map[string]any{"Mails": mails},
 	})
 	return nil
 }
@@ -189,7 +189,7 @@ func (s *Server) emailSettings(w http.ResponseWriter, r *http.Request, a *desk.A
 }
 
 func (s *Server) showEmailSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-	s.render(w, r, status, "console-settings-email", &view{Title: "Work email rules", User: a.User, Form: form, Errors: errs})
+	s.render(w, r, status, "console-settings-email", &view{Title: s.loc(r).T("title.work_email_rules"), User: a.User, Form: form, Errors: errs})
 	return nil
 }
 
@@ -229,7 +229,7 @@ func (s *Server) fileSettings(w http.ResponseWriter, r *http.Request, a *desk.Ac
 }
 
 func (s *Server) showFileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-	s.render(w, r, status, "console-settings-files", &view{Title: "File transfer", User: a.User, Form: form, Errors: errs})
+	s.render(w, r, status, "console-settings-files", &view{Title: s.loc(r).T("title.file_transfer"), User: a.User, Form: form, Errors: errs})
 	return nil
 }
 
@@ -245,7 +245,7 @@ func (s *Server) escalationQueue(w http.ResponseWriter, r *http.Request, a *desk
 		return err
 	}
 	s.render(w, r, http.StatusOK, "console-escalations", &view{
-		Title: "Escalations", User: a.User, Data: map[string]any{"Queue": q, "Now": time.Now()},
+		Title: s.loc(r).T("title.escalations"), User: a.User, Data: map[string]any{"Queue": q, "Now": time.Now()},
 	})
 	return nil
 }
@@ -266,7 +266,7 @@ func (s *Server) showInbound(w http.ResponseWriter, r *http.Request, a *desk.Act
 		return err
 	}
 	s.render(w, r, status, "console-mail", &view{
-		Title: "Received mail", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.received_mail"), User: a.User, Form: form, Errors: errs,
 		Data: map[string]any{"Mail": ms, "State": state},
 	})
 	return nil
@@ -282,7 +282,7 @@ func (s *Server) inboundMessage(w http.ResponseWriter, r *http.Request, a *desk.
 		return err
 	}
 	s.render(w, r, http.StatusOK, "console-mail-message", &view{
-		Title: "Received mail", User: a.User, Data: map[string]any{"M": m, "Msg": msg, "Raw": string(m.Raw)},
+		Title: s.loc(r).T("title.received_mail"), User: a.User, Data: map[string]any{"M": m, "Msg": msg, "Raw": string(m.Raw)},
 	})
 	return nil
 }
@@ -326,7 +326,7 @@ func (s *Server) showEmailTemplates(w http.ResponseWriter, r *http.Request, a *d
 		rows = append(rows, row{MailKind: k, Subject: t[0], Body: t[1]})
 	}
 	s.render(w, r, status, "console-email-templates", &view{
-		Title: "Email templates", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.email_templates"), User: a.User, Form: form, Errors: errs,
 		Data: map[string]any{"Rows": rows, "DefaultSubject": support.DefaultMailSubject, "DefaultBody": support.DefaultMailBody},
 	})
 	return nil

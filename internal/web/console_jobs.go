@@ -22,7 +22,7 @@ func (s *Server) showDeadJobs(w http.ResponseWriter, r *http.Request, a *desk.Ac
 		return err
 	}
 	s.render(w, r, status, "console-jobs", &view{
-		Title: "Dead jobs", User: a.User, Form: form, Errors: errs, Data: map[string]any{"Jobs": jobs},
+		Title: s.loc(r).T("title.dead_jobs"), User: a.User, Form: form, Errors: errs, Data: map[string]any{"Jobs": jobs},
 	})
 	return nil
 }
@@ -53,7 +53,7 @@ func (s *Server) confirmDiscardJob(w http.ResponseWriter, r *http.Request, a *de
 		return err
 	}
 	s.render(w, r, http.StatusOK, "console-job-discard", &view{
-		Title: "Discard a dead job", User: a.User, Data: map[string]any{"Job": j},
+		Title: s.loc(r).T("title.discard_a_dead_job"), User: a.User, Data: map[string]any{"Job": j},
 	})
 	return nil
 }

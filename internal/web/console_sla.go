@@ -41,7 +41,7 @@ func (s *Server) showServiceLevels(w http.ResponseWriter, r *http.Request, a *de
 		}
 	}
 	s.render(w, r, status, "console-service-levels", &view{
-		Title: "Service levels", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.service_levels"), User: a.User, Form: form, Errors: errs,
 		Data: map[string]any{
 			"Calendars": cals, "Targets": targets, "Admin": a.HasRole(desk.RolePortalAdmin),
 			"Units": []desk.TargetUnit{desk.UnitMinutes, desk.UnitBusinessMinutes, desk.UnitBusinessDays},
@@ -108,7 +108,7 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, a *desk.Ac
 			form = url.Values{"name": {cal.Name}, "zone": {cal.Zone}, "week": {cal.Week}, "holidays": {strings.Join(days, "\n")}}
 		}
 	}
-	title := "New calendar"
+	title := s.loc(r).T("title.new_calendar")
 	if cal != nil {
 		title = cal.Name
 	}

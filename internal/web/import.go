@@ -16,7 +16,7 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request, a *desk.Acto
 		return err
 	}
 	s.render(w, r, http.StatusOK, "console-import", &view{
-		Title: "Import", User: a.User, Form: r.URL.Query(),
+		Title: s.loc(r).T("title.import"), User: a.User, Form: r.URL.Query(),
 		Data: map[string]any{"Columns": support.ImportColumns},
 	})
 	return nil
@@ -52,7 +52,7 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, "console-import", &view{
-		Title: "Import", User: a.User, Form: r.MultipartForm.Value,
+		Title: s.loc(r).T("title.import"), User: a.User, Form: r.MultipartForm.Value,
 		Data: map[string]any{"Columns": support.ImportColumns, "Report": rep},
 	})
 	return nil
@@ -64,7 +64,7 @@ func (s *Server) importFailed(w http.ResponseWriter, r *http.Request, a *desk.Ac
 		return err
 	}
 	s.render(w, r, http.StatusUnprocessableEntity, "console-import", &view{
-		Title: "Import", User: a.User, Errors: fields,
+		Title: s.loc(r).T("title.import"), User: a.User, Errors: fields,
 		Data: map[string]any{"Columns": support.ImportColumns},
 	})
 	return nil

@@ -78,7 +78,7 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, a *desk.Act
 	})
 	// The page shows the PIN.
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "profile", &view{Title: "Your profile", User: a.User, Form: form, Errors: errs, Data: data})
+	s.render(w, r, status, "profile", &view{Title: s.loc(r).T("title.your_profile"), User: a.User, Form: form, Errors: errs, Data: data})
 	return nil
 }
 
@@ -177,7 +177,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Act
 	data["NewTokenName"] = r.PostForm.Get("name")
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "profile", &view{
-		Title: "Your profile", User: a.User, Data: data,
+		Title: s.loc(r).T("title.your_profile"), User: a.User, Data: data,
 		Flash: &flash{Kind: "success", Text: "Your API token is ready. Copy it now: it will not be shown again."},
 	})
 	return nil

@@ -13,7 +13,7 @@ import (
 // link, then the form with the combination and level asked for.
 
 func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "register", &view{Title: "Request My Support account", Data: map[string]any{"Sent": false}})
+	s.render(w, r, http.StatusOK, "register", &view{Title: s.loc(r).T("title.request_my_support_account"), Data: map[string]any{"Sent": false}})
 	return nil
 }
 
@@ -24,7 +24,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	}
 	if fields := desk.AsValidation(err); fields != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "register", &view{
-			Title: "Request My Support account", Form: r.PostForm, Errors: fields, Data: map[string]any{"Sent": false},
+			Title: s.loc(r).T("title.request_my_support_account"), Form: r.PostForm, Errors: fields, Data: map[string]any{"Sent": false},
 		})
 		return nil
 	}
@@ -33,7 +33,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The same answer whether or not the address has an account.
 	s.render(w, r, http.StatusOK, "register", &view{
-		Title: "Request My Support account", Form: r.PostForm, Data: map[string]any{"Sent": true},
+		Title: s.loc(r).T("title.request_my_support_account"), Form: r.PostForm, Data: map[string]any{"Sent": true},
 	})
 	return nil
 }
@@ -45,14 +45,14 @@ func (s *Server) registerCompleteForm(w http.ResponseWriter, r *http.Request) er
 func (s *Server) showRegisterComplete(w http.ResponseWriter, r *http.Request, status int, form url.Values, errs map[string]string) error {
 	email, err := s.svc.RegistrationEmail(r.Context(), form.Get("token"))
 	if errors.Is(err, desk.ErrNotFound) {
-		s.render(w, r, http.StatusGone, "register-complete", &view{Title: "Request My Support account", Data: map[string]any{"Valid": false}})
+		s.render(w, r, http.StatusGone, "register-complete", &view{Title: s.loc(r).T("title.request_my_support_account"), Data: map[string]any{"Valid": false}})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	s.render(w, r, status, "register-complete", &view{
-		Title: "Request My Support account", Form: form, Errors: errs,
+		Title: s.loc(r).T("title.request_my_support_account"), Form: form, Errors: errs,
 		Data: map[string]any{"Valid": true, "Email": email, "Levels": desk.AccessLevels},
 	})
 	return nil
@@ -78,7 +78,7 @@ func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error 
 		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f, fields)
 	}
 	if errors.Is(err, desk.ErrNotFound) {
-		s.render(w, r, http.StatusGone, "register-complete", &view{Title: "Request My Support account", Data: map[string]any{"Valid": false}})
+		s.render(w, r, http.StatusGone, "register-complete", &view{Title: s.loc(r).T("title.request_my_support_account"), Data: map[string]any{"Valid": false}})
 		return nil
 	}
 	if errors.Is(err, desk.ErrThrottled) {

@@ -191,7 +191,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		v.Flash = s.takeFlash(w, r)
 	}
 	if v.User != nil && v.Nav == nil {
-		v.Nav = navFor(v.User, r.URL.Path)
+		v.Nav = navFor(s.loc(r), v.User, r.URL.Path)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -205,45 +205,45 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 // navFor builds the top navigation for a user.
-func navFor(u *desk.User, current string) []navItem {
+func navFor(l *i18n.Localizer, u *desk.User, current string) []navItem {
 	var items []navItem
 	if u.IsStaff() {
 		items = []navItem{
-			{Label: "Queue", Href: "/console"},
+			{Label: l.T("nav.queue"), Href: "/console"},
 		}
 		if u.HasRole(desk.RoleEscalationOwner) || u.HasRole(desk.RolePortalAdmin) {
-			items = append(items, navItem{Label: "Escalations", Href: "/console/escalations"})
+			items = append(items, navItem{Label: l.T("nav.escalations"), Href: "/console/escalations"})
 		}
 		items = append(items,
-			navItem{Label: "Caller verification", Href: "/console/caller"},
-			navItem{Label: "Companies", Href: "/console/companies"},
-			navItem{Label: "Access requests", Href: "/access-requests"},
+			navItem{Label: l.T("nav.caller_verification"), Href: "/console/caller"},
+			navItem{Label: l.T("nav.companies"), Href: "/console/companies"},
+			navItem{Label: l.T("nav.access_requests"), Href: "/access-requests"},
 		)
 		if u.HasRole(desk.RolePortalAdmin) {
 			items = append(items,
-				navItem{Label: "Products", Href: "/console/products"},
-				navItem{Label: "Service levels", Href: "/console/service-levels"},
-				navItem{Label: "Staff", Href: "/console/staff"},
-				navItem{Label: "Import", Href: "/console/import"},
-				navItem{Label: "Audit log", Href: "/console/audit"},
-				navItem{Label: "Outbox", Href: "/console/outbox"},
-				navItem{Label: "Dead jobs", Href: "/console/jobs"},
-				navItem{Label: "Received mail", Href: "/console/mail"},
-				navItem{Label: "Settings", Href: "/console/settings/email"},
-				navItem{Label: "File transfer", Href: "/console/settings/files"},
-				navItem{Label: "Email templates", Href: "/console/settings/templates"},
+				navItem{Label: l.T("nav.products"), Href: "/console/products"},
+				navItem{Label: l.T("nav.service_levels"), Href: "/console/service-levels"},
+				navItem{Label: l.T("nav.staff"), Href: "/console/staff"},
+				navItem{Label: l.T("nav.import"), Href: "/console/import"},
+				navItem{Label: l.T("nav.audit_log"), Href: "/console/audit"},
+				navItem{Label: l.T("nav.outbox"), Href: "/console/outbox"},
+				navItem{Label: l.T("nav.dead_jobs"), Href: "/console/jobs"},
+				navItem{Label: l.T("nav.received_mail"), Href: "/console/mail"},
+				navItem{Label: l.T("nav.settings"), Href: "/console/settings/email"},
+				navItem{Label: l.T("nav.file_transfer"), Href: "/console/settings/files"},
+				navItem{Label: l.T("nav.email_templates"), Href: "/console/settings/templates"},
 			)
 		}
 	} else {
 		items = []navItem{
-			{Label: "My Cases", Href: "/cases"},
-			{Label: "Group Cases", Href: "/cases?list=group"},
-			{Label: "Closed Cases", Href: "/cases?list=closed"},
-			{Label: "Open a Case", Href: "/cases/new"},
-			{Label: "Access requests", Href: "/access-requests"},
+			{Label: l.T("nav.my_cases"), Href: "/cases"},
+			{Label: l.T("nav.group_cases"), Href: "/cases?list=group"},
+			{Label: l.T("nav.closed_cases"), Href: "/cases?list=closed"},
+			{Label: l.T("nav.open_a_case"), Href: "/cases/new"},
+			{Label: l.T("nav.access_requests"), Href: "/access-requests"},
 		}
 	}
-	items = append(items, navItem{Label: "Profile", Href: "/profile"})
+	items = append(items, navItem{Label: l.T("nav.profile"), Href: "/profile"})
 	for i := range items {
 		href, _, _ := strings.Cut(items[i].Href, "?")
 		items[i].Active = href == current
@@ -297,12 +297,13 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	status, title, public := classify(err)
 	s.logError(r, status, err)
 	askToRetry(w, status)
-	msg := "We could not find that page, or you do not have access to it."
+	l := s.loc(r)
+	msg := l.T("error.not_found")
 	switch {
 	case status == http.StatusServiceUnavailable:
-		msg = "Caseport cannot reach its database just now. Please try again in a few seconds."
+		msg = l.T("error.unavailable")
 	case status >= 500:
-		msg = "Something went wrong on our side. Please try again; if it keeps happening, call support."
+		msg = l.T("error.internal")
 	case public:
 		msg = sentence(message(err))
 	}

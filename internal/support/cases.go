@@ -150,8 +150,8 @@ func (s *Service) OpenCase(ctx context.Context, r Request, n desk.NewCase) (*des
 		if err := s.startClock(ctx, tx, c, desk.ClockResponse, now); err != nil {
 			return err
 		}
-		return s.notifyContact(ctx, tx, c, "case_created", "Case "+c.Number()+" opened: "+c.Summary,
-			"Your case "+c.Number()+" was opened with priority "+c.Priority.Label()+". We will be in touch.")
+		return s.notifyContact(ctx, tx, c, "case_created", desk.Msg("mail.case_created.subject", "Number", c.Number(), "Summary", c.Summary),
+			desk.Msg("mail.case_created.text", "Number", c.Number(), "Priority", c.Priority))
 	})
 	if err != nil {
 		return nil, err
@@ -443,8 +443,8 @@ func (s *Service) Reply(ctx context.Context, r Request, caseID int64, body strin
 		if _, err := s.meetClock(ctx, tx, c.ID, desk.ClockResponse, s.now()); err != nil {
 			return err
 		}
-		return s.notifyContact(ctx, tx, c, "case_reply", "Case "+c.Number()+": a reply from support",
-			r.Actor.User.Name()+" wrote:\n\n"+body)
+		return s.notifyContact(ctx, tx, c, "case_reply", desk.Msg("mail.case_reply.subject", "Number", c.Number()),
+			desk.Msg("mail.case_reply.text", "Name", r.Actor.User.Name(), "Body", body))
 	})
 }
 
@@ -495,8 +495,9 @@ func (s *Service) UpdateCase(ctx context.Context, r Request, caseID int64, ch Ca
 					// The handbook: the product support manager on duty
 					// hears of every Critical and Production Down case.
 					if err := s.notifyRole(ctx, tx, desk.RoleProductSupportManager, c, "priority_critical",
-						"Case "+c.Number()+" is now "+c.Priority.Label(),
-						r.Actor.User.Name()+" raised case "+c.Number()+" ("+c.Summary+") to "+c.Priority.Label()+"."); err != nil {
+						desk.Msg("mail.priority_critical.subject", "Number", c.Number(), "Priority", c.Priority),
+						desk.Msg("mail.priority_critical.text", "Name", r.Actor.User.Name(), "Number", c.Number(), "Summary", c.Summary,
+							"Priority", c.Priority)); err != nil {
 						return err
 					}
 				}
@@ -596,8 +597,8 @@ func (s *Service) setStatus(ctx context.Context, tx *store.Tx, r Request, c *des
 	if !statusChanged || r.Actor == nil || !r.Actor.IsStaff() {
 		return nil
 	}
-	return s.notifyContact(ctx, tx, c, "case_status", "Case "+c.Number()+" is now "+to.Label(),
-		"Your case "+c.Number()+" ("+c.Summary+") is now "+to.Label()+" - "+toSub.Label()+".")
+	return s.notifyContact(ctx, tx, c, "case_status", desk.Msg("mail.case_status.subject", "Number", c.Number(), "Status", to),
+		desk.Msg("mail.case_status.text", "Number", c.Number(), "Summary", c.Summary, "Status", to, "SubStatus", toSub))
 }
 
 // CloseCase closes a case with a reason (Resolved or Cancelled) and a
@@ -630,9 +631,8 @@ func (s *Service) CloseCase(ctx context.Context, r Request, caseID int64, reason
 		if err := s.audit(ctx, tx, r, "case_closed", c.Number(), reason.Label()); err != nil {
 			return err
 		}
-		return s.notifyContact(ctx, tx, c, "case_closed", "Case "+c.Number()+" closed ("+reason.Label()+")",
-			"Your case "+c.Number()+" was closed as "+reason.Label()+".\n\n"+c.CloseComment+
-				"\n\nYou can ask to reopen it within 30 days from the case page.")
+		return s.notifyContact(ctx, tx, c, "case_closed", desk.Msg("mail.case_closed.subject", "Number", c.Number(), "Reason", reason),
+			desk.Msg("mail.case_closed.text", "Number", c.Number(), "Reason", reason, "Comment", c.CloseComment))
 	})
 }
 
@@ -684,7 +684,7 @@ func (s *Service) event(ctx context.Context, tx *store.Tx, r Request, c *desk.Ca
 
 // notifyContact queues an email about a case to its contact and to its
 // followers; queueMail leaves out those who may no longer see it.
-func (s *Service) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, kind, subject, text string) error {
+func (s *Service) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, kind string, subject, text desk.Message) error {
 	contact, err := tx.User(ctx, c.ContactID)
 	if err != nil {
 		return err

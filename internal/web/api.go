@@ -1613,7 +1613,7 @@ func (s *Server) apiEmailTemplates(w http.ResponseWriter, r *http.Request, a *de
 	out := make([]apiEmailTemplate, 0, len(support.MailKinds))
 	for _, k := range support.MailKinds {
 		t := stored[k.Kind]
-		out = append(out, apiEmailTemplate{Kind: k.Kind, About: k.About, Subject: t[0], Body: t[1]})
+		out = append(out, apiEmailTemplate{Kind: k.Kind, About: k.About(), Subject: t[0], Body: t[1]})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

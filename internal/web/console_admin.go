@@ -325,9 +325,10 @@ func (s *Server) showEmailTemplates(w http.ResponseWriter, r *http.Request, a *d
 		t := stored[k.Kind]
 		rows = append(rows, row{MailKind: k, Subject: t[0], Body: t[1]})
 	}
+	defSubject, defBody := support.DefaultMail(s.loc(r))
 	s.render(w, r, status, "console-email-templates", &view{
 		Title: s.loc(r).T("title.email_templates"), User: a.User, Form: form, Errors: errs,
-		Data: map[string]any{"Rows": rows, "DefaultSubject": support.DefaultMailSubject, "DefaultBody": support.DefaultMailBody},
+		Data: map[string]any{"Rows": rows, "DefaultSubject": defSubject, "DefaultBody": defBody},
 	})
 	return nil
 }

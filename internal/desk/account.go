@@ -142,36 +142,36 @@ func (c *Contract) Combination() Combination {
 func ValidateContract(c *Contract) error {
 	p := Problems{}
 	if strings.TrimSpace(c.Number) == "" {
-		p.Add("number", "Enter the contract number.")
+		p.AddMessage("number", "desk.contract.number")
 	}
 	if c.SoldToID == 0 {
-		p.Add("sold_to", "Choose the Sold To company.")
+		p.AddMessage("sold_to", "desk.contract.sold_to")
 	}
 	if c.EndUserID == 0 {
-		p.Add("end_user", "Choose the End User company.")
+		p.AddMessage("end_user", "desk.contract.end_user")
 	}
 	if !c.Level.Valid() {
-		p.Add("level", "Choose a support level.")
+		p.AddMessage("level", "desk.contract.level")
 	}
 	for _, f := range c.FlexCare {
 		if !slices.Contains(FlexCareAddOns, f) {
-			p.Add("flex_care", "Unknown Flex Care add-on "+string(f)+".")
+			p.AddMessage("flex_care", "desk.contract.flex_care_unknown", "AddOn", string(f))
 		}
 	}
 	if c.Deployment != Premise && c.Deployment != Cloud {
-		p.Add("deployment", "Choose premise or cloud.")
+		p.AddMessage("deployment", "desk.contract.deployment")
 	}
 	if !slices.Contains(ContractStates, c.State) {
-		p.Add("state", "Choose active, terminated or closed.")
+		p.AddMessage("state", "desk.contract.state")
 	}
 	if c.Starts.IsZero() {
-		p.Add("starts", "Enter the start date.")
+		p.AddMessage("starts", "desk.contract.starts")
 	}
 	if c.Ends.IsZero() {
-		p.Add("ends", "Enter the end date.")
+		p.AddMessage("ends", "desk.contract.ends")
 	}
 	if !c.Starts.IsZero() && !c.Ends.IsZero() && c.Ends.Before(c.Starts) {
-		p.Add("ends", "The end date is before the start date.")
+		p.AddMessage("ends", "desk.contract.ends_2")
 	}
 	return p.Err()
 }
@@ -180,16 +180,16 @@ func ValidateContract(c *Contract) error {
 func ValidateCompany(c *Company) error {
 	p := Problems{}
 	if strings.TrimSpace(c.OrgID) == "" {
-		p.Add("org_id", "Enter the Org ID.")
+		p.AddMessage("org_id", "desk.company.org_id")
 	}
 	if strings.TrimSpace(c.Name) == "" {
-		p.Add("name", "Enter the company name.")
+		p.AddMessage("name", "desk.company.name")
 	}
 	if strings.TrimSpace(c.Country) == "" {
-		p.Add("country", "Enter the country.")
+		p.AddMessage("country", "desk.company.country")
 	}
 	if c.ParentID != 0 && c.ParentID == c.ID {
-		p.Add("parent", "A company cannot be its own parent.")
+		p.AddMessage("parent", "desk.company.parent")
 	}
 	return p.Err()
 }

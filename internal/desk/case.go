@@ -157,18 +157,18 @@ var transitions = map[Status][]Status{
 // substatus to another. It returns a wrapped ErrConflict when not.
 func CheckTransition(from Status, fromSub SubStatus, to Status, toSub SubStatus) error {
 	if !slices.Contains(SubStatuses[to], toSub) {
-		return &ValidationError{Fields: map[string]string{
-			"substatus": fmt.Sprintf("%s is not a substatus of %s.", toSub.Label(), to.Label()),
-		}}
+		p := Problems{}
+		p.AddMessage("substatus", "desk.case.substatus_mismatch", "SubStatus", toSub, "Status", to)
+		return p.Err()
 	}
 	if from == to {
 		if from == StatusClosed && fromSub != toSub {
-			return fmt.Errorf("a closed case keeps its closure reason: %w", ErrConflict)
+			return Refuse(ErrConflict, "desk.case.closure_reason_kept")
 		}
 		return nil
 	}
 	if !slices.Contains(transitions[from], to) {
-		return fmt.Errorf("a case cannot move from %s to %s: %w", from.Label(), to.Label(), ErrConflict)
+		return Refuse(ErrConflict, "desk.case.transition_refused", "From", from, "To", to)
 	}
 	return nil
 }
@@ -317,36 +317,36 @@ type NewCase struct {
 func (n *NewCase) Validate(staff bool) error {
 	p := Problems{}
 	if n.SoldToID == 0 || n.EndUserID == 0 {
-		p.Add("combination", "Choose the Sold To / End User combination.")
+		p.AddMessage("combination", "desk.case.combination")
 	}
 	ti, ok := TypeInfo(n.Type)
 	switch {
 	case !ok:
-		p.Add("type", "Choose a case type.")
+		p.AddMessage("type", "desk.case.type")
 	case n.SubType == "":
-		p.Add("sub_type", "Choose a sub type.")
+		p.AddMessage("sub_type", "desk.case.sub_type")
 	case !slices.Contains(ti.SubTypes, n.SubType):
-		p.Add("sub_type", fmt.Sprintf("%q is not a sub type of %s cases.", n.SubType, ti.Label()))
+		p.AddMessage("sub_type", "desk.case.sub_type_unknown", "SubType", strconv.Quote(n.SubType), "Type", ti.Type)
 	}
 	if n.ProductID == 0 {
-		p.Add("product", "Choose the product.")
+		p.AddMessage("product", "desk.case.product")
 	}
 	if n.ComponentID == 0 {
-		p.Add("component", "Choose the component.")
+		p.AddMessage("component", "desk.case.component")
 	}
 	summary := strings.TrimSpace(n.Summary)
 	switch {
 	case summary == "":
-		p.Add("summary", "Enter a summary of the problem.")
+		p.AddMessage("summary", "desk.case.summary")
 	case utf8.RuneCountInString(summary) > MaxSummary:
-		p.Add("summary", fmt.Sprintf("Use at most %d characters (you used %d).", MaxSummary, utf8.RuneCountInString(summary)))
+		p.AddMessage("summary", "desk.text.too_long_used", "Max", MaxSummary, "Used", utf8.RuneCountInString(summary))
 	}
 	desc := strings.TrimSpace(n.Description)
 	switch {
 	case desc == "":
-		p.Add("description", "Describe the problem: what happened, what you expected, and what you tried.")
+		p.AddMessage("description", "desk.case.description")
 	case utf8.RuneCountInString(desc) > MaxDescription:
-		p.Add("description", fmt.Sprintf("Use at most %d characters.", MaxDescription))
+		p.AddMessage("description", "desk.text.too_long", "Max", MaxDescription)
 	}
 	allowed := CustomerPriorities
 	if staff {
@@ -354,21 +354,21 @@ func (n *NewCase) Validate(staff bool) error {
 	}
 	switch {
 	case n.Priority == "":
-		p.Add("priority", "Choose a priority.")
+		p.AddMessage("priority", "desk.case.priority")
 	case !slices.Contains(allowed, n.Priority):
-		p.Add("priority", "Critical and Production Down are raised by telephone: call support, or choose Low, Medium or High.")
+		p.AddMessage("priority", "desk.case.priority_2")
 	}
 	if n.Stage != StageProduction && n.Stage != StageUAT {
-		p.Add("stage", "Choose Production or UAT.")
+		p.AddMessage("stage", "desk.case.stage")
 	}
 	if n.AgentsAffected < 0 || n.AgentsAffected > 1_000_000 {
-		p.Add("agents_affected", "Enter a number from 0 to 1,000,000.")
+		p.AddMessage("agents_affected", "desk.case.agents_affected")
 	}
 	if utf8.RuneCountInString(n.BusinessImpact) > 4000 {
-		p.Add("business_impact", "Use at most 4000 characters.")
+		p.AddMessage("business_impact", "desk.case.business_impact")
 	}
 	if utf8.RuneCountInString(n.ExternalRef) > 100 {
-		p.Add("external_ref", "Use at most 100 characters.")
+		p.AddMessage("external_ref", "desk.case.external_ref")
 	}
 	return p.Err()
 }
@@ -412,13 +412,14 @@ func (e *Entry) Internal() bool { return e.Kind == EntryNote }
 // ValidateComment checks the text of a comment, reply or note.
 func ValidateComment(field, body string) error {
 	body = strings.TrimSpace(body)
+	p := Problems{}
 	switch {
 	case body == "":
-		return &ValidationError{Fields: map[string]string{field: "Write something first."}}
+		p.AddMessage(field, "desk.comment.empty")
 	case utf8.RuneCountInString(body) > MaxComment:
-		return &ValidationError{Fields: map[string]string{field: fmt.Sprintf("Use at most %d characters.", MaxComment)}}
+		p.AddMessage(field, "desk.text.too_long", "Max", MaxComment)
 	}
-	return nil
+	return p.Err()
 }
 
 // SuggestComponent picks the component whose name, or whose product's

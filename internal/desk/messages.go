@@ -114,6 +114,9 @@ func HasMessage(id string) bool {
 type Message struct {
 	ID   string
 	Args map[string]any
+	// Text is the English of a message that has no ID: one not yet moved
+	// to the catalogue.
+	Text string
 }
 
 // Msg makes a Message from an ID and key, value pairs of arguments.
@@ -130,7 +133,12 @@ func Msg(id string, kv ...any) Message {
 }
 
 // String is the message in English.
-func (m Message) String() string { return English(m.ID, m.Args) }
+func (m Message) String() string {
+	if m.ID == "" {
+		return m.Text
+	}
+	return English(m.ID, m.Args)
+}
 
 // MessageError is an error whose text for people is a Message; it wraps
 // one of the error kinds (ErrForbidden, ErrConflict, …). Error stays

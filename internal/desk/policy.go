@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"fmt"
 	"slices"
 )
 
@@ -133,16 +132,16 @@ func Authorize(a *Actor, act Action, t Target) error {
 		if a.Approver(t.SoldToID) {
 			return nil
 		}
-		return fmt.Errorf("only Designated Approvers of the Sold To decide access requests: %w", ErrForbidden)
+		return Refuse(ErrForbidden, "desk.policy.approvers_only")
 	case WorkCase, ViewInternalNotes:
 		// A contact who can see the case learns only that this is staff
 		// work; one who cannot learns nothing.
 		if lvl >= ReadOnly {
-			return fmt.Errorf("only support staff can do this: %w", ErrForbidden)
+			return Refuse(ErrForbidden, "desk.policy.staff_only")
 		}
 		return ErrNotFound
 	}
-	return fmt.Errorf("only support staff can do this: %w", ErrForbidden)
+	return Refuse(ErrForbidden, "desk.policy.staff_only")
 }
 
 // need allows the action when lvl reaches want; otherwise the target is
@@ -154,28 +153,34 @@ func need(lvl, want AccessLevel, act Action, visible bool) error {
 	if !visible {
 		return ErrNotFound
 	}
-	return fmt.Errorf("you need %s access to %s for this Sold To and End User: %w", want.Label(), verbs[act], ErrForbidden)
+	return Refuse(ErrForbidden, "desk.policy.level_needed", "Level", want, "Verb", verbs[act])
 }
 
 // verbs say what an action does, for refusal messages people read.
-var verbs = map[Action]string{
-	ViewCase:      "view cases",
-	OpenCase:      "open cases",
-	CommentCase:   "update cases",
-	CloseCase:     "close cases",
-	ReopenCase:    "reopen cases",
-	EscalateCase:  "escalate cases",
-	TransferFiles: "send files to cases",
+var verbs = map[Action]verb{
+	ViewCase:      "view_case",
+	OpenCase:      "open_case",
+	CommentCase:   "comment_case",
+	CloseCase:     "close_case",
+	ReopenCase:    "reopen_case",
+	EscalateCase:  "escalate_case",
+	TransferFiles: "transfer_files",
 
-	NoteEscalation: "add to escalation feeds",
+	NoteEscalation: "note_escalation",
 }
+
+// verb is what an action does, in words: its catalogue message.
+type verb string
+
+// MessageID is the catalogue ID of the verb.
+func (v verb) MessageID() string { return "desk.verb." + string(v) }
 
 func authorizeStaff(a *Actor, act Action) error {
 	switch act {
 	case ManageOwnProfile:
 		return nil
 	case RequestAccess:
-		return fmt.Errorf("staff hold no customer access: %w", ErrForbidden)
+		return Refuse(ErrForbidden, "desk.policy.staff_no_customer_access")
 	case ViewCase, WorkCase, ViewInternalNotes, VerifyCaller, ViewAccounts, CommentCase, CloseCase, ReopenCase, OpenCase,
 		EscalateCase, TransferFiles:
 		return nil
@@ -183,14 +188,14 @@ func authorizeStaff(a *Actor, act Action) error {
 		if a.HasRole(RoleEscalationOwner) || a.HasRole(RolePortalAdmin) {
 			return nil
 		}
-		return fmt.Errorf("only escalation owners work escalations: %w", ErrForbidden)
+		return Refuse(ErrForbidden, "desk.policy.escalation_owners_only")
 	case ManageAccounts, DecideAccessRequest, ViewAudit, ManageJobs:
 		if a.HasRole(RolePortalAdmin) {
 			return nil
 		}
-		return fmt.Errorf("only portal admins can do this: %w", ErrForbidden)
+		return Refuse(ErrForbidden, "desk.policy.admins_only")
 	}
-	return fmt.Errorf("%s is not allowed: %w", act, ErrForbidden)
+	return Refuse(ErrForbidden, "desk.policy.not_allowed", "Action", string(act))
 }
 
 // CaseScope says which cases a list may show the actor: all of them (staff)

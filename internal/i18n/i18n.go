@@ -171,6 +171,9 @@ func (l *Localizer) Label(v desk.Labelled) string {
 
 // Message renders a message the domain made.
 func (l *Localizer) Message(m desk.Message) string {
+	if m.ID == "" {
+		return m.Text // not in the catalogue yet: English only
+	}
 	var count any
 	if n, ok := m.Args["Count"].(int); ok {
 		count = n

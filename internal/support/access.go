@@ -23,8 +23,8 @@ func (s *Service) StartRegistration(ctx context.Context, email, address string) 
 		return err
 	}
 	email, msg := rules.CheckWorkEmail(email, desk.Yourself)
-	if msg != "" {
-		return &desk.ValidationError{Fields: map[string]string{"email": msg}}
+	if msg.ID != "" {
+		return desk.Problems{"email": msg}.Err()
 	}
 	now := s.now()
 	existing, err := s.Store.UserByEmail(ctx, email)

@@ -31,8 +31,8 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		token, u, err = s.svc.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
 	}
 	switch {
-	case desk.AsValidation(err) != nil:
-		s.render(w, r, http.StatusUnprocessableEntity, "signin", &view{Title: s.loc(r).T("title.sign_in"), Form: r.PostForm, Errors: desk.AsValidation(err)})
+	case s.fieldMessages(r, err) != nil:
+		s.render(w, r, http.StatusUnprocessableEntity, "signin", &view{Title: s.loc(r).T("title.sign_in"), Form: r.PostForm, Errors: s.fieldMessages(r, err)})
 		return nil
 	case errors.Is(err, support.ErrBadCredentials):
 		s.render(w, r, http.StatusUnauthorized, "signin", &view{
@@ -44,7 +44,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		setRetryAfter(w, err)
 		s.render(w, r, http.StatusTooManyRequests, "signin", &view{
 			Title: s.loc(r).T("title.sign_in"), Form: r.PostForm,
-			Errors: map[string]string{formLevel: sentence(message(err)) + " Or reset your password."},
+			Errors: map[string]string{formLevel: sentence(s.message(r, err)) + " Or reset your password."},
 		})
 		return nil
 	case err != nil:
@@ -102,7 +102,7 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = s.svc.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientAddress(r))
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "forgot-password", &view{
 			Title: s.loc(r).T("title.reset_your_password"), Form: r.PostForm, Errors: fields, Data: map[string]any{"Sent": false},
 		})
@@ -132,7 +132,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = s.svc.ResetPassword(r.Context(), r.PostForm.Get("token"), r.PostForm.Get("password"), clientAddress(r))
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "reset-password", &view{
 			Title: s.loc(r).T("title.choose_a_new_password"),
 			Form:  r.PostForm, Errors: fields, Data: map[string]any{"Valid": true},

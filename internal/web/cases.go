@@ -66,7 +66,7 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	f := caseQuery(q)
 	f.List = ln.list
 	page, err := s.svc.Cases(r.Context(), request(r, a), f)
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		// A stale or edited cursor: start the list again.
 		q.Del("after")
 		http.Redirect(w, r, "/cases?"+q.Encode(), http.StatusSeeOther)
@@ -159,7 +159,7 @@ func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.
 	}
 	form := r.PostForm
 	errs := map[string]string{}
-	if fields := desk.AsValidation(checkForm(form)); fields != nil {
+	if fields := s.fieldMessages(r, checkForm(form)); fields != nil {
 		errs = fields
 	}
 	if strings.TrimSpace(form.Get("summary")) == "" {
@@ -220,7 +220,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	if err == nil {
 		c, err = s.svc.OpenCase(r.Context(), request(r, a), newCaseInput(r))
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		data, derr := s.newCaseData(r, a)
 		if derr != nil {
 			return derr

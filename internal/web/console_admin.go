@@ -36,7 +36,7 @@ func (s *Server) verifyCaller(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if err == nil {
 		caller, err = s.svc.VerifyCaller(r.Context(), request(r, a), r.PostForm.Get("pin"))
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, nil, fields, nil)
 	}
 	if errors.Is(err, desk.ErrNotFound) {
@@ -52,7 +52,7 @@ func (s *Server) verifyCaller(w http.ResponseWriter, r *http.Request, a *desk.Ac
 // openCaseByNumber takes the 10-digit number a caller reads out.
 func (s *Server) openCaseByNumber(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	if err := checkForm(r.PostForm); err != nil {
-		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, r.PostForm, desk.AsValidation(err), nil)
+		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, r.PostForm, s.fieldMessages(r, err), nil)
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("number"))
 	id, ok := desk.ParseCaseNumber(raw)
@@ -203,7 +203,7 @@ func (s *Server) saveEmailSettings(r *http.Request, req support.Request) (string
 	}
 	rules := desk.EmailRules{FreeMailDomains: lines(r.PostForm.Get("free_mail")), RoleAliases: lines(r.PostForm.Get("aliases"))}
 	err := s.svc.SetEmailRules(r.Context(), req, rules)
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		// The form's fields are named free_mail and aliases.
 		renamed := desk.Problems{}
 		for k, v := range fields {

@@ -45,7 +45,7 @@ func (s *Server) confirmDiscardJob(w http.ResponseWriter, r *http.Request, a *de
 	}
 	j, err := s.svc.DeadJob(r.Context(), request(r, a), id)
 	if errors.Is(err, desk.ErrConflict) {
-		s.setFlash(w, "error", message(err))
+		s.setFlash(w, "error", s.message(r, err))
 		http.Redirect(w, r, "/console/jobs", http.StatusSeeOther)
 		return nil
 	}

@@ -151,7 +151,7 @@ func (s *Server) importHolidays(w http.ResponseWriter, r *http.Request, a *desk.
 		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": "Choose an iCalendar (.ics) file of at most 4 MB."})
 	}
 	if err := checkForm(r.PostForm); err != nil {
-		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, desk.AsValidation(err))
+		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, s.fieldMessages(r, err))
 	}
 	file, _, err := r.FormFile("file")
 	if err != nil {
@@ -159,7 +159,7 @@ func (s *Server) importHolidays(w http.ResponseWriter, r *http.Request, a *desk.
 	}
 	defer file.Close()
 	added, err := s.svc.ImportHolidays(r.Context(), request(r, a), id, file)
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, fields)
 	}
 	if errors.Is(err, desk.ErrForbidden) {

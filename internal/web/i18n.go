@@ -207,3 +207,41 @@ func walkNodes(n parse.Node, f func(*parse.CommandNode)) {
 		walkNodes(n.Pipe, f)
 	}
 }
+
+// fieldMessages are the messages of a validation error by field, in the
+// request's language, or nil when err is not one.
+func (s *Server) fieldMessages(r *http.Request, err error) map[string]string {
+	msgs := desk.FieldMessages(err)
+	if msgs == nil {
+		return nil
+	}
+	l := s.loc(r)
+	out := make(map[string]string, len(msgs))
+	for k, m := range msgs {
+		out[k] = l.Message(m)
+	}
+	return out
+}
+
+// message is an error's text for a person in the request's language: a
+// refusal the domain worded in the catalogue is shown in the reader's
+// language, in place of its English inside whatever context wraps it.
+func (s *Server) message(r *http.Request, err error) string {
+	msg := message(err)
+	if m, ok := desk.AsMessage(err); ok {
+		english := m.String()
+		if english != "" && strings.Contains(msg, english) {
+			msg = strings.Replace(msg, english, s.loc(r).Message(m), 1)
+		} else if english != "" && strings.Contains(msg, upperFirst(english)) {
+			msg = strings.Replace(msg, upperFirst(english), upperFirst(s.loc(r).Message(m)), 1)
+		}
+	}
+	return msg
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -59,7 +59,7 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 }
 
 func (s *Server) importFailed(w http.ResponseWriter, r *http.Request, a *desk.Actor, err error) error {
-	fields := desk.AsValidation(err)
+	fields := s.fieldMessages(r, err)
 	if fields == nil {
 		return err
 	}

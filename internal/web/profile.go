@@ -109,7 +109,7 @@ func (s *Server) changePassword(r *http.Request, req support.Request) (string, s
 		keep = c.Value
 	}
 	err := s.svc.ChangePassword(r.Context(), req, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), everywhere, keep)
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		// The service names the fields current and password.
 		renamed := map[string]string{}
 		for k, v := range fields {
@@ -161,7 +161,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err == nil {
 		token, err = s.svc.CreateAPIToken(r.Context(), request(r, a), r.PostForm.Get("name"))
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		return s.showProfile(w, r, a, http.StatusUnprocessableEntity, r.PostForm, fields)
 	}
 	if err != nil {

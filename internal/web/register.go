@@ -22,7 +22,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = s.svc.StartRegistration(r.Context(), r.PostForm.Get("email"), clientAddress(r))
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "register", &view{
 			Title: s.loc(r).T("title.request_my_support_account"), Form: r.PostForm, Errors: fields, Data: map[string]any{"Sent": false},
 		})
@@ -61,7 +61,7 @@ func (s *Server) showRegisterComplete(w http.ResponseWriter, r *http.Request, st
 func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	if err := checkForm(f); err != nil {
-		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f, desk.AsValidation(err))
+		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f, s.fieldMessages(r, err))
 	}
 	level, _ := desk.ParseAccessLevel(f.Get("level"))
 	if f.Get("password") != f.Get("confirm_password") {
@@ -74,7 +74,7 @@ func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error 
 		EmployerOrgID: f.Get("employer"), SoldToOrgID: f.Get("sold_to"), EndUserOrgID: f.Get("end_user"),
 		Level: level, Reason: f.Get("reason"),
 	}, clientAddress(r))
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f, fields)
 	}
 	if errors.Is(err, desk.ErrNotFound) {

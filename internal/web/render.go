@@ -305,7 +305,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	case status >= 500:
 		msg = l.T("error.internal")
 	case public:
-		msg = sentence(message(err))
+		msg = sentence(s.message(r, err))
 	}
 	data := map[string]any{"Status": status, "Message": msg}
 	if status >= 500 {

@@ -70,14 +70,14 @@ func (s *Server) decideAccessRequest(r *http.Request, req support.Request) (stri
 		approve = true
 	case "reject":
 	default:
-		return "", "", &desk.ValidationError{Fields: map[string]string{"decision": "Choose Approve or Reject."}}
+		return "", "", invalid("decision", "form.choose_approve_or_reject")
 	}
 	to := "/access-requests/" + strconv.FormatInt(id, 10)
 	if err := s.svc.DecideAccessRequest(r.Context(), req, id, approve, r.PostForm.Get("note")); err != nil {
 		return to, "", err
 	}
 	if approve {
-		return to, "The request is approved and the access granted.", nil
+		return to, s.loc(r).T("notice.the_request_is_approved_and_the"), nil
 	}
-	return to, "The request is rejected.", nil
+	return to, s.loc(r).T("notice.the_request_is_rejected"), nil
 }

@@ -526,13 +526,13 @@ func apiCaseFilter(q url.Values, a *desk.Actor) (store.CaseFilter, error) {
 	}
 	if list == "queue" {
 		if !a.IsStaff() {
-			return store.CaseFilter{}, &desk.ValidationError{Fields: map[string]string{"list": "The queue is for staff; ask for mine, group or closed."}}
+			return store.CaseFilter{}, invalid("list", "form.the_queue_is_for_staff_ask")
 		}
 		return queueFilter(pq, a), nil
 	}
 	ln, ok := listNames[list]
 	if !ok {
-		return store.CaseFilter{}, &desk.ValidationError{Fields: map[string]string{"list": "Ask for mine, group, closed or (staff) queue."}}
+		return store.CaseFilter{}, invalid("list", "form.ask_for_mine_group_closed_or")
 	}
 	f := caseQuery(pq)
 	f.List = ln.list
@@ -571,7 +571,7 @@ func (s *Server) apiOpenCase(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if in.LinkedCase != "" {
 		id, ok := desk.ParseCaseNumber(in.LinkedCase)
 		if !ok {
-			return &desk.ValidationError{Fields: map[string]string{"linked_case": "Give the 10-digit number of the closed case."}}
+			return invalid("linked_case", "form.give_the_10_digit_number_of")
 		}
 		n.LinkedCaseID = id
 	}
@@ -637,7 +637,7 @@ func (s *Server) apiComment(r *http.Request, req support.Request, caseID int64, 
 		return s.svc.Reply(r.Context(), req, caseID, in.Body, in.Internal)
 	}
 	if in.Internal {
-		return &desk.ValidationError{Fields: map[string]string{"internal": "Only staff write internal notes."}}
+		return invalid("internal", "form.only_staff_write_internal_notes")
 	}
 	return s.svc.Comment(r.Context(), req, caseID, in.Body)
 }
@@ -651,7 +651,7 @@ func (s *Server) apiUpdateCase(r *http.Request, req support.Request, caseID int6
 		}
 		ch.Status, ch.SubStatus = &st, &sub
 	} else if in.SubStatus != nil {
-		return &desk.ValidationError{Fields: map[string]string{"status": "Give the status with the substatus."}}
+		return invalid("status", "form.give_the_status_with_the_substatus")
 	}
 	if in.Priority != nil {
 		p := desk.Priority(*in.Priority)
@@ -689,7 +689,7 @@ func (s *Server) apiAccessRequests(w http.ResponseWriter, r *http.Request, a *de
 	switch state {
 	case "", desk.RequestPending, desk.RequestApproved, desk.RequestRejected:
 	default:
-		return &desk.ValidationError{Fields: map[string]string{"state": "Ask for pending, approved or rejected."}}
+		return invalid("state", "form.ask_for_pending_approved_or_rejected")
 	}
 	reqs, err := s.svc.AccessRequests(r.Context(), request(r, a), state)
 	if err != nil {
@@ -710,7 +710,7 @@ func (s *Server) apiRequestAccess(w http.ResponseWriter, r *http.Request, a *des
 	}
 	level, ok := desk.ParseAccessLevel(in.Level)
 	if !ok {
-		return &desk.ValidationError{Fields: map[string]string{"level": "Ask for basic, read_only or read_write."}}
+		return invalid("level", "form.ask_for_basic_read_only_or")
 	}
 	ar, err := s.svc.RequestAccessByOrgIDs(r.Context(), request(r, a), in.SoldToOrgID, in.EndUserOrgID, level, in.Reason)
 	if err != nil {
@@ -910,7 +910,7 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 	}{"starts": {in.Starts, &c.Starts}, "ends": {in.Ends, &c.Ends}} {
 		t, err := time.Parse(dateForm, v.raw)
 		if err != nil {
-			p.Add(field, "Give a date as YYYY-MM-DD.")
+			p.Add(field, s.loc(r).T("form.give_a_date_as_yyyy_mm"))
 			continue
 		}
 		*v.dst = t
@@ -1031,7 +1031,7 @@ func (s *Server) apiSetGrant(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if in.Level != "none" {
 		l, ok := desk.ParseAccessLevel(in.Level)
 		if !ok {
-			return &desk.ValidationError{Fields: map[string]string{"level": "Give basic, read_only, read_write or none."}}
+			return invalid("level", "form.give_basic_read_only_read_write")
 		}
 		level = l
 	}
@@ -1311,10 +1311,10 @@ func (s *Server) apiSetEmailRules(w http.ResponseWriter, r *http.Request, a *des
 	// Both lists are the setting: a body without one would empty it.
 	p := desk.Problems{}
 	if in.FreeMailDomains == nil {
-		p.Add("free_mail_domains", "Give the free-mail domains to refuse, as a list.")
+		p.Add("free_mail_domains", s.loc(r).T("form.give_the_free_mail_domains_to"))
 	}
 	if in.RoleAliases == nil {
-		p.Add("role_aliases", "Give the role aliases to refuse, as a list.")
+		p.Add("role_aliases", s.loc(r).T("form.give_the_role_aliases_to_refuse"))
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -1560,7 +1560,7 @@ func (s *Server) apiLinkInbound(w http.ResponseWriter, r *http.Request, a *desk.
 	if !in.Discard {
 		n, ok := desk.ParseCaseNumber(in.Case)
 		if !ok {
-			return &desk.ValidationError{Fields: map[string]string{"case": "Give the 10-digit case number, or discard."}}
+			return invalid("case", "form.give_the_10_digit_case_number")
 		}
 		caseID = n
 	}

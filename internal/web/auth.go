@@ -37,7 +37,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, support.ErrBadCredentials):
 		s.render(w, r, http.StatusUnauthorized, "signin", &view{
 			Title: s.loc(r).T("title.sign_in"), Form: r.PostForm,
-			Errors: map[string]string{"email": "The email address or password is not right."},
+			Errors: map[string]string{"email": s.loc(r).T("form.the_email_address_or_password_is")},
 		})
 		return nil
 	case errors.Is(err, desk.ErrThrottled):

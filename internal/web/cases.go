@@ -306,15 +306,15 @@ func (s *Server) commentOrReply(r *http.Request, req support.Request, caseID int
 }
 
 func (s *Server) commentCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return "Your update was added to the case.", s.svc.Comment(r.Context(), req, caseID, r.PostForm.Get("body"))
+	return s.loc(r).T("notice.your_update_was_added_to_the"), s.svc.Comment(r.Context(), req, caseID, r.PostForm.Get("body"))
 }
 
 func (s *Server) closeCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return "The case is closed.", s.svc.CloseCase(r.Context(), req, caseID, desk.SubStatus(r.PostForm.Get("reason")), r.PostForm.Get("comment"))
+	return s.loc(r).T("notice.the_case_is_closed"), s.svc.CloseCase(r.Context(), req, caseID, desk.SubStatus(r.PostForm.Get("reason")), r.PostForm.Get("comment"))
 }
 
 func (s *Server) reopenCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return "The case is open again.", s.svc.ReopenCase(r.Context(), req, caseID, r.PostForm.Get("reason"))
+	return s.loc(r).T("notice.the_case_is_open_again"), s.svc.ReopenCase(r.Context(), req, caseID, r.PostForm.Get("reason"))
 }
 
 func (s *Server) replyCase(r *http.Request, req support.Request, caseID int64) (string, error) {
@@ -327,7 +327,7 @@ func (s *Server) replyCase(r *http.Request, req support.Request, caseID int64) (
 }
 
 func (s *Server) updateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return "The case is updated.", s.svc.UpdateCase(r.Context(), req, caseID, caseChange(r.PostForm))
+	return s.loc(r).T("notice.the_case_is_updated"), s.svc.UpdateCase(r.Context(), req, caseID, caseChange(r.PostForm))
 }
 
 // caseChange reads the staff update form; fields left out stay as they
@@ -362,7 +362,7 @@ func caseChange(form url.Values) support.CaseChange {
 
 func (s *Server) escalateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	_, err := s.svc.Escalate(r.Context(), req, caseID, desk.EscalationReason(r.PostForm.Get("reason")), r.PostForm.Get("details"))
-	return "The case is escalated. An escalation owner will answer under Escalation Details.", err
+	return s.loc(r).T("notice.the_case_is_escalated_an_escalation"), err
 }
 
 // stepFields names the text box of each escalation step's form: the four

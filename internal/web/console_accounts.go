@@ -274,7 +274,7 @@ func (s *Server) saveContract(r *http.Request, req support.Request) (string, str
 	for field, dst := range map[string]*time.Time{"starts": &c.Starts, "ends": &c.Ends} {
 		t, err := time.Parse(dateForm, strings.TrimSpace(f.Get(field)))
 		if err != nil {
-			p.Add(field, "Enter a date as YYYY-MM-DD.")
+			p.Add(field, s.loc(r).T("form.enter_a_date_as_yyyy_mm"))
 			continue
 		}
 		*dst = t
@@ -389,7 +389,7 @@ func (s *Server) setGrant(r *http.Request, req support.Request) (string, string,
 	if v := r.PostForm.Get("level"); v != "none" {
 		l, ok := desk.ParseAccessLevel(v)
 		if !ok {
-			return "", "", &desk.ValidationError{Fields: map[string]string{"level": "Choose a level."}}
+			return "", "", invalid("level", "form.choose_a_level")
 		}
 		level = l
 	}

@@ -41,7 +41,7 @@ func (s *Server) verifyCaller(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	}
 	if errors.Is(err, desk.ErrNotFound) {
 		return s.showCaller(w, r, a, http.StatusNotFound, nil,
-			map[string]string{"pin": "No contact has this PIN. Ask the caller to read it from their profile page."}, nil)
+			map[string]string{"pin": s.loc(r).T("form.no_contact_has_this_pin_ask")}, nil)
 	}
 	if err != nil {
 		return err
@@ -58,7 +58,7 @@ func (s *Server) openCaseByNumber(w http.ResponseWriter, r *http.Request, a *des
 	id, ok := desk.ParseCaseNumber(raw)
 	if !ok || len(raw) != 10 {
 		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, r.PostForm,
-			map[string]string{"number": "A case number has 10 digits, e.g. 0001000042."}, nil)
+			map[string]string{"number": s.loc(r).T("form.a_case_number_has_10_digits")}, nil)
 	}
 	if _, err := s.svc.Case(r.Context(), request(r, a), id); errors.Is(err, desk.ErrNotFound) {
 		return s.showCaller(w, r, a, http.StatusNotFound, r.PostForm,
@@ -299,7 +299,7 @@ func (s *Server) linkInbound(r *http.Request, req support.Request) (string, stri
 	raw := strings.TrimSpace(r.PostForm.Get("case"))
 	caseID, ok := desk.ParseCaseNumber(raw)
 	if !ok {
-		return "", "", &desk.ValidationError{Fields: map[string]string{"case": "Give the 10-digit case number."}}
+		return "", "", invalid("case", "form.give_the_10_digit_case_number_2")
 	}
 	return "/console/mail", "The message is added to case " + desk.FormatCaseNumber(caseID) + " as an internal note.",
 		s.svc.LinkInbound(r.Context(), req, id, caseID)

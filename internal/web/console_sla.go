@@ -53,7 +53,7 @@ func (s *Server) showServiceLevels(w http.ResponseWriter, r *http.Request, a *de
 func (s *Server) saveSLASettings(r *http.Request, req support.Request) (string, string, error) {
 	minutes, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("lead")))
 	if err != nil {
-		return "", "", &desk.ValidationError{Fields: map[string]string{"lead": "Give the warning lead in minutes."}}
+		return "", "", invalid("lead", "form.give_the_warning_lead_in_minutes")
 	}
 	set := support.SLASettings{
 		DefaultCalendar: r.PostForm.Get("default_calendar"), WarningLead: time.Duration(minutes) * time.Minute,
@@ -67,7 +67,7 @@ func (s *Server) saveSLATarget(r *http.Request, req support.Request) (string, st
 	f := r.PostForm
 	amount, err := strconv.Atoi(strings.TrimSpace(f.Get("amount")))
 	if err != nil {
-		return "", "", &desk.ValidationError{Fields: map[string]string{"amount": "Give the target as a whole number."}}
+		return "", "", invalid("amount", "form.give_the_target_as_a_whole")
 	}
 	t := &store.SLATarget{
 		Deployment: desk.Deployment(f.Get("deployment")), Level: desk.SupportLevel(f.Get("level")),
@@ -148,14 +148,14 @@ func (s *Server) importHolidays(w http.ResponseWriter, r *http.Request, a *desk.
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": "Choose an iCalendar (.ics) file of at most 4 MB."})
+		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": s.loc(r).T("form.choose_an_icalendar_ics_file_of")})
 	}
 	if err := checkForm(r.PostForm); err != nil {
 		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, s.fieldMessages(r, err))
 	}
 	file, _, err := r.FormFile("file")
 	if err != nil {
-		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": "Choose an iCalendar (.ics) file."})
+		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": s.loc(r).T("form.choose_an_icalendar_ics_file")})
 	}
 	defer file.Close()
 	added, err := s.svc.ImportHolidays(r.Context(), request(r, a), id, file)

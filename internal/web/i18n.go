@@ -245,3 +245,12 @@ func upperFirst(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// invalid is a validation error of one field whose message web writes:
+// the catalogue message id, English in Error for logs, and the reader's
+// language where it is shown (fieldMessages).
+func invalid(field, id string, kv ...any) error {
+	m := desk.Msg(id, kv...)
+	m.Text = i18n.English().T(id, kv...)
+	return desk.Problems{field: m}.Err()
+}

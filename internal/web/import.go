@@ -28,9 +28,9 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			err = &desk.ValidationError{Fields: map[string]string{"file": "The file is larger than 32 MB; split it."}}
+			err = invalid("file", "form.the_file_is_larger_than_32")
 		} else {
-			err = &desk.ValidationError{Fields: map[string]string{"file": "Choose a CSV file to upload."}}
+			err = invalid("file", "form.choose_a_csv_file_to_upload")
 		}
 		return s.importFailed(w, r, a, err)
 	}
@@ -39,7 +39,7 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	}
 	file, _, err := r.FormFile("file")
 	if err != nil {
-		return s.importFailed(w, r, a, &desk.ValidationError{Fields: map[string]string{"file": "Choose a CSV file to upload."}})
+		return s.importFailed(w, r, a, invalid("file", "form.choose_a_csv_file_to_upload"))
 	}
 	defer file.Close()
 	dry := r.FormValue("mode") != "apply"

@@ -94,14 +94,14 @@ func (s *Server) updateProfile(r *http.Request, req support.Request) (string, st
 
 func (s *Server) acceptTerms(r *http.Request, req support.Request) (string, string, error) {
 	if r.PostForm.Get("accept") != "on" {
-		return "", "", &desk.ValidationError{Fields: map[string]string{"accept": "Tick the box to accept the terms."}}
+		return "", "", invalid("accept", "form.tick_the_box_to_accept_the")
 	}
 	return "/profile", "You accepted the Designated Contact terms.", s.svc.AcceptTerms(r.Context(), req)
 }
 
 func (s *Server) changePassword(r *http.Request, req support.Request) (string, string, error) {
 	if r.PostForm.Get("new_password") != r.PostForm.Get("confirm_password") {
-		return "", "", &desk.ValidationError{Fields: map[string]string{"confirm_password": "The two new passwords are not the same."}}
+		return "", "", invalid("confirm_password", "form.the_two_new_passwords_are_not")
 	}
 	everywhere := r.PostForm.Get("sign_out_everywhere") != ""
 	keep := ""

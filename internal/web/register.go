@@ -66,7 +66,7 @@ func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error 
 	level, _ := desk.ParseAccessLevel(f.Get("level"))
 	if f.Get("password") != f.Get("confirm_password") {
 		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f,
-			map[string]string{"confirm_password": "The two passwords are not the same."})
+			map[string]string{"confirm_password": s.loc(r).T("form.the_two_passwords_are_not_the")})
 	}
 	_, err := s.svc.CompleteRegistration(r.Context(), support.Registration{
 		Token: f.Get("token"), FirstName: f.Get("first_name"), LastName: f.Get("last_name"),

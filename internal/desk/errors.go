@@ -40,12 +40,8 @@ type RetryError struct {
 
 // Error says what was refused and for how long.
 func (e *RetryError) Error() string {
-	minutes := int((e.Wait + time.Minute - 1) / time.Minute)
-	unit := "minutes"
-	if minutes <= 1 {
-		minutes, unit = 1, "minute"
-	}
-	return fmt.Sprintf("%s; try again in %d %s: %s", e.What, minutes, unit, ErrThrottled)
+	minutes := max(int((e.Wait+time.Minute-1)/time.Minute), 1)
+	return English("desk.retry", map[string]any{"What": e.What, "Count": minutes}) + ": " + ErrThrottled.Error()
 }
 
 // Unwrap makes a RetryError an ErrThrottled.

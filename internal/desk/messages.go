@@ -85,8 +85,11 @@ func English(id string, args map[string]any) string {
 	}
 	data := make(map[string]any, len(args))
 	for k, v := range args {
-		if l, ok := v.(Labelled); ok {
-			v = English(l.MessageID(), nil)
+		switch a := v.(type) {
+		case Labelled:
+			v = English(a.MessageID(), nil)
+		case Message:
+			v = a.String()
 		}
 		data[k] = v
 	}

@@ -184,8 +184,11 @@ func (l *Localizer) Message(m desk.Message) string {
 func (l *Localizer) render(id string, count any, args map[string]any) string {
 	data := make(map[string]any, len(args))
 	for k, v := range args {
-		if lv, ok := v.(desk.Labelled); ok {
-			v = l.Label(lv)
+		switch a := v.(type) {
+		case desk.Labelled:
+			v = l.Label(a)
+		case desk.Message:
+			v = l.Message(a)
 		}
 		data[k] = v
 	}

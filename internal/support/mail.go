@@ -31,10 +31,26 @@ func (k MailKind) About() string { return i18n.English().Label(k) }
 
 // MailKinds lists the emails Caseport sends, for the template page.
 var MailKinds = []MailKind{
-	{"case_created"}, {"case_reply"}, {"case_status"}, {"case_closed"}, {"followup_reminder"},
-	{"escalation_requested"}, {"escalation_accept"}, {"escalation_reject"}, {"escalation_close"}, {"escalation_note"},
-	{"file_shared"}, {"priority_critical"}, {"sla_warning"}, {"sla_breached"}, {"jobs_dead"},
-	{"access_request"}, {"access_decision"}, {"verify_email"}, {"registration_existing"}, {"password_reset"},
+	{"case_created"},
+	{"case_reply"},
+	{"case_status"},
+	{"case_closed"},
+	{"followup_reminder"},
+	{"escalation_requested"},
+	{"escalation_accept"},
+	{"escalation_reject"},
+	{"escalation_close"},
+	{"escalation_note"},
+	{"file_shared"},
+	{"priority_critical"},
+	{"sla_warning"},
+	{"sla_breached"},
+	{"jobs_dead"},
+	{"access_request"},
+	{"access_decision"},
+	{"verify_email"},
+	{"registration_existing"},
+	{"password_reset"},
 	{"set_password"},
 }
 

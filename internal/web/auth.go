@@ -44,7 +44,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		setRetryAfter(w, err)
 		s.render(w, r, http.StatusTooManyRequests, "signin", &view{
 			Title: s.loc(r).T("title.sign_in"), Form: r.PostForm,
-			Errors: map[string]string{formLevel: sentence(s.message(r, err)) + " Or reset your password."},
+			Errors: map[string]string{formLevel: s.loc(r).T("form.throttled_or_reset", "Refusal", sentence(s.message(r, err)))},
 		})
 		return nil
 	case err != nil:

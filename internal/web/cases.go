@@ -17,15 +17,16 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
-// listNames maps the list parameter to lists and titles.
+// listNames maps the list parameter to lists and the catalogue IDs of
+// their titles.
 var listNames = map[string]struct {
 	list  store.CaseList
 	title string
 }{
-	"":       {store.MyCases, "My Cases"},
-	"mine":   {store.MyCases, "My Cases"},
-	"group":  {store.GroupCases, "Group Cases"},
-	"closed": {store.ClosedCases, "Closed Cases"},
+	"":       {store.MyCases, "title.my_cases"},
+	"mine":   {store.MyCases, "title.my_cases"},
+	"group":  {store.GroupCases, "title.group_cases"},
+	"closed": {store.ClosedCases, "title.closed_cases"},
 }
 
 // pageSizes are the page sizes a list offers.
@@ -85,7 +86,7 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 			canOpen = true
 		}
 	}
-	s.render(w, r, http.StatusOK, "cases", &view{Title: ln.title, User: a.User, Form: q, Data: map[string]any{
+	s.render(w, r, http.StatusOK, "cases", &view{Title: s.loc(r).T(ln.title), User: a.User, Form: q, Data: map[string]any{
 		"List": q.Get("list"), "Page": page, "Combos": combos, "CanOpen": canOpen,
 		"Sizes": pageSizes, "Size": f.Limit, "Next": nextURL(r.URL, page.Next),
 	}})
@@ -163,10 +164,10 @@ func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.
 		errs = fields
 	}
 	if strings.TrimSpace(form.Get("summary")) == "" {
-		errs["summary"] = "Enter a summary of the problem."
+		errs["summary"] = s.loc(r).T("desk.case.summary")
 	}
 	if strings.TrimSpace(form.Get("description")) == "" {
-		errs["description"] = "Describe the problem: what happened, what you expected, and what you tried."
+		errs["description"] = s.loc(r).T("desk.case.description")
 	}
 	if len(errs) > 0 {
 		data["Step"] = 1
@@ -509,5 +510,5 @@ func (s *Server) createSFTP(r *http.Request, req support.Request, caseID int64) 
 	if err != nil {
 		return "", err
 	}
-	return "Temporary SFTP account " + a.Username + " is ready for 120 hours.", nil
+	return s.loc(r).T("notice.sftp_account_ready", "Username", a.Username), nil
 }

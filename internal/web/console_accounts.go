@@ -78,7 +78,7 @@ func (s *Server) createCompany(r *http.Request, req support.Request) (string, st
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/companies/" + strconv.FormatInt(id, 10), "The company is created.", nil
+	return "/console/companies/" + strconv.FormatInt(id, 10), s.loc(r).T("notice.the_company_is_created"), nil
 }
 
 func (s *Server) company(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -168,7 +168,7 @@ func (s *Server) updateCompany(r *http.Request, req support.Request) (string, st
 	}
 	c := companyInput(r)
 	c.ID = id
-	return "/console/companies/" + strconv.FormatInt(id, 10), "The company is saved.", s.svc.UpdateCompany(r.Context(), req, c)
+	return "/console/companies/" + strconv.FormatInt(id, 10), s.loc(r).T("notice.the_company_is_saved"), s.svc.UpdateCompany(r.Context(), req, c)
 }
 
 // setApprover adds (on=1) or removes a Designated Approver of the company.
@@ -285,7 +285,7 @@ func (s *Server) saveContract(r *http.Request, req support.Request) (string, str
 	if _, err := s.svc.SaveContract(r.Context(), req, c); err != nil {
 		return "", "", err
 	}
-	return "/console/companies/" + strconv.FormatInt(c.SoldToID, 10), "The Service Contract " + c.Number + " is saved.", nil
+	return "/console/companies/" + strconv.FormatInt(c.SoldToID, 10), s.loc(r).T("notice.contract_saved", "Number", c.Number), nil
 }
 
 // Contacts.
@@ -376,7 +376,7 @@ func (s *Server) updateContact(r *http.Request, req support.Request) (string, st
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/contacts/" + strconv.FormatInt(id, 10), "The contact is saved.", s.svc.UpdateContact(r.Context(), req, id, contactInput(r))
+	return "/console/contacts/" + strconv.FormatInt(id, 10), s.loc(r).T("notice.the_contact_is_saved"), s.svc.UpdateContact(r.Context(), req, id, contactInput(r))
 }
 
 // setGrant gives the contact a level on a combination; "none" removes it.
@@ -394,7 +394,7 @@ func (s *Server) setGrant(r *http.Request, req support.Request) (string, string,
 		level = l
 	}
 	g := desk.Grant{ContactID: id, Combination: combination(r.PostForm.Get("combination")), Level: level}
-	return "/console/contacts/" + strconv.FormatInt(id, 10), "The access is saved.", s.svc.SetGrant(r.Context(), req, g)
+	return "/console/contacts/" + strconv.FormatInt(id, 10), s.loc(r).T("notice.the_access_is_saved"), s.svc.SetGrant(r.Context(), req, g)
 }
 
 // calendarsFor lists the calendars for a form's select; none on error

@@ -62,7 +62,7 @@ func (s *Server) openCaseByNumber(w http.ResponseWriter, r *http.Request, a *des
 	}
 	if _, err := s.svc.Case(r.Context(), request(r, a), id); errors.Is(err, desk.ErrNotFound) {
 		return s.showCaller(w, r, a, http.StatusNotFound, r.PostForm,
-			map[string]string{"number": "There is no case " + raw + "."}, nil)
+			map[string]string{"number": s.loc(r).T("form.no_such_case", "Number", raw)}, nil)
 	} else if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (s *Server) createProduct(r *http.Request, req support.Request) (string, st
 		}
 	}
 	_, err := s.svc.CreateProduct(r.Context(), req, r.PostForm.Get("name"), comps)
-	return "/console/products", "The product is added.", err
+	return "/console/products", s.loc(r).T("notice.the_product_is_added"), err
 }
 
 func (s *Server) addComponent(r *http.Request, req support.Request) (string, string, error) {
@@ -105,7 +105,7 @@ func (s *Server) addComponent(r *http.Request, req support.Request) (string, str
 		return "", "", err
 	}
 	_, err = s.svc.AddComponent(r.Context(), req, id, r.PostForm.Get("component"))
-	return "/console/products", "The component is added.", err
+	return "/console/products", s.loc(r).T("notice.the_component_is_added"), err
 }
 
 // Staff.
@@ -135,7 +135,7 @@ func (s *Server) createStaff(r *http.Request, req support.Request) (string, stri
 		u.Roles = append(u.Roles, desk.Role(v))
 	}
 	_, err := s.svc.CreateStaff(r.Context(), req, u, r.PostForm.Get("password"))
-	return "/console/staff", "The staff member is added.", err
+	return "/console/staff", s.loc(r).T("notice.the_staff_member_is_added"), err
 }
 
 // The audit log and the outbox.
@@ -211,7 +211,7 @@ func (s *Server) saveEmailSettings(r *http.Request, req support.Request) (string
 		}
 		return "", "", renamed.Err()
 	}
-	return "/console/settings/email", "The work email rules are saved.", err
+	return "/console/settings/email", s.loc(r).T("notice.the_work_email_rules_are_saved"), err
 }
 
 // fileSettings: whether Read-Write contacts may create temporary SFTP
@@ -235,7 +235,7 @@ func (s *Server) showFileSettings(w http.ResponseWriter, r *http.Request, a *des
 
 func (s *Server) saveFileSettings(r *http.Request, req support.Request) (string, string, error) {
 	on := r.PostForm.Get("sftp_for_contacts") == "on"
-	return "/console/settings/files", "The file transfer settings are saved.", s.svc.SetSFTPForContacts(r.Context(), req, on)
+	return "/console/settings/files", s.loc(r).T("notice.the_file_transfer_settings_are_saved"), s.svc.SetSFTPForContacts(r.Context(), req, on)
 }
 
 // escalationQueue lists the active escalations, oldest first.
@@ -294,14 +294,14 @@ func (s *Server) linkInbound(r *http.Request, req support.Request) (string, stri
 		return "", "", err
 	}
 	if r.PostForm.Get("discard") != "" {
-		return "/console/mail", "The message is discarded.", s.svc.LinkInbound(r.Context(), req, id, 0)
+		return "/console/mail", s.loc(r).T("notice.the_message_is_discarded"), s.svc.LinkInbound(r.Context(), req, id, 0)
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("case"))
 	caseID, ok := desk.ParseCaseNumber(raw)
 	if !ok {
 		return "", "", invalid("case", "form.give_the_10_digit_case_number_2")
 	}
-	return "/console/mail", "The message is added to case " + desk.FormatCaseNumber(caseID) + " as an internal note.",
+	return "/console/mail", s.loc(r).T("notice.mail_added_to_case", "Number", desk.FormatCaseNumber(caseID)),
 		s.svc.LinkInbound(r.Context(), req, id, caseID)
 }
 
@@ -336,5 +336,5 @@ func (s *Server) showEmailTemplates(w http.ResponseWriter, r *http.Request, a *d
 func (s *Server) saveEmailTemplate(r *http.Request, req support.Request) (string, string, error) {
 	kind := r.PostForm.Get("kind")
 	err := s.svc.SetEmailTemplate(r.Context(), req, kind, r.PostForm.Get("subject"), r.PostForm.Get("body"))
-	return "/console/settings/templates#" + kind, "The template is saved.", err
+	return "/console/settings/templates#" + kind, s.loc(r).T("notice.the_template_is_saved"), err
 }

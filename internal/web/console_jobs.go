@@ -33,7 +33,7 @@ func (s *Server) workDeadJob(r *http.Request, req support.Request) (string, stri
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/jobs", "The job runs again now.", s.svc.RetryJob(r.Context(), req, id)
+	return "/console/jobs", s.loc(r).T("notice.the_job_runs_again_now"), s.svc.RetryJob(r.Context(), req, id)
 }
 
 // confirmDiscardJob asks before a dead job is discarded: a discarded job
@@ -64,5 +64,5 @@ func (s *Server) discardDeadJob(r *http.Request, req support.Request) (string, s
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/jobs", "The job is discarded.", s.svc.DiscardJob(r.Context(), req, id)
+	return "/console/jobs", s.loc(r).T("notice.the_job_is_discarded"), s.svc.DiscardJob(r.Context(), req, id)
 }

@@ -59,7 +59,7 @@ func (s *Server) saveSLASettings(r *http.Request, req support.Request) (string, 
 		DefaultCalendar: r.PostForm.Get("default_calendar"), WarningLead: time.Duration(minutes) * time.Minute,
 		FollowUpBusinessDays: r.PostForm.Get("followup_business") == "on",
 	}
-	return "/console/service-levels", "The settings are saved.", s.svc.SetSLASettings(r.Context(), req, set)
+	return "/console/service-levels", s.loc(r).T("notice.the_settings_are_saved"), s.svc.SetSLASettings(r.Context(), req, set)
 }
 
 // saveSLATarget changes one row of the table; its key is in the form.
@@ -74,7 +74,7 @@ func (s *Server) saveSLATarget(r *http.Request, req support.Request) (string, st
 		Priority: desk.Priority(f.Get("priority")), Kind: desk.ClockKind(f.Get("kind")),
 		Amount: amount, Unit: desk.TargetUnit(f.Get("unit")),
 	}
-	return "/console/service-levels#targets", "The target is saved: " + t.Unit.Describe(t.Amount) + ".", s.svc.SetSLATarget(r.Context(), req, t)
+	return "/console/service-levels#targets", s.loc(r).T("notice.target_saved", "Target", t.Unit.Description(t.Amount)), s.svc.SetSLATarget(r.Context(), req, t)
 }
 
 func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -132,12 +132,12 @@ func (s *Server) saveCalendar(r *http.Request, req support.Request) (string, str
 		row.Holidays = append(row.Holidays, d)
 	}
 	if len(bad) > 0 {
-		return "", "", &desk.ValidationError{Fields: map[string]string{"holidays": "Not dates like 2026-12-25: " + strings.Join(bad, ", ")}}
+		return "", "", invalid("holidays", "form.holidays_not_dates", "Lines", strings.Join(bad, ", "))
 	}
 	if err := s.svc.SaveCalendar(r.Context(), req, row); err != nil {
 		return "", "", err
 	}
-	return "/console/calendars/" + strconv.FormatInt(row.ID, 10), "The calendar is saved.", nil
+	return "/console/calendars/" + strconv.FormatInt(row.ID, 10), s.loc(r).T("notice.the_calendar_is_saved"), nil
 }
 
 // importHolidays reads an uploaded iCalendar file of holidays.
@@ -168,6 +168,6 @@ func (s *Server) importHolidays(w http.ResponseWriter, r *http.Request, a *desk.
 	if err != nil {
 		return err
 	}
-	s.redirect(w, r, "/console/calendars/"+strconv.FormatInt(id, 10), strconv.Itoa(added)+" holidays added.")
+	s.redirect(w, r, "/console/calendars/"+strconv.FormatInt(id, 10), s.loc(r).N("notice.holidays_added", added))
 	return nil
 }

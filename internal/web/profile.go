@@ -49,9 +49,9 @@ func (s *Server) profileData(r *http.Request, a *desk.Actor) (map[string]any, er
 		}
 		l := grantLine{Combo: c, Granted: g.Level}
 		if c.Level < g.Level {
-			l.Why = "Counts as " + c.Level.Label() + ": every Service Contract of this combination has ended, or its partner rules allow no more."
+			l.Why = s.loc(r).T("page.profile.counts_as_contracts_ended", "Level", c.Level)
 			if !data["TermsCurrent"].(bool) {
-				l.Why = "Counts as " + c.Level.Label() + " until you accept the Designated Contact terms below."
+				l.Why = s.loc(r).T("page.profile.counts_as_until_terms", "Level", c.Level)
 			}
 		}
 		lines = append(lines, l)
@@ -89,14 +89,14 @@ func (s *Server) updateProfile(r *http.Request, req support.Request) (string, st
 		FirstName: r.PostForm.Get("first_name"), LastName: r.PostForm.Get("last_name"),
 		Country: r.PostForm.Get("country"), Phone: r.PostForm.Get("phone"), Mobile: r.PostForm.Get("mobile"),
 	}
-	return "/profile", "Your details are saved.", s.svc.UpdateOwnProfile(r.Context(), req, in)
+	return "/profile", s.loc(r).T("notice.your_details_are_saved"), s.svc.UpdateOwnProfile(r.Context(), req, in)
 }
 
 func (s *Server) acceptTerms(r *http.Request, req support.Request) (string, string, error) {
 	if r.PostForm.Get("accept") != "on" {
 		return "", "", invalid("accept", "form.tick_the_box_to_accept_the")
 	}
-	return "/profile", "You accepted the Designated Contact terms.", s.svc.AcceptTerms(r.Context(), req)
+	return "/profile", s.loc(r).T("notice.you_accepted_the_designated_contact_terms"), s.svc.AcceptTerms(r.Context(), req)
 }
 
 func (s *Server) changePassword(r *http.Request, req support.Request) (string, string, error) {
@@ -124,9 +124,9 @@ func (s *Server) changePassword(r *http.Request, req support.Request) (string, s
 		return "", "", &desk.ValidationError{Fields: renamed}
 	}
 	if err == nil && everywhere {
-		return "/profile", "Your password is changed. Your other sessions are signed out and your API tokens revoked.", nil
+		return "/profile", s.loc(r).T("notice.your_password_is_changed_your_other"), nil
 	}
-	return "/profile", "Your password is changed.", err
+	return "/profile", s.loc(r).T("notice.your_password_is_changed"), err
 }
 
 // requestAccess files "Request a different access level": for one of the
@@ -150,9 +150,9 @@ func (s *Server) requestAccess(r *http.Request, req support.Request) (string, st
 		return "", "", err
 	}
 	if ar.State == desk.RequestApproved {
-		return "/profile", "Your access is changed: as a Designated Approver your own request is approved at once.", nil
+		return "/profile", s.loc(r).T("notice.your_access_is_changed_as_a"), nil
 	}
-	return "/profile", "Your request is filed. We will email you the answer.", nil
+	return "/profile", s.loc(r).T("notice.your_request_is_filed_we_will"), nil
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -178,7 +178,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Act
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "profile", &view{
 		Title: s.loc(r).T("title.your_profile"), User: a.User, Data: data,
-		Flash: &flash{Kind: "success", Text: "Your API token is ready. Copy it now: it will not be shown again."},
+		Flash: &flash{Kind: "success", Text: s.loc(r).T("notice.api_token_ready")},
 	})
 	return nil
 }
@@ -188,5 +188,5 @@ func (s *Server) revokeToken(r *http.Request, req support.Request) (string, stri
 	if err != nil {
 		return "", "", desk.ErrNotFound
 	}
-	return "/profile", "The token is revoked.", s.svc.RevokeAPIToken(r.Context(), req, id)
+	return "/profile", s.loc(r).T("notice.the_token_is_revoked"), s.svc.RevokeAPIToken(r.Context(), req, id)
 }

@@ -89,7 +89,7 @@ func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	s.setFlash(w, "success", "Your account is ready and your access request is filed; we will email you the answer. Sign in to follow it.")
+	s.setFlash(w, "success", s.loc(r).T("notice.account_ready_request_filed"))
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 	return nil
 }

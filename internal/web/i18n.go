@@ -32,6 +32,8 @@ func textFuncs(l *i18n.Localizer) template.FuncMap {
 		},
 		// label is an enum value's label: {{label .Status}}.
 		"label": func(v desk.Labelled) string { return l.Label(v) },
+		// lang is the page's language, for <html lang>.
+		"lang": func() string { return l.Language().String() },
 	}
 }
 

@@ -85,7 +85,7 @@ func Load(fsyss ...fs.FS) (*Catalogue, error) {
 // use. The files are part of the binary: a broken one is a bug the tests
 // catch, so it panics.
 var Default = sync.OnceValue(func() *Catalogue {
-	c, err := Load(files, desk.Messages)
+	c, err := Load(Files, desk.Messages)
 	if err != nil {
 		panic(err)
 	}

@@ -43,12 +43,18 @@ type Config struct {
 	// TrustedProxies are the reverse proxies in front of Caseport; only
 	// their forwarding headers are believed (ParseTrustedProxies).
 	TrustedProxies []netip.Prefix
+	// Catalogue holds the messages in every language; nil is the
+	// embedded one (i18n.Default).
+	Catalogue *i18n.Catalogue
 }
 
 // New parses every template, so a broken template fails the start, not a
 // user's request.
 func New(cfg Config) (*Server, error) {
-	cat := i18n.Default()
+	cat := cfg.Catalogue
+	if cat == nil {
+		cat = i18n.Default()
+	}
 	pages, err := parsePages(cat)
 	if err != nil {
 		return nil, err

@@ -32,6 +32,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/i18n"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/worker"
 )
@@ -219,10 +220,11 @@ func (m *Mailer) message(ctx context.Context, n *store.Notification) (*gomail.Ms
 		msg.SetGenHeaderPreformatted(gomail.HeaderInReplyTo, root)
 		msg.SetGenHeaderPreformatted(gomail.HeaderReferences, root)
 		msg.SetGenHeader(HeaderReference, ref)
+		l := i18n.English() // the recipient's language, once users choose one
 		if !strings.Contains(subject, c.Number()) {
-			subject = "Case " + c.Number() + ": " + subject
+			subject = l.T("mail.case_subject", "Number", c.Number(), "Subject", subject)
 		}
-		body += "\n--\nReference ID: " + ref + "\nReply to this email to add to the case; keep the Reference ID in your reply.\n"
+		body += l.T("mail.case_footer", "Reference", ref)
 	}
 	msg.Subject(subject)
 	msg.SetBodyString(gomail.TypeTextPlain, body)

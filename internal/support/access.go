@@ -23,8 +23,8 @@ func (s *Access) StartRegistration(ctx context.Context, email, address string) e
 		return err
 	}
 	email, msg := rules.CheckWorkEmail(email, desk.Yourself)
-	if msg != "" {
-		return &desk.ValidationError{Fields: map[string]string{"email": msg}}
+	if msg.ID != "" {
+		return desk.Problems{"email": msg}.Err()
 	}
 	now := s.now()
 	existing, err := s.store.UserByEmail(ctx, email)
@@ -34,8 +34,8 @@ func (s *Access) StartRegistration(ctx context.Context, email, address string) e
 	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if existing != nil {
 			return s.queueMail(ctx, tx, mail{
-				Kind: "registration_existing", To: existing, Subject: "Your Caseport account",
-				Text: "Someone asked for a Caseport account for this address, which already has one. If you forgot your password, reset it here:",
+				Kind: "registration_existing", To: existing, Subject: desk.Msg("mail.registration_existing.subject"),
+				Text: desk.Msg("mail.registration_existing.text"),
 				Link: s.baseURL + "/forgot-password",
 			})
 		}
@@ -49,9 +49,8 @@ func (s *Access) StartRegistration(ctx context.Context, email, address string) e
 			return err
 		}
 		return s.queueMail(ctx, tx, mail{
-			Kind: "verify_email", Address: email, Subject: "Confirm your email address for Caseport",
-			Text: "To request your Caseport account, confirm this address and fill in the form within 24 hours. " +
-				"If you did not ask for an account, ignore this email.",
+			Kind: "verify_email", Address: email, Subject: desk.Msg("mail.verify_email.subject"),
+			Text: desk.Msg("mail.verify_email.text"),
 			Link: s.baseURL + "/register/complete?token=" + token,
 		})
 	})
@@ -325,9 +324,8 @@ func (s *core) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request, r
 	}
 	for _, a := range approvers {
 		if err := s.queueMail(ctx, tx, mail{
-			Kind: "access_request", To: &a, Subject: fmt.Sprintf("Access request from %s", contact.Name()),
-			Text: fmt.Sprintf("%s (%s) asks for %s access. As a Designated Approver you can approve or reject the request here; one answer decides it:",
-				contact.Name(), contact.Email, req.Level.Label()),
+			Kind: "access_request", To: &a, Subject: desk.Msg("mail.access_request.subject", "Name", contact.Name()),
+			Text: desk.Msg("mail.access_request.text", "Name", contact.Name(), "Email", contact.Email, "Level", req.Level),
 			Link: fmt.Sprintf("%s/access-requests/%d", s.baseURL, req.ID),
 		}); err != nil {
 			return nil, err
@@ -396,21 +394,15 @@ func (s *core) decide(ctx context.Context, tx *store.Tx, r Request, req *desk.Ac
 		fmt.Sprintf("request %d: %s", req.ID, req.Decision)); err != nil {
 		return err
 	}
-	verdict := "approved"
-	if !approve {
-		verdict = "rejected"
-	}
-	text := fmt.Sprintf("Your request for %s access was %s.", req.Level.Label(), verdict)
-	if req.Decision != "" {
-		text += "\n\nNote from the approver: " + req.Decision
-	}
+	terms := approve && req.Level == desk.ReadWrite
 	link := ""
-	if approve && req.Level == desk.ReadWrite {
-		text += "\n\nBefore you open cases, accept the Designated Contact terms on your profile page:"
+	if terms {
 		link = s.baseURL + "/profile"
 	}
 	return s.queueMail(ctx, tx, mail{
-		Kind: "access_decision", To: contact, Subject: "Your Caseport access request was " + verdict, Text: text, Link: link,
+		Kind: "access_decision", To: contact, Subject: desk.Msg("mail.access_decision.subject", "Approved", approve),
+		Text: desk.Msg("mail.access_decision.text", "Level", req.Level, "Approved", approve, "Note", req.Decision, "Terms", terms),
+		Link: link,
 	})
 }
 

@@ -150,8 +150,8 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 		if err := s.startClock(ctx, tx, c, desk.ClockResponse, now); err != nil {
 			return err
 		}
-		return s.notifyContact(ctx, tx, c, "case_created", "Case "+c.Number()+" opened: "+c.Summary,
-			"Your case "+c.Number()+" was opened with priority "+c.Priority.Label()+". We will be in touch.")
+		return s.notifyContact(ctx, tx, c, "case_created", desk.Msg("mail.case_created.subject", "Number", c.Number(), "Summary", c.Summary),
+			desk.Msg("mail.case_created.text", "Number", c.Number(), "Priority", c.Priority))
 	})
 	if err != nil {
 		return nil, err
@@ -452,8 +452,8 @@ func (s *Cases) Reply(ctx context.Context, r Request, caseID int64, body string,
 		if _, err := s.meetClock(ctx, tx, c.ID, desk.ClockResponse, s.now()); err != nil {
 			return err
 		}
-		return s.notifyContact(ctx, tx, c, "case_reply", "Case "+c.Number()+": a reply from support",
-			r.Actor.User.Name()+" wrote:\n\n"+body)
+		return s.notifyContact(ctx, tx, c, "case_reply", desk.Msg("mail.case_reply.subject", "Number", c.Number()),
+			desk.Msg("mail.case_reply.text", "Name", r.Actor.User.Name(), "Body", body))
 	})
 }
 
@@ -504,8 +504,9 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 					// The handbook: the product support manager on duty
 					// hears of every Critical and Production Down case.
 					if err := s.notifyRole(ctx, tx, desk.RoleProductSupportManager, c, "priority_critical",
-						"Case "+c.Number()+" is now "+c.Priority.Label(),
-						r.Actor.User.Name()+" raised case "+c.Number()+" ("+c.Summary+") to "+c.Priority.Label()+"."); err != nil {
+						desk.Msg("mail.priority_critical.subject", "Number", c.Number(), "Priority", c.Priority),
+						desk.Msg("mail.priority_critical.text", "Name", r.Actor.User.Name(), "Number", c.Number(), "Summary", c.Summary,
+							"Priority", c.Priority)); err != nil {
 						return err
 					}
 				}
@@ -605,8 +606,8 @@ func (s *core) setStatus(ctx context.Context, tx *store.Tx, r Request, c *desk.C
 	if !statusChanged || r.Actor == nil || !r.Actor.IsStaff() {
 		return nil
 	}
-	return s.notifyContact(ctx, tx, c, "case_status", "Case "+c.Number()+" is now "+to.Label(),
-		"Your case "+c.Number()+" ("+c.Summary+") is now "+to.Label()+" - "+toSub.Label()+".")
+	return s.notifyContact(ctx, tx, c, "case_status", desk.Msg("mail.case_status.subject", "Number", c.Number(), "Status", to),
+		desk.Msg("mail.case_status.text", "Number", c.Number(), "Summary", c.Summary, "Status", to, "SubStatus", toSub))
 }
 
 // Close closes a case with a reason (Resolved or Cancelled) and a
@@ -639,9 +640,8 @@ func (s *Cases) Close(ctx context.Context, r Request, caseID int64, reason desk.
 		if err := s.audit(ctx, tx, r, "case_closed", c.Number(), reason.Label()); err != nil {
 			return err
 		}
-		return s.notifyContact(ctx, tx, c, "case_closed", "Case "+c.Number()+" closed ("+reason.Label()+")",
-			"Your case "+c.Number()+" was closed as "+reason.Label()+".\n\n"+c.CloseComment+
-				"\n\nYou can ask to reopen it within 30 days from the case page.")
+		return s.notifyContact(ctx, tx, c, "case_closed", desk.Msg("mail.case_closed.subject", "Number", c.Number(), "Reason", reason),
+			desk.Msg("mail.case_closed.text", "Number", c.Number(), "Reason", reason, "Comment", c.CloseComment))
 	})
 }
 
@@ -687,7 +687,7 @@ func (s *core) event(ctx context.Context, tx *store.Tx, r Request, c *desk.Case,
 
 // notifyContact queues an email about a case to its contact and to its
 // followers; queueMail leaves out those who may no longer see it.
-func (s *core) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, kind, subject, text string) error {
+func (s *core) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, kind string, subject, text desk.Message) error {
 	contact, err := tx.User(ctx, c.ContactID)
 	if err != nil {
 		return err

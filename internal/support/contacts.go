@@ -188,9 +188,7 @@ func (s *Accounts) CreateContact(ctx context.Context, r Request, in ContactInput
 			return err
 		}
 		return s.queuePasswordLink(ctx, tx, u, SetPasswordLinkLifetime, mail{
-			Kind: "set_password", Subject: "Your Caseport account",
-			Text: "An administrator added you to Caseport, the customer-care portal. Choose your password " +
-				"within 7 days with the link below, then sign in with this email address.",
+			Kind: "set_password", Subject: desk.Msg("mail.set_password.subject"), Text: desk.Msg("mail.set_password.text"),
 		})
 	})
 	return contactID, err

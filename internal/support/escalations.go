@@ -160,12 +160,13 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 			return err
 		}
 		if err := s.notifyRole(ctx, tx, desk.RoleEscalationOwner, c, "escalation_requested",
-			"Case "+c.Number()+" escalated: "+reason.Label(),
-			"The customer escalated case "+c.Number()+" ("+c.Summary+"):\n\n"+esc.Details+"\n\nReview it in the escalation queue: "+s.baseURL+"/console/escalations"); err != nil {
+			desk.Msg("mail.escalation_requested.staff_subject", "Number", c.Number(), "Reason", reason),
+			desk.Msg("mail.escalation_requested.staff_text", "Number", c.Number(), "Summary", c.Summary, "Details", esc.Details,
+				"Queue", s.baseURL+"/console/escalations")); err != nil {
 			return err
 		}
-		return s.notifyContact(ctx, tx, c, "escalation_requested", "Case "+c.Number()+" escalated",
-			"Your escalation of case "+c.Number()+" was received. An escalation owner will review it and answer on the case's Escalation Details tab.")
+		return s.notifyContact(ctx, tx, c, "escalation_requested", desk.Msg("mail.escalation_requested.subject", "Number", c.Number()),
+			desk.Msg("mail.escalation_requested.text", "Number", c.Number()))
 	})
 	if err != nil {
 		return nil, err
@@ -174,7 +175,7 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 }
 
 // notifyRole emails every staff member with a role about a case.
-func (s *core) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *desk.Case, kind, subject, text string) error {
+func (s *core) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *desk.Case, kind string, subject, text desk.Message) error {
 	staff, err := s.staffWith(ctx, tx, role)
 	if err != nil {
 		return err
@@ -305,6 +306,22 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 		if subject == "" {
 			return nil
 		}
-		return s.notifyContact(ctx, tx, c, "escalation_"+string(step), "Escalation of case "+c.Number()+" "+subject, entry)
+		return s.notifyContact(ctx, tx, c, "escalation_"+string(step), escalationMailSubject(subject, c.Number()),
+			desk.Msg("mail.escalation.text", "Entry", entry))
 	})
+}
+
+// escalationMailSubject is the subject of the email about a step of an
+// escalation: what became of it ("accepted", "rejected", "closed") or
+// "updated".
+func escalationMailSubject(what, number string) desk.Message {
+	switch what {
+	case "accepted":
+		return desk.Msg("mail.escalation.subject_accepted", "Number", number)
+	case "rejected":
+		return desk.Msg("mail.escalation.subject_rejected", "Number", number)
+	case "closed":
+		return desk.Msg("mail.escalation.subject_closed", "Number", number)
+	}
+	return desk.Msg("mail.escalation.subject_updated", "Number", number)
 }

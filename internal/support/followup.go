@@ -131,10 +131,9 @@ func (s *Jobs) RunFollowUp(ctx context.Context, j *desk.Job) error {
 			return err
 		}
 		if err := s.notifyContact(ctx, tx, c, "followup_reminder",
-			fmt.Sprintf("Reminder #%d: case %s is waiting for you", n, c.Number()),
-			fmt.Sprintf("Your case %s (%s) is %s - %s and waits for your answer. Please update it, or close it if the problem "+
-				"is solved. Without a response it will be closed on %s.", c.Number(), c.Summary, c.Status.Label(), c.SubStatus.Label(),
-				closeOn.Format("2 January 2006"))); err != nil {
+			desk.Msg("mail.followup_reminder.subject", "N", n, "Number", c.Number()),
+			desk.Msg("mail.followup_reminder.text", "Number", c.Number(), "Summary", c.Summary, "Status", c.Status,
+				"SubStatus", c.SubStatus, "CloseOn", closeOn.Format("2 January 2006"))); err != nil {
 			return err
 		}
 		nextAt, err := s.followUpAt(ctx, tx, c, since, followUpSteps[step+1].days)
@@ -169,10 +168,8 @@ func (s *core) autoClose(ctx context.Context, tx *store.Tx, r Request, c *desk.C
 	if err := s.syncPurge(ctx, tx, before, c); err != nil {
 		return err
 	}
-	if err := s.notifyContact(ctx, tx, c, "case_closed", "Case "+c.Number()+" closed: no response",
-		"We proposed a solution or asked for information on case "+c.Number()+" ("+c.Summary+") and reminded you twice, "+
-			"without a response, so the case is now closed as Resolved.\n\nIf the problem is still there, call support: "+
-			"staff can reopen the case for you."); err != nil {
+	if err := s.notifyContact(ctx, tx, c, "case_closed", desk.Msg("mail.case_auto_closed.subject", "Number", c.Number()),
+		desk.Msg("mail.case_auto_closed.text", "Number", c.Number(), "Summary", c.Summary)); err != nil {
 		return err
 	}
 	c.UpdatedAt = s.now()

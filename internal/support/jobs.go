@@ -144,11 +144,8 @@ func (s *Jobs) RunDeadJobsAlert(ctx context.Context, j *desk.Job) error {
 		if err != nil {
 			return err
 		}
-		subject := fmt.Sprintf("%d jobs stopped after their last attempt", len(lines))
-		if len(lines) == 1 {
-			subject = "A job stopped after its last attempt"
-		}
-		text := "These jobs will not run again unless you try them again:\n\n" + strings.Join(lines, "\n")
+		subject := desk.Msg("mail.jobs_dead.subject", "Count", len(lines))
+		text := desk.Msg("mail.jobs_dead.text", "Count", len(lines), "Jobs", strings.Join(lines, "\n"))
 		for i := range admins {
 			m := mail{Kind: "jobs_dead", To: &admins[i], Subject: subject, Text: text, Link: s.baseURL + "/console/jobs"}
 			if err := s.queueMail(ctx, tx, m); err != nil {

@@ -255,9 +255,7 @@ func (s *Sessions) RequestPasswordReset(ctx context.Context, email, address stri
 			return err
 		}
 		return s.queuePasswordLink(ctx, tx, u, ResetLinkLifetime, mail{
-			Kind: "password_reset", Subject: "Reset your Caseport password",
-			Text: "Someone asked to reset the password of your Caseport account. If it was you, choose a new password " +
-				"within an hour with the link below. If it was not you, ignore this email: your password stays as it is.",
+			Kind: "password_reset", Subject: desk.Msg("mail.password_reset.subject"), Text: desk.Msg("mail.password_reset.text"),
 		})
 	})
 }

@@ -375,8 +375,8 @@ func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error 
 			return err
 		}
 		return s.queueMail(ctx, tx, mail{
-			Kind: action, To: owner, Case: c, Subject: "Case " + c.Number() + ": " + text,
-			Text: text + "\n\nCase " + c.Number() + ": " + c.Summary, Link: s.baseURL + "/cases/" + c.Number(),
+			Kind: action, To: owner, Case: c, Subject: desk.Msg("mail.sla.subject", "Number", c.Number(), "Event", text),
+			Text: desk.Msg("mail.sla.text", "Event", text, "Number", c.Number(), "Summary", c.Summary), Link: s.baseURL + "/cases/" + c.Number(),
 		})
 	})
 }

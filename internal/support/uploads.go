@@ -505,8 +505,8 @@ func (s *core) fileArrived(ctx context.Context, tx *store.Tx, r Request, c *desk
 		if err := s.event(ctx, tx, r, c, "Support shared a file: "+what+"."); err != nil {
 			return err
 		}
-		if err := s.notifyContact(ctx, tx, c, "file_shared", "Case "+c.Number()+": support shared a file",
-			"Support shared a file with you on case "+c.Number()+": "+what+". Download it from the case's files."); err != nil {
+		if err := s.notifyContact(ctx, tx, c, "file_shared", desk.Msg("mail.file_shared.subject", "Number", c.Number()),
+			desk.Msg("mail.file_shared.text", "Number", c.Number(), "What", what)); err != nil {
 			return err
 		}
 	} else if err := s.event(ctx, tx, r, c, "File received: "+what+"."); err != nil {

@@ -81,7 +81,7 @@ func (s *Server) apiAccessRequests(w http.ResponseWriter, r *http.Request, a *de
 	switch state {
 	case "", desk.RequestPending, desk.RequestApproved, desk.RequestRejected:
 	default:
-		return &desk.ValidationError{Fields: map[string]string{"state": "Ask for pending, approved or rejected."}}
+		return invalid("state", "form.ask_for_pending_approved_or_rejected")
 	}
 	reqs, err := s.access.AccessRequests(r.Context(), request(r, a), state)
 	if err != nil {
@@ -102,7 +102,7 @@ func (s *Server) apiRequestAccess(w http.ResponseWriter, r *http.Request, a *des
 	}
 	level, ok := desk.ParseAccessLevel(in.Level)
 	if !ok {
-		return &desk.ValidationError{Fields: map[string]string{"level": "Ask for basic, read_only or read_write."}}
+		return invalid("level", "form.ask_for_basic_read_only_or")
 	}
 	ar, err := s.access.RequestAccessByOrgIDs(r.Context(), request(r, a), in.SoldToOrgID, in.EndUserOrgID, level, in.Reason)
 	if err != nil {

@@ -356,7 +356,7 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 	}{"starts": {in.Starts, &c.Starts}, "ends": {in.Ends, &c.Ends}} {
 		t, err := time.Parse(dateForm, v.raw)
 		if err != nil {
-			p.Add(field, "Give a date as YYYY-MM-DD.")
+			p.Add(field, s.loc(r).T("form.give_a_date_as_yyyy_mm"))
 			continue
 		}
 		*v.dst = t
@@ -477,7 +477,7 @@ func (s *Server) apiSetGrant(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if in.Level != "none" {
 		l, ok := desk.ParseAccessLevel(in.Level)
 		if !ok {
-			return &desk.ValidationError{Fields: map[string]string{"level": "Give basic, read_only, read_write or none."}}
+			return invalid("level", "form.give_basic_read_only_read_write")
 		}
 		level = l
 	}

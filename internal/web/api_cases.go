@@ -305,7 +305,7 @@ func apiCaseFilter(q url.Values, a *desk.Actor) (support.CaseFilter, error) {
 	}
 	ln, ok := listNames[list]
 	if !ok {
-		return support.CaseFilter{}, &desk.ValidationError{Fields: map[string]string{"list": "Ask for mine, group, closed or (staff) queue."}}
+		return support.CaseFilter{}, invalid("list", "form.ask_for_mine_group_closed_or")
 	}
 	f := caseQuery(pq)
 	f.List = ln.list
@@ -344,7 +344,7 @@ func (s *Server) apiOpenCase(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if in.LinkedCase != "" {
 		id, ok := desk.ParseCaseNumber(in.LinkedCase)
 		if !ok {
-			return &desk.ValidationError{Fields: map[string]string{"linked_case": "Give the 10-digit number of the closed case."}}
+			return invalid("linked_case", "form.give_the_10_digit_number_of")
 		}
 		n.LinkedCaseID = id
 	}
@@ -410,7 +410,7 @@ func (s *Server) apiComment(r *http.Request, req support.Request, caseID int64, 
 		return s.cases.Reply(r.Context(), req, caseID, in.Body, in.Internal)
 	}
 	if in.Internal {
-		return &desk.ValidationError{Fields: map[string]string{"internal": "Only staff write internal notes."}}
+		return invalid("internal", "form.only_staff_write_internal_notes")
 	}
 	return s.cases.Comment(r.Context(), req, caseID, in.Body)
 }
@@ -424,7 +424,7 @@ func (s *Server) apiUpdateCase(r *http.Request, req support.Request, caseID int6
 		}
 		ch.Status, ch.SubStatus = &st, &sub
 	} else if in.SubStatus != nil {
-		return &desk.ValidationError{Fields: map[string]string{"status": "Give the status with the substatus."}}
+		return invalid("status", "form.give_the_status_with_the_substatus")
 	}
 	if in.Priority != nil {
 		p := desk.Priority(*in.Priority)

@@ -106,7 +106,7 @@ func (s *Server) showCompanies(w http.ResponseWriter, r *http.Request, a *desk.A
 		form = r.URL.Query()
 	}
 	render(s, w, r, status, pageCompanies, &view{
-		Title: "Companies", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.companies"), User: a.User, Form: form, Errors: errs,
 	}, companiesData{Companies: shown, All: cs, Names: names, Calendars: s.calendarsFor(r, a)})
 	return nil
 }
@@ -123,7 +123,7 @@ func (s *Server) createCompany(r *http.Request, req support.Request) (string, st
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/companies/" + strconv.FormatInt(id, 10), "The company is created.", nil
+	return "/console/companies/" + strconv.FormatInt(id, 10), s.loc(r).T("notice.the_company_is_created"), nil
 }
 
 func (s *Server) company(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -212,7 +212,7 @@ func (s *Server) updateCompany(r *http.Request, req support.Request) (string, st
 	}
 	c := companyInput(r)
 	c.ID = id
-	return "/console/companies/" + strconv.FormatInt(id, 10), "The company is saved.", s.accounts.UpdateCompany(r.Context(), req, c)
+	return "/console/companies/" + strconv.FormatInt(id, 10), s.loc(r).T("notice.the_company_is_saved"), s.accounts.UpdateCompany(r.Context(), req, c)
 }
 
 // setApprover adds (on=1) or removes a Designated Approver of the company.
@@ -223,9 +223,9 @@ func (s *Server) setApprover(r *http.Request, req support.Request) (string, stri
 	}
 	on := r.PostForm.Get("on") == "1"
 	to := "/console/companies/" + strconv.FormatInt(id, 10)
-	notice := "The Designated Approver is added."
+	notice := s.loc(r).T("notice.the_designated_approver_is_added")
 	if !on {
-		notice = "The Designated Approver is removed."
+		notice = s.loc(r).T("notice.the_designated_approver_is_removed")
 	}
 	return to, notice, s.access.SetApprover(r.Context(), req, id, formInt(r, "contact"), on)
 }
@@ -282,9 +282,9 @@ func (s *Server) showContract(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if err != nil {
 		return err
 	}
-	title := "New Service Contract"
+	title := s.loc(r).T("title.new_service_contract")
 	if form.Get("id") != "" && form.Get("id") != "0" {
-		title = "Service Contract " + form.Get("number")
+		title = s.loc(r).T("title.service_contract", "Number", form.Get("number"))
 	}
 	render(s, w, r, status, pageContract, &view{
 		Title: title, User: a.User, Form: form, Errors: errs,
@@ -317,7 +317,7 @@ func (s *Server) saveContract(r *http.Request, req support.Request) (string, str
 	for field, dst := range map[string]*time.Time{"starts": &c.Starts, "ends": &c.Ends} {
 		t, err := time.Parse(dateForm, strings.TrimSpace(f.Get(field)))
 		if err != nil {
-			p.Add(field, "Enter a date as YYYY-MM-DD.")
+			p.Add(field, s.loc(r).T("form.enter_a_date_as_yyyy_mm"))
 			continue
 		}
 		*dst = t
@@ -328,7 +328,7 @@ func (s *Server) saveContract(r *http.Request, req support.Request) (string, str
 	if _, err := s.accounts.SaveContract(r.Context(), req, c); err != nil {
 		return "", "", err
 	}
-	return "/console/companies/" + strconv.FormatInt(c.SoldToID, 10), "The Service Contract " + c.Number + " is saved.", nil
+	return "/console/companies/" + strconv.FormatInt(c.SoldToID, 10), s.loc(r).T("notice.contract_saved", s.loc(r).T("notice.number"), c.Number), nil
 }
 
 // Contacts.
@@ -348,7 +348,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, a *desk.Act
 		return err
 	}
 	data := contactData{Companies: all, Levels: desk.AccessLevels}
-	title := "New contact"
+	title := s.loc(r).T("title.new_contact")
 	if id, err := pathID(r, "id"); err == nil {
 		cv, err := s.accounts.Contact(r.Context(), request(r, a), id)
 		if err != nil {
@@ -407,9 +407,9 @@ func (s *Server) createContact(r *http.Request, req support.Request) (string, st
 	if err != nil {
 		return "", "", err
 	}
-	notice := "The contact is created and was sent a link to choose a password (valid 7 days)."
+	notice := s.loc(r).T("notice.the_contact_is_created_and_was")
 	if in.Disabled {
-		notice = "The contact is created, disabled: no link to choose a password was sent."
+		notice = s.loc(r).T("notice.the_contact_is_created_disabled_no")
 	}
 	return "/console/contacts/" + strconv.FormatInt(id, 10), notice, nil
 }
@@ -419,7 +419,7 @@ func (s *Server) updateContact(r *http.Request, req support.Request) (string, st
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/contacts/" + strconv.FormatInt(id, 10), "The contact is saved.", s.accounts.UpdateContact(r.Context(), req, id, contactInput(r))
+	return "/console/contacts/" + strconv.FormatInt(id, 10), s.loc(r).T("notice.the_contact_is_saved"), s.accounts.UpdateContact(r.Context(), req, id, contactInput(r))
 }
 
 // setGrant gives the contact a level on a combination; "none" removes it.
@@ -432,12 +432,12 @@ func (s *Server) setGrant(r *http.Request, req support.Request) (string, string,
 	if v := r.PostForm.Get("level"); v != "none" {
 		l, ok := desk.ParseAccessLevel(v)
 		if !ok {
-			return "", "", &desk.ValidationError{Fields: map[string]string{"level": "Choose a level."}}
+			return "", "", invalid("level", "form.choose_a_level")
 		}
 		level = l
 	}
 	g := desk.Grant{ContactID: id, Combination: combination(r.PostForm.Get("combination")), Level: level}
-	return "/console/contacts/" + strconv.FormatInt(id, 10), "The access is saved.", s.access.SetGrant(r.Context(), req, g)
+	return "/console/contacts/" + strconv.FormatInt(id, 10), s.loc(r).T("notice.the_access_is_saved"), s.access.SetGrant(r.Context(), req, g)
 }
 
 // calendarsFor lists the calendars for a form's select; none on error

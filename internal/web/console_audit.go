@@ -36,6 +36,6 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		}
 		next = "/console/audit?" + v.Encode()
 	}
-	render(s, w, r, http.StatusOK, pageAudit, &view{Title: "Audit log", User: a.User, Form: q}, auditData{Entries: entries, Next: next})
+	render(s, w, r, http.StatusOK, pageAudit, &view{Title: s.loc(r).T("title.audit_log"), User: a.User, Form: q}, auditData{Entries: entries, Next: next})
 	return nil
 }

@@ -120,9 +120,9 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	askToRetry(w, status)
 	p := problem{Type: "about:blank", Title: title, Status: status, RequestID: requestIDFrom(r.Context())}
 	if public {
-		p.Detail = message(err)
+		p.Detail = s.message(r, err)
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		p.Detail = "Some fields are not valid."
 		keys := make([]string, 0, len(fields))
 		for k := range fields {
@@ -151,15 +151,16 @@ func renameProblems(fields map[string]string, h apiHandler) apiHandler {
 	}
 	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 		err := h(w, r, a)
-		problems := desk.AsValidation(err)
+		problems := desk.FieldMessages(err)
 		if problems == nil {
 			return err
 		}
-		renamed := make(map[string]string, len(problems))
-		for k, msg := range problems {
-			renamed[cmp.Or(fields[k], k)] = msg
+		renamed := &desk.ValidationError{Fields: make(map[string]string, len(problems)), Messages: make(map[string]desk.Message, len(problems))}
+		for k, m := range problems {
+			renamed.Fields[cmp.Or(fields[k], k)] = m.String()
+			renamed.Messages[cmp.Or(fields[k], k)] = m
 		}
-		return &desk.ValidationError{Fields: renamed}
+		return renamed
 	}
 }
 

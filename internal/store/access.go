@@ -254,16 +254,6 @@ type AccessRequestFilter struct {
 	State     desk.RequestState
 }
 
-// AccessRequestRow is a request with the names shown beside it (empty for
-// a request that matched no Service Contract).
-type AccessRequestRow struct {
-	desk.AccessRequest
-	ContactName  string
-	ContactEmail string
-	SoldToName   string
-	EndUserName  string
-}
-
 // AccessRequests lists requests, newest first.
 func (s *Store) AccessRequests(ctx context.Context, f AccessRequestFilter) ([]AccessRequestRow, error) {
 	return accessRequests(ctx, s.read(), f)

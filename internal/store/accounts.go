@@ -108,43 +108,6 @@ func (tx *Tx) CreateComponent(ctx context.Context, productID int64, name string)
 	return newID, nil
 }
 
-// Catalog is every product with its components.
-type Catalog struct {
-	Products   []desk.Product
-	Components []desk.Component
-}
-
-// ComponentsOf returns the components of one product.
-func (c *Catalog) ComponentsOf(productID int64) []desk.Component {
-	var out []desk.Component
-	for _, comp := range c.Components {
-		if comp.ProductID == productID {
-			out = append(out, comp)
-		}
-	}
-	return out
-}
-
-// Component finds a component by ID.
-func (c *Catalog) Component(componentID int64) (desk.Component, bool) {
-	for _, comp := range c.Components {
-		if comp.ID == componentID {
-			return comp, true
-		}
-	}
-	return desk.Component{}, false
-}
-
-// Product finds a product by ID.
-func (c *Catalog) Product(productID int64) (desk.Product, bool) {
-	for _, p := range c.Products {
-		if p.ID == productID {
-			return p, true
-		}
-	}
-	return desk.Product{}, false
-}
-
 // Catalog reads every product and component, by name.
 func (s *Store) Catalog(ctx context.Context) (*Catalog, error) {
 	return catalog(ctx, s.read())
@@ -260,16 +223,6 @@ func splitFlex(s string) []desk.FlexCare {
 		out = append(out, desk.FlexCare(p))
 	}
 	return out
-}
-
-// ContractFilter selects contracts. Zero fields do not filter.
-type ContractFilter struct {
-	ID        int64
-	SoldToID  int64
-	EndUserID int64
-	// CompanyID matches contracts where the company is Sold To, End User or
-	// Support Owner.
-	CompanyID int64
 }
 
 // Contracts lists contracts with their products, by number.

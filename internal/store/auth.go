@@ -67,17 +67,6 @@ func (tx *Tx) RevokeUserAPITokens(ctx context.Context, userID int64, now time.Ti
 	return nil
 }
 
-// APIToken is a personal API token as listed on the profile page; the
-// token itself is shown once at creation and never stored.
-type APIToken struct {
-	ID         int64
-	UserID     int64
-	Name       string
-	CreatedAt  time.Time
-	LastUsedAt time.Time
-	RevokedAt  time.Time
-}
-
 // CreateAPIToken stores a token by its hash and returns its ID.
 func (tx *Tx) CreateAPIToken(ctx context.Context, userID int64, name string, tokenHash []byte, now time.Time) (int64, error) {
 	var newID int64
@@ -243,18 +232,6 @@ func (s *Store) ClearLoginFailures(ctx context.Context, key string, before time.
 	return nil
 }
 
-// AuditEntry is one line of the audit log.
-type AuditEntry struct {
-	ID      int64
-	At      time.Time
-	ActorID int64
-	Actor   string // the actor's name, for display
-	Action  string
-	Subject string
-	Detail  string
-	Address string
-}
-
 // Audit appends a line to the audit log inside the transaction.
 func (tx *Tx) Audit(ctx context.Context, e AuditEntry) error {
 	_, err := tx.q().exec(ctx, `INSERT INTO audit (at, actor_id, action, subject, detail, address) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -269,14 +246,6 @@ func (tx *Tx) Audit(ctx context.Context, e AuditEntry) error {
 // nothing else (a failed sign-in).
 func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 	return s.Write(ctx, func(tx *Tx) error { return tx.Audit(ctx, e) })
-}
-
-// AuditFilter selects audit lines.
-type AuditFilter struct {
-	Action string
-	// Before pages backwards: lines with a smaller ID.
-	Before int64
-	Limit  int
 }
 
 // AuditLog lists audit lines, newest first.
@@ -303,25 +272,6 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 		out = append(out, e)
 	}
 	return out, rows.Err()
-}
-
-// Notification is an email to send, written in the same transaction as the
-// change that causes it.
-type Notification struct {
-	ID        int64
-	Kind      string
-	UserID    int64
-	To        string
-	Subject   string
-	Body      string
-	CaseID    int64
-	CreatedAt time.Time
-	SentAt    time.Time
-	// MessageID is the Message-ID it was sent with; Attempts and
-	// LastError tell of a relay that refused it.
-	MessageID string
-	Attempts  int
-	LastError string
 }
 
 // AddNotification queues an email and returns its ID. The caller

@@ -8,18 +8,6 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// EscalationRow is an escalation with the case and the names shown beside
-// it.
-type EscalationRow struct {
-	desk.Escalation
-	CaseSummary   string
-	CasePriority  desk.Priority
-	SoldToName    string
-	EndUserName   string
-	RequesterName string
-	OwnerName     string
-}
-
 const escalationColumns = `e.id, e.case_id, e.reason, e.details, e.state, e.requested_by, e.owner_id, e.created_at,
 	e.decided_at, e.closed_at`
 
@@ -125,15 +113,6 @@ func escalations(ctx context.Context, q q, f EscalationFilter) ([]EscalationRow,
 		out = append(out, r)
 	}
 	return out, rows.Err()
-}
-
-// EscalationEntry is one line of an escalation's feed.
-type EscalationEntry struct {
-	ID        int64
-	AuthorID  int64
-	Author    string
-	Body      string
-	CreatedAt time.Time
 }
 
 // AddEscalationEntry adds to an escalation's feed.

@@ -12,20 +12,6 @@ import (
 	"github.com/caseport/caseport/internal/hours"
 )
 
-// CalendarRow is a stored business-hours calendar.
-type CalendarRow struct {
-	ID       int64
-	Name     string
-	Zone     string
-	Week     string // as hours.ParseWeek reads it
-	Holidays []hours.Date
-}
-
-// Calendar builds the calendar's arithmetic.
-func (r *CalendarRow) Calendar() (*hours.Calendar, error) {
-	return hours.New(r.Name, r.Zone, r.Week, r.Holidays)
-}
-
 func scanCalendar(sc scanner, r *CalendarRow) error {
 	var holidays string
 	if err := sc.Scan(&r.ID, &r.Name, &r.Zone, &r.Week, &holidays); err != nil {
@@ -101,16 +87,6 @@ func (tx *Tx) SaveCalendar(ctx context.Context, r *CalendarRow, now time.Time) e
 		return conflict(err, "update calendar")
 	}
 	return affected(res, "calendar "+r.Name)
-}
-
-// SLATarget is one row of the service-level table.
-type SLATarget struct {
-	Deployment desk.Deployment
-	Level      desk.SupportLevel
-	Priority   desk.Priority
-	Kind       desk.ClockKind
-	Amount     int
-	Unit       desk.TargetUnit
 }
 
 // SLATarget reads the target for a deployment, level, priority and kind.
@@ -243,14 +219,6 @@ func (tx *Tx) EndPause(ctx context.Context, caseID int64, kind desk.ClockKind, a
 		return fmt.Errorf("resume clock: %w", err)
 	}
 	return nil
-}
-
-// Pause is one pause of a clock.
-type Pause struct {
-	Kind      desk.ClockKind
-	StartedAt time.Time
-	EndedAt   time.Time // zero while it lasts
-	Reason    string
 }
 
 // Pauses lists a case's pauses, oldest first.

@@ -128,15 +128,6 @@ func (s *Store) PasswordHash(ctx context.Context, userID int64) (string, error) 
 	return h, nil
 }
 
-// UserFilter selects users. Zero fields do not filter.
-type UserFilter struct {
-	Kind      desk.UserKind
-	CompanyID int64
-	// Query matches the start of the email, first or last name.
-	Query string
-	Limit int
-}
-
 // Users lists users by last and first name.
 func (s *Store) Users(ctx context.Context, f UserFilter) ([]desk.User, error) {
 	return users(ctx, s.read(), f)

@@ -46,8 +46,3 @@ const (
 	ClosedCases = store.ClosedCases
 	Queue       = store.Queue
 )
-
-// Unavailable reports whether err means the store cannot serve just now
-// (the database is out of reach, locked or full) rather than that the
-// request was wrong: the caller answers 503 and asks to try again.
-func Unavailable(err error) bool { return store.Unavailable(err) }

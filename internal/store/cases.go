@@ -59,7 +59,7 @@ const caseRowQuery = caseRowSelect + `
 FROM cases c` + caseRowJoins
 
 // caseRowDest returns the scan destinations of caseRowQuery.
-func caseRowDest(r *CaseRow) []any {
+func caseRowDest(r *desk.CaseRow) []any {
 	return append(caseDest(&r.Case),
 		&r.SoldToName, &r.EndUserName, &r.ContactName, &r.OwnerName, &r.ProductName, &r.ComponentName,
 		nullTime{&r.SLADueAt})
@@ -110,8 +110,8 @@ func (tx *Tx) CaseForUpdate(ctx context.Context, caseID int64) (*desk.Case, erro
 }
 
 // Case reads one case with the names shown beside it.
-func (s *Store) Case(ctx context.Context, caseID int64) (*CaseRow, error) {
-	var r CaseRow
+func (s *Store) Case(ctx context.Context, caseID int64) (*desk.CaseRow, error) {
+	var r desk.CaseRow
 	err := s.read().row(ctx, caseRowQuery+` WHERE c.id = ?`, caseID).Scan(caseRowDest(&r)...)
 	if err != nil {
 		return nil, notFound(err, "case "+desk.FormatCaseNumber(caseID))
@@ -153,14 +153,14 @@ func (tx *Tx) UpdateCase(ctx context.Context, c *desk.Case) error {
 // latest closure first; a keyword search: newest case first). Pages are
 // cut by keyset, never by offset or a count, so every page costs the same
 // however deep the reader goes.
-func (s *Store) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
+func (s *Store) Cases(ctx context.Context, f desk.CaseFilter) (*desk.CasePage, error) {
 	path, err := s.searchPath(ctx, f.Keywords)
 	if err != nil {
 		return nil, err
 	}
 	query, args, err := s.casesQuery(f, path)
 	if err != nil || query == "" {
-		return &CasePage{}, err
+		return &desk.CasePage{}, err
 	}
 	rows, err := s.read().query(ctx, query, args...)
 	if err != nil {
@@ -168,9 +168,9 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 	}
 	defer rows.Close()
 	limit := pageSize(f.Limit)
-	page := &CasePage{Cases: make([]CaseRow, 0, limit+1)}
+	page := &desk.CasePage{Cases: make([]desk.CaseRow, 0, limit+1)}
 	for rows.Next() {
-		var r CaseRow
+		var r desk.CaseRow
 		if err := rows.Scan(caseRowDest(&r)...); err != nil {
 			return nil, fmt.Errorf("list cases: %w", err)
 		}
@@ -187,7 +187,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 		case path != noSearch:
 		case f.ByDeadline:
 			at = page.Cases[limit-1].SLADueAt
-		case f.List == ClosedCases:
+		case f.List == desk.ClosedCases:
 			at = last.ClosedAt
 		default:
 			at = last.UpdatedAt
@@ -200,25 +200,25 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 // casesQuery writes the query of Cases: caseRowQuery, the conditions of f
 // and the keyset, asking for one row more than a page to learn whether
 // another page follows. It returns an empty query when nothing can match.
-func (s *Store) casesQuery(f CaseFilter, path searchPath) (string, []any, error) {
+func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, error) {
 	if !f.Scope.All && len(f.Scope.Combinations) == 0 {
 		return "", nil, nil
 	}
 	var w where
 	sortCol := "c.updated_at"
 	switch f.List {
-	case MyCases:
+	case desk.MyCases:
 		if f.ContactID == 0 {
 			return "", nil, errors.New("my cases: no contact given")
 		}
 		w.add("c.contact_id = ?", f.ContactID)
 		w.add("c.status <> 'closed'")
-	case GroupCases:
+	case desk.GroupCases:
 		w.add("c.status <> 'closed'")
-	case ClosedCases:
+	case desk.ClosedCases:
 		w.add("c.status = 'closed'")
 		sortCol = "c.closed_at"
-	case Queue:
+	case desk.Queue:
 		// The status condition is a literal, not a parameter, so that the
 		// partial indexes on status match whatever plan the server caches.
 		switch closed := countClosed(f.Statuses); {
@@ -352,9 +352,9 @@ func (s *Store) searchPath(ctx context.Context, keywords string) (searchPath, er
 func pageSize(limit int) int {
 	switch {
 	case limit <= 0:
-		return DefaultPageSize
-	case limit > MaxPageSize:
-		return MaxPageSize
+		return desk.DefaultPageSize
+	case limit > desk.MaxPageSize:
+		return desk.MaxPageSize
 	}
 	return limit
 }

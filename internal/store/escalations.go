@@ -75,11 +75,11 @@ type EscalationFilter struct {
 
 // Escalations lists escalations: active ones oldest first (a queue),
 // others newest first.
-func (s *Store) Escalations(ctx context.Context, f EscalationFilter) ([]EscalationRow, error) {
+func (s *Store) Escalations(ctx context.Context, f EscalationFilter) ([]desk.EscalationRow, error) {
 	return escalations(ctx, s.read(), f)
 }
 
-func escalations(ctx context.Context, q q, f EscalationFilter) ([]EscalationRow, error) {
+func escalations(ctx context.Context, q q, f EscalationFilter) ([]desk.EscalationRow, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
@@ -102,9 +102,9 @@ func escalations(ctx context.Context, q q, f EscalationFilter) ([]EscalationRow,
 		return nil, fmt.Errorf("escalations: %w", err)
 	}
 	defer rows.Close()
-	var out []EscalationRow
+	var out []desk.EscalationRow
 	for rows.Next() {
-		var r EscalationRow
+		var r desk.EscalationRow
 		dest := append(escalationDest(&r.Escalation), &r.CaseSummary, &r.CasePriority, &r.SoldToName, &r.EndUserName,
 			&r.RequesterName, &r.OwnerName)
 		if err := rows.Scan(dest...); err != nil {
@@ -126,7 +126,7 @@ func (tx *Tx) AddEscalationEntry(ctx context.Context, escalationID, authorID int
 }
 
 // EscalationEntries lists an escalation's feed, newest first.
-func (s *Store) EscalationEntries(ctx context.Context, escalationID int64) ([]EscalationEntry, error) {
+func (s *Store) EscalationEntries(ctx context.Context, escalationID int64) ([]desk.EscalationEntry, error) {
 	rows, err := s.read().query(ctx, `SELECT x.id, x.author_id, COALESCE(u.first_name || ' ' || u.last_name, 'Caseport'), x.body, x.created_at
 		FROM escalation_entries x LEFT JOIN users u ON u.id = x.author_id
 		WHERE x.escalation_id = ? ORDER BY x.id DESC`, escalationID)
@@ -134,9 +134,9 @@ func (s *Store) EscalationEntries(ctx context.Context, escalationID int64) ([]Es
 		return nil, fmt.Errorf("escalation feed: %w", err)
 	}
 	defer rows.Close()
-	var out []EscalationEntry
+	var out []desk.EscalationEntry
 	for rows.Next() {
-		var e EscalationEntry
+		var e desk.EscalationEntry
 		if err := rows.Scan(&e.ID, nullInt{&e.AuthorID}, &e.Author, &e.Body, nullTime{&e.CreatedAt}); err != nil {
 			return nil, fmt.Errorf("escalation feed: %w", err)
 		}

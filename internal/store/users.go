@@ -129,16 +129,16 @@ func (s *Store) PasswordHash(ctx context.Context, userID int64) (string, error) 
 }
 
 // Users lists users by last and first name.
-func (s *Store) Users(ctx context.Context, f UserFilter) ([]desk.User, error) {
+func (s *Store) Users(ctx context.Context, f desk.UserFilter) ([]desk.User, error) {
 	return users(ctx, s.read(), f)
 }
 
 // Users lists users inside the transaction.
-func (tx *Tx) Users(ctx context.Context, f UserFilter) ([]desk.User, error) {
+func (tx *Tx) Users(ctx context.Context, f desk.UserFilter) ([]desk.User, error) {
 	return users(ctx, tx.q(), f)
 }
 
-func users(ctx context.Context, q q, f UserFilter) ([]desk.User, error) {
+func users(ctx context.Context, q q, f desk.UserFilter) ([]desk.User, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 1000
 	}

@@ -12,13 +12,13 @@ import (
 
 // listNames maps the list parameter to lists and titles.
 var listNames = map[string]struct {
-	list  support.CaseList
+	list  desk.CaseList
 	title string
 }{
-	"":       {support.MyCases, "My Cases"},
-	"mine":   {support.MyCases, "My Cases"},
-	"group":  {support.GroupCases, "Group Cases"},
-	"closed": {support.ClosedCases, "Closed Cases"},
+	"":       {desk.MyCases, "My Cases"},
+	"mine":   {desk.MyCases, "My Cases"},
+	"group":  {desk.GroupCases, "Group Cases"},
+	"closed": {desk.ClosedCases, "Closed Cases"},
 }
 
 // The pages of the portal's cases.
@@ -31,7 +31,7 @@ var (
 // casesData is a page of My Cases, Group Cases or Closed Cases.
 type casesData struct {
 	List    string
-	Page    *support.CasePage
+	Page    *desk.CasePage
 	Combos  []support.Combo
 	CanOpen bool
 	Sizes   []int
@@ -46,7 +46,7 @@ type caseNewData struct {
 	Suggested  bool // the component is suggested from the text
 	Combos     []support.Combo
 	Products   []desk.Product
-	Catalog    *support.Catalog
+	Catalog    *desk.Catalog
 	Types      []desk.CaseTypeInfo
 	Priorities []desk.Priority
 	MaxSummary int
@@ -70,8 +70,8 @@ var pageSizes = []int{10, 25, 50, 100}
 
 // caseQuery reads the search and paging parameters shared by the portal
 // lists and the staff queue.
-func caseQuery(q url.Values) support.CaseFilter {
-	f := support.CaseFilter{After: q.Get("after"), EndUserID: atoi64(q.Get("end_user"))}
+func caseQuery(q url.Values) desk.CaseFilter {
+	f := desk.CaseFilter{After: q.Get("after"), EndUserID: atoi64(q.Get("end_user"))}
 	f.Limit, _ = strconv.Atoi(q.Get("size"))
 	if f.Limit == 0 {
 		f.Limit = 25

@@ -64,7 +64,7 @@ type CaseFilter struct {
 	// Limit is the page size: 25 when zero, at most 100.
 	Limit int
 	// After is CasePage.Next of the previous page; empty for the first.
-	After string
+	After Cursor
 }
 
 // CasePage is one page of a case list.
@@ -72,8 +72,14 @@ type CasePage struct {
 	Cases []CaseRow
 	// Next continues the list after this page as CaseFilter.After; it is
 	// empty on the last page.
-	Next string
+	Next Cursor
 }
+
+// Cursor is where a case list goes on: opaque to all but the store, which
+// writes it (the sort time and ID of the last case of a page) and reads it
+// back. It travels in a query string untouched; one the user edited is
+// refused when it is read.
+type Cursor string
 
 // Page sizes.
 const (

@@ -410,9 +410,9 @@ func (w *where) String() string {
 
 // A cursor is the sort time and ID of the last case of a page, in
 // base64url so that it travels in a query string untouched.
-func cursor(at time.Time, caseID int64) string {
+func cursor(at time.Time, caseID int64) desk.Cursor {
 	raw := at.UTC().Format(time.RFC3339Nano) + " " + strconv.FormatInt(caseID, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+	return desk.Cursor(base64.RawURLEncoding.EncodeToString([]byte(raw)))
 }
 
 // ErrBadCursor is a CaseFilter.After that is no cursor of a list: it
@@ -420,9 +420,9 @@ func cursor(at time.Time, caseID int64) string {
 var ErrBadCursor = errors.New("not a cursor of a case list")
 
 // parseCursor reads a cursor; anything else is ErrBadCursor.
-func parseCursor(s string) (time.Time, int64, error) {
+func parseCursor(s desk.Cursor) (time.Time, int64, error) {
 	bad := fmt.Errorf("case list after %q: %w", s, ErrBadCursor)
-	raw, err := base64.RawURLEncoding.DecodeString(s)
+	raw, err := base64.RawURLEncoding.DecodeString(string(s))
 	if err != nil {
 		return time.Time{}, 0, bad
 	}

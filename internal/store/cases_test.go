@@ -705,7 +705,7 @@ func TestCasesBadCursor(t *testing.T) {
 		} {
 			t.Run(after, func(t *testing.T) {
 				t.Parallel()
-				f := desk.CaseFilter{Scope: desk.CaseScope{All: true}, List: desk.GroupCases, After: after}
+				f := desk.CaseFilter{Scope: desk.CaseScope{All: true}, List: desk.GroupCases, After: desk.Cursor(after)}
 				_, err := s.Cases(context.Background(), f)
 				if !errors.Is(err, store.ErrBadCursor) {
 					t.Errorf("Cases(After: %q) = %v, want ErrBadCursor", after, err)

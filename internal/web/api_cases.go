@@ -321,7 +321,7 @@ func (s *Server) apiCases(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if err != nil {
 		return err
 	}
-	out := apiCaseList{Cases: make([]apiCase, 0, len(page.Cases)), NextCursor: page.Next}
+	out := apiCaseList{Cases: make([]apiCase, 0, len(page.Cases)), NextCursor: string(page.Next)}
 	for i := range page.Cases {
 		out.Cases = append(out.Cases, toAPICase(&page.Cases[i]))
 	}

@@ -71,7 +71,7 @@ var pageSizes = []int{10, 25, 50, 100}
 // caseQuery reads the search and paging parameters shared by the portal
 // lists and the staff queue.
 func caseQuery(q url.Values) desk.CaseFilter {
-	f := desk.CaseFilter{After: q.Get("after"), EndUserID: atoi64(q.Get("end_user"))}
+	f := desk.CaseFilter{After: desk.Cursor(q.Get("after")), EndUserID: atoi64(q.Get("end_user"))}
 	f.Limit, _ = strconv.Atoi(q.Get("size"))
 	if f.Limit == 0 {
 		f.Limit = 25
@@ -131,12 +131,12 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 }
 
 // nextURL is the list's URL for the page after the cursor.
-func nextURL(u *url.URL, cursor string) string {
+func nextURL(u *url.URL, cursor desk.Cursor) string {
 	if cursor == "" {
 		return ""
 	}
 	q := u.Query()
-	q.Set("after", cursor)
+	q.Set("after", string(cursor))
 	return u.Path + "?" + q.Encode()
 }
 

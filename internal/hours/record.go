@@ -1,6 +1,7 @@
 package hours
 
-// CalendarRow is a stored business-hours calendar.
+// CalendarRow is a business-hours calendar as it is stored and edited: its
+// weekly windows in the text ParseWeek reads, its holidays as dates.
 type CalendarRow struct {
 	ID       int64
 	Name     string

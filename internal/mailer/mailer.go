@@ -1,6 +1,6 @@
 // Package mailer sends the emails Caseport queues, through an SMTP relay.
 //
-// Every email is a row of the outbox (store.Notification) written in the
+// Every email is a row of the outbox (desk.Notification) written in the
 // transaction of the change it tells of, with a job that sends it. The
 // job hands the message to the relay, then records the Message-ID; a relay
 // that refuses it for now (4xx) makes the job try again later with growing
@@ -154,7 +154,7 @@ func (m *Mailer) Send(ctx context.Context, j *desk.Job) error {
 // withheld says why an email about a case must not go out now, or "" when
 // it may: its recipient may see the case no longer (a grant taken away, a
 // contract ended, the account disabled since the email was queued).
-func (m *Mailer) withheld(ctx context.Context, n *store.Notification) (string, error) {
+func (m *Mailer) withheld(ctx context.Context, n *desk.Notification) (string, error) {
 	if n.CaseID == 0 {
 		return "", nil
 	}
@@ -187,7 +187,7 @@ func refused(err error) bool {
 }
 
 // message builds the email of a notification, and its Message-ID.
-func (m *Mailer) message(ctx context.Context, n *store.Notification) (*gomail.Msg, string, error) {
+func (m *Mailer) message(ctx context.Context, n *desk.Notification) (*gomail.Msg, string, error) {
 	if n.UserID != 0 {
 		if u, err := m.Store.User(ctx, n.UserID); err == nil && u.PIN != "" && strings.Contains(n.Subject+n.Body, u.PIN) {
 			return nil, "", errPIN

@@ -113,7 +113,7 @@ type world struct {
 }
 
 // setup makes a contact with a case and queues one case email to them.
-func setup(t *testing.T, s *store.Store) (world, *store.Notification) {
+func setup(t *testing.T, s *store.Store) (world, *desk.Notification) {
 	t.Helper()
 	ctx := context.Background()
 	fx := fixture.New(t, s)
@@ -122,7 +122,7 @@ func setup(t *testing.T, s *store.Store) (world, *store.Notification) {
 	w := world{contact: fx.Contact(co, desk.ReadWrite)}
 	w.kase = fx.Case(w.contact)
 	err := s.Write(ctx, func(tx *store.Tx) error {
-		return storetest.QueueMail(ctx, tx, store.Notification{
+		return storetest.QueueMail(ctx, tx, desk.Notification{
 			Kind: "case_reply", UserID: w.contact.ID, To: w.contact.Email, CaseID: w.kase.ID, CreatedAt: time.Now().UTC(),
 			Subject: "A reply from support", Body: "Hello Dana,\n\nPlease try the patch.\n",
 		})
@@ -348,7 +348,7 @@ func TestNeverSendsAPIN(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = s.Write(ctx, func(tx *store.Tx) error {
-			return storetest.QueueMail(ctx, tx, store.Notification{
+			return storetest.QueueMail(ctx, tx, desk.Notification{
 				Kind: "oops", UserID: dana.ID, To: dana.Email, CreatedAt: time.Now().UTC(),
 				Subject: "Your details", Body: "Your PIN is " + dana.PIN,
 			})

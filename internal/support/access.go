@@ -45,7 +45,7 @@ func (s *Access) StartRegistration(ctx context.Context, email, address string) e
 		if err != nil {
 			return err
 		}
-		if err := tx.Audit(ctx, store.AuditEntry{At: now, Action: "registration_started", Subject: email, Address: address}); err != nil {
+		if err := tx.Audit(ctx, desk.AuditEntry{At: now, Action: "registration_started", Subject: email, Address: address}); err != nil {
 			return err
 		}
 		return s.queueMail(ctx, tx, mail{
@@ -282,7 +282,7 @@ func (s *core) matchOrgIDs(ctx context.Context, tx *store.Tx, soldToOrg, endUser
 	if errS != nil || errE != nil {
 		return req, nil
 	}
-	cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: soldTo.ID, EndUserID: endUser.ID})
+	cs, err := tx.Contracts(ctx, desk.ContractFilter{SoldToID: soldTo.ID, EndUserID: endUser.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -410,7 +410,7 @@ func (s *core) decide(ctx context.Context, tx *store.Tx, r Request, req *desk.Ac
 // (desk.Actor.AccessRequestScope): all for staff, who help with requests
 // that matched no Service Contract, their Sold To companies' for
 // Designated Approvers, their own for anyone else.
-func (s *Access) AccessRequests(ctx context.Context, r Request, state desk.RequestState) ([]store.AccessRequestRow, error) {
+func (s *Access) AccessRequests(ctx context.Context, r Request, state desk.RequestState) ([]desk.AccessRequestRow, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -435,7 +435,7 @@ func (s *Access) AccessRequests(ctx context.Context, r Request, state desk.Reque
 // AccessRequest returns one request to staff, to someone who may decide
 // it, or to the contact who asked; anyone else learns nothing of it.
 // CanDecide says whether the actor may decide it now.
-func (s *Access) AccessRequest(ctx context.Context, r Request, requestID int64) (req *store.AccessRequestRow, canDecide bool, err error) {
+func (s *Access) AccessRequest(ctx context.Context, r Request, requestID int64) (req *desk.AccessRequestRow, canDecide bool, err error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, false, err
 	}
@@ -457,14 +457,14 @@ func (s *Access) AccessRequest(ctx context.Context, r Request, requestID int64) 
 
 // requestTarget is an access request as the policy sees it: its
 // combination, and the contact who asked as its owner.
-func requestTarget(req *store.AccessRequestRow) desk.Target {
+func requestTarget(req *desk.AccessRequestRow) desk.Target {
 	return desk.Target{Combination: req.Combination, OwnerID: req.ContactID}
 }
 
 // requesterView leaves a requester who neither decides the request nor
 // works for the vendor only what they typed: whether the Org IDs matched
 // anything, and the names of the companies, are not theirs to learn.
-func requesterView(a *desk.Actor, req *store.AccessRequestRow) {
+func requesterView(a *desk.Actor, req *desk.AccessRequestRow) {
 	if desk.Authorize(a, desk.ViewAccessMatch, requestTarget(req)) == nil {
 		return
 	}

@@ -113,10 +113,10 @@ func (s *Accounts) Company(ctx context.Context, r Request, companyID int64) (*Co
 		return nil, err
 	}
 	v := &CompanyView{Company: c}
-	if v.Contracts, err = s.store.Contracts(ctx, store.ContractFilter{CompanyID: companyID}); err != nil {
+	if v.Contracts, err = s.store.Contracts(ctx, desk.ContractFilter{CompanyID: companyID}); err != nil {
 		return nil, err
 	}
-	if v.Contacts, err = s.store.Users(ctx, store.UserFilter{Kind: desk.KindContact, CompanyID: companyID}); err != nil {
+	if v.Contacts, err = s.store.Users(ctx, desk.UserFilter{Kind: desk.KindContact, CompanyID: companyID}); err != nil {
 		return nil, err
 	}
 	if v.Approvers, err = s.store.Approvers(ctx, companyID); err != nil {
@@ -227,7 +227,7 @@ func (s *Accounts) SaveContract(ctx context.Context, r Request, c *desk.Contract
 }
 
 // Contracts lists contracts (staff).
-func (s *Accounts) Contracts(ctx context.Context, r Request, f store.ContractFilter) ([]desk.Contract, error) {
+func (s *Accounts) Contracts(ctx context.Context, r Request, f desk.ContractFilter) ([]desk.Contract, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -283,7 +283,7 @@ func (s *Accounts) AddComponent(ctx context.Context, r Request, productID int64,
 }
 
 // Catalog lists products and components; everyone signed in may read it.
-func (s *Accounts) Catalog(ctx context.Context, r Request) (*store.Catalog, error) {
+func (s *Accounts) Catalog(ctx context.Context, r Request) (*desk.Catalog, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}

@@ -5,11 +5,10 @@ import (
 	"regexp"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store"
 )
 
 // Entries lists audit lines, newest first (portal admins).
-func (s *Audit) Entries(ctx context.Context, r Request, f store.AuditFilter) ([]store.AuditEntry, error) {
+func (s *Audit) Entries(ctx context.Context, r Request, f desk.AuditFilter) ([]desk.AuditEntry, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAudit, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -20,7 +19,7 @@ func (s *Audit) Entries(ctx context.Context, r Request, f store.AuditFilter) ([]
 // where mail goes when no relay is configured, so nothing is lost. The
 // one-time tokens in sign-up and password-reset links are hidden: reading
 // the outbox must not let anyone use them.
-func (s *Mail) Outbox(ctx context.Context, r Request, to string, limit int) ([]store.Notification, error) {
+func (s *Mail) Outbox(ctx context.Context, r Request, to string, limit int) ([]desk.Notification, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewOutbox, desk.Target{}); err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func (s *Cases) Combos(ctx context.Context, r Request, minLevel desk.AccessLevel
 	return out, nil
 }
 
-func (s *core) combo(ctx context.Context, c desk.Combination, cat *store.Catalog) (Combo, error) {
+func (s *core) combo(ctx context.Context, c desk.Combination, cat *desk.Catalog) (Combo, error) {
 	combo := Combo{Combination: c}
 	soldTo, err := s.store.Company(ctx, c.SoldToID)
 	if err != nil {
@@ -67,7 +67,7 @@ func (s *core) combo(ctx context.Context, c desk.Combination, cat *store.Catalog
 		return combo, err
 	}
 	combo.SoldTo, combo.EndUser = soldTo.Name, endUser.Name
-	if combo.Contracts, err = s.store.Contracts(ctx, store.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID}); err != nil {
+	if combo.Contracts, err = s.store.Contracts(ctx, desk.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID}); err != nil {
 		return combo, err
 	}
 	combo.Products = coveredProducts(combo.Contracts, cat, s.now())
@@ -76,7 +76,7 @@ func (s *core) combo(ctx context.Context, c desk.Combination, cat *store.Catalog
 
 // coveredProducts lists the products the active contracts cover; a
 // contract that names no products covers them all.
-func coveredProducts(cs []desk.Contract, cat *store.Catalog, now time.Time) []desk.Product {
+func coveredProducts(cs []desk.Contract, cat *desk.Catalog, now time.Time) []desk.Product {
 	covered := map[int64]bool{}
 	for i := range cs {
 		if !cs[i].ActiveAt(now) {
@@ -178,7 +178,7 @@ func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *des
 	if err != nil {
 		return err
 	}
-	cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: n.SoldToID, EndUserID: n.EndUserID})
+	cs, err := tx.Contracts(ctx, desk.ContractFilter{SoldToID: n.SoldToID, EndUserID: n.EndUserID})
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,7 @@ func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *des
 // CaseView is a case page: the case, the feed the actor may see, and what
 // the actor may do.
 type CaseView struct {
-	Case *store.CaseRow
+	Case *desk.CaseRow
 	Feed []desk.Entry
 	// Linked is the closed case this one follows, when there is one.
 	CanComment, CanClose, CanReopen, CanWork bool
@@ -226,7 +226,7 @@ type CaseView struct {
 	// Clocks are the service-level clocks, Pauses their history; Now is
 	// the time the view was made, to say what is left.
 	Clocks []desk.Clock
-	Pauses []store.Pause
+	Pauses []desk.Pause
 	Now    time.Time
 	// Following says whether the actor follows the case.
 	Following bool
@@ -331,15 +331,15 @@ func hide(err error, caseID int64) error {
 
 // List lists a page of cases the actor may see. The scope always comes
 // from the actor, whatever the caller put in the filter.
-func (s *Cases) List(ctx context.Context, r Request, f store.CaseFilter) (*store.CasePage, error) {
+func (s *Cases) List(ctx context.Context, r Request, f desk.CaseFilter) (*desk.CasePage, error) {
 	if r.Actor == nil || r.Actor.User == nil {
 		return nil, desk.ErrUnauthenticated
 	}
 	f.Scope = r.Actor.Scope()
-	if f.List == store.MyCases {
+	if f.List == desk.MyCases {
 		f.ContactID = r.Actor.User.ID
 	}
-	if f.List == store.Queue {
+	if f.List == desk.Queue {
 		// One answer for the page and the API: the queue is the policy's
 		// ViewQueue, and whoever may not see it is refused with the
 		// policy's reason, never given another list instead.
@@ -745,7 +745,7 @@ func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Calle
 		if rerr := s.store.RecordLoginFailure(ctx, key, s.now()); rerr != nil {
 			return nil, rerr
 		}
-		if aerr := s.store.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_pin_unknown", Address: r.Address}); aerr != nil {
+		if aerr := s.store.Audit(ctx, desk.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_pin_unknown", Address: r.Address}); aerr != nil {
 			return nil, aerr
 		}
 	}
@@ -778,7 +778,7 @@ func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Calle
 		c.Combos = append(c.Combos, cv)
 	}
 	s.log.InfoContext(ctx, "caller verified", "staff", r.actorID(), "contact", u.ID)
-	if err := s.store.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_verified", Subject: u.Email, Address: r.Address}); err != nil {
+	if err := s.store.Audit(ctx, desk.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_verified", Subject: u.Email, Address: r.Address}); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -363,7 +363,7 @@ func (s *Accounts) SetPasswordHeadless(ctx context.Context, userID int64, passwo
 		if err := tx.SetPassword(ctx, userID, hash); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: userID, Action: "password_set", Address: "command line"})
+		return tx.Audit(ctx, desk.AuditEntry{At: s.now(), ActorID: userID, Action: "password_set", Address: "command line"})
 	})
 }
 
@@ -482,7 +482,7 @@ func (s *Access) SetApprover(ctx context.Context, r Request, soldTo, contactID i
 }
 
 // Contacts lists contacts, optionally of one company (staff).
-func (s *Accounts) Contacts(ctx context.Context, r Request, f store.UserFilter) ([]desk.User, error) {
+func (s *Accounts) Contacts(ctx context.Context, r Request, f desk.UserFilter) ([]desk.User, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -536,8 +536,8 @@ type Profile struct {
 	Grants  []desk.Grant
 	// Levels are the effective levels now.
 	Levels   map[desk.Combination]desk.AccessLevel
-	Requests []store.AccessRequestRow
-	Tokens   []store.APIToken
+	Requests []desk.AccessRequestRow
+	Tokens   []desk.APIToken
 }
 
 // Profile returns the actor's own profile with their PIN.
@@ -598,5 +598,5 @@ func (s *Accounts) StaffUsers(ctx context.Context, r Request) ([]desk.User, erro
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.store.Users(ctx, store.UserFilter{Kind: desk.KindStaff})
+	return s.store.Users(ctx, desk.UserFilter{Kind: desk.KindStaff})
 }

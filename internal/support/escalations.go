@@ -22,8 +22,8 @@ const EscalationProcess = "Escalations bring management attention to a case whos
 // EscalationView is what a case page shows of escalations: the current
 // or last escalation with its feed, and whether the actor may escalate.
 type EscalationView struct {
-	Current *store.EscalationRow
-	Feed    []store.EscalationEntry
+	Current *desk.EscalationRow
+	Feed    []desk.EscalationEntry
 	// CanEscalate is true when the actor may escalate the case now;
 	// otherwise Refusal says why (empty when the actor may never).
 	CanEscalate bool
@@ -47,7 +47,7 @@ func (s *core) escalationFacts(ctx context.Context, tx *store.Tx, c *desk.Case) 
 	ct, calRow, err := s.caseTerms(ctx, tx, c)
 	if errors.Is(err, ErrNoActiveContract) {
 		f.NoActiveContract = true
-		cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID})
+		cs, err := tx.Contracts(ctx, desk.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID})
 		for i := range cs {
 			if f.LastContract == nil || cs[i].Ends.After(f.LastContract.Ends) {
 				f.LastContract = &cs[i]
@@ -190,7 +190,7 @@ func (s *core) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *
 
 // staffWith lists the staff members with a role who are not disabled.
 func (s *core) staffWith(ctx context.Context, tx *store.Tx, role desk.Role) ([]desk.User, error) {
-	staff, err := tx.Users(ctx, store.UserFilter{Kind: desk.KindStaff})
+	staff, err := tx.Users(ctx, desk.UserFilter{Kind: desk.KindStaff})
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func (s *core) staffWith(ctx context.Context, tx *store.Tx, role desk.Role) ([]d
 
 // EscalationQueue lists the active escalations, oldest first (escalation
 // owners).
-func (s *Cases) EscalationQueue(ctx context.Context, r Request) ([]store.EscalationRow, error) {
+func (s *Cases) EscalationQueue(ctx context.Context, r Request) ([]desk.EscalationRow, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageEscalations, desk.Target{}); err != nil {
 		return nil, err
 	}

@@ -100,7 +100,7 @@ func TestDeadJobs(t *testing.T) {
 			t.Errorf("dead after retry and discard: %+v", dead)
 		}
 		for _, action := range []string{"job_retried", "job_discarded"} {
-			if lines, _ := f.store.AuditLog(ctx, store.AuditFilter{Action: action}); len(lines) != 1 {
+			if lines, _ := f.store.AuditLog(ctx, desk.AuditFilter{Action: action}); len(lines) != 1 {
 				t.Errorf("audit %s: %d lines", action, len(lines))
 			}
 		}

@@ -108,7 +108,7 @@ func (s *core) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
 	}
 	l := mailLocalizer(m.To)
 	d := MailData{Subject: l.Message(m.Subject), Text: strings.TrimSpace(l.Message(m.Text)), Link: m.Link, PortalURL: s.baseURL, Email: m.Address}
-	n := store.Notification{Kind: m.Kind, To: m.Address, CreatedAt: s.now()}
+	n := desk.Notification{Kind: m.Kind, To: m.Address, CreatedAt: s.now()}
 	if m.To != nil {
 		d.FirstName, d.Name, d.Email = m.To.FirstName, m.To.Name(), m.To.Email
 		n.UserID, n.To = m.To.ID, m.To.Email

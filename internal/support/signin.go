@@ -133,7 +133,7 @@ func (s *core) signInFailed(ctx context.Context, u *desk.User, email, address st
 	if u != nil {
 		actorID = u.ID
 	}
-	if err := s.store.Audit(ctx, store.AuditEntry{
+	if err := s.store.Audit(ctx, desk.AuditEntry{
 		At: now, ActorID: actorID, Action: "sign_in_failed", Subject: email, Address: address,
 	}); err != nil {
 		return err
@@ -230,7 +230,7 @@ func (s *Accounts) RevokeAPIToken(ctx context.Context, r Request, tokenID int64)
 }
 
 // APITokens lists the actor's own tokens.
-func (s *Accounts) APITokens(ctx context.Context, r Request) ([]store.APIToken, error) {
+func (s *Accounts) APITokens(ctx context.Context, r Request) ([]desk.APIToken, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -293,7 +293,7 @@ func (s *Sessions) ResetPassword(ctx context.Context, token, password, address s
 		if err := signOutEverywhere(ctx, tx, t.UserID, "", s.now()); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, store.AuditEntry{
+		return tx.Audit(ctx, desk.AuditEntry{
 			At: s.now(), ActorID: t.UserID, Action: "password_reset", Subject: t.Email, Address: address,
 			Detail: "sessions ended, API tokens revoked",
 		})

@@ -42,8 +42,8 @@ var ErrNoActiveContract = fmt.Errorf("no active Service Contract covers its Sold
 // caseTerms finds what a case's service levels follow: the best active
 // contract of its combination, and the calendar of that contract, else of
 // the End User, else the default one.
-func (s *core) caseTerms(ctx context.Context, tx *store.Tx, c *desk.Case) (*desk.Contract, *store.CalendarRow, error) {
-	cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID})
+func (s *core) caseTerms(ctx context.Context, tx *store.Tx, c *desk.Case) (*desk.Contract, *hours.CalendarRow, error) {
+	cs, err := tx.Contracts(ctx, desk.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -69,7 +69,7 @@ func (s *core) caseTerms(ctx context.Context, tx *store.Tx, c *desk.Case) (*desk
 		}
 		calID = eu.CalendarID
 	}
-	var cal *store.CalendarRow
+	var cal *hours.CalendarRow
 	if calID != 0 {
 		cal, err = tx.CalendarByID(ctx, calID)
 	} else {

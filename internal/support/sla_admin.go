@@ -14,7 +14,7 @@ import (
 )
 
 // Calendars lists the business-hours calendars (staff).
-func (s *ServiceLevels) Calendars(ctx context.Context, r Request) ([]store.CalendarRow, error) {
+func (s *ServiceLevels) Calendars(ctx context.Context, r Request) ([]hours.CalendarRow, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewServiceLevels, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -24,7 +24,7 @@ func (s *ServiceLevels) Calendars(ctx context.Context, r Request) ([]store.Calen
 // SaveCalendar creates (ID zero) or changes a calendar (portal admins):
 // its zone must be an IANA zone and its week readable, each refusal on
 // its field.
-func (s *ServiceLevels) SaveCalendar(ctx context.Context, r Request, row *store.CalendarRow) error {
+func (s *ServiceLevels) SaveCalendar(ctx context.Context, r Request, row *hours.CalendarRow) error {
 	if err := desk.Authorize(r.Actor, desk.ManageCalendars, desk.Target{}); err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (s *ServiceLevels) ImportHolidays(ctx context.Context, r Request, calendarI
 }
 
 // Targets lists the service-level table (staff).
-func (s *ServiceLevels) Targets(ctx context.Context, r Request) ([]store.SLATarget, error) {
+func (s *ServiceLevels) Targets(ctx context.Context, r Request) ([]desk.SLATarget, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewServiceLevels, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (s *ServiceLevels) Targets(ctx context.Context, r Request) ([]store.SLATarg
 
 // SetTarget changes one target (portal admins). Cases keep the target
 // their clock started with until their priority changes.
-func (s *ServiceLevels) SetTarget(ctx context.Context, r Request, t *store.SLATarget) error {
+func (s *ServiceLevels) SetTarget(ctx context.Context, r Request, t *desk.SLATarget) error {
 	if err := desk.Authorize(r.Actor, desk.ManageSLATargets, desk.Target{}); err != nil {
 		return err
 	}

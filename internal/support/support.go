@@ -176,7 +176,7 @@ func (r Request) actorID() int64 {
 
 // audit writes an audit line for the request inside tx.
 func (s *core) audit(ctx context.Context, tx *store.Tx, r Request, action, subject, detail string) error {
-	return tx.Audit(ctx, store.AuditEntry{
+	return tx.Audit(ctx, desk.AuditEntry{
 		At: s.now(), ActorID: r.actorID(), Action: action, Subject: subject, Detail: detail, Address: r.Address,
 	})
 }

@@ -81,7 +81,7 @@ type ChunkCheck struct {
 // transferCase returns the case if the actor may send files to it now,
 // for a page or an early refusal; a write decides again with
 // transferCaseTx.
-func (s *core) transferCase(ctx context.Context, r Request, caseID int64) (*store.CaseRow, error) {
+func (s *core) transferCase(ctx context.Context, r Request, caseID int64) (*desk.CaseRow, error) {
 	c, err := s.store.Case(ctx, caseID)
 	if err != nil {
 		return nil, err
@@ -129,7 +129,7 @@ func (s *core) canReceive(c *desk.Case) error {
 
 // FileTransfer is what the Transfer Files page shows.
 type FileTransfer struct {
-	Case *store.CaseRow
+	Case *desk.CaseRow
 	// Acknowledged is when the actor acknowledged the data-protection
 	// warning for this case; zero until then.
 	Acknowledged time.Time

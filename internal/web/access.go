@@ -16,13 +16,13 @@ var (
 
 // accessRequestsData is the list of requests, filtered by State.
 type accessRequestsData struct {
-	Requests []support.AccessRequestRow
+	Requests []desk.AccessRequestRow
 	Scope    desk.AccessRequestScope
 	State    string
 }
 
 type accessRequestData struct {
-	R         *support.AccessRequestRow
+	R         *desk.AccessRequestRow
 	CanDecide bool
 }
 

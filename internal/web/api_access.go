@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/support"
 )
 
 // apiAccessRoutes are the calls on access requests.
@@ -64,7 +63,7 @@ type apiDecision struct {
 
 // Access requests.
 
-func toAPIAccessRequest(q *support.AccessRequestRow) apiAccessRequest {
+func toAPIAccessRequest(q *desk.AccessRequestRow) apiAccessRequest {
 	out := apiAccessRequest{
 		ID: q.ID, Contact: apiRef{q.ContactID, q.ContactName}, SoldToOrgID: q.SoldToOrgID, EndUserOrgID: q.EndUserOrgID,
 		Level: q.Level.String(), Reason: q.Reason,

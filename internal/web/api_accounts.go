@@ -314,7 +314,7 @@ func toAPIContract(c *desk.Contract) apiContract {
 
 func (s *Server) apiContracts(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	f := support.ContractFilter{CompanyID: atoi64(q.Get("company")), SoldToID: atoi64(q.Get("sold_to")), EndUserID: atoi64(q.Get("end_user"))}
+	f := desk.ContractFilter{CompanyID: atoi64(q.Get("company")), SoldToID: atoi64(q.Get("sold_to")), EndUserID: atoi64(q.Get("end_user"))}
 	cs, err := s.accounts.Contracts(r.Context(), request(r, a), f)
 	if err != nil {
 		return err
@@ -368,7 +368,7 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 	if err != nil {
 		return err
 	}
-	cs, err := s.accounts.Contracts(r.Context(), request(r, a), support.ContractFilter{ID: id})
+	cs, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{ID: id})
 	if err != nil {
 		return err
 	}
@@ -384,7 +384,7 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 
 func (s *Server) apiContacts(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	us, err := s.accounts.Contacts(r.Context(), request(r, a), support.UserFilter{CompanyID: atoi64(q.Get("company")), Query: q.Get("q")})
+	us, err := s.accounts.Contacts(r.Context(), request(r, a), desk.UserFilter{CompanyID: atoi64(q.Get("company")), Query: q.Get("q")})
 	if err != nil {
 		return err
 	}

@@ -13,13 +13,13 @@ import (
 // listNames maps the list parameter to lists and the catalogue IDs of
 // their titles.
 var listNames = map[string]struct {
-	list  support.CaseList
+	list  desk.CaseList
 	title string
 }{
-	"":       {support.MyCases, "title.my_cases"},
-	"mine":   {support.MyCases, "title.my_cases"},
-	"group":  {support.GroupCases, "title.group_cases"},
-	"closed": {support.ClosedCases, "title.closed_cases"},
+	"":       {desk.MyCases, "title.my_cases"},
+	"mine":   {desk.MyCases, "title.my_cases"},
+	"group":  {desk.GroupCases, "title.group_cases"},
+	"closed": {desk.ClosedCases, "title.closed_cases"},
 }
 
 // The pages of the portal's cases.
@@ -32,7 +32,7 @@ var (
 // casesData is a page of My Cases, Group Cases or Closed Cases.
 type casesData struct {
 	List    string
-	Page    *support.CasePage
+	Page    *desk.CasePage
 	Combos  []support.Combo
 	CanOpen bool
 	Sizes   []int
@@ -47,7 +47,7 @@ type caseNewData struct {
 	Suggested  bool // the component is suggested from the text
 	Combos     []support.Combo
 	Products   []desk.Product
-	Catalog    *support.Catalog
+	Catalog    *desk.Catalog
 	Types      []desk.CaseTypeInfo
 	Priorities []desk.Priority
 	MaxSummary int
@@ -71,8 +71,8 @@ var pageSizes = []int{10, 25, 50, 100}
 
 // caseQuery reads the search and paging parameters shared by the portal
 // lists and the staff queue.
-func caseQuery(q url.Values) support.CaseFilter {
-	f := support.CaseFilter{After: q.Get("after"), EndUserID: atoi64(q.Get("end_user"))}
+func caseQuery(q url.Values) desk.CaseFilter {
+	f := desk.CaseFilter{After: desk.Cursor(q.Get("after")), EndUserID: atoi64(q.Get("end_user"))}
 	f.Limit, _ = strconv.Atoi(q.Get("size"))
 	if f.Limit == 0 {
 		f.Limit = 25
@@ -132,12 +132,12 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 }
 
 // nextURL is the list's URL for the page after the cursor.
-func nextURL(u *url.URL, cursor string) string {
+func nextURL(u *url.URL, cursor desk.Cursor) string {
 	if cursor == "" {
 		return ""
 	}
 	q := u.Query()
-	q.Set("after", cursor)
+	q.Set("after", string(cursor))
 	return u.Path + "?" + q.Encode()
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/hours"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -50,7 +51,7 @@ type companiesData struct {
 	Companies []desk.Company
 	All       []desk.Company
 	Names     map[int64]string
-	Calendars []support.CalendarRow
+	Calendars []hours.CalendarRow
 }
 
 type companyData struct {
@@ -59,18 +60,18 @@ type companyData struct {
 	All        []desk.Company
 	Contacts   []contactLine
 	IsApprover map[int64]bool
-	Calendars  []support.CalendarRow
+	Calendars  []hours.CalendarRow
 	Today      time.Time
 }
 
 type contractData struct {
 	Companies   []desk.Company
-	Catalog     *support.Catalog
+	Catalog     *desk.Catalog
 	Levels      []desk.SupportLevel
 	FlexCare    []desk.FlexCare
 	States      []desk.ContractState
 	Deployments []desk.Deployment
-	Calendars   []support.CalendarRow
+	Calendars   []hours.CalendarRow
 }
 
 // contactData is a contact (C, nil for a new one) with their grants and
@@ -235,7 +236,7 @@ func (s *Server) setApprover(r *http.Request, req support.Request) (string, stri
 func (s *Server) contractForm(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	form := url.Values{}
 	if id, err := pathID(r, "id"); err == nil {
-		cs, err := s.accounts.Contracts(r.Context(), request(r, a), support.ContractFilter{ID: id})
+		cs, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{ID: id})
 		if err != nil {
 			return err
 		}
@@ -357,7 +358,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, a *desk.Act
 		data.C, data.Grants = cv, grantViews(cv, names)
 		// The combinations a grant can name: those of the employer's
 		// contracts, as Sold To or End User.
-		cs, err := s.accounts.Contracts(r.Context(), request(r, a), support.ContractFilter{CompanyID: cv.Contact.CompanyID})
+		cs, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{CompanyID: cv.Contact.CompanyID})
 		if err != nil {
 			return err
 		}
@@ -442,7 +443,7 @@ func (s *Server) setGrant(r *http.Request, req support.Request) (string, string,
 
 // calendarsFor lists the calendars for a form's select; none on error
 // (the select then offers only the default).
-func (s *Server) calendarsFor(r *http.Request, a *desk.Actor) []support.CalendarRow {
+func (s *Server) calendarsFor(r *http.Request, a *desk.Actor) []hours.CalendarRow {
 	cals, err := s.sla.Calendars(r.Context(), request(r, a))
 	if err != nil {
 		return nil

@@ -13,7 +13,7 @@ import (
 // pageOutbox lists the emails Caseport wrote.
 var pageOutbox = page[outboxData]{"console-outbox"}
 
-type outboxData struct{ Mails []support.Notification }
+type outboxData struct{ Mails []desk.Notification }
 
 func (s *Server) outbox(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()

@@ -15,7 +15,7 @@ import (
 var pageProducts = page[productsData]{"console-products"}
 
 type productsData struct {
-	Catalog *support.Catalog
+	Catalog *desk.Catalog
 }
 
 func (s *Server) products(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {

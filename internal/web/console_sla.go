@@ -23,14 +23,14 @@ var (
 // serviceLevelsData is the table of targets, the calendars and the
 // settings' form.
 type serviceLevelsData struct {
-	Calendars []support.CalendarRow
-	Targets   []support.SLATarget
+	Calendars []hours.CalendarRow
+	Targets   []desk.SLATarget
 	Units     []desk.TargetUnit
 }
 
 // calendarData is a calendar (Cal nil for a new one).
 type calendarData struct {
-	Cal *support.CalendarRow
+	Cal *hours.CalendarRow
 }
 
 func (s *Server) serviceLevels(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -85,7 +85,7 @@ func (s *Server) saveSLATarget(r *http.Request, req support.Request) (string, st
 	if err != nil {
 		return "", "", invalid("amount", "form.give_the_target_as_a_whole")
 	}
-	t := &support.SLATarget{
+	t := &desk.SLATarget{
 		Deployment: desk.Deployment(f.Get("deployment")), Level: desk.SupportLevel(f.Get("level")),
 		Priority: desk.Priority(f.Get("priority")), Kind: desk.ClockKind(f.Get("kind")),
 		Amount: amount, Unit: desk.TargetUnit(f.Get("unit")),
@@ -99,7 +99,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, a *desk.Ac
 
 func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
 	id, _ := pathID(r, "id")
-	var cal *support.CalendarRow
+	var cal *hours.CalendarRow
 	if id != 0 {
 		cals, err := s.sla.Calendars(r.Context(), request(r, a))
 		if err != nil {
@@ -136,7 +136,7 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, a *desk.Ac
 
 func (s *Server) saveCalendar(r *http.Request, req support.Request) (string, string, error) {
 	id, _ := pathID(r, "id")
-	row := &support.CalendarRow{ID: id, Name: r.PostForm.Get("name"), Zone: r.PostForm.Get("zone"), Week: r.PostForm.Get("week")}
+	row := &hours.CalendarRow{ID: id, Name: r.PostForm.Get("name"), Zone: r.PostForm.Get("zone"), Week: r.PostForm.Get("week")}
 	var bad []string
 	for line := range strings.FieldsSeq(r.PostForm.Get("holidays")) {
 		d, err := hours.ParseDate(line)

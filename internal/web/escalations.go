@@ -60,7 +60,7 @@ func (s *Server) workEscalation(r *http.Request, req support.Request, caseID int
 var pageEscalations = page[escalationsData]{"console-escalations"}
 
 type escalationsData struct {
-	Queue []support.EscalationRow
+	Queue []desk.EscalationRow
 	Now   time.Time
 }
 

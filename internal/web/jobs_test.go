@@ -130,7 +130,7 @@ func deadMails(t *testing.T, e *env, to ...string) {
 	now := time.Now().UTC()
 	err := e.store.Write(ctx, func(tx *store.Tx) error {
 		for _, addr := range to {
-			n := store.Notification{Kind: "case_reply", To: addr, Subject: "A reply from support", Body: "Hello", CreatedAt: now}
+			n := desk.Notification{Kind: "case_reply", To: addr, Subject: "A reply from support", Body: "Hello", CreatedAt: now}
 			if err := storetest.QueueMail(ctx, tx, n); err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 )
 
@@ -63,7 +64,7 @@ func TestWizardOffersCoveredProducts(t *testing.T) {
 		// With Fabrikam's contract renewed, Pat chooses between two
 		// combinations: the list follows the one chosen.
 		err := e.store.Write(context.Background(), func(tx *store.Tx) error {
-			cs, err := tx.Contracts(context.Background(), store.ContractFilter{SoldToID: w.Northwind, EndUserID: w.Fabrikam})
+			cs, err := tx.Contracts(context.Background(), desk.ContractFilter{SoldToID: w.Northwind, EndUserID: w.Fabrikam})
 			if err != nil || len(cs) != 1 {
 				return fmt.Errorf("fabrikam's contracts %v: %w", cs, err)
 			}

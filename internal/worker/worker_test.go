@@ -278,7 +278,7 @@ func TestTwoInstancesRunEachJobOnce(t *testing.T) {
 					calls[i].Add(1)
 					// The effect and the finish in one transaction.
 					return s.Write(ctx, func(tx *store.Tx) error {
-						if err := storetest.QueueMail(ctx, tx, store.Notification{Kind: "test", To: "job" + j.Payload + "@example.com", Subject: "job " + j.Payload, CreatedAt: time.Now()}); err != nil {
+						if err := storetest.QueueMail(ctx, tx, desk.Notification{Kind: "test", To: "job" + j.Payload + "@example.com", Subject: "job " + j.Payload, CreatedAt: time.Now()}); err != nil {
 							return err
 						}
 						ok, err := tx.FinishJob(ctx, j.ID, time.Now())
@@ -392,7 +392,7 @@ func TestJobDiesAfterItsAttempts(t *testing.T) {
 		var died []string
 		w.Died = func(ctx context.Context, tx *store.Tx, j *desk.Job) error {
 			died = append(died, fmt.Sprintf("%d:%s", j.ID, j.LastError))
-			return storetest.QueueMail(ctx, tx, store.Notification{Kind: "test", To: "admin@example.com", Subject: "dead", CreatedAt: c.now()})
+			return storetest.QueueMail(ctx, tx, desk.Notification{Kind: "test", To: "admin@example.com", Subject: "dead", CreatedAt: c.now()})
 		}
 		fail := true
 		calls := 0

@@ -470,3 +470,70 @@ func requesterView(a *desk.Actor, req *desk.AccessRequestRow) {
 	}
 	req.Combination, req.SoldToName, req.EndUserName = desk.Combination{}, "", ""
 }
+
+// SetGrant gives a contact a level on a combination (portal admins). The
+// seeds' rules are checked here, with a clear message for each refusal.
+func (s *Access) SetGrant(ctx context.Context, r Request, g desk.Grant) error {
+	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(tx *store.Tx) error {
+		return s.grant(ctx, tx, r, g)
+	})
+}
+
+// grant checks and writes a grant inside tx: the combination must be one a
+// contract joins, and Read-Write must be allowed for the contact.
+func (s *core) grant(ctx context.Context, tx *store.Tx, r Request, g desk.Grant) error {
+	contact, err := tx.User(ctx, g.ContactID)
+	if err != nil {
+		return err
+	}
+	if contact.Kind != desk.KindContact {
+		return &desk.ValidationError{Fields: map[string]string{"contact": "Only contacts hold access levels; staff see every case."}}
+	}
+	now := s.now()
+	facts, err := tx.CombinationFacts(ctx, g.Combination, now)
+	if errors.Is(err, desk.ErrNotFound) || (err == nil && len(facts.Contracts) == 0) {
+		return &desk.ValidationError{Fields: map[string]string{"combination": "No Service Contract joins this Sold To and End User."}}
+	}
+	if err != nil {
+		return err
+	}
+	if g.Level == desk.ReadWrite {
+		if msg := desk.DesignatedContactAllowed(contact, facts); msg != "" {
+			return &desk.ValidationError{Fields: map[string]string{"level": msg}}
+		}
+	}
+	g.GrantedAt = now
+	if err := tx.SetGrant(ctx, g, r.actorID()); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, r, "access_granted", contact.Email,
+		fmt.Sprintf("%s on sold to %d / end user %d", g.Level.Label(), g.SoldToID, g.EndUserID))
+}
+
+// SetApprover makes a contact of the Sold To a Designated Approver, or not
+// (portal admins).
+func (s *Access) SetApprover(ctx context.Context, r Request, soldTo, contactID int64, on bool) error {
+	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(tx *store.Tx) error {
+		contact, err := tx.User(ctx, contactID)
+		if err != nil {
+			return err
+		}
+		if contact.Kind != desk.KindContact || contact.CompanyID != soldTo {
+			return &desk.ValidationError{Fields: map[string]string{"contact": "A Designated Approver must be a contact of the Sold To."}}
+		}
+		if err := tx.SetApprover(ctx, soldTo, contactID, on); err != nil {
+			return err
+		}
+		action := "approver_added"
+		if !on {
+			action = "approver_removed"
+		}
+		return s.audit(ctx, tx, r, action, contact.Email, fmt.Sprintf("sold to %d", soldTo))
+	})
+}

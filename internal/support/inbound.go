@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
@@ -50,53 +49,6 @@ func (s *Mail) ReceiveMail(ctx context.Context, source, from string, rcpts []str
 type triage struct{ reason string }
 
 func (t *triage) Error() string { return t.reason }
-
-// ProcessInbound is the job that reads one received message and files it.
-// The filing and the job's end are one transaction: a message is added to
-// a case once.
-func (s *Jobs) ProcessInbound(ctx context.Context, j *desk.Job) error {
-	inboundID, err := strconv.ParseInt(j.Payload, 10, 64)
-	if err != nil {
-		return fmt.Errorf("inbound job %d: payload %q", j.ID, j.Payload)
-	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
-		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
-			return err
-		}
-		m, err := tx.InboundForUpdate(ctx, inboundID)
-		if err != nil || m.State != desk.InboundPending {
-			return err
-		}
-		m.ProcessedAt = s.now()
-		file := func(ev desk.InboundEvent, reason string) error {
-			var err error
-			if m.State, err = desk.NextInbound(m.State, ev); err != nil {
-				return err
-			}
-			m.Reason = reason
-			return tx.SetInbound(ctx, m)
-		}
-		msg, err := inbound.Parse(m.Raw, s.mailDomain)
-		if err != nil {
-			return file(desk.TriageInbound, "The message could not be read: "+err.Error())
-		}
-		m.Sender, m.Subject = msg.From, msg.Subject
-		if msg.Auto != inbound.NotAuto {
-			return file(desk.IgnoreInbound, "An automatic message ("+string(msg.Auto)+"): kept, not added to a case.")
-		}
-		caseID, err := s.fileReply(ctx, tx, msg)
-		var t *triage
-		switch {
-		case errors.As(err, &t):
-			m.CaseID = caseID
-			return file(desk.TriageInbound, t.reason)
-		case err != nil:
-			return err
-		}
-		m.CaseID = caseID
-		return file(desk.AppendInbound, "Added to the Case Feed as the customer's update.")
-	})
-}
 
 // fileReply adds a reply to its case, or says why it goes to triage.
 func (s *core) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Message) (int64, error) {

@@ -153,17 +153,6 @@ func (s *Transfers) SFTPAccounts(ctx context.Context, r Request, caseID int64) (
 	return list, nil
 }
 
-// RunSFTPExpiry ends a case's accounts that reached their expiry.
-func (s *Jobs) RunSFTPExpiry(ctx context.Context, j *desk.Job) error {
-	return s.store.Write(ctx, func(tx *store.Tx) error {
-		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
-			return err
-		}
-		_, err := tx.EndSFTPAccounts(ctx, j.CaseID, s.now(), false)
-		return err
-	})
-}
-
 // SFTPLogin checks an SFTP login: the account must exist, the password
 // match, the account be active and its case open. Every refusal is the
 // same ErrSFTPLogin, with the reason in the log only.

@@ -318,17 +318,6 @@ func (s *core) retarget(ctx context.Context, tx *store.Tx, c *desk.Case, ck *des
 	return err
 }
 
-// RunSLAWarning and RunSLABreach are the clocks' jobs. Each fires once:
-// the clock records it in the job's transaction.
-func (s *Jobs) RunSLAWarning(ctx context.Context, j *desk.Job) error {
-	return s.runClockJob(ctx, j, false)
-}
-
-// RunSLABreach records a missed target.
-func (s *Jobs) RunSLABreach(ctx context.Context, j *desk.Job) error {
-	return s.runClockJob(ctx, j, true)
-}
-
 func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error {
 	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {

@@ -637,35 +637,6 @@ func (s *core) removeUpload(ctx context.Context, u *desk.Upload) error {
 	return s.files.Uploads().Remove(u.ID)
 }
 
-// RunUploadExpiry removes an upload that waited too long for its next
-// chunk. A finished upload only loses its resumable address: its file
-// stays with the case.
-func (s *Jobs) RunUploadExpiry(ctx context.Context, j *desk.Job) error {
-	u, err := s.store.Upload(ctx, j.Payload)
-	if errors.Is(err, desk.ErrNotFound) {
-		return s.finishJob(ctx, j)
-	}
-	if err != nil {
-		return err
-	}
-	if s.now().Before(u.ExpiresAt) {
-		return s.finishJob(ctx, j) // written to since: its own expiry is scheduled
-	}
-	if u.FileID == 0 {
-		s.log.InfoContext(ctx, "upload expired", "upload", u.ID, "case", desk.FormatCaseNumber(u.CaseID),
-			"received", u.Received, "length", u.Length)
-	}
-	if err := s.files.Uploads().Remove(u.ID); err != nil {
-		return err
-	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil {
-			return err
-		}
-		return tx.DeleteUpload(ctx, u.ID)
-	})
-}
-
 func (s *core) finishJob(ctx context.Context, j *desk.Job) error {
 	return s.store.Write(ctx, func(tx *store.Tx) error {
 		_, err := tx.FinishJob(ctx, j.ID, s.now())

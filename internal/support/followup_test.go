@@ -3,8 +3,6 @@ package support_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,8 +22,7 @@ type jobs struct {
 }
 
 func (f *fixture) worker() *jobs {
-	j := &jobs{w: worker.New(f.store, slog.New(slog.NewTextHandler(io.Discard, nil))), ran: map[string]int{}}
-	j.w.Clock = func() time.Time { return f.time.Now() }
+	j := &jobs{w: worker.New(worker.Config{Store: f.store, Clock: f.time.Now}), ran: map[string]int{}}
 	count := func(kind string, h worker.Handler) {
 		j.w.Handle(kind, func(ctx context.Context, job *desk.Job) error {
 			j.ran[kind]++

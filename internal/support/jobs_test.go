@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -24,9 +22,7 @@ func TestDeadJobs(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		w := worker.New(f.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		w.Clock = func() time.Time { return f.time.Now() }
-		w.Died = f.svc.Jobs().JobDied
+		w := worker.New(worker.Config{Store: f.store, Clock: f.time.Now, Died: f.svc.Jobs().JobDied})
 		w.Handle(support.JobDeadAlert, f.svc.Jobs().RunDeadJobsAlert)
 		w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 		fail := true

@@ -140,8 +140,7 @@ func deadMails(t *testing.T, e *env, to ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := worker.New(e.store, quietWeb())
-	w.Died = e.svc.Jobs().JobDied
+	w := worker.New(worker.Config{Store: e.store, Log: quietWeb(), Died: e.svc.Jobs().JobDied})
 	w.Handle(desk.JobMail, func(context.Context, *desk.Job) error {
 		return worker.Permanent(errors.New("550 5.1.1 no such mailbox"))
 	})

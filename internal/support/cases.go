@@ -394,9 +394,38 @@ func (s *core) writeCaseTx(ctx context.Context, tx *store.Tx, r Request, caseID 
 	return tx.UpdateCase(ctx, c)
 }
 
+// Ask answers whether the actor may take act on the case, for a handler
+// that checks what it was sent before it calls a use case: someone
+// refused is told so first (or that there is no such case).
+func (s *Cases) Ask(ctx context.Context, r Request, caseID int64, act desk.Action) error {
+	return s.askCase(ctx, r, caseID, act)
+}
+
+// askCase is the policy's answer, before any input is read, whether the
+// actor may take act on the case: someone refused is told so (or that
+// there is no such case), never what is wrong with a form they may not
+// send. It only refuses early; the write asks again on the case its
+// transaction reads (writeCaseTx).
+func (s *core) askCase(ctx context.Context, r Request, caseID int64, act desk.Action) error {
+	c, err := s.store.Case(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	if err := desk.Authorize(r.Actor, act, desk.On(c.Combination())); err != nil {
+		if errors.Is(err, desk.ErrNotFound) {
+			return hide(err, caseID)
+		}
+		return fmt.Errorf("case %s: %w", c.Number(), err)
+	}
+	return nil
+}
+
 // Comment adds a customer's update to a case. A case waiting on the
 // customer (Awaiting Information, Solution Proposed) goes back to Open.
 func (s *Cases) Comment(ctx context.Context, r Request, caseID int64, body string) error {
+	if err := s.askCase(ctx, r, caseID, desk.CommentCase); err != nil {
+		return err
+	}
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
@@ -431,6 +460,9 @@ func closedErr(c *desk.Case) error {
 
 // Reply adds a staff member's public reply or internal note.
 func (s *Cases) Reply(ctx context.Context, r Request, caseID int64, body string, internal bool) error {
+	if err := s.askCase(ctx, r, caseID, desk.WorkCase); err != nil {
+		return err
+	}
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
@@ -613,6 +645,9 @@ func (s *core) setStatus(ctx context.Context, tx *store.Tx, r Request, c *desk.C
 // Close closes a case with a reason (Resolved or Cancelled) and a
 // comment.
 func (s *Cases) Close(ctx context.Context, r Request, caseID int64, reason desk.SubStatus, comment string) error {
+	if err := s.askCase(ctx, r, caseID, desk.CloseCase); err != nil {
+		return err
+	}
 	p := desk.Problems{}
 	if reason != desk.SubResolved && reason != desk.SubCancelled {
 		p.Add("reason", "Choose Resolved or Cancelled.")
@@ -656,6 +691,9 @@ func closeKind(r Request) desk.EntryKind {
 // Reopen reopens a closed case: a Designated Contact within 30 days of
 // closure with a reason, staff at any time.
 func (s *Cases) Reopen(ctx context.Context, r Request, caseID int64, reason string) error {
+	if err := s.askCase(ctx, r, caseID, desk.ReopenCase); err != nil {
+		return err
+	}
 	if err := desk.ValidateComment("reason", reason); err != nil {
 		return &desk.ValidationError{Fields: map[string]string{"reason": "Give the reason and any supporting information."}}
 	}

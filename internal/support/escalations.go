@@ -119,6 +119,9 @@ func (s *Cases) Escalations(ctx context.Context, r Request, caseID int64) (*Esca
 // Escalate escalates a case: a reason from the list, details, and the
 // handbook's eligibility checked here, each refusal with its reason.
 func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason desk.EscalationReason, details string) (*desk.Escalation, error) {
+	if err := s.askCase(ctx, r, caseID, desk.EscalateCase); err != nil {
+		return nil, err
+	}
 	p := desk.Problems{}
 	if !desk.ValidEscalationReason(reason) {
 		p.Add("reason", "Choose the reason for the escalation.")
@@ -223,6 +226,9 @@ const (
 // to its feed. Only escalation owners and portal admins; the policy's
 // NoteEscalation also lets the case's Designated Contacts add to the feed.
 func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int64, step EscalationStep, text string) error {
+	if err := s.askEscalation(ctx, r, escalationID, step); err != nil {
+		return err
+	}
 	if desk.ValidateComment("text", text) != nil && step != StepClose {
 		msg := map[EscalationStep]string{
 			StepAccept: "Give the next steps the customer can expect.",
@@ -324,4 +330,34 @@ func escalationMailSubject(what, number string) desk.Message {
 		return desk.Msg("mail.escalation.subject_closed", "Number", number)
 	}
 	return desk.Msg("mail.escalation.subject_updated", "Number", number)
+}
+
+// askEscalation is WorkEscalation's policy question asked before the text
+// is read (as askCase is for a case): someone who may not take the step
+// is refused, or told there is no such escalation when they may not see
+// its case. The transaction asks again.
+func (s *core) askEscalation(ctx context.Context, r Request, escalationID int64, step EscalationStep) error {
+	es, err := s.store.Escalations(ctx, store.EscalationFilter{ID: escalationID})
+	if err != nil {
+		return err
+	}
+	if len(es) == 0 {
+		return fmt.Errorf("escalation %d: %w", escalationID, desk.ErrNotFound)
+	}
+	c, err := s.store.Case(ctx, es[0].CaseID)
+	if err != nil {
+		return err
+	}
+	target := desk.On(c.Combination())
+	act := desk.ManageEscalations
+	if step == StepNote {
+		act = desk.NoteEscalation
+	}
+	if err := desk.Authorize(r.Actor, act, target); err != nil {
+		if desk.Authorize(r.Actor, desk.ViewCase, target) != nil {
+			return fmt.Errorf("escalation %d: %w", escalationID, desk.ErrNotFound)
+		}
+		return err
+	}
+	return nil
 }

@@ -99,6 +99,9 @@ func (s *Server) apiRequestAccess(w http.ResponseWriter, r *http.Request, a *des
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	if err := desk.Authorize(a, desk.RequestAccess, desk.Target{}); err != nil { // the policy before the fields
+		return err
+	}
 	level, ok := desk.ParseAccessLevel(in.Level)
 	if !ok {
 		return invalid("level", "form.ask_for_basic_read_only_or")

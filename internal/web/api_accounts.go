@@ -333,6 +333,9 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	if err := desk.Authorize(a, desk.ManageContracts, desk.Target{}); err != nil { // the policy before the fields
+		return err
+	}
 	c := &desk.Contract{
 		Number: in.Number, SoldToID: in.SoldToID, EndUserID: in.EndUserID, SupportOwnerID: in.SupportOwnerID,
 		Level: desk.SupportLevel(in.Level), Deployment: desk.Deployment(in.Deployment), ProductIDs: in.ProductIDs,
@@ -471,6 +474,9 @@ func (s *Server) apiSetGrant(w http.ResponseWriter, r *http.Request, a *desk.Act
 	}
 	var in apiGrant
 	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := desk.Authorize(a, desk.ManageContacts, desk.Target{}); err != nil { // the policy before the fields
 		return err
 	}
 	level := desk.NoAccess

@@ -410,6 +410,9 @@ func (s *Server) apiComment(r *http.Request, req support.Request, caseID int64, 
 		return s.cases.Reply(r.Context(), req, caseID, in.Body, in.Internal)
 	}
 	if in.Internal {
+		if err := s.cases.Ask(r.Context(), req, caseID, desk.CommentCase); err != nil { // the policy before the body
+			return err
+		}
 		return invalid("internal", "form.only_staff_write_internal_notes")
 	}
 	return s.cases.Comment(r.Context(), req, caseID, in.Body)

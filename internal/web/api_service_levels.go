@@ -79,6 +79,9 @@ func (s *Server) apiSaveCalendar(w http.ResponseWriter, r *http.Request, a *desk
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	if err := desk.Authorize(a, desk.ManageCalendars, desk.Target{}); err != nil { // the policy before the fields
+		return err
+	}
 	row := &hours.CalendarRow{Name: in.Name, Zone: in.Zone, Week: in.Week}
 	status := http.StatusCreated
 	if r.PathValue("id") != "" {

@@ -530,3 +530,27 @@ func TestJobsCostOneWriteEach(t *testing.T) {
 		}
 	})
 }
+
+// TestKindsAreWiringNotState: a kind registered once Run has started is
+// refused, so nothing of a running worker changes.
+func TestKindsAreWiringNotState(t *testing.T) {
+	t.Parallel()
+	storetest.EachSynctest(t, func(t *testing.T, s *store.Store) {
+		ctx, cancel := context.WithCancel(t.Context())
+		w := worker.New(worker.Config{Store: s, Log: quiet, Poll: time.Hour})
+		w.Handle("early", func(context.Context, *desk.Job) error { return nil })
+		stopped := make(chan struct{})
+		go func() { defer close(stopped); w.Run(ctx) }()
+		synctest.Wait() // nothing is due: the loop sleeps
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("Handle after Run started did not panic")
+				}
+			}()
+			w.Handle("late", func(context.Context, *desk.Job) error { return nil })
+		}()
+		cancel()
+		<-stopped
+	})
+}

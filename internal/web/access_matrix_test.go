@@ -325,6 +325,12 @@ var inputMatrix = []struct {
 		"U U F Y Y Y Y Y", "U U N N N Y Y Y", "U U F Y Y Y Y Y", "U U N N N Y Y Y",
 	},
 	{
+		desk.WorkCase,
+		probe{method: "PATCH", path: "/api/v1/cases/{n}", body: map[string]any{"substatus": "investigation"}},
+		probe{method: "POST", path: "/cases/{n}/update", form: url.Values{"priority": {"bogus"}}},
+		"U U F F F Y Y Y", "U U N N N Y Y Y", "U U F F F Y Y Y", "U U N N N Y Y Y",
+	},
+	{
 		desk.CloseCase,
 		probe{method: "POST", path: "/api/v1/cases/{n}/close", body: map[string]any{"reason": "bogus", "comment": ""}},
 		probe{method: "POST", path: "/cases/{n}/close", form: url.Values{"reason": {"bogus"}}},

@@ -427,6 +427,9 @@ func (s *Server) apiUpdateCase(r *http.Request, req support.Request, caseID int6
 		}
 		ch.Status, ch.SubStatus = &st, &sub
 	} else if in.SubStatus != nil {
+		if err := s.cases.Ask(r.Context(), req, caseID, desk.WorkCase); err != nil { // the policy before the fields
+			return err
+		}
 		return invalid("status", "form.give_the_status_with_the_substatus")
 	}
 	if in.Priority != nil {

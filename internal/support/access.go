@@ -94,7 +94,7 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 		p.Add("password", desk.AsValidation(err)["password"])
 	}
 	if reg.Level < desk.Basic || reg.Level > desk.ReadWrite {
-		p.Add("level", "Choose the access level you need.")
+		p.AddMessage("level", "support.access.level")
 	}
 	// Neither a link nor a client address may be used to try employer Org
 	// IDs one after another: /register hands out links to any work
@@ -120,7 +120,7 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 		// the answer is the same whether a Service Contract joins them.
 		employer, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(reg.EmployerOrgID))
 		if errors.Is(err, desk.ErrNotFound) {
-			p.Add("employer", "No company has this Org ID. You find it on your Service Contract.")
+			p.AddMessage("employer", "support.access.employer")
 		} else if err != nil {
 			return err
 		}
@@ -184,9 +184,7 @@ func (s *Access) RequestAccess(ctx context.Context, r Request, combo desk.Combin
 		return nil, err
 	}
 	if _, ok := r.Actor.Levels[combo]; !ok {
-		return nil, &desk.ValidationError{Fields: map[string]string{
-			"combination": "Choose one of your Sold To and End User combinations, or enter the Org IDs of another.",
-		}}
+		return nil, desk.Invalid("combination", "support.access.combination")
 	}
 	var req *desk.AccessRequest
 	err := s.store.Write(ctx, func(tx *store.Tx) error {
@@ -229,7 +227,7 @@ func (s *core) requestAccess(ctx context.Context, tx *store.Tx, r Request, soldT
 	p := desk.Problems{}
 	soldToOrg, endUserOrg = orgIDProblems(p, soldToOrg, endUserOrg)
 	if level < desk.Basic || level > desk.ReadWrite {
-		p.Add("level", "Choose the access level you need.")
+		p.AddMessage("level", "support.access.level")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

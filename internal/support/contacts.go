@@ -215,7 +215,7 @@ func (s *core) contactFromInput(ctx context.Context, tx *store.Tx, r Request, in
 	email, verr := desk.ValidateProfile(in.ProfileInput, rules, desk.SubjectFor(r.Actor))
 	if verr == nil {
 		_, err := tx.Company(ctx, in.CompanyID)
-		verr = missingAs(err, "company", "Choose an existing company.")
+		verr = missingAs(err, "company", "support.contacts.company")
 	}
 	if verr != nil {
 		return nil, verr
@@ -314,16 +314,16 @@ func (s *core) createStaff(ctx context.Context, r Request, u *desk.User, passwor
 	p := desk.Problems{}
 	email := strings.ToLower(strings.TrimSpace(u.Email))
 	if !strings.Contains(email, "@") {
-		p.Add("email", "Enter an email address.")
+		p.AddMessage("email", "support.contacts.email")
 	}
 	if strings.TrimSpace(u.FirstName) == "" {
-		p.Add("first_name", "Enter the first name.")
+		p.AddMessage("first_name", "support.contacts.first_name")
 	}
 	if strings.TrimSpace(u.LastName) == "" {
-		p.Add("last_name", "Enter the last name.")
+		p.AddMessage("last_name", "support.contacts.last_name")
 	}
 	if len(u.Roles) == 0 {
-		p.Add("roles", "Choose at least one role.")
+		p.AddMessage("roles", "support.contacts.roles")
 	}
 	for _, role := range u.Roles {
 		if role.Label() == string(role) {
@@ -380,7 +380,7 @@ func (s *Accounts) ChangePassword(ctx context.Context, r Request, current, next 
 		return err
 	}
 	if err := auth.CheckPassword(hash, current); err != nil {
-		return &desk.ValidationError{Fields: map[string]string{"current": "This is not your current password."}}
+		return desk.Invalid("current", "support.contacts.current")
 	}
 	if err := desk.ValidatePassword(next); err != nil {
 		return err
@@ -433,12 +433,12 @@ func (s *core) grant(ctx context.Context, tx *store.Tx, r Request, g desk.Grant)
 		return err
 	}
 	if contact.Kind != desk.KindContact {
-		return &desk.ValidationError{Fields: map[string]string{"contact": "Only contacts hold access levels; staff see every case."}}
+		return desk.Invalid("contact", "support.contacts.contact")
 	}
 	now := s.now()
 	facts, err := tx.CombinationFacts(ctx, g.Combination, now)
 	if errors.Is(err, desk.ErrNotFound) || (err == nil && len(facts.Contracts) == 0) {
-		return &desk.ValidationError{Fields: map[string]string{"combination": "No Service Contract joins this Sold To and End User."}}
+		return desk.Invalid("combination", "support.contacts.combination")
 	}
 	if err != nil {
 		return err
@@ -468,7 +468,7 @@ func (s *Access) SetApprover(ctx context.Context, r Request, soldTo, contactID i
 			return err
 		}
 		if contact.Kind != desk.KindContact || contact.CompanyID != soldTo {
-			return &desk.ValidationError{Fields: map[string]string{"contact": "A Designated Approver must be a contact of the Sold To."}}
+			return desk.Invalid("contact", "support.contacts.contact_2")
 		}
 		if err := tx.SetApprover(ctx, soldTo, contactID, on); err != nil {
 			return err

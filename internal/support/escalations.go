@@ -121,10 +121,10 @@ func (s *Cases) Escalations(ctx context.Context, r Request, caseID int64) (*Esca
 func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason desk.EscalationReason, details string) (*desk.Escalation, error) {
 	p := desk.Problems{}
 	if !desk.ValidEscalationReason(reason) {
-		p.Add("reason", "Choose the reason for the escalation.")
+		p.AddMessage("reason", "support.escalations.reason")
 	}
 	if desk.ValidateComment("details", details) != nil {
-		p.Add("details", "Say what has changed and what you need: the business impact, the deadline, who is affected.")
+		p.AddMessage("details", "support.escalations.details")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 		}
 		esc.ID, err = tx.CreateEscalation(ctx, esc)
 		if desk.ConflictOn(err, store.UniqueActiveEscalation) {
-			return fmt.Errorf("case %s already has an active escalation: %w", c.Number(), desk.ErrConflict)
+			return desk.Refuse(desk.ErrConflict, "support.escalations.case_already_has_an", "Number", c.Number())
 		}
 		if err != nil {
 			return err
@@ -255,7 +255,7 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 			return err
 		}
 		if !slices.Contains(desk.EscalationEvents, step) {
-			return &desk.ValidationError{Fields: map[string]string{"step": "Choose accept, reject, close or note."}}
+			return desk.Invalid("step", "support.escalations.step")
 		}
 		if e.State, err = desk.NextEscalation(e.State, step); err != nil {
 			return err

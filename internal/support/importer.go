@@ -84,7 +84,7 @@ func (s *Importer) Import(ctx context.Context, r Request, kind ImportKind, src i
 	}
 	cols, ok := ImportColumns[kind]
 	if !ok {
-		return nil, &desk.ValidationError{Fields: map[string]string{"kind": "Choose companies, products, contracts or contacts."}}
+		return nil, desk.Invalid("kind", "support.importer.kind")
 	}
 	rows, err := readCSV(src, kind, cols)
 	if err != nil {
@@ -170,7 +170,7 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, &desk.ValidationError{Fields: map[string]string{"file": "The file is empty."}}
+		return nil, desk.Invalid("file", "support.importer.file")
 	}
 	if err != nil {
 		return nil, &desk.ValidationError{Fields: map[string]string{"file": "The file is not CSV: " + err.Error()}}
@@ -216,7 +216,7 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
-		return nil, &desk.ValidationError{Fields: map[string]string{"file": "The file has a header but no rows."}}
+		return nil, desk.Invalid("file", "support.importer.file_2")
 	}
 	return rows, nil
 }
@@ -244,14 +244,14 @@ func (s *core) importRow(ctx context.Context, tx *store.Tx, r Request, kind Impo
 	return false, fmt.Errorf("import kind %q", kind)
 }
 
-func invalid(field, msg string) error {
-	return &desk.ValidationError{Fields: map[string]string{field: msg}}
+func invalid(field, id string, kv ...any) error {
+	return desk.Invalid(field, id, kv...)
 }
 
 // companyByOrg finds a company by Org ID, as a row problem when missing.
 func companyByOrg(ctx context.Context, tx *store.Tx, field, org string) (*desk.Company, error) {
 	if org == "" {
-		return nil, invalid(field, "is empty.")
+		return nil, invalid(field, "support.importer.row_is_empty")
 	}
 	c, err := tx.CompanyByOrgID(ctx, org)
 	if errors.Is(err, desk.ErrNotFound) {
@@ -287,10 +287,10 @@ func (s *core) importCompany(ctx context.Context, tx *store.Tx, r Request, row c
 func importProduct(ctx context.Context, tx *store.Tx, row csvRow) (bool, error) {
 	name, comp := row.get("product"), row.get("component")
 	if name == "" {
-		return false, invalid("product", "is empty.")
+		return false, invalid("product", "support.importer.row_is_empty")
 	}
 	if comp == "" {
-		return false, invalid("component", "is empty.")
+		return false, invalid("component", "support.importer.row_is_empty")
 	}
 	p, err := tx.ProductByName(ctx, name)
 	if errors.Is(err, desk.ErrNotFound) {
@@ -416,7 +416,7 @@ func (s *core) importContact(ctx context.Context, tx *store.Tx, r Request, row c
 	case err != nil:
 		return false, err
 	case old.Kind != desk.KindContact:
-		return false, invalid("email", "belongs to a staff user.")
+		return false, invalid("email", "support.importer.row_belongs_to_a")
 	default:
 		u, err := s.contactFromInput(ctx, tx, r, in)
 		if err != nil {

@@ -207,7 +207,7 @@ func (s *Mail) LinkInbound(ctx context.Context, r Request, inboundID, caseID int
 		}
 		msg, err := inbound.Parse(m.Raw, s.mailDomain)
 		if err != nil {
-			return &desk.ValidationError{Fields: map[string]string{"case": "This message cannot be read; discard it."}}
+			return desk.Invalid("case", "support.inbound.case")
 		}
 		note := fmt.Sprintf("Email from %s <%s>, subject %q, linked from triage by %s:\n\n%s", msg.FromName, msg.From, msg.Subject, r.Actor.User.Name(), msg.Text)
 		err = s.writeCaseTx(ctx, tx, r, caseID, desk.WorkCase, func(tx *store.Tx, c *desk.Case) error {
@@ -215,7 +215,7 @@ func (s *Mail) LinkInbound(ctx context.Context, r Request, inboundID, caseID int
 			return err
 		})
 		if errors.Is(err, desk.ErrNotFound) {
-			return &desk.ValidationError{Fields: map[string]string{"case": "There is no case with this number."}}
+			return desk.Invalid("case", "support.inbound.case_2")
 		}
 		if err != nil {
 			return err

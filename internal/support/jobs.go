@@ -51,7 +51,7 @@ func (s *Jobs) DeadJob(ctx context.Context, r Request, jobID int64) (*DeadJob, e
 		return nil, err
 	}
 	if j.DeadAt.IsZero() || !j.DoneAt.IsZero() || !j.CancelledAt.IsZero() {
-		return nil, fmt.Errorf("job %d is no longer dead: %w", jobID, desk.ErrConflict)
+		return nil, desk.Refuse(desk.ErrConflict, "support.jobs.job_is_no_longer", "Job", jobID)
 	}
 	return &s.describeJobs(ctx, []desk.Job{*j})[0], nil
 }
@@ -95,9 +95,9 @@ func (s *Jobs) RetryJob(ctx context.Context, r Request, jobID int64) error {
 func notDead(err error, jobID int64) error {
 	switch {
 	case errors.Is(err, store.ErrJobNotDead):
-		return fmt.Errorf("job %d is no longer dead: %w", jobID, desk.ErrConflict)
+		return desk.Refuse(desk.ErrConflict, "support.jobs.job_is_no_longer", "Job", jobID)
 	case errors.Is(err, store.ErrJobSuperseded):
-		return fmt.Errorf("a newer job of the same key is pending; it runs instead of job %d: %w", jobID, desk.ErrConflict)
+		return desk.Refuse(desk.ErrConflict, "support.jobs.a_newer_job_of", "Job", jobID)
 	}
 	return err
 }

@@ -37,7 +37,7 @@ const (
 // ErrNoActiveContract reports a case whose Sold To and End User have no
 // active Service Contract: there are no service levels to follow. It is a
 // conflict with the state of the contracts, with its reason, not a fault.
-var ErrNoActiveContract = fmt.Errorf("no active Service Contract covers its Sold To and End User: %w", desk.ErrConflict)
+var ErrNoActiveContract = desk.Refuse(desk.ErrConflict, "support.sla.no_active_service_contract")
 
 // caseTerms finds what a case's service levels follow: the best active
 // contract of its combination, and the calendar of that contract, else of

@@ -258,9 +258,9 @@ func orgIDProblems(p desk.Problems, soldToOrg, endUserOrg string) (string, strin
 	for field, v := range map[string]string{"sold_to": soldToOrg, "end_user": endUserOrg} {
 		switch {
 		case v == "":
-			p.Add(field, "Enter the Org ID. You find it on your Service Contract.")
+			p.AddMessage(field, "support.access.org_id_missing")
 		case len(v) > maxOrgIDLength:
-			p.Add(field, fmt.Sprintf("An Org ID has at most %d characters.", maxOrgIDLength))
+			p.AddMessage(field, "support.access.org_id_too_long", "Max", maxOrgIDLength)
 		}
 	}
 	return soldToOrg, endUserOrg
@@ -312,7 +312,7 @@ func (s *core) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request, r
 		return nil, err
 	}
 	if req.Matched() && r.Actor != nil && r.Actor.Approver(req.SoldToID) {
-		return req, s.decide(ctx, tx, r, req, true, "Requested by a Designated Approver: approved at once.")
+		return req, s.decide(ctx, tx, r, req, true, "Requested by a Designated Approver: approved at once.") //i18n:stored
 	}
 	// An unmatched request asks the same (empty) question, so both
 	// answers take about as long.
@@ -352,8 +352,7 @@ func (s *Access) DecideAccessRequest(ctx context.Context, r Request, requestID i
 			return err
 		}
 		if approve && !req.Matched() {
-			return &desk.ValidationError{Fields: map[string]string{"decision": "No Service Contract joins the Org IDs of this request: " +
-				"grant the access the contact needs on their page, then reject this request with a note."}}
+			return desk.Invalid("decision", "support.access.decision_unmatched")
 		}
 		return s.decide(ctx, tx, r, req, approve, note)
 	})

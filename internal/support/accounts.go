@@ -135,12 +135,11 @@ func (s *Accounts) Company(ctx context.Context, r Request, companyID int64) (*Co
 		return nil, err
 	}
 	if v.DesignatedContacts < MinDesignatedContacts {
-		v.Warnings = append(v.Warnings, fmt.Sprintf(
-			"%s has %d Designated Contact(s); each customer should have at least %d.",
-			c.Name, v.DesignatedContacts, MinDesignatedContacts))
+		v.Warnings = append(v.Warnings, desk.Msg("support.accounts.few_designated_contacts",
+			"Company", c.Name, "Count", v.DesignatedContacts, "Min", MinDesignatedContacts).String())
 	}
 	if len(v.Approvers) == 0 {
-		v.Warnings = append(v.Warnings, c.Name+" has no Designated Approver: nobody there can approve access requests.")
+		v.Warnings = append(v.Warnings, desk.Msg("support.accounts.no_approver", "Company", c.Name).String())
 	}
 	return v, nil
 }
@@ -187,7 +186,7 @@ func (s *Accounts) SaveContract(ctx context.Context, r Request, c *desk.Contract
 		for field, companyID := range map[string]int64{"sold_to": c.SoldToID, "end_user": c.EndUserID, "support_owner": c.SupportOwnerID} {
 			switch _, err := tx.Company(ctx, companyID); {
 			case errors.Is(err, desk.ErrNotFound):
-				p.Add(field, "Choose an existing company.")
+				p.AddMessage(field, "support.contacts.company")
 			case err != nil:
 				return err
 			}

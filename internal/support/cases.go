@@ -134,9 +134,9 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 		if c.ID, err = tx.CreateCase(ctx, c); err != nil {
 			return err
 		}
-		event := "Case opened on the portal."
+		event := "Case opened on the portal." //i18n:stored
 		if staff {
-			event = "Case opened by " + r.Actor.User.Name() + " for the caller."
+			event = "Case opened by " + r.Actor.User.Name() + " for the caller." //i18n:stored
 		}
 		if n.LinkedCaseID != 0 {
 			event += " Follows closed case " + desk.FormatCaseNumber(n.LinkedCaseID) + "."
@@ -172,7 +172,7 @@ func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *des
 	case err != nil:
 		return err
 	case contact.Level(n.Combination) < desk.ReadWrite:
-		p.Add("contact", contact.User.Name()+" is not a Designated Contact of this combination.")
+		p.AddMessage("contact", "support.cases.contact_not_designated", "Name", contact.User.Name())
 	}
 	cat, err := tx.Catalog(ctx)
 	if err != nil {
@@ -493,7 +493,7 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 			if !ch.Priority.Valid() {
 				p.AddMessage("priority", "support.cases.priority")
 			} else {
-				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Priority changed from %s to %s.", c.Priority.Label(), ch.Priority.Label())); err != nil {
+				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Priority changed from %s to %s.", c.Priority.Label(), ch.Priority.Label())); err != nil { //i18n:stored
 					return err
 				}
 				wasUrgent := c.Urgent()
@@ -514,14 +514,14 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 			if *ch.Severity < 0 || *ch.Severity > 4 {
 				p.AddMessage("severity", "support.cases.severity")
 			} else {
-				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Severity set to %d.", *ch.Severity)); err != nil {
+				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Severity set to %d.", *ch.Severity)); err != nil { //i18n:stored
 					return err
 				}
 				c.Severity = *ch.Severity
 			}
 		}
 		if ch.OwnerID != nil && *ch.OwnerID != c.OwnerID {
-			text := "Owner removed."
+			text := "Owner removed." //i18n:stored
 			if *ch.OwnerID != 0 {
 				owner, err := tx.User(ctx, *ch.OwnerID)
 				if err != nil && !errors.Is(err, desk.ErrNotFound) {
@@ -561,7 +561,7 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 			if err := s.startClock(ctx, tx, c, desk.ClockRCA, now); err != nil {
 				return err
 			}
-			if err := s.event(ctx, tx, r, c, "All troubleshooting information provided: the root-cause analysis clock starts."); err != nil {
+			if err := s.event(ctx, tx, r, c, "All troubleshooting information provided: the root-cause analysis clock starts."); err != nil { //i18n:stored
 				return err
 			}
 		}
@@ -573,7 +573,7 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 			if !met {
 				return desk.Invalid("rca", "support.cases.rca")
 			}
-			if err := s.event(ctx, tx, r, c, "Root-cause analysis delivered."); err != nil {
+			if err := s.event(ctx, tx, r, c, "Root-cause analysis delivered."); err != nil { //i18n:stored
 				return err
 			}
 		}

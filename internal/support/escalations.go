@@ -17,7 +17,7 @@ import (
 const EscalationProcess = "Escalations bring management attention to a case whose business impact has grown or whose " +
 	"progress has stalled. The escalation owner found this one does not need that now. Your case is still worked as usual: " +
 	"add an update to the case with anything new, ask in a comment for a higher priority (Medium), or call support for " +
-	"High, Critical or Production Down. You can escalate again if the situation changes."
+	"High, Critical or Production Down. You can escalate again if the situation changes." //i18n:stored
 
 // EscalationView is what a case page shows of escalations: the current
 // or last escalation with its feed, and whether the actor may escalate.
@@ -135,8 +135,8 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 		if err != nil {
 			return err
 		}
-		if msg := desk.CheckEscalation(r.Actor, c, reason, facts, s.now()); msg != "" {
-			return &desk.ValidationError{Fields: map[string]string{"escalation": msg}}
+		if m := desk.EscalationRefusal(r.Actor, c, reason, facts, s.now()); m.ID != "" {
+			return desk.Problems{"escalation": m}.Err()
 		}
 		now := s.now()
 		esc = &desk.Escalation{
@@ -224,15 +224,15 @@ const (
 // NoteEscalation also lets the case's Designated Contacts add to the feed.
 func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int64, step EscalationStep, text string) error {
 	if desk.ValidateComment("text", text) != nil && step != StepClose {
-		msg := map[EscalationStep]string{
-			StepAccept: "Give the next steps the customer can expect.",
-			StepReject: "Give the reasons for the rejection.",
-			StepNote:   "Write your update to the escalation.",
+		id := map[EscalationStep]string{
+			StepAccept: "support.escalations.text_accept",
+			StepReject: "support.escalations.text_reject",
+			StepNote:   "support.escalations.text_note",
 		}[step]
-		if msg == "" {
-			msg = "Choose accept, reject, close or note."
+		if id == "" {
+			id = "support.escalations.step"
 		}
-		return &desk.ValidationError{Fields: map[string]string{"text": msg}}
+		return desk.Invalid("text", id)
 	}
 	return s.store.Write(ctx, func(tx *store.Tx) error {
 		e, err := tx.EscalationForUpdate(ctx, escalationID)
@@ -275,7 +275,7 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 			if e.OwnerID == 0 {
 				e.OwnerID = r.actorID()
 			}
-			entry, event, subject = "Escalation closed.", "Escalation closed by "+r.Actor.User.Name()+".", "closed"
+			entry, event, subject = "Escalation closed.", "Escalation closed by "+r.Actor.User.Name()+".", "closed" //i18n:stored
 			if text != "" {
 				entry += " " + text
 			}

@@ -29,7 +29,7 @@ var followUpSteps = []struct {
 }{{2, false}, {5, false}, {10, true}}
 
 // AutoCloseReason is the closure comment of a case closed by follow-ups.
-const AutoCloseReason = "No response after automated follow-ups."
+const AutoCloseReason = "No response after automated follow-ups." //i18n:stored
 
 func followUpKey(caseID int64) string { return "followup:" + strconv.FormatInt(caseID, 10) }
 
@@ -123,7 +123,7 @@ func (s *Jobs) RunFollowUp(ctx context.Context, j *desk.Job) error {
 			return s.autoClose(ctx, tx, system, c)
 		}
 		n := step + 1
-		if err := s.event(ctx, tx, system, c, fmt.Sprintf("Automated follow-up: reminder #%d sent to the case contact.", n)); err != nil {
+		if err := s.event(ctx, tx, system, c, fmt.Sprintf("Automated follow-up: reminder #%d sent to the case contact.", n)); err != nil { //i18n:stored
 			return err
 		}
 		closeOn, err := s.followUpAt(ctx, tx, c, since, followUpSteps[len(followUpSteps)-1].days)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -182,13 +183,13 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if !slices.Contains(cols, h) {
-			return nil, &desk.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("Line 1: unknown column %q; %s files have the columns %s.", h, kind, strings.Join(cols, ", "))}}
+			return nil, desk.Invalid("file", "support.importer.unknown_column", "Column", strconv.Quote(h), "Kind", string(kind), "Columns", strings.Join(cols, ", "))
 		}
 		idx[h] = i
 	}
 	for _, c := range required[kind] {
 		if _, ok := idx[c]; !ok {
-			return nil, &desk.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("Line 1: the column %q is missing.", c)}}
+			return nil, desk.Invalid("file", "support.importer.missing_column", "Column", strconv.Quote(c))
 		}
 	}
 	var rows []csvRow
@@ -202,7 +203,7 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rows) == MaxImportRows {
-			return nil, &desk.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("The file has more than %d rows; split it.", MaxImportRows)}}
+			return nil, desk.Invalid("file", "support.importer.too_many_rows", "Max", MaxImportRows)
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
@@ -255,7 +256,7 @@ func companyByOrg(ctx context.Context, tx *store.Tx, field, org string) (*desk.C
 	}
 	c, err := tx.CompanyByOrgID(ctx, org)
 	if errors.Is(err, desk.ErrNotFound) {
-		return nil, invalid(field, fmt.Sprintf("no company has the Org ID %q.", org))
+		return nil, invalid(field, "support.importer.row_no_company", "OrgID", strconv.Quote(org))
 	}
 	return c, err
 }
@@ -357,7 +358,7 @@ func (s *core) importContract(ctx context.Context, tx *store.Tx, row csvRow) (bo
 	for _, name := range listCell(row.get("products")) {
 		prod, err := tx.ProductByName(ctx, name)
 		if errors.Is(err, desk.ErrNotFound) {
-			p.Add("products", fmt.Sprintf("no product is called %q.", name))
+			p.AddMessage("products", "support.importer.row_no_product", "Name", strconv.Quote(name))
 			continue
 		}
 		if err != nil {
@@ -369,7 +370,7 @@ func (s *core) importContract(ctx context.Context, tx *store.Tx, row csvRow) (bo
 		v := row.get(col)
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			p.Add(col, fmt.Sprintf("%q is not a date like 2026-01-31.", v))
+			p.AddMessage(col, "support.importer.row_not_a_date", "Value", strconv.Quote(v))
 			continue
 		}
 		*dst = t
@@ -432,7 +433,7 @@ func (s *core) importContact(ctx context.Context, tx *store.Tx, r Request, row c
 		soldOrg, endOrg, ok2 := strings.Cut(combo, "/")
 		lvl, ok3 := desk.ParseAccessLevel(strings.TrimSpace(level))
 		if !ok || !ok2 || !ok3 {
-			return false, invalid("access", fmt.Sprintf("%q is not like ORG-1/ORG-2=read_only (levels: basic, read_only, read_write).", g))
+			return false, invalid("access", "support.importer.row_bad_access", "Value", strconv.Quote(g))
 		}
 		soldTo, err := companyByOrg(ctx, tx, "access", strings.TrimSpace(soldOrg))
 		if err != nil {
@@ -452,7 +453,7 @@ func (s *core) importContact(ctx context.Context, tx *store.Tx, r Request, row c
 			return false, err
 		}
 		if soldTo.ID != employer.ID {
-			return false, invalid("approver_of", "a Designated Approver must be a contact of the Sold To "+org+".")
+			return false, invalid("approver_of", "support.importer.row_approver_elsewhere", "OrgID", org)
 		}
 		if err := tx.SetApprover(ctx, soldTo.ID, contactID, true); err != nil {
 			return false, err

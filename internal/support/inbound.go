@@ -82,7 +82,7 @@ func (s *Jobs) ProcessInbound(ctx context.Context, j *desk.Job) error {
 		}
 		m.Sender, m.Subject = msg.From, msg.Subject
 		if msg.Auto != inbound.NotAuto {
-			return file(desk.IgnoreInbound, "An automatic message ("+string(msg.Auto)+"): kept, not added to a case.")
+			return file(desk.IgnoreInbound, "An automatic message ("+string(msg.Auto)+"): kept, not added to a case.") //i18n:stored
 		}
 		caseID, err := s.fileReply(ctx, tx, msg)
 		var t *triage
@@ -94,25 +94,25 @@ func (s *Jobs) ProcessInbound(ctx context.Context, j *desk.Job) error {
 			return err
 		}
 		m.CaseID = caseID
-		return file(desk.AppendInbound, "Added to the Case Feed as the customer's update.")
+		return file(desk.AppendInbound, "Added to the Case Feed as the customer's update.") //i18n:stored
 	})
 }
 
 // fileReply adds a reply to its case, or says why it goes to triage.
 func (s *core) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Message) (int64, error) {
 	if msg.Reference == "" {
-		return 0, &triage{"No Reference ID: email does not open cases; new cases are opened on the web or by phone."}
+		return 0, &triage{"No Reference ID: email does not open cases; new cases are opened on the web or by phone."} //i18n:stored
 	}
 	caseID, err := tx.CaseIDByReference(ctx, msg.Reference)
 	if errors.Is(err, desk.ErrNotFound) {
-		return 0, &triage{"The Reference ID " + msg.Reference + " belongs to no case."}
+		return 0, &triage{"The Reference ID " + msg.Reference + " belongs to no case."} //i18n:stored
 	}
 	if err != nil {
 		return 0, err
 	}
 	u, err := tx.UserByEmail(ctx, msg.From)
 	if errors.Is(err, desk.ErrNotFound) || (err == nil && u.Kind != desk.KindContact) {
-		return caseID, &triage{"The sender " + msg.From + " is not a contact in Caseport."}
+		return caseID, &triage{"The sender " + msg.From + " is not a contact in Caseport."} //i18n:stored
 	}
 	if err != nil {
 		return 0, err
@@ -130,7 +130,7 @@ func (s *core) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Message
 		body += "\n\n[Attachments received by email, in the case's files: " + strings.Join(names, ", ") + "]"
 	}
 	if strings.TrimSpace(msg.Text) == "" && len(msg.Attachments) == 0 {
-		return caseID, &triage{"The reply has no new text."}
+		return caseID, &triage{"The reply has no new text."} //i18n:stored
 	}
 	r := Request{Actor: actor, Address: "email"}
 	comment := s.addComment(ctx, r, "(By email) "+body)
@@ -149,9 +149,9 @@ func (s *core) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Message
 	})
 	switch {
 	case errors.Is(err, desk.ErrNotFound), errors.Is(err, desk.ErrForbidden):
-		return caseID, &triage{"The sender " + msg.From + " is not a Designated Contact of this case's Sold To / End User."}
+		return caseID, &triage{"The sender " + msg.From + " is not a Designated Contact of this case's Sold To / End User."} //i18n:stored
 	case errors.Is(err, desk.ErrConflict):
-		return caseID, &triage{"The case is closed; a reply by email does not reopen it."}
+		return caseID, &triage{"The case is closed; a reply by email does not reopen it."} //i18n:stored
 	}
 	return caseID, err
 }

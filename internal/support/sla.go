@@ -348,11 +348,11 @@ func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error 
 		switch {
 		case breach && ck.BreachedAt.IsZero():
 			ck.BreachedAt = now
-			text = fmt.Sprintf("%s target missed: it was due %s.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC"))
+			text = fmt.Sprintf("%s target missed: it was due %s.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC")) //i18n:stored
 			action = "sla_breached"
 		case !breach && ck.WarnedAt.IsZero():
 			ck.WarnedAt = now
-			text = fmt.Sprintf("%s target due %s: %s left.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC"),
+			text = fmt.Sprintf("%s target due %s: %s left.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC"), //i18n:stored
 				ck.DueAt.Sub(now).Round(time.Minute))
 			action = "sla_warning"
 		default:

@@ -381,6 +381,9 @@ func (s *core) decide(ctx context.Context, tx *store.Tx, r Request, req *desk.Ac
 		}
 	}
 	if err := tx.DecideAccessRequest(ctx, req); err != nil {
+		if errors.Is(err, store.ErrAlreadyDecided) {
+			return desk.Refuse(desk.ErrConflict, "support.access.already_decided", "Request", req.ID)
+		}
 		return err
 	}
 	contact, err := tx.User(ctx, req.ContactID)

@@ -131,6 +131,12 @@ func (p Problems) AddMessage(field, id string, kv ...any) {
 	}
 }
 
+// Invalid is the validation error of one field whose message is the
+// catalogue message id, with name, value pairs of arguments.
+func Invalid(field, id string, kv ...any) error {
+	return Problems{field: Msg(id, kv...)}.Err()
+}
+
 // Err returns nil when nothing was added, and a *ValidationError otherwise.
 func (p Problems) Err() error {
 	if len(p) == 0 {

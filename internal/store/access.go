@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -229,8 +230,12 @@ func (tx *Tx) AccessRequestsSince(ctx context.Context, requestedBy int64, since 
 	return n, oldest, rows.Err()
 }
 
+// ErrAlreadyDecided is an access request that is no longer pending: one
+// answer suffices. It is a desk.ErrConflict too.
+var ErrAlreadyDecided = errors.New("the access request is decided")
+
 // DecideAccessRequest records a decision on a pending request. A request
-// already decided is a conflict: one answer suffices.
+// already decided is ErrAlreadyDecided.
 func (tx *Tx) DecideAccessRequest(ctx context.Context, r *desk.AccessRequest) error {
 	res, err := tx.q().exec(ctx, `UPDATE access_requests SET state = ?, decided_by = ?, decided_at = ?, decision = ?
 		WHERE id = ? AND state = 'pending'`,
@@ -239,7 +244,7 @@ func (tx *Tx) DecideAccessRequest(ctx context.Context, r *desk.AccessRequest) er
 		return fmt.Errorf("decide access request %d: %w", r.ID, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return fmt.Errorf("access request %d was already decided: %w", r.ID, desk.ErrConflict)
+		return fmt.Errorf("access request %d: %w: %w", r.ID, ErrAlreadyDecided, desk.ErrConflict)
 	}
 	return nil
 }

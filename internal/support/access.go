@@ -94,7 +94,7 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 		p.Add("password", desk.AsValidation(err)["password"])
 	}
 	if reg.Level < desk.Basic || reg.Level > desk.ReadWrite {
-		p.Add("level", "Choose the access level you need.")
+		p.AddMessage("level", "support.access.level")
 	}
 	// Neither a link nor a client address may be used to try employer Org
 	// IDs one after another: /register hands out links to any work
@@ -120,7 +120,7 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 		// the answer is the same whether a Service Contract joins them.
 		employer, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(reg.EmployerOrgID))
 		if errors.Is(err, desk.ErrNotFound) {
-			p.Add("employer", "No company has this Org ID. You find it on your Service Contract.")
+			p.AddMessage("employer", "support.access.employer")
 		} else if err != nil {
 			return err
 		}
@@ -184,9 +184,7 @@ func (s *Access) RequestAccess(ctx context.Context, r Request, combo desk.Combin
 		return nil, err
 	}
 	if _, ok := r.Actor.Levels[combo]; !ok {
-		return nil, &desk.ValidationError{Fields: map[string]string{
-			"combination": "Choose one of your Sold To and End User combinations, or enter the Org IDs of another.",
-		}}
+		return nil, desk.Invalid("combination", "support.access.combination")
 	}
 	var req *desk.AccessRequest
 	err := s.store.Write(ctx, func(tx *store.Tx) error {
@@ -229,7 +227,7 @@ func (s *core) requestAccess(ctx context.Context, tx *store.Tx, r Request, soldT
 	p := desk.Problems{}
 	soldToOrg, endUserOrg = orgIDProblems(p, soldToOrg, endUserOrg)
 	if level < desk.Basic || level > desk.ReadWrite {
-		p.Add("level", "Choose the access level you need.")
+		p.AddMessage("level", "support.access.level")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -260,9 +258,9 @@ func orgIDProblems(p desk.Problems, soldToOrg, endUserOrg string) (string, strin
 	for field, v := range map[string]string{"sold_to": soldToOrg, "end_user": endUserOrg} {
 		switch {
 		case v == "":
-			p.Add(field, "Enter the Org ID. You find it on your Service Contract.")
+			p.AddMessage(field, "support.access.org_id_missing")
 		case len(v) > maxOrgIDLength:
-			p.Add(field, fmt.Sprintf("An Org ID has at most %d characters.", maxOrgIDLength))
+			p.AddMessage(field, "support.access.org_id_too_long", "Max", maxOrgIDLength)
 		}
 	}
 	return soldToOrg, endUserOrg
@@ -314,7 +312,7 @@ func (s *core) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request, r
 		return nil, err
 	}
 	if req.Matched() && r.Actor != nil && r.Actor.Approver(req.SoldToID) {
-		return req, s.decide(ctx, tx, r, req, true, "Requested by a Designated Approver: approved at once.")
+		return req, s.decide(ctx, tx, r, req, true, "Requested by a Designated Approver: approved at once.") //i18n:stored
 	}
 	// An unmatched request asks the same (empty) question, so both
 	// answers take about as long.
@@ -354,8 +352,7 @@ func (s *Access) DecideAccessRequest(ctx context.Context, r Request, requestID i
 			return err
 		}
 		if approve && !req.Matched() {
-			return &desk.ValidationError{Fields: map[string]string{"decision": "No Service Contract joins the Org IDs of this request: " +
-				"grant the access the contact needs on their page, then reject this request with a note."}}
+			return desk.Invalid("decision", "support.access.decision_unmatched")
 		}
 		return s.decide(ctx, tx, r, req, approve, note)
 	})
@@ -384,6 +381,9 @@ func (s *core) decide(ctx context.Context, tx *store.Tx, r Request, req *desk.Ac
 		}
 	}
 	if err := tx.DecideAccessRequest(ctx, req); err != nil {
+		if errors.Is(err, store.ErrAlreadyDecided) {
+			return desk.Refuse(desk.ErrConflict, "support.access.already_decided", "Request", req.ID)
+		}
 		return err
 	}
 	contact, err := tx.User(ctx, req.ContactID)
@@ -490,19 +490,19 @@ func (s *core) grant(ctx context.Context, tx *store.Tx, r Request, g desk.Grant)
 		return err
 	}
 	if contact.Kind != desk.KindContact {
-		return &desk.ValidationError{Fields: map[string]string{"contact": "Only contacts hold access levels; staff see every case."}}
+		return desk.Invalid("contact", "support.contacts.contact")
 	}
 	now := s.now()
 	facts, err := tx.CombinationFacts(ctx, g.Combination, now)
 	if errors.Is(err, desk.ErrNotFound) || (err == nil && len(facts.Contracts) == 0) {
-		return &desk.ValidationError{Fields: map[string]string{"combination": "No Service Contract joins this Sold To and End User."}}
+		return desk.Invalid("combination", "support.contacts.combination")
 	}
 	if err != nil {
 		return err
 	}
 	if g.Level == desk.ReadWrite {
-		if msg := desk.DesignatedContactAllowed(contact, facts); msg != "" {
-			return &desk.ValidationError{Fields: map[string]string{"level": msg}}
+		if m := desk.DesignatedContactRefusal(contact, facts); m.ID != "" {
+			return desk.Problems{"level": m}.Err()
 		}
 	}
 	g.GrantedAt = now
@@ -525,7 +525,7 @@ func (s *Access) SetApprover(ctx context.Context, r Request, soldTo, contactID i
 			return err
 		}
 		if contact.Kind != desk.KindContact || contact.CompanyID != soldTo {
-			return &desk.ValidationError{Fields: map[string]string{"contact": "A Designated Approver must be a contact of the Sold To."}}
+			return desk.Invalid("contact", "support.contacts.contact_2")
 		}
 		if err := tx.SetApprover(ctx, soldTo, contactID, on); err != nil {
 			return err

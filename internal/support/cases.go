@@ -104,7 +104,7 @@ func coveredProducts(cs []desk.Contract, cat *desk.Catalog, now time.Time) []des
 func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case, error) {
 	if err := desk.Authorize(r.Actor, desk.OpenCase, desk.On(n.Combination)); err != nil {
 		if errors.Is(err, desk.ErrNotFound) && n.SoldToID != 0 {
-			return nil, &desk.ValidationError{Fields: map[string]string{"combination": "Choose a combination where you are a Designated Contact."}}
+			return nil, desk.Invalid("combination", "support.cases.combination_2")
 		}
 		return nil, err
 	}
@@ -134,9 +134,9 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 		if c.ID, err = tx.CreateCase(ctx, c); err != nil {
 			return err
 		}
-		event := "Case opened on the portal."
+		event := "Case opened on the portal." //i18n:stored
 		if staff {
-			event = "Case opened by " + r.Actor.User.Name() + " for the caller."
+			event = "Case opened by " + r.Actor.User.Name() + " for the caller." //i18n:stored
 		}
 		if n.LinkedCaseID != 0 {
 			event += " Follows closed case " + desk.FormatCaseNumber(n.LinkedCaseID) + "."
@@ -168,11 +168,11 @@ func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *des
 	contact, err := tx.Actor(ctx, n.ContactID, now)
 	switch {
 	case errors.Is(err, desk.ErrNotFound):
-		p.Add("contact", "Choose the Designated Contact the case is for.")
+		p.AddMessage("contact", "support.cases.contact")
 	case err != nil:
 		return err
 	case contact.Level(n.Combination) < desk.ReadWrite:
-		p.Add("contact", contact.User.Name()+" is not a Designated Contact of this combination.")
+		p.AddMessage("contact", "support.cases.contact_not_designated", "Name", contact.User.Name())
 	}
 	cat, err := tx.Catalog(ctx)
 	if err != nil {
@@ -185,12 +185,12 @@ func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *des
 	products := coveredProducts(cs, cat, now)
 	switch {
 	case len(products) == 0:
-		p.Add("combination", "No active Service Contract covers this combination: contact your account manager.")
+		p.AddMessage("combination", "support.cases.combination")
 	case !slices.ContainsFunc(products, func(pr desk.Product) bool { return pr.ID == n.ProductID }):
-		p.Add("product", "No active Service Contract of this Sold To and End User covers this product: choose one of those it covers.")
+		p.AddMessage("product", "support.cases.product")
 	}
 	if comp, ok := cat.Component(n.ComponentID); !ok || comp.ProductID != n.ProductID {
-		p.Add("component", "Choose a component of the product.")
+		p.AddMessage("component", "support.cases.component")
 	}
 	if n.LinkedCaseID != 0 {
 		old, err := tx.CaseForUpdate(ctx, n.LinkedCaseID)
@@ -198,7 +198,7 @@ func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *des
 			return err
 		}
 		if err != nil || old.Combination() != n.Combination {
-			p.Add("linked_case", "The linked case is not one of this combination's cases.")
+			p.AddMessage("linked_case", "support.cases.linked_case")
 		}
 	}
 	return p.Err()
@@ -349,9 +349,7 @@ func (s *Cases) List(ctx context.Context, r Request, f desk.CaseFilter) (*desk.C
 	}
 	page, err := s.store.Cases(ctx, f)
 	if errors.Is(err, store.ErrBadCursor) {
-		return nil, &desk.ValidationError{Fields: map[string]string{
-			"after": "This page link is not valid; go back to the first page.",
-		}}
+		return nil, desk.Invalid("after", "support.cases.after")
 	}
 	return page, err
 }
@@ -455,7 +453,7 @@ func (s *core) addComment(ctx context.Context, r Request, body string) func(tx *
 }
 
 func closedErr(c *desk.Case) error {
-	return fmt.Errorf("case %s is closed: reopen it first: %w", c.Number(), desk.ErrConflict)
+	return desk.Refuse(desk.ErrConflict, "support.cases.case_is_closed_reopen", "Number", c.Number())
 }
 
 // Reply adds a staff member's public reply or internal note.
@@ -525,9 +523,9 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 		}
 		if ch.Priority != nil && *ch.Priority != c.Priority {
 			if !ch.Priority.Valid() {
-				p.Add("priority", "Choose a priority.")
+				p.AddMessage("priority", "support.cases.priority")
 			} else {
-				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Priority changed from %s to %s.", c.Priority.Label(), ch.Priority.Label())); err != nil {
+				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Priority changed from %s to %s.", c.Priority.Label(), ch.Priority.Label())); err != nil { //i18n:stored
 					return err
 				}
 				wasUrgent := c.Urgent()
@@ -546,23 +544,23 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 		}
 		if ch.Severity != nil && *ch.Severity != c.Severity {
 			if *ch.Severity < 0 || *ch.Severity > 4 {
-				p.Add("severity", "Choose a severity from 1 to 4.")
+				p.AddMessage("severity", "support.cases.severity")
 			} else {
-				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Severity set to %d.", *ch.Severity)); err != nil {
+				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Severity set to %d.", *ch.Severity)); err != nil { //i18n:stored
 					return err
 				}
 				c.Severity = *ch.Severity
 			}
 		}
 		if ch.OwnerID != nil && *ch.OwnerID != c.OwnerID {
-			text := "Owner removed."
+			text := "Owner removed." //i18n:stored
 			if *ch.OwnerID != 0 {
 				owner, err := tx.User(ctx, *ch.OwnerID)
 				if err != nil && !errors.Is(err, desk.ErrNotFound) {
 					return err
 				}
 				if err != nil || !owner.IsStaff() {
-					p.Add("owner", "Choose a staff member.")
+					p.AddMessage("owner", "support.cases.owner")
 				} else {
 					text = "Owner set to " + owner.Name() + "."
 				}
@@ -580,7 +578,7 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 				return err
 			}
 			if err != nil || contact.Level(c.Combination()) < desk.ReadWrite {
-				p.Add("contact", "Choose a Designated Contact of this combination.")
+				p.AddMessage("contact", "support.cases.contact_2")
 			} else {
 				if err := s.event(ctx, tx, r, c, "Case contact changed to "+contact.User.Name()+"."); err != nil {
 					return err
@@ -595,7 +593,7 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 			if err := s.startClock(ctx, tx, c, desk.ClockRCA, now); err != nil {
 				return err
 			}
-			if err := s.event(ctx, tx, r, c, "All troubleshooting information provided: the root-cause analysis clock starts."); err != nil {
+			if err := s.event(ctx, tx, r, c, "All troubleshooting information provided: the root-cause analysis clock starts."); err != nil { //i18n:stored
 				return err
 			}
 		}
@@ -605,9 +603,9 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 				return err
 			}
 			if !met {
-				return &desk.ValidationError{Fields: map[string]string{"rca": "The root-cause analysis clock is not running: mark all information provided first."}}
+				return desk.Invalid("rca", "support.cases.rca")
 			}
-			if err := s.event(ctx, tx, r, c, "Root-cause analysis delivered."); err != nil {
+			if err := s.event(ctx, tx, r, c, "Root-cause analysis delivered."); err != nil { //i18n:stored
 				return err
 			}
 		}
@@ -650,17 +648,17 @@ func (s *Cases) Close(ctx context.Context, r Request, caseID int64, reason desk.
 	}
 	p := desk.Problems{}
 	if reason != desk.SubResolved && reason != desk.SubCancelled {
-		p.Add("reason", "Choose Resolved or Cancelled.")
+		p.AddMessage("reason", "support.cases.reason")
 	}
 	if err := desk.ValidateComment("comment", comment); err != nil {
-		p.Add("comment", "Say why you are closing the case.")
+		p.AddMessage("comment", "support.cases.comment")
 	}
 	if err := p.Err(); err != nil {
 		return err
 	}
 	return s.writeCase(ctx, r, caseID, desk.CloseCase, func(tx *store.Tx, c *desk.Case) error {
 		if c.Status == desk.StatusClosed {
-			return fmt.Errorf("case %s is already closed: %w", c.Number(), desk.ErrConflict)
+			return desk.Refuse(desk.ErrConflict, "support.cases.case_is_already_closed", "Number", c.Number())
 		}
 		c.CloseComment = strings.TrimSpace(comment)
 		if _, err := tx.AddEntry(ctx, &desk.Entry{
@@ -695,7 +693,7 @@ func (s *Cases) Reopen(ctx context.Context, r Request, caseID int64, reason stri
 		return err
 	}
 	if err := desk.ValidateComment("reason", reason); err != nil {
-		return &desk.ValidationError{Fields: map[string]string{"reason": "Give the reason and any supporting information."}}
+		return desk.Invalid("reason", "support.cases.reason_2")
 	}
 	return s.writeCase(ctx, r, caseID, desk.ReopenCase, func(tx *store.Tx, c *desk.Case) error {
 		if err := c.MayReopen(r.Actor, s.now()); err != nil {
@@ -769,14 +767,14 @@ func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Calle
 	}
 	pin = strings.TrimSpace(pin)
 	if len(pin) != 6 || strings.Trim(pin, "0123456789") != "" {
-		return nil, &desk.ValidationError{Fields: map[string]string{"pin": "A PIN has six digits."}}
+		return nil, desk.Invalid("pin", "support.cases.pin")
 	}
 	// Guessing PINs is throttled per staff member, like passwords.
 	key := "pin:" + strconv.FormatInt(r.actorID(), 10)
 	if n, err := s.store.LoginFailures(ctx, key, s.now().Add(-ThrottleWindow)); err != nil {
 		return nil, err
 	} else if n >= MaxPINFailures {
-		return nil, fmt.Errorf("too many unknown PINs; wait a quarter of an hour: %w", desk.ErrThrottled)
+		return nil, desk.Refuse(desk.ErrThrottled, "support.cases.too_many_unknown_pins")
 	}
 	u, err := s.store.UserByPIN(ctx, pin)
 	if errors.Is(err, desk.ErrNotFound) {

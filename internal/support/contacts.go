@@ -68,7 +68,7 @@ func (s *core) contactFromInput(ctx context.Context, tx *store.Tx, r Request, in
 	email, verr := desk.ValidateProfile(in.ProfileInput, rules, desk.SubjectFor(r.Actor))
 	if verr == nil {
 		_, err := tx.Company(ctx, in.CompanyID)
-		verr = missingAs(err, "company", "Choose an existing company.")
+		verr = missingAs(err, "company", "support.contacts.company")
 	}
 	if verr != nil {
 		return nil, verr
@@ -167,16 +167,16 @@ func (s *core) createStaff(ctx context.Context, r Request, u *desk.User, passwor
 	p := desk.Problems{}
 	email := strings.ToLower(strings.TrimSpace(u.Email))
 	if !strings.Contains(email, "@") {
-		p.Add("email", "Enter an email address.")
+		p.AddMessage("email", "support.contacts.email")
 	}
 	if strings.TrimSpace(u.FirstName) == "" {
-		p.Add("first_name", "Enter the first name.")
+		p.AddMessage("first_name", "support.contacts.first_name")
 	}
 	if strings.TrimSpace(u.LastName) == "" {
-		p.Add("last_name", "Enter the last name.")
+		p.AddMessage("last_name", "support.contacts.last_name")
 	}
 	if len(u.Roles) == 0 {
-		p.Add("roles", "Choose at least one role.")
+		p.AddMessage("roles", "support.contacts.roles")
 	}
 	for _, role := range u.Roles {
 		if role.Label() == string(role) {
@@ -233,7 +233,7 @@ func (s *Accounts) ChangePassword(ctx context.Context, r Request, current, next 
 		return err
 	}
 	if err := auth.CheckPassword(hash, current); err != nil {
-		return &desk.ValidationError{Fields: map[string]string{"current": "This is not your current password."}}
+		return desk.Invalid("current", "support.contacts.current")
 	}
 	if err := desk.ValidatePassword(next); err != nil {
 		return err
@@ -370,7 +370,7 @@ func (s *Accounts) CreateContactHeadless(ctx context.Context, orgID string, in d
 	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		c, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(orgID))
 		if err != nil {
-			return missingAs(err, "org", "No company has the Org ID "+orgID+".")
+			return missingAs(err, "org", "support.contacts.org_unknown", "OrgID", orgID)
 		}
 		in.CompanyID = c.ID
 		contactID, err = s.createContact(ctx, tx, Request{Address: "command line"}, ContactInput{ProfileInput: in}, hash)

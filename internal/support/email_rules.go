@@ -70,11 +70,9 @@ func (s *Mail) SetEmailRules(ctx context.Context, r Request, rules desk.EmailRul
 	}
 	p := desk.Problems{}
 	free := checkEntries(p, "free_mail_domains", rules.FreeMailDomains, freeMailDomain,
-		"Not domain names: %s. A domain has letters, digits, hyphens and dots, like mail.example.",
-		"Keep at least one free-mail domain: with none, any free-mail address passes as a work email.")
+		"support.email_rules.bad_domains", "support.email_rules.no_domains")
 	aliases := checkEntries(p, "role_aliases", rules.RoleAliases, roleAlias,
-		"Not mailbox names: %s. A role alias is the part of an address before the @, like support.",
-		"Keep at least one role alias: with none, a team's shared mailbox passes as a person's work email.")
+		"support.email_rules.bad_aliases", "support.email_rules.no_aliases")
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -93,7 +91,7 @@ func (s *Mail) SetEmailRules(ctx context.Context, r Request, rules desk.EmailRul
 // checkEntries returns the entries of one list of the email rules in the
 // form canonical gives, each once, and records under field the entries it
 // refuses (badMsg, with them quoted) or that the list is empty (emptyMsg).
-func checkEntries(p desk.Problems, field string, in []string, canonical func(string) (string, bool), badMsg, emptyMsg string) []string {
+func checkEntries(p desk.Problems, field string, in []string, canonical func(string) (string, bool), badID, emptyID string) []string {
 	var out, bad []string
 	for _, e := range in {
 		if strings.TrimSpace(e) == "" {
@@ -109,9 +107,9 @@ func checkEntries(p desk.Problems, field string, in []string, canonical func(str
 	}
 	switch {
 	case len(bad) > 0:
-		p.Add(field, fmt.Sprintf(badMsg, strings.Join(bad, ", ")))
+		p.AddMessage(field, badID, "Entries", strings.Join(bad, ", "))
 	case len(out) == 0:
-		p.Add(field, emptyMsg)
+		p.AddMessage(field, emptyID)
 	}
 	return out
 }

@@ -17,7 +17,7 @@ import (
 const EscalationProcess = "Escalations bring management attention to a case whose business impact has grown or whose " +
 	"progress has stalled. The escalation owner found this one does not need that now. Your case is still worked as usual: " +
 	"add an update to the case with anything new, ask in a comment for a higher priority (Medium), or call support for " +
-	"High, Critical or Production Down. You can escalate again if the situation changes."
+	"High, Critical or Production Down. You can escalate again if the situation changes." //i18n:stored
 
 // EscalationView is what a case page shows of escalations: the current
 // or last escalation with its feed, and whether the actor may escalate.
@@ -124,10 +124,10 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 	}
 	p := desk.Problems{}
 	if !desk.ValidEscalationReason(reason) {
-		p.Add("reason", "Choose the reason for the escalation.")
+		p.AddMessage("reason", "support.escalations.reason")
 	}
 	if desk.ValidateComment("details", details) != nil {
-		p.Add("details", "Say what has changed and what you need: the business impact, the deadline, who is affected.")
+		p.AddMessage("details", "support.escalations.details")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -138,8 +138,8 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 		if err != nil {
 			return err
 		}
-		if msg := desk.CheckEscalation(r.Actor, c, reason, facts, s.now()); msg != "" {
-			return &desk.ValidationError{Fields: map[string]string{"escalation": msg}}
+		if m := desk.EscalationRefusal(r.Actor, c, reason, facts, s.now()); m.ID != "" {
+			return desk.Problems{"escalation": m}.Err()
 		}
 		now := s.now()
 		esc = &desk.Escalation{
@@ -148,7 +148,7 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 		}
 		esc.ID, err = tx.CreateEscalation(ctx, esc)
 		if desk.ConflictOn(err, store.UniqueActiveEscalation) {
-			return fmt.Errorf("case %s already has an active escalation: %w", c.Number(), desk.ErrConflict)
+			return desk.Refuse(desk.ErrConflict, "support.escalations.case_already_has_an", "Number", c.Number())
 		}
 		if err != nil {
 			return err
@@ -230,15 +230,15 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 		return err
 	}
 	if desk.ValidateComment("text", text) != nil && step != StepClose {
-		msg := map[EscalationStep]string{
-			StepAccept: "Give the next steps the customer can expect.",
-			StepReject: "Give the reasons for the rejection.",
-			StepNote:   "Write your update to the escalation.",
+		id := map[EscalationStep]string{
+			StepAccept: "support.escalations.text_accept",
+			StepReject: "support.escalations.text_reject",
+			StepNote:   "support.escalations.text_note",
 		}[step]
-		if msg == "" {
-			msg = "Choose accept, reject, close or note."
+		if id == "" {
+			id = "support.escalations.step"
 		}
-		return &desk.ValidationError{Fields: map[string]string{"text": msg}}
+		return desk.Invalid("text", id)
 	}
 	return s.store.Write(ctx, func(tx *store.Tx) error {
 		e, err := tx.EscalationForUpdate(ctx, escalationID)
@@ -261,7 +261,7 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 			return err
 		}
 		if !slices.Contains(desk.EscalationEvents, step) {
-			return &desk.ValidationError{Fields: map[string]string{"step": "Choose accept, reject, close or note."}}
+			return desk.Invalid("step", "support.escalations.step")
 		}
 		if e.State, err = desk.NextEscalation(e.State, step); err != nil {
 			return err
@@ -281,7 +281,7 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 			if e.OwnerID == 0 {
 				e.OwnerID = r.actorID()
 			}
-			entry, event, subject = "Escalation closed.", "Escalation closed by "+r.Actor.User.Name()+".", "closed"
+			entry, event, subject = "Escalation closed.", "Escalation closed by "+r.Actor.User.Name()+".", "closed" //i18n:stored
 			if text != "" {
 				entry += " " + text
 			}

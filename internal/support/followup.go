@@ -29,7 +29,7 @@ var followUpSteps = []struct {
 }{{2, false}, {5, false}, {10, true}}
 
 // AutoCloseReason is the closure comment of a case closed by follow-ups.
-const AutoCloseReason = "No response after automated follow-ups."
+const AutoCloseReason = "No response after automated follow-ups." //i18n:stored
 
 func followUpKey(caseID int64) string { return "followup:" + strconv.FormatInt(caseID, 10) }
 

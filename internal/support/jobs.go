@@ -52,7 +52,7 @@ func (s *Jobs) DeadJob(ctx context.Context, r Request, jobID int64) (*DeadJob, e
 		return nil, err
 	}
 	if j.DeadAt.IsZero() || !j.DoneAt.IsZero() || !j.CancelledAt.IsZero() {
-		return nil, fmt.Errorf("job %d is no longer dead: %w", jobID, desk.ErrConflict)
+		return nil, desk.Refuse(desk.ErrConflict, "support.jobs.job_is_no_longer", "Job", jobID)
 	}
 	return &s.describeJobs(ctx, []desk.Job{*j})[0], nil
 }
@@ -96,9 +96,9 @@ func (s *Jobs) RetryJob(ctx context.Context, r Request, jobID int64) error {
 func notDead(err error, jobID int64) error {
 	switch {
 	case errors.Is(err, store.ErrJobNotDead):
-		return fmt.Errorf("job %d is no longer dead: %w", jobID, desk.ErrConflict)
+		return desk.Refuse(desk.ErrConflict, "support.jobs.job_is_no_longer", "Job", jobID)
 	case errors.Is(err, store.ErrJobSuperseded):
-		return fmt.Errorf("a newer job of the same key is pending; it runs instead of job %d: %w", jobID, desk.ErrConflict)
+		return desk.Refuse(desk.ErrConflict, "support.jobs.a_newer_job_of", "Job", jobID)
 	}
 	return err
 }
@@ -181,7 +181,7 @@ func (s *Jobs) RunFollowUp(ctx context.Context, j *desk.Job) error {
 			return s.autoClose(ctx, tx, system, c)
 		}
 		n := step + 1
-		if err := s.event(ctx, tx, system, c, fmt.Sprintf("Automated follow-up: reminder #%d sent to the case contact.", n)); err != nil {
+		if err := s.event(ctx, tx, system, c, fmt.Sprintf("Automated follow-up: reminder #%d sent to the case contact.", n)); err != nil { //i18n:stored
 			return err
 		}
 		closeOn, err := s.followUpAt(ctx, tx, c, since, followUpSteps[len(followUpSteps)-1].days)
@@ -240,7 +240,7 @@ func (s *Jobs) ProcessInbound(ctx context.Context, j *desk.Job) error {
 		}
 		m.Sender, m.Subject = msg.From, msg.Subject
 		if msg.Auto != inbound.NotAuto {
-			return file(desk.IgnoreInbound, "An automatic message ("+string(msg.Auto)+"): kept, not added to a case.")
+			return file(desk.IgnoreInbound, "An automatic message ("+string(msg.Auto)+"): kept, not added to a case.") //i18n:stored
 		}
 		caseID, err := s.fileReply(ctx, tx, msg)
 		var t *triage
@@ -252,7 +252,7 @@ func (s *Jobs) ProcessInbound(ctx context.Context, j *desk.Job) error {
 			return err
 		}
 		m.CaseID = caseID
-		return file(desk.AppendInbound, "Added to the Case Feed as the customer's update.")
+		return file(desk.AppendInbound, "Added to the Case Feed as the customer's update.") //i18n:stored
 	})
 }
 

@@ -190,8 +190,8 @@ func (s *Mail) SetEmailTemplate(ctx context.Context, r Request, kind, subject, b
 		return fmt.Errorf("email kind %q: %w", kind, desk.ErrNotFound)
 	}
 	sample := MailData{
-		FirstName: "Dana", Name: "Dana Designated", Email: "dana@example.com", Subject: "Subject",
-		Text: "What happened.", Link: s.baseURL + "/cases/0001000001", CaseNumber: "0001000001", CaseSummary: "Summary", PortalURL: s.baseURL,
+		FirstName: "Dana", Name: "Dana Designated", Email: "dana@example.com", Subject: "Subject", //i18n:sample
+		Text: "What happened.", Link: s.baseURL + "/cases/0001000001", CaseNumber: "0001000001", CaseSummary: "Summary", PortalURL: s.baseURL, //i18n:sample
 	}
 	p := desk.Problems{}
 	for field, t := range map[string]string{"subject": subject, "body": body} {

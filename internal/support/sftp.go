@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -87,7 +86,7 @@ func (s *Transfers) CreateSFTPAccount(ctx context.Context, r Request, caseID int
 		}
 		err = tx.CreateSFTPAccount(ctx, a)
 		if desk.ConflictOn(err, store.UniqueActiveSFTPAccount) {
-			return fmt.Errorf("case %s already has an active SFTP account: %w", c.Number(), desk.ErrConflict)
+			return desk.Refuse(desk.ErrConflict, "support.sftp.case_already_has_an", "Number", c.Number())
 		}
 		if err != nil {
 			return err

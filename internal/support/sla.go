@@ -37,7 +37,7 @@ const (
 // ErrNoActiveContract reports a case whose Sold To and End User have no
 // active Service Contract: there are no service levels to follow. It is a
 // conflict with the state of the contracts, with its reason, not a fault.
-var ErrNoActiveContract = fmt.Errorf("no active Service Contract covers its Sold To and End User: %w", desk.ErrConflict)
+var ErrNoActiveContract = desk.Refuse(desk.ErrConflict, "support.sla.no_active_service_contract")
 
 // caseTerms finds what a case's service levels follow: the best active
 // contract of its combination, and the calendar of that contract, else of
@@ -337,11 +337,11 @@ func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error 
 		switch {
 		case breach && ck.BreachedAt.IsZero():
 			ck.BreachedAt = now
-			text = fmt.Sprintf("%s target missed: it was due %s.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC"))
+			text = fmt.Sprintf("%s target missed: it was due %s.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC")) //i18n:stored
 			action = "sla_breached"
 		case !breach && ck.WarnedAt.IsZero():
 			ck.WarnedAt = now
-			text = fmt.Sprintf("%s target due %s: %s left.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC"),
+			text = fmt.Sprintf("%s target due %s: %s left.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC"), //i18n:stored
 				ck.DueAt.Sub(now).Round(time.Minute))
 			action = "sla_warning"
 		default:

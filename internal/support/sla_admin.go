@@ -31,15 +31,15 @@ func (s *ServiceLevels) SaveCalendar(ctx context.Context, r Request, row *hours.
 	row.Name, row.Zone, row.Week = strings.TrimSpace(row.Name), strings.TrimSpace(row.Zone), strings.TrimSpace(row.Week)
 	p := desk.Problems{}
 	if row.Name == "" {
-		p.Add("name", "Name the calendar, e.g. the support region.")
+		p.AddMessage("name", "support.sla_admin.name")
 	}
 	if _, err := time.LoadLocation(row.Zone); err != nil || row.Zone == "" {
-		p.Add("zone", "Give an IANA time zone, such as Europe/London or America/New_York.")
+		p.AddMessage("zone", "support.sla_admin.zone")
 	}
 	if week, err := hours.ParseWeek(row.Week); err != nil {
 		p.Add("week", err.Error())
 	} else if hours.FormatWeek(week) == "" {
-		p.Add("week", "Give the opening hours, e.g. mon-fri 08:00-18:00 (mon-sun 00:00-24:00 for around the clock).")
+		p.AddMessage("week", "support.sla_admin.week")
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -109,14 +109,14 @@ func (s *ServiceLevels) SetTarget(ctx context.Context, r Request, t *desk.SLATar
 	}
 	p := desk.Problems{}
 	if t.Amount <= 0 || t.Amount > 100_000 {
-		p.Add("amount", "Give a target greater than zero.")
+		p.AddMessage("amount", "support.sla_admin.amount")
 	}
 	if !t.Unit.Valid() {
-		p.Add("unit", "Choose minutes, business minutes or business days.")
+		p.AddMessage("unit", "support.sla_admin.unit")
 	}
 	if !t.Priority.Valid() || !t.Level.Valid() || (t.Deployment != desk.Premise && t.Deployment != desk.Cloud) ||
 		(t.Kind != desk.ClockResponse && t.Kind != desk.ClockRCA) {
-		p.Add("target", "No such row of the service-level table.")
+		p.AddMessage("target", "support.sla_admin.target")
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -172,11 +172,11 @@ func (s *ServiceLevels) SetSettings(ctx context.Context, r Request, set SLASetti
 		return err
 	}
 	if set.WarningLead < 0 || set.WarningLead > 7*24*time.Hour {
-		return &desk.ValidationError{Fields: map[string]string{"lead": "Give a warning lead from 0 minutes to 7 days."}}
+		return desk.Invalid("lead", "support.sla_admin.lead")
 	}
 	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.CalendarByName(ctx, set.DefaultCalendar); err != nil {
-			return missingAs(err, "default_calendar", "Choose one of the calendars.")
+			return missingAs(err, "default_calendar", "support.accounts.calendar")
 		}
 		if err := tx.SetSetting(ctx, settingDefaultCalendar, set.DefaultCalendar); err != nil {
 			return err

@@ -18,7 +18,7 @@ func (s *Accounts) CreateAPIToken(ctx context.Context, r Request, name string) (
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
-		return "", &desk.ValidationError{Fields: map[string]string{"name": "Name the token (at most 100 characters), e.g. the script that uses it."}}
+		return "", desk.Invalid("name", "support.signin.name")
 	}
 	token := auth.NewToken(apiTokenPrefix)
 	err := s.store.Write(ctx, func(tx *store.Tx) error {

@@ -119,10 +119,10 @@ func (s *core) mayTransfer(r Request, c *desk.Case) error {
 // canReceive refuses files for a closed case, or without a file store.
 func (s *core) canReceive(c *desk.Case) error {
 	if c.Status == desk.StatusClosed {
-		return fmt.Errorf("case %s is closed: files can only be sent to open cases: %w", c.Number(), desk.ErrConflict)
+		return desk.Refuse(desk.ErrConflict, "support.uploads.case_is_closed_files", "Number", c.Number())
 	}
 	if s.files == nil {
-		return fmt.Errorf("this installation has no file store: %w", desk.ErrConflict)
+		return desk.Refuse(desk.ErrConflict, "support.uploads.this_installation_has_no")
 	}
 	return nil
 }
@@ -238,7 +238,7 @@ func (s *Transfers) CreateUpload(ctx context.Context, r Request, in NewUpload, f
 		return nil, err
 	}
 	if in.Length < 0 {
-		return nil, &desk.ValidationError{Fields: map[string]string{"length": "The length of an upload cannot be negative."}}
+		return nil, desk.Invalid("length", "support.uploads.length")
 	}
 	now := s.now()
 	u := &desk.Upload{
@@ -331,7 +331,7 @@ func (s *Transfers) WriteUpload(ctx context.Context, r Request, uploadID string,
 		return nil, err
 	}
 	if ch.Offset != u.Received {
-		return nil, fmt.Errorf("the upload is at offset %d, not %d: %w", u.Received, ch.Offset, desk.ErrConflict)
+		return nil, desk.Refuse(desk.ErrConflict, "support.uploads.the_upload_is_at", "Received", u.Received, "Offset", ch.Offset)
 	}
 	if ch.Length > 0 && ch.Offset+ch.Length > u.Length {
 		return nil, fmt.Errorf("the chunk ends at %d, the upload at %d: %w", ch.Offset+ch.Length, u.Length, ErrChunkTooLarge)
@@ -540,7 +540,7 @@ func (s *Transfers) ConcatUploads(ctx context.Context, r Request, in NewUpload, 
 		return nil, err
 	}
 	if len(parts) == 0 {
-		return nil, &desk.ValidationError{Fields: map[string]string{"Upload-Concat": "Name the partial uploads to join."}}
+		return nil, desk.Invalid("Upload-Concat", "support.uploads.upload_concat")
 	}
 	var length int64
 	for _, id := range parts {
@@ -549,7 +549,7 @@ func (s *Transfers) ConcatUploads(ctx context.Context, r Request, in NewUpload, 
 			return nil, fmt.Errorf("partial upload %s: %w", id, err)
 		}
 		if !p.Partial || p.CaseID != c.ID {
-			return nil, &desk.ValidationError{Fields: map[string]string{"Upload-Concat": "Only partial uploads to the same case can be joined."}}
+			return nil, desk.Invalid("Upload-Concat", "support.uploads.upload_concat_2")
 		}
 		if err := p.Check(desk.UploadJoin, s.now()); err != nil {
 			return nil, err
@@ -674,7 +674,7 @@ func (s *core) lockUpload(ctx context.Context, uploadID string, interrupt func()
 		select {
 		case l.held <- struct{}{}:
 		case <-t.C:
-			return nil, fmt.Errorf("another request is still writing to this upload: %w", desk.ErrConflict)
+			return nil, desk.Refuse(desk.ErrConflict, "support.uploads.another_request_is_still")
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}

@@ -248,6 +248,15 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// refuse is an error of kind whose text for people is the catalogue
+// message id that web writes: English in Error, as fmt.Errorf("…: %w")
+// wrote it, and the reader's language where it is shown (message).
+func refuse(kind error, id string, kv ...any) error {
+	e := desk.Refuse(kind, id, kv...)
+	e.Text = i18n.English().T(id, kv...)
+	return e
+}
+
 // invalid is a validation error of one field whose message web writes:
 // the catalogue message id, English in Error for logs, and the reader's
 // language where it is shown (fieldMessages).

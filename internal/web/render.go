@@ -345,7 +345,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	if status >= 500 {
 		data.RequestID = requestIDFrom(r.Context())
 	}
-	v := &view{Title: title}
+	v := &view{Title: l.T(title)}
 	if a != nil {
 		v.User = a.User
 	}

@@ -169,9 +169,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		deps.SFTPAddress = sftpLn.Addr().String()
 	}
 	svc := support.New(deps)
-	jobs := worker.New(s, log)
-	jobs.Grace = cfg.ShutdownGrace
-	jobs.Died = svc.Jobs().JobDied
+	grace := cfg.ShutdownGrace
+	if grace == 0 {
+		grace = -1 // none, as asked (zero would be the worker's default)
+	}
+	jobs := worker.New(worker.Config{Store: s, Log: log, Grace: grace, Died: svc.Jobs().JobDied})
 	// Sending waits on the relay, so several emails go out at once.
 	jobs.HandleKind(desk.JobMail, mail.Send, worker.Kind{Runners: 8})
 	jobs.Handle(desk.JobInbound, svc.Jobs().ProcessInbound)

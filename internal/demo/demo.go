@@ -110,7 +110,7 @@ func load(ctx context.Context, s *store.Store, now time.Time, ifEmpty bool) (*Wo
 			if err := tx.TakeTurn(ctx, "demo world"); err != nil {
 				return err
 			}
-			us, err := tx.Users(ctx, store.UserFilter{Limit: 1})
+			us, err := tx.Users(ctx, desk.UserFilter{Limit: 1})
 			if err != nil || len(us) > 0 {
 				loaded = false
 				return err

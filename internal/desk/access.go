@@ -34,18 +34,11 @@ func (l AccessLevel) String() string {
 	return "none"
 }
 
+// MessageID is the catalogue ID of the AccessLevel's label.
+func (l AccessLevel) MessageID() string { return "label.access_level." + l.String() }
+
 // Label is the level's name as customers know it.
-func (l AccessLevel) Label() string {
-	switch l {
-	case Basic:
-		return "Basic"
-	case ReadOnly:
-		return "Read-Only"
-	case ReadWrite:
-		return "Read-Write (Designated Contact)"
-	}
-	return "No access"
-}
+func (l AccessLevel) Label() string { return label(l.MessageID(), l.String()) }
 
 // ParseAccessLevel reads a stored level name.
 func ParseAccessLevel(s string) (AccessLevel, bool) {
@@ -102,15 +95,19 @@ func EffectiveLevel(g Grant, contact *User, f CombinationFacts, now time.Time) A
 // whose support a partner runs cannot be, unless the End User is a division
 // or subsidiary of the Sold To or also has a direct contract.
 func DesignatedContactAllowed(contact *User, f CombinationFacts) string {
+	return DesignatedContactRefusal(contact, f).String()
+}
+
+// DesignatedContactRefusal is DesignatedContactAllowed's answer as a
+// catalogue message; the zero Message when the contact may be one.
+func DesignatedContactRefusal(contact *User, f CombinationFacts) Message {
 	if f.SoldTo.ID == f.EndUser.ID || contact.CompanyID != f.EndUser.ID {
-		return ""
+		return Message{}
 	}
 	if f.EndUser.ParentID == f.SoldTo.ID || f.EndUserDirect {
-		return ""
+		return Message{}
 	}
-	return "Employees of " + f.EndUser.Name + " cannot be Designated Contacts for contracts that " +
-		f.SoldTo.Name + " supports, unless " + f.EndUser.Name + " is a division or subsidiary of " +
-		f.SoldTo.Name + " or has a direct contract."
+	return Msg("desk.access.partner_rule", "EndUser", f.EndUser.Name, "SoldTo", f.SoldTo.Name)
 }
 
 func anyActive(cs []Contract, now time.Time) bool {

@@ -36,18 +36,11 @@ const (
 // SupportLevels lists the levels in the order forms show them.
 var SupportLevels = []SupportLevel{BusinessCare, BusinessCarePlus, PremiumCare}
 
+// MessageID is the catalogue ID of the SupportLevel's label.
+func (l SupportLevel) MessageID() string { return "label.support_level." + string(l) }
+
 // Label is the level's name as customers know it.
-func (l SupportLevel) Label() string {
-	switch l {
-	case BusinessCare:
-		return "Business Care"
-	case BusinessCarePlus:
-		return "Business Care Plus"
-	case PremiumCare:
-		return "Premium Care"
-	}
-	return string(l)
-}
+func (l SupportLevel) Label() string { return label(l.MessageID(), string(l)) }
 
 // Valid reports whether l is one of SupportLevels.
 func (l SupportLevel) Valid() bool { return slices.Contains(SupportLevels, l) }
@@ -71,24 +64,11 @@ var FlexCareAddOns = []FlexCare{
 	ExtendedSupport, CustomApplicationSupport, SpecialEventSupport,
 }
 
+// MessageID is the catalogue ID of the FlexCare's label.
+func (f FlexCare) MessageID() string { return "label.flex_care." + string(f) }
+
 // Label is the add-on's name as customers know it.
-func (f FlexCare) Label() string {
-	switch f {
-	case TechnicalAccountManager:
-		return "Technical Account Manager"
-	case SupportArchitect:
-		return "Support Architect"
-	case RemoteAlarmMonitoring:
-		return "Remote Alarm Monitoring"
-	case ExtendedSupport:
-		return "Extended Support"
-	case CustomApplicationSupport:
-		return "Custom Application Support"
-	case SpecialEventSupport:
-		return "Special Event Support"
-	}
-	return string(f)
-}
+func (f FlexCare) Label() string { return label(f.MessageID(), string(f)) }
 
 // Deployment is where the covered software runs; it selects service-level
 // targets.
@@ -162,36 +142,36 @@ func (c *Contract) Combination() Combination {
 func ValidateContract(c *Contract) error {
 	p := Problems{}
 	if strings.TrimSpace(c.Number) == "" {
-		p.Add("number", "Enter the contract number.")
+		p.AddMessage("number", "desk.contract.number")
 	}
 	if c.SoldToID == 0 {
-		p.Add("sold_to", "Choose the Sold To company.")
+		p.AddMessage("sold_to", "desk.contract.sold_to")
 	}
 	if c.EndUserID == 0 {
-		p.Add("end_user", "Choose the End User company.")
+		p.AddMessage("end_user", "desk.contract.end_user")
 	}
 	if !c.Level.Valid() {
-		p.Add("level", "Choose a support level.")
+		p.AddMessage("level", "desk.contract.level")
 	}
 	for _, f := range c.FlexCare {
 		if !slices.Contains(FlexCareAddOns, f) {
-			p.Add("flex_care", "Unknown Flex Care add-on "+string(f)+".")
+			p.AddMessage("flex_care", "desk.contract.flex_care_unknown", "AddOn", string(f))
 		}
 	}
 	if c.Deployment != Premise && c.Deployment != Cloud {
-		p.Add("deployment", "Choose premise or cloud.")
+		p.AddMessage("deployment", "desk.contract.deployment")
 	}
 	if !slices.Contains(ContractStates, c.State) {
-		p.Add("state", "Choose active, terminated or closed.")
+		p.AddMessage("state", "desk.contract.state")
 	}
 	if c.Starts.IsZero() {
-		p.Add("starts", "Enter the start date.")
+		p.AddMessage("starts", "desk.contract.starts")
 	}
 	if c.Ends.IsZero() {
-		p.Add("ends", "Enter the end date.")
+		p.AddMessage("ends", "desk.contract.ends")
 	}
 	if !c.Starts.IsZero() && !c.Ends.IsZero() && c.Ends.Before(c.Starts) {
-		p.Add("ends", "The end date is before the start date.")
+		p.AddMessage("ends", "desk.contract.ends_2")
 	}
 	return p.Err()
 }
@@ -200,16 +180,16 @@ func ValidateContract(c *Contract) error {
 func ValidateCompany(c *Company) error {
 	p := Problems{}
 	if strings.TrimSpace(c.OrgID) == "" {
-		p.Add("org_id", "Enter the Org ID.")
+		p.AddMessage("org_id", "desk.company.org_id")
 	}
 	if strings.TrimSpace(c.Name) == "" {
-		p.Add("name", "Enter the company name.")
+		p.AddMessage("name", "desk.company.name")
 	}
 	if strings.TrimSpace(c.Country) == "" {
-		p.Add("country", "Enter the country.")
+		p.AddMessage("country", "desk.company.country")
 	}
 	if c.ParentID != 0 && c.ParentID == c.ID {
-		p.Add("parent", "A company cannot be its own parent.")
+		p.AddMessage("parent", "desk.company.parent")
 	}
 	return p.Err()
 }

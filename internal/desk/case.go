@@ -25,21 +25,26 @@ const (
 // CaseTypeInfo describes a case type: its name and the sub types it allows.
 type CaseTypeInfo struct {
 	Type     CaseType
-	Label    string
 	SubTypes []string
 }
 
+// MessageID is the catalogue ID of the type's label.
+func (ti CaseTypeInfo) MessageID() string { return ti.Type.MessageID() }
+
+// Label is the type's name in English.
+func (ti CaseTypeInfo) Label() string { return ti.Type.Label() }
+
 // CaseTypes lists every case type with its sub types, from the handbook.
 var CaseTypes = []CaseTypeInfo{
-	{TypeSupport, "Support", []string{"Problem", "Question"}},
-	{TypeServiceRequest, "Service Request", []string{
+	{TypeSupport, []string{"Problem", "Question"}},
+	{TypeServiceRequest, []string{
 		"Add or remove access", "Password reset", "Change request", "New project request",
 	}},
-	{TypeAdmin, "Admin", []string{
+	{TypeAdmin, []string{
 		"Question", "Request", "Problem", "Add/Remove Support Access",
 		"Log File Retrieval Service", "Licence", "Portal", "File transfer",
 	}},
-	{TypeDataPrivacy, "Data Privacy Request", []string{"Access", "Erasure", "Rectification"}},
+	{TypeDataPrivacy, []string{"Access", "Erasure", "Rectification"}},
 }
 
 // TypeInfo returns the description of t.
@@ -52,13 +57,11 @@ func TypeInfo(t CaseType) (CaseTypeInfo, bool) {
 	return CaseTypeInfo{}, false
 }
 
+// MessageID is the catalogue ID of the CaseType's label.
+func (t CaseType) MessageID() string { return "label.case_type." + string(t) }
+
 // Label is the type's name as customers know it.
-func (t CaseType) Label() string {
-	if ti, ok := TypeInfo(t); ok {
-		return ti.Label
-	}
-	return string(t)
-}
+func (t CaseType) Label() string { return label(t.MessageID(), string(t)) }
 
 // Priority is how urgent a case is for the customer.
 type Priority string
@@ -79,22 +82,11 @@ var Priorities = []Priority{PriorityLow, PriorityMedium, PriorityHigh, PriorityC
 // CustomerPriorities are the priorities a customer may choose on the portal.
 var CustomerPriorities = []Priority{PriorityLow, PriorityMedium, PriorityHigh}
 
+// MessageID is the catalogue ID of the Priority's label.
+func (p Priority) MessageID() string { return "label.priority." + string(p) }
+
 // Label is the priority's name as customers know it.
-func (p Priority) Label() string {
-	switch p {
-	case PriorityLow:
-		return "Low"
-	case PriorityMedium:
-		return "Medium"
-	case PriorityHigh:
-		return "High"
-	case PriorityCritical:
-		return "Critical"
-	case PriorityProductionDown:
-		return "Production Down"
-	}
-	return string(p)
-}
+func (p Priority) Label() string { return label(p.MessageID(), string(p)) }
 
 // Valid reports whether p is a known priority.
 func (p Priority) Valid() bool { return slices.Contains(Priorities, p) }
@@ -113,20 +105,11 @@ const (
 // Statuses lists every status in workflow order.
 var Statuses = []Status{StatusOpen, StatusAwaitingInformation, StatusSolutionProposed, StatusClosed}
 
+// MessageID is the catalogue ID of the Status's label.
+func (s Status) MessageID() string { return "label.status." + string(s) }
+
 // Label is the status's name as customers know it.
-func (s Status) Label() string {
-	switch s {
-	case StatusOpen:
-		return "Open"
-	case StatusAwaitingInformation:
-		return "Awaiting Information"
-	case StatusSolutionProposed:
-		return "Solution Proposed"
-	case StatusClosed:
-		return "Closed"
-	}
-	return string(s)
-}
+func (s Status) Label() string { return label(s.MessageID(), string(s)) }
 
 // SubStatus refines a status. Each belongs to exactly one status.
 type SubStatus string
@@ -154,32 +137,11 @@ var SubStatuses = map[Status][]SubStatus{
 	StatusClosed:              {SubResolved, SubCancelled},
 }
 
+// MessageID is the catalogue ID of the SubStatus's label.
+func (s SubStatus) MessageID() string { return "label.sub_status." + string(s) }
+
 // Label is the substatus's name as customers know it.
-func (s SubStatus) Label() string {
-	switch s {
-	case SubNew:
-		return "New"
-	case SubInvestigation:
-		return "Investigation"
-	case SubEngineeringRequest:
-		return "Engineering Request"
-	case SubMaintenanceReview:
-		return "Maintenance Review"
-	case SubThirdPartyPending:
-		return "Third Party Pending"
-	case SubInfoFromCustomer:
-		return "Information Required From Customer"
-	case SubReplied:
-		return "Replied"
-	case SubFixedSoftware:
-		return "Fixed - Software Provided"
-	case SubResolved:
-		return "Resolved"
-	case SubCancelled:
-		return "Cancelled"
-	}
-	return string(s)
-}
+func (s SubStatus) Label() string { return label(s.MessageID(), string(s)) }
 
 // transitions is the one table of allowed status changes. A change within
 // the same status (another substatus) is always allowed for a non-closed
@@ -195,18 +157,18 @@ var transitions = map[Status][]Status{
 // substatus to another. It returns a wrapped ErrConflict when not.
 func CheckTransition(from Status, fromSub SubStatus, to Status, toSub SubStatus) error {
 	if !slices.Contains(SubStatuses[to], toSub) {
-		return &ValidationError{Fields: map[string]string{
-			"substatus": fmt.Sprintf("%s is not a substatus of %s.", toSub.Label(), to.Label()),
-		}}
+		p := Problems{}
+		p.AddMessage("substatus", "desk.case.substatus_mismatch", "SubStatus", toSub, "Status", to)
+		return p.Err()
 	}
 	if from == to {
 		if from == StatusClosed && fromSub != toSub {
-			return fmt.Errorf("a closed case keeps its closure reason: %w", ErrConflict)
+			return Refuse(ErrConflict, "desk.case.closure_reason_kept")
 		}
 		return nil
 	}
 	if !slices.Contains(transitions[from], to) {
-		return fmt.Errorf("a case cannot move from %s to %s: %w", from.Label(), to.Label(), ErrConflict)
+		return Refuse(ErrConflict, "desk.case.transition_refused", "From", from, "To", to)
 	}
 	return nil
 }
@@ -355,36 +317,36 @@ type NewCase struct {
 func (n *NewCase) Validate(staff bool) error {
 	p := Problems{}
 	if n.SoldToID == 0 || n.EndUserID == 0 {
-		p.Add("combination", "Choose the Sold To / End User combination.")
+		p.AddMessage("combination", "desk.case.combination")
 	}
 	ti, ok := TypeInfo(n.Type)
 	switch {
 	case !ok:
-		p.Add("type", "Choose a case type.")
+		p.AddMessage("type", "desk.case.type")
 	case n.SubType == "":
-		p.Add("sub_type", "Choose a sub type.")
+		p.AddMessage("sub_type", "desk.case.sub_type")
 	case !slices.Contains(ti.SubTypes, n.SubType):
-		p.Add("sub_type", fmt.Sprintf("%q is not a sub type of %s cases.", n.SubType, ti.Label))
+		p.AddMessage("sub_type", "desk.case.sub_type_unknown", "SubType", strconv.Quote(n.SubType), "Type", ti.Type)
 	}
 	if n.ProductID == 0 {
-		p.Add("product", "Choose the product.")
+		p.AddMessage("product", "desk.case.product")
 	}
 	if n.ComponentID == 0 {
-		p.Add("component", "Choose the component.")
+		p.AddMessage("component", "desk.case.component")
 	}
 	summary := strings.TrimSpace(n.Summary)
 	switch {
 	case summary == "":
-		p.Add("summary", "Enter a summary of the problem.")
+		p.AddMessage("summary", "desk.case.summary")
 	case utf8.RuneCountInString(summary) > MaxSummary:
-		p.Add("summary", fmt.Sprintf("Use at most %d characters (you used %d).", MaxSummary, utf8.RuneCountInString(summary)))
+		p.AddMessage("summary", "desk.text.too_long_used", "Max", MaxSummary, "Used", utf8.RuneCountInString(summary))
 	}
 	desc := strings.TrimSpace(n.Description)
 	switch {
 	case desc == "":
-		p.Add("description", "Describe the problem: what happened, what you expected, and what you tried.")
+		p.AddMessage("description", "desk.case.description")
 	case utf8.RuneCountInString(desc) > MaxDescription:
-		p.Add("description", fmt.Sprintf("Use at most %d characters.", MaxDescription))
+		p.AddMessage("description", "desk.text.too_long", "Max", MaxDescription)
 	}
 	allowed := CustomerPriorities
 	if staff {
@@ -392,21 +354,21 @@ func (n *NewCase) Validate(staff bool) error {
 	}
 	switch {
 	case n.Priority == "":
-		p.Add("priority", "Choose a priority.")
+		p.AddMessage("priority", "desk.case.priority")
 	case !slices.Contains(allowed, n.Priority):
-		p.Add("priority", "Critical and Production Down are raised by telephone: call support, or choose Low, Medium or High.")
+		p.AddMessage("priority", "desk.case.priority_2")
 	}
 	if n.Stage != StageProduction && n.Stage != StageUAT {
-		p.Add("stage", "Choose Production or UAT.")
+		p.AddMessage("stage", "desk.case.stage")
 	}
 	if n.AgentsAffected < 0 || n.AgentsAffected > 1_000_000 {
-		p.Add("agents_affected", "Enter a number from 0 to 1,000,000.")
+		p.AddMessage("agents_affected", "desk.case.agents_affected")
 	}
 	if utf8.RuneCountInString(n.BusinessImpact) > 4000 {
-		p.Add("business_impact", "Use at most 4000 characters.")
+		p.AddMessage("business_impact", "desk.case.business_impact")
 	}
 	if utf8.RuneCountInString(n.ExternalRef) > 100 {
-		p.Add("external_ref", "Use at most 100 characters.")
+		p.AddMessage("external_ref", "desk.case.external_ref")
 	}
 	return p.Err()
 }
@@ -450,13 +412,14 @@ func (e *Entry) Internal() bool { return e.Kind == EntryNote }
 // ValidateComment checks the text of a comment, reply or note.
 func ValidateComment(field, body string) error {
 	body = strings.TrimSpace(body)
+	p := Problems{}
 	switch {
 	case body == "":
-		return &ValidationError{Fields: map[string]string{field: "Write something first."}}
+		p.AddMessage(field, "desk.comment.empty")
 	case utf8.RuneCountInString(body) > MaxComment:
-		return &ValidationError{Fields: map[string]string{field: fmt.Sprintf("Use at most %d characters.", MaxComment)}}
+		p.AddMessage(field, "desk.text.too_long", "Max", MaxComment)
 	}
-	return nil
+	return p.Err()
 }
 
 // SuggestComponent picks the component whose name, or whose product's

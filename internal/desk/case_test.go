@@ -165,7 +165,7 @@ func TestCheckWorkEmail(t *testing.T) {
 		"":                                    false,
 	} {
 		_, msg := rules.CheckWorkEmail(addr, Yourself)
-		if (msg == "") != ok {
+		if (msg.String() == "") != ok {
 			t.Errorf("CheckWorkEmail(%q) = %q, want ok=%v", addr, msg, ok)
 		}
 	}

@@ -40,12 +40,8 @@ type RetryError struct {
 
 // Error says what was refused and for how long.
 func (e *RetryError) Error() string {
-	minutes := int((e.Wait + time.Minute - 1) / time.Minute)
-	unit := "minutes"
-	if minutes <= 1 {
-		minutes, unit = 1, "minute"
-	}
-	return fmt.Sprintf("%s; try again in %d %s: %s", e.What, minutes, unit, ErrThrottled)
+	minutes := max(int((e.Wait+time.Minute-1)/time.Minute), 1)
+	return English("desk.retry", map[string]any{"What": e.What, "Count": minutes}) + ": " + ErrThrottled.Error()
 }
 
 // Unwrap makes a RetryError an ErrThrottled.
@@ -78,7 +74,31 @@ func ConflictOn(err error, constraint string) bool {
 // form can show each message beside its field and the API can return them as
 // a list. Field names are the form/JSON names.
 type ValidationError struct {
+	// Fields holds each field's message in English.
 	Fields map[string]string
+	// Messages holds the same messages as catalogue messages, for the edge
+	// to show in the reader's language; a field without one, or whose
+	// message has no ID, is shown as Fields has it.
+	Messages map[string]Message
+}
+
+// FieldMessages returns the messages of a validation error by field, as
+// catalogue messages (a message no code has moved to the catalogue yet has
+// only its English Text), or nil when err is not a validation error.
+func FieldMessages(err error) map[string]Message {
+	v, ok := errors.AsType[*ValidationError](err)
+	if !ok {
+		return nil
+	}
+	out := make(map[string]Message, len(v.Fields))
+	for k, text := range v.Fields {
+		if m, ok := v.Messages[k]; ok && m.ID != "" {
+			out[k] = m
+			continue
+		}
+		out[k] = Message{Text: text}
+	}
+	return out
 }
 
 // Error lists the fields in a stable order.
@@ -92,14 +112,29 @@ func (e *ValidationError) Error() string {
 }
 
 // Problems collects field messages while an input is checked.
-type Problems map[string]string
+type Problems map[string]Message
 
-// Add records msg for field unless the field already has a message: the
-// first problem found is the most useful one to show.
+// Add records the English msg for field unless the field already has a
+// message: the first problem found is the most useful one to show. Code
+// whose messages are in the catalogue calls AddMessage.
 func (p Problems) Add(field, msg string) {
 	if _, ok := p[field]; !ok {
-		p[field] = msg
+		p[field] = Message{Text: msg}
 	}
+}
+
+// AddMessage records the catalogue message id, with name, value pairs of
+// arguments, for field, as Add does.
+func (p Problems) AddMessage(field, id string, kv ...any) {
+	if _, ok := p[field]; !ok {
+		p[field] = Msg(id, kv...)
+	}
+}
+
+// Invalid is the validation error of one field whose message is the
+// catalogue message id, with name, value pairs of arguments.
+func Invalid(field, id string, kv ...any) error {
+	return Problems{field: Msg(id, kv...)}.Err()
 }
 
 // Err returns nil when nothing was added, and a *ValidationError otherwise.
@@ -107,7 +142,11 @@ func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &ValidationError{Fields: p}
+	fields := make(map[string]string, len(p))
+	for k, m := range p {
+		fields[k] = m.String()
+	}
+	return &ValidationError{Fields: fields, Messages: p}
 }
 
 // AsValidation returns the field messages of err, or nil when err is not a

@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"fmt"
 	"slices"
 	"time"
 )
@@ -26,22 +25,11 @@ const (
 // EscalationReasons lists the reasons, as the form offers them.
 var EscalationReasons = []EscalationReason{ReasonBusinessImpact, ReasonNoProgress, ReasonSolution, ReasonRCA, ReasonOther}
 
+// MessageID is the catalogue ID of the EscalationReason's label.
+func (r EscalationReason) MessageID() string { return "label.escalation_reason." + string(r) }
+
 // Label is how the form names a reason.
-func (r EscalationReason) Label() string {
-	switch r {
-	case ReasonBusinessImpact:
-		return "The business impact has grown"
-	case ReasonNoProgress:
-		return "The case is not progressing"
-	case ReasonSolution:
-		return "The proposed solution is not acceptable"
-	case ReasonRCA:
-		return "The root-cause analysis is late"
-	case ReasonOther:
-		return "Something else"
-	}
-	return string(r)
-}
+func (r EscalationReason) Label() string { return label(r.MessageID(), string(r)) }
 
 // EscalationState is where an escalation stands. Requested and Accepted
 // are active: a case has at most one active escalation.
@@ -57,20 +45,11 @@ const (
 // Active reports whether the escalation is still open.
 func (s EscalationState) Active() bool { return s == EscalationRequested || s == EscalationAccepted }
 
+// MessageID is the catalogue ID of the EscalationState's label.
+func (s EscalationState) MessageID() string { return "label.escalation_state." + string(s) }
+
 // Label is how pages name a state.
-func (s EscalationState) Label() string {
-	switch s {
-	case EscalationRequested:
-		return "Waiting for review"
-	case EscalationAccepted:
-		return "Accepted"
-	case EscalationRejected:
-		return "Rejected"
-	case EscalationClosed:
-		return "Closed"
-	}
-	return string(s)
-}
+func (s EscalationState) Label() string { return label(s.MessageID(), string(s)) }
 
 // Escalation is a customer escalation of a case.
 type Escalation struct {
@@ -121,72 +100,71 @@ func RCAWaitDays(d Deployment) int {
 	return 7
 }
 
-// CheckEscalation says why a case may not be escalated now, in words for
-// reader (the customer's, or staff's where they can do something about
-// it); "" when it may. The rules are the handbook's.
+// CheckEscalation says why a case may not be escalated now, in English
+// words for reader; "" when it may. EscalationRefusal gives the same as a
+// catalogue message.
 func CheckEscalation(reader *Actor, c *Case, reason EscalationReason, f EscalationFacts, now time.Time) string {
+	return EscalationRefusal(reader, c, reason, f, now).String()
+}
+
+// alreadyEscalated are the messages of a case escalated already, by the
+// state of its escalation.
+var alreadyEscalated = map[EscalationState]string{
+	EscalationRequested: "desk.escalation.already_requested",
+	EscalationAccepted:  "desk.escalation.already_accepted",
+	EscalationRejected:  "desk.escalation.already_rejected",
+	EscalationClosed:    "desk.escalation.already_closed",
+}
+
+// EscalationRefusal says why a case may not be escalated now, in words for
+// reader (the customer's, or staff's where they can do something about
+// it); the zero Message when it may. The rules are the handbook's.
+func EscalationRefusal(reader *Actor, c *Case, reason EscalationReason, f EscalationFacts, now time.Time) Message {
+	day := func(t time.Time) string { return t.UTC().Format("2 January 2006") }
 	switch {
 	case c.Status == StatusClosed:
-		return "A closed case cannot be escalated. Reopen it first, or open a new case."
+		return Msg("desk.escalation.closed_case")
 	case f.NoActiveContract && reader.IsStaff():
 		return noContractForStaff(f.LastContract, now)
 	case f.NoActiveContract:
-		return "No active Service Contract covers this case's Sold To and End User, so it cannot be escalated. " +
-			"Your account manager can renew the contract; support still works the case."
+		return Msg("desk.escalation.no_contract")
 	case f.Active != nil:
-		return fmt.Sprintf("This case was already escalated on %s; the escalation is %s.",
-			f.Active.CreatedAt.UTC().Format("2 January 2006"), lower(f.Active.State.Label()))
+		id, ok := alreadyEscalated[f.Active.State]
+		if !ok {
+			id = "desk.escalation.already"
+		}
+		return Msg(id, "Date", day(f.Active.CreatedAt))
 	case c.Priority == PriorityLow:
-		return "Low priority cases cannot be escalated. To raise the priority to Medium, ask for it in a comment on the case; " +
-			"for High, Critical or Production Down, call support."
+		return Msg("desk.escalation.low_priority")
 	case c.Priority == PriorityHigh && now.Sub(f.LastUpdate) < HighPriorityWait:
-		return fmt.Sprintf("A High priority case can be escalated once it has had no update for 24 hours: after %s.",
-			f.LastUpdate.Add(HighPriorityWait).UTC().Format("2 Jan 2006 15:04 UTC"))
+		return Msg("desk.escalation.high_priority_wait", "After", f.LastUpdate.Add(HighPriorityWait).UTC().Format("2 Jan 2006 15:04 UTC"))
 	}
 	if reason == ReasonRCA {
 		wait := RCAWaitDays(f.Deployment)
 		switch {
 		case f.InfoProvidedAt.IsZero():
-			return "A root-cause analysis can be escalated once support has all the information it needs and the analysis is late; support has not marked the information complete yet."
+			return Msg("desk.escalation.rca_info_missing")
 		case f.BusinessDaysSinceInfo < wait:
-			return fmt.Sprintf("A root-cause analysis can be escalated %d business days after all information was provided (%s); %d have passed.",
-				wait, f.InfoProvidedAt.UTC().Format("2 January 2006"), f.BusinessDaysSinceInfo)
+			return Msg("desk.escalation.rca_wait", "Wait", wait, "Provided", day(f.InfoProvidedAt), "Passed", f.BusinessDaysSinceInfo)
 		}
 	}
-	return ""
+	return Message{}
 }
 
 // noContractForStaff says what is wrong with the contracts of a case that
 // cannot be escalated for want of an active one, and what staff can do.
-func noContractForStaff(last *Contract, now time.Time) string {
-	const (
-		head = "No active Service Contract covers this case, so it cannot be escalated: "
-		tail = " Renew it, or add a Service Contract for this Sold To and End User, in the console; support still works the case."
-	)
+func noContractForStaff(last *Contract, now time.Time) Message {
 	day := func(t time.Time) string { return t.UTC().Format("2 January 2006") }
 	switch {
 	case last == nil:
-		return head + "its Sold To and End User have no Service Contract. " +
-			"Add one in the console; support still works the case."
+		return Msg("desk.escalation.staff_no_contract")
 	case last.State != ContractActive:
-		return head + fmt.Sprintf("Service Contract %s is %s (it ran from %s to %s).",
-			last.Number, last.State, day(last.Starts), day(last.Ends)) + tail
+		return Msg("desk.escalation.staff_contract_inactive", "Number", last.Number, "State", string(last.State),
+			"Starts", day(last.Starts), "Ends", day(last.Ends))
 	case now.Before(last.Starts):
-		return head + fmt.Sprintf("Service Contract %s starts on %s.", last.Number, day(last.Starts)) +
-			" Change its start, or add a Service Contract for this Sold To and End User, in the console; support still works the case."
+		return Msg("desk.escalation.staff_contract_future", "Number", last.Number, "Starts", day(last.Starts))
 	}
-	return head + fmt.Sprintf("Service Contract %s ended on %s.", last.Number, day(last.Ends)) + tail
-}
-
-func lower(s string) string {
-	if s == "" {
-		return s
-	}
-	b := []byte(s)
-	if b[0] >= 'A' && b[0] <= 'Z' {
-		b[0] += 'a' - 'A'
-	}
-	return string(b)
+	return Msg("desk.escalation.staff_contract_ended", "Number", last.Number, "Ends", day(last.Ends))
 }
 
 // ValidEscalationReason reports whether r is one of the reasons.

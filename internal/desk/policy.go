@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -201,10 +200,11 @@ type Rule struct {
 	OnCase bool
 	// Hides answers "not found" to everyone the rule leaves out.
 	Hides bool
-	// Does says what the action does, for refusals: "open cases".
-	Does string
+	// Does says what the action does, for refusals ("open cases"): a verb
+	// of the catalogue (desk.verb.*).
+	Does verb
 	// Refusal is the reason given to whoever the rule leaves out, when no
-	// access level would help.
+	// access level would help: a catalogue ID.
 	Refusal string
 }
 
@@ -214,9 +214,10 @@ var (
 	admins     = []Role{RolePortalAdmin}
 )
 
+// The refusals many rows share (catalogue IDs).
 const (
-	staffOnly  = "only support staff can do this"
-	adminsOnly = "only portal admins can do this"
+	staffOnly  = "desk.policy.staff_only"
+	adminsOnly = "desk.policy.admins_only"
 )
 
 // Policy is the table of every action and who may take it, by area.
@@ -224,30 +225,30 @@ const (
 var Policy = []Rule{
 	// Cases.
 	{Action: ListCases, Area: AreaCases, Who: Who{Staff: true, Contacts: true}},
-	{Action: ViewQueue, Area: AreaCases, Who: Who{Staff: true}, Refusal: "the queue is for staff; ask for mine, group or closed"},
-	{Action: ViewCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadOnly}, OnCase: true, Does: "view cases"},
-	{Action: OpenCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "open cases"},
-	{Action: CommentCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "update cases"},
-	{Action: CloseCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "close cases"},
-	{Action: ReopenCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "reopen cases"},
-	{Action: ReopenAnyCase, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "only support staff reopen a case after its reopen window"},
+	{Action: ViewQueue, Area: AreaCases, Who: Who{Staff: true}, Refusal: "desk.policy.queue_staff_only"},
+	{Action: ViewCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadOnly}, OnCase: true, Does: "view_case"},
+	{Action: OpenCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "open_case"},
+	{Action: CommentCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "comment_case"},
+	{Action: CloseCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "close_case"},
+	{Action: ReopenCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "reopen_case"},
+	{Action: ReopenAnyCase, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.reopen_window_staff_only"},
 	{Action: WorkCase, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
 	{Action: ViewInternalNotes, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
 	{Action: VerifyCaller, Area: AreaCases, Who: Who{Staff: true}, Refusal: staffOnly},
-	{Action: EscalateCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "escalate cases"},
-	{Action: ManageEscalations, Area: AreaCases, Who: Who{Roles: escalators}, Refusal: "only escalation owners work escalations"},
+	{Action: EscalateCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "escalate_case"},
+	{Action: ManageEscalations, Area: AreaCases, Who: Who{Roles: escalators}, Refusal: "desk.policy.escalation_owners_only"},
 	{
 		Action: NoteEscalation, Area: AreaCases, Who: Who{Roles: escalators, Level: ReadWrite}, OnCase: true,
-		Does: "add to escalation feeds", Refusal: "only escalation owners work escalations",
+		Does: "note_escalation", Refusal: "desk.policy.escalation_owners_only",
 	},
 
 	// Files.
-	{Action: TransferFiles, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "send files to cases"},
+	{Action: TransferFiles, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "transfer_files"},
 	{
 		Action: CreateSFTPAccount, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite, Settable: true}, OnCase: true,
-		Does: "send files to cases", Refusal: "ask support on the case for a temporary SFTP account",
+		Does: "transfer_files", Refusal: "desk.policy.sftp_ask_support",
 	},
-	{Action: ViewSFTPPassword, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "send files to cases"},
+	{Action: ViewSFTPPassword, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "transfer_files"},
 	{Action: ManageFileSettings, Area: AreaFiles, Who: Who{Roles: admins}, Refusal: adminsOnly},
 
 	// Accounts.
@@ -260,13 +261,13 @@ var Policy = []Rule{
 	{Action: ImportAccounts, Area: AreaAccounts, Who: Who{Roles: admins}, Refusal: adminsOnly},
 
 	// Access requests.
-	{Action: RequestAccess, Area: AreaAccess, Who: Who{Contacts: true}, Refusal: "staff hold no customer access"},
+	{Action: RequestAccess, Area: AreaAccess, Who: Who{Contacts: true}, Refusal: "desk.policy.staff_no_customer_access"},
 	{
 		Action: DecideAccessRequest, Area: AreaAccess, Who: Who{Roles: admins, Approver: true},
-		Refusal: "only portal admins and Designated Approvers of the Sold To decide access requests",
+		Refusal: "desk.policy.deciders_only",
 	},
 	{Action: ViewAccessRequest, Area: AreaAccess, Who: Who{Staff: true, Approver: true, Owner: true}, Hides: true},
-	{Action: ViewAccessMatch, Area: AreaAccess, Who: Who{Staff: true, Approver: true}, Refusal: "only those who decide a request see what it matched"},
+	{Action: ViewAccessMatch, Area: AreaAccess, Who: Who{Staff: true, Approver: true}, Refusal: "desk.policy.match_deciders_only"},
 
 	// Service levels.
 	{Action: ViewServiceLevels, Area: AreaServiceLevels, Who: Who{Staff: true}, Refusal: staffOnly},
@@ -346,7 +347,7 @@ func Authorize(a *Actor, act Action, t Target) error {
 	}
 	r, ok := rules[act]
 	if !ok {
-		return fmt.Errorf("%s is not an action: %w", act, ErrForbidden)
+		return Refuse(ErrForbidden, "desk.policy.not_allowed", "Action", string(act))
 	}
 	if r.allows(a, t) {
 		return nil
@@ -382,15 +383,21 @@ func (r *Rule) refuse(a *Actor, t Target) error {
 			return ErrNotFound // another company's case does not exist for them
 		}
 		if r.Who.Level != NoAccess && lvl < r.Who.Level {
-			return fmt.Errorf("you need %s access to %s for this Sold To and End User: %w", r.Who.Level.Label(), r.Does, ErrForbidden)
+			return Refuse(ErrForbidden, "desk.policy.level_needed", "Level", r.Who.Level, "Verb", r.Does)
 		}
 	}
 	reason := r.Refusal
 	if reason == "" {
 		reason = staffOnly
 	}
-	return fmt.Errorf("%s: %w", reason, ErrForbidden)
+	return Refuse(ErrForbidden, reason)
 }
+
+// verb is what an action does, in words: its catalogue message.
+type verb string
+
+// MessageID is the catalogue ID of the verb.
+func (v verb) MessageID() string { return "desk.verb." + string(v) }
 
 // Permissions is what an actor may do to one target: the answer of Allowed
 // for navigation, buttons and API answers.

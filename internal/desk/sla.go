@@ -1,9 +1,6 @@
 package desk
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // ClockKind names a service-level clock of a case.
 type ClockKind string
@@ -17,13 +14,11 @@ const (
 	ClockRCA ClockKind = "rca"
 )
 
+// MessageID is the catalogue ID of the ClockKind's label.
+func (k ClockKind) MessageID() string { return "label.clock_kind." + string(k) }
+
 // Label is how pages name the clock.
-func (k ClockKind) Label() string {
-	if k == ClockRCA {
-		return "Root-cause analysis"
-	}
-	return "Initial response"
-}
+func (k ClockKind) Label() string { return label(k.MessageID(), string(k)) }
 
 // TargetUnit says how a target's amount is counted.
 type TargetUnit string
@@ -41,28 +36,24 @@ func (u TargetUnit) Valid() bool {
 
 // Describe writes a target for people: "1 hour around the clock",
 // "4 business hours", "7 business days".
-func (u TargetUnit) Describe(amount int) string {
-	plural := func(n int, one string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return fmt.Sprintf("%d %ss", n, one)
+func (u TargetUnit) Describe(amount int) string { return u.Description(amount).String() }
+
+// Description is Describe as a catalogue message, its plural by amount.
+func (u TargetUnit) Description(amount int) Message {
+	hours := amount%60 == 0
+	switch {
+	case u == UnitMinutes && hours:
+		return Msg("desk.target.hours", "Count", amount/60)
+	case u == UnitMinutes:
+		return Msg("desk.target.minutes", "Count", amount)
+	case u == UnitBusinessMinutes && hours:
+		return Msg("desk.target.business_hours", "Count", amount/60)
+	case u == UnitBusinessMinutes:
+		return Msg("desk.target.business_minutes", "Count", amount)
+	case u == UnitBusinessDays:
+		return Msg("desk.target.business_days", "Count", amount)
 	}
-	span := func(minutes int) string {
-		if minutes%60 == 0 {
-			return plural(minutes/60, "hour")
-		}
-		return plural(minutes, "minute")
-	}
-	switch u {
-	case UnitMinutes:
-		return span(amount) + " around the clock"
-	case UnitBusinessMinutes:
-		return "business " + span(amount)
-	case UnitBusinessDays:
-		return plural(amount, "business day")
-	}
-	return fmt.Sprintf("%d %s", amount, u)
+	return Msg("desk.target.other", "Count", amount, "Unit", string(u))
 }
 
 // Clock is one service-level clock of a case. A running clock has a

@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"fmt"
 	"unicode"
 	"unicode/utf8"
 )
@@ -68,26 +67,28 @@ func fieldKind(field string) textKind {
 // CheckText records what is wrong with value as the text of field, if
 // anything is.
 func (p Problems) CheckText(field, value string) {
-	if msg := textProblem(fieldKind(field), value); msg != "" {
-		p.Add(field, msg)
+	if msg := textProblem(fieldKind(field), value); msg.ID != "" {
+		if _, ok := p[field]; !ok {
+			p[field] = msg
+		}
 	}
 }
 
-func textProblem(k textKind, value string) string {
+func textProblem(k textKind, value string) Message {
 	if !utf8.ValidString(value) {
-		return "This is not valid text (UTF-8): type it again rather than pasting it."
+		return Msg("desk.text.not_utf8")
 	}
 	for _, r := range value {
 		switch {
 		case k.lines && (r == '\n' || r == '\r' || r == '\t'):
 		case r == '\n' || r == '\r':
-			return "Keep this to one line."
+			return Msg("desk.text.one_line")
 		case unicode.IsControl(r):
-			return "Remove the control characters (such as NUL) from this."
+			return Msg("desk.text.control_characters")
 		}
 	}
 	if n := utf8.RuneCountInString(value); n > k.max {
-		return fmt.Sprintf("Use at most %d characters (you used %d).", k.max, n)
+		return Msg("desk.text.too_long_used", "Max", k.max, "Used", n)
 	}
-	return ""
+	return Message{}
 }

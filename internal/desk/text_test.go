@@ -34,7 +34,7 @@ func TestCheckText(t *testing.T) {
 	for _, tt := range tests {
 		p := Problems{}
 		p.CheckText(tt.field, tt.value)
-		got := p[tt.field]
+		got := p[tt.field].String()
 		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
 			t.Errorf("CheckText(%s, %.20q…) = %q, want %q", tt.field, tt.value, got, tt.want)
 		}

@@ -31,20 +31,11 @@ const (
 // Roles lists the staff roles in the order forms show them.
 var Roles = []Role{RoleAgent, RoleEscalationOwner, RolePortalAdmin, RoleProductSupportManager}
 
+// MessageID is the catalogue ID of the Role's label.
+func (r Role) MessageID() string { return "label.role." + string(r) }
+
 // Label is the role's name in the console.
-func (r Role) Label() string {
-	switch r {
-	case RoleAgent:
-		return "Agent"
-	case RoleEscalationOwner:
-		return "Escalation owner"
-	case RolePortalAdmin:
-		return "Portal admin"
-	case RoleProductSupportManager:
-		return "Product support manager"
-	}
-	return string(r)
-}
+func (r Role) Label() string { return label(r.MessageID(), string(r)) }
 
 // TermsVersion is the version of the Designated Contact terms a contact
 // accepts today. Changing the terms means raising it.
@@ -123,13 +114,15 @@ func DefaultEmailRules() EmailRules {
 // contact a staff member fills it in for ("Enter the contact's first
 // name"). The checks are the same; only the words differ.
 type Subject struct {
-	possessive, object string
+	// self says the person fills in their own profile; the messages
+	// choose their words by it ({{if .Self}}your{{else}}the contact's{{end}}).
+	self bool
 }
 
 // The two subjects of a profile's messages.
 var (
-	Yourself   = Subject{possessive: "your", object: "you"}
-	TheContact = Subject{possessive: "the contact's", object: "the contact"}
+	Yourself   = Subject{self: true}
+	TheContact = Subject{}
 )
 
 // SubjectFor is the subject of the messages a profile's author reads:
@@ -143,29 +136,30 @@ func SubjectFor(a *Actor) Subject {
 }
 
 // CheckWorkEmail returns a message saying why addr is not a corporate
-// address of one person, or "" when it is one, speaking of whose address it
-// is as s. It also returns the address normalised to lower case.
-func (r EmailRules) CheckWorkEmail(addr string, s Subject) (string, string) {
+// address of one person, or the zero Message when it is one, speaking of
+// whose address it is as s. It also returns the address normalised to
+// lower case.
+func (r EmailRules) CheckWorkEmail(addr string, s Subject) (string, Message) {
 	addr = strings.ToLower(strings.TrimSpace(addr))
 	if addr == "" {
-		return addr, "Enter " + s.possessive + " work email address."
+		return addr, Msg("desk.person.email_missing", "Self", s.self)
 	}
 	parsed, err := mail.ParseAddress(addr)
 	if err != nil || parsed.Address != addr || parsed.Name != "" {
-		return addr, "Enter an email address like name@company.com."
+		return addr, Msg("desk.person.email_invalid")
 	}
 	local, domain, ok := strings.Cut(addr, "@")
 	if !ok || !strings.Contains(domain, ".") {
-		return addr, "Enter an email address like name@company.com."
+		return addr, Msg("desk.person.email_invalid")
 	}
 	if slices.Contains(r.FreeMailDomains, domain) {
-		return addr, "Use " + s.possessive + " corporate email address: addresses at " + domain + " are personal addresses and are not accepted."
+		return addr, Msg("desk.person.email_free_mail", "Self", s.self, "Domain", domain)
 	}
 	base, _, _ := strings.Cut(local, "+")
 	if slices.Contains(r.RoleAliases, base) {
-		return addr, "Use an address assigned to " + s.object + " alone: " + local + "@ is a shared alias and is not accepted."
+		return addr, Msg("desk.person.email_role_alias", "Self", s.self, "Local", local)
 	}
-	return addr, ""
+	return addr, Message{}
 }
 
 // ProfileInput is what a contact or an admin submits for a contact profile.
@@ -184,24 +178,24 @@ type ProfileInput struct {
 func ValidateProfile(in ProfileInput, rules EmailRules, s Subject) (string, error) {
 	p := Problems{}
 	if strings.TrimSpace(in.FirstName) == "" {
-		p.Add("first_name", "Enter "+s.possessive+" first name.")
+		p.AddMessage("first_name", "desk.person.first_name", "Self", s.self)
 	}
 	if strings.TrimSpace(in.LastName) == "" {
-		p.Add("last_name", "Enter "+s.possessive+" last name.")
+		p.AddMessage("last_name", "desk.person.last_name", "Self", s.self)
 	}
 	email, msg := rules.CheckWorkEmail(in.Email, s)
-	if msg != "" {
-		p.Add("email", msg)
+	if msg.ID != "" {
+		p["email"] = msg
 	}
 	if in.CompanyID == 0 {
-		p.Add("company", "Choose "+s.possessive+" employer.")
+		p.AddMessage("company", "desk.person.company", "Self", s.self)
 	}
 	if strings.TrimSpace(in.Country) == "" {
-		p.Add("country", "Enter "+s.possessive+" country.")
+		p.AddMessage("country", "desk.person.country", "Self", s.self)
 	}
 	for field, v := range map[string]string{"phone": in.Phone, "mobile": in.Mobile} {
 		if v != "" && !validPhone(v) {
-			p.Add(field, "Enter a phone number with digits, spaces, +, - and brackets only.")
+			p.AddMessage(field, "desk.person.phone")
 		}
 	}
 	return email, p.Err()
@@ -228,10 +222,10 @@ const MinPasswordLength = 10
 func ValidatePassword(pw string) error {
 	p := Problems{}
 	if len([]rune(pw)) < MinPasswordLength {
-		p.Add("password", "Use at least 10 characters.")
+		p.AddMessage("password", "desk.password.too_short", "Min", MinPasswordLength)
 	}
 	if len(pw) > 256 {
-		p.Add("password", "Use at most 256 characters.")
+		p.AddMessage("password", "desk.text.too_long", "Max", 256)
 	}
 	return p.Err()
 }

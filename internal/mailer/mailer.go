@@ -1,6 +1,6 @@
 // Package mailer sends the emails Caseport queues, through an SMTP relay.
 //
-// Every email is a row of the outbox (store.Notification) written in the
+// Every email is a row of the outbox (desk.Notification) written in the
 // transaction of the change it tells of, with a job that sends it. The
 // job hands the message to the relay, then records the Message-ID; a relay
 // that refuses it for now (4xx) makes the job try again later with growing
@@ -32,6 +32,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/i18n"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/worker"
 )
@@ -47,13 +48,18 @@ type Config struct {
 	Relay string
 	// From is the sender, e.g. "Caseport Support <support@example.com>".
 	From string
+	// Clock returns the current time (nil: time.Now), at which a
+	// recipient's access is checked and a sending recorded; tests give
+	// the clock they move.
+	Clock func() time.Time
 }
 
-// Mailer sends queued emails.
+// Mailer sends queued emails. It is given everything at New; nothing of
+// it changes afterwards.
 type Mailer struct {
-	Store  *store.Store
-	Log    *slog.Logger
-	Clock  func() time.Time
+	store  *store.Store
+	log    *slog.Logger
+	clock  func() time.Time
 	from   *mail.Address
 	domain string
 	relay  *url.URL
@@ -70,7 +76,13 @@ func New(s *store.Store, log *slog.Logger, cfg Config) (*Mailer, error) {
 		return nil, fmt.Errorf("mail sender %q: %w", from, err)
 	}
 	_, domain, _ := strings.Cut(addr.Address, "@")
-	m := &Mailer{Store: s, Log: log, Clock: time.Now, from: addr, domain: domain}
+	m := &Mailer{store: s, log: log, clock: cfg.Clock, from: addr, domain: domain}
+	if m.clock == nil {
+		m.clock = time.Now
+	}
+	if m.log == nil {
+		m.log = slog.New(slog.DiscardHandler)
+	}
 	if cfg.Relay != "" {
 		u, err := url.Parse(cfg.Relay)
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
@@ -106,7 +118,7 @@ func (m *Mailer) Send(ctx context.Context, j *desk.Job) error {
 	if err != nil {
 		return fmt.Errorf("mail job %d: payload %q", j.ID, j.Payload)
 	}
-	n, err := m.Store.Notification(ctx, nid)
+	n, err := m.store.Notification(ctx, nid)
 	if errors.Is(err, desk.ErrNotFound) {
 		return nil // gone: nothing to send
 	}
@@ -122,15 +134,15 @@ func (m *Mailer) Send(ctx context.Context, j *desk.Job) error {
 	}
 	if why != "" {
 		// Final: the job ends, and the outbox says why.
-		return m.Store.MailFailed(ctx, n.ID, why)
+		return m.store.MailFailed(ctx, n.ID, why)
 	}
 	msg, msgID, err := m.message(ctx, n)
 	if err == nil {
 		err = m.deliver(ctx, msg)
 	}
 	if err != nil {
-		if ferr := m.Store.MailFailed(ctx, n.ID, err.Error()); ferr != nil {
-			m.Log.ErrorContext(ctx, "record mail failure", "email", n.ID, "err", ferr)
+		if ferr := m.store.MailFailed(ctx, n.ID, err.Error()); ferr != nil {
+			m.log.ErrorContext(ctx, "record mail failure", "email", n.ID, "err", ferr)
 		}
 		err = fmt.Errorf("send email %d: %w", n.ID, err)
 		if refused(err) {
@@ -140,8 +152,8 @@ func (m *Mailer) Send(ctx context.Context, j *desk.Job) error {
 	}
 	// The job ends with the record of the Message-ID, in one transaction:
 	// each email costs one write besides its claim.
-	now := m.Clock().UTC()
-	return m.Store.Write(ctx, func(tx *store.Tx) error {
+	now := m.clock().UTC()
+	return m.store.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.MarkSent(ctx, n.ID, msgID, now); err != nil {
 			return err
 		}
@@ -153,11 +165,11 @@ func (m *Mailer) Send(ctx context.Context, j *desk.Job) error {
 // withheld says why an email about a case must not go out now, or "" when
 // it may: its recipient may see the case no longer (a grant taken away, a
 // contract ended, the account disabled since the email was queued).
-func (m *Mailer) withheld(ctx context.Context, n *store.Notification) (string, error) {
+func (m *Mailer) withheld(ctx context.Context, n *desk.Notification) (string, error) {
 	if n.CaseID == 0 {
 		return "", nil
 	}
-	c, err := m.Store.Case(ctx, n.CaseID)
+	c, err := m.store.Case(ctx, n.CaseID)
 	if err != nil {
 		return "", err
 	}
@@ -165,7 +177,7 @@ func (m *Mailer) withheld(ctx context.Context, n *store.Notification) (string, e
 	if n.UserID == 0 {
 		return why, nil
 	}
-	a, err := m.Store.Actor(ctx, n.UserID, m.Clock().UTC())
+	a, err := m.store.Actor(ctx, n.UserID, m.clock().UTC())
 	if err != nil {
 		return "", err
 	}
@@ -186,9 +198,9 @@ func refused(err error) bool {
 }
 
 // message builds the email of a notification, and its Message-ID.
-func (m *Mailer) message(ctx context.Context, n *store.Notification) (*gomail.Msg, string, error) {
+func (m *Mailer) message(ctx context.Context, n *desk.Notification) (*gomail.Msg, string, error) {
 	if n.UserID != 0 {
-		if u, err := m.Store.User(ctx, n.UserID); err == nil && u.PIN != "" && strings.Contains(n.Subject+n.Body, u.PIN) {
+		if u, err := m.store.User(ctx, n.UserID); err == nil && u.PIN != "" && strings.Contains(n.Subject+n.Body, u.PIN) {
 			return nil, "", errPIN
 		}
 	}
@@ -210,7 +222,7 @@ func (m *Mailer) message(ctx context.Context, n *store.Notification) (*gomail.Ms
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	subject, body := n.Subject, n.Body
 	if n.CaseID != 0 {
-		c, err := m.Store.Case(ctx, n.CaseID)
+		c, err := m.store.Case(ctx, n.CaseID)
 		if err != nil {
 			return nil, "", err
 		}
@@ -219,10 +231,11 @@ func (m *Mailer) message(ctx context.Context, n *store.Notification) (*gomail.Ms
 		msg.SetGenHeaderPreformatted(gomail.HeaderInReplyTo, root)
 		msg.SetGenHeaderPreformatted(gomail.HeaderReferences, root)
 		msg.SetGenHeader(HeaderReference, ref)
+		l := i18n.English() // the recipient's language, once users choose one
 		if !strings.Contains(subject, c.Number()) {
-			subject = "Case " + c.Number() + ": " + subject
+			subject = l.T("mail.case_subject", "Number", c.Number(), "Subject", subject)
 		}
-		body += "\n--\nReference ID: " + ref + "\nReply to this email to add to the case; keep the Reference ID in your reply.\n"
+		body += l.T("mail.case_footer", "Reference", ref)
 	}
 	msg.Subject(subject)
 	msg.SetBodyString(gomail.TypeTextPlain, body)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/caseport/caseport/internal/clocktest"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/mailer"
 	"github.com/caseport/caseport/internal/store"
@@ -93,14 +94,16 @@ func startSink(t *testing.T, refuse int) (*sink, string) {
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-// mailWorker returns a worker that sends mail through the relay at url.
-func mailWorker(t *testing.T, s *store.Store, url string) *worker.Worker {
+// mailWorker returns a worker that sends mail through the relay at url,
+// with what cfg sets besides (its clock, its poll).
+func mailWorker(t *testing.T, s *store.Store, url string, cfg worker.Config) *worker.Worker {
 	t.Helper()
 	m, err := mailer.New(s, quiet, mailer.Config{Relay: url, From: "Caseport Support <support@vendor.example>"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wk := worker.New(s, quiet)
+	cfg.Store, cfg.Log = s, quiet
+	wk := worker.New(cfg)
 	wk.Handle(desk.JobMail, m.Send)
 	return wk
 }
@@ -113,7 +116,7 @@ type world struct {
 }
 
 // setup makes a contact with a case and queues one case email to them.
-func setup(t *testing.T, s *store.Store) (world, *store.Notification) {
+func setup(t *testing.T, s *store.Store) (world, *desk.Notification) {
 	t.Helper()
 	ctx := context.Background()
 	fx := fixture.New(t, s)
@@ -122,7 +125,7 @@ func setup(t *testing.T, s *store.Store) (world, *store.Notification) {
 	w := world{contact: fx.Contact(co, desk.ReadWrite)}
 	w.kase = fx.Case(w.contact)
 	err := s.Write(ctx, func(tx *store.Tx) error {
-		return storetest.QueueMail(ctx, tx, store.Notification{
+		return storetest.QueueMail(ctx, tx, desk.Notification{
 			Kind: "case_reply", UserID: w.contact.ID, To: w.contact.Email, CaseID: w.kase.ID, CreatedAt: time.Now().UTC(),
 			Subject: "A reply from support", Body: "Hello Dana,\n\nPlease try the patch.\n",
 		})
@@ -143,7 +146,8 @@ func TestSendThroughARelay(t *testing.T) {
 		ctx := context.Background()
 		w, n := setup(t, s)
 		relay, url := startSink(t, 1)
-		wk := mailWorker(t, s, url)
+		clock := &clocktest.Clock{} // the real time until the test moves it
+		wk := mailWorker(t, s, url, worker.Config{Clock: clock.Now})
 		// The relay refuses the first attempt: the email waits and says why.
 		if _, err := wk.RunDue(ctx); err != nil {
 			t.Fatal(err)
@@ -152,7 +156,7 @@ func TestSendThroughARelay(t *testing.T) {
 		if !got.SentAt.IsZero() || got.Attempts != 1 || !strings.Contains(got.LastError, "try again later") {
 			t.Fatalf("after a refusal: %+v", got)
 		}
-		wk.Clock = func() time.Time { return time.Now().Add(time.Minute) }
+		clock.Set(time.Now().Add(time.Minute))
 		if _, err := wk.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -220,8 +224,7 @@ func TestAnEmailCostsOneWriteAfterItsClaim(t *testing.T) {
 			t.Fatal(err)
 		}
 		relay, url := startSink(t, 0)
-		wk := mailWorker(t, s, url)
-		wk.Poll = time.Hour
+		wk := mailWorker(t, s, url, worker.Config{Poll: time.Hour})
 		before := s.Writes()
 		stopped := make(chan struct{})
 		go func() { defer close(stopped); wk.Run(ctx) }()
@@ -254,11 +257,12 @@ func TestResentMailKeepsItsMessageID(t *testing.T) {
 		_, n := setup(t, s)
 		relay, url := startSink(t, 0)
 		relay.lose = 1
-		wk := mailWorker(t, s, url)
+		clock := &clocktest.Clock{} // the real time until the test moves it
+		wk := mailWorker(t, s, url, worker.Config{Clock: clock.Now})
 		if _, err := wk.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
-		wk.Clock = func() time.Time { return time.Now().Add(time.Minute) }
+		clock.Set(time.Now().Add(time.Minute))
 		if _, err := wk.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -295,10 +299,11 @@ func TestPermanentRefusalIsNotRetried(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wk := worker.New(s, quiet)
+		clock := &clocktest.Clock{}
+		wk := worker.New(worker.Config{Store: s, Log: quiet, Clock: clock.Now})
 		wk.Handle(desk.JobMail, m.Send)
 		for i := range 3 {
-			wk.Clock = func() time.Time { return time.Now().Add(time.Duration(i) * time.Hour) }
+			clock.Set(time.Now().Add(time.Duration(i) * time.Hour))
 			if _, err := wk.RunDue(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -323,7 +328,7 @@ func TestNoRelayKeepsMailInTheOutbox(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wk := worker.New(s, quiet)
+		wk := worker.New(worker.Config{Store: s, Log: quiet})
 		wk.Handle(desk.JobMail, m.Send)
 		if _, err := wk.RunDue(ctx); err != nil {
 			t.Fatal(err)
@@ -348,7 +353,7 @@ func TestNeverSendsAPIN(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = s.Write(ctx, func(tx *store.Tx) error {
-			return storetest.QueueMail(ctx, tx, store.Notification{
+			return storetest.QueueMail(ctx, tx, desk.Notification{
 				Kind: "oops", UserID: dana.ID, To: dana.Email, CreatedAt: time.Now().UTC(),
 				Subject: "Your details", Body: "Your PIN is " + dana.PIN,
 			})
@@ -405,7 +410,7 @@ func TestWithholdsMailFromWhoLostAccess(t *testing.T) {
 			t.Fatal(err)
 		}
 		relay, url := startSink(t, 0)
-		if _, err := mailWorker(t, s, url).RunDue(ctx); err != nil {
+		if _, err := mailWorker(t, s, url, worker.Config{}).RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if got := relay.messages(); len(got) != 0 {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -166,7 +167,7 @@ func (tx *Tx) CombinationFacts(ctx context.Context, c desk.Combination, now time
 func combinationFacts(ctx context.Context, q q, c desk.Combination, now time.Time) (desk.CombinationFacts, error) {
 	var f desk.CombinationFacts
 	var err error
-	if f.Contracts, err = contracts(ctx, q, ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID}); err != nil {
+	if f.Contracts, err = contracts(ctx, q, desk.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID}); err != nil {
 		return f, err
 	}
 	soldTo, err := company(ctx, q, c.SoldToID)
@@ -179,7 +180,7 @@ func combinationFacts(ctx context.Context, q q, c desk.Combination, now time.Tim
 	}
 	f.SoldTo, f.EndUser = *soldTo, *endUser
 	if c.SoldToID != c.EndUserID {
-		direct, err := contracts(ctx, q, ContractFilter{SoldToID: c.EndUserID, EndUserID: c.EndUserID})
+		direct, err := contracts(ctx, q, desk.ContractFilter{SoldToID: c.EndUserID, EndUserID: c.EndUserID})
 		if err != nil {
 			return f, err
 		}
@@ -229,8 +230,12 @@ func (tx *Tx) AccessRequestsSince(ctx context.Context, requestedBy int64, since 
 	return n, oldest, rows.Err()
 }
 
+// ErrAlreadyDecided is an access request that is no longer pending: one
+// answer suffices. It is a desk.ErrConflict too.
+var ErrAlreadyDecided = errors.New("the access request is decided")
+
 // DecideAccessRequest records a decision on a pending request. A request
-// already decided is a conflict: one answer suffices.
+// already decided is ErrAlreadyDecided.
 func (tx *Tx) DecideAccessRequest(ctx context.Context, r *desk.AccessRequest) error {
 	res, err := tx.q().exec(ctx, `UPDATE access_requests SET state = ?, decided_by = ?, decided_at = ?, decision = ?
 		WHERE id = ? AND state = 'pending'`,
@@ -239,7 +244,7 @@ func (tx *Tx) DecideAccessRequest(ctx context.Context, r *desk.AccessRequest) er
 		return fmt.Errorf("decide access request %d: %w", r.ID, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return fmt.Errorf("access request %d was already decided: %w", r.ID, desk.ErrConflict)
+		return fmt.Errorf("access request %d: %w: %w", r.ID, ErrAlreadyDecided, desk.ErrConflict)
 	}
 	return nil
 }
@@ -254,18 +259,8 @@ type AccessRequestFilter struct {
 	State     desk.RequestState
 }
 
-// AccessRequestRow is a request with the names shown beside it (empty for
-// a request that matched no Service Contract).
-type AccessRequestRow struct {
-	desk.AccessRequest
-	ContactName  string
-	ContactEmail string
-	SoldToName   string
-	EndUserName  string
-}
-
 // AccessRequests lists requests, newest first.
-func (s *Store) AccessRequests(ctx context.Context, f AccessRequestFilter) ([]AccessRequestRow, error) {
+func (s *Store) AccessRequests(ctx context.Context, f AccessRequestFilter) ([]desk.AccessRequestRow, error) {
 	return accessRequests(ctx, s.read(), f)
 }
 
@@ -281,7 +276,7 @@ func (tx *Tx) AccessRequestForUpdate(ctx context.Context, requestID int64) (*des
 	return &rs[0].AccessRequest, nil
 }
 
-func accessRequests(ctx context.Context, q q, f AccessRequestFilter) ([]AccessRequestRow, error) {
+func accessRequests(ctx context.Context, q q, f AccessRequestFilter) ([]desk.AccessRequestRow, error) {
 	if f.SoldToIDs != nil && len(f.SoldToIDs) == 0 {
 		return nil, nil
 	}
@@ -306,9 +301,9 @@ func accessRequests(ctx context.Context, q q, f AccessRequestFilter) ([]AccessRe
 		return nil, fmt.Errorf("access requests: %w", err)
 	}
 	defer rows.Close()
-	var out []AccessRequestRow
+	var out []desk.AccessRequestRow
 	for rows.Next() {
-		var r AccessRequestRow
+		var r desk.AccessRequestRow
 		var level, state string
 		if err := rows.Scan(&r.ID, &r.ContactID, nullInt{&r.SoldToID}, nullInt{&r.EndUserID}, &r.SoldToOrgID,
 			&r.EndUserOrgID, &level, &r.Reason, &state,

@@ -108,55 +108,18 @@ func (tx *Tx) CreateComponent(ctx context.Context, productID int64, name string)
 	return newID, nil
 }
 
-// Catalog is every product with its components.
-type Catalog struct {
-	Products   []desk.Product
-	Components []desk.Component
-}
-
-// ComponentsOf returns the components of one product.
-func (c *Catalog) ComponentsOf(productID int64) []desk.Component {
-	var out []desk.Component
-	for _, comp := range c.Components {
-		if comp.ProductID == productID {
-			out = append(out, comp)
-		}
-	}
-	return out
-}
-
-// Component finds a component by ID.
-func (c *Catalog) Component(componentID int64) (desk.Component, bool) {
-	for _, comp := range c.Components {
-		if comp.ID == componentID {
-			return comp, true
-		}
-	}
-	return desk.Component{}, false
-}
-
-// Product finds a product by ID.
-func (c *Catalog) Product(productID int64) (desk.Product, bool) {
-	for _, p := range c.Products {
-		if p.ID == productID {
-			return p, true
-		}
-	}
-	return desk.Product{}, false
-}
-
 // Catalog reads every product and component, by name.
-func (s *Store) Catalog(ctx context.Context) (*Catalog, error) {
+func (s *Store) Catalog(ctx context.Context) (*desk.Catalog, error) {
 	return catalog(ctx, s.read())
 }
 
 // Catalog reads every product and component inside the transaction.
-func (tx *Tx) Catalog(ctx context.Context) (*Catalog, error) {
+func (tx *Tx) Catalog(ctx context.Context) (*desk.Catalog, error) {
 	return catalog(ctx, tx.q())
 }
 
-func catalog(ctx context.Context, q q) (*Catalog, error) {
-	var cat Catalog
+func catalog(ctx context.Context, q q) (*desk.Catalog, error) {
+	var cat desk.Catalog
 	rows, err := q.query(ctx, `SELECT id, name FROM products ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("products: %w", err)
@@ -262,27 +225,17 @@ func splitFlex(s string) []desk.FlexCare {
 	return out
 }
 
-// ContractFilter selects contracts. Zero fields do not filter.
-type ContractFilter struct {
-	ID        int64
-	SoldToID  int64
-	EndUserID int64
-	// CompanyID matches contracts where the company is Sold To, End User or
-	// Support Owner.
-	CompanyID int64
-}
-
 // Contracts lists contracts with their products, by number.
-func (s *Store) Contracts(ctx context.Context, f ContractFilter) ([]desk.Contract, error) {
+func (s *Store) Contracts(ctx context.Context, f desk.ContractFilter) ([]desk.Contract, error) {
 	return contracts(ctx, s.read(), f)
 }
 
 // Contracts lists contracts inside the transaction.
-func (tx *Tx) Contracts(ctx context.Context, f ContractFilter) ([]desk.Contract, error) {
+func (tx *Tx) Contracts(ctx context.Context, f desk.ContractFilter) ([]desk.Contract, error) {
 	return contracts(ctx, tx.q(), f)
 }
 
-func contracts(ctx context.Context, q q, f ContractFilter) ([]desk.Contract, error) {
+func contracts(ctx context.Context, q q, f desk.ContractFilter) ([]desk.Contract, error) {
 	rows, err := q.query(ctx, `SELECT id, number, sold_to_id, end_user_id, support_owner_id, level, flex_care,
 			deployment, starts, ends, state, calendar_id
 		FROM contracts
@@ -347,7 +300,7 @@ func (tx *Tx) ContractByNumber(ctx context.Context, number string) (*desk.Contra
 	if err := tx.q().row(ctx, `SELECT id FROM contracts WHERE number = ?`, number).Scan(&contractID); err != nil {
 		return nil, notFound(err, "contract "+number)
 	}
-	cs, err := contracts(ctx, tx.q(), ContractFilter{ID: contractID})
+	cs, err := contracts(ctx, tx.q(), desk.ContractFilter{ID: contractID})
 	if err != nil {
 		return nil, err
 	}

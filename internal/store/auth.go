@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/caseport/caseport/internal/desk"
 )
 
 // CreateSession stores a session by the hash of its token.
@@ -67,17 +69,6 @@ func (tx *Tx) RevokeUserAPITokens(ctx context.Context, userID int64, now time.Ti
 	return nil
 }
 
-// APIToken is a personal API token as listed on the profile page; the
-// token itself is shown once at creation and never stored.
-type APIToken struct {
-	ID         int64
-	UserID     int64
-	Name       string
-	CreatedAt  time.Time
-	LastUsedAt time.Time
-	RevokedAt  time.Time
-}
-
 // CreateAPIToken stores a token by its hash and returns its ID.
 func (tx *Tx) CreateAPIToken(ctx context.Context, userID int64, name string, tokenHash []byte, now time.Time) (int64, error) {
 	var newID int64
@@ -100,16 +91,16 @@ func (tx *Tx) RevokeAPIToken(ctx context.Context, userID, tokenID int64, now tim
 }
 
 // APITokens lists a user's tokens, newest first.
-func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
+func (s *Store) APITokens(ctx context.Context, userID int64) ([]desk.APIToken, error) {
 	rows, err := s.read().query(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at
 		FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("api tokens: %w", err)
 	}
 	defer rows.Close()
-	var out []APIToken
+	var out []desk.APIToken
 	for rows.Next() {
-		var t APIToken
+		var t desk.APIToken
 		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, nullTime{&t.CreatedAt}, nullTime{&t.LastUsedAt},
 			nullTime{&t.RevokedAt}); err != nil {
 			return nil, fmt.Errorf("api tokens: %w", err)
@@ -243,20 +234,8 @@ func (s *Store) ClearLoginFailures(ctx context.Context, key string, before time.
 	return nil
 }
 
-// AuditEntry is one line of the audit log.
-type AuditEntry struct {
-	ID      int64
-	At      time.Time
-	ActorID int64
-	Actor   string // the actor's name, for display
-	Action  string
-	Subject string
-	Detail  string
-	Address string
-}
-
 // Audit appends a line to the audit log inside the transaction.
-func (tx *Tx) Audit(ctx context.Context, e AuditEntry) error {
+func (tx *Tx) Audit(ctx context.Context, e desk.AuditEntry) error {
 	_, err := tx.q().exec(ctx, `INSERT INTO audit (at, actor_id, action, subject, detail, address) VALUES (?, ?, ?, ?, ?, ?)`,
 		ts(e.At), id(e.ActorID), e.Action, e.Subject, e.Detail, e.Address)
 	if err != nil {
@@ -267,20 +246,12 @@ func (tx *Tx) Audit(ctx context.Context, e AuditEntry) error {
 
 // Audit appends a line to the audit log on its own, for events that change
 // nothing else (a failed sign-in).
-func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+func (s *Store) Audit(ctx context.Context, e desk.AuditEntry) error {
 	return s.Write(ctx, func(tx *Tx) error { return tx.Audit(ctx, e) })
 }
 
-// AuditFilter selects audit lines.
-type AuditFilter struct {
-	Action string
-	// Before pages backwards: lines with a smaller ID.
-	Before int64
-	Limit  int
-}
-
 // AuditLog lists audit lines, newest first.
-func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+func (s *Store) AuditLog(ctx context.Context, f desk.AuditFilter) ([]desk.AuditEntry, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
@@ -293,9 +264,9 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	defer rows.Close()
-	var out []AuditEntry
+	var out []desk.AuditEntry
 	for rows.Next() {
-		var e AuditEntry
+		var e desk.AuditEntry
 		if err := rows.Scan(&e.ID, nullTime{&e.At}, nullInt{&e.ActorID}, &e.Actor, &e.Action, &e.Subject, &e.Detail,
 			&e.Address); err != nil {
 			return nil, fmt.Errorf("audit log: %w", err)
@@ -305,28 +276,9 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 	return out, rows.Err()
 }
 
-// Notification is an email to send, written in the same transaction as the
-// change that causes it.
-type Notification struct {
-	ID        int64
-	Kind      string
-	UserID    int64
-	To        string
-	Subject   string
-	Body      string
-	CaseID    int64
-	CreatedAt time.Time
-	SentAt    time.Time
-	// MessageID is the Message-ID it was sent with; Attempts and
-	// LastError tell of a relay that refused it.
-	MessageID string
-	Attempts  int
-	LastError string
-}
-
 // AddNotification queues an email and returns its ID. The caller
 // schedules the job that sends it (desk.MailJob) in the same transaction.
-func (tx *Tx) AddNotification(ctx context.Context, n Notification) (int64, error) {
+func (tx *Tx) AddNotification(ctx context.Context, n desk.Notification) (int64, error) {
 	var nid int64
 	err := tx.q().row(ctx, `INSERT INTO notifications (kind, user_id, to_addr, subject, body, case_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, n.Kind, id(n.UserID), n.To, n.Subject, n.Body, id(n.CaseID), ts(n.CreatedAt)).Scan(&nid)
@@ -338,14 +290,14 @@ func (tx *Tx) AddNotification(ctx context.Context, n Notification) (int64, error
 
 const notificationColumns = `id, kind, user_id, to_addr, subject, body, case_id, created_at, sent_at, message_id, attempts, last_error`
 
-func scanNotification(sc scanner, n *Notification) error {
+func scanNotification(sc scanner, n *desk.Notification) error {
 	return sc.Scan(&n.ID, &n.Kind, nullInt{&n.UserID}, &n.To, &n.Subject, &n.Body, nullInt{&n.CaseID},
 		nullTime{&n.CreatedAt}, nullTime{&n.SentAt}, &n.MessageID, &n.Attempts, &n.LastError)
 }
 
 // Notification reads one queued or sent email.
-func (s *Store) Notification(ctx context.Context, notificationID int64) (*Notification, error) {
-	var n Notification
+func (s *Store) Notification(ctx context.Context, notificationID int64) (*desk.Notification, error) {
+	var n desk.Notification
 	if err := scanNotification(s.read().row(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = ?`, notificationID), &n); err != nil {
 		return nil, notFound(err, "email "+strconv.FormatInt(notificationID, 10))
 	}
@@ -377,7 +329,7 @@ func (s *Store) MailFailed(ctx context.Context, notificationID int64, cause stri
 
 // Notifications lists queued and sent emails, newest first, optionally only
 // those to one address.
-func (s *Store) Notifications(ctx context.Context, to string, limit int) ([]Notification, error) {
+func (s *Store) Notifications(ctx context.Context, to string, limit int) ([]desk.Notification, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
@@ -387,9 +339,9 @@ func (s *Store) Notifications(ctx context.Context, to string, limit int) ([]Noti
 		return nil, fmt.Errorf("notifications: %w", err)
 	}
 	defer rows.Close()
-	var out []Notification
+	var out []desk.Notification
 	for rows.Next() {
-		var n Notification
+		var n desk.Notification
 		if err := scanNotification(rows, &n); err != nil {
 			return nil, fmt.Errorf("notifications: %w", err)
 		}

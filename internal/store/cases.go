@@ -13,20 +13,6 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// CaseRow is a case with the names a page shows beside it.
-type CaseRow struct {
-	desk.Case
-	SoldToName    string
-	EndUserName   string
-	ContactName   string
-	OwnerName     string // empty when unassigned
-	ProductName   string
-	ComponentName string
-	// SLADueAt is the earliest deadline of the case's running
-	// service-level clocks; zero when none runs.
-	SLADueAt time.Time
-}
-
 // caseColumns are the columns of desk.Case, in the order scanCase reads
 // them, for a query that names the cases table c.
 const caseColumns = `c.id, c.sold_to_id, c.end_user_id, c.contact_id, c.owner_id, c.type, c.sub_type,
@@ -73,7 +59,7 @@ const caseRowQuery = caseRowSelect + `
 FROM cases c` + caseRowJoins
 
 // caseRowDest returns the scan destinations of caseRowQuery.
-func caseRowDest(r *CaseRow) []any {
+func caseRowDest(r *desk.CaseRow) []any {
 	return append(caseDest(&r.Case),
 		&r.SoldToName, &r.EndUserName, &r.ContactName, &r.OwnerName, &r.ProductName, &r.ComponentName,
 		nullTime{&r.SLADueAt})
@@ -124,8 +110,8 @@ func (tx *Tx) CaseForUpdate(ctx context.Context, caseID int64) (*desk.Case, erro
 }
 
 // Case reads one case with the names shown beside it.
-func (s *Store) Case(ctx context.Context, caseID int64) (*CaseRow, error) {
-	var r CaseRow
+func (s *Store) Case(ctx context.Context, caseID int64) (*desk.CaseRow, error) {
+	var r desk.CaseRow
 	err := s.read().row(ctx, caseRowQuery+` WHERE c.id = ?`, caseID).Scan(caseRowDest(&r)...)
 	if err != nil {
 		return nil, notFound(err, "case "+desk.FormatCaseNumber(caseID))
@@ -163,83 +149,18 @@ func (tx *Tx) UpdateCase(ctx context.Context, c *desk.Case) error {
 	return nil
 }
 
-// CaseList names a list of cases; each has its own base condition and
-// order.
-type CaseList int
-
-// Case lists.
-const (
-	// MyCases are the non-closed cases whose contact is CaseFilter.ContactID.
-	MyCases CaseList = iota
-	// GroupCases are the non-closed cases of the scope's combinations.
-	GroupCases
-	// ClosedCases are the closed cases, most recently closed first.
-	ClosedCases
-	// Queue is the staff console: non-closed cases unless
-	// CaseFilter.Statuses says otherwise.
-	Queue
-)
-
-// CaseFilter selects one page of a case list. Every field that is set
-// narrows the list further.
-type CaseFilter struct {
-	// Scope is required: all cases (staff) or the combinations the actor
-	// may view. An empty, non-All scope lists nothing.
-	Scope desk.CaseScope
-	List  CaseList
-	// ContactID is the contact whose cases MyCases lists.
-	ContactID int64
-	// Number is an exact case number.
-	Number int64
-	// Keywords are words that must all occur in the summary or
-	// description; the last one may be the start of a word.
-	Keywords  string
-	EndUserID int64
-	// Statuses, Priorities, ProductID, OwnerID, Unassigned and CompanyID
-	// are the staff console's filters. CompanyID matches the Sold To or
-	// the End User.
-	Statuses   []desk.Status
-	Priorities []desk.Priority
-	ProductID  int64
-	OwnerID    int64
-	Unassigned bool
-	CompanyID  int64
-	// ByDeadline orders the queue by the soonest service-level deadline
-	// ("time to breach") and leaves out cases with no running clock. A
-	// keyword search keeps its own order.
-	ByDeadline bool
-	// Limit is the page size: 25 when zero, at most 100.
-	Limit int
-	// After is CasePage.Next of the previous page; empty for the first.
-	After string
-}
-
-// CasePage is one page of a case list.
-type CasePage struct {
-	Cases []CaseRow
-	// Next continues the list after this page as CaseFilter.After; it is
-	// empty on the last page.
-	Next string
-}
-
-// Page sizes.
-const (
-	DefaultPageSize = 25
-	MaxPageSize     = 100
-)
-
 // Cases lists one page of cases, newest activity first (ClosedCases:
 // latest closure first; a keyword search: newest case first). Pages are
 // cut by keyset, never by offset or a count, so every page costs the same
 // however deep the reader goes.
-func (s *Store) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
+func (s *Store) Cases(ctx context.Context, f desk.CaseFilter) (*desk.CasePage, error) {
 	path, err := s.searchPath(ctx, f.Keywords)
 	if err != nil {
 		return nil, err
 	}
 	query, args, err := s.casesQuery(f, path)
 	if err != nil || query == "" {
-		return &CasePage{}, err
+		return &desk.CasePage{}, err
 	}
 	rows, err := s.read().query(ctx, query, args...)
 	if err != nil {
@@ -247,9 +168,9 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 	}
 	defer rows.Close()
 	limit := pageSize(f.Limit)
-	page := &CasePage{Cases: make([]CaseRow, 0, limit+1)}
+	page := &desk.CasePage{Cases: make([]desk.CaseRow, 0, limit+1)}
 	for rows.Next() {
-		var r CaseRow
+		var r desk.CaseRow
 		if err := rows.Scan(caseRowDest(&r)...); err != nil {
 			return nil, fmt.Errorf("list cases: %w", err)
 		}
@@ -266,7 +187,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 		case path != noSearch:
 		case f.ByDeadline:
 			at = page.Cases[limit-1].SLADueAt
-		case f.List == ClosedCases:
+		case f.List == desk.ClosedCases:
 			at = last.ClosedAt
 		default:
 			at = last.UpdatedAt
@@ -279,25 +200,25 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) (*CasePage, error) {
 // casesQuery writes the query of Cases: caseRowQuery, the conditions of f
 // and the keyset, asking for one row more than a page to learn whether
 // another page follows. It returns an empty query when nothing can match.
-func (s *Store) casesQuery(f CaseFilter, path searchPath) (string, []any, error) {
+func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, error) {
 	if !f.Scope.All && len(f.Scope.Combinations) == 0 {
 		return "", nil, nil
 	}
 	var w where
 	sortCol := "c.updated_at"
 	switch f.List {
-	case MyCases:
+	case desk.MyCases:
 		if f.ContactID == 0 {
 			return "", nil, errors.New("my cases: no contact given")
 		}
 		w.add("c.contact_id = ?", f.ContactID)
 		w.add("c.status <> 'closed'")
-	case GroupCases:
+	case desk.GroupCases:
 		w.add("c.status <> 'closed'")
-	case ClosedCases:
+	case desk.ClosedCases:
 		w.add("c.status = 'closed'")
 		sortCol = "c.closed_at"
-	case Queue:
+	case desk.Queue:
 		// The status condition is a literal, not a parameter, so that the
 		// partial indexes on status match whatever plan the server caches.
 		switch closed := countClosed(f.Statuses); {
@@ -431,9 +352,9 @@ func (s *Store) searchPath(ctx context.Context, keywords string) (searchPath, er
 func pageSize(limit int) int {
 	switch {
 	case limit <= 0:
-		return DefaultPageSize
-	case limit > MaxPageSize:
-		return MaxPageSize
+		return desk.DefaultPageSize
+	case limit > desk.MaxPageSize:
+		return desk.MaxPageSize
 	}
 	return limit
 }
@@ -489,9 +410,9 @@ func (w *where) String() string {
 
 // A cursor is the sort time and ID of the last case of a page, in
 // base64url so that it travels in a query string untouched.
-func cursor(at time.Time, caseID int64) string {
+func cursor(at time.Time, caseID int64) desk.Cursor {
 	raw := at.UTC().Format(time.RFC3339Nano) + " " + strconv.FormatInt(caseID, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+	return desk.Cursor(base64.RawURLEncoding.EncodeToString([]byte(raw)))
 }
 
 // ErrBadCursor is a CaseFilter.After that is no cursor of a list: it
@@ -499,9 +420,9 @@ func cursor(at time.Time, caseID int64) string {
 var ErrBadCursor = errors.New("not a cursor of a case list")
 
 // parseCursor reads a cursor; anything else is ErrBadCursor.
-func parseCursor(s string) (time.Time, int64, error) {
+func parseCursor(s desk.Cursor) (time.Time, int64, error) {
 	bad := fmt.Errorf("case list after %q: %w", s, ErrBadCursor)
-	raw, err := base64.RawURLEncoding.DecodeString(s)
+	raw, err := base64.RawURLEncoding.DecodeString(string(s))
 	if err != nil {
 		return time.Time{}, 0, bad
 	}

@@ -300,7 +300,7 @@ func BenchmarkCases(b *testing.B) {
 
 func benchCaseLists(b *testing.B, d *benchSet) {
 	ctx := context.Background()
-	list := func(name string, filter func(i int) store.CaseFilter) {
+	list := func(name string, filter func(i int) desk.CaseFilter) {
 		b.Run(name, func(b *testing.B) {
 			if testing.Verbose() {
 				plan, err := d.s.ExplainCases(ctx, filter(0))
@@ -328,47 +328,47 @@ func benchCaseLists(b *testing.B, d *benchSet) {
 		return desk.CaseScope{Combinations: []desk.Combination{d.combo(i)}}
 	}
 	// A contact's My Cases: the first page of their open cases.
-	list("my-cases", func(i int) store.CaseFilter {
+	list("my-cases", func(i int) desk.CaseFilter {
 		company := i % benchCompanies
-		return store.CaseFilter{
-			Scope: contactScope(company), List: store.MyCases,
+		return desk.CaseFilter{
+			Scope: contactScope(company), List: desk.MyCases,
 			ContactID: d.contacts[company*benchContacts+(i/benchCompanies)%benchContacts],
 		}
 	})
 	// Group Cases of a company, and its Closed Cases (the long list).
-	list("group-cases", func(i int) store.CaseFilter {
-		return store.CaseFilter{Scope: contactScope(i), List: store.GroupCases}
+	list("group-cases", func(i int) desk.CaseFilter {
+		return desk.CaseFilter{Scope: contactScope(i), List: desk.GroupCases}
 	})
-	list("closed-cases", func(i int) store.CaseFilter {
-		return store.CaseFilter{Scope: contactScope(i), List: store.ClosedCases}
+	list("closed-cases", func(i int) desk.CaseFilter {
+		return desk.CaseFilter{Scope: contactScope(i), List: desk.ClosedCases}
 	})
 	// The staff queue: everything not closed, newest first; and one owner.
-	list("queue", func(int) store.CaseFilter {
-		return store.CaseFilter{Scope: desk.CaseScope{All: true}, List: store.Queue}
+	list("queue", func(int) desk.CaseFilter {
+		return desk.CaseFilter{Scope: desk.CaseScope{All: true}, List: desk.Queue}
 	})
-	list("queue-owner", func(i int) store.CaseFilter {
-		return store.CaseFilter{Scope: desk.CaseScope{All: true}, List: store.Queue, OwnerID: d.staff[i%len(d.staff)]}
+	list("queue-owner", func(i int) desk.CaseFilter {
+		return desk.CaseFilter{Scope: desk.CaseScope{All: true}, List: desk.Queue, OwnerID: d.staff[i%len(d.staff)]}
 	})
 	// Keyword search inside a customer's cases (Group Cases + keywords),
 	// and across every case for staff: two common words, and a rare word.
-	list("search-customer", func(i int) store.CaseFilter {
-		return store.CaseFilter{Scope: contactScope(i), List: store.ClosedCases, Keywords: words(i, 1, 13)}
+	list("search-customer", func(i int) desk.CaseFilter {
+		return desk.CaseFilter{Scope: contactScope(i), List: desk.ClosedCases, Keywords: words(i, 1, 13)}
 	})
-	list("search-staff-common", func(i int) store.CaseFilter {
-		return store.CaseFilter{
-			Scope: desk.CaseScope{All: true}, List: store.Queue,
+	list("search-staff-common", func(i int) desk.CaseFilter {
+		return desk.CaseFilter{
+			Scope: desk.CaseScope{All: true}, List: desk.Queue,
 			Statuses: []desk.Status{desk.StatusClosed}, Keywords: words(i, 2, 13),
 		}
 	})
-	list("search-staff-rare", func(int) store.CaseFilter {
-		return store.CaseFilter{
-			Scope: desk.CaseScope{All: true}, List: store.Queue,
+	list("search-staff-rare", func(int) desk.CaseFilter {
+		return desk.CaseFilter{
+			Scope: desk.CaseScope{All: true}, List: desk.Queue,
 			Statuses: []desk.Status{desk.StatusClosed}, Keywords: rareWord,
 		}
 	})
-	list("case-number", func(i int) store.CaseFilter {
-		return store.CaseFilter{
-			Scope: desk.CaseScope{All: true}, List: store.Queue,
+	list("case-number", func(i int) desk.CaseFilter {
+		return desk.CaseFilter{
+			Scope: desk.CaseScope{All: true}, List: desk.Queue,
 			Statuses: desk.Statuses, Number: 1_000_001 + int64((i*7919)%d.n),
 		}
 	})

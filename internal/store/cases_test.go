@@ -155,7 +155,7 @@ func TestCaseRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Case(%d): %v", id, err)
 				}
-				wantRow := store.CaseRow{
+				wantRow := desk.CaseRow{
 					Case: want, SoldToName: tt.soldTo, EndUserName: tt.endUser, ContactName: tt.contact,
 					OwnerName: tt.owner, ProductName: tt.product, ComponentName: tt.component,
 				}
@@ -417,7 +417,7 @@ func seedLists(t *testing.T, s *store.Store) listWorld {
 }
 
 // names turns a page back into fixture names, for readable diffs.
-func (lw listWorld) names(page *store.CasePage) []string {
+func (lw listWorld) names(page *desk.CasePage) []string {
 	ids := make([]int64, len(page.Cases))
 	for i, r := range page.Cases {
 		ids[i] = r.ID
@@ -446,46 +446,46 @@ func TestCaseLists(t *testing.T) {
 		a, b, p := lw.comboA(), lw.comboB(), lw.comboP()
 		tests := []struct {
 			name string
-			f    store.CaseFilter
+			f    desk.CaseFilter
 			want []string
 		}{
-			{"my cases", store.CaseFilter{Scope: scope(a), List: store.MyCases, ContactID: lw.alice}, []string{"a4", "a1"}},
-			{"my cases after losing the combination", store.CaseFilter{Scope: scope(b), List: store.MyCases, ContactID: lw.alice}, []string{}},
-			{"group cases", store.CaseFilter{Scope: scope(a), List: store.GroupCases}, []string{"a4", "a2", "a1"}},
-			{"group cases of two combinations", store.CaseFilter{Scope: scope(a, p), List: store.GroupCases}, []string{"p1", "a4", "a2", "a1"}},
-			{"group cases of B never show A", store.CaseFilter{Scope: scope(b), List: store.GroupCases}, []string{"b1"}},
-			{"group cases, staff", store.CaseFilter{Scope: all, List: store.GroupCases}, []string{"p1", "b1", "a4", "a2", "a1"}},
-			{"empty scope sees nothing", store.CaseFilter{List: store.GroupCases}, []string{}},
-			{"empty scope sees nothing in the queue", store.CaseFilter{Scope: scope(), List: store.Queue}, []string{}},
-			{"half a combination is no combination", store.CaseFilter{Scope: scope(desk.Combination{SoldToID: lw.partner, EndUserID: lw.partner}), List: store.GroupCases}, []string{}},
-			{"closed cases by closure", store.CaseFilter{Scope: scope(a, b, p), List: store.ClosedCases}, []string{"a3", "p2", "b2"}},
-			{"closed cases of B", store.CaseFilter{Scope: scope(b), List: store.ClosedCases}, []string{"b2"}},
-			{"number", store.CaseFilter{Scope: scope(a), List: store.GroupCases, Number: lw.ids["a2"]}, []string{"a2"}},
-			{"number out of scope", store.CaseFilter{Scope: scope(a), List: store.GroupCases, Number: lw.ids["b1"]}, []string{}},
-			{"number of a closed case", store.CaseFilter{Scope: scope(a), List: store.ClosedCases, Number: lw.ids["a3"]}, []string{"a3"}},
-			{"keyword", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "printer"}, []string{"b1", "a1"}},
-			{"keyword, plural and case", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "PRINTERS"}, []string{"b1", "a1"}},
-			{"keyword in scope", store.CaseFilter{Scope: scope(a), List: store.GroupCases, Keywords: "printer"}, []string{"a1"}},
-			{"keyword, closed: newest case first", store.CaseFilter{Scope: all, List: store.ClosedCases, Keywords: "printer"}, []string{"p2", "a3"}},
-			{"keyword stem", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "routes"}, []string{"p1", "a2"}},
-			{"keywords all required", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "printer offline"}, []string{"b1"}},
-			{"keyword in description", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "codec"}, []string{"a4"}},
-			{"keyword nowhere", store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: "kangaroo"}, []string{}},
-			{"my cases by keyword", store.CaseFilter{Scope: scope(a), List: store.MyCases, ContactID: lw.alice, Keywords: "voicemail"}, []string{"a4"}},
-			{"end user", store.CaseFilter{Scope: all, List: store.GroupCases, EndUserID: lw.endCo}, []string{"p1"}},
-			{"end user closed", store.CaseFilter{Scope: scope(a, b, p), List: store.ClosedCases, EndUserID: lw.endCo}, []string{"p2"}},
-			{"queue", store.CaseFilter{Scope: all, List: store.Queue}, []string{"p1", "b1", "a4", "a2", "a1"}},
-			{"queue of one status", store.CaseFilter{Scope: all, List: store.Queue, Statuses: []desk.Status{desk.StatusOpen}}, []string{"p1", "b1", "a1"}},
-			{"queue of closed", store.CaseFilter{Scope: all, List: store.Queue, Statuses: []desk.Status{desk.StatusClosed}}, []string{"p2", "b2", "a3"}},
-			{"queue of open and closed", store.CaseFilter{Scope: all, List: store.Queue, Statuses: []desk.Status{desk.StatusOpen, desk.StatusClosed}}, []string{"p2", "p1", "b2", "b1", "a3", "a1"}},
-			{"queue by priority", store.CaseFilter{Scope: all, List: store.Queue, Priorities: []desk.Priority{desk.PriorityCritical, desk.PriorityHigh}}, []string{"b1", "a2"}},
-			{"queue by product", store.CaseFilter{Scope: all, List: store.Queue, ProductID: lw.product2}, []string{"a4"}},
-			{"queue by owner", store.CaseFilter{Scope: all, List: store.Queue, OwnerID: lw.agent}, []string{"b1", "a1"}},
-			{"queue unassigned", store.CaseFilter{Scope: all, List: store.Queue, Unassigned: true}, []string{"p1", "a2"}},
-			{"queue by sold to", store.CaseFilter{Scope: all, List: store.Queue, CompanyID: lw.partner}, []string{"p1"}},
-			{"queue by end user company", store.CaseFilter{Scope: all, List: store.Queue, CompanyID: lw.endCo}, []string{"p1"}},
-			{"queue in a scope", store.CaseFilter{Scope: scope(b), List: store.Queue}, []string{"b1"}},
-			{"queue filters combined", store.CaseFilter{Scope: all, List: store.Queue, OwnerID: lw.agent, Priorities: []desk.Priority{desk.PriorityLow}, Keywords: "printer"}, []string{"a1"}},
+			{"my cases", desk.CaseFilter{Scope: scope(a), List: desk.MyCases, ContactID: lw.alice}, []string{"a4", "a1"}},
+			{"my cases after losing the combination", desk.CaseFilter{Scope: scope(b), List: desk.MyCases, ContactID: lw.alice}, []string{}},
+			{"group cases", desk.CaseFilter{Scope: scope(a), List: desk.GroupCases}, []string{"a4", "a2", "a1"}},
+			{"group cases of two combinations", desk.CaseFilter{Scope: scope(a, p), List: desk.GroupCases}, []string{"p1", "a4", "a2", "a1"}},
+			{"group cases of B never show A", desk.CaseFilter{Scope: scope(b), List: desk.GroupCases}, []string{"b1"}},
+			{"group cases, staff", desk.CaseFilter{Scope: all, List: desk.GroupCases}, []string{"p1", "b1", "a4", "a2", "a1"}},
+			{"empty scope sees nothing", desk.CaseFilter{List: desk.GroupCases}, []string{}},
+			{"empty scope sees nothing in the queue", desk.CaseFilter{Scope: scope(), List: desk.Queue}, []string{}},
+			{"half a combination is no combination", desk.CaseFilter{Scope: scope(desk.Combination{SoldToID: lw.partner, EndUserID: lw.partner}), List: desk.GroupCases}, []string{}},
+			{"closed cases by closure", desk.CaseFilter{Scope: scope(a, b, p), List: desk.ClosedCases}, []string{"a3", "p2", "b2"}},
+			{"closed cases of B", desk.CaseFilter{Scope: scope(b), List: desk.ClosedCases}, []string{"b2"}},
+			{"number", desk.CaseFilter{Scope: scope(a), List: desk.GroupCases, Number: lw.ids["a2"]}, []string{"a2"}},
+			{"number out of scope", desk.CaseFilter{Scope: scope(a), List: desk.GroupCases, Number: lw.ids["b1"]}, []string{}},
+			{"number of a closed case", desk.CaseFilter{Scope: scope(a), List: desk.ClosedCases, Number: lw.ids["a3"]}, []string{"a3"}},
+			{"keyword", desk.CaseFilter{Scope: all, List: desk.GroupCases, Keywords: "printer"}, []string{"b1", "a1"}},
+			{"keyword, plural and case", desk.CaseFilter{Scope: all, List: desk.GroupCases, Keywords: "PRINTERS"}, []string{"b1", "a1"}},
+			{"keyword in scope", desk.CaseFilter{Scope: scope(a), List: desk.GroupCases, Keywords: "printer"}, []string{"a1"}},
+			{"keyword, closed: newest case first", desk.CaseFilter{Scope: all, List: desk.ClosedCases, Keywords: "printer"}, []string{"p2", "a3"}},
+			{"keyword stem", desk.CaseFilter{Scope: all, List: desk.GroupCases, Keywords: "routes"}, []string{"p1", "a2"}},
+			{"keywords all required", desk.CaseFilter{Scope: all, List: desk.GroupCases, Keywords: "printer offline"}, []string{"b1"}},
+			{"keyword in description", desk.CaseFilter{Scope: all, List: desk.GroupCases, Keywords: "codec"}, []string{"a4"}},
+			{"keyword nowhere", desk.CaseFilter{Scope: all, List: desk.GroupCases, Keywords: "kangaroo"}, []string{}},
+			{"my cases by keyword", desk.CaseFilter{Scope: scope(a), List: desk.MyCases, ContactID: lw.alice, Keywords: "voicemail"}, []string{"a4"}},
+			{"end user", desk.CaseFilter{Scope: all, List: desk.GroupCases, EndUserID: lw.endCo}, []string{"p1"}},
+			{"end user closed", desk.CaseFilter{Scope: scope(a, b, p), List: desk.ClosedCases, EndUserID: lw.endCo}, []string{"p2"}},
+			{"queue", desk.CaseFilter{Scope: all, List: desk.Queue}, []string{"p1", "b1", "a4", "a2", "a1"}},
+			{"queue of one status", desk.CaseFilter{Scope: all, List: desk.Queue, Statuses: []desk.Status{desk.StatusOpen}}, []string{"p1", "b1", "a1"}},
+			{"queue of closed", desk.CaseFilter{Scope: all, List: desk.Queue, Statuses: []desk.Status{desk.StatusClosed}}, []string{"p2", "b2", "a3"}},
+			{"queue of open and closed", desk.CaseFilter{Scope: all, List: desk.Queue, Statuses: []desk.Status{desk.StatusOpen, desk.StatusClosed}}, []string{"p2", "p1", "b2", "b1", "a3", "a1"}},
+			{"queue by priority", desk.CaseFilter{Scope: all, List: desk.Queue, Priorities: []desk.Priority{desk.PriorityCritical, desk.PriorityHigh}}, []string{"b1", "a2"}},
+			{"queue by product", desk.CaseFilter{Scope: all, List: desk.Queue, ProductID: lw.product2}, []string{"a4"}},
+			{"queue by owner", desk.CaseFilter{Scope: all, List: desk.Queue, OwnerID: lw.agent}, []string{"b1", "a1"}},
+			{"queue unassigned", desk.CaseFilter{Scope: all, List: desk.Queue, Unassigned: true}, []string{"p1", "a2"}},
+			{"queue by sold to", desk.CaseFilter{Scope: all, List: desk.Queue, CompanyID: lw.partner}, []string{"p1"}},
+			{"queue by end user company", desk.CaseFilter{Scope: all, List: desk.Queue, CompanyID: lw.endCo}, []string{"p1"}},
+			{"queue in a scope", desk.CaseFilter{Scope: scope(b), List: desk.Queue}, []string{"b1"}},
+			{"queue filters combined", desk.CaseFilter{Scope: all, List: desk.Queue, OwnerID: lw.agent, Priorities: []desk.Priority{desk.PriorityLow}, Keywords: "printer"}, []string{"a1"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -520,12 +520,12 @@ func TestCaseListNames(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		lw := seedLists(t, s)
-		page, err := s.Cases(context.Background(), store.CaseFilter{Scope: desk.CaseScope{All: true}, List: store.Queue, Number: lw.ids["p2"], Statuses: []desk.Status{desk.StatusClosed}})
+		page, err := s.Cases(context.Background(), desk.CaseFilter{Scope: desk.CaseScope{All: true}, List: desk.Queue, Number: lw.ids["p2"], Statuses: []desk.Status{desk.StatusClosed}})
 		if err != nil || len(page.Cases) != 1 {
 			t.Fatalf("Cases(p2) = %v, %v; want one case", page, err)
 		}
 		got := page.Cases[0]
-		want := store.CaseRow{
+		want := desk.CaseRow{
 			Case: got.Case, SoldToName: "Partner Ltd", EndUserName: "EndCo", ContactName: "Dave Dunn",
 			OwnerName: "Tia Tech", ProductName: "Contact Center", ComponentName: "Routing",
 		}
@@ -559,7 +559,7 @@ func TestCaseSearchHostile(t *testing.T) {
 		for _, kw := range hostileKeywords {
 			t.Run(fmt.Sprintf("%q", kw), func(t *testing.T) {
 				t.Parallel()
-				f := store.CaseFilter{Scope: all, List: store.Queue, Keywords: kw}
+				f := desk.CaseFilter{Scope: all, List: desk.Queue, Keywords: kw}
 				if _, err := s.Cases(context.Background(), f); err != nil {
 					t.Errorf("Cases(Keywords: %q) = %v, want no error", kw, err)
 				}
@@ -569,7 +569,7 @@ func TestCaseSearchHostile(t *testing.T) {
 		for _, kw := range []string{`printer"`, `"printer`, `printer*`, `-printer`, `(printer)`, `printer:*`, `'printer'`, `^printer`, `printer)`} {
 			t.Run(fmt.Sprintf("%q means printer", kw), func(t *testing.T) {
 				t.Parallel()
-				f := store.CaseFilter{Scope: all, List: store.GroupCases, Keywords: kw}
+				f := desk.CaseFilter{Scope: all, List: desk.GroupCases, Keywords: kw}
 				page, err := s.Cases(context.Background(), f)
 				if err != nil {
 					t.Fatal(err)
@@ -636,28 +636,28 @@ func TestCasePaging(t *testing.T) {
 
 		tests := []struct {
 			name     string
-			list     store.CaseList
+			list     desk.CaseList
 			keywords string
 			limit    int
 			want     []int64
 		}{
-			{"group cases by 7", store.GroupCases, "", 7, wantOpen},
-			{"group cases by 1", store.GroupCases, "", 1, wantOpen},
-			{"group cases by default", store.GroupCases, "", 0, wantOpen},
-			{"group cases by the most", store.GroupCases, "", 1000, wantOpen},
-			{"closed cases by 4", store.ClosedCases, "", 4, wantClosed},
-			{"closed cases by 30", store.ClosedCases, "", 30, wantClosed},
-			{"search by 7", store.GroupCases, "case details", 7, newestFirst(open)},
-			{"search closed by 4", store.ClosedCases, "case", 4, newestFirst(closed)},
+			{"group cases by 7", desk.GroupCases, "", 7, wantOpen},
+			{"group cases by 1", desk.GroupCases, "", 1, wantOpen},
+			{"group cases by default", desk.GroupCases, "", 0, wantOpen},
+			{"group cases by the most", desk.GroupCases, "", 1000, wantOpen},
+			{"closed cases by 4", desk.ClosedCases, "", 4, wantClosed},
+			{"closed cases by 30", desk.ClosedCases, "", 30, wantClosed},
+			{"search by 7", desk.GroupCases, "case details", 7, newestFirst(open)},
+			{"search closed by 4", desk.ClosedCases, "case", 4, newestFirst(closed)},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				t.Parallel()
-				wantSize := min(max(tt.limit, 0), store.MaxPageSize)
+				wantSize := min(max(tt.limit, 0), desk.MaxPageSize)
 				if tt.limit == 0 {
-					wantSize = store.DefaultPageSize
+					wantSize = desk.DefaultPageSize
 				}
-				f := store.CaseFilter{Scope: desk.CaseScope{Combinations: []desk.Combination{w.comboA()}}, List: tt.list, Keywords: tt.keywords, Limit: tt.limit}
+				f := desk.CaseFilter{Scope: desk.CaseScope{Combinations: []desk.Combination{w.comboA()}}, List: tt.list, Keywords: tt.keywords, Limit: tt.limit}
 				var got []int64
 				for pages := 0; ; pages++ {
 					if pages > len(tt.want) {
@@ -705,7 +705,7 @@ func TestCasesBadCursor(t *testing.T) {
 		} {
 			t.Run(after, func(t *testing.T) {
 				t.Parallel()
-				f := store.CaseFilter{Scope: desk.CaseScope{All: true}, List: store.GroupCases, After: after}
+				f := desk.CaseFilter{Scope: desk.CaseScope{All: true}, List: desk.GroupCases, After: desk.Cursor(after)}
 				_, err := s.Cases(context.Background(), f)
 				if !errors.Is(err, store.ErrBadCursor) {
 					t.Errorf("Cases(After: %q) = %v, want ErrBadCursor", after, err)
@@ -725,7 +725,7 @@ func FuzzCaseSearch(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, kw string) {
 		for _, s := range stores {
-			filter := store.CaseFilter{Scope: desk.CaseScope{All: true}, List: store.Queue, Keywords: kw}
+			filter := desk.CaseFilter{Scope: desk.CaseScope{All: true}, List: desk.Queue, Keywords: kw}
 			if _, err := s.Cases(context.Background(), filter); err != nil {
 				t.Errorf("%s: Cases(Keywords: %q) = %v, want no error", s.Dialect(), kw, err)
 			}

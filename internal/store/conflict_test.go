@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/hours"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 )
@@ -92,10 +93,10 @@ func TestUniqueConflictsNameTheConstraint(t *testing.T) {
 			return err
 		}},
 		{"calendar name", store.UniqueCalendarName, func(ctx context.Context, tx *store.Tx) error {
-			if err := tx.SaveCalendar(ctx, &store.CalendarRow{Name: "Paris", Zone: "Europe/Paris", Week: "mon-fri 09:00-17:00"}, now); err != nil {
+			if err := tx.SaveCalendar(ctx, &hours.CalendarRow{Name: "Paris", Zone: "Europe/Paris", Week: "mon-fri 09:00-17:00"}, now); err != nil {
 				return err
 			}
-			return tx.SaveCalendar(ctx, &store.CalendarRow{Name: "Paris", Zone: "Europe/Paris", Week: "mon-fri 09:00-17:00"}, now)
+			return tx.SaveCalendar(ctx, &hours.CalendarRow{Name: "Paris", Zone: "Europe/Paris", Week: "mon-fri 09:00-17:00"}, now)
 		}},
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {

@@ -8,18 +8,6 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// EscalationRow is an escalation with the case and the names shown beside
-// it.
-type EscalationRow struct {
-	desk.Escalation
-	CaseSummary   string
-	CasePriority  desk.Priority
-	SoldToName    string
-	EndUserName   string
-	RequesterName string
-	OwnerName     string
-}
-
 const escalationColumns = `e.id, e.case_id, e.reason, e.details, e.state, e.requested_by, e.owner_id, e.created_at,
 	e.decided_at, e.closed_at`
 
@@ -87,11 +75,11 @@ type EscalationFilter struct {
 
 // Escalations lists escalations: active ones oldest first (a queue),
 // others newest first.
-func (s *Store) Escalations(ctx context.Context, f EscalationFilter) ([]EscalationRow, error) {
+func (s *Store) Escalations(ctx context.Context, f EscalationFilter) ([]desk.EscalationRow, error) {
 	return escalations(ctx, s.read(), f)
 }
 
-func escalations(ctx context.Context, q q, f EscalationFilter) ([]EscalationRow, error) {
+func escalations(ctx context.Context, q q, f EscalationFilter) ([]desk.EscalationRow, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
@@ -114,9 +102,9 @@ func escalations(ctx context.Context, q q, f EscalationFilter) ([]EscalationRow,
 		return nil, fmt.Errorf("escalations: %w", err)
 	}
 	defer rows.Close()
-	var out []EscalationRow
+	var out []desk.EscalationRow
 	for rows.Next() {
-		var r EscalationRow
+		var r desk.EscalationRow
 		dest := append(escalationDest(&r.Escalation), &r.CaseSummary, &r.CasePriority, &r.SoldToName, &r.EndUserName,
 			&r.RequesterName, &r.OwnerName)
 		if err := rows.Scan(dest...); err != nil {
@@ -125,15 +113,6 @@ func escalations(ctx context.Context, q q, f EscalationFilter) ([]EscalationRow,
 		out = append(out, r)
 	}
 	return out, rows.Err()
-}
-
-// EscalationEntry is one line of an escalation's feed.
-type EscalationEntry struct {
-	ID        int64
-	AuthorID  int64
-	Author    string
-	Body      string
-	CreatedAt time.Time
 }
 
 // AddEscalationEntry adds to an escalation's feed.
@@ -147,7 +126,7 @@ func (tx *Tx) AddEscalationEntry(ctx context.Context, escalationID, authorID int
 }
 
 // EscalationEntries lists an escalation's feed, newest first.
-func (s *Store) EscalationEntries(ctx context.Context, escalationID int64) ([]EscalationEntry, error) {
+func (s *Store) EscalationEntries(ctx context.Context, escalationID int64) ([]desk.EscalationEntry, error) {
 	rows, err := s.read().query(ctx, `SELECT x.id, x.author_id, COALESCE(u.first_name || ' ' || u.last_name, 'Caseport'), x.body, x.created_at
 		FROM escalation_entries x LEFT JOIN users u ON u.id = x.author_id
 		WHERE x.escalation_id = ? ORDER BY x.id DESC`, escalationID)
@@ -155,9 +134,9 @@ func (s *Store) EscalationEntries(ctx context.Context, escalationID int64) ([]Es
 		return nil, fmt.Errorf("escalation feed: %w", err)
 	}
 	defer rows.Close()
-	var out []EscalationEntry
+	var out []desk.EscalationEntry
 	for rows.Next() {
-		var e EscalationEntry
+		var e desk.EscalationEntry
 		if err := rows.Scan(&e.ID, nullInt{&e.AuthorID}, &e.Author, &e.Body, nullTime{&e.CreatedAt}); err != nil {
 			return nil, fmt.Errorf("escalation feed: %w", err)
 		}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/caseport/caseport/internal/desk"
 )
 
 // Exec runs a raw statement in the transaction. Tests use it to insert
@@ -61,7 +63,7 @@ func (s *Store) Explain(ctx context.Context, query string, args ...any) ([]strin
 }
 
 // ExplainCases returns the plan of the query Cases runs for f.
-func (s *Store) ExplainCases(ctx context.Context, f CaseFilter) ([]string, error) {
+func (s *Store) ExplainCases(ctx context.Context, f desk.CaseFilter) ([]string, error) {
 	path, err := s.searchPath(ctx, f.Keywords)
 	if err != nil {
 		return nil, err
@@ -103,7 +105,7 @@ func scanIDs(db q, ctx context.Context, query string, args ...any) ([]int64, err
 // CasesSearchingInOrder runs Cases with a keyword search on the path for
 // searches with many matches, whatever the count, so tests can check
 // that both paths find the same cases.
-func (s *Store) CasesSearchingInOrder(ctx context.Context, f CaseFilter) ([]int64, error) {
+func (s *Store) CasesSearchingInOrder(ctx context.Context, f desk.CaseFilter) ([]int64, error) {
 	query, args, err := s.casesQuery(f, searchInOrder)
 	if err != nil || query == "" {
 		return nil, err
@@ -115,7 +117,7 @@ func (s *Store) CasesSearchingInOrder(ctx context.Context, f CaseFilter) ([]int6
 	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
-		var r CaseRow
+		var r desk.CaseRow
 		if err := rows.Scan(caseRowDest(&r)...); err != nil {
 			return nil, err
 		}

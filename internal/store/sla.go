@@ -12,21 +12,7 @@ import (
 	"github.com/caseport/caseport/internal/hours"
 )
 
-// CalendarRow is a stored business-hours calendar.
-type CalendarRow struct {
-	ID       int64
-	Name     string
-	Zone     string
-	Week     string // as hours.ParseWeek reads it
-	Holidays []hours.Date
-}
-
-// Calendar builds the calendar's arithmetic.
-func (r *CalendarRow) Calendar() (*hours.Calendar, error) {
-	return hours.New(r.Name, r.Zone, r.Week, r.Holidays)
-}
-
-func scanCalendar(sc scanner, r *CalendarRow) error {
+func scanCalendar(sc scanner, r *hours.CalendarRow) error {
 	var holidays string
 	if err := sc.Scan(&r.ID, &r.Name, &r.Zone, &r.Week, &holidays); err != nil {
 		return err
@@ -45,15 +31,15 @@ func scanCalendar(sc scanner, r *CalendarRow) error {
 const calendarColumns = `id, name, zone, week, holidays`
 
 // Calendars lists the calendars by name.
-func (s *Store) Calendars(ctx context.Context) ([]CalendarRow, error) {
+func (s *Store) Calendars(ctx context.Context) ([]hours.CalendarRow, error) {
 	rows, err := s.read().query(ctx, `SELECT `+calendarColumns+` FROM calendars ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("calendars: %w", err)
 	}
 	defer rows.Close()
-	var out []CalendarRow
+	var out []hours.CalendarRow
 	for rows.Next() {
-		var r CalendarRow
+		var r hours.CalendarRow
 		if err := scanCalendar(rows, &r); err != nil {
 			return nil, fmt.Errorf("calendars: %w", err)
 		}
@@ -63,8 +49,8 @@ func (s *Store) Calendars(ctx context.Context) ([]CalendarRow, error) {
 }
 
 // CalendarByID reads one calendar inside the transaction.
-func (tx *Tx) CalendarByID(ctx context.Context, calendarID int64) (*CalendarRow, error) {
-	var r CalendarRow
+func (tx *Tx) CalendarByID(ctx context.Context, calendarID int64) (*hours.CalendarRow, error) {
+	var r hours.CalendarRow
 	if err := scanCalendar(tx.q().row(ctx, `SELECT `+calendarColumns+` FROM calendars WHERE id = ?`, calendarID), &r); err != nil {
 		return nil, notFound(err, "calendar")
 	}
@@ -72,8 +58,8 @@ func (tx *Tx) CalendarByID(ctx context.Context, calendarID int64) (*CalendarRow,
 }
 
 // CalendarByName reads one calendar inside the transaction.
-func (tx *Tx) CalendarByName(ctx context.Context, name string) (*CalendarRow, error) {
-	var r CalendarRow
+func (tx *Tx) CalendarByName(ctx context.Context, name string) (*hours.CalendarRow, error) {
+	var r hours.CalendarRow
 	if err := scanCalendar(tx.q().row(ctx, `SELECT `+calendarColumns+` FROM calendars WHERE name = ?`, name), &r); err != nil {
 		return nil, notFound(err, "calendar "+name)
 	}
@@ -81,7 +67,7 @@ func (tx *Tx) CalendarByName(ctx context.Context, name string) (*CalendarRow, er
 }
 
 // SaveCalendar creates (ID zero) or updates a calendar.
-func (tx *Tx) SaveCalendar(ctx context.Context, r *CalendarRow, now time.Time) error {
+func (tx *Tx) SaveCalendar(ctx context.Context, r *hours.CalendarRow, now time.Time) error {
 	days := make([]string, len(r.Holidays))
 	for i, d := range r.Holidays {
 		days[i] = d.String()
@@ -103,19 +89,9 @@ func (tx *Tx) SaveCalendar(ctx context.Context, r *CalendarRow, now time.Time) e
 	return affected(res, "calendar "+r.Name)
 }
 
-// SLATarget is one row of the service-level table.
-type SLATarget struct {
-	Deployment desk.Deployment
-	Level      desk.SupportLevel
-	Priority   desk.Priority
-	Kind       desk.ClockKind
-	Amount     int
-	Unit       desk.TargetUnit
-}
-
 // SLATarget reads the target for a deployment, level, priority and kind.
-func (tx *Tx) SLATarget(ctx context.Context, dep desk.Deployment, level desk.SupportLevel, p desk.Priority, kind desk.ClockKind) (*SLATarget, error) {
-	t := SLATarget{Deployment: dep, Level: level, Priority: p, Kind: kind}
+func (tx *Tx) SLATarget(ctx context.Context, dep desk.Deployment, level desk.SupportLevel, p desk.Priority, kind desk.ClockKind) (*desk.SLATarget, error) {
+	t := desk.SLATarget{Deployment: dep, Level: level, Priority: p, Kind: kind}
 	var unit string
 	err := tx.q().row(ctx, `SELECT amount, unit FROM sla_targets
 		WHERE deployment = ? AND level = ? AND priority = ? AND kind = ?`,
@@ -128,16 +104,16 @@ func (tx *Tx) SLATarget(ctx context.Context, dep desk.Deployment, level desk.Sup
 }
 
 // SLATargets lists the whole table.
-func (s *Store) SLATargets(ctx context.Context) ([]SLATarget, error) {
+func (s *Store) SLATargets(ctx context.Context) ([]desk.SLATarget, error) {
 	rows, err := s.read().query(ctx, `SELECT deployment, level, priority, kind, amount, unit FROM sla_targets
 		ORDER BY deployment, level, kind, amount`)
 	if err != nil {
 		return nil, fmt.Errorf("sla targets: %w", err)
 	}
 	defer rows.Close()
-	var out []SLATarget
+	var out []desk.SLATarget
 	for rows.Next() {
-		var t SLATarget
+		var t desk.SLATarget
 		var dep, level, p, kind, unit string
 		if err := rows.Scan(&dep, &level, &p, &kind, &t.Amount, &unit); err != nil {
 			return nil, fmt.Errorf("sla targets: %w", err)
@@ -149,7 +125,7 @@ func (s *Store) SLATargets(ctx context.Context) ([]SLATarget, error) {
 }
 
 // SetSLATarget writes one row of the table.
-func (tx *Tx) SetSLATarget(ctx context.Context, t *SLATarget) error {
+func (tx *Tx) SetSLATarget(ctx context.Context, t *desk.SLATarget) error {
 	_, err := tx.q().exec(ctx, `INSERT INTO sla_targets (deployment, level, priority, kind, amount, unit)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (deployment, level, priority, kind) DO UPDATE SET amount = excluded.amount, unit = excluded.unit`,
@@ -245,25 +221,17 @@ func (tx *Tx) EndPause(ctx context.Context, caseID int64, kind desk.ClockKind, a
 	return nil
 }
 
-// Pause is one pause of a clock.
-type Pause struct {
-	Kind      desk.ClockKind
-	StartedAt time.Time
-	EndedAt   time.Time // zero while it lasts
-	Reason    string
-}
-
 // Pauses lists a case's pauses, oldest first.
-func (s *Store) Pauses(ctx context.Context, caseID int64) ([]Pause, error) {
+func (s *Store) Pauses(ctx context.Context, caseID int64) ([]desk.Pause, error) {
 	rows, err := s.read().query(ctx, `SELECT kind, started_at, ended_at, reason FROM clock_pauses
 		WHERE case_id = ? ORDER BY started_at, kind`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("pauses: %w", err)
 	}
 	defer rows.Close()
-	var out []Pause
+	var out []desk.Pause
 	for rows.Next() {
-		var p Pause
+		var p desk.Pause
 		var kind string
 		if err := rows.Scan(&kind, nullTime{&p.StartedAt}, nullTime{&p.EndedAt}, &p.Reason); err != nil {
 			return nil, fmt.Errorf("pauses: %w", err)

@@ -1,7 +1,9 @@
 // Package store keeps Caseport's data in SQLite (the embedded default) or
 // PostgreSQL. It is the only package that speaks SQL: every query is written
 // once with ? placeholders and rebound for PostgreSQL, and the few places
-// where the dialects differ sit in dialect.go.
+// where the dialects differ sit in dialect.go. What it reads comes back as
+// desk's types, read models and filters included (desk.CaseRow,
+// desk.CaseFilter, …), so the layers above need not import it.
 package store
 
 import (

@@ -128,26 +128,17 @@ func (s *Store) PasswordHash(ctx context.Context, userID int64) (string, error) 
 	return h, nil
 }
 
-// UserFilter selects users. Zero fields do not filter.
-type UserFilter struct {
-	Kind      desk.UserKind
-	CompanyID int64
-	// Query matches the start of the email, first or last name.
-	Query string
-	Limit int
-}
-
 // Users lists users by last and first name.
-func (s *Store) Users(ctx context.Context, f UserFilter) ([]desk.User, error) {
+func (s *Store) Users(ctx context.Context, f desk.UserFilter) ([]desk.User, error) {
 	return users(ctx, s.read(), f)
 }
 
 // Users lists users inside the transaction.
-func (tx *Tx) Users(ctx context.Context, f UserFilter) ([]desk.User, error) {
+func (tx *Tx) Users(ctx context.Context, f desk.UserFilter) ([]desk.User, error) {
 	return users(ctx, tx.q(), f)
 }
 
-func users(ctx context.Context, q q, f UserFilter) ([]desk.User, error) {
+func users(ctx context.Context, q q, f desk.UserFilter) ([]desk.User, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 1000
 	}

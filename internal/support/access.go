@@ -23,8 +23,8 @@ func (s *Access) StartRegistration(ctx context.Context, email, address string) e
 		return err
 	}
 	email, msg := rules.CheckWorkEmail(email, desk.Yourself)
-	if msg != "" {
-		return &desk.ValidationError{Fields: map[string]string{"email": msg}}
+	if msg.ID != "" {
+		return desk.Problems{"email": msg}.Err()
 	}
 	now := s.now()
 	existing, err := s.store.UserByEmail(ctx, email)
@@ -34,8 +34,8 @@ func (s *Access) StartRegistration(ctx context.Context, email, address string) e
 	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if existing != nil {
 			return s.queueMail(ctx, tx, mail{
-				Kind: "registration_existing", To: existing, Subject: "Your Caseport account",
-				Text: "Someone asked for a Caseport account for this address, which already has one. If you forgot your password, reset it here:",
+				Kind: "registration_existing", To: existing, Subject: desk.Msg("mail.registration_existing.subject"),
+				Text: desk.Msg("mail.registration_existing.text"),
 				Link: s.baseURL + "/forgot-password",
 			})
 		}
@@ -45,13 +45,12 @@ func (s *Access) StartRegistration(ctx context.Context, email, address string) e
 		if err != nil {
 			return err
 		}
-		if err := tx.Audit(ctx, store.AuditEntry{At: now, Action: "registration_started", Subject: email, Address: address}); err != nil {
+		if err := tx.Audit(ctx, desk.AuditEntry{At: now, Action: "registration_started", Subject: email, Address: address}); err != nil {
 			return err
 		}
 		return s.queueMail(ctx, tx, mail{
-			Kind: "verify_email", Address: email, Subject: "Confirm your email address for Caseport",
-			Text: "To request your Caseport account, confirm this address and fill in the form within 24 hours. " +
-				"If you did not ask for an account, ignore this email.",
+			Kind: "verify_email", Address: email, Subject: desk.Msg("mail.verify_email.subject"),
+			Text: desk.Msg("mail.verify_email.text"),
 			Link: s.baseURL + "/register/complete?token=" + token,
 		})
 	})
@@ -95,7 +94,7 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 		p.Add("password", desk.AsValidation(err)["password"])
 	}
 	if reg.Level < desk.Basic || reg.Level > desk.ReadWrite {
-		p.Add("level", "Choose the access level you need.")
+		p.AddMessage("level", "support.access.level")
 	}
 	// Neither a link nor a client address may be used to try employer Org
 	// IDs one after another: /register hands out links to any work
@@ -121,7 +120,7 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 		// the answer is the same whether a Service Contract joins them.
 		employer, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(reg.EmployerOrgID))
 		if errors.Is(err, desk.ErrNotFound) {
-			p.Add("employer", "No company has this Org ID. You find it on your Service Contract.")
+			p.AddMessage("employer", "support.access.employer")
 		} else if err != nil {
 			return err
 		}
@@ -185,9 +184,7 @@ func (s *Access) RequestAccess(ctx context.Context, r Request, combo desk.Combin
 		return nil, err
 	}
 	if _, ok := r.Actor.Levels[combo]; !ok {
-		return nil, &desk.ValidationError{Fields: map[string]string{
-			"combination": "Choose one of your Sold To and End User combinations, or enter the Org IDs of another.",
-		}}
+		return nil, desk.Invalid("combination", "support.access.combination")
 	}
 	var req *desk.AccessRequest
 	err := s.store.Write(ctx, func(tx *store.Tx) error {
@@ -230,7 +227,7 @@ func (s *core) requestAccess(ctx context.Context, tx *store.Tx, r Request, soldT
 	p := desk.Problems{}
 	soldToOrg, endUserOrg = orgIDProblems(p, soldToOrg, endUserOrg)
 	if level < desk.Basic || level > desk.ReadWrite {
-		p.Add("level", "Choose the access level you need.")
+		p.AddMessage("level", "support.access.level")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -261,9 +258,9 @@ func orgIDProblems(p desk.Problems, soldToOrg, endUserOrg string) (string, strin
 	for field, v := range map[string]string{"sold_to": soldToOrg, "end_user": endUserOrg} {
 		switch {
 		case v == "":
-			p.Add(field, "Enter the Org ID. You find it on your Service Contract.")
+			p.AddMessage(field, "support.access.org_id_missing")
 		case len(v) > maxOrgIDLength:
-			p.Add(field, fmt.Sprintf("An Org ID has at most %d characters.", maxOrgIDLength))
+			p.AddMessage(field, "support.access.org_id_too_long", "Max", maxOrgIDLength)
 		}
 	}
 	return soldToOrg, endUserOrg
@@ -283,7 +280,7 @@ func (s *core) matchOrgIDs(ctx context.Context, tx *store.Tx, soldToOrg, endUser
 	if errS != nil || errE != nil {
 		return req, nil
 	}
-	cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: soldTo.ID, EndUserID: endUser.ID})
+	cs, err := tx.Contracts(ctx, desk.ContractFilter{SoldToID: soldTo.ID, EndUserID: endUser.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +312,7 @@ func (s *core) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request, r
 		return nil, err
 	}
 	if req.Matched() && r.Actor != nil && r.Actor.Approver(req.SoldToID) {
-		return req, s.decide(ctx, tx, r, req, true, "Requested by a Designated Approver: approved at once.")
+		return req, s.decide(ctx, tx, r, req, true, "Requested by a Designated Approver: approved at once.") //i18n:stored
 	}
 	// An unmatched request asks the same (empty) question, so both
 	// answers take about as long.
@@ -325,9 +322,8 @@ func (s *core) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request, r
 	}
 	for _, a := range approvers {
 		if err := s.queueMail(ctx, tx, mail{
-			Kind: "access_request", To: &a, Subject: fmt.Sprintf("Access request from %s", contact.Name()),
-			Text: fmt.Sprintf("%s (%s) asks for %s access. As a Designated Approver you can approve or reject the request here; one answer decides it:",
-				contact.Name(), contact.Email, req.Level.Label()),
+			Kind: "access_request", To: &a, Subject: desk.Msg("mail.access_request.subject", "Name", contact.Name()),
+			Text: desk.Msg("mail.access_request.text", "Name", contact.Name(), "Email", contact.Email, "Level", req.Level),
 			Link: fmt.Sprintf("%s/access-requests/%d", s.baseURL, req.ID),
 		}); err != nil {
 			return nil, err
@@ -356,8 +352,7 @@ func (s *Access) DecideAccessRequest(ctx context.Context, r Request, requestID i
 			return err
 		}
 		if approve && !req.Matched() {
-			return &desk.ValidationError{Fields: map[string]string{"decision": "No Service Contract joins the Org IDs of this request: " +
-				"grant the access the contact needs on their page, then reject this request with a note."}}
+			return desk.Invalid("decision", "support.access.decision_unmatched")
 		}
 		return s.decide(ctx, tx, r, req, approve, note)
 	})
@@ -386,6 +381,9 @@ func (s *core) decide(ctx context.Context, tx *store.Tx, r Request, req *desk.Ac
 		}
 	}
 	if err := tx.DecideAccessRequest(ctx, req); err != nil {
+		if errors.Is(err, store.ErrAlreadyDecided) {
+			return desk.Refuse(desk.ErrConflict, "support.access.already_decided", "Request", req.ID)
+		}
 		return err
 	}
 	contact, err := tx.User(ctx, req.ContactID)
@@ -396,21 +394,15 @@ func (s *core) decide(ctx context.Context, tx *store.Tx, r Request, req *desk.Ac
 		fmt.Sprintf("request %d: %s", req.ID, req.Decision)); err != nil {
 		return err
 	}
-	verdict := "approved"
-	if !approve {
-		verdict = "rejected"
-	}
-	text := fmt.Sprintf("Your request for %s access was %s.", req.Level.Label(), verdict)
-	if req.Decision != "" {
-		text += "\n\nNote from the approver: " + req.Decision
-	}
+	terms := approve && req.Level == desk.ReadWrite
 	link := ""
-	if approve && req.Level == desk.ReadWrite {
-		text += "\n\nBefore you open cases, accept the Designated Contact terms on your profile page:"
+	if terms {
 		link = s.baseURL + "/profile"
 	}
 	return s.queueMail(ctx, tx, mail{
-		Kind: "access_decision", To: contact, Subject: "Your Caseport access request was " + verdict, Text: text, Link: link,
+		Kind: "access_decision", To: contact, Subject: desk.Msg("mail.access_decision.subject", "Approved", approve),
+		Text: desk.Msg("mail.access_decision.text", "Level", req.Level, "Approved", approve, "Note", req.Decision, "Terms", terms),
+		Link: link,
 	})
 }
 
@@ -418,7 +410,7 @@ func (s *core) decide(ctx context.Context, tx *store.Tx, r Request, req *desk.Ac
 // (desk.Actor.AccessRequestScope): all for staff, who help with requests
 // that matched no Service Contract, their Sold To companies' for
 // Designated Approvers, their own for anyone else.
-func (s *Access) AccessRequests(ctx context.Context, r Request, state desk.RequestState) ([]store.AccessRequestRow, error) {
+func (s *Access) AccessRequests(ctx context.Context, r Request, state desk.RequestState) ([]desk.AccessRequestRow, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -443,7 +435,7 @@ func (s *Access) AccessRequests(ctx context.Context, r Request, state desk.Reque
 // AccessRequest returns one request to staff, to someone who may decide
 // it, or to the contact who asked; anyone else learns nothing of it.
 // CanDecide says whether the actor may decide it now.
-func (s *Access) AccessRequest(ctx context.Context, r Request, requestID int64) (req *store.AccessRequestRow, canDecide bool, err error) {
+func (s *Access) AccessRequest(ctx context.Context, r Request, requestID int64) (req *desk.AccessRequestRow, canDecide bool, err error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, false, err
 	}
@@ -465,16 +457,83 @@ func (s *Access) AccessRequest(ctx context.Context, r Request, requestID int64) 
 
 // requestTarget is an access request as the policy sees it: its
 // combination, and the contact who asked as its owner.
-func requestTarget(req *store.AccessRequestRow) desk.Target {
+func requestTarget(req *desk.AccessRequestRow) desk.Target {
 	return desk.Target{Combination: req.Combination, OwnerID: req.ContactID}
 }
 
 // requesterView leaves a requester who neither decides the request nor
 // works for the vendor only what they typed: whether the Org IDs matched
 // anything, and the names of the companies, are not theirs to learn.
-func requesterView(a *desk.Actor, req *store.AccessRequestRow) {
+func requesterView(a *desk.Actor, req *desk.AccessRequestRow) {
 	if desk.Authorize(a, desk.ViewAccessMatch, requestTarget(req)) == nil {
 		return
 	}
 	req.Combination, req.SoldToName, req.EndUserName = desk.Combination{}, "", ""
+}
+
+// SetGrant gives a contact a level on a combination (portal admins). The
+// seeds' rules are checked here, with a clear message for each refusal.
+func (s *Access) SetGrant(ctx context.Context, r Request, g desk.Grant) error {
+	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(tx *store.Tx) error {
+		return s.grant(ctx, tx, r, g)
+	})
+}
+
+// grant checks and writes a grant inside tx: the combination must be one a
+// contract joins, and Read-Write must be allowed for the contact.
+func (s *core) grant(ctx context.Context, tx *store.Tx, r Request, g desk.Grant) error {
+	contact, err := tx.User(ctx, g.ContactID)
+	if err != nil {
+		return err
+	}
+	if contact.Kind != desk.KindContact {
+		return desk.Invalid("contact", "support.contacts.contact")
+	}
+	now := s.now()
+	facts, err := tx.CombinationFacts(ctx, g.Combination, now)
+	if errors.Is(err, desk.ErrNotFound) || (err == nil && len(facts.Contracts) == 0) {
+		return desk.Invalid("combination", "support.contacts.combination")
+	}
+	if err != nil {
+		return err
+	}
+	if g.Level == desk.ReadWrite {
+		if m := desk.DesignatedContactRefusal(contact, facts); m.ID != "" {
+			return desk.Problems{"level": m}.Err()
+		}
+	}
+	g.GrantedAt = now
+	if err := tx.SetGrant(ctx, g, r.actorID()); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, r, "access_granted", contact.Email,
+		fmt.Sprintf("%s on sold to %d / end user %d", g.Level.Label(), g.SoldToID, g.EndUserID))
+}
+
+// SetApprover makes a contact of the Sold To a Designated Approver, or not
+// (portal admins).
+func (s *Access) SetApprover(ctx context.Context, r Request, soldTo, contactID int64, on bool) error {
+	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(tx *store.Tx) error {
+		contact, err := tx.User(ctx, contactID)
+		if err != nil {
+			return err
+		}
+		if contact.Kind != desk.KindContact || contact.CompanyID != soldTo {
+			return desk.Invalid("contact", "support.contacts.contact_2")
+		}
+		if err := tx.SetApprover(ctx, soldTo, contactID, on); err != nil {
+			return err
+		}
+		action := "approver_added"
+		if !on {
+			action = "approver_removed"
+		}
+		return s.audit(ctx, tx, r, action, contact.Email, fmt.Sprintf("sold to %d", soldTo))
+	})
 }

@@ -65,7 +65,7 @@ func checkParent(ctx context.Context, tx *store.Tx, c *desk.Company) error {
 		return nil
 	}
 	_, err := tx.Company(ctx, c.ParentID)
-	return missingAs(err, "parent", "Choose an existing company as the parent.")
+	return missingAs(err, "parent", "support.accounts.parent")
 }
 
 // checkCalendar refuses a calendar that does not exist; zero is the
@@ -75,7 +75,7 @@ func checkCalendar(ctx context.Context, tx *store.Tx, calendarID int64) error {
 		return nil
 	}
 	_, err := tx.CalendarByID(ctx, calendarID)
-	return missingAs(err, "calendar", "Choose one of the calendars.")
+	return missingAs(err, "calendar", "support.accounts.calendar")
 }
 
 // Companies lists every company (staff).
@@ -113,10 +113,10 @@ func (s *Accounts) Company(ctx context.Context, r Request, companyID int64) (*Co
 		return nil, err
 	}
 	v := &CompanyView{Company: c}
-	if v.Contracts, err = s.store.Contracts(ctx, store.ContractFilter{CompanyID: companyID}); err != nil {
+	if v.Contracts, err = s.store.Contracts(ctx, desk.ContractFilter{CompanyID: companyID}); err != nil {
 		return nil, err
 	}
-	if v.Contacts, err = s.store.Users(ctx, store.UserFilter{Kind: desk.KindContact, CompanyID: companyID}); err != nil {
+	if v.Contacts, err = s.store.Users(ctx, desk.UserFilter{Kind: desk.KindContact, CompanyID: companyID}); err != nil {
 		return nil, err
 	}
 	if v.Approvers, err = s.store.Approvers(ctx, companyID); err != nil {
@@ -135,12 +135,11 @@ func (s *Accounts) Company(ctx context.Context, r Request, companyID int64) (*Co
 		return nil, err
 	}
 	if v.DesignatedContacts < MinDesignatedContacts {
-		v.Warnings = append(v.Warnings, fmt.Sprintf(
-			"%s has %d Designated Contact(s); each customer should have at least %d.",
-			c.Name, v.DesignatedContacts, MinDesignatedContacts))
+		v.Warnings = append(v.Warnings, desk.Msg("support.accounts.few_designated_contacts",
+			"Company", c.Name, "Count", v.DesignatedContacts, "Min", MinDesignatedContacts).String())
 	}
 	if len(v.Approvers) == 0 {
-		v.Warnings = append(v.Warnings, c.Name+" has no Designated Approver: nobody there can approve access requests.")
+		v.Warnings = append(v.Warnings, desk.Msg("support.accounts.no_approver", "Company", c.Name).String())
 	}
 	return v, nil
 }
@@ -187,7 +186,7 @@ func (s *Accounts) SaveContract(ctx context.Context, r Request, c *desk.Contract
 		for field, companyID := range map[string]int64{"sold_to": c.SoldToID, "end_user": c.EndUserID, "support_owner": c.SupportOwnerID} {
 			switch _, err := tx.Company(ctx, companyID); {
 			case errors.Is(err, desk.ErrNotFound):
-				p.Add(field, "Choose an existing company.")
+				p.AddMessage(field, "support.contacts.company")
 			case err != nil:
 				return err
 			}
@@ -198,7 +197,7 @@ func (s *Accounts) SaveContract(ctx context.Context, r Request, c *desk.Contract
 		}
 		for _, pid := range c.ProductIDs {
 			if _, ok := cat.Product(pid); !ok {
-				p.Add("products", "Choose existing products.")
+				p.AddMessage("products", "support.accounts.products")
 			}
 		}
 		if err := checkCalendar(ctx, tx, c.CalendarID); err != nil {
@@ -227,7 +226,7 @@ func (s *Accounts) SaveContract(ctx context.Context, r Request, c *desk.Contract
 }
 
 // Contracts lists contracts (staff).
-func (s *Accounts) Contracts(ctx context.Context, r Request, f store.ContractFilter) ([]desk.Contract, error) {
+func (s *Accounts) Contracts(ctx context.Context, r Request, f desk.ContractFilter) ([]desk.Contract, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -241,7 +240,7 @@ func (s *Accounts) CreateProduct(ctx context.Context, r Request, name string, co
 	}
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return 0, &desk.ValidationError{Fields: map[string]string{"name": "Enter the product name."}}
+		return 0, desk.Invalid("name", "support.accounts.name")
 	}
 	var productID int64
 	err := s.store.Write(ctx, func(tx *store.Tx) error {
@@ -269,7 +268,7 @@ func (s *Accounts) AddComponent(ctx context.Context, r Request, productID int64,
 	}
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return 0, &desk.ValidationError{Fields: map[string]string{"name": "Enter the component name."}}
+		return 0, desk.Invalid("name", "support.accounts.name_2")
 	}
 	var componentID int64
 	err := s.store.Write(ctx, func(tx *store.Tx) error {
@@ -283,7 +282,7 @@ func (s *Accounts) AddComponent(ctx context.Context, r Request, productID int64,
 }
 
 // Catalog lists products and components; everyone signed in may read it.
-func (s *Accounts) Catalog(ctx context.Context, r Request) (*store.Catalog, error) {
+func (s *Accounts) Catalog(ctx context.Context, r Request) (*desk.Catalog, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}

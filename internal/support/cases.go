@@ -56,7 +56,7 @@ func (s *Cases) Combos(ctx context.Context, r Request, minLevel desk.AccessLevel
 	return out, nil
 }
 
-func (s *core) combo(ctx context.Context, c desk.Combination, cat *store.Catalog) (Combo, error) {
+func (s *core) combo(ctx context.Context, c desk.Combination, cat *desk.Catalog) (Combo, error) {
 	combo := Combo{Combination: c}
 	soldTo, err := s.store.Company(ctx, c.SoldToID)
 	if err != nil {
@@ -67,7 +67,7 @@ func (s *core) combo(ctx context.Context, c desk.Combination, cat *store.Catalog
 		return combo, err
 	}
 	combo.SoldTo, combo.EndUser = soldTo.Name, endUser.Name
-	if combo.Contracts, err = s.store.Contracts(ctx, store.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID}); err != nil {
+	if combo.Contracts, err = s.store.Contracts(ctx, desk.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID}); err != nil {
 		return combo, err
 	}
 	combo.Products = coveredProducts(combo.Contracts, cat, s.now())
@@ -76,7 +76,7 @@ func (s *core) combo(ctx context.Context, c desk.Combination, cat *store.Catalog
 
 // coveredProducts lists the products the active contracts cover; a
 // contract that names no products covers them all.
-func coveredProducts(cs []desk.Contract, cat *store.Catalog, now time.Time) []desk.Product {
+func coveredProducts(cs []desk.Contract, cat *desk.Catalog, now time.Time) []desk.Product {
 	covered := map[int64]bool{}
 	for i := range cs {
 		if !cs[i].ActiveAt(now) {
@@ -104,7 +104,7 @@ func coveredProducts(cs []desk.Contract, cat *store.Catalog, now time.Time) []de
 func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case, error) {
 	if err := desk.Authorize(r.Actor, desk.OpenCase, desk.On(n.Combination)); err != nil {
 		if errors.Is(err, desk.ErrNotFound) && n.SoldToID != 0 {
-			return nil, &desk.ValidationError{Fields: map[string]string{"combination": "Choose a combination where you are a Designated Contact."}}
+			return nil, desk.Invalid("combination", "support.cases.combination_2")
 		}
 		return nil, err
 	}
@@ -134,9 +134,9 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 		if c.ID, err = tx.CreateCase(ctx, c); err != nil {
 			return err
 		}
-		event := "Case opened on the portal."
+		event := "Case opened on the portal." //i18n:stored
 		if staff {
-			event = "Case opened by " + r.Actor.User.Name() + " for the caller."
+			event = "Case opened by " + r.Actor.User.Name() + " for the caller." //i18n:stored
 		}
 		if n.LinkedCaseID != 0 {
 			event += " Follows closed case " + desk.FormatCaseNumber(n.LinkedCaseID) + "."
@@ -150,8 +150,8 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 		if err := s.startClock(ctx, tx, c, desk.ClockResponse, now); err != nil {
 			return err
 		}
-		return s.notifyContact(ctx, tx, c, "case_created", "Case "+c.Number()+" opened: "+c.Summary,
-			"Your case "+c.Number()+" was opened with priority "+c.Priority.Label()+". We will be in touch.")
+		return s.notifyContact(ctx, tx, c, "case_created", desk.Msg("mail.case_created.subject", "Number", c.Number(), "Summary", c.Summary),
+			desk.Msg("mail.case_created.text", "Number", c.Number(), "Priority", c.Priority))
 	})
 	if err != nil {
 		return nil, err
@@ -168,29 +168,29 @@ func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *des
 	contact, err := tx.Actor(ctx, n.ContactID, now)
 	switch {
 	case errors.Is(err, desk.ErrNotFound):
-		p.Add("contact", "Choose the Designated Contact the case is for.")
+		p.AddMessage("contact", "support.cases.contact")
 	case err != nil:
 		return err
 	case contact.Level(n.Combination) < desk.ReadWrite:
-		p.Add("contact", contact.User.Name()+" is not a Designated Contact of this combination.")
+		p.AddMessage("contact", "support.cases.contact_not_designated", "Name", contact.User.Name())
 	}
 	cat, err := tx.Catalog(ctx)
 	if err != nil {
 		return err
 	}
-	cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: n.SoldToID, EndUserID: n.EndUserID})
+	cs, err := tx.Contracts(ctx, desk.ContractFilter{SoldToID: n.SoldToID, EndUserID: n.EndUserID})
 	if err != nil {
 		return err
 	}
 	products := coveredProducts(cs, cat, now)
 	switch {
 	case len(products) == 0:
-		p.Add("combination", "No active Service Contract covers this combination: contact your account manager.")
+		p.AddMessage("combination", "support.cases.combination")
 	case !slices.ContainsFunc(products, func(pr desk.Product) bool { return pr.ID == n.ProductID }):
-		p.Add("product", "No active Service Contract of this Sold To and End User covers this product: choose one of those it covers.")
+		p.AddMessage("product", "support.cases.product")
 	}
 	if comp, ok := cat.Component(n.ComponentID); !ok || comp.ProductID != n.ProductID {
-		p.Add("component", "Choose a component of the product.")
+		p.AddMessage("component", "support.cases.component")
 	}
 	if n.LinkedCaseID != 0 {
 		old, err := tx.CaseForUpdate(ctx, n.LinkedCaseID)
@@ -198,7 +198,7 @@ func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *des
 			return err
 		}
 		if err != nil || old.Combination() != n.Combination {
-			p.Add("linked_case", "The linked case is not one of this combination's cases.")
+			p.AddMessage("linked_case", "support.cases.linked_case")
 		}
 	}
 	return p.Err()
@@ -207,7 +207,7 @@ func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *des
 // CaseView is a case page: the case, the feed the actor may see, and what
 // the actor may do.
 type CaseView struct {
-	Case *store.CaseRow
+	Case *desk.CaseRow
 	Feed []desk.Entry
 	// Linked is the closed case this one follows, when there is one.
 	CanComment, CanClose, CanReopen, CanWork bool
@@ -226,7 +226,7 @@ type CaseView struct {
 	// Clocks are the service-level clocks, Pauses their history; Now is
 	// the time the view was made, to say what is left.
 	Clocks []desk.Clock
-	Pauses []store.Pause
+	Pauses []desk.Pause
 	Now    time.Time
 	// Following says whether the actor follows the case.
 	Following bool
@@ -331,15 +331,15 @@ func hide(err error, caseID int64) error {
 
 // List lists a page of cases the actor may see. The scope always comes
 // from the actor, whatever the caller put in the filter.
-func (s *Cases) List(ctx context.Context, r Request, f store.CaseFilter) (*store.CasePage, error) {
+func (s *Cases) List(ctx context.Context, r Request, f desk.CaseFilter) (*desk.CasePage, error) {
 	if r.Actor == nil || r.Actor.User == nil {
 		return nil, desk.ErrUnauthenticated
 	}
 	f.Scope = r.Actor.Scope()
-	if f.List == store.MyCases {
+	if f.List == desk.MyCases {
 		f.ContactID = r.Actor.User.ID
 	}
-	if f.List == store.Queue {
+	if f.List == desk.Queue {
 		// One answer for the page and the API: the queue is the policy's
 		// ViewQueue, and whoever may not see it is refused with the
 		// policy's reason, never given another list instead.
@@ -349,9 +349,7 @@ func (s *Cases) List(ctx context.Context, r Request, f store.CaseFilter) (*store
 	}
 	page, err := s.store.Cases(ctx, f)
 	if errors.Is(err, store.ErrBadCursor) {
-		return nil, &desk.ValidationError{Fields: map[string]string{
-			"after": "This page link is not valid; go back to the first page.",
-		}}
+		return nil, desk.Invalid("after", "support.cases.after")
 	}
 	return page, err
 }
@@ -394,9 +392,38 @@ func (s *core) writeCaseTx(ctx context.Context, tx *store.Tx, r Request, caseID 
 	return tx.UpdateCase(ctx, c)
 }
 
+// Ask answers whether the actor may take act on the case, for a handler
+// that checks what it was sent before it calls a use case: someone
+// refused is told so first (or that there is no such case).
+func (s *Cases) Ask(ctx context.Context, r Request, caseID int64, act desk.Action) error {
+	return s.askCase(ctx, r, caseID, act)
+}
+
+// askCase is the policy's answer, before any input is read, whether the
+// actor may take act on the case: someone refused is told so (or that
+// there is no such case), never what is wrong with a form they may not
+// send. It only refuses early; the write asks again on the case its
+// transaction reads (writeCaseTx).
+func (s *core) askCase(ctx context.Context, r Request, caseID int64, act desk.Action) error {
+	c, err := s.store.Case(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	if err := desk.Authorize(r.Actor, act, desk.On(c.Combination())); err != nil {
+		if errors.Is(err, desk.ErrNotFound) {
+			return hide(err, caseID)
+		}
+		return fmt.Errorf("case %s: %w", c.Number(), err)
+	}
+	return nil
+}
+
 // Comment adds a customer's update to a case. A case waiting on the
 // customer (Awaiting Information, Solution Proposed) goes back to Open.
 func (s *Cases) Comment(ctx context.Context, r Request, caseID int64, body string) error {
+	if err := s.askCase(ctx, r, caseID, desk.CommentCase); err != nil {
+		return err
+	}
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
@@ -426,11 +453,14 @@ func (s *core) addComment(ctx context.Context, r Request, body string) func(tx *
 }
 
 func closedErr(c *desk.Case) error {
-	return fmt.Errorf("case %s is closed: reopen it first: %w", c.Number(), desk.ErrConflict)
+	return desk.Refuse(desk.ErrConflict, "support.cases.case_is_closed_reopen", "Number", c.Number())
 }
 
 // Reply adds a staff member's public reply or internal note.
 func (s *Cases) Reply(ctx context.Context, r Request, caseID int64, body string, internal bool) error {
+	if err := s.askCase(ctx, r, caseID, desk.WorkCase); err != nil {
+		return err
+	}
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
@@ -452,8 +482,8 @@ func (s *Cases) Reply(ctx context.Context, r Request, caseID int64, body string,
 		if _, err := s.meetClock(ctx, tx, c.ID, desk.ClockResponse, s.now()); err != nil {
 			return err
 		}
-		return s.notifyContact(ctx, tx, c, "case_reply", "Case "+c.Number()+": a reply from support",
-			r.Actor.User.Name()+" wrote:\n\n"+body)
+		return s.notifyContact(ctx, tx, c, "case_reply", desk.Msg("mail.case_reply.subject", "Number", c.Number()),
+			desk.Msg("mail.case_reply.text", "Name", r.Actor.User.Name(), "Body", body))
 	})
 }
 
@@ -493,9 +523,9 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 		}
 		if ch.Priority != nil && *ch.Priority != c.Priority {
 			if !ch.Priority.Valid() {
-				p.Add("priority", "Choose a priority.")
+				p.AddMessage("priority", "support.cases.priority")
 			} else {
-				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Priority changed from %s to %s.", c.Priority.Label(), ch.Priority.Label())); err != nil {
+				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Priority changed from %s to %s.", c.Priority.Label(), ch.Priority.Label())); err != nil { //i18n:stored
 					return err
 				}
 				wasUrgent := c.Urgent()
@@ -504,8 +534,9 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 					// The handbook: the product support manager on duty
 					// hears of every Critical and Production Down case.
 					if err := s.notifyRole(ctx, tx, desk.RoleProductSupportManager, c, "priority_critical",
-						"Case "+c.Number()+" is now "+c.Priority.Label(),
-						r.Actor.User.Name()+" raised case "+c.Number()+" ("+c.Summary+") to "+c.Priority.Label()+"."); err != nil {
+						desk.Msg("mail.priority_critical.subject", "Number", c.Number(), "Priority", c.Priority),
+						desk.Msg("mail.priority_critical.text", "Name", r.Actor.User.Name(), "Number", c.Number(), "Summary", c.Summary,
+							"Priority", c.Priority)); err != nil {
 						return err
 					}
 				}
@@ -513,23 +544,23 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 		}
 		if ch.Severity != nil && *ch.Severity != c.Severity {
 			if *ch.Severity < 0 || *ch.Severity > 4 {
-				p.Add("severity", "Choose a severity from 1 to 4.")
+				p.AddMessage("severity", "support.cases.severity")
 			} else {
-				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Severity set to %d.", *ch.Severity)); err != nil {
+				if err := s.event(ctx, tx, r, c, fmt.Sprintf("Severity set to %d.", *ch.Severity)); err != nil { //i18n:stored
 					return err
 				}
 				c.Severity = *ch.Severity
 			}
 		}
 		if ch.OwnerID != nil && *ch.OwnerID != c.OwnerID {
-			text := "Owner removed."
+			text := "Owner removed." //i18n:stored
 			if *ch.OwnerID != 0 {
 				owner, err := tx.User(ctx, *ch.OwnerID)
 				if err != nil && !errors.Is(err, desk.ErrNotFound) {
 					return err
 				}
 				if err != nil || !owner.IsStaff() {
-					p.Add("owner", "Choose a staff member.")
+					p.AddMessage("owner", "support.cases.owner")
 				} else {
 					text = "Owner set to " + owner.Name() + "."
 				}
@@ -547,7 +578,7 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 				return err
 			}
 			if err != nil || contact.Level(c.Combination()) < desk.ReadWrite {
-				p.Add("contact", "Choose a Designated Contact of this combination.")
+				p.AddMessage("contact", "support.cases.contact_2")
 			} else {
 				if err := s.event(ctx, tx, r, c, "Case contact changed to "+contact.User.Name()+"."); err != nil {
 					return err
@@ -562,7 +593,7 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 			if err := s.startClock(ctx, tx, c, desk.ClockRCA, now); err != nil {
 				return err
 			}
-			if err := s.event(ctx, tx, r, c, "All troubleshooting information provided: the root-cause analysis clock starts."); err != nil {
+			if err := s.event(ctx, tx, r, c, "All troubleshooting information provided: the root-cause analysis clock starts."); err != nil { //i18n:stored
 				return err
 			}
 		}
@@ -572,9 +603,9 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 				return err
 			}
 			if !met {
-				return &desk.ValidationError{Fields: map[string]string{"rca": "The root-cause analysis clock is not running: mark all information provided first."}}
+				return desk.Invalid("rca", "support.cases.rca")
 			}
-			if err := s.event(ctx, tx, r, c, "Root-cause analysis delivered."); err != nil {
+			if err := s.event(ctx, tx, r, c, "Root-cause analysis delivered."); err != nil { //i18n:stored
 				return err
 			}
 		}
@@ -605,26 +636,29 @@ func (s *core) setStatus(ctx context.Context, tx *store.Tx, r Request, c *desk.C
 	if !statusChanged || r.Actor == nil || !r.Actor.IsStaff() {
 		return nil
 	}
-	return s.notifyContact(ctx, tx, c, "case_status", "Case "+c.Number()+" is now "+to.Label(),
-		"Your case "+c.Number()+" ("+c.Summary+") is now "+to.Label()+" - "+toSub.Label()+".")
+	return s.notifyContact(ctx, tx, c, "case_status", desk.Msg("mail.case_status.subject", "Number", c.Number(), "Status", to),
+		desk.Msg("mail.case_status.text", "Number", c.Number(), "Summary", c.Summary, "Status", to, "SubStatus", toSub))
 }
 
 // Close closes a case with a reason (Resolved or Cancelled) and a
 // comment.
 func (s *Cases) Close(ctx context.Context, r Request, caseID int64, reason desk.SubStatus, comment string) error {
+	if err := s.askCase(ctx, r, caseID, desk.CloseCase); err != nil {
+		return err
+	}
 	p := desk.Problems{}
 	if reason != desk.SubResolved && reason != desk.SubCancelled {
-		p.Add("reason", "Choose Resolved or Cancelled.")
+		p.AddMessage("reason", "support.cases.reason")
 	}
 	if err := desk.ValidateComment("comment", comment); err != nil {
-		p.Add("comment", "Say why you are closing the case.")
+		p.AddMessage("comment", "support.cases.comment")
 	}
 	if err := p.Err(); err != nil {
 		return err
 	}
 	return s.writeCase(ctx, r, caseID, desk.CloseCase, func(tx *store.Tx, c *desk.Case) error {
 		if c.Status == desk.StatusClosed {
-			return fmt.Errorf("case %s is already closed: %w", c.Number(), desk.ErrConflict)
+			return desk.Refuse(desk.ErrConflict, "support.cases.case_is_already_closed", "Number", c.Number())
 		}
 		c.CloseComment = strings.TrimSpace(comment)
 		if _, err := tx.AddEntry(ctx, &desk.Entry{
@@ -639,9 +673,8 @@ func (s *Cases) Close(ctx context.Context, r Request, caseID int64, reason desk.
 		if err := s.audit(ctx, tx, r, "case_closed", c.Number(), reason.Label()); err != nil {
 			return err
 		}
-		return s.notifyContact(ctx, tx, c, "case_closed", "Case "+c.Number()+" closed ("+reason.Label()+")",
-			"Your case "+c.Number()+" was closed as "+reason.Label()+".\n\n"+c.CloseComment+
-				"\n\nYou can ask to reopen it within 30 days from the case page.")
+		return s.notifyContact(ctx, tx, c, "case_closed", desk.Msg("mail.case_closed.subject", "Number", c.Number(), "Reason", reason),
+			desk.Msg("mail.case_closed.text", "Number", c.Number(), "Reason", reason, "Comment", c.CloseComment))
 	})
 }
 
@@ -656,8 +689,11 @@ func closeKind(r Request) desk.EntryKind {
 // Reopen reopens a closed case: a Designated Contact within 30 days of
 // closure with a reason, staff at any time.
 func (s *Cases) Reopen(ctx context.Context, r Request, caseID int64, reason string) error {
+	if err := s.askCase(ctx, r, caseID, desk.ReopenCase); err != nil {
+		return err
+	}
 	if err := desk.ValidateComment("reason", reason); err != nil {
-		return &desk.ValidationError{Fields: map[string]string{"reason": "Give the reason and any supporting information."}}
+		return desk.Invalid("reason", "support.cases.reason_2")
 	}
 	return s.writeCase(ctx, r, caseID, desk.ReopenCase, func(tx *store.Tx, c *desk.Case) error {
 		if err := c.MayReopen(r.Actor, s.now()); err != nil {
@@ -687,7 +723,7 @@ func (s *core) event(ctx context.Context, tx *store.Tx, r Request, c *desk.Case,
 
 // notifyContact queues an email about a case to its contact and to its
 // followers; queueMail leaves out those who may no longer see it.
-func (s *core) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, kind, subject, text string) error {
+func (s *core) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, kind string, subject, text desk.Message) error {
 	contact, err := tx.User(ctx, c.ContactID)
 	if err != nil {
 		return err
@@ -731,21 +767,21 @@ func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Calle
 	}
 	pin = strings.TrimSpace(pin)
 	if len(pin) != 6 || strings.Trim(pin, "0123456789") != "" {
-		return nil, &desk.ValidationError{Fields: map[string]string{"pin": "A PIN has six digits."}}
+		return nil, desk.Invalid("pin", "support.cases.pin")
 	}
 	// Guessing PINs is throttled per staff member, like passwords.
 	key := "pin:" + strconv.FormatInt(r.actorID(), 10)
 	if n, err := s.store.LoginFailures(ctx, key, s.now().Add(-ThrottleWindow)); err != nil {
 		return nil, err
 	} else if n >= MaxPINFailures {
-		return nil, fmt.Errorf("too many unknown PINs; wait a quarter of an hour: %w", desk.ErrThrottled)
+		return nil, desk.Refuse(desk.ErrThrottled, "support.cases.too_many_unknown_pins")
 	}
 	u, err := s.store.UserByPIN(ctx, pin)
 	if errors.Is(err, desk.ErrNotFound) {
 		if rerr := s.store.RecordLoginFailure(ctx, key, s.now()); rerr != nil {
 			return nil, rerr
 		}
-		if aerr := s.store.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_pin_unknown", Address: r.Address}); aerr != nil {
+		if aerr := s.store.Audit(ctx, desk.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_pin_unknown", Address: r.Address}); aerr != nil {
 			return nil, aerr
 		}
 	}
@@ -778,7 +814,7 @@ func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Calle
 		c.Combos = append(c.Combos, cv)
 	}
 	s.log.InfoContext(ctx, "caller verified", "staff", r.actorID(), "contact", u.ID)
-	if err := s.store.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_verified", Subject: u.Email, Address: r.Address}); err != nil {
+	if err := s.store.Audit(ctx, desk.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_verified", Subject: u.Email, Address: r.Address}); err != nil {
 		return nil, err
 	}
 	return c, nil

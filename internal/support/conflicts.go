@@ -11,14 +11,14 @@ import (
 )
 
 // uniqueFields is the one table from the unique constraints a form can
-// break to the field and the words its user sees.
-var uniqueFields = map[string]struct{ field, msg string }{
-	store.UniqueUserEmail:      {"email", "A user with this email address exists."},
-	store.UniqueCompanyOrgID:   {"org_id", "Another company has this Org ID."},
-	store.UniqueProductName:    {"name", "A product with this name exists."},
-	store.UniqueComponentName:  {"name", "This product already has a component with this name."},
-	store.UniqueContractNumber: {"number", "Another contract has this number."},
-	store.UniqueCalendarName:   {"name", "Another calendar has this name."},
+// break to the field and the catalogue message its user sees.
+var uniqueFields = map[string]struct{ field, id string }{
+	store.UniqueUserEmail:      {"email", "support.conflict.user_email"},
+	store.UniqueCompanyOrgID:   {"org_id", "support.conflict.company_org_id"},
+	store.UniqueProductName:    {"name", "support.conflict.product_name"},
+	store.UniqueComponentName:  {"name", "support.conflict.component_name"},
+	store.UniqueContractNumber: {"number", "support.conflict.contract_number"},
+	store.UniqueCalendarName:   {"name", "support.conflict.calendar_name"},
 }
 
 // fieldConflict turns a conflict on a unique constraint of uniqueFields
@@ -33,7 +33,7 @@ func fieldConflict(err error) error {
 	if !ok {
 		return err
 	}
-	return fmt.Errorf("%s: %w", c.Constraint, &desk.ValidationError{Fields: map[string]string{f.field: f.msg}})
+	return fmt.Errorf("%s: %w", c.Constraint, desk.Invalid(f.field, f.id))
 }
 
 // pinDraws is how many PINs createUser draws before it gives up: a draw

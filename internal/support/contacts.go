@@ -2,161 +2,14 @@ package support
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/net/idna"
 
 	"github.com/caseport/caseport/internal/auth"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 )
-
-// Settings keys for the email rules.
-const (
-	settingFreeMail = "email.free_mail_domains"
-	settingAliases  = "email.role_aliases"
-)
-
-// emailRules returns the current corporate-email rules. A free-mail domain
-// is stored as its ASCII (punycode) form; the rules also hold its Unicode
-// form, so an address written either way is refused.
-func (s *core) emailRules(ctx context.Context) (desk.EmailRules, error) {
-	rules, err := s.storedEmailRules(ctx)
-	for _, d := range rules.FreeMailDomains {
-		if u, err := idna.ToUnicode(d); err == nil && u != d {
-			rules.FreeMailDomains = append(rules.FreeMailDomains, u)
-		}
-	}
-	return rules, err
-}
-
-// storedEmailRules are the rules as an admin sets them.
-func (s *core) storedEmailRules(ctx context.Context) (desk.EmailRules, error) {
-	def := desk.DefaultEmailRules()
-	free, err := s.store.Setting(ctx, settingFreeMail, strings.Join(def.FreeMailDomains, "\n"))
-	if err != nil {
-		return def, err
-	}
-	aliases, err := s.store.Setting(ctx, settingAliases, strings.Join(def.RoleAliases, "\n"))
-	if err != nil {
-		return def, err
-	}
-	return desk.EmailRules{FreeMailDomains: lines(free), RoleAliases: lines(aliases)}, nil
-}
-
-// SetEmailRules changes the corporate-email rules (portal admins). Each
-// list keeps at least one entry: a contact's work email is neither free
-// mail nor a role alias, and an empty list would let every such address
-// in. Every entry must be a domain name or a mailbox name that an address
-// can have, so a typo is refused rather than kept as a rule that never
-// matches; the same entry given twice (in any case, or a domain as both
-// Unicode and punycode) is kept once.
-func (s *Mail) SetEmailRules(ctx context.Context, r Request, rules desk.EmailRules) error {
-	if err := desk.Authorize(r.Actor, desk.ManageEmailRules, desk.Target{}); err != nil {
-		return err
-	}
-	p := desk.Problems{}
-	free := checkEntries(p, "free_mail_domains", rules.FreeMailDomains, freeMailDomain,
-		"Not domain names: %s. A domain has letters, digits, hyphens and dots, like mail.example.",
-		"Keep at least one free-mail domain: with none, any free-mail address passes as a work email.")
-	aliases := checkEntries(p, "role_aliases", rules.RoleAliases, roleAlias,
-		"Not mailbox names: %s. A role alias is the part of an address before the @, like support.",
-		"Keep at least one role alias: with none, a team's shared mailbox passes as a person's work email.")
-	if err := p.Err(); err != nil {
-		return err
-	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SetSetting(ctx, settingFreeMail, strings.Join(free, "\n")); err != nil {
-			return err
-		}
-		if err := tx.SetSetting(ctx, settingAliases, strings.Join(aliases, "\n")); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, r, "email_rules_updated", "",
-			fmt.Sprintf("%d free-mail domains, %d aliases", len(free), len(aliases)))
-	})
-}
-
-// checkEntries returns the entries of one list of the email rules in the
-// form canonical gives, each once, and records under field the entries it
-// refuses (badMsg, with them quoted) or that the list is empty (emptyMsg).
-func checkEntries(p desk.Problems, field string, in []string, canonical func(string) (string, bool), badMsg, emptyMsg string) []string {
-	var out, bad []string
-	for _, e := range in {
-		if strings.TrimSpace(e) == "" {
-			continue
-		}
-		c, ok := canonical(strings.TrimSpace(e))
-		switch {
-		case !ok:
-			bad = append(bad, strconv.Quote(e))
-		case !slices.Contains(out, c):
-			out = append(out, c)
-		}
-	}
-	switch {
-	case len(bad) > 0:
-		p.Add(field, fmt.Sprintf(badMsg, strings.Join(bad, ", ")))
-	case len(out) == 0:
-		p.Add(field, emptyMsg)
-	}
-	return out
-}
-
-// domainNames checks a domain name as DNS and IDNA 2008 have it: labels of
-// letters, digits and inner hyphens, at most 63 octets each, Unicode
-// labels as valid as their punycode.
-var domainNames = idna.New(idna.MapForLookup(), idna.StrictDomainName(true), idna.VerifyDNSLength(true), idna.BidiRule())
-
-// freeMailDomain is d in its lower-case ASCII form, and whether it is a
-// domain name with at least two labels, as the domain of an address is.
-func freeMailDomain(d string) (string, bool) {
-	a, err := domainNames.ToASCII(d)
-	return a, err == nil && strings.Contains(strings.Trim(a, "."), ".") && !strings.HasSuffix(a, ".")
-}
-
-// roleAlias is a in lower case, and whether it is the part before the @
-// (and before any +, which CheckWorkEmail ignores) of an address: an
-// RFC 5322 dot-atom, letters of any script allowed (RFC 6531), at most 64
-// octets.
-func roleAlias(a string) (string, bool) {
-	a = strings.ToLower(a)
-	if a == "" || len(a) > 64 || strings.HasPrefix(a, ".") || strings.HasSuffix(a, ".") || strings.Contains(a, "..") {
-		return a, false
-	}
-	for _, r := range a {
-		if !localPartRune(r) {
-			return a, false
-		}
-	}
-	return a, true
-}
-
-// localPartRune reports whether r may occur in a dot-atom local part:
-// RFC 5322's atext and dots, and any letter, digit or mark beyond ASCII.
-func localPartRune(r rune) bool {
-	if r < utf8.RuneSelf {
-		return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune(".!#$%&'*-/=?^_`{|}~", r)
-	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
-}
-
-func lines(s string) []string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.ToLower(strings.TrimSpace(l)); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
 
 // ContactInput is a contact profile as an admin or a registration form
 // submits it.
@@ -188,9 +41,7 @@ func (s *Accounts) CreateContact(ctx context.Context, r Request, in ContactInput
 			return err
 		}
 		return s.queuePasswordLink(ctx, tx, u, SetPasswordLinkLifetime, mail{
-			Kind: "set_password", Subject: "Your Caseport account",
-			Text: "An administrator added you to Caseport, the customer-care portal. Choose your password " +
-				"within 7 days with the link below, then sign in with this email address.",
+			Kind: "set_password", Subject: desk.Msg("mail.set_password.subject"), Text: desk.Msg("mail.set_password.text"),
 		})
 	})
 	return contactID, err
@@ -217,7 +68,7 @@ func (s *core) contactFromInput(ctx context.Context, tx *store.Tx, r Request, in
 	email, verr := desk.ValidateProfile(in.ProfileInput, rules, desk.SubjectFor(r.Actor))
 	if verr == nil {
 		_, err := tx.Company(ctx, in.CompanyID)
-		verr = missingAs(err, "company", "Choose an existing company.")
+		verr = missingAs(err, "company", "support.contacts.company")
 	}
 	if verr != nil {
 		return nil, verr
@@ -316,16 +167,16 @@ func (s *core) createStaff(ctx context.Context, r Request, u *desk.User, passwor
 	p := desk.Problems{}
 	email := strings.ToLower(strings.TrimSpace(u.Email))
 	if !strings.Contains(email, "@") {
-		p.Add("email", "Enter an email address.")
+		p.AddMessage("email", "support.contacts.email")
 	}
 	if strings.TrimSpace(u.FirstName) == "" {
-		p.Add("first_name", "Enter the first name.")
+		p.AddMessage("first_name", "support.contacts.first_name")
 	}
 	if strings.TrimSpace(u.LastName) == "" {
-		p.Add("last_name", "Enter the last name.")
+		p.AddMessage("last_name", "support.contacts.last_name")
 	}
 	if len(u.Roles) == 0 {
-		p.Add("roles", "Choose at least one role.")
+		p.AddMessage("roles", "support.contacts.roles")
 	}
 	for _, role := range u.Roles {
 		if role.Label() == string(role) {
@@ -365,7 +216,7 @@ func (s *Accounts) SetPasswordHeadless(ctx context.Context, userID int64, passwo
 		if err := tx.SetPassword(ctx, userID, hash); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, store.AuditEntry{At: s.now(), ActorID: userID, Action: "password_set", Address: "command line"})
+		return tx.Audit(ctx, desk.AuditEntry{At: s.now(), ActorID: userID, Action: "password_set", Address: "command line"})
 	})
 }
 
@@ -382,7 +233,7 @@ func (s *Accounts) ChangePassword(ctx context.Context, r Request, current, next 
 		return err
 	}
 	if err := auth.CheckPassword(hash, current); err != nil {
-		return &desk.ValidationError{Fields: map[string]string{"current": "This is not your current password."}}
+		return desk.Invalid("current", "support.contacts.current")
 	}
 	if err := desk.ValidatePassword(next); err != nil {
 		return err
@@ -416,75 +267,8 @@ func (s *Accounts) AcceptTerms(ctx context.Context, r Request) error {
 	})
 }
 
-// SetGrant gives a contact a level on a combination (portal admins). The
-// seeds' rules are checked here, with a clear message for each refusal.
-func (s *Access) SetGrant(ctx context.Context, r Request, g desk.Grant) error {
-	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
-		return err
-	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
-		return s.grant(ctx, tx, r, g)
-	})
-}
-
-// grant checks and writes a grant inside tx: the combination must be one a
-// contract joins, and Read-Write must be allowed for the contact.
-func (s *core) grant(ctx context.Context, tx *store.Tx, r Request, g desk.Grant) error {
-	contact, err := tx.User(ctx, g.ContactID)
-	if err != nil {
-		return err
-	}
-	if contact.Kind != desk.KindContact {
-		return &desk.ValidationError{Fields: map[string]string{"contact": "Only contacts hold access levels; staff see every case."}}
-	}
-	now := s.now()
-	facts, err := tx.CombinationFacts(ctx, g.Combination, now)
-	if errors.Is(err, desk.ErrNotFound) || (err == nil && len(facts.Contracts) == 0) {
-		return &desk.ValidationError{Fields: map[string]string{"combination": "No Service Contract joins this Sold To and End User."}}
-	}
-	if err != nil {
-		return err
-	}
-	if g.Level == desk.ReadWrite {
-		if msg := desk.DesignatedContactAllowed(contact, facts); msg != "" {
-			return &desk.ValidationError{Fields: map[string]string{"level": msg}}
-		}
-	}
-	g.GrantedAt = now
-	if err := tx.SetGrant(ctx, g, r.actorID()); err != nil {
-		return err
-	}
-	return s.audit(ctx, tx, r, "access_granted", contact.Email,
-		fmt.Sprintf("%s on sold to %d / end user %d", g.Level.Label(), g.SoldToID, g.EndUserID))
-}
-
-// SetApprover makes a contact of the Sold To a Designated Approver, or not
-// (portal admins).
-func (s *Access) SetApprover(ctx context.Context, r Request, soldTo, contactID int64, on bool) error {
-	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
-		return err
-	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
-		contact, err := tx.User(ctx, contactID)
-		if err != nil {
-			return err
-		}
-		if contact.Kind != desk.KindContact || contact.CompanyID != soldTo {
-			return &desk.ValidationError{Fields: map[string]string{"contact": "A Designated Approver must be a contact of the Sold To."}}
-		}
-		if err := tx.SetApprover(ctx, soldTo, contactID, on); err != nil {
-			return err
-		}
-		action := "approver_added"
-		if !on {
-			action = "approver_removed"
-		}
-		return s.audit(ctx, tx, r, action, contact.Email, fmt.Sprintf("sold to %d", soldTo))
-	})
-}
-
 // Contacts lists contacts, optionally of one company (staff).
-func (s *Accounts) Contacts(ctx context.Context, r Request, f store.UserFilter) ([]desk.User, error) {
+func (s *Accounts) Contacts(ctx context.Context, r Request, f desk.UserFilter) ([]desk.User, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -538,8 +322,8 @@ type Profile struct {
 	Grants  []desk.Grant
 	// Levels are the effective levels now.
 	Levels   map[desk.Combination]desk.AccessLevel
-	Requests []store.AccessRequestRow
-	Tokens   []store.APIToken
+	Requests []desk.AccessRequestRow
+	Tokens   []desk.APIToken
 }
 
 // Profile returns the actor's own profile with their PIN.
@@ -586,7 +370,7 @@ func (s *Accounts) CreateContactHeadless(ctx context.Context, orgID string, in d
 	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		c, err := tx.CompanyByOrgID(ctx, strings.TrimSpace(orgID))
 		if err != nil {
-			return missingAs(err, "org", "No company has the Org ID "+orgID+".")
+			return missingAs(err, "org", "support.contacts.org_unknown", "OrgID", orgID)
 		}
 		in.CompanyID = c.ID
 		contactID, err = s.createContact(ctx, tx, Request{Address: "command line"}, ContactInput{ProfileInput: in}, hash)
@@ -600,5 +384,5 @@ func (s *Accounts) StaffUsers(ctx context.Context, r Request) ([]desk.User, erro
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.store.Users(ctx, store.UserFilter{Kind: desk.KindStaff})
+	return s.store.Users(ctx, desk.UserFilter{Kind: desk.KindStaff})
 }

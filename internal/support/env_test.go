@@ -154,8 +154,7 @@ type jobs struct {
 }
 
 func (f *env) worker() *jobs {
-	j := &jobs{w: worker.New(f.store, quietLog()), ran: map[string]int{}}
-	j.w.Clock = func() time.Time { return f.time.Now() }
+	j := &jobs{w: worker.New(worker.Config{Store: f.store, Log: quietLog(), Clock: f.time.Now}), ran: map[string]int{}}
 	count := func(kind string, h worker.Handler) {
 		j.w.Handle(kind, func(ctx context.Context, job *desk.Job) error {
 			j.ran[kind]++

@@ -17,13 +17,13 @@ import (
 const EscalationProcess = "Escalations bring management attention to a case whose business impact has grown or whose " +
 	"progress has stalled. The escalation owner found this one does not need that now. Your case is still worked as usual: " +
 	"add an update to the case with anything new, ask in a comment for a higher priority (Medium), or call support for " +
-	"High, Critical or Production Down. You can escalate again if the situation changes."
+	"High, Critical or Production Down. You can escalate again if the situation changes." //i18n:stored
 
 // EscalationView is what a case page shows of escalations: the current
 // or last escalation with its feed, and whether the actor may escalate.
 type EscalationView struct {
-	Current *store.EscalationRow
-	Feed    []store.EscalationEntry
+	Current *desk.EscalationRow
+	Feed    []desk.EscalationEntry
 	// CanEscalate is true when the actor may escalate the case now;
 	// otherwise Refusal says why (empty when the actor may never).
 	CanEscalate bool
@@ -47,7 +47,7 @@ func (s *core) escalationFacts(ctx context.Context, tx *store.Tx, c *desk.Case) 
 	ct, calRow, err := s.caseTerms(ctx, tx, c)
 	if errors.Is(err, ErrNoActiveContract) {
 		f.NoActiveContract = true
-		cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID})
+		cs, err := tx.Contracts(ctx, desk.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID})
 		for i := range cs {
 			if f.LastContract == nil || cs[i].Ends.After(f.LastContract.Ends) {
 				f.LastContract = &cs[i]
@@ -119,12 +119,15 @@ func (s *Cases) Escalations(ctx context.Context, r Request, caseID int64) (*Esca
 // Escalate escalates a case: a reason from the list, details, and the
 // handbook's eligibility checked here, each refusal with its reason.
 func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason desk.EscalationReason, details string) (*desk.Escalation, error) {
+	if err := s.askCase(ctx, r, caseID, desk.EscalateCase); err != nil {
+		return nil, err
+	}
 	p := desk.Problems{}
 	if !desk.ValidEscalationReason(reason) {
-		p.Add("reason", "Choose the reason for the escalation.")
+		p.AddMessage("reason", "support.escalations.reason")
 	}
 	if desk.ValidateComment("details", details) != nil {
-		p.Add("details", "Say what has changed and what you need: the business impact, the deadline, who is affected.")
+		p.AddMessage("details", "support.escalations.details")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -135,8 +138,8 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 		if err != nil {
 			return err
 		}
-		if msg := desk.CheckEscalation(r.Actor, c, reason, facts, s.now()); msg != "" {
-			return &desk.ValidationError{Fields: map[string]string{"escalation": msg}}
+		if m := desk.EscalationRefusal(r.Actor, c, reason, facts, s.now()); m.ID != "" {
+			return desk.Problems{"escalation": m}.Err()
 		}
 		now := s.now()
 		esc = &desk.Escalation{
@@ -145,7 +148,7 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 		}
 		esc.ID, err = tx.CreateEscalation(ctx, esc)
 		if desk.ConflictOn(err, store.UniqueActiveEscalation) {
-			return fmt.Errorf("case %s already has an active escalation: %w", c.Number(), desk.ErrConflict)
+			return desk.Refuse(desk.ErrConflict, "support.escalations.case_already_has_an", "Number", c.Number())
 		}
 		if err != nil {
 			return err
@@ -160,12 +163,13 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 			return err
 		}
 		if err := s.notifyRole(ctx, tx, desk.RoleEscalationOwner, c, "escalation_requested",
-			"Case "+c.Number()+" escalated: "+reason.Label(),
-			"The customer escalated case "+c.Number()+" ("+c.Summary+"):\n\n"+esc.Details+"\n\nReview it in the escalation queue: "+s.baseURL+"/console/escalations"); err != nil {
+			desk.Msg("mail.escalation_requested.staff_subject", "Number", c.Number(), "Reason", reason),
+			desk.Msg("mail.escalation_requested.staff_text", "Number", c.Number(), "Summary", c.Summary, "Details", esc.Details,
+				"Queue", s.baseURL+"/console/escalations")); err != nil {
 			return err
 		}
-		return s.notifyContact(ctx, tx, c, "escalation_requested", "Case "+c.Number()+" escalated",
-			"Your escalation of case "+c.Number()+" was received. An escalation owner will review it and answer on the case's Escalation Details tab.")
+		return s.notifyContact(ctx, tx, c, "escalation_requested", desk.Msg("mail.escalation_requested.subject", "Number", c.Number()),
+			desk.Msg("mail.escalation_requested.text", "Number", c.Number()))
 	})
 	if err != nil {
 		return nil, err
@@ -174,7 +178,7 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 }
 
 // notifyRole emails every staff member with a role about a case.
-func (s *core) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *desk.Case, kind, subject, text string) error {
+func (s *core) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *desk.Case, kind string, subject, text desk.Message) error {
 	staff, err := s.staffWith(ctx, tx, role)
 	if err != nil {
 		return err
@@ -189,7 +193,7 @@ func (s *core) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *
 
 // staffWith lists the staff members with a role who are not disabled.
 func (s *core) staffWith(ctx context.Context, tx *store.Tx, role desk.Role) ([]desk.User, error) {
-	staff, err := tx.Users(ctx, store.UserFilter{Kind: desk.KindStaff})
+	staff, err := tx.Users(ctx, desk.UserFilter{Kind: desk.KindStaff})
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +202,7 @@ func (s *core) staffWith(ctx context.Context, tx *store.Tx, role desk.Role) ([]d
 
 // EscalationQueue lists the active escalations, oldest first (escalation
 // owners).
-func (s *Cases) EscalationQueue(ctx context.Context, r Request) ([]store.EscalationRow, error) {
+func (s *Cases) EscalationQueue(ctx context.Context, r Request) ([]desk.EscalationRow, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageEscalations, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -222,16 +226,19 @@ const (
 // to its feed. Only escalation owners and portal admins; the policy's
 // NoteEscalation also lets the case's Designated Contacts add to the feed.
 func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int64, step EscalationStep, text string) error {
+	if err := s.askEscalation(ctx, r, escalationID, step); err != nil {
+		return err
+	}
 	if desk.ValidateComment("text", text) != nil && step != StepClose {
-		msg := map[EscalationStep]string{
-			StepAccept: "Give the next steps the customer can expect.",
-			StepReject: "Give the reasons for the rejection.",
-			StepNote:   "Write your update to the escalation.",
+		id := map[EscalationStep]string{
+			StepAccept: "support.escalations.text_accept",
+			StepReject: "support.escalations.text_reject",
+			StepNote:   "support.escalations.text_note",
 		}[step]
-		if msg == "" {
-			msg = "Choose accept, reject, close or note."
+		if id == "" {
+			id = "support.escalations.step"
 		}
-		return &desk.ValidationError{Fields: map[string]string{"text": msg}}
+		return desk.Invalid("text", id)
 	}
 	return s.store.Write(ctx, func(tx *store.Tx) error {
 		e, err := tx.EscalationForUpdate(ctx, escalationID)
@@ -254,7 +261,7 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 			return err
 		}
 		if !slices.Contains(desk.EscalationEvents, step) {
-			return &desk.ValidationError{Fields: map[string]string{"step": "Choose accept, reject, close or note."}}
+			return desk.Invalid("step", "support.escalations.step")
 		}
 		if e.State, err = desk.NextEscalation(e.State, step); err != nil {
 			return err
@@ -274,7 +281,7 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 			if e.OwnerID == 0 {
 				e.OwnerID = r.actorID()
 			}
-			entry, event, subject = "Escalation closed.", "Escalation closed by "+r.Actor.User.Name()+".", "closed"
+			entry, event, subject = "Escalation closed.", "Escalation closed by "+r.Actor.User.Name()+".", "closed" //i18n:stored
 			if text != "" {
 				entry += " " + text
 			}
@@ -305,6 +312,52 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 		if subject == "" {
 			return nil
 		}
-		return s.notifyContact(ctx, tx, c, "escalation_"+string(step), "Escalation of case "+c.Number()+" "+subject, entry)
+		return s.notifyContact(ctx, tx, c, "escalation_"+string(step), escalationMailSubject(subject, c.Number()),
+			desk.Msg("mail.escalation.text", "Entry", entry))
 	})
+}
+
+// escalationMailSubject is the subject of the email about a step of an
+// escalation: what became of it ("accepted", "rejected", "closed") or
+// "updated".
+func escalationMailSubject(what, number string) desk.Message {
+	switch what {
+	case "accepted":
+		return desk.Msg("mail.escalation.subject_accepted", "Number", number)
+	case "rejected":
+		return desk.Msg("mail.escalation.subject_rejected", "Number", number)
+	case "closed":
+		return desk.Msg("mail.escalation.subject_closed", "Number", number)
+	}
+	return desk.Msg("mail.escalation.subject_updated", "Number", number)
+}
+
+// askEscalation is WorkEscalation's policy question asked before the text
+// is read (as askCase is for a case): someone who may not take the step
+// is refused, or told there is no such escalation when they may not see
+// its case. The transaction asks again.
+func (s *core) askEscalation(ctx context.Context, r Request, escalationID int64, step EscalationStep) error {
+	es, err := s.store.Escalations(ctx, store.EscalationFilter{ID: escalationID})
+	if err != nil {
+		return err
+	}
+	if len(es) == 0 {
+		return fmt.Errorf("escalation %d: %w", escalationID, desk.ErrNotFound)
+	}
+	c, err := s.store.Case(ctx, es[0].CaseID)
+	if err != nil {
+		return err
+	}
+	target := desk.On(c.Combination())
+	act := desk.ManageEscalations
+	if step == StepNote {
+		act = desk.NoteEscalation
+	}
+	if err := desk.Authorize(r.Actor, act, target); err != nil {
+		if desk.Authorize(r.Actor, desk.ViewCase, target) != nil {
+			return fmt.Errorf("escalation %d: %w", escalationID, desk.ErrNotFound)
+		}
+		return err
+	}
+	return nil
 }

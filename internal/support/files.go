@@ -115,8 +115,7 @@ func (s *Transfers) OpenCaseFile(ctx context.Context, r Request, caseID, fileID 
 		return nil, nil, err
 	}
 	if !f.PurgedAt.IsZero() {
-		return nil, nil, fmt.Errorf("the file was deleted on %s, 30 days after the case closed: %w",
-			f.PurgedAt.Format("2 January 2006"), desk.ErrGone)
+		return nil, nil, desk.Refuse(desk.ErrGone, "support.files.purged", "Date", f.PurgedAt.Format("2 January 2006"))
 	}
 	if s.files == nil {
 		return nil, nil, fmt.Errorf("no file store: %w", desk.ErrNotFound)

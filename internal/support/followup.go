@@ -29,7 +29,7 @@ var followUpSteps = []struct {
 }{{2, false}, {5, false}, {10, true}}
 
 // AutoCloseReason is the closure comment of a case closed by follow-ups.
-const AutoCloseReason = "No response after automated follow-ups."
+const AutoCloseReason = "No response after automated follow-ups." //i18n:stored
 
 func followUpKey(caseID int64) string { return "followup:" + strconv.FormatInt(caseID, 10) }
 
@@ -99,59 +99,6 @@ func (s *core) syncFollowUp(ctx context.Context, tx *store.Tx, before desk.Case,
 	return false, nil
 }
 
-// RunFollowUp is the follow-up timer's job: a reminder, or the closure.
-// It finishes the job in the transaction of its effect, so a reminder is
-// queued once however often the job is tried.
-func (s *Jobs) RunFollowUp(ctx context.Context, j *desk.Job) error {
-	step, since, err := parseFollowUp(j.Payload)
-	if err != nil {
-		return err
-	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
-		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
-			return err // finished or cancelled meanwhile: nothing to do
-		}
-		c, err := tx.CaseForUpdate(ctx, j.CaseID)
-		if err != nil {
-			return err
-		}
-		if !c.WaitsOnCustomer() || !c.FollowUpsApply() {
-			return nil // the timer should have stopped; stop it now
-		}
-		system := Request{Address: "follow-up"}
-		if followUpSteps[step].close {
-			return s.autoClose(ctx, tx, system, c)
-		}
-		n := step + 1
-		if err := s.event(ctx, tx, system, c, fmt.Sprintf("Automated follow-up: reminder #%d sent to the case contact.", n)); err != nil {
-			return err
-		}
-		closeOn, err := s.followUpAt(ctx, tx, c, since, followUpSteps[len(followUpSteps)-1].days)
-		if err != nil {
-			return err
-		}
-		if err := s.notifyContact(ctx, tx, c, "followup_reminder",
-			fmt.Sprintf("Reminder #%d: case %s is waiting for you", n, c.Number()),
-			fmt.Sprintf("Your case %s (%s) is %s - %s and waits for your answer. Please update it, or close it if the problem "+
-				"is solved. Without a response it will be closed on %s.", c.Number(), c.Summary, c.Status.Label(), c.SubStatus.Label(),
-				closeOn.Format("2 January 2006"))); err != nil {
-			return err
-		}
-		nextAt, err := s.followUpAt(ctx, tx, c, since, followUpSteps[step+1].days)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ScheduleJob(ctx, &desk.Job{
-			Kind: JobFollowUp, Key: followUpKey(c.ID), CaseID: c.ID,
-			Payload: followUpPayload(step+1, since), RunAt: nextAt,
-		}, s.now()); err != nil {
-			return err
-		}
-		c.UpdatedAt = s.now()
-		return tx.UpdateCase(ctx, c)
-	})
-}
-
 // autoClose closes a case whose customer never answered the follow-ups.
 func (s *core) autoClose(ctx context.Context, tx *store.Tx, r Request, c *desk.Case) error {
 	before := *c
@@ -169,10 +116,8 @@ func (s *core) autoClose(ctx context.Context, tx *store.Tx, r Request, c *desk.C
 	if err := s.syncPurge(ctx, tx, before, c); err != nil {
 		return err
 	}
-	if err := s.notifyContact(ctx, tx, c, "case_closed", "Case "+c.Number()+" closed: no response",
-		"We proposed a solution or asked for information on case "+c.Number()+" ("+c.Summary+") and reminded you twice, "+
-			"without a response, so the case is now closed as Resolved.\n\nIf the problem is still there, call support: "+
-			"staff can reopen the case for you."); err != nil {
+	if err := s.notifyContact(ctx, tx, c, "case_closed", desk.Msg("mail.case_auto_closed.subject", "Number", c.Number()),
+		desk.Msg("mail.case_auto_closed.text", "Number", c.Number(), "Summary", c.Summary)); err != nil {
 		return err
 	}
 	c.UpdatedAt = s.now()

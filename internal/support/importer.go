@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -84,7 +85,7 @@ func (s *Importer) Import(ctx context.Context, r Request, kind ImportKind, src i
 	}
 	cols, ok := ImportColumns[kind]
 	if !ok {
-		return nil, &desk.ValidationError{Fields: map[string]string{"kind": "Choose companies, products, contracts or contacts."}}
+		return nil, desk.Invalid("kind", "support.importer.kind")
 	}
 	rows, err := readCSV(src, kind, cols)
 	if err != nil {
@@ -170,7 +171,7 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, &desk.ValidationError{Fields: map[string]string{"file": "The file is empty."}}
+		return nil, desk.Invalid("file", "support.importer.file")
 	}
 	if err != nil {
 		return nil, &desk.ValidationError{Fields: map[string]string{"file": "The file is not CSV: " + err.Error()}}
@@ -182,13 +183,13 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if !slices.Contains(cols, h) {
-			return nil, &desk.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("Line 1: unknown column %q; %s files have the columns %s.", h, kind, strings.Join(cols, ", "))}}
+			return nil, desk.Invalid("file", "support.importer.unknown_column", "Column", strconv.Quote(h), "Kind", string(kind), "Columns", strings.Join(cols, ", "))
 		}
 		idx[h] = i
 	}
 	for _, c := range required[kind] {
 		if _, ok := idx[c]; !ok {
-			return nil, &desk.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("Line 1: the column %q is missing.", c)}}
+			return nil, desk.Invalid("file", "support.importer.missing_column", "Column", strconv.Quote(c))
 		}
 	}
 	var rows []csvRow
@@ -202,7 +203,7 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rows) == MaxImportRows {
-			return nil, &desk.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("The file has more than %d rows; split it.", MaxImportRows)}}
+			return nil, desk.Invalid("file", "support.importer.too_many_rows", "Max", MaxImportRows)
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
@@ -216,7 +217,7 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
-		return nil, &desk.ValidationError{Fields: map[string]string{"file": "The file has a header but no rows."}}
+		return nil, desk.Invalid("file", "support.importer.file_2")
 	}
 	return rows, nil
 }
@@ -244,18 +245,18 @@ func (s *core) importRow(ctx context.Context, tx *store.Tx, r Request, kind Impo
 	return false, fmt.Errorf("import kind %q", kind)
 }
 
-func invalid(field, msg string) error {
-	return &desk.ValidationError{Fields: map[string]string{field: msg}}
+func invalid(field, id string, kv ...any) error {
+	return desk.Invalid(field, id, kv...)
 }
 
 // companyByOrg finds a company by Org ID, as a row problem when missing.
 func companyByOrg(ctx context.Context, tx *store.Tx, field, org string) (*desk.Company, error) {
 	if org == "" {
-		return nil, invalid(field, "is empty.")
+		return nil, invalid(field, "support.importer.row_is_empty")
 	}
 	c, err := tx.CompanyByOrgID(ctx, org)
 	if errors.Is(err, desk.ErrNotFound) {
-		return nil, invalid(field, fmt.Sprintf("no company has the Org ID %q.", org))
+		return nil, invalid(field, "support.importer.row_no_company", "OrgID", strconv.Quote(org))
 	}
 	return c, err
 }
@@ -287,10 +288,10 @@ func (s *core) importCompany(ctx context.Context, tx *store.Tx, r Request, row c
 func importProduct(ctx context.Context, tx *store.Tx, row csvRow) (bool, error) {
 	name, comp := row.get("product"), row.get("component")
 	if name == "" {
-		return false, invalid("product", "is empty.")
+		return false, invalid("product", "support.importer.row_is_empty")
 	}
 	if comp == "" {
-		return false, invalid("component", "is empty.")
+		return false, invalid("component", "support.importer.row_is_empty")
 	}
 	p, err := tx.ProductByName(ctx, name)
 	if errors.Is(err, desk.ErrNotFound) {
@@ -357,7 +358,7 @@ func (s *core) importContract(ctx context.Context, tx *store.Tx, row csvRow) (bo
 	for _, name := range listCell(row.get("products")) {
 		prod, err := tx.ProductByName(ctx, name)
 		if errors.Is(err, desk.ErrNotFound) {
-			p.Add("products", fmt.Sprintf("no product is called %q.", name))
+			p.AddMessage("products", "support.importer.row_no_product", "Name", strconv.Quote(name))
 			continue
 		}
 		if err != nil {
@@ -369,7 +370,7 @@ func (s *core) importContract(ctx context.Context, tx *store.Tx, row csvRow) (bo
 		v := row.get(col)
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			p.Add(col, fmt.Sprintf("%q is not a date like 2026-01-31.", v))
+			p.AddMessage(col, "support.importer.row_not_a_date", "Value", strconv.Quote(v))
 			continue
 		}
 		*dst = t
@@ -416,7 +417,7 @@ func (s *core) importContact(ctx context.Context, tx *store.Tx, r Request, row c
 	case err != nil:
 		return false, err
 	case old.Kind != desk.KindContact:
-		return false, invalid("email", "belongs to a staff user.")
+		return false, invalid("email", "support.importer.row_belongs_to_a")
 	default:
 		u, err := s.contactFromInput(ctx, tx, r, in)
 		if err != nil {
@@ -432,7 +433,7 @@ func (s *core) importContact(ctx context.Context, tx *store.Tx, r Request, row c
 		soldOrg, endOrg, ok2 := strings.Cut(combo, "/")
 		lvl, ok3 := desk.ParseAccessLevel(strings.TrimSpace(level))
 		if !ok || !ok2 || !ok3 {
-			return false, invalid("access", fmt.Sprintf("%q is not like ORG-1/ORG-2=read_only (levels: basic, read_only, read_write).", g))
+			return false, invalid("access", "support.importer.row_bad_access", "Value", strconv.Quote(g))
 		}
 		soldTo, err := companyByOrg(ctx, tx, "access", strings.TrimSpace(soldOrg))
 		if err != nil {
@@ -452,7 +453,7 @@ func (s *core) importContact(ctx context.Context, tx *store.Tx, r Request, row c
 			return false, err
 		}
 		if soldTo.ID != employer.ID {
-			return false, invalid("approver_of", "a Designated Approver must be a contact of the Sold To "+org+".")
+			return false, invalid("approver_of", "support.importer.row_approver_elsewhere", "OrgID", org)
 		}
 		if err := tx.SetApprover(ctx, soldTo.ID, contactID, true); err != nil {
 			return false, err

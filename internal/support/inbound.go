@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
@@ -51,68 +50,21 @@ type triage struct{ reason string }
 
 func (t *triage) Error() string { return t.reason }
 
-// ProcessInbound is the job that reads one received message and files it.
-// The filing and the job's end are one transaction: a message is added to
-// a case once.
-func (s *Jobs) ProcessInbound(ctx context.Context, j *desk.Job) error {
-	inboundID, err := strconv.ParseInt(j.Payload, 10, 64)
-	if err != nil {
-		return fmt.Errorf("inbound job %d: payload %q", j.ID, j.Payload)
-	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
-		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
-			return err
-		}
-		m, err := tx.InboundForUpdate(ctx, inboundID)
-		if err != nil || m.State != desk.InboundPending {
-			return err
-		}
-		m.ProcessedAt = s.now()
-		file := func(ev desk.InboundEvent, reason string) error {
-			var err error
-			if m.State, err = desk.NextInbound(m.State, ev); err != nil {
-				return err
-			}
-			m.Reason = reason
-			return tx.SetInbound(ctx, m)
-		}
-		msg, err := inbound.Parse(m.Raw, s.mailDomain)
-		if err != nil {
-			return file(desk.TriageInbound, "The message could not be read: "+err.Error())
-		}
-		m.Sender, m.Subject = msg.From, msg.Subject
-		if msg.Auto != inbound.NotAuto {
-			return file(desk.IgnoreInbound, "An automatic message ("+string(msg.Auto)+"): kept, not added to a case.")
-		}
-		caseID, err := s.fileReply(ctx, tx, msg)
-		var t *triage
-		switch {
-		case errors.As(err, &t):
-			m.CaseID = caseID
-			return file(desk.TriageInbound, t.reason)
-		case err != nil:
-			return err
-		}
-		m.CaseID = caseID
-		return file(desk.AppendInbound, "Added to the Case Feed as the customer's update.")
-	})
-}
-
 // fileReply adds a reply to its case, or says why it goes to triage.
 func (s *core) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Message) (int64, error) {
 	if msg.Reference == "" {
-		return 0, &triage{"No Reference ID: email does not open cases; new cases are opened on the web or by phone."}
+		return 0, &triage{"No Reference ID: email does not open cases; new cases are opened on the web or by phone."} //i18n:stored
 	}
 	caseID, err := tx.CaseIDByReference(ctx, msg.Reference)
 	if errors.Is(err, desk.ErrNotFound) {
-		return 0, &triage{"The Reference ID " + msg.Reference + " belongs to no case."}
+		return 0, &triage{"The Reference ID " + msg.Reference + " belongs to no case."} //i18n:stored
 	}
 	if err != nil {
 		return 0, err
 	}
 	u, err := tx.UserByEmail(ctx, msg.From)
 	if errors.Is(err, desk.ErrNotFound) || (err == nil && u.Kind != desk.KindContact) {
-		return caseID, &triage{"The sender " + msg.From + " is not a contact in Caseport."}
+		return caseID, &triage{"The sender " + msg.From + " is not a contact in Caseport."} //i18n:stored
 	}
 	if err != nil {
 		return 0, err
@@ -130,7 +82,7 @@ func (s *core) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Message
 		body += "\n\n[Attachments received by email, in the case's files: " + strings.Join(names, ", ") + "]"
 	}
 	if strings.TrimSpace(msg.Text) == "" && len(msg.Attachments) == 0 {
-		return caseID, &triage{"The reply has no new text."}
+		return caseID, &triage{"The reply has no new text."} //i18n:stored
 	}
 	r := Request{Actor: actor, Address: "email"}
 	comment := s.addComment(ctx, r, "(By email) "+body)
@@ -149,9 +101,9 @@ func (s *core) fileReply(ctx context.Context, tx *store.Tx, msg *inbound.Message
 	})
 	switch {
 	case errors.Is(err, desk.ErrNotFound), errors.Is(err, desk.ErrForbidden):
-		return caseID, &triage{"The sender " + msg.From + " is not a Designated Contact of this case's Sold To / End User."}
+		return caseID, &triage{"The sender " + msg.From + " is not a Designated Contact of this case's Sold To / End User."} //i18n:stored
 	case errors.Is(err, desk.ErrConflict):
-		return caseID, &triage{"The case is closed; a reply by email does not reopen it."}
+		return caseID, &triage{"The case is closed; a reply by email does not reopen it."} //i18n:stored
 	}
 	return caseID, err
 }
@@ -207,7 +159,7 @@ func (s *Mail) LinkInbound(ctx context.Context, r Request, inboundID, caseID int
 		}
 		msg, err := inbound.Parse(m.Raw, s.mailDomain)
 		if err != nil {
-			return &desk.ValidationError{Fields: map[string]string{"case": "This message cannot be read; discard it."}}
+			return desk.Invalid("case", "support.inbound.case")
 		}
 		note := fmt.Sprintf("Email from %s <%s>, subject %q, linked from triage by %s:\n\n%s", msg.FromName, msg.From, msg.Subject, r.Actor.User.Name(), msg.Text)
 		err = s.writeCaseTx(ctx, tx, r, caseID, desk.WorkCase, func(tx *store.Tx, c *desk.Case) error {
@@ -215,7 +167,7 @@ func (s *Mail) LinkInbound(ctx context.Context, r Request, inboundID, caseID int
 			return err
 		})
 		if errors.Is(err, desk.ErrNotFound) {
-			return &desk.ValidationError{Fields: map[string]string{"case": "There is no case with this number."}}
+			return desk.Invalid("case", "support.inbound.case_2")
 		}
 		if err != nil {
 			return err

@@ -74,7 +74,7 @@ func BenchmarkInboundMail(b *testing.B) {
 				i++
 			}
 			b.StopTimer()
-			wk := worker.New(s, log)
+			wk := worker.New(worker.Config{Store: s, Log: log})
 			wk.Handle(desk.JobInbound, svc.Jobs().ProcessInbound)
 			wk.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 			start := time.Now()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/inbound"
 	"github.com/caseport/caseport/internal/store"
 )
 
@@ -51,7 +52,7 @@ func (s *Jobs) DeadJob(ctx context.Context, r Request, jobID int64) (*DeadJob, e
 		return nil, err
 	}
 	if j.DeadAt.IsZero() || !j.DoneAt.IsZero() || !j.CancelledAt.IsZero() {
-		return nil, fmt.Errorf("job %d is no longer dead: %w", jobID, desk.ErrConflict)
+		return nil, desk.Refuse(desk.ErrConflict, "support.jobs.job_is_no_longer", "Job", jobID)
 	}
 	return &s.describeJobs(ctx, []desk.Job{*j})[0], nil
 }
@@ -95,9 +96,9 @@ func (s *Jobs) RetryJob(ctx context.Context, r Request, jobID int64) error {
 func notDead(err error, jobID int64) error {
 	switch {
 	case errors.Is(err, store.ErrJobNotDead):
-		return fmt.Errorf("job %d is no longer dead: %w", jobID, desk.ErrConflict)
+		return desk.Refuse(desk.ErrConflict, "support.jobs.job_is_no_longer", "Job", jobID)
 	case errors.Is(err, store.ErrJobSuperseded):
-		return fmt.Errorf("a newer job of the same key is pending; it runs instead of job %d: %w", jobID, desk.ErrConflict)
+		return desk.Refuse(desk.ErrConflict, "support.jobs.a_newer_job_of", "Job", jobID)
 	}
 	return err
 }
@@ -144,11 +145,8 @@ func (s *Jobs) RunDeadJobsAlert(ctx context.Context, j *desk.Job) error {
 		if err != nil {
 			return err
 		}
-		subject := fmt.Sprintf("%d jobs stopped after their last attempt", len(lines))
-		if len(lines) == 1 {
-			subject = "A job stopped after its last attempt"
-		}
-		text := "These jobs will not run again unless you try them again:\n\n" + strings.Join(lines, "\n")
+		subject := desk.Msg("mail.jobs_dead.subject", "Count", len(lines))
+		text := desk.Msg("mail.jobs_dead.text", "Count", len(lines), "Jobs", strings.Join(lines, "\n"))
 		for i := range admins {
 			m := mail{Kind: "jobs_dead", To: &admins[i], Subject: subject, Text: text, Link: s.baseURL + "/console/jobs"}
 			if err := s.queueMail(ctx, tx, m); err != nil {
@@ -156,5 +154,200 @@ func (s *Jobs) RunDeadJobsAlert(ctx context.Context, j *desk.Job) error {
 			}
 		}
 		return nil
+	})
+}
+
+// RunFollowUp is the follow-up timer's job: a reminder, or the closure.
+// It finishes the job in the transaction of its effect, so a reminder is
+// queued once however often the job is tried.
+func (s *Jobs) RunFollowUp(ctx context.Context, j *desk.Job) error {
+	step, since, err := parseFollowUp(j.Payload)
+	if err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(tx *store.Tx) error {
+		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
+			return err // finished or cancelled meanwhile: nothing to do
+		}
+		c, err := tx.CaseForUpdate(ctx, j.CaseID)
+		if err != nil {
+			return err
+		}
+		if !c.WaitsOnCustomer() || !c.FollowUpsApply() {
+			return nil // the timer should have stopped; stop it now
+		}
+		system := Request{Address: "follow-up"}
+		if followUpSteps[step].close {
+			return s.autoClose(ctx, tx, system, c)
+		}
+		n := step + 1
+		if err := s.event(ctx, tx, system, c, fmt.Sprintf("Automated follow-up: reminder #%d sent to the case contact.", n)); err != nil { //i18n:stored
+			return err
+		}
+		closeOn, err := s.followUpAt(ctx, tx, c, since, followUpSteps[len(followUpSteps)-1].days)
+		if err != nil {
+			return err
+		}
+		if err := s.notifyContact(ctx, tx, c, "followup_reminder",
+			desk.Msg("mail.followup_reminder.subject", "N", n, "Number", c.Number()),
+			desk.Msg("mail.followup_reminder.text", "Number", c.Number(), "Summary", c.Summary, "Status", c.Status,
+				"SubStatus", c.SubStatus, "CloseOn", closeOn.Format("2 January 2006"))); err != nil {
+			return err
+		}
+		nextAt, err := s.followUpAt(ctx, tx, c, since, followUpSteps[step+1].days)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ScheduleJob(ctx, &desk.Job{
+			Kind: JobFollowUp, Key: followUpKey(c.ID), CaseID: c.ID,
+			Payload: followUpPayload(step+1, since), RunAt: nextAt,
+		}, s.now()); err != nil {
+			return err
+		}
+		c.UpdatedAt = s.now()
+		return tx.UpdateCase(ctx, c)
+	})
+}
+
+// ProcessInbound is the job that reads one received message and files it.
+// The filing and the job's end are one transaction: a message is added to
+// a case once.
+func (s *Jobs) ProcessInbound(ctx context.Context, j *desk.Job) error {
+	inboundID, err := strconv.ParseInt(j.Payload, 10, 64)
+	if err != nil {
+		return fmt.Errorf("inbound job %d: payload %q", j.ID, j.Payload)
+	}
+	return s.store.Write(ctx, func(tx *store.Tx) error {
+		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
+			return err
+		}
+		m, err := tx.InboundForUpdate(ctx, inboundID)
+		if err != nil || m.State != desk.InboundPending {
+			return err
+		}
+		m.ProcessedAt = s.now()
+		file := func(ev desk.InboundEvent, reason string) error {
+			var err error
+			if m.State, err = desk.NextInbound(m.State, ev); err != nil {
+				return err
+			}
+			m.Reason = reason
+			return tx.SetInbound(ctx, m)
+		}
+		msg, err := inbound.Parse(m.Raw, s.mailDomain)
+		if err != nil {
+			return file(desk.TriageInbound, "The message could not be read: "+err.Error())
+		}
+		m.Sender, m.Subject = msg.From, msg.Subject
+		if msg.Auto != inbound.NotAuto {
+			return file(desk.IgnoreInbound, "An automatic message ("+string(msg.Auto)+"): kept, not added to a case.") //i18n:stored
+		}
+		caseID, err := s.fileReply(ctx, tx, msg)
+		var t *triage
+		switch {
+		case errors.As(err, &t):
+			m.CaseID = caseID
+			return file(desk.TriageInbound, t.reason)
+		case err != nil:
+			return err
+		}
+		m.CaseID = caseID
+		return file(desk.AppendInbound, "Added to the Case Feed as the customer's update.") //i18n:stored
+	})
+}
+
+// RunPurge deletes the files of a case closed thirty days ago. It runs
+// again harmlessly: deleted files are skipped, and a missing file is no
+// error.
+func (s *Jobs) RunPurge(ctx context.Context, j *desk.Job) error {
+	files, err := s.store.CaseFiles(ctx, j.CaseID)
+	if err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(tx *store.Tx) error {
+		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
+			return err
+		}
+		c, err := tx.CaseForUpdate(ctx, j.CaseID)
+		if err != nil {
+			return err
+		}
+		if c.Status != desk.StatusClosed || s.now().Before(c.ClosedAt.Add(desk.ReopenWindow)) {
+			return nil // reopened, or closed again later: its own purge will come
+		}
+		var removed []string
+		for _, f := range files {
+			if !f.PurgedAt.IsZero() {
+				continue
+			}
+			if s.files != nil {
+				if err := s.files.Delete(ctx, f.StorageKey); err != nil {
+					return err
+				}
+			}
+			if err := tx.MarkPurged(ctx, f.ID, s.now()); err != nil {
+				return err
+			}
+			removed = append(removed, f.Name+" ("+f.SHA256[:12]+")")
+		}
+		if len(removed) == 0 {
+			return nil
+		}
+		s.log.InfoContext(ctx, "files purged", "case", c.Number(), "files", len(removed))
+		if err := s.event(ctx, tx, Request{Address: "retention"}, c, "Files deleted 30 days after closure: "+strings.Join(removed, ", ")+"."); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, Request{Address: "retention"}, "files_purged", c.Number(), strings.Join(removed, ", "))
+	})
+}
+
+// RunSFTPExpiry ends a case's accounts that reached their expiry.
+func (s *Jobs) RunSFTPExpiry(ctx context.Context, j *desk.Job) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
+		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
+			return err
+		}
+		_, err := tx.EndSFTPAccounts(ctx, j.CaseID, s.now(), false)
+		return err
+	})
+}
+
+// RunSLAWarning and RunSLABreach are the clocks' jobs. Each fires once:
+// the clock records it in the job's transaction.
+func (s *Jobs) RunSLAWarning(ctx context.Context, j *desk.Job) error {
+	return s.runClockJob(ctx, j, false)
+}
+
+// RunSLABreach records a missed target.
+func (s *Jobs) RunSLABreach(ctx context.Context, j *desk.Job) error {
+	return s.runClockJob(ctx, j, true)
+}
+
+// RunUploadExpiry removes an upload that waited too long for its next
+// chunk. A finished upload only loses its resumable address: its file
+// stays with the case.
+func (s *Jobs) RunUploadExpiry(ctx context.Context, j *desk.Job) error {
+	u, err := s.store.Upload(ctx, j.Payload)
+	if errors.Is(err, desk.ErrNotFound) {
+		return s.finishJob(ctx, j)
+	}
+	if err != nil {
+		return err
+	}
+	if s.now().Before(u.ExpiresAt) {
+		return s.finishJob(ctx, j) // written to since: its own expiry is scheduled
+	}
+	if u.FileID == 0 {
+		s.log.InfoContext(ctx, "upload expired", "upload", u.ID, "case", desk.FormatCaseNumber(u.CaseID),
+			"received", u.Received, "length", u.Length)
+	}
+	if err := s.files.Uploads().Remove(u.ID); err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil {
+			return err
+		}
+		return tx.DeleteUpload(ctx, u.ID)
 	})
 }

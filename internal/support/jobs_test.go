@@ -22,9 +22,7 @@ func TestDeadJobs(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		adminUser, agentUser := f.fx.Staff([]desk.Role{desk.RolePortalAdmin}), f.fx.Staff([]desk.Role{desk.RoleAgent})
-		w := worker.New(f.store, quietLog())
-		w.Clock = func() time.Time { return f.time.Now() }
-		w.Died = f.svc.Jobs().JobDied
+		w := worker.New(worker.Config{Store: f.store, Log: quietLog(), Clock: f.time.Now, Died: f.svc.Jobs().JobDied})
 		w.Handle(support.JobDeadAlert, f.svc.Jobs().RunDeadJobsAlert)
 		w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 		fail := true
@@ -98,7 +96,7 @@ func TestDeadJobs(t *testing.T) {
 			t.Errorf("dead after retry and discard: %+v", dead)
 		}
 		for _, action := range []string{"job_retried", "job_discarded"} {
-			if lines, _ := f.store.AuditLog(ctx, store.AuditFilter{Action: action}); len(lines) != 1 {
+			if lines, _ := f.store.AuditLog(ctx, desk.AuditFilter{Action: action}); len(lines) != 1 {
 				t.Errorf("audit %s: %d lines", action, len(lines))
 			}
 		}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"text/template"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/i18n"
 	"github.com/caseport/caseport/internal/store"
 )
 
@@ -16,41 +18,54 @@ import (
 // portal admin may edit, lays it out. The default template of every kind
 // is a greeting, the text and the link.
 
-// MailKind is a kind of email, with what it is for.
+// MailKind is a kind of email; what it is for is its label in the
+// catalogue (mail.about.KIND).
 type MailKind struct {
-	Kind, About string
+	Kind string
 }
+
+// MessageID is the catalogue ID of what the kind of email is for.
+func (k MailKind) MessageID() string { return "mail.about." + k.Kind }
+
+// About says what the kind of email is for, in English.
+func (k MailKind) About() string { return i18n.English().Label(k) }
 
 // MailKinds lists the emails Caseport sends, for the template page.
 var MailKinds = []MailKind{
-	{"case_created", "to the case contact, when a case is opened"},
-	{"case_reply", "to the case contact, when staff reply in public"},
-	{"case_status", "to the case contact, when staff change the status"},
-	{"case_closed", "to the case contact, when a case is closed (also by follow-ups)"},
-	{"followup_reminder", "to the case contact, the automated follow-up reminders"},
-	{"escalation_requested", "to escalation owners and the case contact, when a case is escalated"},
-	{"escalation_accept", "to the case contact, when an escalation is accepted"},
-	{"escalation_reject", "to the case contact, when an escalation is rejected"},
-	{"escalation_close", "to the case contact, when an escalation is closed"},
-	{"escalation_note", "to the case contact, staff's updates on an escalation"},
-	{"file_shared", "to the case contact, when support shares a file on the case"},
-	{"priority_critical", "to product support managers, when a case becomes Critical or Production Down"},
-	{"sla_warning", "to the case owner, before a service-level deadline"},
-	{"sla_breached", "to the case owner, when a service-level target is missed"},
-	{"jobs_dead", "to portal admins, when jobs stop after their last attempt (one email for all that stop within ten minutes)"},
-	{"access_request", "to Designated Approvers, when someone asks for access"},
-	{"access_decision", "to the requester, when an approver decides"},
-	{"verify_email", "to a new user, the link to confirm the address"},
-	{"registration_existing", "to an address that asked for an account it already has"},
-	{"password_reset", "the link to choose a new password"},
-	{"set_password", "to a contact an admin adds, the link to choose a password (valid 7 days)"},
+	{"case_created"},
+	{"case_reply"},
+	{"case_status"},
+	{"case_closed"},
+	{"followup_reminder"},
+	{"escalation_requested"},
+	{"escalation_accept"},
+	{"escalation_reject"},
+	{"escalation_close"},
+	{"escalation_note"},
+	{"file_shared"},
+	{"priority_critical"},
+	{"sla_warning"},
+	{"sla_breached"},
+	{"jobs_dead"},
+	{"access_request"},
+	{"access_decision"},
+	{"verify_email"},
+	{"registration_existing"},
+	{"password_reset"},
+	{"set_password"},
 }
 
-// Default templates.
-const (
-	DefaultMailSubject = "{{.Subject}}"
-	DefaultMailBody    = "Hello {{.FirstName}},\n\n{{.Text}}\n{{with .Link}}\n{{.}}\n{{end}}"
-)
+// DefaultMail returns the default templates of every kind in l's
+// language: the catalogue's mail.default.subject and mail.default.body
+// (text/templates over MailData, kept as written: their messages use
+// other delimiters).
+func DefaultMail(l *i18n.Localizer) (subject, body string) {
+	return l.T("mail.default.subject"), l.T("mail.default.body")
+}
+
+// mailLocalizer is the language of emails to u: English until users
+// choose a language.
+func mailLocalizer(*desk.User) *i18n.Localizer { return i18n.English() }
 
 // MailData is what an email template can use.
 type MailData struct {
@@ -71,8 +86,8 @@ type mail struct {
 	To      *desk.User // the recipient; nil for an address without an account
 	Address string     // the address when To is nil
 	Case    *desk.Case
-	Subject string
-	Text    string
+	Subject desk.Message
+	Text    desk.Message
 	Link    string
 }
 
@@ -92,14 +107,15 @@ func (s *core) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
 			return nil
 		}
 	}
-	d := MailData{Subject: m.Subject, Text: strings.TrimSpace(m.Text), Link: m.Link, PortalURL: s.baseURL, Email: m.Address}
-	n := store.Notification{Kind: m.Kind, To: m.Address, CreatedAt: s.now()}
+	l := mailLocalizer(m.To)
+	d := MailData{Subject: l.Message(m.Subject), Text: strings.TrimSpace(l.Message(m.Text)), Link: m.Link, PortalURL: s.baseURL, Email: m.Address}
+	n := desk.Notification{Kind: m.Kind, To: m.Address, CreatedAt: s.now()}
 	if m.To != nil {
 		d.FirstName, d.Name, d.Email = m.To.FirstName, m.To.Name(), m.To.Email
 		n.UserID, n.To = m.To.ID, m.To.Email
 	}
 	if d.FirstName == "" {
-		d.FirstName = "there"
+		d.FirstName = l.T("mail.greeting.someone")
 	}
 	if m.Case != nil {
 		d.CaseNumber, d.CaseSummary, n.CaseID = m.Case.Number(), m.Case.Summary, m.Case.ID
@@ -108,10 +124,11 @@ func (s *core) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
 	if err != nil {
 		return err
 	}
-	if n.Subject, err = renderMail(subject, DefaultMailSubject, d); err != nil {
+	defSubject, defBody := DefaultMail(l)
+	if n.Subject, err = renderMail(subject, defSubject, d); err != nil {
 		s.log.WarnContext(ctx, "email template", "kind", m.Kind, "err", err)
 	}
-	if n.Body, err = renderMail(body, DefaultMailBody, d); err != nil {
+	if n.Body, err = renderMail(body, defBody, d); err != nil {
 		s.log.WarnContext(ctx, "email template", "kind", m.Kind, "err", err)
 	}
 	n.Subject = strings.Join(strings.Fields(n.Subject), " ") // one line
@@ -173,8 +190,8 @@ func (s *Mail) SetEmailTemplate(ctx context.Context, r Request, kind, subject, b
 		return fmt.Errorf("email kind %q: %w", kind, desk.ErrNotFound)
 	}
 	sample := MailData{
-		FirstName: "Dana", Name: "Dana Designated", Email: "dana@example.com", Subject: "Subject",
-		Text: "What happened.", Link: s.baseURL + "/cases/0001000001", CaseNumber: "0001000001", CaseSummary: "Summary", PortalURL: s.baseURL,
+		FirstName: "Dana", Name: "Dana Designated", Email: "dana@example.com", Subject: "Subject", //i18n:sample
+		Text: "What happened.", Link: s.baseURL + "/cases/0001000001", CaseNumber: "0001000001", CaseSummary: "Summary", PortalURL: s.baseURL, //i18n:sample
 	}
 	p := desk.Problems{}
 	for field, t := range map[string]string{"subject": subject, "body": body} {
@@ -195,3 +212,21 @@ func (s *Mail) SetEmailTemplate(ctx context.Context, r Request, kind, subject, b
 		return s.audit(ctx, tx, r, "email_template_set", kind, "")
 	})
 }
+
+// Outbox lists the emails Caseport queued, newest first (portal admins):
+// where mail goes when no relay is configured, so nothing is lost. The
+// one-time tokens in sign-up and password-reset links are hidden: reading
+// the outbox must not let anyone use them.
+func (s *Mail) Outbox(ctx context.Context, r Request, to string, limit int) ([]desk.Notification, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewOutbox, desk.Target{}); err != nil {
+		return nil, err
+	}
+	ms, err := s.store.Notifications(ctx, to, limit)
+	for i := range ms {
+		ms[i].Body = linkToken.ReplaceAllString(ms[i].Body, "token=(hidden)")
+	}
+	return ms, err
+}
+
+// linkToken finds the one-time token of a link in an email.
+var linkToken = regexp.MustCompile(`token=[^\s&]+`)

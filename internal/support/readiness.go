@@ -6,7 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/caseport/caseport/internal/store"
 )
+
+// Unavailable reports whether err means the store cannot serve just now
+// (the database is out of reach, locked or full) rather than that the
+// request was wrong: the caller answers 503 and asks to try again.
+func Unavailable(err error) bool { return store.Unavailable(err) }
 
 // NotReadyError says which part of Caseport cannot do its work.
 type NotReadyError struct {

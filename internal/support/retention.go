@@ -3,7 +3,6 @@ package support
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
@@ -38,49 +37,4 @@ func (s *core) syncPurge(ctx context.Context, tx *store.Tx, before desk.Case, c 
 		return err
 	}
 	return nil
-}
-
-// RunPurge deletes the files of a case closed thirty days ago. It runs
-// again harmlessly: deleted files are skipped, and a missing file is no
-// error.
-func (s *Jobs) RunPurge(ctx context.Context, j *desk.Job) error {
-	files, err := s.store.CaseFiles(ctx, j.CaseID)
-	if err != nil {
-		return err
-	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
-		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
-			return err
-		}
-		c, err := tx.CaseForUpdate(ctx, j.CaseID)
-		if err != nil {
-			return err
-		}
-		if c.Status != desk.StatusClosed || s.now().Before(c.ClosedAt.Add(desk.ReopenWindow)) {
-			return nil // reopened, or closed again later: its own purge will come
-		}
-		var removed []string
-		for _, f := range files {
-			if !f.PurgedAt.IsZero() {
-				continue
-			}
-			if s.files != nil {
-				if err := s.files.Delete(ctx, f.StorageKey); err != nil {
-					return err
-				}
-			}
-			if err := tx.MarkPurged(ctx, f.ID, s.now()); err != nil {
-				return err
-			}
-			removed = append(removed, f.Name+" ("+f.SHA256[:12]+")")
-		}
-		if len(removed) == 0 {
-			return nil
-		}
-		s.log.InfoContext(ctx, "files purged", "case", c.Number(), "files", len(removed))
-		if err := s.event(ctx, tx, Request{Address: "retention"}, c, "Files deleted 30 days after closure: "+strings.Join(removed, ", ")+"."); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, Request{Address: "retention"}, "files_purged", c.Number(), strings.Join(removed, ", "))
-	})
 }

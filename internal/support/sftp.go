@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -87,7 +86,7 @@ func (s *Transfers) CreateSFTPAccount(ctx context.Context, r Request, caseID int
 		}
 		err = tx.CreateSFTPAccount(ctx, a)
 		if desk.ConflictOn(err, store.UniqueActiveSFTPAccount) {
-			return fmt.Errorf("case %s already has an active SFTP account: %w", c.Number(), desk.ErrConflict)
+			return desk.Refuse(desk.ErrConflict, "support.sftp.case_already_has_an", "Number", c.Number())
 		}
 		if err != nil {
 			return err
@@ -151,17 +150,6 @@ func (s *Transfers) SFTPAccounts(ctx context.Context, r Request, caseID int64) (
 	}
 	s.sftpPasswords(r, &c.Case, list)
 	return list, nil
-}
-
-// RunSFTPExpiry ends a case's accounts that reached their expiry.
-func (s *Jobs) RunSFTPExpiry(ctx context.Context, j *desk.Job) error {
-	return s.store.Write(ctx, func(tx *store.Tx) error {
-		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
-			return err
-		}
-		_, err := tx.EndSFTPAccounts(ctx, j.CaseID, s.now(), false)
-		return err
-	})
 }
 
 // SFTPLogin checks an SFTP login: the account must exist, the password

@@ -133,7 +133,7 @@ func (s *core) signInFailed(ctx context.Context, u *desk.User, email, address st
 	if u != nil {
 		actorID = u.ID
 	}
-	if err := s.store.Audit(ctx, store.AuditEntry{
+	if err := s.store.Audit(ctx, desk.AuditEntry{
 		At: now, ActorID: actorID, Action: "sign_in_failed", Subject: email, Address: address,
 	}); err != nil {
 		return err
@@ -192,51 +192,6 @@ func unauthenticated(err error) error {
 	return err
 }
 
-// CreateAPIToken makes a personal API token for the actor and returns it;
-// it is shown once and stored only as a hash.
-func (s *Accounts) CreateAPIToken(ctx context.Context, r Request, name string) (string, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
-		return "", err
-	}
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 100 {
-		return "", &desk.ValidationError{Fields: map[string]string{"name": "Name the token (at most 100 characters), e.g. the script that uses it."}}
-	}
-	token := auth.NewToken(apiTokenPrefix)
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
-		tokenID, err := tx.CreateAPIToken(ctx, r.Actor.User.ID, name, auth.HashToken(token), s.now())
-		if err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, r, "api_token_created", r.Actor.User.Email, fmt.Sprintf("token %d %q", tokenID, name))
-	})
-	if err != nil {
-		return "", err
-	}
-	return token, nil
-}
-
-// RevokeAPIToken revokes one of the actor's own tokens.
-func (s *Accounts) RevokeAPIToken(ctx context.Context, r Request, tokenID int64) error {
-	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
-		return err
-	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.RevokeAPIToken(ctx, r.Actor.User.ID, tokenID, s.now()); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, r, "api_token_revoked", r.Actor.User.Email, fmt.Sprintf("token %d", tokenID))
-	})
-}
-
-// APITokens lists the actor's own tokens.
-func (s *Accounts) APITokens(ctx context.Context, r Request) ([]store.APIToken, error) {
-	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
-		return nil, err
-	}
-	return s.store.APITokens(ctx, r.Actor.User.ID)
-}
-
 // RequestPasswordReset emails a reset link when the address belongs to a
 // user. It answers the same whether or not it does.
 func (s *Sessions) RequestPasswordReset(ctx context.Context, email, address string) error {
@@ -255,9 +210,7 @@ func (s *Sessions) RequestPasswordReset(ctx context.Context, email, address stri
 			return err
 		}
 		return s.queuePasswordLink(ctx, tx, u, ResetLinkLifetime, mail{
-			Kind: "password_reset", Subject: "Reset your Caseport password",
-			Text: "Someone asked to reset the password of your Caseport account. If it was you, choose a new password " +
-				"within an hour with the link below. If it was not you, ignore this email: your password stays as it is.",
+			Kind: "password_reset", Subject: desk.Msg("mail.password_reset.subject"), Text: desk.Msg("mail.password_reset.text"),
 		})
 	})
 }
@@ -295,7 +248,7 @@ func (s *Sessions) ResetPassword(ctx context.Context, token, password, address s
 		if err := signOutEverywhere(ctx, tx, t.UserID, "", s.now()); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, store.AuditEntry{
+		return tx.Audit(ctx, desk.AuditEntry{
 			At: s.now(), ActorID: t.UserID, Action: "password_reset", Subject: t.Email, Address: address,
 			Detail: "sessions ended, API tokens revoked",
 		})

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -51,7 +50,7 @@ func TestSignInThrottling(t *testing.T) {
 		if _, _, err := f.svc.Sessions().SignIn(ctx, "nobody@abc-testing.example", "x", "198.51.100.10"); !errors.Is(err, support.ErrBadCredentials) {
 			t.Errorf("unknown account: %v, want ErrBadCredentials", err)
 		}
-		log, err := f.store.AuditLog(ctx, store.AuditFilter{Action: "sign_in_failed", Limit: 100})
+		log, err := f.store.AuditLog(ctx, desk.AuditFilter{Action: "sign_in_failed", Limit: 100})
 		if err != nil || len(log) != support.MaxAccountFailures+1 {
 			t.Errorf("audit has %d sign_in_failed lines (%v), want %d", len(log), err, support.MaxAccountFailures+1)
 		}

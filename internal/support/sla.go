@@ -37,13 +37,13 @@ const (
 // ErrNoActiveContract reports a case whose Sold To and End User have no
 // active Service Contract: there are no service levels to follow. It is a
 // conflict with the state of the contracts, with its reason, not a fault.
-var ErrNoActiveContract = fmt.Errorf("no active Service Contract covers its Sold To and End User: %w", desk.ErrConflict)
+var ErrNoActiveContract = desk.Refuse(desk.ErrConflict, "support.sla.no_active_service_contract")
 
 // caseTerms finds what a case's service levels follow: the best active
 // contract of its combination, and the calendar of that contract, else of
 // the End User, else the default one.
-func (s *core) caseTerms(ctx context.Context, tx *store.Tx, c *desk.Case) (*desk.Contract, *store.CalendarRow, error) {
-	cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID})
+func (s *core) caseTerms(ctx context.Context, tx *store.Tx, c *desk.Case) (*desk.Contract, *hours.CalendarRow, error) {
+	cs, err := tx.Contracts(ctx, desk.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -69,7 +69,7 @@ func (s *core) caseTerms(ctx context.Context, tx *store.Tx, c *desk.Case) (*desk
 		}
 		calID = eu.CalendarID
 	}
-	var cal *store.CalendarRow
+	var cal *hours.CalendarRow
 	if calID != 0 {
 		cal, err = tx.CalendarByID(ctx, calID)
 	} else {
@@ -318,17 +318,6 @@ func (s *core) retarget(ctx context.Context, tx *store.Tx, c *desk.Case, ck *des
 	return err
 }
 
-// RunSLAWarning and RunSLABreach are the clocks' jobs. Each fires once:
-// the clock records it in the job's transaction.
-func (s *Jobs) RunSLAWarning(ctx context.Context, j *desk.Job) error {
-	return s.runClockJob(ctx, j, false)
-}
-
-// RunSLABreach records a missed target.
-func (s *Jobs) RunSLABreach(ctx context.Context, j *desk.Job) error {
-	return s.runClockJob(ctx, j, true)
-}
-
 func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error {
 	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done {
@@ -348,11 +337,11 @@ func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error 
 		switch {
 		case breach && ck.BreachedAt.IsZero():
 			ck.BreachedAt = now
-			text = fmt.Sprintf("%s target missed: it was due %s.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC"))
+			text = fmt.Sprintf("%s target missed: it was due %s.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC")) //i18n:stored
 			action = "sla_breached"
 		case !breach && ck.WarnedAt.IsZero():
 			ck.WarnedAt = now
-			text = fmt.Sprintf("%s target due %s: %s left.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC"),
+			text = fmt.Sprintf("%s target due %s: %s left.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC"), //i18n:stored
 				ck.DueAt.Sub(now).Round(time.Minute))
 			action = "sla_warning"
 		default:
@@ -375,8 +364,8 @@ func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error 
 			return err
 		}
 		return s.queueMail(ctx, tx, mail{
-			Kind: action, To: owner, Case: c, Subject: "Case " + c.Number() + ": " + text,
-			Text: text + "\n\nCase " + c.Number() + ": " + c.Summary, Link: s.baseURL + "/cases/" + c.Number(),
+			Kind: action, To: owner, Case: c, Subject: desk.Msg("mail.sla.subject", "Number", c.Number(), "Event", text),
+			Text: desk.Msg("mail.sla.text", "Event", text, "Number", c.Number(), "Summary", c.Summary), Link: s.baseURL + "/cases/" + c.Number(),
 		})
 	})
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // Calendars lists the business-hours calendars (staff).
-func (s *ServiceLevels) Calendars(ctx context.Context, r Request) ([]store.CalendarRow, error) {
+func (s *ServiceLevels) Calendars(ctx context.Context, r Request) ([]hours.CalendarRow, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewServiceLevels, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -24,22 +24,22 @@ func (s *ServiceLevels) Calendars(ctx context.Context, r Request) ([]store.Calen
 // SaveCalendar creates (ID zero) or changes a calendar (portal admins):
 // its zone must be an IANA zone and its week readable, each refusal on
 // its field.
-func (s *ServiceLevels) SaveCalendar(ctx context.Context, r Request, row *store.CalendarRow) error {
+func (s *ServiceLevels) SaveCalendar(ctx context.Context, r Request, row *hours.CalendarRow) error {
 	if err := desk.Authorize(r.Actor, desk.ManageCalendars, desk.Target{}); err != nil {
 		return err
 	}
 	row.Name, row.Zone, row.Week = strings.TrimSpace(row.Name), strings.TrimSpace(row.Zone), strings.TrimSpace(row.Week)
 	p := desk.Problems{}
 	if row.Name == "" {
-		p.Add("name", "Name the calendar, e.g. the support region.")
+		p.AddMessage("name", "support.sla_admin.name")
 	}
 	if _, err := time.LoadLocation(row.Zone); err != nil || row.Zone == "" {
-		p.Add("zone", "Give an IANA time zone, such as Europe/London or America/New_York.")
+		p.AddMessage("zone", "support.sla_admin.zone")
 	}
 	if week, err := hours.ParseWeek(row.Week); err != nil {
 		p.Add("week", err.Error())
 	} else if hours.FormatWeek(week) == "" {
-		p.Add("week", "Give the opening hours, e.g. mon-fri 08:00-18:00 (mon-sun 00:00-24:00 for around the clock).")
+		p.AddMessage("week", "support.sla_admin.week")
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -94,7 +94,7 @@ func (s *ServiceLevels) ImportHolidays(ctx context.Context, r Request, calendarI
 }
 
 // Targets lists the service-level table (staff).
-func (s *ServiceLevels) Targets(ctx context.Context, r Request) ([]store.SLATarget, error) {
+func (s *ServiceLevels) Targets(ctx context.Context, r Request) ([]desk.SLATarget, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewServiceLevels, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -103,20 +103,20 @@ func (s *ServiceLevels) Targets(ctx context.Context, r Request) ([]store.SLATarg
 
 // SetTarget changes one target (portal admins). Cases keep the target
 // their clock started with until their priority changes.
-func (s *ServiceLevels) SetTarget(ctx context.Context, r Request, t *store.SLATarget) error {
+func (s *ServiceLevels) SetTarget(ctx context.Context, r Request, t *desk.SLATarget) error {
 	if err := desk.Authorize(r.Actor, desk.ManageSLATargets, desk.Target{}); err != nil {
 		return err
 	}
 	p := desk.Problems{}
 	if t.Amount <= 0 || t.Amount > 100_000 {
-		p.Add("amount", "Give a target greater than zero.")
+		p.AddMessage("amount", "support.sla_admin.amount")
 	}
 	if !t.Unit.Valid() {
-		p.Add("unit", "Choose minutes, business minutes or business days.")
+		p.AddMessage("unit", "support.sla_admin.unit")
 	}
 	if !t.Priority.Valid() || !t.Level.Valid() || (t.Deployment != desk.Premise && t.Deployment != desk.Cloud) ||
 		(t.Kind != desk.ClockResponse && t.Kind != desk.ClockRCA) {
-		p.Add("target", "No such row of the service-level table.")
+		p.AddMessage("target", "support.sla_admin.target")
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -172,11 +172,11 @@ func (s *ServiceLevels) SetSettings(ctx context.Context, r Request, set SLASetti
 		return err
 	}
 	if set.WarningLead < 0 || set.WarningLead > 7*24*time.Hour {
-		return &desk.ValidationError{Fields: map[string]string{"lead": "Give a warning lead from 0 minutes to 7 days."}}
+		return desk.Invalid("lead", "support.sla_admin.lead")
 	}
 	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.CalendarByName(ctx, set.DefaultCalendar); err != nil {
-			return missingAs(err, "default_calendar", "Choose one of the calendars.")
+			return missingAs(err, "default_calendar", "support.accounts.calendar")
 		}
 		if err := tx.SetSetting(ctx, settingDefaultCalendar, set.DefaultCalendar); err != nil {
 			return err

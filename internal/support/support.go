@@ -176,7 +176,7 @@ func (r Request) actorID() int64 {
 
 // audit writes an audit line for the request inside tx.
 func (s *core) audit(ctx context.Context, tx *store.Tx, r Request, action, subject, detail string) error {
-	return tx.Audit(ctx, store.AuditEntry{
+	return tx.Audit(ctx, desk.AuditEntry{
 		At: s.now(), ActorID: r.actorID(), Action: action, Subject: subject, Detail: detail, Address: r.Address,
 	})
 }
@@ -184,9 +184,9 @@ func (s *core) audit(ctx context.Context, tx *store.Tx, r Request, action, subje
 // missingAs is the field message for a record an input names that does
 // not exist. Any other error is the store failing and stays what it is (a
 // 500 with its request id): a fault is never shown as a field message.
-func missingAs(err error, field, msg string) error {
+func missingAs(err error, field, id string, kv ...any) error {
 	if errors.Is(err, desk.ErrNotFound) {
-		return &desk.ValidationError{Fields: map[string]string{field: msg}}
+		return desk.Invalid(field, id, kv...)
 	}
 	return err
 }

@@ -75,8 +75,8 @@ func TestCaseAccessMatrix(t *testing.T) {
 				continue
 			}
 			var listed []string
-			for _, list := range []store.CaseList{store.GroupCases, store.ClosedCases} {
-				page, err := f.svc.Cases().List(ctx, r, store.CaseFilter{List: list, Limit: 100, Scope: desk.CaseScope{All: true}})
+			for _, list := range []desk.CaseList{desk.GroupCases, desk.ClosedCases} {
+				page, err := f.svc.Cases().List(ctx, r, desk.CaseFilter{List: list, Limit: 100, Scope: desk.CaseScope{All: true}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -116,7 +116,7 @@ func TestCaseLifecycle(t *testing.T) {
 		if c.Status != desk.StatusOpen || c.SubStatus != desk.SubNew || len(c.Number()) != 10 {
 			t.Fatalf("new case = %s %s/%s, want a 10-digit Open/New case", c.Number(), c.Status, c.SubStatus)
 		}
-		mine, err := f.svc.Cases().List(ctx, dana, store.CaseFilter{List: store.MyCases})
+		mine, err := f.svc.Cases().List(ctx, dana, desk.CaseFilter{List: desk.MyCases})
 		if err != nil || len(mine.Cases) == 0 || mine.Cases[0].ID != c.ID {
 			t.Fatalf("My Cases does not start with the new case: %v", err)
 		}
@@ -201,7 +201,7 @@ func TestCaseLifecycle(t *testing.T) {
 				t.Errorf("no %s notification; got %v", k, kinds)
 			}
 		}
-		log, err := f.store.AuditLog(ctx, store.AuditFilter{Limit: 500})
+		log, err := f.store.AuditLog(ctx, desk.AuditFilter{Limit: 500})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,7 +266,7 @@ func TestOpenCaseRefusals(t *testing.T) {
 				t.Errorf("%s: no message for %s: %v", tt.name, tt.field, err)
 			}
 		}
-		page, err := f.svc.Cases().List(ctx, f.staff(t, desk.RoleAgent), store.CaseFilter{List: store.Queue, Limit: 100, Statuses: desk.Statuses})
+		page, err := f.svc.Cases().List(ctx, f.staff(t, desk.RoleAgent), desk.CaseFilter{List: desk.Queue, Limit: 100, Statuses: desk.Statuses})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -358,7 +358,7 @@ func TestConflictsAreFieldMessages(t *testing.T) {
 		if got := desk.AsValidation(err)["org_id"]; got != "Another company has this Org ID." {
 			t.Errorf("a second company %s: %v, want the org_id message", acme.OrgID, err)
 		}
-		_, err = f.svc.Cases().List(ctx, f.req(t, f.fx.Contact(acme, desk.ReadWrite)), store.CaseFilter{List: store.GroupCases, After: "garbage"})
+		_, err = f.svc.Cases().List(ctx, f.req(t, f.fx.Contact(acme, desk.ReadWrite)), desk.CaseFilter{List: desk.GroupCases, After: "garbage"})
 		if got := desk.AsValidation(err)["after"]; got != "This page link is not valid; go back to the first page." {
 			t.Errorf("a bad page link: %v, want the after message", err)
 		}

@@ -81,7 +81,7 @@ type ChunkCheck struct {
 // transferCase returns the case if the actor may send files to it now,
 // for a page or an early refusal; a write decides again with
 // transferCaseTx.
-func (s *core) transferCase(ctx context.Context, r Request, caseID int64) (*store.CaseRow, error) {
+func (s *core) transferCase(ctx context.Context, r Request, caseID int64) (*desk.CaseRow, error) {
 	c, err := s.store.Case(ctx, caseID)
 	if err != nil {
 		return nil, err
@@ -119,17 +119,17 @@ func (s *core) mayTransfer(r Request, c *desk.Case) error {
 // canReceive refuses files for a closed case, or without a file store.
 func (s *core) canReceive(c *desk.Case) error {
 	if c.Status == desk.StatusClosed {
-		return fmt.Errorf("case %s is closed: files can only be sent to open cases: %w", c.Number(), desk.ErrConflict)
+		return desk.Refuse(desk.ErrConflict, "support.uploads.case_is_closed_files", "Number", c.Number())
 	}
 	if s.files == nil {
-		return fmt.Errorf("this installation has no file store: %w", desk.ErrConflict)
+		return desk.Refuse(desk.ErrConflict, "support.uploads.this_installation_has_no")
 	}
 	return nil
 }
 
 // FileTransfer is what the Transfer Files page shows.
 type FileTransfer struct {
-	Case *store.CaseRow
+	Case *desk.CaseRow
 	// Acknowledged is when the actor acknowledged the data-protection
 	// warning for this case; zero until then.
 	Acknowledged time.Time
@@ -238,7 +238,7 @@ func (s *Transfers) CreateUpload(ctx context.Context, r Request, in NewUpload, f
 		return nil, err
 	}
 	if in.Length < 0 {
-		return nil, &desk.ValidationError{Fields: map[string]string{"length": "The length of an upload cannot be negative."}}
+		return nil, desk.Invalid("length", "support.uploads.length")
 	}
 	now := s.now()
 	u := &desk.Upload{
@@ -331,7 +331,7 @@ func (s *Transfers) WriteUpload(ctx context.Context, r Request, uploadID string,
 		return nil, err
 	}
 	if ch.Offset != u.Received {
-		return nil, fmt.Errorf("the upload is at offset %d, not %d: %w", u.Received, ch.Offset, desk.ErrConflict)
+		return nil, desk.Refuse(desk.ErrConflict, "support.uploads.the_upload_is_at", "Received", u.Received, "Offset", ch.Offset)
 	}
 	if ch.Length > 0 && ch.Offset+ch.Length > u.Length {
 		return nil, fmt.Errorf("the chunk ends at %d, the upload at %d: %w", ch.Offset+ch.Length, u.Length, ErrChunkTooLarge)
@@ -505,8 +505,8 @@ func (s *core) fileArrived(ctx context.Context, tx *store.Tx, r Request, c *desk
 		if err := s.event(ctx, tx, r, c, "Support shared a file: "+what+"."); err != nil {
 			return err
 		}
-		if err := s.notifyContact(ctx, tx, c, "file_shared", "Case "+c.Number()+": support shared a file",
-			"Support shared a file with you on case "+c.Number()+": "+what+". Download it from the case's files."); err != nil {
+		if err := s.notifyContact(ctx, tx, c, "file_shared", desk.Msg("mail.file_shared.subject", "Number", c.Number()),
+			desk.Msg("mail.file_shared.text", "Number", c.Number(), "What", what)); err != nil {
 			return err
 		}
 	} else if err := s.event(ctx, tx, r, c, "File received: "+what+"."); err != nil {
@@ -540,7 +540,7 @@ func (s *Transfers) ConcatUploads(ctx context.Context, r Request, in NewUpload, 
 		return nil, err
 	}
 	if len(parts) == 0 {
-		return nil, &desk.ValidationError{Fields: map[string]string{"Upload-Concat": "Name the partial uploads to join."}}
+		return nil, desk.Invalid("Upload-Concat", "support.uploads.upload_concat")
 	}
 	var length int64
 	for _, id := range parts {
@@ -549,7 +549,7 @@ func (s *Transfers) ConcatUploads(ctx context.Context, r Request, in NewUpload, 
 			return nil, fmt.Errorf("partial upload %s: %w", id, err)
 		}
 		if !p.Partial || p.CaseID != c.ID {
-			return nil, &desk.ValidationError{Fields: map[string]string{"Upload-Concat": "Only partial uploads to the same case can be joined."}}
+			return nil, desk.Invalid("Upload-Concat", "support.uploads.upload_concat_2")
 		}
 		if err := p.Check(desk.UploadJoin, s.now()); err != nil {
 			return nil, err
@@ -637,35 +637,6 @@ func (s *core) removeUpload(ctx context.Context, u *desk.Upload) error {
 	return s.files.Uploads().Remove(u.ID)
 }
 
-// RunUploadExpiry removes an upload that waited too long for its next
-// chunk. A finished upload only loses its resumable address: its file
-// stays with the case.
-func (s *Jobs) RunUploadExpiry(ctx context.Context, j *desk.Job) error {
-	u, err := s.store.Upload(ctx, j.Payload)
-	if errors.Is(err, desk.ErrNotFound) {
-		return s.finishJob(ctx, j)
-	}
-	if err != nil {
-		return err
-	}
-	if s.now().Before(u.ExpiresAt) {
-		return s.finishJob(ctx, j) // written to since: its own expiry is scheduled
-	}
-	if u.FileID == 0 {
-		s.log.InfoContext(ctx, "upload expired", "upload", u.ID, "case", desk.FormatCaseNumber(u.CaseID),
-			"received", u.Received, "length", u.Length)
-	}
-	if err := s.files.Uploads().Remove(u.ID); err != nil {
-		return err
-	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil {
-			return err
-		}
-		return tx.DeleteUpload(ctx, u.ID)
-	})
-}
-
 func (s *core) finishJob(ctx context.Context, j *desk.Job) error {
 	return s.store.Write(ctx, func(tx *store.Tx) error {
 		_, err := tx.FinishJob(ctx, j.ID, s.now())
@@ -703,7 +674,7 @@ func (s *core) lockUpload(ctx context.Context, uploadID string, interrupt func()
 		select {
 		case l.held <- struct{}{}:
 		case <-t.C:
-			return nil, fmt.Errorf("another request is still writing to this upload: %w", desk.ErrConflict)
+			return nil, desk.Refuse(desk.ErrConflict, "support.uploads.another_request_is_still")
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}

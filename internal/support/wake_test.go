@@ -23,8 +23,7 @@ func TestQueuedMailWakesTheWorker(t *testing.T) {
 		dana := f.fx.Contact(f.fx.Company("Acme Corp"), desk.ReadOnly)
 		ctx, cancel := context.WithCancel(t.Context())
 		sent := make(chan string, 100)
-		w := worker.New(f.store, quietLog())
-		w.Poll = time.Hour
+		w := worker.New(worker.Config{Store: f.store, Log: quietLog(), Poll: time.Hour})
 		w.Handle(desk.JobMail, func(ctx context.Context, j *desk.Job) error {
 			id, err := strconv.ParseInt(j.Payload, 10, 64)
 			if err != nil {

@@ -16,13 +16,13 @@ var (
 
 // accessRequestsData is the list of requests, filtered by State.
 type accessRequestsData struct {
-	Requests []support.AccessRequestRow
+	Requests []desk.AccessRequestRow
 	Scope    desk.AccessRequestScope
 	State    string
 }
 
 type accessRequestData struct {
-	R         *support.AccessRequestRow
+	R         *desk.AccessRequestRow
 	CanDecide bool
 }
 
@@ -40,7 +40,7 @@ func (s *Server) accessRequests(w http.ResponseWriter, r *http.Request, a *desk.
 		return err
 	}
 	render(s, w, r, http.StatusOK, pageAccessRequests, &view{
-		Title: "Access requests", User: a.User, Form: r.URL.Query(),
+		Title: s.loc(r).T("title.access_requests"), User: a.User, Form: r.URL.Query(),
 	}, accessRequestsData{Requests: reqs, Scope: a.AccessRequestScope(), State: string(state)})
 	return nil
 }
@@ -67,7 +67,7 @@ func (s *Server) showAccessRequest(w http.ResponseWriter, r *http.Request, a *de
 		return err
 	}
 	render(s, w, r, status, pageAccessRequest, &view{
-		Title: "Access request", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.access_request"), User: a.User, Form: form, Errors: errs,
 	}, accessRequestData{R: req, CanDecide: canDecide})
 	return nil
 }
@@ -84,14 +84,14 @@ func (s *Server) decideAccessRequest(r *http.Request, req support.Request) (stri
 		approve = true
 	case "reject":
 	default:
-		return "", "", &desk.ValidationError{Fields: map[string]string{"decision": "Choose Approve or Reject."}}
+		return "", "", invalid("decision", "form.choose_approve_or_reject")
 	}
 	to := "/access-requests/" + strconv.FormatInt(id, 10)
 	if err := s.access.DecideAccessRequest(r.Context(), req, id, approve, r.PostForm.Get("note")); err != nil {
 		return to, "", err
 	}
 	if approve {
-		return to, "The request is approved and the access granted.", nil
+		return to, s.loc(r).T("notice.the_request_is_approved_and_the"), nil
 	}
-	return to, "The request is rejected.", nil
+	return to, s.loc(r).T("notice.the_request_is_rejected"), nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -300,10 +301,102 @@ var httpMatrix = []struct {
 	},
 }
 
+// inputMatrix is the policy before the input: forms and API calls sent
+// with input an allowed user is told is wrong (a 422, which counts as Y),
+// so that someone the policy refuses is seen to get the refusal (F, N,
+// U), never field messages about a form they may not send. Same columns
+// and letters as httpMatrix.
+var inputMatrix = []struct {
+	act                desk.Action
+	api, page          probe
+	apiOwn, apiOther   string
+	pageOwn, pageOther string
+}{
+	{
+		desk.CommentCase,
+		probe{method: "POST", path: "/api/v1/cases/{n}/comments", body: map[string]any{"body": ""}},
+		probe{method: "POST", path: "/cases/{n}/comments", form: url.Values{"body": {""}}},
+		"U U F Y Y Y Y Y", "U U N N N Y Y Y", "U U F Y Y Y Y Y", "U U N N N Y Y Y",
+	},
+	{
+		desk.CommentCase, // an internal note asked for by a contact
+		probe{method: "POST", path: "/api/v1/cases/{n}/comments", body: map[string]any{"body": "", "internal": true}},
+		probe{method: "POST", path: "/cases/{n}/comments", form: url.Values{"body": {" "}, "visibility": {"internal"}}},
+		"U U F Y Y Y Y Y", "U U N N N Y Y Y", "U U F Y Y Y Y Y", "U U N N N Y Y Y",
+	},
+	{
+		desk.WorkCase,
+		probe{method: "PATCH", path: "/api/v1/cases/{n}", body: map[string]any{"substatus": "investigation"}},
+		probe{method: "POST", path: "/cases/{n}/update", form: url.Values{"priority": {"bogus"}}},
+		"U U F F F Y Y Y", "U U N N N Y Y Y", "U U F F F Y Y Y", "U U N N N Y Y Y",
+	},
+	{
+		desk.CloseCase,
+		probe{method: "POST", path: "/api/v1/cases/{n}/close", body: map[string]any{"reason": "bogus", "comment": ""}},
+		probe{method: "POST", path: "/cases/{n}/close", form: url.Values{"reason": {"bogus"}}},
+		"U U F Y Y Y Y Y", "U U N N N Y Y Y", "U U F Y Y Y Y Y", "U U N N N Y Y Y",
+	},
+	{
+		desk.ReopenCase,
+		probe{method: "POST", path: "/api/v1/cases/{closed}/reopen", body: map[string]any{"reason": ""}},
+		probe{method: "POST", path: "/cases/{closed}/reopen", form: url.Values{"reason": {""}}},
+		"U U F Y Y Y Y Y", "U U N N N Y Y Y", "U U F Y Y Y Y Y", "U U N N N Y Y Y",
+	},
+	{
+		desk.EscalateCase,
+		probe{method: "POST", path: "/api/v1/cases/{n}/escalation", body: map[string]any{"reason": "bogus", "details": ""}},
+		probe{method: "POST", path: "/cases/{n}/escalate", form: url.Values{"reason": {"bogus"}}},
+		"U U F Y Y Y Y Y", "U U N N N Y Y Y", "U U F Y Y Y Y Y", "U U N N N Y Y Y",
+	},
+	{
+		desk.NoteEscalation,
+		probe{method: "POST", path: "/api/v1/cases/{esc}/escalation/note", body: map[string]any{"text": ""}},
+		probe{method: "POST", path: "/cases/{esc}/escalation/note", form: url.Values{"text": {""}}},
+		"U U F Y Y F Y Y", "U U N N N F Y Y", "U U F Y Y F Y Y", "U U N N N F Y Y",
+	},
+	{
+		desk.ManageContracts,
+		probe{method: "POST", path: "/api/v1/contracts", body: map[string]any{"starts": "soon", "ends": "later"}},
+		probe{method: "POST", path: "/console/contracts", form: url.Values{"starts": {"soon"}, "ends": {"later"}}},
+		"U U F F F F F Y", "", "U U N N N F F Y", "",
+	},
+	{
+		desk.ManageContacts, // a grant's level
+		probe{method: "PUT", path: "/api/v1/contacts/{contact}/grants", body: map[string]any{"level": "bogus"}},
+		probe{method: "POST", path: "/console/contacts/{contact}/grants", form: url.Values{"level": {"bogus"}}},
+		"U U F F F F F Y", "", "U U N N N F F Y", "",
+	},
+	{
+		desk.RequestAccess,
+		probe{method: "POST", path: "/api/v1/access-requests", body: map[string]any{"level": "bogus"}},
+		probe{method: "POST", path: "/profile/access", form: url.Values{"level": {"bogus"}, "reason": {""}}},
+		"U U Y Y Y F F F", "", "U U Y Y Y F F F", "",
+	},
+	{
+		desk.ManageSLASettings,
+		probe{method: "PUT", path: "/api/v1/settings/service-levels", body: map[string]any{"warning_lead_minutes": -5}},
+		probe{method: "POST", path: "/console/service-levels", form: url.Values{"lead": {"soon"}}},
+		"U U F F F F F Y", "", "U U N N N F F Y", "",
+	},
+	{
+		desk.ManageSLATargets,
+		probe{method: "PUT", path: "/api/v1/settings/service-levels/targets", body: map[string]any{"amount": -1}},
+		probe{method: "POST", path: "/console/service-levels/targets", form: url.Values{"amount": {"many"}}},
+		"U U F F F F F Y", "", "U U N N N F F Y", "",
+	},
+	{
+		desk.ManageCalendars,
+		probe{method: "POST", path: "/api/v1/calendars", body: map[string]any{"holidays": []string{"someday"}}},
+		probe{method: "POST", path: "/console/calendars", form: url.Values{"holidays": {"someday"}}},
+		"U U F F F F F Y", "", "U U N N N F F Y", "",
+	},
+}
+
 // TestAccessMatrixThroughHTTP asks every action of the policy through an
 // API route and a page, as every kind of user, on their own company's
-// objects and another's, on both engines, against httpMatrix. A new
-// action without a row fails it.
+// objects and another's, on both engines, against httpMatrix, and the
+// forms of inputMatrix with input that is wrong. A new action without a
+// row fails it.
 func TestAccessMatrixThroughHTTP(t *testing.T) {
 	t.Parallel()
 	rows := map[desk.Action]bool{}
@@ -336,6 +429,7 @@ func TestAccessMatrixThroughHTTP(t *testing.T) {
 		}
 		for side, who := range map[string]string{"own": demo.ReadOnly, "other": demo.EndUserRO} {
 			v := sides[side]
+			v["contact"] = itoa(w.Users[demo.ReadOnly])
 			caseID, _ := desk.ParseCaseNumber(v["n"])
 			if err := e.svc.Cases().Reply(ctx, agent, caseID, "An internal probe note.", true); err != nil {
 				t.Fatal(err)
@@ -375,7 +469,7 @@ func TestAccessMatrixThroughHTTP(t *testing.T) {
 		if err := disable(ctx, e, demo.Partner2); err != nil {
 			t.Fatal(err)
 		}
-		for _, row := range httpMatrix {
+		for _, row := range slices.Concat(httpMatrix, inputMatrix) {
 			for _, side := range []string{"own", "other"} {
 				// The page first: the API's write may take away the button.
 				for _, kind := range []string{"page", "api"} {

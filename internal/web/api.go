@@ -45,25 +45,25 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // name, so the API answers 422 with the fields that are wrong.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return fmt.Errorf("send the body as application/json, not %s: %w", ct, errBadRequest)
+		return refuse(errBadRequest, "error.api.not_json", "ContentType", ct)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return fmt.Errorf("the body is larger than %d MB: %w", maxBody>>20, errTooLarge)
+		return refuse(errTooLarge, "error.api.too_large", "MB", maxBody>>20)
 	case err != nil:
 		return fmt.Errorf("read the body: %w", err)
 	case !utf8.Valid(body):
-		return fmt.Errorf("the body is not valid UTF-8: %w", errBadRequest)
+		return refuse(errBadRequest, "error.api.not_utf8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("the body is not valid JSON for this call: %s: %w", strings.TrimPrefix(err.Error(), "json: "), errBadRequest)
+		return refuse(errBadRequest, "error.api.bad_json", "Problem", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return fmt.Errorf("the body holds more than one JSON value: %w", errBadRequest)
+		return refuse(errBadRequest, "error.api.many_values")
 	}
 	p := desk.Problems{}
 	checkJSONText(p, "", reflect.ValueOf(v))

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/support"
 )
 
 // apiAccessRoutes are the calls on access requests.
@@ -64,7 +63,7 @@ type apiDecision struct {
 
 // Access requests.
 
-func toAPIAccessRequest(q *support.AccessRequestRow) apiAccessRequest {
+func toAPIAccessRequest(q *desk.AccessRequestRow) apiAccessRequest {
 	out := apiAccessRequest{
 		ID: q.ID, Contact: apiRef{q.ContactID, q.ContactName}, SoldToOrgID: q.SoldToOrgID, EndUserOrgID: q.EndUserOrgID,
 		Level: q.Level.String(), Reason: q.Reason,
@@ -81,7 +80,7 @@ func (s *Server) apiAccessRequests(w http.ResponseWriter, r *http.Request, a *de
 	switch state {
 	case "", desk.RequestPending, desk.RequestApproved, desk.RequestRejected:
 	default:
-		return &desk.ValidationError{Fields: map[string]string{"state": "Ask for pending, approved or rejected."}}
+		return invalid("state", "form.ask_for_pending_approved_or_rejected")
 	}
 	reqs, err := s.access.AccessRequests(r.Context(), request(r, a), state)
 	if err != nil {
@@ -100,9 +99,12 @@ func (s *Server) apiRequestAccess(w http.ResponseWriter, r *http.Request, a *des
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	if err := desk.Authorize(a, desk.RequestAccess, desk.Target{}); err != nil { // the policy before the fields
+		return err
+	}
 	level, ok := desk.ParseAccessLevel(in.Level)
 	if !ok {
-		return &desk.ValidationError{Fields: map[string]string{"level": "Ask for basic, read_only or read_write."}}
+		return invalid("level", "form.ask_for_basic_read_only_or")
 	}
 	ar, err := s.access.RequestAccessByOrgIDs(r.Context(), request(r, a), in.SoldToOrgID, in.EndUserOrgID, level, in.Reason)
 	if err != nil {

@@ -314,7 +314,7 @@ func toAPIContract(c *desk.Contract) apiContract {
 
 func (s *Server) apiContracts(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	f := support.ContractFilter{CompanyID: atoi64(q.Get("company")), SoldToID: atoi64(q.Get("sold_to")), EndUserID: atoi64(q.Get("end_user"))}
+	f := desk.ContractFilter{CompanyID: atoi64(q.Get("company")), SoldToID: atoi64(q.Get("sold_to")), EndUserID: atoi64(q.Get("end_user"))}
 	cs, err := s.accounts.Contracts(r.Context(), request(r, a), f)
 	if err != nil {
 		return err
@@ -331,6 +331,9 @@ func (s *Server) apiContracts(w http.ResponseWriter, r *http.Request, a *desk.Ac
 func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	var in apiContract
 	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := desk.Authorize(a, desk.ManageContracts, desk.Target{}); err != nil { // the policy before the fields
 		return err
 	}
 	c := &desk.Contract{
@@ -356,7 +359,7 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 	}{"starts": {in.Starts, &c.Starts}, "ends": {in.Ends, &c.Ends}} {
 		t, err := time.Parse(dateForm, v.raw)
 		if err != nil {
-			p.Add(field, "Give a date as YYYY-MM-DD.")
+			p.Add(field, s.loc(r).T("form.give_a_date_as_yyyy_mm"))
 			continue
 		}
 		*v.dst = t
@@ -368,7 +371,7 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 	if err != nil {
 		return err
 	}
-	cs, err := s.accounts.Contracts(r.Context(), request(r, a), support.ContractFilter{ID: id})
+	cs, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{ID: id})
 	if err != nil {
 		return err
 	}
@@ -384,7 +387,7 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 
 func (s *Server) apiContacts(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	us, err := s.accounts.Contacts(r.Context(), request(r, a), support.UserFilter{CompanyID: atoi64(q.Get("company")), Query: q.Get("q")})
+	us, err := s.accounts.Contacts(r.Context(), request(r, a), desk.UserFilter{CompanyID: atoi64(q.Get("company")), Query: q.Get("q")})
 	if err != nil {
 		return err
 	}
@@ -473,11 +476,14 @@ func (s *Server) apiSetGrant(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	if err := desk.Authorize(a, desk.ManageContacts, desk.Target{}); err != nil { // the policy before the fields
+		return err
+	}
 	level := desk.NoAccess
 	if in.Level != "none" {
 		l, ok := desk.ParseAccessLevel(in.Level)
 		if !ok {
-			return &desk.ValidationError{Fields: map[string]string{"level": "Give basic, read_only, read_write or none."}}
+			return invalid("level", "form.give_basic_read_only_read_write")
 		}
 		level = l
 	}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/support"
 )
 
 // apiAuditRoutes are the calls on the audit log.
@@ -36,7 +35,7 @@ type apiAuditEntry struct {
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
 	limit := int(atoi64(q.Get("limit")))
-	es, err := s.audit.Entries(r.Context(), request(r, a), support.AuditFilter{Action: q.Get("action"), Before: atoi64(q.Get("before")), Limit: limit})
+	es, err := s.audit.Entries(r.Context(), request(r, a), desk.AuditFilter{Action: q.Get("action"), Before: atoi64(q.Get("before")), Limit: limit})
 	if err != nil {
 		return err
 	}

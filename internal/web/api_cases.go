@@ -102,7 +102,7 @@ type apiCase struct {
 	ClosedAt       *time.Time `json:"closed_at,omitempty"`
 }
 
-func toAPICase(r *support.CaseRow) apiCase {
+func toAPICase(r *desk.CaseRow) apiCase {
 	c := &r.Case
 	out := apiCase{
 		Number: c.Number(), Summary: c.Summary, Description: c.Description, Status: string(c.Status),
@@ -251,7 +251,7 @@ func (s *Server) apiCombinations(w http.ResponseWriter, r *http.Request, a *desk
 	return nil
 }
 
-func toAPICombination(c support.Combo, cat *support.Catalog) apiCombination {
+func toAPICombination(c support.Combo, cat *desk.Catalog) apiCombination {
 	out := apiCombination{
 		SoldTo: apiRef{c.SoldToID, c.SoldTo}, EndUser: apiRef{c.EndUserID, c.EndUser}, Level: c.Level.String(),
 	}
@@ -261,7 +261,7 @@ func toAPICombination(c support.Combo, cat *support.Catalog) apiCombination {
 	return out
 }
 
-func toAPIProduct(p desk.Product, cat *support.Catalog) apiProduct {
+func toAPIProduct(p desk.Product, cat *desk.Catalog) apiProduct {
 	out := apiProduct{ID: p.ID, Name: p.Name, Components: []apiRef{}}
 	for _, c := range cat.ComponentsOf(p.ID) {
 		out.Components = append(out.Components, apiRef{c.ID, c.Name})
@@ -284,7 +284,7 @@ func (s *Server) apiProducts(w http.ResponseWriter, r *http.Request, a *desk.Act
 
 // apiCaseFilter reads the list's query: the page's own names (q,
 // end_user, and the queue's filters for staff) with limit and cursor.
-func apiCaseFilter(q url.Values, a *desk.Actor) (support.CaseFilter, error) {
+func apiCaseFilter(q url.Values, a *desk.Actor) (desk.CaseFilter, error) {
 	pq := url.Values{}
 	for k, v := range q {
 		pq[k] = v
@@ -305,7 +305,7 @@ func apiCaseFilter(q url.Values, a *desk.Actor) (support.CaseFilter, error) {
 	}
 	ln, ok := listNames[list]
 	if !ok {
-		return support.CaseFilter{}, &desk.ValidationError{Fields: map[string]string{"list": "Ask for mine, group, closed or (staff) queue."}}
+		return desk.CaseFilter{}, invalid("list", "form.ask_for_mine_group_closed_or")
 	}
 	f := caseQuery(pq)
 	f.List = ln.list
@@ -321,7 +321,7 @@ func (s *Server) apiCases(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if err != nil {
 		return err
 	}
-	out := apiCaseList{Cases: make([]apiCase, 0, len(page.Cases)), NextCursor: page.Next}
+	out := apiCaseList{Cases: make([]apiCase, 0, len(page.Cases)), NextCursor: string(page.Next)}
 	for i := range page.Cases {
 		out.Cases = append(out.Cases, toAPICase(&page.Cases[i]))
 	}
@@ -344,7 +344,7 @@ func (s *Server) apiOpenCase(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if in.LinkedCase != "" {
 		id, ok := desk.ParseCaseNumber(in.LinkedCase)
 		if !ok {
-			return &desk.ValidationError{Fields: map[string]string{"linked_case": "Give the 10-digit number of the closed case."}}
+			return invalid("linked_case", "form.give_the_10_digit_number_of")
 		}
 		n.LinkedCaseID = id
 	}
@@ -410,7 +410,10 @@ func (s *Server) apiComment(r *http.Request, req support.Request, caseID int64, 
 		return s.cases.Reply(r.Context(), req, caseID, in.Body, in.Internal)
 	}
 	if in.Internal {
-		return &desk.ValidationError{Fields: map[string]string{"internal": "Only staff write internal notes."}}
+		if err := s.cases.Ask(r.Context(), req, caseID, desk.CommentCase); err != nil { // the policy before the body
+			return err
+		}
+		return invalid("internal", "form.only_staff_write_internal_notes")
 	}
 	return s.cases.Comment(r.Context(), req, caseID, in.Body)
 }
@@ -424,7 +427,10 @@ func (s *Server) apiUpdateCase(r *http.Request, req support.Request, caseID int6
 		}
 		ch.Status, ch.SubStatus = &st, &sub
 	} else if in.SubStatus != nil {
-		return &desk.ValidationError{Fields: map[string]string{"status": "Give the status with the substatus."}}
+		if err := s.cases.Ask(r.Context(), req, caseID, desk.WorkCase); err != nil { // the policy before the fields
+			return err
+		}
+		return invalid("status", "form.give_the_status_with_the_substatus")
 	}
 	if in.Priority != nil {
 		p := desk.Priority(*in.Priority)

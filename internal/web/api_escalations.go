@@ -46,7 +46,7 @@ type apiEscalation struct {
 	ClosedAt  *time.Time `json:"closed_at,omitempty"`
 }
 
-func toAPIEscalation(e *support.EscalationRow) apiEscalation {
+func toAPIEscalation(e *desk.EscalationRow) apiEscalation {
 	out := apiEscalation{
 		ID: e.ID, Case: desk.FormatCaseNumber(e.CaseID), Reason: string(e.Reason), Details: e.Details, State: string(e.State),
 		Requester: apiRef{e.RequestedBy, e.RequesterName}, CreatedAt: e.CreatedAt, DecidedAt: optTime(e.DecidedAt), ClosedAt: optTime(e.ClosedAt),

@@ -95,10 +95,10 @@ func (s *Server) apiSetEmailRules(w http.ResponseWriter, r *http.Request, a *des
 	// Both lists are the setting: a body without one would empty it.
 	p := desk.Problems{}
 	if in.FreeMailDomains == nil {
-		p.Add("free_mail_domains", "Give the free-mail domains to refuse, as a list.")
+		p.Add("free_mail_domains", s.loc(r).T("form.give_the_free_mail_domains_to"))
 	}
 	if in.RoleAliases == nil {
-		p.Add("role_aliases", "Give the role aliases to refuse, as a list.")
+		p.Add("role_aliases", s.loc(r).T("form.give_the_role_aliases_to_refuse"))
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -169,7 +169,7 @@ func (s *Server) apiLinkInbound(w http.ResponseWriter, r *http.Request, a *desk.
 	if !in.Discard {
 		n, ok := desk.ParseCaseNumber(in.Case)
 		if !ok {
-			return &desk.ValidationError{Fields: map[string]string{"case": "Give the 10-digit case number, or discard."}}
+			return invalid("case", "form.give_the_10_digit_case_number")
 		}
 		caseID = n
 	}
@@ -207,7 +207,7 @@ func (s *Server) apiEmailTemplates(w http.ResponseWriter, r *http.Request, a *de
 	out := make([]apiEmailTemplate, 0, len(support.MailKinds))
 	for _, k := range support.MailKinds {
 		t := stored[k.Kind]
-		out = append(out, apiEmailTemplate{Kind: k.Kind, About: k.About, Subject: t[0], Body: t[1]})
+		out = append(out, apiEmailTemplate{Kind: k.Kind, About: k.About(), Subject: t[0], Body: t[1]})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -52,7 +52,7 @@ type apiCalendar struct {
 	Holidays []string `json:"holidays"`
 }
 
-func toAPICalendar(c *support.CalendarRow) apiCalendar {
+func toAPICalendar(c *hours.CalendarRow) apiCalendar {
 	out := apiCalendar{ID: c.ID, Name: c.Name, Zone: c.Zone, Week: c.Week, Holidays: make([]string, 0, len(c.Holidays))}
 	for _, d := range c.Holidays {
 		out.Holidays = append(out.Holidays, d.String())
@@ -79,7 +79,10 @@ func (s *Server) apiSaveCalendar(w http.ResponseWriter, r *http.Request, a *desk
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	row := &support.CalendarRow{Name: in.Name, Zone: in.Zone, Week: in.Week}
+	if err := desk.Authorize(a, desk.ManageCalendars, desk.Target{}); err != nil { // the policy before the fields
+		return err
+	}
+	row := &hours.CalendarRow{Name: in.Name, Zone: in.Zone, Week: in.Week}
 	status := http.StatusCreated
 	if r.PathValue("id") != "" {
 		id, err := pathID(r, "id")
@@ -173,7 +176,7 @@ func (s *Server) apiSetSLATarget(w http.ResponseWriter, r *http.Request, a *desk
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	t := &support.SLATarget{
+	t := &desk.SLATarget{
 		Deployment: desk.Deployment(in.Deployment), Level: desk.SupportLevel(in.Level), Priority: desk.Priority(in.Priority),
 		Kind: desk.ClockKind(in.Kind), Amount: in.Amount, Unit: desk.TargetUnit(in.Unit),
 	}

@@ -30,7 +30,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 	// A link may carry next into the form: only a safe one is kept.
 	form := r.URL.Query()
 	form.Set("next", safeNext(form.Get("next")))
-	render(s, w, r, http.StatusOK, pageSignin, &view{Title: "Sign in", Form: form}, noData{})
+	render(s, w, r, http.StatusOK, pageSignin, &view{Title: s.loc(r).T("title.sign_in"), Form: form}, noData{})
 	return nil
 }
 
@@ -45,20 +45,20 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		token, u, err = s.sessions.SignIn(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
 	}
 	switch {
-	case desk.AsValidation(err) != nil:
-		render(s, w, r, http.StatusUnprocessableEntity, pageSignin, &view{Title: "Sign in", Form: r.PostForm, Errors: desk.AsValidation(err)}, noData{})
+	case s.fieldMessages(r, err) != nil:
+		render(s, w, r, http.StatusUnprocessableEntity, pageSignin, &view{Title: s.loc(r).T("title.sign_in"), Form: r.PostForm, Errors: s.fieldMessages(r, err)}, noData{})
 		return nil
 	case errors.Is(err, support.ErrBadCredentials):
 		render(s, w, r, http.StatusUnauthorized, pageSignin, &view{
-			Title: "Sign in", Form: r.PostForm,
-			Errors: map[string]string{"email": "The email address or password is not right."},
+			Title: s.loc(r).T("title.sign_in"), Form: r.PostForm,
+			Errors: map[string]string{"email": s.loc(r).T("form.the_email_address_or_password_is")},
 		}, noData{})
 		return nil
 	case errors.Is(err, desk.ErrThrottled):
 		setRetryAfter(w, err)
 		render(s, w, r, http.StatusTooManyRequests, pageSignin, &view{
-			Title: "Sign in", Form: r.PostForm,
-			Errors: map[string]string{formLevel: sentence(message(err)) + " Or reset your password."},
+			Title: s.loc(r).T("title.sign_in"), Form: r.PostForm,
+			Errors: map[string]string{formLevel: s.loc(r).T("form.throttled_or_reset", "Refusal", sentence(s.message(r, err)))},
 		}, noData{})
 		return nil
 	case err != nil:
@@ -89,7 +89,7 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	s.clearSession(w)
-	s.redirect(w, r, "/signin", "You are signed out.")
+	s.redirect(w, r, "/signin", s.loc(r).T("notice.you_are_signed_out"))
 	return nil
 }
 
@@ -107,7 +107,7 @@ func (s *Server) root(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
-	render(s, w, r, http.StatusOK, pageForgotPassword, &view{Title: "Reset your password"}, sentData{Sent: false})
+	render(s, w, r, http.StatusOK, pageForgotPassword, &view{Title: s.loc(r).T("title.reset_your_password")}, sentData{Sent: false})
 	return nil
 }
 
@@ -116,23 +116,23 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = s.sessions.RequestPasswordReset(r.Context(), r.PostForm.Get("email"), clientAddress(r))
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		render(s, w, r, http.StatusUnprocessableEntity, pageForgotPassword, &view{
-			Title: "Reset your password", Form: r.PostForm, Errors: fields,
+			Title: s.loc(r).T("title.reset_your_password"), Form: r.PostForm, Errors: fields,
 		}, sentData{Sent: false})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	render(s, w, r, http.StatusOK, pageForgotPassword, &view{Title: "Reset your password", Form: r.PostForm}, sentData{Sent: true})
+	render(s, w, r, http.StatusOK, pageForgotPassword, &view{Title: s.loc(r).T("title.reset_your_password"), Form: r.PostForm}, sentData{Sent: true})
 	return nil
 }
 
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
 	render(s, w, r, http.StatusOK, pageResetPassword, &view{
-		Title: "Choose a new password", Form: r.URL.Query(),
+		Title: s.loc(r).T("title.choose_a_new_password"), Form: r.URL.Query(),
 	}, linkData{Valid: s.sessions.ResetLinkValid(r.Context(), token)})
 	return nil
 }
@@ -142,20 +142,20 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = s.sessions.ResetPassword(r.Context(), r.PostForm.Get("token"), r.PostForm.Get("password"), clientAddress(r))
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		render(s, w, r, http.StatusUnprocessableEntity, pageResetPassword, &view{
-			Title: "Choose a new password",
+			Title: s.loc(r).T("title.choose_a_new_password"),
 			Form:  r.PostForm, Errors: fields,
 		}, linkData{Valid: true})
 		return nil
 	}
 	if errors.Is(err, desk.ErrNotFound) {
-		render(s, w, r, http.StatusGone, pageResetPassword, &view{Title: "Choose a new password"}, linkData{Valid: false})
+		render(s, w, r, http.StatusGone, pageResetPassword, &view{Title: s.loc(r).T("title.choose_a_new_password")}, linkData{Valid: false})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	s.redirect(w, r, "/signin", "Your password is changed. Sign in with the new one.")
+	s.redirect(w, r, "/signin", s.loc(r).T("notice.your_password_is_changed_sign_in"))
 	return nil
 }

@@ -10,15 +10,16 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
-// listNames maps the list parameter to lists and titles.
+// listNames maps the list parameter to lists and the catalogue IDs of
+// their titles.
 var listNames = map[string]struct {
-	list  support.CaseList
+	list  desk.CaseList
 	title string
 }{
-	"":       {support.MyCases, "My Cases"},
-	"mine":   {support.MyCases, "My Cases"},
-	"group":  {support.GroupCases, "Group Cases"},
-	"closed": {support.ClosedCases, "Closed Cases"},
+	"":       {desk.MyCases, "title.my_cases"},
+	"mine":   {desk.MyCases, "title.my_cases"},
+	"group":  {desk.GroupCases, "title.group_cases"},
+	"closed": {desk.ClosedCases, "title.closed_cases"},
 }
 
 // The pages of the portal's cases.
@@ -31,7 +32,7 @@ var (
 // casesData is a page of My Cases, Group Cases or Closed Cases.
 type casesData struct {
 	List    string
-	Page    *support.CasePage
+	Page    *desk.CasePage
 	Combos  []support.Combo
 	CanOpen bool
 	Sizes   []int
@@ -46,7 +47,7 @@ type caseNewData struct {
 	Suggested  bool // the component is suggested from the text
 	Combos     []support.Combo
 	Products   []desk.Product
-	Catalog    *support.Catalog
+	Catalog    *desk.Catalog
 	Types      []desk.CaseTypeInfo
 	Priorities []desk.Priority
 	MaxSummary int
@@ -70,8 +71,8 @@ var pageSizes = []int{10, 25, 50, 100}
 
 // caseQuery reads the search and paging parameters shared by the portal
 // lists and the staff queue.
-func caseQuery(q url.Values) support.CaseFilter {
-	f := support.CaseFilter{After: q.Get("after"), EndUserID: atoi64(q.Get("end_user"))}
+func caseQuery(q url.Values) desk.CaseFilter {
+	f := desk.CaseFilter{After: desk.Cursor(q.Get("after")), EndUserID: atoi64(q.Get("end_user"))}
 	f.Limit, _ = strconv.Atoi(q.Get("size"))
 	if f.Limit == 0 {
 		f.Limit = 25
@@ -104,7 +105,7 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	f := caseQuery(q)
 	f.List = ln.list
 	page, err := s.cases.List(r.Context(), request(r, a), f)
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		// A stale or edited cursor: start the list again.
 		q.Del("after")
 		http.Redirect(w, r, "/cases?"+q.Encode(), http.StatusSeeOther)
@@ -123,7 +124,7 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 			canOpen = true
 		}
 	}
-	render(s, w, r, http.StatusOK, pageCases, &view{Title: ln.title, User: a.User, Form: q}, casesData{
+	render(s, w, r, http.StatusOK, pageCases, &view{Title: s.loc(r).T(ln.title), User: a.User, Form: q}, casesData{
 		List: q.Get("list"), Page: page, Combos: combos, CanOpen: canOpen,
 		Sizes: pageSizes, Size: f.Limit, Next: nextURL(r.URL, page.Next),
 	})
@@ -131,12 +132,12 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 }
 
 // nextURL is the list's URL for the page after the cursor.
-func nextURL(u *url.URL, cursor string) string {
+func nextURL(u *url.URL, cursor desk.Cursor) string {
 	if cursor == "" {
 		return ""
 	}
 	q := u.Query()
-	q.Set("after", cursor)
+	q.Set("after", string(cursor))
 	return u.Path + "?" + q.Encode()
 }
 
@@ -182,7 +183,7 @@ func (s *Server) newCase(w http.ResponseWriter, r *http.Request, a *desk.Actor) 
 	}
 	data.Step = 1
 	data.NoCombos = len(data.Combos) == 0
-	render(s, w, r, http.StatusOK, pageCaseNew, &view{Title: "Open a Case", User: a.User, Form: r.URL.Query()}, data)
+	render(s, w, r, http.StatusOK, pageCaseNew, &view{Title: s.loc(r).T("title.open_a_case"), User: a.User, Form: r.URL.Query()}, data)
 	return nil
 }
 
@@ -195,18 +196,18 @@ func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.
 	}
 	form := r.PostForm
 	errs := map[string]string{}
-	if fields := desk.AsValidation(checkForm(form)); fields != nil {
+	if fields := s.fieldMessages(r, checkForm(form)); fields != nil {
 		errs = fields
 	}
 	if strings.TrimSpace(form.Get("summary")) == "" {
-		errs["summary"] = "Enter a summary of the problem."
+		errs["summary"] = s.loc(r).T("desk.case.summary")
 	}
 	if strings.TrimSpace(form.Get("description")) == "" {
-		errs["description"] = "Describe the problem: what happened, what you expected, and what you tried."
+		errs["description"] = s.loc(r).T("desk.case.description")
 	}
 	if len(errs) > 0 {
 		data.Step = 1
-		render(s, w, r, http.StatusUnprocessableEntity, pageCaseNew, &view{Title: "Open a Case", User: a.User, Form: form, Errors: errs}, data)
+		render(s, w, r, http.StatusUnprocessableEntity, pageCaseNew, &view{Title: s.loc(r).T("title.open_a_case"), User: a.User, Form: form, Errors: errs}, data)
 		return nil
 	}
 	if form.Get("component") == "" {
@@ -222,7 +223,7 @@ func (s *Server) newCaseDetails(w http.ResponseWriter, r *http.Request, a *desk.
 		form.Set("stage", string(desk.StageProduction))
 	}
 	data.Step = 2
-	render(s, w, r, http.StatusOK, pageCaseNew, &view{Title: "Open a Case", User: a.User, Form: form}, data)
+	render(s, w, r, http.StatusOK, pageCaseNew, &view{Title: s.loc(r).T("title.open_a_case"), User: a.User, Form: form}, data)
 	return nil
 }
 
@@ -255,19 +256,19 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	if err == nil {
 		c, err = s.cases.Open(r.Context(), request(r, a), newCaseInput(r))
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		data, derr := s.newCaseData(r, a)
 		if derr != nil {
 			return derr
 		}
 		data.Step = 2
-		render(s, w, r, http.StatusUnprocessableEntity, pageCaseNew, &view{Title: "Open a Case", User: a.User, Form: r.PostForm, Errors: fields}, data)
+		render(s, w, r, http.StatusUnprocessableEntity, pageCaseNew, &view{Title: s.loc(r).T("title.open_a_case"), User: a.User, Form: r.PostForm, Errors: fields}, data)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	s.redirect(w, r, "/cases/"+c.Number(), "Case "+c.Number()+" is open. We will be in touch.")
+	s.redirect(w, r, "/cases/"+c.Number(), s.loc(r).T("notice.case_opened", "Number", c.Number()))
 	return nil
 }
 
@@ -306,7 +307,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 			w.Header().Set("Cache-Control", "no-store")
 		}
 	}
-	render(s, w, r, status, pageCase, &view{Title: "Case " + v.Case.Number(), User: a.User, Form: form, Errors: errs}, data)
+	render(s, w, r, status, pageCase, &view{Title: s.loc(r).T("title.case_2") + v.Case.Number(), User: a.User, Form: form, Errors: errs}, data)
 	return nil
 }
 
@@ -341,28 +342,28 @@ func (s *Server) commentOrReply(r *http.Request, req support.Request, caseID int
 }
 
 func (s *Server) commentCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return "Your update was added to the case.", s.cases.Comment(r.Context(), req, caseID, r.PostForm.Get("body"))
+	return s.loc(r).T("notice.your_update_was_added_to_the"), s.cases.Comment(r.Context(), req, caseID, r.PostForm.Get("body"))
 }
 
 func (s *Server) closeCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return "The case is closed.", s.cases.Close(r.Context(), req, caseID, desk.SubStatus(r.PostForm.Get("reason")), r.PostForm.Get("comment"))
+	return s.loc(r).T("notice.the_case_is_closed"), s.cases.Close(r.Context(), req, caseID, desk.SubStatus(r.PostForm.Get("reason")), r.PostForm.Get("comment"))
 }
 
 func (s *Server) reopenCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return "The case is open again.", s.cases.Reopen(r.Context(), req, caseID, r.PostForm.Get("reason"))
+	return s.loc(r).T("notice.the_case_is_open_again"), s.cases.Reopen(r.Context(), req, caseID, r.PostForm.Get("reason"))
 }
 
 func (s *Server) replyCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	internal := r.PostForm.Get("visibility") == "internal"
-	notice := "Your reply was sent to the customer."
+	notice := s.loc(r).T("notice.your_reply_was_sent_to_the")
 	if internal {
-		notice = "Your internal note was added."
+		notice = s.loc(r).T("notice.your_internal_note_was_added")
 	}
 	return notice, s.cases.Reply(r.Context(), req, caseID, r.PostForm.Get("body"), internal)
 }
 
 func (s *Server) updateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return "The case is updated.", s.cases.Update(r.Context(), req, caseID, caseChange(r.PostForm))
+	return s.loc(r).T("notice.the_case_is_updated"), s.cases.Update(r.Context(), req, caseID, caseChange(r.PostForm))
 }
 
 // caseChange reads the staff update form; fields left out stay as they
@@ -397,9 +398,9 @@ func caseChange(form url.Values) support.CaseChange {
 
 func (s *Server) followCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	on := r.PostForm.Get("follow") == "on"
-	notice := "You no longer follow this case."
+	notice := s.loc(r).T("notice.you_no_longer_follow_this_case")
 	if on {
-		notice = "You follow this case: its emails come to you too."
+		notice = s.loc(r).T("notice.you_follow_this_case_its_emails")
 	}
 	return notice, s.cases.Follow(r.Context(), req, caseID, on)
 }

@@ -6,16 +6,15 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/support"
 )
 
 // queueFilter reads the staff queue's filters, shared by the console and
 // the API: status (not closed unless asked), priority, product, company
 // and owner ("me", "none" or an ID), with the search and paging of
 // caseQuery.
-func queueFilter(q url.Values, a *desk.Actor) support.CaseFilter {
+func queueFilter(q url.Values, a *desk.Actor) desk.CaseFilter {
 	f := caseQuery(q)
-	f.List = support.Queue
+	f.List = desk.Queue
 	switch v := q.Get("status"); {
 	case v != "":
 		f.Statuses = []desk.Status{desk.Status(v)}
@@ -47,11 +46,11 @@ var pageQueue = page[queueData]{"queue"}
 
 // queueData is a page of the queue with what its filters offer.
 type queueData struct {
-	Page       *support.CasePage
+	Page       *desk.CasePage
 	Next       string
 	Statuses   []desk.Status
 	Priorities []desk.Priority
-	Catalog    *support.Catalog
+	Catalog    *desk.Catalog
 	Companies  []desk.Company
 	Staff      []desk.User
 	Sizes      []int
@@ -85,7 +84,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 	if err != nil {
 		return err
 	}
-	render(s, w, r, http.StatusOK, pageQueue, &view{Title: "Case queue", User: a.User, Form: q}, queueData{
+	render(s, w, r, http.StatusOK, pageQueue, &view{Title: s.loc(r).T("title.case_queue"), User: a.User, Form: q}, queueData{
 		Page: page, Next: nextURL(r.URL, page.Next), Statuses: desk.Statuses, Priorities: desk.Priorities,
 		Catalog: cat, Companies: companies, Staff: staff, Sizes: pageSizes, Size: f.Limit,
 		Now: time.Now(),

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/hours"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -50,7 +51,7 @@ type companiesData struct {
 	Companies []desk.Company
 	All       []desk.Company
 	Names     map[int64]string
-	Calendars []support.CalendarRow
+	Calendars []hours.CalendarRow
 }
 
 type companyData struct {
@@ -59,18 +60,18 @@ type companyData struct {
 	All        []desk.Company
 	Contacts   []contactLine
 	IsApprover map[int64]bool
-	Calendars  []support.CalendarRow
+	Calendars  []hours.CalendarRow
 	Today      time.Time
 }
 
 type contractData struct {
 	Companies   []desk.Company
-	Catalog     *support.Catalog
+	Catalog     *desk.Catalog
 	Levels      []desk.SupportLevel
 	FlexCare    []desk.FlexCare
 	States      []desk.ContractState
 	Deployments []desk.Deployment
-	Calendars   []support.CalendarRow
+	Calendars   []hours.CalendarRow
 }
 
 // contactData is a contact (C, nil for a new one) with their grants and
@@ -106,7 +107,7 @@ func (s *Server) showCompanies(w http.ResponseWriter, r *http.Request, a *desk.A
 		form = r.URL.Query()
 	}
 	render(s, w, r, status, pageCompanies, &view{
-		Title: "Companies", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.companies"), User: a.User, Form: form, Errors: errs,
 	}, companiesData{Companies: shown, All: cs, Names: names, Calendars: s.calendarsFor(r, a)})
 	return nil
 }
@@ -123,7 +124,7 @@ func (s *Server) createCompany(r *http.Request, req support.Request) (string, st
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/companies/" + strconv.FormatInt(id, 10), "The company is created.", nil
+	return "/console/companies/" + strconv.FormatInt(id, 10), s.loc(r).T("notice.the_company_is_created"), nil
 }
 
 func (s *Server) company(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -212,7 +213,7 @@ func (s *Server) updateCompany(r *http.Request, req support.Request) (string, st
 	}
 	c := companyInput(r)
 	c.ID = id
-	return "/console/companies/" + strconv.FormatInt(id, 10), "The company is saved.", s.accounts.UpdateCompany(r.Context(), req, c)
+	return "/console/companies/" + strconv.FormatInt(id, 10), s.loc(r).T("notice.the_company_is_saved"), s.accounts.UpdateCompany(r.Context(), req, c)
 }
 
 // setApprover adds (on=1) or removes a Designated Approver of the company.
@@ -223,9 +224,9 @@ func (s *Server) setApprover(r *http.Request, req support.Request) (string, stri
 	}
 	on := r.PostForm.Get("on") == "1"
 	to := "/console/companies/" + strconv.FormatInt(id, 10)
-	notice := "The Designated Approver is added."
+	notice := s.loc(r).T("notice.the_designated_approver_is_added")
 	if !on {
-		notice = "The Designated Approver is removed."
+		notice = s.loc(r).T("notice.the_designated_approver_is_removed")
 	}
 	return to, notice, s.access.SetApprover(r.Context(), req, id, formInt(r, "contact"), on)
 }
@@ -235,7 +236,7 @@ func (s *Server) setApprover(r *http.Request, req support.Request) (string, stri
 func (s *Server) contractForm(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	form := url.Values{}
 	if id, err := pathID(r, "id"); err == nil {
-		cs, err := s.accounts.Contracts(r.Context(), request(r, a), support.ContractFilter{ID: id})
+		cs, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{ID: id})
 		if err != nil {
 			return err
 		}
@@ -282,9 +283,9 @@ func (s *Server) showContract(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if err != nil {
 		return err
 	}
-	title := "New Service Contract"
+	title := s.loc(r).T("title.new_service_contract")
 	if form.Get("id") != "" && form.Get("id") != "0" {
-		title = "Service Contract " + form.Get("number")
+		title = s.loc(r).T("title.service_contract", "Number", form.Get("number"))
 	}
 	render(s, w, r, status, pageContract, &view{
 		Title: title, User: a.User, Form: form, Errors: errs,
@@ -298,6 +299,9 @@ func (s *Server) showContract(w http.ResponseWriter, r *http.Request, a *desk.Ac
 // saveContract creates or updates a contract from the form; dates that do
 // not parse are reported on their field, nothing is saved.
 func (s *Server) saveContract(r *http.Request, req support.Request) (string, string, error) {
+	if err := desk.Authorize(req.Actor, desk.ManageContracts, desk.Target{}); err != nil { // the policy before the form
+		return "", "", err
+	}
 	f := r.PostForm
 	c := &desk.Contract{
 		ID: formInt(r, "id"), Number: f.Get("number"), SoldToID: formInt(r, "sold_to"), EndUserID: formInt(r, "end_user"),
@@ -317,7 +321,7 @@ func (s *Server) saveContract(r *http.Request, req support.Request) (string, str
 	for field, dst := range map[string]*time.Time{"starts": &c.Starts, "ends": &c.Ends} {
 		t, err := time.Parse(dateForm, strings.TrimSpace(f.Get(field)))
 		if err != nil {
-			p.Add(field, "Enter a date as YYYY-MM-DD.")
+			p.Add(field, s.loc(r).T("form.enter_a_date_as_yyyy_mm"))
 			continue
 		}
 		*dst = t
@@ -328,7 +332,7 @@ func (s *Server) saveContract(r *http.Request, req support.Request) (string, str
 	if _, err := s.accounts.SaveContract(r.Context(), req, c); err != nil {
 		return "", "", err
 	}
-	return "/console/companies/" + strconv.FormatInt(c.SoldToID, 10), "The Service Contract " + c.Number + " is saved.", nil
+	return "/console/companies/" + strconv.FormatInt(c.SoldToID, 10), s.loc(r).T("notice.contract_saved", s.loc(r).T("notice.number"), c.Number), nil
 }
 
 // Contacts.
@@ -348,7 +352,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, a *desk.Act
 		return err
 	}
 	data := contactData{Companies: all, Levels: desk.AccessLevels}
-	title := "New contact"
+	title := s.loc(r).T("title.new_contact")
 	if id, err := pathID(r, "id"); err == nil {
 		cv, err := s.accounts.Contact(r.Context(), request(r, a), id)
 		if err != nil {
@@ -357,7 +361,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, a *desk.Act
 		data.C, data.Grants = cv, grantViews(cv, names)
 		// The combinations a grant can name: those of the employer's
 		// contracts, as Sold To or End User.
-		cs, err := s.accounts.Contracts(r.Context(), request(r, a), support.ContractFilter{CompanyID: cv.Contact.CompanyID})
+		cs, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{CompanyID: cv.Contact.CompanyID})
 		if err != nil {
 			return err
 		}
@@ -407,9 +411,9 @@ func (s *Server) createContact(r *http.Request, req support.Request) (string, st
 	if err != nil {
 		return "", "", err
 	}
-	notice := "The contact is created and was sent a link to choose a password (valid 7 days)."
+	notice := s.loc(r).T("notice.the_contact_is_created_and_was")
 	if in.Disabled {
-		notice = "The contact is created, disabled: no link to choose a password was sent."
+		notice = s.loc(r).T("notice.the_contact_is_created_disabled_no")
 	}
 	return "/console/contacts/" + strconv.FormatInt(id, 10), notice, nil
 }
@@ -419,11 +423,14 @@ func (s *Server) updateContact(r *http.Request, req support.Request) (string, st
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/contacts/" + strconv.FormatInt(id, 10), "The contact is saved.", s.accounts.UpdateContact(r.Context(), req, id, contactInput(r))
+	return "/console/contacts/" + strconv.FormatInt(id, 10), s.loc(r).T("notice.the_contact_is_saved"), s.accounts.UpdateContact(r.Context(), req, id, contactInput(r))
 }
 
 // setGrant gives the contact a level on a combination; "none" removes it.
 func (s *Server) setGrant(r *http.Request, req support.Request) (string, string, error) {
+	if err := desk.Authorize(req.Actor, desk.ManageContacts, desk.Target{}); err != nil { // the policy before the form
+		return "", "", err
+	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		return "", "", err
@@ -432,17 +439,17 @@ func (s *Server) setGrant(r *http.Request, req support.Request) (string, string,
 	if v := r.PostForm.Get("level"); v != "none" {
 		l, ok := desk.ParseAccessLevel(v)
 		if !ok {
-			return "", "", &desk.ValidationError{Fields: map[string]string{"level": "Choose a level."}}
+			return "", "", invalid("level", "form.choose_a_level")
 		}
 		level = l
 	}
 	g := desk.Grant{ContactID: id, Combination: combination(r.PostForm.Get("combination")), Level: level}
-	return "/console/contacts/" + strconv.FormatInt(id, 10), "The access is saved.", s.access.SetGrant(r.Context(), req, g)
+	return "/console/contacts/" + strconv.FormatInt(id, 10), s.loc(r).T("notice.the_access_is_saved"), s.access.SetGrant(r.Context(), req, g)
 }
 
 // calendarsFor lists the calendars for a form's select; none on error
 // (the select then offers only the default).
-func (s *Server) calendarsFor(r *http.Request, a *desk.Actor) []support.CalendarRow {
+func (s *Server) calendarsFor(r *http.Request, a *desk.Actor) []hours.CalendarRow {
 	cals, err := s.sla.Calendars(r.Context(), request(r, a))
 	if err != nil {
 		return nil

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/support"
 )
 
 // The audit log and the outbox.
@@ -17,13 +16,13 @@ var pageAudit = page[auditData]{"console-audit"}
 
 // auditData is a page of the audit log; Next the URL of the one after.
 type auditData struct {
-	Entries []support.AuditEntry
+	Entries []desk.AuditEntry
 	Next    string
 }
 
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	f := support.AuditFilter{Action: strings.TrimSpace(q.Get("action")), Before: atoi64(q.Get("before")), Limit: 100}
+	f := desk.AuditFilter{Action: strings.TrimSpace(q.Get("action")), Before: atoi64(q.Get("before")), Limit: 100}
 	entries, err := s.audit.Entries(r.Context(), request(r, a), f)
 	if err != nil {
 		return err
@@ -36,6 +35,6 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		}
 		next = "/console/audit?" + v.Encode()
 	}
-	render(s, w, r, http.StatusOK, pageAudit, &view{Title: "Audit log", User: a.User, Form: q}, auditData{Entries: entries, Next: next})
+	render(s, w, r, http.StatusOK, pageAudit, &view{Title: s.loc(r).T("title.audit_log"), User: a.User, Form: q}, auditData{Entries: entries, Next: next})
 	return nil
 }

@@ -26,7 +26,7 @@ func (s *Server) callerForm(w http.ResponseWriter, r *http.Request, a *desk.Acto
 
 func (s *Server) showCaller(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string, caller *support.Caller) error {
 	render(s, w, r, status, pageCaller, &view{
-		Title: "Caller verification", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.caller_verification"), User: a.User, Form: form, Errors: errs,
 	}, callerData{Caller: caller})
 	return nil
 }
@@ -40,12 +40,12 @@ func (s *Server) verifyCaller(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if err == nil {
 		caller, err = s.cases.VerifyCaller(r.Context(), request(r, a), r.PostForm.Get("pin"))
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, nil, fields, nil)
 	}
 	if errors.Is(err, desk.ErrNotFound) {
 		return s.showCaller(w, r, a, http.StatusNotFound, nil,
-			map[string]string{"pin": "No contact has this PIN. Ask the caller to read it from their profile page."}, nil)
+			map[string]string{"pin": s.loc(r).T("form.no_contact_has_this_pin_ask")}, nil)
 	}
 	if err != nil {
 		return err
@@ -56,13 +56,13 @@ func (s *Server) verifyCaller(w http.ResponseWriter, r *http.Request, a *desk.Ac
 // openCaseByNumber takes the 10-digit number a caller reads out.
 func (s *Server) openCaseByNumber(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	if err := checkForm(r.PostForm); err != nil {
-		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, r.PostForm, desk.AsValidation(err), nil)
+		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, r.PostForm, s.fieldMessages(r, err), nil)
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("number"))
 	id, ok := desk.ParseCaseNumber(raw)
 	if !ok || len(raw) != 10 {
 		return s.showCaller(w, r, a, http.StatusUnprocessableEntity, r.PostForm,
-			map[string]string{"number": "A case number has 10 digits, e.g. 0001000042."}, nil)
+			map[string]string{"number": s.loc(r).T("form.a_case_number_has_10_digits")}, nil)
 	}
 	if _, err := s.cases.Case(r.Context(), request(r, a), id); errors.Is(err, desk.ErrNotFound) {
 		return s.showCaller(w, r, a, http.StatusNotFound, r.PostForm,

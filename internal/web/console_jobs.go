@@ -30,7 +30,7 @@ func (s *Server) showDeadJobs(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if err != nil {
 		return err
 	}
-	render(s, w, r, status, pageJobs, &view{Title: "Dead jobs", User: a.User, Form: form, Errors: errs}, jobsData{Jobs: jobs})
+	render(s, w, r, status, pageJobs, &view{Title: s.loc(r).T("title.dead_jobs"), User: a.User, Form: form, Errors: errs}, jobsData{Jobs: jobs})
 	return nil
 }
 
@@ -40,7 +40,7 @@ func (s *Server) workDeadJob(r *http.Request, req support.Request) (string, stri
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/jobs", "The job runs again now.", s.jobs.RetryJob(r.Context(), req, id)
+	return "/console/jobs", s.loc(r).T("notice.the_job_runs_again_now"), s.jobs.RetryJob(r.Context(), req, id)
 }
 
 // confirmDiscardJob asks before a dead job is discarded: a discarded job
@@ -52,14 +52,14 @@ func (s *Server) confirmDiscardJob(w http.ResponseWriter, r *http.Request, a *de
 	}
 	j, err := s.jobs.DeadJob(r.Context(), request(r, a), id)
 	if errors.Is(err, desk.ErrConflict) {
-		s.setFlash(w, "error", message(err))
+		s.setFlash(w, "error", s.message(r, err))
 		http.Redirect(w, r, "/console/jobs", http.StatusSeeOther)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	render(s, w, r, http.StatusOK, pageJobDiscard, &view{Title: "Discard a dead job", User: a.User}, jobDiscardData{Job: j})
+	render(s, w, r, http.StatusOK, pageJobDiscard, &view{Title: s.loc(r).T("title.discard_a_dead_job"), User: a.User}, jobDiscardData{Job: j})
 	return nil
 }
 
@@ -69,5 +69,5 @@ func (s *Server) discardDeadJob(r *http.Request, req support.Request) (string, s
 	if err != nil {
 		return "", "", err
 	}
-	return "/console/jobs", "The job is discarded.", s.jobs.DiscardJob(r.Context(), req, id)
+	return "/console/jobs", s.loc(r).T("notice.the_job_is_discarded"), s.jobs.DiscardJob(r.Context(), req, id)
 }

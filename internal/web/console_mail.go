@@ -13,7 +13,7 @@ import (
 // pageOutbox lists the emails Caseport wrote.
 var pageOutbox = page[outboxData]{"console-outbox"}
 
-type outboxData struct{ Mails []support.Notification }
+type outboxData struct{ Mails []desk.Notification }
 
 func (s *Server) outbox(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
@@ -21,7 +21,7 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request, a *desk.Actor) e
 	if err != nil {
 		return err
 	}
-	render(s, w, r, http.StatusOK, pageOutbox, &view{Title: "Outbox", User: a.User, Form: q}, outboxData{Mails: mails})
+	render(s, w, r, http.StatusOK, pageOutbox, &view{Title: s.loc(r).T("title.outbox"), User: a.User, Form: q}, outboxData{Mails: mails})
 	return nil
 }
 
@@ -44,7 +44,7 @@ func (s *Server) emailSettings(w http.ResponseWriter, r *http.Request, a *desk.A
 }
 
 func (s *Server) showEmailSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-	render(s, w, r, status, pageEmailSettings, &view{Title: "Work email rules", User: a.User, Form: form, Errors: errs}, noData{})
+	render(s, w, r, status, pageEmailSettings, &view{Title: s.loc(r).T("title.work_email_rules"), User: a.User, Form: form, Errors: errs}, noData{})
 	return nil
 }
 
@@ -58,7 +58,7 @@ func (s *Server) saveEmailSettings(r *http.Request, req support.Request) (string
 	}
 	rules := desk.EmailRules{FreeMailDomains: lines(r.PostForm.Get("free_mail")), RoleAliases: lines(r.PostForm.Get("aliases"))}
 	err := s.mail.SetEmailRules(r.Context(), req, rules)
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		// The form's fields are named free_mail and aliases.
 		renamed := desk.Problems{}
 		for k, v := range fields {
@@ -66,7 +66,7 @@ func (s *Server) saveEmailSettings(r *http.Request, req support.Request) (string
 		}
 		return "", "", renamed.Err()
 	}
-	return "/console/settings/email", "The work email rules are saved.", err
+	return "/console/settings/email", s.loc(r).T("notice.the_work_email_rules_are_saved"), err
 }
 
 // Received mail: the triage queue and every message's fate.
@@ -103,7 +103,7 @@ func (s *Server) showInbound(w http.ResponseWriter, r *http.Request, a *desk.Act
 		return err
 	}
 	render(s, w, r, status, pageMail, &view{
-		Title: "Received mail", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.received_mail"), User: a.User, Form: form, Errors: errs,
 	}, mailData{Mail: ms, State: state})
 	return nil
 }
@@ -117,7 +117,7 @@ func (s *Server) inboundMessage(w http.ResponseWriter, r *http.Request, a *desk.
 	if err != nil {
 		return err
 	}
-	render(s, w, r, http.StatusOK, pageMailMessage, &view{Title: "Received mail", User: a.User}, mailMessageData{M: m, Msg: msg, Raw: string(m.Raw)})
+	render(s, w, r, http.StatusOK, pageMailMessage, &view{Title: s.loc(r).T("title.received_mail"), User: a.User}, mailMessageData{M: m, Msg: msg, Raw: string(m.Raw)})
 	return nil
 }
 
@@ -128,14 +128,14 @@ func (s *Server) linkInbound(r *http.Request, req support.Request) (string, stri
 		return "", "", err
 	}
 	if r.PostForm.Get("discard") != "" {
-		return "/console/mail", "The message is discarded.", s.mail.LinkInbound(r.Context(), req, id, 0)
+		return "/console/mail", s.loc(r).T("notice.the_message_is_discarded"), s.mail.LinkInbound(r.Context(), req, id, 0)
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("case"))
 	caseID, ok := desk.ParseCaseNumber(raw)
 	if !ok {
-		return "", "", &desk.ValidationError{Fields: map[string]string{"case": "Give the 10-digit case number."}}
+		return "", "", invalid("case", "form.give_the_10_digit_case_number_2")
 	}
-	return "/console/mail", "The message is added to case " + desk.FormatCaseNumber(caseID) + " as an internal note.",
+	return "/console/mail", s.loc(r).T("notice.mail_added_to_case", "Number", desk.FormatCaseNumber(caseID)),
 		s.mail.LinkInbound(r.Context(), req, id, caseID)
 }
 
@@ -170,14 +170,15 @@ func (s *Server) showEmailTemplates(w http.ResponseWriter, r *http.Request, a *d
 		t := stored[k.Kind]
 		rows = append(rows, emailTemplateRow{MailKind: k, Subject: t[0], Body: t[1]})
 	}
+	defSubject, defBody := support.DefaultMail(s.loc(r))
 	render(s, w, r, status, pageEmailTemplates, &view{
-		Title: "Email templates", User: a.User, Form: form, Errors: errs,
-	}, emailTemplatesData{Rows: rows, DefaultSubject: support.DefaultMailSubject, DefaultBody: support.DefaultMailBody})
+		Title: s.loc(r).T("title.email_templates"), User: a.User, Form: form, Errors: errs,
+	}, emailTemplatesData{Rows: rows, DefaultSubject: defSubject, DefaultBody: defBody})
 	return nil
 }
 
 func (s *Server) saveEmailTemplate(r *http.Request, req support.Request) (string, string, error) {
 	kind := r.PostForm.Get("kind")
 	err := s.mail.SetEmailTemplate(r.Context(), req, kind, r.PostForm.Get("subject"), r.PostForm.Get("body"))
-	return "/console/settings/templates#" + kind, "The template is saved.", err
+	return "/console/settings/templates#" + kind, s.loc(r).T("notice.the_template_is_saved"), err
 }

@@ -15,7 +15,7 @@ import (
 var pageProducts = page[productsData]{"console-products"}
 
 type productsData struct {
-	Catalog *support.Catalog
+	Catalog *desk.Catalog
 }
 
 func (s *Server) products(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -28,7 +28,7 @@ func (s *Server) showProducts(w http.ResponseWriter, r *http.Request, a *desk.Ac
 		return err
 	}
 	render(s, w, r, status, pageProducts, &view{
-		Title: "Products", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.products"), User: a.User, Form: form, Errors: errs,
 	}, productsData{Catalog: cat})
 	return nil
 }
@@ -41,7 +41,7 @@ func (s *Server) createProduct(r *http.Request, req support.Request) (string, st
 		}
 	}
 	_, err := s.accounts.CreateProduct(r.Context(), req, r.PostForm.Get("name"), comps)
-	return "/console/products", "The product is added.", err
+	return "/console/products", s.loc(r).T("notice.the_product_is_added"), err
 }
 
 func (s *Server) addComponent(r *http.Request, req support.Request) (string, string, error) {
@@ -50,5 +50,5 @@ func (s *Server) addComponent(r *http.Request, req support.Request) (string, str
 		return "", "", err
 	}
 	_, err = s.accounts.AddComponent(r.Context(), req, id, r.PostForm.Get("component"))
-	return "/console/products", "The component is added.", err
+	return "/console/products", s.loc(r).T("notice.the_component_is_added"), err
 }

@@ -23,14 +23,14 @@ var (
 // serviceLevelsData is the table of targets, the calendars and the
 // settings' form.
 type serviceLevelsData struct {
-	Calendars []support.CalendarRow
-	Targets   []support.SLATarget
+	Calendars []hours.CalendarRow
+	Targets   []desk.SLATarget
 	Units     []desk.TargetUnit
 }
 
 // calendarData is a calendar (Cal nil for a new one).
 type calendarData struct {
-	Cal *support.CalendarRow
+	Cal *hours.CalendarRow
 }
 
 func (s *Server) serviceLevels(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -58,7 +58,7 @@ func (s *Server) showServiceLevels(w http.ResponseWriter, r *http.Request, a *de
 		}
 	}
 	render(s, w, r, status, pageServiceLevels, &view{
-		Title: "Service levels", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.service_levels"), User: a.User, Form: form, Errors: errs,
 	}, serviceLevelsData{
 		Calendars: cals, Targets: targets,
 		Units: []desk.TargetUnit{desk.UnitMinutes, desk.UnitBusinessMinutes, desk.UnitBusinessDays},
@@ -67,25 +67,31 @@ func (s *Server) showServiceLevels(w http.ResponseWriter, r *http.Request, a *de
 }
 
 func (s *Server) saveSLASettings(r *http.Request, req support.Request) (string, string, error) {
+	if err := desk.Authorize(req.Actor, desk.ManageSLASettings, desk.Target{}); err != nil { // the policy before the form
+		return "", "", err
+	}
 	minutes, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("lead")))
 	if err != nil {
-		return "", "", &desk.ValidationError{Fields: map[string]string{"lead": "Give the warning lead in minutes."}}
+		return "", "", invalid("lead", "form.give_the_warning_lead_in_minutes")
 	}
 	set := support.SLASettings{
 		DefaultCalendar: r.PostForm.Get("default_calendar"), WarningLead: time.Duration(minutes) * time.Minute,
 		FollowUpBusinessDays: r.PostForm.Get("followup_business") == "on",
 	}
-	return "/console/service-levels", "The settings are saved.", s.sla.SetSettings(r.Context(), req, set)
+	return "/console/service-levels", s.loc(r).T("notice.the_settings_are_saved"), s.sla.SetSettings(r.Context(), req, set)
 }
 
 // saveSLATarget changes one row of the table; its key is in the form.
 func (s *Server) saveSLATarget(r *http.Request, req support.Request) (string, string, error) {
+	if err := desk.Authorize(req.Actor, desk.ManageSLATargets, desk.Target{}); err != nil { // the policy before the form
+		return "", "", err
+	}
 	f := r.PostForm
 	amount, err := strconv.Atoi(strings.TrimSpace(f.Get("amount")))
 	if err != nil {
-		return "", "", &desk.ValidationError{Fields: map[string]string{"amount": "Give the target as a whole number."}}
+		return "", "", invalid("amount", "form.give_the_target_as_a_whole")
 	}
-	t := &support.SLATarget{
+	t := &desk.SLATarget{
 		Deployment: desk.Deployment(f.Get("deployment")), Level: desk.SupportLevel(f.Get("level")),
 		Priority: desk.Priority(f.Get("priority")), Kind: desk.ClockKind(f.Get("kind")),
 		Amount: amount, Unit: desk.TargetUnit(f.Get("unit")),
@@ -99,7 +105,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, a *desk.Ac
 
 func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
 	id, _ := pathID(r, "id")
-	var cal *support.CalendarRow
+	var cal *hours.CalendarRow
 	if id != 0 {
 		cals, err := s.sla.Calendars(r.Context(), request(r, a))
 		if err != nil {
@@ -124,7 +130,7 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, a *desk.Ac
 			form = url.Values{"name": {cal.Name}, "zone": {cal.Zone}, "week": {cal.Week}, "holidays": {strings.Join(days, "\n")}}
 		}
 	}
-	title := "New calendar"
+	title := s.loc(r).T("title.new_calendar")
 	if cal != nil {
 		title = cal.Name
 	}
@@ -135,8 +141,11 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, a *desk.Ac
 }
 
 func (s *Server) saveCalendar(r *http.Request, req support.Request) (string, string, error) {
+	if err := desk.Authorize(req.Actor, desk.ManageCalendars, desk.Target{}); err != nil { // the policy before the form
+		return "", "", err
+	}
 	id, _ := pathID(r, "id")
-	row := &support.CalendarRow{ID: id, Name: r.PostForm.Get("name"), Zone: r.PostForm.Get("zone"), Week: r.PostForm.Get("week")}
+	row := &hours.CalendarRow{ID: id, Name: r.PostForm.Get("name"), Zone: r.PostForm.Get("zone"), Week: r.PostForm.Get("week")}
 	var bad []string
 	for line := range strings.FieldsSeq(r.PostForm.Get("holidays")) {
 		d, err := hours.ParseDate(line)
@@ -147,12 +156,12 @@ func (s *Server) saveCalendar(r *http.Request, req support.Request) (string, str
 		row.Holidays = append(row.Holidays, d)
 	}
 	if len(bad) > 0 {
-		return "", "", &desk.ValidationError{Fields: map[string]string{"holidays": "Not dates like 2026-12-25: " + strings.Join(bad, ", ")}}
+		return "", "", invalid("holidays", "form.holidays_not_dates", "Lines", strings.Join(bad, ", "))
 	}
 	if err := s.sla.SaveCalendar(r.Context(), req, row); err != nil {
 		return "", "", err
 	}
-	return "/console/calendars/" + strconv.FormatInt(row.ID, 10), "The calendar is saved.", nil
+	return "/console/calendars/" + strconv.FormatInt(row.ID, 10), s.loc(r).T("notice.the_calendar_is_saved"), nil
 }
 
 // importHolidays reads an uploaded iCalendar file of holidays.
@@ -161,20 +170,23 @@ func (s *Server) importHolidays(w http.ResponseWriter, r *http.Request, a *desk.
 	if err != nil {
 		return err
 	}
+	if err := desk.Authorize(a, desk.ManageCalendars, desk.Target{}); err != nil { // the policy before the file
+		return err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": "Choose an iCalendar (.ics) file of at most 4 MB."})
+		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": s.loc(r).T("form.choose_an_icalendar_ics_file_of")})
 	}
 	if err := checkForm(r.PostForm); err != nil {
-		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, desk.AsValidation(err))
+		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, s.fieldMessages(r, err))
 	}
 	file, _, err := r.FormFile("file")
 	if err != nil {
-		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": "Choose an iCalendar (.ics) file."})
+		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, map[string]string{"file": s.loc(r).T("form.choose_an_icalendar_ics_file")})
 	}
 	defer file.Close()
 	added, err := s.sla.ImportHolidays(r.Context(), request(r, a), id, file)
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		return s.showCalendar(w, r, a, http.StatusUnprocessableEntity, nil, fields)
 	}
 	if errors.Is(err, desk.ErrForbidden) {
@@ -183,6 +195,6 @@ func (s *Server) importHolidays(w http.ResponseWriter, r *http.Request, a *desk.
 	if err != nil {
 		return err
 	}
-	s.redirect(w, r, "/console/calendars/"+strconv.FormatInt(id, 10), strconv.Itoa(added)+" holidays added.")
+	s.redirect(w, r, "/console/calendars/"+strconv.FormatInt(id, 10), s.loc(r).N("notice.holidays_added", added))
 	return nil
 }

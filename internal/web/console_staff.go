@@ -28,7 +28,7 @@ func (s *Server) showStaff(w http.ResponseWriter, r *http.Request, a *desk.Actor
 		return err
 	}
 	render(s, w, r, status, pageStaff, &view{
-		Title: "Staff", User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.staff"), User: a.User, Form: form, Errors: errs,
 	}, staffData{Staff: users, Roles: desk.Roles})
 	return nil
 }
@@ -42,5 +42,5 @@ func (s *Server) createStaff(r *http.Request, req support.Request) (string, stri
 		u.Roles = append(u.Roles, desk.Role(v))
 	}
 	_, err := s.accounts.CreateStaff(r.Context(), req, u, r.PostForm.Get("password"))
-	return "/console/staff", "The staff member is added.", err
+	return "/console/staff", s.loc(r).T("notice.the_staff_member_is_added"), err
 }

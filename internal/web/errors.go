@@ -14,6 +14,7 @@ import (
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
+	"github.com/caseport/caseport/internal/i18n"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -21,41 +22,42 @@ import (
 var statuses = []struct {
 	err    error
 	status int
-	title  string
+	// title is the catalogue ID of the status's title.
+	title string
 }{
-	{desk.ErrNotFound, http.StatusNotFound, "Not found"},
-	{desk.ErrForbidden, http.StatusForbidden, "Not allowed"},
-	{desk.ErrConflict, http.StatusConflict, "Conflict"},
-	{desk.ErrUnauthenticated, http.StatusUnauthorized, "Sign in required"},
-	{desk.ErrThrottled, http.StatusTooManyRequests, "Too many attempts"},
-	{desk.ErrGone, http.StatusGone, "Gone"},
-	{support.ErrBadCredentials, http.StatusUnauthorized, "Sign in failed"},
-	{errBadRequest, http.StatusBadRequest, "Bad request"},
-	{errTooLarge, http.StatusRequestEntityTooLarge, "Too large"},
-	{errTusVersion, http.StatusPreconditionFailed, "Unsupported protocol version"},
-	{errUnsupportedMedia, http.StatusUnsupportedMediaType, "Unsupported media type"},
-	{support.ErrUploadExpired, http.StatusGone, "Upload expired"},
-	{support.ErrChecksumMismatch, 460, "Checksum mismatch"},
-	{support.ErrChunkTooLarge, http.StatusRequestEntityTooLarge, "Too large"},
-	{files.ErrNotFound, http.StatusNotFound, "Not found"},
+	{desk.ErrNotFound, http.StatusNotFound, "error.title.not_found"},
+	{desk.ErrForbidden, http.StatusForbidden, "error.title.not_allowed"},
+	{desk.ErrConflict, http.StatusConflict, "error.title.conflict"},
+	{desk.ErrUnauthenticated, http.StatusUnauthorized, "error.title.sign_in_required"},
+	{desk.ErrThrottled, http.StatusTooManyRequests, "error.title.too_many_attempts"},
+	{desk.ErrGone, http.StatusGone, "error.title.gone"},
+	{support.ErrBadCredentials, http.StatusUnauthorized, "error.title.sign_in_failed"},
+	{errBadRequest, http.StatusBadRequest, "error.title.bad_request"},
+	{errTooLarge, http.StatusRequestEntityTooLarge, "error.title.too_large"},
+	{errTusVersion, http.StatusPreconditionFailed, "error.title.unsupported_protocol_version"},
+	{errUnsupportedMedia, http.StatusUnsupportedMediaType, "error.title.unsupported_media_type"},
+	{support.ErrUploadExpired, http.StatusGone, "error.title.upload_expired"},
+	{support.ErrChecksumMismatch, 460, "error.title.checksum_mismatch"},
+	{support.ErrChunkTooLarge, http.StatusRequestEntityTooLarge, "error.title.too_large"},
+	{files.ErrNotFound, http.StatusNotFound, "error.title.not_found"},
 }
 
-// classify returns the status and a title for err, and whether the error
+// classify returns the status and the catalogue ID of a title for err, and whether the error
 // message may be shown to the user. Unknown errors are 500s whose details
 // stay in the log.
 func classify(err error) (status int, title string, public bool) {
 	if desk.AsValidation(err) != nil {
-		return http.StatusUnprocessableEntity, "Please check your input", true
+		return http.StatusUnprocessableEntity, "error.title.check_input", true
 	}
 	if support.Unavailable(err) {
-		return http.StatusServiceUnavailable, "Try again shortly", false
+		return http.StatusServiceUnavailable, "error.title.try_again", false
 	}
 	for _, e := range statuses {
 		if errors.Is(err, e.err) {
 			return e.status, e.title, e.status != http.StatusNotFound
 		}
 	}
-	return http.StatusInternalServerError, "Something went wrong", false
+	return http.StatusInternalServerError, "error.title.something_went_wrong", false
 }
 
 // retryAfter is how long a client is asked to wait when the store is
@@ -118,12 +120,14 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	status, title, public := classify(err)
 	s.logError(r, status, err)
 	askToRetry(w, status)
-	p := problem{Type: "about:blank", Title: title, Status: status, RequestID: requestIDFrom(r.Context())}
+	// The title is documented API text: English, whatever the reader's
+	// language (the detail and field messages follow Accept-Language).
+	p := problem{Type: "about:blank", Title: i18n.English().T(title), Status: status, RequestID: requestIDFrom(r.Context())}
 	if public {
-		p.Detail = message(err)
+		p.Detail = s.message(r, err)
 	}
-	if fields := desk.AsValidation(err); fields != nil {
-		p.Detail = "Some fields are not valid."
+	if fields := s.fieldMessages(r, err); fields != nil {
+		p.Detail = s.loc(r).T("error.detail.fields")
 		keys := make([]string, 0, len(fields))
 		for k := range fields {
 			keys = append(keys, k)
@@ -151,15 +155,16 @@ func renameProblems(fields map[string]string, h apiHandler) apiHandler {
 	}
 	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 		err := h(w, r, a)
-		problems := desk.AsValidation(err)
+		problems := desk.FieldMessages(err)
 		if problems == nil {
 			return err
 		}
-		renamed := make(map[string]string, len(problems))
-		for k, msg := range problems {
-			renamed[cmp.Or(fields[k], k)] = msg
+		renamed := &desk.ValidationError{Fields: make(map[string]string, len(problems)), Messages: make(map[string]desk.Message, len(problems))}
+		for k, m := range problems {
+			renamed.Fields[cmp.Or(fields[k], k)] = m.String()
+			renamed.Messages[cmp.Or(fields[k], k)] = m
 		}
-		return &desk.ValidationError{Fields: renamed}
+		return renamed
 	}
 }
 

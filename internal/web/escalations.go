@@ -11,7 +11,7 @@ import (
 
 func (s *Server) escalateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	_, err := s.cases.Escalate(r.Context(), req, caseID, desk.EscalationReason(r.PostForm.Get("reason")), r.PostForm.Get("details"))
-	return "The case is escalated. An escalation owner will answer under Escalation Details.", err
+	return s.loc(r).T("notice.the_case_is_escalated_an_escalation"), err
 }
 
 // stepFields names the text box of each escalation step's form: the four
@@ -45,13 +45,14 @@ func (s *Server) workEscalation(r *http.Request, req support.Request, caseID int
 		return "", desk.ErrNotFound
 	}
 	step := support.EscalationStep(r.PathValue("step"))
-	notice := map[support.EscalationStep]string{
-		support.StepAccept: "The escalation is accepted.", support.StepReject: "The escalation is rejected.",
-		support.StepClose: "The escalation is closed.", support.StepNote: "Your update was added to the escalation.",
+	id := map[support.EscalationStep]string{
+		support.StepAccept: "notice.escalation_accepted", support.StepReject: "notice.escalation_rejected",
+		support.StepClose: "notice.escalation_closed", support.StepNote: "notice.escalation_note_added",
 	}[step]
-	if notice == "" {
+	if id == "" {
 		return "", desk.ErrNotFound
 	}
+	notice := s.loc(r).T(id)
 	return notice, s.cases.WorkEscalation(r.Context(), req, esc.Current.ID, step, r.PostForm.Get("text"))
 }
 
@@ -59,7 +60,7 @@ func (s *Server) workEscalation(r *http.Request, req support.Request, caseID int
 var pageEscalations = page[escalationsData]{"console-escalations"}
 
 type escalationsData struct {
-	Queue []support.EscalationRow
+	Queue []desk.EscalationRow
 	Now   time.Time
 }
 
@@ -69,6 +70,6 @@ func (s *Server) escalationQueue(w http.ResponseWriter, r *http.Request, a *desk
 	if err != nil {
 		return err
 	}
-	render(s, w, r, http.StatusOK, pageEscalations, &view{Title: "Escalations", User: a.User}, escalationsData{Queue: q, Now: time.Now()})
+	render(s, w, r, http.StatusOK, pageEscalations, &view{Title: s.loc(r).T("title.escalations"), User: a.User}, escalationsData{Queue: q, Now: time.Now()})
 	return nil
 }

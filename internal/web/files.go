@@ -84,7 +84,7 @@ func (s *Server) renderTransfer(w http.ResponseWriter, r *http.Request, a *desk.
 	// The page's log masker is WebAssembly: compiling it is all this allows.
 	w.Header().Set("Content-Security-Policy", contentSecurityPolicy("script-src 'self' 'wasm-unsafe-eval'"))
 	render(s, w, r, status, pageCaseFiles, &view{
-		Title: "Transfer Files: case " + t.Case.Number(), User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.transfer_files_case_2") + t.Case.Number(), User: a.User, Form: form, Errors: errs,
 	}, caseFilesData{T: t, Files: list})
 	return nil
 }
@@ -114,7 +114,7 @@ func (s *Server) createSFTP(r *http.Request, req support.Request, caseID int64) 
 	if err != nil {
 		return "", err
 	}
-	return "Temporary SFTP account " + a.Username + " is ready for 120 hours.", nil
+	return s.loc(r).T("notice.sftp_account_ready", "Username", a.Username), nil
 }
 
 // fileSettings: whether Read-Write contacts may create temporary SFTP
@@ -135,11 +135,11 @@ func (s *Server) fileSettings(w http.ResponseWriter, r *http.Request, a *desk.Ac
 }
 
 func (s *Server) showFileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
-	render(s, w, r, status, pageFileSettings, &view{Title: "File transfer", User: a.User, Form: form, Errors: errs}, noData{})
+	render(s, w, r, status, pageFileSettings, &view{Title: s.loc(r).T("title.file_transfer"), User: a.User, Form: form, Errors: errs}, noData{})
 	return nil
 }
 
 func (s *Server) saveFileSettings(r *http.Request, req support.Request) (string, string, error) {
 	on := r.PostForm.Get("sftp_for_contacts") == "on"
-	return "/console/settings/files", "The file transfer settings are saved.", s.transfers.SetSFTPForContacts(r.Context(), req, on)
+	return "/console/settings/files", s.loc(r).T("notice.the_file_transfer_settings_are_saved"), s.transfers.SetSFTPForContacts(r.Context(), req, on)
 }

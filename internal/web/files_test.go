@@ -41,7 +41,7 @@ func TestEmailAttachmentsAreCaseFiles(t *testing.T) {
 		if err := e.svc.Mail().ReceiveMail(ctx, "smtp", dana, []string{"support@vendor.example"}, []byte(raw)); err != nil {
 			t.Fatal(err)
 		}
-		w := worker.New(e.store, quietWeb())
+		w := worker.New(worker.Config{Store: e.store, Log: quietWeb()})
 		w.Handle(desk.JobInbound, e.svc.Jobs().ProcessInbound)
 		w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 		if _, err := w.RunDue(ctx); err != nil {

@@ -33,14 +33,14 @@ func (s *Server) post(show showForm, do formAction) pageHandler {
 		if err == nil {
 			to, notice, err = do(r, request(r, a))
 		}
-		if fields := desk.AsValidation(err); fields != nil {
+		if fields := s.fieldMessages(r, err); fields != nil {
 			return show(w, r, a, http.StatusUnprocessableEntity, r.PostForm, fields)
 		}
 		if errors.Is(err, desk.ErrThrottled) {
 			return s.showThrottled(w, r, a, show, err)
 		}
 		if to != "" && errors.Is(err, desk.ErrConflict) {
-			s.setFlash(w, "error", message(err))
+			s.setFlash(w, "error", s.message(r, err))
 			http.Redirect(w, r, to, http.StatusSeeOther)
 			return nil
 		}
@@ -56,7 +56,7 @@ func (s *Server) post(show showForm, do formAction) pageHandler {
 // with what was typed and, above it, when to try again.
 func (s *Server) showThrottled(w http.ResponseWriter, r *http.Request, a *desk.Actor, show showForm, err error) error {
 	setRetryAfter(w, err)
-	return show(w, r, a, http.StatusTooManyRequests, r.PostForm, map[string]string{formLevel: sentence(message(err))})
+	return show(w, r, a, http.StatusTooManyRequests, r.PostForm, map[string]string{formLevel: sentence(s.message(r, err))})
 }
 
 // formLevel is the Errors key of a message about the whole form, not one

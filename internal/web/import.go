@@ -23,7 +23,7 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	if err := desk.Authorize(a, desk.ImportAccounts, desk.Target{}); err != nil {
 		return err
 	}
-	render(s, w, r, http.StatusOK, pageImport, &view{Title: "Import", User: a.User, Form: r.URL.Query()}, importData{Columns: support.ImportColumns})
+	render(s, w, r, http.StatusOK, pageImport, &view{Title: s.loc(r).T("title.import"), User: a.User, Form: r.URL.Query()}, importData{Columns: support.ImportColumns})
 	return nil
 }
 
@@ -33,9 +33,9 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			err = &desk.ValidationError{Fields: map[string]string{"file": "The file is larger than 32 MB; split it."}}
+			err = invalid("file", "form.the_file_is_larger_than_32")
 		} else {
-			err = &desk.ValidationError{Fields: map[string]string{"file": "Choose a CSV file to upload."}}
+			err = invalid("file", "form.choose_a_csv_file_to_upload")
 		}
 		return s.importFailed(w, r, a, err)
 	}
@@ -44,7 +44,7 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	}
 	file, _, err := r.FormFile("file")
 	if err != nil {
-		return s.importFailed(w, r, a, &desk.ValidationError{Fields: map[string]string{"file": "Choose a CSV file to upload."}})
+		return s.importFailed(w, r, a, invalid("file", "form.choose_a_csv_file_to_upload"))
 	}
 	defer file.Close()
 	dry := r.FormValue("mode") != "apply"
@@ -57,16 +57,16 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 		status = http.StatusUnprocessableEntity
 	}
 	render(s, w, r, status, pageImport, &view{
-		Title: "Import", User: a.User, Form: r.MultipartForm.Value,
+		Title: s.loc(r).T("title.import"), User: a.User, Form: r.MultipartForm.Value,
 	}, importData{Columns: support.ImportColumns, Report: rep})
 	return nil
 }
 
 func (s *Server) importFailed(w http.ResponseWriter, r *http.Request, a *desk.Actor, err error) error {
-	fields := desk.AsValidation(err)
+	fields := s.fieldMessages(r, err)
 	if fields == nil {
 		return err
 	}
-	render(s, w, r, http.StatusUnprocessableEntity, pageImport, &view{Title: "Import", User: a.User, Errors: fields}, importData{Columns: support.ImportColumns})
+	render(s, w, r, http.StatusUnprocessableEntity, pageImport, &view{Title: s.loc(r).T("title.import"), User: a.User, Errors: fields}, importData{Columns: support.ImportColumns})
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 )
 
@@ -63,7 +64,7 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 	if err != nil || len(cal) == 0 {
 		t.Fatal(cal, err)
 	}
-	contracts, err := e.store.Contracts(ctx, store.ContractFilter{})
+	contracts, err := e.store.Contracts(ctx, desk.ContractFilter{})
 	if err != nil || len(contracts) == 0 {
 		t.Fatal(contracts, err)
 	}
@@ -280,7 +281,7 @@ func TestTextCheckedOnEveryField(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		before, err := e.store.AuditLog(ctx, store.AuditFilter{Limit: 500})
+		before, err := e.store.AuditLog(ctx, desk.AuditFilter{Limit: 500})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -406,7 +407,7 @@ func TestTextCheckedOnEveryField(t *testing.T) {
 			t.Errorf("sign in with a NUL = %d, want 422 with the message", res.StatusCode)
 		}
 
-		after, err := e.store.AuditLog(ctx, store.AuditFilter{Limit: 500})
+		after, err := e.store.AuditLog(ctx, desk.AuditFilter{Limit: 500})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -131,7 +131,7 @@ func deadMails(t *testing.T, e *env, to ...string) {
 	now := time.Now().UTC()
 	err := e.store.Write(ctx, func(tx *store.Tx) error {
 		for _, addr := range to {
-			n := store.Notification{Kind: "case_reply", To: addr, Subject: "A reply from support", Body: "Hello", CreatedAt: now}
+			n := desk.Notification{Kind: "case_reply", To: addr, Subject: "A reply from support", Body: "Hello", CreatedAt: now}
 			if err := storetest.QueueMail(ctx, tx, n); err != nil {
 				return err
 			}
@@ -141,8 +141,7 @@ func deadMails(t *testing.T, e *env, to ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := worker.New(e.store, quietWeb())
-	w.Died = e.svc.Jobs().JobDied
+	w := worker.New(worker.Config{Store: e.store, Log: quietWeb(), Died: e.svc.Jobs().JobDied})
 	w.Handle(desk.JobMail, func(context.Context, *desk.Job) error {
 		return worker.Permanent(errors.New("550 5.1.1 no such mailbox"))
 	})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 )
 
@@ -30,7 +31,7 @@ func TestCaseWithoutActiveContract(t *testing.T) {
 		ended := time.Now().AddDate(0, 0, -2)
 		var contracts []string // the console pages of the ended contracts
 		err := e.store.Write(ctx, func(tx *store.Tx) error {
-			cs, err := tx.Contracts(ctx, store.ContractFilter{SoldToID: e.world.Northwind, EndUserID: e.world.Contoso})
+			cs, err := tx.Contracts(ctx, desk.ContractFilter{SoldToID: e.world.Northwind, EndUserID: e.world.Contoso})
 			if err != nil {
 				return err
 			}

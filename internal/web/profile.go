@@ -64,9 +64,9 @@ func (s *Server) loadProfile(r *http.Request, a *desk.Actor) (*profileData, erro
 		}
 		l := grantLine{Combo: c, Granted: g.Level}
 		if c.Level < g.Level {
-			l.Why = "Counts as " + c.Level.Label() + ": every Service Contract of this combination has ended, or its partner rules allow no more."
+			l.Why = s.loc(r).T("page.profile.counts_as_contracts_ended", "Level", c.Level)
 			if !data.TermsCurrent {
-				l.Why = "Counts as " + c.Level.Label() + " until you accept the Designated Contact terms below."
+				l.Why = s.loc(r).T("page.profile.counts_as_until_terms", "Level", c.Level)
 			}
 		}
 		lines = append(lines, l)
@@ -93,7 +93,7 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, a *desk.Act
 	})
 	// The page shows the PIN.
 	w.Header().Set("Cache-Control", "no-store")
-	render(s, w, r, status, pageProfile, &view{Title: "Your profile", User: a.User, Form: form, Errors: errs}, data)
+	render(s, w, r, status, pageProfile, &view{Title: s.loc(r).T("title.your_profile"), User: a.User, Form: form, Errors: errs}, data)
 	return nil
 }
 
@@ -104,19 +104,19 @@ func (s *Server) updateProfile(r *http.Request, req support.Request) (string, st
 		FirstName: r.PostForm.Get("first_name"), LastName: r.PostForm.Get("last_name"),
 		Country: r.PostForm.Get("country"), Phone: r.PostForm.Get("phone"), Mobile: r.PostForm.Get("mobile"),
 	}
-	return "/profile", "Your details are saved.", s.accounts.UpdateOwnProfile(r.Context(), req, in)
+	return "/profile", s.loc(r).T("notice.your_details_are_saved"), s.accounts.UpdateOwnProfile(r.Context(), req, in)
 }
 
 func (s *Server) acceptTerms(r *http.Request, req support.Request) (string, string, error) {
 	if r.PostForm.Get("accept") != "on" {
-		return "", "", &desk.ValidationError{Fields: map[string]string{"accept": "Tick the box to accept the terms."}}
+		return "", "", invalid("accept", "form.tick_the_box_to_accept_the")
 	}
-	return "/profile", "You accepted the Designated Contact terms.", s.accounts.AcceptTerms(r.Context(), req)
+	return "/profile", s.loc(r).T("notice.you_accepted_the_designated_contact_terms"), s.accounts.AcceptTerms(r.Context(), req)
 }
 
 func (s *Server) changePassword(r *http.Request, req support.Request) (string, string, error) {
 	if r.PostForm.Get("new_password") != r.PostForm.Get("confirm_password") {
-		return "", "", &desk.ValidationError{Fields: map[string]string{"confirm_password": "The two new passwords are not the same."}}
+		return "", "", invalid("confirm_password", "form.the_two_new_passwords_are_not")
 	}
 	everywhere := r.PostForm.Get("sign_out_everywhere") != ""
 	keep := ""
@@ -124,7 +124,7 @@ func (s *Server) changePassword(r *http.Request, req support.Request) (string, s
 		keep = c.Value
 	}
 	err := s.accounts.ChangePassword(r.Context(), req, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), everywhere, keep)
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		// The service names the fields current and password.
 		renamed := map[string]string{}
 		for k, v := range fields {
@@ -139,9 +139,9 @@ func (s *Server) changePassword(r *http.Request, req support.Request) (string, s
 		return "", "", &desk.ValidationError{Fields: renamed}
 	}
 	if err == nil && everywhere {
-		return "/profile", "Your password is changed. Your other sessions are signed out and your API tokens revoked.", nil
+		return "/profile", s.loc(r).T("notice.your_password_is_changed_your_other"), nil
 	}
-	return "/profile", "Your password is changed.", err
+	return "/profile", s.loc(r).T("notice.your_password_is_changed"), err
 }
 
 // requestAccess files "Request a different access level": for one of the
@@ -165,9 +165,9 @@ func (s *Server) requestAccess(r *http.Request, req support.Request) (string, st
 		return "", "", err
 	}
 	if ar.State == desk.RequestApproved {
-		return "/profile", "Your access is changed: as a Designated Approver your own request is approved at once.", nil
+		return "/profile", s.loc(r).T("notice.your_access_is_changed_as_a"), nil
 	}
-	return "/profile", "Your request is filed. We will email you the answer.", nil
+	return "/profile", s.loc(r).T("notice.your_request_is_filed_we_will"), nil
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -176,7 +176,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err == nil {
 		token, err = s.accounts.CreateAPIToken(r.Context(), request(r, a), r.PostForm.Get("name"))
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		return s.showProfile(w, r, a, http.StatusUnprocessableEntity, r.PostForm, fields)
 	}
 	if err != nil {
@@ -192,8 +192,8 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Act
 	data.NewTokenName = r.PostForm.Get("name")
 	w.Header().Set("Cache-Control", "no-store")
 	render(s, w, r, http.StatusOK, pageProfile, &view{
-		Title: "Your profile", User: a.User,
-		Flash: &flash{Kind: "success", Text: "Your API token is ready. Copy it now: it will not be shown again."},
+		Title: s.loc(r).T("title.your_profile"), User: a.User,
+		Flash: &flash{Kind: "success", Text: s.loc(r).T("notice.api_token_ready")},
 	}, data)
 	return nil
 }
@@ -203,5 +203,5 @@ func (s *Server) revokeToken(r *http.Request, req support.Request) (string, stri
 	if err != nil {
 		return "", "", desk.ErrNotFound
 	}
-	return "/profile", "The token is revoked.", s.accounts.RevokeAPIToken(r.Context(), req, id)
+	return "/profile", s.loc(r).T("notice.the_token_is_revoked"), s.accounts.RevokeAPIToken(r.Context(), req, id)
 }

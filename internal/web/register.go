@@ -26,7 +26,7 @@ type registerCompleteData struct {
 }
 
 func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) error {
-	render(s, w, r, http.StatusOK, pageRegister, &view{Title: "Request My Support account"}, sentData{Sent: false})
+	render(s, w, r, http.StatusOK, pageRegister, &view{Title: s.loc(r).T("title.request_my_support_account")}, sentData{Sent: false})
 	return nil
 }
 
@@ -35,9 +35,9 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = s.access.StartRegistration(r.Context(), r.PostForm.Get("email"), clientAddress(r))
 	}
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		render(s, w, r, http.StatusUnprocessableEntity, pageRegister, &view{
-			Title: "Request My Support account", Form: r.PostForm, Errors: fields,
+			Title: s.loc(r).T("title.request_my_support_account"), Form: r.PostForm, Errors: fields,
 		}, sentData{Sent: false})
 		return nil
 	}
@@ -45,7 +45,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The same answer whether or not the address has an account.
-	render(s, w, r, http.StatusOK, pageRegister, &view{Title: "Request My Support account", Form: r.PostForm}, sentData{Sent: true})
+	render(s, w, r, http.StatusOK, pageRegister, &view{Title: s.loc(r).T("title.request_my_support_account"), Form: r.PostForm}, sentData{Sent: true})
 	return nil
 }
 
@@ -56,14 +56,14 @@ func (s *Server) registerCompleteForm(w http.ResponseWriter, r *http.Request) er
 func (s *Server) showRegisterComplete(w http.ResponseWriter, r *http.Request, status int, form url.Values, errs map[string]string) error {
 	email, err := s.access.RegistrationEmail(r.Context(), form.Get("token"))
 	if errors.Is(err, desk.ErrNotFound) {
-		render(s, w, r, http.StatusGone, pageRegisterComplete, &view{Title: "Request My Support account"}, registerCompleteData{Valid: false})
+		render(s, w, r, http.StatusGone, pageRegisterComplete, &view{Title: s.loc(r).T("title.request_my_support_account")}, registerCompleteData{Valid: false})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	render(s, w, r, status, pageRegisterComplete, &view{
-		Title: "Request My Support account", Form: form, Errors: errs,
+		Title: s.loc(r).T("title.request_my_support_account"), Form: form, Errors: errs,
 	}, registerCompleteData{Valid: true, Email: email, Levels: desk.AccessLevels})
 	return nil
 }
@@ -71,12 +71,12 @@ func (s *Server) showRegisterComplete(w http.ResponseWriter, r *http.Request, st
 func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	if err := checkForm(f); err != nil {
-		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f, desk.AsValidation(err))
+		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f, s.fieldMessages(r, err))
 	}
 	level, _ := desk.ParseAccessLevel(f.Get("level"))
 	if f.Get("password") != f.Get("confirm_password") {
 		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f,
-			map[string]string{"confirm_password": "The two passwords are not the same."})
+			map[string]string{"confirm_password": s.loc(r).T("form.the_two_passwords_are_not_the")})
 	}
 	_, err := s.access.CompleteRegistration(r.Context(), support.Registration{
 		Token: f.Get("token"), FirstName: f.Get("first_name"), LastName: f.Get("last_name"),
@@ -84,11 +84,11 @@ func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error 
 		EmployerOrgID: f.Get("employer"), SoldToOrgID: f.Get("sold_to"), EndUserOrgID: f.Get("end_user"),
 		Level: level, Reason: f.Get("reason"),
 	}, clientAddress(r))
-	if fields := desk.AsValidation(err); fields != nil {
+	if fields := s.fieldMessages(r, err); fields != nil {
 		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f, fields)
 	}
 	if errors.Is(err, desk.ErrNotFound) {
-		render(s, w, r, http.StatusGone, pageRegisterComplete, &view{Title: "Request My Support account"}, registerCompleteData{Valid: false})
+		render(s, w, r, http.StatusGone, pageRegisterComplete, &view{Title: s.loc(r).T("title.request_my_support_account")}, registerCompleteData{Valid: false})
 		return nil
 	}
 	if errors.Is(err, desk.ErrThrottled) {
@@ -99,7 +99,7 @@ func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	s.setFlash(w, "success", "Your account is ready and your access request is filed; we will email you the answer. Sign in to follow it.")
+	s.setFlash(w, "success", s.loc(r).T("notice.account_ready_request_filed"))
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/i18n"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -150,11 +151,29 @@ type page[T any] struct{ name string }
 // noData is the data of a page that shows only its form.
 type noData struct{}
 
-// parsePages parses the layout and partials once, then each page on a clone
-// of them, keyed by the page's file name without .html. A page that reads
-// a key its data lacks fails to render rather than showing nothing there.
-func parsePages() (map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(funcs).ParseFS(assets, "assets/templates/layout.html", "assets/templates/partials/*.html")
+// parsePages parses the pages of every language of the catalogue, keyed by
+// language, then by the page's file name without .html.
+func parsePages(c *i18n.Catalogue) (map[string]map[string]*template.Template, error) {
+	if err := checkTemplateIDs(c); err != nil {
+		return nil, err
+	}
+	byLang := make(map[string]map[string]*template.Template)
+	for _, tag := range c.Languages() {
+		pages, err := parseLanguage(c.Localizer(tag))
+		if err != nil {
+			return nil, err
+		}
+		byLang[tag.String()] = pages
+	}
+	return byLang, nil
+}
+
+// parseLanguage parses the layout and partials once, then each page on a
+// clone of them, with the catalogue's functions in one language. A page
+// that reads a key its data lacks fails to render rather than showing
+// nothing there.
+func parseLanguage(l *i18n.Localizer) (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(funcs).Funcs(textFuncs(l)).ParseFS(assets, "assets/templates/layout.html", "assets/templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -180,7 +199,7 @@ func parsePages() (map[string]*template.Template, error) {
 // first, so a template error becomes a clean 500 rather than half a page.
 func render[T any](s *Server, w http.ResponseWriter, r *http.Request, status int, p page[T], v *view, data T) {
 	name := p.name
-	t, ok := s.pages[name]
+	t, ok := s.pages[s.language(r)][name]
 	if !ok {
 		s.log.ErrorContext(r.Context(), "no such page template", "page", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -196,7 +215,7 @@ func render[T any](s *Server, w http.ResponseWriter, r *http.Request, status int
 		// is (their roles) decides them: the actor's levels do not count.
 		v.Perms = desk.Allowed(&desk.Actor{User: v.User}, desk.Target{})
 		if v.Nav == nil {
-			v.Nav = navFor(v.Perms, r.URL.Path)
+			v.Nav = navFor(s.loc(r), v.Perms, r.URL.Path)
 		}
 	}
 	var buf bytes.Buffer
@@ -210,7 +229,8 @@ func render[T any](s *Server, w http.ResponseWriter, r *http.Request, status int
 	_, _ = buf.WriteTo(w)
 }
 
-// navRow is an item of the navigation and the action it needs.
+// navRow is an item of the navigation (its label's catalogue ID) and the
+// action it needs.
 type navRow struct {
 	label, href string
 	needs       desk.Action
@@ -220,36 +240,36 @@ type navRow struct {
 // an item shows when the policy lets the user take its action.
 var (
 	consoleNav = []navRow{
-		{"Queue", "/console", desk.ViewQueue},
-		{"Escalations", "/console/escalations", desk.ManageEscalations},
-		{"Caller verification", "/console/caller", desk.VerifyCaller},
-		{"Companies", "/console/companies", desk.ViewAccounts},
-		{"Access requests", "/access-requests", desk.ViewAccessRequest},
-		{"Products", "/console/products", desk.ManageProducts},
-		{"Service levels", "/console/service-levels", desk.ManageSLATargets},
-		{"Staff", "/console/staff", desk.ManageStaff},
-		{"Import", "/console/import", desk.ImportAccounts},
-		{"Audit log", "/console/audit", desk.ViewAudit},
-		{"Outbox", "/console/outbox", desk.ViewOutbox},
-		{"Dead jobs", "/console/jobs", desk.ManageJobs},
-		{"Received mail", "/console/mail", desk.TriageMail},
-		{"Settings", "/console/settings/email", desk.ManageEmailRules},
-		{"File transfer", "/console/settings/files", desk.ManageFileSettings},
-		{"Email templates", "/console/settings/templates", desk.ManageEmailTemplates},
-		{"Profile", "/profile", desk.ManageOwnProfile},
+		{"nav.queue", "/console", desk.ViewQueue},
+		{"nav.escalations", "/console/escalations", desk.ManageEscalations},
+		{"nav.caller_verification", "/console/caller", desk.VerifyCaller},
+		{"nav.companies", "/console/companies", desk.ViewAccounts},
+		{"nav.access_requests", "/access-requests", desk.ViewAccessRequest},
+		{"nav.products", "/console/products", desk.ManageProducts},
+		{"nav.service_levels", "/console/service-levels", desk.ManageSLATargets},
+		{"nav.staff", "/console/staff", desk.ManageStaff},
+		{"nav.import", "/console/import", desk.ImportAccounts},
+		{"nav.audit_log", "/console/audit", desk.ViewAudit},
+		{"nav.outbox", "/console/outbox", desk.ViewOutbox},
+		{"nav.dead_jobs", "/console/jobs", desk.ManageJobs},
+		{"nav.received_mail", "/console/mail", desk.TriageMail},
+		{"nav.settings", "/console/settings/email", desk.ManageEmailRules},
+		{"nav.file_transfer", "/console/settings/files", desk.ManageFileSettings},
+		{"nav.email_templates", "/console/settings/templates", desk.ManageEmailTemplates},
+		{"nav.profile", "/profile", desk.ManageOwnProfile},
 	}
 	portalNav = []navRow{
-		{"My Cases", "/cases", desk.ListCases},
-		{"Group Cases", "/cases?list=group", desk.ListCases},
-		{"Closed Cases", "/cases?list=closed", desk.ListCases},
-		{"Open a Case", "/cases/new", desk.ListCases},
-		{"Access requests", "/access-requests", desk.RequestAccess},
-		{"Profile", "/profile", desk.ManageOwnProfile},
+		{"nav.my_cases", "/cases", desk.ListCases},
+		{"nav.group_cases", "/cases?list=group", desk.ListCases},
+		{"nav.closed_cases", "/cases?list=closed", desk.ListCases},
+		{"nav.open_a_case", "/cases/new", desk.ListCases},
+		{"nav.access_requests", "/access-requests", desk.RequestAccess},
+		{"nav.profile", "/profile", desk.ManageOwnProfile},
 	}
 )
 
 // navFor builds the top navigation from what the user may do.
-func navFor(p desk.Permissions, current string) []navItem {
+func navFor(l *i18n.Localizer, p desk.Permissions, current string) []navItem {
 	rows := portalNav
 	if p.Can(desk.UseConsole) {
 		rows = consoleNav
@@ -260,7 +280,7 @@ func navFor(p desk.Permissions, current string) []navItem {
 			continue
 		}
 		href, _, _ := strings.Cut(row.href, "?")
-		items = append(items, navItem{Label: row.label, Href: row.href, Active: href == current})
+		items = append(items, navItem{Label: l.T(row.label), Href: row.href, Active: href == current})
 	}
 	return items
 }
@@ -311,20 +331,21 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	status, title, public := classify(err)
 	s.logError(r, status, err)
 	askToRetry(w, status)
-	msg := "We could not find that page, or you do not have access to it."
+	l := s.loc(r)
+	msg := l.T("error.not_found")
 	switch {
 	case status == http.StatusServiceUnavailable:
-		msg = "Caseport cannot reach its database just now. Please try again in a few seconds."
+		msg = l.T("error.unavailable")
 	case status >= 500:
-		msg = "Something went wrong on our side. Please try again; if it keeps happening, call support."
+		msg = l.T("error.internal")
 	case public:
-		msg = sentence(message(err))
+		msg = sentence(s.message(r, err))
 	}
 	data := errorData{Status: status, Message: msg}
 	if status >= 500 {
 		data.RequestID = requestIDFrom(r.Context())
 	}
-	v := &view{Title: title}
+	v := &view{Title: l.T(title)}
 	if a != nil {
 		v.User = a.User
 	}

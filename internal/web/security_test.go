@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/caseport/caseport/internal/demo"
-	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/web"
 )
@@ -119,7 +119,7 @@ func TestClientAddressBehindProxy(t *testing.T) {
 			c := e.anonymous()
 			c.header = tt.header
 			c.post("/signin", url.Values{"email": {demo.Designated}, "password": {"not the password"}})
-			log, err := e.store.AuditLog(context.Background(), store.AuditFilter{Action: "sign_in_failed"})
+			log, err := e.store.AuditLog(context.Background(), desk.AuditFilter{Action: "sign_in_failed"})
 			if err != nil {
 				t.Fatal(err)
 			}

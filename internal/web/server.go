@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/caseport/caseport/internal/i18n"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -38,7 +39,9 @@ type Server struct {
 	// trustedProxies are the peers whose Forwarded and X-Forwarded-For
 	// headers name the client (clientAddress).
 	trustedProxies []netip.Prefix
-	pages          map[string]*template.Template
+	// pages are the parsed templates by language, then by page name.
+	pages     map[string]map[string]*template.Template
+	catalogue *i18n.Catalogue
 }
 
 // Config holds what New needs.
@@ -54,12 +57,19 @@ type Config struct {
 	// TrustedProxies are the reverse proxies in front of Caseport; only
 	// their forwarding headers are believed (ParseTrustedProxies).
 	TrustedProxies []netip.Prefix
+	// Catalogue holds the messages in every language; nil is the
+	// embedded one (i18n.Default).
+	Catalogue *i18n.Catalogue
 }
 
 // New parses every template, so a broken template fails the start, not a
 // user's request.
 func New(cfg Config) (*Server, error) {
-	pages, err := parsePages()
+	cat := cfg.Catalogue
+	if cat == nil {
+		cat = i18n.Default()
+	}
+	pages, err := parsePages(cat)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +78,7 @@ func New(cfg Config) (*Server, error) {
 		cases: svc.Cases(), accounts: svc.Accounts(), access: svc.Access(), sessions: svc.Sessions(),
 		sla: svc.ServiceLevels(), transfers: svc.Transfers(), mail: svc.Mail(), jobs: svc.Jobs(),
 		importer: svc.Importer(), audit: svc.Audit(), ready: svc.Ready,
-		log: cfg.Log, secure: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies, pages: pages,
+		log: cfg.Log, secure: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies, pages: pages, catalogue: cat,
 	}, nil
 }
 

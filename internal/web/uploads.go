@@ -148,9 +148,7 @@ func (s *Server) apiCreateUpload(w http.ResponseWriter, r *http.Request, a *desk
 	}
 	caseID, ok := desk.ParseCaseNumber(meta["case"])
 	if !ok {
-		return &desk.ValidationError{Fields: map[string]string{
-			"case": "Upload-Metadata must name the case: case <base64 of the 10-digit case number>.",
-		}}
+		return invalid("case", "form.upload_metadata_case")
 	}
 	in := support.NewUpload{CaseID: caseID, Name: meta["filename"], ContentType: meta["filetype"]}
 	if in.Name == "" {

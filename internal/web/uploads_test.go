@@ -235,8 +235,7 @@ func TestTusUploads(t *testing.T) {
 		if res := dana.tusCall("HEAD", loc3, nil, ""); res.StatusCode != http.StatusGone {
 			t.Errorf("HEAD of an expired upload = %d, want 410", res.StatusCode)
 		}
-		w := worker.New(e.store, quietWeb())
-		w.Clock = e.clock.Now
+		w := worker.New(worker.Config{Store: e.store, Log: quietWeb(), Clock: e.clock.Now})
 		w.Handle(support.JobUploadExpiry, e.svc.Jobs().RunUploadExpiry)
 		w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 		w.Handle(support.JobFollowUp, func(context.Context, *desk.Job) error { return nil })

@@ -76,7 +76,7 @@ func TestWizardOffersCoveredProducts(t *testing.T) {
 		// With Fabrikam's contract renewed, Pat chooses between two
 		// combinations: the list follows the one chosen.
 		err := e.store.Write(context.Background(), func(tx *store.Tx) error {
-			cs, err := tx.Contracts(context.Background(), store.ContractFilter{SoldToID: northwind.ID, EndUserID: fabrikam.ID})
+			cs, err := tx.Contracts(context.Background(), desk.ContractFilter{SoldToID: northwind.ID, EndUserID: fabrikam.ID})
 			if err != nil || len(cs) != 1 {
 				return fmt.Errorf("fabrikam's contracts %v: %w", cs, err)
 			}

@@ -120,7 +120,7 @@ func BenchmarkTimers(b *testing.B) {
 			// Once, whatever b.N: the worker with the timers, none due, for
 			// three seconds.
 			b.Run("idle", func(b *testing.B) {
-				w := worker.New(s, quiet)
+				w := worker.New(worker.Config{Store: s, Log: quiet})
 				w.Handle("followup", func(context.Context, *desk.Job) error { return nil })
 				if _, err := w.RunDue(ctx); err != nil { // what is still due
 					b.Fatal(err)
@@ -190,7 +190,7 @@ func mailBacklog(b *testing.B, eng storetest.Engine, runners int, rate float64, 
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := worker.New(s, quiet)
+	w := worker.New(worker.Config{Store: s, Log: quiet})
 	w.HandleKind(desk.JobMail, m.Send, worker.Kind{Runners: runners})
 	s.OnSchedule(w.Wake)
 	done := make(chan struct{})

@@ -48,29 +48,50 @@ type Kind struct {
 // the pauses of backoff, about three and a half hours of trying.
 const DefaultAttempts = 10
 
-// Worker runs due jobs.
-type Worker struct {
+// Config is what a worker is given once, at New; nothing of it changes
+// afterwards.
+type Config struct {
 	Store *store.Store
-	Log   *slog.Logger
-	// Clock is the time; tests move it.
+	// Log gets the failures of jobs and rounds (nil: nothing is logged).
+	Log *slog.Logger
+	// Clock returns the current time (nil: time.Now); tests give a clock
+	// they move.
 	Clock func() time.Time
 	// Lease is how long a claimed job is held before another worker may
-	// take it again.
+	// take it again (zero: a minute).
 	Lease time.Duration
-	// Poll is the longest sleep, for jobs that other processes schedule.
+	// Poll is the longest sleep, for jobs that other processes schedule
+	// (zero: five seconds).
 	Poll time.Duration
 	// Grace is how long running jobs may go on once Run is told to stop;
 	// then their contexts end, and a job stopped that way is released to
-	// run again, its attempt not counted.
+	// run again, its attempt not counted (zero: DefaultGrace; negative:
+	// none).
 	Grace time.Duration
 	// Died, when set, runs in the transaction that makes a job dead, so
 	// the news of it (an alert) is written with the death or not at all.
 	// j.LastError holds the last error.
 	Died func(ctx context.Context, tx *store.Tx, j *desk.Job) error
+}
 
-	mu    sync.Mutex
-	kinds map[string]*kind
-	wake  chan struct{}
+// DefaultGrace is the grace of a worker whose Config gives none.
+const DefaultGrace = 25 * time.Second
+
+// Worker runs due jobs. Its kinds are registered (Handle, HandleKind)
+// before Run starts; after that nothing of it changes.
+type Worker struct {
+	store *store.Store
+	log   *slog.Logger
+	clock func() time.Time
+	lease time.Duration
+	poll  time.Duration
+	grace time.Duration
+	died  func(ctx context.Context, tx *store.Tx, j *desk.Job) error
+
+	mu      sync.Mutex
+	kinds   map[string]*kind
+	started bool // Run has started: no more kinds
+	wake    chan struct{}
 }
 
 // kind is a registered kind and how many of its jobs run now.
@@ -80,21 +101,39 @@ type kind struct {
 	running int
 }
 
-// New returns a worker with a one-minute lease that looks for jobs from
-// other processes every five seconds and gives running jobs 25 seconds
-// to end when it stops.
-func New(s *store.Store, log *slog.Logger) *Worker {
-	return &Worker{
-		Store: s, Log: log, Clock: time.Now, Lease: time.Minute, Poll: 5 * time.Second, Grace: 25 * time.Second,
+// New returns a worker over c.Store.
+func New(c Config) *Worker {
+	w := &Worker{
+		store: c.Store, log: c.Log, clock: c.Clock, lease: c.Lease, poll: c.Poll, grace: c.Grace, died: c.Died,
 		kinds: map[string]*kind{}, wake: make(chan struct{}, 1),
 	}
+	if w.log == nil {
+		w.log = slog.New(slog.DiscardHandler)
+	}
+	if w.clock == nil {
+		w.clock = time.Now
+	}
+	if w.lease == 0 {
+		w.lease = time.Minute
+	}
+	if w.poll == 0 {
+		w.poll = 5 * time.Second
+	}
+	switch {
+	case w.grace == 0:
+		w.grace = DefaultGrace
+	case w.grace < 0:
+		w.grace = 0
+	}
+	return w
 }
 
 // Handle registers the handler of a kind of job, with one runner and the
 // default attempt limit. Jobs of kinds nobody handles wait.
 func (w *Worker) Handle(name string, h Handler) { w.HandleKind(name, h, Kind{}) }
 
-// HandleKind registers the handler of a kind of job with its limits.
+// HandleKind registers the handler of a kind of job with its limits. It
+// panics once Run has started: the kinds are wiring, not state.
 func (w *Worker) HandleKind(name string, h Handler, k Kind) {
 	k.Runners = max(k.Runners, 1)
 	if k.Attempts <= 0 {
@@ -102,6 +141,9 @@ func (w *Worker) HandleKind(name string, h Handler, k Kind) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.started {
+		panic("worker: kind " + name + " registered after Run started")
+	}
 	w.kinds[name] = &kind{handle: h, Kind: k}
 }
 
@@ -121,6 +163,9 @@ func (w *Worker) Wake() {
 func (w *Worker) Run(ctx context.Context) {
 	// Running jobs outlive ctx by the grace, so that a shutdown lets an
 	// email being sent finish.
+	w.mu.Lock()
+	w.started = true
+	w.mu.Unlock()
 	jobCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopJobs()
 	var running sync.WaitGroup
@@ -133,7 +178,7 @@ func (w *Worker) Run(ctx context.Context) {
 		}
 		t.Stop()
 	}
-	grace := time.AfterFunc(w.Grace, stopJobs)
+	grace := time.AfterFunc(w.grace, stopJobs)
 	defer grace.Stop()
 	running.Wait()
 }
@@ -144,25 +189,25 @@ func (w *Worker) Run(ctx context.Context) {
 // whose runners are all busy is left alone, as one that ends wakes the
 // loop.
 func (w *Worker) round(ctx, jobCtx context.Context, running *sync.WaitGroup) time.Duration {
-	sleep := w.Poll
+	sleep := w.poll
 	for _, name := range w.free() {
-		at, ok, err := w.Store.NextJobAt(ctx, name)
-		if err == nil && ok && !at.After(w.Clock()) {
+		at, ok, err := w.store.NextJobAt(ctx, name)
+		if err == nil && ok && !at.After(w.clock()) {
 			var full bool
 			full, err = w.dispatch(ctx, jobCtx, name, running)
 			ok = false
 			if err == nil && !full {
-				at, ok, err = w.Store.NextJobAt(ctx, name)
+				at, ok, err = w.store.NextJobAt(ctx, name)
 			}
 		}
 		if err != nil {
 			if ctx.Err() == nil {
-				w.Log.ErrorContext(ctx, "run jobs", "kind", name, "err", err)
+				w.log.ErrorContext(ctx, "run jobs", "kind", name, "err", err)
 			}
 			continue
 		}
 		if ok {
-			sleep = min(sleep, max(at.Sub(w.Clock()), 10*time.Millisecond))
+			sleep = min(sleep, max(at.Sub(w.clock()), 10*time.Millisecond))
 		}
 	}
 	return sleep
@@ -189,7 +234,7 @@ func (w *Worker) dispatch(ctx, jobCtx context.Context, name string, running *syn
 	k := w.kinds[name]
 	n := k.Runners - k.running
 	w.mu.Unlock()
-	jobs, err := w.Store.ClaimJobs(ctx, w.Clock().UTC(), w.Lease, n, name)
+	jobs, err := w.store.ClaimJobs(ctx, w.clock().UTC(), w.lease, n, name)
 	if err != nil {
 		return false, err
 	}
@@ -224,7 +269,7 @@ func (w *Worker) RunDue(ctx context.Context) (int, error) {
 		if len(names) == 0 {
 			return 0, nil
 		}
-		jobs, err := w.Store.ClaimJobs(ctx, w.Clock().UTC(), w.Lease, 1, names...)
+		jobs, err := w.store.ClaimJobs(ctx, w.clock().UTC(), w.lease, 1, names...)
 		if err != nil {
 			return n, err
 		}
@@ -269,7 +314,7 @@ func (w *Worker) run(ctx context.Context, k *kind, j *desk.Job) {
 	// must not be left leased by a stopping process.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	now := w.Clock().UTC()
+	now := w.clock().UTC()
 	if err == nil {
 		err = w.finish(sctx, j, now)
 		if err == nil {
@@ -279,9 +324,9 @@ func (w *Worker) run(ctx context.Context, k *kind, j *desk.Job) {
 	var p permanent
 	switch {
 	case ctx.Err() != nil:
-		w.Log.InfoContext(sctx, "job stopped by shutdown; it runs again", "job", j.ID, "kind", j.Kind, "err", err)
-		if rerr := w.Store.ReleaseJob(sctx, j.ID, now); rerr != nil {
-			w.Log.ErrorContext(sctx, "release job", "job", j.ID, "err", rerr)
+		w.log.InfoContext(sctx, "job stopped by shutdown; it runs again", "job", j.ID, "kind", j.Kind, "err", err)
+		if rerr := w.store.ReleaseJob(sctx, j.ID, now); rerr != nil {
+			w.log.ErrorContext(sctx, "release job", "job", j.ID, "err", rerr)
 		}
 		return
 	case errors.As(err, &p) || j.Attempts >= k.Attempts:
@@ -290,12 +335,12 @@ func (w *Worker) run(ctx context.Context, k *kind, j *desk.Job) {
 			return
 		}
 		// Not lost: it is tried again, and dies on a later attempt.
-		w.Log.ErrorContext(sctx, "mark job dead", "job", j.ID, "err", derr)
+		w.log.ErrorContext(sctx, "mark job dead", "job", j.ID, "err", derr)
 	}
 	next := now.Add(backoff(j.Attempts))
-	w.Log.WarnContext(sctx, "job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "retry_at", next, "err", err)
-	if rerr := w.Store.RetryJob(sctx, j.ID, next, err.Error()); rerr != nil {
-		w.Log.ErrorContext(sctx, "retry job", "job", j.ID, "err", rerr)
+	w.log.WarnContext(sctx, "job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "retry_at", next, "err", err)
+	if rerr := w.store.RetryJob(sctx, j.ID, next, err.Error()); rerr != nil {
+		w.log.ErrorContext(sctx, "retry job", "job", j.ID, "err", rerr)
 	}
 }
 
@@ -304,10 +349,10 @@ func (w *Worker) run(ctx context.Context, k *kind, j *desk.Job) {
 // second write, as with SQLite's one writer the writes per job decide
 // how many jobs a second get done.
 func (w *Worker) finish(ctx context.Context, j *desk.Job, now time.Time) error {
-	if cur, err := w.Store.Job(ctx, j.ID); err == nil && (!cur.DoneAt.IsZero() || !cur.CancelledAt.IsZero()) {
+	if cur, err := w.store.Job(ctx, j.ID); err == nil && (!cur.DoneAt.IsZero() || !cur.CancelledAt.IsZero()) {
 		return nil
 	}
-	return w.Store.Write(ctx, func(tx *store.Tx) error {
+	return w.store.Write(ctx, func(tx *store.Tx) error {
 		_, err := tx.FinishJob(ctx, j.ID, now)
 		return err
 	})
@@ -317,16 +362,16 @@ func (w *Worker) finish(ctx context.Context, j *desk.Job, now time.Time) error {
 func (w *Worker) die(ctx context.Context, j *desk.Job, now time.Time, cause error) error {
 	j.LastError = cause.Error()
 	j.DeadAt = now
-	return w.Store.Write(ctx, func(tx *store.Tx) error {
+	return w.store.Write(ctx, func(tx *store.Tx) error {
 		ok, err := tx.KillJob(ctx, j.ID, now, j.LastError)
 		if err != nil || !ok {
 			return err
 		}
-		w.Log.ErrorContext(ctx, "job dead", "job", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", cause)
-		if w.Died == nil {
+		w.log.ErrorContext(ctx, "job dead", "job", j.ID, "kind", j.Kind, "attempts", j.Attempts, "err", cause)
+		if w.died == nil {
 			return nil
 		}
-		return w.Died(ctx, tx, j)
+		return w.died(ctx, tx, j)
 	})
 }
 

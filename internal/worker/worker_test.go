@@ -12,6 +12,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/caseport/caseport/internal/clocktest"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
@@ -19,16 +20,6 @@ import (
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
-
-// clock is a time the test moves.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
@@ -46,9 +37,8 @@ func schedule(t *testing.T, s *store.Store, j desk.Job) int64 {
 	return id
 }
 
-func newWorker(s *store.Store, c *clock) *worker.Worker {
-	w := worker.New(s, quiet)
-	w.Clock = c.now
+func newWorker(s *store.Store, c *clocktest.Clock) *worker.Worker {
+	w := worker.New(worker.Config{Store: s, Log: quiet, Clock: c.Now})
 	return w
 }
 
@@ -56,7 +46,7 @@ func TestJobRunsWhenDue(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c := &clock{t: t0}
+		c := clocktest.New(t0)
 		w := newWorker(s, c)
 		var ran []string
 		w.Handle("note", func(_ context.Context, j *desk.Job) error {
@@ -72,11 +62,11 @@ func TestJobRunsWhenDue(t *testing.T) {
 		if err != nil || !ok || !next.Equal(t0.Add(time.Hour)) {
 			t.Fatalf("NextJobAt = %s %v %v", next, ok, err)
 		}
-		c.add(59 * time.Minute)
+		c.Add(59 * time.Minute)
 		if n, _ := w.RunDue(ctx); n != 0 {
 			t.Fatal("a job ran before it was due")
 		}
-		c.add(time.Minute)
+		c.Add(time.Minute)
 		if n, _ := w.RunDue(ctx); n != 1 {
 			t.Fatal("the job did not run when due")
 		}
@@ -93,7 +83,7 @@ func TestJobKeysReplaceAndCancel(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c := &clock{t: t0}
+		c := clocktest.New(t0)
 		w := newWorker(s, c)
 		var ran []string
 		w.Handle("followup", func(_ context.Context, j *desk.Job) error {
@@ -116,7 +106,7 @@ func TestJobKeysReplaceAndCancel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.add(3 * time.Hour)
+		c.Add(3 * time.Hour)
 		if n, err := w.RunDue(ctx); n != 1 || err != nil {
 			t.Fatalf("RunDue = %d, %v", n, err)
 		}
@@ -135,7 +125,7 @@ func TestJobRetriesWithBackoff(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c := &clock{t: t0}
+		c := clocktest.New(t0)
 		w := newWorker(s, c)
 		calls := 0
 		w.Handle("flaky", func(context.Context, *desk.Job) error {
@@ -154,13 +144,13 @@ func TestJobRetriesWithBackoff(t *testing.T) {
 		if err != nil || len(jobs) != 1 || jobs[0].ID != id || jobs[0].LastError != "relay down" || !jobs[0].RunAt.Equal(t0.Add(30*time.Second)) {
 			t.Fatalf("after a failure: %+v %v; want a retry in 30s with the error", jobs, err)
 		}
-		c.add(30 * time.Second)
+		c.Add(30 * time.Second)
 		w.RunDue(ctx) //nolint:errcheck // as above
 		jobs, _ = s.Jobs(ctx, store.JobFilter{Failing: true})
-		if len(jobs) != 1 || jobs[0].LastError != "panic: handler bug" || !jobs[0].RunAt.Equal(c.now().Add(time.Minute)) {
+		if len(jobs) != 1 || jobs[0].LastError != "panic: handler bug" || !jobs[0].RunAt.Equal(c.Now().Add(time.Minute)) {
 			t.Fatalf("after a panic: %+v; want a retry in a minute", jobs)
 		}
-		c.add(time.Minute)
+		c.Add(time.Minute)
 		if n, _ := w.RunDue(ctx); n != 1 || calls != 3 {
 			t.Fatalf("third attempt: ran %d, calls %d", n, calls)
 		}
@@ -176,7 +166,7 @@ func TestJobSurvivesACrash(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c := &clock{t: t0}
+		c := clocktest.New(t0)
 		schedule(t, s, desk.Job{Kind: "mail", RunAt: t0})
 		claimed, err := s.ClaimJob(ctx, t0, time.Minute) // ...and the process dies here
 		if err != nil || claimed == nil {
@@ -188,7 +178,7 @@ func TestJobSurvivesACrash(t *testing.T) {
 		if n, _ := w.RunDue(ctx); n != 0 {
 			t.Fatal("a leased job was taken by another worker")
 		}
-		c.add(time.Minute)
+		c.Add(time.Minute)
 		if n, _ := w.RunDue(ctx); n != 1 || ran.Load() != 1 {
 			t.Fatal("the job of a dead worker did not run after its lease")
 		}
@@ -201,8 +191,7 @@ func TestRunWakesOnTime(t *testing.T) {
 	t.Parallel()
 	storetest.EachSynctest(t, func(t *testing.T, s *store.Store) {
 		ctx, cancel := context.WithCancel(t.Context())
-		w := worker.New(s, quiet)
-		w.Poll = time.Hour // only the next due job or Wake may end a sleep
+		w := worker.New(worker.Config{Store: s, Log: quiet, Poll: time.Hour})
 		done := make(chan time.Time, 1)
 		w.Handle("tick", func(context.Context, *desk.Job) error { done <- time.Now(); return nil })
 		stopped := make(chan struct{})
@@ -270,15 +259,14 @@ func TestTwoInstancesRunEachJobOnce(t *testing.T) {
 			var calls [2]atomic.Int32
 			var wg sync.WaitGroup
 			for i, s := range stores {
-				w := worker.New(s, quiet)
-				w.Poll = 20 * time.Millisecond
+				w := worker.New(worker.Config{Store: s, Log: quiet, Poll: 20 * time.Millisecond})
 				// Several runners per process: claims must not overlap
 				// within a process either.
 				w.HandleKind("count", func(ctx context.Context, j *desk.Job) error {
 					calls[i].Add(1)
 					// The effect and the finish in one transaction.
 					return s.Write(ctx, func(tx *store.Tx) error {
-						if err := storetest.QueueMail(ctx, tx, store.Notification{Kind: "test", To: "job" + j.Payload + "@example.com", Subject: "job " + j.Payload, CreatedAt: time.Now()}); err != nil {
+						if err := storetest.QueueMail(ctx, tx, desk.Notification{Kind: "test", To: "job" + j.Payload + "@example.com", Subject: "job " + j.Payload, CreatedAt: time.Now()}); err != nil {
 							return err
 						}
 						ok, err := tx.FinishJob(ctx, j.ID, time.Now())
@@ -331,8 +319,7 @@ func TestKindsRunConcurrently(t *testing.T) {
 	t.Parallel()
 	storetest.EachSynctest(t, func(t *testing.T, s *store.Store) {
 		ctx, cancel := context.WithCancel(t.Context())
-		w := worker.New(s, quiet)
-		w.Poll = time.Hour // runners that end, and Wake, move the loop
+		w := worker.New(worker.Config{Store: s, Log: quiet, Poll: time.Hour})
 		const runners, mails = 4, 12
 		var now, peak atomic.Int32
 		release := make(chan struct{})
@@ -387,13 +374,12 @@ func TestJobDiesAfterItsAttempts(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c := &clock{t: t0}
-		w := newWorker(s, c)
+		c := clocktest.New(t0)
 		var died []string
-		w.Died = func(ctx context.Context, tx *store.Tx, j *desk.Job) error {
+		w := worker.New(worker.Config{Store: s, Log: quiet, Clock: c.Now, Died: func(ctx context.Context, tx *store.Tx, j *desk.Job) error {
 			died = append(died, fmt.Sprintf("%d:%s", j.ID, j.LastError))
-			return storetest.QueueMail(ctx, tx, store.Notification{Kind: "test", To: "admin@example.com", Subject: "dead", CreatedAt: c.now()})
-		}
+			return storetest.QueueMail(ctx, tx, desk.Notification{Kind: "test", To: "admin@example.com", Subject: "dead", CreatedAt: c.Now()})
+		}})
 		fail := true
 		calls := 0
 		w.HandleKind("flaky", func(context.Context, *desk.Job) error {
@@ -410,7 +396,7 @@ func TestJobDiesAfterItsAttempts(t *testing.T) {
 		refused := schedule(t, s, desk.Job{Kind: "refused", RunAt: t0})
 		for range 3 {
 			w.RunDue(ctx) //nolint:errcheck // failures are recorded on the jobs
-			c.add(2 * time.Minute)
+			c.Add(2 * time.Minute)
 		}
 		if calls != 3 {
 			t.Errorf("the failing job ran %d times, want 3", calls)
@@ -426,16 +412,16 @@ func TestJobDiesAfterItsAttempts(t *testing.T) {
 		if pending, _ := s.Jobs(ctx, store.JobFilter{Pending: true}); len(pending) != 2 || pending[0].Kind != desk.JobMail || pending[1].Kind != desk.JobMail {
 			t.Errorf("pending: %+v; want only the alerts' emails", pending)
 		}
-		c.add(time.Hour)
+		c.Add(time.Hour)
 		if n, _ := w.RunDue(ctx); n != 0 {
 			t.Error("a dead job ran again by itself")
 		}
 		fail = false
 		err = s.Write(ctx, func(tx *store.Tx) error {
-			if err := tx.ReviveJob(ctx, flaky, c.now()); err != nil {
+			if err := tx.ReviveJob(ctx, flaky, c.Now()); err != nil {
 				return err
 			}
-			return tx.DiscardJob(ctx, refused, c.now())
+			return tx.DiscardJob(ctx, refused, c.Now())
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -446,7 +432,7 @@ func TestJobDiesAfterItsAttempts(t *testing.T) {
 		if dead, _ := s.Jobs(ctx, store.JobFilter{Dead: true}); len(dead) != 0 {
 			t.Errorf("still dead: %+v", dead)
 		}
-		err = s.Write(ctx, func(tx *store.Tx) error { return tx.DiscardJob(ctx, refused, c.now()) })
+		err = s.Write(ctx, func(tx *store.Tx) error { return tx.DiscardJob(ctx, refused, c.Now()) })
 		if !errors.Is(err, desk.ErrConflict) {
 			t.Errorf("discarding a discarded job: %v, want a conflict", err)
 		}
@@ -460,8 +446,8 @@ func TestShutdownDrainsJobs(t *testing.T) {
 	t.Parallel()
 	storetest.EachSynctest(t, func(t *testing.T, s *store.Store) {
 		ctx, stop := context.WithCancel(t.Context())
-		w := worker.New(s, quiet)
-		w.Grace = 300 * time.Millisecond
+		const grace = 300 * time.Millisecond
+		w := worker.New(worker.Config{Store: s, Log: quiet, Grace: grace})
 		started := make(chan string, 2)
 		w.HandleKind("quick", func(ctx context.Context, _ *desk.Job) error {
 			started <- "quick"
@@ -484,8 +470,8 @@ func TestShutdownDrainsJobs(t *testing.T) {
 		stopped := time.Now()
 		stop()
 		<-done
-		if took := time.Since(stopped); took != w.Grace {
-			t.Errorf("Run took %s to return, want its grace of %s", took, w.Grace)
+		if took := time.Since(stopped); took != grace {
+			t.Errorf("Run took %s to return, want its grace of %s", took, grace)
 		}
 		ctx = t.Context()
 		jobs, err := s.Jobs(ctx, store.JobFilter{})
@@ -513,8 +499,7 @@ func TestJobsCostOneWriteEach(t *testing.T) {
 	t.Parallel()
 	storetest.EachSynctest(t, func(t *testing.T, s *store.Store) {
 		ctx, cancel := context.WithCancel(t.Context())
-		w := worker.New(s, quiet)
-		w.Poll = time.Hour
+		w := worker.New(worker.Config{Store: s, Log: quiet, Poll: time.Hour})
 		const jobs = 3
 		var done atomic.Int32
 		w.HandleKind("mail", func(ctx context.Context, j *desk.Job) error {
@@ -543,5 +528,29 @@ func TestJobsCostOneWriteEach(t *testing.T) {
 		if got := s.Writes() - before; got != 1+jobs {
 			t.Errorf("%d jobs took %d write transactions, want %d (one claim, one each)", jobs, got, 1+jobs)
 		}
+	})
+}
+
+// TestKindsAreWiringNotState: a kind registered once Run has started is
+// refused, so nothing of a running worker changes.
+func TestKindsAreWiringNotState(t *testing.T) {
+	t.Parallel()
+	storetest.EachSynctest(t, func(t *testing.T, s *store.Store) {
+		ctx, cancel := context.WithCancel(t.Context())
+		w := worker.New(worker.Config{Store: s, Log: quiet, Poll: time.Hour})
+		w.Handle("early", func(context.Context, *desk.Job) error { return nil })
+		stopped := make(chan struct{})
+		go func() { defer close(stopped); w.Run(ctx) }()
+		synctest.Wait() // nothing is due: the loop sleeps
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("Handle after Run started did not panic")
+				}
+			}()
+			w.Handle("late", func(context.Context, *desk.Job) error { return nil })
+		}()
+		cancel()
+		<-stopped
 	})
 }

@@ -482,7 +482,7 @@ func Proxy(t testing.TB, dbURL string) (proxied string, down func()) {
 
 // QueueMail queues an email and schedules the job that sends it, in tx, as
 // a use case does: the store schedules nothing by itself.
-func QueueMail(ctx context.Context, tx *store.Tx, n store.Notification) error {
+func QueueMail(ctx context.Context, tx *store.Tx, n desk.Notification) error {
 	notificationID, err := tx.AddNotification(ctx, n)
 	if err != nil {
 		return err

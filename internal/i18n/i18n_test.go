@@ -1,0 +1,72 @@
+package i18n
+
+import (
+	"testing"
+	"testing/fstest"
+
+	"golang.org/x/text/language"
+
+	"github.com/caseport/caseport/internal/desk"
+)
+
+func TestDefaultLoads(t *testing.T) {
+	c := Default()
+	if !c.Has("label.status.open") || !c.Has("nav.profile") {
+		t.Fatalf("the default catalogue lacks desk's or its own English")
+	}
+}
+
+// A second language is a file: no code. A message it lacks is English.
+func TestSecondLanguageFallsBackToEnglish(t *testing.T) {
+	fsys := fstest.MapFS{
+		"messages/en.json": {Data: []byte(`{"hello": "Hello {{.Name}}", "bye": "Goodbye",
+			"files": {"one": "{{.Count}} file", "other": "{{.Count}} files"}}`)},
+		"messages/de.json": {Data: []byte(`{"hello": "Hallo {{.Name}}",
+			"files": {"one": "{{.Count}} Datei", "other": "{{.Count}} Dateien"}}`)},
+	}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	de := c.Localizer(c.Match("de-CH, en;q=0.5"))
+	tests := []struct{ got, want string }{
+		{de.T("hello", "Name", "Ada"), "Hallo Ada"},
+		{de.T("bye"), "Goodbye"},
+		{de.N("files", 1), "1 Datei"},
+		{de.N("files", 3), "3 Dateien"},
+		{c.Localizer(language.English).N("files", 1), "1 file"},
+		{c.Localizer(c.Match("fr")).T("hello", "Name", "Ada"), "Hello Ada"},
+		{de.T("no.such.id"), "no.such.id"},
+	}
+	for i, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%d: got %q, want %q", i, tt.got, tt.want)
+		}
+	}
+}
+
+func TestDuplicateIDRefused(t *testing.T) {
+	fsys := fstest.MapFS{"messages/en.json": {Data: []byte(`{"a": "A"}`)}}
+	if _, err := Load(fsys, fsys); err == nil {
+		t.Fatal("Load accepted an ID defined in two English files")
+	}
+}
+
+// Labels and the domain's messages render through the catalogue the same
+// as desk's own English.
+func TestLabelsMatchDeskEnglish(t *testing.T) {
+	en := English()
+	for _, s := range desk.Statuses {
+		if got, want := en.Label(s), s.Label(); got != want {
+			t.Errorf("Label(%s) = %q, want %q", s, got, want)
+		}
+	}
+	if got := en.Label(desk.Status("archived")); got != "archived" {
+		t.Errorf("Label(unknown status) = %q, want the stored value", got)
+	}
+	for _, id := range desk.MessageIDs() {
+		if !Default().Has(id) {
+			t.Errorf("desk message %s is not in the catalogue", id)
+		}
+	}
+}

@@ -1,0 +1,267 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"slices"
+	"strings"
+	"text/template/parse"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/i18n"
+)
+
+// Every text a page shows comes from the message catalogue (internal/i18n):
+// templates call t, tn and label, bound at start-up to one localizer per
+// language of the catalogue; Go code asks s.loc(r).
+
+// textFuncs are the template functions of the catalogue in one language.
+// A message's own text is trusted HTML (it comes from the catalogue, as
+// template text did, entities as written); its arguments are escaped.
+func textFuncs(l *i18n.Localizer) template.FuncMap {
+	return template.FuncMap{
+		// t renders a message: {{t "page.case.title" "Number" .Number}}.
+		"t": func(id string, kv ...any) template.HTML {
+			return template.HTML(l.T(id, escapeArgs(l, kv)...)) //nolint:gosec // arguments escaped, text from the catalogue
+		},
+		// tn renders the plural form for count: {{tn "page.files.count" (len .Files)}}.
+		"tn": func(id string, count int, kv ...any) template.HTML {
+			return template.HTML(l.N(id, count, escapeArgs(l, kv)...)) //nolint:gosec // as t
+		},
+		// label is an enum value's label: {{label .Status}}.
+		"label": func(v desk.Labelled) string { return l.Label(v) },
+		// lang is the page's language, for <html lang>.
+		"lang": func() string { return l.Language().String() },
+	}
+}
+
+// escapeArgs escapes the values of name, value pairs as html/template
+// escapes text, so a message shows them as the template showed them.
+func escapeArgs(l *i18n.Localizer, kv []any) []any {
+	out := make([]any, len(kv))
+	for i, v := range kv {
+		if i%2 == 0 {
+			out[i] = v
+			continue
+		}
+		switch v := v.(type) {
+		case template.HTML:
+			out[i] = string(v)
+		case desk.Labelled:
+			out[i] = htmlEscaper.Replace(l.Label(v))
+		default:
+			out[i] = htmlEscaper.Replace(fmt.Sprint(v))
+		}
+	}
+	return out
+}
+
+// htmlEscaper escapes as html/template does in text (it also escapes +).
+var htmlEscaper = strings.NewReplacer(
+	"\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;",
+)
+
+// language picks the catalogue's language for a request: Accept-Language
+// now; a user's own choice, once there is one, goes first.
+func (s *Server) language(r *http.Request) string {
+	return s.catalogue.Match(r.Header.Values("Accept-Language")...).String()
+}
+
+// loc is the localizer for texts a handler writes in Go (titles, notices,
+// navigation) for this request.
+func (s *Server) loc(r *http.Request) *i18n.Localizer {
+	return s.catalogue.Localizer(s.catalogue.Match(r.Header.Values("Accept-Language")...))
+}
+
+// templateIDs lists the catalogue IDs the templates use, with the file of
+// each. An ID must be a string literal, so that this list is complete.
+func templateIDs() (map[string]string, error) {
+	files, err := fs.Glob(assets, "assets/templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	more, err := fs.Glob(assets, "assets/templates/*/*.html")
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]string{}
+	known := []map[string]any{builtinsForParse(funcs), builtinsForParse(textFuncs(nil)), builtins}
+	for _, f := range append(files, more...) {
+		src, err := fs.ReadFile(assets, f)
+		if err != nil {
+			return nil, err
+		}
+		trees, err := parse.Parse(f, string(src), "", "", known...)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		for _, tree := range trees {
+			var bad error
+			walkNodes(tree.Root, func(cmd *parse.CommandNode) {
+				id, ok := func() (parse.Node, bool) {
+					if len(cmd.Args) == 0 {
+						return nil, false
+					}
+					fn, ok := cmd.Args[0].(*parse.IdentifierNode)
+					if !ok || (fn.Ident != "t" && fn.Ident != "tn") {
+						return nil, false
+					}
+					if len(cmd.Args) < 2 {
+						return cmd.Args[0], true
+					}
+					return cmd.Args[1], true
+				}()
+				if !ok {
+					return
+				}
+				s, lit := id.(*parse.StringNode)
+				if !lit {
+					bad = fmt.Errorf("%s: %s: a message ID must be a string literal", f, cmd)
+					return
+				}
+				ids[s.Text] = f
+			})
+			if bad != nil {
+				return nil, bad
+			}
+		}
+	}
+	return ids, nil
+}
+
+// checkTemplateIDs fails the start when a template names an ID English
+// lacks.
+func checkTemplateIDs(c *i18n.Catalogue) error {
+	ids, err := templateIDs()
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for id, f := range ids {
+		if !c.Has(id) {
+			missing = append(missing, f+": "+id)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return fmt.Errorf("messages missing from the English catalogue: %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// builtins are text/template's own functions, which parse.Parse is not
+// told of.
+var builtins = func() map[string]any {
+	m := map[string]any{}
+	for _, name := range strings.Fields("and or not len index slice print printf println html js urlquery call eq ne lt le gt ge") {
+		m[name] = fmt.Sprint
+	}
+	return m
+}()
+
+func builtinsForParse(m template.FuncMap) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// walkNodes calls f for every command in the tree under n.
+func walkNodes(n parse.Node, f func(*parse.CommandNode)) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			walkNodes(c, f)
+		}
+	case *parse.ActionNode:
+		walkNodes(n.Pipe, f)
+	case *parse.PipeNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Cmds {
+			walkNodes(c, f)
+		}
+	case *parse.CommandNode:
+		f(n)
+		for _, a := range n.Args {
+			walkNodes(a, f)
+		}
+	case *parse.IfNode:
+		walkNodes(n.Pipe, f)
+		walkNodes(n.List, f)
+		walkNodes(n.ElseList, f)
+	case *parse.RangeNode:
+		walkNodes(n.Pipe, f)
+		walkNodes(n.List, f)
+		walkNodes(n.ElseList, f)
+	case *parse.WithNode:
+		walkNodes(n.Pipe, f)
+		walkNodes(n.List, f)
+		walkNodes(n.ElseList, f)
+	case *parse.TemplateNode:
+		walkNodes(n.Pipe, f)
+	}
+}
+
+// fieldMessages are the messages of a validation error by field, in the
+// request's language, or nil when err is not one.
+func (s *Server) fieldMessages(r *http.Request, err error) map[string]string {
+	msgs := desk.FieldMessages(err)
+	if msgs == nil {
+		return nil
+	}
+	l := s.loc(r)
+	out := make(map[string]string, len(msgs))
+	for k, m := range msgs {
+		out[k] = l.Message(m)
+	}
+	return out
+}
+
+// message is an error's text for a person in the request's language: a
+// refusal the domain worded in the catalogue is shown in the reader's
+// language, in place of its English inside whatever context wraps it.
+func (s *Server) message(r *http.Request, err error) string {
+	msg := message(err)
+	if m, ok := desk.AsMessage(err); ok {
+		english := m.String()
+		if english != "" && strings.Contains(msg, english) {
+			msg = strings.Replace(msg, english, s.loc(r).Message(m), 1)
+		} else if english != "" && strings.Contains(msg, upperFirst(english)) {
+			msg = strings.Replace(msg, upperFirst(english), upperFirst(s.loc(r).Message(m)), 1)
+		}
+	}
+	return msg
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// refuse is an error of kind whose text for people is the catalogue
+// message id that web writes: English in Error, as fmt.Errorf("…: %w")
+// wrote it, and the reader's language where it is shown (message).
+func refuse(kind error, id string, kv ...any) error {
+	e := desk.Refuse(kind, id, kv...)
+	e.Text = i18n.English().T(id, kv...)
+	return e
+}
+
+// invalid is a validation error of one field whose message web writes:
+// the catalogue message id, English in Error for logs, and the reader's
+// language where it is shown (fieldMessages).
+func invalid(field, id string, kv ...any) error {
+	m := desk.Msg(id, kv...)
+	m.Text = i18n.English().T(id, kv...)
+	return desk.Problems{field: m}.Err()
+}

@@ -193,6 +193,11 @@ func (l *Localizer) render(id string, count any, args map[string]any) string {
 		data[k] = v
 	}
 	out, tag, err := l.loc.LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	if err != nil && count != nil {
+		// A message without plural forms that takes a Count argument
+		// (go-i18n asks it for the "one" form of 1, which it lacks).
+		out, tag, err = l.loc.LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	}
 	if _, notFound := errors.AsType[*goi18n.MessageNotFoundErr](err); notFound && tag != language.Und {
 		return out // English stood in for a message the language lacks
 	}

@@ -70,3 +70,20 @@ func TestLabelsMatchDeskEnglish(t *testing.T) {
 		}
 	}
 }
+
+// A domain message that takes a Count but has no plural forms renders in
+// full for every count, 1 included (go-i18n alone would ask for its "one"
+// form and fail).
+func TestCountWithoutPluralForms(t *testing.T) {
+	fsys := fstest.MapFS{"messages/en.json": {Data: []byte(`{"company.contacts": "{{.Company}} has {{.Count}} contact(s)"}`)}}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := c.Localizer(language.English)
+	for n, want := range map[int]string{0: "Acme has 0 contact(s)", 1: "Acme has 1 contact(s)", 2: "Acme has 2 contact(s)"} {
+		if got := en.Message(desk.Msg("company.contacts", "Company", "Acme", "Count", n)); got != want {
+			t.Errorf("Count %d: %q, want %q", n, got, want)
+		}
+	}
+}

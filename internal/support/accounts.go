@@ -96,7 +96,7 @@ type CompanyView struct {
 	// DesignatedContacts counts contacts with effective Read-Write access
 	// on any combination where this company is the Sold To.
 	DesignatedContacts int
-	Warnings           []string
+	Warnings           []desk.Message
 }
 
 // MinDesignatedContacts is how many Designated Contacts each customer
@@ -136,10 +136,10 @@ func (s *Accounts) Company(ctx context.Context, r Request, companyID int64) (*Co
 	}
 	if v.DesignatedContacts < MinDesignatedContacts {
 		v.Warnings = append(v.Warnings, desk.Msg("support.accounts.few_designated_contacts",
-			"Company", c.Name, "Count", v.DesignatedContacts, "Min", MinDesignatedContacts).String())
+			"Company", c.Name, "Number", v.DesignatedContacts, "Min", MinDesignatedContacts))
 	}
 	if len(v.Approvers) == 0 {
-		v.Warnings = append(v.Warnings, desk.Msg("support.accounts.no_approver", "Company", c.Name).String())
+		v.Warnings = append(v.Warnings, desk.Msg("support.accounts.no_approver", "Company", c.Name))
 	}
 	return v, nil
 }

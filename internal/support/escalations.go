@@ -25,9 +25,9 @@ type EscalationView struct {
 	Current *desk.EscalationRow
 	Feed    []desk.EscalationEntry
 	// CanEscalate is true when the actor may escalate the case now;
-	// otherwise Refusal says why (empty when the actor may never).
+	// otherwise Refusal says why (nil when the actor may never).
 	CanEscalate bool
-	Refusal     string
+	Refusal     *desk.Message
 	// ContractLink is, for staff when no active Service Contract covers
 	// the case, the console page to renew the last one or add one.
 	ContractLink string
@@ -93,8 +93,10 @@ func (s *Cases) Escalations(ctx context.Context, r Request, caseID int64) (*Esca
 				return err
 			}
 			// Any reason but the late RCA decides whether the button works.
-			v.Refusal = desk.CheckEscalation(r.Actor, &row.Case, desk.ReasonOther, facts, s.now())
-			v.CanEscalate = v.Refusal == ""
+			if why := desk.EscalationRefusal(r.Actor, &row.Case, desk.ReasonOther, facts, s.now()); why.ID != "" || why.Text != "" {
+				v.Refusal = &why
+			}
+			v.CanEscalate = v.Refusal == nil
 			if facts.NoActiveContract && r.Actor.IsStaff() {
 				v.ContractLink = "/console/contracts/new?company=" + strconv.FormatInt(row.SoldToID, 10)
 				if facts.LastContract != nil {

@@ -71,7 +71,7 @@ func TestEscalationLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		if v.Current == nil || v.Current.State != desk.EscalationAccepted || len(v.Feed) != 3 || v.CanEscalate ||
-			!strings.Contains(v.Refusal, "already escalated") {
+			v.Refusal == nil || !strings.Contains(v.Refusal.String(), "already escalated") {
 			t.Errorf("escalation view %+v", v)
 		}
 		// The escalation feed is apart from the Case Feed, which only says it happened.
@@ -85,7 +85,7 @@ func TestEscalationLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		if v, _ := f.svc.Cases().Escalations(ctx, dana, caseID); !v.CanEscalate {
-			t.Errorf("after closing, the case cannot be escalated again: %q", v.Refusal)
+			t.Errorf("after closing, the case cannot be escalated again: %v", v.Refusal)
 		}
 		if q, err := f.svc.Cases().EscalationQueue(ctx, owner); err != nil || len(q) != 0 {
 			t.Errorf("queue after closing: %v %v", q, err)

@@ -52,10 +52,27 @@ var required = map[ImportKind][]string{
 // lock for long.
 const MaxImportRows = 50_000
 
-// ImportProblem is a bad row: its line in the file and why.
+// ImportProblem is a bad row: its line in the file and, by column, what
+// is wrong (messages the edge shows in the reader's language).
 type ImportProblem struct {
 	Line   int
-	Reason string
+	Fields []ImportField
+}
+
+// ImportField is what is wrong with one column of a bad row.
+type ImportField struct {
+	Column  string
+	Message desk.Message
+}
+
+// Reason is the problem in English, for logs and tests: "column: message"
+// for each column.
+func (p ImportProblem) Reason() string {
+	parts := make([]string, 0, len(p.Fields))
+	for _, f := range p.Fields {
+		parts = append(parts, f.Column+": "+f.Message.String())
+	}
+	return strings.Join(parts, " ")
 }
 
 // ImportReport says what an import did or, for a dry run, would do.
@@ -107,11 +124,11 @@ func (s *Importer) Import(ctx context.Context, r Request, kind ImportKind, src i
 				return nil
 			})
 			if err != nil {
-				reason, ok := rowReason(err)
+				fields, ok := rowProblems(err)
 				if !ok {
 					return err
 				}
-				rep.Problems = append(rep.Problems, ImportProblem{Line: row.line, Reason: reason})
+				rep.Problems = append(rep.Problems, ImportProblem{Line: row.line, Fields: fields})
 			}
 		}
 		if len(rep.Problems) > 0 {
@@ -142,17 +159,17 @@ func createdIfAny(rep *ImportReport) (int, int) {
 	return 0, 0
 }
 
-// rowReason turns a row's error into the sentence the report shows, or
-// reports false for an error that is not the row's fault.
-func rowReason(err error) (string, bool) {
-	if fields := desk.AsValidation(err); fields != nil {
-		var parts []string
+// rowProblems turns a row's error into what the report shows of it, by
+// column, or reports false for an error that is not the row's fault.
+func rowProblems(err error) ([]ImportField, bool) {
+	if fields := desk.FieldMessages(err); fields != nil {
+		out := make([]ImportField, 0, len(fields))
 		for _, k := range slices.Sorted(maps.Keys(fields)) {
-			parts = append(parts, k+": "+fields[k])
+			out = append(out, ImportField{Column: k, Message: fields[k]})
 		}
-		return strings.Join(parts, " "), true
+		return out, true
 	}
-	return "", false
+	return nil, false
 }
 
 // csvRow is one data row, by column name, with its line in the file.

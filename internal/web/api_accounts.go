@@ -240,7 +240,10 @@ func (s *Server) apiCompanyAnswer(w http.ResponseWriter, r *http.Request, a *des
 	out := apiCompanyDetail{
 		Company: toAPICompany(v.Company), Contracts: make([]apiContract, 0, len(v.Contracts)),
 		Contacts: make([]apiUser, 0, len(v.Contacts)), Approvers: make([]apiRef, 0, len(v.Approvers)),
-		DesignatedContacts: v.DesignatedContacts, Warnings: v.Warnings,
+		DesignatedContacts: v.DesignatedContacts,
+	}
+	for _, m := range v.Warnings {
+		out.Warnings = append(out.Warnings, s.loc(r).Message(m))
 	}
 	for i := range v.Contracts {
 		out.Contracts = append(out.Contracts, toAPIContract(&v.Contracts[i]))

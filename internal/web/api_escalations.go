@@ -84,7 +84,10 @@ func (s *Server) apiEscalationAnswer(w http.ResponseWriter, r *http.Request, a *
 	if err != nil {
 		return err
 	}
-	out := apiEscalationView{Feed: make([]apiEntry, 0, len(v.Feed)), CanEscalate: v.CanEscalate, Refusal: v.Refusal, ContractLink: v.ContractLink}
+	out := apiEscalationView{Feed: make([]apiEntry, 0, len(v.Feed)), CanEscalate: v.CanEscalate, ContractLink: v.ContractLink}
+	if v.Refusal != nil {
+		out.Refusal = s.loc(r).Message(*v.Refusal)
+	}
 	if v.Current != nil {
 		cur := toAPIEscalation(v.Current)
 		out.Current = &cur

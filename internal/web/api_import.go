@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/support"
@@ -59,7 +60,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, a *desk.Actor
 		Applied: rep.Applied, Problems: make([]apiImportProblem, 0, len(rep.Problems)),
 	}
 	for _, p := range rep.Problems {
-		out.Problems = append(out.Problems, apiImportProblem{Line: p.Line, Reason: p.Reason})
+		out.Problems = append(out.Problems, apiImportProblem{Line: p.Line, Reason: s.importReason(r, p)})
 	}
 	status := http.StatusOK
 	if len(out.Problems) > 0 {
@@ -67,4 +68,15 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	}
 	writeJSON(w, status, out)
 	return nil
+}
+
+// importReason is a bad row's problem in the reader's language: "column:
+// message" for each column, as the import page shows it.
+func (s *Server) importReason(r *http.Request, p support.ImportProblem) string {
+	l := s.loc(r)
+	parts := make([]string, 0, len(p.Fields))
+	for _, f := range p.Fields {
+		parts = append(parts, f.Column+": "+l.Message(f.Message))
+	}
+	return strings.Join(parts, " ")
 }

@@ -32,6 +32,19 @@ func textFuncs(l *i18n.Localizer) template.FuncMap {
 		},
 		// label is an enum value's label: {{label .Status}}.
 		"label": func(v desk.Labelled) string { return l.Label(v) },
+		// msg renders a message a use case gave: {{msg .Warning}} (a
+		// desk.Message or a pointer to one; nil shows nothing).
+		"msg": func(v any) string {
+			switch m := v.(type) {
+			case desk.Message:
+				return l.Message(m)
+			case *desk.Message:
+				if m != nil {
+					return l.Message(*m)
+				}
+			}
+			return ""
+		},
 		// lang is the page's language, for <html lang>.
 		"lang": func() string { return l.Language().String() },
 	}

@@ -251,15 +251,7 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 		if err != nil {
 			return err
 		}
-		target := desk.On(c.Combination())
-		act := desk.ManageEscalations
-		if step == StepNote {
-			act = desk.NoteEscalation
-		}
-		if err := desk.Authorize(r.Actor, act, target); err != nil {
-			if desk.Authorize(r.Actor, desk.ViewCase, target) != nil {
-				return fmt.Errorf("escalation %d: %w", escalationID, desk.ErrNotFound)
-			}
+		if err := mayTakeStep(r, c, escalationID, step); err != nil {
 			return err
 		}
 		if !slices.Contains(desk.EscalationEvents, step) {
@@ -350,6 +342,14 @@ func (s *core) askEscalation(ctx context.Context, r Request, escalationID int64,
 	if err != nil {
 		return err
 	}
+	return mayTakeStep(r, &c.Case, escalationID, step)
+}
+
+// mayTakeStep asks the policy whether the actor may take step on an
+// escalation of case c: a note is NoteEscalation, the other steps
+// ManageEscalations; who may not see the case is told there is no such
+// escalation.
+func mayTakeStep(r Request, c *desk.Case, escalationID int64, step EscalationStep) error {
 	target := desk.On(c.Combination())
 	act := desk.ManageEscalations
 	if step == StepNote {

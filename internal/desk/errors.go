@@ -33,15 +33,23 @@ var (
 
 // RetryError is ErrThrottled with the wait after which the same attempt
 // may succeed, for a Retry-After header and a message people can act on.
+// Why is what was refused, as the use case words it ("too many failed
+// sign-ins for this account").
 type RetryError struct {
-	What string
+	Why  Message
 	Wait time.Duration
 }
 
-// Error says what was refused and for how long.
-func (e *RetryError) Error() string {
+// Message is the text for people: why, and in how many minutes (at least
+// one) to try again.
+func (e *RetryError) Message() Message {
 	minutes := max(int((e.Wait+time.Minute-1)/time.Minute), 1)
-	return English("desk.retry", map[string]any{"What": e.What, "Count": minutes}) + ": " + ErrThrottled.Error()
+	return Msg("desk.retry", "Why", e.Why, "Count", minutes)
+}
+
+// Error is the English message and the kind.
+func (e *RetryError) Error() string {
+	return e.Message().String() + ": " + ErrThrottled.Error()
 }
 
 // Unwrap makes a RetryError an ErrThrottled.

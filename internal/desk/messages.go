@@ -168,6 +168,9 @@ func AsMessage(err error) (Message, bool) {
 	if me, ok := errors.AsType[*MessageError](err); ok {
 		return me.Message, true
 	}
+	if re, ok := errors.AsType[*RetryError](err); ok {
+		return re.Message(), true
+	}
 	return Message{}, false
 }
 

@@ -101,7 +101,7 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 	// address, so counting per link alone would let a new link go on.
 	guessKeys := []string{"registration:" + hex.EncodeToString(auth.HashToken(reg.Token)), "registration-address:" + address}
 	for _, k := range guessKeys {
-		if err := s.waitAfterFailures(ctx, k, MaxAccountFailures, time.Minute, ThrottleWindow, "too many unknown Org IDs"); err != nil {
+		if err := s.waitAfterFailures(ctx, k, MaxAccountFailures, time.Minute, ThrottleWindow, desk.Msg("support.access.unknown_org_ids")); err != nil {
 			return 0, err
 		}
 	}
@@ -239,7 +239,7 @@ func (s *core) requestAccess(ctx context.Context, tx *store.Tx, r Request, soldT
 	}
 	if n >= MaxAccessRequests {
 		return nil, &desk.RetryError{
-			What: fmt.Sprintf("you asked for access %d times in the last hour", n),
+			Why:  desk.Msg("support.access.requests_per_hour", "Count", n),
 			Wait: oldest.Add(AccessRequestWindow).Sub(now),
 		}
 	}

@@ -48,7 +48,7 @@ func (s *Sessions) SignIn(ctx context.Context, email, password, address string) 
 	now := s.now()
 	email = strings.ToLower(strings.TrimSpace(email))
 	accountKey, addressKey := "account:"+email, "address:"+address
-	if err := s.waitAfterFailures(ctx, accountKey, MaxAccountFailures, time.Minute, ThrottleWindow, "too many failed sign-ins for this account"); err != nil {
+	if err := s.waitAfterFailures(ctx, accountKey, MaxAccountFailures, time.Minute, ThrottleWindow, desk.Msg("support.signin.account_failures")); err != nil {
 		return "", nil, err
 	}
 	u, err := s.store.UserByEmail(ctx, email)
@@ -62,7 +62,7 @@ func (s *Sessions) SignIn(ctx context.Context, email, password, address string) 
 		}
 	}
 	if !known {
-		if err := s.waitAfterFailures(ctx, addressKey, MaxAddressFailures, time.Second, maxAddressWait, "too many failed sign-ins from your address"); err != nil {
+		if err := s.waitAfterFailures(ctx, addressKey, MaxAddressFailures, time.Second, maxAddressWait, desk.Msg("support.signin.address_failures")); err != nil {
 			return "", nil, err
 		}
 	}
@@ -97,7 +97,7 @@ func (s *Sessions) SignIn(ctx context.Context, email, password, address string) 
 // waitAfterFailures refuses an attempt under key that comes too soon:
 // after free failures in FailureMemory, the wait after the last one starts
 // at first and doubles with each further failure, up to most.
-func (s *core) waitAfterFailures(ctx context.Context, key string, free int, first, most time.Duration, what string) error {
+func (s *core) waitAfterFailures(ctx context.Context, key string, free int, first, most time.Duration, why desk.Message) error {
 	now := s.now()
 	n, last, err := s.store.RecentLoginFailures(ctx, key, now.Add(-FailureMemory))
 	if err != nil {
@@ -115,7 +115,7 @@ func (s *core) waitAfterFailures(ctx context.Context, key string, free int, firs
 	}
 	wait = min(wait, most)
 	if left := last.Add(wait).Sub(now); left > 0 {
-		return &desk.RetryError{What: what, Wait: left}
+		return &desk.RetryError{Why: why, Wait: left}
 	}
 	return nil
 }

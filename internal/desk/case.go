@@ -316,6 +316,13 @@ type NewCase struct {
 // that opens the case. staff allows the priorities only staff may set.
 func (n *NewCase) Validate(staff bool) error {
 	p := Problems{}
+	n.Check(p, staff)
+	return p.Err()
+}
+
+// Check adds the problems Validate finds to p, for a use case that goes on
+// to check what needs the store and reports every problem at once.
+func (n *NewCase) Check(p Problems, staff bool) {
 	if n.SoldToID == 0 || n.EndUserID == 0 {
 		p.AddMessage("combination", "desk.case.combination")
 	}
@@ -370,7 +377,6 @@ func (n *NewCase) Validate(staff bool) error {
 	if utf8.RuneCountInString(n.ExternalRef) > 100 {
 		p.AddMessage("external_ref", "desk.case.external_ref")
 	}
-	return p.Err()
 }
 
 // WordCount counts the words of a description, as the meter does.

@@ -114,13 +114,17 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 	}
 	n.Summary, n.Description = strings.TrimSpace(n.Summary), strings.TrimSpace(n.Description)
 	n.BusinessImpact, n.ExternalRef = strings.TrimSpace(n.BusinessImpact), strings.TrimSpace(n.ExternalRef)
-	if err := n.Validate(staff); err != nil {
-		return nil, err
-	}
+	// Every problem is reported at once: the form's own and those the
+	// store shows.
+	p := desk.Problems{}
+	n.Check(p, staff)
 	now := s.now()
 	var c *desk.Case
 	err := s.store.Write(ctx, func(tx *store.Tx) error {
-		if err := s.checkNewCase(ctx, tx, r, &n, now); err != nil {
+		if err := s.checkNewCase(ctx, tx, r, &n, now, p); err != nil {
+			return err
+		}
+		if err := p.Err(); err != nil {
 			return err
 		}
 		c = &desk.Case{
@@ -159,12 +163,15 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 	return c, nil
 }
 
-// checkNewCase checks what needs the store: the case contact is a
+// checkNewCase adds to p what needs the store: the case contact is a
 // Designated Contact of the combination, a contract is active, it covers
 // the product, the component is the product's, and a linked case is one of
-// the combination's.
-func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *desk.NewCase, now time.Time) error {
-	p := desk.Problems{}
+// the combination's. What the form itself lacks (no combination, no
+// product) p already names; the error is the store's.
+func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *desk.NewCase, now time.Time, p desk.Problems) error {
+	if n.SoldToID == 0 || n.EndUserID == 0 {
+		return nil // nothing more to check without a combination
+	}
 	contact, err := tx.Actor(ctx, n.ContactID, now)
 	switch {
 	case errors.Is(err, desk.ErrNotFound):
@@ -189,7 +196,7 @@ func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *des
 	case !slices.ContainsFunc(products, func(pr desk.Product) bool { return pr.ID == n.ProductID }):
 		p.AddMessage("product", "support.cases.product")
 	}
-	if comp, ok := cat.Component(n.ComponentID); !ok || comp.ProductID != n.ProductID {
+	if comp, ok := cat.Component(n.ComponentID); n.ProductID != 0 && (!ok || comp.ProductID != n.ProductID) {
 		p.AddMessage("component", "support.cases.component")
 	}
 	if n.LinkedCaseID != 0 {
@@ -201,7 +208,7 @@ func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *des
 			p.AddMessage("linked_case", "support.cases.linked_case")
 		}
 	}
-	return p.Err()
+	return nil
 }
 
 // CaseView is a case page: the case, the feed the actor may see, and what

@@ -266,6 +266,15 @@ func TestOpenCaseRefusals(t *testing.T) {
 				t.Errorf("%s: no message for %s: %v", tt.name, tt.field, err)
 			}
 		}
+		// Every problem is named at once, the form's own and the store's.
+		n := valid
+		n.Summary, n.ComponentID, n.LinkedCaseID = "", sip.Components[0], 99999
+		_, err := f.svc.Cases().Open(ctx, f.req(t, dana), n)
+		for _, field := range []string{"summary", "component", "linked_case"} {
+			if desk.AsValidation(err)[field] == "" {
+				t.Errorf("a form with three problems: no message for %s: %v", field, err)
+			}
+		}
 		page, err := f.svc.Cases().List(ctx, f.staff(t, desk.RoleAgent), desk.CaseFilter{List: desk.Queue, Limit: 100, Statuses: desk.Statuses})
 		if err != nil {
 			t.Fatal(err)

@@ -171,7 +171,7 @@ func ValidateContract(c *Contract) error {
 		p.AddMessage("ends", "desk.contract.ends")
 	}
 	if !c.Starts.IsZero() && !c.Ends.IsZero() && c.Ends.Before(c.Starts) {
-		p.AddMessage("ends", "desk.contract.ends_2")
+		p.AddMessage("ends", "desk.contract.ends_before_starts")
 	}
 	return p.Err()
 }

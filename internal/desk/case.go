@@ -363,7 +363,7 @@ func (n *NewCase) Check(p Problems, staff bool) {
 	case n.Priority == "":
 		p.AddMessage("priority", "desk.case.priority")
 	case !slices.Contains(allowed, n.Priority):
-		p.AddMessage("priority", "desk.case.priority_2")
+		p.AddMessage("priority", "desk.case.priority_by_telephone")
 	}
 	if n.Stage != StageProduction && n.Stage != StageUAT {
 		p.AddMessage("stage", "desk.case.stage")

@@ -5,8 +5,10 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -129,5 +131,42 @@ func TestMessagesKeepWhiteSpace(t *testing.T) {
 	got := i18n.English().T("mail.case_footer", "Reference", "R-1")
 	if !strings.HasPrefix(got, "\n--\nReference ID: R-1\n") {
 		t.Errorf("mail.case_footer = %q", got)
+	}
+}
+
+// Every catalogue ID is used: named by a string in Go code or a template,
+// or under a prefix that Go code completes (an enum's "label.status."). An
+// unused message is one a translator would translate for nothing, and
+// usually a sign that a page shows something else.
+func TestEveryCatalogueIDIsUsed(t *testing.T) {
+	named, prefixes := map[string]bool{}, []string{}
+	literal := regexp.MustCompile(`"([a-z][a-z0-9_.-]*)"`)
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.go") || strings.HasSuffix(path, ".json") {
+			return err
+		}
+		if !strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, ".html") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+			if strings.HasSuffix(m[1], ".") {
+				prefixes = append(prefixes, m[1])
+			} else {
+				named[m[1]] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range i18n.Default().IDs() {
+		if !named[id] && !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(id, p) }) {
+			t.Errorf("%s is in the catalogue but nothing shows it", id)
+		}
 	}
 }

@@ -525,7 +525,7 @@ func (s *Access) SetApprover(ctx context.Context, r Request, soldTo, contactID i
 			return err
 		}
 		if contact.Kind != desk.KindContact || contact.CompanyID != soldTo {
-			return desk.Invalid("contact", "support.contacts.contact_2")
+			return desk.Invalid("contact", "support.contacts.approver_of_sold_to")
 		}
 		if err := tx.SetApprover(ctx, soldTo, contactID, on); err != nil {
 			return err

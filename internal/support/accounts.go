@@ -240,7 +240,7 @@ func (s *Accounts) CreateProduct(ctx context.Context, r Request, name string, co
 	}
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return 0, desk.Invalid("name", "support.accounts.name")
+		return 0, desk.Invalid("name", "support.accounts.product_name")
 	}
 	var productID int64
 	err := s.store.Write(ctx, func(tx *store.Tx) error {
@@ -268,7 +268,7 @@ func (s *Accounts) AddComponent(ctx context.Context, r Request, productID int64,
 	}
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return 0, desk.Invalid("name", "support.accounts.name_2")
+		return 0, desk.Invalid("name", "support.accounts.component_name")
 	}
 	var componentID int64
 	err := s.store.Write(ctx, func(tx *store.Tx) error {

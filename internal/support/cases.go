@@ -104,7 +104,7 @@ func coveredProducts(cs []desk.Contract, cat *desk.Catalog, now time.Time) []des
 func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case, error) {
 	if err := desk.Authorize(r.Actor, desk.OpenCase, desk.On(n.Combination)); err != nil {
 		if errors.Is(err, desk.ErrNotFound) && n.SoldToID != 0 {
-			return nil, desk.Invalid("combination", "support.cases.combination_2")
+			return nil, desk.Invalid("combination", "support.cases.not_your_combination")
 		}
 		return nil, err
 	}
@@ -143,7 +143,7 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 			event = "Case opened by " + r.Actor.User.Name() + " for the caller." //i18n:stored
 		}
 		if n.LinkedCaseID != 0 {
-			event += " Follows closed case " + desk.FormatCaseNumber(n.LinkedCaseID) + "."
+			event += " Follows closed case " + desk.FormatCaseNumber(n.LinkedCaseID) + "." //i18n:stored
 		}
 		if err := s.event(ctx, tx, r, c, event); err != nil {
 			return err
@@ -569,7 +569,7 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 				if err != nil || !owner.IsStaff() {
 					p.AddMessage("owner", "support.cases.owner")
 				} else {
-					text = "Owner set to " + owner.Name() + "."
+					text = "Owner set to " + owner.Name() + "." //i18n:stored
 				}
 			}
 			if _, bad := p["owner"]; !bad {
@@ -585,9 +585,9 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 				return err
 			}
 			if err != nil || contact.Level(c.Combination()) < desk.ReadWrite {
-				p.AddMessage("contact", "support.cases.contact_2")
+				p.AddMessage("contact", "support.cases.contact_of_combination")
 			} else {
-				if err := s.event(ctx, tx, r, c, "Case contact changed to "+contact.User.Name()+"."); err != nil {
+				if err := s.event(ctx, tx, r, c, "Case contact changed to "+contact.User.Name()+"."); err != nil { //i18n:stored
 					return err
 				}
 				c.ContactID = *ch.ContactID
@@ -670,7 +670,7 @@ func (s *Cases) Close(ctx context.Context, r Request, caseID int64, reason desk.
 		c.CloseComment = strings.TrimSpace(comment)
 		if _, err := tx.AddEntry(ctx, &desk.Entry{
 			CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),
-			Body: "Closure comment: " + c.CloseComment, CreatedAt: s.now(),
+			Body: "Closure comment: " + c.CloseComment, CreatedAt: s.now(), //i18n:stored
 		}); err != nil {
 			return err
 		}
@@ -700,7 +700,7 @@ func (s *Cases) Reopen(ctx context.Context, r Request, caseID int64, reason stri
 		return err
 	}
 	if err := desk.ValidateComment("reason", reason); err != nil {
-		return desk.Invalid("reason", "support.cases.reason_2")
+		return desk.Invalid("reason", "support.cases.reopen_reason")
 	}
 	return s.writeCase(ctx, r, caseID, desk.ReopenCase, func(tx *store.Tx, c *desk.Case) error {
 		if err := c.MayReopen(r.Actor, s.now()); err != nil {
@@ -708,7 +708,7 @@ func (s *Cases) Reopen(ctx context.Context, r Request, caseID int64, reason stri
 		}
 		if _, err := tx.AddEntry(ctx, &desk.Entry{
 			CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),
-			Body: "Request to re-open: " + strings.TrimSpace(reason), CreatedAt: s.now(),
+			Body: "Request to re-open: " + strings.TrimSpace(reason), CreatedAt: s.now(), //i18n:stored
 		}); err != nil {
 			return err
 		}

@@ -180,7 +180,7 @@ func (s *core) createStaff(ctx context.Context, r Request, u *desk.User, passwor
 	}
 	for _, role := range u.Roles {
 		if role.Label() == string(role) {
-			p.Add("roles", "Unknown role "+string(role)+".")
+			p.AddMessage("roles", "support.contacts.unknown_role", "Role", string(role))
 		}
 	}
 	hash := ""
@@ -263,7 +263,7 @@ func (s *Accounts) AcceptTerms(ctx context.Context, r Request) error {
 		if err := tx.AcceptTerms(ctx, r.Actor.User.ID, desk.TermsVersion, s.now()); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, r, "terms_accepted", r.Actor.User.Email, "Designated Contact terms "+desk.TermsVersion)
+		return s.audit(ctx, tx, r, "terms_accepted", r.Actor.User.Email, "Designated Contact terms "+desk.TermsVersion) //i18n:stored
 	})
 }
 

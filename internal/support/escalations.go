@@ -14,7 +14,7 @@ import (
 
 // EscalationProcess is the text a rejected escalation carries: what an
 // escalation is for and what to do instead.
-const EscalationProcess = "Escalations bring management attention to a case whose business impact has grown or whose " +
+const EscalationProcess = "Escalations bring management attention to a case whose business impact has grown or whose " + //i18n:stored
 	"progress has stalled. The escalation owner found this one does not need that now. Your case is still worked as usual: " +
 	"add an update to the case with anything new, ask in a comment for a higher priority (Medium), or call support for " +
 	"High, Critical or Production Down. You can escalate again if the situation changes." //i18n:stored
@@ -155,10 +155,10 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 		if err != nil {
 			return err
 		}
-		if err := tx.AddEscalationEntry(ctx, esc.ID, r.actorID(), "Escalation requested: "+reason.Label()+".\n\n"+esc.Details, now); err != nil {
+		if err := tx.AddEscalationEntry(ctx, esc.ID, r.actorID(), "Escalation requested: "+reason.Label()+".\n\n"+esc.Details, now); err != nil { //i18n:stored
 			return err
 		}
-		if err := s.event(ctx, tx, r, c, "Case escalated: "+reason.Label()+"."); err != nil {
+		if err := s.event(ctx, tx, r, c, "Case escalated: "+reason.Label()+"."); err != nil { //i18n:stored
 			return err
 		}
 		if err := s.audit(ctx, tx, r, "case_escalated", c.Number(), string(reason)); err != nil {
@@ -266,10 +266,10 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 		switch step {
 		case desk.EscalationAccept:
 			e.OwnerID, e.DecidedAt = r.actorID(), now
-			entry, event, subject = "Escalation accepted. Next steps: "+text, "Escalation accepted by "+r.Actor.User.Name()+".", "accepted"
+			entry, event, subject = "Escalation accepted. Next steps: "+text, "Escalation accepted by "+r.Actor.User.Name()+".", "accepted" //i18n:stored
 		case desk.EscalationReject:
 			e.OwnerID, e.DecidedAt, e.ClosedAt = r.actorID(), now, now
-			entry, event, subject = "Escalation rejected: "+text+"\n\n"+EscalationProcess, "Escalation rejected by "+r.Actor.User.Name()+".", "rejected"
+			entry, event, subject = "Escalation rejected: "+text+"\n\n"+EscalationProcess, "Escalation rejected by "+r.Actor.User.Name()+".", "rejected" //i18n:stored
 		case desk.EscalationClose:
 			e.ClosedAt = now
 			if e.OwnerID == 0 {

@@ -234,7 +234,7 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
-		return nil, desk.Invalid("file", "support.importer.file_2")
+		return nil, desk.Invalid("file", "support.importer.no_rows")
 	}
 	return rows, nil
 }

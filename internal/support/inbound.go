@@ -151,7 +151,7 @@ func (s *Mail) LinkInbound(ctx context.Context, r Request, inboundID, caseID int
 		}
 		m.ProcessedAt = s.now()
 		if caseID == 0 {
-			m.State, m.Reason = next, "Discarded by "+r.Actor.User.Name()+"."
+			m.State, m.Reason = next, "Discarded by "+r.Actor.User.Name()+"." //i18n:stored
 			if err := s.audit(ctx, tx, r, "inbound_discarded", m.Sender, m.Subject); err != nil {
 				return err
 			}
@@ -167,12 +167,12 @@ func (s *Mail) LinkInbound(ctx context.Context, r Request, inboundID, caseID int
 			return err
 		})
 		if errors.Is(err, desk.ErrNotFound) {
-			return desk.Invalid("case", "support.inbound.case_2")
+			return desk.Invalid("case", "support.inbound.no_such_case")
 		}
 		if err != nil {
 			return err
 		}
-		m.State, m.CaseID, m.Reason = next, caseID, "Linked to case "+desk.FormatCaseNumber(caseID)+" by "+r.Actor.User.Name()+"."
+		m.State, m.CaseID, m.Reason = next, caseID, "Linked to case "+desk.FormatCaseNumber(caseID)+" by "+r.Actor.User.Name()+"." //i18n:stored
 		if err := s.audit(ctx, tx, r, "inbound_linked", m.Sender, desk.FormatCaseNumber(caseID)); err != nil {
 			return err
 		}

@@ -25,7 +25,7 @@ const deadAlertDelay = 10 * time.Minute
 // DeadJob is a dead job with what it was about, in words.
 type DeadJob struct {
 	desk.Job
-	Subject string
+	Subject desk.Message
 }
 
 // DeadJobs lists the jobs that ran out of attempts or failed for good,
@@ -62,15 +62,15 @@ func (s *Jobs) DeadJob(ctx context.Context, r Request, jobID int64) (*DeadJob, e
 func (s *core) describeJobs(ctx context.Context, jobs []desk.Job) []DeadJob {
 	out := make([]DeadJob, 0, len(jobs))
 	for _, j := range jobs {
-		d := DeadJob{Job: j, Subject: j.Kind + " " + j.Payload}
+		d := DeadJob{Job: j, Subject: desk.Msg("support.jobs.other", "Kind", j.Kind, "Payload", j.Payload)}
 		if j.Kind == desk.JobMail {
 			if nid, err := strconv.ParseInt(j.Payload, 10, 64); err == nil {
 				if n, err := s.store.Notification(ctx, nid); err == nil {
-					d.Subject = "Email to " + n.To + ": " + n.Subject
+					d.Subject = desk.Msg("support.jobs.email_to", "To", n.To, "Subject", n.Subject)
 				}
 			}
 		} else if j.CaseID != 0 {
-			d.Subject = "Case " + desk.FormatCaseNumber(j.CaseID)
+			d.Subject = desk.Msg("support.jobs.case", "Number", desk.FormatCaseNumber(j.CaseID))
 		}
 		out = append(out, d)
 	}
@@ -130,12 +130,12 @@ func (s *Jobs) RunDeadJobsAlert(ctx context.Context, j *desk.Job) error {
 	if err != nil {
 		return err
 	}
-	var lines []string
+	var lines []desk.Message
 	for _, d := range s.describeJobs(ctx, jobs) {
 		if d.DeadAt.Before(j.CreatedAt) {
 			continue // an earlier alert told of it
 		}
-		lines = append(lines, fmt.Sprintf("- %s (%s, %d attempts): %s", d.Subject, d.Kind, d.Attempts, d.LastError))
+		lines = append(lines, desk.Msg("support.jobs.dead_line", "Job", d.Subject, "Kind", d.Kind, "Count", d.Attempts, "Error", d.LastError))
 	}
 	return s.store.Write(ctx, func(tx *store.Tx) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done || len(lines) == 0 {
@@ -146,8 +146,13 @@ func (s *Jobs) RunDeadJobsAlert(ctx context.Context, j *desk.Job) error {
 			return err
 		}
 		subject := desk.Msg("mail.jobs_dead.subject", "Count", len(lines))
-		text := desk.Msg("mail.jobs_dead.text", "Count", len(lines), "Jobs", strings.Join(lines, "\n"))
 		for i := range admins {
+			l := mailLocalizer(&admins[i])
+			list := make([]string, len(lines))
+			for k, line := range lines {
+				list[k] = l.Message(line)
+			}
+			text := desk.Msg("mail.jobs_dead.text", "Count", len(lines), "Jobs", strings.Join(list, "\n"))
 			m := mail{Kind: "jobs_dead", To: &admins[i], Subject: subject, Text: text, Link: s.baseURL + "/console/jobs"}
 			if err := s.queueMail(ctx, tx, m); err != nil {
 				return err
@@ -236,7 +241,7 @@ func (s *Jobs) ProcessInbound(ctx context.Context, j *desk.Job) error {
 		}
 		msg, err := inbound.Parse(m.Raw, s.mailDomain)
 		if err != nil {
-			return file(desk.TriageInbound, "The message could not be read: "+err.Error())
+			return file(desk.TriageInbound, "The message could not be read: "+err.Error()) //i18n:stored
 		}
 		m.Sender, m.Subject = msg.From, msg.Subject
 		if msg.Auto != inbound.NotAuto {
@@ -294,7 +299,7 @@ func (s *Jobs) RunPurge(ctx context.Context, j *desk.Job) error {
 			return nil
 		}
 		s.log.InfoContext(ctx, "files purged", "case", c.Number(), "files", len(removed))
-		if err := s.event(ctx, tx, Request{Address: "retention"}, c, "Files deleted 30 days after closure: "+strings.Join(removed, ", ")+"."); err != nil {
+		if err := s.event(ctx, tx, Request{Address: "retention"}, c, "Files deleted 30 days after closure: "+strings.Join(removed, ", ")+"."); err != nil { //i18n:stored
 			return err
 		}
 		return s.audit(ctx, tx, Request{Address: "retention"}, "files_purged", c.Number(), strings.Join(removed, ", "))

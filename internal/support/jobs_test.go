@@ -71,7 +71,7 @@ func TestDeadJobs(t *testing.T) {
 		}
 		admin := f.req(t, adminUser)
 		dead, err := f.svc.Jobs().DeadJobs(ctx, admin)
-		if err != nil || len(dead) != 3 || dead[0].LastError != "disk full" || dead[0].Attempts != 2 || !strings.HasPrefix(dead[0].Subject, "export ") {
+		if err != nil || len(dead) != 3 || dead[0].LastError != "disk full" || dead[0].Attempts != 2 || !strings.HasPrefix(dead[0].Subject.String(), "export ") {
 			t.Fatalf("DeadJobs: %+v %v", dead, err)
 		}
 		fail = false

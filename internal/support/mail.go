@@ -199,7 +199,7 @@ func (s *Mail) SetEmailTemplate(ctx context.Context, r Request, kind, subject, b
 			continue
 		}
 		if _, err := execMail(t, sample); err != nil {
-			p.Add(field, "The template does not work: "+err.Error())
+			p.AddMessage(field, "support.mail.template_broken", "Error", err.Error())
 		}
 	}
 	if err := p.Err(); err != nil {

@@ -94,7 +94,7 @@ func (s *Transfers) CreateSFTPAccount(ctx context.Context, r Request, caseID int
 		if _, err := tx.ScheduleJob(ctx, &desk.Job{Kind: JobSFTPExpiry, Key: sftpKey(c.ID), CaseID: c.ID, RunAt: a.ExpiresAt}, now); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, r, c, "Temporary SFTP account "+a.Username+" created, valid until "+
+		if err := s.event(ctx, tx, r, c, "Temporary SFTP account "+a.Username+" created, valid until "+ //i18n:stored
 			a.ExpiresAt.Format("2 January 2006 15:04 MST")+"."); err != nil {
 			return err
 		}

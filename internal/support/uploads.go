@@ -502,14 +502,14 @@ func UploadSHA256(u *desk.Upload) (string, error) {
 func (s *core) fileArrived(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, f *desk.CaseFile) error {
 	what := fmt.Sprintf("%s (%s, SHA-256 %s)", f.Name, FormatSize(f.Size), f.SHA256)
 	if f.Direction == "support" {
-		if err := s.event(ctx, tx, r, c, "Support shared a file: "+what+"."); err != nil {
+		if err := s.event(ctx, tx, r, c, "Support shared a file: "+what+"."); err != nil { //i18n:stored
 			return err
 		}
 		if err := s.notifyContact(ctx, tx, c, "file_shared", desk.Msg("mail.file_shared.subject", "Number", c.Number()),
 			desk.Msg("mail.file_shared.text", "Number", c.Number(), "What", what)); err != nil {
 			return err
 		}
-	} else if err := s.event(ctx, tx, r, c, "File received: "+what+"."); err != nil {
+	} else if err := s.event(ctx, tx, r, c, "File received: "+what+"."); err != nil { //i18n:stored
 		return err
 	}
 	return s.audit(ctx, tx, r, "file_received", c.Number(), f.Name+" "+f.SHA256)
@@ -549,7 +549,7 @@ func (s *Transfers) ConcatUploads(ctx context.Context, r Request, in NewUpload, 
 			return nil, fmt.Errorf("partial upload %s: %w", id, err)
 		}
 		if !p.Partial || p.CaseID != c.ID {
-			return nil, desk.Invalid("Upload-Concat", "support.uploads.upload_concat_2")
+			return nil, desk.Invalid("Upload-Concat", "support.uploads.concat_other_case")
 		}
 		if err := p.Check(desk.UploadJoin, s.now()); err != nil {
 			return nil, err

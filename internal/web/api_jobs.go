@@ -44,7 +44,7 @@ func (s *Server) apiDeadJobs(w http.ResponseWriter, r *http.Request, a *desk.Act
 	}
 	out := make([]apiDeadJob, 0, len(jobs))
 	for _, j := range jobs {
-		aj := apiDeadJob{ID: j.ID, Kind: j.Kind, Subject: j.Subject, Attempts: j.Attempts, LastError: j.LastError, DeadAt: j.DeadAt}
+		aj := apiDeadJob{ID: j.ID, Kind: j.Kind, Subject: s.loc(r).Message(j.Subject), Attempts: j.Attempts, LastError: j.LastError, DeadAt: j.DeadAt}
 		if j.CaseID != 0 {
 			aj.Case = desk.FormatCaseNumber(j.CaseID)
 		}

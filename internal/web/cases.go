@@ -307,7 +307,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 			w.Header().Set("Cache-Control", "no-store")
 		}
 	}
-	render(s, w, r, status, pageCase, &view{Title: s.loc(r).T("title.case_2") + v.Case.Number(), User: a.User, Form: form, Errors: errs}, data)
+	render(s, w, r, status, pageCase, &view{Title: s.loc(r).T("title.case", "Number", v.Case.Number()), User: a.User, Form: form, Errors: errs}, data)
 	return nil
 }
 

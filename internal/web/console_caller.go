@@ -66,7 +66,7 @@ func (s *Server) openCaseByNumber(w http.ResponseWriter, r *http.Request, a *des
 	}
 	if _, err := s.cases.Case(r.Context(), request(r, a), id); errors.Is(err, desk.ErrNotFound) {
 		return s.showCaller(w, r, a, http.StatusNotFound, r.PostForm,
-			map[string]string{"number": "There is no case " + raw + "."}, nil)
+			map[string]string{"number": s.loc(r).T("form.no_such_case", "Number", raw)}, nil)
 	} else if err != nil {
 		return err
 	}

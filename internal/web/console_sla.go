@@ -96,7 +96,7 @@ func (s *Server) saveSLATarget(r *http.Request, req support.Request) (string, st
 		Priority: desk.Priority(f.Get("priority")), Kind: desk.ClockKind(f.Get("kind")),
 		Amount: amount, Unit: desk.TargetUnit(f.Get("unit")),
 	}
-	return "/console/service-levels#targets", "The target is saved: " + t.Unit.Describe(t.Amount) + ".", s.sla.SetTarget(r.Context(), req, t)
+	return "/console/service-levels#targets", s.loc(r).T("notice.target_saved", "Target", t.Unit.Description(t.Amount)), s.sla.SetTarget(r.Context(), req, t)
 }
 
 func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {

@@ -84,7 +84,7 @@ func (s *Server) renderTransfer(w http.ResponseWriter, r *http.Request, a *desk.
 	// The page's log masker is WebAssembly: compiling it is all this allows.
 	w.Header().Set("Content-Security-Policy", contentSecurityPolicy("script-src 'self' 'wasm-unsafe-eval'"))
 	render(s, w, r, status, pageCaseFiles, &view{
-		Title: s.loc(r).T("title.transfer_files_case_2") + t.Case.Number(), User: a.User, Form: form, Errors: errs,
+		Title: s.loc(r).T("title.transfer_files_case", "Number", t.Case.Number()), User: a.User, Form: form, Errors: errs,
 	}, caseFilesData{T: t, Files: list})
 	return nil
 }

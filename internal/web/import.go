@@ -33,7 +33,7 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			err = invalid("file", "form.the_file_is_larger_than_32")
+			err = invalid("file", "form.file_too_large")
 		} else {
 			err = invalid("file", "form.choose_a_csv_file_to_upload")
 		}

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -17,27 +17,30 @@ import (
 // else they can see.
 func TestProfilePIN(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
-		u, err := e.store.UserByEmail(ctx, demo.Designated)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dana := e.signIn(demo.Designated)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// ABC Testing Co, a direct customer: Dana, Read-Write, its
+		// Designated Approver, with a case, and Sam, Read-Write; an agent.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		e.fx.Approver(abc, danaUser)
+		danasCase := e.fx.Case(danaUser)
+		u := e.actor(danaUser.Email).User
+		dana := e.signIn(e.login(danaUser))
 		if res := dana.get("/profile"); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `<strong id="pin" class="mono">`+u.PIN+`</strong>`) {
 			t.Fatalf("profile = %d, want the PIN %s on it", res.StatusCode, u.PIN)
 		}
-		for _, path := range []string{"/cases", "/cases?list=group", "/cases/" + number(e.world.Cases["abc-new"]), "/access-requests", "/api/v1/cases"} {
+		for _, path := range []string{"/cases", "/cases?list=group", "/cases/" + number(danasCase.ID), "/access-requests", "/api/v1/cases"} {
 			if res := dana.get(path); strings.Contains(res.Body, u.PIN) {
 				t.Errorf("%s shows the PIN", path)
 			}
 		}
 		// Another contact's profile page is their own: never Dana's PIN.
-		if res := e.signIn(demo.Designated2).get("/profile"); strings.Contains(res.Body, u.PIN) {
+		if res := e.signIn(e.login(e.fx.Contact(abc, desk.ReadWrite))).get("/profile"); strings.Contains(res.Body, u.PIN) {
 			t.Error("another contact's profile shows Dana's PIN")
 		}
 		// Staff have no PIN to show.
-		if res := e.signIn(demo.Agent).get("/profile"); res.StatusCode != http.StatusOK || strings.Contains(res.Body, `id="pin"`) {
+		if res := e.signIn(e.staff(desk.RoleAgent)).get("/profile"); res.StatusCode != http.StatusOK || strings.Contains(res.Body, `id="pin"`) {
 			t.Errorf("staff profile = %d, want no PIN", res.StatusCode)
 		}
 	})
@@ -47,18 +50,20 @@ func TestProfilePIN(t *testing.T) {
 // contact accepts the Designated Contact terms.
 func TestProfileTerms(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// A portal admin; ABC Testing Co, a direct customer, with Riley,
+		// Read-Only, who has not accepted the terms; the admin makes Riley
+		// Read-Write.
 		ctx := context.Background()
-		admin := e.actor(demo.Admin)
-		riley, err := e.store.UserByEmail(ctx, demo.ReadOnly)
+		admin := e.actor(e.fx.Staff([]desk.Role{desk.RolePortalAdmin, desk.RoleAgent}).Email)
+		abc := e.fx.Company("ABC Testing Co")
+		abcCombo := fixture.Combination(e.fx.Contract(abc))
+		riley := e.fx.Contact(abc, desk.ReadOnly)
+		err := e.svc.Access().SetGrant(ctx, support.Request{Actor: admin}, desk.Grant{ContactID: riley.ID, Combination: abcCombo, Level: desk.ReadWrite})
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = e.svc.Access().SetGrant(ctx, support.Request{Actor: admin}, desk.Grant{ContactID: riley.ID, Combination: e.world.ABCCombo(), Level: desk.ReadWrite})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := e.signIn(demo.ReadOnly)
+		c := e.signIn(e.login(riley))
 		res := c.get("/profile")
 		if !strings.Contains(res.Body, "until you accept the Designated Contact terms") || strings.Contains(res.Body, `id="terms-accepted"`) {
 			t.Fatal("profile does not explain that Read-Write waits for the terms")
@@ -82,10 +87,18 @@ func TestProfileTerms(t *testing.T) {
 	})
 }
 
+// TestProfileDetailsAndPassword: a contact corrects their details (a bad
+// form names each bad field) and changes their password, which then signs
+// them in.
 func TestProfileDetailsAndPassword(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		c := e.signIn(demo.Designated2)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Sam of ABC Testing Co, Read-Write.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		samEmail := e.login(e.fx.Contact(abc, desk.ReadWrite))
+		password := e.passwords[samEmail]
+		c := e.signIn(samEmail)
 		res := c.post("/profile", url.Values{"first_name": {""}, "last_name": {"Second"}, "country": {"US"}, "phone": {"call me"}})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="first_name-error"`) || !strings.Contains(res.Body, `id="phone-error"`) {
 			t.Fatalf("bad details = %d, want 422 naming first name and phone", res.StatusCode)
@@ -101,15 +114,15 @@ func TestProfileDetailsAndPassword(t *testing.T) {
 		if res := c.post("/profile/password", bad); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "not your current password") {
 			t.Fatalf("wrong current password = %d", res.StatusCode)
 		}
-		mismatch := url.Values{"current_password": {demo.Password}, "new_password": {"a brand new secret"}, "confirm_password": {"another secret!!"}}
+		mismatch := url.Values{"current_password": {password}, "new_password": {"a brand new secret"}, "confirm_password": {"another secret!!"}}
 		if res := c.post("/profile/password", mismatch); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("mismatched new passwords = %d", res.StatusCode)
 		}
-		good := url.Values{"current_password": {demo.Password}, "new_password": {"a brand new secret"}, "confirm_password": {"a brand new secret"}}
+		good := url.Values{"current_password": {password}, "new_password": {"a brand new secret"}, "confirm_password": {"a brand new secret"}}
 		if res := c.post("/profile/password", good); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("change password = %d: %s", res.StatusCode, res.Body)
 		}
-		res = e.anonymous().post("/signin", url.Values{"email": {demo.Designated2}, "password": {"a brand new secret"}})
+		res = e.anonymous().post("/signin", url.Values{"email": {samEmail}, "password": {"a brand new secret"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Errorf("sign in with the new password = %d", res.StatusCode)
 		}
@@ -120,8 +133,11 @@ func TestProfileDetailsAndPassword(t *testing.T) {
 // until revoked, and never appears again.
 func TestProfileAPITokens(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		c := e.signIn(demo.Designated)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// ABC Testing Co, a direct customer: Dana and Sam, Read-Write.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		c := e.signIn(e.login(e.fx.Contact(abc, desk.ReadWrite)))
 		if res := c.post("/profile/tokens", url.Values{"name": {""}}); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("unnamed token = %d, want 422", res.StatusCode)
 		}
@@ -148,7 +164,7 @@ func TestProfileAPITokens(t *testing.T) {
 			t.Errorf("API with a revoked token = %d, want 401", res.StatusCode)
 		}
 		// Someone else cannot revoke it (it is not theirs to see).
-		if res := e.signIn(demo.Designated2).post("/profile/tokens/"+tokenID+"/revoke", nil); res.StatusCode == http.StatusSeeOther {
+		if res := e.signIn(e.login(e.fx.Contact(abc, desk.ReadWrite))).post("/profile/tokens/"+tokenID+"/revoke", nil); res.StatusCode == http.StatusSeeOther {
 			t.Error("another user revoked Dana's token")
 		}
 	})
@@ -158,13 +174,27 @@ func TestProfileAPITokens(t *testing.T) {
 // the Sold To decides once; others cannot see or decide it.
 func TestAccessRequestFlow(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		riley := e.signIn(demo.ReadOnly)
-		combo := itoa(e.world.ABC) + "-" + itoa(e.world.ABC)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// ABC Testing Co, a direct customer: Dana, Read-Write, its
+		// Designated Approver, and Riley Readonly, Read-Only, who has not
+		// accepted the terms. Northwind Partners sells Contoso: Pat of
+		// Northwind, Read-Write there, is Northwind's Designated Approver.
+		abc, northwind, contoso := e.fx.Company("ABC Testing Co"), e.fx.Company("Northwind Partners"), e.fx.Company("Contoso")
+		e.fx.Contract(abc)
+		viaNorthwind := fixture.Combination(e.fx.Contract(contoso, fixture.PartnerOf(northwind)))
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		e.fx.Approver(abc, danaUser)
+		rileyEmail := e.login(e.fx.Contact(abc, desk.ReadOnly, fixture.Named("Riley", "Readonly")))
+		patUser := e.fx.Contact(northwind, desk.NoAccess, fixture.AcceptedTerms)
+		e.fx.Grant(patUser, viaNorthwind, desk.ReadWrite)
+		e.fx.Approver(northwind, patUser)
+		patEmail := e.login(patUser)
+		riley := e.signIn(rileyEmail)
+		combo := itoa(abc.ID) + "-" + itoa(abc.ID)
 		if res := riley.post("/profile/access", url.Values{"combination": {combo}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Choose the access level") {
 			t.Fatalf("request without a level = %d, want 422", res.StatusCode)
 		}
-		if res := riley.post("/profile/access", url.Values{"combination": {"other"}, "sold_to": {" "}, "end_user": {"ORG-1001"}, "level": {"read_only"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="sold_to-error"`) {
+		if res := riley.post("/profile/access", url.Values{"combination": {"other"}, "sold_to": {" "}, "end_user": {abc.OrgID}, "level": {"read_only"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="sold_to-error"`) {
 			t.Fatalf("request without a Sold To Org ID = %d, want 422 on sold_to", res.StatusCode)
 		}
 		res := riley.post("/profile/access", url.Values{"combination": {combo}, "level": {"read_write"}, "reason": {"I cover for Dana"}})
@@ -175,7 +205,7 @@ func TestAccessRequestFlow(t *testing.T) {
 			t.Error("the profile does not show the pending request")
 		}
 
-		dana := e.signIn(demo.Designated) // Designated Approver of ABC Testing Co
+		dana := e.signIn(e.login(danaUser)) // Designated Approver of ABC Testing Co
 		res = dana.get("/access-requests?state=pending")
 		m := regexp.MustCompile(`href="/access-requests/(\d+)"`).FindStringSubmatch(res.Body)
 		if m == nil || !strings.Contains(res.Body, "Riley Readonly") {
@@ -183,13 +213,13 @@ func TestAccessRequestFlow(t *testing.T) {
 		}
 		path := "/access-requests/" + m[1]
 		// Neither another customer's approver nor the requester may decide.
-		for _, who := range []string{demo.Partner, demo.ReadOnly} {
+		for _, who := range []string{patEmail, rileyEmail} {
 			c := e.signIn(who)
 			if res := c.post(path+"/decision", url.Values{"decision": {"approve"}}); res.StatusCode != http.StatusNotFound {
 				t.Errorf("%s deciding = %d, want 404", who, res.StatusCode)
 			}
 		}
-		if res := e.signIn(demo.Partner).get(path); res.StatusCode != http.StatusNotFound {
+		if res := e.signIn(patEmail).get(path); res.StatusCode != http.StatusNotFound {
 			t.Errorf("another company's approver sees the request: %d", res.StatusCode)
 		}
 		if res := dana.post(path+"/decision", url.Values{"decision": {"maybe"}}); res.StatusCode != http.StatusUnprocessableEntity {
@@ -216,7 +246,13 @@ func TestAccessRequestFlow(t *testing.T) {
 // the access request.
 func TestRegistration(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// ABC Testing Co, a direct customer, with Dana, Read-Write, its
+		// Designated Approver; Jo, who works there, has no account yet.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		e.fx.Approver(abc, danaUser)
 		c := e.anonymous()
 		for _, bad := range []string{"someone@gmail.com", "support@abc-testing.example", "not an address"} {
 			if res := c.post("/register", url.Values{"email": {bad}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="email-error"`) {
@@ -229,7 +265,7 @@ func TestRegistration(t *testing.T) {
 			t.Fatalf("register = %d", res.StatusCode)
 		}
 		// An address with an account gets the same answer on the page.
-		if res := c.post("/register", url.Values{"email": {demo.Designated}}); !strings.Contains(res.Body, `id="register-sent"`) {
+		if res := c.post("/register", url.Values{"email": {danaUser.Email}}); !strings.Contains(res.Body, `id="register-sent"`) {
 			t.Error("registering an existing address answers differently")
 		}
 		mails, err := e.store.Notifications(context.Background(), email, 1)
@@ -245,14 +281,14 @@ func TestRegistration(t *testing.T) {
 		}
 		form := url.Values{
 			"token": {token}, "first_name": {"Jo"}, "last_name": {"New"}, "country": {"US"},
-			"employer": {"ORG-1001"}, "sold_to": {"ORG-1001"}, "end_user": {"ORG-9999"},
+			"employer": {abc.OrgID}, "sold_to": {abc.OrgID}, "end_user": {"ORG-9999"},
 			"level": {"read_only"}, "password": {"jo's long password"}, "confirm_password": {"jo's long password"},
 		}
 		form.Set("end_user", "")
 		if res := c.post("/register/complete", form); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="end_user-error"`) {
 			t.Fatalf("no End User = %d, want 422 on end_user", res.StatusCode)
 		}
-		form.Set("end_user", "ORG-1001")
+		form.Set("end_user", abc.OrgID)
 		if res := c.post("/register/complete", form); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("complete registration = %d: %s", res.StatusCode, res.Body)
 		}
@@ -266,7 +302,7 @@ func TestRegistration(t *testing.T) {
 		if res := jo.get("/profile"); !strings.Contains(res.Body, "Waiting for an approver") {
 			t.Error("the new contact's request is not on their profile")
 		}
-		if res := e.signIn(demo.Designated).get("/access-requests?state=pending"); !strings.Contains(res.Body, "Jo New") {
+		if res := e.signIn(e.login(danaUser)).get("/access-requests?state=pending"); !strings.Contains(res.Body, "Jo New") {
 			t.Error("the approver does not see the new contact's request")
 		}
 	})

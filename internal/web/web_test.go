@@ -10,26 +10,33 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 )
 
+// TestSignInAndHome: signed out, pages send people to sign in; a wrong
+// password is refused with a message; a contact lands on their cases,
+// staff on the console.
 func TestSignInAndHome(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Dana of ABC Testing Co, Read-Write; an agent.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		dana, agent := e.login(e.fx.Contact(abc, desk.ReadWrite)), e.staff(desk.RoleAgent)
 		anon := e.anonymous()
 		if res := anon.get("/cases"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") {
 			t.Errorf("GET /cases signed out = %d %s, want 303 to /signin", res.StatusCode, res.Header.Get("Location"))
 		}
-		bad := anon.post("/signin", url.Values{"email": {demo.Designated}, "password": {"wrong password"}})
+		bad := anon.post("/signin", url.Values{"email": {dana}, "password": {"wrong password"}})
 		if bad.StatusCode != http.StatusUnauthorized || !strings.Contains(bad.Body, "not right") {
 			t.Errorf("sign in with a wrong password = %d, want 401 with a message", bad.StatusCode)
 		}
-		for email, home := range map[string]string{demo.Designated: "/cases", demo.Agent: "/console"} {
+		for email, home := range map[string]string{dana: "/cases", agent: "/console"} {
 			c := e.anonymous()
-			res := c.post("/signin", url.Values{"email": {email}, "password": {demo.Password}})
+			res := c.post("/signin", url.Values{"email": {email}, "password": {e.passwords[email]}})
 			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != home {
 				t.Errorf("sign in as %s = %d to %q, want 303 to %s", email, res.StatusCode, res.Header.Get("Location"), home)
 			}
@@ -37,10 +44,14 @@ func TestSignInAndHome(t *testing.T) {
 	})
 }
 
+// TestCrossOriginPostRefused: a form posted from another site is refused,
+// even with the session's cookie.
 func TestCrossOriginPostRefused(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, sqliteStore(t))
-	c := e.signIn(demo.Designated)
+	// A signed-in contact; the check is the HTTP layer's, so one engine
+	// is enough.
+	e := start(t, sqliteStore(t), false, nil, nil)
+	c := e.signIn(e.login(e.fx.Contact(e.fx.Company("ABC Testing Co"), desk.ReadOnly)))
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, e.srv.URL+"/signout", nil)
 	req.Header.Set("Origin", "https://evil.example")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
@@ -49,9 +60,10 @@ func TestCrossOriginPostRefused(t *testing.T) {
 	}
 }
 
+// TestHealthz: the liveness check answers anyone, on an empty store.
 func TestHealthz(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, sqliteStore(t))
+	e := start(t, sqliteStore(t), false, nil, nil)
 	if res := e.anonymous().get("/healthz"); res.StatusCode != http.StatusOK {
 		t.Errorf("GET /healthz = %d, want 200", res.StatusCode)
 	}
@@ -72,7 +84,8 @@ func TestReadiness(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { local.Close() })
-			e := newEnvWith(t, storetest.Open(t, eng), local)
+			// No rows: readiness asks only the store and the file store.
+			e := start(t, storetest.Open(t, eng), false, local, nil)
 			c := e.anonymous()
 			check := func(when string, wantReady int, wantBody string) {
 				t.Helper()

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/caseport/caseport/internal/desk"
 )
 
 // apiCall sends a JSON request as a script would: a bearer token, no
@@ -35,7 +38,8 @@ func (c *client) apiCall(method, path string, body any) *response {
 	return c.do(req)
 }
 
-// apiClient returns a client with a fresh API token of a demo user.
+// apiClient returns a client with a fresh API token of a demo user or one
+// given a password with login.
 func (e *env) apiClient(email string) *client {
 	e.t.Helper()
 	c := e.signIn(email)
@@ -76,18 +80,34 @@ func wantProblem(t *testing.T, res *response, status int) problemDoc {
 
 func TestAPICaseLifecycle(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Dana, Read-Write at ABC Testing Co (a direct customer), has four
+		// cases of ABC's before she opens one; Riley is Read-Only there.
+		// Pat, Read-Write at Northwind Partners (a direct customer too),
+		// has a case of Northwind's, which is not in ABC's list; an agent
+		// works on Dana's case.
+		abc, northwind := e.fx.Company("ABC Testing Co"), e.fx.Company("Northwind Partners")
+		e.fx.Contract(abc)
+		e.fx.Contract(northwind)
+		danaUser, patUser := e.fx.Contact(abc, desk.ReadWrite), e.fx.Contact(northwind, desk.ReadWrite)
+		group := map[string]bool{}
+		for range 4 {
+			group[number(e.fx.Case(danaUser).ID)] = true
+		}
+		e.fx.Case(patUser)
+		product := e.fx.DefaultProduct()
+
 		wantProblem(t, e.anonymous().apiCall("GET", "/api/v1/cases", nil), http.StatusUnauthorized)
 		wantProblem(t, e.bearer("cp_nonsense").apiCall("GET", "/api/v1/cases", nil), http.StatusUnauthorized)
 
-		dana := e.apiClient(demo.Designated)
+		dana := e.apiClient(e.login(danaUser))
 		combos := decode[[]map[string]any](t, dana.apiCall("GET", "/api/v1/combinations", nil))
 		if len(combos) == 0 {
 			t.Fatal("no combinations for a Designated Contact")
 		}
 		newCase := map[string]any{
-			"sold_to_id": e.world.ABC, "end_user_id": e.world.ABC, "type": "support", "sub_type": "Problem",
-			"product_id": e.world.Products["SIP Server"], "component_id": e.world.Comps["SIP Server"][0],
+			"sold_to_id": abc.ID, "end_user_id": abc.ID, "type": "support", "sub_type": "Problem",
+			"product_id": product.ID, "component_id": product.Components[0],
 			"summary": "API: trunk 7 drops calls", "description": "Since the upgrade trunk 7 drops every call after thirty seconds on both nodes.",
 			"priority": "critical", "stage": "production",
 		}
@@ -139,8 +159,9 @@ func TestAPICaseLifecycle(t *testing.T) {
 			}
 			cursor = l.NextCursor
 		}
-		if !seen[number] || len(seen) < 4 {
-			t.Errorf("group cases paged by 2 saw %d cases, want the new one among them", len(seen))
+		group[number] = true
+		if diff := cmp.Diff(group, seen); diff != "" {
+			t.Errorf("group cases paged by 2 are not ABC's five, the new one among them (-want +got):\n%s", diff)
 		}
 		// The queue is staff's (desk.ViewQueue): a contact asking for it is
 		// refused with the policy's reason, never shown another list.
@@ -149,7 +170,7 @@ func TestAPICaseLifecycle(t *testing.T) {
 		}
 
 		// Staff: an internal note the customer never sees, then Solution Proposed.
-		agent := e.apiClient(demo.Agent)
+		agent := e.apiClient(e.staff(desk.RoleAgent))
 		if res := agent.apiCall("POST", "/api/v1/cases/"+number+"/comments", map[string]any{"body": "Checking the trunk logs internally.", "internal": true}); res.StatusCode != http.StatusOK {
 			t.Fatalf("internal note = %d: %s", res.StatusCode, res.Body)
 		}
@@ -186,13 +207,13 @@ func TestAPICaseLifecycle(t *testing.T) {
 
 		// A Read-Only colleague reads but cannot write; another company
 		// cannot even see it.
-		riley := e.apiClient(demo.ReadOnly)
+		riley := e.apiClient(e.login(e.fx.Contact(abc, desk.ReadOnly)))
 		if res := riley.apiCall("GET", "/api/v1/cases/"+number, nil); res.StatusCode != http.StatusOK {
 			t.Errorf("Read-Only GET = %d", res.StatusCode)
 		}
 		wantProblem(t, riley.apiCall("POST", "/api/v1/cases/"+number+"/comments", map[string]any{"body": "me too"}), http.StatusForbidden)
 		wantProblem(t, riley.apiCall("POST", "/api/v1/cases", newCase), http.StatusForbidden)
-		partner := e.apiClient(demo.Partner)
+		partner := e.apiClient(e.login(patUser))
 		for _, call := range []struct {
 			method, path string
 			body         any
@@ -204,7 +225,7 @@ func TestAPICaseLifecycle(t *testing.T) {
 			{"PATCH", "/api/v1/cases/" + number, map[string]any{"priority": "low"}},
 		} {
 			p := wantProblem(t, partner.apiCall(call.method, call.path, call.body), http.StatusNotFound)
-			if strings.Contains(p.Detail, "ABC") {
+			if strings.Contains(p.Detail, abc.Name) || strings.Contains(p.Detail, abc.OrgID) {
 				t.Errorf("404 for another company's case names it: %q", p.Detail)
 			}
 		}
@@ -217,30 +238,36 @@ func TestAPICaseLifecycle(t *testing.T) {
 // TestAPIPINOnlyInMe: the PIN is in /me and in no other answer.
 func TestAPIPINOnlyInMe(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		dana, err := e.store.UserByEmail(ctx, demo.Designated)
+		// Dana, Read-Write at ABC Testing Co (a direct customer), has a
+		// case; a portal admin verifies her as a caller.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		caseNumber := number(e.fx.Case(danaUser).ID)
+		dana, err := e.store.UserByEmail(ctx, e.login(danaUser))
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := e.apiClient(demo.Designated)
+		c := e.apiClient(dana.Email)
 		me := decode[map[string]any](t, c.apiCall("GET", "/api/v1/me", nil))
 		if me["pin"] != dana.PIN {
 			t.Fatalf("/me pin = %v, want %s", me["pin"], dana.PIN)
 		}
-		admin := e.apiClient(demo.Admin)
+		admin := e.apiClient(e.staff(desk.RolePortalAdmin, desk.RoleAgent))
 		for _, call := range []struct {
 			c    *client
 			path string
 		}{
 			{c, "/api/v1/cases?list=group"},
-			{c, "/api/v1/cases/" + number(e.world.Cases["abc-new"])},
+			{c, "/api/v1/cases/" + caseNumber},
 			{c, "/api/v1/combinations"},
 			{c, "/api/v1/access-requests"},
 			{c, "/api/v1/tokens"},
-			{admin, "/api/v1/contacts?company=" + itoa(e.world.ABC)},
+			{admin, "/api/v1/contacts?company=" + itoa(abc.ID)},
 			{admin, "/api/v1/contacts/" + itoa(dana.ID)},
-			{admin, "/api/v1/companies/" + itoa(e.world.ABC)},
+			{admin, "/api/v1/companies/" + itoa(abc.ID)},
 		} {
 			res := call.c.apiCall("GET", call.path, nil)
 			if res.StatusCode != http.StatusOK {
@@ -261,9 +288,20 @@ func TestAPIPINOnlyInMe(t *testing.T) {
 
 func TestAPIAccountsAndAccess(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		admin := e.apiClient(demo.Admin)
-		agent := e.apiClient(demo.Agent)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// A portal admin and an agent; the product IVR. At ABC Testing Co
+		// (a direct customer) Dana is Read-Write and Designated Approver,
+		// Riley Read-Only; Pat approves for Northwind Partners, another
+		// direct customer.
+		ivr := e.fx.Product("IVR")
+		abc, northwind := e.fx.Company("ABC Testing Co"), e.fx.Company("Northwind Partners")
+		e.fx.Contract(abc)
+		e.fx.Contract(northwind)
+		danaUser, patUser := e.fx.Contact(abc, desk.ReadWrite), e.fx.Contact(northwind, desk.ReadWrite)
+		e.fx.Approver(abc, danaUser)
+		e.fx.Approver(northwind, patUser)
+		admin := e.apiClient(e.staff(desk.RolePortalAdmin, desk.RoleAgent))
+		agent := e.apiClient(e.staff(desk.RoleAgent))
 		company := map[string]any{"org_id": "ORG-5001", "name": "Wide World Importers", "country": "Australia"}
 		wantProblem(t, agent.apiCall("POST", "/api/v1/companies", company), http.StatusForbidden)
 		res := admin.apiCall("POST", "/api/v1/companies", company)
@@ -281,7 +319,7 @@ func TestAPIAccountsAndAccess(t *testing.T) {
 		}
 		contract := map[string]any{
 			"number": "SC-5001", "sold_to_id": id, "end_user_id": id, "level": "business_care", "deployment": "cloud",
-			"product_ids": []int64{e.world.Products["IVR"]}, "starts": "2026-01-01", "ends": "2026-13-01", "state": "active",
+			"product_ids": []int64{ivr.ID}, "starts": "2026-01-01", "ends": "2026-13-01", "state": "active",
 		}
 		wantProblem(t, admin.apiCall("POST", "/api/v1/contracts", contract), http.StatusUnprocessableEntity)
 		contract["ends"] = "2027-12-31"
@@ -312,15 +350,15 @@ func TestAPIAccountsAndAccess(t *testing.T) {
 		}
 
 		// Access requests: Riley asks, Dana (approver) decides, once.
-		riley := e.apiClient(demo.ReadOnly)
-		wantProblem(t, riley.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_org_id": "ORG-1001", "end_user_org_id": "ORG-1001", "level": "admin"}), http.StatusUnprocessableEntity)
-		res = riley.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_org_id": "ORG-1001", "end_user_org_id": "ORG-1001", "level": "read_write", "reason": "cover"})
+		riley := e.apiClient(e.login(e.fx.Contact(abc, desk.ReadOnly)))
+		wantProblem(t, riley.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_org_id": abc.OrgID, "end_user_org_id": abc.OrgID, "level": "admin"}), http.StatusUnprocessableEntity)
+		res = riley.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_org_id": abc.OrgID, "end_user_org_id": abc.OrgID, "level": "read_write", "reason": "cover"})
 		if res.StatusCode != http.StatusCreated {
 			t.Fatalf("request access = %d: %s", res.StatusCode, res.Body)
 		}
 		reqID := itoa(int64(decode[map[string]any](t, res)["id"].(float64)))
-		wantProblem(t, e.apiClient(demo.Partner).apiCall("POST", "/api/v1/access-requests/"+reqID+"/decision", map[string]any{"approve": true}), http.StatusNotFound)
-		dana := e.apiClient(demo.Designated)
+		wantProblem(t, e.apiClient(e.login(patUser)).apiCall("POST", "/api/v1/access-requests/"+reqID+"/decision", map[string]any{"approve": true}), http.StatusNotFound)
+		dana := e.apiClient(e.login(danaUser))
 		res = dana.apiCall("POST", "/api/v1/access-requests/"+reqID+"/decision", map[string]any{"approve": true, "note": "ok"})
 		if st := decode[map[string]any](t, res)["state"]; res.StatusCode != http.StatusOK || st != "approved" {
 			t.Fatalf("decide = %d %v", res.StatusCode, st)
@@ -357,7 +395,7 @@ func TestAPIAccountsAndAccess(t *testing.T) {
 // 404 or 405), and every API route the server answers is documented.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, sqliteStore(t))
+	e := newBuilt(t, sqliteStore(t))
 	res := e.anonymous().get("/api/v1/openapi.json")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("openapi.json = %d", res.StatusCode)
@@ -423,8 +461,14 @@ func (c *client) apiRaw(method, path, media, body string) *response {
 
 func TestAPIProfileAndAdmin(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		sam := e.apiClient(demo.Designated2)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Sam, Read-Write at ABC Testing Co (a direct customer), edits his
+		// profile; staff are a portal admin, an agent, an escalation owner
+		// and a product support manager.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		samEmail := e.login(e.fx.Contact(abc, desk.ReadWrite))
+		sam := e.apiClient(samEmail)
 		wantProblem(t, sam.apiCall("PATCH", "/api/v1/me", map[string]any{"first_name": "", "last_name": "Second", "country": "US"}), http.StatusUnprocessableEntity)
 		res := sam.apiCall("PATCH", "/api/v1/me", map[string]any{"first_name": "Samuel", "last_name": "Second", "country": "US", "email": "x@y.example"})
 		wantProblem(t, res, http.StatusBadRequest) // the email is not the contact's to change
@@ -436,12 +480,13 @@ func TestAPIProfileAndAdmin(t *testing.T) {
 			t.Errorf("accept terms = %d: %s", res.StatusCode, res.Body)
 		}
 		wantProblem(t, sam.apiCall("PUT", "/api/v1/me/password", map[string]any{"current": "wrong one!", "new": "a new long password"}), http.StatusUnprocessableEntity)
-		if res := sam.apiCall("PUT", "/api/v1/me/password", map[string]any{"current": demo.Password, "new": "a new long password"}); res.StatusCode != http.StatusNoContent {
+		if res := sam.apiCall("PUT", "/api/v1/me/password", map[string]any{"current": e.passwords[samEmail], "new": "a new long password"}); res.StatusCode != http.StatusNoContent {
 			t.Errorf("change password = %d: %s", res.StatusCode, res.Body)
 		}
 
-		admin := e.apiClient(demo.Admin)
-		agent := e.apiClient(demo.Agent)
+		adminEmail, agentEmail := e.staff(desk.RolePortalAdmin, desk.RoleAgent), e.staff(desk.RoleAgent)
+		staffEmails := []string{adminEmail, agentEmail, e.fx.Staff([]desk.Role{desk.RoleEscalationOwner, desk.RoleAgent}).Email, e.fx.Staff([]desk.Role{desk.RoleProductSupportManager}).Email}
+		admin, agent := e.apiClient(adminEmail), e.apiClient(agentEmail)
 		for _, path := range []string{"/api/v1/audit", "/api/v1/outbox", "/api/v1/settings/email-rules"} {
 			wantProblem(t, agent.apiCall("GET", path, nil), http.StatusForbidden)
 			wantProblem(t, sam.apiCall("GET", path, nil), http.StatusForbidden)
@@ -450,11 +495,19 @@ func TestAPIProfileAndAdmin(t *testing.T) {
 			}
 		}
 		audit := admin.apiCall("GET", "/api/v1/audit?action=terms_accepted", nil)
-		if !strings.Contains(audit.Body, demo.Designated2) {
+		if !strings.Contains(audit.Body, samEmail) {
 			t.Error("the audit log has no terms acceptance by Sam")
 		}
-		if staff := decode[[]map[string]any](t, agent.apiCall("GET", "/api/v1/staff", nil)); len(staff) < 4 {
-			t.Errorf("staff list has %d people", len(staff))
+		var listed []string
+		for _, u := range decode[[]struct {
+			Email string `json:"email"`
+		}](t, agent.apiCall("GET", "/api/v1/staff", nil)) {
+			listed = append(listed, u.Email)
+		}
+		slices.Sort(listed)
+		slices.Sort(staffEmails)
+		if diff := cmp.Diff(staffEmails, listed); diff != "" {
+			t.Errorf("the staff list is not the four staff (-want +got):\n%s", diff)
 		}
 		newStaff := map[string]any{"email": "ops@caseport.example", "first_name": "Ops", "last_name": "Person", "roles": []string{"agent"}, "password": "a long staff password"}
 		wantProblem(t, agent.apiCall("POST", "/api/v1/staff", newStaff), http.StatusForbidden)

@@ -123,6 +123,15 @@ func eachEngineWith(t *testing.T, deps func(*support.Deps), fn func(t *testing.T
 	}
 }
 
+// newBuilt starts Caseport on an empty store s, with the server's
+// configuration changed by each of configure: eachBuilt for a test that
+// runs on one engine or sets the server up itself (trusted proxies,
+// secure cookies).
+func newBuilt(t *testing.T, s *store.Store, configure ...func(*web.Config)) *env {
+	t.Helper()
+	return start(t, s, false, nil, nil, configure...)
+}
+
 func newEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
 	return newEnvWith(t, s, nil)
@@ -323,7 +332,28 @@ func openABCCase(t *testing.T, e *env, p desk.Priority) *desk.Case {
 	return c
 }
 
-// actor returns the access of a demo user as the service sees it.
+// open opens a case of a contact the test built, through the service as
+// they would: on the combination of their company (a direct customer's),
+// for the builder's default product, with priority p. Unlike e.fx.Case it
+// starts the case's clocks and feed and schedules its jobs, which an
+// escalation or a service-level test relies on.
+func (e *env) open(who *desk.User, p desk.Priority) *desk.Case {
+	e.t.Helper()
+	product := e.fx.DefaultProduct()
+	c, err := e.svc.Cases().Open(context.Background(), support.Request{Actor: e.actor(who.Email)}, desk.NewCase{
+		Combination: desk.Combination{SoldToID: who.CompanyID, EndUserID: who.CompanyID}, Type: desk.TypeSupport, SubType: "Problem",
+		ProductID: product.ID, ComponentID: product.Components[0],
+		Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
+		Priority: p, Stage: desk.StageProduction,
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+// actor returns the access of a user (of the demo world or built) as the
+// service sees it.
 func (e *env) actor(email string) *desk.Actor {
 	e.t.Helper()
 	ctx := context.Background()

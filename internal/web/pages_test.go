@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -19,8 +19,12 @@ import (
 // to try again above it.
 func TestProfileFormsAfterARefusal(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		dana := e.signIn(demo.Designated)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Dana Designated, Read-Write at ABC Testing Co (a direct customer),
+		// asks for access on her profile page.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		dana := e.signIn(e.login(e.fx.Contact(abc, desk.ReadWrite, fixture.Named("Dana", "Designated"))))
 		other := func(soldTo string) url.Values {
 			return url.Values{"combination": {"other"}, "sold_to": {soldTo}, "end_user": {"ORG-9998"}, "level": {"read_only"}, "reason": {"For the new site."}}
 		}
@@ -57,9 +61,15 @@ func TestProfileFormsAfterARefusal(t *testing.T) {
 // was typed there, and the error summary links to that box.
 func TestEscalationFormsKeepTheirText(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		n := openABCCase(t, e, desk.PriorityMedium).Number()
-		dana := e.signIn(demo.Designated)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Dana, Read-Write at ABC Testing Co (a direct customer), escalates
+		// her Medium case, opened through the service; an escalation owner
+		// rejects the escalation.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		n := e.open(danaUser, desk.PriorityMedium).Number()
+		dana := e.signIn(e.login(danaUser))
 		if res := dana.post("/cases/"+n+"/escalate", url.Values{"reason": {"business_impact"}, "details": {"All agents affected."}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("escalate = %d", res.StatusCode)
 		}
@@ -72,7 +82,7 @@ func TestEscalationFormsKeepTheirText(t *testing.T) {
 		if res := dana.post("/cases/"+n+"/escalation/note", url.Values{"text": {" "}}); !strings.Contains(res.Body, "Write your update to the escalation.") {
 			t.Error("an empty note does not say which update is missing")
 		}
-		owner := e.signIn(demo.EscalationOwner)
+		owner := e.signIn(e.staff(desk.RoleEscalationOwner, desk.RoleAgent))
 		res = owner.post("/cases/"+n+"/escalation/reject", url.Values{"text": {""}})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="reject-text-error"`) || strings.Contains(res.Body, `id="escalation-text-error"`) {
 			t.Errorf("a reject without reasons = %d, its message not beside the reject form", res.StatusCode)
@@ -84,11 +94,15 @@ func TestEscalationFormsKeepTheirText(t *testing.T) {
 // missing field at once, the person's own fields with the others.
 func TestRegistrationListsEveryProblem(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Lee registers as an employee of ABC Testing Co, a company with a
+		// Service Contract.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
 		c := e.anonymous()
 		token := startRegistration(t, e, c, "lee.new@abc-testing.example")
 		res := c.post("/register/complete", url.Values{
-			"token": {token}, "first_name": {"Lee"}, "country": {"US"}, "employer": {"ORG-1001"}, "end_user": {"ORG-1001"},
+			"token": {token}, "first_name": {"Lee"}, "country": {"US"}, "employer": {abc.OrgID}, "end_user": {abc.OrgID},
 			"password": {"short"}, "confirm_password": {"short"},
 		})
 		if res.StatusCode != http.StatusUnprocessableEntity {
@@ -105,26 +119,32 @@ func TestRegistrationListsEveryProblem(t *testing.T) {
 // TestPagesSayWhatToDo: a few words that tell a person what happens next.
 func TestPagesSayWhatToDo(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		admin := e.signIn(demo.Admin)
-		if res := admin.get("/console/contacts/new?company=" + itoa(e.world.ABC)); !strings.Contains(res.Body, "We email the contact a link to choose a password") {
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// A portal admin adds a contact to ABC Testing Co (a direct
+		// customer); its Read-Write contacts Dana and Sam post a profile
+		// too large and sign in wrongly.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		dana, sam := e.login(e.fx.Contact(abc, desk.ReadWrite)), e.login(e.fx.Contact(abc, desk.ReadWrite))
+		admin := e.signIn(e.staff(desk.RolePortalAdmin, desk.RoleAgent))
+		if res := admin.get("/console/contacts/new?company=" + itoa(abc.ID)); !strings.Contains(res.Body, "We email the contact a link to choose a password") {
 			t.Error("the new contact form does not say the contact gets a link")
 		}
 		big := url.Values{"first_name": {strings.Repeat("a", 1<<20)}}
-		if res := e.signIn(demo.Designated).post("/profile", big); res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "larger than 1 MB.</p>") {
+		if res := e.signIn(dana).post("/profile", big); res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "larger than 1 MB.</p>") {
 			t.Errorf("a form over 1 MB = %d, its message not a sentence", res.StatusCode)
 		}
 		// Sign-in slowed down: the wait is the form's heading, not a
 		// message about the email field.
 		c := e.anonymous()
-		wrong := url.Values{"email": {demo.Designated2}, "password": {"not the password"}}
+		wrong := url.Values{"email": {sam}, "password": {"not the password"}}
 		for range 5 {
 			c.post("/signin", wrong)
 		}
 		res := c.post("/signin", wrong)
 		if res.StatusCode != http.StatusTooManyRequests ||
 			!regexp.MustCompile(`<h2>Too many failed sign-ins for this account; try again in \d+ minutes?\. Or reset your password\.</h2>`).MatchString(res.Body) ||
-			!strings.Contains(res.Body, `value="`+demo.Designated2+`"`) {
+			!strings.Contains(res.Body, `value="`+sam+`"`) {
 			t.Errorf("a slowed-down sign-in = %d, without the wait as its heading or the email typed", res.StatusCode)
 		}
 	})
@@ -135,19 +155,25 @@ func TestPagesSayWhatToDo(t *testing.T) {
 // instead and offers only Reject.
 func TestUnmatchedRequestOffersOnlyReject(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		dana := e.signIn(demo.Designated)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Dana, Read-Write at ABC Testing Co (a direct customer), asks for
+		// access by Org IDs that name no company; a portal admin reads the
+		// request.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		dana := e.signIn(e.login(danaUser))
 		if res := dana.post("/profile/access", url.Values{"combination": {"other"}, "sold_to": {"ORG-7777"}, "end_user": {"ORG-8888"}, "level": {"basic"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("request = %d", res.StatusCode)
 		}
-		admin := e.signIn(demo.Admin)
+		admin := e.signIn(e.staff(desk.RolePortalAdmin, desk.RoleAgent))
 		m := regexp.MustCompile(`href="/access-requests/(\d+)"`).FindStringSubmatch(admin.get("/access-requests").Body)
 		if m == nil {
 			t.Fatal("the access requests list has no request")
 		}
 		page := admin.get("/access-requests/" + m[1]).Body
 		if strings.Contains(page, `id="approve"`) || !strings.Contains(page, `id="reject"`) ||
-			!strings.Contains(page, `href="/console/contacts/`+itoa(userID(t, e, demo.Designated))+`"`) {
+			!strings.Contains(page, `href="/console/contacts/`+itoa(danaUser.ID)+`"`) {
 			t.Error("the unmatched request's page offers Approve, or no Reject, or no way to the contact's page")
 		}
 	})

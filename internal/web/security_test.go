@@ -12,8 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/web"
 )
@@ -22,11 +22,16 @@ import (
 // both posted with the sign-in and carried in by a link to /signin.
 func TestSignInNextStaysOnSite(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) { signInNextStaysOnSite(t, e) })
+	eachBuilt(t, func(t *testing.T, e *env) { signInNextStaysOnSite(t, e) })
 }
 
 func signInNextStaysOnSite(t *testing.T, e *env) {
 	t.Helper()
+	// Dana, Read-Write at ABC Testing Co (a direct customer), signs in.
+	abc := e.fx.Company("ABC Testing Co")
+	e.fx.Contract(abc)
+	dana := e.login(e.fx.Contact(abc, desk.ReadWrite))
+	password := e.passwords[dana]
 	// Only next on the sign-in page is let through to be replaced: other
 	// parameters, and next elsewhere, are still checked.
 	for _, path := range []string{"/signin?email=%00", "/register?next=%00"} {
@@ -45,7 +50,7 @@ func signInNextStaysOnSite(t *testing.T, e *env) {
 		if got := formNext(e, next); got != "/" {
 			t.Errorf("GET /signin?next=%q puts %q in the form, want /", next, got)
 		}
-		res := e.anonymous().post("/signin", url.Values{"email": {demo.Designated}, "password": {demo.Password}, "next": {next}})
+		res := e.anonymous().post("/signin", url.Values{"email": {dana}, "password": {password}, "next": {next}})
 		if got := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || got != "/cases" {
 			t.Errorf("sign in with next=%q: %d to %q, want 303 to /cases", next, res.StatusCode, got)
 		}
@@ -54,7 +59,7 @@ func signInNextStaysOnSite(t *testing.T, e *env) {
 		if got := formNext(e, next); got != next {
 			t.Errorf("GET /signin?next=%q puts %q in the form", next, got)
 		}
-		res := e.anonymous().post("/signin", url.Values{"email": {demo.Designated}, "password": {demo.Password}, "next": {next}})
+		res := e.anonymous().post("/signin", url.Values{"email": {dana}, "password": {password}, "next": {next}})
 		if got := res.Header.Get("Location"); got != next {
 			t.Errorf("sign in with next=%q goes to %q", next, got)
 		}
@@ -115,10 +120,13 @@ func TestClientAddressBehindProxy(t *testing.T) {
 			if tt.trusted {
 				configure = append(configure, trustLoopback)
 			}
-			e := newEnvWith(t, sqliteStore(t), nil, configure...)
+			// Dana, a contact with a password, is signed in for with
+			// the wrong one.
+			e := newBuilt(t, sqliteStore(t), configure...)
+			dana := e.login(e.fx.Contact(e.fx.Company("ABC Testing Co"), desk.ReadWrite))
 			c := e.anonymous()
 			c.header = tt.header
-			c.post("/signin", url.Values{"email": {demo.Designated}, "password": {"not the password"}})
+			c.post("/signin", url.Values{"email": {dana}, "password": {"not the password"}})
 			log, err := e.store.AuditLog(context.Background(), desk.AuditFilter{Action: "sign_in_failed"})
 			if err != nil {
 				t.Fatal(err)
@@ -129,7 +137,10 @@ func TestClientAddressBehindProxy(t *testing.T) {
 		})
 	}
 	t.Run("one client behind the proxy locks out no one else", func(t *testing.T) {
-		e := newEnvWith(t, sqliteStore(t), nil, trustLoopback)
+		// Dana, a contact with a password, signs in behind the proxy
+		// from which another client guesses.
+		e := newBuilt(t, sqliteStore(t), trustLoopback)
+		dana := e.login(e.fx.Contact(e.fx.Company("ABC Testing Co"), desk.ReadWrite))
 		attacker := e.anonymous()
 		attacker.header = http.Header{"X-Forwarded-For": {"203.0.113.66"}}
 		for i := range support.MaxAddressFailures + 5 {
@@ -137,7 +148,7 @@ func TestClientAddressBehindProxy(t *testing.T) {
 		}
 		user := e.anonymous()
 		user.header = http.Header{"X-Forwarded-For": {"198.51.100.20"}}
-		res := user.post("/signin", url.Values{"email": {demo.Designated}, "password": {demo.Password}})
+		res := user.post("/signin", url.Values{"email": {dana}, "password": {e.passwords[dana]}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Errorf("sign-in of another client behind the proxy = %d, want 303", res.StatusCode)
 		}
@@ -167,8 +178,23 @@ func TestParseTrustedProxies(t *testing.T) {
 // an hour.
 func TestAccessRequestAnswersTheSame(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
+		// Casey of Contoso is Read-Only on what Northwind sells Contoso;
+		// Northwind also sold Fabrikam a contract, which has ended. Pat of
+		// Northwind (Read-Write for Contoso) approves for Northwind, Dana
+		// of ABC Testing Co (a direct customer) for ABC, where Riley is
+		// Read-Only.
+		abc, northwind, contoso, fabrikam := e.fx.Company("ABC Testing Co"), e.fx.Company("Northwind Partners"), e.fx.Company("Contoso"), e.fx.Company("Fabrikam")
+		e.fx.Contract(abc)
+		contosoCombo := fixture.Combination(e.fx.Contract(contoso, fixture.PartnerOf(northwind)))
+		e.fx.Contract(fabrikam, fixture.PartnerOf(northwind), fixture.Ended(60))
+		danaUser, patUser, caseyUser := e.fx.Contact(abc, desk.ReadWrite), e.fx.Contact(northwind, desk.NoAccess, fixture.AcceptedTerms), e.fx.Contact(contoso, desk.NoAccess)
+		e.fx.Approver(abc, danaUser)
+		e.fx.Grant(patUser, contosoCombo, desk.ReadWrite)
+		e.fx.Approver(northwind, patUser)
+		e.fx.Grant(caseyUser, contosoCombo, desk.ReadOnly)
+		dana, pat, caseyEmail, riley := danaUser.Email, e.login(patUser), e.login(caseyUser), e.login(e.fx.Contact(abc, desk.ReadOnly))
 		mails := func(to string) int {
 			ns, err := e.store.Notifications(ctx, to, 100)
 			if err != nil {
@@ -182,11 +208,11 @@ func TestAccessRequestAnswersTheSame(t *testing.T) {
 			}
 			return n
 		}
-		patBefore, danaBefore := mails(demo.Partner), mails(demo.Designated)
-		casey := e.apiClient(demo.EndUserRO)
+		patBefore, danaBefore := mails(pat), mails(dana)
+		casey := e.apiClient(caseyEmail)
 		probes := []struct{ name, soldTo, endUser string }{
-			{"a Service Contract joins them", "ORG-2001", "ORG-3002"},
-			{"companies without a contract", "ORG-1001", "ORG-3001"},
+			{"a Service Contract joins them", northwind.OrgID, fabrikam.OrgID},
+			{"companies without a contract", abc.OrgID, contoso.OrgID},
 			{"no such companies", "ORG-9998", "ORG-9999"},
 		}
 		var answers []map[string]any
@@ -198,7 +224,7 @@ func TestAccessRequestAnswersTheSame(t *testing.T) {
 			if res.StatusCode != http.StatusCreated {
 				t.Fatalf("%s: POST = %d %s, want 201", p.name, res.StatusCode, res.Body)
 			}
-			for _, name := range []string{"Fabrikam", "ABC Testing", "Northwind"} {
+			for _, name := range []string{fabrikam.Name, abc.Name, northwind.Name} {
 				if strings.Contains(res.Body, name) {
 					t.Errorf("%s: the answer names %s: %s", p.name, name, res.Body)
 				}
@@ -223,27 +249,27 @@ func TestAccessRequestAnswersTheSame(t *testing.T) {
 			}
 		}
 		list := casey.apiCall("GET", "/api/v1/access-requests", nil)
-		if strings.Contains(list.Body, "Fabrikam") || strings.Contains(list.Body, "ABC Testing") {
+		if strings.Contains(list.Body, fabrikam.Name) || strings.Contains(list.Body, abc.Name) {
 			t.Errorf("the requester's list names companies: %s", list.Body)
 		}
-		if got := mails(demo.Partner) - patBefore; got != 1 {
+		if got := mails(pat) - patBefore; got != 1 {
 			t.Errorf("Northwind's approver got %d access request emails, want 1", got)
 		}
-		if got := mails(demo.Designated) - danaBefore; got != 0 {
+		if got := mails(dana) - danaBefore; got != 0 {
 			t.Errorf("ABC's approver got %d access request emails for a combination without a contract, want 0", got)
 		}
-		if res := e.signIn(demo.Partner).get("/access-requests?state=pending"); !strings.Contains(res.Body, "Fabrikam") || strings.Contains(res.Body, "ORG-9998") {
+		if res := e.signIn(pat).get("/access-requests?state=pending"); !strings.Contains(res.Body, fabrikam.Name) || strings.Contains(res.Body, "ORG-9998") {
 			t.Error("Northwind's approver does not see exactly the request for their Sold To")
 		}
-		staff := e.signIn(demo.Agent).get("/access-requests?state=pending")
-		for _, want := range []string{"ORG-9998 / ORG-9999", "ORG-1001 / ORG-3001", "No Service Contract joins them"} {
+		staff := e.signIn(e.staff(desk.RoleAgent)).get("/access-requests?state=pending")
+		for _, want := range []string{"ORG-9998 / ORG-9999", abc.OrgID + " / " + contoso.OrgID, "No Service Contract joins them"} {
 			if !strings.Contains(staff.Body, want) {
 				t.Errorf("the staff list lacks %q", want)
 			}
 		}
 		// A portal admin closes an unmatched request once the contact is
 		// helped; there is nothing to approve.
-		admin := e.signIn(demo.Admin)
+		admin := e.signIn(e.staff(desk.RolePortalAdmin, desk.RoleAgent))
 		unmatched := "/access-requests/" + strconv.Itoa(int(ids[2]))
 		if res := admin.post(unmatched+"/decision", url.Values{"decision": {"approve"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "No Service Contract joins") {
 			t.Errorf("approving an unmatched request = %d, want 422 with the reason", res.StatusCode)
@@ -253,7 +279,7 @@ func TestAccessRequestAnswersTheSame(t *testing.T) {
 		}
 
 		// The page says the same for every kind of Org IDs.
-		page := e.signIn(demo.EndUserRO)
+		page := e.signIn(caseyEmail)
 		var notices []string
 		for _, p := range probes[:2] {
 			res := page.post("/profile/access", url.Values{"combination": {"other"}, "sold_to": {p.soldTo}, "end_user": {p.endUser}, "level": {"read_only"}})
@@ -262,12 +288,12 @@ func TestAccessRequestAnswersTheSame(t *testing.T) {
 			}
 			notices = append(notices, page.get("/profile").Body)
 		}
-		for _, name := range []string{"Fabrikam", "ABC Testing"} {
+		for _, name := range []string{fabrikam.Name, abc.Name} {
 			if strings.Contains(notices[1], name) {
 				t.Errorf("the requester's profile names %s", name)
 			}
 		}
-		if !strings.Contains(notices[1], "Org IDs ORG-2001 / ORG-3002") {
+		if !strings.Contains(notices[1], "Org IDs "+northwind.OrgID+" / "+fabrikam.OrgID) {
 			t.Error("the requester's profile does not show the Org IDs they typed")
 		}
 		if flash := func(body string) string {
@@ -279,17 +305,17 @@ func TestAccessRequestAnswersTheSame(t *testing.T) {
 		}
 
 		// That was five; the sixth within the hour is refused.
-		res := casey.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_org_id": "ORG-2001", "end_user_org_id": "ORG-3001", "level": "basic"})
+		res := casey.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_org_id": northwind.OrgID, "end_user_org_id": contoso.OrgID, "level": "basic"})
 		wantProblem(t, res, http.StatusTooManyRequests)
 		if wait, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || wait < 3000 || wait > 3600 {
 			t.Errorf("Retry-After = %q, want about an hour in seconds", res.Header.Get("Retry-After"))
 		}
-		if res := page.post("/profile/access", url.Values{"combination": {"other"}, "sold_to": {"ORG-2001"}, "end_user": {"ORG-3001"}, "level": {"basic"}}); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		if res := page.post("/profile/access", url.Values{"combination": {"other"}, "sold_to": {northwind.OrgID}, "end_user": {contoso.OrgID}, "level": {"basic"}}); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
 			t.Errorf("the page's sixth request = %d, Retry-After %q; want 429 with one", res.StatusCode, res.Header.Get("Retry-After"))
 		}
 		// Another contact is not held up by Casey's requests.
-		other := e.apiClient(demo.ReadOnly)
-		if res := other.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_org_id": "ORG-1001", "end_user_org_id": "ORG-1001", "level": "read_write"}); res.StatusCode != http.StatusCreated {
+		other := e.apiClient(riley)
+		if res := other.apiCall("POST", "/api/v1/access-requests", map[string]any{"sold_to_org_id": abc.OrgID, "end_user_org_id": abc.OrgID, "level": "read_write"}); res.StatusCode != http.StatusCreated {
 			t.Errorf("another contact's request = %d, want 201", res.StatusCode)
 		}
 	})
@@ -300,9 +326,13 @@ func TestAccessRequestAnswersTheSame(t *testing.T) {
 // same answer, and staff see the one that matches nothing.
 func TestRegistrationAnswersTheSame(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// ABC Testing Co, a direct customer, employs the people who
+		// register; Contoso shares no contract with it.
+		abc, contoso := e.fx.Company("ABC Testing Co"), e.fx.Company("Contoso")
+		e.fx.Contract(abc)
 		var flashes []string
-		for i, p := range []struct{ soldTo, endUser string }{{"ORG-1001", "ORG-1001"}, {"ORG-1001", "ORG-3001"}, {"ORG-7777", "ORG-8888"}} {
+		for i, p := range []struct{ soldTo, endUser string }{{abc.OrgID, abc.OrgID}, {abc.OrgID, contoso.OrgID}, {"ORG-7777", "ORG-8888"}} {
 			c := e.anonymous()
 			email := "new" + strconv.Itoa(i) + "@abc-testing.example"
 			c.post("/register", url.Values{"email": {email}})
@@ -313,7 +343,7 @@ func TestRegistrationAnswersTheSame(t *testing.T) {
 			token := regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(mails[0].Body)[1]
 			res := c.post("/register/complete", url.Values{
 				"token": {token}, "first_name": {"Jo"}, "last_name": {"New" + strconv.Itoa(i)}, "country": {"US"},
-				"employer": {"ORG-1001"}, "sold_to": {p.soldTo}, "end_user": {p.endUser},
+				"employer": {abc.OrgID}, "sold_to": {p.soldTo}, "end_user": {p.endUser},
 				"level": {"read_only"}, "password": {"jo's long password"}, "confirm_password": {"jo's long password"},
 			})
 			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/signin" {
@@ -324,7 +354,7 @@ func TestRegistrationAnswersTheSame(t *testing.T) {
 		if flashes[0] != flashes[1] || flashes[0] != flashes[2] {
 			t.Error("the answers after registration differ")
 		}
-		if res := e.signIn(demo.Admin).get("/access-requests?state=pending"); !strings.Contains(res.Body, "ORG-7777 / ORG-8888") {
+		if res := e.signIn(e.staff(desk.RolePortalAdmin, desk.RoleAgent)).get("/access-requests?state=pending"); !strings.Contains(res.Body, "ORG-7777 / ORG-8888") {
 			t.Error("staff do not see the registration whose Org IDs match nothing")
 		}
 
@@ -341,7 +371,7 @@ func TestRegistrationAnswersTheSame(t *testing.T) {
 		}
 		form := url.Values{
 			"token": {link("guesser@abc-testing.example")}, "first_name": {"G"}, "last_name": {"Uesser"},
-			"country": {"US"}, "sold_to": {"ORG-1001"}, "end_user": {"ORG-1001"},
+			"country": {"US"}, "sold_to": {abc.OrgID}, "end_user": {abc.OrgID},
 			"level": {"read_only"}, "password": {"a long enough password"}, "confirm_password": {"a long enough password"},
 		}
 		for i := range support.MaxAccountFailures {
@@ -350,7 +380,7 @@ func TestRegistrationAnswersTheSame(t *testing.T) {
 				t.Fatalf("unknown employer %d = %d, want 422 on employer", i, res.StatusCode)
 			}
 		}
-		form.Set("employer", "ORG-1001")
+		form.Set("employer", abc.OrgID)
 		res := c.post("/register/complete", form)
 		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
 			t.Errorf("after %d unknown employers = %d, want 429 with Retry-After", support.MaxAccountFailures, res.StatusCode)
@@ -369,11 +399,11 @@ func TestRegistrationAnswersTheSame(t *testing.T) {
 // TestHSTSWhenHTTPS: a portal whose base URL is https tells browsers to
 // stay on HTTPS; a plain-HTTP development one does not.
 func TestHSTSWhenHTTPS(t *testing.T) {
-	https := newEnvWith(t, sqliteStore(t), nil, func(c *web.Config) { c.SecureCookies = true })
+	https := newBuilt(t, sqliteStore(t), func(c *web.Config) { c.SecureCookies = true })
 	if got := https.anonymous().get("/signin").Header.Get("Strict-Transport-Security"); got != "max-age=31536000" {
 		t.Errorf("Strict-Transport-Security over https = %q, want max-age=31536000", got)
 	}
-	plain := newEnv(t, sqliteStore(t))
+	plain := newBuilt(t, sqliteStore(t))
 	if got := plain.anonymous().get("/signin").Header.Get("Strict-Transport-Security"); got != "" {
 		t.Errorf("Strict-Transport-Security on plain HTTP = %q, want none", got)
 	}
@@ -384,9 +414,14 @@ func TestHSTSWhenHTTPS(t *testing.T) {
 // it they stay.
 func TestSignOutEverywhere(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		here, elsewhere := e.signIn(demo.ReadOnly), e.signIn(demo.ReadOnly)
-		token := e.apiClient(demo.ReadOnly)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Riley, Read-Only at ABC Testing Co (a direct customer), is
+		// signed in in two browsers and has an API token.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		riley := e.login(e.fx.Contact(abc, desk.ReadOnly))
+		here, elsewhere := e.signIn(riley), e.signIn(riley)
+		token := e.apiClient(riley)
 		change := func(from, to string, everywhere bool) {
 			t.Helper()
 			form := url.Values{"current_password": {from}, "new_password": {to}, "confirm_password": {to}}
@@ -397,7 +432,7 @@ func TestSignOutEverywhere(t *testing.T) {
 				t.Fatalf("change password = %d: %s", res.StatusCode, res.Body)
 			}
 		}
-		change(demo.Password, "a first new passphrase", false)
+		change(e.passwords[riley], "a first new passphrase", false)
 		if elsewhere.get("/profile").StatusCode != http.StatusOK || token.apiCall("GET", "/api/v1/me", nil).StatusCode != http.StatusOK {
 			t.Fatal("a plain password change ended other sessions or tokens")
 		}

@@ -4,21 +4,37 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 )
 
 // TestPortalCaseJourney follows a case through the portal: the wizard, the
 // lists, staff work, the customer's update, closure and reopening.
 func TestPortalCaseJourney(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		w := e.world
-		dana := e.signIn(demo.Designated)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// ABC Testing Co, a direct customer whose contract covers SIP
+		// Server: Dana opens the case (Read-Write), Riley is Read-Only,
+		// Bailey Basic; Sam (Read-Write) has a case cancelled 45 days ago.
+		// Northwind sells to Contoso: Pat of Northwind is Read-Write there,
+		// Casey of Contoso Read-Only. Staff: an agent.
+		abc, northwind, contoso := e.fx.Company("ABC Testing Co"), e.fx.Company("Northwind Partners"), e.fx.Company("Contoso")
+		sip := e.fx.Product("SIP Server", "Call Control", "Registrar", "Media Gateway")
+		e.fx.Contract(abc, fixture.Products(sip))
+		contosoCombo := fixture.Combination(e.fx.Contract(contoso, fixture.PartnerOf(northwind)))
+		danaEmail := e.login(e.fx.Contact(abc, desk.ReadWrite))
+		rileyEmail, baileyEmail := e.login(e.fx.Contact(abc, desk.ReadOnly)), e.login(e.fx.Contact(abc, desk.Basic))
+		cancelled := e.fx.Case(e.fx.Contact(abc, desk.ReadWrite), fixture.Closed(desk.SubCancelled, 45))
+		patUser := e.fx.Contact(northwind, desk.NoAccess, fixture.AcceptedTerms)
+		e.fx.Grant(patUser, contosoCombo, desk.ReadWrite)
+		caseyUser := e.fx.Contact(contoso, desk.NoAccess)
+		e.fx.Grant(caseyUser, contosoCombo, desk.ReadOnly)
+		agentUser := e.fx.Staff([]desk.Role{desk.RoleAgent})
+		patEmail, caseyEmail, agentEmail := e.login(patUser), e.login(caseyUser), e.login(agentUser)
+		dana := e.signIn(danaEmail)
 
 		// Step 1 refuses an empty description and keeps the summary.
 		res := dana.post("/cases/new", url.Values{"summary": {"Trunk 9 drops calls"}})
@@ -29,14 +45,14 @@ func TestPortalCaseJourney(t *testing.T) {
 		// Step 2 suggests the component from the text.
 		desc := "The SIP Server call control drops every call on trunk 9 after thirty seconds since Monday."
 		res = dana.post("/cases/new", url.Values{"summary": {"Trunk 9 drops calls"}, "description": {desc}})
-		callControl := strconv.FormatInt(w.Comps["SIP Server"][0], 10)
+		callControl := itoa(sip.Components[0])
 		if res.StatusCode != http.StatusOK || !regexp.MustCompile(`<option value="`+callControl+`" selected>Call Control`).MatchString(res.Body) {
 			t.Fatalf("step 2 = %d; want the Call Control component suggested", res.StatusCode)
 		}
 		form := url.Values{
 			"summary": {"Trunk 9 drops calls"}, "description": {desc},
-			"combination": {strconv.FormatInt(w.ABC, 10) + "-" + strconv.FormatInt(w.ABC, 10)},
-			"product":     {strconv.FormatInt(w.Products["SIP Server"], 10)}, "component": {callControl},
+			"combination": {itoa(abc.ID) + "-" + itoa(abc.ID)},
+			"product":     {itoa(sip.ID)}, "component": {callControl},
 			"kind": {"support/Problem"}, "priority": {"critical"}, "stage": {"production"}, "agents_affected": {"many"},
 		}
 		res = dana.post("/cases", form)
@@ -60,7 +76,7 @@ func TestPortalCaseJourney(t *testing.T) {
 		}
 
 		// A Read-Only colleague sees the case but no controls, and may not post.
-		riley := e.signIn(demo.ReadOnly)
+		riley := e.signIn(rileyEmail)
 		page := riley.get(casePath)
 		if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "Trunk 9 drops calls") {
 			t.Fatalf("read-only view = %d", page.StatusCode)
@@ -74,20 +90,20 @@ func TestPortalCaseJourney(t *testing.T) {
 			!strings.Contains(res.Body, "Read-Write") {
 			t.Errorf("read-only comment = %d; want a refusal that names Read-Write access", res.StatusCode)
 		}
-		// Another company's contact: the case does not exist.
-		for _, email := range []string{demo.Partner, demo.EndUserRO, demo.Basic} {
+		// Another company's contacts, and a Basic one: the case does not exist.
+		for _, email := range []string{patEmail, caseyEmail, baileyEmail} {
 			if res := e.signIn(email).get(casePath); res.StatusCode != http.StatusNotFound {
 				t.Errorf("%s views another company's case = %d, want 404", email, res.StatusCode)
 			}
 		}
 
 		// Staff reply, note internally and propose a solution.
-		agent := e.signIn(demo.Agent)
+		agent := e.signIn(agentEmail)
 		if res := agent.post(casePath+"/comments", url.Values{"body": {"Please try the patch."}, "visibility": {"public"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("staff reply = %d", res.StatusCode)
 		}
 		agent.post(casePath+"/comments", url.Values{"body": {"Secret: patch untested."}, "visibility": {"internal"}})
-		agentID := strconv.FormatInt(w.Users[demo.Agent], 10)
+		agentID := itoa(agentUser.ID)
 		res = agent.post(casePath+"/update", url.Values{"status": {"solution_proposed/replied"}, "owner": {agentID}, "priority": {"critical"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("staff update = %d: %s", res.StatusCode, res.Body)
@@ -129,7 +145,7 @@ func TestPortalCaseJourney(t *testing.T) {
 		}
 
 		// A case closed 45 days ago offers a linked new case instead.
-		old := "/cases/" + desk.FormatCaseNumber(w.Cases["abc-cancelled-old"])
+		old := "/cases/" + desk.FormatCaseNumber(cancelled.ID)
 		body := dana.get(old).Body
 		if strings.Contains(body, `id="reopen-form"`) || !strings.Contains(body, "/cases/new?linked_case=") {
 			t.Error("a case closed over 30 days ago should offer a linked new case, not reopening")
@@ -141,30 +157,48 @@ func TestPortalCaseJourney(t *testing.T) {
 	})
 }
 
+// TestCaseListSearchAndPaging: the group's cases page by page, found by a
+// keyword or by a case number.
 func TestCaseListSearchAndPaging(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, sqliteStore(t))
-	dana := e.signIn(demo.Designated)
-	group := dana.get("/cases?list=group&size=2")
-	if strings.Count(group.Body, `data-label="Case"`) != 2 || !strings.Contains(group.Body, `rel="next"`) {
-		t.Fatalf("group cases with size 2: want 2 rows and an Older link")
-	}
-	next := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(group.Body)
-	page2 := dana.get(strings.ReplaceAll(next[1], "&amp;", "&"))
-	if strings.Count(page2.Body, `data-label="Case"`) != 2 {
-		t.Errorf("page 2 has %d rows, want 2", strings.Count(page2.Body, `data-label="Case"`))
-	}
-	if res := dana.get("/cases?list=group&q=proficiency"); !strings.Contains(res.Body, "Skill-based routing") || strings.Contains(res.Body, "Historical report") {
-		t.Error("keyword search for proficiency should find only the routing case")
-	}
-	num := desk.FormatCaseNumber(e.world.Cases["abc-awaiting"])
-	if res := dana.get("/cases?list=group&q=" + num); !strings.Contains(res.Body, "Historical report") || strings.Count(res.Body, `data-label="Case"`) != 1 {
-		t.Error("search by case number should find exactly that case")
-	}
-	if res := dana.get("/cases?list=group&after=garbage"); res.StatusCode != http.StatusSeeOther {
-		t.Errorf("a malformed cursor = %d, want a redirect to the first page", res.StatusCode)
-	}
-	if res := dana.get("/cases/12ab"); res.StatusCode != http.StatusNotFound {
-		t.Errorf("a malformed case number = %d, want 404", res.StatusCode)
-	}
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// ABC Testing Co with Dana (Read-Write) and four open cases of
+		// hers: one about routing and agent proficiency, one about an
+		// empty historical report, two others.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		about := func(summary, description string) func(*desk.Case) {
+			return func(c *desk.Case) { c.Summary, c.Description = summary, description }
+		}
+		e.fx.Case(danaUser, about("Skill-based routing ignores agent proficiency",
+			"Calls for the Spanish skill go to agents with proficiency 1 while agents with proficiency 10 are idle."))
+		report := e.fx.Case(danaUser, about("Historical report for October is empty",
+			"The monthly historical report for October shows no rows although the dashboards showed traffic all month."))
+		e.fx.Case(danaUser)
+		e.fx.Case(danaUser)
+		dana := e.signIn(e.login(danaUser))
+
+		group := dana.get("/cases?list=group&size=2")
+		if strings.Count(group.Body, `data-label="Case"`) != 2 || !strings.Contains(group.Body, `rel="next"`) {
+			t.Fatalf("group cases with size 2: want 2 rows and an Older link")
+		}
+		next := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(group.Body)
+		page2 := dana.get(strings.ReplaceAll(next[1], "&amp;", "&"))
+		if strings.Count(page2.Body, `data-label="Case"`) != 2 {
+			t.Errorf("page 2 has %d rows, want 2", strings.Count(page2.Body, `data-label="Case"`))
+		}
+		if res := dana.get("/cases?list=group&q=proficiency"); !strings.Contains(res.Body, "Skill-based routing") || strings.Contains(res.Body, "Historical report") {
+			t.Error("keyword search for proficiency should find only the routing case")
+		}
+		if res := dana.get("/cases?list=group&q=" + number(report.ID)); !strings.Contains(res.Body, "Historical report") || strings.Count(res.Body, `data-label="Case"`) != 1 {
+			t.Error("search by case number should find exactly that case")
+		}
+		if res := dana.get("/cases?list=group&after=garbage"); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("a malformed cursor = %d, want a redirect to the first page", res.StatusCode)
+		}
+		if res := dana.get("/cases/12ab"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("a malformed case number = %d, want 404", res.StatusCode)
+		}
+	})
 }

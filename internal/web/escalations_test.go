@@ -6,15 +6,23 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 )
 
 func TestEscalationPages(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		high, medium := openABCCase(t, e, desk.PriorityHigh).Number(), openABCCase(t, e, desk.PriorityMedium).Number()
-		dana := e.signIn(demo.Designated)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// ABC Testing Co, a direct customer with an active contract: Dana
+		// (Read-Write) opens a High and a Medium case, Riley is Read-Only.
+		// Staff: an agent and an escalation owner (also an agent).
+		abc := e.fx.Company("ABC Testing Co")
+		combo := fixture.Combination(e.fx.Contract(abc))
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		danaEmail, rileyEmail := e.login(danaUser), e.login(e.fx.Contact(abc, desk.ReadOnly))
+		agentEmail, ownerEmail := e.staff(desk.RoleAgent), e.staff(desk.RoleEscalationOwner, desk.RoleAgent)
+		high, medium := e.openCase(danaUser, combo, desk.PriorityHigh).Number(), e.openCase(danaUser, combo, desk.PriorityMedium).Number()
+		dana := e.signIn(danaEmail)
 		if res := dana.get("/cases/" + high); !strings.Contains(res.Body, `id="escalate-why"`) || !strings.Contains(res.Body, "24 hours") {
 			t.Error("a fresh High case does not explain why it cannot be escalated")
 		}
@@ -30,17 +38,17 @@ func TestEscalationPages(t *testing.T) {
 		if !strings.Contains(page, `id="escalated"`) || !strings.Contains(page, "Waiting for review") || strings.Contains(page, `id="escalate-form"`) {
 			t.Error("the escalated case does not show the escalation, or still offers to escalate")
 		}
-		if res := e.signIn(demo.ReadOnly).get("/cases/" + medium); !strings.Contains(res.Body, "Waiting for review") || strings.Contains(res.Body, `id="escalation-note-form"`) {
+		if res := e.signIn(rileyEmail).get("/cases/" + medium); !strings.Contains(res.Body, "Waiting for review") || strings.Contains(res.Body, `id="escalation-note-form"`) {
 			t.Error("a Read-Only contact does not see the escalation, or may write to it")
 		}
 
-		if res := e.signIn(demo.Agent).get("/console/escalations"); res.StatusCode != http.StatusForbidden {
+		if res := e.signIn(agentEmail).get("/console/escalations"); res.StatusCode != http.StatusForbidden {
 			t.Errorf("an agent's escalation queue = %d, want 403", res.StatusCode)
 		}
 		if res := dana.get("/console/escalations"); res.StatusCode != http.StatusNotFound {
 			t.Errorf("a contact's escalation queue = %d, want 404", res.StatusCode)
 		}
-		owner := e.signIn(demo.EscalationOwner)
+		owner := e.signIn(ownerEmail)
 		if res := owner.get("/console/escalations"); !strings.Contains(res.Body, medium) {
 			t.Error("the escalation queue does not list the case")
 		}
@@ -52,7 +60,7 @@ func TestEscalationPages(t *testing.T) {
 		}
 
 		// The API: the view, a refused escalation with its reason, the queue.
-		api := e.apiClient(demo.Designated)
+		api := e.apiClient(danaEmail)
 		v := decode[struct {
 			Current struct {
 				State string `json:"state"`
@@ -66,7 +74,7 @@ func TestEscalationPages(t *testing.T) {
 		if len(p.Errors) == 0 || !strings.Contains(p.Errors[0].Message, "24 hours") {
 			t.Errorf("API refusal %+v", p)
 		}
-		ownerAPI := e.apiClient(demo.EscalationOwner)
+		ownerAPI := e.apiClient(ownerEmail)
 		if q := decode[[]map[string]any](t, ownerAPI.apiCall("GET", "/api/v1/escalations", nil)); len(q) != 1 {
 			t.Errorf("API queue has %d", len(q))
 		}

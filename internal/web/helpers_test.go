@@ -93,9 +93,9 @@ func eachBuiltWith(t *testing.T, deps func(*support.Deps), fn func(t *testing.T,
 	}
 }
 
-// eachEngineAndFileStore runs fn on every engine with the local file store
-// and with an S3-compatible one.
-func eachEngineAndFileStore(t *testing.T, fn func(t *testing.T, e *env)) {
+// eachBuiltAndFileStore is eachBuilt on every engine with the local file
+// store and with an S3-compatible one.
+func eachBuiltAndFileStore(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Helper()
 	for _, eng := range storetest.Engines(t) {
 		for _, fsName := range []string{"local", "s3"} {
@@ -105,7 +105,7 @@ func eachEngineAndFileStore(t *testing.T, fn func(t *testing.T, e *env)) {
 				if fsName == "s3" {
 					fs = filestest.S3(t)
 				}
-				fn(t, newEnvWith(t, storetest.Open(t, eng), fs))
+				fn(t, start(t, storetest.Open(t, eng), false, fs, nil))
 			})
 		}
 	}
@@ -332,16 +332,22 @@ func openABCCase(t *testing.T, e *env, p desk.Priority) *desk.Case {
 	return c
 }
 
-// open opens a case of a contact the test built, through the service as
-// they would: on the combination of their company (a direct customer's),
-// for the builder's default product, with priority p. Unlike e.fx.Case it
-// starts the case's clocks and feed and schedules its jobs, which an
-// escalation or a service-level test relies on.
+// open opens a case of a contact the test built on their own company's
+// combination (a direct customer's), as openCase does.
 func (e *env) open(who *desk.User, p desk.Priority) *desk.Case {
 	e.t.Helper()
+	return e.openCase(who, desk.Combination{SoldToID: who.CompanyID, EndUserID: who.CompanyID}, p)
+}
+
+// openCase opens a case as contact on combo, through the service, so it
+// has what a customer's case has (its clocks, jobs and feed, which fx.Case
+// does not make): a Problem with the builder's default product, in
+// production, with priority p.
+func (e *env) openCase(contact *desk.User, combo desk.Combination, p desk.Priority) *desk.Case {
+	e.t.Helper()
 	product := e.fx.DefaultProduct()
-	c, err := e.svc.Cases().Open(context.Background(), support.Request{Actor: e.actor(who.Email)}, desk.NewCase{
-		Combination: desk.Combination{SoldToID: who.CompanyID, EndUserID: who.CompanyID}, Type: desk.TypeSupport, SubType: "Problem",
+	c, err := e.svc.Cases().Open(context.Background(), support.Request{Actor: e.actor(contact.Email)}, desk.NewCase{
+		Combination: combo, Type: desk.TypeSupport, SubType: "Problem",
 		ProductID: product.ID, ComponentID: product.Components[0],
 		Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
 		Priority: p, Stage: desk.StageProduction,
@@ -352,8 +358,8 @@ func (e *env) open(who *desk.User, p desk.Priority) *desk.Case {
 	return c
 }
 
-// actor returns the access of a user (of the demo world or built) as the
-// service sees it.
+// actor returns the access of a user (of the demo, or one the test built)
+// as the service sees it.
 func (e *env) actor(email string) *desk.Actor {
 	e.t.Helper()
 	ctx := context.Background()

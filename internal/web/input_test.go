@@ -17,9 +17,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 )
 
 // formRoutes lists the POST patterns of the page routes in routes.go, read
@@ -56,21 +56,38 @@ func formRoutes(t *testing.T) []string {
 	return out
 }
 
-// concrete fills a route's path values with records of the demo world.
-func (e *env) concrete(t *testing.T, pattern string) string {
+// records are the rows a route's path values name: a company, its
+// contact, one of the contact's cases, a product and a contract.
+type records struct {
+	company, contact, caseID, product, contract int64
+}
+
+// buildRecords builds what the routes' path values name: ABC Testing Co,
+// a direct customer with an active contract, and Dana, its Read-Write
+// contact and Designated Approver, with a new case. It returns them and
+// Dana's email, which she signs in with.
+func buildRecords(e *env) (records, string) {
+	e.t.Helper()
+	abc := e.fx.Company("ABC Testing Co")
+	contract := e.fx.Contract(abc)
+	dana := e.fx.Contact(abc, desk.ReadWrite)
+	e.fx.Approver(abc, dana)
+	r := records{company: abc.ID, contact: dana.ID, caseID: e.fx.Case(dana).ID, product: e.fx.DefaultProduct().ID, contract: contract.ID}
+	return r, e.login(dana)
+}
+
+// concrete fills a route's path values with r and the store's first
+// calendar and access request.
+func (e *env) concrete(t *testing.T, r records, pattern string) string {
 	t.Helper()
 	ctx := context.Background()
 	cal, err := e.store.Calendars(ctx)
 	if err != nil || len(cal) == 0 {
 		t.Fatal(cal, err)
 	}
-	contracts, err := e.store.Contracts(ctx, desk.ContractFilter{})
-	if err != nil || len(contracts) == 0 {
-		t.Fatal(contracts, err)
-	}
 	ids := map[string]int64{
-		"companies": e.world.ABC, "contacts": e.world.Users[demo.Designated], "calendars": cal[0].ID,
-		"products": e.world.Products["IVR"], "contracts": contracts[0].ID,
+		"companies": r.company, "contacts": r.contact, "calendars": cal[0].ID,
+		"products": r.product, "contracts": r.contract,
 	}
 	if rs, err := e.store.AccessRequests(ctx, store.AccessRequestFilter{}); err == nil && len(rs) > 0 {
 		ids["access-requests"] = rs[0].ID
@@ -80,10 +97,10 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 		if id, ok := ids[resource]; ok {
 			return resource + "/" + itoa(id)
 		}
-		return resource + "/1" // tokens, access requests, received mail: none in the demo
+		return resource + "/1" // tokens, access requests, received mail: none built
 	})
 	return strings.NewReplacer(
-		"{number}", number(e.world.Cases["abc-new"]), "{step}", "note", "{contact}", itoa(e.world.Users[demo.Designated]),
+		"{number}", number(r.caseID), "{step}", "note", "{contact}", itoa(r.contact),
 		"{kind}", "case_created", "{upload}", "none",
 	).Replace(out)
 }
@@ -138,11 +155,15 @@ func (c *client) sendRaw(method, path, contentType, body string) *response {
 // JSON body over 1 MB, or a CSV import over 32 MB, is a 413.
 func TestMalformedFormBody(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		for _, who := range []string{demo.Admin, demo.Designated} {
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// The records of buildRecords (Dana of ABC Testing Co with a
+		// case); a portal admin (also an agent).
+		r, danaEmail := buildRecords(e)
+		adminEmail := e.staff(desk.RolePortalAdmin, desk.RoleAgent)
+		for _, who := range []string{adminEmail, danaEmail} {
 			c := e.signIn(who)
 			for _, pattern := range formRoutes(t) {
-				path := e.concrete(t, pattern)
+				path := e.concrete(t, r, pattern)
 				res := c.postRaw(path, "a=%zz&b=1")
 				if res.StatusCode != http.StatusBadRequest || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") ||
 					!strings.Contains(res.Body, "is not a valid percent-encoding") {
@@ -157,15 +178,15 @@ func TestMalformedFormBody(t *testing.T) {
 			}
 		}
 		big := "body=" + strings.Repeat("x", 1<<20)
-		if res := e.signIn(demo.Designated).postRaw("/cases/"+number(e.world.Cases["abc-new"])+"/comments", big); res.StatusCode != http.StatusRequestEntityTooLarge {
+		if res := e.signIn(danaEmail).postRaw("/cases/"+number(r.caseID)+"/comments", big); res.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Errorf("a 1 MB comment form = %d, want 413", res.StatusCode)
 		}
 
-		api := e.apiClient(demo.Admin)
+		api := e.apiClient(adminEmail)
 		huge := "org_id,name,country\nORG-7001," + strings.Repeat("x", 33<<20) + ",Canada\n"
 		wantProblem(t, api.sendRaw("POST", "/api/v1/imports?kind=companies", "text/csv", huge), http.StatusRequestEntityTooLarge)
 		for _, op := range jsonOperations(t, e) {
-			path := e.concrete(t, op.path)
+			path := e.concrete(t, r, op.path)
 			res := api.sendRaw(op.method, path, "application/x-www-form-urlencoded", "a=%zz")
 			wantProblem(t, res, http.StatusBadRequest)
 			big := `{"name":"` + strings.Repeat("x", 1<<20) + `"}`
@@ -279,19 +300,26 @@ func queryParams(t *testing.T, e *env) []string {
 // field's message. Nothing is stored.
 func TestTextCheckedOnEveryField(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
+		// The records of buildRecords (Dana of ABC Testing Co with a
+		// case); Northwind, which sells to Contoso, where Dana asks for
+		// access; a portal admin (also an agent) and an agent.
+		r, danaEmail := buildRecords(e)
+		northwind, contoso := e.fx.Company("Northwind Partners"), e.fx.Company("Contoso")
+		e.fx.Contract(contoso, fixture.PartnerOf(northwind))
+		adminEmail, agentEmail := e.staff(desk.RolePortalAdmin, desk.RoleAgent), e.staff(desk.RoleAgent)
 		before, err := e.store.AuditLog(ctx, desk.AuditFilter{Limit: 500})
 		if err != nil {
 			t.Fatal(err)
 		}
-		api := e.apiClient(demo.Admin)
+		api := e.apiClient(adminEmail)
 		bad := map[string]string{"NUL": "a\x00b", "escape": "a\x1bb", "over-long": strings.Repeat("é", 40_000)}
 		for _, op := range jsonOperations(t, e) {
 			if len(op.text) == 0 {
 				continue
 			}
-			path := e.concrete(t, op.path)
+			path := e.concrete(t, r, op.path)
 			for what, v := range bad {
 				body := map[string]any{}
 				for name, f := range op.fields {
@@ -329,17 +357,17 @@ func TestTextCheckedOnEveryField(t *testing.T) {
 		}
 		registration := regexp.MustCompile(`token=(\S+)`).FindStringSubmatch(ms[0].Body)[1]
 		// An access request to decide.
-		if res := e.apiClient(demo.Designated).apiCall("POST", "/api/v1/access-requests", map[string]any{
-			"sold_to_org_id": "ORG-2001", "end_user_org_id": "ORG-3001", "level": "read_only", "reason": "Covering for Nico.",
+		if res := e.apiClient(danaEmail).apiCall("POST", "/api/v1/access-requests", map[string]any{
+			"sold_to_org_id": northwind.OrgID, "end_user_org_id": contoso.OrgID, "level": "read_only", "reason": "Covering for Nico.",
 		}); res.StatusCode != http.StatusCreated {
 			t.Fatalf("access request = %d: %s", res.StatusCode, res.Body)
 		}
-		admin := e.signIn(demo.Admin)
+		admin := e.signIn(adminEmail)
 		for _, pattern := range formRoutes(t) {
 			if pattern == "/signout" {
 				continue
 			}
-			path := e.concrete(t, pattern)
+			path := e.concrete(t, r, pattern)
 			var res *response
 			if upload[pattern] {
 				res = admin.postFile(path, map[string]string{"name": "a\x00b", "kind": "companies"}, "org_id,name\n")
@@ -354,12 +382,12 @@ func TestTextCheckedOnEveryField(t *testing.T) {
 		// Every documented query parameter, and a page's.
 		for _, q := range queryParams(t, e) {
 			parts := strings.Fields(q)
-			path := e.concrete(t, parts[1]) + "?" + parts[2] + "=%00"
+			path := e.concrete(t, r, parts[1]) + "?" + parts[2] + "=%00"
 			if p := wantProblem(t, api.apiCall(parts[0], path, nil), http.StatusUnprocessableEntity); len(p.Errors) != 1 || p.Errors[0].Field != parts[2] {
 				t.Errorf("%s with a NUL: %+v, want a message for %s", q, p.Errors, parts[2])
 			}
 		}
-		if res := e.signIn(demo.Agent).get("/console?status=%00"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "control characters") {
+		if res := e.signIn(agentEmail).get("/console?status=%00"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "control characters") {
 			t.Errorf("the queue filtered by a NUL = %d, want 422 with the message", res.StatusCode)
 		}
 
@@ -371,14 +399,14 @@ func TestTextCheckedOnEveryField(t *testing.T) {
 		}
 		req.Header.Set("Tus-Resumable", "1.0.0")
 		req.Header.Set("Upload-Length", "3")
-		req.Header.Set("Upload-Metadata", "case "+b64(number(e.world.Cases["abc-new"]))+",filename "+b64("a.txt")+",filetype "+b64("text/\x00plain"))
+		req.Header.Set("Upload-Metadata", "case "+b64(number(r.caseID))+",filename "+b64("a.txt")+",filetype "+b64("text/\x00plain"))
 		if p := wantProblem(t, api.do(req), http.StatusUnprocessableEntity); len(p.Errors) != 1 || p.Errors[0].Field != "filetype" {
 			t.Errorf("tus upload with a NUL in its type: %+v, want a message for filetype", p.Errors)
 		}
 
 		// The forms: each field's message on the page that comes back.
-		dana := e.signIn(demo.Designated)
-		abc := number(e.world.Cases["abc-new"])
+		dana := e.signIn(danaEmail)
+		abc := number(r.caseID)
 		forms := []struct {
 			path string
 			form url.Values

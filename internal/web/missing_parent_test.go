@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 )
 
 // Ids of records that do not exist.
@@ -24,14 +25,24 @@ const (
 // gets one.
 func TestWritesToMissingParents(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
-		w := e.world
-		caseN := number(w.Cases["abc-investigation"])
-		abc, contact := itoa(w.ABC), itoa(w.Users[demo.Designated2])
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// The parents that exist: ABC Testing Co, a direct customer with
+		// an active contract for the builder's product; Dana (Read-Write)
+		// with a case under investigation, Sam (Read-Write), Bailey
+		// (Basic). Staff: a portal admin (also an agent) and an
+		// escalation owner.
+		abcCo := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abcCo)
+		product := e.fx.DefaultProduct()
+		danaUser, samUser := e.fx.Contact(abcCo, desk.ReadWrite), e.fx.Contact(abcCo, desk.ReadWrite)
+		caseN := number(e.fx.Case(danaUser, fixture.Priority(desk.PriorityMedium), fixture.Status(desk.StatusOpen, desk.SubInvestigation)).ID)
+		danaEmail, baileyEmail := e.login(danaUser), e.login(e.fx.Contact(abcCo, desk.Basic))
+		adminEmail, ownerEmail := e.staff(desk.RolePortalAdmin, desk.RoleAgent), e.staff(desk.RoleEscalationOwner, desk.RoleAgent)
+		abc, contact := itoa(abcCo.ID), itoa(samUser.ID)
 		newCase := func(change func(m map[string]any)) map[string]any {
 			m := map[string]any{
-				"sold_to_id": w.ABC, "end_user_id": w.ABC, "contact_id": w.Users[demo.Designated], "type": "support", "sub_type": "Problem",
-				"product_id": w.Products["SIP Server"], "component_id": w.Comps["SIP Server"][0], "summary": "Calls drop",
+				"sold_to_id": abcCo.ID, "end_user_id": abcCo.ID, "contact_id": danaUser.ID, "type": "support", "sub_type": "Problem",
+				"product_id": product.ID, "component_id": product.Components[0], "summary": "Calls drop",
 				"description": "Every call on trunk 3 drops after thirty seconds since this morning.", "priority": "medium", "stage": "production",
 			}
 			change(m)
@@ -39,8 +50,8 @@ func TestWritesToMissingParents(t *testing.T) {
 		}
 		contract := func(change func(m map[string]any)) map[string]any {
 			m := map[string]any{
-				"number": "SC-9001", "sold_to_id": w.ABC, "end_user_id": w.ABC, "level": "business_care", "deployment": "premise",
-				"product_ids": []int64{w.Products["IVR"]}, "starts": "2026-01-01", "ends": "2027-12-31", "state": "active",
+				"number": "SC-9001", "sold_to_id": abcCo.ID, "end_user_id": abcCo.ID, "level": "business_care", "deployment": "premise",
+				"product_ids": []int64{product.ID}, "starts": "2026-01-01", "ends": "2027-12-31", "state": "active",
 			}
 			change(m)
 			return m
@@ -54,70 +65,70 @@ func TestWritesToMissingParents(t *testing.T) {
 			body        any
 		}{
 			// A row without path or body names no parent: the route has none.
-			{"PATCH /api/v1/me", "", demo.Designated, nil},
-			{"POST /api/v1/me/terms", "", demo.Designated, nil},
-			{"PUT /api/v1/me/password", "", demo.Designated, nil},
-			{"POST /api/v1/cases", "", demo.Admin, newCase(func(m map[string]any) { m["product_id"] = 999999 })},
-			{"POST /api/v1/cases", "", demo.Admin, newCase(func(m map[string]any) { m["component_id"] = 999999 })},
-			{"POST /api/v1/cases", "", demo.Admin, newCase(func(m map[string]any) { m["contact_id"] = 999999 })},
-			{"POST /api/v1/cases", "", demo.Admin, newCase(func(m map[string]any) { m["sold_to_id"], m["end_user_id"] = 999999, 999999 })},
-			{"POST /api/v1/cases", "", demo.Designated, newCase(func(m map[string]any) { m["linked_case"] = missingCase })},
-			{"PATCH /api/v1/cases/{number}", "/api/v1/cases/" + missingCase, demo.Admin, map[string]any{"priority": "high"}},
-			{"PATCH /api/v1/cases/{number}", "/api/v1/cases/" + caseN, demo.Admin, map[string]any{"owner_id": 999999}},
-			{"PATCH /api/v1/cases/{number}", "/api/v1/cases/" + caseN, demo.Admin, map[string]any{"contact_id": 999999}},
-			{"POST /api/v1/cases/{number}/comments", "/api/v1/cases/" + missingCase + "/comments", demo.Admin, map[string]any{"body": "Any news?"}},
-			{"POST /api/v1/cases/{number}/close", "/api/v1/cases/" + missingCase + "/close", demo.Admin, map[string]any{"reason": "resolved", "comment": "Done."}},
-			{"POST /api/v1/cases/{number}/reopen", "/api/v1/cases/" + missingCase + "/reopen", demo.Admin, map[string]any{"reason": "Back."}},
-			{"POST /api/v1/cases/{number}/escalation", "/api/v1/cases/" + missingCase + "/escalation", demo.Designated, map[string]any{"reason": "no_progress", "details": "Hurry."}},
-			{"POST /api/v1/cases/{number}/escalation/{step}", "/api/v1/cases/" + missingCase + "/escalation/accept", demo.EscalationOwner, map[string]any{"text": "Next steps."}},
-			{"PUT /api/v1/cases/{number}/follow", "/api/v1/cases/" + missingCase + "/follow", demo.Admin, nil},
-			{"DELETE /api/v1/cases/{number}/follow", "/api/v1/cases/" + missingCase + "/follow", demo.Admin, nil},
-			{"PUT /api/v1/settings/email-templates/{kind}", "/api/v1/settings/email-templates/no_such_kind", demo.Admin, map[string]any{"subject": "S", "body": "B"}},
-			{"POST /api/v1/cases/{number}/files/acknowledgement", "/api/v1/cases/" + missingCase + "/files/acknowledgement", demo.Designated, nil},
-			{"POST /api/v1/cases/{number}/sftp", "/api/v1/cases/" + missingCase + "/sftp", demo.Designated, nil},
-			{"PUT /api/v1/settings/files", "", demo.Admin, nil}, // no parent: its own test covers the input
+			{"PATCH /api/v1/me", "", danaEmail, nil},
+			{"POST /api/v1/me/terms", "", danaEmail, nil},
+			{"PUT /api/v1/me/password", "", danaEmail, nil},
+			{"POST /api/v1/cases", "", adminEmail, newCase(func(m map[string]any) { m["product_id"] = 999999 })},
+			{"POST /api/v1/cases", "", adminEmail, newCase(func(m map[string]any) { m["component_id"] = 999999 })},
+			{"POST /api/v1/cases", "", adminEmail, newCase(func(m map[string]any) { m["contact_id"] = 999999 })},
+			{"POST /api/v1/cases", "", adminEmail, newCase(func(m map[string]any) { m["sold_to_id"], m["end_user_id"] = 999999, 999999 })},
+			{"POST /api/v1/cases", "", danaEmail, newCase(func(m map[string]any) { m["linked_case"] = missingCase })},
+			{"PATCH /api/v1/cases/{number}", "/api/v1/cases/" + missingCase, adminEmail, map[string]any{"priority": "high"}},
+			{"PATCH /api/v1/cases/{number}", "/api/v1/cases/" + caseN, adminEmail, map[string]any{"owner_id": 999999}},
+			{"PATCH /api/v1/cases/{number}", "/api/v1/cases/" + caseN, adminEmail, map[string]any{"contact_id": 999999}},
+			{"POST /api/v1/cases/{number}/comments", "/api/v1/cases/" + missingCase + "/comments", adminEmail, map[string]any{"body": "Any news?"}},
+			{"POST /api/v1/cases/{number}/close", "/api/v1/cases/" + missingCase + "/close", adminEmail, map[string]any{"reason": "resolved", "comment": "Done."}},
+			{"POST /api/v1/cases/{number}/reopen", "/api/v1/cases/" + missingCase + "/reopen", adminEmail, map[string]any{"reason": "Back."}},
+			{"POST /api/v1/cases/{number}/escalation", "/api/v1/cases/" + missingCase + "/escalation", danaEmail, map[string]any{"reason": "no_progress", "details": "Hurry."}},
+			{"POST /api/v1/cases/{number}/escalation/{step}", "/api/v1/cases/" + missingCase + "/escalation/accept", ownerEmail, map[string]any{"text": "Next steps."}},
+			{"PUT /api/v1/cases/{number}/follow", "/api/v1/cases/" + missingCase + "/follow", adminEmail, nil},
+			{"DELETE /api/v1/cases/{number}/follow", "/api/v1/cases/" + missingCase + "/follow", adminEmail, nil},
+			{"PUT /api/v1/settings/email-templates/{kind}", "/api/v1/settings/email-templates/no_such_kind", adminEmail, map[string]any{"subject": "S", "body": "B"}},
+			{"POST /api/v1/cases/{number}/files/acknowledgement", "/api/v1/cases/" + missingCase + "/files/acknowledgement", danaEmail, nil},
+			{"POST /api/v1/cases/{number}/sftp", "/api/v1/cases/" + missingCase + "/sftp", danaEmail, nil},
+			{"PUT /api/v1/settings/files", "", adminEmail, nil}, // no parent: its own test covers the input
 			// tus: sent below, with the protocol's headers.
-			{"POST /api/v1/uploads", "", demo.Designated, nil},
-			{"PATCH /api/v1/uploads/{upload}", "", demo.Designated, nil},
-			{"DELETE /api/v1/uploads/{upload}", "", demo.Designated, nil},
+			{"POST /api/v1/uploads", "", danaEmail, nil},
+			{"PATCH /api/v1/uploads/{upload}", "", danaEmail, nil},
+			{"DELETE /api/v1/uploads/{upload}", "", danaEmail, nil},
 			// Org IDs that name nothing answer like any others:
 			// TestAccessRequestAnswersTheSame.
-			{"POST /api/v1/access-requests", "", demo.Basic, nil},
-			{"POST /api/v1/access-requests/{id}/decision", "/api/v1/access-requests/" + missingID + "/decision", demo.Admin, map[string]any{"approve": true}},
-			{"POST /api/v1/tokens", "", demo.Designated, nil}, // no parent
-			{"DELETE /api/v1/tokens/{id}", "/api/v1/tokens/" + missingID, demo.Designated, nil},
-			{"POST /api/v1/caller-verification", "", demo.Admin, map[string]any{"pin": "000000"}},
-			{"POST /api/v1/companies", "", demo.Admin, company},
-			{"POST /api/v1/companies", "", demo.Admin, map[string]any{"org_id": "ORG-9002", "name": "Missing Calendar Co", "country": "France", "calendar_id": 999999}},
-			{"PATCH /api/v1/companies/{id}", "/api/v1/companies/" + missingID, demo.Admin, map[string]any{"org_id": "ORG-9003", "name": "Nobody", "country": "France"}},
-			{"PATCH /api/v1/companies/{id}", "/api/v1/companies/" + abc, demo.Admin, map[string]any{"org_id": "ORG-1001", "name": "ABC Testing Co", "country": "United States", "parent_id": 999999}},
-			{"PUT /api/v1/companies/{id}/approvers/{contact}", "/api/v1/companies/" + missingID + "/approvers/" + contact, demo.Admin, nil},
-			{"PUT /api/v1/companies/{id}/approvers/{contact}", "/api/v1/companies/" + abc + "/approvers/" + missingID, demo.Admin, nil},
-			{"DELETE /api/v1/companies/{id}/approvers/{contact}", "/api/v1/companies/" + missingID + "/approvers/" + contact, demo.Admin, nil},
-			{"DELETE /api/v1/companies/{id}/approvers/{contact}", "/api/v1/companies/" + abc + "/approvers/" + missingID, demo.Admin, nil},
-			{"POST /api/v1/contracts", "", demo.Admin, contract(func(m map[string]any) { m["sold_to_id"] = 999999 })},
-			{"POST /api/v1/contracts", "", demo.Admin, contract(func(m map[string]any) { m["end_user_id"] = 999999 })},
-			{"POST /api/v1/contracts", "", demo.Admin, contract(func(m map[string]any) { m["support_owner_id"] = 999999 })},
-			{"POST /api/v1/contracts", "", demo.Admin, contract(func(m map[string]any) { m["product_ids"] = []int64{999999} })},
-			{"POST /api/v1/contracts", "", demo.Admin, contract(func(m map[string]any) { m["calendar_id"] = 999999 })},
-			{"PUT /api/v1/contracts/{id}", "/api/v1/contracts/" + missingID, demo.Admin, contract(func(map[string]any) {})},
-			{"POST /api/v1/contacts", "", demo.Admin, contactIn},
-			{"PATCH /api/v1/contacts/{id}", "/api/v1/contacts/" + missingID, demo.Admin, map[string]any{"email": "x@abc-testing.example", "first_name": "X", "last_name": "Y", "company_id": w.ABC, "country": "France"}},
-			{"PATCH /api/v1/contacts/{id}", "/api/v1/contacts/" + contact, demo.Admin, map[string]any{"email": demo.Designated2, "first_name": "Sam", "last_name": "Second", "company_id": 999999, "country": "France"}},
-			{"PUT /api/v1/contacts/{id}/grants", "/api/v1/contacts/" + missingID + "/grants", demo.Admin, map[string]any{"sold_to_id": w.ABC, "end_user_id": w.ABC, "level": "read_only"}},
-			{"PUT /api/v1/contacts/{id}/grants", "/api/v1/contacts/" + contact + "/grants", demo.Admin, map[string]any{"sold_to_id": 999999, "end_user_id": 999999, "level": "read_only"}},
-			{"POST /api/v1/products", "", demo.Admin, nil}, // no parent
-			{"POST /api/v1/products/{id}/components", "/api/v1/products/" + missingID + "/components", demo.Admin, map[string]any{"name": "Widgets"}},
-			{"POST /api/v1/inbound/{id}/link", "/api/v1/inbound/" + missingID + "/link", demo.Admin, map[string]any{"case": caseN}},
-			{"POST /api/v1/jobs/{id}/retry", "/api/v1/jobs/" + missingID + "/retry", demo.Admin, nil},
-			{"POST /api/v1/jobs/{id}/discard", "/api/v1/jobs/" + missingID + "/discard", demo.Admin, nil},
-			{"POST /api/v1/calendars", "", demo.Admin, nil}, // no parent
-			{"PUT /api/v1/calendars/{id}", "/api/v1/calendars/" + missingID, demo.Admin, calendar},
-			{"PUT /api/v1/settings/service-levels", "", demo.Admin, map[string]any{"default_calendar": "No Such Calendar", "warning_lead_minutes": 30}},
-			{"PUT /api/v1/settings/service-levels/targets", "", demo.Admin, nil}, // no parent
-			{"POST /api/v1/staff", "", demo.Admin, nil},                          // no parent
-			{"PUT /api/v1/settings/email-rules", "", demo.Admin, nil},            // no parent
-			{"POST /api/v1/imports", "", demo.Admin, nil},                        // CSV rows name parents: TestImport
+			{"POST /api/v1/access-requests", "", baileyEmail, nil},
+			{"POST /api/v1/access-requests/{id}/decision", "/api/v1/access-requests/" + missingID + "/decision", adminEmail, map[string]any{"approve": true}},
+			{"POST /api/v1/tokens", "", danaEmail, nil}, // no parent
+			{"DELETE /api/v1/tokens/{id}", "/api/v1/tokens/" + missingID, danaEmail, nil},
+			{"POST /api/v1/caller-verification", "", adminEmail, map[string]any{"pin": "000000"}},
+			{"POST /api/v1/companies", "", adminEmail, company},
+			{"POST /api/v1/companies", "", adminEmail, map[string]any{"org_id": "ORG-9002", "name": "Missing Calendar Co", "country": "France", "calendar_id": 999999}},
+			{"PATCH /api/v1/companies/{id}", "/api/v1/companies/" + missingID, adminEmail, map[string]any{"org_id": "ORG-9003", "name": "Nobody", "country": "France"}},
+			{"PATCH /api/v1/companies/{id}", "/api/v1/companies/" + abc, adminEmail, map[string]any{"org_id": abcCo.OrgID, "name": abcCo.Name, "country": abcCo.Country, "parent_id": 999999}},
+			{"PUT /api/v1/companies/{id}/approvers/{contact}", "/api/v1/companies/" + missingID + "/approvers/" + contact, adminEmail, nil},
+			{"PUT /api/v1/companies/{id}/approvers/{contact}", "/api/v1/companies/" + abc + "/approvers/" + missingID, adminEmail, nil},
+			{"DELETE /api/v1/companies/{id}/approvers/{contact}", "/api/v1/companies/" + missingID + "/approvers/" + contact, adminEmail, nil},
+			{"DELETE /api/v1/companies/{id}/approvers/{contact}", "/api/v1/companies/" + abc + "/approvers/" + missingID, adminEmail, nil},
+			{"POST /api/v1/contracts", "", adminEmail, contract(func(m map[string]any) { m["sold_to_id"] = 999999 })},
+			{"POST /api/v1/contracts", "", adminEmail, contract(func(m map[string]any) { m["end_user_id"] = 999999 })},
+			{"POST /api/v1/contracts", "", adminEmail, contract(func(m map[string]any) { m["support_owner_id"] = 999999 })},
+			{"POST /api/v1/contracts", "", adminEmail, contract(func(m map[string]any) { m["product_ids"] = []int64{999999} })},
+			{"POST /api/v1/contracts", "", adminEmail, contract(func(m map[string]any) { m["calendar_id"] = 999999 })},
+			{"PUT /api/v1/contracts/{id}", "/api/v1/contracts/" + missingID, adminEmail, contract(func(map[string]any) {})},
+			{"POST /api/v1/contacts", "", adminEmail, contactIn},
+			{"PATCH /api/v1/contacts/{id}", "/api/v1/contacts/" + missingID, adminEmail, map[string]any{"email": "x@abc-testing.example", "first_name": "X", "last_name": "Y", "company_id": abcCo.ID, "country": "France"}},
+			{"PATCH /api/v1/contacts/{id}", "/api/v1/contacts/" + contact, adminEmail, map[string]any{"email": samUser.Email, "first_name": samUser.FirstName, "last_name": samUser.LastName, "company_id": 999999, "country": "France"}},
+			{"PUT /api/v1/contacts/{id}/grants", "/api/v1/contacts/" + missingID + "/grants", adminEmail, map[string]any{"sold_to_id": abcCo.ID, "end_user_id": abcCo.ID, "level": "read_only"}},
+			{"PUT /api/v1/contacts/{id}/grants", "/api/v1/contacts/" + contact + "/grants", adminEmail, map[string]any{"sold_to_id": 999999, "end_user_id": 999999, "level": "read_only"}},
+			{"POST /api/v1/products", "", adminEmail, nil}, // no parent
+			{"POST /api/v1/products/{id}/components", "/api/v1/products/" + missingID + "/components", adminEmail, map[string]any{"name": "Widgets"}},
+			{"POST /api/v1/inbound/{id}/link", "/api/v1/inbound/" + missingID + "/link", adminEmail, map[string]any{"case": caseN}},
+			{"POST /api/v1/jobs/{id}/retry", "/api/v1/jobs/" + missingID + "/retry", adminEmail, nil},
+			{"POST /api/v1/jobs/{id}/discard", "/api/v1/jobs/" + missingID + "/discard", adminEmail, nil},
+			{"POST /api/v1/calendars", "", adminEmail, nil}, // no parent
+			{"PUT /api/v1/calendars/{id}", "/api/v1/calendars/" + missingID, adminEmail, calendar},
+			{"PUT /api/v1/settings/service-levels", "", adminEmail, map[string]any{"default_calendar": "No Such Calendar", "warning_lead_minutes": 30}},
+			{"PUT /api/v1/settings/service-levels/targets", "", adminEmail, nil}, // no parent
+			{"POST /api/v1/staff", "", adminEmail, nil},                          // no parent
+			{"PUT /api/v1/settings/email-rules", "", adminEmail, nil},            // no parent
+			{"POST /api/v1/imports", "", adminEmail, nil},                        // CSV rows name parents: TestImport
 		}
 		covered := map[string]bool{}
 		clients := map[string]*client{}
@@ -141,7 +152,7 @@ func TestWritesToMissingParents(t *testing.T) {
 				t.Errorf("%s %s %s = %d, want 404 or 422: %s", method, path, b, res.StatusCode, res.Body)
 			}
 		}
-		tus := e.apiClient(demo.Designated)
+		tus := e.apiClient(danaEmail)
 		for _, res := range []*response{
 			tus.tusCall("POST", "/api/v1/uploads", map[string]string{"Upload-Length": "3", "Upload-Metadata": tusMeta(missingCase, "x.log")}, ""),
 			tus.tusCall("PATCH", "/api/v1/uploads/missing", map[string]string{"Content-Type": chunkMedia, "Upload-Offset": "0"}, "abc"),
@@ -171,14 +182,14 @@ func TestWritesToMissingParents(t *testing.T) {
 		}
 
 		// The console's forms.
-		admin := e.signIn(demo.Admin)
+		admin := e.signIn(adminEmail)
 		forms := []struct {
 			path string
 			form url.Values
 		}{
 			{"/console/companies", url.Values{"org_id": {"ORG-9101"}, "name": {"Form Co"}, "country": {"France"}, "parent": {missingID}}},
 			{"/console/companies", url.Values{"org_id": {"ORG-9104"}, "name": {"Form Co"}, "country": {"France"}, "calendar": {missingID}}},
-			{"/console/companies/" + abc, url.Values{"org_id": {"ORG-1001"}, "name": {"ABC Testing Co"}, "country": {"France"}, "parent": {missingID}}},
+			{"/console/companies/" + abc, url.Values{"org_id": {abcCo.OrgID}, "name": {abcCo.Name}, "country": {"France"}, "parent": {missingID}}},
 			{"/console/companies/" + missingID, url.Values{"org_id": {"ORG-9102"}, "name": {"Form Co"}, "country": {"France"}}},
 			{"/console/companies/" + missingID + "/approvers", url.Values{"contact": {contact}, "on": {"1"}}},
 			{"/console/companies/" + abc + "/approvers", url.Values{"contact": {missingID}, "on": {"1"}}},

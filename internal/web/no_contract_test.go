@@ -9,29 +9,44 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 )
 
 // TestCaseWithoutActiveContract opens a case whose Sold To and End User
-// have no active Service Contract (the demo's expired Fabrikam case, and an
-// open Contoso case once its contract has ended): the page opens, and
-// escalation is not offered, with the reason, on the page and in the API.
+// have no active Service Contract (a closed Fabrikam case whose contract
+// has expired, and an open Contoso case once its contract has ended): the
+// page opens, and escalation is not offered, with the reason, on the page
+// and in the API.
 func TestCaseWithoutActiveContract(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachBuilt(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		agent := e.signIn(demo.Agent)
-		api := e.apiClient(demo.Agent)
-		if res := agent.get("/cases/" + number(e.world.Cases["fabrikam-closed"])); res.StatusCode != http.StatusOK {
+		// Northwind sells to Contoso (an active contract) and to Fabrikam
+		// (the contract ended 60 days ago). Pat of Northwind, Read-Write on
+		// both, opened a High case for Contoso under investigation and one
+		// for Fabrikam closed 90 days ago. Staff: an agent.
+		northwind, contoso, fabrikam := e.fx.Company("Northwind Partners"), e.fx.Company("Contoso"), e.fx.Company("Fabrikam")
+		contosoCombo := fixture.Combination(e.fx.Contract(contoso, fixture.PartnerOf(northwind)))
+		fabrikamCombo := fixture.Combination(e.fx.Contract(fabrikam, fixture.PartnerOf(northwind), fixture.Ended(60)))
+		patUser := e.fx.Contact(northwind, desk.NoAccess, fixture.AcceptedTerms)
+		e.fx.Grant(patUser, contosoCombo, desk.ReadWrite)
+		e.fx.Grant(patUser, fabrikamCombo, desk.ReadWrite)
+		open := e.fx.Case(patUser, fixture.On(contosoCombo), fixture.Priority(desk.PriorityHigh), fixture.Status(desk.StatusOpen, desk.SubInvestigation))
+		expired := e.fx.Case(patUser, fixture.On(fabrikamCombo), fixture.Closed(desk.SubResolved, 90))
+		patEmail, agentEmail := e.login(patUser), e.staff(desk.RoleAgent)
+
+		agent := e.signIn(agentEmail)
+		api := e.apiClient(agentEmail)
+		if res := agent.get("/cases/" + number(expired.ID)); res.StatusCode != http.StatusOK {
 			t.Errorf("the expired Fabrikam case's page = %d, want 200", res.StatusCode)
 		}
 
 		ended := time.Now().AddDate(0, 0, -2)
 		var contracts []string // the console pages of the ended contracts
 		err := e.store.Write(ctx, func(tx *store.Tx) error {
-			cs, err := tx.Contracts(ctx, desk.ContractFilter{SoldToID: e.world.Northwind, EndUserID: e.world.Contoso})
+			cs, err := tx.Contracts(ctx, desk.ContractFilter{SoldToID: northwind.ID, EndUserID: contoso.ID})
 			if err != nil {
 				return err
 			}
@@ -47,7 +62,7 @@ func TestCaseWithoutActiveContract(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := number(e.world.Cases["contoso-open"])
+		n := number(open.ID)
 		const reason = "No active Service Contract"
 		res := agent.get("/cases/" + n)
 		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, reason) || strings.Contains(res.Body, `id="escalate-form"`) {
@@ -90,7 +105,7 @@ func TestCaseWithoutActiveContract(t *testing.T) {
 		}
 		// The contact who opened it, Read-Only there now, is told why the
 		// page offers nothing to do.
-		if res := e.signIn(demo.Partner).get("/cases/" + n); !strings.Contains(res.Body, `id="read-only-notice"`) || strings.Contains(res.Body, `id="comment-form"`) {
+		if res := e.signIn(patEmail).get("/cases/" + n); !strings.Contains(res.Body, `id="read-only-notice"`) || strings.Contains(res.Body, `id="comment-form"`) {
 			t.Error("the contact's page of a case without an active contract does not say why it cannot be updated")
 		}
 	})

@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 )
 
 // tus-js-client, the reference tus client, installed from the npm registry
@@ -97,9 +98,14 @@ type tusClientResult struct {
 func TestTusJSClient(t *testing.T) {
 	t.Parallel()
 	dir := tusClientDir(t)
-	eachEngineAndFileStore(t, func(t *testing.T, e *env) {
-		n := number(e.world.Cases["abc-investigation"])
-		dana := e.apiClient(demo.Designated)
+	eachBuiltAndFileStore(t, func(t *testing.T, e *env) {
+		// ABC Testing Co, a direct customer with an active contract, and
+		// Dana (Read-Write) who sends the files to a case of hers.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		n := number(e.fx.Case(danaUser, fixture.Status(desk.StatusOpen, desk.SubInvestigation)).ID)
+		dana := e.apiClient(e.login(danaUser))
 		if res := dana.apiCall("POST", "/api/v1/cases/"+n+"/files/acknowledgement", nil); res.StatusCode != http.StatusNoContent {
 			t.Fatalf("acknowledge = %d", res.StatusCode)
 		}

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/worker"
 )
@@ -71,10 +71,23 @@ type apiFileLine struct {
 // the end; and who may do it.
 func TestTusUploads(t *testing.T) {
 	t.Parallel()
-	eachEngineAndFileStore(t, func(t *testing.T, e *env) {
+	eachBuiltAndFileStore(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		n := number(e.world.Cases["abc-new"])
-		dana := e.apiClient(demo.Designated)
+		// ABC Testing Co, a direct customer with an active contract: Dana
+		// (Read-Write) sends files to her new case; Sam is Read-Write too,
+		// Riley Read-Only, Bailey Basic; Dana has a closed case as well.
+		// Pat is Read-Write at another customer, Northwind. Staff: an
+		// agent.
+		abc, northwind := e.fx.Company("ABC Testing Co"), e.fx.Company("Northwind Partners")
+		e.fx.Contract(abc)
+		e.fx.Contract(northwind)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		danaEmail := e.login(danaUser)
+		samEmail, rileyEmail, baileyEmail := e.login(e.fx.Contact(abc, desk.ReadWrite)), e.login(e.fx.Contact(abc, desk.ReadOnly)), e.login(e.fx.Contact(abc, desk.Basic))
+		patEmail := e.login(e.fx.Contact(northwind, desk.ReadWrite))
+		n := number(e.fx.Case(danaUser).ID)
+		closed := number(e.fx.Case(danaUser, fixture.Closed(desk.SubResolved, 10)).ID)
+		dana := e.apiClient(danaEmail)
 
 		res := e.anonymous().tusCall("OPTIONS", "/api/v1/uploads", map[string]string{"Tus-Resumable": ""}, "")
 		if res.StatusCode != http.StatusNoContent || res.Header.Get("Tus-Version") != "1.0.0" ||
@@ -135,7 +148,7 @@ func TestTusUploads(t *testing.T) {
 			t.Fatalf("PATCH = %d %v %s", res.StatusCode, res.Header, res.Body)
 		}
 		// Someone else cannot even see the upload.
-		for _, who := range []string{demo.Designated2, demo.Partner} {
+		for _, who := range []string{samEmail, patEmail} {
 			if res := e.apiClient(who).tusCall("HEAD", loc, nil, ""); res.StatusCode != http.StatusNotFound {
 				t.Errorf("%s HEAD someone else's upload = %d", who, res.StatusCode)
 			}
@@ -194,16 +207,15 @@ func TestTusUploads(t *testing.T) {
 
 		// Who may send files: Read-Write contacts of the combination and staff.
 		for who, want := range map[string]int{
-			demo.ReadOnly: http.StatusForbidden, demo.Basic: http.StatusNotFound, demo.Partner: http.StatusNotFound,
+			rileyEmail: http.StatusForbidden, baileyEmail: http.StatusNotFound, patEmail: http.StatusNotFound,
 		} {
 			wantProblem(t, e.apiClient(who).tusCall("POST", "/api/v1/uploads", create, ""), want)
 			wantProblem(t, e.apiClient(who).apiCall("POST", "/api/v1/cases/"+n+"/files/acknowledgement", nil), want)
 		}
-		closed := number(e.world.Cases["abc-resolved"])
 		wantProblem(t, dana.tusCall("POST", "/api/v1/uploads", map[string]string{"Upload-Length": "1", "Upload-Metadata": tusMeta(closed, "x")}, ""), http.StatusConflict)
 
 		// Support shares a file back: no acknowledgement, direction support.
-		agent := e.apiClient(demo.Agent)
+		agent := e.apiClient(e.staff(desk.RoleAgent))
 		res = agent.tusCall("POST", "/api/v1/uploads", map[string]string{
 			"Upload-Length": "11", "Upload-Metadata": tusMeta(n, "fix.patch"), "Content-Type": chunkMedia,
 		}, "diff --git\n")
@@ -214,7 +226,7 @@ func TestTusUploads(t *testing.T) {
 		if list[0].Name != "fix.patch" || list[0].Direction != "support" {
 			t.Errorf("shared file = %+v", list[0])
 		}
-		mails, err := e.store.Notifications(ctx, demo.Designated, 50)
+		mails, err := e.store.Notifications(ctx, danaEmail, 50)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -262,11 +274,19 @@ func TestTusUploads(t *testing.T) {
 // Contacts create accounts only when a portal admin allows it.
 func TestSFTPAccountOnCasePage(t *testing.T) {
 	t.Parallel()
-	eachEngineWith(t, func(d *support.Deps) { d.SFTPAddress = "0.0.0.0:2222" }, func(t *testing.T, e *env) {
-		n := number(e.world.Cases["abc-new"])
-		dana := e.apiClient(demo.Designated)
+	eachBuiltWith(t, func(d *support.Deps) { d.SFTPAddress = "0.0.0.0:2222" }, func(t *testing.T, e *env) {
+		// ABC Testing Co, a direct customer with an active contract: a
+		// new case of Dana's (Read-Write); Riley is Read-Only. Staff: an
+		// agent and a portal admin.
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		danaEmail, rileyEmail := e.login(danaUser), e.login(e.fx.Contact(abc, desk.ReadOnly))
+		adminEmail := e.staff(desk.RolePortalAdmin, desk.RoleAgent)
+		n := number(e.fx.Case(danaUser).ID)
+		dana := e.apiClient(danaEmail)
 		wantProblem(t, dana.apiCall("POST", "/api/v1/cases/"+n+"/sftp", nil), http.StatusForbidden)
-		agent := e.signIn(demo.Agent)
+		agent := e.signIn(e.staff(desk.RoleAgent))
 		if res := agent.post("/cases/"+n+"/sftp", nil); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("create SFTP account = %d %s", res.StatusCode, res.Body)
 		}
@@ -283,18 +303,18 @@ func TestSFTPAccountOnCasePage(t *testing.T) {
 		if len(accounts) != 1 || !accounts[0].Active || len(accounts[0].Password) != 20 || accounts[0].Host != "127.0.0.1" {
 			t.Fatalf("API accounts %+v", accounts)
 		}
-		if !strings.Contains(e.signIn(demo.Designated).get("/cases/"+n).Body, accounts[0].Password) {
+		if !strings.Contains(e.signIn(danaEmail).get("/cases/"+n).Body, accounts[0].Password) {
 			t.Error("a Read-Write contact does not see the password")
 		}
-		if strings.Contains(e.signIn(demo.ReadOnly).get("/cases/"+n).Body, `id="sftp"`) {
+		if strings.Contains(e.signIn(rileyEmail).get("/cases/"+n).Body, `id="sftp"`) {
 			t.Error("a Read-Only contact sees the SFTP section")
 		}
-		wantProblem(t, e.apiClient(demo.ReadOnly).apiCall("GET", "/api/v1/cases/"+n+"/sftp", nil), http.StatusForbidden)
+		wantProblem(t, e.apiClient(rileyEmail).apiCall("GET", "/api/v1/cases/"+n+"/sftp", nil), http.StatusForbidden)
 		wantProblem(t, dana.apiCall("PUT", "/api/v1/settings/files", map[string]any{"sftp_for_contacts": true}), http.StatusForbidden)
 		wantProblem(t, dana.apiCall("GET", "/api/v1/settings/files", nil), http.StatusForbidden)
 		// A portal admin allows it in the console; the API reads and
 		// changes the same setting.
-		admin, adminPage := e.apiClient(demo.Admin), e.signIn(demo.Admin)
+		admin, adminPage := e.apiClient(adminEmail), e.signIn(adminEmail)
 		if res := adminPage.post("/console/settings/files", url.Values{"sftp_for_contacts": {"on"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("console settings = %d %s", res.StatusCode, res.Body)
 		}

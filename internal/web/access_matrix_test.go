@@ -409,7 +409,7 @@ func TestAccessMatrixThroughHTTP(t *testing.T) {
 		}
 	}
 	sftp := func(d *support.Deps) { d.SFTPAddress = "127.0.0.1:2222" }
-	eachEngineWith(t, sftp, func(t *testing.T, e *env) {
+	eachDemoWith(t, sftp, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		w := e.world
 		admin := support.Request{Actor: e.actor(demo.Admin)}

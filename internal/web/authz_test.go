@@ -17,9 +17,9 @@ import (
 	"github.com/caseport/caseport/internal/support"
 )
 
-// eachEngineWithRows runs fn on every engine with a fresh server, and a
+// eachDemoWithRows runs fn on every engine with a fresh server, and a
 // function that reads every row of its database.
-func eachEngineWithRows(t *testing.T, fn func(t *testing.T, e *env, rows func() map[string][]string)) {
+func eachDemoWithRows(t *testing.T, fn func(t *testing.T, e *env, rows func() map[string][]string)) {
 	t.Helper()
 	for _, eng := range storetest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {
@@ -28,7 +28,7 @@ func eachEngineWithRows(t *testing.T, fn func(t *testing.T, e *env, rows func() 
 			s := storetest.Open(t, storetest.Engine{Name: eng.Name, URL: func(testing.TB) string { return dbURL }})
 			// Sessions and tokens record the request itself (last use),
 			// not what it asked for.
-			fn(t, newEnv(t, s), func() map[string][]string { return storetest.Rows(t, dbURL, "sessions", "api_tokens") })
+			fn(t, newDemo(t, s), func() map[string][]string { return storetest.Rows(t, dbURL, "sessions", "api_tokens") })
 		})
 	}
 }
@@ -38,7 +38,7 @@ func eachEngineWithRows(t *testing.T, fn func(t *testing.T, e *env, rows func() 
 // for themselves is refused before anything is written.
 func TestContactCannotChangeOwnEmailThroughStaffEndpoint(t *testing.T) {
 	t.Parallel()
-	eachEngineWithRows(t, func(t *testing.T, e *env, rows func() map[string][]string) {
+	eachDemoWithRows(t, func(t *testing.T, e *env, rows func() map[string][]string) {
 		for _, email := range []string{demo.ReadOnly, demo.Basic, demo.Designated, demo.Partner, demo.EndUserRO} {
 			c := e.apiClient(email)
 			before := rows()
@@ -68,7 +68,7 @@ func TestContactCannotChangeOwnEmailThroughStaffEndpoint(t *testing.T) {
 // leaves every row of the store as it was.
 func TestRefusedWritesChangeNothing(t *testing.T) {
 	t.Parallel()
-	eachEngineWithRows(t, func(t *testing.T, e *env, rows func() map[string][]string) {
+	eachDemoWithRows(t, func(t *testing.T, e *env, rows func() map[string][]string) {
 		w := e.world
 		riley := w.Users[demo.ReadOnly]
 		caseNumber := number(w.Cases["abc-investigation"])
@@ -217,7 +217,7 @@ func walkAPI(t *testing.T, api *client, calls []call, params map[string]string, 
 // temporary SFTP password is no-store.
 func TestSecretsAreNotCachedOrEchoed(t *testing.T) {
 	t.Parallel()
-	eachEngineWith(t, func(d *support.Deps) { d.SFTPAddress = "127.0.0.1:2222" }, func(t *testing.T, e *env) {
+	eachDemoWith(t, func(d *support.Deps) { d.SFTPAddress = "127.0.0.1:2222" }, func(t *testing.T, e *env) {
 		pin := e.actor(demo.Designated).User.PIN
 		api := e.apiClient(demo.Designated)
 		if res := api.apiCall("GET", "/api/v1/me", nil); !strings.Contains(res.Body, pin) || res.Header.Get("Cache-Control") != "no-store" {
@@ -254,7 +254,7 @@ func TestSecretsAreNotCachedOrEchoed(t *testing.T) {
 // refused change leaves the rules as they were, so free mail stays out.
 func TestEmailRulesCannotBeEmptied(t *testing.T) {
 	t.Parallel()
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachDemo(t, func(t *testing.T, e *env) {
 		admin := e.apiClient(demo.Admin)
 		before := admin.apiCall("GET", "/api/v1/settings/email-rules", nil).Body
 		fields := func(p problemDoc) map[string]string {
@@ -306,7 +306,7 @@ func TestEmailRulesCannotBeEmptied(t *testing.T) {
 // refusal that changes nothing.
 func TestEscalationFeedIsForOwnersAndContacts(t *testing.T) {
 	t.Parallel()
-	eachEngineWithRows(t, func(t *testing.T, e *env, rows func() map[string][]string) {
+	eachDemoWithRows(t, func(t *testing.T, e *env, rows func() map[string][]string) {
 		ctx := context.Background()
 		c := openABCCase(t, e, desk.PriorityMedium)
 		if _, err := e.svc.Cases().Escalate(ctx, support.Request{Actor: e.actor(demo.Designated)}, c.ID, desk.ReasonBusinessImpact, "All agents affected."); err != nil {

@@ -18,7 +18,7 @@ import (
 func TestBrowserCaseLifecycle(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Start(t)
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachDemo(t, func(t *testing.T, e *env) {
 		dana := b.Page(t, e.srv.URL, browsertest.Desktop)
 		signInPage(dana, demo.Designated)
 		if p := dana.Path(); p != "/cases" {
@@ -124,7 +124,7 @@ func TestBrowserCaseLifecycle(t *testing.T) {
 func TestBrowserPagesFit(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Start(t)
-	e := newEnv(t, sqliteStore(t))
+	e := newDemo(t, sqliteStore(t))
 	open := e.world.Cases["abc-investigation"]
 	closedOld := e.world.Cases["abc-cancelled-old"]
 	deadMails(t, e, "gone@customer.example")

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store/storetest"
 )
 
@@ -34,9 +34,12 @@ func TestConnectionsTerminated(t *testing.T) {
 	t.Parallel()
 	eng := postgresEngine(t)
 	url := eng.URL(t)
-	e := newEnv(t, storetest.Open(t, storetest.Engine{Name: eng.Name, URL: func(testing.TB) string { return url }}))
-	dana := e.signIn(demo.Designated)
-	api := e.apiClient(demo.Designated)
+	e := newBuilt(t, storetest.Open(t, storetest.Engine{Name: eng.Name, URL: func(testing.TB) string { return url }}))
+	// Dana is a Designated Contact of a direct customer.
+	abc := e.fx.Company("ABC Testing Co")
+	e.fx.Contract(abc)
+	danaEmail := e.login(e.fx.Contact(abc, desk.ReadWrite))
+	dana, api := e.signIn(danaEmail), e.apiClient(danaEmail)
 	// Fill the pool: parallel requests each hold a connection.
 	fill := func() {
 		var wg sync.WaitGroup
@@ -92,9 +95,12 @@ func TestStoreDown(t *testing.T) {
 	t.Parallel()
 	eng := postgresEngine(t)
 	proxied, down := storetest.Proxy(t, eng.URL(t))
-	e := newEnv(t, storetest.Open(t, storetest.Engine{Name: eng.Name, URL: func(testing.TB) string { return proxied }}))
-	dana := e.signIn(demo.Designated)
-	api := e.apiClient(demo.Designated)
+	e := newBuilt(t, storetest.Open(t, storetest.Engine{Name: eng.Name, URL: func(testing.TB) string { return proxied }}))
+	// Dana is a Designated Contact of a direct customer.
+	abc := e.fx.Company("ABC Testing Co")
+	e.fx.Contract(abc)
+	danaEmail := e.login(e.fx.Contact(abc, desk.ReadWrite))
+	dana, api := e.signIn(danaEmail), e.apiClient(danaEmail)
 	down()
 
 	wantUnavailable := func(res *response) {
@@ -109,7 +115,7 @@ func TestStoreDown(t *testing.T) {
 	if !strings.Contains(page.Body, "try again") {
 		t.Errorf("GET /cases with the store down: the page does not say to try again:\n%.300s", page.Body)
 	}
-	wantUnavailable(dana.post("/cases/new", url.Values{"sold_to_id": {itoa(e.world.ABC)}}))
+	wantUnavailable(dana.post("/cases/new", url.Values{"sold_to_id": {itoa(abc.ID)}}))
 	for _, res := range []*response{
 		api.apiCall("GET", "/api/v1/cases", nil),
 		api.apiCall("POST", "/api/v1/me/terms", nil),

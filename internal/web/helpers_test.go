@@ -28,7 +28,7 @@ import (
 )
 
 // env is a running Caseport for one test: on a store with the demo world
-// (eachEngine and the other each…), or with only what the test builds
+// (eachDemo, newDemo), or with only what the test builds
 // with fx (eachBuilt). Either way fx builds rows the test states.
 type env struct {
 	t     *testing.T
@@ -62,16 +62,13 @@ func (l *logBuffer) String() string {
 	return l.b.String()
 }
 
-// eachEngine runs fn as a parallel subtest on every engine with a fresh
-// server.
-func eachEngine(t *testing.T, fn func(t *testing.T, e *env)) {
+// eachDemo runs fn as a parallel subtest on every engine with a fresh
+// server on the demo world: for the tests that walk it on purpose (the
+// access matrices, the browser tests). Other tests build their rows
+// (eachBuilt).
+func eachDemo(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Helper()
-	for _, eng := range storetest.Engines(t) {
-		t.Run(eng.Name, func(t *testing.T) {
-			t.Parallel()
-			fn(t, newEnv(t, storetest.Open(t, eng)))
-		})
-	}
+	eachDemoWith(t, nil, fn)
 }
 
 // eachBuilt runs fn as a parallel subtest on every engine with a fresh
@@ -111,14 +108,14 @@ func eachBuiltAndFileStore(t *testing.T, fn func(t *testing.T, e *env)) {
 	}
 }
 
-// eachEngineWith is eachEngine with the support desk's dependencies
-// changed by deps (a mail domain, an SFTP address).
-func eachEngineWith(t *testing.T, deps func(*support.Deps), fn func(t *testing.T, e *env)) {
+// eachDemoWith is eachDemo with the support desk's dependencies changed
+// by deps (an SFTP address).
+func eachDemoWith(t *testing.T, deps func(*support.Deps), fn func(t *testing.T, e *env)) {
 	t.Helper()
 	for _, eng := range storetest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {
 			t.Parallel()
-			fn(t, newEnvDeps(t, storetest.Open(t, eng), nil, deps))
+			fn(t, start(t, storetest.Open(t, eng), true, nil, deps))
 		})
 	}
 }
@@ -132,24 +129,10 @@ func newBuilt(t *testing.T, s *store.Store, configure ...func(*web.Config)) *env
 	return start(t, s, false, nil, nil, configure...)
 }
 
-func newEnv(t *testing.T, s *store.Store) *env {
+// newDemo starts Caseport on s with the demo world loaded.
+func newDemo(t *testing.T, s *store.Store) *env {
 	t.Helper()
-	return newEnvWith(t, s, nil)
-}
-
-// newEnvWith starts Caseport on a store with a file store (nil: a local
-// one in a temporary directory), and the server's configuration changed
-// by each of configure.
-func newEnvWith(t *testing.T, s *store.Store, fs files.Store, configure ...func(*web.Config)) *env {
-	t.Helper()
-	return newEnvDeps(t, s, fs, nil, configure...)
-}
-
-// newEnvDeps is newEnvWith with the support desk's dependencies changed by
-// deps (if not nil).
-func newEnvDeps(t *testing.T, s *store.Store, fs files.Store, deps func(*support.Deps), configure ...func(*web.Config)) *env {
-	t.Helper()
-	return start(t, s, true, fs, deps, configure...)
+	return start(t, s, true, nil, nil)
 }
 
 // start starts Caseport on s, with the demo world loaded if withDemo.

@@ -23,7 +23,7 @@ func TestSecondLanguageIsAFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	eng := storetest.Engines(t)[0]
-	e := newEnvWith(t, storetest.Open(t, eng), nil, func(c *web.Config) { c.Catalogue = cat })
+	e := newBuilt(t, storetest.Open(t, eng), func(c *web.Config) { c.Catalogue = cat })
 	for _, tt := range []struct{ accept, want, alsoWant string }{
 		{"de-DE,de;q=0.9,en;q=0.5", "Bei Caseport anmelden", `<html lang="de">`},
 		{"de", "<title>Anmelden · Caseport</title>", "Work email"}, // Work email: English stands in

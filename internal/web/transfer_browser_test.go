@@ -21,7 +21,7 @@ import (
 func TestBrowserTransferFiles(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Start(t)
-	eachEngine(t, func(t *testing.T, e *env) {
+	eachDemo(t, func(t *testing.T, e *env) {
 		n := number(e.world.Cases["abc-new"])
 		dir := t.TempDir()
 		write := func(name, content string) (string, string) {

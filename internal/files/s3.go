@@ -34,9 +34,8 @@ type S3 struct {
 	prefix  string
 	uploads *Uploads
 	root    *os.Root
-	// PartSize is the size of one part of a multipart upload (at least
-	// 5 MiB, S3's minimum).
-	PartSize int64
+	// partSize is S3Config.PartSize: zero for the default.
+	partSize int64
 }
 
 // S3Config says where the bucket is and with which credentials (caseport
@@ -53,6 +52,9 @@ type S3Config struct {
 	PathStyle bool
 	AccessKey string
 	SecretKey string
+	// PartSize is the size of one part of a multipart upload: at least
+	// 5 MiB, S3's minimum; zero means 16 MiB.
+	PartSize int64
 }
 
 // ParseS3URL reads a store address of the form
@@ -78,8 +80,12 @@ func ParseS3URL(raw string) (S3Config, error) {
 	return cfg, nil
 }
 
-// minPartSize is S3's smallest part but the last.
-const minPartSize = 5 << 20
+// minPartSize is S3's smallest part but the last; defaultPartSize is the
+// part size of a store whose S3Config names none.
+const (
+	minPartSize     = 5 << 20
+	defaultPartSize = 16 << 20
+)
 
 // OpenS3 connects to a bucket, checking that it is there, and keeps
 // uploads in progress under uploadDir.
@@ -114,7 +120,7 @@ func OpenS3(ctx context.Context, cfg S3Config, uploadDir string) (*S3, error) {
 		root.Close()
 		return nil, err
 	}
-	return &S3{client: client, bucket: cfg.Bucket, prefix: cfg.Prefix, uploads: uploads, root: root, PartSize: 16 << 20}, nil
+	return &S3{client: client, bucket: cfg.Bucket, prefix: cfg.Prefix, uploads: uploads, root: root, partSize: cfg.PartSize}, nil
 }
 
 // Close releases the upload area.
@@ -166,9 +172,14 @@ func (s *S3) Import(ctx context.Context, key, uploadID string) error {
 	return s.uploads.Remove(uploadID)
 }
 
-// partSizeFor keeps a file of size bytes under S3's 10,000 parts.
+// partSizeFor is the configured part size (S3's smallest at least), grown
+// to keep a file of size bytes under S3's 10,000 parts.
 func (s *S3) partSizeFor(size int64) int64 {
-	part := max(s.PartSize, minPartSize)
+	part := s.partSize
+	if part == 0 {
+		part = defaultPartSize
+	}
+	part = max(part, minPartSize)
 	if size > 0 {
 		part = max(part, (size+9_999)/10_000)
 	}

@@ -34,12 +34,11 @@ func S3(t testing.TB) *files.S3 {
 	}
 	s, err := files.OpenS3(context.Background(), files.S3Config{
 		Endpoint: srv.URL, Region: "us-east-1", Bucket: bucket, Prefix: "caseport", PathStyle: true,
-		AccessKey: "test", SecretKey: "test-secret",
+		AccessKey: "test", SecretKey: "test-secret", PartSize: 5 << 20,
 	}, filepath.Join(t.TempDir(), "uploads"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.PartSize = 5 << 20
 	t.Cleanup(func() { s.Close() })
 	return s
 }

@@ -98,7 +98,7 @@ func cleanPathName(name string) string {
 
 // CaseFiles lists a case's files to anyone who may see the case.
 func (s *Transfers) CaseFiles(ctx context.Context, r Request, caseID int64) ([]desk.CaseFile, error) {
-	if _, err := (&Cases{s.core}).Case(ctx, r, caseID); err != nil {
+	if _, err := s.viewableCase(ctx, r, caseID); err != nil {
 		return nil, err
 	}
 	return s.store.CaseFiles(ctx, caseID)
@@ -107,7 +107,7 @@ func (s *Transfers) CaseFiles(ctx context.Context, r Request, caseID int64) ([]d
 // OpenCaseFile opens a file of a case for download, through the policy:
 // anyone who may see the case, nobody else (not found).
 func (s *Transfers) OpenCaseFile(ctx context.Context, r Request, caseID, fileID int64) (*desk.CaseFile, files.File, error) {
-	if _, err := (&Cases{s.core}).Case(ctx, r, caseID); err != nil {
+	if _, err := s.viewableCase(ctx, r, caseID); err != nil {
 		return nil, nil, err
 	}
 	f, err := s.store.CaseFile(ctx, caseID, fileID)

@@ -3,6 +3,7 @@ package support_test
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,63 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 		}
 		if list, err := f.store.CaseFiles(ctx, caseID); err != nil || len(list) != 0 {
 			t.Errorf("files of the closed case: %+v %v", list, err)
+		}
+	})
+}
+
+// TestCaseFileDownloads: a case's file opens for whoever may see the case
+// and does not exist for anyone else, nor under another case.
+func TestCaseFileDownloads(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		f.withFiles(t)
+		acme, globex := f.customer("Acme Corp"), f.customer("Globex")
+		agent := f.staff(t, desk.RoleAgent)
+		caseID, otherCase := f.open(t, acme.dana, desk.PriorityMedium), f.open(t, acme.dana, desk.PriorityLow)
+		const body = "2026-03-02 10:00:01 SIP 503\n"
+		u, err := f.svc.Transfers().CreateUpload(ctx, agent, support.NewUpload{CaseID: caseID, Name: "sip.log", Length: int64(len(body))},
+			&support.Chunk{Length: int64(len(body)), Body: strings.NewReader(body)})
+		if err != nil || u.FileID == 0 {
+			t.Fatalf("share a file: %+v, %v", u, err)
+		}
+		for name, r := range map[string]support.Request{"Dana": f.req(t, acme.dana), "Riley (Read-Only)": f.req(t, acme.riley), "an agent": agent} {
+			file, content, err := f.svc.Transfers().OpenCaseFile(ctx, r, caseID, u.FileID)
+			if err != nil {
+				t.Errorf("%s opens the file: %v", name, err)
+				continue
+			}
+			got, err := io.ReadAll(content)
+			content.Close()
+			if err != nil || string(got) != body || file.Name != "sip.log" {
+				t.Errorf("%s reads %s: %q, %v", name, file.Name, got, err)
+			}
+		}
+		for what, open := range map[string]func() error{
+			"another company's contact": func() error {
+				_, _, err := f.svc.Transfers().OpenCaseFile(ctx, f.req(t, globex.dana), caseID, u.FileID)
+				return err
+			},
+			"the file under another case": func() error {
+				_, _, err := f.svc.Transfers().OpenCaseFile(ctx, f.req(t, acme.dana), otherCase, u.FileID)
+				return err
+			},
+			"a case that does not exist": func() error {
+				_, _, err := f.svc.Transfers().OpenCaseFile(ctx, f.req(t, acme.dana), otherCase+1000, u.FileID)
+				return err
+			},
+			"another company's contact listing": func() error {
+				_, err := f.svc.Transfers().CaseFiles(ctx, f.req(t, globex.dana), caseID)
+				return err
+			},
+		} {
+			if err := open(); !errors.Is(err, desk.ErrNotFound) {
+				t.Errorf("%s = %v, want not found", what, err)
+			}
+		}
+		list, err := f.svc.Transfers().CaseFiles(ctx, f.req(t, acme.riley), caseID)
+		if err != nil || len(list) != 1 || list[0].ID != u.FileID {
+			t.Fatalf("Riley's list of files: %+v, %v", list, err)
 		}
 	})
 }

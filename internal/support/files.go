@@ -3,6 +3,7 @@ package support
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -122,7 +123,17 @@ func (s *Transfers) OpenCaseFile(ctx context.Context, r Request, caseID, fileID 
 	}
 	content, err := s.files.Open(ctx, f.StorageKey)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fileGone(err)
 	}
 	return f, content, nil
+}
+
+// fileGone tells a file or upload whose bytes the file store does not
+// have as desk's not found: for the people who asked, it does not exist
+// (a 404, not a failure), and only support knows the file store's errors.
+func fileGone(err error) error {
+	if errors.Is(err, files.ErrNotFound) {
+		return fmt.Errorf("%w: %w", err, desk.ErrNotFound)
+	}
+	return err
 }

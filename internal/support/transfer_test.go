@@ -120,12 +120,14 @@ func TestFileWritesDecideInTheirTransaction(t *testing.T) {
 }
 
 // TestCaseFileDownloads: a case's file opens for whoever may see the case
-// and does not exist for anyone else, nor under another case.
+// and does not exist for anyone else, nor under another case; a file
+// whose bytes the file store lost is not found either (never an error of
+// the file store's own, which only support knows).
 func TestCaseFileDownloads(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		f.withFiles(t)
+		fs := f.withFiles(t)
 		acme, globex := f.customer("Acme Corp"), f.customer("Globex")
 		agent := f.staff(t, desk.RoleAgent)
 		caseID, otherCase := f.open(t, acme.dana, desk.PriorityMedium), f.open(t, acme.dana, desk.PriorityLow)
@@ -172,6 +174,12 @@ func TestCaseFileDownloads(t *testing.T) {
 		list, err := f.svc.Transfers().CaseFiles(ctx, f.req(t, acme.riley), caseID)
 		if err != nil || len(list) != 1 || list[0].ID != u.FileID {
 			t.Fatalf("Riley's list of files: %+v, %v", list, err)
+		}
+		if err := fs.Delete(ctx, list[0].StorageKey); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.svc.Transfers().OpenCaseFile(ctx, f.req(t, acme.dana), caseID, u.FileID); !errors.Is(err, desk.ErrNotFound) {
+			t.Errorf("a file whose bytes are gone = %v, want not found", err)
 		}
 	})
 }

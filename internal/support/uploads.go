@@ -387,8 +387,8 @@ func (s *core) receive(ctx context.Context, u *desk.Upload, ch Chunk) (readErr, 
 	}
 	body := io.TeeReader(io.LimitReader(ch.Body, u.Length-u.Received), sink)
 	n, readErr := s.files.Uploads().Write(ctx, u.ID, u.Received, body)
-	if errors.Is(readErr, files.ErrWrite) {
-		return nil, readErr
+	if errors.Is(readErr, files.ErrWrite) || errors.Is(readErr, files.ErrNotFound) {
+		return nil, fileGone(readErr) // ours, not the sender's
 	}
 	if ch.Check != nil {
 		bad := readErr == nil && !bytes.Equal(ch.Check.Hash.Sum(nil), ch.Check.Want)
@@ -451,7 +451,7 @@ func (s *core) importFile(ctx context.Context, r Request, uploadID string, f *de
 	if err := s.files.Import(ctx, f.StorageKey, uploadID); err != nil {
 		stored, oerr := s.files.Open(ctx, f.StorageKey)
 		if oerr != nil {
-			return err // not moved before either
+			return fileGone(err) // not moved before either
 		}
 		stored.Close()
 	}
@@ -564,7 +564,7 @@ func (s *Transfers) ConcatUploads(ctx context.Context, r Request, in NewUpload, 
 	h := sha256.New()
 	n, err := s.files.Uploads().Concat(ctx, u.ID, parts, h)
 	if err != nil {
-		return nil, err
+		return nil, fileGone(err)
 	}
 	if n != length {
 		_ = s.files.Uploads().Remove(u.ID)

@@ -13,7 +13,6 @@ import (
 	"strconv"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/i18n"
 	"github.com/caseport/caseport/internal/support"
 )
@@ -39,7 +38,6 @@ var statuses = []struct {
 	{support.ErrUploadExpired, http.StatusGone, "error.title.upload_expired"},
 	{support.ErrChecksumMismatch, 460, "error.title.checksum_mismatch"},
 	{support.ErrChunkTooLarge, http.StatusRequestEntityTooLarge, "error.title.too_large"},
-	{files.ErrNotFound, http.StatusNotFound, "error.title.not_found"},
 }
 
 // classify returns the status and the catalogue ID of a title for err, and whether the error

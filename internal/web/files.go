@@ -3,13 +3,14 @@ package web
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"path"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
-	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -43,8 +44,15 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	return nil
 }
 
+// storedContent is an open stored file, as http.ServeContent reads it
+// (Range requests).
+type storedContent interface {
+	io.ReadSeeker
+	ModTime() time.Time
+}
+
 // serveFile sends stored content as an attachment named name.
-func serveFile(w http.ResponseWriter, r *http.Request, name, sha string, content files.File) {
+func serveFile(w http.ResponseWriter, r *http.Request, name, sha string, content storedContent) {
 	h := w.Header()
 	h.Set("Content-Type", "application/octet-stream")
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": path.Base(name)}))

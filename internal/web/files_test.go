@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/files"
+	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 	"github.com/caseport/caseport/internal/worker"
@@ -87,4 +89,49 @@ func TestEmailAttachmentsAreCaseFiles(t *testing.T) {
 			t.Errorf("API content = %d", res.StatusCode)
 		}
 	})
+}
+
+// TestFileWithoutItsBytes: a case file whose bytes the file store no
+// longer has is not found, on the page and in the API, not a failure.
+func TestFileWithoutItsBytes(t *testing.T) {
+	t.Parallel()
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			fs, err := files.OpenLocal(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { fs.Close() })
+			e := start(t, storetest.Open(t, eng), false, fs, nil)
+			acme := e.fx.Company("Acme Corp")
+			e.fx.Contract(acme)
+			dana := e.fx.Contact(acme, desk.ReadWrite)
+			danaEmail, agentEmail := e.login(dana), e.staff(desk.RoleAgent)
+			c := e.open(dana, desk.PriorityMedium)
+			const body = "2026-03-02 10:00:01 SIP 503\n"
+			u, err := e.svc.Transfers().CreateUpload(context.Background(), support.Request{Actor: e.actor(agentEmail)},
+				support.NewUpload{CaseID: c.ID, Name: "sip.log", Length: int64(len(body))},
+				&support.Chunk{Length: int64(len(body)), Body: strings.NewReader(body)})
+			if err != nil || u.FileID == 0 {
+				t.Fatalf("share a file: %+v, %v", u, err)
+			}
+			path := "/cases/" + c.Number() + "/files/" + itoa(u.FileID)
+			page := e.signIn(danaEmail)
+			if res := page.get(path); res.StatusCode != http.StatusOK || res.Body != body {
+				t.Fatalf("GET %s = %d %q, want the file", path, res.StatusCode, res.Body)
+			}
+			list, err := e.store.CaseFiles(context.Background(), c.ID)
+			if err != nil || len(list) != 1 {
+				t.Fatalf("files %+v, %v", list, err)
+			}
+			if err := fs.Delete(context.Background(), list[0].StorageKey); err != nil {
+				t.Fatal(err)
+			}
+			if res := page.get(path); res.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s without its bytes = %d, want 404", path, res.StatusCode)
+			}
+			wantProblem(t, e.apiClient(danaEmail).apiCall("GET", "/api/v1"+path+"/content", nil), http.StatusNotFound)
+		})
+	}
 }

@@ -73,6 +73,10 @@ type CasePage struct {
 	// Next continues the list after this page as CaseFilter.After; it is
 	// empty on the last page.
 	Next Cursor
+	// Now is when the use case read the page, by the service's clock:
+	// the times to breach a queue shows count from it. The store leaves
+	// it to support.
+	Now time.Time
 }
 
 // Cursor is where a case list goes on: opaque to all but the store, which

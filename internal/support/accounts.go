@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
@@ -97,6 +98,9 @@ type CompanyView struct {
 	// on any combination where this company is the Sold To.
 	DesignatedContacts int
 	Warnings           []desk.Message
+	// Now is when the view was read, by the service's clock: whether a
+	// contract is active counts from it.
+	Now time.Time
 }
 
 // MinDesignatedContacts is how many Designated Contacts each customer
@@ -112,7 +116,7 @@ func (s *Accounts) Company(ctx context.Context, r Request, companyID int64) (*Co
 	if err != nil {
 		return nil, err
 	}
-	v := &CompanyView{Company: c}
+	v := &CompanyView{Company: c, Now: s.now()}
 	if v.Contracts, err = s.store.Contracts(ctx, desk.ContractFilter{CompanyID: companyID}); err != nil {
 		return nil, err
 	}

@@ -370,7 +370,11 @@ func (s *Cases) List(ctx context.Context, r Request, f desk.CaseFilter) (*desk.C
 	if errors.Is(err, store.ErrBadCursor) {
 		return nil, desk.Invalid("after", "support.cases.after")
 	}
-	return page, err
+	if err != nil {
+		return nil, err
+	}
+	page.Now = s.now()
+	return page, nil
 }
 
 // writeCase runs fn on a locked case after checking the action; fn changes

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
@@ -202,13 +203,26 @@ func (s *core) staffWith(ctx context.Context, tx *store.Tx, role desk.Role) ([]d
 	return desk.StaffWith(staff, role), nil
 }
 
+// EscalationQueueView is the queue of active escalations.
+type EscalationQueueView struct {
+	// Escalations are the active escalations, oldest first.
+	Escalations []desk.EscalationRow
+	// Now is when the queue was read, by the service's clock: how long
+	// ago each was escalated counts from it.
+	Now time.Time
+}
+
 // EscalationQueue lists the active escalations, oldest first (escalation
 // owners).
-func (s *Cases) EscalationQueue(ctx context.Context, r Request) ([]desk.EscalationRow, error) {
+func (s *Cases) EscalationQueue(ctx context.Context, r Request) (*EscalationQueueView, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageEscalations, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.store.Escalations(ctx, store.EscalationFilter{Active: true})
+	q, err := s.store.Escalations(ctx, store.EscalationFilter{Active: true})
+	if err != nil {
+		return nil, err
+	}
+	return &EscalationQueueView{Escalations: q, Now: s.now()}, nil
 }
 
 // EscalationStep is what an escalation owner does to an escalation: an

@@ -87,7 +87,7 @@ func TestEscalationLifecycle(t *testing.T) {
 		if v, _ := f.svc.Cases().Escalations(ctx, dana, caseID); !v.CanEscalate {
 			t.Errorf("after closing, the case cannot be escalated again: %v", v.Refusal)
 		}
-		if q, err := f.svc.Cases().EscalationQueue(ctx, owner); err != nil || len(q) != 0 {
+		if q, err := f.svc.Cases().EscalationQueue(ctx, owner); err != nil || len(q.Escalations) != 0 {
 			t.Errorf("queue after closing: %v %v", q, err)
 		}
 	})

@@ -155,9 +155,9 @@ func (s *Server) apiEscalationQueue(w http.ResponseWriter, r *http.Request, a *d
 	if err != nil {
 		return err
 	}
-	out := make([]apiEscalation, 0, len(q))
-	for i := range q {
-		out = append(out, toAPIEscalation(&q[i]))
+	out := make([]apiEscalation, 0, len(q.Escalations))
+	for i := range q.Escalations {
+		out = append(out, toAPIEscalation(&q.Escalations[i]))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

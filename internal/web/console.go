@@ -87,7 +87,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 	render(s, w, r, http.StatusOK, pageQueue, &view{Title: s.loc(r).T("title.case_queue"), User: a.User, Form: q}, queueData{
 		Page: page, Next: nextURL(r.URL, page.Next), Statuses: desk.Statuses, Priorities: desk.Priorities,
 		Catalog: cat, Companies: companies, Staff: staff, Sizes: pageSizes, Size: f.Limit,
-		Now: time.Now(),
+		Now: page.Now,
 	})
 	return nil
 }

@@ -181,7 +181,7 @@ func (s *Server) showCompany(w http.ResponseWriter, r *http.Request, a *desk.Act
 		Title: v.Company.Name, User: a.User, Form: form, Errors: errs,
 	}, companyData{
 		V: v, Names: names, All: all, Contacts: contacts, IsApprover: approver, Calendars: s.calendarsFor(r, a),
-		Today: time.Now().UTC(),
+		Today: v.Now.UTC(),
 	})
 	return nil
 }

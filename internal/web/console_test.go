@@ -8,10 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest/fixture"
+	"github.com/caseport/caseport/internal/support"
 )
 
 // consolePages are the console's pages, for the tests that walk them all;
@@ -392,6 +394,43 @@ func TestCallerVerificationThrottled(t *testing.T) {
 		}
 		if res := e.signIn(adminEmail).get("/console/audit?action=caller_pin_unknown"); strings.Count(res.Body, "<code>caller_pin_unknown</code>") < 9 {
 			t.Error("unknown PINs are not in the audit log")
+		}
+	})
+}
+
+// TestConsoleTimesReadTheServicesClock: the queue's time to breach, how
+// long ago a case was escalated and whether a contract still runs count
+// from the service's clock, as everything support decides does, not from
+// the web server's.
+func TestConsoleTimesReadTheServicesClock(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		start := time.Now().UTC().Truncate(time.Minute)
+		e.clock.Set(start)
+		acme := e.fx.Company("Acme Corp")
+		combo := fixture.Combination(e.fx.Contract(acme)) // runs for a year
+		dana := e.fx.Contact(acme, desk.ReadWrite)
+		c := e.openCase(dana, combo, desk.PriorityMedium)
+		if _, err := e.svc.Cases().Escalate(context.Background(), support.Request{Actor: e.actor(e.login(dana))}, c.ID,
+			desk.EscalationReason("business_impact"), "All agents affected."); err != nil {
+			t.Fatal(err)
+		}
+		// Four hundred days on, by the service's clock: the case is long
+		// overdue, the escalation as old, the contract over.
+		e.clock.Set(start.Add(400 * 24 * time.Hour))
+		owner := e.signIn(e.staff(desk.RoleEscalationOwner, desk.RoleAgent))
+		// The Medium case's first response was due within days of start.
+		if res := owner.get("/console"); !regexp.MustCompile(`Overdue 3\d\dd`).MatchString(res.Body) {
+			t.Errorf("the queue does not count from the service's clock (want Overdue 39xd …): %s", res.Body)
+		}
+		if res := owner.get("/console/escalations"); !strings.Contains(res.Body, "(400d 0h ago)") {
+			t.Errorf("the escalation queue does not count from the service's clock (want 400d 0h ago): %s", res.Body)
+		}
+		if res := owner.get("/console/companies/" + itoa(acme.ID)); !strings.Contains(res.Body, `<span class="badge">Ended</span>`) {
+			t.Errorf("the company page shows the contract running at the service's time: %s", res.Body)
+		}
+		if q := decode[[]map[string]any](t, e.apiClient(e.staff(desk.RoleEscalationOwner)).apiCall("GET", "/api/v1/escalations", nil)); len(q) != 1 {
+			t.Errorf("API queue has %d, want the one escalation", len(q))
 		}
 	})
 }

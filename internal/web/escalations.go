@@ -70,6 +70,6 @@ func (s *Server) escalationQueue(w http.ResponseWriter, r *http.Request, a *desk
 	if err != nil {
 		return err
 	}
-	render(s, w, r, http.StatusOK, pageEscalations, &view{Title: s.loc(r).T("title.escalations"), User: a.User}, escalationsData{Queue: q, Now: time.Now()})
+	render(s, w, r, http.StatusOK, pageEscalations, &view{Title: s.loc(r).T("title.escalations"), User: a.User}, escalationsData{Queue: q.Escalations, Now: q.Now})
 	return nil
 }

@@ -107,3 +107,105 @@ func (s *Server) apiCaseFiles(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
+
+// The data-protection acknowledgement.
+
+func (s *Server) apiAcknowledgeFiles(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	caseID, err := caseNumber(r)
+	if err != nil {
+		return err
+	}
+	if err := s.transfers.AcknowledgeFiles(r.Context(), request(r, a), caseID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// Temporary SFTP accounts.
+
+type apiSFTPAccount struct {
+	Username string `json:"username"`
+	// Password is there while the account is active.
+	Password  string     `json:"password,omitempty"`
+	Host      string     `json:"host"`
+	Port      string     `json:"port"`
+	Active    bool       `json:"active"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt time.Time  `json:"expires_at"`
+	EndedAt   *time.Time `json:"ended_at,omitempty"`
+}
+
+func (s *Server) toAPISFTP(a *desk.SFTPAccount) apiSFTPAccount {
+	host, port := s.transfers.SFTPEndpoint()
+	out := apiSFTPAccount{
+		Username: a.Username, Password: a.Password, Host: host, Port: port, Active: s.transfers.SFTPAccountActive(a),
+		CreatedAt: a.CreatedAt, ExpiresAt: a.ExpiresAt,
+	}
+	if !a.EndedAt.IsZero() {
+		out.EndedAt = &a.EndedAt
+	}
+	if !out.Active {
+		out.Password = ""
+	}
+	return out
+}
+
+func (s *Server) apiSFTPAccounts(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	caseID, err := caseNumber(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.transfers.SFTPAccounts(r.Context(), request(r, a), caseID)
+	if err != nil {
+		return err
+	}
+	out := make([]apiSFTPAccount, 0, len(list))
+	for i := range list {
+		out = append(out, s.toAPISFTP(&list[i]))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) apiCreateSFTP(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	caseID, err := caseNumber(r)
+	if err != nil {
+		return err
+	}
+	acct, err := s.transfers.CreateSFTPAccount(r.Context(), request(r, a), caseID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, s.toAPISFTP(acct))
+	return nil
+}
+
+// File transfer settings.
+
+type apiFileSettings struct {
+	// SFTPForContacts lets Read-Write contacts create temporary SFTP
+	// accounts themselves.
+	SFTPForContacts bool `json:"sftp_for_contacts"`
+}
+
+func (s *Server) apiFileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	on, err := s.transfers.SFTPForContacts(r.Context(), request(r, a))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, apiFileSettings{SFTPForContacts: on})
+	return nil
+}
+
+func (s *Server) apiSetFileSettings(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	var in apiFileSettings
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.transfers.SetSFTPForContacts(r.Context(), request(r, a), in.SFTPForContacts); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, in)
+	return nil
+}

@@ -126,7 +126,8 @@ func (s *Server) apiAcknowledgeFiles(w http.ResponseWriter, r *http.Request, a *
 
 type apiSFTPAccount struct {
 	Username string `json:"username"`
-	// Password is there while the account is active.
+	// Password is there while the account is active, to those who may
+	// read it: support clears it otherwise.
 	Password  string     `json:"password,omitempty"`
 	Host      string     `json:"host"`
 	Port      string     `json:"port"`
@@ -144,9 +145,6 @@ func (s *Server) toAPISFTP(a *desk.SFTPAccount) apiSFTPAccount {
 	}
 	if !a.EndedAt.IsZero() {
 		out.EndedAt = &a.EndedAt
-	}
-	if !out.Active {
-		out.Password = ""
 	}
 	return out
 }

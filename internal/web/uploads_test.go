@@ -341,5 +341,16 @@ func TestSFTPAccountOnCasePage(t *testing.T) {
 		}
 		// Allowed now, but one account is active already.
 		wantProblem(t, dana.apiCall("POST", "/api/v1/cases/"+n+"/sftp", nil), http.StatusConflict)
+		// Expired: listed as inactive, without its password.
+		e.clock.Add(support.SFTPLifetime + time.Minute)
+		accounts = decode[[]struct {
+			Username string `json:"username"`
+			Password string `json:"password"`
+			Host     string `json:"host"`
+			Active   bool   `json:"active"`
+		}](t, dana.apiCall("GET", "/api/v1/cases/"+n+"/sftp", nil))
+		if len(accounts) != 1 || accounts[0].Active || accounts[0].Password != "" {
+			t.Errorf("API accounts after the expiry %+v, want one inactive, without its password", accounts)
+		}
 	})
 }

@@ -150,8 +150,8 @@ const (
 // the permission set of an API answer, the policy table below.
 type Area string
 
-// Areas. Knowledge, community, ideas and downloads have no actions yet: a
-// new area adds its constant here and its rows to Policy.
+// Areas. Knowledge, community, ideas, downloads and chat have no actions
+// yet: a new area adds its constant here and its rows to Policy.
 const (
 	AreaCases         Area = "cases"
 	AreaFiles         Area = "files"
@@ -168,6 +168,7 @@ const (
 	AreaCommunity     Area = "community"
 	AreaIdeas         Area = "ideas"
 	AreaDownloads     Area = "downloads"
+	AreaChat          Area = "chat"
 )
 
 // Who says who may take an action; any one of them may.

@@ -477,16 +477,16 @@ func (c *Case) MayReopen(a *Actor, now time.Time) error {
 		return err
 	}
 	if c.Status != StatusClosed {
-		return fmt.Errorf("case %s is not closed: %w", c.Number(), ErrConflict)
+		return Refuse(ErrConflict, "desk.reopen.not_closed", "Number", c.Number())
 	}
 	if Authorize(a, ReopenAnyCase, On(c.Combination())) == nil {
 		return nil
 	}
 	if c.AutoClosed {
-		return fmt.Errorf("case %s was closed after automated follow-ups without a response: call support to reopen it: %w", c.Number(), ErrConflict)
+		return Refuse(ErrConflict, "desk.reopen.auto_closed", "Number", c.Number())
 	}
 	if !c.Reopenable(now) {
-		return fmt.Errorf("case %s was closed more than 30 days ago: open a new case linked to it: %w", c.Number(), ErrConflict)
+		return Refuse(ErrConflict, "desk.reopen.window_passed", "Number", c.Number(), "Count", int(ReopenWindow/(24*time.Hour)))
 	}
 	return nil
 }

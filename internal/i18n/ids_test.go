@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -76,6 +77,65 @@ func TestGoMessageIDsAreInCatalogue(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("found no message IDs in Go code")
+	}
+}
+
+// messageCalls are the calls that render or make a message: where the
+// message ID is among their arguments, and where its name, value pairs of
+// arguments start.
+var messageCalls = map[string]struct{ id, args int }{
+	"T": {0, 1}, "N": {0, 2}, "Msg": {0, 1}, "webMessage": {0, 1}, "parseError": {0, 1},
+	"Refuse": {1, 2}, "refuse": {1, 2}, "Invalid": {1, 2}, "invalid": {1, 2}, "AddMessage": {1, 2},
+}
+
+// An argument's name is a literal: the message's text names it
+// ({{.Number}}), in every language. A name that is itself translated
+// ("Nummer" in German) leaves the message without its value.
+func TestMessageArgumentNamesAreLiterals(t *testing.T) {
+	n := 0
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(node ast.Node) bool {
+			call, ok := node.(*ast.CallExpr)
+			if !ok || call.Ellipsis.IsValid() {
+				return true
+			}
+			var name string
+			switch fn := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				name = fn.Sel.Name
+			case *ast.Ident:
+				name = fn.Name
+			}
+			at, ok := messageCalls[name]
+			if !ok || len(call.Args) <= at.args {
+				return true
+			}
+			if id, ok := call.Args[at.id].(*ast.BasicLit); !ok || id.Kind != token.STRING || !strings.Contains(id.Value, ".") {
+				return true // no message ID (testing's T, say)
+			}
+			for i := at.args; i < len(call.Args); i += 2 {
+				n++
+				if l, ok := call.Args[i].(*ast.BasicLit); !ok || l.Kind != token.STRING {
+					t.Errorf("%s: %s(…) names an argument with %s, not a literal", fset.Position(call.Args[i].Pos()), name, types.ExprString(call.Args[i]))
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("found no message arguments")
 	}
 }
 

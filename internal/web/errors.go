@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -49,7 +48,7 @@ var statuses = []struct {
 // message may be shown to the user. Unknown errors are 500s whose details
 // stay in the log.
 func classify(err error) (status int, title string, public bool) {
-	if desk.AsValidation(err) != nil {
+	if desk.FieldMessages(err) != nil {
 		return http.StatusUnprocessableEntity, "error.title.check_input", true
 	}
 	if support.Unavailable(err) {
@@ -169,17 +168,7 @@ func renameProblems(fields map[string]string, h apiHandler) apiHandler {
 		return h
 	}
 	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-		err := h(w, r, a)
-		problems := desk.FieldMessages(err)
-		if problems == nil {
-			return err
-		}
-		renamed := &desk.ValidationError{Fields: make(map[string]string, len(problems)), Messages: make(map[string]desk.Message, len(problems))}
-		for k, m := range problems {
-			renamed.Fields[cmp.Or(fields[k], k)] = m.String()
-			renamed.Messages[cmp.Or(fields[k], k)] = m
-		}
-		return renamed
+		return desk.RenameFields(h(w, r, a), fields)
 	}
 }
 

@@ -286,7 +286,13 @@ func refuse(kind error, id string, kv ...any) error {
 // the catalogue message id, English in Error for logs, and the reader's
 // language where it is shown (fieldMessages).
 func invalid(field, id string, kv ...any) error {
+	return desk.Problems{field: webMessage(id, kv...)}.Err()
+}
+
+// webMessage is a field's message that web writes, for desk.Problems: the
+// catalogue message id with its English for logs, as invalid makes it.
+func webMessage(id string, kv ...any) desk.Message {
 	m := desk.Msg(id, kv...)
 	m.Text = i18n.English().T(id, kv...)
-	return desk.Problems{field: m}.Err()
+	return m
 }

@@ -182,6 +182,12 @@ const (
 	StageUAT        Stage = "uat"
 )
 
+// MessageID is the catalogue ID of the Stage's label.
+func (s Stage) MessageID() string { return "label.stage." + string(s) }
+
+// Label is how the case page names the stage.
+func (s Stage) Label() string { return label(s.MessageID(), string(s)) }
+
 // Case is a support case. Its number is its ID, written with ten digits.
 type Case struct {
 	ID             int64
@@ -400,6 +406,12 @@ const (
 	// contact, closure, reopen.
 	EntryEvent EntryKind = "event"
 )
+
+// MessageID is the catalogue ID of the EntryKind's label.
+func (k EntryKind) MessageID() string { return "label.entry_kind." + string(k) }
+
+// Label is how the feed names the kind of an entry.
+func (k EntryKind) Label() string { return label(k.MessageID(), string(k)) }
 
 // Entry is one item of a case feed.
 type Entry struct {

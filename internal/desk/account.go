@@ -80,6 +80,12 @@ const (
 	Cloud   Deployment = "cloud"
 )
 
+// MessageID is the catalogue ID of the Deployment's label.
+func (d Deployment) MessageID() string { return "label.deployment." + string(d) }
+
+// Label is how pages name where the software runs.
+func (d Deployment) Label() string { return label(d.MessageID(), string(d)) }
+
 // ContractState is the administrative state of a Service Contract. A contract
 // in state active still ends on its end date; see Contract.ActiveAt.
 type ContractState string
@@ -93,6 +99,12 @@ const (
 
 // ContractStates lists the states in the order forms show them.
 var ContractStates = []ContractState{ContractActive, ContractTerminated, ContractClosed}
+
+// MessageID is the catalogue ID of the ContractState's label.
+func (s ContractState) MessageID() string { return "label.contract_state." + string(s) }
+
+// Label is how the console names the contract's state.
+func (s ContractState) Label() string { return label(s.MessageID(), string(s)) }
 
 // Contract is a Service Contract (maintenance agreement): a Sold To buys
 // support for an End User, delivered by the Support Owner.

@@ -182,6 +182,12 @@ const (
 	StageUAT        Stage = "uat"
 )
 
+// MessageID is the catalogue ID of the Stage's label.
+func (s Stage) MessageID() string { return "label.stage." + string(s) }
+
+// Label is how the case page names the stage.
+func (s Stage) Label() string { return label(s.MessageID(), string(s)) }
+
 // Case is a support case. Its number is its ID, written with ten digits.
 type Case struct {
 	ID             int64
@@ -401,6 +407,12 @@ const (
 	EntryEvent EntryKind = "event"
 )
 
+// MessageID is the catalogue ID of the EntryKind's label.
+func (k EntryKind) MessageID() string { return "label.entry_kind." + string(k) }
+
+// Label is how the feed names the kind of an entry.
+func (k EntryKind) Label() string { return label(k.MessageID(), string(k)) }
+
 // Entry is one item of a case feed.
 type Entry struct {
 	ID        int64
@@ -477,16 +489,16 @@ func (c *Case) MayReopen(a *Actor, now time.Time) error {
 		return err
 	}
 	if c.Status != StatusClosed {
-		return fmt.Errorf("case %s is not closed: %w", c.Number(), ErrConflict)
+		return Refuse(ErrConflict, "desk.reopen.not_closed", "Number", c.Number())
 	}
 	if Authorize(a, ReopenAnyCase, On(c.Combination())) == nil {
 		return nil
 	}
 	if c.AutoClosed {
-		return fmt.Errorf("case %s was closed after automated follow-ups without a response: call support to reopen it: %w", c.Number(), ErrConflict)
+		return Refuse(ErrConflict, "desk.reopen.auto_closed", "Number", c.Number())
 	}
 	if !c.Reopenable(now) {
-		return fmt.Errorf("case %s was closed more than 30 days ago: open a new case linked to it: %w", c.Number(), ErrConflict)
+		return Refuse(ErrConflict, "desk.reopen.window_passed", "Number", c.Number(), "Count", int(ReopenWindow/(24*time.Hour)))
 	}
 	return nil
 }

@@ -80,41 +80,29 @@ func ConflictOn(err error, constraint string) bool {
 
 // ValidationError lists what is wrong with an input, field by field, so a
 // form can show each message beside its field and the API can return them as
-// a list. Field names are the form/JSON names.
+// a list. Field names are the form/JSON names. Problems.Err makes one.
 type ValidationError struct {
-	// Fields holds each field's message in English.
-	Fields map[string]string
-	// Messages holds the same messages as catalogue messages, for the edge
-	// to show in the reader's language; a field without one, or whose
-	// message has no ID, is shown as Fields has it.
+	// Messages holds each field's message, a catalogue message the edge
+	// shows in the reader's language.
 	Messages map[string]Message
 }
 
-// FieldMessages returns the messages of a validation error by field, as
-// catalogue messages (a message no code has moved to the catalogue yet has
-// only its English Text), or nil when err is not a validation error.
+// FieldMessages returns the messages of a validation error by field, or
+// nil when err is not a validation error.
 func FieldMessages(err error) map[string]Message {
 	v, ok := errors.AsType[*ValidationError](err)
 	if !ok {
 		return nil
 	}
-	out := make(map[string]Message, len(v.Fields))
-	for k, text := range v.Fields {
-		if m, ok := v.Messages[k]; ok && m.ID != "" {
-			out[k] = m
-			continue
-		}
-		out[k] = Message{Text: text}
-	}
-	return out
+	return maps.Clone(v.Messages)
 }
 
-// Error lists the fields in a stable order.
+// Error lists the fields in a stable order, in English.
 func (e *ValidationError) Error() string {
-	keys := slices.Sorted(maps.Keys(e.Fields))
+	keys := slices.Sorted(maps.Keys(e.Messages))
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s: %s", k, e.Fields[k]))
+		parts = append(parts, fmt.Sprintf("%s: %s", k, e.Messages[k].String()))
 	}
 	return "invalid input: " + strings.Join(parts, "; ")
 }
@@ -122,21 +110,32 @@ func (e *ValidationError) Error() string {
 // Problems collects field messages while an input is checked.
 type Problems map[string]Message
 
-// Add records the English msg for field unless the field already has a
-// message: the first problem found is the most useful one to show. Code
-// whose messages are in the catalogue calls AddMessage.
-func (p Problems) Add(field, msg string) {
+// Add records m for field unless the field already has a message: the
+// first problem found is the most useful one to show.
+func (p Problems) Add(field string, m Message) {
 	if _, ok := p[field]; !ok {
-		p[field] = Message{Text: msg}
+		p[field] = m
 	}
 }
 
 // AddMessage records the catalogue message id, with name, value pairs of
 // arguments, for field, as Add does.
 func (p Problems) AddMessage(field, id string, kv ...any) {
-	if _, ok := p[field]; !ok {
-		p[field] = Msg(id, kv...)
+	p.Add(field, Msg(id, kv...))
+}
+
+// Merge records, as Add does, the field messages of err when it is a
+// validation error (a check another function made), and returns nil; any
+// other error it returns as it is, for the caller to stop on.
+func (p Problems) Merge(err error) error {
+	v, ok := errors.AsType[*ValidationError](err)
+	if !ok {
+		return err
 	}
+	for _, k := range slices.Sorted(maps.Keys(v.Messages)) {
+		p.Add(k, v.Messages[k])
+	}
+	return nil
 }
 
 // Invalid is the validation error of one field whose message is the
@@ -150,19 +149,39 @@ func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	fields := make(map[string]string, len(p))
-	for k, m := range p {
-		fields[k] = m.String()
-	}
-	return &ValidationError{Fields: fields, Messages: p}
+	return &ValidationError{Messages: p}
 }
 
-// AsValidation returns the field messages of err, or nil when err is not a
-// validation error.
-func AsValidation(err error) map[string]string {
-	var v *ValidationError
-	if errors.As(err, &v) {
-		return v.Fields
+// RenameFields returns err with its fields renamed by names (a field not
+// in names keeps its name), for an edge whose form or body names a field
+// otherwise than the use case; any other error comes back as it is.
+func RenameFields(err error, names map[string]string) error {
+	v, ok := errors.AsType[*ValidationError](err)
+	if !ok {
+		return err
 	}
-	return nil
+	p := Problems{}
+	for _, k := range slices.Sorted(maps.Keys(v.Messages)) {
+		name, ok := names[k]
+		if !ok {
+			name = k
+		}
+		p.Add(name, v.Messages[k])
+	}
+	return p.Err()
+}
+
+// AsValidation returns the field messages of err in English, for logs and
+// tests, or nil when err is not a validation error. The edge shows
+// FieldMessages.
+func AsValidation(err error) map[string]string {
+	v, ok := errors.AsType[*ValidationError](err)
+	if !ok {
+		return nil
+	}
+	out := make(map[string]string, len(v.Messages))
+	for k, m := range v.Messages {
+		out[k] = m.String()
+	}
+	return out
 }

@@ -15,6 +15,12 @@ const (
 	InboundDiscard  InboundState = "discarded"
 )
 
+// MessageID is the catalogue ID of the InboundState's label.
+func (s InboundState) MessageID() string { return "label.inbound_state." + string(s) }
+
+// Label is how the console names where a received message stands.
+func (s InboundState) Label() string { return label(s.MessageID(), string(s)) }
+
 // InboundMail is a received message.
 type InboundMail struct {
 	ID       int64

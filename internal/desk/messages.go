@@ -117,9 +117,9 @@ func HasMessage(id string) bool {
 type Message struct {
 	ID   string
 	Args map[string]any
-	// Text is the English of a message that has no ID (one not yet moved
-	// to the catalogue), or of one whose ID is in a file of the catalogue
-	// other than desk's (a message the web layer writes).
+	// Text is the English, for logs, of a message whose ID is in a file of
+	// the catalogue other than desk's (a message the web layer writes),
+	// which desk cannot read. The edge renders every message by its ID.
 	Text string
 }
 
@@ -138,7 +138,10 @@ func Msg(id string, kv ...any) Message {
 
 // String is the message in English.
 func (m Message) String() string {
-	if m.ID == "" || m.Text != "" && !HasMessage(m.ID) {
+	switch {
+	case m.ID == "":
+		return ""
+	case m.Text != "" && !HasMessage(m.ID):
 		return m.Text
 	}
 	return English(m.ID, m.Args)

@@ -67,3 +67,47 @@ func TestDeskIDsExist(t *testing.T) {
 		}
 	}
 }
+
+// Problems found by another check join a form's with their messages (and
+// IDs); the first problem of a field stays; another error stops the
+// caller. Renamed fields keep their messages.
+func TestProblemsMergeKeepsMessages(t *testing.T) {
+	p := Problems{}
+	p.AddMessage("password", "desk.comment.empty")
+	if err := p.Merge(ValidatePassword("short")); err != nil {
+		t.Fatalf("Merge(validation error) = %v, want nil", err)
+	}
+	if err := p.Merge(ValidateComment("body", " ")); err != nil {
+		t.Fatalf("Merge(validation error) = %v, want nil", err)
+	}
+	if p["password"].ID != "desk.comment.empty" || p["body"].ID != "desk.comment.empty" {
+		t.Errorf("merged problems = %+v, want the first password message and the body's", p)
+	}
+	if err := p.Merge(nil); err != nil {
+		t.Errorf("Merge(nil) = %v", err)
+	}
+	if err := p.Merge(ErrConflict); !errors.Is(err, ErrConflict) {
+		t.Errorf("Merge(conflict) = %v, want the conflict back", err)
+	}
+	renamed := FieldMessages(RenameFields(p.Err(), map[string]string{"password": "new_password"}))
+	if renamed["new_password"].ID != "desk.comment.empty" || renamed["body"].ID != "desk.comment.empty" || len(renamed) != 2 {
+		t.Errorf("renamed = %+v", renamed)
+	}
+	if err := RenameFields(ErrConflict, nil); !errors.Is(err, ErrConflict) {
+		t.Errorf("RenameFields(conflict) = %v", err)
+	}
+}
+
+// A role is valid when it is one of the staff roles, whatever its label.
+func TestRoleValid(t *testing.T) {
+	for _, r := range Roles {
+		if !r.Valid() {
+			t.Errorf("%s is not valid", r)
+		}
+	}
+	for _, r := range []Role{"", "Agent", "admin", "agent "} {
+		if r.Valid() {
+			t.Errorf("%q is valid", r)
+		}
+	}
+}

@@ -242,6 +242,16 @@ func TestMayReopen(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%s: MayReopen = %v (%s), want %s", tt.name, err, got, tt.want)
 		}
+		// A refusal people read is a catalogue message (people read
+		// nothing of a case they may not know of).
+		if m, ok := AsMessage(err); err != nil && !errors.Is(err, ErrNotFound) && (!ok || !HasMessage(m.ID)) {
+			t.Errorf("%s: MayReopen = %v, which carries no catalogue message", tt.name, err)
+		}
+	}
+	// The window's refusal says how long the window is.
+	m, _ := AsMessage(closed(31, false).MayReopen(matrixActor("designated"), now))
+	if want := "case 0000000007 was closed more than 30 days ago: open a new case linked to it"; m.String() != want {
+		t.Errorf("past the window: %q, want %q", m.String(), want)
 	}
 }
 

@@ -29,6 +29,12 @@ const (
 	UnitBusinessDays    TargetUnit = "business_days"    // on the case's calendar
 )
 
+// MessageID is the catalogue ID of the TargetUnit's label.
+func (u TargetUnit) MessageID() string { return "label.target_unit." + string(u) }
+
+// Label is how the service-level table names the unit.
+func (u TargetUnit) Label() string { return label(u.MessageID(), string(u)) }
+
 // Valid reports whether u is a known unit.
 func (u TargetUnit) Valid() bool {
 	return u == UnitMinutes || u == UnitBusinessMinutes || u == UnitBusinessDays

@@ -2,9 +2,7 @@ package desk
 
 import (
 	"errors"
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -51,9 +49,9 @@ func NextEscalation(from EscalationState, ev EscalationEvent) (EscalationState, 
 		return to, nil
 	}
 	if ev == EscalationNote {
-		return from, fmt.Errorf("the escalation is %s: %w", strings.ToLower(from.Label()), ErrConflict)
+		return from, Refuse(ErrConflict, "desk.escalation.over."+string(from))
 	}
-	return from, fmt.Errorf("the escalation is %s already: %w", strings.ToLower(from.Label()), ErrConflict)
+	return from, Refuse(ErrConflict, "desk.escalation.already."+string(from))
 }
 
 // RequestEvent is the decision on an access request.
@@ -80,7 +78,7 @@ func (r *AccessRequest) Next(ev RequestEvent) (RequestState, error) {
 	if to, ok := requestTransitions[r.State][ev]; ok {
 		return to, nil
 	}
-	return r.State, fmt.Errorf("access request %d was already %s: %w", r.ID, r.State, ErrConflict)
+	return r.State, Refuse(ErrConflict, "desk.access_request.already."+string(r.State), "Request", r.ID)
 }
 
 // Decidable reports whether a request in state s still waits for a
@@ -118,12 +116,14 @@ func NextInbound(from InboundState, ev InboundEvent) (InboundState, error) {
 	if to, ok := inboundTransitions[from][ev]; ok {
 		return to, nil
 	}
-	return from, fmt.Errorf("this message was %s already: %w", from, ErrConflict)
+	return from, Refuse(ErrConflict, "desk.inbound.already."+string(from))
 }
 
 // ErrUploadExpired is an upload that waited past its expiry for its next
-// chunk: its bytes are gone, and its sender starts again.
-var ErrUploadExpired = errors.New("the upload expired; start it again")
+// chunk: its bytes are gone, and its sender starts again. It is a kind of
+// its own (the protocol answers 410 with its own words), whose text is for
+// logs.
+var ErrUploadExpired = errors.New("upload expired")
 
 // UploadState is where a resumable upload stands. It follows from the
 // upload's offset, file and expiry (Upload.State), so nothing stores it.
@@ -194,11 +194,11 @@ func (u *Upload) Check(ev UploadEvent, now time.Time) error {
 	case st == UploadExpired:
 		return ErrUploadExpired
 	case st == UploadFiled:
-		return fmt.Errorf("the upload is complete and is a file of the case now: %w", ErrConflict)
+		return Refuse(ErrConflict, "desk.upload.filed")
 	case st == UploadReceiving && ev == UploadJoin:
-		return fmt.Errorf("partial upload %s has %d of %d bytes: finish the parts first: %w", u.ID, u.Received, u.Length, ErrConflict)
+		return Refuse(ErrConflict, "desk.upload.part_unfinished", "Upload", u.ID, "Received", u.Received, "Length", u.Length)
 	case st == UploadReceiving:
-		return fmt.Errorf("upload %s has %d of %d bytes: %w", u.ID, u.Received, u.Length, ErrConflict)
+		return Refuse(ErrConflict, "desk.upload.unfinished", "Upload", u.ID, "Received", u.Received, "Length", u.Length)
 	}
-	return fmt.Errorf("upload %s has every byte already: %w", u.ID, ErrConflict)
+	return Refuse(ErrConflict, "desk.upload.received", "Upload", u.ID)
 }

@@ -111,17 +111,20 @@ func TestInboundTransitions(t *testing.T) {
 	}
 }
 
-// transition is the state reached, or the message of a refusal (which must
-// be a conflict).
+// transition is the state reached, or the English of a refusal (which must
+// be a conflict carrying a catalogue message, so people read it in their
+// language).
 func transition(to string, err error) string {
+	m, ok := AsMessage(err)
 	switch {
 	case err == nil:
 		return to
-	case errors.Is(err, ErrConflict):
-		msg := err.Error()
-		return msg[:len(msg)-len(": "+ErrConflict.Error())]
+	case !errors.Is(err, ErrConflict):
+		return fmt.Sprintf("not a conflict: %v", err)
+	case !ok || !HasMessage(m.ID):
+		return fmt.Sprintf("no catalogue message: %v", err)
 	}
-	return fmt.Sprintf("not a conflict: %v", err)
+	return m.String()
 }
 
 func TestUploadTransitions(t *testing.T) {

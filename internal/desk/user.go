@@ -37,6 +37,9 @@ func (r Role) MessageID() string { return "label.role." + string(r) }
 // Label is the role's name in the console.
 func (r Role) Label() string { return label(r.MessageID(), string(r)) }
 
+// Valid reports whether r is one of the staff roles.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
 // TermsVersion is the version of the Designated Contact terms a contact
 // accepts today. Changing the terms means raising it.
 const TermsVersion = "2025-05"

@@ -275,7 +275,8 @@ var dayNames = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 //	mon-sun 00:00-24:00
 //
 // Days are three-letter English names or ranges of them; each day gets
-// the windows that follow it. A day not named is closed.
+// the windows that follow it. A day not named is closed. What does not
+// read is a *ParseError.
 func ParseWeek(s string) ([7][]Window, error) {
 	var week [7][]Window
 	for part := range strings.SplitSeq(s, ";") {
@@ -288,7 +289,7 @@ func ParseWeek(s string) ([7][]Window, error) {
 			return week, err
 		}
 		if len(fields) == 1 {
-			return week, fmt.Errorf("%q: give the hours after the days, e.g. %s 08:00-18:00", strings.TrimSpace(part), fields[0])
+			return week, parseError("hours.week.no_hours", "Part", strconv.Quote(strings.TrimSpace(part)), "Days", fields[0])
 		}
 		for _, f := range fields[1:] {
 			w, err := parseWindow(f)
@@ -305,7 +306,8 @@ func ParseWeek(s string) ([7][]Window, error) {
 		slices.SortFunc(ws, func(a, b Window) int { return int(a.Start - b.Start) })
 		for i := 1; i < len(ws); i++ {
 			if ws[i].Start < ws[i-1].End {
-				return week, fmt.Errorf("%s: %s-%s overlaps %s-%s", dayNames[d], ws[i-1].Start, ws[i-1].End, ws[i].Start, ws[i].End)
+				return week, parseError("hours.week.overlap", "Day", dayNames[d],
+					"First", ws[i-1].Start.String()+"-"+ws[i-1].End.String(), "Second", ws[i].Start.String()+"-"+ws[i].End.String())
 			}
 		}
 	}
@@ -320,7 +322,7 @@ func parseDays(s string) ([]time.Weekday, error) {
 		b = slices.Index(dayNames, to)
 	}
 	if a < 0 || b < 0 {
-		return nil, fmt.Errorf("%q is not a day or a range of days such as mon-fri", s)
+		return nil, parseError("hours.week.not_days", "Value", strconv.Quote(s))
 	}
 	var out []time.Weekday
 	for d := a; ; d = (d + 1) % 7 {
@@ -334,12 +336,12 @@ func parseDays(s string) ([]time.Weekday, error) {
 func parseWindow(s string) (Window, error) {
 	a, b, ok := strings.Cut(s, "-")
 	if !ok {
-		return Window{}, fmt.Errorf("%q is not a time range such as 08:00-18:00", s)
+		return Window{}, parseError("hours.week.not_window", "Value", strconv.Quote(s))
 	}
 	start, err1 := parseClock(a)
 	end, err2 := parseClock(b)
 	if err1 != nil || err2 != nil || end <= start {
-		return Window{}, fmt.Errorf("%q is not a time range such as 08:00-18:00 (the end after the start, at most 24:00)", s)
+		return Window{}, parseError("hours.week.window_order", "Value", strconv.Quote(s))
 	}
 	return Window{start, end}, nil
 }
@@ -373,11 +375,32 @@ func FormatWeek(week [7][]Window) string {
 	return strings.Join(parts, "; ")
 }
 
-// ParseDate reads YYYY-MM-DD.
+// ParseError is a week, date or calendar file that does not read. Its
+// words for people are a catalogue message (in desk's message file): ID,
+// with Args as name, value pairs, which the use case hands on as the
+// message of the field that held the text. Error is for logs.
+type ParseError struct {
+	ID   string
+	Args []any
+}
+
+func parseError(id string, kv ...any) *ParseError { return &ParseError{ID: id, Args: kv} }
+
+// Error names the message and its arguments.
+func (e *ParseError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.ID)
+	for i := 0; i+1 < len(e.Args); i += 2 {
+		fmt.Fprintf(&b, " %v=%v", e.Args[i], e.Args[i+1])
+	}
+	return b.String()
+}
+
+// ParseDate reads YYYY-MM-DD; anything else is a *ParseError.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse("2006-01-02", strings.TrimSpace(s))
 	if err != nil {
-		return Date{}, fmt.Errorf("%q is not a date such as 2026-12-25", s)
+		return Date{}, parseError("hours.date", "Value", strconv.Quote(s))
 	}
 	return Date{t.Year(), t.Month(), t.Day()}, nil
 }

@@ -2,8 +2,8 @@ package hours
 
 import (
 	"bufio"
-	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -12,7 +12,8 @@ import (
 // such as a public-holiday calendar exported from a mail program: every
 // VEVENT's days from DTSTART up to DTEND (exclusive; one day when there is
 // no DTEND). Recurrence rules are not expanded: holiday feeds list each
-// year's dates. The summary of each day is returned with it.
+// year's dates. The summary of each day is returned with it. A file that
+// does not read is a *ParseError.
 func ParseICalHolidays(r io.Reader) (map[Date]string, error) {
 	out := map[Date]string{}
 	sc := bufio.NewScanner(r)
@@ -32,7 +33,7 @@ func ParseICalHolidays(r io.Reader) (map[Date]string, error) {
 		lineNum = append(lineNum, n)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read the calendar: %w", err)
+		return nil, parseError("hours.ical.unreadable")
 	}
 	var (
 		inEvent      bool
@@ -58,7 +59,7 @@ func ParseICalHolidays(r io.Reader) (map[Date]string, error) {
 			}
 			inEvent = false
 			if start == nil {
-				return nil, fmt.Errorf("line %d: an event without DTSTART", eventStarted)
+				return nil, parseError("hours.ical.no_start", "Line", eventStarted)
 			}
 			if end != nil && dateTime(*end).After(dateTime(*start)) {
 				for t := dateTime(*start); t.Before(dateTime(*end)); t = t.AddDate(0, 0, 1) {
@@ -71,9 +72,9 @@ func ParseICalHolidays(r io.Reader) (map[Date]string, error) {
 			if !inEvent {
 				continue
 			}
-			d, err := icalDate(value)
-			if err != nil {
-				return nil, fmt.Errorf("line %d: %w", lineNum[i], err)
+			d, ok := icalDate(value)
+			if !ok {
+				return nil, parseError("hours.ical.bad_date", "Line", lineNum[i], "Value", strconv.Quote(strings.TrimSpace(value)))
 			}
 			if strings.EqualFold(prop, "DTSTART") {
 				start = &d
@@ -87,7 +88,7 @@ func ParseICalHolidays(r io.Reader) (map[Date]string, error) {
 		}
 	}
 	if !sawCalendar {
-		return nil, fmt.Errorf("not an iCalendar file: no BEGIN:VCALENDAR")
+		return nil, parseError("hours.ical.not_ical")
 	}
 	return out, nil
 }
@@ -96,14 +97,14 @@ func dateTime(d Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0,
 
 // icalDate reads a DATE (20261225) or the date of a DATE-TIME
 // (20261225T000000Z).
-func icalDate(v string) (Date, error) {
+func icalDate(v string) (Date, bool) {
 	v = strings.TrimSpace(v)
 	if len(v) < 8 {
-		return Date{}, fmt.Errorf("%q is not an iCalendar date", v)
+		return Date{}, false
 	}
 	t, err := time.Parse("20060102", v[:8])
 	if err != nil {
-		return Date{}, fmt.Errorf("%q is not an iCalendar date", v)
+		return Date{}, false
 	}
-	return Date{t.Year(), t.Month(), t.Day()}, nil
+	return Date{t.Year(), t.Month(), t.Day()}, true
 }

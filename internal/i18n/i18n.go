@@ -169,10 +169,11 @@ func (l *Localizer) Label(v desk.Labelled) string {
 	return l.render(id, nil, nil)
 }
 
-// Message renders a message the domain made.
+// Message renders a message the domain made (the zero Message is
+// nothing to show).
 func (l *Localizer) Message(m desk.Message) string {
 	if m.ID == "" {
-		return m.Text // not in the catalogue yet: English only
+		return ""
 	}
 	var count any
 	if n, ok := m.Args["Count"].(int); ok {

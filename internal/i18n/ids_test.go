@@ -2,8 +2,11 @@ package i18n_test
 
 import (
 	"go/ast"
+	"go/constant"
+	"go/importer"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,7 +23,7 @@ import (
 
 // messageID is the shape of a catalogue ID in Go code (a prefix ending in
 // a dot, such as "label.status.", is not one).
-var messageID = regexp.MustCompile(`^(mail|notice|title|nav|error|label|desk|support|page|partial|layout)\.[a-z0-9_.-]*[a-z0-9_]$`)
+var messageID = regexp.MustCompile(`^(mail|notice|title|nav|error|label|desk|support|hours|page|partial|layout)\.[a-z0-9_.-]*[a-z0-9_]$`)
 
 // notIDs are literals of that shape that are not IDs.
 var notIDs = map[string]bool{"mail.com": true, "mail.ru": true}
@@ -79,45 +82,196 @@ func TestGoMessageIDsAreInCatalogue(t *testing.T) {
 	}
 }
 
-// Every value of every enum has its label, and every kind of email says
-// what it is for.
+// messageCalls are the calls that render or make a message: where the
+// message ID is among their arguments, and where its name, value pairs of
+// arguments start.
+var messageCalls = map[string]struct{ id, args int }{
+	"T": {0, 1}, "N": {0, 2}, "Msg": {0, 1}, "webMessage": {0, 1}, "parseError": {0, 1},
+	"Refuse": {1, 2}, "refuse": {1, 2}, "Invalid": {1, 2}, "invalid": {1, 2}, "AddMessage": {1, 2},
+}
+
+// An argument's name is a literal: the message's text names it
+// ({{.Number}}), in every language. A name that is itself translated
+// ("Nummer" in German) leaves the message without its value.
+func TestMessageArgumentNamesAreLiterals(t *testing.T) {
+	n := 0
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(node ast.Node) bool {
+			call, ok := node.(*ast.CallExpr)
+			if !ok || call.Ellipsis.IsValid() {
+				return true
+			}
+			var name string
+			switch fn := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				name = fn.Sel.Name
+			case *ast.Ident:
+				name = fn.Name
+			}
+			at, ok := messageCalls[name]
+			if !ok || len(call.Args) <= at.args {
+				return true
+			}
+			if id, ok := call.Args[at.id].(*ast.BasicLit); !ok || id.Kind != token.STRING || !strings.Contains(id.Value, ".") {
+				return true // no message ID (testing's T, say)
+			}
+			for i := at.args; i < len(call.Args); i += 2 {
+				n++
+				if l, ok := call.Args[i].(*ast.BasicLit); !ok || l.Kind != token.STRING {
+					t.Errorf("%s: %s(…) names an argument with %s, not a literal", fset.Position(call.Args[i].Pos()), name, types.ExprString(call.Args[i]))
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("found no message arguments")
+	}
+}
+
+// labelled are desk's enums that people read, each with how to make a value
+// of it from a constant of its type.
+var labelled = map[string]func(constant.Value) desk.Labelled{
+	"AccessLevel": func(v constant.Value) desk.Labelled {
+		n, _ := constant.Int64Val(v)
+		return desk.AccessLevel(n)
+	},
+	"CaseType":         named[desk.CaseType],
+	"ClockKind":        named[desk.ClockKind],
+	"ContractState":    named[desk.ContractState],
+	"Deployment":       named[desk.Deployment],
+	"EntryKind":        named[desk.EntryKind],
+	"EscalationReason": named[desk.EscalationReason],
+	"EscalationState":  named[desk.EscalationState],
+	"FlexCare":         named[desk.FlexCare],
+	"InboundState":     named[desk.InboundState],
+	"Priority":         named[desk.Priority],
+	"RequestState":     named[desk.RequestState],
+	"Role":             named[desk.Role],
+	"Stage":            named[desk.Stage],
+	"Status":           named[desk.Status],
+	"SubStatus":        named[desk.SubStatus],
+	"SupportLevel":     named[desk.SupportLevel],
+	"TargetUnit":       named[desk.TargetUnit],
+}
+
+// named makes a value of a string enum from its constant.
+func named[T interface {
+	~string
+	desk.Labelled
+}](v constant.Value) desk.Labelled {
+	return T(constant.StringVal(v))
+}
+
+// unlabelled are desk's enums that no page, email or message shows, and why.
+var unlabelled = map[string]string{
+	"Action":          "names a row of the policy: people read the refusal's message, never the action",
+	"Area":            "groups the policy's actions; the navigation has words of its own",
+	"CaseList":        "selects a list; each list's page has its own title",
+	"EscalationEvent": "an event of the escalation table: people read the state it leads to",
+	"RequestEvent":    "an event of the access request table: people read the decision's state",
+	"InboundEvent":    "an event of the inbound mail table: people read the message's state",
+	"UploadEvent":     "an event of the upload table: the tus protocol's requests",
+	"UploadState":     "follows from an upload's offset and file: the protocol's headers say it, and people see the file",
+	"UserKind":        "staff or contact: pages show each in its own place, never the kind's name",
+}
+
+// deskEnums finds desk's enums by themselves: every named type of desk's
+// that has constants, with their values, and whether it has a MessageID.
+func deskEnums(t *testing.T) (values map[string][]constant.Value, hasID map[string]bool) {
+	t.Helper()
+	fset := token.NewFileSet()
+	paths, err := filepath.Glob("../desk/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []*ast.File
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
+	pkg, err := conf.Check("github.com/caseport/caseport/internal/desk", fset, files, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values, hasID = map[string][]constant.Value{}, map[string]bool{}
+	for _, name := range pkg.Scope().Names() {
+		c, ok := pkg.Scope().Lookup(name).(*types.Const)
+		if !ok {
+			continue
+		}
+		n, ok := c.Type().(*types.Named)
+		if !ok || n.Obj().Pkg() != pkg || !n.Obj().Exported() {
+			continue
+		}
+		typ := n.Obj().Name()
+		values[typ] = append(values[typ], c.Val())
+		m, _, _ := types.LookupFieldOrMethod(n, false, pkg, "MessageID")
+		hasID[typ] = m != nil
+	}
+	return values, hasID
+}
+
+// Every value of every enum of desk that people read has its label, found
+// from desk's source (a new enum fails here until it has labels, or is
+// listed as one nobody reads); every kind of email says what it is for.
 func TestEveryEnumValueHasALabel(t *testing.T) {
-	var values []desk.Labelled
-	for _, v := range append([]desk.AccessLevel{desk.NoAccess}, desk.AccessLevels...) {
-		values = append(values, v)
-	}
-	for _, ti := range desk.CaseTypes {
-		values = append(values, ti.Type, ti)
-	}
-	for _, v := range desk.Priorities {
-		values = append(values, v)
-	}
-	for _, s := range desk.Statuses {
-		values = append(values, s)
-		for _, sub := range desk.SubStatuses[s] {
-			values = append(values, sub)
+	c := i18n.Default()
+	enums, hasID := deskEnums(t)
+	for typ, vals := range enums {
+		valueOf, ok := labelled[typ]
+		if why, never := unlabelled[typ]; never {
+			if hasID[typ] {
+				t.Errorf("desk.%s has labels, but is listed as never shown (%s): check its labels here", typ, why)
+			}
+			continue
+		}
+		if !ok || !hasID[typ] {
+			t.Errorf("desk.%s is an enum without labels: give it MessageID and labels, or list it in unlabelled with the reason nobody reads it", typ)
+			continue
+		}
+		for _, v := range vals {
+			if l := valueOf(v); !c.Has(l.MessageID()) {
+				t.Errorf("desk.%s %s has no label: %s is missing", typ, v, l.MessageID())
+			}
 		}
 	}
-	for _, v := range desk.SupportLevels {
-		values = append(values, v)
+	for typ := range labelled {
+		if _, ok := enums[typ]; !ok {
+			t.Errorf("labelled lists desk.%s, which is not an enum of desk", typ)
+		}
 	}
-	for _, v := range desk.FlexCareAddOns {
-		values = append(values, v)
+	for typ := range unlabelled {
+		if _, ok := enums[typ]; !ok {
+			t.Errorf("unlabelled lists desk.%s, which is not an enum of desk", typ)
+		}
 	}
-	for _, v := range desk.EscalationReasons {
-		values = append(values, v)
+	var values []desk.Labelled
+	for _, ti := range desk.CaseTypes {
+		values = append(values, ti)
 	}
-	for _, v := range []desk.EscalationState{desk.EscalationRequested, desk.EscalationAccepted, desk.EscalationRejected, desk.EscalationClosed} {
-		values = append(values, v)
-	}
-	for _, v := range desk.Roles {
-		values = append(values, v)
-	}
-	values = append(values, desk.ClockResponse, desk.ClockRCA)
 	for _, k := range support.MailKinds {
 		values = append(values, k)
 	}
-	c := i18n.Default()
 	for _, v := range values {
 		if !c.Has(v.MessageID()) {
 			t.Errorf("%v (%T) has no label: %s is missing", v, v, v.MessageID())

@@ -109,8 +109,9 @@ func (m *Mailer) Domain() string { return m.domain }
 func (m *Mailer) Relaying() bool { return m.relay != nil }
 
 // errPIN stops an email that would carry its recipient's PIN: PINs are
-// shown on the profile page only, never sent.
-var errPIN = errors.New("the email contains the recipient's PIN; it was not sent")
+// shown on the profile page only, never sent. Its text is the dead job's
+// error, stored as written for the operators who read the job list.
+var errPIN = errors.New("the email contains the recipient's PIN; it was not sent") //i18n:stored
 
 // Send is the job that sends one email (desk.JobMail).
 func (m *Mailer) Send(ctx context.Context, j *desk.Job) error {

@@ -445,7 +445,7 @@ func parseCursor(s desk.Cursor) (time.Time, int64, error) {
 func (tx *Tx) CaseIDByReference(ctx context.Context, ref string) (int64, error) {
 	var caseID int64
 	if err := tx.q().row(ctx, `SELECT id FROM cases WHERE reference_id = ?`, ref).Scan(&caseID); err != nil {
-		return 0, notFound(err, "Reference ID")
+		return 0, notFound(err, "case reference "+ref)
 	}
 	return caseID, nil
 }

@@ -90,8 +90,8 @@ type Registration struct {
 func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, address string) (int64, error) {
 	now := s.now()
 	p := desk.Problems{}
-	if err := desk.ValidatePassword(reg.Password); err != nil {
-		p.Add("password", desk.AsValidation(err)["password"])
+	if err := p.Merge(desk.ValidatePassword(reg.Password)); err != nil {
+		return 0, err
 	}
 	if reg.Level < desk.Basic || reg.Level > desk.ReadWrite {
 		p.AddMessage("level", "support.access.level")
@@ -134,12 +134,9 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 		}
 		// The person's fields are checked with the others, so the form
 		// lists every problem at once; the employer has its message above.
-		if _, err := desk.ValidateProfile(person, rules, desk.Yourself); err != nil {
-			for field, msg := range desk.AsValidation(err) {
-				if field != "company" {
-					p.Add(field, msg)
-				}
-			}
+		_, err = desk.ValidateProfile(person, rules, desk.Yourself)
+		if err := p.Merge(desk.RenameFields(err, map[string]string{"company": "employer"})); err != nil {
+			return err
 		}
 		if err := p.Err(); err != nil {
 			return err
@@ -157,7 +154,7 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 		_, err = s.fileAccessRequest(ctx, tx, r, req)
 		return err
 	})
-	if desk.AsValidation(err)["employer"] != "" {
+	if _, unknown := desk.FieldMessages(err)["employer"]; unknown {
 		for _, k := range guessKeys {
 			if err := s.store.RecordLoginFailure(ctx, k, now); err != nil {
 				return 0, err

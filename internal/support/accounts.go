@@ -204,12 +204,8 @@ func (s *Accounts) SaveContract(ctx context.Context, r Request, c *desk.Contract
 				p.AddMessage("products", "support.accounts.products")
 			}
 		}
-		if err := checkCalendar(ctx, tx, c.CalendarID); err != nil {
-			fields := desk.AsValidation(err)
-			if fields == nil {
-				return err
-			}
-			p.Add("calendar", fields["calendar"])
+		if err := p.Merge(checkCalendar(ctx, tx, c.CalendarID)); err != nil {
+			return err
 		}
 		if err := p.Err(); err != nil {
 			return err

@@ -179,14 +179,14 @@ func (s *core) createStaff(ctx context.Context, r Request, u *desk.User, passwor
 		p.AddMessage("roles", "support.contacts.roles")
 	}
 	for _, role := range u.Roles {
-		if role.Label() == string(role) {
+		if !role.Valid() {
 			p.AddMessage("roles", "support.contacts.unknown_role", "Role", string(role))
 		}
 	}
 	hash := ""
 	if password != "" {
-		if err := desk.ValidatePassword(password); err != nil {
-			p.Add("password", desk.AsValidation(err)["password"])
+		if err := p.Merge(desk.ValidatePassword(password)); err != nil {
+			return 0, err
 		}
 		hash = auth.HashPassword(password)
 	}

@@ -191,7 +191,7 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 		return nil, desk.Invalid("file", "support.importer.file")
 	}
 	if err != nil {
-		return nil, &desk.ValidationError{Fields: map[string]string{"file": "The file is not CSV: " + err.Error()}}
+		return nil, desk.Invalid("file", "support.importer.not_csv", "Problem", csvProblem(err))
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff") // a byte-order mark from spreadsheet exports
@@ -216,7 +216,7 @@ func readCSV(src io.Reader, kind ImportKind, cols []string) ([]csvRow, error) {
 			break
 		}
 		if err != nil {
-			return nil, &desk.ValidationError{Fields: map[string]string{"file": "The file is not valid CSV: " + err.Error()}}
+			return nil, desk.Invalid("file", "support.importer.bad_csv", "Problem", csvProblem(err))
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rows) == MaxImportRows {
@@ -264,6 +264,21 @@ func (s *core) importRow(ctx context.Context, tx *store.Tx, r Request, kind Impo
 
 func invalid(field, id string, kv ...any) error {
 	return desk.Invalid(field, id, kv...)
+}
+
+// csvProblem says where and how a file is not CSV, in the catalogue's
+// words rather than encoding/csv's.
+func csvProblem(err error) desk.Message {
+	pe, ok := errors.AsType[*csv.ParseError](err)
+	switch {
+	case !ok:
+		return desk.Msg("support.importer.csv_unreadable")
+	case errors.Is(err, csv.ErrBareQuote):
+		return desk.Msg("support.importer.csv_bare_quote", "Line", pe.Line, "Column", pe.Column)
+	case errors.Is(err, csv.ErrQuote):
+		return desk.Msg("support.importer.csv_quote", "Line", pe.Line, "Column", pe.Column)
+	}
+	return desk.Msg("support.importer.csv_line", "Line", pe.Line, "Column", pe.Column)
 }
 
 // companyByOrg finds a company by Org ID, as a row problem when missing.
@@ -358,11 +373,10 @@ func (s *core) importContract(ctx context.Context, tx *store.Tx, row csvRow) (bo
 		}
 		company, err := companyByOrg(ctx, tx, col, org)
 		if err != nil {
-			if fields := desk.AsValidation(err); fields != nil {
-				p.Add(col, fields[col])
-				continue
+			if err := p.Merge(err); err != nil {
+				return false, err
 			}
-			return false, err
+			continue
 		}
 		*dst = company.ID
 	}

@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"errors"
 	"io"
 	"slices"
 	"strconv"
@@ -37,7 +38,7 @@ func (s *ServiceLevels) SaveCalendar(ctx context.Context, r Request, row *hours.
 		p.AddMessage("zone", "support.sla_admin.zone")
 	}
 	if week, err := hours.ParseWeek(row.Week); err != nil {
-		p.Add("week", err.Error())
+		p.Add("week", parseProblem(err))
 	} else if hours.FormatWeek(week) == "" {
 		p.AddMessage("week", "support.sla_admin.week")
 	}
@@ -66,7 +67,7 @@ func (s *ServiceLevels) ImportHolidays(ctx context.Context, r Request, calendarI
 	}
 	days, err := hours.ParseICalHolidays(io.LimitReader(ics, 4<<20))
 	if err != nil {
-		return 0, &desk.ValidationError{Fields: map[string]string{"file": err.Error()}}
+		return 0, desk.Problems{"file": parseProblem(err)}.Err()
 	}
 	added := 0
 	err = s.store.Write(ctx, func(tx *store.Tx) error {
@@ -91,6 +92,15 @@ func (s *ServiceLevels) ImportHolidays(ctx context.Context, r Request, calendarI
 		return s.audit(ctx, tx, r, "holidays_imported", row.Name, strconv.Itoa(added)+" days")
 	})
 	return added, err
+}
+
+// parseProblem is what people read of a week, date or calendar file hours
+// could not read.
+func parseProblem(err error) desk.Message {
+	if pe, ok := errors.AsType[*hours.ParseError](err); ok {
+		return desk.Msg(pe.ID, pe.Args...)
+	}
+	return desk.Msg("hours.ical.unreadable")
 }
 
 // Targets lists the service-level table (staff).

@@ -37,14 +37,16 @@ const JobUploadExpiry = "upload-expiry"
 
 func uploadKey(uploadID string) string { return "upload:" + uploadID }
 
-// Errors of uploads that the protocol answers in its own way.
+// Errors of uploads that the protocol answers in its own way: kinds of
+// their own, whose texts are for logs (people read the catalogue's words
+// for the kind, or the message of a refusal of that kind).
 var (
 	// ErrUploadExpired is an upload past its expiry (410 Gone).
 	ErrUploadExpired = desk.ErrUploadExpired
 	// ErrChecksumMismatch is a chunk whose checksum did not match (460).
-	ErrChecksumMismatch = errors.New("the chunk's checksum does not match its content; it was discarded")
+	ErrChecksumMismatch = errors.New("checksum mismatch")
 	// ErrChunkTooLarge is a chunk that would go past the upload's length.
-	ErrChunkTooLarge = errors.New("more than the upload's length")
+	ErrChunkTooLarge = errors.New("chunk too large")
 )
 
 // NewUpload describes an upload to create.
@@ -181,8 +183,7 @@ func (s *core) requireAcknowledgement(ctx context.Context, acks acknowledgements
 		return err
 	}
 	if at.IsZero() {
-		return fmt.Errorf("acknowledge the data-protection notice on the Transfer Files page of case %s first "+
-			"(or POST /api/v1/cases/%s/files/acknowledgement): %w", c.Number(), c.Number(), desk.ErrForbidden)
+		return desk.Refuse(desk.ErrForbidden, "support.uploads.acknowledge_first", "Number", c.Number())
 	}
 	return nil
 }
@@ -334,7 +335,7 @@ func (s *Transfers) WriteUpload(ctx context.Context, r Request, uploadID string,
 		return nil, desk.Refuse(desk.ErrConflict, "support.uploads.the_upload_is_at", "Received", u.Received, "Offset", ch.Offset)
 	}
 	if ch.Length > 0 && ch.Offset+ch.Length > u.Length {
-		return nil, fmt.Errorf("the chunk ends at %d, the upload at %d: %w", ch.Offset+ch.Length, u.Length, ErrChunkTooLarge)
+		return nil, desk.Refuse(ErrChunkTooLarge, "support.uploads.chunk_too_large", "End", ch.Offset+ch.Length, "Length", u.Length)
 	}
 	if !u.Allows(desk.UploadWrite, s.now()) {
 		if u.Allows(desk.UploadFinish, s.now()) {

@@ -60,7 +60,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return refuse(errBadRequest, "error.api.bad_json", "Problem", strings.TrimPrefix(err.Error(), "json: "))
+		return refuse(errBadRequest, "error.api.bad_json", "Problem", jsonProblem(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return refuse(errBadRequest, "error.api.many_values")
@@ -68,6 +68,42 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	p := desk.Problems{}
 	checkJSONText(p, "", reflect.ValueOf(v))
 	return p.Err()
+}
+
+// jsonProblem says what is wrong with a body the JSON decoder refused, in
+// the catalogue's words rather than encoding/json's.
+func jsonProblem(err error) desk.Message {
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return desk.Msg("error.api.json_syntax", "Offset", se.Offset)
+	}
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		return desk.Msg("error.api.json_type", "Field", te.Field, "Type", desk.Msg("error.api.json_type."+jsonKind(te.Type)))
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return desk.Msg("error.api.json_truncated")
+	}
+	// DisallowUnknownFields reports a field the call lacks in words only.
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return desk.Msg("error.api.json_unknown_field", "Field", field)
+	}
+	return desk.Msg("error.api.json_other")
+}
+
+// jsonKind is the kind of JSON value a Go type is read from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "boolean"
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "number"
 }
 
 // checkJSONText checks every string under v by the JSON name of the field

@@ -362,7 +362,7 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 	}{"starts": {in.Starts, &c.Starts}, "ends": {in.Ends, &c.Ends}} {
 		t, err := time.Parse(dateForm, v.raw)
 		if err != nil {
-			p.Add(field, s.loc(r).T("form.give_a_date_as_yyyy_mm"))
+			p.Add(field, webMessage("form.give_a_date_as_yyyy_mm"))
 			continue
 		}
 		*v.dst = t

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -50,7 +49,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	// the CSV error it caused.
 	var tooBig *http.MaxBytesError
 	if _, rerr := body.Read(make([]byte, 1)); errors.As(rerr, &tooBig) {
-		return fmt.Errorf("the file is larger than %d MB; split it: %w", maxImportFile>>20, errTooLarge)
+		return refuse(errTooLarge, "error.import.too_large", "MB", maxImportFile>>20)
 	}
 	if err != nil {
 		return err

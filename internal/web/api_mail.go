@@ -95,10 +95,10 @@ func (s *Server) apiSetEmailRules(w http.ResponseWriter, r *http.Request, a *des
 	// Both lists are the setting: a body without one would empty it.
 	p := desk.Problems{}
 	if in.FreeMailDomains == nil {
-		p.Add("free_mail_domains", s.loc(r).T("form.give_the_free_mail_domains_to"))
+		p.Add("free_mail_domains", webMessage("form.give_the_free_mail_domains_to"))
 	}
 	if in.RoleAliases == nil {
-		p.Add("role_aliases", s.loc(r).T("form.give_the_role_aliases_to_refuse"))
+		p.Add("role_aliases", webMessage("form.give_the_role_aliases_to_refuse"))
 	}
 	if err := p.Err(); err != nil {
 		return err

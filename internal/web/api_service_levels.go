@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -93,8 +94,8 @@ func (s *Server) apiSaveCalendar(w http.ResponseWriter, r *http.Request, a *desk
 	}
 	for _, h := range in.Holidays {
 		d, err := hours.ParseDate(h)
-		if err != nil {
-			return &desk.ValidationError{Fields: map[string]string{"holidays": err.Error()}}
+		if pe, ok := errors.AsType[*hours.ParseError](err); ok {
+			return desk.Invalid("holidays", pe.ID, pe.Args...)
 		}
 		row.Holidays = append(row.Holidays, d)
 	}

@@ -63,7 +63,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 	q := r.URL.Query()
 	f := queueFilter(q, a)
 	page, err := s.cases.List(r.Context(), request(r, a), f)
-	if desk.AsValidation(err) != nil {
+	if desk.FieldMessages(err) != nil {
 		q.Del("after")
 		http.Redirect(w, r, "/console?"+q.Encode(), http.StatusSeeOther)
 		return nil

@@ -321,7 +321,7 @@ func (s *Server) saveContract(r *http.Request, req support.Request) (string, str
 	for field, dst := range map[string]*time.Time{"starts": &c.Starts, "ends": &c.Ends} {
 		t, err := time.Parse(dateForm, strings.TrimSpace(f.Get(field)))
 		if err != nil {
-			p.Add(field, s.loc(r).T("form.enter_a_date_as_yyyy_mm"))
+			p.Add(field, webMessage("form.enter_a_date_as_yyyy_mm"))
 			continue
 		}
 		*dst = t
@@ -332,7 +332,7 @@ func (s *Server) saveContract(r *http.Request, req support.Request) (string, str
 	if _, err := s.accounts.SaveContract(r.Context(), req, c); err != nil {
 		return "", "", err
 	}
-	return "/console/companies/" + strconv.FormatInt(c.SoldToID, 10), s.loc(r).T("notice.contract_saved", s.loc(r).T("notice.number"), c.Number), nil
+	return "/console/companies/" + strconv.FormatInt(c.SoldToID, 10), s.loc(r).T("notice.contract_saved", "Number", c.Number), nil
 }
 
 // Contacts.

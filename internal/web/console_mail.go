@@ -58,14 +58,8 @@ func (s *Server) saveEmailSettings(r *http.Request, req support.Request) (string
 	}
 	rules := desk.EmailRules{FreeMailDomains: lines(r.PostForm.Get("free_mail")), RoleAliases: lines(r.PostForm.Get("aliases"))}
 	err := s.mail.SetEmailRules(r.Context(), req, rules)
-	if fields := s.fieldMessages(r, err); fields != nil {
-		// The form's fields are named free_mail and aliases.
-		renamed := desk.Problems{}
-		for k, v := range fields {
-			renamed.Add(map[string]string{"free_mail_domains": "free_mail", "role_aliases": "aliases"}[k], v)
-		}
-		return "", "", renamed.Err()
-	}
+	// The form's fields are named free_mail and aliases.
+	err = desk.RenameFields(err, map[string]string{"free_mail_domains": "free_mail", "role_aliases": "aliases"})
 	return "/console/settings/email", s.loc(r).T("notice.the_work_email_rules_are_saved"), err
 }
 

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -23,28 +22,31 @@ var statuses = []struct {
 	status int
 	// title is the catalogue ID of the status's title.
 	title string
+	// detail is the catalogue ID of what people read of an error of the
+	// kind that carries no message of its own.
+	detail string
 }{
-	{desk.ErrNotFound, http.StatusNotFound, "error.title.not_found"},
-	{desk.ErrForbidden, http.StatusForbidden, "error.title.not_allowed"},
-	{desk.ErrConflict, http.StatusConflict, "error.title.conflict"},
-	{desk.ErrUnauthenticated, http.StatusUnauthorized, "error.title.sign_in_required"},
-	{desk.ErrThrottled, http.StatusTooManyRequests, "error.title.too_many_attempts"},
-	{desk.ErrGone, http.StatusGone, "error.title.gone"},
-	{support.ErrBadCredentials, http.StatusUnauthorized, "error.title.sign_in_failed"},
-	{errBadRequest, http.StatusBadRequest, "error.title.bad_request"},
-	{errTooLarge, http.StatusRequestEntityTooLarge, "error.title.too_large"},
-	{errTusVersion, http.StatusPreconditionFailed, "error.title.unsupported_protocol_version"},
-	{errUnsupportedMedia, http.StatusUnsupportedMediaType, "error.title.unsupported_media_type"},
-	{support.ErrUploadExpired, http.StatusGone, "error.title.upload_expired"},
-	{support.ErrChecksumMismatch, 460, "error.title.checksum_mismatch"},
-	{support.ErrChunkTooLarge, http.StatusRequestEntityTooLarge, "error.title.too_large"},
+	{desk.ErrNotFound, http.StatusNotFound, "error.title.not_found", "error.not_found"},
+	{desk.ErrForbidden, http.StatusForbidden, "error.title.not_allowed", "error.detail.forbidden"},
+	{desk.ErrConflict, http.StatusConflict, "error.title.conflict", "error.detail.conflict"},
+	{desk.ErrUnauthenticated, http.StatusUnauthorized, "error.title.sign_in_required", "error.detail.unauthenticated"},
+	{desk.ErrThrottled, http.StatusTooManyRequests, "error.title.too_many_attempts", "error.detail.throttled"},
+	{desk.ErrGone, http.StatusGone, "error.title.gone", "error.detail.gone"},
+	{support.ErrBadCredentials, http.StatusUnauthorized, "error.title.sign_in_failed", "error.detail.bad_credentials"},
+	{errBadRequest, http.StatusBadRequest, "error.title.bad_request", "error.detail.bad_request"},
+	{errTooLarge, http.StatusRequestEntityTooLarge, "error.title.too_large", "error.detail.too_large"},
+	{errTusVersion, http.StatusPreconditionFailed, "error.title.unsupported_protocol_version", "error.detail.tus_version"},
+	{errUnsupportedMedia, http.StatusUnsupportedMediaType, "error.title.unsupported_media_type", "error.detail.unsupported_media"},
+	{support.ErrUploadExpired, http.StatusGone, "error.title.upload_expired", "error.detail.upload_expired"},
+	{support.ErrChecksumMismatch, 460, "error.title.checksum_mismatch", "error.detail.checksum_mismatch"},
+	{support.ErrChunkTooLarge, http.StatusRequestEntityTooLarge, "error.title.too_large", "error.detail.chunk_too_large"},
 }
 
 // classify returns the status and the catalogue ID of a title for err, and whether the error
 // message may be shown to the user. Unknown errors are 500s whose details
 // stay in the log.
 func classify(err error) (status int, title string, public bool) {
-	if desk.AsValidation(err) != nil {
+	if desk.FieldMessages(err) != nil {
 		return http.StatusUnprocessableEntity, "error.title.check_input", true
 	}
 	if support.Unavailable(err) {
@@ -56,6 +58,18 @@ func classify(err error) (status int, title string, public bool) {
 		}
 	}
 	return http.StatusInternalServerError, "error.title.something_went_wrong", false
+}
+
+// kindDetail is the catalogue ID of the words for err's kind, for an error
+// that carries no message of its own; "" for an error of no kind people
+// are told of.
+func kindDetail(err error) string {
+	for _, e := range statuses {
+		if errors.Is(err, e.err) {
+			return e.detail
+		}
+	}
+	return ""
 }
 
 // retryAfter is how long a client is asked to wait when the store is
@@ -152,17 +166,7 @@ func renameProblems(fields map[string]string, h apiHandler) apiHandler {
 		return h
 	}
 	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-		err := h(w, r, a)
-		problems := desk.FieldMessages(err)
-		if problems == nil {
-			return err
-		}
-		renamed := &desk.ValidationError{Fields: make(map[string]string, len(problems)), Messages: make(map[string]desk.Message, len(problems))}
-		for k, m := range problems {
-			renamed.Fields[cmp.Or(fields[k], k)] = m.String()
-			renamed.Messages[cmp.Or(fields[k], k)] = m
-		}
-		return renamed
+		return desk.RenameFields(h(w, r, a), fields)
 	}
 }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -84,20 +83,20 @@ func readForm(w http.ResponseWriter, r *http.Request) error {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return fmt.Errorf("the form is larger than %d MB: %w", maxFormBody>>20, errTooLarge)
+		return refuse(errTooLarge, "error.form.too_large", "MB", maxFormBody>>20)
 	case err != nil:
-		return fmt.Errorf("the form could not be read (%s); reload the page and send it again: %w", formError(err), errBadRequest)
+		return refuse(errBadRequest, "error.form.unreadable", "Problem", formError(err))
 	}
 	return nil
 }
 
 // formError says what is wrong with a form body without Go's wording.
-func formError(err error) string {
+func formError(err error) desk.Message {
 	var esc url.EscapeError
 	if errors.As(err, &esc) {
-		return fmt.Sprintf("%q is not a valid percent-encoding", string(esc))
+		return desk.Msg("error.form.bad_escape", "Escape", strconv.Quote(string(esc)))
 	}
-	return "it is not a form"
+	return desk.Msg("error.form.not_a_form")
 }
 
 // checkForm checks the text of every field of a form (desk.CheckText), so

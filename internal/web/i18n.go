@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"text/template/parse"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/i18n"
@@ -238,27 +241,36 @@ func (s *Server) fieldMessages(r *http.Request, err error) map[string]string {
 	return out
 }
 
-// message is an error's text for a person in the request's language: a
-// refusal the domain worded in the catalogue is shown in the reader's
-// language, in place of its English inside whatever context wraps it.
+// message is an error's text for a person in the request's language: the
+// catalogue message the error carries (a refusal, a field's problem), or
+// else the catalogue's words for its kind. The error's own text
+// (err.Error()) is English context for the log, and never shown.
 func (s *Server) message(r *http.Request, err error) string {
-	msg := message(err)
+	l := s.loc(r)
 	if m, ok := desk.AsMessage(err); ok {
-		english := m.String()
-		if english != "" && strings.Contains(msg, english) {
-			msg = strings.Replace(msg, english, s.loc(r).Message(m), 1)
-		} else if english != "" && strings.Contains(msg, upperFirst(english)) {
-			msg = strings.Replace(msg, upperFirst(english), upperFirst(s.loc(r).Message(m)), 1)
-		}
+		return upperFirst(l.Message(m))
 	}
-	return msg
+	if fields := s.fieldMessages(r, err); fields != nil {
+		// A form's problems reach a page of their own only when no form
+		// shows them beside their fields: each, in the fields' order.
+		msgs := make([]string, 0, len(fields))
+		for _, k := range slices.Sorted(maps.Keys(fields)) {
+			msgs = append(msgs, sentence(upperFirst(fields[k])))
+		}
+		return strings.Join(msgs, " ")
+	}
+	if id := kindDetail(err); id != "" {
+		return l.T(id)
+	}
+	return l.T("error.internal")
 }
 
 func upperFirst(s string) string {
-	if s == "" {
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // refuse is an error of kind whose text for people is the catalogue
@@ -274,7 +286,13 @@ func refuse(kind error, id string, kv ...any) error {
 // the catalogue message id, English in Error for logs, and the reader's
 // language where it is shown (fieldMessages).
 func invalid(field, id string, kv ...any) error {
+	return desk.Problems{field: webMessage(id, kv...)}.Err()
+}
+
+// webMessage is a field's message that web writes, for desk.Problems: the
+// catalogue message id with its English for logs, as invalid makes it.
+func webMessage(id string, kv ...any) desk.Message {
 	m := desk.Msg(id, kv...)
 	m.Text = i18n.English().T(id, kv...)
-	return desk.Problems{field: m}.Err()
+	return m
 }

@@ -446,3 +446,24 @@ func TestTextCheckedOnEveryField(t *testing.T) {
 		}
 	})
 }
+
+// A body the JSON decoder refuses is answered with what is wrong in the
+// catalogue's words (in the reader's language), not encoding/json's.
+func TestBadJSONSaysWhy(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		admin := e.apiClient(e.staff(desk.RolePortalAdmin))
+		for body, want := range map[string]string{
+			`{"name": 5}`:       "name must be a string",
+			`{"holidays": "x"}`: "holidays must be a list",
+			`{"nope": 1}`:       `this call has no field "nope"`,
+			`{"name": "x"`:      "it ends too early",
+			`{name}`:            "it is not JSON at byte 2",
+		} {
+			p := wantProblem(t, admin.sendRaw("POST", "/api/v1/calendars", "application/json", body), http.StatusBadRequest)
+			if want = "The body is not valid JSON for this call: " + want; p.Detail != want {
+				t.Errorf("%s: detail %q, want %q", body, p.Detail, want)
+			}
+		}
+	})
+}

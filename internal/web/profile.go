@@ -124,19 +124,9 @@ func (s *Server) changePassword(r *http.Request, req support.Request) (string, s
 		keep = c.Value
 	}
 	err := s.accounts.ChangePassword(r.Context(), req, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), everywhere, keep)
-	if fields := s.fieldMessages(r, err); fields != nil {
+	if desk.FieldMessages(err) != nil {
 		// The service names the fields current and password.
-		renamed := map[string]string{}
-		for k, v := range fields {
-			switch k {
-			case "current":
-				k = "current_password"
-			case "password":
-				k = "new_password"
-			}
-			renamed[k] = v
-		}
-		return "", "", &desk.ValidationError{Fields: renamed}
+		return "", "", desk.RenameFields(err, map[string]string{"current": "current_password", "password": "new_password"})
 	}
 	if err == nil && everywhere {
 		return "/profile", s.loc(r).T("notice.your_password_is_changed_your_other"), nil

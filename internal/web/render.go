@@ -363,19 +363,6 @@ type errorData struct {
 	RequestID string
 }
 
-// message is an error's text for a person: without the trailing kind
-// (": not found", ": conflict") that is there for the code.
-func message(err error) string {
-	msg := err.Error()
-	for _, e := range statuses {
-		msg = strings.TrimSuffix(msg, ": "+e.err.Error())
-	}
-	if msg == "" {
-		return msg
-	}
-	return strings.ToUpper(msg[:1]) + msg[1:]
-}
-
 // sentence ends a message shown on its own with a full stop.
 func sentence(msg string) string {
 	if msg == "" || strings.ContainsAny(msg[len(msg)-1:], ".!?") {

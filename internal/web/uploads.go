@@ -30,9 +30,10 @@ const (
 	uploadsPath   = "/api/v1/uploads"
 )
 
-// Errors the protocol answers with statuses of its own.
+// Errors the protocol answers with statuses of its own (their texts are
+// for logs; people read the catalogue's words for the kind).
 var (
-	errTusVersion       = errors.New("this server speaks tus 1.0.0: send Tus-Resumable: 1.0.0")
+	errTusVersion       = errors.New("unsupported tus version")
 	errUnsupportedMedia = errors.New("unsupported media type")
 )
 
@@ -100,11 +101,11 @@ func parseMetadata(v string) (map[string]string, error) {
 	for pair := range strings.SplitSeq(v, ",") {
 		key, val, _ := strings.Cut(strings.TrimSpace(pair), " ")
 		if key == "" {
-			return nil, fmt.Errorf("Upload-Metadata has an empty key: %w", errBadRequest)
+			return nil, refuse(errBadRequest, "error.tus.metadata_empty_key")
 		}
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(val))
 		if err != nil {
-			return nil, fmt.Errorf("Upload-Metadata %s is not base64: %w", key, errBadRequest)
+			return nil, refuse(errBadRequest, "error.tus.metadata_not_base64", "Key", key)
 		}
 		out[key] = string(b)
 	}
@@ -119,11 +120,11 @@ func parseChecksum(v string) (*support.ChunkCheck, error) {
 	alg, sum, ok := strings.Cut(strings.TrimSpace(v), " ")
 	newHash := checksumAlgorithms[alg]
 	if !ok || newHash == nil {
-		return nil, fmt.Errorf("Upload-Checksum: use one of %s: %w", checksumAlgorithmList, errBadRequest)
+		return nil, refuse(errBadRequest, "error.tus.checksum_algorithm", "Algorithms", checksumAlgorithmList)
 	}
 	want, err := base64.StdEncoding.DecodeString(strings.TrimSpace(sum))
 	if err != nil {
-		return nil, fmt.Errorf("Upload-Checksum is not base64: %w", errBadRequest)
+		return nil, refuse(errBadRequest, "error.tus.checksum_not_base64")
 	}
 	return &support.ChunkCheck{Hash: newHash(), Want: want}, nil
 }
@@ -162,7 +163,7 @@ func (s *Server) apiCreateUpload(w http.ResponseWriter, r *http.Request, a *desk
 		return err
 	}
 	if r.Header.Get("Upload-Defer-Length") != "" {
-		return fmt.Errorf("Upload-Defer-Length is not supported: give Upload-Length: %w", errBadRequest)
+		return refuse(errBadRequest, "error.tus.defer_length")
 	}
 	req := request(r, a)
 	var u *desk.Upload
@@ -172,7 +173,7 @@ func (s *Server) apiCreateUpload(w http.ResponseWriter, r *http.Request, a *desk
 		for p := range strings.FieldsSeq(parts) {
 			_, id, ok := strings.Cut(p, uploadsPath+"/")
 			if !ok || id == "" || strings.Contains(id, "/") {
-				return fmt.Errorf("Upload-Concat: %q is not an upload of this server: %w", p, errBadRequest)
+				return refuse(errBadRequest, "error.tus.concat_foreign", "Upload", strconv.Quote(p))
 			}
 			ids = append(ids, id)
 		}
@@ -181,16 +182,16 @@ func (s *Server) apiCreateUpload(w http.ResponseWriter, r *http.Request, a *desk
 		}
 	} else {
 		if concat != "" && concat != "partial" {
-			return fmt.Errorf("Upload-Concat is partial or final;<uploads>: %w", errBadRequest)
+			return refuse(errBadRequest, "error.tus.concat")
 		}
 		in.Partial = concat == "partial"
 		if in.Length, err = strconv.ParseInt(r.Header.Get("Upload-Length"), 10, 64); err != nil || in.Length < 0 {
-			return fmt.Errorf("Upload-Length must be the size of the file in bytes: %w", errBadRequest)
+			return refuse(errBadRequest, "error.tus.length")
 		}
 		var first *support.Chunk
 		if r.ContentLength != 0 && r.Header.Get("Content-Type") == tusChunkMedia {
 			if r.ContentLength > in.Length {
-				return fmt.Errorf("the body has %d bytes, the upload %d: %w", r.ContentLength, in.Length, support.ErrChunkTooLarge)
+				return refuse(support.ErrChunkTooLarge, "error.tus.body_too_large", "Body", r.ContentLength, "Length", in.Length)
 			}
 			ch, err := chunk(w, r, 0)
 			if err != nil {
@@ -225,11 +226,11 @@ func (s *Server) apiUploadStatus(w http.ResponseWriter, r *http.Request, a *desk
 
 func (s *Server) apiWriteUpload(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	if r.Header.Get("Content-Type") != tusChunkMedia {
-		return fmt.Errorf("a chunk is sent as %s: %w", tusChunkMedia, errUnsupportedMedia)
+		return refuse(errUnsupportedMedia, "error.tus.chunk_media", "Media", tusChunkMedia)
 	}
 	offset, err := strconv.ParseInt(r.Header.Get("Upload-Offset"), 10, 64)
 	if err != nil || offset < 0 {
-		return fmt.Errorf("Upload-Offset must be the offset the chunk starts at: %w", errBadRequest)
+		return refuse(errBadRequest, "error.tus.offset")
 	}
 	ch, err := chunk(w, r, offset)
 	if err != nil {

@@ -55,7 +55,8 @@ func (a *Actor) Approver(soldTo int64) bool {
 }
 
 // Action is something an actor may try to do. Every read and write in
-// Caseport names one and asks Authorize; each is a row of Policy.
+// Caseport names one and asks Authorize; each is a row of the policy
+// (Rules).
 type Action string
 
 // Actions of the cases area.
@@ -151,7 +152,7 @@ const (
 type Area string
 
 // Areas. Knowledge, community, ideas and downloads have no actions yet: a
-// new area adds its constant here and its rows to Policy.
+// new area adds its constant here and its rows to the policy.
 const (
 	AreaCases         Area = "cases"
 	AreaFiles         Area = "files"
@@ -220,9 +221,9 @@ const (
 	adminsOnly = "desk.policy.admins_only"
 )
 
-// Policy is the table of every action and who may take it, by area.
-// Authorize and Allowed read it and nothing else.
-var Policy = []Rule{
+// policy is the table of every action and who may take it, by area.
+// Authorize and Allowed read it and nothing else; Rules hands out a copy.
+var policy = []Rule{
 	// Cases.
 	{Action: ListCases, Area: AreaCases, Who: Who{Staff: true, Contacts: true}},
 	{Action: ViewQueue, Area: AreaCases, Who: Who{Staff: true}, Refusal: "desk.policy.queue_staff_only"},
@@ -292,33 +293,50 @@ var Policy = []Rule{
 	{Action: UseConsole, Area: AreaConsole, Who: Who{Staff: true}, Hides: true},
 }
 
-// Actions lists every action in the order of Policy.
-var Actions = func() []Action {
-	out := make([]Action, len(Policy))
-	for i, r := range Policy {
+// Rules returns the policy table, one row per action in the order of the
+// areas: a copy, so no caller can change who may do what.
+func Rules() []Rule {
+	out := make([]Rule, len(policy))
+	for i := range policy {
+		out[i] = policy[i].clone()
+	}
+	return out
+}
+
+// Actions lists every action in the order of the policy.
+func Actions() []Action {
+	out := make([]Action, len(policy))
+	for i, r := range policy {
 		out[i] = r.Action
 	}
 	return out
-}()
+}
 
 var rules = func() map[Action]*Rule {
-	m := make(map[Action]*Rule, len(Policy))
-	for i := range Policy {
-		if _, dup := m[Policy[i].Action]; dup {
-			panic("desk: action " + string(Policy[i].Action) + " has two rows")
+	m := make(map[Action]*Rule, len(policy))
+	for i := range policy {
+		if _, dup := m[policy[i].Action]; dup {
+			panic("desk: action " + string(policy[i].Action) + " has two rows")
 		}
-		m[Policy[i].Action] = &Policy[i]
+		m[policy[i].Action] = &policy[i]
 	}
 	return m
 }()
 
-// RuleOf returns the row of the policy for an action.
+// RuleOf returns (a copy of) the row of the policy for an action.
 func RuleOf(act Action) (Rule, bool) {
 	r, ok := rules[act]
 	if !ok {
 		return Rule{}, false
 	}
-	return *r, true
+	return r.clone(), true
+}
+
+// clone copies a row with its own list of roles.
+func (r *Rule) clone() Rule {
+	c := *r
+	c.Who.Roles = slices.Clone(r.Who.Roles)
+	return c
 }
 
 // Target is what an action is done to: a combination for case actions, a
@@ -409,7 +427,7 @@ type Permissions struct {
 // policy that Authorize allows on the target.
 func Allowed(a *Actor, t Target) Permissions {
 	p := Permissions{may: map[Action]bool{}}
-	for _, r := range Policy {
+	for _, r := range policy {
 		if Authorize(a, r.Action, t) == nil {
 			p.may[r.Action] = true
 		}
@@ -420,10 +438,11 @@ func Allowed(a *Actor, t Target) Permissions {
 // Can reports whether the actor may take the action.
 func (p Permissions) Can(act Action) bool { return p.may[act] }
 
-// Actions lists what the actor may do, in the order of Policy.
+// Actions lists what the actor may do, in the order of the policy.
 func (p Permissions) Actions() []Action {
 	var out []Action
-	for _, act := range Actions {
+	for _, r := range policy {
+		act := r.Action
 		if p.may[act] {
 			out = append(out, act)
 		}

@@ -12,7 +12,7 @@ import (
 var matrixActors = []string{"signed out", "disabled", "basic", "read-only", "designated", "approver", "agent", "psm", "escalation owner", "portal admin"}
 
 // accessMatrix is the expected outcome of every action for every kind of
-// actor, written out by hand (not computed from Policy): Y allowed,
+// actor, written out by hand (not computed from the policy): Y allowed,
 // F forbidden, N not found, U unauthenticated, one letter per column of
 // matrixActors. "own" is the actor's own combination (and an object they
 // own); "other" another company's (and someone else's object). The
@@ -114,7 +114,7 @@ func outcome(err error) string {
 // their own combination and on another company's, against the matrix.
 func TestAuthorize(t *testing.T) {
 	t.Parallel()
-	for _, act := range Actions {
+	for _, act := range Actions() {
 		row, ok := accessMatrix[act]
 		if !ok {
 			t.Errorf("action %s has no row in accessMatrix: write down who may take it", act)
@@ -242,6 +242,35 @@ func TestMayReopen(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%s: MayReopen = %v (%s), want %s", tt.name, err, got, tt.want)
 		}
+	}
+}
+
+// TestRulesAreCopies: what Rules and RuleOf hand out cannot change who may
+// do what.
+func TestRulesAreCopies(t *testing.T) {
+	t.Parallel()
+	rows := Rules()
+	if len(rows) != len(Actions()) {
+		t.Fatalf("Rules() has %d rows for %d actions", len(rows), len(Actions()))
+	}
+	for i := range rows {
+		rows[i].Who.Staff, rows[i].Who.Contacts = true, true
+		for j := range rows[i].Who.Roles {
+			rows[i].Who.Roles[j] = RoleAgent
+		}
+	}
+	r, _ := RuleOf(ManageJobs)
+	r.Who.Roles[0] = RoleAgent
+	agent := matrixActor("agent")
+	for _, act := range []Action{ManageJobs, ManageEscalations, ManageCompanies} {
+		if err := Authorize(agent, act, Target{}); !errors.Is(err, ErrForbidden) {
+			t.Errorf("after changing copies of the rules, Authorize(agent, %s) = %v, want forbidden", act, err)
+		}
+	}
+	acts := Actions()
+	acts[0] = "changed"
+	if Actions()[0] == "changed" {
+		t.Error("Actions() hands out the policy's own list")
 	}
 }
 

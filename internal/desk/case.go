@@ -313,16 +313,17 @@ type NewCase struct {
 
 // Validate checks the fields that need no lookup; whether the combination,
 // product and component exist and fit together is checked by the service
-// that opens the case. staff allows the priorities only staff may set.
-func (n *NewCase) Validate(staff bool) error {
+// that opens the case. may is what the author may do on the combination
+// (Allowed): SetAnyPriority allows Critical and Production Down.
+func (n *NewCase) Validate(may Permissions) error {
 	p := Problems{}
-	n.Check(p, staff)
+	n.Check(p, may)
 	return p.Err()
 }
 
 // Check adds the problems Validate finds to p, for a use case that goes on
 // to check what needs the store and reports every problem at once.
-func (n *NewCase) Check(p Problems, staff bool) {
+func (n *NewCase) Check(p Problems, may Permissions) {
 	if n.SoldToID == 0 || n.EndUserID == 0 {
 		p.AddMessage("combination", "desk.case.combination")
 	}
@@ -356,7 +357,7 @@ func (n *NewCase) Check(p Problems, staff bool) {
 		p.AddMessage("description", "desk.text.too_long", "Max", MaxDescription)
 	}
 	allowed := CustomerPriorities
-	if staff {
+	if may.Can(SetAnyPriority) {
 		allowed = Priorities
 	}
 	switch {

@@ -70,7 +70,15 @@ const (
 	ReopenCase  Action = "case.reopen"
 	// ReopenAnyCase reopens past the window and after automated
 	// follow-ups closed the case (see Case.MayReopen).
-	ReopenAnyCase     Action = "case.reopen_any"
+	ReopenAnyCase Action = "case.reopen_any"
+	// OpenCaseForCaller opens a case for another contact, a Designated
+	// Contact of the combination on the phone; everyone else opens cases
+	// for themselves.
+	OpenCaseForCaller Action = "case.open_for_caller"
+	// SetAnyPriority opens a case as Critical or Production Down, which
+	// customers raise by telephone; everyone else chooses Low, Medium or
+	// High (CustomerPriorities).
+	SetAnyPriority    Action = "case.priority_any"
 	WorkCase          Action = "case.work" // reply, note, status, priority, owner, contact
 	ViewInternalNotes Action = "case.notes"
 	VerifyCaller      Action = "caller.verify"
@@ -233,6 +241,8 @@ var policy = []Rule{
 	{Action: CloseCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "close_case"},
 	{Action: ReopenCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "reopen_case"},
 	{Action: ReopenAnyCase, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.reopen_window_staff_only"},
+	{Action: OpenCaseForCaller, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.for_caller_staff_only"},
+	{Action: SetAnyPriority, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.priority_by_telephone"},
 	{Action: WorkCase, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
 	{Action: ViewInternalNotes, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
 	{Action: VerifyCaller, Area: AreaCases, Who: Who{Staff: true}, Refusal: staffOnly},

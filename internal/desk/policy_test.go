@@ -28,6 +28,8 @@ var accessMatrix = map[Action]struct{ own, other string }{
 	CloseCase:            {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
 	ReopenCase:           {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
 	ReopenAnyCase:        {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
+	OpenCaseForCaller:    {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
+	SetAnyPriority:       {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
 	WorkCase:             {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
 	ViewInternalNotes:    {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
 	VerifyCaller:         {"U U F F F F Y Y Y Y", "U U F F F F Y Y Y Y"},

@@ -99,8 +99,9 @@ func coveredProducts(cs []desk.Contract, cat *desk.Catalog, now time.Time) []des
 }
 
 // Open opens a case: a Designated Contact for themselves on a
-// combination with an active contract covering the product, or staff on a
-// caller's behalf. Nothing is saved when anything is wrong.
+// combination with an active contract covering the product, or whoever
+// may OpenCaseForCaller (staff) on a caller's behalf. Nothing is saved
+// when anything is wrong.
 func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case, error) {
 	if err := desk.Authorize(r.Actor, desk.OpenCase, desk.On(n.Combination)); err != nil {
 		if errors.Is(err, desk.ErrNotFound) && n.SoldToID != 0 {
@@ -108,8 +109,9 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 		}
 		return nil, err
 	}
-	staff := r.Actor.IsStaff()
-	if !staff {
+	may := desk.Allowed(r.Actor, desk.On(n.Combination))
+	forCaller := may.Can(desk.OpenCaseForCaller)
+	if !forCaller {
 		n.ContactID = r.Actor.User.ID
 	}
 	n.Summary, n.Description = strings.TrimSpace(n.Summary), strings.TrimSpace(n.Description)
@@ -117,7 +119,7 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 	// Every problem is reported at once: the form's own and those the
 	// store shows.
 	p := desk.Problems{}
-	n.Check(p, staff)
+	n.Check(p, may)
 	now := s.now()
 	var c *desk.Case
 	err := s.store.Write(ctx, func(tx *store.Tx) error {
@@ -139,7 +141,7 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 			return err
 		}
 		event := "Case opened on the portal." //i18n:stored
-		if staff {
+		if forCaller {
 			event = "Case opened by " + r.Actor.User.Name() + " for the caller." //i18n:stored
 		}
 		if n.LinkedCaseID != 0 {

@@ -373,3 +373,45 @@ func TestConflictsAreFieldMessages(t *testing.T) {
 		}
 	})
 }
+
+// TestOpenForCaller: whoever may OpenCaseForCaller (an agent on the phone)
+// opens a case for a Designated Contact, as Critical if need be; a
+// Designated Contact's case is always their own and never Critical.
+func TestOpenForCaller(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		acme := f.fx.Company("Acme Corp")
+		combo := fixture.Combination(f.fx.Contract(acme))
+		dana, sam := f.fx.Contact(acme, desk.ReadWrite), f.fx.Contact(acme, desk.ReadWrite)
+		n := f.newCase(combo)
+		n.ContactID, n.Priority = dana.ID, desk.PriorityCritical
+		c, err := f.svc.Cases().Open(ctx, f.staff(t, desk.RoleAgent), n)
+		if err != nil {
+			t.Fatalf("an agent opens a Critical case for Dana: %v", err)
+		}
+		if c.ContactID != dana.ID || c.Priority != desk.PriorityCritical {
+			t.Errorf("the agent's case is %d's, %s; want Dana's (%d), critical", c.ContactID, c.Priority, dana.ID)
+		}
+		feed, err := f.store.Entries(ctx, c.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(feed) == 0 || !strings.Contains(feed[0].Body, "for the caller") {
+			t.Errorf("the feed does not say the case was opened for the caller: %+v", feed)
+		}
+
+		n.Priority = desk.PriorityHigh
+		c, err = f.svc.Cases().Open(ctx, f.req(t, sam), n)
+		if err != nil {
+			t.Fatalf("Sam opens a case naming Dana: %v", err)
+		}
+		if c.ContactID != sam.ID {
+			t.Errorf("Sam's case names contact %d, want Sam (%d): a contact opens cases for themselves", c.ContactID, sam.ID)
+		}
+		n.Priority = desk.PriorityProductionDown
+		if _, err := f.svc.Cases().Open(ctx, f.req(t, sam), n); desk.AsValidation(err)["priority"] == "" {
+			t.Errorf("Sam opening a Production Down case: %v, want a priority problem", err)
+		}
+	})
+}

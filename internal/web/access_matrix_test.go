@@ -29,9 +29,9 @@ var httpMatrixActors = []string{
 }
 
 // probe is one request: an API call (body as JSON) or a page (form
-// posted, or nil for a GET). With marker, a 200 answer counts as allowed
-// only when it shows the marker (a button, a flag, a field; one of
-// several separated by |).
+// posted, or nil for a GET). With marker, a 200 or 422 answer counts as
+// allowed only when it shows the marker (a button, a flag, a field; one
+// of several separated by |).
 type probe struct {
 	method, path string
 	body         any
@@ -40,6 +40,9 @@ type probe struct {
 	// field marks a 422 answer that refuses through a form field (a
 	// combination the contact may not choose) as V rather than Y.
 	field string
+	// refused marks a 422 answer that names it (the field a rule refuses:
+	// a priority only staff set) as F.
+	refused string
 }
 
 // httpMatrix is the expected outcome of every action through one API
@@ -80,6 +83,33 @@ var httpMatrix = []struct {
 		probe{method: "POST", path: "/api/v1/cases", body: map[string]any{"sold_to_id": "{soldto}", "end_user_id": "{enduser}"}, field: `"field":"combination"`},
 		probe{method: "POST", path: "/cases", form: url.Values{"combination": {"{combo}"}}, field: `id="combination-error"`},
 		"U U V F Y Y Y Y Y Y", "U U V V V V Y Y Y Y", "U U V F Y Y Y Y Y Y", "U U V V V V Y Y Y Y",
+	},
+	{
+		// The caller (Riley, Read-Only) is not a Designated Contact: whoever
+		// may open a case for a caller is told so; a contact's case is
+		// their own, whoever they name.
+		desk.OpenCaseForCaller,
+		probe{
+			method: "POST", path: "/api/v1/cases", body: map[string]any{"sold_to_id": "{soldto}", "end_user_id": "{enduser}", "contact_id": "{contact}"},
+			field: `"field":"combination"`, marker: `"field":"contact_id"`,
+		},
+		probe{
+			method: "POST", path: "/cases", form: url.Values{"combination": {"{combo}"}, "contact": {"{contact}"}},
+			field: `id="combination-error"`, marker: `href="#contact"`,
+		},
+		"U U V F F F Y Y Y Y", "U U V V V V Y Y Y Y", "U U V F F F Y Y Y Y", "U U V V V V Y Y Y Y",
+	},
+	{
+		desk.SetAnyPriority,
+		probe{
+			method: "POST", path: "/api/v1/cases", body: map[string]any{"sold_to_id": "{soldto}", "end_user_id": "{enduser}", "priority": "critical"},
+			field: `"field":"combination"`, refused: `"field":"priority"`,
+		},
+		probe{
+			method: "POST", path: "/cases", form: url.Values{"combination": {"{combo}"}, "priority": {"critical"}},
+			field: `id="combination-error"`, refused: `id="priority-error"`,
+		},
+		"U U V F F F Y Y Y Y", "U U V V V V Y Y Y Y", "U U V F F F Y Y Y Y", "U U V V V V Y Y Y Y",
 	},
 	{
 		desk.CommentCase,
@@ -558,7 +588,9 @@ func send(c *client, kind string, p probe, v map[string]string) (string, *respon
 		return "N", res
 	case p.field != "" && res.StatusCode == http.StatusUnprocessableEntity && strings.Contains(res.Body, p.field):
 		return "V", res
-	case p.marker != "" && res.StatusCode == http.StatusOK:
+	case p.refused != "" && res.StatusCode == http.StatusUnprocessableEntity && strings.Contains(res.Body, p.refused):
+		return "F", res
+	case p.marker != "" && (res.StatusCode == http.StatusOK || res.StatusCode == http.StatusUnprocessableEntity):
 		for m := range strings.SplitSeq(p.marker, "|") {
 			if strings.Contains(res.Body, fill(m, v)) {
 				return "Y", res

@@ -78,8 +78,11 @@ const (
 	// SetAnyPriority opens a case as Critical or Production Down, which
 	// customers raise by telephone; everyone else chooses Low, Medium or
 	// High (CustomerPriorities).
-	SetAnyPriority    Action = "case.priority_any"
-	WorkCase          Action = "case.work" // reply, note, status, priority, owner, contact
+	SetAnyPriority Action = "case.priority_any"
+	WorkCase       Action = "case.work" // reply, status, priority, owner, contact
+	// WriteInternalNote adds a note to a case that only those who may
+	// ViewInternalNotes read.
+	WriteInternalNote Action = "case.note_internal"
 	ViewInternalNotes Action = "case.notes"
 	VerifyCaller      Action = "caller.verify"
 	// Customer escalations: a Designated Contact (or staff for them)
@@ -244,6 +247,7 @@ var policy = []Rule{
 	{Action: OpenCaseForCaller, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.for_caller_staff_only"},
 	{Action: SetAnyPriority, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.priority_by_telephone"},
 	{Action: WorkCase, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
+	{Action: WriteInternalNote, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.notes_staff_only"},
 	{Action: ViewInternalNotes, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
 	{Action: VerifyCaller, Area: AreaCases, Who: Who{Staff: true}, Refusal: staffOnly},
 	{Action: EscalateCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "escalate_case"},

@@ -31,6 +31,7 @@ var accessMatrix = map[Action]struct{ own, other string }{
 	OpenCaseForCaller:    {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
 	SetAnyPriority:       {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
 	WorkCase:             {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
+	WriteInternalNote:    {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
 	ViewInternalNotes:    {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
 	VerifyCaller:         {"U U F F F F Y Y Y Y", "U U F F F F Y Y Y Y"},
 	EscalateCase:         {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},

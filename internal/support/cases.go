@@ -418,13 +418,43 @@ func (s *core) askCase(ctx context.Context, r Request, caseID int64, act desk.Ac
 	if err != nil {
 		return err
 	}
+	return askOn(r, &c.Case, act)
+}
+
+// askOn is askCase's answer on a case already read.
+func askOn(r Request, c *desk.Case, act desk.Action) error {
 	if err := desk.Authorize(r.Actor, act, desk.On(c.Combination())); err != nil {
 		if errors.Is(err, desk.ErrNotFound) {
-			return hide(err, caseID)
+			return hide(err, c.ID)
 		}
 		return fmt.Errorf("case %s: %w", c.Number(), err)
 	}
 	return nil
+}
+
+// Post adds what the actor writes on a case, for the case page's form and
+// the API alike: an internal note when asked for (WriteInternalNote), a
+// public reply from whoever works the case (WorkCase), else a customer's
+// update (CommentCase). It returns the kind of entry it added.
+func (s *Cases) Post(ctx context.Context, r Request, caseID int64, body string, internal bool) (desk.EntryKind, error) {
+	c, err := s.store.Case(ctx, caseID)
+	if err != nil {
+		return "", err
+	}
+	kind, act := desk.EntryComment, desk.CommentCase
+	switch {
+	case internal:
+		kind, act = desk.EntryNote, desk.WriteInternalNote
+	case desk.Authorize(r.Actor, desk.WorkCase, desk.On(c.Combination())) == nil:
+		kind, act = desk.EntryReply, desk.WorkCase
+	}
+	if err := askOn(r, &c.Case, act); err != nil {
+		return "", err
+	}
+	if kind == desk.EntryComment {
+		return kind, s.comment(ctx, r, caseID, body)
+	}
+	return kind, s.reply(ctx, r, caseID, body, kind)
 }
 
 // Comment adds a customer's update to a case. A case waiting on the
@@ -433,6 +463,11 @@ func (s *Cases) Comment(ctx context.Context, r Request, caseID int64, body strin
 	if err := s.askCase(ctx, r, caseID, desk.CommentCase); err != nil {
 		return err
 	}
+	return s.comment(ctx, r, caseID, body)
+}
+
+// comment is Comment once the policy has answered.
+func (s *core) comment(ctx context.Context, r Request, caseID int64, body string) error {
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
@@ -465,19 +500,35 @@ func closedErr(c *desk.Case) error {
 	return desk.Refuse(desk.ErrConflict, "support.cases.case_is_closed_reopen", "Number", c.Number())
 }
 
-// Reply adds a staff member's public reply or internal note.
+// Reply adds a staff member's public reply (WorkCase) or internal note
+// (WriteInternalNote).
 func (s *Cases) Reply(ctx context.Context, r Request, caseID int64, body string, internal bool) error {
-	if err := s.askCase(ctx, r, caseID, desk.WorkCase); err != nil {
+	kind := desk.EntryReply
+	if internal {
+		kind = desk.EntryNote
+	}
+	if err := s.askCase(ctx, r, caseID, replyAction(kind)); err != nil {
 		return err
 	}
+	return s.reply(ctx, r, caseID, body, kind)
+}
+
+// replyAction is the action a reply or a note needs.
+func replyAction(kind desk.EntryKind) desk.Action {
+	if kind == desk.EntryNote {
+		return desk.WriteInternalNote
+	}
+	return desk.WorkCase
+}
+
+// reply is Reply once the policy has answered: kind is EntryReply or
+// EntryNote.
+func (s *core) reply(ctx context.Context, r Request, caseID int64, body string, kind desk.EntryKind) error {
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
-	return s.writeCase(ctx, r, caseID, desk.WorkCase, func(tx *store.Tx, c *desk.Case) error {
-		kind := desk.EntryReply
-		if internal {
-			kind = desk.EntryNote
-		}
+	internal := kind == desk.EntryNote
+	return s.writeCase(ctx, r, caseID, replyAction(kind), func(tx *store.Tx, c *desk.Case) error {
 		body = strings.TrimSpace(body)
 		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: kind, AuthorID: r.actorID(), Body: body, CreatedAt: s.now()}); err != nil {
 			return err

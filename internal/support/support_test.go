@@ -2,6 +2,7 @@ package support_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -412,6 +413,46 @@ func TestOpenForCaller(t *testing.T) {
 		n.Priority = desk.PriorityProductionDown
 		if _, err := f.svc.Cases().Open(ctx, f.req(t, sam), n); desk.AsValidation(err)["priority"] == "" {
 			t.Errorf("Sam opening a Production Down case: %v, want a priority problem", err)
+		}
+	})
+}
+
+// TestPost: one use case for what people write on a case, the page's and
+// the API's: a contact's update, a staff reply, a staff note; a contact
+// asking for an internal note is refused by the policy.
+func TestPost(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		acme := f.customer("Acme Corp")
+		caseID := f.open(t, acme.dana, desk.PriorityMedium)
+		dana, agent := f.req(t, acme.dana), f.staff(t, desk.RoleAgent)
+		for _, tt := range []struct {
+			who      string
+			r        support.Request
+			internal bool
+			want     desk.EntryKind
+		}{
+			{"Dana", dana, false, desk.EntryComment},
+			{"an agent", agent, false, desk.EntryReply},
+			{"an agent, internal", agent, true, desk.EntryNote},
+		} {
+			body := "Posted by " + tt.who + "."
+			kind, err := f.svc.Cases().Post(ctx, tt.r, caseID, body, tt.internal)
+			if err != nil || kind != tt.want {
+				t.Fatalf("Post by %s = %s, %v; want %s", tt.who, kind, err, tt.want)
+			}
+			feed, err := f.store.Entries(ctx, caseID, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(feed, func(e desk.Entry) bool { return e.Body == body && e.Kind == tt.want }) {
+				t.Errorf("the feed has no %s %q", tt.want, body)
+			}
+		}
+		_, err := f.svc.Cases().Post(ctx, dana, caseID, "", true)
+		if !errors.Is(err, desk.ErrForbidden) || !strings.Contains(err.Error(), "only support staff write internal notes") {
+			t.Errorf("Dana asking for an internal note: %v, want the policy's refusal before the body is read", err)
 		}
 	})
 }

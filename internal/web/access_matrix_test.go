@@ -142,6 +142,12 @@ var httpMatrix = []struct {
 		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
 	},
 	{
+		desk.WriteInternalNote,
+		probe{method: "POST", path: "/api/v1/cases/{n}/comments", body: map[string]any{"body": "A note of the access matrix.", "internal": true}},
+		probe{method: "POST", path: "/cases/{n}/comments", form: url.Values{"body": {"A note of the access matrix."}, "visibility": {"internal"}}},
+		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
+	},
+	{
 		desk.ViewInternalNotes,
 		probe{method: "GET", path: "/api/v1/cases/{n}", marker: "An internal probe note"},
 		probe{method: "GET", path: "/cases/{n}", marker: "An internal probe note"},
@@ -353,10 +359,10 @@ var inputMatrix = []struct {
 		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
 	},
 	{
-		desk.CommentCase, // an internal note asked for by a contact
+		desk.WriteInternalNote, // asked for by a contact too
 		probe{method: "POST", path: "/api/v1/cases/{n}/comments", body: map[string]any{"body": "", "internal": true}},
 		probe{method: "POST", path: "/cases/{n}/comments", form: url.Values{"body": {" "}, "visibility": {"internal"}}},
-		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
 	},
 	{
 		desk.WorkCase,

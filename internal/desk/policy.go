@@ -106,8 +106,12 @@ const (
 	CreateSFTPAccount Action = "sftp.create"
 	// ViewSFTPPassword reads the password of a case's active temporary
 	// SFTP account.
-	ViewSFTPPassword   Action = "sftp.password"
-	ManageFileSettings Action = "settings.files"
+	ViewSFTPPassword Action = "sftp.password"
+	// SkipAcknowledgement sends files to a case without first
+	// acknowledging its data-protection notice: staff sharing files back.
+	// Customers acknowledge it once per case before their first transfer.
+	SkipAcknowledgement Action = "case.files_unacknowledged"
+	ManageFileSettings  Action = "settings.files"
 )
 
 // Actions of the accounts area.
@@ -264,6 +268,7 @@ var policy = []Rule{
 		Does: "transfer_files", Refusal: "desk.policy.sftp_ask_support",
 	},
 	{Action: ViewSFTPPassword, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "transfer_files"},
+	{Action: SkipAcknowledgement, Area: AreaFiles, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.acknowledge_first"},
 	{Action: ManageFileSettings, Area: AreaFiles, Who: Who{Roles: admins}, Refusal: adminsOnly},
 
 	// Accounts.

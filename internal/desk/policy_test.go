@@ -40,6 +40,7 @@ var accessMatrix = map[Action]struct{ own, other string }{
 	TransferFiles:        {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
 	CreateSFTPAccount:    {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
 	ViewSFTPPassword:     {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
+	SkipAcknowledgement:  {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
 	ManageFileSettings:   {"U U F F F F F F F Y", "U U F F F F F F F Y"},
 	ViewAccounts:         {"U U F F F F Y Y Y Y", "U U F F F F Y Y Y Y"},
 	ManageCompanies:      {"U U F F F F F F F Y", "U U F F F F F F F Y"},

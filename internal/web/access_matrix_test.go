@@ -43,6 +43,8 @@ type probe struct {
 	// refused marks a 422 answer that names it (the field a rule refuses:
 	// a priority only staff set) as F.
 	refused string
+	// tus sends an API probe as a tus request with these headers.
+	tus map[string]string
 }
 
 // httpMatrix is the expected outcome of every action through one API
@@ -176,6 +178,15 @@ var httpMatrix = []struct {
 		probe{method: "POST", path: "/api/v1/cases/{esc}/escalation/note", body: map[string]any{"text": "An escalation probe."}},
 		probe{method: "POST", path: "/cases/{esc}/escalation/note", form: url.Values{"text": {"An escalation probe."}}},
 		"U U N F Y Y F F Y Y", "U U N N N N F F Y Y", "U U N F Y Y F F Y Y", "U U N N N N F F Y Y",
+	},
+	{
+		// Before the TransferFiles row, whose API call acknowledges the
+		// notice for the contacts: a new upload, and the Transfer Files
+		// page's uploader rather than its notice.
+		desk.SkipAcknowledgement,
+		probe{method: "POST", path: "/api/v1/uploads", tus: map[string]string{"Upload-Length": "5", "Upload-Metadata": "case {n64},filename " + b64("probe.txt")}},
+		probe{method: "GET", path: "/cases/{n}/files", marker: `id="uploader"`},
+		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
 	},
 	{
 		desk.TransferFiles,
@@ -469,6 +480,7 @@ func TestAccessMatrixThroughHTTP(t *testing.T) {
 		}
 		for side, who := range map[string]string{"own": demo.ReadOnly, "other": demo.EndUserRO} {
 			v := sides[side]
+			v["n64"] = b64(v["n"])
 			v["contact"] = itoa(w.Users[demo.ReadOnly])
 			caseID, _ := desk.ParseCaseNumber(v["n"])
 			if err := e.svc.Cases().Reply(ctx, agent, caseID, "An internal probe note.", true); err != nil {
@@ -558,6 +570,12 @@ func fill(s string, v map[string]string) string {
 func send(c *client, kind string, p probe, v map[string]string) (string, *response) {
 	var res *response
 	switch {
+	case kind == "api" && p.tus != nil:
+		headers := map[string]string{}
+		for k, val := range p.tus {
+			headers[k] = fill(val, v)
+		}
+		res = c.tusCall(p.method, fill(p.path, v), headers, "")
 	case kind == "api":
 		var body any
 		if m, ok := p.body.(map[string]any); ok {

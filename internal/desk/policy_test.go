@@ -249,6 +249,36 @@ func TestMayReopen(t *testing.T) {
 	}
 }
 
+// TestStaffWhoMay: an alert about work goes to the staff the policy lets
+// do it, and never to a disabled user or a contact.
+func TestStaffWhoMay(t *testing.T) {
+	t.Parallel()
+	users := []User{
+		{ID: 1, Kind: KindStaff, Roles: []Role{RoleAgent}},
+		{ID: 2, Kind: KindStaff, Roles: []Role{RoleEscalationOwner}},
+		{ID: 3, Kind: KindStaff, Roles: []Role{RolePortalAdmin}},
+		{ID: 4, Kind: KindStaff, Roles: []Role{RolePortalAdmin}, Disabled: true},
+		{ID: 5, Kind: KindStaff, Roles: []Role{RoleProductSupportManager}},
+		{ID: 6, Kind: KindContact},
+	}
+	ids := func(us []User) []int64 {
+		var out []int64
+		for _, u := range us {
+			out = append(out, u.ID)
+		}
+		return out
+	}
+	for act, want := range map[Action][]int64{
+		ManageJobs:        {3},
+		ManageEscalations: {2, 3},
+		ViewQueue:         {1, 2, 3, 5},
+	} {
+		if got := ids(StaffWhoMay(users, act)); !slices.Equal(got, want) {
+			t.Errorf("StaffWhoMay(%s) = %v, want %v", act, got, want)
+		}
+	}
+}
+
 // TestRulesAreCopies: what Rules and RuleOf hand out cannot change who may
 // do what.
 func TestRulesAreCopies(t *testing.T) {

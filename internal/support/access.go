@@ -311,7 +311,7 @@ func (s *core) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request, r
 	if err := s.audit(ctx, tx, r, "access_requested", contact.Email, detail); err != nil {
 		return nil, err
 	}
-	if req.Matched() && r.Actor != nil && r.Actor.Approver(req.SoldToID) {
+	if req.Matched() && desk.Authorize(r.Actor, desk.DecideAccessRequest, desk.On(req.Combination)) == nil {
 		return req, s.decide(ctx, tx, r, req, true, "Requested by a Designated Approver: approved at once.") //i18n:stored
 	}
 	// An unmatched request asks the same (empty) question, so both

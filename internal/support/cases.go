@@ -341,20 +341,20 @@ func hide(err error, caseID int64) error {
 // List lists a page of cases the actor may see. The scope always comes
 // from the actor, whatever the caller put in the filter.
 func (s *Cases) List(ctx context.Context, r Request, f desk.CaseFilter) (*desk.CasePage, error) {
-	if r.Actor == nil || r.Actor.User == nil {
-		return nil, desk.ErrUnauthenticated
+	// One answer for the page and the API: the queue is the policy's
+	// ViewQueue, and whoever may not see it is refused with the policy's
+	// reason, never given another list instead; the other lists are
+	// ListCases.
+	act := desk.ListCases
+	if f.List == desk.Queue {
+		act = desk.ViewQueue
+	}
+	if err := desk.Authorize(r.Actor, act, desk.Target{}); err != nil {
+		return nil, err
 	}
 	f.Scope = r.Actor.Scope()
 	if f.List == desk.MyCases {
 		f.ContactID = r.Actor.User.ID
-	}
-	if f.List == desk.Queue {
-		// One answer for the page and the API: the queue is the policy's
-		// ViewQueue, and whoever may not see it is refused with the
-		// policy's reason, never given another list instead.
-		if err := desk.Authorize(r.Actor, desk.ViewQueue, desk.Target{}); err != nil {
-			return nil, err
-		}
 	}
 	page, err := s.store.Cases(ctx, f)
 	if errors.Is(err, store.ErrBadCursor) {

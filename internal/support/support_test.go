@@ -456,3 +456,30 @@ func TestPost(t *testing.T) {
 		}
 	})
 }
+
+// TestListAsksThePolicy: every list asks the policy (ListCases, or
+// ViewQueue for the queue), so a user disabled since their request began,
+// or nobody, lists nothing.
+func TestListAsksThePolicy(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		acme := f.customer("Acme Corp")
+		f.open(t, acme.dana, desk.PriorityMedium)
+		dana := f.req(t, acme.dana)
+		if page, err := f.svc.Cases().List(ctx, dana, desk.CaseFilter{List: desk.MyCases}); err != nil || len(page.Cases) != 1 {
+			t.Fatalf("Dana's cases: %v", err)
+		}
+		disabled := *dana.Actor
+		u := *disabled.User
+		u.Disabled = true
+		disabled.User = &u
+		for _, r := range []support.Request{{Actor: &disabled}, {}} {
+			for _, list := range []desk.CaseList{desk.MyCases, desk.GroupCases, desk.ClosedCases, desk.Queue} {
+				if _, err := f.svc.Cases().List(ctx, r, desk.CaseFilter{List: list}); !errors.Is(err, desk.ErrUnauthenticated) {
+					t.Errorf("list %v as %v: %v, want unauthenticated", list, r.Actor, err)
+				}
+			}
+		}
+	})
+}

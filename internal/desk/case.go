@@ -472,22 +472,35 @@ func notWordRune(r rune) bool {
 // MayReopen decides whether a may reopen c now: the policy's ReopenCase,
 // then the window. Whoever may ReopenAnyCase (staff) reopens at any time;
 // anyone else within ReopenWindow of a closure that automated follow-ups
-// did not make. The page and the reopen itself both ask it.
+// did not make. The page and the reopen itself both ask it, and the page
+// shows its refusal as the reason.
 func (c *Case) MayReopen(a *Actor, now time.Time) error {
 	if err := Authorize(a, ReopenCase, On(c.Combination())); err != nil {
 		return err
 	}
 	if c.Status != StatusClosed {
-		return fmt.Errorf("case %s is not closed: %w", c.Number(), ErrConflict)
+		return Refuse(ErrConflict, "desk.case.reopen_not_closed", "Number", c.Number())
 	}
 	if Authorize(a, ReopenAnyCase, On(c.Combination())) == nil {
 		return nil
 	}
 	if c.AutoClosed {
-		return fmt.Errorf("case %s was closed after automated follow-ups without a response: call support to reopen it: %w", c.Number(), ErrConflict)
+		return Refuse(ErrConflict, "desk.case.reopen_auto_closed", "Number", c.Number())
 	}
 	if !c.Reopenable(now) {
-		return fmt.Errorf("case %s was closed more than 30 days ago: open a new case linked to it: %w", c.Number(), ErrConflict)
+		return Refuse(ErrConflict, reopenWindowPassed, "Number", c.Number(), "Days", int(ReopenWindow/(24*time.Hour)))
 	}
 	return nil
+}
+
+// reopenWindowPassed is MayReopen's refusal once the window has passed:
+// the way on is a new case linked to the old one.
+const reopenWindowPassed = "desk.case.reopen_window_passed"
+
+// MayOpenLinked reports whether a may open a new case linked to c in place
+// of reopening it: MayReopen refuses because c's window has passed, and a
+// may open cases for its combination.
+func (c *Case) MayOpenLinked(a *Actor, now time.Time) bool {
+	m, ok := AsMessage(c.MayReopen(a, now))
+	return ok && m.ID == reopenWindowPassed && Authorize(a, OpenCase, On(c.Combination())) == nil
 }

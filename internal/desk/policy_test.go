@@ -215,7 +215,9 @@ func TestAccessRequestScope(t *testing.T) {
 }
 
 // TestMayReopen: a Designated Contact within the window of a closure made
-// by hand; staff at any time; nobody a case that is not closed.
+// by hand; staff at any time; nobody a case that is not closed. Every
+// refusal says why, for the case page to show, and only the window's
+// leads a contact who may open cases to a new linked case.
 func TestMayReopen(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
@@ -223,19 +225,23 @@ func TestMayReopen(t *testing.T) {
 		return &Case{ID: 7, SoldToID: 1, EndUserID: 1, Status: StatusClosed, ClosedAt: now.AddDate(0, 0, -daysAgo), AutoClosed: auto}
 	}
 	tests := []struct {
-		name  string
-		actor string
-		c     *Case
-		want  string
+		name   string
+		actor  string
+		c      *Case
+		want   string
+		why    string // the refusal's message ID
+		linked bool   // MayOpenLinked
 	}{
-		{"recent", "designated", closed(3, false), "Y"},
-		{"read-only contact", "read-only", closed(3, false), "F"},
-		{"past the window", "designated", closed(31, false), "C"},
-		{"closed by follow-ups", "designated", closed(3, true), "C"},
-		{"staff past the window", "agent", closed(300, false), "Y"},
-		{"staff after follow-ups", "agent", closed(3, true), "Y"},
-		{"open", "agent", &Case{ID: 7, SoldToID: 1, EndUserID: 1, Status: StatusOpen}, "C"},
-		{"another company's", "designated", &Case{ID: 7, SoldToID: 2, EndUserID: 3, Status: StatusClosed, ClosedAt: now}, "N"},
+		{"recent", "designated", closed(3, false), "Y", "", false},
+		{"read-only contact", "read-only", closed(3, false), "F", "desk.policy.level_needed", false},
+		{"read-only contact past the window", "read-only", closed(31, false), "F", "desk.policy.level_needed", false},
+		{"past the window", "designated", closed(31, false), "C", "desk.case.reopen_window_passed", true},
+		{"closed by follow-ups", "designated", closed(3, true), "C", "desk.case.reopen_auto_closed", false},
+		{"closed by follow-ups past the window", "designated", closed(31, true), "C", "desk.case.reopen_auto_closed", false},
+		{"staff past the window", "agent", closed(300, false), "Y", "", false},
+		{"staff after follow-ups", "agent", closed(3, true), "Y", "", false},
+		{"open", "agent", &Case{ID: 7, SoldToID: 1, EndUserID: 1, Status: StatusOpen}, "C", "desk.case.reopen_not_closed", false},
+		{"another company's", "designated", &Case{ID: 7, SoldToID: 2, EndUserID: 3, Status: StatusClosed, ClosedAt: now}, "N", "", false},
 	}
 	for _, tt := range tests {
 		err := tt.c.MayReopen(matrixActor(tt.actor), now)
@@ -246,6 +252,15 @@ func TestMayReopen(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%s: MayReopen = %v (%s), want %s", tt.name, err, got, tt.want)
 		}
+		if m, _ := AsMessage(err); m.ID != tt.why {
+			t.Errorf("%s: MayReopen says %q (%v), want %q", tt.name, m.ID, err, tt.why)
+		}
+		if linked := tt.c.MayOpenLinked(matrixActor(tt.actor), now); linked != tt.linked {
+			t.Errorf("%s: MayOpenLinked = %v, want %v", tt.name, linked, tt.linked)
+		}
+	}
+	if err := closed(31, false).MayReopen(matrixActor("designated"), now); !strings.Contains(err.Error(), "more than 30 days ago") {
+		t.Errorf("the window's refusal = %q, want it to name the 30 days", err)
 	}
 }
 

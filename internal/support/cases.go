@@ -227,9 +227,12 @@ type CaseView struct {
 	SFTP               []desk.SFTPAccount
 	CanCreateSFTP      bool
 	SFTPHost, SFTPPort string
-	// Reopenable is false once the reopen window has passed: the page then
-	// offers a new case linked to this one.
-	Reopenable bool
+	// ReopenRefusal says why the actor may not reopen the closed case
+	// (Case.MayReopen's reason), shown as it is; nil when they may, or
+	// when the case is not closed. OpenLinked says the way on is a new
+	// case linked to this one (Case.MayOpenLinked).
+	ReopenRefusal *desk.Message
+	OpenLinked    bool
 	// Contacts are the case's possible contacts, for staff.
 	Contacts []desk.User
 	// Clocks are the service-level clocks, Pauses their history; Now is
@@ -279,8 +282,11 @@ func (s *Cases) Case(ctx context.Context, r Request, caseID int64) (*CaseView, e
 			}
 		}
 	}
-	v.Reopenable = c.Reopenable(now) || (c.Status == desk.StatusClosed && can(desk.ReopenAnyCase))
-	v.CanReopen = c.MayReopen(r.Actor, now) == nil
+	reopen := c.MayReopen(r.Actor, now)
+	v.CanReopen = reopen == nil
+	if m, ok := desk.AsMessage(reopen); ok && c.Status == desk.StatusClosed {
+		v.ReopenRefusal, v.OpenLinked = &m, c.MayOpenLinked(r.Actor, now)
+	}
 	if v.Feed, err = s.store.Entries(ctx, caseID, can(desk.ViewInternalNotes)); err != nil {
 		return nil, err
 	}

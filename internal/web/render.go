@@ -84,7 +84,10 @@ var funcs = template.FuncMap{
 		}
 		return template.HTML(b.String()) //nolint:gosec // every piece of text is escaped above
 	},
-	"lower":         strings.ToLower,
+	"lower": strings.ToLower,
+	// sentence shows a message made to be wrapped in others (a refusal:
+	// "case … is not closed") on its own: capital first, full stop last.
+	"sentence":      func(s string) string { return sentence(upperFirst(s)) },
 	"wrapAddresses": wrapAddresses,
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {

@@ -454,6 +454,25 @@ func Allowed(a *Actor, t Target) Permissions {
 	return p
 }
 
+// Anywhere reports whether the actor may take act on something of theirs:
+// the console and portal as a whole, or one of the combinations they hold
+// a level on. It answers "may open a case at all" for a menu item or a
+// button that names no case or company.
+func Anywhere(a *Actor, act Action) bool {
+	if Authorize(a, act, Target{}) == nil {
+		return true
+	}
+	if a == nil {
+		return false
+	}
+	for _, c := range a.Combinations(Basic) {
+		if Authorize(a, act, On(c)) == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // Can reports whether the actor may take the action.
 func (p Permissions) Can(act Action) bool { return p.may[act] }
 

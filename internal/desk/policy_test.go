@@ -264,6 +264,23 @@ func TestMayReopen(t *testing.T) {
 	}
 }
 
+// TestAnywhere: "may open a case at all" is asked of the actor's own
+// combinations, so a Read-Only or Basic contact is not offered it.
+func TestAnywhere(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]bool{
+		"signed out": false, "disabled": false, "basic": false, "read-only": false,
+		"designated": true, "approver": true, "agent": true, "psm": true, "escalation owner": true, "portal admin": true,
+	} {
+		if got := Anywhere(matrixActor(name), OpenCase); got != want {
+			t.Errorf("Anywhere(%s, %s) = %v, want %v", name, OpenCase, got, want)
+		}
+	}
+	if !Anywhere(matrixActor("read-only"), ViewCase) || Anywhere(matrixActor("basic"), ViewCase) {
+		t.Errorf("Anywhere(ViewCase): a Read-Only contact views their cases, a Basic contact none")
+	}
+}
+
 // TestStaffWhoMay: an alert about work goes to the staff the policy lets
 // do it, and never to a disabled user or a contact.
 func TestStaffWhoMay(t *testing.T) {

@@ -118,14 +118,8 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if err != nil {
 		return err
 	}
-	canOpen := false
-	for _, c := range combos {
-		if c.Level == desk.ReadWrite {
-			canOpen = true
-		}
-	}
 	render(s, w, r, http.StatusOK, pageCases, &view{Title: s.loc(r).T(ln.title), User: a.User, Form: q}, casesData{
-		List: q.Get("list"), Page: page, Combos: combos, CanOpen: canOpen,
+		List: q.Get("list"), Page: page, Combos: combos, CanOpen: desk.Anywhere(a, desk.OpenCase),
 		Sizes: pageSizes, Size: f.Limit, Next: nextURL(r.URL, page.Next),
 	})
 	return nil

@@ -483,3 +483,47 @@ func TestListAsksThePolicy(t *testing.T) {
 		}
 	})
 }
+
+// TestAccessRequestView: who reads a request learns what the policy lets
+// them: its match (ViewAccessMatch) for staff and its Sold To's approver,
+// not for the contact who asked; the decision for the approver and portal
+// admins (DecideAccessRequest) while it waits.
+func TestAccessRequestView(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		acme := f.customer("Acme Corp")
+		req, err := f.svc.Access().RequestAccess(ctx, f.req(t, acme.riley), acme.combo, desk.ReadWrite, "I run the night shift")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			who               string
+			r                 support.Request
+			seeMatch, decides bool
+		}{
+			{"Riley, who asked", f.req(t, acme.riley), false, false},
+			{"Dana, the approver", f.req(t, acme.dana), true, true},
+			{"an agent", f.staff(t, desk.RoleAgent), true, false},
+			{"a portal admin", f.staff(t, desk.RolePortalAdmin), true, true},
+		} {
+			v, err := f.svc.Access().AccessRequest(ctx, tt.r, req.ID)
+			if err != nil {
+				t.Fatalf("%s: %v", tt.who, err)
+			}
+			if v.CanSeeMatch != tt.seeMatch || v.CanDecide != tt.decides || v.Matched() != tt.seeMatch || (v.SoldToName != "") != tt.seeMatch {
+				t.Errorf("%s: sees the match %v (matched %v, %q), decides %v; want %v, %v", tt.who, v.CanSeeMatch, v.Matched(), v.SoldToName, v.CanDecide, tt.seeMatch, tt.decides)
+			}
+			list, err := f.svc.Access().AccessRequests(ctx, tt.r, "")
+			if err != nil || len(list) != 1 || list[0].CanSeeMatch != tt.seeMatch || list[0].CanDecide != tt.decides {
+				t.Errorf("%s: the list = %+v, %v", tt.who, list, err)
+			}
+		}
+		if err := f.svc.Access().AskDecide(ctx, f.req(t, acme.sam), req.ID); !errors.Is(err, desk.ErrNotFound) {
+			t.Errorf("Sam, who does not approve, asking to decide: %v, want not found", err)
+		}
+		if err := f.svc.Access().AskDecide(ctx, f.req(t, acme.dana), req.ID); err != nil {
+			t.Errorf("Dana asking to decide: %v", err)
+		}
+	})
+}

@@ -424,6 +424,14 @@ var inputMatrix = []struct {
 		"U U Y Y Y Y F F F F", "", "U U Y Y Y Y F F F F", "",
 	},
 	{
+		// The requests were rejected by httpMatrix's row: approving one
+		// again is a conflict for whoever may decide.
+		desk.DecideAccessRequest,
+		probe{method: "POST", path: "/api/v1/access-requests/{req}/decision", body: map[string]any{"approve": true}},
+		probe{method: "POST", path: "/access-requests/{req}/decision", form: url.Values{"decision": {"bogus"}}},
+		"U U N N N Y N N N Y", "U U N N N N N N N Y", "U U N N N Y N N N Y", "U U N N N N N N N Y",
+	},
+	{
 		desk.ManageSLASettings,
 		probe{method: "PUT", path: "/api/v1/settings/service-levels", body: map[string]any{"warning_lead_minutes": -5}},
 		probe{method: "POST", path: "/console/service-levels", form: url.Values{"lead": {"soon"}}},

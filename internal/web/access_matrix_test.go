@@ -645,7 +645,9 @@ func disable(ctx context.Context, e *env, email string) error {
 
 // TestTemplatesAskKnownActions: every {{… .Perms.Can "action"}} in a
 // template names an action of the policy, so a typo cannot hide a button
-// from everyone.
+// from everyone; and no template asks whether someone holds a role
+// (forbidigo does not read templates): HasRole is never called, and a
+// user's Roles are only listed ({{range .Roles}}), never compared.
 func TestTemplatesAskKnownActions(t *testing.T) {
 	t.Parallel()
 	known := map[string]bool{}
@@ -657,6 +659,9 @@ func TestTemplatesAskKnownActions(t *testing.T) {
 		t.Fatal(err)
 	}
 	layout, _ := filepath.Glob("assets/templates/*.html")
+	actions := regexp.MustCompile(`(?s)\{\{(.*?)\}\}`)
+	roles := regexp.MustCompile(`\.Roles\b`)
+	listing := regexp.MustCompile(`^-?\s*range\s+(\$\w+\s*(,\s*\$\w+\s*)?:=\s*)?[$\w.]*\.Roles\s*-?$`)
 	asked := 0
 	for _, f := range append(files, layout...) {
 		b, err := os.ReadFile(f)
@@ -667,6 +672,15 @@ func TestTemplatesAskKnownActions(t *testing.T) {
 			asked++
 			if !known[m[1]] {
 				t.Errorf("%s asks .Perms.Can %q, which is not an action of the policy (desk.Actions)", f, m[1])
+			}
+		}
+		for _, m := range actions.FindAllStringSubmatch(string(b), -1) {
+			action := strings.TrimSpace(m[1])
+			switch {
+			case strings.Contains(action, "HasRole"):
+				t.Errorf("%s: {{%s}} asks for a role: ask .Perms.Can for an action, or give the page data the policy's answer", f, action)
+			case roles.MatchString(action) && !listing.MatchString(action):
+				t.Errorf("%s: {{%s}} reads a user's roles other than to list them: ask .Perms.Can for an action", f, action)
 			}
 		}
 	}

@@ -42,7 +42,10 @@ func (a *Actor) Combinations(minLevel AccessLevel) []Combination {
 	return out
 }
 
-// IsStaff reports whether the actor works for the vendor.
+// IsStaff reports whether the actor works for the vendor: a fact, for the
+// words a message uses or the kind of what they write, never what they may
+// do, which is a row of the policy (desk's isStaffFacts test lists its
+// uses outside desk).
 func (a *Actor) IsStaff() bool { return a != nil && a.User != nil && a.User.IsStaff() }
 
 // HasRole reports whether the actor is staff holding r. Only the policy
@@ -50,6 +53,7 @@ func (a *Actor) IsStaff() bool { return a != nil && a.User != nil && a.User.IsSt
 func (a *Actor) HasRole(r Role) bool { return a != nil && a.User != nil && a.User.HasRole(r) }
 
 // Approver reports whether the actor is a Designated Approver of soldTo.
+// Only the policy asks it (forbidigo): everything else asks Authorize.
 func (a *Actor) Approver(soldTo int64) bool {
 	return a != nil && a.User != nil && !a.User.IsStaff() && slices.Contains(a.Approves, soldTo)
 }

@@ -2,6 +2,11 @@ package desk
 
 import (
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -381,5 +386,81 @@ func TestEffectiveLevel(t *testing.T) {
 				t.Errorf("EffectiveLevel(%s) = %s, want %s", tt.level, got, tt.want)
 			}
 		})
+	}
+}
+
+// isStaffFacts are the functions outside desk that ask whether a user is
+// staff (IsStaff), with the fact each needs it for: which words to use,
+// the kind of a feed entry, the direction of a file, who is emailed what
+// staff did. None decides what someone may do: that is a row of the
+// policy, asked through Authorize (forbidigo refuses HasRole and
+// Actor.Approver outside desk; this list keeps IsStaff to facts).
+var isStaffFacts = map[string]string{
+	"internal/store/access.go actor":                 "staff hold no grants: their actor has no levels",
+	"internal/web/profile.go loadProfile":            "staff hold no grants: their profile lists none",
+	"internal/support/cases.go Update":               "a case's owner is a member of staff",
+	"internal/support/cases.go setStatus":            "the customer is emailed the status changes staff make",
+	"internal/support/cases.go closeKind":            "a staff member's closure or reopen comment is a reply, a customer's a comment",
+	"internal/support/uploads.go finishUpload":       "a file staff send is a file from support",
+	"internal/support/escalations.go WorkEscalation": "the customer is emailed what staff add to the Escalation Feed",
+}
+
+// TestIsStaffStatesFacts: every call of IsStaff outside desk is in a
+// function of isStaffFacts, and every function listed still calls it.
+func TestIsStaffStatesFacts(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	seen := map[string]bool{}
+	for _, dir := range []string{"internal", "cmd"} {
+		root := filepath.Join("..", "..", dir)
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(filepath.Join("..", ".."), path)
+			rel = filepath.ToSlash(rel)
+			if d.IsDir() {
+				if rel == "internal/desk" || d.Name() == "testdata" {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if filepath.Ext(path) != ".go" || strings.HasSuffix(path, "_test.go") {
+				return nil
+			}
+			f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+			if err != nil {
+				return err
+			}
+			for _, decl := range f.Decls {
+				fn, ok := decl.(*ast.FuncDecl)
+				if !ok || fn.Body == nil {
+					continue
+				}
+				ast.Inspect(fn.Body, func(n ast.Node) bool {
+					call, ok := n.(*ast.CallExpr)
+					if !ok {
+						return true
+					}
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "IsStaff" {
+						key := rel + " " + fn.Name.Name
+						seen[key] = true
+						if _, ok := isStaffFacts[key]; !ok {
+							t.Errorf("%s: %s asks IsStaff: ask desk.Authorize for an action, or, if it is a fact (words, the kind of an entry), add %q to isStaffFacts with the fact", fset.Position(call.Pos()), fn.Name.Name, key)
+						}
+					}
+					return true
+				})
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for key := range isStaffFacts {
+		if !seen[key] {
+			t.Errorf("isStaffFacts lists %s, which no longer asks IsStaff: delete its line", key)
+		}
 	}
 }

@@ -68,7 +68,8 @@ type User struct {
 // Name is the user's full name.
 func (u *User) Name() string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }
 
-// IsStaff reports whether u works for the vendor.
+// IsStaff reports whether u works for the vendor: a fact, never a
+// permission (see Actor.IsStaff).
 func (u *User) IsStaff() bool { return u.Kind == KindStaff }
 
 // HasRole reports whether u is staff holding r.

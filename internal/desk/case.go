@@ -319,16 +319,17 @@ type NewCase struct {
 
 // Validate checks the fields that need no lookup; whether the combination,
 // product and component exist and fit together is checked by the service
-// that opens the case. staff allows the priorities only staff may set.
-func (n *NewCase) Validate(staff bool) error {
+// that opens the case. may is what the author may do on the combination
+// (Allowed): SetAnyPriority allows Critical and Production Down.
+func (n *NewCase) Validate(may Permissions) error {
 	p := Problems{}
-	n.Check(p, staff)
+	n.Check(p, may)
 	return p.Err()
 }
 
 // Check adds the problems Validate finds to p, for a use case that goes on
 // to check what needs the store and reports every problem at once.
-func (n *NewCase) Check(p Problems, staff bool) {
+func (n *NewCase) Check(p Problems, may Permissions) {
 	if n.SoldToID == 0 || n.EndUserID == 0 {
 		p.AddMessage("combination", "desk.case.combination")
 	}
@@ -362,7 +363,7 @@ func (n *NewCase) Check(p Problems, staff bool) {
 		p.AddMessage("description", "desk.text.too_long", "Max", MaxDescription)
 	}
 	allowed := CustomerPriorities
-	if staff {
+	if may.Can(SetAnyPriority) {
 		allowed = Priorities
 	}
 	switch {
@@ -483,22 +484,35 @@ func notWordRune(r rune) bool {
 // MayReopen decides whether a may reopen c now: the policy's ReopenCase,
 // then the window. Whoever may ReopenAnyCase (staff) reopens at any time;
 // anyone else within ReopenWindow of a closure that automated follow-ups
-// did not make. The page and the reopen itself both ask it.
+// did not make. The page and the reopen itself both ask it, and the page
+// shows its refusal as the reason.
 func (c *Case) MayReopen(a *Actor, now time.Time) error {
 	if err := Authorize(a, ReopenCase, On(c.Combination())); err != nil {
 		return err
 	}
 	if c.Status != StatusClosed {
-		return Refuse(ErrConflict, "desk.reopen.not_closed", "Number", c.Number())
+		return Refuse(ErrConflict, "desk.case.reopen_not_closed", "Number", c.Number())
 	}
 	if Authorize(a, ReopenAnyCase, On(c.Combination())) == nil {
 		return nil
 	}
 	if c.AutoClosed {
-		return Refuse(ErrConflict, "desk.reopen.auto_closed", "Number", c.Number())
+		return Refuse(ErrConflict, "desk.case.reopen_auto_closed", "Number", c.Number())
 	}
 	if !c.Reopenable(now) {
-		return Refuse(ErrConflict, "desk.reopen.window_passed", "Number", c.Number(), "Count", int(ReopenWindow/(24*time.Hour)))
+		return Refuse(ErrConflict, reopenWindowPassed, "Number", c.Number(), "Days", int(ReopenWindow/(24*time.Hour)))
 	}
 	return nil
+}
+
+// reopenWindowPassed is MayReopen's refusal once the window has passed:
+// the way on is a new case linked to the old one.
+const reopenWindowPassed = "desk.case.reopen_window_passed"
+
+// MayOpenLinked reports whether a may open a new case linked to c in place
+// of reopening it: MayReopen refuses because c's window has passed, and a
+// may open cases for its combination.
+func (c *Case) MayOpenLinked(a *Actor, now time.Time) bool {
+	m, ok := AsMessage(c.MayReopen(a, now))
+	return ok && m.ID == reopenWindowPassed && Authorize(a, OpenCase, On(c.Combination())) == nil
 }

@@ -65,27 +65,29 @@ func TestNewCaseValidate(t *testing.T) {
 			Priority: PriorityHigh, Stage: StageProduction,
 		}
 	}
+	// The author: a Designated Contact on the portal, or an agent, who
+	// may SetAnyPriority.
 	tests := []struct {
 		name   string
 		change func(*NewCase)
-		staff  bool
+		author string
 		fields []string
 	}{
-		{"valid", func(*NewCase) {}, false, nil},
-		{"empty", func(n *NewCase) { *n = NewCase{} }, false, []string{"combination", "type", "product", "component", "summary", "description", "priority", "stage"}},
-		{"summary too long", func(n *NewCase) { n.Summary = strings.Repeat("x", MaxSummary+1) }, false, []string{"summary"}},
-		{"summary at the limit", func(n *NewCase) { n.Summary = strings.Repeat("é", MaxSummary) }, false, nil},
-		{"critical from the portal", func(n *NewCase) { n.Priority = PriorityCritical }, false, []string{"priority"}},
-		{"critical by staff", func(n *NewCase) { n.Priority = PriorityProductionDown }, true, nil},
-		{"sub type of another type", func(n *NewCase) { n.SubType = "Password reset" }, false, []string{"sub_type"}},
-		{"negative agents", func(n *NewCase) { n.AgentsAffected = -1 }, false, []string{"agents_affected"}},
+		{"valid", func(*NewCase) {}, "designated", nil},
+		{"empty", func(n *NewCase) { *n = NewCase{} }, "designated", []string{"combination", "type", "product", "component", "summary", "description", "priority", "stage"}},
+		{"summary too long", func(n *NewCase) { n.Summary = strings.Repeat("x", MaxSummary+1) }, "designated", []string{"summary"}},
+		{"summary at the limit", func(n *NewCase) { n.Summary = strings.Repeat("é", MaxSummary) }, "designated", nil},
+		{"critical from the portal", func(n *NewCase) { n.Priority = PriorityCritical }, "designated", []string{"priority"}},
+		{"critical by staff", func(n *NewCase) { n.Priority = PriorityProductionDown }, "agent", nil},
+		{"sub type of another type", func(n *NewCase) { n.SubType = "Password reset" }, "designated", []string{"sub_type"}},
+		{"negative agents", func(n *NewCase) { n.AgentsAffected = -1 }, "designated", []string{"agents_affected"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			n := good()
 			tt.change(&n)
-			fields := AsValidation(n.Validate(tt.staff))
+			fields := AsValidation(n.Validate(Allowed(matrixActor(tt.author), On(n.Combination))))
 			if len(fields) != len(tt.fields) {
 				t.Fatalf("Validate() fields = %v, want %v", fields, tt.fields)
 			}

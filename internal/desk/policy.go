@@ -42,7 +42,10 @@ func (a *Actor) Combinations(minLevel AccessLevel) []Combination {
 	return out
 }
 
-// IsStaff reports whether the actor works for the vendor.
+// IsStaff reports whether the actor works for the vendor: a fact, for the
+// words a message uses or the kind of what they write, never what they may
+// do, which is a row of the policy (desk's isStaffFacts test lists its
+// uses outside desk).
 func (a *Actor) IsStaff() bool { return a != nil && a.User != nil && a.User.IsStaff() }
 
 // HasRole reports whether the actor is staff holding r. Only the policy
@@ -50,12 +53,14 @@ func (a *Actor) IsStaff() bool { return a != nil && a.User != nil && a.User.IsSt
 func (a *Actor) HasRole(r Role) bool { return a != nil && a.User != nil && a.User.HasRole(r) }
 
 // Approver reports whether the actor is a Designated Approver of soldTo.
+// Only the policy asks it (forbidigo): everything else asks Authorize.
 func (a *Actor) Approver(soldTo int64) bool {
 	return a != nil && a.User != nil && !a.User.IsStaff() && slices.Contains(a.Approves, soldTo)
 }
 
 // Action is something an actor may try to do. Every read and write in
-// Caseport names one and asks Authorize; each is a row of Policy.
+// Caseport names one and asks Authorize; each is a row of the policy
+// (Rules).
 type Action string
 
 // Actions of the cases area.
@@ -69,8 +74,19 @@ const (
 	ReopenCase  Action = "case.reopen"
 	// ReopenAnyCase reopens past the window and after automated
 	// follow-ups closed the case (see Case.MayReopen).
-	ReopenAnyCase     Action = "case.reopen_any"
-	WorkCase          Action = "case.work" // reply, note, status, priority, owner, contact
+	ReopenAnyCase Action = "case.reopen_any"
+	// OpenCaseForCaller opens a case for another contact, a Designated
+	// Contact of the combination on the phone; everyone else opens cases
+	// for themselves.
+	OpenCaseForCaller Action = "case.open_for_caller"
+	// SetAnyPriority opens a case as Critical or Production Down, which
+	// customers raise by telephone; everyone else chooses Low, Medium or
+	// High (CustomerPriorities).
+	SetAnyPriority Action = "case.priority_any"
+	WorkCase       Action = "case.work" // reply, status, priority, owner, contact
+	// WriteInternalNote adds a note to a case that only those who may
+	// ViewInternalNotes read.
+	WriteInternalNote Action = "case.note_internal"
 	ViewInternalNotes Action = "case.notes"
 	VerifyCaller      Action = "caller.verify"
 	// Customer escalations: a Designated Contact (or staff for them)
@@ -94,8 +110,12 @@ const (
 	CreateSFTPAccount Action = "sftp.create"
 	// ViewSFTPPassword reads the password of a case's active temporary
 	// SFTP account.
-	ViewSFTPPassword   Action = "sftp.password"
-	ManageFileSettings Action = "settings.files"
+	ViewSFTPPassword Action = "sftp.password"
+	// SkipAcknowledgement sends files to a case without first
+	// acknowledging its data-protection notice: staff sharing files back.
+	// Customers acknowledge it once per case before their first transfer.
+	SkipAcknowledgement Action = "case.files_unacknowledged"
+	ManageFileSettings  Action = "settings.files"
 )
 
 // Actions of the accounts area.
@@ -151,7 +171,7 @@ const (
 type Area string
 
 // Areas. Knowledge, community, ideas, downloads and chat have no actions
-// yet: a new area adds its constant here and its rows to Policy.
+// yet: a new area adds its constant here and its rows to the policy.
 const (
 	AreaCases         Area = "cases"
 	AreaFiles         Area = "files"
@@ -221,9 +241,9 @@ const (
 	adminsOnly = "desk.policy.admins_only"
 )
 
-// Policy is the table of every action and who may take it, by area.
-// Authorize and Allowed read it and nothing else.
-var Policy = []Rule{
+// policy is the table of every action and who may take it, by area.
+// Authorize and Allowed read it and nothing else; Rules hands out a copy.
+var policy = []Rule{
 	// Cases.
 	{Action: ListCases, Area: AreaCases, Who: Who{Staff: true, Contacts: true}},
 	{Action: ViewQueue, Area: AreaCases, Who: Who{Staff: true}, Refusal: "desk.policy.queue_staff_only"},
@@ -233,7 +253,10 @@ var Policy = []Rule{
 	{Action: CloseCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "close_case"},
 	{Action: ReopenCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "reopen_case"},
 	{Action: ReopenAnyCase, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.reopen_window_staff_only"},
+	{Action: OpenCaseForCaller, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.for_caller_staff_only"},
+	{Action: SetAnyPriority, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.priority_by_telephone"},
 	{Action: WorkCase, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
+	{Action: WriteInternalNote, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.notes_staff_only"},
 	{Action: ViewInternalNotes, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
 	{Action: VerifyCaller, Area: AreaCases, Who: Who{Staff: true}, Refusal: staffOnly},
 	{Action: EscalateCase, Area: AreaCases, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "escalate_case"},
@@ -250,6 +273,7 @@ var Policy = []Rule{
 		Does: "transfer_files", Refusal: "desk.policy.sftp_ask_support",
 	},
 	{Action: ViewSFTPPassword, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "transfer_files"},
+	{Action: SkipAcknowledgement, Area: AreaFiles, Who: Who{Staff: true}, OnCase: true, Refusal: "desk.policy.acknowledge_first"},
 	{Action: ManageFileSettings, Area: AreaFiles, Who: Who{Roles: admins}, Refusal: adminsOnly},
 
 	// Accounts.
@@ -293,33 +317,50 @@ var Policy = []Rule{
 	{Action: UseConsole, Area: AreaConsole, Who: Who{Staff: true}, Hides: true},
 }
 
-// Actions lists every action in the order of Policy.
-var Actions = func() []Action {
-	out := make([]Action, len(Policy))
-	for i, r := range Policy {
+// Rules returns the policy table, one row per action in the order of the
+// areas: a copy, so no caller can change who may do what.
+func Rules() []Rule {
+	out := make([]Rule, len(policy))
+	for i := range policy {
+		out[i] = policy[i].clone()
+	}
+	return out
+}
+
+// Actions lists every action in the order of the policy.
+func Actions() []Action {
+	out := make([]Action, len(policy))
+	for i, r := range policy {
 		out[i] = r.Action
 	}
 	return out
-}()
+}
 
 var rules = func() map[Action]*Rule {
-	m := make(map[Action]*Rule, len(Policy))
-	for i := range Policy {
-		if _, dup := m[Policy[i].Action]; dup {
-			panic("desk: action " + string(Policy[i].Action) + " has two rows")
+	m := make(map[Action]*Rule, len(policy))
+	for i := range policy {
+		if _, dup := m[policy[i].Action]; dup {
+			panic("desk: action " + string(policy[i].Action) + " has two rows")
 		}
-		m[Policy[i].Action] = &Policy[i]
+		m[policy[i].Action] = &policy[i]
 	}
 	return m
 }()
 
-// RuleOf returns the row of the policy for an action.
+// RuleOf returns (a copy of) the row of the policy for an action.
 func RuleOf(act Action) (Rule, bool) {
 	r, ok := rules[act]
 	if !ok {
 		return Rule{}, false
 	}
-	return *r, true
+	return r.clone(), true
+}
+
+// clone copies a row with its own list of roles.
+func (r *Rule) clone() Rule {
+	c := *r
+	c.Who.Roles = slices.Clone(r.Who.Roles)
+	return c
 }
 
 // Target is what an action is done to: a combination for case actions, a
@@ -410,7 +451,7 @@ type Permissions struct {
 // policy that Authorize allows on the target.
 func Allowed(a *Actor, t Target) Permissions {
 	p := Permissions{may: map[Action]bool{}}
-	for _, r := range Policy {
+	for _, r := range policy {
 		if Authorize(a, r.Action, t) == nil {
 			p.may[r.Action] = true
 		}
@@ -418,13 +459,33 @@ func Allowed(a *Actor, t Target) Permissions {
 	return p
 }
 
+// Anywhere reports whether the actor may take act on something of theirs:
+// the console and portal as a whole, or one of the combinations they hold
+// a level on. It answers "may open a case at all" for a menu item or a
+// button that names no case or company.
+func Anywhere(a *Actor, act Action) bool {
+	if Authorize(a, act, Target{}) == nil {
+		return true
+	}
+	if a == nil {
+		return false
+	}
+	for _, c := range a.Combinations(Basic) {
+		if Authorize(a, act, On(c)) == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // Can reports whether the actor may take the action.
 func (p Permissions) Can(act Action) bool { return p.may[act] }
 
-// Actions lists what the actor may do, in the order of Policy.
+// Actions lists what the actor may do, in the order of the policy.
 func (p Permissions) Actions() []Action {
 	var out []Action
-	for _, act := range Actions {
+	for _, r := range policy {
+		act := r.Action
 		if p.may[act] {
 			out = append(out, act)
 		}

@@ -71,7 +71,8 @@ type User struct {
 // Name is the user's full name.
 func (u *User) Name() string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }
 
-// IsStaff reports whether u works for the vendor.
+// IsStaff reports whether u works for the vendor: a fact, never a
+// permission (see Actor.IsStaff).
 func (u *User) IsStaff() bool { return u.Kind == KindStaff }
 
 // HasRole reports whether u is staff holding r.
@@ -233,8 +234,23 @@ func ValidatePassword(pw string) error {
 	return p.Err()
 }
 
+// StaffWhoMay returns the staff members of users whom the policy lets take
+// act (disabled users never): who an alert about that work goes to, such
+// as the dead jobs to those who may ManageJobs.
+func StaffWhoMay(users []User, act Action) []User {
+	var out []User
+	for i := range users {
+		if users[i].IsStaff() && Authorize(&Actor{User: &users[i]}, act, Target{}) == nil {
+			out = append(out, users[i])
+		}
+	}
+	return out
+}
+
 // StaffWith returns the staff members of users who hold r and are not
-// disabled: who an email for a role goes to.
+// disabled: who an email for a duty the handbook gives a role goes to (the
+// product support manager on duty hears of every urgent case). For alerts
+// about work the policy governs, StaffWhoMay asks the policy instead.
 func StaffWith(users []User, r Role) []User {
 	var out []User
 	for _, u := range users {

@@ -308,7 +308,7 @@ func (s *core) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request, r
 	if err := s.audit(ctx, tx, r, "access_requested", contact.Email, detail); err != nil {
 		return nil, err
 	}
-	if req.Matched() && r.Actor != nil && r.Actor.Approver(req.SoldToID) {
+	if req.Matched() && desk.Authorize(r.Actor, desk.DecideAccessRequest, desk.On(req.Combination)) == nil {
 		return req, s.decide(ctx, tx, r, req, true, "Requested by a Designated Approver: approved at once.") //i18n:stored
 	}
 	// An unmatched request asks the same (empty) question, so both
@@ -337,12 +337,7 @@ func (s *Access) DecideAccessRequest(ctx context.Context, r Request, requestID i
 		if err != nil {
 			return err
 		}
-		if err := desk.Authorize(r.Actor, desk.DecideAccessRequest, desk.On(req.Combination)); err != nil {
-			if errors.Is(err, desk.ErrForbidden) {
-				// Someone who does not approve for this Sold To learns
-				// nothing about its requests.
-				return fmt.Errorf("access request %d: %w", requestID, desk.ErrNotFound)
-			}
+		if err := mayDecide(r, req); err != nil {
 			return err
 		}
 		if _, err := req.Next(decision(approve)); err != nil {
@@ -353,6 +348,34 @@ func (s *Access) DecideAccessRequest(ctx context.Context, r Request, requestID i
 		}
 		return s.decide(ctx, tx, r, req, approve, note)
 	})
+}
+
+// mayDecide is the policy's answer whether the actor may decide req.
+func mayDecide(r Request, req *desk.AccessRequest) error {
+	if err := desk.Authorize(r.Actor, desk.DecideAccessRequest, desk.On(req.Combination)); err != nil {
+		if errors.Is(err, desk.ErrForbidden) {
+			// Someone who does not approve for this Sold To learns
+			// nothing about its requests.
+			return fmt.Errorf("access request %d: %w", req.ID, desk.ErrNotFound)
+		}
+		return err
+	}
+	return nil
+}
+
+// AskDecide answers whether the actor may decide a request, for a handler
+// that reads the decision from a form: someone the policy refuses learns
+// that there is no such request, never what is wrong with a form they may
+// not send. DecideAccessRequest asks again in its transaction.
+func (s *Access) AskDecide(ctx context.Context, r Request, requestID int64) error {
+	rows, err := s.store.AccessRequests(ctx, store.AccessRequestFilter{ID: requestID})
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("access request %d: %w", requestID, desk.ErrNotFound)
+	}
+	return mayDecide(r, &rows[0].AccessRequest)
 }
 
 // decision is the event of desk's access request table that approve
@@ -403,11 +426,22 @@ func (s *core) decide(ctx context.Context, tx *store.Tx, r Request, req *desk.Ac
 	})
 }
 
+// AccessRequestView is an access request as one reader sees it.
+type AccessRequestView struct {
+	desk.AccessRequestRow
+	// CanSeeMatch says the reader may see what its Org IDs matched
+	// (ViewAccessMatch): for anyone else the match and the companies'
+	// names are cleared, and whether it matched is not theirs to learn.
+	CanSeeMatch bool
+	// CanDecide says the reader may decide it now.
+	CanDecide bool
+}
+
 // AccessRequests lists the requests of the actor's scope
 // (desk.Actor.AccessRequestScope): all for staff, who help with requests
 // that matched no Service Contract, their Sold To companies' for
 // Designated Approvers, their own for anyone else.
-func (s *Access) AccessRequests(ctx context.Context, r Request, state desk.RequestState) ([]desk.AccessRequestRow, error) {
+func (s *Access) AccessRequests(ctx context.Context, r Request, state desk.RequestState) ([]AccessRequestView, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return nil, err
 	}
@@ -423,33 +457,31 @@ func (s *Access) AccessRequests(ctx context.Context, r Request, state desk.Reque
 	if err != nil {
 		return nil, err
 	}
+	out := make([]AccessRequestView, len(rows))
 	for i := range rows {
-		requesterView(r.Actor, &rows[i])
+		out[i] = readerView(r.Actor, &rows[i])
 	}
-	return rows, nil
+	return out, nil
 }
 
 // AccessRequest returns one request to staff, to someone who may decide
 // it, or to the contact who asked; anyone else learns nothing of it.
-// CanDecide says whether the actor may decide it now.
-func (s *Access) AccessRequest(ctx context.Context, r Request, requestID int64) (req *desk.AccessRequestRow, canDecide bool, err error) {
+func (s *Access) AccessRequest(ctx context.Context, r Request, requestID int64) (*AccessRequestView, error) {
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	rows, err := s.store.AccessRequests(ctx, store.AccessRequestFilter{ID: requestID})
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, false, fmt.Errorf("access request %d: %w", requestID, desk.ErrNotFound)
+		return nil, fmt.Errorf("access request %d: %w", requestID, desk.ErrNotFound)
 	}
-	req = &rows[0]
-	if err := desk.Authorize(r.Actor, desk.ViewAccessRequest, requestTarget(req)); err != nil {
-		return nil, false, fmt.Errorf("access request %d: %w", requestID, err)
+	if err := desk.Authorize(r.Actor, desk.ViewAccessRequest, requestTarget(&rows[0])); err != nil {
+		return nil, fmt.Errorf("access request %d: %w", requestID, err)
 	}
-	canDecide = desk.Authorize(r.Actor, desk.DecideAccessRequest, requestTarget(req)) == nil
-	requesterView(r.Actor, req)
-	return req, canDecide && req.State.Decidable(), nil
+	v := readerView(r.Actor, &rows[0])
+	return &v, nil
 }
 
 // requestTarget is an access request as the policy sees it: its
@@ -458,14 +490,21 @@ func requestTarget(req *desk.AccessRequestRow) desk.Target {
 	return desk.Target{Combination: req.Combination, OwnerID: req.ContactID}
 }
 
-// requesterView leaves a requester who neither decides the request nor
-// works for the vendor only what they typed: whether the Org IDs matched
-// anything, and the names of the companies, are not theirs to learn.
-func requesterView(a *desk.Actor, req *desk.AccessRequestRow) {
-	if desk.Authorize(a, desk.ViewAccessMatch, requestTarget(req)) == nil {
-		return
+// readerView is a request as a's: a requester who neither decides the
+// request nor works for the vendor keeps only what they typed, as whether
+// the Org IDs matched anything, and the names of the companies, are not
+// theirs to learn.
+func readerView(a *desk.Actor, req *desk.AccessRequestRow) AccessRequestView {
+	t := requestTarget(req)
+	v := AccessRequestView{
+		AccessRequestRow: *req,
+		CanSeeMatch:      desk.Authorize(a, desk.ViewAccessMatch, t) == nil,
+		CanDecide:        desk.Authorize(a, desk.DecideAccessRequest, t) == nil && req.State.Decidable(),
 	}
-	req.Combination, req.SoldToName, req.EndUserName = desk.Combination{}, "", ""
+	if !v.CanSeeMatch {
+		v.Combination, v.SoldToName, v.EndUserName = desk.Combination{}, "", ""
+	}
+	return v
 }
 
 // SetGrant gives a contact a level on a combination (portal admins). The

@@ -99,8 +99,9 @@ func coveredProducts(cs []desk.Contract, cat *desk.Catalog, now time.Time) []des
 }
 
 // Open opens a case: a Designated Contact for themselves on a
-// combination with an active contract covering the product, or staff on a
-// caller's behalf. Nothing is saved when anything is wrong.
+// combination with an active contract covering the product, or whoever
+// may OpenCaseForCaller (staff) on a caller's behalf. Nothing is saved
+// when anything is wrong.
 func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case, error) {
 	if err := desk.Authorize(r.Actor, desk.OpenCase, desk.On(n.Combination)); err != nil {
 		if errors.Is(err, desk.ErrNotFound) && n.SoldToID != 0 {
@@ -108,8 +109,9 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 		}
 		return nil, err
 	}
-	staff := r.Actor.IsStaff()
-	if !staff {
+	may := desk.Allowed(r.Actor, desk.On(n.Combination))
+	forCaller := may.Can(desk.OpenCaseForCaller)
+	if !forCaller {
 		n.ContactID = r.Actor.User.ID
 	}
 	n.Summary, n.Description = strings.TrimSpace(n.Summary), strings.TrimSpace(n.Description)
@@ -117,7 +119,7 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 	// Every problem is reported at once: the form's own and those the
 	// store shows.
 	p := desk.Problems{}
-	n.Check(p, staff)
+	n.Check(p, may)
 	now := s.now()
 	var c *desk.Case
 	err := s.store.Write(ctx, func(tx *store.Tx) error {
@@ -139,7 +141,7 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 			return err
 		}
 		event := "Case opened on the portal." //i18n:stored
-		if staff {
+		if forCaller {
 			event = "Case opened by " + r.Actor.User.Name() + " for the caller." //i18n:stored
 		}
 		if n.LinkedCaseID != 0 {
@@ -225,9 +227,12 @@ type CaseView struct {
 	SFTP               []desk.SFTPAccount
 	CanCreateSFTP      bool
 	SFTPHost, SFTPPort string
-	// Reopenable is false once the reopen window has passed: the page then
-	// offers a new case linked to this one.
-	Reopenable bool
+	// ReopenRefusal says why the actor may not reopen the closed case
+	// (Case.MayReopen's reason), shown as it is; nil when they may, or
+	// when the case is not closed. OpenLinked says the way on is a new
+	// case linked to this one (Case.MayOpenLinked).
+	ReopenRefusal *desk.Message
+	OpenLinked    bool
 	// Contacts are the case's possible contacts, for staff.
 	Contacts []desk.User
 	// Clocks are the service-level clocks, Pauses their history; Now is
@@ -274,8 +279,11 @@ func (s *Cases) Case(ctx context.Context, r Request, caseID int64) (*CaseView, e
 			}
 		}
 	}
-	v.Reopenable = c.Reopenable(now) || (c.Status == desk.StatusClosed && can(desk.ReopenAnyCase))
-	v.CanReopen = c.MayReopen(r.Actor, now) == nil
+	reopen := c.MayReopen(r.Actor, now)
+	v.CanReopen = reopen == nil
+	if m, ok := desk.AsMessage(reopen); ok && c.Status == desk.StatusClosed {
+		v.ReopenRefusal, v.OpenLinked = &m, c.MayOpenLinked(r.Actor, now)
+	}
 	if v.Feed, err = s.store.Entries(ctx, caseID, can(desk.ViewInternalNotes)); err != nil {
 		return nil, err
 	}
@@ -351,20 +359,20 @@ func hide(err error, caseID int64) error {
 // List lists a page of cases the actor may see. The scope always comes
 // from the actor, whatever the caller put in the filter.
 func (s *Cases) List(ctx context.Context, r Request, f desk.CaseFilter) (*desk.CasePage, error) {
-	if r.Actor == nil || r.Actor.User == nil {
-		return nil, desk.ErrUnauthenticated
+	// One answer for the page and the API: the queue is the policy's
+	// ViewQueue, and whoever may not see it is refused with the policy's
+	// reason, never given another list instead; the other lists are
+	// ListCases.
+	act := desk.ListCases
+	if f.List == desk.Queue {
+		act = desk.ViewQueue
+	}
+	if err := desk.Authorize(r.Actor, act, desk.Target{}); err != nil {
+		return nil, err
 	}
 	f.Scope = r.Actor.Scope()
 	if f.List == desk.MyCases {
 		f.ContactID = r.Actor.User.ID
-	}
-	if f.List == desk.Queue {
-		// One answer for the page and the API: the queue is the policy's
-		// ViewQueue, and whoever may not see it is refused with the
-		// policy's reason, never given another list instead.
-		if err := desk.Authorize(r.Actor, desk.ViewQueue, desk.Target{}); err != nil {
-			return nil, err
-		}
 	}
 	page, err := s.store.Cases(ctx, f)
 	if errors.Is(err, store.ErrBadCursor) {
@@ -432,13 +440,43 @@ func (s *core) askCase(ctx context.Context, r Request, caseID int64, act desk.Ac
 	if err != nil {
 		return err
 	}
+	return askOn(r, &c.Case, act)
+}
+
+// askOn is askCase's answer on a case already read.
+func askOn(r Request, c *desk.Case, act desk.Action) error {
 	if err := desk.Authorize(r.Actor, act, desk.On(c.Combination())); err != nil {
 		if errors.Is(err, desk.ErrNotFound) {
-			return hide(err, caseID)
+			return hide(err, c.ID)
 		}
 		return fmt.Errorf("case %s: %w", c.Number(), err)
 	}
 	return nil
+}
+
+// Post adds what the actor writes on a case, for the case page's form and
+// the API alike: an internal note when asked for (WriteInternalNote), a
+// public reply from whoever works the case (WorkCase), else a customer's
+// update (CommentCase). It returns the kind of entry it added.
+func (s *Cases) Post(ctx context.Context, r Request, caseID int64, body string, internal bool) (desk.EntryKind, error) {
+	c, err := s.store.Case(ctx, caseID)
+	if err != nil {
+		return "", err
+	}
+	kind, act := desk.EntryComment, desk.CommentCase
+	switch {
+	case internal:
+		kind, act = desk.EntryNote, desk.WriteInternalNote
+	case desk.Authorize(r.Actor, desk.WorkCase, desk.On(c.Combination())) == nil:
+		kind, act = desk.EntryReply, desk.WorkCase
+	}
+	if err := askOn(r, &c.Case, act); err != nil {
+		return "", err
+	}
+	if kind == desk.EntryComment {
+		return kind, s.comment(ctx, r, caseID, body)
+	}
+	return kind, s.reply(ctx, r, caseID, body, kind)
 }
 
 // Comment adds a customer's update to a case. A case waiting on the
@@ -447,6 +485,11 @@ func (s *Cases) Comment(ctx context.Context, r Request, caseID int64, body strin
 	if err := s.askCase(ctx, r, caseID, desk.CommentCase); err != nil {
 		return err
 	}
+	return s.comment(ctx, r, caseID, body)
+}
+
+// comment is Comment once the policy has answered.
+func (s *core) comment(ctx context.Context, r Request, caseID int64, body string) error {
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
@@ -479,19 +522,35 @@ func closedErr(c *desk.Case) error {
 	return desk.Refuse(desk.ErrConflict, "support.cases.case_is_closed_reopen", "Number", c.Number())
 }
 
-// Reply adds a staff member's public reply or internal note.
+// Reply adds a staff member's public reply (WorkCase) or internal note
+// (WriteInternalNote).
 func (s *Cases) Reply(ctx context.Context, r Request, caseID int64, body string, internal bool) error {
-	if err := s.askCase(ctx, r, caseID, desk.WorkCase); err != nil {
+	kind := desk.EntryReply
+	if internal {
+		kind = desk.EntryNote
+	}
+	if err := s.askCase(ctx, r, caseID, replyAction(kind)); err != nil {
 		return err
 	}
+	return s.reply(ctx, r, caseID, body, kind)
+}
+
+// replyAction is the action a reply or a note needs.
+func replyAction(kind desk.EntryKind) desk.Action {
+	if kind == desk.EntryNote {
+		return desk.WriteInternalNote
+	}
+	return desk.WorkCase
+}
+
+// reply is Reply once the policy has answered: kind is EntryReply or
+// EntryNote.
+func (s *core) reply(ctx context.Context, r Request, caseID int64, body string, kind desk.EntryKind) error {
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
-	return s.writeCase(ctx, r, caseID, desk.WorkCase, func(tx *store.Tx, c *desk.Case) error {
-		kind := desk.EntryReply
-		if internal {
-			kind = desk.EntryNote
-		}
+	internal := kind == desk.EntryNote
+	return s.writeCase(ctx, r, caseID, replyAction(kind), func(tx *store.Tx, c *desk.Case) error {
 		body = strings.TrimSpace(body)
 		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: kind, AuthorID: r.actorID(), Body: body, CreatedAt: s.now()}); err != nil {
 			return err

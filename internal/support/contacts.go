@@ -347,7 +347,7 @@ func (s *Accounts) Profile(ctx context.Context, r Request) (*Profile, error) {
 			return nil, err
 		}
 		for i := range p.Requests {
-			requesterView(r.Actor, &p.Requests[i])
+			p.Requests[i] = readerView(r.Actor, &p.Requests[i]).AccessRequestRow
 		}
 	}
 	if p.Tokens, err = s.store.APITokens(ctx, u.ID); err != nil {

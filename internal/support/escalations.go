@@ -98,11 +98,8 @@ func (s *Cases) Escalations(ctx context.Context, r Request, caseID int64) (*Esca
 				v.Refusal = &why
 			}
 			v.CanEscalate = v.Refusal == nil
-			if facts.NoActiveContract && r.Actor.IsStaff() {
-				v.ContractLink = "/console/contracts/new?company=" + strconv.FormatInt(row.SoldToID, 10)
-				if facts.LastContract != nil {
-					v.ContractLink = "/console/contracts/" + strconv.FormatInt(facts.LastContract.ID, 10)
-				}
+			if facts.NoActiveContract {
+				v.ContractLink = contractLink(r, row.SoldToID, facts.LastContract)
 			}
 			return nil
 		})
@@ -117,6 +114,20 @@ func (s *Cases) Escalations(ctx context.Context, r Request, caseID int64) (*Esca
 	v.Current = &rows[0]
 	v.Feed, err = s.store.EscalationEntries(ctx, v.Current.ID)
 	return v, err
+}
+
+// contractLink is the way from a case without an active Service
+// Contract to the console: its last contract for whoever may read the
+// accounts, a new one of the Sold To for whoever may add contracts, else
+// none.
+func contractLink(r Request, soldToID int64, last *desk.Contract) string {
+	switch {
+	case last != nil && desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}) == nil:
+		return "/console/contracts/" + strconv.FormatInt(last.ID, 10)
+	case last == nil && desk.Authorize(r.Actor, desk.ManageContracts, desk.Target{}) == nil:
+		return "/console/contracts/new?company=" + strconv.FormatInt(soldToID, 10)
+	}
+	return ""
 }
 
 // Escalate escalates a case: a reason from the list, details, and the
@@ -165,7 +176,7 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 		if err := s.audit(ctx, tx, r, "case_escalated", c.Number(), string(reason)); err != nil {
 			return err
 		}
-		if err := s.notifyRole(ctx, tx, desk.RoleEscalationOwner, c, "escalation_requested",
+		if err := s.notifyWhoMay(ctx, tx, desk.ManageEscalations, c, "escalation_requested",
 			desk.Msg("mail.escalation_requested.staff_subject", "Number", c.Number(), "Reason", reason),
 			desk.Msg("mail.escalation_requested.staff_text", "Number", c.Number(), "Summary", c.Summary, "Details", esc.Details,
 				"Queue", s.baseURL+"/console/escalations")); err != nil {
@@ -180,12 +191,27 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 	return esc, nil
 }
 
-// notifyRole emails every staff member with a role about a case.
-func (s *core) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *desk.Case, kind string, subject, text desk.Message) error {
-	staff, err := s.staffWith(ctx, tx, role)
+// notifyWhoMay emails about a case every staff member the policy lets
+// take act: those who do the work it tells of.
+func (s *core) notifyWhoMay(ctx context.Context, tx *store.Tx, act desk.Action, c *desk.Case, kind string, subject, text desk.Message) error {
+	staff, err := s.staffWhoMay(ctx, tx, act)
 	if err != nil {
 		return err
 	}
+	return s.notifyStaff(ctx, tx, staff, c, kind, subject, text)
+}
+
+// notifyRole emails every staff member with a role about a case: a duty
+// the handbook gives the role, not work the policy governs (notifyWhoMay).
+func (s *core) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *desk.Case, kind string, subject, text desk.Message) error {
+	staff, err := tx.Users(ctx, desk.UserFilter{Kind: desk.KindStaff})
+	if err != nil {
+		return err
+	}
+	return s.notifyStaff(ctx, tx, desk.StaffWith(staff, role), c, kind, subject, text)
+}
+
+func (s *core) notifyStaff(ctx context.Context, tx *store.Tx, staff []desk.User, c *desk.Case, kind string, subject, text desk.Message) error {
 	for _, u := range staff {
 		if err := s.queueMail(ctx, tx, mail{Kind: kind, To: &u, Case: c, Subject: subject, Text: text, Link: s.baseURL + "/cases/" + c.Number()}); err != nil {
 			return err
@@ -194,13 +220,14 @@ func (s *core) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *
 	return nil
 }
 
-// staffWith lists the staff members with a role who are not disabled.
-func (s *core) staffWith(ctx context.Context, tx *store.Tx, role desk.Role) ([]desk.User, error) {
+// staffWhoMay lists the staff members the policy lets take act (never a
+// disabled one).
+func (s *core) staffWhoMay(ctx context.Context, tx *store.Tx, act desk.Action) ([]desk.User, error) {
 	staff, err := tx.Users(ctx, desk.UserFilter{Kind: desk.KindStaff})
 	if err != nil {
 		return nil, err
 	}
-	return desk.StaffWith(staff, role), nil
+	return desk.StaffWhoMay(staff, act), nil
 }
 
 // EscalationQueueView is the queue of active escalations.

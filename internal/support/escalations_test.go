@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -183,6 +184,69 @@ func TestCriticalNotifiesTheProductSupportManager(t *testing.T) {
 		}
 		if got := f.mails(t, psm.Email, "Production Down"); len(got) != 1 {
 			t.Errorf("product support manager mails: %v", got)
+		}
+	})
+}
+
+// TestEscalationRequestedTellsWhoWorksIt: a new escalation is emailed to
+// every staff member the policy lets work escalations (escalation owners
+// and portal admins), not to other staff.
+func TestEscalationRequestedTellsWhoWorksIt(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		acme := f.customer("Acme Corp")
+		owner, admin := f.fx.Staff([]desk.Role{desk.RoleEscalationOwner}), f.fx.Staff([]desk.Role{desk.RolePortalAdmin})
+		agent, psm := f.fx.Staff([]desk.Role{desk.RoleAgent}), f.fx.Staff([]desk.Role{desk.RoleProductSupportManager})
+		caseID := f.open(t, acme.dana, desk.PriorityMedium)
+		if _, err := f.svc.Cases().Escalate(context.Background(), f.req(t, acme.dana), caseID, desk.ReasonBusinessImpact, "All agents affected."); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			who  string
+			u    *desk.User
+			want int
+		}{{"the escalation owner", owner, 1}, {"the portal admin", admin, 1}, {"an agent", agent, 0}, {"the product support manager", psm, 0}} {
+			if got := f.mails(t, tt.u.Email, "escalated"); len(got) != tt.want {
+				t.Errorf("%s got %q, want %d email", tt.who, got, tt.want)
+			}
+		}
+	})
+}
+
+// TestContractLink: staff reading why a case without an active Service
+// Contract cannot be escalated get the way to the console that they may
+// take: the ended contract for whoever reads the accounts, a new contract
+// only for whoever may add one.
+func TestContractLink(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		ended, never := f.fx.Company("Ended Inc"), f.fx.Company("Never Ltd")
+		last := f.fx.Contract(ended, fixture.Ended(30))
+		endedCase := f.fx.Case(f.fx.Contact(ended, desk.ReadWrite), fixture.On(fixture.Combination(last)))
+		neverCombo := desk.Combination{SoldToID: never.ID, EndUserID: never.ID}
+		pat := f.fx.Contact(never, desk.NoAccess)
+		f.fx.Grant(pat, neverCombo, desk.ReadWrite)
+		neverCase := f.fx.Case(pat, fixture.On(neverCombo))
+		agent, admin := f.staff(t, desk.RoleAgent), f.staff(t, desk.RolePortalAdmin)
+		for _, tt := range []struct {
+			who    string
+			r      support.Request
+			caseID int64
+			want   string
+		}{
+			{"an agent, ended contract", agent, endedCase.ID, "/console/contracts/" + itoa(last.ID)},
+			{"an admin, ended contract", admin, endedCase.ID, "/console/contracts/" + itoa(last.ID)},
+			{"an agent, no contract ever", agent, neverCase.ID, ""},
+			{"an admin, no contract ever", admin, neverCase.ID, "/console/contracts/new?company=" + itoa(never.ID)},
+		} {
+			v, err := f.svc.Cases().Escalations(ctx, tt.r, tt.caseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Refusal == nil || v.ContractLink != tt.want {
+				t.Errorf("%s: refusal %v, contract link %q; want a refusal and %q", tt.who, v.Refusal, v.ContractLink, tt.want)
+			}
 		}
 	})
 }

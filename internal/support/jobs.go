@@ -117,14 +117,15 @@ func (s *Jobs) DiscardJob(ctx context.Context, r Request, jobID int64) error {
 }
 
 // JobDied is told of every job that dies, in the transaction that makes
-// it dead (worker.Worker.Died): it sets the alert to portal admins, once
-// for all the jobs that die before the alert goes out.
+// it dead (worker.Worker.Died): it sets the alert to those who may
+// ManageJobs (portal admins), once for all the jobs that die before the
+// alert goes out.
 func (s *Jobs) JobDied(ctx context.Context, tx *store.Tx, j *desk.Job) error {
 	return tx.ScheduleJobOnce(ctx, &desk.Job{Kind: JobDeadAlert, Key: JobDeadAlert, RunAt: s.now().Add(deadAlertDelay)}, s.now())
 }
 
-// RunDeadJobsAlert is the job that emails every portal admin the jobs
-// that died since it was set and are still dead.
+// RunDeadJobsAlert is the job that emails everyone who may ManageJobs
+// (portal admins) the jobs that died since it was set and are still dead.
 func (s *Jobs) RunDeadJobsAlert(ctx context.Context, j *desk.Job) error {
 	jobs, err := s.store.Jobs(ctx, store.JobFilter{Dead: true, Limit: 500})
 	if err != nil {
@@ -141,7 +142,7 @@ func (s *Jobs) RunDeadJobsAlert(ctx context.Context, j *desk.Job) error {
 		if done, err := tx.FinishJob(ctx, j.ID, s.now()); err != nil || !done || len(lines) == 0 {
 			return err
 		}
-		admins, err := s.staffWith(ctx, tx, desk.RolePortalAdmin)
+		admins, err := s.staffWhoMay(ctx, tx, desk.ManageJobs)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package support_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -370,6 +371,159 @@ func TestConflictsAreFieldMessages(t *testing.T) {
 		_, err = f.svc.Cases().List(ctx, f.req(t, f.fx.Contact(acme, desk.ReadWrite)), desk.CaseFilter{List: desk.GroupCases, After: "garbage"})
 		if got := desk.AsValidation(err)["after"]; got != "This page link is not valid; go back to the first page." {
 			t.Errorf("a bad page link: %v, want the after message", err)
+		}
+	})
+}
+
+// TestOpenForCaller: whoever may OpenCaseForCaller (an agent on the phone)
+// opens a case for a Designated Contact, as Critical if need be; a
+// Designated Contact's case is always their own and never Critical.
+func TestOpenForCaller(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		acme := f.fx.Company("Acme Corp")
+		combo := fixture.Combination(f.fx.Contract(acme))
+		dana, sam := f.fx.Contact(acme, desk.ReadWrite), f.fx.Contact(acme, desk.ReadWrite)
+		n := f.newCase(combo)
+		n.ContactID, n.Priority = dana.ID, desk.PriorityCritical
+		c, err := f.svc.Cases().Open(ctx, f.staff(t, desk.RoleAgent), n)
+		if err != nil {
+			t.Fatalf("an agent opens a Critical case for Dana: %v", err)
+		}
+		if c.ContactID != dana.ID || c.Priority != desk.PriorityCritical {
+			t.Errorf("the agent's case is %d's, %s; want Dana's (%d), critical", c.ContactID, c.Priority, dana.ID)
+		}
+		feed, err := f.store.Entries(ctx, c.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(feed) == 0 || !strings.Contains(feed[0].Body, "for the caller") {
+			t.Errorf("the feed does not say the case was opened for the caller: %+v", feed)
+		}
+
+		n.Priority = desk.PriorityHigh
+		c, err = f.svc.Cases().Open(ctx, f.req(t, sam), n)
+		if err != nil {
+			t.Fatalf("Sam opens a case naming Dana: %v", err)
+		}
+		if c.ContactID != sam.ID {
+			t.Errorf("Sam's case names contact %d, want Sam (%d): a contact opens cases for themselves", c.ContactID, sam.ID)
+		}
+		n.Priority = desk.PriorityProductionDown
+		if _, err := f.svc.Cases().Open(ctx, f.req(t, sam), n); desk.AsValidation(err)["priority"] == "" {
+			t.Errorf("Sam opening a Production Down case: %v, want a priority problem", err)
+		}
+	})
+}
+
+// TestPost: one use case for what people write on a case, the page's and
+// the API's: a contact's update, a staff reply, a staff note; a contact
+// asking for an internal note is refused by the policy.
+func TestPost(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		acme := f.customer("Acme Corp")
+		caseID := f.open(t, acme.dana, desk.PriorityMedium)
+		dana, agent := f.req(t, acme.dana), f.staff(t, desk.RoleAgent)
+		for _, tt := range []struct {
+			who      string
+			r        support.Request
+			internal bool
+			want     desk.EntryKind
+		}{
+			{"Dana", dana, false, desk.EntryComment},
+			{"an agent", agent, false, desk.EntryReply},
+			{"an agent, internal", agent, true, desk.EntryNote},
+		} {
+			body := "Posted by " + tt.who + "."
+			kind, err := f.svc.Cases().Post(ctx, tt.r, caseID, body, tt.internal)
+			if err != nil || kind != tt.want {
+				t.Fatalf("Post by %s = %s, %v; want %s", tt.who, kind, err, tt.want)
+			}
+			feed, err := f.store.Entries(ctx, caseID, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(feed, func(e desk.Entry) bool { return e.Body == body && e.Kind == tt.want }) {
+				t.Errorf("the feed has no %s %q", tt.want, body)
+			}
+		}
+		_, err := f.svc.Cases().Post(ctx, dana, caseID, "", true)
+		if !errors.Is(err, desk.ErrForbidden) || !strings.Contains(err.Error(), "only support staff write internal notes") {
+			t.Errorf("Dana asking for an internal note: %v, want the policy's refusal before the body is read", err)
+		}
+	})
+}
+
+// TestListAsksThePolicy: every list asks the policy (ListCases, or
+// ViewQueue for the queue), so a user disabled since their request began,
+// or nobody, lists nothing.
+func TestListAsksThePolicy(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		acme := f.customer("Acme Corp")
+		f.open(t, acme.dana, desk.PriorityMedium)
+		dana := f.req(t, acme.dana)
+		if page, err := f.svc.Cases().List(ctx, dana, desk.CaseFilter{List: desk.MyCases}); err != nil || len(page.Cases) != 1 {
+			t.Fatalf("Dana's cases: %v", err)
+		}
+		disabled := *dana.Actor
+		u := *disabled.User
+		u.Disabled = true
+		disabled.User = &u
+		for _, r := range []support.Request{{Actor: &disabled}, {}} {
+			for _, list := range []desk.CaseList{desk.MyCases, desk.GroupCases, desk.ClosedCases, desk.Queue} {
+				if _, err := f.svc.Cases().List(ctx, r, desk.CaseFilter{List: list}); !errors.Is(err, desk.ErrUnauthenticated) {
+					t.Errorf("list %v as %v: %v, want unauthenticated", list, r.Actor, err)
+				}
+			}
+		}
+	})
+}
+
+// TestAccessRequestView: who reads a request learns what the policy lets
+// them: its match (ViewAccessMatch) for staff and its Sold To's approver,
+// not for the contact who asked; the decision for the approver and portal
+// admins (DecideAccessRequest) while it waits.
+func TestAccessRequestView(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		acme := f.customer("Acme Corp")
+		req, err := f.svc.Access().RequestAccess(ctx, f.req(t, acme.riley), acme.combo, desk.ReadWrite, "I run the night shift")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			who               string
+			r                 support.Request
+			seeMatch, decides bool
+		}{
+			{"Riley, who asked", f.req(t, acme.riley), false, false},
+			{"Dana, the approver", f.req(t, acme.dana), true, true},
+			{"an agent", f.staff(t, desk.RoleAgent), true, false},
+			{"a portal admin", f.staff(t, desk.RolePortalAdmin), true, true},
+		} {
+			v, err := f.svc.Access().AccessRequest(ctx, tt.r, req.ID)
+			if err != nil {
+				t.Fatalf("%s: %v", tt.who, err)
+			}
+			if v.CanSeeMatch != tt.seeMatch || v.CanDecide != tt.decides || v.Matched() != tt.seeMatch || (v.SoldToName != "") != tt.seeMatch {
+				t.Errorf("%s: sees the match %v (matched %v, %q), decides %v; want %v, %v", tt.who, v.CanSeeMatch, v.Matched(), v.SoldToName, v.CanDecide, tt.seeMatch, tt.decides)
+			}
+			list, err := f.svc.Access().AccessRequests(ctx, tt.r, "")
+			if err != nil || len(list) != 1 || list[0].CanSeeMatch != tt.seeMatch || list[0].CanDecide != tt.decides {
+				t.Errorf("%s: the list = %+v, %v", tt.who, list, err)
+			}
+		}
+		if err := f.svc.Access().AskDecide(ctx, f.req(t, acme.sam), req.ID); !errors.Is(err, desk.ErrNotFound) {
+			t.Errorf("Sam, who does not approve, asking to decide: %v, want not found", err)
+		}
+		if err := f.svc.Access().AskDecide(ctx, f.req(t, acme.dana), req.ID); err != nil {
+			t.Errorf("Dana asking to decide: %v", err)
 		}
 	})
 }

@@ -135,6 +135,10 @@ type FileTransfer struct {
 	// Acknowledged is when the actor acknowledged the data-protection
 	// warning for this case; zero until then.
 	Acknowledged time.Time
+	// NeedsAcknowledgement says the actor must acknowledge the warning
+	// before sending files: they have not yet, and they may not
+	// SkipAcknowledgement (as the transfers themselves decide).
+	NeedsAcknowledgement bool
 }
 
 // FileTransfer opens the Transfer Files page of a case.
@@ -147,7 +151,8 @@ func (s *Transfers) FileTransfer(ctx context.Context, r Request, caseID int64) (
 	if err != nil {
 		return nil, err
 	}
-	return &FileTransfer{Case: c, Acknowledged: at}, nil
+	skip := desk.Authorize(r.Actor, desk.SkipAcknowledgement, desk.On(c.Combination())) == nil
+	return &FileTransfer{Case: c, Acknowledged: at, NeedsAcknowledgement: at.IsZero() && !skip}, nil
 }
 
 // AcknowledgeFiles records that the actor read the warning not to send
@@ -171,11 +176,11 @@ type acknowledgements interface {
 	FilesAcknowledged(ctx context.Context, caseID, userID int64) (time.Time, error)
 }
 
-// requireAcknowledgement refuses a transfer by a contact who has not
-// acknowledged the data-protection warning of the case. Staff sharing
-// files back need none.
+// requireAcknowledgement refuses a transfer by someone who has not
+// acknowledged the data-protection warning of the case. Whoever may
+// SkipAcknowledgement (staff sharing files back) needs none.
 func (s *core) requireAcknowledgement(ctx context.Context, acks acknowledgements, r Request, c *desk.Case) error {
-	if r.Actor.IsStaff() {
+	if desk.Authorize(r.Actor, desk.SkipAcknowledgement, desk.On(c.Combination())) == nil {
 		return nil
 	}
 	at, err := acks.FilesAcknowledged(ctx, c.ID, r.Actor.User.ID)

@@ -16,14 +16,13 @@ var (
 
 // accessRequestsData is the list of requests, filtered by State.
 type accessRequestsData struct {
-	Requests []desk.AccessRequestRow
+	Requests []support.AccessRequestView
 	Scope    desk.AccessRequestScope
 	State    string
 }
 
 type accessRequestData struct {
-	R         *desk.AccessRequestRow
-	CanDecide bool
+	R *support.AccessRequestView
 }
 
 // accessRequests lists the requests of the user's scope: all (staff),
@@ -62,13 +61,13 @@ func (s *Server) showAccessRequest(w http.ResponseWriter, r *http.Request, a *de
 	if err != nil {
 		return err
 	}
-	req, canDecide, err := s.access.AccessRequest(r.Context(), request(r, a), id)
+	req, err := s.access.AccessRequest(r.Context(), request(r, a), id)
 	if err != nil {
 		return err
 	}
 	render(s, w, r, status, pageAccessRequest, &view{
 		Title: s.loc(r).T("title.access_request"), User: a.User, Form: form, Errors: errs,
-	}, accessRequestData{R: req, CanDecide: canDecide})
+	}, accessRequestData{R: req})
 	return nil
 }
 
@@ -76,6 +75,9 @@ func (s *Server) showAccessRequest(w http.ResponseWriter, r *http.Request, a *de
 func (s *Server) decideAccessRequest(r *http.Request, req support.Request) (string, string, error) {
 	id, err := requestID(r)
 	if err != nil {
+		return "", "", err
+	}
+	if err := s.access.AskDecide(r.Context(), req, id); err != nil { // the policy before the form
 		return "", "", err
 	}
 	var approve bool

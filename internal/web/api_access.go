@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
 )
 
 // apiAccessRoutes are the calls on access requests.
@@ -63,7 +64,7 @@ type apiDecision struct {
 
 // Access requests.
 
-func toAPIAccessRequest(q *desk.AccessRequestRow) apiAccessRequest {
+func toAPIAccessRequest(q *support.AccessRequestView) apiAccessRequest {
 	out := apiAccessRequest{
 		ID: q.ID, Contact: apiRef{q.ContactID, q.ContactName}, SoldToOrgID: q.SoldToOrgID, EndUserOrgID: q.EndUserOrgID,
 		Level: q.Level.String(), Reason: q.Reason,
@@ -114,7 +115,7 @@ func (s *Server) apiRequestAccess(w http.ResponseWriter, r *http.Request, a *des
 }
 
 func (s *Server) apiAccessRequestAnswer(w http.ResponseWriter, r *http.Request, a *desk.Actor, id int64, status int) error {
-	q, _, err := s.access.AccessRequest(r.Context(), request(r, a), id)
+	q, err := s.access.AccessRequest(r.Context(), request(r, a), id)
 	if err != nil {
 		return err
 	}

@@ -406,16 +406,8 @@ func apiCaseWrite[T any](s *Server, apply func(r *http.Request, req support.Requ
 }
 
 func (s *Server) apiComment(r *http.Request, req support.Request, caseID int64, in *apiComment) error {
-	if req.Actor.IsStaff() {
-		return s.cases.Reply(r.Context(), req, caseID, in.Body, in.Internal)
-	}
-	if in.Internal {
-		if err := s.cases.Ask(r.Context(), req, caseID, desk.CommentCase); err != nil { // the policy before the body
-			return err
-		}
-		return invalid("internal", "form.only_staff_write_internal_notes")
-	}
-	return s.cases.Comment(r.Context(), req, caseID, in.Body)
+	_, err := s.cases.Post(r.Context(), req, caseID, in.Body, in.Internal)
+	return err
 }
 
 func (s *Server) apiUpdateCase(r *http.Request, req support.Request, caseID int64, in *apiCaseChange) error {

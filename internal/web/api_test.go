@@ -189,7 +189,11 @@ func TestAPICaseLifecycle(t *testing.T) {
 				t.Error("the customer's API answer has the internal note")
 			}
 		}
-		wantProblem(t, dana.apiCall("POST", "/api/v1/cases/"+number+"/comments", map[string]any{"body": "x", "internal": true}), http.StatusUnprocessableEntity)
+		// An internal note is the policy's WriteInternalNote: a contact is
+		// refused with its reason.
+		if p := wantProblem(t, dana.apiCall("POST", "/api/v1/cases/"+number+"/comments", map[string]any{"body": "x", "internal": true}), http.StatusForbidden); !strings.Contains(p.Detail, "Only support staff write internal notes") {
+			t.Errorf("a contact's internal note: %q, want the policy's reason", p.Detail)
+		}
 		wantProblem(t, dana.apiCall("PATCH", "/api/v1/cases/"+number, map[string]any{"priority": "low"}), http.StatusForbidden)
 		res = dana.apiCall("POST", "/api/v1/cases/"+number+"/comments", map[string]any{"body": "The patch did not help."})
 		if d := decode[detail](t, res); d.Case.Status != "open" {

@@ -118,14 +118,8 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if err != nil {
 		return err
 	}
-	canOpen := false
-	for _, c := range combos {
-		if c.Level == desk.ReadWrite {
-			canOpen = true
-		}
-	}
 	render(s, w, r, http.StatusOK, pageCases, &view{Title: s.loc(r).T(ln.title), User: a.User, Form: q}, casesData{
-		List: q.Get("list"), Page: page, Combos: combos, CanOpen: canOpen,
+		List: q.Get("list"), Page: page, Combos: combos, CanOpen: desk.Anywhere(a, desk.OpenCase),
 		Sizes: pageSizes, Size: f.Limit, Next: nextURL(r.URL, page.Next),
 	})
 	return nil
@@ -332,17 +326,17 @@ func (s *Server) caseAction(do func(r *http.Request, req support.Request, caseID
 	})
 }
 
-// commentOrReply posts the comment form: a customer's update, or for staff
-// a public reply or internal note.
+// commentOrReply posts the comment form: the service makes it a
+// customer's update, a public reply or an internal note, as the API's.
 func (s *Server) commentOrReply(r *http.Request, req support.Request, caseID int64) (string, error) {
-	if req.Actor.IsStaff() {
-		return s.replyCase(r, req, caseID)
+	kind, err := s.cases.Post(r.Context(), req, caseID, r.PostForm.Get("body"), r.PostForm.Get("visibility") == "internal")
+	switch kind {
+	case desk.EntryNote:
+		return s.loc(r).T("notice.your_internal_note_was_added"), err
+	case desk.EntryReply:
+		return s.loc(r).T("notice.your_reply_was_sent_to_the"), err
 	}
-	return s.commentCase(r, req, caseID)
-}
-
-func (s *Server) commentCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	return s.loc(r).T("notice.your_update_was_added_to_the"), s.cases.Comment(r.Context(), req, caseID, r.PostForm.Get("body"))
+	return s.loc(r).T("notice.your_update_was_added_to_the"), err
 }
 
 func (s *Server) closeCase(r *http.Request, req support.Request, caseID int64) (string, error) {
@@ -351,15 +345,6 @@ func (s *Server) closeCase(r *http.Request, req support.Request, caseID int64) (
 
 func (s *Server) reopenCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	return s.loc(r).T("notice.the_case_is_open_again"), s.cases.Reopen(r.Context(), req, caseID, r.PostForm.Get("reason"))
-}
-
-func (s *Server) replyCase(r *http.Request, req support.Request, caseID int64) (string, error) {
-	internal := r.PostForm.Get("visibility") == "internal"
-	notice := s.loc(r).T("notice.your_reply_was_sent_to_the")
-	if internal {
-		notice = s.loc(r).T("notice.your_internal_note_was_added")
-	}
-	return notice, s.cases.Reply(r.Context(), req, caseID, r.PostForm.Get("body"), internal)
 }
 
 func (s *Server) updateCase(r *http.Request, req support.Request, caseID int64) (string, error) {

@@ -54,7 +54,7 @@ func TestSecondLanguageIsAFile(t *testing.T) {
 // its English text, which is for the log).
 func TestErrorsSpeakTheReadersLanguage(t *testing.T) {
 	de := fstest.MapFS{"messages/de.json": {Data: []byte(`{
-		"desk.reopen.not_closed": "Fall {{.Number}} ist nicht geschlossen",
+		"desk.case.reopen_not_closed": "Fall {{.Number}} ist nicht geschlossen",
 		"error.detail.unauthenticated": "Bitte zuerst anmelden.",
 		"error.detail.tus_version": "Dieser Server spricht tus 1.0.0.",
 		"error.tus.chunk_media": "Ein Stück wird als {{.Media}} gesendet",

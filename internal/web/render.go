@@ -84,7 +84,10 @@ var funcs = template.FuncMap{
 		}
 		return template.HTML(b.String()) //nolint:gosec // every piece of text is escaped above
 	},
-	"lower":         strings.ToLower,
+	"lower": strings.ToLower,
+	// sentence shows a message made to be wrapped in others (a refusal:
+	// "case … is not closed") on its own: capital first, full stop last.
+	"sentence":      func(s string) string { return sentence(upperFirst(s)) },
 	"wrapAddresses": wrapAddresses,
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
@@ -215,7 +218,7 @@ func render[T any](s *Server, w http.ResponseWriter, r *http.Request, status int
 		// is (their roles) decides them: the actor's levels do not count.
 		v.Perms = desk.Allowed(&desk.Actor{User: v.User}, desk.Target{})
 		if v.Nav == nil {
-			v.Nav = navFor(s.loc(r), v.Perms, r.URL.Path)
+			v.Nav = navFor(s.loc(r), actorOf(r, v.User), r.URL.Path)
 		}
 	}
 	var buf bytes.Buffer
@@ -237,7 +240,9 @@ type navRow struct {
 }
 
 // consoleNav is the staff console's navigation, portalNav the customers':
-// an item shows when the policy lets the user take its action.
+// an item shows when the policy lets the user take its action somewhere
+// (desk.Anywhere): Open a Case for those who may open a case on one of
+// their combinations.
 var (
 	consoleNav = []navRow{
 		{"nav.queue", "/console", desk.ViewQueue},
@@ -246,7 +251,7 @@ var (
 		{"nav.companies", "/console/companies", desk.ViewAccounts},
 		{"nav.access_requests", "/access-requests", desk.ViewAccessRequest},
 		{"nav.products", "/console/products", desk.ManageProducts},
-		{"nav.service_levels", "/console/service-levels", desk.ManageSLATargets},
+		{"nav.service_levels", "/console/service-levels", desk.ViewServiceLevels},
 		{"nav.staff", "/console/staff", desk.ManageStaff},
 		{"nav.import", "/console/import", desk.ImportAccounts},
 		{"nav.audit_log", "/console/audit", desk.ViewAudit},
@@ -262,21 +267,21 @@ var (
 		{"nav.my_cases", "/cases", desk.ListCases},
 		{"nav.group_cases", "/cases?list=group", desk.ListCases},
 		{"nav.closed_cases", "/cases?list=closed", desk.ListCases},
-		{"nav.open_a_case", "/cases/new", desk.ListCases},
+		{"nav.open_a_case", "/cases/new", desk.OpenCase},
 		{"nav.access_requests", "/access-requests", desk.RequestAccess},
 		{"nav.profile", "/profile", desk.ManageOwnProfile},
 	}
 )
 
-// navFor builds the top navigation from what the user may do.
-func navFor(l *i18n.Localizer, p desk.Permissions, current string) []navItem {
+// navFor builds the top navigation from what the actor may do.
+func navFor(l *i18n.Localizer, a *desk.Actor, current string) []navItem {
 	rows := portalNav
-	if p.Can(desk.UseConsole) {
+	if desk.Authorize(a, desk.UseConsole, desk.Target{}) == nil {
 		rows = consoleNav
 	}
 	var items []navItem
 	for _, row := range rows {
-		if !p.Can(row.needs) {
+		if !desk.Anywhere(a, row.needs) {
 			continue
 		}
 		href, _, _ := strings.Cut(row.href, "?")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -73,6 +74,7 @@ func (s *Server) page(h pageHandler) http.Handler {
 			return
 		}
 		if err == nil {
+			r = withActor(r, a)
 			err = cmp.Or(checkQuery(r), readForm(w, r))
 		}
 		if err == nil {
@@ -82,6 +84,23 @@ func (s *Server) page(h pageHandler) http.Handler {
 			s.errorPage(w, r, a, err)
 		}
 	})
+}
+
+// actorKey holds the signed-in actor of a page request, for the layout:
+// its navigation asks what the actor may do anywhere (render).
+type actorKey struct{}
+
+func withActor(r *http.Request, a *desk.Actor) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), actorKey{}, a))
+}
+
+// actorOf is the actor page put on the request, or one made of the user
+// alone (their roles) for a page without one.
+func actorOf(r *http.Request, u *desk.User) *desk.Actor {
+	if a, ok := r.Context().Value(actorKey{}).(*desk.Actor); ok && a != nil && a.User == u {
+		return a
+	}
+	return &desk.Actor{User: u}
 }
 
 // staffPage is a page of the staff console (the policy's UseConsole):

@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -181,6 +182,21 @@ func (l *Localizer) Message(m desk.Message) string {
 	return l.render(m.ID, count, m.Args)
 }
 
+// Date writes a day on a page (format.date: "2 Jan 2006" in English).
+func (l *Localizer) Date(t time.Time) string { return desk.FormatTime(t, "format.date", l.text) }
+
+// DateTime writes a moment on a page (format.datetime: "2 Jan 2006 15:04
+// UTC" in English); give it in UTC.
+func (l *Localizer) DateTime(t time.Time) string {
+	return desk.FormatTime(t, "format.datetime", l.text)
+}
+
+// Size writes a byte count (format.size.*: "1.5 MB" in English).
+func (l *Localizer) Size(n int64) string { return desk.Size(n).Format(l.text) }
+
+// text renders a message without a plural, for desk's formats.
+func (l *Localizer) text(id string, args map[string]any) string { return l.render(id, nil, args) }
+
 func (l *Localizer) render(id string, count any, args map[string]any) string {
 	data := make(map[string]any, len(args))
 	for k, v := range args {
@@ -189,6 +205,12 @@ func (l *Localizer) render(id string, count any, args map[string]any) string {
 			v = l.Label(a)
 		case desk.Message:
 			v = l.Message(a)
+		case desk.Date:
+			v = desk.FormatTime(time.Time(a), "format.date_long", l.text)
+		case desk.DateTime:
+			v = l.DateTime(time.Time(a))
+		case desk.Size:
+			v = a.Format(l.text)
 		}
 		data[k] = v
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"text/template/parse"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/i18n"
@@ -47,6 +48,27 @@ func textFuncs(l *i18n.Localizer) template.FuncMap {
 		},
 		// lang is the page's language, for <html lang>.
 		"lang": func() string { return l.Language().String() },
+		// date and datetime write a day and a moment (in UTC) as the
+		// language does; the zero time shows nothing.
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return l.Date(t.UTC())
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return l.DateTime(t.UTC())
+		},
+		// bytes writes a size: {{bytes .Size}}.
+		"bytes": func(n int64) string { return l.Size(n) },
+		// duration writes a span; until and since say how long until a
+		// deadline, or since it passed.
+		"duration": func(d time.Duration) string { return formatDuration(l, d) },
+		"until":    func(t, now time.Time) string { return formatDuration(l, t.Sub(now)) },
+		"since":    func(t, now time.Time) string { return formatDuration(l, now.Sub(t)) },
 	}
 }
 

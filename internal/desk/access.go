@@ -129,6 +129,12 @@ const (
 	RequestRejected RequestState = "rejected"
 )
 
+// MessageID is the catalogue ID of the RequestState's label.
+func (s RequestState) MessageID() string { return "label.request_state." + string(s) }
+
+// Approved reports whether the request was approved.
+func (s RequestState) Approved() bool { return s == RequestApproved }
+
 // AccessRequest asks for a level on a combination for a contact. One
 // decision by a Designated Approver of the Sold To (or a portal admin)
 // settles it.

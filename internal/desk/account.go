@@ -80,6 +80,9 @@ const (
 	Cloud   Deployment = "cloud"
 )
 
+// MessageID is the catalogue ID of the Deployment's label.
+func (d Deployment) MessageID() string { return "label.deployment." + string(d) }
+
 // ContractState is the administrative state of a Service Contract. A contract
 // in state active still ends on its end date; see Contract.ActiveAt.
 type ContractState string
@@ -93,6 +96,13 @@ const (
 
 // ContractStates lists the states in the order forms show them.
 var ContractStates = []ContractState{ContractActive, ContractTerminated, ContractClosed}
+
+// MessageID is the catalogue ID of the ContractState's label.
+func (s ContractState) MessageID() string { return "label.contract_state." + string(s) }
+
+// Active reports whether the contract's administrative state is active
+// (its dates may still have ended: see Contract.ActiveAt).
+func (s ContractState) Active() bool { return s == ContractActive }
 
 // Contract is a Service Contract (maintenance agreement): a Sold To buys
 // support for an End User, delivered by the Support Owner.

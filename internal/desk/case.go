@@ -182,6 +182,9 @@ const (
 	StageUAT        Stage = "uat"
 )
 
+// MessageID is the catalogue ID of the Stage's label.
+func (s Stage) MessageID() string { return "label.stage." + string(s) }
+
 // Case is a support case. Its number is its ID, written with ten digits.
 type Case struct {
 	ID             int64
@@ -229,6 +232,9 @@ func NewReferenceID() string {
 
 // Number is the case's 10-digit number.
 func (c *Case) Number() string { return FormatCaseNumber(c.ID) }
+
+// Closed reports whether the case is closed.
+func (c *Case) Closed() bool { return c.Status == StatusClosed }
 
 // Combination is the Sold To / End User pair the case was opened for.
 func (c *Case) Combination() Combination {

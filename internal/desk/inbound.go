@@ -15,6 +15,9 @@ const (
 	InboundDiscard  InboundState = "discarded"
 )
 
+// MessageID is the catalogue ID of the InboundState's label.
+func (s InboundState) MessageID() string { return "label.inbound_state." + string(s) }
+
 // InboundMail is a received message.
 type InboundMail struct {
 	ID       int64

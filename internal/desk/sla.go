@@ -34,6 +34,10 @@ func (u TargetUnit) Valid() bool {
 	return u == UnitMinutes || u == UnitBusinessMinutes || u == UnitBusinessDays
 }
 
+// MessageID is the catalogue ID of the TargetUnit's label (a unit after
+// an amount, as a form's choice).
+func (u TargetUnit) MessageID() string { return "label.target_unit." + string(u) }
+
 // Describe writes a target for people: "1 hour around the clock",
 // "4 business hours", "7 business days".
 func (u TargetUnit) Describe(amount int) string { return u.Description(amount).String() }

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"text/template/parse"
 	"unicode"
 
 	"golang.org/x/net/html"
@@ -99,5 +102,139 @@ func TestTemplateIDsAreInCatalogue(t *testing.T) {
 		if !c.Has(id) {
 			t.Errorf("%s uses %s, which English lacks", f, id)
 		}
+	}
+}
+
+// Templates take their words from the catalogue and their decisions from
+// the page's data: they call no method that returns desk's English (Label,
+// Describe, String: use label, describe and msg), ask no one whether they
+// are staff (IsStaff: the page's data or the policy says), and compare no
+// value with a string literal (an enum's value is the domain's to read:
+// the data carries a fact such as .Closed or .State.Allows "accept"). A
+// form's own values may be compared (.Value "field"), and so may a list's
+// filter, which is the page's own query word ($d.List, $d.State).
+func TestTemplatesTakeWordsAndDecisionsFromTheirData(t *testing.T) {
+	for f, problems := range templateProblems(t) {
+		for _, p := range problems {
+			t.Errorf("%s: %s", f, p)
+		}
+	}
+}
+
+// forbiddenCalls are the methods templates must not call.
+var forbiddenCalls = map[string]string{
+	"Label": "use {{label …}}", "Describe": "use {{describe …}}", "String": "use {{label …}} or {{msg …}}",
+	"IsStaff": "give the page's data a fact, or ask .Perms.Can",
+}
+
+// comparisons are the template functions that compare their arguments.
+var comparisons = map[string]bool{"eq": true, "ne": true, "selected": true}
+
+// fields are the calls of forbiddenCalls' names that are fields, by file:
+// the navigation's items carry their text in the reader's language.
+var fields = map[string]string{"assets/templates/layout.html": ".Label"}
+
+// filters are the page values a template may compare with a literal: the
+// current list's query word.
+var filters = map[string]bool{"$d.List": true, "$d.State": true}
+
+// templateProblems lists, by file, what TestTemplatesTakeWordsAndDecisions
+// finds.
+func templateProblems(t *testing.T) map[string][]string {
+	t.Helper()
+	files, err := fs.Glob(assets, "assets/templates/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := fs.Glob(assets, "assets/templates/*/*.html")
+	found := map[string][]string{}
+	for _, f := range append(files, more...) {
+		src, err := fs.ReadFile(assets, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found[f] = checkTemplate(t, f, string(src))
+	}
+	return found
+}
+
+// checkTemplate lists the forbidden calls and comparisons of one template
+// file.
+func checkTemplate(t *testing.T, name, src string) []string {
+	t.Helper()
+	known := []map[string]any{builtinsForParse(funcs), builtinsForParse(textFuncs(nil)), builtins}
+	trees, err := parse.Parse(name, src, "", "", known...)
+	if err != nil {
+		t.Fatalf("parse %s: %v", name, err)
+	}
+	var problems []string
+	for _, tree := range trees {
+		walkNodes(tree.Root, func(cmd *parse.CommandNode) {
+			for _, a := range cmd.Args {
+				var idents []string
+				switch a := a.(type) {
+				case *parse.FieldNode:
+					idents = a.Ident
+				case *parse.VariableNode:
+					idents = a.Ident[1:]
+				case *parse.ChainNode:
+					idents = a.Field
+				}
+				for _, id := range idents {
+					if why, bad := forbiddenCalls[id]; bad && fields[name] != a.String() {
+						problems = append(problems, fmt.Sprintf("%s calls .%s: %s", cmd, id, why))
+					}
+				}
+			}
+			fn, ok := cmd.Args[0].(*parse.IdentifierNode)
+			if !ok || !comparisons[fn.Ident] {
+				return
+			}
+			literal, others := false, []parse.Node{}
+			for _, a := range cmd.Args[1:] {
+				if _, ok := a.(*parse.StringNode); ok {
+					literal = true
+					continue
+				}
+				others = append(others, a)
+			}
+			if literal && !slices.ContainsFunc(others, mayCompare) {
+				problems = append(problems, fmt.Sprintf("%s compares with a string literal: give the page's data a fact", cmd))
+			}
+		})
+	}
+	return problems
+}
+
+// mayCompare reports whether a template may compare n with a literal: a
+// form value (.Value "field", $.Value "field") or a list's filter.
+func mayCompare(n parse.Node) bool {
+	if filters[n.String()] {
+		return true
+	}
+	pipe, ok := n.(*parse.PipeNode)
+	if !ok || len(pipe.Cmds) != 1 {
+		return false
+	}
+	switch f := pipe.Cmds[0].Args[0].(type) {
+	case *parse.FieldNode:
+		return slices.Equal(f.Ident, []string{"Value"})
+	case *parse.VariableNode:
+		return slices.Equal(f.Ident, []string{"$", "Value"})
+	}
+	return false
+}
+
+// The check finds what it is for.
+func TestCheckTemplateFinds(t *testing.T) {
+	src := `{{if .User.IsStaff}}{{.Unit.Describe 3}}{{end}}{{if eq .State "active"}}{{end}}` +
+		`{{if eq (.Value "x") "on"}}{{end}}{{if eq $.Data.List "group"}}{{end}}{{$d := .}}{{if eq $d.List "group"}}{{end}}`
+	got := strings.Join(checkTemplate(t, "x.html", src), "|")
+	want := `.User.IsStaff calls .IsStaff: give the page's data a fact, or ask .Perms.Can|` +
+		`.Unit.Describe 3 calls .Describe: use {{describe …}}|` +
+		`eq .State "active" compares with a string literal: give the page's data a fact|` +
+		`eq $.Data.List "group" compares with a string literal: give the page's data a fact`
+	if got != want {
+		t.Errorf("checkTemplate =\n%s\nwant\n%s", got, want)
 	}
 }

@@ -46,6 +46,8 @@ func textFuncs(l *i18n.Localizer) template.FuncMap {
 			}
 			return ""
 		},
+		// describe writes a service-level target: {{describe .Unit .Amount}}.
+		"describe": func(u desk.TargetUnit, amount int) string { return l.Message(u.Description(amount)) },
 		// lang is the page's language, for <html lang>.
 		"lang": func() string { return l.Language().String() },
 		// date and datetime write a day and a moment (in UTC) as the

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/i18n"
 )
 
@@ -236,5 +238,117 @@ func TestCheckTemplateFinds(t *testing.T) {
 		`eq $.Data.List "group" compares with a string literal: give the page's data a fact`
 	if got != want {
 		t.Errorf("checkTemplate =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// A message a translator can translate holds whole sentences, not half an
+// element: what a template shows is HTML whose tags balance, and the only
+// tags are a sentence's own emphasis (code, strong, em, kbd) without
+// attributes (a link is an argument: link). Messages Go code shows are
+// text, with no markup at all.
+func TestMessagesHoldNoMarkup(t *testing.T) {
+	ids, err := templateIDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, texts := range englishTexts(t) {
+		for _, text := range texts {
+			if _, html := ids[id]; html {
+				if problem := markupProblem(text); problem != "" {
+					t.Errorf("%s: %s in %q", id, problem, text)
+				}
+				continue
+			}
+			if markup.MatchString(text) {
+				t.Errorf("%s is text, not HTML, but holds markup: %q", id, text)
+			}
+		}
+	}
+}
+
+// markup is an element's tag with an attribute, or an end tag.
+var markup = regexp.MustCompile(`<[a-z]+\s[^>]*[a-z]+=|</[a-z]+>`)
+
+// inlineTags are the tags a message may hold: the emphasis of a sentence.
+var inlineTags = map[string]bool{"code": true, "strong": true, "em": true, "kbd": true}
+
+// markupProblem says what is wrong with the markup of a message's HTML,
+// or "".
+func markupProblem(text string) string {
+	z := html.NewTokenizer(strings.NewReader(action.ReplaceAllString(text, "x")))
+	var open []string
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			if len(open) > 0 {
+				return "<" + open[len(open)-1] + "> is not closed"
+			}
+			return ""
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			if !inlineTags[string(name)] {
+				return "<" + string(name) + "> belongs in the template"
+			}
+			if hasAttr {
+				return "<" + string(name) + "> has attributes"
+			}
+			open = append(open, string(name))
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			if len(open) == 0 || open[len(open)-1] != string(name) {
+				return "</" + string(name) + "> closes what the message did not open"
+			}
+			open = open[:len(open)-1]
+		}
+	}
+}
+
+// englishTexts are the texts of every English message, of web's file and
+// desk's, by ID: each plural form of a plural message.
+func englishTexts(t *testing.T) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, fsys := range []fs.FS{i18n.Files, desk.Messages} {
+		raw, err := fs.ReadFile(fsys, "messages/en.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var file map[string]any
+		if err := json.Unmarshal(raw, &file); err != nil {
+			t.Fatal(err)
+		}
+		for id, v := range file {
+			switch m := v.(type) {
+			case string:
+				out[id] = []string{m}
+			case map[string]any:
+				for k, f := range m {
+					if s, ok := f.(string); ok && pluralForms[k] {
+						out[id] = append(out[id], s)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// pluralForms are the keys of a message object that hold its text.
+var pluralForms = map[string]bool{"zero": true, "one": true, "two": true, "few": true, "many": true, "other": true}
+
+// The check finds half elements, attributes and block markup.
+func TestMarkupProblemFinds(t *testing.T) {
+	for text, want := range map[string]string{
+		"Case {{.Number}}</a>":                     "</a> closes what the message did not open",
+		`<span class="hint">Hi</span>`:             "<span> belongs in the template",
+		`Run <code class="x">ls</code>`:            "<code> has attributes",
+		"<br>Last error":                           "<br> belongs in the template",
+		"Send it as <code>Bearer &lt;t&gt;</code>": "",
+		"For <strong>{{.Email}}</strong>.":         "",
+		"Open <strong>now":                         "<strong> is not closed",
+	} {
+		if got := markupProblem(text); got != want {
+			t.Errorf("markupProblem(%q) = %q, want %q", text, got, want)
+		}
 	}
 }

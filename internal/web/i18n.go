@@ -46,6 +46,17 @@ func textFuncs(l *i18n.Localizer) template.FuncMap {
 			}
 			return ""
 		},
+		// link is a link a message takes as an argument, so the markup stays
+		// in the template and the sentence in the catalogue: {{t "page.x"
+		// "Link" (link "/profile" (t "page.x.link"))}}. The address is
+		// escaped; the text is escaped unless it is a message.
+		"link": func(href string, text any) template.HTML {
+			s, ok := text.(template.HTML)
+			if !ok {
+				s = template.HTML(htmlEscaper.Replace(fmt.Sprint(text))) //nolint:gosec // escaped
+			}
+			return `<a href="` + template.HTML(htmlEscaper.Replace(href)) + `">` + s + `</a>` //nolint:gosec // the address is escaped, the text a message or escaped
+		},
 		// describe writes a service-level target: {{describe .Unit .Amount}}.
 		"describe": func(u desk.TargetUnit, amount int) string { return l.Message(u.Description(amount)) },
 		// lang is the page's language, for <html lang>.

@@ -352,3 +352,16 @@ func TestMarkupProblemFinds(t *testing.T) {
 		}
 	}
 }
+
+// An error's text shown on its own starts with a capital in any script,
+// and a text that starts with a letter of more than one byte keeps it
+// whole (the first byte alone was upper-cased into U+FFFD).
+func TestUpperFirstKeepsLetters(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "", "case closed": "Case closed", "écrit": "Écrit", "⟦case⟧": "⟦case⟧", "ölçü": "Ölçü",
+	} {
+		if got := upperFirst(in); got != want {
+			t.Errorf("upperFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/template/parse"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/i18n"
@@ -289,11 +291,13 @@ func (s *Server) message(r *http.Request, err error) string {
 	return msg
 }
 
+// upperFirst gives s a capital first letter, of whatever script.
 func upperFirst(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // refuse is an error of kind whose text for people is the catalogue

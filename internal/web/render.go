@@ -353,10 +353,7 @@ func message(err error) string {
 	for _, e := range statuses {
 		msg = strings.TrimSuffix(msg, ": "+e.err.Error())
 	}
-	if msg == "" {
-		return msg
-	}
-	return strings.ToUpper(msg[:1]) + msg[1:]
+	return upperFirst(msg)
 }
 
 // sentence ends a message shown on its own with a full stop.

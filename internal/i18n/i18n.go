@@ -25,6 +25,7 @@ import (
 	"time"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 
 	"github.com/caseport/caseport/internal/desk"
@@ -154,6 +155,28 @@ func (l *Localizer) N(id string, count int, kv ...any) string {
 	args := pairs(kv)
 	args["Count"] = count
 	return l.render(id, count, args)
+}
+
+// Forms renders the plural message id once in each plural form of the
+// language, by CLDR name ("one", "few", "other", …), for a script that
+// picks the form itself (Intl.PluralRules). Arguments are as for T; the
+// texts do not see the count, so give its place as an argument of its own
+// ("N", "{n}").
+func (l *Localizer) Forms(id string, kv ...any) map[string]string {
+	out := map[string]string{}
+	// Every integer form of every language shows among 0…199.
+	for n := range 200 {
+		name := formNames[plural.Cardinal.MatchPlural(l.tag, n, 0, 0, 0, 0)]
+		if _, done := out[name]; !done {
+			out[name] = l.N(id, n, kv...)
+		}
+	}
+	return out
+}
+
+// formNames are the CLDR names of the plural forms.
+var formNames = map[plural.Form]string{
+	plural.Zero: "zero", plural.One: "one", plural.Two: "two", plural.Few: "few", plural.Many: "many", plural.Other: "other",
 }
 
 // Label is the label of an enum value.

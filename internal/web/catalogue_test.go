@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -363,5 +364,99 @@ func TestUpperFirstKeepsLetters(t *testing.T) {
 		if got := upperFirst(in); got != want {
 			t.Errorf("upperFirst(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The pages' scripts show no text of their own: every text comes from the
+// messages layout.html gives them (caseport.js's caseportText). A string
+// literal of a script that reads as words fails, unless it is one of
+// scriptWords. wasm_exec.js is Go's, as shipped.
+func TestScriptsShowNoLiteralText(t *testing.T) {
+	files, err := fs.Glob(assets, "assets/static/*.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range files {
+		if path.Base(f) == "wasm_exec.js" {
+			continue
+		}
+		src, err := fs.ReadFile(assets, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		for _, lit := range scriptStrings(string(src)) {
+			if readsAsWords(lit) && scriptWords[lit] == "" {
+				t.Errorf("%s: %q is not from the catalogue (give it in the script-messages partial)", f, lit)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no scripts found")
+	}
+}
+
+// scriptWords are the literals of the scripts that read as words but are
+// not texts for people.
+var scriptWords = map[string]string{
+	"use strict": "a directive", "Location": "a response header", "case ": "a tus metadata key", ",filename ": "a tus metadata key",
+	",filetype ": "a tus metadata key", "sha256 ": "a tus checksum's algorithm", "HTTP ": "a status line's start, before its code",
+}
+
+// readsAsWords reports whether a literal reads as text for people: words
+// with a space between them, or a capitalised word.
+func readsAsWords(s string) bool {
+	return scriptSentence.MatchString(s) || scriptWord.MatchString(s)
+}
+
+var (
+	scriptSentence = regexp.MustCompile(`\pL[^"]*\s|\s\pL`)
+	scriptWord     = regexp.MustCompile(`^\p{Lu}\p{Ll}+\b[^-]*$`)
+)
+
+// scriptStrings lists the string literals of a script, comments aside.
+func scriptStrings(src string) []string {
+	var out []string
+	for i := 0; i < len(src); i++ {
+		switch {
+		case strings.HasPrefix(src[i:], "//"):
+			j := strings.IndexByte(src[i:], '\n')
+			if j < 0 {
+				return out
+			}
+			i += j
+		case strings.HasPrefix(src[i:], "/*"):
+			j := strings.Index(src[i:], "*/")
+			if j < 0 {
+				return out
+			}
+			i += j + 1
+		case src[i] == '"' || src[i] == '\'' || src[i] == '`':
+			q, b := src[i], strings.Builder{}
+			for i++; i < len(src) && src[i] != q; i++ {
+				if src[i] == '\\' && i+1 < len(src) {
+					i++
+				}
+				b.WriteByte(src[i])
+			}
+			out = append(out, b.String())
+		}
+	}
+	return out
+}
+
+// The check finds words and leaves code alone.
+func TestScriptStringsFinds(t *testing.T) {
+	src := `// "a comment"
+	x.textContent = "Waiting (" + n + ")"; h.set("Tus-Resumable", "1.0.0"); /* 'no' */ y = 'Sent, ' + z + " of ";`
+	var words []string
+	for _, lit := range scriptStrings(src) {
+		if readsAsWords(lit) {
+			words = append(words, lit)
+		}
+	}
+	if got, want := strings.Join(words, "|"), "Waiting (|Sent, | of "; got != want {
+		t.Errorf("words = %q, want %q", got, want)
 	}
 }

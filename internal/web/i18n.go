@@ -33,6 +33,10 @@ func textFuncs(l *i18n.Localizer) template.FuncMap {
 		"tn": func(id string, count int, kv ...any) template.HTML {
 			return template.HTML(l.N(id, count, escapeArgs(l, kv)...)) //nolint:gosec // as t
 		},
+		// forms renders a plural message in each form of the language, for
+		// the pages' scripts: {{forms "js.words" "N" "{n}"}} in the
+		// messages element (layout.html).
+		"forms": func(id string, kv ...any) map[string]string { return l.Forms(id, kv...) },
 		// label is an enum value's label: {{label .Status}}.
 		"label": func(v desk.Labelled) string { return l.Label(v) },
 		// msg renders a message a use case gave: {{msg .Warning}} (a
@@ -155,7 +159,7 @@ func templateIDs() (map[string]string, error) {
 						return nil, false
 					}
 					fn, ok := cmd.Args[0].(*parse.IdentifierNode)
-					if !ok || (fn.Ident != "t" && fn.Ident != "tn") {
+					if !ok || (fn.Ident != "t" && fn.Ident != "tn" && fn.Ident != "forms") {
 						return nil, false
 					}
 					if len(cmd.Args) < 2 {

@@ -157,9 +157,9 @@ func (l *Localizer) N(id string, count int, kv ...any) string {
 	return l.render(id, count, args)
 }
 
-// Forms renders the plural message id once in each plural form of the
-// language, by CLDR name ("one", "few", "other", …), for a script that
-// picks the form itself (Intl.PluralRules). Arguments are as for T; the
+// Forms renders the plural message id once in each plural form the
+// language gives whole numbers, by CLDR name ("one", "few", "other", …),
+// for a script that picks the form itself (Intl.PluralRules). Arguments are as for T; the
 // texts do not see the count, so give its place as an argument of its own
 // ("N", "{n}").
 func (l *Localizer) Forms(id string, kv ...any) map[string]string {

@@ -19,7 +19,7 @@
   function text(id, args) {
     args = args || {};
     let m = messages[id];
-    if (m && typeof m === "object") m = m[plurals.select(args.count)] || m.other;
+    if (m && typeof m === "object") m = m[plurals.select(args.count)] || m.other || Object.values(m)[0];
     return String(m === undefined ? id : m).replace(/\{(\w+)\}/g, function (all, k) {
       return k in args ? String(args[k]) : all;
     });

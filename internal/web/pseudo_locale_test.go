@@ -304,8 +304,11 @@ func pseudoWorld(t *testing.T, e *env) ([]visit, []string) {
 	}
 	id := func(n int64) string { return itoa(n) }
 	visits := []visit{
-		{path: "/signin"}, {path: "/register"}, {path: "/forgot-password"},
-		{path: "/reset-password?token=quokka"}, {path: "/register/complete?token=quokka", status: http.StatusGone},
+		{path: "/signin"},
+		{path: "/register"},
+		{path: "/forgot-password"},
+		{path: "/reset-password?token=quokka"},
+		{path: "/register/complete?token=quokka", status: http.StatusGone},
 		{who: danaEmail, path: "/cases"},
 		{who: danaEmail, path: "/cases?list=group"},
 		{who: danaEmail, path: "/cases?list=closed"},

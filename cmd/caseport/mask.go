@@ -13,8 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/mask"
-	"github.com/caseport/caseport/internal/support"
 )
 
 const maskUsage = `usage: caseport mask [--rules FILE] [--consistent] [--gzip] [IN [OUT]]
@@ -233,9 +233,9 @@ func progressLine(name string, done, size int64, elapsed time.Duration) string {
 	filled := int(frac * width)
 	rate := ""
 	if s := elapsed.Seconds(); s > 0 {
-		rate = ", " + support.FormatSize(int64(float64(done)/s)) + "/s"
+		rate = ", " + desk.Size(int64(float64(done)/s)).String() + "/s"
 	}
 	return fmt.Sprintf("%s [%s%s] %3.0f%% %s of %s%s\033[K", name,
 		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), frac*100,
-		support.FormatSize(done), support.FormatSize(size), rate)
+		desk.Size(done), desk.Size(size), rate)
 }

@@ -105,6 +105,9 @@ func (s ContractState) MessageID() string { return "label.contract_state." + str
 
 // Label is how the console names the contract's state.
 func (s ContractState) Label() string { return label(s.MessageID(), string(s)) }
+// Active reports whether the contract's administrative state is active
+// (its dates may still have ended: see Contract.ActiveAt).
+func (s ContractState) Active() bool { return s == ContractActive }
 
 // Contract is a Service Contract (maintenance agreement): a Sold To buys
 // support for an End User, delivered by the Support Owner.

@@ -236,6 +236,9 @@ func NewReferenceID() string {
 // Number is the case's 10-digit number.
 func (c *Case) Number() string { return FormatCaseNumber(c.ID) }
 
+// Closed reports whether the case is closed.
+func (c *Case) Closed() bool { return c.Status == StatusClosed }
+
 // Combination is the Sold To / End User pair the case was opened for.
 func (c *Case) Combination() Combination {
 	return Combination{SoldToID: c.SoldToID, EndUserID: c.EndUserID}

@@ -120,7 +120,7 @@ var alreadyEscalated = map[EscalationState]string{
 // reader (the customer's, or staff's where they can do something about
 // it); the zero Message when it may. The rules are the handbook's.
 func EscalationRefusal(reader *Actor, c *Case, reason EscalationReason, f EscalationFacts, now time.Time) Message {
-	day := func(t time.Time) string { return t.UTC().Format("2 January 2006") }
+	day := func(t time.Time) Date { return Date(t.UTC()) }
 	switch {
 	case c.Status == StatusClosed:
 		return Msg("desk.escalation.closed_case")
@@ -137,7 +137,7 @@ func EscalationRefusal(reader *Actor, c *Case, reason EscalationReason, f Escala
 	case c.Priority == PriorityLow:
 		return Msg("desk.escalation.low_priority")
 	case c.Priority == PriorityHigh && now.Sub(f.LastUpdate) < HighPriorityWait:
-		return Msg("desk.escalation.high_priority_wait", "After", f.LastUpdate.Add(HighPriorityWait).UTC().Format("2 Jan 2006 15:04 UTC"))
+		return Msg("desk.escalation.high_priority_wait", "After", DateTime(f.LastUpdate.Add(HighPriorityWait).UTC()))
 	}
 	if reason == ReasonRCA {
 		wait := RCAWaitDays(f.Deployment)
@@ -154,7 +154,7 @@ func EscalationRefusal(reader *Actor, c *Case, reason EscalationReason, f Escala
 // noContractForStaff says what is wrong with the contracts of a case that
 // cannot be escalated for want of an active one, and what staff can do.
 func noContractForStaff(last *Contract, now time.Time) Message {
-	day := func(t time.Time) string { return t.UTC().Format("2 January 2006") }
+	day := func(t time.Time) Date { return Date(t.UTC()) }
 	switch {
 	case last == nil:
 		return Msg("desk.escalation.staff_no_contract")

@@ -90,6 +90,8 @@ func English(id string, args map[string]any) string {
 			v = English(a.MessageID(), nil)
 		case Message:
 			v = a.String()
+		case Date, DateTime, Size:
+			v = a.(fmt.Stringer).String()
 		}
 		data[k] = v
 	}
@@ -112,8 +114,9 @@ func HasMessage(id string) bool {
 
 // Message is a text for people as a catalogue ID and its arguments. The
 // edge (pages, API, emails) renders it in the reader's language; its
-// String is the English. Arguments are strings, numbers, or Labelled
-// values, which the edge shows by their labels in the same language.
+// String is the English. Arguments are strings, numbers, Labelled values,
+// which the edge shows by their labels in the same language, messages, or
+// dates and sizes (Date, DateTime, Size), which it writes in that language.
 type Message struct {
 	ID   string
 	Args map[string]any

@@ -41,6 +41,13 @@ var escalationTransitions = map[EscalationState]map[EscalationEvent]EscalationSt
 	},
 }
 
+// Allows reports whether the table lets ev happen to an escalation in
+// state s.
+func (s EscalationState) Allows(ev EscalationEvent) bool {
+	_, ok := escalationTransitions[s][ev]
+	return ok
+}
+
 // NextEscalation returns the state ev moves an escalation in state from
 // to, or a wrapped ErrConflict saying where it stands when the table
 // refuses ev.
@@ -108,6 +115,13 @@ var inboundTransitions = map[InboundState]map[InboundEvent]InboundState{
 	InboundPending: {AppendInbound: InboundAppended, TriageInbound: InboundTriage, IgnoreInbound: InboundIgnored},
 	InboundTriage:  {LinkInbound: InboundLinked, DiscardInbound: InboundDiscard},
 	InboundIgnored: {LinkInbound: InboundLinked, DiscardInbound: InboundDiscard},
+}
+
+// Allows reports whether the table lets ev happen to a message in state
+// s.
+func (s InboundState) Allows(ev InboundEvent) bool {
+	_, ok := inboundTransitions[s][ev]
+	return ok
 }
 
 // NextInbound returns the state ev moves a message in state from to, or a

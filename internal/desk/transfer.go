@@ -29,6 +29,16 @@ type CaseFile struct {
 	PurgedAt   time.Time
 }
 
+// SharedBySupport reports whether support shared the file (else the
+// customer sent it).
+func (f CaseFile) SharedBySupport() bool { return f.Direction == "support" }
+
+// ByEmail and BySFTP report how a file came when not through the portal.
+func (f CaseFile) ByEmail() bool { return f.Source == "email" }
+
+// BySFTP: see ByEmail.
+func (f CaseFile) BySFTP() bool { return f.Source == "sftp" }
+
 // Upload is a resumable upload while it grows (see migration 00012).
 type Upload struct {
 	ID          string

@@ -22,8 +22,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 
 	"github.com/caseport/caseport/internal/desk"
@@ -155,6 +157,28 @@ func (l *Localizer) N(id string, count int, kv ...any) string {
 	return l.render(id, count, args)
 }
 
+// Forms renders the plural message id once in each plural form the
+// language gives whole numbers, by CLDR name ("one", "few", "other", …),
+// for a script that picks the form itself (Intl.PluralRules). Arguments are as for T; the
+// texts do not see the count, so give its place as an argument of its own
+// ("N", "{n}").
+func (l *Localizer) Forms(id string, kv ...any) map[string]string {
+	out := map[string]string{}
+	// Every integer form of every language shows among 0…199.
+	for n := range 200 {
+		name := formNames[plural.Cardinal.MatchPlural(l.tag, n, 0, 0, 0, 0)]
+		if _, done := out[name]; !done {
+			out[name] = l.N(id, n, kv...)
+		}
+	}
+	return out
+}
+
+// formNames are the CLDR names of the plural forms.
+var formNames = map[plural.Form]string{
+	plural.Zero: "zero", plural.One: "one", plural.Two: "two", plural.Few: "few", plural.Many: "many", plural.Other: "other",
+}
+
 // Label is the label of an enum value.
 func (l *Localizer) Label(v desk.Labelled) string {
 	if v == nil {
@@ -182,6 +206,21 @@ func (l *Localizer) Message(m desk.Message) string {
 	return l.render(m.ID, count, m.Args)
 }
 
+// Date writes a day on a page (format.date: "2 Jan 2006" in English).
+func (l *Localizer) Date(t time.Time) string { return desk.FormatTime(t, "format.date", l.text) }
+
+// DateTime writes a moment on a page (format.datetime: "2 Jan 2006 15:04
+// UTC" in English); give it in UTC.
+func (l *Localizer) DateTime(t time.Time) string {
+	return desk.FormatTime(t, "format.datetime", l.text)
+}
+
+// Size writes a byte count (format.size.*: "1.5 MB" in English).
+func (l *Localizer) Size(n int64) string { return desk.Size(n).Format(l.text) }
+
+// text renders a message without a plural, for desk's formats.
+func (l *Localizer) text(id string, args map[string]any) string { return l.render(id, nil, args) }
+
 func (l *Localizer) render(id string, count any, args map[string]any) string {
 	data := make(map[string]any, len(args))
 	for k, v := range args {
@@ -190,6 +229,12 @@ func (l *Localizer) render(id string, count any, args map[string]any) string {
 			v = l.Label(a)
 		case desk.Message:
 			v = l.Message(a)
+		case desk.Date:
+			v = desk.FormatTime(time.Time(a), "format.date_long", l.text)
+		case desk.DateTime:
+			v = l.DateTime(time.Time(a))
+		case desk.Size:
+			v = a.Format(l.text)
 		}
 		data[k] = v
 	}

@@ -1,8 +1,10 @@
 package i18n
 
 import (
+	"reflect"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"golang.org/x/text/language"
 
@@ -84,6 +86,37 @@ func TestCountWithoutPluralForms(t *testing.T) {
 	for n, want := range map[int]string{0: "Acme has 0 contact(s)", 1: "Acme has 1 contact(s)", 2: "Acme has 2 contact(s)"} {
 		if got := en.Message(desk.Msg("company.contacts", "Company", "Acme", "Count", n)); got != want {
 			t.Errorf("Count %d: %q, want %q", n, got, want)
+		}
+	}
+}
+
+// A script gets a plural message in every form of the page's language,
+// and dates, sizes and arguments of those kinds in that language's words.
+func TestFormsAndFormats(t *testing.T) {
+	fsys := fstest.MapFS{
+		"messages/en.json": {Data: []byte(`{"files": {"one": "{{.N}} file", "other": "{{.N}} files"},
+			"format.date": "2 Jan 2006", "format.date_long": "2 January 2006", "format.month.3": "March", "format.month_short.3": "Mar",
+			"format.decimal_mark": ".", "format.size.MB": "{{.Number}} MB", "gone": "deleted on {{.Date}}"}`)},
+		"messages/pl.json": {Data: []byte(`{"files": {"one": "{{.N}} plik", "few": "{{.N}} pliki", "many": "{{.N}} plików", "other": "{{.N}} pliku"},
+			"format.date_long": "2 January 2006", "format.month.3": "marca", "format.decimal_mark": ",", "gone": "usunięto {{.Date}}"}`)},
+	}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := c.Localizer(c.Match("pl"))
+	at := time.Date(2026, time.March, 4, 0, 0, 0, 0, time.UTC)
+	tests := []struct{ got, want any }{
+		{c.Localizer(language.English).Forms("files", "N", "{n}"), map[string]string{"one": "{n} file", "other": "{n} files"}},
+		// Polish counts whole things in three forms ("other" is for fractions).
+		{pl.Forms("files", "N", "{n}"), map[string]string{"one": "{n} plik", "few": "{n} pliki", "many": "{n} plików"}},
+		{c.Localizer(language.English).Date(at), "4 Mar 2026"},
+		{pl.Size(1_500_000), "1,5 MB"},
+		{pl.Message(desk.Msg("gone", "Date", desk.Date(at))), "usunięto 4 marca 2026"},
+	}
+	for i, tt := range tests {
+		if !reflect.DeepEqual(tt.got, tt.want) {
+			t.Errorf("%d: got %v, want %v", i, tt.got, tt.want)
 		}
 	}
 }

@@ -23,7 +23,7 @@ import (
 
 // messageID is the shape of a catalogue ID in Go code (a prefix ending in
 // a dot, such as "label.status.", is not one).
-var messageID = regexp.MustCompile(`^(mail|notice|title|nav|error|label|desk|support|hours|page|partial|layout)\.[a-z0-9_.-]*[a-z0-9_]$`)
+var messageID = regexp.MustCompile(`^(mail|notice|title|nav|error|label|desk|support|hours|page|partial|layout|format)\.[a-z0-9_.-]*[a-z0-9_]$`)
 
 // notIDs are literals of that shape that are not IDs.
 var notIDs = map[string]bool{"mail.com": true, "mail.ru": true}

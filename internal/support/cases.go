@@ -25,14 +25,6 @@ type Combo struct {
 	Products []desk.Product
 }
 
-// Label is how a form names the combination.
-func (c Combo) Label() string {
-	if c.SoldToID == c.EndUserID {
-		return c.SoldTo
-	}
-	return c.SoldTo + " / " + c.EndUser
-}
-
 // Combos returns the actor's combinations at or above a level, with names
 // and the products active contracts cover. For OpenCase, only combinations
 // with an active contract count.

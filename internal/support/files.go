@@ -116,7 +116,7 @@ func (s *Transfers) OpenCaseFile(ctx context.Context, r Request, caseID, fileID 
 		return nil, nil, err
 	}
 	if !f.PurgedAt.IsZero() {
-		return nil, nil, desk.Refuse(desk.ErrGone, "support.files.purged", "Date", f.PurgedAt.Format("2 January 2006"))
+		return nil, nil, desk.Refuse(desk.ErrGone, "support.files.purged", "Date", desk.Date(f.PurgedAt))
 	}
 	if s.files == nil {
 		return nil, nil, fmt.Errorf("no file store: %w", desk.ErrNotFound)

@@ -197,7 +197,7 @@ func (s *Jobs) RunFollowUp(ctx context.Context, j *desk.Job) error {
 		if err := s.notifyContact(ctx, tx, c, "followup_reminder",
 			desk.Msg("mail.followup_reminder.subject", "N", n, "Number", c.Number()),
 			desk.Msg("mail.followup_reminder.text", "Number", c.Number(), "Summary", c.Summary, "Status", c.Status,
-				"SubStatus", c.SubStatus, "CloseOn", closeOn.Format("2 January 2006"))); err != nil {
+				"SubStatus", c.SubStatus, "CloseOn", desk.Date(closeOn))); err != nil {
 			return err
 		}
 		nextAt, err := s.followUpAt(ctx, tx, c, since, followUpSteps[step+1].days)

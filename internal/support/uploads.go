@@ -506,33 +506,19 @@ func UploadSHA256(u *desk.Upload) (string, error) {
 // fileArrived tells the case feed (and, for a file support shares, the
 // customer) that a file arrived.
 func (s *core) fileArrived(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, f *desk.CaseFile) error {
-	what := fmt.Sprintf("%s (%s, SHA-256 %s)", f.Name, FormatSize(f.Size), f.SHA256)
+	what := desk.Msg("support.files.what", "Name", f.Name, "Size", desk.Size(f.Size), "SHA256", f.SHA256)
 	if f.Direction == "support" {
-		if err := s.event(ctx, tx, r, c, "Support shared a file: "+what+"."); err != nil { //i18n:stored
+		if err := s.event(ctx, tx, r, c, "Support shared a file: "+what.String()+"."); err != nil { //i18n:stored
 			return err
 		}
 		if err := s.notifyContact(ctx, tx, c, "file_shared", desk.Msg("mail.file_shared.subject", "Number", c.Number()),
 			desk.Msg("mail.file_shared.text", "Number", c.Number(), "What", what)); err != nil {
 			return err
 		}
-	} else if err := s.event(ctx, tx, r, c, "File received: "+what+"."); err != nil { //i18n:stored
+	} else if err := s.event(ctx, tx, r, c, "File received: "+what.String()+"."); err != nil { //i18n:stored
 		return err
 	}
 	return s.audit(ctx, tx, r, "file_received", c.Number(), f.Name+" "+f.SHA256)
-}
-
-// FormatSize writes a byte count for people: 1.5 GB, 200.0 kB, 12 B.
-func FormatSize(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }
 
 // ConcatUploads joins complete partial uploads, in order, into one file of

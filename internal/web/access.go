@@ -23,6 +23,9 @@ type accessRequestsData struct {
 
 type accessRequestData struct {
 	R *support.AccessRequestView
+	// TermsApply says the level asked for counts only once the contact
+	// accepts the Designated Contact terms.
+	TermsApply bool
 }
 
 // accessRequests lists the requests of the user's scope: all (staff),
@@ -67,7 +70,7 @@ func (s *Server) showAccessRequest(w http.ResponseWriter, r *http.Request, a *de
 	}
 	render(s, w, r, status, pageAccessRequest, &view{
 		Title: s.loc(r).T("title.access_request"), User: a.User, Form: form, Errors: errs,
-	}, accessRequestData{R: req})
+	}, accessRequestData{R: req, TermsApply: req.Level == desk.ReadWrite})
 	return nil
 }
 

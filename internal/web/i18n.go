@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"text/template/parse"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -33,6 +34,10 @@ func textFuncs(l *i18n.Localizer) template.FuncMap {
 		"tn": func(id string, count int, kv ...any) template.HTML {
 			return template.HTML(l.N(id, count, escapeArgs(l, kv)...)) //nolint:gosec // as t
 		},
+		// forms renders a plural message in each form of the language, for
+		// the pages' scripts: {{forms "js.words" "N" "{n}"}} in the
+		// messages element (layout.html).
+		"forms": func(id string, kv ...any) map[string]string { return l.Forms(id, kv...) },
 		// label is an enum value's label: {{label .Status}}.
 		"label": func(v desk.Labelled) string { return l.Label(v) },
 		// msg renders a message a use case gave: {{msg .Warning}} (a
@@ -48,8 +53,42 @@ func textFuncs(l *i18n.Localizer) template.FuncMap {
 			}
 			return ""
 		},
+		// link is a link a message takes as an argument, so the markup stays
+		// in the template and the sentence in the catalogue: {{t "page.x"
+		// "Link" (link "/profile" (t "page.x.link"))}}. The address is
+		// escaped; the text is escaped unless it is a message.
+		"link": func(href string, text any) template.HTML {
+			s, ok := text.(template.HTML)
+			if !ok {
+				s = template.HTML(htmlEscaper.Replace(fmt.Sprint(text))) //nolint:gosec // escaped
+			}
+			return `<a href="` + template.HTML(htmlEscaper.Replace(href)) + `">` + s + `</a>` //nolint:gosec // the address is escaped, the text a message or escaped
+		},
+		// describe writes a service-level target: {{describe .Unit .Amount}}.
+		"describe": func(u desk.TargetUnit, amount int) string { return l.Message(u.Description(amount)) },
 		// lang is the page's language, for <html lang>.
 		"lang": func() string { return l.Language().String() },
+		// date and datetime write a day and a moment (in UTC) as the
+		// language does; the zero time shows nothing.
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return l.Date(t.UTC())
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return l.DateTime(t.UTC())
+		},
+		// bytes writes a size: {{bytes .Size}}.
+		"bytes": func(n int64) string { return l.Size(n) },
+		// duration writes a span; until and since say how long until a
+		// deadline, or since it passed.
+		"duration": func(d time.Duration) string { return formatDuration(l, d) },
+		"until":    func(t, now time.Time) string { return formatDuration(l, t.Sub(now)) },
+		"since":    func(t, now time.Time) string { return formatDuration(l, now.Sub(t)) },
 	}
 }
 
@@ -121,7 +160,7 @@ func templateIDs() (map[string]string, error) {
 						return nil, false
 					}
 					fn, ok := cmd.Args[0].(*parse.IdentifierNode)
-					if !ok || (fn.Ident != "t" && fn.Ident != "tn") {
+					if !ok || (fn.Ident != "t" && fn.Ident != "tn" && fn.Ident != "forms") {
 						return nil, false
 					}
 					if len(cmd.Args) < 2 {
@@ -265,12 +304,13 @@ func (s *Server) message(r *http.Request, err error) string {
 	return l.T("error.internal")
 }
 
+// upperFirst gives s a capital first letter, of whatever script.
 func upperFirst(s string) string {
-	r, size := utf8.DecodeRuneInString(s)
-	if size == 0 {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError {
 		return s
 	}
-	return string(unicode.ToUpper(r)) + s[size:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // refuse is an error of kind whose text for people is the catalogue

@@ -3,8 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io/fs"
 	"maps"
 	"mime/multipart"
 	"net/http"
@@ -109,53 +107,9 @@ func TestErrorsSpeakTheReadersLanguage(t *testing.T) {
 	})
 }
 
-// pseudoCatalogue is the catalogue with a pseudo-language, en-XA, in
-// which every message is its English between ⟦ and ⟧: a text a reader of
-// en-XA sees without the brackets did not come from the catalogue.
-func pseudoCatalogue(t *testing.T) *i18n.Catalogue {
-	t.Helper()
-	wrapped := map[string]any{}
-	for _, fsys := range []fs.FS{i18n.Files, desk.Messages} {
-		raw, err := fs.ReadFile(fsys, "messages/en.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var file map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &file); err != nil {
-			t.Fatal(err)
-		}
-		for id, v := range file {
-			var text string
-			if json.Unmarshal(v, &text) == nil {
-				wrapped[id] = "⟦" + text + "⟧"
-				continue
-			}
-			var forms map[string]string
-			if err := json.Unmarshal(v, &forms); err != nil {
-				t.Fatalf("%s: %v", id, err)
-			}
-			for k, f := range forms {
-				if k != "description" {
-					forms[k] = "⟦" + f + "⟧"
-				}
-			}
-			wrapped[id] = forms
-		}
-	}
-	b, err := json.Marshal(wrapped)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := i18n.Load(i18n.Files, desk.Messages, fstest.MapFS{"messages/en-XA.json": {Data: b}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cat
-}
-
 // pseudo makes c ask for the pseudo-language.
 func pseudo(c *client) *client {
-	c.header = map[string][]string{"Accept-Language": {"en-XA"}}
+	c.header = map[string][]string{"Accept-Language": {pseudoLanguage}}
 	return c
 }
 

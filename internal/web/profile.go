@@ -23,7 +23,10 @@ var pageProfile = page[*profileData]{"profile"}
 // profileData is what the profile page shows. NewToken is the secret of a
 // token just created, shown on this one page.
 type profileData struct {
-	P            *support.Profile
+	P *support.Profile
+	// Contact says the page is a contact's: their PIN, details, access and
+	// terms (staff have none of these).
+	Contact      bool
 	Levels       []desk.AccessLevel
 	TermsVersion string
 	TermsCurrent bool
@@ -48,6 +51,7 @@ func (s *Server) loadProfile(r *http.Request, a *desk.Actor) (*profileData, erro
 	if a.IsStaff() {
 		return data, nil
 	}
+	data.Contact = true
 	combos, err := s.cases.Combos(r.Context(), req, desk.Basic)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,6 @@ import (
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/i18n"
-	"github.com/caseport/caseport/internal/support"
 )
 
 //go:embed assets
@@ -57,18 +56,6 @@ type flash struct {
 func (v *view) Value(field string) string { return v.Form.Get(field) }
 
 var funcs = template.FuncMap{
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format("2 Jan 2006")
-	},
-	"datetime": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format("2 Jan 2006 15:04 UTC")
-	},
 	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"caseNumber": desk.FormatCaseNumber,
 	"paragraphs": func(s string) template.HTML {
@@ -117,19 +104,15 @@ var funcs = template.FuncMap{
 	},
 	// has reports whether a form field with several values holds v, for
 	// checkboxes.
-	"has":      func(vals []string, v any) bool { return slices.Contains(vals, fmt.Sprint(v)) },
-	"add":      func(a, b int) int { return a + b },
-	"list":     func(v ...int) []int { return v },
-	"atoi":     func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n },
-	"duration": formatDuration,
-	"bytes":    support.FormatSize,
-	// until and since say how long until a deadline, or since it passed.
-	"until": func(t, now time.Time) string { return formatDuration(t.Sub(now)) },
-	"since": func(t, now time.Time) string { return formatDuration(now.Sub(t)) },
+	"has":  func(vals []string, v any) bool { return slices.Contains(vals, fmt.Sprint(v)) },
+	"add":  func(a, b int) int { return a + b },
+	"list": func(v ...int) []int { return v },
+	"atoi": func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n },
 }
 
-// formatDuration writes a span for people: "2d 3h", "1h 30m", "12m".
-func formatDuration(d time.Duration) string {
+// formatDuration writes a span for people: "2d 3h", "1h 30m", "12m" in
+// English.
+func formatDuration(l *i18n.Localizer, d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
@@ -137,11 +120,11 @@ func formatDuration(d time.Duration) string {
 	days, hours, minutes := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	switch {
 	case days > 0:
-		return fmt.Sprintf("%dd %dh", days, hours)
+		return l.T("format.duration.days", "Days", days, "Hours", hours)
 	case hours > 0:
-		return fmt.Sprintf("%dh %dm", hours, minutes)
+		return l.T("format.duration.hours", "Hours", hours, "Minutes", minutes)
 	}
-	return fmt.Sprintf("%dm", minutes)
+	return l.T("format.duration.minutes", "Minutes", minutes)
 }
 
 // page is a page template bound to the type of the data it shows: render

@@ -1,13 +1,31 @@
 // Caseport: small enhancements on top of pages that work without script.
 //
-//   data-maxlength="N" on an input or textarea shows "used / N characters".
+//   data-maxlength="N" on an input or textarea shows "used / N characters"
+//   (in the page's language, as every text below).
 //   data-word-meter="N" on a textarea fills the .word-meter after it and
 //   turns it green at N words.
 //   Fields named in an error summary get aria-invalid, and the summary
 //   takes the focus so a screen reader announces it.
+//   window.caseportText(id, args) is a message of the page's language for
+//   scripts: layout.html gives them in the #caseport-messages element, with
+//   {name} where args.name goes; a plural message has a text per CLDR form
+//   and picks one by args.count.
 "use strict";
 
 (function () {
+  const source = document.getElementById("caseport-messages");
+  const messages = source ? JSON.parse(source.textContent) : {};
+  const plurals = new Intl.PluralRules(document.documentElement.lang || "en");
+  function text(id, args) {
+    args = args || {};
+    let m = messages[id];
+    if (m && typeof m === "object") m = m[plurals.select(args.count)] || m.other || Object.values(m)[0];
+    return String(m === undefined ? id : m).replace(/\{(\w+)\}/g, function (all, k) {
+      return k in args ? String(args[k]) : all;
+    });
+  }
+  window.caseportText = text;
+
   function countWords(text) {
     const words = text.trim().split(/\s+/);
     return words.length === 1 && words[0] === "" ? 0 : words.length;
@@ -24,7 +42,7 @@
     field.insertAdjacentElement("afterend", out);
     const update = function () {
       const used = field.value.length;
-      out.textContent = used + " / " + max + " characters";
+      out.textContent = text("chars", { used: used, max: max, count: max });
       out.classList.toggle("near", used >= max * 0.9 && used <= max);
       out.classList.toggle("over", used > max);
     };
@@ -46,7 +64,7 @@
       const met = n >= goal;
       meter.classList.toggle("met", met);
       if (bar) bar.style.width = Math.min(100, (n / goal) * 100) + "%";
-      label.textContent = met ? n + " words: thank you, that helps us" : n + " of " + goal + " words";
+      label.textContent = met ? text("wordsEnough", { n: n, count: n }) : text("wordsOf", { n: n, goal: goal, count: goal });
     };
     field.addEventListener("input", update);
     update();

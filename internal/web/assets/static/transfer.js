@@ -6,6 +6,7 @@
 "use strict";
 
 (function () {
+  const text = window.caseportText; // caseport.js: the page's messages
   const endpoint = "/api/v1/uploads";
   const chunkSize = 8 * 1024 * 1024;
   const parallelFiles = 3;
@@ -15,14 +16,16 @@
     return btoa(String.fromCharCode.apply(null, new TextEncoder().encode(text)));
   }
 
+  // formatSize writes a byte count as the pages do (format.size.*).
   function formatSize(n) {
-    const units = ["bytes", "kB", "MB", "GB", "TB"];
+    const units = ["B", "kB", "MB", "GB", "TB"];
     let i = 0;
     while (n >= 1000 && i < units.length - 1) {
       n /= 1000;
       i++;
     }
-    return (i === 0 ? n : n.toFixed(1)) + " " + units[i];
+    const number = i === 0 ? String(n) : n.toFixed(1).replace(".", text("decimalMark"));
+    return text("size" + units[i], { n: number });
   }
 
   function sleep(ms) {
@@ -83,7 +86,7 @@
     const state = document.createElement("p");
     state.className = "upload-state";
     state.setAttribute("aria-live", "polite");
-    state.textContent = "Waiting (" + formatSize(file.size) + ")";
+    state.textContent = text("waiting", { size: formatSize(file.size) });
     li.append(name, bar, state);
     this.list.append(li);
     this.root.querySelector(".upload-overall").hidden = false;
@@ -105,7 +108,7 @@
       }, function (err) {
         next.failed = true;
         next.li.classList.add("failed");
-        next.state.textContent = "Not sent: " + err.message;
+        next.state.textContent = text("notSent", { reason: err.message });
       }).finally(function () {
         self.running--;
         self.progress();
@@ -126,8 +129,9 @@
     });
     const done = this.items.filter(function (it) { return it.done; }).length;
     this.overall.value = total ? (sent / total) * 100 : 100;
-    this.overallLabel.textContent = done + " of " + this.items.length + " files sent, " +
-      formatSize(sent) + " of " + formatSize(total);
+    this.overallLabel.textContent = text("overall", {
+      done: done, files: this.items.length, count: this.items.length, sent: formatSize(sent), total: formatSize(total),
+    });
   };
 
   // The masker is internal/mask compiled to WebAssembly (the same code as
@@ -139,7 +143,7 @@
         const script = document.createElement("script");
         script.src = "/static/wasm_exec.js";
         script.onload = resolve;
-        script.onerror = function () { reject(new Error("the masker did not load")); };
+        script.onerror = function () { reject(new Error(text("maskerFailed"))); };
         document.head.append(script);
       }).then(function () {
         const go = new Go();
@@ -178,12 +182,12 @@
   // copy of a text file when masking is on.
   Uploader.prototype.prepare = async function (item) {
     if (!this.mask || !this.mask.checked) return item.file;
-    item.state.textContent = "Masking sensitive data…";
+    item.state.textContent = text("masking");
     const masked = await maskFile(item.file, function (read) {
-      item.state.textContent = "Masking sensitive data: " + formatSize(read) + " of " + formatSize(item.file.size);
+      item.state.textContent = text("maskingProgress", { read: formatSize(read), size: formatSize(item.file.size) });
     });
     if (!masked) {
-      item.maskSummary = "not masked, not a text file";
+      item.maskSummary = text("notMasked");
       return item.file;
     }
     item.size = masked.blob.size;
@@ -223,7 +227,7 @@
           localStorage.setItem(key, url);
           last = created;
         }
-        if (offset > 0 && offset < blob.size) item.state.textContent = "Resuming at " + formatSize(offset);
+        if (offset > 0 && offset < blob.size) item.state.textContent = text("resuming", { offset: formatSize(offset) });
         while (offset < blob.size) {
           const piece = blob.slice(offset, Math.min(offset + chunkSize, blob.size));
           const headers = { "Content-Type": "application/offset+octet-stream", "Upload-Offset": String(offset) };
@@ -232,7 +236,7 @@
           const start = offset;
           const res = await request("PATCH", url, headers, piece, (loaded) => {
             item.sent = start + loaded;
-            item.state.textContent = formatSize(item.sent) + " of " + formatSize(blob.size);
+            item.state.textContent = text("progress", { sent: formatSize(item.sent), size: formatSize(blob.size) });
             this.progress();
           });
           if (res.status === 204) {
@@ -254,14 +258,15 @@
         break;
       } catch (err) {
         if (err.message !== "network" || attempt >= retryDelays.length) throw err;
-        item.state.textContent = "Connection lost; trying again…";
+        item.state.textContent = text("retrying");
         await sleep(retryDelays[attempt++]);
       }
     }
     localStorage.removeItem(key);
     item.sent = item.size;
     const sha = last.getResponseHeader("Caseport-Sha256") || "";
-    item.state.textContent = "Sent, " + formatSize(blob.size) + (item.maskSummary ? " (" + item.maskSummary + ")" : "") + ". SHA-256: ";
+    item.state.textContent = item.maskSummary ?
+      text("sentMasked", { size: formatSize(blob.size), summary: item.maskSummary }) : text("sent", { size: formatSize(blob.size) });
     const code = document.createElement("code");
     code.className = "sha";
     code.textContent = sha;

@@ -134,6 +134,7 @@ func (s RequestState) MessageID() string { return "label.request_state." + strin
 
 // Label is how pages name where an access request stands.
 func (s RequestState) Label() string { return label(s.MessageID(), string(s)) }
+
 // Approved reports whether the request was approved.
 func (s RequestState) Approved() bool { return s == RequestApproved }
 

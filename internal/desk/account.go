@@ -105,6 +105,7 @@ func (s ContractState) MessageID() string { return "label.contract_state." + str
 
 // Label is how the console names the contract's state.
 func (s ContractState) Label() string { return label(s.MessageID(), string(s)) }
+
 // Active reports whether the contract's administrative state is active
 // (its dates may still have ended: see Contract.ActiveAt).
 func (s ContractState) Active() bool { return s == ContractActive }

@@ -137,21 +137,44 @@ func TestProfileAPITokens(t *testing.T) {
 		// ABC Testing Co, a direct customer: Dana and Sam, Read-Write.
 		abc := e.fx.Company("ABC Testing Co")
 		e.fx.Contract(abc)
-		c := e.signIn(e.login(e.fx.Contact(abc, desk.ReadWrite)))
+		dana := e.fx.Contact(abc, desk.ReadWrite, func(u *desk.User) { u.Phone = "020 7946 0958" })
+		c := e.signIn(e.login(dana))
 		if res := c.post("/profile/tokens", url.Values{"name": {""}}); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("unnamed token = %d, want 422", res.StatusCode)
 		}
+		// The POST redirects, so a reload of the page that shows the
+		// secret makes no second token.
 		res := c.post("/profile/tokens", url.Values{"name": {"nightly export"}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/profile" {
+			t.Fatalf("create token = %d to %q, want 303 to /profile", res.StatusCode, res.Header.Get("Location"))
+		}
+		res = c.get("/profile")
 		m := regexp.MustCompile(`id="new-token-secret">([^<]+)<`).FindStringSubmatch(res.Body)
 		if res.StatusCode != http.StatusOK || m == nil {
-			t.Fatalf("create token = %d, want the secret on the page", res.StatusCode)
+			t.Fatalf("profile after creating a token = %d, want the secret on the page", res.StatusCode)
 		}
 		secret := m[1]
 		if res.Header.Get("Cache-Control") != "no-store" {
 			t.Error("the page with the secret may be cached")
 		}
+		// The page with the secret shows the saved details, not an empty
+		// form that would clear them when saved.
+		for _, want := range []string{`name="first_name" value="` + dana.FirstName + `"`, `name="phone" type="tel" value="` + dana.Phone + `"`} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("the page with the new token lacks %s", want)
+			}
+		}
 		if res := c.get("/profile"); strings.Contains(res.Body, secret) || !strings.Contains(res.Body, "nightly export") {
 			t.Error("the profile shows the secret again, or not the token's name")
+		}
+		if n := strings.Count(c.get("/profile").Body, "/revoke\""); n != 1 {
+			t.Errorf("the profile lists %d tokens, want 1", n)
+		}
+		// Another user's browser holding the cookie shows nothing.
+		sam := e.signIn(e.login(e.fx.Contact(abc, desk.ReadWrite)))
+		sam.c.Jar.SetCookies(res.Request.URL, []*http.Cookie{{Name: "caseport_new_token", Path: "/profile", Value: url.QueryEscape(itoa(dana.ID) + ":" + secret + ":nightly export")}})
+		if strings.Contains(sam.get("/profile").Body, secret) {
+			t.Error("another user's profile shows Dana's new token")
 		}
 		if res := e.bearer(secret).get("/api/v1/me"); res.StatusCode != http.StatusOK {
 			t.Fatalf("API with the new token = %d", res.StatusCode)
@@ -260,12 +283,21 @@ func TestRegistration(t *testing.T) {
 			}
 		}
 		email := "jo.new@abc-testing.example"
+		// The answer is a redirect, so a reload sends no second email.
 		res := c.post("/register", url.Values{"email": {email}})
-		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `id="register-sent"`) {
-			t.Fatalf("register = %d", res.StatusCode)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/register?sent" {
+			t.Fatalf("register = %d to %q, want 303 to /register?sent", res.StatusCode, res.Header.Get("Location"))
+		}
+		sent := c.get("/register?sent")
+		if !strings.Contains(sent.Body, `id="register-sent"`) || !strings.Contains(sent.Body, "We have sent a link to "+email) {
+			t.Fatal("the page after registering does not say the link was sent, and where")
+		}
+		if res := c.get("/register?sent"); !strings.Contains(res.Body, `id="register-sent"`) || strings.Contains(res.Body, `id="email"`) {
+			t.Error("a reload of the page after registering does not keep saying the link was sent")
 		}
 		// An address with an account gets the same answer on the page.
-		if res := c.post("/register", url.Values{"email": {danaUser.Email}}); !strings.Contains(res.Body, `id="register-sent"`) {
+		if res := c.post("/register", url.Values{"email": {danaUser.Email}}); res.Header.Get("Location") != "/register?sent" ||
+			!strings.Contains(c.get("/register?sent").Body, "We have sent a link to "+danaUser.Email) {
 			t.Error("registering an existing address answers differently")
 		}
 		mails, err := e.store.Notifications(context.Background(), email, 1)

@@ -151,6 +151,7 @@ var labelled = map[string]func(constant.Value) desk.Labelled{
 	"CaseType":         named[desk.CaseType],
 	"ClockKind":        named[desk.ClockKind],
 	"ContractState":    named[desk.ContractState],
+	"ContractStatus":   named[desk.ContractStatus],
 	"Deployment":       named[desk.Deployment],
 	"EntryKind":        named[desk.EntryKind],
 	"EscalationReason": named[desk.EscalationReason],

@@ -98,8 +98,8 @@ type CompanyView struct {
 	// on any combination where this company is the Sold To.
 	DesignatedContacts int
 	Warnings           []desk.Message
-	// Now is when the view was read, by the service's clock: whether a
-	// contract is active counts from it.
+	// Now is when the view was read, by the service's clock: what each
+	// contract is (desk.Contract.StatusAt) counts from it.
 	Now time.Time
 }
 
@@ -225,12 +225,24 @@ func (s *Accounts) SaveContract(ctx context.Context, r Request, c *desk.Contract
 	return c.ID, err
 }
 
+// ContractList is contracts as a list shows them.
+type ContractList struct {
+	Contracts []desk.Contract
+	// Now is when the list was read, by the service's clock: what each
+	// contract is (desk.Contract.StatusAt) counts from it.
+	Now time.Time
+}
+
 // Contracts lists contracts (staff).
-func (s *Accounts) Contracts(ctx context.Context, r Request, f desk.ContractFilter) ([]desk.Contract, error) {
+func (s *Accounts) Contracts(ctx context.Context, r Request, f desk.ContractFilter) (*ContractList, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.store.Contracts(ctx, f)
+	cs, err := s.store.Contracts(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return &ContractList{Contracts: cs, Now: s.now()}, nil
 }
 
 // CreateProduct adds a product with its components (portal admins).

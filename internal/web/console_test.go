@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest/fixture"
@@ -431,6 +433,51 @@ func TestConsoleTimesReadTheServicesClock(t *testing.T) {
 		}
 		if q := decode[[]map[string]any](t, e.apiClient(e.staff(desk.RoleEscalationOwner)).apiCall("GET", "/api/v1/escalations", nil)); len(q) != 1 {
 			t.Errorf("API queue has %d, want the one escalation", len(q))
+		}
+	})
+}
+
+// TestContractStatusByItsDates: a contract in state active is Active,
+// Not started or Ended by its dates, on the company page, the contract
+// page and in the API, counted from the service's clock.
+func TestContractStatusByItsDates(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+		e.clock.Set(now)
+		acme := e.fx.At(now).Company("Acme Corp")
+		day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+		running := e.fx.Contract(acme)
+		future := e.fx.Contract(acme, func(c *desk.Contract) { c.Starts, c.Ends = day(2027, 1, 1), day(2027, 12, 31) })
+		ended := e.fx.Contract(acme, fixture.Ended(30))
+		terminated := e.fx.Contract(acme, func(c *desk.Contract) { c.State = desk.ContractTerminated })
+		admin := e.staff(desk.RolePortalAdmin)
+		c := e.signIn(admin)
+		page := c.get("/console/companies/" + itoa(acme.ID)).Body
+		for _, tt := range []struct {
+			contract *desk.Contract
+			want     string
+		}{
+			{running, `<span class="badge badge-ok">Active</span>`},
+			{future, `<span class="badge">Not started</span> <span class="hint">Starts 1 Jan 2027</span>`},
+			{ended, `<span class="badge">Ended</span>`},
+			{terminated, `<span class="badge">Terminated</span>`},
+		} {
+			row := regexp.MustCompile(`(?s)>` + tt.contract.Number + `</a>.*?</tr>`).FindString(page)
+			if !strings.Contains(row, tt.want) {
+				t.Errorf("company page: %s shows %q, want %s", tt.contract.Number, row, tt.want)
+			}
+			if res := c.get("/console/contracts/" + itoa(tt.contract.ID)); !strings.Contains(res.Body, tt.want) {
+				t.Errorf("contract page of %s lacks %s", tt.contract.Number, tt.want)
+			}
+		}
+		want := map[string]string{running.Number: "active", future.Number: "not_started", ended.Number: "ended", terminated.Number: "terminated"}
+		got := map[string]string{}
+		for _, ct := range decode[[]map[string]any](t, e.apiClient(admin).apiCall("GET", "/api/v1/contracts?company="+itoa(acme.ID), nil)) {
+			got[ct["number"].(string)], _ = ct["status"].(string)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("API status of the contracts (-want +got):\n%s", diff)
 		}
 	})
 }

@@ -62,11 +62,33 @@ func checkParent(ctx context.Context, tx *store.Tx, c *desk.Company) error {
 	if err := checkCalendar(ctx, tx, c.CalendarID); err != nil {
 		return err
 	}
-	if c.ParentID == 0 {
-		return nil
+	return checkParentChain(ctx, tx, c, "parent")
+}
+
+// checkParentChain refuses, on field, a parent that does not exist or one
+// that is already a division of c (directly or further down), which would
+// make c its own ancestor: the chain of parents is walked up from c's.
+func checkParentChain(ctx context.Context, tx *store.Tx, c *desk.Company, field string) error {
+	if c.ParentID != 0 && c.ParentID == c.ID {
+		return desk.Invalid(field, "desk.company.parent")
 	}
-	_, err := tx.Company(ctx, c.ParentID)
-	return missingAs(err, "parent", "support.accounts.parent")
+	seen := map[int64]bool{}
+	for id := c.ParentID; id != 0 && !seen[id]; {
+		if id == c.ID {
+			parent, err := tx.Company(ctx, c.ParentID)
+			if err != nil {
+				return err
+			}
+			return desk.Invalid(field, "support.accounts.parent_cycle", "Parent", parent.Name, "Company", c.Name)
+		}
+		seen[id] = true // a cycle above c, saved before this check, ends the walk
+		p, err := tx.Company(ctx, id)
+		if err != nil {
+			return missingAs(err, field, "support.accounts.parent")
+		}
+		id = p.ParentID
+	}
+	return nil
 }
 
 // checkCalendar refuses a calendar that does not exist; zero is the

@@ -481,3 +481,40 @@ func TestContractStatusByItsDates(t *testing.T) {
 		}
 	})
 }
+
+// TestCompanyParentChainHasNoCycle: a company cannot become its own
+// ancestor through its parent, however far up, from the console or the API;
+// the refusal names the parent field and says why.
+func TestCompanyParentChainHasNoCycle(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Globex is a division of ABC, Initech of Globex.
+		abc := e.fx.Company("ABC Testing Co")
+		globex := e.fx.Company("Globex", func(c *desk.Company) { c.ParentID = abc.ID })
+		initech := e.fx.Company("Initech", func(c *desk.Company) { c.ParentID = globex.ID })
+		admin := e.staff(desk.RolePortalAdmin)
+		c := e.signIn(admin)
+		form := func(parent *desk.Company) url.Values {
+			return url.Values{"org_id": {abc.OrgID}, "name": {abc.Name}, "country": {abc.Country}, "parent": {itoa(parent.ID)}}
+		}
+		for _, parent := range []*desk.Company{globex, initech} {
+			res := c.post("/console/companies/"+itoa(abc.ID), form(parent))
+			want := parent.Name + " is already a division of ABC Testing Co, so it cannot be its parent"
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="parent-error"`) || !strings.Contains(res.Body, want) {
+				t.Errorf("console: ABC under %s = %d, want 422 with %q on the parent", parent.Name, res.StatusCode, want)
+			}
+		}
+		api := e.apiClient(admin)
+		p := wantProblem(t, api.apiCall("PATCH", "/api/v1/companies/"+itoa(abc.ID), map[string]any{
+			"org_id": abc.OrgID, "name": abc.Name, "country": abc.Country, "parent_id": initech.ID,
+		}), http.StatusUnprocessableEntity)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "parent_id" || !strings.Contains(p.Errors[0].Message, "Initech is already a division of ABC Testing Co") {
+			t.Errorf("API: ABC under Initech = %+v, want the cycle on parent_id", p.Errors)
+		}
+		// A parent that makes no cycle is still fine.
+		other := e.fx.Company("Contoso")
+		if res := c.post("/console/companies/"+itoa(abc.ID), form(other)); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("ABC under Contoso = %d, want 303", res.StatusCode)
+		}
+	})
+}

@@ -215,7 +215,7 @@ func ValidateContract(c *Contract) error {
 		}
 	}
 	if c.Deployment != Premise && c.Deployment != Cloud {
-		p.AddMessage("deployment", "desk.contract.deployment")
+		p.AddMessage("deployment", "desk.contract.deployment_choice", "Premise", Premise, "Cloud", Cloud)
 	}
 	if !slices.Contains(ContractStates, c.State) {
 		p.AddMessage("state", "desk.contract.state")

@@ -271,7 +271,7 @@ func TestEveryEnumValueHasALabel(t *testing.T) {
 		values = append(values, ti)
 	}
 	for _, k := range support.MailKinds {
-		values = append(values, k)
+		values = append(values, k, k.Title())
 	}
 	for _, v := range values {
 		if !c.Has(v.MessageID()) {

@@ -331,7 +331,7 @@ func TestConsoleAdminPages(t *testing.T) {
 		if res := admin.get("/console/audit?action=staff_created"); strings.Contains(res.Body, "<code>sign_in</code>") {
 			t.Error("the audit filter lets other actions through")
 		}
-		if res := e.anonymous().post("/register", url.Values{"email": {"lee.new@abc-testing.example"}}); res.StatusCode != http.StatusOK {
+		if res := e.anonymous().post("/register", url.Values{"email": {"lee.new@abc-testing.example"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("register = %d", res.StatusCode)
 		}
 		mails, err := e.store.Notifications(context.Background(), "", 1)
@@ -515,6 +515,69 @@ func TestCompanyParentChainHasNoCycle(t *testing.T) {
 		other := e.fx.Company("Contoso")
 		if res := c.post("/console/companies/"+itoa(abc.ID), form(other)); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("ABC under Contoso = %d, want 303", res.StatusCode)
+		}
+	})
+}
+
+// TestConsoleShowsWordsNotCodes: the console names what people read by its
+// words: email templates by the kind of email, the audit log's actions that
+// no client made by where they came from, an escalation by its reason, a
+// deployment refused by the labels it offers, the default calendar by what
+// it is for.
+func TestConsoleShowsWordsNotCodes(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		acme := e.fx.Company("Acme Corp")
+		combo := fixture.Combination(e.fx.Contract(acme))
+		dana := e.fx.Contact(acme, desk.ReadWrite)
+		c := e.openCase(dana, combo, desk.PriorityMedium)
+		if _, err := e.svc.Cases().Escalate(ctx, support.Request{Actor: e.actor(e.login(dana))}, c.ID, desk.ReasonNoProgress, "Nothing has moved for a week."); err != nil {
+			t.Fatal(err)
+		}
+		err := e.store.Write(ctx, func(tx *store.Tx) error {
+			for _, a := range []string{"service levels", "sftp:case-7-x1"} {
+				if err := tx.Audit(ctx, desk.AuditEntry{At: time.Now(), Action: "sla_breached", Subject: c.Number(), Address: a}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin := e.signIn(e.staff(desk.RolePortalAdmin, desk.RoleAgent))
+		for _, tt := range []struct {
+			path       string
+			want, lack []string
+		}{
+			{"/console/settings/templates", []string{"<h2>Case opened</h2>", "<h2>Service-level target missed</h2>"}, []string{"<code>case_created</code>"}},
+			{"/console/audit", []string{
+				`<td data-label="Who">Caseport (service-level timers)</td>`,
+				`<td data-label="Who">by SFTP (case-7-x1)</td>`,
+				`<td data-label="Detail">The case is not progressing</td>`,
+				`<td data-label="Address">—</td>`,
+			}, []string{">service levels<", ">no_progress<", ">sftp:case-7-x1<"}},
+			{"/console/service-levels", []string{`<label for="default_calendar">Default calendar</label>`}, []string{"name none"}},
+		} {
+			page := admin.get(tt.path).Body
+			for _, w := range tt.want {
+				if !strings.Contains(page, w) {
+					t.Errorf("%s lacks %s", tt.path, w)
+				}
+			}
+			for _, l := range tt.lack {
+				if strings.Contains(page, l) {
+					t.Errorf("%s shows %s", tt.path, l)
+				}
+			}
+		}
+		res := admin.post("/console/contracts", url.Values{
+			"number": {"SC-9"}, "sold_to": {itoa(acme.ID)}, "end_user": {itoa(acme.ID)},
+			"level": {"business_care"}, "deployment": {"moon"}, "state": {"active"}, "starts": {"2026-01-01"}, "ends": {"2026-12-31"},
+		})
+		if !strings.Contains(res.Body, "Choose Premise or Cloud.") {
+			t.Errorf("a bad deployment = %d, without the labels it offers", res.StatusCode)
 		}
 	})
 }

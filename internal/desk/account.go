@@ -220,6 +220,9 @@ func ValidateContract(c *Contract) error {
 	if !slices.Contains(ContractStates, c.State) {
 		p.AddMessage("state", "desk.contract.state")
 	}
+	if len(c.ProductIDs) == 0 {
+		p.AddMessage("products", "desk.contract.products")
+	}
 	if c.Starts.IsZero() {
 		p.AddMessage("starts", "desk.contract.starts")
 	}

@@ -581,3 +581,34 @@ func TestConsoleShowsWordsNotCodes(t *testing.T) {
 		}
 	})
 }
+
+// TestContractNeedsAProduct: "Products covered" is required: a contract
+// with none is refused on that field, in the console and the API, and not
+// saved.
+func TestContractNeedsAProduct(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		acme := e.fx.Company("Acme Corp")
+		e.fx.DefaultProduct()
+		admin := e.staff(desk.RolePortalAdmin)
+		form := url.Values{
+			"number": {"SC-9301"}, "sold_to": {itoa(acme.ID)}, "end_user": {itoa(acme.ID)}, "level": {"business_care"},
+			"deployment": {"premise"}, "state": {"active"}, "starts": {"2026-01-01"}, "ends": {"2026-12-31"},
+		}
+		res := e.signIn(admin).post("/console/contracts", form)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="products-error">Choose at least one product the contract covers.</p>`) {
+			t.Errorf("console contract without products = %d, want 422 on Products covered", res.StatusCode)
+		}
+		api := e.apiClient(admin)
+		p := wantProblem(t, api.apiCall("POST", "/api/v1/contracts", map[string]any{
+			"number": "SC-9302", "sold_to_id": acme.ID, "end_user_id": acme.ID, "level": "business_care", "deployment": "premise",
+			"product_ids": []int64{}, "starts": "2026-01-01", "ends": "2026-12-31", "state": "active",
+		}), http.StatusUnprocessableEntity)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "product_ids" {
+			t.Errorf("API contract without products: %+v, want the one problem on product_ids", p.Errors)
+		}
+		if cs := decode[[]map[string]any](t, api.apiCall("GET", "/api/v1/contracts?company="+itoa(acme.ID), nil)); len(cs) != 0 {
+			t.Errorf("%d contracts saved, want none", len(cs))
+		}
+	})
+}

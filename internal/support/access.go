@@ -244,8 +244,30 @@ func (s *core) requestAccess(ctx context.Context, tx *store.Tx, r Request, soldT
 	if err != nil {
 		return nil, err
 	}
+	if err := alreadyGranted(ctx, tx, r.Actor.User.ID, req, level); err != nil {
+		return nil, err
+	}
 	req.ContactID, req.RequestedBy, req.Level, req.Reason = r.Actor.User.ID, r.Actor.User.ID, level, reason
 	return s.fileAccessRequest(ctx, tx, r, req)
+}
+
+// alreadyGranted refuses, on the level, a request for the level the
+// contact already holds on the request's combination: there is nothing to
+// approve. A lower level is a request to step down, and is filed.
+func alreadyGranted(ctx context.Context, tx *store.Tx, contactID int64, req *desk.AccessRequest, level desk.AccessLevel) error {
+	if !req.Matched() {
+		return nil
+	}
+	gs, err := tx.Grants(ctx, store.GrantFilter{ContactID: contactID, Combination: req.Combination})
+	if err != nil {
+		return err
+	}
+	for _, g := range gs {
+		if g.Level == level {
+			return desk.Invalid("level", "support.access.already_have", "Level", level)
+		}
+	}
+	return nil
 }
 
 // orgIDProblems checks that both Org IDs were given and returns them

@@ -339,3 +339,41 @@ func TestRegistration(t *testing.T) {
 		}
 	})
 }
+
+// TestRequestForTheLevelHeld: asking for the level one already holds on a
+// Sold To and End User is refused on the level, by the combination's list,
+// by its Org IDs and in the API, and nothing is filed.
+func TestRequestForTheLevelHeld(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		e.fx.Approver(abc, danaUser)
+		email := e.login(danaUser)
+		dana := e.signIn(email)
+		const want = "You already have Read-Write (Designated Contact) for this Sold To and End User."
+		for _, form := range []url.Values{
+			{"combination": {itoa(abc.ID) + "-" + itoa(abc.ID)}, "level": {"read_write"}},
+			{"combination": {"other"}, "sold_to": {abc.OrgID}, "end_user": {abc.OrgID}, "level": {"read_write"}},
+		} {
+			res := dana.post("/profile/access", form)
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="level-error">`+want+`</p>`) {
+				t.Errorf("request for Read-Write held (%v) = %d, want 422 on the level", form, res.StatusCode)
+			}
+		}
+		p := wantProblem(t, e.apiClient(email).apiCall("POST", "/api/v1/access-requests", map[string]any{
+			"sold_to_org_id": abc.OrgID, "end_user_org_id": abc.OrgID, "level": "read_write",
+		}), http.StatusUnprocessableEntity)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "level" || p.Errors[0].Message != want {
+			t.Errorf("API request for the level held: %+v", p.Errors)
+		}
+		if page := dana.get("/profile").Body; strings.Contains(page, "Approved at once") || strings.Contains(page, "Your requests") {
+			t.Error("a request for the level held was filed")
+		}
+		// Stepping down is a request like any other.
+		if res := dana.post("/profile/access", url.Values{"combination": {itoa(abc.ID) + "-" + itoa(abc.ID)}, "level": {"read_only"}}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("request for Read-Only = %d, want 303", res.StatusCode)
+		}
+	})
+}

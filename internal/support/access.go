@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -457,6 +458,10 @@ type AccessRequestView struct {
 	CanSeeMatch bool
 	// CanDecide says the reader may decide it now.
 	CanDecide bool
+	// NoActiveContract says, to whoever may decide it, that no Service
+	// Contract of its combination is active now: a Read-Write level
+	// approved counts as Read-Only until one is (desk.EffectiveLevel).
+	NoActiveContract bool
 }
 
 // AccessRequests lists the requests of the actor's scope
@@ -503,6 +508,14 @@ func (s *Access) AccessRequest(ctx context.Context, r Request, requestID int64) 
 		return nil, fmt.Errorf("access request %d: %w", requestID, err)
 	}
 	v := readerView(r.Actor, &rows[0])
+	if v.CanDecide && v.Matched() {
+		cs, err := s.store.Contracts(ctx, desk.ContractFilter{SoldToID: v.SoldToID, EndUserID: v.EndUserID})
+		if err != nil {
+			return nil, err
+		}
+		now := s.now()
+		v.NoActiveContract = !slices.ContainsFunc(cs, func(c desk.Contract) bool { return c.ActiveAt(now) })
+	}
 	return &v, nil
 }
 

@@ -377,3 +377,36 @@ func TestRequestForTheLevelHeld(t *testing.T) {
 		}
 	})
 }
+
+// TestApproverWarnedOfEndedContract: an approver deciding a request for
+// Read-Write on a Sold To and End User whose every contract has ended is
+// told it counts as Read-Only until a contract is active; on an active one
+// they are not.
+func TestApproverWarnedOfEndedContract(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Northwind sells Fabrikam (ended) and Contoso (running); Pat is
+		// Northwind's Designated Approver, Nico works at Northwind.
+		northwind, fabrikam, contoso := e.fx.Company("Northwind Partners"), e.fx.Company("Fabrikam"), e.fx.Company("Contoso")
+		ended := fixture.Combination(e.fx.Contract(fabrikam, fixture.PartnerOf(northwind), fixture.Ended(30)))
+		running := fixture.Combination(e.fx.Contract(contoso, fixture.PartnerOf(northwind)))
+		pat := e.fx.Contact(northwind, desk.NoAccess, fixture.AcceptedTerms)
+		e.fx.Approver(northwind, pat)
+		nico := e.fx.Contact(northwind, desk.NoAccess, fixture.AcceptedTerms)
+		approver := e.signIn(e.login(pat))
+		for _, tt := range []struct {
+			combo desk.Combination
+			warn  bool
+		}{{ended, true}, {running, false}} {
+			e.fx.Grant(nico, tt.combo, desk.ReadOnly)
+			req, err := e.svc.Access().RequestAccess(context.Background(), support.Request{Actor: e.actor(nico.Email)}, tt.combo, desk.ReadWrite, "I run the night shift")
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := approver.get("/access-requests/" + itoa(req.ID)).Body
+			if got := strings.Contains(page, `id="no-active-contract"`) && strings.Contains(page, "counts as Read-Only until a contract is active"); got != tt.warn {
+				t.Errorf("request on %v: the approver is warned of no active contract = %v, want %v", tt.combo, got, tt.warn)
+			}
+		}
+	})
+}

@@ -612,3 +612,23 @@ func TestContractNeedsAProduct(t *testing.T) {
 		}
 	})
 }
+
+// TestEmptyStaffFormNamesEveryField: the empty New staff member form is
+// refused with a message for each required field, the first password too.
+func TestEmptyStaffFormNamesEveryField(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		res := e.signIn(e.staff(desk.RolePortalAdmin)).post("/console/staff", url.Values{})
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("empty staff form = %d, want 422", res.StatusCode)
+		}
+		for _, field := range []string{"email", "first_name", "last_name", "roles", "password"} {
+			if !strings.Contains(res.Body, `id="`+field+`-error"`) {
+				t.Errorf("the empty staff form has no message for %s", field)
+			}
+		}
+		if !strings.Contains(res.Body, "Give a first password of at least 10 characters.") {
+			t.Error("the missing first password is not named")
+		}
+	})
+}

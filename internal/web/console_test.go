@@ -459,7 +459,7 @@ func TestContractStatusByItsDates(t *testing.T) {
 			want     string
 		}{
 			{running, `<span class="badge badge-ok">Active</span>`},
-			{future, `<span class="badge">Not started</span> <span class="hint">Starts 1 Jan 2027</span>`},
+			{future, `<span class="badge">Not started</span><br><span class="hint">Starts 1 Jan 2027</span>`},
 			{ended, `<span class="badge">Ended</span>`},
 			{terminated, `<span class="badge">Terminated</span>`},
 		} {

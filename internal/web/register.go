@@ -48,7 +48,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The same answer whether or not the address has an account; a
 	// redirect, so a reload sends no second email.
-	s.setFlash(w, "info", s.loc(r).T("page.register.we_have_sent_a_link", "Value", r.PostForm.Get("email")))
+	s.setFlash(w, "info", s.loc(r).T("notice.registration_link_sent", "Email", r.PostForm.Get("email")))
 	http.Redirect(w, r, "/register?sent", http.StatusSeeOther)
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/caseport/caseport/internal/auth"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/support"
 )
 
 // Password is every demo user's password.
@@ -411,10 +412,14 @@ func (l *loader) addCase(dc demoCase) {
 	if dc.ageDays == 0 {
 		step = 10 * time.Minute // a case from today: its story fits in the last hour
 	}
+	var responded time.Time // the first public reply, which meets the response clock
 	add := func(kind desk.EntryKind, author int64, body string) {
 		at = at.Add(step)
 		_, err := l.tx.AddEntry(l.ctx, &desk.Entry{CaseID: caseID, Kind: kind, AuthorID: author, Body: body, CreatedAt: at})
 		l.check(err)
+		if kind == desk.EntryReply && responded.IsZero() {
+			responded = at
+		}
 	}
 	add(desk.EntryEvent, c.ContactID, "Case opened on the portal.")
 	for _, e := range dc.feed {
@@ -430,4 +435,7 @@ func (l *loader) addCase(dc demoCase) {
 		c.CloseComment = "Closed in the demo world."
 	}
 	l.check(l.tx.UpdateCase(l.ctx, c))
+	if l.err == nil {
+		l.check(support.StartClocks(l.ctx, l.tx, c, responded, l.now))
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/support"
@@ -132,4 +134,52 @@ func TestREADMEListsTheDemoLogins(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("README's demo logins differ from demo.Logins (-Logins +README):\n%s", diff)
 	}
+}
+
+// TestDemoCasesHaveClocks: the demo's cases have the service-level clocks
+// opening them would have started, so the queue's Time to breach and the
+// case pages' service levels show in the demo: an open case without a
+// reply runs towards its target, a reply met it, a closed case that never
+// got one waits, and the running clock's warning and breach are scheduled.
+func TestDemoCasesHaveClocks(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		now := time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC)
+		w, err := demo.Load(ctx, s, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		response := func(key string) desk.Clock {
+			t.Helper()
+			cks, err := s.Clocks(ctx, w.Cases[key])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ck := range cks {
+				if ck.Kind == desk.ClockResponse {
+					return ck
+				}
+			}
+			t.Fatalf("demo case %s has no response clock", key)
+			return desk.Clock{}
+		}
+		if ck := response("abc-new"); !ck.Running() || !ck.StartedAt.Equal(now.Add(-time.Hour)) || !ck.DueAt.After(ck.StartedAt) {
+			t.Errorf("abc-new (High, Open - New, no reply): clock %+v, want running since it was opened an hour ago", ck)
+		}
+		for _, key := range []string{"abc-investigation", "abc-awaiting", "contoso-open", "abc-resolved"} {
+			if ck := response(key); ck.MetAt.IsZero() || !ck.MetAt.After(ck.StartedAt) {
+				t.Errorf("%s (answered): clock %+v, want met at the first reply", key, ck)
+			}
+		}
+		if ck := response("abc-cancelled-old"); !ck.Paused() {
+			t.Errorf("abc-cancelled-old (closed, never answered): clock %+v, want paused", ck)
+		}
+		for _, kind := range []string{support.JobSLAWarning, support.JobSLABreach} {
+			key := kind + ":" + strconv.FormatInt(w.Cases["abc-new"], 10) + ":" + string(desk.ClockResponse)
+			if j, err := s.PendingJob(ctx, key); err != nil || j.RunAt.After(response("abc-new").DueAt) {
+				t.Errorf("abc-new's %s job = %+v, %v; want one due by the deadline", kind, j, err)
+			}
+		}
+	})
 }

@@ -142,6 +142,46 @@ func (c *Contract) ActiveAt(now time.Time) bool {
 	return now.Before(c.Ends.AddDate(0, 0, 1))
 }
 
+// ContractStatus is what a contract is at a moment, as the console and the
+// API show it: in force, not started yet, ended, or set aside by its state.
+type ContractStatus string
+
+// Contract statuses: a contract in state active is one of the first three
+// by its dates; one terminated or closed is that whatever its dates.
+const (
+	ContractInForce          ContractStatus = "active"
+	ContractNotStarted       ContractStatus = "not_started"
+	ContractEnded            ContractStatus = "ended"
+	ContractStatusTerminated ContractStatus = ContractStatus(ContractTerminated)
+	ContractStatusClosed     ContractStatus = ContractStatus(ContractClosed)
+)
+
+// MessageID is the catalogue ID of the ContractStatus's label.
+func (s ContractStatus) MessageID() string { return "label.contract_status." + string(s) }
+
+// Label is how the console names what the contract is now.
+func (s ContractStatus) Label() string { return label(s.MessageID(), string(s)) }
+
+// InForce reports whether the contract entitles support.
+func (s ContractStatus) InForce() bool { return s == ContractInForce }
+
+// NotStarted reports whether the contract's first day is still to come.
+func (s ContractStatus) NotStarted() bool { return s == ContractNotStarted }
+
+// StatusAt says what the contract is at now: its state when that is not
+// active, else whether now falls before, within or after its dates.
+func (c *Contract) StatusAt(now time.Time) ContractStatus {
+	switch {
+	case c.State != ContractActive:
+		return ContractStatus(c.State)
+	case now.Before(c.Starts):
+		return ContractNotStarted
+	case c.ActiveAt(now):
+		return ContractInForce
+	}
+	return ContractEnded
+}
+
 // Combination names a Sold To / End User pair: access is granted, and cases
 // are opened, per combination.
 type Combination struct {
@@ -175,10 +215,13 @@ func ValidateContract(c *Contract) error {
 		}
 	}
 	if c.Deployment != Premise && c.Deployment != Cloud {
-		p.AddMessage("deployment", "desk.contract.deployment")
+		p.AddMessage("deployment", "desk.contract.deployment_choice", "Premise", Premise, "Cloud", Cloud)
 	}
 	if !slices.Contains(ContractStates, c.State) {
 		p.AddMessage("state", "desk.contract.state")
+	}
+	if len(c.ProductIDs) == 0 {
+		p.AddMessage("products", "desk.contract.products")
 	}
 	if c.Starts.IsZero() {
 		p.AddMessage("starts", "desk.contract.starts")

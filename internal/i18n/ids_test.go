@@ -151,6 +151,7 @@ var labelled = map[string]func(constant.Value) desk.Labelled{
 	"CaseType":         named[desk.CaseType],
 	"ClockKind":        named[desk.ClockKind],
 	"ContractState":    named[desk.ContractState],
+	"ContractStatus":   named[desk.ContractStatus],
 	"Deployment":       named[desk.Deployment],
 	"EntryKind":        named[desk.EntryKind],
 	"EscalationReason": named[desk.EscalationReason],
@@ -270,7 +271,7 @@ func TestEveryEnumValueHasALabel(t *testing.T) {
 		values = append(values, ti)
 	}
 	for _, k := range support.MailKinds {
-		values = append(values, k)
+		values = append(values, k, k.Title())
 	}
 	for _, v := range values {
 		if !c.Has(v.MessageID()) {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -244,8 +245,30 @@ func (s *core) requestAccess(ctx context.Context, tx *store.Tx, r Request, soldT
 	if err != nil {
 		return nil, err
 	}
+	if err := alreadyGranted(ctx, tx, r.Actor.User.ID, req, level); err != nil {
+		return nil, err
+	}
 	req.ContactID, req.RequestedBy, req.Level, req.Reason = r.Actor.User.ID, r.Actor.User.ID, level, reason
 	return s.fileAccessRequest(ctx, tx, r, req)
+}
+
+// alreadyGranted refuses, on the level, a request for the level the
+// contact already holds on the request's combination: there is nothing to
+// approve. A lower level is a request to step down, and is filed.
+func alreadyGranted(ctx context.Context, tx *store.Tx, contactID int64, req *desk.AccessRequest, level desk.AccessLevel) error {
+	if !req.Matched() {
+		return nil
+	}
+	gs, err := tx.Grants(ctx, store.GrantFilter{ContactID: contactID, Combination: req.Combination})
+	if err != nil {
+		return err
+	}
+	for _, g := range gs {
+		if g.Level == level {
+			return desk.Invalid("level", "support.access.already_have", "Level", level)
+		}
+	}
+	return nil
 }
 
 // orgIDProblems checks that both Org IDs were given and returns them
@@ -435,6 +458,10 @@ type AccessRequestView struct {
 	CanSeeMatch bool
 	// CanDecide says the reader may decide it now.
 	CanDecide bool
+	// NoActiveContract says, to whoever may decide it, that no Service
+	// Contract of its combination is active now: a Read-Write level
+	// approved counts as Read-Only until one is (desk.EffectiveLevel).
+	NoActiveContract bool
 }
 
 // AccessRequests lists the requests of the actor's scope
@@ -481,6 +508,14 @@ func (s *Access) AccessRequest(ctx context.Context, r Request, requestID int64) 
 		return nil, fmt.Errorf("access request %d: %w", requestID, err)
 	}
 	v := readerView(r.Actor, &rows[0])
+	if v.CanDecide && v.Matched() {
+		cs, err := s.store.Contracts(ctx, desk.ContractFilter{SoldToID: v.SoldToID, EndUserID: v.EndUserID})
+		if err != nil {
+			return nil, err
+		}
+		now := s.now()
+		v.NoActiveContract = !slices.ContainsFunc(cs, func(c desk.Contract) bool { return c.ActiveAt(now) })
+	}
 	return &v, nil
 }
 

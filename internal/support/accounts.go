@@ -62,11 +62,33 @@ func checkParent(ctx context.Context, tx *store.Tx, c *desk.Company) error {
 	if err := checkCalendar(ctx, tx, c.CalendarID); err != nil {
 		return err
 	}
-	if c.ParentID == 0 {
-		return nil
+	return checkParentChain(ctx, tx, c, "parent")
+}
+
+// checkParentChain refuses, on field, a parent that does not exist or one
+// that is already a division of c (directly or further down), which would
+// make c its own ancestor: the chain of parents is walked up from c's.
+func checkParentChain(ctx context.Context, tx *store.Tx, c *desk.Company, field string) error {
+	if c.ParentID != 0 && c.ParentID == c.ID {
+		return desk.Invalid(field, "desk.company.parent")
 	}
-	_, err := tx.Company(ctx, c.ParentID)
-	return missingAs(err, "parent", "support.accounts.parent")
+	seen := map[int64]bool{}
+	for id := c.ParentID; id != 0 && !seen[id]; {
+		if id == c.ID {
+			parent, err := tx.Company(ctx, c.ParentID)
+			if err != nil {
+				return err
+			}
+			return desk.Invalid(field, "support.accounts.parent_cycle", "Parent", parent.Name, "Company", c.Name)
+		}
+		seen[id] = true // a cycle above c, saved before this check, ends the walk
+		p, err := tx.Company(ctx, id)
+		if err != nil {
+			return missingAs(err, field, "support.accounts.parent")
+		}
+		id = p.ParentID
+	}
+	return nil
 }
 
 // checkCalendar refuses a calendar that does not exist; zero is the
@@ -98,8 +120,8 @@ type CompanyView struct {
 	// on any combination where this company is the Sold To.
 	DesignatedContacts int
 	Warnings           []desk.Message
-	// Now is when the view was read, by the service's clock: whether a
-	// contract is active counts from it.
+	// Now is when the view was read, by the service's clock: what each
+	// contract is (desk.Contract.StatusAt) counts from it.
 	Now time.Time
 }
 
@@ -225,12 +247,24 @@ func (s *Accounts) SaveContract(ctx context.Context, r Request, c *desk.Contract
 	return c.ID, err
 }
 
+// ContractList is contracts as a list shows them.
+type ContractList struct {
+	Contracts []desk.Contract
+	// Now is when the list was read, by the service's clock: what each
+	// contract is (desk.Contract.StatusAt) counts from it.
+	Now time.Time
+}
+
 // Contracts lists contracts (staff).
-func (s *Accounts) Contracts(ctx context.Context, r Request, f desk.ContractFilter) ([]desk.Contract, error) {
+func (s *Accounts) Contracts(ctx context.Context, r Request, f desk.ContractFilter) (*ContractList, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {
 		return nil, err
 	}
-	return s.store.Contracts(ctx, f)
+	cs, err := s.store.Contracts(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return &ContractList{Contracts: cs, Now: s.now()}, nil
 }
 
 // CreateProduct adds a product with its components (portal admins).

@@ -154,17 +154,23 @@ func (s *Accounts) CreateStaff(ctx context.Context, r Request, u *desk.User, pas
 	if err := desk.Authorize(r.Actor, desk.ManageStaff, desk.Target{}); err != nil {
 		return 0, err
 	}
-	return s.createStaff(ctx, r, u, password)
+	return s.createStaff(ctx, r, u, password, true)
 }
 
 // CreateStaffHeadless adds a staff user from the command line, where there
-// is no signed-in actor: whoever runs the binary owns the installation.
+// is no signed-in actor: whoever runs the binary owns the installation. The
+// password may be left out (no --password-stdin).
 func (s *Accounts) CreateStaffHeadless(ctx context.Context, u *desk.User, password string) (int64, error) {
-	return s.createStaff(ctx, Request{Address: "command line"}, u, password)
+	return s.createStaff(ctx, Request{Address: "command line"}, u, password, false)
 }
 
-func (s *core) createStaff(ctx context.Context, r Request, u *desk.User, password string) (int64, error) {
+// createStaff adds a staff user; an admin adding one gives the first
+// password (needPassword), and every problem of the form is told at once.
+func (s *core) createStaff(ctx context.Context, r Request, u *desk.User, password string, needPassword bool) (int64, error) {
 	p := desk.Problems{}
+	if needPassword && password == "" {
+		p.AddMessage("password", "support.contacts.first_password", "Min", desk.MinPasswordLength)
+	}
 	email := strings.ToLower(strings.TrimSpace(u.Email))
 	if !strings.Contains(email, "@") {
 		p.AddMessage("email", "support.contacts.email")

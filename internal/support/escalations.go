@@ -173,7 +173,7 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 		if err := s.event(ctx, tx, r, c, "Case escalated: "+reason.Label()+"."); err != nil { //i18n:stored
 			return err
 		}
-		if err := s.audit(ctx, tx, r, "case_escalated", c.Number(), string(reason)); err != nil {
+		if err := s.audit(ctx, tx, r, "case_escalated", c.Number(), reason.Label()); err != nil { //i18n:stored
 			return err
 		}
 		if err := s.notifyWhoMay(ctx, tx, desk.ManageEscalations, c, "escalation_requested",

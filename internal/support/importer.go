@@ -314,6 +314,9 @@ func (s *core) importCompany(ctx context.Context, tx *store.Tx, r Request, row c
 		return false, err
 	}
 	c.ID = old.ID
+	if err := checkParentChain(ctx, tx, c, "parent_org_id"); err != nil {
+		return false, err
+	}
 	return false, fieldConflict(tx.UpdateCompany(ctx, c))
 }
 

@@ -62,6 +62,14 @@ func TestImport(t *testing.T) {
 		if err != nil || !rep.Applied || rep.Updated != 2 || rep.Created != 0 {
 			t.Fatalf("second run = %+v, %v; want 2 updated", rep, err)
 		}
+		// Globex made a division of its own division is refused, as on the
+		// console; so is a company its own parent.
+		for _, row := range []string{"ORG-5001,Globex,Canada,ORG-5002", "ORG-5002,Globex Labs,Canada,ORG-5002"} {
+			rep, err = f.svc.Importer().Import(ctx, admin, support.ImportCompanies, strings.NewReader("org_id,name,country,parent_org_id\n"+row+"\n"), false)
+			if err != nil || rep.Applied || len(rep.Problems) != 1 || !strings.HasPrefix(problems(rep)[0].Reason, "parent_org_id: ") {
+				t.Errorf("import %s = %+v, %v; want the row refused on parent_org_id", row, problems(rep), err)
+			}
+		}
 
 		contracts := "number,sold_to_org_id,end_user_org_id,level,deployment,products,starts,ends,flex_care\n" +
 			"SC-5001,ORG-5001,ORG-5002,premium_care,cloud,IVR;Reporting,2026-01-01,2027-12-31,technical_account_manager\n"

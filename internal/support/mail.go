@@ -30,6 +30,16 @@ func (k MailKind) MessageID() string { return "mail.about." + k.Kind }
 // About says what the kind of email is for, in English.
 func (k MailKind) About() string { return i18n.English().Label(k) }
 
+// Title names the kind of email, as the template page heads it
+// (mail.name.KIND).
+func (k MailKind) Title() MailName { return MailName(k) }
+
+// MailName is a kind of email by its name in the catalogue.
+type MailName MailKind
+
+// MessageID is the catalogue ID of the kind of email's name.
+func (n MailName) MessageID() string { return "mail.name." + n.Kind }
+
 // MailKinds lists the emails Caseport sends, for the template page.
 var MailKinds = []MailKind{
 	{"case_created"},

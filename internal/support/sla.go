@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -156,6 +157,35 @@ func (s *core) startClock(ctx context.Context, tx *store.Tx, c *desk.Case, kind 
 		return err
 	}
 	return s.scheduleClockJobs(ctx, tx, ck)
+}
+
+// StartClocks gives a case written with its history (the demo world's
+// cases, back-dated) the service-level clocks the use cases would have left
+// it at now: the response clock started when the case was opened, on the
+// contract active then, met at respondedAt (the first public reply, if any),
+// and paused when the case waits on the customer or is closed. A case whose
+// combination had no active contract when it was opened gets none.
+func StartClocks(ctx context.Context, tx *store.Tx, c *desk.Case, respondedAt, now time.Time) error {
+	at := func(t time.Time) *core { return &core{clock: func() time.Time { return t }} }
+	opened := *c
+	opened.Status, opened.SubStatus, opened.ClosedAt = desk.StatusOpen, desk.SubNew, time.Time{}
+	err := at(c.CreatedAt).startClock(ctx, tx, &opened, desk.ClockResponse, c.CreatedAt)
+	if errors.Is(err, ErrNoActiveContract) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !respondedAt.IsZero() {
+		if _, err := at(respondedAt).meetClock(ctx, tx, c.ID, desk.ClockResponse, respondedAt); err != nil {
+			return err
+		}
+	}
+	since := now
+	if c.Status == desk.StatusClosed {
+		since = c.ClosedAt
+	}
+	return at(since).syncClocks(ctx, tx, opened, c)
 }
 
 func clockJobKey(kind string, ck *desk.Clock) string {

@@ -111,6 +111,10 @@ func (s *ServiceLevels) Targets(ctx context.Context, r Request) ([]desk.SLATarge
 	return s.store.SLATargets(ctx)
 }
 
+// MaxTargetAmount is the largest target, in any unit: 100,000 business
+// days is some 400 years.
+const MaxTargetAmount = 100_000
+
 // SetTarget changes one target (portal admins). Cases keep the target
 // their clock started with until their priority changes.
 func (s *ServiceLevels) SetTarget(ctx context.Context, r Request, t *desk.SLATarget) error {
@@ -118,8 +122,8 @@ func (s *ServiceLevels) SetTarget(ctx context.Context, r Request, t *desk.SLATar
 		return err
 	}
 	p := desk.Problems{}
-	if t.Amount <= 0 || t.Amount > 100_000 {
-		p.AddMessage("amount", "support.sla_admin.amount")
+	if t.Amount <= 0 || t.Amount > MaxTargetAmount {
+		p.AddMessage("amount", "support.sla_admin.amount_range", "Max", MaxTargetAmount)
 	}
 	if !t.Unit.Valid() {
 		p.AddMessage("unit", "support.sla_admin.unit")

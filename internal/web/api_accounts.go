@@ -147,6 +147,9 @@ type apiContract struct {
 	Starts string `json:"starts"`
 	Ends   string `json:"ends"`
 	State  string `json:"state"`
+	// Status is what the contract is when answered (active, not_started,
+	// ended, terminated or closed); not read from a body.
+	Status string `json:"status,omitempty"`
 	// CalendarID is the business-hours calendar of its service levels.
 	CalendarID int64 `json:"calendar_id,omitempty"`
 }
@@ -246,7 +249,7 @@ func (s *Server) apiCompanyAnswer(w http.ResponseWriter, r *http.Request, a *des
 		out.Warnings = append(out.Warnings, s.loc(r).Message(m))
 	}
 	for i := range v.Contracts {
-		out.Contracts = append(out.Contracts, toAPIContract(&v.Contracts[i]))
+		out.Contracts = append(out.Contracts, toAPIContract(&v.Contracts[i], v.Now))
 	}
 	for i := range v.Contacts {
 		out.Contacts = append(out.Contacts, toAPIUser(&v.Contacts[i]))
@@ -300,11 +303,13 @@ func (s *Server) apiSetApprover(on bool) apiHandler {
 	}
 }
 
-func toAPIContract(c *desk.Contract) apiContract {
+// toAPIContract is a contract as the API answers it, with what it is at now.
+func toAPIContract(c *desk.Contract, now time.Time) apiContract {
 	out := apiContract{
 		ID: c.ID, Number: c.Number, SoldToID: c.SoldToID, EndUserID: c.EndUserID, SupportOwnerID: c.SupportOwnerID,
 		Level: string(c.Level), Deployment: string(c.Deployment), ProductIDs: c.ProductIDs,
-		Starts: c.Starts.Format(dateForm), Ends: c.Ends.Format(dateForm), State: string(c.State), CalendarID: c.CalendarID,
+		Starts: c.Starts.Format(dateForm), Ends: c.Ends.Format(dateForm), State: string(c.State),
+		Status: string(c.StatusAt(now)), CalendarID: c.CalendarID,
 	}
 	for _, f := range c.FlexCare {
 		out.FlexCare = append(out.FlexCare, string(f))
@@ -318,13 +323,13 @@ func toAPIContract(c *desk.Contract) apiContract {
 func (s *Server) apiContracts(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
 	f := desk.ContractFilter{CompanyID: atoi64(q.Get("company")), SoldToID: atoi64(q.Get("sold_to")), EndUserID: atoi64(q.Get("end_user"))}
-	cs, err := s.accounts.Contracts(r.Context(), request(r, a), f)
+	l, err := s.accounts.Contracts(r.Context(), request(r, a), f)
 	if err != nil {
 		return err
 	}
-	out := make([]apiContract, 0, len(cs))
-	for i := range cs {
-		out = append(out, toAPIContract(&cs[i]))
+	out := make([]apiContract, 0, len(l.Contracts))
+	for i := range l.Contracts {
+		out = append(out, toAPIContract(&l.Contracts[i], l.Now))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -374,17 +379,17 @@ func (s *Server) apiSaveContract(w http.ResponseWriter, r *http.Request, a *desk
 	if err != nil {
 		return err
 	}
-	cs, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{ID: id})
+	l, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{ID: id})
 	if err != nil {
 		return err
 	}
-	if len(cs) == 0 {
+	if len(l.Contracts) == 0 {
 		return desk.ErrNotFound
 	}
 	if status == http.StatusCreated {
 		w.Header().Set("Location", fmt.Sprintf("/api/v1/contracts/%d", id))
 	}
-	writeJSON(w, status, toAPIContract(&cs[0]))
+	writeJSON(w, status, toAPIContract(&l.Contracts[0], l.Now))
 	return nil
 }
 

@@ -43,7 +43,10 @@ func (c *client) apiCall(method, path string, body any) *response {
 func (e *env) apiClient(email string) *client {
 	e.t.Helper()
 	c := e.signIn(email)
-	res := c.post("/profile/tokens", map[string][]string{"name": {"test"}})
+	if res := c.post("/profile/tokens", map[string][]string{"name": {"test"}}); res.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("no token for %s: %d", email, res.StatusCode)
+	}
+	res := c.get("/profile")
 	m := regexp.MustCompile(`id="new-token-secret">([^<]+)<`).FindStringSubmatch(res.Body)
 	if m == nil {
 		e.t.Fatalf("no token for %s: %d", email, res.StatusCode)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/caseport/caseport/internal/browsertest"
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 )
 
@@ -246,4 +247,38 @@ func signInPage(p *browsertest.Page, email string) {
 	p.Fill("#email", email)
 	p.Fill("#password", demo.Password)
 	p.Submit(`.signin-card button[type="submit"]`)
+}
+
+// TestBrowserTabStripsShowTheyScroll: on a phone a strip of tabs wider
+// than the screen scrolls, and shows so with a shade at the edge beyond
+// which more tabs are.
+func TestBrowserTabStripsShowTheyScroll(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		for _, tt := range []struct{ email, path string }{
+			{e.login(e.fx.Contact(abc, desk.ReadWrite)), "/cases"},
+			{e.staff(desk.RolePortalAdmin, desk.RoleAgent), "/console/mail"},
+		} {
+			p := b.Page(t, e.srv.URL, browsertest.Phone)
+			p.Go("/signin")
+			p.Fill("#email", tt.email)
+			p.Fill("#password", e.passwords[tt.email])
+			p.Submit(`.signin-card button[type="submit"]`)
+			p.Go(tt.path)
+			// The strip is cut, and its background has the shades, the
+			// covers scrolling with the tabs.
+			if !browsertest.Eval[bool](p, `(() => { const t = document.querySelector("nav.tabs"); return t.scrollWidth > t.clientWidth })()`) {
+				t.Logf("%s: the tabs fit a phone; nothing to show", tt.path)
+			}
+			style := browsertest.Eval[[]string](p, `(() => { const s = getComputedStyle(document.querySelector("nav.tabs")); return [s.backgroundImage, s.backgroundAttachment] })()`)
+			if strings.Count(style[0], "linear-gradient") != 4 || !strings.Contains(style[1], "local") {
+				t.Errorf("%s: the tab strip shows no shade where it scrolls: %q", tt.path, style)
+			}
+			p.CheckFits()
+			p.Screenshot("tabs" + strings.ReplaceAll(tt.path, "/", "-"))
+		}
+	})
 }

@@ -72,6 +72,10 @@ type contractData struct {
 	States      []desk.ContractState
 	Deployments []desk.Deployment
 	Calendars   []hours.CalendarRow
+	// Status is what a saved contract is now, with the dates it was saved
+	// with; empty for a new one.
+	Status       desk.ContractStatus
+	Starts, Ends time.Time
 }
 
 // contactData is a contact (C, nil for a new one) with their grants and
@@ -236,14 +240,14 @@ func (s *Server) setApprover(r *http.Request, req support.Request) (string, stri
 func (s *Server) contractForm(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	form := url.Values{}
 	if id, err := pathID(r, "id"); err == nil {
-		cs, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{ID: id})
+		l, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{ID: id})
 		if err != nil {
 			return err
 		}
-		if len(cs) == 0 {
+		if len(l.Contracts) == 0 {
 			return desk.ErrNotFound
 		}
-		form = contractValues(&cs[0])
+		form = contractValues(&l.Contracts[0])
 	} else {
 		c := r.URL.Query().Get("company")
 		form.Set("sold_to", c)
@@ -283,16 +287,26 @@ func (s *Server) showContract(w http.ResponseWriter, r *http.Request, a *desk.Ac
 	if err != nil {
 		return err
 	}
+	data := contractData{
+		Companies: all, Catalog: cat, Levels: desk.SupportLevels, FlexCare: desk.FlexCareAddOns,
+		States: desk.ContractStates, Deployments: []desk.Deployment{desk.Premise, desk.Cloud}, Calendars: s.calendarsFor(r, a),
+	}
 	title := s.loc(r).T("title.new_service_contract")
-	if form.Get("id") != "" && form.Get("id") != "0" {
+	if id, _ := strconv.ParseInt(form.Get("id"), 10, 64); id != 0 {
 		title = s.loc(r).T("title.service_contract", "Number", form.Get("number"))
+		// What the saved contract is now, beside the state the form edits.
+		l, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{ID: id})
+		if err != nil {
+			return err
+		}
+		if len(l.Contracts) == 1 {
+			data.Status = l.Contracts[0].StatusAt(l.Now)
+			data.Starts, data.Ends = l.Contracts[0].Starts, l.Contracts[0].Ends
+		}
 	}
 	render(s, w, r, status, pageContract, &view{
 		Title: title, User: a.User, Form: form, Errors: errs,
-	}, contractData{
-		Companies: all, Catalog: cat, Levels: desk.SupportLevels, FlexCare: desk.FlexCareAddOns,
-		States: desk.ContractStates, Deployments: []desk.Deployment{desk.Premise, desk.Cloud}, Calendars: s.calendarsFor(r, a),
-	})
+	}, data)
 	return nil
 }
 
@@ -361,13 +375,13 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, a *desk.Act
 		data.C, data.Grants = cv, grantViews(cv, names)
 		// The combinations a grant can name: those of the employer's
 		// contracts, as Sold To or End User.
-		cs, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{CompanyID: cv.Contact.CompanyID})
+		l, err := s.accounts.Contracts(r.Context(), request(r, a), desk.ContractFilter{CompanyID: cv.Contact.CompanyID})
 		if err != nil {
 			return err
 		}
 		seen := map[desk.Combination]bool{}
 		var combos []grantView
-		for _, c := range cs {
+		for _, c := range l.Contracts {
 			cb := desk.Combination{SoldToID: c.SoldToID, EndUserID: c.EndUserID}
 			if !seen[cb] {
 				seen[cb] = true

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/i18n"
 )
 
 // The audit log and the outbox.
@@ -16,8 +17,40 @@ var pageAudit = page[auditData]{"console-audit"}
 
 // auditData is a page of the audit log; Next the URL of the one after.
 type auditData struct {
-	Entries []desk.AuditEntry
+	Entries []auditLine
 	Next    string
+}
+
+// auditLine is an audit entry as the log shows it: the client's address,
+// or (Via) how the action came when no browser or API client made it: a
+// timer of Caseport's, received mail, SFTP, the command line.
+type auditLine struct {
+	desk.AuditEntry
+	Via string
+}
+
+// auditSources are the catalogue IDs of the addresses support records for
+// the actions no client made.
+var auditSources = map[string]string{
+	"service levels": "page.console-audit.via_service_levels",
+	"follow-up":      "page.console-audit.via_follow_ups",
+	"retention":      "page.console-audit.via_retention",
+	"command line":   "page.console-audit.via_command_line",
+	"email":          "page.console-audit.via_email",
+}
+
+// auditLines gives each entry its words for how it came.
+func auditLines(l *i18n.Localizer, entries []desk.AuditEntry) []auditLine {
+	out := make([]auditLine, len(entries))
+	for i, e := range entries {
+		out[i].AuditEntry = e
+		if id, ok := auditSources[e.Address]; ok {
+			out[i].Address, out[i].Via = "", l.T(id)
+		} else if user, ok := strings.CutPrefix(e.Address, "sftp:"); ok {
+			out[i].Address, out[i].Via = "", l.T("page.console-audit.via_sftp", "Username", user)
+		}
+	}
+	return out
 }
 
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
@@ -35,6 +68,6 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		}
 		next = "/console/audit?" + v.Encode()
 	}
-	render(s, w, r, http.StatusOK, pageAudit, &view{Title: s.loc(r).T("title.audit_log"), User: a.User, Form: q}, auditData{Entries: entries, Next: next})
+	render(s, w, r, http.StatusOK, pageAudit, &view{Title: s.loc(r).T("title.audit_log"), User: a.User, Form: q}, auditData{Entries: auditLines(s.loc(r), entries), Next: next})
 	return nil
 }

@@ -24,8 +24,22 @@ var (
 // settings' form.
 type serviceLevelsData struct {
 	Calendars []hours.CalendarRow
-	Targets   []desk.SLATarget
+	Targets   []targetRow
 	Units     []desk.TargetUnit
+}
+
+// targetRow is a row of the target table: its form's field ids, and the
+// amount and unit its form shows (as typed, in the row whose save failed).
+type targetRow struct {
+	desk.SLATarget
+	AmountField, UnitField string
+	Typed                  string
+	TypedUnit              desk.TargetUnit
+}
+
+// targetKey names a row of the target table in its fields' ids.
+func targetKey(d desk.Deployment, l desk.SupportLevel, p desk.Priority, k desk.ClockKind) string {
+	return string(d) + "-" + string(l) + "-" + string(p) + "-" + string(k)
 }
 
 // calendarData is a calendar (Cal nil for a new one).
@@ -37,6 +51,8 @@ func (s *Server) serviceLevels(w http.ResponseWriter, r *http.Request, a *desk.A
 	return s.showServiceLevels(w, r, a, http.StatusOK, nil, nil)
 }
 
+// showServiceLevels shows the page; after a failed save, the form that
+// failed keeps what was typed and its errors, the other shows what is saved.
 func (s *Server) showServiceLevels(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
 	req := request(r, a)
 	cals, err := s.sla.Calendars(r.Context(), req)
@@ -51,19 +67,48 @@ func (s *Server) showServiceLevels(w http.ResponseWriter, r *http.Request, a *de
 	if err != nil {
 		return err
 	}
-	if form == nil {
-		form = url.Values{"default_calendar": {set.DefaultCalendar}, "lead": {strconv.Itoa(int(set.WarningLead / time.Minute))}}
-		if set.FollowUpBusinessDays {
-			form.Set("followup_business", "on")
+	saved := url.Values{"default_calendar": {set.DefaultCalendar}, "lead": {strconv.Itoa(int(set.WarningLead / time.Minute))}}
+	if set.FollowUpBusinessDays {
+		saved.Set("followup_business", "on")
+	}
+	failedRow := ""
+	if r.URL.Path == "/console/service-levels/targets" {
+		// A target's form failed: the settings show what is saved, and
+		// the row's errors go to its own fields.
+		failedRow = targetKey(desk.Deployment(form.Get("deployment")), desk.SupportLevel(form.Get("level")),
+			desk.Priority(form.Get("priority")), desk.ClockKind(form.Get("kind")))
+		errs = renameKeys(errs, map[string]string{"amount": "amount-" + failedRow, "unit": "unit-" + failedRow})
+		form = saved
+	} else if form == nil {
+		form = saved
+	}
+	rows := make([]targetRow, len(targets))
+	for i, t := range targets {
+		key := targetKey(t.Deployment, t.Level, t.Priority, t.Kind)
+		rows[i] = targetRow{SLATarget: t, AmountField: "amount-" + key, UnitField: "unit-" + key, Typed: strconv.Itoa(t.Amount), TypedUnit: t.Unit}
+		if key == failedRow {
+			rows[i].Typed, rows[i].TypedUnit = r.PostForm.Get("amount"), desk.TargetUnit(r.PostForm.Get("unit"))
 		}
 	}
 	render(s, w, r, status, pageServiceLevels, &view{
 		Title: s.loc(r).T("title.service_levels"), User: a.User, Form: form, Errors: errs,
 	}, serviceLevelsData{
-		Calendars: cals, Targets: targets,
+		Calendars: cals, Targets: rows,
 		Units: []desk.TargetUnit{desk.UnitMinutes, desk.UnitBusinessMinutes, desk.UnitBusinessDays},
 	})
 	return nil
+}
+
+// renameKeys returns errs with the keys of names renamed.
+func renameKeys(errs map[string]string, names map[string]string) map[string]string {
+	out := make(map[string]string, len(errs))
+	for k, v := range errs {
+		if to, ok := names[k]; ok {
+			k = to
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func (s *Server) saveSLASettings(r *http.Request, req support.Request) (string, string, error) {

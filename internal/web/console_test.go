@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest/fixture"
@@ -329,7 +331,7 @@ func TestConsoleAdminPages(t *testing.T) {
 		if res := admin.get("/console/audit?action=staff_created"); strings.Contains(res.Body, "<code>sign_in</code>") {
 			t.Error("the audit filter lets other actions through")
 		}
-		if res := e.anonymous().post("/register", url.Values{"email": {"lee.new@abc-testing.example"}}); res.StatusCode != http.StatusOK {
+		if res := e.anonymous().post("/register", url.Values{"email": {"lee.new@abc-testing.example"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("register = %d", res.StatusCode)
 		}
 		mails, err := e.store.Notifications(context.Background(), "", 1)
@@ -431,6 +433,202 @@ func TestConsoleTimesReadTheServicesClock(t *testing.T) {
 		}
 		if q := decode[[]map[string]any](t, e.apiClient(e.staff(desk.RoleEscalationOwner)).apiCall("GET", "/api/v1/escalations", nil)); len(q) != 1 {
 			t.Errorf("API queue has %d, want the one escalation", len(q))
+		}
+	})
+}
+
+// TestContractStatusByItsDates: a contract in state active is Active,
+// Not started or Ended by its dates, on the company page, the contract
+// page and in the API, counted from the service's clock.
+func TestContractStatusByItsDates(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+		e.clock.Set(now)
+		acme := e.fx.At(now).Company("Acme Corp")
+		day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+		running := e.fx.Contract(acme)
+		future := e.fx.Contract(acme, func(c *desk.Contract) { c.Starts, c.Ends = day(2027, 1, 1), day(2027, 12, 31) })
+		ended := e.fx.Contract(acme, fixture.Ended(30))
+		terminated := e.fx.Contract(acme, func(c *desk.Contract) { c.State = desk.ContractTerminated })
+		admin := e.staff(desk.RolePortalAdmin)
+		c := e.signIn(admin)
+		page := c.get("/console/companies/" + itoa(acme.ID)).Body
+		for _, tt := range []struct {
+			contract *desk.Contract
+			want     string
+		}{
+			{running, `<span class="badge badge-ok">Active</span>`},
+			{future, `<span class="badge">Not started</span><br><span class="hint">Starts 1 Jan 2027</span>`},
+			{ended, `<span class="badge">Ended</span>`},
+			{terminated, `<span class="badge">Terminated</span>`},
+		} {
+			row := regexp.MustCompile(`(?s)>` + tt.contract.Number + `</a>.*?</tr>`).FindString(page)
+			if !strings.Contains(row, tt.want) {
+				t.Errorf("company page: %s shows %q, want %s", tt.contract.Number, row, tt.want)
+			}
+			if res := c.get("/console/contracts/" + itoa(tt.contract.ID)); !strings.Contains(res.Body, tt.want) {
+				t.Errorf("contract page of %s lacks %s", tt.contract.Number, tt.want)
+			}
+		}
+		want := map[string]string{running.Number: "active", future.Number: "not_started", ended.Number: "ended", terminated.Number: "terminated"}
+		got := map[string]string{}
+		for _, ct := range decode[[]map[string]any](t, e.apiClient(admin).apiCall("GET", "/api/v1/contracts?company="+itoa(acme.ID), nil)) {
+			got[ct["number"].(string)], _ = ct["status"].(string)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("API status of the contracts (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestCompanyParentChainHasNoCycle: a company cannot become its own
+// ancestor through its parent, however far up, from the console or the API;
+// the refusal names the parent field and says why.
+func TestCompanyParentChainHasNoCycle(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Globex is a division of ABC, Initech of Globex.
+		abc := e.fx.Company("ABC Testing Co")
+		globex := e.fx.Company("Globex", func(c *desk.Company) { c.ParentID = abc.ID })
+		initech := e.fx.Company("Initech", func(c *desk.Company) { c.ParentID = globex.ID })
+		admin := e.staff(desk.RolePortalAdmin)
+		c := e.signIn(admin)
+		form := func(parent *desk.Company) url.Values {
+			return url.Values{"org_id": {abc.OrgID}, "name": {abc.Name}, "country": {abc.Country}, "parent": {itoa(parent.ID)}}
+		}
+		for _, parent := range []*desk.Company{globex, initech} {
+			res := c.post("/console/companies/"+itoa(abc.ID), form(parent))
+			want := parent.Name + " is already a division of ABC Testing Co, so it cannot be its parent"
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="parent-error"`) || !strings.Contains(res.Body, want) {
+				t.Errorf("console: ABC under %s = %d, want 422 with %q on the parent", parent.Name, res.StatusCode, want)
+			}
+		}
+		api := e.apiClient(admin)
+		p := wantProblem(t, api.apiCall("PATCH", "/api/v1/companies/"+itoa(abc.ID), map[string]any{
+			"org_id": abc.OrgID, "name": abc.Name, "country": abc.Country, "parent_id": initech.ID,
+		}), http.StatusUnprocessableEntity)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "parent_id" || !strings.Contains(p.Errors[0].Message, "Initech is already a division of ABC Testing Co") {
+			t.Errorf("API: ABC under Initech = %+v, want the cycle on parent_id", p.Errors)
+		}
+		// A parent that makes no cycle is still fine.
+		other := e.fx.Company("Contoso")
+		if res := c.post("/console/companies/"+itoa(abc.ID), form(other)); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("ABC under Contoso = %d, want 303", res.StatusCode)
+		}
+	})
+}
+
+// TestConsoleShowsWordsNotCodes: the console names what people read by its
+// words: email templates by the kind of email, the audit log's actions that
+// no client made by where they came from, an escalation by its reason, a
+// deployment refused by the labels it offers, the default calendar by what
+// it is for.
+func TestConsoleShowsWordsNotCodes(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		acme := e.fx.Company("Acme Corp")
+		combo := fixture.Combination(e.fx.Contract(acme))
+		dana := e.fx.Contact(acme, desk.ReadWrite)
+		c := e.openCase(dana, combo, desk.PriorityMedium)
+		if _, err := e.svc.Cases().Escalate(ctx, support.Request{Actor: e.actor(e.login(dana))}, c.ID, desk.ReasonNoProgress, "Nothing has moved for a week."); err != nil {
+			t.Fatal(err)
+		}
+		err := e.store.Write(ctx, func(tx *store.Tx) error {
+			for _, a := range []string{"service levels", "sftp:case-7-x1"} {
+				if err := tx.Audit(ctx, desk.AuditEntry{At: time.Now(), Action: "sla_breached", Subject: c.Number(), Address: a}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin := e.signIn(e.staff(desk.RolePortalAdmin, desk.RoleAgent))
+		for _, tt := range []struct {
+			path       string
+			want, lack []string
+		}{
+			{"/console/settings/templates", []string{"<h2>Case opened</h2>", "<h2>Service-level target missed</h2>"}, []string{"<code>case_created</code>"}},
+			{"/console/audit", []string{
+				`<td data-label="Who">Caseport (service-level timers)</td>`,
+				`<td data-label="Who">by SFTP (case-7-x1)</td>`,
+				`<td data-label="Detail">The case is not progressing</td>`,
+				`<td data-label="Address">—</td>`,
+			}, []string{">service levels<", ">no_progress<", ">sftp:case-7-x1<"}},
+			{"/console/service-levels", []string{`<label for="default_calendar">Default calendar</label>`}, []string{"name none"}},
+		} {
+			page := admin.get(tt.path).Body
+			for _, w := range tt.want {
+				if !strings.Contains(page, w) {
+					t.Errorf("%s lacks %s", tt.path, w)
+				}
+			}
+			for _, l := range tt.lack {
+				if strings.Contains(page, l) {
+					t.Errorf("%s shows %s", tt.path, l)
+				}
+			}
+		}
+		res := admin.post("/console/contracts", url.Values{
+			"number": {"SC-9"}, "sold_to": {itoa(acme.ID)}, "end_user": {itoa(acme.ID)},
+			"level": {"business_care"}, "deployment": {"moon"}, "state": {"active"}, "starts": {"2026-01-01"}, "ends": {"2026-12-31"},
+		})
+		if !strings.Contains(res.Body, "Choose Premise or Cloud.") {
+			t.Errorf("a bad deployment = %d, without the labels it offers", res.StatusCode)
+		}
+	})
+}
+
+// TestContractNeedsAProduct: "Products covered" is required: a contract
+// with none is refused on that field, in the console and the API, and not
+// saved.
+func TestContractNeedsAProduct(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		acme := e.fx.Company("Acme Corp")
+		e.fx.DefaultProduct()
+		admin := e.staff(desk.RolePortalAdmin)
+		form := url.Values{
+			"number": {"SC-9301"}, "sold_to": {itoa(acme.ID)}, "end_user": {itoa(acme.ID)}, "level": {"business_care"},
+			"deployment": {"premise"}, "state": {"active"}, "starts": {"2026-01-01"}, "ends": {"2026-12-31"},
+		}
+		res := e.signIn(admin).post("/console/contracts", form)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="products-error">Choose at least one product the contract covers.</p>`) {
+			t.Errorf("console contract without products = %d, want 422 on Products covered", res.StatusCode)
+		}
+		api := e.apiClient(admin)
+		p := wantProblem(t, api.apiCall("POST", "/api/v1/contracts", map[string]any{
+			"number": "SC-9302", "sold_to_id": acme.ID, "end_user_id": acme.ID, "level": "business_care", "deployment": "premise",
+			"product_ids": []int64{}, "starts": "2026-01-01", "ends": "2026-12-31", "state": "active",
+		}), http.StatusUnprocessableEntity)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "product_ids" {
+			t.Errorf("API contract without products: %+v, want the one problem on product_ids", p.Errors)
+		}
+		if cs := decode[[]map[string]any](t, api.apiCall("GET", "/api/v1/contracts?company="+itoa(acme.ID), nil)); len(cs) != 0 {
+			t.Errorf("%d contracts saved, want none", len(cs))
+		}
+	})
+}
+
+// TestEmptyStaffFormNamesEveryField: the empty New staff member form is
+// refused with a message for each required field, the first password too.
+func TestEmptyStaffFormNamesEveryField(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		res := e.signIn(e.staff(desk.RolePortalAdmin)).post("/console/staff", url.Values{})
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("empty staff form = %d, want 422", res.StatusCode)
+		}
+		for _, field := range []string{"email", "first_name", "last_name", "roles", "password"} {
+			if !strings.Contains(res.Body, `id="`+field+`-error"`) {
+				t.Errorf("the empty staff form has no message for %s", field)
+			}
+		}
+		if !strings.Contains(res.Body, "Give a first password of at least 10 characters.") {
+			t.Error("the missing first password is not named")
 		}
 	})
 }

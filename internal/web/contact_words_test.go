@@ -69,7 +69,7 @@ func TestContactMessagesSpeakToTheirReader(t *testing.T) {
 // returns the token of the verification link it emails.
 func startRegistration(t *testing.T, e *env, c *client, email string) string {
 	t.Helper()
-	if res := c.post("/register", url.Values{"email": {email}}); res.StatusCode != http.StatusOK {
+	if res := c.post("/register", url.Values{"email": {email}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("register = %d", res.StatusCode)
 	}
 	mails, err := e.store.Notifications(context.Background(), email, 1)

@@ -27,7 +27,8 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	return nil
 }
 
-// importCSV runs an import from an uploaded file and shows the report.
+// importCSV runs an import from an uploaded file and shows the report of a
+// dry run or of a refused file; an applied import redirects with its count.
 func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxImportFile)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
@@ -51,6 +52,12 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	rep, err := s.importer.Import(r.Context(), request(r, a), support.ImportKind(r.FormValue("kind")), file, dry)
 	if err != nil {
 		return s.importFailed(w, r, a, err)
+	}
+	if rep.Applied && len(rep.Problems) == 0 {
+		// The rows are written: a redirect, so a reload does not import
+		// the file again.
+		s.redirect(w, r, "/console/import", s.loc(r).T("page.console-import.imported_created_updated", "Created", rep.Created, "Updated", rep.Updated))
+		return nil
 	}
 	status := http.StatusOK
 	if len(rep.Problems) > 0 {

@@ -348,7 +348,7 @@ func TestTextCheckedOnEveryField(t *testing.T) {
 
 		// Every form refuses such text before it does anything (signing
 		// out reads no field). Completing a registration needs a live link.
-		if res := e.anonymous().post("/register", url.Values{"email": {"new.person@abc.example"}}); res.StatusCode != http.StatusOK {
+		if res := e.anonymous().post("/register", url.Values{"email": {"new.person@abc.example"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("register = %d", res.StatusCode)
 		}
 		ms, err := e.store.Notifications(ctx, "new.person@abc.example", 1)

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"html"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -43,6 +45,35 @@ func TestNavigationAsksTheActionsOfItsPages(t *testing.T) {
 				if got := strings.Contains(c.get("/cases").Body, `id="open-case"`); got != tt.shows {
 					t.Errorf("%s: the case list shows its Open a Case button = %v, want %v", tt.who, got, tt.shows)
 				}
+			}
+		}
+	})
+}
+
+// TestNavigationMarksThePageShown: of the three case lists, which share a
+// path, only the list shown is the current page.
+func TestNavigationMarksThePageShown(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		c := e.signIn(e.login(e.fx.Contact(abc, desk.ReadWrite)))
+		current := regexp.MustCompile(`<li><a href="([^"]+)" aria-current="page">`)
+		for _, tt := range []struct{ path, want string }{
+			{"/cases", "/cases"},
+			{"/cases?list=mine", "/cases"},
+			{"/cases?list=group", "/cases?list=group"},
+			{"/cases?list=closed&amp;q=x", "/cases?list=closed"},
+			{"/profile", "/profile"},
+		} {
+			// The navigation shows twice, in the header and in the
+			// phone's menu: each marks one item.
+			var got []string
+			for _, m := range current.FindAllStringSubmatch(c.get(strings.ReplaceAll(tt.path, "&amp;", "&")).Body, -1) {
+				got = append(got, html.UnescapeString(m[1]))
+			}
+			if len(got) != 2 || got[0] != tt.want || got[1] != tt.want {
+				t.Errorf("%s: the navigation marks %q as the current page, want only %s", tt.path, got, tt.want)
 			}
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/support"
@@ -21,7 +22,7 @@ type grantLine struct {
 var pageProfile = page[*profileData]{"profile"}
 
 // profileData is what the profile page shows. NewToken is the secret of a
-// token just created, shown on this one page.
+// token just created, shown on the one page after it was made.
 type profileData struct {
 	P *support.Profile
 	// Contact says the page is a contact's: their PIN, details, access and
@@ -87,6 +88,9 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, a *desk.Act
 	data, err := s.loadProfile(r, a)
 	if err != nil {
 		return err
+	}
+	if r.Method == http.MethodGet {
+		data.NewToken, data.NewTokenName = s.takeNewToken(w, r, a)
 	}
 	// The page holds several forms: after one of them failed, the others
 	// still show what is saved.
@@ -164,6 +168,11 @@ func (s *Server) requestAccess(r *http.Request, req support.Request) (string, st
 	return "/profile", s.loc(r).T("notice.your_request_is_filed_we_will"), nil
 }
 
+// createToken makes an API token and redirects to the profile, which shows
+// its secret once: the secret waits in a cookie for that one page (only the
+// profile's path receives it, for a minute, and only its owner's profile
+// shows it), so a reload of the profile neither shows it again nor makes a
+// second token.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	var token string
 	err := checkForm(r.PostForm)
@@ -176,20 +185,37 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Act
 	if err != nil {
 		return err
 	}
-	// The secret is shown on this response only: it is stored hashed. The
-	// page is not cached and not redirected to, so it cannot be shown again.
-	data, err := s.loadProfile(r, a)
-	if err != nil {
-		return err
-	}
-	data.NewToken = token
-	data.NewTokenName = r.PostForm.Get("name")
-	w.Header().Set("Cache-Control", "no-store")
-	render(s, w, r, http.StatusOK, pageProfile, &view{
-		Title: s.loc(r).T("title.your_profile"), User: a.User,
-		Flash: &flash{Kind: "success", Text: s.loc(r).T("notice.api_token_ready")},
-	}, data)
+	http.SetCookie(w, &http.Cookie{
+		Name: newTokenCookie, Path: "/profile",
+		Value:    url.QueryEscape(strconv.FormatInt(a.User.ID, 10) + ":" + token + ":" + strings.TrimSpace(r.PostForm.Get("name"))),
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode, MaxAge: 60,
+	})
+	s.redirect(w, r, "/profile", s.loc(r).T("notice.api_token_ready"))
 	return nil
+}
+
+// newTokenCookie carries a new API token from its POST to the one profile
+// page that shows it.
+const newTokenCookie = "caseport_new_token"
+
+// takeNewToken returns the API token the user just made, with its name,
+// and forgets it: the next page will not show it.
+func (s *Server) takeNewToken(w http.ResponseWriter, r *http.Request, a *desk.Actor) (token, name string) {
+	c, err := r.Cookie(newTokenCookie)
+	if err != nil {
+		return "", ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: newTokenCookie, Path: "/profile", MaxAge: -1, HttpOnly: true, Secure: s.secure})
+	raw, err := url.QueryUnescape(c.Value)
+	if err != nil {
+		return "", ""
+	}
+	owner, rest, _ := strings.Cut(raw, ":")
+	token, name, ok := strings.Cut(rest, ":")
+	if !ok || owner != strconv.FormatInt(a.User.ID, 10) {
+		return "", "" // someone else's, left from before a sign-out
+	}
+	return token, name
 }
 
 func (s *Server) revokeToken(r *http.Request, req support.Request) (string, string, error) {

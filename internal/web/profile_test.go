@@ -137,21 +137,44 @@ func TestProfileAPITokens(t *testing.T) {
 		// ABC Testing Co, a direct customer: Dana and Sam, Read-Write.
 		abc := e.fx.Company("ABC Testing Co")
 		e.fx.Contract(abc)
-		c := e.signIn(e.login(e.fx.Contact(abc, desk.ReadWrite)))
+		dana := e.fx.Contact(abc, desk.ReadWrite, func(u *desk.User) { u.Phone = "020 7946 0958" })
+		c := e.signIn(e.login(dana))
 		if res := c.post("/profile/tokens", url.Values{"name": {""}}); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("unnamed token = %d, want 422", res.StatusCode)
 		}
+		// The POST redirects, so a reload of the page that shows the
+		// secret makes no second token.
 		res := c.post("/profile/tokens", url.Values{"name": {"nightly export"}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/profile" {
+			t.Fatalf("create token = %d to %q, want 303 to /profile", res.StatusCode, res.Header.Get("Location"))
+		}
+		res = c.get("/profile")
 		m := regexp.MustCompile(`id="new-token-secret">([^<]+)<`).FindStringSubmatch(res.Body)
 		if res.StatusCode != http.StatusOK || m == nil {
-			t.Fatalf("create token = %d, want the secret on the page", res.StatusCode)
+			t.Fatalf("profile after creating a token = %d, want the secret on the page", res.StatusCode)
 		}
 		secret := m[1]
 		if res.Header.Get("Cache-Control") != "no-store" {
 			t.Error("the page with the secret may be cached")
 		}
+		// The page with the secret shows the saved details, not an empty
+		// form that would clear them when saved.
+		for _, want := range []string{`name="first_name" value="` + dana.FirstName + `"`, `name="phone" type="tel" value="` + dana.Phone + `"`} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("the page with the new token lacks %s", want)
+			}
+		}
 		if res := c.get("/profile"); strings.Contains(res.Body, secret) || !strings.Contains(res.Body, "nightly export") {
 			t.Error("the profile shows the secret again, or not the token's name")
+		}
+		if n := strings.Count(c.get("/profile").Body, "/revoke\""); n != 1 {
+			t.Errorf("the profile lists %d tokens, want 1", n)
+		}
+		// Another user's browser holding the cookie shows nothing.
+		sam := e.signIn(e.login(e.fx.Contact(abc, desk.ReadWrite)))
+		sam.c.Jar.SetCookies(res.Request.URL, []*http.Cookie{{Name: "caseport_new_token", Path: "/profile", Value: url.QueryEscape(itoa(dana.ID) + ":" + secret + ":nightly export")}})
+		if strings.Contains(sam.get("/profile").Body, secret) {
+			t.Error("another user's profile shows Dana's new token")
 		}
 		if res := e.bearer(secret).get("/api/v1/me"); res.StatusCode != http.StatusOK {
 			t.Fatalf("API with the new token = %d", res.StatusCode)
@@ -260,12 +283,21 @@ func TestRegistration(t *testing.T) {
 			}
 		}
 		email := "jo.new@abc-testing.example"
+		// The answer is a redirect, so a reload sends no second email.
 		res := c.post("/register", url.Values{"email": {email}})
-		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `id="register-sent"`) {
-			t.Fatalf("register = %d", res.StatusCode)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/register?sent" {
+			t.Fatalf("register = %d to %q, want 303 to /register?sent", res.StatusCode, res.Header.Get("Location"))
+		}
+		sent := c.get("/register?sent")
+		if !strings.Contains(sent.Body, `id="register-sent"`) || !strings.Contains(sent.Body, "We have sent a link to "+email) {
+			t.Fatal("the page after registering does not say the link was sent, and where")
+		}
+		if res := c.get("/register?sent"); !strings.Contains(res.Body, `id="register-sent"`) || strings.Contains(res.Body, `id="email"`) {
+			t.Error("a reload of the page after registering does not keep saying the link was sent")
 		}
 		// An address with an account gets the same answer on the page.
-		if res := c.post("/register", url.Values{"email": {danaUser.Email}}); !strings.Contains(res.Body, `id="register-sent"`) {
+		if res := c.post("/register", url.Values{"email": {danaUser.Email}}); res.Header.Get("Location") != "/register?sent" ||
+			!strings.Contains(c.get("/register?sent").Body, "We have sent a link to "+danaUser.Email) {
 			t.Error("registering an existing address answers differently")
 		}
 		mails, err := e.store.Notifications(context.Background(), email, 1)
@@ -304,6 +336,77 @@ func TestRegistration(t *testing.T) {
 		}
 		if res := e.signIn(e.login(danaUser)).get("/access-requests?state=pending"); !strings.Contains(res.Body, "Jo New") {
 			t.Error("the approver does not see the new contact's request")
+		}
+	})
+}
+
+// TestRequestForTheLevelHeld: asking for the level one already holds on a
+// Sold To and End User is refused on the level, by the combination's list,
+// by its Org IDs and in the API, and nothing is filed.
+func TestRequestForTheLevelHeld(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		e.fx.Approver(abc, danaUser)
+		email := e.login(danaUser)
+		dana := e.signIn(email)
+		const want = "You already have Read-Write (Designated Contact) for this Sold To and End User."
+		for _, form := range []url.Values{
+			{"combination": {itoa(abc.ID) + "-" + itoa(abc.ID)}, "level": {"read_write"}},
+			{"combination": {"other"}, "sold_to": {abc.OrgID}, "end_user": {abc.OrgID}, "level": {"read_write"}},
+		} {
+			res := dana.post("/profile/access", form)
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="level-error">`+want+`</p>`) {
+				t.Errorf("request for Read-Write held (%v) = %d, want 422 on the level", form, res.StatusCode)
+			}
+		}
+		p := wantProblem(t, e.apiClient(email).apiCall("POST", "/api/v1/access-requests", map[string]any{
+			"sold_to_org_id": abc.OrgID, "end_user_org_id": abc.OrgID, "level": "read_write",
+		}), http.StatusUnprocessableEntity)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "level" || p.Errors[0].Message != want {
+			t.Errorf("API request for the level held: %+v", p.Errors)
+		}
+		if page := dana.get("/profile").Body; strings.Contains(page, "Approved at once") || strings.Contains(page, "Your requests") {
+			t.Error("a request for the level held was filed")
+		}
+		// Stepping down is a request like any other.
+		if res := dana.post("/profile/access", url.Values{"combination": {itoa(abc.ID) + "-" + itoa(abc.ID)}, "level": {"read_only"}}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("request for Read-Only = %d, want 303", res.StatusCode)
+		}
+	})
+}
+
+// TestApproverWarnedOfEndedContract: an approver deciding a request for
+// Read-Write on a Sold To and End User whose every contract has ended is
+// told it counts as Read-Only until a contract is active; on an active one
+// they are not.
+func TestApproverWarnedOfEndedContract(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		// Northwind sells Fabrikam (ended) and Contoso (running); Pat is
+		// Northwind's Designated Approver, Nico works at Northwind.
+		northwind, fabrikam, contoso := e.fx.Company("Northwind Partners"), e.fx.Company("Fabrikam"), e.fx.Company("Contoso")
+		ended := fixture.Combination(e.fx.Contract(fabrikam, fixture.PartnerOf(northwind), fixture.Ended(30)))
+		running := fixture.Combination(e.fx.Contract(contoso, fixture.PartnerOf(northwind)))
+		pat := e.fx.Contact(northwind, desk.NoAccess, fixture.AcceptedTerms)
+		e.fx.Approver(northwind, pat)
+		nico := e.fx.Contact(northwind, desk.NoAccess, fixture.AcceptedTerms)
+		approver := e.signIn(e.login(pat))
+		for _, tt := range []struct {
+			combo desk.Combination
+			warn  bool
+		}{{ended, true}, {running, false}} {
+			e.fx.Grant(nico, tt.combo, desk.ReadOnly)
+			req, err := e.svc.Access().RequestAccess(context.Background(), support.Request{Actor: e.actor(nico.Email)}, tt.combo, desk.ReadWrite, "I run the night shift")
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := approver.get("/access-requests/" + itoa(req.ID)).Body
+			if got := strings.Contains(page, `id="no-active-contract"`) && strings.Contains(page, "counts as Read-Only until a contract is active"); got != tt.warn {
+				t.Errorf("request on %v: the approver is warned of no active contract = %v, want %v", tt.combo, got, tt.warn)
+			}
 		}
 	})
 }

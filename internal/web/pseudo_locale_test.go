@@ -89,7 +89,7 @@ var knownEnglish = func() []knownText {
 		{`^Case escalated: The business impact has grown\.$`, "a feed entry, stored in English"},
 		{`^Escalation requested: The business impact has grown\.`, "an escalation entry, stored in English"},
 		{`^request \d+: Read-Write \(Designated Contact\) on Sold To "ORG-Q1" / End User "ORG-Q2", which no Service Contract joins: for support staff$`, "an audit detail, stored in English"},
-		{`^business_impact$`, "an audit detail (the escalation reason's value), stored"},
+		{`^The business impact has grown$`, "an audit detail (the escalation reason's label), stored in English"},
 		{`^:? ?No Reference ID: email does not open cases; new cases are opened on the web or by phone\.$`, "a triage reason, stored in English"},
 		// Emails are written in their recipient's language when they are
 		// queued (English until users choose a language); the outbox shows

@@ -25,8 +25,10 @@ type registerCompleteData struct {
 	Levels []desk.AccessLevel
 }
 
+// registerForm asks for the work email; after it was sent (?sent), it says
+// what to do with the link instead.
 func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) error {
-	render(s, w, r, http.StatusOK, pageRegister, &view{Title: s.loc(r).T("title.request_my_support_account")}, sentData{Sent: false})
+	render(s, w, r, http.StatusOK, pageRegister, &view{Title: s.loc(r).T("title.request_my_support_account")}, sentData{Sent: r.URL.Query().Has("sent")})
 	return nil
 }
 
@@ -44,8 +46,10 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The same answer whether or not the address has an account.
-	render(s, w, r, http.StatusOK, pageRegister, &view{Title: s.loc(r).T("title.request_my_support_account"), Form: r.PostForm}, sentData{Sent: true})
+	// The same answer whether or not the address has an account; a
+	// redirect, so a reload sends no second email.
+	s.setFlash(w, "info", s.loc(r).T("notice.registration_link_sent", "Email", r.PostForm.Get("email")))
+	http.Redirect(w, r, "/register?sent", http.StatusSeeOther)
 	return nil
 }
 

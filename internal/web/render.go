@@ -201,7 +201,7 @@ func render[T any](s *Server, w http.ResponseWriter, r *http.Request, status int
 		// is (their roles) decides them: the actor's levels do not count.
 		v.Perms = desk.Allowed(&desk.Actor{User: v.User}, desk.Target{})
 		if v.Nav == nil {
-			v.Nav = navFor(s.loc(r), actorOf(r, v.User), r.URL.Path)
+			v.Nav = navFor(s.loc(r), actorOf(r, v.User), r.URL)
 		}
 	}
 	var buf bytes.Buffer
@@ -256,8 +256,10 @@ var (
 	}
 )
 
-// navFor builds the top navigation from what the actor may do.
-func navFor(l *i18n.Localizer, a *desk.Actor, current string) []navItem {
+// navFor builds the top navigation from what the actor may do. The item
+// of the page shown is the current one; the three case lists share a path
+// and differ in their list parameter.
+func navFor(l *i18n.Localizer, a *desk.Actor, current *url.URL) []navItem {
 	rows := portalNav
 	if desk.Authorize(a, desk.UseConsole, desk.Target{}) == nil {
 		rows = consoleNav
@@ -267,10 +269,20 @@ func navFor(l *i18n.Localizer, a *desk.Actor, current string) []navItem {
 		if !desk.Anywhere(a, row.needs) {
 			continue
 		}
-		href, _, _ := strings.Cut(row.href, "?")
-		items = append(items, navItem{Label: l.T(row.label), Href: row.href, Active: href == current})
+		href, query, _ := strings.Cut(row.href, "?")
+		rowList, _ := url.ParseQuery(query) // a constant of the table above
+		active := href == current.Path && caseList(rowList) == caseList(current.Query())
+		items = append(items, navItem{Label: l.T(row.label), Href: row.href, Active: active})
 	}
 	return items
+}
+
+// caseList is the case list a query asks for, My Cases by either name.
+func caseList(q url.Values) string {
+	if l := q.Get("list"); l != "mine" {
+		return l
+	}
+	return ""
 }
 
 const flashCookie = "caseport_flash"

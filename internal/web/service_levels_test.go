@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -90,5 +91,54 @@ func TestServiceLevelAPI(t *testing.T) {
 			t.Errorf("company calendar = %d: %s", res.StatusCode, res.Body)
 		}
 		wantProblem(t, admin.apiCall("PATCH", "/api/v1/companies/"+itoa(abc.ID), map[string]any{"org_id": abc.OrgID, "name": "ABC Testing Co", "country": "United States", "calendar_id": 999}), http.StatusUnprocessableEntity)
+	})
+}
+
+// TestServiceLevelTargetRefusedInItsRow: a target that is refused comes
+// back in its own row, as typed, with its message beside it and the range
+// it must be in; the other rows and the Settings form show what is saved.
+func TestServiceLevelTargetRefusedInItsRow(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		admin := e.signIn(e.staff(desk.RolePortalAdmin))
+		page := admin.get("/console/service-levels").Body
+		calendar := regexp.MustCompile(`<option value="([^"]+)" selected>`).FindStringSubmatch(page)
+		if calendar == nil {
+			t.Fatal("no default calendar is selected on the Settings form")
+		}
+		if res := admin.post("/console/service-levels", url.Values{"default_calendar": {calendar[1]}, "lead": {"45"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save settings = %d", res.StatusCode)
+		}
+		const row = "amount-premise-business_care-high-response"
+		for _, tt := range []struct{ amount, message string }{
+			{"abc", "Give the target as a whole number."},
+			{"999999999", "Give a target from 1 to 100000."},
+			{"0", "Give a target from 1 to 100000."},
+		} {
+			res := admin.post("/console/service-levels/targets", url.Values{
+				"deployment": {"premise"}, "level": {"business_care"}, "priority": {"high"}, "kind": {"response"},
+				"amount": {tt.amount}, "unit": {"business_days"},
+			})
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("target %q = %d, want 422", tt.amount, res.StatusCode)
+			}
+			for _, want := range []string{
+				`id="` + row + `" name="amount" value="` + tt.amount + `"`,
+				`<p class="field-error" id="` + row + `-error">` + tt.message + `</p>`,
+				`<a href="#` + row + `">` + tt.message + `</a>`,
+				`id="lead" name="lead" inputmode="numeric" value="45"`,
+				`<option value="` + calendar[1] + `" selected>`,
+			} {
+				if !strings.Contains(res.Body, want) {
+					t.Errorf("target %q: the page lacks %s", tt.amount, want)
+				}
+			}
+			if n := strings.Count(res.Body, `name="amount" value="`+tt.amount+`"`); n != 1 {
+				t.Errorf("target %q: %d rows show the typed value, want the one that failed", tt.amount, n)
+			}
+			if !regexp.MustCompile(`id="unit-premise-business_care-high-response"[^>]*>(<option[^>]*>[^<]*</option>)*?<option value="business_days" selected>`).MatchString(res.Body) {
+				t.Errorf("target %q: the row does not keep the unit chosen", tt.amount)
+			}
+		}
 	})
 }

@@ -47,7 +47,7 @@ func TestStoreFaultIsNotAFieldMessage(t *testing.T) {
 			}{
 				{"POST", "/api/v1/contracts", map[string]any{
 					"number": "SC-9201", "sold_to_id": abc.ID, "end_user_id": abc.ID, "level": "business_care", "deployment": "premise",
-					"product_ids": []int64{}, "starts": "2026-01-01", "ends": "2027-12-31", "state": "active", "calendar_id": 1,
+					"product_ids": []int64{e.fx.DefaultProduct().ID}, "starts": "2026-01-01", "ends": "2027-12-31", "state": "active", "calendar_id": 1,
 				}},
 				{"PUT", "/api/v1/settings/service-levels", map[string]any{"default_calendar": "24x7", "warning_lead_minutes": 30}},
 			} {

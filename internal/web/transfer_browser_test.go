@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/caseport/caseport/internal/browsertest"
 	"github.com/caseport/caseport/internal/demo"
+	"github.com/caseport/caseport/internal/desk"
 )
 
 // TestBrowserTransferFiles: a Designated Contact opens Transfer Files,
@@ -129,4 +131,45 @@ func TestBrowserTransferFiles(t *testing.T) {
 func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 	return `"` + r.Replace(s) + `"`
+}
+
+// TestBrowserFirstUploadKeepsTheFilesLayout: on a case with no files yet,
+// the list the page shows after the first upload is the one the server
+// renders on a reload, wrapper and all, so a phone shows it as cards and
+// not as a squeezed table.
+func TestBrowserFirstUploadKeepsTheFilesLayout(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	eachBuilt(t, func(t *testing.T, e *env) {
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		dana := e.fx.Contact(abc, desk.ReadWrite)
+		email := e.login(dana)
+		n := number(e.open(dana, desk.PriorityMedium).ID)
+		file := filepath.Join(t.TempDir(), "gateway.log")
+		if err := os.WriteFile(file, []byte("2026-11-23 10:00:00 INFO call 42 answered\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, size := range []browsertest.Size{browsertest.Phone, browsertest.Desktop} {
+			p := b.Page(t, e.srv.URL, size)
+			p.Go("/signin")
+			p.Fill("#email", email)
+			p.Fill("#password", e.passwords[email])
+			p.Submit(`.signin-card button[type="submit"]`)
+			p.Go("/cases/" + n + "/files")
+			if p.Has("#acknowledge") {
+				p.Submit("#acknowledge")
+			}
+			rows := p.Count("#case-files tbody tr")
+			p.SetFiles("#pick-files", file)
+			p.WaitUntil(`document.querySelectorAll("#case-files .table-wrap > table tbody tr").length === ` + strconv.Itoa(rows+1))
+			fresh := browsertest.Eval[string](p, `document.getElementById("case-files").outerHTML`)
+			p.CheckFits()
+			p.Screenshot("first-upload")
+			p.Go("/cases/" + n + "/files")
+			if reloaded := browsertest.Eval[string](p, `document.getElementById("case-files").outerHTML`); fresh != reloaded {
+				t.Errorf("%s: the list after the upload is not the page's:\n%s\nafter a reload:\n%s", size.Name, fresh, reloaded)
+			}
+		}
+	})
 }

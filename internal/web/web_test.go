@@ -129,3 +129,18 @@ func TestReadiness(t *testing.T) {
 		})
 	}
 }
+
+// TestFavicon: every page names the icon, which the static files serve.
+func TestFavicon(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		c := e.anonymous()
+		if res := c.get("/signin"); !strings.Contains(res.Body, `<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">`) {
+			t.Error("the page names no icon")
+		}
+		res := c.get("/static/favicon.svg")
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(res.Body, "<svg") {
+			t.Errorf("GET /static/favicon.svg = %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	})
+}

@@ -273,7 +273,8 @@
     item.state.append(code);
   };
 
-  // refreshFiles reloads the files list of the page once everything is sent.
+  // refreshFiles reloads the files list of the page once everything is
+  // sent: #case-files as the server renders the page now, wrapper and all.
   Uploader.prototype.refreshFiles = async function () {
     const res = await fetch(location.href, { credentials: "same-origin" });
     if (!res.ok) return;

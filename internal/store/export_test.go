@@ -64,7 +64,7 @@ func (s *Store) Explain(ctx context.Context, query string, args ...any) ([]strin
 
 // ExplainCases returns the plan of the query Cases runs for f.
 func (s *Store) ExplainCases(ctx context.Context, f desk.CaseFilter) ([]string, error) {
-	path, err := s.searchPath(ctx, f.Keywords)
+	path, err := s.searchPath(ctx, f)
 	if err != nil {
 		return nil, err
 	}

@@ -125,3 +125,11 @@ func (s *Store) CasesSearchingInOrder(ctx context.Context, f desk.CaseFilter) ([
 	}
 	return ids, rows.Err()
 }
+
+// PlannerRows is what PostgreSQL's planner believes table holds
+// (pg_class.reltuples: -1 before the first ANALYZE).
+func (s *Store) PlannerRows(ctx context.Context, table string) (float64, error) {
+	var n float64
+	err := s.read().row(ctx, "SELECT reltuples FROM pg_class WHERE relname = ?", table).Scan(&n)
+	return n, err
+}

@@ -154,7 +154,7 @@ func (tx *Tx) UpdateCase(ctx context.Context, c *desk.Case) error {
 // cut by keyset, never by offset or a count, so every page costs the same
 // however deep the reader goes.
 func (s *Store) Cases(ctx context.Context, f desk.CaseFilter) (*desk.CasePage, error) {
-	path, err := s.searchPath(ctx, f.Keywords)
+	path, err := s.searchPath(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +247,8 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 		if len(terms) == 0 {
 			return "", nil, nil // only punctuation: no word to find
 		}
-		w.add(s.dialect.searchCond, s.dialect.searchQuery(terms))
+		cond, args := s.dialect.searchMatch(terms, scopeOf(f))
+		w.add(cond, args...)
 	}
 	if f.EndUserID != 0 {
 		w.add("c.end_user_id = ?", f.EndUserID)
@@ -328,24 +329,38 @@ const (
 // it, sorting every match costs less than walking the table for them.
 const fewMatches = 2000
 
-// searchPath chooses how a list query finds the cases that match
-// keywords (see dialect).
-func (s *Store) searchPath(ctx context.Context, keywords string) (searchPath, error) {
-	terms := searchTerms(keywords)
+// searchPath chooses how a list query finds the cases that match its
+// keywords within its scope (see dialect).
+func (s *Store) searchPath(ctx context.Context, f desk.CaseFilter) (searchPath, error) {
+	terms := searchTerms(f.Keywords)
 	switch {
 	case len(terms) == 0:
 		return noSearch, nil
 	case s.dialect.countMatches == "":
 		return searchInOrder, nil
 	}
+	cond, args := s.dialect.searchMatch(terms, scopeOf(f))
 	var n int
-	if err := s.read().row(ctx, s.dialect.countMatches, s.dialect.searchQuery(terms), fewMatches).Scan(&n); err != nil {
+	if err := s.read().row(ctx, fmt.Sprintf(s.dialect.countMatches, cond), append(args, fewMatches)...).Scan(&n); err != nil {
 		return noSearch, fmt.Errorf("count search matches: %w", err)
 	}
 	if n < fewMatches {
 		return searchSorted, nil
 	}
 	return searchInOrder, nil
+}
+
+// scopeOf is what of f's conditions the text index decides (searchScope):
+// the same cases as f's SQL conditions, which still test each.
+func scopeOf(f desk.CaseFilter) searchScope {
+	sc := searchScope{companyID: f.CompanyID}
+	if !f.Scope.All {
+		sc.combinations = f.Scope.Combinations
+	}
+	if f.List == desk.MyCases {
+		sc.contactID = f.ContactID
+	}
+	return sc
 }
 
 // pageSize is the page size a CaseFilter.Limit asks for.

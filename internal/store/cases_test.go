@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -512,6 +513,75 @@ func TestCaseLists(t *testing.T) {
 					t.Errorf("CasesSearchingInOrder(%+v) mismatch (-want +got):\n%s", tt.f, diff)
 				}
 			})
+		}
+	})
+}
+
+// TestSearchFollowsTheCaseScope: the text index keeps each case's scope
+// (its contact) as the case changes, the lists still tell open from
+// closed,
+// so a search in a list finds what the list shows; and a typed word never
+// matches a scope's word.
+func TestSearchFollowsTheCaseScope(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		lw := seedLists(t, s)
+		ctx := context.Background()
+		a, b := lw.comboA(), lw.comboB()
+		scope := func(cs ...desk.Combination) desk.CaseScope { return desk.CaseScope{Combinations: cs} }
+		search := func(f desk.CaseFilter) []string {
+			t.Helper()
+			page, err := s.Cases(ctx, f)
+			if err != nil {
+				t.Fatalf("Cases(%+v): %v", f, err)
+			}
+			return lw.names(page)
+		}
+		change := func(name string, edit func(*desk.Case)) {
+			t.Helper()
+			err := s.Write(ctx, func(tx *store.Tx) error {
+				c, err := tx.CaseForUpdate(ctx, lw.ids[name])
+				if err != nil {
+					return err
+				}
+				edit(c)
+				return tx.UpdateCase(ctx, c)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		// a1 (Printer queue stalls) closes: it leaves the open lists'
+		// search and joins the closed one, newest case first.
+		change("a1", func(c *desk.Case) {
+			c.Status, c.SubStatus, c.ClosedAt = desk.StatusClosed, desk.SubResolved, c.UpdatedAt
+		})
+		if got := search(desk.CaseFilter{Scope: scope(a), List: desk.GroupCases, Keywords: "printer"}); len(got) != 0 {
+			t.Errorf("open printer cases of A after a1 closed = %v, want none", got)
+		}
+		if got, want := search(desk.CaseFilter{Scope: scope(a), List: desk.ClosedCases, Keywords: "printer"}), []string{"a3", "a1"}; !slices.Equal(got, want) {
+			t.Errorf("closed printer cases of A = %v, want %v", got, want)
+		}
+		// a4 (Voicemail greeting lost) passes from Alice to Bob.
+		change("a4", func(c *desk.Case) { c.ContactID = lw.bob })
+		if got := search(desk.CaseFilter{Scope: scope(a), List: desk.MyCases, ContactID: lw.alice, Keywords: "voicemail"}); len(got) != 0 {
+			t.Errorf("Alice's voicemail cases after a4 passed to Bob = %v, want none", got)
+		}
+		if got, want := search(desk.CaseFilter{Scope: scope(a), List: desk.MyCases, ContactID: lw.bob, Keywords: "voicemail"}), []string{"a4"}; !slices.Equal(got, want) {
+			t.Errorf("Bob's voicemail cases = %v, want %v", got, want)
+		}
+		// The console's company filter: Beta's open printer case.
+		if got, want := search(desk.CaseFilter{Scope: desk.CaseScope{All: true}, List: desk.Queue, CompanyID: lw.beta, Keywords: "printer"}), []string{"b1"}; !slices.Equal(got, want) {
+			t.Errorf("Beta's open printer cases in the queue = %v, want %v", got, want)
+		}
+		if got := search(desk.CaseFilter{Scope: scope(b), List: desk.GroupCases, Keywords: "voicemail"}); len(got) != 0 {
+			t.Errorf("B's voicemail cases = %v, want none: the word is A's", got)
+		}
+		// Words of the scope are not words of the case.
+		for _, word := range []string{"ct" + strconv.FormatInt(lw.alice, 10), "cb" + strconv.FormatInt(a.SoldToID, 10) + "x" + strconv.FormatInt(a.EndUserID, 10)} {
+			if got := search(desk.CaseFilter{Scope: desk.CaseScope{All: true}, List: desk.Queue, Keywords: word}); len(got) != 0 {
+				t.Errorf("a search for %q = %v, want none: no case says it", word, got)
+			}
 		}
 	})
 }

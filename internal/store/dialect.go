@@ -32,43 +32,51 @@ type dialect struct {
 	// case number: the order a text index can give as it goes, so a page
 	// of a search costs about the same however many cases match.
 	//
-	// searchFrom names cases c and the text index, searchCond is the match
-	// (its one placeholder takes searchQuery(terms)) and searchOrder the
-	// case number as the index streams it.
+	// searchFrom names cases c and the text index, searchMatch writes the
+	// match of the typed words within a scope (a condition and its
+	// arguments) and searchOrder is the case number as the index streams
+	// it.
 	//
 	// SQLite's FTS5 streams matches in rowid order, so that is all it
 	// needs. PostgreSQL cannot read a GIN index in order; it walks the
 	// primary key testing each case, which finds a page at once when many
 	// cases match but crosses the whole table for a rare word. So it
-	// counts matches first, up to fewMatches (countMatches), and below
-	// that collects them all and sorts them, fence keeping the planner
-	// from turning the collection back into the walk.
+	// counts matches first, up to fewMatches (countMatches, of the cases
+	// c that meet the match), and below that collects them all and sorts
+	// them, fence keeping the planner from turning the collection back
+	// into the walk. A customer's search, whose scope words are few, is
+	// such a collection.
 	searchFrom   string
-	searchCond   string
+	searchMatch  func(terms []string, sc searchScope) (string, []any)
 	searchOrder  string
 	countMatches string
 	fence        string
-	searchQuery  func(terms []string) string
 }
 
 var (
 	sqliteDialect = dialect{
-		name:        "sqlite",
-		searchFrom:  "cases_fts JOIN cases c ON c.id = cases_fts.rowid",
-		searchCond:  "cases_fts MATCH ?",
+		name:       "sqlite",
+		searchFrom: "cases_fts JOIN cases c ON c.id = cases_fts.rowid",
+		searchMatch: func(terms []string, sc searchScope) (string, []any) {
+			return "cases_fts MATCH ?", []any{ftsQuery(terms, sc)}
+		},
 		searchOrder: "cases_fts.rowid",
-		searchQuery: ftsQuery,
 	}
 	postgresDialect = dialect{
-		name:         "postgres",
-		forUpdate:    " FOR UPDATE",
-		skipLocked:   " FOR UPDATE SKIP LOCKED",
-		searchFrom:   "cases c",
-		searchCond:   "c.search @@ to_tsquery('english', ?)",
+		name:       "postgres",
+		forUpdate:  " FOR UPDATE",
+		skipLocked: " FOR UPDATE SKIP LOCKED",
+		searchFrom: "cases c",
+		searchMatch: func(terms []string, sc searchScope) (string, []any) {
+			if scope := tsScope(sc); scope != "" {
+				// One query of the GIN index for the words and the scope.
+				return "c.search @@ (to_tsquery('english', ?) && to_tsquery('simple', ?))", []any{tsQuery(terms), scope}
+			}
+			return "c.search @@ to_tsquery('english', ?)", []any{tsQuery(terms)}
+		},
 		searchOrder:  "c.id",
-		countMatches: "SELECT count(*) FROM (SELECT 1 FROM cases WHERE search @@ to_tsquery('english', ?) LIMIT ?) m",
+		countMatches: "SELECT count(*) FROM (SELECT 1 FROM cases c WHERE %s LIMIT ?) m",
 		fence:        " OFFSET 0",
-		searchQuery:  tsQuery,
 	}
 )
 

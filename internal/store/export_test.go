@@ -64,7 +64,7 @@ func (s *Store) Explain(ctx context.Context, query string, args ...any) ([]strin
 
 // ExplainCases returns the plan of the query Cases runs for f.
 func (s *Store) ExplainCases(ctx context.Context, f desk.CaseFilter) ([]string, error) {
-	path, err := s.searchPath(ctx, f.Keywords)
+	path, err := s.searchPath(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -124,4 +124,12 @@ func (s *Store) CasesSearchingInOrder(ctx context.Context, f desk.CaseFilter) ([
 		ids = append(ids, r.ID)
 	}
 	return ids, rows.Err()
+}
+
+// PlannerRows is what PostgreSQL's planner believes table holds
+// (pg_class.reltuples: -1 before the first ANALYZE).
+func (s *Store) PlannerRows(ctx context.Context, table string) (float64, error) {
+	var n float64
+	err := s.read().row(ctx, "SELECT reltuples FROM pg_class WHERE relname = ?", table).Scan(&n)
+	return n, err
 }

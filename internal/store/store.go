@@ -195,8 +195,31 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.Up(ctx); err != nil {
+	applied, err := p.Up(ctx)
+	if err != nil {
 		return fmt.Errorf("migrate %s: %w", s.dialect.name, err)
+	}
+	if len(applied) > 0 {
+		// A migration can rewrite a table (a restore is followed by its
+		// migrations too): the planner gets fresh statistics at once.
+		return s.Analyze(ctx)
+	}
+	return nil
+}
+
+// Analyze refreshes the planner's statistics after many rows changed at
+// once (migrations, an import, a bulk load), rather than waiting for
+// autovacuum: until it runs, PostgreSQL takes a table it has not analysed
+// for nearly empty and picks plans for that (a customer's search took 30
+// times as long on a restored database). On SQLite it does nothing: the
+// planner there works without statistics, and the plans of the lists and
+// the search are chosen for it (see docs/benchmarks.md).
+func (s *Store) Analyze(ctx context.Context) error {
+	if s.dialect.name != "postgres" {
+		return nil
+	}
+	if _, err := s.w.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("analyze: %w", err)
 	}
 	return nil
 }

@@ -148,8 +148,18 @@ func (s *Importer) Import(ctx context.Context, r Request, kind ImportKind, src i
 	if !rep.Applied {
 		rep.Created, rep.Updated = createdIfAny(rep)
 	}
+	if rep.Applied && rep.Created+rep.Updated >= analyzeAfterRows {
+		if err := s.store.Analyze(ctx); err != nil {
+			// The import is in; stale statistics only slow plans down.
+			s.log.WarnContext(ctx, "analyze after import", "err", err)
+		}
+	}
 	return rep, nil
 }
+
+// analyzeAfterRows is the size of an import after which the planner's
+// statistics are refreshed at once (Store.Analyze).
+const analyzeAfterRows = 1000
 
 // createdIfAny keeps a dry run's counts; a failed real run wrote nothing.
 func createdIfAny(rep *ImportReport) (int, int) {

@@ -218,8 +218,15 @@ func (l *Localizer) DateTime(t time.Time) string {
 // Size writes a byte count (format.size.*: "1.5 MB" in English).
 func (l *Localizer) Size(n int64) string { return desk.Size(n).Format(l.text) }
 
-// text renders a message without a plural, for desk's formats.
-func (l *Localizer) text(id string, args map[string]any) string { return l.render(id, nil, args) }
+// text renders a message for desk's formats, in its plural form when
+// args hold a Count (the units of a desk.Span).
+func (l *Localizer) text(id string, args map[string]any) string {
+	var count any
+	if n, ok := args["Count"].(int); ok {
+		count = n
+	}
+	return l.render(id, count, args)
+}
 
 func (l *Localizer) render(id string, count any, args map[string]any) string {
 	data := make(map[string]any, len(args))
@@ -234,6 +241,8 @@ func (l *Localizer) render(id string, count any, args map[string]any) string {
 		case desk.DateTime:
 			v = l.DateTime(time.Time(a))
 		case desk.Size:
+			v = a.Format(l.text)
+		case desk.Span:
 			v = a.Format(l.text)
 		}
 		data[k] = v

@@ -78,3 +78,49 @@ func TestServiceLevelsShown(t *testing.T) {
 		}
 	})
 }
+
+// TestSLAWarningSaysTimeInWords: the warning before a target is due is
+// stored in the feed, which the customer reads, and emailed to the owner
+// with the time left in words ("30 minutes"), not Go's "30m0s".
+func TestSLAWarningSaysTimeInWords(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		abc := e.fx.Company("ABC Testing Co")
+		combo := fixture.Combination(e.fx.Contract(abc, fixture.Care(desk.BusinessCarePlus, desk.Premise)))
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		c := e.openCase(danaUser, combo, desk.PriorityHigh)
+		owner := e.fx.Staff([]desk.Role{desk.RoleAgent})
+		if err := e.svc.Cases().Update(ctx, support.Request{Actor: e.actor(owner.Email)}, c.ID, support.CaseChange{OwnerID: &owner.ID}); err != nil {
+			t.Fatal(err)
+		}
+		job, err := e.store.PendingJob(ctx, support.JobSLAWarning+":"+itoa(c.ID)+":"+string(desk.ClockResponse))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Set(job.RunAt)
+		if err := e.svc.Jobs().RunSLAWarning(ctx, job); err != nil {
+			t.Fatal(err)
+		}
+		body := e.signIn(e.login(danaUser)).get("/cases/" + c.Number()).Body
+		if !strings.Contains(body, "30 minutes left.") || strings.Contains(body, "30m0s") {
+			t.Error("the case feed does not say the time left in words (30 minutes left.)")
+		}
+		mails, err := e.store.Notifications(ctx, owner.Email, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range mails {
+			if strings.Contains(m.Subject, "target due") {
+				found = true
+				if !strings.Contains(m.Subject, "30 minutes left") || strings.Contains(m.Subject, "30m0s") {
+					t.Errorf("the warning email's subject = %q, want the time left in words", m.Subject)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("the owner got no warning email: %+v", mails)
+		}
+	})
+}

@@ -184,7 +184,7 @@ func (s *Access) RequestAccess(ctx context.Context, r Request, combo desk.Combin
 		return nil, desk.Invalid("combination", "support.access.combination")
 	}
 	var req *desk.AccessRequest
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		soldTo, err := tx.Company(ctx, combo.SoldToID)
 		if err != nil {
 			return err
@@ -210,7 +210,7 @@ func (s *Access) RequestAccessByOrgIDs(ctx context.Context, r Request, soldToOrg
 		return nil, err
 	}
 	var req *desk.AccessRequest
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		var err error
 		req, err = s.requestAccess(ctx, tx, r, soldToOrg, endUserOrg, level, reason)
 		return err
@@ -332,7 +332,7 @@ func (s *core) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request, r
 // DecideAccessRequest approves or rejects a pending request: a Designated
 // Approver of its Sold To or a portal admin decides, once.
 func (s *Access) DecideAccessRequest(ctx context.Context, r Request, requestID int64, approve bool, note string) error {
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		req, err := tx.AccessRequestForUpdate(ctx, requestID)
 		if err != nil {
 			return err
@@ -513,7 +513,7 @@ func (s *Access) SetGrant(ctx context.Context, r Request, g desk.Grant) error {
 	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		return s.grant(ctx, tx, r, g)
 	})
 }
@@ -555,7 +555,7 @@ func (s *Access) SetApprover(ctx context.Context, r Request, soldTo, contactID i
 	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		contact, err := tx.User(ctx, contactID)
 		if err != nil {
 			return err

@@ -205,7 +205,7 @@ func (s *Mail) SetEmailTemplate(ctx context.Context, r Request, kind, subject, b
 	if err := p.Err(); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		if err := tx.SetEmailTemplate(ctx, kind, strings.TrimSpace(subject), strings.TrimSpace(body), s.now()); err != nil {
 			return err
 		}

@@ -246,10 +246,10 @@ func newCaseInput(r *http.Request) desk.NewCase {
 // createCase takes step 2 and opens the case.
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	var c *desk.Case
-	err := checkForm(r.PostForm)
-	if err == nil {
-		c, err = s.cases.Open(r.Context(), request(r, a), newCaseInput(r))
-	}
+	err := runForm(r, a, func(req support.Request) (err error) {
+		c, err = s.cases.Open(r.Context(), req, newCaseInput(r))
+		return err
+	})
 	if fields := s.fieldMessages(r, err); fields != nil {
 		data, derr := s.newCaseData(r, a)
 		if derr != nil {

@@ -27,7 +27,7 @@ func TestEscalationPages(t *testing.T) {
 			t.Error("a fresh High case does not explain why it cannot be escalated")
 		}
 		res := dana.post("/cases/"+medium+"/escalate", url.Values{"reason": {"business_impact"}, "details": {""}})
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="details-error"`) {
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="escalation-details-error"`) {
 			t.Fatalf("escalation without details = %d", res.StatusCode)
 		}
 		res = dana.post("/cases/"+medium+"/escalate", url.Values{"reason": {"business_impact"}, "details": {"All agents affected."}})

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -121,6 +122,33 @@ func TestSLAWarningSaysTimeInWords(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("the owner got no warning email: %+v", mails)
+		}
+	})
+}
+
+// TestClosedCaseClockSaysClosed: the service-level box of a closed case
+// says its clocks stopped because the case is closed, not that they wait
+// on the customer.
+func TestClosedCaseClockSaysClosed(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		abc := e.fx.Company("ABC Testing Co")
+		combo := fixture.Combination(e.fx.Contract(abc, fixture.Care(desk.BusinessCarePlus, desk.Premise)))
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		c := e.openCase(danaUser, combo, desk.PriorityHigh)
+		dana := e.signIn(e.login(danaUser))
+		if res := dana.post("/cases/"+c.Number()+"/close", url.Values{"reason": {"resolved"}, "comment": {"It works again."}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("close = %d", res.StatusCode)
+		}
+		body := dana.get("/cases/" + c.Number()).Body
+		i := strings.Index(body, `id="clock-response"`)
+		if i < 0 {
+			t.Fatal("the closed case shows no response clock")
+		}
+		clock := body[i:]
+		clock = clock[:strings.Index(clock, "</li>")]
+		if !strings.Contains(clock, "Stopped") || !strings.Contains(clock, "The case is closed.") || strings.Contains(clock, "waits on the customer") {
+			t.Errorf("the closed case's clock reads %q, want it stopped because the case is closed", clock)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -121,6 +122,35 @@ func TestFollowAndTemplatePages(t *testing.T) {
 		}
 		if res := admin.post("/console/settings/templates", url.Values{"kind": {"case_reply"}, "body": {"Hi {{.FirstName}}: {{.Text}}"}}); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("save template = %d", res.StatusCode)
+		}
+	})
+}
+
+// TestTemplateErrorsInWords: an email template refused says in the
+// catalogue's words what is wrong, and which fields there are, never
+// text/template's own message.
+func TestTemplateErrorsInWords(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		admin := e.signIn(e.staff(desk.RolePortalAdmin))
+		fields := ".FirstName, .Name, .Email, .Subject, .Text, .Link, .CaseNumber, .CaseSummary, .PortalURL"
+		for _, tt := range []struct{ field, tmpl, want string }{
+			{"subject", "{{.Nope}}", "The template does not work: the emails have no field .Nope; the fields are " + fields + "."},
+			{"subject", "Hi {{if .Name}}{{.Nop}}{{end}}", "the emails have no field .Nop;"},
+			{"body", "Line one\n{{.Broken", "The template does not work: line 2 cannot be read; write each field as {{.FirstName}}, with two braces on each side."},
+			{"subject", "{{nope .Name}}", "line 1 cannot be read"},
+			{"subject", "{{range .Name}}{{end}}", "The template does not work on a sample email; write the fields as they are: " + fields + "."},
+		} {
+			tmpl, want := tt.tmpl, tt.want
+			res := admin.post("/console/settings/templates", url.Values{"kind": {"sla_breached"}, tt.field: {tmpl}})
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, html.EscapeString(want)) {
+				t.Errorf("the template %q = %d, want 422 saying %q", tmpl, res.StatusCode, want)
+			}
+			for _, goWords := range []string{"can&#39;t evaluate", "executing", "support.MailData", "template: mail"} {
+				if strings.Contains(res.Body, goWords) {
+					t.Errorf("the template %q is refused in text/template's words (%s)", tmpl, goWords)
+				}
+			}
 		}
 	})
 }

@@ -104,7 +104,12 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if !ok {
 		ln = listNames[""]
 	}
-	f := caseQuery(q)
+	status, search := http.StatusOK, r.URL.Query()
+	errs := s.searchProblems(r, search)
+	if errs != nil {
+		status = http.StatusUnprocessableEntity // the list without the search
+	}
+	f := caseQuery(search)
 	f.List = ln.list
 	page, err := s.cases.List(r.Context(), request(r, a), f)
 	if fields := s.fieldMessages(r, err); fields != nil {
@@ -120,7 +125,7 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if err != nil {
 		return err
 	}
-	render(s, w, r, http.StatusOK, pageCases, &view{Title: s.loc(r).T(ln.title), User: a.User, Form: q}, casesData{
+	render(s, w, r, status, pageCases, &view{Title: s.loc(r).T(ln.title), User: a.User, Form: q, Errors: errs}, casesData{
 		List: q.Get("list"), Page: page, Combos: combos, CanOpen: desk.Anywhere(a, desk.OpenCase),
 		Sizes: pageSizes, Size: f.Limit, Next: nextURL(r.URL, page.Next),
 	})

@@ -174,7 +174,30 @@ func checkQuery(r *http.Request) error {
 	if name, ok := uncheckedQuery[r.URL.Path]; ok {
 		q.Del(name)
 	}
+	if name, ok := searchParam[r.URL.Path]; ok && r.Method == http.MethodGet {
+		q.Del(name)
+	}
 	return checkForm(q)
+}
+
+// searchParam names, by path, the search parameter of a list page, which
+// the page checks itself (searchProblems): a search that cannot be used
+// shows the list with its message beside the search box, not an error
+// page.
+var searchParam = map[string]string{"/cases": "q", "/console": "q"}
+
+// searchProblems checks the search of a list page's query q as
+// checkQuery checks the other parameters. A search refused is left out of
+// q, and its message returned by field, for the page to show; nil when
+// the search is fine.
+func (s *Server) searchProblems(r *http.Request, q url.Values) map[string]string {
+	name := searchParam[r.URL.Path]
+	p := textProblems(url.Values{name: q[name]})
+	if len(p) == 0 {
+		return nil
+	}
+	q.Del(name)
+	return s.fieldMessages(r, p.Err())
 }
 
 // uncheckedQuery names, by path, the query parameter a page replaces whole

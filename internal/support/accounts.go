@@ -140,7 +140,7 @@ func (s *Accounts) Company(ctx context.Context, r Request, companyID int64) (*Co
 	}
 	if v.DesignatedContacts < MinDesignatedContacts {
 		v.Warnings = append(v.Warnings, desk.Msg("support.accounts.few_designated_contacts",
-			"Company", c.Name, "Number", v.DesignatedContacts, "Min", MinDesignatedContacts))
+			"Company", c.Name, "Count", v.DesignatedContacts, "Min", MinDesignatedContacts))
 	}
 	if len(v.Approvers) == 0 {
 		v.Warnings = append(v.Warnings, desk.Msg("support.accounts.no_approver", "Company", c.Name))

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store/storetest/fixture"
@@ -150,6 +151,29 @@ func TestTemplateErrorsInWords(t *testing.T) {
 				if strings.Contains(res.Body, goWords) {
 					t.Errorf("the template %q is refused in text/template's words (%s)", tmpl, goWords)
 				}
+			}
+		}
+	})
+}
+
+// TestEscalationDateWrittenOnce: the case header's badge and the
+// escalation box's sentence write the day of the escalation the same way.
+func TestEscalationDateWrittenOnce(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		e.clock.Set(time.Date(2026, time.December, 1, 17, 3, 0, 0, time.UTC))
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		n := e.open(danaUser, desk.PriorityMedium).Number()
+		dana := e.signIn(e.login(danaUser))
+		if res := dana.post("/cases/"+n+"/escalate", url.Values{"reason": {"business_impact"}, "details": {"All agents affected."}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("escalate = %d", res.StatusCode)
+		}
+		body := dana.get("/cases/" + n).Body
+		for _, want := range []string{">Escalated on 1 December 2026</span>", "already escalated on 1 December 2026;"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the escalated case does not say %q", want)
 			}
 		}
 	})

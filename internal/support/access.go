@@ -83,6 +83,9 @@ type Registration struct {
 	EndUserOrgID  string
 	Level         desk.AccessLevel
 	Reason        string
+	// Problems are what the edge refused of the form, as
+	// Request.Problems: the rest is checked and nothing is kept.
+	Problems desk.Problems
 }
 
 // CompleteRegistration creates the contact with the verified address and
@@ -110,7 +113,8 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 		return 0, err
 	}
 	var contactID int64
-	err = s.store.Write(ctx, func(tx *store.Tx) error {
+	r := Request{Address: address, Problems: reg.Problems}
+	err = s.write(ctx, r, func(tx *store.Tx) error {
 		t, err := tx.UseOneTimeToken(ctx, auth.HashToken(reg.Token), store.PurposeVerifyEmail, now)
 		if err != nil {
 			return fmt.Errorf("this link has expired or was already used; request a new one: %w", err)
@@ -141,7 +145,6 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 		if err := p.Err(); err != nil {
 			return err
 		}
-		r := Request{Address: address}
 		in := ContactInput{ProfileInput: person}
 		if contactID, err = s.createContact(ctx, tx, r, in, auth.HashPassword(reg.Password)); err != nil {
 			return err

@@ -156,8 +156,10 @@ func joinProblems(p desk.Problems, err error) error {
 	if len(p) == 0 {
 		return err
 	}
-	if status, _, _ := classify(err); err != nil && status >= http.StatusInternalServerError {
-		return err
+	if err != nil {
+		if status, _, _ := classify(err); status >= http.StatusInternalServerError {
+			return err
+		}
 	}
 	all := maps.Clone(p)
 	for field, m := range desk.FieldMessages(err) {

@@ -247,10 +247,11 @@ func render[T any](s *Server, w http.ResponseWriter, r *http.Request, status int
 	}
 	var buf bytes.Buffer
 	err := t.ExecuteTemplate(&buf, "layout", v)
-	if err == nil && len(v.Errors) > 0 {
+	if _, heading := v.Errors[formLevel]; err == nil && len(v.Errors) > 0 && !heading {
 		// The error summary comes before the fields: it lists them in the
 		// order the first rendering showed their messages, and links only
-		// to the fields it showed.
+		// to the fields it showed. (A message about the whole form is the
+		// summary's heading alone.)
 		v.orderErrors(buf.Bytes())
 		buf.Reset()
 		err = t.ExecuteTemplate(&buf, "layout", v)

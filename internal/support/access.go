@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/caseport/caseport/internal/auth"
 	"github.com/caseport/caseport/internal/desk"
@@ -173,7 +174,6 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 const (
 	MaxAccessRequests   = 5
 	AccessRequestWindow = time.Hour
-	maxOrgIDLength      = 64
 )
 
 // RequestAccess asks for a level on one of the actor's own combinations
@@ -259,8 +259,8 @@ func orgIDProblems(p desk.Problems, soldToOrg, endUserOrg string) (string, strin
 		switch {
 		case v == "":
 			p.AddMessage(field, "support.access.org_id_missing")
-		case len(v) > maxOrgIDLength:
-			p.AddMessage(field, "support.access.org_id_too_long", "Max", maxOrgIDLength)
+		case utf8.RuneCountInString(v) > desk.MaxOrgID: // CheckText's limit, which the edge runs first
+			p.AddMessage(field, "support.access.org_id_too_long", "Max", desk.MaxOrgID)
 		}
 	}
 	return soldToOrg, endUserOrg

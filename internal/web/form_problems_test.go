@@ -82,6 +82,15 @@ func TestFormsReportEveryProblem(t *testing.T) {
 			t.Errorf("a refused password change changed the password: sign in with the old one = %d", res.StatusCode)
 		}
 
+		// An Org ID is counted in characters, as CheckText counts it: 40
+		// accented letters are within its 64.
+		res = dana.post("/profile/access", url.Values{
+			"combination": {"other"}, "sold_to": {strings.Repeat("é", 40)}, "end_user": {"ORG-1"}, "level": {"read_only"}, "reason": {"For the new site."},
+		})
+		if strings.Contains(res.Body, "at most 64 characters") {
+			t.Error("an Org ID of 40 characters is refused as longer than 64")
+		}
+
 		// An empty contract: each date says which it is, beside the rest.
 		admin := e.signIn(e.staff(desk.RolePortalAdmin))
 		wantProblems(t, "an empty contract", admin.post("/console/contracts", url.Values{"number": {""}}),

@@ -297,6 +297,8 @@ const (
 	MaxDescription   = 32000
 	DescriptionWords = 10 // the meter turns green here
 	MaxComment       = 32000
+	MaxImpact        = 4000 // the business impact of a new case
+	MaxReference     = 100  // the customer's own reference for a case
 )
 
 // NewCase is what a Designated Contact submits to open a case.
@@ -381,11 +383,12 @@ func (n *NewCase) Check(p Problems, may Permissions) {
 	if n.AgentsAffected < 0 || n.AgentsAffected > 1_000_000 {
 		p.AddMessage("agents_affected", "desk.case.agents_affected")
 	}
-	if utf8.RuneCountInString(n.BusinessImpact) > 4000 {
-		p.AddMessage("business_impact", "desk.case.business_impact")
+	// The limits are those of CheckText, which the edge runs first.
+	if n := utf8.RuneCountInString(n.BusinessImpact); n > MaxImpact {
+		p.AddMessage("business_impact", "desk.text.too_long_used", "Max", MaxImpact, "Used", n)
 	}
-	if utf8.RuneCountInString(n.ExternalRef) > 100 {
-		p.AddMessage("external_ref", "desk.case.external_ref")
+	if n := utf8.RuneCountInString(n.ExternalRef); n > MaxReference {
+		p.AddMessage("external_ref", "desk.text.too_long_used", "Max", MaxReference, "Used", n)
 	}
 }
 

@@ -30,6 +30,12 @@ type DateTime time.Time
 // English (format.size.*).
 type Size int64
 
+// Span is a length of time as a message argument, in words and to the
+// minute: "30 minutes", "1 hour and 5 minutes", "2 days and 3 hours" in
+// English (format.span.*). A text stored in English (a feed entry) is
+// written with String.
+type Span time.Duration
+
 // String is the date in English.
 func (d Date) String() string { return FormatTime(time.Time(d), "format.date_long", English) }
 
@@ -38,6 +44,32 @@ func (d DateTime) String() string { return FormatTime(time.Time(d), "format.date
 
 // String is the size in English.
 func (n Size) String() string { return n.Format(English) }
+
+// String is the span in English.
+func (d Span) String() string { return d.Format(English) }
+
+// Format writes the span with text's words: its two largest units of
+// days, hours and minutes, the smaller left out when it is zero; a span
+// shorter than a minute is 0 minutes, and a negative one is written as
+// its length.
+func (d Span) Format(text Text) string {
+	t := time.Duration(d).Abs().Round(time.Minute)
+	days, hours, minutes := int(t/(24*time.Hour)), int(t%(24*time.Hour)/time.Hour), int(t%time.Hour/time.Minute)
+	unit := func(id string, n int) string { return text(id, map[string]any{"Count": n}) }
+	larger, smaller := unit("format.span.hours", hours), unit("format.span.minutes", minutes)
+	switch {
+	case days > 0:
+		larger, smaller = unit("format.span.days", days), unit("format.span.hours", hours)
+		if hours == 0 {
+			return larger
+		}
+	case hours == 0:
+		return smaller
+	case minutes == 0:
+		return larger
+	}
+	return text("format.span.pair", map[string]any{"Larger": larger, "Smaller": smaller})
+}
 
 // FormatTime writes t by the layout that message layoutID holds, with the
 // month names of text's language: a layout's "January" and "Jan" are

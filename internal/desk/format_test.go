@@ -18,6 +18,15 @@ func TestFormats(t *testing.T) {
 		{Size(1000).String(), "1.0 kB"},
 		{Size(200_000).String(), "200.0 kB"},
 		{Size(1_500_000_000).String(), "1.5 GB"},
+		{Span(30 * time.Minute).String(), "30 minutes"},
+		{Span(time.Minute).String(), "1 minute"},
+		{Span(20 * time.Second).String(), "0 minutes"},
+		{Span(29*time.Minute + 40*time.Second).String(), "30 minutes"},
+		{Span(time.Hour).String(), "1 hour"},
+		{Span(time.Hour + 5*time.Minute).String(), "1 hour and 5 minutes"},
+		{Span(-2 * time.Hour).String(), "2 hours"},
+		{Span(24 * time.Hour).String(), "1 day"},
+		{Span(51*time.Hour + 59*time.Minute).String(), "2 days and 3 hours"},
 		{Msg("support.files.purged", "Date", Date(at)).String(), "the file was deleted on 4 March 2026, 30 days after the case closed"},
 	} {
 		if tt.got != tt.want {

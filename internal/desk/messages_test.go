@@ -28,6 +28,9 @@ func TestMessagesKeepTheirEnglish(t *testing.T) {
 		{theirs["company"], "Choose the contact's employer."},
 		{mine["phone"], "Enter a phone number with digits, spaces, +, - and brackets only."},
 		{AsValidation(ValidatePassword("short"))["password"], "Use at least 10 characters."},
+		// Counted in characters, with CheckText's limit for secrets.
+		{AsValidation(ValidatePassword(strings.Repeat("é", MaxSecret+1)))["password"], "Use at most 256 characters (you used 257)."},
+		{AsValidation(ValidatePassword(strings.Repeat("é", MaxSecret)))["password"], ""},
 		{AsValidation(ValidateComment("body", " "))["body"], "Write something first."},
 		{Priority("urgent").Label(), "urgent"},
 		{ReadWrite.Label(), "Read-Write (Designated Contact)"},

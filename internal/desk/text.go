@@ -31,7 +31,8 @@ const (
 	MaxList           = 32000
 )
 
-// fieldKind is the kind of text a field holds.
+// fieldKind is the kind of text a field holds. A use case that checks a
+// field's length again uses the same limit, so a field has one.
 func fieldKind(field string) textKind {
 	switch field {
 	case "first_name", "last_name", "name", "product", "component":
@@ -43,6 +44,10 @@ func fieldKind(field string) textKind {
 		return textKind{max: MaxOrgID}
 	case "number":
 		return textKind{max: MaxContractNumber}
+	case "external_ref":
+		return textKind{max: MaxReference}
+	case "business_impact":
+		return textKind{max: MaxImpact, lines: true}
 	case "summary", "subject", "q", "week", "components", "products", "access", "approver_of":
 		// A search, a calendar's week of hours and the lists typed on one
 		// line (components, an import's products and grants) are as long
@@ -53,7 +58,7 @@ func fieldKind(field string) textKind {
 		return textKind{max: MaxURL}
 	case "description":
 		return textKind{max: MaxDescription, lines: true}
-	case "body", "comment", "text", "details", "note", "reason", "business_impact":
+	case "body", "comment", "text", "details", "note", "reason":
 		return textKind{max: MaxComment, lines: true}
 	case "holidays", "free_mail", "aliases":
 		// One entry a line.

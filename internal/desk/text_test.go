@@ -28,6 +28,9 @@ func TestCheckText(t *testing.T) {
 		{"description", "a\x00b", "control characters"},
 		{"description", strings.Repeat("d", MaxDescription+1), "at most 32000"},
 		{"body", "a\nb", ""},
+		{"external_ref", strings.Repeat("r", MaxReference+1), "at most 100"},
+		{"business_impact", "a\nb", ""},
+		{"business_impact", strings.Repeat("b", MaxImpact+1), "at most 4000"},
 		{"country", strings.Repeat("c", MaxLine+1), "at most 200"},
 		{"password", "pass\x00word", "control characters"},
 	}

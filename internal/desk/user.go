@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // UserKind separates the vendor's staff from customers' and partners'
@@ -228,8 +229,8 @@ func ValidatePassword(pw string) error {
 	if len([]rune(pw)) < MinPasswordLength {
 		p.AddMessage("password", "desk.password.too_short", "Min", MinPasswordLength)
 	}
-	if len(pw) > 256 {
-		p.AddMessage("password", "desk.text.too_long", "Max", 256)
+	if n := utf8.RuneCountInString(pw); n > MaxSecret { // CheckText's limit, which the edge runs first
+		p.AddMessage("password", "desk.text.too_long_used", "Max", MaxSecret, "Used", n)
 	}
 	return p.Err()
 }

@@ -209,6 +209,12 @@ func (l *Localizer) Message(m desk.Message) string {
 // Date writes a day on a page (format.date: "2 Jan 2006" in English).
 func (l *Localizer) Date(t time.Time) string { return desk.FormatTime(t, "format.date", l.text) }
 
+// DateLong writes a day in a sentence (format.date_long: "2 January
+// 2006" in English), as a desk.Date argument is written.
+func (l *Localizer) DateLong(t time.Time) string {
+	return desk.FormatTime(t, "format.date_long", l.text)
+}
+
 // DateTime writes a moment on a page (format.datetime: "2 Jan 2006 15:04
 // UTC" in English); give it in UTC.
 func (l *Localizer) DateTime(t time.Time) string {
@@ -218,8 +224,15 @@ func (l *Localizer) DateTime(t time.Time) string {
 // Size writes a byte count (format.size.*: "1.5 MB" in English).
 func (l *Localizer) Size(n int64) string { return desk.Size(n).Format(l.text) }
 
-// text renders a message without a plural, for desk's formats.
-func (l *Localizer) text(id string, args map[string]any) string { return l.render(id, nil, args) }
+// text renders a message for desk's formats, in its plural form when
+// args hold a Count (the units of a desk.Span).
+func (l *Localizer) text(id string, args map[string]any) string {
+	var count any
+	if n, ok := args["Count"].(int); ok {
+		count = n
+	}
+	return l.render(id, count, args)
+}
 
 func (l *Localizer) render(id string, count any, args map[string]any) string {
 	data := make(map[string]any, len(args))
@@ -230,10 +243,12 @@ func (l *Localizer) render(id string, count any, args map[string]any) string {
 		case desk.Message:
 			v = l.Message(a)
 		case desk.Date:
-			v = desk.FormatTime(time.Time(a), "format.date_long", l.text)
+			v = l.DateLong(time.Time(a))
 		case desk.DateTime:
 			v = l.DateTime(time.Time(a))
 		case desk.Size:
+			v = a.Format(l.text)
+		case desk.Span:
 			v = a.Format(l.text)
 		}
 		data[k] = v

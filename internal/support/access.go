@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/caseport/caseport/internal/auth"
 	"github.com/caseport/caseport/internal/desk"
@@ -84,6 +85,9 @@ type Registration struct {
 	EndUserOrgID  string
 	Level         desk.AccessLevel
 	Reason        string
+	// Problems are what the edge refused of the form, as
+	// Request.Problems: the rest is checked and nothing is kept.
+	Problems desk.Problems
 }
 
 // CompleteRegistration creates the contact with the verified address and
@@ -111,7 +115,8 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 		return 0, err
 	}
 	var contactID int64
-	err = s.store.Write(ctx, func(tx *store.Tx) error {
+	r := Request{Address: address, Problems: reg.Problems}
+	err = s.write(ctx, r, func(tx *store.Tx) error {
 		t, err := tx.UseOneTimeToken(ctx, auth.HashToken(reg.Token), store.PurposeVerifyEmail, now)
 		if err != nil {
 			return fmt.Errorf("this link has expired or was already used; request a new one: %w", err)
@@ -142,7 +147,6 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 		if err := p.Err(); err != nil {
 			return err
 		}
-		r := Request{Address: address}
 		in := ContactInput{ProfileInput: person}
 		if contactID, err = s.createContact(ctx, tx, r, in, auth.HashPassword(reg.Password)); err != nil {
 			return err
@@ -171,7 +175,6 @@ func (s *Access) CompleteRegistration(ctx context.Context, reg Registration, add
 const (
 	MaxAccessRequests   = 5
 	AccessRequestWindow = time.Hour
-	maxOrgIDLength      = 64
 )
 
 // RequestAccess asks for a level on one of the actor's own combinations
@@ -185,7 +188,7 @@ func (s *Access) RequestAccess(ctx context.Context, r Request, combo desk.Combin
 		return nil, desk.Invalid("combination", "support.access.combination")
 	}
 	var req *desk.AccessRequest
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		soldTo, err := tx.Company(ctx, combo.SoldToID)
 		if err != nil {
 			return err
@@ -211,7 +214,7 @@ func (s *Access) RequestAccessByOrgIDs(ctx context.Context, r Request, soldToOrg
 		return nil, err
 	}
 	var req *desk.AccessRequest
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		var err error
 		req, err = s.requestAccess(ctx, tx, r, soldToOrg, endUserOrg, level, reason)
 		return err
@@ -279,8 +282,8 @@ func orgIDProblems(p desk.Problems, soldToOrg, endUserOrg string) (string, strin
 		switch {
 		case v == "":
 			p.AddMessage(field, "support.access.org_id_missing")
-		case len(v) > maxOrgIDLength:
-			p.AddMessage(field, "support.access.org_id_too_long", "Max", maxOrgIDLength)
+		case utf8.RuneCountInString(v) > desk.MaxOrgID: // CheckText's limit, which the edge runs first
+			p.AddMessage(field, "support.access.org_id_too_long", "Max", desk.MaxOrgID)
 		}
 	}
 	return soldToOrg, endUserOrg
@@ -355,7 +358,7 @@ func (s *core) fileAccessRequest(ctx context.Context, tx *store.Tx, r Request, r
 // DecideAccessRequest approves or rejects a pending request: a Designated
 // Approver of its Sold To or a portal admin decides, once.
 func (s *Access) DecideAccessRequest(ctx context.Context, r Request, requestID int64, approve bool, note string) error {
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		req, err := tx.AccessRequestForUpdate(ctx, requestID)
 		if err != nil {
 			return err
@@ -548,7 +551,7 @@ func (s *Access) SetGrant(ctx context.Context, r Request, g desk.Grant) error {
 	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		return s.grant(ctx, tx, r, g)
 	})
 }
@@ -590,7 +593,7 @@ func (s *Access) SetApprover(ctx context.Context, r Request, soldTo, contactID i
 	if err := desk.Authorize(r.Actor, desk.ManageContacts, desk.Target{}); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		contact, err := tx.User(ctx, contactID)
 		if err != nil {
 			return err

@@ -21,7 +21,7 @@ func (s *Accounts) CreateCompany(ctx context.Context, r Request, c *desk.Company
 		return 0, err
 	}
 	var newID int64
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		if err := checkParent(ctx, tx, c); err != nil {
 			return err
 		}
@@ -43,7 +43,7 @@ func (s *Accounts) UpdateCompany(ctx context.Context, r Request, c *desk.Company
 	if err := desk.ValidateCompany(c); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		if err := checkParent(ctx, tx, c); err != nil {
 			return err
 		}
@@ -162,7 +162,7 @@ func (s *Accounts) Company(ctx context.Context, r Request, companyID int64) (*Co
 	}
 	if v.DesignatedContacts < MinDesignatedContacts {
 		v.Warnings = append(v.Warnings, desk.Msg("support.accounts.few_designated_contacts",
-			"Company", c.Name, "Number", v.DesignatedContacts, "Min", MinDesignatedContacts))
+			"Company", c.Name, "Count", v.DesignatedContacts, "Min", MinDesignatedContacts))
 	}
 	if len(v.Approvers) == 0 {
 		v.Warnings = append(v.Warnings, desk.Msg("support.accounts.no_approver", "Company", c.Name))
@@ -207,7 +207,7 @@ func (s *Accounts) SaveContract(ctx context.Context, r Request, c *desk.Contract
 	if err := desk.ValidateContract(c); err != nil {
 		return 0, err
 	}
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		p := desk.Problems{}
 		for field, companyID := range map[string]int64{"sold_to": c.SoldToID, "end_user": c.EndUserID, "support_owner": c.SupportOwnerID} {
 			switch _, err := tx.Company(ctx, companyID); {
@@ -277,7 +277,7 @@ func (s *Accounts) CreateProduct(ctx context.Context, r Request, name string, co
 		return 0, desk.Invalid("name", "support.accounts.product_name")
 	}
 	var productID int64
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		var err error
 		if productID, err = tx.CreateProduct(ctx, name); err != nil {
 			return fieldConflict(err)
@@ -305,7 +305,7 @@ func (s *Accounts) AddComponent(ctx context.Context, r Request, productID int64,
 		return 0, desk.Invalid("name", "support.accounts.component_name")
 	}
 	var componentID int64
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		var err error
 		if componentID, err = tx.CreateComponent(ctx, productID, name); err != nil {
 			return fieldConflict(err)

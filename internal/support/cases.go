@@ -114,7 +114,7 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 	n.Check(p, may)
 	now := s.now()
 	var c *desk.Case
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		if err := s.checkNewCase(ctx, tx, r, &n, now, p); err != nil {
 			return err
 		}
@@ -381,7 +381,7 @@ func (s *Cases) List(ctx context.Context, r Request, f desk.CaseFilter) (*desk.C
 // the case and records its own events. The case is saved with a new
 // update time.
 func (s *core) writeCase(ctx context.Context, r Request, caseID int64, act desk.Action, fn func(tx *store.Tx, c *desk.Case) error) error {
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		return s.writeCaseTx(ctx, tx, r, caseID, act, fn)
 	})
 }
@@ -897,7 +897,7 @@ func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Calle
 // Follow makes the actor follow a case they may see, or stop: followers
 // get the case's emails as its contact does.
 func (s *Cases) Follow(ctx context.Context, r Request, caseID int64, on bool) error {
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, caseID)
 		if err != nil {
 			return hide(err, caseID)

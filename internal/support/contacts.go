@@ -31,7 +31,7 @@ func (s *Accounts) CreateContact(ctx context.Context, r Request, in ContactInput
 		return 0, err
 	}
 	var contactID int64
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		var err error
 		if contactID, err = s.createContact(ctx, tx, r, in, ""); err != nil || in.Disabled {
 			return err
@@ -105,7 +105,7 @@ func (s *Accounts) UpdateOwnProfile(ctx context.Context, r Request, in desk.Prof
 
 // updateContact writes the profile input makes of the contact as it is.
 func (s *core) updateContact(ctx context.Context, r Request, contactID int64, input func(old *desk.User) ContactInput) error {
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		old, err := tx.User(ctx, contactID)
 		if err != nil {
 			return err
@@ -202,7 +202,7 @@ func (s *core) createStaff(ctx context.Context, r Request, u *desk.User, passwor
 	staff := *u
 	staff.Kind, staff.Email, staff.CompanyID = desk.KindStaff, email, 0
 	var staffID int64
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		var err error
 		if staffID, err = s.createUser(ctx, tx, &staff, hash); err != nil {
 			return err
@@ -238,14 +238,19 @@ func (s *Accounts) ChangePassword(ctx context.Context, r Request, current, next 
 	if err != nil {
 		return err
 	}
+	// Every problem at once: the current password and the new one.
+	p := desk.Problems{}
 	if err := auth.CheckPassword(hash, current); err != nil {
-		return desk.Invalid("current", "support.contacts.current")
+		p.AddMessage("current", "support.contacts.current")
 	}
-	if err := desk.ValidatePassword(next); err != nil {
+	if err := p.Merge(desk.ValidatePassword(next)); err != nil {
+		return err
+	}
+	if err := p.Err(); err != nil {
 		return err
 	}
 	newHash := auth.HashPassword(next)
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		if err := tx.SetPassword(ctx, r.Actor.User.ID, newHash); err != nil {
 			return err
 		}
@@ -265,7 +270,7 @@ func (s *Accounts) AcceptTerms(ctx context.Context, r Request) error {
 	if err := desk.Authorize(r.Actor, desk.RequestAccess, desk.Target{}); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		if err := tx.AcceptTerms(ctx, r.Actor.User.ID, desk.TermsVersion, s.now()); err != nil {
 			return err
 		}

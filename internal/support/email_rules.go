@@ -76,7 +76,7 @@ func (s *Mail) SetEmailRules(ctx context.Context, r Request, rules desk.EmailRul
 	if err := p.Err(); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		if err := tx.SetSetting(ctx, settingFreeMail, strings.Join(free, "\n")); err != nil {
 			return err
 		}

@@ -283,7 +283,7 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 		}
 		return desk.Invalid("text", id)
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		e, err := tx.EscalationForUpdate(ctx, escalationID)
 		if err != nil {
 			return err

@@ -136,7 +136,7 @@ func (s *Mail) LinkInbound(ctx context.Context, r Request, inboundID, caseID int
 	if err := desk.Authorize(r.Actor, desk.TriageMail, desk.Target{}); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		m, err := tx.InboundForUpdate(ctx, inboundID)
 		if err != nil {
 			return err

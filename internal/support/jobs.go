@@ -83,7 +83,7 @@ func (s *Jobs) RetryJob(ctx context.Context, r Request, jobID int64) error {
 	if err := desk.Authorize(r.Actor, desk.ManageJobs, desk.Target{}); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		if err := tx.ReviveJob(ctx, jobID, s.now()); err != nil {
 			return notDead(err, jobID)
 		}
@@ -108,7 +108,7 @@ func (s *Jobs) DiscardJob(ctx context.Context, r Request, jobID int64) error {
 	if err := desk.Authorize(r.Actor, desk.ManageJobs, desk.Target{}); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		if err := tx.DiscardJob(ctx, jobID, s.now()); err != nil {
 			return notDead(err, jobID)
 		}

@@ -2,11 +2,16 @@ package support
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"io"
+	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"text/template"
+	"text/template/parse"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/i18n"
@@ -176,6 +181,88 @@ func execMail(tmpl string, d MailData) (string, error) {
 	return b.String(), nil
 }
 
+// mailFields are the fields an email template may use, as it writes
+// them: .FirstName, .Name, …
+func mailFields() []string {
+	var out []string
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[MailData]()) {
+		out = append(out, "."+f.Name)
+	}
+	return out
+}
+
+// templateParseLine finds the line text/template names in a parse error:
+// "template: mail:3: unexpected …".
+var templateParseLine = regexp.MustCompile(`^template: mail:(\d+)`)
+
+// templateProblem says, in the catalogue's words rather than
+// text/template's, why an admin's template does not run on the sample
+// email d: a field the emails do not have (with those they have), text it
+// cannot read (on which line), or else that it does not run with the
+// fields there are. The zero Message is a template that runs.
+func templateProblem(tmpl string, d MailData) desk.Message {
+	fields := strings.Join(mailFields(), ", ")
+	t, err := template.New("mail").Option("missingkey=error").Parse(tmpl)
+	if err != nil {
+		line := "1"
+		if m := templateParseLine.FindStringSubmatch(err.Error()); m != nil {
+			line = m[1]
+		}
+		return desk.Msg("support.mail.template_unreadable", "Line", line, "Example", "{{.FirstName}}")
+	}
+	if unknown := unknownField(t.Root, mailFields()); unknown != "" {
+		return desk.Msg("support.mail.template_unknown_field", "Field", unknown, "Fields", fields)
+	}
+	if err := t.Execute(io.Discard, d); err != nil {
+		return desk.Msg("support.mail.template_broken", "Fields", fields)
+	}
+	return desk.Message{}
+}
+
+// unknownField returns the first field of the email (.Name) that a
+// template's nodes use and known lacks, or "".
+func unknownField(n parse.Node, known []string) string {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return ""
+		}
+		for _, c := range n.Nodes {
+			if f := unknownField(c, known); f != "" {
+				return f
+			}
+		}
+	case *parse.ActionNode:
+		return unknownField(n.Pipe, known)
+	case *parse.IfNode:
+		return cmp.Or(unknownField(n.Pipe, known), unknownField(n.List, known), unknownField(n.ElseList, known))
+	case *parse.WithNode:
+		return unknownField(n.Pipe, known) // inside, dot is the field's value
+	case *parse.RangeNode:
+		return unknownField(n.Pipe, known)
+	case *parse.PipeNode:
+		if n == nil {
+			return ""
+		}
+		for _, c := range n.Cmds {
+			if f := unknownField(c, known); f != "" {
+				return f
+			}
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			if f := unknownField(a, known); f != "" {
+				return f
+			}
+		}
+	case *parse.FieldNode:
+		if f := "." + n.Ident[0]; !slices.Contains(known, f) {
+			return f
+		}
+	}
+	return ""
+}
+
 // EmailTemplates lists the templates with the stored text of each kind
 // (portal admins); empty means the default.
 func (s *Mail) EmailTemplates(ctx context.Context, r Request) (map[string][2]string, error) {
@@ -208,14 +295,14 @@ func (s *Mail) SetEmailTemplate(ctx context.Context, r Request, kind, subject, b
 		if strings.TrimSpace(t) == "" {
 			continue
 		}
-		if _, err := execMail(t, sample); err != nil {
-			p.AddMessage(field, "support.mail.template_broken", "Error", err.Error())
+		if m := templateProblem(t, sample); m.ID != "" {
+			p.Add(field, m)
 		}
 	}
 	if err := p.Err(); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		if err := tx.SetEmailTemplate(ctx, kind, strings.TrimSpace(subject), strings.TrimSpace(body), s.now()); err != nil {
 			return err
 		}

@@ -61,7 +61,7 @@ func (s *Transfers) CreateSFTPAccount(ctx context.Context, r Request, caseID int
 	password := randomText(20)
 	hash := auth.HashPassword(password) // outside the transaction: it takes a while
 	var a *desk.SFTPAccount
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		c, err := s.transferCaseTx(ctx, tx, r, caseID)
 		if err != nil {
 			return err
@@ -285,7 +285,7 @@ func (s *Transfers) SetSFTPForContacts(ctx context.Context, r Request, on bool) 
 	if err := desk.Authorize(r.Actor, desk.ManageFileSettings, desk.Target{}); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		if err := tx.SetSetting(ctx, SettingSFTPForContacts, strconv.FormatBool(on)); err != nil {
 			return err
 		}

@@ -47,6 +47,18 @@ var ErrBadCredentials = errors.New("the email address or password is not right")
 func (s *Sessions) SignIn(ctx context.Context, email, password, address string) (string, *desk.User, error) {
 	now := s.now()
 	email = strings.ToLower(strings.TrimSpace(email))
+	// A form sent with a field left empty is no attempt: it asks for the
+	// field, and counts as no failure.
+	p := desk.Problems{}
+	if email == "" {
+		p.AddMessage("email", "support.signin.email_missing")
+	}
+	if password == "" {
+		p.AddMessage("password", "support.signin.password_missing")
+	}
+	if err := p.Err(); err != nil {
+		return "", nil, err
+	}
 	accountKey, addressKey := "account:"+email, "address:"+address
 	if err := s.waitAfterFailures(ctx, accountKey, MaxAccountFailures, time.Minute, ThrottleWindow, desk.Msg("support.signin.account_failures")); err != nil {
 		return "", nil, err
@@ -195,6 +207,10 @@ func unauthenticated(err error) error {
 // RequestPasswordReset emails a reset link when the address belongs to a
 // user. It answers the same whether or not it does.
 func (s *Sessions) RequestPasswordReset(ctx context.Context, email, address string) error {
+	email = strings.TrimSpace(email)
+	if email == "" {
+		return desk.Invalid("email", "support.signin.email_missing")
+	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if errors.Is(err, desk.ErrNotFound) {
 		return nil

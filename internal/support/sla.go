@@ -372,7 +372,7 @@ func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error 
 		case !breach && ck.WarnedAt.IsZero():
 			ck.WarnedAt = now
 			text = fmt.Sprintf("%s target due %s: %s left.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC"), //i18n:stored
-				ck.DueAt.Sub(now).Round(time.Minute))
+				desk.Span(ck.DueAt.Sub(now)))
 			action = "sla_warning"
 		default:
 			return nil

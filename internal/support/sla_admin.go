@@ -47,7 +47,7 @@ func (s *ServiceLevels) SaveCalendar(ctx context.Context, r Request, row *hours.
 	}
 	slices.SortFunc(row.Holidays, func(a, b hours.Date) int { return strings.Compare(a.String(), b.String()) })
 	row.Holidays = slices.Compact(row.Holidays)
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		action := "calendar_updated"
 		if row.ID == 0 {
 			action = "calendar_created"
@@ -70,7 +70,7 @@ func (s *ServiceLevels) ImportHolidays(ctx context.Context, r Request, calendarI
 		return 0, desk.Problems{"file": parseProblem(err)}.Err()
 	}
 	added := 0
-	err = s.store.Write(ctx, func(tx *store.Tx) error {
+	err = s.write(ctx, r, func(tx *store.Tx) error {
 		row, err := tx.CalendarByID(ctx, calendarID)
 		if err != nil {
 			return err
@@ -135,7 +135,7 @@ func (s *ServiceLevels) SetTarget(ctx context.Context, r Request, t *desk.SLATar
 	if err := p.Err(); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		if err := tx.SetSLATarget(ctx, t); err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func (s *ServiceLevels) SetSettings(ctx context.Context, r Request, set SLASetti
 	if set.WarningLead < 0 || set.WarningLead > 7*24*time.Hour {
 		return desk.Invalid("lead", "support.sla_admin.lead")
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		if _, err := tx.CalendarByName(ctx, set.DefaultCalendar); err != nil {
 			return missingAs(err, "default_calendar", "support.accounts.calendar")
 		}

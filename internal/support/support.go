@@ -165,6 +165,13 @@ func (s *core) now() time.Time { return s.clock().UTC().Truncate(time.Microsecon
 type Request struct {
 	Actor   *desk.Actor
 	Address string
+	// Problems are what the edge found wrong with the input before the use
+	// case ran: a field's text (desk.Problems.CheckText), a date or a
+	// number it could not read, two passwords that differ. The fields
+	// refused are left out of the input; the use case checks the rest as
+	// usual and writes nothing, so a form shows all its problems at once.
+	// The edge joins them to what the use case answers.
+	Problems desk.Problems
 }
 
 func (r Request) actorID() int64 {
@@ -172,6 +179,19 @@ func (r Request) actorID() int64 {
 		return 0
 	}
 	return r.Actor.User.ID
+}
+
+// write runs fn in one transaction for the request r. When the edge found
+// problems in r's input, fn still makes its checks, but the transaction
+// is rolled back and the problems returned: nothing of an input that was
+// refused in part is kept.
+func (s *core) write(ctx context.Context, r Request, fn func(*store.Tx) error) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return r.Problems.Err()
+	})
 }
 
 // audit writes an audit line for the request inside tx.

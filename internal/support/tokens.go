@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/caseport/caseport/internal/auth"
 	"github.com/caseport/caseport/internal/desk"
@@ -17,11 +18,14 @@ func (s *Accounts) CreateAPIToken(ctx context.Context, r Request, name string) (
 		return "", err
 	}
 	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 100 {
+	switch n := utf8.RuneCountInString(name); {
+	case n == 0:
 		return "", desk.Invalid("name", "support.signin.name")
+	case n > desk.MaxName: // CheckText's limit, which the edge runs first
+		return "", desk.Invalid("name", "desk.text.too_long_used", "Max", desk.MaxName, "Used", n)
 	}
 	token := auth.NewToken(apiTokenPrefix)
-	err := s.store.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, r, func(tx *store.Tx) error {
 		tokenID, err := tx.CreateAPIToken(ctx, r.Actor.User.ID, name, auth.HashToken(token), s.now())
 		if err != nil {
 			return err
@@ -39,7 +43,7 @@ func (s *Accounts) RevokeAPIToken(ctx context.Context, r Request, tokenID int64)
 	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
 		return err
 	}
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		if err := tx.RevokeAPIToken(ctx, r.Actor.User.ID, tokenID, s.now()); err != nil {
 			return err
 		}

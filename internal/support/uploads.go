@@ -158,7 +158,7 @@ func (s *Transfers) FileTransfer(ctx context.Context, r Request, caseID int64) (
 // AcknowledgeFiles records that the actor read the warning not to send
 // regulated, sensitive or personal data with this case.
 func (s *Transfers) AcknowledgeFiles(ctx context.Context, r Request, caseID int64) error {
-	return s.store.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, r, func(tx *store.Tx) error {
 		c, err := s.transferCaseTx(ctx, tx, r, caseID)
 		if err != nil {
 			return err

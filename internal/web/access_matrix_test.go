@@ -97,7 +97,7 @@ var httpMatrix = []struct {
 		},
 		probe{
 			method: "POST", path: "/cases", form: url.Values{"combination": {"{combo}"}, "contact": {"{contact}"}},
-			field: `id="combination-error"`, marker: `href="#contact"`,
+			field: `id="combination-error"`, marker: "is not a Designated Contact of this combination.",
 		},
 		"U U V F F F Y Y Y Y", "U U V V V V Y Y Y Y", "U U V F F F Y Y Y Y", "U U V V V V Y Y Y Y",
 	},

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -102,7 +104,12 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if !ok {
 		ln = listNames[""]
 	}
-	f := caseQuery(q)
+	status, search := http.StatusOK, r.URL.Query()
+	errs := s.searchProblems(r, search)
+	if errs != nil {
+		status = http.StatusUnprocessableEntity // the list without the search
+	}
+	f := caseQuery(search)
 	f.List = ln.list
 	page, err := s.cases.List(r.Context(), request(r, a), f)
 	if fields := s.fieldMessages(r, err); fields != nil {
@@ -118,7 +125,7 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if err != nil {
 		return err
 	}
-	render(s, w, r, http.StatusOK, pageCases, &view{Title: s.loc(r).T(ln.title), User: a.User, Form: q}, casesData{
+	render(s, w, r, status, pageCases, &view{Title: s.loc(r).T(ln.title), User: a.User, Form: q, Errors: errs}, casesData{
 		List: q.Get("list"), Page: page, Combos: combos, CanOpen: desk.Anywhere(a, desk.OpenCase),
 		Sizes: pageSizes, Size: f.Limit, Next: nextURL(r.URL, page.Next),
 	})
@@ -246,10 +253,11 @@ func newCaseInput(r *http.Request) desk.NewCase {
 // createCase takes step 2 and opens the case.
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	var c *desk.Case
-	err := checkForm(r.PostForm)
-	if err == nil {
-		c, err = s.cases.Open(r.Context(), request(r, a), newCaseInput(r))
-	}
+	err := runForm(r, a, func(req support.Request) (err error) {
+		c, err = s.cases.Open(r.Context(), req, newCaseInput(r))
+		// One select chooses the type and its subtype.
+		return desk.RenameFields(err, map[string]string{"type": "kind", "sub_type": "kind"})
+	})
 	if fields := s.fieldMessages(r, err); fields != nil {
 		data, derr := s.newCaseData(r, a)
 		if derr != nil {
@@ -295,6 +303,14 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 		}
 		data.Staff = staff
 	}
+	// The page holds several forms: after one of them was refused, the
+	// staff's update form still shows the case as it is.
+	c := v.Case
+	form = withDefaults(form, url.Values{
+		"status": {string(c.Status) + "/" + string(c.SubStatus)}, "priority": {string(c.Priority)},
+		"severity": {strconv.Itoa(c.Severity)}, "owner": {strconv.FormatInt(c.OwnerID, 10)},
+		"contact": {strconv.FormatInt(c.ContactID, 10)},
+	})
 	for i := range v.SFTP {
 		if v.SFTP[i].Active(v.Now) {
 			// The page shows the account's password.
@@ -305,6 +321,53 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	return nil
 }
 
+// caseForms names, for each form of the case page (by where it posts,
+// after the case's number), the id on the page of each field it posts and
+// of each field its service names in a refusal. Forms post the same names
+// ("reason" to close, reopen and escalate; "text" to every escalation
+// step), so a refused form comes back with its messages beside its own
+// fields, and what was typed in them only; the error summary links to
+// those ids.
+var caseForms = map[string]map[string]string{
+	"comments":          {"body": "body", "visibility": "visibility"},
+	"close":             {"reason": "close-reason", "comment": "close-comment"},
+	"reopen":            {"reason": "reopen-reason"},
+	"escalate":          {"reason": "escalation-reason", "details": "escalation-details", "escalation": "escalate-form"},
+	"update":            {"status": "status", "substatus": "status", "priority": "priority", "severity": "severity", "owner": "owner", "contact": "contact", "info_complete": "info_complete", "rca_delivered": "rca_delivered", "rca": "rca_delivered"},
+	"escalation/note":   {"text": "escalation-text"},
+	"escalation/accept": {"text": "accept-text"},
+	"escalation/reject": {"text": "reject-text"},
+	"escalation/close":  {"text": "close-text"},
+}
+
+// caseForm gives the values and errors of the refused form of the case
+// page the ids of its fields (caseForms). A message about a field the
+// form does not have keeps its name.
+func caseForm(r *http.Request, form url.Values, errs map[string]string) (url.Values, map[string]string) {
+	_, posted, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/cases/"), "/")
+	ids, ok := caseForms[posted]
+	if !ok {
+		return form, errs
+	}
+	values := url.Values{}
+	for field, id := range ids {
+		if vs, ok := form[field]; ok {
+			values[id] = vs
+		}
+	}
+	messages := map[string]string{}
+	for _, field := range slices.Sorted(maps.Keys(errs)) {
+		id, ok := ids[field]
+		if !ok {
+			id = field
+		}
+		if _, taken := messages[id]; !taken {
+			messages[id] = errs[field]
+		}
+	}
+	return values, messages
+}
+
 // caseAction runs a form post on a case and shows the case again: with the
 // form's errors, or after a redirect with a notice.
 func (s *Server) caseAction(do func(r *http.Request, req support.Request, caseID int64) (string, error)) pageHandler {
@@ -313,7 +376,7 @@ func (s *Server) caseAction(do func(r *http.Request, req support.Request, caseID
 		if err != nil {
 			return err
 		}
-		form, errs = stepForm(r, form, errs)
+		form, errs = caseForm(r, form, errs)
 		return s.renderCase(w, r, a, caseID, status, form, errs)
 	}
 	return s.post(show, func(r *http.Request, req support.Request) (string, string, error) {

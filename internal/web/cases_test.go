@@ -202,3 +202,31 @@ func TestCaseListSearchAndPaging(t *testing.T) {
 		}
 	})
 }
+
+// TestOverLongSearchOnTheList: a search too long for the lists is refused
+// beside the search box of the list page (My Cases, the queue), with what
+// was typed kept, rather than on a bare error page.
+func TestOverLongSearchOnTheList(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		c := e.fx.Case(danaUser)
+		long := strings.Repeat("trunk ", 200) // 1200 characters
+		for who, page := range map[*client]string{e.signIn(e.login(danaUser)): "/cases", e.signIn(e.staff(desk.RoleAgent)): "/console"} {
+			res := who.get(page + "?q=" + url.QueryEscape(long))
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("%s with a long search = %d, want 422", page, res.StatusCode)
+			}
+			for _, want := range []string{`id="q-error">Use at most 1000 characters (you used 1200).`, `<a href="#q">`, `role="search"`, number(c.ID), `value="` + long} {
+				if !strings.Contains(res.Body, want) {
+					t.Errorf("%s with a long search: the list page does not show %.60q", page, want)
+				}
+			}
+			if strings.Contains(res.Body, "Invalid input") {
+				t.Errorf("%s with a long search shows Go's error", page)
+			}
+		}
+	})
+}

@@ -61,7 +61,12 @@ type queueData struct {
 // queue is the staff console's case queue, with filters.
 func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	f := queueFilter(q, a)
+	status, search := http.StatusOK, r.URL.Query()
+	errs := s.searchProblems(r, search)
+	if errs != nil {
+		status = http.StatusUnprocessableEntity // the queue without the search
+	}
+	f := queueFilter(search, a)
 	page, err := s.cases.List(r.Context(), request(r, a), f)
 	if desk.FieldMessages(err) != nil {
 		q.Del("after")
@@ -84,7 +89,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *desk.Actor) er
 	if err != nil {
 		return err
 	}
-	render(s, w, r, http.StatusOK, pageQueue, &view{Title: s.loc(r).T("title.case_queue"), User: a.User, Form: q}, queueData{
+	render(s, w, r, status, pageQueue, &view{Title: s.loc(r).T("title.case_queue"), User: a.User, Form: q, Errors: errs}, queueData{
 		Page: page, Next: nextURL(r.URL, page.Next), Statuses: desk.Statuses, Priorities: desk.Priorities,
 		Catalog: cat, Companies: companies, Staff: staff, Sizes: pageSizes, Size: f.Limit,
 		Now: page.Now,

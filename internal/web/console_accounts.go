@@ -331,17 +331,18 @@ func (s *Server) saveContract(r *http.Request, req support.Request) (string, str
 			c.ProductIDs = append(c.ProductIDs, n)
 		}
 	}
-	p := desk.Problems{}
-	for field, dst := range map[string]*time.Time{"starts": &c.Starts, "ends": &c.Ends} {
-		t, err := time.Parse(dateForm, strings.TrimSpace(f.Get(field)))
+	// A date that cannot be read is refused here; the service checks the
+	// rest of the contract with it, and saves nothing.
+	for _, d := range []struct {
+		field, id string
+		dst       *time.Time
+	}{{"starts", "form.enter_the_start_date_as", &c.Starts}, {"ends", "form.enter_the_end_date_as", &c.Ends}} {
+		t, err := time.Parse(dateForm, strings.TrimSpace(f.Get(d.field)))
 		if err != nil {
-			p.Add(field, webMessage("form.enter_a_date_as_yyyy_mm"))
+			req.Problems.Add(d.field, webMessage(d.id))
 			continue
 		}
-		*dst = t
-	}
-	if err := p.Err(); err != nil {
-		return "", "", err
+		*d.dst = t
 	}
 	if _, err := s.accounts.SaveContract(r.Context(), req, c); err != nil {
 		return "", "", err

@@ -164,6 +164,19 @@ func (s *Server) showEmailTemplates(w http.ResponseWriter, r *http.Request, a *d
 		t := stored[k.Kind]
 		rows = append(rows, emailTemplateRow{MailKind: k, Subject: t[0], Body: t[1]})
 	}
+	// A refused template comes back in its own card, its messages beside
+	// its fields there (subject-KIND, body-KIND), where the error summary
+	// links to.
+	if kind := form.Get("kind"); kind != "" {
+		renamed := make(map[string]string, len(errs))
+		for field, msg := range errs {
+			if field == "subject" || field == "body" {
+				field += "-" + kind
+			}
+			renamed[field] = msg
+		}
+		errs = renamed
+	}
 	defSubject, defBody := support.DefaultMail(s.loc(r))
 	render(s, w, r, status, pageEmailTemplates, &view{
 		Title: s.loc(r).T("title.email_templates"), User: a.User, Form: form, Errors: errs,

@@ -201,7 +201,8 @@ func (s *Server) saveCalendar(r *http.Request, req support.Request) (string, str
 		row.Holidays = append(row.Holidays, d)
 	}
 	if len(bad) > 0 {
-		return "", "", invalid("holidays", "form.holidays_not_dates", "Lines", strings.Join(bad, ", "))
+		// The service checks the rest of the calendar, and saves nothing.
+		req.Problems.Add("holidays", webMessage("form.holidays_not_dates", "Lines", strings.Join(bad, ", ")))
 	}
 	if err := s.sla.SaveCalendar(r.Context(), req, row); err != nil {
 		return "", "", err

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
@@ -12,27 +11,6 @@ import (
 func (s *Server) escalateCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	_, err := s.cases.Escalate(r.Context(), req, caseID, desk.EscalationReason(r.PostForm.Get("reason")), r.PostForm.Get("details"))
 	return s.loc(r).T("notice.the_case_is_escalated_an_escalation"), err
-}
-
-// stepFields names the text box of each escalation step's form: the four
-// forms all post "text", and a refused one comes back with its message
-// and what was typed in its own box, which the error summary links to.
-var stepFields = map[string]string{"note": "escalation-text", "accept": "accept-text", "reject": "reject-text", "close": "close-text"}
-
-// stepForm gives a refused escalation step's "text" the name of its box.
-func stepForm(r *http.Request, form url.Values, errs map[string]string) (url.Values, map[string]string) {
-	field, ok := stepFields[r.PathValue("step")]
-	if !ok {
-		return form, errs
-	}
-	renamed := map[string]string{}
-	for k, v := range errs {
-		if k == "text" {
-			k = field
-		}
-		renamed[k] = v
-	}
-	return url.Values{field: form["text"]}, renamed
 }
 
 // workEscalation takes a step on the case's current escalation.

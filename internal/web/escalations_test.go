@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store/storetest/fixture"
@@ -27,7 +29,7 @@ func TestEscalationPages(t *testing.T) {
 			t.Error("a fresh High case does not explain why it cannot be escalated")
 		}
 		res := dana.post("/cases/"+medium+"/escalate", url.Values{"reason": {"business_impact"}, "details": {""}})
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="details-error"`) {
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="escalation-details-error"`) {
 			t.Fatalf("escalation without details = %d", res.StatusCode)
 		}
 		res = dana.post("/cases/"+medium+"/escalate", url.Values{"reason": {"business_impact"}, "details": {"All agents affected."}})
@@ -121,6 +123,58 @@ func TestFollowAndTemplatePages(t *testing.T) {
 		}
 		if res := admin.post("/console/settings/templates", url.Values{"kind": {"case_reply"}, "body": {"Hi {{.FirstName}}: {{.Text}}"}}); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("save template = %d", res.StatusCode)
+		}
+	})
+}
+
+// TestTemplateErrorsInWords: an email template refused says in the
+// catalogue's words what is wrong, and which fields there are, never
+// text/template's own message.
+func TestTemplateErrorsInWords(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		admin := e.signIn(e.staff(desk.RolePortalAdmin))
+		fields := ".FirstName, .Name, .Email, .Subject, .Text, .Link, .CaseNumber, .CaseSummary, .PortalURL"
+		for _, tt := range []struct{ field, tmpl, want string }{
+			{"subject", "{{.Nope}}", "The template does not work: the emails have no field .Nope; the fields are " + fields + "."},
+			{"subject", "Hi {{if .Name}}{{.Nop}}{{end}}", "the emails have no field .Nop;"},
+			{"body", "Line one\n{{.Broken", "The template does not work: line 2 cannot be read; write each field as {{.FirstName}}, with two braces on each side."},
+			{"subject", "{{nope .Name}}", "line 1 cannot be read"},
+			{"subject", "{{range .Name}}{{end}}", "The template does not work on a sample email; write the fields as they are: " + fields + "."},
+		} {
+			tmpl, want := tt.tmpl, tt.want
+			res := admin.post("/console/settings/templates", url.Values{"kind": {"sla_breached"}, tt.field: {tmpl}})
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, html.EscapeString(want)) {
+				t.Errorf("the template %q = %d, want 422 saying %q", tmpl, res.StatusCode, want)
+			}
+			for _, goWords := range []string{"can&#39;t evaluate", "executing", "support.MailData", "template: mail"} {
+				if strings.Contains(res.Body, goWords) {
+					t.Errorf("the template %q is refused in text/template's words (%s)", tmpl, goWords)
+				}
+			}
+		}
+	})
+}
+
+// TestEscalationDateWrittenOnce: the case header's badge and the
+// escalation box's sentence write the day of the escalation the same way.
+func TestEscalationDateWrittenOnce(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		e.clock.Set(time.Date(2026, time.December, 1, 17, 3, 0, 0, time.UTC))
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		n := e.open(danaUser, desk.PriorityMedium).Number()
+		dana := e.signIn(e.login(danaUser))
+		if res := dana.post("/cases/"+n+"/escalate", url.Values{"reason": {"business_impact"}, "details": {"All agents affected."}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("escalate = %d", res.StatusCode)
+		}
+		body := dana.get("/cases/" + n).Body
+		for _, want := range []string{">Escalated on 1 December 2026</span>", "already escalated on 1 December 2026;"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the escalated case does not say %q", want)
+			}
 		}
 	})
 }

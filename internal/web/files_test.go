@@ -135,3 +135,30 @@ func TestFileWithoutItsBytes(t *testing.T) {
 		})
 	}
 }
+
+// TestNoFilesSaysWhatToDo: an empty file list points to Transfer Files
+// only on the case page and only for those who may transfer: not on the
+// Transfer Files page itself, nor for a Read-Only contact.
+func TestNoFilesSaysWhatToDo(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		n := number(e.fx.Case(danaUser).ID)
+		dana, riley := e.signIn(e.login(danaUser)), e.signIn(e.login(e.fx.Contact(abc, desk.ReadOnly)))
+		const offer, plain = "Use Transfer Files", `<div id="case-files">
+<p>No files yet.</p>`
+		if body := dana.get("/cases/" + n).Body; !strings.Contains(body, offer) {
+			t.Error("the case page does not point Dana (Read-Write) to Transfer Files")
+		}
+		for what, body := range map[string]string{
+			"the Transfer Files page":    dana.get("/cases/" + n + "/files").Body,
+			"a Read-Only contact's case": riley.get("/cases/" + n).Body,
+		} {
+			if strings.Contains(body, offer) || !strings.Contains(body, plain) {
+				t.Errorf("%s: the empty file list does not just say there are no files", what)
+			}
+		}
+	})
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -27,11 +28,11 @@ type formAction func(r *http.Request, req support.Request) (to, notice string, e
 // never posts twice.
 func (s *Server) post(show showForm, do formAction) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
-		err := checkForm(r.PostForm)
 		var to, notice string
-		if err == nil {
-			to, notice, err = do(r, request(r, a))
-		}
+		err := runForm(r, a, func(req support.Request) (err error) {
+			to, notice, err = do(r, req)
+			return err
+		})
 		if fields := s.fieldMessages(r, err); fields != nil {
 			return show(w, r, a, http.StatusUnprocessableEntity, r.PostForm, fields)
 		}
@@ -101,14 +102,70 @@ func formError(err error) desk.Message {
 
 // checkForm checks the text of every field of a form (desk.CheckText), so
 // a field's message shows beside it when the form comes back.
-func checkForm(form url.Values) error {
+func checkForm(form url.Values) error { return textProblems(form).Err() }
+
+// textProblems are the problems desk.CheckText finds in the fields of a
+// form, by field (never nil).
+func textProblems(form url.Values) desk.Problems {
 	p := desk.Problems{}
 	for field, vs := range form {
 		for _, v := range vs {
 			p.CheckText(field, v)
 		}
 	}
-	return p.Err()
+	return p
+}
+
+// runForm runs do, a form's work, so that the form reports all its
+// problems at once: the fields whose text desk.CheckText refuses are left
+// out of r's form while do runs, and their problems go to the use case in
+// req.Problems, where do adds what it refuses itself (a date it cannot
+// read). The use case checks the rest of the input as usual and, with any
+// problem, writes nothing. runForm returns every problem of the form
+// (joinProblems), or what the use case answered when there is none.
+func runForm(r *http.Request, a *desk.Actor, do func(req support.Request) error) error {
+	req := request(r, a)
+	req.Problems = textProblems(r.PostForm)
+	post, form := r.PostForm, r.Form
+	r.PostForm, r.Form = withoutFields(post, req.Problems), withoutFields(form, req.Problems)
+	err := do(req)
+	r.PostForm, r.Form = post, form
+	return joinProblems(req.Problems, err)
+}
+
+// withoutFields is form without the fields that have problems.
+func withoutFields(form url.Values, p desk.Problems) url.Values {
+	if len(p) == 0 {
+		return form
+	}
+	out := make(url.Values, len(form))
+	for k, vs := range form {
+		if _, bad := p[k]; !bad {
+			out[k] = vs
+		}
+	}
+	return out
+}
+
+// joinProblems is the form's problems p with the use case's answer err:
+// all of them, p's first where both name a field. The form's problems
+// come first, as when its text was checked alone: a refusal of the whole
+// request (not found, forbidden, a conflict) shows once the input is
+// right. A fault is never hidden behind them.
+func joinProblems(p desk.Problems, err error) error {
+	if len(p) == 0 {
+		return err
+	}
+	if err != nil {
+		if status, _, _ := classify(err); status >= http.StatusInternalServerError {
+			return err
+		}
+	}
+	all := maps.Clone(p)
+	for field, m := range desk.FieldMessages(err) {
+		all.Add(field, m)
+	}
+	return all.Err()
 }
 
 // checkQuery checks the text of every query parameter, as checkForm does a
@@ -119,7 +176,30 @@ func checkQuery(r *http.Request) error {
 	if name, ok := uncheckedQuery[r.URL.Path]; ok {
 		q.Del(name)
 	}
+	if name, ok := searchParam[r.URL.Path]; ok && r.Method == http.MethodGet {
+		q.Del(name)
+	}
 	return checkForm(q)
+}
+
+// searchParam names, by path, the search parameter of a list page, which
+// the page checks itself (searchProblems): a search that cannot be used
+// shows the list with its message beside the search box, not an error
+// page.
+var searchParam = map[string]string{"/cases": "q", "/console": "q"}
+
+// searchProblems checks the search of a list page's query q as
+// checkQuery checks the other parameters. A search refused is left out of
+// q, and its message returned by field, for the page to show; nil when
+// the search is fine.
+func (s *Server) searchProblems(r *http.Request, q url.Values) map[string]string {
+	name := searchParam[r.URL.Path]
+	p := textProblems(url.Values{name: q[name]})
+	if len(p) == 0 {
+		return nil
+	}
+	q.Del(name)
+	return s.fieldMessages(r, p.Err())
 }
 
 // uncheckedQuery names, by path, the query parameter a page replaces whole

@@ -76,6 +76,15 @@ func textFuncs(l *i18n.Localizer) template.FuncMap {
 			}
 			return l.Date(t.UTC())
 		},
+		// dateLong writes a day as a sentence does, and as the use cases'
+		// messages write theirs (desk.Date): "Escalated on 1 December
+		// 2026" beside "escalated on 1 December 2026; …".
+		"dateLong": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return l.DateLong(t.UTC())
+		},
 		"datetime": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

@@ -113,6 +113,25 @@ func TestRegistrationListsEveryProblem(t *testing.T) {
 				t.Errorf("the refused registration has no message for %s", field)
 			}
 		}
+		// A first name too long and passwords that differ hide nothing
+		// either, and the link still works afterwards.
+		res = c.post("/register/complete", url.Values{
+			"token": {token}, "first_name": {strings.Repeat("L", 201)}, "country": {"US"}, "employer": {abc.OrgID}, "end_user": {abc.OrgID},
+			"password": {"a long enough secret"}, "confirm_password": {"another long secret"},
+		})
+		for _, field := range []string{"first_name", "last_name", "sold_to", "level", "confirm_password"} {
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="`+field+`-error"`) {
+				t.Errorf("the registration with a long name and differing passwords = %d, no message for %s", res.StatusCode, field)
+			}
+		}
+		res = c.post("/register/complete", url.Values{
+			"token": {token}, "first_name": {"Lee"}, "last_name": {"New"}, "country": {"US"}, "employer": {abc.OrgID},
+			"sold_to": {abc.OrgID}, "end_user": {abc.OrgID}, "level": {"read_only"},
+			"password": {"a long enough secret"}, "confirm_password": {"a long enough secret"},
+		})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Errorf("the registration once right = %d, want it done with the same link", res.StatusCode)
+		}
 	})
 }
 

@@ -124,7 +124,8 @@ func (s *Server) acceptTerms(r *http.Request, req support.Request) (string, stri
 
 func (s *Server) changePassword(r *http.Request, req support.Request) (string, string, error) {
 	if r.PostForm.Get("new_password") != r.PostForm.Get("confirm_password") {
-		return "", "", invalid("confirm_password", "form.the_two_new_passwords_are_not")
+		// The service checks the rest, and changes nothing.
+		req.Problems.Add("confirm_password", webMessage("form.the_two_new_passwords_are_not"))
 	}
 	everywhere := r.PostForm.Get("sign_out_everywhere") != ""
 	keep := ""
@@ -175,10 +176,10 @@ func (s *Server) requestAccess(r *http.Request, req support.Request) (string, st
 // second token.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	var token string
-	err := checkForm(r.PostForm)
-	if err == nil {
-		token, err = s.accounts.CreateAPIToken(r.Context(), request(r, a), r.PostForm.Get("name"))
-	}
+	err := runForm(r, a, func(req support.Request) (err error) {
+		token, err = s.accounts.CreateAPIToken(r.Context(), req, r.PostForm.Get("name"))
+		return err
+	})
 	if fields := s.fieldMessages(r, err); fields != nil {
 		return s.showProfile(w, r, a, http.StatusUnprocessableEntity, r.PostForm, fields)
 	}

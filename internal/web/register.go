@@ -73,21 +73,23 @@ func (s *Server) showRegisterComplete(w http.ResponseWriter, r *http.Request, st
 }
 
 func (s *Server) registerComplete(w http.ResponseWriter, r *http.Request) error {
+	// Every problem of the form at once (runForm): the text refused, two
+	// passwords that differ, and what the service finds.
+	err := runForm(r, nil, func(req support.Request) error {
+		f := r.PostForm
+		if f.Get("password") != f.Get("confirm_password") {
+			req.Problems.Add("confirm_password", webMessage("form.the_two_passwords_are_not_the"))
+		}
+		level, _ := desk.ParseAccessLevel(f.Get("level"))
+		_, err := s.access.CompleteRegistration(r.Context(), support.Registration{
+			Token: f.Get("token"), FirstName: f.Get("first_name"), LastName: f.Get("last_name"),
+			Country: f.Get("country"), Phone: f.Get("phone"), Password: f.Get("password"),
+			EmployerOrgID: f.Get("employer"), SoldToOrgID: f.Get("sold_to"), EndUserOrgID: f.Get("end_user"),
+			Level: level, Reason: f.Get("reason"), Problems: req.Problems,
+		}, clientAddress(r))
+		return err
+	})
 	f := r.PostForm
-	if err := checkForm(f); err != nil {
-		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f, s.fieldMessages(r, err))
-	}
-	level, _ := desk.ParseAccessLevel(f.Get("level"))
-	if f.Get("password") != f.Get("confirm_password") {
-		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f,
-			map[string]string{"confirm_password": s.loc(r).T("form.the_two_passwords_are_not_the")})
-	}
-	_, err := s.access.CompleteRegistration(r.Context(), support.Registration{
-		Token: f.Get("token"), FirstName: f.Get("first_name"), LastName: f.Get("last_name"),
-		Country: f.Get("country"), Phone: f.Get("phone"), Password: f.Get("password"),
-		EmployerOrgID: f.Get("employer"), SoldToOrgID: f.Get("sold_to"), EndUserOrgID: f.Get("end_user"),
-		Level: level, Reason: f.Get("reason"),
-	}, clientAddress(r))
 	if fields := s.fieldMessages(r, err); fields != nil {
 		return s.showRegisterComplete(w, r, http.StatusUnprocessableEntity, f, fields)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -39,6 +40,46 @@ type view struct {
 	// {{if $.Perms.Can "products.manage"}}. Pages about one case carry
 	// their own answers for that case.
 	Perms desk.Permissions
+	// errorOrder is the fields of Errors in the order the page shows their
+	// messages (render finds it), for the error summary.
+	errorOrder []string
+}
+
+// fieldError is a field's message in the error summary: Field is the id
+// of the field on the page, which the summary links to, or "" for a
+// field the page does not have (a form posted from a page that no longer
+// offers it).
+type fieldError struct {
+	Field, Message string
+}
+
+// ErrorList is the messages of the fields in Errors, for the error
+// summary: in the order the page shows them beside their fields, then
+// those of fields the page does not have, by name.
+func (v *view) ErrorList() []fieldError {
+	var out []fieldError
+	for _, k := range v.errorOrder {
+		out = append(out, fieldError{k, v.Errors[k]})
+	}
+	for _, k := range slices.Sorted(maps.Keys(v.Errors)) {
+		if k != formLevel && !slices.Contains(v.errorOrder, k) {
+			out = append(out, fieldError{"", v.Errors[k]})
+		}
+	}
+	return out
+}
+
+// orderErrors sets v.errorOrder from a rendering of the page: the fields
+// whose message (field-error, id="FIELD-error") the page shows, in the
+// order it shows them.
+func (v *view) orderErrors(page []byte) {
+	at := map[string]int{}
+	for k := range v.Errors {
+		if i := bytes.Index(page, []byte(`id="`+template.HTMLEscapeString(k)+`-error"`)); k != formLevel && i >= 0 {
+			at[k] = i
+		}
+	}
+	v.errorOrder = slices.SortedFunc(maps.Keys(at), func(a, b string) int { return at[a] - at[b] })
 }
 
 type navItem struct {
@@ -205,7 +246,17 @@ func render[T any](s *Server, w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	err := t.ExecuteTemplate(&buf, "layout", v)
+	if _, heading := v.Errors[formLevel]; err == nil && len(v.Errors) > 0 && !heading {
+		// The error summary comes before the fields: it lists them in the
+		// order the first rendering showed their messages, and links only
+		// to the fields it showed. (A message about the whole form is the
+		// summary's heading alone.)
+		v.orderErrors(buf.Bytes())
+		buf.Reset()
+		err = t.ExecuteTemplate(&buf, "layout", v)
+	}
+	if err != nil {
 		s.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -75,6 +76,79 @@ func TestServiceLevelsShown(t *testing.T) {
 		res = agent.post("/cases/"+low+"/update", map[string][]string{"rca_delivered": {"on"}})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "not running") {
 			t.Errorf("RCA delivered without a clock = %d, want 422", res.StatusCode)
+		}
+	})
+}
+
+// TestSLAWarningSaysTimeInWords: the warning before a target is due is
+// stored in the feed, which the customer reads, and emailed to the owner
+// with the time left in words ("30 minutes"), not Go's "30m0s".
+func TestSLAWarningSaysTimeInWords(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		abc := e.fx.Company("ABC Testing Co")
+		combo := fixture.Combination(e.fx.Contract(abc, fixture.Care(desk.BusinessCarePlus, desk.Premise)))
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		c := e.openCase(danaUser, combo, desk.PriorityHigh)
+		owner := e.fx.Staff([]desk.Role{desk.RoleAgent})
+		if err := e.svc.Cases().Update(ctx, support.Request{Actor: e.actor(owner.Email)}, c.ID, support.CaseChange{OwnerID: &owner.ID}); err != nil {
+			t.Fatal(err)
+		}
+		job, err := e.store.PendingJob(ctx, support.JobSLAWarning+":"+itoa(c.ID)+":"+string(desk.ClockResponse))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Set(job.RunAt)
+		if err := e.svc.Jobs().RunSLAWarning(ctx, job); err != nil {
+			t.Fatal(err)
+		}
+		body := e.signIn(e.login(danaUser)).get("/cases/" + c.Number()).Body
+		if !strings.Contains(body, "30 minutes left.") || strings.Contains(body, "30m0s") {
+			t.Error("the case feed does not say the time left in words (30 minutes left.)")
+		}
+		mails, err := e.store.Notifications(ctx, owner.Email, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range mails {
+			if strings.Contains(m.Subject, "target due") {
+				found = true
+				if !strings.Contains(m.Subject, "30 minutes left") || strings.Contains(m.Subject, "30m0s") {
+					t.Errorf("the warning email's subject = %q, want the time left in words", m.Subject)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("the owner got no warning email: %+v", mails)
+		}
+	})
+}
+
+// TestClosedCaseClockSaysClosed: the service-level box of a closed case
+// says its clocks stopped because the case is closed, not that they wait
+// on the customer.
+func TestClosedCaseClockSaysClosed(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		abc := e.fx.Company("ABC Testing Co")
+		combo := fixture.Combination(e.fx.Contract(abc, fixture.Care(desk.BusinessCarePlus, desk.Premise)))
+		danaUser := e.fx.Contact(abc, desk.ReadWrite)
+		c := e.openCase(danaUser, combo, desk.PriorityHigh)
+		dana := e.signIn(e.login(danaUser))
+		if res := dana.post("/cases/"+c.Number()+"/close", url.Values{"reason": {"resolved"}, "comment": {"It works again."}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("close = %d", res.StatusCode)
+		}
+		body := dana.get("/cases/" + c.Number()).Body
+		i := strings.Index(body, `id="clock-response"`)
+		if i < 0 {
+			t.Fatal("the closed case shows no response clock")
+		}
+		clock := body[i:]
+		clock = clock[:strings.Index(clock, "</li>")]
+		if !strings.Contains(clock, "Stopped") || !strings.Contains(clock, "The case is closed.") || strings.Contains(clock, "waits on the customer") {
+			t.Errorf("the closed case's clock reads %q, want it stopped because the case is closed", clock)
 		}
 	})
 }

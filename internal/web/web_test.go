@@ -44,6 +44,49 @@ func TestSignInAndHome(t *testing.T) {
 	})
 }
 
+// TestEmptyFormsAskForTheirFields: signing in or asking for a reset link
+// with nothing typed asks for what is missing, rather than saying the
+// password is wrong or that a link went to "" (and counts no failed
+// sign-in).
+func TestEmptyFormsAskForTheirFields(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		dana := e.login(e.fx.Contact(e.fx.Company("ABC Testing Co"), desk.ReadWrite))
+		for _, tt := range []struct {
+			form url.Values
+			want []string
+		}{
+			{url.Values{"email": {""}, "password": {""}}, []string{`id="email-error">Enter your email address.`, `id="password-error">Enter your password.`}},
+			{url.Values{"email": {dana}, "password": {""}}, []string{`id="password-error">Enter your password.`}},
+			{url.Values{"email": {" "}, "password": {"something"}}, []string{`id="email-error">Enter your email address.`}},
+		} {
+			res := e.anonymous().post("/signin", tt.form)
+			if res.StatusCode != http.StatusUnprocessableEntity || strings.Contains(res.Body, "not right") {
+				t.Errorf("sign in with %v = %d, want 422 asking for what is missing", tt.form, res.StatusCode)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(res.Body, w) {
+					t.Errorf("sign in with %v: the page does not say %s", tt.form, w)
+				}
+			}
+		}
+		audit, err := e.store.AuditLog(context.Background(), desk.AuditFilter{Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range audit {
+			if a.Action == "sign_in_failed" {
+				t.Errorf("an empty sign-in was counted as a failure: %+v", a)
+			}
+		}
+		res := e.anonymous().post("/forgot-password", url.Values{"email": {""}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="email-error">Enter your email address.`) ||
+			strings.Contains(res.Body, "belongs to a Caseport account") {
+			t.Errorf("an empty reset request = %d, want 422 asking for the email", res.StatusCode)
+		}
+	})
+}
+
 // TestCrossOriginPostRefused: a form posted from another site is refused,
 // even with the session's cookie.
 func TestCrossOriginPostRefused(t *testing.T) {

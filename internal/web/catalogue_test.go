@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -309,6 +310,27 @@ func markupProblem(text string) string {
 func englishTexts(t *testing.T) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
+	for id, v := range EnglishFiles(t) {
+		switch m := v.(type) {
+		case string:
+			out[id] = []string{m}
+		case map[string]any:
+			for k, f := range m {
+				if s, ok := f.(string); ok && pluralForms[k] {
+					out[id] = append(out[id], s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// EnglishFiles is every entry of the English message files, web's and
+// desk's, as JSON decodes it: a string, or an object of plural forms (and
+// a description). It is exported for the external tests (the pseudo-locale).
+func EnglishFiles(t *testing.T) map[string]any {
+	t.Helper()
+	out := map[string]any{}
 	for _, fsys := range []fs.FS{i18n.Files, desk.Messages} {
 		raw, err := fs.ReadFile(fsys, "messages/en.json")
 		if err != nil {
@@ -318,18 +340,7 @@ func englishTexts(t *testing.T) map[string][]string {
 		if err := json.Unmarshal(raw, &file); err != nil {
 			t.Fatal(err)
 		}
-		for id, v := range file {
-			switch m := v.(type) {
-			case string:
-				out[id] = []string{m}
-			case map[string]any:
-				for k, f := range m {
-					if s, ok := f.(string); ok && pluralForms[k] {
-						out[id] = append(out[id], s)
-					}
-				}
-			}
-		}
+		maps.Copy(out, file)
 	}
 	return out
 }

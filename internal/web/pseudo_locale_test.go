@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -38,31 +37,21 @@ const pseudoLanguage = "en-XA"
 func pseudoCatalogue(t *testing.T) *i18n.Catalogue {
 	t.Helper()
 	wrapped := map[string]any{}
-	for _, fsys := range []fs.FS{i18n.Files, desk.Messages} {
-		raw, err := fs.ReadFile(fsys, "messages/en.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var file map[string]any
-		if err := json.Unmarshal(raw, &file); err != nil {
-			t.Fatal(err)
-		}
-		for id, v := range file {
-			switch m := v.(type) {
-			case string:
-				wrapped[id] = "⟦" + m + "⟧"
-			case map[string]any:
-				forms := map[string]any{}
-				for k, f := range m {
-					switch s, ok := f.(string); {
-					case ok && k != "description" && k != "leftDelim" && k != "rightDelim":
-						forms[k] = "⟦" + s + "⟧"
-					default:
-						forms[k] = f // a description, a mail template's delimiters
-					}
+	for id, v := range web.EnglishFiles(t) {
+		switch m := v.(type) {
+		case string:
+			wrapped[id] = "⟦" + m + "⟧"
+		case map[string]any:
+			forms := map[string]any{}
+			for k, f := range m {
+				switch s, ok := f.(string); {
+				case ok && k != "description" && k != "leftDelim" && k != "rightDelim":
+					forms[k] = "⟦" + s + "⟧"
+				default:
+					forms[k] = f // a description, a mail template's delimiters
 				}
-				wrapped[id] = forms
 			}
+			wrapped[id] = forms
 		}
 	}
 	raw, err := json.Marshal(wrapped)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -238,7 +239,7 @@ type benchResult struct {
 // class that runs for less than a minute measures none of those writes),
 // checks one answer against the data set, warms up for c.Warmup, and then
 // measures for c.Duration or c.Requests requests.
-func (lc *loadClient) run(ctx context.Context, cl benchClass, c *benchConfig) (benchResult, error) {
+func (lc *loadClient) run(ctx context.Context, cl benchClass, c *benchConfig) (_ benchResult, err error) {
 	if err := lc.touch(ctx, cl.Staff); err != nil {
 		return benchResult{}, err
 	}
@@ -259,6 +260,13 @@ func (lc *loadClient) run(ctx context.Context, cl benchClass, c *benchConfig) (b
 	i.Store(1)
 	if c.Warmup > 0 {
 		lc.drive(ctx, cl, &i, time.Now().Add(c.Warmup), 0)
+	}
+	if c.CPUProfile != "" {
+		stop, err := cpuProfile(c.CPUProfile + cl.Name + ".pprof")
+		if err != nil {
+			return benchResult{}, err
+		}
+		defer func() { err = errors.Join(err, stop()) }()
 	}
 	start := time.Now()
 	deadline, last := start.Add(c.Duration), int64(0)
@@ -426,6 +434,21 @@ func (lc *loadClient) learn(ctx context.Context, cu *benchCustomer) error {
 	cu.combination = desk.Combination{SoldToID: c.SoldTo.ID, EndUserID: c.EndUser.ID}
 	cu.product, cu.component = c.Products[0].ID, c.Products[0].Components[0].ID
 	return nil
+}
+
+// cpuProfile profiles this process's CPU into the file name until stop.
+func cpuProfile(name string) (stop func() error, err error) {
+	f, err := os.Create(name) //nolint:gosec // the operator's own file name
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return nil, errors.Join(fmt.Errorf("--cpuprofile: %w", err), f.Close())
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
 }
 
 // percentile is the nearest-rank percentile p of sorted durations.

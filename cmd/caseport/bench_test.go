@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -35,9 +36,10 @@ func TestBench(t *testing.T) {
 	addr := serveOn(t, data)
 	t.Run("url", func(t *testing.T) {
 		var out, errOut strings.Builder
+		profiles := filepath.Join(t.TempDir(), "cpu-")
 		err := run(ctx, []string{
 			"bench", "--url", addr, "--cases", "300", "--classes", "search-customer-absent,open-case",
-			"--warmup", "0s", "--requests", "5",
+			"--warmup", "0s", "--requests", "5", "--cpuprofile", profiles,
 		}, nil, &out, &errOut)
 		if err != nil {
 			t.Fatalf("bench --url = %v\nstderr:\n%s", err, errOut.String())
@@ -46,6 +48,11 @@ func TestBench(t *testing.T) {
 			t.Errorf("bench --url does not name the server it measured:\n%s", out.String())
 		}
 		wantRows(t, out.String(), []benchClass{benchClassNamed("search-customer-absent"), benchClassNamed("open-case")}, 5)
+		for _, class := range []string{"search-customer-absent", "open-case"} {
+			if fi, err := os.Stat(profiles + class + ".pprof"); err != nil || fi.Size() == 0 {
+				t.Errorf("the CPU profile of %s: %v", class, err)
+			}
+		}
 		// Another data set has customers the server's store does not.
 		err = run(ctx, []string{
 			"bench", "--url", addr, "--cases", "30000", "--classes", "queue,my-cases",

@@ -228,6 +228,10 @@ type benchConfig struct {
 	Requests         int
 	// Classes are the request classes to run, in their order.
 	Classes []string
+	// CPUProfile, when not empty, starts the names of the files of the CPU
+	// profiles of each class's measured requests, in this process (the
+	// server's too, when it runs here): CPUProfile + class + ".pprof".
+	CPUProfile string
 }
 
 // loadBenchConfig reads bench's flags. Without --data the data directory
@@ -246,6 +250,7 @@ func loadBenchConfig(args []string, getenv func(string) string, stderr io.Writer
 	fs.DurationVar(&c.Duration, "duration", 10*time.Second, "how long each request class is measured")
 	fs.IntVar(&c.Requests, "requests", 0, "measure this many requests of each class instead of --duration")
 	classes := fs.String("classes", strings.Join(benchClassNames(), ","), "request classes to run, comma-separated")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of each class's measured requests (the server's and the client's, when it serves here) to PREFIX<class>.pprof, for go tool pprof")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func Prepare(ctx context.Context, s *store.Store, sh *Shape) (*Loaded, error) {
 	if err := checkEmpty(ctx, s); err != nil {
 		return nil, err
 	}
-	return Load(ctx, s, sh)
+	return load(ctx, s, sh)
 }
 
 // checkEmpty refuses a store that holds companies, users or cases.
@@ -62,14 +62,15 @@ func checkEmpty(ctx context.Context, s *store.Store) error {
 		return err
 	}
 	if len(companies)+len(users)+len(cases.Cases) > 0 {
-		return fmt.Errorf("%w (%d companies, users and cases or more; a data set that stopped half-way "+
-			"is one too): the loader writes only into an empty store", ErrNotEmpty, len(companies)+len(users)+len(cases.Cases))
+		return fmt.Errorf("%w: companies, users or cases, but no whole data set (a load cut off before its "+
+			"cases leaves its people behind); the loader writes only into an empty store", ErrNotEmpty)
 	}
 	return nil
 }
 
-// Load writes the data set of sh into s, which should be empty.
-func Load(ctx context.Context, s *store.Store, sh *Shape) (*Loaded, error) {
+// load writes the data set of sh into s, which should be empty: the
+// people in one transaction, then the cases in another (InsertCases).
+func load(ctx context.Context, s *store.Store, sh *Shape) (*Loaded, error) {
 	var took Loaded
 	start := time.Now()
 	ids, err := loadPeople(ctx, s, sh)

@@ -74,6 +74,19 @@ func TestInsertCases(t *testing.T) {
 			if found := searchAll(t, s, "beluga"); len(found) == 1 && found[0] != beluga.ID {
 				t.Errorf("search beluga found case %d, want %d", found[0], beluga.ID)
 			}
+			// A customer's search reads what the text index holds of a
+			// case's scope too.
+			mine := desk.CaseFilter{
+				Scope: desk.CaseScope{Combinations: []desk.Combination{{SoldToID: co.ID, EndUserID: co.ID}}},
+				List:  desk.ClosedCases, Keywords: "narwhal", Limit: desk.MaxPageSize,
+			}
+			page, err := s.Cases(ctx, mine)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Cases) != 13 {
+				t.Errorf("the customer's search for narwhal in Closed Cases: %d cases, want 13", len(page.Cases))
+			}
 			if e.Name == "postgres" {
 				// The statistics ANALYZE keeps (CREATE INDEX counts the rows too).
 				rows, err := s.IDs(ctx, `SELECT count(*) FROM pg_stats WHERE tablename = 'cases' AND attname = 'status'`)

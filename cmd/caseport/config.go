@@ -9,9 +9,13 @@ import (
 	"net/mail"
 	"net/netip"
 	"net/url"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/caseport/caseport/internal/benchdata"
 	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/mailer"
 	"github.com/caseport/caseport/internal/web"
@@ -205,4 +209,99 @@ func redacted(raw string) string {
 		return "(unreadable)"
 	}
 	return fmt.Sprintf("%q", u.Redacted())
+}
+
+// benchConfig is what caseport bench is told: the store to prepare and
+// serve (or the address of a server already running on one), the size of
+// its data set, and how hard and how long to drive each request class.
+type benchConfig struct {
+	Store storeConfig
+	// Cases is the size of the data set (benchdata.New).
+	Cases int
+	// URL is a running server's address; empty: prepare Store and serve it
+	// in this process.
+	URL         string
+	Concurrency int
+	// Warmup runs before each class is measured; Duration is how long it
+	// is measured, unless Requests says how many requests.
+	Warmup, Duration time.Duration
+	Requests         int
+	// Classes are the request classes to run, in their order.
+	Classes []string
+	// CPUProfile, when not empty, starts the names of the files of the CPU
+	// profiles of each class's measured requests, in this process (the
+	// server's too, when it runs here): CPUProfile + class + ".pprof".
+	CPUProfile string
+}
+
+// loadBenchConfig reads bench's flags. Without --data the data directory
+// (and, without --db, the SQLite store in it) is kept in the user's cache
+// directory, one per data set, so that a later run finds it built.
+func loadBenchConfig(args []string, getenv func(string) string, stderr io.Writer) (*benchConfig, error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c benchConfig
+	var sf storeFlags
+	sf.register(fs)
+	fs.IntVar(&c.Cases, "cases", 1_000_000, "cases in the data set: the store is loaded with it unless it holds it already")
+	fs.StringVar(&c.URL, "url", "", "drive the server at this address (loaded by caseport bench with the same --cases) instead of serving the store here")
+	fs.IntVar(&c.Concurrency, "concurrency", 8, "requests in flight at once")
+	fs.DurationVar(&c.Warmup, "warmup", 2*time.Second, "how long each request class runs before it is measured")
+	fs.DurationVar(&c.Duration, "duration", 10*time.Second, "how long each request class is measured")
+	fs.IntVar(&c.Requests, "requests", 0, "measure this many requests of each class instead of --duration")
+	classes := fs.String("classes", strings.Join(benchClassNames(), ","), "request classes to run, comma-separated")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of each class's measured requests (the server's and the client's, when it serves here) to PREFIX<class>.pprof, for go tool pprof")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !given["data"] {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			dir = os.TempDir()
+		}
+		sf.data = filepath.Join(dir, "caseport-bench", "http_"+benchdata.New(max(c.Cases, 1)).Name())
+	}
+	c.Store = sf.config(getenv)
+	if c.Cases <= 0 {
+		bad("--cases %d: want a number of cases, e.g. 1000000", c.Cases)
+	}
+	if c.URL != "" {
+		if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("--url %q: want a server's address, http://HOST:PORT", c.URL)
+		}
+		c.URL = strings.TrimSuffix(c.URL, "/")
+	}
+	if c.Concurrency < 1 {
+		bad("--concurrency %d: want 1 or more", c.Concurrency)
+	}
+	if c.Warmup < 0 {
+		bad("--warmup %s: want a duration of zero or more, e.g. 2s", c.Warmup)
+	}
+	if c.Duration <= 0 && c.Requests == 0 {
+		bad("--duration %s: want a positive duration, e.g. 10s", c.Duration)
+	}
+	if c.Requests < 0 {
+		bad("--requests %d: want 1 or more", c.Requests)
+	}
+	for name := range strings.SplitSeq(*classes, ",") {
+		name = strings.TrimSpace(name)
+		switch {
+		case name == "":
+		case !slices.Contains(benchClassNames(), name):
+			bad("--classes: no class %q; the classes are %s", name, strings.Join(benchClassNames(), ", "))
+		default:
+			c.Classes = append(c.Classes, name)
+		}
+	}
+	if len(c.Classes) == 0 {
+		bad("--classes %q: name at least one of %s", *classes, strings.Join(benchClassNames(), ", "))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return &c, nil
 }

@@ -4,6 +4,7 @@
 //	caseport migrate [--data DIR] [--db URL]
 //	caseport user create --staff|--contact …
 //	caseport mask [--rules FILE] [--consistent] [--gzip] [IN [OUT]]
+//	caseport bench [--cases N] [--data DIR] [--db URL] [--url URL] [--concurrency 8] …
 //	caseport version
 package main
 
@@ -26,6 +27,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/caseport/caseport/internal/benchdata"
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
@@ -60,6 +62,7 @@ commands:
   migrate   bring the database schema up to date
   user      create users from the command line (user create --help)
   mask      mask sensitive data in a log before sending it (mask --help)
+  bench     load a store of many cases, serve it and measure the API under load (bench --help)
   version   print the version
 `
 
@@ -77,6 +80,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return userCmd(ctx, args[1:], os.Getenv, stdout, stderr)
 	case "mask":
 		return maskCmd(args[1:], stdin, stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, args[1:], os.Getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "caseport", version)
 		return nil
@@ -100,6 +105,29 @@ func openStore(ctx context.Context, c storeConfig) (*store.Store, error) {
 	return s, nil
 }
 
+// prepareBench opens the store of c, loads the bench data set of sh into
+// it unless it holds it already, and closes it; it returns the store's
+// engine.
+func prepareBench(ctx context.Context, c storeConfig, sh *benchdata.Shape, stderr io.Writer) (engine string, err error) {
+	s, err := openStore(ctx, c)
+	if err != nil {
+		return "", err
+	}
+	defer func() { err = errors.Join(err, s.Close()) }()
+	fmt.Fprintf(stderr, "bench: the data set %s in %s…\n", sh.Name(), redacted(c.DatabaseURL))
+	took, err := benchdata.Prepare(ctx, s, sh)
+	switch {
+	case err != nil:
+		return "", err
+	case took == nil:
+		fmt.Fprintln(stderr, "bench: the store holds it already")
+	default:
+		fmt.Fprintf(stderr, "bench: loaded in %s (people %s, cases %s)\n", (took.People + took.Cases).Round(time.Second/10),
+			took.People.Round(time.Second/10), took.Cases.Round(time.Second/10))
+	}
+	return s.Dialect(), nil
+}
+
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -121,6 +149,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	return serveConfig(ctx, cfg, stdout, stderr, nil)
+}
+
+// serveConfig runs what cfg describes until ctx ends. listening, when not
+// nil, is given the portal's address once it is served (caseport bench
+// starts the server in its own process).
+func serveConfig(ctx context.Context, cfg *Config, stdout, stderr io.Writer, listening func(addr string)) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	s, err := openStore(ctx, cfg.Store)
 	if err != nil {
@@ -220,6 +255,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}}
 	errc := make(chan error, 3)
 	go func() { errc <- hs.Serve(ln) }()
+	if listening != nil {
+		listening(ln.Addr().String())
+	}
 	if cfg.SMTPAddr != "" {
 		mailLn, err := lc.Listen(ctx, "tcp", cfg.SMTPAddr)
 		if err != nil {

@@ -2,38 +2,26 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/caseport/caseport/internal/benchdata"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 )
 
 // The case benchmarks run against data sets of 100,000 and 1,000,000
-// cases (CASEPORT_BENCH_CASES overrides the sizes, comma-separated). A data
-// set takes minutes to build, so it is built once and kept between runs
-// (storetest.Kept). See docs/benchmarks.md for the command and figures.
-//
-// The shape of a data set of n cases: 1,000 customer companies, each its
-// own Sold To and End User, with 5 contacts; 50 staff; 6 products of 4
-// components; cases spread evenly over companies and contacts, three in
-// twenty not closed, summaries and descriptions drawn from a vocabulary of 256
-// support words plus one rare word in every 10,000 cases.
-const (
-	// benchSetVersion names the shape below; change it when the shape
-	// changes, so kept data sets of the old shape are not reused.
-	benchSetVersion = "cases1"
-	benchCompanies  = 1000
-	benchContacts   = 5 // per company
-	benchStaff      = 50
-	benchProducts   = 6
-	benchComps      = 4 // per product
-)
+// cases (CASEPORT_BENCH_CASES overrides the sizes, comma-separated), of
+// the shape benchdata describes: about 1,000 cases per customer company,
+// each company writing from its own half of a vocabulary, one rare word
+// in every 10,000 cases. A data set is built once and kept between runs
+// (storetest.Kept); its name carries benchdata.Version, so a store of an
+// older shape is never reused. See docs/benchmarks.md for the command and
+// figures.
 
 func benchSizes(b *testing.B) []int {
 	raw := os.Getenv("CASEPORT_BENCH_CASES")
@@ -51,96 +39,43 @@ func benchSizes(b *testing.B) []int {
 	return sizes
 }
 
-func sizeName(n int) string {
-	switch {
-	case n%1_000_000 == 0:
-		return strconv.Itoa(n/1_000_000) + "M"
-	case n%1_000 == 0:
-		return strconv.Itoa(n/1_000) + "k"
-	}
-	return strconv.Itoa(n)
-}
-
 // benchSet is a built data set and the IDs the benchmarks pick from.
 type benchSet struct {
 	s         *store.Store
+	sh        *benchdata.Shape
 	n         int
-	companies []int64
-	contacts  []int64 // benchContacts per company, in company order
+	companies []int64 // in the shape's order
+	contacts  []int64 // benchdata.ContactsPerCompany per company, in company order
 	staff     []int64
 	products  []int64
-	comps     []int64 // benchComps per product
+	comps     []int64 // benchdata.ComponentsPer per product
 }
 
+func (d *benchSet) company(i int) int { return i % len(d.companies) }
+
 func (d *benchSet) combo(i int) desk.Combination {
-	c := d.companies[i%len(d.companies)]
+	c := d.companies[d.company(i)]
 	return desk.Combination{SoldToID: c, EndUserID: c}
 }
 
-// vocabulary is what summaries and descriptions are made of.
-var vocabulary = strings.Fields(`
-agent desktop routing server skill queue call transfer conference hold
-voicemail trunk sip gateway codec audio echo latency jitter packet loss
-ivr prompt menu dtmf speech recognition timeout retry failover cluster
-node primary backup database replication disk memory cpu thread deadlock
-crash restart upgrade patch release version license certificate tls
-handshake login password session token expired browser chrome firefox
-report historical realtime dashboard widget export csv schedule forecast
-adherence shift break overtime supervisor monitor whisper barge record
-playback storage retention archive purge email chat sms social messenger
-bot transcript sentiment survey callback outbound campaign dialer predictive
-preview abandon answer ring busy congestion route strategy target priority
-overflow threshold statistic metric alarm alert notification snmp syslog
-log trace debug error warning exception stack null pointer reference
-configuration option parameter setting value default object tenant switch
-dn place person group access permission role user profile directory ldap
-sync import script api rest webhook integration crm salesforce plugin
-connector adapter middleware proxy load balancer firewall port network
-dns address interface vlan bandwidth throughput capacity performance slow
-fast intermittent always never random daily weekly monday morning evening
-site region cloud premise migration rollout pilot production test staging
-customer partner vendor engineer ticket escalation workaround fix hotfix
-maintenance window outage degraded partial complete missing duplicate wrong
-stuck frozen hang loop spike drop reset reboot reload refresh cache index
-query lock wait contention queueing holdtime wrapup acw disposition code
-language locale timezone daylight calendar holiday business hours sla
-`)
-
-const rareWord = "kerberos"
-
-func words(i, count, stride int) string {
-	var b strings.Builder
-	for k := range count {
-		if k > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(vocabulary[(i*stride+k*7919+k*k*31)%len(vocabulary)])
-	}
-	return b.String()
-}
-
-var benchEpoch = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-
 // openBenchSet returns the kept data set of n cases on the engine,
-// building it first if it is not there.
+// loading it first if it is not there.
 func openBenchSet(b *testing.B, e storetest.Engine, n int) *benchSet {
 	b.Helper()
 	ctx := context.Background()
-	s := storetest.Kept(b, e, benchSetVersion+"_"+sizeName(n))
-	done, err := s.Setting(ctx, "bench.cases", "")
+	sh := benchdata.New(n)
+	s := storetest.Kept(b, e, sh.Name())
+	took, err := benchdata.Prepare(ctx, s, sh)
 	if err != nil {
-		b.Fatal(err)
+		b.Fatalf("the data set %s on %s: %v", sh.Name(), e.Name, err)
 	}
-	if done != strconv.Itoa(n) {
-		start := time.Now()
-		if err := buildBenchSet(ctx, s, n); err != nil {
-			b.Fatalf("build %d cases: %v", n, err)
-		}
-		b.Logf("built %s cases on %s in %s", sizeName(n), e.Name, time.Since(start).Round(time.Second))
+	if took != nil {
+		b.Logf("loaded %s on %s in %s (people %s, cases %s)", sh.Name(), e.Name, (took.People + took.Cases).Round(time.Second/10),
+			took.People.Round(time.Second/10), took.Cases.Round(time.Second/10))
 	}
-	d := &benchSet{s: s, n: n}
-	d.companies = ids(b, s, "SELECT id FROM companies ORDER BY id")
-	d.contacts = ids(b, s, "SELECT id FROM users WHERE kind = 'contact' ORDER BY company_id, id")
+	d := &benchSet{s: s, sh: sh, n: n}
+	d.companies = ids(b, s, "SELECT id FROM companies ORDER BY org_id")
+	d.contacts = ids(b, s, "SELECT u.id FROM users u JOIN companies c ON c.id = u.company_id WHERE u.kind = 'contact' ORDER BY c.org_id, u.id")
 	d.staff = ids(b, s, "SELECT id FROM users WHERE kind = 'staff' ORDER BY id")
 	d.products = ids(b, s, "SELECT id FROM products ORDER BY id")
 	d.comps = ids(b, s, "SELECT id FROM components ORDER BY product_id, id")
@@ -156,141 +91,12 @@ func ids(b *testing.B, s *store.Store, query string) []int64 {
 	return out
 }
 
-// buildBenchSet inserts the data set in batches of multi-row INSERTs,
-// then refreshes the planner's statistics.
-func buildBenchSet(ctx context.Context, s *store.Store, n int) error {
-	err := s.Write(ctx, func(tx *store.Tx) error {
-		for c := range benchCompanies {
-			if err := tx.Exec(ctx, `INSERT INTO companies (org_id, name, country, created_at) VALUES (?, ?, 'US', ?)`,
-				fmt.Sprintf("B%06d", c), fmt.Sprintf("Customer %04d", c), benchEpoch); err != nil {
-				return err
-			}
-		}
-		companies, err := tx.IDs(ctx, "SELECT id FROM companies ORDER BY id")
-		if err != nil {
-			return err
-		}
-		for i, company := range companies {
-			for k := range benchContacts {
-				if err := tx.Exec(ctx, `INSERT INTO users (kind, email, first_name, last_name, company_id, created_at)
-					VALUES ('contact', ?, ?, ?, ?, ?)`, fmt.Sprintf("c%d.%d@customer%d.example", i, k, i),
-					"Contact", fmt.Sprintf("%d-%d", i, k), company, benchEpoch); err != nil {
-					return err
-				}
-			}
-		}
-		for k := range benchStaff {
-			if err := tx.Exec(ctx, `INSERT INTO users (kind, email, first_name, last_name, created_at)
-				VALUES ('staff', ?, 'Agent', ?, ?)`, fmt.Sprintf("agent%d@vendor.example", k), strconv.Itoa(k), benchEpoch); err != nil {
-				return err
-			}
-		}
-		for p := range benchProducts {
-			productID, err := tx.InsertID(ctx, `INSERT INTO products (name) VALUES (?) RETURNING id`, fmt.Sprintf("Product %d", p))
-			if err != nil {
-				return err
-			}
-			for c := range benchComps {
-				if err := tx.Exec(ctx, `INSERT INTO components (product_id, name) VALUES (?, ?)`, productID, fmt.Sprintf("Component %d.%d", p, c)); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	d := &benchSet{s: s, n: n}
-	for _, q := range []struct {
-		dst   *[]int64
-		query string
-	}{
-		{&d.companies, "SELECT id FROM companies ORDER BY id"},
-		{&d.contacts, "SELECT id FROM users WHERE kind = 'contact' ORDER BY company_id, id"},
-		{&d.staff, "SELECT id FROM users WHERE kind = 'staff' ORDER BY id"},
-		{&d.products, "SELECT id FROM products ORDER BY id"},
-		{&d.comps, "SELECT id FROM components ORDER BY product_id, id"},
-	} {
-		if *q.dst, err = s.IDs(ctx, q.query); err != nil {
-			return err
-		}
-	}
-	const batch = 400
-	const perTx = 50 // batches per transaction
-	for first := 0; first < n; first += batch * perTx {
-		err := s.Write(ctx, func(tx *store.Tx) error {
-			for start := first; start < min(n, first+batch*perTx); start += batch {
-				if err := insertCases(ctx, tx, d, start, min(n, start+batch)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return s.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.Exec(ctx, "ANALYZE"); err != nil {
-			return err
-		}
-		return tx.SetSetting(ctx, "bench.cases", strconv.Itoa(n))
-	})
-}
-
-const benchCaseColumns = 18
-
-// insertCases inserts cases [from, to) of the data set in one statement.
-func insertCases(ctx context.Context, tx *store.Tx, d *benchSet, from, to int) error {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO cases (sold_to_id, end_user_id, contact_id, owner_id, type, sub_type,
-		product_id, component_id, summary, description, priority, severity, status, substatus, stage,
-		created_at, updated_at, closed_at) VALUES `)
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", benchCaseColumns), ", ") + ")"
-	args := make([]any, 0, (to-from)*benchCaseColumns)
-	priorities := []desk.Priority{desk.PriorityLow, desk.PriorityMedium, desk.PriorityMedium, desk.PriorityHigh}
-	for i := from; i < to; i++ {
-		if i > from {
-			q.WriteString(", ")
-		}
-		q.WriteString(row)
-		// mix spreads the other properties over the cases independently
-		// of the company (i % benchCompanies).
-		mix := (i * 7919) % 1_000_003
-		company := i % benchCompanies
-		contact := d.contacts[company*benchContacts+(mix/10)%benchContacts]
-		owner := d.staff[(mix/50)%len(d.staff)]
-		comp := mix % len(d.comps)
-		created := benchEpoch.Add(time.Duration(i) * time.Minute)
-		updated := created.Add(time.Duration(mix%(72*60)) * time.Minute)
-		status, sub := desk.StatusClosed, desk.SubResolved
-		var closed any = updated
-		switch mix % 20 {
-		case 0, 10:
-			status, sub, closed = desk.StatusOpen, desk.SubInvestigation, nil
-		case 5:
-			status, sub, closed = desk.StatusSolutionProposed, desk.SubReplied, nil
-		}
-		summary := words(i, 5, 13)
-		description := words(i, 25, 101)
-		if i%10_000 == 1 {
-			description += " " + rareWord
-		}
-		args = append(args, d.companies[company], d.companies[company], contact, owner,
-			string(desk.TypeSupport), "Problem", d.products[comp/benchComps], d.comps[comp], summary, description,
-			string(priorities[mix%len(priorities)]), 0, string(status), string(sub), "production",
-			created, updated, closed)
-	}
-	return tx.Exec(ctx, q.String(), args...)
-}
-
 // BenchmarkCases measures the case lists and search on every engine at
 // every data set size.
 func BenchmarkCases(b *testing.B) {
 	for _, e := range storetest.Engines(b) {
 		for _, n := range benchSizes(b) {
-			b.Run(e.Name+"/"+sizeName(n), func(b *testing.B) {
+			b.Run(e.Name+"/"+benchdata.SizeName(n), func(b *testing.B) {
 				d := openBenchSet(b, e, n)
 				benchCaseLists(b, d)
 			})
@@ -300,6 +106,8 @@ func BenchmarkCases(b *testing.B) {
 
 func benchCaseLists(b *testing.B, d *benchSet) {
 	ctx := context.Background()
+	// findsNothing are the lists that must find no case.
+	findsNothing := map[string]bool{"search-customer-absent": true}
 	list := func(name string, filter func(i int) desk.CaseFilter) {
 		b.Run(name, func(b *testing.B) {
 			if testing.Verbose() {
@@ -319,8 +127,11 @@ func benchCaseLists(b *testing.B, d *benchSet) {
 				i++
 			}
 			b.ReportMetric(float64(found)/float64(i), "cases/op")
-			if found == 0 {
+			switch {
+			case found == 0 && !findsNothing[name]:
 				b.Fatalf("%s found nothing in %d lists", name, i)
+			case found > 0 && findsNothing[name]:
+				b.Fatalf("%s found %d cases in %d lists, want none", name, found, i)
 			}
 		})
 	}
@@ -329,10 +140,10 @@ func benchCaseLists(b *testing.B, d *benchSet) {
 	}
 	// A contact's My Cases: the first page of their open cases.
 	list("my-cases", func(i int) desk.CaseFilter {
-		company := i % benchCompanies
+		company := d.company(i)
 		return desk.CaseFilter{
 			Scope: contactScope(company), List: desk.MyCases,
-			ContactID: d.contacts[company*benchContacts+(i/benchCompanies)%benchContacts],
+			ContactID: d.contacts[company*benchdata.ContactsPerCompany+(i/len(d.companies))%benchdata.ContactsPerCompany],
 		}
 	})
 	// Group Cases of a company, and its Closed Cases (the long list).
@@ -349,21 +160,27 @@ func benchCaseLists(b *testing.B, d *benchSet) {
 	list("queue-owner", func(i int) desk.CaseFilter {
 		return desk.CaseFilter{Scope: desk.CaseScope{All: true}, List: desk.Queue, OwnerID: d.staff[i%len(d.staff)]}
 	})
-	// Keyword search inside a customer's cases (Group Cases + keywords),
-	// and across every case for staff: two common words, and a rare word.
+	// Keyword search inside a customer's Closed Cases: a word common in
+	// them, and a word common overall that their cases never hold (which
+	// finds nothing, however long it looks); and across every closed case
+	// for staff: two common words, and a rare word.
 	list("search-customer", func(i int) desk.CaseFilter {
-		return desk.CaseFilter{Scope: contactScope(i), List: desk.ClosedCases, Keywords: words(i, 1, 13)}
+		return desk.CaseFilter{Scope: contactScope(i), List: desk.ClosedCases, Keywords: d.sh.ClosedWord(d.company(i))}
 	})
-	list("search-staff-common", func(i int) desk.CaseFilter {
+	list("search-customer-absent", func(i int) desk.CaseFilter {
+		return desk.CaseFilter{Scope: contactScope(i), List: desk.ClosedCases, Keywords: d.sh.AbsentWord(d.company(i))}
+	})
+	common := d.sh.CommonWords()
+	list("search-staff-common", func(int) desk.CaseFilter {
 		return desk.CaseFilter{
 			Scope: desk.CaseScope{All: true}, List: desk.Queue,
-			Statuses: []desk.Status{desk.StatusClosed}, Keywords: words(i, 2, 13),
+			Statuses: []desk.Status{desk.StatusClosed}, Keywords: common[0] + " " + common[1],
 		}
 	})
 	list("search-staff-rare", func(int) desk.CaseFilter {
 		return desk.CaseFilter{
 			Scope: desk.CaseScope{All: true}, List: desk.Queue,
-			Statuses: []desk.Status{desk.StatusClosed}, Keywords: rareWord,
+			Statuses: []desk.Status{desk.StatusClosed}, Keywords: benchdata.RareWord,
 		}
 	})
 	list("case-number", func(i int) desk.CaseFilter {
@@ -382,7 +199,7 @@ func BenchmarkCreateCase(b *testing.B) {
 	ctx := context.Background()
 	for _, e := range storetest.Engines(b) {
 		for _, n := range benchSizes(b) {
-			b.Run(e.Name+"/"+sizeName(n), func(b *testing.B) {
+			b.Run(e.Name+"/"+benchdata.SizeName(n), func(b *testing.B) {
 				d := openBenchSet(b, e, n)
 				b.Cleanup(func() {
 					err := d.s.Write(ctx, func(tx *store.Tx) error {
@@ -398,13 +215,14 @@ func BenchmarkCreateCase(b *testing.B) {
 				})
 				i := 0
 				for b.Loop() {
-					company := i % benchCompanies
+					company := d.company(i)
 					now := time.Now().UTC()
+					summary, description := d.sh.NewCaseText(company, i)
 					c := &desk.Case{
 						SoldToID: d.companies[company], EndUserID: d.companies[company],
-						ContactID: d.contacts[company*benchContacts], Type: desk.TypeSupport, SubType: "Problem",
+						ContactID: d.contacts[company*benchdata.ContactsPerCompany], Type: desk.TypeSupport, SubType: "Problem",
 						ProductID: d.products[0], ComponentID: d.comps[0],
-						Summary: words(i, 6, 17), Description: words(i, 30, 23),
+						Summary: summary, Description: description,
 						Priority: desk.PriorityMedium, Status: desk.StatusOpen, SubStatus: desk.SubNew,
 						Stage: desk.StageProduction, CreatedAt: now, UpdatedAt: now,
 					}

@@ -236,14 +236,28 @@ func (tx *Tx) Contracts(ctx context.Context, f desk.ContractFilter) ([]desk.Cont
 }
 
 func contracts(ctx context.Context, q q, f desk.ContractFilter) ([]desk.Contract, error) {
-	rows, err := q.query(ctx, `SELECT id, number, sold_to_id, end_user_id, support_owner_id, level, flex_care,
-			deployment, starts, ends, state, calendar_id
-		FROM contracts
-		WHERE (CAST(? AS BIGINT) = 0 OR id = ?) AND (CAST(? AS BIGINT) = 0 OR sold_to_id = ?) AND (CAST(? AS BIGINT) = 0 OR end_user_id = ?)
-			AND (CAST(? AS BIGINT) = 0 OR sold_to_id = ? OR end_user_id = ? OR support_owner_id = ?)
-		ORDER BY number`,
-		f.ID, f.ID, f.SoldToID, f.SoldToID, f.EndUserID, f.EndUserID,
-		f.CompanyID, f.CompanyID, f.CompanyID, f.CompanyID)
+	// Only the filter's own conditions, so that each engine reads the
+	// contracts of one combination from its index: a customer's actor is
+	// made of a few contracts on every request, however many the vendor
+	// has.
+	var w where
+	if f.ID != 0 {
+		w.add("c.id = ?", f.ID)
+	}
+	if f.SoldToID != 0 {
+		w.add("c.sold_to_id = ?", f.SoldToID)
+	}
+	if f.EndUserID != 0 {
+		w.add("c.end_user_id = ?", f.EndUserID)
+	}
+	if f.CompanyID != 0 {
+		w.add("(c.sold_to_id = ? OR c.end_user_id = ? OR c.support_owner_id = ?)", f.CompanyID, f.CompanyID, f.CompanyID)
+	}
+	rows, err := q.query(ctx, `SELECT c.id, c.number, c.sold_to_id, c.end_user_id, c.support_owner_id, c.level, c.flex_care,
+			c.deployment, c.starts, c.ends, c.state, c.calendar_id
+		FROM contracts c
+		WHERE `+w.String()+`
+		ORDER BY c.number`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("contracts: %w", err)
 	}
@@ -267,7 +281,11 @@ func contracts(ctx context.Context, q q, f desk.ContractFilter) ([]desk.Contract
 	if len(out) == 0 {
 		return out, nil
 	}
-	prows, err := q.query(ctx, `SELECT contract_id, product_id FROM contract_products ORDER BY product_id`)
+	// The products of the same contracts, by the same conditions.
+	prows, err := q.query(ctx, `SELECT cp.contract_id, cp.product_id
+		FROM contracts c JOIN contract_products cp ON cp.contract_id = c.id
+		WHERE `+w.String()+`
+		ORDER BY cp.product_id`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("contract products: %w", err)
 	}

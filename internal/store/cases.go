@@ -233,8 +233,17 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 	if !f.Scope.All {
 		ors := make([]string, len(f.Scope.Combinations))
 		args := make([]any, 0, 2*len(f.Scope.Combinations))
+		// My Cases walks the contact's open cases (cases_contact_open)
+		// and tests each for the scope; the unary + keeps SQLite's planner,
+		// which has no statistics, from walking the combination's cases
+		// instead (all of them, closed ones too, testing each for the
+		// contact). PostgreSQL plans the same either way.
+		combo := "(c.sold_to_id = ? AND c.end_user_id = ?)"
+		if f.List == desk.MyCases {
+			combo = "(+c.sold_to_id = ? AND +c.end_user_id = ?)"
+		}
 		for i, cb := range f.Scope.Combinations {
-			ors[i] = "(c.sold_to_id = ? AND c.end_user_id = ?)"
+			ors[i] = combo
 			args = append(args, cb.SoldToID, cb.EndUserID)
 		}
 		w.add("("+strings.Join(ors, " OR ")+")", args...)

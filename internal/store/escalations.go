@@ -90,14 +90,22 @@ func escalations(ctx context.Context, q q, f EscalationFilter) ([]desk.Escalatio
 		JOIN companies st ON st.id = c.sold_to_id
 		JOIN companies eu ON eu.id = c.end_user_id
 		JOIN users rq ON rq.id = e.requested_by
-		LEFT JOIN users ow ON ow.id = e.owner_id
-		WHERE (CAST(? AS BIGINT) = 0 OR e.id = ?) AND (CAST(? AS BIGINT) = 0 OR e.case_id = ?)`
+		LEFT JOIN users ow ON ow.id = e.owner_id`
+	// Only the filter's own conditions, so that a case page reads its
+	// escalations by the case, not by a scan of every escalation.
+	var w where
+	if f.ID != 0 {
+		w.add("e.id = ?", f.ID)
+	}
+	if f.CaseID != 0 {
+		w.add("e.case_id = ?", f.CaseID)
+	}
 	order := ` ORDER BY e.id DESC`
 	if f.Active {
-		query += ` AND e.state IN ('requested', 'accepted')`
+		w.add("e.state IN ('requested', 'accepted')")
 		order = ` ORDER BY e.created_at, e.id`
 	}
-	rows, err := q.query(ctx, query+order+` LIMIT ?`, f.ID, f.ID, f.CaseID, f.CaseID, f.Limit)
+	rows, err := q.query(ctx, query+` WHERE `+w.String()+order+` LIMIT ?`, append(w.args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("escalations: %w", err)
 	}

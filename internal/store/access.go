@@ -297,17 +297,27 @@ func accessRequests(ctx context.Context, q q, f AccessRequestFilter) ([]desk.Acc
 		FROM access_requests r
 		JOIN users u ON u.id = r.contact_id
 		LEFT JOIN companies st ON st.id = r.sold_to_id
-		LEFT JOIN companies eu ON eu.id = r.end_user_id
-		WHERE (CAST(? AS BIGINT) = 0 OR r.id = ?) AND (CAST(? AS BIGINT) = 0 OR r.contact_id = ?) AND (? = '' OR r.state = ?)`
-	args := []any{f.ID, f.ID, f.ContactID, f.ContactID, string(f.State), string(f.State)}
-	if f.SoldToIDs != nil {
-		query += ` AND r.sold_to_id IN (` + placeholders(len(f.SoldToIDs)) + `)`
-		for _, s := range f.SoldToIDs {
-			args = append(args, s)
-		}
+		LEFT JOIN companies eu ON eu.id = r.end_user_id`
+	// Only the filter's own conditions, so that each is read by its index.
+	var w where
+	if f.ID != 0 {
+		w.add("r.id = ?", f.ID)
 	}
-	query += ` ORDER BY r.id DESC LIMIT 500`
-	rows, err := q.query(ctx, query, args...)
+	if f.ContactID != 0 {
+		w.add("r.contact_id = ?", f.ContactID)
+	}
+	if f.State != "" {
+		w.add("r.state = ?", string(f.State))
+	}
+	if f.SoldToIDs != nil {
+		args := make([]any, len(f.SoldToIDs))
+		for i, s := range f.SoldToIDs {
+			args[i] = s
+		}
+		w.add(`r.sold_to_id IN (`+placeholders(len(f.SoldToIDs))+`)`, args...)
+	}
+	query += ` WHERE ` + w.String() + ` ORDER BY r.id DESC LIMIT 500`
+	rows, err := q.query(ctx, query, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("access requests: %w", err)
 	}

@@ -85,7 +85,9 @@ var (
 //
 // PostgreSQL types a placeholder by what it is compared with: in an
 // optional filter, `? = 0` makes it int4, which refuses an id past 2^31,
-// so such filters say CAST(? AS BIGINT) = 0.
+// so such a filter says CAST(? AS BIGINT) = 0. Filters of lists write only
+// the conditions given (a where), which each engine reads from an index;
+// the `? = 0 OR col = ?` form reads every row.
 func (d dialect) rebind(query string) string {
 	if d.name != "postgres" || !strings.Contains(query, "?") {
 		return query

@@ -335,19 +335,28 @@ func (s *Store) Jobs(ctx context.Context, f JobFilter) ([]desk.Job, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	query := `SELECT ` + jobColumns + ` FROM jobs WHERE (CAST(? AS BIGINT) = 0 OR case_id = ?) AND (? = '' OR kind = ?)`
+	// Only the filter's own conditions, so that a case's jobs are read by
+	// the case.
+	var w where
+	if f.CaseID != 0 {
+		w.add("case_id = ?", f.CaseID)
+	}
+	if f.Kind != "" {
+		w.add("kind = ?", f.Kind)
+	}
 	order := ` ORDER BY run_at, id LIMIT ?`
 	switch {
 	case f.Dead:
-		query += ` AND ` + deadJob
+		w.add(deadJob)
 		order = ` ORDER BY dead_at DESC, id DESC LIMIT ?`
 	case f.Pending || f.Failing:
-		query += ` AND ` + pendingJob
+		w.add(pendingJob)
 	}
 	if f.Failing {
-		query += ` AND last_error <> ''`
+		w.add("last_error <> ''")
 	}
-	rows, err := s.read().query(ctx, query+order, f.CaseID, f.CaseID, f.Kind, f.Kind, f.Limit)
+	query := `SELECT ` + jobColumns + ` FROM jobs WHERE ` + w.String()
+	rows, err := s.read().query(ctx, query+order, append(w.args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}

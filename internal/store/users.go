@@ -143,12 +143,22 @@ func users(ctx context.Context, q q, f desk.UserFilter) ([]desk.User, error) {
 		f.Limit = 1000
 	}
 	like := strings.ToLower(strings.TrimSpace(f.Query)) + "%"
+	// Only the filter's own conditions, so that a company's people are
+	// read by the company.
+	var w where
+	if f.Kind != "" {
+		w.add("kind = ?", string(f.Kind))
+	}
+	if f.CompanyID != 0 {
+		w.add("company_id = ?", f.CompanyID)
+	}
+	if like != "%" {
+		w.add("(email LIKE ? OR lower(first_name) LIKE ? OR lower(last_name) LIKE ?)", like, like, like)
+	}
 	rows, err := q.query(ctx, `SELECT `+userColumns+` FROM users
-		WHERE (? = '' OR kind = ?) AND (CAST(? AS BIGINT) = 0 OR company_id = ?)
-			AND (? = '%' OR email LIKE ? OR lower(first_name) LIKE ? OR lower(last_name) LIKE ?)
+		WHERE `+w.String()+`
 		ORDER BY last_name, first_name, id
-		LIMIT ?`,
-		string(f.Kind), string(f.Kind), f.CompanyID, f.CompanyID, like, like, like, like, f.Limit)
+		LIMIT ?`, append(w.args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("users: %w", err)
 	}

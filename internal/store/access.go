@@ -51,15 +51,9 @@ func grants(ctx context.Context, q q, f GrantFilter) ([]desk.Grant, error) {
 	// Only the filter's own conditions, so that a contact's grants (read
 	// for their actor on every request) come from the key, not a scan.
 	var w where
-	if f.ContactID != 0 {
-		w.add("contact_id = ?", f.ContactID)
-	}
-	if f.SoldToID != 0 {
-		w.add("sold_to_id = ?", f.SoldToID)
-	}
-	if f.EndUserID != 0 {
-		w.add("end_user_id = ?", f.EndUserID)
-	}
+	equal(&w, "contact_id", f.ContactID)
+	equal(&w, "sold_to_id", f.SoldToID)
+	equal(&w, "end_user_id", f.EndUserID)
 	rows, err := q.query(ctx, `SELECT contact_id, sold_to_id, end_user_id, level, granted_at FROM grants
 		WHERE `+w.String()+`
 		ORDER BY contact_id, sold_to_id, end_user_id`, w.args...)
@@ -300,15 +294,9 @@ func accessRequests(ctx context.Context, q q, f AccessRequestFilter) ([]desk.Acc
 		LEFT JOIN companies eu ON eu.id = r.end_user_id`
 	// Only the filter's own conditions, so that each is read by its index.
 	var w where
-	if f.ID != 0 {
-		w.add("r.id = ?", f.ID)
-	}
-	if f.ContactID != 0 {
-		w.add("r.contact_id = ?", f.ContactID)
-	}
-	if f.State != "" {
-		w.add("r.state = ?", string(f.State))
-	}
+	equal(&w, "r.id", f.ID)
+	equal(&w, "r.contact_id", f.ContactID)
+	equal(&w, "r.state", string(f.State))
 	if f.SoldToIDs != nil {
 		args := make([]any, len(f.SoldToIDs))
 		for i, s := range f.SoldToIDs {

@@ -241,15 +241,9 @@ func contracts(ctx context.Context, q q, f desk.ContractFilter) ([]desk.Contract
 	// made of a few contracts on every request, however many the vendor
 	// has.
 	var w where
-	if f.ID != 0 {
-		w.add("c.id = ?", f.ID)
-	}
-	if f.SoldToID != 0 {
-		w.add("c.sold_to_id = ?", f.SoldToID)
-	}
-	if f.EndUserID != 0 {
-		w.add("c.end_user_id = ?", f.EndUserID)
-	}
+	equal(&w, "c.id", f.ID)
+	equal(&w, "c.sold_to_id", f.SoldToID)
+	equal(&w, "c.end_user_id", f.EndUserID)
 	if f.CompanyID != 0 {
 		w.add("(c.sold_to_id = ? OR c.end_user_id = ? OR c.support_owner_id = ?)", f.CompanyID, f.CompanyID, f.CompanyID)
 	}

@@ -248,9 +248,7 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 		}
 		w.add("("+strings.Join(ors, " OR ")+")", args...)
 	}
-	if f.Number != 0 {
-		w.add("c.id = ?", f.Number)
-	}
+	equal(&w, "c.id", f.Number)
 	if strings.TrimSpace(f.Keywords) != "" {
 		terms := searchTerms(f.Keywords)
 		if len(terms) == 0 {
@@ -259,21 +257,15 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 		cond, args := s.dialect.searchMatch(terms, scopeOf(f))
 		w.add(cond, args...)
 	}
-	if f.EndUserID != 0 {
-		w.add("c.end_user_id = ?", f.EndUserID)
-	}
+	equal(&w, "c.end_user_id", f.EndUserID)
 	if len(f.Statuses) > 0 && !everyStatus(f.Statuses) {
 		addIn(&w, "c.status", f.Statuses)
 	}
 	if len(f.Priorities) > 0 {
 		addIn(&w, "c.priority", f.Priorities)
 	}
-	if f.ProductID != 0 {
-		w.add("c.product_id = ?", f.ProductID)
-	}
-	if f.OwnerID != 0 {
-		w.add("c.owner_id = ?", f.OwnerID)
-	}
+	equal(&w, "c.product_id", f.ProductID)
+	equal(&w, "c.owner_id", f.OwnerID)
 	if f.Unassigned {
 		w.add("c.owner_id IS NULL")
 	}
@@ -414,6 +406,16 @@ type where struct {
 func (w *where) add(cond string, args ...any) {
 	w.conds = append(w.conds, cond)
 	w.args = append(w.args, args...)
+}
+
+// equal adds "col = ?" for an optional filter: only when v is given (not
+// its zero value), so that each engine reads the condition from an index
+// (the form "? = 0 OR col = ?" reads every row).
+func equal[T comparable](w *where, col string, v T) {
+	var zero T
+	if v != zero {
+		w.add(col+" = ?", v)
+	}
 }
 
 // addIn adds "col IN (?, …)" for a list of string-valued domain constants.

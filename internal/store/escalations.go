@@ -94,12 +94,8 @@ func escalations(ctx context.Context, q q, f EscalationFilter) ([]desk.Escalatio
 	// Only the filter's own conditions, so that a case page reads its
 	// escalations by the case, not by a scan of every escalation.
 	var w where
-	if f.ID != 0 {
-		w.add("e.id = ?", f.ID)
-	}
-	if f.CaseID != 0 {
-		w.add("e.case_id = ?", f.CaseID)
-	}
+	equal(&w, "e.id", f.ID)
+	equal(&w, "e.case_id", f.CaseID)
 	order := ` ORDER BY e.id DESC`
 	if f.Active {
 		w.add("e.state IN ('requested', 'accepted')")

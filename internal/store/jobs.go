@@ -338,12 +338,8 @@ func (s *Store) Jobs(ctx context.Context, f JobFilter) ([]desk.Job, error) {
 	// Only the filter's own conditions, so that a case's jobs are read by
 	// the case.
 	var w where
-	if f.CaseID != 0 {
-		w.add("case_id = ?", f.CaseID)
-	}
-	if f.Kind != "" {
-		w.add("kind = ?", f.Kind)
-	}
+	equal(&w, "case_id", f.CaseID)
+	equal(&w, "kind", f.Kind)
 	order := ` ORDER BY run_at, id LIMIT ?`
 	switch {
 	case f.Dead:

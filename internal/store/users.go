@@ -146,12 +146,8 @@ func users(ctx context.Context, q q, f desk.UserFilter) ([]desk.User, error) {
 	// Only the filter's own conditions, so that a company's people are
 	// read by the company.
 	var w where
-	if f.Kind != "" {
-		w.add("kind = ?", string(f.Kind))
-	}
-	if f.CompanyID != 0 {
-		w.add("company_id = ?", f.CompanyID)
-	}
+	equal(&w, "kind", string(f.Kind))
+	equal(&w, "company_id", f.CompanyID)
 	if like != "%" {
 		w.add("(email LIKE ? OR lower(first_name) LIKE ? OR lower(last_name) LIKE ?)", like, like, like)
 	}

@@ -45,6 +45,9 @@ type Store struct {
 	path string
 	// idle is how many idle connections each pool keeps.
 	idle int
+	// wPrepared and rPrepared are the pools' prepared statements (SQLite
+	// only; nil for PostgreSQL).
+	wPrepared, rPrepared *statements
 	// scheduled is told when a Write that scheduled a job has committed
 	// (OnSchedule).
 	scheduled atomic.Pointer[func()]
@@ -90,9 +93,10 @@ func sqlitePath(raw string) string {
 	return raw
 }
 
-// sqliteIdle is database/sql's default number of idle connections, set
-// where the pools are made so that dropIdle can restore it.
-const sqliteIdle = 2
+// sqliteReaders is how many connections read SQLite at once. All of them
+// stay open when idle: a new connection parses the schema and prepares its
+// statements again (statements).
+const sqliteReaders = 8
 
 func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
@@ -118,10 +122,11 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), w.Close())
 	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(sqliteIdle)
-	w.SetMaxIdleConns(sqliteIdle)
-	s := &Store{dialect: sqliteDialect, w: w, r: r, path: path, idle: sqliteIdle}
+	r.SetMaxOpenConns(sqliteReaders)
+	r.SetMaxIdleConns(sqliteReaders)
+	w.SetMaxIdleConns(sqliteReaders)
+	s := &Store{dialect: sqliteDialect, w: w, r: r, path: path, idle: sqliteReaders,
+		wPrepared: newStatements(w), rPrepared: newStatements(r)}
 	l := newFileLocker(path)
 	if err := l.lock(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("open the SQLite database %s: %w; check that the user running caseport "+
@@ -170,10 +175,11 @@ func openPostgres(ctx context.Context, rawURL string) (*Store, error) {
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	prepared := errors.Join(s.wPrepared.close(), s.rPrepared.close())
 	if s.r == s.w {
-		return s.w.Close()
+		return errors.Join(prepared, s.w.Close())
 	}
-	return errors.Join(s.w.Close(), s.r.Close())
+	return errors.Join(prepared, s.w.Close(), s.r.Close())
 }
 
 // Ping checks that the database answers.
@@ -297,6 +303,8 @@ func (l fileLocker) SessionUnlock(context.Context, *sql.Conn) error { return l.u
 type Tx struct {
 	tx *sql.Tx
 	d  dialect
+	// prepared are the write pool's prepared statements.
+	prepared *statements
 	// scheduled says a job was scheduled or revived (OnSchedule).
 	scheduled bool
 }
@@ -314,7 +322,7 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op; on error the cause is returned
-	t := &Tx{tx: tx, d: s.dialect}
+	t := &Tx{tx: tx, d: s.dialect, prepared: s.wPrepared}
 	if err := fn(t); err != nil {
 		return missingParent(err)
 	}
@@ -360,44 +368,82 @@ type q struct {
 	// connections (pooled connections die together when the server
 	// restarts or ends them, so the next idle one would fail the same).
 	lost func()
+	// prepared are the pool's prepared statements, nil when there are
+	// none; in a transaction tx runs them on its connection.
+	prepared *statements
+	tx       *sql.Tx
+}
+
+// stmt returns the prepared statement of a query for this querier, or nil
+// when it runs unprepared.
+func (q q) stmt(ctx context.Context, query string) *sql.Stmt {
+	st := q.prepared.get(query)
+	if st != nil && q.tx != nil {
+		return q.tx.StmtContext(ctx, st)
+	}
+	return st
+}
+
+func (q q) execOnce(ctx context.Context, query string, args []any) (sql.Result, error) {
+	if st := q.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return q.db.ExecContext(ctx, query, args...)
+}
+
+func (q q) queryOnce(ctx context.Context, query string, args []any) (*sql.Rows, error) {
+	if st := q.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return q.db.QueryContext(ctx, query, args...)
+}
+
+func (q q) rowOnce(ctx context.Context, query string, args []any) *sql.Row {
+	if st := q.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return q.db.QueryRowContext(ctx, query, args...)
 }
 
 // exec tries again only when the server said it ended the session, so the
 // statement did nothing; a broken pipe may have lost the answer to a
 // statement that ran.
 func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	res, err := q.db.ExecContext(ctx, q.d.rebind(query), args...)
+	query = q.d.rebind(query)
+	res, err := q.execOnce(ctx, query, args)
 	if q.lost != nil && sessionEnded(err) {
 		q.lost()
-		return q.db.ExecContext(ctx, q.d.rebind(query), args...)
+		return q.execOnce(ctx, query, args)
 	}
 	return res, err
 }
 
 func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := q.db.QueryContext(ctx, q.d.rebind(query), args...)
+	query = q.d.rebind(query)
+	rows, err := q.queryOnce(ctx, query, args)
 	if q.lost != nil && connectionLost(err) {
 		q.lost()
-		return q.db.QueryContext(ctx, q.d.rebind(query), args...)
+		return q.queryOnce(ctx, query, args)
 	}
 	return rows, err
 }
 
 func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
-	row := q.db.QueryRowContext(ctx, q.d.rebind(query), args...)
+	query = q.d.rebind(query)
+	row := q.rowOnce(ctx, query, args)
 	if q.lost != nil && connectionLost(row.Err()) {
 		q.lost()
-		return q.db.QueryRowContext(ctx, q.d.rebind(query), args...)
+		return q.rowOnce(ctx, query, args)
 	}
 	return row
 }
 
 // read returns a querier on the read pool.
-func (s *Store) read() q { return q{db: s.r, d: s.dialect, lost: s.dropIdle} }
+func (s *Store) read() q { return q{db: s.r, d: s.dialect, lost: s.dropIdle, prepared: s.rPrepared} }
 
 // write returns a querier on the write pool, outside a transaction, for
 // the few writes that need none (marks of use, login failures).
-func (s *Store) write() q { return q{db: s.w, d: s.dialect, lost: s.dropIdle} }
+func (s *Store) write() q { return q{db: s.w, d: s.dialect, lost: s.dropIdle, prepared: s.wPrepared} }
 
 // dropIdle closes the idle connections, after one was found lost.
 func (s *Store) dropIdle() {

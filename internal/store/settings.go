@@ -42,7 +42,9 @@ func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
 }
 
 // q returns a querier inside the transaction.
-func (tx *Tx) q() q { return q{db: tx.tx, d: tx.d, prepared: tx.prepared, tx: tx.tx} }
+func (tx *Tx) q() q {
+	return q{db: tx.tx, d: tx.d, prepared: tx.prepared, tx: tx.tx, uninterrupted: tx.uninterrupted}
+}
 
 // EmailTemplate returns the stored templates of an email kind; empty when
 // the built-in one is used.

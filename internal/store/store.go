@@ -48,6 +48,8 @@ type Store struct {
 	// wPrepared and rPrepared are the pools' prepared statements (SQLite
 	// only; nil for PostgreSQL).
 	wPrepared, rPrepared *statements
+	// batch commits SQLite's writes in groups; nil for PostgreSQL.
+	batch *batcher
 	// scheduled is told when a Write that scheduled a job has committed
 	// (OnSchedule).
 	scheduled atomic.Pointer[func()]
@@ -110,8 +112,11 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// synchronous(FULL) syncs the WAL at every commit: with NORMAL a power
 	// loss may undo commits already acknowledged (a case the customer saw
 	// opened, a message answered 250). It costs little (docs/benchmarks.md).
+	// temp_store(memory) keeps the statement journals (the pages a
+	// savepoint may have to undo) in memory: SQLite writes them to a file
+	// once they pass 64 KiB, which a batch of case creates does.
 	const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-		"&_pragma=synchronous(FULL)&_time_format=sqlite"
+		"&_pragma=synchronous(FULL)&_pragma=temp_store(memory)&_time_format=sqlite"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -125,8 +130,11 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(sqliteReaders)
 	r.SetMaxIdleConns(sqliteReaders)
 	w.SetMaxIdleConns(sqliteReaders)
-	s := &Store{dialect: sqliteDialect, w: w, r: r, path: path, idle: sqliteReaders,
-		wPrepared: newStatements(w), rPrepared: newStatements(r)}
+	s := &Store{
+		dialect: sqliteDialect, w: w, r: r, path: path, idle: sqliteReaders,
+		wPrepared: newStatements(w), rPrepared: newStatements(r),
+	}
+	s.batch = newBatcher(s)
 	l := newFileLocker(path)
 	if err := l.lock(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("open the SQLite database %s: %w; check that the user running caseport "+
@@ -175,6 +183,9 @@ func openPostgres(ctx context.Context, rawURL string) (*Store, error) {
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	if s.batch != nil {
+		s.batch.close()
+	}
 	prepared := errors.Join(s.wPrepared.close(), s.rPrepared.close())
 	if s.r == s.w {
 		return errors.Join(prepared, s.w.Close())
@@ -305,14 +316,21 @@ type Tx struct {
 	d  dialect
 	// prepared are the write pool's prepared statements.
 	prepared *statements
+	// uninterrupted runs the statements to their end even when the
+	// caller's context ends (a batched write: batcher).
+	uninterrupted bool
 	// scheduled says a job was scheduled or revived (OnSchedule).
 	scheduled bool
 }
 
 // Write runs fn in a transaction and commits it when fn returns nil. A
 // BEGIN that fails on a lost connection is tried once more on another: it
-// did no work yet.
+// did no work yet. On SQLite, writes waiting at the same time commit
+// together (batcher), each whole or not at all.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	if s.batch != nil {
+		return s.batch.write(ctx, fn)
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if connectionLost(err) {
 		s.dropIdle()
@@ -372,6 +390,17 @@ type q struct {
 	// none; in a transaction tx runs them on its connection.
 	prepared *statements
 	tx       *sql.Tx
+	// uninterrupted ignores the end of the callers' contexts.
+	uninterrupted bool
+}
+
+// start returns the context a statement runs under and its text for the
+// dialect.
+func (q q) start(ctx context.Context, query string) (context.Context, string) {
+	if q.uninterrupted {
+		ctx = context.WithoutCancel(ctx)
+	}
+	return ctx, q.d.rebind(query)
 }
 
 // stmt returns the prepared statement of a query for this querier, or nil
@@ -409,7 +438,7 @@ func (q q) rowOnce(ctx context.Context, query string, args []any) *sql.Row {
 // statement did nothing; a broken pipe may have lost the answer to a
 // statement that ran.
 func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	query = q.d.rebind(query)
+	ctx, query = q.start(ctx, query)
 	res, err := q.execOnce(ctx, query, args)
 	if q.lost != nil && sessionEnded(err) {
 		q.lost()
@@ -419,7 +448,7 @@ func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, err
 }
 
 func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	query = q.d.rebind(query)
+	ctx, query = q.start(ctx, query)
 	rows, err := q.queryOnce(ctx, query, args)
 	if q.lost != nil && connectionLost(err) {
 		q.lost()
@@ -429,7 +458,7 @@ func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, err
 }
 
 func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
-	query = q.d.rebind(query)
+	ctx, query = q.start(ctx, query)
 	row := q.rowOnce(ctx, query, args)
 	if q.lost != nil && connectionLost(row.Err()) {
 		q.lost()
@@ -573,19 +602,19 @@ func (s *Store) DryRun(ctx context.Context, fn func(*Tx) error) error {
 // only its own writes are undone and the transaction goes on, which lets an
 // import check every row and report all bad ones.
 func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
-	if _, err := tx.tx.ExecContext(ctx, "SAVEPOINT row_check"); err != nil {
+	if _, err := tx.q().exec(ctx, "SAVEPOINT row_check"); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
 	if ferr := fn(); ferr != nil {
-		if _, err := tx.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT row_check"); err != nil {
+		if _, err := tx.q().exec(ctx, "ROLLBACK TO SAVEPOINT row_check"); err != nil {
 			return errors.Join(ferr, fmt.Errorf("rollback to savepoint: %w", err))
 		}
-		if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT row_check"); err != nil {
+		if _, err := tx.q().exec(ctx, "RELEASE SAVEPOINT row_check"); err != nil {
 			return errors.Join(ferr, fmt.Errorf("release savepoint: %w", err))
 		}
 		return ferr
 	}
-	if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT row_check"); err != nil {
+	if _, err := tx.q().exec(ctx, "RELEASE SAVEPOINT row_check"); err != nil {
 		return fmt.Errorf("release savepoint: %w", err)
 	}
 	return nil

@@ -115,7 +115,8 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 	now := s.now()
 	var c *desk.Case
 	err := s.write(ctx, r, func(tx *store.Tx) error {
-		if err := s.checkNewCase(ctx, tx, r, &n, now, p); err != nil {
+		contact, err := s.checkNewCase(ctx, tx, r, &n, now, p)
+		if err != nil {
 			return err
 		}
 		if err := p.Err(); err != nil {
@@ -128,7 +129,6 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 			SecurityThreat: n.SecurityThreat, BusinessImpact: n.BusinessImpact, AgentsAffected: n.AgentsAffected,
 			ExternalRef: n.ExternalRef, LinkedCaseID: n.LinkedCaseID, CreatedAt: now, UpdatedAt: now,
 		}
-		var err error
 		if c.ID, err = tx.CreateCase(ctx, c); err != nil {
 			return err
 		}
@@ -148,8 +148,13 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 		if err := s.startClock(ctx, tx, c, desk.ClockResponse, now); err != nil {
 			return err
 		}
-		return s.notifyContact(ctx, tx, c, "case_created", desk.Msg("mail.case_created.subject", "Number", c.Number(), "Summary", c.Summary),
-			desk.Msg("mail.case_created.text", "Number", c.Number(), "Priority", c.Priority))
+		// The contact was read in this transaction, and a new case has no
+		// followers yet: the email goes to the contact alone.
+		return s.queueMail(ctx, tx, mail{
+			Kind: "case_created", To: contact.User, Reader: contact, Case: c, Link: s.caseLink(c),
+			Subject: desk.Msg("mail.case_created.subject", "Number", c.Number(), "Summary", c.Summary),
+			Text:    desk.Msg("mail.case_created.text", "Number", c.Number(), "Priority", c.Priority),
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -162,26 +167,26 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 // the product, the component is the product's, and a linked case is one of
 // the combination's. What the form itself lacks (no combination, no
 // product) p already names; the error is the store's.
-func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *desk.NewCase, now time.Time, p desk.Problems) error {
+func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *desk.NewCase, now time.Time, p desk.Problems) (*desk.Actor, error) {
 	if n.SoldToID == 0 || n.EndUserID == 0 {
-		return nil // nothing more to check without a combination
+		return nil, nil // nothing more to check without a combination
 	}
 	contact, err := tx.Actor(ctx, n.ContactID, now)
 	switch {
 	case errors.Is(err, desk.ErrNotFound):
 		p.AddMessage("contact", "support.cases.contact")
 	case err != nil:
-		return err
+		return nil, err
 	case contact.Level(n.Combination) < desk.ReadWrite:
 		p.AddMessage("contact", "support.cases.contact_not_designated", "Name", contact.User.Name())
 	}
 	cat, err := tx.Catalog(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cs, err := tx.Contracts(ctx, desk.ContractFilter{SoldToID: n.SoldToID, EndUserID: n.EndUserID})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	products := coveredProducts(cs, cat, now)
 	switch {
@@ -196,13 +201,13 @@ func (s *core) checkNewCase(ctx context.Context, tx *store.Tx, r Request, n *des
 	if n.LinkedCaseID != 0 {
 		old, err := tx.CaseForUpdate(ctx, n.LinkedCaseID)
 		if err != nil && !errors.Is(err, desk.ErrNotFound) {
-			return err
+			return nil, err
 		}
 		if err != nil || old.Combination() != n.Combination {
 			p.AddMessage("linked_case", "support.cases.linked_case")
 		}
 	}
-	return nil
+	return contact, nil
 }
 
 // CaseView is a case page: the case, the feed the actor may see, and what
@@ -802,7 +807,7 @@ func (s *core) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, ki
 	if err != nil {
 		return err
 	}
-	link := s.baseURL + "/cases/" + c.Number()
+	link := s.caseLink(c)
 	if err := s.queueMail(ctx, tx, mail{Kind: kind, To: contact, Case: c, Subject: subject, Text: text, Link: link}); err != nil {
 		return err
 	}
@@ -821,6 +826,9 @@ func (s *core) notifyContact(ctx context.Context, tx *store.Tx, c *desk.Case, ki
 	}
 	return nil
 }
+
+// caseLink is a case's page on the portal, for emails.
+func (s *core) caseLink(c *desk.Case) string { return s.baseURL + "/cases/" + c.Number() }
 
 // Caller is what the caller-verification page shows about a PIN.
 type Caller struct {

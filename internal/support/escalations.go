@@ -213,7 +213,7 @@ func (s *core) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *
 
 func (s *core) notifyStaff(ctx context.Context, tx *store.Tx, staff []desk.User, c *desk.Case, kind string, subject, text desk.Message) error {
 	for _, u := range staff {
-		if err := s.queueMail(ctx, tx, mail{Kind: kind, To: &u, Case: c, Subject: subject, Text: text, Link: s.baseURL + "/cases/" + c.Number()}); err != nil {
+		if err := s.queueMail(ctx, tx, mail{Kind: kind, To: &u, Case: c, Subject: subject, Text: text, Link: s.caseLink(c)}); err != nil {
 			return err
 		}
 	}

@@ -104,6 +104,9 @@ type mail struct {
 	Subject desk.Message
 	Text    desk.Message
 	Link    string
+	// Reader is To's actor when the caller read it in the same
+	// transaction; queueMail reads it otherwise.
+	Reader *desk.Actor
 }
 
 // queueMail lays an email out with its template and queues it, in tx. An
@@ -114,9 +117,12 @@ func (s *core) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
 		if m.To == nil {
 			return nil
 		}
-		a, err := tx.Actor(ctx, m.To.ID, s.now())
-		if err != nil {
-			return err
+		a := m.Reader
+		if a == nil || a.User.ID != m.To.ID {
+			var err error
+			if a, err = tx.Actor(ctx, m.To.ID, s.now()); err != nil {
+				return err
+			}
 		}
 		if desk.Authorize(a, desk.ViewCase, desk.On(m.Case.Combination())) != nil {
 			return nil

@@ -395,7 +395,7 @@ func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error 
 		}
 		return s.queueMail(ctx, tx, mail{
 			Kind: action, To: owner, Case: c, Subject: desk.Msg("mail.sla.subject", "Number", c.Number(), "Event", text),
-			Text: desk.Msg("mail.sla.text", "Event", text, "Number", c.Number(), "Summary", c.Summary), Link: s.baseURL + "/cases/" + c.Number(),
+			Text: desk.Msg("mail.sla.text", "Event", text, "Number", c.Number(), "Summary", c.Summary), Link: s.caseLink(c),
 		})
 	})
 }

@@ -106,7 +106,7 @@ func scanIDs(db q, ctx context.Context, query string, args ...any) ([]int64, err
 // searches with many matches, whatever the count, so tests can check
 // that both paths find the same cases.
 func (s *Store) CasesSearchingInOrder(ctx context.Context, f desk.CaseFilter) ([]int64, error) {
-	query, args, err := s.casesQuery(f, searchInOrder)
+	query, args, err := s.casesQuery(f, searchPath{how: searchInOrder})
 	if err != nil || query == "" {
 		return nil, err
 	}
@@ -132,4 +132,12 @@ func (s *Store) PlannerRows(ctx context.Context, table string) (float64, error) 
 	var n float64
 	err := s.read().row(ctx, "SELECT reltuples FROM pg_class WHERE relname = ?", table).Scan(&n)
 	return n, err
+}
+
+// SearchWalksRecent reports whether Cases searches f's keywords by walking
+// only the newest cases first (PostgreSQL, for words the planner thinks
+// common).
+func (s *Store) SearchWalksRecent(ctx context.Context, f desk.CaseFilter) (bool, error) {
+	path, err := s.searchPath(ctx, f)
+	return path.recent > 0, err
 }

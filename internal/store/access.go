@@ -179,9 +179,11 @@ func combinationFacts(ctx context.Context, q q, c desk.Combination, now time.Tim
 	if err != nil {
 		return f, err
 	}
-	endUser, err := company(ctx, q, c.EndUserID)
-	if err != nil {
-		return f, err
+	endUser := soldTo // a direct customer is its own End User
+	if c.EndUserID != c.SoldToID {
+		if endUser, err = company(ctx, q, c.EndUserID); err != nil {
+			return f, err
+		}
 	}
 	f.SoldTo, f.EndUser = *soldTo, *endUser
 	if c.SoldToID != c.EndUserID {

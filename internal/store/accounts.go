@@ -247,53 +247,39 @@ func contracts(ctx context.Context, q q, f desk.ContractFilter) ([]desk.Contract
 	if f.CompanyID != 0 {
 		w.add("(c.sold_to_id = ? OR c.end_user_id = ? OR c.support_owner_id = ?)", f.CompanyID, f.CompanyID, f.CompanyID)
 	}
+	// One statement with the contracts' products: a row per product (or
+	// one with none), in contract order.
 	rows, err := q.query(ctx, `SELECT c.id, c.number, c.sold_to_id, c.end_user_id, c.support_owner_id, c.level, c.flex_care,
-			c.deployment, c.starts, c.ends, c.state, c.calendar_id
-		FROM contracts c
+			c.deployment, c.starts, c.ends, c.state, c.calendar_id, cp.product_id
+		FROM contracts c LEFT JOIN contract_products cp ON cp.contract_id = c.id
 		WHERE `+w.String()+`
-		ORDER BY c.number`, w.args...)
+		ORDER BY c.number, c.id, cp.product_id`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("contracts: %w", err)
 	}
 	defer rows.Close()
 	var out []desk.Contract
-	byID := map[int64]int{}
 	for rows.Next() {
 		var c desk.Contract
 		var level, flex, dep, state string
+		var product int64
 		if err := rows.Scan(&c.ID, &c.Number, &c.SoldToID, &c.EndUserID, &c.SupportOwnerID, &level, &flex,
-			&dep, nullTime{&c.Starts}, nullTime{&c.Ends}, &state, nullInt{&c.CalendarID}); err != nil {
+			&dep, nullTime{&c.Starts}, nullTime{&c.Ends}, &state, nullInt{&c.CalendarID}, nullInt{&product}); err != nil {
 			return nil, fmt.Errorf("contracts: %w", err)
 		}
-		c.Level, c.FlexCare, c.Deployment, c.State = desk.SupportLevel(level), splitFlex(flex), desk.Deployment(dep), desk.ContractState(state)
-		byID[c.ID] = len(out)
-		out = append(out, c)
+		if n := len(out); n == 0 || out[n-1].ID != c.ID {
+			c.Level, c.FlexCare, c.Deployment, c.State = desk.SupportLevel(level), splitFlex(flex), desk.Deployment(dep), desk.ContractState(state)
+			out = append(out, c)
+		}
+		if product != 0 {
+			last := &out[len(out)-1]
+			last.ProductIDs = append(last.ProductIDs, product)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("contracts: %w", err)
 	}
-	if len(out) == 0 {
-		return out, nil
-	}
-	// The products of the same contracts, by the same conditions.
-	prows, err := q.query(ctx, `SELECT cp.contract_id, cp.product_id
-		FROM contracts c JOIN contract_products cp ON cp.contract_id = c.id
-		WHERE `+w.String()+`
-		ORDER BY cp.product_id`, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("contract products: %w", err)
-	}
-	defer prows.Close()
-	for prows.Next() {
-		var cid, pid int64
-		if err := prows.Scan(&cid, &pid); err != nil {
-			return nil, fmt.Errorf("contract products: %w", err)
-		}
-		if i, ok := byID[cid]; ok {
-			out[i].ProductIDs = append(out[i].ProductIDs, pid)
-		}
-	}
-	return out, prows.Err()
+	return out, nil
 }
 
 // ProductByName reads a product by its name.

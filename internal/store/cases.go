@@ -265,13 +265,18 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 		w.add("("+strings.Join(ors, " OR ")+")", args...)
 	}
 	equal(&w, "c.id", f.Number)
+	var words where
 	if strings.TrimSpace(f.Keywords) != "" {
 		terms := searchTerms(f.Keywords)
 		if len(terms) == 0 {
 			return "", nil, nil // only punctuation: no word to find
 		}
 		cond, args := s.dialect.searchMatch(terms, scopeOf(f))
-		w.add(cond, args...)
+		if path.recent > 0 {
+			words = where{conds: []string{cond}, args: args} // tested on the newest cases only
+		} else {
+			w.add(cond, args...)
+		}
 	}
 	equal(&w, "c.end_user_id", f.EndUserID)
 	if len(f.Statuses) > 0 && !everyStatus(f.Statuses) {
@@ -298,9 +303,6 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 		sortCol = "c.sla_due_at"
 		sortAt, order, dir = sortCol, "c.sla_due_at, c.id", "ASC"
 	}
-	if path.recent > 0 && f.After == "" {
-		w.add("c.id > (SELECT max(id) FROM cases) - ?", path.recent)
-	}
 	if f.After != "" {
 		at, afterID, err := parseCursor(f.After)
 		if err != nil {
@@ -309,9 +311,6 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 		switch {
 		case path.how != noSearch:
 			w.add(s.dialect.searchOrder+" < ?", afterID)
-			if path.recent > 0 {
-				w.add("c.id > ?", afterID-path.recent)
-			}
 		case byDeadline:
 			w.add("(c.sla_due_at, c.id) > (?, ?)", ts(at), afterID)
 		default:
@@ -326,7 +325,19 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 		WHERE ` + w.String() + `
 		ORDER BY ` + order + `
 		LIMIT ?`
-	if path.how == searchSorted {
+	switch {
+	case path.recent > 0:
+		// The newest cases that meet the other conditions, at most
+		// path.recent of them, tested for the words as they are read.
+		page = `SELECT id, sort_at FROM (SELECT c.id, c.id AS sort_at, c.search FROM cases c
+			WHERE ` + w.String() + `
+			ORDER BY c.id DESC
+			LIMIT ?) c
+		WHERE ` + words.String() + `
+		ORDER BY sort_at DESC
+		LIMIT ?`
+		w.args = append(append(w.args, path.recent), words.args...)
+	case path.how == searchSorted:
 		page = `SELECT id, sort_at FROM (SELECT c.id, ` + sortAt + ` AS sort_at FROM ` + from + `
 			WHERE ` + w.String() + s.dialect.fence + `) hits
 		ORDER BY sort_at DESC
@@ -385,12 +396,16 @@ func (s *Store) searchPath(ctx context.Context, f desk.CaseFilter) (searchPath, 
 	if len(sc.words()) > 0 {
 		return s.countedPath(ctx, f) // the scope's own cases, never many
 	}
+	cases, from, err := s.casesEstimate(ctx)
+	if err != nil || cases < from {
+		return s.countedPath(ctx, f) // counting costs little in a small table
+	}
 	cond, args := s.dialect.searchMatch(terms, sc)
-	matches, cases, err := s.estimateMatches(ctx, cond, args)
+	matches, err := s.estimateMatches(ctx, cond, args)
 	if err != nil {
 		return searchPath{}, err
 	}
-	if matches >= fewMatches && cases > 0 { // cases is -1 before the first ANALYZE
+	if matches >= fewMatches {
 		walk := int64(recentMargin * float64(pageSize(f.Limit)+1) * cases / matches)
 		if walk <= maxRecentWalk {
 			return searchPath{how: searchInOrder, recent: max(walk, minRecentWalk)}, nil
@@ -412,12 +427,12 @@ func (s *Store) countedPath(ctx context.Context, f desk.CaseFilter) (searchPath,
 	return searchPath{how: searchInOrder}, nil
 }
 
-// estimateMatches asks PostgreSQL's planner how many cases meet cond, and
-// how many cases there are: nothing is read but the statistics.
-func (s *Store) estimateMatches(ctx context.Context, cond string, args []any) (matches, cases float64, err error) {
+// estimateMatches asks PostgreSQL's planner how many cases meet cond:
+// nothing is read but the statistics.
+func (s *Store) estimateMatches(ctx context.Context, cond string, args []any) (float64, error) {
 	var plan []byte
 	if err := s.read().row(ctx, fmt.Sprintf(s.dialect.estimateMatches, cond), args...).Scan(&plan); err != nil {
-		return 0, 0, fmt.Errorf("estimate search matches: %w", err)
+		return 0, fmt.Errorf("estimate search matches: %w", err)
 	}
 	var out []struct {
 		Plan struct {
@@ -425,12 +440,28 @@ func (s *Store) estimateMatches(ctx context.Context, cond string, args []any) (m
 		}
 	}
 	if err := json.Unmarshal(plan, &out); err != nil || len(out) == 0 {
-		return 0, 0, fmt.Errorf("estimate search matches: the plan %.80q: %w", plan, err)
+		return 0, fmt.Errorf("estimate search matches: the plan %.80q: %w", plan, err)
 	}
-	if err := s.read().row(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'cases'::regclass`).Scan(&cases); err != nil {
-		return 0, 0, fmt.Errorf("estimate search matches: %w", err)
+	return out[0].Plan.Rows, nil
+}
+
+// estimateFrom is the number of cases from which a search first asks the
+// planner (estimateMatches): below it, counting is cheap for any word.
+const estimateFrom = 100_000
+
+// casesEstimate is PostgreSQL's estimate of the number of cases (-1
+// before the first ANALYZE), read at most once a minute, and the number
+// from which a search asks the planner first.
+func (s *Store) casesEstimate(ctx context.Context) (cases, from float64, err error) {
+	s.cases.mu.Lock()
+	defer s.cases.mu.Unlock()
+	if now := time.Now(); now.Sub(s.cases.at) > time.Minute {
+		if err := s.read().row(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'cases'::regclass`).Scan(&s.cases.n); err != nil {
+			return 0, 0, fmt.Errorf("estimate the cases: %w", err)
+		}
+		s.cases.at = now
 	}
-	return out[0].Plan.Rows, cases, nil
+	return s.cases.n, s.cases.estimateFrom, nil
 }
 
 // scopeOf is what of f's conditions the text index decides (searchScope):

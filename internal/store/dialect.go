@@ -52,9 +52,10 @@ type dialect struct {
 	// each in one case in nine, at a million cases) and the count then
 	// reads 2,000 cases to recheck them. So PostgreSQL first asks its
 	// planner how many cases match (estimateMatches, from the statistics
-	// ANALYZE keeps of each word): when many do, it walks only the newest
-	// cases, as many as should hold a page several times over, and counts
-	// only when that walk comes back short.
+	// ANALYZE keeps of each word): when many do, it reads only the newest
+	// cases that meet the list's other conditions, as many as should hold
+	// a page three times over, testing each for the words, and counts only
+	// when they hold less than a page.
 	searchFrom      string
 	searchMatch     func(terms []string, sc searchScope) (string, []any)
 	searchOrder     string

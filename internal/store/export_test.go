@@ -143,3 +143,11 @@ func (s *Store) SearchWalksRecent(ctx context.Context, f desk.CaseFilter) (bool,
 	path, err := s.searchPath(ctx, f)
 	return path.recent > 0, err
 }
+
+// EstimateSearchesFrom has searches ask the planner from n cases on
+// (estimateFrom), so a test's small table takes the path a large one does.
+func (s *Store) EstimateSearchesFrom(n float64) {
+	s.cases.mu.Lock()
+	defer s.cases.mu.Unlock()
+	s.cases.estimateFrom = n
+}

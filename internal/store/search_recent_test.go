@@ -5,6 +5,7 @@ import (
 	"iter"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
@@ -21,6 +22,7 @@ func TestSearchOfCommonWords(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
+		s.EstimateSearchesFrom(1_000)
 		fx := fixture.New(t, s)
 		co := fx.Company("Common Words Co")
 		fx.Contract(co)
@@ -33,7 +35,35 @@ func TestSearchOfCommonWords(t *testing.T) {
 		if n, err := s.InsertCases(ctx, wordCases(fx, dana, newer, "beluga")); err != nil || n != newer {
 			t.Fatalf("InsertCases = %d, %v", n, err)
 		}
-		all := searchAll(t, s, "routine")
+		// The newest cases are open, as new cases are: a search of the
+		// closed ones walks past them.
+		const open = 1_500
+		if n, err := s.InsertCases(ctx, wordCases(fx, dana, open, "orca", func(c *desk.Case) {
+			c.Status, c.SubStatus, c.ClosedAt = desk.StatusOpen, desk.SubNew, time.Time{}
+		})); err != nil || n != open {
+			t.Fatalf("InsertCases = %d, %v", n, err)
+		}
+		closed := desk.CaseFilter{
+			Scope: desk.CaseScope{All: true}, List: desk.Queue, Statuses: []desk.Status{desk.StatusClosed},
+			Keywords: "routine", Limit: desk.MaxPageSize,
+		}
+		var found []int64
+		for {
+			page, err := s.Cases(ctx, closed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range page.Cases {
+				found = append(found, c.ID)
+			}
+			if closed.After = page.Next; page.Next == "" {
+				break
+			}
+		}
+		all := searchAll(t, s, "routine")[open:]
+		if !slices.Equal(found, all) {
+			t.Errorf("search routine in closed cases: %d cases, want the %d closed ones newest first", len(found), len(all))
+		}
 		if len(all) != old+newer || !slices.IsSortedFunc(all, func(a, b int64) int { return int(b - a) }) {
 			t.Fatalf("search routine: %d cases (sorted newest first: %v), want %d", len(all), slices.IsSortedFunc(all, func(a, b int64) int { return int(b - a) }), old+newer)
 		}
@@ -56,7 +86,7 @@ func TestSearchOfCommonWords(t *testing.T) {
 	})
 }
 
-func wordCases(fx *fixture.Builder, contact *desk.User, n int, word string) iter.Seq[*desk.Case] {
+func wordCases(fx *fixture.Builder, contact *desk.User, n int, word string, change ...func(*desk.Case)) iter.Seq[*desk.Case] {
 	p := fx.DefaultProduct()
 	return func(yield func(*desk.Case) bool) {
 		for i := range n {
@@ -66,6 +96,9 @@ func wordCases(fx *fixture.Builder, contact *desk.User, n int, word string) iter
 				Summary: fmt.Sprintf("%s case %d", word, i), Description: "routine trouble",
 				Priority: desk.PriorityLow, Status: desk.StatusClosed, SubStatus: desk.SubResolved, Stage: desk.StageProduction,
 				CreatedAt: fx.Now(), UpdatedAt: fx.Now(), ClosedAt: fx.Now(),
+			}
+			for _, ch := range change {
+				ch(&c)
 			}
 			if !yield(&c) {
 				return

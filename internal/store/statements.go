@@ -70,7 +70,7 @@ func (c *statements) prepare() {
 		if ok {
 			continue
 		}
-		st, err := c.db.PrepareContext(context.Background(), query)
+		st, err := c.db.PrepareContext(context.Background(), query) //nolint:sqlclosecheck // kept; close closes it
 		if err != nil {
 			continue // it runs unprepared, and fails there with its own error
 		}

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -50,6 +51,14 @@ type Store struct {
 	wPrepared, rPrepared *statements
 	// batch commits SQLite's writes in groups; nil for PostgreSQL.
 	batch *batcher
+	// cases is PostgreSQL's estimate of the cases (casesEstimate), and
+	// from how many a search asks the planner first (searchPath).
+	cases struct {
+		mu           sync.Mutex
+		n            float64
+		at           time.Time
+		estimateFrom float64
+	}
 	// scheduled is told when a Write that scheduled a job has committed
 	// (OnSchedule).
 	scheduled atomic.Pointer[func()]
@@ -175,6 +184,7 @@ func openPostgres(ctx context.Context, rawURL string) (*Store, error) {
 	db.SetMaxIdleConns(16)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s := &Store{dialect: postgresDialect, w: db, r: db, idle: 16}
+	s.cases.estimateFrom = estimateFrom
 	if err := s.Ping(ctx); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
@@ -413,22 +423,24 @@ func (q q) stmt(ctx context.Context, query string) *sql.Stmt {
 	return st
 }
 
+// The statements of the cache are closed with it (statements.close), those
+// of a transaction when it ends.
 func (q q) execOnce(ctx context.Context, query string, args []any) (sql.Result, error) {
-	if st := q.stmt(ctx, query); st != nil {
+	if st := q.stmt(ctx, query); st != nil { //nolint:sqlclosecheck // see above
 		return st.ExecContext(ctx, args...)
 	}
 	return q.db.ExecContext(ctx, query, args...)
 }
 
 func (q q) queryOnce(ctx context.Context, query string, args []any) (*sql.Rows, error) {
-	if st := q.stmt(ctx, query); st != nil {
+	if st := q.stmt(ctx, query); st != nil { //nolint:sqlclosecheck // as in execOnce
 		return st.QueryContext(ctx, args...)
 	}
 	return q.db.QueryContext(ctx, query, args...)
 }
 
 func (q q) rowOnce(ctx context.Context, query string, args []any) *sql.Row {
-	if st := q.stmt(ctx, query); st != nil {
+	if st := q.stmt(ctx, query); st != nil { //nolint:sqlclosecheck // as in execOnce
 		return st.QueryRowContext(ctx, args...)
 	}
 	return q.db.QueryRowContext(ctx, query, args...)

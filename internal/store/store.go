@@ -66,8 +66,9 @@ type Store struct {
 	writes atomic.Int64
 }
 
-// Writes is how many write transactions have committed: with SQLite's
-// one writer, the cost that decides how many emails a second go out.
+// Writes is how many writes (Write calls) have committed: with SQLite's
+// one writer, the cost that decides how many emails a second go out. On
+// SQLite several may share one transaction (batcher).
 func (s *Store) Writes() int64 { return s.writes.Load() }
 
 // OnSchedule has fn called after each Write that scheduled or revived a

@@ -109,20 +109,54 @@ func (s *Store) NextJobAt(ctx context.Context, kinds ...string) (time.Time, bool
 	if len(kinds) == 0 {
 		return s.nextJobAt(ctx, `SELECT run_at FROM jobs WHERE `+pendingJob+` ORDER BY run_at LIMIT 1`)
 	}
-	var next time.Time
-	found := false
-	// One indexed look-up per kind: a kind with nothing pending must not
-	// walk the timers of the others.
-	for _, k := range kinds {
-		at, ok, err := s.nextJobAt(ctx, `SELECT run_at FROM jobs WHERE kind = ? AND `+pendingJob+` ORDER BY run_at LIMIT 1`, k)
-		if err != nil {
-			return time.Time{}, false, err
-		}
-		if ok && (!found || at.Before(next)) {
-			next, found = at, true
+	next, err := s.NextJobsAt(ctx, kinds...)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	var first time.Time
+	for _, at := range next {
+		if first.IsZero() || at.Before(first) {
+			first = at
 		}
 	}
-	return next, found, nil
+	return first, !first.IsZero(), nil
+}
+
+// NextJobsAt returns when the next pending job of each kind may be claimed;
+// a kind with nothing pending is not in the map. It is one statement of
+// one indexed look-up per kind: a kind with nothing pending must not walk
+// the timers of the others, and a worker that is woken after every write
+// must not pay a round trip per kind.
+func (s *Store) NextJobsAt(ctx context.Context, kinds ...string) (map[string]time.Time, error) {
+	next := make(map[string]time.Time, len(kinds))
+	if len(kinds) == 0 {
+		return next, nil
+	}
+	args := make([]any, len(kinds))
+	for i, k := range kinds {
+		args[i] = k
+	}
+	rows, err := s.read().query(ctx, `WITH wanted(kind) AS (VALUES `+strings.TrimSuffix(strings.Repeat(`(CAST(? AS TEXT)), `, len(kinds)), ", ")+`)
+		SELECT wanted.kind, (SELECT run_at FROM jobs WHERE jobs.kind = wanted.kind AND `+pendingJob+` ORDER BY run_at LIMIT 1)
+		FROM wanted`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("next jobs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var at nullTimeValue
+		if err := rows.Scan(&kind, &at); err != nil {
+			return nil, fmt.Errorf("next jobs: %w", err)
+		}
+		if !at.t.IsZero() {
+			next[kind] = at.t
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("next jobs: %w", err)
+	}
+	return next, nil
 }
 
 func (s *Store) nextJobAt(ctx context.Context, query string, args ...any) (time.Time, bool, error) {

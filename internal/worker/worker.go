@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 	"time"
 
@@ -185,32 +186,48 @@ func (w *Worker) Run(ctx context.Context) {
 
 // round starts the due jobs of each kind with a free runner and returns
 // how long to sleep: until the next job of such a kind is due, at most
-// Poll. While nothing is due it costs one indexed read per kind; a kind
-// whose runners are all busy is left alone, as one that ends wakes the
-// loop.
+// Poll. While nothing is due it costs one statement of one indexed read
+// per kind; a kind whose runners are all busy is left alone, as one that
+// ends wakes the loop.
 func (w *Worker) round(ctx, jobCtx context.Context, running *sync.WaitGroup) time.Duration {
-	sleep := w.poll
-	for _, name := range w.free() {
-		at, ok, err := w.store.NextJobAt(ctx, name)
-		if err == nil && ok && !at.After(w.clock()) {
-			var full bool
-			full, err = w.dispatch(ctx, jobCtx, name, running)
-			ok = false
-			if err == nil && !full {
-				at, ok, err = w.store.NextJobAt(ctx, name)
-			}
-		}
-		if err != nil {
-			if ctx.Err() == nil {
-				w.log.ErrorContext(ctx, "run jobs", "kind", name, "err", err)
-			}
+	next, err := w.store.NextJobsAt(ctx, w.free()...)
+	if err != nil {
+		w.logRound(ctx, err)
+		return w.poll
+	}
+	var again []string // kinds that ran jobs and still have a free runner
+	for name, at := range next {
+		if at.After(w.clock()) {
 			continue
 		}
-		if ok {
-			sleep = min(sleep, max(at.Sub(w.clock()), 10*time.Millisecond))
+		delete(next, name)
+		full, err := w.dispatch(ctx, jobCtx, name, running)
+		switch {
+		case err != nil:
+			w.logRound(ctx, err, "kind", name)
+		case !full:
+			again = append(again, name)
 		}
 	}
+	if len(again) > 0 {
+		more, err := w.store.NextJobsAt(ctx, again...)
+		if err != nil {
+			w.logRound(ctx, err)
+		}
+		maps.Copy(next, more)
+	}
+	sleep := w.poll
+	for _, at := range next {
+		sleep = min(sleep, max(at.Sub(w.clock()), 10*time.Millisecond))
+	}
 	return sleep
+}
+
+// logRound logs a round's failure, unless the worker is stopping.
+func (w *Worker) logRound(ctx context.Context, err error, kv ...any) {
+	if ctx.Err() == nil {
+		w.log.ErrorContext(ctx, "run jobs", append(kv, "err", err)...)
+	}
 }
 
 // free lists the kinds with a free runner.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
@@ -128,25 +129,48 @@ func (tx *Tx) Actor(ctx context.Context, userID int64, now time.Time) (*desk.Act
 	return actor(ctx, tx.q(), userID, now)
 }
 
-func actor(ctx context.Context, q q, userID int64, now time.Time) (*desk.Actor, error) {
+func actor(ctx context.Context, on q, userID int64, now time.Time) (*desk.Actor, error) {
+	f, err := fact(ctx, on, factKey{kind: "actor", a: userID}, same[*actorFacts],
+		func(ctx context.Context, q q) (*actorFacts, error) { return readActorFacts(ctx, q, userID) })
+	if err != nil {
+		return nil, err
+	}
+	a := &desk.Actor{User: cloneUser(f.user), Levels: map[desk.Combination]desk.AccessLevel{}, Approves: slices.Clone(f.approves)}
+	for i, g := range f.grants {
+		a.Levels[g.Combination] = desk.EffectiveLevel(g, a.User, f.combinations[i].at(now), now)
+	}
+	return a, nil
+}
+
+// actorFacts is what an actor is made of, but the time: the user, their
+// grants with the facts of each grant's combination, and the Sold Tos they
+// approve for. It is kept in memory as read (facts.go) and never handed
+// out: actor copies what it gives.
+type actorFacts struct {
+	user         *desk.User
+	grants       []desk.Grant
+	combinations []combinationRead // one a grant
+	approves     []int64
+}
+
+func readActorFacts(ctx context.Context, q q, userID int64) (*actorFacts, error) {
 	u, err := user(ctx, q, `id = ?`, userID)
 	if err != nil {
 		return nil, err
 	}
-	a := &desk.Actor{User: u, Levels: map[desk.Combination]desk.AccessLevel{}}
+	f := &actorFacts{user: u}
 	if u.IsStaff() {
-		return a, nil
+		return f, nil
 	}
-	gs, err := grants(ctx, q, GrantFilter{ContactID: userID})
-	if err != nil {
+	if f.grants, err = grants(ctx, q, GrantFilter{ContactID: userID}); err != nil {
 		return nil, err
 	}
-	for _, g := range gs {
-		facts, err := combinationFacts(ctx, q, g.Combination, now)
+	for _, g := range f.grants {
+		c, err := readCombination(ctx, q, g.Combination)
 		if err != nil {
 			return nil, err
 		}
-		a.Levels[g.Combination] = desk.EffectiveLevel(g, u, facts, now)
+		f.combinations = append(f.combinations, c)
 	}
 	rows, err := q.query(ctx, `SELECT sold_to_id FROM approvers WHERE contact_id = ? ORDER BY sold_to_id`, userID)
 	if err != nil {
@@ -158,46 +182,64 @@ func actor(ctx context.Context, q q, userID int64, now time.Time) (*desk.Actor, 
 		if err := rows.Scan(&soldTo); err != nil {
 			return nil, fmt.Errorf("approver of: %w", err)
 		}
-		a.Approves = append(a.Approves, soldTo)
+		f.approves = append(f.approves, soldTo)
 	}
-	return a, rows.Err()
+	return f, rows.Err()
 }
 
 // CombinationFacts reads what desk.EffectiveLevel needs about a
 // combination.
 func (tx *Tx) CombinationFacts(ctx context.Context, c desk.Combination, now time.Time) (desk.CombinationFacts, error) {
-	return combinationFacts(ctx, tx.q(), c, now)
+	r, err := fact(ctx, tx.q(), factKey{kind: "combination", a: c.SoldToID, b: c.EndUserID}, same[combinationRead],
+		func(ctx context.Context, q q) (combinationRead, error) { return readCombination(ctx, q, c) })
+	if err != nil {
+		return desk.CombinationFacts{}, err
+	}
+	return r.at(now), nil
 }
 
-func combinationFacts(ctx context.Context, q q, c desk.Combination, now time.Time) (desk.CombinationFacts, error) {
-	var f desk.CombinationFacts
-	var err error
-	if f.Contracts, err = contracts(ctx, q, desk.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID}); err != nil {
-		return f, err
+// combinationRead is what CombinationFacts reads of a combination; the
+// End User's own contracts say whether it is a direct customer at a time.
+type combinationRead struct {
+	facts  desk.CombinationFacts
+	direct []desk.Contract
+}
+
+// at returns the combination's facts at a time, for its caller to keep.
+func (r combinationRead) at(now time.Time) desk.CombinationFacts {
+	f := r.facts
+	f.Contracts = cloneContracts(r.facts.Contracts)
+	for i := range r.direct {
+		if r.direct[i].ActiveAt(now) {
+			f.EndUserDirect = true
+		}
 	}
-	soldTo, err := company(ctx, q, c.SoldToID)
+	return f
+}
+
+func readCombination(ctx context.Context, q q, c desk.Combination) (combinationRead, error) {
+	var r combinationRead
+	var err error
+	if r.facts.Contracts, err = readContracts(ctx, q, desk.ContractFilter{SoldToID: c.SoldToID, EndUserID: c.EndUserID}); err != nil {
+		return r, err
+	}
+	soldTo, err := readCompany(ctx, q, c.SoldToID)
 	if err != nil {
-		return f, err
+		return r, err
 	}
 	endUser := soldTo // a direct customer is its own End User
 	if c.EndUserID != c.SoldToID {
-		if endUser, err = company(ctx, q, c.EndUserID); err != nil {
-			return f, err
+		if endUser, err = readCompany(ctx, q, c.EndUserID); err != nil {
+			return r, err
 		}
 	}
-	f.SoldTo, f.EndUser = *soldTo, *endUser
+	r.facts.SoldTo, r.facts.EndUser = *soldTo, *endUser
 	if c.SoldToID != c.EndUserID {
-		direct, err := contracts(ctx, q, desk.ContractFilter{SoldToID: c.EndUserID, EndUserID: c.EndUserID})
-		if err != nil {
-			return f, err
-		}
-		for i := range direct {
-			if direct[i].ActiveAt(now) {
-				f.EndUserDirect = true
-			}
+		if r.direct, err = readContracts(ctx, q, desk.ContractFilter{SoldToID: c.EndUserID, EndUserID: c.EndUserID}); err != nil {
+			return r, err
 		}
 	}
-	return f, nil
+	return r, nil
 }
 
 // CreateAccessRequest records a request and returns its ID.

@@ -50,7 +50,12 @@ func (tx *Tx) Company(ctx context.Context, companyID int64) (*desk.Company, erro
 	return company(ctx, tx.q(), companyID)
 }
 
-func company(ctx context.Context, q q, companyID int64) (*desk.Company, error) {
+func company(ctx context.Context, on q, companyID int64) (*desk.Company, error) {
+	return fact(ctx, on, factKey{kind: "company", a: companyID}, cloneCompany,
+		func(ctx context.Context, q q) (*desk.Company, error) { return readCompany(ctx, q, companyID) })
+}
+
+func readCompany(ctx context.Context, q q, companyID int64) (*desk.Company, error) {
 	var c desk.Company
 	err := scanCompany(q.row(ctx, `SELECT `+companyColumns+` FROM companies WHERE id = ?`, companyID), &c)
 	if err != nil {
@@ -119,6 +124,10 @@ func (tx *Tx) Catalog(ctx context.Context) (*desk.Catalog, error) {
 }
 
 func catalog(ctx context.Context, q q) (*desk.Catalog, error) {
+	return fact(ctx, q, factKey{kind: "catalog"}, cloneCatalog, readCatalog)
+}
+
+func readCatalog(ctx context.Context, q q) (*desk.Catalog, error) {
 	var cat desk.Catalog
 	rows, err := q.query(ctx, `SELECT id, name FROM products ORDER BY name`)
 	if err != nil {
@@ -235,7 +244,13 @@ func (tx *Tx) Contracts(ctx context.Context, f desk.ContractFilter) ([]desk.Cont
 	return contracts(ctx, tx.q(), f)
 }
 
-func contracts(ctx context.Context, q q, f desk.ContractFilter) ([]desk.Contract, error) {
+func contracts(ctx context.Context, on q, f desk.ContractFilter) ([]desk.Contract, error) {
+	key := factKey{kind: "contracts", a: f.SoldToID, b: f.EndUserID, s: strconv.FormatInt(f.ID, 10) + "/" + strconv.FormatInt(f.CompanyID, 10)}
+	return fact(ctx, on, key, cloneContracts,
+		func(ctx context.Context, q q) ([]desk.Contract, error) { return readContracts(ctx, q, f) })
+}
+
+func readContracts(ctx context.Context, q q, f desk.ContractFilter) ([]desk.Contract, error) {
 	// Only the filter's own conditions, so that each engine reads the
 	// contracts of one combination from its index: a customer's actor is
 	// made of a few contracts on every request, however many the vendor

@@ -174,7 +174,7 @@ func (b *batcher) one(tx *sql.Tx, p *pending) (out outcome, err error) {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT batched_write"); err != nil {
 		return outcome{}, fmt.Errorf("savepoint: %w", err)
 	}
-	t := &Tx{tx: tx, d: b.s.dialect, prepared: b.s.wPrepared, uninterrupted: true}
+	t := &Tx{tx: tx, d: b.s.dialect, prepared: b.s.wPrepared, uninterrupted: true, facts: b.s.facts.Load()}
 	func() {
 		defer func() {
 			if v := recover(); v != nil {

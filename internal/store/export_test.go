@@ -151,3 +151,30 @@ func (s *Store) EstimateSearchesFrom(n float64) {
 	defer s.cases.mu.Unlock()
 	s.cases.estimateFrom = n
 }
+
+// FactTables are the tables the facts kept in memory are read from.
+var FactTables = factTables
+
+// FactTriggerTables lists the tables with a trigger that moves the facts'
+// version.
+func (s *Store) FactTriggerTables(ctx context.Context) ([]string, error) {
+	query := `SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'facts_%' ORDER BY 1`
+	if s.dialect.name == "postgres" {
+		query = `SELECT DISTINCT event_object_table FROM information_schema.triggers
+			WHERE trigger_name = 'facts_move_version' ORDER BY 1`
+	}
+	rows, err := s.read().query(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

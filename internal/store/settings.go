@@ -19,16 +19,25 @@ func (tx *Tx) Setting(ctx context.Context, key, def string) (string, error) {
 	return setting(ctx, tx.q(), key, def)
 }
 
-func setting(ctx context.Context, q q, key, def string) (string, error) {
-	var v string
-	err := q.row(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
+func setting(ctx context.Context, on q, key, def string) (string, error) {
+	v, err := fact(ctx, on, factKey{kind: "setting", s: key}, same[*string], func(ctx context.Context, q q) (*string, error) {
+		var v string
+		err := q.row(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil // never set: kept as such
+		}
+		if err != nil {
+			return nil, fmt.Errorf("setting %s: %w", key, err)
+		}
+		return &v, nil
+	})
+	switch {
+	case err != nil:
+		return "", err
+	case v == nil:
 		return def, nil
 	}
-	if err != nil {
-		return "", fmt.Errorf("setting %s: %w", key, err)
-	}
-	return v, nil
+	return *v, nil
 }
 
 // SetSetting stores a setting.
@@ -43,20 +52,24 @@ func (tx *Tx) SetSetting(ctx context.Context, key, value string) error {
 
 // q returns a querier inside the transaction.
 func (tx *Tx) q() q {
-	return q{db: tx.tx, d: tx.d, prepared: tx.prepared, tx: tx.tx, uninterrupted: tx.uninterrupted}
+	return q{db: tx.tx, d: tx.d, prepared: tx.prepared, tx: tx.tx, uninterrupted: tx.uninterrupted, facts: tx.facts, memo: &tx.memo}
 }
 
 // EmailTemplate returns the stored templates of an email kind; empty when
 // the built-in one is used.
 func (tx *Tx) EmailTemplate(ctx context.Context, kind string) (subject, body string, err error) {
-	err = tx.q().row(ctx, `SELECT subject, body FROM email_templates WHERE kind = ?`, kind).Scan(&subject, &body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", nil
-	}
-	if err != nil {
-		return "", "", fmt.Errorf("email template %s: %w", kind, err)
-	}
-	return subject, body, nil
+	t, err := fact(ctx, tx.q(), factKey{kind: "email template", s: kind}, same[[2]string], func(ctx context.Context, q q) ([2]string, error) {
+		var t [2]string
+		err := q.row(ctx, `SELECT subject, body FROM email_templates WHERE kind = ?`, kind).Scan(&t[0], &t[1])
+		if errors.Is(err, sql.ErrNoRows) {
+			return t, nil
+		}
+		if err != nil {
+			return t, fmt.Errorf("email template %s: %w", kind, err)
+		}
+		return t, nil
+	})
+	return t[0], t[1], err
 }
 
 // SetEmailTemplate stores the templates of a kind; two empty texts remove

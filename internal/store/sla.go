@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,20 +51,30 @@ func (s *Store) Calendars(ctx context.Context) ([]hours.CalendarRow, error) {
 
 // CalendarByID reads one calendar inside the transaction.
 func (tx *Tx) CalendarByID(ctx context.Context, calendarID int64) (*hours.CalendarRow, error) {
-	var r hours.CalendarRow
-	if err := scanCalendar(tx.q().row(ctx, `SELECT `+calendarColumns+` FROM calendars WHERE id = ?`, calendarID), &r); err != nil {
-		return nil, notFound(err, "calendar")
-	}
-	return &r, nil
+	return fact(ctx, tx.q(), factKey{kind: "calendar", a: calendarID}, cloneCalendar, func(ctx context.Context, q q) (*hours.CalendarRow, error) {
+		var r hours.CalendarRow
+		if err := scanCalendar(q.row(ctx, `SELECT `+calendarColumns+` FROM calendars WHERE id = ?`, calendarID), &r); err != nil {
+			return nil, notFound(err, "calendar")
+		}
+		return &r, nil
+	})
 }
 
 // CalendarByName reads one calendar inside the transaction.
 func (tx *Tx) CalendarByName(ctx context.Context, name string) (*hours.CalendarRow, error) {
-	var r hours.CalendarRow
-	if err := scanCalendar(tx.q().row(ctx, `SELECT `+calendarColumns+` FROM calendars WHERE name = ?`, name), &r); err != nil {
-		return nil, notFound(err, "calendar "+name)
-	}
-	return &r, nil
+	return fact(ctx, tx.q(), factKey{kind: "calendar", s: name}, cloneCalendar, func(ctx context.Context, q q) (*hours.CalendarRow, error) {
+		var r hours.CalendarRow
+		if err := scanCalendar(q.row(ctx, `SELECT `+calendarColumns+` FROM calendars WHERE name = ?`, name), &r); err != nil {
+			return nil, notFound(err, "calendar "+name)
+		}
+		return &r, nil
+	})
+}
+
+func cloneCalendar(r *hours.CalendarRow) *hours.CalendarRow {
+	c := *r
+	c.Holidays = slices.Clone(r.Holidays)
+	return &c
 }
 
 // SaveCalendar creates (ID zero) or updates a calendar.
@@ -91,15 +102,22 @@ func (tx *Tx) SaveCalendar(ctx context.Context, r *hours.CalendarRow, now time.T
 
 // SLATarget reads the target for a deployment, level, priority and kind.
 func (tx *Tx) SLATarget(ctx context.Context, dep desk.Deployment, level desk.SupportLevel, p desk.Priority, kind desk.ClockKind) (*desk.SLATarget, error) {
-	t := desk.SLATarget{Deployment: dep, Level: level, Priority: p, Kind: kind}
-	var unit string
-	err := tx.q().row(ctx, `SELECT amount, unit FROM sla_targets
-		WHERE deployment = ? AND level = ? AND priority = ? AND kind = ?`,
-		string(dep), string(level), string(p), string(kind)).Scan(&t.Amount, &unit)
+	key := factKey{kind: "service-level target", s: string(dep) + "\x00" + string(level) + "\x00" + string(p) + "\x00" + string(kind)}
+	t, err := fact(ctx, tx.q(), key, same[desk.SLATarget], func(ctx context.Context, q q) (desk.SLATarget, error) {
+		t := desk.SLATarget{Deployment: dep, Level: level, Priority: p, Kind: kind}
+		var unit string
+		err := q.row(ctx, `SELECT amount, unit FROM sla_targets
+			WHERE deployment = ? AND level = ? AND priority = ? AND kind = ?`,
+			string(dep), string(level), string(p), string(kind)).Scan(&t.Amount, &unit)
+		if err != nil {
+			return t, notFound(err, "service-level target")
+		}
+		t.Unit = desk.TargetUnit(unit)
+		return t, nil
+	})
 	if err != nil {
-		return nil, notFound(err, "service-level target")
+		return nil, err
 	}
-	t.Unit = desk.TargetUnit(unit)
 	return &t, nil
 }
 

@@ -64,6 +64,9 @@ type Store struct {
 	scheduled atomic.Pointer[func()]
 	// writes counts the committed write transactions (Writes).
 	writes atomic.Int64
+	// facts keeps the facts nearly every request reads (facts.go), once
+	// the schema has their version (useFacts).
+	facts atomic.Pointer[facts]
 }
 
 // Writes is how many writes (Write calls) have committed: with SQLite's
@@ -197,6 +200,9 @@ func (s *Store) Close() error {
 	if s.batch != nil {
 		s.batch.close()
 	}
+	if f := s.facts.Load(); f != nil {
+		f.close()
+	}
 	prepared := errors.Join(s.wPrepared.close(), s.rPrepared.close())
 	if s.r == s.w {
 		return errors.Join(prepared, s.w.Close())
@@ -227,6 +233,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", s.dialect.name, err)
 	}
+	s.useFacts()
 	if len(applied) > 0 {
 		// A migration can rewrite a table (a restore is followed by its
 		// migrations too): the planner gets fresh statistics at once.
@@ -266,7 +273,18 @@ func (s *Store) Migrated(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("check migrations: %w", err)
 	}
+	if !pending {
+		s.useFacts()
+	}
 	return !pending, nil
+}
+
+// useFacts starts keeping facts in memory, once the schema is the one
+// this build knows (migration 00021 made their version).
+func (s *Store) useFacts() {
+	if s.facts.Load() == nil {
+		s.facts.CompareAndSwap(nil, newFacts(s.read))
+	}
 }
 
 func (s *Store) migrator() (*goose.Provider, error) {
@@ -332,6 +350,10 @@ type Tx struct {
 	uninterrupted bool
 	// scheduled says a job was scheduled or revived (OnSchedule).
 	scheduled bool
+	// facts is the store's memory of facts; memo the version this
+	// transaction read.
+	facts *facts
+	memo  factsMemo
 }
 
 // Write runs fn in a transaction and commits it when fn returns nil. A
@@ -351,7 +373,7 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op; on error the cause is returned
-	t := &Tx{tx: tx, d: s.dialect, prepared: s.wPrepared}
+	t := &Tx{tx: tx, d: s.dialect, prepared: s.wPrepared, facts: s.facts.Load()}
 	if err := fn(t); err != nil {
 		return missingParent(err)
 	}
@@ -374,6 +396,7 @@ func (tx *Tx) TakeTurn(ctx context.Context, name string) error {
 	if tx.d.name != "postgres" {
 		return nil
 	}
+	tx.memo.known = false // another transaction may have changed the facts while this one waited
 	if _, err := tx.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, name); err != nil {
 		return fmt.Errorf("take a turn on %s: %w", name, err)
 	}
@@ -403,11 +426,18 @@ type q struct {
 	tx       *sql.Tx
 	// uninterrupted ignores the end of the callers' contexts.
 	uninterrupted bool
+	// facts is the store's memory of facts (nil: none); memo, in a
+	// transaction, the version it read.
+	facts *facts
+	memo  *factsMemo
 }
 
 // start returns the context a statement runs under and its text for the
 // dialect.
 func (q q) start(ctx context.Context, query string) (context.Context, string) {
+	if q.memo != nil && q.memo.known && forgetsFactsVersion(query) {
+		q.memo.known = false
+	}
 	if q.uninterrupted {
 		ctx = context.WithoutCancel(ctx)
 	}
@@ -481,11 +511,15 @@ func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
 }
 
 // read returns a querier on the read pool.
-func (s *Store) read() q { return q{db: s.r, d: s.dialect, lost: s.dropIdle, prepared: s.rPrepared} }
+func (s *Store) read() q {
+	return q{db: s.r, d: s.dialect, lost: s.dropIdle, prepared: s.rPrepared, facts: s.facts.Load()}
+}
 
 // write returns a querier on the write pool, outside a transaction, for
 // the few writes that need none (marks of use, login failures).
-func (s *Store) write() q { return q{db: s.w, d: s.dialect, lost: s.dropIdle, prepared: s.wPrepared} }
+func (s *Store) write() q {
+	return q{db: s.w, d: s.dialect, lost: s.dropIdle, prepared: s.wPrepared, facts: s.facts.Load()}
+}
 
 // dropIdle closes the idle connections, after one was found lost.
 func (s *Store) dropIdle() {

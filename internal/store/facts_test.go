@@ -1,0 +1,216 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store"
+	"github.com/caseport/caseport/internal/store/storetest"
+)
+
+// TestFactsFollowEveryChange: the facts kept in memory (facts.go) are
+// those of the database after every change, read outside a transaction or
+// inside one, including the changing transaction itself; a change rolled
+// back changes nothing; and what a caller gets is its own copy.
+func TestFactsFollowEveryChange(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Second)
+		var combo desk.Combination
+		var contract desk.Contract
+		var contactID int64
+		write := func(fn func(tx *store.Tx) error) {
+			t.Helper()
+			if err := s.Write(ctx, fn); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write(func(tx *store.Tx) error {
+			companyID, err := tx.CreateCompany(ctx, &desk.Company{OrgID: "ORG-F", Name: "Facts", Country: "France"}, now)
+			if err != nil {
+				return err
+			}
+			combo = desk.Combination{SoldToID: companyID, EndUserID: companyID}
+			contract = desk.Contract{
+				Number: "F-1", SoldToID: companyID, EndUserID: companyID, Level: desk.BusinessCare, Deployment: desk.Cloud,
+				Starts: now.AddDate(0, -1, 0), Ends: now.AddDate(1, 0, 0), State: desk.ContractActive,
+			}
+			if contract.ID, err = tx.CreateContract(ctx, &contract, now); err != nil {
+				return err
+			}
+			contactID, err = tx.CreateUser(ctx, &desk.User{Kind: desk.KindContact, Email: "f@example.com", FirstName: "Fay", LastName: "Acts", CompanyID: companyID}, "", "", now)
+			if err != nil {
+				return err
+			}
+			if err := tx.AcceptTerms(ctx, contactID, desk.TermsVersion, now); err != nil {
+				return err
+			}
+			return tx.SetGrant(ctx, desk.Grant{ContactID: contactID, Combination: combo, Level: desk.ReadWrite, GrantedAt: now}, 0)
+		})
+		level := func(tx *store.Tx) desk.AccessLevel {
+			t.Helper()
+			var a *desk.Actor
+			var err error
+			if tx != nil {
+				a, err = tx.Actor(ctx, contactID, now)
+			} else {
+				a, err = s.Actor(ctx, contactID, now)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.Level(combo)
+		}
+		// Read twice outside a transaction: the second comes from memory.
+		for range 2 {
+			if got := level(nil); got != desk.ReadWrite {
+				t.Fatalf("level = %s, want Read-Write", got)
+			}
+		}
+
+		// The copy: changing an actor does not change the next one.
+		a, err := s.Actor(ctx, contactID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.User.FirstName, a.Levels[combo] = "Changed", desk.NoAccess
+		if b, err := s.Actor(ctx, contactID, now); err != nil || b.User.FirstName != "Fay" || b.Level(combo) != desk.ReadWrite {
+			t.Errorf("after a caller changed its actor the next is %+v %v, want Fay at Read-Write", b, err)
+		}
+
+		// A change rolled back changes nothing.
+		refused := errors.New("refused")
+		err = s.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.SetGrant(ctx, desk.Grant{ContactID: contactID, Combination: combo, Level: desk.NoAccess}, 0); err != nil {
+				return err
+			}
+			if got := level(tx); got != desk.NoAccess {
+				t.Errorf("in the transaction that removed the grant: level %s, want none", got)
+			}
+			return refused
+		})
+		if !errors.Is(err, refused) {
+			t.Fatal(err)
+		}
+		if got := level(nil); got != desk.ReadWrite {
+			t.Errorf("after a rolled-back removal: level %s, want Read-Write", got)
+		}
+
+		// The contract ends: a Read-Write grant counts as Read-Only, seen
+		// by the changing transaction, by the next one and outside.
+		write(func(tx *store.Tx) error {
+			if got := level(tx); got != desk.ReadWrite {
+				t.Errorf("before the change, in a transaction: level %s, want Read-Write", got)
+			}
+			ended := contract
+			ended.Ends = now.AddDate(0, 0, -1)
+			if err := tx.UpdateContract(ctx, &ended); err != nil {
+				return err
+			}
+			if got := level(tx); got != desk.ReadOnly {
+				t.Errorf("in the transaction that ended the contract: level %s, want Read-Only", got)
+			}
+			return nil
+		})
+		write(func(tx *store.Tx) error {
+			if got := level(tx); got != desk.ReadOnly {
+				t.Errorf("in the next transaction: level %s, want Read-Only", got)
+			}
+			return nil
+		})
+		if got := level(nil); got != desk.ReadOnly {
+			t.Errorf("outside, after the contract ended: level %s, want Read-Only", got)
+		}
+
+		// Approvers, the catalogue, settings: each change is seen.
+		write(func(tx *store.Tx) error { return tx.SetApprover(ctx, combo.SoldToID, contactID, true) })
+		if a, err := s.Actor(ctx, contactID, now); err != nil || !slices.Equal(a.Approves, []int64{combo.SoldToID}) {
+			t.Errorf("after becoming approver: approves %v %v", a.Approves, err)
+		}
+		if _, err := s.Catalog(ctx); err != nil {
+			t.Fatal(err)
+		}
+		write(func(tx *store.Tx) error {
+			if _, err := tx.CreateProduct(ctx, "Fresh product"); err != nil {
+				return err
+			}
+			cat, err := tx.Catalog(ctx)
+			if err != nil || !slices.ContainsFunc(cat.Products, func(p desk.Product) bool { return p.Name == "Fresh product" }) {
+				t.Errorf("in the transaction that added a product: catalogue %+v %v", cat, err)
+			}
+			return err
+		})
+		cat, err := s.Catalog(ctx)
+		if err != nil || !slices.ContainsFunc(cat.Products, func(p desk.Product) bool { return p.Name == "Fresh product" }) {
+			t.Errorf("after a product was added: catalogue %+v %v", cat, err)
+		}
+		if v, err := s.Setting(ctx, "facts-test", "default"); err != nil || v != "default" {
+			t.Fatalf("setting = %q %v", v, err)
+		}
+		write(func(tx *store.Tx) error { return tx.SetSetting(ctx, "facts-test", "set") })
+		if v, err := s.Setting(ctx, "facts-test", "default"); err != nil || v != "set" {
+			t.Errorf("after it was set: setting = %q %v, want set", v, err)
+		}
+	})
+}
+
+// TestFactsSeeOtherInstances: two stores on one database (two instances
+// of a cluster, or a command run beside the server) each see the other's
+// changes at once.
+func TestFactsSeeOtherInstances(t *testing.T) {
+	t.Parallel()
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			url := e.URL(t)
+			open := func() *store.Store {
+				s, err := store.Open(ctx, url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = s.Close() })
+				if err := s.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+			one, two := open(), open()
+			for i, want := range []string{"first", "second", "third"} {
+				writer, reader := one, two
+				if i%2 == 1 {
+					writer, reader = two, one
+				}
+				if err := writer.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(ctx, "shared", want) }); err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range []*store.Store{reader, writer, reader} {
+					if got, err := s.Setting(ctx, "shared", ""); err != nil || got != want {
+						t.Errorf("after %q was set: %q %v", want, got, err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestFactTablesMoveTheVersion: every table a kept fact is read from has
+// the triggers that move the version, on both engines.
+func TestFactTablesMoveTheVersion(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		got, err := s.FactTriggerTables(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := slices.Sorted(slices.Values(store.FactTables))
+		if !slices.Equal(got, want) {
+			t.Errorf("tables with the facts' triggers: %v, want %v", got, want)
+		}
+	})
+}

@@ -3,8 +3,10 @@ package store_test
 import (
 	"context"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -192,9 +194,13 @@ func benchCaseLists(b *testing.B, d *benchSet) {
 }
 
 // BenchmarkCreateCase measures opening a case (the case row and its first
-// feed entry, in one transaction) in a store that already holds n cases.
-// The cases it adds are removed afterwards, so the kept data set stays as
-// built.
+// feed entry, in one transaction) in a store that already holds n cases:
+// one write at a time ("serial"), and eight at once ("c8", as the HTTP
+// load client sends them), where SQLite commits the writes waiting
+// together (batcher). It is the floor under `caseport bench`'s
+// open-case: the rest of a create (audit, clock, jobs, email) and the
+// request come on top. The cases it adds are removed afterwards, so the
+// kept data set stays as built.
 func BenchmarkCreateCase(b *testing.B) {
 	ctx := context.Background()
 	for _, e := range storetest.Engines(b) {
@@ -213,8 +219,9 @@ func BenchmarkCreateCase(b *testing.B) {
 						b.Error(err)
 					}
 				})
-				i := 0
-				for b.Loop() {
+				var opened atomic.Int64
+				create := func() error {
+					i := int(opened.Add(1))
 					company := d.company(i)
 					now := time.Now().UTC()
 					summary, description := d.sh.NewCaseText(company, i)
@@ -226,7 +233,7 @@ func BenchmarkCreateCase(b *testing.B) {
 						Priority: desk.PriorityMedium, Status: desk.StatusOpen, SubStatus: desk.SubNew,
 						Stage: desk.StageProduction, CreatedAt: now, UpdatedAt: now,
 					}
-					err := d.s.Write(ctx, func(tx *store.Tx) error {
+					return d.s.Write(ctx, func(tx *store.Tx) error {
 						id, err := tx.CreateCase(ctx, c)
 						if err != nil {
 							return err
@@ -237,11 +244,26 @@ func BenchmarkCreateCase(b *testing.B) {
 						})
 						return err
 					})
-					if err != nil {
-						b.Fatal(err)
-					}
-					i++
 				}
+				b.Run("serial", func(b *testing.B) {
+					for b.Loop() {
+						if err := create(); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+				b.Run("c8", func(b *testing.B) {
+					// RunParallel starts GOMAXPROCS×parallelism goroutines.
+					b.SetParallelism(max(1, 8/runtime.GOMAXPROCS(0)))
+					b.RunParallel(func(pb *testing.PB) {
+						for pb.Next() {
+							if err := create(); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					})
+				})
 			})
 		}
 	}

@@ -214,3 +214,84 @@ func TestFactTablesMoveTheVersion(t *testing.T) {
 		}
 	})
 }
+
+// TestCaseNamesFollowRenames: the names shown beside a case (from the
+// facts in memory) are the new ones at once after a company, a contact, a
+// product or a component is renamed.
+func TestCaseNamesFollowRenames(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Second)
+		var company desk.Company
+		var contact desk.User
+		var caseID, productID, componentID int64
+		err := s.Write(ctx, func(tx *store.Tx) error {
+			company = desk.Company{OrgID: "ORG-N", Name: "Old Name Ltd", Country: "France"}
+			var err error
+			if company.ID, err = tx.CreateCompany(ctx, &company, now); err != nil {
+				return err
+			}
+			contact = desk.User{Kind: desk.KindContact, Email: "n@example.com", FirstName: "Nora", LastName: "Before", CompanyID: company.ID}
+			if contact.ID, err = tx.CreateUser(ctx, &contact, "", "", now); err != nil {
+				return err
+			}
+			if productID, err = tx.CreateProduct(ctx, "Old Product"); err != nil {
+				return err
+			}
+			if componentID, err = tx.CreateComponent(ctx, productID, "Old Component"); err != nil {
+				return err
+			}
+			caseID, err = tx.CreateCase(ctx, &desk.Case{
+				SoldToID: company.ID, EndUserID: company.ID, ContactID: contact.ID, Type: desk.TypeSupport, SubType: "Problem",
+				ProductID: productID, ComponentID: componentID, Summary: "Names", Description: "Names follow renames",
+				Priority: desk.PriorityMedium, Status: desk.StatusOpen, SubStatus: desk.SubNew, Stage: desk.StageProduction,
+				CreatedAt: now, UpdatedAt: now,
+			})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := func() []string {
+			t.Helper()
+			c, err := s.Case(ctx, caseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := s.Cases(ctx, desk.CaseFilter{Scope: desk.CaseScope{All: true}, List: desk.Queue})
+			if err != nil || len(page.Cases) != 1 {
+				t.Fatalf("queue: %+v %v", page, err)
+			}
+			l := page.Cases[0]
+			if got, want := []string{l.SoldToName, l.EndUserName, l.ContactName, l.OwnerName, l.ProductName, l.ComponentName},
+				[]string{c.SoldToName, c.EndUserName, c.ContactName, c.OwnerName, c.ProductName, c.ComponentName}; !slices.Equal(got, want) {
+				t.Errorf("names in the queue %q, on the case %q", got, want)
+			}
+			return []string{c.SoldToName, c.ContactName, c.ProductName, c.ComponentName}
+		}
+		if got, want := names(), []string{"Old Name Ltd", "Nora Before", "Old Product", "Old Component"}; !slices.Equal(got, want) {
+			t.Errorf("names = %q, want %q", got, want)
+		}
+		err = s.Write(ctx, func(tx *store.Tx) error {
+			company.Name = "New Name Ltd"
+			if err := tx.UpdateCompany(ctx, &company); err != nil {
+				return err
+			}
+			contact.LastName = "After"
+			if err := tx.UpdateProfile(ctx, &contact); err != nil {
+				return err
+			}
+			if err := tx.Exec(ctx, `UPDATE products SET name = 'New Product' WHERE id = ?`, productID); err != nil {
+				return err
+			}
+			return tx.Exec(ctx, `UPDATE components SET name = 'New Component' WHERE id = ?`, componentID)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := names(), []string{"New Name Ltd", "Nora After", "New Product", "New Component"}; !slices.Equal(got, want) {
+			t.Errorf("after the renames: names = %q, want %q", got, want)
+		}
+	})
+}

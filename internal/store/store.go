@@ -538,6 +538,14 @@ func notFound(err error, what string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
+// notFoundOrNil is notFound for an error, nil for none.
+func notFoundOrNil(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	return notFound(err, what)
+}
+
 // Timestamps are kept in UTC with microsecond precision, the precision
 // PostgreSQL keeps, so a time read back equals the time written and keyset
 // cursors compare equal on both engines.

@@ -396,7 +396,7 @@ func TestEffectiveLevel(t *testing.T) {
 // policy, asked through Authorize (forbidigo refuses HasRole and
 // Actor.Approver outside desk; this list keeps IsStaff to facts).
 var isStaffFacts = map[string]string{
-	"internal/store/access.go readActorFacts":                 "staff hold no grants: their actor has no levels",
+	"internal/store/access.go readActorFacts":        "staff hold no grants: their actor has no levels",
 	"internal/web/profile.go loadProfile":            "staff hold no grants: their profile lists none",
 	"internal/support/cases.go Update":               "a case's owner is a member of staff",
 	"internal/support/cases.go setStatus":            "the customer is emailed the status changes staff make",

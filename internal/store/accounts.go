@@ -245,7 +245,10 @@ func (tx *Tx) Contracts(ctx context.Context, f desk.ContractFilter) ([]desk.Cont
 }
 
 func contracts(ctx context.Context, on q, f desk.ContractFilter) ([]desk.Contract, error) {
-	key := factKey{kind: "contracts", a: f.SoldToID, b: f.EndUserID, s: strconv.FormatInt(f.ID, 10) + "/" + strconv.FormatInt(f.CompanyID, 10)}
+	if f.CompanyID != 0 || f.ID == 0 && (f.SoldToID == 0 || f.EndUserID == 0) {
+		return readContracts(ctx, on, f) // a company's or a vendor's: too many to keep
+	}
+	key := factKey{kind: "contracts", a: f.SoldToID, b: f.EndUserID, s: strconv.FormatInt(f.ID, 10)}
 	return fact(ctx, on, key, cloneContracts,
 		func(ctx context.Context, q q) ([]desk.Contract, error) { return readContracts(ctx, q, f) })
 }

@@ -155,13 +155,13 @@ func (s *Store) EstimateSearchesFrom(n float64) {
 // FactTables are the tables the facts kept in memory are read from.
 var FactTables = factTables
 
-// FactTriggerTables lists the tables with a trigger that moves the facts'
-// version.
-func (s *Store) FactTriggerTables(ctx context.Context) ([]string, error) {
-	query := `SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'facts_%' ORDER BY 1`
+// FactTriggers lists the triggers that move the facts' version, as
+// "table trigger".
+func (s *Store) FactTriggers(ctx context.Context) ([]string, error) {
+	query := `SELECT tbl_name || ' ' || name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'facts_%' ORDER BY 1`
 	if s.dialect.name == "postgres" {
-		query = `SELECT DISTINCT event_object_table FROM information_schema.triggers
-			WHERE trigger_name = 'facts_move_version' ORDER BY 1`
+		query = `SELECT c.relname || ' ' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+			WHERE t.tgname LIKE 'facts_%' ORDER BY 1`
 	}
 	rows, err := s.read().query(ctx, query)
 	if err != nil {
@@ -178,3 +178,6 @@ func (s *Store) FactTriggerTables(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// ForgetsFactsVersion is forgetsFactsVersion.
+var ForgetsFactsVersion = forgetsFactsVersion

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -53,6 +54,10 @@ type facts struct {
 	// read is the read pool, for the refills.
 	read func() q
 
+	// stop ends the refills when the store closes.
+	ctx  context.Context
+	stop context.CancelFunc
+
 	mu      sync.Mutex
 	version int64
 	entries map[factKey]any
@@ -61,8 +66,14 @@ type facts struct {
 	closed  bool
 }
 
+// maxRefills bounds the refills running at once: a transaction that reads
+// many facts it missed (an import) must not take the read pool's
+// connections from the requests.
+const maxRefills = 4
+
 func newFacts(read func() q) *facts {
-	return &facts{read: read, entries: map[factKey]any{}, filling: map[factKey]bool{}}
+	ctx, stop := context.WithCancel(context.Background())
+	return &facts{read: read, ctx: ctx, stop: stop, entries: map[factKey]any{}, filling: map[factKey]bool{}}
 }
 
 // factsMemo is a transaction's knowledge of the version: read once, kept
@@ -91,27 +102,37 @@ func (q q) factsVersion(ctx context.Context) (int64, bool, error) {
 	if q.memo != nil && q.memo.known {
 		return q.memo.version, q.memo.own, nil
 	}
+	v, own, err := q.readFactsVersion(ctx)
+	if err == nil && q.memo != nil {
+		*q.memo = factsMemo{version: v, known: true, own: own}
+	}
+	return v, own, err
+}
+
+// readFactsVersion reads the version from the database, whatever the
+// memo says.
+func (q q) readFactsVersion(ctx context.Context) (int64, bool, error) {
 	var v int64
 	var own bool
 	if err := q.row(ctx, q.d.factsVersionQuery()).Scan(&v, &own); err != nil {
 		return 0, false, fmt.Errorf("facts version: %w", err)
 	}
-	if q.memo != nil {
-		*q.memo = factsMemo{version: v, known: true, own: own}
-	}
 	return v, own, nil
 }
+
+// lockingSelect matches the clauses by which a SELECT locks rows, and so
+// may wait for another transaction.
+var lockingSelect = regexp.MustCompile(`(?i)\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|pg_advisory`)
 
 // forgetsFactsVersion says whether a statement may change the facts or
 // wait for another transaction (a write, a lock): after it a transaction
 // reads the version again.
 func forgetsFactsVersion(query string) bool {
 	query = strings.TrimSpace(query)
-	if !strings.HasPrefix(query, "SELECT") {
+	if len(query) < 6 || !strings.EqualFold(query[:6], "SELECT") {
 		return true
 	}
-	return strings.Contains(query, " FOR UPDATE") || strings.Contains(query, " FOR SHARE") ||
-		strings.Contains(query, " FOR NO KEY UPDATE") || strings.Contains(query, "pg_advisory")
+	return lockingSelect.MatchString(query)
 }
 
 // get returns the fact of key read at version v.
@@ -125,16 +146,13 @@ func (f *facts) get(v int64, key factKey) (any, bool) {
 	return x, ok
 }
 
-// put keeps a fact read at version v from committed data. A fact of an
-// older version than the memory's is dropped; a newer one starts the
-// memory again.
+// put keeps a fact read from committed data at version v (the version
+// before and after the read). A fact of another version than the memory's
+// starts it again: versions are random, not ordered.
 func (f *facts) put(v int64, key factKey, x any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	switch {
-	case v < f.version:
-		return
-	case v > f.version || len(f.entries) >= maxFacts:
+	if v != f.version || len(f.entries) >= maxFacts {
 		f.version, f.entries = v, map[factKey]any{}
 	}
 	f.entries[key] = x
@@ -144,7 +162,7 @@ func (f *facts) put(v int64, key factKey, x any) {
 // time per key, after a transaction missed it.
 func (f *facts) refill(key factKey, read func(context.Context, q) (any, error)) {
 	f.mu.Lock()
-	if f.closed || f.filling[key] {
+	if f.closed || f.filling[key] || len(f.filling) >= maxRefills {
 		f.mu.Unlock()
 		return
 	}
@@ -158,10 +176,10 @@ func (f *facts) refill(key factKey, read func(context.Context, q) (any, error)) 
 			delete(f.filling, key)
 			f.mu.Unlock()
 		}()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(f.ctx, 10*time.Second)
 		defer cancel()
 		q := f.read()
-		v, _, err := q.factsVersion(ctx)
+		v, _, err := q.readFactsVersion(ctx)
 		if err != nil {
 			return
 		}
@@ -169,21 +187,24 @@ func (f *facts) refill(key factKey, read func(context.Context, q) (any, error)) 
 		if err != nil {
 			return // the next read tries again; this one was only a refill
 		}
-		f.put(v, key, x)
+		if after, _, err := q.readFactsVersion(ctx); err == nil && after == v {
+			f.put(v, key, x)
+		}
 	}()
 }
 
-// close waits for the refills and starts no more.
+// close ends the refills, waits for them and starts no more.
 func (f *facts) close() {
 	f.mu.Lock()
 	f.closed = true
 	f.mu.Unlock()
+	f.stop()
 	f.fills.Wait()
 }
 
 // fact returns the fact of key: from memory when it was read at the
 // version on sees, else read with read and, when on sees committed data
-// (outside a transaction), kept. clone copies a fact for its caller, who may change it.
+// (outside a transaction) and the version did not move meanwhile, kept. clone copies a fact for its caller, who may change it.
 func fact[T any](ctx context.Context, on q, key factKey, clone func(T) T, read func(context.Context, q) (T, error)) (T, error) {
 	if on.facts == nil {
 		return read(ctx, on)
@@ -203,7 +224,11 @@ func fact[T any](ctx context.Context, on q, key factKey, clone func(T) T, read f
 		return x, err
 	}
 	if on.tx == nil {
-		on.facts.put(v, key, clone(x))
+		// Kept only if no change committed while it was read: then it is
+		// the facts of version v exactly.
+		if after, _, err := on.readFactsVersion(ctx); err == nil && after == v {
+			on.facts.put(v, key, clone(x))
+		}
 	} else if !own {
 		on.facts.refill(key, func(ctx context.Context, pool q) (any, error) { return read(ctx, pool) })
 	}

@@ -156,6 +156,12 @@ func TestFactsFollowEveryChange(t *testing.T) {
 		if v, err := s.Setting(ctx, "facts-test", "default"); err != nil || v != "set" {
 			t.Errorf("after it was set: setting = %q %v, want set", v, err)
 		}
+		if s.Dialect() == "postgres" { // SQLite has no TRUNCATE
+			write(func(tx *store.Tx) error { return tx.Exec(ctx, "TRUNCATE settings") })
+			if v, err := s.Setting(ctx, "facts-test", "default"); err != nil || v != "default" {
+				t.Errorf("after TRUNCATE: setting = %q %v, want the default", v, err)
+			}
+		}
 	})
 }
 
@@ -200,19 +206,51 @@ func TestFactsSeeOtherInstances(t *testing.T) {
 }
 
 // TestFactTablesMoveTheVersion: every table a kept fact is read from has
-// the triggers that move the version, on both engines.
+// the triggers that move the version for each kind of change, on both
+// engines (a migration that rebuilds a table on SQLite drops them).
 func TestFactTablesMoveTheVersion(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		got, err := s.FactTriggerTables(context.Background())
+		got, err := s.FactTriggers(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := slices.Sorted(slices.Values(store.FactTables))
+		var want []string
+		for _, table := range store.FactTables {
+			if s.Dialect() == "postgres" {
+				want = append(want, table+" facts_mark_changed", table+" facts_move_version", table+" facts_truncated")
+				continue
+			}
+			for _, op := range []string{"delete", "insert", "update"} {
+				want = append(want, table+" facts_"+table+"_"+op)
+			}
+		}
+		slices.Sort(want)
 		if !slices.Equal(got, want) {
-			t.Errorf("tables with the facts' triggers: %v, want %v", got, want)
+			t.Errorf("the facts' triggers:\n%q\nwant\n%q", got, want)
 		}
 	})
+}
+
+// TestLockingSelectsForgetTheVersion: a transaction reads the facts'
+// version again after a statement that may write or wait for a lock.
+func TestLockingSelectsForgetTheVersion(t *testing.T) {
+	t.Parallel()
+	for query, forgets := range map[string]bool{
+		"SELECT version FROM facts_version":                  false,
+		"select name from companies where id = ?":            false,
+		"SELECT id FROM cases WHERE id = ?\n\t\tFOR UPDATE":  true,
+		"SELECT id FROM jobs for no key update skip locked":  true,
+		"SELECT id FROM grants FOR KEY SHARE":                true,
+		"SELECT pg_advisory_xact_lock(hashtext($1))":         true,
+		"  INSERT INTO audit (at) VALUES (?)":                true,
+		"WITH x AS (SELECT 1) UPDATE cases SET summary = ''": true,
+		"SAVEPOINT batched_write":                            true,
+	} {
+		if got := store.ForgetsFactsVersion(query); got != forgets {
+			t.Errorf("forgetsFactsVersion(%q) = %v, want %v", query, got, forgets)
+		}
+	}
 }
 
 // TestCaseNamesFollowRenames: the names shown beside a case (from the

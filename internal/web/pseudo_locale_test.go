@@ -232,7 +232,9 @@ func pseudoWorld(t *testing.T, e *env) ([]visit, []string) {
 	if err := e.svc.Mail().ReceiveMail(ctx, "smtp", "quinn@elsewhere.example", []string{"support@vendor.example"}, []byte(raw)); err != nil {
 		t.Fatal(err)
 	}
-	w := worker.New(worker.Config{Store: e.store, Log: quietWeb()})
+	// The worker runs on the service's clock: before 10:00 UTC, today's
+	// 10:00 is still to come and its jobs would not be due by the real one.
+	w := worker.New(worker.Config{Store: e.store, Log: quietWeb(), Clock: e.clock.Now})
 	w.Handle(desk.JobInbound, e.svc.Jobs().ProcessInbound)
 	w.Handle(desk.JobMail, func(context.Context, *desk.Job) error { return nil })
 	if _, err := w.RunDue(ctx); err != nil {

@@ -302,3 +302,41 @@ func (p *Page) WaitUntil(expr string) {
 		p.t.Fatalf("browser (%s) at %s: waiting for %s: %v", p.size.Name, p.location(), expr, err)
 	}
 }
+
+// brokenWordsScript lists the words laid out over two lines: a word
+// breaks only at its spaces and hyphens (and after a slash), never inside
+// "OWNER", a date or "case_reopened". Text made to break anywhere (a
+// Case Feed's body, a mail's source, a secret) and words too long for
+// any line are left out.
+const brokenWordsScript = `(() => {
+  const skip = ".feed-body, .mail-body, .secret, .sha, script, style, noscript, .visually-hidden, .skip-link";
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n && out.length < 10; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest(skip) || !el.checkVisibility({visibilityProperty: true})) continue;
+    let clipped = false; // a table's header kept for screen readers on a phone
+    for (let a = el; a && !clipped; a = a.parentElement) clipped = a.getBoundingClientRect().width <= 1;
+    if (clipped) continue;
+    const re = /[^\s\-\/\u200b]+[\-\/]?/g;
+    let m;
+    while ((m = re.exec(n.data)) && out.length < 10) {
+      if (m[0].length > 24) continue;
+      const r = document.createRange();
+      r.setStart(n, m.index);
+      r.setEnd(n, m.index + m[0].length);
+      const lines = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+      if (lines.size > 1) out.push(JSON.stringify(m[0]) + " in " + el.tagName.toLowerCase() + (el.className ? "." + String(el.className).trim().replace(/\s+/g, ".") : ""));
+    }
+  }
+  return out;
+})()`
+
+// CheckWordsWhole fails the test if a word on the page is broken over
+// two lines.
+func (p *Page) CheckWordsWhole() {
+	p.t.Helper()
+	if broken := Eval[[]string](p, brokenWordsScript); len(broken) > 0 {
+		p.t.Errorf("%s at %s breaks words inside: %s", p.Path(), p.size.Name, strings.Join(broken, "; "))
+	}
+}

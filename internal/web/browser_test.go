@@ -185,6 +185,7 @@ func TestBrowserPagesFit(t *testing.T) {
 				}
 				p.Go(pg.path)
 				p.CheckFits()
+				p.CheckWordsWhole()
 				p.Screenshot(pg.name)
 			}
 			// A dead email's description reads as one phrase: no line of it

@@ -6,10 +6,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/i18n"
@@ -177,4 +179,51 @@ func setRetryAfter(w http.ResponseWriter, err error) {
 	if errors.As(err, &re) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(re.Wait.Seconds()))))
 	}
+}
+
+// notFoundPages answers a request no route matches with the 404 page in
+// the site's layout (a problem document under /api/), where the mux
+// would write its plain "404 page not found". Its other answers (405 for
+// a route asked with another method) stay the mux's.
+func (s *Server) notFoundPages(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		c := &notFoundCatcher{ResponseWriter: w}
+		mux.ServeHTTP(c, r)
+		if !c.caught {
+			return
+		}
+		err := fmt.Errorf("no route for %s %s: %w", r.Method, r.URL.Path, desk.ErrNotFound)
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.apiError(w, r, err)
+			return
+		}
+		a, _ := s.sessionActor(r) // signed out or not, the page is the same 404
+		s.errorPage(w, r, a, err)
+	})
+}
+
+// notFoundCatcher passes a response through unless its status is 404,
+// which it keeps back (caught) for a page of the site's own.
+type notFoundCatcher struct {
+	http.ResponseWriter
+	caught bool
+}
+
+func (c *notFoundCatcher) WriteHeader(status int) {
+	if status == http.StatusNotFound {
+		c.caught = true
+		return
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *notFoundCatcher) Write(b []byte) (int, error) {
+	if c.caught {
+		return len(b), nil
+	}
+	return c.ResponseWriter.Write(b)
 }

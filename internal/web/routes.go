@@ -117,7 +117,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("OPTIONS "+uploadsPath, tusOptions)
 	mux.HandleFunc("OPTIONS "+uploadsPath+"/{upload}", tusOptions)
 
-	return s.middleware(mux)
+	return s.middleware(s.notFoundPages(mux))
 }
 
 // middleware adds what every response needs: CSRF protection for

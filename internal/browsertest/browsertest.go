@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -306,8 +308,8 @@ func (p *Page) WaitUntil(expr string) {
 // brokenWordsScript lists the words laid out over two lines: a word
 // breaks only at its spaces and hyphens (and after a slash), never inside
 // "OWNER", a date or "case_reopened". Text made to break anywhere (a
-// Case Feed's body, a mail's source, a secret) and words too long for
-// any line are left out.
+// Case Feed's body, a mail's source, a secret), email addresses and words
+// too long for any line are left out.
 const brokenWordsScript = `(() => {
   const skip = ".feed-body, .mail-body, .secret, .sha, script, style, noscript, .visually-hidden, .skip-link";
   const out = [];
@@ -321,7 +323,7 @@ const brokenWordsScript = `(() => {
     const re = /[^\s\-\/\u200b]+[\-\/]?/g;
     let m;
     while ((m = re.exec(n.data)) && out.length < 10) {
-      if (m[0].length > 24) continue;
+      if (m[0].length > 24 || m[0].includes("@")) continue; // an address breaks where it must
       const r = document.createRange();
       r.setStart(n, m.index);
       r.setEnd(n, m.index + m[0].length);
@@ -339,4 +341,78 @@ func (p *Page) CheckWordsWhole() {
 	if broken := Eval[[]string](p, brokenWordsScript); len(broken) > 0 {
 		p.t.Errorf("%s at %s breaks words inside: %s", p.Path(), p.size.Name, strings.Join(broken, "; "))
 	}
+}
+
+// Open opens path on the server, whatever the answer's status (a 404
+// page is a page too), and returns the status and the MIME type.
+func (p *Page) Open(path string) (status int64, mime string) {
+	p.t.Helper()
+	p.navigate(func() error {
+		res, err := chromedp.Run(p.ctx, chromedp.NavigateResponse(p.base+path))
+		if err == nil && res != nil {
+			status, mime = res.Status, res.MimeType
+		}
+		return err
+	})
+	return status, mime
+}
+
+// Resize sets the tab's viewport to size; the page stays.
+func (p *Page) Resize(size Size) {
+	p.t.Helper()
+	p.do(chromedp.EmulateViewport(size.Width, size.Height))
+	p.size = size
+}
+
+// Size is the tab's viewport.
+func (p *Page) Size() Size { return p.size }
+
+// linksScript lists the addresses of the page's links to pages of the
+// same server, without their fragments.
+const linksScript = `[...document.querySelectorAll("a[href]")]
+  .map(a => new URL(a.href, location.href))
+  .filter(u => u.origin === location.origin)
+  .map(u => u.pathname + u.search)`
+
+// Links lists the paths (with queries) of the page's links to the same
+// server.
+func (p *Page) Links() []string {
+	p.t.Helper()
+	return Eval[[]string](p, linksScript)
+}
+
+// axeScript runs axe-core (already on the page) and lists its serious and
+// critical violations, one line per element: rule, impact, selector and
+// what is wrong.
+const axeScript = `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
+  .filter(v => v.impact === "serious" || v.impact === "critical")
+  .flatMap(v => v.nodes.map(n => v.id + " (" + v.impact + ") at " + n.target.join(" ") + ": " +
+    (n.failureSummary || v.help).replace(/\s+/g, " ").slice(0, 240))))`
+
+// Axe runs axe-core, whose source (axe.min.js) is src, on the page and
+// returns its serious and critical violations.
+func (p *Page) Axe(src string) []string {
+	p.t.Helper()
+	if !Eval[bool](p, "typeof axe === 'object'") {
+		Eval[bool](p, src+"\n;true")
+	}
+	return Await[[]string](p, axeScript)
+}
+
+// Await runs a JavaScript expression that gives a promise and returns
+// the value it settles with.
+func Await[T any](p *Page, expr string) T {
+	p.t.Helper()
+	return run(p, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+}
+
+// AddScript runs src in every page the tab opens from now on, before the
+// page's own scripts (a test tool such as axe-core: the browser compiles
+// it once, not on every page).
+func (p *Page) AddScript(src string) {
+	p.t.Helper()
+	p.do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src})
+		return err
+	}))
 }

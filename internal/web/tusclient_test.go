@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,67 +18,11 @@ import (
 	"github.com/caseport/caseport/internal/store/storetest/fixture"
 )
 
-// tus-js-client, the reference tus client, installed from the npm registry
-// with the versions in testdata/tusclient/package-lock.json, once per lock
-// file into the user's cache directory (never into the tree).
-var tusClient struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
+// tusClientDir is where tus-js-client, the reference tus client, is
+// installed with the versions in testdata/tusclient/package-lock.json.
 func tusClientDir(t *testing.T) string {
 	t.Helper()
-	_, nerr := exec.LookPath("node")
-	_, perr := exec.LookPath("npm")
-	if nerr != nil || perr != nil {
-		if os.Getenv("CASEPORT_TEST_NODE") != "" {
-			t.Fatalf("CASEPORT_TEST_NODE is set but node or npm is missing: %v %v", nerr, perr)
-		}
-		t.Skip("node and npm are needed to run tus-js-client; set CASEPORT_TEST_NODE=1 to require them")
-	}
-	tusClient.once.Do(func() {
-		lock, err := os.ReadFile("testdata/tusclient/package-lock.json")
-		if err != nil {
-			tusClient.err = err
-			return
-		}
-		sum := sha256.Sum256(lock)
-		cache, err := os.UserCacheDir()
-		if err != nil {
-			cache = os.TempDir()
-		}
-		dir := filepath.Join(cache, "caseport-tests", "tusclient-"+hex.EncodeToString(sum[:6]))
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			tusClient.err = err
-			return
-		}
-		for _, f := range []string{"package.json", "package-lock.json", "upload.mjs"} {
-			b, err := os.ReadFile(filepath.Join("testdata/tusclient", f))
-			if err == nil {
-				err = os.WriteFile(filepath.Join(dir, f), b, 0o600)
-			}
-			if err != nil {
-				tusClient.err = err
-				return
-			}
-		}
-		if _, err := os.Stat(filepath.Join(dir, "node_modules", "tus-js-client", "package.json")); err != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-			cmd.Dir = dir
-			if out, err := cmd.CombinedOutput(); err != nil {
-				tusClient.err = &exec.Error{Name: "npm ci: " + string(out), Err: err}
-				return
-			}
-		}
-		tusClient.dir = dir
-	})
-	if tusClient.err != nil {
-		t.Fatalf("installing tus-js-client: %v", tusClient.err)
-	}
-	return tusClient.dir
+	return npmDir(t, "tusclient", "tus-js-client/package.json")
 }
 
 type tusClientResult struct {

@@ -112,7 +112,8 @@ var funcs = template.FuncMap{
 		}
 		return template.HTML(b.String()) //nolint:gosec // every piece of text is escaped above
 	},
-	"lower": strings.ToLower,
+	"markdown": markdown,
+	"lower":    strings.ToLower,
 	// sentence shows a message made to be wrapped in others (a refusal:
 	// "case … is not closed") on its own: capital first, full stop last.
 	"sentence":      func(s string) string { return sentence(upperFirst(s)) },

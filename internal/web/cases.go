@@ -100,6 +100,13 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		return nil
 	}
 	q := r.URL.Query()
+	if !q.Has("list") && !desk.Anywhere(a, desk.OpenCase) {
+		// Who may not open cases has none of their own: their landing page
+		// is the cases they may follow.
+		q.Set("list", "group")
+		http.Redirect(w, r, "/cases?"+q.Encode(), http.StatusSeeOther)
+		return nil
+	}
 	ln, ok := listNames[q.Get("list")]
 	if !ok {
 		ln = listNames[""]

@@ -151,7 +151,7 @@ func templateIDs() (map[string]string, error) {
 		return nil, err
 	}
 	ids := map[string]string{}
-	known := []map[string]any{builtinsForParse(funcs), builtinsForParse(textFuncs(nil)), builtins}
+	known := []map[string]any{builtinsForParse(funcs), builtinsForParse(textFuncs(nil)), builtinsForParse(assetFuncs(nil)), builtins}
 	for _, f := range append(files, more...) {
 		src, err := fs.ReadFile(assets, f)
 		if err != nil {

@@ -180,13 +180,13 @@ type noData struct{}
 
 // parsePages parses the pages of every language of the catalogue, keyed by
 // language, then by the page's file name without .html.
-func parsePages(c *i18n.Catalogue) (map[string]map[string]*template.Template, error) {
+func parsePages(c *i18n.Catalogue, static staticAssets) (map[string]map[string]*template.Template, error) {
 	if err := checkTemplateIDs(c); err != nil {
 		return nil, err
 	}
 	byLang := make(map[string]map[string]*template.Template)
 	for _, tag := range c.Languages() {
-		pages, err := parseLanguage(c.Localizer(tag))
+		pages, err := parseLanguage(c.Localizer(tag), static)
 		if err != nil {
 			return nil, err
 		}
@@ -196,11 +196,12 @@ func parsePages(c *i18n.Catalogue) (map[string]map[string]*template.Template, er
 }
 
 // parseLanguage parses the layout and partials once, then each page on a
-// clone of them, with the catalogue's functions in one language. A page
-// that reads a key its data lacks fails to render rather than showing
-// nothing there.
-func parseLanguage(l *i18n.Localizer) (map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(funcs).Funcs(textFuncs(l)).ParseFS(assets, "assets/templates/layout.html", "assets/templates/partials/*.html")
+// clone of them, with the catalogue's functions in one language and
+// asset, the address of a static file under its hashed name
+// ({{asset "caseport.css"}}). A page that reads a key its data lacks
+// fails to render rather than showing nothing there.
+func parseLanguage(l *i18n.Localizer, static staticAssets) (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(funcs).Funcs(textFuncs(l)).Funcs(assetFuncs(static)).ParseFS(assets, "assets/templates/layout.html", "assets/templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}

@@ -1,18 +1,16 @@
 package web
 
 import (
-	"io/fs"
 	"net/http"
 )
 
 // Handler returns every route of the portal, the console and the API in
 // one table, wrapped in the middleware every request passes through.
 func (s *Server) Handler() http.Handler {
-	static, _ := fs.Sub(assets, "assets/static") // a constant path inside the embedded tree
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /static/{name}", s.static.serve)
 
 	// Sign-in and self-service without a session.
 	mux.Handle("GET /{$}", s.public(s.root))

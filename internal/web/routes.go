@@ -52,6 +52,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /profile/access", s.page(s.post(s.showProfile, s.requestAccess)))
 	mux.Handle("POST /profile/tokens", s.page(s.createToken))
 	mux.Handle("POST /profile/tokens/{id}/revoke", s.page(s.post(s.showProfile, s.revokeToken)))
+	mux.Handle("POST /profile/time-zone", s.page(s.post(s.showProfile, s.setTimeZone)))
 	mux.Handle("GET /access-requests", s.page(s.accessRequests))
 	mux.Handle("GET /access-requests/{id}", s.page(s.accessRequest))
 	mux.Handle("POST /access-requests/{id}/decision", s.page(s.post(s.showAccessRequest, s.decideAccessRequest)))

@@ -44,6 +44,10 @@ type Server struct {
 	catalogue *i18n.Catalogue
 	// static is the files under /static/, read and compressed at start-up.
 	static staticAssets
+	// now is the service's clock.
+	now func() time.Time
+	// zoned are the pages parsed for readers outside UTC.
+	zoned zonedPages
 }
 
 // Config holds what New needs.
@@ -75,7 +79,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := parsePages(cat, static)
+	pages, err := parsePages(cat, static, cfg.Service.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 		sla: svc.ServiceLevels(), transfers: svc.Transfers(), mail: svc.Mail(), jobs: svc.Jobs(),
 		importer: svc.Importer(), audit: svc.Audit(), ready: svc.Ready,
 		log: cfg.Log, secure: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies, pages: pages, catalogue: cat,
-		static: static,
+		static: static, now: svc.Now,
 	}, nil
 }
 

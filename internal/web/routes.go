@@ -105,6 +105,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /console/settings/email", s.staffPage(s.emailSettings))
 	mux.Handle("POST /console/settings/email", s.staffPage(s.post(s.showEmailSettings, s.saveEmailSettings)))
 	mux.Handle("GET /console/settings/files", s.staffPage(s.fileSettings))
+	mux.Handle("GET /console/style-guide", s.staffPage(s.styleGuide))
 	mux.Handle("POST /console/settings/files", s.staffPage(s.post(s.showFileSettings, s.saveFileSettings)))
 
 	// The JSON API, from its one table (apiRoutes: each area's rows in its

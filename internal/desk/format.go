@@ -23,7 +23,8 @@ type Text func(id string, args map[string]any) string
 type Date time.Time
 
 // DateTime is a moment as a message argument, written as format.datetime
-// says ("2 Jan 2006 15:04 UTC" in English); give it in UTC.
+// says in the reader's zone, named ("2 Jan 2006 15:04 UTC" in English for
+// a reader without one); give it in UTC.
 type DateTime time.Time
 
 // Size is a byte count as a message argument: 1.5 GB, 200.0 kB, 12 B in

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"fmt"
 	"net/mail"
 	"slices"
 	"strings"
@@ -67,6 +68,9 @@ type User struct {
 	TermsVersion    string
 	Disabled        bool
 	CreatedAt       time.Time
+	// TimeZone is the IANA zone the user reads times in; "" is their
+	// browser's on pages and UTC in emails.
+	TimeZone string
 }
 
 // Name is the user's full name.
@@ -260,4 +264,33 @@ func StaffWith(users []User, r Role) []User {
 		}
 	}
 	return out
+}
+
+// CheckTimeZone checks a time zone a user chose: "" (the browser's) or a
+// name of the time zone database such as Europe/Berlin.
+func CheckTimeZone(name string) error {
+	if name == "" {
+		return nil
+	}
+	if _, err := LoadZone(name); err != nil {
+		p := Problems{}
+		p.AddMessage("time_zone", "desk.time_zone.unknown", "Value", name)
+		return p.Err()
+	}
+	return nil
+}
+
+// LoadZone loads a zone of the time zone database by its IANA name.
+// Unlike time.LoadLocation it refuses "" and "Local" (the server's zone,
+// which says nothing of the reader's) and names that are not in the
+// database's form (a path, or longer than any zone's name).
+func LoadZone(name string) (*time.Location, error) {
+	if name == "" || name == "Local" || len(name) > 64 || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
+		return nil, fmt.Errorf("time zone %q: %w", name, ErrNotFound)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", name, ErrNotFound)
+	}
+	return loc, nil
 }

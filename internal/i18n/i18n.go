@@ -136,6 +136,24 @@ type Localizer struct {
 	cat *Catalogue
 	tag language.Tag
 	loc *goi18n.Localizer
+	// zone is where the reader is: moments (DateTime) are written in it;
+	// nil is UTC.
+	zone *time.Location
+}
+
+// In returns the localizer writing moments in zone (nil: UTC).
+func (l *Localizer) In(zone *time.Location) *Localizer {
+	c := *l
+	c.zone = zone
+	return &c
+}
+
+// Zone is the time zone the localizer writes moments in.
+func (l *Localizer) Zone() *time.Location {
+	if l.zone == nil {
+		return time.UTC
+	}
+	return l.zone
 }
 
 // Language is the localizer's language.
@@ -215,10 +233,10 @@ func (l *Localizer) DateLong(t time.Time) string {
 	return desk.FormatTime(t, "format.date_long", l.text)
 }
 
-// DateTime writes a moment on a page (format.datetime: "2 Jan 2006 15:04
-// UTC" in English); give it in UTC.
+// DateTime writes a moment on a page or in an email in the localizer's
+// zone, named (format.datetime: "2 Jan 2006 15:04 CET" in English).
 func (l *Localizer) DateTime(t time.Time) string {
-	return desk.FormatTime(t, "format.datetime", l.text)
+	return desk.FormatTime(t.In(l.Zone()), "format.datetime", l.text)
 }
 
 // Size writes a byte count (format.size.*: "1.5 MB" in English).

@@ -72,15 +72,25 @@ func (tx *Tx) AcceptTerms(ctx context.Context, userID int64, version string, now
 	return affected(res, fmt.Sprintf("user %d", userID))
 }
 
+// SetTimeZone records the time zone a user reads times in ("" for their
+// browser's).
+func (tx *Tx) SetTimeZone(ctx context.Context, userID int64, zone string) error {
+	res, err := tx.q().exec(ctx, `UPDATE users SET time_zone = ? WHERE id = ?`, zone, userID)
+	if err != nil {
+		return fmt.Errorf("set the time zone of user %d: %w", userID, err)
+	}
+	return affected(res, fmt.Sprintf("user %d", userID))
+}
+
 const userColumns = `id, kind, email, first_name, last_name, company_id, country, phone, mobile, pin, roles,
-	terms_accepted_at, terms_version, disabled, created_at`
+	terms_accepted_at, terms_version, disabled, created_at, time_zone`
 
 func scanUser(sc scanner, u *desk.User) error {
 	var kind, roles string
 	var pin *string
 	err := sc.Scan(&u.ID, &kind, &u.Email, &u.FirstName, &u.LastName, nullInt{&u.CompanyID}, &u.Country,
 		&u.Phone, &u.Mobile, &pin, &roles, nullTime{&u.TermsAcceptedAt}, &u.TermsVersion, &u.Disabled,
-		nullTime{&u.CreatedAt})
+		nullTime{&u.CreatedAt}, &u.TimeZone)
 	if err != nil {
 		return err
 	}

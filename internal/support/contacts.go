@@ -278,6 +278,20 @@ func (s *Accounts) AcceptTerms(ctx context.Context, r Request) error {
 	})
 }
 
+// SetTimeZone records the time zone the actor reads times in: a name of
+// the time zone database, or "" for their browser's (UTC in emails).
+func (s *Accounts) SetTimeZone(ctx context.Context, r Request, zone string) error {
+	if err := desk.Authorize(r.Actor, desk.ManageOwnProfile, desk.Target{}); err != nil {
+		return err
+	}
+	if err := desk.CheckTimeZone(zone); err != nil {
+		return err
+	}
+	return s.write(ctx, r, func(tx *store.Tx) error {
+		return tx.SetTimeZone(ctx, r.Actor.User.ID, zone)
+	})
+}
+
 // Contacts lists contacts, optionally of one company (staff).
 func (s *Accounts) Contacts(ctx context.Context, r Request, f desk.UserFilter) ([]desk.User, error) {
 	if err := desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}); err != nil {

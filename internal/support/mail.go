@@ -78,9 +78,18 @@ func DefaultMail(l *i18n.Localizer) (subject, body string) {
 	return l.T("mail.default.subject"), l.T("mail.default.body")
 }
 
-// mailLocalizer is the language of emails to u: English until users
-// choose a language.
-func mailLocalizer(*desk.User) *i18n.Localizer { return i18n.English() }
+// mailLocalizer is the language of emails to u, English until users
+// choose a language, and the zone their times are written in (and named):
+// u's own, or UTC.
+func mailLocalizer(u *desk.User) *i18n.Localizer {
+	l := i18n.English()
+	if u != nil && u.TimeZone != "" {
+		if z, err := desk.LoadZone(u.TimeZone); err == nil {
+			return l.In(z)
+		}
+	}
+	return l
+}
 
 // MailData is what an email template can use.
 type MailData struct {

@@ -132,6 +132,10 @@ func New(d Deps) *Service {
 // Cases returns the cases area.
 func (svc *Service) Cases() *Cases { return svc.cases }
 
+// Now is the service's clock, for pages that say how long ago a moment
+// was.
+func (svc *Service) Now() time.Time { return svc.cases.now() }
+
 // Accounts returns the accounts area.
 func (svc *Service) Accounts() *Accounts { return svc.accounts }
 

@@ -166,7 +166,7 @@ func templateProblems(t *testing.T) map[string][]string {
 // file.
 func checkTemplate(t *testing.T, name, src string) []string {
 	t.Helper()
-	known := []map[string]any{builtinsForParse(funcs), builtinsForParse(textFuncs(nil)), builtins}
+	known := templateFuncNames()
 	trees, err := parse.Parse(name, src, "", "", known...)
 	if err != nil {
 		t.Fatalf("parse %s: %v", name, err)
@@ -413,6 +413,7 @@ func TestScriptsShowNoLiteralText(t *testing.T) {
 var scriptWords = map[string]string{
 	"use strict": "a directive", "Location": "a response header", "case ": "a tus metadata key", ",filename ": "a tus metadata key",
 	",filetype ": "a tus metadata key", "sha256 ": "a tus checksum's algorithm", "HTTP ": "a status line's start, before its code",
+	"; path=/; max-age=31536000; samesite=lax": "a cookie's attributes", "; secure": "a cookie's attribute",
 }
 
 // readsAsWords reports whether a literal reads as text for people: words

@@ -68,28 +68,14 @@ func textFuncs(l *i18n.Localizer) template.FuncMap {
 		"describe": func(u desk.TargetUnit, amount int) string { return l.Message(u.Description(amount)) },
 		// lang is the page's language, for <html lang>.
 		"lang": func() string { return l.Language().String() },
-		// date and datetime write a day and a moment (in UTC) as the
-		// language does; the zero time shows nothing.
+		// date writes a calendar day (a contract's start, stored as UTC
+		// midnight) as the language does, in UTC whatever the reader's
+		// zone; the zero time shows nothing. Moments are timeFuncs'.
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
 			}
 			return l.Date(t.UTC())
-		},
-		// dateLong writes a day as a sentence does, and as the use cases'
-		// messages write theirs (desk.Date): "Escalated on 1 December
-		// 2026" beside "escalated on 1 December 2026; …".
-		"dateLong": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return l.DateLong(t.UTC())
-		},
-		"datetime": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return l.DateTime(t.UTC())
 		},
 		// bytes writes a size: {{bytes .Size}}.
 		"bytes": func(n int64) string { return l.Size(n) },
@@ -139,6 +125,12 @@ func (s *Server) loc(r *http.Request) *i18n.Localizer {
 	return s.catalogue.Localizer(s.catalogue.Match(r.Header.Values("Accept-Language")...))
 }
 
+// templateFuncNames are the names of every template function, for
+// reading the templates' parse trees without executing them.
+func templateFuncNames() []map[string]any {
+	return []map[string]any{builtinsForParse(funcs), builtinsForParse(textFuncs(nil)), builtinsForParse(assetFuncs(nil)), builtinsForParse(timeFuncs(nil, nil)), builtins}
+}
+
 // templateIDs lists the catalogue IDs the templates use, with the file of
 // each. An ID must be a string literal, so that this list is complete.
 func templateIDs() (map[string]string, error) {
@@ -151,7 +143,7 @@ func templateIDs() (map[string]string, error) {
 		return nil, err
 	}
 	ids := map[string]string{}
-	known := []map[string]any{builtinsForParse(funcs), builtinsForParse(textFuncs(nil)), builtins}
+	known := templateFuncNames()
 	for _, f := range append(files, more...) {
 		src, err := fs.ReadFile(assets, f)
 		if err != nil {

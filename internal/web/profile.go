@@ -35,6 +35,8 @@ type profileData struct {
 	Combos       []support.Combo // contacts only
 	NewToken     string
 	NewTokenName string
+	// TimeZones are the zones the reader may choose.
+	TimeZones []string
 }
 
 // loadProfile gathers what the profile page shows.
@@ -97,8 +99,9 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, a *desk.Act
 	u := data.P.User
 	form = withDefaults(form, url.Values{
 		"first_name": {u.FirstName}, "last_name": {u.LastName}, "country": {u.Country},
-		"phone": {u.Phone}, "mobile": {u.Mobile},
+		"phone": {u.Phone}, "mobile": {u.Mobile}, "time_zone": {u.TimeZone},
 	})
+	data.TimeZones = timeZones
 	// The page shows the PIN.
 	w.Header().Set("Cache-Control", "no-store")
 	render(s, w, r, status, pageProfile, &view{Title: s.loc(r).T("title.your_profile"), User: a.User, Form: form, Errors: errs}, data)
@@ -113,6 +116,12 @@ func (s *Server) updateProfile(r *http.Request, req support.Request) (string, st
 		Country: r.PostForm.Get("country"), Phone: r.PostForm.Get("phone"), Mobile: r.PostForm.Get("mobile"),
 	}
 	return "/profile", s.loc(r).T("notice.your_details_are_saved"), s.accounts.UpdateOwnProfile(r.Context(), req, in)
+}
+
+// setTimeZone saves the zone the user reads times in ("" for their
+// browser's).
+func (s *Server) setTimeZone(r *http.Request, req support.Request) (string, string, error) {
+	return "/profile", s.loc(r).T("page.profile.time_zone_saved"), s.accounts.SetTimeZone(r.Context(), req, r.PostForm.Get("time_zone"))
 }
 
 func (s *Server) acceptTerms(r *http.Request, req support.Request) (string, string, error) {

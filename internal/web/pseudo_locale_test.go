@@ -88,6 +88,7 @@ var knownEnglish = func() []knownText {
 		{`^Case \d{10} escalated(: .+)?$`, "an email's subject, as written for its recipient"},
 		// Names the code gives, not words.
 		{`^mail$`, "a job's kind (desk.JobMail), a name shown on the Dead jobs page"},
+		{`^((Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)/[A-Za-z0-9_+/-]+|UTC)$`, "a zone's name in the time zone database, on the profile's choice of zones"},
 	}
 	// The case types' sub-types are stored values (desk.CaseTypes), shown
 	// as stored beside their type's label.

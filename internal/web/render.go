@@ -184,13 +184,13 @@ type noData struct{}
 
 // parsePages parses the pages of every language of the catalogue, keyed by
 // language, then by the page's file name without .html.
-func parsePages(c *i18n.Catalogue) (map[string]map[string]*template.Template, error) {
+func parsePages(c *i18n.Catalogue, static staticAssets, now func() time.Time) (map[string]map[string]*template.Template, error) {
 	if err := checkTemplateIDs(c); err != nil {
 		return nil, err
 	}
 	byLang := make(map[string]map[string]*template.Template)
 	for _, tag := range c.Languages() {
-		pages, err := parseLanguage(c.Localizer(tag))
+		pages, err := parseLanguage(c.Localizer(tag), static, now)
 		if err != nil {
 			return nil, err
 		}
@@ -200,11 +200,13 @@ func parsePages(c *i18n.Catalogue) (map[string]map[string]*template.Template, er
 }
 
 // parseLanguage parses the layout and partials once, then each page on a
-// clone of them, with the catalogue's functions in one language. A page
-// that reads a key its data lacks fails to render rather than showing
-// nothing there.
-func parseLanguage(l *i18n.Localizer) (map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(funcs).Funcs(textFuncs(l)).ParseFS(assets, "assets/templates/layout.html", "assets/templates/partials/*.html")
+// clone of them, with the catalogue's functions in one language, the
+// moments' in the localizer's zone (timeFuncs, counting from now) and
+// asset, the address of a static file under its hashed name
+// ({{asset "caseport.css"}}). A page that reads a key its data lacks
+// fails to render rather than showing nothing there.
+func parseLanguage(l *i18n.Localizer, static staticAssets, now func() time.Time) (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(funcs).Funcs(textFuncs(l)).Funcs(timeFuncs(l, now)).Funcs(assetFuncs(static)).ParseFS(assets, "assets/templates/layout.html", "assets/templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -230,7 +232,13 @@ func parseLanguage(l *i18n.Localizer) (map[string]*template.Template, error) {
 // first, so a template error becomes a clean 500 rather than half a page.
 func render[T any](s *Server, w http.ResponseWriter, r *http.Request, status int, p page[T], v *view, data T) {
 	name := p.name
-	t, ok := s.pages[s.language(r)][name]
+	pages, err := s.pagesFor(s.language(r), zoneOf(r, v.User))
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "parse pages", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	t, ok := pages[name]
 	if !ok {
 		s.log.ErrorContext(r.Context(), "no such page template", "page", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -250,7 +258,7 @@ func render[T any](s *Server, w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	var buf bytes.Buffer
-	err := t.ExecuteTemplate(&buf, "layout", v)
+	err = t.ExecuteTemplate(&buf, "layout", v)
 	if _, heading := v.Errors[formLevel]; err == nil && len(v.Errors) > 0 && !heading {
 		// The error summary comes before the fields: it lists them in the
 		// order the first rendering showed their messages, and links only

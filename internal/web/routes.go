@@ -1,18 +1,16 @@
 package web
 
 import (
-	"io/fs"
 	"net/http"
 )
 
 // Handler returns every route of the portal, the console and the API in
 // one table, wrapped in the middleware every request passes through.
 func (s *Server) Handler() http.Handler {
-	static, _ := fs.Sub(assets, "assets/static") // a constant path inside the embedded tree
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /static/{name}", s.static.serve)
 
 	// Sign-in and self-service without a session.
 	mux.Handle("GET /{$}", s.public(s.root))
@@ -56,6 +54,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /profile/access", s.page(s.post(s.showProfile, s.requestAccess)))
 	mux.Handle("POST /profile/tokens", s.page(s.createToken))
 	mux.Handle("POST /profile/tokens/{id}/revoke", s.page(s.post(s.showProfile, s.revokeToken)))
+	mux.Handle("POST /profile/time-zone", s.page(s.post(s.showProfile, s.setTimeZone)))
 	mux.Handle("GET /access-requests", s.page(s.accessRequests))
 	mux.Handle("GET /access-requests/{id}", s.page(s.accessRequest))
 	mux.Handle("POST /access-requests/{id}/decision", s.page(s.post(s.showAccessRequest, s.decideAccessRequest)))
@@ -108,6 +107,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /console/settings/email", s.staffPage(s.emailSettings))
 	mux.Handle("POST /console/settings/email", s.staffPage(s.post(s.showEmailSettings, s.saveEmailSettings)))
 	mux.Handle("GET /console/settings/files", s.staffPage(s.fileSettings))
+	mux.Handle("GET /console/style-guide", s.staffPage(s.styleGuide))
 	mux.Handle("POST /console/settings/files", s.staffPage(s.post(s.showFileSettings, s.saveFileSettings)))
 
 	// The JSON API, from its one table (apiRoutes: each area's rows in its

@@ -42,6 +42,12 @@ type Server struct {
 	// pages are the parsed templates by language, then by page name.
 	pages     map[string]map[string]*template.Template
 	catalogue *i18n.Catalogue
+	// static is the files under /static/, read and compressed at start-up.
+	static staticAssets
+	// now is the service's clock.
+	now func() time.Time
+	// zoned are the pages parsed for readers outside UTC.
+	zoned zonedPages
 }
 
 // Config holds what New needs.
@@ -69,7 +75,11 @@ func New(cfg Config) (*Server, error) {
 	if cat == nil {
 		cat = i18n.Default()
 	}
-	pages, err := parsePages(cat)
+	static, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	pages, err := parsePages(cat, static, cfg.Service.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -79,6 +89,7 @@ func New(cfg Config) (*Server, error) {
 		sla: svc.ServiceLevels(), transfers: svc.Transfers(), mail: svc.Mail(), jobs: svc.Jobs(),
 		importer: svc.Importer(), audit: svc.Audit(), ready: svc.Ready,
 		log: cfg.Log, secure: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies, pages: pages, catalogue: cat,
+		static: static, now: svc.Now,
 	}, nil
 }
 

@@ -102,7 +102,13 @@ func TestBrowserTransferFiles(t *testing.T) {
 		// and the page says what it masked.
 		logFile, _ := write("app.log", "login ann@example.com from 10.1.2.3\n"+
 			`{"password":"hunter2","card":"4111 1111 1111 1111"}`+"\nlogout ann@example.com\n")
+		// The 3 MB masker is fetched when masking is ticked, not before.
+		const maskerFetched = `performance.getEntriesByType("resource").some(e => /\/static\/mask\.[0-9a-f]+\.wasm$/.test(e.name))`
+		if browsertest.Eval[bool](dana, maskerFetched) {
+			t.Error("the page fetched the masker before masking was ticked")
+		}
 		dana.Click("#mask-logs")
+		dana.WaitUntil(maskerFetched + ` && typeof window.caseportMasker === "function"`)
 		dana.SetFiles("#pick-files", logFile)
 		dana.WaitUntil(`document.querySelectorAll(".upload-item.done").length === 3 || document.querySelector(".upload-item.failed") !== null`)
 		if dana.Has(".upload-item.failed") {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -178,12 +179,13 @@ func TestFavicon(t *testing.T) {
 	t.Parallel()
 	eachBuilt(t, func(t *testing.T, e *env) {
 		c := e.anonymous()
-		if res := c.get("/signin"); !strings.Contains(res.Body, `<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">`) {
-			t.Error("the page names no icon")
+		icon := regexp.MustCompile(`<link rel="icon" href="(/static/favicon\.[0-9a-f]{12}\.svg)" type="image/svg\+xml">`).FindStringSubmatch(c.get("/signin").Body)
+		if icon == nil {
+			t.Fatal("the page names no icon")
 		}
-		res := c.get("/static/favicon.svg")
+		res := c.get(icon[1])
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(res.Body, "<svg") {
-			t.Errorf("GET /static/favicon.svg = %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+			t.Errorf("GET %s = %d %s", icon[1], res.StatusCode, res.Header.Get("Content-Type"))
 		}
 	})
 }

@@ -11,9 +11,21 @@
 //   scripts: layout.html gives them in the #caseport-messages element, with
 //   {name} where args.name goes; a plural message has a text per CLDR form
 //   and picks one by args.count.
+//   The tz cookie tells the server the browser's time zone (Europe/Berlin),
+//   for the times of pages of a reader who chose none on their profile.
 "use strict";
 
 (function () {
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const cookie = "tz=" + encodeURIComponent(zone);
+    if (zone && document.cookie.split("; ").indexOf(cookie) < 0) {
+      document.cookie = cookie + "; path=/; max-age=31536000; samesite=lax" + (location.protocol === "https:" ? "; secure" : "");
+    }
+  } catch (e) {
+    // No Intl time zones: the server writes UTC.
+  }
+
   const source = document.getElementById("caseport-messages");
   const messages = source ? JSON.parse(source.textContent) : {};
   const plurals = new Intl.PluralRules(document.documentElement.lang || "en");

@@ -72,6 +72,13 @@
     this.items = [];
     this.running = 0;
     this.mask = root.querySelector("#mask-logs");
+    if (this.mask) {
+      // The masker is 3 MB: fetched when masking is ticked, not before.
+      const mask = this.mask;
+      mask.addEventListener("change", function () {
+        if (mask.checked) loadMasker(mask).catch(function () {});
+      });
+    }
   }
 
   Uploader.prototype.add = function (file, path) {
@@ -135,19 +142,20 @@
   };
 
   // The masker is internal/mask compiled to WebAssembly (the same code as
-  // `caseport mask`), loaded the first time it is needed.
+  // `caseport mask`), loaded the first time it is needed, from the
+  // (content-hashed) addresses the mask checkbox names.
   let maskerReady = null;
-  function loadMasker() {
+  function loadMasker(checkbox) {
     if (!maskerReady) {
       maskerReady = new Promise(function (resolve, reject) {
         const script = document.createElement("script");
-        script.src = "/static/wasm_exec.js";
+        script.src = checkbox.dataset.wasmExec;
         script.onload = resolve;
         script.onerror = function () { reject(new Error(text("maskerFailed"))); };
         document.head.append(script);
       }).then(function () {
         const go = new Go();
-        return WebAssembly.instantiateStreaming(fetch("/static/mask.wasm"), go.importObject).then(function (wasm) {
+        return WebAssembly.instantiateStreaming(fetch(checkbox.dataset.masker), go.importObject).then(function (wasm) {
           go.run(wasm.instance); // sets window.caseportMasker and stays to serve its calls
         });
       });
@@ -159,10 +167,10 @@
   // maskFile returns a masked copy of a text file, with the same value
   // always given the same placeholder, and the summary of what was masked;
   // null for a file that is not text (a NUL byte in its first 8 kB).
-  async function maskFile(file, onProgress) {
+  async function maskFile(checkbox, file, onProgress) {
     const head = new Uint8Array(await file.slice(0, 8192).arrayBuffer());
     if (head.includes(0)) return null;
-    await loadMasker();
+    await loadMasker(checkbox);
     const masker = window.caseportMasker(true);
     const parts = [];
     const reader = file.stream().getReader();
@@ -183,7 +191,7 @@
   Uploader.prototype.prepare = async function (item) {
     if (!this.mask || !this.mask.checked) return item.file;
     item.state.textContent = text("masking");
-    const masked = await maskFile(item.file, function (read) {
+    const masked = await maskFile(this.mask, item.file, function (read) {
       item.state.textContent = text("maskingProgress", { read: formatSize(read), size: formatSize(item.file.size) });
     });
     if (!masked) {

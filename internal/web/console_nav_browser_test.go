@@ -40,3 +40,26 @@ func TestBrowserConsoleNavigation(t *testing.T) {
 	phone.CheckFits()
 	phone.Screenshot("console-nav-menu-open")
 }
+
+// TestBrowserServiceLevelsMatrix: the service levels are one form of
+// blocks, far shorter than a row per target was (10,420 px), at 1280 px
+// and on a phone, where nothing is wider than the screen.
+func TestBrowserServiceLevelsMatrix(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	e := newDemo(t, sqliteStore(t))
+	for _, size := range []browsertest.Size{browsertest.Desktop, browsertest.Phone} {
+		p := b.Page(t, e.srv.URL, size)
+		signInPage(p, demo.Admin)
+		p.Go("/console/service-levels")
+		p.CheckFits()
+		p.Screenshot("service-levels")
+		height := browsertest.Eval[int](p, `document.documentElement.scrollHeight`)
+		if limit := map[string]int{"desktop": 3000, "phone": 5000}[size.Name]; height > limit {
+			t.Errorf("the service levels page is %d px tall at %s, want at most %d", height, size.Name, limit)
+		}
+		if n := p.Count(`#targets-form button[type="submit"]`); n != 1 {
+			t.Errorf("the targets form has %d buttons, want one Save", n)
+		}
+	}
+}

@@ -67,7 +67,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /console/escalations", s.staffPage(s.escalationQueue))
 	mux.Handle("GET /console/service-levels", s.staffPage(s.serviceLevels))
 	mux.Handle("POST /console/service-levels", s.staffPage(s.post(s.showServiceLevels, s.saveSLASettings)))
-	mux.Handle("POST /console/service-levels/targets", s.staffPage(s.post(s.showServiceLevels, s.saveSLATarget)))
+	mux.Handle("POST /console/service-levels/targets", s.staffPage(s.post(s.showServiceLevels, s.saveSLATargets)))
 	mux.Handle("GET /console/calendars/new", s.staffPage(s.calendarPage))
 	mux.Handle("POST /console/calendars", s.staffPage(s.post(s.showCalendar, s.saveCalendar)))
 	mux.Handle("GET /console/calendars/{id}", s.staffPage(s.calendarPage))

@@ -95,6 +95,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /console/staff", s.staffPage(s.staff))
 	mux.Handle("POST /console/staff", s.staffPage(s.post(s.showStaff, s.createStaff)))
 	mux.Handle("GET /console/audit", s.staffPage(s.auditLog))
+	mux.Handle("GET /console/audit.csv", s.staffPage(s.auditCSV))
 	mux.Handle("GET /console/outbox", s.staffPage(s.outbox))
 	mux.Handle("GET /console/jobs", s.staffPage(s.deadJobs))
 	mux.Handle("POST /console/jobs/{id}", s.staffPage(s.post(s.showDeadJobs, s.workDeadJob)))

@@ -76,6 +76,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /console/caller", s.staffPage(s.callerForm))
 	mux.Handle("POST /console/caller", s.staffPage(s.verifyCaller))
 	mux.Handle("POST /console/caller/case", s.staffPage(s.openCaseByNumber))
+	mux.Handle("POST /console/caller/cases", s.staffPage(s.openCaseForCaller))
 	mux.Handle("GET /console/companies", s.staffPage(s.companies))
 	mux.Handle("POST /console/companies", s.staffPage(s.post(s.showCompanies, s.createCompany)))
 	mux.Handle("GET /console/companies/{id}", s.staffPage(s.company))

@@ -86,7 +86,9 @@ func (s *Server) openCaseForCaller(w http.ResponseWriter, r *http.Request, a *de
 	})
 	if fields := s.fieldMessages(r, err); fields != nil {
 		caller, cerr := s.cases.Caller(r.Context(), request(r, a), formInt(r, "contact"))
-		if cerr != nil {
+		if errors.Is(cerr, desk.ErrNotFound) {
+			caller = nil // no such caller: the page asks for a PIN again, with the messages
+		} else if cerr != nil {
 			return cerr
 		}
 		fields = renameKeys(fields, map[string]string{"combination": "caller-combination", "summary": "caller-summary", "description": "caller-description", "product": "caller-product", "component": "caller-component", "priority": "caller-priority", "kind": "caller-kind", "stage": "caller-stage"})

@@ -63,3 +63,30 @@ func TestBrowserServiceLevelsMatrix(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserAuditAndCaller: the audit log with its filters and the
+// caller's page after a PIN checks out fit a phone and a desktop.
+func TestBrowserAuditAndCaller(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	e := newDemo(t, sqliteStore(t))
+	pin := e.actor(demo.Designated).User.PIN
+	for _, size := range []browsertest.Size{browsertest.Desktop, browsertest.Phone} {
+		admin := b.Page(t, e.srv.URL, size)
+		signInPage(admin, demo.Admin)
+		admin.Go("/console/audit?action=sign_in")
+		admin.CheckFits()
+		admin.Screenshot("audit-log")
+		agent := b.Page(t, e.srv.URL, size)
+		signInPage(agent, demo.Agent)
+		agent.Go("/console/caller")
+		agent.Fill("#pin", pin)
+		agent.Submit("#verify")
+		if !agent.Has("#caller-cases a") {
+			t.Errorf("%s: the caller's page lists no cases", size.Name)
+		}
+		agent.Click("#caller-open-toggle")
+		agent.CheckFits()
+		agent.Screenshot("caller")
+	}
+}

@@ -81,5 +81,18 @@ func TestAuditLogFiltersAndExport(t *testing.T) {
 		if rows[1][2] != "Customer update added" && rows[len(rows)-1][2] != "Signed in" {
 			t.Errorf("the export's actions are not in words: %v", rows)
 		}
+
+		// The API takes the same filters.
+		api := e.apiClient(e.staff(desk.RolePortalAdmin))
+		lines := decode[[]map[string]any](t, api.apiCall("GET", "/api/v1/audit?subject="+number(c.ID)+"&from="+today, nil))
+		if len(lines) == 0 {
+			t.Error("the API's audit log by subject and day is empty")
+		}
+		for _, l := range lines {
+			if l["subject"] != number(c.ID) {
+				t.Errorf("the API's audit log by subject holds %v", l)
+			}
+		}
+		wantProblem(t, api.apiCall("GET", "/api/v1/audit?to=soon", nil), http.StatusUnprocessableEntity)
 	})
 }

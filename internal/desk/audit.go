@@ -20,4 +20,10 @@ type AuditFilter struct {
 	// Before pages backwards: lines with a smaller ID.
 	Before int64
 	Limit  int
+	// Actor keeps the lines of actors whose name or email holds it;
+	// Subject those whose subject holds it (neither minds case).
+	Actor, Subject string
+	// From and To keep the lines at or after From and before To (either
+	// zero: no bound).
+	From, To time.Time
 }

@@ -223,6 +223,8 @@ type Case struct {
 	UpdatedAt     time.Time
 	ClosedAt      time.Time
 	ReopenedCount int
+	// Origin is how the case was opened: on the portal, by phone, by API.
+	Origin Origin
 }
 
 // NewReferenceID returns a fresh Reference ID: 20 hex digits of
@@ -328,6 +330,8 @@ type NewCase struct {
 	AgentsAffected int
 	ExternalRef    string
 	LinkedCaseID   int64
+	// Origin is how the case comes: the portal's form when not given.
+	Origin Origin
 }
 
 // Validate checks the fields that need no lookup; whether the combination,

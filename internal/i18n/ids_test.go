@@ -166,6 +166,7 @@ var labelled = map[string]func(constant.Value) desk.Labelled{
 	"SubStatus":        named[desk.SubStatus],
 	"SupportLevel":     named[desk.SupportLevel],
 	"TargetUnit":       named[desk.TargetUnit],
+	"Origin":           named[desk.Origin],
 }
 
 // named makes a value of a string enum from its constant.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
@@ -255,25 +256,69 @@ func (s *Store) AuditLog(ctx context.Context, f desk.AuditFilter) ([]desk.AuditE
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	rows, err := s.read().query(ctx, `SELECT a.id, a.at, a.actor_id, COALESCE(u.first_name || ' ' || u.last_name, ''),
+	var out []desk.AuditEntry
+	err := s.EachAuditEntry(ctx, f, func(e desk.AuditEntry) error {
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
+// EachAuditEntry calls fn with each audit line the filter keeps, newest
+// first, as the rows come (an export streams them); a Limit of zero is
+// every line.
+func (s *Store) EachAuditEntry(ctx context.Context, f desk.AuditFilter, fn func(desk.AuditEntry) error) error {
+	var w where
+	equal(&w, "a.action", f.Action)
+	if f.Before != 0 {
+		w.add("a.id < ?", f.Before)
+	}
+	if !f.From.IsZero() {
+		w.add("a.at >= ?", ts(f.From))
+	}
+	if !f.To.IsZero() {
+		w.add("a.at < ?", ts(f.To))
+	}
+	if v := containing(f.Actor); v != "" {
+		w.add("(lower(u.first_name || ' ' || u.last_name) LIKE ? ESCAPE '\\' OR lower(u.email) LIKE ? ESCAPE '\\')", v, v)
+	}
+	if v := containing(f.Subject); v != "" {
+		w.add("lower(a.subject) LIKE ? ESCAPE '\\'", v)
+	}
+	query := `SELECT a.id, a.at, a.actor_id, COALESCE(u.first_name || ' ' || u.last_name, ''),
 			a.action, a.subject, a.detail, a.address
 		FROM audit a LEFT JOIN users u ON u.id = a.actor_id
-		WHERE (? = '' OR a.action = ?) AND (CAST(? AS BIGINT) = 0 OR a.id < ?)
-		ORDER BY a.id DESC LIMIT ?`, f.Action, f.Action, f.Before, f.Before, f.Limit)
+		WHERE ` + w.String() + ` ORDER BY a.id DESC`
+	if f.Limit > 0 {
+		query += ` LIMIT ?`
+		w.args = append(w.args, f.Limit)
+	}
+	rows, err := s.read().query(ctx, query, w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
+		return fmt.Errorf("audit log: %w", err)
 	}
 	defer rows.Close()
-	var out []desk.AuditEntry
 	for rows.Next() {
 		var e desk.AuditEntry
 		if err := rows.Scan(&e.ID, nullTime{&e.At}, nullInt{&e.ActorID}, &e.Actor, &e.Action, &e.Subject, &e.Detail,
 			&e.Address); err != nil {
-			return nil, fmt.Errorf("audit log: %w", err)
+			return fmt.Errorf("audit log: %w", err)
 		}
-		out = append(out, e)
+		if err := fn(e); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
+}
+
+// containing is the LIKE pattern of text anywhere, in lower case, its
+// wildcards escaped; "" for no text.
+func containing(text string) string {
+	text = strings.ToLower(strings.TrimSpace(text))
+	if text == "" {
+		return ""
+	}
+	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(text) + "%"
 }
 
 // AddNotification queues an email and returns its ID. The caller

@@ -20,7 +20,7 @@ const caseColumns = `c.id, c.sold_to_id, c.end_user_id, c.contact_id, c.owner_id
 	c.product_id, c.component_id, c.summary, c.description, c.priority, c.severity, c.status,
 	c.substatus, c.stage, c.security_threat, c.business_impact, c.agents_affected, c.external_ref,
 	c.linked_case_id, c.close_comment, c.created_at, c.updated_at, c.closed_at, c.reopened_count, c.auto_closed,
-	COALESCE(c.reference_id, '')`
+	COALESCE(c.reference_id, ''), c.origin`
 
 // caseDest returns the scan destinations of caseColumns.
 func caseDest(c *desk.Case) []any {
@@ -38,6 +38,7 @@ func caseDest(c *desk.Case) []any {
 		&c.ReopenedCount,
 		&c.AutoClosed,
 		&c.ReferenceID,
+		&c.Origin,
 	}
 }
 
@@ -126,19 +127,27 @@ func (tx *Tx) CreateCase(ctx context.Context, c *desk.Case) (int64, error) {
 	err := tx.q().row(ctx, `INSERT INTO cases (sold_to_id, end_user_id, contact_id, owner_id, type,
 			sub_type, product_id, component_id, summary, description, priority, severity, status,
 			substatus, stage, security_threat, business_impact, agents_affected, external_ref,
-			linked_case_id, close_comment, created_at, updated_at, closed_at, reopened_count, reference_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			linked_case_id, close_comment, created_at, updated_at, closed_at, reopened_count, reference_id, origin)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 		c.SoldToID, c.EndUserID, c.ContactID, id(c.OwnerID), string(c.Type),
 		c.SubType, c.ProductID, c.ComponentID, c.Summary, c.Description, string(c.Priority), c.Severity, string(c.Status),
 		string(c.SubStatus), string(c.Stage), c.SecurityThreat, c.BusinessImpact, c.AgentsAffected, c.ExternalRef,
 		id(c.LinkedCaseID), c.CloseComment, ts(c.CreatedAt), ts(c.UpdatedAt), ts(c.ClosedAt), c.ReopenedCount,
-		referenceID(c),
+		referenceID(c), string(originOf(c)),
 	).Scan(&newID)
 	if err != nil {
 		return 0, fmt.Errorf("create case: %w", err)
 	}
 	return newID, nil
+}
+
+// originOf is how c was opened, the portal when not said.
+func originOf(c *desk.Case) desk.Origin {
+	if c.Origin == "" {
+		c.Origin = desk.OriginPortal
+	}
+	return c.Origin
 }
 
 // referenceID is the case's Reference ID, made at creation when not given.

@@ -25,6 +25,10 @@ type Combo struct {
 	Products []desk.Product
 }
 
+// Designated reports whether the level that counts now on the
+// combination is Read-Write: its contact is a Designated Contact there.
+func (c Combo) Designated() bool { return c.Level == desk.ReadWrite }
+
 // Combos returns the actor's combinations at or above a level, with names
 // and the products active contracts cover. For OpenCase, only combinations
 // with an active contract count.
@@ -106,6 +110,11 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 	if !forCaller {
 		n.ContactID = r.Actor.User.ID
 	}
+	// Only staff take calls: a contact's case comes by the portal or the
+	// API.
+	if n.Origin == "" || !n.Origin.Valid() || (n.Origin == desk.OriginPhone && !forCaller) {
+		n.Origin = desk.OriginPortal
+	}
 	n.Summary, n.Description = strings.TrimSpace(n.Summary), strings.TrimSpace(n.Description)
 	n.BusinessImpact, n.ExternalRef = strings.TrimSpace(n.BusinessImpact), strings.TrimSpace(n.ExternalRef)
 	// Every problem is reported at once: the form's own and those the
@@ -127,14 +136,19 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 			ProductID: n.ProductID, ComponentID: n.ComponentID, Summary: n.Summary, Description: n.Description,
 			Priority: n.Priority, Status: desk.StatusOpen, SubStatus: desk.SubNew, Stage: n.Stage,
 			SecurityThreat: n.SecurityThreat, BusinessImpact: n.BusinessImpact, AgentsAffected: n.AgentsAffected,
-			ExternalRef: n.ExternalRef, LinkedCaseID: n.LinkedCaseID, CreatedAt: now, UpdatedAt: now,
+			ExternalRef: n.ExternalRef, LinkedCaseID: n.LinkedCaseID, CreatedAt: now, UpdatedAt: now, Origin: n.Origin,
 		}
 		if c.ID, err = tx.CreateCase(ctx, c); err != nil {
 			return err
 		}
-		event := "Case opened on the portal." //i18n:stored
-		if forCaller {
+		event, action := "Case opened on the portal.", "case_opened" //i18n:stored
+		switch {
+		case n.Origin == desk.OriginPhone:
+			event, action = "Case opened by phone: "+r.Actor.User.Name()+" took the call.", "case_opened_for_caller" //i18n:stored
+		case forCaller:
 			event = "Case opened by " + r.Actor.User.Name() + " for the caller." //i18n:stored
+		case n.Origin == desk.OriginAPI:
+			event = "Case opened through the API." //i18n:stored
 		}
 		if n.LinkedCaseID != 0 {
 			event += " Follows closed case " + desk.FormatCaseNumber(n.LinkedCaseID) + "." //i18n:stored
@@ -142,7 +156,7 @@ func (s *Cases) Open(ctx context.Context, r Request, n desk.NewCase) (*desk.Case
 		if err := s.event(ctx, tx, r, c, event); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, r, "case_opened", c.Number(), c.Summary); err != nil {
+		if err := s.audit(ctx, tx, r, action, c.Number(), c.Summary); err != nil {
 			return err
 		}
 		if err := s.startClock(ctx, tx, c, desk.ClockResponse, now); err != nil {
@@ -926,6 +940,9 @@ type Caller struct {
 	// least one combination now.
 	Designated bool
 	Combos     []Combo
+	// Cases are the caller's cases: the open ones, then the latest closed
+	// ones of their combinations whose contact they are.
+	Cases []desk.CaseRow
 }
 
 // VerifyCaller finds the contact with a PIN and says for which
@@ -958,8 +975,31 @@ func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Calle
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	a, err := s.store.Actor(ctx, u.ID, now)
+	c, err := s.callerOf(ctx, r, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "caller verified", "staff", r.actorID(), "contact", u.ID)
+	if err := s.store.Audit(ctx, desk.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_verified", Subject: u.Email, Address: r.Address}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Caller is the caller-verification page of a contact whose PIN staff
+// verified (VerifyCaller): shown again after a case opened for them was
+// refused.
+func (s *Cases) Caller(ctx context.Context, r Request, contactID int64) (*Caller, error) {
+	if err := desk.Authorize(r.Actor, desk.VerifyCaller, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.callerOf(ctx, r, contactID)
+}
+
+// callerOf is what the caller-verification page shows of a contact: their
+// company, their combinations with the level that counts now, their cases.
+func (s *core) callerOf(ctx context.Context, r Request, contactID int64) (*Caller, error) {
+	a, err := s.store.Actor(ctx, contactID, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -969,7 +1009,7 @@ func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Calle
 	}
 	c := &Caller{Contact: a.User}
 	c.Contact.PIN = ""
-	if c.Company, err = s.store.Company(ctx, u.CompanyID); err != nil {
+	if c.Company, err = s.store.Company(ctx, a.User.CompanyID); err != nil {
 		return nil, err
 	}
 	for _, combo := range a.Combinations(desk.Basic) {
@@ -983,11 +1023,36 @@ func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Calle
 		}
 		c.Combos = append(c.Combos, cv)
 	}
-	s.log.InfoContext(ctx, "caller verified", "staff", r.actorID(), "contact", u.ID)
-	if err := s.store.Audit(ctx, desk.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_verified", Subject: u.Email, Address: r.Address}); err != nil {
+	if c.Cases, err = s.callerCases(ctx, r, a); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// callerCases are a caller's cases as the staff member r may see them:
+// the open ones first (most recently updated first), then the latest
+// closed ones of the caller's combinations whose contact they are.
+func (s *core) callerCases(ctx context.Context, r Request, caller *desk.Actor) ([]desk.CaseRow, error) {
+	scope := r.Actor.Scope()
+	open, err := s.store.Cases(ctx, desk.CaseFilter{Scope: scope, List: desk.MyCases, ContactID: caller.User.ID, Limit: 25})
+	if err != nil {
+		return nil, err
+	}
+	out := open.Cases
+	combos := caller.Combinations(desk.Basic)
+	if len(combos) == 0 {
+		return out, nil
+	}
+	closed, err := s.store.Cases(ctx, desk.CaseFilter{Scope: desk.CaseScope{Combinations: combos}, List: desk.ClosedCases, Limit: 25})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range closed.Cases {
+		if c.ContactID == caller.User.ID && (scope.All || slices.Contains(scope.Combinations, c.Combination())) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // Follow makes the actor follow a case they may see, or stop: followers

@@ -122,25 +122,83 @@ func (s *ServiceLevels) SetTarget(ctx context.Context, r Request, t *desk.SLATar
 		return err
 	}
 	p := desk.Problems{}
+	checkTarget(p, "", t)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return s.write(ctx, r, func(tx *store.Tx) error {
+		return s.setTarget(ctx, tx, r, t)
+	})
+}
+
+// checkTarget adds what is wrong with a target to p, its fields named
+// after prefix: "amount", "unit" and "target" (the row itself).
+func checkTarget(p desk.Problems, prefix string, t *desk.SLATarget) {
 	if t.Amount <= 0 || t.Amount > MaxTargetAmount {
-		p.AddMessage("amount", "support.sla_admin.amount_range", "Max", MaxTargetAmount)
+		p.AddMessage(prefix+"amount", "support.sla_admin.amount_range", "Max", MaxTargetAmount)
 	}
 	if !t.Unit.Valid() {
-		p.AddMessage("unit", "support.sla_admin.unit")
+		p.AddMessage(prefix+"unit", "support.sla_admin.unit")
 	}
 	if !t.Priority.Valid() || !t.Level.Valid() || (t.Deployment != desk.Premise && t.Deployment != desk.Cloud) ||
 		(t.Kind != desk.ClockResponse && t.Kind != desk.ClockRCA) {
-		p.AddMessage("target", "support.sla_admin.target")
+		p.AddMessage(prefix+"target", "support.sla_admin.target")
+	}
+}
+
+// setTarget writes a target and its audit line inside tx.
+func (s *core) setTarget(ctx context.Context, tx *store.Tx, r Request, t *desk.SLATarget) error {
+	if err := tx.SetSLATarget(ctx, t); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, r, "sla_target_set", string(t.Deployment)+"/"+string(t.Level)+"/"+string(t.Priority)+"/"+string(t.Kind),
+		t.Unit.Describe(t.Amount))
+}
+
+// SetTargets changes many targets at once (portal admins), as the
+// console's table is saved: every row is checked first and every problem
+// told, by field, as "targets.N.amount", "targets.N.unit" or "targets.N"
+// (N the row's place in ts); with any, nothing is saved. The rows that
+// differ from the table are written in one transaction, each with its
+// audit line. A row named twice is a problem on its second place.
+func (s *ServiceLevels) SetTargets(ctx context.Context, r Request, ts []desk.SLATarget) error {
+	if err := desk.Authorize(r.Actor, desk.ManageSLATargets, desk.Target{}); err != nil {
+		return err
+	}
+	p := desk.Problems{}
+	seen := map[[4]string]bool{}
+	for i := range ts {
+		t := &ts[i]
+		prefix := "targets." + strconv.Itoa(i) + "."
+		checkTarget(p, prefix, t)
+		if m, ok := p[prefix+"target"]; ok {
+			delete(p, prefix+"target")
+			p.Add("targets."+strconv.Itoa(i), m)
+		}
+		key := [4]string{string(t.Deployment), string(t.Level), string(t.Priority), string(t.Kind)}
+		if seen[key] {
+			p.AddMessage("targets."+strconv.Itoa(i), "support.sla_admin.target_twice")
+		}
+		seen[key] = true
 	}
 	if err := p.Err(); err != nil {
 		return err
 	}
 	return s.write(ctx, r, func(tx *store.Tx) error {
-		if err := tx.SetSLATarget(ctx, t); err != nil {
-			return err
+		for i := range ts {
+			t := &ts[i]
+			old, err := tx.SLATarget(ctx, t.Deployment, t.Level, t.Priority, t.Kind)
+			if err != nil && !errors.Is(err, desk.ErrNotFound) {
+				return err
+			}
+			if old != nil && old.Amount == t.Amount && old.Unit == t.Unit {
+				continue
+			}
+			if err := s.setTarget(ctx, tx, r, t); err != nil {
+				return err
+			}
 		}
-		return s.audit(ctx, tx, r, "sla_target_set", string(t.Deployment)+"/"+string(t.Level)+"/"+string(t.Priority)+"/"+string(t.Kind),
-			t.Unit.Describe(t.Amount))
+		return nil
 	})
 }
 

@@ -14,6 +14,10 @@ func (s *Server) apiAuditRoutes() []apiRoute {
 			Method: "GET", Path: "/api/v1/audit", Tag: "admin", Summary: "The audit log, newest first (portal admins)",
 			Query: []apiParam{
 				{Name: "action", Doc: "only this action, e.g. sign_in_failed"},
+				{Name: "actor", Doc: "only lines of actors whose name or email holds this"},
+				{Name: "subject", Doc: "only lines whose subject holds this (a case number, an email, an Org ID)"},
+				{Name: "from", Doc: "only lines from this day on (YYYY-MM-DD, UTC)"},
+				{Name: "to", Doc: "only lines up to the end of this day (YYYY-MM-DD, UTC)"},
 				{Name: "before", Doc: "lines older than this id, for the next page", Integer: true},
 				{Name: "limit", Doc: "at most this many lines (100 by default, 500 at most)", Integer: true},
 			},
@@ -33,9 +37,18 @@ type apiAuditEntry struct {
 }
 
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	if err := desk.Authorize(a, desk.ViewAudit, desk.Target{}); err != nil { // the policy before the query
+		return err
+	}
 	q := r.URL.Query()
-	limit := int(atoi64(q.Get("limit")))
-	es, err := s.audit.Entries(r.Context(), request(r, a), desk.AuditFilter{Action: q.Get("action"), Before: atoi64(q.Get("before")), Limit: limit})
+	f, errs := s.auditFilter(r, q)
+	for _, field := range []string{"from", "to"} {
+		if _, bad := errs[field]; bad {
+			return invalid(field, "page.audit.date_wanted")
+		}
+	}
+	f.Limit = int(atoi64(q.Get("limit")))
+	es, err := s.audit.Entries(r.Context(), request(r, a), f)
 	if err != nil {
 		return err
 	}

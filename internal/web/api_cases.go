@@ -108,6 +108,8 @@ type apiCase struct {
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
 	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	// Origin is how the case was opened: portal, phone or api.
+	Origin string `json:"origin"`
 }
 
 func toAPICase(r *desk.CaseRow) apiCase {
@@ -120,6 +122,7 @@ func toAPICase(r *desk.CaseRow) apiCase {
 		Component: apiRef{c.ComponentID, r.ComponentName}, Stage: string(c.Stage), SecurityThreat: c.SecurityThreat,
 		BusinessImpact: c.BusinessImpact, AgentsAffected: c.AgentsAffected, ExternalRef: c.ExternalRef,
 		CloseComment: c.CloseComment, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, ClosedAt: optTime(c.ClosedAt),
+		Origin: string(c.Origin),
 	}
 	if c.OwnerID != 0 {
 		out.Owner = &apiRef{c.OwnerID, r.OwnerName}
@@ -204,6 +207,9 @@ type apiNewCase struct {
 	AgentsAffected int    `json:"agents_affected,omitempty"`
 	ExternalRef    string `json:"external_ref,omitempty"`
 	LinkedCase     string `json:"linked_case,omitempty"`
+	// Origin "phone" records a case staff open for a caller on the phone;
+	// any other case opened through the API is the API's.
+	Origin string `json:"origin,omitempty"`
 }
 
 type apiComment struct {
@@ -356,7 +362,10 @@ func (s *Server) apiOpenCase(w http.ResponseWriter, r *http.Request, a *desk.Act
 		Type: desk.CaseType(in.Type), SubType: in.SubType, ProductID: in.ProductID, ComponentID: in.ComponentID,
 		Summary: in.Summary, Description: in.Description, Priority: desk.Priority(in.Priority), Stage: desk.Stage(in.Stage),
 		SecurityThreat: in.SecurityThreat, BusinessImpact: in.BusinessImpact, AgentsAffected: in.AgentsAffected,
-		ExternalRef: in.ExternalRef,
+		ExternalRef: in.ExternalRef, Origin: desk.OriginAPI,
+	}
+	if in.Origin == string(desk.OriginPhone) {
+		n.Origin = desk.OriginPhone // staff taking a call; the service keeps it to them
 	}
 	if in.LinkedCase != "" {
 		id, ok := desk.ParseCaseNumber(in.LinkedCase)

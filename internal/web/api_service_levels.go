@@ -38,6 +38,10 @@ func (s *Server) apiServiceLevelRoutes() []apiRoute {
 			Method: "PUT", Path: "/api/v1/settings/service-levels/targets", Tag: "service levels", Summary: "Set one target of the table (portal admins)",
 			Body: apiSLATarget{}, Answer: apiServiceLevels{}, Status: http.StatusOK, Handle: s.apiSetSLATarget,
 		},
+		{
+			Method: "PUT", Path: "/api/v1/settings/service-levels/table", Tag: "service levels", Summary: "Set many targets at once (portal admins): every target is checked first, each problem named targets.N.amount, targets.N.unit or targets.N, and all are saved in one transaction or none",
+			Body: apiSLATable{}, Answer: apiServiceLevels{}, Status: http.StatusOK, Handle: s.apiSetSLATable,
+		},
 	}
 }
 
@@ -182,6 +186,28 @@ func (s *Server) apiSetSLATarget(w http.ResponseWriter, r *http.Request, a *desk
 		Kind: desk.ClockKind(in.Kind), Amount: in.Amount, Unit: desk.TargetUnit(in.Unit),
 	}
 	if err := s.sla.SetTarget(r.Context(), request(r, a), t); err != nil {
+		return err
+	}
+	return s.apiServiceLevels(w, r, a)
+}
+
+type apiSLATable struct {
+	Targets []apiSLATarget `json:"targets"`
+}
+
+func (s *Server) apiSetSLATable(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	var in apiSLATable
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	ts := make([]desk.SLATarget, len(in.Targets))
+	for i, t := range in.Targets {
+		ts[i] = desk.SLATarget{
+			Deployment: desk.Deployment(t.Deployment), Level: desk.SupportLevel(t.Level), Priority: desk.Priority(t.Priority),
+			Kind: desk.ClockKind(t.Kind), Amount: t.Amount, Unit: desk.TargetUnit(t.Unit),
+		}
+	}
+	if err := s.sla.SetTargets(r.Context(), request(r, a), ts); err != nil {
 		return err
 	}
 	return s.apiServiceLevels(w, r, a)

@@ -40,3 +40,53 @@ func TestBrowserConsoleNavigation(t *testing.T) {
 	phone.CheckFits()
 	phone.Screenshot("console-nav-menu-open")
 }
+
+// TestBrowserServiceLevelsMatrix: the service levels are one form of
+// blocks, far shorter than a row per target was (10,420 px), at 1280 px
+// and on a phone, where nothing is wider than the screen.
+func TestBrowserServiceLevelsMatrix(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	e := newDemo(t, sqliteStore(t))
+	for _, size := range []browsertest.Size{browsertest.Desktop, browsertest.Phone} {
+		p := b.Page(t, e.srv.URL, size)
+		signInPage(p, demo.Admin)
+		p.Go("/console/service-levels")
+		p.CheckFits()
+		p.Screenshot("service-levels")
+		height := browsertest.Eval[int](p, `document.documentElement.scrollHeight`)
+		if limit := map[string]int{"desktop": 3000, "phone": 5000}[size.Name]; height > limit {
+			t.Errorf("the service levels page is %d px tall at %s, want at most %d", height, size.Name, limit)
+		}
+		if n := p.Count(`#targets-form button[type="submit"]`); n != 1 {
+			t.Errorf("the targets form has %d buttons, want one Save", n)
+		}
+	}
+}
+
+// TestBrowserAuditAndCaller: the audit log with its filters and the
+// caller's page after a PIN checks out fit a phone and a desktop.
+func TestBrowserAuditAndCaller(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	e := newDemo(t, sqliteStore(t))
+	pin := e.actor(demo.Designated).User.PIN
+	for _, size := range []browsertest.Size{browsertest.Desktop, browsertest.Phone} {
+		admin := b.Page(t, e.srv.URL, size)
+		signInPage(admin, demo.Admin)
+		admin.Go("/console/audit?action=sign_in")
+		admin.CheckFits()
+		admin.Screenshot("audit-log")
+		agent := b.Page(t, e.srv.URL, size)
+		signInPage(agent, demo.Agent)
+		agent.Go("/console/caller")
+		agent.Fill("#pin", pin)
+		agent.Submit("#verify")
+		if !agent.Has("#caller-cases a") {
+			t.Errorf("%s: the caller's page lists no cases", size.Name)
+		}
+		agent.Click("#caller-open-toggle")
+		agent.CheckFits()
+		agent.Screenshot("caller")
+	}
+}

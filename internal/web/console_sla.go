@@ -20,24 +20,69 @@ var (
 	pageCalendar      = page[calendarData]{"console-calendar"}
 )
 
-// serviceLevelsData is the table of targets, the calendars and the
+// serviceLevelsData is the matrix of targets, the calendars and the
 // settings' form.
 type serviceLevelsData struct {
 	Calendars []hours.CalendarRow
-	Targets   []targetRow
-	Units     []desk.TargetUnit
+	// Blocks are the matrix, a block per deployment and support level;
+	// Kinds its columns.
+	Blocks []slaBlock
+	Kinds  []desk.ClockKind
+	Units  []formUnit
 }
 
-// targetRow is a row of the target table: its form's field ids, and the
-// amount and unit its form shows (as typed, in the row whose save failed).
-type targetRow struct {
+// slaBlock is the targets of a deployment and support level: a row per
+// priority, a cell per clock.
+type slaBlock struct {
+	Deployment desk.Deployment
+	Level      desk.SupportLevel
+	Rows       []slaRow
+}
+
+type slaRow struct {
+	Priority desk.Priority
+	Cells    []*slaCell // nil where the table has no target
+}
+
+// slaCell is a target in the form: its fields' ids (their names too), and
+// the amount and unit it shows (as typed, after a failed save).
+type slaCell struct {
 	desk.SLATarget
 	AmountField, UnitField string
-	Typed                  string
-	TypedUnit              desk.TargetUnit
+	Typed, TypedUnit       string
 }
 
-// targetKey names a row of the target table in its fields' ids.
+// formUnit is a unit the form offers: a stored unit counted in steps of
+// Factor (hours are 60 minutes).
+type formUnit struct {
+	Value  string
+	Unit   desk.TargetUnit
+	Factor int
+	Words  desk.Message
+}
+
+// formUnits are the units of the form, the largest step of each unit last.
+var formUnits = []formUnit{
+	{"minutes", desk.UnitMinutes, 1, desk.Msg("page.service_levels.unit_minutes")},
+	{"hours", desk.UnitMinutes, 60, desk.Msg("page.service_levels.unit_hours")},
+	{"business_minutes", desk.UnitBusinessMinutes, 1, desk.Msg("page.service_levels.unit_business_minutes")},
+	{"business_hours", desk.UnitBusinessMinutes, 60, desk.Msg("page.service_levels.unit_business_hours")},
+	{"business_days", desk.UnitBusinessDays, 1, desk.Msg("page.service_levels.unit_business_days")},
+}
+
+// shownAs is how the form shows a target: its amount in the largest step
+// of its unit that divides it, and that step's value.
+func shownAs(t desk.SLATarget) (string, string) {
+	amount, unit := t.Amount, string(t.Unit)
+	for _, u := range formUnits {
+		if u.Unit == t.Unit && t.Amount%u.Factor == 0 {
+			amount, unit = t.Amount/u.Factor, u.Value
+		}
+	}
+	return strconv.Itoa(amount), unit
+}
+
+// targetKey names a target of the matrix in its fields' ids.
 func targetKey(d desk.Deployment, l desk.SupportLevel, p desk.Priority, k desk.ClockKind) string {
 	return string(d) + "-" + string(l) + "-" + string(p) + "-" + string(k)
 }
@@ -50,6 +95,9 @@ type calendarData struct {
 func (s *Server) serviceLevels(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	return s.showServiceLevels(w, r, a, http.StatusOK, nil, nil)
 }
+
+// slaKinds are the matrix's columns.
+var slaKinds = []desk.ClockKind{desk.ClockResponse, desk.ClockRCA}
 
 // showServiceLevels shows the page; after a failed save, the form that
 // failed keeps what was typed and its errors, the other shows what is saved.
@@ -71,32 +119,55 @@ func (s *Server) showServiceLevels(w http.ResponseWriter, r *http.Request, a *de
 	if set.FollowUpBusinessDays {
 		saved.Set("followup_business", "on")
 	}
-	failedRow := ""
+	typed := url.Values{}
 	if r.URL.Path == "/console/service-levels/targets" {
-		// A target's form failed: the settings show what is saved, and
-		// the row's errors go to its own fields.
-		failedRow = targetKey(desk.Deployment(form.Get("deployment")), desk.SupportLevel(form.Get("level")),
-			desk.Priority(form.Get("priority")), desk.ClockKind(form.Get("kind")))
-		errs = renameKeys(errs, map[string]string{"amount": "amount-" + failedRow, "unit": "unit-" + failedRow})
-		form = saved
+		// The matrix failed: it keeps what was typed, the settings show
+		// what is saved.
+		typed, form = form, saved
 	} else if form == nil {
 		form = saved
 	}
-	rows := make([]targetRow, len(targets))
-	for i, t := range targets {
-		key := targetKey(t.Deployment, t.Level, t.Priority, t.Kind)
-		rows[i] = targetRow{SLATarget: t, AmountField: "amount-" + key, UnitField: "unit-" + key, Typed: strconv.Itoa(t.Amount), TypedUnit: t.Unit}
-		if key == failedRow {
-			rows[i].Typed, rows[i].TypedUnit = r.PostForm.Get("amount"), desk.TargetUnit(r.PostForm.Get("unit"))
-		}
-	}
 	render(s, w, r, status, pageServiceLevels, &view{
 		Title: s.loc(r).T("title.service_levels"), User: a.User, Form: form, Errors: errs,
-	}, serviceLevelsData{
-		Calendars: cals, Targets: rows,
-		Units: []desk.TargetUnit{desk.UnitMinutes, desk.UnitBusinessMinutes, desk.UnitBusinessDays},
-	})
+	}, serviceLevelsData{Calendars: cals, Blocks: slaMatrix(targets, typed), Kinds: slaKinds, Units: formUnits})
 	return nil
+}
+
+// slaMatrix lays the targets out by deployment and support level, then
+// priority and clock, each cell showing what was typed in it if anything.
+func slaMatrix(targets []desk.SLATarget, typed url.Values) []slaBlock {
+	cells := map[string]*slaCell{}
+	for _, t := range targets {
+		key := targetKey(t.Deployment, t.Level, t.Priority, t.Kind)
+		c := &slaCell{SLATarget: t, AmountField: "amount-" + key, UnitField: "unit-" + key}
+		c.Typed, c.TypedUnit = shownAs(t)
+		if typed.Has(c.AmountField) {
+			c.Typed, c.TypedUnit = typed.Get(c.AmountField), typed.Get(c.UnitField)
+		}
+		cells[key] = c
+	}
+	var blocks []slaBlock
+	for _, d := range []desk.Deployment{desk.Premise, desk.Cloud} {
+		for _, l := range desk.SupportLevels {
+			b := slaBlock{Deployment: d, Level: l}
+			for _, p := range desk.Priorities {
+				row := slaRow{Priority: p}
+				any := false
+				for _, k := range slaKinds {
+					c := cells[targetKey(d, l, p, k)]
+					any = any || c != nil
+					row.Cells = append(row.Cells, c)
+				}
+				if any {
+					b.Rows = append(b.Rows, row)
+				}
+			}
+			if len(b.Rows) > 0 {
+				blocks = append(blocks, b)
+			}
+		}
+	}
+	return blocks
 }
 
 // renameKeys returns errs with the keys of names renamed.
@@ -126,22 +197,51 @@ func (s *Server) saveSLASettings(r *http.Request, req support.Request) (string, 
 	return "/console/service-levels", s.loc(r).T("notice.the_settings_are_saved"), s.sla.SetSettings(r.Context(), req, set)
 }
 
-// saveSLATarget changes one row of the table; its key is in the form.
-func (s *Server) saveSLATarget(r *http.Request, req support.Request) (string, string, error) {
+// saveSLATargets saves the whole matrix in one go: every cell of the
+// table is read from the form (amount-KEY and unit-KEY), what the form
+// cannot read is told beside its cell, and the service checks and saves
+// the rest in one transaction, or nothing.
+func (s *Server) saveSLATargets(r *http.Request, req support.Request) (string, string, error) {
 	if err := desk.Authorize(req.Actor, desk.ManageSLATargets, desk.Target{}); err != nil { // the policy before the form
 		return "", "", err
 	}
-	f := r.PostForm
-	amount, err := strconv.Atoi(strings.TrimSpace(f.Get("amount")))
+	current, err := s.sla.Targets(r.Context(), req)
 	if err != nil {
-		return "", "", invalid("amount", "form.give_the_target_as_a_whole")
+		return "", "", err
 	}
-	t := &desk.SLATarget{
-		Deployment: desk.Deployment(f.Get("deployment")), Level: desk.SupportLevel(f.Get("level")),
-		Priority: desk.Priority(f.Get("priority")), Kind: desk.ClockKind(f.Get("kind")),
-		Amount: amount, Unit: desk.TargetUnit(f.Get("unit")),
+	f := r.PostForm
+	var ts []desk.SLATarget
+	names := map[string]string{}
+	for _, t := range current {
+		key := targetKey(t.Deployment, t.Level, t.Priority, t.Kind)
+		amountField, unitField := "amount-"+key, "unit-"+key
+		amount, err := strconv.Atoi(strings.TrimSpace(f.Get(amountField)))
+		if err != nil {
+			req.Problems.Add(amountField, webMessage("form.give_the_target_as_a_whole"))
+			continue
+		}
+		u, ok := formUnitOf(f.Get(unitField))
+		if !ok {
+			req.Problems.Add(unitField, webMessage("page.service_levels.choose_a_unit"))
+			continue
+		}
+		i := strconv.Itoa(len(ts))
+		names["targets."+i+".amount"], names["targets."+i+".unit"], names["targets."+i] = amountField, unitField, amountField
+		t.Amount, t.Unit = amount*u.Factor, u.Unit
+		ts = append(ts, t)
 	}
-	return "/console/service-levels#targets", s.loc(r).T("notice.target_saved", "Target", t.Unit.Description(t.Amount)), s.sla.SetTarget(r.Context(), req, t)
+	err = desk.RenameFields(s.sla.SetTargets(r.Context(), req, ts), names)
+	return "/console/service-levels#targets", s.loc(r).T("notice.the_settings_are_saved"), err
+}
+
+// formUnitOf is the form's unit of a value.
+func formUnitOf(v string) (formUnit, bool) {
+	for _, u := range formUnits {
+		if u.Value == v {
+			return u, true
+		}
+	}
+	return formUnit{}, false
 }
 
 func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,18 +21,35 @@ func TestServiceLevelPages(t *testing.T) {
 		if res := agent.get("/console/service-levels"); res.StatusCode != http.StatusOK || strings.Contains(res.Body, `action="/console/service-levels/targets"`) {
 			t.Errorf("agent's service levels = %d, or with forms", res.StatusCode)
 		}
-		target := url.Values{"deployment": {"premise"}, "level": {"business_care"}, "priority": {"high"}, "kind": {"response"}, "amount": {"180"}, "unit": {"business_minutes"}}
+		target := matrixForm(t, admin.get("/console/service-levels").Body)
+		target.Set("amount-premise-business_care-high-response", "3")
+		target.Set("unit-premise-business_care-high-response", "business_hours")
 		if res := agent.post("/console/service-levels/targets", target); res.StatusCode != http.StatusForbidden {
 			t.Errorf("agent setting a target = %d, want 403", res.StatusCode)
 		}
-		if res := admin.post("/console/service-levels/targets", url.Values{"deployment": {"premise"}, "level": {"business_care"}, "priority": {"high"}, "kind": {"response"}, "amount": {"0"}, "unit": {"business_minutes"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		zero := matrixForm(t, admin.get("/console/service-levels").Body)
+		zero.Set("amount-premise-business_care-high-response", "0")
+		if res := admin.post("/console/service-levels/targets", zero); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("a zero target = %d, want 422", res.StatusCode)
 		}
 		if res := admin.post("/console/service-levels/targets", target); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("set target = %d: %s", res.StatusCode, res.Body)
 		}
-		if res := admin.get("/console/service-levels"); !strings.Contains(res.Body, `value="180"`) {
-			t.Error("the new target is not shown")
+		// 3 business hours are 180 business minutes, shown in hours.
+		after := matrixForm(t, admin.get("/console/service-levels").Body)
+		if after.Get("amount-premise-business_care-high-response") != "3" || after.Get("unit-premise-business_care-high-response") != "business_hours" {
+			t.Errorf("the new target shows as %s %s, want 3 business_hours",
+				after.Get("amount-premise-business_care-high-response"), after.Get("unit-premise-business_care-high-response"))
+		}
+		ts, err := e.store.SLATargets(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tg := range ts {
+			if tg.Deployment == desk.Premise && tg.Level == desk.BusinessCare && tg.Priority == desk.PriorityHigh && tg.Kind == desk.ClockResponse &&
+				(tg.Amount != 180 || tg.Unit != desk.UnitBusinessMinutes) {
+				t.Errorf("stored target = %d %s, want 180 business_minutes", tg.Amount, tg.Unit)
+			}
 		}
 
 		bad := url.Values{"name": {"Tokyo"}, "zone": {"Mars/Olympus"}, "week": {"mon-fri 9-17"}}
@@ -75,6 +93,26 @@ func TestServiceLevelAPI(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("set target = %d: %s", res.StatusCode, res.Body)
 		}
+		// The whole table at once: every problem told, nothing saved.
+		p := wantProblem(t, admin.apiCall("PUT", "/api/v1/settings/service-levels/table", map[string]any{"targets": []map[string]any{
+			{"deployment": "cloud", "level": "business_care", "priority": "low", "kind": "response", "amount": 120, "unit": "minutes"},
+			{"deployment": "cloud", "level": "business_care", "priority": "medium", "kind": "response", "amount": 0, "unit": "minutes"},
+			{"deployment": "cloud", "level": "business_care", "priority": "high", "kind": "response", "amount": 5, "unit": "weeks"},
+		}}), http.StatusUnprocessableEntity)
+		var fields []string
+		for _, f := range p.Errors {
+			fields = append(fields, f.Field)
+		}
+		if strings.Join(fields, " ") != "targets.1.amount targets.2.unit" {
+			t.Errorf("table problems = %v, want targets.1.amount and targets.2.unit", fields)
+		}
+		res = admin.apiCall("PUT", "/api/v1/settings/service-levels/table", map[string]any{"targets": []map[string]any{
+			{"deployment": "cloud", "level": "business_care", "priority": "low", "kind": "response", "amount": 120, "unit": "minutes"},
+			{"deployment": "cloud", "level": "business_care", "priority": "medium", "kind": "response", "amount": 90, "unit": "minutes"},
+		}})
+		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `"priority":"medium","kind":"response","amount":90,"unit":"minutes"`) {
+			t.Errorf("set table = %d: %s", res.StatusCode, res.Body)
+		}
 		wantProblem(t, admin.apiCall("PUT", "/api/v1/settings/service-levels", map[string]any{"default_calendar": "Atlantis", "warning_lead_minutes": 30}), http.StatusUnprocessableEntity)
 		if res := admin.apiCall("PUT", "/api/v1/settings/service-levels", map[string]any{"default_calendar": "EMEA", "warning_lead_minutes": 45, "follow_up_business_days": true}); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `"warning_lead_minutes":45`) {
 			t.Errorf("set settings = %d: %s", res.StatusCode, res.Body)
@@ -94,10 +132,11 @@ func TestServiceLevelAPI(t *testing.T) {
 	})
 }
 
-// TestServiceLevelTargetRefusedInItsRow: a target that is refused comes
-// back in its own row, as typed, with its message beside it and the range
-// it must be in; the other rows and the Settings form show what is saved.
-func TestServiceLevelTargetRefusedInItsRow(t *testing.T) {
+// TestServiceLevelMatrixRefusedAsAWhole: the matrix is saved as one form:
+// every cell refused comes back as typed with its message beside it (and
+// in the error summary), nothing of the form is saved, and the Settings
+// form shows what is saved.
+func TestServiceLevelMatrixRefusedAsAWhole(t *testing.T) {
 	t.Parallel()
 	eachBuilt(t, func(t *testing.T, e *env) {
 		admin := e.signIn(e.staff(desk.RolePortalAdmin))
@@ -109,36 +148,69 @@ func TestServiceLevelTargetRefusedInItsRow(t *testing.T) {
 		if res := admin.post("/console/service-levels", url.Values{"default_calendar": {calendar[1]}, "lead": {"45"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save settings = %d", res.StatusCode)
 		}
-		const row = "amount-premise-business_care-high-response"
-		for _, tt := range []struct{ amount, message string }{
-			{"abc", "Give the target as a whole number."},
-			{"999999999", "Give a target from 1 to 100000."},
-			{"0", "Give a target from 1 to 100000."},
-		} {
-			res := admin.post("/console/service-levels/targets", url.Values{
-				"deployment": {"premise"}, "level": {"business_care"}, "priority": {"high"}, "kind": {"response"},
-				"amount": {tt.amount}, "unit": {"business_days"},
-			})
-			if res.StatusCode != http.StatusUnprocessableEntity {
-				t.Fatalf("target %q = %d, want 422", tt.amount, res.StatusCode)
+		before, err := e.store.SLATargets(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		form := matrixForm(t, admin.get("/console/service-levels").Body)
+		cells := []struct{ cell, amount, unit, message string }{
+			{"premise-business_care-high-response", "abc", "business_days", "Give the target as a whole number."},
+			{"premise-premium_care-low-rca", "999999999", "business_days", "Give a target from 1 to 100000."},
+			{"cloud-business_care-medium-response", "0", "hours", "Give a target from 1 to 100000."},
+			{"cloud-premium_care-high-response", "2", "fortnights", "Choose a unit from the list."},
+		}
+		for _, c := range cells {
+			form.Set("amount-"+c.cell, c.amount)
+			form.Set("unit-"+c.cell, c.unit)
+		}
+		form.Set("amount-premise-business_care-low-response", "7") // a good change, not saved either
+		res := admin.post("/console/service-levels/targets", form)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("matrix = %d, want 422", res.StatusCode)
+		}
+		for _, c := range cells {
+			field := "amount-" + c.cell
+			if c.unit == "fortnights" {
+				field = "unit-" + c.cell
 			}
 			for _, want := range []string{
-				`id="` + row + `" name="amount" value="` + tt.amount + `"`,
-				`<p class="field-error" id="` + row + `-error">` + tt.message + `</p>`,
-				`<a href="#` + row + `">` + tt.message + `</a>`,
-				`id="lead" name="lead" inputmode="numeric" value="45"`,
-				`<option value="` + calendar[1] + `" selected>`,
+				`id="amount-` + c.cell + `" name="amount-` + c.cell + `" value="` + c.amount + `"`,
+				`<p class="field-error" id="` + field + `-error">` + c.message + `</p>`,
+				`<a href="#` + field + `">` + c.message + `</a>`,
 			} {
 				if !strings.Contains(res.Body, want) {
-					t.Errorf("target %q: the page lacks %s", tt.amount, want)
+					t.Errorf("cell %s: the page lacks %s", c.cell, want)
 				}
 			}
-			if n := strings.Count(res.Body, `name="amount" value="`+tt.amount+`"`); n != 1 {
-				t.Errorf("target %q: %d rows show the typed value, want the one that failed", tt.amount, n)
-			}
-			if !regexp.MustCompile(`id="unit-premise-business_care-high-response"[^>]*>(<option[^>]*>[^<]*</option>)*?<option value="business_days" selected>`).MatchString(res.Body) {
-				t.Errorf("target %q: the row does not keep the unit chosen", tt.amount)
+		}
+		for _, want := range []string{`id="lead" name="lead" inputmode="numeric" value="45"`, `<option value="` + calendar[1] + `" selected>`} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("the Settings form lacks %s", want)
 			}
 		}
+		after, err := e.store.SLATargets(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(before, after) {
+			t.Error("a refused matrix saved some of its targets")
+		}
 	})
+}
+
+// matrixForm is the targets form of the service-levels page as a browser
+// would post it unchanged.
+func matrixForm(t *testing.T, page string) url.Values {
+	t.Helper()
+	form := url.Values{}
+	for _, m := range regexp.MustCompile(`name="(amount-[a-z_-]+)" value="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], m[2])
+	}
+	for _, m := range regexp.MustCompile(`name="(unit-[a-z_-]+)">(?:<option value="[^"]+" >[^<]*</option>)*<option value="([^"]+)" selected>`).FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], m[2])
+	}
+	if len(form) == 0 || len(form)%2 != 0 {
+		t.Fatalf("the targets form has %d fields", len(form))
+	}
+	return form
 }

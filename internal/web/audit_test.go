@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
+)
+
+// TestAuditLogFiltersAndExport: the audit log names its actions in words,
+// links the cases it is about, filters by actor, action, subject and
+// dates, and exports what the filters keep as CSV that a spreadsheet
+// cannot take for formulas.
+func TestAuditLogFiltersAndExport(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		abc := e.fx.Company("ABC Testing Co")
+		e.fx.Contract(abc)
+		dana := e.fx.Contact(abc, desk.ReadWrite, fixture.Named("=HYPERLINK(1)", "Dana"))
+		c := e.fx.Case(dana)
+		customer := e.signIn(e.login(dana))
+		if res := customer.post("/cases/"+number(c.ID)+"/comments", url.Values{"body": {"+1 still broken"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("comment: %d", res.StatusCode)
+		}
+		admin := e.signIn(e.staff(desk.RolePortalAdmin))
+		if res := e.signIn(e.staff(desk.RoleAgent)).get("/console/audit"); res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusForbidden {
+			t.Errorf("an agent reads the audit log: %d", res.StatusCode)
+		}
+
+		page := admin.get("/console/audit").Body
+		for _, want := range []string{`<span title="case_commented">Customer update added</span>`, `<a href="/cases/` + number(c.ID) + `">` + number(c.ID) + `</a>`, `id="audit-export"`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the audit log lacks %s", want)
+			}
+		}
+		today := e.clock.Now().UTC().Format("2006-01-02")
+		for _, tt := range []struct {
+			query      string
+			shows, not string
+		}{
+			{"action=case_commented", `title="case_commented"`, `title="sign_in"`},
+			{"actor=hyperlink", `title="case_commented"`, `title="staff_created"`},
+			{"subject=" + number(c.ID), `title="case_commented"`, `title="sign_in"`},
+			{"from=" + today + "&to=" + today, `title="case_commented"`, "Nothing in the audit log"},
+			{"to=2000-01-01", "", `title="case_commented"`},
+		} {
+			body := admin.get("/console/audit?" + tt.query).Body
+			if tt.shows != "" && !strings.Contains(body, tt.shows) {
+				t.Errorf("%s: the log lacks %s", tt.query, tt.shows)
+			}
+			if strings.Contains(body, tt.not) {
+				t.Errorf("%s: the log shows %s", tt.query, tt.not)
+			}
+		}
+		if res := admin.get("/console/audit?from=yesterday"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="from-error"`) {
+			t.Errorf("a date that is not one: %d", res.StatusCode)
+		}
+
+		res := admin.get("/console/audit.csv?actor=hyperlink")
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("export: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"))
+		}
+		rows, err := csv.NewReader(strings.NewReader(res.Body)).ReadAll()
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("export rows %d: %v", len(rows), err)
+		}
+		for _, row := range rows[1:] {
+			if !strings.HasPrefix(row[1], "'=HYPERLINK(1)") {
+				t.Errorf("the actor's cell %q is not kept from being a formula", row[1])
+			}
+			for _, cell := range row {
+				if cell != "" && strings.ContainsAny(cell[:1], "=+-@") {
+					t.Errorf("cell %q starts a formula", cell)
+				}
+			}
+		}
+		if rows[1][2] != "Customer update added" && rows[len(rows)-1][2] != "Signed in" {
+			t.Errorf("the export's actions are not in words: %v", rows)
+		}
+
+		// The API takes the same filters.
+		api := e.apiClient(e.staff(desk.RolePortalAdmin))
+		lines := decode[[]map[string]any](t, api.apiCall("GET", "/api/v1/audit?subject="+number(c.ID)+"&from="+today, nil))
+		if len(lines) == 0 {
+			t.Error("the API's audit log by subject and day is empty")
+		}
+		for _, l := range lines {
+			if l["subject"] != number(c.ID) {
+				t.Errorf("the API's audit log by subject holds %v", l)
+			}
+		}
+		wantProblem(t, api.apiCall("GET", "/api/v1/audit?to=soon", nil), http.StatusUnprocessableEntity)
+	})
+}

@@ -223,6 +223,10 @@ type Case struct {
 	UpdatedAt     time.Time
 	ClosedAt      time.Time
 	ReopenedCount int
+	// Version moves with every change to the case (its fields, a Case
+	// Feed entry, a file, a tag): a change made on a page read at an older
+	// version is refused (StaleError).
+	Version int64
 }
 
 // NewReferenceID returns a fresh Reference ID: 20 hex digits of

@@ -70,6 +70,7 @@ var accessMatrix = map[Action]struct{ own, other string }{
 	ManageJobs:           {"U U F F F F F F F Y", "U U F F F F F F F Y"},
 	ManageOwnProfile:     {"U U Y Y Y Y Y Y Y Y", "U U Y Y Y Y Y Y Y Y"},
 	UseConsole:           {"U U N N N N Y Y Y Y", "U U N N N N Y Y Y Y"},
+	ManageMacros:         {"U U F F F F F Y F Y", "U U F F F F F Y F Y"},
 }
 
 // matrixActor builds the actor of a column of accessMatrix.

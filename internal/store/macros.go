@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
 )
@@ -133,4 +135,23 @@ func oneRow(res sql.Result, what string) error {
 		return fmt.Errorf("%s: %w", what, desk.ErrNotFound)
 	}
 	return nil
+}
+
+// CallerVerified returns when staff last checked the PIN of the contact
+// with this email on the phone (caller verification's audit line) since
+// a time, and who did; a zero time when nobody did.
+func (s *Store) CallerVerified(ctx context.Context, email string, since time.Time) (time.Time, string, error) {
+	var at time.Time
+	var by string
+	err := s.read().row(ctx, `SELECT a.at, COALESCE(u.first_name || ' ' || u.last_name, '') FROM audit a
+		LEFT JOIN users u ON u.id = a.actor_id
+		WHERE a.action = 'caller_verified' AND a.subject = ? AND a.at >= ? ORDER BY a.at DESC LIMIT 1`, email, ts(since)).
+		Scan(nullTime{&at}, &by)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, "", nil
+	}
+	if err != nil {
+		return time.Time{}, "", fmt.Errorf("caller verified: %w", err)
+	}
+	return at, by, nil
 }

@@ -27,7 +27,12 @@ CREATE TABLE macros (
     updated_at TIMESTAMP NOT NULL
 );
 
+-- The agent's case page marks a contact whose PIN staff checked on the
+-- phone (the audit line of caller verification) by the contact's email.
+CREATE INDEX audit_caller_verified ON audit(subject, at) WHERE action = 'caller_verified';
+
 -- +goose Down
+DROP INDEX audit_caller_verified;
 DROP TABLE macros;
 DROP TABLE case_tags;
 ALTER TABLE cases DROP COLUMN version;

@@ -31,7 +31,8 @@ type AgentCase struct {
 	// phone, within CallerVerifiedFor; VerifiedBy who did.
 	VerifiedAt time.Time
 	VerifiedBy string
-	Macros     []desk.Macro
+	// Macros are the saved replies, filled in for this case.
+	Macros []AppliedMacro
 	// Components are those the case may move to: of the products the
 	// combination's active contracts cover (and the case's own).
 	Components []desk.Component
@@ -109,8 +110,13 @@ func (s *Cases) Agent(ctx context.Context, r Request, v *CaseView) (*AgentCase, 
 	if out.VerifiedAt, out.VerifiedBy, err = s.store.CallerVerified(ctx, contact.Email, v.Now.Add(-CallerVerifiedFor)); err != nil {
 		return nil, err
 	}
-	if out.Macros, err = s.store.Macros(ctx); err != nil {
+	macros, err := s.store.Macros(ctx)
+	if err != nil {
 		return nil, err
+	}
+	values := macroValues(c, contact, r.Actor.User)
+	for _, m := range macros {
+		out.Macros = append(out.Macros, AppliedMacro{Macro: m, Body: m.Expand(values)})
 	}
 	for _, e := range v.Feed {
 		out.LastEntry = max(out.LastEntry, e.ID)

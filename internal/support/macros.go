@@ -93,12 +93,17 @@ func (s *Cases) ApplyMacro(ctx context.Context, r Request, caseID, macroID int64
 	if err != nil {
 		return nil, err
 	}
-	agent := r.Actor.User
-	values := map[string]string{
+	values := macroValues(c, contact, r.Actor.User)
+	return &AppliedMacro{Macro: *m, Body: m.Expand(values)}, nil
+}
+
+// macroValues are the values of the placeholders for a case, its contact
+// and the agent who applies a macro.
+func macroValues(c *desk.CaseRow, contact, agent *desk.User) map[string]string {
+	return map[string]string{
 		"contact.first_name": contact.FirstName, "contact.last_name": contact.LastName, "contact.name": contact.Name(),
 		"contact.email": contact.Email, "case.number": c.Number(), "case.summary": c.Summary,
 		"case.product": c.ProductName + " / " + c.ComponentName, "case.sold_to": c.SoldToName, "case.end_user": c.EndUserName,
 		"agent.first_name": agent.FirstName, "agent.name": agent.Name(),
 	}
-	return &AppliedMacro{Macro: *m, Body: m.Expand(values)}, nil
 }

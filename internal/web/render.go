@@ -99,6 +99,7 @@ func (v *view) Value(field string) string { return v.Form.Get(field) }
 var funcs = template.FuncMap{
 	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"caseNumber": desk.FormatCaseNumber,
+	"markdown":   markdown,
 	"paragraphs": func(s string) template.HTML {
 		var b strings.Builder
 		for p := range strings.SplitSeq(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
@@ -295,6 +296,7 @@ var (
 		{"nav.settings", "/console/settings/email", desk.ManageEmailRules},
 		{"nav.file_transfer", "/console/settings/files", desk.ManageFileSettings},
 		{"nav.email_templates", "/console/settings/templates", desk.ManageEmailTemplates},
+		{"page.macros.nav", "/console/macros", desk.ManageMacros},
 		{"nav.profile", "/profile", desk.ManageOwnProfile},
 	}
 	portalNav = []navRow{

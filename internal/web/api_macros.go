@@ -80,4 +80,3 @@ func (s *Server) apiDeleteMacro(w http.ResponseWriter, r *http.Request, a *desk.
 	writeJSON(w, http.StatusNoContent, nil)
 	return nil
 }
-

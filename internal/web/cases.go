@@ -352,7 +352,7 @@ var caseForms = map[string]map[string]string{
 	"close":             {"reason": "close-reason", "comment": "close-comment"},
 	"reopen":            {"reason": "reopen-reason"},
 	"escalate":          {"reason": "escalation-reason", "details": "escalation-details", "escalation": "escalate-form"},
-	"work":              {"body": "body", "visibility": "visibility", "tags": "tags", "component": "component", "files": "files", "macro": "macro", "version": "body", "status": "status", "substatus": "status", "priority": "priority", "severity": "severity", "owner": "owner", "contact": "contact", "info_complete": "info_complete", "rca_delivered": "rca_delivered", "rca": "rca_delivered", "then": "then"},
+	"work":              {"body": "body", "visibility": "visibility", "tags": "tags", "component": "component", "files": "files", "macro": "macro", "status": "status", "substatus": "status", "priority": "priority", "severity": "severity", "owner": "owner", "contact": "contact", "info_complete": "info_complete", "rca_delivered": "rca_delivered", "rca": "rca_delivered", "then": "then"},
 	"macro":             {"body": "body", "visibility": "visibility", "tags": "tags", "component": "component", "macro": "macro", "status": "status", "priority": "priority", "severity": "severity", "owner": "owner", "contact": "contact", "then": "then"},
 	"update":            {"status": "status", "substatus": "status", "priority": "priority", "severity": "severity", "owner": "owner", "contact": "contact", "info_complete": "info_complete", "rca_delivered": "rca_delivered", "rca": "rca_delivered"},
 	"escalation/note":   {"text": "escalation-text"},

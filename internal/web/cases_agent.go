@@ -74,7 +74,7 @@ const feedCookie = "caseport_feed"
 
 // maxReplyFiles is the most the files attached to one reply may weigh
 // together: larger files go through the Transfer Files page.
-const maxReplyFiles = 32 << 20
+const maxReplyFiles = 32_000_000
 
 // renderAgentCase shows the agent's case page: data is the case page's,
 // form and errs those of a refused form, stale a refusal as stale.
@@ -204,7 +204,9 @@ func workForm(r *http.Request, a *desk.Actor) (support.Work, error) {
 	if form.Has("assign_me") || form.Has("properties_only") {
 		// The properties alone: what is typed in the composer waits.
 		w.Body = ""
-		return w, seenInto(form, &w)
+		err := seenInto(form, &w)
+		keepUnchanged(form, &w.Change)
+		return w, err
 	}
 	if then := form.Get("then"); then != "" && form.Has("send_then") {
 		st, sub, _ := strings.Cut(then, "/")
@@ -214,6 +216,7 @@ func workForm(r *http.Request, a *desk.Actor) (support.Work, error) {
 	if err := seenInto(form, &w); err != nil {
 		return w, err
 	}
+	keepUnchanged(form, &w.Change)
 	if r.MultipartForm != nil {
 		for _, fh := range r.MultipartForm.File["files"] {
 			if fh.Filename == "" {
@@ -232,6 +235,61 @@ func workForm(r *http.Request, a *desk.Actor) (support.Work, error) {
 		}
 	}
 	return w, nil
+}
+
+// seenFields are the properties of the agent's form that carry what the
+// page showed (seen_FIELD).
+var seenFields = []string{"status", "priority", "severity", "owner", "contact", "component", "tags"}
+
+// unchanged lists the properties the agent left as the page showed them.
+func unchanged(form url.Values) []string {
+	var out []string
+	for _, f := range seenFields {
+		seen := "seen_" + f
+		if !form.Has(f) || !form.Has(seen) {
+			continue
+		}
+		if f == "tags" {
+			if slices.Equal(support.ParseTags(form.Get(f)), support.ParseTags(form.Get(seen))) {
+				out = append(out, f)
+			}
+			continue
+		}
+		if form.Get(f) == form.Get(seen) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// keepUnchanged leaves out of a change the properties the agent did not
+// touch, so that one agent's submit never sets back what another changed
+// meanwhile (the version check refuses it first; this keeps a sent-again
+// form from undoing the other's change).
+func keepUnchanged(form url.Values, ch *support.CaseChange) {
+	for _, f := range unchanged(form) {
+		switch f {
+		case "status":
+			if ch.Status != nil && form.Has("send_then") {
+				continue // "Send and set" sets the status whatever it was
+			}
+			ch.Status, ch.SubStatus = nil, nil
+		case "priority":
+			ch.Priority = nil
+		case "severity":
+			ch.Severity = nil
+		case "owner":
+			if !form.Has("assign_me") {
+				ch.OwnerID = nil
+			}
+		case "contact":
+			ch.ContactID = nil
+		case "component":
+			ch.ComponentID = nil
+		case "tags":
+			ch.Tags = nil
+		}
+	}
 }
 
 // seenInto reads what the page showed of the case into w's change, and
@@ -290,7 +348,7 @@ func (s *Server) workCase(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		if err := r.ParseMultipartForm(maxFormBody); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				return refuse(errTooLarge, "error.agent_case.files_too_large", "MB", maxReplyFiles>>20)
+				return refuse(errTooLarge, "error.agent_case.files_too_large", "MB", maxReplyFiles/1_000_000)
 			}
 			return refuse(errBadRequest, "error.form.unreadable", "Problem", formError(err))
 		}
@@ -310,6 +368,11 @@ func (s *Server) workCase(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		back += "?from=" + url.QueryEscape(r.PostForm.Get("from"))
 	}
 	if stale, ok := errors.AsType[*desk.StaleError](err); ok {
+		// What the agent left as it was shows as it now is; what they
+		// changed, as they chose it.
+		for _, f := range unchanged(r.PostForm) {
+			r.PostForm.Del(f)
+		}
 		return s.showWork(w, r, a, caseID, http.StatusConflict, nil, s.staleView(r, stale))
 	}
 	if fields := s.fieldMessages(r, err); fields != nil {

@@ -110,6 +110,9 @@
   const draftKey = "caseport-draft-" + number;
   const version = form.querySelector("input[name=version]");
   let sending = false;
+  // pending is the properties' save in flight: a send waits for it, so it
+  // goes with the version that save made.
+  let pending = null;
 
   // Newest at the bottom: the end of the conversation is in sight.
   const feed = document.getElementById("case-feed-card");
@@ -125,6 +128,11 @@
   });
   form.addEventListener("submit", function (ev) {
     const by = ev.submitter;
+    if (pending) {
+      ev.preventDefault();
+      pending.then(function () { form.requestSubmit(by); });
+      return;
+    }
     if (by && (by.id === "send" || by.id === "send-then")) {
       sending = true;
       try { localStorage.removeItem(draftKey); } catch (e) { /* no drafts */ }
@@ -183,9 +191,10 @@
     data.delete("body");
     data.delete("files");
     data.set("properties_only", "1");
-    fetch(form.action, { method: "POST", body: data }).then(function (res) {
+    let failed = false;
+    pending = fetch(form.action, { method: "POST", body: data }).then(function (res) {
       if (!res.ok) {
-        saveButton.click();
+        failed = true;
         return null;
       }
       return res.text();
@@ -203,6 +212,9 @@
         saved.hidden = false;
         setTimeout(function () { saved.hidden = true; }, 3000);
       }
+    }).catch(function () { failed = true; }).then(function () {
+      pending = null;
+      if (failed) saveButton.click();
     });
   }
   document.querySelectorAll(".agent-props select, .agent-props input[type=checkbox]").forEach(function (field) {
@@ -222,8 +234,15 @@
   }
   setInterval(look, 15000);
 
-  // Keyboard shortcuts, never while typing.
+  // Keyboard shortcuts, never while typing. The character of a key a
+  // shortcut took is not typed where the shortcut put the focus.
   const help = document.getElementById("shortcuts-help");
+  let swallow = false;
+  document.addEventListener("keypress", function (ev) {
+    if (swallow) ev.preventDefault();
+    swallow = false;
+  }, true);
+  document.addEventListener("keyup", function () { swallow = false; });
   function typing(el) {
     return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
   }
@@ -260,6 +279,7 @@
       return;
     }
     ev.preventDefault();
+    swallow = true;
   });
 })();
 

@@ -55,7 +55,7 @@ func TestAgentCasePage(t *testing.T) {
 		stale := agentForm(t, psm, path, url.Values{"body": {"Lowering it: the workaround holds."}, "priority": {"low"}, "send": {"1"}})
 
 		res := agent.post(path+"/work", agentForm(t, agent, path, url.Values{
-			"body": {"See **this**: <script>alert(1)</script> [docs](https://docs.example) [bad](javascript:alert(1))"},
+			"body":     {"See **this**: <script>alert(1)</script> [docs](https://docs.example) [bad](javascript:alert(1))"},
 			"priority": {"high"}, "send_then": {"1"}, "tags": {"Routing, regression"},
 		}))
 		if res.StatusCode != http.StatusSeeOther {

@@ -60,8 +60,10 @@ func TestEveryChangeMovesTheCaseVersion(t *testing.T) {
 				return err
 			}},
 			{"file", true, func(ctx context.Context, tx *store.Tx) error {
-				_, err := tx.AddCaseFile(ctx, &desk.CaseFile{CaseID: c.ID, Name: "log.txt", Size: 3, SHA256: "x", Source: "upload",
-					Direction: "to_support", StorageKey: "k1", CreatedAt: b.Now()})
+				_, err := tx.AddCaseFile(ctx, &desk.CaseFile{
+					CaseID: c.ID, Name: "log.txt", Size: 3, SHA256: "x", Source: "upload",
+					Direction: "to_support", StorageKey: "k1", CreatedAt: b.Now(),
+				})
 				return err
 			}},
 			{"tags", true, func(ctx context.Context, tx *store.Tx) error {
@@ -106,8 +108,10 @@ func TestMacros(t *testing.T) {
 		ctx := t.Context()
 		b := fixture.New(t, s)
 		psm := b.Staff([]desk.Role{desk.RoleProductSupportManager})
-		solved := &desk.Macro{Name: "Solved", Body: "Hello {{contact.first_name}}, fixed.", Status: desk.StatusSolutionProposed,
-			SubStatus: desk.SubReplied, UpdatedBy: psm.ID, UpdatedAt: b.Now()}
+		solved := &desk.Macro{
+			Name: "Solved", Body: "Hello {{contact.first_name}}, fixed.", Status: desk.StatusSolutionProposed,
+			SubStatus: desk.SubReplied, UpdatedBy: psm.ID, UpdatedAt: b.Now(),
+		}
 		logs := &desk.Macro{Name: "Ask for logs", Body: "Please send the logs.", UpdatedAt: b.Now()}
 		if err := s.Write(ctx, func(tx *store.Tx) error {
 			if err := tx.SaveMacro(ctx, solved); err != nil {

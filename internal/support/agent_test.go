@@ -156,8 +156,10 @@ func TestMacrosPolicyAndPlaceholders(t *testing.T) {
 		acme := f.customer("Acme Corp")
 		caseID := f.investigating(acme.dana)
 		agent, psm, admin := f.staff(t, desk.RoleAgent), f.staff(t, desk.RoleProductSupportManager), f.staff(t, desk.RolePortalAdmin)
-		m := &desk.Macro{Name: "Solved", Body: "Hello {{contact.first_name}}, case {{ case.number }} is fixed. {{agent.first_name}}",
-			Status: desk.StatusSolutionProposed, SubStatus: desk.SubReplied}
+		m := &desk.Macro{
+			Name: "Solved", Body: "Hello {{contact.first_name}}, case {{ case.number }} is fixed. {{agent.first_name}}",
+			Status: desk.StatusSolutionProposed, SubStatus: desk.SubReplied,
+		}
 		if err := f.svc.Cases().SaveMacro(ctx, agent, m); !errors.Is(err, desk.ErrForbidden) {
 			t.Errorf("an agent saving a macro: %v, want forbidden", err)
 		}

@@ -428,7 +428,11 @@ func (s *Server) applyMacro(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	if err != nil {
 		return err
 	}
-	applied, err := s.cases.ApplyMacro(r.Context(), request(r, a), caseID, atoi64(r.PostForm.Get("macro")))
+	var applied *support.AppliedMacro
+	err = runForm(r, a, func(req support.Request) (err error) {
+		applied, err = s.cases.ApplyMacro(r.Context(), req, caseID, atoi64(r.PostForm.Get("macro")))
+		return err
+	})
 	if fields := s.fieldMessages(r, err); fields != nil {
 		return s.showWork(w, r, a, caseID, http.StatusUnprocessableEntity, fields, nil)
 	}
@@ -476,6 +480,9 @@ func versionETag(v int64) string { return `"` + strconv.FormatInt(v, 10) + `"` }
 // it, for a composer's preview: it reads and keeps nothing, so it asks
 // the policy nothing beyond a session.
 func (s *Server) markdownPreview(w http.ResponseWriter, r *http.Request, _ *desk.Actor) error {
+	if err := checkForm(r.PostForm); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, _ = io.WriteString(w, string(markdown(r.PostForm.Get("body"))))
 	return nil

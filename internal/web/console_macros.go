@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -36,10 +37,16 @@ func (s *Server) showMacros(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	d := macrosData{Macros: list, Placeholders: desk.MacroPlaceholders, Statuses: desk.Statuses, SubStatuses: desk.SubStatuses}
 	if id := r.PathValue("id"); id != "" {
 		n, _ := strconv.ParseInt(id, 10, 64)
-		if d.Edit, err = s.cases.Macro(r.Context(), request(r, a), n); err != nil {
+		d.Edit, err = s.cases.Macro(r.Context(), request(r, a), n)
+		switch {
+		case errors.Is(err, desk.ErrNotFound) && errs != nil:
+			// A refused form for a macro deleted meanwhile: its messages
+			// show on the form of a new one.
+		case err != nil:
 			return err
+		default:
+			form = withDefaults(form, url.Values{"name": {d.Edit.Name}, "body": {d.Edit.Body}, "status": {macroStatus(d.Edit)}})
 		}
-		form = withDefaults(form, url.Values{"name": {d.Edit.Name}, "body": {d.Edit.Body}, "status": {macroStatus(d.Edit)}})
 	}
 	render(s, w, r, status, pageMacros, &view{Title: s.loc(r).T("page.macros.title"), User: a.User, Form: form, Errors: errs}, d)
 	return nil

@@ -217,7 +217,7 @@
       if (failed) saveButton.click();
     });
   }
-  document.querySelectorAll(".agent-props select, .agent-props input[type=checkbox]").forEach(function (field) {
+  document.querySelectorAll("[data-autosave]").forEach(function (field) {
     field.addEventListener("change", saveProperties);
   });
 

@@ -27,6 +27,10 @@ type AgentCase struct {
 	// OtherOpen are the combination's other open cases, newest activity
 	// first, at most MaxOtherOpen.
 	OtherOpen []desk.CaseRow
+	// Similar are open cases of any customer on the same component, newest
+	// activity first, at most MaxOtherOpen: where the same problem may
+	// have been met.
+	Similar []desk.CaseRow
 	// VerifiedAt is when staff last checked the contact's PIN on the
 	// phone, within CallerVerifiedFor; VerifiedBy who did.
 	VerifiedAt time.Time
@@ -101,6 +105,19 @@ func (s *Cases) Agent(ctx context.Context, r Request, v *CaseView) (*AgentCase, 
 	for _, o := range page.Cases {
 		if o.ID != c.ID && o.SoldToID == c.SoldToID && len(out.OtherOpen) < MaxOtherOpen {
 			out.OtherOpen = append(out.OtherOpen, o)
+		}
+	}
+	similar, err := s.store.Cases(ctx, desk.CaseFilter{
+		List: desk.Queue, Scope: r.Actor.Scope(), ProductID: c.ProductID,
+		Statuses: []desk.Status{desk.StatusOpen, desk.StatusAwaitingInformation, desk.StatusSolutionProposed},
+		Limit:    25,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range similar.Cases {
+		if o.ID != c.ID && o.ComponentID == c.ComponentID && len(out.Similar) < MaxOtherOpen {
+			out.Similar = append(out.Similar, o)
 		}
 	}
 	contact, err := s.store.User(ctx, c.ContactID)

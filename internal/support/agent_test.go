@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -199,6 +200,60 @@ func TestMacrosPolicyAndPlaceholders(t *testing.T) {
 		}
 		if _, err := f.svc.Cases().ApplyMacro(ctx, agent, caseID, m.ID); desk.FieldMessages(err)["macro"].ID != "support.macros.gone" {
 			t.Errorf("applying a deleted macro: %v, want the macro field's message", err)
+		}
+	})
+}
+
+// TestAgentCaseShowsTheCustomer: beside the case, the agent sees the
+// combination's active contract, its other open cases (not closed ones,
+// not another customer's), open cases of any customer on the same
+// component, and that the contact's PIN was checked on the phone.
+func TestAgentCaseShowsTheCustomer(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		acme, globex := f.customer("Acme Corp"), f.customer("Globex")
+		caseID := f.investigating(acme.dana)
+		other := f.investigating(acme.sam)
+		f.fx.Case(acme.dana, fixture.Closed(desk.SubResolved, 1))
+		elsewhere := f.investigating(globex.dana)
+		agent := f.staff(t, desk.RoleAgent)
+		v, err := f.svc.Cases().Case(ctx, agent, caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := f.svc.Cases().Agent(ctx, agent, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := func(rows []desk.CaseRow) []int64 {
+			var out []int64
+			for _, r := range rows {
+				out = append(out, r.ID)
+			}
+			return out
+		}
+		if diff := cmp.Diff([]int64{other}, ids(a.OtherOpen)); diff != "" {
+			t.Errorf("other open cases (-want +got):\n%s", diff)
+		}
+		if got := ids(a.Similar); !slices.Contains(got, other) || !slices.Contains(got, elsewhere) || slices.Contains(got, caseID) {
+			t.Errorf("similar cases = %v, want %d and %d", got, other, elsewhere)
+		}
+		if a.Contract == nil || !a.VerifiedAt.IsZero() {
+			t.Errorf("contract %v, verified at %v; want the active contract and no PIN check yet", a.Contract, a.VerifiedAt)
+		}
+		dana, err := f.store.User(ctx, acme.dana.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Cases().VerifyCaller(ctx, agent, dana.PIN); err != nil {
+			t.Fatal(err)
+		}
+		if a, err = f.svc.Cases().Agent(ctx, agent, v); err != nil || a.VerifiedAt.IsZero() || a.VerifiedBy != agent.Actor.User.Name() {
+			t.Errorf("after the PIN check: verified at %v by %q (%v), want now by the agent", a.VerifiedAt, a.VerifiedBy, err)
+		}
+		if _, err := f.svc.Cases().Agent(ctx, f.req(t, acme.dana), v); !errors.Is(err, desk.ErrForbidden) {
+			t.Errorf("a contact asking for the agent's view: %v, want forbidden", err)
 		}
 	})
 }

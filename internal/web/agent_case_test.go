@@ -3,11 +3,13 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"html"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -196,6 +198,55 @@ func TestMacrosPage(t *testing.T) {
 		log, err := e.store.AuditLog(context.Background(), desk.AuditFilter{Action: "macro_deleted"})
 		if err != nil || len(log) != 1 {
 			t.Errorf("audit of the deletion: %+v %v", log, err)
+		}
+	})
+}
+
+// TestAPICaseVersion: the API's case has its version and an ETag; a
+// PATCH with If-Match (or version) of an older one is refused with 409 and
+// changes nothing; one on the current version goes through and moves it.
+func TestAPICaseVersion(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		caseID := e.world.Cases["abc-investigation"]
+		path := "/api/v1/cases/" + number(caseID)
+		api := e.apiClient(demo.Agent)
+		res := api.apiCall("GET", path, nil)
+		var got struct {
+			Case struct {
+				Version  int64  `json:"version"`
+				Priority string `json:"priority"`
+			} `json:"case"`
+		}
+		if err := json.Unmarshal([]byte(res.Body), &got); err != nil || got.Case.Version == 0 {
+			t.Fatalf("GET %s: %v, version %d", path, err, got.Case.Version)
+		}
+		etag := res.Header.Get("ETag")
+		if etag != `"`+strconv.FormatInt(got.Case.Version, 10)+`"` {
+			t.Errorf("ETag = %q, want the version %d", etag, got.Case.Version)
+		}
+		if res := api.apiCall("PATCH", path, map[string]any{"priority": "high", "version": got.Case.Version}); res.StatusCode != http.StatusOK {
+			t.Fatalf("PATCH on the current version: %d %s", res.StatusCode, res.Body)
+		}
+		for name, send := range map[string]func() *response{
+			"If-Match": func() *response {
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPatch, e.srv.URL+path, strings.NewReader(`{"priority":"low"}`))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("If-Match", etag)
+				return api.do(req)
+			},
+			"version": func() *response {
+				return api.apiCall("PATCH", path, map[string]any{"priority": "low", "version": got.Case.Version})
+			},
+		} {
+			res := send()
+			if res.StatusCode != http.StatusConflict || !strings.Contains(res.Body, "changed while you had it open") {
+				t.Errorf("PATCH with an old %s: %d %s, want 409 saying it changed", name, res.StatusCode, res.Body)
+			}
+		}
+		if c, _ := e.store.Case(ctx, caseID); c.Priority != desk.PriorityHigh || c.Version <= got.Case.Version {
+			t.Errorf("after the refused PATCHes: %s at version %d (was %d), want High at a newer one", c.Priority, c.Version, got.Case.Version)
 		}
 	})
 }

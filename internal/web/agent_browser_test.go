@@ -77,6 +77,27 @@ func TestBrowserAgentWorksACaseByKeyboard(t *testing.T) {
 			p.CheckFits()
 			p.Screenshot("agent-case-demo")
 
+			// j and k walk the view the case was opened from.
+			p.Go("/console")
+			p.Focus(`main a[href^="/cases/0"]`)
+			p.PressTo(kb.Enter)
+			first := p.Path()
+			p.PressTo("j")
+			if second := p.Path(); second == first || !strings.Contains(second, "?from=") {
+				t.Errorf("j from %s leads to %s, want the next case of the queue", first, second)
+			}
+			p.PressTo("k")
+			if back := p.Path(); back != first {
+				t.Errorf("k leads back to %s, want %s", back, first)
+			}
+
+			// A draft survives a reload.
+			p.Fill("#body", "Half a thought")
+			p.Go(first)
+			if got := browsertest.Eval[string](p, `document.getElementById("body").value`); got != "Half a thought" {
+				t.Errorf("after a reload the draft is %q", got)
+			}
+
 			n := number(e.open(contact, desk.PriorityMedium).ID)
 			p.Go("/console?q=" + n)
 			p.Focus(`a[href^="/cases/` + n + `"]`)

@@ -169,6 +169,7 @@ func TestBrowserPagesFit(t *testing.T) {
 		{demo.Admin, "service-levels", "/console/service-levels"},
 		{demo.Admin, "email-templates", "/console/settings/templates"},
 		{demo.Admin, "calendar", "/console/calendars/1"},
+		{demo.Admin, "macros", "/console/macros"},
 	}
 	for _, size := range []browsertest.Size{browsertest.Desktop, browsertest.Phone} {
 		t.Run(size.Name, func(t *testing.T) {

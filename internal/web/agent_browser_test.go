@@ -39,7 +39,7 @@ const inViewScript = `(() => {
 func solvedMacro(t *testing.T, e *env) *desk.Macro {
 	t.Helper()
 	m := &desk.Macro{
-		Name: "Solved by the patch", Body: "Hello {{contact.first_name}}, the fix for case {{case.number}} is in **8.5.103**.",
+		Name: "A fix is out", Body: "Hello {{contact.first_name}}, the fix for case {{case.number}} is in **8.5.103**.",
 		Status: desk.StatusSolutionProposed, SubStatus: desk.SubReplied,
 	}
 	if err := e.svc.Cases().SaveMacro(context.Background(), support.Request{Actor: e.actor(demo.Admin)}, m); err != nil {

@@ -178,7 +178,7 @@ func TestMacrosPage(t *testing.T) {
 		if !strings.Contains(list, ">Logs</a>") {
 			t.Error("the macros page does not list the new macro")
 		}
-		id := regexp.MustCompile(`href="/console/macros/(\d+)"`).FindStringSubmatch(list)
+		id := regexp.MustCompile(`href="/console/macros/(\d+)">Logs</a>`).FindStringSubmatch(list)
 		if id == nil {
 			t.Fatal("no link to the macro")
 		}

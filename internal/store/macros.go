@@ -57,7 +57,7 @@ func (tx *Tx) SaveMacro(ctx context.Context, m *desk.Macro) error {
 	if err != nil {
 		return conflict(err, fmt.Sprintf("update macro %d", m.ID))
 	}
-	return oneRow(res, fmt.Sprintf("macro %d", m.ID))
+	return affected(res, fmt.Sprintf("macro %d", m.ID))
 }
 
 // DeleteMacro removes a saved reply.
@@ -66,7 +66,7 @@ func (tx *Tx) DeleteMacro(ctx context.Context, macroID int64) error {
 	if err != nil {
 		return fmt.Errorf("delete macro %d: %w", macroID, err)
 	}
-	return oneRow(res, fmt.Sprintf("macro %d", macroID))
+	return affected(res, fmt.Sprintf("macro %d", macroID))
 }
 
 // CaseTags lists a case's tags in order.
@@ -123,18 +123,6 @@ func (tx *Tx) SetCaseTags(ctx context.Context, caseID int64, tags []string) erro
 // CaseFollowers lists the users who follow a case, for its page.
 func (s *Store) CaseFollowers(ctx context.Context, caseID int64) ([]desk.User, error) {
 	return followers(ctx, s.read(), caseID)
-}
-
-// oneRow is a change of one row's: none changed is "not found".
-func oneRow(res sql.Result, what string) error {
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("%s: %w", what, desk.ErrNotFound)
-	}
-	return nil
 }
 
 // CallerVerified returns when staff last checked the PIN of the contact

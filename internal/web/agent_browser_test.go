@@ -178,6 +178,11 @@ func TestBrowserTwoAgentsEditTheSameCase(t *testing.T) {
 		t.Fatalf("after the first agent chose High the case is %+v, %v", c, err)
 	}
 
+	// The second agent's page notices (as it does every 15 s, and when
+	// the window comes back into focus).
+	browsertest.Eval[bool](second, `window.dispatchEvent(new Event("focus"))`)
+	second.WaitUntil(`!document.getElementById("case-changed").hidden`)
+
 	second.Fill("#body", "Lowering the priority: the workaround holds.")
 	second.Submit("#send")
 	stale := second.Text("#stale")

@@ -233,6 +233,9 @@
     }).catch(function () { /* offline for now: look again later */ });
   }
   setInterval(look, 15000);
+  // Back to the tab or the window: look at once.
+  document.addEventListener("visibilitychange", look);
+  window.addEventListener("focus", look);
 
   // Keyboard shortcuts, never while typing. The character of a key a
   // shortcut took is not typed where the shortcut put the focus.

@@ -104,6 +104,19 @@ func TestAgentCasePage(t *testing.T) {
 			t.Errorf("after the stale submit the priority is %s, want High", c.Priority)
 		}
 
+		// The composer's preview is the feed's rendering.
+		if res := agent.post("/markdown/preview", url.Values{"body": {"**bold** <b>raw</b>"}}); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "<strong>bold</strong>") || strings.Contains(res.Body, "<b>") {
+			t.Errorf("preview: %d %q", res.StatusCode, res.Body)
+		}
+		// The order of the conversation is the agent's, remembered.
+		if res := agent.get(path + "?feed=newest"); !strings.Contains(res.Body, `id="feed-order">Show newest last`) {
+			t.Error("?feed=newest does not show the newest first")
+		}
+		if res := agent.get(path); !strings.Contains(res.Body, `id="feed-order">Show newest last`) {
+			t.Error("the order chosen is not remembered")
+		}
+		agent.get(path + "?feed=oldest")
+
 		// The version the page polls: 304 while it is the same.
 		res = agent.get(path + "/version")
 		if res.StatusCode != http.StatusOK || res.Header.Get("ETag") == "" || !strings.Contains(res.Body, `"version":`) {

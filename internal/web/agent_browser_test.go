@@ -148,6 +148,15 @@ func TestBrowserAgentWorksACaseByKeyboard(t *testing.T) {
 				t.Error("? does not show the shortcuts")
 			}
 			p.Screenshot("agent-case-sent")
+			if size == laptop {
+				page, _, _ := strings.Cut(p.Path(), "#")
+				p.Go(page) // the notice of the send is gone: measure with one
+				p.Fill("#body", "x")
+				p.Submit("#send")
+				if out := browsertest.Eval[[]string](p, inViewScript); len(out) > 0 {
+					t.Errorf("after a send at 1280×800 the composer or the status is not in view: %v", out)
+				}
+			}
 			p.CheckFits()
 		})
 	}

@@ -416,3 +416,27 @@ func (p *Page) AddScript(src string) {
 		return err
 	}))
 }
+
+// Focus moves the keyboard's focus to the first element matching sel, as
+// Tab would.
+func (p *Page) Focus(sel string) {
+	p.t.Helper()
+	p.do(chromedp.Focus(chromedp.CSS(sel), chromedp.NodeVisible))
+}
+
+// Press types keys where the focus is (a shortcut, Enter on a button),
+// staying on the page.
+func (p *Page) Press(keys string) {
+	p.t.Helper()
+	p.do(chromedp.KeyEvent(keys))
+}
+
+// PressTo types keys that lead to another page (Enter on a link, a
+// shortcut that sends a form) and waits for it.
+func (p *Page) PressTo(keys string) {
+	p.t.Helper()
+	p.navigate(func() error {
+		_, err := chromedp.RunResponse(p.ctx, chromedp.KeyEvent(keys))
+		return err
+	})
+}

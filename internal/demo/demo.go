@@ -123,6 +123,7 @@ func load(ctx context.Context, s *store.Store, now time.Time, ifEmpty bool) (*Wo
 		l.staff()
 		l.contacts()
 		l.cases()
+		l.macros()
 		return l.err
 	})
 	if err != nil {
@@ -437,5 +438,26 @@ func (l *loader) addCase(dc demoCase) {
 	l.check(l.tx.UpdateCase(l.ctx, c))
 	if l.err == nil {
 		l.check(support.StartClocks(l.ctx, l.tx, c, responded, l.now))
+	}
+}
+
+// macros are the saved replies the demo's agents insert in their replies.
+func (l *loader) macros() {
+	for _, m := range []desk.Macro{
+		{
+			Name: "Ask for logs", Status: desk.StatusAwaitingInformation, SubStatus: desk.SubInfoFromCustomer,
+			Body: "Hello {{contact.first_name}},\n\nto go on with case {{case.number}} we need the logs of {{case.product}} " + //i18n:stored
+				"from the time of the problem. Please attach them to the case or send them through Transfer Files.\n\n{{agent.name}}", //i18n:stored
+		},
+		{
+			Name: "Solution: upgrade", Status: desk.StatusSolutionProposed, SubStatus: desk.SubReplied,
+			Body: "Hello {{contact.first_name}},\n\nthe problem of case {{case.number}} is fixed in the latest release of " + //i18n:stored
+				"{{case.product}}. Please upgrade and tell us whether it solves it for you.\n\n{{agent.name}}", //i18n:stored
+		},
+	} {
+		m.UpdatedAt = l.now
+		if l.err == nil {
+			l.check(l.tx.SaveMacro(l.ctx, &m))
+		}
 	}
 }

@@ -225,6 +225,10 @@ type Case struct {
 	ReopenedCount int
 	// Origin is how the case was opened: on the portal, by phone, by API.
 	Origin Origin
+	// Version moves with every change to the case (its fields, a Case
+	// Feed entry, a file, a tag): a change made on a page read at an older
+	// version is refused (StaleError).
+	Version int64
 }
 
 // NewReferenceID returns a fresh Reference ID: 20 hex digits of

@@ -177,6 +177,9 @@ func AsMessage(err error) (Message, bool) {
 	if re, ok := errors.AsType[*RetryError](err); ok {
 		return re.Message(), true
 	}
+	if se, ok := errors.AsType[*StaleError](err); ok {
+		return se.Message(), true
+	}
 	return Message{}, false
 }
 

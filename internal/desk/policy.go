@@ -164,6 +164,9 @@ const (
 	ManageOwnProfile Action = "profile.manage"
 	// UseConsole opens the staff console's pages.
 	UseConsole Action = "console.use"
+	// ManageMacros creates, changes and deletes the saved replies
+	// (macros) every agent may insert in a reply (WorkCase).
+	ManageMacros Action = "macros.manage"
 )
 
 // Area groups actions as the product is divided: the console's menus,
@@ -233,6 +236,7 @@ type Rule struct {
 var (
 	escalators = []Role{RoleEscalationOwner, RolePortalAdmin}
 	admins     = []Role{RolePortalAdmin}
+	managers   = []Role{RoleProductSupportManager, RolePortalAdmin}
 )
 
 // The refusals many rows share (catalogue IDs).
@@ -315,6 +319,9 @@ var policy = []Rule{
 	// Profile, console.
 	{Action: ManageOwnProfile, Area: AreaProfile, Who: Who{Staff: true, Contacts: true}},
 	{Action: UseConsole, Area: AreaConsole, Who: Who{Staff: true}, Hides: true},
+
+	// Macros: the saved replies of the agent's case page.
+	{Action: ManageMacros, Area: AreaCases, Who: Who{Roles: managers}, Refusal: "desk.policy.managers_only"},
 }
 
 // Rules returns the policy table, one row per action in the order of the

@@ -70,6 +70,7 @@ var accessMatrix = map[Action]struct{ own, other string }{
 	ManageJobs:           {"U U F F F F F F F Y", "U U F F F F F F F Y"},
 	ManageOwnProfile:     {"U U Y Y Y Y Y Y Y Y", "U U Y Y Y Y Y Y Y Y"},
 	UseConsole:           {"U U N N N N Y Y Y Y", "U U N N N N Y Y Y Y"},
+	ManageMacros:         {"U U F F F F F Y F Y", "U U F F F F F Y F Y"},
 }
 
 // matrixActor builds the actor of a column of accessMatrix.
@@ -398,7 +399,7 @@ func TestEffectiveLevel(t *testing.T) {
 var isStaffFacts = map[string]string{
 	"internal/store/access.go readActorFacts":        "staff hold no grants: their actor has no levels",
 	"internal/web/profile.go loadProfile":            "staff hold no grants: their profile lists none",
-	"internal/support/cases.go Update":               "a case's owner is a member of staff",
+	"internal/support/cases.go applyChange":          "a case's owner is a member of staff",
 	"internal/support/cases.go setStatus":            "the customer is emailed the status changes staff make",
 	"internal/support/cases.go closeKind":            "a staff member's closure or reopen comment is a reply, a customer's a comment",
 	"internal/support/uploads.go finishUpload":       "a file staff send is a file from support",

@@ -20,7 +20,7 @@ const caseColumns = `c.id, c.sold_to_id, c.end_user_id, c.contact_id, c.owner_id
 	c.product_id, c.component_id, c.summary, c.description, c.priority, c.severity, c.status,
 	c.substatus, c.stage, c.security_threat, c.business_impact, c.agents_affected, c.external_ref,
 	c.linked_case_id, c.close_comment, c.created_at, c.updated_at, c.closed_at, c.reopened_count, c.auto_closed,
-	COALESCE(c.reference_id, ''), c.origin`
+	COALESCE(c.reference_id, ''), c.origin, c.version`
 
 // caseDest returns the scan destinations of caseColumns.
 func caseDest(c *desk.Case) []any {
@@ -39,6 +39,7 @@ func caseDest(c *desk.Case) []any {
 		&c.AutoClosed,
 		&c.ReferenceID,
 		&c.Origin,
+		&c.Version,
 	}
 }
 
@@ -186,34 +187,45 @@ func (s *Store) Case(ctx context.Context, caseID int64) (*desk.CaseRow, error) {
 	return &rows[0], nil
 }
 
-// UpdateCase writes every field that changes during a case's life: owner,
+// UpdateCase moves the case's version (c.Version is the new one) and writes every field that changes during a case's life: owner,
 // contact, type and sub type, product and component, priority, severity,
 // status and substatus, the form fields, the link to an earlier case,
 // closure (and whether follow-ups closed it), reopen count and UpdatedAt. The combination, what the customer
 // wrote (summary and description) and CreatedAt stay as they were created.
 func (tx *Tx) UpdateCase(ctx context.Context, c *desk.Case) error {
-	res, err := tx.q().exec(ctx, `UPDATE cases SET owner_id = ?, contact_id = ?, type = ?, sub_type = ?,
+	err := tx.q().row(ctx, `UPDATE cases SET owner_id = ?, contact_id = ?, type = ?, sub_type = ?,
 			product_id = ?, component_id = ?, priority = ?, severity = ?, status = ?, substatus = ?,
 			stage = ?, security_threat = ?, business_impact = ?, agents_affected = ?, external_ref = ?,
 			linked_case_id = ?, close_comment = ?, updated_at = ?, closed_at = ?, reopened_count = ?,
-			auto_closed = ?
-		WHERE id = ?`,
+			auto_closed = ?, version = version + 1
+		WHERE id = ?
+		RETURNING version`,
 		id(c.OwnerID), c.ContactID, string(c.Type), c.SubType,
 		c.ProductID, c.ComponentID, string(c.Priority), c.Severity, string(c.Status), string(c.SubStatus),
 		string(c.Stage), c.SecurityThreat, c.BusinessImpact, c.AgentsAffected, c.ExternalRef,
 		id(c.LinkedCaseID), c.CloseComment, ts(c.UpdatedAt), ts(c.ClosedAt), c.ReopenedCount,
-		c.AutoClosed, c.ID)
+		c.AutoClosed, c.ID).Scan(&c.Version)
 	if err != nil {
-		return fmt.Errorf("update case %s: %w", c.Number(), err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("update case %s: %w", c.Number(), err)
-	}
-	if n == 0 {
-		return fmt.Errorf("update case %s: %w", c.Number(), desk.ErrNotFound)
+		return notFound(err, "update case "+c.Number())
 	}
 	return nil
+}
+
+// touchCase moves a case's version for a change kept beside it (a Case
+// Feed entry, a file, a tag), in the transaction that makes it.
+func (tx *Tx) touchCase(ctx context.Context, caseID int64) error {
+	if _, err := tx.q().exec(ctx, `UPDATE cases SET version = version + 1 WHERE id = ?`, caseID); err != nil {
+		return fmt.Errorf("case %s: version: %w", desk.FormatCaseNumber(caseID), err)
+	}
+	return nil
+}
+
+// CaseVersion reads a case's version, the cheap question a page that is
+// open asks to learn whether the case changed.
+func (s *Store) CaseVersion(ctx context.Context, caseID int64) (int64, error) {
+	var v int64
+	err := s.read().row(ctx, `SELECT version FROM cases WHERE id = ?`, caseID).Scan(&v)
+	return v, notFoundOrNil(err, "case "+desk.FormatCaseNumber(caseID))
 }
 
 // Cases lists one page of cases, newest activity first (ClosedCases:

@@ -140,6 +140,7 @@ func TestCaseRoundTrip(t *testing.T) {
 				id := tt.id
 				want := tt.in
 				want.ID = id
+				want.Version = 1 // a new case's
 				for _, p := range []*time.Time{&want.CreatedAt, &want.UpdatedAt, &want.ClosedAt} {
 					if !p.IsZero() {
 						*p = p.UTC().Truncate(time.Microsecond)
@@ -270,6 +271,10 @@ func TestUpdateCase(t *testing.T) {
 		want := changed
 		want.UpdatedAt = want.UpdatedAt.Truncate(time.Microsecond)
 		want.ClosedAt = want.UpdatedAt
+		want.Version = stored.Version + 1 // UpdateCase moves it
+		if ignored.Version != want.Version {
+			t.Errorf("UpdateCase left Version %d in its case, want the new %d", ignored.Version, want.Version)
+		}
 		got, err := s.Case(ctx, id)
 		if err != nil {
 			t.Fatal(err)

@@ -67,6 +67,12 @@ func TestUniqueConflictsNameTheConstraint(t *testing.T) {
 			_, err := tx.CreateProduct(ctx, "IVR")
 			return err
 		}},
+		{"macro name", store.UniqueMacroName, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.SaveMacro(ctx, &desk.Macro{Name: "Thanks", Body: "Thank you.", UpdatedAt: now}); err != nil {
+				return err
+			}
+			return tx.SaveMacro(ctx, &desk.Macro{Name: "Thanks", Body: "Thanks again.", UpdatedAt: now})
+		}},
 		{"component name", store.UniqueComponentName, func(ctx context.Context, tx *store.Tx) error {
 			p, err := tx.CreateProduct(ctx, "IVR")
 			if err != nil {

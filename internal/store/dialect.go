@@ -138,6 +138,7 @@ const (
 	UniqueAPITokenHash      = "api_tokens_token_hash_key"
 	UniqueInboundDedupKey   = "inbound_mail_dedup"
 	UniquePendingJobKey     = "jobs_pending_key"
+	UniqueMacroName         = "macros_name_key"
 )
 
 // uniqueConstraints is the one table from what SQLite reports of a unique
@@ -159,6 +160,7 @@ var uniqueConstraints = map[string]string{
 	"api_tokens.token_hash":                  UniqueAPITokenHash,
 	"inbound_mail.dedup_key":                 UniqueInboundDedupKey,
 	"jobs.key":                               UniquePendingJobKey,
+	"macros.name":                            UniqueMacroName,
 }
 
 // conflict turns a unique-constraint violation into a *desk.ConflictError

@@ -7,7 +7,8 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// AddEntry appends an entry to a case feed and returns its ID.
+// AddEntry appends an entry to a case feed, moving the case's version, and
+// returns its ID.
 func (tx *Tx) AddEntry(ctx context.Context, e *desk.Entry) (int64, error) {
 	var newID int64
 	err := tx.q().row(ctx, `INSERT INTO case_entries (case_id, kind, author_id, body, created_at)
@@ -18,7 +19,7 @@ func (tx *Tx) AddEntry(ctx context.Context, e *desk.Entry) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("case %s: add %s: %w", desk.FormatCaseNumber(e.CaseID), e.Kind, err)
 	}
-	return newID, nil
+	return newID, tx.touchCase(ctx, e.CaseID)
 }
 
 // Entries returns the feed of a case, newest first, with each author's

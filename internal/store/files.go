@@ -8,7 +8,7 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// AddCaseFile records a stored file of a case.
+// AddCaseFile records a stored file of a case, moving the case's version.
 func (tx *Tx) AddCaseFile(ctx context.Context, f *desk.CaseFile) (int64, error) {
 	var newID int64
 	err := tx.q().row(ctx, `INSERT INTO case_files (case_id, name, size, sha256, content_type, source, direction, uploaded_by,
@@ -18,7 +18,7 @@ func (tx *Tx) AddCaseFile(ctx context.Context, f *desk.CaseFile) (int64, error) 
 	if err != nil {
 		return 0, fmt.Errorf("record file %s: %w", f.Name, err)
 	}
-	return newID, nil
+	return newID, tx.touchCase(ctx, f.CaseID)
 }
 
 const caseFileColumns = `f.id, f.case_id, f.name, f.size, f.sha256, f.content_type, f.source, f.direction, f.uploaded_by,

@@ -207,7 +207,11 @@ func (tx *Tx) UserByEmail(ctx context.Context, email string) (*desk.User, error)
 
 // Followers lists the users who follow a case.
 func (tx *Tx) Followers(ctx context.Context, caseID int64) ([]desk.User, error) {
-	rows, err := tx.q().query(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM case_followers f JOIN users u ON u.id = f.user_id
+	return followers(ctx, tx.q(), caseID)
+}
+
+func followers(ctx context.Context, on q, caseID int64) ([]desk.User, error) {
+	rows, err := on.query(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM case_followers f JOIN users u ON u.id = f.user_id
 		WHERE f.case_id = ? ORDER BY f.since`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("followers: %w", err)

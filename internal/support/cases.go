@@ -593,8 +593,14 @@ func (s *core) reply(ctx context.Context, r Request, caseID int64, body string, 
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
+	return s.writeCase(ctx, r, caseID, replyAction(kind), s.addReply(ctx, r, body, kind))
+}
+
+// addReply is the change of a staff reply or note: the feed entry and,
+// for a public reply, the response clock met and the customer's email.
+func (s *core) addReply(ctx context.Context, r Request, body string, kind desk.EntryKind) func(tx *store.Tx, c *desk.Case) error {
 	internal := kind == desk.EntryNote
-	return s.writeCase(ctx, r, caseID, replyAction(kind), func(tx *store.Tx, c *desk.Case) error {
+	return func(tx *store.Tx, c *desk.Case) error {
 		body = strings.TrimSpace(body)
 		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: kind, AuthorID: r.actorID(), Body: body, CreatedAt: s.now()}); err != nil {
 			return err
@@ -610,7 +616,7 @@ func (s *core) reply(ctx context.Context, r Request, caseID int64, body string, 
 		}
 		return s.notifyContact(ctx, tx, c, "case_reply", desk.Msg("mail.case_reply.subject", "Number", c.Number()),
 			desk.Msg("mail.case_reply.text", "Name", r.Actor.User.Name(), "Body", body))
-	})
+	}
 }
 
 // CaseChange is what staff change on a case; nil fields stay as they are.
@@ -625,13 +631,40 @@ type CaseChange struct {
 	// root-cause-analysis clock starts. RCADelivered stops it.
 	InfoComplete bool
 	RCADelivered bool
+	// ComponentID moves the case to another component (and its
+	// product); Tags, when not nil, are the case's tags from now on.
+	ComponentID *int64
+	Tags        *[]string
+	// Seen is what the author's page showed of the case; a change made on
+	// a version that is no longer the case's is refused (nil: not
+	// checked, as an API client that sends no version).
+	Seen *desk.CaseSeen
 }
 
 // Update applies a staff change: status through the transition table,
-// priority, severity, owner and contact. Each change is a feed event.
+// priority, severity, owner, contact, component and tags. Each change is
+// a feed event. A change made on a version of the case that is no longer
+// its own (ch.Seen) is refused with what changed meanwhile.
 func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChange) error {
-	now := s.now()
+	if err := s.askCase(ctx, r, caseID, desk.WorkCase); err != nil {
+		return err
+	}
+	if err := checkTags(ch.Tags); err != nil {
+		return err
+	}
 	return s.writeCase(ctx, r, caseID, desk.WorkCase, func(tx *store.Tx, c *desk.Case) error {
+		if err := s.checkSeen(ctx, tx, c, ch.Seen); err != nil {
+			return err
+		}
+		return s.applyChange(ctx, r, ch)(tx, c)
+	})
+}
+
+// applyChange is the change of a staff update, on a case its transaction
+// holds.
+func (s *core) applyChange(ctx context.Context, r Request, ch CaseChange) func(tx *store.Tx, c *desk.Case) error {
+	now := s.now()
+	return func(tx *store.Tx, c *desk.Case) error {
 		p := desk.Problems{}
 		if ch.Status != nil || ch.SubStatus != nil {
 			to, toSub := c.Status, c.SubStatus
@@ -712,7 +745,13 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 				c.ContactID = *ch.ContactID
 			}
 		}
+		if err := s.changeComponent(ctx, tx, r, c, ch.ComponentID, p); err != nil {
+			return err
+		}
 		if err := p.Err(); err != nil {
+			return err
+		}
+		if err := s.changeTags(ctx, tx, r, c, ch.Tags); err != nil {
 			return err
 		}
 		if ch.InfoComplete {
@@ -736,7 +775,7 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 			}
 		}
 		return s.audit(ctx, tx, r, "case_updated", c.Number(), "")
-	})
+	}
 }
 
 // setStatus moves a case through the transition table and records it.

@@ -116,7 +116,7 @@ var httpMatrix = []struct {
 	{
 		desk.CommentCase,
 		probe{method: "GET", path: "/api/v1/cases/{n}", marker: `"can_comment":true`},
-		probe{method: "GET", path: "/cases/{n}", marker: `id="comment-form"`},
+		probe{method: "GET", path: "/cases/{n}", marker: `id="comment-form"|id="work-form"`},
 		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
 	},
 	{
@@ -350,6 +350,12 @@ var httpMatrix = []struct {
 		probe{method: "GET", path: "/console/caller"},
 		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
 	},
+	{
+		desk.ManageMacros,
+		probe{method: "GET", path: "/api/v1/macros"},
+		probe{method: "GET", path: "/console/macros"},
+		"U U F F F F F Y F Y", "", "U U N N N N F Y F Y", "",
+	},
 }
 
 // inputMatrix is the policy before the input: forms and API calls sent
@@ -380,6 +386,12 @@ var inputMatrix = []struct {
 		probe{method: "PATCH", path: "/api/v1/cases/{n}", body: map[string]any{"substatus": "investigation"}},
 		probe{method: "POST", path: "/cases/{n}/update", form: url.Values{"priority": {"bogus"}}},
 		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
+	},
+	{
+		desk.WorkCase, // the agent's one form
+		probe{method: "POST", path: "/api/v1/macros", body: map[string]any{"name": ""}},
+		probe{method: "POST", path: "/cases/{n}/work", form: url.Values{"tags": {"not a tag!"}}},
+		"U U F F F F F Y F Y", "", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
 	},
 	{
 		desk.CloseCase,

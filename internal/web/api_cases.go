@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/caseport/caseport/internal/desk"
@@ -48,7 +50,7 @@ func (s *Server) apiCaseRoutes() []apiRoute {
 			Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: s.apiCase,
 		},
 		{
-			Method: "PATCH", Path: "/api/v1/cases/{number}", Tag: "cases", Summary: "Change status, priority, severity, owner or contact (staff)",
+			Method: "PATCH", Path: "/api/v1/cases/{number}", Tag: "cases", Summary: "Change status, priority, severity, owner or contact (staff); with If-Match (the ETag) or version, refused with 409 when the case changed since",
 			Body: apiCaseChange{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiUpdateCase), Fields: map[string]string{"owner": "owner_id", "contact": "contact_id"},
 		},
 		{
@@ -110,6 +112,10 @@ type apiCase struct {
 	ClosedAt       *time.Time `json:"closed_at,omitempty"`
 	// Origin is how the case was opened: portal, phone or api.
 	Origin string `json:"origin"`
+	// Version moves with every change to the case; send it back (the
+	// PATCH's version, or If-Match with the ETag) and a change made on an
+	// older one is refused with 409.
+	Version int64 `json:"version"`
 }
 
 func toAPICase(r *desk.CaseRow) apiCase {
@@ -122,7 +128,8 @@ func toAPICase(r *desk.CaseRow) apiCase {
 		Component: apiRef{c.ComponentID, r.ComponentName}, Stage: string(c.Stage), SecurityThreat: c.SecurityThreat,
 		BusinessImpact: c.BusinessImpact, AgentsAffected: c.AgentsAffected, ExternalRef: c.ExternalRef,
 		CloseComment: c.CloseComment, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, ClosedAt: optTime(c.ClosedAt),
-		Origin: string(c.Origin),
+		Origin:  string(c.Origin),
+		Version: c.Version,
 	}
 	if c.OwnerID != 0 {
 		out.Owner = &apiRef{c.OwnerID, r.OwnerName}
@@ -229,6 +236,10 @@ type apiCaseChange struct {
 	// RCA clock starts); RCADelivered stops that clock.
 	InfoComplete bool `json:"info_complete,omitempty"`
 	RCADelivered bool `json:"rca_delivered,omitempty"`
+	// Version is the case's version the change was made on (or send
+	// If-Match with the case's ETag): refused with 409 when the case has
+	// changed since. Without either the change is not checked.
+	Version int64 `json:"version,omitempty"`
 }
 
 type apiClose struct {
@@ -406,6 +417,7 @@ func (s *Server) apiCaseAnswer(w http.ResponseWriter, r *http.Request, a *desk.A
 	if status == http.StatusCreated {
 		w.Header().Set("Location", "/api/v1/cases/"+v.Case.Number())
 	}
+	w.Header().Set("ETag", versionETag(v.Case.Version))
 	writeJSON(w, status, out)
 	return nil
 }
@@ -462,6 +474,17 @@ func (s *Server) apiUpdateCase(r *http.Request, req support.Request, caseID int6
 	}
 	ch.Severity, ch.OwnerID, ch.ContactID = in.Severity, in.OwnerID, in.ContactID
 	ch.InfoComplete, ch.RCADelivered = in.InfoComplete, in.RCADelivered
+	version := in.Version
+	if m := r.Header.Get("If-Match"); m != "" && m != "*" {
+		n, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(m, "W/"), `"`), 10, 64)
+		if err != nil {
+			return invalid("version", "error.agent_case.if_match")
+		}
+		version = n
+	}
+	if version != 0 {
+		ch.Seen = &desk.CaseSeen{Version: version}
+	}
 	return s.cases.Update(r.Context(), req, caseID, ch)
 }
 

@@ -86,10 +86,9 @@ func TestBrowserCaseLifecycle(t *testing.T) {
 		signInPage(agent, demo.Agent)
 		agent.Go(casePath)
 		agent.Fill("#body", "Please apply the attached patch to the call control.")
-		agent.Submit("#comment-submit")
 		agent.Choose("#status", "solution_proposed/replied")
-		agent.Submit("#update-submit")
-		if got := agent.Text("#case-status"); got != "Solution Proposed - Replied" {
+		agent.Submit("#send")
+		if got := browsertest.Eval[string](agent, `document.getElementById("status").value`); got != "solution_proposed/replied" {
 			t.Fatalf("after staff proposed a solution the status is %q", got)
 		}
 
@@ -171,6 +170,7 @@ func TestBrowserPagesFit(t *testing.T) {
 		{demo.Admin, "service-levels", "/console/service-levels"},
 		{demo.Admin, "email-templates", "/console/settings/templates"},
 		{demo.Admin, "calendar", "/console/calendars/1"},
+		{demo.Admin, "macros", "/console/macros"},
 	}
 	for _, size := range []browsertest.Size{browsertest.Desktop, browsertest.Phone} {
 		t.Run(size.Name, func(t *testing.T) {

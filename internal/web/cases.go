@@ -289,35 +289,20 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	return s.renderCase(w, r, a, caseID, http.StatusOK, nil, nil)
 }
 
-// renderCase shows a case page, with a form's errors when one failed.
+// renderCase shows a case page, with a form's errors when one failed:
+// the agent's page to whoever may work the case.
 func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Actor, caseID int64, status int, form url.Values, errs map[string]string) error {
-	v, err := s.cases.Case(r.Context(), request(r, a), caseID)
+	data, err := s.caseData(r, a, caseID)
 	if err != nil {
 		return err
 	}
-	esc, err := s.cases.Escalations(r.Context(), request(r, a), caseID)
-	if err != nil {
-		return err
-	}
-	data := caseData{
-		V: v, Statuses: desk.Statuses, SubStatuses: desk.SubStatuses, Priorities: desk.Priorities,
-		Esc: esc, Reasons: desk.EscalationReasons,
-	}
-	if v.CanWork {
-		staff, err := s.accounts.StaffUsers(r.Context(), request(r, a))
-		if err != nil {
-			return err
-		}
-		data.Staff = staff
-	}
+	v := data.V
 	// The page holds several forms: after one of them was refused, the
 	// staff's update form still shows the case as it is.
-	c := v.Case
-	form = withDefaults(form, url.Values{
-		"status": {string(c.Status) + "/" + string(c.SubStatus)}, "priority": {string(c.Priority)},
-		"severity": {strconv.Itoa(c.Severity)}, "owner": {strconv.FormatInt(c.OwnerID, 10)},
-		"contact": {strconv.FormatInt(c.ContactID, 10)},
-	})
+	form = withCaseDefaults(form, v.Case)
+	if v.CanWork {
+		return s.renderAgentCase(w, r, a, data, status, form, errs, nil)
+	}
 	for i := range v.SFTP {
 		if v.SFTP[i].Active(v.Now) {
 			// The page shows the account's password.
@@ -326,6 +311,40 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	}
 	render(s, w, r, status, pageCase, &view{Title: s.loc(r).T("title.case", "Number", v.Case.Number()), User: a.User, Form: form, Errors: errs}, data)
 	return nil
+}
+
+// caseData reads what a case page shows.
+func (s *Server) caseData(r *http.Request, a *desk.Actor, caseID int64) (caseData, error) {
+	v, err := s.cases.Case(r.Context(), request(r, a), caseID)
+	if err != nil {
+		return caseData{}, err
+	}
+	esc, err := s.cases.Escalations(r.Context(), request(r, a), caseID)
+	if err != nil {
+		return caseData{}, err
+	}
+	data := caseData{
+		V: v, Statuses: desk.Statuses, SubStatuses: desk.SubStatuses, Priorities: desk.Priorities,
+		Esc: esc, Reasons: desk.EscalationReasons,
+	}
+	if v.CanWork {
+		staff, err := s.accounts.StaffUsers(r.Context(), request(r, a))
+		if err != nil {
+			return caseData{}, err
+		}
+		data.Staff = staff
+	}
+	return data, nil
+}
+
+// withCaseDefaults gives the fields of the staff's form the case's values
+// where form has none.
+func withCaseDefaults(form url.Values, c *desk.CaseRow) url.Values {
+	return withDefaults(form, url.Values{
+		"status": {string(c.Status) + "/" + string(c.SubStatus)}, "priority": {string(c.Priority)},
+		"severity": {strconv.Itoa(c.Severity)}, "owner": {strconv.FormatInt(c.OwnerID, 10)},
+		"contact": {strconv.FormatInt(c.ContactID, 10)},
+	})
 }
 
 // caseForms names, for each form of the case page (by where it posts,
@@ -342,6 +361,8 @@ var caseForms = map[string]map[string]string{
 	"accept-solution":   {"comment": "accept-comment"},
 	"reject-solution":   {"body": "reject-body"},
 	"escalate":          {"reason": "escalation-reason", "details": "escalation-details", "escalation": "escalate-form"},
+	"work":              {"body": "body", "visibility": "visibility", "tags": "tags", "component": "component", "files": "files", "macro": "macro", "status": "status", "substatus": "status", "priority": "priority", "severity": "severity", "owner": "owner", "contact": "contact", "info_complete": "info_complete", "rca_delivered": "rca_delivered", "rca": "rca_delivered", "then": "then"},
+	"macro":             {"body": "body", "visibility": "visibility", "tags": "tags", "component": "component", "macro": "macro", "status": "status", "priority": "priority", "severity": "severity", "owner": "owner", "contact": "contact", "then": "then"},
 	"update":            {"status": "status", "substatus": "status", "priority": "priority", "severity": "severity", "owner": "owner", "contact": "contact", "info_complete": "info_complete", "rca_delivered": "rca_delivered", "rca": "rca_delivered"},
 	"escalation/note":   {"text": "escalation-text"},
 	"escalation/accept": {"text": "accept-text"},

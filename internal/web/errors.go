@@ -31,6 +31,7 @@ var statuses = []struct {
 	{desk.ErrNotFound, http.StatusNotFound, "error.title.not_found", "error.not_found"},
 	{desk.ErrForbidden, http.StatusForbidden, "error.title.not_allowed", "error.detail.forbidden"},
 	{desk.ErrConflict, http.StatusConflict, "error.title.conflict", "error.detail.conflict"},
+	{desk.ErrStale, http.StatusConflict, "error.agent_case.title_stale", "error.agent_case.detail_stale"},
 	{desk.ErrUnauthenticated, http.StatusUnauthorized, "error.title.sign_in_required", "error.detail.unauthenticated"},
 	{desk.ErrThrottled, http.StatusTooManyRequests, "error.title.too_many_attempts", "error.detail.throttled"},
 	{desk.ErrGone, http.StatusGone, "error.title.gone", "error.detail.gone"},

@@ -129,6 +129,8 @@ func TestWritesToMissingParents(t *testing.T) {
 			{"POST /api/v1/staff", "", adminEmail, nil},                          // no parent
 			{"PUT /api/v1/settings/email-rules", "", adminEmail, nil},            // no parent
 			{"POST /api/v1/imports", "", adminEmail, nil},                        // CSV rows name parents: TestImport
+			{"POST /api/v1/macros", "", adminEmail, nil},                         // no parent
+			{"DELETE /api/v1/macros/{id}", "/api/v1/macros/" + missingID, adminEmail, nil},
 		}
 		covered := map[string]bool{}
 		clients := map[string]*client{}

@@ -102,6 +102,7 @@ func (v *view) Value(field string) string { return v.Form.Get(field) }
 var funcs = template.FuncMap{
 	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"caseNumber": desk.FormatCaseNumber,
+	"markdown":   markdown,
 	"paragraphs": func(s string) template.HTML {
 		var b strings.Builder
 		for p := range strings.SplitSeq(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
@@ -115,8 +116,7 @@ var funcs = template.FuncMap{
 		}
 		return template.HTML(b.String()) //nolint:gosec // every piece of text is escaped above
 	},
-	"markdown": markdown,
-	"lower":    strings.ToLower,
+	"lower": strings.ToLower,
 	// sentence shows a message made to be wrapped in others (a refusal:
 	// "case … is not closed") on its own: capital first, full stop last.
 	"sentence":      func(s string) string { return sentence(upperFirst(s)) },
@@ -318,6 +318,7 @@ var (
 			{"page.console_nav.email_rules", "/console/settings/email", desk.ManageEmailRules},
 			{"nav.file_transfer", "/console/settings/files", desk.ManageFileSettings},
 			{"nav.email_templates", "/console/settings/templates", desk.ManageEmailTemplates},
+			{"page.macros.nav", "/console/macros", desk.ManageMacros},
 		}},
 		{"page.console_nav.audit", []navRow{
 			{"nav.audit_log", "/console/audit", desk.ViewAudit},

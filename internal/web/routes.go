@@ -45,6 +45,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /cases/{number}/files/acknowledge", s.page(s.acknowledgeFiles()))
 	mux.Handle("GET /cases/{number}/files/{id}", s.page(s.caseFile))
 	mux.Handle("POST /cases/{number}/escalation/{step}", s.page(s.caseAction(s.workEscalation)))
+	mux.Handle("POST /cases/{number}/work", s.page(s.workCase))
+	mux.Handle("POST /cases/{number}/macro", s.page(s.applyMacro))
+	mux.Handle("GET /cases/{number}/version", s.page(s.caseVersion))
+	mux.Handle("POST /markdown/preview", s.page(s.markdownPreview))
 
 	// Profile and access.
 	mux.Handle("GET /profile", s.page(s.profile))
@@ -111,6 +115,11 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /console/settings/files", s.staffPage(s.fileSettings))
 	mux.Handle("GET /console/style-guide", s.staffPage(s.styleGuide))
 	mux.Handle("POST /console/settings/files", s.staffPage(s.post(s.showFileSettings, s.saveFileSettings)))
+	mux.Handle("GET /console/macros", s.staffPage(s.macros))
+	mux.Handle("POST /console/macros", s.staffPage(s.post(s.showMacros, s.saveMacro)))
+	mux.Handle("GET /console/macros/{id}", s.staffPage(s.macros))
+	mux.Handle("POST /console/macros/{id}", s.staffPage(s.post(s.showMacros, s.saveMacro)))
+	mux.Handle("POST /console/macros/{id}/delete", s.staffPage(s.post(s.showMacros, s.deleteMacro)))
 
 	// The JSON API, from its one table (apiRoutes: each area's rows in its
 	// api_*.go file), and its manual.

@@ -272,7 +272,15 @@ const ReopenWindow = 30 * 24 * time.Hour
 
 // Reopenable reports whether the customer may still ask to reopen c.
 func (c *Case) Reopenable(now time.Time) bool {
-	return c.Status == StatusClosed && !c.AutoClosed && !c.ClosedAt.IsZero() && now.Before(c.ClosedAt.Add(ReopenWindow))
+	return c.Status == StatusClosed && !c.AutoClosed && !c.ClosedAt.IsZero() && now.Before(c.ReopenUntil())
+}
+
+// ReopenUntil is the end of c's reopen window (zero while c is open).
+func (c *Case) ReopenUntil() time.Time {
+	if c.ClosedAt.IsZero() {
+		return time.Time{}
+	}
+	return c.ClosedAt.Add(ReopenWindow)
 }
 
 // WaitsOnCustomer reports whether the case waits for the customer: a
@@ -433,6 +441,10 @@ type Entry struct {
 
 // Internal reports whether only staff may see e.
 func (e *Entry) Internal() bool { return e.Kind == EntryNote }
+
+// Event reports whether e is a change the system recorded, not words
+// somebody wrote.
+func (e *Entry) Event() bool { return e.Kind == EntryEvent }
 
 // ValidateComment checks the text of a comment, reply or note.
 func ValidateComment(field, body string) error {

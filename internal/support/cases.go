@@ -241,6 +241,24 @@ type CaseView struct {
 	Following bool
 	// Files are the case's files.
 	Files []desk.CaseFile
+	// AskedFor is, while the case waits on the customer, staff's last
+	// public reply: what support asked for or proposed. AutoCloseAt is
+	// when the automated follow-ups will close the case if nobody
+	// answers (zero when no follow-up timer runs).
+	AskedFor    *desk.Entry
+	AutoCloseAt time.Time
+	// ReopenUntil is, for a closed case the customer may still ask to
+	// reopen, the end of the reopen window.
+	ReopenUntil time.Time
+}
+
+// SolutionProposed reports whether support proposed a solution the
+// customer is asked to accept or turn down.
+func (v *CaseView) SolutionProposed() bool { return v.Case.Status == desk.StatusSolutionProposed }
+
+// AwaitingInformation reports whether support waits for information.
+func (v *CaseView) AwaitingInformation() bool {
+	return v.Case.Status == desk.StatusAwaitingInformation
 }
 
 // Case returns a case page. A case of a company the actor has no grant for
@@ -299,6 +317,21 @@ func (s *Cases) Case(ctx context.Context, r Request, caseID int64) (*CaseView, e
 	}
 	if v.CanWork {
 		if v.Contacts, err = s.designatedContactsOf(ctx, c.Combination(), now); err != nil {
+			return nil, err
+		}
+	}
+	if c.Reopenable(now) {
+		v.ReopenUntil = c.ReopenUntil()
+	}
+	if c.WaitsOnCustomer() || c.Status == desk.StatusAwaitingInformation {
+		// The feed is newest first.
+		for i := range v.Feed {
+			if v.Feed[i].Kind == desk.EntryReply {
+				v.AskedFor = &v.Feed[i]
+				break
+			}
+		}
+		if v.AutoCloseAt, err = s.autoCloseAt(ctx, &c.Case); err != nil {
 			return nil, err
 		}
 	}
@@ -739,21 +772,76 @@ func (s *Cases) Close(ctx context.Context, r Request, caseID int64, reason desk.
 		if c.Status == desk.StatusClosed {
 			return desk.Refuse(desk.ErrConflict, "support.cases.case_is_already_closed", "Number", c.Number())
 		}
-		c.CloseComment = strings.TrimSpace(comment)
-		if _, err := tx.AddEntry(ctx, &desk.Entry{
-			CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),
-			Body: "Closure comment: " + c.CloseComment, CreatedAt: s.now(), //i18n:stored
-		}); err != nil {
+		return s.closeTx(ctx, tx, r, c, reason, comment, "Closure comment: ", "case_closed") //i18n:stored
+	})
+}
+
+// closeTx closes a case inside its write: the comment as a feed entry
+// (after its prefix), the status, the audit entry and the contact's email.
+func (s *core) closeTx(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, reason desk.SubStatus, comment, prefix, auditAction string) error {
+	c.CloseComment = strings.TrimSpace(comment)
+	if _, err := tx.AddEntry(ctx, &desk.Entry{
+		CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),
+		Body: prefix + c.CloseComment, CreatedAt: s.now(),
+	}); err != nil {
+		return err
+	}
+	if err := s.setStatus(ctx, tx, r, c, desk.StatusClosed, reason, ""); err != nil {
+		return err
+	}
+	if err := s.audit(ctx, tx, r, auditAction, c.Number(), reason.Label()); err != nil {
+		return err
+	}
+	return s.notifyContact(ctx, tx, c, "case_closed", desk.Msg("mail.case_closed.subject", "Number", c.Number(), "Reason", reason),
+		desk.Msg("mail.case_closed.text", "Number", c.Number(), "Reason", reason, "Comment", c.CloseComment))
+}
+
+// notProposed refuses to accept or turn down a solution on a case where
+// none is proposed (any more).
+func notProposed(c *desk.Case) error {
+	return desk.Refuse(desk.ErrConflict, "error.case.no_solution_proposed", "Number", c.Number())
+}
+
+// AcceptSolution is the customer's "Accept solution" on a case in Solution
+// Proposed: it closes as Resolved with their comment (optional), in one
+// transaction. Whoever may close the case (CloseCase) may accept.
+func (s *Cases) AcceptSolution(ctx context.Context, r Request, caseID int64, comment string) error {
+	if err := s.askCase(ctx, r, caseID, desk.CloseCase); err != nil {
+		return err
+	}
+	if strings.TrimSpace(comment) == "" {
+		comment = "The proposed solution solved the problem." //i18n:stored
+	}
+	if err := desk.ValidateComment("comment", comment); err != nil {
+		return err
+	}
+	return s.writeCase(ctx, r, caseID, desk.CloseCase, func(tx *store.Tx, c *desk.Case) error {
+		if c.Status != desk.StatusSolutionProposed {
+			return notProposed(c)
+		}
+		return s.closeTx(ctx, tx, r, c, desk.SubResolved, comment, "Solution accepted: ", "case_solution_accepted") //i18n:stored
+	})
+}
+
+// RejectSolution is the customer's "This didn't solve it" on a case in
+// Solution Proposed: their comment (required: what still fails) goes to
+// the feed and the case is Open again, in one transaction (CommentCase).
+func (s *Cases) RejectSolution(ctx context.Context, r Request, caseID int64, body string) error {
+	if err := s.askCase(ctx, r, caseID, desk.CommentCase); err != nil {
+		return err
+	}
+	if err := desk.ValidateComment("body", body); err != nil {
+		return err
+	}
+	comment := s.addComment(ctx, r, "The proposed solution did not solve the problem: "+strings.TrimSpace(body)) //i18n:stored
+	return s.writeCase(ctx, r, caseID, desk.CommentCase, func(tx *store.Tx, c *desk.Case) error {
+		if c.Status != desk.StatusSolutionProposed {
+			return notProposed(c)
+		}
+		if err := comment(tx, c); err != nil {
 			return err
 		}
-		if err := s.setStatus(ctx, tx, r, c, desk.StatusClosed, reason, ""); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, r, "case_closed", c.Number(), reason.Label()); err != nil {
-			return err
-		}
-		return s.notifyContact(ctx, tx, c, "case_closed", desk.Msg("mail.case_closed.subject", "Number", c.Number(), "Reason", reason),
-			desk.Msg("mail.case_closed.text", "Number", c.Number(), "Reason", reason, "Comment", c.CloseComment))
+		return s.audit(ctx, tx, r, "case_solution_rejected", c.Number(), "")
 	})
 }
 

@@ -123,3 +123,25 @@ func (s *core) autoClose(ctx context.Context, tx *store.Tx, r Request, c *desk.C
 	c.UpdatedAt = s.now()
 	return tx.UpdateCase(ctx, c)
 }
+
+// autoCloseAt is when the follow-up timer running on a case will close
+// it (its last step, counted from when the case began to wait as the
+// timer counts); zero when no timer runs.
+func (s *core) autoCloseAt(ctx context.Context, c *desk.Case) (time.Time, error) {
+	jobs, err := s.store.Jobs(ctx, store.JobFilter{Kind: JobFollowUp, CaseID: c.ID, Pending: true, Limit: 1})
+	if err != nil || len(jobs) == 0 {
+		return time.Time{}, err
+	}
+	_, since, err := parseFollowUp(jobs[0].Payload)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var at time.Time
+	// The days may count on the case's calendar: read in a transaction
+	// that changes nothing.
+	err = s.store.DryRun(ctx, func(tx *store.Tx) error {
+		at, err = s.followUpAt(ctx, tx, c, since, followUpSteps[len(followUpSteps)-1].days)
+		return err
+	})
+	return at, err
+}

@@ -64,6 +64,14 @@ func (s *Server) apiCaseRoutes() []apiRoute {
 			Body: apiReopen{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiReopenCase),
 		},
 		{
+			Method: "POST", Path: "/api/v1/cases/{number}/accept-solution", Tag: "cases", Summary: "Accept the proposed solution: the case closes as resolved, with an optional comment",
+			Body: apiAcceptSolution{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiAcceptSolution),
+		},
+		{
+			Method: "POST", Path: "/api/v1/cases/{number}/reject-solution", Tag: "cases", Summary: "Say the proposed solution did not solve it: the comment is added and the case is open again",
+			Body: apiComment{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiRejectSolution),
+		},
+		{
 			Method: "PUT", Path: "/api/v1/cases/{number}/follow", Tag: "cases", Summary: "Follow a case you may see: its emails come to you too",
 			Status: http.StatusNoContent, Handle: s.apiFollow(true),
 		},
@@ -172,6 +180,11 @@ type apiCaseDetail struct {
 	CanComment bool       `json:"can_comment"`
 	CanClose   bool       `json:"can_close"`
 	CanReopen  bool       `json:"can_reopen"`
+	// AutoCloseAt is when automated follow-ups close the case if the
+	// customer does not answer; ReopenUntil the end of a closed case's
+	// reopen window.
+	AutoCloseAt *time.Time `json:"auto_close_at,omitempty"`
+	ReopenUntil *time.Time `json:"reopen_until,omitempty"`
 }
 
 type apiNewCase struct {
@@ -219,6 +232,10 @@ type apiClose struct {
 
 type apiReopen struct {
 	Reason string `json:"reason"`
+}
+
+type apiAcceptSolution struct {
+	Comment string `json:"comment,omitempty"`
 }
 
 type apiProduct struct {
@@ -365,6 +382,12 @@ func (s *Server) apiCaseAnswer(w http.ResponseWriter, r *http.Request, a *desk.A
 		Case: toAPICase(v.Case), Feed: make([]apiEntry, 0, len(v.Feed)), Clocks: make([]apiClock, 0, len(v.Clocks)),
 		CanComment: v.CanComment, CanClose: v.CanClose, CanReopen: v.CanReopen,
 	}
+	if !v.AutoCloseAt.IsZero() {
+		out.AutoCloseAt = &v.AutoCloseAt
+	}
+	if !v.ReopenUntil.IsZero() {
+		out.ReopenUntil = &v.ReopenUntil
+	}
 	for i := range v.Clocks {
 		out.Clocks = append(out.Clocks, toAPIClock(&v.Clocks[i], v.Now))
 	}
@@ -435,6 +458,14 @@ func (s *Server) apiUpdateCase(r *http.Request, req support.Request, caseID int6
 
 func (s *Server) apiCloseCase(r *http.Request, req support.Request, caseID int64, in *apiClose) error {
 	return s.cases.Close(r.Context(), req, caseID, desk.SubStatus(in.Reason), in.Comment)
+}
+
+func (s *Server) apiAcceptSolution(r *http.Request, req support.Request, caseID int64, in *apiAcceptSolution) error {
+	return s.cases.AcceptSolution(r.Context(), req, caseID, in.Comment)
+}
+
+func (s *Server) apiRejectSolution(r *http.Request, req support.Request, caseID int64, in *apiComment) error {
+	return s.cases.RejectSolution(r.Context(), req, caseID, in.Body)
 }
 
 func (s *Server) apiReopenCase(r *http.Request, req support.Request, caseID int64, in *apiReopen) error {

@@ -104,7 +104,8 @@ func TestBrowserCaseLifecycle(t *testing.T) {
 			t.Errorf("after the customer's update the status is %q, want Open", got)
 		}
 
-		// Close, then reopen.
+		// Close (behind its button), then reopen.
+		dana.Click("#close-toggle")
 		dana.Click(`input[name="reason"][value="resolved"]`)
 		dana.Fill("#close-comment", "Solved by the second patch.")
 		dana.Submit("#close-submit")

@@ -100,6 +100,13 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		return nil
 	}
 	q := r.URL.Query()
+	if !q.Has("list") && !desk.Anywhere(a, desk.OpenCase) {
+		// Who may not open cases has none of their own: their landing page
+		// is the cases they may follow.
+		q.Set("list", "group")
+		http.Redirect(w, r, "/cases?"+q.Encode(), http.StatusSeeOther)
+		return nil
+	}
 	ln, ok := listNames[q.Get("list")]
 	if !ok {
 		ln = listNames[""]
@@ -332,6 +339,8 @@ var caseForms = map[string]map[string]string{
 	"comments":          {"body": "body", "visibility": "visibility"},
 	"close":             {"reason": "close-reason", "comment": "close-comment"},
 	"reopen":            {"reason": "reopen-reason"},
+	"accept-solution":   {"comment": "accept-comment"},
+	"reject-solution":   {"body": "reject-body"},
 	"escalate":          {"reason": "escalation-reason", "details": "escalation-details", "escalation": "escalate-form"},
 	"update":            {"status": "status", "substatus": "status", "priority": "priority", "severity": "severity", "owner": "owner", "contact": "contact", "info_complete": "info_complete", "rca_delivered": "rca_delivered", "rca": "rca_delivered"},
 	"escalation/note":   {"text": "escalation-text"},
@@ -404,6 +413,14 @@ func (s *Server) commentOrReply(r *http.Request, req support.Request, caseID int
 
 func (s *Server) closeCase(r *http.Request, req support.Request, caseID int64) (string, error) {
 	return s.loc(r).T("notice.the_case_is_closed"), s.cases.Close(r.Context(), req, caseID, desk.SubStatus(r.PostForm.Get("reason")), r.PostForm.Get("comment"))
+}
+
+func (s *Server) acceptSolution(r *http.Request, req support.Request, caseID int64) (string, error) {
+	return s.loc(r).T("notice.case.solution_accepted"), s.cases.AcceptSolution(r.Context(), req, caseID, r.PostForm.Get("comment"))
+}
+
+func (s *Server) rejectSolution(r *http.Request, req support.Request, caseID int64) (string, error) {
+	return s.loc(r).T("notice.case.solution_rejected"), s.cases.RejectSolution(r.Context(), req, caseID, r.PostForm.Get("body"))
 }
 
 func (s *Server) reopenCase(r *http.Request, req support.Request, caseID int64) (string, error) {

@@ -78,3 +78,33 @@ func TestNavigationMarksThePageShown(t *testing.T) {
 		}
 	})
 }
+
+// TestConsoleNavigationIsGrouped: the console's navigation groups its
+// pages (Cases, Customers, Settings, Audit) as far as the user may see
+// more than one page of a group; a group of one page is that page.
+func TestConsoleNavigationIsGrouped(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		group := regexp.MustCompile(`<li class="nav-group"><details><summary[^>]*>([^<]+)</summary>`)
+		groups := func(body string) []string {
+			var out []string
+			for _, m := range group.FindAllStringSubmatch(body, -1) {
+				out = append(out, m[1])
+			}
+			return out[:len(out)/2] // the header's and the phone menu's
+		}
+		admin := e.signIn(e.staff(desk.RolePortalAdmin))
+		body := admin.get("/console/service-levels").Body
+		if got, want := strings.Join(groups(body), ", "), "Cases, Customers, Settings, Audit"; got != want {
+			t.Errorf("a portal admin's groups = %q, want %q", got, want)
+		}
+		if !strings.Contains(body, `<summary class="nav-group-current">Settings</summary>`) {
+			t.Error("the group of the page shown is not marked")
+		}
+		for _, item := range []string{"/console", "/console/companies", "/console/audit", "/console/settings/templates", "/profile"} {
+			if !strings.Contains(body, `<a href="`+item+`"`) {
+				t.Errorf("a portal admin's navigation lacks %s", item)
+			}
+		}
+	})
+}

@@ -82,10 +82,13 @@ func (v *view) orderErrors(page []byte) {
 	v.errorOrder = slices.SortedFunc(maps.Keys(at), func(a, b string) int { return at[a] - at[b] })
 }
 
+// navItem is an item of the navigation: a page, or a group of pages
+// (Items, no Href), which holds the current page when Active.
 type navItem struct {
 	Label  string
 	Href   string
 	Active bool
+	Items  []navItem
 }
 
 type flash struct {
@@ -112,7 +115,8 @@ var funcs = template.FuncMap{
 		}
 		return template.HTML(b.String()) //nolint:gosec // every piece of text is escaped above
 	},
-	"lower": strings.ToLower,
+	"markdown": markdown,
+	"lower":    strings.ToLower,
 	// sentence shows a message made to be wrapped in others (a refusal:
 	// "case … is not closed") on its own: capital first, full stop last.
 	"sentence":      func(s string) string { return sentence(upperFirst(s)) },
@@ -281,29 +285,46 @@ type navRow struct {
 	needs       desk.Action
 }
 
-// consoleNav is the staff console's navigation, portalNav the customers':
-// an item shows when the policy lets the user take its action somewhere
+// navGroup is a group of the console's navigation: its label's catalogue
+// ID and its pages. A group of which the user may see one page only shows
+// that page.
+type navGroup struct {
+	label string
+	rows  []navRow
+}
+
+// consoleNav is the staff console's navigation, in groups (Knowledge and
+// community join as their areas come), portalNav the customers': an item
+// shows when the policy lets the user take its action somewhere
 // (desk.Anywhere): Open a Case for those who may open a case on one of
 // their combinations.
 var (
-	consoleNav = []navRow{
-		{"nav.queue", "/console", desk.ViewQueue},
-		{"nav.escalations", "/console/escalations", desk.ManageEscalations},
-		{"nav.caller_verification", "/console/caller", desk.VerifyCaller},
-		{"nav.companies", "/console/companies", desk.ViewAccounts},
-		{"nav.access_requests", "/access-requests", desk.ViewAccessRequest},
-		{"nav.products", "/console/products", desk.ManageProducts},
-		{"nav.service_levels", "/console/service-levels", desk.ViewServiceLevels},
-		{"nav.staff", "/console/staff", desk.ManageStaff},
-		{"nav.import", "/console/import", desk.ImportAccounts},
-		{"nav.audit_log", "/console/audit", desk.ViewAudit},
-		{"nav.outbox", "/console/outbox", desk.ViewOutbox},
-		{"nav.dead_jobs", "/console/jobs", desk.ManageJobs},
-		{"nav.received_mail", "/console/mail", desk.TriageMail},
-		{"nav.settings", "/console/settings/email", desk.ManageEmailRules},
-		{"nav.file_transfer", "/console/settings/files", desk.ManageFileSettings},
-		{"nav.email_templates", "/console/settings/templates", desk.ManageEmailTemplates},
-		{"nav.profile", "/profile", desk.ManageOwnProfile},
+	consoleNav = []navGroup{
+		{"page.console_nav.cases", []navRow{
+			{"nav.queue", "/console", desk.ViewQueue},
+			{"nav.escalations", "/console/escalations", desk.ManageEscalations},
+			{"nav.caller_verification", "/console/caller", desk.VerifyCaller},
+			{"nav.received_mail", "/console/mail", desk.TriageMail},
+		}},
+		{"page.console_nav.customers", []navRow{
+			{"nav.companies", "/console/companies", desk.ViewAccounts},
+			{"nav.access_requests", "/access-requests", desk.ViewAccessRequest},
+			{"nav.import", "/console/import", desk.ImportAccounts},
+		}},
+		{"nav.settings", []navRow{
+			{"nav.products", "/console/products", desk.ManageProducts},
+			{"nav.service_levels", "/console/service-levels", desk.ViewServiceLevels},
+			{"nav.staff", "/console/staff", desk.ManageStaff},
+			{"page.console_nav.email_rules", "/console/settings/email", desk.ManageEmailRules},
+			{"nav.file_transfer", "/console/settings/files", desk.ManageFileSettings},
+			{"nav.email_templates", "/console/settings/templates", desk.ManageEmailTemplates},
+		}},
+		{"page.console_nav.audit", []navRow{
+			{"nav.audit_log", "/console/audit", desk.ViewAudit},
+			{"nav.outbox", "/console/outbox", desk.ViewOutbox},
+			{"nav.dead_jobs", "/console/jobs", desk.ManageJobs},
+		}},
+		{"", []navRow{{"nav.profile", "/profile", desk.ManageOwnProfile}}},
 	}
 	portalNav = []navRow{
 		{"nav.my_cases", "/cases", desk.ListCases},
@@ -319,10 +340,28 @@ var (
 // of the page shown is the current one; the three case lists share a path
 // and differ in their list parameter.
 func navFor(l *i18n.Localizer, a *desk.Actor, current *url.URL) []navItem {
-	rows := portalNav
-	if desk.Authorize(a, desk.UseConsole, desk.Target{}) == nil {
-		rows = consoleNav
+	if desk.Authorize(a, desk.UseConsole, desk.Target{}) != nil {
+		return navItems(l, a, current, portalNav)
 	}
+	var items []navItem
+	for _, g := range consoleNav {
+		in := navItems(l, a, current, g.rows)
+		if len(in) < 2 || g.label == "" {
+			items = append(items, in...)
+			continue
+		}
+		group := navItem{Label: l.T(g.label), Items: in}
+		for _, it := range in {
+			group.Active = group.Active || it.Active
+		}
+		items = append(items, group)
+	}
+	return items
+}
+
+// navItems are the rows the actor may take the action of, the current
+// page marked.
+func navItems(l *i18n.Localizer, a *desk.Actor, current *url.URL, rows []navRow) []navItem {
 	var items []navItem
 	for _, row := range rows {
 		if !desk.Anywhere(a, row.needs) {

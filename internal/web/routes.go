@@ -35,6 +35,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /cases/{number}/comments", s.page(s.caseAction(s.commentOrReply)))
 	mux.Handle("POST /cases/{number}/close", s.page(s.caseAction(s.closeCase)))
 	mux.Handle("POST /cases/{number}/reopen", s.page(s.caseAction(s.reopenCase)))
+	mux.Handle("POST /cases/{number}/accept-solution", s.page(s.caseAction(s.acceptSolution)))
+	mux.Handle("POST /cases/{number}/reject-solution", s.page(s.caseAction(s.rejectSolution)))
 	mux.Handle("POST /cases/{number}/update", s.page(s.caseAction(s.updateCase)))
 	mux.Handle("POST /cases/{number}/escalate", s.page(s.caseAction(s.escalateCase)))
 	mux.Handle("POST /cases/{number}/follow", s.page(s.caseAction(s.followCase)))

@@ -6,6 +6,7 @@
 //   turns it green at N words.
 //   Fields named in an error summary get aria-invalid, and the summary
 //   takes the focus so a screen reader announces it.
+//   The console's navigation groups open one at a time.
 //   window.caseportText(id, args) is a message of the page's language for
 //   scripts: layout.html gives them in the #caseport-messages element, with
 //   {name} where args.name goes; a plural message has a text per CLDR form
@@ -92,7 +93,32 @@
     if (summary) summary.focus();
   }
 
+  // The console's navigation groups are <details>: one open at a time,
+  // closed by a click elsewhere or Escape.
+  function navGroups() {
+    const groups = document.querySelectorAll(".nav-group > details");
+    if (!groups.length) return;
+    groups.forEach(function (g) {
+      g.addEventListener("toggle", function () {
+        if (!g.open) return;
+        groups.forEach(function (o) { if (o !== g) o.open = false; });
+      });
+    });
+    document.addEventListener("click", function (e) {
+      groups.forEach(function (g) { if (g.open && !g.contains(e.target)) g.open = false; });
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") return;
+      groups.forEach(function (g) {
+        if (!g.open) return;
+        g.open = false;
+        g.querySelector("summary").focus();
+      });
+    });
+  }
+
   function start() {
+    navGroups();
     document.querySelectorAll("[data-maxlength]").forEach(charCounter);
     document.querySelectorAll("textarea[data-word-meter]").forEach(wordMeter);
     markErrors();

@@ -1,0 +1,67 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/caseport/caseport/internal/browsertest"
+	"github.com/caseport/caseport/internal/demo"
+)
+
+// TestBrowserCustomerAcceptsSolution: on a phone and on a desktop, a
+// Designated Contact opens a case where support proposed a solution, sees
+// it first with the two answers, and accepts it; the case is closed as
+// resolved and says until when it can be reopened.
+func TestBrowserCustomerAcceptsSolution(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	for _, size := range []browsertest.Size{browsertest.Phone, browsertest.Desktop} {
+		t.Run(size.Name, func(t *testing.T) {
+			e := newDemo(t, sqliteStore(t))
+			path := "/cases/" + number(e.world.Cases["abc-proposed"])
+			dana := b.Page(t, e.srv.URL, size)
+			signInPage(dana, demo.Designated)
+			dana.Go(path)
+			dana.CheckFits()
+			dana.Screenshot("case-solution-proposed")
+			if got := dana.Text("#next-step-title"); got != "Support proposed a solution" {
+				t.Errorf("next step = %q", got)
+			}
+			if !strings.Contains(dana.Text("#asked-for"), "Allow desktop apps to access your microphone") {
+				t.Error("the next step does not quote the proposed solution")
+			}
+			// The next step comes first, then the conversation, before the
+			// case's details (beside it on a desktop, below on a phone).
+			order := browsertest.Eval[bool](dana, `(() => {
+				const y = s => document.querySelector(s).getBoundingClientRect().top;
+				return y('#next-step') < y('#comment-form') && y('#comment-form') < y('#case-feed-card') &&
+					(innerWidth >= 768 || y('#case-feed-card') < y('.case-details'));
+			})()`)
+			if !order {
+				t.Error("on this screen the next step and the conversation do not come first")
+			}
+			if dana.Has("#escalate-form") && browsertest.Eval[bool](dana, `document.querySelector('#escalate-form').checkVisibility()`) {
+				t.Error("the Escalate form is open before the customer asked for it")
+			}
+			// "This didn't solve it" opens its form without leaving the page.
+			dana.Click("#reject-toggle")
+			if !browsertest.Eval[bool](dana, `document.querySelector('#reject-body').checkVisibility()`) {
+				t.Error("This didn't solve it does not show its form")
+			}
+			dana.Screenshot("case-did-not-solve-open")
+			dana.Fill("#accept-comment", "That setting fixed it on every machine.")
+			dana.Submit("#accept-solution")
+			if got := dana.Text("#case-status"); got != "Closed - Resolved" {
+				t.Fatalf("after accepting the status is %q", got)
+			}
+			if !strings.Contains(dana.Text("#reopen-until"), "until") {
+				t.Error("the closed case does not say until when it can be reopened")
+			}
+			if !strings.Contains(dana.Text("#case-feed"), "Solution accepted: That setting fixed it on every machine.") {
+				t.Error("the Case Feed does not show the acceptance")
+			}
+			dana.CheckFits()
+			dana.Screenshot("case-solution-accepted")
+		})
+	}
+}

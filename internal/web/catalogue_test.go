@@ -413,6 +413,7 @@ func TestScriptsShowNoLiteralText(t *testing.T) {
 var scriptWords = map[string]string{
 	"use strict": "a directive", "Location": "a response header", "case ": "a tus metadata key", ",filename ": "a tus metadata key",
 	",filetype ": "a tus metadata key", "sha256 ": "a tus checksum's algorithm", "HTTP ": "a status line's start, before its code",
+	"Escape": "a KeyboardEvent key",
 }
 
 // readsAsWords reports whether a literal reads as text for people: words

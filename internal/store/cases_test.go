@@ -72,7 +72,7 @@ func (w world) openCase(summary string, updated time.Time) desk.Case {
 		Summary: summary, Description: "Details of: " + summary,
 		Priority: desk.PriorityLow, Status: desk.StatusOpen, SubStatus: desk.SubNew,
 		Stage:     desk.StageProduction,
-		CreatedAt: updated.Add(-time.Hour), UpdatedAt: updated,
+		CreatedAt: updated.Add(-time.Hour), UpdatedAt: updated, Origin: desk.OriginPortal,
 	}
 }
 
@@ -109,7 +109,7 @@ func TestCaseRoundTrip(t *testing.T) {
 			Status: desk.StatusClosed, SubStatus: desk.SubResolved, Stage: desk.StageUAT,
 			SecurityThreat: true, BusinessImpact: "40 agents idle", AgentsAffected: 40, ExternalRef: "INC-7",
 			CloseComment: "Fixed in 4.2.1", CreatedAt: created, UpdatedAt: created.Add(time.Hour),
-			ClosedAt: created.Add(2 * time.Hour), ReopenedCount: 2,
+			ClosedAt: created.Add(2 * time.Hour), ReopenedCount: 2, Origin: desk.OriginPhone,
 		}
 		bare := w.openCase("Phones ring twice", t0)
 
@@ -262,6 +262,7 @@ func TestUpdateCase(t *testing.T) {
 		ignored.SoldToID, ignored.EndUserID = w.beta, w.beta
 		ignored.Summary, ignored.Description = "rewritten", "rewritten"
 		ignored.CreatedAt = t0.Add(time.Hour)
+		ignored.Origin = desk.OriginAPI // how it was opened stays
 
 		err = s.Write(ctx, func(tx *store.Tx) error { return tx.UpdateCase(ctx, &ignored) })
 		if err != nil {

@@ -414,6 +414,7 @@ var scriptWords = map[string]string{
 	"use strict": "a directive", "Location": "a response header", "case ": "a tus metadata key", ",filename ": "a tus metadata key",
 	",filetype ": "a tus metadata key", "sha256 ": "a tus checksum's algorithm", "HTTP ": "a status line's start, before its code",
 	"; path=/; max-age=31536000; samesite=lax": "a cookie's attributes", "; secure": "a cookie's attribute",
+	"Escape": "a KeyboardEvent key",
 }
 
 // readsAsWords reports whether a literal reads as text for people: words

@@ -65,3 +65,36 @@ func TestBrowserCustomerAcceptsSolution(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserCustomerCasePages: the customer's case page as a Designated
+// Contact sees a case awaiting information and a Read-Only colleague sees
+// a case, on a phone and a desktop.
+func TestBrowserCustomerCasePages(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	e := newDemo(t, sqliteStore(t))
+	for _, size := range []browsertest.Size{browsertest.Phone, browsertest.Desktop} {
+		sam := b.Page(t, e.srv.URL, size)
+		signInPage(sam, demo.Designated2)
+		sam.Go("/cases/" + number(e.world.Cases["abc-awaiting"]))
+		if !strings.Contains(sam.Text("#asked-for"), "report server log") {
+			t.Errorf("%s: the case awaiting information does not say what support asked for", size.Name)
+		}
+		sam.CheckFits()
+		sam.Screenshot("case-awaiting-information")
+		riley := b.Page(t, e.srv.URL, size)
+		signInPage(riley, demo.ReadOnly)
+		if p := riley.Path(); p != "/cases" {
+			t.Logf("a Read-Only contact lands on %s", p)
+		}
+		riley.Go("/cases")
+		riley.CheckFits()
+		riley.Screenshot("read-only-landing")
+		riley.Go("/cases/" + number(e.world.Cases["abc-proposed"]))
+		if riley.Has("#accept-form") || riley.Has("#close-form") || riley.Has("#escalate-form") {
+			t.Errorf("%s: a Read-Only contact is offered actions", size.Name)
+		}
+		riley.CheckFits()
+		riley.Screenshot("case-read-only")
+	}
+}

@@ -128,6 +128,9 @@ func TestReadOnlyLandsOnGroupCases(t *testing.T) {
 			t.Errorf("a Read-Only contact is sent from /cases to %q, want Group Cases", to)
 		}
 		res := riley.get("/cases?list=group")
+		if strings.Contains(res.Body, `<a href="/cases">`) || strings.Contains(res.Body, `<a href="/cases" `) {
+			t.Error("a Read-Only contact is offered an empty My Cases")
+		}
 		if !strings.Contains(res.Body, `id="designated-hint"`) || strings.Contains(res.Body, `id="open-case"`) {
 			t.Error("Group Cases of a Read-Only contact does not say how to get Designated Contact access instead of Open a Case")
 		}

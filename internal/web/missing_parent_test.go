@@ -79,6 +79,8 @@ func TestWritesToMissingParents(t *testing.T) {
 			{"POST /api/v1/cases/{number}/comments", "/api/v1/cases/" + missingCase + "/comments", adminEmail, map[string]any{"body": "Any news?"}},
 			{"POST /api/v1/cases/{number}/close", "/api/v1/cases/" + missingCase + "/close", adminEmail, map[string]any{"reason": "resolved", "comment": "Done."}},
 			{"POST /api/v1/cases/{number}/reopen", "/api/v1/cases/" + missingCase + "/reopen", adminEmail, map[string]any{"reason": "Back."}},
+			{"POST /api/v1/cases/{number}/accept-solution", "/api/v1/cases/" + missingCase + "/accept-solution", adminEmail, map[string]any{"comment": "Solved."}},
+			{"POST /api/v1/cases/{number}/reject-solution", "/api/v1/cases/" + missingCase + "/reject-solution", adminEmail, map[string]any{"body": "Still broken."}},
 			{"POST /api/v1/cases/{number}/escalation", "/api/v1/cases/" + missingCase + "/escalation", danaEmail, map[string]any{"reason": "no_progress", "details": "Hurry."}},
 			{"POST /api/v1/cases/{number}/escalation/{step}", "/api/v1/cases/" + missingCase + "/escalation/accept", ownerEmail, map[string]any{"text": "Next steps."}},
 			{"PUT /api/v1/cases/{number}/follow", "/api/v1/cases/" + missingCase + "/follow", adminEmail, nil},
@@ -126,6 +128,7 @@ func TestWritesToMissingParents(t *testing.T) {
 			{"PUT /api/v1/calendars/{id}", "/api/v1/calendars/" + missingID, adminEmail, calendar},
 			{"PUT /api/v1/settings/service-levels", "", adminEmail, map[string]any{"default_calendar": "No Such Calendar", "warning_lead_minutes": 30}},
 			{"PUT /api/v1/settings/service-levels/targets", "", adminEmail, nil}, // no parent
+			{"PUT /api/v1/settings/service-levels/table", "", adminEmail, nil},   // no parent
 			{"POST /api/v1/staff", "", adminEmail, nil},                          // no parent
 			{"PUT /api/v1/settings/email-rules", "", adminEmail, nil},            // no parent
 			{"POST /api/v1/imports", "", adminEmail, nil},                        // CSV rows name parents: TestImport

@@ -328,7 +328,7 @@ var (
 		{"", []navRow{{"nav.profile", "/profile", desk.ManageOwnProfile}}},
 	}
 	portalNav = []navRow{
-		{"nav.my_cases", "/cases", desk.ListCases},
+		{"nav.my_cases", "/cases", desk.OpenCase}, // who may open none has no cases of their own
 		{"nav.group_cases", "/cases?list=group", desk.ListCases},
 		{"nav.closed_cases", "/cases?list=closed", desk.ListCases},
 		{"nav.open_a_case", "/cases/new", desk.OpenCase},

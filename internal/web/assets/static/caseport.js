@@ -96,7 +96,7 @@
   // The console's navigation groups are <details>: one open at a time,
   // closed by a click elsewhere or Escape.
   function navGroups() {
-    const groups = document.querySelectorAll(".nav-group > details");
+    const groups = document.querySelectorAll(".nav-group>details");
     if (!groups.length) return;
     groups.forEach(function (g) {
       g.addEventListener("toggle", function () {

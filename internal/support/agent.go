@@ -202,6 +202,10 @@ func (s *Cases) Work(ctx context.Context, r Request, caseID int64, w Work) (desk
 	if err := p.Merge(checkTags(w.Change.Tags)); err != nil {
 		return "", err
 	}
+	if kind == "" && w.Change.None() {
+		// Nothing to send and nothing changed: say what is missing.
+		p.AddMessage("body", "desk.comment.empty")
+	}
 	if err := p.Err(); err != nil {
 		return "", err
 	}
@@ -411,4 +415,10 @@ func (s *core) changeComponent(ctx context.Context, tx *store.Tx, r Request, c *
 	}
 	c.ProductID, c.ComponentID = comp.ProductID, comp.ID
 	return nil
+}
+
+// None reports whether the change changes nothing the form can.
+func (ch *CaseChange) None() bool {
+	return ch.Status == nil && ch.SubStatus == nil && ch.Priority == nil && ch.Severity == nil && ch.OwnerID == nil &&
+		ch.ContactID == nil && ch.ComponentID == nil && ch.Tags == nil && !ch.InfoComplete && !ch.RCADelivered
 }

@@ -71,6 +71,11 @@ func TestWorkSavesReplyAndChangeTogether(t *testing.T) {
 			t.Errorf("the feed has no reply: %+v", feed)
 		}
 
+		// Nothing written and nothing changed: the reply is asked for.
+		if _, err := f.svc.Cases().Work(ctx, agent, caseID, support.Work{}); desk.FieldMessages(err)["body"].ID != "desk.comment.empty" {
+			t.Errorf("an empty submit: %v, want the reply's message", err)
+		}
+
 		// A bad tag refuses everything: no reply, no status.
 		before, _ := f.store.Entries(ctx, caseID, true)
 		bad, open, investigation := []string{"two words!"}, desk.StatusOpen, desk.SubInvestigation

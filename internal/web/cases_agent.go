@@ -360,6 +360,9 @@ func (s *Server) workCase(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		if err != nil {
 			return err
 		}
+		if r.PostForm.Has("properties_only") && work.Change.None() {
+			return nil // the properties as they were: nothing to save
+		}
 		kind, err = s.cases.Work(r.Context(), req, caseID, work)
 		return err
 	})

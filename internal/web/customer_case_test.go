@@ -46,7 +46,7 @@ func TestCustomerCasePageSaysWhatToDoNext(t *testing.T) {
 		proposed := stripSpaces(dana.get(path).Body)
 		for _, want := range []string{
 			"Support proposed a solution", `id="accept-form"`, `id="reject-form"`, "<strong>patch 7.2</strong>",
-			`<a href="https://example.com/kb/72">`, "closed as resolved automatically on",
+			`<a href="https://example.com/kb/72" rel="nofollow noopener">`, "closed as resolved automatically on",
 		} {
 			if !strings.Contains(proposed, want) {
 				t.Errorf("a Solution Proposed page lacks %q", want)

@@ -159,6 +159,8 @@ var uniqueConstraints = map[string]string{
 	"api_tokens.token_hash":                  UniqueAPITokenHash,
 	"inbound_mail.dedup_key":                 UniqueInboundDedupKey,
 	"jobs.key":                               UniquePendingJobKey,
+	"queue_views.owner_id, queue_views.name": UniquePersonalView,
+	"queue_views.name":                       UniqueSharedView,
 }
 
 // conflict turns a unique-constraint violation into a *desk.ConflictError

@@ -371,6 +371,10 @@ func (s *Cases) List(ctx context.Context, r Request, f desk.CaseFilter) (*desk.C
 	if f.List == desk.MyCases {
 		f.ContactID = r.Actor.User.ID
 	}
+	now := s.now()
+	if f.DueWithin > 0 {
+		f.DueBefore = now.Add(f.DueWithin)
+	}
 	page, err := s.store.Cases(ctx, f)
 	if errors.Is(err, store.ErrBadCursor) {
 		return nil, desk.Invalid("after", "support.cases.after")
@@ -378,7 +382,13 @@ func (s *Cases) List(ctx context.Context, r Request, f desk.CaseFilter) (*desk.C
 	if err != nil {
 		return nil, err
 	}
-	page.Now = s.now()
+	page.Now = now
+	if f.List == desk.Queue {
+		// The queue's deadline column: where each case stands.
+		if err := s.withDeadlines(ctx, page); err != nil {
+			return nil, err
+		}
+	}
 	return page, nil
 }
 

@@ -48,5 +48,6 @@ func (s *Server) apiRoutes() []apiRoute {
 		s.apiAuditRoutes(),
 		s.apiJobRoutes(),
 		s.apiImportRoutes(),
+		s.apiQueueRoutes(),
 	)
 }

@@ -60,6 +60,8 @@ func (s *Server) Handler() http.Handler {
 
 	// The staff console.
 	mux.Handle("GET /console", s.staffPage(s.queue))
+	mux.Handle("POST /console/views", s.staffPage(s.post(s.showQueue, s.saveView)))
+	mux.Handle("POST /console/views/{id}/delete", s.staffPage(s.post(s.showQueue, s.deleteView)))
 	mux.Handle("GET /console/import", s.staffPage(s.importForm))
 	mux.Handle("POST /console/import", s.staffPage(s.importCSV))
 	mux.Handle("GET /console/escalations", s.staffPage(s.escalationQueue))

@@ -1,0 +1,32 @@
+-- +goose Up
+-- The staff queue's saved views: a name and the queue's query string,
+-- personal (owner_id) or shared with every staff member (owner_id NULL).
+-- A name is unique among one person's views, and among the shared ones.
+CREATE TABLE queue_views (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    name       TEXT NOT NULL,
+    owner_id   INTEGER REFERENCES users(id),
+    query      TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE UNIQUE INDEX queue_views_personal ON queue_views(owner_id, name) WHERE owner_id IS NOT NULL;
+CREATE UNIQUE INDEX queue_views_shared ON queue_views(name) WHERE owner_id IS NULL;
+
+-- The queue's orders: newest or oldest case first walks the open cases by
+-- number; the deadline order goes on, after the running clocks
+-- (cases_sla_due), with the open cases that have none, latest activity
+-- first.
+CREATE INDEX cases_open_number ON cases(id) WHERE status <> 'closed';
+CREATE INDEX cases_open_no_clock ON cases(updated_at DESC, id DESC) WHERE status <> 'closed' AND sla_due_at IS NULL;
+
+-- A case merged into another (a duplicate) is closed and points at the
+-- case that goes on.
+ALTER TABLE cases ADD COLUMN merged_into_id INTEGER REFERENCES cases(id);
+CREATE INDEX cases_merged_into ON cases(merged_into_id) WHERE merged_into_id IS NOT NULL;
+
+-- +goose Down
+DROP INDEX cases_merged_into;
+ALTER TABLE cases DROP COLUMN merged_into_id;
+DROP INDEX cases_open_no_clock;
+DROP INDEX cases_open_number;
+DROP TABLE queue_views;

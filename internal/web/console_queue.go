@@ -1,0 +1,59 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
+)
+
+// The queue's views: the sidebar of built-in, shared and personal views
+// with their counts, and saving and deleting a view.
+
+// queueViews are the actor's views with their counts; current is the
+// queue's query (queueQuery), whose view is marked.
+func (s *Server) queueViews(r *http.Request, a *desk.Actor, current string) ([]queueView, error) {
+	req := request(r, a)
+	views, err := s.cases.Views(r.Context(), req)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]queueView, 0, len(views))
+	for _, v := range views {
+		q, err := url.ParseQuery(v.Query)
+		if err != nil {
+			q = url.Values{} // a saved query is the queue's own; never stored broken
+		}
+		if v.Count, err = s.cases.Count(r.Context(), req, queueFilter(q, a)); err != nil {
+			return nil, err
+		}
+		canDelete := v.ID != 0 && (v.Shared() && desk.Authorize(a, desk.ShareQueueView, desk.Target{}) == nil ||
+			!v.Shared() && desk.Authorize(a, desk.DeleteQueueView, desk.Target{OwnerID: v.OwnerID}) == nil)
+		out = append(out, queueView{
+			QueueView: v, Href: "/console?" + queueQuery(q), Current: queueQuery(q) == current, CanDelete: canDelete,
+			DeleteAction: fmt.Sprintf("/console/views/%d/delete?%s", v.ID, current),
+		})
+	}
+	return out, nil
+}
+
+// saveView saves the queue's query (the URL's, as the page posts to
+// /console/views?<query>) as a view.
+func (s *Server) saveView(r *http.Request, req support.Request) (string, string, error) {
+	query := queueQuery(r.URL.Query())
+	name := r.PostForm.Get("name")
+	_, err := s.cases.SaveView(r.Context(), req, name, query, r.PostForm.Get("shared") == "on")
+	return "/console?" + query, s.loc(r).T("notice.queue.view_saved", "Name", name), err
+}
+
+// deleteView removes a saved view and goes back to the queue as it was.
+func (s *Server) deleteView(r *http.Request, req support.Request) (string, string, error) {
+	viewID, err := pathID(r, "id")
+	if err != nil {
+		return "", "", err
+	}
+	err = s.cases.DeleteView(r.Context(), req, viewID)
+	return "/console?" + queueQuery(r.URL.Query()), s.loc(r).T("notice.queue.view_deleted"), err
+}

@@ -104,6 +104,9 @@ const (
 	SaveQueueView   Action = "queue.view_save"
 	ShareQueueView  Action = "queue.view_share"
 	DeleteQueueView Action = "queue.view_delete"
+	// MergeCases closes a duplicate into the case that goes on, moving its
+	// Case Feed there (both of one Sold To / End User combination).
+	MergeCases Action = "case.merge"
 )
 
 // Actions of the files area.
@@ -276,6 +279,7 @@ var policy = []Rule{
 	{Action: SaveQueueView, Area: AreaCases, Who: Who{Staff: true}, Refusal: staffOnly},
 	{Action: ShareQueueView, Area: AreaCases, Who: Who{Roles: leads}, Refusal: "desk.policy.shared_views_leads_only"},
 	{Action: DeleteQueueView, Area: AreaCases, Who: Who{Owner: true}, Hides: true},
+	{Action: MergeCases, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
 
 	// Files.
 	{Action: TransferFiles, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "transfer_files"},

@@ -45,6 +45,7 @@ var accessMatrix = map[Action]struct{ own, other string }{
 	SaveQueueView:        {"U U F F F F Y Y Y Y", "U U F F F F Y Y Y Y"},
 	ShareQueueView:       {"U U F F F F F Y F Y", "U U F F F F F Y F Y"},
 	DeleteQueueView:      {"U U Y Y Y Y Y Y Y Y", "U U N N N N N N N N"},
+	MergeCases:           {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
 	TransferFiles:        {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
 	CreateSFTPAccount:    {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
 	ViewSFTPPassword:     {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
@@ -401,7 +402,8 @@ func TestEffectiveLevel(t *testing.T) {
 var isStaffFacts = map[string]string{
 	"internal/store/access.go readActorFacts":        "staff hold no grants: their actor has no levels",
 	"internal/web/profile.go loadProfile":            "staff hold no grants: their profile lists none",
-	"internal/support/cases.go Update":               "a case's owner is a member of staff",
+	"internal/support/cases.go change":               "a case's owner is a member of staff",
+	"internal/support/queue.go Bulk":                 "a case's owner is a member of staff",
 	"internal/support/cases.go setStatus":            "the customer is emailed the status changes staff make",
 	"internal/support/cases.go closeKind":            "a staff member's closure or reopen comment is a reply, a customer's a comment",
 	"internal/support/uploads.go finishUpload":       "a file staff send is a file from support",

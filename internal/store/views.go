@@ -80,3 +80,30 @@ func (tx *Tx) DeleteQueueView(ctx context.Context, viewID int64) error {
 	}
 	return nil
 }
+
+// MoveEntries moves every Case Feed entry of a case to another (a
+// duplicate merged into the case that goes on); the feed keeps its
+// order by time.
+func (tx *Tx) MoveEntries(ctx context.Context, fromCaseID, toCaseID int64) error {
+	if _, err := tx.q().exec(ctx, `UPDATE case_entries SET case_id = ? WHERE case_id = ?`, toCaseID, fromCaseID); err != nil {
+		return fmt.Errorf("move the feed of case %s: %w", desk.FormatCaseNumber(fromCaseID), err)
+	}
+	return nil
+}
+
+// SetMergedInto records that a case was merged into another.
+func (tx *Tx) SetMergedInto(ctx context.Context, caseID, intoID int64) error {
+	if _, err := tx.q().exec(ctx, `UPDATE cases SET merged_into_id = ? WHERE id = ?`, intoID, caseID); err != nil {
+		return fmt.Errorf("merge case %s: %w", desk.FormatCaseNumber(caseID), err)
+	}
+	return nil
+}
+
+// MergedInto is the case a case was merged into, 0 for none.
+func (s *Store) MergedInto(ctx context.Context, caseID int64) (int64, error) {
+	var into int64
+	if err := s.read().row(ctx, `SELECT COALESCE(merged_into_id, 0) FROM cases WHERE id = ?`, caseID).Scan(&into); err != nil {
+		return 0, notFound(err, "case "+desk.FormatCaseNumber(caseID))
+	}
+	return into, nil
+}

@@ -556,8 +556,14 @@ func (s *core) reply(ctx context.Context, r Request, caseID int64, body string, 
 	if err := desk.ValidateComment("body", body); err != nil {
 		return err
 	}
+	return s.writeCase(ctx, r, caseID, replyAction(kind), s.addReply(ctx, r, body, kind))
+}
+
+// addReply is reply's entry on one case, for writeCase (the queue's bulk
+// note adds it to many in one transaction).
+func (s *core) addReply(ctx context.Context, r Request, body string, kind desk.EntryKind) func(tx *store.Tx, c *desk.Case) error {
 	internal := kind == desk.EntryNote
-	return s.writeCase(ctx, r, caseID, replyAction(kind), func(tx *store.Tx, c *desk.Case) error {
+	return func(tx *store.Tx, c *desk.Case) error {
 		body = strings.TrimSpace(body)
 		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: kind, AuthorID: r.actorID(), Body: body, CreatedAt: s.now()}); err != nil {
 			return err
@@ -573,7 +579,7 @@ func (s *core) reply(ctx context.Context, r Request, caseID int64, body string, 
 		}
 		return s.notifyContact(ctx, tx, c, "case_reply", desk.Msg("mail.case_reply.subject", "Number", c.Number()),
 			desk.Msg("mail.case_reply.text", "Name", r.Actor.User.Name(), "Body", body))
-	})
+	}
 }
 
 // CaseChange is what staff change on a case; nil fields stay as they are.
@@ -593,8 +599,14 @@ type CaseChange struct {
 // Update applies a staff change: status through the transition table,
 // priority, severity, owner and contact. Each change is a feed event.
 func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChange) error {
+	return s.writeCase(ctx, r, caseID, desk.WorkCase, s.change(ctx, r, ch))
+}
+
+// change is Update's change of one case, for writeCase (the queue's bulk
+// actions change many in one transaction).
+func (s *core) change(ctx context.Context, r Request, ch CaseChange) func(tx *store.Tx, c *desk.Case) error {
 	now := s.now()
-	return s.writeCase(ctx, r, caseID, desk.WorkCase, func(tx *store.Tx, c *desk.Case) error {
+	return func(tx *store.Tx, c *desk.Case) error {
 		p := desk.Problems{}
 		if ch.Status != nil || ch.SubStatus != nil {
 			to, toSub := c.Status, c.SubStatus
@@ -699,7 +711,7 @@ func (s *Cases) Update(ctx context.Context, r Request, caseID int64, ch CaseChan
 			}
 		}
 		return s.audit(ctx, tx, r, "case_updated", c.Number(), "")
-	})
+	}
 }
 
 // setStatus moves a case through the transition table and records it.

@@ -2,6 +2,8 @@ package support
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -133,4 +135,221 @@ func (s *core) withDeadlines(ctx context.Context, page *desk.CasePage) error {
 		page.Cases[i].Deadline = desk.NextDeadlineOf(clocks[page.Cases[i].ID], page.Now)
 	}
 	return nil
+}
+
+// BulkAction is what the queue's bulk form does to the cases it selects.
+type BulkAction string
+
+// Bulk actions: assign (or unassign), change status, add an internal
+// note, merge duplicates into one case.
+const (
+	BulkAssign BulkAction = "assign"
+	BulkStatus BulkAction = "status"
+	BulkNote   BulkAction = "note"
+	BulkMerge  BulkAction = "merge"
+)
+
+// BulkActions lists the bulk actions in the form's order.
+var BulkActions = []BulkAction{BulkAssign, BulkStatus, BulkNote, BulkMerge}
+
+// MaxBulk is how many cases one bulk action changes: a page of the queue.
+const MaxBulk = desk.MaxPageSize
+
+// Bulk is one bulk action on the cases selected.
+type Bulk struct {
+	Action  BulkAction
+	CaseIDs []int64
+	// OwnerID is the owner an assignment sets (0 unassigns).
+	OwnerID int64
+	// Status and SubStatus are what a status change sets.
+	Status    desk.Status
+	SubStatus desk.SubStatus
+	// Note is the internal note's text.
+	Note string
+	// IntoID is the case a merge keeps: one of CaseIDs; the others are
+	// its duplicates.
+	IntoID int64
+}
+
+// Bulk does one action to every case selected (fields "cases", "action",
+// "bulk_owner", "bulk_status", "note", "into"), all or nothing, in one
+// transaction: the policy is asked on each case (and each is checked)
+// before anything is written, and when any is refused or invalid nothing
+// is, and the error names each such case (a field "case-<number>") and
+// why.
+func (s *Cases) Bulk(ctx context.Context, r Request, b Bulk) error {
+	if err := desk.Authorize(r.Actor, desk.ViewQueue, desk.Target{}); err != nil {
+		return err
+	}
+	if r.Problems == nil {
+		r.Problems = desk.Problems{}
+	}
+	p := r.Problems
+	ids := uniqueIDs(b.CaseIDs)
+	switch {
+	case len(ids) == 0:
+		p.AddMessage("cases", "support.bulk.none_selected")
+	case len(ids) > MaxBulk:
+		p.AddMessage("cases", "support.bulk.too_many", "Max", MaxBulk)
+	}
+	act, change := desk.WorkCase, CaseChange{}
+	switch b.Action {
+	case BulkAssign:
+		change.OwnerID = &b.OwnerID
+	case BulkStatus:
+		if !slices.Contains(desk.SubStatuses[b.Status], b.SubStatus) {
+			p.AddMessage("bulk_status", "support.bulk.status")
+		}
+		change.Status, change.SubStatus = &b.Status, &b.SubStatus
+	case BulkNote:
+		act = desk.WriteInternalNote
+		if err := p.Merge(desk.ValidateComment("note", b.Note)); err != nil {
+			return err
+		}
+	case BulkMerge:
+		act = desk.MergeCases
+		if !slices.Contains(ids, b.IntoID) {
+			p.AddMessage("into", "support.bulk.merge_into")
+		} else if len(ids) < 2 {
+			p.AddMessage("cases", "support.bulk.merge_two")
+		}
+	default:
+		p.AddMessage("action", "support.bulk.action")
+	}
+	return s.write(ctx, r, func(tx *store.Tx) error {
+		if err := p.Err(); err != nil {
+			return err
+		}
+		if b.Action == BulkAssign && b.OwnerID != 0 {
+			owner, err := tx.User(ctx, b.OwnerID)
+			if err != nil && !errors.Is(err, desk.ErrNotFound) {
+				return err
+			}
+			if err != nil || !owner.IsStaff() || owner.Disabled {
+				return desk.Invalid("bulk_owner", "support.cases.owner")
+			}
+		}
+		// Every case is asked and checked before the first write.
+		var into *desk.Case
+		if b.Action == BulkMerge {
+			var err error
+			if into, err = tx.CaseForUpdate(ctx, b.IntoID); err != nil {
+				return err
+			}
+		}
+		for _, id := range ids {
+			c, err := tx.CaseForUpdate(ctx, id)
+			if errors.Is(err, desk.ErrNotFound) {
+				p.AddMessage(bulkField(id), "support.bulk.refused", "Number", desk.FormatCaseNumber(id), "Reason", desk.Msg("support.bulk.no_such_case"))
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if why := bulkRefusal(r, c, act, b, into); why != nil {
+				p.AddMessage(bulkField(id), "support.bulk.refused", "Number", c.Number(), "Reason", *why)
+			}
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			var err error
+			switch b.Action {
+			case BulkNote:
+				err = s.writeCaseTx(ctx, tx, r, id, act, s.addReply(ctx, r, b.Note, desk.EntryNote))
+			case BulkMerge:
+				if id != b.IntoID {
+					err = s.writeCaseTx(ctx, tx, r, id, act, s.mergeInto(ctx, r, into))
+				}
+			default:
+				err = s.writeCaseTx(ctx, tx, r, id, act, s.change(ctx, r, change))
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if b.Action == BulkMerge {
+			return s.writeCaseTx(ctx, tx, r, into.ID, act, func(tx *store.Tx, c *desk.Case) error { return nil })
+		}
+		return nil
+	})
+}
+
+// bulkField is the problem field of one case of a bulk action.
+func bulkField(caseID int64) string { return "case-" + desk.FormatCaseNumber(caseID) }
+
+// bulkRefusal is why the bulk action may not be done to c, or nil: the
+// policy's answer on the case first, then the action's own rules.
+func bulkRefusal(r Request, c *desk.Case, act desk.Action, b Bulk, into *desk.Case) *desk.Message {
+	if err := desk.Authorize(r.Actor, act, desk.On(c.Combination())); err != nil {
+		if m, ok := desk.AsMessage(err); ok {
+			return &m
+		}
+		m := desk.Msg("support.bulk.no_such_case")
+		return &m
+	}
+	refuse := func(id string, kv ...any) *desk.Message { m := desk.Msg(id, kv...); return &m }
+	switch b.Action {
+	case BulkStatus:
+		if c.Status == b.Status && c.SubStatus == b.SubStatus {
+			return nil // already so: nothing to change
+		}
+		if err := desk.CheckTransition(c.Status, c.SubStatus, b.Status, b.SubStatus); err != nil {
+			for _, m := range desk.FieldMessages(err) {
+				return &m
+			}
+			if m, ok := desk.AsMessage(err); ok {
+				return &m
+			}
+			return refuse("support.bulk.status")
+		}
+	case BulkMerge:
+		switch {
+		case c.ID == into.ID && c.Closed():
+			return refuse("support.bulk.merge_into_closed")
+		case c.ID == into.ID:
+		case c.Closed():
+			return refuse("support.bulk.merge_closed")
+		case c.Combination() != into.Combination():
+			return refuse("support.bulk.merge_other_customer", "Number", into.Number())
+		}
+	}
+	return nil
+}
+
+// mergeInto closes a duplicate into the case that goes on: its Case Feed
+// moves there, it is closed as Cancelled pointing at that case, and both
+// feeds say so.
+func (s *core) mergeInto(ctx context.Context, r Request, into *desk.Case) func(tx *store.Tx, c *desk.Case) error {
+	return func(tx *store.Tx, c *desk.Case) error {
+		if err := tx.MoveEntries(ctx, c.ID, into.ID); err != nil {
+			return err
+		}
+		if err := tx.SetMergedInto(ctx, c.ID, into.ID); err != nil {
+			return err
+		}
+		c.CloseComment = "Merged into case " + into.Number() + "."                                                                       //i18n:stored
+		if err := s.setStatus(ctx, tx, r, c, desk.StatusClosed, desk.SubCancelled, "(merged into case "+into.Number()+")"); err != nil { //i18n:stored
+			return err
+		}
+		if _, err := tx.AddEntry(ctx, &desk.Entry{
+			CaseID: into.ID, Kind: desk.EntryEvent, AuthorID: r.actorID(), CreatedAt: s.now(),
+			Body: "Case " + c.Number() + " was merged into this case as a duplicate; its Case Feed is here now.", //i18n:stored
+		}); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, r, "case_merged", c.Number(), into.Number())
+	}
+}
+
+// uniqueIDs is ids without repeats or non-positive IDs, in their order.
+func uniqueIDs(ids []int64) []int64 {
+	var out []int64
+	for _, id := range ids {
+		if id > 0 && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -208,6 +208,14 @@ var httpMatrix = []struct {
 		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
 	},
 	{
+		// Merging nothing into the case: whoever may merge is told to
+		// name a duplicate (422).
+		desk.MergeCases,
+		probe{method: "POST", path: "/api/v1/cases/{n}/merge", body: map[string]any{"duplicates": []string{}}},
+		probe{method: "GET", path: "/console", marker: `name="action" value="merge"`},
+		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N N N N Y Y Y Y", "",
+	},
+	{
 		desk.TransferFiles,
 		probe{method: "POST", path: "/api/v1/cases/{n}/files/acknowledgement", body: map[string]any{}},
 		probe{method: "GET", path: "/cases/{n}/files"},

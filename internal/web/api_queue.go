@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/support"
 )
 
 // apiQueueRoutes are the calls on the staff queue's views.
@@ -22,6 +23,14 @@ func (s *Server) apiQueueRoutes() []apiRoute {
 		{
 			Method: "DELETE", Path: "/api/v1/queue/views/{id}", Tag: "queue", Summary: "Delete your own view, or a shared one (product support managers, portal admins)",
 			Status: http.StatusNoContent, Handle: s.apiDeleteQueueView,
+		},
+		{
+			Method: "POST", Path: "/api/v1/queue/bulk", Tag: "queue", Summary: "Assign, change the status of, add an internal note to, or merge several cases at once (staff): all or nothing, each case named with why when one is refused",
+			Body: apiBulk{}, Status: http.StatusNoContent, Handle: s.apiBulk, Fields: bulkFields,
+		},
+		{
+			Method: "POST", Path: "/api/v1/cases/{number}/merge", Tag: "cases", Summary: "Merge duplicates into this case (staff): they close pointing at it and their Case Feed moves here",
+			Body: apiMerge{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiMergeCases), Fields: map[string]string{"cases": "duplicates"},
 		},
 	}
 }
@@ -94,4 +103,63 @@ func (s *Server) apiDeleteQueueView(w http.ResponseWriter, r *http.Request, a *d
 	}
 	writeJSON(w, http.StatusNoContent, nil)
 	return nil
+}
+
+// apiBulk is one bulk action on cases named by their numbers.
+type apiBulk struct {
+	// Action is assign, status, note or merge.
+	Action string   `json:"action"`
+	Cases  []string `json:"cases"`
+	// OwnerID is who an assignment sets (0 or none: unassign).
+	OwnerID   int64  `json:"owner_id,omitempty"`
+	Status    string `json:"status,omitempty"`
+	SubStatus string `json:"substatus,omitempty"`
+	Note      string `json:"note,omitempty"`
+	// Into is the case a merge keeps, one of cases.
+	Into string `json:"into,omitempty"`
+}
+
+// apiMerge names the duplicates merged into the case of the path.
+type apiMerge struct {
+	Duplicates []string `json:"duplicates"`
+}
+
+// bulkFields are the API's names of the bulk action's fields.
+var bulkFields = map[string]string{"bulk_owner": "owner_id", "bulk_status": "status"}
+
+// apiCaseIDs reads case numbers; one that is no case number is 0, which
+// the use case refuses as no case selected or names as no such case.
+func apiCaseIDs(numbers []string) []int64 {
+	out := make([]int64, 0, len(numbers))
+	for _, n := range numbers {
+		id, _ := desk.ParseCaseNumber(n)
+		out = append(out, id)
+	}
+	return out
+}
+
+func (s *Server) apiBulk(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	var in apiBulk
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	into, _ := desk.ParseCaseNumber(in.Into)
+	err := s.cases.Bulk(r.Context(), request(r, a), support.Bulk{
+		Action: support.BulkAction(in.Action), CaseIDs: apiCaseIDs(in.Cases), OwnerID: in.OwnerID,
+		Status: desk.Status(in.Status), SubStatus: desk.SubStatus(in.SubStatus), Note: in.Note, IntoID: into,
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusNoContent, nil)
+	return nil
+}
+
+func (s *Server) apiMergeCases(r *http.Request, req support.Request, caseID int64, in *apiMerge) error {
+	if err := s.cases.Ask(r.Context(), req, caseID, desk.MergeCases); err != nil {
+		return err // a case one may not see does not exist for them
+	}
+	return s.cases.Bulk(r.Context(), req, support.Bulk{
+		Action: support.BulkMerge, CaseIDs: append([]int64{caseID}, apiCaseIDs(in.Duplicates)...), IntoID: caseID,
+	})
 }

@@ -81,6 +81,10 @@ type queueData struct {
 	// Sort is the header link of each sortable column: "number",
 	// "updated", "deadline".
 	Sort map[string]sortLink
+	// Bulk is what the bulk form around the table offers.
+	Bulk bulkData
+	// BulkAction is where the bulk form posts, with the queue's query.
+	BulkAction string
 }
 
 // queueView is a view as the sidebar links it.
@@ -198,6 +202,7 @@ func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, a *desk.Actor
 		Page: page, Next: nextURL(r.URL, page.Next), Statuses: desk.Statuses, Priorities: desk.Priorities,
 		Catalog: cat, Companies: companies, Staff: staff, Sizes: pageSizes, Size: f.Limit,
 		Now: page.Now, Views: views, Query: queueQuery(q), SaveAction: "/console/views?" + queueQuery(q), Sort: sortLinks(q, f.Order),
+		Bulk: bulkOffer(form), BulkAction: "/console/bulk?" + queueQuery(q),
 	})
 	return nil
 }

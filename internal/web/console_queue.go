@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/support"
@@ -56,4 +57,52 @@ func (s *Server) deleteView(r *http.Request, req support.Request) (string, strin
 	}
 	err = s.cases.DeleteView(r.Context(), req, viewID)
 	return "/console?" + queueQuery(r.URL.Query()), s.loc(r).T("notice.queue.view_deleted"), err
+}
+
+// bulkData is what the queue's bulk form offers: its actions, the
+// statuses a change sets, and the cases ticked when the form comes back
+// with problems.
+type bulkData struct {
+	Statuses    []desk.Status
+	SubStatuses map[desk.Status][]desk.SubStatus
+	Selected    map[int64]bool
+	Action      string
+	Into        string
+}
+
+// bulkOffer is the bulk form's offer, with what form ticked.
+func bulkOffer(form url.Values) bulkData {
+	d := bulkData{Statuses: desk.Statuses, SubStatuses: desk.SubStatuses, Selected: map[int64]bool{}}
+	for _, v := range form["case"] {
+		d.Selected[atoi64(v)] = true
+	}
+	d.Action, d.Into = form.Get("action"), form.Get("into")
+	return d
+}
+
+// bulkForm reads the bulk form (or the API's body, as a form): the cases
+// ticked, the action (the button pressed) and its fields.
+func bulkForm(form url.Values, a *desk.Actor) support.Bulk {
+	b := support.Bulk{Action: support.BulkAction(form.Get("action")), Note: form.Get("note"), IntoID: atoi64(form.Get("into"))}
+	for _, v := range form["case"] {
+		b.CaseIDs = append(b.CaseIDs, atoi64(v))
+	}
+	switch owner := form.Get("bulk_owner"); owner {
+	case "me":
+		b.OwnerID = a.User.ID
+	case "none", "":
+	default:
+		b.OwnerID = atoi64(owner)
+	}
+	st, sub, _ := strings.Cut(form.Get("bulk_status"), "/")
+	b.Status, b.SubStatus = desk.Status(st), desk.SubStatus(sub)
+	return b
+}
+
+// bulk does the bulk form's action on the cases ticked and goes back to
+// the queue as it was (/console/bulk?<query>).
+func (s *Server) bulk(r *http.Request, req support.Request) (string, string, error) {
+	b := bulkForm(r.PostForm, req.Actor)
+	err := s.cases.Bulk(r.Context(), req, b)
+	return "/console?" + queueQuery(r.URL.Query()), s.loc(r).N("notice.queue.bulk_done", len(b.CaseIDs)), err
 }

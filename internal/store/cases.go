@@ -372,7 +372,7 @@ func (s *Store) listWhere(f desk.CaseFilter, path searchPath) (w, words where, o
 		}
 	}
 	equal(&w, "c.end_user_id", f.EndUserID)
-	if len(f.Statuses) > 0 && !everyStatus(f.Statuses) {
+	if len(f.Statuses) > 0 && !everyStatus(f.Statuses) && !everyOpenStatus(f.Statuses) {
 		addIn(&w, "c.status", f.Statuses)
 	}
 	if len(f.Priorities) > 0 {
@@ -681,6 +681,19 @@ func pageSize(limit int) int {
 func everyStatus(statuses []desk.Status) bool {
 	for _, st := range desk.Statuses {
 		if !slices.Contains(statuses, st) {
+			return false
+		}
+	}
+	return true
+}
+
+// everyOpenStatus reports whether statuses names every status but
+// closed: the literal "c.status <> 'closed'" says as much, and an IN of
+// equalities would lead SQLite's planner to the status index instead of
+// the filter's own (an owner's, the deadlines').
+func everyOpenStatus(statuses []desk.Status) bool {
+	for _, st := range desk.Statuses {
+		if slices.Contains(statuses, st) == (st == desk.StatusClosed) {
 			return false
 		}
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -214,4 +215,55 @@ func TestQueueViews(t *testing.T) {
 			t.Errorf("after the delete: %+v, want the shared view alone", views)
 		}
 	})
+}
+
+// The views' counts and the global search read ranges of indexes, never
+// the whole table: SQLite's plans (it has no statistics to change its
+// mind at a million rows) name an index for every table they read.
+func TestQueueCountsAndFindUseIndexes(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, storetest.Engines(t)[0])
+	if s.Dialect() != "sqlite" {
+		t.Skip("the first engine is SQLite")
+	}
+	ctx := context.Background()
+	open := []desk.Status{desk.StatusOpen, desk.StatusAwaitingInformation, desk.StatusSolutionProposed}
+	counts := map[string]desk.CaseFilter{
+		"mine":       {OwnerID: 7, Statuses: open},
+		"unassigned": {Unassigned: true, Statuses: open},
+		"breaching":  {DueBefore: t0, Statuses: open},
+		"awaiting":   {Statuses: []desk.Status{desk.StatusAwaitingInformation, desk.StatusSolutionProposed}},
+		"escalated":  {Escalated: true, Statuses: open},
+	}
+	for name, f := range counts {
+		f.List, f.Scope = desk.Queue, desk.CaseScope{All: true}
+		plan, err := s.ExplainCount(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range plan {
+			if (line == "SCAN c" || strings.HasPrefix(line, "SCAN c ") || strings.HasPrefix(line, "SCAN e")) && !strings.Contains(line, "INDEX") {
+				t.Errorf("the count of %s scans a table: %q", name, plan)
+			}
+		}
+	}
+	companies, contacts, err := s.ExplainFind(ctx, "ab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"companies_name_lower", "sqlite_autoindex_companies_1"} {
+		if !slices.ContainsFunc(companies, func(l string) bool { return strings.Contains(l, want) }) {
+			t.Errorf("finding companies does not read %s: %q", want, companies)
+		}
+	}
+	for _, want := range []string{"users_name_lower", "users_last_name_lower", "sqlite_autoindex_users_1"} {
+		if !slices.ContainsFunc(contacts, func(l string) bool { return strings.Contains(l, want) }) {
+			t.Errorf("finding contacts does not read %s: %q", want, contacts)
+		}
+	}
+	for _, l := range slices.Concat(companies, contacts) {
+		if (strings.HasPrefix(l, "SCAN companies") || strings.HasPrefix(l, "SCAN users")) && !strings.Contains(l, "INDEX") {
+			t.Errorf("the global search scans a table: %q", l)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
@@ -352,4 +353,67 @@ func uniqueIDs(ids []int64) []int64 {
 		}
 	}
 	return out
+}
+
+// SearchResults is the console's global search, by kind: the case of a
+// number, cases whose text has the words, companies and contacts whose
+// name (or email, Org ID) starts with the text. Each kind holds at most
+// SearchLimit; CaseCount says whether more cases match (the queue lists
+// them all).
+type SearchResults struct {
+	Case      *desk.CaseRow
+	Cases     []desk.CaseRow
+	MoreCases bool
+	Companies []desk.Company
+	Contacts  []desk.User
+	// Accounts says companies and contacts were searched: for whoever
+	// may ViewAccounts.
+	Accounts bool
+	Now      time.Time
+}
+
+// SearchLimit is how many results of each kind the global search shows.
+const SearchLimit = 5
+
+// minFind is the shortest text the search of names takes: a letter
+// would list names by the alphabet, which the lists do better.
+const minFind = 2
+
+// Search is the console's global search (ViewQueue): a case number, the
+// queue's keyword search (closed cases too), and for whoever may
+// ViewAccounts the companies and contacts whose names start with text.
+func (s *Cases) Search(ctx context.Context, r Request, text string) (*SearchResults, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewQueue, desk.Target{}); err != nil {
+		return nil, err
+	}
+	text = strings.TrimSpace(text)
+	out := &SearchResults{Now: s.now()}
+	if text == "" {
+		return out, nil
+	}
+	if n, ok := desk.ParseCaseNumber(text); ok {
+		c, err := s.viewableCase(ctx, r, n)
+		switch {
+		case err == nil:
+			out.Case = c
+		case !errors.Is(err, desk.ErrNotFound):
+			return nil, err
+		}
+	}
+	page, err := s.List(ctx, r, desk.CaseFilter{List: desk.Queue, Keywords: text, Statuses: desk.Statuses, Limit: SearchLimit})
+	if err != nil {
+		return nil, err
+	}
+	out.Cases, out.MoreCases = page.Cases, page.Next != ""
+	if desk.Authorize(r.Actor, desk.ViewAccounts, desk.Target{}) != nil || len([]rune(text)) < minFind {
+		return out, nil
+	}
+	out.Accounts = true
+	if out.Companies, err = s.store.FindCompanies(ctx, text, SearchLimit); err != nil {
+		return nil, err
+	}
+	if out.Contacts, err = s.store.FindContacts(ctx, text, SearchLimit); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

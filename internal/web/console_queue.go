@@ -106,3 +106,34 @@ func (s *Server) bulk(r *http.Request, req support.Request) (string, string, err
 	err := s.cases.Bulk(r.Context(), req, b)
 	return "/console?" + queueQuery(r.URL.Query()), s.loc(r).N("notice.queue.bulk_done", len(b.CaseIDs)), err
 }
+
+// pageSearch is the console's global search, its results grouped by kind.
+var pageSearch = page[searchData]{"console-search"}
+
+// searchData is what a search found, with the text searched for and the
+// queue's link to every case that matches.
+type searchData struct {
+	Q       string
+	R       *support.SearchResults
+	AllHref string
+}
+
+// search is the console's global search (the header's box).
+func (s *Server) search(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	q := r.URL.Query()
+	status := http.StatusOK
+	errs := s.searchProblems(r, q)
+	if errs != nil {
+		status = http.StatusUnprocessableEntity
+	}
+	text := strings.TrimSpace(q.Get("q"))
+	res, err := s.cases.Search(r.Context(), request(r, a), text)
+	if err != nil {
+		return err
+	}
+	all := url.Values{"q": {text}, "closed": {"on"}}
+	render(s, w, r, status, pageSearch, &view{Title: s.loc(r).T("page.search.title"), User: a.User, Form: q, Errors: errs}, searchData{
+		Q: text, R: res, AllHref: "/console?" + all.Encode(),
+	})
+	return nil
+}

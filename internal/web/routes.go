@@ -63,6 +63,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /console/views", s.staffPage(s.post(s.showQueue, s.saveView)))
 	mux.Handle("POST /console/views/{id}/delete", s.staffPage(s.post(s.showQueue, s.deleteView)))
 	mux.Handle("POST /console/bulk", s.staffPage(s.post(s.showQueue, s.bulk)))
+	mux.Handle("GET /console/search", s.staffPage(s.search))
 	mux.Handle("GET /console/import", s.staffPage(s.importForm))
 	mux.Handle("POST /console/import", s.staffPage(s.importCSV))
 	mux.Handle("GET /console/escalations", s.staffPage(s.escalationQueue))

@@ -24,7 +24,17 @@ CREATE INDEX cases_open_no_clock ON cases(updated_at DESC, id DESC) WHERE status
 ALTER TABLE cases ADD COLUMN merged_into_id INTEGER REFERENCES cases(id);
 CREATE INDEX cases_merged_into ON cases(merged_into_id) WHERE merged_into_id IS NOT NULL;
 
+-- The console's global search: a prefix of a company's name, a contact's
+-- name or last name, read as a range of these indexes (emails are stored
+-- in lower case and have their unique index).
+CREATE INDEX companies_name_lower ON companies(lower(name));
+CREATE INDEX users_name_lower ON users(lower(first_name || ' ' || last_name));
+CREATE INDEX users_last_name_lower ON users(lower(last_name));
+
 -- +goose Down
+DROP INDEX users_last_name_lower;
+DROP INDEX users_name_lower;
+DROP INDEX companies_name_lower;
 DROP INDEX cases_merged_into;
 ALTER TABLE cases DROP COLUMN merged_into_id;
 DROP INDEX cases_open_no_clock;

@@ -107,6 +107,9 @@ const (
 	// MergeCases closes a duplicate into the case that goes on, moving its
 	// Case Feed there (both of one Sold To / End User combination).
 	MergeCases Action = "case.merge"
+	// ViewNotices reads one's own notifications of the console (the bell)
+	// and chooses which are emailed: staff, whom the events concern.
+	ViewNotices Action = "notices.view"
 )
 
 // Actions of the files area.
@@ -280,6 +283,7 @@ var policy = []Rule{
 	{Action: ShareQueueView, Area: AreaCases, Who: Who{Roles: leads}, Refusal: "desk.policy.shared_views_leads_only"},
 	{Action: DeleteQueueView, Area: AreaCases, Who: Who{Owner: true}, Hides: true},
 	{Action: MergeCases, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
+	{Action: ViewNotices, Area: AreaCases, Who: Who{Staff: true}, Refusal: staffOnly},
 
 	// Files.
 	{Action: TransferFiles, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "transfer_files"},

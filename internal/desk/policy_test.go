@@ -46,6 +46,7 @@ var accessMatrix = map[Action]struct{ own, other string }{
 	ShareQueueView:       {"U U F F F F F Y F Y", "U U F F F F F Y F Y"},
 	DeleteQueueView:      {"U U Y Y Y Y Y Y Y Y", "U U N N N N N N N N"},
 	MergeCases:           {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
+	ViewNotices:          {"U U F F F F Y Y Y Y", "U U F F F F Y Y Y Y"},
 	TransferFiles:        {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
 	CreateSFTPAccount:    {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
 	ViewSFTPPassword:     {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},

@@ -151,6 +151,7 @@ var labelled = map[string]func(constant.Value) desk.Labelled{
 	"CaseType":         named[desk.CaseType],
 	"ClockKind":        named[desk.ClockKind],
 	"DeadlineState":    named[desk.DeadlineState],
+	"NoticeKind":       named[desk.NoticeKind],
 	"ContractState":    named[desk.ContractState],
 	"ContractStatus":   named[desk.ContractStatus],
 	"Deployment":       named[desk.Deployment],

@@ -516,6 +516,9 @@ func (s *core) addComment(ctx context.Context, r Request, body string) func(tx *
 		}); err != nil {
 			return err
 		}
+		if err := s.noticeCustomerUpdate(ctx, tx, r, c, body); err != nil {
+			return err
+		}
 		if c.Status == desk.StatusAwaitingInformation || c.Status == desk.StatusSolutionProposed {
 			if err := s.setStatus(ctx, tx, r, c, desk.StatusOpen, desk.SubInvestigation, "after the customer's update"); err != nil {
 				return err
@@ -671,6 +674,9 @@ func (s *core) change(ctx context.Context, r Request, ch CaseChange) func(tx *st
 					return err
 				}
 				c.OwnerID = *ch.OwnerID
+				if err := s.noticeAssigned(ctx, tx, r, c); err != nil {
+					return err
+				}
 			}
 		}
 		if ch.ContactID != nil && *ch.ContactID != c.ContactID {

@@ -417,3 +417,157 @@ func (s *Cases) Search(ctx context.Context, r Request, text string) (*SearchResu
 	}
 	return out, nil
 }
+
+// notice tells u of an event on c in the console (the bell) and, as u
+// chose for the kind, by the email m: whoever may ViewNotices, never of
+// their own doing.
+func (s *core) notice(ctx context.Context, tx *store.Tx, r Request, u *desk.User, kind desk.NoticeKind, c *desk.Case, detail string, m *mail) error {
+	if u == nil || u.ID == r.actorID() || desk.Authorize(&desk.Actor{User: u}, desk.ViewNotices, desk.Target{}) != nil {
+		return nil
+	}
+	if err := tx.AddNotice(ctx, &desk.Notice{
+		UserID: u.ID, Kind: kind, CaseID: c.ID, ActorID: r.actorID(), Detail: detail, CreatedAt: s.now(),
+	}); err != nil {
+		return err
+	}
+	if m == nil {
+		return nil
+	}
+	prefs, err := tx.NoticePrefs(ctx, u.ID)
+	if err != nil || !prefs.Email(kind) {
+		return err
+	}
+	m.To = u
+	return s.queueMail(ctx, tx, *m)
+}
+
+// noticeAssigned tells a case's new owner it is theirs.
+func (s *core) noticeAssigned(ctx context.Context, tx *store.Tx, r Request, c *desk.Case) error {
+	if c.OwnerID == 0 {
+		return nil
+	}
+	owner, err := tx.User(ctx, c.OwnerID)
+	if err != nil {
+		return err
+	}
+	return s.notice(ctx, tx, r, owner, desk.NoticeAssigned, c, "", &mail{
+		Kind: "case_assigned", Case: c, Subject: desk.Msg("mail.case_assigned.subject", "Number", c.Number()),
+		Text: desk.Msg("mail.case_assigned.text", "Name", r.Actor.User.Name(), "Number", c.Number(), "Summary", c.Summary), Link: s.caseLink(c),
+	})
+}
+
+// noticeCustomerUpdate tells a case's owner the customer wrote.
+func (s *core) noticeCustomerUpdate(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, body string) error {
+	if c.OwnerID == 0 {
+		return nil
+	}
+	owner, err := tx.User(ctx, c.OwnerID)
+	if err != nil {
+		return err
+	}
+	name := ""
+	if r.Actor != nil && r.Actor.User != nil {
+		name = r.Actor.User.Name()
+	}
+	return s.notice(ctx, tx, r, owner, desk.NoticeCustomerUpdate, c, "", &mail{
+		Kind: "customer_update", Case: c, Subject: desk.Msg("mail.customer_update.subject", "Number", c.Number()),
+		Text: desk.Msg("mail.customer_update.text", "Name", name, "Number", c.Number(), "Summary", c.Summary, "Body", strings.TrimSpace(body)),
+		Link: s.caseLink(c),
+	})
+}
+
+// noticeEscalation tells of a new escalation those who work escalations
+// (emailed as before, unless they chose otherwise) and the case's owner.
+func (s *core) noticeEscalation(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, reason desk.EscalationReason, details string) error {
+	staff, err := s.staffWhoMay(ctx, tx, desk.ManageEscalations)
+	if err != nil {
+		return err
+	}
+	if c.OwnerID != 0 && !slices.ContainsFunc(staff, func(u desk.User) bool { return u.ID == c.OwnerID }) {
+		owner, err := tx.User(ctx, c.OwnerID)
+		if err != nil {
+			return err
+		}
+		staff = append(staff, *owner)
+	}
+	for i := range staff {
+		if err := s.notice(ctx, tx, r, &staff[i], desk.NoticeEscalation, c, reason.Label(), &mail{
+			Kind: "escalation_requested", Case: c, Subject: desk.Msg("mail.escalation_requested.staff_subject", "Number", c.Number(), "Reason", reason),
+			Text: desk.Msg("mail.escalation_requested.staff_text", "Number", c.Number(), "Summary", c.Summary, "Details", details,
+				"Queue", s.baseURL+"/console/escalations"),
+			Link: s.caseLink(c),
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Notices lists the actor's notifications of the console, newest first:
+// a page of desk.DefaultPageSize before the notice before (0: the
+// newest).
+func (s *Cases) Notices(ctx context.Context, r Request, before int64) ([]desk.Notice, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewNotices, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.store.Notices(ctx, r.Actor.User.ID, before, desk.DefaultPageSize)
+}
+
+// UnreadNotices counts the actor's unread notifications (the bell), up
+// to desk.MaxUnread; 0 for whoever has none to read.
+func (s *Cases) UnreadNotices(ctx context.Context, r Request) (int, error) {
+	if desk.Authorize(r.Actor, desk.ViewNotices, desk.Target{}) != nil {
+		return 0, nil
+	}
+	return s.store.UnreadNotices(ctx, r.Actor.User.ID)
+}
+
+// MarkNoticesRead marks one of the actor's notifications read, or all of
+// them when noticeID is 0; another's does not exist for them.
+func (s *Cases) MarkNoticesRead(ctx context.Context, r Request, noticeID int64) error {
+	if err := desk.Authorize(r.Actor, desk.ViewNotices, desk.Target{}); err != nil {
+		return err
+	}
+	return s.write(ctx, r, func(tx *store.Tx) error {
+		if noticeID != 0 {
+			if err := tx.NoticeExists(ctx, r.Actor.User.ID, noticeID); err != nil {
+				return err
+			}
+		}
+		_, err := tx.MarkNoticesRead(ctx, r.Actor.User.ID, noticeID, s.now())
+		return err
+	})
+}
+
+// NoticePrefs is what the actor chose to be emailed, by kind.
+func (s *Cases) NoticePrefs(ctx context.Context, r Request) (desk.NoticePrefs, error) {
+	if err := desk.Authorize(r.Actor, desk.ViewNotices, desk.Target{}); err != nil {
+		return nil, err
+	}
+	return s.store.NoticePrefs(ctx, r.Actor.User.ID)
+}
+
+// SetNoticePrefs records which kinds are emailed to the actor: every
+// kind, on when prefs says so.
+func (s *Cases) SetNoticePrefs(ctx context.Context, r Request, prefs desk.NoticePrefs) error {
+	if err := desk.Authorize(r.Actor, desk.ViewNotices, desk.Target{}); err != nil {
+		return err
+	}
+	for k := range prefs {
+		if !k.Valid() {
+			return desk.Invalid("notices", "support.notices.kind", "Kind", string(k))
+		}
+	}
+	return s.write(ctx, r, func(tx *store.Tx) error {
+		var on []string
+		for _, k := range desk.NoticeKinds {
+			if err := tx.SetNoticePref(ctx, r.Actor.User.ID, k, prefs[k]); err != nil {
+				return err
+			}
+			if prefs[k] {
+				on = append(on, string(k))
+			}
+		}
+		return s.audit(ctx, tx, r, "notice_prefs_saved", r.Actor.User.Email, strings.Join(on, ", "))
+	})
+}

@@ -2,10 +2,13 @@ package support_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/store/storetest/fixture"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -155,4 +158,124 @@ func hasEntry(entries []desk.Entry, k desk.EntryKind, part string) bool {
 		}
 	}
 	return false
+}
+
+// The console's notifications: an assignment, a customer's update on a
+// case one owns, an escalation (for its owner and those who work
+// escalations) and a service-level warning each tell the staff member
+// concerned, never of their own doing, and email them unless their
+// profile says not to; they are read one by one or all at once, and
+// another's notification does not exist for them.
+func TestNotices(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		monday := slaFixture(t, f)
+		acme := f.customer("Acme Corp", fixture.Care(desk.BusinessCarePlus, desk.Premise))
+		caseID := f.open(t, acme.dana, desk.PriorityHigh)
+		lead := f.staff(t, desk.RoleProductSupportManager)
+		ownerUser := f.fx.Staff([]desk.Role{desk.RoleAgent})
+		owner := f.req(t, ownerUser)
+		escalator := f.fx.Staff([]desk.Role{desk.RoleEscalationOwner})
+		cases := f.svc.Cases()
+		kinds := func(r support.Request) []desk.NoticeKind {
+			t.Helper()
+			ns, err := cases.Notices(ctx, r, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []desk.NoticeKind
+			for _, n := range ns {
+				out = append(out, n.Kind)
+			}
+			return out
+		}
+
+		// Assigned by the lead: the owner is told and emailed.
+		oid := ownerUser.ID
+		if err := cases.Update(ctx, lead, caseID, support.CaseChange{OwnerID: &oid}); err != nil {
+			t.Fatal(err)
+		}
+		if got := kinds(owner); !slices.Equal(got, []desk.NoticeKind{desk.NoticeAssigned}) {
+			t.Errorf("after the assignment the owner has %v", got)
+		}
+		if got := f.mails(t, ownerUser.Email, "is assigned to you"); len(got) != 1 {
+			t.Errorf("assignment emails: %q", got)
+		}
+		if got := kinds(lead); len(got) != 0 {
+			t.Errorf("the lead is told of their own assignment: %v", got)
+		}
+
+		// The owner turns the customer's updates' emails off: the bell
+		// still tells of them.
+		if err := cases.SetNoticePrefs(ctx, owner, desk.NoticePrefs{desk.NoticeAssigned: true, desk.NoticeEscalation: true, desk.NoticeSLA: true}); err != nil {
+			t.Fatal(err)
+		}
+		if prefs, err := cases.NoticePrefs(ctx, owner); err != nil || prefs.Email(desk.NoticeCustomerUpdate) || !prefs.Email(desk.NoticeSLA) {
+			t.Errorf("the owner's choices read back as %v, %v", prefs, err)
+		}
+		if err := cases.Comment(ctx, f.req(t, acme.dana), caseID, "Here are the logs."); err != nil {
+			t.Fatal(err)
+		}
+		if got := kinds(owner); len(got) != 2 || got[0] != desk.NoticeCustomerUpdate {
+			t.Errorf("after the customer's update the owner has %v", got)
+		}
+		if got := f.mails(t, ownerUser.Email, "the customer wrote"); len(got) != 0 {
+			t.Errorf("the owner turned customer updates' emails off, and got %q", got)
+		}
+
+		// The service-level warning of the response clock (due 11:00).
+		f.time.Set(monday.Add(90 * time.Minute))
+		if _, err := f.worker().RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ns, err := cases.Notices(ctx, owner, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ns[0].Kind != desk.NoticeSLA || !strings.Contains(ns[0].Detail, "target due") || ns[0].ActorID != 0 {
+			t.Errorf("after the warning the owner's newest notice is %+v", ns[0])
+		}
+		// An escalation: the owner and the escalation owners.
+		f.time.Set(monday.Add(26 * time.Hour)) // a day without an update
+		if _, err := cases.Escalate(ctx, f.req(t, acme.dana), caseID, desk.ReasonBusinessImpact, "All agents are affected."); err != nil {
+			t.Fatal(err)
+		}
+		if got := kinds(owner); got[0] != desk.NoticeEscalation {
+			t.Errorf("after the escalation the owner has %v", got)
+		}
+		if got := kinds(f.req(t, escalator)); !slices.Equal(got, []desk.NoticeKind{desk.NoticeEscalation}) {
+			t.Errorf("the escalation owner has %v", got)
+		}
+		if got := f.mails(t, escalator.Email, "escalated"); len(got) != 1 {
+			t.Errorf("the escalation owner's emails: %q", got)
+		}
+
+		if n, err := cases.UnreadNotices(ctx, owner); err != nil || n != 4 {
+			t.Errorf("unread = %d, %v; want 4", n, err)
+		}
+
+		// Read one, then all; another's is not found.
+		if err := cases.MarkNoticesRead(ctx, f.req(t, escalator), ns[0].ID); kind(err) != "notfound" {
+			t.Errorf("marking another's notice read = %v, want not found", err)
+		}
+		if err := cases.MarkNoticesRead(ctx, owner, ns[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := cases.UnreadNotices(ctx, owner); n != 3 {
+			t.Errorf("after reading one: %d unread, want 3", n)
+		}
+		if err := cases.MarkNoticesRead(ctx, owner, 0); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := cases.UnreadNotices(ctx, owner); n != 0 {
+			t.Errorf("after reading all: %d unread", n)
+		}
+		if _, err := cases.Notices(ctx, f.req(t, acme.dana), 0); kind(err) != "forbidden" {
+			t.Errorf("a contact's notices = %v, want forbidden", err)
+		}
+		if err := cases.SetNoticePrefs(ctx, owner, desk.NoticePrefs{"gossip": true}); desk.AsValidation(err) == nil {
+			t.Errorf("a kind that does not exist = %v, want a field message", err)
+		}
+	})
 }

@@ -216,6 +216,12 @@ var httpMatrix = []struct {
 		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N N N N Y Y Y Y", "",
 	},
 	{
+		desk.ViewNotices,
+		probe{method: "GET", path: "/api/v1/notifications"},
+		probe{method: "GET", path: "/console/notifications"},
+		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
+	},
+	{
 		desk.TransferFiles,
 		probe{method: "POST", path: "/api/v1/cases/{n}/files/acknowledgement", body: map[string]any{}},
 		probe{method: "GET", path: "/cases/{n}/files"},

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/support"
@@ -27,6 +28,15 @@ func (s *Server) apiQueueRoutes() []apiRoute {
 		{
 			Method: "POST", Path: "/api/v1/queue/bulk", Tag: "queue", Summary: "Assign, change the status of, add an internal note to, or merge several cases at once (staff): all or nothing, each case named with why when one is refused",
 			Body: apiBulk{}, Status: http.StatusNoContent, Handle: s.apiBulk, Fields: bulkFields,
+		},
+		{
+			Method: "GET", Path: "/api/v1/notifications", Tag: "queue", Summary: "Your notifications of the console, newest first, and how many are unread (staff)",
+			Query:  []apiParam{{Name: "before", Doc: "the id of the last notification of the previous page", Integer: true}},
+			Answer: apiNotices{}, Status: http.StatusOK, Handle: s.apiNotifications,
+		},
+		{
+			Method: "POST", Path: "/api/v1/notifications/read", Tag: "queue", Summary: "Mark one of your notifications read (id), or all of them",
+			Body: apiMarkRead{}, Status: http.StatusNoContent, Handle: s.apiMarkNoticesRead,
 		},
 		{
 			Method: "POST", Path: "/api/v1/cases/{number}/merge", Tag: "cases", Summary: "Merge duplicates into this case (staff): they close pointing at it and their Case Feed moves here",
@@ -162,4 +172,59 @@ func (s *Server) apiMergeCases(r *http.Request, req support.Request, caseID int6
 	return s.cases.Bulk(r.Context(), req, support.Bulk{
 		Action: support.BulkMerge, CaseIDs: append([]int64{caseID}, apiCaseIDs(in.Duplicates)...), IntoID: caseID,
 	})
+}
+
+// apiNotices is a page of your notifications and how many are unread.
+type apiNotices struct {
+	Unread  int         `json:"unread"`
+	Notices []apiNotice `json:"notices"`
+}
+
+type apiNotice struct {
+	ID        int64     `json:"id"`
+	Kind      string    `json:"kind"`
+	Case      string    `json:"case"`
+	Summary   string    `json:"summary"`
+	By        string    `json:"by,omitempty"`
+	Detail    string    `json:"detail,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	Read      bool      `json:"read"`
+}
+
+// apiMarkRead names the notification to mark read; none marks all.
+type apiMarkRead struct {
+	ID int64 `json:"id,omitempty"`
+}
+
+func (s *Server) apiNotifications(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	req := request(r, a)
+	notices, err := s.cases.Notices(r.Context(), req, atoi64(r.URL.Query().Get("before")))
+	if err != nil {
+		return err
+	}
+	unread, err := s.cases.UnreadNotices(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	out := apiNotices{Unread: unread, Notices: make([]apiNotice, 0, len(notices))}
+	for _, n := range notices {
+		out.Notices = append(out.Notices, apiNotice{
+			ID: n.ID, Kind: string(n.Kind), Case: n.Number(), Summary: n.CaseSummary, By: n.ActorName, Detail: n.Detail,
+			CreatedAt: n.CreatedAt, Read: !n.Unread(),
+		})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) apiMarkNoticesRead(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	var in apiMarkRead
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.cases.MarkNoticesRead(r.Context(), request(r, a), in.ID); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusNoContent, nil)
+	return nil
 }

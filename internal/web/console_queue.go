@@ -137,3 +137,56 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, a *desk.Actor) e
 	})
 	return nil
 }
+
+// pageNotifications is the list of the console's notifications (the bell).
+var pageNotifications = page[notificationsData]{"console-notifications"}
+
+// notificationsData is a page of notifications, newest first, and the
+// link to the older ones.
+type notificationsData struct {
+	Notices []desk.Notice
+	Unread  int
+	Older   string
+}
+
+func (s *Server) notifications(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	return s.showNotifications(w, r, a, http.StatusOK, nil, nil)
+}
+
+func (s *Server) showNotifications(w http.ResponseWriter, r *http.Request, a *desk.Actor, status int, form url.Values, errs map[string]string) error {
+	req := request(r, a)
+	notices, err := s.cases.Notices(r.Context(), req, atoi64(r.URL.Query().Get("before")))
+	if err != nil {
+		return err
+	}
+	unread, err := s.cases.UnreadNotices(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	d := notificationsData{Notices: notices, Unread: unread}
+	if len(notices) == desk.DefaultPageSize {
+		d.Older = fmt.Sprintf("/console/notifications?before=%d", notices[len(notices)-1].ID)
+	}
+	render(s, w, r, status, pageNotifications, &view{Title: s.loc(r).T("page.notifications.title"), User: a.User, Form: form, Errors: errs}, d)
+	return nil
+}
+
+// markNoticesRead marks one notification read (…/{id}/read), then opens
+// its case when asked (open=on), or all of them (…/read).
+func (s *Server) markNoticesRead(r *http.Request, req support.Request) (string, string, error) {
+	var noticeID int64
+	if r.PathValue("id") != "" {
+		var err error
+		if noticeID, err = pathID(r, "id"); err != nil {
+			return "", "", err
+		}
+	}
+	err := s.cases.MarkNoticesRead(r.Context(), req, noticeID)
+	if n, ok := desk.ParseCaseNumber(r.PostForm.Get("open")); ok && noticeID != 0 {
+		return "/cases/" + desk.FormatCaseNumber(n), "", err
+	}
+	if noticeID != 0 {
+		return "/console/notifications", s.loc(r).T("notice.queue.notice_read"), err
+	}
+	return "/console/notifications", s.loc(r).T("notice.queue.notices_read"), err
+}

@@ -31,7 +31,33 @@ CREATE INDEX companies_name_lower ON companies(lower(name));
 CREATE INDEX users_name_lower ON users(lower(first_name || ' ' || last_name));
 CREATE INDEX users_last_name_lower ON users(lower(last_name));
 
+-- The console's notifications (the bell): one row per event for one staff
+-- member, read or not; and, per kind of event, whether it is also emailed
+-- (no row: the kind's default).
+CREATE TABLE staff_notices (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id    BIGINT NOT NULL REFERENCES users(id),
+    kind       TEXT NOT NULL,
+    case_id    BIGINT NOT NULL REFERENCES cases(id),
+    actor_id   BIGINT REFERENCES users(id),
+    detail     TEXT NOT NULL DEFAULT '',
+    created_at TIMESTAMPTZ NOT NULL,
+    read_at    TIMESTAMPTZ
+);
+CREATE INDEX staff_notices_user ON staff_notices(user_id, id);
+CREATE INDEX staff_notices_unread ON staff_notices(user_id, id) WHERE read_at IS NULL;
+CREATE INDEX staff_notices_case ON staff_notices(case_id);
+CREATE INDEX staff_notices_actor ON staff_notices(actor_id) WHERE actor_id IS NOT NULL;
+CREATE TABLE notice_prefs (
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    kind    TEXT NOT NULL,
+    email   BOOLEAN NOT NULL,
+    PRIMARY KEY (user_id, kind)
+);
+
 -- +goose Down
+DROP TABLE notice_prefs;
+DROP TABLE staff_notices;
 DROP INDEX users_last_name_lower;
 DROP INDEX users_name_lower;
 DROP INDEX companies_name_lower;

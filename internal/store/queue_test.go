@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/caseport/caseport/internal/benchdata"
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
@@ -264,6 +265,59 @@ func TestQueueCountsAndFindUseIndexes(t *testing.T) {
 	for _, l := range slices.Concat(companies, contacts) {
 		if (strings.HasPrefix(l, "SCAN companies") || strings.HasPrefix(l, "SCAN users")) && !strings.Contains(l, "INDEX") {
 			t.Errorf("the global search scans a table: %q", l)
+		}
+	}
+}
+
+// BenchmarkQueueCounts measures the queue's sidebar: the count of each
+// built-in view (each stops at desk.CountLimit) and the global search's
+// finds of companies and contacts, on the benchmarks' data set.
+func BenchmarkQueueCounts(b *testing.B) {
+	for _, e := range storetest.Engines(b) {
+		for _, n := range benchSizes(b) {
+			b.Run(e.Name+"/"+benchdata.SizeName(n), func(b *testing.B) {
+				d := openBenchSet(b, e, n)
+				ctx := context.Background()
+				open := []desk.Status{desk.StatusOpen, desk.StatusAwaitingInformation, desk.StatusSolutionProposed}
+				all := desk.CaseScope{All: true}
+				for _, v := range []struct {
+					name string
+					f    func(i int) desk.CaseFilter
+				}{
+					{"mine", func(i int) desk.CaseFilter { return desk.CaseFilter{OwnerID: d.staff[i%len(d.staff)], Statuses: open} }},
+					{"unassigned", func(int) desk.CaseFilter { return desk.CaseFilter{Unassigned: true, Statuses: open} }},
+					{"breaching", func(int) desk.CaseFilter {
+						return desk.CaseFilter{DueBefore: time.Now().Add(2 * time.Hour), Statuses: open}
+					}},
+					{"awaiting", func(int) desk.CaseFilter {
+						return desk.CaseFilter{Statuses: []desk.Status{desk.StatusAwaitingInformation, desk.StatusSolutionProposed}}
+					}},
+					{"escalated", func(int) desk.CaseFilter { return desk.CaseFilter{Escalated: true, Statuses: open} }},
+					{"not-closed", func(int) desk.CaseFilter { return desk.CaseFilter{Statuses: open} }},
+				} {
+					b.Run("count-"+v.name, func(b *testing.B) {
+						i := 0
+						for b.Loop() {
+							f := v.f(i)
+							f.List, f.Scope = desk.Queue, all
+							if _, err := d.s.CountCases(ctx, f); err != nil {
+								b.Fatal(err)
+							}
+							i++
+						}
+					})
+				}
+				b.Run("find", func(b *testing.B) {
+					for b.Loop() {
+						if _, err := d.s.FindCompanies(ctx, "co", 5); err != nil {
+							b.Fatal(err)
+						}
+						if _, err := d.s.FindContacts(ctx, "jo", 5); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			})
 		}
 	}
 }

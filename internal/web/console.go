@@ -78,6 +78,9 @@ type queueData struct {
 	Views      []queueView
 	Query      string
 	SaveAction string
+	// Filtered says the queue is filtered, searched or ordered: its
+	// filters show open on a phone.
+	Filtered bool
 	// Sort is the header link of each sortable column: "number",
 	// "updated", "deadline".
 	Sort map[string]sortLink
@@ -201,7 +204,7 @@ func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, a *desk.Actor
 	render(s, w, r, status, pageQueue, &view{Title: s.loc(r).T("title.case_queue"), User: a.User, Form: values, Errors: errs}, queueData{
 		Page: page, Next: nextURL(r.URL, page.Next), Statuses: desk.Statuses, Priorities: desk.Priorities,
 		Catalog: cat, Companies: companies, Staff: staff, Sizes: pageSizes, Size: f.Limit,
-		Now: page.Now, Views: views, Query: queueQuery(q), SaveAction: "/console/views?" + queueQuery(q), Sort: sortLinks(q, f.Order),
+		Now: page.Now, Views: views, Query: queueQuery(q), SaveAction: "/console/views?" + queueQuery(q), Filtered: queueQuery(q) != "" || errs != nil, Sort: sortLinks(q, f.Order),
 		Bulk: bulkOffer(form), BulkAction: "/console/bulk?" + queueQuery(q),
 	})
 	return nil

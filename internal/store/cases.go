@@ -498,13 +498,27 @@ func (s *Store) CountCases(ctx context.Context, f desk.CaseFilter) (int, error) 
 	if path.how != noSearch {
 		from = s.dialect.searchFrom
 	}
+	order := countOrder(f, path)
 	var n int
-	err = s.read().row(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+` WHERE `+w.String()+` LIMIT ?) counted`,
+	err = s.read().row(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+` WHERE `+w.String()+order+` LIMIT ?) counted`,
 		append(w.args, desk.CountLimit)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count cases: %w", err)
 	}
 	return n, nil
+}
+
+// countOrder is the order a count walks its cases in: the list's own
+// (latest activity first) when no other index leads (the deadlines',
+// the escalations', a status's), so the walk is down the list's index
+// (the open cases', an owner's). Without it SQLite reads the table from
+// its oldest cases, most of them closed, to find the open ones.
+func countOrder(f desk.CaseFilter, path searchPath) string {
+	if path.how == noSearch && f.DueBefore.IsZero() && !f.Escalated &&
+		(len(f.Statuses) == 0 || everyStatus(f.Statuses) || everyOpenStatus(f.Statuses)) {
+		return ` ORDER BY c.updated_at DESC, c.id DESC`
+	}
+	return ""
 }
 
 // PageClocks reads the service-level clocks of a page's cases in one

@@ -199,5 +199,6 @@ func (s *Store) ExplainCount(ctx context.Context, f desk.CaseFilter) ([]string, 
 	if err != nil || !ok {
 		return nil, err
 	}
-	return s.Explain(ctx, `SELECT count(*) FROM (SELECT 1 FROM cases c WHERE `+w.String()+` LIMIT ?) counted`, append(w.args, desk.CountLimit)...)
+	order := countOrder(f, searchPath{how: noSearch})
+	return s.Explain(ctx, `SELECT count(*) FROM (SELECT 1 FROM cases c WHERE `+w.String()+order+` LIMIT ?) counted`, append(w.args, desk.CountLimit)...)
 }

@@ -235,6 +235,8 @@ func TestQueueCountsAndFindUseIndexes(t *testing.T) {
 		"breaching":  {DueBefore: t0, Statuses: open},
 		"awaiting":   {Statuses: []desk.Status{desk.StatusAwaitingInformation, desk.StatusSolutionProposed}},
 		"escalated":  {Escalated: true, Statuses: open},
+		"not closed": {Statuses: open},
+		"high":       {Priorities: []desk.Priority{desk.PriorityHigh}, Statuses: open},
 	}
 	for name, f := range counts {
 		f.List, f.Scope = desk.Queue, desk.CaseScope{All: true}

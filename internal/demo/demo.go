@@ -387,6 +387,31 @@ func (l *loader) cases() {
 	for _, dc := range list {
 		l.addCase(dc)
 	}
+	// The queue's deadline column shows every state in the demo: the new
+	// case's first response is near its deadline, the cases being worked
+	// run towards their root-cause analysis (one near breach, one past
+	// it), two waiting on the customer are paused, and one answered and
+	// waiting has its response met.
+	for key, d := range map[string]struct {
+		kind desk.ClockKind
+		in   time.Duration
+	}{
+		"abc-new":             {desk.ClockResponse, 45 * time.Minute},
+		"abc-investigation":   {desk.ClockRCA, 3 * 24 * time.Hour},
+		"contoso-open":        {desk.ClockRCA, 90 * time.Minute},
+		"contoso-third-party": {desk.ClockRCA, -20 * time.Minute},
+		"abc-awaiting":        {desk.ClockRCA, 0}, // paused: it waits on the customer
+		"abc-proposed":        {desk.ClockRCA, 0},
+	} {
+		if l.err != nil {
+			return
+		}
+		c, err := l.tx.CaseForUpdate(l.ctx, l.w.Cases[key])
+		l.check(err)
+		if l.err == nil {
+			l.check(support.DemoDeadline(l.ctx, l.tx, c, d.kind, l.now.Add(d.in), l.now))
+		}
+	}
 }
 
 func (l *loader) addCase(dc demoCase) {

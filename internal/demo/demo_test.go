@@ -183,3 +183,45 @@ func TestDemoCasesHaveClocks(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoShowsEveryDeadline: every open case of the demo has a clock
+// that says where it stands, so the queue's SLA views show something real:
+// cases being worked run (two within two hours, one past its deadline),
+// those waiting on the customer are paused or have their response met.
+func TestDemoShowsEveryDeadline(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		now := time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC)
+		w, err := demo.Load(ctx, s, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]desk.DeadlineState{
+			"abc-new": desk.DeadlineRunning, "abc-investigation": desk.DeadlineRunning, "contoso-open": desk.DeadlineRunning,
+			"contoso-third-party": desk.DeadlineBreached, "abc-awaiting": desk.DeadlinePaused, "abc-proposed": desk.DeadlinePaused,
+			"contoso-proposed": desk.DeadlineMet,
+		}
+		soon := 0
+		for key, state := range want {
+			cks, err := s.Clocks(ctx, w.Cases[key])
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := desk.NextDeadlineOf(cks, now)
+			if d.State != state {
+				t.Errorf("%s: next deadline %+v, want %s", key, d, state)
+			}
+			if d.Soon(now) {
+				soon++
+			}
+		}
+		if soon != 2 {
+			t.Errorf("%d demo cases run out within two hours, want 2", soon)
+		}
+		n, err := s.CountCases(ctx, desk.CaseFilter{List: desk.Queue, Scope: desk.CaseScope{All: true}, DueBefore: now.Add(desk.SoonWithin)})
+		if err != nil || n != 3 {
+			t.Errorf("Breaching within 2 hours counts %d, %v; want 3 (one of them past its deadline)", n, err)
+		}
+	})
+}

@@ -97,6 +97,19 @@ const (
 	// reads and is emailed: those who work escalations, and the case's
 	// Designated Contacts. Other staff follow it but do not speak in it.
 	NoteEscalation Action = "escalation.note"
+	// SaveQueueView saves a personal view of the queue (a saved filter);
+	// ShareQueueView saves or removes a view every staff member sees:
+	// product support managers and portal admins, who lead the queue;
+	// DeleteQueueView removes one's own personal view.
+	SaveQueueView   Action = "queue.view_save"
+	ShareQueueView  Action = "queue.view_share"
+	DeleteQueueView Action = "queue.view_delete"
+	// MergeCases closes a duplicate into the case that goes on, moving its
+	// Case Feed there (both of one Sold To / End User combination).
+	MergeCases Action = "case.merge"
+	// ViewNotices reads one's own notifications of the console (the bell)
+	// and chooses which are emailed: staff, whom the events concern.
+	ViewNotices Action = "notices.view"
 )
 
 // Actions of the files area.
@@ -235,6 +248,7 @@ type Rule struct {
 // The groups of people the rows below name.
 var (
 	escalators = []Role{RoleEscalationOwner, RolePortalAdmin}
+	leads      = []Role{RoleProductSupportManager, RolePortalAdmin}
 	admins     = []Role{RolePortalAdmin}
 	managers   = []Role{RoleProductSupportManager, RolePortalAdmin}
 )
@@ -269,6 +283,11 @@ var policy = []Rule{
 		Action: NoteEscalation, Area: AreaCases, Who: Who{Roles: escalators, Level: ReadWrite}, OnCase: true,
 		Does: "note_escalation", Refusal: "desk.policy.escalation_owners_only",
 	},
+	{Action: SaveQueueView, Area: AreaCases, Who: Who{Staff: true}, Refusal: staffOnly},
+	{Action: ShareQueueView, Area: AreaCases, Who: Who{Roles: leads}, Refusal: "desk.policy.shared_views_leads_only"},
+	{Action: DeleteQueueView, Area: AreaCases, Who: Who{Owner: true}, Hides: true},
+	{Action: MergeCases, Area: AreaCases, Who: Who{Staff: true}, OnCase: true, Refusal: staffOnly},
+	{Action: ViewNotices, Area: AreaCases, Who: Who{Staff: true}, Refusal: staffOnly},
 
 	// Files.
 	{Action: TransferFiles, Area: AreaFiles, Who: Who{Staff: true, Level: ReadWrite}, OnCase: true, Does: "transfer_files"},

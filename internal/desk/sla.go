@@ -95,3 +95,92 @@ func (c *Clock) Missed(now time.Time) bool {
 	}
 	return c.Running() && now.After(c.DueAt)
 }
+
+// DeadlineState is where a case stands against its service levels, as the
+// queue's "Next SLA deadline" column shows it.
+type DeadlineState string
+
+// Deadline states: no clock at all, a clock running towards its deadline,
+// one past it (breached, running or not), every clock paused while the
+// case waits on the customer, every clock met.
+const (
+	DeadlineNone     DeadlineState = "none"
+	DeadlineRunning  DeadlineState = "running"
+	DeadlineBreached DeadlineState = "breached"
+	DeadlinePaused   DeadlineState = "paused"
+	DeadlineMet      DeadlineState = "met"
+)
+
+// MessageID is the catalogue ID of the DeadlineState's label.
+func (s DeadlineState) MessageID() string { return "label.deadline_state." + string(s) }
+
+// Label is how the queue names the state.
+func (s DeadlineState) Label() string { return label(s.MessageID(), string(s)) }
+
+// NextDeadline is the deadline a case meets next: the clock it belongs to,
+// its state, and when it falls due (running, breached), how much
+// business time was left when it paused (paused) or when it was met.
+type NextDeadline struct {
+	State DeadlineState
+	Kind  ClockKind
+	DueAt time.Time
+	Left  time.Duration
+	MetAt time.Time
+}
+
+// Breached, Running, Paused, Met and None say the state, for templates.
+func (d NextDeadline) Breached() bool { return d.State == DeadlineBreached }
+func (d NextDeadline) Running() bool  { return d.State == DeadlineRunning }
+func (d NextDeadline) Paused() bool   { return d.State == DeadlinePaused }
+func (d NextDeadline) Met() bool      { return d.State == DeadlineMet }
+func (d NextDeadline) None() bool     { return d.State == DeadlineNone || d.State == "" }
+
+// SoonWithin is how near a running deadline is "soon": the queue's
+// "Breaching within 2 hours" view and the colour of its deadline column.
+const SoonWithin = 2 * time.Hour
+
+// Soon reports whether the deadline runs out within SoonWithin of now.
+func (d NextDeadline) Soon(now time.Time) bool {
+	return d.State == DeadlineRunning && d.DueAt.Sub(now) <= SoonWithin
+}
+
+// NextDeadlineOf says where a case with these clocks stands at now: a
+// clock being missed first (the earliest deadline), then the soonest
+// running one, then a paused one (the least time left), then met (the
+// latest), else none. A case without clocks is never left out of the
+// answer: it is DeadlineNone.
+func NextDeadlineOf(clocks []Clock, now time.Time) NextDeadline {
+	var breached, running, paused, met *Clock
+	for i := range clocks {
+		c := &clocks[i]
+		switch {
+		case !c.MetAt.IsZero():
+			if met == nil || c.MetAt.After(met.MetAt) {
+				met = c
+			}
+		case c.Missed(now):
+			if breached == nil || (!c.DueAt.IsZero() && (breached.DueAt.IsZero() || c.DueAt.Before(breached.DueAt))) {
+				breached = c
+			}
+		case c.Running():
+			if running == nil || c.DueAt.Before(running.DueAt) {
+				running = c
+			}
+		case c.Paused():
+			if paused == nil || c.Left < paused.Left {
+				paused = c
+			}
+		}
+	}
+	switch {
+	case breached != nil:
+		return NextDeadline{State: DeadlineBreached, Kind: breached.Kind, DueAt: breached.DueAt}
+	case running != nil:
+		return NextDeadline{State: DeadlineRunning, Kind: running.Kind, DueAt: running.DueAt}
+	case paused != nil:
+		return NextDeadline{State: DeadlinePaused, Kind: paused.Kind, Left: paused.Left}
+	case met != nil:
+		return NextDeadline{State: DeadlineMet, Kind: met.Kind, MetAt: met.MetAt}
+	}
+	return NextDeadline{State: DeadlineNone}
+}

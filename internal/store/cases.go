@@ -229,9 +229,9 @@ func (s *Store) CaseVersion(ctx context.Context, caseID int64) (int64, error) {
 }
 
 // Cases lists one page of cases, newest activity first (ClosedCases:
-// latest closure first; a keyword search: newest case first). Pages are
-// cut by keyset, never by offset or a count, so every page costs the same
-// however deep the reader goes.
+// latest closure first; a keyword search: newest case first; the queue in
+// the order it asks). Pages are cut by keyset, never by offset or a count,
+// so every page costs the same however deep the reader goes.
 func (s *Store) Cases(ctx context.Context, f desk.CaseFilter) (*desk.CasePage, error) {
 	path, err := s.searchPath(ctx, f)
 	if err != nil {
@@ -246,23 +246,60 @@ func (s *Store) Cases(ctx context.Context, f desk.CaseFilter) (*desk.CasePage, e
 			page, err = s.casesPage(ctx, f, path)
 		}
 	}
+	if err == nil && len(page.Cases) <= limit && goesOnWithoutClock(f, path) {
+		// The deadlines ran out: the page goes on with the cases that
+		// have no running clock, which the order never hides.
+		if rest, err2 := s.casesPage(ctx, withoutClock(f, page), path); err2 == nil {
+			page.Cases = append(page.Cases, rest.Cases...)
+		} else {
+			err = err2
+		}
+	}
 	if err != nil || len(page.Cases) <= limit {
 		return page, err
 	}
 	page.Cases = page.Cases[:limit]
-	last := &page.Cases[limit-1].Case
-	var at time.Time // a search pages by case number alone
-	switch {
-	case path.how != noSearch:
-	case f.ByDeadline:
-		at = page.Cases[limit-1].SLADueAt
-	case f.List == desk.ClosedCases:
-		at = last.ClosedAt
-	default:
-		at = last.UpdatedAt
-	}
-	page.Next = cursor(at, last.ID)
+	last := &page.Cases[limit-1]
+	page.Next = nextCursor(f, path, last)
 	return page, nil
+}
+
+// nextCursor is the cursor after the last case of a page.
+func nextCursor(f desk.CaseFilter, path searchPath, last *desk.CaseRow) desk.Cursor {
+	switch o := queueOrder(f, path); {
+	case path.how != noSearch, o == desk.OrderNumber, o == desk.OrderNumberAsc:
+		return cursor(time.Time{}, last.ID) // by case number alone
+	case o == desk.OrderDeadline && last.SLADueAt.IsZero():
+		return noClockCursor(last.UpdatedAt, last.ID)
+	case o == desk.OrderDeadline:
+		return cursor(last.SLADueAt, last.ID)
+	case f.List == desk.ClosedCases:
+		return cursor(last.ClosedAt, last.ID)
+	}
+	return cursor(last.UpdatedAt, last.ID)
+}
+
+// queueOrder is the order of f's list: the queue's own, none for the
+// other lists and for a keyword search.
+func queueOrder(f desk.CaseFilter, path searchPath) desk.CaseOrder {
+	if f.List != desk.Queue || path.how != noSearch {
+		return desk.OrderUpdated
+	}
+	return f.Order
+}
+
+// goesOnWithoutClock reports whether a page of f that ran out of
+// deadlines goes on with the cases that have none.
+func goesOnWithoutClock(f desk.CaseFilter, path searchPath) bool {
+	return queueOrder(f, path) == desk.OrderDeadline && f.DueBefore.IsZero() && !isNoClockCursor(f.After)
+}
+
+// withoutClock is f for the rest of a deadline page: the cases without a
+// running clock, from the first, as many as the page lacks.
+func withoutClock(f desk.CaseFilter, page *desk.CasePage) desk.CaseFilter {
+	f.After = noClockCursor(time.Time{}, 0)
+	f.Limit = max(pageSize(f.Limit)-len(page.Cases), 1)
+	return f
 }
 
 // casesPage reads the rows of a page of Cases, one more than a page when
@@ -294,19 +331,17 @@ func (s *Store) casesPage(ctx context.Context, f desk.CaseFilter, path searchPat
 	return page, nil
 }
 
-// casesQuery writes the query of Cases: caseRowQuery, the conditions of f
-// and the keyset, asking for one row more than a page to learn whether
-// another page follows. It returns an empty query when nothing can match.
-func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, error) {
+// listWhere writes the conditions of f's list, scope and filters (the
+// keywords' too, unless path tests them on the newest cases only: then
+// they come back as words). It reports false when nothing can match.
+func (s *Store) listWhere(f desk.CaseFilter, path searchPath) (w, words where, ok bool, err error) {
 	if !f.Scope.All && len(f.Scope.Combinations) == 0 {
-		return "", nil, nil
+		return w, words, false, nil
 	}
-	var w where
-	sortCol := "c.updated_at"
 	switch f.List {
 	case desk.MyCases:
 		if f.ContactID == 0 {
-			return "", nil, errors.New("my cases: no contact given")
+			return w, words, false, errors.New("my cases: no contact given")
 		}
 		w.add("c.contact_id = ?", f.ContactID)
 		w.add("c.status <> 'closed'")
@@ -314,7 +349,6 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 		w.add("c.status <> 'closed'")
 	case desk.ClosedCases:
 		w.add("c.status = 'closed'")
-		sortCol = "c.closed_at"
 	case desk.Queue:
 		// The status condition is a literal, not a parameter, so that the
 		// partial indexes on status match whatever plan the server caches.
@@ -325,7 +359,7 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 			w.add("c.status = 'closed'")
 		}
 	default:
-		return "", nil, fmt.Errorf("case list %d: unknown list", f.List)
+		return w, words, false, fmt.Errorf("case list %d: unknown list", f.List)
 	}
 	if !f.Scope.All {
 		ors := make([]string, len(f.Scope.Combinations))
@@ -346,11 +380,10 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 		w.add("("+strings.Join(ors, " OR ")+")", args...)
 	}
 	equal(&w, "c.id", f.Number)
-	var words where
 	if strings.TrimSpace(f.Keywords) != "" {
 		terms := searchTerms(f.Keywords)
 		if len(terms) == 0 {
-			return "", nil, nil // only punctuation: no word to find
+			return w, words, false, nil // only punctuation: no word to find
 		}
 		cond, args := s.dialect.searchMatch(terms, scopeOf(f))
 		if path.recent > 0 {
@@ -360,7 +393,7 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 		}
 	}
 	equal(&w, "c.end_user_id", f.EndUserID)
-	if len(f.Statuses) > 0 && !everyStatus(f.Statuses) {
+	if len(f.Statuses) > 0 && !everyStatus(f.Statuses) && !everyOpenStatus(f.Statuses) {
 		addIn(&w, "c.status", f.Statuses)
 	}
 	if len(f.Priorities) > 0 {
@@ -374,15 +407,53 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 	if f.CompanyID != 0 {
 		w.add("(c.sold_to_id = ? OR c.end_user_id = ?)", f.CompanyID, f.CompanyID)
 	}
+	if f.Escalated {
+		// Active escalations are few (escalations_active): the planner
+		// reads them and looks each case up.
+		w.add("c.id IN (SELECT e.case_id FROM escalations e WHERE e.state IN ('requested', 'accepted'))")
+	}
+	if !f.DueBefore.IsZero() {
+		w.add("c.sla_due_at < ?", ts(f.DueBefore)) // cases_sla_due
+	}
+	return w, words, true, nil
+}
+
+// casesQuery writes the query of Cases: caseRowQuery, the conditions of f
+// and the keyset, asking for one row more than a page to learn whether
+// another page follows. It returns an empty query when nothing can match.
+func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, error) {
+	w, words, ok, err := s.listWhere(f, path)
+	if err != nil || !ok {
+		return "", nil, err
+	}
+	sortCol := "c.updated_at"
+	if f.List == desk.ClosedCases {
+		sortCol = "c.closed_at"
+	}
 	from, sortAt, order, dir := "cases c", sortCol, sortCol+" DESC, c.id DESC", "DESC"
-	byDeadline := f.ByDeadline && path.how == noSearch
-	switch {
+	after := "(" + sortCol + ", c.id) < (?, ?)"
+	byNumber := false
+	switch o := queueOrder(f, path); {
 	case path.how != noSearch:
 		from, sortAt, order = s.dialect.searchFrom, "c.id", s.dialect.searchOrder+" DESC"
-	case byDeadline:
+		after = s.dialect.searchOrder + " < ?"
+		byNumber = true
+	case o == desk.OrderDeadline && isNoClockCursor(f.After):
+		// The rest of the order: cases without a running clock, latest
+		// activity first (cases_open_no_clock).
+		w.add("c.sla_due_at IS NULL")
+	case o == desk.OrderDeadline:
 		w.add("c.sla_due_at IS NOT NULL")
 		sortCol = "c.sla_due_at"
 		sortAt, order, dir = sortCol, "c.sla_due_at, c.id", "ASC"
+		after = "(c.sla_due_at, c.id) > (?, ?)"
+	case o == desk.OrderUpdatedAsc:
+		order, dir = "c.updated_at, c.id", "ASC"
+		after = "(c.updated_at, c.id) > (?, ?)"
+	case o == desk.OrderNumber:
+		sortAt, order, after, byNumber = "c.id", "c.id DESC", "c.id < ?", true
+	case o == desk.OrderNumberAsc:
+		sortAt, order, dir, after, byNumber = "c.id", "c.id", "ASC", "c.id > ?", true
 	}
 	if f.After != "" {
 		at, afterID, err := parseCursor(f.After)
@@ -390,12 +461,11 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 			return "", nil, err
 		}
 		switch {
-		case path.how != noSearch:
-			w.add(s.dialect.searchOrder+" < ?", afterID)
-		case byDeadline:
-			w.add("(c.sla_due_at, c.id) > (?, ?)", ts(at), afterID)
+		case afterID == 0: // the first of the cases without a clock
+		case byNumber:
+			w.add(after, afterID)
 		default:
-			w.add("("+sortCol+", c.id) < (?, ?)", ts(at), afterID)
+			w.add(after, ts(at), afterID)
 		}
 	}
 	// The page is chosen from the cases table alone, then joined with the
@@ -429,6 +499,77 @@ func (s *Store) casesQuery(f desk.CaseFilter, path searchPath) (string, []any, e
 		JOIN cases c ON c.id = page.id
 		ORDER BY page.sort_at ` + dir + `, page.id ` + dir
 	return query, append(w.args, pageSize(f.Limit)+1), nil
+}
+
+// CountCases counts the cases of f's list and filters (not its order or
+// cursor), up to CountLimit: each count walks the index its filters would
+// page by and stops there, so the sidebar of views costs the same at a
+// million cases as at a thousand.
+func (s *Store) CountCases(ctx context.Context, f desk.CaseFilter) (int, error) {
+	path, err := s.searchPath(ctx, f)
+	if err != nil {
+		return 0, err
+	}
+	path.recent = 0 // counting tests every match, up to the limit
+	w, _, ok, err := s.listWhere(f, path)
+	if err != nil || !ok {
+		return 0, err
+	}
+	from := "cases c"
+	if path.how != noSearch {
+		from = s.dialect.searchFrom
+	}
+	order := countOrder(f, path)
+	var n int
+	err = s.read().row(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+` WHERE `+w.String()+order+` LIMIT ?) counted`,
+		append(w.args, desk.CountLimit)...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count cases: %w", err)
+	}
+	return n, nil
+}
+
+// countOrder is the order a count walks its cases in: the list's own
+// (latest activity first) when no other index leads (the deadlines',
+// the escalations', a status's), so the walk is down the list's index
+// (the open cases', an owner's). Without it SQLite reads the table from
+// its oldest cases, most of them closed, to find the open ones.
+func countOrder(f desk.CaseFilter, path searchPath) string {
+	if path.how == noSearch && f.DueBefore.IsZero() && !f.Escalated &&
+		(len(f.Statuses) == 0 || everyStatus(f.Statuses) || everyOpenStatus(f.Statuses)) {
+		return ` ORDER BY c.updated_at DESC, c.id DESC`
+	}
+	return ""
+}
+
+// PageClocks reads the service-level clocks of a page's cases in one
+// statement (by the clocks' primary key), for the queue's deadline column.
+func (s *Store) PageClocks(ctx context.Context, rows []desk.CaseRow) (map[int64][]desk.Clock, error) {
+	out := map[int64][]desk.Clock{}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]any, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	res, err := s.read().query(ctx, `SELECT `+clockColumns+` FROM case_clocks WHERE case_id IN (`+marks+`)`, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("page clocks: %w", err)
+	}
+	defer res.Close()
+	for res.Next() {
+		var c desk.Clock
+		if err := scanClock(res, &c); err != nil {
+			return nil, fmt.Errorf("page clocks: %w", err)
+		}
+		out[c.CaseID] = append(out[c.CaseID], c)
+	}
+	if err := res.Err(); err != nil {
+		return nil, fmt.Errorf("page clocks: %w", err)
+	}
+	return out, nil
 }
 
 // searchPath is how a keyword search finds its cases; see dialect.
@@ -581,6 +722,19 @@ func everyStatus(statuses []desk.Status) bool {
 	return true
 }
 
+// everyOpenStatus reports whether statuses names every status but
+// closed: the literal "c.status <> 'closed'" says as much, and an IN of
+// equalities would lead SQLite's planner to the status index instead of
+// the filter's own (an owner's, the deadlines').
+func everyOpenStatus(statuses []desk.Status) bool {
+	for _, st := range desk.Statuses {
+		if slices.Contains(statuses, st) == (st == desk.StatusClosed) {
+			return false
+		}
+	}
+	return true
+}
+
 func countClosed(statuses []desk.Status) int {
 	n := 0
 	for _, st := range statuses {
@@ -629,10 +783,27 @@ func (w *where) String() string {
 }
 
 // A cursor is the sort time and ID of the last case of a page, in
-// base64url so that it travels in a query string untouched.
+// base64url so that it travels in a query string untouched. A deadline
+// order's cursor among the cases without a clock starts with noClock.
 func cursor(at time.Time, caseID int64) desk.Cursor {
 	raw := at.UTC().Format(time.RFC3339Nano) + " " + strconv.FormatInt(caseID, 10)
 	return desk.Cursor(base64.RawURLEncoding.EncodeToString([]byte(raw)))
+}
+
+const noClock = "noclock "
+
+// noClockCursor is a deadline order's cursor past its deadlines, among
+// the cases without a running clock (ID 0: from the first of them).
+func noClockCursor(at time.Time, caseID int64) desk.Cursor {
+	raw := noClock + at.UTC().Format(time.RFC3339Nano) + " " + strconv.FormatInt(caseID, 10)
+	return desk.Cursor(base64.RawURLEncoding.EncodeToString([]byte(raw)))
+}
+
+// isNoClockCursor reports whether c continues a deadline order among
+// the cases without a running clock.
+func isNoClockCursor(c desk.Cursor) bool {
+	raw, err := base64.RawURLEncoding.DecodeString(string(c))
+	return err == nil && strings.HasPrefix(string(raw), noClock)
 }
 
 // ErrBadCursor is a CaseFilter.After that is no cursor of a list: it
@@ -646,7 +817,8 @@ func parseCursor(s desk.Cursor) (time.Time, int64, error) {
 	if err != nil {
 		return time.Time{}, 0, bad
 	}
-	atText, idText, ok := strings.Cut(string(raw), " ")
+	text, first := strings.CutPrefix(string(raw), noClock)
+	atText, idText, ok := strings.Cut(text, " ")
 	if !ok {
 		return time.Time{}, 0, bad
 	}
@@ -655,7 +827,7 @@ func parseCursor(s desk.Cursor) (time.Time, int64, error) {
 		return time.Time{}, 0, bad
 	}
 	caseID, err := strconv.ParseInt(idText, 10, 64)
-	if err != nil || caseID <= 0 {
+	if err != nil || caseID < 0 || (caseID == 0 && !first) {
 		return time.Time{}, 0, bad
 	}
 	return at, caseID, nil

@@ -161,6 +161,8 @@ var uniqueConstraints = map[string]string{
 	"inbound_mail.dedup_key":                 UniqueInboundDedupKey,
 	"jobs.key":                               UniquePendingJobKey,
 	"macros.name":                            UniqueMacroName,
+	"queue_views.owner_id, queue_views.name": UniquePersonalView,
+	"queue_views.name":                       UniqueSharedView,
 }
 
 // conflict turns a unique-constraint violation into a *desk.ConflictError

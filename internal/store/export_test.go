@@ -181,3 +181,24 @@ func (s *Store) FactTriggers(ctx context.Context) ([]string, error) {
 
 // ForgetsFactsVersion is forgetsFactsVersion.
 var ForgetsFactsVersion = forgetsFactsVersion
+
+// ExplainFind returns the plans of the global search's queries of
+// companies and contacts for a prefix.
+func (s *Store) ExplainFind(ctx context.Context, prefix string) (companies, contacts []string, err error) {
+	from, to := prefixRange(prefix)
+	if companies, err = s.Explain(ctx, findCompanies, from, to, 5, prefix, 5); err != nil {
+		return nil, nil, err
+	}
+	contacts, err = s.Explain(ctx, findContacts, from, to, 5, from, to, 5, from, to, 5, 5)
+	return companies, contacts, err
+}
+
+// ExplainCount returns the plan of the count CountCases runs for f.
+func (s *Store) ExplainCount(ctx context.Context, f desk.CaseFilter) ([]string, error) {
+	w, _, ok, err := s.listWhere(f, searchPath{how: noSearch})
+	if err != nil || !ok {
+		return nil, err
+	}
+	order := countOrder(f, searchPath{how: noSearch})
+	return s.Explain(ctx, `SELECT count(*) FROM (SELECT 1 FROM cases c WHERE `+w.String()+order+` LIMIT ?) counted`, append(w.args, desk.CountLimit)...)
+}

@@ -418,6 +418,10 @@ func (s *Cases) List(ctx context.Context, r Request, f desk.CaseFilter) (*desk.C
 	if f.List == desk.MyCases {
 		f.ContactID = r.Actor.User.ID
 	}
+	now := s.now()
+	if f.DueWithin > 0 {
+		f.DueBefore = now.Add(f.DueWithin)
+	}
 	page, err := s.store.Cases(ctx, f)
 	if errors.Is(err, store.ErrBadCursor) {
 		return nil, desk.Invalid("after", "support.cases.after")
@@ -425,7 +429,13 @@ func (s *Cases) List(ctx context.Context, r Request, f desk.CaseFilter) (*desk.C
 	if err != nil {
 		return nil, err
 	}
-	page.Now = s.now()
+	page.Now = now
+	if f.List == desk.Queue {
+		// The queue's deadline column: where each case stands.
+		if err := s.withDeadlines(ctx, page); err != nil {
+			return nil, err
+		}
+	}
 	return page, nil
 }
 
@@ -553,6 +563,9 @@ func (s *core) addComment(ctx context.Context, r Request, body string) func(tx *
 		}); err != nil {
 			return err
 		}
+		if err := s.noticeCustomerUpdate(ctx, tx, r, c, body); err != nil {
+			return err
+		}
 		if c.Status == desk.StatusAwaitingInformation || c.Status == desk.StatusSolutionProposed {
 			if err := s.setStatus(ctx, tx, r, c, desk.StatusOpen, desk.SubInvestigation, "after the customer's update"); err != nil {
 				return err
@@ -597,7 +610,8 @@ func (s *core) reply(ctx context.Context, r Request, caseID int64, body string, 
 }
 
 // addReply is the change of a staff reply or note: the feed entry and,
-// for a public reply, the response clock met and the customer's email.
+// for a public reply, the response clock met and the customer's email
+// (the queue's bulk note adds it to many cases in one transaction).
 func (s *core) addReply(ctx context.Context, r Request, body string, kind desk.EntryKind) func(tx *store.Tx, c *desk.Case) error {
 	internal := kind == desk.EntryNote
 	return func(tx *store.Tx, c *desk.Case) error {
@@ -729,6 +743,9 @@ func (s *core) applyChange(ctx context.Context, r Request, ch CaseChange) func(t
 					return err
 				}
 				c.OwnerID = *ch.OwnerID
+				if err := s.noticeAssigned(ctx, tx, r, c); err != nil {
+					return err
+				}
 			}
 		}
 		if ch.ContactID != nil && *ch.ContactID != c.ContactID {

@@ -176,10 +176,7 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 		if err := s.audit(ctx, tx, r, "case_escalated", c.Number(), reason.Label()); err != nil { //i18n:stored
 			return err
 		}
-		if err := s.notifyWhoMay(ctx, tx, desk.ManageEscalations, c, "escalation_requested",
-			desk.Msg("mail.escalation_requested.staff_subject", "Number", c.Number(), "Reason", reason),
-			desk.Msg("mail.escalation_requested.staff_text", "Number", c.Number(), "Summary", c.Summary, "Details", esc.Details,
-				"Queue", s.baseURL+"/console/escalations")); err != nil {
+		if err := s.noticeEscalation(ctx, tx, r, c, reason, esc.Details); err != nil {
 			return err
 		}
 		return s.notifyContact(ctx, tx, c, "escalation_requested", desk.Msg("mail.escalation_requested.subject", "Number", c.Number()),
@@ -191,18 +188,8 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 	return esc, nil
 }
 
-// notifyWhoMay emails about a case every staff member the policy lets
-// take act: those who do the work it tells of.
-func (s *core) notifyWhoMay(ctx context.Context, tx *store.Tx, act desk.Action, c *desk.Case, kind string, subject, text desk.Message) error {
-	staff, err := s.staffWhoMay(ctx, tx, act)
-	if err != nil {
-		return err
-	}
-	return s.notifyStaff(ctx, tx, staff, c, kind, subject, text)
-}
-
 // notifyRole emails every staff member with a role about a case: a duty
-// the handbook gives the role, not work the policy governs (notifyWhoMay).
+// the handbook gives the role, not work the policy governs (noticeEscalation).
 func (s *core) notifyRole(ctx context.Context, tx *store.Tx, role desk.Role, c *desk.Case, kind string, subject, text desk.Message) error {
 	staff, err := tx.Users(ctx, desk.UserFilter{Kind: desk.KindStaff})
 	if err != nil {

@@ -68,6 +68,8 @@ var MailKinds = []MailKind{
 	{"registration_existing"},
 	{"password_reset"},
 	{"set_password"},
+	{"case_assigned"},
+	{"customer_update"},
 }
 
 // DefaultMail returns the default templates of every kind in l's

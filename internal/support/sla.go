@@ -393,9 +393,42 @@ func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error 
 		if err != nil {
 			return err
 		}
-		return s.queueMail(ctx, tx, mail{
-			Kind: action, To: owner, Case: c, Subject: desk.Msg("mail.sla.subject", "Number", c.Number(), "Event", text),
+		return s.notice(ctx, tx, system, owner, desk.NoticeSLA, c, text, &mail{
+			Kind: action, Case: c, Subject: desk.Msg("mail.sla.subject", "Number", c.Number(), "Event", text),
 			Text: desk.Msg("mail.sla.text", "Event", text, "Number", c.Number(), "Summary", c.Summary), Link: s.caseLink(c),
 		})
 	})
+}
+
+// DemoDeadline gives a back-dated case of the demo world a running clock
+// of kind due at due, with its warning and breach timers (a deadline
+// already past is breached when the worker next runs): the clock is
+// started at now if the case has none (the root-cause analysis, as when
+// staff mark all troubleshooting information provided), and stays paused
+// when the case waits on the customer. It lets the demo
+// show every state of the queue's deadline column, whatever the time of
+// day it is loaded at; a case without a contract gets none.
+func DemoDeadline(ctx context.Context, tx *store.Tx, c *desk.Case, kind desk.ClockKind, due, now time.Time) error {
+	s := &core{clock: func() time.Time { return now }}
+	ck, err := tx.Clock(ctx, c.ID, kind)
+	if err != nil {
+		return err
+	}
+	if ck == nil {
+		err := s.startClock(ctx, tx, c, kind, now)
+		if errors.Is(err, ErrNoActiveContract) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if ck, err = tx.Clock(ctx, c.ID, kind); err != nil || ck == nil || ck.Paused() {
+			return err // a case waiting on the customer: paused with its time left
+		}
+	}
+	ck.MetAt, ck.DueAt, ck.Left, ck.WarnedAt, ck.BreachedAt = time.Time{}, due, 0, time.Time{}, time.Time{}
+	if err := tx.SaveClock(ctx, ck); err != nil {
+		return err
+	}
+	return s.scheduleClockJobs(ctx, tx, ck)
 }

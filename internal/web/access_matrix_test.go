@@ -189,6 +189,39 @@ var httpMatrix = []struct {
 		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
 	},
 	{
+		desk.SaveQueueView,
+		probe{method: "GET", path: "/api/v1/me", marker: `"queue.view_save"`},
+		probe{method: "GET", path: "/console", marker: `id="save-view-form"`},
+		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
+	},
+	{
+		desk.ShareQueueView,
+		probe{method: "GET", path: "/api/v1/me", marker: `"queue.view_share"`},
+		probe{method: "GET", path: "/console", marker: `name="shared"`},
+		"U U F F F F F Y F Y", "", "U U N N N N F Y F Y", "",
+	},
+	{
+		// Each staff member has a view of their own (made below).
+		desk.DeleteQueueView,
+		probe{method: "GET", path: "/api/v1/queue/views", marker: `"can_delete":true`},
+		probe{method: "GET", path: "/console", marker: `class="view-delete"`},
+		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
+	},
+	{
+		// Merging nothing into the case: whoever may merge is told to
+		// name a duplicate (422).
+		desk.MergeCases,
+		probe{method: "POST", path: "/api/v1/cases/{n}/merge", body: map[string]any{"duplicates": []string{}}},
+		probe{method: "GET", path: "/console", marker: `name="action" value="merge"`},
+		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N N N N Y Y Y Y", "",
+	},
+	{
+		desk.ViewNotices,
+		probe{method: "GET", path: "/api/v1/notifications"},
+		probe{method: "GET", path: "/console/notifications"},
+		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
+	},
+	{
 		desk.TransferFiles,
 		probe{method: "POST", path: "/api/v1/cases/{n}/files/acknowledgement", body: map[string]any{}},
 		probe{method: "GET", path: "/cases/{n}/files"},
@@ -530,6 +563,11 @@ func TestAccessMatrixThroughHTTP(t *testing.T) {
 			}
 			if sides[side]["esc"] == "" {
 				t.Fatalf("no %s case could be escalated", side)
+			}
+		}
+		for _, email := range []string{demo.Agent, demo.ProductManager, demo.EscalationOwner, demo.Admin} {
+			if _, err := e.svc.Cases().SaveView(ctx, support.Request{Actor: e.actor(email)}, "Probe view", "owner=me", false); err != nil {
+				t.Fatal(err)
 			}
 		}
 		type clients struct{ api, page *client }

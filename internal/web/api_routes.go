@@ -49,5 +49,6 @@ func (s *Server) apiRoutes() []apiRoute {
 		s.apiJobRoutes(),
 		s.apiImportRoutes(),
 		s.apiMacroRoutes(),
+		s.apiQueueRoutes(),
 	)
 }

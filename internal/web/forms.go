@@ -186,7 +186,7 @@ func checkQuery(r *http.Request) error {
 // the page checks itself (searchProblems): a search that cannot be used
 // shows the list with its message beside the search box, not an error
 // page.
-var searchParam = map[string]string{"/cases": "q", "/console": "q"}
+var searchParam = map[string]string{"/cases": "q", "/console": "q", "/console/search": "q"}
 
 // searchProblems checks the search of a list page's query q as
 // checkQuery checks the other parameters. A search refused is left out of

@@ -134,6 +134,13 @@ func TestWritesToMissingParents(t *testing.T) {
 			{"POST /api/v1/imports", "", adminEmail, nil},                        // CSV rows name parents: TestImport
 			{"POST /api/v1/macros", "", adminEmail, nil},                         // no parent
 			{"DELETE /api/v1/macros/{id}", "/api/v1/macros/" + missingID, adminEmail, nil},
+			{"POST /api/v1/queue/views", "", adminEmail, nil}, // no parent
+			{"DELETE /api/v1/queue/views/{id}", "/api/v1/queue/views/" + missingID, adminEmail, nil},
+			{"POST /api/v1/queue/bulk", "", adminEmail, map[string]any{"action": "note", "cases": []string{caseN, missingCase}, "note": "Any news?"}},
+			{"POST /api/v1/queue/bulk", "", adminEmail, map[string]any{"action": "assign", "cases": []string{caseN}, "owner_id": 999999}},
+			{"POST /api/v1/cases/{number}/merge", "/api/v1/cases/" + missingCase + "/merge", adminEmail, map[string]any{"duplicates": []string{caseN}}},
+			{"POST /api/v1/cases/{number}/merge", "/api/v1/cases/" + caseN + "/merge", adminEmail, map[string]any{"duplicates": []string{missingCase}}},
+			{"POST /api/v1/notifications/read", "", adminEmail, map[string]any{"id": 999999}},
 		}
 		covered := map[string]bool{}
 		clients := map[string]*client{}

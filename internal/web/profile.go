@@ -37,6 +37,15 @@ type profileData struct {
 	NewTokenName string
 	// TimeZones are the zones the reader may choose.
 	TimeZones []string
+	// Notices is which kinds of the console's notifications are also
+	// emailed: staff only (ViewNotices), nil for contacts.
+	Notices []noticePref
+}
+
+// noticePref is one kind of notification and whether it is emailed.
+type noticePref struct {
+	Kind  desk.NoticeKind
+	Email bool
 }
 
 // loadProfile gathers what the profile page shows.
@@ -50,6 +59,15 @@ func (s *Server) loadProfile(r *http.Request, a *desk.Actor) (*profileData, erro
 		P: p, Levels: desk.AccessLevels,
 		TermsVersion: desk.TermsVersion,
 		TermsCurrent: p.User.TermsVersion == desk.TermsVersion && !p.User.TermsAcceptedAt.IsZero(),
+	}
+	if desk.Authorize(a, desk.ViewNotices, desk.Target{}) == nil {
+		prefs, err := s.cases.NoticePrefs(r.Context(), req)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range desk.NoticeKinds {
+			data.Notices = append(data.Notices, noticePref{Kind: k, Email: prefs.Email(k)})
+		}
 	}
 	if a.IsStaff() {
 		return data, nil
@@ -122,6 +140,19 @@ func (s *Server) updateProfile(r *http.Request, req support.Request) (string, st
 // browser's).
 func (s *Server) setTimeZone(r *http.Request, req support.Request) (string, string, error) {
 	return "/profile", s.loc(r).T("page.profile.time_zone_saved"), s.accounts.SetTimeZone(r.Context(), req, r.PostForm.Get("time_zone"))
+}
+
+// saveNoticePrefs saves which kinds of notifications are also emailed:
+// the boxes ticked.
+func (s *Server) saveNoticePrefs(r *http.Request, req support.Request) (string, string, error) {
+	prefs := desk.NoticePrefs{}
+	for _, k := range desk.NoticeKinds {
+		prefs[k] = false
+	}
+	for _, v := range r.PostForm["email"] {
+		prefs[desk.NoticeKind(v)] = true
+	}
+	return "/profile#notices", s.loc(r).T("notice.queue.notice_prefs_saved"), s.cases.SetNoticePrefs(r.Context(), req, prefs)
 }
 
 func (s *Server) acceptTerms(r *http.Request, req support.Request) (string, string, error) {

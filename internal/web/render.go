@@ -40,6 +40,10 @@ type view struct {
 	// {{if $.Perms.Can "products.manage"}}. Pages about one case carry
 	// their own answers for that case.
 	Perms desk.Permissions
+	// Unread is the bell's count of unread notifications (staff), up to
+	// desk.MaxUnread; UnreadCapped says it reached it.
+	Unread       int
+	UnreadCapped bool
 	// errorOrder is the fields of Errors in the order the page shows their
 	// messages (render finds it), for the error summary.
 	errorOrder []string
@@ -255,6 +259,14 @@ func render[T any](s *Server, w http.ResponseWriter, r *http.Request, status int
 		v.Perms = desk.Allowed(&desk.Actor{User: v.User}, desk.Target{})
 		if v.Nav == nil {
 			v.Nav = navFor(s.loc(r), actorOf(r, v.User), r.URL)
+		}
+		if v.Perms.Can(desk.ViewNotices) {
+			n, err := s.cases.UnreadNotices(r.Context(), request(r, actorOf(r, v.User)))
+			if err != nil {
+				// The page shows without its count rather than fail.
+				s.log.WarnContext(r.Context(), "unread notices", "err", err)
+			}
+			v.Unread, v.UnreadCapped = n, n >= desk.MaxUnread
 		}
 	}
 	var buf bytes.Buffer

@@ -54,6 +54,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /profile", s.page(s.profile))
 	mux.Handle("POST /profile", s.page(s.post(s.showProfile, s.updateProfile)))
 	mux.Handle("POST /profile/terms", s.page(s.post(s.showProfile, s.acceptTerms)))
+	mux.Handle("POST /profile/notices", s.page(s.post(s.showProfile, s.saveNoticePrefs)))
 	mux.Handle("POST /profile/password", s.page(s.post(s.showProfile, s.changePassword)))
 	mux.Handle("POST /profile/access", s.page(s.post(s.showProfile, s.requestAccess)))
 	mux.Handle("POST /profile/tokens", s.page(s.createToken))
@@ -65,6 +66,13 @@ func (s *Server) Handler() http.Handler {
 
 	// The staff console.
 	mux.Handle("GET /console", s.staffPage(s.queue))
+	mux.Handle("POST /console/views", s.staffPage(s.post(s.showQueue, s.saveView)))
+	mux.Handle("POST /console/views/{id}/delete", s.staffPage(s.post(s.showQueue, s.deleteView)))
+	mux.Handle("POST /console/bulk", s.staffPage(s.post(s.showQueue, s.bulk)))
+	mux.Handle("GET /console/search", s.staffPage(s.search))
+	mux.Handle("GET /console/notifications", s.staffPage(s.notifications))
+	mux.Handle("POST /console/notifications/read", s.staffPage(s.post(s.showNotifications, s.markNoticesRead)))
+	mux.Handle("POST /console/notifications/{id}/read", s.staffPage(s.post(s.showNotifications, s.markNoticesRead)))
 	mux.Handle("GET /console/import", s.staffPage(s.importForm))
 	mux.Handle("POST /console/import", s.staffPage(s.importCSV))
 	mux.Handle("GET /console/escalations", s.staffPage(s.escalationQueue))

@@ -213,6 +213,9 @@ type Case struct {
 	// LinkedCaseID is the closed case this one follows up, when it was
 	// opened because the old one could no longer be reopened.
 	LinkedCaseID int64
+	// MergedIntoID is the case this one was merged into as a duplicate
+	// (it is closed, and its Case Feed is there now); 0 for none.
+	MergedIntoID int64
 	CloseComment string
 	// AutoClosed is set when automated follow-ups closed the case for want
 	// of a customer response: then only staff may reopen it.

@@ -20,7 +20,7 @@ const caseColumns = `c.id, c.sold_to_id, c.end_user_id, c.contact_id, c.owner_id
 	c.product_id, c.component_id, c.summary, c.description, c.priority, c.severity, c.status,
 	c.substatus, c.stage, c.security_threat, c.business_impact, c.agents_affected, c.external_ref,
 	c.linked_case_id, c.close_comment, c.created_at, c.updated_at, c.closed_at, c.reopened_count, c.auto_closed,
-	COALESCE(c.reference_id, ''), c.origin, c.version`
+	COALESCE(c.reference_id, ''), c.origin, c.version, c.merged_into_id`
 
 // caseDest returns the scan destinations of caseColumns.
 func caseDest(c *desk.Case) []any {
@@ -40,6 +40,7 @@ func caseDest(c *desk.Case) []any {
 		&c.ReferenceID,
 		&c.Origin,
 		&c.Version,
+		nullInt{&c.MergedIntoID},
 	}
 }
 

@@ -98,12 +98,3 @@ func (tx *Tx) SetMergedInto(ctx context.Context, caseID, intoID int64) error {
 	}
 	return nil
 }
-
-// MergedInto is the case a case was merged into, 0 for none.
-func (s *Store) MergedInto(ctx context.Context, caseID int64) (int64, error) {
-	var into int64
-	if err := s.read().row(ctx, `SELECT COALESCE(merged_into_id, 0) FROM cases WHERE id = ?`, caseID).Scan(&into); err != nil {
-		return 0, notFound(err, "case "+desk.FormatCaseNumber(caseID))
-	}
-	return into, nil
-}

@@ -330,6 +330,7 @@ func (s *core) mergeInto(ctx context.Context, r Request, into *desk.Case) func(t
 		if err := tx.SetMergedInto(ctx, c.ID, into.ID); err != nil {
 			return err
 		}
+		c.MergedIntoID = into.ID
 		c.CloseComment = "Merged into case " + into.Number() + "."                                                                       //i18n:stored
 		if err := s.setStatus(ctx, tx, r, c, desk.StatusClosed, desk.SubCancelled, "(merged into case "+into.Number()+")"); err != nil { //i18n:stored
 			return err

@@ -87,31 +87,33 @@ func (s *Server) apiCaseRoutes() []apiRoute {
 }
 
 type apiCase struct {
-	Number         string     `json:"number"`
-	Summary        string     `json:"summary"`
-	Description    string     `json:"description"`
-	Status         string     `json:"status"`
-	SubStatus      string     `json:"substatus"`
-	Priority       string     `json:"priority"`
-	Severity       int        `json:"severity,omitempty"`
-	Type           string     `json:"type"`
-	SubType        string     `json:"sub_type"`
-	SoldTo         apiRef     `json:"sold_to"`
-	EndUser        apiRef     `json:"end_user"`
-	Contact        apiRef     `json:"contact"`
-	Owner          *apiRef    `json:"owner,omitempty"`
-	Product        apiRef     `json:"product"`
-	Component      apiRef     `json:"component"`
-	Stage          string     `json:"stage"`
-	SecurityThreat bool       `json:"security_threat"`
-	BusinessImpact string     `json:"business_impact,omitempty"`
-	AgentsAffected int        `json:"agents_affected,omitempty"`
-	ExternalRef    string     `json:"external_ref,omitempty"`
-	LinkedCase     string     `json:"linked_case,omitempty"`
-	CloseComment   string     `json:"close_comment,omitempty"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
-	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	Number         string  `json:"number"`
+	Summary        string  `json:"summary"`
+	Description    string  `json:"description"`
+	Status         string  `json:"status"`
+	SubStatus      string  `json:"substatus"`
+	Priority       string  `json:"priority"`
+	Severity       int     `json:"severity,omitempty"`
+	Type           string  `json:"type"`
+	SubType        string  `json:"sub_type"`
+	SoldTo         apiRef  `json:"sold_to"`
+	EndUser        apiRef  `json:"end_user"`
+	Contact        apiRef  `json:"contact"`
+	Owner          *apiRef `json:"owner,omitempty"`
+	Product        apiRef  `json:"product"`
+	Component      apiRef  `json:"component"`
+	Stage          string  `json:"stage"`
+	SecurityThreat bool    `json:"security_threat"`
+	BusinessImpact string  `json:"business_impact,omitempty"`
+	AgentsAffected int     `json:"agents_affected,omitempty"`
+	ExternalRef    string  `json:"external_ref,omitempty"`
+	LinkedCase     string  `json:"linked_case,omitempty"`
+	// MergedInto is the case this one was merged into as a duplicate.
+	MergedInto   string     `json:"merged_into,omitempty"`
+	CloseComment string     `json:"close_comment,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	ClosedAt     *time.Time `json:"closed_at,omitempty"`
 	// Origin is how the case was opened: portal, phone or api.
 	Origin string `json:"origin"`
 	// Version moves with every change to the case; send it back (the
@@ -138,6 +140,9 @@ func toAPICase(r *desk.CaseRow) apiCase {
 	}
 	if c.LinkedCaseID != 0 {
 		out.LinkedCase = desk.FormatCaseNumber(c.LinkedCaseID)
+	}
+	if c.MergedIntoID != 0 {
+		out.MergedInto = desk.FormatCaseNumber(c.MergedIntoID)
 	}
 	return out
 }

@@ -84,6 +84,18 @@ func TestQueueBulk(t *testing.T) {
 		if row, _ := e.store.Case(ctx, c2.ID); row.Status != desk.StatusClosed {
 			t.Errorf("the merged duplicate is %s, want closed", row.Status)
 		}
+		// The duplicate points at the case that goes on: on both case
+		// pages and in the API.
+		pointer := `id="merged-into">This case was merged into case <a href="/cases/` + c1.Number() + `">` + c1.Number() + `</a>`
+		customer := e.signIn(e.login(contact))
+		for who, c := range map[string]*client{"agent": agent, "customer": customer} {
+			if page := c.get("/cases/" + c2.Number()); !strings.Contains(page.Body, pointer) {
+				t.Errorf("the %s's page of the merged duplicate does not point at case %s", who, c1.Number())
+			}
+		}
+		if res := api.apiCall("GET", "/api/v1/cases/"+c2.Number(), nil); !strings.Contains(res.Body, `"merged_into":"`+c1.Number()+`"`) {
+			t.Errorf("the API's merged duplicate has no merged_into: %.300s", res.Body)
+		}
 		if res := e.apiClient(e.login(contact)).apiCall("POST", "/api/v1/cases/"+c1.Number()+"/merge", map[string]any{"duplicates": []string{}}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("a contact merges = %d, want 403", res.StatusCode)
 		}

@@ -1,11 +1,9 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"html"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -143,20 +141,7 @@ func TestAgentReplyAttachments(t *testing.T) {
 		path := "/cases/" + number(caseID)
 		agent := e.signIn(demo.Agent)
 		form := agentForm(t, agent, path, url.Values{"body": {"The patch is attached."}, "send": {"1"}})
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		for k, vs := range form {
-			for _, v := range vs {
-				_ = mw.WriteField(k, v)
-			}
-		}
-		fw, _ := mw.CreateFormFile("files", "patch.diff")
-		_, _ = fw.Write([]byte("--- a\n+++ b\n"))
-		_ = mw.Close()
-		req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, e.srv.URL+path+"/work", &buf)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set("Origin", e.srv.URL)
-		if res := agent.do(req); res.StatusCode != http.StatusSeeOther {
+		if res := agent.postFiles(path+"/work", form, map[string]string{"patch.diff": "--- a\n+++ b\n"}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("reply with a file: %d\n%s", res.StatusCode, res.Body)
 		}
 		files, err := e.store.CaseFiles(context.Background(), caseID)

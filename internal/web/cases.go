@@ -68,6 +68,10 @@ type caseData struct {
 	Staff       []desk.User
 }
 
+// MaxUploadMB is the most the files attached to one comment may weigh
+// together, in MB (maxReplyFiles).
+func (caseData) MaxUploadMB() int { return maxReplyFiles / 1_000_000 }
+
 // pageSizes are the page sizes a list offers.
 var pageSizes = []int{10, 25, 50, 100}
 
@@ -419,10 +423,39 @@ func (s *Server) caseAction(do func(r *http.Request, req support.Request, caseID
 	})
 }
 
+// commentForm reads the case page's comment form, which may carry files
+// (multipart): only from someone who may comment on the case, so nobody
+// else has a body of files read.
+func (s *Server) commentForm(next pageHandler) pageHandler {
+	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			caseID, err := caseNumber(r)
+			if err != nil {
+				return err
+			}
+			if err := s.cases.Ask(r.Context(), request(r, a), caseID, desk.CommentCase); err != nil {
+				return err
+			}
+		}
+		if err := readAttachments(w, r); err != nil {
+			return err
+		}
+		defer removeAttachments(r)
+		return next(w, r, a)
+	}
+}
+
 // commentOrReply posts the comment form: the service makes it a
 // customer's update, a public reply or an internal note, as the API's.
 func (s *Server) commentOrReply(r *http.Request, req support.Request, caseID int64) (string, error) {
-	kind, err := s.cases.Post(r.Context(), req, caseID, r.PostForm.Get("body"), r.PostForm.Get("visibility") == "internal")
+	files, err := attachments(r)
+	if err != nil {
+		return "", err
+	}
+	kind, err := s.cases.Post(r.Context(), req, caseID, support.Posting{
+		Body: r.PostForm.Get("body"), Internal: r.PostForm.Get("visibility") == "internal",
+		Files: files, Acknowledge: r.PostForm.Get("acknowledge") == "on",
+	})
 	switch kind {
 	case desk.EntryNote:
 		return s.loc(r).T("notice.your_internal_note_was_added"), err

@@ -217,24 +217,60 @@ func workForm(r *http.Request, a *desk.Actor) (support.Work, error) {
 		return w, err
 	}
 	keepUnchanged(form, &w.Change)
-	if r.MultipartForm != nil {
-		for _, fh := range r.MultipartForm.File["files"] {
-			if fh.Filename == "" {
-				continue
-			}
-			f, err := fh.Open()
-			if err != nil {
-				return w, err
-			}
-			b, err := io.ReadAll(f)
-			_ = f.Close()
-			if err != nil {
-				return w, err
-			}
-			w.Files = append(w.Files, support.Attachment{Name: fh.Filename, ContentType: fh.Header.Get("Content-Type"), Content: b})
-		}
+	var err error
+	w.Files, err = attachments(r)
+	return w, err
+}
+
+// attachments are the files of a form's "files" input (the agent's
+// composer, the customer's comment form), read by readAttachments.
+func attachments(r *http.Request) ([]support.Attachment, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
 	}
-	return w, nil
+	var out []support.Attachment
+	for _, fh := range r.MultipartForm.File["files"] {
+		if fh.Filename == "" {
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(f)
+		_ = f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, support.Attachment{Name: fh.Filename, ContentType: fh.Header.Get("Content-Type"), Content: b})
+	}
+	return out, nil
+}
+
+// readAttachments reads a multipart form that attaches files to what is
+// written (at most maxReplyFiles of them together; larger files go
+// through Transfer Files); the caller removes them (r.MultipartForm.
+// RemoveAll) when done. A form that is not multipart is left as read.
+func readAttachments(w http.ResponseWriter, r *http.Request) error {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxReplyFiles+maxFormBody)
+	if err := r.ParseMultipartForm(maxFormBody); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return refuse(errTooLarge, "error.agent_case.files_too_large", "MB", maxReplyFiles/1_000_000)
+		}
+		return refuse(errBadRequest, "error.form.unreadable", "Problem", formError(err))
+	}
+	return nil
+}
+
+// removeAttachments drops what readAttachments kept on disk.
+func removeAttachments(r *http.Request) {
+	if r.MultipartForm != nil {
+		_ = r.MultipartForm.RemoveAll()
+	}
 }
 
 // seenFields are the properties of the agent's form that carry what the
@@ -343,17 +379,10 @@ func (s *Server) workCase(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if err := s.cases.Ask(r.Context(), request(r, a), caseID, desk.WorkCase); err != nil {
 		return err
 	}
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		r.Body = http.MaxBytesReader(w, r.Body, maxReplyFiles+maxFormBody)
-		if err := r.ParseMultipartForm(maxFormBody); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return refuse(errTooLarge, "error.agent_case.files_too_large", "MB", maxReplyFiles/1_000_000)
-			}
-			return refuse(errBadRequest, "error.form.unreadable", "Problem", formError(err))
-		}
-		defer func() { _ = r.MultipartForm.RemoveAll() }()
+	if err := readAttachments(w, r); err != nil {
+		return err
 	}
+	defer removeAttachments(r)
 	var kind desk.EntryKind
 	err = runForm(r, a, func(req support.Request) error {
 		work, err := workForm(r, a)

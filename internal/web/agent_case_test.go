@@ -248,3 +248,61 @@ func TestAPICaseVersion(t *testing.T) {
 		}
 	})
 }
+
+// TestPropertiesKeepTheTypedReply: without script, "Assign to me" and
+// "Save properties" submit the composer's form; with a reply typed, they
+// save the properties, send nothing and show the page again with the
+// reply (its text and visibility) still in the composer.
+func TestPropertiesKeepTheTypedReply(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		caseID := e.world.Cases["abc-investigation"]
+		path := "/cases/" + number(caseID)
+		agent := e.signIn(demo.Agent)
+		me, err := e.store.UserByEmail(ctx, demo.Agent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		draft := "Half-written: the <patch> is on its way"
+		for _, tt := range []struct {
+			button string
+			more   url.Values
+		}{
+			{"assign_me", url.Values{}},
+			{"properties_only", url.Values{"priority": {"high"}}},
+		} {
+			form := agentForm(t, agent, path, tt.more)
+			form.Set(tt.button, "1")
+			form.Set("body", draft)
+			form.Set("visibility", "internal")
+			res := agent.post(path+"/work", form)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("%s with a reply typed: %d, want the page again (200)", tt.button, res.StatusCode)
+			}
+			for _, want := range []string{html.EscapeString(draft) + "</textarea>", `value="internal" id="visibility-internal" checked`, "Your reply is not sent yet"} {
+				if !strings.Contains(res.Body, want) {
+					t.Errorf("%s: the page lacks %q", tt.button, want)
+				}
+			}
+			feed, _ := e.store.Entries(ctx, caseID, true)
+			for _, en := range feed {
+				if en.Body == draft {
+					t.Errorf("%s sent the typed reply", tt.button)
+				}
+			}
+		}
+		c, err := e.store.Case(ctx, caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.OwnerID != me.ID || c.Priority != desk.PriorityHigh {
+			t.Errorf("owner %d, priority %s; want %d (assigned to me) and high", c.OwnerID, c.Priority, me.ID)
+		}
+		// Without a reply typed, the properties still redirect as before.
+		form := agentForm(t, agent, path, url.Values{"priority": {"low"}, "properties_only": {"1"}})
+		if res := agent.post(path+"/work", form); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("Save properties with nothing typed: %d, want 303", res.StatusCode)
+		}
+	})
+}

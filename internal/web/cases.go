@@ -305,7 +305,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	// staff's update form still shows the case as it is.
 	form = withCaseDefaults(form, v.Case)
 	if v.CanWork {
-		return s.renderAgentCase(w, r, a, data, status, form, errs, nil)
+		return s.renderAgentCase(w, r, a, data, status, form, errs, nil, nil)
 	}
 	for i := range v.SFTP {
 		if v.SFTP[i].Active(v.Now) {

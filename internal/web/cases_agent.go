@@ -77,8 +77,9 @@ const feedCookie = "caseport_feed"
 const maxReplyFiles = 32_000_000
 
 // renderAgentCase shows the agent's case page: data is the case page's,
-// form and errs those of a refused form, stale a refusal as stale.
-func (s *Server) renderAgentCase(w http.ResponseWriter, r *http.Request, a *desk.Actor, data caseData, status int, form url.Values, errs map[string]string, stale *staleView) error {
+// form and errs those of a refused form, stale a refusal as stale, notice
+// (when not nil) what a submit that shows the page again saved.
+func (s *Server) renderAgentCase(w http.ResponseWriter, r *http.Request, a *desk.Actor, data caseData, status int, form url.Values, errs map[string]string, stale *staleView, notice *flash) error {
 	v := data.V
 	ac, err := s.cases.Agent(r.Context(), request(r, a), v)
 	if err != nil {
@@ -119,7 +120,7 @@ func (s *Server) renderAgentCase(w http.ResponseWriter, r *http.Request, a *desk
 			w.Header().Set("Cache-Control", "no-store")
 		}
 	}
-	render(s, w, r, status, pageAgentCase, &view{Title: s.loc(r).T("title.case", "Number", c.Number()), User: a.User, Form: form, Errors: errs}, d)
+	render(s, w, r, status, pageAgentCase, &view{Title: s.loc(r).T("title.case", "Number", c.Number()), User: a.User, Form: form, Errors: errs, Flash: notice}, d)
 	return nil
 }
 
@@ -419,6 +420,16 @@ func (s *Server) workCase(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		return err
 	}
 	notice := s.loc(r).T("notice.agent_case.saved")
+	if kept := keptReply(r.PostForm); kept != nil {
+		// The properties alone were saved, a reply is typed: the page
+		// again (not a redirect, which would lose it), the reply kept.
+		data, err := s.caseData(r, a, caseID)
+		if err != nil {
+			return err
+		}
+		return s.renderAgentCase(w, r, a, data, http.StatusOK, withCaseDefaults(kept, data.V.Case), nil, nil,
+			&flash{Kind: "success", Text: s.loc(r).T("page.polish.saved_reply_kept")})
+	}
 	switch kind {
 	case desk.EntryReply:
 		notice = s.loc(r).T("notice.agent_case.reply_sent")
@@ -429,6 +440,23 @@ func (s *Server) workCase(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	return nil
 }
 
+// keptReply is what the composer held when the agent saved the
+// properties alone (Save properties, Assign to me) with a reply typed:
+// the reply, its visibility and the status to send it with; nil when
+// nothing was typed.
+func keptReply(form url.Values) url.Values {
+	if !form.Has("assign_me") && !form.Has("properties_only") || strings.TrimSpace(form.Get("body")) == "" {
+		return nil
+	}
+	kept := url.Values{}
+	for _, f := range []string{"body", "visibility", "then"} {
+		if form.Has(f) {
+			kept.Set(f, form.Get(f))
+		}
+	}
+	return kept
+}
+
 // showWork shows the agent's page again after its form was refused.
 func (s *Server) showWork(w http.ResponseWriter, r *http.Request, a *desk.Actor, caseID int64, status int, errs map[string]string, stale *staleView) error {
 	form, errs := caseForm(r, r.PostForm, errs)
@@ -436,7 +464,7 @@ func (s *Server) showWork(w http.ResponseWriter, r *http.Request, a *desk.Actor,
 	if err != nil {
 		return err
 	}
-	return s.renderAgentCase(w, r, a, data, status, withCaseDefaults(form, data.V.Case), errs, stale)
+	return s.renderAgentCase(w, r, a, data, status, withCaseDefaults(form, data.V.Case), errs, stale, nil)
 }
 
 // staleView says what changed meanwhile, in the reader's language.

@@ -1,7 +1,6 @@
 package support_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -17,7 +16,6 @@ import (
 func TestSimilarCasesByWords(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *env) {
-		ctx := context.Background()
 		acme, globex := f.customer("Acme Corp"), f.customer("Globex")
 		summary := func(s string) func(*desk.Case) { return func(c *desk.Case) { c.Summary = s } }
 		caseID := f.fx.Case(acme.dana, summary("The Kerberos login loops after the upgrade")).ID
@@ -28,14 +26,7 @@ func TestSimilarCasesByWords(t *testing.T) {
 		agent := f.staff(t, desk.RoleAgent)
 		similar := func(id int64) ([]int64, bool) {
 			t.Helper()
-			v, err := f.svc.Cases().Case(ctx, agent, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a, err := f.svc.Cases().Agent(ctx, agent, v)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, a := agentView(t, f, agent, id)
 			var out []int64
 			for _, r := range a.Similar {
 				out = append(out, r.ID)

@@ -219,8 +219,8 @@ func TestMacrosPolicyAndPlaceholders(t *testing.T) {
 
 // TestAgentCaseShowsTheCustomer: beside the case, the agent sees the
 // combination's active contract, its other open cases (not closed ones,
-// not another customer's), open cases of any customer on the same
-// component, and that the contact's PIN was checked on the phone.
+// not another customer's), cases of any customer with the summary's words
+// (the fixture's "Fixture case N"), and that the contact's PIN was checked on the phone.
 func TestAgentCaseShowsTheCustomer(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *env) {

@@ -359,7 +359,7 @@ func withCaseDefaults(form url.Values, c *desk.CaseRow) url.Values {
 // fields, and what was typed in them only; the error summary links to
 // those ids.
 var caseForms = map[string]map[string]string{
-	"comments":          {"body": "body", "visibility": "visibility"},
+	"comments":          {"body": "body", "visibility": "visibility", "files": "comment-files", "acknowledge": "comment-acknowledge"},
 	"close":             {"reason": "close-reason", "comment": "close-comment"},
 	"reopen":            {"reason": "reopen-reason"},
 	"accept-solution":   {"comment": "accept-comment"},

@@ -62,7 +62,7 @@ func TestCustomerCommentTakesFiles(t *testing.T) {
 			t.Fatal("the demo's Designated Contact acknowledged this case's warning already; the test needs a case without")
 		}
 		page := dana.get(path).Body
-		for _, want := range []string{`enctype="multipart/form-data"`, `id="files" name="files"`, `id="acknowledge" name="acknowledge"`} {
+		for _, want := range []string{`enctype="multipart/form-data"`, `id="comment-files" name="files"`, `id="comment-acknowledge" name="acknowledge"`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the comment form lacks %s", want)
 			}
@@ -72,7 +72,7 @@ func TestCustomerCommentTakesFiles(t *testing.T) {
 		log := map[string]string{"server.log": "boot ok\n"}
 
 		res := dana.postFiles(path+"/comments", url.Values{"body": {"The logs you asked for."}}, log)
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="acknowledge-error"`) ||
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="comment-acknowledge-error"`) ||
 			!strings.Contains(res.Body, "The logs you asked for.") {
 			t.Fatalf("files without the acknowledgement: %d, want 422 with the message beside the checkbox and the text kept\n%s", res.StatusCode, res.Body)
 		}
@@ -86,6 +86,15 @@ func TestCustomerCommentTakesFiles(t *testing.T) {
 			t.Error("a Read-Only contact's files: want 403")
 		}
 
+		// Ticked but refused for its empty text: the tick is shown again, not recorded.
+		res = dana.postFiles(path+"/comments", url.Values{"body": {""}, "acknowledge": {"on"}}, log)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="comment-acknowledge" name="acknowledge" aria-describedby="comment-acknowledge-error" checked`) {
+			t.Errorf("an empty update, ticked: %d, want 422 with the box still ticked", res.StatusCode)
+		}
+		if at, _ := e.store.FilesAcknowledged(ctx, caseID, u.ID); !at.IsZero() {
+			t.Error("a refused update recorded the acknowledgement")
+		}
+
 		res = dana.postFiles(path+"/comments", url.Values{"body": {"The logs you asked for."}, "acknowledge": {"on"}}, log)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("the update with the acknowledgement: %d\n%s", res.StatusCode, res.Body)
@@ -97,7 +106,7 @@ func TestCustomerCommentTakesFiles(t *testing.T) {
 		if at, _ := e.store.FilesAcknowledged(ctx, caseID, u.ID); at.IsZero() {
 			t.Error("the acknowledgement ticked in the comment form is not recorded")
 		}
-		if page := dana.get(path).Body; strings.Contains(page, `id="acknowledge" name="acknowledge"`) || !strings.Contains(page, "The logs you asked for.") {
+		if page := dana.get(path).Body; strings.Contains(page, `id="comment-acknowledge"`) || !strings.Contains(page, "The logs you asked for.") {
 			t.Error("after the update the page still asks for the acknowledgement, or lacks the update")
 		}
 	})

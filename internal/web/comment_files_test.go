@@ -16,6 +16,13 @@ import (
 // in its "files" input, as a browser without script does.
 func (c *client) postFiles(path string, form url.Values, files map[string]string) *response {
 	c.e.t.Helper()
+	return c.postMultipart(path, form, "files", files)
+}
+
+// postMultipart sends a multipart form with fields and, in its input
+// named input, files (name → content).
+func (c *client) postMultipart(path string, form url.Values, input string, files map[string]string) *response {
+	c.e.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, vs := range form {
@@ -24,7 +31,7 @@ func (c *client) postFiles(path string, form url.Values, files map[string]string
 		}
 	}
 	for name, content := range files {
-		fw, err := mw.CreateFormFile("files", name)
+		fw, err := mw.CreateFormFile(input, name)
 		if err != nil {
 			c.e.t.Fatal(err)
 		}
@@ -39,6 +46,7 @@ func (c *client) postFiles(path string, form url.Values, files map[string]string
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Origin", c.e.srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	return c.do(req)
 }
 

@@ -27,10 +27,12 @@ type AgentCase struct {
 	// OtherOpen are the combination's other open cases, newest activity
 	// first, at most MaxOtherOpen.
 	OtherOpen []desk.CaseRow
-	// Similar are open cases of any customer on the same component, newest
-	// activity first, at most MaxOtherOpen: where the same problem may
-	// have been met.
-	Similar []desk.CaseRow
+	// Similar are cases of any customer whose words are the summary's
+	// (SimilarByWords), newest first, or when none is, the open cases on
+	// the same component, newest activity first; at most MaxOtherOpen:
+	// where the same problem may have been met.
+	Similar        []desk.CaseRow
+	SimilarByWords bool
 	// VerifiedAt is when staff last checked the contact's PIN on the
 	// phone, within CallerVerifiedFor; VerifiedBy who did.
 	VerifiedAt time.Time
@@ -107,18 +109,8 @@ func (s *Cases) Agent(ctx context.Context, r Request, v *CaseView) (*AgentCase, 
 			out.OtherOpen = append(out.OtherOpen, o)
 		}
 	}
-	similar, err := s.store.Cases(ctx, desk.CaseFilter{
-		List: desk.Queue, Scope: r.Actor.Scope(), ProductID: c.ProductID,
-		Statuses: []desk.Status{desk.StatusOpen, desk.StatusAwaitingInformation, desk.StatusSolutionProposed},
-		Limit:    25,
-	})
-	if err != nil {
+	if out.Similar, out.SimilarByWords, err = s.similar(ctx, r, c); err != nil {
 		return nil, err
-	}
-	for _, o := range similar.Cases {
-		if o.ID != c.ID && o.ComponentID == c.ComponentID && len(out.Similar) < MaxOtherOpen {
-			out.Similar = append(out.Similar, o)
-		}
 	}
 	contact, err := s.store.User(ctx, c.ContactID)
 	if err != nil {

@@ -17,6 +17,18 @@ import (
 // sends it back.
 func seenOf(t *testing.T, f *env, r support.Request, caseID int64) *desk.CaseSeen {
 	t.Helper()
+	v, a := agentView(t, f, r, caseID)
+	c := v.Case
+	return &desk.CaseSeen{
+		Version: c.Version, Status: c.Status, SubStatus: c.SubStatus, Priority: c.Priority, Severity: c.Severity,
+		OwnerID: c.OwnerID, ContactID: c.ContactID, ComponentID: c.ComponentID, Tags: a.Tags, LastEntry: a.LastEntry, Known: true,
+	}
+}
+
+// agentView is what the agent's page reads of a case: the case view and
+// what the page shows beside it.
+func agentView(t *testing.T, f *env, r support.Request, caseID int64) (*support.CaseView, *support.AgentCase) {
+	t.Helper()
 	v, err := f.svc.Cases().Case(context.Background(), r, caseID)
 	if err != nil {
 		t.Fatal(err)
@@ -25,11 +37,7 @@ func seenOf(t *testing.T, f *env, r support.Request, caseID int64) *desk.CaseSee
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := v.Case
-	return &desk.CaseSeen{
-		Version: c.Version, Status: c.Status, SubStatus: c.SubStatus, Priority: c.Priority, Severity: c.Severity,
-		OwnerID: c.OwnerID, ContactID: c.ContactID, ComponentID: c.ComponentID, Tags: a.Tags, LastEntry: a.LastEntry, Known: true,
-	}
+	return v, a
 }
 
 // TestWorkSavesReplyAndChangeTogether: the agent's one submit adds the
@@ -211,8 +219,8 @@ func TestMacrosPolicyAndPlaceholders(t *testing.T) {
 
 // TestAgentCaseShowsTheCustomer: beside the case, the agent sees the
 // combination's active contract, its other open cases (not closed ones,
-// not another customer's), open cases of any customer on the same
-// component, and that the contact's PIN was checked on the phone.
+// not another customer's), cases of any customer with the summary's words
+// (the fixture's "Fixture case N"), and that the contact's PIN was checked on the phone.
 func TestAgentCaseShowsTheCustomer(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *env) {

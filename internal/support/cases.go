@@ -234,10 +234,14 @@ type CaseView struct {
 	// CanTransfer says the actor may send files to the case now (Transfer
 	// Files); SFTP lists the case's temporary SFTP accounts for them, and
 	// CanCreateSFTP says they may make one.
-	CanTransfer        bool
-	SFTP               []desk.SFTPAccount
-	CanCreateSFTP      bool
-	SFTPHost, SFTPPort string
+	CanTransfer bool
+	// NeedsAcknowledgement says the actor, who may send files, must
+	// first acknowledge the case's data-protection warning (on Transfer
+	// Files, or with the comment that carries the files).
+	NeedsAcknowledgement bool
+	SFTP                 []desk.SFTPAccount
+	CanCreateSFTP        bool
+	SFTPHost, SFTPPort   string
 	// ReopenRefusal says why the actor may not reopen the closed case
 	// (Case.MayReopen's reason), shown as it is; nil when they may, or
 	// when the case is not closed. OpenLinked says the way on is a new
@@ -291,6 +295,13 @@ func (s *Cases) Case(ctx context.Context, r Request, caseID int64) (*CaseView, e
 	v.CanComment = open && can(desk.CommentCase)
 	v.CanClose = open && can(desk.CloseCase)
 	v.CanTransfer = open && can(desk.TransferFiles) && s.files != nil
+	if v.CanTransfer && !can(desk.SkipAcknowledgement) {
+		at, err := s.store.FilesAcknowledged(ctx, caseID, r.Actor.User.ID)
+		if err != nil {
+			return nil, err
+		}
+		v.NeedsAcknowledgement = at.IsZero()
+	}
 	if v.CanTransfer && s.sftpAddress != "" {
 		if v.SFTP, err = s.store.CaseSFTPAccounts(ctx, caseID); err != nil {
 			return nil, err
@@ -508,18 +519,32 @@ func askOn(r Request, c *desk.Case, act desk.Action) error {
 	return nil
 }
 
+// Posting is what the case page's comment form and the API's comments
+// send: the text, whether it is an internal note, the files attached, and
+// whether the author acknowledges the case's data-protection warning with
+// it (which files from a customer need, as on Transfer Files).
+type Posting struct {
+	Body        string
+	Internal    bool
+	Files       []Attachment
+	Acknowledge bool
+}
+
 // Post adds what the actor writes on a case, for the case page's form and
 // the API alike: an internal note when asked for (WriteInternalNote), a
 // public reply from whoever works the case (WorkCase), else a customer's
-// update (CommentCase). It returns the kind of entry it added.
-func (s *Cases) Post(ctx context.Context, r Request, caseID int64, body string, internal bool) (desk.EntryKind, error) {
+// update (CommentCase). Files attached become the case's files in the
+// same transaction (staff's as the agent's page sends them, Work; a
+// customer's as Transfer Files takes them, TransferFiles after the
+// acknowledgement). It returns the kind of entry it added.
+func (s *Cases) Post(ctx context.Context, r Request, caseID int64, p Posting) (desk.EntryKind, error) {
 	c, err := s.store.Case(ctx, caseID)
 	if err != nil {
 		return "", err
 	}
 	kind, act := desk.EntryComment, desk.CommentCase
 	switch {
-	case internal:
+	case p.Internal:
 		kind, act = desk.EntryNote, desk.WriteInternalNote
 	case desk.Authorize(r.Actor, desk.WorkCase, desk.On(c.Combination())) == nil:
 		kind, act = desk.EntryReply, desk.WorkCase
@@ -527,10 +552,74 @@ func (s *Cases) Post(ctx context.Context, r Request, caseID int64, body string, 
 	if err := askOn(r, &c.Case, act); err != nil {
 		return "", err
 	}
-	if kind == desk.EntryComment {
-		return kind, s.comment(ctx, r, caseID, body)
+	switch {
+	case kind != desk.EntryComment && len(p.Files) > 0:
+		return s.Work(ctx, r, caseID, Work{Body: p.Body, Internal: p.Internal, Files: p.Files})
+	case kind != desk.EntryComment:
+		return kind, s.reply(ctx, r, caseID, p.Body, kind)
+	case len(p.Files) > 0:
+		return kind, s.commentFiles(ctx, r, caseID, p)
 	}
-	return kind, s.reply(ctx, r, caseID, body, kind)
+	return kind, s.comment(ctx, r, caseID, p.Body)
+}
+
+// commentFiles adds a customer's update with files, in one transaction:
+// the files need what Transfer Files needs (TransferFiles, an open case, a
+// file store, the data-protection warning acknowledged before or with
+// this update); on any refusal nothing is kept, neither the update nor
+// the acknowledgement nor a file.
+func (s *core) commentFiles(ctx context.Context, r Request, caseID int64, p Posting) error {
+	if err := desk.ValidateComment("body", p.Body); err != nil {
+		return err
+	}
+	if s.files == nil {
+		return desk.Invalid("files", "support.agent_case.no_file_store")
+	}
+	var kept []string
+	err := s.writeCase(ctx, r, caseID, desk.CommentCase, func(tx *store.Tx, c *desk.Case) error {
+		if err := s.mayTransfer(r, c); err != nil {
+			return err
+		}
+		if p.Acknowledge {
+			if err := tx.AcknowledgeFiles(ctx, c.ID, r.Actor.User.ID, s.now()); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, r, "files_acknowledged", c.Number(), ""); err != nil {
+				return err
+			}
+		}
+		if err := s.requireAcknowledgement(ctx, tx, r, c); err != nil {
+			if errors.Is(err, desk.ErrForbidden) {
+				return desk.Invalid("acknowledge", "page.polish.acknowledge_with_files")
+			}
+			return err
+		}
+		if err := s.addComment(ctx, r, p.Body)(tx, c); err != nil {
+			return err
+		}
+		for _, a := range p.Files {
+			f := &desk.CaseFile{
+				CaseID: c.ID, Name: a.Name, ContentType: a.ContentType, Source: "upload", Direction: "customer",
+				UploadedBy: r.actorID(),
+			}
+			if err := s.keepFile(ctx, tx, f, a.Content); err != nil {
+				return err
+			}
+			kept = append(kept, f.StorageKey)
+			if err := s.fileArrived(ctx, tx, r, c, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, key := range kept {
+			if derr := s.files.Delete(ctx, key); derr != nil {
+				s.log.WarnContext(ctx, "delete refused file", "key", key, "err", derr)
+			}
+		}
+	}
+	return err
 }
 
 // Comment adds a customer's update to a case. A case waiting on the

@@ -438,7 +438,7 @@ func TestPost(t *testing.T) {
 			{"an agent, internal", agent, true, desk.EntryNote},
 		} {
 			body := "Posted by " + tt.who + "."
-			kind, err := f.svc.Cases().Post(ctx, tt.r, caseID, body, tt.internal)
+			kind, err := f.svc.Cases().Post(ctx, tt.r, caseID, support.Posting{Body: body, Internal: tt.internal})
 			if err != nil || kind != tt.want {
 				t.Fatalf("Post by %s = %s, %v; want %s", tt.who, kind, err, tt.want)
 			}
@@ -450,7 +450,7 @@ func TestPost(t *testing.T) {
 				t.Errorf("the feed has no %s %q", tt.want, body)
 			}
 		}
-		_, err := f.svc.Cases().Post(ctx, dana, caseID, "", true)
+		_, err := f.svc.Cases().Post(ctx, dana, caseID, support.Posting{Internal: true})
 		if !errors.Is(err, desk.ErrForbidden) || !strings.Contains(err.Error(), "only support staff write internal notes") {
 			t.Errorf("Dana asking for an internal note: %v, want the policy's refusal before the body is read", err)
 		}

@@ -1,11 +1,9 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"html"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -143,20 +141,7 @@ func TestAgentReplyAttachments(t *testing.T) {
 		path := "/cases/" + number(caseID)
 		agent := e.signIn(demo.Agent)
 		form := agentForm(t, agent, path, url.Values{"body": {"The patch is attached."}, "send": {"1"}})
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		for k, vs := range form {
-			for _, v := range vs {
-				_ = mw.WriteField(k, v)
-			}
-		}
-		fw, _ := mw.CreateFormFile("files", "patch.diff")
-		_, _ = fw.Write([]byte("--- a\n+++ b\n"))
-		_ = mw.Close()
-		req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, e.srv.URL+path+"/work", &buf)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set("Origin", e.srv.URL)
-		if res := agent.do(req); res.StatusCode != http.StatusSeeOther {
+		if res := agent.postFiles(path+"/work", form, map[string]string{"patch.diff": "--- a\n+++ b\n"}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("reply with a file: %d\n%s", res.StatusCode, res.Body)
 		}
 		files, err := e.store.CaseFiles(context.Background(), caseID)
@@ -260,6 +245,64 @@ func TestAPICaseVersion(t *testing.T) {
 		}
 		if c, _ := e.store.Case(ctx, caseID); c.Priority != desk.PriorityHigh || c.Version <= got.Case.Version {
 			t.Errorf("after the refused PATCHes: %s at version %d (was %d), want High at a newer one", c.Priority, c.Version, got.Case.Version)
+		}
+	})
+}
+
+// TestPropertiesKeepTheTypedReply: without script, "Assign to me" and
+// "Save properties" submit the composer's form; with a reply typed, they
+// save the properties, send nothing and show the page again with the
+// reply (its text and visibility) still in the composer.
+func TestPropertiesKeepTheTypedReply(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		caseID := e.world.Cases["abc-investigation"]
+		path := "/cases/" + number(caseID)
+		agent := e.signIn(demo.Agent)
+		me, err := e.store.UserByEmail(ctx, demo.Agent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		draft := "Half-written: the <patch> is on its way"
+		for _, tt := range []struct {
+			button string
+			more   url.Values
+		}{
+			{"assign_me", url.Values{}},
+			{"properties_only", url.Values{"priority": {"high"}}},
+		} {
+			form := agentForm(t, agent, path, tt.more)
+			form.Set(tt.button, "1")
+			form.Set("body", draft)
+			form.Set("visibility", "internal")
+			res := agent.post(path+"/work", form)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("%s with a reply typed: %d, want the page again (200)", tt.button, res.StatusCode)
+			}
+			for _, want := range []string{html.EscapeString(draft) + "</textarea>", `value="internal" id="visibility-internal" checked`, "Your reply is not sent yet"} {
+				if !strings.Contains(res.Body, want) {
+					t.Errorf("%s: the page lacks %q", tt.button, want)
+				}
+			}
+			feed, _ := e.store.Entries(ctx, caseID, true)
+			for _, en := range feed {
+				if en.Body == draft {
+					t.Errorf("%s sent the typed reply", tt.button)
+				}
+			}
+		}
+		c, err := e.store.Case(ctx, caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.OwnerID != me.ID || c.Priority != desk.PriorityHigh {
+			t.Errorf("owner %d, priority %s; want %d (assigned to me) and high", c.OwnerID, c.Priority, me.ID)
+		}
+		// Without a reply typed, the properties still redirect as before.
+		form := agentForm(t, agent, path, url.Values{"priority": {"low"}, "properties_only": {"1"}})
+		if res := agent.post(path+"/work", form); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("Save properties with nothing typed: %d, want 303", res.StatusCode)
 		}
 	})
 }

@@ -457,7 +457,7 @@ func apiCaseWrite[T any](s *Server, apply func(r *http.Request, req support.Requ
 }
 
 func (s *Server) apiComment(r *http.Request, req support.Request, caseID int64, in *apiComment) error {
-	_, err := s.cases.Post(r.Context(), req, caseID, in.Body, in.Internal)
+	_, err := s.cases.Post(r.Context(), req, caseID, support.Posting{Body: in.Body, Internal: in.Internal})
 	return err
 }
 

@@ -68,6 +68,10 @@ type caseData struct {
 	Staff       []desk.User
 }
 
+// MaxUploadMB is the most the files attached to one comment may weigh
+// together, in MB (maxReplyFiles).
+func (caseData) MaxUploadMB() int { return maxReplyFiles / 1_000_000 }
+
 // pageSizes are the page sizes a list offers.
 var pageSizes = []int{10, 25, 50, 100}
 
@@ -301,7 +305,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *desk.Acto
 	// staff's update form still shows the case as it is.
 	form = withCaseDefaults(form, v.Case)
 	if v.CanWork {
-		return s.renderAgentCase(w, r, a, data, status, form, errs, nil)
+		return s.renderAgentCase(w, r, a, data, status, form, errs, nil, nil)
 	}
 	for i := range v.SFTP {
 		if v.SFTP[i].Active(v.Now) {
@@ -355,7 +359,7 @@ func withCaseDefaults(form url.Values, c *desk.CaseRow) url.Values {
 // fields, and what was typed in them only; the error summary links to
 // those ids.
 var caseForms = map[string]map[string]string{
-	"comments":          {"body": "body", "visibility": "visibility"},
+	"comments":          {"body": "body", "visibility": "visibility", "files": "comment-files", "acknowledge": "comment-acknowledge"},
 	"close":             {"reason": "close-reason", "comment": "close-comment"},
 	"reopen":            {"reason": "reopen-reason"},
 	"accept-solution":   {"comment": "accept-comment"},
@@ -419,10 +423,39 @@ func (s *Server) caseAction(do func(r *http.Request, req support.Request, caseID
 	})
 }
 
+// commentForm reads the case page's comment form, which may carry files
+// (multipart): only from someone who may comment on the case, so nobody
+// else has a body of files read.
+func (s *Server) commentForm(next pageHandler) pageHandler {
+	return func(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			caseID, err := caseNumber(r)
+			if err != nil {
+				return err
+			}
+			if err := s.cases.Ask(r.Context(), request(r, a), caseID, desk.CommentCase); err != nil {
+				return err
+			}
+		}
+		if err := readAttachments(w, r); err != nil {
+			return err
+		}
+		defer removeAttachments(r)
+		return next(w, r, a)
+	}
+}
+
 // commentOrReply posts the comment form: the service makes it a
 // customer's update, a public reply or an internal note, as the API's.
 func (s *Server) commentOrReply(r *http.Request, req support.Request, caseID int64) (string, error) {
-	kind, err := s.cases.Post(r.Context(), req, caseID, r.PostForm.Get("body"), r.PostForm.Get("visibility") == "internal")
+	files, err := attachments(r)
+	if err != nil {
+		return "", err
+	}
+	kind, err := s.cases.Post(r.Context(), req, caseID, support.Posting{
+		Body: r.PostForm.Get("body"), Internal: r.PostForm.Get("visibility") == "internal",
+		Files: files, Acknowledge: r.PostForm.Get("acknowledge") == "on",
+	})
 	switch kind {
 	case desk.EntryNote:
 		return s.loc(r).T("notice.your_internal_note_was_added"), err

@@ -77,8 +77,9 @@ const feedCookie = "caseport_feed"
 const maxReplyFiles = 32_000_000
 
 // renderAgentCase shows the agent's case page: data is the case page's,
-// form and errs those of a refused form, stale a refusal as stale.
-func (s *Server) renderAgentCase(w http.ResponseWriter, r *http.Request, a *desk.Actor, data caseData, status int, form url.Values, errs map[string]string, stale *staleView) error {
+// form and errs those of a refused form, stale a refusal as stale, notice
+// (when not nil) what a submit that shows the page again saved.
+func (s *Server) renderAgentCase(w http.ResponseWriter, r *http.Request, a *desk.Actor, data caseData, status int, form url.Values, errs map[string]string, stale *staleView, notice *flash) error {
 	v := data.V
 	ac, err := s.cases.Agent(r.Context(), request(r, a), v)
 	if err != nil {
@@ -119,7 +120,7 @@ func (s *Server) renderAgentCase(w http.ResponseWriter, r *http.Request, a *desk
 			w.Header().Set("Cache-Control", "no-store")
 		}
 	}
-	render(s, w, r, status, pageAgentCase, &view{Title: s.loc(r).T("title.case", "Number", c.Number()), User: a.User, Form: form, Errors: errs}, d)
+	render(s, w, r, status, pageAgentCase, &view{Title: s.loc(r).T("title.case", "Number", c.Number()), User: a.User, Form: form, Errors: errs, Flash: notice}, d)
 	return nil
 }
 
@@ -217,24 +218,60 @@ func workForm(r *http.Request, a *desk.Actor) (support.Work, error) {
 		return w, err
 	}
 	keepUnchanged(form, &w.Change)
-	if r.MultipartForm != nil {
-		for _, fh := range r.MultipartForm.File["files"] {
-			if fh.Filename == "" {
-				continue
-			}
-			f, err := fh.Open()
-			if err != nil {
-				return w, err
-			}
-			b, err := io.ReadAll(f)
-			_ = f.Close()
-			if err != nil {
-				return w, err
-			}
-			w.Files = append(w.Files, support.Attachment{Name: fh.Filename, ContentType: fh.Header.Get("Content-Type"), Content: b})
-		}
+	var err error
+	w.Files, err = attachments(r)
+	return w, err
+}
+
+// attachments are the files of a form's "files" input (the agent's
+// composer, the customer's comment form), read by readAttachments.
+func attachments(r *http.Request) ([]support.Attachment, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
 	}
-	return w, nil
+	var out []support.Attachment
+	for _, fh := range r.MultipartForm.File["files"] {
+		if fh.Filename == "" {
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(f)
+		_ = f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, support.Attachment{Name: fh.Filename, ContentType: fh.Header.Get("Content-Type"), Content: b})
+	}
+	return out, nil
+}
+
+// readAttachments reads a multipart form that attaches files to what is
+// written (at most maxReplyFiles of them together; larger files go
+// through Transfer Files); the caller removes them (r.MultipartForm.
+// RemoveAll) when done. A form that is not multipart is left as read.
+func readAttachments(w http.ResponseWriter, r *http.Request) error {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxReplyFiles+maxFormBody)
+	if err := r.ParseMultipartForm(maxFormBody); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return refuse(errTooLarge, "error.agent_case.files_too_large", "MB", maxReplyFiles/1_000_000)
+		}
+		return refuse(errBadRequest, "error.form.unreadable", "Problem", formError(err))
+	}
+	return nil
+}
+
+// removeAttachments drops what readAttachments kept on disk.
+func removeAttachments(r *http.Request) {
+	if r.MultipartForm != nil {
+		_ = r.MultipartForm.RemoveAll()
+	}
 }
 
 // seenFields are the properties of the agent's form that carry what the
@@ -343,17 +380,10 @@ func (s *Server) workCase(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if err := s.cases.Ask(r.Context(), request(r, a), caseID, desk.WorkCase); err != nil {
 		return err
 	}
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		r.Body = http.MaxBytesReader(w, r.Body, maxReplyFiles+maxFormBody)
-		if err := r.ParseMultipartForm(maxFormBody); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return refuse(errTooLarge, "error.agent_case.files_too_large", "MB", maxReplyFiles/1_000_000)
-			}
-			return refuse(errBadRequest, "error.form.unreadable", "Problem", formError(err))
-		}
-		defer func() { _ = r.MultipartForm.RemoveAll() }()
+	if err := readAttachments(w, r); err != nil {
+		return err
 	}
+	defer removeAttachments(r)
 	var kind desk.EntryKind
 	err = runForm(r, a, func(req support.Request) error {
 		work, err := workForm(r, a)
@@ -390,6 +420,16 @@ func (s *Server) workCase(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		return err
 	}
 	notice := s.loc(r).T("notice.agent_case.saved")
+	if kept := keptReply(r.PostForm); kept != nil {
+		// The properties alone were saved, a reply is typed: the page
+		// again (not a redirect, which would lose it), the reply kept.
+		data, err := s.caseData(r, a, caseID)
+		if err != nil {
+			return err
+		}
+		return s.renderAgentCase(w, r, a, data, http.StatusOK, withCaseDefaults(kept, data.V.Case), nil, nil,
+			&flash{Kind: "success", Text: s.loc(r).T("page.polish.saved_reply_kept")})
+	}
 	switch kind {
 	case desk.EntryReply:
 		notice = s.loc(r).T("notice.agent_case.reply_sent")
@@ -400,6 +440,23 @@ func (s *Server) workCase(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	return nil
 }
 
+// keptReply is what the composer held when the agent saved the
+// properties alone (Save properties, Assign to me) with a reply typed:
+// the reply, its visibility and the status to send it with; nil when
+// nothing was typed.
+func keptReply(form url.Values) url.Values {
+	if !form.Has("assign_me") && !form.Has("properties_only") || strings.TrimSpace(form.Get("body")) == "" {
+		return nil
+	}
+	kept := url.Values{}
+	for _, f := range []string{"body", "visibility", "then"} {
+		if form.Has(f) {
+			kept.Set(f, form.Get(f))
+		}
+	}
+	return kept
+}
+
 // showWork shows the agent's page again after its form was refused.
 func (s *Server) showWork(w http.ResponseWriter, r *http.Request, a *desk.Actor, caseID int64, status int, errs map[string]string, stale *staleView) error {
 	form, errs := caseForm(r, r.PostForm, errs)
@@ -407,7 +464,7 @@ func (s *Server) showWork(w http.ResponseWriter, r *http.Request, a *desk.Actor,
 	if err != nil {
 		return err
 	}
-	return s.renderAgentCase(w, r, a, data, status, withCaseDefaults(form, data.V.Case), errs, stale)
+	return s.renderAgentCase(w, r, a, data, status, withCaseDefaults(form, data.V.Case), errs, stale, nil)
 }
 
 // staleView says what changed meanwhile, in the reader's language.

@@ -1,14 +1,12 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -111,31 +109,11 @@ var upload = map[string]bool{"/console/import": true, "/console/calendars/{id}/h
 // postFile sends a multipart form with fields and a file, as a browser does.
 func (c *client) postFile(path string, fields map[string]string, file string) *response {
 	c.e.t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
+	form := url.Values{}
 	for k, v := range fields {
-		if err := mw.WriteField(k, v); err != nil {
-			c.e.t.Fatal(err)
-		}
+		form.Set(k, v)
 	}
-	fw, err := mw.CreateFormFile("file", "upload.csv")
-	if err == nil {
-		_, err = fw.Write([]byte(file))
-	}
-	if err == nil {
-		err = mw.Close()
-	}
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, c.e.srv.URL+path, &b)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Origin", c.e.srv.URL)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return c.do(req)
+	return c.postMultipart(path, form, "file", map[string]string{"upload.csv": file})
 }
 
 // sendRaw sends body with a content type, as a script does.

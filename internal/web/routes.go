@@ -32,7 +32,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /cases/new", s.page(s.newCaseDetails))
 	mux.Handle("POST /cases", s.page(s.createCase))
 	mux.Handle("GET /cases/{number}", s.page(s.casePage))
-	mux.Handle("POST /cases/{number}/comments", s.page(s.caseAction(s.commentOrReply)))
+	mux.Handle("POST /cases/{number}/comments", s.page(s.commentForm(s.caseAction(s.commentOrReply))))
 	mux.Handle("POST /cases/{number}/close", s.page(s.caseAction(s.closeCase)))
 	mux.Handle("POST /cases/{number}/reopen", s.page(s.caseAction(s.reopenCase)))
 	mux.Handle("POST /cases/{number}/accept-solution", s.page(s.caseAction(s.acceptSolution)))

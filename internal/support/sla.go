@@ -369,13 +369,13 @@ func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error 
 			ck.BreachedAt = now
 			text = fmt.Sprintf("%s target missed: it was due %s.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC")) //i18n:stored
 			action = "sla_breached"
-		case !breach && ck.WarnedAt.IsZero():
+		case !breach && ck.WarnedAt.IsZero() && now.Before(ck.DueAt):
 			ck.WarnedAt = now
 			text = fmt.Sprintf("%s target due %s: %s left.", ck.Kind.Label(), ck.DueAt.UTC().Format("2 Jan 2006 15:04 UTC"), //i18n:stored
 				desk.Span(ck.DueAt.Sub(now)))
 			action = "sla_warning"
 		default:
-			return nil
+			return nil // told already, or a warning come too late: the breach tells
 		}
 		if err := tx.SaveClock(ctx, ck); err != nil {
 			return err

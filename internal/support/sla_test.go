@@ -50,6 +50,35 @@ func (f *env) clock(t *testing.T, caseID int64, kind desk.ClockKind) desk.Clock 
 	return desk.Clock{}
 }
 
+// TestLateWarningSaysNothing: a warning that runs after the deadline (the
+// worker was stopped, or the target shortened under it) posts no "left"
+// warning; the breach alone tells.
+func TestLateWarningSaysNothing(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		monday := slaFixture(t, f)
+		w := f.worker()
+		acme := f.customer("Acme Corp", fixture.Care(desk.BusinessCarePlus, desk.Premise))
+		caseID := f.open(t, acme.dana, desk.PriorityHigh)
+		f.time.Set(monday.Add(3 * time.Hour)) // an hour past the 11:00 deadline
+		if n, _ := w.RunDue(ctx); n != 2 {
+			t.Fatalf("ran %d jobs, want the warning's and the breach's", n)
+		}
+		v, err := f.svc.Cases().Case(ctx, f.staff(t, desk.RoleAgent), caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		feed := ""
+		for _, e := range v.Feed {
+			feed += e.Body + "\n"
+		}
+		if strings.Contains(feed, "Initial response target due") || !strings.Contains(feed, "Initial response target missed") {
+			t.Errorf("a late warning: the feed should tell the breach alone:\n%s", feed)
+		}
+	})
+}
+
 func TestResponseClock(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *env) {

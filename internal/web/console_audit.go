@@ -71,17 +71,19 @@ var auditActions = []string{
 	"sign_in", "sign_in_failed", "password_changed", "password_reset_requested", "password_reset", "password_set",
 	"registration_started", "terms_accepted", "api_token_created", "api_token_revoked",
 	"case_opened", "case_opened_for_caller", "case_commented", "case_reply", "case_note", "case_updated", "case_closed",
-	"case_solution_accepted", "case_solution_rejected", "case_auto_closed", "case_reopened",
+	"case_solution_accepted", "case_solution_rejected", "case_auto_closed", "case_reopened", "case_merged",
+	"sla_warning", "sla_breached",
 	"case_escalated", "escalation_note", "escalation_accept", "escalation_reject", "escalation_close",
 	"caller_verified", "caller_pin_unknown",
 	"file_received", "files_acknowledged", "sftp_account_created", "files_purged",
-	"access_requested", "access_request_approved", "access_request_rejected", "access_granted",
-	"company_created", "company_updated", "contact_created", "contact_updated", "staff_created",
+	"access_requested", "access_request_approved", "access_request_rejected", "access_granted", "approver_added", "approver_removed",
+	"company_created", "company_updated", "contract_created", "contract_updated", "contact_created", "contact_updated", "staff_created",
 	"product_created", "component_created",
 	"import_companies", "import_products", "import_contracts", "import_contacts",
 	"sla_target_set", "sla_settings_set", "calendar_created", "calendar_updated", "holidays_imported",
 	"email_rules_updated", "email_template_set", "setting_changed", "inbound_linked", "inbound_discarded",
-	"job_retried", "job_discarded",
+	"job_retried", "job_discarded", "macro_saved", "macro_deleted", "queue_view_saved", "queue_view_shared",
+	"queue_view_deleted", "notice_prefs_saved",
 }
 
 // auditActionName is an action's readable name, or the action itself

@@ -35,6 +35,10 @@ func TestCustomerCasePageSaysWhatToDoNext(t *testing.T) {
 		if strings.Contains(open, `id="close-panel" open`) {
 			t.Error("the Close form is open on a case nobody asked to close")
 		}
+		// A Read-Only colleague is not told to add updates they cannot add.
+		if ro := stripSpaces(riley.get(path).Body); strings.Contains(ro, "Add an update below") || strings.Contains(ro, `id="reference"`) || !strings.Contains(ro, "Follow it to get an email") {
+			t.Error("a Read-Only contact's open case tells them to add updates")
+		}
 
 		// Staff propose a solution: a reply, then the status.
 		if res := agent.post(path+"/comments", url.Values{"body": {"Apply **patch 7.2**, see https://example.com/kb/72"}}); res.StatusCode != http.StatusSeeOther {

@@ -7,6 +7,8 @@ package demo
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/caseport/caseport/internal/auth"
@@ -410,6 +412,18 @@ func (l *loader) cases() {
 		l.check(err)
 		if l.err == nil {
 			l.check(support.DemoDeadline(l.ctx, l.tx, c, d.kind, l.now.Add(d.in), l.now))
+		}
+	}
+	// The cases waiting on the customer have their follow-ups running, so
+	// their pages say when they close if nobody answers.
+	for _, key := range slices.Sorted(maps.Keys(l.w.Cases)) {
+		if l.err != nil {
+			return
+		}
+		c, err := l.tx.CaseForUpdate(l.ctx, l.w.Cases[key])
+		l.check(err)
+		if l.err == nil {
+			l.check(support.DemoFollowUp(l.ctx, l.tx, c, l.now))
 		}
 	}
 }

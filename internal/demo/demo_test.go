@@ -223,5 +223,20 @@ func TestDemoShowsEveryDeadline(t *testing.T) {
 		if err != nil || n != 3 {
 			t.Errorf("Breaching within 2 hours counts %d, %v; want 3 (one of them past its deadline)", n, err)
 		}
+		// The cases waiting on the customer have their follow-ups running
+		// (so their pages say when they close); the others have none.
+		for key, id := range w.Cases {
+			c, err := s.Case(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			jobs, err := s.Jobs(ctx, store.JobFilter{Kind: support.JobFollowUp, CaseID: id, Pending: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if waits := c.WaitsOnCustomer() && c.FollowUpsApply(); waits != (len(jobs) == 1) || (waits && !jobs[0].RunAt.After(now)) {
+				t.Errorf("%s (%s - %s): %d follow-up jobs %+v", key, c.Status, c.SubStatus, len(jobs), jobs)
+			}
+		}
 	})
 }

@@ -145,3 +145,29 @@ func (s *core) autoCloseAt(ctx context.Context, c *desk.Case) (time.Time, error)
 	})
 	return at, err
 }
+
+// DemoFollowUp starts the follow-up timer of a demo case that waits on the
+// customer, as if it had begun to wait when it last changed (or now, when
+// that first step would already be past): the demo world writes its cases
+// straight to the store, so no change started the timer, and the customer's
+// page could not say when the case closes if nobody answers.
+func DemoFollowUp(ctx context.Context, tx *store.Tx, c *desk.Case, now time.Time) error {
+	if !c.WaitsOnCustomer() || !c.FollowUpsApply() {
+		return nil
+	}
+	s := &core{clock: func() time.Time { return now }}
+	since := c.UpdatedAt
+	at, err := s.followUpAt(ctx, tx, c, since, followUpSteps[0].days)
+	if err == nil && !at.After(now) {
+		since = now
+		at, err = s.followUpAt(ctx, tx, c, since, followUpSteps[0].days)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.ScheduleJob(ctx, &desk.Job{
+		Kind: JobFollowUp, Key: followUpKey(c.ID), CaseID: c.ID,
+		Payload: followUpPayload(0, since), RunAt: at,
+	}, now)
+	return err
+}

@@ -17,7 +17,7 @@ import (
 // (support.go, conflicts.go, followup.go, sla.go, retention.go).
 var areaFiles = map[string][]string{
 	"Service":       {"support.go", "readiness.go"},
-	"Cases":         {"cases.go", "escalations.go", "agent.go", "macros.go", "queue.go"},
+	"Cases":         {"cases.go", "escalations.go", "agent.go", "macros.go", "queue.go", "similar.go"},
 	"Accounts":      {"accounts.go", "contacts.go", "tokens.go"},
 	"Access":        {"access.go"},
 	"Sessions":      {"signin.go"},

@@ -26,6 +26,7 @@ const inViewScript = `(() => {
   for (const sel of ["#body", "#send", "#send-then", "#status"]) {
     const el = document.querySelector(sel);
     if (!el) { out.push(sel + " missing"); continue; }
+    if (el.hidden && sel === "#send-then") continue; // not offered: the case is in that status
     const r = el.getBoundingClientRect();
     if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight || r.right > window.innerWidth || r.width === 0) {
       out.push(sel + " at " + Math.round(r.top) + "-" + Math.round(r.bottom) + " of " + window.innerHeight);

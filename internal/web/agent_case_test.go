@@ -72,6 +72,11 @@ func TestAgentCasePage(t *testing.T) {
 			t.Errorf("tags = %v", tags)
 		}
 		page := agent.get(path).Body
+		// In Solution Proposed - Replied now, the case is not offered to be
+		// set to it again (until a saved reply sets another status).
+		if !strings.Contains(page, `id="send-then" data-now="solution_proposed/replied" hidden>`) {
+			t.Error("Send and set Solution Proposed - Replied is offered on a case in that status")
+		}
 		for _, want := range []string{"<strong>this</strong>", `<a href="https://docs.example" rel="nofollow noopener">docs</a>`, "raw HTML omitted"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the feed's Markdown lacks %q", want)

@@ -43,6 +43,9 @@ type agentCaseData struct {
 	Then          string
 	ThenStatus    desk.Status
 	ThenSubStatus desk.SubStatus
+	// ThenIsNow says the case is in that status already: the button is
+	// not offered until a saved reply sets another.
+	ThenIsNow bool
 	// Tags is the tags field as typed or as the case has them.
 	Tags string
 	// MaxUpload is the most the files of one reply may weigh, in bytes.
@@ -114,6 +117,7 @@ func (s *Server) renderAgentCase(w http.ResponseWriter, r *http.Request, a *desk
 		d.Tags = form.Get("tags")
 	}
 	c := v.Case
+	d.ThenIsNow = c.Status == d.ThenStatus && c.SubStatus == d.ThenSubStatus
 	form = withDefaults(form, url.Values{"component": {strconv.FormatInt(c.ComponentID, 10)}})
 	for i := range v.SFTP {
 		if v.SFTP[i].Active(v.Now) {

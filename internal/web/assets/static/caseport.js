@@ -193,6 +193,7 @@
       if (opt.dataset.then) {
         then.value = opt.dataset.then;
         sendThen.textContent = opt.dataset.thenLabel;
+        sendThen.hidden = opt.dataset.then === sendThen.dataset.now;
       }
     });
   }

@@ -210,11 +210,15 @@ func (s *Server) saveSLATargets(r *http.Request, req support.Request) (string, s
 		return "", "", err
 	}
 	f := r.PostForm
+	l := s.loc(r)
 	var ts []desk.SLATarget
-	names := map[string]string{}
+	names, cells := map[string]string{}, map[string]string{}
 	for _, t := range current {
 		key := targetKey(t.Deployment, t.Level, t.Priority, t.Kind)
 		amountField, unitField := "amount-"+key, "unit-"+key
+		// A cell's problem names the cell: the summary lists up to 60.
+		cells[amountField] = strings.Join([]string{l.Label(t.Deployment), l.Label(t.Level), l.Label(t.Priority), l.Label(t.Kind)}, " · ")
+		cells[unitField] = cells[amountField]
 		amount, err := strconv.Atoi(strings.TrimSpace(f.Get(amountField)))
 		if err != nil {
 			req.Problems.Add(amountField, webMessage("form.give_the_target_as_a_whole"))
@@ -231,7 +235,29 @@ func (s *Server) saveSLATargets(r *http.Request, req support.Request) (string, s
 		ts = append(ts, t)
 	}
 	err = desk.RenameFields(s.sla.SetTargets(r.Context(), req, ts), names)
-	return "/console/service-levels#targets", s.loc(r).T("notice.the_settings_are_saved"), err
+	for field, m := range req.Problems {
+		if cell, ok := cells[field]; ok {
+			req.Problems[field] = webMessage("page.service_levels.cell_problem", "Cell", cell, "Problem", m)
+		}
+	}
+	return "/console/service-levels#targets", l.T("notice.the_settings_are_saved"), namedCells(err, cells)
+}
+
+// namedCells says, in each problem of the matrix's check, which cell it
+// is about.
+func namedCells(err error, cells map[string]string) error {
+	msgs := desk.FieldMessages(err)
+	if msgs == nil {
+		return err
+	}
+	p := desk.Problems{}
+	for field, m := range msgs {
+		if cell, ok := cells[field]; ok {
+			m = webMessage("page.service_levels.cell_problem", "Cell", cell, "Problem", m)
+		}
+		p.Add(field, m)
+	}
+	return p.Err()
 }
 
 // formUnitOf is the form's unit of a value.

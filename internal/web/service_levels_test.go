@@ -153,11 +153,12 @@ func TestServiceLevelMatrixRefusedAsAWhole(t *testing.T) {
 			t.Fatal(err)
 		}
 		form := matrixForm(t, admin.get("/console/service-levels").Body)
+		// Each message names its cell: the summary lists them all.
 		cells := []struct{ cell, amount, unit, message string }{
-			{"premise-business_care-high-response", "abc", "business_days", "Give the target as a whole number."},
-			{"premise-premium_care-low-rca", "999999999", "business_days", "Give a target from 1 to 100000."},
-			{"cloud-business_care-medium-response", "0", "hours", "Give a target from 1 to 100000."},
-			{"cloud-premium_care-high-response", "2", "fortnights", "Choose a unit from the list."},
+			{"premise-business_care-high-response", "abc", "business_days", "Premise · Business Care · High · Initial response: Give the target as a whole number."},
+			{"premise-premium_care-low-rca", "999999999", "business_days", "Premise · Premium Care · Low · Root-cause analysis: Give a target from 1 to 100000."},
+			{"cloud-business_care-medium-response", "0", "hours", "Cloud · Business Care · Medium · Initial response: Give a target from 1 to 100000."},
+			{"cloud-premium_care-high-response", "2", "fortnights", "Cloud · Premium Care · High · Initial response: Choose a unit from the list."},
 		}
 		for _, c := range cells {
 			form.Set("amount-"+c.cell, c.amount)

@@ -162,3 +162,32 @@ func TestQueueViewsOnThePage(t *testing.T) {
 		}
 	})
 }
+
+// TestQueueFiltersKeepTheView: the filter form holds every part of a
+// view's query, so pressing Filter on a view narrows it and drops
+// nothing: both statuses of Awaiting customer, Escalated, the deadline
+// window of Breaching within 2 hours.
+func TestQueueFiltersKeepTheView(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		agent := e.signIn(e.login(e.fx.Staff([]desk.Role{desk.RoleAgent})))
+		page := agent.get("/console?status=awaiting_information&status=solution_proposed").Body
+		for _, want := range []string{
+			`<select id="status" name="status" multiple size="5">`,
+			`<option value="awaiting_information" selected>`, `<option value="solution_proposed" selected>`,
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("Awaiting customer's filters lack %s", want)
+			}
+		}
+		if page := agent.get("/console?status=open").Body; !strings.Contains(page, `<select id="status" name="status"><option`) || !strings.Contains(page, `<option value="open" selected>`) {
+			t.Error("one status is not one choice of a plain select")
+		}
+		if page := agent.get("/console?escalated=on").Body; !strings.Contains(page, `id="escalated" name="escalated" checked`) {
+			t.Error("the Escalated view's filter is not ticked")
+		}
+		if page := agent.get("/console?due=2h&sort=deadline").Body; !strings.Contains(page, `<input type="hidden" name="due" value="2h">`) {
+			t.Error("Breaching within 2 hours loses its window in the filter form")
+		}
+	})
+}

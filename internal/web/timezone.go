@@ -19,6 +19,11 @@ import (
 // sets it), else UTC. Templates are bound to a localizer at parse time, so
 // the pages of each language are parsed once per zone that asks for them
 // (zonedPages), the UTC ones at start-up.
+//
+// The zones offered on the profile (timeZones, in zones.go) are the names
+// of Go's time zone database, listed by zones_gen.go: Go embeds the
+// database (time/tzdata) but does not say which names it holds.
+//go:generate go run zones_gen.go
 
 // zoneCookie is the cookie caseport.js keeps the browser's zone in.
 const zoneCookie = "tz"

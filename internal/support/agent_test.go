@@ -48,8 +48,7 @@ func TestWorkSavesReplyAndChangeTogether(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		f.withFiles(t)
-		acme := f.customer("Acme Corp")
-		caseID := f.investigating(acme.dana)
+		_, caseID := f.acmeCase()
 		agent := f.staff(t, desk.RoleAgent)
 		st, sub, tags := desk.StatusSolutionProposed, desk.SubReplied, []string{"ivr", "billing"}
 		kind, err := f.svc.Cases().Work(ctx, agent, caseID, support.Work{
@@ -110,8 +109,7 @@ func TestStaleChangeIsRefusedWithTheDifference(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		acme := f.customer("Acme Corp")
-		caseID := f.investigating(acme.dana)
+		acme, caseID := f.acmeCase()
 		first, second := f.staff(t, desk.RoleAgent), f.staff(t, desk.RoleAgent)
 		seen := seenOf(t, f, second, caseID)
 		high, owner := desk.PriorityHigh, first.Actor.User.ID
@@ -167,8 +165,7 @@ func TestMacrosPolicyAndPlaceholders(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		acme := f.customer("Acme Corp")
-		caseID := f.investigating(acme.dana)
+		acme, caseID := f.acmeCase()
 		agent, psm, admin := f.staff(t, desk.RoleAgent), f.staff(t, desk.RoleProductSupportManager), f.staff(t, desk.RolePortalAdmin)
 		m := &desk.Macro{
 			Name: "Solved", Body: "Hello {{contact.first_name}}, case {{ case.number }} is fixed. {{agent.first_name}}",
@@ -225,20 +222,13 @@ func TestAgentCaseShowsTheCustomer(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		acme, globex := f.customer("Acme Corp"), f.customer("Globex")
-		caseID := f.investigating(acme.dana)
+		acme, caseID := f.acmeCase()
+		globex := f.customer("Globex")
 		other := f.investigating(acme.sam)
 		f.fx.Case(acme.dana, fixture.Closed(desk.SubResolved, 1))
 		elsewhere := f.investigating(globex.dana)
 		agent := f.staff(t, desk.RoleAgent)
-		v, err := f.svc.Cases().Case(ctx, agent, caseID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := f.svc.Cases().Agent(ctx, agent, v)
-		if err != nil {
-			t.Fatal(err)
-		}
+		v, a := agentView(t, f, agent, caseID)
 		ids := func(rows []desk.CaseRow) []int64 {
 			var out []int64
 			for _, r := range rows {

@@ -18,8 +18,7 @@ func TestCommentTakesFiles(t *testing.T) {
 	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		f.withFiles(t)
-		acme := f.customer("Acme Corp")
-		caseID := f.investigating(acme.dana)
+		acme, caseID := f.acmeCase()
 		dana, riley := f.req(t, acme.dana), f.req(t, acme.riley)
 		log := []support.Attachment{{Name: "server.log", ContentType: "text/plain", Content: []byte("boot ok")}}
 		counts := func() (entries, files int, acked bool) {

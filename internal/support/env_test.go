@@ -257,6 +257,13 @@ func (f *env) investigating(who *desk.User) int64 {
 	return f.fx.Case(who, fixture.Priority(desk.PriorityMedium), fixture.Status(desk.StatusOpen, desk.SubInvestigation)).ID
 }
 
+// acmeCase is the start of a test on one case: the customer Acme Corp,
+// and a case of its Designated Contact Dana's under investigation.
+func (f *env) acmeCase() (*customer, int64) {
+	acme := f.customer("Acme Corp")
+	return acme, f.investigating(acme.dana)
+}
+
 // password is the one signInCustomer's contacts have.
 const password = "correct horse battery"
 

@@ -17,8 +17,7 @@ func TestAcceptSolution(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		cu := f.customer("Acme Corp")
-		caseID := f.investigating(cu.dana)
+		cu, caseID := f.acmeCase()
 		agent := f.staff(t, desk.RoleAgent)
 		if err := f.svc.Cases().Reply(ctx, agent, caseID, "Apply patch 7.2 to the call control.", false); err != nil {
 			t.Fatal(err)
@@ -83,8 +82,7 @@ func TestRejectSolution(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		cu := f.customer("Acme Corp")
-		caseID := f.investigating(cu.dana)
+		cu, caseID := f.acmeCase()
 		err := f.svc.Cases().RejectSolution(ctx, f.req(t, cu.dana), caseID, "Still broken.")
 		if !errors.Is(err, desk.ErrConflict) {
 			t.Errorf("reject on an open case = %v, want a conflict", err)

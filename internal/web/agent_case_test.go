@@ -45,9 +45,7 @@ func TestAgentCasePage(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		caseID := e.world.Cases["abc-investigation"]
-		path := "/cases/" + number(caseID)
-		dana := e.signIn(demo.Designated)
+		caseID, path, dana := e.demoCase("abc-investigation", demo.Designated)
 		if res := dana.get(path); res.StatusCode != http.StatusOK || strings.Contains(res.Body, `id="work-form"`) || !strings.Contains(res.Body, `id="comment-form"`) {
 			t.Errorf("the customer's case page: %d, work form shown = %v", res.StatusCode, strings.Contains(res.Body, `id="work-form"`))
 		}
@@ -142,9 +140,7 @@ func TestAgentCasePage(t *testing.T) {
 func TestAgentReplyAttachments(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, e *env) {
-		caseID := e.world.Cases["abc-investigation"]
-		path := "/cases/" + number(caseID)
-		agent := e.signIn(demo.Agent)
+		caseID, path, agent := e.demoCase("abc-investigation", demo.Agent)
 		form := agentForm(t, agent, path, url.Values{"body": {"The patch is attached."}, "send": {"1"}})
 		if res := agent.postFiles(path+"/work", form, map[string]string{"patch.diff": "--- a\n+++ b\n"}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("reply with a file: %d\n%s", res.StatusCode, res.Body)
@@ -165,7 +161,8 @@ func TestAgentReplyAttachments(t *testing.T) {
 func TestMacrosPage(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, e *env) {
-		psm, agent := e.signIn(demo.ProductManager), e.signIn(demo.Agent)
+		caseID, path, agent := e.demoCase("abc-investigation", demo.Agent)
+		psm := e.signIn(demo.ProductManager)
 		if res := agent.get("/console/macros"); res.StatusCode != http.StatusForbidden {
 			t.Errorf("an agent on the macros page: %d, want 403", res.StatusCode)
 		}
@@ -185,8 +182,6 @@ func TestMacrosPage(t *testing.T) {
 		if id == nil {
 			t.Fatal("no link to the macro")
 		}
-		caseID := e.world.Cases["abc-investigation"]
-		path := "/cases/" + number(caseID)
 		res = agent.post(path+"/macro", url.Values{"macro": {id[1]}, "body": {"Thanks."}})
 		body := html.UnescapeString(res.Body)
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Thanks.\n\nHello Dana, please send the logs of case "+number(caseID)+".") {
@@ -262,13 +257,8 @@ func TestPropertiesKeepTheTypedReply(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		caseID := e.world.Cases["abc-investigation"]
-		path := "/cases/" + number(caseID)
-		agent := e.signIn(demo.Agent)
-		me, err := e.store.UserByEmail(ctx, demo.Agent)
-		if err != nil {
-			t.Fatal(err)
-		}
+		caseID, path, agent := e.demoCase("abc-investigation", demo.Agent)
+		me := e.actor(demo.Agent).User
 		draft := "Half-written: the <patch> is on its way"
 		for _, tt := range []struct {
 			button string

@@ -59,13 +59,8 @@ func TestCustomerCommentTakesFiles(t *testing.T) {
 	t.Parallel()
 	eachDemo(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		caseID := e.world.Cases["abc-investigation"]
-		path := "/cases/" + number(caseID)
-		dana := e.signIn(demo.Designated)
-		u, err := e.store.UserByEmail(ctx, demo.Designated)
-		if err != nil {
-			t.Fatal(err)
-		}
+		caseID, path, dana := e.demoCase("abc-investigation", demo.Designated)
+		u := e.actor(demo.Designated).User
 		if at, _ := e.store.FilesAcknowledged(ctx, caseID, u.ID); !at.IsZero() {
 			t.Fatal("the demo's Designated Contact acknowledged this case's warning already; the test needs a case without")
 		}

@@ -15,9 +15,7 @@ func TestBrowserConsoleNavigation(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Start(t)
 	e := newDemo(t, sqliteStore(t))
-	desk := b.Page(t, e.srv.URL, browsertest.Desktop)
-	signInPage(desk, demo.Admin)
-	desk.Go("/console/products")
+	desk := e.pageAs(t, b, browsertest.Desktop, demo.Admin, "/console/products")
 	rows := browsertest.Eval[int](desk, `new Set([...document.querySelectorAll('.nav-wide .nav-links > li')].map(li => Math.round(li.getBoundingClientRect().top))).size`)
 	if rows != 1 {
 		t.Errorf("the console's navigation takes %d rows at 1280 px, want 1", rows)
@@ -29,9 +27,7 @@ func TestBrowserConsoleNavigation(t *testing.T) {
 	desk.CheckFits()
 	desk.Screenshot("console-nav-settings-open")
 
-	phone := b.Page(t, e.srv.URL, browsertest.Phone)
-	signInPage(phone, demo.Admin)
-	phone.Go("/console/audit")
+	phone := e.pageAs(t, b, browsertest.Phone, demo.Admin, "/console/audit")
 	phone.Click(".nav-menu > summary")
 	phone.Click(".nav-menu .nav-group:nth-child(4) summary")
 	if !strings.Contains(phone.Text(".nav-menu .nav-group:nth-child(4) ul"), "Audit log") {
@@ -49,9 +45,7 @@ func TestBrowserServiceLevelsMatrix(t *testing.T) {
 	b := browsertest.Start(t)
 	e := newDemo(t, sqliteStore(t))
 	for _, size := range []browsertest.Size{browsertest.Desktop, browsertest.Phone} {
-		p := b.Page(t, e.srv.URL, size)
-		signInPage(p, demo.Admin)
-		p.Go("/console/service-levels")
+		p := e.pageAs(t, b, size, demo.Admin, "/console/service-levels")
 		p.CheckFits()
 		p.Screenshot("service-levels")
 		height := browsertest.Eval[int](p, `document.documentElement.scrollHeight`)
@@ -72,14 +66,10 @@ func TestBrowserAuditAndCaller(t *testing.T) {
 	e := newDemo(t, sqliteStore(t))
 	pin := e.actor(demo.Designated).User.PIN
 	for _, size := range []browsertest.Size{browsertest.Desktop, browsertest.Phone} {
-		admin := b.Page(t, e.srv.URL, size)
-		signInPage(admin, demo.Admin)
-		admin.Go("/console/audit?action=sign_in")
+		admin := e.pageAs(t, b, size, demo.Admin, "/console/audit?action=sign_in")
 		admin.CheckFits()
 		admin.Screenshot("audit-log")
-		agent := b.Page(t, e.srv.URL, size)
-		signInPage(agent, demo.Agent)
-		agent.Go("/console/caller")
+		agent := e.pageAs(t, b, size, demo.Agent, "/console/caller")
 		agent.Fill("#pin", pin)
 		agent.Submit("#verify")
 		if !agent.Has("#caller-cases a") {

@@ -18,10 +18,7 @@ func TestBrowserCustomerAcceptsSolution(t *testing.T) {
 	for _, size := range []browsertest.Size{browsertest.Phone, browsertest.Desktop} {
 		t.Run(size.Name, func(t *testing.T) {
 			e := newDemo(t, sqliteStore(t))
-			path := "/cases/" + number(e.world.Cases["abc-proposed"])
-			dana := b.Page(t, e.srv.URL, size)
-			signInPage(dana, demo.Designated)
-			dana.Go(path)
+			dana := e.pageAs(t, b, size, demo.Designated, "/cases/"+number(e.world.Cases["abc-proposed"]))
 			dana.CheckFits()
 			dana.Screenshot("case-solution-proposed")
 			if got := dana.Text("#next-step-title"); got != "Support proposed a solution" {
@@ -74,9 +71,7 @@ func TestBrowserCustomerCasePages(t *testing.T) {
 	b := browsertest.Start(t)
 	e := newDemo(t, sqliteStore(t))
 	for _, size := range []browsertest.Size{browsertest.Phone, browsertest.Desktop} {
-		sam := b.Page(t, e.srv.URL, size)
-		signInPage(sam, demo.Designated2)
-		sam.Go("/cases/" + number(e.world.Cases["abc-awaiting"]))
+		sam := e.pageAs(t, b, size, demo.Designated2, "/cases/"+number(e.world.Cases["abc-awaiting"]))
 		if !strings.Contains(sam.Text("#asked-for"), "report server log") {
 			t.Errorf("%s: the case awaiting information does not say what support asked for", size.Name)
 		}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseport/caseport/internal/browsertest"
 	"github.com/caseport/caseport/internal/clocktest"
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
@@ -226,6 +227,28 @@ func (e *env) signIn(email string) *client {
 		e.t.Fatalf("sign in as %s: status %d, want 303", email, res.StatusCode)
 	}
 	return c
+}
+
+// demoCase is the start of a test on one of the demo's cases: its ID (by
+// its key in the demo's world, "abc-investigation"), the path of its page,
+// and a client signed in as the demo user of email.
+func (e *env) demoCase(key, email string) (caseID int64, path string, c *client) {
+	e.t.Helper()
+	caseID = e.world.Cases[key]
+	if caseID == 0 {
+		e.t.Fatalf("the demo has no case %q", key)
+	}
+	return caseID, "/cases/" + number(caseID), e.signIn(email)
+}
+
+// pageAs is a browser page at size on e's server, signed in as email
+// through the sign-in form and gone to path.
+func (e *env) pageAs(t *testing.T, b *browsertest.Browser, size browsertest.Size, email, path string) *browsertest.Page {
+	t.Helper()
+	p := b.Page(t, e.srv.URL, size)
+	signInPage(p, email)
+	p.Go(path)
+	return p
 }
 
 // response is a finished HTTP exchange with its body read.

@@ -235,28 +235,30 @@ func (s *Server) saveSLATargets(r *http.Request, req support.Request) (string, s
 		ts = append(ts, t)
 	}
 	err = desk.RenameFields(s.sla.SetTargets(r.Context(), req, ts), names)
-	for field, m := range req.Problems {
-		if cell, ok := cells[field]; ok {
-			req.Problems[field] = webMessage("page.service_levels.cell_problem", "Cell", cell, "Problem", m)
-		}
-	}
+	// The form's problems (req.Problems: its text, what it cannot read)
+	// are joined with the service's answer after this returns (runForm),
+	// so both are named here, the same way.
+	nameCells(req.Problems, cells)
 	return "/console/service-levels#targets", l.T("notice.the_settings_are_saved"), namedCells(err, cells)
 }
 
-// namedCells says, in each problem of the matrix's check, which cell it
-// is about.
+// nameCells makes each problem of p that is about a cell of the matrix
+// say which cell, beside it and in the summary.
+func nameCells(p desk.Problems, cells map[string]string) {
+	for field, m := range p {
+		if cell, ok := cells[field]; ok {
+			p[field] = webMessage("page.service_levels.cell_problem", "Cell", cell, "Problem", m)
+		}
+	}
+}
+
+// namedCells is err with its problems named as nameCells names them.
 func namedCells(err error, cells map[string]string) error {
-	msgs := desk.FieldMessages(err)
-	if msgs == nil {
+	p := desk.Problems(desk.FieldMessages(err))
+	if p == nil {
 		return err
 	}
-	p := desk.Problems{}
-	for field, m := range msgs {
-		if cell, ok := cells[field]; ok {
-			m = webMessage("page.service_levels.cell_problem", "Cell", cell, "Problem", m)
-		}
-		p.Add(field, m)
-	}
+	nameCells(p, cells)
 	return p.Err()
 }
 

@@ -40,12 +40,48 @@ func (k NoticeKind) Valid() bool {
 // service-level warnings before the bell.
 func (k NoticeKind) EmailByDefault() bool { return true }
 
+// NoticeEvent is what happened that a notification tells of, as its
+// heading names it ("Assigned to you", "SLA breached"): each is of one
+// NoticeKind, the profile's choice of what is emailed.
+type NoticeEvent string
+
+// Notice events. EventSLA is a service-level notice stored before warnings
+// and breaches were told apart, which cannot say which it was.
+const (
+	EventAssigned       NoticeEvent = "assigned"
+	EventCustomerUpdate NoticeEvent = "customer_update"
+	EventEscalation     NoticeEvent = "escalation"
+	EventSLAWarning     NoticeEvent = "sla_warning"
+	EventSLABreached    NoticeEvent = "sla_breached"
+	EventSLA            NoticeEvent = "sla"
+)
+
+// NoticeEvents lists the events a notice is made of today.
+var NoticeEvents = []NoticeEvent{EventAssigned, EventCustomerUpdate, EventEscalation, EventSLAWarning, EventSLABreached}
+
+// MessageID is the catalogue ID of the event's name.
+func (e NoticeEvent) MessageID() string { return "label.notice_event." + string(e) }
+
+// Label is the event's name, a notification's heading.
+func (e NoticeEvent) Label() string { return label(e.MessageID(), string(e)) }
+
+// Kind is the kind of notification the event is, whose email the
+// profile chooses.
+func (e NoticeEvent) Kind() NoticeKind {
+	switch e {
+	case EventSLAWarning, EventSLABreached, EventSLA:
+		return NoticeSLA
+	}
+	return NoticeKind(e)
+}
+
 // Notice is one notification of the console, with the case and the person
 // it tells of.
 type Notice struct {
 	ID          int64
 	UserID      int64
 	Kind        NoticeKind
+	Event       NoticeEvent // what happened, of Kind
 	CaseID      int64
 	CaseSummary string
 	ActorID     int64

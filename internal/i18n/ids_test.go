@@ -152,6 +152,7 @@ var labelled = map[string]func(constant.Value) desk.Labelled{
 	"ClockKind":        named[desk.ClockKind],
 	"DeadlineState":    named[desk.DeadlineState],
 	"NoticeKind":       named[desk.NoticeKind],
+	"NoticeEvent":      named[desk.NoticeEvent],
 	"ContractState":    named[desk.ContractState],
 	"ContractStatus":   named[desk.ContractStatus],
 	"Deployment":       named[desk.Deployment],

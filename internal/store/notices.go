@@ -8,12 +8,13 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 )
 
-// AddNotice records a notification of the console for n.UserID.
+// AddNotice records a notification of the console for n.UserID. The
+// kind column holds the event (n.Event); its kind is read from it.
 func (tx *Tx) AddNotice(ctx context.Context, n *desk.Notice) error {
 	_, err := tx.q().exec(ctx, `INSERT INTO staff_notices (user_id, kind, case_id, actor_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		n.UserID, string(n.Kind), n.CaseID, id(n.ActorID), n.Detail, ts(n.CreatedAt))
+		n.UserID, string(n.Event), n.CaseID, id(n.ActorID), n.Detail, ts(n.CreatedAt))
 	if err != nil {
-		return fmt.Errorf("add %s notice: %w", n.Kind, err)
+		return fmt.Errorf("add %s notice: %w", n.Event, err)
 	}
 	return nil
 }
@@ -40,7 +41,8 @@ func (s *Store) Notices(ctx context.Context, userID int64, before int64, limit i
 			nullTime{&n.CreatedAt}, nullTime{&n.ReadAt}); err != nil {
 			return nil, fmt.Errorf("notices: %w", err)
 		}
-		n.Kind = desk.NoticeKind(kind)
+		n.Event = desk.NoticeEvent(kind)
+		n.Kind = n.Event.Kind()
 		out = append(out, n)
 	}
 	return out, rows.Err()

@@ -419,15 +419,15 @@ func (s *Cases) Search(ctx context.Context, r Request, text string) (*SearchResu
 	return out, nil
 }
 
-// notice tells u of an event on c in the console (the bell) and, as u
-// chose for the kind, by the email m: whoever may ViewNotices, never of
+// notice tells u of event on c in the console (the bell) and, as u
+// chose for the event's kind, by the email m: whoever may ViewNotices, never of
 // their own doing.
-func (s *core) notice(ctx context.Context, tx *store.Tx, r Request, u *desk.User, kind desk.NoticeKind, c *desk.Case, detail string, m *mail) error {
+func (s *core) notice(ctx context.Context, tx *store.Tx, r Request, u *desk.User, event desk.NoticeEvent, c *desk.Case, detail string, m *mail) error {
 	if u == nil || u.ID == r.actorID() || desk.Authorize(&desk.Actor{User: u}, desk.ViewNotices, desk.Target{}) != nil {
 		return nil
 	}
 	if err := tx.AddNotice(ctx, &desk.Notice{
-		UserID: u.ID, Kind: kind, CaseID: c.ID, ActorID: r.actorID(), Detail: detail, CreatedAt: s.now(),
+		UserID: u.ID, Kind: event.Kind(), Event: event, CaseID: c.ID, ActorID: r.actorID(), Detail: detail, CreatedAt: s.now(),
 	}); err != nil {
 		return err
 	}
@@ -435,7 +435,7 @@ func (s *core) notice(ctx context.Context, tx *store.Tx, r Request, u *desk.User
 		return nil
 	}
 	prefs, err := tx.NoticePrefs(ctx, u.ID)
-	if err != nil || !prefs.Email(kind) {
+	if err != nil || !prefs.Email(event.Kind()) {
 		return err
 	}
 	m.To = u
@@ -451,7 +451,7 @@ func (s *core) noticeAssigned(ctx context.Context, tx *store.Tx, r Request, c *d
 	if err != nil {
 		return err
 	}
-	return s.notice(ctx, tx, r, owner, desk.NoticeAssigned, c, "", &mail{
+	return s.notice(ctx, tx, r, owner, desk.EventAssigned, c, "", &mail{
 		Kind: "case_assigned", Case: c, Subject: desk.Msg("mail.case_assigned.subject", "Number", c.Number()),
 		Text: desk.Msg("mail.case_assigned.text", "Name", r.Actor.User.Name(), "Number", c.Number(), "Summary", c.Summary), Link: s.caseLink(c),
 	})
@@ -470,7 +470,7 @@ func (s *core) noticeCustomerUpdate(ctx context.Context, tx *store.Tx, r Request
 	if r.Actor != nil && r.Actor.User != nil {
 		name = r.Actor.User.Name()
 	}
-	return s.notice(ctx, tx, r, owner, desk.NoticeCustomerUpdate, c, "", &mail{
+	return s.notice(ctx, tx, r, owner, desk.EventCustomerUpdate, c, "", &mail{
 		Kind: "customer_update", Case: c, Subject: desk.Msg("mail.customer_update.subject", "Number", c.Number()),
 		Text: desk.Msg("mail.customer_update.text", "Name", name, "Number", c.Number(), "Summary", c.Summary, "Body", strings.TrimSpace(body)),
 		Link: s.caseLink(c),
@@ -492,7 +492,7 @@ func (s *core) noticeEscalation(ctx context.Context, tx *store.Tx, r Request, c 
 		staff = append(staff, *owner)
 	}
 	for i := range staff {
-		if err := s.notice(ctx, tx, r, &staff[i], desk.NoticeEscalation, c, reason.Label(), &mail{
+		if err := s.notice(ctx, tx, r, &staff[i], desk.EventEscalation, c, reason.Label(), &mail{
 			Kind: "escalation_requested", Case: c, Subject: desk.Msg("mail.escalation_requested.staff_subject", "Number", c.Number(), "Reason", reason),
 			Text: desk.Msg("mail.escalation_requested.staff_text", "Number", c.Number(), "Summary", c.Summary, "Details", details,
 				"Queue", s.baseURL+"/console/escalations"),

@@ -233,8 +233,19 @@ func TestNotices(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ns[0].Kind != desk.NoticeSLA || !strings.Contains(ns[0].Detail, "target due") || ns[0].ActorID != 0 {
+		if ns[0].Kind != desk.NoticeSLA || ns[0].Event != desk.EventSLAWarning || !strings.Contains(ns[0].Detail, "target due") || ns[0].ActorID != 0 {
 			t.Errorf("after the warning the owner's newest notice is %+v", ns[0])
+		}
+		if ns[1].Event != desk.EventCustomerUpdate || ns[len(ns)-1].Event != desk.EventAssigned {
+			t.Errorf("the owner's notices are of %v … %v", ns[1].Event, ns[len(ns)-1].Event)
+		}
+		// The response target missed (due 11:00): an SLA breached.
+		f.time.Set(monday.Add(2*time.Hour + time.Minute))
+		if _, err := f.worker().RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if ns, err = cases.Notices(ctx, owner, 0); err != nil || ns[0].Event != desk.EventSLABreached || ns[0].Kind != desk.NoticeSLA {
+			t.Fatalf("after the breach the owner's newest notice is %+v, %v", ns[0], err)
 		}
 		// An escalation: the owner and the escalation owners.
 		f.time.Set(monday.Add(26 * time.Hour)) // a day without an update
@@ -251,8 +262,8 @@ func TestNotices(t *testing.T) {
 			t.Errorf("the escalation owner's emails: %q", got)
 		}
 
-		if n, err := cases.UnreadNotices(ctx, owner); err != nil || n != 4 {
-			t.Errorf("unread = %d, %v; want 4", n, err)
+		if n, err := cases.UnreadNotices(ctx, owner); err != nil || n != 5 {
+			t.Errorf("unread = %d, %v; want 5", n, err)
 		}
 
 		// Read one, then all; another's is not found.
@@ -262,8 +273,8 @@ func TestNotices(t *testing.T) {
 		if err := cases.MarkNoticesRead(ctx, owner, ns[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := cases.UnreadNotices(ctx, owner); n != 3 {
-			t.Errorf("after reading one: %d unread, want 3", n)
+		if n, _ := cases.UnreadNotices(ctx, owner); n != 4 {
+			t.Errorf("after reading one: %d unread, want 4", n)
 		}
 		if err := cases.MarkNoticesRead(ctx, owner, 0); err != nil {
 			t.Fatal(err)

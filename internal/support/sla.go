@@ -393,7 +393,11 @@ func (s *core) runClockJob(ctx context.Context, j *desk.Job, breach bool) error 
 		if err != nil {
 			return err
 		}
-		return s.notice(ctx, tx, system, owner, desk.NoticeSLA, c, text, &mail{
+		event := desk.EventSLAWarning
+		if action == "sla_breached" {
+			event = desk.EventSLABreached
+		}
+		return s.notice(ctx, tx, system, owner, event, c, text, &mail{
 			Kind: action, Case: c, Subject: desk.Msg("mail.sla.subject", "Number", c.Number(), "Event", text),
 			Text: desk.Msg("mail.sla.text", "Event", text, "Number", c.Number(), "Summary", c.Summary), Link: s.caseLink(c),
 		})

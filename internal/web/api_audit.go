@@ -17,7 +17,7 @@ func (s *Server) apiAuditRoutes() []apiRoute {
 				{Name: "actor", Doc: "only lines of actors whose name or email holds this"},
 				{Name: "subject", Doc: "only lines whose subject holds this (a case number, an email, an Org ID)"},
 				{Name: "from", Doc: "only lines from this day on (YYYY-MM-DD, UTC)"},
-				{Name: "to", Doc: "only lines up to the end of this day (YYYY-MM-DD, UTC)"},
+				{Name: "to", Doc: "only lines up to the end of this day (YYYY-MM-DD, UTC), not before from: a range that ends before it starts is a 422 naming to"},
 				{Name: "before", Doc: "lines older than this id, for the next page", Integer: true},
 				{Name: "limit", Doc: "at most this many lines (100 by default, 500 at most)", Integer: true},
 			},
@@ -41,11 +41,9 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		return err
 	}
 	q := r.URL.Query()
-	f, errs := s.auditFilter(r, q)
-	for _, field := range []string{"from", "to"} {
-		if _, bad := errs[field]; bad {
-			return invalid(field, "page.audit.date_wanted")
-		}
+	f, err := auditFilter(q)
+	if err != nil { // a date that is not one, a range that ends before it starts
+		return err
 	}
 	f.Limit = int(atoi64(q.Get("limit")))
 	es, err := s.audit.Entries(r.Context(), request(r, a), f)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -56,8 +57,17 @@ func (s *Server) apiCaseRoutes() []apiRoute {
 			Body: apiCaseChange{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiUpdateCase), Fields: map[string]string{"owner": "owner_id", "contact": "contact_id"},
 		},
 		{
-			Method: "POST", Path: "/api/v1/cases/{number}/comments", Tag: "cases", Summary: "Add an update (customers) or a public reply or internal note (staff)",
-			Body: apiComment{}, Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: apiCaseWrite(s, s.apiComment),
+			Method: "POST", Path: "/api/v1/cases/{number}/comments", Tag: "cases",
+			Summary: "Add an update (customers) or a public reply or internal note (staff), as JSON or, with files, as multipart/form-data",
+			Body:    apiComment{}, Form: apiCommentForm{},
+			FormDoc: "With files: a multipart/form-data body of the fields body, internal and acknowledge " +
+				"(true or false) and one part named files per file, as the case page's comment form sends them. The files " +
+				"together weigh at most 32 MB (larger ones go through the tus uploads), any type (downloads are always " +
+				"application/octet-stream). A contact's files need the case's data-protection notice acknowledged: before " +
+				"(POST …/files/acknowledgement) or with acknowledge=true, which is recorded in the same transaction as the " +
+				"comment and its files. The policy answers before any file is read (403 for a contact who may not comment, " +
+				"404 for a case one may not see); on any refusal nothing is kept: no comment, no acknowledgement, no file.",
+			Answer: apiCaseDetail{}, Status: http.StatusOK, Handle: s.apiPostComment,
 		},
 		{
 			Method: "POST", Path: "/api/v1/cases/{number}/close", Tag: "cases", Summary: "Close a case as resolved or cancelled, with a closure comment",
@@ -454,6 +464,99 @@ func apiCaseWrite[T any](s *Server, apply func(r *http.Request, req support.Requ
 		}
 		return s.apiCaseAnswer(w, r, a, caseID, http.StatusOK)
 	}
+}
+
+// apiCommentForm is the comment with files, as a multipart/form-data
+// body (the OpenAPI document's; apiPostComment reads it).
+type apiCommentForm struct {
+	Body string `json:"body"`
+	// Internal makes a staff member's reply an internal note.
+	Internal bool `json:"internal,omitempty"`
+	// Acknowledge acknowledges the case's data-protection notice with
+	// the files, as the case page's checkbox does.
+	Acknowledge bool       `json:"acknowledge,omitempty"`
+	Files       []filePart `json:"files,omitempty"`
+}
+
+// apiPostComment adds a comment from a JSON body or, with files, from a
+// multipart form read the way the case page's comment form is
+// (commentForm): the policy first, so nobody who may not comment has a
+// body of files read; the files within maxReplyFiles; then the same
+// support.Posting as the page, which keeps the comment, the
+// acknowledgement and the files in one transaction or none of them.
+func (s *Server) apiPostComment(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return apiCaseWrite(s, s.apiComment)(w, r, a)
+	}
+	caseID, err := caseNumber(r)
+	if err != nil {
+		return err
+	}
+	if err := s.cases.Ask(r.Context(), request(r, a), caseID, desk.CommentCase); err != nil {
+		return err
+	}
+	if err := readAttachments(w, r); err != nil {
+		return err
+	}
+	defer removeAttachments(r)
+	if err := commentFormParts(r.MultipartForm); err != nil {
+		return err
+	}
+	err = runForm(r, a, func(req support.Request) error {
+		p := desk.Problems{}
+		internal, acknowledge := formBool(p, r.PostForm, "internal"), formBool(p, r.PostForm, "acknowledge")
+		files, err := attachments(r)
+		if err != nil {
+			return err
+		}
+		if len(p) > 0 {
+			return p.Err()
+		}
+		_, err = s.cases.Post(r.Context(), req, caseID, support.Posting{
+			Body: r.PostForm.Get("body"), Internal: internal, Files: files, Acknowledge: acknowledge,
+		})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.apiCaseAnswer(w, r, a, caseID, http.StatusOK)
+}
+
+// commentFormParts refuses a comment's multipart form with a part the
+// call does not take, as the JSON body refuses an unknown field: a
+// misspelt field is not silently dropped, nor a file sent under another
+// name.
+func commentFormParts(f *multipart.Form) error {
+	for name := range f.Value {
+		if name != "body" && name != "internal" && name != "acknowledge" {
+			return refuse(errBadRequest, "error.api.form_unknown_part", "Field", strconv.Quote(name))
+		}
+	}
+	for name := range f.File {
+		if name != "files" {
+			return refuse(errBadRequest, "error.api.form_unknown_part", "Field", strconv.Quote(name))
+		}
+	}
+	return nil
+}
+
+// formBool reads a yes-or-no field of a multipart form: true or false
+// (or on, as a browser's checkbox sends it); left out is false, anything
+// else a problem of the field.
+func formBool(p desk.Problems, form url.Values, field string) bool {
+	v := strings.TrimSpace(form.Get(field))
+	if v == "" {
+		return false
+	}
+	if v == "on" {
+		return true
+	}
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		p.Add(field, webMessage("error.api.form_boolean"))
+	}
+	return on
 }
 
 func (s *Server) apiComment(r *http.Request, req support.Request, caseID int64, in *apiComment) error {

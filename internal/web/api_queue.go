@@ -183,6 +183,8 @@ type apiNotices struct {
 type apiNotice struct {
 	ID        int64     `json:"id"`
 	Kind      string    `json:"kind"`
+	Event     string    `json:"event"`
+	EventName string    `json:"event_name"`
 	Case      string    `json:"case"`
 	Summary   string    `json:"summary"`
 	By        string    `json:"by,omitempty"`
@@ -207,9 +209,10 @@ func (s *Server) apiNotifications(w http.ResponseWriter, r *http.Request, a *des
 		return err
 	}
 	out := apiNotices{Unread: unread, Notices: make([]apiNotice, 0, len(notices))}
+	l := s.loc(r)
 	for _, n := range notices {
 		out.Notices = append(out.Notices, apiNotice{
-			ID: n.ID, Kind: string(n.Kind), Case: n.Number(), Summary: n.CaseSummary, By: n.ActorName, Detail: n.Detail,
+			ID: n.ID, Kind: string(n.Kind), Event: string(n.Event), EventName: l.Label(n.Event), Case: n.Number(), Summary: n.CaseSummary, By: n.ActorName, Detail: n.Detail,
 			CreatedAt: n.CreatedAt, Read: !n.Unread(),
 		})
 	}

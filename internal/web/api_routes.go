@@ -14,6 +14,10 @@ type apiRoute struct {
 	// BodyMedia its media type when it is not JSON.
 	Body      any
 	BodyMedia string
+	// Form is, for a call that also takes a multipart/form-data body
+	// (files), that body's type, FormDoc what it says.
+	Form    any
+	FormDoc string
 	// Fields names, for each problem field the use case reports under its
 	// form name, the body's own JSON field, so a problem names what the
 	// client sent ("sold_to" is "sold_to_org_id" in an access request).

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,8 +60,26 @@ func TestAuditLogFiltersAndExport(t *testing.T) {
 		if res := admin.get("/console/audit?from=yesterday"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="from-error"`) {
 			t.Errorf("a date that is not one: %d", res.StatusCode)
 		}
+		// A range that ends before it starts is told on its end date, in
+		// the error summary and beside the field, not as an empty log; the
+		// export and the API refuse it the same way.
+		reversed := "from=" + today + "&to=2000-01-01"
+		res := admin.get("/console/audit?" + reversed)
+		if links := errorSummary(t, "a reversed range", res); !slices.Equal(links, []string{"to"}) {
+			t.Errorf("a reversed range: the summary points at %v, want the end date", links)
+		}
+		wantProblems(t, "a reversed range", res, "The end date is before the start date ("+today+")", `value="2000-01-01"`)
+		if strings.Contains(res.Body, "Nothing in the audit log") {
+			t.Error("a reversed range says the log is empty")
+		}
+		if res := admin.get("/console/audit.csv?" + reversed); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="to-error"`) {
+			t.Errorf("the export of a reversed range: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		if res := admin.get("/console/audit?from=" + today + "&to=" + today); res.StatusCode != http.StatusOK {
+			t.Errorf("a range of one day: %d", res.StatusCode)
+		}
 
-		res := admin.get("/console/audit.csv?actor=hyperlink")
+		res = admin.get("/console/audit.csv?actor=hyperlink")
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
 			t.Fatalf("export: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"))
 		}
@@ -94,5 +113,9 @@ func TestAuditLogFiltersAndExport(t *testing.T) {
 			}
 		}
 		wantProblem(t, api.apiCall("GET", "/api/v1/audit?to=soon", nil), http.StatusUnprocessableEntity)
+		doc := wantProblem(t, api.apiCall("GET", "/api/v1/audit?"+reversed, nil), http.StatusUnprocessableEntity)
+		if len(doc.Errors) != 1 || doc.Errors[0].Field != "to" || !strings.Contains(doc.Errors[0].Message, "before the start date ("+today+")") {
+			t.Errorf("the API's reversed range: %+v", doc)
+		}
 	})
 }

@@ -112,14 +112,17 @@ func auditSubjectLink(e desk.AuditEntry) string {
 	return "/console/audit?" + url.Values{"subject": {e.Subject}}.Encode()
 }
 
-// auditFilter reads the log's filters from a query: a date that is not
-// one is told on its field.
-func (s *Server) auditFilter(r *http.Request, q url.Values) (desk.AuditFilter, map[string]string) {
+// auditFilter reads the log's filters from a query. A date that is not
+// one is told on its field, and so is a range that ends before it starts
+// (on its end date, naming the start), rather than a log that finds
+// nothing; the error is a validation error (desk.Problems) for the page's
+// error summary and the API's problem details alike.
+func auditFilter(q url.Values) (desk.AuditFilter, error) {
 	f := desk.AuditFilter{
 		Action: strings.TrimSpace(q.Get("action")), Before: atoi64(q.Get("before")),
 		Actor: q.Get("actor"), Subject: q.Get("subject"),
 	}
-	errs := map[string]string{}
+	p := desk.Problems{}
 	day := func(field string) time.Time {
 		v := strings.TrimSpace(q.Get(field))
 		if v == "" {
@@ -127,23 +130,24 @@ func (s *Server) auditFilter(r *http.Request, q url.Values) (desk.AuditFilter, m
 		}
 		d, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			errs[field] = s.loc(r).T("page.audit.date_wanted")
+			p.Add(field, webMessage("page.audit.date_wanted"))
 		}
 		return d
 	}
 	f.From = day("from")
 	if to := day("to"); !to.IsZero() {
+		if !f.From.IsZero() && to.Before(f.From) {
+			p.Add("to", webMessage("page.audit.to_before_from", "From", f.From.Format(time.DateOnly)))
+		}
 		f.To = to.AddDate(0, 0, 1) // the whole of the last day
 	}
-	if len(errs) > 0 {
-		return f, errs
-	}
-	return f, nil
+	return f, p.Err()
 }
 
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	q := r.URL.Query()
-	f, errs := s.auditFilter(r, q)
+	f, err := auditFilter(q)
+	errs := s.fieldMessages(r, err)
 	status := http.StatusOK
 	if errs != nil {
 		status = http.StatusUnprocessableEntity
@@ -189,8 +193,8 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	if err := desk.Authorize(a, desk.ViewAudit, desk.Target{}); err != nil { // the policy before the query
 		return err
 	}
-	f, errs := s.auditFilter(r, r.URL.Query())
-	if errs != nil {
+	f, err := auditFilter(r.URL.Query())
+	if err != nil {
 		return s.auditLog(w, r, a)
 	}
 	req := request(r, a)
@@ -211,7 +215,7 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 		l.T("page.console-audit.address")); err != nil {
 		return err
 	}
-	err := s.audit.EachEntry(r.Context(), req, f, func(e desk.AuditEntry) error {
+	err = s.audit.EachEntry(r.Context(), req, f, func(e desk.AuditEntry) error {
 		line := auditLines(l, []desk.AuditEntry{e})[0]
 		who := line.Actor
 		if line.Via != "" {

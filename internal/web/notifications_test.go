@@ -41,6 +41,14 @@ func TestNotificationsBell(t *testing.T) {
 		if n := strings.Count(list.Body, `class="notice-item notice-unread"`); n != 2 {
 			t.Errorf("the list shows %d unread notifications, want 2", n)
 		}
+		// Each notification is headed by what happened, not by the
+		// profile's choice of email.
+		if n := strings.Count(list.Body, `<strong data-event="assigned">Assigned to you</strong>`); n != 2 {
+			t.Errorf("the list heads %d notifications Assigned to you, want 2", n)
+		}
+		if strings.Contains(list.Body, desk.NoticeAssigned.Label()) {
+			t.Errorf("the list heads a notification with the profile's %q", desk.NoticeAssigned.Label())
+		}
 		ids := regexp.MustCompile(`action="/console/notifications/(\d+)/read"><input type="hidden" name="open" value="` + c2.Number() + `"`).FindStringSubmatch(list.Body)
 		if ids == nil {
 			t.Fatal("no notification opens case " + c2.Number())
@@ -60,6 +68,27 @@ func TestNotificationsBell(t *testing.T) {
 		}
 		if res := lead.post("/console/notifications/"+ids[1]+"/read", nil); res.StatusCode != http.StatusNotFound {
 			t.Errorf("another's notification read = %d, want 404", res.StatusCode)
+		}
+
+		// The customer writes on a case the agent owns: a Customer update,
+		// in the list and in the API.
+		if res := customer.post("/cases/"+c1.Number()+"/comments", url.Values{"body": {"Still failing."}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("customer comment = %d", res.StatusCode)
+		}
+		if body := agent.get("/console/notifications").Body; !strings.Contains(body, `<strong data-event="customer_update">Customer update</strong>`) || strings.Contains(body, desk.NoticeCustomerUpdate.Label()) {
+			t.Error("the customer's update is not headed Customer update")
+		}
+		type apiNotice struct {
+			Kind      string `json:"kind"`
+			Event     string `json:"event"`
+			EventName string `json:"event_name"`
+		}
+		api := decode[struct {
+			Notices []apiNotice `json:"notices"`
+		}](t, e.apiClient(e.login(agentUser)).apiCall("GET", "/api/v1/notifications", nil))
+		if len(api.Notices) != 3 || api.Notices[0].Event != "customer_update" || api.Notices[0].EventName != "Customer update" || api.Notices[0].Kind != "customer_update" ||
+			api.Notices[2].EventName != "Assigned to you" {
+			t.Errorf("the API's notifications: %+v", api.Notices)
 		}
 
 		// The profile: every kind ticked by default; untick one.

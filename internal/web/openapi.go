@@ -40,8 +40,9 @@ type oaParam struct {
 }
 
 type oaBody struct {
-	Required bool                   `json:"required"`
-	Content  map[string]oaMediaType `json:"content"`
+	Description string                 `json:"description,omitempty"`
+	Required    bool                   `json:"required"`
+	Content     map[string]oaMediaType `json:"content"`
 }
 
 type oaMediaType struct {
@@ -119,6 +120,10 @@ func (s *Server) openAPI() *openAPIDoc {
 			op.RequestBody = &oaBody{Required: true, Content: map[string]oaMediaType{
 				media: {Schema: schemaOf(reflect.TypeOf(rt.Body), schemas)},
 			}}
+			if rt.Form != nil {
+				op.RequestBody.Description = rt.FormDoc
+				op.RequestBody.Content["multipart/form-data"] = oaMediaType{Schema: schemaOf(reflect.TypeOf(rt.Form), schemas)}
+			}
 		}
 		ok := oaResponse{Description: http.StatusText(rt.Status)}
 		if rt.Answer != nil {
@@ -130,7 +135,7 @@ func (s *Server) openAPI() *openAPIDoc {
 		}
 		op.Responses[itoaStatus(rt.Status)] = ok
 		op.Responses["default"] = oaResponse{
-			Description: "An error: 400 unreadable body (not JSON, not UTF-8), 401 no or bad token, 403 not allowed, 404 not found (also for what you may not see), 409 conflict, 413 body over its limit (1 MB of JSON, 32 MB of CSV), 422 invalid fields (also text with control characters or over its field's length), 429 throttled, 503 the store is unavailable (try again after Retry-After seconds)",
+			Description: "An error: 400 unreadable body (not JSON, not UTF-8), 401 no or bad token, 403 not allowed, 404 not found (also for what you may not see), 409 conflict, 413 body over its limit (1 MB of JSON, 32 MB of CSV or of a comment's files), 422 invalid fields (also text with control characters or over its field's length), 429 throttled, 503 the store is unavailable (try again after Retry-After seconds)",
 			Content:     map[string]oaMediaType{"application/problem+json": {Schema: oaSchema{"$ref": "#/components/schemas/Problem"}}},
 		}
 		item := doc.Paths[rt.Path]
@@ -158,6 +163,12 @@ func operationID(rt apiRoute) string {
 
 var timeType = reflect.TypeFor[time.Time]()
 
+// filePart is a file of a multipart/form-data body, in the document:
+// its bytes as they are.
+type filePart struct{}
+
+var filePartType = reflect.TypeFor[filePart]()
+
 // schemaOf returns the schema of t. Named structs go into schemas once,
 // under their name without the api prefix, and are referred to.
 func schemaOf(t reflect.Type, schemas map[string]oaSchema) oaSchema {
@@ -167,6 +178,8 @@ func schemaOf(t reflect.Type, schemas map[string]oaSchema) oaSchema {
 	switch {
 	case t == timeType:
 		return oaSchema{"type": "string", "format": "date-time"}
+	case t == filePartType:
+		return oaSchema{"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
 	case t.Kind() == reflect.Struct:
 		name := strings.TrimPrefix(t.Name(), "api")
 		if name == "" {

@@ -76,6 +76,7 @@ func TestBrowserAgentWorksACaseByKeyboard(t *testing.T) {
 				}
 			}
 			p.CheckFits()
+			checkControlsWhole(t, p, "the agent's case page")
 			p.Screenshot("agent-case-demo")
 
 			// j and k walk the view the case was opened from.

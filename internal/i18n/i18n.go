@@ -211,6 +211,20 @@ func (l *Localizer) Label(v desk.Labelled) string {
 	return l.render(id, nil, nil)
 }
 
+// Choice is an enum value's label as one choice of a select whose
+// groups name its kind: the catalogue's "choice." message of the value
+// where a select would cut the whole label (Info Required From Customer
+// under Awaiting Information), else its label.
+func (l *Localizer) Choice(v desk.Labelled) string {
+	if v == nil {
+		return ""
+	}
+	if id := "choice." + strings.TrimPrefix(v.MessageID(), "label."); l.cat.Has(id) {
+		return l.render(id, nil, nil)
+	}
+	return l.Label(v)
+}
+
 // Message renders a message the domain made (the zero Message is
 // nothing to show).
 func (l *Localizer) Message(m desk.Message) string {

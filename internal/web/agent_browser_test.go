@@ -76,7 +76,12 @@ func TestBrowserAgentWorksACaseByKeyboard(t *testing.T) {
 				}
 			}
 			p.CheckFits()
+			checkControlsWhole(t, p, "the agent's case page")
 			p.Screenshot("agent-case-demo")
+			// The longest status shows whole: Info Required From Customer
+			// under Awaiting Information.
+			p.Go("/cases/" + number(e.world.Cases["abc-awaiting"]))
+			checkControlsWhole(t, p, "the agent's page of a case awaiting information from the customer")
 
 			// j and k walk the view the case was opened from.
 			p.Go("/console")

@@ -284,3 +284,48 @@ func TestBrowserTabStripsShowTheyScroll(t *testing.T) {
 		}
 	})
 }
+
+// cutControlsScript lists the visible controls whose text the page cuts:
+// a select narrower than it would be showing only its chosen option, a
+// number field narrower than its number, an empty field narrower than its
+// placeholder.
+const cutControlsScript = `(() => {
+  const out = [];
+  const name = el => el.id ? "#" + el.id : el.name || el.tagName.toLowerCase();
+  for (const el of document.querySelectorAll("select:not([multiple])")) {
+    const o = el.options[el.selectedIndex];
+    if (!o || !el.checkVisibility()) continue;
+    const probe = el.cloneNode(false);
+    probe.removeAttribute("id");
+    probe.append(new Option(o.text));
+    probe.style.cssText = "position:absolute;visibility:hidden;width:auto;min-width:0;max-width:none;flex:none";
+    el.parentNode.append(probe);
+    const need = probe.getBoundingClientRect().width;
+    probe.remove();
+    const has = el.getBoundingClientRect().width;
+    if (need > has + 0.5) out.push(name(el) + " shows " + JSON.stringify(o.text) + " in " + Math.round(has) + " px of the " + Math.round(need) + " it needs");
+  }
+  // A number field shows its number; an empty field, its placeholder
+  // (set as its value for the measure: a search field keeps the room of
+  // its clear button either way).
+  for (const el of document.querySelectorAll('input:not([type]), input[type="text"], input[type="search"], input[type="email"]')) {
+    const numeric = el.inputMode === "numeric";
+    const text = numeric && el.value ? el.value : el.value ? "" : el.placeholder;
+    if (!text || !el.checkVisibility()) continue;
+    const was = el.value;
+    el.value = text;
+    const need = el.scrollWidth, has = el.clientWidth;
+    el.value = was;
+    if (need > has) out.push(name(el) + " shows " + JSON.stringify(text) + " in " + has + " px of the " + need + " it needs");
+  }
+  return out;
+})()`
+
+// checkControlsWhole fails the test for each control on p's page that
+// cuts its text (cutControlsScript).
+func checkControlsWhole(t *testing.T, p *browsertest.Page, page string) {
+	t.Helper()
+	for _, cut := range browsertest.Eval[[]string](p, cutControlsScript) {
+		t.Errorf("%s at %s: %s", page, p.Size().Name, cut)
+	}
+}

@@ -39,7 +39,8 @@ func TestBrowserConsoleNavigation(t *testing.T) {
 
 // TestBrowserServiceLevelsMatrix: the service levels are one form of
 // blocks, far shorter than a row per target was (10,420 px), at 1280 px
-// and on a phone, where nothing is wider than the screen.
+// and on a phone, where nothing is wider than the screen, every unit shows
+// its words and an amount of five digits shows whole.
 func TestBrowserServiceLevelsMatrix(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Start(t)
@@ -47,9 +48,17 @@ func TestBrowserServiceLevelsMatrix(t *testing.T) {
 	for _, size := range []browsertest.Size{browsertest.Desktop, browsertest.Phone} {
 		p := e.pageAs(t, b, size, demo.Admin, "/console/service-levels")
 		p.CheckFits()
+		checkControlsWhole(t, p, "the service levels")
 		p.Screenshot("service-levels")
+		// The widest amounts a target takes, typed in every cell.
+		browsertest.Eval[bool](p, `(() => { for (const el of document.querySelectorAll(".sla-cell input")) el.value = "99999"; return true; })()`)
+		p.CheckFits()
+		checkControlsWhole(t, p, "the service levels with five-digit amounts")
+		// On a phone a clock takes a line of its own, so that its unit
+		// shows its words: taller than two clocks a line, still far
+		// shorter than a row per target.
 		height := browsertest.Eval[int](p, `document.documentElement.scrollHeight`)
-		if limit := map[string]int{"desktop": 3000, "phone": 5000}[size.Name]; height > limit {
+		if limit := map[string]int{"desktop": 3000, "phone": 6000}[size.Name]; height > limit {
 			t.Errorf("the service levels page is %d px tall at %s, want at most %d", height, size.Name, limit)
 		}
 		if n := p.Count(`#targets-form button[type="submit"]`); n != 1 {

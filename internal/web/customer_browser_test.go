@@ -27,25 +27,35 @@ func TestBrowserCustomerAcceptsSolution(t *testing.T) {
 			if !strings.Contains(dana.Text("#asked-for"), "Allow desktop apps to access your microphone") {
 				t.Error("the next step does not quote the proposed solution")
 			}
-			// The next step comes first, then the conversation, before the
-			// case's details (beside it on a desktop, below on a phone).
+			// The next step comes first, then the conversation, then the
+			// form that adds to it, before the case's details (beside them
+			// on a desktop, below on a phone).
 			order := browsertest.Eval[bool](dana, `(() => {
 				const y = s => document.querySelector(s).getBoundingClientRect().top;
-				return y('#next-step') < y('#comment-form') && y('#comment-form') < y('#case-feed-card') &&
-					(innerWidth >= 768 || y('#case-feed-card') < y('.case-details'));
+				return y('#next-step') < y('#case-feed-card') && y('#case-feed-card') < y('#comment-form') &&
+					(innerWidth >= 768 || y('#comment-form') < y('.case-details'));
 			})()`)
 			if !order {
 				t.Error("on this screen the next step and the conversation do not come first")
 			}
+			// The two answers are a pair: Accept (primary) and "This
+			// didn't solve it" (secondary) with its required comment, side
+			// by side on a desktop, Accept first on a phone.
+			pair := browsertest.Eval[string](dana, `(() => {
+				const a = document.querySelector('#accept-form').getBoundingClientRect();
+				const r = document.querySelector('#reject-form').getBoundingClientRect();
+				if (!document.querySelector('#accept-solution').classList.contains('btn-primary')) return "Accept is not the primary button";
+				if (!document.querySelector('#reject-solution').classList.contains('btn-secondary')) return "the reject is not a secondary button";
+				if (!document.querySelector('#reject-body').required || !document.querySelector('#reject-body').checkVisibility()) return "the reject's comment is not shown as required";
+				if (innerWidth >= 768) return Math.abs(a.top - r.top) < 1 && Math.abs(a.height - r.height) < 1 && a.right <= r.left ? "" : "the answers are not side by side";
+				return a.bottom <= r.top && Math.abs(a.left - r.left) < 1 ? "" : "Accept is not above the reject";
+			})()`)
+			if pair != "" {
+				t.Errorf("the proposed solution's answers: %s", pair)
+			}
 			if dana.Has("#escalate-form") && browsertest.Eval[bool](dana, `document.querySelector('#escalate-form').checkVisibility()`) {
 				t.Error("the Escalate form is open before the customer asked for it")
 			}
-			// "This didn't solve it" opens its form without leaving the page.
-			dana.Click("#reject-toggle")
-			if !browsertest.Eval[bool](dana, `document.querySelector('#reject-body').checkVisibility()`) {
-				t.Error("This didn't solve it does not show its form")
-			}
-			dana.Screenshot("case-did-not-solve-open")
 			dana.Fill("#accept-comment", "That setting fixed it on every machine.")
 			dana.Submit("#accept-solution")
 			if got := dana.Text("#case-status"); got != "Closed - Resolved" {

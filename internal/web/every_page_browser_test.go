@@ -65,6 +65,7 @@ func TestBrowserEveryPage(t *testing.T) {
 			}
 			p.CheckFits()
 			p.CheckWordsWhole()
+			checkControlsWhole(t, p, path+" as "+who)
 			p.Screenshot(name)
 		}
 		p.Resize(browsertest.Desktop)

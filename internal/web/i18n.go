@@ -40,6 +40,9 @@ func textFuncs(l *i18n.Localizer) template.FuncMap {
 		"forms": func(id string, kv ...any) map[string]string { return l.Forms(id, kv...) },
 		// label is an enum value's label: {{label .Status}}.
 		"label": func(v desk.Labelled) string { return l.Label(v) },
+		// choice is an enum value's label as a choice under a group that
+		// names its kind: {{choice .}} of a sub-status under its status.
+		"choice": func(v desk.Labelled) string { return l.Choice(v) },
 		// msg renders a message a use case gave: {{msg .Warning}} (a
 		// desk.Message or a pointer to one; nil shows nothing).
 		"msg": func(v any) string {

@@ -30,6 +30,7 @@ func TestBrowserQueue(t *testing.T) {
 					}
 				}
 				agent.CheckFits()
+				checkControlsWhole(t, agent, "the queue")
 				agent.Screenshot("queue")
 				agent.Go("/console/search?q=contoso")
 				agent.CheckFits()

@@ -70,8 +70,9 @@ type World struct {
 	Products  map[string]int64   // by name
 	Comps     map[string][]int64 // component IDs by product name
 	// Cases by a short key: abc-new, abc-investigation, abc-awaiting,
-	// abc-proposed, abc-resolved, abc-cancelled-old, contoso-open,
-	// contoso-proposed, contoso-third-party, fabrikam-closed.
+	// abc-proposed, abc-resolved, abc-cancelled-old, abc-escalated (its
+	// escalation accepted), contoso-open, contoso-proposed,
+	// contoso-third-party, fabrikam-closed.
 	Cases map[string]int64
 }
 
@@ -297,6 +298,11 @@ type demoCase struct {
 	ageDays   int
 	closedAgo int // days since closure, for closed cases
 	feed      []demoEntry
+	// closing is a closed case's closure comment, written with the
+	// closure at closed_at (as closing a case writes it).
+	closing *demoEntry
+	// owner is the staff member working the case; empty for the agent.
+	owner string
 }
 
 type demoEntry struct {
@@ -311,7 +317,7 @@ func (l *loader) cases() {
 		{
 			"abc-new", w.ABCCombo(), Designated, "SIP Server", 0, "Calls drop after 30 seconds on SIP trunk 4",
 			"Since this morning every inbound call on trunk 4 drops after about 30 seconds. Other trunks are fine. We restarted the SIP Server process without change.",
-			desk.PriorityHigh, desk.StatusOpen, desk.SubNew, 0, 0, nil,
+			desk.PriorityHigh, desk.StatusOpen, desk.SubNew, 0, 0, nil, nil, "",
 		},
 		{
 			"abc-investigation", w.ABCCombo(), Designated, "Routing Server", 1, "Skill-based routing ignores agent proficiency",
@@ -321,7 +327,7 @@ func (l *loader) cases() {
 				{desk.EntryReply, Agent, "Thank you, we are looking at the strategy you attached. Could you tell us the exact version of Routing Server?"},
 				{desk.EntryComment, Designated, "It is 8.5.102.04 on both nodes."},
 				{desk.EntryNote, Agent, "Looks like the proficiency sort regression fixed in 8.5.103. Checking with engineering."},
-			},
+			}, nil, "",
 		},
 		{
 			"abc-awaiting", w.ABCCombo(), Designated2, "Reporting", 1, "Historical report for October is empty",
@@ -329,7 +335,7 @@ func (l *loader) cases() {
 			desk.PriorityLow, desk.StatusAwaitingInformation, desk.SubInfoFromCustomer, 6, 0,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "Please send us the report server log from the night of November 1st."},
-			},
+			}, nil, "",
 		},
 		{
 			"abc-proposed", w.ABCCombo(), Designated, "Agent Desktop", 1, "Softphone shows no audio devices after upgrade",
@@ -337,7 +343,7 @@ func (l *loader) cases() {
 			desk.PriorityMedium, desk.StatusSolutionProposed, desk.SubReplied, 9, 0,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "This is a known issue with the new audio driver permissions. Set 'Allow desktop apps to access your microphone' in Windows privacy settings; the article explains the group policy for all machines."},
-			},
+			}, nil, "",
 		},
 		{
 			"abc-resolved", w.ABCCombo(), Designated, "ACD Server", 2, "Configuration changes take minutes to apply",
@@ -345,16 +351,14 @@ func (l *loader) cases() {
 			desk.PriorityLow, desk.StatusClosed, desk.SubResolved, 20, 10,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "The notification channel was disabled by a firewall rule; enable port 2020 between the servers."},
-				{desk.EntryComment, Designated, "Closure comment: That fixed it, thank you."},
 			},
+			&demoEntry{desk.EntryComment, Designated, "That fixed it, thank you."}, "",
 		},
 		{
 			"abc-cancelled-old", w.ABCCombo(), Designated2, "IVR", 0, "Voice application prompt plays twice",
 			"The welcome prompt plays twice on the main number.",
 			desk.PriorityLow, desk.StatusClosed, desk.SubCancelled, 70, 45,
-			[]demoEntry{
-				{desk.EntryComment, Designated2, "Closure comment: Our own script error, sorry."},
-			},
+			nil, &demoEntry{desk.EntryComment, Designated2, "Our own script error, sorry."}, "",
 		},
 		{
 			"contoso-open", w.ContosoCombo(), Partner, "ACD Server", 1, "Agents stuck in Not Ready after logout",
@@ -362,7 +366,7 @@ func (l *loader) cases() {
 			desk.PriorityHigh, desk.StatusOpen, desk.SubInvestigation, 2, 0,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "We reproduced this in the lab and are preparing a fix."},
-			},
+			}, nil, "",
 		},
 		{
 			"contoso-proposed", w.ContosoCombo(), Partner2, "Reporting", 0, "Dashboard tiles refresh slowly",
@@ -370,7 +374,7 @@ func (l *loader) cases() {
 			desk.PriorityLow, desk.StatusSolutionProposed, desk.SubFixedSoftware, 12, 0,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "Fixed in Reporting 9.0.1, available in Software Downloads."},
-			},
+			}, nil, "",
 		},
 		{
 			"contoso-third-party", w.ContosoCombo(), Partner, "SIP Server", 2, "Media gateway rejects G.722",
@@ -378,12 +382,27 @@ func (l *loader) cases() {
 			desk.PriorityMedium, desk.StatusAwaitingInformation, desk.SubThirdPartyPending, 15, 0,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "We asked the gateway vendor to confirm their codec support."},
-			},
+			}, nil, "",
 		},
 		{
 			"fabrikam-closed", w.FabrikamCombo(), Partner, "IVR", 1, "Speech recognition misses account numbers",
 			"Account numbers spoken digit by digit are recognised wrongly about one time in five.",
-			desk.PriorityMedium, desk.StatusClosed, desk.SubResolved, 120, 90, nil,
+			desk.PriorityMedium, desk.StatusClosed, desk.SubResolved, 120, 90,
+			[]demoEntry{
+				{desk.EntryReply, Agent, "Please install IVR 8.1.4: its digit grammar no longer merges repeated digits. Tell us whether the account numbers are recognised after the upgrade."},
+				{desk.EntryComment, Partner, "Fabrikam installed 8.1.4 last night; no misrecognised account number since."},
+			},
+			&demoEntry{desk.EntryReply, Agent, "Resolved by IVR 8.1.4, as Fabrikam confirmed."}, "",
+		},
+		{
+			"abc-escalated", w.ABCCombo(), Designated, "Agent Desktop", 1, "Softphone logs agents out every 20 minutes",
+			"Since Monday's certificate renewal, every agent at the Denver site is logged out of the softphone about every 20 minutes and loses the call in progress. About 120 agents are affected on every shift. Logs of two desktops attached.",
+			desk.PriorityHigh, desk.StatusOpen, desk.SubEngineeringRequest, 4, 0,
+			[]demoEntry{
+				{desk.EntryReply, Admin, "Thank you for the logs. The session renewals fail with a certificate chain error. Could you confirm that the new intermediate certificate is installed on both desktop gateways?"},
+				{desk.EntryComment, Designated, "Yes, on both gateways. The logouts go on; supervisors log agents back in by hand after every drop."},
+				{desk.EntryNote, Admin, "Reproduced in the lab with the renewed certificate: the token refresh ignores the new intermediate. Engaged engineering (ENG-4821)."},
+			}, nil, Admin,
 		},
 	}
 	for _, dc := range list {
@@ -404,6 +423,7 @@ func (l *loader) cases() {
 		"contoso-third-party": {desk.ClockRCA, -20 * time.Minute},
 		"abc-awaiting":        {desk.ClockRCA, 0}, // paused: it waits on the customer
 		"abc-proposed":        {desk.ClockRCA, 0},
+		"abc-escalated":       {desk.ClockRCA, 2 * 24 * time.Hour},
 	} {
 		if l.err != nil {
 			return
@@ -426,6 +446,33 @@ func (l *loader) cases() {
 			l.check(support.DemoFollowUp(l.ctx, l.tx, c, l.now))
 		}
 	}
+	l.escalation()
+}
+
+// escalation escalates the case whose business impact grew, through the
+// escalation use case at the times it happened, so the queue's Escalated
+// view, the escalation owners' queue and the case's Escalation Feed show
+// a real one: the Designated Contact asked yesterday, the escalation owner
+// accepted it with next steps, and the customer added to its feed since.
+func (l *loader) escalation() {
+	if l.err != nil {
+		return
+	}
+	caseID := l.w.Cases["abc-escalated"]
+	escID, err := support.DemoEscalate(l.ctx, l.tx, l.w.Users[Designated], caseID, desk.ReasonBusinessImpact,
+		"About 120 agents at the Denver site lose the call in progress every 20 minutes, on every shift, and supervisors "+
+			"log them back in by hand. We need a workaround or a date for the fix this week.", l.now.Add(-26*time.Hour))
+	l.check(err)
+	if l.err != nil {
+		return
+	}
+	l.check(support.DemoWorkEscalation(l.ctx, l.tx, l.w.Users[EscalationOwner], escID, support.StepAccept,
+		"Engineering reproduced the fault (ENG-4821) and builds a workaround release, due in two days. "+
+			"Ada Admin updates the case every morning until it is installed.", l.now.Add(-22*time.Hour)))
+	if l.err == nil {
+		l.check(support.DemoWorkEscalation(l.ctx, l.tx, l.w.Users[Designated], escID, support.StepNote,
+			"Our Denver site manager joins the morning updates from tomorrow.", l.now.Add(-3*time.Hour)))
+	}
 }
 
 func (l *loader) addCase(dc demoCase) {
@@ -437,8 +484,15 @@ func (l *loader) addCase(dc demoCase) {
 		Summary: dc.summary, Description: dc.desc, Priority: dc.priority, Status: dc.status, SubStatus: dc.sub,
 		Stage: desk.StageProduction, AgentsAffected: 25, CreatedAt: created, UpdatedAt: created,
 	}
+	owner := w.Users[Agent]
+	if dc.owner != "" {
+		owner = w.Users[dc.owner]
+	}
 	if dc.status != desk.StatusOpen || dc.sub != desk.SubNew {
-		c.OwnerID = w.Users[Agent]
+		c.OwnerID = owner
+	}
+	if dc.status == desk.StatusClosed {
+		c.ClosedAt = l.now.AddDate(0, 0, -dc.closedAgo)
 	}
 	caseID, err := l.tx.CreateCase(l.ctx, c)
 	l.check(err)
@@ -447,33 +501,41 @@ func (l *loader) addCase(dc demoCase) {
 	}
 	c.ID = caseID
 	w.Cases[dc.key] = caseID
+	// The story: the case opens when it is created, each entry follows
+	// the one before by step, and a closed case's closure comment and its
+	// status change are written when it closed, as closing writes them.
 	at := created
 	step := 3 * time.Hour
 	if dc.ageDays == 0 {
 		step = 10 * time.Minute // a case from today: its story fits in the last hour
 	}
 	var responded time.Time // the first public reply, which meets the response clock
-	add := func(kind desk.EntryKind, author int64, body string) {
-		at = at.Add(step)
+	add := func(at time.Time, kind desk.EntryKind, author int64, body string) {
 		_, err := l.tx.AddEntry(l.ctx, &desk.Entry{CaseID: caseID, Kind: kind, AuthorID: author, Body: body, CreatedAt: at})
 		l.check(err)
 		if kind == desk.EntryReply && responded.IsZero() {
 			responded = at
 		}
 	}
-	add(desk.EntryEvent, c.ContactID, "Case opened on the portal.")
+	add(at, desk.EntryEvent, c.ContactID, "Case opened on the portal.")
 	for _, e := range dc.feed {
-		add(e.kind, w.Users[e.author], e.body)
+		at = at.Add(step)
+		add(at, e.kind, w.Users[e.author], e.body)
 	}
-	if dc.status != desk.StatusOpen || dc.sub != desk.SubNew {
-		add(desk.EntryEvent, w.Users[Agent], fmt.Sprintf("Status changed to %s - %s.", dc.status.Label(), dc.sub.Label()))
+	changedBy := owner
+	switch {
+	case dc.status == desk.StatusClosed:
+		at = c.ClosedAt
+		if dc.closing != nil {
+			changedBy, c.CloseComment = w.Users[dc.closing.author], dc.closing.body
+			add(at, dc.closing.kind, changedBy, "Closure comment: "+dc.closing.body) //i18n:stored
+		}
+		add(at, desk.EntryEvent, changedBy, fmt.Sprintf("Status changed to %s - %s.", dc.status.Label(), dc.sub.Label()))
+	case dc.sub != desk.SubNew:
+		at = at.Add(step)
+		add(at, desk.EntryEvent, changedBy, fmt.Sprintf("Status changed to %s - %s.", dc.status.Label(), dc.sub.Label()))
 	}
 	c.UpdatedAt = at
-	if dc.status == desk.StatusClosed {
-		c.ClosedAt = l.now.AddDate(0, 0, -dc.closedAgo)
-		c.UpdatedAt = c.ClosedAt
-		c.CloseComment = "Closed in the demo world."
-	}
 	l.check(l.tx.UpdateCase(l.ctx, c))
 	if l.err == nil {
 		l.check(support.StartClocks(l.ctx, l.tx, c, responded, l.now))

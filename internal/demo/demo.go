@@ -327,7 +327,8 @@ func (l *loader) cases() {
 				{desk.EntryReply, Agent, "Thank you, we are looking at the strategy you attached. Could you tell us the exact version of Routing Server?"},
 				{desk.EntryComment, Designated, "It is 8.5.102.04 on both nodes."},
 				{desk.EntryNote, Agent, "Looks like the proficiency sort regression fixed in 8.5.103. Checking with engineering."},
-			}, nil, "",
+			},
+			nil, "",
 		},
 		{
 			"abc-awaiting", w.ABCCombo(), Designated2, "Reporting", 1, "Historical report for October is empty",
@@ -335,7 +336,8 @@ func (l *loader) cases() {
 			desk.PriorityLow, desk.StatusAwaitingInformation, desk.SubInfoFromCustomer, 6, 0,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "Please send us the report server log from the night of November 1st."},
-			}, nil, "",
+			},
+			nil, "",
 		},
 		{
 			"abc-proposed", w.ABCCombo(), Designated, "Agent Desktop", 1, "Softphone shows no audio devices after upgrade",
@@ -343,7 +345,8 @@ func (l *loader) cases() {
 			desk.PriorityMedium, desk.StatusSolutionProposed, desk.SubReplied, 9, 0,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "This is a known issue with the new audio driver permissions. Set 'Allow desktop apps to access your microphone' in Windows privacy settings; the article explains the group policy for all machines."},
-			}, nil, "",
+			},
+			nil, "",
 		},
 		{
 			"abc-resolved", w.ABCCombo(), Designated, "ACD Server", 2, "Configuration changes take minutes to apply",
@@ -366,7 +369,8 @@ func (l *loader) cases() {
 			desk.PriorityHigh, desk.StatusOpen, desk.SubInvestigation, 2, 0,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "We reproduced this in the lab and are preparing a fix."},
-			}, nil, "",
+			},
+			nil, "",
 		},
 		{
 			"contoso-proposed", w.ContosoCombo(), Partner2, "Reporting", 0, "Dashboard tiles refresh slowly",
@@ -374,7 +378,8 @@ func (l *loader) cases() {
 			desk.PriorityLow, desk.StatusSolutionProposed, desk.SubFixedSoftware, 12, 0,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "Fixed in Reporting 9.0.1, available in Software Downloads."},
-			}, nil, "",
+			},
+			nil, "",
 		},
 		{
 			"contoso-third-party", w.ContosoCombo(), Partner, "SIP Server", 2, "Media gateway rejects G.722",
@@ -382,7 +387,8 @@ func (l *loader) cases() {
 			desk.PriorityMedium, desk.StatusAwaitingInformation, desk.SubThirdPartyPending, 15, 0,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "We asked the gateway vendor to confirm their codec support."},
-			}, nil, "",
+			},
+			nil, "",
 		},
 		{
 			"fabrikam-closed", w.FabrikamCombo(), Partner, "IVR", 1, "Speech recognition misses account numbers",
@@ -402,7 +408,8 @@ func (l *loader) cases() {
 				{desk.EntryReply, Admin, "Thank you for the logs. The session renewals fail with a certificate chain error. Could you confirm that the new intermediate certificate is installed on both desktop gateways?"},
 				{desk.EntryComment, Designated, "Yes, on both gateways. The logouts go on; supervisors log agents back in by hand after every drop."},
 				{desk.EntryNote, Admin, "Reproduced in the lab with the renewed certificate: the token refresh ignores the new intermediate. Engaged engineering (ENG-4821)."},
-			}, nil, Admin,
+			},
+			nil, Admin,
 		},
 	}
 	for _, dc := range list {

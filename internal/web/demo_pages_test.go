@@ -80,3 +80,45 @@ func queueRow(body, n string) string {
 	}
 	return body[start : i+end]
 }
+
+// TestThirdPartyCaseAsksNothingOfTheCustomer: the customer's page of a case
+// waiting on a third party (Awaiting Information - Third Party Pending)
+// says support waits on a third party, what that means for them and that
+// they may still add an update, with no "Answer support" and no date the
+// case would close automatically (no follow-up runs for it); a case
+// waiting on the customer still asks them, with the date.
+func TestThirdPartyCaseAsksNothingOfTheCustomer(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, e *env) {
+		third, waiting := number(e.world.Cases["contoso-third-party"]), number(e.world.Cases["abc-awaiting"])
+		for _, email := range []string{demo.Partner, demo.EndUserRO} {
+			page := e.signIn(email).get("/cases/" + third).Body
+			for _, want := range []string{
+				`<h2 id="next-step-title">Support is waiting on a third party</h2>`,
+				"is waiting for their answer. Nothing is needed from you now, and the case is not closed automatically while support waits.",
+			} {
+				if !strings.Contains(page, want) {
+					t.Errorf("%s's page of %s (Third Party Pending) does not say %q", email, third, want)
+				}
+			}
+			for _, not := range []string{"Support needs information from you", `id="answer-link"`, `id="auto-close"`, `id="asked-for"`} {
+				if strings.Contains(page, not) {
+					t.Errorf("%s's page of %s (Third Party Pending) shows %q", email, third, not)
+				}
+			}
+		}
+		if page := e.signIn(demo.Partner).get("/cases/" + third).Body; !strings.Contains(page, "If anything changes on your side, add an update below") ||
+			!strings.Contains(page, `id="body"`) {
+			t.Errorf("the Designated Contact's page of %s is not offered to add an update", third)
+		}
+		if page := e.signIn(demo.EndUserRO).get("/cases/" + third).Body; !strings.Contains(page, "a Designated Contact of the company can add updates") {
+			t.Errorf("the Read-Only contact's page of %s does not say who can add updates", third)
+		}
+		page := e.signIn(demo.Designated).get("/cases/" + waiting).Body
+		for _, want := range []string{"Support needs information from you", `id="answer-link"`, `id="auto-close"`, `id="asked-for"`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the page of %s (Information Required From Customer) does not show %q", waiting, want)
+			}
+		}
+	})
+}

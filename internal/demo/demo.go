@@ -298,9 +298,9 @@ type demoCase struct {
 	ageDays   int
 	closedAgo int // days since closure, for closed cases
 	feed      []demoEntry
-	// closing is a closed case's closure comment, written with the
-	// closure at closed_at (as closing a case writes it).
-	closing *demoEntry
+	// closing is who closed a closed case, and their closure comment:
+	// the case closes through Close's own steps at closed_at.
+	closing *demoClosing
 	// owner is the staff member working the case; empty for the agent.
 	owner string
 }
@@ -309,6 +309,11 @@ type demoEntry struct {
 	kind   desk.EntryKind
 	author string
 	body   string
+}
+
+type demoClosing struct {
+	author  string
+	comment string
 }
 
 func (l *loader) cases() {
@@ -355,13 +360,13 @@ func (l *loader) cases() {
 			[]demoEntry{
 				{desk.EntryReply, Agent, "The notification channel was disabled by a firewall rule; enable port 2020 between the servers."},
 			},
-			&demoEntry{desk.EntryComment, Designated, "That fixed it, thank you."}, "",
+			&demoClosing{Designated, "That fixed it, thank you."}, "",
 		},
 		{
 			"abc-cancelled-old", w.ABCCombo(), Designated2, "IVR", 0, "Voice application prompt plays twice",
 			"The welcome prompt plays twice on the main number.",
 			desk.PriorityLow, desk.StatusClosed, desk.SubCancelled, 70, 45,
-			nil, &demoEntry{desk.EntryComment, Designated2, "Our own script error, sorry."}, "",
+			nil, &demoClosing{Designated2, "Our own script error, sorry."}, "",
 		},
 		{
 			"contoso-open", w.ContosoCombo(), Partner, "ACD Server", 1, "Agents stuck in Not Ready after logout",
@@ -398,7 +403,7 @@ func (l *loader) cases() {
 				{desk.EntryReply, Agent, "Please install IVR 8.1.4: its digit grammar no longer merges repeated digits. Tell us whether the account numbers are recognised after the upgrade."},
 				{desk.EntryComment, Partner, "Fabrikam installed 8.1.4 last night; no misrecognised account number since."},
 			},
-			&demoEntry{desk.EntryReply, Agent, "Resolved by IVR 8.1.4, as Fabrikam confirmed."}, "",
+			&demoClosing{Agent, "Resolved by IVR 8.1.4, as Fabrikam confirmed."}, "",
 		},
 		{
 			"abc-escalated", w.ABCCombo(), Designated, "Agent Desktop", 1, "Softphone logs agents out every 20 minutes",
@@ -482,13 +487,20 @@ func (l *loader) escalation() {
 	}
 }
 
+// firstReply is how soon after the entry before it support's first public
+// reply comes: inside the response target of every demo case (the
+// shortest, of its High and Cloud cases, is 2 business hours), so their
+// service levels show the first response met on time.
+const firstReply = 40 * time.Minute
+
 func (l *loader) addCase(dc demoCase) {
 	w := l.w
 	created := l.now.AddDate(0, 0, -dc.ageDays).Add(-time.Hour)
+	// The case as it was opened: its status changes later in its story.
 	c := &desk.Case{
 		SoldToID: dc.combo.SoldToID, EndUserID: dc.combo.EndUserID, ContactID: w.Users[dc.contact],
 		Type: desk.TypeSupport, SubType: "Problem", ProductID: w.Products[dc.product], ComponentID: w.Comps[dc.product][dc.comp],
-		Summary: dc.summary, Description: dc.desc, Priority: dc.priority, Status: dc.status, SubStatus: dc.sub,
+		Summary: dc.summary, Description: dc.desc, Priority: dc.priority, Status: desk.StatusOpen, SubStatus: desk.SubNew,
 		Stage: desk.StageProduction, AgentsAffected: 25, CreatedAt: created, UpdatedAt: created,
 	}
 	owner := w.Users[Agent]
@@ -498,9 +510,6 @@ func (l *loader) addCase(dc demoCase) {
 	if dc.status != desk.StatusOpen || dc.sub != desk.SubNew {
 		c.OwnerID = owner
 	}
-	if dc.status == desk.StatusClosed {
-		c.ClosedAt = l.now.AddDate(0, 0, -dc.closedAgo)
-	}
 	caseID, err := l.tx.CreateCase(l.ctx, c)
 	l.check(err)
 	if l.err != nil {
@@ -508,9 +517,11 @@ func (l *loader) addCase(dc demoCase) {
 	}
 	c.ID = caseID
 	w.Cases[dc.key] = caseID
-	// The story: the case opens when it is created, each entry follows
-	// the one before by step, and a closed case's closure comment and its
-	// status change are written when it closed, as closing writes them.
+	// The story: the case opens when it is created, support's first
+	// public reply follows within firstReply, each other entry follows
+	// the one before by step, and the status changes through the use
+	// case's own step (a closed case through Close's, with its closure
+	// comment, at closed_at).
 	at := created
 	step := 3 * time.Hour
 	if dc.ageDays == 0 {
@@ -526,21 +537,27 @@ func (l *loader) addCase(dc demoCase) {
 	}
 	add(at, desk.EntryEvent, c.ContactID, "Case opened on the portal.")
 	for _, e := range dc.feed {
-		at = at.Add(step)
+		gap := step
+		if e.kind == desk.EntryReply && responded.IsZero() {
+			gap = min(step, firstReply)
+		}
+		at = at.Add(gap)
 		add(at, e.kind, w.Users[e.author], e.body)
 	}
-	changedBy := owner
 	switch {
 	case dc.status == desk.StatusClosed:
-		at = c.ClosedAt
-		if dc.closing != nil {
-			changedBy, c.CloseComment = w.Users[dc.closing.author], dc.closing.body
-			add(at, dc.closing.kind, changedBy, "Closure comment: "+dc.closing.body) //i18n:stored
+		if dc.closing == nil {
+			l.check(fmt.Errorf("demo case %s is closed without a closing", dc.key))
+			return
 		}
-		add(at, desk.EntryEvent, changedBy, fmt.Sprintf("Status changed to %s - %s.", dc.status.Label(), dc.sub.Label()))
+		at = l.now.AddDate(0, 0, -dc.closedAgo)
+		l.check(support.DemoClose(l.ctx, l.tx, w.Users[dc.closing.author], c, dc.sub, dc.closing.comment, at))
 	case dc.sub != desk.SubNew:
 		at = at.Add(step)
-		add(at, desk.EntryEvent, changedBy, fmt.Sprintf("Status changed to %s - %s.", dc.status.Label(), dc.sub.Label()))
+		l.check(support.DemoSetStatus(l.ctx, l.tx, owner, c, dc.status, dc.sub, at))
+	}
+	if l.err != nil {
+		return
 	}
 	c.UpdatedAt = at
 	l.check(l.tx.UpdateCase(l.ctx, c))

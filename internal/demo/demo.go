@@ -70,8 +70,9 @@ type World struct {
 	Products  map[string]int64   // by name
 	Comps     map[string][]int64 // component IDs by product name
 	// Cases by a short key: abc-new, abc-investigation, abc-awaiting,
-	// abc-proposed, abc-resolved, abc-cancelled-old, contoso-open,
-	// contoso-proposed, contoso-third-party, fabrikam-closed.
+	// abc-proposed, abc-resolved, abc-cancelled-old, abc-escalated (its
+	// escalation accepted), contoso-open, contoso-proposed,
+	// contoso-third-party, fabrikam-closed.
 	Cases map[string]int64
 }
 
@@ -297,6 +298,11 @@ type demoCase struct {
 	ageDays   int
 	closedAgo int // days since closure, for closed cases
 	feed      []demoEntry
+	// closing is who closed a closed case, and their closure comment:
+	// the case closes through Close's own steps at closed_at.
+	closing *demoClosing
+	// owner is the staff member working the case; empty for the agent.
+	owner string
 }
 
 type demoEntry struct {
@@ -305,13 +311,18 @@ type demoEntry struct {
 	body   string
 }
 
+type demoClosing struct {
+	author  string
+	comment string
+}
+
 func (l *loader) cases() {
 	w := l.w
 	list := []demoCase{
 		{
 			"abc-new", w.ABCCombo(), Designated, "SIP Server", 0, "Calls drop after 30 seconds on SIP trunk 4",
 			"Since this morning every inbound call on trunk 4 drops after about 30 seconds. Other trunks are fine. We restarted the SIP Server process without change.",
-			desk.PriorityHigh, desk.StatusOpen, desk.SubNew, 0, 0, nil,
+			desk.PriorityHigh, desk.StatusOpen, desk.SubNew, 0, 0, nil, nil, "",
 		},
 		{
 			"abc-investigation", w.ABCCombo(), Designated, "Routing Server", 1, "Skill-based routing ignores agent proficiency",
@@ -322,6 +333,7 @@ func (l *loader) cases() {
 				{desk.EntryComment, Designated, "It is 8.5.102.04 on both nodes."},
 				{desk.EntryNote, Agent, "Looks like the proficiency sort regression fixed in 8.5.103. Checking with engineering."},
 			},
+			nil, "",
 		},
 		{
 			"abc-awaiting", w.ABCCombo(), Designated2, "Reporting", 1, "Historical report for October is empty",
@@ -330,6 +342,7 @@ func (l *loader) cases() {
 			[]demoEntry{
 				{desk.EntryReply, Agent, "Please send us the report server log from the night of November 1st."},
 			},
+			nil, "",
 		},
 		{
 			"abc-proposed", w.ABCCombo(), Designated, "Agent Desktop", 1, "Softphone shows no audio devices after upgrade",
@@ -338,6 +351,7 @@ func (l *loader) cases() {
 			[]demoEntry{
 				{desk.EntryReply, Agent, "This is a known issue with the new audio driver permissions. Set 'Allow desktop apps to access your microphone' in Windows privacy settings; the article explains the group policy for all machines."},
 			},
+			nil, "",
 		},
 		{
 			"abc-resolved", w.ABCCombo(), Designated, "ACD Server", 2, "Configuration changes take minutes to apply",
@@ -345,16 +359,14 @@ func (l *loader) cases() {
 			desk.PriorityLow, desk.StatusClosed, desk.SubResolved, 20, 10,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "The notification channel was disabled by a firewall rule; enable port 2020 between the servers."},
-				{desk.EntryComment, Designated, "Closure comment: That fixed it, thank you."},
 			},
+			&demoClosing{Designated, "That fixed it, thank you."}, "",
 		},
 		{
 			"abc-cancelled-old", w.ABCCombo(), Designated2, "IVR", 0, "Voice application prompt plays twice",
 			"The welcome prompt plays twice on the main number.",
 			desk.PriorityLow, desk.StatusClosed, desk.SubCancelled, 70, 45,
-			[]demoEntry{
-				{desk.EntryComment, Designated2, "Closure comment: Our own script error, sorry."},
-			},
+			nil, &demoClosing{Designated2, "Our own script error, sorry."}, "",
 		},
 		{
 			"contoso-open", w.ContosoCombo(), Partner, "ACD Server", 1, "Agents stuck in Not Ready after logout",
@@ -363,6 +375,7 @@ func (l *loader) cases() {
 			[]demoEntry{
 				{desk.EntryReply, Agent, "We reproduced this in the lab and are preparing a fix."},
 			},
+			nil, "",
 		},
 		{
 			"contoso-proposed", w.ContosoCombo(), Partner2, "Reporting", 0, "Dashboard tiles refresh slowly",
@@ -371,6 +384,7 @@ func (l *loader) cases() {
 			[]demoEntry{
 				{desk.EntryReply, Agent, "Fixed in Reporting 9.0.1, available in Software Downloads."},
 			},
+			nil, "",
 		},
 		{
 			"contoso-third-party", w.ContosoCombo(), Partner, "SIP Server", 2, "Media gateway rejects G.722",
@@ -379,11 +393,28 @@ func (l *loader) cases() {
 			[]demoEntry{
 				{desk.EntryReply, Agent, "We asked the gateway vendor to confirm their codec support."},
 			},
+			nil, "",
 		},
 		{
 			"fabrikam-closed", w.FabrikamCombo(), Partner, "IVR", 1, "Speech recognition misses account numbers",
 			"Account numbers spoken digit by digit are recognised wrongly about one time in five.",
-			desk.PriorityMedium, desk.StatusClosed, desk.SubResolved, 120, 90, nil,
+			desk.PriorityMedium, desk.StatusClosed, desk.SubResolved, 120, 90,
+			[]demoEntry{
+				{desk.EntryReply, Agent, "Please install IVR 8.1.4: its digit grammar no longer merges repeated digits. Tell us whether the account numbers are recognised after the upgrade."},
+				{desk.EntryComment, Partner, "Fabrikam installed 8.1.4 last night; no misrecognised account number since."},
+			},
+			&demoClosing{Agent, "Resolved by IVR 8.1.4, as Fabrikam confirmed."}, "",
+		},
+		{
+			"abc-escalated", w.ABCCombo(), Designated, "Agent Desktop", 1, "Softphone logs agents out every 20 minutes",
+			"Since Monday's certificate renewal, every agent at the Denver site is logged out of the softphone about every 20 minutes and loses the call in progress. About 120 agents are affected on every shift. Logs of two desktops attached.",
+			desk.PriorityHigh, desk.StatusOpen, desk.SubEngineeringRequest, 4, 0,
+			[]demoEntry{
+				{desk.EntryReply, Admin, "Thank you for the logs. The session renewals fail with a certificate chain error. Could you confirm that the new intermediate certificate is installed on both desktop gateways?"},
+				{desk.EntryComment, Designated, "Yes, on both gateways. The logouts go on; supervisors log agents back in by hand after every drop."},
+				{desk.EntryNote, Admin, "Reproduced in the lab with the renewed certificate: the token refresh ignores the new intermediate. Engaged engineering (ENG-4821)."},
+			},
+			nil, Admin,
 		},
 	}
 	for _, dc := range list {
@@ -404,6 +435,7 @@ func (l *loader) cases() {
 		"contoso-third-party": {desk.ClockRCA, -20 * time.Minute},
 		"abc-awaiting":        {desk.ClockRCA, 0}, // paused: it waits on the customer
 		"abc-proposed":        {desk.ClockRCA, 0},
+		"abc-escalated":       {desk.ClockRCA, 2 * 24 * time.Hour},
 	} {
 		if l.err != nil {
 			return
@@ -426,19 +458,57 @@ func (l *loader) cases() {
 			l.check(support.DemoFollowUp(l.ctx, l.tx, c, l.now))
 		}
 	}
+	l.escalation()
 }
+
+// escalation escalates the case whose business impact grew, through the
+// escalation use case at the times it happened, so the queue's Escalated
+// view, the escalation owners' queue and the case's Escalation Feed show
+// a real one: the Designated Contact asked yesterday, the escalation owner
+// accepted it with next steps, and the customer added to its feed since.
+func (l *loader) escalation() {
+	if l.err != nil {
+		return
+	}
+	caseID := l.w.Cases["abc-escalated"]
+	escID, err := support.DemoEscalate(l.ctx, l.tx, l.w.Users[Designated], caseID, desk.ReasonBusinessImpact,
+		"About 120 agents at the Denver site lose the call in progress every 20 minutes, on every shift, and supervisors "+
+			"log them back in by hand. We need a workaround or a date for the fix this week.", l.now.Add(-26*time.Hour))
+	l.check(err)
+	if l.err != nil {
+		return
+	}
+	l.check(support.DemoWorkEscalation(l.ctx, l.tx, l.w.Users[EscalationOwner], escID, support.StepAccept,
+		"Engineering reproduced the fault (ENG-4821) and builds a workaround release, due in two days. "+
+			"Ada Admin updates the case every morning until it is installed.", l.now.Add(-22*time.Hour)))
+	if l.err == nil {
+		l.check(support.DemoWorkEscalation(l.ctx, l.tx, l.w.Users[Designated], escID, support.StepNote,
+			"Our Denver site manager joins the morning updates from tomorrow.", l.now.Add(-3*time.Hour)))
+	}
+}
+
+// firstReply is how soon after the entry before it support's first public
+// reply comes: inside the response target of every demo case (the
+// shortest, of its High and Cloud cases, is 2 business hours), so their
+// service levels show the first response met on time.
+const firstReply = 40 * time.Minute
 
 func (l *loader) addCase(dc demoCase) {
 	w := l.w
 	created := l.now.AddDate(0, 0, -dc.ageDays).Add(-time.Hour)
+	// The case as it was opened: its status changes later in its story.
 	c := &desk.Case{
 		SoldToID: dc.combo.SoldToID, EndUserID: dc.combo.EndUserID, ContactID: w.Users[dc.contact],
 		Type: desk.TypeSupport, SubType: "Problem", ProductID: w.Products[dc.product], ComponentID: w.Comps[dc.product][dc.comp],
-		Summary: dc.summary, Description: dc.desc, Priority: dc.priority, Status: dc.status, SubStatus: dc.sub,
+		Summary: dc.summary, Description: dc.desc, Priority: dc.priority, Status: desk.StatusOpen, SubStatus: desk.SubNew,
 		Stage: desk.StageProduction, AgentsAffected: 25, CreatedAt: created, UpdatedAt: created,
 	}
+	owner := w.Users[Agent]
+	if dc.owner != "" {
+		owner = w.Users[dc.owner]
+	}
 	if dc.status != desk.StatusOpen || dc.sub != desk.SubNew {
-		c.OwnerID = w.Users[Agent]
+		c.OwnerID = owner
 	}
 	caseID, err := l.tx.CreateCase(l.ctx, c)
 	l.check(err)
@@ -447,33 +517,49 @@ func (l *loader) addCase(dc demoCase) {
 	}
 	c.ID = caseID
 	w.Cases[dc.key] = caseID
+	// The story: the case opens when it is created, support's first
+	// public reply follows within firstReply, each other entry follows
+	// the one before by step, and the status changes through the use
+	// case's own step (a closed case through Close's, with its closure
+	// comment, at closed_at).
 	at := created
 	step := 3 * time.Hour
 	if dc.ageDays == 0 {
 		step = 10 * time.Minute // a case from today: its story fits in the last hour
 	}
 	var responded time.Time // the first public reply, which meets the response clock
-	add := func(kind desk.EntryKind, author int64, body string) {
-		at = at.Add(step)
+	add := func(at time.Time, kind desk.EntryKind, author int64, body string) {
 		_, err := l.tx.AddEntry(l.ctx, &desk.Entry{CaseID: caseID, Kind: kind, AuthorID: author, Body: body, CreatedAt: at})
 		l.check(err)
 		if kind == desk.EntryReply && responded.IsZero() {
 			responded = at
 		}
 	}
-	add(desk.EntryEvent, c.ContactID, "Case opened on the portal.")
+	add(at, desk.EntryEvent, c.ContactID, "Case opened on the portal.")
 	for _, e := range dc.feed {
-		add(e.kind, w.Users[e.author], e.body)
+		gap := step
+		if e.kind == desk.EntryReply && responded.IsZero() {
+			gap = min(step, firstReply)
+		}
+		at = at.Add(gap)
+		add(at, e.kind, w.Users[e.author], e.body)
 	}
-	if dc.status != desk.StatusOpen || dc.sub != desk.SubNew {
-		add(desk.EntryEvent, w.Users[Agent], fmt.Sprintf("Status changed to %s - %s.", dc.status.Label(), dc.sub.Label()))
+	switch {
+	case dc.status == desk.StatusClosed:
+		if dc.closing == nil {
+			l.check(fmt.Errorf("demo case %s is closed without a closing", dc.key))
+			return
+		}
+		at = l.now.AddDate(0, 0, -dc.closedAgo)
+		l.check(support.DemoClose(l.ctx, l.tx, w.Users[dc.closing.author], c, dc.sub, dc.closing.comment, at))
+	case dc.sub != desk.SubNew:
+		at = at.Add(step)
+		l.check(support.DemoSetStatus(l.ctx, l.tx, owner, c, dc.status, dc.sub, at))
+	}
+	if l.err != nil {
+		return
 	}
 	c.UpdatedAt = at
-	if dc.status == desk.StatusClosed {
-		c.ClosedAt = l.now.AddDate(0, 0, -dc.closedAgo)
-		c.UpdatedAt = c.ClosedAt
-		c.CloseComment = "Closed in the demo world."
-	}
 	l.check(l.tx.UpdateCase(l.ctx, c))
 	if l.err == nil {
 		l.check(support.StartClocks(l.ctx, l.tx, c, responded, l.now))

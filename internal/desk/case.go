@@ -299,6 +299,15 @@ func (c *Case) WaitsOnCustomer() bool {
 	return c.Status == StatusSolutionProposed || (c.Status == StatusAwaitingInformation && c.SubStatus == SubInfoFromCustomer)
 }
 
+// WaitsOnThirdParty reports whether support waits on a third party it
+// logged a fault with (Awaiting Information - Third Party Pending). The
+// case waits, but not on the customer: the handbook's follow-ups are for
+// information support needs from the customer, and the wait is support's,
+// so the SLA clock runs on and the pages say why.
+func (c *Case) WaitsOnThirdParty() bool {
+	return c.Status == StatusAwaitingInformation && c.SubStatus == SubThirdPartyPending
+}
+
 // FollowUpsApply reports whether automated follow-ups may run on the case:
 // never for Critical or Production Down, which staff follow by phone.
 func (c *Case) FollowUpsApply() bool { return !c.Urgent() }

@@ -402,14 +402,14 @@ func TestEffectiveLevel(t *testing.T) {
 // policy, asked through Authorize (forbidigo refuses HasRole and
 // Actor.Approver outside desk; this list keeps IsStaff to facts).
 var isStaffFacts = map[string]string{
-	"internal/store/access.go readActorFacts":        "staff hold no grants: their actor has no levels",
-	"internal/web/profile.go loadProfile":            "staff hold no grants: their profile lists none",
-	"internal/support/cases.go applyChange":          "a case's owner is a member of staff",
-	"internal/support/queue.go Bulk":                 "a case's owner is a member of staff",
-	"internal/support/cases.go setStatus":            "the customer is emailed the status changes staff make",
-	"internal/support/cases.go closeKind":            "a staff member's closure or reopen comment is a reply, a customer's a comment",
-	"internal/support/uploads.go finishUpload":       "a file staff send is a file from support",
-	"internal/support/escalations.go WorkEscalation": "the customer is emailed what staff add to the Escalation Feed",
+	"internal/store/access.go readActorFacts":          "staff hold no grants: their actor has no levels",
+	"internal/web/profile.go loadProfile":              "staff hold no grants: their profile lists none",
+	"internal/support/cases.go applyChange":            "a case's owner is a member of staff",
+	"internal/support/queue.go Bulk":                   "a case's owner is a member of staff",
+	"internal/support/cases.go setStatus":              "the customer is emailed the status changes staff make",
+	"internal/support/cases.go closeKind":              "a staff member's closure or reopen comment is a reply, a customer's a comment",
+	"internal/support/uploads.go finishUpload":         "a file staff send is a file from support",
+	"internal/support/escalations.go workEscalationTx": "the customer is emailed what staff add to the Escalation Feed",
 }
 
 // TestIsStaffStatesFacts: every call of IsStaff outside desk is in a

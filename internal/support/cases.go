@@ -262,7 +262,9 @@ type CaseView struct {
 	// AskedFor is, while the case waits on the customer, staff's last
 	// public reply: what support asked for or proposed. AutoCloseAt is
 	// when the automated follow-ups will close the case if nobody
-	// answers (zero when no follow-up timer runs).
+	// answers (zero when no follow-up timer runs). A case waiting on a
+	// third party waits on neither: the customer is not the one asked,
+	// and no follow-up runs.
 	AskedFor    *desk.Entry
 	AutoCloseAt time.Time
 	// ReopenUntil is, for a closed case the customer may still ask to
@@ -274,10 +276,17 @@ type CaseView struct {
 // customer is asked to accept or turn down.
 func (v *CaseView) SolutionProposed() bool { return v.Case.Status == desk.StatusSolutionProposed }
 
-// AwaitingInformation reports whether support waits for information.
+// AwaitingInformation reports whether support waits for information from
+// the customer (Awaiting Information, but not Third Party Pending: then
+// support waits on a third party it logged a fault with).
 func (v *CaseView) AwaitingInformation() bool {
-	return v.Case.Status == desk.StatusAwaitingInformation
+	return v.Case.Status == desk.StatusAwaitingInformation && !v.Case.WaitsOnThirdParty()
 }
+
+// WaitsOnThirdParty reports whether support waits on a third party (the
+// handbook's Awaiting Information - Third Party Pending): nothing is asked
+// of the customer, who may still add an update.
+func (v *CaseView) WaitsOnThirdParty() bool { return v.Case.WaitsOnThirdParty() }
 
 // Case returns a case page. A case of a company the actor has no grant for
 // is "not found".
@@ -348,7 +357,7 @@ func (s *Cases) Case(ctx context.Context, r Request, caseID int64) (*CaseView, e
 	if c.Reopenable(now) {
 		v.ReopenUntil = c.ReopenUntil()
 	}
-	if c.WaitsOnCustomer() || c.Status == desk.StatusAwaitingInformation {
+	if c.WaitsOnCustomer() {
 		// The feed is newest first.
 		for i := range v.Feed {
 			if v.Feed[i].Kind == desk.EntryReply {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,6 +137,23 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 	if err := s.askCase(ctx, r, caseID, desk.EscalateCase); err != nil {
 		return nil, err
 	}
+	if err := escalationInput(reason, details); err != nil {
+		return nil, err
+	}
+	var esc *desk.Escalation
+	err := s.writeCase(ctx, r, caseID, desk.EscalateCase, func(tx *store.Tx, c *desk.Case) error {
+		var err error
+		esc, err = s.escalateTx(ctx, tx, r, c, reason, details)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return esc, nil
+}
+
+// escalationInput checks an escalation's reason and details.
+func escalationInput(reason desk.EscalationReason, details string) error {
 	p := desk.Problems{}
 	if !desk.ValidEscalationReason(reason) {
 		p.AddMessage("reason", "support.escalations.reason")
@@ -143,49 +161,48 @@ func (s *Cases) Escalate(ctx context.Context, r Request, caseID int64, reason de
 	if desk.ValidateComment("details", details) != nil {
 		p.AddMessage("details", "support.escalations.details")
 	}
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	var esc *desk.Escalation
-	err := s.writeCase(ctx, r, caseID, desk.EscalateCase, func(tx *store.Tx, c *desk.Case) error {
-		facts, err := s.escalationFacts(ctx, tx, c)
-		if err != nil {
-			return err
-		}
-		if m := desk.EscalationRefusal(r.Actor, c, reason, facts, s.now()); m.ID != "" {
-			return desk.Problems{"escalation": m}.Err()
-		}
-		now := s.now()
-		esc = &desk.Escalation{
-			CaseID: c.ID, Reason: reason, Details: strings.TrimSpace(details), State: desk.EscalationRequested,
-			RequestedBy: r.actorID(), CreatedAt: now,
-		}
-		esc.ID, err = tx.CreateEscalation(ctx, esc)
-		if desk.ConflictOn(err, store.UniqueActiveEscalation) {
-			return desk.Refuse(desk.ErrConflict, "support.escalations.case_already_has_an", "Number", c.Number())
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.AddEscalationEntry(ctx, esc.ID, r.actorID(), "Escalation requested: "+reason.Label()+".\n\n"+esc.Details, now); err != nil { //i18n:stored
-			return err
-		}
-		if err := s.event(ctx, tx, r, c, "Case escalated: "+reason.Label()+"."); err != nil { //i18n:stored
-			return err
-		}
-		if err := s.audit(ctx, tx, r, "case_escalated", c.Number(), reason.Label()); err != nil { //i18n:stored
-			return err
-		}
-		if err := s.noticeEscalation(ctx, tx, r, c, reason, esc.Details); err != nil {
-			return err
-		}
-		return s.notifyContact(ctx, tx, c, "escalation_requested", desk.Msg("mail.escalation_requested.subject", "Number", c.Number()),
-			desk.Msg("mail.escalation_requested.text", "Number", c.Number()))
-	})
+	return p.Err()
+}
+
+// escalateTx escalates case c inside its write (writeCaseTx): the
+// eligibility, the escalation with the first entry of its feed, the case's
+// event, the audit entry, the escalation owners' notices and the contact's
+// email.
+func (s *core) escalateTx(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, reason desk.EscalationReason, details string) (*desk.Escalation, error) {
+	facts, err := s.escalationFacts(ctx, tx, c)
 	if err != nil {
 		return nil, err
 	}
-	return esc, nil
+	if m := desk.EscalationRefusal(r.Actor, c, reason, facts, s.now()); m.ID != "" {
+		return nil, desk.Problems{"escalation": m}.Err()
+	}
+	now := s.now()
+	esc := &desk.Escalation{
+		CaseID: c.ID, Reason: reason, Details: strings.TrimSpace(details), State: desk.EscalationRequested,
+		RequestedBy: r.actorID(), CreatedAt: now,
+	}
+	esc.ID, err = tx.CreateEscalation(ctx, esc)
+	if desk.ConflictOn(err, store.UniqueActiveEscalation) {
+		return nil, desk.Refuse(desk.ErrConflict, "support.escalations.case_already_has_an", "Number", c.Number())
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.AddEscalationEntry(ctx, esc.ID, r.actorID(), "Escalation requested: "+reason.Label()+".\n\n"+esc.Details, now); err != nil { //i18n:stored
+		return nil, err
+	}
+	if err := s.event(ctx, tx, r, c, "Case escalated: "+reason.Label()+"."); err != nil { //i18n:stored
+		return nil, err
+	}
+	if err := s.audit(ctx, tx, r, "case_escalated", c.Number(), reason.Label()); err != nil { //i18n:stored
+		return nil, err
+	}
+	if err := s.noticeEscalation(ctx, tx, r, c, reason, esc.Details); err != nil {
+		return nil, err
+	}
+	err = s.notifyContact(ctx, tx, c, "escalation_requested", desk.Msg("mail.escalation_requested.subject", "Number", c.Number()),
+		desk.Msg("mail.escalation_requested.text", "Number", c.Number()))
+	return esc, err
 }
 
 // notifyRole emails every staff member with a role about a case: a duty
@@ -259,6 +276,17 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 	if err := s.askEscalation(ctx, r, escalationID, step); err != nil {
 		return err
 	}
+	if err := stepInput(step, text); err != nil {
+		return err
+	}
+	return s.write(ctx, r, func(tx *store.Tx) error {
+		return s.workEscalationTx(ctx, tx, r, escalationID, step, text)
+	})
+}
+
+// stepInput checks the text of a step on an escalation: every step but
+// closing needs one.
+func stepInput(step EscalationStep, text string) error {
 	if desk.ValidateComment("text", text) != nil && step != StepClose {
 		id := map[EscalationStep]string{
 			StepAccept: "support.escalations.text_accept",
@@ -270,73 +298,76 @@ func (s *Cases) WorkEscalation(ctx context.Context, r Request, escalationID int6
 		}
 		return desk.Invalid("text", id)
 	}
-	return s.write(ctx, r, func(tx *store.Tx) error {
-		e, err := tx.EscalationForUpdate(ctx, escalationID)
-		if err != nil {
+	return nil
+}
+
+// workEscalationTx is WorkEscalation inside a transaction the caller holds.
+func (s *core) workEscalationTx(ctx context.Context, tx *store.Tx, r Request, escalationID int64, step EscalationStep, text string) error {
+	e, err := tx.EscalationForUpdate(ctx, escalationID)
+	if err != nil {
+		return err
+	}
+	c, err := tx.CaseForUpdate(ctx, e.CaseID)
+	if err != nil {
+		return err
+	}
+	if err := mayTakeStep(r, c, escalationID, step); err != nil {
+		return err
+	}
+	if !slices.Contains(desk.EscalationEvents, step) {
+		return desk.Invalid("step", "support.escalations.step")
+	}
+	if e.State, err = desk.NextEscalation(e.State, step); err != nil {
+		return err
+	}
+	now := s.now()
+	text = strings.TrimSpace(text)
+	var entry, event, subject string
+	switch step {
+	case desk.EscalationAccept:
+		e.OwnerID, e.DecidedAt = r.actorID(), now
+		entry, event, subject = "Escalation accepted. Next steps: "+text, "Escalation accepted by "+r.Actor.User.Name()+".", "accepted" //i18n:stored
+	case desk.EscalationReject:
+		e.OwnerID, e.DecidedAt, e.ClosedAt = r.actorID(), now, now
+		entry, event, subject = "Escalation rejected: "+text+"\n\n"+EscalationProcess, "Escalation rejected by "+r.Actor.User.Name()+".", "rejected" //i18n:stored
+	case desk.EscalationClose:
+		e.ClosedAt = now
+		if e.OwnerID == 0 {
+			e.OwnerID = r.actorID()
+		}
+		entry, event, subject = "Escalation closed.", "Escalation closed by "+r.Actor.User.Name()+".", "closed" //i18n:stored
+		if text != "" {
+			entry += " " + text
+		}
+	case desk.EscalationNote:
+		entry = text
+	}
+	if err := tx.UpdateEscalation(ctx, e); err != nil {
+		return err
+	}
+	if err := tx.AddEscalationEntry(ctx, e.ID, r.actorID(), entry, now); err != nil {
+		return err
+	}
+	if event != "" {
+		if err := s.event(ctx, tx, r, c, event); err != nil {
 			return err
 		}
-		c, err := tx.CaseForUpdate(ctx, e.CaseID)
-		if err != nil {
+		c.UpdatedAt = now
+		if err := tx.UpdateCase(ctx, c); err != nil {
 			return err
 		}
-		if err := mayTakeStep(r, c, escalationID, step); err != nil {
-			return err
-		}
-		if !slices.Contains(desk.EscalationEvents, step) {
-			return desk.Invalid("step", "support.escalations.step")
-		}
-		if e.State, err = desk.NextEscalation(e.State, step); err != nil {
-			return err
-		}
-		now := s.now()
-		text = strings.TrimSpace(text)
-		var entry, event, subject string
-		switch step {
-		case desk.EscalationAccept:
-			e.OwnerID, e.DecidedAt = r.actorID(), now
-			entry, event, subject = "Escalation accepted. Next steps: "+text, "Escalation accepted by "+r.Actor.User.Name()+".", "accepted" //i18n:stored
-		case desk.EscalationReject:
-			e.OwnerID, e.DecidedAt, e.ClosedAt = r.actorID(), now, now
-			entry, event, subject = "Escalation rejected: "+text+"\n\n"+EscalationProcess, "Escalation rejected by "+r.Actor.User.Name()+".", "rejected" //i18n:stored
-		case desk.EscalationClose:
-			e.ClosedAt = now
-			if e.OwnerID == 0 {
-				e.OwnerID = r.actorID()
-			}
-			entry, event, subject = "Escalation closed.", "Escalation closed by "+r.Actor.User.Name()+".", "closed" //i18n:stored
-			if text != "" {
-				entry += " " + text
-			}
-		case desk.EscalationNote:
-			entry = text
-		}
-		if err := tx.UpdateEscalation(ctx, e); err != nil {
-			return err
-		}
-		if err := tx.AddEscalationEntry(ctx, e.ID, r.actorID(), entry, now); err != nil {
-			return err
-		}
-		if event != "" {
-			if err := s.event(ctx, tx, r, c, event); err != nil {
-				return err
-			}
-			c.UpdatedAt = now
-			if err := tx.UpdateCase(ctx, c); err != nil {
-				return err
-			}
-		}
-		if err := s.audit(ctx, tx, r, "escalation_"+string(step), c.Number(), entry); err != nil {
-			return err
-		}
-		if subject == "" && r.Actor.IsStaff() {
-			subject = "updated"
-		}
-		if subject == "" {
-			return nil
-		}
-		return s.notifyContact(ctx, tx, c, "escalation_"+string(step), escalationMailSubject(subject, c.Number()),
-			desk.Msg("mail.escalation.text", "Entry", entry))
-	})
+	}
+	if err := s.audit(ctx, tx, r, "escalation_"+string(step), c.Number(), entry); err != nil {
+		return err
+	}
+	if subject == "" && r.Actor.IsStaff() {
+		subject = "updated"
+	}
+	if subject == "" {
+		return nil
+	}
+	return s.notifyContact(ctx, tx, c, "escalation_"+string(step), escalationMailSubject(subject, c.Number()),
+		desk.Msg("mail.escalation.text", "Entry", entry))
 }
 
 // escalationMailSubject is the subject of the email about a step of an
@@ -390,4 +421,56 @@ func mayTakeStep(r Request, c *desk.Case, escalationID int64, step EscalationSte
 		return err
 	}
 	return nil
+}
+
+// DemoEscalate escalates a back-dated case of the demo world at at, as
+// the user requesterID would have on the case page, through Escalate's own
+// steps inside the demo's transaction: the eligibility, the Escalation
+// Feed, the case's event, the audit entry and the escalation owners'
+// notices, all at at. Like the rest of the demo's history it queues no
+// email: a demo that starts must not mail about what happened before it
+// was loaded. It returns the escalation's ID.
+func DemoEscalate(ctx context.Context, tx *store.Tx, requesterID, caseID int64, reason desk.EscalationReason, details string, at time.Time) (int64, error) {
+	s, r, err := demoRequest(ctx, tx, requesterID, at)
+	if err != nil {
+		return 0, err
+	}
+	if err := escalationInput(reason, details); err != nil {
+		return 0, err
+	}
+	var esc *desk.Escalation
+	err = s.writeCaseTx(ctx, tx, r, caseID, desk.EscalateCase, func(tx *store.Tx, c *desk.Case) error {
+		var err error
+		esc, err = s.escalateTx(ctx, tx, r, c, reason, details)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return esc.ID, nil
+}
+
+// DemoWorkEscalation takes a step on an escalation of the demo world at
+// at, as the staff member userID would have: WorkEscalation's own steps
+// inside the demo's transaction, with no email (DemoEscalate).
+func DemoWorkEscalation(ctx context.Context, tx *store.Tx, userID, escalationID int64, step EscalationStep, text string, at time.Time) error {
+	s, r, err := demoRequest(ctx, tx, userID, at)
+	if err != nil {
+		return err
+	}
+	if err := stepInput(step, text); err != nil {
+		return err
+	}
+	return s.workEscalationTx(ctx, tx, r, escalationID, step, text)
+}
+
+// demoRequest is a quiet core whose clock stands at at, and the request of
+// the user userID as they were then.
+func demoRequest(ctx context.Context, tx *store.Tx, userID int64, at time.Time) (*core, Request, error) {
+	a, err := tx.Actor(ctx, userID, at)
+	if err != nil {
+		return nil, Request{}, err
+	}
+	s := &core{clock: func() time.Time { return at }, log: slog.New(slog.DiscardHandler), quiet: true}
+	return s, Request{Actor: a}, nil
 }

@@ -197,3 +197,48 @@ func TestFollowUpsInBusinessDays(t *testing.T) {
 		}
 	})
 }
+
+// TestThirdPartyPendingAsksNothingOfTheCustomer: the handbook's
+// Awaiting Information - Third Party Pending is support waiting on a
+// third party it logged a fault with, so the customer's case page asks
+// them nothing (no reply quoted as what support asked for, no date the
+// follow-ups would close it, since none run), and the customer may still
+// add an update; Information Required From Customer on the same case does
+// ask, with the date.
+func TestThirdPartyPendingAsksNothingOfTheCustomer(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, f *env) {
+		ctx := context.Background()
+		cu := f.customer("Acme Corp")
+		caseID := f.investigating(cu.dana)
+		agent := f.staff(t, desk.RoleAgent)
+		if err := f.svc.Cases().Reply(ctx, agent, caseID, "We logged the fault with the carrier and wait for their answer.", false); err != nil {
+			t.Fatal(err)
+		}
+		f.setStatus(t, caseID, desk.StatusAwaitingInformation, desk.SubThirdPartyPending)
+		v, err := f.svc.Cases().Case(ctx, f.req(t, cu.dana), caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !v.WaitsOnThirdParty() || v.AwaitingInformation() {
+			t.Errorf("Third Party Pending: WaitsOnThirdParty() = %t, AwaitingInformation() = %t; want waiting on a third party, not on the customer",
+				v.WaitsOnThirdParty(), v.AwaitingInformation())
+		}
+		if v.AskedFor != nil || !v.AutoCloseAt.IsZero() {
+			t.Errorf("Third Party Pending: AskedFor %+v, AutoCloseAt %v; want nothing asked and no closing date", v.AskedFor, v.AutoCloseAt)
+		}
+		if !v.CanComment {
+			t.Error("the Designated Contact may not add an update to a case waiting on a third party")
+		}
+		f.setStatus(t, caseID, desk.StatusAwaitingInformation, desk.SubInfoFromCustomer)
+		start := f.time.Now()
+		v, err = f.svc.Cases().Case(ctx, f.req(t, cu.dana), caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.WaitsOnThirdParty() || !v.AwaitingInformation() || v.AskedFor == nil || !v.AutoCloseAt.Equal(start.AddDate(0, 0, 10)) {
+			t.Errorf("Information Required From Customer: WaitsOnThirdParty() = %t, AwaitingInformation() = %t, AskedFor %+v, AutoCloseAt %v; want the customer asked, closing in 10 days",
+				v.WaitsOnThirdParty(), v.AwaitingInformation(), v.AskedFor, v.AutoCloseAt)
+		}
+	})
+}

@@ -124,6 +124,9 @@ type mail struct {
 // email about a case goes only to someone the policy lets see the case now
 // (the mailer asks again when it sends); to anyone else it is not queued.
 func (s *core) queueMail(ctx context.Context, tx *store.Tx, m mail) error {
+	if s.quiet {
+		return nil
+	}
 	if m.Case != nil {
 		if m.To == nil {
 			return nil

@@ -56,6 +56,10 @@ type core struct {
 	mailDomain  string
 	sftpAddress string
 	files       files.Store
+	// quiet is set for the demo world's back-dated history (DemoEscalate):
+	// it queues no email, as its cases, replies and closures, written
+	// straight to the store, sent none.
+	quiet bool
 
 	uploadLocks sync.Map // upload id → *uploadLock (uploads.go)
 }

@@ -22,7 +22,7 @@ func TestCaseAccessMatrix(t *testing.T) {
 	eachDemo(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
 		w := f.world
-		abc := []string{"abc-new", "abc-investigation", "abc-awaiting", "abc-proposed", "abc-resolved", "abc-cancelled-old"}
+		abc := []string{"abc-new", "abc-investigation", "abc-awaiting", "abc-proposed", "abc-resolved", "abc-cancelled-old", "abc-escalated"}
 		contoso := []string{"contoso-open", "contoso-proposed", "contoso-third-party"}
 		fabrikam := []string{"fabrikam-closed"}
 		all := slices.Concat(abc, contoso, fabrikam)

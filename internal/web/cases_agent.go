@@ -61,6 +61,10 @@ type agentClock struct {
 	// words the page shows.
 	State                                   string
 	Met, MetLate, Stopped, Waiting, Overdue bool
+	// ThirdParty says the clock runs while the case waits on a third
+	// party, which the page explains: only waiting on the customer pauses
+	// a clock.
+	ThirdParty bool
 }
 
 // staleView is what the page says of a change refused because the case
@@ -98,6 +102,7 @@ func (s *Server) renderAgentCase(w http.ResponseWriter, r *http.Request, a *desk
 		d.Clocks = append(d.Clocks, agentClock{
 			Clock: ck, State: st, Met: st == "met", MetLate: st == "met-late", Stopped: st == "stopped",
 			Waiting: st == "paused", Overdue: st == "overdue",
+			ThirdParty: v.Case.WaitsOnThirdParty() && (st == "ok" || st == "warn" || st == "overdue"),
 		})
 	}
 	_ = r.FormValue("from") // parses the query

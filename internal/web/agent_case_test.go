@@ -75,6 +75,10 @@ func TestAgentCasePage(t *testing.T) {
 		if !strings.Contains(page, `id="send-then" data-now="solution_proposed/replied" hidden>`) {
 			t.Error("Send and set Solution Proposed - Replied is offered on a case in that status")
 		}
+		// A closed case only reopens: nothing to send and set it to.
+		if closed := agent.get("/cases/" + number(e.world.Cases["abc-resolved"])).Body; !strings.Contains(closed, `id="send-then" data-now="closed/resolved" hidden>`) {
+			t.Error("Send and set is offered on a closed case")
+		}
 		for _, want := range []string{"<strong>this</strong>", `<a href="https://docs.example" rel="nofollow noopener">docs</a>`, "raw HTML omitted"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the feed's Markdown lacks %q", want)

@@ -43,8 +43,9 @@ type agentCaseData struct {
 	Then          string
 	ThenStatus    desk.Status
 	ThenSubStatus desk.SubStatus
-	// ThenIsNow says the case is in that status already: the button is
-	// not offered until a saved reply sets another.
+	// ThenIsNow says the case is in that status already, or cannot move
+	// there (a closed case only reopens): the button is not offered until
+	// a saved reply sets another.
 	ThenIsNow bool
 	// Tags is the tags field as typed or as the case has them.
 	Tags string
@@ -122,7 +123,8 @@ func (s *Server) renderAgentCase(w http.ResponseWriter, r *http.Request, a *desk
 		d.Tags = form.Get("tags")
 	}
 	c := v.Case
-	d.ThenIsNow = c.Status == d.ThenStatus && c.SubStatus == d.ThenSubStatus
+	d.ThenIsNow = c.Status == d.ThenStatus && c.SubStatus == d.ThenSubStatus ||
+		desk.CheckTransition(c.Status, c.SubStatus, d.ThenStatus, d.ThenSubStatus) != nil
 	form = withDefaults(form, url.Values{"component": {strconv.FormatInt(c.ComponentID, 10)}})
 	for i := range v.SFTP {
 		if v.SFTP[i].Active(v.Now) {

@@ -3,6 +3,7 @@
 //	caseport serve [--addr 127.0.0.1:8080] [--data DIR] [--db URL] [--demo]
 //	caseport migrate [--data DIR] [--db URL]
 //	caseport user create --staff|--contact …
+//	caseport kb import FILE|DIR --as EMAIL [--dry-run] [--data DIR] [--db URL]
 //	caseport mask [--rules FILE] [--consistent] [--gzip] [IN [OUT]]
 //	caseport bench [--cases N] [--data DIR] [--db URL] [--url URL] [--concurrency 8] …
 //	caseport version
@@ -32,6 +33,7 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/inbound"
+	"github.com/caseport/caseport/internal/kb"
 	"github.com/caseport/caseport/internal/mailer"
 	"github.com/caseport/caseport/internal/sftpd"
 	"github.com/caseport/caseport/internal/store"
@@ -61,6 +63,7 @@ commands:
   serve     run the portal, the staff console and the API
   migrate   bring the database schema up to date
   user      create users from the command line (user create --help)
+  kb        import knowledge items from JSON Lines or Markdown files (kb import --help)
   mask      mask sensitive data in a log before sending it (mask --help)
   bench     load a store of many cases, serve it and measure the API under load (bench --help)
   version   print the version
@@ -78,6 +81,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return migrate(ctx, args[1:], os.Getenv, stdout, stderr)
 	case "user":
 		return userCmd(ctx, args[1:], os.Getenv, stdout, stderr)
+	case "kb":
+		return kbCmd(ctx, args[1:], os.Getenv, stdout, stderr)
 	case "mask":
 		return maskCmd(args[1:], stdin, stdout, stderr)
 	case "bench":
@@ -219,6 +224,11 @@ func serveConfig(ctx context.Context, cfg *Config, stdout, stderr io.Writer, lis
 	jobs.Handle(support.JobFollowUp, svc.Jobs().RunFollowUp)
 	jobs.Handle(support.JobSLAWarning, svc.Jobs().RunSLAWarning)
 	jobs.Handle(support.JobSLABreach, svc.Jobs().RunSLABreach)
+	knowledge := kb.New(kb.Deps{Store: s, Files: fileStore, BaseURL: deps.BaseURL, Mail: svc.Jobs().QueueMail})
+	jobs.Handle(kb.JobAlerts, knowledge.RunAlerts)
+	if err := knowledge.ScheduleAlerts(ctx); err != nil {
+		return err
+	}
 	s.OnSchedule(jobs.Wake)
 	if cfg.Demo {
 		if err := loadDemo(ctx, s, stdout); err != nil {
@@ -229,7 +239,7 @@ func serveConfig(ctx context.Context, cfg *Config, stdout, stderr io.Writer, lis
 	if sftpLn != nil {
 		sftpSrv = sftpd.New(svc.Transfers(), log, sftpKey)
 	}
-	srv, err := web.New(web.Config{Service: svc, Log: log, SecureCookies: strings.HasPrefix(base, "https://"), TrustedProxies: cfg.TrustedProxies})
+	srv, err := web.New(web.Config{Service: svc, Knowledge: knowledge, Log: log, SecureCookies: strings.HasPrefix(base, "https://"), TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return err
 	}

@@ -1,18 +1,25 @@
 // Package demo loads the demo world: the vendor's staff, a direct customer,
 // a partner with two End Users (one with an expired contract), contacts at
-// every access level, products and cases in every status. `caseport serve
-// --demo` loads it into an empty store, and tests build on it.
+// every access level, products in product lines, cases in every status, and
+// knowledge items of every source and type (knowledge/*.md, loaded through
+// the knowledge importer). `caseport serve --demo` loads it into an empty
+// store, and tests build on it.
 package demo
 
 import (
 	"context"
+	"embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/caseport/caseport/internal/auth"
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/kb"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/support"
 )
@@ -33,6 +40,7 @@ const (
 	EscalationOwner = "escalations@caseport.example"
 	Admin           = "admin@caseport.example"
 	ProductManager  = "psm@caseport.example"
+	Editor          = "editor@caseport.example"
 
 	Designated  = "dana.designated@abc-testing.example" // Read-Write, Designated Approver of ABC Testing Co
 	Designated2 = "sam.second@abc-testing.example"      // Read-Write
@@ -50,6 +58,7 @@ var Logins = []Login{
 	{EscalationOwner, "Erin Escalation", "staff: escalation owner, agent"},
 	{Admin, "Ada Admin", "staff: portal admin, agent"},
 	{ProductManager, "Parker Manager", "staff: product support manager"},
+	{Editor, "Kim Knowledge", "staff: knowledge editor"},
 	{Designated, "Dana Designated", "ABC Testing Co: Designated Contact (Read-Write), Designated Approver"},
 	{Designated2, "Sam Second", "ABC Testing Co: Designated Contact (Read-Write)"},
 	{ReadOnly, "Riley Readonly", "ABC Testing Co: Read-Only"},
@@ -68,6 +77,7 @@ type World struct {
 	Contoso   int64
 	Fabrikam  int64
 	Products  map[string]int64   // by name
+	Lines     map[string]int64   // product lines by name
 	Comps     map[string][]int64 // component IDs by product name
 	// Cases by a short key: abc-new, abc-investigation, abc-awaiting,
 	// abc-proposed, abc-resolved, abc-cancelled-old, abc-escalated (its
@@ -106,7 +116,10 @@ func LoadIfEmpty(ctx context.Context, s *store.Store, now time.Time) (*World, er
 
 func load(ctx context.Context, s *store.Store, now time.Time, ifEmpty bool) (*World, error) {
 	now = now.UTC().Truncate(time.Microsecond)
-	w := &World{Users: map[string]int64{}, Products: map[string]int64{}, Comps: map[string][]int64{}, Cases: map[string]int64{}}
+	w := &World{
+		Users: map[string]int64{}, Products: map[string]int64{}, Lines: map[string]int64{}, Comps: map[string][]int64{},
+		Cases: map[string]int64{},
+	}
 	hash := auth.HashPassword(Password) // one hash for every demo user: hashing is slow on purpose
 	loaded := true
 	err := s.Write(ctx, func(tx *store.Tx) error {
@@ -120,13 +133,15 @@ func load(ctx context.Context, s *store.Store, now time.Time, ifEmpty bool) (*Wo
 				return err
 			}
 		}
-		l := loader{ctx: ctx, tx: tx, now: now, hash: hash, w: w}
+		l := loader{ctx: ctx, s: s, tx: tx, now: now, hash: hash, w: w}
 		l.products()
 		l.companies()
 		l.staff()
 		l.contacts()
 		l.cases()
 		l.macros()
+		l.knowledge()
+		l.announcements()
 		return l.err
 	})
 	if err != nil {
@@ -141,6 +156,7 @@ func load(ctx context.Context, s *store.Store, now time.Time, ifEmpty bool) (*Wo
 // loader keeps the first error, so the world reads as a list of facts.
 type loader struct {
 	ctx  context.Context //nolint:containedctx // lives for one Load call
+	s    *store.Store
 	tx   *store.Tx
 	now  time.Time
 	hash string
@@ -242,6 +258,7 @@ func (l *loader) staff() {
 		{EscalationOwner, "Erin", "Escalation", []desk.Role{desk.RoleEscalationOwner, desk.RoleAgent}},
 		{Admin, "Ada", "Admin", []desk.Role{desk.RolePortalAdmin, desk.RoleAgent}},
 		{ProductManager, "Parker", "Manager", []desk.Role{desk.RoleProductSupportManager}},
+		{Editor, "Kim", "Knowledge", []desk.Role{desk.RoleKnowledgeEditor}},
 	} {
 		l.user(&desk.User{Kind: desk.KindStaff, Email: s.email, FirstName: s.first, LastName: s.last, Roles: s.roles})
 	}
@@ -584,5 +601,85 @@ func (l *loader) macros() {
 		if l.err == nil {
 			l.check(l.tx.SaveMacro(l.ctx, &m))
 		}
+	}
+}
+
+// knowledgeFiles are the demo's knowledge items: Markdown files with front
+// matter, in the format of `caseport kb import`.
+//
+//go:embed knowledge/*.md
+var knowledgeFiles embed.FS
+
+// ProductLines puts the demo's products in lines, by line name.
+var ProductLines = map[string][]string{
+	"Voice Platform":       {"ACD Server", "SIP Server", "IVR"},
+	"Routing & Engagement": {"Routing Server", "Agent Desktop"},
+	"Analytics":            {"Reporting"},
+}
+
+// knowledge creates the product lines and imports the knowledge items
+// through the importer, as the portal admin.
+func (l *loader) knowledge() {
+	if l.err != nil {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(ProductLines)) {
+		lineID, err := l.tx.CreateProductLine(l.ctx, name)
+		l.check(err)
+		l.w.Lines[name] = lineID
+		for _, p := range ProductLines[name] {
+			l.check(l.tx.SetProductLine(l.ctx, l.w.Products[p], lineID))
+		}
+	}
+	if l.err != nil {
+		return
+	}
+	files, err := fs.Sub(knowledgeFiles, "knowledge")
+	l.check(err)
+	admin := &desk.Actor{User: &desk.User{ID: l.w.Users[Admin], Kind: desk.KindStaff, Roles: []desk.Role{desk.RolePortalAdmin, desk.RoleAgent}}}
+	rep, err := kb.New(kb.Deps{Store: l.s, Clock: func() time.Time { return l.now }}).ImportIn(l.ctx, l.tx, desk.Request{Actor: admin},
+		kb.ImportSource{Format: kb.ImportMarkdown, Files: files}, kb.ImportOptions{})
+	l.check(err)
+	if err == nil && rep.Refused() {
+		var b strings.Builder
+		for _, p := range rep.Problems {
+			fmt.Fprintf(&b, "\n  %s: %s: %s", p.Where(), p.Field, p.Text)
+		}
+		l.check(errors.New("demo knowledge items:" + b.String()))
+	}
+}
+
+// announcements are Customer Care's news in force: one for everyone, one
+// for the Voice Platform's customers (ABC Testing Co and Contoso hold
+// its products), one for ABC Testing Co alone.
+func (l *loader) announcements() {
+	if l.err != nil {
+		return
+	}
+	for _, a := range []desk.Announcement{
+		{
+			Title: "Customer Care hours over the holidays", Audience: desk.AudienceEveryone,
+			Body: "Between **24 December and 2 January** Customer Care answers Critical and Production Down cases " +
+				"around the clock as always; other cases are answered on business days only.\n\n" +
+				"Call the support line for anything that stops production, and see the " +
+				"[knowledge base](/knowledge) for answers in the meantime.",
+			Starts: l.now.AddDate(0, 0, -3), Ends: l.now.AddDate(0, 0, 40),
+		},
+		{
+			Title: "SIP Server 9.1.4: maintenance release for dropped transfers", Audience: desk.AudienceProductLine,
+			ProductLineID: l.w.Lines["Voice Platform"],
+			Body: "SIP Server 9.1.4 fixes audio lost on calls transferred between sites and a memory leak of the call " +
+				"recorder interface.\n\n- Upgrade from 9.1.0 or later without downtime\n- Read the release notes before you plan the upgrade",
+			Starts: l.now.AddDate(0, 0, -1), Ends: l.now.AddDate(0, 0, 30),
+		},
+		{
+			Title: "ABC Testing Co: your Service Contract renewal", Audience: desk.AudienceCompany, CompanyID: l.w.ABC,
+			Body: "Your contract SC-1001 (Business Care Plus) renews in the coming months. Your account team will " +
+				"contact the Designated Approver; nothing changes for open cases.",
+			Starts: l.now.AddDate(0, 0, -2),
+		},
+	} {
+		a.CreatedAt, a.UpdatedAt, a.UpdatedBy = l.now, l.now, l.w.Users[Admin]
+		l.check(l.tx.SaveAnnouncement(l.ctx, &a))
 	}
 }

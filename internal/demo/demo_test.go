@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/caseport/caseport/internal/demo"
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/kb"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/support"
@@ -482,6 +484,128 @@ func TestDemoStatusChangesAsTheUseCaseWrites(t *testing.T) {
 			lines, err := s.AuditLog(ctx, desk.AuditFilter{Action: "case_closed", Subject: desk.FormatCaseNumber(id)})
 			if err != nil || len(lines) != 1 || !lines[0].At.Equal(c.ClosedAt) || lines[0].ActorID != changes[0].AuthorID {
 				t.Errorf("%s: audit case_closed %+v, %v; want one line at closed_at %s by who closed it", key, lines, err, c.ClosedAt)
+			}
+		}
+	})
+}
+
+// TestDemoKnowledge: the demo world's knowledge items load through the
+// importer on every engine, in the demo's product lines, with every
+// source and type, published items for contacts and the staff-only ones
+// (Internal Tech Articles, a draft) for staff alone.
+func TestDemoKnowledge(t *testing.T) {
+	t.Parallel()
+	files, err := os.ReadDir("knowledge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		text, err := os.ReadFile("knowledge/" + f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.ToLower(string(text)), "genesys") || strings.Contains(strings.ToLower(string(text)), "chatwoot") {
+			t.Errorf("%s names another vendor's product", f.Name())
+		}
+		if !strings.Contains(string(text), "\n## ") {
+			t.Errorf("%s has no heading in its body", f.Name())
+		}
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		w, err := demo.Load(ctx, s, time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := kb.New(kb.Deps{Store: s})
+		staff := &desk.Actor{User: &desk.User{ID: w.Users[demo.Agent], Kind: desk.KindStaff, Roles: []desk.Role{desk.RoleAgent}}}
+		basic := &desk.Actor{User: &desk.User{ID: w.Users[demo.Basic], Kind: desk.KindContact}}
+		all, err := k.Search(ctx, staff, kb.Query{Limit: kb.MaxPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all.Total != len(files) || all.Total < 30 {
+			t.Fatalf("staff find %d items, want the %d files (at least 30)", all.Total, len(files))
+		}
+		counts := map[string]int{}
+		tables, code := 0, 0
+		for _, h := range all.Hits {
+			it := h.Item
+			counts[string(it.Type)]++
+			counts[string(it.Source)]++
+			counts[string(it.State)]++
+			if it.Version != 1 || it.CreatedBy != w.Users[demo.Admin] || it.UpdatedAt.After(time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC)) {
+				t.Errorf("%q: version %d by %d, updated %s", it.Title, it.Version, it.CreatedBy, it.UpdatedAt)
+			}
+			if strings.Contains(it.Body, "|---|") {
+				tables++
+			}
+			if strings.Contains(it.Body, "```") {
+				code++
+			}
+		}
+		for _, s := range desk.KBSources {
+			if counts[string(s)] == 0 {
+				t.Errorf("no demo item from %s", s)
+			}
+		}
+		for _, typ := range desk.KBArticleTypes {
+			if counts[string(typ)] == 0 {
+				t.Errorf("no demo item of type %s", typ)
+			}
+		}
+		for typ, least := range map[desk.KBArticleType]int{
+			desk.KBSecurityAdvisory: 2, desk.KBReleaseNotesType: 3, desk.KBEOLAnnouncement: 1, desk.KBConfigurationGuide: 2,
+			desk.KBQA: 2, desk.KBProblemSolution: 2, desk.KBProcess: 1, desk.KBTechTutorial: 2, desk.KBInternalTech: 2,
+		} {
+			if counts[string(typ)] < least {
+				t.Errorf("%d demo items of type %s, want at least %d", counts[string(typ)], typ, least)
+			}
+		}
+		if counts[string(desk.KBDraft)] != 1 || tables < 10 || code < 10 {
+			t.Errorf("%d drafts (want 1), %d bodies with a table, %d with a code block", counts[string(desk.KBDraft)], tables, code)
+		}
+		staffOnly := counts[string(desk.KBInternalTech)] + counts[string(desk.KBDraft)]
+		if res, err := k.Search(ctx, basic, kb.Query{}); err != nil || res.Total != all.Total-staffOnly {
+			t.Errorf("a Basic contact finds %d items, want %d (%v)", res.Total, all.Total-staffOnly, err)
+		}
+		if res, err := k.Search(ctx, basic, kb.Query{Types: []desk.KBArticleType{desk.KBInternalTech}}); err != nil || res.Total != 0 {
+			t.Errorf("a Basic contact finds %d Internal Tech Articles (%v)", res.Total, err)
+		}
+		// Every product is in a line, and every line and product has items.
+		cat, err := s.Catalog(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cat.Lines) != len(demo.ProductLines) {
+			t.Errorf("%d product lines, want %d", len(cat.Lines), len(demo.ProductLines))
+		}
+		for _, p := range cat.Products {
+			if p.LineID == 0 {
+				t.Errorf("%s is in no product line", p.Name)
+			}
+			if res, err := k.Search(ctx, basic, kb.Query{Products: []int64{p.ID}}); err != nil || res.Total < 3 {
+				t.Errorf("%d items for %s, want at least 3 (%v)", res.Total, p.Name, err)
+			}
+		}
+		for name, id := range w.Lines {
+			if res, err := k.Search(ctx, basic, kb.Query{ProductLines: []int64{id}}); err != nil || res.Total < 5 {
+				t.Errorf("%d items in %s, want at least 5 (%v)", res.Total, name, err)
+			}
+		}
+		// The demo's cases have the articles that answer them among the
+		// first results.
+		for q, title := range map[string]string{
+			`"30 seconds" ACK`:             "Why do calls drop after exactly 30 seconds?",
+			`softphone "no audio devices"`: "Softphone shows no audio devices after upgrading on Windows 11",
+			`proficiency reload`:           "Routing Server 9.1.3 release notes",
+		} {
+			res, err := k.Search(ctx, basic, kb.Query{Q: q, Limit: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(res.Hits, func(h desk.KBHit) bool { return h.Item.Title == title }) {
+				t.Errorf("search %s: %d results, %q not in the first 3", q, res.Total, title)
 			}
 		}
 	})

@@ -255,8 +255,9 @@ func ValidateCompany(c *Company) error {
 
 // Product is a product line that contracts cover and cases are opened for.
 type Product struct {
-	ID   int64
-	Name string
+	ID     int64
+	Name   string
+	LineID int64 // the product line it belongs to; zero: none
 }
 
 // Component is a part of a product; cases are opened against one.

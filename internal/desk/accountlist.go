@@ -4,6 +4,7 @@ import "time"
 
 // Catalog is every product with its components.
 type Catalog struct {
+	Lines      []ProductLine
 	Products   []Product
 	Components []Component
 }

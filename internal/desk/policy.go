@@ -182,12 +182,33 @@ const (
 	ManageMacros Action = "macros.manage"
 )
 
+// Actions of the knowledge area.
+const (
+	// ReadKnowledge searches and reads the published knowledge: every
+	// signed-in user, Basic contacts included.
+	ReadKnowledge Action = "kb.read"
+	// ReadStaffKnowledge reads what only staff may: drafts, retired items
+	// and Internal Tech Articles. To anyone else they do not exist.
+	ReadStaffKnowledge Action = "kb.read_staff_only"
+	// EditKnowledge writes, publishes, retires and imports knowledge
+	// items: knowledge editors and portal admins.
+	EditKnowledge Action = "kb.edit"
+	// FollowKnowledge follows a query or an item and manages one's own
+	// alerts (Manage Alerts): every signed-in user, for what they may
+	// read; the alert email lists only that.
+	FollowKnowledge Action = "kb.follow"
+	// ManageAnnouncements writes, changes and removes the announcements
+	// shown at sign-in and on the My Support home page: portal admins.
+	// Reading those in force for oneself is ReadKnowledge.
+	ManageAnnouncements Action = "announcements.manage"
+)
+
 // Area groups actions as the product is divided: the console's menus,
 // the permission set of an API answer, the policy table below.
 type Area string
 
-// Areas. Knowledge, community, ideas, downloads and chat have no actions
-// yet: a new area adds its constant here and its rows to the policy.
+// Areas. Community, ideas, downloads and chat have no actions yet: a new
+// area adds its constant here and its rows to the policy.
 const (
 	AreaCases         Area = "cases"
 	AreaFiles         Area = "files"
@@ -251,6 +272,7 @@ var (
 	leads      = []Role{RoleProductSupportManager, RolePortalAdmin}
 	admins     = []Role{RolePortalAdmin}
 	managers   = []Role{RoleProductSupportManager, RolePortalAdmin}
+	editors    = []Role{RoleKnowledgeEditor, RolePortalAdmin}
 )
 
 // The refusals many rows share (catalogue IDs).
@@ -341,6 +363,13 @@ var policy = []Rule{
 
 	// Macros: the saved replies of the agent's case page.
 	{Action: ManageMacros, Area: AreaCases, Who: Who{Roles: managers}, Refusal: "desk.policy.managers_only"},
+
+	// Knowledge.
+	{Action: ReadKnowledge, Area: AreaKnowledge, Who: Who{Staff: true, Contacts: true}},
+	{Action: ReadStaffKnowledge, Area: AreaKnowledge, Who: Who{Staff: true}, Hides: true},
+	{Action: EditKnowledge, Area: AreaKnowledge, Who: Who{Roles: editors}, Refusal: "desk.policy.knowledge_editors_only"},
+	{Action: FollowKnowledge, Area: AreaKnowledge, Who: Who{Staff: true, Contacts: true}},
+	{Action: ManageAnnouncements, Area: AreaKnowledge, Who: Who{Roles: admins}, Refusal: adminsOnly},
 }
 
 // Rules returns the policy table, one row per action in the order of the

@@ -14,7 +14,7 @@ import (
 )
 
 // matrixActors are the columns of accessMatrix, in its order.
-var matrixActors = []string{"signed out", "disabled", "basic", "read-only", "designated", "approver", "agent", "psm", "escalation owner", "portal admin"}
+var matrixActors = []string{"signed out", "disabled", "basic", "read-only", "designated", "approver", "agent", "psm", "escalation owner", "knowledge editor", "portal admin"}
 
 // accessMatrix is the expected outcome of every action for every kind of
 // actor, written out by hand (not computed from the policy): Y allowed,
@@ -24,58 +24,63 @@ var matrixActors = []string{"signed out", "disabled", "basic", "read-only", "des
 // contacts' own combination has Sold To 1, which the approver approves
 // for. Every action of the policy must have a row.
 var accessMatrix = map[Action]struct{ own, other string }{
-	//                    out dis bas ro  dc  apr agt psm eo  adm
-	ListCases:            {"U U Y Y Y Y Y Y Y Y", "U U Y Y Y Y Y Y Y Y"},
-	ViewQueue:            {"U U F F F F Y Y Y Y", "U U F F F F Y Y Y Y"},
-	ViewCase:             {"U U N Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
-	OpenCase:             {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
-	CommentCase:          {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
-	CloseCase:            {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
-	ReopenCase:           {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
-	ReopenAnyCase:        {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
-	OpenCaseForCaller:    {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
-	SetAnyPriority:       {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
-	WorkCase:             {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
-	WriteInternalNote:    {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
-	ViewInternalNotes:    {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
-	VerifyCaller:         {"U U F F F F Y Y Y Y", "U U F F F F Y Y Y Y"},
-	EscalateCase:         {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
-	ManageEscalations:    {"U U F F F F F F Y Y", "U U F F F F F F Y Y"},
-	NoteEscalation:       {"U U N F Y Y F F Y Y", "U U N N N N F F Y Y"},
-	SaveQueueView:        {"U U F F F F Y Y Y Y", "U U F F F F Y Y Y Y"},
-	ShareQueueView:       {"U U F F F F F Y F Y", "U U F F F F F Y F Y"},
-	DeleteQueueView:      {"U U Y Y Y Y Y Y Y Y", "U U N N N N N N N N"},
-	MergeCases:           {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
-	ViewNotices:          {"U U F F F F Y Y Y Y", "U U F F F F Y Y Y Y"},
-	TransferFiles:        {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
-	CreateSFTPAccount:    {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
-	ViewSFTPPassword:     {"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
-	SkipAcknowledgement:  {"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y"},
-	ManageFileSettings:   {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ViewAccounts:         {"U U F F F F Y Y Y Y", "U U F F F F Y Y Y Y"},
-	ManageCompanies:      {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ManageContracts:      {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ManageContacts:       {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ManageStaff:          {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ManageProducts:       {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ImportAccounts:       {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	RequestAccess:        {"U U Y Y Y Y F F F F", "U U Y Y Y Y F F F F"},
-	DecideAccessRequest:  {"U U F F F Y F F F Y", "U U F F F F F F F Y"},
-	ViewAccessRequest:    {"U U Y Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y"},
-	ViewAccessMatch:      {"U U F F F Y Y Y Y Y", "U U F F F F Y Y Y Y"},
-	ViewServiceLevels:    {"U U F F F F Y Y Y Y", "U U F F F F Y Y Y Y"},
-	ManageSLATargets:     {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ManageCalendars:      {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ManageSLASettings:    {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ManageEmailTemplates: {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	TriageMail:           {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ViewOutbox:           {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ManageEmailRules:     {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ViewAudit:            {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ManageJobs:           {"U U F F F F F F F Y", "U U F F F F F F F Y"},
-	ManageOwnProfile:     {"U U Y Y Y Y Y Y Y Y", "U U Y Y Y Y Y Y Y Y"},
-	UseConsole:           {"U U N N N N Y Y Y Y", "U U N N N N Y Y Y Y"},
-	ManageMacros:         {"U U F F F F F Y F Y", "U U F F F F F Y F Y"},
+	//                    out dis bas ro  dc  apr agt psm eo  ked adm
+	ListCases:            {"U U Y Y Y Y Y Y Y Y Y", "U U Y Y Y Y Y Y Y Y Y"},
+	ViewQueue:            {"U U F F F F Y Y Y Y Y", "U U F F F F Y Y Y Y Y"},
+	ViewCase:             {"U U N Y Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	OpenCase:             {"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	CommentCase:          {"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	CloseCase:            {"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	ReopenCase:           {"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	ReopenAnyCase:        {"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	OpenCaseForCaller:    {"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	SetAnyPriority:       {"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	WorkCase:             {"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	WriteInternalNote:    {"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	ViewInternalNotes:    {"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	VerifyCaller:         {"U U F F F F Y Y Y Y Y", "U U F F F F Y Y Y Y Y"},
+	EscalateCase:         {"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	ManageEscalations:    {"U U F F F F F F Y F Y", "U U F F F F F F Y F Y"},
+	NoteEscalation:       {"U U N F Y Y F F Y F Y", "U U N N N N F F Y F Y"},
+	SaveQueueView:        {"U U F F F F Y Y Y Y Y", "U U F F F F Y Y Y Y Y"},
+	ShareQueueView:       {"U U F F F F F Y F F Y", "U U F F F F F Y F F Y"},
+	DeleteQueueView:      {"U U Y Y Y Y Y Y Y Y Y", "U U N N N N N N N N N"},
+	MergeCases:           {"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	ViewNotices:          {"U U F F F F Y Y Y Y Y", "U U F F F F Y Y Y Y Y"},
+	TransferFiles:        {"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	CreateSFTPAccount:    {"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	ViewSFTPPassword:     {"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	SkipAcknowledgement:  {"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	ManageFileSettings:   {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ViewAccounts:         {"U U F F F F Y Y Y Y Y", "U U F F F F Y Y Y Y Y"},
+	ManageCompanies:      {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ManageContracts:      {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ManageContacts:       {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ManageStaff:          {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ManageProducts:       {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ImportAccounts:       {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	RequestAccess:        {"U U Y Y Y Y F F F F F", "U U Y Y Y Y F F F F F"},
+	DecideAccessRequest:  {"U U F F F Y F F F F Y", "U U F F F F F F F F Y"},
+	ViewAccessRequest:    {"U U Y Y Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	ViewAccessMatch:      {"U U F F F Y Y Y Y Y Y", "U U F F F F Y Y Y Y Y"},
+	ViewServiceLevels:    {"U U F F F F Y Y Y Y Y", "U U F F F F Y Y Y Y Y"},
+	ManageSLATargets:     {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ManageCalendars:      {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ManageSLASettings:    {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ManageEmailTemplates: {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	TriageMail:           {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ViewOutbox:           {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ManageEmailRules:     {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ViewAudit:            {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ManageJobs:           {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
+	ManageOwnProfile:     {"U U Y Y Y Y Y Y Y Y Y", "U U Y Y Y Y Y Y Y Y Y"},
+	UseConsole:           {"U U N N N N Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	ManageMacros:         {"U U F F F F F Y F F Y", "U U F F F F F Y F F Y"},
+	ReadKnowledge:        {"U U Y Y Y Y Y Y Y Y Y", "U U Y Y Y Y Y Y Y Y Y"},
+	ReadStaffKnowledge:   {"U U N N N N Y Y Y Y Y", "U U N N N N Y Y Y Y Y"},
+	EditKnowledge:        {"U U F F F F F F F Y Y", "U U F F F F F F F Y Y"},
+	FollowKnowledge:      {"U U Y Y Y Y Y Y Y Y Y", "U U Y Y Y Y Y Y Y Y Y"},
+	ManageAnnouncements:  {"U U F F F F F F F F Y", "U U F F F F F F F F Y"},
 }
 
 // matrixActor builds the actor of a column of accessMatrix.
@@ -104,6 +109,8 @@ func matrixActor(name string) *Actor {
 		return staff(RoleProductSupportManager)
 	case "escalation owner":
 		return staff(RoleEscalationOwner)
+	case "knowledge editor":
+		return staff(RoleKnowledgeEditor)
 	case "portal admin":
 		return staff(RolePortalAdmin)
 	}

@@ -28,10 +28,13 @@ const (
 	RoleEscalationOwner       Role = "escalation_owner"
 	RolePortalAdmin           Role = "portal_admin"
 	RoleProductSupportManager Role = "product_support_manager"
+	// RoleKnowledgeEditor writes, reviews, publishes and retires
+	// knowledge items.
+	RoleKnowledgeEditor Role = "knowledge_editor"
 )
 
 // Roles lists the staff roles in the order forms show them.
-var Roles = []Role{RoleAgent, RoleEscalationOwner, RolePortalAdmin, RoleProductSupportManager}
+var Roles = []Role{RoleAgent, RoleEscalationOwner, RolePortalAdmin, RoleProductSupportManager, RoleKnowledgeEditor}
 
 // MessageID is the catalogue ID of the Role's label.
 func (r Role) MessageID() string { return "label.role." + string(r) }

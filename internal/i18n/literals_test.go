@@ -18,7 +18,7 @@ import (
 // package that does goes here.
 var converted = []string{
 	"../desk/*.go", "../web/*.go", "../support/*.go", "../store/*.go", "../sftpd/*.go", "../mailer/*.go",
-	"../worker/*.go", "../inbound/*.go", "../files/*.go", "../auth/*.go", "../hours/*.go",
+	"../worker/*.go", "../inbound/*.go", "../files/*.go", "../auth/*.go", "../hours/*.go", "../kb/*.go", "../words/*.go",
 }
 
 var notConverted = map[string]bool{

@@ -129,14 +129,19 @@ func catalog(ctx context.Context, q q) (*desk.Catalog, error) {
 
 func readCatalog(ctx context.Context, q q) (*desk.Catalog, error) {
 	var cat desk.Catalog
-	rows, err := q.query(ctx, `SELECT id, name FROM products ORDER BY name`)
+	lines, err := readProductLines(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	cat.Lines = lines
+	rows, err := q.query(ctx, `SELECT id, name, product_line_id FROM products ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("products: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var p desk.Product
-		if err := rows.Scan(&p.ID, &p.Name); err != nil {
+		if err := rows.Scan(&p.ID, &p.Name, nullInt{&p.LineID}); err != nil {
 			return nil, fmt.Errorf("products: %w", err)
 		}
 		cat.Products = append(cat.Products, p)

@@ -127,6 +127,7 @@ const (
 	UniqueUserPIN           = "users_pin_key"
 	UniqueCompanyOrgID      = "companies_org_id_key"
 	UniqueProductName       = "products_name_key"
+	UniqueProductLineName   = "product_lines_name_key"
 	UniqueComponentName     = "components_product_id_name_key"
 	UniqueContractNumber    = "contracts_number_key"
 	UniqueCalendarName      = "calendars_name_key"
@@ -149,6 +150,7 @@ var uniqueConstraints = map[string]string{
 	"users.pin":                              UniqueUserPIN,
 	"companies.org_id":                       UniqueCompanyOrgID,
 	"products.name":                          UniqueProductName,
+	"product_lines.name":                     UniqueProductLineName,
 	"components.product_id, components.name": UniqueComponentName,
 	"contracts.number":                       UniqueContractNumber,
 	"calendars.name":                         UniqueCalendarName,

@@ -35,7 +35,7 @@ import (
 // from another table would go stale; add the table there first.
 var factTables = []string{
 	"approvers", "calendars", "companies", "components", "contract_products", "contracts",
-	"email_templates", "grants", "products", "settings", "sla_targets", "users",
+	"email_templates", "grants", "product_lines", "products", "settings", "sla_targets", "users",
 }
 
 // factKey names one fact: its kind and the arguments it was read with.
@@ -260,5 +260,5 @@ func cloneContracts(cs []desk.Contract) []desk.Contract {
 }
 
 func cloneCatalog(c *desk.Catalog) *desk.Catalog {
-	return &desk.Catalog{Products: slices.Clone(c.Products), Components: slices.Clone(c.Components)}
+	return &desk.Catalog{Lines: slices.Clone(c.Lines), Products: slices.Clone(c.Products), Components: slices.Clone(c.Components)}
 }

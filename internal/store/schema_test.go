@@ -28,13 +28,30 @@ var engineOnly = map[string]map[string]string{
 		"table cases_fts_data":    "FTS5 shadow table",
 		"table cases_fts_docsize": "FTS5 shadow table",
 		"table cases_fts_idx":     "FTS5 shadow table",
+		// Knowledge search: a contentless FTS5 table of the items' words
+		// and a trigram FTS5 table of the vocabulary (PostgreSQL: the
+		// column kb_items.search with its GIN index, and a pg_trgm index
+		// on kb_terms).
+		"table kb_fts":                    "FTS5 knowledge search",
+		"table kb_fts_config":             "FTS5 shadow table",
+		"table kb_fts_data":               "FTS5 shadow table",
+		"table kb_fts_docsize":            "FTS5 shadow table",
+		"table kb_fts_idx":                "FTS5 shadow table",
+		"table kb_terms_trigrams":         "FTS5 trigram index of the vocabulary",
+		"table kb_terms_trigrams_config":  "FTS5 shadow table",
+		"table kb_terms_trigrams_data":    "FTS5 shadow table",
+		"table kb_terms_trigrams_docsize": "FTS5 shadow table",
+		"table kb_terms_trigrams_idx":     "FTS5 shadow table",
 		// goose's bookkeeping (the table of applied migrations).
 		"table goose_db_version": "migration bookkeeping",
 	},
 	"postgres": {
-		"column cases.search":      "keyword search: tsvector generated from summary and description (SQLite: cases_fts)",
-		"index cases.cases_search": "keyword search: GIN index on cases.search (SQLite: cases_fts)",
-		"table goose_db_version":   "migration bookkeeping",
+		"column cases.search":              "keyword search: tsvector generated from summary and description (SQLite: cases_fts)",
+		"index cases.cases_search":         "keyword search: GIN index on cases.search (SQLite: cases_fts)",
+		"column kb_items.search":           "knowledge search: the items' words as a tsvector (SQLite: kb_fts)",
+		"index kb_items.kb_items_search":   "knowledge search: GIN index on kb_items.search (SQLite: kb_fts)",
+		"index kb_terms.kb_terms_trigrams": "wildcards: pg_trgm index of the vocabulary (SQLite: kb_terms_trigrams)",
+		"table goose_db_version":           "migration bookkeeping",
 	},
 }
 

@@ -67,6 +67,8 @@ type Store struct {
 	// facts keeps the facts nearly every request reads (facts.go), once
 	// the schema has their version (useFacts).
 	facts atomic.Pointer[facts]
+	// kb keeps the knowledge items' filter values (kb_memory.go).
+	kb kbMemory
 }
 
 // Writes is how many writes (Write calls) have committed: with SQLite's

@@ -420,7 +420,7 @@ func (s *core) decide(ctx context.Context, tx *store.Tx, r Request, req *desk.Ac
 		return err
 	}
 	now := s.now()
-	req.State, req.DecidedBy, req.DecidedAt, req.Decision = next, r.actorID(), now, strings.TrimSpace(note)
+	req.State, req.DecidedBy, req.DecidedAt, req.Decision = next, r.ActorID(), now, strings.TrimSpace(note)
 	if approve {
 		if err := s.grant(ctx, tx, r, desk.Grant{ContactID: req.ContactID, Combination: req.Combination, Level: req.Level}); err != nil {
 			return err
@@ -580,7 +580,7 @@ func (s *core) grant(ctx context.Context, tx *store.Tx, r Request, g desk.Grant)
 		}
 	}
 	g.GrantedAt = now
-	if err := tx.SetGrant(ctx, g, r.actorID()); err != nil {
+	if err := tx.SetGrant(ctx, g, r.ActorID()); err != nil {
 		return err
 	}
 	return s.audit(ctx, tx, r, "access_granted", contact.Email,

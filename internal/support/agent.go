@@ -216,7 +216,7 @@ func (s *Cases) Work(ctx context.Context, r Request, caseID int64, w Work) (desk
 		for _, f := range w.Files {
 			if err := s.keepFile(ctx, tx, &desk.CaseFile{
 				CaseID: c.ID, Name: f.Name, ContentType: f.ContentType, Source: "upload", Direction: desk.FromSupport,
-				UploadedBy: r.actorID(),
+				UploadedBy: r.ActorID(),
 			}, f.Content); err != nil {
 				return err
 			}

@@ -609,7 +609,7 @@ func (s *core) commentFiles(ctx context.Context, r Request, caseID int64, p Post
 		for _, a := range p.Files {
 			f := &desk.CaseFile{
 				CaseID: c.ID, Name: a.Name, ContentType: a.ContentType, Source: "upload", Direction: "customer",
-				UploadedBy: r.actorID(),
+				UploadedBy: r.ActorID(),
 			}
 			if err := s.keepFile(ctx, tx, f, a.Content); err != nil {
 				return err
@@ -656,7 +656,7 @@ func (s *core) addComment(ctx context.Context, r Request, body string) func(tx *
 			return closedErr(c)
 		}
 		if _, err := tx.AddEntry(ctx, &desk.Entry{
-			CaseID: c.ID, Kind: desk.EntryComment, AuthorID: r.actorID(),
+			CaseID: c.ID, Kind: desk.EntryComment, AuthorID: r.ActorID(),
 			Body: strings.TrimSpace(body), CreatedAt: s.now(),
 		}); err != nil {
 			return err
@@ -714,7 +714,7 @@ func (s *core) addReply(ctx context.Context, r Request, body string, kind desk.E
 	internal := kind == desk.EntryNote
 	return func(tx *store.Tx, c *desk.Case) error {
 		body = strings.TrimSpace(body)
-		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: kind, AuthorID: r.actorID(), Body: body, CreatedAt: s.now()}); err != nil {
+		if _, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: kind, AuthorID: r.ActorID(), Body: body, CreatedAt: s.now()}); err != nil {
 			return err
 		}
 		if err := s.audit(ctx, tx, r, "case_"+string(kind), c.Number(), ""); err != nil {
@@ -949,7 +949,7 @@ func (s *Cases) Close(ctx context.Context, r Request, caseID int64, reason desk.
 func (s *core) closeTx(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, reason desk.SubStatus, comment, prefix, auditAction string) error {
 	c.CloseComment = strings.TrimSpace(comment)
 	if _, err := tx.AddEntry(ctx, &desk.Entry{
-		CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),
+		CaseID: c.ID, Kind: closeKind(r), AuthorID: r.ActorID(),
 		Body: prefix + c.CloseComment, CreatedAt: s.now(),
 	}); err != nil {
 		return err
@@ -1035,7 +1035,7 @@ func (s *Cases) Reopen(ctx context.Context, r Request, caseID int64, reason stri
 			return err
 		}
 		if _, err := tx.AddEntry(ctx, &desk.Entry{
-			CaseID: c.ID, Kind: closeKind(r), AuthorID: r.actorID(),
+			CaseID: c.ID, Kind: closeKind(r), AuthorID: r.ActorID(),
 			Body: "Request to re-open: " + strings.TrimSpace(reason), CreatedAt: s.now(), //i18n:stored
 		}); err != nil {
 			return err
@@ -1052,7 +1052,7 @@ func (s *Cases) Reopen(ctx context.Context, r Request, caseID int64, reason stri
 
 // event adds a system event to the case feed.
 func (s *core) event(ctx context.Context, tx *store.Tx, r Request, c *desk.Case, text string) error {
-	_, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: desk.EntryEvent, AuthorID: r.actorID(), Body: text, CreatedAt: s.now()})
+	_, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: desk.EntryEvent, AuthorID: r.ActorID(), Body: text, CreatedAt: s.now()})
 	return err
 }
 
@@ -1111,7 +1111,7 @@ func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Calle
 		return nil, desk.Invalid("pin", "support.cases.pin")
 	}
 	// Guessing PINs is throttled per staff member, like passwords.
-	key := "pin:" + strconv.FormatInt(r.actorID(), 10)
+	key := "pin:" + strconv.FormatInt(r.ActorID(), 10)
 	if n, err := s.store.LoginFailures(ctx, key, s.now().Add(-ThrottleWindow)); err != nil {
 		return nil, err
 	} else if n >= MaxPINFailures {
@@ -1122,7 +1122,7 @@ func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Calle
 		if rerr := s.store.RecordLoginFailure(ctx, key, s.now()); rerr != nil {
 			return nil, rerr
 		}
-		if aerr := s.store.Audit(ctx, desk.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_pin_unknown", Address: r.Address}); aerr != nil {
+		if aerr := s.store.Audit(ctx, desk.AuditEntry{At: s.now(), ActorID: r.ActorID(), Action: "caller_pin_unknown", Address: r.Address}); aerr != nil {
 			return nil, aerr
 		}
 	}
@@ -1133,8 +1133,8 @@ func (s *Cases) VerifyCaller(ctx context.Context, r Request, pin string) (*Calle
 	if err != nil {
 		return nil, err
 	}
-	s.log.InfoContext(ctx, "caller verified", "staff", r.actorID(), "contact", u.ID)
-	if err := s.store.Audit(ctx, desk.AuditEntry{At: s.now(), ActorID: r.actorID(), Action: "caller_verified", Subject: u.Email, Address: r.Address}); err != nil {
+	s.log.InfoContext(ctx, "caller verified", "staff", r.ActorID(), "contact", u.ID)
+	if err := s.store.Audit(ctx, desk.AuditEntry{At: s.now(), ActorID: r.ActorID(), Action: "caller_verified", Subject: u.Email, Address: r.Address}); err != nil {
 		return nil, err
 	}
 	return c, nil

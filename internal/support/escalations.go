@@ -179,7 +179,7 @@ func (s *core) escalateTx(ctx context.Context, tx *store.Tx, r Request, c *desk.
 	now := s.now()
 	esc := &desk.Escalation{
 		CaseID: c.ID, Reason: reason, Details: strings.TrimSpace(details), State: desk.EscalationRequested,
-		RequestedBy: r.actorID(), CreatedAt: now,
+		RequestedBy: r.ActorID(), CreatedAt: now,
 	}
 	esc.ID, err = tx.CreateEscalation(ctx, esc)
 	if desk.ConflictOn(err, store.UniqueActiveEscalation) {
@@ -188,7 +188,7 @@ func (s *core) escalateTx(ctx context.Context, tx *store.Tx, r Request, c *desk.
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.AddEscalationEntry(ctx, esc.ID, r.actorID(), "Escalation requested: "+reason.Label()+".\n\n"+esc.Details, now); err != nil { //i18n:stored
+	if err := tx.AddEscalationEntry(ctx, esc.ID, r.ActorID(), "Escalation requested: "+reason.Label()+".\n\n"+esc.Details, now); err != nil { //i18n:stored
 		return nil, err
 	}
 	if err := s.event(ctx, tx, r, c, "Case escalated: "+reason.Label()+"."); err != nil { //i18n:stored
@@ -325,15 +325,15 @@ func (s *core) workEscalationTx(ctx context.Context, tx *store.Tx, r Request, es
 	var entry, event, subject string
 	switch step {
 	case desk.EscalationAccept:
-		e.OwnerID, e.DecidedAt = r.actorID(), now
+		e.OwnerID, e.DecidedAt = r.ActorID(), now
 		entry, event, subject = "Escalation accepted. Next steps: "+text, "Escalation accepted by "+r.Actor.User.Name()+".", "accepted" //i18n:stored
 	case desk.EscalationReject:
-		e.OwnerID, e.DecidedAt, e.ClosedAt = r.actorID(), now, now
+		e.OwnerID, e.DecidedAt, e.ClosedAt = r.ActorID(), now, now
 		entry, event, subject = "Escalation rejected: "+text+"\n\n"+EscalationProcess, "Escalation rejected by "+r.Actor.User.Name()+".", "rejected" //i18n:stored
 	case desk.EscalationClose:
 		e.ClosedAt = now
 		if e.OwnerID == 0 {
-			e.OwnerID = r.actorID()
+			e.OwnerID = r.ActorID()
 		}
 		entry, event, subject = "Escalation closed.", "Escalation closed by "+r.Actor.User.Name()+".", "closed" //i18n:stored
 		if text != "" {
@@ -345,7 +345,7 @@ func (s *core) workEscalationTx(ctx context.Context, tx *store.Tx, r Request, es
 	if err := tx.UpdateEscalation(ctx, e); err != nil {
 		return err
 	}
-	if err := tx.AddEscalationEntry(ctx, e.ID, r.actorID(), entry, now); err != nil {
+	if err := tx.AddEscalationEntry(ctx, e.ID, r.ActorID(), entry, now); err != nil {
 		return err
 	}
 	if event != "" {

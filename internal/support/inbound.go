@@ -163,7 +163,7 @@ func (s *Mail) LinkInbound(ctx context.Context, r Request, inboundID, caseID int
 		}
 		note := fmt.Sprintf("Email from %s <%s>, subject %q, linked from triage by %s:\n\n%s", msg.FromName, msg.From, msg.Subject, r.Actor.User.Name(), msg.Text)
 		err = s.writeCaseTx(ctx, tx, r, caseID, desk.WorkCase, func(tx *store.Tx, c *desk.Case) error {
-			_, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: desk.EntryNote, AuthorID: r.actorID(), Body: note, CreatedAt: s.now()})
+			_, err := tx.AddEntry(ctx, &desk.Entry{CaseID: c.ID, Kind: desk.EntryNote, AuthorID: r.ActorID(), Body: note, CreatedAt: s.now()})
 			return err
 		})
 		if errors.Is(err, desk.ErrNotFound) {

@@ -357,3 +357,9 @@ func (s *Jobs) RunUploadExpiry(ctx context.Context, j *desk.Job) error {
 		return tx.DeleteUpload(ctx, u.ID)
 	})
 }
+
+// QueueMail queues an email to a user, not about a case, in tx: the
+// funnel other areas send through (the knowledge area's alerts).
+func (s *Jobs) QueueMail(ctx context.Context, tx *store.Tx, to *desk.User, kind string, subject, text desk.Message, link string) error {
+	return s.queueMail(ctx, tx, mail{Kind: kind, To: to, Subject: subject, Text: text, Link: link})
+}

@@ -35,7 +35,7 @@ func (s *Cases) SaveMacro(ctx context.Context, r Request, m *desk.Macro) error {
 	if err := m.Check(); err != nil {
 		return err
 	}
-	m.UpdatedBy, m.UpdatedAt = r.actorID(), s.now()
+	m.UpdatedBy, m.UpdatedAt = r.ActorID(), s.now()
 	return s.write(ctx, r, func(tx *store.Tx) error {
 		if err := tx.SaveMacro(ctx, m); err != nil {
 			if desk.ConflictOn(err, store.UniqueMacroName) {

@@ -70,6 +70,7 @@ var MailKinds = []MailKind{
 	{"set_password"},
 	{"case_assigned"},
 	{"customer_update"},
+	{"kb_alert"},
 }
 
 // DefaultMail returns the default templates of every kind in l's

@@ -336,7 +336,7 @@ func (s *core) mergeInto(ctx context.Context, r Request, into *desk.Case) func(t
 			return err
 		}
 		if _, err := tx.AddEntry(ctx, &desk.Entry{
-			CaseID: into.ID, Kind: desk.EntryEvent, AuthorID: r.actorID(), CreatedAt: s.now(),
+			CaseID: into.ID, Kind: desk.EntryEvent, AuthorID: r.ActorID(), CreatedAt: s.now(),
 			Body: "Case " + c.Number() + " was merged into this case as a duplicate; its Case Feed is here now.", //i18n:stored
 		}); err != nil {
 			return err
@@ -423,11 +423,11 @@ func (s *Cases) Search(ctx context.Context, r Request, text string) (*SearchResu
 // chose for the event's kind, by the email m: whoever may ViewNotices, never of
 // their own doing.
 func (s *core) notice(ctx context.Context, tx *store.Tx, r Request, u *desk.User, event desk.NoticeEvent, c *desk.Case, detail string, m *mail) error {
-	if u == nil || u.ID == r.actorID() || desk.Authorize(&desk.Actor{User: u}, desk.ViewNotices, desk.Target{}) != nil {
+	if u == nil || u.ID == r.ActorID() || desk.Authorize(&desk.Actor{User: u}, desk.ViewNotices, desk.Target{}) != nil {
 		return nil
 	}
 	if err := tx.AddNotice(ctx, &desk.Notice{
-		UserID: u.ID, Kind: event.Kind(), Event: event, CaseID: c.ID, ActorID: r.actorID(), Detail: detail, CreatedAt: s.now(),
+		UserID: u.ID, Kind: event.Kind(), Event: event, CaseID: c.ID, ActorID: r.ActorID(), Detail: detail, CreatedAt: s.now(),
 	}); err != nil {
 		return err
 	}

@@ -169,25 +169,9 @@ func (svc *Service) Audit() *Audit { return svc.audit }
 
 func (s *core) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
 
-// Request describes who is asking and from where, for the audit log.
-type Request struct {
-	Actor   *desk.Actor
-	Address string
-	// Problems are what the edge found wrong with the input before the use
-	// case ran: a field's text (desk.Problems.CheckText), a date or a
-	// number it could not read, two passwords that differ. The fields
-	// refused are left out of the input; the use case checks the rest as
-	// usual and writes nothing, so a form shows all its problems at once.
-	// The edge joins them to what the use case answers.
-	Problems desk.Problems
-}
-
-func (r Request) actorID() int64 {
-	if r.Actor == nil || r.Actor.User == nil {
-		return 0
-	}
-	return r.Actor.User.ID
-}
+// Request describes who is asking and from where (desk.Request: every
+// area's use cases take it).
+type Request = desk.Request
 
 // write runs fn in one transaction for the request r. When the edge found
 // problems in r's input, fn still makes its checks, but the transaction
@@ -205,7 +189,7 @@ func (s *core) write(ctx context.Context, r Request, fn func(*store.Tx) error) e
 // audit writes an audit line for the request inside tx.
 func (s *core) audit(ctx context.Context, tx *store.Tx, r Request, action, subject, detail string) error {
 	return tx.Audit(ctx, desk.AuditEntry{
-		At: s.now(), ActorID: r.actorID(), Action: action, Subject: subject, Detail: detail, Address: r.Address,
+		At: s.now(), ActorID: r.ActorID(), Action: action, Subject: subject, Detail: detail, Address: r.Address,
 	})
 }
 

@@ -31,11 +31,13 @@ func TestCaseAccessMatrix(t *testing.T) {
 			demo.Partner: slices.Concat(contoso, fabrikam), demo.Partner2: contoso, demo.EndUserRO: contoso,
 			demo.ExpiredRO: fabrikam,
 			demo.Agent:     all, demo.EscalationOwner: all, demo.Admin: all, demo.ProductManager: all,
+			demo.Editor: all, // staff: every case, as every member of staff
 		}
 		// May the user comment on the open cases they see?
 		writes := map[string]bool{
 			demo.Designated: true, demo.Designated2: true, demo.Partner: true, demo.Partner2: true,
 			demo.Agent: true, demo.EscalationOwner: true, demo.Admin: true, demo.ProductManager: true,
+			demo.Editor: true,
 		}
 		for _, l := range demo.Logins {
 			r := f.as(t, l.Email)

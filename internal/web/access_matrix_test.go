@@ -22,10 +22,11 @@ import (
 // kind of user of desk's accessMatrix: signed out, a user disabled after
 // signing in, a Basic contact, a Read-Only contact, a Designated Contact,
 // a Designated Contact who approves for their Sold To, an agent, a
-// product support manager, an escalation owner, a portal admin.
+// product support manager, an escalation owner, a knowledge editor, a
+// portal admin.
 var httpMatrixActors = []string{
 	"signed out", "disabled", demo.Basic, demo.ReadOnly, demo.Designated2, demo.Designated,
-	demo.Agent, demo.ProductManager, demo.EscalationOwner, demo.Admin,
+	demo.Agent, demo.ProductManager, demo.EscalationOwner, demo.Editor, demo.Admin,
 }
 
 // probe is one request: an API call (body as JSON) or a page (form
@@ -66,25 +67,25 @@ var httpMatrix = []struct {
 		desk.ListCases,
 		probe{method: "GET", path: "/api/v1/cases?list=mine"},
 		probe{method: "GET", path: "/cases"},
-		"U U Y Y Y Y Y Y Y Y", "", "U U Y Y Y Y Y Y Y Y", "",
+		"U U Y Y Y Y Y Y Y Y Y", "", "U U Y Y Y Y Y Y Y Y Y", "",
 	},
 	{
 		desk.ViewQueue,
 		probe{method: "GET", path: "/api/v1/cases?list=queue"},
 		probe{method: "GET", path: "/console"},
-		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
+		"U U F F F F Y Y Y Y Y", "", "U U N N N N Y Y Y Y Y", "",
 	},
 	{
 		desk.ViewCase,
 		probe{method: "GET", path: "/api/v1/cases/{n}"},
 		probe{method: "GET", path: "/cases/{n}"},
-		"U U N Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N Y Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N Y Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.OpenCase,
 		probe{method: "POST", path: "/api/v1/cases", body: map[string]any{"sold_to_id": "{soldto}", "end_user_id": "{enduser}"}, field: `"field":"combination"`},
 		probe{method: "POST", path: "/cases", form: url.Values{"combination": {"{combo}"}}, field: `id="combination-error"`},
-		"U U V F Y Y Y Y Y Y", "U U V V V V Y Y Y Y", "U U V F Y Y Y Y Y Y", "U U V V V V Y Y Y Y",
+		"U U V F Y Y Y Y Y Y Y", "U U V V V V Y Y Y Y Y", "U U V F Y Y Y Y Y Y Y", "U U V V V V Y Y Y Y Y",
 	},
 	{
 		// The caller (Riley, Read-Only) is not a Designated Contact: whoever
@@ -99,7 +100,7 @@ var httpMatrix = []struct {
 			method: "POST", path: "/cases", form: url.Values{"combination": {"{combo}"}, "contact": {"{contact}"}},
 			field: `id="combination-error"`, marker: "is not a Designated Contact of this combination.",
 		},
-		"U U V F F F Y Y Y Y", "U U V V V V Y Y Y Y", "U U V F F F Y Y Y Y", "U U V V V V Y Y Y Y",
+		"U U V F F F Y Y Y Y Y", "U U V V V V Y Y Y Y Y", "U U V F F F Y Y Y Y Y", "U U V V V V Y Y Y Y Y",
 	},
 	{
 		desk.SetAnyPriority,
@@ -111,73 +112,73 @@ var httpMatrix = []struct {
 			method: "POST", path: "/cases", form: url.Values{"combination": {"{combo}"}, "priority": {"critical"}},
 			field: `id="combination-error"`, refused: `id="priority-error"`,
 		},
-		"U U V F F F Y Y Y Y", "U U V V V V Y Y Y Y", "U U V F F F Y Y Y Y", "U U V V V V Y Y Y Y",
+		"U U V F F F Y Y Y Y Y", "U U V V V V Y Y Y Y Y", "U U V F F F Y Y Y Y Y", "U U V V V V Y Y Y Y Y",
 	},
 	{
 		desk.CommentCase,
 		probe{method: "GET", path: "/api/v1/cases/{n}", marker: `"can_comment":true`},
 		probe{method: "GET", path: "/cases/{n}", marker: `id="comment-form"|id="work-form"`},
-		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.CloseCase,
 		probe{method: "GET", path: "/api/v1/cases/{n}", marker: `"can_close":true`},
 		probe{method: "GET", path: "/cases/{n}", marker: `id="close-form"`},
-		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.ReopenCase,
 		probe{method: "GET", path: "/api/v1/cases/{closed}", marker: `"can_reopen":true`},
 		probe{method: "GET", path: "/cases/{closed}", marker: `id="reopen-form"`},
-		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.ReopenAnyCase,
 		probe{method: "GET", path: "/api/v1/cases/{old}", marker: `"can_reopen":true`},
 		probe{method: "GET", path: "/cases/{old}", marker: `id="reopen-form"`},
-		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.WorkCase,
 		probe{method: "PATCH", path: "/api/v1/cases/{n}", body: map[string]any{}},
 		probe{method: "POST", path: "/cases/{n}/update", form: url.Values{"status": {"bogus"}}},
-		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.WriteInternalNote,
 		probe{method: "POST", path: "/api/v1/cases/{n}/comments", body: map[string]any{"body": "A note of the access matrix.", "internal": true}},
 		probe{method: "POST", path: "/cases/{n}/comments", form: url.Values{"body": {"A note of the access matrix."}, "visibility": {"internal"}}},
-		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.ViewInternalNotes,
 		probe{method: "GET", path: "/api/v1/cases/{n}", marker: "An internal probe note"},
 		probe{method: "GET", path: "/cases/{n}", marker: "An internal probe note"},
-		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.VerifyCaller,
 		probe{method: "POST", path: "/api/v1/caller-verification", body: map[string]any{"pin": "12"}},
 		probe{method: "GET", path: "/console/caller"},
-		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
+		"U U F F F F Y Y Y Y Y", "", "U U N N N N Y Y Y Y Y", "",
 	},
 	{
 		desk.EscalateCase,
 		probe{method: "GET", path: "/api/v1/cases/{n}/escalation", marker: `"can_escalate":true|"refusal":"`},
 		probe{method: "GET", path: "/cases/{n}", marker: `id="escalate-form"|id="escalate-why"`},
-		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.ManageEscalations,
 		probe{method: "GET", path: "/api/v1/escalations"},
 		probe{method: "GET", path: "/console/escalations"},
-		"U U F F F F F F Y Y", "", "U U N N N N F F Y Y", "",
+		"U U F F F F F F Y F Y", "", "U U N N N N F F Y F Y", "",
 	},
 	{
 		desk.NoteEscalation,
 		probe{method: "POST", path: "/api/v1/cases/{esc}/escalation/note", body: map[string]any{"text": "An escalation probe."}},
 		probe{method: "POST", path: "/cases/{esc}/escalation/note", form: url.Values{"text": {"An escalation probe."}}},
-		"U U N F Y Y F F Y Y", "U U N N N N F F Y Y", "U U N F Y Y F F Y Y", "U U N N N N F F Y Y",
+		"U U N F Y Y F F Y F Y", "U U N N N N F F Y F Y", "U U N F Y Y F F Y F Y", "U U N N N N F F Y F Y",
 	},
 	{
 		// Before the TransferFiles row, whose API call acknowledges the
@@ -186,26 +187,26 @@ var httpMatrix = []struct {
 		desk.SkipAcknowledgement,
 		probe{method: "POST", path: "/api/v1/uploads", tus: map[string]string{"Upload-Length": "5", "Upload-Metadata": "case {n64},filename " + b64("probe.txt")}},
 		probe{method: "GET", path: "/cases/{n}/files", marker: `id="uploader"`},
-		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.SaveQueueView,
 		probe{method: "GET", path: "/api/v1/me", marker: `"queue.view_save"`},
 		probe{method: "GET", path: "/console", marker: `id="save-view-form"`},
-		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
+		"U U F F F F Y Y Y Y Y", "", "U U N N N N Y Y Y Y Y", "",
 	},
 	{
 		desk.ShareQueueView,
 		probe{method: "GET", path: "/api/v1/me", marker: `"queue.view_share"`},
 		probe{method: "GET", path: "/console", marker: `name="shared"`},
-		"U U F F F F F Y F Y", "", "U U N N N N F Y F Y", "",
+		"U U F F F F F Y F F Y", "", "U U N N N N F Y F F Y", "",
 	},
 	{
 		// Each staff member has a view of their own (made below).
 		desk.DeleteQueueView,
 		probe{method: "GET", path: "/api/v1/queue/views", marker: `"can_delete":true`},
 		probe{method: "GET", path: "/console", marker: `class="view-delete"`},
-		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
+		"U U F F F F Y Y Y Y Y", "", "U U N N N N Y Y Y Y Y", "",
 	},
 	{
 		// Merging nothing into the case: whoever may merge is told to
@@ -213,181 +214,211 @@ var httpMatrix = []struct {
 		desk.MergeCases,
 		probe{method: "POST", path: "/api/v1/cases/{n}/merge", body: map[string]any{"duplicates": []string{}}},
 		probe{method: "GET", path: "/console", marker: `name="action" value="merge"`},
-		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N N N N Y Y Y Y", "",
+		"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "",
 	},
 	{
 		desk.ViewNotices,
 		probe{method: "GET", path: "/api/v1/notifications"},
 		probe{method: "GET", path: "/console/notifications"},
-		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
+		"U U F F F F Y Y Y Y Y", "", "U U N N N N Y Y Y Y Y", "",
 	},
 	{
 		desk.TransferFiles,
 		probe{method: "POST", path: "/api/v1/cases/{n}/files/acknowledgement", body: map[string]any{}},
 		probe{method: "GET", path: "/cases/{n}/files"},
-		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.CreateSFTPAccount,
 		probe{method: "POST", path: "/api/v1/cases/{n}/sftp", body: map[string]any{}},
 		probe{method: "GET", path: "/cases/{n}", marker: `id="create-sftp"`},
-		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.ViewSFTPPassword,
 		probe{method: "GET", path: "/api/v1/cases/{n}/sftp", marker: `"password"`},
 		probe{method: "GET", path: "/cases/{n}", marker: `id="sftp-password"`},
-		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.ManageFileSettings,
 		probe{method: "GET", path: "/api/v1/settings/files"},
 		probe{method: "GET", path: "/console/settings/files"},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ViewAccounts,
 		probe{method: "GET", path: "/api/v1/companies"},
 		probe{method: "GET", path: "/console/companies"},
-		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
+		"U U F F F F Y Y Y Y Y", "", "U U N N N N Y Y Y Y Y", "",
 	},
 	{
 		desk.ManageCompanies,
 		probe{method: "POST", path: "/api/v1/companies", body: map[string]any{}},
 		probe{method: "POST", path: "/console/companies", form: url.Values{}},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageContracts,
 		probe{method: "POST", path: "/api/v1/contracts", body: map[string]any{"starts": "2026-01-01", "ends": "2027-01-01"}},
 		probe{method: "GET", path: "/console/companies/{soldto}", marker: `id="new-contract"`},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageContacts,
 		probe{method: "POST", path: "/api/v1/contacts", body: map[string]any{}},
 		probe{method: "POST", path: "/console/contacts", form: url.Values{}},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageStaff,
 		probe{method: "POST", path: "/api/v1/staff", body: map[string]any{}},
 		probe{method: "POST", path: "/console/staff", form: url.Values{}},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageProducts,
 		probe{method: "POST", path: "/api/v1/products", body: map[string]any{}},
 		probe{method: "POST", path: "/console/products", form: url.Values{}},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ImportAccounts,
 		probe{method: "POST", path: "/api/v1/imports?kind=companies&dry_run=true", body: map[string]any{}},
 		probe{method: "GET", path: "/console/import"},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.RequestAccess,
 		probe{method: "POST", path: "/api/v1/access-requests", body: map[string]any{"level": "read_write"}},
 		probe{method: "POST", path: "/profile/access", form: url.Values{}},
-		"U U Y Y Y Y F F F F", "", "U U Y Y Y Y F F F F", "",
+		"U U Y Y Y Y F F F F F", "", "U U Y Y Y Y F F F F F", "",
 	},
 	{
 		desk.DecideAccessRequest,
 		probe{method: "POST", path: "/api/v1/access-requests/{req}/decision", body: map[string]any{"approve": false, "note": "A probe."}},
 		probe{method: "GET", path: "/access-requests/{req}", marker: `name="decision"`},
-		"U U N N N Y N N N Y", "U U N N N N N N N Y", "U U N F N Y F F F Y", "U U N N N N F F F Y",
+		"U U N N N Y N N N N Y", "U U N N N N N N N N Y", "U U N F N Y F F F F Y", "U U N N N N F F F F Y",
 	},
 	{
 		desk.ViewAccessRequest,
 		probe{method: "GET", path: "/api/v1/access-requests/{req}"},
 		probe{method: "GET", path: "/access-requests/{req}"},
-		"U U N Y N Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N Y N Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N Y N Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N Y N Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.ViewAccessMatch,
 		probe{method: "GET", path: "/api/v1/access-requests/{req}", marker: `"sold_to":{`},
 		probe{method: "GET", path: "/access-requests/{req}", marker: "{soldtoname}"},
-		"U U N F N Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F N Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F N Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F N Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.ViewServiceLevels,
 		probe{method: "GET", path: "/api/v1/settings/service-levels"},
 		probe{method: "GET", path: "/console/service-levels"},
-		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
+		"U U F F F F Y Y Y Y Y", "", "U U N N N N Y Y Y Y Y", "",
 	},
 	{
 		desk.ManageSLATargets,
 		probe{method: "PUT", path: "/api/v1/settings/service-levels/targets", body: map[string]any{}},
 		probe{method: "GET", path: "/console/service-levels", marker: `action="/console/service-levels/targets"`},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageCalendars,
 		probe{method: "POST", path: "/api/v1/calendars", body: map[string]any{}},
 		probe{method: "POST", path: "/console/calendars", form: url.Values{}},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageSLASettings,
 		probe{method: "PUT", path: "/api/v1/settings/service-levels", body: map[string]any{}},
 		probe{method: "GET", path: "/console/service-levels", marker: `>Save settings</button>`},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageEmailTemplates,
 		probe{method: "GET", path: "/api/v1/settings/email-templates"},
 		probe{method: "GET", path: "/console/settings/templates"},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.TriageMail,
 		probe{method: "GET", path: "/api/v1/inbound"},
 		probe{method: "GET", path: "/console/mail"},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ViewOutbox,
 		probe{method: "GET", path: "/api/v1/outbox"},
 		probe{method: "GET", path: "/console/outbox"},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageEmailRules,
 		probe{method: "GET", path: "/api/v1/settings/email-rules"},
 		probe{method: "GET", path: "/console/settings/email"},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ViewAudit,
 		probe{method: "GET", path: "/api/v1/audit"},
 		probe{method: "GET", path: "/console/audit"},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageJobs,
 		probe{method: "GET", path: "/api/v1/jobs/dead"},
 		probe{method: "GET", path: "/console/jobs"},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageOwnProfile,
 		probe{method: "GET", path: "/api/v1/me"},
 		probe{method: "GET", path: "/profile"},
-		"U U Y Y Y Y Y Y Y Y", "", "U U Y Y Y Y Y Y Y Y", "",
+		"U U Y Y Y Y Y Y Y Y Y", "", "U U Y Y Y Y Y Y Y Y Y", "",
 	},
 	{
 		desk.UseConsole,
 		probe{method: "GET", path: "/api/v1/me", marker: `"console.use"`},
 		probe{method: "GET", path: "/console/caller"},
-		"U U F F F F Y Y Y Y", "", "U U N N N N Y Y Y Y", "",
+		"U U F F F F Y Y Y Y Y", "", "U U N N N N Y Y Y Y Y", "",
+	},
+	{
+		desk.ReadKnowledge,
+		probe{method: "GET", path: "/api/v1/kb/search?q=probe"},
+		probe{method: "GET", path: "/knowledge?q=probe"},
+		"U U Y Y Y Y Y Y Y Y Y", "", "U U Y Y Y Y Y Y Y Y Y", "",
+	},
+	{
+		desk.ReadStaffKnowledge,
+		probe{method: "GET", path: "/api/v1/kb/items/{kbinternal}"},
+		probe{method: "GET", path: "/knowledge/{kbinternal}"},
+		"U U N N N N Y Y Y Y Y", "", "U U N N N N Y Y Y Y Y", "",
+	},
+	{
+		desk.EditKnowledge,
+		probe{method: "POST", path: "/api/v1/kb/items/{kbinternal}/retire", body: map[string]any{"version": 999}},
+		probe{method: "GET", path: "/console/knowledge/new"},
+		"U U F F F F F F F Y Y", "", "U U N N N N F F F Y Y", "",
+	},
+	{
+		desk.FollowKnowledge,
+		probe{method: "GET", path: "/api/v1/kb/alerts"},
+		probe{method: "GET", path: "/knowledge/alerts"},
+		"U U Y Y Y Y Y Y Y Y Y", "", "U U Y Y Y Y Y Y Y Y Y", "",
+	},
+	{
+		desk.ManageAnnouncements,
+		probe{method: "POST", path: "/api/v1/announcements", body: map[string]any{"title": ""}},
+		probe{method: "GET", path: "/console/announcements"},
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageMacros,
 		probe{method: "GET", path: "/api/v1/macros"},
 		probe{method: "GET", path: "/console/macros"},
-		"U U F F F F F Y F Y", "", "U U N N N N F Y F Y", "",
+		"U U F F F F F Y F F Y", "", "U U N N N N F Y F F Y", "",
 	},
 }
 
@@ -406,67 +437,73 @@ var inputMatrix = []struct {
 		desk.CommentCase,
 		probe{method: "POST", path: "/api/v1/cases/{n}/comments", body: map[string]any{"body": ""}},
 		probe{method: "POST", path: "/cases/{n}/comments", form: url.Values{"body": {""}}},
-		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
+	},
+	{
+		desk.EditKnowledge,
+		probe{method: "POST", path: "/api/v1/kb/items", body: map[string]any{"title": ""}},
+		probe{method: "POST", path: "/console/knowledge", form: url.Values{"title": {""}}},
+		"U U F F F F F F F Y Y", "", "U U N N N N F F F Y Y", "",
 	},
 	{
 		desk.WriteInternalNote, // asked for by a contact too
 		probe{method: "POST", path: "/api/v1/cases/{n}/comments", body: map[string]any{"body": "", "internal": true}},
 		probe{method: "POST", path: "/cases/{n}/comments", form: url.Values{"body": {" "}, "visibility": {"internal"}}},
-		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.WorkCase,
 		probe{method: "PATCH", path: "/api/v1/cases/{n}", body: map[string]any{"substatus": "investigation"}},
 		probe{method: "POST", path: "/cases/{n}/update", form: url.Values{"priority": {"bogus"}}},
-		"U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.WorkCase, // the agent's one form
 		probe{method: "POST", path: "/api/v1/macros", body: map[string]any{"name": ""}},
 		probe{method: "POST", path: "/cases/{n}/work", form: url.Values{"tags": {"not a tag!"}}},
-		"U U F F F F F Y F Y", "", "U U N F F F Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U F F F F F Y F F Y", "", "U U N F F F Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.CloseCase,
 		probe{method: "POST", path: "/api/v1/cases/{n}/close", body: map[string]any{"reason": "bogus", "comment": ""}},
 		probe{method: "POST", path: "/cases/{n}/close", form: url.Values{"reason": {"bogus"}}},
-		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.ReopenCase,
 		probe{method: "POST", path: "/api/v1/cases/{closed}/reopen", body: map[string]any{"reason": ""}},
 		probe{method: "POST", path: "/cases/{closed}/reopen", form: url.Values{"reason": {""}}},
-		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.EscalateCase,
 		probe{method: "POST", path: "/api/v1/cases/{n}/escalation", body: map[string]any{"reason": "bogus", "details": ""}},
 		probe{method: "POST", path: "/cases/{n}/escalate", form: url.Values{"reason": {"bogus"}}},
-		"U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y", "U U N F Y Y Y Y Y Y", "U U N N N N Y Y Y Y",
+		"U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y", "U U N F Y Y Y Y Y Y Y", "U U N N N N Y Y Y Y Y",
 	},
 	{
 		desk.NoteEscalation,
 		probe{method: "POST", path: "/api/v1/cases/{esc}/escalation/note", body: map[string]any{"text": ""}},
 		probe{method: "POST", path: "/cases/{esc}/escalation/note", form: url.Values{"text": {""}}},
-		"U U N F Y Y F F Y Y", "U U N N N N F F Y Y", "U U N F Y Y F F Y Y", "U U N N N N F F Y Y",
+		"U U N F Y Y F F Y F Y", "U U N N N N F F Y F Y", "U U N F Y Y F F Y F Y", "U U N N N N F F Y F Y",
 	},
 	{
 		desk.ManageContracts,
 		probe{method: "POST", path: "/api/v1/contracts", body: map[string]any{"starts": "soon", "ends": "later"}},
 		probe{method: "POST", path: "/console/contracts", form: url.Values{"starts": {"soon"}, "ends": {"later"}}},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageContacts, // a grant's level
 		probe{method: "PUT", path: "/api/v1/contacts/{contact}/grants", body: map[string]any{"level": "bogus"}},
 		probe{method: "POST", path: "/console/contacts/{contact}/grants", form: url.Values{"level": {"bogus"}}},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.RequestAccess,
 		probe{method: "POST", path: "/api/v1/access-requests", body: map[string]any{"level": "bogus"}},
 		probe{method: "POST", path: "/profile/access", form: url.Values{"level": {"bogus"}, "reason": {""}}},
-		"U U Y Y Y Y F F F F", "", "U U Y Y Y Y F F F F", "",
+		"U U Y Y Y Y F F F F F", "", "U U Y Y Y Y F F F F F", "",
 	},
 	{
 		// The requests were rejected by httpMatrix's row: approving one
@@ -474,25 +511,25 @@ var inputMatrix = []struct {
 		desk.DecideAccessRequest,
 		probe{method: "POST", path: "/api/v1/access-requests/{req}/decision", body: map[string]any{"approve": true}},
 		probe{method: "POST", path: "/access-requests/{req}/decision", form: url.Values{"decision": {"bogus"}}},
-		"U U N N N Y N N N Y", "U U N N N N N N N Y", "U U N N N Y N N N Y", "U U N N N N N N N Y",
+		"U U N N N Y N N N N Y", "U U N N N N N N N N Y", "U U N N N Y N N N N Y", "U U N N N N N N N N Y",
 	},
 	{
 		desk.ManageSLASettings,
 		probe{method: "PUT", path: "/api/v1/settings/service-levels", body: map[string]any{"warning_lead_minutes": -5}},
 		probe{method: "POST", path: "/console/service-levels", form: url.Values{"lead": {"soon"}}},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageSLATargets,
 		probe{method: "PUT", path: "/api/v1/settings/service-levels/targets", body: map[string]any{"amount": -1}},
 		probe{method: "POST", path: "/console/service-levels/targets", form: url.Values{"amount": {"many"}}},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 	{
 		desk.ManageCalendars,
 		probe{method: "POST", path: "/api/v1/calendars", body: map[string]any{"holidays": []string{"someday"}}},
 		probe{method: "POST", path: "/console/calendars", form: url.Values{"holidays": {"someday"}}},
-		"U U F F F F F F F Y", "", "U U N N N N F F F Y", "",
+		"U U F F F F F F F F Y", "", "U U N N N N F F F F Y", "",
 	},
 }
 
@@ -565,7 +602,16 @@ func TestAccessMatrixThroughHTTP(t *testing.T) {
 				t.Fatalf("no %s case could be escalated", side)
 			}
 		}
-		for _, email := range []string{demo.Agent, demo.ProductManager, demo.EscalationOwner, demo.Admin} {
+		// An Internal Tech Article: for staff only, on both sides.
+		internal, err := e.kb.Create(ctx, admin, desk.KBItemInput{
+			Source: desk.KBArticles, Type: desk.KBInternalTech,
+			Title: "Probe internals", Body: "For staff.",
+		}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sides["own"]["kbinternal"], sides["other"]["kbinternal"] = itoa(internal.ID), itoa(internal.ID)
+		for _, email := range []string{demo.Agent, demo.ProductManager, demo.EscalationOwner, demo.Editor, demo.Admin} {
 			if _, err := e.svc.Cases().SaveView(ctx, support.Request{Actor: e.actor(email)}, "Probe view", "owner=me", false); err != nil {
 				t.Fatal(err)
 			}

@@ -54,5 +54,8 @@ func (s *Server) apiRoutes() []apiRoute {
 		s.apiImportRoutes(),
 		s.apiMacroRoutes(),
 		s.apiQueueRoutes(),
+		s.apiKBRoutes(),
+		s.apiKBFileRoutes(),
+		s.apiAnnouncementRoutes(),
 	)
 }

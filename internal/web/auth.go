@@ -65,21 +65,27 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSession(w, token)
+	a, err := s.sessions.SessionActor(r.Context(), token)
+	if err != nil {
+		a = &desk.Actor{User: u}
+	}
 	next := r.PostForm.Get("next")
 	if next == "/" {
-		next = home(&desk.Actor{User: u})
+		next = home(a)
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	// The announcements in force the user has not been shown yet come
+	// first, then where they were going.
+	http.Redirect(w, r, s.announcementsFirst(r, a, next), http.StatusSeeOther)
 	return nil
 }
 
-// home is where a user lands after sign-in: My Cases for contacts, the
-// queue for staff.
+// home is where a user lands after sign-in: the My Support home page for
+// contacts, the queue for staff.
 func home(a *desk.Actor) string {
 	if desk.Authorize(a, desk.UseConsole, desk.Target{}) == nil {
 		return "/console"
 	}
-	return "/cases"
+	return "/home"
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {

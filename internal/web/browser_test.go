@@ -22,9 +22,14 @@ func TestBrowserCaseLifecycle(t *testing.T) {
 	eachDemo(t, func(t *testing.T, e *env) {
 		dana := b.Page(t, e.srv.URL, browsertest.Desktop)
 		signInPage(dana, demo.Designated)
-		if p := dana.Path(); p != "/cases" {
-			t.Fatalf("after sign-in the contact is at %s, want My Cases", p)
+		if p := dana.Path(); p != "/announcements?next=%2Fhome" {
+			t.Fatalf("after sign-in the contact is at %s, want the announcements", p)
 		}
+		dana.Submit("#continue-dashboard")
+		if p := dana.Path(); p != "/home" {
+			t.Fatalf("after the announcements the contact is at %s, want My Support", p)
+		}
+		dana.Go("/cases")
 
 		// The wizard: step 1 counts characters and words.
 		dana.Submit("#open-case")

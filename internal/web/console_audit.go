@@ -84,6 +84,9 @@ var auditActions = []string{
 	"email_rules_updated", "email_template_set", "setting_changed", "inbound_linked", "inbound_discarded",
 	"job_retried", "job_discarded", "macro_saved", "macro_deleted", "queue_view_saved", "queue_view_shared",
 	"queue_view_deleted", "notice_prefs_saved",
+	"kb_item_created", "kb_item_updated", "kb_item_published", "kb_item_retired", "kb_items_imported",
+	"kb_item_file_added", "kb_item_file_removed",
+	"announcement_created", "announcement_updated", "announcement_deleted",
 }
 
 // auditActionName is an action's readable name, or the action itself

@@ -153,6 +153,11 @@ func pageKey(path string) string {
 	}
 	key := digits.ReplaceAllString(strings.Trim(u.Path, "/"), "n")
 	q := u.Query()
+	if u.Path == "/knowledge" && len(q) > 0 {
+		// The knowledge search's filter and order links combine their
+		// parameters in every way: one results page is the page's shape.
+		return "knowledge-search"
+	}
 	for _, k := range slices.Sorted(maps.Keys(q)) {
 		key += "-" + k
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/files"
 	"github.com/caseport/caseport/internal/files/filestest"
+	"github.com/caseport/caseport/internal/kb"
 	"github.com/caseport/caseport/internal/store"
 	"github.com/caseport/caseport/internal/store/storetest"
 	"github.com/caseport/caseport/internal/store/storetest/fixture"
@@ -35,6 +36,7 @@ type env struct {
 	t     *testing.T
 	srv   *httptest.Server
 	svc   *support.Service
+	kb    *kb.Service
 	clock *clocktest.Clock // the service's clock: the real time until a test sets it
 	store *store.Store
 	world *demo.World // nil under eachBuilt
@@ -166,7 +168,8 @@ func start(t *testing.T, s *store.Store, withDemo bool, fs files.Store, deps fun
 		deps(&d)
 	}
 	svc := support.New(d)
-	cfg := web.Config{Service: svc, Log: log}
+	knowledge := kb.New(kb.Deps{Store: s, Files: fs, Clock: clock.Now, BaseURL: d.BaseURL, Mail: svc.Jobs().QueueMail})
+	cfg := web.Config{Service: svc, Knowledge: knowledge, Log: log}
 	for _, c := range configure {
 		c(&cfg)
 	}
@@ -176,7 +179,7 @@ func start(t *testing.T, s *store.Store, withDemo bool, fs files.Store, deps fun
 	}
 	srv.Config.Handler = h.Handler()
 	srv.Start()
-	return &env{t: t, srv: srv, svc: svc, clock: clock, store: s, world: w, fx: fixture.New(t, s), logs: logs, passwords: map[string]string{}}
+	return &env{t: t, srv: srv, svc: svc, kb: knowledge, clock: clock, store: s, world: w, fx: fixture.New(t, s), logs: logs, passwords: map[string]string{}}
 }
 
 // client is a browser-like HTTP client with its own cookies that does not

@@ -95,7 +95,7 @@ func TestConsoleNavigationIsGrouped(t *testing.T) {
 		}
 		admin := e.signIn(e.staff(desk.RolePortalAdmin))
 		body := admin.get("/console/service-levels").Body
-		if got, want := strings.Join(groups(body), ", "), "Cases, Customers, Settings, Audit"; got != want {
+		if got, want := strings.Join(groups(body), ", "), "Cases, Customers, Knowledge, Settings, Audit"; got != want {
 			t.Errorf("a portal admin's groups = %q, want %q", got, want)
 		}
 		if !strings.Contains(body, `<summary class="nav-group-current">Settings</summary>`) {

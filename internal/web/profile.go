@@ -40,6 +40,9 @@ type profileData struct {
 	// Notices is which kinds of the console's notifications are also
 	// emailed: staff only (ViewNotices), nil for contacts.
 	Notices []noticePref
+	// Advisories says the reader subscribed to the security advisories;
+	// CanFollow that they may (FollowKnowledge).
+	Advisories, CanFollow bool
 }
 
 // noticePref is one kind of notification and whether it is emailed.
@@ -59,6 +62,12 @@ func (s *Server) loadProfile(r *http.Request, a *desk.Actor) (*profileData, erro
 		P: p, Levels: desk.AccessLevels,
 		TermsVersion: desk.TermsVersion,
 		TermsCurrent: p.User.TermsVersion == desk.TermsVersion && !p.User.TermsAcceptedAt.IsZero(),
+	}
+	if desk.Authorize(a, desk.FollowKnowledge, desk.Target{}) == nil {
+		data.CanFollow = true
+		if data.Advisories, err = s.knowledge.Advisories(r.Context(), a); err != nil {
+			return nil, err
+		}
 	}
 	if desk.Authorize(a, desk.ViewNotices, desk.Target{}) == nil {
 		prefs, err := s.cases.NoticePrefs(r.Context(), req)

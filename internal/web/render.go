@@ -305,8 +305,8 @@ type navGroup struct {
 	rows  []navRow
 }
 
-// consoleNav is the staff console's navigation, in groups (Knowledge and
-// community join as their areas come), portalNav the customers': an item
+// consoleNav is the staff console's navigation, in groups (community
+// joins as its area comes), portalNav the customers': an item
 // shows when the policy lets the user take its action somewhere
 // (desk.Anywhere): Open a Case for those who may open a case on one of
 // their combinations.
@@ -322,6 +322,11 @@ var (
 			{"nav.companies", "/console/companies", desk.ViewAccounts},
 			{"nav.access_requests", "/access-requests", desk.ViewAccessRequest},
 			{"nav.import", "/console/import", desk.ImportAccounts},
+		}},
+		{"page.console_nav.knowledge", []navRow{
+			{"nav.knowledge", "/knowledge", desk.ReadKnowledge},
+			{"nav.kb_new", "/console/knowledge/new", desk.EditKnowledge},
+			{"nav.announcements", "/console/announcements", desk.ManageAnnouncements},
 		}},
 		{"nav.settings", []navRow{
 			{"nav.products", "/console/products", desk.ManageProducts},
@@ -340,10 +345,12 @@ var (
 		{"", []navRow{{"nav.profile", "/profile", desk.ManageOwnProfile}}},
 	}
 	portalNav = []navRow{
+		{"nav.home", "/home", desk.ReadKnowledge},
 		{"nav.my_cases", "/cases", desk.OpenCase}, // who may open none has no cases of their own
 		{"nav.group_cases", "/cases?list=group", desk.ListCases},
 		{"nav.closed_cases", "/cases?list=closed", desk.ListCases},
 		{"nav.open_a_case", "/cases/new", desk.OpenCase},
+		{"nav.knowledge", "/knowledge", desk.ReadKnowledge},
 		{"nav.access_requests", "/access-requests", desk.RequestAccess},
 		{"nav.profile", "/profile", desk.ManageOwnProfile},
 	}

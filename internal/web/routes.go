@@ -50,6 +50,25 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /cases/{number}/version", s.page(s.caseVersion))
 	mux.Handle("POST /markdown/preview", s.page(s.markdownPreview))
 
+	// Knowledge.
+	mux.Handle("GET /knowledge", s.page(s.knowledgeSearch))
+	mux.Handle("GET /knowledge/search-tips", s.page(s.knowledgeTips))
+	mux.Handle("GET /knowledge/{id}", s.page(s.knowledgeItem))
+	mux.Handle("POST /knowledge/follow", s.page(s.post(s.showKnowledgeAlerts, s.followQuery)))
+	mux.Handle("POST /knowledge/{id}/follow", s.page(s.post(s.showKnowledgeAlerts, s.followItem(false))))
+	mux.Handle("POST /knowledge/{id}/unfollow", s.page(s.post(s.showKnowledgeAlerts, s.followItem(true))))
+	mux.Handle("GET /knowledge/alerts", s.page(s.knowledgeAlerts))
+	mux.Handle("POST /knowledge/alerts/{id}/save", s.page(s.post(s.showKnowledgeAlerts, s.updateAlert)))
+	mux.Handle("POST /knowledge/alerts/{id}/stop", s.page(s.post(s.showKnowledgeAlerts, s.stopAlert)))
+	mux.Handle("GET /knowledge/alerts/stop", s.public(s.stopAlertsLink))
+	mux.Handle("GET /knowledge/{id}/files/{name}", s.page(s.knowledgeFile))
+
+	// The My Support home page and the announcements shown after sign-in.
+	mux.Handle("GET /home", s.page(s.homePage))
+	mux.Handle("GET /announcements", s.page(s.announcements))
+	mux.Handle("POST /announcements/seen", s.page(s.post(s.showAnnouncements, s.markAnnouncementsSeen)))
+	mux.Handle("GET /coming/{area}", s.page(s.comingSoon))
+
 	// Profile and access.
 	mux.Handle("GET /profile", s.page(s.profile))
 	mux.Handle("POST /profile", s.page(s.post(s.showProfile, s.updateProfile)))
@@ -60,6 +79,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /profile/tokens", s.page(s.createToken))
 	mux.Handle("POST /profile/tokens/{id}/revoke", s.page(s.post(s.showProfile, s.revokeToken)))
 	mux.Handle("POST /profile/time-zone", s.page(s.post(s.showProfile, s.setTimeZone)))
+	mux.Handle("POST /profile/advisories", s.page(s.post(s.showProfile, s.setAdvisories)))
 	mux.Handle("GET /access-requests", s.page(s.accessRequests))
 	mux.Handle("GET /access-requests/{id}", s.page(s.accessRequest))
 	mux.Handle("POST /access-requests/{id}/decision", s.page(s.post(s.showAccessRequest, s.decideAccessRequest)))
@@ -128,6 +148,20 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /console/macros/{id}", s.staffPage(s.macros))
 	mux.Handle("POST /console/macros/{id}", s.staffPage(s.post(s.showMacros, s.saveMacro)))
 	mux.Handle("POST /console/macros/{id}/delete", s.staffPage(s.post(s.showMacros, s.deleteMacro)))
+
+	mux.Handle("GET /console/knowledge/new", s.staffPage(s.knowledgeEditor))
+	mux.Handle("POST /console/knowledge", s.staffPage(s.post(s.showKnowledgeEditor, s.createKnowledgeItem)))
+	mux.Handle("GET /console/knowledge/{id}", s.staffPage(s.knowledgeEditor))
+	mux.Handle("POST /console/knowledge/{id}", s.staffPage(s.post(s.showKnowledgeEditor, s.updateKnowledgeItem)))
+	mux.Handle("POST /console/knowledge/{id}/state", s.staffPage(s.post(s.showKnowledgeEditor, s.setKnowledgeState)))
+	mux.Handle("GET /console/knowledge/{id}/versions", s.staffPage(s.knowledgeVersions))
+	mux.Handle("POST /console/knowledge/{id}/files", s.staffPage(s.addKnowledgeFile))
+	mux.Handle("POST /console/knowledge/{id}/files/remove", s.staffPage(s.post(s.showKnowledgeEditor, s.removeKnowledgeFile)))
+	mux.Handle("GET /console/announcements", s.staffPage(s.consoleAnnouncements))
+	mux.Handle("POST /console/announcements", s.staffPage(s.post(s.showConsoleAnnouncements, s.saveAnnouncement)))
+	mux.Handle("GET /console/announcements/{id}", s.staffPage(s.consoleAnnouncements))
+	mux.Handle("POST /console/announcements/{id}", s.staffPage(s.post(s.showConsoleAnnouncements, s.saveAnnouncement)))
+	mux.Handle("POST /console/announcements/{id}/delete", s.staffPage(s.post(s.showConsoleAnnouncements, s.deleteAnnouncement)))
 
 	// The JSON API, from its one table (apiRoutes: each area's rows in its
 	// api_*.go file), and its manual.

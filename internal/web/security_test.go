@@ -51,8 +51,8 @@ func signInNextStaysOnSite(t *testing.T, e *env) {
 			t.Errorf("GET /signin?next=%q puts %q in the form, want /", next, got)
 		}
 		res := e.anonymous().post("/signin", url.Values{"email": {dana}, "password": {password}, "next": {next}})
-		if got := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || got != "/cases" {
-			t.Errorf("sign in with next=%q: %d to %q, want 303 to /cases", next, res.StatusCode, got)
+		if got := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || got != "/home" {
+			t.Errorf("sign in with next=%q: %d to %q, want 303 to /home", next, res.StatusCode, got)
 		}
 	}
 	for _, next := range []string{"/cases/0000000001", "/cases?status=open&cursor=MTIz%3D", "/profile", "/cases?q=it's+(down)*&by=a@b"} {

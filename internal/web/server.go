@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/i18n"
+	"github.com/caseport/caseport/internal/kb"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -30,6 +31,7 @@ type Server struct {
 	jobs      *support.Jobs
 	importer  *support.Importer
 	audit     *support.Audit
+	knowledge *kb.Service
 	ready     func(context.Context) error
 
 	log *slog.Logger
@@ -55,7 +57,9 @@ type Config struct {
 	// Service hands out the areas the server calls; New keeps the areas,
 	// not the service.
 	Service *support.Service
-	Log     *slog.Logger
+	// Knowledge is the knowledge area.
+	Knowledge *kb.Service
+	Log       *slog.Logger
 	// SecureCookies marks cookies Secure and sends Strict-Transport-Security:
 	// on when the base URL is https. Leave it off only for plain-HTTP
 	// development on localhost.
@@ -71,6 +75,9 @@ type Config struct {
 // New parses every template, so a broken template fails the start, not a
 // user's request.
 func New(cfg Config) (*Server, error) {
+	if cfg.Service == nil || cfg.Knowledge == nil {
+		return nil, errors.New("web: the support desk and the knowledge area are both needed")
+	}
 	cat := cfg.Catalogue
 	if cat == nil {
 		cat = i18n.Default()
@@ -87,7 +94,7 @@ func New(cfg Config) (*Server, error) {
 	return &Server{
 		cases: svc.Cases(), accounts: svc.Accounts(), access: svc.Access(), sessions: svc.Sessions(),
 		sla: svc.ServiceLevels(), transfers: svc.Transfers(), mail: svc.Mail(), jobs: svc.Jobs(),
-		importer: svc.Importer(), audit: svc.Audit(), ready: svc.Ready,
+		importer: svc.Importer(), audit: svc.Audit(), knowledge: cfg.Knowledge, ready: svc.Ready,
 		log: cfg.Log, secure: cfg.SecureCookies, trustedProxies: cfg.TrustedProxies, pages: pages, catalogue: cat,
 		static: static, now: svc.Now,
 	}, nil

@@ -18,7 +18,7 @@ import (
 )
 
 // TestSignInAndHome: signed out, pages send people to sign in; a wrong
-// password is refused with a message; a contact lands on their cases,
+// password is refused with a message; a contact lands on My Support,
 // staff on the console.
 func TestSignInAndHome(t *testing.T) {
 	t.Parallel()
@@ -35,7 +35,7 @@ func TestSignInAndHome(t *testing.T) {
 		if bad.StatusCode != http.StatusUnauthorized || !strings.Contains(bad.Body, "not right") {
 			t.Errorf("sign in with a wrong password = %d, want 401 with a message", bad.StatusCode)
 		}
-		for email, home := range map[string]string{dana: "/cases", agent: "/console"} {
+		for email, home := range map[string]string{dana: "/home", agent: "/console"} {
 			c := e.anonymous()
 			res := c.post("/signin", url.Values{"email": {email}, "password": {e.passwords[email]}})
 			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != home {

@@ -103,6 +103,9 @@ func (s *Service) FollowQuery(ctx context.Context, r desk.Request, q Query, sear
 	if _, err := desk.ParseKBQuery(q.Q); err != nil {
 		return nil, err
 	}
+	if err := s.checkFilters(ctx, q); err != nil {
+		return nil, err
+	}
 	description = strings.TrimSpace(description)
 	if description == "" {
 		description = strings.TrimSpace(q.Q)
@@ -112,6 +115,31 @@ func (s *Service) FollowQuery(ctx context.Context, r desk.Request, q Query, sear
 	}
 	q.Offset, q.Limit = 0, 0
 	return s.follow(ctx, r, desk.KBFollow{Kind: desk.KBFollowQuery, Query: EncodeQuery(q), Search: search, Description: description})
+}
+
+// checkFilters refuses a followed query whose filters name product
+// lines or products the catalogue does not hold: its alerts would never
+// find anything.
+func (s *Service) checkFilters(ctx context.Context, q Query) error {
+	if len(q.ProductLines) == 0 && len(q.Products) == 0 {
+		return nil
+	}
+	cat, err := s.store.Catalog(ctx)
+	if err != nil {
+		return err
+	}
+	p := desk.Problems{}
+	for _, id := range q.ProductLines {
+		if !slices.ContainsFunc(cat.Lines, func(l desk.ProductLine) bool { return l.ID == id }) {
+			p.AddMessage("product_lines", "desk.kb.item.line_unknown")
+		}
+	}
+	for _, id := range q.Products {
+		if !slices.ContainsFunc(cat.Products, func(pr desk.Product) bool { return pr.ID == id }) {
+			p.AddMessage("products", "desk.kb.item.product_unknown", "ID", id)
+		}
+	}
+	return p.Err()
 }
 
 func checkDescription(d string) error {

@@ -210,6 +210,14 @@ func TestKnowledgeAPI(t *testing.T) {
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"imported":0`) {
 			t.Errorf("a real run with a bad line: %d %s", res.StatusCode, res.Body)
 		}
+		// Lines name their parents by name: one that names none is refused
+		// with its line, and nothing is written.
+		missing := `{"title": "Orphan", "source": "articles", "type": "qa", "body": "x", "product_line": "No Such Line", "products": ["No Such Product"]}
+`
+		res = ed.apiRaw("POST", "/api/v1/kb/import?dry_run=false", "application/x-ndjson", missing)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"field":"product_line"`) || !strings.Contains(res.Body, `"field":"products"`) || !strings.Contains(res.Body, `"imported":0`) {
+			t.Errorf("a line naming missing parents: %d %s", res.StatusCode, res.Body)
+		}
 		good := strings.Replace(bad, `{"title": "", "source": "blog", "type": "qa"}`, `{"title": "Fixed", "source": "articles", "type": "qa", "body": "x"}`, 1)
 		res = ed.apiRaw("POST", "/api/v1/kb/import?dry_run=false", "application/x-ndjson", good)
 		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `"imported":3`) {

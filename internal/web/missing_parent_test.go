@@ -56,6 +56,18 @@ func TestWritesToMissingParents(t *testing.T) {
 			change(m)
 			return m
 		}
+		kbItem := func(change func(m map[string]any)) map[string]any {
+			m := map[string]any{
+				"source": "articles", "type": "problem_solution", "product_ids": []int64{product.ID},
+				"title": "Calls drop after transfer", "summary": "What to check.", "body": "Check the trunk.",
+			}
+			change(m)
+			return m
+		}
+		announcement := func(m map[string]any) map[string]any {
+			m["title"], m["body"], m["starts"] = "Maintenance", "The portal is down on Sunday.", "2026-12-20T08:00:00Z"
+			return m
+		}
 		company := map[string]any{"org_id": "ORG-9001", "name": "Missing Parent Co", "country": "France", "parent_id": 999999}
 		calendar := map[string]any{"name": "Paris", "zone": "Europe/Paris", "week": "mon-fri 09:00-17:00", "holidays": []string{}}
 		contactIn := map[string]any{"email": "new.contact@abc-testing.example", "first_name": "New", "last_name": "Contact", "company_id": 999999, "country": "France"}
@@ -141,6 +153,23 @@ func TestWritesToMissingParents(t *testing.T) {
 			{"POST /api/v1/cases/{number}/merge", "/api/v1/cases/" + missingCase + "/merge", adminEmail, map[string]any{"duplicates": []string{caseN}}},
 			{"POST /api/v1/cases/{number}/merge", "/api/v1/cases/" + caseN + "/merge", adminEmail, map[string]any{"duplicates": []string{missingCase}}},
 			{"POST /api/v1/notifications/read", "", adminEmail, map[string]any{"id": 999999}},
+			{"POST /api/v1/kb/items", "", adminEmail, kbItem(func(m map[string]any) { m["product_line_id"] = 999999 })},
+			{"POST /api/v1/kb/items", "", adminEmail, kbItem(func(m map[string]any) { m["product_ids"] = []int64{999999} })},
+			{"PATCH /api/v1/kb/items/{id}", "/api/v1/kb/items/" + missingID, adminEmail, kbItem(func(m map[string]any) { m["version"] = 1 })},
+			{"POST /api/v1/kb/items/{id}/publish", "/api/v1/kb/items/" + missingID + "/publish", adminEmail, map[string]any{"version": 1}},
+			{"POST /api/v1/kb/items/{id}/retire", "/api/v1/kb/items/" + missingID + "/retire", adminEmail, map[string]any{"version": 1}},
+			{"POST /api/v1/kb/items/{id}/files", "", adminEmail, nil},          // multipart: TestKnowledgeFiles posts to an item that is not there
+			{"DELETE /api/v1/kb/items/{id}/files/{name}", "", adminEmail, nil}, // TestKnowledgeFiles
+			{"POST /api/v1/kb/import", "", adminEmail, nil},                    // lines name parents by name: TestKnowledgeAPI
+			{"POST /api/v1/kb/alerts", "", danaEmail, map[string]any{"kind": "item", "item_id": 999999}},
+			{"POST /api/v1/kb/alerts", "", danaEmail, map[string]any{"kind": "query", "q": "calls", "product_lines": []int64{999999}}},
+			{"PATCH /api/v1/kb/alerts/{id}", "/api/v1/kb/alerts/" + missingID, danaEmail, map[string]any{"delivery": "weekly"}},
+			{"DELETE /api/v1/kb/alerts/{id}", "/api/v1/kb/alerts/" + missingID, danaEmail, nil},
+			{"PUT /api/v1/me/advisories", "", danaEmail, nil}, // no parent
+			{"POST /api/v1/announcements", "", adminEmail, announcement(map[string]any{"audience": "product_line", "product_line_id": 999999})},
+			{"POST /api/v1/announcements", "", adminEmail, announcement(map[string]any{"audience": "company", "company_id": 999999})},
+			{"PATCH /api/v1/announcements/{id}", "/api/v1/announcements/" + missingID, adminEmail, map[string]any{"title": "Maintenance"}},
+			{"DELETE /api/v1/announcements/{id}", "/api/v1/announcements/" + missingID, adminEmail, nil},
 		}
 		covered := map[string]bool{}
 		clients := map[string]*client{}

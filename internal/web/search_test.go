@@ -27,8 +27,12 @@ func TestGlobalSearch(t *testing.T) {
 			t.Error("the console's header has no search")
 		}
 		customer := e.signIn(contactEmail)
-		if res := customer.get("/cases"); strings.Contains(res.Body, "header-search") {
+		res := customer.get("/cases")
+		if strings.Contains(res.Body, `action="/console/search"`) {
 			t.Error("a customer's header has the console's search")
+		}
+		if !strings.Contains(res.Body, `<form class="header-search" method="get" action="/knowledge" role="search">`) {
+			t.Error("a customer's header has no knowledge search")
 		}
 		if res := customer.get("/console/search?q=quill"); res.StatusCode != http.StatusNotFound {
 			t.Errorf("a customer searches the console = %d, want 404", res.StatusCode)

@@ -440,36 +440,9 @@ func (s *Service) alertUser(ctx context.Context, userID int64, follows []desk.KB
 	if desk.Authorize(actor, desk.FollowKnowledge, desk.Target{}) != nil {
 		return nil // disabled: nothing goes out, the follows wait
 	}
-	var items []desk.KBItem
-	seen := map[int64]bool{}
-	add := func(it desk.KBItem) {
-		if !seen[it.ID] && len(items) < maxAlertItems {
-			seen[it.ID] = true
-			items = append(items, it)
-		}
-	}
-	for _, f := range follows {
-		switch f.Kind {
-		case desk.KBFollowItem:
-			it, err := s.Item(ctx, actor, f.ItemID)
-			if errors.Is(err, desk.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if it.UpdatedAt.After(f.LastAlertAt) {
-				add(*it)
-			}
-		default:
-			changed, err := s.changedSince(ctx, actor, DecodeQuery(f.Query), f.LastAlertAt)
-			if err != nil {
-				return err
-			}
-			for _, it := range changed {
-				add(it)
-			}
-		}
+	items, err := s.changes(ctx, actor, follows, func(f desk.KBFollow) time.Time { return f.LastAlertAt }, maxAlertItems)
+	if err != nil {
+		return err
 	}
 	ids := make([]int64, len(follows))
 	for i, f := range follows {
@@ -511,6 +484,75 @@ func (s *Service) alertUser(ctx context.Context, userID int64, follows []desk.KB
 			"Manage", manage, "Stop", s.baseURL+"/knowledge/alerts/stop?token="+token)
 		return s.mail(ctx, tx, actor.User, MailAlert, desk.Msg("mail.kb_alert.subject", "Count", len(fresh)), text, manage)
 	})
+}
+
+// changes are the items the actor may read now that are new or updated,
+// for one of follows, after since(follow): each item once, at most limit.
+func (s *Service) changes(ctx context.Context, actor *desk.Actor, follows []desk.KBFollow, since func(desk.KBFollow) time.Time, limit int) ([]desk.KBItem, error) {
+	var items []desk.KBItem
+	seen := map[int64]bool{}
+	add := func(it desk.KBItem) {
+		if !seen[it.ID] && len(items) < limit {
+			seen[it.ID] = true
+			items = append(items, it)
+		}
+	}
+	for _, f := range follows {
+		switch f.Kind {
+		case desk.KBFollowItem:
+			it, err := s.Item(ctx, actor, f.ItemID)
+			if errors.Is(err, desk.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if it.UpdatedAt.After(since(f)) {
+				add(*it)
+			}
+		default:
+			changed, err := s.changedSince(ctx, actor, DecodeQuery(f.Query), since(f))
+			if err != nil {
+				return nil, err
+			}
+			for _, it := range changed {
+				add(it)
+			}
+		}
+	}
+	return items, nil
+}
+
+// RecentWindow is how far back the home page looks for the items updated
+// for the reader's alerts.
+const RecentWindow = 30 * 24 * time.Hour
+
+// AlertUpdates are the items new or updated for the reader's follows in
+// the last RecentWindow (and since each follow began), newest first, at
+// most limit: the home page's "Updated for your alerts", whether or not
+// an alert email has listed them already.
+func (s *Service) AlertUpdates(ctx context.Context, actor *desk.Actor, limit int) ([]desk.KBItem, error) {
+	if desk.Authorize(actor, desk.FollowKnowledge, desk.Target{}) != nil {
+		return nil, nil
+	}
+	follows, err := s.store.KBFollows(ctx, actor.User.ID)
+	if err != nil || len(follows) == 0 {
+		return nil, err
+	}
+	from := s.now().Add(-RecentWindow)
+	since := func(f desk.KBFollow) time.Time {
+		if f.CreatedAt.After(from) {
+			return f.CreatedAt
+		}
+		return from
+	}
+	// Every follow's changes, then the newest of them all.
+	items, err := s.changes(ctx, actor, follows, since, maxAlertItems)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(items, func(a, b desk.KBItem) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
+	return items[:min(limit, len(items))], nil
 }
 
 // changedSince runs a followed query as the actor, newest first, and

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/caseport/caseport/internal/desk"
+	"github.com/caseport/caseport/internal/kb"
 	"github.com/caseport/caseport/internal/support"
 )
 
@@ -33,10 +34,16 @@ type homeData struct {
 	Tiles             []homeTile
 	Announcements     []desk.Announcement
 	// AlertUpdates are the knowledge items new or updated for the
-	// reader's alerts (Follow Query, Follow item): the alerts area fills
-	// it when it lands; until then it is empty and the page says so.
+	// reader's alerts (Follow Query, Follow item) lately, newest first.
 	AlertUpdates []desk.KBItem
+	WindowDays   int // how far back AlertUpdates looks
+	// SuggestAdvisories offers the security advisories to a Designated
+	// Contact who has not subscribed.
+	SuggestAdvisories bool
 }
+
+// homeAlertUpdates is how many items "Updated for your alerts" lists.
+const homeAlertUpdates = 5
 
 // homeTile is a tile of the dashboard: a link to an area.
 type homeTile struct {
@@ -49,7 +56,7 @@ var comingAreas = map[string]bool{"downloads": true, "community": true, "ideas":
 
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request, a *desk.Actor) error {
 	l := s.loc(r)
-	d := homeData{ShowMine: desk.Anywhere(a, desk.OpenCase)}
+	d := homeData{ShowMine: desk.Anywhere(a, desk.OpenCase), WindowDays: int(kb.RecentWindow.Hours() / 24)}
 	req := request(r, a)
 	count := func(list desk.CaseList) (int, bool, error) {
 		page, err := s.cases.List(r.Context(), req, desk.CaseFilter{List: list, Limit: desk.MaxPageSize})
@@ -69,6 +76,16 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, a *desk.Actor)
 	}
 	if d.Announcements, err = s.knowledge.InForce(r.Context(), a); err != nil {
 		return err
+	}
+	if d.AlertUpdates, err = s.knowledge.AlertUpdates(r.Context(), a, homeAlertUpdates); err != nil {
+		return err
+	}
+	if d.ShowMine {
+		on, err := s.knowledge.Advisories(r.Context(), a)
+		if err != nil {
+			return err
+		}
+		d.SuggestAdvisories = !on
 	}
 	tutorials := "/knowledge?" + url.Values{"type": {string(desk.KBTechTutorial)}}.Encode()
 	d.Tiles = append(d.Tiles, homeTile{"tile-cases", l.T("page.home.tile.cases"), l.T("page.home.tile.cases_hint"), "/cases"})

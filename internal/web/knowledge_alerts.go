@@ -163,6 +163,9 @@ func (s *Server) setAdvisories(r *http.Request, req support.Request) (string, st
 		return "", "", err
 	}
 	if on {
+		if r.PostForm.Get("from") == "home" { // the home page's suggestion
+			return "/home", s.loc(r).T("page.profile.advisories_on"), nil
+		}
 		return "/profile#advisories", s.loc(r).T("page.profile.advisories_on"), nil
 	}
 	return "/profile#advisories", s.loc(r).T("page.profile.advisories_off"), nil

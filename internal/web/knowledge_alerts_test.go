@@ -202,3 +202,75 @@ func TestKnowledgeAlertsPages(t *testing.T) {
 		}
 	})
 }
+
+// TestHomeAlertUpdatesAndAdvisories: the home page lists the items
+// updated for the reader's follows (a followed query and a followed item,
+// never an Internal Tech Article, newest first) and suggests the security
+// advisories to a Designated Contact until they subscribe, from the card
+// itself; a Basic contact is not offered them.
+func TestHomeAlertUpdatesAndAdvisories(t *testing.T) {
+	t.Parallel()
+	eachBuilt(t, func(t *testing.T, e *env) {
+		e.clock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		art := e.kbItem("Dropped calls after transfer", "Calls drop when the agent transfers them.", desk.KBProblemSolution, true)
+		greeting := e.kbItem("Greeting prompts", "Record the greeting.", desk.KBQA, true)
+		internal := e.kbItem("Transfer internals", "Calls drop in the transfer core.", desk.KBInternalTech, true)
+		co := e.fx.Company("Home Co")
+		e.fx.Contract(co)
+		u := e.fx.Contact(co, desk.ReadWrite)
+		c := e.signIn(e.login(u))
+
+		res := c.get("/home")
+		if !strings.Contains(res.Body, `id="advisories-suggestion"`) {
+			t.Error("a Designated Contact who has not subscribed is not offered the security advisories")
+		}
+		if !strings.Contains(res.Body, "Nothing new for your alerts in the last 30 days.") {
+			t.Error("the home page without follows does not say nothing is new")
+		}
+		e.clock.Add(time.Hour)
+		if res := c.post("/knowledge/follow", url.Values{"q": {"calls"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("Follow Query: %d", res.StatusCode)
+		}
+		if res := c.post("/knowledge/"+itoa(greeting.ID)+"/follow", nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("Follow: %d", res.StatusCode)
+		}
+		if res := c.get("/home"); strings.Contains(res.Body, `href="/knowledge/`+itoa(art.ID)+`"`) {
+			t.Error("an item not updated since the follow began is listed as updated")
+		}
+
+		ed := desk.Request{Actor: &desk.Actor{User: e.fx.Staff([]desk.Role{desk.RoleKnowledgeEditor})}}
+		update := func(it *desk.KBItem, body string) {
+			t.Helper()
+			e.clock.Add(time.Hour)
+			if _, err := e.kb.Update(context.Background(), ed, it.ID, it.Version,
+				desk.KBItemInput{Source: it.Source, Type: it.Type, Title: it.Title, Body: body}, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		update(greeting, "Record the greeting in WAV.")
+		update(internal, "Calls drop in the core.")
+		update(art, "Calls drop on a blind transfer.")
+		res = c.get("/home")
+		section := res.Body[strings.Index(res.Body, `id="alert-updates"`):]
+		artAt, greetingAt := strings.Index(section, `href="/knowledge/`+itoa(art.ID)+`"`), strings.Index(section, `href="/knowledge/`+itoa(greeting.ID)+`"`)
+		if artAt < 0 || greetingAt < 0 || artAt > greetingAt {
+			t.Errorf("the home page does not list the updated items newest first (article at %d, greeting at %d)", artAt, greetingAt)
+		}
+		if strings.Contains(section, `href="/knowledge/`+itoa(internal.ID)+`"`) {
+			t.Error("the home page lists an Internal Tech Article to a contact")
+		}
+
+		res = c.post("/profile/advisories", url.Values{"advisories": {"on"}, "from": {"home"}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/home" {
+			t.Fatalf("subscribing from the home page: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		if res := c.get("/home"); strings.Contains(res.Body, `id="advisories-suggestion"`) {
+			t.Error("the home page still suggests the advisories to a subscriber")
+		}
+
+		basic := e.signIn(e.login(e.fx.Contact(co, desk.Basic)))
+		if res := basic.get("/home"); res.StatusCode != http.StatusOK || strings.Contains(res.Body, `id="advisories-suggestion"`) {
+			t.Errorf("a Basic contact's home page: %d, or it suggests the advisories", res.StatusCode)
+		}
+	})
+}

@@ -104,7 +104,7 @@ func (e *env) concrete(t *testing.T, r records, pattern string) string {
 }
 
 // upload are the forms that send a file, as multipart/form-data.
-var upload = map[string]bool{"/console/import": true, "/console/calendars/{id}/holidays": true}
+var upload = map[string]bool{"/console/import": true, "/console/calendars/{id}/holidays": true, "/console/knowledge/{id}/files": true}
 
 // postFile sends a multipart form with fields and a file, as a browser does.
 func (c *client) postFile(path string, fields map[string]string, file string) *response {

@@ -97,6 +97,9 @@ func readKBUpload(w http.ResponseWriter, r *http.Request) (*kbUpload, error) {
 		}
 		return nil, refuse(errBadRequest, "error.form.unreadable", "Problem", formError(err))
 	}
+	if err := checkForm(r.PostForm); err != nil {
+		return nil, err
+	}
 	file, fh, err := r.FormFile("file")
 	if err != nil {
 		return nil, invalid("file", "page.kb.files.choose")

@@ -280,6 +280,10 @@ type KBSearch struct {
 	Types        []KBArticleType
 	ProductLines []int64
 	Products     []int64
+	// UpdatedAfter keeps only the items last updated after it (zero: every
+	// item), in the hits and the counts alike: the alerts ask for what
+	// changed since a reader's last alert.
+	UpdatedAfter time.Time
 	Sort         KBSort
 	Offset       int
 	Limit        int

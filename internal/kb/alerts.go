@@ -556,9 +556,11 @@ func (s *Service) AlertUpdates(ctx context.Context, actor *desk.Actor, limit int
 }
 
 // changedSince runs a followed query as the actor, newest first, and
-// returns the items updated after since.
+// returns the items updated after since. The search looks at those
+// items alone, so a daily run of many followed queries costs what the
+// day changed, not what the queries match in all.
 func (s *Service) changedSince(ctx context.Context, actor *desk.Actor, q Query, since time.Time) ([]desk.KBItem, error) {
-	q.Sort, q.Limit = desk.KBNewest, MaxPage
+	q.Sort, q.Limit, q.UpdatedAfter = desk.KBNewest, MaxPage, since
 	var out []desk.KBItem
 	for q.Offset = 0; q.Offset < maxAlertItems; q.Offset += MaxPage {
 		res, err := s.Search(ctx, actor, q)

@@ -56,6 +56,8 @@ type Query struct {
 	Types        []desk.KBArticleType
 	ProductLines []int64
 	Products     []int64
+	// UpdatedAfter keeps the items last updated after it (zero: all).
+	UpdatedAfter time.Time
 	Sort         desk.KBSort
 	Offset       int
 	Limit        int
@@ -101,7 +103,7 @@ func (s *Service) Search(ctx context.Context, actor *desk.Actor, q Query) (*Resu
 	search := desk.KBSearch{
 		Staff:   desk.Authorize(actor, desk.ReadStaffKnowledge, desk.Target{}) == nil,
 		Sources: q.Sources, Types: q.Types, ProductLines: q.ProductLines, Products: q.Products,
-		Sort: q.Sort, Offset: max(q.Offset, 0), Limit: q.Limit,
+		UpdatedAfter: q.UpdatedAfter, Sort: q.Sort, Offset: max(q.Offset, 0), Limit: q.Limit,
 	}
 	if !search.Sort.Valid() {
 		search.Sort = desk.KBByRelevance

@@ -459,3 +459,54 @@ func TestSearchNotes(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchUpdatedAfter: a search kept to the items updated after a time
+// (what the alerts ask) finds, for every query of the table, exactly the
+// items of the whole search updated after it, and counts those alone.
+func TestSearchUpdatedAfter(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := loadCorpus(t, s)
+		at := map[string]int{}
+		for i, c := range searchCorpus {
+			at[c.key] = i
+		}
+		since := corpusStart.Add(20*time.Hour + time.Minute) // items 21 and on
+		for _, c := range searchTable {
+			for _, actor := range []*desk.Actor{contact, staff} {
+				q := Query{Q: c.q}
+				if c.filter != nil {
+					c.filter(w, &q)
+				}
+				var want []string
+				for _, k := range w.found(t, actor, q) {
+					if at[k] > 20 {
+						want = append(want, k)
+					}
+				}
+				q.UpdatedAfter = since
+				got := w.found(t, actor, q)
+				slices.Sort(got)
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: Search(%q) updated after %v found %q, want %q", s.Dialect(), describe(q), since, got, want)
+				}
+			}
+		}
+		res, err := w.kb.Search(context.Background(), staff, Query{UpdatedAfter: since})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted := 0
+		for _, f := range res.Facets[desk.KBFacetSource] {
+			counted += f.Count
+		}
+		if want := len(searchCorpus) - 21; res.Total != want || counted != want {
+			t.Errorf("%s: every item updated after %v: total %d, sources count %d, want %d", s.Dialect(), since, res.Total, counted, want)
+		}
+		res, err = w.kb.Search(context.Background(), staff, Query{UpdatedAfter: corpusStart.AddDate(1, 0, 0)})
+		if err != nil || res.Total != 0 || len(res.Facets[desk.KBFacetSource]) != 0 {
+			t.Errorf("%s: nothing updated after a year: %+v, %v", s.Dialect(), res, err)
+		}
+	})
+}

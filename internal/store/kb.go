@@ -611,6 +611,10 @@ func (s *Store) kbMatching(ctx context.Context, search desk.KBSearch) ([]kbRow, 
 		query += ` AND i.staff_only = ?`
 		args = append(args, false)
 	}
+	if !search.UpdatedAfter.IsZero() {
+		query += ` AND i.updated_at > ?`
+		args = append(args, search.UpdatedAfter)
+	}
 	rows, err := s.read().query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("knowledge search: %w", err)

@@ -133,8 +133,12 @@ func (s *Store) kbFromMemory(ctx context.Context, search desk.KBSearch) (out []k
 	if err != nil || !ok {
 		return nil, false, err
 	}
+	since := search.UpdatedAfter
+	visible := func(r *kbRow) bool {
+		return (search.Staff || !r.staffOnly) && (since.IsZero() || r.updatedAt.After(since))
+	}
 	keep := func(r *kbRow, score float64) {
-		if search.Staff || !r.staffOnly {
+		if visible(r) {
 			c := *r
 			c.score = score
 			out = append(out, c)
@@ -148,9 +152,25 @@ func (s *Store) kbFromMemory(ctx context.Context, search desk.KBSearch) (out []k
 		return out, true, nil
 	}
 	filtered := len(search.Sources)+len(search.Types)+len(search.ProductLines)+len(search.Products) > 0
-	scored = search.Sort == desk.KBByRelevance && !filtered
-	query, arg := s.kbMatchQuery(search.Match, scored)
-	rows, err := s.read().query(ctx, query, arg)
+	scored = search.Sort == desk.KBByRelevance && !filtered && since.IsZero()
+	query, args := s.kbMatchQuery(search.Match, scored)
+	if !since.IsZero() {
+		// The items changed lately are few beside those a common word
+		// matches: the engine is asked about them alone.
+		var ids []int64
+		for _, r := range mem {
+			if visible(r) {
+				ids = append(ids, r.id)
+			}
+		}
+		if len(ids) == 0 {
+			return []kbRow{}, true, nil
+		}
+		if len(ids) <= kbFewItems {
+			query, args = s.kbMatchAmong(search.Match, ids)
+		}
+	}
+	rows, err := s.read().query(ctx, query, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("knowledge search: %w", err)
 	}
@@ -185,17 +205,47 @@ func (s *Store) kbFromMemory(ctx context.Context, search desk.KBSearch) (out []k
 // scores when scored: on SQLite bm25, better the lower it is, with the
 // title weighing ten times the body; on PostgreSQL ts_rank, which weighs
 // the title's words (A, 1.0) ten times the body's (D, 0.1).
-func (s *Store) kbMatchQuery(m desk.KBMatch, scored bool) (string, any) {
+func (s *Store) kbMatchQuery(m desk.KBMatch, scored bool) (string, []any) {
 	if s.dialect.name == "postgres" {
 		if scored {
-			return `SELECT i.id, ts_rank(i.search, m.q) FROM kb_items i, (SELECT CAST(? AS tsquery) AS q) m WHERE i.search @@ m.q`, tsMatch(m)
+			return `SELECT i.id, ts_rank(i.search, m.q) FROM kb_items i, (SELECT CAST(? AS tsquery) AS q) m WHERE i.search @@ m.q`, []any{tsMatch(m)}
 		}
-		return `SELECT id FROM kb_items WHERE search @@ CAST(? AS tsquery)`, tsMatch(m)
+		return `SELECT id FROM kb_items WHERE search @@ CAST(? AS tsquery)`, []any{tsMatch(m)}
 	}
 	if scored {
-		return `SELECT rowid, -bm25(kb_fts, 10.0, 1.0) FROM kb_fts WHERE kb_fts MATCH ?`, ftsMatch(m)
+		return `SELECT rowid, -bm25(kb_fts, 10.0, 1.0) FROM kb_fts WHERE kb_fts MATCH ?`, []any{ftsMatch(m)}
 	}
-	return `SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?`, ftsMatch(m)
+	return `SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?`, []any{ftsMatch(m)}
+}
+
+// kbFewItems is how many items kbMatchAmong asks about at most; for more,
+// reading the whole match costs less.
+const kbFewItems = 2000
+
+// kbMatchAmong is the engine's query of which of the items ids match,
+// without scores. On SQLite the list is FTS5's own rowid constraint, so
+// the match is looked up item by item in the index, not read whole; on
+// PostgreSQL the items are read by their key and their index checked.
+func (s *Store) kbMatchAmong(m desk.KBMatch, ids []int64) (string, []any) {
+	list := idList(ids)
+	if s.dialect.name == "postgres" {
+		return `SELECT id FROM kb_items WHERE id = ANY (CAST(? AS bigint[])) AND search @@ CAST(? AS tsquery)`,
+			[]any{"{" + list + "}", tsMatch(m)}
+	}
+	return `SELECT rowid FROM kb_fts WHERE kb_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+		[]any{ftsMatch(m), "[" + list + "]"}
+}
+
+// idList writes IDs separated by commas.
+func idList(ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
 }
 
 // kbScores sets the scores of some hits, as kbMatchQuery scores them, in
@@ -205,21 +255,19 @@ func (s *Store) kbScores(ctx context.Context, m desk.KBMatch, hits []kbRow) erro
 	if len(hits) == 0 {
 		return nil
 	}
-	var list strings.Builder
 	at := make(map[int64]int, len(hits))
+	ids := make([]int64, len(hits))
 	for i, h := range hits {
-		if i > 0 {
-			list.WriteByte(',')
-		}
-		list.WriteString(strconv.FormatInt(h.id, 10))
+		ids[i] = h.id
 		at[h.id] = i
 	}
+	list := idList(ids)
 	var query string
 	var args []any
 	if s.dialect.name == "postgres" {
 		query = `SELECT i.id, ts_rank(i.search, m.q) FROM kb_items i, (SELECT CAST(? AS tsquery) AS q) m
 			WHERE i.id = ANY (CAST(? AS bigint[])) AND i.search @@ m.q`
-		args = []any{tsMatch(m), "{" + list.String() + "}"}
+		args = []any{tsMatch(m), "{" + list + "}"}
 	} else {
 		// +rowid keeps the list from being FTS5's own constraint: with it,
 		// SQLite would open one cursor of the match per listed item, and
@@ -228,7 +276,7 @@ func (s *Store) kbScores(ctx context.Context, m desk.KBMatch, hits []kbRow) erro
 		// out for the listed items alone.
 		query = `SELECT rowid, -bm25(kb_fts, 10.0, 1.0) FROM kb_fts WHERE kb_fts MATCH ?
 			AND +rowid IN (SELECT value FROM json_each(?))`
-		args = []any{ftsMatch(m), "[" + list.String() + "]"}
+		args = []any{ftsMatch(m), "[" + list + "]"}
 	}
 	rows, err := s.read().query(ctx, query, args...)
 	if err != nil {

@@ -160,6 +160,15 @@ func cutSections(a KBArticle) kbParts {
 	return p
 }
 
+// Titles are the titles of the articles the items are made of.
+func (sh *KBShape) Titles() []string {
+	out := make([]string, len(sh.articles))
+	for i, a := range sh.articles {
+		out[i] = a.title
+	}
+	return out
+}
+
 // Name names the data set for kept stores: kb1_100k.
 func (sh *KBShape) Name() string { return KBVersion + "_" + SizeName(sh.Items) }
 

@@ -39,9 +39,9 @@ func kbBenchSizes(b *testing.B) []int {
 	return sizes
 }
 
-// BenchmarkKBSearch measures each class of query of issue 13 §8 on every
-// engine.
-func BenchmarkKBSearch(b *testing.B) {
+// kbArticles finds the articles the knowledge data set is made of, or
+// skips the benchmark, saying why.
+func kbArticles(b *testing.B) string {
 	path, err := benchdata.FindKBArticles(os.Getenv(benchdata.EnvKBArticles))
 	if errors.Is(err, benchdata.ErrNoKBArticles) {
 		b.Skipf("the knowledge data set is made of kb-articles.jsonl: %v", err)
@@ -49,6 +49,13 @@ func BenchmarkKBSearch(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return path
+}
+
+// BenchmarkKBSearch measures each class of query of issue 13 §8 on every
+// engine.
+func BenchmarkKBSearch(b *testing.B) {
+	path := kbArticles(b)
 	contact := &desk.Actor{User: &desk.User{ID: 1000, Kind: desk.KindContact}}
 	ctx := context.Background()
 	for _, e := range storetest.Engines(b) {

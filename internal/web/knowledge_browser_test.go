@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caseport/caseport/internal/browsertest"
 	"github.com/caseport/caseport/internal/demo"
@@ -19,7 +21,7 @@ func TestBrowserKnowledgeSearch(t *testing.T) {
 	for _, size := range []browsertest.Size{browsertest.Phone, browsertest.Desktop} {
 		t.Run(size.Name, func(t *testing.T) {
 			e := newDemo(t, sqliteStore(t))
-			e.kbItem("Dropped calls after transfer", "Calls **drop** when the agent transfers them.\n\n| Setting | Value |\n|---|---|\n| transfer.timeout | 30 |", desk.KBProblemSolution, true)
+			dropped := e.kbItem("Dropped calls after transfer", "Calls **drop** when the agent transfers them.\n\n| Setting | Value |\n|---|---|\n| transfer.timeout | 30 |", desk.KBProblemSolution, true)
 			e.kbItem("Transfer settings", "How to configure call transfer; dropped calls are rare.\n\n```\nsipctl set transfer.timeout 30\n```", desk.KBConfigurationGuide, true)
 			e.kbItem("Transfer internals", "Calls drop in the transfer core.", desk.KBInternalTech, true)
 			basic := b.Page(t, e.srv.URL, size)
@@ -55,6 +57,38 @@ func TestBrowserKnowledgeSearch(t *testing.T) {
 				t.Errorf("Date chosen twice keeps %q first", first)
 			}
 			basic.Screenshot("knowledge-results-oldest-first")
+
+			// Follow the query and an item, then have the query's alerts weekly.
+			basic.Submit("#follow-query")
+			basic.Submit(`.kb-follow[action="/knowledge/` + itoa(dropped.ID) + `/follow"] button`)
+			if got := basic.Text(`.kb-follow[action="/knowledge/` + itoa(dropped.ID) + `/unfollow"] button`); !strings.HasPrefix(got, "Stop Following") {
+				t.Errorf("after Follow the result offers %q", got)
+			}
+			basic.Submit("#manage-alerts")
+			if got := basic.Count(`select[id^="delivery-"]`); got != 2 {
+				t.Fatalf("Manage Alerts lists %d alerts, want the query and the item", got)
+			}
+			basic.Choose(`select[id^="delivery-"]`, "weekly")
+			basic.Submit(`button[form^="alert-"]`)
+			basic.CheckFits()
+			basic.Screenshot("knowledge-alerts")
+			if got := browsertest.Eval[string](basic, `document.querySelector('select[id^="delivery-"]').value`); got != "weekly" {
+				t.Errorf("after saving, the query's delivery is %q, want weekly", got)
+			}
+			e.clock.Add(time.Hour)
+			ed := &desk.Actor{User: e.fx.Staff([]desk.Role{desk.RoleKnowledgeEditor})}
+			if _, err := e.kb.Update(context.Background(), desk.Request{Actor: ed}, dropped.ID, dropped.Version,
+				desk.KBItemInput{Source: dropped.Source, Type: dropped.Type, Title: dropped.Title, Body: "Calls drop on a blind transfer."}, "blind transfers"); err != nil {
+				t.Fatal(err)
+			}
+			e.clock.Add(time.Hour)
+			mails := e.runAlerts(desk.KBWeekly, demo.Basic)
+			if len(mails) != 1 || !strings.Contains(mails[0].Body, "Dropped calls after transfer") ||
+				!strings.Contains(mails[0].Body, e.srv.URL+"/knowledge/"+itoa(dropped.ID)) || !strings.Contains(mails[0].Body, e.srv.URL+"/knowledge/alerts") ||
+				strings.Contains(mails[0].Body, "Transfer internals") {
+				t.Errorf("the weekly alert emails after the update: %+v", mails)
+			}
+			basic.Go("/knowledge?q=dropped+calls+transfer&sort=date_asc")
 			basic.Submit(".kb-result-title a")
 			basic.CheckFits()
 			basic.Screenshot("knowledge-item")

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -263,25 +264,85 @@ func migrationsHash() string {
 // The store is closed when tb ends; the data stays.
 func Kept(tb testing.TB, e Engine, name string) *store.Store {
 	tb.Helper()
+	u := keptURL(tb, e, name)
+	return Open(tb, Engine{Name: e.Name, URL: func(testing.TB) string { return u }})
+}
+
+// KeptCopy returns a store of the test's own that starts as a copy of the
+// kept store of that name (Kept), once prepare has made the kept one hold
+// its data set: for a benchmark that writes (an alert run marks what it
+// sent), so that the kept data set stays as it was. The copy is removed
+// when tb ends.
+func KeptCopy(tb testing.TB, e Engine, name string, prepare func(*store.Store) error) *store.Store {
+	tb.Helper()
+	ctx := context.Background()
+	kept := keptURL(tb, e, name)
+	s, err := store.Open(ctx, kept)
+	if err != nil {
+		tb.Fatalf("open kept %s store: %v", e.Name, err)
+	}
+	err = s.Migrate(ctx)
+	if err == nil {
+		err = prepare(s)
+	}
+	if err = errors.Join(err, s.Close()); err != nil {
+		tb.Fatalf("kept %s store %s: %v", e.Name, name, err)
+	}
+	var copied string
+	switch e.Name {
+	case "postgres":
+		u, err := url.Parse(kept)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		copied = newPostgresDB(tb, strings.TrimPrefix(u.Path, "/"))
+	default:
+		src := strings.TrimPrefix(kept, "sqlite://")
+		dst := filepath.Join(tb.TempDir(), "caseport.db")
+		if err := copyFile(src, dst); err != nil {
+			tb.Fatalf("copy the kept store: %v", err)
+		}
+		copied = "sqlite://" + dst
+	}
+	return Open(tb, Engine{Name: e.Name, URL: func(testing.TB) string { return copied }})
+}
+
+// copyFile copies a closed SQLite database (its write-ahead log folded in
+// when it was closed).
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// keptURL is the URL of the kept store of that name, made when missing.
+func keptURL(tb testing.TB, e Engine, name string) string {
+	tb.Helper()
 	// PostgreSQL folds unquoted names to lower case.
 	name = strings.ToLower("caseport_keep_" + name)
-	url := func(testing.TB) string {
-		switch e.Name {
-		case "postgres":
-			return keptPostgres(tb, name)
-		default:
-			dir, err := os.UserCacheDir()
-			if err != nil {
-				dir = os.TempDir()
-			}
-			dir = filepath.Join(dir, "caseport-bench")
-			if err := os.MkdirAll(dir, 0o750); err != nil {
-				tb.Fatal(err)
-			}
-			return "sqlite://" + filepath.Join(dir, name+".db")
-		}
+	if e.Name == "postgres" {
+		return keptPostgres(tb, name)
 	}
-	return Open(tb, Engine{Name: e.Name, URL: url})
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	dir = filepath.Join(dir, "caseport-bench")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		tb.Fatal(err)
+	}
+	return "sqlite://" + filepath.Join(dir, name+".db")
 }
 
 func keptPostgres(tb testing.TB, name string) string {

@@ -33,7 +33,7 @@ func TestKBImport(t *testing.T) {
 	}
 	defer s.Close()
 	if err := s.Write(ctx, func(tx *store.Tx) error {
-		pid, err := tx.CreateProduct(ctx, "SIP Server")
+		pid, err := tx.CreateProduct(ctx, "Signalling Server")
 		if err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func TestKBImport(t *testing.T) {
 		}
 		return p
 	}
-	good := `{"title": "Trunk timers", "source": "articles", "type": "qa", "product_line": "Voice", "products": ["SIP Server"]}`
+	good := `{"title": "Trunk timers", "source": "articles", "type": "qa", "product_line": "Voice", "products": ["Signalling Server"]}`
 	bad := write("bad.jsonl", good+"\n"+`{"title": "", "source": "articles", "type": "qa", "products": ["Fax"]}`+"\nnot json\n")
 	items := func() int {
 		res, err := kb.New(kb.Deps{Store: s}).Search(ctx, &desk.Actor{User: &desk.User{Kind: desk.KindStaff, Roles: []desk.Role{desk.RoleAgent}}}, kb.Query{})
@@ -99,7 +99,7 @@ func TestKBImport(t *testing.T) {
 		!strings.Contains(out.String(), "Imported 2 knowledge items") || !strings.Contains(out.String(), "good.jsonl: 100% read, 2 items") {
 		t.Errorf("import of a good file: %v\n%s", err, out.String())
 	}
-	write("md/one.md", "---\ntitle: One\nsource: Documentation\ntype: Configuration Guide\nproducts: [SIP Server]\n---\n# One\n")
+	write("md/one.md", "---\ntitle: One\nsource: Documentation\ntype: Configuration Guide\nproducts: [Signalling Server]\n---\n# One\n")
 	write("md/sub/two.md", "---\ntitle: Two\nsource: videos\ntype: tech_tutorial\nstate: draft\n---\nTwo.\n")
 	out.Reset()
 	if err := run(ctx, []string{"kb", "import", filepath.Join(dir, "md"), "--data", data, "--as", "kim@example.org"}, nil, &out, &errOut); err != nil ||

@@ -141,6 +141,7 @@ func load(ctx context.Context, s *store.Store, now time.Time, ifEmpty bool) (*Wo
 		l.cases()
 		l.macros()
 		l.knowledge()
+		l.follows()
 		l.announcements()
 		return l.err
 	})
@@ -176,7 +177,7 @@ func (l *loader) products() {
 		comps []string
 	}{
 		{"ACD Server", []string{"Routing Engine", "Agent State", "Configuration"}},
-		{"SIP Server", []string{"Call Control", "Registrar", "Media Gateway"}},
+		{"Signalling Server", []string{"Call Control", "Registrar", "Media Gateway"}},
 		{"Routing Server", []string{"Strategies", "Skills", "Queues"}},
 		{"IVR", []string{"Voice Applications", "Speech Recognition"}},
 		{"Agent Desktop", []string{"Login", "Softphone", "Plugins"}},
@@ -224,9 +225,9 @@ func (l *loader) companies() {
 	w.Contoso = l.company("ORG-3001", "Contoso", "Germany", 0)
 	w.Fabrikam = l.company("ORG-3002", "Fabrikam", "France", 0)
 	l.contract("SC-1001", w.ABC, w.ABC, desk.BusinessCarePlus, desk.Premise, day(-400), day(330),
-		"ACD Server", "SIP Server", "Routing Server", "IVR", "Agent Desktop", "Reporting")
+		"ACD Server", "Signalling Server", "Routing Server", "IVR", "Agent Desktop", "Reporting")
 	l.contract("SC-3001", w.Northwind, w.Contoso, desk.BusinessCare, desk.Cloud, day(-200), day(165),
-		"ACD Server", "SIP Server", "Agent Desktop", "Reporting")
+		"ACD Server", "Signalling Server", "Agent Desktop", "Reporting")
 	l.contract("SC-3002", w.Northwind, w.Fabrikam, desk.BusinessCare, desk.Premise, day(-430), day(-60),
 		"Routing Server", "IVR")
 }
@@ -337,8 +338,8 @@ func (l *loader) cases() {
 	w := l.w
 	list := []demoCase{
 		{
-			"abc-new", w.ABCCombo(), Designated, "SIP Server", 0, "Calls drop after 30 seconds on SIP trunk 4",
-			"Since this morning every inbound call on trunk 4 drops after about 30 seconds. Other trunks are fine. We restarted the SIP Server process without change.",
+			"abc-new", w.ABCCombo(), Designated, "Signalling Server", 0, "Calls drop after 30 seconds on SIP trunk 4",
+			"Since this morning every inbound call on trunk 4 drops after about 30 seconds. Other trunks are fine. We restarted the Signalling Server process without change.",
 			desk.PriorityHigh, desk.StatusOpen, desk.SubNew, 0, 0, nil, nil, "",
 		},
 		{
@@ -404,8 +405,8 @@ func (l *loader) cases() {
 			nil, "",
 		},
 		{
-			"contoso-third-party", w.ContosoCombo(), Partner, "SIP Server", 2, "Media gateway rejects G.722",
-			"The third-party media gateway rejects G.722 offers from SIP Server.",
+			"contoso-third-party", w.ContosoCombo(), Partner, "Signalling Server", 2, "Media gateway rejects G.722",
+			"The third-party media gateway rejects G.722 offers from Signalling Server.",
 			desk.PriorityMedium, desk.StatusAwaitingInformation, desk.SubThirdPartyPending, 15, 0,
 			[]demoEntry{
 				{desk.EntryReply, Agent, "We asked the gateway vendor to confirm their codec support."},
@@ -612,7 +613,7 @@ var knowledgeFiles embed.FS
 
 // ProductLines puts the demo's products in lines, by line name.
 var ProductLines = map[string][]string{
-	"Voice Platform":       {"ACD Server", "SIP Server", "IVR"},
+	"Voice Platform":       {"ACD Server", "Signalling Server", "IVR"},
 	"Routing & Engagement": {"Routing Server", "Agent Desktop"},
 	"Analytics":            {"Reporting"},
 }
@@ -649,6 +650,65 @@ func (l *loader) knowledge() {
 	}
 }
 
+// follows are the demo contacts' alerts: Bailey Basic follows a query
+// (weekly) and an item (daily), Dana Designated a query, all begun weeks
+// ago and last sent a few days ago; then an editor updates what they
+// follow, so the home page's "Updated for your alerts" and the next alert
+// runs have something to show.
+func (l *loader) follows() {
+	if l.err != nil {
+		return
+	}
+	byTitle := map[string]*desk.KBItem{}
+	// The followed item is one of the edited ones.
+	for id := int64(1); l.err == nil && len(byTitle) < len(demoEdits); id++ {
+		it, err := l.tx.KBItem(l.ctx, id)
+		if errors.Is(err, desk.ErrNotFound) {
+			if id > 1000 {
+				l.check(errors.New("demo follows: the followed items are not there"))
+			}
+			continue
+		}
+		l.check(err)
+		if err == nil && demoEdits[it.Title] != "" {
+			byTitle[it.Title] = it
+		}
+	}
+	if l.err != nil {
+		return
+	}
+	days := 1
+	for _, title := range slices.Sorted(maps.Keys(demoEdits)) {
+		it := byTitle[title]
+		it.Body += "\n\n" + demoEdits[title]
+		it.UpdatedAt, it.UpdatedBy = l.now.AddDate(0, 0, -days), l.w.Users[Editor]
+		days++
+		l.check(l.tx.SaveKBItem(l.ctx, it, kb.Index(*it), "Added what the latest release changes"))
+	}
+	begun, sent := l.now.AddDate(0, 0, -40), l.now.AddDate(0, 0, -5)
+	for _, f := range []desk.KBFollow{
+		{UserID: l.w.Users[Basic], Kind: desk.KBFollowQuery, Query: kb.EncodeQuery(kb.Query{Q: "calls drop"}),
+			Search: "q=calls+drop", Description: "Dropped calls", Delivery: desk.KBWeekly},
+		{UserID: l.w.Users[Basic], Kind: desk.KBFollowItem, ItemID: byTitle[demoFollowedItem].ID, Delivery: desk.KBDaily},
+		{UserID: l.w.Users[Designated], Kind: desk.KBFollowQuery, Query: kb.EncodeQuery(kb.Query{Q: "upgrade*"}),
+			Search: "q=upgrade%2A", Description: "Upgrades", Delivery: desk.KBDaily},
+	} {
+		f.CreatedAt, f.LastAlertAt = begun, sent
+		l.check(l.tx.AddKBFollow(l.ctx, &f))
+	}
+}
+
+// demoFollowedItem is the item Bailey Basic follows; demoEdits are the
+// lately updated items, by title, with what the update added.
+const demoFollowedItem = "Why do calls drop after exactly 30 seconds?"
+
+var demoEdits = map[string]string{
+	demoFollowedItem: "**Update:** Signalling Server 9.1.4 resends the final `200 OK` until the ACK arrives " +
+		"even behind a NAT that rewrites the Contact header; upgrade before you change the session timers.",
+	"Upgrading a redundant pair in a maintenance window": "**Update:** from 9.1.4 the backup takes over the " +
+		"registrations of the primary without a restart; skip step 5 when both run 9.1.4 or later.",
+}
+
 // announcements are Customer Care's news in force: one for everyone, one
 // for the Voice Platform's customers (ABC Testing Co and Contoso hold
 // its products), one for ABC Testing Co alone.
@@ -666,9 +726,9 @@ func (l *loader) announcements() {
 			Starts: l.now.AddDate(0, 0, -3), Ends: l.now.AddDate(0, 0, 40),
 		},
 		{
-			Title: "SIP Server 9.1.4: maintenance release for dropped transfers", Audience: desk.AudienceProductLine,
+			Title: "Signalling Server 9.1.4: maintenance release for dropped transfers", Audience: desk.AudienceProductLine,
 			ProductLineID: l.w.Lines["Voice Platform"],
-			Body: "SIP Server 9.1.4 fixes audio lost on calls transferred between sites and a memory leak of the call " +
+			Body: "Signalling Server 9.1.4 fixes audio lost on calls transferred between sites and a memory leak of the call " +
 				"recorder interface.\n\n- Upgrade from 9.1.0 or later without downtime\n- Read the release notes before you plan the upgrade",
 			Starts: l.now.AddDate(0, 0, -1), Ends: l.now.AddDate(0, 0, 30),
 		},

@@ -96,7 +96,7 @@ func importCorpus(n int) []byte {
 			body.WriteString("\n")
 			fmt.Fprintf(&body, strings.ReplaceAll(pick(sentences), "%s", "%[1]s"), pick(subjects))
 		}
-		line, product := "Voice", "SIP Server"
+		line, product := "Voice", "Signalling Server"
 		if i%3 == 1 {
 			line, product = "Digital", "Chat Gateway"
 		}

@@ -25,7 +25,7 @@ func importCatalog(t testing.TB, s *store.Store) map[string]int64 {
 	ids := map[string]int64{}
 	ctx := context.Background()
 	err := s.Write(ctx, func(tx *store.Tx) error {
-		for _, l := range []struct{ line, product string }{{"Voice", "SIP Server"}, {"Digital", "Chat Gateway"}, {"", "Reporting"}} {
+		for _, l := range []struct{ line, product string }{{"Voice", "Signalling Server"}, {"Digital", "Chat Gateway"}, {"", "Reporting"}} {
 			pid, err := tx.CreateProduct(ctx, l.product)
 			if err != nil {
 				return err
@@ -67,7 +67,7 @@ func TestImportJSONLines(t *testing.T) {
 		var progress []ImportProgress
 		rep, err := k.Import(ctx, desk.Request{Actor: editor, Address: "192.0.2.7"}, jsonl(
 			"\uFEFF"+`{"external_id": "KB-1", "title": "Trunk drops after 30 seconds", "summary": "Session timers.", "body": "## Cause\n\nThe *session timer* expires.", `+
-				`"source": "Knowledge Articles", "type": "Problem/Solution", "product_line": "voice", "products": ["SIP Server"], `+
+				`"source": "Knowledge Articles", "type": "Problem/Solution", "product_line": "voice", "products": ["Signalling Server"], `+
 				`"published_at": "2026-03-01", "updated_at": "2026-04-02T10:30:00Z"}`,
 			``,
 			`{"title": "Chat widget colours", "source": "documentation", "type": "configuration_guide", "product_line": "Digital", "products": ["chat gateway", "Reporting", " "], "state": "draft"}`,
@@ -88,7 +88,7 @@ func TestImportJSONLines(t *testing.T) {
 		}
 		it := res.Hits[0].Item
 		want := desk.KBItem{
-			ID: it.ID, Source: desk.KBArticles, Type: desk.KBProblemSolution, ProductLineID: ids["Voice"], ProductIDs: []int64{ids["SIP Server"]},
+			ID: it.ID, Source: desk.KBArticles, Type: desk.KBProblemSolution, ProductLineID: ids["Voice"], ProductIDs: []int64{ids["Signalling Server"]},
 			State: desk.KBPublished, Title: "Trunk drops after 30 seconds", Summary: "Session timers.", Body: "## Cause\n\nThe *session timer* expires.",
 			Version: 1, CreatedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2026, 4, 2, 10, 30, 0, 0, time.UTC),
 			PublishedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
@@ -171,9 +171,9 @@ func TestImportReportsEveryProblem(t *testing.T) {
 			`{"title": "Good one", "source": "articles", "type": "qa", "external_id": "A"}`,
 			`{"title": "Broken", "source": `,
 			``,
-			`{"title": "Unknown key", "source": "articles", "type": "qa", "author": "Ann", "products": "SIP Server"}`,
-			`{"title": " ", "source": "blog", "type": "essay", "product_line": "Data", "products": ["SIP Server", "Fax Server"]}`,
-			`{"title": "Other line", "source": "videos", "type": "tech_tutorial", "product_line": "Digital", "products": ["SIP Server"]}`,
+			`{"title": "Unknown key", "source": "articles", "type": "qa", "author": "Ann", "products": "Signalling Server"}`,
+			`{"title": " ", "source": "blog", "type": "essay", "product_line": "Data", "products": ["Signalling Server", "Fax Server"]}`,
+			`{"title": "Other line", "source": "videos", "type": "tech_tutorial", "product_line": "Digital", "products": ["Signalling Server"]}`,
 			`{"title": "Bad state and dates", "source": "videos", "type": "tech_tutorial", "state": "retired", "published_at": "yesterday", "updated_at": "2026-13-01"}`,
 			`{"title": "Draft with a date", "source": "articles", "type": "qa", "state": "draft", "published_at": "2026-01-01", "external_id": "A"}`,
 			`{"title": "Updated first", "source": "articles", "type": "qa", "published_at": "2026-02-01", "updated_at": "2026-01-01"}`,
@@ -221,7 +221,7 @@ func TestImportReportsEveryProblem(t *testing.T) {
 				"5 title":        desk.English("desk.kb.item.title_required", nil),
 				"5 product_line": "There is no product line named Data",
 				"5 products":     "There is no product named Fax Server",
-				"6 products":     desk.English("desk.kb.item.product_other_line", map[string]any{"Product": "SIP Server"}),
+				"6 products":     desk.English("desk.kb.item.product_other_line", map[string]any{"Product": "Signalling Server"}),
 				"7 state":        "retired is not a state an import writes",
 				"7 published_at": "yesterday is not a date",
 				"8 external_id":  "External ID A is already item 1's",
@@ -267,7 +267,7 @@ func TestImportMarkdownFiles(t *testing.T) {
 		k := New(Deps{Store: s})
 		good := fstest.MapFS{
 			"b/trunk.md": {Data: []byte("---\ntitle: \"Trunks: how many?\"\nsource: articles\ntype: Q&A\nproduct_line: Voice\n" +
-				"products: [SIP Server]\npublished_at: 2026-05-04\n---\n\n# Trunks\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")},
+				"products: [Signalling Server]\npublished_at: 2026-05-04\n---\n\n# Trunks\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")},
 			"a/guide.markdown": {Data: []byte("\uFEFF---\r\ntitle: Chat guide\r\nsource: Documentation\r\ntype: configuration_guide\r\nproducts:\r\n  - Chat Gateway\r\n---\r\nSet the *colour*.\r\n")},
 			"a/notes.txt":      {Data: []byte("not an item")},
 			".git/x.md":        {Data: []byte("hidden")},

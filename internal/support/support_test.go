@@ -225,9 +225,9 @@ func TestOpenCaseRefusals(t *testing.T) {
 	t.Parallel()
 	eachEngine(t, func(t *testing.T, f *env) {
 		ctx := context.Background()
-		// Acme has IVR and SIP Server; a partner sells SIP Server to EndCo,
+		// Acme has IVR and Signalling Server; a partner sells Signalling Server to EndCo,
 		// and sold IVR to Lapsed AG on a contract that has ended.
-		ivr, sip := f.fx.Product("IVR", "Prompts"), f.fx.Product("SIP Server", "Trunks")
+		ivr, sip := f.fx.Product("IVR", "Prompts"), f.fx.Product("Signalling Server", "Trunks")
 		acme, partner := f.fx.Company("Acme Corp"), f.fx.Company("Partner Ltd")
 		abc := fixture.Combination(f.fx.Contract(acme, fixture.Products(ivr, sip)))
 		endCo := fixture.Combination(f.fx.Contract(f.fx.Company("EndCo"), fixture.PartnerOf(partner), fixture.Products(sip)))

@@ -19,7 +19,7 @@ import (
 // Voice Platform's customers, one for ABC Testing Co.
 const (
 	holidays = "Customer Care hours over the holidays"
-	sip914   = "SIP Server 9.1.4: maintenance release for dropped transfers"
+	sip914   = "Signalling Server 9.1.4: maintenance release for dropped transfers"
 	renewal  = "ABC Testing Co: your Service Contract renewal"
 )
 
@@ -154,7 +154,7 @@ func TestAnnouncementAudiences(t *testing.T) {
 			see, miss []string
 		}{
 			{demo.Designated, []string{holidays, sip914, renewal}, nil},
-			// Contoso (Northwind's End User) holds SIP Server: not ABC's news.
+			// Contoso (Northwind's End User) holds Signalling Server: not ABC's news.
 			{demo.EndUserRO, []string{holidays, sip914}, []string{renewal}},
 			// Fabrikam's contract, with IVR of the Voice Platform, ended.
 			{demo.ExpiredRO, []string{holidays}, []string{sip914, renewal}},

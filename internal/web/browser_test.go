@@ -41,15 +41,15 @@ func TestBrowserCaseLifecycle(t *testing.T) {
 		if dana.Has(".word-meter.met") {
 			t.Error("the word meter is green after two words")
 		}
-		dana.Fill("#description", "Since Monday the SIP Server call control drops audio on every call transferred between agents on site two.")
+		dana.Fill("#description", "Since Monday the Signalling Server call control drops audio on every call transferred between agents on site two.")
 		if !dana.Has(".word-meter.met") {
 			t.Error("the word meter is not green after ten words")
 		}
 		dana.Submit("#wizard-next")
 
 		// Step 2: the details.
-		dana.Choose("#product", itoa(e.world.Products["SIP Server"]))
-		dana.Choose("#component", itoa(e.world.Comps["SIP Server"][0]))
+		dana.Choose("#product", itoa(e.world.Products["Signalling Server"]))
+		dana.Choose("#component", itoa(e.world.Comps["Signalling Server"][0]))
 		dana.Choose("#kind", "support/Problem")
 		dana.Choose("#priority", "medium")
 		dana.Click(`input[name="stage"][value="production"]`)

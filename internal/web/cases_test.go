@@ -22,7 +22,7 @@ func TestPortalCaseJourney(t *testing.T) {
 		// Northwind sells to Contoso: Pat of Northwind is Read-Write there,
 		// Casey of Contoso Read-Only. Staff: an agent.
 		abc, northwind, contoso := e.fx.Company("ABC Testing Co"), e.fx.Company("Northwind Partners"), e.fx.Company("Contoso")
-		sip := e.fx.Product("SIP Server", "Call Control", "Registrar", "Media Gateway")
+		sip := e.fx.Product("Signalling Server", "Call Control", "Registrar", "Media Gateway")
 		e.fx.Contract(abc, fixture.Products(sip))
 		contosoCombo := fixture.Combination(e.fx.Contract(contoso, fixture.PartnerOf(northwind)))
 		danaEmail := e.login(e.fx.Contact(abc, desk.ReadWrite))
@@ -43,7 +43,7 @@ func TestPortalCaseJourney(t *testing.T) {
 			t.Fatalf("step 1 without a description = %d; want 422 with the message and the summary kept", res.StatusCode)
 		}
 		// Step 2 suggests the component from the text.
-		desc := "The SIP Server call control drops every call on trunk 9 after thirty seconds since Monday."
+		desc := "The Signalling Server call control drops every call on trunk 9 after thirty seconds since Monday."
 		res = dana.post("/cases/new", url.Values{"summary": {"Trunk 9 drops calls"}, "description": {desc}})
 		callControl := itoa(sip.Components[0])
 		if res.StatusCode != http.StatusOK || !regexp.MustCompile(`<option value="`+callControl+`" selected>Call Control`).MatchString(res.Body) {

@@ -325,13 +325,13 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // number is the 10-digit case number of a case ID.
 func number(caseID int64) string { return desk.FormatCaseNumber(caseID) }
 
-// openABCCase opens a SIP Server case for ABC Testing Co as its Designated
+// openABCCase opens a Signalling Server case for ABC Testing Co as its Designated
 // Contact, through the service, with priority p.
 func openABCCase(t *testing.T, e *env, p desk.Priority) *desk.Case {
 	t.Helper()
 	c, err := e.svc.Cases().Open(context.Background(), support.Request{Actor: e.actor(demo.Designated)}, desk.NewCase{
 		Combination: e.world.ABCCombo(), Type: desk.TypeSupport, SubType: "Problem",
-		ProductID: e.world.Products["SIP Server"], ComponentID: e.world.Comps["SIP Server"][0],
+		ProductID: e.world.Products["Signalling Server"], ComponentID: e.world.Comps["Signalling Server"][0],
 		Summary: "Calls drop", Description: "Every call on trunk 3 drops after thirty seconds since this morning.",
 		Priority: p, Stage: desk.StageProduction,
 	})

@@ -27,7 +27,7 @@ func TestWizardOffersCoveredProducts(t *testing.T) {
 		// ended).
 		northwind, contoso, fabrikam := e.fx.Company("Northwind Partners"), e.fx.Company("Contoso"), e.fx.Company("Fabrikam")
 		var covered []*fixture.Product
-		for _, name := range []string{"ACD Server", "SIP Server", "Agent Desktop", "Reporting"} {
+		for _, name := range []string{"ACD Server", "Signalling Server", "Agent Desktop", "Reporting"} {
 			covered = append(covered, e.fx.Product(name))
 		}
 		ivr, routing := e.fx.Product("IVR"), e.fx.Product("Routing Server")
@@ -48,9 +48,9 @@ func TestWizardOffersCoveredProducts(t *testing.T) {
 			}
 			return names
 		}
-		// Contoso's contract covers ACD Server, SIP Server, Agent Desktop and Reporting.
+		// Contoso's contract covers ACD Server, Signalling Server, Agent Desktop and Reporting.
 		got := strings.Join(options(pat.post("/cases/new", describe).Body), ", ")
-		if got != "ACD Server, Agent Desktop, Reporting, SIP Server" {
+		if got != "ACD Server, Agent Desktop, Reporting, Signalling Server" {
 			t.Errorf("the wizard offers %s, want only what Contoso's contract covers", got)
 		}
 

@@ -406,14 +406,22 @@ func (s *Service) RunAlerts(ctx context.Context, j *desk.Job) error {
 	}
 	byUser := map[int64][]desk.KBFollow{}
 	var users []int64
-	for _, f := range follows {
+	var earliest time.Time
+	for i, f := range follows {
 		if _, ok := byUser[f.UserID]; !ok {
 			users = append(users, f.UserID)
 		}
 		byUser[f.UserID] = append(byUser[f.UserID], f)
+		if i == 0 || f.LastAlertAt.Before(earliest) {
+			earliest = f.LastAlertAt
+		}
+	}
+	changed, err := s.changesAfter(ctx, earliest)
+	if err != nil {
+		return err
 	}
 	for _, u := range users {
-		if err := s.alertUser(ctx, u, byUser[u]); err != nil {
+		if err := s.alertUser(ctx, u, byUser[u], changed); err != nil {
 			return err
 		}
 	}
@@ -427,8 +435,9 @@ func (s *Service) RunAlerts(ctx context.Context, j *desk.Job) error {
 	})
 }
 
-// alertUser sends one user's alert for their follows due now.
-func (s *Service) alertUser(ctx context.Context, userID int64, follows []desk.KBFollow) error {
+// alertUser sends one user's alert for their follows due now, the
+// followed queries matched against changed (nil: searched for).
+func (s *Service) alertUser(ctx context.Context, userID int64, follows []desk.KBFollow, changed *changeSet) error {
 	now := s.now()
 	actor, err := s.store.Actor(ctx, userID, now)
 	if errors.Is(err, desk.ErrNotFound) {
@@ -440,7 +449,7 @@ func (s *Service) alertUser(ctx context.Context, userID int64, follows []desk.KB
 	if desk.Authorize(actor, desk.FollowKnowledge, desk.Target{}) != nil {
 		return nil // disabled: nothing goes out, the follows wait
 	}
-	items, err := s.changes(ctx, actor, follows, func(f desk.KBFollow) time.Time { return f.LastAlertAt }, maxAlertItems)
+	items, err := s.changes(ctx, actor, follows, func(f desk.KBFollow) time.Time { return f.LastAlertAt }, maxAlertItems, changed)
 	if err != nil {
 		return err
 	}
@@ -488,7 +497,9 @@ func (s *Service) alertUser(ctx context.Context, userID int64, follows []desk.KB
 
 // changes are the items the actor may read now that are new or updated,
 // for one of follows, after since(follow): each item once, at most limit.
-func (s *Service) changes(ctx context.Context, actor *desk.Actor, follows []desk.KBFollow, since func(desk.KBFollow) time.Time, limit int) ([]desk.KBItem, error) {
+// The followed queries are matched against changed, or searched for when
+// it is nil.
+func (s *Service) changes(ctx context.Context, actor *desk.Actor, follows []desk.KBFollow, since func(desk.KBFollow) time.Time, limit int, changed *changeSet) ([]desk.KBItem, error) {
 	var items []desk.KBItem
 	seen := map[int64]bool{}
 	add := func(it desk.KBItem) {
@@ -511,11 +522,15 @@ func (s *Service) changes(ctx context.Context, actor *desk.Actor, follows []desk
 				add(*it)
 			}
 		default:
-			changed, err := s.changedSince(ctx, actor, DecodeQuery(f.Query), since(f))
+			find := s.changedSince
+			if changed != nil {
+				find = changed.matching
+			}
+			found, err := find(ctx, actor, DecodeQuery(f.Query), since(f))
 			if err != nil {
 				return nil, err
 			}
-			for _, it := range changed {
+			for _, it := range found {
 				add(it)
 			}
 		}
@@ -547,7 +562,7 @@ func (s *Service) AlertUpdates(ctx context.Context, actor *desk.Actor, limit int
 		return from
 	}
 	// Every follow's changes, then the newest of them all.
-	items, err := s.changes(ctx, actor, follows, since, maxAlertItems)
+	items, err := s.changes(ctx, actor, follows, since, maxAlertItems, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -579,6 +594,86 @@ func (s *Service) changedSince(ctx context.Context, actor *desk.Actor, q Query, 
 		}
 		if len(res.Hits) < MaxPage {
 			break
+		}
+	}
+	return out, nil
+}
+
+// maxChanges is the most changed items an alert run matches the followed
+// queries against in memory (their words' positions take some 30 KB an
+// item); after more changes (a large import) each query is searched for.
+const maxChanges = 2000
+
+// changeSet is what an alert run knows of the items changed since the
+// earliest last alert of its follows, newest first, each with its words'
+// positions: every followed query is matched against the changes in
+// memory, so a run costs what changed, not what the queries match in all
+// the items.
+type changeSet struct {
+	s     *Service
+	items []changedItem
+	// matches are the queries read so far, by their text: many readers
+	// follow the same words.
+	matches map[string]desk.KBMatch
+}
+
+type changedItem struct {
+	desk.KBItem
+	at desk.KBPositions
+}
+
+// changesAfter reads the items changed after since: nil when there are
+// too many to hold.
+func (s *Service) changesAfter(ctx context.Context, since time.Time) (*changeSet, error) {
+	items, more, err := s.store.KBItemsUpdatedAfter(ctx, since, maxChanges)
+	if err != nil || more {
+		return nil, err
+	}
+	set := &changeSet{s: s, matches: map[string]desk.KBMatch{}}
+	for _, it := range items {
+		set.items = append(set.items, changedItem{KBItem: it, at: Index(it).Positions()})
+	}
+	return set, nil
+}
+
+// matching are the changed items updated after since that q finds and
+// the actor may read, newest first: what changedSince finds, without
+// searching.
+func (c *changeSet) matching(ctx context.Context, actor *desk.Actor, q Query, since time.Time) ([]desk.KBItem, error) {
+	if desk.Authorize(actor, desk.ReadKnowledge, desk.Target{}) != nil {
+		return nil, nil
+	}
+	match, ok := c.matches[q.Q]
+	if !ok {
+		tree, err := desk.ParseKBQuery(q.Q)
+		var me *desk.MessageError
+		switch {
+		case errors.As(err, &me):
+			match = desk.KBMatchOr{} // a query that no longer reads finds nothing
+		case err != nil:
+			return nil, err
+		case tree != nil:
+			if match, _, err = expand(ctx, c.s.store, tree); err != nil {
+				return nil, err
+			}
+			if match == nil {
+				match = desk.KBMatchOr{} // words the index does not hold
+			}
+		}
+		c.matches[q.Q] = match // nil: no words, every item
+	}
+	staff := desk.Authorize(actor, desk.ReadStaffKnowledge, desk.Target{}) == nil
+	filters := desk.KBSearch{Sources: q.Sources, Types: q.Types, ProductLines: q.ProductLines, Products: q.Products}
+	var out []desk.KBItem
+	for _, it := range c.items {
+		if !it.UpdatedAt.After(since) {
+			break
+		}
+		if (it.StaffOnly() && !staff) || !filters.Keeps(it.Source, it.Type, it.ProductLineID, it.ProductIDs, "") {
+			continue
+		}
+		if match == nil || it.at.Matches(match) {
+			out = append(out, it.KBItem)
 		}
 	}
 	return out, nil

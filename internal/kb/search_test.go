@@ -326,9 +326,33 @@ func TestSearchTable(t *testing.T) {
 				if !slices.Equal(got, want) {
 					t.Errorf("%s %s: Search(%q) found %q, want %q", s.Dialect(), who.name, describe(q), got, want)
 				}
+				if inMemory := w.matchInMemory(t, who.actor, q); !slices.Equal(inMemory, want) {
+					t.Errorf("%s %s: in memory (the alert runs) %q finds %q, want %q", s.Dialect(), who.name, describe(q), inMemory, want)
+				}
 			}
 		}
 	})
+}
+
+// matchInMemory finds what an alert run would of the whole corpus: each
+// item's words matched against the query in memory (changeSet.matching).
+func (w *searchWorld) matchInMemory(t *testing.T, actor *desk.Actor, q Query) []string {
+	t.Helper()
+	ctx := context.Background()
+	set, err := w.kb.changesAfter(ctx, corpusStart.Add(-time.Hour))
+	if err != nil || set == nil || len(set.items) != len(searchCorpus) {
+		t.Fatalf("the corpus as changes: %v, %v", set, err)
+	}
+	found, err := set.matching(ctx, actor, q, corpusStart.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, it := range found {
+		keys = append(keys, w.keys[it.ID])
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func cmpOr(a, b string) string {

@@ -642,20 +642,7 @@ func (s *Store) kbMatching(ctx context.Context, search desk.KBSearch) ([]kbRow, 
 // kbKeeps reports whether a row passes the search's filters, all but the
 // one named (a facet counts its values under the other filters).
 func kbKeeps(r kbRow, s desk.KBSearch, except desk.KBFacet) bool {
-	if except != desk.KBFacetSource && len(s.Sources) > 0 && !slices.Contains(s.Sources, r.source) {
-		return false
-	}
-	if except != desk.KBFacetType && len(s.Types) > 0 && !slices.Contains(s.Types, r.typ) {
-		return false
-	}
-	if except != desk.KBFacetProductLine && len(s.ProductLines) > 0 && !slices.Contains(s.ProductLines, r.line) {
-		return false
-	}
-	if except != desk.KBFacetProduct && len(s.Products) > 0 &&
-		!slices.ContainsFunc(r.products, func(p int64) bool { return slices.Contains(s.Products, p) }) {
-		return false
-	}
-	return true
+	return s.Keeps(r.source, r.typ, r.line, r.products, except)
 }
 
 // kbFacets counts each filter's values among the rows that pass the other

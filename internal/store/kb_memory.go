@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/caseport/caseport/internal/desk"
 )
@@ -154,22 +155,6 @@ func (s *Store) kbFromMemory(ctx context.Context, search desk.KBSearch) (out []k
 	filtered := len(search.Sources)+len(search.Types)+len(search.ProductLines)+len(search.Products) > 0
 	scored = search.Sort == desk.KBByRelevance && !filtered && since.IsZero()
 	query, args := s.kbMatchQuery(search.Match, scored)
-	if !since.IsZero() {
-		// The items changed lately are few beside those a common word
-		// matches: the engine is asked about them alone.
-		var ids []int64
-		for _, r := range mem {
-			if visible(r) {
-				ids = append(ids, r.id)
-			}
-		}
-		if len(ids) == 0 {
-			return []kbRow{}, true, nil
-		}
-		if len(ids) <= kbFewItems {
-			query, args = s.kbMatchAmong(search.Match, ids)
-		}
-	}
 	rows, err := s.read().query(ctx, query, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("knowledge search: %w", err)
@@ -216,24 +201,6 @@ func (s *Store) kbMatchQuery(m desk.KBMatch, scored bool) (string, []any) {
 		return `SELECT rowid, -bm25(kb_fts, 10.0, 1.0) FROM kb_fts WHERE kb_fts MATCH ?`, []any{ftsMatch(m)}
 	}
 	return `SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?`, []any{ftsMatch(m)}
-}
-
-// kbFewItems is how many items kbMatchAmong asks about at most; for more,
-// reading the whole match costs less.
-const kbFewItems = 2000
-
-// kbMatchAmong is the engine's query of which of the items ids match,
-// without scores. On SQLite the list is FTS5's own rowid constraint, so
-// the match is looked up item by item in the index, not read whole; on
-// PostgreSQL the items are read by their key and their index checked.
-func (s *Store) kbMatchAmong(m desk.KBMatch, ids []int64) (string, []any) {
-	list := idList(ids)
-	if s.dialect.name == "postgres" {
-		return `SELECT id FROM kb_items WHERE id = ANY (CAST(? AS bigint[])) AND search @@ CAST(? AS tsquery)`,
-			[]any{"{" + list + "}", tsMatch(m)}
-	}
-	return `SELECT rowid FROM kb_fts WHERE kb_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-		[]any{ftsMatch(m), "[" + list + "]"}
 }
 
 // idList writes IDs separated by commas.
@@ -294,4 +261,46 @@ func (s *Store) kbScores(ctx context.Context, m desk.KBMatch, hits []kbRow) erro
 		}
 	}
 	return rows.Err()
+}
+
+// KBItemsUpdatedAfter reads the items last updated after t, newest first
+// (then by ID), with their products: at most limit, more says there were
+// more. The memory of the items finds them, so the tables are read for
+// those items alone.
+func (s *Store) KBItemsUpdatedAfter(ctx context.Context, t time.Time, limit int) (items []desk.KBItem, more bool, err error) {
+	v, err := s.kbVersion(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	mem, ok, err := s.kbRowsAt(ctx, v)
+	if err != nil {
+		return nil, false, err
+	}
+	var rows []kbRow
+	if ok {
+		for _, r := range mem {
+			if r.updatedAt.After(t) {
+				rows = append(rows, *r)
+			}
+		}
+	} else if rows, err = s.kbMatching(ctx, desk.KBSearch{Staff: true, UpdatedAfter: t}); err != nil {
+		return nil, false, err
+	}
+	kbOrder(rows, desk.KBNewest, false, limit)
+	if more = len(rows) > limit; more {
+		rows = rows[:limit]
+	}
+	if len(rows) == 0 {
+		return nil, more, nil
+	}
+	byID, err := s.kbItems(ctx, rows)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, r := range rows {
+		if it, ok := byID[r.id]; ok && it.UpdatedAt.After(t) {
+			items = append(items, it)
+		}
+	}
+	return items, more, nil
 }

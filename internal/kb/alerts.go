@@ -458,17 +458,14 @@ func (s *Service) alertUser(ctx context.Context, userID int64, follows []desk.KB
 		ids[i] = f.ID
 	}
 	return s.store.Write(ctx, func(tx *store.Tx) error {
+		told, err := tx.MarkKBAlertsSent(ctx, userID, items, now)
+		if err != nil {
+			return err
+		}
 		var fresh []desk.KBItem
 		for _, it := range items {
-			sent, err := tx.KBAlertSent(ctx, userID, it.ID, it.Version)
-			if err != nil {
-				return err
-			}
-			if !sent {
+			if told[it.ID] {
 				fresh = append(fresh, it)
-				if err := tx.MarkKBAlertSent(ctx, userID, it.ID, it.Version, now); err != nil {
-					return err
-				}
 			}
 		}
 		for _, f := range follows {

@@ -88,25 +88,34 @@ func (tx *Tx) DeleteKBFollows(ctx context.Context, userID int64, followIDs []int
 	return n, nil
 }
 
-// KBAlertSent reports whether a user was told of this version of an
-// item.
-func (tx *Tx) KBAlertSent(ctx context.Context, userID, itemID int64, version int) (bool, error) {
-	var n int
-	err := tx.q().row(ctx, `SELECT COUNT(*) FROM kb_alerts_sent WHERE user_id = ? AND item_id = ? AND version = ?`, userID, itemID, version).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("knowledge alert sent: %w", err)
+// MarkKBAlertsSent records that an alert tells a user of these versions
+// of items (each item once) and returns the IDs of those no alert had
+// told them of yet, in one statement.
+func (tx *Tx) MarkKBAlertsSent(ctx context.Context, userID int64, items []desk.KBItem, now time.Time) (map[int64]bool, error) {
+	fresh := map[int64]bool{}
+	if len(items) == 0 {
+		return fresh, nil
 	}
-	return n > 0, nil
-}
-
-// MarkKBAlertSent records that a user was told of a version of an item.
-func (tx *Tx) MarkKBAlertSent(ctx context.Context, userID, itemID int64, version int, now time.Time) error {
-	_, err := tx.q().exec(ctx, `INSERT INTO kb_alerts_sent (user_id, item_id, version, sent_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (user_id, item_id, version) DO NOTHING`, userID, itemID, version, ts(now))
-	if err != nil {
-		return fmt.Errorf("mark knowledge alert sent: %w", err)
+	rows := make([]string, len(items))
+	args := make([]any, 0, 4*len(items))
+	for i, it := range items {
+		rows[i] = "(?, ?, ?, ?)"
+		args = append(args, userID, it.ID, it.Version, ts(now))
 	}
-	return nil
+	list, err := tx.q().query(ctx, `INSERT INTO kb_alerts_sent (user_id, item_id, version, sent_at) VALUES `+
+		strings.Join(rows, ", ")+` ON CONFLICT (user_id, item_id, version) DO NOTHING RETURNING item_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("mark knowledge alerts sent: %w", err)
+	}
+	defer list.Close()
+	for list.Next() {
+		var id int64
+		if err := list.Scan(&id); err != nil {
+			return nil, fmt.Errorf("mark knowledge alerts sent: %w", err)
+		}
+		fresh[id] = true
+	}
+	return fresh, list.Err()
 }
 
 // AddKBAlertStop stores an alert email's stop link by its token's hash.

@@ -687,11 +687,15 @@ func (l *loader) follows() {
 	}
 	begun, sent := l.now.AddDate(0, 0, -40), l.now.AddDate(0, 0, -5)
 	for _, f := range []desk.KBFollow{
-		{UserID: l.w.Users[Basic], Kind: desk.KBFollowQuery, Query: kb.EncodeQuery(kb.Query{Q: "calls drop"}),
-			Search: "q=calls+drop", Description: "Dropped calls", Delivery: desk.KBWeekly},
+		{
+			UserID: l.w.Users[Basic], Kind: desk.KBFollowQuery, Query: kb.EncodeQuery(kb.Query{Q: "calls drop"}),
+			Search: "q=calls+drop", Description: "Dropped calls", Delivery: desk.KBWeekly,
+		},
 		{UserID: l.w.Users[Basic], Kind: desk.KBFollowItem, ItemID: byTitle[demoFollowedItem].ID, Delivery: desk.KBDaily},
-		{UserID: l.w.Users[Designated], Kind: desk.KBFollowQuery, Query: kb.EncodeQuery(kb.Query{Q: "upgrade*"}),
-			Search: "q=upgrade%2A", Description: "Upgrades", Delivery: desk.KBDaily},
+		{
+			UserID: l.w.Users[Designated], Kind: desk.KBFollowQuery, Query: kb.EncodeQuery(kb.Query{Q: "upgrade*"}),
+			Search: "q=upgrade%2A", Description: "Upgrades", Delivery: desk.KBDaily,
+		},
 	} {
 		f.CreatedAt, f.LastAlertAt = begun, sent
 		l.check(l.tx.AddKBFollow(l.ctx, &f))

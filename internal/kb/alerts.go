@@ -597,7 +597,7 @@ func (s *Service) changedSince(ctx context.Context, actor *desk.Actor, q Query, 
 }
 
 // maxChanges is the most changed items an alert run matches the followed
-// queries against in memory (their words' positions take some 30 KB an
+// queries against in memory (their words' positions take an estimated 30 KB an
 // item); after more changes (a large import) each query is searched for.
 const maxChanges = 2000
 

@@ -584,9 +584,6 @@ func (s *Service) changedSince(ctx context.Context, actor *desk.Actor, q Query, 
 			return nil, err
 		}
 		for _, h := range res.Hits {
-			if !h.Item.UpdatedAt.After(since) {
-				return out, nil
-			}
 			out = append(out, h.Item)
 		}
 		if len(res.Hits) < MaxPage {

@@ -14,7 +14,6 @@ import (
 	"github.com/caseport/caseport/internal/desk"
 	"github.com/caseport/caseport/internal/kb"
 	"github.com/caseport/caseport/internal/store"
-	"github.com/caseport/caseport/internal/store/storetest"
 )
 
 // Alert run benchmark sizes: 10,000 followed queries (issue 13 §8), four
@@ -31,69 +30,53 @@ const (
 // set of BenchmarkKBSearch, on a copy of the kept store (the run writes
 // what it sent). See docs/benchmarks.md.
 func BenchmarkKBAlertRun(b *testing.B) {
-	path := kbArticles(b)
 	ctx := context.Background()
-	for _, e := range storetest.Engines(b) {
-		for _, n := range kbBenchSizes(b) {
-			b.Run(e.Name+"/"+benchdata.SizeName(n), func(b *testing.B) {
-				sh, err := benchdata.NewKB(n, path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				s := storetest.KeptCopy(b, e, sh.Name(), func(s *store.Store) error {
-					_, took, err := benchdata.PrepareKB(ctx, s, sh)
-					if took > 0 {
-						b.Logf("loaded %s on %s in %s", sh.Name(), e.Name, took.Round(time.Second/10))
-					}
-					return err
-				})
-				now := time.Now().UTC().Truncate(time.Second)
-				var mails, listed int
-				mail := func(_ context.Context, _ *store.Tx, _ *desk.User, _ string, _, text desk.Message, _ string) error {
-					mails++
-					listed += text.Args["Count"].(int)
-					return nil
-				}
-				svc := kb.New(kb.Deps{Store: s, Clock: func() time.Time { return now }, BaseURL: "https://portal.example", Mail: mail})
-				if err := followQueries(ctx, s, sh, now); err != nil {
-					b.Fatal(err)
-				}
-				if err := svc.ScheduleAlerts(ctx); err != nil {
-					b.Fatal(err)
-				}
-				r := rand.New(rand.NewPCG(13, 8))
-				editor := &desk.Actor{User: &desk.User{Kind: desk.KindStaff, Roles: []desk.Role{desk.RoleKnowledgeEditor}}}
-				days := 0
-				b.ResetTimer()
-				for b.Loop() {
-					b.StopTimer()
-					now = now.Add(24 * time.Hour)
-					days++
-					for range alertUpdatesOfDay {
-						if err := updateItem(ctx, svc, editor, int64(1+r.IntN(n)), days); err != nil {
-							b.Fatal(err)
-						}
-					}
-					now = now.Add(time.Hour)
-					j, err := s.PendingJob(ctx, kb.JobAlerts+":"+string(desk.KBDaily))
-					if err != nil {
-						b.Fatal(err)
-					}
-					b.StartTimer()
-					if err := svc.RunAlerts(ctx, j); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.StopTimer()
-				if mails == 0 {
-					b.Fatal("no alert email went out")
-				}
-				b.ReportMetric(b.Elapsed().Seconds()/float64(days), "s/run")
-				b.ReportMetric(float64(mails)/float64(days), "emails/run")
-				b.ReportMetric(float64(listed)/float64(days), "listed/run")
-			})
+	eachKBDataSet(b, true, func(b *testing.B, s *store.Store, n int, sh *benchdata.KBShape, _ *benchdata.KBCatalog) {
+		now := time.Now().UTC().Truncate(time.Second)
+		var mails, listed int
+		mail := func(_ context.Context, _ *store.Tx, _ *desk.User, _ string, _, text desk.Message, _ string) error {
+			mails++
+			listed += text.Args["Count"].(int)
+			return nil
 		}
-	}
+		svc := kb.New(kb.Deps{Store: s, Clock: func() time.Time { return now }, BaseURL: "https://portal.example", Mail: mail})
+		if err := followQueries(ctx, s, sh, now); err != nil {
+			b.Fatal(err)
+		}
+		if err := svc.ScheduleAlerts(ctx); err != nil {
+			b.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(13, 8))
+		editor := &desk.Actor{User: &desk.User{Kind: desk.KindStaff, Roles: []desk.Role{desk.RoleKnowledgeEditor}}}
+		days := 0
+		b.ResetTimer()
+		for b.Loop() {
+			b.StopTimer()
+			now = now.Add(24 * time.Hour)
+			days++
+			for range alertUpdatesOfDay {
+				if err := updateItem(ctx, svc, editor, int64(1+r.IntN(n)), days); err != nil {
+					b.Fatal(err)
+				}
+			}
+			now = now.Add(time.Hour)
+			j, err := s.PendingJob(ctx, kb.JobAlerts+":"+string(desk.KBDaily))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if err := svc.RunAlerts(ctx, j); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		if mails == 0 {
+			b.Fatal("no alert email went out")
+		}
+		b.ReportMetric(b.Elapsed().Seconds()/float64(days), "s/run")
+		b.ReportMetric(float64(mails)/float64(days), "emails/run")
+		b.ReportMetric(float64(listed)/float64(days), "listed/run")
+	})
 }
 
 // updateItem has the editor change an item's body, as a day's edit would.

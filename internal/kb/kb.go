@@ -43,6 +43,9 @@ func New(d Deps) *Service {
 	if clock == nil {
 		clock = time.Now
 	}
+	// The store keeps the items' words in memory too, made as they are
+	// for its engines (store/kb_index.go).
+	d.Store.SetKBIndexer(Index)
 	return &Service{store: d.Store, files: d.Files, clock: clock, baseURL: d.BaseURL, mail: d.Mail}
 }
 
@@ -91,6 +94,14 @@ const MaxPage = 100
 // Search runs a knowledge search for the actor: what they may read, and
 // nothing else, in the results, the total and every count.
 func (s *Service) Search(ctx context.Context, actor *desk.Actor, q Query) (*Results, error) {
+	return s.search(ctx, actor, q, s.store.SearchKB)
+}
+
+// search is Search, the matches found by find (the store's SearchKB, or
+// in tests its engine alone).
+func (s *Service) search(ctx context.Context, actor *desk.Actor, q Query,
+	find func(context.Context, desk.KBSearch) (desk.KBResults, error),
+) (*Results, error) {
 	start := time.Now()
 	if err := desk.Authorize(actor, desk.ReadKnowledge, desk.Target{}); err != nil {
 		return nil, err
@@ -126,7 +137,7 @@ func (s *Service) Search(ctx context.Context, actor *desk.Actor, q Query) (*Resu
 		search.Match = match
 		res.Matched = matchedWords(match)
 	}
-	found, err := s.store.SearchKB(ctx, search)
+	found, err := find(ctx, search)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -286,8 +287,16 @@ var searchTable = []searchCase{
 
 func (w *searchWorld) found(t *testing.T, actor *desk.Actor, q Query) []string {
 	t.Helper()
+	return w.foundBy(t, actor, q, w.kb.store.SearchKB)
+}
+
+// foundBy is found with the matches found by find.
+func (w *searchWorld) foundBy(t *testing.T, actor *desk.Actor, q Query,
+	find func(context.Context, desk.KBSearch) (desk.KBResults, error),
+) []string {
+	t.Helper()
 	q.Limit = MaxPage
-	res, err := w.kb.Search(context.Background(), actor, q)
+	res, err := w.kb.search(context.Background(), actor, q, find)
 	if err != nil {
 		t.Fatalf("Search(%q): %v", q.Q, err)
 	}
@@ -299,6 +308,18 @@ func (w *searchWorld) found(t *testing.T, actor *desk.Actor, q Query) []string {
 		t.Errorf("Search(%q): total %d, %d hits", q.Q, res.Total, len(keys))
 	}
 	return keys
+}
+
+// facets are the counts of a search whose matches find finds.
+func (w *searchWorld) facets(t *testing.T, actor *desk.Actor, q Query,
+	find func(context.Context, desk.KBSearch) (desk.KBResults, error),
+) map[desk.KBFacet][]desk.KBFacetCount {
+	t.Helper()
+	res, err := w.kb.search(context.Background(), actor, q, find)
+	if err != nil {
+		t.Fatalf("Search(%q): %v", q.Q, err)
+	}
+	return res.Facets
 }
 
 // TestSearchTable runs every query of the table on both engines, as a
@@ -325,6 +346,13 @@ func TestSearchTable(t *testing.T) {
 				want := strings.Fields(who.want)
 				if !slices.Equal(got, want) {
 					t.Errorf("%s %s: Search(%q) found %q, want %q", s.Dialect(), who.name, describe(q), got, want)
+				}
+				engine := w.foundBy(t, who.actor, q, w.kb.store.SearchKBEngine)
+				if slices.Sort(engine); !slices.Equal(engine, want) {
+					t.Errorf("%s %s: the engine alone for %q finds %q, want %q", s.Dialect(), who.name, describe(q), engine, want)
+				}
+				if a, b := w.facets(t, who.actor, q, w.kb.store.SearchKB), w.facets(t, who.actor, q, w.kb.store.SearchKBEngine); !reflect.DeepEqual(a, b) {
+					t.Errorf("%s %s: %q counts %v with the memory's index, %v with the engine alone", s.Dialect(), who.name, describe(q), a, b)
 				}
 				if inMemory := w.matchInMemory(t, who.actor, q); !slices.Equal(inMemory, want) {
 					t.Errorf("%s %s: in memory (the alert runs) %q finds %q, want %q", s.Dialect(), who.name, describe(q), inMemory, want)

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,15 +31,30 @@ import (
 // the search reads the values from the tables, as they are, with the
 // matches (kbMatching), and the next search refills the memory.
 
-// kbMemory is a store's memory of the knowledge items' filter values.
+// kbMemory is a store's memory of the knowledge items: their filter
+// values and, once the knowledge area has said how an item's words are
+// made (SetKBIndexer), their words (kbIndex).
 type kbMemory struct {
-	// load lets one search at a time read the items.
+	// load lets one search at a time bring the memory to a version.
 	load sync.Mutex
 
-	mu      sync.Mutex
+	// mu guards what follows; a search holds it to read while it uses
+	// the memory, a refresh to write while it changes it.
+	mu      sync.RWMutex
 	version string
-	loaded  bool
 	rows    map[int64]*kbRow
+	index   *kbIndex
+}
+
+// SetKBIndexer says how an item's index words are made, and so that the
+// memory holds them too (kbIndex): the knowledge area's kb.Index.
+func (s *Store) SetKBIndexer(index func(desk.KBItem) desk.KBIndex) { s.kbIndexer.Store(&index) }
+
+func (s *Store) indexer() func(desk.KBItem) desk.KBIndex {
+	if p := s.kbIndexer.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // kbVersion reads the knowledge items' version.
@@ -49,141 +66,373 @@ func (s *Store) kbVersion(ctx context.Context) (string, error) {
 	return strconv.FormatInt(v, 36), nil
 }
 
-// kbRowsAt returns the memory of the items at version v, reading it first
-// when it holds another version; ok is false when the items changed while
-// they were read (the caller reads them from the tables).
-func (s *Store) kbRowsAt(ctx context.Context, v string) (rows map[int64]*kbRow, ok bool, err error) {
+// kbAt calls fn with the memory at version v, brought to it first when
+// it holds another: false (fn not called) when the items changed while
+// they were read, and the caller reads them from the tables. fn must not
+// keep what it is given.
+func (s *Store) kbAt(ctx context.Context, v string, fn func(rows map[int64]*kbRow, index *kbIndex) error) (bool, error) {
 	m := &s.kb
-	get := func() (map[int64]*kbRow, bool) {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		return m.rows, m.loaded && m.version == v
+	indexed := s.indexer() != nil
+	fresh := func() bool { return m.version == v && (m.index != nil) == indexed }
+	m.mu.RLock()
+	if fresh() {
+		defer m.mu.RUnlock()
+		return true, fn(m.rows, m.index)
 	}
-	if rows, ok := get(); ok {
-		return rows, true, nil
-	}
+	m.mu.RUnlock()
 	m.load.Lock()
-	defer m.load.Unlock()
-	if rows, ok := get(); ok {
-		return rows, true, nil
+	m.mu.RLock()
+	ok := fresh()
+	m.mu.RUnlock()
+	if !ok {
+		if err := s.kbRefresh(ctx, v); err != nil {
+			m.load.Unlock()
+			return false, err
+		}
 	}
-	rows, err = s.readKBRows(ctx)
+	m.load.Unlock()
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if !fresh() {
+		return false, nil
+	}
+	return true, fn(m.rows, m.index)
+}
+
+// kbRefresh brings the memory to the items as they are, and names it
+// version v when they were at v throughout. Only the items whose version
+// differs from the memory's are read again, unless most did (the first
+// time, an import) or the index holds more dead documents than live ones.
+func (s *Store) kbRefresh(ctx context.Context, v string) error {
+	m := &s.kb
+	indexer := s.indexer()
+	versions, err := s.kbItemVersions(ctx)
 	if err != nil {
-		return nil, false, err
+		return err
+	}
+	m.mu.RLock()
+	whole := m.rows == nil || (indexer != nil) != (m.index != nil) || (m.index != nil && m.index.wasteful())
+	var changed, gone []int64
+	if !whole {
+		for id, ver := range versions {
+			if r := m.rows[id]; r == nil || r.version != ver {
+				changed = append(changed, id)
+			}
+		}
+		for id := range m.rows {
+			if _, ok := versions[id]; !ok {
+				gone = append(gone, id)
+			}
+		}
+		whole = len(changed) > max(1000, len(versions)/4)
+	}
+	m.mu.RUnlock()
+	if whole {
+		rows, index, err := s.readKBMemory(ctx, indexer)
+		if err != nil {
+			return err
+		}
+		m.mu.Lock()
+		m.version, m.rows, m.index = "", rows, index
+		m.mu.Unlock()
+	} else if len(changed)+len(gone) > 0 {
+		slices.Sort(changed)
+		rows, words, err := s.readKBChanges(ctx, changed, indexer)
+		if err != nil {
+			return err
+		}
+		m.mu.Lock()
+		m.version = ""
+		for _, id := range gone {
+			delete(m.rows, id)
+			if m.index != nil {
+				m.index.remove(id)
+			}
+		}
+		for i, r := range rows {
+			m.rows[r.id] = r
+			if m.index != nil {
+				m.index.add(r.id, words[i])
+			}
+		}
+		m.mu.Unlock()
 	}
 	after, err := s.kbVersion(ctx)
 	if err != nil || after != v {
-		return nil, false, err
+		return err
 	}
 	m.mu.Lock()
-	m.version, m.loaded, m.rows = v, true, rows
+	m.version = v
 	m.mu.Unlock()
-	return rows, true, nil
+	return nil
 }
 
-// readKBRows reads every item's filter values and products.
-func (s *Store) readKBRows(ctx context.Context) (map[int64]*kbRow, error) {
+// kbItemVersions reads every item's version.
+func (s *Store) kbItemVersions(ctx context.Context) (map[int64]int, error) {
+	rows, err := s.read().query(ctx, `SELECT id, version FROM kb_items`)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge versions: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var v int
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, fmt.Errorf("knowledge versions: %w", err)
+		}
+		out[id] = v
+	}
+	return out, rows.Err()
+}
+
+// readKBMemory reads every item into a new memory (the words too, when
+// indexer is given: made on every core, added in the items' order).
+func (s *Store) readKBMemory(ctx context.Context, indexer func(desk.KBItem) desk.KBIndex) (map[int64]*kbRow, *kbIndex, error) {
+	out := map[int64]*kbRow{}
+	var index *kbIndex
+	if indexer != nil {
+		index = newKBIndex()
+	}
+	err := s.eachKBItem(ctx, nil, indexer, func(r *kbRow, words desk.KBIndex) {
+		out[r.id] = r
+		if index != nil {
+			index.add(r.id, words)
+		}
+	})
+	return out, index, err
+}
+
+// readKBChanges reads some items (in ID order) and their words.
+func (s *Store) readKBChanges(ctx context.Context, ids []int64, indexer func(desk.KBItem) desk.KBIndex) ([]*kbRow, []desk.KBIndex, error) {
+	var rows []*kbRow
+	var words []desk.KBIndex
+	err := s.eachKBItem(ctx, ids, indexer, func(r *kbRow, w desk.KBIndex) {
+		rows = append(rows, r)
+		words = append(words, w)
+	})
+	return rows, words, err
+}
+
+// eachKBItem reads the items named (every item when ids is nil), in ID
+// order, and calls fn with each one's row and, when indexer is given, its
+// index words, made on every core.
+func (s *Store) eachKBItem(ctx context.Context, ids []int64, indexer func(desk.KBItem) desk.KBIndex,
+	fn func(*kbRow, desk.KBIndex),
+) error {
+	const batch = 500
+	type read struct {
+		it    desk.KBItem
+		words chan desk.KBIndex
+	}
+	// Items go to fn in order through queue; each one's words are made
+	// by one of the workers.
+	queue := make(chan read, 4*batch)
+	work := make(chan read, 4*batch)
+	var workers sync.WaitGroup
+	if indexer != nil {
+		for range runtime.GOMAXPROCS(0) {
+			workers.Go(func() {
+				for r := range work {
+					r.words <- indexer(r.it)
+				}
+			})
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for r := range queue {
+			var w desk.KBIndex
+			if r.words != nil {
+				w = <-r.words
+			}
+			fn(kbRowOf(r.it), w)
+		}
+	}()
+	send := func(it desk.KBItem) {
+		r := read{it: it}
+		if indexer != nil {
+			r.words = make(chan desk.KBIndex, 1)
+			work <- r
+		}
+		queue <- r
+	}
+	err := s.readKBItemsInOrder(ctx, ids, batch, send)
+	close(work)
+	close(queue)
+	workers.Wait()
+	<-done
+	return err
+}
+
+// readKBItemsInOrder reads the items named (every item when ids is nil)
+// with their products, in ID order, batch by batch.
+func (s *Store) readKBItemsInOrder(ctx context.Context, ids []int64, batch int, fn func(desk.KBItem)) error {
 	q := s.read()
-	rows, err := q.query(ctx, `SELECT id, source, article_type, product_line_id, updated_at, staff_only FROM kb_items`)
+	after := int64(0)
+	for {
+		var query string
+		var args []any
+		if ids == nil {
+			query, args = `SELECT `+kbItemColumns+` FROM kb_items i WHERE i.id > ? ORDER BY i.id LIMIT ?`, []any{after, batch}
+		} else {
+			if len(ids) == 0 {
+				return nil
+			}
+			n := min(batch, len(ids))
+			for _, id := range ids[:n] {
+				args = append(args, id)
+			}
+			query = `SELECT ` + kbItemColumns + ` FROM kb_items i WHERE i.id IN (` + placeholders(n) + `) ORDER BY i.id`
+			ids = ids[n:]
+		}
+		items, err := kbItemsOf(ctx, q, query, args)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			fn(it)
+		}
+		if ids == nil {
+			if len(items) < batch {
+				return nil
+			}
+			after = items[len(items)-1].ID
+		}
+	}
+}
+
+// kbItemsOf reads the items a query selects (kbItemColumns), in its
+// order, with their products.
+func kbItemsOf(ctx context.Context, q q, query string, args []any) ([]desk.KBItem, error) {
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("knowledge items: %w", err)
 	}
 	defer rows.Close()
-	out := map[int64]*kbRow{}
+	var items []desk.KBItem
 	for rows.Next() {
-		r := &kbRow{}
-		var source, typ string
-		if err := rows.Scan(&r.id, &source, &typ, nullInt{&r.line}, &r.updatedAt, &r.staffOnly); err != nil {
+		var it desk.KBItem
+		if err := scanKBItem(rows, &it); err != nil {
 			return nil, fmt.Errorf("knowledge items: %w", err)
 		}
-		r.source, r.typ, r.updatedAt = desk.KBSource(source), desk.KBArticleType(typ), r.updatedAt.UTC()
-		out[r.id] = r
+		items = append(items, it)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("knowledge items: %w", err)
 	}
-	products, err := q.query(ctx, `SELECT item_id, product_id FROM kb_item_products ORDER BY item_id, product_id`)
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	products, err := kbProducts(ctx, q, ids)
 	if err != nil {
-		return nil, fmt.Errorf("knowledge products: %w", err)
+		return nil, err
 	}
-	defer products.Close()
-	for products.Next() {
-		var item, product int64
-		if err := products.Scan(&item, &product); err != nil {
-			return nil, fmt.Errorf("knowledge products: %w", err)
-		}
-		if r := out[item]; r != nil {
-			r.products = append(r.products, product)
-		}
+	for i := range items {
+		items[i].ProductIDs = products[items[i].ID]
 	}
-	return out, products.Err()
+	return items, nil
+}
+
+// kbRowOf is what the memory keeps of an item.
+func kbRowOf(it desk.KBItem) *kbRow {
+	return &kbRow{
+		id: it.ID, version: it.Version, source: it.Source, typ: it.Type, line: it.ProductLineID,
+		products: it.ProductIDs, updatedAt: it.UpdatedAt, staffOnly: it.StaffOnly(),
+	}
 }
 
 // kbFromMemory answers a search's matches with their filter values from
 // the memory: nil when the memory cannot (the items changed meanwhile).
-// scored says the rows hold their scores: for relevance with words and
-// no filter, where every match is a hit, the engine gives them with the
-// matches; else the hits are scored afterwards (kbScores), or not at all
-// when sorted by date.
+// The memory's index finds the matches and scores them; without it (no
+// indexer) the engine finds them, with their scores when every match is
+// a hit (relevance, no filter): scored says the rows hold their scores;
+// else the hits are scored afterwards (kbScores), or not at all when
+// sorted by date.
 func (s *Store) kbFromMemory(ctx context.Context, search desk.KBSearch) (out []kbRow, scored bool, err error) {
 	v, err := s.kbVersion(ctx)
 	if err != nil {
 		return nil, false, err
 	}
-	mem, ok, err := s.kbRowsAt(ctx, v)
-	if err != nil || !ok {
-		return nil, false, err
-	}
 	since := search.UpdatedAfter
-	visible := func(r *kbRow) bool {
-		return (search.Staff || !r.staffOnly) && (since.IsZero() || r.updatedAt.After(since))
-	}
+	stale := false
 	keep := func(r *kbRow, score float64) {
-		if visible(r) {
+		if (search.Staff || !r.staffOnly) && (since.IsZero() || r.updatedAt.After(since)) {
 			c := *r
 			c.score = score
 			out = append(out, c)
 		}
 	}
-	if search.Match == nil {
-		out = make([]kbRow, 0, len(mem))
-		for _, r := range mem {
-			keep(r, 0)
+	ok, err := s.kbAt(ctx, v, func(mem map[int64]*kbRow, index *kbIndex) error {
+		switch {
+		case search.Match == nil:
+			out, scored = make([]kbRow, 0, len(mem)), true
+			for _, r := range mem {
+				keep(r, 0)
+			}
+			return nil
+		case index != nil:
+			scored = true
+			e := index.eval(search.Match)
+			found := e.match(search.Match, true)
+			var scores []float64
+			if search.Sort == desk.KBByRelevance {
+				scores = e.scores(found)
+			}
+			i := 0
+			found.each(func(doc int64) {
+				score := 0.0
+				if scores != nil {
+					score = scores[i]
+				}
+				i++
+				if r := mem[index.docs[doc].id]; r != nil {
+					keep(r, score)
+				}
+			})
+			return nil
 		}
-		return out, true, nil
-	}
-	filtered := len(search.Sources)+len(search.Types)+len(search.ProductLines)+len(search.Products) > 0
-	scored = search.Sort == desk.KBByRelevance && !filtered && since.IsZero()
-	query, args := s.kbMatchQuery(search.Match, scored)
-	rows, err := s.read().query(ctx, query, args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("knowledge search: %w", err)
-	}
-	defer rows.Close()
-	var id int64
-	var score float64
-	for rows.Next() {
-		if scored {
-			err = rows.Scan(&id, &score)
-		} else {
-			err = rows.Scan(&id)
-		}
+		filtered := len(search.Sources)+len(search.Types)+len(search.ProductLines)+len(search.Products) > 0
+		scored = search.Sort != desk.KBByRelevance || (!filtered && since.IsZero())
+		withScores := search.Sort == desk.KBByRelevance && scored
+		query, args := s.kbMatchQuery(search.Match, withScores)
+		rows, err := s.read().query(ctx, query, args...)
 		if err != nil {
-			return nil, false, fmt.Errorf("knowledge search: %w", err)
+			return fmt.Errorf("knowledge search: %w", err)
 		}
-		r := mem[id]
-		if r == nil {
-			return nil, false, nil // an item added since the version was read
+		defer rows.Close()
+		var id int64
+		var score float64
+		for rows.Next() {
+			if withScores {
+				err = rows.Scan(&id, &score)
+			} else {
+				err = rows.Scan(&id)
+			}
+			if err != nil {
+				return fmt.Errorf("knowledge search: %w", err)
+			}
+			r := mem[id]
+			if r == nil {
+				stale = true // an item added since the version was read
+				return nil
+			}
+			keep(r, score)
 		}
-		keep(r, score)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("knowledge search: %w", err)
+		return rows.Err()
+	})
+	if err != nil || !ok || stale {
+		return nil, false, err
 	}
 	if after, err := s.kbVersion(ctx); err != nil || after != v {
 		return nil, false, err
 	}
-	return out, scored || search.Sort != desk.KBByRelevance, nil
+	if out == nil {
+		out = []kbRow{}
+	}
+	return out, scored, nil
 }
 
 // kbMatchQuery is the engine's query of the items that match, with their
@@ -272,19 +521,22 @@ func (s *Store) KBItemsUpdatedAfter(ctx context.Context, t time.Time, limit int)
 	if err != nil {
 		return nil, false, err
 	}
-	mem, ok, err := s.kbRowsAt(ctx, v)
-	if err != nil {
-		return nil, false, err
-	}
 	var rows []kbRow
-	if ok {
+	ok, err := s.kbAt(ctx, v, func(mem map[int64]*kbRow, _ *kbIndex) error {
 		for _, r := range mem {
 			if r.updatedAt.After(t) {
 				rows = append(rows, *r)
 			}
 		}
-	} else if rows, err = s.kbMatching(ctx, desk.KBSearch{Staff: true, UpdatedAfter: t}); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, false, err
+	}
+	if !ok {
+		if rows, err = s.kbMatching(ctx, desk.KBSearch{Staff: true, UpdatedAfter: t}); err != nil {
+			return nil, false, err
+		}
 	}
 	kbOrder(rows, desk.KBNewest, false, limit)
 	if more = len(rows) > limit; more {

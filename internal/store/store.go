@@ -69,6 +69,8 @@ type Store struct {
 	facts atomic.Pointer[facts]
 	// kb keeps the knowledge items' filter values (kb_memory.go).
 	kb kbMemory
+	// kbIndexer makes an item's index words (SetKBIndexer).
+	kbIndexer atomic.Pointer[func(desk.KBItem) desk.KBIndex]
 }
 
 // Writes is how many writes (Write calls) have committed: with SQLite's

@@ -1,0 +1,126 @@
+package store
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/caseport/caseport/internal/desk"
+)
+
+// TestKBIndexMatchesPositions holds the memory's index to the meaning of
+// desk.KBPositions.Matches, on random items of a few words and random
+// queries of every kind, before and after items are changed and removed.
+func TestKBIndexMatchesPositions(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(13, 8))
+	vocab := []string{"a", "b", "c", "d", "e", "f"}
+	text := func(n int) []string {
+		out := make([]string, rnd.IntN(n+1))
+		for i := range out {
+			out[i] = vocab[rnd.IntN(len(vocab))]
+		}
+		return out
+	}
+	items := map[int64]desk.KBIndex{}
+	x := newKBIndex()
+	put := func(id int64) {
+		idx := desk.KBIndex{Title: text(4), Body: text(30)}
+		items[id] = idx
+		x.add(id, idx)
+	}
+	for id := int64(1); id <= 200; id++ {
+		put(id)
+	}
+	alts := func() []string {
+		out := []string{vocab[rnd.IntN(len(vocab))]}
+		if rnd.IntN(3) == 0 {
+			out = append(out, vocab[rnd.IntN(len(vocab))])
+		}
+		return out
+	}
+	seq := func() desk.KBMatchSeq {
+		s := desk.KBMatchSeq{}
+		for range 1 + rnd.IntN(3) {
+			s.Words = append(s.Words, alts())
+		}
+		return s
+	}
+	var tree func(depth int) desk.KBMatch
+	tree = func(depth int) desk.KBMatch {
+		switch k := rnd.IntN(5); {
+		case depth == 0 || k == 0:
+			return seq()
+		case k == 1:
+			return desk.KBMatchNear{Left: seq(), Right: seq(), Distance: rnd.IntN(6)}
+		case k == 2:
+			return desk.KBMatchOr{Parts: []desk.KBMatch{tree(depth - 1), tree(depth - 1)}}
+		default:
+			parts := []desk.KBMatch{tree(depth - 1), tree(depth - 1)}
+			if rnd.IntN(2) == 0 {
+				parts = append(parts, desk.KBMatchNot{Part: tree(depth - 1)})
+			}
+			return desk.KBMatchAnd{Parts: parts}
+		}
+	}
+	check := func(round string) {
+		t.Helper()
+		for range 300 {
+			m := tree(2)
+			e := x.eval(m)
+			found := e.match(m, true)
+			scores := e.scores(found)
+			i := 0
+			for id, idx := range items {
+				want := idx.Positions().Matches(m)
+				if got := found.has(int64(x.byID[id])); got != want {
+					t.Fatalf("%s: %#v in item %d (%v / %v): the index says %v, the positions %v", round, m, id, idx.Title, idx.Body, got, want)
+				}
+			}
+			found.each(func(doc int64) {
+				if x.docs[doc].dead {
+					t.Fatalf("%s: %#v finds a dead document", round, m)
+				}
+				if scores[i] <= 0 {
+					t.Errorf("%s: %#v: item %d found with a score of %v", round, m, x.docs[doc].id, scores[i])
+				}
+				i++
+			})
+		}
+	}
+	check("new")
+	for id := int64(1); id <= 200; id += 2 {
+		put(id)
+	}
+	for id := int64(3); id <= 200; id += 7 {
+		x.remove(id)
+		delete(items, id)
+	}
+	check("changed")
+	if x.live != len(items) {
+		t.Fatalf("%d live documents for %d items", x.live, len(items))
+	}
+}
+
+// TestKBIndexRelevance: the title weighs above the body, a rarer word
+// above a common one, and a shorter item above a longer one.
+func TestKBIndexRelevance(t *testing.T) {
+	t.Parallel()
+	x := newKBIndex()
+	x.add(1, desk.KBIndex{Title: []string{"queue"}, Body: []string{"calls", "wait"}})
+	x.add(2, desk.KBIndex{Title: []string{"calls"}, Body: []string{"queue", "wait"}})
+	x.add(3, desk.KBIndex{Title: []string{"calls"}, Body: []string{"queue", "wait", "for", "an", "agent", "to", "answer", "them"}})
+	x.add(4, desk.KBIndex{Title: []string{"calls"}, Body: []string{"wait"}})
+	m := desk.KBMatchSeq{Words: [][]string{{"queue"}}}
+	e := x.eval(m)
+	found := e.match(m, true)
+	s := e.scores(found) // items 1, 2, 3 in document order
+	if len(s) != 3 || s[0] <= s[1] || s[1] <= s[2] {
+		t.Fatalf("scores of queue: %v, want the title's first, then the shorter body's", s)
+	}
+	m2 := desk.KBMatchOr{Parts: []desk.KBMatch{desk.KBMatchSeq{Words: [][]string{{"agent"}}}, desk.KBMatchSeq{Words: [][]string{{"wait"}}}}}
+	e = x.eval(m2)
+	s = e.scores(e.match(m2, true)) // items 1, 2, 3, 4: only 3 holds the rare agent
+	if len(s) != 4 || s[2] <= s[0] || s[2] <= s[1] {
+		t.Fatalf("scores of agent OR wait: %v, want the item with the rarer word first", s)
+	}
+}

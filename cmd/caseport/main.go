@@ -268,6 +268,13 @@ func serveConfig(ctx context.Context, cfg *Config, stdout, stderr io.Writer, lis
 	if listening != nil {
 		listening(ln.Addr().String())
 	}
+	// Searches read the tables until the memory of the knowledge items
+	// is read (seconds at 100,000 items).
+	running.Go(func() {
+		if err := knowledge.Warm(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("knowledge search memory", "error", err)
+		}
+	})
 	if cfg.SMTPAddr != "" {
 		mailLn, err := lc.Listen(ctx, "tcp", cfg.SMTPAddr)
 		if err != nil {

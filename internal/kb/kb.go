@@ -45,7 +45,7 @@ func New(d Deps) *Service {
 	}
 	// The store keeps the items' words in memory too, made as they are
 	// for its engines (store/kb_index.go).
-	d.Store.SetKBIndexer(Index)
+	d.Store.SetKBIndexer(Words)
 	return &Service{store: d.Store, files: d.Files, clock: clock, baseURL: d.BaseURL, mail: d.Mail}
 }
 
@@ -145,6 +145,9 @@ func (s *Service) search(ctx context.Context, actor *desk.Actor, q Query,
 	res.Took = time.Since(start)
 	return res, nil
 }
+
+// Warm reads the store's memory of the items ahead of the first search.
+func (s *Service) Warm(ctx context.Context) error { return s.store.WarmKB(ctx) }
 
 // save writes an item with its index in one transaction.
 func (s *Service) save(ctx context.Context, it *desk.KBItem, note string) error {

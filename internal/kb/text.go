@@ -61,6 +61,12 @@ func PlainText(markdown string) string {
 // title, and of its summary then its body's text.
 func Index(it desk.KBItem) desk.KBIndex { return indexStems(it, nil) }
 
+// Words is Index without the stems: what the store's memory of the
+// items keeps (store.SetKBIndexer).
+func Words(it desk.KBItem) desk.KBIndex {
+	return desk.KBIndex{Title: words.Split(it.Title), Body: words.Split(it.Summary + "\n" + PlainText(it.Body))}
+}
+
 // maxStemCache bounds the stems one import's indexer keeps.
 const maxStemCache = 1 << 20
 
@@ -68,11 +74,8 @@ const maxStemCache = 1 << 20
 // keeping the ones it works out there (an import's indexer, whose items
 // share most of their words); a nil cache keeps none.
 func indexStems(it desk.KBItem, cache map[string]string) desk.KBIndex {
-	idx := desk.KBIndex{
-		Title: words.Split(it.Title),
-		Body:  words.Split(it.Summary + "\n" + PlainText(it.Body)),
-		Stems: map[string]string{},
-	}
+	idx := Words(it)
+	idx.Stems = map[string]string{}
 	for _, list := range [][]string{idx.Title, idx.Body} {
 		for _, w := range list {
 			if _, ok := idx.Stems[w]; ok {

@@ -534,13 +534,18 @@ func tsSeq(seq desk.KBMatchSeq) string {
 type kbRow struct {
 	id        int64
 	version   int
-	score     float64
 	source    desk.KBSource
 	typ       desk.KBArticleType
 	line      int64
 	products  []int64
 	updatedAt time.Time
 	staffOnly bool
+}
+
+// kbHit is a matching item's row with its score in a search.
+type kbHit struct {
+	*kbRow
+	score float64
 }
 
 // SearchKB runs a knowledge search: the items that match (every item
@@ -557,51 +562,70 @@ func (s *Store) SearchKBEngine(ctx context.Context, search desk.KBSearch) (desk.
 }
 
 func (s *Store) searchKB(ctx context.Context, search desk.KBSearch, memory bool) (desk.KBResults, error) {
-	var rows []kbRow
-	var scored bool
-	var err error
 	if memory {
-		if rows, scored, err = s.kbFromMemory(ctx, search); err != nil {
-			return desk.KBResults{}, err
+		res, ok, err := s.kbSearchIndex(ctx, search)
+		if err != nil || ok {
+			return res, err
 		}
 	}
-	if rows == nil {
-		if rows, err = s.kbMatching(ctx, search); err != nil {
-			return desk.KBResults{}, err
-		}
-		scored = true
+	rows, err := s.kbMatching(ctx, search)
+	if err != nil {
+		return desk.KBResults{}, err
 	}
 	res := desk.KBResults{Facets: kbFacets(rows, search)}
-	hits := make([]kbRow, 0, len(rows))
+	hits := make([]kbHit, 0, len(rows))
 	for _, r := range rows {
 		if kbKeeps(r, search, "") {
 			hits = append(hits, r)
 		}
 	}
 	res.Total = len(hits)
-	if !scored {
-		if err := s.kbScores(ctx, search.Match, hits); err != nil {
-			return desk.KBResults{}, err
-		}
-	}
 	kbOrder(hits, search.Sort, search.Match != nil, search.Offset+search.Limit)
+	return res, s.kbPage(ctx, &res, hits, search)
+}
+
+// kbSearchIndex answers a search from the memory's index: false when the
+// memory holds none or the items changed while it was read.
+func (s *Store) kbSearchIndex(ctx context.Context, search desk.KBSearch) (desk.KBResults, bool, error) {
+	v, err := s.kbVersion(ctx)
+	if err != nil {
+		return desk.KBResults{}, false, err
+	}
+	var res desk.KBResults
+	var hits []kbHit
+	var used bool
+	ok, err := s.kbAt(ctx, v, func(_ map[int64]*kbRow, index *kbIndex) error {
+		if index != nil {
+			hits, res.Total, res.Facets = index.search(search)
+			used = true
+		}
+		return nil
+	})
+	if err != nil || !ok || !used {
+		return desk.KBResults{}, false, err
+	}
+	return res, true, s.kbPage(ctx, &res, hits, search)
+}
+
+// kbPage reads the items of the search's page of the ordered hits into res.
+func (s *Store) kbPage(ctx context.Context, res *desk.KBResults, hits []kbHit, search desk.KBSearch) error {
 	page := hits[min(search.Offset, len(hits)):min(search.Offset+search.Limit, len(hits))]
 	if len(page) == 0 {
-		return res, nil
+		return nil
 	}
 	items, err := s.kbItems(ctx, page)
 	if err != nil {
-		return desk.KBResults{}, err
+		return err
 	}
 	for _, r := range page {
 		res.Hits = append(res.Hits, desk.KBHit{Item: items[r.id], Score: r.score})
 	}
-	return res, nil
+	return nil
 }
 
 // kbMatching reads the matching items' filter values and scores from the
 // tables, when the memory cannot answer (kbFromMemory).
-func (s *Store) kbMatching(ctx context.Context, search desk.KBSearch) ([]kbRow, error) {
+func (s *Store) kbMatching(ctx context.Context, search desk.KBSearch) ([]kbHit, error) {
 	products := "(SELECT group_concat(p.product_id) FROM kb_item_products p WHERE p.item_id = i.id)"
 	if s.dialect.name == "postgres" {
 		products = "(SELECT string_agg(p.product_id::text, ',') FROM kb_item_products p WHERE p.item_id = i.id)"
@@ -635,9 +659,9 @@ func (s *Store) kbMatching(ctx context.Context, search desk.KBSearch) ([]kbRow, 
 		return nil, fmt.Errorf("knowledge search: %w", err)
 	}
 	defer rows.Close()
-	var out []kbRow
+	var out []kbHit
 	for rows.Next() {
-		var r kbRow
+		r := kbHit{kbRow: &kbRow{}}
 		var source, typ string
 		var products sql.NullString
 		if err := rows.Scan(&r.id, &source, &typ, nullInt{&r.line}, &r.updatedAt, &products, &r.score); err != nil {
@@ -656,23 +680,42 @@ func (s *Store) kbMatching(ctx context.Context, search desk.KBSearch) ([]kbRow, 
 
 // kbKeeps reports whether a row passes the search's filters, all but the
 // one named (a facet counts its values under the other filters).
-func kbKeeps(r kbRow, s desk.KBSearch, except desk.KBFacet) bool {
+func kbKeeps(r kbHit, s desk.KBSearch, except desk.KBFacet) bool {
 	return s.Keeps(r.source, r.typ, r.line, r.products, except)
+}
+
+// kbTally counts a few distinct values.
+type kbTally[T comparable] struct {
+	values []T
+	counts []int
+}
+
+func (t *kbTally[T]) add(v T) {
+	for i, x := range t.values {
+		if x == v {
+			t.counts[i]++
+			return
+		}
+	}
+	t.values = append(t.values, v)
+	t.counts = append(t.counts, 1)
 }
 
 // kbFacets counts each filter's values among the rows that pass the other
 // filters, most first, then by value.
-func kbFacets(rows []kbRow, s desk.KBSearch) map[desk.KBFacet][]desk.KBFacetCount {
-	// Counted by value, written as text once at the end.
-	sources, types := map[desk.KBSource]int{}, map[desk.KBArticleType]int{}
+func kbFacets(rows []kbHit, s desk.KBSearch) map[desk.KBFacet][]desk.KBFacetCount {
+	// Counted by value, written as text once at the end; the few sources
+	// and types in lists rather than maps (a search counts every match).
+	var sources kbTally[desk.KBSource]
+	var types kbTally[desk.KBArticleType]
 	lines, products := map[int64]int{}, map[int64]int{}
 	for i := range rows {
 		r := &rows[i]
 		if kbKeeps(*r, s, desk.KBFacetSource) {
-			sources[r.source]++
+			sources.add(r.source)
 		}
 		if kbKeeps(*r, s, desk.KBFacetType) {
-			types[r.typ]++
+			types.add(r.typ)
 		}
 		if r.line != 0 && kbKeeps(*r, s, desk.KBFacetProductLine) {
 			lines[r.line]++
@@ -686,11 +729,11 @@ func kbFacets(rows []kbRow, s desk.KBSearch) map[desk.KBFacet][]desk.KBFacetCoun
 	counts := map[desk.KBFacet]map[string]int{
 		desk.KBFacetSource: {}, desk.KBFacetType: {}, desk.KBFacetProductLine: {}, desk.KBFacetProduct: {},
 	}
-	for v, n := range sources {
-		counts[desk.KBFacetSource][string(v)] = n
+	for i, v := range sources.values {
+		counts[desk.KBFacetSource][string(v)] = sources.counts[i]
 	}
-	for v, n := range types {
-		counts[desk.KBFacetType][string(v)] = n
+	for i, v := range types.values {
+		counts[desk.KBFacetType][string(v)] = types.counts[i]
 	}
 	for v, n := range lines {
 		counts[desk.KBFacetProductLine][strconv.FormatInt(v, 10)] = n
@@ -698,6 +741,12 @@ func kbFacets(rows []kbRow, s desk.KBSearch) map[desk.KBFacet][]desk.KBFacetCoun
 	for v, n := range products {
 		counts[desk.KBFacetProduct][strconv.FormatInt(v, 10)] = n
 	}
+	return kbFacetLists(counts)
+}
+
+// kbFacetLists lists each filter's counted values, most first, then by
+// value.
+func kbFacetLists(counts map[desk.KBFacet]map[string]int) map[desk.KBFacet][]desk.KBFacetCount {
 	out := map[desk.KBFacet][]desk.KBFacetCount{}
 	for f, values := range counts {
 		list := make([]desk.KBFacetCount, 0, len(values))
@@ -720,8 +769,8 @@ func kbFacets(rows []kbRow, s desk.KBSearch) map[desk.KBFacet][]desk.KBFacetCoun
 // first; the item ID breaks ties so pages never overlap. Only the first
 // n need be in order (a page and those before it): when they are few of
 // many, they are chosen in one pass and the rest left unsorted after them.
-func kbOrder(rows []kbRow, sort desk.KBSort, scored bool, n int) {
-	cmp := func(a, b *kbRow) int {
+func kbOrder(rows []kbHit, sort desk.KBSort, scored bool, n int) {
+	cmp := func(a, b *kbHit) int {
 		if sort == desk.KBByRelevance && scored && a.score != b.score {
 			if a.score > b.score {
 				return -1
@@ -740,7 +789,7 @@ func kbOrder(rows []kbRow, sort desk.KBSort, scored bool, n int) {
 		return cmpInt(b.id, a.id)
 	}
 	if n <= 0 || n*8 > len(rows) {
-		slices.SortFunc(rows, func(a, b kbRow) int { return cmp(&a, &b) })
+		slices.SortFunc(rows, func(a, b kbHit) int { return cmp(&a, &b) })
 		return
 	}
 	// rows[:k] holds the best k seen so far, in order.
@@ -776,7 +825,7 @@ func cmpInt(a, b int64) int {
 }
 
 // kbItems reads whole items by ID.
-func (s *Store) kbItems(ctx context.Context, page []kbRow) (map[int64]desk.KBItem, error) {
+func (s *Store) kbItems(ctx context.Context, page []kbHit) (map[int64]desk.KBItem, error) {
 	ids := make([]int64, len(page))
 	args := make([]any, len(page))
 	for i, r := range page {

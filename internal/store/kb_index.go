@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/caseport/caseport/internal/desk"
 )
@@ -28,14 +30,21 @@ type kbIndex struct {
 	docs  []kbDoc
 	byID  map[int64]uint32
 	terms map[string]*kbPostings
-	// live counts the documents not dead, and words the words they hold.
-	live, words int
+	// live holds the documents not dead, staffOnly those contacts may not
+	// see, and each filter value's set the documents that have it: a
+	// search counts a value by the size of its set within the matches.
+	live, staffOnly kbBits
+	sources         map[desk.KBSource]kbBits
+	types           map[desk.KBArticleType]kbBits
+	lines, products map[int64]kbBits
+	// alive counts the documents not dead, and words the words they hold.
+	alive, words int
 	// positions is the scratch of add.
 	positions map[string]*[2][]int
 }
 
 type kbDoc struct {
-	id    int64
+	row   *kbRow
 	words uint32
 	dead  bool
 }
@@ -46,17 +55,46 @@ type kbPostings struct {
 }
 
 func newKBIndex() *kbIndex {
-	return &kbIndex{byID: map[int64]uint32{}, terms: map[string]*kbPostings{}, positions: map[string]*[2][]int{}}
+	return &kbIndex{
+		byID: map[int64]uint32{}, terms: map[string]*kbPostings{}, positions: map[string]*[2][]int{},
+		sources: map[desk.KBSource]kbBits{}, types: map[desk.KBArticleType]kbBits{},
+		lines: map[int64]kbBits{}, products: map[int64]kbBits{},
+	}
+}
+
+// mark puts or takes doc in or out of the sets of its row's values.
+func (x *kbIndex) mark(doc int64, on bool) {
+	r := x.docs[doc].row
+	put := func(b kbBits) kbBits {
+		if on {
+			return b.with(doc)
+		}
+		b.clear(doc)
+		return b
+	}
+	x.live = put(x.live)
+	if r.staffOnly {
+		x.staffOnly = put(x.staffOnly)
+	}
+	x.sources[r.source] = put(x.sources[r.source])
+	x.types[r.typ] = put(x.types[r.typ])
+	if r.line != 0 {
+		x.lines[r.line] = put(x.lines[r.line])
+	}
+	for _, p := range r.products {
+		x.products[p] = put(x.products[p])
+	}
 }
 
 // add indexes an item's words, in place of what it held before.
-func (x *kbIndex) add(id int64, idx desk.KBIndex) {
-	x.remove(id)
+func (x *kbIndex) add(r *kbRow, idx desk.KBIndex) {
+	x.remove(r.id)
 	doc := uint32(len(x.docs))
 	n := len(idx.Title) + len(idx.Body)
-	x.docs = append(x.docs, kbDoc{id: id, words: uint32(n)})
-	x.byID[id] = doc
-	x.live++
+	x.docs = append(x.docs, kbDoc{row: r, words: uint32(n)})
+	x.byID[r.id] = doc
+	x.mark(int64(doc), true)
+	x.alive++
 	x.words += n
 	clear(x.positions)
 	var order []string
@@ -84,8 +122,9 @@ func (x *kbIndex) add(id int64, idx desk.KBIndex) {
 		}
 		p := x.terms[w]
 		if p == nil {
+			// A word of a text may hold the whole text in memory.
 			p = &kbPostings{last: -1}
-			x.terms[w] = p
+			x.terms[strings.Clone(w)] = p
 		}
 		p.data = binary.AppendUvarint(p.data, uint64(int64(doc)-p.last-1))
 		p.data = binary.AppendUvarint(p.data, uint64(len(at[0])))
@@ -103,39 +142,71 @@ func (x *kbIndex) remove(id int64) {
 		return
 	}
 	delete(x.byID, id)
+	x.mark(int64(doc), false)
 	x.docs[doc].dead = true
-	x.live--
+	x.alive--
 	x.words -= int(x.docs[doc].words)
 }
 
 // wasteful reports whether dead documents outnumber the live ones: the
 // index is then better read again.
-func (x *kbIndex) wasteful() bool { return len(x.docs)-x.live > max(x.live, 1000) }
+func (x *kbIndex) wasteful() bool { return len(x.docs)-x.alive > max(x.alive, 1000) }
 
 // kbBits is a set of documents, one bit each.
 type kbBits []uint64
 
 func (x *kbIndex) bits() kbBits { return make(kbBits, (len(x.docs)+63)/64) }
 
+// A set may be shorter than the index's documents (the sets of values
+// grow as documents are added): the documents past its end are not in it.
+
 func (b kbBits) set(doc int64)      { b[doc>>6] |= 1 << (doc & 63) }
-func (b kbBits) has(doc int64) bool { return b[doc>>6]&(1<<(doc&63)) != 0 }
+func (b kbBits) has(doc int64) bool { return int(doc>>6) < len(b) && b[doc>>6]&(1<<(doc&63)) != 0 }
+
+func (b kbBits) clear(doc int64) {
+	if int(doc>>6) < len(b) {
+		b[doc>>6] &^= 1 << (doc & 63)
+	}
+}
+
+// with is the set with doc in it, grown to hold it.
+func (b kbBits) with(doc int64) kbBits {
+	for int(doc>>6) >= len(b) {
+		b = append(b, 0)
+	}
+	b.set(doc)
+	return b
+}
 
 func (b kbBits) and(o kbBits) {
 	for i := range b {
-		b[i] &= o[i]
+		if i < len(o) {
+			b[i] &= o[i]
+		} else {
+			b[i] = 0
+		}
 	}
 }
 
 func (b kbBits) or(o kbBits) {
-	for i := range b {
+	for i := range min(len(b), len(o)) {
 		b[i] |= o[i]
 	}
 }
 
 func (b kbBits) andNot(o kbBits) {
-	for i := range b {
+	for i := range min(len(b), len(o)) {
 		b[i] &^= o[i]
 	}
+}
+
+// countAnd is the size of the sets' intersection.
+func (b kbBits) countAnd(o kbBits) int {
+	n := 0
+	for i := range min(len(b), len(o)) {
+		n += bits.OnesCount64(b[i] & o[i])
+	}
+	return n
 }
 
 func (b kbBits) count() int {
@@ -236,13 +307,9 @@ type kbLeaf struct {
 }
 
 func (x *kbIndex) eval(m desk.KBMatch) *kbEval {
-	e := &kbEval{x: x, live: x.bits()}
-	for doc, d := range x.docs {
-		if !d.dead {
-			e.live.set(int64(doc))
-		}
-	}
-	return e
+	live := x.bits()
+	live.or(x.live)
+	return &kbEval{x: x, live: live}
 }
 
 // match is the set of live documents m finds. finds says m is not under a
@@ -334,10 +401,14 @@ func (e *kbEval) verify(m desk.KBMatch) kbBits {
 }
 
 // kbScanner counts where one sequence or NEAR stands in a document, its
-// words' cursors moving forward document by document.
+// words' cursors moving forward document by document. Its sequences name
+// their words by their place in words.
 type kbScanner struct {
-	m     desk.KBMatch
-	words map[string]*kbWordAt
+	words        []kbWordAt
+	near         bool
+	seq, right   [][]int
+	distance     int
+	starts, ends []int
 }
 
 type kbWordAt struct {
@@ -348,23 +419,30 @@ type kbWordAt struct {
 }
 
 func (x *kbIndex) scanner(m desk.KBMatch) *kbScanner {
-	sc := &kbScanner{m: m, words: map[string]*kbWordAt{}}
-	var add func(m desk.KBMatchSeq)
-	add = func(seq desk.KBMatchSeq) {
-		for _, alts := range seq.Words {
+	sc := &kbScanner{}
+	at := map[string]int{}
+	seq := func(s desk.KBMatchSeq) [][]int {
+		out := make([][]int, len(s.Words))
+		for i, alts := range s.Words {
 			for _, w := range alts {
-				if sc.words[w] == nil {
-					sc.words[w] = &kbWordAt{c: x.cursor(w)}
+				n, ok := at[w]
+				if !ok {
+					n = len(sc.words)
+					at[w] = n
+					sc.words = append(sc.words, kbWordAt{c: x.cursor(w)})
+				}
+				if !slices.Contains(out[i], n) {
+					out[i] = append(out[i], n)
 				}
 			}
 		}
+		return out
 	}
 	switch m := m.(type) {
 	case desk.KBMatchSeq:
-		add(m)
+		sc.seq = seq(m)
 	case desk.KBMatchNear:
-		add(m.Left)
-		add(m.Right)
+		sc.near, sc.seq, sc.right, sc.distance = true, seq(m.Left), seq(m.Right), m.Distance
 	}
 	return sc
 }
@@ -373,30 +451,36 @@ func (x *kbIndex) scanner(m desk.KBMatch) *kbScanner {
 // starts (a single word: its occurrences), or the left side's starts with
 // the right side near (NEAR). Documents must come in increasing order.
 func (sc *kbScanner) hits(doc int64) [2]int {
-	for _, w := range sc.words {
+	for i := range sc.words {
+		w := &sc.words[i]
 		w.here = w.c.seek(doc)
 		w.decoded = [2]bool{}
 	}
 	var out [2]int
 	for col := range out {
-		switch m := sc.m.(type) {
-		case desk.KBMatchSeq:
-			if len(m.Words) == 1 {
-				for _, w := range uniq(m.Words[0]) {
-					if at := sc.words[w]; at.here {
-						out[col] += at.c.tf[col]
-					}
+		switch {
+		case !sc.near && len(sc.seq) == 1:
+			for _, w := range sc.seq[0] {
+				if at := &sc.words[w]; at.here {
+					out[col] += at.c.tf[col]
 				}
+			}
+		case !sc.near:
+			sc.starts = sc.startsOf(col, sc.seq, sc.starts[:0])
+			out[col] = len(sc.starts)
+		default:
+			sc.starts = sc.startsOf(col, sc.seq, sc.starts[:0])
+			if len(sc.starts) == 0 {
 				continue
 			}
-			out[col] = len(sc.starts(col, m))
-		case desk.KBMatchNear:
-			right := sc.starts(col, m.Right)
-			for _, a := range sc.starts(col, m.Left) {
-				if slices.ContainsFunc(right, func(b int) bool {
-					return max(b-(a+len(m.Left.Words)), a-(b+len(m.Right.Words))) <= m.Distance
-				}) {
-					out[col]++
+			sc.ends = sc.startsOf(col, sc.right, sc.ends[:0])
+			l, r := len(sc.seq), len(sc.right)
+			for _, a := range sc.starts {
+				for _, b := range sc.ends {
+					if max(b-(a+l), a-(b+r)) <= sc.distance {
+						out[col]++
+						break
+					}
 				}
 			}
 		}
@@ -404,20 +488,10 @@ func (sc *kbScanner) hits(doc int64) [2]int {
 	return out
 }
 
-// uniq is a list of words without repeats.
-func uniq(ws []string) []string {
-	for i, w := range ws {
-		if slices.Contains(ws[:i], w) {
-			return slices.Compact(slices.Sorted(slices.Values(ws)))
-		}
-	}
-	return ws
-}
-
 // at is a word's positions in a column of the current document (none when
 // the word is not there).
-func (sc *kbScanner) at(col int, w string) []int {
-	a := sc.words[w]
+func (sc *kbScanner) at(col, w int) []int {
+	a := &sc.words[w]
 	if !a.here {
 		return nil
 	}
@@ -428,14 +502,13 @@ func (sc *kbScanner) at(col int, w string) []int {
 	return a.pos[col]
 }
 
-// starts are the positions of a column at which seq begins, as
+// startsOf appends the positions of a column at which seq begins, as
 // desk.KBPositions finds them.
-func (sc *kbScanner) starts(col int, seq desk.KBMatchSeq) []int {
-	if len(seq.Words) == 0 {
-		return nil
+func (sc *kbScanner) startsOf(col int, seq [][]int, out []int) []int {
+	if len(seq) == 0 {
+		return out
 	}
-	var out []int
-	for _, w := range uniq(seq.Words[0]) {
+	for _, w := range seq[0] {
 		for _, at := range sc.at(col, w) {
 			if sc.follows(col, seq, at) {
 				out = append(out, at)
@@ -445,9 +518,9 @@ func (sc *kbScanner) starts(col int, seq desk.KBMatchSeq) []int {
 	return out
 }
 
-func (sc *kbScanner) follows(col int, seq desk.KBMatchSeq, at int) bool {
-	for i := 1; i < len(seq.Words); i++ {
-		if !slices.ContainsFunc(seq.Words[i], func(w string) bool {
+func (sc *kbScanner) follows(col int, seq [][]int, at int) bool {
+	for i := 1; i < len(seq); i++ {
+		if !slices.ContainsFunc(seq[i], func(w int) bool {
 			_, found := slices.BinarySearch(sc.at(col, w), at+i)
 			return found
 		}) {
@@ -464,35 +537,149 @@ const (
 	kbTitleWeight = 10
 )
 
-// scores are the relevance of each document of found, in its order:
+// scores are the relevance of the documents of found, by document:
 // BM25 summed over the leaves that find, each leaf one term, counted
 // title ten times over the body, with the documents' lengths in words.
 func (e *kbEval) scores(found kbBits) []float64 {
-	n := found.count()
-	out := make([]float64, n)
-	if e.x.live == 0 {
+	out := make([]float64, len(e.x.docs))
+	if e.x.alive == 0 {
 		return out
 	}
-	avg := float64(e.x.words) / float64(e.x.live)
+	avg := float64(e.x.words) / float64(e.x.alive)
+	var f []float32
 	for _, l := range e.leaves {
 		df := l.docs.count()
 		if df == 0 {
 			continue
 		}
-		idf := math.Log(1 + (float64(e.x.live)-float64(df)+0.5)/(float64(df)+0.5))
+		idf := math.Log(1 + (float64(e.x.alive)-float64(df)+0.5)/(float64(df)+0.5))
 		in := slices.Clone(found)
 		in.and(l.docs)
-		sc := e.x.scanner(l.m)
-		i := 0
-		found.each(func(doc int64) {
-			if in.has(doc) {
-				h := sc.hits(doc)
-				f := float64(kbTitleWeight*h[0] + h[1])
-				norm := kbK1 * (1 - kbB + kbB*float64(e.x.docs[doc].words)/avg)
-				out[i] += idf * f * (kbK1 + 1) / (f + norm)
+		add := func(doc int64, hits float64) {
+			norm := kbK1 * (1 - kbB + kbB*float64(e.x.docs[doc].words)/avg)
+			out[doc] += idf * hits * (kbK1 + 1) / (hits + norm)
+		}
+		if seq, ok := l.m.(desk.KBMatchSeq); ok && len(seq.Words) == 1 {
+			// A word (or its alternatives): its counts, read straight
+			// off its postings.
+			if f == nil {
+				f = make([]float32, len(e.x.docs))
+			} else {
+				clear(f)
 			}
-			i++
+			for _, w := range slices.Compact(slices.Sorted(slices.Values(seq.Words[0]))) {
+				c := e.x.cursor(w)
+				for c.next() {
+					if in.has(c.doc) {
+						f[c.doc] += float32(kbTitleWeight*c.tf[0] + c.tf[1])
+					}
+				}
+			}
+			in.each(func(doc int64) { add(doc, float64(f[doc])) })
+			continue
+		}
+		sc := e.x.scanner(l.m)
+		in.each(func(doc int64) {
+			h := sc.hits(doc)
+			add(doc, float64(kbTitleWeight*h[0]+h[1]))
 		})
 	}
 	return out
+}
+
+// search answers a search from the index alone: its hits, ordered as far
+// as Offset+Limit, their total and every filter's counts (a value's count
+// is the size of its set among the matches that pass the other filters).
+func (x *kbIndex) search(s desk.KBSearch) (hits []kbHit, total int, facets map[desk.KBFacet][]desk.KBFacetCount) {
+	var e *kbEval
+	matches := x.bits()
+	if s.Match == nil {
+		matches.or(x.live)
+	} else {
+		e = x.eval(s.Match)
+		matches = e.match(s.Match, true)
+	}
+	if !s.Staff {
+		matches.andNot(x.staffOnly)
+	}
+	if !s.UpdatedAfter.IsZero() {
+		matches.each(func(doc int64) {
+			if !x.docs[doc].row.updatedAt.After(s.UpdatedAfter) {
+				matches.clear(doc)
+			}
+		})
+	}
+	filters := map[desk.KBFacet]kbBits{}
+	anyOf := func(f desk.KBFacet, sets []kbBits) {
+		if len(sets) > 0 {
+			b := x.bits()
+			for _, set := range sets {
+				b.or(set)
+			}
+			filters[f] = b
+		}
+	}
+	anyOf(desk.KBFacetSource, kbSets(x.sources, s.Sources))
+	anyOf(desk.KBFacetType, kbSets(x.types, s.Types))
+	anyOf(desk.KBFacetProductLine, kbSets(x.lines, s.ProductLines))
+	anyOf(desk.KBFacetProduct, kbSets(x.products, s.Products))
+	passing := func(except desk.KBFacet) kbBits {
+		b := slices.Clone(matches)
+		for f, set := range filters {
+			if f != except {
+				b.and(set)
+			}
+		}
+		return b
+	}
+	counts := map[desk.KBFacet]map[string]int{}
+	count := func(f desk.KBFacet, value func(yield func(string, kbBits) bool)) {
+		base, out := passing(f), map[string]int{}
+		for v, set := range value {
+			if n := base.countAnd(set); n > 0 {
+				out[v] = n
+			}
+		}
+		counts[f] = out
+	}
+	count(desk.KBFacetSource, kbValues(x.sources, func(v desk.KBSource) string { return string(v) }))
+	count(desk.KBFacetType, kbValues(x.types, func(v desk.KBArticleType) string { return string(v) }))
+	count(desk.KBFacetProductLine, kbValues(x.lines, func(v int64) string { return strconv.FormatInt(v, 10) }))
+	count(desk.KBFacetProduct, kbValues(x.products, func(v int64) string { return strconv.FormatInt(v, 10) }))
+	found := passing("")
+	total = found.count()
+	var scores []float64
+	if e != nil && s.Sort == desk.KBByRelevance {
+		scores = e.scores(found)
+	}
+	hits = make([]kbHit, 0, total)
+	found.each(func(doc int64) {
+		h := kbHit{kbRow: x.docs[doc].row}
+		if scores != nil {
+			h.score = scores[doc]
+		}
+		hits = append(hits, h)
+	})
+	kbOrder(hits, s.Sort, s.Match != nil, s.Offset+s.Limit)
+	return hits, total, kbFacetLists(counts)
+}
+
+// kbSets are the sets of some values.
+func kbSets[T comparable](sets map[T]kbBits, values []T) []kbBits {
+	out := make([]kbBits, 0, len(values))
+	for _, v := range values {
+		out = append(out, sets[v])
+	}
+	return out
+}
+
+// kbValues walks a filter's values as text with their sets.
+func kbValues[T comparable](sets map[T]kbBits, text func(T) string) func(yield func(string, kbBits) bool) {
+	return func(yield func(string, kbBits) bool) {
+		for v, set := range sets {
+			if !yield(text(v), set) {
+				return
+			}
+		}
+	}
 }

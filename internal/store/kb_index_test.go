@@ -26,7 +26,7 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 	put := func(id int64) {
 		idx := desk.KBIndex{Title: text(4), Body: text(30)}
 		items[id] = idx
-		x.add(id, idx)
+		x.add(&kbRow{id: id}, idx)
 	}
 	for id := int64(1); id <= 200; id++ {
 		put(id)
@@ -69,7 +69,6 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 			e := x.eval(m)
 			found := e.match(m, true)
 			scores := e.scores(found)
-			i := 0
 			for id, idx := range items {
 				want := idx.Positions().Matches(m)
 				if got := found.has(int64(x.byID[id])); got != want {
@@ -80,10 +79,9 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 				if x.docs[doc].dead {
 					t.Fatalf("%s: %#v finds a dead document", round, m)
 				}
-				if scores[i] <= 0 {
-					t.Errorf("%s: %#v: item %d found with a score of %v", round, m, x.docs[doc].id, scores[i])
+				if scores[doc] <= 0 {
+					t.Errorf("%s: %#v: item %d found with a score of %v", round, m, x.docs[doc].row.id, scores[doc])
 				}
-				i++
 			})
 		}
 	}
@@ -96,7 +94,7 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 		delete(items, id)
 	}
 	check("changed")
-	if x.live != len(items) {
+	if x.alive != len(items) {
 		t.Fatalf("%d live documents for %d items", x.live, len(items))
 	}
 }
@@ -106,21 +104,21 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 func TestKBIndexRelevance(t *testing.T) {
 	t.Parallel()
 	x := newKBIndex()
-	x.add(1, desk.KBIndex{Title: []string{"queue"}, Body: []string{"calls", "wait"}})
-	x.add(2, desk.KBIndex{Title: []string{"calls"}, Body: []string{"queue", "wait"}})
-	x.add(3, desk.KBIndex{Title: []string{"calls"}, Body: []string{"queue", "wait", "for", "an", "agent", "to", "answer", "them"}})
-	x.add(4, desk.KBIndex{Title: []string{"calls"}, Body: []string{"wait"}})
+	x.add(&kbRow{id: 1}, desk.KBIndex{Title: []string{"queue"}, Body: []string{"calls", "wait"}})
+	x.add(&kbRow{id: 2}, desk.KBIndex{Title: []string{"calls"}, Body: []string{"queue", "wait"}})
+	x.add(&kbRow{id: 3}, desk.KBIndex{Title: []string{"calls"}, Body: []string{"queue", "wait", "for", "an", "agent", "to", "answer", "them"}})
+	x.add(&kbRow{id: 4}, desk.KBIndex{Title: []string{"calls"}, Body: []string{"wait"}})
 	m := desk.KBMatchSeq{Words: [][]string{{"queue"}}}
 	e := x.eval(m)
 	found := e.match(m, true)
-	s := e.scores(found) // items 1, 2, 3 in document order
-	if len(s) != 3 || s[0] <= s[1] || s[1] <= s[2] {
+	s := e.scores(found) // by document: items 1 to 4
+	if found.count() != 3 || s[0] <= s[1] || s[1] <= s[2] {
 		t.Fatalf("scores of queue: %v, want the title's first, then the shorter body's", s)
 	}
 	m2 := desk.KBMatchOr{Parts: []desk.KBMatch{desk.KBMatchSeq{Words: [][]string{{"agent"}}}, desk.KBMatchSeq{Words: [][]string{{"wait"}}}}}
 	e = x.eval(m2)
-	s = e.scores(e.match(m2, true)) // items 1, 2, 3, 4: only 3 holds the rare agent
-	if len(s) != 4 || s[2] <= s[0] || s[2] <= s[1] {
+	s = e.scores(e.match(m2, true)) // only item 3 holds the rare agent
+	if s[2] <= s[0] || s[2] <= s[1] || s[2] <= s[3] {
 		t.Fatalf("scores of agent OR wait: %v, want the item with the rarer word first", s)
 	}
 }

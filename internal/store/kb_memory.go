@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +43,20 @@ type kbMemory struct {
 	version string
 	rows    map[int64]*kbRow
 	index   *kbIndex
+	// reading says the memory is being read whole (the first time, after
+	// an import): searches meanwhile read the tables rather than wait.
+	reading bool
+}
+
+// WarmKB reads the memory of the knowledge items, so that the first
+// search does not wait for it: a server does at start.
+func (s *Store) WarmKB(ctx context.Context) error {
+	v, err := s.kbVersion(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.kbAt(ctx, v, func(map[int64]*kbRow, *kbIndex) error { return nil })
+	return err
 }
 
 // SetKBIndexer says how an item's index words are made, and so that the
@@ -79,8 +92,14 @@ func (s *Store) kbAt(ctx context.Context, v string, fn func(rows map[int64]*kbRo
 		defer m.mu.RUnlock()
 		return true, fn(m.rows, m.index)
 	}
+	reading := m.reading
 	m.mu.RUnlock()
-	m.load.Lock()
+	if !m.load.TryLock() {
+		if reading {
+			return false, nil
+		}
+		m.load.Lock()
+	}
 	m.mu.RLock()
 	ok := fresh()
 	m.mu.RUnlock()
@@ -128,7 +147,14 @@ func (s *Store) kbRefresh(ctx context.Context, v string) error {
 	}
 	m.mu.RUnlock()
 	if whole {
+		setReading := func(r bool) {
+			m.mu.Lock()
+			m.reading = r
+			m.mu.Unlock()
+		}
+		setReading(true)
 		rows, index, err := s.readKBMemory(ctx, indexer)
+		setReading(false)
 		if err != nil {
 			return err
 		}
@@ -152,7 +178,7 @@ func (s *Store) kbRefresh(ctx context.Context, v string) error {
 		for i, r := range rows {
 			m.rows[r.id] = r
 			if m.index != nil {
-				m.index.add(r.id, words[i])
+				m.index.add(r, words[i])
 			}
 		}
 		m.mu.Unlock()
@@ -197,7 +223,7 @@ func (s *Store) readKBMemory(ctx context.Context, indexer func(desk.KBItem) desk
 	err := s.eachKBItem(ctx, nil, indexer, func(r *kbRow, words desk.KBIndex) {
 		out[r.id] = r
 		if index != nil {
-			index.add(r.id, words)
+			index.add(r, words)
 		}
 	})
 	return out, index, err
@@ -344,174 +370,6 @@ func kbRowOf(it desk.KBItem) *kbRow {
 	}
 }
 
-// kbFromMemory answers a search's matches with their filter values from
-// the memory: nil when the memory cannot (the items changed meanwhile).
-// The memory's index finds the matches and scores them; without it (no
-// indexer) the engine finds them, with their scores when every match is
-// a hit (relevance, no filter): scored says the rows hold their scores;
-// else the hits are scored afterwards (kbScores), or not at all when
-// sorted by date.
-func (s *Store) kbFromMemory(ctx context.Context, search desk.KBSearch) (out []kbRow, scored bool, err error) {
-	v, err := s.kbVersion(ctx)
-	if err != nil {
-		return nil, false, err
-	}
-	since := search.UpdatedAfter
-	stale := false
-	keep := func(r *kbRow, score float64) {
-		if (search.Staff || !r.staffOnly) && (since.IsZero() || r.updatedAt.After(since)) {
-			c := *r
-			c.score = score
-			out = append(out, c)
-		}
-	}
-	ok, err := s.kbAt(ctx, v, func(mem map[int64]*kbRow, index *kbIndex) error {
-		switch {
-		case search.Match == nil:
-			out, scored = make([]kbRow, 0, len(mem)), true
-			for _, r := range mem {
-				keep(r, 0)
-			}
-			return nil
-		case index != nil:
-			scored = true
-			e := index.eval(search.Match)
-			found := e.match(search.Match, true)
-			var scores []float64
-			if search.Sort == desk.KBByRelevance {
-				scores = e.scores(found)
-			}
-			i := 0
-			found.each(func(doc int64) {
-				score := 0.0
-				if scores != nil {
-					score = scores[i]
-				}
-				i++
-				if r := mem[index.docs[doc].id]; r != nil {
-					keep(r, score)
-				}
-			})
-			return nil
-		}
-		filtered := len(search.Sources)+len(search.Types)+len(search.ProductLines)+len(search.Products) > 0
-		scored = search.Sort != desk.KBByRelevance || (!filtered && since.IsZero())
-		withScores := search.Sort == desk.KBByRelevance && scored
-		query, args := s.kbMatchQuery(search.Match, withScores)
-		rows, err := s.read().query(ctx, query, args...)
-		if err != nil {
-			return fmt.Errorf("knowledge search: %w", err)
-		}
-		defer rows.Close()
-		var id int64
-		var score float64
-		for rows.Next() {
-			if withScores {
-				err = rows.Scan(&id, &score)
-			} else {
-				err = rows.Scan(&id)
-			}
-			if err != nil {
-				return fmt.Errorf("knowledge search: %w", err)
-			}
-			r := mem[id]
-			if r == nil {
-				stale = true // an item added since the version was read
-				return nil
-			}
-			keep(r, score)
-		}
-		return rows.Err()
-	})
-	if err != nil || !ok || stale {
-		return nil, false, err
-	}
-	if after, err := s.kbVersion(ctx); err != nil || after != v {
-		return nil, false, err
-	}
-	if out == nil {
-		out = []kbRow{}
-	}
-	return out, scored, nil
-}
-
-// kbMatchQuery is the engine's query of the items that match, with their
-// scores when scored: on SQLite bm25, better the lower it is, with the
-// title weighing ten times the body; on PostgreSQL ts_rank, which weighs
-// the title's words (A, 1.0) ten times the body's (D, 0.1).
-func (s *Store) kbMatchQuery(m desk.KBMatch, scored bool) (string, []any) {
-	if s.dialect.name == "postgres" {
-		if scored {
-			return `SELECT i.id, ts_rank(i.search, m.q) FROM kb_items i, (SELECT CAST(? AS tsquery) AS q) m WHERE i.search @@ m.q`, []any{tsMatch(m)}
-		}
-		return `SELECT id FROM kb_items WHERE search @@ CAST(? AS tsquery)`, []any{tsMatch(m)}
-	}
-	if scored {
-		return `SELECT rowid, -bm25(kb_fts, 10.0, 1.0) FROM kb_fts WHERE kb_fts MATCH ?`, []any{ftsMatch(m)}
-	}
-	return `SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?`, []any{ftsMatch(m)}
-}
-
-// idList writes IDs separated by commas.
-func idList(ids []int64) string {
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(id, 10))
-	}
-	return b.String()
-}
-
-// kbScores sets the scores of some hits, as kbMatchQuery scores them, in
-// one query of those items alone. A hit that no longer matches (changed
-// since) keeps a score of zero.
-func (s *Store) kbScores(ctx context.Context, m desk.KBMatch, hits []kbRow) error {
-	if len(hits) == 0 {
-		return nil
-	}
-	at := make(map[int64]int, len(hits))
-	ids := make([]int64, len(hits))
-	for i, h := range hits {
-		ids[i] = h.id
-		at[h.id] = i
-	}
-	list := idList(ids)
-	var query string
-	var args []any
-	if s.dialect.name == "postgres" {
-		query = `SELECT i.id, ts_rank(i.search, m.q) FROM kb_items i, (SELECT CAST(? AS tsquery) AS q) m
-			WHERE i.id = ANY (CAST(? AS bigint[])) AND i.search @@ m.q`
-		args = []any{tsMatch(m), "{" + list + "}"}
-	} else {
-		// +rowid keeps the list from being FTS5's own constraint: with it,
-		// SQLite would open one cursor of the match per listed item, and
-		// bm25 would count the phrases' items over again for each (37 s for
-		// 7,700 items at 100,000). So the match is read once, bm25 worked
-		// out for the listed items alone.
-		query = `SELECT rowid, -bm25(kb_fts, 10.0, 1.0) FROM kb_fts WHERE kb_fts MATCH ?
-			AND +rowid IN (SELECT value FROM json_each(?))`
-		args = []any{ftsMatch(m), "[" + list + "]"}
-	}
-	rows, err := s.read().query(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("knowledge search scores: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var score float64
-		if err := rows.Scan(&id, &score); err != nil {
-			return fmt.Errorf("knowledge search scores: %w", err)
-		}
-		if i, ok := at[id]; ok {
-			hits[i].score = score
-		}
-	}
-	return rows.Err()
-}
-
 // KBItemsUpdatedAfter reads the items last updated after t, newest first
 // (then by ID), with their products: at most limit, more says there were
 // more. The memory of the items finds them, so the tables are read for
@@ -521,11 +379,11 @@ func (s *Store) KBItemsUpdatedAfter(ctx context.Context, t time.Time, limit int)
 	if err != nil {
 		return nil, false, err
 	}
-	var rows []kbRow
+	var rows []kbHit
 	ok, err := s.kbAt(ctx, v, func(mem map[int64]*kbRow, _ *kbIndex) error {
 		for _, r := range mem {
 			if r.updatedAt.After(t) {
-				rows = append(rows, *r)
+				rows = append(rows, kbHit{kbRow: r})
 			}
 		}
 		return nil

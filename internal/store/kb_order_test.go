@@ -15,13 +15,13 @@ func TestKBOrderFirstN(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, sort := range []desk.KBSort{desk.KBByRelevance, desk.KBNewest, desk.KBOldest} {
 		for _, size := range []int{0, 1, 7, 100, 5000} {
-			rows := make([]kbRow, size)
+			rows := make([]kbHit, size)
 			for i := range rows {
 				// Few distinct scores and dates, so ties fall to the ID.
-				rows[i] = kbRow{
-					id: int64(i + 1), score: float64(r.IntN(20)),
+				rows[i] = kbHit{kbRow: &kbRow{
+					id:        int64(i + 1),
 					updatedAt: time.Date(2026, 1, 1+r.IntN(30), 0, 0, 0, 0, time.UTC),
-				}
+				}, score: float64(r.IntN(20))}
 			}
 			r.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
 			want := slices.Clone(rows)
@@ -30,7 +30,7 @@ func TestKBOrderFirstN(t *testing.T) {
 				got := slices.Clone(rows)
 				kbOrder(got, sort, true, n)
 				k := min(n, size)
-				if !slices.EqualFunc(got[:k], want[:k], func(a, b kbRow) bool { return a.id == b.id }) {
+				if !slices.EqualFunc(got[:k], want[:k], func(a, b kbHit) bool { return a.id == b.id }) {
 					t.Fatalf("%s, %d rows, first %d: got %v, want %v", sort, size, n, kbIDs(got[:k]), kbIDs(want[:k]))
 				}
 				if !slices.Equal(sortedKBIDs(got), sortedKBIDs(rows)) {
@@ -41,7 +41,7 @@ func TestKBOrderFirstN(t *testing.T) {
 	}
 }
 
-func kbIDs(rows []kbRow) []int64 {
+func kbIDs(rows []kbHit) []int64 {
 	out := make([]int64, len(rows))
 	for i, r := range rows {
 		out[i] = r.id
@@ -49,7 +49,7 @@ func kbIDs(rows []kbRow) []int64 {
 	return out
 }
 
-func sortedKBIDs(rows []kbRow) []int64 {
+func sortedKBIDs(rows []kbHit) []int64 {
 	out := kbIDs(rows)
 	slices.Sort(out)
 	return out

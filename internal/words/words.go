@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
@@ -45,6 +46,15 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r)
 // digit or a mark of a letter.
 func isInWordRune(r rune) bool { return isWordRune(r) || unicode.IsMark(r) }
 
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // Split returns the words of s in order.
 func Split(s string) []string {
 	return Spans(s, nil)
@@ -66,15 +76,20 @@ func Spans(s string, spans *[]Span) []string {
 		if start < 0 {
 			return
 		}
-		w := Fold(s[start:end])
-		// Folding can itself leave symbols (a compatibility form): keep
-		// only what belongs to words.
-		w = strings.Map(func(r rune) rune {
-			if isInWordRune(r) {
-				return r
-			}
-			return -1
-		}, w)
+		w := s[start:end]
+		if isASCII(w) {
+			// Letters and digits alone: folding is lowering.
+			w = strings.ToLower(w)
+		} else {
+			// Folding can itself leave symbols (a compatibility form):
+			// keep only what belongs to words.
+			w = strings.Map(func(r rune) rune {
+				if isInWordRune(r) {
+					return r
+				}
+				return -1
+			}, Fold(w))
+		}
 		if w != "" {
 			if r := []rune(w); len(r) > MaxLen {
 				w = string(r[:MaxLen])

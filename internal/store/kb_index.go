@@ -245,6 +245,10 @@ func (x *kbIndex) cursor(w string) *kbCursor {
 }
 
 func (c *kbCursor) uvarint() int {
+	if b := c.data[c.off]; b < 0x80 { // most are small
+		c.off++
+		return int(b)
+	}
 	v, n := binary.Uvarint(c.data[c.off:])
 	c.off += n
 	return int(v)
@@ -274,20 +278,26 @@ func (c *kbCursor) seek(doc int64) bool {
 	return c.doc == doc
 }
 
-// positions decodes the current document's positions in one column.
+// positions decodes the current document's positions in one column:
+// the title's are first, so the body's are read past them.
 func (c *kbCursor) positions(col int, buf []int) []int {
 	buf = buf[:0]
-	off, p := 0, 0
-	for i := range c.tf[0] + c.tf[1] {
-		if i == c.tf[0] {
-			p = 0
+	off, n := 0, c.tf[0]
+	if col == 1 {
+		for range c.tf[0] {
+			for c.pos[off] >= 0x80 {
+				off++
+			}
+			off++
 		}
-		v, n := binary.Uvarint(c.pos[off:])
-		off += n
+		n = c.tf[1]
+	}
+	p := 0
+	for range n {
+		v, k := binary.Uvarint(c.pos[off:])
+		off += k
 		p += int(v)
-		if (i < c.tf[0]) == (col == 0) {
-			buf = append(buf, p)
-		}
+		buf = append(buf, p)
 	}
 	return buf
 }
@@ -297,13 +307,19 @@ type kbEval struct {
 	x    *kbIndex
 	live kbBits
 	// leaves are the tree's sequences and NEARs that find (not under a
-	// NOT), with what each finds: what relevance weighs.
+	// NOT), with what each finds: what relevance weighs; idf is each
+	// one's weight and avg the documents' mean length, worked out once.
 	leaves []kbLeaf
+	idf    []float64
+	avg    float64
 }
 
 type kbLeaf struct {
 	m    desk.KBMatch
 	docs kbBits
+	// hits is, by document, the leaf's count in the title times its
+	// weight plus its count in the body.
+	hits []float32
 }
 
 func (x *kbIndex) eval(m desk.KBMatch) *kbEval {
@@ -317,14 +333,18 @@ func (x *kbIndex) eval(m desk.KBMatch) *kbEval {
 func (e *kbEval) match(m desk.KBMatch, finds bool) kbBits {
 	switch m := m.(type) {
 	case desk.KBMatchSeq, desk.KBMatchNear:
+		var hits []float32
+		if finds {
+			hits = make([]float32, len(e.x.docs))
+		}
 		var b kbBits
 		if seq, ok := m.(desk.KBMatchSeq); ok && len(seq.Words) == 1 {
-			b = e.anyOf(seq.Words[0])
+			b = e.anyOf(slices.Compact(slices.Sorted(slices.Values(seq.Words[0]))), hits)
 		} else {
-			b = e.verify(m)
+			b = e.verify(m, hits)
 		}
 		if finds {
-			e.leaves = append(e.leaves, kbLeaf{m: m, docs: b})
+			e.leaves = append(e.leaves, kbLeaf{m: m, docs: b, hits: hits})
 		}
 		return b
 	case desk.KBMatchOr:
@@ -358,13 +378,17 @@ func (e *kbEval) match(m desk.KBMatch, finds bool) kbBits {
 	return e.x.bits()
 }
 
-// anyOf is the set of live documents holding any of the words.
-func (e *kbEval) anyOf(words []string) kbBits {
+// anyOf is the set of live documents holding any of the words (each one
+// once), their counts added to hits when it is given.
+func (e *kbEval) anyOf(words []string, hits []float32) kbBits {
 	out := e.x.bits()
 	for _, w := range words {
 		c := e.x.cursor(w)
 		for c.next() {
 			out.set(c.doc)
+			if hits != nil {
+				hits[c.doc] += float32(kbTitleWeight*c.tf[0] + c.tf[1])
+			}
 		}
 	}
 	out.and(e.live)
@@ -372,31 +396,53 @@ func (e *kbEval) anyOf(words []string) kbBits {
 }
 
 // verify is the set of live documents where a phrase or a NEAR stands:
-// among those holding a word of each of its positions, the ones whose
-// positions agree.
-func (e *kbEval) verify(m desk.KBMatch) kbBits {
-	var positions [][]string
-	switch m := m.(type) {
-	case desk.KBMatchSeq:
-		positions = m.Words
-	case desk.KBMatchNear:
-		positions = append(slices.Clip(m.Left.Words), m.Right.Words...)
-	}
-	out := e.live
-	if len(positions) == 0 {
-		return e.x.bits()
-	}
-	out = slices.Clone(out)
-	for _, alts := range positions {
-		out.and(e.anyOf(alts))
-	}
+// the documents holding a word of each of its positions, found by moving
+// the words' cursors forward together, whose positions agree; their hits
+// go into hits when it is given.
+func (e *kbEval) verify(m desk.KBMatch, hits []float32) kbBits {
 	sc := e.x.scanner(m)
 	found := e.x.bits()
-	out.each(func(doc int64) {
-		if h := sc.hits(doc); h[0]+h[1] > 0 {
-			found.set(doc)
+	groups := append(slices.Clip(sc.seq), sc.right...)
+	if len(groups) == 0 {
+		return found
+	}
+	for i := range sc.words {
+		sc.words[i].c.next()
+	}
+	// at is the first document at or after target where a word of the
+	// group stands.
+	at := func(g []int, target int64) int64 {
+		first := int64(math.MaxInt64)
+		for _, w := range g {
+			c := sc.words[w].c
+			for c.doc < target {
+				c.next()
+			}
+			first = min(first, c.doc)
 		}
-	})
+		return first
+	}
+	target := int64(0)
+	for target != math.MaxInt64 {
+		agreed := true
+		for _, g := range groups {
+			if d := at(g, target); d != target {
+				target, agreed = max(target, d), false
+			}
+		}
+		if !agreed {
+			continue
+		}
+		if e.live.has(target) {
+			if h := sc.hits(target); h[0]+h[1] > 0 {
+				found.set(target)
+				if hits != nil {
+					hits[target] = float32(kbTitleWeight*h[0] + h[1])
+				}
+			}
+		}
+		target++
+	}
 	return found
 }
 
@@ -404,11 +450,11 @@ func (e *kbEval) verify(m desk.KBMatch) kbBits {
 // words' cursors moving forward document by document. Its sequences name
 // their words by their place in words.
 type kbScanner struct {
-	words        []kbWordAt
-	near         bool
-	seq, right   [][]int
-	distance     int
-	starts, ends []int
+	words              []kbWordAt
+	near               bool
+	seq, right         [][]int
+	distance           int
+	starts, ends, next []int
 }
 
 type kbWordAt struct {
@@ -474,13 +520,16 @@ func (sc *kbScanner) hits(doc int64) [2]int {
 				continue
 			}
 			sc.ends = sc.startsOf(col, sc.right, sc.ends[:0])
+			// b is near a when max(b-(a+l), a-(b+r)) <= distance: b
+			// within [a-r-distance, a+l+distance]; both lists in order.
 			l, r := len(sc.seq), len(sc.right)
+			j := 0
 			for _, a := range sc.starts {
-				for _, b := range sc.ends {
-					if max(b-(a+l), a-(b+r)) <= sc.distance {
-						out[col]++
-						break
-					}
+				for j < len(sc.ends) && sc.ends[j] < a-r-sc.distance {
+					j++
+				}
+				if j < len(sc.ends) && sc.ends[j] <= a+l+sc.distance {
+					out[col]++
 				}
 			}
 		}
@@ -503,31 +552,42 @@ func (sc *kbScanner) at(col, w int) []int {
 }
 
 // startsOf appends the positions of a column at which seq begins, as
-// desk.KBPositions finds them.
+// desk.KBPositions finds them: the first position's places, kept where
+// each later one's words stand as far on.
 func (sc *kbScanner) startsOf(col int, seq [][]int, out []int) []int {
 	if len(seq) == 0 {
 		return out
 	}
-	for _, w := range seq[0] {
-		for _, at := range sc.at(col, w) {
-			if sc.follows(col, seq, at) {
-				out = append(out, at)
+	from := len(out)
+	out = sc.union(col, seq[0], out)
+	for i := 1; i < len(seq) && len(out) > from; i++ {
+		sc.next = sc.union(col, seq[i], sc.next[:0])
+		k, j := from, 0
+		for _, a := range out[from:] {
+			for j < len(sc.next) && sc.next[j] < a+i {
+				j++
+			}
+			if j < len(sc.next) && sc.next[j] == a+i {
+				out[k] = a
+				k++
 			}
 		}
+		out = out[:k]
 	}
 	return out
 }
 
-func (sc *kbScanner) follows(col int, seq [][]int, at int) bool {
-	for i := 1; i < len(seq); i++ {
-		if !slices.ContainsFunc(seq[i], func(w int) bool {
-			_, found := slices.BinarySearch(sc.at(col, w), at+i)
-			return found
-		}) {
-			return false
-		}
+// union appends the places of a column where any of the words stands, in
+// order (one word stands at each place).
+func (sc *kbScanner) union(col int, words []int, out []int) []int {
+	from := len(out)
+	for _, w := range words {
+		out = append(out, sc.at(col, w)...)
 	}
-	return true
+	if len(words) > 1 {
+		slices.Sort(out[from:])
+	}
+	return out
 }
 
 // BM25's constants, and the title's weight against the body's (as the
@@ -537,52 +597,24 @@ const (
 	kbTitleWeight = 10
 )
 
-// scores are the relevance of the documents of found, by document:
-// BM25 summed over the leaves that find, each leaf one term, counted
-// title ten times over the body, with the documents' lengths in words.
-func (e *kbEval) scores(found kbBits) []float64 {
-	out := make([]float64, len(e.x.docs))
-	if e.x.alive == 0 {
-		return out
+// score is a document's relevance: BM25 summed over the leaves that
+// find, each leaf one term, counted title ten times over the body, with
+// the documents' lengths in words.
+func (e *kbEval) score(doc int64) float64 {
+	if e.idf == nil {
+		e.idf = make([]float64, len(e.leaves))
+		for i, l := range e.leaves {
+			df := float64(l.docs.count())
+			e.idf[i] = math.Log(1 + (float64(e.x.alive)-df+0.5)/(df+0.5))
+		}
+		e.avg = float64(e.x.words) / float64(max(e.x.alive, 1))
 	}
-	avg := float64(e.x.words) / float64(e.x.alive)
-	var f []float32
-	for _, l := range e.leaves {
-		df := l.docs.count()
-		if df == 0 {
-			continue
+	out := 0.0
+	norm := kbK1 * (1 - kbB + kbB*float64(e.x.docs[doc].words)/max(e.avg, 1))
+	for i, l := range e.leaves {
+		if h := float64(l.hits[doc]); h > 0 {
+			out += e.idf[i] * h * (kbK1 + 1) / (h + norm)
 		}
-		idf := math.Log(1 + (float64(e.x.alive)-float64(df)+0.5)/(float64(df)+0.5))
-		in := slices.Clone(found)
-		in.and(l.docs)
-		add := func(doc int64, hits float64) {
-			norm := kbK1 * (1 - kbB + kbB*float64(e.x.docs[doc].words)/avg)
-			out[doc] += idf * hits * (kbK1 + 1) / (hits + norm)
-		}
-		if seq, ok := l.m.(desk.KBMatchSeq); ok && len(seq.Words) == 1 {
-			// A word (or its alternatives): its counts, read straight
-			// off its postings.
-			if f == nil {
-				f = make([]float32, len(e.x.docs))
-			} else {
-				clear(f)
-			}
-			for _, w := range slices.Compact(slices.Sorted(slices.Values(seq.Words[0]))) {
-				c := e.x.cursor(w)
-				for c.next() {
-					if in.has(c.doc) {
-						f[c.doc] += float32(kbTitleWeight*c.tf[0] + c.tf[1])
-					}
-				}
-			}
-			in.each(func(doc int64) { add(doc, float64(f[doc])) })
-			continue
-		}
-		sc := e.x.scanner(l.m)
-		in.each(func(doc int64) {
-			h := sc.hits(doc)
-			add(doc, float64(kbTitleWeight*h[0]+h[1]))
-		})
 	}
 	return out
 }
@@ -648,15 +680,12 @@ func (x *kbIndex) search(s desk.KBSearch) (hits []kbHit, total int, facets map[d
 	count(desk.KBFacetProduct, kbValues(x.products, func(v int64) string { return strconv.FormatInt(v, 10) }))
 	found := passing("")
 	total = found.count()
-	var scores []float64
-	if e != nil && s.Sort == desk.KBByRelevance {
-		scores = e.scores(found)
-	}
+	scored := e != nil && s.Sort == desk.KBByRelevance
 	hits = make([]kbHit, 0, total)
 	found.each(func(doc int64) {
 		h := kbHit{kbRow: x.docs[doc].row}
-		if scores != nil {
-			h.score = scores[doc]
+		if scored {
+			h.score = e.score(doc)
 		}
 		hits = append(hits, h)
 	})

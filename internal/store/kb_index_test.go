@@ -68,7 +68,6 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 			m := tree(2)
 			e := x.eval(m)
 			found := e.match(m, true)
-			scores := e.scores(found)
 			for id, idx := range items {
 				want := idx.Positions().Matches(m)
 				if got := found.has(int64(x.byID[id])); got != want {
@@ -79,8 +78,8 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 				if x.docs[doc].dead {
 					t.Fatalf("%s: %#v finds a dead document", round, m)
 				}
-				if scores[doc] <= 0 {
-					t.Errorf("%s: %#v: item %d found with a score of %v", round, m, x.docs[doc].row.id, scores[doc])
+				if score := e.score(doc); score <= 0 {
+					t.Errorf("%s: %#v: item %d found with a score of %v", round, m, x.docs[doc].row.id, score)
 				}
 			})
 		}
@@ -111,13 +110,14 @@ func TestKBIndexRelevance(t *testing.T) {
 	m := desk.KBMatchSeq{Words: [][]string{{"queue"}}}
 	e := x.eval(m)
 	found := e.match(m, true)
-	s := e.scores(found) // by document: items 1 to 4
+	s := []float64{e.score(0), e.score(1), e.score(2)} // items 1 to 3
 	if found.count() != 3 || s[0] <= s[1] || s[1] <= s[2] {
 		t.Fatalf("scores of queue: %v, want the title's first, then the shorter body's", s)
 	}
 	m2 := desk.KBMatchOr{Parts: []desk.KBMatch{desk.KBMatchSeq{Words: [][]string{{"agent"}}}, desk.KBMatchSeq{Words: [][]string{{"wait"}}}}}
 	e = x.eval(m2)
-	s = e.scores(e.match(m2, true)) // only item 3 holds the rare agent
+	e.match(m2, true)
+	s = []float64{e.score(0), e.score(1), e.score(2), e.score(3)} // only item 3 holds the rare agent
 	if s[2] <= s[0] || s[2] <= s[1] || s[2] <= s[3] {
 		t.Fatalf("scores of agent OR wait: %v, want the item with the rarer word first", s)
 	}

@@ -770,24 +770,7 @@ func kbFacetLists(counts map[desk.KBFacet]map[string]int) map[desk.KBFacet][]des
 // n need be in order (a page and those before it): when they are few of
 // many, they are chosen in one pass and the rest left unsorted after them.
 func kbOrder(rows []kbHit, sort desk.KBSort, scored bool, n int) {
-	cmp := func(a, b *kbHit) int {
-		if sort == desk.KBByRelevance && scored && a.score != b.score {
-			if a.score > b.score {
-				return -1
-			}
-			return 1
-		}
-		if c := a.updatedAt.Compare(b.updatedAt); c != 0 {
-			if sort == desk.KBOldest {
-				return c
-			}
-			return -c
-		}
-		if sort == desk.KBOldest {
-			return cmpInt(a.id, b.id)
-		}
-		return cmpInt(b.id, a.id)
-	}
+	cmp := kbCompare(sort, scored)
 	if n <= 0 || n*8 > len(rows) {
 		slices.SortFunc(rows, func(a, b kbHit) int { return cmp(&a, &b) })
 		return
@@ -811,6 +794,28 @@ func kbOrder(rows []kbHit, sort desk.KBSort, scored bool, n int) {
 			j--
 		}
 		rows[j] = r
+	}
+}
+
+// kbCompare is the order of kbOrder.
+func kbCompare(sort desk.KBSort, scored bool) func(a, b *kbHit) int {
+	return func(a, b *kbHit) int {
+		if sort == desk.KBByRelevance && scored && a.score != b.score {
+			if a.score > b.score {
+				return -1
+			}
+			return 1
+		}
+		if c := a.updatedAt.Compare(b.updatedAt); c != 0 {
+			if sort == desk.KBOldest {
+				return c
+			}
+			return -c
+		}
+		if sort == desk.KBOldest {
+			return cmpInt(a.id, b.id)
+		}
+		return cmpInt(b.id, a.id)
 	}
 }
 

@@ -312,6 +312,7 @@ type kbEval struct {
 	leaves []kbLeaf
 	idf    []float64
 	avg    float64
+	scored bool
 }
 
 type kbLeaf struct {
@@ -322,10 +323,12 @@ type kbLeaf struct {
 	hits []float32
 }
 
-func (x *kbIndex) eval(m desk.KBMatch) *kbEval {
+// eval readies m to be matched; scored says the leaves' hits are kept
+// for relevance.
+func (x *kbIndex) eval(scored bool) *kbEval {
 	live := x.bits()
 	live.or(x.live)
-	return &kbEval{x: x, live: live}
+	return &kbEval{x: x, live: live, scored: scored}
 }
 
 // match is the set of live documents m finds. finds says m is not under a
@@ -334,7 +337,7 @@ func (e *kbEval) match(m desk.KBMatch, finds bool) kbBits {
 	switch m := m.(type) {
 	case desk.KBMatchSeq, desk.KBMatchNear:
 		var hits []float32
-		if finds {
+		if finds && e.scored {
 			hits = make([]float32, len(e.x.docs))
 		}
 		var b kbBits
@@ -628,7 +631,7 @@ func (x *kbIndex) search(s desk.KBSearch) (hits []kbHit, total int, facets map[d
 	if s.Match == nil {
 		matches.or(x.live)
 	} else {
-		e = x.eval(s.Match)
+		e = x.eval(s.Sort == desk.KBByRelevance)
 		matches = e.match(s.Match, true)
 	}
 	if !s.Staff {
@@ -681,15 +684,38 @@ func (x *kbIndex) search(s desk.KBSearch) (hits []kbHit, total int, facets map[d
 	found := passing("")
 	total = found.count()
 	scored := e != nil && s.Sort == desk.KBByRelevance
-	hits = make([]kbHit, 0, total)
-	found.each(func(doc int64) {
+	hit := func(doc int64) kbHit {
 		h := kbHit{kbRow: x.docs[doc].row}
 		if scored {
 			h.score = e.score(doc)
 		}
-		hits = append(hits, h)
+		return h
+	}
+	n := s.Offset + s.Limit
+	if n <= 0 || n*8 > total {
+		hits = make([]kbHit, 0, total)
+		found.each(func(doc int64) { hits = append(hits, hit(doc)) })
+		kbOrder(hits, s.Sort, s.Match != nil, n)
+		return hits, total, kbFacetLists(counts)
+	}
+	// The first n, chosen as they come (kbOrder's order).
+	cmp := kbCompare(s.Sort, s.Match != nil)
+	hits = make([]kbHit, 0, n)
+	found.each(func(doc int64) {
+		h := hit(doc)
+		if len(hits) == n && cmp(&h, &hits[n-1]) >= 0 {
+			return
+		}
+		if len(hits) < n {
+			hits = append(hits, h)
+		}
+		j := len(hits) - 1
+		for j > 0 && cmp(&h, &hits[j-1]) < 0 {
+			hits[j] = hits[j-1]
+			j--
+		}
+		hits[j] = h
 	})
-	kbOrder(hits, s.Sort, s.Match != nil, s.Offset+s.Limit)
 	return hits, total, kbFacetLists(counts)
 }
 

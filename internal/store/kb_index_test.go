@@ -66,7 +66,7 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 		t.Helper()
 		for range 300 {
 			m := tree(2)
-			e := x.eval(m)
+			e := x.eval(true)
 			found := e.match(m, true)
 			for id, idx := range items {
 				want := idx.Positions().Matches(m)
@@ -108,14 +108,14 @@ func TestKBIndexRelevance(t *testing.T) {
 	x.add(&kbRow{id: 3}, desk.KBIndex{Title: []string{"calls"}, Body: []string{"queue", "wait", "for", "an", "agent", "to", "answer", "them"}})
 	x.add(&kbRow{id: 4}, desk.KBIndex{Title: []string{"calls"}, Body: []string{"wait"}})
 	m := desk.KBMatchSeq{Words: [][]string{{"queue"}}}
-	e := x.eval(m)
+	e := x.eval(true)
 	found := e.match(m, true)
 	s := []float64{e.score(0), e.score(1), e.score(2)} // items 1 to 3
 	if found.count() != 3 || s[0] <= s[1] || s[1] <= s[2] {
 		t.Fatalf("scores of queue: %v, want the title's first, then the shorter body's", s)
 	}
 	m2 := desk.KBMatchOr{Parts: []desk.KBMatch{desk.KBMatchSeq{Words: [][]string{{"agent"}}}, desk.KBMatchSeq{Words: [][]string{{"wait"}}}}}
-	e = x.eval(m2)
+	e = x.eval(true)
 	e.match(m2, true)
 	s = []float64{e.score(0), e.score(1), e.score(2), e.score(3)} // only item 3 holds the rare agent
 	if s[2] <= s[0] || s[2] <= s[1] || s[2] <= s[3] {

@@ -4,9 +4,11 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/caseport/caseport/internal/desk"
 )
@@ -52,7 +54,20 @@ type kbDoc struct {
 type kbPostings struct {
 	last int64
 	data []byte
+	// skips mark every kbSkipEvery-th document's place in data, so a
+	// cursor can leap ahead (and a search start in the middle).
+	skips []kbSkip
+	n     int
 }
+
+// kbSkip is a place in a word's postings: the byte offset of a document,
+// and the document before it (-1 for the first).
+type kbSkip struct {
+	prev int64
+	off  int
+}
+
+const kbSkipEvery = 64
 
 func newKBIndex() *kbIndex {
 	return &kbIndex{
@@ -126,6 +141,10 @@ func (x *kbIndex) add(r *kbRow, idx desk.KBIndex) {
 			p = &kbPostings{last: -1}
 			x.terms[strings.Clone(w)] = p
 		}
+		if p.n%kbSkipEvery == 0 {
+			p.skips = append(p.skips, kbSkip{prev: p.last, off: len(p.data)})
+		}
+		p.n++
 		p.data = binary.AppendUvarint(p.data, uint64(int64(doc)-p.last-1))
 		p.data = binary.AppendUvarint(p.data, uint64(len(at[0])))
 		p.data = binary.AppendUvarint(p.data, uint64(len(at[1])))
@@ -229,19 +248,30 @@ func (b kbBits) each(fn func(doc int64)) {
 
 // kbCursor walks one word's postings.
 type kbCursor struct {
-	data []byte
-	off  int
-	doc  int64
-	tf   [2]int
-	pos  []byte
+	data  []byte
+	skips []kbSkip
+	off   int
+	doc   int64
+	tf    [2]int
+	pos   []byte
 }
 
 func (x *kbIndex) cursor(w string) *kbCursor {
 	c := &kbCursor{doc: -1}
 	if p := x.terms[w]; p != nil {
-		c.data = p.data
+		c.data, c.skips = p.data, p.skips
 	}
 	return c
+}
+
+// leap moves to the last skip before doc when it is ahead: the cursor is
+// then before a document earlier than doc, and next reads on from there.
+func (c *kbCursor) leap(doc int64) {
+	i, _ := slices.BinarySearchFunc(c.skips, doc, func(s kbSkip, d int64) int { return cmpInt(s.prev+1, d) })
+	// skips[i-1] is the last whose first document is before or at doc.
+	if i > 0 && c.skips[i-1].off > c.off {
+		c.off, c.doc = c.skips[i-1].off, c.skips[i-1].prev
+	}
 }
 
 func (c *kbCursor) uvarint() int {
@@ -270,6 +300,9 @@ func (c *kbCursor) next() bool {
 
 // seek moves to doc, or past it when the word is not there: true when it is.
 func (c *kbCursor) seek(doc int64) bool {
+	if c.doc < doc {
+		c.leap(doc)
+	}
 	for c.doc < doc {
 		if !c.next() {
 			return false
@@ -294,9 +327,14 @@ func (c *kbCursor) positions(col int, buf []int) []int {
 	}
 	p := 0
 	for range n {
-		v, k := binary.Uvarint(c.pos[off:])
-		off += k
-		p += int(v)
+		if b := c.pos[off]; b < 0x80 {
+			off++
+			p += int(b)
+		} else {
+			v, k := binary.Uvarint(c.pos[off:])
+			off += k
+			p += int(v)
+		}
 		buf = append(buf, p)
 	}
 	return buf
@@ -385,17 +423,55 @@ func (e *kbEval) match(m desk.KBMatch, finds bool) kbBits {
 // once), their counts added to hits when it is given.
 func (e *kbEval) anyOf(words []string, hits []float32) kbBits {
 	out := e.x.bits()
-	for _, w := range words {
-		c := e.x.cursor(w)
-		for c.next() {
-			out.set(c.doc)
-			if hits != nil {
-				hits[c.doc] += float32(kbTitleWeight*c.tf[0] + c.tf[1])
+	kbParallel(e.x.shards(), func(lo, hi int64) {
+		for _, w := range words {
+			c := e.x.cursor(w)
+			c.leap(lo)
+			for c.next() && c.doc < hi {
+				if c.doc < lo {
+					continue
+				}
+				out.set(c.doc)
+				if hits != nil {
+					hits[c.doc] += float32(kbTitleWeight*c.tf[0] + c.tf[1])
+				}
 			}
 		}
-	}
+	})
 	out.and(e.live)
 	return out
+}
+
+// kbShardMin is the fewest documents a search shares out among the cores.
+var kbShardMin = 16384
+
+// shards splits the documents into ranges, one a core when there are
+// many, each but the last a multiple of 64 documents long (so no two
+// ranges share a word of a set).
+func (x *kbIndex) shards() [][2]int64 {
+	n, p := int64(len(x.docs)), int64(runtime.GOMAXPROCS(0))
+	if n < int64(kbShardMin) || p == 1 {
+		return [][2]int64{{0, n}}
+	}
+	size := ((n+p-1)/p + 63) &^ 63
+	var out [][2]int64
+	for lo := int64(0); lo < n; lo += size {
+		out = append(out, [2]int64{lo, min(lo+size, n)})
+	}
+	return out
+}
+
+// kbParallel runs fn on every range at once.
+func kbParallel(shards [][2]int64, fn func(lo, hi int64)) {
+	if len(shards) == 1 {
+		fn(shards[0][0], shards[0][1])
+		return
+	}
+	var wg sync.WaitGroup
+	for _, r := range shards {
+		wg.Go(func() { fn(r[0], r[1]) })
+	}
+	wg.Wait()
 }
 
 // verify is the set of live documents where a phrase or a NEAR stands:
@@ -403,49 +479,50 @@ func (e *kbEval) anyOf(words []string, hits []float32) kbBits {
 // the words' cursors forward together, whose positions agree; their hits
 // go into hits when it is given.
 func (e *kbEval) verify(m desk.KBMatch, hits []float32) kbBits {
-	sc := e.x.scanner(m)
 	found := e.x.bits()
-	groups := append(slices.Clip(sc.seq), sc.right...)
-	if len(groups) == 0 {
-		return found
-	}
-	for i := range sc.words {
-		sc.words[i].c.next()
-	}
-	// at is the first document at or after target where a word of the
-	// group stands.
-	at := func(g []int, target int64) int64 {
-		first := int64(math.MaxInt64)
-		for _, w := range g {
-			c := sc.words[w].c
-			for c.doc < target {
-				c.next()
+	kbParallel(e.x.shards(), func(lo, hi int64) {
+		sc := e.x.scanner(m)
+		groups := append(slices.Clip(sc.seq), sc.right...)
+		if len(groups) == 0 {
+			return
+		}
+		// at is the first document at or after target where a word of
+		// the group stands.
+		at := func(g []int, target int64) int64 {
+			first := int64(math.MaxInt64)
+			for _, w := range g {
+				c := sc.words[w].c
+				if c.doc < target {
+					c.leap(target)
+				}
+				for c.doc < target {
+					c.next()
+				}
+				first = min(first, c.doc)
 			}
-			first = min(first, c.doc)
+			return first
 		}
-		return first
-	}
-	target := int64(0)
-	for target != math.MaxInt64 {
-		agreed := true
-		for _, g := range groups {
-			if d := at(g, target); d != target {
-				target, agreed = max(target, d), false
-			}
-		}
-		if !agreed {
-			continue
-		}
-		if e.live.has(target) {
-			if h := sc.hits(target); h[0]+h[1] > 0 {
-				found.set(target)
-				if hits != nil {
-					hits[target] = float32(kbTitleWeight*h[0] + h[1])
+		for target := lo; target < hi; {
+			agreed := true
+			for _, g := range groups {
+				if d := at(g, target); d != target {
+					target, agreed = max(target, d), false
 				}
 			}
+			if !agreed {
+				continue
+			}
+			if e.live.has(target) {
+				if h := sc.hits(target); h[0]+h[1] > 0 {
+					found.set(target)
+					if hits != nil {
+						hits[target] = float32(kbTitleWeight*h[0] + h[1])
+					}
+				}
+			}
+			target++
 		}
-		target++
-	}
+	})
 	return found
 }
 
@@ -564,13 +641,17 @@ func (sc *kbScanner) startsOf(col int, seq [][]int, out []int) []int {
 	from := len(out)
 	out = sc.union(col, seq[0], out)
 	for i := 1; i < len(seq) && len(out) > from; i++ {
-		sc.next = sc.union(col, seq[i], sc.next[:0])
+		next := sc.at(col, seq[i][0])
+		if len(seq[i]) > 1 {
+			sc.next = sc.union(col, seq[i], sc.next[:0])
+			next = sc.next
+		}
 		k, j := from, 0
 		for _, a := range out[from:] {
-			for j < len(sc.next) && sc.next[j] < a+i {
+			for j < len(next) && next[j] < a+i {
 				j++
 			}
-			if j < len(sc.next) && sc.next[j] == a+i {
+			if j < len(next) && next[j] == a+i {
 				out[k] = a
 				k++
 			}

@@ -11,7 +11,10 @@ import (
 // desk.KBPositions.Matches, on random items of a few words and random
 // queries of every kind, before and after items are changed and removed.
 func TestKBIndexMatchesPositions(t *testing.T) {
-	t.Parallel()
+	// Searches share out documents among the cores as they would at
+	// 100,000 items (kbShardMin), and cursors leap (kbSkipEvery).
+	defer func(n int) { kbShardMin = n }(kbShardMin)
+	kbShardMin = 500
 	rnd := rand.New(rand.NewPCG(13, 8))
 	vocab := []string{"a", "b", "c", "d", "e", "f"}
 	text := func(n int) []string {
@@ -28,7 +31,7 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 		items[id] = idx
 		x.add(&kbRow{id: id}, idx)
 	}
-	for id := int64(1); id <= 200; id++ {
+	for id := int64(1); id <= 2000; id++ {
 		put(id)
 	}
 	alts := func() []string {
@@ -64,12 +67,16 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 	}
 	check := func(round string) {
 		t.Helper()
+		positions := map[int64]desk.KBPositions{}
+		for id, idx := range items {
+			positions[id] = idx.Positions()
+		}
 		for range 300 {
 			m := tree(2)
 			e := x.eval(true)
 			found := e.match(m, true)
 			for id, idx := range items {
-				want := idx.Positions().Matches(m)
+				want := positions[id].Matches(m)
 				if got := found.has(int64(x.byID[id])); got != want {
 					t.Fatalf("%s: %#v in item %d (%v / %v): the index says %v, the positions %v", round, m, id, idx.Title, idx.Body, got, want)
 				}
@@ -85,10 +92,10 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 		}
 	}
 	check("new")
-	for id := int64(1); id <= 200; id += 2 {
+	for id := int64(1); id <= 2000; id += 2 {
 		put(id)
 	}
-	for id := int64(3); id <= 200; id += 7 {
+	for id := int64(3); id <= 2000; id += 7 {
 		x.remove(id)
 		delete(items, id)
 	}

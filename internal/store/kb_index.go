@@ -41,8 +41,11 @@ type kbIndex struct {
 	lines, products map[int64]kbBits
 	// alive counts the documents not dead, and words the words they hold.
 	alive, words int
-	// positions is the scratch of add.
+	// positions is the scratch of add; counts keeps the leaves' counts
+	// of searches done, zeroed, for the next ones (each as long as the
+	// documents, too large to be made afresh each time).
 	positions map[string]*[2][]int
+	counts    sync.Pool
 }
 
 type kbDoc struct {
@@ -376,7 +379,7 @@ func (e *kbEval) match(m desk.KBMatch, finds bool) kbBits {
 	case desk.KBMatchSeq, desk.KBMatchNear:
 		var hits []float32
 		if finds && e.scored {
-			hits = make([]float32, len(e.x.docs))
+			hits = e.x.counting()
 		}
 		var b kbBits
 		if seq, ok := m.(desk.KBMatchSeq); ok && len(seq.Words) == 1 {
@@ -713,6 +716,7 @@ func (x *kbIndex) search(s desk.KBSearch) (hits []kbHit, total int, facets map[d
 		matches.or(x.live)
 	} else {
 		e = x.eval(s.Sort == desk.KBByRelevance)
+		defer e.done()
 		matches = e.match(s.Match, true)
 	}
 	if !s.Staff {
@@ -798,6 +802,24 @@ func (x *kbIndex) search(s desk.KBSearch) (hits []kbHit, total int, facets map[d
 		hits[j] = h
 	})
 	return hits, total, kbFacetLists(counts)
+}
+
+// counting is a zeroed list of counts by document.
+func (x *kbIndex) counting() []float32 {
+	if p, ok := x.counts.Get().(*[]float32); ok && len(*p) == len(x.docs) {
+		return *p
+	}
+	return make([]float32, len(x.docs))
+}
+
+// done gives back what the evaluation took from its index.
+func (e *kbEval) done() {
+	for _, l := range e.leaves {
+		if l.hits != nil {
+			clear(l.hits)
+			e.x.counts.Put(&l.hits)
+		}
+	}
 }
 
 // kbSets are the sets of some values.

@@ -618,7 +618,9 @@ func (s *Store) kbPage(ctx context.Context, res *desk.KBResults, hits []kbHit, s
 		return err
 	}
 	for _, r := range page {
-		res.Hits = append(res.Hits, desk.KBHit{Item: items[r.id], Score: r.score})
+		if it, ok := items[r.id]; ok { // else removed since
+			res.Hits = append(res.Hits, desk.KBHit{Item: it, Score: r.score})
+		}
 	}
 	return nil
 }
@@ -829,20 +831,19 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-// kbItems reads whole items by ID.
+// kbItems reads whole items by ID, their products as the hits have them
+// (read with the matches, so one query fewer).
 func (s *Store) kbItems(ctx context.Context, page []kbHit) (map[int64]desk.KBItem, error) {
-	ids := make([]int64, len(page))
 	args := make([]any, len(page))
 	for i, r := range page {
-		ids[i], args[i] = r.id, r.id
+		args[i] = r.id
 	}
-	q := s.read()
-	rows, err := q.query(ctx, `SELECT `+kbItemColumns+` FROM kb_items i WHERE i.id IN (`+placeholders(len(ids))+`)`, args...)
+	rows, err := s.read().query(ctx, `SELECT `+kbItemColumns+` FROM kb_items i WHERE i.id IN (`+placeholders(len(page))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("knowledge items: %w", err)
 	}
 	defer rows.Close()
-	out := make(map[int64]desk.KBItem, len(ids))
+	out := make(map[int64]desk.KBItem, len(page))
 	for rows.Next() {
 		var it desk.KBItem
 		if err := scanKBItem(rows, &it); err != nil {
@@ -853,13 +854,11 @@ func (s *Store) kbItems(ctx context.Context, page []kbHit) (map[int64]desk.KBIte
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("knowledge items: %w", err)
 	}
-	products, err := kbProducts(ctx, q, ids)
-	if err != nil {
-		return nil, err
-	}
-	for id, it := range out {
-		it.ProductIDs = products[id]
-		out[id] = it
+	for _, r := range page {
+		if it, ok := out[r.id]; ok {
+			it.ProductIDs = slices.Sorted(slices.Values(r.products))
+			out[r.id] = it
+		}
 	}
 	return out, nil
 }

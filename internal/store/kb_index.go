@@ -49,9 +49,12 @@ type kbIndex struct {
 }
 
 type kbDoc struct {
-	row   *kbRow
-	words uint32
-	dead  bool
+	row *kbRow
+	// updated is the row's last update in microseconds, beside the
+	// document for the searches that order by date.
+	updated int64
+	words   uint32
+	dead    bool
 }
 
 type kbPostings struct {
@@ -109,7 +112,7 @@ func (x *kbIndex) add(r *kbRow, idx desk.KBIndex) {
 	x.remove(r.id)
 	doc := uint32(len(x.docs))
 	n := len(idx.Title) + len(idx.Body)
-	x.docs = append(x.docs, kbDoc{row: r, words: uint32(n)})
+	x.docs = append(x.docs, kbDoc{row: r, updated: r.updatedAt.UnixMicro(), words: uint32(n)})
 	x.byID[r.id] = doc
 	x.mark(int64(doc), true)
 	x.alive++
@@ -786,8 +789,29 @@ func (x *kbIndex) search(s desk.KBSearch) (hits []kbHit, total int, facets map[d
 	// The first n, chosen as they come (kbOrder's order).
 	cmp := kbCompare(s.Sort, s.Match != nil)
 	hits = make([]kbHit, 0, n)
+	// behind reports, from what the index holds of a document, that it
+	// comes after the last of the first n (most do; the rest are compared
+	// in full).
+	behind := func(doc int64, score float64) bool {
+		last := &hits[n-1]
+		if scored {
+			return score < last.score
+		}
+		at, other := x.docs[doc].updated, last.updatedAt.UnixMicro()
+		if s.Sort == desk.KBOldest {
+			return at > other
+		}
+		return at < other
+	}
 	found.each(func(doc int64) {
-		h := hit(doc)
+		score := 0.0
+		if scored {
+			score = e.score(doc)
+		}
+		if len(hits) == n && behind(doc, score) {
+			return
+		}
+		h := kbHit{kbRow: x.docs[doc].row, score: score}
 		if len(hits) == n && cmp(&h, &hits[n-1]) >= 0 {
 			return
 		}

@@ -45,7 +45,7 @@ func New(d Deps) *Service {
 	}
 	// The store keeps the items' words in memory too, made as they are
 	// for its engines (store/kb_index.go).
-	d.Store.SetKBIndexer(Words)
+	d.Store.SetKBIndexer(newIndexer)
 	return &Service{store: d.Store, files: d.Files, clock: clock, baseURL: d.BaseURL, mail: d.Mail}
 }
 
@@ -94,14 +94,12 @@ const MaxPage = 100
 // Search runs a knowledge search for the actor: what they may read, and
 // nothing else, in the results, the total and every count.
 func (s *Service) Search(ctx context.Context, actor *desk.Actor, q Query) (*Results, error) {
-	return s.search(ctx, actor, q, s.store.SearchKB)
+	return s.search(ctx, actor, q, false)
 }
 
-// search is Search, the matches found by find (the store's SearchKB, or
-// in tests its engine alone).
-func (s *Service) search(ctx context.Context, actor *desk.Actor, q Query,
-	find func(context.Context, desk.KBSearch) (desk.KBResults, error),
-) (*Results, error) {
+// search is Search; engine says the store's engine alone answers (the
+// tests hold the store's memory to it).
+func (s *Service) search(ctx context.Context, actor *desk.Actor, q Query, engine bool) (*Results, error) {
 	start := time.Now()
 	if err := desk.Authorize(actor, desk.ReadKnowledge, desk.Target{}); err != nil {
 		return nil, err
@@ -124,22 +122,38 @@ func (s *Service) search(ctx context.Context, actor *desk.Actor, q Query,
 	}
 	if tree != nil {
 		res.Parsed = desk.FormatKBQuery(tree)
-		match, notes, err := expand(ctx, s.store, tree)
-		if err != nil {
-			return nil, err
-		}
-		res.Notes = notes
-		if match == nil {
-			res.Facets = map[desk.KBFacet][]desk.KBFacetCount{}
-			res.Took = time.Since(start)
-			return res, nil
-		}
-		search.Match = match
-		res.Matched = matchedWords(match)
 	}
-	found, err := find(ctx, search)
+	// prepare expands the query's words with the vocabulary of the index
+	// that answers: false when nothing can match.
+	prepare := func(vocab store.KBVocabulary) (desk.KBSearch, bool, error) {
+		if tree == nil {
+			return search, true, nil
+		}
+		match, notes, err := expand(ctx, vocab, tree)
+		if err != nil || match == nil {
+			res.Notes = notes
+			return search, false, err
+		}
+		res.Notes, res.Matched = notes, matchedWords(match)
+		out := search
+		out.Match = match
+		return out, true, nil
+	}
+	var found desk.KBResults
+	var ran bool
+	if engine {
+		var prepared desk.KBSearch
+		if prepared, ran, err = prepare(s.store); err == nil && ran {
+			found, err = s.store.SearchKBEngine(ctx, prepared)
+		}
+	} else {
+		found, ran, err = s.store.SearchKBWith(ctx, prepare)
+	}
 	if err != nil {
 		return nil, err
+	}
+	if !ran {
+		found.Facets = map[desk.KBFacet][]desk.KBFacetCount{}
 	}
 	res.KBResults = found
 	res.Took = time.Since(start)

@@ -287,16 +287,14 @@ var searchTable = []searchCase{
 
 func (w *searchWorld) found(t *testing.T, actor *desk.Actor, q Query) []string {
 	t.Helper()
-	return w.foundBy(t, actor, q, w.kb.store.SearchKB)
+	return w.foundBy(t, actor, q, false)
 }
 
-// foundBy is found with the matches found by find.
-func (w *searchWorld) foundBy(t *testing.T, actor *desk.Actor, q Query,
-	find func(context.Context, desk.KBSearch) (desk.KBResults, error),
-) []string {
+// foundBy is found, by the store's engine alone when engine is true.
+func (w *searchWorld) foundBy(t *testing.T, actor *desk.Actor, q Query, engine bool) []string {
 	t.Helper()
 	q.Limit = MaxPage
-	res, err := w.kb.search(context.Background(), actor, q, find)
+	res, err := w.kb.search(context.Background(), actor, q, engine)
 	if err != nil {
 		t.Fatalf("Search(%q): %v", q.Q, err)
 	}
@@ -310,12 +308,11 @@ func (w *searchWorld) foundBy(t *testing.T, actor *desk.Actor, q Query,
 	return keys
 }
 
-// facets are the counts of a search whose matches find finds.
-func (w *searchWorld) facets(t *testing.T, actor *desk.Actor, q Query,
-	find func(context.Context, desk.KBSearch) (desk.KBResults, error),
-) map[desk.KBFacet][]desk.KBFacetCount {
+// facets are the counts of a search, by the store's engine alone when
+// engine is true.
+func (w *searchWorld) facets(t *testing.T, actor *desk.Actor, q Query, engine bool) map[desk.KBFacet][]desk.KBFacetCount {
 	t.Helper()
-	res, err := w.kb.search(context.Background(), actor, q, find)
+	res, err := w.kb.search(context.Background(), actor, q, engine)
 	if err != nil {
 		t.Fatalf("Search(%q): %v", q.Q, err)
 	}
@@ -347,11 +344,11 @@ func TestSearchTable(t *testing.T) {
 				if !slices.Equal(got, want) {
 					t.Errorf("%s %s: Search(%q) found %q, want %q", s.Dialect(), who.name, describe(q), got, want)
 				}
-				engine := w.foundBy(t, who.actor, q, w.kb.store.SearchKBEngine)
+				engine := w.foundBy(t, who.actor, q, true)
 				if slices.Sort(engine); !slices.Equal(engine, want) {
 					t.Errorf("%s %s: the engine alone for %q finds %q, want %q", s.Dialect(), who.name, describe(q), engine, want)
 				}
-				if a, b := w.facets(t, who.actor, q, w.kb.store.SearchKB), w.facets(t, who.actor, q, w.kb.store.SearchKBEngine); !reflect.DeepEqual(a, b) {
+				if a, b := w.facets(t, who.actor, q, false), w.facets(t, who.actor, q, true); !reflect.DeepEqual(a, b) {
 					t.Errorf("%s %s: %q counts %v with the memory's index, %v with the engine alone", s.Dialect(), who.name, describe(q), a, b)
 				}
 				if inMemory := w.matchInMemory(t, who.actor, q); !slices.Equal(inMemory, want) {

@@ -61,10 +61,17 @@ func PlainText(markdown string) string {
 // title, and of its summary then its body's text.
 func Index(it desk.KBItem) desk.KBIndex { return indexStems(it, nil) }
 
-// Words is Index without the stems: what the store's memory of the
-// items keeps (store.SetKBIndexer).
+// Words is Index without the stems.
 func Words(it desk.KBItem) desk.KBIndex {
 	return desk.KBIndex{Title: words.Split(it.Title), Body: words.Split(it.Summary + "\n" + PlainText(it.Body))}
+}
+
+// newIndexer is Index for one goroutine, keeping the stems it works out
+// (the store's memory of the items, whose words repeat from item to item:
+// store.SetKBIndexer).
+func newIndexer() func(desk.KBItem) desk.KBIndex {
+	cache := map[string]string{}
+	return func(it desk.KBItem) desk.KBIndex { return indexStems(it, cache) }
 }
 
 // maxStemCache bounds the stems one import's indexer keeps.

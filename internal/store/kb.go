@@ -555,6 +555,54 @@ func (s *Store) SearchKB(ctx context.Context, search desk.KBSearch) (desk.KBResu
 	return s.searchKB(ctx, search, true)
 }
 
+// KBVocabulary is the index's word list, by which a query's words are
+// expanded into the index's (the knowledge area's expansion).
+type KBVocabulary interface {
+	KBTermsOfStems(ctx context.Context, stems []string) (map[string][]string, error)
+	KBTermsLike(ctx context.Context, pattern string, limit int) ([]string, error)
+}
+
+// SearchKBWith runs the search prepare makes from the vocabulary of the
+// index that answers: the memory's at the version it searches, so a word
+// just written is found, else the tables'. ran is false (and nothing
+// searched) when prepare says nothing can match.
+func (s *Store) SearchKBWith(ctx context.Context,
+	prepare func(KBVocabulary) (search desk.KBSearch, run bool, err error),
+) (res desk.KBResults, ran bool, err error) {
+	v, err := s.kbVersion(ctx)
+	if err != nil {
+		return desk.KBResults{}, false, err
+	}
+	var search desk.KBSearch
+	var hits []kbHit
+	prepared := false
+	ok, err := s.kbAt(ctx, v, func(_ map[int64]*kbRow, index *kbIndex) error {
+		if index == nil {
+			return nil
+		}
+		prepared = true
+		if search, ran, err = prepare(kbVocabulary{index}); err != nil || !ran {
+			return err
+		}
+		hits, res.Total, res.Facets = index.search(search)
+		return nil
+	})
+	switch {
+	case err != nil:
+		return desk.KBResults{}, false, err
+	case ok && prepared:
+		if !ran {
+			return desk.KBResults{}, false, nil
+		}
+		return res, true, s.kbPage(ctx, &res, hits, search)
+	}
+	if search, ran, err = prepare(s); err != nil || !ran {
+		return desk.KBResults{}, false, err
+	}
+	res, err = s.searchKB(ctx, search, false)
+	return res, true, err
+}
+
 // SearchKBEngine is SearchKB with the matches found by the engine alone,
 // not the memory's index: what the tests hold the index to.
 func (s *Store) SearchKBEngine(ctx context.Context, search desk.KBSearch) (desk.KBResults, error) {

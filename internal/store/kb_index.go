@@ -1,14 +1,17 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"path"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/caseport/caseport/internal/desk"
 )
@@ -41,6 +44,13 @@ type kbIndex struct {
 	lines, products map[int64]kbBits
 	// alive counts the documents not dead, and words the words they hold.
 	alive, words int
+	// vocab is every word the index has held, in order once sorted says
+	// so, and stems each stem's words (in order unless in unsorted): the
+	// vocabulary a search expands its words with.
+	vocab    []string
+	sorted   bool
+	stems    map[string][]string
+	unsorted map[string]bool
 	// positions is the scratch of add; counts keeps the leaves' counts
 	// of searches done, zeroed, for the next ones (each as long as the
 	// documents, too large to be made afresh each time).
@@ -78,6 +88,7 @@ const kbSkipEvery = 64
 func newKBIndex() *kbIndex {
 	return &kbIndex{
 		byID: map[int64]uint32{}, terms: map[string]*kbPostings{}, positions: map[string]*[2][]int{},
+		stems: map[string][]string{}, unsorted: map[string]bool{}, sorted: true,
 		sources: map[desk.KBSource]kbBits{}, types: map[desk.KBArticleType]kbBits{},
 		lines: map[int64]kbBits{}, products: map[int64]kbBits{},
 	}
@@ -144,8 +155,13 @@ func (x *kbIndex) add(r *kbRow, idx desk.KBIndex) {
 		p := x.terms[w]
 		if p == nil {
 			// A word of a text may hold the whole text in memory.
+			w = strings.Clone(w)
 			p = &kbPostings{last: -1}
-			x.terms[strings.Clone(w)] = p
+			x.terms[w] = p
+			x.vocab, x.sorted = append(x.vocab, w), false
+			stem := idx.Stems[w]
+			x.stems[stem] = append(x.stems[stem], w)
+			x.unsorted[stem] = true
 		}
 		if p.n%kbSkipEvery == 0 {
 			p.skips = append(p.skips, kbSkip{prev: p.last, off: len(p.data)})
@@ -158,6 +174,73 @@ func (x *kbIndex) add(r *kbRow, idx desk.KBIndex) {
 		p.data = append(p.data, buf...)
 		p.last = int64(doc)
 	}
+}
+
+// sort puts the vocabulary in order after words were added.
+func (x *kbIndex) sort() {
+	if !x.sorted {
+		slices.Sort(x.vocab)
+		x.sorted = true
+	}
+	for stem := range x.unsorted {
+		slices.Sort(x.stems[stem])
+	}
+	clear(x.unsorted)
+}
+
+// kbVocabulary is the index's vocabulary as the knowledge area asks for
+// it (the store's tables answer the same questions, kb.go).
+type kbVocabulary struct{ x *kbIndex }
+
+// KBTermsOfStems returns, for each stem, the index's words of that stem.
+func (v kbVocabulary) KBTermsOfStems(_ context.Context, stems []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, stem := range stems {
+		if ws := v.x.stems[stem]; len(ws) > 0 {
+			out[stem] = ws
+		}
+	}
+	return out, nil
+}
+
+// KBTermsLike returns up to limit words that fit a wildcard pattern (*
+// any characters, ? one), shortest first, then in byte order: a literal
+// start reads that range of the words, else every word holding the
+// pattern's longest literal part is tried.
+func (v kbVocabulary) KBTermsLike(_ context.Context, pattern string, limit int) ([]string, error) {
+	words := v.x.vocab
+	prefix := pattern[:strings.IndexAny(pattern, "*?")]
+	if prefix != "" {
+		lo, _ := slices.BinarySearch(words, prefix)
+		hi := lo
+		for hi < len(words) && strings.HasPrefix(words[hi], prefix) {
+			hi++
+		}
+		words = words[lo:hi]
+	}
+	literal := ""
+	for part := range strings.FieldsFuncSeq(pattern, func(r rune) bool { return r == '*' || r == '?' }) {
+		if len(part) > len(literal) {
+			literal = part
+		}
+	}
+	var out []string
+	for _, w := range words {
+		// The words and the pattern hold letters and digits alone (and
+		// the pattern * and ?), so path.Match reads it as GLOB does.
+		if strings.Contains(w, literal) {
+			if ok, _ := path.Match(pattern, w); ok {
+				out = append(out, w)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		if c := cmpInt(int64(utf8.RuneCountInString(a)), int64(utf8.RuneCountInString(b))); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return out[:min(limit, len(out))], nil
 }
 
 // remove marks an item's document dead.

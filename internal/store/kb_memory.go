@@ -61,11 +61,17 @@ func (s *Store) WarmKB(ctx context.Context) error {
 	return err
 }
 
-// SetKBIndexer says how an item's index words are made, and so that the
-// memory holds them too (kbIndex): the knowledge area's kb.Index.
-func (s *Store) SetKBIndexer(index func(desk.KBItem) desk.KBIndex) { s.kbIndexer.Store(&index) }
+// kbIndexer makes an indexer: a function that makes an item's index words
+// with their stems, for one goroutine (it may keep what it has worked out).
+type kbIndexer = func() func(desk.KBItem) desk.KBIndex
 
-func (s *Store) indexer() func(desk.KBItem) desk.KBIndex {
+// SetKBIndexer says how an item's index words are made, and so that the
+// memory holds them too (kbIndex): the knowledge area's.
+func (s *Store) SetKBIndexer(indexer func() func(desk.KBItem) desk.KBIndex) {
+	s.kbIndexer.Store(&indexer)
+}
+
+func (s *Store) indexer() kbIndexer {
 	if p := s.kbIndexer.Load(); p != nil {
 		return *p
 	}
@@ -160,6 +166,9 @@ func (s *Store) kbRefresh(ctx context.Context, v string) error {
 		if err != nil {
 			return err
 		}
+		if index != nil {
+			index.sort()
+		}
 		m.mu.Lock()
 		m.version, m.rows, m.index = "", rows, index
 		m.mu.Unlock()
@@ -182,6 +191,9 @@ func (s *Store) kbRefresh(ctx context.Context, v string) error {
 			if m.index != nil {
 				m.index.add(r, words[i])
 			}
+		}
+		if m.index != nil {
+			m.index.sort()
 		}
 		m.mu.Unlock()
 	}
@@ -216,7 +228,7 @@ func (s *Store) kbItemVersions(ctx context.Context) (map[int64]int, error) {
 
 // readKBMemory reads every item into a new memory (the words too, when
 // indexer is given: made on every core, added in the items' order).
-func (s *Store) readKBMemory(ctx context.Context, indexer func(desk.KBItem) desk.KBIndex) (map[int64]*kbRow, *kbIndex, error) {
+func (s *Store) readKBMemory(ctx context.Context, indexer kbIndexer) (map[int64]*kbRow, *kbIndex, error) {
 	out := map[int64]*kbRow{}
 	var index *kbIndex
 	if indexer != nil {
@@ -232,7 +244,7 @@ func (s *Store) readKBMemory(ctx context.Context, indexer func(desk.KBItem) desk
 }
 
 // readKBChanges reads some items (in ID order) and their words.
-func (s *Store) readKBChanges(ctx context.Context, ids []int64, indexer func(desk.KBItem) desk.KBIndex) ([]*kbRow, []desk.KBIndex, error) {
+func (s *Store) readKBChanges(ctx context.Context, ids []int64, indexer kbIndexer) ([]*kbRow, []desk.KBIndex, error) {
 	var rows []*kbRow
 	var words []desk.KBIndex
 	err := s.eachKBItem(ctx, ids, indexer, func(r *kbRow, w desk.KBIndex) {
@@ -245,7 +257,7 @@ func (s *Store) readKBChanges(ctx context.Context, ids []int64, indexer func(des
 // eachKBItem reads the items named (every item when ids is nil), in ID
 // order, and calls fn with each one's row and, when indexer is given, its
 // index words, made on every core.
-func (s *Store) eachKBItem(ctx context.Context, ids []int64, indexer func(desk.KBItem) desk.KBIndex,
+func (s *Store) eachKBItem(ctx context.Context, ids []int64, indexer kbIndexer,
 	fn func(*kbRow, desk.KBIndex),
 ) error {
 	const batch = 500
@@ -261,8 +273,9 @@ func (s *Store) eachKBItem(ctx context.Context, ids []int64, indexer func(desk.K
 	if indexer != nil {
 		for range runtime.GOMAXPROCS(0) {
 			workers.Go(func() {
+				index := indexer()
 				for r := range work {
-					r.words <- indexer(r.it)
+					r.words <- index(r.it)
 				}
 			})
 		}

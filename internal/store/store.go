@@ -70,7 +70,7 @@ type Store struct {
 	// kb keeps the knowledge items' filter values (kb_memory.go).
 	kb kbMemory
 	// kbIndexer makes an item's index words (SetKBIndexer).
-	kbIndexer atomic.Pointer[func(desk.KBItem) desk.KBIndex]
+	kbIndexer atomic.Pointer[kbIndexer]
 }
 
 // Writes is how many writes (Write calls) have committed: with SQLite's

@@ -118,18 +118,7 @@ func TestSearchSeesOtherInstances(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			url := e.URL(t)
-			open := func() *Service {
-				s, err := store.Open(ctx, url)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { _ = s.Close() })
-				if err := s.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				return New(Deps{Store: s})
-			}
-			one, two := open(), open()
+			one, two := New(Deps{Store: storetest.OpenAt(t, url)}), New(Deps{Store: storetest.OpenAt(t, url)})
 			finds := func(k *Service, q string) int {
 				t.Helper()
 				res, err := k.Search(ctx, contact, Query{Q: q})

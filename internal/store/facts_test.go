@@ -175,18 +175,7 @@ func TestFactsSeeOtherInstances(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			url := e.URL(t)
-			open := func() *store.Store {
-				s, err := store.Open(ctx, url)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { _ = s.Close() })
-				if err := s.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				return s
-			}
-			one, two := open(), open()
+			one, two := storetest.OpenAt(t, url), storetest.OpenAt(t, url)
 			for i, want := range []string{"first", "second", "third"} {
 				writer, reader := one, two
 				if i%2 == 1 {

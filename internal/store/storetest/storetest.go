@@ -96,10 +96,18 @@ func EachSynctest(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 // ends.
 func Open(t testing.TB, e Engine) *store.Store {
 	t.Helper()
+	return OpenAt(t, e.URL(t))
+}
+
+// OpenAt returns a migrated store on the database at url (a second one on
+// the same database is a second instance of a cluster), closed when the
+// test ends.
+func OpenAt(t testing.TB, url string) *store.Store {
+	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, e.URL(t))
+	s, err := store.Open(ctx, url)
 	if err != nil {
-		t.Fatalf("open %s store: %v", e.Name, err)
+		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() {
 		if err := s.Close(); err != nil {

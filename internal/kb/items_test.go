@@ -113,46 +113,42 @@ func TestItemInputChecked(t *testing.T) {
 // an edit's words instead of the old ones, a retired item gone.
 func TestSearchSeesOtherInstances(t *testing.T) {
 	t.Parallel()
-	for _, e := range storetest.Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			url := e.URL(t)
-			one, two := New(Deps{Store: storetest.OpenAt(t, url)}), New(Deps{Store: storetest.OpenAt(t, url)})
-			finds := func(k *Service, q string) int {
-				t.Helper()
-				res, err := k.Search(ctx, contact, Query{Q: q})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return res.Total
-			}
-			r := desk.Request{Actor: editor}
-			if _, err := one.Create(ctx, r, article("Trunk failover", "Calls fail over to the second trunk."), true); err != nil {
-				t.Fatal(err)
-			}
-			if finds(one, "failover") != 1 || finds(two, "failover") != 1 {
-				t.Fatal("the item written by one instance: both find it")
-			}
-			it, err := two.Create(ctx, r, article("Codec mismatch", "Calls without audio after a codec renegotiation."), true)
+	storetest.EachAt(t, func(t *testing.T, _, url string) {
+		ctx := context.Background()
+		one, two := New(Deps{Store: storetest.OpenAt(t, url)}), New(Deps{Store: storetest.OpenAt(t, url)})
+		finds := func(k *Service, q string) int {
+			t.Helper()
+			res, err := k.Search(ctx, contact, Query{Q: q})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if finds(one, "renegotiat*") != 1 || finds(one, "codec") != 1 {
-				t.Fatal("a word new to the first instance's memory: found there at once")
-			}
-			if it, err = one.Update(ctx, r, it.ID, it.Version, article("Payload type mismatch", "Calls without audio."), "renamed"); err != nil {
-				t.Fatal(err)
-			}
-			if finds(two, "codec") != 0 || finds(two, `"payload type"`) != 1 {
-				t.Fatal("an edit on one instance: the other finds the new words, not the old")
-			}
-			if _, err := two.SetState(ctx, r, it.ID, it.Version, desk.KBRetired); err != nil {
-				t.Fatal(err)
-			}
-			if finds(one, "audio") != 0 || finds(one, "calls") != 1 {
-				t.Fatal("retired on one instance: the other's contacts no longer find it")
-			}
-		})
-	}
+			return res.Total
+		}
+		r := desk.Request{Actor: editor}
+		if _, err := one.Create(ctx, r, article("Trunk failover", "Calls fail over to the second trunk."), true); err != nil {
+			t.Fatal(err)
+		}
+		if finds(one, "failover") != 1 || finds(two, "failover") != 1 {
+			t.Fatal("the item written by one instance: both find it")
+		}
+		it, err := two.Create(ctx, r, article("Codec mismatch", "Calls without audio after a codec renegotiation."), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if finds(one, "renegotiat*") != 1 || finds(one, "codec") != 1 {
+			t.Fatal("a word new to the first instance's memory: found there at once")
+		}
+		if it, err = one.Update(ctx, r, it.ID, it.Version, article("Payload type mismatch", "Calls without audio."), "renamed"); err != nil {
+			t.Fatal(err)
+		}
+		if finds(two, "codec") != 0 || finds(two, `"payload type"`) != 1 {
+			t.Fatal("an edit on one instance: the other finds the new words, not the old")
+		}
+		if _, err := two.SetState(ctx, r, it.ID, it.Version, desk.KBRetired); err != nil {
+			t.Fatal(err)
+		}
+		if finds(one, "audio") != 0 || finds(one, "calls") != 1 {
+			t.Fatal("retired on one instance: the other's contacts no longer find it")
+		}
+	})
 }

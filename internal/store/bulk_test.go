@@ -24,91 +24,87 @@ import (
 // migrations made it, and that a load that fails leaves nothing behind.
 func TestInsertCases(t *testing.T) {
 	t.Parallel()
-	for _, e := range storetest.Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := t.Context()
-			url := e.URL(t)
-			s := storetest.Open(t, storetest.Engine{Name: e.Name, URL: func(testing.TB) string { return url }})
-			migrated := schemaWithTriggers(t, e.Name, url)
-			fx := fixture.New(t, s)
-			co := fx.Company("Bulk Co")
-			fx.Contract(co)
-			dana := fx.Contact(co, desk.ReadWrite)
-			old := fx.Case(dana, func(c *desk.Case) { c.Summary = "walrus seen before the load" })
+	storetest.EachAt(t, func(t *testing.T, engine, url string) {
+		ctx := t.Context()
+		s := storetest.OpenAt(t, url)
+		migrated := schemaWithTriggers(t, engine, url)
+		fx := fixture.New(t, s)
+		co := fx.Company("Bulk Co")
+		fx.Contract(co)
+		dana := fx.Contact(co, desk.ReadWrite)
+		old := fx.Case(dana, func(c *desk.Case) { c.Summary = "walrus seen before the load" })
 
-			const n = 1234 // two full statements and a part of one
-			got, err := s.InsertCases(ctx, bulkCases(fx, dana, n, 0))
-			if err != nil || got != n {
-				t.Fatalf("InsertCases(%d cases) = %d, %v", n, got, err)
-			}
-			// The first number an identity gives moves on as rows are written.
-			sameSchema := cmpopts.IgnoreFields(column{}, "NextID")
-			if diff := cmp.Diff(migrated, schemaWithTriggers(t, e.Name, url), sameSchema); diff != "" {
-				t.Errorf("the schema after InsertCases differs from the migrated one (-migrated +after):\n%s", diff)
-			}
-			for _, i := range []int{0, 617, n - 1} {
-				c, err := s.Case(ctx, old.ID+1+int64(i))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if want := fmt.Sprintf("bulk case %d", i); c.Summary != want || c.ReferenceID == "" {
-					t.Errorf("case %s: summary %q, Reference ID %q; want %q and a Reference ID", c.Number(), c.Summary, c.ReferenceID, want)
-				}
-			}
-			// A case written after the load is indexed as it is written.
-			beluga := fx.Case(dana, func(c *desk.Case) { c.Summary = "beluga after the load" })
-			for _, search := range []struct {
-				words string
-				want  int
-			}{
-				{"bulk", n},
-				{"narwhal", 13}, // cases 0, 100, …, 1200
-				{"walrus", 1},
-				{"beluga", 1},
-			} {
-				if found := searchAll(t, s, search.words); len(found) != search.want {
-					t.Errorf("search %q: %d cases, want %d", search.words, len(found), search.want)
-				}
-			}
-			if found := searchAll(t, s, "beluga"); len(found) == 1 && found[0] != beluga.ID {
-				t.Errorf("search beluga found case %d, want %d", found[0], beluga.ID)
-			}
-			// A customer's search reads what the text index holds of a
-			// case's scope too.
-			mine := desk.CaseFilter{
-				Scope: desk.CaseScope{Combinations: []desk.Combination{{SoldToID: co.ID, EndUserID: co.ID}}},
-				List:  desk.ClosedCases, Keywords: "narwhal", Limit: desk.MaxPageSize,
-			}
-			page, err := s.Cases(ctx, mine)
+		const n = 1234 // two full statements and a part of one
+		got, err := s.InsertCases(ctx, bulkCases(fx, dana, n, 0))
+		if err != nil || got != n {
+			t.Fatalf("InsertCases(%d cases) = %d, %v", n, got, err)
+		}
+		// The first number an identity gives moves on as rows are written.
+		sameSchema := cmpopts.IgnoreFields(column{}, "NextID")
+		if diff := cmp.Diff(migrated, schemaWithTriggers(t, engine, url), sameSchema); diff != "" {
+			t.Errorf("the schema after InsertCases differs from the migrated one (-migrated +after):\n%s", diff)
+		}
+		for _, i := range []int{0, 617, n - 1} {
+			c, err := s.Case(ctx, old.ID+1+int64(i))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(page.Cases) != 13 {
-				t.Errorf("the customer's search for narwhal in Closed Cases: %d cases, want 13", len(page.Cases))
+			if want := fmt.Sprintf("bulk case %d", i); c.Summary != want || c.ReferenceID == "" {
+				t.Errorf("case %s: summary %q, Reference ID %q; want %q and a Reference ID", c.Number(), c.Summary, c.ReferenceID, want)
 			}
-			if e.Name == "postgres" {
-				// The statistics ANALYZE keeps (CREATE INDEX counts the rows too).
-				rows, err := s.IDs(ctx, `SELECT count(*) FROM pg_stats WHERE tablename = 'cases' AND attname = 'status'`)
-				if err != nil || len(rows) != 1 || rows[0] != 1 {
-					t.Errorf("the planner has %v statistics of cases.status (%v), want them: InsertCases should have analyzed the cases", rows, err)
-				}
+		}
+		// A case written after the load is indexed as it is written.
+		beluga := fx.Case(dana, func(c *desk.Case) { c.Summary = "beluga after the load" })
+		for _, search := range []struct {
+			words string
+			want  int
+		}{
+			{"bulk", n},
+			{"narwhal", 13}, // cases 0, 100, …, 1200
+			{"walrus", 1},
+			{"beluga", 1},
+		} {
+			if found := searchAll(t, s, search.words); len(found) != search.want {
+				t.Errorf("search %q: %d cases, want %d", search.words, len(found), search.want)
 			}
+		}
+		if found := searchAll(t, s, "beluga"); len(found) == 1 && found[0] != beluga.ID {
+			t.Errorf("search beluga found case %d, want %d", found[0], beluga.ID)
+		}
+		// A customer's search reads what the text index holds of a
+		// case's scope too.
+		mine := desk.CaseFilter{
+			Scope: desk.CaseScope{Combinations: []desk.Combination{{SoldToID: co.ID, EndUserID: co.ID}}},
+			List:  desk.ClosedCases, Keywords: "narwhal", Limit: desk.MaxPageSize,
+		}
+		page, err := s.Cases(ctx, mine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Cases) != 13 {
+			t.Errorf("the customer's search for narwhal in Closed Cases: %d cases, want 13", len(page.Cases))
+		}
+		if engine == "postgres" {
+			// The statistics ANALYZE keeps (CREATE INDEX counts the rows too).
+			rows, err := s.IDs(ctx, `SELECT count(*) FROM pg_stats WHERE tablename = 'cases' AND attname = 'status'`)
+			if err != nil || len(rows) != 1 || rows[0] != 1 {
+				t.Errorf("the planner has %v statistics of cases.status (%v), want them: InsertCases should have analyzed the cases", rows, err)
+			}
+		}
 
-			t.Run("a load that fails", func(t *testing.T) {
-				_, err := s.InsertCases(ctx, bulkCases(fx, dana, 700, 650))
-				if !errors.Is(err, desk.ErrNotFound) {
-					t.Errorf("InsertCases(a case of a contact that does not exist) = %v, want ErrNotFound", err)
-				}
-				if found := searchAll(t, s, "bulk"); len(found) != n {
-					t.Errorf("after the failed load, search bulk: %d cases, want the %d of before", len(found), n)
-				}
-				if diff := cmp.Diff(migrated, schemaWithTriggers(t, e.Name, url), sameSchema); diff != "" {
-					t.Errorf("the schema after a failed InsertCases differs from the migrated one (-migrated +after):\n%s", diff)
-				}
-			})
+		t.Run("a load that fails", func(t *testing.T) {
+			_, err := s.InsertCases(ctx, bulkCases(fx, dana, 700, 650))
+			if !errors.Is(err, desk.ErrNotFound) {
+				t.Errorf("InsertCases(a case of a contact that does not exist) = %v, want ErrNotFound", err)
+			}
+			if found := searchAll(t, s, "bulk"); len(found) != n {
+				t.Errorf("after the failed load, search bulk: %d cases, want the %d of before", len(found), n)
+			}
+			if diff := cmp.Diff(migrated, schemaWithTriggers(t, engine, url), sameSchema); diff != "" {
+				t.Errorf("the schema after a failed InsertCases differs from the migrated one (-migrated +after):\n%s", diff)
+			}
 		})
-	}
+	})
 }
 
 // bulkCases are n cases of contact: "bulk case i", one in a hundred

@@ -170,28 +170,24 @@ func TestFactsFollowEveryChange(t *testing.T) {
 // changes at once.
 func TestFactsSeeOtherInstances(t *testing.T) {
 	t.Parallel()
-	for _, e := range storetest.Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			url := e.URL(t)
-			one, two := storetest.OpenAt(t, url), storetest.OpenAt(t, url)
-			for i, want := range []string{"first", "second", "third"} {
-				writer, reader := one, two
-				if i%2 == 1 {
-					writer, reader = two, one
-				}
-				if err := writer.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(ctx, "shared", want) }); err != nil {
-					t.Fatal(err)
-				}
-				for _, s := range []*store.Store{reader, writer, reader} {
-					if got, err := s.Setting(ctx, "shared", ""); err != nil || got != want {
-						t.Errorf("after %q was set: %q %v", want, got, err)
-					}
+	storetest.EachAt(t, func(t *testing.T, _, url string) {
+		ctx := context.Background()
+		one, two := storetest.OpenAt(t, url), storetest.OpenAt(t, url)
+		for i, want := range []string{"first", "second", "third"} {
+			writer, reader := one, two
+			if i%2 == 1 {
+				writer, reader = two, one
+			}
+			if err := writer.Write(ctx, func(tx *store.Tx) error { return tx.SetSetting(ctx, "shared", want) }); err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []*store.Store{reader, writer, reader} {
+				if got, err := s.Setting(ctx, "shared", ""); err != nil || got != want {
+					t.Errorf("after %q was set: %q %v", want, got, err)
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestFactTablesMoveTheVersion: every table a kept fact is read from has

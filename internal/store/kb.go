@@ -552,7 +552,8 @@ type kbHit struct {
 // when there is no match) and that the reader may see, filtered, counted
 // per filter value, ordered and cut to a page.
 func (s *Store) SearchKB(ctx context.Context, search desk.KBSearch) (desk.KBResults, error) {
-	return s.searchKB(ctx, search, true)
+	res, _, err := s.SearchKBWith(ctx, func(KBVocabulary) (desk.KBSearch, bool, error) { return search, true, nil })
+	return res, err
 }
 
 // KBVocabulary is the index's word list, by which a query's words are
@@ -599,23 +600,13 @@ func (s *Store) SearchKBWith(ctx context.Context,
 	if search, ran, err = prepare(s); err != nil || !ran {
 		return desk.KBResults{}, false, err
 	}
-	res, err = s.searchKB(ctx, search, false)
+	res, err = s.SearchKBEngine(ctx, search)
 	return res, true, err
 }
 
 // SearchKBEngine is SearchKB with the matches found by the engine alone,
 // not the memory's index: what the tests hold the index to.
 func (s *Store) SearchKBEngine(ctx context.Context, search desk.KBSearch) (desk.KBResults, error) {
-	return s.searchKB(ctx, search, false)
-}
-
-func (s *Store) searchKB(ctx context.Context, search desk.KBSearch, memory bool) (desk.KBResults, error) {
-	if memory {
-		res, ok, err := s.kbSearchIndex(ctx, search)
-		if err != nil || ok {
-			return res, err
-		}
-	}
 	rows, err := s.kbMatching(ctx, search)
 	if err != nil {
 		return desk.KBResults{}, err
@@ -630,29 +621,6 @@ func (s *Store) searchKB(ctx context.Context, search desk.KBSearch, memory bool)
 	res.Total = len(hits)
 	kbOrder(hits, search.Sort, search.Match != nil, search.Offset+search.Limit)
 	return res, s.kbPage(ctx, &res, hits, search)
-}
-
-// kbSearchIndex answers a search from the memory's index: false when the
-// memory holds none or the items changed while it was read.
-func (s *Store) kbSearchIndex(ctx context.Context, search desk.KBSearch) (desk.KBResults, bool, error) {
-	v, err := s.kbVersion(ctx)
-	if err != nil {
-		return desk.KBResults{}, false, err
-	}
-	var res desk.KBResults
-	var hits []kbHit
-	var used bool
-	ok, err := s.kbAt(ctx, v, func(_ map[int64]*kbRow, index *kbIndex) error {
-		if index != nil {
-			hits, res.Total, res.Facets = index.search(search)
-			used = true
-		}
-		return nil
-	})
-	if err != nil || !ok || !used {
-		return desk.KBResults{}, false, err
-	}
-	return res, true, s.kbPage(ctx, &res, hits, search)
 }
 
 // kbPage reads the items of the search's page of the ordered hits into res.
@@ -674,7 +642,7 @@ func (s *Store) kbPage(ctx context.Context, res *desk.KBResults, hits []kbHit, s
 }
 
 // kbMatching reads the matching items' filter values and scores from the
-// tables, when the memory cannot answer (kbFromMemory).
+// tables, when the memory cannot answer (while it is read, or with no memory).
 func (s *Store) kbMatching(ctx context.Context, search desk.KBSearch) ([]kbHit, error) {
 	products := "(SELECT group_concat(p.product_id) FROM kb_item_products p WHERE p.item_id = i.id)"
 	if s.dialect.name == "postgres" {

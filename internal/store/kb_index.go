@@ -340,6 +340,7 @@ type kbCursor struct {
 	data  []byte
 	skips []kbSkip
 	off   int
+	sk    int
 	doc   int64
 	tf    [2]int
 	pos   []byte
@@ -356,11 +357,20 @@ func (x *kbIndex) cursor(w string) *kbCursor {
 // leap moves to the last skip before doc when it is ahead: the cursor is
 // then before a document earlier than doc, and next reads on from there.
 func (c *kbCursor) leap(doc int64) {
-	i, _ := slices.BinarySearchFunc(c.skips, doc, func(s kbSkip, d int64) int { return cmpInt(s.prev+1, d) })
-	// skips[i-1] is the last whose first document is before or at doc.
-	if i > 0 && c.skips[i-1].off > c.off {
-		c.off, c.doc = c.skips[i-1].off, c.skips[i-1].prev
+	// skips[sk] is the first skip ahead of the cursor: when its block
+	// begins at or after doc, there is nothing to leap over (the common
+	// case of cursors moving together document by document).
+	for c.sk < len(c.skips) && c.skips[c.sk].off <= c.off {
+		c.sk++
 	}
+	if c.sk == len(c.skips) || c.skips[c.sk].prev+1 >= doc {
+		return
+	}
+	i, _ := slices.BinarySearchFunc(c.skips[c.sk:], doc, func(s kbSkip, d int64) int { return cmpInt(s.prev+1, d) })
+	// skips[i-1], ahead of the cursor, is the last whose first document
+	// is before doc.
+	i += c.sk
+	c.off, c.doc, c.sk = c.skips[i-1].off, c.skips[i-1].prev, i
 }
 
 func (c *kbCursor) uvarint() int {
@@ -727,6 +737,14 @@ func (sc *kbScanner) startsOf(col int, seq [][]int, out []int) []int {
 	if len(seq) == 0 {
 		return out
 	}
+	// A position none of whose words is in the column ends it before
+	// any positions are decoded (most items hold the words in the body
+	// only).
+	for _, alts := range seq {
+		if !sc.inColumn(col, alts) {
+			return out
+		}
+	}
 	from := len(out)
 	out = sc.union(col, seq[0], out)
 	for i := 1; i < len(seq) && len(out) > from; i++ {
@@ -748,6 +766,17 @@ func (sc *kbScanner) startsOf(col int, seq [][]int, out []int) []int {
 		out = out[:k]
 	}
 	return out
+}
+
+// inColumn reports whether any of the words is in a column of the
+// current document.
+func (sc *kbScanner) inColumn(col int, words []int) bool {
+	for _, w := range words {
+		if a := &sc.words[w]; a.here && a.c.tf[col] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // union appends the places of a column where any of the words stands, in

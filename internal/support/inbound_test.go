@@ -185,154 +185,149 @@ func TestEmailIn(t *testing.T) {
 // and from an IMAP mailbox.
 func TestEmailInOnce(t *testing.T) {
 	t.Parallel()
-	for _, e := range storetest.Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			url := e.URL(t)
-			same := storetest.Engine{Name: e.Name, URL: func(testing.TB) string { return url }}
-			f := newEnv(t, storetest.Open(t, same))
-			other := f.service(storetest.Open(t, same), mailDomain) // a second caseport serve
-			smtpAddr, lmtpAddr := f.listen(t), listen(t, other, true)
-			mailbox := imaptest.Server(t)
-			poller, err := inbound.NewPoller(imaptest.URL(mailbox), time.Minute, quietLog(), other.Mail().ReceiveMail)
+	storetest.EachAt(t, func(t *testing.T, _, url string) {
+		f := newEnv(t, storetest.OpenAt(t, url))
+		other := f.service(storetest.OpenAt(t, url), mailDomain) // a second caseport serve
+		smtpAddr, lmtpAddr := f.listen(t), listen(t, other, true)
+		mailbox := imaptest.Server(t)
+		poller, err := inbound.NewPoller(imaptest.URL(mailbox), time.Minute, quietLog(), other.Mail().ReceiveMail)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		acme := f.customer("Acme Corp")
+		w, caseID, ref := f.mailCase(t, acme.dana)
+		message := func(from, subject, messageID, body string) string {
+			h := "From: " + from + "\r\nTo: support@vendor.example\r\nSubject: " + subject +
+				"\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nX-Caseport-Reference: " + ref + "\r\n"
+			if messageID != "" {
+				h += "Message-ID: <" + messageID + ">\r\n"
+			}
+			return h + "\r\n" + body + "\r\n"
+		}
+		// deliver sends raw over SMTP (i even) or LMTP (i odd).
+		deliver := func(i int, raw string) error {
+			if i%2 == 0 {
+				return smtp.SendMail(smtpAddr, nil, acme.dana.Email, []string{"support@vendor.example"}, []byte(raw))
+			}
+			var d net.Dialer
+			conn, err := d.DialContext(ctx, "tcp", lmtpAddr)
 			if err != nil {
+				return err
+			}
+			lc := gosmtp.NewClientLMTP(conn)
+			defer lc.Close()
+			if err := lc.SendMail(acme.dana.Email, []string{"support@vendor.example"}, strings.NewReader(raw)); err != nil {
+				return err
+			}
+			return lc.Quit()
+		}
+		poll := func() (int, error) {
+			n, err := poller.Poll(ctx)
+			if err == nil && n == 0 {
+				err = errors.New("the copies in the mailbox were not kept")
+			}
+			return n, err
+		}
+		run := func() {
+			t.Helper()
+			if _, err := w.w.RunDue(ctx); err != nil {
 				t.Fatal(err)
 			}
-			ctx := context.Background()
-			acme := f.customer("Acme Corp")
-			w, caseID, ref := f.mailCase(t, acme.dana)
-			message := func(from, subject, messageID, body string) string {
-				h := "From: " + from + "\r\nTo: support@vendor.example\r\nSubject: " + subject +
-					"\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nX-Caseport-Reference: " + ref + "\r\n"
-				if messageID != "" {
-					h += "Message-ID: <" + messageID + ">\r\n"
-				}
-				return h + "\r\n" + body + "\r\n"
-			}
-			// deliver sends raw over SMTP (i even) or LMTP (i odd).
-			deliver := func(i int, raw string) error {
-				if i%2 == 0 {
-					return smtp.SendMail(smtpAddr, nil, acme.dana.Email, []string{"support@vendor.example"}, []byte(raw))
-				}
-				var d net.Dialer
-				conn, err := d.DialContext(ctx, "tcp", lmtpAddr)
-				if err != nil {
-					return err
-				}
-				lc := gosmtp.NewClientLMTP(conn)
-				defer lc.Close()
-				if err := lc.SendMail(acme.dana.Email, []string{"support@vendor.example"}, strings.NewReader(raw)); err != nil {
-					return err
-				}
-				return lc.Quit()
-			}
-			poll := func() (int, error) {
-				n, err := poller.Poll(ctx)
-				if err == nil && n == 0 {
-					err = errors.New("the copies in the mailbox were not kept")
-				}
-				return n, err
-			}
-			run := func() {
-				t.Helper()
-				if _, err := w.w.RunDue(ctx); err != nil {
-					t.Fatal(err)
-				}
-			}
+		}
 
-			// Kept and filed, then sent again to the other process and
-			// fetched from the mailbox.
-			withID := message(acme.dana.Email, "With an ID", "once-1@abc-testing.example", "The trace is on its way.")
-			noID := message(acme.dana.Email, "Without an ID", "", "Node 2 restarted at nine.")
-			// The same Message-ID from someone else is another message.
-			stranger := message("stranger@elsewhere.example", "Not the same", "once-1@abc-testing.example", "Hello")
-			for _, raw := range []string{withID, noID, stranger} {
-				if err := deliver(0, raw); err != nil {
-					t.Fatal(err)
-				}
-			}
-			run()
-			for _, raw := range []string{withID, noID, stranger} {
-				if err := deliver(1, raw); err != nil {
-					t.Errorf("the copy is refused: %v", err)
-				}
-				imaptest.Deliver(t, mailbox, raw)
-			}
-			if n, err := poll(); n != 3 || err != nil {
-				t.Errorf("poll: %d of 3 copies kept, %v", n, err)
-			}
-			run()
-
-			// Copies at once over SMTP, LMTP and IMAP, before anything is
-			// filed.
-			atOnce := []string{
-				message(acme.dana.Email, "At once with an ID", "once-2@abc-testing.example", "Both nodes are up."),
-				message(acme.dana.Email, "At once, no ID", "", "Calls work again."),
-			}
-			for _, raw := range atOnce {
-				imaptest.Deliver(t, mailbox, raw)
-			}
-			var wg sync.WaitGroup
-			errs := make(chan error, 17)
-			wg.Go(func() {
-				_, err := poll()
-				errs <- err
-			})
-			for i := range 16 {
-				wg.Go(func() { errs <- deliver(i, atOnce[i/2%2]) })
-			}
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				if err != nil {
-					t.Errorf("a copy is refused: %v", err)
-				}
-			}
-			run()
-
-			ms, err := f.store.InboundList(ctx, "", 100)
-			if err != nil {
+		// Kept and filed, then sent again to the other process and
+		// fetched from the mailbox.
+		withID := message(acme.dana.Email, "With an ID", "once-1@abc-testing.example", "The trace is on its way.")
+		noID := message(acme.dana.Email, "Without an ID", "", "Node 2 restarted at nine.")
+		// The same Message-ID from someone else is another message.
+		stranger := message("stranger@elsewhere.example", "Not the same", "once-1@abc-testing.example", "Hello")
+		for _, raw := range []string{withID, noID, stranger} {
+			if err := deliver(0, raw); err != nil {
 				t.Fatal(err)
 			}
-			kept := map[string]int{}
-			for _, m := range ms {
-				kept[m.Subject+" "+string(m.State)]++
+		}
+		run()
+		for _, raw := range []string{withID, noID, stranger} {
+			if err := deliver(1, raw); err != nil {
+				t.Errorf("the copy is refused: %v", err)
 			}
-			want := map[string]int{
-				"With an ID " + string(desk.InboundAppended):         1,
-				"Without an ID " + string(desk.InboundAppended):      1,
-				"Not the same " + string(desk.InboundTriage):         1,
-				"At once with an ID " + string(desk.InboundAppended): 1,
-				"At once, no ID " + string(desk.InboundAppended):     1,
-			}
-			if diff := cmp.Diff(want, kept); diff != "" {
-				t.Errorf("received mail kept (-want +got):\n%s", diff)
-			}
-			v, err := f.svc.Cases().Case(ctx, f.staff(t, desk.RoleAgent), caseID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			updates := map[string]int{}
-			for _, e := range v.Feed {
-				for _, text := range []string{"The trace is on its way.", "Node 2 restarted at nine.", "Both nodes are up.", "Calls work again."} {
-					if strings.Contains(e.Body, text) {
-						updates[text]++
-					}
-				}
-			}
-			for text, n := range updates {
-				if n != 1 {
-					t.Errorf("%q is on the Case Feed %d times, want once", text, n)
-				}
-			}
-			if len(updates) != 4 {
-				t.Errorf("updates on the Case Feed: %v, want 4 different", updates)
-			}
-			if n, err := poller.Poll(ctx); n != 0 || err != nil {
-				t.Errorf("the mailbox after polling: %d messages, %v; want none left", n, err)
-			}
+			imaptest.Deliver(t, mailbox, raw)
+		}
+		if n, err := poll(); n != 3 || err != nil {
+			t.Errorf("poll: %d of 3 copies kept, %v", n, err)
+		}
+		run()
+
+		// Copies at once over SMTP, LMTP and IMAP, before anything is
+		// filed.
+		atOnce := []string{
+			message(acme.dana.Email, "At once with an ID", "once-2@abc-testing.example", "Both nodes are up."),
+			message(acme.dana.Email, "At once, no ID", "", "Calls work again."),
+		}
+		for _, raw := range atOnce {
+			imaptest.Deliver(t, mailbox, raw)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 17)
+		wg.Go(func() {
+			_, err := poll()
+			errs <- err
 		})
-	}
+		for i := range 16 {
+			wg.Go(func() { errs <- deliver(i, atOnce[i/2%2]) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("a copy is refused: %v", err)
+			}
+		}
+		run()
+
+		ms, err := f.store.InboundList(ctx, "", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := map[string]int{}
+		for _, m := range ms {
+			kept[m.Subject+" "+string(m.State)]++
+		}
+		want := map[string]int{
+			"With an ID " + string(desk.InboundAppended):         1,
+			"Without an ID " + string(desk.InboundAppended):      1,
+			"Not the same " + string(desk.InboundTriage):         1,
+			"At once with an ID " + string(desk.InboundAppended): 1,
+			"At once, no ID " + string(desk.InboundAppended):     1,
+		}
+		if diff := cmp.Diff(want, kept); diff != "" {
+			t.Errorf("received mail kept (-want +got):\n%s", diff)
+		}
+		v, err := f.svc.Cases().Case(ctx, f.staff(t, desk.RoleAgent), caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		updates := map[string]int{}
+		for _, e := range v.Feed {
+			for _, text := range []string{"The trace is on its way.", "Node 2 restarted at nine.", "Both nodes are up.", "Calls work again."} {
+				if strings.Contains(e.Body, text) {
+					updates[text]++
+				}
+			}
+		}
+		for text, n := range updates {
+			if n != 1 {
+				t.Errorf("%q is on the Case Feed %d times, want once", text, n)
+			}
+		}
+		if len(updates) != 4 {
+			t.Errorf("updates on the Case Feed: %v, want 4 different", updates)
+		}
+		if n, err := poller.Poll(ctx); n != 0 || err != nil {
+			t.Errorf("the mailbox after polling: %d messages, %v; want none left", n, err)
+		}
+	})
 }
 
 // TestEmailInCharsets: a reply in KOI8-R with a subject in raw 8-bit

@@ -73,6 +73,19 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	}
 }
 
+// EachAt runs fn as a parallel subtest per engine with a fresh migrated
+// database's URL, for tests that open more than one store on it (two
+// instances of a cluster, a command beside the server): OpenAt opens one.
+func EachAt(t *testing.T, fn func(t *testing.T, engine, url string)) {
+	t.Helper()
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, e.Name, e.URL(t))
+		})
+	}
+}
+
 // EachSynctest is Each for code with timers: fn runs in a testing/synctest
 // bubble, where time.Now, timers and sleeps follow the bubble's own clock,
 // which moves only when every goroutine of the bubble waits on a channel,

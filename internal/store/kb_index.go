@@ -37,8 +37,8 @@ type kbIndex struct {
 	// relevance, which reads it for every hit, finds it in a few cache
 	// lines rather than one a hit.
 	lengths []uint32
-	byID  map[int64]uint32
-	terms map[string]*kbPostings
+	byID    map[int64]uint32
+	terms   map[string]*kbPostings
 	// live holds the documents not dead, staffOnly those contacts may not
 	// see, and each filter value's set the documents that have it: a
 	// search counts a value by the size of its set within the matches.

@@ -81,9 +81,24 @@ type kbParts struct {
 // shared/data/kb-articles.jsonl in the working directory or above it (the
 // project's checkout sits beside shared/), or ErrNoKBArticles.
 func FindKBArticles(given string) (string, error) {
+	return findShared("kb-articles.jsonl", EnvKBArticles, given, ErrNoKBArticles)
+}
+
+// ErrNoSharedData is a missing file of shared/data: the measures that need
+// one skip and say so.
+var ErrNoSharedData = errors.New("no shared data")
+
+// FindSharedData returns the path of a file of shared/data: the one the
+// environment variable env names, or shared/data/file in the working
+// directory or above it, or an error wrapping ErrNoSharedData.
+func FindSharedData(file, env string) (string, error) {
+	return findShared(file, env, os.Getenv(env), ErrNoSharedData)
+}
+
+func findShared(file, env, given string, missing error) (string, error) {
 	if p := given; p != "" {
 		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("%w: %s=%s: %w", ErrNoKBArticles, EnvKBArticles, p, err)
+			return "", fmt.Errorf("%w: %s=%s: %w", missing, env, p, err)
 		}
 		return p, nil
 	}
@@ -92,13 +107,13 @@ func FindKBArticles(given string) (string, error) {
 		return "", err
 	}
 	for {
-		p := filepath.Join(dir, "shared", "data", "kb-articles.jsonl")
+		p := filepath.Join(dir, "shared", "data", file)
 		if _, err := os.Stat(p); err == nil {
 			return p, nil
 		}
 		up := filepath.Dir(dir)
 		if up == dir {
-			return "", fmt.Errorf("%w under shared/data above the working directory (set %s)", ErrNoKBArticles, EnvKBArticles)
+			return "", fmt.Errorf("%w: %s under shared/data above the working directory (set %s)", missing, file, env)
 		}
 		dir = up
 	}

@@ -14,7 +14,11 @@
 package classify
 
 import (
+	"bytes"
+	"compress/flate"
+	"encoding/gob"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -348,4 +352,64 @@ func (m *Model) fit(xs []vector, ys []int, c float64, seed uint64) {
 		}
 		m.bias[class] = float32(b)
 	}
+}
+
+// snapshot is a Model as it is stored.
+type snapshot struct {
+	Format   int
+	Labels   []string
+	Examples int
+	Plain    bool
+	Terms    []string
+	IDF      []float32
+	Weights  []float32
+	Bias     []float32
+}
+
+// snapshotFormat is the stored form's version: a model of another is
+// refused (and trained again) rather than misread.
+const snapshotFormat = 1
+
+// ErrFormat is a stored model this version cannot read.
+var ErrFormat = errors.New("classify: not a stored model of this version")
+
+// MarshalBinary returns the model as bytes to store.
+func (m *Model) MarshalBinary() ([]byte, error) {
+	// Compressed: most weights are zero (a feature no support vector of
+	// a class holds).
+	var b bytes.Buffer
+	z, err := flate.NewWriter(&b, flate.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if err := gob.NewEncoder(z).Encode(snapshot{
+		Format: snapshotFormat, Labels: m.Labels, Examples: m.Examples, Plain: m.plain,
+		Terms: m.terms, IDF: m.idf, Weights: m.weights, Bias: m.bias,
+	}); err != nil {
+		return nil, err
+	}
+	if err := z.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// UnmarshalBinary reads a model that MarshalBinary stored.
+func (m *Model) UnmarshalBinary(data []byte) error {
+	var s snapshot
+	if err := gob.NewDecoder(flate.NewReader(bytes.NewReader(data))).Decode(&s); err != nil {
+		return fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	k := len(s.Labels)
+	if s.Format != snapshotFormat || k < 2 || len(s.IDF) != len(s.Terms) || len(s.Weights) != len(s.Terms)*k || len(s.Bias) != k {
+		return ErrFormat
+	}
+	*m = Model{
+		Labels: s.Labels, Examples: s.Examples, plain: s.Plain, features: make(map[string]int32, len(s.Terms)),
+		terms: s.Terms, idf: s.IDF, weights: s.Weights, bias: s.Bias,
+	}
+	for i, t := range s.Terms {
+		m.features[t] = int32(i)
+	}
+	return nil
 }

@@ -112,3 +112,33 @@ func TestTrainNeedsTwoClasses(t *testing.T) {
 		}
 	}
 }
+
+func TestStoredModelPredictsTheSame(t *testing.T) {
+	t.Parallel()
+	m, err := classify.Train(corpus(), classify.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back classify.Model
+	if err := back.UnmarshalBinary(data); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range corpus()[:20] {
+		if a, b := m.Predict(e.Text, 3), back.Predict(e.Text, 3); fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("Predict(%+v): trained %v, stored and read %v", e.Text, a, b)
+		}
+	}
+	if back.Examples != m.Examples || fmt.Sprint(back.Labels) != fmt.Sprint(m.Labels) {
+		t.Errorf("stored and read: %d examples of %v, want %d of %v", back.Examples, back.Labels, m.Examples, m.Labels)
+	}
+	for _, bad := range [][]byte{nil, []byte("not a model"), data[:len(data)/2]} {
+		var x classify.Model
+		if err := x.UnmarshalBinary(bad); !errors.Is(err, classify.ErrFormat) {
+			t.Errorf("UnmarshalBinary(%d bytes of junk) = %v, want ErrFormat", len(bad), err)
+		}
+	}
+}

@@ -258,8 +258,8 @@ func learn(b *testing.B, learner string, all []ticket, labels []string, rows []i
 }
 
 // BenchmarkTrain measures training on 10,000 cases: the tickets drawn in
-// turn until there are as many, their business service the class, and a
-// prediction's time on the model it made.
+// turn until there are as many, their business service the class; the
+// size of the model stored, and a prediction's time.
 //
 //	go test ./internal/classify -run '^$' -bench Train -benchtime 1x
 func BenchmarkTrain(b *testing.B) {
@@ -278,6 +278,11 @@ func BenchmarkTrain(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	data, err := m.MarshalBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(len(data))/1e6, "stored-MB")
 	var took []time.Duration
 	for _, t := range all[:1000] {
 		start := time.Now()

@@ -88,11 +88,12 @@ func FindKBArticles(given string) (string, error) {
 // one skip and say so.
 var ErrNoSharedData = errors.New("no shared data")
 
-// FindSharedData returns the path of a file of shared/data: the one the
-// environment variable env names, or shared/data/file in the working
-// directory or above it, or an error wrapping ErrNoSharedData.
-func FindSharedData(file, env string) (string, error) {
-	return findShared(file, env, os.Getenv(env), ErrNoSharedData)
+// FindSharedData returns the path of a file of shared/data: given (the
+// value of the environment variable env, which the caller reads), or
+// shared/data/file in the working directory or above it, or an error
+// wrapping ErrNoSharedData.
+func FindSharedData(file, env, given string) (string, error) {
+	return findShared(file, env, given, ErrNoSharedData)
 }
 
 func findShared(file, env, given string, missing error) (string, error) {

@@ -19,6 +19,7 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -256,8 +257,12 @@ func (m *Model) scores(x vector, p []float64) {
 }
 
 // Predict returns the n likeliest classes of a text, likeliest first,
-// each with its probability (ties in label order).
+// each with the model's confidence (ties in label order); none from a
+// model not trained or read.
 func (m *Model) Predict(t Text, n int) []Guess {
+	if len(m.Labels) == 0 || n <= 0 {
+		return nil
+	}
 	p := make([]float64, len(m.Labels))
 	m.probabilities(m.vector(m.counts(t)), p)
 	out := make([]Guess, len(p))
@@ -276,7 +281,10 @@ func (m *Model) Predict(t Text, n int) []Guess {
 	return out[:min(n, len(out))]
 }
 
-// maxPasses and tolerance end the solver (LIBLINEAR's eps 0.1).
+// maxPasses and tolerance end the solver: a pass in which no dual
+// variable's projected gradient is above the tolerance (LIBLINEAR's eps,
+// though LIBLINEAR bounds the gradients' spread and shrinks the problem;
+// on the tickets no class needs the last pass).
 const (
 	maxPasses = 200
 	tolerance = 0.1
@@ -309,7 +317,7 @@ func (m *Model) fit(xs []vector, ys []int, c float64, seed uint64) {
 			order[i] = i
 		}
 		// Passes until no dual variable's projected gradient is above
-		// LIBLINEAR's default tolerance, at most maxPasses.
+		// the tolerance, at most maxPasses.
 		for range maxPasses {
 			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 			most := 0.0
@@ -370,6 +378,38 @@ type snapshot struct {
 // refused (and trained again) rather than misread.
 const snapshotFormat = 1
 
+// check reports what makes a snapshot not one Train could have made.
+func (s *snapshot) check() error {
+	k := len(s.Labels)
+	switch {
+	case s.Format != snapshotFormat:
+		return fmt.Errorf("format %d", s.Format)
+	case k < 2 || s.Examples < 0:
+		return errors.New("too few classes or examples")
+	case len(s.IDF) != len(s.Terms) || len(s.Weights) != len(s.Terms)*k || len(s.Bias) != k:
+		return errors.New("the weights do not fit the features and classes")
+	case !increasing(s.Labels) || !increasing(s.Terms):
+		return errors.New("classes or features repeated or out of order")
+	}
+	for _, list := range [][]float32{s.IDF, s.Weights, s.Bias} {
+		for _, v := range list {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return errors.New("a weight is not a number")
+			}
+		}
+	}
+	return nil
+}
+
+func increasing(list []string) bool {
+	for i := 1; i < len(list); i++ {
+		if list[i-1] >= list[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // ErrFormat is a stored model this version cannot read.
 var ErrFormat = errors.New("classify: not a stored model of this version")
 
@@ -397,12 +437,17 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary reads a model that MarshalBinary stored.
 func (m *Model) UnmarshalBinary(data []byte) error {
 	var s snapshot
-	if err := gob.NewDecoder(flate.NewReader(bytes.NewReader(data))).Decode(&s); err != nil {
+	r := bytes.NewReader(data)
+	z := flate.NewReader(r)
+	if err := gob.NewDecoder(z).Decode(&s); err != nil {
 		return fmt.Errorf("%w: %w", ErrFormat, err)
 	}
-	k := len(s.Labels)
-	if s.Format != snapshotFormat || k < 2 || len(s.IDF) != len(s.Terms) || len(s.Weights) != len(s.Terms)*k || len(s.Bias) != k {
-		return ErrFormat
+	// The compressed stream ends with the model, and the bytes with it.
+	if n, err := z.Read(make([]byte, 1)); n > 0 || !errors.Is(err, io.EOF) || r.Len() > 0 {
+		return fmt.Errorf("%w: bytes after the model", ErrFormat)
+	}
+	if err := s.check(); err != nil {
+		return fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	*m = Model{
 		Labels: s.Labels, Examples: s.Examples, plain: s.Plain, features: make(map[string]int32, len(s.Terms)),

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/caseport/caseport/internal/classify"
@@ -135,7 +136,14 @@ func TestStoredModelPredictsTheSame(t *testing.T) {
 	if back.Examples != m.Examples || fmt.Sprint(back.Labels) != fmt.Sprint(m.Labels) {
 		t.Errorf("stored and read: %d examples of %v, want %d of %v", back.Examples, back.Labels, m.Examples, m.Labels)
 	}
-	for _, bad := range [][]byte{nil, []byte("not a model"), data[:len(data)/2]} {
+	var empty classify.Model
+	if got := empty.Predict(classify.Text{Summary: "voicemail"}, 3); got != nil {
+		t.Errorf("a model neither trained nor read predicts %v, want nothing", got)
+	}
+	if got := m.Predict(classify.Text{Summary: "voicemail"}, -1); got != nil {
+		t.Errorf("Predict(-1) = %v, want nothing", got)
+	}
+	for _, bad := range [][]byte{nil, []byte("not a model"), data[:len(data)/2], append(slices.Clone(data), 0, 1, 2)} {
 		var x classify.Model
 		if err := x.UnmarshalBinary(bad); !errors.Is(err, classify.ErrFormat) {
 			t.Errorf("UnmarshalBinary(%d bytes of junk) = %v, want ErrFormat", len(bad), err)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -8,19 +9,46 @@ import (
 )
 
 // TestKBIndexMatchesPositions holds the memory's index to the meaning of
-// desk.KBPositions.Matches, on random items of a few words and random
-// queries of every kind, before and after items are changed and removed.
+// desk.KBPositions.Matches, on random items and random queries of every
+// kind, before and after items are changed and removed: items of a few
+// words that nearly every item holds, and items of many words of which
+// most are rare (Zipf's law, as in text), whose cursors leap over whole
+// blocks of documents.
 func TestKBIndexMatchesPositions(t *testing.T) {
 	// Searches share out documents among the cores as they would at
 	// 100,000 items (kbShardMin), and cursors leap (kbSkipEvery).
 	defer func(n int) { kbShardMin = n }(kbShardMin)
 	kbShardMin = 500
-	rnd := rand.New(rand.NewPCG(13, 8))
-	vocab := []string{"a", "b", "c", "d", "e", "f"}
+	worlds := []struct {
+		name                string
+		words, items, trees int
+		zipf                bool
+	}{
+		{"few words", 6, 2000, 300, false},
+		{"many rare words", 40, 4000, 100, true},
+	}
+	for _, w := range worlds {
+		t.Run(w.name, func(t *testing.T) {
+			rnd := rand.New(rand.NewPCG(13, 8))
+			var vocab []string
+			for i := range w.words {
+				vocab = append(vocab, fmt.Sprintf("w%d", i))
+			}
+			word := func() string { return vocab[rnd.IntN(len(vocab))] }
+			if w.zipf {
+				z := rand.NewZipf(rnd, 1.1, 1, uint64(len(vocab)-1))
+				word = func() string { return vocab[z.Uint64()] }
+			}
+			kbIndexMatchesPositions(t, rnd, word, int64(w.items), w.trees)
+		})
+	}
+}
+
+func kbIndexMatchesPositions(t *testing.T, rnd *rand.Rand, word func() string, n int64, trees int) {
 	text := func(n int) []string {
 		out := make([]string, rnd.IntN(n+1))
 		for i := range out {
-			out[i] = vocab[rnd.IntN(len(vocab))]
+			out[i] = word()
 		}
 		return out
 	}
@@ -31,13 +59,13 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 		items[id] = idx
 		x.add(&kbRow{id: id}, idx)
 	}
-	for id := int64(1); id <= 2000; id++ {
+	for id := int64(1); id <= n; id++ {
 		put(id)
 	}
 	alts := func() []string {
-		out := []string{vocab[rnd.IntN(len(vocab))]}
+		out := []string{word()}
 		if rnd.IntN(3) == 0 {
-			out = append(out, vocab[rnd.IntN(len(vocab))])
+			out = append(out, word())
 		}
 		return out
 	}
@@ -71,7 +99,7 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 		for id, idx := range items {
 			positions[id] = idx.Positions()
 		}
-		for range 300 {
+		for range trees {
 			m := tree(2)
 			e := x.eval(true)
 			found := e.match(m, true)
@@ -92,10 +120,10 @@ func TestKBIndexMatchesPositions(t *testing.T) {
 		}
 	}
 	check("new")
-	for id := int64(1); id <= 2000; id += 2 {
+	for id := int64(1); id <= n; id += 2 {
 		put(id)
 	}
-	for id := int64(3); id <= 2000; id += 7 {
+	for id := int64(3); id <= n; id += 7 {
 		x.remove(id)
 		delete(items, id)
 	}

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -102,20 +103,12 @@ func Train(examples []Example, opt Options) (*Model, error) {
 	m := &Model{plain: opt.Plain, features: map[string]int32{}, Examples: len(examples)}
 	labels := map[string]int{}
 	for _, e := range examples {
-		if _, ok := labels[e.Label]; !ok {
-			labels[e.Label] = 0
-		}
+		labels[e.Label] = 0
 	}
 	if len(labels) < 2 {
 		return nil, ErrNoExamples
 	}
-	m.Labels = slices.Sorted(func(yield func(string) bool) {
-		for l := range labels {
-			if !yield(l) {
-				return
-			}
-		}
-	})
+	m.Labels = slices.Sorted(maps.Keys(labels))
 	for i, l := range m.Labels {
 		labels[l] = i
 	}
@@ -129,13 +122,10 @@ func Train(examples []Example, opt Options) (*Model, error) {
 			df[t]++
 		}
 	}
-	for _, t := range slices.Sorted(func(yield func(string) bool) {
-		for t, n := range df {
-			if n >= opt.MinCount && !yield(t) {
-				return
-			}
+	for _, t := range slices.Sorted(maps.Keys(df)) {
+		if df[t] < opt.MinCount {
+			continue
 		}
-	}) {
 		m.features[t] = int32(len(m.idf))
 		m.terms = append(m.terms, t)
 		m.idf = append(m.idf, float32(math.Log(float64(1+len(examples))/float64(1+df[t]))+1))

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -82,13 +83,7 @@ func stratified(labels []string, k int) []fold {
 	}
 	of := make([]int, len(labels))
 	rng := rand.New(rand.NewPCG(5, 0))
-	for _, l := range slices.Sorted(func(yield func(string) bool) {
-		for l := range byLabel {
-			if !yield(l) {
-				return
-			}
-		}
-	}) {
+	for _, l := range slices.Sorted(maps.Keys(byLabel)) {
 		rows := byLabel[l]
 		if len(rows) < k {
 			for _, i := range rows {
@@ -225,13 +220,7 @@ func learn(b *testing.B, learner string, all []ticket, labels []string, rows []i
 		for _, i := range rows {
 			count[labels[i]]++
 		}
-		top := slices.SortedFunc(func(yield func(string) bool) {
-			for l := range count {
-				if !yield(l) {
-					return
-				}
-			}
-		}, func(a, b string) int {
+		top := slices.SortedFunc(maps.Keys(count), func(a, b string) int {
 			if count[a] != count[b] {
 				return count[b] - count[a]
 			}

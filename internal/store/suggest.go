@@ -20,7 +20,9 @@ func (tx *Tx) SaveComponentModel(ctx context.Context, m *desk.ComponentModel, mo
 	if err != nil {
 		return conflict(err, "save component model")
 	}
-	if _, err := tx.q().exec(ctx, `DELETE FROM component_models WHERE id <= ?`, m.ID-componentModelsKept); err != nil {
+	// By rank, not by arithmetic on IDs: a sequence leaves gaps.
+	if _, err := tx.q().exec(ctx, `DELETE FROM component_models WHERE id NOT IN
+			(SELECT id FROM component_models ORDER BY id DESC LIMIT ?)`, componentModelsKept); err != nil {
 		return fmt.Errorf("save component model: %w", err)
 	}
 	return nil
